@@ -1,0 +1,41 @@
+# Self-documenting: `make help` lists the targets with their `##` comments.
+# Every target bootstraps .venv by itself, so `make reproduce` and `make test` work on a fresh machine
+# that has only Python 3.11+ and make. The targets only call the `etude` CLI (or pytest).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install reproduce test lab demo bench clean-outputs
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv (if missing) and install the package with its test tools
+
+reproduce: $(STAMP) ## Reproduce the whole study on the demo data; prints the run folder and report path
+	$(BIN)/etude reproduce
+
+test: $(STAMP) ## Run the whole test suite
+	$(BIN)/python -m pytest -q
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
+	$(BIN)/python -m ipykernel install --sys-prefix --name etude --display-name "Python (etude)" >/dev/null
+	$(BIN)/jupyter lab notebooks/
+
+demo: $(STAMP) ## Regenerate the simulated demo exports in data/demo/
+	$(BIN)/etude demo
+
+bench: $(STAMP) ## Run the benchmarks (prints ratios against in-process baselines)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean-outputs: ## Remove every run folder under outputs/ (keeps outputs/.gitkeep)
+	find outputs -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
