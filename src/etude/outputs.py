@@ -1,0 +1,95 @@
+"""Writing a notebook's results into its run folder: tables (CSV) and figures (PNG + SVG).
+
+Notebooks receive an ``output_dir`` parameter from the engine (the run folder). Run on their own
+(plain papermill or JupyterLab) they get ``""`` and write into ``outputs/_standalone/``, so a notebook
+never needs to know where it is run from.
+
+Every file is written to a temporary name in the same folder, then renamed: a file in a run folder is
+complete or absent. CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return) are prefixed with an apostrophe (CSV/formula injection); numbers are
+left alone.
+
+Examples
+--------
+>>> import pandas as pd, tempfile
+>>> d = tempfile.mkdtemp()
+>>> save_table(pd.DataFrame({"item": ["=1+1"], "pct": [0.5]}), "demo", d).name
+'demo.csv'
+>>> (Path(d) / "tables" / "demo.csv").read_text(encoding="utf-8").splitlines()[1]
+"'=1+1,0.5"
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from etude import paths
+
+__all__ = ["run_dir", "save_table", "save_figure", "neutralise_formulas", "atomic_write", "FORMULA_PREFIXES"]
+
+#: First characters that make a spreadsheet treat a cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def run_dir(output_dir: str | os.PathLike | None = None) -> Path:
+    """The folder a notebook writes to: ``output_dir`` if given, else ``outputs/_standalone/``."""
+    d = Path(output_dir) if output_dir else paths.outputs_dir() / "_standalone"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _neutralise_cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``df`` where text cells (and column names) that start like a formula are prefixed with ``'``."""
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_neutralise_cell)
+    out.columns = [_neutralise_cell(c) for c in out.columns]
+    return out
+
+
+def atomic_write(path: str | os.PathLike, write) -> Path:
+    """Call ``write(tmp_path)`` then rename the temporary file to ``path`` (same folder, atomic on POSIX)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def save_table(df: pd.DataFrame, name: str, output_dir: str | os.PathLike | None = None, *,
+               index: bool = False) -> Path:
+    """Write ``df`` as ``tables/<name>.csv`` (UTF-8, comma-separated, formulas neutralised).
+
+    The engine later gathers every CSV of the run into one ``tables/tables.xlsx`` workbook.
+    Returns the CSV path.
+    """
+    target = run_dir(output_dir) / "tables" / f"{name}.csv"
+    safe = neutralise_formulas(df)
+    return atomic_write(target, lambda tmp: safe.to_csv(tmp, index=index, encoding="utf-8"))
+
+
+def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, dpi: int = 150) -> list[Path]:
+    """Write a matplotlib figure as ``figures/<name>.png`` and ``figures/<name>.svg``; returns both paths."""
+    folder = run_dir(output_dir) / "figures"
+    written = []
+    for ext in ("png", "svg"):
+        written.append(atomic_write(folder / f"{name}.{ext}",
+                                    lambda tmp, ext=ext: fig.savefig(tmp, format=ext, dpi=dpi, bbox_inches="tight")))
+    return written
