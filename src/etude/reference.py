@@ -1,0 +1,224 @@
+"""Published figures with their sources: the reference tables in ``data/reference/*.csv``.
+
+One CSV per source or series, one row per figure. Every row says where the figure comes from (``source``,
+``source_url``) and how sure it is (``status``):
+
+* ``published`` — read as such in the source;
+* ``computed`` — derived by simple arithmetic from published figures (the ``note`` says how);
+* ``uncertain`` — sources disagree or the excerpt is ambiguous: shown as context, never used as a test oracle.
+
+Nothing is invented or interpolated: a figure nobody published is absent, not estimated. Text rows
+(objectives, ranges such as « 30 à 35 ») have an empty ``value`` and a ``value_text``.
+``data/reference/README.md`` documents the columns.
+
+Examples
+--------
+>>> from etude import reference
+>>> gt = reference.load_reference("gt_orcp_2017")
+>>> int(gt.set_index("indicator").loc["reponses_entreprises", "value"])
+90
+>>> counts = reference.published_counts()
+>>> int(counts.query("population == 'buyers' and attribute.isna()")["n"].iloc[0])
+27
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from etude import paths
+from etude.errors import InputError, problem
+
+__all__ = ["COLUMNS", "REQUIRED", "STATUSES", "table_names", "load_reference", "validate_reference",
+           "published_counts"]
+
+#: Columns of every reference table, in order.
+COLUMNS = ["indicator", "label_fr", "series", "perimeter", "year", "period", "value", "value_text", "unit",
+           "population", "source", "source_url", "status", "note"]
+#: Columns that may never be empty.
+REQUIRED = ["indicator", "label_fr", "series", "perimeter", "year", "period", "unit", "source", "status"]
+#: Allowed values of ``status``.
+STATUSES = ("published", "computed", "uncertain")
+
+_GT_TABLE = "gt_orcp_2017"
+
+
+def table_names(directory: str | Path | None = None) -> list[str]:
+    """Names (file stems) of the reference tables, sorted: ``['adcf_barometre', ...]``."""
+    d = Path(directory) if directory is not None else paths.reference_dir()
+    return sorted(p.stem for p in d.glob("*.csv"))
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def validate_reference(raw: pd.DataFrame, file: str | Path) -> list[dict]:
+    """Check one reference table read as text; return the problems (empty list: valid).
+
+    Parameters
+    ----------
+    raw : DataFrame
+        The CSV read with ``dtype=str, keep_default_na=False`` (empty cells are ``""``).
+    file : str or Path
+        File name used in the problems.
+
+    Returns
+    -------
+    list of dict
+        Problems as built by :func:`etude.errors.problem`; rows are numbered as a spreadsheet shows them
+        (the header is row 1).
+
+    Examples
+    --------
+    >>> bad = pd.DataFrame([{c: "x" for c in COLUMNS} | {"year": "2017", "period": "2017", "value": "1",
+    ...                                                     "status": "vu"}])
+    >>> [p["column"] for p in validate_reference(bad, "t.csv")]
+    ['status', 'source_url']
+    """
+    name = Path(file).name
+    missing = [c for c in COLUMNS if c not in raw.columns]
+    if missing:
+        return [problem(name, column=c, message="colonne obligatoire absente",
+                        expected=f"les colonnes {', '.join(COLUMNS)}") for c in missing]
+    if raw.empty:
+        return [problem(name, message="table de référence vide", expected="au moins une ligne")]
+    out = []
+    for i, row in raw.iterrows():
+        line = int(i) + 2
+        for col in REQUIRED:
+            if not str(row[col]).strip():
+                out.append(problem(name, row=line, column=col, value="", expected="une valeur non vide"))
+        if row["status"].strip() and row["status"] not in STATUSES:
+            out.append(problem(name, row=line, column="status", value=row["status"],
+                               expected=" ou ".join(STATUSES)))
+        if row["year"].strip() and not row["year"].strip().isdigit():
+            out.append(problem(name, row=line, column="year", value=row["year"], expected="une année (ex. 2017)"))
+        value, text = row["value"].strip(), row["value_text"].strip()
+        if value and not _is_number(value):
+            out.append(problem(name, row=line, column="value", value=value,
+                               expected="un nombre écrit avec un point décimal (ex. 0.571), ou vide"))
+        if not value and not text:
+            out.append(problem(name, row=line, column="value", value="",
+                               expected="un nombre dans « value » ou un texte dans « value_text »"))
+        url = row["source_url"].strip()
+        if url and not url.startswith(("http://", "https://")):
+            out.append(problem(name, row=line, column="source_url", value=url,
+                               expected="une adresse http:// ou https://, ou vide"))
+    key = ["series", "indicator", "period"]
+    dup = raw[raw.duplicated(key, keep="first")]
+    for i, row in dup.iterrows():
+        out.append(problem(name, row=int(i) + 2, column="indicator", value=row["indicator"],
+                           message=f"doublon (série {row['series']}, période {row['period']})",
+                           expected="une seule ligne par série, indicateur et période"))
+    for (series, indicator), grp in raw.groupby(["series", "indicator"], sort=False):
+        for col in ("perimeter", "unit"):
+            if grp[col].nunique() > 1:
+                out.append(problem(name, row=int(grp.index[1]) + 2, column=col, value=grp[col].iloc[1],
+                                   message=f"l'indicateur {indicator} (série {series}) mélange plusieurs valeurs",
+                                   expected=f"la même valeur sur toutes ses lignes : {grp[col].iloc[0]}"))
+    return out
+
+
+def _read_one(path: Path) -> pd.DataFrame:
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputError(problem(path.name, message=f"illisible : {exc}", expected="un CSV UTF-8 séparé par des virgules")) from exc
+    problems = validate_reference(raw, path.name)
+    if problems:
+        raise InputError(problems)
+    df = raw.copy()
+    df["value"] = pd.to_numeric(df["value"].replace("", None), errors="coerce").astype("float64")
+    df["year"] = df["year"].astype(int)
+    for col in COLUMNS:
+        if col not in ("value", "year"):
+            df[col] = df[col].replace("", pd.NA).astype("string")
+    df.insert(0, "table", path.stem)
+    return df
+
+
+def load_reference(name: str | None = None, *, directory: str | Path | None = None) -> pd.DataFrame:
+    """Read and validate one reference table, or all of them.
+
+    Parameters
+    ----------
+    name : str, optional
+        Table name (file stem, e.g. ``"adcf_barometre"``); ``None`` reads every table.
+    directory : str or Path, optional
+        Folder of the CSV files (default ``paths.reference_dir()``).
+
+    Returns
+    -------
+    DataFrame
+        ``table`` (file stem) then :data:`COLUMNS`; ``value`` is float (NaN for text rows), ``year`` int,
+        the other columns strings with ``<NA>`` for empty cells.
+
+    Raises
+    ------
+    InputError
+        A table does not exist, or has a bad row: every problem names the file, row and column.
+    """
+    d = Path(directory) if directory is not None else paths.reference_dir()
+    names = table_names(d)
+    if name is not None:
+        if name not in names:
+            raise InputError(problem(f"{name}.csv", message="table de référence inconnue",
+                                     expected=f"une de : {', '.join(names)}"))
+        names = [name]
+    frames, problems = [], []
+    for n in names:
+        try:
+            frames.append(_read_one(d / f"{n}.csv"))
+        except InputError as err:
+            problems += err.problems
+    if problems:
+        raise InputError(problems)
+    if not frames:
+        raise InputError(problem(str(d), message="aucune table de référence", expected="des fichiers *.csv"))
+    return pd.concat(frames, ignore_index=True)
+
+
+def published_counts(*, directory: str | Path | None = None) -> pd.DataFrame:
+    """The 2017 survey sizes published by the GT, keyed by codebook codes.
+
+    What the simulated demo data must match, and what notebook 01 shows next to the data's own counts.
+    Only published figures are returned (the computed « 6 autres » is left out: the restitution does not say
+    which buyer types they are).
+
+    Returns
+    -------
+    DataFrame
+        One row per count: ``population`` (``buyers``/``companies``), ``wave`` (2017), ``attribute``
+        (codebook attribute, ``<NA>`` for the total), ``code`` (attribute value, ``<NA>`` for the total),
+        ``n``, ``indicator``, ``label_fr``, ``source``, ``source_url``, ``status``.
+
+    Examples
+    --------
+    >>> for r in published_counts().itertuples():
+    ...     print(r.population, r.attribute, r.code, r.n)
+    buyers <NA> <NA> 27
+    buyers buyer_type etat 17
+    buyers buyer_type collectivite 4
+    companies <NA> <NA> 90
+    """
+    gt = load_reference(_GT_TABLE, directory=directory).set_index("indicator")
+    spec = [("reponses_acheteurs", "buyers", None, None),
+            ("reponses_acheteurs_etat", "buyers", "buyer_type", "etat"),
+            ("reponses_acheteurs_collectivites", "buyers", "buyer_type", "collectivite"),
+            ("reponses_entreprises", "companies", None, None)]
+    rows = []
+    for indicator, population, attribute, code in spec:
+        r = gt.loc[indicator]
+        rows.append({"population": population, "wave": int(r["year"]), "attribute": attribute, "code": code,
+                     "n": int(r["value"]), "indicator": indicator, "label_fr": r["label_fr"],
+                     "source": r["source"], "source_url": r["source_url"], "status": r["status"]})
+    out = pd.DataFrame(rows)
+    for col in ("population", "attribute", "code", "indicator", "label_fr", "source", "source_url", "status"):
+        out[col] = out[col].astype("string")
+    return out

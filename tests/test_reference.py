@@ -1,0 +1,105 @@
+"""Reference tables: every row sourced and with a valid status; the GT's 2017 figures exactly as the seed says."""
+import shutil
+
+import pandas as pd
+import pytest
+
+from etude import reference
+from etude.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return reference.load_reference()
+
+
+def test_every_row_has_a_source_and_a_valid_status(ref):
+    assert ref["source"].notna().all()
+    assert (ref["source"].str.strip() != "").all()
+    assert ref["status"].isin(reference.STATUSES).all()
+
+
+def test_every_row_has_a_value_or_a_text(ref):
+    assert (ref["value"].notna() | ref["value_text"].notna()).all()
+
+
+def test_one_row_per_series_indicator_and_period(ref):
+    assert not ref.duplicated(["series", "indicator", "period"]).any()
+
+
+def test_one_perimeter_and_unit_per_indicator(ref):
+    per = ref.groupby(["series", "indicator"])[["perimeter", "unit"]].nunique()
+    assert (per <= 1).all().all()
+
+
+def test_gt_2017_figures_are_the_seed_figures():
+    gt = reference.load_reference("gt_orcp_2017").set_index("indicator")
+    expected = {"reponses_acheteurs": 27, "reponses_acheteurs_etat": 17, "reponses_acheteurs_collectivites": 4,
+                "reponses_entreprises": 90, "innovember_participants": 350, "innovember_entreprises": 70,
+                "sous_groupes_thematiques": 4}
+    for indicator, value in expected.items():
+        assert gt.loc[indicator, "value"] == value, indicator
+        assert gt.loc[indicator, "status"] == "published", indicator
+        assert gt.loc[indicator, "year"] == 2017
+    assert gt.loc["reponses_acheteurs_autres", "status"] == "computed"  # 27 - 17 - 4
+    objectives_2018 = gt[gt.index.str.startswith("objectif_2018")]
+    assert len(objectives_2018) == 5
+    assert objectives_2018["value"].isna().all() and objectives_2018["value_text"].notna().all()
+
+
+def test_published_counts_are_keyed_by_codebook_codes():
+    counts = reference.published_counts()
+    assert list(counts.columns[:5]) == ["population", "wave", "attribute", "code", "n"]
+    assert counts["n"].tolist() == [27, 17, 4, 90]
+    assert (counts["wave"] == 2017).all()
+    assert (counts["status"] == "published").all()
+
+
+@pytest.fixture
+def copy_dir(tmp_path):
+    d = tmp_path / "reference"
+    shutil.copytree(reference.paths.reference_dir(), d)
+    return d
+
+
+def _rewrite(path, edit):
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(df)
+    df.to_csv(path, index=False)
+
+
+def test_bad_status_names_file_row_and_column(copy_dir):
+    _rewrite(copy_dir / "gt_orcp_2017.csv", lambda df: df.__setitem__("status", ["vu"] + list(df["status"][1:])))
+    with pytest.raises(InputError) as err:
+        reference.load_reference("gt_orcp_2017", directory=copy_dir)
+    msg = str(err.value)
+    assert "gt_orcp_2017.csv, ligne 2, colonne « status »" in msg and "« vu »" in msg and "published" in msg
+
+
+def test_missing_source_is_rejected(copy_dir):
+    def edit(df):
+        df.loc[2, "source"] = ""
+    _rewrite(copy_dir / "gt_orcp_2017.csv", edit)
+    with pytest.raises(InputError, match="ligne 4, colonne « source »"):
+        reference.load_reference(directory=copy_dir)
+
+
+def test_value_must_be_a_number(copy_dir):
+    def edit(df):
+        df.loc[0, "value"] = "27 réponses"
+    _rewrite(copy_dir / "gt_orcp_2017.csv", edit)
+    with pytest.raises(InputError, match="colonne « value » .*27 réponses"):
+        reference.load_reference("gt_orcp_2017", directory=copy_dir)
+
+
+def test_missing_column_is_named(copy_dir):
+    def edit(df):
+        del df["status"]
+    _rewrite(copy_dir / "gt_orcp_2017.csv", edit)
+    with pytest.raises(InputError, match="colonne « status » : colonne obligatoire absente"):
+        reference.load_reference("gt_orcp_2017", directory=copy_dir)
+
+
+def test_unknown_table_lists_the_known_ones():
+    with pytest.raises(InputError, match="gt_orcp_2017"):
+        reference.load_reference("nope")
