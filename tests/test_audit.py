@@ -1,0 +1,139 @@
+"""The output privacy scan finds what is planted and nothing in ordinary outputs."""
+import base64
+import io
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import openpyxl
+import pandas as pd
+import pytest
+
+from etude import audit
+
+
+def _png_with_text(text: str) -> bytes:
+    fig, ax = plt.subplots(figsize=(1, 1))
+    ax.plot([0, 1], [0, 1])
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Description": text})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _kinds(df):
+    return sorted(zip(df["file"], df["kind"], df["match"]))
+
+
+def test_clean_folder_gives_an_empty_table_with_the_documented_columns(tmp_path):
+    (tmp_path / "report.html").write_text(
+        "<p>48,1 % des 27 acheteurs (IC 95 % : 30,2–66,5) ; vague 2017-05-12 ; n = 90 ; 0.0612345678</p>"
+        '<svg><path d="M 06 12 L 34 56 78 90 z"/></svg><img src="logo@2x.png">', encoding="utf-8")
+    pd.DataFrame({"item": ["b_temps"], "pct": [0.481], "n_base": [27]}).to_csv(tmp_path / "t.csv", index=False)
+    found = audit.scan_run(tmp_path)
+    assert list(found.columns) == ["file", "kind", "match", "location"]
+    assert found.empty, found
+
+
+@pytest.mark.parametrize("text, kind, match", [
+    ("contact : jean.dupont@exemple.fr", "email", "jean.dupont@exemple.fr"),
+    ("contact : jean.dupont&#64;exemple.fr", "email", "jean.dupont@exemple.fr"),
+    ("Tél. 06 12 34 56 78.", "phone", "06 12 34 56 78"),
+    ("tel 06.12.34.56.78", "phone", "06.12.34.56.78"),
+    ("tel 06-12-34-56-78", "phone", "06-12-34-56-78"),
+    ("tel 0612345678", "phone", "0612345678"),
+    ("tel +33 6 12 34 56 78", "phone", "+33 6 12 34 56 78"),
+    ("tel +33612345678", "phone", "+33612345678"),
+    ("tel +33 (0)3 20 12 34 56", "phone", "+33 (0)3 20 12 34 56"),
+    ("tel 0033 3 20 12 34 56", "phone", "0033 3 20 12 34 56"),
+])
+def test_scan_text_finds_each_written_form(text, kind, match):
+    assert [(f["kind"], f["match"]) for f in audit.scan_text(text)] == [(kind, match)]
+
+
+@pytest.mark.parametrize("text", ["0,0612345678", "2019-02-03", "1 234 567,89 €", "p = 0.0312345678",
+                                  "icon@2x.png", "06 12 34 56", "SIRET 123 456 789 00011 (13 chiffres)"])
+def test_scan_text_leaves_numbers_dates_and_assets_alone(text):
+    assert audit.scan_text(text) == []
+
+
+def test_forbidden_strings_match_whole_words_case_insensitively():
+    found = audit.scan_text("Réponse de JEAN  DUPONT (Dupontel SA)", forbidden=["Jean Dupont", "Dupo", "ab"])
+    assert [f["match"] for f in found] == ["Jean Dupont"]
+
+
+def test_scan_run_finds_planted_data_in_every_kind_of_output(tmp_path):
+    email, phone, siret, name = "claire.martin@exemple.fr", "03 20 12 34 56", "12345678900011", "Claire Martin"
+    png = _png_with_text(f"auteur {email}")
+    (tmp_path / "report.html").write_text(
+        f'<html><p>Merci {name}</p><img src="data:image/png;base64,{base64.b64encode(png).decode()}"></html>',
+        encoding="utf-8")
+    (tmp_path / "slides.html").write_text(f"<section>Appeler le {phone}</section>", encoding="utf-8")
+    nb = {"cells": [{"cell_type": "code", "source": ["x = 1"], "metadata": {}, "outputs": [
+        {"output_type": "execute_result", "data": {"text/plain": [f"SIRET {siret}"]}, "metadata": {}}]}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "01_x.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "f.svg").write_text(f"<svg><text>{email}</text></svg>", encoding="utf-8")
+    (tmp_path / "figures" / "f.png").write_bytes(_png_with_text(phone))
+    (tmp_path / "tables").mkdir()
+    pd.DataFrame({"population": ["companies", "companies", "buyers"], "item": ["e_moyens", "e_delais", "b_temps"],
+                  "count": [2, None, 1], "pct": [0.5, None, 0.25], "n_base": [4, 3, 4]}
+                 ).to_csv(tmp_path / "tables" / "freins.csv", index=False)
+    pd.DataFrame({"label": ["=HYPERLINK(\"http://x\")", "'=neutralised", "-3.5"]}
+                 ).to_csv(tmp_path / "tables" / "libres.csv", index=False)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "freins"
+    ws.append(["item", "pct"])
+    ws.append(["=1+1", 0.5])
+    ws.append([f"écrire à {email}", 0.1])
+    wb.save(tmp_path / "tables" / "tables.xlsx")
+
+    found = audit.scan_run(tmp_path, forbidden=[name, siret])
+    got = _kinds(found)
+    assert ("report.html", "identifier", name) in got
+    assert ("report.html", "email", email) in got  # inside the embedded PNG's text chunk
+    assert ("slides.html", "phone", phone) in got
+    assert ("notebooks/01_x.ipynb", "identifier", siret) in got
+    assert ("figures/f.svg", "email", email) in got
+    assert ("figures/f.png", "phone", phone) in got
+    small = [g for g in got if g[1] == "small_cell"]
+    assert [(f, m.split(":")[0]) for f, _, m in small] == [("tables/freins.csv", "n_base=4")]
+    assert "pct=0.5" in small[0][2]
+    assert ("tables/libres.csv", "formula", '=HYPERLINK("http://x")') in got
+    assert ("tables/tables.xlsx", "formula", "=1+1") in got
+    assert ("tables/tables.xlsx", "email", email) in got
+    # the suppressed company row (n_base 3, empty values), the buyers row and the neutralised cell are not findings
+    assert not [g for g in got if g[1] == "formula" and "neutralised" in g[2]]
+    png_loc = found[(found["file"] == "report.html") & (found["kind"] == "email")]["location"].iloc[0]
+    assert "image 1" in png_loc
+
+
+def test_company_tables_are_recognised_by_name_when_they_have_no_population_column(tmp_path):
+    pd.DataFrame({"segment": ["sante"], "n_base": [2], "pct": [1.0]}).to_csv(tmp_path / "entreprises_segment.csv",
+                                                                              index=False)
+    pd.DataFrame({"segment": ["sante"], "n_base": [2], "pct": [1.0]}).to_csv(tmp_path / "acheteurs_segment.csv",
+                                                                              index=False)
+    found = audit.scan_run(tmp_path, min_cell=5)
+    assert found["file"].tolist() == ["entreprises_segment.csv"]
+    assert audit.scan_run(tmp_path, min_cell=2).empty
+
+
+def test_png_text_reads_compressed_and_international_chunks():
+    import struct
+    import zlib
+
+    def chunk(ctype, body):
+        return struct.pack(">I", len(body)) + ctype + body + struct.pack(">I", zlib.crc32(ctype + body))
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"zTXt", b"Comment\0\0" + zlib.compress(b"a@b.fr"))
+           + chunk(b"iTXt", b"Author\0\0\0fr\0Auteur\0x@y.fr") + chunk(b"IEND", b""))
+    assert audit.png_text(png) == [("Comment", "a@b.fr"), ("Author", "x@y.fr")]
+
+
+def test_missing_run_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="introuvable"):
+        audit.scan_run(tmp_path / "nope")
