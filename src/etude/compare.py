@@ -1,0 +1,649 @@
+"""Comparing two populations (or groups of respondents) on proportions, with small-sample care.
+
+The buyers' and the companies' questionnaires list different barrier items, so the two populations are compared
+on the codebook's harmonised themes (:func:`etude.codebook.theme_map`), never item by item. Every comparison
+reports the denominators, a difference in proportions with a Newcombe (hybrid Wilson score) interval, an exact
+test by default (Fisher; Pearson chi-square available), Cohen's h and p-values adjusted across the family of
+comparisons (Holm by default). Formulas come from statsmodels and scipy, not re-derived here.
+
+Respondent tables follow ``docs/contracts.md`` §1: a respondent who selected no item of a multi-select question
+is NA on all its items and out of that question's denominator (``n_base``).
+
+Examples
+--------
+>>> r = two_proportions(56, 70, 48, 80)
+>>> round(r["diff"], 4), round(r["diff_ci_low"], 4), round(r["diff_ci_high"], 4)
+(0.2, 0.0524, 0.3339)
+>>> round(two_proportions(3, 4, 1, 4)["p_value"], 4)
+0.4857
+"""
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
+                                          proportion_effectsize)
+
+from etude import codebook as cb
+from etude.errors import ParameterError
+
+__all__ = [
+    "two_proportions", "wilson_interval", "adjust_pvalues", "theme_prevalence", "compare_themes",
+    "compare_groups", "theme_logit", "answered", "cites",
+    "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "LOGIT_COLUMNS", "BUYER_GROUPS",
+    "NOT_COMPARABLE", "STATUS_OK", "too_few",
+]
+
+#: Tests for a 2×2 table: name → description.
+TESTS = {"fisher": "test exact de Fisher (bilatéral)",
+         "chi2": "test du khi-deux de Pearson (correction de Yates)"}
+#: Interval methods for a difference of proportions: our name → statsmodels' name.
+CI_METHODS = {"newcombe": "newcomb", "agresti-caffo": "agresti-caffo", "wald": "wald", "score": "score"}
+#: p-value adjustments across a family of comparisons (statsmodels ``multipletests`` names, plus "none").
+PADJUST = ("holm", "fdr_bh", "bonferroni", "none")
+#: Columns of ``tables/comparaison_themes.csv`` (:func:`compare_themes`).
+COMPARE_COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff",
+                   "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h"]
+#: Columns of :func:`compare_groups`.
+GROUP_COLUMNS = ["code", "label", "group1", "group1_label", "group2", "group2_label", "n1", "count1", "pct1",
+                 "n2", "count2", "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted",
+                 "cohens_h", "status"]
+#: Columns of :func:`theme_logit`.
+LOGIT_COLUMNS = ["term", "variable", "level", "reference", "label", "odds_ratio", "ci_low", "ci_high",
+                 "p_value", "n_obs", "status"]
+#: Buyer types grouped for within-buyer comparisons: État, collectivités, all others (health included).
+BUYER_GROUPS = {"etat": "etat", "collectivite": "collectivite", "sante": "autre", "autre": "autre"}
+#: ``test`` value of a theme that only one questionnaire covers.
+NOT_COMPARABLE = "non comparable"
+#: ``status`` of a comparison that was computed.
+STATUS_OK = "comparé"
+
+
+def too_few(min_cell: int) -> str:
+    """Status of a comparison withheld because a group has fewer than ``min_cell`` respondents.
+
+    >>> too_few(5)
+    'effectif insuffisant (n < 5)'
+    """
+    return f"effectif insuffisant (n < {min_cell})"
+
+
+def _choice(name: str, value: Any, allowed: Iterable[str]) -> str:
+    allowed = list(allowed)
+    if value not in allowed:
+        raise ParameterError(f"valeur inconnue pour {name} : {value!r} ; valeurs possibles : "
+                             + ", ".join(repr(a) for a in allowed))
+    return value
+
+
+def _check_alpha(alpha: float) -> float:
+    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
+        raise ParameterError(f"alpha doit être strictement compris entre 0 et 1, pas {alpha!r}")
+    return float(alpha)
+
+
+def _check_counts(count: Any, n: Any, which: str) -> tuple[int, int]:
+    try:
+        c, m = int(count), int(n)
+    except (TypeError, ValueError):
+        raise ParameterError(f"effectifs {which} non entiers : {count!r} sur {n!r}") from None
+    if c != count or m != n or m < 0 or c < 0 or c > m:
+        raise ParameterError(f"effectifs {which} impossibles : {count!r} sur {n!r} "
+                             "(attendu : entiers avec 0 ≤ effectif ≤ base)")
+    return c, m
+
+
+# --------------------------------------------------------------------------------------------------------------
+# One comparison
+# --------------------------------------------------------------------------------------------------------------
+
+def wilson_interval(count: int, n: int, *, alpha: float = 0.05) -> tuple[float, float]:
+    """Wilson score interval of ``count / n`` (statsmodels ``proportion_confint``); ``(nan, nan)`` when n = 0.
+
+    >>> [round(x, 4) for x in wilson_interval(13, 27)]
+    [0.3074, 0.6601]
+    """
+    count, n = _check_counts(count, n, "")
+    if n == 0:
+        return (math.nan, math.nan)
+    low, high = proportion_confint(count, n, alpha=_check_alpha(alpha), method="wilson")
+    return float(low), float(high)
+
+
+def two_proportions(count1: int, n1: int, count2: int, n2: int, *, test: str = "fisher", alpha: float = 0.05,
+                    ci_method: str = "newcombe") -> dict[str, Any]:
+    """Compare two independent proportions ``count1/n1`` and ``count2/n2``.
+
+    Parameters
+    ----------
+    count1, n1 : int
+        Respondents citing the item (or theme) and respondents in the denominator, first group.
+    count2, n2 : int
+        Same for the second group.
+    test : {"fisher", "chi2"}, default "fisher"
+        Fisher's exact test (two-sided, ``scipy.stats.fisher_exact``), suited to small counts; or Pearson's
+        chi-square with Yates' continuity correction (``scipy.stats.chi2_contingency``).
+    alpha : float, default 0.05
+        1 − confidence level of the interval.
+    ci_method : {"newcombe", "agresti-caffo", "wald", "score"}, default "newcombe"
+        Interval for the difference (statsmodels ``confint_proportions_2indep``); "newcombe" is Newcombe's
+        hybrid Wilson score interval (method 10 of Newcombe 1998).
+
+    Returns
+    -------
+    dict
+        ``diff`` (p1 − p2), ``diff_ci_low``, ``diff_ci_high``, ``test`` (the ``test`` name), ``p_value``,
+        ``cohens_h`` (2·asin√p1 − 2·asin√p2, statsmodels ``proportion_effectsize``). Numbers are NaN when a
+        group is empty; the chi-square p-value is NaN when a margin of the table is zero (the test is undefined).
+
+    References
+    ----------
+    Newcombe R. G. (1998), Interval estimation for the difference between independent proportions: comparison
+    of eleven methods, *Statistics in Medicine* 17:873–890. Cohen J. (1988), *Statistical power analysis for the
+    behavioral sciences*, ch. 6.
+
+    Examples
+    --------
+    >>> r = two_proportions(56, 70, 48, 80)
+    >>> round(r["diff_ci_low"], 4), round(r["diff_ci_high"], 4), round(r["cohens_h"], 4)
+    (0.0524, 0.3339, 0.4421)
+    >>> two_proportions(1, 3, 2, 3, test="chi2")["test"]
+    'chi2'
+    """
+    _choice("test", test, TESTS)
+    _choice("ci_method", ci_method, CI_METHODS)
+    alpha = _check_alpha(alpha)
+    count1, n1 = _check_counts(count1, n1, "du groupe 1")
+    count2, n2 = _check_counts(count2, n2, "du groupe 2")
+    out = {"diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": test,
+           "p_value": math.nan, "cohens_h": math.nan}
+    if n1 == 0 or n2 == 0:
+        return out
+    p1, p2 = count1 / n1, count2 / n2
+    low, high = confint_proportions_2indep(count1, n1, count2, n2, method=CI_METHODS[ci_method],
+                                           compare="diff", alpha=alpha)
+    table = np.array([[count1, n1 - count1], [count2, n2 - count2]])
+    if test == "fisher":
+        p_value = float(stats.fisher_exact(table, alternative="two-sided").pvalue)
+    elif (table.sum(axis=0) == 0).any():
+        p_value = math.nan
+    else:
+        p_value = float(stats.chi2_contingency(table, correction=True).pvalue)
+    out.update(diff=p1 - p2, diff_ci_low=float(low), diff_ci_high=float(high), p_value=p_value,
+               cohens_h=float(proportion_effectsize(p1, p2)))
+    return out
+
+
+def adjust_pvalues(p_values: Sequence[float], *, method: str = "holm", alpha: float = 0.05) -> np.ndarray:
+    """Adjust a family of p-values (statsmodels ``multipletests``); NaN entries stay NaN and are not counted.
+
+    Parameters
+    ----------
+    method : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
+        Holm's step-down (family-wise error), Benjamini–Hochberg (false discovery rate), Bonferroni, or none.
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, 0.03, float("nan")]).round(2).tolist()
+    [0.03, 0.06, 0.06, nan]
+    """
+    _choice("padjust", method, PADJUST)
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p)
+    if ok.any():
+        out[ok] = p[ok] if method == "none" else multipletests(p[ok], alpha=_check_alpha(alpha), method=method)[1]
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Respondent tables → counts
+# --------------------------------------------------------------------------------------------------------------
+
+def _item_question(kind: str, code: str, codebook=None) -> str | None:
+    book = codebook if isinstance(codebook, dict) else cb.load(codebook)
+    for question in book["questionnaires"][kind]["questions"]:
+        if code in set(cb.items(kind, question, codebook=codebook)["code"]):
+            return question
+    return None
+
+
+def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ParameterError(f"colonnes absentes de la table {what} : {', '.join(missing)}")
+
+
+def answered(df: pd.DataFrame, kind: str, question: str = "barriers", *, codebook=None) -> pd.Series:
+    """Boolean Series: the respondent selected at least one item of ``question`` (is in its denominator).
+
+    >>> t = pd.DataFrame({c: pd.array(v, dtype="boolean") for c, v in zip(
+    ...     cb.items("companies")["code"], [[True, None], [False, None]] + [[False, None]] * 4)})
+    >>> answered(t, "companies").tolist()
+    [True, False]
+    """
+    codes = list(cb.items(kind, question, codebook=codebook)["code"])
+    _require(df, codes, kind)
+    return df[codes].notna().any(axis=1)
+
+
+def cites(df: pd.DataFrame, codes: Sequence[str]) -> pd.Series:
+    """Boolean Series: the respondent selected at least one of ``codes`` (NA counts as not selected)."""
+    _require(df, codes, "des répondants")
+    return df[list(codes)].fillna(False).astype(bool).any(axis=1)
+
+
+def _theme_items(kind: str, codebook=None) -> dict[str, list[str]]:
+    it = cb.items(kind, "barriers", codebook=codebook)
+    return {th: list(g["code"]) for th, g in it.groupby("theme", sort=False)}
+
+
+def _theme_order(codebook=None) -> list[str]:
+    return list(cb.themes(codebook=codebook)["code"])
+
+
+def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebook=None,
+                     lang: str = "fr") -> pd.DataFrame:
+    """Share of respondents citing at least one barrier item of each harmonised theme.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Respondent table of one population (``docs/contracts.md`` §1), usually one wave.
+    kind : {"buyers", "companies"}
+    alpha : float, default 0.05
+        1 − confidence level of the Wilson intervals.
+    codebook : dict or path, optional
+        Another codebook than the project's.
+    lang : {"fr", "en"}, default "fr"
+        Language of ``label``.
+
+    Returns
+    -------
+    DataFrame
+        One row per theme that has items in this questionnaire, in codebook order: ``theme, label, items``
+        (item codes joined by ``;``), ``n_base`` (respondents who answered the barrier question), ``count``,
+        ``pct`` (fraction 0–1), ``ci_low``, ``ci_high`` (Wilson). ``pct`` is NaN when ``n_base`` is 0.
+
+    Examples
+    --------
+    >>> codes = list(cb.items("companies")["code"])
+    >>> t = pd.DataFrame({c: pd.array([c == "e_moyens", c == "e_besoins", None], dtype="boolean") for c in codes})
+    >>> theme_prevalence(t, "companies")[["theme", "n_base", "count", "pct"]]
+             theme  n_base  count  pct
+    0  information       2      1  0.5
+    1       moyens       2      1  0.5
+    2    juridique       2      0  0.0
+    3      interet       2      0  0.0
+    """
+    _check_alpha(alpha)
+    base = answered(df, kind, codebook=codebook)
+    n_base = int(base.sum())
+    groups = _theme_items(kind, codebook)
+    rows = []
+    for theme in _theme_order(codebook):
+        if theme not in groups:
+            continue
+        count = int((cites(df, groups[theme]) & base).sum())
+        low, high = wilson_interval(count, n_base, alpha=alpha)
+        rows.append({"theme": theme, "label": cb.label(theme, lang=lang, codebook=codebook),
+                     "items": ";".join(groups[theme]), "n_base": n_base, "count": count,
+                     "pct": count / n_base if n_base else math.nan, "ci_low": low, "ci_high": high})
+    return pd.DataFrame(rows, columns=["theme", "label", "items", "n_base", "count", "pct", "ci_low", "ci_high"])
+
+
+def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str = "fisher", padjust: str = "holm",
+                   alpha: float = 0.05, ci_method: str = "newcombe", codebook=None, lang: str = "fr") -> pd.DataFrame:
+    """Buyers versus companies on each harmonised theme (the table ``tables/comparaison_themes.csv``).
+
+    Parameters
+    ----------
+    buyers, companies : DataFrame
+        Respondent tables (``docs/contracts.md`` §1), usually one wave each.
+    test : {"fisher", "chi2"}, default "fisher"
+        See :func:`two_proportions`.
+    padjust : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
+        Adjustment across the comparable themes (:func:`adjust_pvalues`).
+    alpha : float, default 0.05
+        1 − confidence level of the intervals (and the level given to ``multipletests``).
+    ci_method : str, default "newcombe"
+        See :func:`two_proportions`.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`COMPARE_COLUMNS`, one row per codebook theme: ``n_buyers``/``n_companies`` are the
+        denominators (respondents who answered the barrier question), ``pct_*`` fractions 0–1, ``diff`` =
+        ``pct_buyers − pct_companies`` with its Newcombe interval, ``p_value`` raw and ``p_adjusted``.
+        A theme covered by one questionnaire only (``soutien``) keeps that side's share, has NaN for the other
+        side and every comparison number, ``test`` = ``"non comparable"``, and is left out of the adjustment.
+
+    Examples
+    --------
+    >>> def table(kind, rows):
+    ...     codes = list(cb.items(kind)["code"])
+    ...     return pd.DataFrame({c: pd.array([c in r for r in rows], dtype="boolean") for c in codes})
+    >>> b = table("buyers", [{"b_temps"}, {"b_temps", "b_donnees"}, {"b_soutien"}, {"b_juridique"}])
+    >>> e = table("companies", [{"e_moyens"}, {"e_besoins"}, {"e_besoins"}, {"e_processus"}])
+    >>> compare_themes(b, e)[["theme", "n_buyers", "pct_buyers", "pct_companies", "test"]]
+             theme  n_buyers  pct_buyers  pct_companies            test
+    0  information         4        0.25           0.50          fisher
+    1       moyens         4        0.50           0.25          fisher
+    2    juridique         4        0.25           0.25          fisher
+    3      interet         4        0.00           0.00          fisher
+    4      soutien         4        0.25            NaN  non comparable
+    """
+    _choice("test", test, TESTS)
+    _choice("padjust", padjust, PADJUST)
+    prev = {kind: theme_prevalence(df, kind, alpha=alpha, codebook=codebook, lang=lang).set_index("theme")
+            for kind, df in (("buyers", buyers), ("companies", companies))}
+    rows = []
+    for theme in _theme_order(codebook):
+        b = prev["buyers"].loc[theme] if theme in prev["buyers"].index else None
+        e = prev["companies"].loc[theme] if theme in prev["companies"].index else None
+        if b is None and e is None:
+            continue
+        row = {"theme": theme, "label": cb.label(theme, lang=lang, codebook=codebook),
+               "n_buyers": pd.NA if b is None else int(b["n_base"]),
+               "pct_buyers": math.nan if b is None else float(b["pct"]),
+               "n_companies": pd.NA if e is None else int(e["n_base"]),
+               "pct_companies": math.nan if e is None else float(e["pct"])}
+        if b is None or e is None:
+            row.update(diff=math.nan, diff_ci_low=math.nan, diff_ci_high=math.nan, test=NOT_COMPARABLE,
+                       p_value=math.nan, cohens_h=math.nan)
+        else:
+            row.update(two_proportions(int(b["count"]), int(b["n_base"]), int(e["count"]), int(e["n_base"]),
+                                       test=test, alpha=alpha, ci_method=ci_method))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
+    for col in ("n_buyers", "n_companies"):
+        out[col] = out[col].astype("Int64")
+    return out[COMPARE_COLUMNS]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Within one population
+# --------------------------------------------------------------------------------------------------------------
+
+def _resolve_codes(df: pd.DataFrame, kind: str, items_or_themes, codebook=None) -> list[tuple[str, str, list[str]]]:
+    """``[(code, question, item_codes)]`` for item codes, theme codes, or the shorthands "items"/"themes"."""
+    themes = _theme_items(kind, codebook)
+    if isinstance(items_or_themes, str):
+        if items_or_themes == "themes":
+            items_or_themes = [t for t in _theme_order(codebook) if t in themes]
+        elif items_or_themes == "items":
+            items_or_themes = list(cb.items(kind, "barriers", codebook=codebook)["code"])
+        else:
+            items_or_themes = [items_or_themes]
+    out = []
+    for code in items_or_themes:
+        if code in themes:
+            out.append((code, "barriers", themes[code]))
+            continue
+        question = _item_question(kind, code, codebook)
+        if question is None:
+            allowed = sorted(themes) + list(cb.items(kind, "barriers", codebook=codebook)["code"])
+            raise ParameterError(f"code inconnu pour {kind} : {code!r} ; attendus : "
+                                 f"'themes', 'items', un thème ou un item ({', '.join(allowed)}, …)")
+        out.append((code, question, [code]))
+    return out
+
+
+def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[str] = "themes", *,
+                   kind: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
+                   min_cell: int = 5, test: str = "fisher", padjust: str = "holm", alpha: float = 0.05,
+                   ci_method: str = "newcombe", codebook=None, lang: str = "fr") -> pd.DataFrame:
+    """Compare groups of one population (e.g. services de l'État vs collectivités vs others) item by item or theme by theme.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Respondent table of one population (``docs/contracts.md`` §1).
+    by : str
+        Column defining the groups, e.g. ``"buyer_type"``. Respondents with NA in it are left out.
+    items_or_themes : "themes", "items", or list of codes, default "themes"
+        Theme codes (share citing at least one of the theme's items), item codes of any multi-select question
+        (barriers or segments), or the shorthands for all themes / all barrier items of ``kind``.
+    kind : {"buyers", "companies"}, default "buyers"
+    groups : mapping, optional
+        Value of ``by`` → group code, to merge values (e.g. :data:`BUYER_GROUPS`); values not in the mapping are
+        left out. Default: each value of ``by`` is a group.
+    pairs : {"pairwise", "vs_rest"}, default "pairwise"
+        Every pair of groups, or each group against all the other respondents.
+    min_cell : int, default 5
+        Smallest group denominator compared. A comparison with a smaller group gets ``status``
+        ``"effectif insuffisant (n < min_cell)"``, its ``n`` shown and every other number NaN.
+    test, padjust, alpha, ci_method
+        As in :func:`compare_themes`; the adjustment family is every computed row of the result.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`GROUP_COLUMNS`: one row per code and pair of groups; ``diff`` = ``pct1 − pct2``.
+
+    Examples
+    --------
+    >>> codes = list(cb.items("buyers")["code"])
+    >>> t = pd.DataFrame({c: pd.array([c == "b_temps"] * 6 + [c == "b_juridique"] * 3, dtype="boolean")
+    ...                   for c in codes})
+    >>> t["buyer_type"] = ["etat"] * 6 + ["collectivite"] * 3
+    >>> r = compare_groups(t, "buyer_type", ["moyens"])
+    >>> r[["group1", "group2", "n1", "n2", "pct1", "status"]]
+      group1        group2  n1  n2  pct1                        status
+    0   etat  collectivite   6   3   NaN  effectif insuffisant (n < 5)
+    """
+    _choice("pairs", pairs, ("pairwise", "vs_rest"))
+    _choice("test", test, TESTS)
+    _choice("padjust", padjust, PADJUST)
+    if not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
+        raise ParameterError(f"min_cell doit être un entier ≥ 1, pas {min_cell!r}")
+    _require(df, [by], kind)
+    values = df[by].astype("string")
+    if groups is not None:
+        values = values.map(lambda v: groups.get(v, pd.NA) if not pd.isna(v) else pd.NA).astype("string")
+    present = [g for g in pd.unique(values.dropna())]
+    if groups is not None:
+        known = list(dict.fromkeys(groups.values()))
+    else:
+        try:
+            known = list(cb.attribute_values(kind, by, codebook=codebook)["code"].astype(str))
+        except ValueError:
+            known = []
+    order = [g for g in known if g in present] + sorted(g for g in present if g not in known)
+    if pairs == "pairwise":
+        combos = [(order[i], order[j]) for i in range(len(order)) for j in range(i + 1, len(order))]
+    else:
+        combos = [(g, "_reste") for g in order]
+
+    def group_label(g: str) -> str:
+        if g == "_reste":
+            return "autres répondants" if lang == "fr" else "other respondents"
+        try:
+            return cb.label(g, lang=lang, codebook=codebook)
+        except KeyError:
+            return g
+
+    rows = []
+    for code, question, item_codes in _resolve_codes(df, kind, items_or_themes, codebook):
+        base = answered(df, kind, question, codebook=codebook) & values.notna()
+        hit = cites(df, item_codes) & base
+        for g1, g2 in combos:
+            in1 = base & (values == g1)
+            in2 = base & ((values != g1) if g2 == "_reste" else (values == g2))
+            n1, n2 = int(in1.sum()), int(in2.sum())
+            row = {"code": code, "label": cb.label(code, lang=lang, short=True, codebook=codebook),
+                   "group1": g1, "group1_label": group_label(g1), "group2": g2, "group2_label": group_label(g2),
+                   "n1": n1, "n2": n2}
+            if min(n1, n2) < min_cell:
+                row.update(count1=pd.NA, pct1=math.nan, count2=pd.NA, pct2=math.nan, diff=math.nan,
+                           diff_ci_low=math.nan, diff_ci_high=math.nan, test=test, p_value=math.nan,
+                           cohens_h=math.nan, status=too_few(min_cell))
+            else:
+                c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
+                row.update(count1=c1, pct1=c1 / n1, count2=c2, pct2=c2 / n2, status=STATUS_OK,
+                           **two_proportions(c1, n1, c2, n2, test=test, alpha=alpha, ci_method=ci_method))
+            rows.append(row)
+    out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c != "p_adjusted"])
+    out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
+    for col in ("n1", "n2", "count1", "count2"):
+        out[col] = out[col].astype("Int64")
+    return out[GROUP_COLUMNS]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Logistic regression
+# --------------------------------------------------------------------------------------------------------------
+
+def _logit_frame(buyers, companies, theme, covariates, codebook):
+    themes_b, themes_e = _theme_items("buyers", codebook), _theme_items("companies", codebook)
+    common = [t for t in _theme_order(codebook) if t in themes_b and t in themes_e]
+    if theme not in common:
+        raise ParameterError(f"thème non comparable entre les deux populations : {theme!r} ; "
+                             f"thèmes possibles : {', '.join(common)}")
+    frames = []
+    for kind, df, items in (("buyers", buyers, themes_b[theme]), ("companies", companies, themes_e[theme])):
+        _require(df, list(covariates), kind)
+        base = answered(df, kind, codebook=codebook)
+        part = pd.DataFrame({"y": cites(df, items).astype(int), "population": kind})
+        for c in covariates:
+            part[c] = df[c].astype("string")
+        frames.append(part[base.to_numpy()])
+    data = pd.concat(frames, ignore_index=True)
+    return data.dropna().reset_index(drop=True)
+
+
+def _design(data: pd.DataFrame, covariates: Sequence[str]):
+    """Intercept + treatment-coded dummies; reference = companies for population, the most frequent level else."""
+    cols = {"const": np.ones(len(data))}
+    terms = []
+    for var in ("population", *covariates):
+        levels = data[var].value_counts()
+        ref = "companies" if var == "population" else str(levels.index[0])
+        for lev in sorted(str(x) for x in levels.index):
+            if lev == ref:
+                continue
+            name = f"{var}[{lev}]"
+            cols[name] = (data[var] == lev).astype(float).to_numpy()
+            terms.append((name, var, lev, ref))
+    return pd.DataFrame(cols), terms
+
+
+def _term_label(var: str, lev: str, ref: str, lang: str, codebook) -> str:
+    def lab(code):
+        if var == "population":
+            return cb.label(code, lang=lang, codebook=codebook)
+        try:
+            return cb.label(code, lang=lang, codebook=codebook) if var != "departement" else \
+                cb.attribute_values("buyers", "departement", codebook=codebook).set_index("code")[
+                    f"label_{lang}"].get(code, code)
+        except KeyError:
+            return code
+    ref_word = "réf." if lang == "fr" else "ref."
+    return f"{lab(lev)} ({ref_word} {lab(ref)})"
+
+
+def _separation(data: pd.DataFrame, covariates: Sequence[str]) -> str | None:
+    """Describe a (quasi-)complete separation visible in one categorical level, else None."""
+    if data["y"].nunique() < 2:
+        return "tous les répondants retenus ont la même réponse"
+    for var in ("population", *covariates):
+        for lev, y in data.groupby(var)["y"]:
+            if y.nunique() < 2:
+                word = "citent" if y.iloc[0] == 1 else "ne citent pas"
+                return f"tous les répondants « {var} = {lev} » ({len(y)}) {word} le thème"
+    return None
+
+
+def theme_logit(buyers: pd.DataFrame, companies: pd.DataFrame, theme: str, *,
+                covariates: Sequence[str] = ("segment", "departement"), alpha: float = 0.05, codebook=None,
+                lang: str = "fr") -> pd.DataFrame:
+    """Logistic regression of citing a theme on population plus covariates common to both surveys.
+
+    Parameters
+    ----------
+    buyers, companies : DataFrame
+        Respondent tables; only respondents who answered the barrier question and have every covariate enter
+        the model (complete cases; ``n_obs`` says how many).
+    theme : str
+        A theme covered by both questionnaires.
+    covariates : sequence of str, default ("segment", "departement")
+        Categorical columns present in both tables; each is treatment-coded against its most frequent level.
+    alpha : float, default 0.05
+        1 − confidence level of the odds-ratio intervals.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`LOGIT_COLUMNS`, one row per model term except the intercept: ``population[buyers]``
+        (buyers against companies) first, then each covariate level against its reference. ``status`` is
+        ``"ok"`` or says why the model cannot be estimated (separation, non-convergence); in that case every
+        number is NaN and a :class:`UserWarning` in French is emitted — nothing is printed as if it were valid.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> codes = list(cb.items("buyers")["code"])
+    >>> b = pd.DataFrame({c: pd.array([c == "b_temps"] * 4, dtype="boolean") for c in codes}).assign(segment="sante")
+    >>> e = pd.DataFrame({c: pd.array([False, True] * 2, dtype="boolean") for c in cb.items("companies")["code"]})
+    >>> with warnings.catch_warnings(record=True):
+    ...     r = theme_logit(b, e.assign(segment="sante"), "moyens", covariates=("segment",))
+    >>> r.loc[0, "status"].startswith("séparation")
+    True
+    """
+    import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
+
+    alpha = _check_alpha(alpha)
+    covariates = list(covariates)
+    data = _logit_frame(buyers, companies, theme, covariates, codebook)
+    X, terms = _design(data, covariates)
+
+    def result(status, fit=None):
+        rows = []
+        for name, var, lev, ref in terms:
+            row = {"term": name, "variable": var, "level": lev, "reference": ref,
+                   "label": _term_label(var, lev, ref, lang, codebook), "odds_ratio": math.nan, "ci_low": math.nan,
+                   "ci_high": math.nan, "p_value": math.nan, "n_obs": len(data), "status": status}
+            if fit is not None:
+                ci = fit.conf_int(alpha=alpha).loc[name]
+                row.update(odds_ratio=float(np.exp(fit.params[name])), ci_low=float(np.exp(ci.iloc[0])),
+                           ci_high=float(np.exp(ci.iloc[1])), p_value=float(fit.pvalues[name]))
+            rows.append(row)
+        out = pd.DataFrame(rows, columns=LOGIT_COLUMNS)
+        out["n_obs"] = out["n_obs"].astype("Int64")
+        return out
+
+    def fail(status):
+        warnings.warn(f"Régression logistique du thème « {theme} » non estimable : {status}. "
+                      "Les rapports de cotes ne sont pas affichés ; utiliser la comparaison des proportions "
+                      "(test exact de Fisher).", UserWarning, stacklevel=3)
+        return result(status)
+
+    if "population[buyers]" not in X.columns:
+        return fail("une seule population parmi les répondants retenus")
+    why = _separation(data, covariates)
+    if why:
+        return fail(f"séparation (quasi-)complète — {why}")
+    if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
+        return fail("variables explicatives redondantes (matrice de rang incomplet)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fit = sm.Logit(data["y"].to_numpy(), X).fit(disp=0, maxiter=100)
+        except (np.linalg.LinAlgError, ValueError) as exc:
+            return fail(f"échec de l'estimation ({type(exc).__name__})")
+    kinds = {type(w.message) for w in caught if isinstance(w.message, Warning)}
+    if any(issubclass(k, PerfectSeparationWarning) for k in kinds):
+        return fail("séparation (quasi-)complète détectée pendant l'estimation")
+    if not fit.mle_retvals.get("converged", False) or any(issubclass(k, ConvergenceWarning) for k in kinds):
+        return fail("l'estimation n'a pas convergé")
+    if not np.all(np.isfinite(fit.bse)) or np.abs(fit.params).max() > 15:
+        return fail("coefficients non identifiables (erreurs types infinies ou coefficients extrêmes)")
+    return result("ok", fit)

@@ -1,0 +1,360 @@
+"""Two-population comparisons: values from the literature or recomputed by hand / with scipy directly."""
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from etude import codebook, compare
+from etude.errors import ParameterError
+
+BUYER_ITEMS = list(codebook.items("buyers")["code"])
+COMPANY_ITEMS = list(codebook.items("companies")["code"])
+
+
+def table(kind, rows, **attrs):
+    """Respondent table per docs/contracts.md §1: one set of selected items per respondent; empty set = NA."""
+    codes = BUYER_ITEMS if kind == "buyers" else COMPANY_ITEMS
+    df = pd.DataFrame({c: pd.array([(c in r) if r else None for r in rows], dtype="boolean") for c in codes})
+    for name, values in attrs.items():
+        df[name] = pd.Series(values, dtype="category")
+    return df
+
+
+def wilson(x, n, z=stats.norm.ppf(0.975)):
+    """Wilson score interval written out (Wilson 1927), to check statsmodels independently."""
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+# ---------------------------------------------------------------------------------------------------- two_proportions
+
+def test_lady_tasting_tea_fisher_p_value():
+    # Fisher (1935): 3 of 4 cups right each way; two-sided p = 34/70 = 0.4857.
+    r = compare.two_proportions(3, 4, 1, 4)
+    assert r["p_value"] == pytest.approx(34 / 70)
+    assert round(r["p_value"], 4) == 0.4857
+    assert r["test"] == "fisher"
+    assert r["diff"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("c1,n1,c2,n2,low,high", [
+    # Newcombe (1998), Statistics in Medicine 17:873, Table II, method 10 (hybrid Wilson score).
+    (56, 70, 48, 80, 0.0524, 0.3339),
+    (9, 10, 3, 10, 0.1705, 0.8090),
+    (5, 56, 0, 29, -0.0381, 0.1926),
+    (0, 10, 0, 20, -0.1611, 0.2775),
+    (10, 10, 0, 20, 0.6791, 1.0000),
+    (10, 10, 0, 10, 0.6075, 1.0000),
+])
+def test_newcombe_interval_matches_the_paper(c1, n1, c2, n2, low, high):
+    r = compare.two_proportions(c1, n1, c2, n2)
+    assert r["diff"] == pytest.approx(c1 / n1 - c2 / n2)
+    assert round(r["diff_ci_low"], 4) == pytest.approx(low, abs=1e-4)
+    assert round(r["diff_ci_high"], 4) == pytest.approx(high, abs=1e-4)
+
+
+@pytest.mark.parametrize("c1,n1,c2,n2", [(13, 27, 40, 90), (2, 4, 60, 90), (0, 17, 5, 90), (17, 17, 70, 90)])
+def test_newcombe_interval_equals_its_formula_on_wilson_limits(c1, n1, c2, n2):
+    p1, p2 = c1 / n1, c2 / n2
+    l1, u1 = wilson(c1, n1)
+    l2, u2 = wilson(c2, n2)
+    low = p1 - p2 - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    high = p1 - p2 + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    r = compare.two_proportions(c1, n1, c2, n2)
+    assert r["diff_ci_low"] == pytest.approx(low, abs=1e-9)
+    assert r["diff_ci_high"] == pytest.approx(high, abs=1e-9)
+
+
+def test_wilson_interval_equals_its_formula():
+    assert compare.wilson_interval(13, 27) == pytest.approx(wilson(13, 27))
+    assert all(math.isnan(x) for x in compare.wilson_interval(0, 0))
+
+
+@pytest.mark.parametrize("p1,p2,h", [(0.5, 0.5, 0.0), (1.0, 0.0, math.pi), (0.0, 1.0, -math.pi),
+                                     (0.8, 0.6, 0.4421), (0.25, 0.5, -0.5236)])
+def test_cohens_h_known_pairs(p1, p2, h):
+    r = compare.two_proportions(round(p1 * 20), 20, round(p2 * 20), 20)
+    assert r["cohens_h"] == pytest.approx(2 * math.asin(math.sqrt(p1)) - 2 * math.asin(math.sqrt(p2)))
+    assert r["cohens_h"] == pytest.approx(h, abs=1e-4)
+
+
+def test_chi2_is_yates_corrected_pearson():
+    a, b, c, d = 10, 20, 30, 40
+    n = a + b + c + d
+    chi2 = n * (abs(a * d - b * c) - n / 2) ** 2 / ((a + b) * (c + d) * (a + c) * (b + d))
+    r = compare.two_proportions(a, a + b, c, c + d, test="chi2")
+    assert r["test"] == "chi2"
+    assert r["p_value"] == pytest.approx(stats.chi2.sf(chi2, 1))
+
+
+def test_degenerate_tables():
+    # Nobody cites the theme on either side: no difference, Fisher p = 1, chi-square undefined.
+    assert compare.two_proportions(0, 10, 0, 20)["p_value"] == 1.0
+    assert math.isnan(compare.two_proportions(0, 10, 0, 20, test="chi2")["p_value"])
+    empty = compare.two_proportions(0, 0, 3, 5)
+    assert set(empty) == {"diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "cohens_h"}
+    assert all(math.isnan(empty[k]) for k in empty if k != "test")
+
+
+@pytest.mark.parametrize("kwargs,allowed", [({"test": "t"}, "'fisher', 'chi2'"),
+                                            ({"ci_method": "exact"}, "'newcombe'"),
+                                            ({"alpha": 1.5}, "alpha")])
+def test_bad_options_list_the_allowed_values(kwargs, allowed):
+    with pytest.raises(ParameterError, match=allowed):
+        compare.two_proportions(1, 2, 1, 2, **kwargs)
+
+
+@pytest.mark.parametrize("args", [(3, 2, 1, 2), (-1, 2, 1, 2), (1.5, 2, 1, 2)])
+def test_impossible_counts_are_refused(args):
+    with pytest.raises(ParameterError):
+        compare.two_proportions(*args)
+
+
+# ---------------------------------------------------------------------------------------------------- adjustments
+
+def test_holm_and_bh_on_a_known_vector():
+    p = [0.01, 0.04, 0.03, 0.005]
+    # Holm: sorted 0.005·4 = 0.02, 0.01·3 = 0.03, 0.03·2 = 0.06, 0.04·1 = 0.04 → running max 0.06.
+    assert compare.adjust_pvalues(p, method="holm") == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    # BH: 0.005·4/1, 0.01·4/2, 0.03·4/3, 0.04·4/4 → running min from the top.
+    assert compare.adjust_pvalues(p, method="fdr_bh") == pytest.approx([0.02, 0.04, 0.04, 0.02])
+    assert compare.adjust_pvalues(p, method="none") == pytest.approx(p)
+    with pytest.raises(ParameterError, match="'holm'"):
+        compare.adjust_pvalues(p, method="hochberg")
+
+
+def test_nan_p_values_are_left_out_of_the_family():
+    out = compare.adjust_pvalues([0.01, math.nan, 0.02], method="holm")
+    assert out[0] == pytest.approx(0.02) and math.isnan(out[1]) and out[2] == pytest.approx(0.02)
+
+
+# ---------------------------------------------------------------------------------------------------- prevalence
+
+def test_theme_prevalence_counts_respondents_not_items_and_excludes_non_answers():
+    df = table("buyers", [{"b_temps", "b_financier"}, {"b_donnees"}, {"b_soutien", "b_professionnalisation"},
+                          set(), set()])
+    out = compare.theme_prevalence(df, "buyers").set_index("theme")
+    assert list(out.index) == ["information", "moyens", "juridique", "interet", "soutien"]
+    assert (out["n_base"] == 3).all()  # two respondents selected nothing: out of the denominator
+    assert out.loc["moyens", "count"] == 1  # two items, one respondent
+    assert out.loc["soutien", "count"] == 1
+    assert out.loc["juridique", "count"] == 0
+    assert out.loc["moyens", "pct"] == pytest.approx(1 / 3)
+    assert (out.loc["moyens", "ci_low"], out.loc["moyens", "ci_high"]) == pytest.approx(wilson(1, 3))
+    assert out.loc["information", "items"] == "b_donnees;b_definition"
+
+
+def test_theme_prevalence_companies_has_no_support_theme_and_english_labels():
+    df = table("companies", [{"e_moyens"}])
+    out = compare.theme_prevalence(df, "companies", lang="en")
+    assert "soutien" not in set(out["theme"])
+    assert out.set_index("theme").loc["moyens", "label"] == "Time, money and means"
+
+
+def test_theme_prevalence_missing_item_column_is_named():
+    df = table("companies", [{"e_moyens"}]).drop(columns="e_delais")
+    with pytest.raises(ParameterError, match="e_delais"):
+        compare.theme_prevalence(df, "companies")
+
+
+# ---------------------------------------------------------------------------------------------------- compare_themes
+
+@pytest.fixture
+def two_populations():
+    # Buyers: 10 answered (+2 who selected nothing); companies: 20 answered.
+    buyers = table("buyers", [{"b_temps"}] * 4 + [{"b_donnees", "b_juridique"}] * 3 + [{"b_soutien"}] * 3
+                   + [set()] * 2)
+    companies = table("companies", [{"e_besoins"}] * 12 + [{"e_moyens", "e_delais"}] * 5 + [{"e_desinteret"}] * 3)
+    return buyers, companies
+
+
+def test_compare_themes_columns_and_hand_counts(two_populations):
+    out = compare.compare_themes(*two_populations).set_index("theme")
+    assert list(compare.compare_themes(*two_populations).columns) == [
+        "theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
+        "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h"]
+    assert (out.loc[["information", "moyens", "juridique", "interet"], "n_buyers"] == 10).all()
+    assert (out.loc[["information", "moyens", "juridique", "interet"], "n_companies"] == 20).all()
+    # information: buyers 3/10, companies 12/20.
+    assert out.loc["information", "pct_buyers"] == pytest.approx(0.3)
+    assert out.loc["information", "pct_companies"] == pytest.approx(0.6)
+    assert out.loc["information", "diff"] == pytest.approx(-0.3)
+    assert out.loc["information", "p_value"] == pytest.approx(stats.fisher_exact([[3, 7], [12, 8]]).pvalue)
+    # moyens: buyers 4/10, companies 5/20 (two items, five respondents).
+    assert out.loc["moyens", "pct_companies"] == pytest.approx(0.25)
+    assert out.loc["information", "label"] == "Information et connaissance"
+
+
+def test_compare_themes_support_theme_is_not_comparable_nor_adjusted(two_populations):
+    out = compare.compare_themes(*two_populations).set_index("theme")
+    s = out.loc["soutien"]
+    assert s["test"] == "non comparable"
+    assert s["n_buyers"] == 10 and s["pct_buyers"] == pytest.approx(0.3)
+    assert pd.isna(s["n_companies"])
+    for col in ["pct_companies", "diff", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "cohens_h"]:
+        assert math.isnan(s[col]), col
+    # Holm over the four comparable themes only.
+    comparable = out.loc[["information", "moyens", "juridique", "interet"]]
+    expected = compare.adjust_pvalues(comparable["p_value"].to_list(), method="holm")
+    assert comparable["p_adjusted"].to_numpy() == pytest.approx(expected)
+
+
+def test_compare_themes_bh_and_chi2_options(two_populations):
+    holm = compare.compare_themes(*two_populations)
+    bh = compare.compare_themes(*two_populations, padjust="fdr_bh")
+    assert (bh["p_adjusted"].dropna() <= holm["p_adjusted"].dropna() + 1e-12).all()
+    chi = compare.compare_themes(*two_populations, test="chi2").set_index("theme")
+    assert chi.loc["information", "test"] == "chi2"
+    assert chi.loc["information", "p_value"] == pytest.approx(
+        stats.chi2_contingency([[3, 7], [12, 8]], correction=True).pvalue)
+    with pytest.raises(ParameterError, match="fdr_bh"):
+        compare.compare_themes(*two_populations, padjust="bh")
+
+
+def test_compare_themes_numbers_match_an_independent_recomputation(two_populations):
+    """Recompute every comparable row from the table's own n and pct with scipy only (what the CSV says)."""
+    out = compare.compare_themes(*two_populations)
+    rows = out[out["test"] != "non comparable"]
+    raw = []
+    for r in rows.itertuples():
+        c1, c2 = round(r.pct_buyers * r.n_buyers), round(r.pct_companies * r.n_companies)
+        raw.append(stats.fisher_exact([[c1, r.n_buyers - c1], [c2, r.n_companies - c2]]).pvalue)
+        assert r.p_value == pytest.approx(raw[-1])
+        assert r.cohens_h == pytest.approx(2 * math.asin(math.sqrt(r.pct_buyers))
+                                           - 2 * math.asin(math.sqrt(r.pct_companies)))
+        l1, u1 = wilson(c1, r.n_buyers)
+        l2, u2 = wilson(c2, r.n_companies)
+        d = r.pct_buyers - r.pct_companies
+        assert r.diff_ci_low == pytest.approx(d - math.hypot(r.pct_buyers - l1, u2 - r.pct_companies))
+        assert r.diff_ci_high == pytest.approx(d + math.hypot(u1 - r.pct_buyers, r.pct_companies - l2))
+    # Holm by hand: sort, multiply by (m - rank), running maximum, cap at 1, unsort.
+    m = len(raw)
+    order = np.argsort(raw)
+    adj = np.empty(m)
+    running = 0.0
+    for k, i in enumerate(order):
+        running = max(running, min(1.0, (m - k) * raw[i]))
+        adj[i] = running
+    assert rows["p_adjusted"].to_numpy() == pytest.approx(adj)
+
+
+# ---------------------------------------------------------------------------------------------------- compare_groups
+
+@pytest.fixture
+def buyers_by_type():
+    rows = ([{"b_temps"}] * 6 + [{"b_juridique"}] * 4           # 10 État
+            + [{"b_temps"}] * 3 + [{"b_donnees"}]                 # 4 collectivités
+            + [{"b_temps"}] * 2 + [{"b_juridique"}] * 3 + [{"b_financier"}]  # 4 santé + 2 autres
+            + [set()])                                            # 1 État who selected nothing
+    types = ["etat"] * 10 + ["collectivite"] * 4 + ["sante"] * 4 + ["autre"] * 2 + ["etat"]
+    return table("buyers", rows, buyer_type=types)
+
+
+def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_by_type):
+    out = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
+    assert list(out.columns) == compare.GROUP_COLUMNS
+    assert list(zip(out["group1"], out["group2"])) == [("etat", "collectivite"), ("etat", "autre"),
+                                                       ("collectivite", "autre")]
+    small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
+    assert (small["status"] == "effectif insuffisant (n < 5)").all()
+    assert small[["pct1", "pct2", "diff", "p_value", "p_adjusted", "cohens_h"]].isna().all().all()
+    assert small["count1"].isna().all()
+    assert (small["n1"] + small["n2"]).tolist() == [14, 10]  # n is still shown
+    ok = out[(out["group1"] == "etat") & (out["group2"] == "autre")].iloc[0]
+    assert ok["status"] == "comparé"
+    assert (ok["n1"], ok["count1"], ok["n2"], ok["count2"]) == (10, 6, 6, 3)  # santé merged into autres
+    assert ok["p_value"] == pytest.approx(stats.fisher_exact([[6, 4], [3, 3]]).pvalue)
+    assert ok["p_adjusted"] == pytest.approx(ok["p_value"])  # family of one computed comparison
+    assert ok["group1_label"] == "Services de l'État" and ok["group2_label"] == "Autres acheteurs publics"
+
+
+def test_compare_groups_vs_rest_items_and_min_cell(buyers_by_type):
+    out = compare.compare_groups(buyers_by_type, "buyer_type", ["b_temps", "b_juridique"],
+                                 groups=compare.BUYER_GROUPS, pairs="vs_rest", min_cell=4)
+    assert len(out) == 2 * 3
+    row = out[(out["code"] == "b_temps") & (out["group1"] == "collectivite")].iloc[0]
+    assert (row["n1"], row["count1"], row["n2"], row["count2"]) == (4, 3, 16, 8)
+    assert row["status"] == "comparé"
+    assert row["group2_label"] == "autres répondants"
+    computed = out["p_value"].notna()
+    assert out.loc[computed, "p_adjusted"].to_numpy() == pytest.approx(
+        compare.adjust_pvalues(out.loc[computed, "p_value"].to_list()))
+
+
+def test_compare_groups_rejects_unknown_codes_and_options(buyers_by_type):
+    with pytest.raises(ParameterError, match="b_inconnu"):
+        compare.compare_groups(buyers_by_type, "buyer_type", ["b_inconnu"])
+    with pytest.raises(ParameterError, match="'pairwise', 'vs_rest'"):
+        compare.compare_groups(buyers_by_type, "buyer_type", pairs="all")
+    with pytest.raises(ParameterError, match="min_cell"):
+        compare.compare_groups(buyers_by_type, "buyer_type", min_cell=0)
+
+
+# ---------------------------------------------------------------------------------------------------- theme_logit
+
+def _logit_data(seed=3, nb=40, ne=80):
+    rng = np.random.default_rng(seed)
+    segs, deps = ["sante", "numerique", "immobilier"], ["59", "62", "80"]
+    def make(kind, n, p, item):
+        rows = [{item} if rng.random() < p else {"b_soutien" if kind == "buyers" else "e_desinteret"}
+                for _ in range(n)]
+        return table(kind, rows, segment=rng.choice(segs, n), departement=rng.choice(deps, n))
+    return make("buyers", nb, 0.6, "b_temps"), make("companies", ne, 0.3, "e_moyens")
+
+
+def test_theme_logit_odds_ratios_match_statsmodels_formula():
+    import statsmodels.formula.api as smf
+    b, e = _logit_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = compare.theme_logit(b, e, "moyens")
+    assert list(out.columns) == compare.LOGIT_COLUMNS
+    assert (out["status"] == "ok").all()
+    assert out.iloc[0]["term"] == "population[buyers]"
+    assert out["n_obs"].iloc[0] == 120
+    data = pd.concat([
+        pd.DataFrame({"y": b["b_temps"].astype(int) | b["b_financier"].astype(int), "pop": "buyers",
+                      "segment": b["segment"].astype(str), "departement": b["departement"].astype(str)}),
+        pd.DataFrame({"y": e["e_moyens"].astype(int) | e["e_delais"].astype(int), "pop": "companies",
+                      "segment": e["segment"].astype(str), "departement": e["departement"].astype(str)})])
+    ref_seg = data["segment"].value_counts().index[0]
+    ref_dep = data["departement"].value_counts().index[0]
+    fit = smf.logit(f"y ~ C(pop, Treatment('companies')) + C(segment, Treatment('{ref_seg}'))"
+                    f" + C(departement, Treatment('{ref_dep}'))", data).fit(disp=0)
+    name = "C(pop, Treatment('companies'))[T.buyers]"
+    assert out.iloc[0]["odds_ratio"] == pytest.approx(math.exp(fit.params[name]), rel=1e-6)
+    assert out.iloc[0]["ci_low"] == pytest.approx(math.exp(fit.conf_int().loc[name, 0]), rel=1e-6)
+    assert out.iloc[0]["p_value"] == pytest.approx(fit.pvalues[name], rel=1e-6)
+    assert out.iloc[0]["label"].startswith("Acheteurs publics (réf.")
+
+
+def test_theme_logit_separation_warns_in_french_and_returns_nan_rows():
+    # Every buyer cites "moyens", no company does: population separates the outcome perfectly.
+    b = table("buyers", [{"b_temps"}] * 6, segment=["sante", "numerique"] * 3, departement=["59"] * 6)
+    e = table("companies", [{"e_besoins"}] * 8, segment=["sante", "numerique"] * 4, departement=["59"] * 8)
+    with pytest.warns(UserWarning, match="non estimable.*séparation"):
+        out = compare.theme_logit(b, e, "moyens", covariates=("segment",))
+    assert out[["odds_ratio", "ci_low", "ci_high", "p_value"]].isna().all().all()
+    assert out["status"].str.startswith("séparation").all()
+    assert list(out["term"]) == ["population[buyers]", "segment[sante]"] or \
+        list(out["term"]) == ["population[buyers]", "segment[numerique]"]
+
+
+def test_theme_logit_quasi_separation_in_one_covariate_level_warns():
+    b, e = _logit_data()
+    b["departement"] = b["departement"].cat.add_categories(["02"])
+    b.loc[0, "departement"] = "02"  # one respondent alone in a level: quasi-complete separation
+    with pytest.warns(UserWarning, match="départ|departement"):
+        out = compare.theme_logit(b, e, "moyens")
+    assert out["odds_ratio"].isna().all()
+
+
+def test_theme_logit_refuses_a_one_sided_theme():
+    b, e = _logit_data()
+    with pytest.raises(ParameterError, match="information, moyens, juridique, interet"):
+        compare.theme_logit(b, e, "soutien")
