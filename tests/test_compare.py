@@ -358,3 +358,28 @@ def test_theme_logit_refuses_a_one_sided_theme():
     b, e = _logit_data()
     with pytest.raises(ParameterError, match="information, moyens, juridique, interet"):
         compare.theme_logit(b, e, "soutien")
+
+
+# ---------------------------------------------------------------------------------------------------- display
+
+def test_format_comparison_is_french_and_keeps_counts(two_populations):
+    shown = compare.format_comparison(compare.compare_themes(*two_populations))
+    info = shown.iloc[0]
+    assert info["Thème"] == "Information et connaissance"
+    assert info["Acheteurs"] == "30,0\u202f% (3/10)"
+    assert info["Entreprises"] == "60,0\u202f% (12/20)"
+    assert info["Écart (acheteurs − entreprises)"] == "-30,0\u202fpts"
+    assert info["Intervalle à 95 %"].startswith("[-")
+    soutien = shown.iloc[-1]
+    assert soutien["Écart (acheteurs − entreprises)"] == "non comparable"
+    assert soutien["Entreprises"] == "n.d." and soutien["p ajustée (Holm)"] == "n.d."
+
+
+def test_format_groups_shows_n_but_no_share_for_small_groups(buyers_by_type):
+    out = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
+    shown = compare.format_groups(out)
+    assert shown.iloc[0]["Groupe 2"] == "Collectivités territoriales : n = 4"
+    assert shown.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
+    assert shown.iloc[1]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
+    with pytest.raises(ParameterError, match="'fr', 'en'"):
+        compare.format_groups(out, lang="de")

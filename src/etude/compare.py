@@ -31,13 +31,14 @@ from statsmodels.stats.proportion import (confint_proportions_2indep, proportion
                                           proportion_effectsize)
 
 from etude import codebook as cb
+from etude import fmt
 from etude.errors import ParameterError
 
 __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "theme_prevalence", "compare_themes",
     "compare_groups", "theme_logit", "answered", "cites",
     "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "LOGIT_COLUMNS", "BUYER_GROUPS",
-    "NOT_COMPARABLE", "STATUS_OK", "too_few",
+    "NOT_COMPARABLE", "STATUS_OK", "too_few", "format_comparison", "format_groups", "format_logit",
 ]
 
 #: Tests for a 2×2 table: name → description.
@@ -647,3 +648,89 @@ def theme_logit(buyers: pd.DataFrame, companies: pd.DataFrame, theme: str, *,
     if not np.all(np.isfinite(fit.bse)) or np.abs(fit.params).max() > 15:
         return fail("coefficients non identifiables (erreurs types infinies ou coefficients extrêmes)")
     return result("ok", fit)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Display (French formats; written tables keep raw numbers)
+# --------------------------------------------------------------------------------------------------------------
+
+_WORDS = {
+    "fr": {"theme": "Thème", "buyers": "Acheteurs", "companies": "Entreprises", "diff": "Écart (acheteurs − entreprises)", "gap": "Écart (groupe 1 − groupe 2)",
+           "ci": "Intervalle à {level} %", "p": "p ({test})", "padj": "p ajustée ({padjust})", "h": "h de Cohen",
+           "fisher": "Fisher", "chi2": "khi-deux", "holm": "Holm", "fdr_bh": "Benjamini-Hochberg",
+           "bonferroni": "Bonferroni", "none": "sans ajustement", "item": "Item ou thème", "group1": "Groupe 1",
+           "group2": "Groupe 2", "status": "Statut", "term": "Terme", "or": "Rapport de cotes", "n_obs": "n"},
+    "en": {"theme": "Theme", "buyers": "Buyers", "companies": "Companies", "diff": "Difference (buyers − companies)", "gap": "Difference (group 1 − group 2)",
+           "ci": "{level} % interval", "p": "p ({test})", "padj": "adjusted p ({padjust})", "h": "Cohen's h",
+           "fisher": "Fisher", "chi2": "chi-square", "holm": "Holm", "fdr_bh": "Benjamini-Hochberg",
+           "bonferroni": "Bonferroni", "none": "no adjustment", "item": "Item or theme", "group1": "Group 1",
+           "group2": "Group 2", "status": "Status", "term": "Term", "or": "Odds ratio", "n_obs": "n"},
+}
+
+
+def _share(pct: Any, n: Any) -> str:
+    """``48,1 % (13/27)``: the share with its count and denominator, or ``n.d.``."""
+    if pd.isna(n) or pd.isna(pct):
+        return fmt.MISSING
+    return f"{fmt.pct(pct)} ({round(float(pct) * int(n))}/{int(n)})"
+
+
+def format_comparison(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 0.05,
+                      lang: str = "fr") -> pd.DataFrame:
+    """The :func:`compare_themes` table for reading: French numbers, shares with their counts, one interval column.
+
+    >>> t = pd.DataFrame([{"theme": "moyens", "label": "Temps, argent et moyens", "n_buyers": 27,
+    ...     "pct_buyers": 13 / 27, "n_companies": 90, "pct_companies": 0.5, "diff": 13 / 27 - 0.5,
+    ...     "diff_ci_low": -0.22, "diff_ci_high": 0.18, "test": "fisher", "p_value": 1.0,
+    ...     "p_adjusted": 1.0, "cohens_h": -0.04}])
+    >>> format_comparison(t).iloc[0, 1]
+    '48,1\u202f% (13/27)'
+    """
+    w = _WORDS[_choice("lang", lang, _WORDS)]
+    tests = [t for t in table["test"].dropna().unique() if t in TESTS]
+    test_word = "/".join(w[t] for t in tests) or w["fisher"]
+    out = pd.DataFrame({
+        w["theme"]: table["label"],
+        f"{w['buyers']}": [_share(p, n) for p, n in zip(table["pct_buyers"], table["n_buyers"])],
+        f"{w['companies']}": [_share(p, n) for p, n in zip(table["pct_companies"], table["n_companies"])],
+        w["diff"]: [fmt.points(d) if t != NOT_COMPARABLE else t for d, t in zip(table["diff"], table["test"])],
+        w["ci"].format(level=fmt.number(100 * (1 - alpha))): [
+            fmt.interval(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
+        w["p"].format(test=test_word): table["p_value"].map(fmt.pvalue),
+        w["padj"].format(padjust=w[padjust]): table["p_adjusted"].map(fmt.pvalue),
+        w["h"]: table["cohens_h"].map(lambda h: fmt.number(h, 2)),
+    })
+    return out
+
+
+def format_groups(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 0.05, lang: str = "fr") -> pd.DataFrame:
+    """The :func:`compare_groups` table for reading: groups with their shares, or the status when withheld."""
+    w = _WORDS[_choice("lang", lang, _WORDS)]
+    ok = table["status"] == STATUS_OK
+
+    def side(label, pct, n, shown):
+        return f"{label} : {_share(pct, n)}" if shown else f"{label} : n = {int(n)}"
+
+    return pd.DataFrame({
+        w["item"]: table["label"],
+        w["group1"]: [side(lab, p, n, s) for lab, p, n, s in zip(table["group1_label"], table["pct1"], table["n1"], ok)],
+        w["group2"]: [side(lab, p, n, s) for lab, p, n, s in zip(table["group2_label"], table["pct2"], table["n2"], ok)],
+        w["gap"]: [fmt.points(d) for d in table["diff"]],
+        w["ci"].format(level=fmt.number(100 * (1 - alpha))): [fmt.interval(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
+        w["padj"].format(padjust=w[padjust]): table["p_adjusted"].map(fmt.pvalue),
+        w["status"]: table["status"],
+    })
+
+
+def format_logit(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "fr") -> pd.DataFrame:
+    """The :func:`theme_logit` table for reading: odds ratios with their interval, or the status."""
+    w = _WORDS[_choice("lang", lang, _WORDS)]
+    return pd.DataFrame({
+        w["term"]: table["label"],
+        w["or"]: table["odds_ratio"].map(lambda x: fmt.number(x, 2)),
+        w["ci"].format(level=fmt.number(100 * (1 - alpha))): [fmt.interval(lo, hi, as_pct=False, decimals=2)
+                                     for lo, hi in zip(table["ci_low"], table["ci_high"])],
+        "p": table["p_value"].map(fmt.pvalue),
+        w["n_obs"]: table["n_obs"],
+        w["status"]: table["status"],
+    })
