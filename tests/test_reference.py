@@ -103,3 +103,47 @@ def test_missing_column_is_named(copy_dir):
 def test_unknown_table_lists_the_known_ones():
     with pytest.raises(InputError, match="gt_orcp_2017"):
         reference.load_reference("nope")
+
+
+def _value(ref, table, indicator, period):
+    row = ref[(ref["table"] == table) & (ref["indicator"] == indicator) & (ref["period"] == period)]
+    assert len(row) == 1, (table, indicator, period)
+    return row.iloc[0]
+
+
+def test_context_figures_as_in_the_research_notes(ref):
+    assert _value(ref, "adcf_barometre", "volume", "2017")["value"] == 77.3
+    assert _value(ref, "adcf_barometre", "variation_annuelle", "2017")["value"] == 0.071
+    assert _value(ref, "oecp_recensement", "nombre_marches", "2017")["value"] == 163519
+    assert _value(ref, "oecp_recensement", "nombre_marches", "2018")["status"] == "uncertain"  # ≈155 000
+    assert _value(ref, "objectif_2pct", "objectif_part_achats_innovants", "2020")["value"] == 0.02
+    assert _value(ref, "oecp_enquete_acheteurs_2020", "repondants", "2020")["value"] == 218
+    assert _value(ref, "cinov_barometre", "repondants", "2024")["value"] == 845
+    n23 = _value(ref, "cinov_barometre", "repondants", "2023")
+    assert pd.isna(n23["value"]) and n23["value_text"] == "« plus de 300 »"
+
+
+def test_ranges_and_guesses_are_never_numbers(ref):
+    quarters = ref[(ref["table"] == "oecp_experimentation") & (ref["indicator"] == "marches_trimestre")]
+    exact = quarters.dropna(subset=["value"]).set_index("period")["value"].to_dict()
+    assert exact == {"2019Q1": 2, "2019Q4": 51, "2020Q4": 26, "2021Q1": 9}
+    assert quarters.set_index("period").loc["2020Q4", "status"] == "uncertain"
+    # no yearly State innovative-purchase share except 2014: the other years are absent, not guessed
+    state = ref[ref["series"] == "achats_innovants_etat"]
+    assert state["year"].tolist() == [2014]
+
+
+def test_statuses_follow_the_research_notes_tags(ref):
+    uncertain = set(ref.loc[ref["status"] == "uncertain", "indicator"])
+    assert {"typologie_collectivites_weka", "typologie_collectivites_letowski",
+            "variation_annuelle_autre_source"} <= uncertain
+    computed = ref[ref["status"] == "computed"]
+    assert computed["note"].notna().all()  # a computed figure says how
+
+
+def test_bad_period_is_rejected(copy_dir):
+    def edit(df):
+        df.loc[0, "period"] = "2018"
+    _rewrite(copy_dir / "gt_orcp_2017.csv", edit)
+    with pytest.raises(InputError, match="colonne « period »"):
+        reference.load_reference("gt_orcp_2017", directory=copy_dir)

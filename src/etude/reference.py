@@ -23,6 +23,7 @@ Examples
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -42,6 +43,7 @@ REQUIRED = ["indicator", "label_fr", "series", "perimeter", "year", "period", "u
 STATUSES = ("published", "computed", "uncertain")
 
 _GT_TABLE = "gt_orcp_2017"
+_PERIOD = re.compile(r"\d{4}(Q[1-4])?")
 
 
 def table_names(directory: str | Path | None = None) -> list[str]:
@@ -99,6 +101,10 @@ def validate_reference(raw: pd.DataFrame, file: str | Path) -> list[dict]:
                                expected=" ou ".join(STATUSES)))
         if row["year"].strip() and not row["year"].strip().isdigit():
             out.append(problem(name, row=line, column="year", value=row["year"], expected="une année (ex. 2017)"))
+        period, year = row["period"].strip(), row["year"].strip()
+        if period and not (_PERIOD.fullmatch(period) and period[:4] == year):
+            out.append(problem(name, row=line, column="period", value=period,
+                               expected=f"l'année ({year}) ou un trimestre de cette année (ex. {year}Q1)"))
         value, text = row["value"].strip(), row["value_text"].strip()
         if value and not _is_number(value):
             out.append(problem(name, row=line, column="value", value=value,
