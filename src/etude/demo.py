@@ -1,0 +1,309 @@
+"""Simulated demo exports: the 2017 and 2018 waves of both surveys, in the raw formats real exports come in.
+
+The raw answers of the 2017 surveys are not public. :func:`write_demo` fabricates, deterministically (same seed →
+same bytes), exports that look like what survey tools write, so the demo runs through the real loaders:
+
+============================  ======  =========================================  =====================
+file                          format  layout of the multi-select questions       encoding / separator
+============================  ======  =========================================  =====================
+acheteurs_2017_simule.csv     CSV     wide (``Question [Item]``, ``Oui``/empty)  cp1252, ``;``
+entreprises_2017_simule.csv   CSV     packed (labels joined by ``, ``)           UTF-8, ``,``
+acheteurs_2018_simule.xlsx    XLSX    packed (labels joined by ``;``)            title rows, ``Année``
+entreprises_2018_simule.xlsx  XLSX    wide (``X``/empty)                         title rows, ``Année``
+============================  ======  =========================================  =====================
+
+Only the 2017 sizes are published (27 buyers of which 17 State and 4 local authorities; 90 companies); every
+other number — item prevalences, 2018 sizes, type/size/segment/département mixes — is a stated hypothesis in
+``data/demo/hypotheses.yaml``, the one place they live. Identifiers are fake (``prenom.nom@example.org``,
+phone numbers from the ranges ARCEP reserves for fiction, SIRET starting ``000``) and some comments carry a
+fake e-mail or phone so that privacy is exercised. The file names say ``simule``, the XLSX document
+properties say « Données simulées », and the study file written beside them says ``simulated: true``.
+
+Examples
+--------
+>>> t = simulate("buyers", 2017, seed=1)
+>>> len(t), int((t["buyer_type"] == "etat").sum()), int((t["buyer_type"] == "collectivite").sum())
+(27, 17, 4)
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from etude import codebook as cbk
+from etude import data, paths
+
+__all__ = ["DEFAULT_SEED", "FILES", "simulate", "write_demo", "hypotheses", "allocate"]
+
+#: Default seed of ``etude demo`` (the committed files in ``data/demo/`` use it).
+DEFAULT_SEED = 20171120
+
+#: The demo exports: (kind, wave) → file name and how it is written.
+FILES: dict[tuple[str, int], dict[str, Any]] = {
+    ("buyers", 2017): {"file": "acheteurs_2017_simule.csv", "layout": "wide", "true_value": "Oui",
+                       "encoding": "cp1252", "sep": ";"},
+    ("companies", 2017): {"file": "entreprises_2017_simule.csv", "layout": "packed", "packed_sep": ", ",
+                          "encoding": "utf-8", "sep": ",",
+                          "labels": {"seg_intellectuelles": "Prestations intellectuelles (études, conseil)",
+                                     "seg_immobilier": "Immobilier (travaux, maintenance des bâtiments)"}},
+    ("buyers", 2018): {"file": "acheteurs_2018_simule.xlsx", "layout": "packed", "packed_sep": ";",
+                       "include_wave": True,
+                       "title_rows": ["Recensement des besoins innovants des acheteurs publics — vague 2018",
+                                      "DONNÉES SIMULÉES — ne pas citer"]},
+    ("companies", 2018): {"file": "entreprises_2018_simule.xlsx", "layout": "wide", "true_value": "X",
+                          "include_wave": True,
+                          "title_rows": ["AMI entreprises innovantes — vague 2018",
+                                         "DONNÉES SIMULÉES — ne pas citer"]},
+}
+
+_TIMESTAMP = _dt.datetime(2018, 12, 31, 12, 0, 0)
+
+_FIRST = ["Camille", "Julien", "Sophie", "Thomas", "Claire", "Nicolas", "Élodie", "Mathieu", "Aurélie", "Pierre",
+          "Isabelle", "Antoine", "Céline", "Hugo", "Nathalie", "Benoît", "Laure", "Maxime", "Hélène", "François",
+          "Émilie", "Romain", "Virginie", "Sébastien", "Lucie", "Olivier", "Manon", "Damien", "Pauline", "Grégory"]
+_LAST = ["Martin", "Bernard", "Dubois", "Lefebvre", "Leroy", "Moreau", "Lambert", "Dupont", "Lemaire", "Delattre",
+         "Lefèvre", "Vasseur", "Caron", "Delcroix", "Dumont", "Deprez", "Wattez", "Lecomte", "Masson", "Fontaine",
+         "Hennebelle", "Carpentier", "Roussel", "Duhamel", "Petit", "Lemoine", "Dufour", "Boulanger", "Leclercq",
+         "Delannoy"]
+_COMPANY_A = ["Nord", "Opale", "Flandre", "Picardie", "Artois", "Hainaut", "Scarpe", "Somme", "Avesnois", "Lys",
+              "Canche", "Authie", "Deûle", "Escaut", "Thiérache"]
+_COMPANY_B = ["Tech", "Lab", "Data", "Santé", "Conseil", "Habitat", "Numérique", "Innov", "Services", "Ingénierie"]
+_FORMS = ["SAS", "SARL", "SAS", "SASU", "SA"]
+
+_DESCRIPTIONS = {
+    "buyers": {
+        "sante": ["Suivi à distance des patients chroniques après hospitalisation.",
+                  "Solution de traçabilité des dispositifs médicaux au bloc opératoire.",
+                  "Outil de planification des équipes soignantes de nuit."],
+        "intellectuelles": ["Étude sur la mesure de l'impact social de nos achats.",
+                            "Accompagnement au sourcing et à la rédaction de cahiers des charges fonctionnels.",
+                            "Conseil en conception de services publics avec les usagers."],
+        "numerique": ["Plateforme de dématérialisation des demandes des usagers.",
+                      "Outil d'analyse des données d'achat pour repérer les marchés à renouveler.",
+                      "Application mobile de signalement sur la voirie."],
+        "immobilier": ["Capteurs de suivi des consommations d'énergie des bâtiments scolaires.",
+                       "Matériaux biosourcés pour la rénovation de bâtiments administratifs.",
+                       "Maintenance prédictive des ascenseurs et chaufferies."],
+    },
+    "companies": {
+        "sante": ["Dispositif connecté de télésurveillance des patients à domicile.",
+                  "Logiciel d'aide à la gestion des stocks de pharmacie hospitalière.",
+                  "Capteurs portables de prévention des chutes en EHPAD."],
+        "intellectuelles": ["Cabinet d'études spécialisé dans l'évaluation des politiques d'innovation.",
+                            "Méthodes de design de services pour les administrations.",
+                            "Formation des acheteurs au sourcing et aux achats innovants."],
+        "numerique": ["Plateforme d'open data clé en main pour les collectivités.",
+                      "Outil d'intelligence artificielle d'analyse des courriers entrants.",
+                      "Solution de prise de rendez-vous en ligne pour les services publics."],
+        "immobilier": ["Béton bas carbone issu de matériaux recyclés.",
+                       "Jumeau numérique de bâtiments pour la maintenance.",
+                       "Isolation thermique par l'extérieur à base de fibres végétales."],
+    },
+}
+_COMMENTS = {
+    "buyers": ["Nous manquons de visibilité sur l'offre innovante régionale.",
+               "Un accompagnement juridique nous aiderait à sécuriser une première procédure.",
+               "Intéressés par un sourcing commun avec d'autres acheteurs du territoire.",
+               "La notion d'achat innovant reste floue pour nos services prescripteurs."],
+    "companies": ["Les délais de paiement nous ont déjà mis en difficulté de trésorerie.",
+                  "Nous aimerions rencontrer des acheteurs hospitaliers.",
+                  "Premier marché public en préparation, les pièces demandées sont nombreuses.",
+                  "Nous ne savons pas où trouver les besoins à venir des acheteurs."],
+}
+_CONTACTS = ["Je reste disponible au {phone}.", "Contact pour la suite : {email}",
+             "Me joindre au {phone} ou par courriel ({email}).", "Écrire à {email} pour un rendez-vous."]
+
+
+def hypotheses(path: str | Path | None = None) -> dict[str, Any]:
+    """The demo hypotheses (``data/demo/hypotheses.yaml``) as a dict ``{kind: {wave: spec}}``."""
+    p = Path(path) if path is not None else paths.demo_dir() / "hypotheses.yaml"
+    return yaml.safe_load(p.read_text(encoding="utf-8"))
+
+
+def allocate(shares: dict[str, float], n: int) -> dict[str, int]:
+    """Whole counts summing to ``n`` from shares (largest remainders; ties in the given order).
+
+    >>> allocate({"a": 0.5, "b": 0.3, "c": 0.2}, 7)
+    {'a': 4, 'b': 2, 'c': 1}
+    """
+    total = sum(shares.values())
+    exact = {k: v / total * n for k, v in shares.items()}
+    counts = {k: int(np.floor(v)) for k, v in exact.items()}
+    rest = n - sum(counts.values())
+    order = sorted(shares, key=lambda k: -(exact[k] - counts[k]))  # stable: ties keep the given order
+    for k in order[:rest]:
+        counts[k] += 1
+    return counts
+
+
+def _spread(counts: dict[str, int], rng: np.random.Generator) -> list[str]:
+    values = [k for k, c in counts.items() for _ in range(c)]
+    return [values[i] for i in rng.permutation(len(values))]
+
+
+def _ascii(s: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch)).lower()
+
+
+def _phone(rng: np.random.Generator) -> str:
+    block = ["03 53 01", "06 39 98"][int(rng.integers(2))]  # ARCEP ranges reserved for fiction
+    a, b = (int(x) for x in rng.integers(0, 100, size=2))
+    style = int(rng.integers(3))
+    if style == 0:
+        return f"{block} {a:02d} {b:02d}"
+    if style == 1:
+        return f"{block.replace(' ', '.')}.{a:02d}.{b:02d}"
+    return f"+33 {block[1:]} {a:02d} {b:02d}"
+
+
+def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file: str | Path | None = None,
+             codebook=None) -> pd.DataFrame:
+    """One simulated wave: a respondent-like table with raw (fake) identifiers, ready for :func:`data.to_export`.
+
+    Parameters
+    ----------
+    kind : {"buyers", "companies"}
+    wave : int
+        A wave listed in the hypotheses file.
+    seed : int
+        Same seed, same table.
+    """
+    h = hypotheses(hypotheses_file)
+    if kind not in h or wave not in h[kind]:
+        raise ValueError(f"no hypotheses for {kind} {wave}: expected one of "
+                         f"{[(k, w) for k in h for w in h[k]]}")
+    spec = h[kind][wave]
+    kind_index = sorted(h).index(kind)
+    rng = np.random.default_rng([seed, kind_index, wave])
+    n = int(spec["n"])
+    t = pd.DataFrame(index=range(n))
+    t["respondent_id"] = [f"{k + 1}" if wave == 2017 else f"R{wave}-{k + 1:03d}" for k in range(n)]
+    pairs = rng.choice(len(_FIRST) * len(_LAST), size=n, replace=False)
+    names = [(_FIRST[p // len(_LAST)], _LAST[p % len(_LAST)]) for p in pairs]
+    t["name"] = [f"{f} {l.upper()}" for f, l in names]
+    t["email"] = [f"{_ascii(f)}.{_ascii(l)}@example.org".replace(" ", "") for f, l in names]
+    t["phone"] = [_phone(rng) for _ in range(n)]
+
+    fixed_dep: list[str | None] = [None] * n
+    if kind == "buyers":
+        t["buyer_type"] = _spread({k: int(v) for k, v in spec["buyer_type"].items()}, rng)
+        spellings = (["MEL", "CD 80", "Conseil départemental du Pas-de-Calais"] if wave == 2017
+                     else ["Métropole Européenne de Lille", "CD80", "CD 62"])
+        deps = ["59", "80", "62"]
+        org = [""] * n
+        for j, k in enumerate([k for k in range(n) if t.at[k, "buyer_type"] == "collectivite"][:3]):
+            org[k], fixed_dep[k] = spellings[j], deps[j]
+        t["organisation"] = org
+    else:
+        t["company"] = [f"{_COMPANY_A[int(a)]} {_COMPANY_B[int(b)]} Démo {_FORMS[int(c)]}" for a, b, c in
+                        zip(rng.integers(0, len(_COMPANY_A), n), rng.integers(0, len(_COMPANY_B), n),
+                            rng.integers(0, len(_FORMS), n))]
+        t["siret"] = [f"000{int(x):011d}" for x in rng.integers(0, 10**11, n)]
+        t["size_class"] = _spread(allocate(spec["size_class"], n), rng)
+    free = [k for k in range(n) if fixed_dep[k] is None]
+    deps_free = _spread(allocate(spec["departement"], len(free)), rng)
+    dep = list(fixed_dep)
+    for k, d in zip(free, deps_free):
+        dep[k] = d
+    t["departement"] = dep
+
+    main = _spread(allocate(spec["segment"], n), rng)
+    t["segment"] = main
+    for code in cbk.items(kind, "segments", codebook=codebook)["code"]:
+        seg = code.removeprefix("seg_")
+        t[code] = [m == seg or bool(rng.random() < spec["segment_extra"]) for m in main]
+
+    items = list(cbk.items(kind, "barriers", codebook=codebook)["code"])
+    prev = np.array([float(spec["barriers"].get(c, 0.0)) for c in items])
+    draws = rng.random((n, len(items))) < prev
+    skip = set(int(k) for k in rng.choice(n, size=int(spec["skip_barriers"]), replace=False))
+    for k in range(n):
+        if k not in skip and not draws[k].any():
+            draws[k, int(rng.choice(len(items), p=prev / prev.sum()))] = True
+    for j, code in enumerate(items):
+        t[code] = pd.array([pd.NA if k in skip else bool(draws[k, j]) for k in range(n)], dtype="boolean")
+
+    desc, comm = [], []
+    for k in range(n):
+        pool = _DESCRIPTIONS[kind][main[k]]
+        desc.append(pool[int(rng.integers(len(pool)))] if rng.random() < spec["description_rate"] else "")
+        c = ""
+        if rng.random() < spec["comment_rate"]:
+            c = _COMMENTS[kind][int(rng.integers(len(_COMMENTS[kind])))]
+            if rng.random() < spec["contact_in_comment_rate"]:
+                c += " " + _CONTACTS[int(rng.integers(len(_CONTACTS)))].format(phone=t.at[k, "phone"],
+                                                                                email=t.at[k, "email"])
+        comm.append(c)
+    t["description"] = desc
+    t["comment"] = comm
+    t["wave"] = wave
+    return t
+
+
+def _study_yaml(seed: int) -> str:
+    lines = [
+        "# Étude de démonstration : DONNÉES SIMULÉES, ne pas citer.",
+        f"# Écrit par `etude demo` (graine {seed}) d'après les hypothèses de data/demo/hypotheses.yaml ;",
+        "# seuls les effectifs 2017 (27 acheteurs dont 17 de l'État et 4 collectivités, 90 entreprises) sont publiés.",
+        "# Même format pour des données réelles : voir le README, « Utiliser vos propres données ».",
+        "# Chemins relatifs au dossier de ce fichier ; encodage, séparateur et disposition sont détectés.",
+        "title: Démonstration — données simulées",
+        "simulated: true",
+    ]
+    for kind in ("buyers", "companies"):
+        lines.append(f"{kind}:")
+        for (k, wave), spec in FILES.items():
+            if k != kind:
+                continue
+            lines.append(f"  - wave: {wave}")
+            lines.append(f"    file: {spec['file']}")
+            if spec["file"].endswith(".xlsx"):
+                lines.append("    sheet: Réponses")
+    return "\n".join(lines) + "\n"
+
+
+def write_demo(out: str | Path | None = None, *, seed: int = DEFAULT_SEED,
+               hypotheses_file: str | Path | None = None) -> list[Path]:
+    """Write the simulated exports and their study file ``etude.yaml``.
+
+    Parameters
+    ----------
+    out : str or Path, optional
+        Folder to write into (created if needed); default ``data/demo/``.
+    seed : int
+        Same seed, same bytes.
+    hypotheses_file : str or Path, optional
+        Default ``data/demo/hypotheses.yaml``.
+
+    Returns
+    -------
+    list of Path
+        The files written (four exports, then ``etude.yaml``).
+    """
+    out = Path(out) if out else paths.demo_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for (kind, wave), spec in FILES.items():
+        t = simulate(kind, wave, seed=seed, hypotheses_file=hypotheses_file)
+        table = data.to_export(t, kind, layout=spec["layout"], true_value=spec.get("true_value", "Oui"),
+                               packed_sep=spec.get("packed_sep", ", "), include_wave=spec.get("include_wave", False),
+                               labels=spec.get("labels"))
+        label = cbk.label(kind)
+        props = {"title": f"{label} {wave} — données simulées (ne pas citer)",
+                 "subject": "Données simulées — ne pas citer",
+                 "creator": "etude demo", "keywords": "simulé; démonstration; données fictives",
+                 "description": ("Export SIMULÉ par `etude demo` (graine "
+                                 f"{seed}) ; hypothèses : data/demo/hypotheses.yaml. Aucune réponse réelle.")}
+        written.append(data.write_export(table, out / spec["file"], encoding=spec.get("encoding", "utf-8"),
+                                         sep=spec.get("sep", ","), title_rows=spec.get("title_rows", ()),
+                                         properties=props, timestamp=_TIMESTAMP))
+    study = out / "etude.yaml"
+    study.write_bytes(_study_yaml(seed).encode("utf-8"))
+    written.append(study)
+    return written

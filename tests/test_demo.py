@@ -1,0 +1,85 @@
+"""The simulated demo: deterministic, calibrated to the published 2017 counts, honest about being simulated."""
+import zipfile
+
+import openpyxl
+import pytest
+
+from etude import data, demo, paths
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    return out, demo.write_demo(out)
+
+
+def test_committed_demo_files_are_exactly_what_etude_demo_writes(regenerated):
+    out, written = regenerated
+    assert [p.name for p in written] == ["acheteurs_2017_simule.csv", "entreprises_2017_simule.csv",
+                                         "acheteurs_2018_simule.xlsx", "entreprises_2018_simule.xlsx", "etude.yaml"]
+    for p in written:
+        assert p.read_bytes() == (paths.demo_dir() / p.name).read_bytes(), p.name
+
+
+def test_same_seed_same_bytes_other_seed_other_answers(tmp_path, regenerated):
+    out, _ = regenerated
+    again = demo.write_demo(tmp_path / "a")
+    assert all(p.read_bytes() == (out / p.name).read_bytes() for p in again)
+    other = demo.write_demo(tmp_path / "b", seed=7)
+    assert other[0].read_bytes() != again[0].read_bytes()
+
+
+def test_every_export_format_is_exercised():
+    specs = demo.FILES.values()
+    assert {(s["file"].rsplit(".", 1)[1], s["layout"]) for s in specs} >= {("csv", "wide"), ("csv", "packed"),
+                                                                         ("xlsx", "wide"), ("xlsx", "packed")}
+    raw = (paths.demo_dir() / "acheteurs_2017_simule.csv").read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")  # really cp1252
+    assert raw.decode("cp1252").splitlines()[0].count(";") > 10
+    (paths.demo_dir() / "entreprises_2017_simule.csv").read_bytes().decode("utf-8")
+
+
+def test_2017_sizes_match_the_published_counts():
+    t = data.load_study()
+    b, c = t["buyers"], t["companies"]
+    b17 = b[b["wave"] == 2017]
+    assert len(b17) == 27
+    assert b17["buyer_type"].value_counts()[["etat", "collectivite"]].tolist() == [17, 4]
+    assert len(b17) - 17 - 4 == 6
+    assert set(b17.loc[b17["buyer_type"] == "collectivite", "organisation"].dropna()) == {"mel", "cd80", "cd62"}
+    assert (c["wave"] == 2017).sum() == 90
+    assert set(b["wave"]) == set(c["wave"]) == {2017, 2018}
+
+
+def test_some_respondents_skip_the_barrier_question():
+    t = data.load_study()
+    for kind, item in [("buyers", "b_temps"), ("companies", "e_besoins")]:
+        skipped = t[kind][item].isna().groupby(t[kind]["wave"]).sum()
+        assert (skipped > 0).all() and (skipped < 10).all()
+
+
+def test_files_and_metadata_say_simulated():
+    assert all("simule" in s["file"] for s in demo.FILES.values())
+    assert data.study_inputs()["simulated"].all()
+    for s in demo.FILES.values():
+        if s["file"].endswith(".xlsx"):
+            wb = openpyxl.load_workbook(paths.demo_dir() / s["file"], read_only=True)
+            assert "simulées" in wb.properties.title and "simulé" in wb.properties.keywords
+            wb.close()
+            with zipfile.ZipFile(paths.demo_dir() / s["file"]) as z:
+                assert {i.date_time for i in z.infolist()} == {(2018, 12, 31, 12, 0, 0)}
+
+
+def test_identifiers_are_fake_and_comments_carry_contacts_to_remove():
+    t = demo.simulate("companies", 2017)
+    assert t["email"].str.endswith("@example.org").all()
+    assert t["siret"].str.match(r"^000\d{11}$").all()
+    assert t["phone"].str.contains(r"(?:03 ?53 ?01|06 ?39 ?98|3 53 01|6 39 98)|\.").all()
+    assert t["comment"].str.contains("@|\\d{2}[ .]\\d{2}").any()
+
+
+def test_buyers_and_companies_differ_on_themes():
+    """The demo keeps the study's mirror: buyers cite information gaps on data, companies on needs."""
+    t = data.load_study()
+    assert t["companies"]["e_besoins"].mean() > t["buyers"]["b_desinteret"].mean() + 0.3
