@@ -1,0 +1,761 @@
+"""Year-on-year indicators: one long table, change helpers, distance to the 2 % target, survey-wave changes.
+
+The **long table** has one row per figure: ``series, indicator, label_fr, perimeter, period, year, value, unit,
+source, source_url, status, simulated, note`` (columns :data:`LONG_COLUMNS`). It is built from the reference
+tables (:mod:`etude.reference`) and from the survey data (respondent counts per wave). A *line* of a chart or a
+change computation is one ``series`` × ``indicator`` (:data:`SERIES_KEY`): figures with different perimeters
+(OECP census vs AdCF barometer) live in different series and are never joined; :func:`check_perimeters`
+refuses a table where one key mixes perimeters or units.
+
+Rules, everywhere in this module:
+
+* a missing year stays missing — it is never interpolated, and a change from a missing year is missing
+  (shown as « non disponible »);
+* a relative change on a zero base is NaN, not infinity;
+* a figure derived from an ``uncertain`` figure is ``uncertain``; from simulated data, ``simulated``.
+
+Examples
+--------
+>>> t = pd.DataFrame({"series": "adcf", "indicator": "volume", "period": ["2016", "2017", "2019"],
+...                   "value": [72.2, 77.3, 87.5], "unit": "Md€", "status": "published"})
+>>> changes(t)[["period", "change_abs", "change_rel"]].round(3)
+  period  change_abs  change_rel
+0   2016         NaN         NaN
+1   2017         5.1       0.071
+2   2019         NaN         NaN
+>>> round(growth_rate(72.2, 87.5, 3), 4)
+0.0662
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from etude import codebook as cb
+from etude import fmt
+from etude import reference as ref
+from etude.errors import InputError, ParameterError, problem
+
+__all__ = [
+    "LONG_COLUMNS", "SERIES_KEY", "STATUSES", "MISSING_LABEL", "STATUS_LABELS", "WAVE_COLUMNS",
+    "PUBLISHED_WAVE_COLUMNS", "N_TREATMENTS",
+    "reference_series", "survey_series", "indicator_table", "check_perimeters", "complete_periods", "changes",
+    "growth_rate", "compound_growth", "distance_to_target", "wave_changes", "published_wave_changes",
+    "format_indicators", "format_wave_changes",
+]
+
+#: Columns of the long indicator table (``tables/indicateurs.csv``).
+LONG_COLUMNS = ["series", "indicator", "label_fr", "perimeter", "period", "year", "value", "unit", "source",
+                "source_url", "status", "simulated", "note"]
+#: What makes one line: figures are compared or joined only within the same series and indicator.
+SERIES_KEY = ["series", "indicator"]
+#: Statuses of the long table: the reference statuses plus ``simulated`` (demo survey data).
+STATUSES = (*ref.STATUSES, "simulated")
+#: How a missing figure is shown.
+MISSING_LABEL = "non disponible"
+#: French labels of the statuses.
+STATUS_LABELS = {"published": "publié", "computed": "calculé", "uncertain": "incertain", "simulated": "simulé"}
+#: Columns of :func:`wave_changes`.
+WAVE_COLUMNS = ["population", "level", "code", "label", "theme", "wave_from", "n_from", "count_from", "share_from",
+                "wave_to", "n_to", "count_to", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test",
+                "p_value", "p_adjusted", "cohens_h", "simulated"]
+#: Columns of :func:`published_wave_changes`.
+PUBLISHED_WAVE_COLUMNS = ["indicator", "label", "wave_from", "n_from", "n_from_text", "share_from", "wave_to",
+                          "n_to", "n_to_text", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value",
+                          "status", "note", "source"]
+#: How :func:`published_wave_changes` treats a wave whose respondent count is not exact.
+N_TREATMENTS = {"point_only": "écart en points seulement, sans intervalle ni test",
+                "lower_bound": "intervalle et test calculés avec la borne inférieure publiée de l'effectif"}
+
+_SURVEY_SERIES = "gt_orcp"
+_GT_TABLE = "gt_orcp_2017"
+_SIMULATED_SOURCE = "Données simulées (démonstration) — ne pas citer"
+_STATUS_RANK = {"published": 0, "computed": 1, "uncertain": 2, "simulated": 3}
+
+
+# --------------------------------------------------------------------------------------------- building
+
+def _long(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for col in LONG_COLUMNS:
+        if col not in out.columns:
+            out[col] = pd.NA
+    out = out[LONG_COLUMNS]
+    out["value"] = pd.to_numeric(out["value"], errors="coerce").astype("float64")
+    out["year"] = out["period"].astype(str).str[:4].astype(int)
+    out["simulated"] = out["simulated"].fillna(False).astype(bool)
+    for col in LONG_COLUMNS:
+        if col not in ("value", "year", "simulated"):
+            out[col] = out[col].astype("string")
+    return out.reset_index(drop=True)
+
+
+def reference_series(tables: str | Sequence[str] | None = None, *, include_uncertain: bool = True,
+                     directory=None) -> pd.DataFrame:
+    """The numeric figures of the reference tables as a long table.
+
+    Text rows (objectives, ranges such as « 30 à 35 », « plus de 300 ») have no number and are left out:
+    they stay readable in :func:`etude.reference.load_reference`.
+
+    Parameters
+    ----------
+    tables : str or list of str, optional
+        Reference table names; default all.
+    include_uncertain : bool, default True
+        Keep ``uncertain`` figures (flagged in ``status``); False drops them.
+
+    Returns
+    -------
+    DataFrame with columns :data:`LONG_COLUMNS`.
+
+    Examples
+    --------
+    >>> adcf = reference_series("adcf_barometre")
+    >>> adcf.query("indicator == 'volume'")["period"].tolist()
+    ['2012', '2016', '2017', '2018', '2019', '2020']
+    """
+    names = [tables] if isinstance(tables, str) else tables
+    frames = [ref.load_reference(n, directory=directory) for n in names] if names else [
+        ref.load_reference(directory=directory)]
+    df = pd.concat(frames, ignore_index=True)
+    df = df[df["value"].notna()]
+    if not include_uncertain:
+        df = df[df["status"] != "uncertain"]
+    df = df.assign(simulated=False)
+    return _long(df)
+
+
+def survey_series(respondents: dict[str, pd.DataFrame] | None = None, *, study=None) -> pd.DataFrame:
+    """Respondent counts per wave, the GT's own indicator, from the survey data.
+
+    Parameters
+    ----------
+    respondents : dict, optional
+        ``{"buyers": DataFrame, "companies": DataFrame}`` as returned by :func:`etude.data.load_study`
+        (``docs/contracts.md`` §1); default: ``data.load_study(study)``.
+    study : str or Path, optional
+        Study file, used when ``respondents`` is not given.
+
+    Returns
+    -------
+    DataFrame with columns :data:`LONG_COLUMNS`, series ``gt_orcp`` with the indicator codes of the reference
+    table ``gt_orcp_2017`` (``reponses_acheteurs``, ``reponses_acheteurs_etat``,
+    ``reponses_acheteurs_collectivites``, ``reponses_acheteurs_autres``, ``reponses_entreprises``), so that a
+    later wave continues the GT's 2017 line. ``status`` is ``simulated`` for simulated data, else ``computed``.
+
+    Examples
+    --------
+    >>> b = pd.DataFrame({"wave": [2018, 2018, 2018], "simulated": True,
+    ...                   "buyer_type": ["etat", "etat", "sante"], "source_file": "a_simule.csv"})
+    >>> e = pd.DataFrame({"wave": [2018], "simulated": True, "source_file": "e_simule.csv"})
+    >>> survey_series({"buyers": b, "companies": e})[["indicator", "period", "value", "status"]]
+                              indicator period  value     status
+    0                reponses_acheteurs   2018    3.0  simulated
+    1           reponses_acheteurs_etat   2018    2.0  simulated
+    2  reponses_acheteurs_collectivites   2018    0.0  simulated
+    3         reponses_acheteurs_autres   2018    1.0  simulated
+    4              reponses_entreprises   2018    1.0  simulated
+    """
+    if respondents is None:
+        from etude import data
+        respondents = data.load_study(study)
+    gt = ref.load_reference(_GT_TABLE).set_index("indicator")
+    rows = []
+
+    def add(indicator, wave, value, part):
+        simulated = bool(part["simulated"].any()) if "simulated" in part else False
+        files = sorted(part["source_file"].dropna().astype(str).unique()) if "source_file" in part else []
+        source = _SIMULATED_SOURCE if simulated else "Fichier d'étude : " + ", ".join(files)
+        rows.append({"series": _SURVEY_SERIES, "indicator": indicator, "label_fr": gt.loc[indicator, "label_fr"],
+                     "perimeter": gt.loc[indicator, "perimeter"], "period": str(int(wave)), "value": float(value),
+                     "unit": gt.loc[indicator, "unit"], "source": source, "source_url": pd.NA,
+                     "status": "simulated" if simulated else "computed", "simulated": simulated,
+                     "note": "Effectif de répondants du fichier d'étude."})
+
+    buyers = respondents.get("buyers")
+    if buyers is not None and len(buyers):
+        for wave, part in buyers.groupby("wave", sort=True):
+            types = part["buyer_type"].astype("string") if "buyer_type" in part else pd.Series(pd.NA, index=part.index)
+            add("reponses_acheteurs", wave, len(part), part)
+            add("reponses_acheteurs_etat", wave, int((types == "etat").sum()), part)
+            add("reponses_acheteurs_collectivites", wave, int((types == "collectivite").sum()), part)
+            add("reponses_acheteurs_autres", wave, int((~types.isin(["etat", "collectivite"])).sum()), part)
+    companies = respondents.get("companies")
+    if companies is not None and len(companies):
+        for wave, part in companies.groupby("wave", sort=True):
+            add("reponses_entreprises", wave, len(part), part)
+    return _long(pd.DataFrame(rows, columns=LONG_COLUMNS))
+
+
+def indicator_table(respondents: dict[str, pd.DataFrame] | None = None, *, study=None,
+                    tables: str | Sequence[str] | None = None, include_survey: bool = True,
+                    include_uncertain: bool = True) -> pd.DataFrame:
+    """The long indicator table: reference figures plus survey counts (``tables/indicateurs.csv``).
+
+    Where the survey data cover a period the reference tables already have (the GT's 2017 counts), the
+    published figure is kept and the survey count is left out: published figures come first.
+
+    Parameters
+    ----------
+    respondents : dict, optional
+        Respondent tables (see :func:`survey_series`); default ``data.load_study(study)`` when
+        ``include_survey`` is true.
+    study : str or Path, optional
+        Study file.
+    tables : str or list of str, optional
+        Reference tables to include; default all.
+    include_survey : bool, default True
+        Add the respondent counts per wave.
+    include_uncertain : bool, default True
+        Keep ``uncertain`` reference figures.
+
+    Returns
+    -------
+    DataFrame with columns :data:`LONG_COLUMNS`, sorted by series, indicator and period; checked by
+    :func:`check_perimeters`.
+    """
+    parts = [reference_series(tables, include_uncertain=include_uncertain)]
+    if include_survey:
+        survey = survey_series(respondents, study=study)
+        have = set(map(tuple, parts[0][SERIES_KEY + ["period"]].astype(str).to_numpy()))
+        keep = [tuple(k) not in have for k in survey[SERIES_KEY + ["period"]].astype(str).to_numpy()]
+        parts.append(survey[keep])
+    out = _long(pd.concat([p for p in parts if len(p)], ignore_index=True))
+    check_perimeters(out)
+    return _sort_lines(out)
+
+
+def check_perimeters(df: pd.DataFrame) -> pd.DataFrame:
+    """Refuse a long table where one line would mix perimeters or units, or hold two figures for one period.
+
+    Returns ``df`` unchanged when it is clean, so it can be chained.
+
+    Raises
+    ------
+    InputError
+        One problem per offending ``series`` × ``indicator`` (and per duplicated period).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"series": "x", "indicator": "volume", "period": ["2016", "2017"], "value": [1.0, 2.0],
+    ...                   "unit": "Md€", "perimeter": ["recensement OECP", "baromètre AdCF"]})
+    >>> check_perimeters(t)
+    Traceback (most recent call last):
+    ...
+    etude.errors.InputError: indicateurs, colonne « perimeter » : la ligne x / volume mélange des périmètres différents ; valeur « recensement OECP | baromètre AdCF » ; attendu : un seul périmètre par série et indicateur (séparer les séries)
+    """
+    problems = []
+    for (series, indicator), grp in df.groupby(SERIES_KEY, sort=False):
+        for col, what in (("perimeter", "des périmètres"), ("unit", "des unités")):
+            if col in grp and grp[col].dropna().nunique() > 1:
+                problems.append(problem("indicateurs", column=col,
+                                        value=" | ".join(map(str, grp[col].dropna().unique())),
+                                        message=f"la ligne {series} / {indicator} mélange {what} différent"
+                                                + ("s" if col == "perimeter" else "es"),
+                                        expected=f"un seul {'périmètre' if col == 'perimeter' else 'unité'} "
+                                                 "par série et indicateur (séparer les séries)"))
+        dup = grp["period"][grp["period"].duplicated()]
+        for period in dup.unique():
+            problems.append(problem("indicateurs", column="period", value=period,
+                                    message=f"la ligne {series} / {indicator} a deux valeurs pour la même période",
+                                    expected="une valeur par période"))
+    if problems:
+        raise InputError(problems)
+    return df
+
+
+# --------------------------------------------------------------------------------------------- periods
+
+def _period(text: Any) -> pd.Period:
+    s = str(text)
+    return pd.Period(s, freq="Q") if "Q" in s else pd.Period(s, freq="Y")
+
+
+def _sort_lines(df: pd.DataFrame) -> pd.DataFrame:
+    """Sort by line, then chronologically (a year sorts before its quarters)."""
+    start = df["period"].map(lambda p: _period(p).start_time)
+    quarterly = df["period"].astype(str).str.contains("Q")
+    return (df.assign(_s=start, _q=quarterly).sort_values(SERIES_KEY + ["_s", "_q"], kind="stable")
+            .drop(columns=["_s", "_q"]).reset_index(drop=True))
+
+
+def complete_periods(df: pd.DataFrame, *, start: str | int | None = None, end: str | int | None = None
+                     ) -> pd.DataFrame:
+    """Add an explicit empty row for every period missing inside each line (or in ``start``–``end``).
+
+    Missing periods get ``value`` NaN and ``status`` ``<NA>``: a chart shows a gap, a table shows
+    « non disponible ». Nothing is filled in.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Long table (at least ``series, indicator, period, value``).
+    start, end : str or int, optional
+        First and last period to show (``2012``, ``"2019Q1"``); default each line's own first and last period.
+        Yearly and quarterly lines are extended in their own frequency.
+
+    Returns
+    -------
+    DataFrame: the rows of ``df`` plus the empty ones, sorted by line and period, with a boolean column
+    ``available``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"series": "s", "indicator": "i", "period": ["2016", "2018"], "value": [1.0, 2.0]})
+    >>> complete_periods(t)[["period", "value", "available"]]
+      period  value  available
+    0   2016    1.0       True
+    1   2017    NaN      False
+    2   2018    2.0       True
+    """
+    frames = []
+    constant = [c for c in ("label_fr", "perimeter", "unit") if c in df.columns]
+    for key, grp in df.groupby(SERIES_KEY, sort=False):
+        periods = grp["period"].map(_period)
+        freq = periods.iloc[0].freqstr
+        lo = periods.min() if start is None else pd.Period(str(start), freq=freq[0]) if "Q" not in str(start) \
+            else pd.Period(str(start), freq="Q")
+        hi = periods.max() if end is None else pd.Period(str(end), freq=freq[0]) if "Q" not in str(end) \
+            else pd.Period(str(end), freq="Q")
+        if lo.freqstr != freq:
+            lo = pd.Period(lo.start_time, freq=freq[0])
+        if hi.freqstr != freq:
+            hi = pd.Period(hi.end_time, freq=freq[0])
+        full = pd.period_range(min(lo, periods.min()), max(hi, periods.max()), freq=freq[0])
+        have = set(periods)
+        extra = [p for p in full if p not in have and lo <= p <= hi]
+        add = pd.DataFrame({"series": key[0], "indicator": key[1], "period": [str(p) for p in extra]})
+        for c in constant:
+            add[c] = grp[c].iloc[0]
+        g = grp.copy()
+        g["available"] = g["value"].notna()
+        add["available"] = False
+        frames.append(pd.concat([g, add], ignore_index=True) if len(add) else g)
+    if not frames:
+        return df.assign(available=pd.Series(dtype=bool))
+    out = pd.concat(frames, ignore_index=True)
+    if "year" in out:
+        out["year"] = out["period"].astype(str).str[:4].astype(int)
+    if "value" in out:
+        out["value"] = out["value"].astype("float64")
+    if "simulated" in out:
+        out["simulated"] = out["simulated"].astype("boolean")
+    return _sort_lines(out)
+
+
+def _combine_status(*statuses: Any) -> Any:
+    known = [s for s in statuses if isinstance(s, str)]
+    if len(known) < len(statuses):
+        return pd.NA
+    worst = max(known, key=lambda s: _STATUS_RANK.get(s, 0))
+    return worst if worst in ("uncertain", "simulated") else "computed"
+
+
+def changes(df: pd.DataFrame) -> pd.DataFrame:
+    """Change on the previous period (year or quarter) of every figure, within its line.
+
+    The previous period is exactly one period before (2016 for 2017, 2019Q4 for 2020Q1), never the last
+    available one: after a gap the change is NaN (« non disponible »).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Long table (at least ``series, indicator, period, value``; ``status`` optional). Checked with
+        :func:`check_perimeters` first.
+
+    Returns
+    -------
+    DataFrame: ``df`` plus ``previous_period``, ``previous_value``, ``change_abs`` (value − previous),
+    ``change_rel`` (value / previous − 1; NaN when the previous value is 0 or missing) and, when ``df`` has a
+    ``status``, ``change_status`` (``computed``, or ``uncertain``/``simulated`` when an input is).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"series": "s", "indicator": "i", "period": ["2016", "2017", "2018"],
+    ...                   "value": [0.0, 5.0, 6.0]})
+    >>> changes(t)[["period", "change_abs", "change_rel"]]
+      period  change_abs  change_rel
+    0   2016         NaN         NaN
+    1   2017         5.0         NaN
+    2   2018         1.0         0.2
+    """
+    check_perimeters(df)
+    out = df.copy()
+    prev_period = out["period"].map(lambda p: str(_period(p) - 1))
+    lookup = out.set_index(SERIES_KEY + ["period"])
+    keys = list(zip(out["series"], out["indicator"], prev_period))
+    found = [k in lookup.index for k in keys]
+    out["previous_period"] = prev_period.astype("string")
+    out["previous_value"] = [float(lookup.loc[k, "value"]) if f else math.nan for k, f in zip(keys, found)]
+    out["change_abs"] = out["value"] - out["previous_value"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = out["value"] / out["previous_value"] - 1
+    out["change_rel"] = rel.where(out["previous_value"].fillna(0) != 0).astype("float64")
+    if "status" in out:
+        prev_status = [lookup.loc[k, "status"] if f else pd.NA for k, f in zip(keys, found)]
+        out["change_status"] = [
+            _combine_status(s, p) if not math.isnan(c) else pd.NA
+            for s, p, c in zip(out["status"], prev_status, out["change_abs"])]
+        out["change_status"] = out["change_status"].astype("string")
+    return out
+
+
+def growth_rate(start_value: float, end_value: float, years: float) -> float:
+    """Compound annual growth rate: ``(end / start) ** (1 / years) − 1``.
+
+    NaN when a value is missing, ``years`` ≤ 0, or ``start_value`` ≤ 0 (no growth rate from a zero or
+    negative base).
+
+    >>> round(growth_rate(100, 121, 2), 6)
+    0.1
+    >>> growth_rate(0, 5, 2)
+    nan
+    """
+    try:
+        s, e, y = float(start_value), float(end_value), float(years)
+    except (TypeError, ValueError):
+        return math.nan
+    if any(math.isnan(v) for v in (s, e, y)) or y <= 0 or s <= 0 or e < 0:
+        return math.nan
+    return (e / s) ** (1 / y) - 1
+
+
+def compound_growth(df: pd.DataFrame, *, start: int | str, end: int | str) -> pd.DataFrame:
+    """Compound annual growth of every yearly line between two years.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Long table.
+    start, end : int or str
+        First and last year (both must be published for a number: no interpolation, no nearest year).
+
+    Returns
+    -------
+    DataFrame, one row per line: ``series, indicator, unit, start, end, value_start, value_end, years, cagr,
+    status``. ``cagr`` is NaN when either year is missing.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"series": "s", "indicator": "i", "period": ["2016", "2019"], "value": [72.2, 87.5],
+    ...                   "unit": "Md€", "status": "published"})
+    >>> compound_growth(t, start=2016, end=2019)[["years", "cagr"]].round(4)
+       years    cagr
+    0      3  0.0662
+    """
+    check_perimeters(df)
+    s, e = str(start), str(end)
+    if not (s.isdigit() and e.isdigit()) or int(e) <= int(s):
+        raise ParameterError(f"années invalides : start={start!r}, end={end!r} (attendu : deux années, start < end)")
+    rows = []
+    for (series, indicator), grp in df.groupby(SERIES_KEY, sort=False):
+        if grp["period"].astype(str).str.contains("Q").any():
+            continue
+        g = grp.set_index(grp["period"].astype(str))
+        vs = float(g.loc[s, "value"]) if s in g.index else math.nan
+        ve = float(g.loc[e, "value"]) if e in g.index else math.nan
+        st = (_combine_status(g.loc[s, "status"], g.loc[e, "status"])
+              if "status" in g and s in g.index and e in g.index else pd.NA)
+        rate = growth_rate(vs, ve, int(e) - int(s))
+        rows.append({"series": series, "indicator": indicator,
+                     "unit": grp["unit"].iloc[0] if "unit" in grp else pd.NA, "start": int(s), "end": int(e),
+                     "value_start": vs, "value_end": ve, "years": int(e) - int(s), "cagr": rate,
+                     "status": st if not math.isnan(rate) else pd.NA})
+    return pd.DataFrame(rows, columns=["series", "indicator", "unit", "start", "end", "value_start", "value_end",
+                                       "years", "cagr", "status"])
+
+
+def distance_to_target(df: pd.DataFrame, *, target: float | None = None, target_year: int | None = None
+                       ) -> pd.DataFrame:
+    """Distance of shares to a target share (default: the 2 % innovative-purchasing target for 2020).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Long table rows whose ``value`` is a share (fraction 0–1).
+    target : float, optional
+        Target share; default the reference row ``objectif_part_achats_innovants`` of series
+        ``objectif_achats_innovants`` (0.02).
+    target_year : int, optional
+        Year of the target (default the reference row's, 2020).
+
+    Returns
+    -------
+    DataFrame: ``df`` plus ``target``, ``target_year``, ``gap`` (value − target, in share points: −0.0199 is
+    −1,99 pt) and ``ratio`` (value / target). The target's perimeter may differ from the figure's: the
+    notebook says so.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"series": "achats_innovants_etat", "indicator": "part", "period": ["2014"],
+    ...                   "value": [0.0001]})
+    >>> distance_to_target(t, target=0.02, target_year=2020)[["gap", "ratio"]].round(4)
+          gap  ratio
+    0 -0.0199  0.005
+    """
+    if target is None or target_year is None:
+        goal = reference_series("objectif_2pct").query(
+            "series == 'objectif_achats_innovants' and indicator == 'objectif_part_achats_innovants'").iloc[0]
+        target = float(goal["value"]) if target is None else target
+        target_year = int(goal["year"]) if target_year is None else target_year
+    if not 0 < float(target) <= 1:
+        raise ParameterError(f"objectif invalide : {target!r} (attendu : une part entre 0 et 1, ex. 0.02)")
+    out = df.copy()
+    out["target"] = float(target)
+    out["target_year"] = int(target_year)
+    out["gap"] = out["value"] - float(target)
+    out["ratio"] = out["value"] / float(target)
+    return out
+
+
+# --------------------------------------------------------------------------------------------- survey waves
+
+def _item_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
+    from etude import compare
+    items = cb.items(kind, "barriers", codebook=codebook)
+    base = compare.answered(df, kind, codebook=codebook)
+    n = int(base.sum())
+    rows = []
+    for it in items.itertuples():
+        count = int((df[it.code].fillna(False).astype(bool) & base).sum())
+        rows.append({"code": it.code, "theme": it.theme, "n": n, "count": count})
+    return pd.DataFrame(rows)
+
+
+def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
+    from etude import compare
+    prev = compare.theme_prevalence(df, kind, codebook=codebook)
+    return pd.DataFrame({"code": prev["theme"], "theme": prev["theme"], "n": prev["n_base"], "count": prev["count"]})
+
+
+def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to: int = 2018,
+                 level: str = "items", test: str = "fisher", alpha: float = 0.05, padjust: str = "holm",
+                 lang: str = "fr", codebook=None) -> pd.DataFrame:
+    """Change in the share citing each barrier item (or theme) between two survey waves.
+
+    The two waves are treated as **independent samples** (respondents are pseudonymous and not matched
+    across waves). Each share's denominator is the wave's respondents who answered the barrier question
+    (``docs/contracts.md`` §1). The difference ``share_to − share_from`` gets Newcombe's hybrid score interval
+    and a test from :func:`etude.compare.two_proportions`; p-values are adjusted across the items (or themes).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Respondent table of one population, with a ``wave`` column and both waves in it.
+    kind : {"buyers", "companies"}
+    wave_from, wave_to : int
+        The earlier and the later wave.
+    level : {"items", "themes"}, default "items"
+        Barrier items, or harmonised themes (a respondent cites a theme when they cite one of its items).
+    test : {"fisher", "chi2"}, default "fisher"
+    alpha : float, default 0.05
+    padjust : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
+    lang : {"fr", "en"}, default "fr"
+        Language of ``label``.
+
+    Returns
+    -------
+    DataFrame with columns :data:`WAVE_COLUMNS` (shares and differences as fractions 0–1).
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``level``, or a wave absent from the data (the message lists the waves present).
+    """
+    from etude import compare
+    levels = {"items": _item_counts, "themes": _theme_counts}
+    if level not in levels:
+        raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(levels)})")
+    if "wave" not in df.columns:
+        raise ParameterError("la table des répondants n'a pas de colonne « wave »")
+    present = sorted(int(w) for w in df["wave"].dropna().unique())
+    for w in (wave_from, wave_to):
+        if int(w) not in present:
+            raise ParameterError(f"vague {w} absente des données (vagues présentes : "
+                                 f"{', '.join(map(str, present)) or 'aucune'})")
+    parts = {w: df[df["wave"] == int(w)] for w in (wave_from, wave_to)}
+    a = levels[level](parts[wave_from], kind, codebook).set_index("code")
+    b = levels[level](parts[wave_to], kind, codebook).set_index("code")
+    simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
+    rows = []
+    for code in a.index:
+        ra, rb = a.loc[code], b.loc[code]
+        res = compare.two_proportions(int(rb["count"]), int(rb["n"]), int(ra["count"]), int(ra["n"]),
+                                      test=test, alpha=alpha)
+        rows.append({"population": kind, "level": level, "code": code,
+                     "label": cb.label(code, lang=lang, codebook=codebook, short=(level == "items")),
+                     "theme": ra["theme"], "wave_from": int(wave_from), "n_from": int(ra["n"]),
+                     "count_from": int(ra["count"]),
+                     "share_from": ra["count"] / ra["n"] if ra["n"] else math.nan,
+                     "wave_to": int(wave_to), "n_to": int(rb["n"]), "count_to": int(rb["count"]),
+                     "share_to": rb["count"] / rb["n"] if rb["n"] else math.nan, **res, "simulated": simulated})
+    out = pd.DataFrame(rows)
+    out["p_adjusted"] = compare.adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
+    return out[WAVE_COLUMNS]
+
+
+def published_wave_changes(table: str = "cinov_barometre", *, wave_from: int = 2023, wave_to: int = 2024,
+                           n_treatment: str = "point_only", test: str = "fisher", alpha: float = 0.05,
+                           directory=None) -> pd.DataFrame:
+    """The same wave comparison on a published barometer (default: CINOV 2023 → 2024).
+
+    Only shares published for both waves are compared. The respondent count of a wave is taken from the
+    indicator ``repondants``; when it is not an exact number (CINOV 2023: « plus de 300 »):
+
+    * ``n_treatment="point_only"`` (default): the change in points is reported, with **no interval and no
+      test** — an interval needs the denominator, and inventing one would give false precision;
+    * ``n_treatment="lower_bound"``: the interval and test use the published lower bound
+      (``repondants_minimum``, 300). A smaller n gives a wider interval, so this errs on the cautious side, but
+      counts are rebuilt from rounded percentages: the result is flagged ``uncertain``.
+
+    When both counts are exact, counts are rebuilt as ``round(share × n)`` and the result is ``computed``.
+    Whatever the treatment, these samples are self-selected: an interval measures sampling noise only.
+
+    Returns
+    -------
+    DataFrame with columns :data:`PUBLISHED_WAVE_COLUMNS`.
+
+    Examples
+    --------
+    >>> c = published_wave_changes()
+    >>> c.set_index("indicator").loc["acces_difficile", ["share_from", "share_to", "diff"]].round(3).tolist()
+    [0.53, 0.564, 0.034]
+    >>> bool(c["diff_ci_low"].isna().all())
+    True
+    """
+    from etude import compare
+    if n_treatment not in N_TREATMENTS:
+        raise ParameterError(f"traitement de l'effectif inconnu : {n_treatment!r} "
+                             f"(attendu : {', '.join(N_TREATMENTS)})")
+    raw = ref.load_reference(table, directory=directory)
+    rows_of = {w: raw[raw["year"] == int(w)].set_index("indicator") for w in (wave_from, wave_to)}
+
+    def n_of(w):
+        r = rows_of[w]
+        exact = float(r.loc["repondants", "value"]) if "repondants" in r.index else math.nan
+        text = r.loc["repondants", "value_text"] if "repondants" in r.index else pd.NA
+        low = float(r.loc["repondants_minimum", "value"]) if "repondants_minimum" in r.index else math.nan
+        return exact, (text if pd.notna(text) else pd.NA), low
+
+    (n1, t1, low1), (n2, t2, low2) = n_of(wave_from), n_of(wave_to)
+    exact = not (math.isnan(n1) or math.isnan(n2))
+    if not exact and n_treatment == "lower_bound":
+        n1c, n2c = (n1 if not math.isnan(n1) else low1), (n2 if not math.isnan(n2) else low2)
+    else:
+        n1c, n2c = n1, n2
+    shares = raw[(raw["unit"] == "share") & raw["value"].notna()]
+    both = [i for i in shares[shares["year"] == int(wave_from)]["indicator"]
+            if i in set(shares[shares["year"] == int(wave_to)]["indicator"])]
+    rows = []
+    for ind in both:
+        a, b = rows_of[wave_from].loc[ind], rows_of[wave_to].loc[ind]
+        p1, p2 = float(a["value"]), float(b["value"])
+        res = {"diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": pd.NA, "p_value": math.nan}
+        if exact:
+            status, note = "computed", "effectifs rebâtis par arrondi (part × n) ; échantillons auto-sélectionnés"
+        elif n_treatment == "lower_bound" and not (math.isnan(n1c) or math.isnan(n2c)):
+            status = "uncertain"
+            note = (f"effectif {wave_from if math.isnan(n1) else wave_to} inexact "
+                    f"(« {t1 if math.isnan(n1) else t2} ») : intervalle et test avec la borne inférieure publiée ; "
+                    "échantillons auto-sélectionnés")
+        else:
+            status = "computed"
+            note = (f"effectif {wave_from if math.isnan(n1) else wave_to} inexact "
+                    f"(« {t1 if math.isnan(n1) else t2} ») : écart en points seulement, sans intervalle ni test")
+        if exact or (n_treatment == "lower_bound" and not (math.isnan(n1c) or math.isnan(n2c))):
+            c1, c2 = int(round(p1 * n1c)), int(round(p2 * n2c))
+            r = compare.two_proportions(c2, int(n2c), c1, int(n1c), test=test, alpha=alpha)
+            res = {k: r[k] for k in ("diff_ci_low", "diff_ci_high", "test", "p_value")}
+        rows.append({"indicator": ind, "label": a["label_fr"], "wave_from": int(wave_from),
+                     "n_from": n1, "n_from_text": t1 if math.isnan(n1) else pd.NA, "share_from": p1,
+                     "wave_to": int(wave_to), "n_to": n2, "n_to_text": t2 if math.isnan(n2) else pd.NA,
+                     "share_to": p2, "diff": p2 - p1, **res,
+                     "status": _combine_status(a["status"], b["status"], status) if status == "uncertain"
+                     else _combine_status(a["status"], b["status"]),
+                     "note": note, "source": f"{a['source']} ; {b['source']}"})
+    return pd.DataFrame(rows, columns=PUBLISHED_WAVE_COLUMNS)
+
+
+# --------------------------------------------------------------------------------------------- display
+
+def _fmt_value(value: Any, unit: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return MISSING_LABEL
+    unit = "" if unit is None or pd.isna(unit) else str(unit)
+    if unit == "share":
+        return fmt.pct(value, decimals=2 if abs(value) < 0.01 else 1)
+    if unit == "rel_change":
+        s = fmt.pct(value)
+        return s if value <= 0 else "+" + s
+    if unit == "pt_change":
+        return fmt.points(value)
+    if unit in ("Md€", "M€"):
+        return f"{fmt.number(value, 1 if value != int(value) else 0)}{fmt.NNBSP}{unit}"
+    decimals = 0 if float(value) == int(value) else 1
+    return f"{fmt.number(value, decimals)} {unit}".strip()
+
+
+def format_indicators(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """A long table for reading: French numbers, « non disponible » for missing figures, statuses in words.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"series": "s", "indicator": "i", "label_fr": "Volume", "period": ["2016", "2017"],
+    ...                   "value": [72.2, float("nan")], "unit": "Md€", "status": ["published", None],
+    ...                   "source": ["AdCF", None]})
+    >>> format_indicators(t)["Valeur"].tolist()
+    ['72,2\u202fMd€', 'non disponible']
+    """
+    labels = {"fr": ["Série", "Indicateur", "Période", "Valeur", "Statut", "Source"],
+              "en": ["Series", "Indicator", "Period", "Value", "Status", "Source"]}
+    if lang not in labels:
+        raise ParameterError(f"langue inconnue : {lang!r} (attendu : fr, en)")
+    name = df["label_fr"] if "label_fr" in df else df["indicator"]
+    status = df["status"] if "status" in df else pd.Series(pd.NA, index=df.index)
+    out = pd.DataFrame({
+        labels[lang][0]: df["series"].astype(str),
+        labels[lang][1]: name.astype(str),
+        labels[lang][2]: df["period"].astype(str).str.replace("Q", " T", regex=False),
+        labels[lang][3]: [_fmt_value(v, u) for v, u in zip(df["value"], df.get("unit", pd.Series("", index=df.index)))],
+        labels[lang][4]: [STATUS_LABELS.get(s, MISSING_LABEL) if isinstance(s, str) else MISSING_LABEL
+                          for s in status],
+        labels[lang][5]: df["source"].fillna("—").astype(str) if "source" in df else "—",
+    })
+    return out.reset_index(drop=True)
+
+
+def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """A wave-change table (:func:`wave_changes` or :func:`published_wave_changes`) for reading.
+
+    Shares in per cent with their denominators, the change in points with its interval (or « non disponible »
+    when there is none), adjusted p-values when present.
+    """
+    def share(p, n, text):
+        if pd.isna(p):
+            return MISSING_LABEL
+        if n is not None and not pd.isna(n):
+            return f"{fmt.pct(p)} (n = {fmt.number(n)})"
+        return f"{fmt.pct(p)} (n : {text})" if isinstance(text, str) else fmt.pct(p)
+
+    w1, w2 = int(table["wave_from"].iloc[0]), int(table["wave_to"].iloc[0]) if len(table) else (0, 0)
+    label_col = "label"
+    out = pd.DataFrame({
+        "Item": table[label_col].astype(str),
+        str(w1): [share(p, n, t) for p, n, t in zip(table["share_from"], table["n_from"],
+                                                     table.get("n_from_text", pd.Series(pd.NA, index=table.index)))],
+        str(w2): [share(p, n, t) for p, n, t in zip(table["share_to"], table["n_to"],
+                                                     table.get("n_to_text", pd.Series(pd.NA, index=table.index)))],
+        "Évolution": [fmt.points(d) for d in table["diff"]],
+        "IC 95 % (Newcombe)": [fmt.interval(lo, hi) if not pd.isna(lo) else MISSING_LABEL
+                               for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
+    })
+    pcol = "p_adjusted" if "p_adjusted" in table else "p_value"
+    out["p ajustée (Holm)" if pcol == "p_adjusted" else "p"] = [
+        fmt.pvalue(p) if not pd.isna(p) else MISSING_LABEL for p in table[pcol]]
+    if lang == "en":
+        out = out.rename(columns={"Évolution": "Change", "IC 95 % (Newcombe)": "95% CI (Newcombe)",
+                                  "p ajustée (Holm)": "adjusted p (Holm)"})
+    return out
