@@ -369,7 +369,7 @@ def test_format_comparison_is_french_and_keeps_counts(two_populations):
     assert info["Acheteurs"] == "30,0\u202f% (3/10)"
     assert info["Entreprises"] == "60,0\u202f% (12/20)"
     assert info["Écart (acheteurs − entreprises)"] == "-30,0\u202fpts"
-    assert info["Intervalle à 95 %"].startswith("[-")
+    assert info["Intervalle à 95 %"].startswith("[-") and info["Intervalle à 95 %"].count("pts") == 2
     soutien = shown.iloc[-1]
     assert soutien["Écart (acheteurs − entreprises)"] == "non comparable"
     assert soutien["Entreprises"] == "n.d." and soutien["p ajustée (Holm)"] == "n.d."
@@ -383,3 +383,10 @@ def test_format_groups_shows_n_but_no_share_for_small_groups(buyers_by_type):
     assert shown.iloc[1]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
     with pytest.raises(ParameterError, match="'fr', 'en'"):
         compare.format_groups(out, lang="de")
+
+
+def test_logit_labels_use_attribute_values_of_the_covariate():
+    b, e = _logit_data()
+    out = compare.theme_logit(b, e, "moyens").set_index("term")
+    assert out.loc["segment[sante]", "label"].startswith("Achats de santé (réf.")
+    assert out.loc["departement[80]", "label"] == "Somme (réf. " + out.loc["departement[80]", "label"].split("réf. ")[1]

@@ -540,12 +540,14 @@ def _term_label(var: str, lev: str, ref: str, lang: str, codebook) -> str:
     def lab(code):
         if var == "population":
             return cb.label(code, lang=lang, codebook=codebook)
-        try:
-            return cb.label(code, lang=lang, codebook=codebook) if var != "departement" else \
-                cb.attribute_values("buyers", "departement", codebook=codebook).set_index("code")[
-                    f"label_{lang}"].get(code, code)
-        except KeyError:
-            return code
+        for kind in ("buyers", "companies"):
+            try:
+                values = cb.attribute_values(kind, var, codebook=codebook).set_index("code")[f"label_{lang}"]
+            except ValueError:
+                continue
+            if code in values.index:
+                return str(values[code])
+        return code
     ref_word = "réf." if lang == "fr" else "ref."
     return f"{lab(lev)} ({ref_word} {lab(ref)})"
 
@@ -668,6 +670,13 @@ _WORDS = {
 }
 
 
+def _gap_interval(low: Any, high: Any) -> str:
+    """``[-32,1 pts ; +5,0 pts]``: an interval for a difference, in percentage points."""
+    if pd.isna(low) or pd.isna(high):
+        return fmt.MISSING
+    return f"[{fmt.points(low)}{fmt.NNBSP}; {fmt.points(high)}]"
+
+
 def _share(pct: Any, n: Any) -> str:
     """``48,1 % (13/27)``: the share with its count and denominator, or ``n.d.``."""
     if pd.isna(n) or pd.isna(pct):
@@ -695,7 +704,7 @@ def format_comparison(table: pd.DataFrame, *, padjust: str = "holm", alpha: floa
         f"{w['companies']}": [_share(p, n) for p, n in zip(table["pct_companies"], table["n_companies"])],
         w["diff"]: [fmt.points(d) if t != NOT_COMPARABLE else t for d, t in zip(table["diff"], table["test"])],
         w["ci"].format(level=fmt.number(100 * (1 - alpha))): [
-            fmt.interval(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
+            _gap_interval(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
         w["p"].format(test=test_word): table["p_value"].map(fmt.pvalue),
         w["padj"].format(padjust=w[padjust]): table["p_adjusted"].map(fmt.pvalue),
         w["h"]: table["cohens_h"].map(lambda h: fmt.number(h, 2)),
@@ -716,7 +725,7 @@ def format_groups(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 
         w["group1"]: [side(lab, p, n, s) for lab, p, n, s in zip(table["group1_label"], table["pct1"], table["n1"], ok)],
         w["group2"]: [side(lab, p, n, s) for lab, p, n, s in zip(table["group2_label"], table["pct2"], table["n2"], ok)],
         w["gap"]: [fmt.points(d) for d in table["diff"]],
-        w["ci"].format(level=fmt.number(100 * (1 - alpha))): [fmt.interval(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
+        w["ci"].format(level=fmt.number(100 * (1 - alpha))): [_gap_interval(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
         w["padj"].format(padjust=w[padjust]): table["p_adjusted"].map(fmt.pvalue),
         w["status"]: table["status"],
     })
