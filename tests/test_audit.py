@@ -137,3 +137,19 @@ def test_png_text_reads_compressed_and_international_chunks():
 def test_missing_run_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="introuvable"):
         audit.scan_run(tmp_path / "nope")
+
+
+def test_raw_identifiers_reads_identifier_columns_of_every_export_including_mapped_ones(tmp_path):
+    (tmp_path / "a.csv").write_text(
+        "Titre de l'export\n"
+        "Identifiant de la réponse;Adresse e-mail;Nom et prénom;Vous êtes;Commentaires\n"
+        "R-001;ana.roux@exemple.fr;Ana ROUX;État;rien\n"
+        "7;;Li;État;rien\n", encoding="utf-8")
+    (tmp_path / "e.csv").write_text("ID;Mail;SIRET\nE-01;bo@exemple.fr;12345678900011\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text("columns:\n  Mail: email\n", encoding="utf-8")
+    (tmp_path / "etude.yaml").write_text(
+        "buyers:\n  - {wave: 2017, file: a.csv}\ncompanies:\n  - {wave: 2017, file: e.csv, mapping: m.yaml}\n",
+        encoding="utf-8")
+    ids = audit.raw_identifiers(tmp_path / "etude.yaml")
+    # "7" and "Li" are too short to search for; free text and attributes are not identifiers
+    assert ids == ["R-001", "ana.roux@exemple.fr", "Ana ROUX", "E-01", "bo@exemple.fr", "12345678900011"]

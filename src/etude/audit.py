@@ -42,7 +42,7 @@ from typing import Iterable, Iterator
 
 import pandas as pd
 
-__all__ = ["scan_run", "scan_text", "png_text", "FINDING_COLUMNS", "KINDS", "EMAIL_RE", "PHONE_RE"]
+__all__ = ["scan_run", "raw_identifiers", "scan_text", "png_text", "FINDING_COLUMNS", "KINDS", "EMAIL_RE", "PHONE_RE"]
 
 #: Columns of the table :func:`scan_run` returns.
 FINDING_COLUMNS = ["file", "kind", "match", "location"]
@@ -74,13 +74,13 @@ def _finding(file: str, kind: str, match: str, location: str) -> dict[str, str]:
     return {"file": file, "kind": kind, "match": match, "location": location}
 
 
-def _forbidden_patterns(forbidden: Iterable[str]) -> list[tuple[str, re.Pattern]]:
+def _forbidden_patterns(forbidden: Iterable[str]) -> list[tuple[str, re.Pattern, str]]:
     out = []
     for raw in dict.fromkeys(str(f).strip() for f in forbidden if f is not None):
         if len(raw) < 3 or raw.lower() in ("nan", "none", "<na>"):
             continue  # too short to search without flagging ordinary words
         body = r"\s+".join(re.escape(part) for part in raw.split())
-        out.append((raw, re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)))
+        out.append((raw, re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE), " ".join(raw.split()).casefold()))
     return out
 
 
@@ -120,7 +120,10 @@ def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Itera
             found.setdefault(("email", m.group(0), ""), _finding(file, "email", m.group(0), where(m.start())))
         for m in PHONE_RE.finditer(variant):
             found.setdefault(("phone", m.group(0), ""), _finding(file, "phone", m.group(0), where(m.start())))
-        for raw, pat in patterns:
+        folded = " ".join(variant.split()).casefold() if patterns else ""
+        for raw, pat, key in patterns:
+            if key not in folded:  # cheap filter before the regular expression
+                continue
             m = pat.search(variant)
             if m:
                 found.setdefault(("identifier", raw, ""), _finding(file, "identifier", raw, where(m.start())))
@@ -319,6 +322,49 @@ def _scan_xlsx(path: Path, file: str, patterns, min_cell: int) -> list[dict[str,
         if value:
             found += scan_text(str(value), file=file, location=f"propriétés ({key})", _patterns=patterns)
     return found
+
+
+def raw_identifiers(study: str | os.PathLike | None = None, *, header_scan: int = 20) -> list[str]:
+    """Every raw identifier written in a study's exports: the strings a run must never show.
+
+    Reads each export of the study file (default: the demo study) as a spreadsheet shows it and returns the
+    non-empty cells of its identifier columns (e-mail, name, phone, company name, SIRET, respondent id — the
+    codebook's ``identifiers`` and their synonyms, plus columns a mapping file sends to one of them).
+    Values shorter than 3 characters are left out (bare row numbers would match everywhere).
+
+    >>> ids = raw_identifiers()
+    >>> any("@" in v for v in ids)
+    True
+    """
+    from etude import codebook as cbk
+    from etude import data
+
+    spec = data.read_study(study)
+    found: dict[str, None] = {}
+    for inp in spec["inputs"]:
+        kind = inp["kind"]
+        idents = cbk.identifiers(kind, codebook=spec["codebook"])
+        names = {cbk.normalise(n) for name, s in idents.items()
+                 for n in [name, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", [])] if n}
+        if inp.get("mapping"):
+            mapping = data.load_mapping(inp["mapping"])
+            names |= {cbk.normalise(h) for h, t in mapping["columns"].items() if t in idents}
+        rows, _ = data.read_rows(inp["path"], sheet=inp.get("sheet"), encoding=inp.get("encoding"),
+                                 sep=inp.get("sep"))
+        best, best_n = None, 0
+        for i, r in enumerate(rows[:header_scan]):
+            n = sum(cbk.normalise(c) in names for c in r)
+            if n > best_n:
+                best, best_n = i, n
+        if best is None:
+            continue
+        cols = [j for j, c in enumerate(rows[best]) if cbk.normalise(c) in names]
+        for r in rows[best + 1:]:
+            for j in cols:
+                v = r[j].strip() if j < len(r) else ""
+                if len(v) >= 3:
+                    found[v] = None
+    return list(found)
 
 
 def scan_run(run_dir: str | os.PathLike, *, forbidden: Iterable[str] = (), min_cell: int = 5) -> pd.DataFrame:
