@@ -47,7 +47,7 @@ from etude.errors import PROBLEM_COLUMNS, InputError, problem
 
 __all__ = [
     "read_study", "study_inputs", "load_study", "load_export", "validate", "read_rows", "load_mapping",
-    "to_export", "write_export", "respondent_schema", "empty_table", "FORMATS", "ENCODINGS", "SEPARATORS",
+    "to_export", "write_export", "respondent_schema", "empty_table", "problems_table", "FORMATS", "ENCODINGS", "SEPARATORS",
     "TRUE_VALUES", "FALSE_VALUES",
 ]
 
@@ -100,7 +100,7 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     try:
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError([problem(path, message=f"fichier d'étude illisible (YAML) : {exc}")]) from None
+        raise InputError([_yaml_problem(path, exc, "fichier d'étude illisible")]) from None
     if not isinstance(spec, dict):
         raise InputError([problem(path, message="le fichier d'étude doit être un dictionnaire YAML")])
     base = path.resolve().parent
@@ -159,6 +159,14 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
         raise InputError(problems)
     return {"path": path.resolve(), "title": spec.get("title", path.stem), "simulated": study_sim,
             "codebook": cb_path, "inputs": inputs}
+
+
+def _yaml_problem(where, exc: Exception, what: str) -> dict:
+    mark = getattr(exc, "problem_mark", None)
+    row = mark.line + 1 if mark is not None else None
+    detail = getattr(exc, "problem", None) or exc.__class__.__name__
+    return problem(where, row=row, message=f"{what} (YAML : {detail})",
+                   expected="une syntaxe YAML valide (indentation par espaces, guillemets fermés)")
 
 
 def _sha256(path: Path) -> str:
@@ -248,10 +256,13 @@ def load_mapping(mapping: str | Path | dict | None) -> dict[str, Any]:
         spec, where = mapping, "correspondance"
     else:
         where = Path(mapping)
+        if not where.is_file():
+            raise InputError([problem(where.name, message=f"fichier de correspondance introuvable : {where}")])
         try:
-            spec = yaml.safe_load(Path(mapping).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise InputError([problem(where, message=f"fichier de correspondance illisible : {exc}")]) from None
+            spec = yaml.safe_load(where.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise InputError([_yaml_problem(where.name, exc, "fichier de correspondance illisible")]) from None
+        where = where.name
     if not isinstance(spec, dict):
         raise InputError([problem(where, message="dictionnaire YAML attendu", expected="columns:, values:")])
     bad = [k for k in spec if k not in _MAPPING_KEYS]
@@ -433,19 +444,20 @@ def read_rows(path: str | Path, *, sheet: str | int | None = None, encoding: str
 
 def _read_csv(path: Path, encoding: str | None, sep: str | None) -> tuple[list[list[str]], dict]:
     raw = path.read_bytes()
+    _sniff_binary(path, raw)
     tried = [encoding] if encoding else (["utf-16"] if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else list(ENCODINGS))
-    text, used, first_error = None, None, None
+    text, used, last_error = None, None, None
     for enc in tried:
         try:
             text, used = raw.decode(enc), enc
             break
         except UnicodeDecodeError as exc:
-            first_error = first_error or exc
+            last_error = exc
         except LookupError:
             raise InputError([problem(path.name, value=enc, message="encodage inconnu",
                                       expected=", ".join(ENCODINGS))]) from None
     if text is None or "\x00" in text:
-        pos = first_error.start if first_error is not None else raw.find(b"\x00")
+        pos = last_error.start if last_error is not None else raw.find(b"\x00")
         line = raw[:max(pos, 0)].count(b"\n") + 1
         raise InputError([problem(path.name, row=line, value=repr(raw[max(pos, 0):max(pos, 0) + 4]),
                                   message="encodage illisible",
@@ -454,6 +466,9 @@ def _read_csv(path: Path, encoding: str | None, sep: str | None) -> tuple[list[l
         used = "utf-8"
     if not text.strip():
         raise InputError([problem(path.name, message="fichier vide", expected="un en-tête puis une ligne par répondant")])
+    if re.match(r"\s*<(?:!doctype\s+html|html|\?xml|head|body)\b", text, re.I):
+        raise InputError([problem(path.name, row=1, message="ce fichier est une page web (HTML), pas un export",
+                                  expected="un export CSV : se reconnecter à l'outil d'enquête et retélécharger")])
     if sep is not None:
         if sep not in _SEP_NAMES:
             raise InputError([problem(path.name, value=sep, message="séparateur inconnu", expected="; , tab")])
@@ -466,13 +481,28 @@ def _read_csv(path: Path, encoding: str | None, sep: str | None) -> tuple[list[l
     return rows, {"format": "csv", "encoding": used, "sep": sep}
 
 
+def _sniff_binary(path: Path, raw: bytes) -> None:
+    """Clear messages for files that are not what their suffix says."""
+    if raw.startswith(bytes.fromhex("D0CF11E0A1B11AE1")):  # OLE compound file
+        if "EncryptedPackage".encode("utf-16-le") in raw:
+            raise InputError([problem(path.name, message="classeur protégé par mot de passe",
+                                      expected="un classeur sans mot de passe, enregistré en .xlsx")])
+        raise InputError([problem(path.name, message="ancien format Excel (.xls) ou document Office non pris en charge",
+                                  expected="un classeur .xlsx ou un CSV (Enregistrer sous → .xlsx)")])
+    if raw.startswith(b"PK\x03\x04") and FORMATS.get(path.suffix.lower()) == "csv":
+        raise InputError([problem(path.name, message="ce fichier est un classeur compressé (XLSX ?), pas un CSV",
+                                  expected="renommer le fichier en .xlsx ou l'exporter en CSV")])
+
+
 def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[list[list[str]], dict]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
+    _sniff_binary(path, path.read_bytes()[:1 << 20])
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        # formulas are read as written (« =HYPERLINK(…) »), never evaluated: a formula cell is reported, not guessed
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise InputError([problem(path.name, message=f"classeur XLSX illisible ({exc.__class__.__name__})",
+        raise InputError([problem(path.name, message=f"classeur XLSX illisible ou corrompu ({exc.__class__.__name__})",
                                   expected="un fichier .xlsx enregistré par Excel ou LibreOffice")]) from None
     try:
         if sheet is None:
@@ -553,6 +583,35 @@ def _split_packed(cell: str, variants: dict[str, str | None]) -> tuple[list[str]
     return codes, unknown
 
 
+def _letter(index: int) -> str:
+    """Spreadsheet column letter of a 0-based column index (0 → A, 26 → AA)."""
+    out, n = "", index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _other_separator(row: list[str], sep: str, width: int) -> str | None:
+    line = sep.join(row)
+    for other in SEPARATORS:
+        if other != sep and other in line:
+            if len(next(csv.reader([line], delimiter=other))) >= max(2, width - 1):
+                return other
+    return None
+
+
+def _suggest(value: str, question: str, kind: str, f: dict, cb) -> str:
+    """« ; vouliez-vous dire « … » ? » for a label close to a known one, else ""."""
+    import difflib
+    variants = f["item_variants"][question]
+    close = difflib.get_close_matches(cbk.normalise(value), [v for v in variants if variants[v]], n=1, cutoff=0.8)
+    if not close:
+        return ""
+    code = variants[close[0]]
+    return f" — vouliez-vous dire « {cbk.label(code, codebook=cb)} » ?"
+
+
 def _wave_of(value: str) -> int | None:
     m = _WAVE_VALUE.match(value)
     return int(m.group(1)) if m else None
@@ -611,10 +670,18 @@ def _parse(path: str | Path, kind: str, *, mapping=None, wave: int | None = None
                                 expected="une ligne par répondant"))
     width = len(header)
     for rownum, r in body:
-        extra = [c for c in r[width:] if c.strip()]
+        extra = [(j, c) for j, c in enumerate(r) if j >= width and c.strip()]
         if extra:
-            problems.append(problem(fname, row=rownum, column=f"(colonne {width + 1})", value=extra[0],
+            j, c = extra[0]
+            problems.append(problem(fname, row=rownum, column=_letter(j), value=c,
                                     message="valeur hors de toute colonne d'en-tête", severity="warning"))
+        if info["format"] == "csv" and len(r) < width:
+            other = _other_separator(r, info["sep"], width)
+            if other:
+                problems.append(problem(fname, row=rownum, value=info["sep"].join(r),
+                                        message=f"ligne écrite avec un autre séparateur ({other!r} au lieu de "
+                                                f"{info['sep']!r}) : {len(r)} colonne(s) au lieu de {width}",
+                                        expected="un seul séparateur pour tout le fichier"))
     data = pd.DataFrame([(r + [""] * width)[:width] for _, r in body], columns=range(width), dtype=str)
     if data.empty:
         data = pd.DataFrame({c: pd.Series([], dtype=str) for c in range(width)})
@@ -625,11 +692,16 @@ def _parse(path: str | Path, kind: str, *, mapping=None, wave: int | None = None
     roles: dict[int, tuple] = {}
     used: dict[tuple, str] = {}
     for c, name in enumerate(header):
+        if not name and data[c].str.strip().ne("").any():
+            problems.append(problem(fname, row=header_row, column=_letter(c),
+                                    message="en-tête vide au-dessus d'une colonne remplie (cellules fusionnées ?) : "
+                                            "colonne ignorée", expected="un en-tête par colonne", severity="warning"))
+            continue
         role = _classify(name, f)
         if role[0] == "wide_unknown":
             qn, label = role[1]
             problems.append(problem(fname, row=header_row, column=name, value=label,
-                                    message="item inconnu dans l'en-tête",
+                                    message="item inconnu dans l'en-tête" + _suggest(label, qn, kind, f, cb),
                                     expected="un item du codebook : " + " | ".join(
                                         cbk.items(kind, qn, codebook=cb)["label_fr"])))
             continue
@@ -699,7 +771,7 @@ def _parse(path: str | Path, kind: str, *, mapping=None, wave: int | None = None
                 chosen[k].update(got)
                 for u in unknown:
                     problems.append(problem(fname, row=rownums[k], column=header[packed_col], value=u,
-                                            message="libellé inconnu",
+                                            message="libellé inconnu" + _suggest(u, qn, kind, f, cb),
                                             expected="un ou plusieurs de : " + " | ".join(
                                                 cbk.items(kind, qn, codebook=cb)["label_fr"])))
         for code, c in wide_cols.items():
@@ -785,7 +857,9 @@ def _pandera_problems(fc: pd.DataFrame, fname: str, rownums: list[int], by_heade
             out.append(problem(fname, row=row, column=col, value=value, message="vague contraire au fichier d'étude",
                                expected=f"{wave} (vague déclarée dans le fichier d'étude)"))
         elif check.startswith("attr:"):
-            out.append(problem(fname, row=row, column=col, value=value, message="valeur inconnue",
+            formula = isinstance(value, str) and value.startswith("=")
+            out.append(problem(fname, row=row, column=col, value=value,
+                               message="formule au lieu d'une valeur" if formula else "valeur inconnue",
                                expected=_attr_expected(f, check[5:])))
         elif check.startswith("required:"):
             out.append(problem(fname, row=row, column=col, message="réponse obligatoire manquante",
@@ -927,7 +1001,17 @@ def validate(path: str | Path, kind: str, *, mapping=None, wave: int | None = No
     """
     _, problems = _parse(path, kind, mapping=mapping, wave=wave, sheet=sheet, encoding=encoding, sep=sep,
                          codebook=codebook, require_wave=False)
-    return pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    return problems_table(problems)
+
+
+def problems_table(problems: Iterable[dict]) -> pd.DataFrame:
+    """Problems as a DataFrame with columns :data:`etude.errors.PROBLEM_COLUMNS` (object dtype: None stays None).
+
+    >>> problems_table([]).shape
+    (0, 7)
+    """
+    problems = list(problems)
+    return pd.DataFrame({c: pd.Series([p.get(c) for p in problems], dtype=object) for c in PROBLEM_COLUMNS})
 
 
 # ------------------------------------------------------------------------------------------------ writing
