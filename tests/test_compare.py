@@ -390,3 +390,55 @@ def test_logit_labels_use_attribute_values_of_the_covariate():
     out = compare.theme_logit(b, e, "moyens").set_index("term")
     assert out.loc["segment[sante]", "label"].startswith("Achats de santé (réf.")
     assert out.loc["departement[80]", "label"] == "Somme (réf. " + out.loc["departement[80]", "label"].split("réf. ")[1]
+
+
+# ---------------------------------------------------------------------------------------------------- notebook helpers
+
+def test_select_wave_and_its_error_lists_available_waves():
+    b = table("buyers", [{"b_temps"}, {"b_donnees"}]).assign(wave=[2017, 2018])
+    e = table("companies", [{"e_moyens"}]).assign(wave=[2017])
+    b17, e17 = compare.select_wave({"buyers": b, "companies": e}, 2017)
+    assert len(b17) == 1 and len(e17) == 1
+    with pytest.raises(ParameterError, match="vague 2018 ; vagues disponibles : 2017"):
+        compare.select_wave({"buyers": b, "companies": e}, 2018)
+
+
+def test_theme_bridge_lists_every_item_once_and_flags_the_one_sided_theme():
+    bridge = compare.theme_bridge()
+    assert list(bridge.columns) == ["Thème", "Items des acheteurs", "Items des entreprises", "Comparé"]
+    text = " ; ".join(bridge["Items des acheteurs"]) + " ; " + " ; ".join(bridge["Items des entreprises"])
+    for label in codebook.theme_map()["label"]:
+        assert text.count(label) == 1, label
+    soutien = bridge.set_index("Thème").loc["Soutien interne et compétences"]
+    assert soutien["Items des entreprises"] == "— (aucun item)" and soutien["Comparé"] == "non"
+    assert (bridge["Comparé"] == "oui").sum() == 4
+
+
+def test_bases_counts_non_answers_separately(two_populations):
+    out = compare.bases(*two_populations)
+    assert out.iloc[0, 1:].astype(int).tolist() == [12, 10, 2]
+    assert out.iloc[1, 1:].astype(int).tolist() == [20, 20, 0]
+
+
+def test_reading_marks_significance_after_adjustment_and_effect_size():
+    t = compare.compare_themes(
+        table("buyers", [{"b_temps"}] * 20 + [{"b_juridique"}] * 2),
+        table("companies", [{"e_besoins"}] * 20 + [{"e_moyens"}] * 2))
+    text = compare.reading(t)
+    lines = text.splitlines()
+    assert len(lines) == 5
+    assert "**Temps, argent et moyens**" in lines[1] and "écart significatif après ajustement" in lines[1]
+    assert "effet fort" in lines[1]
+    assert "non comparé" in lines[4]
+
+
+def test_theme_logits_quiet_keeps_the_status_without_warning():
+    b = table("buyers", [{"b_temps"}] * 6, segment=["sante", "numerique"] * 3, departement=["59"] * 6)
+    e = table("companies", [{"e_besoins"}] * 8, segment=["sante", "numerique"] * 4, departement=["59"] * 8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = compare.theme_logits(b, e, quiet=True, covariates=("segment",))
+    assert list(out["theme"].unique()) == ["information", "moyens", "juridique", "interet"]
+    assert out["status"].str.startswith("séparation").all()
+    with pytest.warns(UserWarning):
+        compare.theme_logits(b, e, ["moyens"], covariates=("segment",))

@@ -39,6 +39,7 @@ __all__ = [
     "compare_groups", "theme_logit", "answered", "cites",
     "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "LOGIT_COLUMNS", "BUYER_GROUPS",
     "NOT_COMPARABLE", "STATUS_OK", "too_few", "format_comparison", "format_groups", "format_logit",
+    "select_wave", "theme_bridge", "bases", "reading", "theme_logits",
 ]
 
 #: Tests for a 2×2 table: name → description.
@@ -652,6 +653,136 @@ def theme_logit(buyers: pd.DataFrame, companies: pd.DataFrame, theme: str, *,
     return result("ok", fit)
 
 
+def theme_logits(buyers: pd.DataFrame, companies: pd.DataFrame, themes: str | Sequence[str] = "comparable", *,
+                 covariates: Sequence[str] = ("segment", "departement"), alpha: float = 0.05, codebook=None,
+                 lang: str = "fr", quiet: bool = False) -> pd.DataFrame:
+    """:func:`theme_logit` for several themes, stacked with a leading ``theme`` column.
+
+    ``themes="comparable"`` means every theme covered by both questionnaires. With ``quiet=True`` the
+    separation / non-convergence warnings are not emitted (the ``status`` column still says why a model has no
+    numbers): for notebooks, where the status is shown in the table itself.
+    """
+    if isinstance(themes, str) and themes == "comparable":
+        b, e = _theme_items("buyers", codebook), _theme_items("companies", codebook)
+        themes = [t for t in _theme_order(codebook) if t in b and t in e]
+    frames = []
+    for theme in ([themes] if isinstance(themes, str) else themes):
+        with warnings.catch_warnings():
+            if quiet:
+                warnings.simplefilter("ignore", UserWarning)
+            r = theme_logit(buyers, companies, theme, covariates=covariates, alpha=alpha, codebook=codebook,
+                            lang=lang)
+        r.insert(0, "theme", theme)
+        frames.append(r)
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Study-level helpers for the notebook
+# --------------------------------------------------------------------------------------------------------------
+
+def select_wave(tables: Mapping[str, pd.DataFrame], wave: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(buyers, companies)`` of one wave from :func:`etude.data.load_study`'s result.
+
+    Raises :class:`~etude.errors.ParameterError` listing the available waves when ``wave`` has no respondent
+    in either questionnaire.
+    """
+    out = []
+    for kind in ("buyers", "companies"):
+        df = tables[kind]
+        part = df[df["wave"] == int(wave)]
+        if part.empty:
+            waves = sorted(set(int(w) for w in df["wave"].dropna()))
+            raise ParameterError(f"aucun répondant {'acheteur' if kind == 'buyers' else 'entreprise'} pour la "
+                                 f"vague {wave} ; vagues disponibles : {', '.join(map(str, waves)) or 'aucune'}")
+        out.append(part.reset_index(drop=True))
+    return out[0], out[1]
+
+
+def theme_bridge(*, lang: str = "fr", codebook=None) -> pd.DataFrame:
+    """The mapping shown to readers: one row per theme, the buyers' items and the companies' items side by side.
+
+    >>> theme_bridge().set_index("Thème").loc["Temps, argent et moyens", "Items des entreprises"]
+    'Manque de moyens pour répondre ; Craintes concernant les délais de paiement'
+    """
+    w = _WORDS[_choice("lang", lang, _WORDS)]
+    m = cb.theme_map(lang=lang, codebook=codebook)
+    rows = []
+    for theme in _theme_order(codebook):
+        part = m[m["theme"] == theme]
+        if part.empty:
+            continue
+        cell = {kind: " ; ".join(part.loc[part["population"] == kind, "label"]) or w["none_item"]
+                for kind in ("buyers", "companies")}
+        rows.append({w["theme"]: cb.label(theme, lang=lang, codebook=codebook),
+                     w["items_buyers"]: cell["buyers"], w["items_companies"]: cell["companies"],
+                     w["compared"]: w["yes"] if all(c != w["none_item"] for c in cell.values()) else w["no"]})
+    return pd.DataFrame(rows)
+
+
+def bases(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "fr", codebook=None) -> pd.DataFrame:
+    """Who is counted: respondents, those who answered the barrier question (the denominators), those who did not.
+
+    >>> codes = list(cb.items("companies")["code"])
+    >>> e = pd.DataFrame({c: pd.array([c == "e_moyens", None], dtype="boolean") for c in codes})
+    >>> b = pd.DataFrame(columns=list(cb.items("buyers")["code"]))
+    >>> bases(b, e).iloc[1, 1:].astype(int).tolist()
+    [2, 1, 1]
+    """
+    w = _WORDS[_choice("lang", lang, _WORDS)]
+    rows = []
+    for kind, df in (("buyers", buyers), ("companies", companies)):
+        n_base = int(answered(df, kind, codebook=codebook).sum())
+        rows.append({w["population"]: cb.label(kind, lang=lang, codebook=codebook), w["respondents"]: len(df),
+                     w["base"]: n_base, w["no_answer"]: len(df) - n_base})
+    return pd.DataFrame(rows)
+
+
+def reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm", lang: str = "fr") -> str:
+    """A few sentences (Markdown) that read the :func:`compare_themes` table for non-statisticians.
+
+    >>> t = pd.DataFrame([{"label": "Juridique et procédures", "pct_buyers": 0.36, "pct_companies": 0.58,
+    ...     "diff": -0.22, "diff_ci_low": -0.40, "diff_ci_high": 0.01, "test": "fisher", "p_value": 0.07,
+    ...     "p_adjusted": 0.28, "cohens_h": -0.44, "n_buyers": 25, "n_companies": 85}])
+    >>> text = reading(t).replace("\u202f", " ")
+    >>> text.startswith("- **Juridique et procédures** : 36,0 % des acheteurs contre 58,0 % des entreprises")
+    True
+    >>> text.split(" ; ")[-1]
+    'écart non significatif après ajustement (Holm, p ajustée = 0,280), effet faible (h = -0,44).'
+    """
+    _choice("lang", lang, _WORDS)
+    _choice("padjust", padjust, PADJUST)
+    fr = lang == "fr"
+    lines = []
+    for r in table.itertuples():
+        if r.test == NOT_COMPARABLE:
+            side = "acheteurs" if not pd.isna(r.pct_buyers) else "entreprises"
+            share = r.pct_buyers if side == "acheteurs" else r.pct_companies
+            lines.append(f"- **{r.label}** : {fmt.pct(share)} des {side} ; thème propre à un seul questionnaire, "
+                         "non comparé." if fr else
+                         f"- **{r.label}**: {fmt.pct(share)} of {'buyers' if side == 'acheteurs' else 'companies'}; "
+                         "theme covered by one questionnaire only, not compared.")
+            continue
+        h = abs(r.cohens_h)
+        size = ("négligeable", "faible", "moyen", "fort")[(h >= 0.2) + (h >= 0.5) + (h >= 0.8)] if fr else \
+            ("negligible", "small", "medium", "large")[(h >= 0.2) + (h >= 0.5) + (h >= 0.8)]
+        signif = (not pd.isna(r.p_adjusted)) and r.p_adjusted < alpha
+        adj = _WORDS[lang][padjust]
+        if fr:
+            verdict = "écart significatif" if signif else "écart non significatif"
+            lines.append(f"- **{r.label}** : {fmt.pct(r.pct_buyers)} des acheteurs contre {fmt.pct(r.pct_companies)} "
+                         f"des entreprises (écart {fmt.points(r.diff)}, intervalle "
+                         f"{_gap_interval(r.diff_ci_low, r.diff_ci_high)}) ; {verdict} après ajustement ({adj}, "
+                         f"p ajustée = {fmt.pvalue(r.p_adjusted)}), effet {size} (h = {fmt.number(r.cohens_h, 2)}).")
+        else:
+            verdict = "significant" if signif else "not significant"
+            lines.append(f"- **{r.label}**: {r.pct_buyers:.1%} of buyers vs {r.pct_companies:.1%} of companies "
+                         f"(difference {r.diff * 100:+.1f} pts, interval [{r.diff_ci_low * 100:+.1f}; "
+                         f"{r.diff_ci_high * 100:+.1f}]); {verdict} after adjustment ({adj}, adjusted p = "
+                         f"{r.p_adjusted:.3f}), {size} effect (h = {r.cohens_h:.2f}).")
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Display (French formats; written tables keep raw numbers)
 # --------------------------------------------------------------------------------------------------------------
@@ -661,12 +792,20 @@ _WORDS = {
            "ci": "Intervalle à {level} %", "p": "p ({test})", "padj": "p ajustée ({padjust})", "h": "h de Cohen",
            "fisher": "Fisher", "chi2": "khi-deux", "holm": "Holm", "fdr_bh": "Benjamini-Hochberg",
            "bonferroni": "Bonferroni", "none": "sans ajustement", "item": "Item ou thème", "group1": "Groupe 1",
-           "group2": "Groupe 2", "status": "Statut", "term": "Terme", "or": "Rapport de cotes", "n_obs": "n"},
+           "group2": "Groupe 2", "status": "Statut", "term": "Terme", "or": "Rapport de cotes", "n_obs": "n",
+           "items_buyers": "Items des acheteurs", "items_companies": "Items des entreprises",
+           "none_item": "— (aucun item)", "compared": "Comparé", "yes": "oui", "no": "non",
+           "population": "Population", "respondents": "Répondants", "base": "Ont répondu à la question des freins",
+           "no_answer": "N'ont coché aucun frein"},
     "en": {"theme": "Theme", "buyers": "Buyers", "companies": "Companies", "diff": "Difference (buyers − companies)", "gap": "Difference (group 1 − group 2)",
            "ci": "{level} % interval", "p": "p ({test})", "padj": "adjusted p ({padjust})", "h": "Cohen's h",
            "fisher": "Fisher", "chi2": "chi-square", "holm": "Holm", "fdr_bh": "Benjamini-Hochberg",
            "bonferroni": "Bonferroni", "none": "no adjustment", "item": "Item or theme", "group1": "Group 1",
-           "group2": "Group 2", "status": "Status", "term": "Term", "or": "Odds ratio", "n_obs": "n"},
+           "group2": "Group 2", "status": "Status", "term": "Term", "or": "Odds ratio", "n_obs": "n",
+           "items_buyers": "Buyers' items", "items_companies": "Companies' items",
+           "none_item": "— (no item)", "compared": "Compared", "yes": "yes", "no": "no",
+           "population": "Population", "respondents": "Respondents", "base": "Answered the barrier question",
+           "no_answer": "Ticked no barrier"},
 }
 
 
