@@ -153,3 +153,44 @@ def test_raw_identifiers_reads_identifier_columns_of_every_export_including_mapp
     ids = audit.raw_identifiers(tmp_path / "etude.yaml")
     # "7" and "Li" are too short to search for; free text and attributes are not identifiers
     assert ids == ["R-001", "ana.roux@exemple.fr", "Ana ROUX", "E-01", "bo@exemple.fr", "12345678900011"]
+
+
+# --- a full run of the seeded demo study (tests/bad_inputs/runs.py) ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    pytest.importorskip("etude.pipeline", reason="le moteur (etude.pipeline) n'est pas encore là")
+    from bad_inputs import runs
+    return runs.demo_run(tmp_path_factory)
+
+
+@pytest.mark.slow
+def test_seeded_demo_run_leaks_nothing(demo_run):
+    from bad_inputs import runs
+    forbidden = audit.raw_identifiers(runs.study_of(demo_run)) + [runs.PLANTED_EMAIL, runs.PLANTED_PHONE]
+    assert len(forbidden) > 100 and any("@" in f for f in forbidden)
+    found = audit.scan_run(demo_run, forbidden=forbidden, min_cell=5)
+    assert found.empty, "\n" + found.to_string(max_colwidth=70)
+
+
+@pytest.mark.slow
+def test_free_text_is_escaped_in_html_and_no_spreadsheet_cell_is_a_formula(demo_run):
+    from bad_inputs import runs
+    for page in demo_run.rglob("*.html"):
+        assert runs.PLANTED_SCRIPT not in page.read_text(encoding="utf-8"), f"script brut dans {page.name}"
+    book = demo_run / "tables" / "tables.xlsx"
+    assert book.is_file()
+    wb = openpyxl.load_workbook(book)
+    checked = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                checked += 1
+                assert cell.data_type != "f", f"formule dans {ws.title}!{cell.coordinate} : {cell.value!r}"
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "-", "@")), f"{ws.title}!{cell.coordinate}"
+    assert checked > 0
+    for csv in (demo_run / "tables").glob("*.csv"):
+        for line in csv.read_text(encoding="utf-8").splitlines():
+            for cell in line.split(","):
+                assert not cell.startswith(("=", "@")), f"{csv.name} : {line[:120]}"

@@ -1,7 +1,11 @@
 """One fresh ``etude reproduce`` of the demo study per test session, shared by the reliability tests.
 
 The study takes a while to run; the privacy scan and the browser check read the same run folder, so it is
-made once (in a temporary folder, never in the repository's ``outputs/``) and reused.
+made once (in a temporary folder, never in the repository's ``outputs/``) and reused. It runs on a *seeded*
+copy of the demo study: the simulated exports already carry fake e-mails, names, phones and SIRET in their
+identifier columns and in some comments; the first respondent of each CSV export also gets :data:`PLANTED` as
+free-text comment (a script tag, HTML, a spreadsheet formula, an e-mail address and a phone number), so the
+run proves free text is escaped, neutralised and scrubbed on its way to every output.
 """
 from __future__ import annotations
 
@@ -11,6 +15,44 @@ import sys
 from pathlib import Path
 
 _CACHE: dict[str, Path] = {}
+
+#: Planted in a free-text comment of the seeded demo study.
+PLANTED_EMAIL = "jeanne.plantee@exemple.fr"
+PLANTED_PHONE = "06 11 22 33 44"
+PLANTED_SCRIPT = "<script>alert('fuite')</script>"
+PLANTED = (f"{PLANTED_SCRIPT} <b>gras</b> =HYPERLINK(\"http://exemple.invalid\";\"clic\") "
+           f"Écrire à {PLANTED_EMAIL} ou au {PLANTED_PHONE}.")
+
+
+def seeded_demo_study(folder: Path) -> Path:
+    """Copy the demo study into ``folder`` and plant :data:`PLANTED` in each CSV export; returns the study file."""
+    import csv
+    import io
+    import shutil
+
+    from etude import data, paths
+
+    src = paths.default_study()
+    shutil.copytree(src.parent, folder, dirs_exist_ok=True)
+    study = folder / src.name
+    for inp in data.read_study(study)["inputs"]:
+        if inp["format"] != "csv":
+            continue
+        path = Path(inp["path"])
+        raw = path.read_bytes()
+        encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            encoding, text = "cp1252", raw.decode("cp1252")
+        sep = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+        col = rows[0].index("Commentaires")
+        rows[1][col] = PLANTED
+        buf = io.StringIO()
+        csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(rows)
+        path.write_bytes(buf.getvalue().encode(encoding))
+    return study
 
 
 def etude(*args: str, env: dict | None = None, cwd: str | Path | None = None,
@@ -29,12 +71,23 @@ def run_folder(proc: subprocess.CompletedProcess) -> Path:
 
 
 def demo_run(tmp_path_factory) -> Path:
-    """Run folder of a full ``etude reproduce`` on the demo study (made once per session)."""
+    """Run folder of a full ``etude reproduce`` on the seeded demo study (made once per session).
+
+    The seeded study file is ``study_of(run)``.
+    """
     if "demo" not in _CACHE:
         out = tmp_path_factory.mktemp("demo_run")
-        proc = etude("reproduce", "--out", str(out))
+        study = seeded_demo_study(tmp_path_factory.mktemp("demo_study"))
+        _CACHE["study"] = study
+        proc = etude("reproduce", "--study", str(study), "--out", str(out))
         assert proc.returncode == 0, f"etude reproduce a échoué :\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         folder = run_folder(proc)
         assert folder.is_dir() and folder.parent == out, (folder, out)
         _CACHE["demo"] = folder
     return _CACHE["demo"]
+
+
+def study_of(run: Path) -> Path:
+    """The seeded study file :func:`demo_run` ran on."""
+    assert _CACHE.get("demo") == run
+    return _CACHE["study"]
