@@ -250,3 +250,41 @@ def test_format_wave_changes_says_non_disponible_without_interval():
     shown = ind.format_wave_changes(ind.published_wave_changes())
     assert (shown["IC 95 % (Newcombe)"] == ind.MISSING_LABEL).all()
     assert shown["Évolution"].iloc[0].startswith("+3,4")
+
+
+# ------------------------------------------------------------------------------------------ notebook helpers
+
+def test_compound_growth_skips_shares(table):
+    g = ind.compound_growth(table, start=2017, end=2022)
+    assert not g["indicator"].isin(["part_pme_nombre", "variation_nombre"]).any()
+    r = g.set_index(["series", "indicator"]).loc[("oecp_recensement", "nombre_marches")]
+    assert r["cagr"] == pytest.approx((235600 / 163519) ** (1 / 5) - 1)
+
+
+def test_published_vs_computed_agree_up_to_rounding(table):
+    t = ind.published_vs_computed(table).dropna(subset=["computed"])
+    oecp = t[t["series"] == "oecp_recensement"]
+    assert (oecp["difference"].abs() < 0.0005).all()
+    adcf = t[t["series"] == "adcf_barometre"].set_index("period")
+    assert abs(adcf.loc["2018", "difference"]) < 0.003
+    # 2020: 71 / 87,5 − 1 = −18,9 % against −18 % published (the source worked from 87 Md€ for 2019)
+    assert adcf.loc["2020", "computed"] == pytest.approx(71 / 87.5 - 1)
+
+
+def test_select_lines_keeps_the_requested_order(table):
+    t = ind.select_lines(table, [("adcf_barometre", "volume"), ("gt_orcp", "reponses_entreprises")])
+    assert t["series"].iloc[0] == "adcf_barometre" and t["series"].iloc[-1] == "gt_orcp"
+
+
+def test_text_figures_and_common_waves():
+    objectives = ind.text_figures(prefix="objectif_2018")
+    assert len(objectives) == 5 and (objectives["Statut"] == "publié").all()
+    assert ind.common_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]})}, [2017, 2019]) == {"buyers": False}
+
+
+def test_resolve_paths(tmp_path):
+    f = tmp_path / "a.json"
+    f.write_text("{}")
+    assert ind.resolve_paths(f" {f} ; ") == [f]
+    with pytest.raises(ParameterError, match="introuvable"):
+        ind.resolve_paths(str(tmp_path / "nope.json"))

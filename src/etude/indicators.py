@@ -44,7 +44,9 @@ __all__ = [
     "PUBLISHED_WAVE_COLUMNS", "N_TREATMENTS",
     "reference_series", "survey_series", "indicator_table", "check_perimeters", "complete_periods", "changes",
     "growth_rate", "compound_growth", "distance_to_target", "wave_changes", "published_wave_changes",
-    "format_indicators", "format_wave_changes",
+    "format_indicators", "format_wave_changes", "GT_LINES", "CONTEXT_LINES", "SIMULATED_CAPTION",
+    "text_figures", "common_waves", "resolve_paths", "select_lines", "published_vs_computed", "format_target",
+    "format_growth", "PUBLISHED_CHANGES",
 ]
 
 #: Columns of the long indicator table (``tables/indicateurs.csv``).
@@ -70,9 +72,26 @@ PUBLISHED_WAVE_COLUMNS = ["indicator", "label", "wave_from", "n_from", "n_from_t
 N_TREATMENTS = {"point_only": "écart en points seulement, sans intervalle ni test",
                 "lower_bound": "intervalle et test calculés avec la borne inférieure publiée de l'effectif"}
 
+#: The GT's own indicator lines, for the notebook's first panel.
+GT_LINES = [("gt_orcp", "reponses_acheteurs"), ("gt_orcp", "reponses_acheteurs_etat"),
+            ("gt_orcp", "reponses_acheteurs_collectivites"), ("gt_orcp", "reponses_entreprises"),
+            ("gt_orcp", "innovember_participants"), ("gt_orcp", "innovember_entreprises")]
+#: National context lines, one panel each (never joined: each has its own perimeter).
+CONTEXT_LINES = [("oecp_recensement", "nombre_marches"), ("oecp_recensement", "montant_total"),
+                 ("adcf_barometre", "volume"), ("oecp_recensement", "part_pme_nombre"),
+                 ("oecp_recensement", "part_pme_valeur"),
+                 ("oecp_experimentation_achats_innovants", "marches_trimestre")]
+#: Lines whose year-on-year change is also published: line → indicator holding the published change.
+PUBLISHED_CHANGES = {("oecp_recensement", "nombre_marches"): "variation_nombre",
+                     ("oecp_recensement", "montant_total"): "variation_montant",
+                     ("adcf_barometre", "volume"): "variation_annuelle"}
+#: Caption of every chart and table built on simulated data.
+SIMULATED_CAPTION = "Données simulées — ne pas citer"
+
 _SURVEY_SERIES = "gt_orcp"
 _GT_TABLE = "gt_orcp_2017"
 _SIMULATED_SOURCE = "Données simulées (démonstration) — ne pas citer"
+_RATIO_UNITS = ("share", "rel_change", "pt_change")
 _STATUS_RANK = {"published": 0, "computed": 1, "uncertain": 2, "simulated": 3}
 
 
@@ -424,7 +443,10 @@ def growth_rate(start_value: float, end_value: float, years: float) -> float:
 
 
 def compound_growth(df: pd.DataFrame, *, start: int | str, end: int | str) -> pd.DataFrame:
-    """Compound annual growth of every yearly line between two years.
+    """Compound annual growth of every yearly line of levels between two years.
+
+    Lines of shares and of changes (units ``share``, ``rel_change``, ``pt_change``) are left out: a growth
+    rate of a percentage is not a useful figure.
 
     Parameters
     ----------
@@ -453,6 +475,8 @@ def compound_growth(df: pd.DataFrame, *, start: int | str, end: int | str) -> pd
     rows = []
     for (series, indicator), grp in df.groupby(SERIES_KEY, sort=False):
         if grp["period"].astype(str).str.contains("Q").any():
+            continue
+        if "unit" in grp and grp["unit"].isin(_RATIO_UNITS).any():
             continue
         g = grp.set_index(grp["period"].astype(str))
         vs = float(g.loc[s, "value"]) if s in g.index else math.nan
@@ -677,6 +701,140 @@ def published_wave_changes(table: str = "cinov_barometre", *, wave_from: int = 2
                      else _combine_status(a["status"], b["status"]),
                      "note": note, "source": f"{a['source']} ; {b['source']}"})
     return pd.DataFrame(rows, columns=PUBLISHED_WAVE_COLUMNS)
+
+
+# --------------------------------------------------------------------------------------------- notebook helpers
+
+def select_lines(df: pd.DataFrame, lines: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """Rows of the long table that belong to the given ``(series, indicator)`` lines, in that order.
+
+    >>> t = pd.DataFrame({"series": ["a", "b"], "indicator": ["x", "x"], "period": ["2017", "2017"]})
+    >>> select_lines(t, [("b", "x")])["series"].tolist()
+    ['b']
+    """
+    lines = list(lines)
+    key = pd.Series(list(zip(df["series"], df["indicator"])), index=df.index)
+    rank = {line: i for i, line in enumerate(lines)}
+    out = df[key.isin(lines)]
+    return out.iloc[np.argsort(key[out.index].map(rank).to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def published_vs_computed(df: pd.DataFrame) -> pd.DataFrame:
+    """Year-on-year changes recomputed from the published levels, next to the published changes.
+
+    A check the reader can do by eye: both should agree up to the rounding of the published levels
+    (about ±0,2 pt). Only the lines of :data:`PUBLISHED_CHANGES` are shown, and only the years where a
+    published change exists.
+
+    Returns
+    -------
+    DataFrame: ``series, indicator, period, computed, published, difference, status`` (changes as fractions).
+    """
+    c = changes(df)
+    rows = []
+    for (series, indicator), pub_ind in PUBLISHED_CHANGES.items():
+        pub = df[(df["series"] == series) & (df["indicator"] == pub_ind)]
+        for r in pub.itertuples():
+            comp = c[(c["series"] == series) & (c["indicator"] == indicator) & (c["period"] == r.period)]
+            value = float(comp["change_rel"].iloc[0]) if len(comp) else math.nan
+            status = comp["change_status"].iloc[0] if len(comp) else pd.NA
+            rows.append({"series": series, "indicator": indicator, "period": r.period, "computed": value,
+                         "published": float(r.value), "difference": value - float(r.value), "status": status})
+    return pd.DataFrame(rows, columns=["series", "indicator", "period", "computed", "published", "difference",
+                                       "status"])
+
+
+def format_target(df: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`distance_to_target` table for reading (shares in %, gap in points)."""
+    return pd.DataFrame({
+        "Série": df["label_fr"] if "label_fr" in df else df["series"],
+        "Année": df["period"].astype(str),
+        "Part réalisée": [fmt.pct(v, 2) for v in df["value"]],
+        "Objectif": [f"{fmt.pct(t, 0)} en {y}" for t, y in zip(df["target"], df["target_year"])],
+        "Écart à l'objectif": [fmt.points(g, 2) for g in df["gap"]],
+        "Part de l'objectif atteinte": [fmt.pct(r, 1) for r in df["ratio"]],
+        "Périmètre": df["perimeter"] if "perimeter" in df else "—",
+    }).reset_index(drop=True)
+
+
+def format_growth(df: pd.DataFrame, *, drop_missing: bool = False) -> pd.DataFrame:
+    """A :func:`compound_growth` table for reading; a missing end year shows « non disponible »."""
+    if drop_missing:
+        df = df[df["cagr"].notna()]
+    return pd.DataFrame({
+        "Série": df["series"], "Indicateur": df["indicator"],
+        "Période": [f"{s}–{e}" for s, e in zip(df["start"], df["end"])],
+        "Début": [_fmt_value(v, u) for v, u in zip(df["value_start"], df["unit"])],
+        "Fin": [_fmt_value(v, u) for v, u in zip(df["value_end"], df["unit"])],
+        "Croissance annuelle moyenne": [fmt.pct(v) if not pd.isna(v) else MISSING_LABEL for v in df["cagr"]],
+        "Statut": [STATUS_LABELS.get(s, MISSING_LABEL) if isinstance(s, str) else MISSING_LABEL for s in df["status"]],
+    }).reset_index(drop=True)
+
+
+def text_figures(table: str = "gt_orcp_2017", *, prefix: str | None = None, directory=None) -> pd.DataFrame:
+    """The text rows of a reference table (objectives, ranges, « plus de 300 »…), for reading.
+
+    Parameters
+    ----------
+    table : str, default "gt_orcp_2017"
+    prefix : str, optional
+        Keep only indicators starting with this (e.g. ``"objectif_2018"``).
+
+    Returns
+    -------
+    DataFrame with French headers: ``Année, Intitulé, Texte, Statut, Source``.
+
+    Examples
+    --------
+    >>> text_figures(prefix="objectif_2018")["Texte"].iloc[-1]
+    "Initier la constitution d'un sous-groupe thématique sur l'innovation sociale"
+    """
+    df = ref.load_reference(table, directory=directory)
+    df = df[df["value"].isna() & df["value_text"].notna()]
+    if prefix:
+        df = df[df["indicator"].str.startswith(prefix)]
+    return pd.DataFrame({"Année": df["period"].astype(str).str.replace("Q", " T", regex=False),
+                         "Intitulé": df["label_fr"], "Texte": df["value_text"],
+                         "Statut": df["status"].map(STATUS_LABELS), "Source": df["source"]}).reset_index(drop=True)
+
+
+def common_waves(respondents: dict[str, pd.DataFrame], waves: Iterable[int]) -> dict[str, bool]:
+    """Whether each questionnaire has every wave in ``waves`` (a wave comparison needs both).
+
+    >>> common_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]}),
+    ...               "companies": pd.DataFrame({"wave": [2017]})}, [2017, 2018])
+    {'buyers': True, 'companies': False}
+    """
+    wanted = {int(w) for w in waves}
+    return {kind: wanted <= {int(w) for w in df["wave"].dropna().unique()} if "wave" in df else False
+            for kind, df in respondents.items()}
+
+
+def resolve_paths(text: str | Sequence[str] | None) -> list:
+    """Paths given as one notebook parameter: ``"a.json;b.zip"`` (``;``-separated) or a list.
+
+    Relative paths are read from the repository root when they do not exist from the working directory,
+    so a notebook run from ``notebooks/`` or by the engine finds the same files. Missing files raise
+    :class:`etude.errors.ParameterError` naming them.
+
+    >>> resolve_paths("")
+    []
+    """
+    from pathlib import Path
+    from etude import paths
+    items = ([t for t in str(text).split(";")] if isinstance(text, str) or text is None else list(text)) if text else []
+    out, missing = [], []
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        p = Path(item).expanduser()
+        if not p.is_absolute() and not p.exists():
+            p = paths.root() / p
+        (out if p.exists() else missing).append(p)
+    if missing:
+        raise ParameterError("fichier(s) introuvable(s) : " + ", ".join(map(str, missing))
+                             + " (chemins absolus, ou relatifs à la racine du dépôt, séparés par « ; »)")
+    return out
 
 
 # --------------------------------------------------------------------------------------------- display
