@@ -11,7 +11,7 @@ import re
 import pytest
 
 from bad_inputs import make_cases
-from etude import cli
+from etude import cli, paths
 
 CASES = make_cases.cases()
 
@@ -27,20 +27,26 @@ def test_catalogue_has_at_least_25_bad_cases_across_every_format():
     assert len({c["id"] for c in CASES}) == len(CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
-def test_bad_input_gives_an_actionable_message(case, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("ETUDE_SALT", "catalogue-de-test")
-    monkeypatch.chdir(tmp_path)
-    argv = case["make"](tmp_path)
+def _run(case, folder, capsys):
+    """Run one case in-process; returns (exit code, stdout + stderr)."""
+    argv = case["make"](folder)
     try:
         code = cli.main(argv)
     except SystemExit as exc:  # argparse
         code = exc.code
-    except Exception as exc:  # noqa: BLE001 - an escaped exception is exactly what this test catches
+    except Exception as exc:  # noqa: BLE001 - an escaped exception is exactly what the catalogue catches
         out, err = capsys.readouterr()
-        pytest.fail(f"{case['id']}: exception non gérée {type(exc).__name__}: {exc}\n--- sortie ---\n{out}{err}")
+        return None, f"{out}{err}\nexception non gérée {type(exc).__name__}: {exc}"
     out, err = capsys.readouterr()
-    text = out + err
+    return code, out + err
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_bad_input_gives_an_actionable_message(case, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ETUDE_SALT", "catalogue-de-test")
+    monkeypatch.chdir(tmp_path)
+    code, text = _run(case, tmp_path, capsys)
+    assert code is not None, f"{case['id']}: {text[-3000:]}"
     assert "Traceback" not in text, text[-2000:]
     # pandas leaking through a message: missing values as « nan », row numbers as floats
     assert not re.search(r"\bnan\b|ligne \d+\.0\b", text), f"NaN ou numéro de ligne flottant :\n{text[-3000:]}"
@@ -53,3 +59,33 @@ def test_bad_input_gives_an_actionable_message(case, tmp_path, capsys, monkeypat
         if not any(_fold(a) in folded for a in alternatives):
             missing.append(" | ".join(alternatives))
     assert not missing, f"{case['id']}: absent du message : {missing}\n--- sortie ---\n{text[-3000:]}"
+
+
+def _readme_messages() -> list[str]:
+    """The message extracts of the README's « Dépannage » table (first column, in backticks)."""
+    text = (paths.root() / "README.md").read_text(encoding="utf-8")
+    assert "## Dépannage" in text, "le README n'a pas de section « Dépannage »"
+    section = text.split("## Dépannage", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    return [m for line in rows for m in re.findall(r"`([^`]+)`", line.split("|")[1])]
+
+
+def test_readme_troubleshooting_table_quotes_messages_the_catalogue_really_prints(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ETUDE_SALT", "catalogue-de-test")
+    monkeypatch.chdir(tmp_path)
+    outputs = []
+    for i, case in enumerate(CASES):
+        if case["id"].startswith("ok_"):
+            continue
+        folder = tmp_path / str(i)
+        folder.mkdir()
+        outputs.append(_fold(_run(case, folder, capsys)[1]))
+    everything = "\n".join(outputs)
+    messages = _readme_messages()
+    assert len(messages) >= 15
+    unseen = []
+    for msg in messages:
+        pieces = [p.strip(" «»") for p in msg.split("…")]
+        if not all(_fold(p) in everything for p in pieces if len(p.strip(" ?")) > 0):
+            unseen.append(msg)
+    assert not unseen, f"messages du README qu'aucun cas du catalogue ne produit : {unseen}"
