@@ -1,0 +1,359 @@
+"""HTML for a run: one page per executed notebook, the study report and the reveal.js slides — all offline.
+
+Everything a page needs is inside it: styles and reveal.js are inlined from ``etude/assets/``, images are
+``data:`` URIs (notebook outputs already are; local images referenced from markdown are embedded), and no
+script, stylesheet or font is fetched from the network when the page is opened (a meeting room may have none).
+:func:`external_references` lists what would be fetched; the engine and the tests expect it to be empty.
+
+- :func:`notebook_html` — one executed notebook as a standalone page (code included: the audit copy).
+- :func:`report_html` — every notebook, no code, a table of contents, French by default.
+- :func:`slides_html` — reveal.js slides from the cells whose ``slideshow.slide_type`` is ``slide``,
+  ``subslide`` or ``fragment`` (``notes`` cells become speaker notes).
+
+Examples
+--------
+>>> import nbformat
+>>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Titre\\n\\nBonjour.")])
+>>> page = report_html([("01_demo", nb)], simulated=True)
+>>> "Sommaire" in page and "Données simulées — ne pas citer" in page
+True
+>>> external_references(page)
+[]
+"""
+from __future__ import annotations
+
+import base64
+import html
+import mimetypes
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import nbformat
+
+from etude import __version__, paths
+
+__all__ = ["notebook_html", "report_html", "slides_html", "external_references", "notebook_title",
+           "slide_cells", "SLIDE_TYPES", "TEXTS"]
+
+#: ``slideshow.slide_type`` values that put a cell into ``slides.html``.
+SLIDE_TYPES = ("slide", "subslide", "fragment")
+
+#: What the pages say, per language.
+TEXTS = {
+    "fr": {"title": "L'innovation dans la commande publique en Hauts-de-France",
+           "report": "Rapport d'étude", "slides": "Diapositives", "toc": "Sommaire",
+           "simulated": "Données simulées — ne pas citer", "run": "Exécution", "status": "statut",
+           "ok": "réussie", "failed": "en échec", "nb_failed": "Ce notebook a échoué",
+           "nb_skipped": "Non exécuté : un notebook dont il dépend a échoué.",
+           "figure": "Figure", "produced": "Produit par etude", "manifest": "provenance : manifest.json",
+           "notebook": "Notebook"},
+    "en": {"title": "Innovation in public procurement in Hauts-de-France",
+           "report": "Study report", "slides": "Slides", "toc": "Contents",
+           "simulated": "Simulated data — do not cite", "run": "Run", "status": "status",
+           "ok": "succeeded", "failed": "failed", "nb_failed": "This notebook failed",
+           "nb_skipped": "Not run: a notebook it depends on failed.",
+           "figure": "Figure", "produced": "Produced by etude", "manifest": "provenance: manifest.json",
+           "notebook": "Notebook"},
+}
+
+#: Cell tags honoured in the report and slides (Jupyter Book conventions).
+REMOVE_CELL_TAGS = {"remove-cell", "remove_cell", "injected-parameters", "parameters"}
+REMOVE_OUTPUT_TAGS = {"remove-output", "remove_output"}
+
+
+def _texts(lang: str) -> dict[str, str]:
+    if lang not in TEXTS:
+        raise ValueError(f"lang must be one of {sorted(TEXTS)}, not {lang!r}")
+    return TEXTS[lang]
+
+
+# --------------------------------------------------------------------------- assets and exporters
+
+@lru_cache(maxsize=None)
+def _asset(name: str) -> str:
+    return (paths.assets_dir() / name).read_text(encoding="utf-8")
+
+
+_CSS_IMPORT = re.compile(r"@import\s+(?:url\()?\s*[\"']?(?:https?:)?//[^;]*;", re.I)
+
+
+def _strip_remote_imports(css: str) -> str:
+    """Drop ``@import`` of remote stylesheets (web fonts): the house CSS names local font stacks instead."""
+    return _CSS_IMPORT.sub("", css)
+
+
+def _inline_script(js: str) -> str:
+    return js.replace("</script", "<\\/script")
+
+
+@lru_cache(maxsize=None)
+def _pygments_css() -> str:
+    from pygments.formatters import HtmlFormatter
+    return HtmlFormatter(style="default").get_style_defs(".highlight")
+
+
+@lru_cache(maxsize=None)
+def _exporter(with_code: bool):
+    """A reused nbconvert exporter (body only; the page around it is ours, so nothing points at a CDN)."""
+    from nbconvert import HTMLExporter
+    return HTMLExporter(template_name="basic", exclude_input=not with_code,
+                        exclude_input_prompt=not with_code, exclude_output_prompt=True,
+                        anchor_link_text="¶")
+
+
+# --------------------------------------------------------------------------- helpers on notebooks and HTML
+
+def notebook_title(nb, default: str) -> str:
+    """The text of the notebook's first level-1 markdown heading, else ``default``.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Intro\\n# Les *freins*")])
+    >>> notebook_title(nb, "02_freins")
+    'Les freins'
+    """
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            m = re.match(r"#\s+(.+?)\s*#*\s*$", line)
+            if m:
+                return re.sub(r"[*_`]", "", m.group(1)).strip()
+    return default
+
+
+def _tags(cell) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+def _for_reading(nb, *, keep_stderr: bool = False):
+    """Copy of ``nb`` for readers: no parameter or removed cells, no stderr noise (warnings)."""
+    nb = nbformat.from_dict(nb)
+    cells = []
+    for cell in nb.cells:
+        tags = _tags(cell)
+        if tags & REMOVE_CELL_TAGS:
+            continue
+        if cell.cell_type == "code":
+            if tags & REMOVE_OUTPUT_TAGS:
+                cell.outputs = []
+            elif not keep_stderr:
+                cell.outputs = [o for o in cell.outputs
+                                if not (o.output_type == "stream" and o.get("name") == "stderr")]
+            if not cell.outputs:
+                continue
+        cells.append(cell)
+    nb.cells = cells
+    return nb
+
+
+_IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc=)([\"'])(?!data:|https?:|//|#)([^\"']+)\2", re.I)
+
+
+def _embed_local_images(body: str, base_dirs: Sequence[Path]) -> str:
+    """Replace ``<img src="relative/path">`` by a ``data:`` URI when the file exists in one of ``base_dirs``."""
+    def repl(m):
+        for base in base_dirs:
+            f = (Path(base) / m.group(3)).resolve()
+            if f.is_file():
+                mime = mimetypes.guess_type(f.name)[0] or "application/octet-stream"
+                data = base64.b64encode(f.read_bytes()).decode("ascii")
+                return f"{m.group(1)}{m.group(2)}data:{mime};base64,{data}{m.group(2)}"
+        return m.group(0)
+    return _IMG_SRC.sub(repl, body)
+
+
+def _render(nb, *, with_code: bool, lang: str, base_dirs: Sequence[Path] = ()) -> str:
+    body, _ = _exporter(with_code).from_notebook_node(nb)
+    body = body.replace('alt="No description has been provided for this image"',
+                        f'alt="{_texts(lang)["figure"]}"')
+    return _embed_local_images(body, base_dirs)
+
+
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.S)
+_ANCHOR = re.compile(r'(<a\b[^>]*?\bhref=")#([^"]+)"')
+
+
+def _prefix_anchors(body: str, prefix: str) -> str:
+    """Make heading ids (and links to them) unique across notebooks in one page."""
+    body = _HEADING.sub(lambda m: f'<h{m.group(1)} id="{prefix}{m.group(2)}">{m.group(3)}</h{m.group(1)}>', body)
+    return _ANCHOR.sub(lambda m: f'{m.group(1)}#{prefix}{m.group(2)}"', body)
+
+
+def _headings(body: str, levels=(2,)) -> list[tuple[int, str, str]]:
+    out = []
+    for m in _HEADING.finditer(body):
+        if int(m.group(1)) in levels:
+            text = re.sub(r"<[^>]+>", "", m.group(3)).replace("¶", "").strip()
+            out.append((int(m.group(1)), m.group(2), html.unescape(text)))
+    return out
+
+
+_EXTERNAL = [
+    re.compile(r"<(?:script|img|iframe|source|video|audio|embed|track|input)\b[^>]*?\bsrc\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
+    re.compile(r"<link\b[^>]*?\bhref\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
+    re.compile(r"<object\b[^>]*?\bdata\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
+    re.compile(r"@import\s+(?:url\()?\s*[\"']?((?:https?:)?//[^\"')\s;]+)", re.I),
+    re.compile(r"url\(\s*[\"']?((?:https?:)?//[^\"')\s]+)", re.I),
+]
+
+
+def external_references(page: str) -> list[str]:
+    """URLs a browser would fetch from the network to show ``page`` (scripts, styles, fonts, images, frames).
+
+    Plain links (``<a href>``) are not fetched and not listed.
+
+    >>> external_references('<script src="https://cdn.example/x.js"></script><a href="https://ok.fr">lien</a>')
+    ['https://cdn.example/x.js']
+    >>> external_references("<style>@import url(https://fonts.example/css);</style>")
+    ['https://fonts.example/css']
+    """
+    found: list[str] = []
+    for pattern in _EXTERNAL:
+        for url in pattern.findall(page):
+            if url not in found:
+                found.append(url)
+    return found
+
+
+# --------------------------------------------------------------------------- pages
+
+def _page(*, title: str, lang: str, body: str, css: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta name="generator" content="etude {__version__}">\n'
+            f"<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n</head>\n{body}\n</html>\n")
+
+
+def _banner(simulated: bool, lang: str) -> str:
+    return f'<div class="etude-banner" role="note">{_texts(lang)["simulated"]}</div>\n' if simulated else ""
+
+
+def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
+                  base_dirs: Sequence[Path] = ()) -> str:
+    """One executed notebook as a standalone, offline HTML page, code included.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    >>> page = notebook_html(nb, "01_demo")
+    >>> 'class="highlight' in page and external_references(page) == []
+    True
+    """
+    t = _texts(lang)
+    title = notebook_title(nb, name)
+    body = _render(nb, with_code=True, lang=lang, base_dirs=base_dirs)
+    inner = (f'<body class="etude etude-notebook-page">\n{_banner(simulated, lang)}'
+             f'<header class="etude-header"><p class="etude-kicker">{t["notebook"]} {html.escape(name)}</p></header>\n'
+             f"<main>\n{body}\n</main>\n</body>")
+    return _page(title=f"{title} — {name}", lang=lang, body=inner, css=_asset("etude.css") + _pygments_css())
+
+
+def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", simulated: bool = False,
+                statuses: dict[str, str] | None = None, subtitle: str = "",
+                base_dirs: Sequence[Path] = ()) -> str:
+    """The study report: every notebook's markdown and outputs in order, no code, with a table of contents.
+
+    Parameters
+    ----------
+    notebooks : iterable of (name, NotebookNode)
+        Executed notebooks in study order.
+    lang : {"fr", "en"}
+        Language of the page's own words (titles, banner).
+    simulated : bool
+        Add the « Données simulées — ne pas citer » banner.
+    statuses : dict, optional
+        ``name -> "ok" | "failed" | "skipped"``; failed and skipped notebooks are flagged in the page.
+    subtitle : str
+        One line under the title (run id, date, study).
+    base_dirs : sequence of Path
+        Folders where relative image paths in markdown are looked up (then embedded).
+    """
+    t = _texts(lang)
+    statuses = statuses or {}
+    toc, sections = [], []
+    for name, nb in notebooks:
+        anchor = f"nb-{name}"
+        status = statuses.get(name, "ok")
+        body = _prefix_anchors(_render(_for_reading(nb), with_code=False, lang=lang, base_dirs=base_dirs),
+                               f"{anchor}--")
+        title = notebook_title(nb, name)
+        subs = "".join(f'<li><a href="#{hid}">{html.escape(text)}</a></li>' for _, hid, text in _headings(body))
+        flag = {"failed": f' <span class="etude-flag">({t["failed"]})</span>',
+                "skipped": ' <span class="etude-flag">(—)</span>'}.get(status, "")
+        toc.append(f'<li><a href="#{anchor}">{html.escape(title)}</a>{flag}'
+                   + (f"<ol>{subs}</ol>" if subs else "") + "</li>")
+        failed_note = ("" if any("etude-error" in _tags(c) for c in nb.cells)  # the engine's banner says it
+                       else f'<p class="etude-failed">{t["nb_failed"]} ({html.escape(name)}).</p>\n')
+        note = {"failed": failed_note,
+                "skipped": f'<p class="etude-failed">{t["nb_skipped"]}</p>\n'}.get(status, "")
+        sections.append(f'<section class="etude-section" id="{anchor}" data-notebook="{html.escape(name)}">\n'
+                        f'{note}{body}\n</section>')
+    inner = (f'<body class="etude etude-report">\n{_banner(simulated, lang)}'
+             f'<header class="etude-header"><p class="etude-kicker">{t["report"]}</p>'
+             f'<h1 class="etude-title">{t["title"]}</h1>'
+             + (f'<p class="etude-meta">{html.escape(subtitle)}</p>' if subtitle else "")
+             + f'</header>\n<nav class="etude-toc" aria-label="{t["toc"]}"><h2>{t["toc"]}</h2>'
+             f'<ol>{"".join(toc)}</ol></nav>\n<main>\n' + "\n".join(sections)
+             + f'\n</main>\n<footer class="etude-footer">{t["produced"]} {__version__} · {t["manifest"]}'
+             + (f' · {t["simulated"]}' if simulated else "") + "</footer>\n</body>")
+    return _page(title=f'{t["title"]} — {t["report"]}', lang=lang, body=inner, css=_asset("etude.css"))
+
+
+def slide_cells(nb) -> list[tuple[str, object]]:
+    """``(slide_type, cell)`` for the cells that go into the slides (and ``notes`` cells), in order.
+
+    >>> md = nbformat.v4.new_markdown_cell("# A", metadata={"slideshow": {"slide_type": "slide"}})
+    >>> [t for t, _ in slide_cells(nbformat.v4.new_notebook(cells=[md, nbformat.v4.new_markdown_cell("x")]))]
+    ['slide']
+    """
+    out = []
+    for cell in nb.cells:
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        if kind in SLIDE_TYPES or kind == "notes":
+            out.append((kind, cell))
+    return out
+
+
+def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", simulated: bool = False,
+                subtitle: str = "", base_dirs: Sequence[Path] = ()) -> str:
+    """reveal.js slides (inlined, offline) from the cells marked ``slide``, ``subslide`` or ``fragment``.
+
+    A ``slide`` cell opens a new horizontal slide, ``subslide`` a vertical one below it, ``fragment``
+    appears step by step on the current slide. Code is never shown, only markdown and outputs.
+    A title slide comes first.
+    """
+    t = _texts(lang)
+    horizontal: list[list[list[str]]] = [[[
+        f'<p class="etude-kicker">{t["slides"]}</p><h1>{t["title"]}</h1>'
+        + (f'<p class="etude-meta">{html.escape(subtitle)}</p>' if subtitle else "")
+        + (f'<p class="etude-sim">{t["simulated"]}</p>' if simulated else "")]]]
+    for name, nb in notebooks:
+        opened = False  # a notebook never continues the previous notebook's slide
+        for kind, cell in slide_cells(nb):
+            one = nbformat.v4.new_notebook(cells=[cell], metadata=nb.metadata)
+            content = _render(_for_reading(one), with_code=False, lang=lang, base_dirs=base_dirs).strip()
+            if not content:
+                continue
+            if kind == "slide" or not opened:
+                horizontal.append([[]])
+                opened = True
+            elif kind == "subslide":
+                horizontal[-1].append([])
+            if kind == "fragment":
+                content = f'<div class="fragment">{content}</div>'
+            elif kind == "notes":
+                content = f'<aside class="notes">{content}</aside>'
+            horizontal[-1][-1].append(content)
+    sections = []
+    for stack in horizontal:
+        inner = ["<section>\n" + "\n".join(parts) + "\n</section>" for parts in stack]
+        sections.append(inner[0] if len(inner) == 1 else "<section>\n" + "\n".join(inner) + "\n</section>")
+    footer = f'<div class="etude-sim-footer">{t["simulated"]}</div>' if simulated else ""
+    config = ('{hash: true, slideNumber: "c/t", transition: "none", center: false, '
+              'width: 1280, height: 800, margin: 0.04}')
+    body = (f'<body class="etude etude-slides">\n<div class="reveal"><div class="slides">\n'
+            + "\n".join(sections) + f"\n</div>{footer}</div>\n"
+            f"<script>\n{_inline_script(_asset('reveal/reveal.js'))}\n</script>\n"
+            f"<script>Reveal.initialize({config});</script>\n</body>")
+    css = (_asset("reveal/reveal.css") + "\n" + _strip_remote_imports(_asset("reveal/theme-simple.css")) + "\n"
+           + _asset("slides.css"))
+    return _page(title=f'{t["title"]} — {t["slides"]}', lang=lang, body=body, css=css)
