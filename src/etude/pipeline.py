@@ -138,6 +138,9 @@ def _read_notebook(path: Path):
         raise RunError(f"{path.name} : notebook illisible ({exc.__class__.__name__}: {exc})") from None
     for cell in nb.cells:  # papermill expects every cell to carry a tags list
         cell.metadata.setdefault("tags", [])
+    # papermill needs a kernel name to pick its parameter translator; the kernel itself is always ours
+    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+    nb.metadata["kernelspec"].setdefault("name", "python3")
     return nb
 
 
@@ -405,7 +408,7 @@ def write_tables_workbook(tables_dir: str | os.PathLike) -> Path | None:
     >>> _ = pd.DataFrame({"a": [1]}).to_csv(d / "une_table_au_nom_vraiment_beaucoup_trop_long.csv", index=False)
     >>> import openpyxl
     >>> openpyxl.load_workbook(write_tables_workbook(d)).sheetnames
-    ['une_table_au_nom_vraiment_beau']
+    ['une_table_au_nom_vraiment_beauc']
     """
     tables_dir = Path(tables_dir)
     csvs = sorted(tables_dir.glob("*.csv")) if tables_dir.is_dir() else []

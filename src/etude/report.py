@@ -97,8 +97,12 @@ def _pygments_css() -> str:
 @lru_cache(maxsize=None)
 def _exporter(with_code: bool):
     """A reused nbconvert exporter (body only; the page around it is ours, so nothing points at a CDN)."""
+    import logging
+
     from nbconvert import HTMLExporter
-    return HTMLExporter(template_name="basic", exclude_input=not with_code,
+    quiet = logging.getLogger("etude.report.nbconvert")  # no "alternative text is missing" chatter on the terminal
+    quiet.setLevel(logging.ERROR)
+    return HTMLExporter(log=quiet, template_name="basic", exclude_input=not with_code,
                         exclude_input_prompt=not with_code, exclude_output_prompt=True,
                         anchor_link_text="¶")
 
