@@ -469,6 +469,8 @@ def _study_provenance(study: str | None) -> tuple[dict[str, Any], list[dict[str,
     study_path = Path(study).resolve() if study else paths.default_study()
     entry = {"path": str(study_path), "sha256": _sha256(study_path) if study_path.is_file() else None,
              "demo": not study}
+    if not study_path.is_file():  # no demo study in this checkout: notebooks that need it will say so
+        return entry, [], not study
     try:
         from etude import data
         inputs_of = data.study_inputs

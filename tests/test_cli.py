@@ -1,0 +1,76 @@
+"""The ``etude`` command for the engine's subcommands: ``notebooks``, ``reproduce``, ``run``.
+
+``etude.cli.main`` is called with an argv list, as the console script does. A temporary repository
+(``ETUDE_ROOT``) holds copies of the fixture notebooks, so the listing and the runs do not depend on the study's
+own notebooks.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etude import cli
+
+FIXTURES = Path(__file__).parent / "notebooks"
+
+
+@pytest.fixture
+def root(tmp_path, monkeypatch):
+    """A throw-away repository with notebooks 01_ok and 03_fails."""
+    (tmp_path / "notebooks").mkdir()
+    for name in ("01_ok", "03_fails"):
+        shutil.copy(FIXTURES / f"{name}.ipynb", tmp_path / "notebooks" / f"{name}.ipynb")
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    return tmp_path
+
+
+def test_notebooks_lists_each_notebook_with_its_parameters(root, capsys):
+    assert cli.main(["notebooks"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "01_ok" and "03_fails" in out
+    assert any(line.split()[:3] == ["n", "int", "3"] and "effectif minimal" in line for line in out)
+    assert any(line.split()[:3] == ["flag", "bool", "False"] for line in out)
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["reproduce", "-p", "n", "beaucoup"], "paramètre « n » : valeur « beaucoup » invalide ; attendu : un entier"),
+    (["reproduce", "-p", "inconnu", "1"], "paramètre « inconnu » inconnu des notebooks choisis"),
+    (["reproduce", "-p", "lang", "en"], "utiliser l'option --lang"),
+    (["reproduce", "--jobs", "0"], "--jobs"),
+    (["run", "99_absent"], "notebooks disponibles : 01_ok, 03_fails"),
+])
+def test_bad_arguments_give_one_french_line_and_exit_1_without_creating_a_run(root, capsys, argv, message):
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("erreur : ") and message in err and "Traceback" not in err
+    assert not (root / "outputs").exists() or list((root / "outputs").iterdir()) == []
+
+
+def test_an_unknown_language_is_refused_by_the_parser(root, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["reproduce", "--lang", "de"])
+    assert exit_.value.code == 2 and "fr" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_run_one_notebook_prints_the_report_then_the_run_folder_last(root, capsys):
+    assert cli.main(["run", "01_ok", "-p", "n", "5"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    run = Path(out[-1])
+    assert run.parent == root / "outputs" and run.is_dir()
+    assert out[-2] == f"Rapport : {run / 'report.html'}"
+    assert (run / "report.html").is_file() and (root / "outputs" / "latest").resolve() == run.resolve()
+
+
+@pytest.mark.slow
+def test_reproduce_exits_1_when_a_notebook_fails_and_still_prints_the_run_folder(root, tmp_path, capsys):
+    out_dir = tmp_path / "ailleurs"
+    assert cli.main(["reproduce", "--out", str(out_dir), "--jobs", "2"]) == 1
+    captured = capsys.readouterr()
+    run = Path(captured.out.strip().splitlines()[-1])
+    assert run.parent == out_dir and (run / "manifest.json").is_file()
+    assert "✗ 03_fails, cellule 4 (In [4]) : ZeroDivisionError: division by zero" in captured.err
+    assert "Traceback" not in captured.err
+    assert not (out_dir / "latest").exists()
