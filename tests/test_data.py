@@ -68,3 +68,351 @@ def test_demo_exports_validate_clean():
         report = data.validate(p, "buyers" if p.name.startswith("acheteurs") else "companies")
         assert list(report.columns) == PROBLEM_COLUMNS
         assert report.empty, report.to_dict("records")
+
+
+# ------------------------------------------------------------------------------------ small explicit exports
+
+def write_csv(path, rows, *, sep=";", encoding="utf-8"):
+    """Rows (header first) as a CSV file, the way a survey tool writes it."""
+    import csv
+    import io
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+HEADER = ["Identifiant de la réponse", "Vous êtes", "Organisme", "Département", Q_B, "Commentaires"]
+ROWS = [HEADER,
+        ["r1", "État", "", "59", "Freins financiers, Craintes juridiques", "RAS"],
+        ["r2", "Collectivité", "CD 62", "62 - Pas-de-Calais", "Pas de temps à y consacrer", "Tél. 03 53 01 00 00"],
+        ["r3", "Etablissements de santé", "", "Somme", "", ""]]
+
+
+def test_packed_export_gives_the_expected_table(tmp_path):
+    t = data.load_export(write_csv(tmp_path / "a.csv", ROWS), "buyers", wave=2017)
+    assert t["buyer_type"].tolist() == ["etat", "collectivite", "sante"]
+    assert t["organisation"].tolist()[1] == "cd62" and pd.isna(t["organisation"].iloc[0])
+    assert t["departement"].tolist() == ["59", "62", "80"]
+    assert t["b_financier"].tolist()[:2] == [True, False] and pd.isna(t["b_financier"].iloc[2])  # r3 skipped
+    assert t[BUYER_ITEMS].iloc[0].sum() == 2
+    assert t["comment"].tolist()[:2] == ["RAS", "Tél. [téléphone supprimé]"] and pd.isna(t["comment"].iloc[2])
+    assert (t["wave"] == 2017).all() and not t["simulated"].any() and (t["source_file"] == "a.csv").all()
+    assert t["segment"].isna().all() and t["seg_sante"].isna().all()  # not asked in this export: NA
+
+
+def test_labels_with_commas_are_matched_longest_first(tmp_path):
+    desinteret = codebook.label("b_desinteret")
+    assert "," in desinteret
+    rows = [HEADER, ["r1", "État", "", "", f"{desinteret}, Freins financiers", ""],
+            ["r2", "État", "", "", f"Freins financiers;{desinteret}", ""],
+            ["r3", "État", "", "", "Méconnaissance, désintérêt", ""]]  # a synonym with a comma
+    t = data.load_export(write_csv(tmp_path / "a.csv", rows), "buyers", wave=2017)
+    assert t[BUYER_ITEMS].sum(axis=1).tolist() == [2, 2, 1]
+    assert t["b_desinteret"].all()
+
+
+def test_wide_export_accepts_the_usual_tick_values(tmp_path):
+    header = ["Vous êtes"] + [f"{Q_B} [{lab}]" for lab in codebook.items("buyers")["label_fr"]]
+    ticks = ["Oui", "Y", "1", "X", "x", "oui", "Coché", "Professionnalisation"]  # or the item's own label
+    rows = [header, ["État"] + ticks, ["État"] + ["", "Non", "0", "N", "", "", "", ""], ["État"] + [""] * 8]
+    t = data.load_export(write_csv(tmp_path / "w.csv", rows), "buyers", wave=2017)
+    assert t[BUYER_ITEMS].iloc[0].all()
+    assert t[BUYER_ITEMS].iloc[1:].isna().all().all()  # nothing ticked: out of the denominator
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_encodings_and_separators_are_detected(tmp_path, encoding, sep):
+    rows = [[c.replace("→", "->") for c in r] for r in ROWS]
+    ref = data.load_export(write_csv(tmp_path / "ref.csv", ROWS), "buyers", wave=2017)
+    t = data.load_export(write_csv(tmp_path / "ref.csv", rows, sep=sep, encoding=encoding), "buyers", wave=2017)
+    pd.testing.assert_frame_equal(t, ref)
+
+
+def test_xlsx_with_title_rows_and_a_named_sheet(tmp_path):
+    table = pd.DataFrame(ROWS[1:], columns=ROWS[0])
+    path = data.write_export(table, tmp_path / "a.xlsx", sheet="Export", title_rows=["Enquête 2017", "Extrait"])
+    ref = data.load_export(write_csv(tmp_path / "a.csv", ROWS), "buyers", wave=2017)
+    for sheet in [None, "Export", 0]:
+        t = data.load_export(path, "buyers", wave=2017, sheet=sheet)
+        pd.testing.assert_frame_equal(t.drop(columns="source_file"), ref.drop(columns="source_file"))
+    with pytest.raises(InputError, match="Feuil9.*Export|feuille introuvable"):
+        data.load_export(path, "buyers", wave=2017, sheet="Feuil9")
+
+
+# ------------------------------------------------------------------------------------------- bad inputs
+
+def problems_of(path, **kw):
+    with pytest.raises(InputError) as exc:
+        data.load_export(path, "buyers", **kw)
+    return exc.value.problems, str(exc.value)
+
+
+def test_unknown_item_label_names_file_row_column_value_and_known_labels(tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[2][4] = "Pas de temps à y consacrer, Freins fiscaux"
+    probs, msg = problems_of(write_csv(tmp_path / "export.csv", rows), wave=2017)
+    assert len(probs) == 1
+    p = probs[0]
+    assert (p["file"], p["row"], p["column"], p["value"]) == ("export.csv", 3, Q_B, "Freins fiscaux")
+    assert "Freins financiers" in p["expected"] and "Craintes juridiques" in p["expected"]
+    assert f"export.csv, ligne 3, colonne « {Q_B} »" in msg
+
+
+def test_unknown_item_in_a_wide_header(tmp_path):
+    rows = [["Vous êtes", f"{Q_B} [Freins financiers]", f"{Q_B} [Autre frein]"], ["État", "Oui", "Oui"]]
+    probs, _ = problems_of(write_csv(tmp_path / "w.csv", rows), wave=2017)
+    assert [(p["row"], p["column"], p["value"]) for p in probs] == [(1, f"{Q_B} [Autre frein]", "Autre frein")]
+
+
+def test_missing_required_columns(tmp_path):
+    probs, _ = problems_of(write_csv(tmp_path / "m.csv", [["Département"], ["59"]]), wave=2017)
+    assert {p["column"] for p in probs} == {"Vous êtes", Q_B}
+    assert all(p["message"] == "colonne obligatoire absente" and p["row"] == 1 for p in probs)
+
+
+def test_duplicate_respondent_ids(tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[3][0] = "r1"
+    probs, _ = problems_of(write_csv(tmp_path / "d.csv", rows), wave=2017)
+    assert sorted(p["row"] for p in probs) == [2, 4]
+    assert all(p["column"] == "Identifiant de la réponse" and "double" in p["message"] for p in probs)
+
+
+@pytest.mark.parametrize("content, fragment", [(b"", "fichier vide"), (b" \r\n\r\n", "fichier vide"),
+                                               (";".join(HEADER).encode() + b"\r\n", "aucune réponse")])
+def test_empty_files(tmp_path, content, fragment):
+    path = tmp_path / "vide.csv"
+    path.write_bytes(content)
+    probs, msg = problems_of(path, wave=2017)
+    assert fragment in msg and msg.startswith("vide.csv")
+
+
+def test_unreadable_encoding_names_the_line(tmp_path):
+    path = write_csv(tmp_path / "enc.csv", ROWS)
+    path.write_bytes(path.read_bytes().replace(b"RAS", b"RAS \x81\x8d"))
+    probs, msg = problems_of(path, wave=2017)
+    assert probs[0]["row"] == 2 and "encodage illisible" in msg
+
+
+def test_wave_in_the_file_must_match_the_study(tmp_path):
+    rows = [r + [v] for r, v in zip(ROWS, ["Année", "2017", "2018", "2017"])]
+    probs, msg = problems_of(write_csv(tmp_path / "v.csv", rows), wave=2017)
+    assert [(p["row"], p["column"], p["value"]) for p in probs] == [(3, "Année", "2018")]
+    assert "2017" in probs[0]["expected"]
+    t = data.load_export(write_csv(tmp_path / "v.csv", rows), "buyers")  # no study wave: the file's own
+    assert t["wave"].tolist() == [2017, 2018, 2017]
+
+
+def test_wave_is_required_somewhere(tmp_path):
+    probs, msg = problems_of(write_csv(tmp_path / "sans.csv", ROWS))
+    assert "vague inconnue" in msg
+
+
+def test_unknown_attribute_value_lists_the_allowed_ones(tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[1][1], rows[2][3] = "Martien", "75"
+    probs, _ = problems_of(write_csv(tmp_path / "a.csv", rows), wave=2017)
+    assert [(p["row"], p["column"], p["value"]) for p in probs] == [(2, "Vous êtes", "Martien"), (3, "Département", "75")]
+    assert "Services de l'État" in probs[0]["expected"] and "Nord" in probs[1]["expected"]
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[1][1], rows[2][4], rows[3][0] = "Martien", "Freins fiscaux", "r1"
+    probs, _ = problems_of(write_csv(tmp_path / "tout.csv", rows), wave=2017)
+    assert sorted(p["row"] for p in probs) == [2, 2, 3, 4]
+
+
+def test_validate_returns_problems_and_warnings_without_raising(tmp_path):
+    rows = [r + [v] for r, v in zip(ROWS, ["Horodateur", "2017-10-01", "2017-10-02", "2017-10-03"])]
+    report = data.validate(write_csv(tmp_path / "h.csv", rows), "buyers")
+    assert list(report.columns) == PROBLEM_COLUMNS
+    assert report["severity"].tolist() == ["warning"] and report["column"].tolist() == ["Horodateur"]
+    bad = data.validate(tmp_path / "absent.csv", "buyers")
+    assert bad["severity"].tolist() == ["error"] and "introuvable" in bad["message"].iloc[0]
+
+
+def test_cli_validate_exit_codes_and_no_traceback(tmp_path, capsys):
+    from etude import cli
+    assert cli.main(["validate", str(paths.demo_dir() / "acheteurs_2017_simule.csv"), "--kind", "buyers"]) == 0
+    assert "valide" in capsys.readouterr().out
+    rows = [list(r) for r in ROWS]
+    rows[1][1] = "Martien"
+    path = write_csv(tmp_path / "x.csv", rows)
+    assert cli.main(["validate", str(path), "--kind", "buyers", "--wave", "2017"]) == 1
+    out = capsys.readouterr()
+    assert "x.csv, ligne 2, colonne « Vous êtes »" in out.out and "Traceback" not in out.out + out.err
+
+
+# --------------------------------------------------------------------------------------------- mapping
+
+MAPPING = """
+columns:
+  ID: respondent_id
+  Structure: buyer_type
+  Obstacles: barriers
+  "Freins [Budget]": b_financier
+  Horodateur: ignore
+values:
+  buyer_type:
+    Ministère: etat
+    Mairie: collectivite
+  barriers:
+    Manque de chocolat: null       # an answer the study does not count, ignored on purpose
+    Trop de papiers: b_juridique
+true_values: [Coché]
+"""
+
+
+def test_mapping_file_maps_headers_labels_and_ignored_values(tmp_path):
+    rows = [["ID", "Horodateur", "Structure", "Obstacles", "Freins [Budget]"],
+            ["X1", "2017-10-01", "Ministère", "Trop de papiers, Manque de chocolat", "Coché"],
+            ["X2", "2017-10-02", "Mairie", "Manque de chocolat", ""],
+            ["X3", "2017-10-03", "Etat", "Pas de temps à y consacrer", ""]]
+    mapping = tmp_path / "correspondance.yaml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    path = write_csv(tmp_path / "maison.csv", rows)
+    assert data.validate(path, "buyers", mapping=mapping, wave=2017).empty
+    t = data.load_export(path, "buyers", wave=2017, mapping=mapping)
+    assert t["buyer_type"].tolist() == ["etat", "collectivite", "etat"]
+    assert t["b_juridique"].tolist() == [True, pd.NA, False]
+    assert t["b_financier"].tolist() == [True, pd.NA, False]
+    assert t["b_temps"].tolist() == [False, pd.NA, True]
+
+
+def test_mapping_errors_list_the_allowed_targets(tmp_path):
+    with pytest.raises(InputError) as exc:
+        data.load_export(write_csv(tmp_path / "m.csv", ROWS), "buyers", wave=2017,
+                         mapping={"columns": {"Vous êtes": "type_acheteur"}, "values": {"buyer_type": {"X": "roi"}}})
+    msg = str(exc.value)
+    assert "type_acheteur" in msg and "buyer_type" in msg and "roi" in msg and "etat" in msg
+
+
+# ----------------------------------------------------------------------------------------- study files
+
+def test_study_file_paths_are_relative_to_the_study(tmp_path, monkeypatch):
+    (tmp_path / "exports").mkdir()
+    write_csv(tmp_path / "exports" / "a17.csv", ROWS)
+    study = tmp_path / "etude.yaml"
+    study.write_text("title: Test\nbuyers:\n  - wave: 2017\n    file: exports/a17.csv\n    sep: ';'\n",
+                     encoding="utf-8")
+    monkeypatch.chdir(paths.PACKAGE_DIR)
+    t = data.load_study(study)
+    assert len(t["buyers"]) == 3 and t["companies"].empty and not t["buyers"]["simulated"].any()
+    assert list(t["companies"].columns) == list(data.empty_table("companies").columns)
+    inp = data.study_inputs(study)
+    assert inp["path"].tolist() == [str((tmp_path / "exports" / "a17.csv").resolve())]
+    assert not inp["simulated"].any()
+
+
+def test_study_file_problems_are_all_reported(tmp_path):
+    study = tmp_path / "etude.yaml"
+    study.write_text("titre: X\nbuyers:\n  - wave: deux-mille\n    file: absent.csv\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        data.read_study(study)
+    assert {p["column"] for p in exc.value.problems} == {"titre", "buyers[1].wave", "buyers[1].file"}
+
+
+def test_load_study_reports_problems_of_every_file(tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[1][1] = "Martien"
+    write_csv(tmp_path / "a.csv", rows)
+    write_csv(tmp_path / "b.csv", [r + [v] for r, v in zip(ROWS, ["Année", "2019", "2018", "2018"])])
+    study = tmp_path / "etude.yaml"
+    study.write_text("buyers:\n  - {wave: 2017, file: a.csv}\n  - {wave: 2018, file: b.csv}\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        data.load_study(study)
+    assert [(p["file"], p["row"]) for p in exc.value.problems] == [("a.csv", 2), ("b.csv", 2)]
+
+
+# ------------------------------------------------------------------------------------------- extension
+
+def test_a_new_item_and_attribute_are_a_codebook_change_only(tmp_path):
+    import yaml
+    cb = yaml.safe_load(paths.codebook_file().read_text(encoding="utf-8"))
+    buyers = cb["questionnaires"]["buyers"]
+    buyers["questions"]["barriers"]["items"].append({
+        "code": "b_marche", "label_fr": "Méconnaissance du marché fournisseur", "label_en": "Unknown supplier market",
+        "short_fr": "Marché inconnu", "short_en": "Unknown market", "theme": "information",
+        "rationale": "Test item."})
+    buyers["attributes"]["service"] = {"required": False, "label_fr": "Service", "label_en": "Department",
+                                       "text_fr": "Votre service", "values": [
+                                           {"code": "achats", "label_fr": "Service achats", "label_en": "Purchasing"},
+                                           {"code": "technique", "label_fr": "Services techniques",
+                                            "label_en": "Technical"}]}
+    cb_path = tmp_path / "codebook.yaml"
+    cb_path.write_text(yaml.safe_dump(cb, allow_unicode=True), encoding="utf-8")
+    rows = [["Vous êtes", "Votre service", Q_B],
+            ["État", "Service achats", "Méconnaissance du marché fournisseur, Freins financiers"],
+            ["État", "Services techniques", "Freins financiers"]]
+    t = data.load_export(write_csv(tmp_path / "e.csv", rows), "buyers", wave=2017, codebook=cb_path)
+    assert t["b_marche"].tolist() == [True, False]
+    assert t["service"].tolist() == ["achats", "technique"]
+    data.respondent_schema("buyers", codebook=cb_path).validate(t)
+    with pytest.raises(InputError, match="Méconnaissance du marché fournisseur"):  # the stock codebook refuses it
+        data.load_export(tmp_path / "e.csv", "buyers", wave=2017)
+
+
+# ---------------------------------------------------------------------------------------------- round trip
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet="abcdeéèàçôŒœ ABC,;'\"!?()-\n", min_size=1, max_size=25).map(str.strip).filter(bool)
+_CONFIGS = [  # suffix, layout, encoding, sep, packed_sep / true_value, title rows
+    (".csv", "wide", "cp1252", ";", "Oui", ()),
+    (".csv", "packed", "utf-8", ",", ", ", ()),
+    (".csv", "packed", "utf-8-sig", "\t", ";", ()),
+    (".csv", "wide", "utf-8-sig", ",", "X", ()),
+    (".csv", "wide", "utf-8", "\t", "1", ()),
+    (".xlsx", "wide", None, None, "Y", ("Titre de l'export", "Export du 12/10/2017")),
+    (".xlsx", "packed", None, None, "; ", ()),
+]
+
+
+@st.composite
+def respondent_tables(draw, kind):
+    n = draw(st.integers(1, 6))
+    cb = codebook.load()
+    rows = []
+    for i in range(n):
+        r = {"respondent_id": f"id-{i}"}
+        for name, spec in codebook.attributes(kind).items():
+            if name == "wave":
+                continue
+            codes = [str(v["code"]) for v in spec.get("values", [])] + (["Ville de Test"] if spec.get("open") else [])
+            r[name] = draw(st.sampled_from(codes)) if spec.get("required") else draw(st.sampled_from([None] + codes))
+        for question in cb["questionnaires"][kind]["questions"]:
+            items = list(codebook.items(kind, question)["code"])
+            chosen = draw(st.sets(st.sampled_from(items)))
+            for c in items:
+                r[c] = (c in chosen) if chosen else pd.NA
+        for t in codebook.text_fields(kind):
+            r[t] = draw(st.one_of(st.none(), _TEXT))
+        rows.append(r)
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("kind", ["buyers", "companies"])
+def test_round_trip_every_layout_encoding_separator_and_format(kind, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rt")
+
+    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(respondent_tables(kind))
+    def check(table):
+        expected = table.assign(population=kind, wave=2017, simulated=False, source_file="x")
+        from etude import privacy
+        expected["respondent_id"] = privacy.pseudonymise([f"{kind}|2017|respondent_id:{v}" for v in table["respondent_id"]],
+                                                         "A" if kind == "buyers" else "E")
+        expected = data._finalise(expected, kind, codebook.load())
+        for k, (suffix, layout, encoding, sep, tick, titles) in enumerate(_CONFIGS):
+            export = data.to_export(table, kind, layout=layout, true_value=tick if layout == "wide" else "Oui",
+                                    packed_sep=tick if layout == "packed" else ", ")
+            path = folder / f"export{k}{suffix}"
+            kw = {"encoding": encoding, "sep": sep} if suffix == ".csv" else {"title_rows": titles}
+            data.write_export(export, path, **kw)
+            got = data.load_export(path, kind, wave=2017).assign(source_file="x")
+            pd.testing.assert_frame_equal(got, expected, obj=f"{suffix} {layout} {encoding} {sep!r}")
+
+    check()

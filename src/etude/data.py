@@ -71,6 +71,7 @@ _PACKED_SEPS = re.compile(r"([,;|\n])")
 _WIDE_HEADER = re.compile(r"^(.*?)\s*\[(.+)\]\s*$", re.S)
 _WAVE_VALUE = re.compile(r"^\s*(?:vague\s*)?((?:19|20)\d{2})(?:\.0+)?\s*$", re.I)
 _HEADER_SCAN = 20
+_MAX_PIECES = 12  # a label holds at most this many separator-delimited pieces
 
 
 # ----------------------------------------------------------------------------------------------- study file
@@ -406,14 +407,31 @@ def _cell(v: Any) -> str:
     return str(v)
 
 
-def _count_outside_quotes(line: str, sep: str) -> int:
-    n, quoted = 0, False
-    for ch in line:
-        if ch == '"':
-            quoted = not quoted
-        elif ch == sep and not quoted:
-            n += 1
-    return n
+def _detect_separator(text: str, *, rows: int = 50) -> str:
+    r"""The separator that cuts the first rows into the most consistent number (> 1) of fields.
+
+    Each candidate parses the first rows (quotes respected); its score is how many rows share the most common
+    field count, then that count. Labels joined by ``;`` or ``,`` inside cells vary from row to row, so they
+    lose to the real separator, which gives every row the header's width.
+
+    >>> _detect_separator('a\tb\tc\n"x, y";z\tw\tv\n')
+    '\t'
+    >>> _detect_separator("Titre\na;b,c;d\n1;2,5;3\n")
+    ';'
+    """
+    import collections
+    import itertools
+    best, best_score = SEPARATORS[0], (0, 0)
+    for sep in SEPARATORS:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        widths = [len(r) for r in itertools.islice(reader, rows) if any(c.strip() for c in r)]
+        counts = collections.Counter(w for w in widths if w > 1)
+        if not counts:
+            continue
+        width, m = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if (m, width) > best_score:
+            best, best_score = sep, (m, width)
+    return best
 
 
 def read_rows(path: str | Path, *, sheet: str | int | None = None, encoding: str | None = None,
@@ -474,9 +492,7 @@ def _read_csv(path: Path, encoding: str | None, sep: str | None) -> tuple[list[l
             raise InputError([problem(path.name, value=sep, message="séparateur inconnu", expected="; , tab")])
         sep = _SEP_NAMES[sep]
     else:
-        lines = text.splitlines()[:_HEADER_SCAN]
-        best = {s: max((_count_outside_quotes(ln, s) for ln in lines), default=0) for s in SEPARATORS}
-        sep = max(SEPARATORS, key=lambda s: best[s])  # ties: the order of SEPARATORS
+        sep = _detect_separator(text)
     rows = [[c for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
     return rows, {"format": "csv", "encoding": used, "sep": sep}
 
@@ -561,7 +577,7 @@ def _split_packed(cell: str, variants: dict[str, str | None]) -> tuple[list[str]
             i += 1
             continue
         found = None
-        for j in range(n, i, -1):  # longest first
+        for j in range(min(n, i + _MAX_PIECES), i, -1):  # longest first
             text = "".join(tokens[2 * i: 2 * j - 1])
             key = cbk.normalise(text)
             if key in variants:
@@ -724,15 +740,11 @@ def _parse(path: str | Path, kind: str, *, mapping=None, wave: int | None = None
     for qn in f["questions"]:
         has_packed = ("packed", qn) in used
         wide_items = [code for code in f["items"][qn] if ("wide", (qn, code)) in used]
-        if has_packed and wide_items:
-            problems.append(problem(fname, row=header_row, column=used[("packed", qn)],
-                                    message="question présente à la fois en colonne unique et en colonnes par item",
-                                    expected="une seule des deux dispositions"))
         if qn == "barriers" and not has_packed and not wide_items:
             text = cb["questionnaires"][kind]["questions"][qn].get("text_fr", qn)
             problems.append(problem(fname, row=header_row, column=text, message="colonne obligatoire absente",
                                     expected=f"« {text} » (une colonne) ou « {text} [libellé de l'item] » (une par item)"))
-        if wide_items and len(wide_items) < len(f["items"][qn]):
+        if wide_items and not has_packed and len(wide_items) < len(f["items"][qn]):
             missing = [c for c in f["items"][qn] if c not in wide_items]
             problems.append(problem(fname, row=header_row, column=", ".join(missing),
                                     message="items absents de l'export : valeurs manquantes (NA) pour ces items",

@@ -1,0 +1,87 @@
+"""Privacy at the door: salted pseudonyms, contact details removed from free text, nothing raw in the tables."""
+import re
+
+import pandas as pd
+import pytest
+
+from etude import data, demo, paths, privacy
+
+
+@pytest.mark.parametrize("text", [
+    "0353011234", "03 53 01 12 34", "03.53.01.12.34", "03-53-01-12-34", "06 39 98 00 01",
+    "+33 3 53 01 12 34", "+33 (0)3 53 01 12 34", "+333 53 01 12 34", "0033 3 53 01 12 34", "+33.6.39.98.00.01",
+])
+def test_french_phone_numbers_are_removed(text):
+    assert privacy.scrub_text(f"Appelez le {text} merci") == "Appelez le [téléphone supprimé] merci"
+
+
+@pytest.mark.parametrize("text", ["jeanne.martin@example.org", "J.Martin+ami@sous.domaine.example.fr",
+                                  "jeanne [at] example.org"])
+def test_email_addresses_are_removed(text):
+    assert privacy.scrub_text(f"Écrire à {text}.") == "Écrire à [courriel supprimé]."
+
+
+@pytest.mark.parametrize("text", ["Vague 2017 et 2018", "Budget de 1 234 567 €", "SIRET 00012345678901",
+                                  "Code postal 59000", "Le 20/11/2017 à Euratechnologies", "Un, deux ; trois"])
+def test_ordinary_text_is_kept(text):
+    assert privacy.scrub_text(text) == text
+
+
+def test_scrub_text_leaves_missing_values_alone():
+    assert privacy.scrub_text(None) is None
+    assert pd.isna(privacy.scrub_text(float("nan")))
+
+
+def test_pseudonyms_are_stable_salted_and_well_formed():
+    a = privacy.pseudonymise(["R1", "R2", "R1"], "A", salt="sel-1")
+    assert a[0] == a[2] != a[1]
+    assert all(re.fullmatch(privacy.PSEUDONYM_PATTERN, p) for p in a)
+    assert privacy.pseudonymise(["R1"], "A", salt="sel-1") == a[:1]  # same salt, same pseudonym
+    assert privacy.pseudonymise(["R1"], "A", salt="sel-2") != a[:1]  # another salt, unlinkable
+    assert privacy.pseudonymise(["R1"], "E", salt="sel-1")[0].startswith("E-")
+    with pytest.raises(ValueError, match="capital letter"):
+        privacy.pseudonymise(["R1"], "acheteur", salt="s")
+
+
+def test_salt_comes_from_the_environment_first(monkeypatch, tmp_path):
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    monkeypatch.setenv(privacy.SALT_ENV, "depuis-env")
+    assert privacy.load_salt() == b"depuis-env"
+    assert not (tmp_path / privacy.SALT_FILE).exists()
+
+
+def test_salt_file_is_generated_once_outside_git(monkeypatch, tmp_path):
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    monkeypatch.delenv(privacy.SALT_ENV, raising=False)
+    with pytest.raises(FileNotFoundError):
+        privacy.load_salt(create=False)
+    first = privacy.load_salt()
+    assert len(first) == 64 and (tmp_path / privacy.SALT_FILE).exists()
+    assert privacy.load_salt() == first
+    gitignore = (paths.PACKAGE_DIR.parents[1] / ".gitignore").read_text(encoding="utf-8").split()
+    assert privacy.SALT_FILE in gitignore
+
+
+def test_loaded_ids_are_stable_across_runs_and_change_with_the_salt(monkeypatch):
+    monkeypatch.setenv(privacy.SALT_ENV, "sel-a")
+    first = data.load_study()["buyers"]["respondent_id"].tolist()
+    assert data.load_study()["buyers"]["respondent_id"].tolist() == first
+    monkeypatch.setenv(privacy.SALT_ENV, "sel-b")
+    assert set(data.load_study()["buyers"]["respondent_id"]).isdisjoint(first)
+
+
+def test_no_raw_identifier_reaches_the_respondent_table():
+    tables = data.load_study()
+    for kind in ["buyers", "companies"]:
+        text = tables[kind].astype(str).to_csv(index=False)
+        for wave in [2017, 2018]:
+            raw = demo.simulate(kind, wave)
+            cols = ["respondent_id", "email", "name", "phone"] + (["company", "siret"] if kind == "companies" else [])
+            for col in cols:
+                for value in raw[col]:
+                    if col == "respondent_id" and len(value) < 4:
+                        continue  # "1", "12"… appear as substrings of anything
+                    assert value not in text, (kind, col, value)
+        comments = tables[kind]["comment"].dropna()
+        assert comments.str.contains("supprimé").any()
+        assert not comments.str.contains("@|example\\.org|\\d{2} \\d{2} \\d{2}").any()
