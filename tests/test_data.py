@@ -416,3 +416,37 @@ def test_round_trip_every_layout_encoding_separator_and_format(kind, tmp_path_fa
             pd.testing.assert_frame_equal(got, expected, obj=f"{suffix} {layout} {encoding} {sep!r}")
 
     check()
+
+
+def _readme_block(marker):
+    import re
+    text = (paths.PACKAGE_DIR.parents[1] / "README.md").read_text(encoding="utf-8")
+    return next(b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if marker in b)
+
+
+def test_readme_mapping_example_works(tmp_path):
+    mapping = tmp_path / "correspondance_2018.yaml"
+    mapping.write_text(_readme_block("# correspondance_2018.yaml"), encoding="utf-8")
+    rows = [["ID", "Horodateur", "Type de structure", "Vos principaux freins", "Freins [Budget]"],
+            ["1", "2018-01-01", "Ministère", "Budget insuffisant, Autre", ""],
+            ["2", "2018-01-02", "Mairie", "Craintes juridiques", "Coché"]]
+    path = write_csv(tmp_path / "export.csv", rows)
+    assert data.validate(path, "buyers", mapping=mapping, wave=2018).empty
+    t = data.load_export(path, "buyers", mapping=mapping, wave=2018)
+    assert t["b_financier"].tolist() == [True, True] and t["b_juridique"].tolist() == [False, True]
+
+
+def test_readme_study_example_uses_known_keys(tmp_path):
+    import yaml
+    spec = yaml.safe_load(_readme_block("# mon_etude.yaml"))
+    for kind in ["buyers", "companies"]:
+        for wave in spec[kind]:
+            (tmp_path / wave["file"]).parent.mkdir(parents=True, exist_ok=True)
+            write_csv(tmp_path / wave["file"], ROWS)
+            if wave.get("mapping"):
+                (tmp_path / wave["mapping"]).write_text("columns: {}\n", encoding="utf-8")
+    (tmp_path / "mon_etude.yaml").write_text(_readme_block("# mon_etude.yaml"), encoding="utf-8")
+    study = data.read_study(tmp_path / "mon_etude.yaml")
+    assert [(i["kind"], i["wave"]) for i in study["inputs"]] == [("buyers", 2017), ("buyers", 2018),
+                                                                 ("companies", 2017)]
+    assert study["simulated"] is False

@@ -83,3 +83,12 @@ def test_buyers_and_companies_differ_on_themes():
     """The demo keeps the study's mirror: buyers cite information gaps on data, companies on needs."""
     t = data.load_study()
     assert t["companies"]["e_besoins"].mean() > t["buyers"]["b_desinteret"].mean() + 0.3
+
+
+def test_cli_demo_writes_the_files(tmp_path, capsys):
+    from etude import cli
+    assert cli.main(["demo", "--out", str(tmp_path), "--seed", "3"]) == 0
+    printed = capsys.readouterr().out.split()
+    assert len(printed) == 5 and all((tmp_path / p.rsplit("/", 1)[-1]).exists() for p in printed)
+    t = data.load_study(tmp_path / "etude.yaml")
+    assert (t["buyers"]["wave"] == 2017).sum() == 27 and (t["companies"]["wave"] == 2017).sum() == 90
