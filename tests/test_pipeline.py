@@ -177,7 +177,7 @@ def test_progress_is_a_live_line_on_a_terminal_and_log_lines_otherwise():
         progress.close()
         text = out.getvalue()
         if tty:
-            assert "\r" in text and "01_ok 2/4" in text
+            assert "\r" in text and "[0/1] 01_ok cellule 2/4" in text and "✓ 01_ok (3,0 s)\n" in text
         else:
             assert "\r" not in text and text.splitlines() == ["▶ 01_ok (4 cellules de code)", "✓ 01_ok (3,0 s)"]
 

@@ -543,7 +543,9 @@ class _Progress:
     def _live(self):
         if not self.tty:
             return
-        parts = [f"{j.name} {j.current}/{j.n_cells}" for j in self.running.values()]
+        if not self.running:
+            return
+        parts = [f"{j.name} cellule {j.current}/{j.n_cells}" for j in self.running.values()]
         line = f"[{self.done}/{self.total}] " + " · ".join(parts)
         line = line[:140]
         self._clear()

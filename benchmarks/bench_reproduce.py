@@ -1,0 +1,123 @@
+"""Benchmark: ``etude reproduce`` against the naive chain many projects use, on the same notebooks.
+
+The naive chain, one subprocess per step and per notebook, in sequence::
+
+    papermill NN_x.ipynb out/NN_x.ipynb -p study … -p lang fr -p output_dir …
+    jupyter nbconvert --to html   out/NN_x.ipynb
+    jupyter nbconvert --to slides out/NN_x.ipynb
+
+``etude reproduce`` is run as a user runs it (``python -m etude.cli reproduce``, one process): notebooks
+execute in-process on the project's interpreter, independent ones concurrently (``--jobs``), and the HTML pages,
+the report and the slides are rendered in the same process with reused exporters. Both write into a temporary
+folder; the repository's ``outputs/`` is not touched. Prints both times and the ratio naive / etude.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_reproduce.py [--jobs N] [--repeat K] [--notebooks DIR]
+
+``--notebooks DIR`` benchmarks the ``NN_*.ipynb`` of another folder (run in a temporary copy of the repository
+via ``ETUDE_ROOT``); by default the study's ``notebooks/``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from etude import paths, pipeline
+
+BIN = Path(sys.executable).parent
+
+
+def _run(cmd: list[str], env: dict, cwd: Path) -> None:
+    proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"échec de {' '.join(cmd[:3])}… :\n{proc.stderr[-3000:]}")
+
+
+def time_etude(root: Path, out: Path, env: dict, jobs: int | None) -> float:
+    cmd = [sys.executable, "-m", "etude.cli", "reproduce", "--out", str(out)]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    start = time.perf_counter()
+    _run(cmd, env, root)
+    elapsed = time.perf_counter() - start
+    runs = [p for p in out.iterdir() if p.is_dir() and not p.is_symlink()]
+    assert len(runs) == 1 and (runs[0] / "report.html").is_file() and (runs[0] / "slides.html").is_file()
+    return elapsed
+
+
+def time_naive(root: Path, notebooks: list[Path], out: Path, env: dict) -> float:
+    out.mkdir(parents=True)
+    study = paths.default_study()
+    start = time.perf_counter()
+    for nb in notebooks:
+        executed = out / nb.name
+        params = pipeline.notebook_parameters(nb)
+        cmd = [str(BIN / "papermill"), str(nb), str(executed), "-k", "python3", "--cwd", str(nb.parent),
+               "--no-progress-bar"]
+        for name, value in (("study", str(study) if study.is_file() else ""), ("lang", "fr"),
+                            ("output_dir", str(out))):
+            if name in params:
+                cmd += ["-r", name, value]
+        _run(cmd, env, root)
+        _run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)], env, root)
+        _run([str(BIN / "jupyter"), "nbconvert", "--to", "slides", str(executed)], env, root)
+    elapsed = time.perf_counter() - start
+    for nb in notebooks:
+        assert (out / f"{nb.stem}.html").is_file() and (out / f"{nb.stem}.slides.html").is_file()
+    return elapsed
+
+
+def _fr(x: float, unit: str = " s") -> str:
+    return f"{x:.1f}{unit}".replace(".", ",")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--jobs", type=int, default=None, help="--jobs passé à etude (défaut : nombre de cœurs)")
+    parser.add_argument("--repeat", type=int, default=1, help="répétitions ; on garde la médiane (défaut : 1)")
+    parser.add_argument("--notebooks", type=Path, default=None, help="dossier de notebooks NN_*.ipynb à mesurer")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="etude-bench-") as tmp:
+        tmp = Path(tmp)
+        env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+               "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+        root = paths.root()
+        if args.notebooks:
+            root = tmp / "depot"
+            shutil.copytree(paths.data_dir(), root / "data")
+            (root / "notebooks").mkdir()
+            for nb in pipeline.discover_notebooks(args.notebooks):
+                shutil.copy2(nb, root / "notebooks" / nb.name)
+            env["ETUDE_ROOT"] = str(root)
+        notebooks = pipeline.discover_notebooks(root / "notebooks")
+        if not notebooks:
+            raise SystemExit(f"aucun notebook NN_*.ipynb dans {root / 'notebooks'}")
+        jobs = args.jobs or os.cpu_count() or 1
+        print(f"bench_reproduce : {len(notebooks)} notebook(s) ({', '.join(p.stem for p in notebooks)}), "
+              f"{os.cpu_count()} cœur(s), etude --jobs {jobs}", flush=True)
+        t_etude, t_naive = [], []
+        for i in range(args.repeat):
+            t_naive.append(time_naive(root, notebooks, tmp / f"naive{i}", env))
+            print(f"  [{i + 1}/{args.repeat}] chaîne naïve : {_fr(t_naive[-1])}", flush=True)
+            out = tmp / f"etude{i}"
+            out.mkdir()
+            t_etude.append(time_etude(root, out, env, jobs))
+            print(f"  [{i + 1}/{args.repeat}] etude reproduce : {_fr(t_etude[-1])}", flush=True)
+        etude_s, naive_s = statistics.median(t_etude), statistics.median(t_naive)
+        print(f"etude reproduce                                           : {_fr(etude_s)}")
+        print(f"chaîne naïve (papermill + nbconvert html + slides, en série) : {_fr(naive_s)}")
+        print(f"ratio naïf / etude                                        : {_fr(naive_s / etude_s, ' ×')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
