@@ -450,3 +450,11 @@ def test_readme_study_example_uses_known_keys(tmp_path):
     assert [(i["kind"], i["wave"]) for i in study["inputs"]] == [("buyers", 2017), ("buyers", 2018),
                                                                  ("companies", 2017)]
     assert study["simulated"] is False
+
+
+def test_schema_rejects_a_row_answered_with_nothing_ticked():
+    import pandera.pandas as pa
+    df = data.load_study()["buyers"].head(3).copy()
+    df.loc[0, BUYER_ITEMS] = False
+    with pytest.raises(pa.errors.SchemaError, match="barriers"):
+        data.respondent_schema("buyers").validate(df)

@@ -956,8 +956,9 @@ def respondent_schema(kind: str, *, codebook=None) -> pa.DataFrameSchema:
         codes = [it["code"] for it in spec["items"]]
         for c in codes:
             cols[c] = pa.Column("boolean", nullable=True)
-        checks.append(pa.Check(lambda d, cs=codes: d[cs].isna().all(axis=1) | d[cs].notna().all(axis=1)
-                               | (d[cs].fillna(False).any(axis=1)),  # noqa: E501 - items missing from a wave stay NA
+        # a row either skipped the question (all NA) or ticked at least one item; False only beside a True
+        # (an item absent from a wave's export stays NA even for those who answered)
+        checks.append(pa.Check(lambda d, cs=codes: d[cs].isna().all(axis=1) | d[cs].fillna(False).any(axis=1),
                                name=f"multi_select_rule:{qn}"))
     for t in cbk.text_fields(kind, codebook=cb):
         cols[t] = pa.Column(str, nullable=True)
