@@ -501,7 +501,10 @@ def _pinned_kernel_manager_class():
                     argv=[sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher",
                           "-f", "{connection_file}"],
                     display_name=f"Python {platform.python_version()} (etude)", language="python",
-                    env={"PYDEVD_DISABLE_FILE_VALIDATION": "1"}, resource_dir=str(paths.PACKAGE_DIR))
+                    env={"PYDEVD_DISABLE_FILE_VALIDATION": "1",
+                         # charts inline in the executed notebook (hence the report), whatever MPLBACKEND says
+                         "MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+                    resource_dir=str(paths.PACKAGE_DIR))
             return self._kernel_spec
 
     return PinnedKernelManager
@@ -629,7 +632,9 @@ async def _execute(job: _Job, *, timeout: float, log_dir: Path, progress: _Progr
         job.cell_index = cell_index
         progress.cell(job)
 
-    client = NotebookClient(job.nb, timeout=timeout, kernel_manager_class=km_class, kernel_name="python3",
+    # iopub_timeout: on a busy machine, late outputs of a finished cell are waited for, not dropped
+    client = NotebookClient(job.nb, timeout=timeout, iopub_timeout=60, kernel_manager_class=km_class,
+                            kernel_name="python3",
                             shutdown_kernel="immediate", on_cell_execute=on_execute,
                             resources={"metadata": {"path": str(job.source.parent)}})
     job.started = _now()
