@@ -159,7 +159,6 @@ def test_raw_identifiers_reads_identifier_columns_of_every_export_including_mapp
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
-    pytest.importorskip("etude.pipeline", reason="le moteur (etude.pipeline) n'est pas encore là")
     from bad_inputs import runs
     return runs.demo_run(tmp_path_factory)
 

@@ -84,7 +84,8 @@ def check_report(browser, report: Path, shots: Path) -> dict:
         problems["images"] = broken_images(page)
         n_images = image_count(page)
         shots.mkdir(parents=True, exist_ok=True)
-        first = page.locator("img, svg").first
+        imgs = page.locator("img")
+        first = imgs.first if imgs.count() else page.locator("svg").first
         if n_images:
             first.scroll_into_view_if_needed()
             first.screenshot(path=str(shots / "report_chart_1.png"))
@@ -139,6 +140,29 @@ def test_harness_catches_network_fetches_broken_images_and_script_errors(browser
     assert any("undefinedFunction" in e for e in result["pageerror"])
 
 
+# --- the engine's pages, on a run of tiny fixture notebooks (seconds) ----------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    from bad_inputs import runs
+    root = runs.tiny_root(tmp_path_factory.mktemp("tiny"), ("01_ok", "02_pause"))
+    proc = runs.etude("reproduce", env=runs.env_for(root), cwd=root, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return runs.run_folder(proc)
+
+
+@pytest.mark.slow
+def test_engine_pages_of_a_tiny_run_render_offline(browser, tiny_run):
+    report = check_report(browser, tiny_run / "report.html", tiny_run / "screenshots")
+    assert {k: report[k] for k in ("console", "failed", "pageerror", "images")} == {
+        "console": [], "failed": [], "pageerror": [], "images": []}, report
+    assert report["n_images"] >= 1
+    slides = check_slides(browser, tiny_run / "slides.html", tiny_run / "screenshots")
+    assert {k: slides[k] for k in ("console", "failed", "pageerror", "images")} == {
+        "console": [], "failed": [], "pageerror": [], "images": []}, slides
+    assert slides["total"] >= 2 and slides["after"] != slides["before"]
+
+
 # --- the real thing: a fresh run of the study ----------------------------------------------------------------
 
 @pytest.mark.slow
@@ -163,6 +187,5 @@ def test_report_and_slides_of_a_fresh_run_render_offline(browser, demo_run):
 
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
-    pytest.importorskip("etude.pipeline", reason="le moteur (etude.pipeline) n'est pas encore là")
     from bad_inputs import runs
     return runs.demo_run(tmp_path_factory)

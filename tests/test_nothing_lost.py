@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -25,27 +24,14 @@ from etude import paths
 
 pytestmark = pytest.mark.slow
 
-REPO = paths.root()
-FIXTURES = Path(__file__).parent / "notebooks_reliability"
 
 
 def make_root(tmp_path: Path, notebooks=("01_ok",)) -> Path:
-    """A throw-away repository: the real data/ (codebook, demo exports) and the given fixture notebooks."""
-    root = tmp_path / "depot"
-    shutil.copytree(REPO / "data", root / "data")
-    (root / "notebooks").mkdir()
-    (root / "outputs").mkdir()
-    for nb in notebooks:
-        add_notebook(root, nb)
-    return root
+    return runs.tiny_root(tmp_path, notebooks)
 
 
-def add_notebook(root: Path, name: str) -> None:
-    shutil.copy2(FIXTURES / f"{name}.ipynb", root / "notebooks" / f"{name}.ipynb")
-
-
-def env_for(root: Path) -> dict:
-    return {"ETUDE_ROOT": str(root), "ETUDE_SALT": "sel-de-test", "ETUDE_SHARED": str(paths.shared_dir())}
+add_notebook = runs.add_notebook
+env_for = runs.env_for
 
 
 def reproduce(root: Path, *args: str) -> subprocess.CompletedProcess:

@@ -91,3 +91,36 @@ def study_of(run: Path) -> Path:
     """The seeded study file :func:`demo_run` ran on."""
     assert _CACHE.get("demo") == run
     return _CACHE["study"]
+
+
+FIXTURE_NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks_reliability"
+
+
+def tiny_root(folder: Path, notebooks=("01_ok",)) -> Path:
+    """A throw-away repository for ``ETUDE_ROOT``: the real ``data/`` (codebook, demo exports) and the given
+    fixture notebooks from ``tests/notebooks_reliability/`` — a run of it takes seconds."""
+    import shutil
+
+    from etude import paths
+
+    root = folder / "depot"
+    shutil.copytree(paths.root() / "data", root / "data")
+    (root / "notebooks").mkdir()
+    (root / "outputs").mkdir()
+    for nb in notebooks:
+        add_notebook(root, nb)
+    return root
+
+
+def add_notebook(root: Path, name: str) -> None:
+    """Copy fixture notebook ``name`` into ``root/notebooks/``."""
+    import shutil
+
+    shutil.copy2(FIXTURE_NOTEBOOKS / f"{name}.ipynb", root / "notebooks" / f"{name}.ipynb")
+
+
+def env_for(root: Path) -> dict:
+    """Environment of a run on ``root``: its own root, a fixed salt, the real shared folder."""
+    from etude import paths
+
+    return {"ETUDE_ROOT": str(root), "ETUDE_SALT": "sel-de-test", "ETUDE_SHARED": str(paths.shared_dir())}
