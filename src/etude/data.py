@@ -799,6 +799,7 @@ def _parse(path: str | Path, kind: str, *, mapping=None, wave: int | None = None
         for code in codes:
             values[code] = [pd.NA if not ch or code not in present else (code in ch) for ch in chosen]
 
+    problems.sort(key=lambda p: (p["row"] is not None, p["row"] or 0))  # stable: file-level first, then by row
     if any(p["severity"] == "error" for p in problems):
         return None, problems
 
