@@ -27,9 +27,11 @@ def test_catalogue_has_at_least_25_bad_cases_across_every_format():
     assert len({c["id"] for c in CASES}) == len(CASES)
 
 
-def _run(case, folder, capsys):
+def _run(case, folder, capsys, monkeypatch):
     """Run one case in-process; returns (exit code, stdout + stderr)."""
     argv = case["make"](folder)
+    for k, v in (case["env"](folder) if case.get("env") else {}).items():
+        monkeypatch.setenv(k, v)
     try:
         code = cli.main(argv)
     except SystemExit as exc:  # argparse
@@ -45,7 +47,7 @@ def _run(case, folder, capsys):
 def test_bad_input_gives_an_actionable_message(case, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("ETUDE_SALT", "catalogue-de-test")
     monkeypatch.chdir(tmp_path)
-    code, text = _run(case, tmp_path, capsys)
+    code, text = _run(case, tmp_path, capsys, monkeypatch)
     assert code is not None, f"{case['id']}: {text[-3000:]}"
     assert "Traceback" not in text, text[-2000:]
     # pandas leaking through a message: missing values as « nan », row numbers as floats
@@ -79,7 +81,8 @@ def test_readme_troubleshooting_table_quotes_messages_the_catalogue_really_print
             continue
         folder = tmp_path / str(i)
         folder.mkdir()
-        outputs.append(_fold(_run(case, folder, capsys)[1]))
+        with monkeypatch.context() as m:
+            outputs.append(_fold(_run(case, folder, capsys, m)[1]))
     everything = "\n".join(outputs)
     messages = _readme_messages()
     assert len(messages) >= 15

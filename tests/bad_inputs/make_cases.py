@@ -16,7 +16,10 @@ Each case is a dict:
     fragments the output (stdout + stderr) must contain; a tuple inside the list means "any of these"
     (case-insensitive, spaces folded);
 ``todo``
-    what to do, in French, for the README.
+    what to do, in French, for the README;
+``env``
+    ``env(folder) -> dict`` of environment variables the command needs (study cases run on a throw-away
+    repository), or None.
 
 Baseline exports are built from the codebook's own labels, so a case differs from a valid file by its defect
 only; the ``ok_*`` control cases prove the baselines are valid. Nothing here is a committed binary: XLSX, zip
@@ -262,11 +265,22 @@ def _mapping(values: dict | None = None, columns: dict | None = None) -> str:
 
 
 def _study_case(name: str, study: Callable[[Path], str], out_sub: str = "out"):
+    """``etude reproduce --study`` on a throw-away repository (``ETUDE_ROOT``, see the case's ``env``) whose only
+    notebook loads the study: fast, and independent of the study notebooks."""
     def make(folder: Path) -> list[str]:
+        from bad_inputs import runs
+
+        runs.tiny_root(folder, ("01_ok",))
         s = folder / name
         s.write_text(study(folder), encoding="utf-8")
         return ["reproduce", "--study", str(s), "--out", str(folder / out_sub), "--jobs", "1"]
     return make
+
+
+def _tiny_env(folder: Path) -> dict:
+    from bad_inputs import runs
+
+    return runs.env_for(folder / "depot")
 
 
 def _study_doc(entries: list[dict], kind: str = "buyers") -> str:
@@ -326,7 +340,8 @@ def cases() -> list[dict]:
     C: list[dict] = []
 
     def add(id, fmt, what, make, exit, expect, todo):
-        C.append({"id": id, "fmt": fmt, "what": what, "make": make, "exit": exit, "expect": expect, "todo": todo})
+        C.append({"id": id, "fmt": fmt, "what": what, "make": make, "exit": exit, "expect": expect, "todo": todo,
+                  "env": _tiny_env if fmt == "study" else None})
 
     # controls: the baselines are valid
     add("ok_csv_wide_cp1252", "csv", "export large valide (cp1252, ;)",
