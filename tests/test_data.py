@@ -458,3 +458,32 @@ def test_schema_rejects_a_row_answered_with_nothing_ticked():
     df.loc[0, BUYER_ITEMS] = False
     with pytest.raises(pa.errors.SchemaError, match="barriers"):
         data.respondent_schema("buyers").validate(df)
+
+
+def test_xlsx_formulas_use_the_cached_value_or_are_reported(tmp_path):
+    import zipfile
+    table = pd.DataFrame(ROWS[1:], columns=ROWS[0])
+    path = data.write_export(table, tmp_path / "f.xlsx")
+    # as Excel saves it: the formula and its last computed value (openpyxl itself never stores a cached value)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = parts[sheet].decode("utf-8")
+    import re
+    cell = re.search(r'<c r="B2"[^>]*>.*?</c>', xml).group(0)
+    xml = xml.replace(cell, '<c r="B2" t="str"><f>IF(1,"État","")</f><v>État</v></c>')
+    cell = re.search(r'<c r="B3"[^>]*>.*?</c>', xml).group(0)
+    xml = xml.replace(cell, '<c r="B3" t="str"><f>HYPERLINK("http://x.example","Mairie")</f></c>')
+    parts[sheet] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    report = data.validate(path, "buyers", wave=2017)
+    warn = report[report["severity"] == "warning"].iloc[0]
+    assert (warn["row"], warn["column"]) == (2, "B") and "valeur calculée « État »" in warn["message"]
+    err = report[report["severity"] == "error"].iloc[0]
+    assert (err["row"], err["column"], err["message"]) == (3, "Vous êtes", "formule au lieu d'une valeur")
+
+
+def test_study_may_be_given_as_its_folder():
+    assert data.read_study(paths.demo_dir())["path"] == paths.default_study().resolve()

@@ -60,7 +60,7 @@ SEPARATORS = (";", ",", "\t")
 #: Cell values meaning "ticked" in a wide multi-select column (compared after :func:`etude.codebook.normalise`).
 TRUE_VALUES = ("oui", "o", "y", "yes", "1", "x", "vrai", "true", "coche", "checked", "selected")
 #: Cell values meaning "not ticked".
-FALSE_VALUES = ("", "non", "n", "no", "0", "faux", "false", "non coche", "not checked", "not selected")
+FALSE_VALUES = ("", "non", "n", "no", "0", "faux", "false", "non coche", "not checked", "not selected", "n/a", "-")
 
 _STUDY_KEYS = {"title", "simulated", "description", "notes", "codebook"}
 _WAVE_KEYS = {"wave", "file", "mapping", "sheet", "encoding", "sep", "simulated", "notes"}
@@ -82,7 +82,8 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     Parameters
     ----------
     study : str or Path, optional
-        The YAML study file; default :func:`etude.paths.default_study` (the demo study).
+        The YAML study file (or a folder holding ``etude.yaml``); default :func:`etude.paths.default_study`
+        (the demo study).
 
     Returns
     -------
@@ -96,6 +97,8 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
         Listing every problem of the study file (unknown keys, missing files, bad waves).
     """
     path = Path(study) if study not in (None, "") else paths.default_study()
+    if path.is_dir() and (path / "etude.yaml").is_file():
+        path = path / "etude.yaml"
     if not path.is_file():
         raise InputError([problem(path, message="fichier d'étude introuvable")])
     try:
@@ -515,7 +518,8 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[list[list[str]], di
     from openpyxl.utils.exceptions import InvalidFileException
     _sniff_binary(path, path.read_bytes()[:1 << 20])
     try:
-        # formulas are read as written (« =HYPERLINK(…) »), never evaluated: a formula cell is reported, not guessed
+        # formulas are read as written (« =HYPERLINK(…) ») and never evaluated; Excel's cached result is used
+        # when the file has one (with a warning), else the formula text stays and is reported where it matters
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
         raise InputError([problem(path.name, message=f"classeur XLSX illisible ou corrompu ({exc.__class__.__name__})",
@@ -534,14 +538,39 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[list[list[str]], di
         else:
             raise InputError([problem(path.name, column="feuille", value=sheet, message="feuille introuvable",
                                       expected=", ".join(wb.sheetnames))])
-        rows = [[_cell(v) for v in r] for r in ws.iter_rows(values_only=True)]
         title = ws.title
+        formulas = [list(r) for r in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
+    rows, notes = [], []
+    cached = None
+    for i, r in enumerate(formulas):
+        out = []
+        for j, v in enumerate(r):
+            if isinstance(v, str) and v.startswith("="):
+                if cached is None:  # Excel stores each formula's last computed value: use it, and say so
+                    cached = _xlsx_values(path, title)
+                value = cached[i][j] if i < len(cached) and j < len(cached[i]) else None
+                if value is not None:
+                    notes.append(problem(path.name, row=i + 1, column=_letter(j), value=v,
+                                         message=f"formule remplacée par sa valeur calculée « {_cell(value)} »",
+                                         severity="warning"))
+                    v = value
+            out.append(_cell(v))
+        rows.append(out)
     if not any(c.strip() for r in rows for c in r):
         raise InputError([problem(path.name, message=f"feuille « {title} » vide",
                                   expected="un en-tête puis une ligne par répondant")])
-    return rows, {"format": "xlsx", "sheet": title}
+    return rows, {"format": "xlsx", "sheet": title, "problems": notes}
+
+
+def _xlsx_values(path: Path, sheet: str) -> list[list[Any]]:
+    import openpyxl
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [list(r) for r in wb[sheet].iter_rows(values_only=True)]
+    finally:
+        wb.close()
 
 
 # ------------------------------------------------------------------------------------------------ parsing
@@ -676,7 +705,7 @@ def _parse(path: str | Path, kind: str, *, mapping=None, wave: int | None = None
         rows, info = read_rows(path, sheet=sheet, encoding=encoding, sep=sep)
     except InputError as exc:
         return None, exc.problems
-    problems: list[dict] = list(f["problems"])
+    problems: list[dict] = list(f["problems"]) + list(info.get("problems", []))
     h = _header_row(rows, f)
     header = [c.strip() for c in rows[h]]
     header_row = h + 1  # as a spreadsheet shows it
@@ -864,7 +893,9 @@ def _pandera_problems(fc: pd.DataFrame, fname: str, rownums: list[int], by_heade
             out.append(problem(fname, row=row, column=col, value=value, message="identifiant de répondant en double",
                                expected="un identifiant unique (aussi ligne(s) " + ", ".join(map(str, others)) + ")"))
         elif check == "wave_format":
-            out.append(problem(fname, row=row, column=col, value=value, message="année illisible",
+            formula = isinstance(value, str) and value.startswith("=")
+            out.append(problem(fname, row=row, column=col, value=value,
+                               message="formule au lieu d'une année" if formula else "année illisible",
                                expected="une année sur quatre chiffres (ex. 2017)"))
         elif check == "wave_study":
             out.append(problem(fname, row=row, column=col, value=value, message="vague contraire au fichier d'étude",
