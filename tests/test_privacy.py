@@ -85,3 +85,13 @@ def test_no_raw_identifier_reaches_the_respondent_table():
         comments = tables[kind]["comment"].dropna()
         assert comments.str.contains("supprimé").any()
         assert not comments.str.contains("@|example\\.org|\\d{2} \\d{2} \\d{2}").any()
+
+
+def test_processes_starting_together_agree_on_one_salt(monkeypatch, tmp_path):
+    import concurrent.futures
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    monkeypatch.delenv(privacy.SALT_ENV, raising=False)
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        salts = set(pool.map(lambda _: privacy.load_salt(), range(16)))
+    assert len(salts) == 1
+    assert [p.name for p in tmp_path.iterdir()] == [privacy.SALT_FILE]

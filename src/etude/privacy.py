@@ -76,12 +76,18 @@ def load_salt(*, create: bool = True) -> bytes:
 
 
 def _create_salt_file(path: Path) -> None:
-    try:  # O_EXCL: two processes starting together cannot write two different salts
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return
+    # written whole to a private temporary file, then linked into place: link() fails if the salt exists, so two
+    # processes starting together agree on one salt and nobody ever reads a half-written file
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(secrets.token_hex(32) + "\n")
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
 
 
 def pseudonymise(values: Iterable[Any], prefix: str, salt: str | bytes | None = None) -> list[str]:
