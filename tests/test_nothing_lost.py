@@ -134,7 +134,14 @@ def test_a_failed_run_leaves_latest_and_earlier_runs_intact_and_is_marked_failed
     failed = runs.run_folder(second) if Path(second.stdout.strip().splitlines()[-1]).is_dir() else None
     failed = failed or _newest_other_run(root, good)
     assert failed is not None and failed.resolve() != good.resolve(), "le dossier de l'exécution échouée a disparu"
-    assert run_status(manifest(failed)) not in ("ok", "success", "succeeded")
+    m = manifest(failed)
+    assert run_status(m) not in ("ok", "success", "succeeded")
+    entry = [n for n in m["notebooks"] if n["name"] == broken]
+    assert entry and entry[0]["status"] == "failed", m["notebooks"]
+    if broken == "90_raises":  # the executed notebook keeps the failing cell and its traceback
+        executed = json.loads((failed / "notebooks" / f"{broken}.ipynb").read_text(encoding="utf-8"))
+        errors = [o for c in executed["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert errors and "échec volontaire" in errors[0]["evalue"]
     assert latest(root) == good.resolve(), "outputs/latest a bougé après un échec"
     assert snapshot(good) == kept, "une exécution précédente a été modifiée"
     assert_complete(good)
