@@ -550,3 +550,32 @@ def test_the_whole_study_reproduces_on_the_demo_data(extended_run):
     assert m["status"] == "ok" and m["simulated"] is True and len(m["notebooks"]) == len(names)
     for page in ("report.html", "slides.html"):
         assert report.external_references((result.run_dir / page).read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_run_marks_it_interrupted_and_leaves_latest_alone(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+    root = tmp_path / "depot"
+    (root / "notebooks").mkdir(parents=True)
+    for src in (OK, SLOW):
+        shutil.copy(src, root / "notebooks" / src.name)
+    env = {**os.environ, "ETUDE_ROOT": str(root)}
+    proc = subprocess.Popen([sys.executable, "-m", "etude.cli", "reproduce", "--jobs", "2"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.time() + 120
+    while time.time() < deadline and not list((root / "outputs").glob("*/notebooks/01_ok.html")):
+        time.sleep(0.2)
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C on a terminal does: the whole process group
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    run = Path(out.strip().splitlines()[-1])
+    m = _manifest(run)
+    assert m["status"] == "interrupted"
+    assert {n["name"]: n["status"] for n in m["notebooks"]} == {"01_ok": "ok", "05_slow": "failed"}
+    assert "interrompue" in err and "Traceback" not in err
+    assert not (root / "outputs" / "latest").exists()

@@ -44,6 +44,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -623,7 +624,8 @@ def _error_banner(job: _Job):
     return cell
 
 
-async def _execute(job: _Job, *, timeout: float, log_dir: Path, progress: _Progress, km_class) -> None:
+async def _execute(job: _Job, *, timeout: float, log_dir: Path, progress: _Progress, km_class,
+                   interrupt: threading.Event) -> None:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -665,6 +667,9 @@ async def _execute(job: _Job, *, timeout: float, log_dir: Path, progress: _Progr
             _fail(job, exc.__class__.__name__, str(exc) or repr(exc), tb=traceback.format_exc(), kind="engine")
         finally:
             job.ended = _now()
+            if interrupt.is_set() and job.status != "ok":  # Ctrl-C, not the notebook's fault
+                job.error = None
+                _fail(job, "KeyboardInterrupt", "exécution interrompue (Ctrl-C)", kind="interrupted")
             if job.status == "failed":
                 job.nb.cells.insert(0, _error_banner(job))
             log.close()
@@ -708,8 +713,51 @@ def _fail(job: _Job, ename: str, evalue: str, *, tb: str = "", kind: str) -> Non
     job.traceback = tb
 
 
+def _run_in_thread(make_coro, progress: _Progress) -> bool:
+    """Run ``coro`` on an event loop in a worker thread; returns True if the user interrupted it (Ctrl-C).
+
+    The main thread only waits, so Ctrl-C reaches it as KeyboardInterrupt: the running notebooks are then
+    cancelled (their kernels shut down, their copies marked interrupted) and nothing new starts.
+    """
+    state: dict[str, Any] = {}
+    interrupt = threading.Event()
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        state["loop"], state["task"] = loop, asyncio.current_task()
+        # once interrupted, background tasks of dying kernel clients may complain: not the user's concern
+        loop.set_exception_handler(lambda lp, ctx: None if interrupt.is_set() else lp.default_exception_handler(ctx))
+        await make_coro(interrupt)
+
+    def target():
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # noqa: BLE001 — handed to the main thread
+            state["error"] = exc
+
+    worker = threading.Thread(target=target, name="etude-notebooks", daemon=True)
+    worker.start()
+    interrupted = False
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        interrupted = True
+        interrupt.set()
+        progress.log("interruption : arrêt des notebooks en cours…")
+        if "loop" in state:
+            state["loop"].call_soon_threadsafe(state["task"].cancel)
+        worker.join(60)
+    finally:
+        progress.close()
+    error = state.get("error")
+    if error is not None and not (interrupted and isinstance(error, asyncio.CancelledError)):
+        raise error
+    return interrupted
+
+
 async def _run_jobs(jobs: list[_Job], deps: dict[str, list[str]], *, max_jobs: int, timeout: float,
-                    run_dir: Path, progress: _Progress, on_done) -> None:
+                    run_dir: Path, progress: _Progress, on_done, interrupt: threading.Event) -> None:
     km_class = _pinned_kernel_manager_class()
     by_name = {j.name: j for j in jobs}
     pending = [j.name for j in jobs]
@@ -734,7 +782,8 @@ async def _run_jobs(jobs: list[_Job], deps: dict[str, list[str]], *, max_jobs: i
                     pending.remove(name)
                     by_name[name].status = "running"
                     task = asyncio.create_task(_execute(by_name[name], timeout=timeout, log_dir=run_dir / "logs",
-                                                        progress=progress, km_class=km_class))
+                                                        progress=progress, km_class=km_class,
+                                                        interrupt=interrupt))
                     running[task] = name
             if not running:
                 break
@@ -874,25 +923,25 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     progress.log(f"etude : {len(job_list)} notebook(s), jusqu'à {max_jobs} en parallèle → {run_dir}")
     import nbformat
 
+    problems: list[str] = []  # outputs the engine could not assemble (the run is then failed)
+
     def on_done(job: _Job):
         # Written as soon as a notebook ends (while others still run): executed notebook and its page.
         _write_text(run_dir / "notebooks" / f"{job.name}.ipynb", nbformat.writes(job.nb))
-        _write_text(run_dir / "notebooks" / f"{job.name}.html",
-                    report.notebook_html(job.nb, job.name, lang=lang, simulated=simulated,
-                                         base_dirs=[job.source.parent, run_dir]))
+        try:
+            _write_text(run_dir / "notebooks" / f"{job.name}.html",
+                        report.notebook_html(job.nb, job.name, lang=lang, simulated=simulated,
+                                             base_dirs=[job.source.parent, run_dir]))
+        except Exception as exc:  # a page that cannot be rendered must not lose the run
+            problems.append(f"{job.name}.html non produit : {exc.__class__.__name__}: {exc}")
         if job.status != "ok" and verbose and job.traceback:
             progress.log(job.traceback)
         elif job.status != "ok":
             progress.log(f"   trace complète : {run_dir / 'notebooks' / (job.name + '.ipynb')} (ou --verbose)")
 
-    interrupted = False
-    try:
-        asyncio.run(_run_jobs(job_list, deps, max_jobs=max_jobs, timeout=timeout, run_dir=run_dir,
-                              progress=progress, on_done=on_done))
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        progress.close()
+    interrupted = _run_in_thread(
+        lambda interrupt: _run_jobs(job_list, deps, max_jobs=max_jobs, timeout=timeout, run_dir=run_dir,
+                                    progress=progress, on_done=on_done, interrupt=interrupt), progress)
 
     for job in job_list:  # skipped / interrupted notebooks still get their (unexecuted) copy
         if not (run_dir / "notebooks" / f"{job.name}.ipynb").exists():
@@ -900,20 +949,34 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
                 job.status = "failed" if interrupted else "skipped"
             _write_text(run_dir / "notebooks" / f"{job.name}.ipynb", nbformat.writes(job.nb))
 
-    ok = all(j.status == "ok" for j in job_list) and not interrupted
     statuses = {j.name: j.status for j in sorted(job_list, key=lambda j: _order_key(j.source))}
     ordered = [j for j in sorted(job_list, key=lambda j: _order_key(j.source))]
-    workbook = write_tables_workbook(run_dir / "tables")
+    notebooks_ok = all(j.status == "ok" for j in job_list) and not interrupted
     subtitle = (f"{'Exécution' if lang == 'fr' else 'Run'} {run_dir.name} · "
                 f"{'étude' if lang == 'fr' else 'study'} : {Path(study).name if study else 'démo'}"
-                + ("" if ok else (" · en échec" if lang == "fr" else " · failed")))
+                + ("" if notebooks_ok else (" · en échec" if lang == "fr" else " · failed")))
     bases = [paths.notebooks_dir(), run_dir]
-    pairs = [(j.name, j.nb) for j in ordered]
-    _write_text(run_dir / "report.html", report.report_html(pairs, lang=lang, simulated=simulated,
-                                                             statuses=statuses, subtitle=subtitle, base_dirs=bases))
-    _write_text(run_dir / "slides.html", report.slides_html([(j.name, j.nb) for j in ordered if j.status == "ok"],
-                                                             lang=lang, simulated=simulated, subtitle=subtitle,
-                                                             base_dirs=bases))
+    workbook = None
+    steps = [
+        ("tables/tables.xlsx", lambda: write_tables_workbook(run_dir / "tables")),
+        ("report.html", lambda: _write_text(run_dir / "report.html", report.report_html(
+            [(j.name, j.nb) for j in ordered], lang=lang, simulated=simulated, statuses=statuses,
+            subtitle=subtitle, base_dirs=bases))),
+        ("slides.html", lambda: _write_text(run_dir / "slides.html", report.slides_html(
+            [(j.name, j.nb) for j in ordered if j.status == "ok"], lang=lang, simulated=simulated,
+            subtitle=subtitle, base_dirs=bases))),
+    ]
+    for what, step in steps:
+        try:
+            made = step()
+            workbook = made if what.endswith(".xlsx") else workbook
+        except Exception as exc:
+            problems.append(f"{what} non produit : {exc.__class__.__name__}: {exc}")
+            if verbose:
+                traceback.print_exc()
+    for line in problems:
+        print(f"✗ {line}", file=sys.stderr)
+    ok = notebooks_ok and not problems
     ended = _now()
     manifest.update({
         "status": "ok" if ok else ("interrupted" if interrupted else "failed"),
@@ -933,6 +996,7 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
             "tables": sorted(_relative(p, run_dir) for p in (run_dir / "tables").glob("*.csv")),
             "figures": sorted(_relative(p, run_dir) for p in (run_dir / "figures").glob("*") if p.is_file()),
         },
+        "problems": problems,
     })
     _write_json(run_dir / "manifest.json", manifest)
     if ok:
@@ -945,5 +1009,7 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     print(run_dir, flush=True)
     if interrupted:
         raise KeyboardInterrupt
-    return RunResult(ok=ok, run_dir=run_dir, statuses=statuses,
-                     errors={j.name: j.message for j in failed if j.message})
+    errors = {j.name: j.message for j in failed if j.message}
+    if problems:
+        errors["(moteur)"] = " ; ".join(problems)
+    return RunResult(ok=ok, run_dir=run_dir, statuses=statuses, errors=errors)
