@@ -976,6 +976,13 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
                 traceback.print_exc()
     for line in problems:
         print(f"✗ {line}", file=sys.stderr)
+    warnings = []
+    for page in ("report.html", "slides.html"):  # a notebook output may still point at a CDN (plotly, widgets…)
+        if (run_dir / page).is_file():
+            remote = report.external_references((run_dir / page).read_text(encoding="utf-8"))
+            if remote:
+                warnings.append(f"{page} chargera {len(remote)} ressource(s) du réseau : {', '.join(remote[:3])}")
+                print(f"avertissement — {warnings[-1]}", file=sys.stderr)
     ok = notebooks_ok and not problems
     ended = _now()
     manifest.update({
@@ -997,6 +1004,7 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
             "figures": sorted(_relative(p, run_dir) for p in (run_dir / "figures").glob("*") if p.is_file()),
         },
         "problems": problems,
+        "warnings": warnings,
     })
     _write_json(run_dir / "manifest.json", manifest)
     if ok:
