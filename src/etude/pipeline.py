@@ -53,7 +53,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from etude import __version__, paths
-from etude.errors import EtudeError, ParameterError, RunError
+from etude.errors import ParameterError, RunError
 from etude.outputs import atomic_write
 
 __all__ = ["RunResult", "discover_notebooks", "select_notebooks", "notebook_parameters", "list_notebooks",
