@@ -45,8 +45,8 @@ __all__ = [
     "reference_series", "survey_series", "indicator_table", "check_perimeters", "complete_periods", "changes",
     "growth_rate", "compound_growth", "distance_to_target", "wave_changes", "published_wave_changes",
     "format_indicators", "format_wave_changes", "GT_LINES", "CONTEXT_LINES", "SIMULATED_CAPTION",
-    "text_figures", "common_waves", "resolve_paths", "select_lines", "published_vs_computed", "format_target",
-    "format_growth", "PUBLISHED_CHANGES",
+    "text_figures", "common_waves", "resolve_paths", "select_lines", "published_vs_computed", "format_published_vs_computed", "format_target",
+    "format_growth", "PUBLISHED_CHANGES", "SERIES_LABELS",
 ]
 
 #: Columns of the long indicator table (``tables/indicateurs.csv``).
@@ -85,6 +85,12 @@ CONTEXT_LINES = [("oecp_recensement", "nombre_marches"), ("oecp_recensement", "m
 PUBLISHED_CHANGES = {("oecp_recensement", "nombre_marches"): "variation_nombre",
                      ("oecp_recensement", "montant_total"): "variation_montant",
                      ("adcf_barometre", "volume"): "variation_annuelle"}
+#: Short French names of the main series (display only).
+SERIES_LABELS = {"gt_orcp": "GT ORCP", "oecp_recensement": "Recensement OECP (≥ 90 k€)",
+                 "oecp_recensement_2008": "Recensement OEAP 2008", "adcf_barometre": "Baromètre AdCF",
+                 "oecp_experimentation_achats_innovants": "Dispositif expérimental (OECP)",
+                 "cinov_barometre": "Baromètre CINOV", "achats_innovants_etat": "État",
+                 "achats_innovants_ep_etat": "Établissements publics de l'État"}
 #: Caption of every chart and table built on simulated data.
 SIMULATED_CAPTION = "Données simulées — ne pas citer"
 
@@ -457,7 +463,7 @@ def compound_growth(df: pd.DataFrame, *, start: int | str, end: int | str) -> pd
 
     Returns
     -------
-    DataFrame, one row per line: ``series, indicator, unit, start, end, value_start, value_end, years, cagr,
+    DataFrame, one row per line: ``series, indicator, label_fr, unit, start, end, value_start, value_end, years, cagr,
     status``. ``cagr`` is NaN when either year is missing.
 
     Examples
@@ -485,11 +491,12 @@ def compound_growth(df: pd.DataFrame, *, start: int | str, end: int | str) -> pd
               if "status" in g and s in g.index and e in g.index else pd.NA)
         rate = growth_rate(vs, ve, int(e) - int(s))
         rows.append({"series": series, "indicator": indicator,
+                     "label_fr": grp["label_fr"].iloc[0] if "label_fr" in grp else indicator,
                      "unit": grp["unit"].iloc[0] if "unit" in grp else pd.NA, "start": int(s), "end": int(e),
                      "value_start": vs, "value_end": ve, "years": int(e) - int(s), "cagr": rate,
                      "status": st if not math.isnan(rate) else pd.NA})
-    return pd.DataFrame(rows, columns=["series", "indicator", "unit", "start", "end", "value_start", "value_end",
-                                       "years", "cagr", "status"])
+    return pd.DataFrame(rows, columns=["series", "indicator", "label_fr", "unit", "start", "end", "value_start",
+                                       "value_end", "years", "cagr", "status"])
 
 
 def distance_to_target(df: pd.DataFrame, *, target: float | None = None, target_year: int | None = None
@@ -744,6 +751,17 @@ def published_vs_computed(df: pd.DataFrame) -> pd.DataFrame:
                                        "status"])
 
 
+def format_published_vs_computed(df: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`published_vs_computed` table for reading."""
+    return pd.DataFrame({
+        "Série": df["series"].map(lambda v: SERIES_LABELS.get(v, v)), "Indicateur": df["indicator"],
+        "Année": df["period"].astype(str),
+        "Évolution recalculée": [_fmt_value(v, "rel_change") for v in df["computed"]],
+        "Évolution publiée": [_fmt_value(v, "rel_change") for v in df["published"]],
+        "Écart": [fmt.points(v) for v in df["difference"]],
+    }).reset_index(drop=True)
+
+
 def format_target(df: pd.DataFrame) -> pd.DataFrame:
     """A :func:`distance_to_target` table for reading (shares in %, gap in points)."""
     return pd.DataFrame({
@@ -762,7 +780,8 @@ def format_growth(df: pd.DataFrame, *, drop_missing: bool = False) -> pd.DataFra
     if drop_missing:
         df = df[df["cagr"].notna()]
     return pd.DataFrame({
-        "Série": df["series"], "Indicateur": df["indicator"],
+        "Série": df["series"].map(lambda v: SERIES_LABELS.get(v, v)),
+        "Indicateur": df["label_fr"] if "label_fr" in df else df["indicator"],
         "Période": [f"{s}–{e}" for s, e in zip(df["start"], df["end"])],
         "Début": [_fmt_value(v, u) for v, u in zip(df["value_start"], df["unit"])],
         "Fin": [_fmt_value(v, u) for v, u in zip(df["value_end"], df["unit"])],
@@ -874,7 +893,7 @@ def format_indicators(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     name = df["label_fr"] if "label_fr" in df else df["indicator"]
     status = df["status"] if "status" in df else pd.Series(pd.NA, index=df.index)
     out = pd.DataFrame({
-        labels[lang][0]: df["series"].astype(str),
+        labels[lang][0]: df["series"].astype(str).map(lambda v: SERIES_LABELS.get(v, v)),
         labels[lang][1]: name.astype(str),
         labels[lang][2]: df["period"].astype(str).str.replace("Q", " T", regex=False),
         labels[lang][3]: [_fmt_value(v, u) for v, u in zip(df["value"], df.get("unit", pd.Series("", index=df.index)))],
@@ -891,23 +910,26 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
     Shares in per cent with their denominators, the change in points with its interval (or « non disponible »
     when there is none), adjusted p-values when present.
     """
-    def share(p, n, text):
+    def share(p, n, text, count=None):
         if pd.isna(p):
             return MISSING_LABEL
+        if count is not None and not pd.isna(count) and n is not None and not pd.isna(n):
+            return f"{fmt.pct(p)} ({int(count)}/{int(n)})"
         if n is not None and not pd.isna(n):
             return f"{fmt.pct(p)} (n = {fmt.number(n)})"
         return f"{fmt.pct(p)} (n : {text})" if isinstance(text, str) else fmt.pct(p)
 
+    none = pd.Series(pd.NA, index=table.index)
     w1, w2 = int(table["wave_from"].iloc[0]), int(table["wave_to"].iloc[0]) if len(table) else (0, 0)
     label_col = "label"
     out = pd.DataFrame({
         "Item": table[label_col].astype(str),
-        str(w1): [share(p, n, t) for p, n, t in zip(table["share_from"], table["n_from"],
-                                                     table.get("n_from_text", pd.Series(pd.NA, index=table.index)))],
-        str(w2): [share(p, n, t) for p, n, t in zip(table["share_to"], table["n_to"],
-                                                     table.get("n_to_text", pd.Series(pd.NA, index=table.index)))],
+        str(w1): [share(*a) for a in zip(table["share_from"], table["n_from"], table.get("n_from_text", none),
+                                          table.get("count_from", none))],
+        str(w2): [share(*a) for a in zip(table["share_to"], table["n_to"], table.get("n_to_text", none),
+                                          table.get("count_to", none))],
         "Évolution": [fmt.points(d) for d in table["diff"]],
-        "IC 95 % (Newcombe)": [fmt.interval(lo, hi) if not pd.isna(lo) else MISSING_LABEL
+        "IC 95 % (Newcombe)": [f"[{fmt.points(lo)}{fmt.NNBSP}; {fmt.points(hi)}]" if not pd.isna(lo) else MISSING_LABEL
                                for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
     })
     pcol = "p_adjusted" if "p_adjusted" in table else "p_value"
