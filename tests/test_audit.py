@@ -48,6 +48,9 @@ def test_clean_folder_gives_an_empty_table_with_the_documented_columns(tmp_path)
     ("tel +33612345678", "phone", "+33612345678"),
     ("tel +33 (0)3 20 12 34 56", "phone", "+33 (0)3 20 12 34 56"),
     ("tel 0033 3 20 12 34 56", "phone", "0033 3 20 12 34 56"),
+    ("tel 06 12.34-56 78", "phone", "06 12.34-56 78"),
+    ("écrire à jean.dupont [at] exemple.fr", "email", "jean.dupont [at] exemple.fr"),
+    ("écrire à jean(at)exemple.fr", "email", "jean(at)exemple.fr"),
 ])
 def test_scan_text_finds_each_written_form(text, kind, match):
     assert [(f["kind"], f["match"]) for f in audit.scan_text(text)] == [(kind, match)]

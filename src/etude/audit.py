@@ -4,8 +4,8 @@
 executed notebooks, the CSV tables and the XLSX workbook, SVG text and PNG text chunks (also inside images
 embedded in HTML and notebooks as ``data:`` URIs or outputs) — and lists what it finds:
 
-- ``email``: an e-mail address;
-- ``phone``: a French phone number (``06 12 34 56 78``, ``06.12.34.56.78``, ``0612345678``,
+- ``email``: an e-mail address (also written ``nom [at] domaine.fr``);
+- ``phone``: a French phone number (``06 12 34 56 78``, ``06.12.34.56.78``, ``06 12.34-56 78``, ``0612345678``,
   ``+33 6 12 34 56 78``, ``+33 (0)6…``, ``0033…``);
 - ``identifier``: one of the raw identifier strings given as ``forbidden`` (names, e-mails, SIRET read from
   the raw exports), matched case-insensitively as a whole word;
@@ -42,7 +42,7 @@ from typing import Iterable, Iterator
 
 import pandas as pd
 
-__all__ = ["scan_run", "raw_identifiers", "scan_text", "png_text", "FINDING_COLUMNS", "KINDS", "EMAIL_RE", "PHONE_RE"]
+__all__ = ["scan_run", "raw_identifiers", "scan_text", "png_text", "FINDING_COLUMNS", "KINDS", "EMAIL_RE", "OBFUSCATED_EMAIL_RE", "PHONE_RE"]
 
 #: Columns of the table :func:`scan_run` returns.
 FINDING_COLUMNS = ["file", "kind", "match", "location"]
@@ -56,12 +56,15 @@ _ASSET_TLDS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "mjs", "
 #: An e-mail address.
 EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                       r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.([A-Za-z]{2,24})(?![\w-])")
-#: A French phone number; the separator between digit pairs is the same throughout (space, dot, dash or none).
+#: A French phone number: digit pairs separated by spaces, dots, dashes (mixed or not) or nothing.
 PHONE_RE = re.compile(
     r"(?<![\w.,/+-])"
     r"(?:(?:\+33|0033)[ .\u00a0\u202f]?(?:\(0\)[ .\u00a0\u202f]?)?|0)[1-9]"
-    r"(?P<sep>[ .\-\u00a0\u202f]?)\d{2}(?:(?P=sep)\d{2}){3}"
+    r"(?:[ .\-\u00a0\u202f]?\d{2}){4}"
     r"(?!\w|[.,]\d|-\d)")
+#: An e-mail address written to dodge robots: ``jean [at] exemple.fr``, ``jean(at)exemple.fr``.
+OBFUSCATED_EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\s?(?:\[at\]|\(at\)|\[arobase\])\s?"
+                                 r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])", re.IGNORECASE)
 
 _DATA_URI_RE = re.compile(r"data:(image/(?:png|svg\+xml|jpeg|gif))(?:;[\w=.-]+)*?;base64,([A-Za-z0-9+/=\s]+)")
 _TEXT_EXT = {".html", ".htm", ".svg", ".json", ".txt", ".md", ".log", ".yaml", ".yml", ".js", ".css", ".tex", ".xml"}
@@ -117,6 +120,8 @@ def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Itera
         for m in EMAIL_RE.finditer(variant):
             if m.group(1).lower() in _ASSET_TLDS:
                 continue
+            found.setdefault(("email", m.group(0), ""), _finding(file, "email", m.group(0), where(m.start())))
+        for m in OBFUSCATED_EMAIL_RE.finditer(variant):
             found.setdefault(("email", m.group(0), ""), _finding(file, "email", m.group(0), where(m.start())))
         for m in PHONE_RE.finditer(variant):
             found.setdefault(("phone", m.group(0), ""), _finding(file, "phone", m.group(0), where(m.start())))
