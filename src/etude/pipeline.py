@@ -478,6 +478,10 @@ def _study_provenance(study: str | None) -> tuple[dict[str, Any], list[dict[str,
     except (ImportError, AttributeError):
         return entry, [], not study
     table = inputs_of(study or None)
+    try:
+        entry["title"] = str(data.read_study(study or None).get("title") or "")
+    except Exception:  # the title is a nicety; study_inputs already validated the file
+        pass
     rows = [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in table.to_dict("records")]
     simulated = bool(table["simulated"].any()) if "simulated" in table and len(table) else not study
     return entry, rows, simulated
@@ -953,7 +957,8 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     ordered = [j for j in sorted(job_list, key=lambda j: _order_key(j.source))]
     notebooks_ok = all(j.status == "ok" for j in job_list) and not interrupted
     subtitle = (f"{'Exécution' if lang == 'fr' else 'Run'} {run_dir.name} · "
-                f"{'étude' if lang == 'fr' else 'study'} : {Path(study).name if study else 'démo'}"
+                f"{'étude' if lang == 'fr' else 'study'} : "
+                f"{study_entry.get('title') or (Path(study).name if study else 'démo')}"
                 + ("" if notebooks_ok else (" · en échec" if lang == "fr" else " · failed")))
     bases = [paths.notebooks_dir(), run_dir]
     workbook = None
