@@ -67,8 +67,12 @@ from etude.errors import ParameterError
 __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "FLAGS", "STOP_WORDS",
     "segment_sets", "tokens", "tfidf_similarity", "score_pairs", "meeting_plan", "assign_slots",
-    "plan_summary", "supply_demand", "format_supply_demand", "select_wave",
+    "plan_summary", "supply_demand", "format_supply_demand", "format_plan", "format_summary", "score_overview", "shown",
+    "select_wave", "SIMULATED_CAPTION",
 ]
+
+#: Caption of every chart and table built on simulated data.
+SIMULATED_CAPTION = "Données simulées — ne pas citer"
 
 #: Segment codes (the ``segment`` attribute); the multi-select item of segment ``x`` is ``seg_x``.
 SEGMENTS = ("sante", "intellectuelles", "numerique", "immobilier")
@@ -517,3 +521,77 @@ def format_supply_demand(table: pd.DataFrame, *, min_cell: int = 5, lang: str = 
         rows.append([r["label"], f"{fmt.number(r['n_buyers'])} / {fmt.number(r['buyers_base'])}",
                      f"{comp} / {fmt.number(r['companies_base'])}", fmt.number(r["ratio"], 1), r["flag_label"]])
     return pd.DataFrame(rows, columns=heads)
+
+
+# ------------------------------------------------------------------------------------------------ display
+def format_plan(plan: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """The meeting plan for readers: slot, ids, segment label, score and its parts with two decimals.
+
+    >>> p = pd.DataFrame({"buyer_id": ["A-1"], "company_id": ["E-1"], "segment": ["sante"], "score": [0.746],
+    ...                   "score_segment": [0.5], "score_text": [0.046], "score_proximity": [0.2], "slot": [1]})
+    >>> format_plan(p).astype(str).iloc[0].tolist()
+    ['1', 'A-1', 'E-1', 'Santé', '0,75', '0,50', '0,05', '0,20']
+    """
+    from etude import fmt
+    lang = _choice("lang", lang, cb.LANGS)
+    heads = {"fr": ["Créneau", "Acheteur", "Entreprise", "Segment", "Score", "dont segment", "dont texte",
+                    "dont proximité"],
+             "en": ["Slot", "Buyer", "Company", "Segment", "Score", "of which segment", "of which text",
+                    "of which proximity"]}[lang]
+    seg = plan["segment"].map(lambda s: "—" if pd.isna(s) else cb.label(f"seg_{s}", lang=lang, short=True))
+    cols = [plan["slot"].astype(int), plan["buyer_id"], plan["company_id"], seg]
+    cols += [plan[c].map(lambda x: fmt.number(x, 2)) for c in
+             ("score", "score_segment", "score_text", "score_proximity")]
+    out = pd.concat(cols, axis=1)
+    out.columns = heads
+    return out.reset_index(drop=True)
+
+
+def score_overview(scores: pd.DataFrame, *, min_score: float = 0.3, lang: str = "fr") -> pd.DataFrame:
+    """How the score and each part are spread over all pairs: pairs above 0, mean, maximum; relevant pairs.
+
+    >>> s = pd.DataFrame({"score": [0.9, 0.2], "score_segment": [0.5, 0.0], "score_text": [0.2, 0.0],
+    ...                   "score_proximity": [0.2, 0.2]})
+    >>> score_overview(s).values.tolist()[0]
+    ['Note totale', '2', '1', '0,55', '0,90']
+    """
+    from etude import fmt
+    lang = _choice("lang", lang, cb.LANGS)
+    names = {"fr": {"score": "Note totale", "score_segment": "dont segment", "score_text": "dont texte",
+                    "score_proximity": "dont proximité"},
+             "en": {"score": "Total score", "score_segment": "of which segment", "score_text": "of which text",
+                    "score_proximity": "of which proximity"}}[lang]
+    heads = {"fr": ["Part", "Paires non nulles", f"Paires pertinentes (note ≥ {fmt.number(min_score, 2)})",
+                    "Moyenne", "Maximum"],
+             "en": ["Part", "Non-zero pairs", f"Relevant pairs (score ≥ {min_score:.2f})", "Mean", "Maximum"]}[lang]
+    relevant = int((scores["score"] >= min_score).sum())
+    rows = [[label, fmt.number(int((scores[col] > 0).sum())), fmt.number(relevant) if col == "score" else "",
+             fmt.number(scores[col].mean(), 2), fmt.number(scores[col].max(), 2)]
+            for col, label in names.items()]
+    return pd.DataFrame(rows, columns=heads)
+
+
+def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """:func:`plan_summary` for readers: label and French number (two decimals for scores).
+
+    >>> t = pd.DataFrame({"indicator": ["meetings", "score_mean"], "label": ["Rendez-vous", "Score moyen"],
+    ...                   "value": [12, 0.634]})
+    >>> format_summary(t).values.tolist()
+    [['Rendez-vous', '12'], ['Score moyen', '0,63']]
+    """
+    from etude import fmt
+    values = [fmt.number(v, 2 if str(k).startswith("score") else 0)
+              for k, v in zip(summary["indicator"], summary["value"])]
+    return pd.DataFrame({"Indicateur": summary["label"].tolist(), "Valeur": values})
+
+
+def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None):
+    """A table styled for a notebook or the report: no index, caption naming simulated data.
+
+    >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Rendez-vous").to_html()
+    >>> "Rendez-vous — Données simulées — ne pas citer" in html
+    True
+    """
+    caption = " — ".join(p for p in (title, SIMULATED_CAPTION if simulated else None) if p)
+    style = table.style.hide(axis="index")
+    return style.set_caption(caption) if caption else style

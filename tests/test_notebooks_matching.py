@@ -1,0 +1,75 @@
+"""Notebook 05 runs standalone (papermill) on the demo study; its two CSVs match a recomputation; weights act."""
+import json
+
+import pandas as pd
+import pytest
+
+from etude import data, matching, paths
+
+NOTEBOOK = paths.notebooks_dir() / "05_rencontres_offre_demande.ipynb"
+PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "w_segment": 0.5, "w_text": 0.3, "w_proximity": 0.2,
+              "slots": 4, "max_per_company": 3, "min_cell": 5, "output_dir": ""}
+PLAN_COLUMNS = ["buyer_id", "company_id", "segment", "score", "score_segment", "score_text", "score_proximity",
+                "slot"]
+
+
+def test_notebook_is_committed_clean_with_its_parameters_first():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    namespace = {}
+    exec("".join(code[0]["source"]), namespace)
+    assert {k: namespace[k] for k in PARAMETERS} == PARAMETERS
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    slides = [c for c in nb["cells"] if c["metadata"].get("slideshow", {}).get("slide_type") == "slide"]
+    assert any("supply_demand(" in "".join(c["source"]) for c in slides)
+    assert all(len("".join(c["source"]).splitlines()) <= 12 for c in code)  # thin cells
+
+
+def _run(tmp_path, name="run", **parameters):
+    import papermill as pm
+    out = tmp_path / name
+    executed = tmp_path / f"{name}.ipynb"
+    pm.execute_notebook(str(NOTEBOOK), str(executed), kernel_name="python3", progress_bar=False,
+                        parameters={"output_dir": str(out), **parameters}, cwd=str(paths.notebooks_dir()))
+    return out, json.loads(executed.read_text(encoding="utf-8"))
+
+
+def _text(nb):
+    parts = []
+    for c in nb["cells"]:
+        for o in c.get("outputs", []):
+            parts.append("".join(o.get("text", "")))
+            for v in o.get("data", {}).values():
+                parts.append(v if isinstance(v, str) else "".join(v) if isinstance(v, list) else "")
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_the_demo_study_and_weights_change_the_plan(tmp_path):
+    out, nb = _run(tmp_path)
+    plan = pd.read_csv(out / "tables" / "rencontres.csv", dtype={"buyer_id": str, "company_id": str})
+    assert list(plan.columns) == PLAN_COLUMNS
+    assert plan["buyer_id"].str.match(r"^A-[0-9a-f]+$").all() and plan["company_id"].str.match(r"^E-[0-9a-f]+$").all()
+    assert not plan.duplicated(["buyer_id", "company_id"]).any()
+    assert not plan.duplicated(["buyer_id", "slot"]).any() and not plan.duplicated(["company_id", "slot"]).any()
+    assert plan["slot"].between(1, 4).all() and plan.groupby("company_id").size().max() <= 3
+
+    # Same plan as the module computes on the same wave.
+    buyers, companies = matching.select_wave(data.load_study(), 2017)
+    expected = matching.meeting_plan(matching.score_pairs(buyers, companies), slots=4, max_per_company=3)
+    assert plan[["buyer_id", "company_id", "slot"]].values.tolist() == \
+        expected[["buyer_id", "company_id", "slot"]].values.tolist()
+    assert plan["score"].round(9).tolist() == expected["score"].round(9).tolist()
+
+    supply = pd.read_csv(out / "tables" / "offre_demande_segments.csv")
+    assert list(supply.columns) == matching.SUPPLY_COLUMNS
+    assert supply["segment"].tolist() == list(matching.SEGMENTS)
+    assert (supply["buyers_base"] <= 27).all() and (supply["companies_base"] <= 90).all()
+    assert "Données simulées — ne pas citer" in _text(nb)
+
+    # Text weight 0: no meeting carries a text part, and the plan changes.
+    out0, _ = _run(tmp_path, name="no_text", w_text=0.0, slots=2)
+    plan0 = pd.read_csv(out0 / "tables" / "rencontres.csv")
+    assert (plan0["score_text"] == 0).all() and plan0["slot"].between(1, 2).all()
+    assert len(plan0) < len(plan)
