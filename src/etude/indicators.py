@@ -46,7 +46,7 @@ __all__ = [
     "growth_rate", "compound_growth", "distance_to_target", "wave_changes", "published_wave_changes",
     "format_indicators", "format_wave_changes", "GT_LINES", "CONTEXT_LINES", "SIMULATED_CAPTION",
     "text_figures", "common_waves", "resolve_paths", "select_lines", "published_vs_computed", "format_published_vs_computed", "format_target",
-    "format_growth", "PUBLISHED_CHANGES", "SERIES_LABELS",
+    "format_growth", "PUBLISHED_CHANGES", "SERIES_LABELS", "shown",
 ]
 
 #: Columns of the long indicator table (``tables/indicateurs.csv``).
@@ -873,6 +873,18 @@ def _fmt_value(value: Any, unit: Any) -> str:
         return f"{fmt.number(value, 1 if value != int(value) else 0)}{fmt.NNBSP}{unit}"
     decimals = 0 if float(value) == int(value) else 1
     return f"{fmt.number(value, decimals)} {unit}".strip()
+
+
+def shown(table: pd.DataFrame, *, simulated: bool = False, title: str | None = None):
+    """A table styled for a notebook or the report: no index, a caption naming simulated data.
+
+    >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Réponses").to_html()
+    >>> "Réponses — Données simulées — ne pas citer" in html
+    True
+    """
+    caption = " — ".join(p for p in (title, SIMULATED_CAPTION if simulated else None) if p)
+    style = table.style.hide(axis="index")
+    return style.set_caption(caption) if caption else style
 
 
 def format_indicators(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
