@@ -24,9 +24,9 @@ and each column is that part's contribution (the raw similarity is the part divi
    ``min_score``: each pair at most once, a buyer in at most ``slots`` meetings, a company in at most
    ``min(slots, max_per_company)``. Objectives in lexicographic order, each solved with the previous optimum held:
    (a) the number of buyers with at least one meeting (every buyer gets a relevant meeting where possible),
-   (b) the total score of the meetings, (c) ties broken by ids: among plans equal on (a) and (b) (scores compared
-   to 1e-9), the one whose pairs come earliest in (buyer_id, company_id) order (largest sum of
-   ``n_pairs - rank``).
+   (b) the total score of the meetings, (c) ties broken by ids: among plans equal on (a) and (b) (total scores
+   equal to the solver's precision, about 1e-7), the one whose pairs come earliest in (buyer_id, company_id)
+   order (largest sum of ``n_pairs - rank``).
 2. *When* — the chosen meetings form a bipartite graph of maximum degree at most ``slots``; by Kőnig's
    edge-colouring theorem they fit in ``slots`` time slots with nobody in two meetings at once. The slots are
    given by the constructive alternating-path algorithm (:func:`assign_slots`), best-scoring meetings first.
