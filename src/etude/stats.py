@@ -1,0 +1,587 @@
+"""Describing respondents: multi-response frequencies with intervals, profiles, and small-cell protection.
+
+Respondent tables follow ``docs/contracts.md`` §1. A multi-select question's denominator (``n_base``) counts the
+respondents who answered it, i.e. whose item columns are not all NA; a respondent who skipped it is out of the
+base, not counted as « no ». Proportions come with a confidence interval from statsmodels
+(``proportion_confint``, Wilson by default). Tables keep raw numbers (fractions 0–1); the ``display_*`` helpers
+format them in French for a notebook with :mod:`etude.fmt`.
+
+Small-cell protection (:func:`suppress_small`): a cell whose group has fewer respondents than ``min_cell`` is not
+published (numbers replaced by NA, flagged ``suppressed``; shown « < 5 » or « n.d. »); totals stay exact. Which
+populations are protected is the caller's choice: companies are (their answers are personal or business data),
+public buyers — institutions named in public sources — are not by default.
+
+Examples
+--------
+>>> import pandas as pd
+>>> t = pd.DataFrame({"a": pd.array([True, True, False, None], dtype="boolean"),
+...                   "b": pd.array([True, False, False, None], dtype="boolean")})
+>>> frequencies(t, ["a", "b"])[["item", "n_base", "count", "pct", "pct_mentions", "rank"]]
+  item  n_base  count       pct  pct_mentions  rank
+0    a       3      2  0.666667      0.666667     1
+1    b       3      1  0.333333      0.333333     2
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.proportion import proportion_confint
+
+from etude import codebook as cb
+from etude import fmt
+from etude.errors import ParameterError
+
+__all__ = [
+    "frequencies", "profile", "suppress_small", "suppression_rule", "display_frequencies", "display_profile",
+    "barrier_table", "answered", "item_codes", "population_of", "attribute_label", "value_label",
+    "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
+    "PROTECTED", "SIMULATED_CAPTION", "MISSING_VALUE",
+]
+
+#: Interval methods accepted by ``ci_method`` (statsmodels ``proportion_confint`` names).
+CI_METHODS = ("wilson", "agresti_coull", "beta", "jeffreys", "normal")
+#: Columns of :func:`frequencies` (the group column, named after ``by``, comes first when grouping).
+FREQ_COLUMNS = ["item", "n_base", "count", "pct", "pct_mentions", "ci_low", "ci_high", "rank"]
+#: Columns of :func:`profile` (``wave`` comes first when ``by_wave``).
+PROFILE_COLUMNS = ["attribute", "value", "label", "n", "n_total", "pct"]
+#: Columns of ``tables/freins.csv`` (:func:`barrier_table` without ``by``).
+FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank"]
+#: Columns a suppressed cell loses (those present in the table).
+VALUE_COLUMNS = ("n", "count", "pct", "pct_mentions", "ci_low", "ci_high", "rank")
+#: Questionnaires.
+POPULATIONS = ("buyers", "companies")
+#: Populations protected by default: companies (public buyers are institutions named in public sources).
+PROTECTED = ("companies",)
+#: Caption of every chart and table built on simulated data.
+SIMULATED_CAPTION = "Données simulées — ne pas citer"
+#: Value code of a respondent who did not give an attribute (:func:`profile`).
+MISSING_VALUE = "non_renseigne"
+
+_MISSING_LABEL = {"fr": "Non renseigné", "en": "Not given"}
+
+
+# ------------------------------------------------------------------------------------------------ checks
+
+def _choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
+    allowed = list(allowed)
+    if value not in allowed:
+        raise ParameterError(f"valeur inconnue pour {name} : {value!r} ; valeurs possibles : "
+                             + ", ".join(repr(a) for a in allowed))
+    return value
+
+
+def _check_alpha(alpha: Any) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise ParameterError(f"alpha doit être strictement compris entre 0 et 1, pas {alpha!r}")
+    return float(alpha)
+
+
+def _check_min_cell(min_cell: Any) -> int:
+    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
+        raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
+    return int(min_cell)
+
+
+def _require(df: pd.DataFrame, columns: Iterable[str]) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ParameterError("colonnes absentes de la table : " + ", ".join(missing)
+                             + " ; colonnes présentes : " + ", ".join(map(str, df.columns)))
+
+
+# ------------------------------------------------------------------------------------------------ codebook
+
+def item_codes(kind: str, question: str = "barriers", *, codebook=None) -> list[str]:
+    """Item codes of a multi-select question, in questionnaire order.
+
+    >>> item_codes("companies")[:2]
+    ['e_administration', 'e_besoins']
+    """
+    _choice("population", kind, cb.populations(codebook))
+    return list(cb.items(kind, question, codebook=codebook)["code"])
+
+
+def population_of(items: Sequence[str], *, codebook=None) -> str | None:
+    """The questionnaire whose barrier or segment items include every code of ``items`` (first match), else None.
+
+    >>> population_of(["b_temps", "b_financier"])
+    'buyers'
+    """
+    for kind in cb.populations(codebook):
+        book = cb.load(codebook) if not isinstance(codebook, dict) else codebook
+        codes = {c for q in book["questionnaires"][kind]["questions"] for c in item_codes(kind, q, codebook=codebook)}
+        if set(items) <= codes and not any(str(c).startswith("seg_") for c in items):
+            return kind
+    return None
+
+
+def attribute_label(kind: str | None, attribute: str, *, lang: str = "fr", codebook=None) -> str:
+    """Label of a respondent attribute (``buyer_type`` → « Type d'acheteur »); the name itself if unknown.
+
+    >>> attribute_label("companies", "size_class", lang="en")
+    'Company size'
+    """
+    _choice("lang", lang, cb.LANGS)
+    kinds = [kind] if kind else cb.populations(codebook)
+    for k in kinds:
+        spec = cb.attributes(k, codebook=codebook).get(attribute)
+        if spec and spec.get(f"label_{lang}"):
+            return spec[f"label_{lang}"]
+    return str(attribute)
+
+
+def value_label(kind: str | None, attribute: str, value: Any, *, lang: str = "fr", codebook=None) -> str:
+    """Label of an attribute value (``("buyers", "buyer_type", "etat")`` → « Services de l'État »).
+
+    Values outside the codebook (open attributes such as ``organisation``, or ``wave``) are shown as written;
+    a missing value reads « Non renseigné ».
+
+    >>> value_label("buyers", "buyer_type", "etat")
+    "Services de l'État"
+    >>> value_label("buyers", "wave", 2017)
+    '2017'
+    """
+    _choice("lang", lang, cb.LANGS)
+    if value is None or value is pd.NA or value == MISSING_VALUE or (isinstance(value, float) and math.isnan(value)):
+        return _MISSING_LABEL[lang]
+    for k in ([kind] if kind else cb.populations(codebook)):
+        if attribute in cb.attributes(k, codebook=codebook) and attribute != "wave":
+            vals = cb.attribute_values(k, attribute, codebook=codebook)
+            hit = vals[vals["code"].astype(str) == str(value)]
+            if not hit.empty:
+                return str(hit.iloc[0][f"label_{lang}"])
+    return str(value)
+
+
+# ------------------------------------------------------------------------------------------------ frequencies
+
+def answered(df: pd.DataFrame, items: Sequence[str]) -> pd.Series:
+    """Boolean Series: the respondent answered the question (at least one item column is not NA).
+
+    >>> t = pd.DataFrame({"a": pd.array([True, None], dtype="boolean"), "b": pd.array([False, None], dtype="boolean")})
+    >>> answered(t, ["a", "b"]).tolist()
+    [True, False]
+    """
+    _require(df, items)
+    return df[list(items)].notna().any(axis=1)
+
+
+def _resolve_items(items: str | Sequence[str], codebook=None) -> list[str]:
+    if isinstance(items, str):
+        return item_codes(items, codebook=codebook)
+    items = list(items)
+    if not items:
+        raise ParameterError("« items » est vide : attendu au moins un code d'item")
+    return items
+
+
+def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str) -> pd.DataFrame:
+    base = answered(df, items)
+    n_base = int(base.sum())
+    counts = [int(df.loc[base, c].fillna(False).astype(bool).sum()) for c in items]
+    mentions = sum(counts)
+    rows = []
+    for code, count in zip(items, counts):
+        if n_base:
+            low, high = proportion_confint(count, n_base, alpha=alpha, method=ci_method)
+            low, high = float(np.clip(low, 0, 1)), float(np.clip(high, 0, 1))
+        else:
+            low = high = math.nan
+        rows.append({"item": code, "n_base": n_base, "count": count,
+                     "pct": count / n_base if n_base else math.nan,
+                     "pct_mentions": count / mentions if mentions else math.nan,
+                     "ci_low": low, "ci_high": high})
+    out = pd.DataFrame(rows, columns=FREQ_COLUMNS[:-1])
+    out["rank"] = out["count"].rank(method="min", ascending=False).astype(int)
+    out["_order"] = range(len(out))
+    return out.sort_values(["rank", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None = None, alpha: float = 0.05,
+                ci_method: str = "wilson", codebook=None) -> pd.DataFrame:
+    """Multi-response frequency table: how many respondents cite each item, out of those who answered.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Respondent table (``docs/contracts.md`` §1), usually one wave of one population.
+    items : sequence of str, or {"buyers", "companies"}
+        Item columns of one multi-select question; a population name means its barrier items.
+    by : str, optional
+        Grouping column (``buyer_type``, ``size_class``, ``segment``, ``departement``, ``wave``…): one block of
+        rows per group observed, in the column's category order. Respondents with no value are left out of
+        the grouped table (they stay in the overall one).
+    alpha : float, default 0.05
+        1 − confidence level of the intervals.
+    ci_method : {"wilson", "agresti_coull", "beta", "jeffreys", "normal"}, default "wilson"
+        Interval method of statsmodels ``proportion_confint``.
+
+    Returns
+    -------
+    DataFrame
+        One row per item (per group): ``[by,] item, n_base, count, pct, pct_mentions, ci_low, ci_high, rank``.
+        ``n_base`` is the number of respondents (of the group) who answered the question — the denominator of
+        ``pct``; ``pct_mentions`` divides by all mentions instead (it sums to 1); ``rank`` is 1 for the most
+        cited item, ties sharing the smallest rank (« min »). Rows are sorted by group, rank, then item order.
+        ``pct`` and the bounds are NaN when ``n_base`` is 0. ``attrs`` records ``alpha`` and ``ci_method``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"b_temps": pd.array([True] * 3 + [False] * 5, dtype="boolean"),
+    ...                   "b_financier": pd.array([True] * 8, dtype="boolean")})
+    >>> r = frequencies(t, ["b_temps", "b_financier"]).set_index("item").loc["b_temps"]
+    >>> int(r["count"]), int(r["n_base"]), float(r["pct"]), round(float(r["ci_low"]), 4), round(float(r["ci_high"]), 4)
+    (3, 8, 0.375, 0.1368, 0.6943)
+    """
+    alpha = _check_alpha(alpha)
+    _choice("ci_method", ci_method, CI_METHODS)
+    codes = _resolve_items(items, codebook)
+    _require(df, codes)
+    if by is None:
+        out = _one_table(df, codes, alpha, ci_method)
+    else:
+        if by in codes:
+            raise ParameterError(f"« by » ne peut pas être un item de la question : {by!r}")
+        _require(df, [by])
+        col = df[by]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            groups = [g for g in col.cat.categories if (col == g).any()]
+        else:
+            groups = sorted(col.dropna().unique(), key=lambda g: (str(type(g)), g))
+        frames = []
+        for g in groups:
+            part = _one_table(df[col == g], codes, alpha, ci_method)
+            part.insert(0, by, g)
+            frames.append(part)
+        out = (pd.concat(frames, ignore_index=True) if frames
+               else pd.DataFrame(columns=[by, *FREQ_COLUMNS]))
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            out[by] = out[by].astype(object)
+    out.attrs.update({"alpha": alpha, "ci_method": ci_method})
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ profile
+
+def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool = False, kind: str | None = None,
+            lang: str = "fr", codebook=None) -> pd.DataFrame:
+    """Who answered: counts and shares of respondents by attribute value (long format).
+
+    Parameters
+    ----------
+    df : DataFrame
+        Respondent table of one population (``docs/contracts.md`` §1).
+    attributes : str or sequence of str
+        Attribute columns (``buyer_type``, ``size_class``, ``departement``…).
+    by_wave : bool, default False
+        One block per wave (``wave`` column first); shares are then within each wave.
+    kind : {"buyers", "companies"}, optional
+        Questionnaire, for labels; default: read from the ``population`` column.
+    lang : {"fr", "en"}
+
+    Returns
+    -------
+    DataFrame
+        ``[wave,] attribute, value, label, n, n_total, pct``: one row per codebook value observed (in codebook
+        order; values outside the codebook follow, as written) and a ``non_renseigne`` row when some
+        respondents gave no value, so that ``n`` sums to ``n_total`` (all respondents, the denominator).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"population": "buyers", "wave": 2017,
+    ...                   "buyer_type": ["etat", "etat", "collectivite", None]})
+    >>> profile(t, "buyer_type")[["value", "label", "n", "n_total", "pct"]]
+               value                        label  n  n_total   pct
+    0           etat           Services de l'État  2        4  0.50
+    1   collectivite  Collectivités territoriales  1        4  0.25
+    2  non_renseigne                Non renseigné  1        4  0.25
+    """
+    _choice("lang", lang, cb.LANGS)
+    attributes = [attributes] if isinstance(attributes, str) else list(attributes)
+    _require(df, attributes + (["wave"] if by_wave else []))
+    if kind is None and "population" in df.columns and df["population"].nunique() == 1:
+        kind = str(df["population"].iloc[0])
+    blocks = [(w, df[df["wave"] == w]) for w in sorted(df["wave"].unique())] if by_wave else [(None, df)]
+    rows = []
+    for wave, part in blocks:
+        total = len(part)
+        for attr in attributes:
+            col = part[attr]
+            known = []
+            if kind and attr in cb.attributes(kind, codebook=codebook) and attr != "wave":
+                known = [str(c) for c in cb.attribute_values(kind, attr, codebook=codebook)["code"]]
+            values = col.dropna().astype(str)
+            observed = list(dict.fromkeys(values))
+            order = [v for v in known if v in observed] + sorted(v for v in observed if v not in known)
+            counts = values.value_counts()
+            missing = int(col.isna().sum())
+            for v in order + ([MISSING_VALUE] if missing else []):
+                n = missing if v == MISSING_VALUE else int(counts[v])
+                rows.append({"wave": wave, "attribute": attr, "value": v,
+                             "label": value_label(kind, attr, v, lang=lang, codebook=codebook),
+                             "n": n, "n_total": total, "pct": n / total if total else math.nan})
+    out = pd.DataFrame(rows, columns=["wave", *PROFILE_COLUMNS])
+    return out if by_wave else out.drop(columns="wave")
+
+
+# ------------------------------------------------------------------------------------------------ suppression
+
+def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None = None,
+                   protect: Sequence[str] | None = PROTECTED, population: str | None = None,
+                   columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Small-cell protection for publication: blank the numbers of groups with fewer than ``min_cell`` respondents.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A table of :func:`frequencies` (base ``n_base``), :func:`profile` (base ``n``) or alike.
+    min_cell : int, default 5
+        A row whose base is below this (1 ≤ base < ``min_cell``) is suppressed; ``min_cell`` itself is shown.
+        A base of 0 reveals nothing and is kept.
+    base : str, optional
+        Column holding the group's respondent count; default ``n_base`` if present, else ``n``.
+    protect : sequence of str or None, default ("companies",)
+        Populations whose small cells are suppressed. ``None`` protects every row. Public buyers are
+        institutions named in public sources (the seed names the MEL, the CD 80 and the CD 62): not protected
+        by default.
+    population : str, optional
+        Population of every row, for tables without a ``population`` column; without either, every row is
+        treated as protected.
+    columns : sequence of str, optional
+        Columns blanked in a suppressed row; default: those of :data:`VALUE_COLUMNS` present.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the numbers of suppressed rows set to NA (integer columns become nullable ``Int64``) and a
+        boolean ``suppressed`` column. Base and total columns (``n_base``, ``n_total``) stay exact.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"population": ["companies", "companies", "buyers"], "n_base": [4, 5, 4],
+    ...                   "count": [1, 2, 3], "pct": [0.25, 0.4, 0.75]})
+    >>> suppress_small(t)
+      population  n_base  count   pct  suppressed
+    0  companies       4   <NA>   NaN        True
+    1  companies       5      2  0.40       False
+    2     buyers       4      3  0.75       False
+    """
+    min_cell = _check_min_cell(min_cell)
+    if base is None:
+        base = "n_base" if "n_base" in table.columns else "n"
+    _require(table, [base])
+    cols = [c for c in (columns if columns is not None else VALUE_COLUMNS) if c in table.columns]
+    if protect is None:
+        protected = pd.Series(True, index=table.index)
+    elif "population" in table.columns:
+        protected = table["population"].isin(list(protect))
+    elif population is not None:
+        protected = pd.Series(population in protect, index=table.index)
+    else:
+        protected = pd.Series(True, index=table.index)
+    n = pd.to_numeric(table[base], errors="coerce")
+    mask = protected & n.notna() & (n >= 1) & (n < min_cell)
+    out = table.copy()
+    for c in cols:
+        if pd.api.types.is_integer_dtype(out[c]) and not isinstance(out[c].dtype, pd.Int64Dtype):
+            out[c] = out[c].astype("Int64")
+        if mask.any():
+            out[c] = out[c].mask(mask)
+    out["suppressed"] = mask.to_numpy(dtype=bool)
+    out.attrs.update(table.attrs)
+    out.attrs["min_cell"] = min_cell
+    return out
+
+
+def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTECTED, lang: str = "fr") -> str:
+    """The small-cell rule in one sentence, to write once in a report.
+
+    >>> print(suppression_rule(5))
+    Secret statistique : les résultats d'un groupe de moins de 5 entreprises répondantes ne sont pas publiés (notés « < 5 » ou « n.d. ») ; les totaux restent exacts. Les acheteurs publics, institutions nommées dans des sources publiques, ne sont pas concernés.
+    """
+    min_cell = _check_min_cell(min_cell)
+    _choice("lang", lang, cb.LANGS)
+    protect = POPULATIONS if protect is None else tuple(protect)
+    who = {"fr": {"companies": "entreprises répondantes", "buyers": "acheteurs répondants"},
+           "en": {"companies": "responding companies", "buyers": "responding buyers"}}[lang]
+    if lang == "fr":
+        group = " ou ".join(who[p] for p in protect) if protect else "répondants"
+        text = (f"Secret statistique : les résultats d'un groupe de moins de {min_cell} {group} ne sont pas "
+                "publiés (notés « < " + str(min_cell) + " » ou « n.d. ») ; les totaux restent exacts.")
+        if "buyers" not in protect:
+            text += (" Les acheteurs publics, institutions nommées dans des sources publiques, "
+                     "ne sont pas concernés.")
+        return text
+    group = " or ".join(who[p] for p in protect) if protect else "respondents"
+    text = (f"Statistical confidentiality: results for a group of fewer than {min_cell} {group} are not "
+            f"published (shown as \"< {min_cell}\" or \"n.d.\"); totals stay exact.")
+    if "buyers" not in protect:
+        text += " Public buyers, institutions named in public sources, are not concerned."
+    return text
+
+
+# ------------------------------------------------------------------------------------------------ publication
+
+def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, by: dict[str, str] | None = None,
+                  alpha: float = 0.05, ci_method: str = "wilson", min_cell: int = 5,
+                  protect: Sequence[str] | None = PROTECTED, lang: str = "fr", codebook=None) -> pd.DataFrame:
+    """Barrier frequencies of both questionnaires in one publishable table (``tables/freins.csv``).
+
+    Parameters
+    ----------
+    tables : dict
+        ``{"buyers": DataFrame, "companies": DataFrame}`` as returned by :func:`etude.data.load_study`.
+    wave : int, optional
+        Keep one wave; default: one block per wave present.
+    by : dict, optional
+        Grouping attribute per population (``{"buyers": "buyer_type", "companies": "size_class"}``); adds the
+        columns ``group`` (attribute name), ``group_value``, ``group_label`` after ``wave``.
+    alpha, ci_method
+        As in :func:`frequencies`.
+    min_cell, protect
+        As in :func:`suppress_small`; a ``suppressed`` column is added when grouping.
+    lang : {"fr", "en"}
+        Language of ``label`` (the item's codebook label) and ``group_label``.
+
+    Returns
+    -------
+    DataFrame
+        Without ``by``: exactly :data:`FREINS_COLUMNS` (fractions 0–1); suppressed rows have NA numbers.
+
+    Examples
+    --------
+    >>> t = {"companies": pd.DataFrame({"population": "companies", "wave": 2017,
+    ...      **{c: pd.array([c == "e_moyens", None], dtype="boolean") for c in item_codes("companies")}})}
+    >>> barrier_table(t, wave=2017)[["population", "item", "n_base", "count", "pct", "rank"]].head(2)
+      population              item  n_base  count  pct  rank
+    0  companies          e_moyens       1   <NA>  NaN  <NA>
+    1  companies  e_administration       1   <NA>  NaN  <NA>
+    """
+    _choice("lang", lang, cb.LANGS)
+    frames = []
+    for kind in [k for k in POPULATIONS if k in tables]:
+        df = tables[kind]
+        waves = [wave] if wave is not None else sorted(df["wave"].unique())
+        for w in waves:
+            part = df[df["wave"] == w]
+            group = (by or {}).get(kind)
+            t = frequencies(part, item_codes(kind, codebook=codebook), by=group, alpha=alpha, ci_method=ci_method)
+            if group:
+                t = t.rename(columns={group: "group_value"})
+                t.insert(0, "group_label", [value_label(kind, group, v, lang=lang, codebook=codebook)
+                                            for v in t["group_value"]])
+                t.insert(0, "group", group)
+            t.insert(0, "wave", int(w))
+            t.insert(0, "population", kind)
+            t["label"] = [cb.label(c, lang=lang, codebook=codebook) for c in t["item"]]
+            frames.append(t)
+    lead = ["population", "wave"] + (["group", "group_value", "group_label"] if by else [])
+    cols = lead + ["item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank"]
+    if not frames:
+        return pd.DataFrame(columns=cols)
+    out = suppress_small(pd.concat(frames, ignore_index=True)[cols], min_cell=min_cell, protect=protect)
+    if not by:
+        out = out[FREINS_COLUMNS]
+    out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell})
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ display
+
+def _level(alpha: float) -> str:
+    return fmt.number((1 - alpha) * 100, 0 if round((1 - alpha) * 100, 6).is_integer() else 1)
+
+
+def display_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | None = None,
+                        alpha: float | None = None, short: bool = False, codebook=None) -> pd.DataFrame:
+    """A frequency table for readers: codebook labels, French numbers, suppressed cells shown « < 5 » / « n.d. ».
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`frequencies`, :func:`suppress_small` or :func:`barrier_table`.
+    lang : {"fr", "en"}
+    min_cell : int, optional
+        Threshold written in suppressed cells; default the table's ``attrs["min_cell"]``, else 5.
+    alpha : float, optional
+        For the interval column's heading; default the table's ``attrs["alpha"]``, else 0.05.
+    short : bool, default False
+        Short item labels (charts) instead of full ones.
+
+    Returns
+    -------
+    DataFrame of str: rank, item label, count, base, share of respondents, interval, share of mentions
+    (and the group first when the table is grouped).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"b_temps": pd.array([True] * 3 + [False] * 5, dtype="boolean")})
+    >>> display_frequencies(frequencies(t, ["b_temps"])).iloc[0].tolist()
+    ['1', 'Pas de temps à y consacrer', '3', '8', '37,5\u202f%', '[13,7\u202f%\u202f; 69,4\u202f%]', '100,0\u202f%']
+    """
+    _choice("lang", lang, cb.LANGS)
+    min_cell = min_cell if min_cell is not None else table.attrs.get("min_cell", 5)
+    alpha = alpha if alpha is not None else table.attrs.get("alpha", 0.05)
+    level = _level(alpha)
+    heads = {"fr": ["Rang", "Item", "Citations", "Base (répondants)", "Part des répondants",
+                    f"IC à {level}{fmt.NNBSP}%", "Part des mentions"],
+             "en": ["Rank", "Item", "Mentions", "Base (respondents)", "Share of respondents",
+                    f"{level}{fmt.NNBSP}% CI", "Share of mentions"]}[lang]
+    sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
+    small = f"<{fmt.NNBSP}{min_cell}"
+    rows = []
+    for (_, r), s in zip(table.iterrows(), sup):
+        label = cb.label(r["item"], lang=lang, short=short, codebook=codebook)
+        if s:
+            rows.append([fmt.MISSING, label, small, fmt.number(r["n_base"]), fmt.MISSING, fmt.MISSING,
+                         fmt.MISSING])
+            continue
+        rows.append([fmt.number(r["rank"]), label, fmt.number(r["count"]), fmt.number(r["n_base"]),
+                     fmt.pct(r["pct"]), fmt.interval(r["ci_low"], r["ci_high"]),
+                     fmt.pct(r["pct_mentions"]) if "pct_mentions" in table.columns else fmt.MISSING])
+    out = pd.DataFrame(rows, columns=heads)
+    if "pct_mentions" not in table.columns:
+        out = out.drop(columns=heads[-1])
+    group_col = "group_label" if "group_label" in table.columns else _group_column(table)
+    if group_col is not None:
+        kind = population_of(list(table["item"].unique()), codebook=codebook)
+        name = ("Groupe" if lang == "fr" else "Group") if group_col == "group_label" else attribute_label(
+            kind, group_col, lang=lang, codebook=codebook)
+        values = (table[group_col] if group_col == "group_label" else
+                  [value_label(kind, group_col, v, lang=lang, codebook=codebook) for v in table[group_col]])
+        out.insert(0, name, list(values))
+    return out
+
+
+def _group_column(table: pd.DataFrame) -> str | None:
+    known = set(FREQ_COLUMNS) | set(FREINS_COLUMNS) | {"suppressed", "group", "group_value", "group_label"}
+    extra = [c for c in table.columns if c not in known]
+    return extra[0] if extra else None
+
+
+def display_profile(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | None = None,
+                    kind: str | None = None, codebook=None) -> pd.DataFrame:
+    """A :func:`profile` table for readers: attribute label, value label, count and share in French.
+
+    >>> t = profile(pd.DataFrame({"population": "buyers", "buyer_type": ["etat", "etat", "collectivite"]}),
+    ...             "buyer_type")
+    >>> display_profile(t).iloc[0].tolist()
+    ["Type d'acheteur", "Services de l'État", '2', '3', '66,7\u202f%']
+    """
+    _choice("lang", lang, cb.LANGS)
+    min_cell = min_cell if min_cell is not None else table.attrs.get("min_cell", 5)
+    heads = {"fr": ["Caractéristique", "Valeur", "Effectif", "Total", "Part"],
+             "en": ["Attribute", "Value", "Count", "Total", "Share"]}[lang]
+    sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
+    rows = []
+    for (_, r), s in zip(table.iterrows(), sup):
+        rows.append([attribute_label(kind, r["attribute"], lang=lang, codebook=codebook), r["label"],
+                     f"<{fmt.NNBSP}{min_cell}" if s else fmt.number(r["n"]), fmt.number(r["n_total"]),
+                     fmt.MISSING if s else fmt.pct(r["pct"])])
+    out = pd.DataFrame(rows, columns=heads)
+    if "wave" in table.columns:
+        out.insert(0, "Vague" if lang == "fr" else "Wave", table["wave"].astype(str).tolist())
+    return out
