@@ -1,0 +1,459 @@
+"""The house style and the study's charts: one place for fonts, colours, captions and ranked bars.
+
+Charts are made to be read from the back of a meeting room: text is at least :data:`MIN_FONT` points, labels are
+wrapped rather than overlapped, colours come from the Okabe–Ito palette (safe for colour-blind readers), and every
+chart carries a caption naming its source, wave and data status (« Données simulées — ne pas citer » for the
+demo). Labels come from the codebook, in French by default (``lang="en"`` for English).
+
+Reusable pieces for any chart of the project: :data:`OKABE_ITO`, :data:`PALETTE`, :data:`POPULATION_COLORS`,
+:data:`RC` with :func:`style` (a context manager) or :func:`apply_style` (for a whole notebook),
+:func:`caption_text` and :func:`add_caption`, :func:`title_with_n`, :func:`wrap_label`, :func:`item_label`,
+:func:`percent_axis`. Figures are saved with :func:`etude.outputs.save_figure` (PNG and SVG).
+
+Examples
+--------
+>>> import pandas as pd
+>>> from etude import stats
+>>> t = pd.DataFrame({"b_temps": pd.array([True] * 3 + [False] * 5, dtype="boolean"),
+...                   "b_financier": pd.array([True] * 6 + [False] * 2, dtype="boolean")})
+>>> fig = frequency_chart(stats.frequencies(t, ["b_temps", "b_financier"]), wave=2017)
+>>> fig.axes[0].get_title(loc="left")
+'Freins cités — Acheteurs publics (n\u202f=\u202f8)'
+>>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+['Freins financiers', 'Manque de temps']
+>>> plt.close(fig)
+"""
+from __future__ import annotations
+
+import contextlib
+import math
+import textwrap
+from typing import Any, Sequence
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import FixedLocator, FuncFormatter
+
+from etude import codebook as cb
+from etude import fmt
+from etude import stats
+from etude.errors import ParameterError
+
+__all__ = [
+    "OKABE_ITO", "PALETTE", "POPULATION_COLORS", "NEUTRAL", "FONT_SIZE", "TITLE_SIZE", "CAPTION_SIZE", "MIN_FONT",
+    "RC", "DEFAULT_SOURCE", "DATA_STATUS", "style", "apply_style", "caption_text", "add_caption", "figure_caption",
+    "title_with_n", "pct_label", "wrap_label", "item_label", "percent_axis", "population_color",
+    "frequency_chart", "grouped_frequency_chart", "profile_chart",
+]
+
+#: Okabe & Ito (2008) colour-blind-safe palette.
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7"}
+#: Colour cycle of the house style (Okabe–Ito, yellow last: weak on white).
+PALETTE = [OKABE_ITO[c] for c in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue",
+                                  "black", "yellow")]
+#: One colour per population, the same in every chart.
+POPULATION_COLORS = {"buyers": OKABE_ITO["blue"], "companies": OKABE_ITO["orange"]}
+#: Grey for context (whiskers are black, grid and suppressed cells grey).
+NEUTRAL = "#5F5F5F"
+#: Font sizes in points: tick and value labels, titles, captions; nothing smaller than MIN_FONT.
+FONT_SIZE = 16
+TITLE_SIZE = 20
+CAPTION_SIZE = 14
+MIN_FONT = 14
+#: matplotlib settings of the house style.
+RC = {
+    "font.size": FONT_SIZE, "axes.titlesize": TITLE_SIZE, "axes.labelsize": FONT_SIZE,
+    "xtick.labelsize": FONT_SIZE, "ytick.labelsize": FONT_SIZE, "legend.fontsize": FONT_SIZE,
+    "legend.title_fontsize": FONT_SIZE, "figure.titlesize": TITLE_SIZE, "axes.titleweight": "bold",
+    "axes.titlelocation": "left", "axes.spines.top": False, "axes.spines.right": False,
+    "axes.grid": True, "axes.grid.axis": "x", "grid.color": "#D9D9D9", "grid.linewidth": 1.0,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE), "figure.dpi": 100, "savefig.dpi": 150,
+    "svg.fonttype": "none", "axes.axisbelow": True, "figure.facecolor": "white",
+}
+#: Default source line of the study's surveys.
+DEFAULT_SOURCE = {"fr": "enquêtes du GT « Innovation & commande publique » (ORCP Hauts-de-France)",
+                  "en": "surveys of the ORCP Hauts-de-France \"Innovation & public procurement\" working group"}
+#: Data status written in every caption: simulated (demo) or survey data.
+DATA_STATUS = {("fr", True): stats.SIMULATED_CAPTION, ("en", True): "Simulated data — do not cite",
+               ("fr", False): "Données d'enquête", ("en", False): "Survey data"}
+
+_TEXT = {
+    "fr": {"source": "Source", "wave": "vague", "title": "Freins cités", "xlabel": "Part des répondants",
+           "note": "Plusieurs réponses possibles ; barres : part des répondants ayant cité l'item, traits : "
+                   "intervalle de confiance à {level} % ({method}).",
+           "suppressed": "Moins de {min_cell} répondants :\nrésultats non publiés",
+           "profile": "Répondants", "count": "Effectif"},
+    "en": {"source": "Source", "wave": "wave", "title": "Barriers cited", "xlabel": "Share of respondents",
+           "note": "Several answers possible; bars: share of respondents citing the item, whiskers: "
+                   "{level}% confidence interval ({method}).",
+           "suppressed": "Fewer than {min_cell} respondents:\nresults not published",
+           "profile": "Respondents", "count": "Count"},
+}
+_METHOD_NAMES = {"wilson": "Wilson", "agresti_coull": "Agresti–Coull", "beta": "Clopper–Pearson",
+                 "jeffreys": "Jeffreys", "normal": "Wald"}
+
+
+# ------------------------------------------------------------------------------------------------ style
+
+def _lang(lang: str) -> str:
+    if lang not in cb.LANGS:
+        raise ParameterError(f"langue « {lang} » inconnue ; langues possibles : {', '.join(cb.LANGS)}")
+    return lang
+
+
+def style() -> contextlib.AbstractContextManager:
+    """Context manager applying the house style (:data:`RC`) to the figures created inside it.
+
+    >>> with style():
+    ...     plt.rcParams["font.size"] >= MIN_FONT
+    True
+    """
+    return matplotlib.rc_context(RC)
+
+
+def apply_style() -> None:
+    """Apply the house style to every later figure of the session (call once at the top of a notebook)."""
+    matplotlib.rcParams.update(RC)
+
+
+def population_color(population: str | None) -> str:
+    """The population's colour (:data:`POPULATION_COLORS`); the first palette colour otherwise."""
+    return POPULATION_COLORS.get(population or "", PALETTE[0])
+
+
+def caption_text(*, source: str | None = None, wave: Any = None, simulated: bool = True, lang: str = "fr",
+                 note: str | None = None) -> str:
+    """The caption every chart carries: source, wave, data status, then an optional note.
+
+    >>> caption_text(wave=2017)
+    'Source : enquêtes du GT « Innovation & commande publique » (ORCP Hauts-de-France), vague 2017. Données simulées — ne pas citer.'
+    >>> caption_text(wave=2017, lang="en", source="GT survey")
+    'Source: GT survey, wave 2017. Simulated data — do not cite.'
+    """
+    lang = _lang(lang)
+    t = _TEXT[lang]
+    colon = " :" if lang == "fr" else ":"
+    parts = f"{t['source']}{colon} {source or DEFAULT_SOURCE[lang]}"
+    if wave is not None and str(wave) != "":
+        several = isinstance(wave, (list, tuple)) and len(wave) > 1
+        waves = ", ".join(str(w) for w in wave) if isinstance(wave, (list, tuple)) else str(wave)
+        parts += f", {t['wave']}{'s' if several else ''} {waves}"
+    text = f"{parts}. {DATA_STATUS[(lang, bool(simulated))]}."
+    if note:
+        text += " " + note.strip()
+    return text
+
+
+def add_caption(fig, text: str, *, fontsize: float = CAPTION_SIZE, width: int | None = None):
+    """Write ``text`` under the figure, wrapped to its width, left-aligned; returns the matplotlib Text.
+
+    The caption sits below the figure's bottom edge; saving with ``bbox_inches="tight"`` (as
+    :func:`etude.outputs.save_figure` and the notebook display do) keeps it in the image without overlapping
+    the axes.
+    """
+    if width is None:
+        width = max(40, int(fig.get_figwidth() * 72 / (0.56 * fontsize)))
+    for before, after in ((" ;", "\u00a0;"), (" :", "\u00a0:"), ("« ", "«\u00a0"), (" »", "\u00a0»"),
+                          (" %", "\u00a0%")):  # French punctuation never starts a caption line
+        text = text.replace(before, after)
+    wrapped = "\n".join(textwrap.fill(p, width=width) for p in text.split("\n"))
+    return fig.text(0.01, -0.01, wrapped, ha="left", va="top", fontsize=max(fontsize, MIN_FONT), color="#333333",
+                    gid="caption")
+
+
+def figure_caption(fig) -> str:
+    """The caption of a figure made by :func:`add_caption`, as plain text (line breaks and no-break spaces undone).
+
+    >>> fig = plt.figure(); _ = add_caption(fig, caption_text(wave=2017)); figure_caption(fig)[:12]
+    'Source : enq'
+    >>> plt.close(fig)
+    """
+    texts = [t.get_text() for t in fig.texts if t.get_gid() == "caption"]
+    return " ".join(texts).replace("\n", " ").replace("\u00a0", " ")
+
+
+def pct_label(x: Any, decimals: int = 0, *, lang: str = "fr") -> str:
+    """A percentage for a chart: French ``48 %`` (:func:`etude.fmt.pct`) or English ``48%``.
+
+    >>> pct_label(0.481, lang="en")
+    '48%'
+    """
+    if _lang(lang) == "fr":
+        return fmt.pct(x, decimals)
+    return fmt.MISSING if x is None or pd.isna(x) else f"{float(x) * 100:.{decimals}f}%"
+
+
+def title_with_n(title: str, n: Any, *, lang: str = "fr") -> str:
+    """A title ending with its base: ``Freins cités (n = 27)`` (narrow no-break spaces around ``=``).
+
+    >>> title_with_n("Freins cités", 1234)
+    'Freins cités (n\u202f=\u202f1\u202f234)'
+    """
+    _lang(lang)
+    if n is None or (isinstance(n, float) and math.isnan(n)):
+        return title
+    return f"{title} (n{fmt.NNBSP}={fmt.NNBSP}{fmt.number(n)})"
+
+
+def wrap_label(text: str, width: int = 24) -> str:
+    """Wrap a label on several lines of at most ``width`` characters (words are not cut).
+
+    >>> wrap_label("Méconnaissance de l'administration", 20)
+    "Méconnaissance de\\nl'administration"
+    """
+    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
+
+
+def item_label(code: str, *, lang: str = "fr", short: bool = True, width: int | None = 24, codebook=None) -> str:
+    """An item's codebook label (short by default), wrapped to ``width`` characters (``None``: not wrapped).
+
+    >>> item_label("e_besoins", lang="en")
+    'Unknown public needs'
+    """
+    text = cb.label(code, lang=_lang(lang), short=short, codebook=codebook)
+    return wrap_label(text, width) if width else text
+
+
+def percent_axis(ax, axis: str = "x", *, decimals: int = 0, upper: float = 1.0, lang: str = "fr") -> None:
+    """Format an axis holding fractions as percentages (French ``20 %``), ticks every 20 points up to ``upper``."""
+    ticks = np.round(np.arange(0, upper + 1e-9, 0.2), 2)
+    formatter = FuncFormatter(lambda x, _pos: pct_label(x, decimals, lang=lang))
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(FixedLocator(ticks))
+    target.set_major_formatter(formatter)
+
+
+def _note(table: pd.DataFrame, lang: str) -> str:
+    alpha = table.attrs.get("alpha", 0.05)
+    method = _METHOD_NAMES.get(table.attrs.get("ci_method", "wilson"), table.attrs.get("ci_method", "wilson"))
+    level = fmt.number((1 - alpha) * 100, 0) if lang == "fr" else f"{(1 - alpha) * 100:g}"
+    return _TEXT[lang]["note"].format(level=level, method=method)
+
+
+# ------------------------------------------------------------------------------------------------ bars
+
+def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: str, min_cell: int,
+           labels: bool, short: bool, codebook, upper: float = 1.2) -> None:
+    """Draw ranked horizontal bars with interval whiskers for the items of ``order`` (top = first)."""
+    pos = {code: i for i, code in enumerate(order)}
+    shown = table[~table.get("suppressed", pd.Series(False, index=table.index)).astype(bool)]
+    shown = shown[shown["item"].isin(pos) & shown["pct"].notna()]
+    y = np.array([pos[c] for c in shown["item"]], dtype=float)
+    pct = shown["pct"].astype(float).to_numpy()
+    low = shown["ci_low"].astype(float).to_numpy()
+    high = shown["ci_high"].astype(float).to_numpy()
+    ax.barh(y, pct, height=0.62, color=color, zorder=2)
+    if len(shown):
+        ax.errorbar(pct, y, xerr=[np.clip(pct - low, 0, None), np.clip(high - pct, 0, None)], fmt="none",
+                    ecolor="black", elinewidth=2, capsize=6, capthick=2, zorder=3)
+    for yi, p, h in zip(y, pct, high):
+        ax.text(max(p, h if not math.isnan(h) else p) + 0.015, yi, pct_label(p, 0, lang=lang), va="center", ha="left",
+                fontsize=FONT_SIZE, zorder=4)
+    if shown.empty:
+        suppressed = "suppressed" in table.columns and table["suppressed"].astype(bool).any()
+        message = (_TEXT[lang]["suppressed"].format(min_cell=min_cell) if suppressed
+                   else ("Aucune réponse" if lang == "fr" else "No answer"))
+        ax.text(0.5, (len(order) - 1) / 2, message, ha="center", va="center", fontsize=FONT_SIZE, color=NEUTRAL)
+    if labels:  # facets share the first panel's y axis (ticks and labels)
+        ax.set_yticks(range(len(order)))
+        ax.set_yticklabels([item_label(c, lang=lang, short=short, codebook=codebook) for c in order])
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    ax.set_xlim(0, upper)
+    percent_axis(ax, upper=min(upper, 1.0), lang=lang)
+    ax.tick_params(axis="y", length=0)
+
+
+def _upper(table: pd.DataFrame) -> float:
+    """Right end of a percentage axis: room for the value label after the highest whisker."""
+    high = pd.to_numeric(table["ci_high"], errors="coerce").max(skipna=True)
+    return float(min(1.2, max(0.5, (0 if pd.isna(high) else high) + 0.17)))
+
+
+def _order(table: pd.DataFrame) -> list[str]:
+    """Items by decreasing count (summed over groups), then first appearance."""
+    t = table.assign(_c=pd.to_numeric(table["count"], errors="coerce").fillna(0),
+                     _o=range(len(table)))
+    agg = t.groupby("item", sort=False).agg(c=("_c", "sum"), o=("_o", "min"))
+    return list(agg.sort_values(["c", "o"], ascending=[False, True]).index)
+
+
+def _n_of(table: pd.DataFrame) -> Any:
+    n = table["n_base"].dropna().unique()
+    return int(n[0]) if len(n) == 1 else None
+
+
+def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population: str | None = None,
+                    n: Any = None, lang: str = "fr", source: str | None = None, wave: Any = None,
+                    simulated: bool = True, short: bool = True, min_cell: int | None = None,
+                    width: float = 12.0, codebook=None):
+    """Ranked horizontal bars of a :func:`etude.stats.frequencies` table, with interval whiskers.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One population, one group: ``item, n_base, count, pct, ci_low, ci_high`` (a ``suppressed`` column, if
+        any, hides the suppressed rows).
+    title : str, optional
+        Default « Freins cités — <population> »; ``(n = …)`` is appended (``n``, default the table's ``n_base``).
+    population : {"buyers", "companies"}, optional
+        For the default title and the colour; default guessed from the item codes.
+    lang : {"fr", "en"}
+    source, wave, simulated
+        Caption (:func:`caption_text`); the interval's level and method, read from ``table.attrs``, are added.
+    short : bool, default True
+        Short item labels from the codebook.
+    min_cell : int, optional
+        Threshold named when every row is suppressed (default ``table.attrs["min_cell"]`` or 5).
+
+    Returns
+    -------
+    matplotlib Figure (close it with ``plt.close(fig)`` when done).
+    """
+    lang = _lang(lang)
+    population = population or stats.population_of(list(table["item"]), codebook=codebook)
+    order = _order(table)
+    n = _n_of(table) if n is None else n
+    if title is None:
+        title = _TEXT[lang]["title"] + (f" — {cb.label(population, lang=lang)}" if population else "")
+    height = 1.6 + sum(0.55 + 0.3 * item_label(c, lang=lang, short=short, codebook=codebook).count("\n")
+                       for c in order)
+    with style():
+        fig, ax = plt.subplots(figsize=(width, max(height, 3.5)), layout="constrained")
+        _panel(ax, table, order, color=population_color(population), lang=lang,
+               min_cell=min_cell or table.attrs.get("min_cell", 5), labels=True, short=short, codebook=codebook,
+               upper=_upper(table))
+        ax.set_title(title_with_n(title, n, lang=lang), loc="left")
+        ax.set_xlabel(_TEXT[lang]["xlabel"])
+        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
+                                      note=_note(table, lang)))
+    return fig
+
+
+def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None = None,
+                            population: str | None = None, n: Any = None, lang: str = "fr",
+                            source: str | None = None, wave: Any = None, simulated: bool = True,
+                            short: bool = True, min_cell: int | None = None, col_wrap: int = 2,
+                            codebook=None):
+    """One panel of ranked bars per group (facets sharing the item order and the axis), whiskers included.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`etude.stats.frequencies` with ``by`` (optionally through :func:`etude.stats.suppress_small`), or
+        a :func:`etude.stats.barrier_table` block (then ``by="group_value"``).
+    by : str
+        The group column. Panel titles give the group's label and its base (``n_base``); a suppressed group's
+        panel says « Moins de 5 répondants : résultats non publiés ».
+    col_wrap : int, default 2
+        Panels per row.
+    Other parameters as :func:`frequency_chart`; ``n`` (in the main title) defaults to the sum of the groups'
+    bases.
+
+    Returns
+    -------
+    matplotlib Figure.
+    """
+    lang = _lang(lang)
+    stats._require(table, [by, "item", "n_base", "count", "pct", "ci_low", "ci_high"])
+    population = population or stats.population_of(list(table["item"].unique()), codebook=codebook)
+    attribute = table["group"].iloc[0] if by == "group_value" and "group" in table.columns and len(table) else by
+    groups = list(dict.fromkeys(table[by]))
+    order = _order(table)
+    min_cell = min_cell or table.attrs.get("min_cell", 5)
+    bases = {g: _n_of(table[table[by] == g]) for g in groups}
+    if n is None:
+        n = sum(v for v in bases.values() if v)
+    if title is None:
+        title = (_TEXT[lang]["title"] + (f" — {cb.label(population, lang=lang)}" if population else "")
+                 + (" par " if lang == "fr" else " by ")
+                 + stats.attribute_label(population, attribute, lang=lang, codebook=codebook).lower())
+    ncols = max(1, min(col_wrap, len(groups)))
+    nrows = max(1, math.ceil(len(groups) / ncols))
+    row_h = 1.2 + sum(0.5 + 0.3 * item_label(c, lang=lang, short=short, codebook=codebook).count("\n")
+                      for c in order)
+    with style():
+        fig, axes = plt.subplots(nrows, ncols, figsize=(4 + 6.5 * ncols, row_h * nrows + 1.2), sharex=True,
+                                 sharey=True, squeeze=False, layout="constrained")
+        for i, ax in enumerate(axes.flat):
+            if i >= len(groups):
+                ax.set_visible(False)
+                continue
+            g = groups[i]
+            part = table[table[by] == g]
+            _panel(ax, part, order, color=population_color(population), lang=lang, min_cell=min_cell,
+                   labels=(i == 0), short=short, codebook=codebook, upper=_upper(table))
+            if i % ncols:
+                ax.tick_params(axis="y", labelleft=False)
+            label = (part["group_label"].iloc[0] if "group_label" in part.columns
+                     else stats.value_label(population, attribute, g, lang=lang, codebook=codebook))
+            ax.set_title(title_with_n(wrap_label(label, 34), bases[g], lang=lang), loc="left",
+                         fontsize=FONT_SIZE + 1)
+            if i // ncols == nrows - 1 or i + ncols >= len(groups):
+                ax.set_xlabel(_TEXT[lang]["xlabel"])
+                ax.xaxis.set_tick_params(labelbottom=True)
+        fig.suptitle(title_with_n(title, n, lang=lang), x=0.01, ha="left", fontweight="bold")
+        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
+                                      note=_note(table, lang)))
+    return fig
+
+
+def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = None, population: str | None = None,
+                  lang: str = "fr", source: str | None = None, wave: Any = None, simulated: bool = True,
+                  min_cell: int | None = None, width: float = 12.0, codebook=None):
+    """Horizontal bars of respondents by value of one attribute (a :func:`etude.stats.profile` table).
+
+    Bars are labelled « 17 (63 %) »; suppressed cells read « < 5 » with no bar. ``n`` in the title is the
+    attribute's ``n_total``. With a ``wave`` column, one colour per wave (dodged bars, legend).
+
+    Returns
+    -------
+    matplotlib Figure.
+    """
+    lang = _lang(lang)
+    t = table[table["attribute"] == attribute]
+    if t.empty:
+        raise ParameterError(f"attribut absent de la table de profil : {attribute!r} ; attributs présents : "
+                             + ", ".join(map(str, table["attribute"].unique())))
+    min_cell = min_cell or table.attrs.get("min_cell", 5)
+    waves = list(dict.fromkeys(t["wave"])) if "wave" in t.columns else [None]
+    values = list(dict.fromkeys(t["value"]))
+    labels = {v: wrap_label(t.loc[t["value"] == v, "label"].iloc[0], 28) for v in values}
+    height = 1.6 + sum((0.45 * len(waves) + 0.2) + 0.3 * labels[v].count("\n") for v in values)
+    bar_h = 0.8 / len(waves)
+    if title is None:
+        title = (f"{_TEXT[lang]['profile']} — "
+                 + stats.attribute_label(population, attribute, lang=lang, codebook=codebook).lower())
+    with style():
+        fig, ax = plt.subplots(figsize=(width, max(height, 3.5)), layout="constrained")
+        top = max(1, int(pd.to_numeric(t["n"], errors="coerce").max(skipna=True) or 1))
+        for j, w in enumerate(waves):
+            part = t if w is None else t[t["wave"] == w]
+            for _, r in part.iterrows():
+                y = values.index(r["value"]) - 0.4 + bar_h * (j + 0.5)
+                sup = bool(r.get("suppressed", False))
+                if not sup:
+                    ax.barh(y, r["n"], height=bar_h * 0.9, color=PALETTE[j % len(PALETTE)], zorder=2,
+                            label=str(w) if w is not None and r["value"] == part["value"].iloc[0] else None)
+                text = (f"<{fmt.NNBSP}{min_cell}" if sup
+                        else f"{fmt.number(r['n'])} ({pct_label(r['pct'], 0, lang=lang)})")
+                ax.text((0 if sup else r["n"]) + top * 0.015, y, text, va="center", ha="left", fontsize=FONT_SIZE)
+        ax.set_yticks(range(len(values)))
+        ax.set_yticklabels([labels[v] for v in values])
+        ax.set_ylim(len(values) - 0.5, -0.5)
+        ax.set_xlim(0, top * 1.35)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt.number(x)))
+        ax.set_xlabel(_TEXT[lang]["count"])
+        ax.tick_params(axis="y", length=0)
+        totals = t.drop_duplicates("wave" if "wave" in t.columns else "attribute")["n_total"]
+        ax.set_title(title_with_n(title, int(totals.iloc[0]) if len(totals) == 1 else None, lang=lang), loc="left")
+        if waves != [None]:
+            handles, names = ax.get_legend_handles_labels()
+            names = [f"{nm} (n{fmt.NNBSP}={fmt.NNBSP}{fmt.number(tot)})" for nm, tot in zip(names, totals)]
+            ax.legend(handles, names, title=("Vague" if lang == "fr" else "Wave"), loc="lower right",
+                      frameon=False)
+        add_caption(fig, caption_text(source=source, wave=wave if wave is not None else
+                                      (waves if waves != [None] else None), simulated=simulated, lang=lang))
+    return fig
