@@ -1,0 +1,244 @@
+"""Frequencies, profiles and small-cell protection, on tiny tables a reader can check by hand."""
+import math
+
+import pandas as pd
+import pytest
+from statsmodels.stats.proportion import proportion_confint
+
+from etude import audit, codebook, fmt, outputs, stats
+from etude.errors import ParameterError
+
+S = fmt.NNBSP
+
+
+def _bool(values):
+    return pd.array(values, dtype="boolean")
+
+
+@pytest.fixture
+def eight():
+    """8 respondents: b_temps ticked by 3, b_financier by 6, b_donnees by 3 (tie with b_temps), b_soutien by none."""
+    return pd.DataFrame({
+        "b_temps": _bool([True] * 3 + [False] * 5),
+        "b_financier": _bool([True] * 6 + [False] * 2),
+        "b_donnees": _bool([False] * 5 + [True] * 3),
+        "b_soutien": _bool([False] * 8),
+    })
+
+
+def test_three_of_eight_with_statsmodels_wilson_bounds(eight):
+    t = stats.frequencies(eight, ["b_temps", "b_financier"]).set_index("item")
+    r = t.loc["b_temps"]
+    assert (r["n_base"], r["count"], r["pct"]) == (8, 3, 0.375)
+    low, high = proportion_confint(3, 8, alpha=0.05, method="wilson")
+    assert r["ci_low"] == pytest.approx(low, abs=1e-9) and r["ci_high"] == pytest.approx(high, abs=1e-9)
+    assert round(r["ci_low"], 4) == 0.1368 and round(r["ci_high"], 4) == 0.6943  # by hand: Wilson, z = 1.96
+    assert list(t.columns) == stats.FREQ_COLUMNS[1:]
+
+
+@pytest.mark.parametrize("alpha, method", [(0.1, "wilson"), (0.05, "beta"), (0.01, "agresti_coull")])
+def test_level_and_method_are_parameters(eight, alpha, method):
+    r = stats.frequencies(eight, ["b_temps"], alpha=alpha, ci_method=method).iloc[0]
+    low, high = proportion_confint(3, 8, alpha=alpha, method=method)
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((max(low, 0), min(high, 1)), abs=1e-9)
+
+
+def test_mentions_share_divides_by_all_mentions(eight):
+    t = stats.frequencies(eight, ["b_temps", "b_financier", "b_donnees", "b_soutien"]).set_index("item")
+    assert t["count"].sum() == 12  # 3 + 6 + 3 + 0 mentions
+    assert t.loc["b_financier", "pct_mentions"] == 0.5
+    assert t.loc["b_temps", "pct_mentions"] == 0.25
+    assert t["pct_mentions"].sum() == pytest.approx(1)
+    assert t.loc["b_soutien", "pct"] == 0 and t.loc["b_soutien", "ci_low"] == 0
+
+
+def test_ties_share_the_smallest_rank_and_rows_are_ranked(eight):
+    t = stats.frequencies(eight, ["b_soutien", "b_temps", "b_financier", "b_donnees"])
+    assert t["item"].tolist() == ["b_financier", "b_temps", "b_donnees", "b_soutien"]  # ties keep item order
+    assert t["rank"].tolist() == [1, 2, 2, 4]
+
+
+def test_respondents_who_skipped_the_question_are_out_of_the_base():
+    # 6 respondents, 2 skipped the question (all items NA): n_base = 4, not 6
+    t = pd.DataFrame({"e_moyens": _bool([True, True, False, False, None, None]),
+                      "e_delais": _bool([False, True, True, False, None, None])})
+    r = stats.frequencies(t, ["e_moyens", "e_delais"]).set_index("item")
+    assert r["n_base"].tolist() == [4, 4]
+    assert r.loc["e_moyens", "pct"] == 0.5 and r.loc["e_delais", "pct"] == 0.5
+    assert stats.answered(t, ["e_moyens", "e_delais"]).tolist() == [True] * 4 + [False] * 2
+
+
+def test_a_lone_na_in_an_answered_question_counts_as_not_ticked():
+    t = pd.DataFrame({"a": _bool([True, None]), "b": _bool([None, True])})
+    r = stats.frequencies(t, ["a", "b"]).set_index("item")
+    assert r["n_base"].tolist() == [2, 2] and r["count"].tolist() == [1, 1]
+
+
+def test_population_name_means_its_barrier_items():
+    codes = codebook.items("companies")["code"].tolist()
+    t = pd.DataFrame({c: _bool([c == "e_besoins"]) for c in codes})
+    out = stats.frequencies(t, "companies")
+    assert sorted(out["item"]) == sorted(codes)
+    assert out.iloc[0]["item"] == "e_besoins" and out.iloc[0]["rank"] == 1
+
+
+def test_nobody_answered_gives_nan_shares():
+    t = pd.DataFrame({"a": _bool([None, None]), "b": _bool([None, None])})
+    r = stats.frequencies(t, ["a", "b"])
+    assert r["n_base"].tolist() == [0, 0] and r["pct"].isna().all() and r["ci_low"].isna().all()
+
+
+def test_by_group_has_its_own_base_and_ranks_and_leaves_out_missing_groups():
+    t = pd.DataFrame({
+        "buyer_type": pd.Categorical(["etat", "etat", "etat", "collectivite", "collectivite", None],
+                                     categories=["etat", "collectivite", "sante"]),
+        "a": _bool([True, True, None, False, True, True]),
+        "b": _bool([False, True, None, False, False, True]),
+    })
+    g = stats.frequencies(t, ["a", "b"], by="buyer_type")
+    assert list(g.columns) == ["buyer_type", *stats.FREQ_COLUMNS]
+    assert g["buyer_type"].tolist() == ["etat", "etat", "collectivite", "collectivite"]  # category order, observed
+    etat = g[g["buyer_type"] == "etat"].set_index("item")
+    assert etat["n_base"].tolist() == [2, 2]  # the third État respondent skipped the question
+    assert etat.loc["a", "pct"] == 1.0 and etat.loc["b", "pct"] == 0.5
+    coll = g[g["buyer_type"] == "collectivite"].set_index("item")
+    assert coll.loc["a", "count"] == 1 and coll.loc["b", "count"] == 0 and coll.loc["b", "rank"] == 2
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"ci_method": "exact"}, "valeurs possibles : 'wilson'"),
+    ({"alpha": 1.5}, "alpha"),
+    ({"by": "absent"}, "colonnes absentes de la table : absent"),
+])
+def test_bad_options_say_what_is_allowed(eight, kwargs, message):
+    with pytest.raises(ParameterError, match=message):
+        stats.frequencies(eight, ["b_temps"], **kwargs)
+
+
+def test_profile_counts_shares_and_missing_values():
+    t = pd.DataFrame({"population": "buyers", "wave": [2017] * 4 + [2018] * 2,
+                      "buyer_type": ["etat", "etat", "collectivite", None, "etat", "sante"],
+                      "organisation": ["mel", None, None, None, "Ville de Lens", None]})
+    p = stats.profile(t, ["buyer_type", "organisation"])
+    bt = p[p["attribute"] == "buyer_type"].set_index("value")
+    assert bt["n"].to_dict() == {"etat": 3, "collectivite": 1, "sante": 1, "non_renseigne": 1}
+    assert (bt["n_total"] == 6).all() and bt["n"].sum() == 6 and bt.loc["etat", "pct"] == 0.5
+    assert bt.loc["collectivite", "label"] == "Collectivités territoriales"
+    org = p[p["attribute"] == "organisation"].set_index("value")
+    assert org.loc["mel", "label"] == "Métropole Européenne de Lille"
+    assert org.loc["Ville de Lens", "label"] == "Ville de Lens"  # open attribute: kept as written
+    w = stats.profile(t, "buyer_type", by_wave=True, lang="en")
+    assert list(w.columns) == ["wave", *stats.PROFILE_COLUMNS]
+    assert w[w["wave"] == 2018].set_index("value")["n"].to_dict() == {"etat": 1, "sante": 1}
+    assert w[w["wave"] == 2017].set_index("value").loc["etat", ["n", "n_total"]].tolist() == [2, 4]
+    assert w.set_index("value").loc["non_renseigne", "label"] == "Not given"
+
+
+@pytest.mark.parametrize("n_base, suppressed", [(0, False), (1, True), (4, True), (5, False), (27, False)])
+def test_suppression_threshold_at_the_boundary(n_base, suppressed):
+    t = pd.DataFrame({"population": ["companies"], "item": ["e_moyens"], "n_base": [n_base],
+                      "count": [min(n_base, 2)], "pct": [min(n_base, 2) / n_base if n_base else math.nan],
+                      "ci_low": [0.1], "ci_high": [0.9], "rank": [1]})
+    out = stats.suppress_small(t, min_cell=5)
+    assert bool(out["suppressed"].iloc[0]) is suppressed
+    assert out["n_base"].iloc[0] == n_base  # the group's base stays exact
+    if suppressed:
+        assert out[["count", "pct", "ci_low", "ci_high", "rank"]].iloc[0].isna().all()
+    else:
+        assert out["count"].iloc[0] == min(n_base, 2)
+
+
+def test_only_protected_populations_are_suppressed_and_the_input_is_untouched():
+    t = pd.DataFrame({"population": ["buyers", "companies"], "n_base": [4, 4], "count": [3, 3],
+                      "pct": [0.75, 0.75]})
+    out = stats.suppress_small(t)
+    assert out["suppressed"].tolist() == [False, True]
+    assert out["count"].iloc[0] == 3 and pd.isna(out["count"].iloc[1])
+    assert str(out["count"].dtype) == "Int64"
+    assert t["count"].tolist() == [3, 3]
+    assert stats.suppress_small(t, protect=None)["suppressed"].tolist() == [True, True]
+    assert stats.suppress_small(t, protect=["buyers", "companies"])["suppressed"].all()
+    no_col = t.drop(columns="population")
+    assert not stats.suppress_small(no_col, population="buyers")["suppressed"].any()
+    assert stats.suppress_small(no_col)["suppressed"].all()  # unknown population: protected
+
+
+def test_profile_cells_suppressed_totals_exact():
+    t = pd.DataFrame({"population": "companies", "size_class": ["micro"] * 6 + ["ge"] * 2})
+    out = stats.suppress_small(stats.profile(t, "size_class")).set_index("value")
+    assert out.loc["ge", "suppressed"] and pd.isna(out.loc["ge", "n"]) and pd.isna(out.loc["ge", "pct"])
+    assert out.loc["micro", "n"] == 6 and (out["n_total"] == 8).all()
+    shown = stats.display_profile(out.reset_index())
+    assert shown["Effectif"].tolist() == ["6", f"<{S}5"] and shown["Part"].tolist() == [f"75,0{S}%", "n.d."]
+
+
+def test_bad_min_cell():
+    with pytest.raises(ParameterError, match="min_cell"):
+        stats.suppress_small(pd.DataFrame({"n_base": [1]}), min_cell=0)
+
+
+def test_rule_is_one_french_sentence_naming_the_threshold():
+    fr = stats.suppression_rule(5)
+    assert "moins de 5 entreprises" in fr and "« < 5 »" in fr and "totaux restent exacts" in fr
+    assert "acheteurs publics" in fr and "ne sont pas concernés" in fr
+    assert "acheteurs répondants" in stats.suppression_rule(3, protect=None)
+    assert "fewer than 10 responding companies" in stats.suppression_rule(10, lang="en")
+
+
+def _tables():
+    b_codes = codebook.items("buyers")["code"].tolist()
+    c_codes = codebook.items("companies")["code"].tolist()
+    buyers = pd.DataFrame({"population": "buyers", "wave": [2017] * 4 + [2018],
+                           "buyer_type": pd.Categorical(["etat", "etat", "collectivite", "etat", "etat"]),
+                           **{c: _bool([c == "b_temps", True, c == "b_temps", None, True]) for c in b_codes}})
+    companies = pd.DataFrame({"population": "companies", "wave": 2017,
+                              "size_class": pd.Categorical(["micro"] * 5 + ["ge"] * 2),
+                              **{c: _bool([c == "e_moyens"] * 7) for c in c_codes}})
+    return {"buyers": buyers, "companies": companies}
+
+
+def test_barrier_table_is_the_published_freins_csv(tmp_path):
+    out = stats.barrier_table(_tables(), wave=2017)
+    assert list(out.columns) == stats.FREINS_COLUMNS
+    assert set(out["wave"]) == {2017}
+    temps = out.set_index(["population", "item"]).loc[("buyers", "b_temps")]
+    assert (temps["n_base"], temps["count"], temps["pct"], temps["rank"]) == (3, 3, 1.0, 1)
+    assert temps["label"] == "Pas de temps à y consacrer"
+    assert out["pct"].between(0, 1).all() and out["ci_high"].le(1).all()
+    moyens = out.set_index(["population", "item"]).loc[("companies", "e_moyens")]
+    assert (moyens["n_base"], moyens["count"], moyens["pct"]) == (7, 7, 1.0)
+    assert len(stats.barrier_table(_tables())) == 8 + 8 + 6  # both buyer waves, one company wave
+
+
+def test_grouped_barrier_table_suppresses_small_company_groups_and_passes_the_audit(tmp_path):
+    out = stats.barrier_table(_tables(), wave=2017, by={"buyers": "buyer_type", "companies": "size_class"})
+    assert list(out.columns)[:5] == ["population", "wave", "group", "group_value", "group_label"]
+    ge = out[(out["population"] == "companies") & (out["group_value"] == "ge")]
+    assert ge["suppressed"].all() and ge["count"].isna().all() and (ge["n_base"] == 2).all()
+    coll = out[(out["population"] == "buyers") & (out["group_value"] == "collectivite")]
+    assert not coll["suppressed"].any() and coll["count"].notna().all()  # institutions: not protected
+    assert coll["group_label"].iloc[0] == "Collectivités territoriales"
+    outputs.save_table(out, "freins_groupes", tmp_path)
+    assert audit.scan_run(tmp_path).empty
+
+
+def test_display_frequencies_in_french_with_suppressed_cells():
+    t = pd.DataFrame({"population": ["buyers", "companies"], "item": ["b_temps", "e_moyens"], "n_base": [8, 3],
+                      "count": [3, 0], "pct": [0.375, 0.0], "pct_mentions": [1.0, 0.0],
+                      "ci_low": [0.1368, 0.0], "ci_high": [0.6943, 0.56], "rank": [1, 1]})
+    shown = stats.display_frequencies(stats.suppress_small(t))
+    assert shown.columns.tolist() == ["Rang", "Item", "Citations", "Base (répondants)", "Part des répondants",
+                                      f"IC à 95{S}%", "Part des mentions"]
+    assert shown.iloc[0].tolist() == ["1", "Pas de temps à y consacrer", "3", "8", f"37,5{S}%",
+                                      f"[13,7{S}%{S}; 69,4{S}%]", f"100,0{S}%"]
+    assert shown.iloc[1].tolist() == ["n.d.", "Manque de moyens pour répondre", f"<{S}5", "3", "n.d.", "n.d.", "n.d."]
+    zero = stats.display_frequencies(t.iloc[[1]], lang="en", alpha=0.1)
+    assert zero.iloc[0]["Share of respondents"] == f"0,0{S}%" and f"90{S}% CI" in zero.columns
+
+
+def test_display_grouped_frequencies_names_the_group():
+    t = pd.DataFrame({"size_class": pd.Categorical(["micro", "micro", "pme"]),
+                      "e_moyens": _bool([True, False, True])})
+    shown = stats.display_frequencies(stats.frequencies(t, ["e_moyens"], by="size_class"))
+    assert shown.columns[0] == "Taille de l'entreprise"
+    assert shown.iloc[:, 0].tolist() == ["Microentreprise (moins de 10 salariés)", "PME (10 à 249 salariés)"]
