@@ -1,0 +1,158 @@
+"""Charts: labels, titles, captions, fonts and layout checked as text and boxes, not pixels."""
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from etude import outputs, plots, stats  # noqa: E402
+from etude.errors import ParameterError  # noqa: E402
+
+S = "\u202f"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _bool(values):
+    return pd.array(values, dtype="boolean")
+
+
+@pytest.fixture
+def buyers():
+    """8 buyers: 6 cite b_financier, 3 b_temps, 1 b_desinteret; 2 État, 6 collectivités."""
+    return pd.DataFrame({
+        "population": "buyers",
+        "buyer_type": pd.Categorical(["etat"] * 2 + ["collectivite"] * 6),
+        "b_temps": _bool([True] * 3 + [False] * 5),
+        "b_financier": _bool([True] * 6 + [False] * 2),
+        "b_desinteret": _bool([False] * 7 + [True]),
+    })
+
+
+def _labels(ax):
+    return [t.get_text() for t in ax.get_yticklabels()]
+
+
+def _texts(fig):
+    out = [fig._suptitle] if fig._suptitle is not None else []
+    out += list(fig.texts)
+    for ax in fig.axes:
+        out += [ax.title, ax._left_title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
+        out += [t for t in ax.get_xticklabels() + ax.get_yticklabels() if t.get_text()]
+        if ax.get_legend():
+            out += ax.get_legend().get_texts()
+    return [t for t in out if t is not None and t.get_text()]
+
+
+def test_ranked_bars_short_labels_n_in_title_and_caption(buyers):
+    table = stats.frequencies(buyers, ["b_temps", "b_financier", "b_desinteret"])
+    fig = plots.frequency_chart(table, wave=2017)
+    ax = fig.axes[0]
+    assert _labels(ax) == ["Freins financiers", "Manque de temps", "Désintérêt"]  # most cited on top
+    assert ax.get_title(loc="left") == f"Freins cités — Acheteurs publics (n{S}={S}8)"
+    caption = plots.figure_caption(fig)
+    assert caption.startswith("Source : enquêtes du GT « Innovation & commande publique » (ORCP Hauts-de-France), "
+                              "vague 2017.")
+    assert "Données simulées — ne pas citer." in caption
+    assert "intervalle de confiance à 95 % (Wilson)" in caption
+    values = [t.get_text() for t in ax.texts]
+    assert values == [f"75{S}%", f"38{S}%", f"12{S}%"]
+    # whiskers: one error bar per item, from the Wilson bounds
+    segments = ax.collections[0].get_segments()
+    assert [tuple(round(x, 6) for x in (s[0][0], s[1][0])) for s in segments] == [
+        tuple(round(x, 6) for x in pair) for pair in zip(table["ci_low"], table["ci_high"])]
+
+
+def test_english_labels_and_real_data_status(buyers):
+    table = stats.frequencies(buyers, ["b_temps", "b_financier"], alpha=0.1, ci_method="jeffreys")
+    fig = plots.frequency_chart(table, lang="en", simulated=False, source="GT survey", wave=2018)
+    assert _labels(fig.axes[0]) == ["Financial barriers", "No time"]
+    assert fig.axes[0].get_title(loc="left").startswith("Barriers cited — Public buyers")
+    caption = plots.figure_caption(fig)
+    assert caption.startswith("Source: GT survey, wave 2018. Survey data.")
+    assert "90% confidence interval (Jeffreys)" in caption and "simul" not in caption.lower()
+    assert fig.axes[0].texts[0].get_text() == "75%"
+
+
+def test_every_text_is_large_and_tick_labels_do_not_overlap(buyers):
+    codes = ["b_temps", "b_financier", "b_desinteret"]
+    for fig in (plots.frequency_chart(stats.frequencies(buyers, codes)),
+                plots.grouped_frequency_chart(stats.frequencies(buyers, codes, by="buyer_type"), "buyer_type"),
+                plots.profile_chart(stats.profile(buyers, "buyer_type"), "buyer_type")):
+        fig.canvas.draw()
+        assert min(t.get_fontsize() for t in _texts(fig)) >= plots.MIN_FONT
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            boxes = [t.get_window_extent(renderer) for t in ax.get_yticklabels() if t.get_text()]
+            assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+            xboxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
+            assert not any(a.overlaps(b) for a, b in itertools.combinations(xboxes, 2))
+
+
+def test_colours_are_okabe_ito(buyers):
+    fig = plots.frequency_chart(stats.frequencies(buyers, ["b_temps"]))
+    bar = fig.axes[0].patches[0]
+    assert matplotlib.colors.to_hex(bar.get_facecolor()).upper() == plots.OKABE_ITO["blue"]
+    assert set(plots.PALETTE) <= set(plots.OKABE_ITO.values())
+
+
+def test_grouped_chart_panels_name_group_and_base_and_hide_suppressed_groups():
+    t = pd.DataFrame({"population": "companies",
+                      "size_class": pd.Categorical(["micro"] * 6 + ["ge"] * 2, categories=["micro", "pme", "ge"]),
+                      "e_moyens": _bool([True] * 3 + [False] * 3 + [True, False]),
+                      "e_delais": _bool([True] + [False] * 5 + [True, True])})
+    table = stats.suppress_small(stats.frequencies(t, ["e_moyens", "e_delais"], by="size_class"),
+                                 population="companies")
+    fig = plots.grouped_frequency_chart(table, "size_class", wave=2017)
+    micro, ge = fig.axes[:2]
+    assert micro.get_title(loc="left") == f"Microentreprise (moins de 10\nsalariés) (n{S}={S}6)"
+    assert ge.get_title(loc="left").endswith(f"(n{S}={S}2)")
+    assert _labels(micro) == ["Manque de moyens", "Délais de paiement"]
+    assert not ge.patches and [x.get_text() for x in ge.texts] == ["Moins de 5 répondants :\nrésultats non publiés"]
+    assert fig._suptitle.get_text() == (f"Freins cités — Entreprises innovantes par taille de l'entreprise "
+                                        f"(n{S}={S}8)")
+    assert "Données simulées — ne pas citer" in plots.figure_caption(fig)
+
+
+def test_profile_chart_labels_counts_and_suppression():
+    t = pd.DataFrame({"population": "companies", "wave": [2017] * 6 + [2018] * 2,
+                      "size_class": ["micro"] * 5 + ["ge"] + ["micro"] * 2})
+    p = stats.suppress_small(stats.profile(t, "size_class", by_wave=True))
+    fig = plots.profile_chart(p, "size_class", population="companies")
+    ax = fig.axes[0]
+    assert _labels(ax) == ["Microentreprise (moins de 10\nsalariés)", "Grande entreprise (5 000\nsalariés et plus)"]
+    assert [x.get_text() for x in ax.texts] == [f"5 (83{S}%)", f"<{S}5", f"<{S}5"]
+    assert [x.get_text() for x in ax.get_legend().get_texts()] == [f"2017 (n{S}={S}6)", f"2018 (n{S}={S}2)"]
+    assert "vagues 2017, 2018" in plots.figure_caption(fig)
+    with pytest.raises(ParameterError, match="attributs présents : size_class"):
+        plots.profile_chart(p, "segment")
+
+
+def test_saved_as_png_and_svg_with_the_caption_as_text(tmp_path, buyers):
+    fig = plots.frequency_chart(stats.frequencies(buyers, ["b_temps"]), wave=2017)
+    with plots.style():  # SVG text stays text (searchable, scanned by the privacy audit)
+        png, svg = outputs.save_figure(fig, "freins_test", tmp_path)
+    assert png.stat().st_size > 1000 and png.read_bytes()[:4] == b"\x89PNG"
+    assert "Données simulées — ne pas citer" in svg.read_text(encoding="utf-8")
+
+
+def test_style_helpers_for_other_charts():
+    assert plots.caption_text(wave=2018, simulated=False) == ("Source : enquêtes du GT « Innovation & commande "
+                                                              "publique » (ORCP Hauts-de-France), vague 2018. "
+                                                              "Données d'enquête.")
+    assert plots.title_with_n("Thèmes", None) == "Thèmes"
+    assert plots.wrap_label("Pas de définition pratique de l'innovation", 20).count("\n") == 2
+    with plots.style():
+        fig, ax = plt.subplots()
+        assert plt.rcParams["axes.titlesize"] >= plots.MIN_FONT
+    caption = plots.add_caption(fig, "Source : x ; y " + "mot " * 60)
+    assert all(not line.startswith((";", ":", "%", "»")) for line in caption.get_text().split("\n"))
+    with pytest.raises(ParameterError, match="langues possibles : fr, en"):
+        plots.caption_text(lang="de")
