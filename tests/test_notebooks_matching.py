@@ -23,6 +23,7 @@ def test_notebook_is_committed_clean_with_its_parameters_first():
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
     slides = [c for c in nb["cells"] if c["metadata"].get("slideshow", {}).get("slide_type") == "slide"]
     assert any("supply_demand(" in "".join(c["source"]) for c in slides)
+    assert any("supply_demand_chart(" in "".join(c["source"]) for c in slides)
     assert all(len("".join(c["source"]).splitlines()) <= 12 for c in code)  # thin cells
 
 
@@ -67,6 +68,8 @@ def test_notebook_runs_on_the_demo_study_and_weights_change_the_plan(tmp_path):
     assert supply["segment"].tolist() == list(matching.SEGMENTS)
     assert (supply["buyers_base"] <= 27).all() and (supply["companies_base"] <= 90).all()
     assert "Données simulées — ne pas citer" in _text(nb)
+    assert (out / "figures" / "offre_demande_segments.png").exists()
+    assert any("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
 
     # Text weight 0: no meeting carries a text part, and the plan changes.
     out0, _ = _run(tmp_path, name="no_text", w_text=0.0, slots=2)

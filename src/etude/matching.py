@@ -83,9 +83,10 @@ PLAN_COLUMNS = SCORE_COLUMNS + ["slot"]
 #: Columns of :func:`supply_demand` (``tables/offre_demande_segments.csv``).
 SUPPLY_COLUMNS = ["segment", "label", "buyers_base", "n_buyers", "companies_base", "n_companies",
                   "companies_suppressed", "ratio", "flag", "flag_label"]
-#: Supply/demand flags: code → French label.
-FLAGS = {"demande_sans_offre": "Demande sans offre", "offre_sans_demande": "Offre sans demande",
-         "": ""}
+#: Supply/demand flags: code → label in French and English.
+FLAGS = {"demande_sans_offre": {"fr": "Demande sans offre", "en": "Demand without supply"},
+         "offre_sans_demande": {"fr": "Offre sans demande", "en": "Supply without demand"},
+         "": {"fr": "", "en": ""}}
 
 #: French stop words, folded like the text (no accents, lower case); also the few English ones seen in offers.
 STOP_WORDS = frozenset("""
@@ -494,7 +495,7 @@ def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: in
             "companies_base": int(sum(bool(x) for x in cs)),
             "n_companies": pd.NA if suppressed else nc, "companies_suppressed": suppressed,
             "ratio": (float("nan") if suppressed or nb == 0 else nc / nb),
-            "flag": flag, "flag_label": FLAGS[flag] if lang == "fr" else flag.replace("_", " "),
+            "flag": flag, "flag_label": FLAGS[flag][lang],
         })
     out = pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
     out["n_companies"] = out["n_companies"].astype("Int64")

@@ -583,3 +583,6 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
                                       note=words["note"].format(min_cell=min_cell)))
     return fig
+
+
+__all__ += ["supply_demand_chart"]

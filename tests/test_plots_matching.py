@@ -1,0 +1,63 @@
+"""The supply/demand (bipartite) chart: counts as labels, suppressed counts never shown, caption, house style."""
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from etude import matching, plots
+
+
+def _people(prefix, segs):
+    rows = [{"respondent_id": f"{prefix}-{i}", **{f"seg_{s}": s in ss for s in matching.SEGMENTS}}
+            for i, ss in enumerate(segs)]
+    return pd.DataFrame(rows)
+
+
+BUYERS = _people("A", [{"sante"}] * 3 + [{"numerique", "sante"}] * 2 + [{"immobilier"}])
+COMPANIES = _people("E", [{"numerique"}] * 7 + [{"intellectuelles"}] * 3 + [{"immobilier"}] * 5)
+
+
+@pytest.fixture
+def figure():
+    table = matching.supply_demand(BUYERS, COMPANIES, min_cell=5)
+    fig = plots.supply_demand_chart(table, min_cell=5, wave=2017)
+    yield fig
+    plt.close(fig)
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts] + [t.get_text() for t in fig.texts]
+
+
+def test_counts_segments_and_flags_are_written(figure):
+    texts = _texts(figure)
+    # sante: 5 buyers, 0 company (flagged); numerique: 2 buyers, 7 companies; immobilier: 1 buyer, 5 companies.
+    for expected in ("5 acheteurs", "2 acheteurs", "1 acheteur", "0 acheteur", "0 entreprise", "7 entreprises",
+                     "5 entreprises", "Santé\nDemande sans offre", "Services\nnumériques"):
+        assert expected in texts, expected
+    assert any(t.startswith("Prestations") and t.endswith("Offre sans demande") for t in texts)
+
+
+def test_suppressed_company_count_is_never_shown(figure):
+    texts = _texts(figure)
+    assert "<\u202f5 entreprises" in texts
+    assert not any("3 entreprises" in t for t in texts)  # intellectuelles: 3 companies, below min_cell
+
+
+def test_caption_names_simulated_data_and_fonts_are_readable(figure):
+    caption = plots.figure_caption(figure)
+    assert "Données simulées — ne pas citer" in caption and "vague 2017" in caption
+    assert all(t.get_fontsize() >= plots.MIN_FONT for ax in figure.axes for t in ax.texts)
+
+
+def test_english_labels_and_survey_data_caption():
+    table = matching.supply_demand(BUYERS, COMPANIES, min_cell=5, lang="en")
+    fig = plots.supply_demand_chart(table, lang="en", simulated=False)
+    try:
+        texts = _texts(fig)
+        assert "1 buyer" in texts and "0 companies" in texts and "Health\nDemand without supply" in texts
+        assert "Survey data" in plots.figure_caption(fig)
+    finally:
+        plt.close(fig)
