@@ -131,8 +131,7 @@ def segment_sets(df: pd.DataFrame) -> pd.Series:
     cols = [s for s in SEGMENTS if f"seg_{s}" in df.columns]
     main = df["segment"] if "segment" in df.columns else pd.Series(pd.NA, index=df.index)
     for i in df.index:
-        ticked = frozenset(s for s in cols if df.at[i, f"seg_{s}"] is True or
-                           (not pd.isna(df.at[i, f"seg_{s}"]) and bool(df.at[i, f"seg_{s}"])))
+        ticked = frozenset(s for s in cols if not pd.isna(df.at[i, f"seg_{s}"]) and bool(df.at[i, f"seg_{s}"]))
         if not ticked and not pd.isna(main.at[i]) and str(main.at[i]) in SEGMENTS:
             ticked = frozenset([str(main.at[i])])
         out.append(ticked)
