@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import math
 import textwrap
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -107,14 +107,23 @@ def _lang(lang: str) -> str:
     return lang
 
 
-def style() -> contextlib.AbstractContextManager:
+@contextlib.contextmanager
+def style() -> Iterator[None]:
     """Context manager applying the house style (:data:`RC`) to the figures created inside it.
+
+    Only the keys of :data:`RC` are restored on exit (unlike ``matplotlib.rc_context``, which would also reset
+    ``interactive`` and stop a notebook from showing later figures).
 
     >>> with style():
     ...     plt.rcParams["font.size"] >= MIN_FONT
     True
     """
-    return matplotlib.rc_context(RC)
+    saved = {k: matplotlib.rcParams[k] for k in RC}
+    matplotlib.rcParams.update(RC)
+    try:
+        yield
+    finally:
+        matplotlib.rcParams.update(saved)
 
 
 def apply_style() -> None:

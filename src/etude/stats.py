@@ -36,9 +36,10 @@ from etude.errors import ParameterError
 
 __all__ = [
     "frequencies", "profile", "suppress_small", "suppression_rule", "display_frequencies", "display_profile",
-    "barrier_table", "answered", "item_codes", "population_of", "attribute_label", "value_label",
+    "barrier_table", "answered", "is_simulated", "shown", "wave_counts", "published_check", "published_check_text",
+    "display_check", "display_wave_counts", "top_items_text", "item_codes", "population_of", "attribute_label", "value_label",
     "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
-    "PROTECTED", "SIMULATED_CAPTION", "MISSING_VALUE",
+    "PROTECTED", "SIMULATED_CAPTION", "MISSING_VALUE", "CHECK_COLUMNS",
 ]
 
 #: Interval methods accepted by ``ci_method`` (statsmodels ``proportion_confint`` names).
@@ -57,6 +58,8 @@ POPULATIONS = ("buyers", "companies")
 PROTECTED = ("companies",)
 #: Caption of every chart and table built on simulated data.
 SIMULATED_CAPTION = "Données simulées — ne pas citer"
+#: Columns of :func:`published_check`.
+CHECK_COLUMNS = ["population", "wave", "indicator", "label", "published", "loaded", "match", "status", "source"]
 #: Value code of a respondent who did not give an attribute (:func:`profile`).
 MISSING_VALUE = "non_renseigne"
 
@@ -585,3 +588,197 @@ def display_profile(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | No
     if "wave" in table.columns:
         out.insert(0, "Vague" if lang == "fr" else "Wave", table["wave"].astype(str).tolist())
     return out
+
+
+# ------------------------------------------------------------------------------------------------ notebook helpers
+
+def is_simulated(tables: dict[str, pd.DataFrame] | pd.DataFrame) -> bool:
+    """True when any respondent row is simulated (the ``simulated`` column of ``docs/contracts.md`` §1).
+
+    >>> is_simulated({"buyers": pd.DataFrame({"simulated": [False, True]})})
+    True
+    """
+    frames = tables.values() if isinstance(tables, dict) else [tables]
+    return any(bool(df["simulated"].any()) for df in frames if "simulated" in df.columns)
+
+
+def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None):
+    """A table styled for a notebook or the report: no index, a caption naming simulated data.
+
+    >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Freins").to_html()
+    >>> "Freins — Données simulées — ne pas citer" in html
+    True
+    """
+    caption = " — ".join(p for p in (title, SIMULATED_CAPTION if simulated else None) if p)
+    style = table.style.hide(axis="index")
+    return style.set_caption(caption) if caption else style
+
+
+def wave_counts(tables: dict[str, pd.DataFrame], *, lang: str = "fr", codebook=None) -> pd.DataFrame:
+    """Respondents per questionnaire and wave, and how many answered the barrier question.
+
+    Returns ``population, label, wave, n, n_barriers, pct_barriers`` (``n_barriers`` is the barrier
+    question's ``n_base``).
+
+    >>> t = {"companies": pd.DataFrame({"wave": [2017, 2017, 2018], **{c: pd.array([True, None, False],
+    ...      dtype="boolean") for c in item_codes("companies")}})}
+    >>> wave_counts(t)[["population", "wave", "n", "n_barriers"]].values.tolist()
+    [['companies', 2017, 2, 1], ['companies', 2018, 1, 1]]
+    """
+    _choice("lang", lang, cb.LANGS)
+    rows = []
+    for kind in [k for k in POPULATIONS if k in tables]:
+        df = tables[kind]
+        base = answered(df, item_codes(kind, codebook=codebook))
+        for w in sorted(df["wave"].unique()):
+            in_wave = df["wave"] == w
+            n, nb = int(in_wave.sum()), int((base & in_wave).sum())
+            rows.append({"population": kind, "label": cb.label(kind, lang=lang, codebook=codebook), "wave": int(w),
+                         "n": n, "n_barriers": nb, "pct_barriers": nb / n if n else math.nan})
+    return pd.DataFrame(rows, columns=["population", "label", "wave", "n", "n_barriers", "pct_barriers"])
+
+
+def published_check(tables: dict[str, pd.DataFrame], published: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Loaded respondent counts next to the published ones (27 buyers, of which 17 État and 4 collectivités; 90
+    companies in 2017).
+
+    Parameters
+    ----------
+    tables : dict
+        ``{"buyers": DataFrame, "companies": DataFrame}`` (:func:`etude.data.load_study`).
+    published : DataFrame, optional
+        :func:`etude.reference.published_counts` (default: read from ``data/reference/gt_orcp_2017.csv``).
+
+    Returns
+    -------
+    DataFrame with :data:`CHECK_COLUMNS`: ``loaded`` counts the respondents of that population, wave and (when
+    the published figure is about a sub-group) attribute value; ``match`` is true when both are equal.
+
+    Examples
+    --------
+    >>> pub = pd.DataFrame({"population": ["buyers"], "wave": [2017], "attribute": [None], "code": [None],
+    ...                     "n": [2], "label_fr": ["Réponses"], "status": ["published"], "source": ["GT"]})
+    >>> published_check({"buyers": pd.DataFrame({"wave": [2017, 2017, 2018]})}, pub)[["published", "loaded", "match"]]
+       published  loaded  match
+    0          2       2   True
+    """
+    if published is None:
+        from etude import reference
+        published = reference.published_counts()
+    rows = []
+    for r in published.itertuples(index=False):
+        df = tables.get(r.population)
+        loaded = None
+        if df is not None:
+            sel = df["wave"] == r.wave
+            if not pd.isna(r.attribute):
+                sel &= df[r.attribute].astype(object).eq(r.code).fillna(False).astype(bool)
+            loaded = int(sel.sum())
+        rows.append({"population": r.population, "wave": int(r.wave), "indicator": getattr(r, "indicator", None),
+                     "label": r.label_fr, "published": int(r.n), "loaded": loaded,
+                     "match": loaded is not None and loaded == int(r.n), "status": r.status, "source": r.source})
+    out = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    out["loaded"] = out["loaded"].astype("Int64")
+    return out
+
+
+def published_check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr") -> str:
+    """One sentence saying whether the loaded data match the published counts.
+
+    >>> c = pd.DataFrame({"label": ["Réponses d'acheteurs"], "published": [27], "loaded": [27], "match": [True],
+    ...                   "source": ["GT"]})
+    >>> published_check_text(c, simulated=True)
+    'Les effectifs chargés correspondent aux effectifs publiés (1 sur 1 ; source : GT). Les données sont simulées : elles ont été calibrées sur ces effectifs, ce qui ne dit rien des réponses réelles.'
+    """
+    _choice("lang", lang, cb.LANGS)
+    sources = "; ".join(dict.fromkeys(str(s) for s in check["source"]))
+    bad = check[~check["match"].astype(bool)]
+    if lang == "fr":
+        if bad.empty:
+            text = (f"Les effectifs chargés correspondent aux effectifs publiés ({len(check)} sur {len(check)} ; "
+                    f"source : {sources}).")
+        else:
+            gaps = " ; ".join(f"{r.label} : {fmt.number(r.loaded)} chargés pour {fmt.number(r.published)} publiés"
+                              for r in bad.itertuples())
+            text = (f"{len(bad)} effectif(s) sur {len(check)} diffèrent des chiffres publiés (source : {sources}) "
+                    f"— {gaps}.")
+        if simulated:
+            text += (" Les données sont simulées : elles ont été calibrées sur ces effectifs, ce qui ne dit rien "
+                     "des réponses réelles.")
+        return text
+    if bad.empty:
+        text = f"The loaded counts match the published counts ({len(check)} of {len(check)}; source: {sources})."
+    else:
+        gaps = "; ".join(f"{r.label}: {r.loaded} loaded, {r.published} published" for r in bad.itertuples())
+        text = f"{len(bad)} of {len(check)} counts differ from the published figures (source: {sources}) — {gaps}."
+    if simulated:
+        text += " The data are simulated: calibrated on these counts, they say nothing about the real answers."
+    return text
+
+
+def display_check(check: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """:func:`published_check` for readers: label, published and loaded counts, « oui »/« non », status.
+
+    >>> c = pd.DataFrame({"label": ["Réponses"], "wave": [2017], "published": [27],
+    ...                   "loaded": pd.array([26], dtype="Int64"), "match": [False], "status": ["published"]})
+    >>> display_check(c).iloc[0].tolist()
+    ['Réponses', '2017', '27', '26', 'non', 'publié']
+    """
+    _choice("lang", lang, cb.LANGS)
+    fr = lang == "fr"
+    status = {"published": "publié" if fr else "published", "computed": "calculé" if fr else "computed"}
+    return pd.DataFrame({
+        "Effectif" if fr else "Count": check["label"].tolist(),
+        "Vague" if fr else "Wave": check["wave"].astype(str).tolist(),
+        "Publié" if fr else "Published": [fmt.number(x) for x in check["published"]],
+        "Chargé" if fr else "Loaded": [fmt.number(None if pd.isna(x) else x) for x in check["loaded"]],
+        "Concordance" if fr else "Match": [("oui" if fr else "yes") if m else ("non" if fr else "no")
+                                           for m in check["match"]],
+        "Statut du chiffre" if fr else "Figure status": [status.get(x, x) for x in check["status"]],
+    })
+
+
+def display_wave_counts(counts: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """:func:`wave_counts` for readers (French numbers).
+
+    >>> c = pd.DataFrame({"label": ["Acheteurs publics"], "wave": [2017], "n": [27], "n_barriers": [25],
+    ...                   "pct_barriers": [25 / 27]})
+    >>> display_wave_counts(c).iloc[0].tolist()
+    ['Acheteurs publics', '2017', '27', '25', '92,6\u202f%']
+    """
+    _choice("lang", lang, cb.LANGS)
+    heads = {"fr": ["Questionnaire", "Vague", "Répondants", "Ont répondu sur les freins", "Part"],
+             "en": ["Questionnaire", "Wave", "Respondents", "Answered the barrier question", "Share"]}[lang]
+    return pd.DataFrame({heads[0]: counts["label"].tolist(), heads[1]: counts["wave"].astype(str).tolist(),
+                         heads[2]: [fmt.number(x) for x in counts["n"]],
+                         heads[3]: [fmt.number(x) for x in counts["n_barriers"]],
+                         heads[4]: [fmt.pct(x) for x in counts["pct_barriers"]]})
+
+
+def top_items_text(table: pd.DataFrame, *, top: int = 3, lang: str = "fr", codebook=None) -> str:
+    """The most cited items of a :func:`frequencies` table in one sentence, with base and intervals.
+
+    Items tied with the last one kept are named too. An empty or fully suppressed table gives a sentence
+    saying so.
+
+    >>> t = pd.DataFrame({"b_temps": pd.array([True] * 3 + [False] * 5, dtype="boolean")})
+    >>> top_items_text(frequencies(t, ["b_temps"]), top=1)
+    'Sur 8 répondants, les freins les plus cités sont : Pas de temps à y consacrer (37,5\u202f% ; IC [13,7\u202f%\u202f; 69,4\u202f%]).'
+    """
+    _choice("lang", lang, cb.LANGS)
+    ok = table
+    if "suppressed" in table.columns:
+        ok = table[~table["suppressed"].astype(bool)]
+    ok = ok[ok["pct"].notna()]
+    if ok.empty:
+        return ("Aucun résultat publiable pour ce tableau." if lang == "fr"
+                else "No publishable result for this table.")
+    ranks = pd.to_numeric(ok["rank"])
+    cut = sorted(ranks)[min(top, len(ranks)) - 1]
+    kept = ok[ranks <= cut].sort_values("rank", kind="stable")
+    parts = [f"{cb.label(r.item, lang=lang, codebook=codebook)} ({fmt.pct(r.pct)} ; IC "
+             f"{fmt.interval(r.ci_low, r.ci_high)})" for r in kept.itertuples()]
+    n = ok["n_base"].iloc[0]
+    if lang == "fr":
+        return f"Sur {fmt.number(n)} répondants, les freins les plus cités sont : " + ", ".join(parts) + "."
+    return f"Of {n} respondents, the most cited barriers are: " + ", ".join(parts).replace(" ; IC", "; CI") + "."
