@@ -262,8 +262,12 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
                                                        ("collectivite", "autre")]
     small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
     assert (small["status"] == "effectif insuffisant (n < 5)").all()
-    assert small[["pct1", "pct2", "diff", "p_value", "p_adjusted", "cohens_h"]].isna().all().all()
-    assert small["count1"].isna().all()
+    assert small[["diff", "diff_ci_low", "p_value", "p_adjusted", "cohens_h"]].isna().all().all()
+    # The small group's share is withheld; the État group (n = 10) keeps its own.
+    assert small.iloc[0][["count1", "pct1"]].tolist() == [6, 0.6]
+    assert pd.isna(small.iloc[0]["count2"]) and math.isnan(small.iloc[0]["pct2"])
+    assert pd.isna(small.iloc[1]["count1"]) and math.isnan(small.iloc[1]["pct1"])
+    assert small.iloc[1]["count2"] == 3 and small.iloc[1]["pct2"] == pytest.approx(0.5)
     assert (small["n1"] + small["n2"]).tolist() == [14, 10]  # n is still shown
     ok = out[(out["group1"] == "etat") & (out["group2"] == "autre")].iloc[0]
     assert ok["status"] == "comparé"
@@ -314,7 +318,7 @@ def test_theme_logit_odds_ratios_match_statsmodels_formula():
         warnings.simplefilter("error")
         out = compare.theme_logit(b, e, "moyens")
     assert list(out.columns) == compare.LOGIT_COLUMNS
-    assert (out["status"] == "ok").all()
+    assert (out["status"] == "estimé").all()
     assert out.iloc[0]["term"] == "population[buyers]"
     assert out["n_obs"].iloc[0] == 120
     data = pd.concat([
@@ -379,6 +383,7 @@ def test_format_groups_shows_n_but_no_share_for_small_groups(buyers_by_type):
     out = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
     shown = compare.format_groups(out)
     assert shown.iloc[0]["Groupe 2"] == "Collectivités territoriales : n = 4"
+    assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
     assert shown.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
     assert shown.iloc[1]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
     with pytest.raises(ParameterError, match="'fr', 'en'"):

@@ -38,8 +38,8 @@ __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "theme_prevalence", "compare_themes",
     "compare_groups", "theme_logit", "answered", "cites",
     "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "LOGIT_COLUMNS", "BUYER_GROUPS",
-    "NOT_COMPARABLE", "STATUS_OK", "too_few", "format_comparison", "format_groups", "format_logit",
-    "select_wave", "theme_bridge", "bases", "reading", "theme_logits",
+    "NOT_COMPARABLE", "STATUS_OK", "STATUS_FITTED", "too_few", "format_comparison", "format_groups", "format_logit",
+    "select_wave", "theme_bridge", "bases", "reading", "theme_logits", "is_simulated", "shown",
 ]
 
 #: Tests for a 2×2 table: name → description.
@@ -65,6 +65,8 @@ BUYER_GROUPS = {"etat": "etat", "collectivite": "collectivite", "sante": "autre"
 NOT_COMPARABLE = "non comparable"
 #: ``status`` of a comparison that was computed.
 STATUS_OK = "comparé"
+#: ``status`` of a logistic model that was estimated.
+STATUS_FITTED = "estimé"
 
 
 def too_few(min_cell: int) -> str:
@@ -421,7 +423,8 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
         Every pair of groups, or each group against all the other respondents.
     min_cell : int, default 5
         Smallest group denominator compared. A comparison with a smaller group gets ``status``
-        ``"effectif insuffisant (n < min_cell)"``, its ``n`` shown and every other number NaN.
+        ``"effectif insuffisant (n < min_cell)"``: every ``n`` is shown, the small group's count and share and
+        every comparison number are NaN (a group large enough keeps its own count and share).
     test, padjust, alpha, ci_method
         As in :func:`compare_themes`; the adjustment family is every computed row of the result.
 
@@ -437,9 +440,9 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     ...                   for c in codes})
     >>> t["buyer_type"] = ["etat"] * 6 + ["collectivite"] * 3
     >>> r = compare_groups(t, "buyer_type", ["moyens"])
-    >>> r[["group1", "group2", "n1", "n2", "pct1", "status"]]
-      group1        group2  n1  n2  pct1                        status
-    0   etat  collectivite   6   3   NaN  effectif insuffisant (n < 5)
+    >>> r[["group1", "group2", "n1", "n2", "pct1", "pct2", "status"]]
+      group1        group2  n1  n2  pct1  pct2                        status
+    0   etat  collectivite   6   3   1.0   NaN  effectif insuffisant (n < 5)
     """
     _choice("pairs", pairs, ("pairwise", "vs_rest"))
     _choice("test", test, TESTS)
@@ -484,7 +487,11 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
                    "group1": g1, "group1_label": group_label(g1), "group2": g2, "group2_label": group_label(g2),
                    "n1": n1, "n2": n2}
             if min(n1, n2) < min_cell:
-                row.update(count1=pd.NA, pct1=math.nan, count2=pd.NA, pct2=math.nan, diff=math.nan,
+                # The small group's share is withheld; a group large enough keeps its own share.
+                c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
+                big1, big2 = n1 >= min_cell, n2 >= min_cell
+                row.update(count1=c1 if big1 else pd.NA, pct1=c1 / n1 if big1 else math.nan,
+                           count2=c2 if big2 else pd.NA, pct2=c2 / n2 if big2 else math.nan, diff=math.nan,
                            diff_ci_low=math.nan, diff_ci_high=math.nan, test=test, p_value=math.nan,
                            cohens_h=math.nan, status=too_few(min_cell))
             else:
@@ -553,15 +560,16 @@ def _term_label(var: str, lev: str, ref: str, lang: str, codebook) -> str:
     return f"{lab(lev)} ({ref_word} {lab(ref)})"
 
 
-def _separation(data: pd.DataFrame, covariates: Sequence[str]) -> str | None:
+def _separation(data: pd.DataFrame, covariates: Sequence[str], codebook=None) -> str | None:
     """Describe a (quasi-)complete separation visible in one categorical level, else None."""
     if data["y"].nunique() < 2:
         return "tous les répondants retenus ont la même réponse"
     for var in ("population", *covariates):
         for lev, y in data.groupby(var)["y"]:
             if y.nunique() < 2:
-                word = "citent" if y.iloc[0] == 1 else "ne citent pas"
-                return f"tous les répondants « {var} = {lev} » ({len(y)}) {word} le thème"
+                name = _term_label(var, str(lev), str(lev), "fr", codebook).split(" (réf.")[0]
+                return f"les {len(y)} répondants « {var} = {name} » citent tous le thème" if y.iloc[0] == 1 \
+                    else f"aucun des {len(y)} répondants « {var} = {name} » ne cite le thème"
     return None
 
 
@@ -587,7 +595,7 @@ def theme_logit(buyers: pd.DataFrame, companies: pd.DataFrame, theme: str, *,
     DataFrame
         Columns :data:`LOGIT_COLUMNS`, one row per model term except the intercept: ``population[buyers]``
         (buyers against companies) first, then each covariate level against its reference. ``status`` is
-        ``"ok"`` or says why the model cannot be estimated (separation, non-convergence); in that case every
+        ``"estimé"`` or says why the model cannot be estimated (separation, non-convergence); in that case every
         number is NaN and a :class:`UserWarning` in French is emitted — nothing is printed as if it were valid.
 
     Examples
@@ -632,7 +640,7 @@ def theme_logit(buyers: pd.DataFrame, companies: pd.DataFrame, theme: str, *,
 
     if "population[buyers]" not in X.columns:
         return fail("une seule population parmi les répondants retenus")
-    why = _separation(data, covariates)
+    why = _separation(data, covariates, codebook)
     if why:
         return fail(f"séparation (quasi-)complète — {why}")
     if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
@@ -650,7 +658,7 @@ def theme_logit(buyers: pd.DataFrame, companies: pd.DataFrame, theme: str, *,
         return fail("l'estimation n'a pas convergé")
     if not np.all(np.isfinite(fit.bse)) or np.abs(fit.params).max() > 15:
         return fail("coefficients non identifiables (erreurs types infinies ou coefficients extrêmes)")
-    return result("ok", fit)
+    return result(STATUS_FITTED, fit)
 
 
 def theme_logits(buyers: pd.DataFrame, companies: pd.DataFrame, themes: str | Sequence[str] = "comparable", *,
@@ -697,6 +705,29 @@ def select_wave(tables: Mapping[str, pd.DataFrame], wave: int) -> tuple[pd.DataF
                                  f"vague {wave} ; vagues disponibles : {', '.join(map(str, waves)) or 'aucune'}")
         out.append(part.reset_index(drop=True))
     return out[0], out[1]
+
+
+def is_simulated(*tables: pd.DataFrame) -> bool:
+    """True when any respondent of the tables comes from simulated (demo) data (``simulated`` column).
+
+    >>> is_simulated(pd.DataFrame({"simulated": [False]}), pd.DataFrame({"simulated": [True]}))
+    True
+    """
+    return any(bool(t["simulated"].fillna(False).astype(bool).any()) for t in tables if "simulated" in t.columns)
+
+
+def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lang: str = "fr"):
+    """A table styled for a notebook or the report: no index, caption with the title and the data status.
+
+    >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Écarts").to_html()
+    >>> "Écarts — Données simulées — ne pas citer" in html
+    True
+    """
+    status = {"fr": "Données simulées — ne pas citer", "en": "Simulated data — do not cite"}[
+        _choice("lang", lang, _WORDS)]
+    caption = " — ".join(p for p in (title, status if simulated else None) if p)
+    style = table.style.hide(axis="index")
+    return style.set_caption(caption) if caption else style
 
 
 def theme_bridge(*, lang: str = "fr", codebook=None) -> pd.DataFrame:
@@ -854,15 +885,13 @@ def format_comparison(table: pd.DataFrame, *, padjust: str = "holm", alpha: floa
 def format_groups(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 0.05, lang: str = "fr") -> pd.DataFrame:
     """The :func:`compare_groups` table for reading: groups with their shares, or the status when withheld."""
     w = _WORDS[_choice("lang", lang, _WORDS)]
-    ok = table["status"] == STATUS_OK
-
-    def side(label, pct, n, shown):
-        return f"{label} : {_share(pct, n)}" if shown else f"{label} : n = {int(n)}"
+    def side(label, pct, n):
+        return f"{label} : n = {int(n)}" if pd.isna(pct) else f"{label} : {_share(pct, n)}"
 
     return pd.DataFrame({
         w["item"]: table["label"],
-        w["group1"]: [side(lab, p, n, s) for lab, p, n, s in zip(table["group1_label"], table["pct1"], table["n1"], ok)],
-        w["group2"]: [side(lab, p, n, s) for lab, p, n, s in zip(table["group2_label"], table["pct2"], table["n2"], ok)],
+        w["group1"]: [side(lab, p, n) for lab, p, n in zip(table["group1_label"], table["pct1"], table["n1"])],
+        w["group2"]: [side(lab, p, n) for lab, p, n in zip(table["group2_label"], table["pct2"], table["n2"])],
         w["gap"]: [fmt.points(d) for d in table["diff"]],
         w["ci"].format(level=fmt.number(100 * (1 - alpha))): [_gap_interval(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
         w["padj"].format(padjust=w[padjust]): table["p_adjusted"].map(fmt.pvalue),
@@ -871,9 +900,12 @@ def format_groups(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 
 
 
 def format_logit(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "fr") -> pd.DataFrame:
-    """The :func:`theme_logit` table for reading: odds ratios with their interval, or the status."""
+    """The :func:`theme_logit` / :func:`theme_logits` table for reading: odds ratios with their interval, or the status.
+
+    With a ``theme`` column (:func:`theme_logits`), the theme's label comes first.
+    """
     w = _WORDS[_choice("lang", lang, _WORDS)]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         w["term"]: table["label"],
         w["or"]: table["odds_ratio"].map(lambda x: fmt.number(x, 2)),
         w["ci"].format(level=fmt.number(100 * (1 - alpha))): [fmt.interval(lo, hi, as_pct=False, decimals=2)
@@ -882,3 +914,6 @@ def format_logit(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "fr") 
         w["n_obs"]: table["n_obs"],
         w["status"]: table["status"],
     })
+    if "theme" in table.columns:
+        out.insert(0, w["theme"], [cb.label(t, lang=lang) for t in table["theme"]])
+    return out

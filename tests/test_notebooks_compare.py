@@ -1,0 +1,125 @@
+"""Notebook 03 runs standalone (papermill) on the demo study; its CSV matches an independent recomputation."""
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from etude import codebook, data, paths
+
+NOTEBOOK = paths.notebooks_dir() / "03_acheteurs_vs_entreprises.ipynb"
+COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
+           "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h"]
+PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "alpha": 0.05, "test": "fisher", "padjust": "holm",
+              "min_cell": 5, "output_dir": ""}
+
+
+def test_notebook_is_committed_clean_with_its_parameters_first():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    namespace = {}
+    exec("".join(code[0]["source"]), namespace)
+    assert {k: namespace[k] for k in PARAMETERS} == PARAMETERS
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    slides = [c for c in nb["cells"] if c["metadata"].get("slideshow", {}).get("slide_type") == "slide"]
+    assert 3 <= len(slides) <= 6
+    assert all(len("".join(c["source"]).splitlines()) <= 12 for c in code)  # thin cells
+
+
+def _run(tmp_path, **parameters):
+    import papermill as pm
+    out = tmp_path / "run"
+    pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
+                        parameters={"output_dir": str(out), **parameters}, cwd=str(paths.notebooks_dir()))
+    return out, json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
+
+
+def _text(nb):
+    parts = []
+    for c in nb["cells"]:
+        parts.append("".join(c["source"]))
+        for o in c.get("outputs", []):
+            parts.append("".join(o.get("text", "")))
+            for v in o.get("data", {}).values():
+                parts.append(v if isinstance(v, str) else "".join(v) if isinstance(v, list) else "")
+    return "\n".join(parts)
+
+
+def _wilson(x, n, z=stats.norm.ppf(0.975)):
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def _independent(wave=2017):
+    """Theme counts from the raw respondent tables with plain pandas, tests with scipy, Holm by hand."""
+    tables = data.load_study()
+    counts = {}
+    for kind in ("buyers", "companies"):
+        df = tables[kind][tables[kind]["wave"] == wave]
+        items = codebook.items(kind)
+        answered = df[list(items["code"])].notna().any(axis=1)
+        for theme, codes in items.groupby("theme")["code"]:
+            cited = df[list(codes)].eq(True).any(axis=1) & answered
+            counts[(kind, theme)] = (int(cited.sum()), int(answered.sum()))
+    rows = {}
+    for theme in codebook.themes()["code"]:
+        if ("buyers", theme) not in counts or ("companies", theme) not in counts:
+            continue
+        (c1, n1), (c2, n2) = counts[("buyers", theme)], counts[("companies", theme)]
+        p1, p2 = c1 / n1, c2 / n2
+        (l1, u1), (l2, u2) = _wilson(c1, n1), _wilson(c2, n2)
+        rows[theme] = {"n_buyers": n1, "pct_buyers": p1, "n_companies": n2, "pct_companies": p2, "diff": p1 - p2,
+                       "diff_ci_low": p1 - p2 - math.hypot(p1 - l1, u2 - p2),
+                       "diff_ci_high": p1 - p2 + math.hypot(u1 - p1, p2 - l2),
+                       "p_value": stats.fisher_exact([[c1, n1 - c1], [c2, n2 - c2]]).pvalue,
+                       "cohens_h": 2 * math.asin(math.sqrt(p1)) - 2 * math.asin(math.sqrt(p2))}
+    themes = list(rows)
+    raw = np.array([rows[t]["p_value"] for t in themes])
+    running = 0.0
+    for k, i in enumerate(np.argsort(raw)):
+        running = max(running, min(1.0, (len(raw) - k) * raw[i]))
+        rows[themes[i]]["p_adjusted"] = running
+    return pd.DataFrame(rows).T
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_computation(tmp_path):
+    out, nb = _run(tmp_path)
+    table = pd.read_csv(out / "tables" / "comparaison_themes.csv")
+    assert list(table.columns) == COLUMNS
+    expected = _independent()
+    got = table.set_index("theme")
+    assert set(expected.index) == set(got.index[got["test"] == "fisher"])
+    for theme, row in expected.iterrows():
+        for col, value in row.items():
+            assert got.loc[theme, col] == pytest.approx(value, rel=1e-9, abs=1e-12), (theme, col)
+    soutien = got.loc["soutien"]
+    assert soutien["test"] == "non comparable" and pd.isna(soutien["p_adjusted"]) and pd.isna(soutien["n_companies"])
+    shares = table[["pct_buyers", "pct_companies"]].to_numpy(dtype=float).ravel()
+    assert ((shares[~np.isnan(shares)] >= 0) & (shares[~np.isnan(shares)] <= 1)).all()
+    for name in ("miroir_themes", "ecarts_themes"):
+        assert (out / "figures" / f"{name}.png").exists() and (out / "figures" / f"{name}.svg").exists()
+    groups = pd.read_csv(out / "tables" / "comparaison_types_acheteurs.csv")
+    small = groups[(groups["n1"] < 5) | (groups["n2"] < 5)]
+    assert not small.empty and (small["status"] == "effectif insuffisant (n < 5)").all()
+    assert small.loc[small["n1"] < 5, "pct1"].isna().all() and small.loc[small["n2"] < 5, "pct2"].isna().all()
+    assert small["p_value"].isna().all()
+    text = _text(nb)
+    assert "Données simulées — ne pas citer" in text
+    assert "effectif insuffisant (n < 5)" in text
+    assert "Guide de lecture" in text
+    assert "Traceback" not in text
+
+
+@pytest.mark.slow
+def test_notebook_options_chi2_and_bh(tmp_path):
+    out, _ = _run(tmp_path, test="chi2", padjust="fdr_bh", min_cell=3)
+    table = pd.read_csv(out / "tables" / "comparaison_themes.csv")
+    assert set(table["test"]) == {"chi2", "non comparable"}
+    groups = pd.read_csv(out / "tables" / "comparaison_types_acheteurs.csv")
+    assert (groups["status"] == "comparé").any()
