@@ -156,3 +156,20 @@ def test_style_helpers_for_other_charts():
     assert all(not line.startswith((";", ":", "%", "»")) for line in caption.get_text().split("\n"))
     with pytest.raises(ParameterError, match="langues possibles : fr, en"):
         plots.caption_text(lang="de")
+
+
+def test_style_restores_only_its_own_settings():
+    """Unlike rc_context, leaving the style keeps ``interactive`` (a notebook keeps showing later figures)."""
+    before = matplotlib.is_interactive()
+    matplotlib.interactive(not before)
+    try:
+        with plots.style():
+            matplotlib.interactive(before)
+            matplotlib.interactive(not before)
+        assert matplotlib.is_interactive() is (not before)
+        font = plt.rcParams["font.size"]
+        with plots.style():
+            assert plt.rcParams["font.size"] == plots.FONT_SIZE
+        assert plt.rcParams["font.size"] == font
+    finally:
+        matplotlib.interactive(before)
