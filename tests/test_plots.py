@@ -163,10 +163,9 @@ def test_style_restores_only_its_own_settings():
     before = matplotlib.is_interactive()
     matplotlib.interactive(not before)
     try:
-        with plots.style():
+        with plots.style():  # e.g. the notebook backend switching interactive mode on at the first figure
             matplotlib.interactive(before)
-            matplotlib.interactive(not before)
-        assert matplotlib.is_interactive() is (not before)
+        assert matplotlib.is_interactive() is before  # matplotlib.rc_context would have undone it
         font = plt.rcParams["font.size"]
         with plots.style():
             assert plt.rcParams["font.size"] == plots.FONT_SIZE
