@@ -927,7 +927,14 @@ def _read_summary(records: pd.DataFrame, reads: list, counters: dict, n_dup: int
 def quality_summary(records: pd.DataFrame) -> pd.DataFrame:
     """Counts of the date and amount rules on ``records`` (what the yearly figures leave out or flag).
 
-    >>> r, _ = read_decp(_demo_file())  # doctest: +SKIP
+    Call it again after :func:`filter_region` to count the exclusions within the region.
+
+    >>> rec = pd.DataFrame({"id": ["A", "B"], "source_file": "f.json", "record_no": [1, 2],
+    ...                     "date_status": ["ok", "invalid"], "date_raw": [None, "2019-02-30"],
+    ...                     "amount_status": ["ok", "ok"], "amount_eur": [5.0, 0.0], "amount_raw": None,
+    ...                     "holder_ids": ["X", None]})
+    >>> print(quality_summary(rec).set_index("rule").loc["date de notification invalide", "detail"])
+    jour qui n'existe pas ou texte illisible : exclu de tous les chiffres annuels ; ex. : B dateNotification « 2019-02-30 »
     """
     ds, ast = records["date_status"], records["amount_status"]
     dated = ds.isin(DATE_USABLE)
@@ -1069,7 +1076,7 @@ def filter_region(records: pd.DataFrame, *, region: str = "hauts-de-france") -> 
     ...                     "place_code": [None, "32", "80000"], "place_type": [None, "Code région", "Code postal"]})
     >>> kept, summary = filter_region(rec)
     >>> len(kept), summary["n_records"].tolist()
-    (3, [1, 1, 1, 3])
+    (3, [1, 1, 1, 0, 3])
     """
     key = _region_key(region)
     if key is None:
@@ -1113,7 +1120,7 @@ def yearly_indicators(records: pd.DataFrame) -> pd.DataFrame:
     >>> rec = pd.DataFrame({"year": [2019, 2019, 2020], "date_status": "ok", "amount_eur": [10.0, 30.0, 1e17],
     ...                     "amount_status": ["ok", "text", "absurd"], "buyer_id": ["A", "A", "B"],
     ...                     "holder_ids": ["X;Y", "X", None]})
-    >>> yearly_indicators(rec)
+    >>> print(yearly_indicators(rec).to_string())
        year  n_contracts  amount_total_eur  amount_median_eur  n_buyers  n_holders  n_contracts_with_amount
     0  2019            2              40.0               20.0         1          2                        2
     1  2020            1               NaN                NaN         1          0                        0
