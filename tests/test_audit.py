@@ -126,6 +126,15 @@ def test_company_tables_are_recognised_by_name_when_they_have_no_population_colu
     assert audit.scan_run(tmp_path, min_cell=2).empty
 
 
+def test_profile_tables_show_no_company_group_smaller_than_the_threshold(tmp_path):
+    pd.DataFrame({"attribute": ["size_class"] * 3, "value": ["micro", "eti", "ge"], "n": [50, None, 3],
+                  "n_total": [90, 90, 90], "pct": [0.56, None, 0.03]}
+                 ).to_csv(tmp_path / "profil_entreprises.csv", index=False)
+    found = audit.scan_run(tmp_path)
+    assert found[["kind", "location"]].values.tolist() == [["small_cell", "ligne 4"]]
+    assert found["match"].iloc[0].startswith("n=3")
+
+
 def test_png_text_reads_compressed_and_international_chunks():
     import struct
     import zlib

@@ -255,29 +255,40 @@ def _value_columns(columns: Iterable[str]) -> list[str]:
 
 
 def _small_cells(df: pd.DataFrame, file: str, sheet: str | None, min_cell: int) -> list[dict[str, str]]:
+    """Company rows that show a number for a group smaller than ``min_cell``.
+
+    Two shapes: a frequency table (a base column ``n_base``… below the threshold while a count or percentage
+    is shown) and a profile table (a group-size column ``n`` between 1 and the threshold)."""
     cols = {str(c).lower(): c for c in df.columns}
-    base = next((cols[c] for c in _BASE_COLUMNS if c in cols), None)
-    if base is None:
-        return []
-    values = _value_columns(df.columns)
-    if not values:
-        return []
     if "population" in cols:
         about_companies = df[cols["population"]].astype(str).str.lower().str.startswith(_COMPANY_WORDS)
     elif any(w in (file + (sheet or "")).lower() for w in _COMPANY_WORDS):
         about_companies = pd.Series(True, index=df.index)
     else:
         return []
-    n = pd.to_numeric(df[base], errors="coerce")
-    small = about_companies & n.notna() & (n < min_cell)
+    values = _value_columns(df.columns)
     found = []
-    for idx in df.index[small]:
-        shown = [c for c in values if pd.notna(df.at[idx, c]) and str(df.at[idx, c]).strip() not in ("", "nan")]
-        if shown:
-            row = int(df.index.get_loc(idx)) + 2  # spreadsheet row: header is row 1
-            where = f"{sheet + ', ' if sheet else ''}ligne {row}"
-            found.append(_finding(file, "small_cell", f"{base}={df.at[idx, base]}: "
-                                  + ", ".join(f"{c}={df.at[idx, c]}" for c in shown), where))
+
+    def shown_in(idx, columns):
+        return [c for c in columns if pd.notna(df.at[idx, c]) and str(df.at[idx, c]).strip() not in ("", "nan")]
+
+    def report(idx, base, shown):
+        row = int(df.index.get_loc(idx)) + 2  # spreadsheet row: header is row 1
+        where = f"{sheet + ', ' if sheet else ''}ligne {row}"
+        found.append(_finding(file, "small_cell", f"{base}={df.at[idx, base]}: "
+                              + ", ".join(f"{c}={df.at[idx, c]}" for c in shown), where))
+
+    base = next((cols[c] for c in _BASE_COLUMNS if c in cols), None)
+    if base is not None and values:
+        n = pd.to_numeric(df[base], errors="coerce")
+        for idx in df.index[about_companies & n.notna() & (n < min_cell)]:
+            shown = shown_in(idx, values)
+            if shown:
+                report(idx, base, shown)
+    if "n" in cols:
+        size = pd.to_numeric(df[cols["n"]], errors="coerce")
+        for idx in df.index[about_companies & size.notna() & (size > 0) & (size < min_cell)]:
+            report(idx, cols["n"], shown_in(idx, values))
     return found
 
 
