@@ -67,7 +67,7 @@ from etude.errors import ParameterError
 __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "FLAGS", "STOP_WORDS",
     "segment_sets", "tokens", "tfidf_similarity", "score_pairs", "meeting_plan", "assign_slots",
-    "plan_summary", "supply_demand", "format_supply_demand", "format_plan", "format_summary", "score_overview", "shown",
+    "plan_summary", "supply_demand", "format_supply_demand", "format_plan", "format_summary", "score_overview", "supply_reading", "shown",
     "select_wave", "SIMULATED_CAPTION",
 ]
 
@@ -521,6 +521,42 @@ def format_supply_demand(table: pd.DataFrame, *, min_cell: int = 5, lang: str = 
         rows.append([r["label"], f"{fmt.number(r['n_buyers'])} / {fmt.number(r['buyers_base'])}",
                      f"{comp} / {fmt.number(r['companies_base'])}", fmt.number(r["ratio"], 1), r["flag_label"]])
     return pd.DataFrame(rows, columns=heads)
+
+
+def supply_reading(table: pd.DataFrame, *, lang: str = "fr") -> str:
+    """What a working group would act on, in one or two sentences (Markdown) from :func:`supply_demand`.
+
+    >>> t = pd.DataFrame({"label": ["Santé", "Immobilier", "Numérique"], "n_buyers": [3, 0, 2],
+    ...                   "ratio": [float("nan"), float("nan"), 4.0],
+    ...                   "flag": ["demande_sans_offre", "offre_sans_demande", ""]})
+    >>> print(supply_reading(t))
+    **Demande sans offre** : Santé (3 acheteurs). **Offre sans demande** : Immobilier. Offre la plus abondante par acheteur : Numérique (4,0 entreprises par acheteur).
+    """
+    from etude import fmt
+    lang = _choice("lang", lang, cb.LANGS)
+    fr = lang == "fr"
+    parts = []
+    need = table[table["flag"] == "demande_sans_offre"]
+    if len(need):
+        items = ", ".join(f"{r.label} ({fmt.number(r.n_buyers)} {'acheteur' if fr else 'buyer'}"
+                          f"{'s' if r.n_buyers > 1 else ''})" for r in need.itertuples())
+        parts.append(f"**{FLAGS['demande_sans_offre'][lang]}**{' :' if fr else ':'} {items}.")
+    offer = table[table["flag"] == "offre_sans_demande"]
+    if len(offer):
+        parts.append(f"**{FLAGS['offre_sans_demande'][lang]}**{' :' if fr else ':'} "
+                     + ", ".join(offer["label"]) + ".")
+    if not parts:
+        parts.append("Chaque segment a à la fois des besoins et des offres." if fr
+                     else "Every segment has both needs and offers.")
+    ratio = pd.to_numeric(table["ratio"], errors="coerce")
+    if ratio.notna().any():
+        best = table.loc[ratio.idxmax()]
+        if fr:
+            parts.append(f"Offre la plus abondante par acheteur : {best['label']} "
+                         f"({fmt.number(ratio.max(), 1)} entreprises par acheteur).")
+        else:
+            parts.append(f"Most offers per buyer: {best['label']} ({ratio.max():.1f} companies per buyer).")
+    return " ".join(parts)
 
 
 # ------------------------------------------------------------------------------------------------ display
