@@ -508,21 +508,28 @@ def _ident(v: Any, width: int = 0) -> str | None:
     """An identifier as text: numbers zero-padded to ``width``, spaces removed, null-like values → None."""
     if v is None:
         return None
-    if isinstance(v, (int, float)) and not isinstance(v, bool):
-        if isinstance(v, float) and not v.is_integer():
-            return str(v)
-        s = str(int(v)).zfill(width)
+    if v.__class__ is str:
+        s = "".join(v.split())
+    elif isinstance(v, bool):
+        s = str(v)
+    elif isinstance(v, int):
+        s = str(v).zfill(width)
+    elif isinstance(v, float):
+        if math.isnan(v):
+            return None
+        s = str(int(v)).zfill(width) if v.is_integer() else str(v)
     else:
         s = "".join(str(v).split())
-    return None if s.casefold() in _NULL_TEXTS else s
+    return None if len(s) < 5 and s.casefold() in _NULL_TEXTS else s
 
 
 _CODE_WIDTH = {"code postal": 5, "code commune": 5, "code departement": 2, "code region": 2}
 
 
 def _place_code(code: Any, type_code: str | None) -> str | None:
-    width = _CODE_WIDTH.get(_fold(type_code), 0) if isinstance(code, (int, float)) and type_code else 0
-    return _ident(code, width)
+    if code.__class__ is str or code is None:
+        return _ident(code)
+    return _ident(code, _CODE_WIDTH.get(_fold(type_code), 0) if type_code else 0)
 
 
 def _row(rec: _Record) -> tuple:
@@ -540,9 +547,11 @@ def _row(rec: _Record) -> tuple:
     place = rec.lieuExecution
     v2 = nested or rec.marcheInnovant is not None or rec.offresRecues is not None or rec.ccag is not None \
         or rec.techniques is not None
-    return (_ident(rec.id), _ident(buyer.id, 14) if buyer else None, buyer.nom if buyer else None, rec.nature,
-            rec.objet, _ident(rec.codeCPV), rec.procedure,
-            _place_code(place.code, place.typeCode) if place else None, place.typeCode if place else None,
+    code = place.code if place else None
+    if code is not None and code.__class__ is not str:
+        code = _place_code(code, place.typeCode)      # a number: zero-padded by its type (strings later)
+    return (_ident(rec.id), buyer.id if buyer else None, buyer.nom if buyer else None, rec.nature,
+            rec.objet, rec.codeCPV, rec.procedure, code, place.typeCode if place else None,
             rec.dureeMois, rec.dateNotification, rec.montant, ";".join(holders) or None, listed,
             rec.marcheInnovant, "DECP 2022" if v2 else "DECP 2017")
 
@@ -593,8 +602,8 @@ def _french_validation(exc: Exception) -> str:
     return "« marches » n'est pas une liste d'objets"
 
 
-def _json_frame(raws: list, name: str, counters: dict) -> pd.DataFrame:
-    """Decode raw records into a flat frame (one row per record, raw values)."""
+def _json_frame(raws: list, name: str, counters: dict, today: dt.date, max_amount: float) -> pd.DataFrame:
+    """Decode raw records, batch by batch, into records (one row per record, plus the ``_key`` column)."""
     frames = []
     for start in range(0, len(raws), _BATCH):
         rows, keys, nos = [], [], []
@@ -607,7 +616,7 @@ def _json_frame(raws: list, name: str, counters: dict) -> pd.DataFrame:
                     counters["unreadable"] += 1
                     continue
                 counters["coerced"] += 1
-            if rec.type_ and "concession" in _fold(rec.type_):
+            if rec.type_ and "concession" in rec.type_.casefold():
                 counters["concessions"] += 1
                 continue
             b = bytes(raw)
@@ -616,11 +625,14 @@ def _json_frame(raws: list, name: str, counters: dict) -> pd.DataFrame:
             nos.append(i)
         frame = pd.DataFrame.from_records(rows, columns=_ROW_FIELDS) if rows else pd.DataFrame(columns=_ROW_FIELDS)
         frame.insert(0, "record_no", np.asarray(nos, dtype="int64"))
-        frame["_key"] = keys
-        frames.append(frame)
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["record_no", *_ROW_FIELDS, "_key"])
-    out["source_file"] = name
-    return out
+        frame["_key"] = pd.Series(keys, dtype=object)
+        frame["source_file"] = name
+        frames.append(_finish(frame, today, max_amount))
+        del rows, keys, frame
+    if not frames:
+        empty = pd.DataFrame(columns=["record_no", *_ROW_FIELDS, "_key", "source_file"])
+        frames.append(_finish(empty, today, max_amount))
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 # --- tabular reading -------------------------------------------------------------------------------------------
@@ -713,64 +725,76 @@ def _read_tabular(path: Path, kind: str, counters: dict) -> pd.DataFrame:
 
 # --- the records table -------------------------------------------------------------------------------------------
 
-def _map_unique(values: pd.Series, fn: Callable[[Any], Any]) -> list:
-    """``fn`` applied once per distinct value (values are compared with their type, so 1 and "1" differ)."""
-    keys = [(type(v), v) if not (isinstance(v, float) and math.isnan(v)) else (float, "nan") for v in values]
-    cache: dict = {}
-    out = []
-    for k, v in zip(keys, values):
-        r = cache.get(k, cache)
-        if r is cache:
-            r = cache[k] = fn(None if k == (float, "nan") else v)
-        out.append(r)
-    return out
+def _map_unique(values: Any, fn: Callable[[Any], Any], width: int = 0) -> Any:
+    """``fn`` applied once per distinct value, results spread back (``None`` and NaN count as ``None``).
+
+    With ``width`` > 0, ``fn`` returns tuples and one object array per tuple position comes back.
+    """
+    arr = values.to_numpy(object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    results = [fn(u) for u in uniques] + [fn(None)]          # code -1 (missing) takes the last one
+    if not width:
+        table = np.empty(len(results), dtype=object)
+        for i, r in enumerate(results):
+            table[i] = r
+        return table[codes]
+    tables = [np.empty(len(results), dtype=object) for _ in range(width)]
+    for i, r in enumerate(results):
+        for k in range(width):
+            tables[k][i] = r[k]
+    return [t[codes] for t in tables]
+
+
+def _text_column(values: Any) -> pd.Series:
+    return pd.Series(values, dtype=object).map(lambda v: None if v is None else str(v), na_action="ignore") \
+        .astype("str")
 
 
 def _finish(flat: pd.DataFrame, today: dt.date, max_amount: float) -> pd.DataFrame:
-    """Parse the raw columns of a flat frame into the records table."""
-    n = len(flat)
-    amounts = _map_unique(flat["amount_raw"], lambda v: parse_amount(v, max_amount=max_amount))
-    dates = _map_unique(flat["date_raw"], lambda v: parse_date(v, today=today))
+    """Parse the raw columns of a flat frame into the records table (plus the ``_key`` column)."""
+    flat = flat.reset_index(drop=True)
+    amount, amount_status = _map_unique(flat["amount_raw"], lambda v: parse_amount(v, max_amount=max_amount), 2)
+    def read_day(v: Any) -> tuple:
+        d, status = parse_date(v, today=today)
+        return (np.datetime64("NaT", "s") if d is None else np.datetime64(d, "s")), status
+
+    day, date_status = _map_unique(flat["date_raw"], read_day, 2)
+    duration, duration_status = _map_unique(flat["duration_raw"], parse_amount, 2)
     out = pd.DataFrame(index=flat.index)
     out["source_file"] = flat["source_file"].astype("str")
     out["source_format"] = flat["source_format"].astype("str")
     out["record_no"] = flat["record_no"].astype("int64")
     ids = flat["id"].astype("str")
-    buyer = flat["buyer_id"].astype("str")
+    buyer = pd.Series(_map_unique(flat["buyer_id"], lambda v: _ident(v, 14)), dtype="str")
     out["uid"] = flat["uid"].astype("str") if "uid" in flat else (buyer.fillna("") + ids.fillna("")).astype("str")
     out["id"] = ids
     out["buyer_id"] = buyer
     out["buyer_name"] = flat["buyer_name"].astype("str")
     out["nature_raw"] = flat["nature_raw"].astype("str")
-    out["nature"] = pd.Series(_map_unique(flat["nature_raw"], normalise_nature), index=flat.index, dtype="str")
+    out["nature"] = pd.Series(_map_unique(flat["nature_raw"], normalise_nature), dtype="str")
     out["procedure_raw"] = flat["procedure_raw"].astype("str")
-    out["procedure"] = pd.Series(_map_unique(flat["procedure_raw"], normalise_procedure), index=flat.index,
-                                 dtype="str")
+    out["procedure"] = pd.Series(_map_unique(flat["procedure_raw"], normalise_procedure), dtype="str")
     out["object"] = flat["object"].astype("str")
-    out["cpv"] = flat["cpv"].astype("str")
-    out["place_code"] = flat["place_code"].astype("str")
+    out["cpv"] = pd.Series(_map_unique(flat["cpv"], _ident), dtype="str")
+    out["place_code"] = pd.Series(_map_unique(flat["place_code"], _ident), dtype="str")
     out["place_type"] = flat["place_type"].astype("str")
-    out["duration_months"] = pd.Series(
-        [a if s in AMOUNT_USABLE else math.nan for a, s in _map_unique(flat["duration_raw"], parse_amount)],
-        index=flat.index, dtype="float64")
-    date_values = [d for d, _ in dates]
-    date_status = pd.Series([s for _, s in dates], index=flat.index, dtype="str")
-    out["notification_date"] = pd.to_datetime(pd.Series(date_values, index=flat.index, dtype=object))
+    usable_duration = np.isin(duration_status, AMOUNT_USABLE)
+    out["duration_months"] = np.where(usable_duration, duration, np.nan).astype("float64")
+    out["notification_date"] = pd.Series(day.astype("datetime64[s]"))
     out["year"] = out["notification_date"].dt.year.astype("Int64")
-    out["date_status"] = date_status
-    raw_text = flat["date_raw"].map(lambda v: None if v is None else str(v)).astype("str")
-    out["date_raw"] = raw_text.where(~date_status.isin(["ok"]))
-    out["amount_eur"] = np.fromiter((a for a, _ in amounts), dtype="float64", count=n)
-    amount_status = pd.Series([s for _, s in amounts], index=flat.index, dtype="str")
-    out["amount_status"] = amount_status
-    out["amount_raw"] = flat["amount_raw"].map(lambda v: None if v is None else str(v)).astype("str") \
-        .where(~amount_status.isin(["ok", "text"]))
+    out["date_status"] = pd.Series(date_status, dtype="str")
+    out["date_raw"] = _text_column(np.where(date_status == "ok", None, flat["date_raw"].to_numpy(object)))
+    out["amount_eur"] = amount.astype("float64")
+    out["amount_status"] = pd.Series(amount_status, dtype="str")
+    keep_raw = ~np.isin(amount_status, ["ok", "text"])
+    out["amount_raw"] = _text_column(np.where(keep_raw, flat["amount_raw"].to_numpy(object), None))
     out["holder_ids"] = flat["holder_ids"].astype("str")
     out["n_holders_listed"] = flat["n_holders_listed"].astype("int64")
     out["marche_innovant"] = pd.array(_map_unique(flat["innov_raw"], parse_flag), dtype="boolean")
     for col in ("buyer_region_code", "buyer_departement"):
         out[col] = flat[col].astype("str") if col in flat else pd.Series(pd.NA, index=flat.index, dtype="str")
-    return out[RECORD_COLUMNS].reset_index(drop=True)
+    out["_key"] = flat["_key"].to_numpy()
+    return out[[*RECORD_COLUMNS, "_key"]]
 
 
 def _sources(paths: str | Path | Iterable[str | Path]) -> list[Path]:
@@ -837,7 +861,7 @@ def read_decp(paths: str | Path | Iterable[str | Path], *, max_amount: float = M
         kind = _kind(path, head)
         if kind in ("csv", "parquet"):
             before = dict(counters)
-            flat = _read_tabular(path, kind, counters)
+            flat = _finish(_read_tabular(path, kind, counters), today, max_amount)
             flats.append(flat)
             reads.append((path.name, f"DECP tabulaire ({kind.upper()})", len(flat),
                           counters["tabular_duplicate_rows"] - before["tabular_duplicate_rows"]))
@@ -859,17 +883,18 @@ def read_decp(paths: str | Path | Iterable[str | Path], *, max_amount: float = M
             members = [(path.name, path.read_bytes())]
         for name, data in members:
             raws, concessions = _decode_document(data, name)
+            n_raw = len(raws)
             counters["concessions"] += concessions
-            flat = _json_frame(raws, name, counters)
-            del data
+            flat = _json_frame(raws, name, counters, today, max_amount)
+            del data, raws
             flats.append(flat)
-            reads.append((name, ", ".join(sorted(set(flat["source_format"]))) or "DECP JSON", len(raws), 0))
+            reads.append((name, ", ".join(sorted(set(flat["source_format"]))) or "DECP JSON", n_raw, 0))
     flat = pd.concat(flats, ignore_index=True) if len(flats) > 1 else flats[0]
+    del flats
     dup = flat["_key"].duplicated() & ~flat["source_format"].str.startswith("DECP tabulaire")
     dup_examples = flat.loc[dup, "id"].dropna().head(3).tolist()
     n_dup = int(dup.sum())
-    flat = flat[~dup].drop(columns="_key")
-    records = _finish(flat, today, max_amount)
+    records = flat[~dup.to_numpy()].drop(columns="_key").reset_index(drop=True)
     summary = _read_summary(records, reads, counters, n_dup, dup_examples)
     return records, pd.concat([summary, quality_summary(records)], ignore_index=True)
 
@@ -1046,19 +1071,17 @@ def locate(records: pd.DataFrame, *, region: str = "hauts-de-france") -> pd.Data
     dep = records["buyer_departement"].to_numpy(object)
     has = np.array([isinstance(v, str) and v != "" for v in dep])
     decide(has, "buyer_departement", np.array([v in target["departements"] for v in dep], dtype=object))
-    sdep = pd.Series(_map_unique(records["buyer_id"].astype(object), buyer_departement), dtype=object).to_numpy()
+    sdep = _map_unique(records["buyer_id"], buyer_departement)
     has = np.array([v is not None for v in sdep])
     decide(has, "buyer_siren", np.array([v in target["departements"] for v in sdep], dtype=object))
     todo = rule == ""
     if todo.any():
-        pairs = list(zip(records["place_code"].to_numpy(object)[todo], records["place_type"].to_numpy(object)[todo]))
-        decisions = _map_unique(pd.Series(pairs, dtype=object),
-                                lambda p: _place_decision(p[0] if isinstance(p[0], str) else None,
-                                                          p[1] if isinstance(p[1], str) else None, target))
+        pairs = [(c if isinstance(c, str) else None, t if isinstance(t, str) else None) for c, t in
+                 zip(records["place_code"].to_numpy(object)[todo], records["place_type"].to_numpy(object)[todo])]
+        keys = pd.Series(pairs, dtype=object)
+        r, i, w = _map_unique(keys, lambda p: _place_decision(*p, target) if p else ("undetermined", None, "code absent"), 3)
         idx = np.flatnonzero(todo)
-        rule[idx] = [d[0] for d in decisions]
-        inside[idx] = [d[1] for d in decisions]
-        why[idx] = [d[2] for d in decisions]
+        rule[idx], inside[idx], why[idx] = r, i, w
     return pd.DataFrame({"region_rule": rule, "in_region": pd.array(inside, dtype="boolean"), "why": why},
                         index=records.index)
 
