@@ -61,3 +61,25 @@ def test_english_labels_and_survey_data_caption():
         assert "Survey data" in plots.figure_caption(fig)
     finally:
         plt.close(fig)
+
+
+@pytest.mark.parametrize("n_buyers,n_companies,suppressed", [
+    ([1, 0, 2, 1], [0, None, 5, 6], [False, True, False, False]),   # small counts, tall label boxes
+    ([200, 3, 50, 1], [400, None, 0, 6], [False, True, False, False]),  # one segment dwarfs the others
+])
+def test_no_two_labels_overlap(n_buyers, n_companies, suppressed):
+    table = pd.DataFrame({"label": ["Santé", "Prestations intellectuelles", "Services numériques", "Immobilier"],
+                          "n_buyers": n_buyers, "n_companies": pd.array(n_companies, dtype="Int64"),
+                          "companies_suppressed": suppressed})
+    table["flag"] = ["demande_sans_offre" if b and not c and not s else "offre_sans_demande" if (c or s) and not b
+                     else "" for b, c, s in zip(n_buyers, n_companies, suppressed)]
+    table["flag_label"] = table["flag"].map(lambda f: matching.FLAGS[f]["fr"])
+    fig = plots.supply_demand_chart(table)
+    try:
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in fig.axes[0].texts]
+        clashes = [(a, b) for i, (a, x) in enumerate(boxes) for b, y in boxes[i + 1:] if x.overlaps(y)]
+        assert clashes == []
+    finally:
+        plt.close(fig)
