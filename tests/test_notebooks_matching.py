@@ -76,3 +76,12 @@ def test_notebook_runs_on_the_demo_study_and_weights_change_the_plan(tmp_path):
     plan0 = pd.read_csv(out0 / "tables" / "rencontres.csv")
     assert (plan0["score_text"] == 0).all() and plan0["slot"].between(1, 2).all()
     assert len(plan0) < len(plan)
+
+
+@pytest.mark.slow
+def test_notebook_in_english_says_simulated_in_english(tmp_path):
+    out, nb = _run(tmp_path, name="en", lang="en")
+    text = _text(nb)
+    assert "Simulated data — do not cite" in text and "Supply and demand by segment" in text
+    supply = pd.read_csv(out / "tables" / "offre_demande_segments.csv")
+    assert supply["label"].tolist() == ["Health", "Intellectual services", "Digital services", "Real estate"]

@@ -68,11 +68,17 @@ __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "FLAGS", "STOP_WORDS",
     "segment_sets", "tokens", "tfidf_similarity", "score_pairs", "meeting_plan", "assign_slots",
     "plan_summary", "supply_demand", "format_supply_demand", "format_plan", "format_summary", "score_overview", "supply_reading", "shown",
-    "select_wave", "SIMULATED_CAPTION",
+    "select_wave", "SIMULATED_CAPTION", "TITLES",
 ]
 
 #: Caption of every chart and table built on simulated data.
 SIMULATED_CAPTION = "Données simulées — ne pas citer"
+_SIMULATED = {"fr": SIMULATED_CAPTION, "en": "Simulated data — do not cite"}
+#: Titles of the tables shown by notebook 05, by language.
+TITLES = {"fr": {"supply": "Offre et demande par segment", "scores": "Notes des paires acheteur–entreprise",
+                 "summary": "Planning en chiffres", "slot": "Rendez-vous du créneau {slot}"},
+          "en": {"supply": "Supply and demand by segment", "scores": "Scores of the buyer–company pairs",
+                 "summary": "The plan in figures", "slot": "Meetings of slot {slot}"}}
 
 #: Segment codes (the ``segment`` attribute); the multi-select item of segment ``x`` is ``seg_x``.
 SEGMENTS = ("sante", "intellectuelles", "numerique", "immobilier")
@@ -607,7 +613,7 @@ def score_overview(scores: pd.DataFrame, *, min_score: float = 0.3, lang: str = 
     return pd.DataFrame(rows, columns=heads)
 
 
-def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
+def format_summary(summary: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     """:func:`plan_summary` for readers: label and French number (two decimals for scores).
 
     >>> t = pd.DataFrame({"indicator": ["meetings", "score_mean"], "label": ["Rendez-vous", "Score moyen"],
@@ -618,16 +624,18 @@ def format_summary(summary: pd.DataFrame) -> pd.DataFrame:
     from etude import fmt
     values = [fmt.number(v, 2 if str(k).startswith("score") else 0)
               for k, v in zip(summary["indicator"], summary["value"])]
-    return pd.DataFrame({"Indicateur": summary["label"].tolist(), "Valeur": values})
+    heads = {"fr": ("Indicateur", "Valeur"), "en": ("Indicator", "Value")}[_choice("lang", lang, cb.LANGS)]
+    return pd.DataFrame({heads[0]: summary["label"].tolist(), heads[1]: values})
 
 
-def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None):
+def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lang: str = "fr"):
     """A table styled for a notebook or the report: no index, caption naming simulated data.
 
     >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Rendez-vous").to_html()
     >>> "Rendez-vous — Données simulées — ne pas citer" in html
     True
     """
-    caption = " — ".join(p for p in (title, SIMULATED_CAPTION if simulated else None) if p)
+    lang = _choice("lang", lang, cb.LANGS)
+    caption = " — ".join(p for p in (title, _SIMULATED[lang] if simulated else None) if p)
     style = table.style.hide(axis="index")
     return style.set_caption(caption) if caption else style
