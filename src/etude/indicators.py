@@ -720,6 +720,7 @@ def select_lines(df: pd.DataFrame, lines: Iterable[tuple[str, str]]) -> pd.DataF
     ['b']
     """
     lines = list(lines)
+    df = df.reset_index(drop=True)
     key = pd.Series(list(zip(df["series"], df["indicator"])), index=df.index)
     rank = {line: i for i, line in enumerate(lines)}
     out = df[key.isin(lines)]
