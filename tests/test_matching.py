@@ -296,3 +296,10 @@ def test_supply_reading_names_the_gaps_or_says_there_are_none():
     buyers_all = _people("A", [({"sante", "numerique", "immobilier", "intellectuelles"}, "sante", "59", None)])
     assert m.supply_reading(m.supply_demand(buyers_all, both), lang="en").startswith(
         "Every segment has both needs and offers.")
+
+
+def test_no_company_gives_no_pair_and_an_empty_plan():
+    s = m.score_pairs(BUYERS, COMPANIES.iloc[0:0])
+    assert s.empty and list(s.columns) == m.SCORE_COLUMNS
+    plan = m.meeting_plan(s)
+    assert plan.empty and list(plan.columns) == m.PLAN_COLUMNS
