@@ -131,7 +131,19 @@ def _order_key(path: Path):
     return (int(m.group(1)) if m else 10**9, path.name)
 
 
+def _skip_slow_optional_imports() -> None:
+    """Keep ``nbformat`` → ``jsonschema`` from importing the optional ``rfc3987_syntax`` in this process.
+
+    jsonschema imports it only to check ``iri`` string formats, which notebook schemas never use, and importing
+    it compiles a grammar: seconds per process (every ``papermill`` and ``jupyter nbconvert`` call of a naive
+    chain pays them). The engine's process does without; kernels are other processes and are not affected.
+    """
+    if "rfc3987_syntax" not in sys.modules and "jsonschema" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import → ImportError, which jsonschema expects
+
+
 def _read_notebook(path: Path):
+    _skip_slow_optional_imports()
     import nbformat
     try:
         nb = nbformat.read(path, as_version=4)
@@ -151,6 +163,7 @@ def notebook_parameters(nb_or_path) -> dict[str, dict[str, Any]]:
     Returns ``name -> {"default": value, "text": source text, "type": type name, "help": str}``; ``default`` is
     the literal value (``ast.literal_eval``), or the source text when it is not a plain literal.
     """
+    _skip_slow_optional_imports()
     from papermill.inspection import _infer_parameters
     nb = _read_notebook(Path(nb_or_path)) if isinstance(nb_or_path, (str, os.PathLike)) else nb_or_path
     out = {}
@@ -858,6 +871,7 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     ParameterError
         Bad option or ``-p`` parameter (nothing is created).
     """
+    _skip_slow_optional_imports()
     from etude import report
 
     lang = lang or "fr"
