@@ -46,7 +46,8 @@ __all__ = [
     "growth_rate", "compound_growth", "distance_to_target", "wave_changes", "published_wave_changes",
     "format_indicators", "format_wave_changes", "GT_LINES", "CONTEXT_LINES", "SIMULATED_CAPTION",
     "text_figures", "common_waves", "resolve_paths", "select_lines", "published_vs_computed", "format_published_vs_computed", "format_target",
-    "format_growth", "PUBLISHED_CHANGES", "SERIES_LABELS", "shown",
+    "format_growth", "PUBLISHED_CHANGES", "SERIES_LABELS", "shown", "decp_series", "DECP_INDICATORS",
+    "format_decp_innovation",
 ]
 
 #: Columns of the long indicator table (``tables/indicateurs.csv``).
@@ -91,6 +92,12 @@ SERIES_LABELS = {"gt_orcp": "GT ORCP", "oecp_recensement": "Recensement OECP (�
                  "oecp_experimentation_achats_innovants": "Dispositif expérimental (OECP)",
                  "cinov_barometre": "Baromètre CINOV", "achats_innovants_etat": "État",
                  "achats_innovants_ep_etat": "Établissements publics de l'État"}
+#: Indicators taken from a DECP yearly table (:func:`etude.decp.yearly_indicators`): column → (label, unit, scale).
+DECP_INDICATORS = {"n_contracts": ("Contrats notifiés (DECP)", "contrats", 1.0),
+                   "amount_total_eur": ("Montant total notifié (DECP)", "M€", 1e-6),
+                   "amount_median_eur": ("Montant médian d'un contrat (DECP)", "k€", 1e-3),
+                   "n_buyers": ("Acheteurs publiant (DECP)", "acheteurs", 1.0),
+                   "n_holders": ("Titulaires distincts (DECP)", "titulaires", 1.0)}
 #: Caption of every chart and table built on simulated data.
 SIMULATED_CAPTION = "Données simulées — ne pas citer"
 
@@ -788,6 +795,65 @@ def format_growth(df: pd.DataFrame, *, drop_missing: bool = False) -> pd.DataFra
         "Fin": [_fmt_value(v, u) for v, u in zip(df["value_end"], df["unit"])],
         "Croissance annuelle moyenne": [fmt.pct(v) if not pd.isna(v) else MISSING_LABEL for v in df["cagr"]],
         "Statut": [STATUS_LABELS.get(s, MISSING_LABEL) if isinstance(s, str) else MISSING_LABEL for s in df["status"]],
+    }).reset_index(drop=True)
+
+
+def decp_series(yearly: pd.DataFrame, *, region: str = "hauts-de-france", files: Sequence[str] = ()) -> pd.DataFrame:
+    """A DECP yearly table (:func:`etude.decp.yearly_indicators`) as lines of the long indicator table.
+
+    One series per region filter (``decp_hauts-de-france``, or ``decp_toutes_regions`` for ``"none"``), so
+    DECP figures are never joined with the census or barometer lines. The perimeter names the files read: DECP
+    counts depend on what was published and collected (the duty started on 1 October 2018), so a change from
+    one year to the next mixes activity and publication coverage.
+
+    Examples
+    --------
+    >>> y = pd.DataFrame({"year": [2019, 2021], "n_contracts": [74, 34], "amount_total_eur": [2.5e6, 1e6],
+    ...                   "amount_median_eur": [30000.0, 25000.0], "n_buyers": [1, 1], "n_holders": [50, 30]})
+    >>> d = decp_series(y, files=["croix.json"])
+    >>> d.query("indicator == 'amount_total_eur'")["value"].tolist(), d["series"].iloc[0]
+    ([2.5, 1.0], 'decp_hauts-de-france')
+    """
+    key = "toutes_regions" if str(region).strip().lower() in ("", "none", "aucune") else str(region).strip().lower()
+    names = ", ".join(str(f) for f in files) or "fichiers DECP fournis"
+    perimeter = (f"DECP ({names}), filtre régional : {key.replace('_', ' ')} ; contrats à notification datée ; "
+                 "couverture selon la publication des acheteurs")
+    rows = []
+    for col, (label, unit, scale) in DECP_INDICATORS.items():
+        if col not in yearly:
+            continue
+        for year, value in zip(yearly["year"], yearly[col]):
+            rows.append({"series": f"decp_{key}", "indicator": col, "label_fr": label, "perimeter": perimeter,
+                         "period": str(int(year)), "value": float(value) * scale if pd.notna(value) else math.nan,
+                         "unit": unit, "source": f"DECP : {names}", "status": "computed", "simulated": False,
+                         "note": "Calculé par etude.decp à partir des fichiers fournis."})
+    return _long(pd.DataFrame(rows, columns=LONG_COLUMNS))
+
+
+def format_decp_innovation(table: pd.DataFrame) -> pd.DataFrame:
+    """An :func:`etude.decp.innovation_share` table for reading: counts, shares with Wilson intervals, fill rate.
+
+    >>> t = pd.DataFrame({"year": [2019], "n_contracts": [74], "n_innovation_procedure": [0],
+    ...                   "share_innovation_procedure": [0.0], "ci_low_innovation_procedure": [0.0],
+    ...                   "ci_high_innovation_procedure": [0.049], "n_flag_filled": [0], "fill_rate": [0.0],
+    ...                   "share_flag_innovant": [float("nan")]})
+    >>> format_decp_innovation(t).iloc[0, -1]
+    'non disponible'
+    """
+    def share(p, lo, hi):
+        return MISSING_LABEL if pd.isna(p) else f"{fmt.pct(p)} {fmt.interval(lo, hi)}"
+    return pd.DataFrame({
+        "Année": table["year"].astype(str),
+        "Contrats": table["n_contracts"].map(fmt.number),
+        "Procédures d'innovation": table["n_innovation_procedure"].map(fmt.number),
+        "Part (IC 95 %, Wilson)": [share(*a) for a in zip(table["share_innovation_procedure"],
+                                                          table["ci_low_innovation_procedure"],
+                                                          table["ci_high_innovation_procedure"])],
+        "« marcheInnovant » renseigné": [fmt.pct(v) for v in table["fill_rate"]],
+        "Part « innovant » parmi les renseignés": [
+            share(p, lo, hi) for p, lo, hi in zip(table["share_flag_innovant"],
+                                                  table.get("ci_low_flag_innovant", table["share_flag_innovant"]),
+                                                  table.get("ci_high_flag_innovant", table["share_flag_innovant"]))],
     }).reset_index(drop=True)
 
 

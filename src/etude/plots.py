@@ -798,7 +798,8 @@ _INDICATOR_TEXT = {
     "fr": {"gaps": "Pointillés « n.d. » : période non disponible, jamais interpolée ; marqueur creux : chiffre "
                    "incertain ; chaque panneau a son propre périmètre et sa propre échelle.",
            "simulated_points": "Carrés et tirets : données simulées.",
-           "published": "Chiffres publiés, avec leur source dans la table des indicateurs.",
+           "published": "Chiffres publiés ou calculés ; source et statut de chaque chiffre dans la table des "
+                        "indicateurs.",
            "signif": "En couleur : évolution significative au seuil de {alpha} ({padj}).",
            "holm": "après correction de Holm", "raw": "sans correction",
            "no_test": "Pas d'intervalle ni de test : un effectif n'est pas connu exactement ; écarts en points "
@@ -808,7 +809,7 @@ _INDICATOR_TEXT = {
     "en": {"gaps": "Dotted « n.d. »: period not available, never interpolated; hollow marker: uncertain figure; "
                    "each panel has its own perimeter and scale.",
            "simulated_points": "Squares and dashes: simulated data.",
-           "published": "Published figures; sources in the indicator table.",
+           "published": "Published or computed figures; source and status of each in the indicator table.",
            "signif": "In colour: change significant at the {alpha} level ({padj}).",
            "holm": "Holm-adjusted", "raw": "unadjusted",
            "no_test": "No interval or test: a sample size is not known exactly; changes in points only.",
@@ -1050,9 +1051,13 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
                 alpha=alpha_text, padj=words["holm"] if pcol == "p_adjusted" else words["raw"])
         else:
             note = words["no_test"]
-        is_sim = (bool(t["simulated"].fillna(False).astype(bool).any()) if "simulated" in t else False) \
+        survey = "simulated" in t  # survey waves (wave_changes) rather than a published barometer
+        is_sim = (bool(t["simulated"].fillna(False).astype(bool).any()) if survey else False) \
             if simulated is None else bool(simulated)
-        add_caption(fig, _indicator_caption(source, is_sim, lang, note))
+        if survey or is_sim:
+            add_caption(fig, caption_text(source=source, simulated=is_sim, lang=lang, note=note))
+        else:
+            add_caption(fig, _indicator_caption(source, False, lang, note))
     return fig
 
 

@@ -1,0 +1,74 @@
+"""Notebook 04 runs standalone (papermill) on the demo study, and with the real Croix DECP file as parameter."""
+import json
+
+import pandas as pd
+import pytest
+
+from etude import paths
+
+NOTEBOOK = paths.notebooks_dir() / "04_indicateurs_annuels.ipynb"
+CROIX = paths.shared_dir() / "data" / "decp" / "decp_croix_2019-2021.json"
+DECP_COLUMNS = ["year", "n_contracts", "amount_total_eur", "amount_median_eur", "n_buyers", "n_holders"]
+
+
+def test_notebook_is_committed_clean_with_its_parameters_first():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    first = "".join(code[0]["source"])
+    for name in ("study", "lang", "wave_from", "wave_to", "decp", "decp_region", "output_dir"):
+        assert f"{name} = " in first, name
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    slides = [c for c in nb["cells"] if c["metadata"].get("slideshow", {}).get("slide_type") == "slide"]
+    assert 2 <= len(slides) <= 5
+
+
+def _run(tmp_path, **parameters):
+    import papermill as pm
+    out = tmp_path / "run"
+    pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
+                        parameters={"output_dir": str(out), **parameters}, cwd=str(paths.notebooks_dir()))
+    return out, json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
+
+
+def _text(nb):
+    parts = []
+    for c in nb["cells"]:
+        parts.append("".join(c["source"]))
+        for o in c.get("outputs", []):
+            parts.append("".join(o.get("text", "")))
+            for v in o.get("data", {}).values():
+                parts.append(v if isinstance(v, str) else "".join(v) if isinstance(v, list) else "")
+    return "\n".join(parts)
+
+
+@pytest.mark.slow
+def test_notebook_runs_on_the_demo_study(tmp_path):
+    out, nb = _run(tmp_path)
+    table = pd.read_csv(out / "tables" / "indicateurs.csv")
+    for col in ("indicator", "year", "value", "unit", "source", "status"):
+        assert col in table.columns
+    gt = table[(table["series"] == "gt_orcp") & (table["indicator"] == "reponses_acheteurs")].set_index("year")
+    assert gt.loc[2017, "value"] == 27 and gt.loc[2017, "status"] == "published"
+    assert gt.loc[2018, "status"] == "simulated"
+    assert set(table["status"]) <= {"published", "computed", "uncertain", "simulated"}
+    assert (out / "tables" / "evolution_vagues.csv").exists()
+    assert not (out / "tables" / "decp_annuel.csv").exists()
+    for name in ("indicateurs_gt", "contexte_national", "cinov_2023_2024"):
+        assert (out / "figures" / f"{name}.png").exists()
+    text = _text(nb)
+    assert "Données simulées — ne pas citer" in text
+    assert "Aucun fichier DECP fourni" in text
+    assert "non disponible" in text
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CROIX.exists(), reason="real DECP file not available in ../shared")
+def test_notebook_runs_with_the_croix_decp_file(tmp_path):
+    out, nb = _run(tmp_path, decp=str(CROIX))
+    decp = pd.read_csv(out / "tables" / "decp_annuel.csv")
+    assert list(decp.columns[:6]) == DECP_COLUMNS
+    assert decp["year"].tolist() == [2019, 2020, 2021]       # notification dates 2019-02 to 2021-12
+    assert 0 < decp["n_contracts"].sum() <= 159               # 159 records in the file, duplicates dropped
+    assert (decp["n_buyers"] == 1).all()                      # one buyer: Ville de Croix
+    assert "Aucun fichier DECP fourni" not in _text(nb)
