@@ -149,9 +149,14 @@ def _read_notebook(path: Path):
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # invalid JSON or schema
         raise RunError(f"{path.name} : notebook illisible ({exc.__class__.__name__}: {exc})") from None
-    for cell in nb.cells:  # papermill expects every cell to carry a tags list
+    return _normalise(nb)
+
+
+def _normalise(nb):
+    """What papermill expects of a notebook: a tags list on every cell and a kernel name (to pick its parameter
+    translator; the kernel itself is always ours)."""
+    for cell in nb.cells:
         cell.metadata.setdefault("tags", [])
-    # papermill needs a kernel name to pick its parameter translator; the kernel itself is always ours
     nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
     nb.metadata["kernelspec"].setdefault("name", "python3")
     return nb
@@ -165,7 +170,11 @@ def notebook_parameters(nb_or_path) -> dict[str, dict[str, Any]]:
     """
     _skip_slow_optional_imports()
     from papermill.inspection import _infer_parameters
-    nb = _read_notebook(Path(nb_or_path)) if isinstance(nb_or_path, (str, os.PathLike)) else nb_or_path
+    if isinstance(nb_or_path, (str, os.PathLike)):
+        nb = _read_notebook(Path(nb_or_path))
+    else:
+        import nbformat
+        nb = _normalise(nbformat.from_dict(nb_or_path))  # a copy: the caller's notebook is left as it is
     out = {}
     for p in _infer_parameters(nb):
         try:
