@@ -32,9 +32,9 @@ def _run(tmp_path, **parameters):
 
 
 def _text(nb):
+    """Everything the notebook showed (outputs only, not its code)."""
     parts = []
     for c in nb["cells"]:
-        parts.append("".join(c["source"]))
         for o in c.get("outputs", []):
             parts.append("".join(o.get("text", "")))
             for v in o.get("data", {}).values():
