@@ -91,7 +91,8 @@ SERIES_LABELS = {"gt_orcp": "GT ORCP", "oecp_recensement": "Recensement OECP (�
                  "oecp_recensement_2008": "Recensement OEAP 2008", "adcf_barometre": "Baromètre AdCF",
                  "oecp_experimentation_achats_innovants": "Dispositif expérimental (OECP)",
                  "cinov_barometre": "Baromètre CINOV", "achats_innovants_etat": "État",
-                 "achats_innovants_ep_etat": "Établissements publics de l'État"}
+                 "achats_innovants_ep_etat": "Établissements publics de l'État",
+                 "decp_hauts-de-france": "DECP, Hauts-de-France", "decp_toutes_regions": "DECP, toutes régions"}
 #: Indicators taken from a DECP yearly table (:func:`etude.decp.yearly_indicators`): column → (label, unit, scale).
 DECP_INDICATORS = {"n_contracts": ("Contrats notifiés (DECP)", "contrats", 1.0),
                    "amount_total_eur": ("Montant total notifié (DECP)", "M€", 1e-6),

@@ -924,7 +924,7 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
             else:
                 from matplotlib.ticker import MaxNLocator
                 ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v, 0 if v == int(v) else 1)))
-                if unit not in ("Md€", "M€"):  # counts: whole numbers from zero
+                if unit not in ("Md€", "M€", "k€"):  # counts: whole numbers from zero
                     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
                     top = float(np.nanmax(y)) * 1.15 if np.isfinite(y).any() else 1.0
                     ax.set_ylim(0, max(top, 1.0))
