@@ -602,14 +602,17 @@ def is_simulated(tables: dict[str, pd.DataFrame] | pd.DataFrame) -> bool:
     return any(bool(df["simulated"].any()) for df in frames if "simulated" in df.columns)
 
 
-def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None):
-    """A table styled for a notebook or the report: no index, a caption naming simulated data.
+def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lang: str = "fr"):
+    """A table styled for a notebook or the report: no index, a caption naming simulated data (in ``lang``).
 
     >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Freins").to_html()
     >>> "Freins — Données simulées — ne pas citer" in html
     True
+    >>> "Simulated data — do not cite" in shown(pd.DataFrame({"a": [1]}), simulated=True, lang="en").to_html()
+    True
     """
-    caption = " — ".join(p for p in (title, SIMULATED_CAPTION if simulated else None) if p)
+    status = SIMULATED_CAPTION if _choice("lang", lang, cb.LANGS) == "fr" else "Simulated data — do not cite"
+    caption = " — ".join(p for p in (title, status if simulated else None) if p)
     style = table.style.hide(axis="index")
     return style.set_caption(caption) if caption else style
 
