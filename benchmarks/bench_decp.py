@@ -11,7 +11,7 @@ records and for Hauts-de-France, with the same rules:
 * **etude.decp** — :func:`read_decp` (msgspec typed decoding of the fields it needs, record splitting without
   building Python objects for the whole document, rules mapped once per distinct value), :func:`filter_region`,
   :func:`yearly_indicators`;
-* **baseline** — ``json.load`` + ``pandas.json_normalize``, exact duplicates by ``json.dumps(sort_keys=True)``,
+* **baseline** — ``json.load`` + ``pandas.json_normalize``, exact duplicates by ``hash(json.dumps(sort_keys=True))``,
   the same scalar rules (``decp.parse_amount``, ``parse_date``…) applied row by row with ``.map``/``.apply``,
   ``groupby`` per year.
 
@@ -146,7 +146,7 @@ def run_baseline(files: list[Path], today) -> dict[str, pd.DataFrame]:
     for path in files:
         with open(path, encoding="utf-8") as fh:
             recs = json.load(fh)["marches"]
-        df = pd.json_normalize(recs, max_level=1)
+        df = pd.json_normalize(recs)
         df["_canon"] = [hash(json.dumps(r, sort_keys=True, ensure_ascii=False)) for r in recs]
         frames.append(df)
         del recs

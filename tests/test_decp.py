@@ -239,6 +239,12 @@ def test_unexpected_field_types_are_read_as_text_and_counted(tmp_path):
     assert rule(summary, "enregistrement illisible écarté")["n_records"] == 1
 
 
+def test_empty_list_gives_an_empty_table(tmp_path):
+    records, summary = decp.read_decp(write_json(tmp_path, []))
+    assert records.empty and list(records.columns) == decp.RECORD_COLUMNS
+    assert decp.yearly_indicators(records).empty
+
+
 def test_zip_of_json_is_read(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

@@ -602,14 +602,31 @@ def _french_validation(exc: Exception) -> str:
     return "« marches » n'est pas une liste d'objets"
 
 
-def _json_frame(raws: list, name: str, counters: dict, today: dt.date, max_amount: float) -> pd.DataFrame:
-    """Decode raw records, batch by batch, into records (one row per record, plus the ``_key`` column)."""
+def _json_frame(raws: list, name: str, counters: dict, seen: set, today: dt.date, max_amount: float) -> pd.DataFrame:
+    """Decode raw records, batch by batch, into records (one row per record).
+
+    A record whose text was already seen (in this file or an earlier one) is an exact duplicate: skipped and
+    counted. Texts are compared by a 96-bit fingerprint (64-bit hash, CRC-32) with their length.
+    """
     frames = []
+    decode, crc32, mask = _RECORD_DECODER.decode, zlib.crc32, 0xFFFFFFFFFFFFFFFF
     for start in range(0, len(raws), _BATCH):
-        rows, keys, nos = [], [], []
+        rows, nos = [], []
         for i, raw in enumerate(raws[start:start + _BATCH], start=start + 1):
+            b = bytes(raw)
+            key = ((hash(b) & mask) << 56) | (crc32(b) << 24) | (len(b) & 0xFFFFFF)
+            if key in seen:
+                counters["duplicates"] += 1
+                if len(counters["duplicate_examples"]) < 3:
+                    try:
+                        rid = _ident(decode(raw).id)
+                    except msgspec.ValidationError:
+                        rid = None
+                    counters["duplicate_examples"].append(rid or f"{name} n° {i}")
+                continue
+            seen.add(key)
             try:
-                rec = _RECORD_DECODER.decode(raw)
+                rec = decode(raw)
             except msgspec.ValidationError:
                 rec = _coerce(msgspec.json.decode(raw))
                 if rec is None:
@@ -619,19 +636,15 @@ def _json_frame(raws: list, name: str, counters: dict, today: dt.date, max_amoun
             if rec.type_ and "concession" in rec.type_.casefold():
                 counters["concessions"] += 1
                 continue
-            b = bytes(raw)
-            keys.append(((hash(b) & 0xFFFFFFFFFFFFFFFF) << 32) | zlib.crc32(b))
             rows.append(_row(rec))
             nos.append(i)
-        frame = pd.DataFrame.from_records(rows, columns=_ROW_FIELDS) if rows else pd.DataFrame(columns=_ROW_FIELDS)
-        frame.insert(0, "record_no", np.asarray(nos, dtype="int64"))
-        frame["_key"] = pd.Series(keys, dtype=object)
-        frame["source_file"] = name
-        frames.append(_finish(frame, today, max_amount))
-        del rows, keys, frame
+        cols = dict(zip(_ROW_FIELDS, (list(c) for c in zip(*rows)))) if rows else {f: [] for f in _ROW_FIELDS}
+        cols.update(record_no=nos, source_file=name)
+        frames.append(_finish(cols, today, max_amount))
+        del rows, cols
     if not frames:
-        empty = pd.DataFrame(columns=["record_no", *_ROW_FIELDS, "_key", "source_file"])
-        frames.append(_finish(empty, today, max_amount))
+        frames.append(_finish({**{f: [] for f in _ROW_FIELDS}, "record_no": [], "source_file": name}, today,
+                              max_amount))
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
@@ -690,7 +703,6 @@ def _tabular_frame(df: pd.DataFrame, name: str, counters: dict) -> pd.DataFrame:
         "buyer_departement": first["acheteur_departement_code"].map(lambda v: _ident(v, 2)).to_numpy(object),
     })
     out = out.replace({np.nan: None})
-    out["_key"] = out["uid"]
     out["source_file"] = name
     return out
 
@@ -730,8 +742,12 @@ def _map_unique(values: Any, fn: Callable[[Any], Any], width: int = 0) -> Any:
 
     With ``width`` > 0, ``fn`` returns tuples and one object array per tuple position comes back.
     """
-    arr = values.to_numpy(object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
-    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    if isinstance(values, pd.Series) and values.dtype != object:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)    # Arrow strings: no Python objects
+    else:
+        arr = values.to_numpy(object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    codes = np.asarray(codes)
     results = [fn(u) for u in uniques] + [fn(None)]          # code -1 (missing) takes the last one
     if not width:
         table = np.empty(len(results), dtype=object)
@@ -750,51 +766,64 @@ def _text_column(values: Any) -> pd.Series:
         .astype("str")
 
 
-def _finish(flat: pd.DataFrame, today: dt.date, max_amount: float) -> pd.DataFrame:
-    """Parse the raw columns of a flat frame into the records table (plus the ``_key`` column)."""
-    flat = flat.reset_index(drop=True)
+def _str(values: Any, n: int) -> pd.Series:
+    """A text column (Arrow-backed ``str``) from a list, an array, a Series or one value repeated ``n`` times."""
+    if values is None or isinstance(values, str):
+        return pd.Series([values] * n, dtype="str")
+    if isinstance(values, pd.Series):
+        values = values.to_numpy(object)
+    return pd.Series(values, dtype="str")
+
+
+def _finish(flat: Any, today: dt.date, max_amount: float) -> pd.DataFrame:
+    """Parse the raw columns of a flat table (a frame or a dict of lists) into records."""
+    if isinstance(flat, pd.DataFrame):
+        flat = {c: flat[c].to_numpy(object) if flat[c].dtype == object else flat[c].to_numpy()
+                for c in flat.columns}
+    n = len(flat["record_no"])
     amount, amount_status = _map_unique(flat["amount_raw"], lambda v: parse_amount(v, max_amount=max_amount), 2)
+
     def read_day(v: Any) -> tuple:
         d, status = parse_date(v, today=today)
         return (np.datetime64("NaT", "s") if d is None else np.datetime64(d, "s")), status
 
     day, date_status = _map_unique(flat["date_raw"], read_day, 2)
     duration, duration_status = _map_unique(flat["duration_raw"], parse_amount, 2)
-    out = pd.DataFrame(index=flat.index)
-    out["source_file"] = flat["source_file"].astype("str")
-    out["source_format"] = flat["source_format"].astype("str")
-    out["record_no"] = flat["record_no"].astype("int64")
-    ids = flat["id"].astype("str")
-    buyer = pd.Series(_map_unique(flat["buyer_id"], lambda v: _ident(v, 14)), dtype="str")
-    out["uid"] = flat["uid"].astype("str") if "uid" in flat else (buyer.fillna("") + ids.fillna("")).astype("str")
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    out["source_file"] = _str(flat["source_file"], n)
+    out["source_format"] = _str(flat["source_format"], n)
+    out["record_no"] = np.asarray(flat["record_no"], dtype="int64")
+    ids = _str(flat["id"], n)
+    buyer = _str(_map_unique(flat["buyer_id"], lambda v: _ident(v, 14)), n)
+    out["uid"] = _str(flat["uid"], n) if "uid" in flat else (buyer.fillna("") + ids.fillna("")).astype("str")
     out["id"] = ids
     out["buyer_id"] = buyer
-    out["buyer_name"] = flat["buyer_name"].astype("str")
-    out["nature_raw"] = flat["nature_raw"].astype("str")
-    out["nature"] = pd.Series(_map_unique(flat["nature_raw"], normalise_nature), dtype="str")
-    out["procedure_raw"] = flat["procedure_raw"].astype("str")
-    out["procedure"] = pd.Series(_map_unique(flat["procedure_raw"], normalise_procedure), dtype="str")
-    out["object"] = flat["object"].astype("str")
-    out["cpv"] = pd.Series(_map_unique(flat["cpv"], _ident), dtype="str")
-    out["place_code"] = pd.Series(_map_unique(flat["place_code"], _ident), dtype="str")
-    out["place_type"] = flat["place_type"].astype("str")
+    out["buyer_name"] = _str(flat["buyer_name"], n)
+    out["nature_raw"] = _str(flat["nature_raw"], n)
+    out["nature"] = _str(_map_unique(flat["nature_raw"], normalise_nature), n)
+    out["procedure_raw"] = _str(flat["procedure_raw"], n)
+    out["procedure"] = _str(_map_unique(flat["procedure_raw"], normalise_procedure), n)
+    out["object"] = _str(flat["object"], n)
+    out["cpv"] = _str(_map_unique(flat["cpv"], _ident), n)
+    out["place_code"] = _str(_map_unique(flat["place_code"], _ident), n)
+    out["place_type"] = _str(flat["place_type"], n)
     usable_duration = np.isin(duration_status, AMOUNT_USABLE)
     out["duration_months"] = np.where(usable_duration, duration, np.nan).astype("float64")
     out["notification_date"] = pd.Series(day.astype("datetime64[s]"))
     out["year"] = out["notification_date"].dt.year.astype("Int64")
-    out["date_status"] = pd.Series(date_status, dtype="str")
-    out["date_raw"] = _text_column(np.where(date_status == "ok", None, flat["date_raw"].to_numpy(object)))
+    out["date_status"] = _str(date_status, n)
+    date_raw = np.asarray(flat["date_raw"], dtype=object)
+    out["date_raw"] = _text_column(np.where(date_status == "ok", None, date_raw))
     out["amount_eur"] = amount.astype("float64")
-    out["amount_status"] = pd.Series(amount_status, dtype="str")
+    out["amount_status"] = _str(amount_status, n)
     keep_raw = ~np.isin(amount_status, ["ok", "text"])
-    out["amount_raw"] = _text_column(np.where(keep_raw, flat["amount_raw"].to_numpy(object), None))
-    out["holder_ids"] = flat["holder_ids"].astype("str")
-    out["n_holders_listed"] = flat["n_holders_listed"].astype("int64")
+    out["amount_raw"] = _text_column(np.where(keep_raw, np.asarray(flat["amount_raw"], dtype=object), None))
+    out["holder_ids"] = _str(flat["holder_ids"], n)
+    out["n_holders_listed"] = np.asarray(flat["n_holders_listed"], dtype="int64")
     out["marche_innovant"] = pd.array(_map_unique(flat["innov_raw"], parse_flag), dtype="boolean")
     for col in ("buyer_region_code", "buyer_departement"):
-        out[col] = flat[col].astype("str") if col in flat else pd.Series(pd.NA, index=flat.index, dtype="str")
-    out["_key"] = flat["_key"].to_numpy()
-    return out[[*RECORD_COLUMNS, "_key"]]
+        out[col] = _str(flat[col], n) if col in flat else _str(None, n)
+    return out[RECORD_COLUMNS]
 
 
 def _sources(paths: str | Path | Iterable[str | Path]) -> list[Path]:
@@ -850,7 +879,9 @@ def read_decp(paths: str | Path | Iterable[str | Path], *, max_amount: float = M
     """
     today = today or dt.date.today()
     counters = {k: 0 for k in ("concessions", "unreadable", "coerced", "tabular_duplicate_rows",
-                               "tabular_no_current")}
+                               "tabular_no_current", "duplicates")}
+    counters["duplicate_examples"] = []
+    seen: set = set()
     flats, reads = [], []
     for path in _sources(paths):
         if not path.exists():
@@ -883,18 +914,17 @@ def read_decp(paths: str | Path | Iterable[str | Path], *, max_amount: float = M
             members = [(path.name, path.read_bytes())]
         for name, data in members:
             raws, concessions = _decode_document(data, name)
-            n_raw = len(raws)
+            n_raw = len(raws) + concessions
             counters["concessions"] += concessions
-            flat = _json_frame(raws, name, counters, today, max_amount)
+            flat = _json_frame(raws, name, counters, seen, today, max_amount)
             del data, raws
             flats.append(flat)
             reads.append((name, ", ".join(sorted(set(flat["source_format"]))) or "DECP JSON", n_raw, 0))
     flat = pd.concat(flats, ignore_index=True) if len(flats) > 1 else flats[0]
     del flats
-    dup = flat["_key"].duplicated() & ~flat["source_format"].str.startswith("DECP tabulaire")
-    dup_examples = flat.loc[dup, "id"].dropna().head(3).tolist()
-    n_dup = int(dup.sum())
-    records = flat[~dup.to_numpy()].drop(columns="_key").reset_index(drop=True)
+    records = flat
+    del flat
+    n_dup, dup_examples = counters["duplicates"], counters["duplicate_examples"]
     summary = _read_summary(records, reads, counters, n_dup, dup_examples)
     return records, pd.concat([summary, quality_summary(records)], ignore_index=True)
 
@@ -1065,21 +1095,28 @@ def locate(records: pd.DataFrame, *, region: str = "hauts-de-france") -> pd.Data
         rule[todo] = name
         inside[todo] = values[todo]
 
-    reg = records["buyer_region_code"].to_numpy(object)
-    has = np.array([isinstance(v, str) and v != "" for v in reg])
-    decide(has, "buyer_region", np.array([v in (target["code"], *target["former_codes"]) for v in reg], dtype=object))
-    dep = records["buyer_departement"].to_numpy(object)
-    has = np.array([isinstance(v, str) and v != "" for v in dep])
-    decide(has, "buyer_departement", np.array([v in target["departements"] for v in dep], dtype=object))
+    def given(col: str) -> np.ndarray:
+        s = records[col]
+        return (s.notna() & (s.astype("str") != "")).to_numpy(bool)
+
+    regions = [target["code"], *target["former_codes"]]
+    decide(given("buyer_region_code"), "buyer_region",
+           records["buyer_region_code"].isin(regions).to_numpy(bool).astype(object))
+    decide(given("buyer_departement"), "buyer_departement",
+           records["buyer_departement"].isin(target["departements"]).to_numpy(bool).astype(object))
     sdep = _map_unique(records["buyer_id"], buyer_departement)
-    has = np.array([v is not None for v in sdep])
-    decide(has, "buyer_siren", np.array([v in target["departements"] for v in sdep], dtype=object))
+    has = np.fromiter((v is not None for v in sdep), dtype=bool, count=n)
+    decide(has, "buyer_siren", np.isin(sdep, list(target["departements"])).astype(object))
     todo = rule == ""
     if todo.any():
-        pairs = [(c if isinstance(c, str) else None, t if isinstance(t, str) else None) for c, t in
-                 zip(records["place_code"].to_numpy(object)[todo], records["place_type"].to_numpy(object)[todo])]
-        keys = pd.Series(pairs, dtype=object)
-        r, i, w = _map_unique(keys, lambda p: _place_decision(*p, target) if p else ("undetermined", None, "code absent"), 3)
+        sub = records.loc[todo, ["place_type", "place_code"]].astype("str")
+        keys = sub["place_type"].fillna("\x00") + "\x1f" + sub["place_code"].fillna("\x00")
+
+        def from_key(k: Any) -> tuple:
+            t, c = (k or "\x00\x1f\x00").split("\x1f")
+            return _place_decision(None if c == "\x00" else c, None if t == "\x00" else t, target)
+
+        r, i, w = _map_unique(keys.reset_index(drop=True), from_key, 3)
         idx = np.flatnonzero(todo)
         rule[idx], inside[idx], why[idx] = r, i, w
     return pd.DataFrame({"region_rule": rule, "in_region": pd.array(inside, dtype="boolean"), "why": why},
