@@ -58,13 +58,11 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
 import unicodedata
 import zipfile
 import zlib
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -405,28 +403,28 @@ def buyer_departement(siret: Any) -> str | None:
 
 # --- JSON reading ----------------------------------------------------------------------------------------------
 
-class _Buyer(msgspec.Struct):
+class _Buyer(msgspec.Struct, gc=False):
     id: str | int | None = None
     nom: str | None = None
 
 
-class _Place(msgspec.Struct):
+class _Place(msgspec.Struct, gc=False):
     code: str | int | None = None
     typeCode: str | None = None
 
 
-class _HolderInner(msgspec.Struct):
+class _HolderInner(msgspec.Struct, gc=False):
     id: str | int | None = None
     typeIdentifiant: str | None = None
 
 
-class _Holder(msgspec.Struct):
+class _Holder(msgspec.Struct, gc=False):
     id: str | int | None = None
     typeIdentifiant: str | None = None
     titulaire: _HolderInner | str | None = None
 
 
-class _Record(msgspec.Struct):
+class _Record(msgspec.Struct, gc=False):
     id: str | int | None = None
     acheteur: _Buyer | None = None
     nature: str | None = None
