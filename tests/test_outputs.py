@@ -40,3 +40,11 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path):
 def test_standalone_run_dir_is_under_outputs(monkeypatch, tmp_path):
     monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
     assert outputs.run_dir("") == tmp_path / "outputs" / "_standalone"
+
+
+def test_written_files_get_the_usual_permissions_not_private_tempfile_ones(tmp_path):
+    import os
+    path = outputs.save_table(pd.DataFrame({"a": [1]}), "perm", tmp_path)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~mask
