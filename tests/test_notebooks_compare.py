@@ -1,5 +1,4 @@
 """Notebook 03 runs standalone (papermill) on the demo study; its CSV matches an independent recomputation."""
-import json
 import math
 
 import numpy as np
@@ -7,6 +6,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+import notebook_helpers as nbh
 from etude import codebook, data, paths
 
 NOTEBOOK = paths.notebooks_dir() / "03_acheteurs_vs_entreprises.ipynb"
@@ -17,35 +17,19 @@ PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "alpha": 0.05, "test": "f
 
 
 def test_notebook_is_committed_clean_with_its_parameters_first():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    nb = nbh.read_notebook(NOTEBOOK)
+    code = nbh.code_cells(nb)
     assert "parameters" in code[0]["metadata"].get("tags", [])
-    namespace = {}
-    exec("".join(code[0]["source"]), namespace)
+    namespace = nbh.first_cell_parameters(nb)
     assert {k: namespace[k] for k in PARAMETERS} == PARAMETERS
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    slides = [c for c in nb["cells"] if c["metadata"].get("slideshow", {}).get("slide_type") == "slide"]
-    assert 3 <= len(slides) <= 6
+    assert nbh.is_committed_clean(nb)
+    assert 3 <= len(nbh.slide_cells(nb)) <= 6
     assert all(len("".join(c["source"]).splitlines()) <= 12 for c in code)  # thin cells
 
 
 def _run(tmp_path, **parameters):
-    import papermill as pm
     out = tmp_path / "run"
-    pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
-                        parameters={"output_dir": str(out), **parameters}, cwd=str(paths.notebooks_dir()))
-    return out, json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
-
-
-def _text(nb):
-    parts = []
-    for c in nb["cells"]:
-        parts.append("".join(c["source"]))
-        for o in c.get("outputs", []):
-            parts.append("".join(o.get("text", "")))
-            for v in o.get("data", {}).values():
-                parts.append(v if isinstance(v, str) else "".join(v) if isinstance(v, list) else "")
-    return "\n".join(parts)
+    return out, nbh.run_papermill(NOTEBOOK, tmp_path / "out.ipynb", output_dir=str(out), **parameters)
 
 
 def _wilson(x, n, z=stats.norm.ppf(0.975)):
@@ -109,7 +93,7 @@ def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_comp
     assert not small.empty and (small["status"] == "effectif insuffisant (n < 5)").all()
     assert small.loc[small["n1"] < 5, "pct1"].isna().all() and small.loc[small["n2"] < 5, "pct2"].isna().all()
     assert small["p_value"].isna().all()
-    text = _text(nb)
+    text = nbh.shown_text(nb, include_source=True)
     assert "Données simulées — ne pas citer" in text
     assert "effectif insuffisant (n < 5)" in text
     assert "Guide de lecture" in text

@@ -1,12 +1,12 @@
 """Notebooks 01 (respondent profile) and 02 (barriers): committed clean, run through the engine on the demo study,
 and standalone with papermill from the repository root and from notebooks/."""
-import json
 import math
 
 import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
+import notebook_helpers as nbh
 from etude import audit, codebook, data, paths, pipeline
 
 NOTEBOOKS = {"01_profil_repondants": paths.notebooks_dir() / "01_profil_repondants.ipynb",
@@ -17,34 +17,17 @@ FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct
 SIMULATED = "Données simulées — ne pas citer"
 
 
-def _nb(path):
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 @pytest.mark.parametrize("name", list(NOTEBOOKS))
 def test_notebook_is_committed_clean_with_its_parameters_first(name):
-    nb = _nb(NOTEBOOKS[name])
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    nb = nbh.read_notebook(NOTEBOOKS[name])
+    code = nbh.code_cells(nb)
     assert "parameters" in code[0]["metadata"].get("tags", [])
-    namespace = {}
-    exec("".join(code[0]["source"]), namespace)
+    namespace = nbh.first_cell_parameters(nb)
     assert {k: namespace[k] for k in PARAMETERS} == PARAMETERS
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    slides = [c for c in nb["cells"] if c["metadata"].get("slideshow", {}).get("slide_type") == "slide"]
-    assert 3 <= len(slides) <= 5
+    assert nbh.is_committed_clean(nb)
+    assert 3 <= len(nbh.slide_cells(nb)) <= 5
     assert all(len("".join(c["source"]).splitlines()) <= 8 for c in code[1:])  # thin cells
     assert pipeline.notebook_parameters(NOTEBOOKS[name]).keys() >= PARAMETERS.keys()
-
-
-def _text(nb):
-    parts = []
-    for c in nb["cells"]:
-        parts.append("".join(c["source"]))
-        for o in c.get("outputs", []):
-            parts.append("".join(o.get("text", "")))
-            for v in o.get("data", {}).values():
-                parts.append(v if isinstance(v, str) else "".join(v) if isinstance(v, list) else "")
-    return "\n".join(parts)
 
 
 def _independent_freins(wave=2017):
@@ -117,17 +100,10 @@ def test_engine_run_report_slides_and_every_figure_say_simulated(engine_run):
     assert check["match"].all() and check["published"].tolist() == [27, 17, 4, 90]
 
 
-def _papermill(notebook, out_nb, cwd, **parameters):
-    import papermill as pm
-    pm.execute_notebook(str(notebook), str(out_nb), kernel_name="python3", progress_bar=False,
-                        parameters=parameters, cwd=str(cwd))
-    return _nb(out_nb)
-
-
 @pytest.mark.slow
 def test_freins_runs_standalone_from_the_repository_root_in_english(tmp_path):
     out = tmp_path / "run"
-    nb = _papermill(NOTEBOOKS["02_freins"], tmp_path / "o.ipynb", paths.root(), output_dir=str(out), lang="en",
+    nb = nbh.run_papermill(NOTEBOOKS["02_freins"], tmp_path / "o.ipynb", cwd=paths.root(), output_dir=str(out), lang="en",
                     min_cell=3, alpha=0.1, ci_method="beta")
     svg = (out / "figures" / "freins_entreprises.svg").read_text(encoding="utf-8")
     assert "Unknown public needs" in svg and "Simulated data — do not cite" in svg and "Clopper" in svg
@@ -143,9 +119,9 @@ def test_freins_runs_standalone_from_the_repository_root_in_english(tmp_path):
 @pytest.mark.slow
 def test_profile_runs_standalone_from_notebooks_dir(tmp_path):
     out = tmp_path / "run"
-    nb = _papermill(NOTEBOOKS["01_profil_repondants"], tmp_path / "o.ipynb", paths.notebooks_dir(),
-                    output_dir=str(out))
-    text = _text(nb)
+    nb = nbh.run_papermill(NOTEBOOKS["01_profil_repondants"], tmp_path / "o.ipynb", cwd=paths.notebooks_dir(),
+                          output_dir=str(out))
+    text = nbh.shown_text(nb, include_source=True)
     assert "Les effectifs chargés correspondent aux effectifs publiés" in text and SIMULATED in text
     counts = pd.read_csv(out / "tables" / "repondants_par_vague.csv")
     assert counts.set_index(["population", "wave"]).loc[("buyers", 2017), "n"] == 27

@@ -1,9 +1,9 @@
 """Notebook 04 runs standalone (papermill) on the demo study, and with the real Croix DECP file as parameter."""
-import json
 
 import pandas as pd
 import pytest
 
+import notebook_helpers as nbh
 from etude import paths
 
 NOTEBOOK = paths.notebooks_dir() / "04_indicateurs_annuels.ipynb"
@@ -12,34 +12,19 @@ DECP_COLUMNS = ["year", "n_contracts", "amount_total_eur", "amount_median_eur", 
 
 
 def test_notebook_is_committed_clean_with_its_parameters_first():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    nb = nbh.read_notebook(NOTEBOOK)
+    code = nbh.code_cells(nb)
     assert "parameters" in code[0]["metadata"].get("tags", [])
     first = "".join(code[0]["source"])
     for name in ("study", "lang", "wave_from", "wave_to", "decp", "decp_region", "output_dir"):
         assert f"{name} = " in first, name
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    slides = [c for c in nb["cells"] if c["metadata"].get("slideshow", {}).get("slide_type") == "slide"]
-    assert 2 <= len(slides) <= 5
+    assert nbh.is_committed_clean(nb)
+    assert 2 <= len(nbh.slide_cells(nb)) <= 5
 
 
 def _run(tmp_path, **parameters):
-    import papermill as pm
     out = tmp_path / "run"
-    pm.execute_notebook(str(NOTEBOOK), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False,
-                        parameters={"output_dir": str(out), **parameters}, cwd=str(paths.notebooks_dir()))
-    return out, json.loads((tmp_path / "out.ipynb").read_text(encoding="utf-8"))
-
-
-def _text(nb):
-    """Everything the notebook showed (outputs only, not its code)."""
-    parts = []
-    for c in nb["cells"]:
-        for o in c.get("outputs", []):
-            parts.append("".join(o.get("text", "")))
-            for v in o.get("data", {}).values():
-                parts.append(v if isinstance(v, str) else "".join(v) if isinstance(v, list) else "")
-    return "\n".join(parts)
+    return out, nbh.run_papermill(NOTEBOOK, tmp_path / "out.ipynb", output_dir=str(out), **parameters)
 
 
 @pytest.mark.slow
@@ -56,7 +41,7 @@ def test_notebook_runs_on_the_demo_study(tmp_path):
     assert not (out / "tables" / "decp_annuel.csv").exists()
     for name in ("indicateurs_gt", "contexte_national", "cinov_2023_2024"):
         assert (out / "figures" / f"{name}.png").exists()
-    text = _text(nb)
+    text = nbh.shown_text(nb)
     assert "Données simulées — ne pas citer" in text
     assert "Aucun fichier DECP fourni" in text
     assert "non disponible" in text
@@ -71,4 +56,4 @@ def test_notebook_runs_with_the_croix_decp_file(tmp_path):
     assert decp["year"].tolist() == [2019, 2020, 2021]       # notification dates 2019-02 to 2021-12
     assert 0 < decp["n_contracts"].sum() <= 159               # 159 records in the file, duplicates dropped
     assert (decp["n_buyers"] == 1).all()                      # one buyer: Ville de Croix
-    assert "Aucun fichier DECP fourni" not in _text(nb)
+    assert "Aucun fichier DECP fourni" not in nbh.shown_text(nb)

@@ -1,9 +1,9 @@
 """Notebook 05 runs standalone (papermill) on the demo study; its two CSVs match a recomputation; weights act."""
-import json
 
 import pandas as pd
 import pytest
 
+import notebook_helpers as nbh
 from etude import data, matching, paths
 
 NOTEBOOK = paths.notebooks_dir() / "05_rencontres_offre_demande.ipynb"
@@ -14,36 +14,21 @@ PLAN_COLUMNS = ["buyer_id", "company_id", "segment", "score", "score_segment", "
 
 
 def test_notebook_is_committed_clean_with_its_parameters_first():
-    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    nb = nbh.read_notebook(NOTEBOOK)
+    code = nbh.code_cells(nb)
     assert "parameters" in code[0]["metadata"].get("tags", [])
-    namespace = {}
-    exec("".join(code[0]["source"]), namespace)
+    namespace = nbh.first_cell_parameters(nb)
     assert {k: namespace[k] for k in PARAMETERS} == PARAMETERS
-    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
-    slides = [c for c in nb["cells"] if c["metadata"].get("slideshow", {}).get("slide_type") == "slide"]
+    assert nbh.is_committed_clean(nb)
+    slides = nbh.slide_cells(nb)
     assert any("supply_demand(" in "".join(c["source"]) for c in slides)
     assert any("supply_demand_chart(" in "".join(c["source"]) for c in slides)
     assert all(len("".join(c["source"]).splitlines()) <= 12 for c in code)  # thin cells
 
 
 def _run(tmp_path, name="run", **parameters):
-    import papermill as pm
     out = tmp_path / name
-    executed = tmp_path / f"{name}.ipynb"
-    pm.execute_notebook(str(NOTEBOOK), str(executed), kernel_name="python3", progress_bar=False,
-                        parameters={"output_dir": str(out), **parameters}, cwd=str(paths.notebooks_dir()))
-    return out, json.loads(executed.read_text(encoding="utf-8"))
-
-
-def _text(nb):
-    parts = []
-    for c in nb["cells"]:
-        for o in c.get("outputs", []):
-            parts.append("".join(o.get("text", "")))
-            for v in o.get("data", {}).values():
-                parts.append(v if isinstance(v, str) else "".join(v) if isinstance(v, list) else "")
-    return "\n".join(parts)
+    return out, nbh.run_papermill(NOTEBOOK, tmp_path / f"{name}.ipynb", output_dir=str(out), **parameters)
 
 
 @pytest.mark.slow
@@ -67,7 +52,7 @@ def test_notebook_runs_on_the_demo_study_and_weights_change_the_plan(tmp_path):
     assert list(supply.columns) == matching.SUPPLY_COLUMNS
     assert supply["segment"].tolist() == list(matching.SEGMENTS)
     assert (supply["buyers_base"] <= 27).all() and (supply["companies_base"] <= 90).all()
-    assert "Données simulées — ne pas citer" in _text(nb)
+    assert "Données simulées — ne pas citer" in nbh.shown_text(nb)
     assert (out / "figures" / "offre_demande_segments.png").exists()
     assert any("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
 
@@ -81,7 +66,7 @@ def test_notebook_runs_on_the_demo_study_and_weights_change_the_plan(tmp_path):
 @pytest.mark.slow
 def test_notebook_in_english_says_simulated_in_english(tmp_path):
     out, nb = _run(tmp_path, name="en", lang="en")
-    text = _text(nb)
+    text = nbh.shown_text(nb)
     assert "Simulated data — do not cite" in text and "Supply and demand by segment" in text
     supply = pd.read_csv(out / "tables" / "offre_demande_segments.csv")
     assert supply["label"].tolist() == ["Health", "Intellectual services", "Digital services", "Real estate"]
