@@ -278,7 +278,7 @@ def test_supply_demand_counts_flags_and_suppression():
 def test_supply_demand_options_and_english_labels():
     t = m.supply_demand(BUYERS, COMPANIES, min_cell=1, lang="en")
     assert t.label.tolist() == ["Health", "Intellectual services", "Digital services", "Real estate"]
-    with pytest.raises(ParameterError, match="fr, en"):
+    with pytest.raises(ParameterError, match="valeurs possibles : 'fr', 'en'"):
         m.supply_demand(BUYERS, COMPANIES, lang="de")
     with pytest.raises(ParameterError, match="min_cell"):
         m.supply_demand(BUYERS, COMPANIES, min_cell=0)

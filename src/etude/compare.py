@@ -33,6 +33,8 @@ from statsmodels.stats.proportion import (confint_proportions_2indep, proportion
 from etude import codebook as cb
 from etude import fmt
 from etude.errors import ParameterError
+from etude.errors import check_alpha as _check_alpha
+from etude.errors import check_choice as _choice
 
 __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "theme_prevalence", "compare_themes",
@@ -76,20 +78,6 @@ def too_few(min_cell: int) -> str:
     'effectif insuffisant (n < 5)'
     """
     return f"effectif insuffisant (n < {min_cell})"
-
-
-def _choice(name: str, value: Any, allowed: Iterable[str]) -> str:
-    allowed = list(allowed)
-    if value not in allowed:
-        raise ParameterError(f"valeur inconnue pour {name} : {value!r} ; valeurs possibles : "
-                             + ", ".join(repr(a) for a in allowed))
-    return value
-
-
-def _check_alpha(alpha: float) -> float:
-    if not (isinstance(alpha, (int, float)) and 0 < alpha < 1):
-        raise ParameterError(f"alpha doit être strictement compris entre 0 et 1, pas {alpha!r}")
-    return float(alpha)
 
 
 def _check_counts(count: Any, n: Any, which: str) -> tuple[int, int]:

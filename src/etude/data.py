@@ -46,7 +46,7 @@ from etude import paths, privacy
 from etude.errors import PROBLEM_COLUMNS, InputError, problem
 
 __all__ = [
-    "read_study", "study_inputs", "load_study", "load_export", "validate", "read_rows", "load_mapping",
+    "read_study", "study_inputs", "file_sha256", "load_study", "load_export", "validate", "read_rows", "load_mapping",
     "to_export", "write_export", "respondent_schema", "empty_table", "problems_table", "FORMATS", "ENCODINGS", "SEPARATORS",
     "TRUE_VALUES", "FALSE_VALUES",
 ]
@@ -173,7 +173,8 @@ def _yaml_problem(where, exc: Exception, what: str) -> dict:
                    expected="une syntaxe YAML valide (indentation par espaces, guillemets fermés)")
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, read in chunks (the file is only read)."""
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 16), b""):
@@ -192,7 +193,7 @@ def study_inputs(study: str | Path | None = None) -> pd.DataFrame:
     6
     """
     spec = read_study(study)
-    rows = [{"kind": i["kind"], "wave": i["wave"], "path": str(i["path"]), "sha256": _sha256(i["path"]),
+    rows = [{"kind": i["kind"], "wave": i["wave"], "path": str(i["path"]), "sha256": file_sha256(i["path"]),
              "format": i["format"], "simulated": i["simulated"]} for i in spec["inputs"]]
     out = pd.DataFrame(rows, columns=["kind", "wave", "path", "sha256", "format", "simulated"])
     return out.astype({"wave": "int64", "simulated": "bool"})

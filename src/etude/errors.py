@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 __all__ = ["EtudeError", "InputError", "ParameterError", "RunError", "problem", "format_problem",
-           "PROBLEM_COLUMNS"]
+           "PROBLEM_COLUMNS", "check_choice", "check_alpha"]
 
 #: Columns of a problem report (``etude validate`` prints these).
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "expected", "message", "severity"]
@@ -33,6 +33,26 @@ class ParameterError(EtudeError, ValueError):
 
 class RunError(EtudeError):
     """A notebook run failed; the message names the notebook, the cell and the error."""
+
+
+def check_choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
+    """Return ``value`` if it is one of ``allowed``, else raise :class:`ParameterError` listing them.
+
+    >>> check_choice("lang", "fr", ["fr", "en"])
+    'fr'
+    """
+    allowed = list(allowed)
+    if value not in allowed:
+        raise ParameterError(f"valeur inconnue pour {name} : {value!r} ; valeurs possibles : "
+                             + ", ".join(repr(a) for a in allowed))
+    return value
+
+
+def check_alpha(alpha: Any) -> float:
+    """Return ``alpha`` as a float if 0 < alpha < 1 (booleans refused), else raise :class:`ParameterError`."""
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
+        raise ParameterError(f"alpha doit être strictement compris entre 0 et 1, pas {alpha!r}")
+    return float(alpha)
 
 
 def problem(file: str | Path | None, *, row: int | None = None, column: str | None = None,

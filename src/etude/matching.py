@@ -54,7 +54,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -63,6 +63,7 @@ from scipy.sparse import coo_array
 
 from etude import codebook as cb
 from etude.errors import ParameterError
+from etude.errors import check_choice as _choice
 
 __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "FLAGS", "STOP_WORDS",
@@ -106,14 +107,6 @@ the of and for to in on with
 """.split())
 
 _WORD = re.compile(r"[a-z0-9]+")
-
-
-def _choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
-    allowed = list(allowed)
-    if value not in allowed:
-        raise ParameterError(f"valeur « {value} » invalide pour « {name} » ; valeurs possibles : "
-                             f"{', '.join(map(str, allowed))}")
-    return value
 
 
 def select_wave(tables: dict[str, pd.DataFrame], wave: int) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -479,12 +479,8 @@ def _package_versions() -> dict[str, str]:
 
 
 def _sha256(path: Path) -> str:
-    import hashlib
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    from etude.data import file_sha256
+    return file_sha256(path)
 
 
 def _study_provenance(study: str | None) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:

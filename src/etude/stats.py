@@ -33,6 +33,8 @@ from statsmodels.stats.proportion import proportion_confint
 from etude import codebook as cb
 from etude import fmt
 from etude.errors import ParameterError
+from etude.errors import check_alpha as _check_alpha
+from etude.errors import check_choice as _choice
 
 __all__ = [
     "frequencies", "profile", "suppress_small", "suppression_rule", "display_frequencies", "display_profile",
@@ -67,20 +69,6 @@ _MISSING_LABEL = {"fr": "Non renseigné", "en": "Not given"}
 
 
 # ------------------------------------------------------------------------------------------------ checks
-
-def _choice(name: str, value: Any, allowed: Iterable[Any]) -> Any:
-    allowed = list(allowed)
-    if value not in allowed:
-        raise ParameterError(f"valeur inconnue pour {name} : {value!r} ; valeurs possibles : "
-                             + ", ".join(repr(a) for a in allowed))
-    return value
-
-
-def _check_alpha(alpha: Any) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-        raise ParameterError(f"alpha doit être strictement compris entre 0 et 1, pas {alpha!r}")
-    return float(alpha)
-
 
 def _check_min_cell(min_cell: Any) -> int:
     if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
