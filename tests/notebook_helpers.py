@@ -55,3 +55,11 @@ def shown_text(nb: dict, *, include_source: bool = False) -> str:
             for v in o.get("data", {}).values():
                 parts.append(v if isinstance(v, str) else "".join(v) if isinstance(v, list) else "")
     return "\n".join(parts)
+
+
+def assert_clean_with_parameters_first(nb: dict, expected: dict) -> None:
+    """The first code cell is tagged ``parameters`` and sets ``expected``; no cell carries outputs."""
+    assert "parameters" in code_cells(nb)[0]["metadata"].get("tags", [])
+    namespace = first_cell_parameters(nb)
+    assert {k: namespace.get(k) for k in expected} == expected
+    assert is_committed_clean(nb)

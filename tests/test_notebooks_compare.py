@@ -19,10 +19,7 @@ PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "alpha": 0.05, "test": "f
 def test_notebook_is_committed_clean_with_its_parameters_first():
     nb = nbh.read_notebook(NOTEBOOK)
     code = nbh.code_cells(nb)
-    assert "parameters" in code[0]["metadata"].get("tags", [])
-    namespace = nbh.first_cell_parameters(nb)
-    assert {k: namespace[k] for k in PARAMETERS} == PARAMETERS
-    assert nbh.is_committed_clean(nb)
+    nbh.assert_clean_with_parameters_first(nb, PARAMETERS)
     assert 3 <= len(nbh.slide_cells(nb)) <= 6
     assert all(len("".join(c["source"]).splitlines()) <= 12 for c in code)  # thin cells
 

@@ -21,10 +21,7 @@ SIMULATED = "Données simulées — ne pas citer"
 def test_notebook_is_committed_clean_with_its_parameters_first(name):
     nb = nbh.read_notebook(NOTEBOOKS[name])
     code = nbh.code_cells(nb)
-    assert "parameters" in code[0]["metadata"].get("tags", [])
-    namespace = nbh.first_cell_parameters(nb)
-    assert {k: namespace[k] for k in PARAMETERS} == PARAMETERS
-    assert nbh.is_committed_clean(nb)
+    nbh.assert_clean_with_parameters_first(nb, PARAMETERS)
     assert 3 <= len(nbh.slide_cells(nb)) <= 5
     assert all(len("".join(c["source"]).splitlines()) <= 8 for c in code[1:])  # thin cells
     assert pipeline.notebook_parameters(NOTEBOOKS[name]).keys() >= PARAMETERS.keys()

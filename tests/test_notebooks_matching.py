@@ -16,10 +16,7 @@ PLAN_COLUMNS = ["buyer_id", "company_id", "segment", "score", "score_segment", "
 def test_notebook_is_committed_clean_with_its_parameters_first():
     nb = nbh.read_notebook(NOTEBOOK)
     code = nbh.code_cells(nb)
-    assert "parameters" in code[0]["metadata"].get("tags", [])
-    namespace = nbh.first_cell_parameters(nb)
-    assert {k: namespace[k] for k in PARAMETERS} == PARAMETERS
-    assert nbh.is_committed_clean(nb)
+    nbh.assert_clean_with_parameters_first(nb, PARAMETERS)
     slides = nbh.slide_cells(nb)
     assert any("supply_demand(" in "".join(c["source"]) for c in slides)
     assert any("supply_demand_chart(" in "".join(c["source"]) for c in slides)
