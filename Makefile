@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install reproduce test lab demo bench clean-outputs
+.PHONY: help install reproduce test lint lab demo bench clean-outputs
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ reproduce: $(STAMP) ## Reproduce the whole study on the demo data; prints the ru
 
 test: $(STAMP) ## Run the whole test suite
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP) ## Check the code with ruff (configured in pyproject.toml)
+	$(BIN)/ruff check .
 
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/python -m ipykernel install --sys-prefix --name etude --display-name "Python (etude)" >/dev/null

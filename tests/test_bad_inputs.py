@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from bad_inputs import make_cases
+
 from etude import cli, paths
 
 CASES = make_cases.cases()

@@ -1,5 +1,4 @@
 """The codebook is machine-readable, complete, and says exactly what the seed says."""
-import pandas as pd
 import pytest
 
 from etude import codebook

@@ -1,6 +1,4 @@
 """Loaders and validation: the respondent-table contract, every layout/encoding/format, every bad-input case."""
-import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -357,7 +355,8 @@ def test_a_new_item_and_attribute_are_a_codebook_change_only(tmp_path):
 
 # ---------------------------------------------------------------------------------------------- round trip
 
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 _TEXT = st.text(alphabet="abcdeéèàçôŒœ ABC,;'\"!?()-\n", min_size=1, max_size=25).map(str.strip).filter(bool)
 _CONFIGS = [  # suffix, layout, encoding, sep, packed_sep / true_value, title rows

@@ -4,7 +4,8 @@ import math
 import pandas as pd
 import pytest
 
-from etude import codebook, compare, indicators as ind
+from etude import codebook, compare
+from etude import indicators as ind
 from etude.errors import InputError, ParameterError
 
 

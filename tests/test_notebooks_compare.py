@@ -1,12 +1,12 @@
 """Notebook 03 runs standalone (papermill) on the demo study; its CSV matches an independent recomputation."""
 import math
 
+import notebook_helpers as nbh
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-import notebook_helpers as nbh
 from etude import codebook, data, paths
 
 NOTEBOOK = paths.notebooks_dir() / "03_acheteurs_vs_entreprises.ipynb"

@@ -2,11 +2,11 @@
 and standalone with papermill from the repository root and from notebooks/."""
 import math
 
+import notebook_helpers as nbh
 import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-import notebook_helpers as nbh
 from etude import audit, codebook, data, paths, pipeline
 
 NOTEBOOKS = {"01_profil_repondants": paths.notebooks_dir() / "01_profil_repondants.ipynb",

@@ -1,9 +1,9 @@
 """Notebook 04 runs standalone (papermill) on the demo study, and with the real Croix DECP file as parameter."""
 
+import notebook_helpers as nbh
 import pandas as pd
 import pytest
 
-import notebook_helpers as nbh
 from etude import paths
 
 NOTEBOOK = paths.notebooks_dir() / "04_indicateurs_annuels.ipynb"

@@ -1,9 +1,9 @@
 """Notebook 05 runs standalone (papermill) on the demo study; its two CSVs match a recomputation; weights act."""
 
+import notebook_helpers as nbh
 import pandas as pd
 import pytest
 
-import notebook_helpers as nbh
 from etude import data, matching, paths
 
 NOTEBOOK = paths.notebooks_dir() / "05_rencontres_offre_demande.ipynb"

@@ -18,9 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-
 from bad_inputs import runs
-from etude import paths
 
 pytestmark = pytest.mark.slow
 

@@ -1,5 +1,4 @@
 """Mirror chart and forest plot (buyers versus companies): labels, bases, intervals, significance, captions."""
-import math
 
 import matplotlib
 

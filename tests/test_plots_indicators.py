@@ -1,11 +1,9 @@
 """Indicator charts: gaps stay gaps, simulated data is labelled, slope charts show every item."""
-import math
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 import pytest
 

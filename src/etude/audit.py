@@ -28,8 +28,8 @@ Examples
 from __future__ import annotations
 
 import base64
-import bisect
 import binascii
+import bisect
 import html
 import io
 import json
@@ -37,8 +37,8 @@ import os
 import re
 import struct
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pandas as pd
 

@@ -34,8 +34,9 @@ import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa

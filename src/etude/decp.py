@@ -63,8 +63,9 @@ import re
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import msgspec
 import numpy as np

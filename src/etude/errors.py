@@ -13,8 +13,9 @@ achats.csv, ligne 4, colonne « Vague » : valeur « 2019 » ; attendu : 2017 (v
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 __all__ = ["EtudeError", "InputError", "ParameterError", "RunError", "problem", "format_problem",
            "PROBLEM_COLUMNS", "check_choice", "check_alpha"]

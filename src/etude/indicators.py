@@ -29,7 +29,8 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -908,6 +909,7 @@ def resolve_paths(text: str | Sequence[str] | None) -> list:
     []
     """
     from pathlib import Path
+
     from etude import paths
     items = ([t for t in str(text).split(";")] if isinstance(text, str) or text is None else list(text)) if text else []
     out, missing = [], []

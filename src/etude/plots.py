@@ -30,7 +30,8 @@ from __future__ import annotations
 import contextlib
 import math
 import textwrap
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -40,8 +41,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from etude import codebook as cb
-from etude import fmt
-from etude import stats
+from etude import fmt, stats
 from etude.errors import ParameterError
 
 __all__ = [

@@ -26,9 +26,9 @@ import base64
 import html
 import mimetypes
 import re
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import nbformat
 
@@ -71,7 +71,7 @@ def _texts(lang: str) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- assets and exporters
 
-@lru_cache(maxsize=None)
+@cache
 def _asset(name: str) -> str:
     return (paths.assets_dir() / name).read_text(encoding="utf-8")
 
@@ -88,13 +88,13 @@ def _inline_script(js: str) -> str:
     return js.replace("</script", "<\\/script")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pygments_css() -> str:
     from pygments.formatters import HtmlFormatter
     return HtmlFormatter(style="default").get_style_defs(".highlight")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _exporter(with_code: bool):
     """A reused nbconvert exporter (body only; the page around it is ours, so nothing points at a CDN)."""
     import logging
@@ -354,7 +354,7 @@ def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
     footer = f'<div class="etude-sim-footer">{t["simulated"]}</div>' if simulated else ""
     config = ('{hash: true, slideNumber: "c/t", transition: "none", center: false, '
               'width: 1280, height: 800, margin: 0.04}')
-    body = (f'<body class="etude etude-slides">\n<div class="reveal"><div class="slides">\n'
+    body = ('<body class="etude etude-slides">\n<div class="reveal"><div class="slides">\n'
             + "\n".join(sections) + f"\n</div>{footer}</div>\n"
             f"<script>\n{_inline_script(_asset('reveal/reveal.js'))}\n</script>\n"
             f"<script>Reveal.initialize({config});</script>\n</body>")

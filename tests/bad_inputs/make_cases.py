@@ -35,8 +35,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import openpyxl
 import yaml
@@ -230,7 +230,7 @@ def _undecodable_bytes() -> bytes:
 def _html_bytes() -> bytes:
     return ("<!DOCTYPE html>\n<html><head><title>Connexion - LimeSurvey</title></head>\n<body><form>"
             "<input name=\"user\"></form><table><tr><td>Session expirée</td></tr></table></body></html>\n"
-            ).encode("utf-8")
+            ).encode()
 
 
 def _truncated_xlsx() -> bytes:
@@ -535,6 +535,10 @@ def cases() -> list[dict]:
         _decp_case("decp_archive.zip", lambda: _decp_zip_of(_decp_json([_decp_record(1)]))[:60]), 1,
         ["decp_archive.zip", ("ZIP", "zip", "archive")],
         "L'archive est incomplète : la retélécharger.")
+    # Cases kept beside this file by area (same dict shape), so each area adds its own without touching this list.
+    from bad_inputs import cases_decp, cases_engine
+    C.extend(cases_decp.cases())
+    C.extend(cases_engine.cases())
     return C
 
 
