@@ -14,6 +14,8 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import re
 import zlib
 from typing import Any
@@ -26,6 +28,10 @@ from etude.errors import InputError, problem
 
 __all__ = ["decode_document", "json_frame"]
 
+#: Above this size, a document that is not strict JSON is not retried with Python's slower reader.
+_LENIENT_MAX_BYTES = 512 * 1024 ** 2
+#: Integers longer than this stay text in the lenient reader (Python refuses to print ints over 4,300 digits).
+_MAX_INT_DIGITS = 300
 #: Records decoded per batch (bounds the memory of the Python objects alive at once).
 _BATCH = 50_000
 
@@ -163,8 +169,39 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, min(offset, len(data))) + 1
 
 
+def _finite_or_text(text: str) -> float | str:
+    """A JSON number too big for a float (``1e309``) stays text: the amount rule calls it unreadable."""
+    x = float(text)
+    return x if math.isfinite(x) else text
+
+
+def _int_or_text(text: str) -> int | str:
+    return int(text) if len(text) <= _MAX_INT_DIGITS else text
+
+
+def _lenient_loads(data: bytes) -> Any:
+    """Python's JSON reader, which accepts ``NaN`` and ``Infinity`` (kept as text) and keeps huge numbers as
+    text; ``None`` when the text is still not JSON, too deep, or too big for this slower path."""
+    if len(data) > _LENIENT_MAX_BYTES:
+        return None
+    try:
+        return json.loads(data, parse_constant=str, parse_float=_finite_or_text, parse_int=_int_or_text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _too_deep(name: str) -> InputError:
+    return InputError(problem(name, message="JSON imbriqué trop profondément (des milliers de niveaux de [ ou {)",
+                              expected="un fichier DECP JSON : une liste « marches » d'enregistrements à plat"))
+
+
 def decode_document(data: bytes, name: str) -> tuple[list, int]:
-    """The list of raw records of a DECP JSON document and the number of concessions set aside."""
+    """The list of raw records of a DECP JSON document and the number of concessions set aside.
+
+    A document that is not strict JSON only because of ``NaN``/``Infinity`` literals is read by Python's
+    reader, those values kept as text (counted as unreadable amounts); nesting deeper than the decoders'
+    limit is a clean :class:`InputError`, never a ``RecursionError``.
+    """
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise InputError(problem(name, message="fichier vide",
@@ -174,6 +211,8 @@ def decode_document(data: bytes, name: str) -> tuple[list, int]:
                                  expected="un fichier DECP JSON {\"marches\": […]}"))
     try:
         doc = _DOC_DECODER.decode(stripped)
+    except RecursionError:
+        raise _too_deep(name) from None
     except msgspec.ValidationError as exc:
         raise InputError(problem(name, message=f"JSON sans liste « marches » lisible ({_french_validation(exc)})",
                                  expected="un fichier DECP : {\"marches\": […]} (format 2017) ou "
@@ -185,6 +224,9 @@ def decode_document(data: bytes, name: str) -> tuple[list, int]:
             raise InputError(problem(name, row=line, message="JSON tronqué : le fichier s'arrête avant la fin "
                                      "(téléchargement interrompu ?)",
                                      expected="un fichier DECP JSON complet")) from None
+        lenient = _lenient_loads(stripped)
+        if lenient is not None:
+            return decode_document(msgspec.json.encode(lenient), name)
         m = re.search(r"byte (\d+)", msg)
         line = _line_of(stripped, int(m.group(1))) if m else None
         raise InputError(problem(name, row=line, message="JSON invalide (caractère inattendu)",
@@ -199,6 +241,27 @@ def _french_validation(exc: Exception) -> str:
     if "missing required field" in msg:
         return "clé « marches » absente"
     return "« marches » n'est pas une liste d'objets"
+
+
+def _decode_record(raw: Any, counters: ReadCounters) -> _Record | None:
+    """The typed record; else read leniently (counted as coerced); else ``None`` (counted as unreadable)."""
+    try:
+        return _RECORD_DECODER.decode(raw)
+    except msgspec.ValidationError:
+        pass
+    except RecursionError:
+        counters.unreadable += 1
+        return None
+    try:
+        obj = msgspec.json.decode(raw)
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+        obj = _lenient_loads(bytes(raw))       # a number out of range (1e309) stays text
+    rec = _coerce(obj)
+    if rec is None:
+        counters.unreadable += 1
+    else:
+        counters.coerced += 1
+    return rec
 
 
 def json_frame(raws: list, name: str, counters: ReadCounters, seen: set, today: dt.date,
@@ -220,19 +283,14 @@ def json_frame(raws: list, name: str, counters: ReadCounters, seen: set, today: 
                 if len(counters.duplicate_examples) < 3:
                     try:
                         rid = ident(decode(raw).id)
-                    except msgspec.ValidationError:
+                    except (msgspec.ValidationError, RecursionError):
                         rid = None
                     counters.duplicate_examples.append(rid or f"{name} n° {i}")
                 continue
             seen.add(key)
-            try:
-                rec = decode(raw)
-            except msgspec.ValidationError:
-                rec = _coerce(msgspec.json.decode(raw))
-                if rec is None:
-                    counters.unreadable += 1
-                    continue
-                counters.coerced += 1
+            rec = _decode_record(raw, counters)
+            if rec is None:
+                continue
             if rec.type_ and "concession" in rec.type_.casefold():
                 counters.concessions += 1
                 continue

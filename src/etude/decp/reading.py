@@ -88,7 +88,7 @@ def _too_big(path: Path, size: int, limit: int, *, declared: bool) -> InputError
 def _read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, path: Path, limit: int) -> bytes:
     """One member's bytes, counted while inflating: more than ``budget`` bytes stops the reading."""
     chunks, total = [], 0
-    with z.open(info) as fh:
+    with z.open(info.filename) as fh:
         while chunk := fh.read(_CHUNK):
             total += len(chunk)
             if total > budget:

@@ -74,6 +74,8 @@ _FR_DAY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 _TIME_SUFFIX = re.compile(r"^([T ]\d{2}(:\d{2}(:\d{2}(\.\d+)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 #: Notification dates before this year are out of range.
 MIN_YEAR = 2000
+#: Texts of special floats (JSON ``NaN``/``Infinity`` literals): an unreadable amount, not a missing one.
+_NOT_NUMBERS = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 
 
 
@@ -91,22 +93,31 @@ def parse_amount(value: Any, *, max_amount: float = MAX_AMOUNT) -> tuple[float, 
     Statuses: ``ok`` (a JSON number), ``text`` (a plain number written as text, ``"30000.00"``), ``text_fr``
     (French writing: spaces, decimal comma, ``€``), ``missing``, ``invalid``, ``negative``, ``absurd``
     (≥ ``max_amount`` or a run of at least seven 9s). Only ``ok``, ``text`` and ``text_fr`` are summed.
+    ``NaN``, ``Infinity``, ``1e309`` and integers too big for a float are ``invalid`` (a float NaN, as pandas
+    stores a missing cell, is ``missing``).
 
     >>> parse_amount("30000.00"), parse_amount(1e17), parse_amount("NC")
     ((30000.0, 'text'), (1e+17, 'absurd'), (nan, 'missing'))
     >>> parse_amount("1.234.567,8 EUR HT")
     (1234567.8, 'text_fr')
+    >>> parse_amount("1e309"), parse_amount("NaN"), parse_amount(10 ** 400)
+    ((nan, 'invalid'), (nan, 'invalid'), (nan, 'invalid'))
     """
     if value is None:
         return math.nan, "missing"
     if isinstance(value, bool):
         return math.nan, "invalid"
     if isinstance(value, (int, float, np.integer, np.floating)):
-        x, status = float(value), "ok"
+        try:
+            x, status = float(value), "ok"
+        except OverflowError:                  # an integer of hundreds of digits
+            return math.nan, "invalid"
         if math.isnan(x):
             return math.nan, "missing"
     elif isinstance(value, str):
         text = value.strip()
+        if text.casefold() in _NOT_NUMBERS:
+            return math.nan, "invalid"
         if text.casefold() in NULL_TEXTS:
             return math.nan, "missing"
         if _PLAIN_NUMBER.match(text):

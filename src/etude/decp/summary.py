@@ -23,12 +23,16 @@ __all__ = ["read_summary", "quality_summary", "format_summary", "SUMMARY_COLUMNS
 SUMMARY_COLUMNS = ["rule", "n_records", "detail"]
 
 
+_CLIP = 40  # characters of a value shown as an example (a 400-digit amount is cut)
+
+
 def _examples(records: pd.DataFrame, mask: pd.Series, column: str, field: str, k: int = 3) -> str:
     sub = records.loc[mask, ["id", "source_file", "record_no", column]].head(k)
     parts = []
     for rid, src, no, val in sub.itertuples(index=False):
         who = rid if isinstance(rid, str) and rid else f"{src} n° {no}"
-        parts.append(f"{who} {field} « {val} »")
+        val = str(val)
+        parts.append(f"{who} {field} « {val if len(val) <= _CLIP else val[:_CLIP - 1] + '…'} »")
     return ("ex. : " + " ; ".join(parts)) if parts else ""
 
 
