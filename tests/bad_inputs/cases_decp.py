@@ -45,10 +45,20 @@ def _amounts_json(records: list[dict]) -> bytes:
     return ('{"marches": [' + ", ".join(parts) + "]}").encode("utf-8")
 
 
+def _record(i: int, **over) -> dict:
+    """A valid 2017-format record of a commune of the Nord (the same shape as ``make_cases``' DECP cases)."""
+    rec = {"id": f"2019TEST{i:04d}", "acheteur": {"id": "21590163800019", "nom": "Ville de Test (59)"},
+           "nature": "Marché", "objet": f"Objet {i}", "procedure": "Procédure adaptée",
+           "lieuExecution": {"code": "59170", "typeCode": "Code postal", "nom": "Croix"},
+           "dateNotification": "2019-03-15", "montant": "10000.00",
+           "titulaires": [{"id": "81809944200019", "typeIdentifiant": "SIRET"}]}
+    rec.update(over)
+    return rec
+
+
 def _good_json(folder: Path, name: str = "decp.json") -> Path:
-    from bad_inputs.make_cases import _decp_json, _decp_record
     path = folder / name
-    path.write_bytes(_decp_json([_decp_record(1), _decp_record(2)]))
+    path.write_bytes(json.dumps({"marches": [_record(1), _record(2)]}, ensure_ascii=False).encode("utf-8"))
     return path
 
 
@@ -89,8 +99,6 @@ def _decp_case(name: str, content, *extra: str):
 
 def cases() -> list[dict]:
     """This area's cases, in order."""
-    from bad_inputs.make_cases import _decp_record
-
     C: list[dict] = []
 
     def add(id, what, make, exit, expect, todo, env=None):
@@ -125,7 +133,7 @@ def cases() -> list[dict]:
         "Le fichier n'est pas un DECP : le retélécharger ou le régénérer.")
     add("decp_unreadable_amounts", "montants 1e309, -1e309, NaN et entier de 400 chiffres",
         _decp_case("decp_montants.json", lambda: _amounts_json(
-            [_decp_record(1), *(_decp_record(i + 2, montant=v) for i, v in enumerate(
+            [_record(1), *(_record(i + 2, montant=v) for i, v in enumerate(
                 ["1e309", "-1e309", "NaN", "1" * 400]))])), 0, ["montant illisible : 4", "2019TEST0004"],
         "Ces marchés comptent comme contrats, sans montant ; corriger le montant à la source.")
     return C
