@@ -361,13 +361,33 @@ def _indices(cand: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int, int]:
     return np.asarray(bi), np.asarray(ci), len(buyers), len(comps)
 
 
+def _greedy_fill(first_pass: list[int], by_score: np.ndarray, bi: np.ndarray, ci: np.ndarray, nb: int, nc: int,
+                 slots: int, cap: int) -> np.ndarray:
+    """Take the pairs of ``first_pass`` that give an uncovered buyer its first meeting, then fill by score."""
+    chosen = np.zeros(len(bi), dtype=bool)
+    b_load, c_load = np.zeros(nb, dtype=int), np.zeros(nc, dtype=int)
+    for coverage, order in ((True, first_pass), (False, by_score)):
+        for p in order:
+            b, c = bi[p], ci[p]
+            if chosen[p] or c_load[c] >= cap or b_load[b] >= (1 if coverage else slots):
+                continue
+            chosen[p] = True
+            b_load[b] += 1
+            c_load[c] += 1
+    return chosen
+
+
 def greedy_select(cand: pd.DataFrame, slots: int, cap: int) -> np.ndarray:
     """0/1 choice of the candidate pairs, greedily: coverage first, then score. Always feasible, deterministic.
 
-    1. Buyers in order of fewest candidate pairs (then id) each take their best-scoring pair (then earliest
-       company id) whose company has fewer than ``cap`` meetings.
-    2. The other pairs, by decreasing score (then ids), are added while the buyer has fewer than ``slots``
-       meetings and the company fewer than ``cap``.
+    Two plans are built and the better one kept (more buyers met, then higher total score, then the first):
+
+    1. *coverage pass* — either (i) buyers in order of fewest candidate pairs (then id) each take their
+       best-scoring pair (then earliest company id) whose company has fewer than ``cap`` meetings, or (ii) the
+       pairs by decreasing score (then ids) each give a buyer without meeting its first one when the company
+       has room;
+    2. *fill* — the other pairs, by decreasing score (then ids), are added while the buyer has fewer than
+       ``slots`` meetings and the company fewer than ``cap``.
 
     >>> c = pd.DataFrame({"buyer_id": ["A", "A", "B", "B"], "company_id": ["X", "Y", "X", "Y"],
     ...                   "score": [0.9, 0.8, 0.8, 0.1]})
@@ -376,25 +396,17 @@ def greedy_select(cand: pd.DataFrame, slots: int, cap: int) -> np.ndarray:
     """
     bi, ci, nb, nc = _indices(cand)
     score = cand["score"].to_numpy(dtype=float)
-    chosen = np.zeros(len(cand), dtype=bool)
-    b_load, c_load = np.zeros(nb, dtype=int), np.zeros(nc, dtype=int)
     by_score = np.lexsort((ci, bi, -score))                 # decreasing score, then buyer, then company id
-    first = {}                                              # buyer -> its pairs, best first
-    for p in np.lexsort((ci, -score, bi)):
-        first.setdefault(int(bi[p]), []).append(int(p))
-    for b in sorted(first, key=lambda k: (len(first[k]), k)):
-        for p in first[b]:
-            if c_load[ci[p]] < cap:
-                chosen[p] = True
-                b_load[b] += 1
-                c_load[ci[p]] += 1
-                break
-    for p in by_score:
-        if not chosen[p] and b_load[bi[p]] < slots and c_load[ci[p]] < cap:
-            chosen[p] = True
-            b_load[bi[p]] += 1
-            c_load[ci[p]] += 1
-    return chosen
+    best_first = np.lexsort((ci, -score, bi))               # by buyer, its pairs best first
+    n_pairs = np.bincount(bi, minlength=nb)
+    fewest = best_first[np.argsort(n_pairs[bi[best_first]], kind="stable")]   # buyers with fewest pairs first
+    best, best_value = None, None
+    for first_pass in (fewest, by_score):
+        chosen = _greedy_fill(first_pass, by_score, bi, ci, nb, nc, slots, cap)
+        value = (len(np.unique(bi[chosen])), round(float(score[chosen].sum()), 9))
+        if best_value is None or value > best_value:
+            best, best_value = chosen, value
+    return best
 
 
 def plan_bounds(cand: pd.DataFrame, slots: int, cap: int) -> tuple[float, float]:
