@@ -115,7 +115,8 @@ def test_parse_date(raw, day, status):
     ("procedure adaptee", "Procédure adaptée"),
     ("Procédure négociée avec mise en concurrence préalable", "Procédure avec négociation"),
     ("Marché passé sans publicité ni mise en concurrence préalable", "Sans publicité ni mise en concurrence préalable"),
-    ("Marché négocié sans publicité ni mise en concurrence préalable", "Sans publicité ni mise en concurrence préalable"),
+    ("Marché négocié sans publicité ni mise en concurrence préalable",
+     "Sans publicité ni mise en concurrence préalable"),
     ("partenariat d'innovation", "Partenariat d'innovation"),
     ("Procédure expérimentale innovation", "Achat innovant sans publicité ni mise en concurrence (expérimentation)"),
     ("marché innovant sans publicité", "Achat innovant sans publicité ni mise en concurrence (expérimentation)"),
@@ -413,6 +414,82 @@ def test_missing_file(tmp_path):
         decp.read_decp(tmp_path / "absent.json")
 
 
+def test_directory_given_as_input_is_a_clean_error(tmp_path):
+    with pytest.raises(InputError, match="est un dossier"):
+        decp.read_decp(tmp_path)
+
+
+# --- hostile files (issue 12.17) -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", ["1e309", "-1e309", "NaN", "Infinity", "1" + "0" * 400, "9" * 5000])
+def test_amounts_out_of_float_range_are_unreadable_not_a_crash(tmp_path, raw):
+    text = json.dumps({"marches": [record(1), record(2, montant="@@")]}).replace('"@@"', raw)
+    path = tmp_path / "montants.json"
+    path.write_text(text, encoding="utf-8")
+    records, summary = decp.read_decp(path)
+    assert records["amount_status"].tolist() == ["ok", "invalid"]
+    assert rule(summary, "montant illisible")["n_records"] == 1
+    assert decp.yearly_indicators(records)["amount_total_eur"].tolist() == [10000.0]   # only the readable one
+
+
+@pytest.mark.parametrize("raw", [1e309, float("nan"), 10 ** 400, "NaN", "-Infinity", "1e309"])
+def test_parse_amount_special_numbers_are_invalid(raw):
+    value, status = decp.parse_amount(raw)
+    assert status == ("missing" if isinstance(raw, float) and raw != raw else "invalid")
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000 + b"]" * 100_000,
+                                  b'{"id": "1", "ccag": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"])
+def test_json_nested_100000_deep_is_a_clean_message(tmp_path, body):
+    path = tmp_path / "profond.json"
+    path.write_bytes(b'{"marches": [' + body + b"]}")
+    with pytest.raises(InputError, match="profond.json.*imbriqué trop profondément"):
+        decp.read_decp(path)
+
+
+def _zip_of_zeros(path: Path, sizes: dict[str, int]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, size in sizes.items():
+            z.writestr(name, b"0" * size)
+    return path
+
+
+def test_zip_bomb_refused_from_declared_sizes_before_inflating(tmp_path, monkeypatch):
+    path = _zip_of_zeros(tmp_path / "bombe.zip", {"a.json": 600_000, "b.json": 600_000})
+    def never(*args, **kwargs):
+        raise AssertionError("a member was inflated")
+    monkeypatch.setattr(zipfile.ZipFile, "open", never)
+    with pytest.raises(InputError, match="bombe.zip.*trop volumineuse.*1 Mo"):
+        decp.read_decp(path, max_unzipped=1_000_000)          # 1.2 MB declared > 1 MB
+
+
+def test_zip_whose_declared_sizes_lie_is_stopped_while_inflating(tmp_path, monkeypatch):
+    # CPython's zipfile never inflates past a member's declared size; a reader that did would be stopped by
+    # the count. Simulated: the listing declares 10 bytes, the member really inflates to 2 MB.
+    path = _zip_of_zeros(tmp_path / "menteuse.zip", {"a.json": 2_000_000})
+    real = zipfile.ZipFile.infolist
+
+    def lying(self):
+        infos = []
+        for info in real(self):
+            fake = zipfile.ZipInfo(info.filename)
+            fake.file_size = 10
+            infos.append(fake)
+        return infos
+    monkeypatch.setattr(zipfile.ZipFile, "infolist", lying)
+    with pytest.raises(InputError, match="menteuse.zip.*en réalité plus de"):
+        decp.read_decp(path, max_unzipped=1_000_000)
+
+
+def test_zip_under_the_limit_is_read_and_limit_is_checked(tmp_path):
+    path = tmp_path / "ok.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("decp.json", json.dumps({"marches": [record(1)]}))
+    assert len(decp.read_decp(path, max_unzipped=10_000)[0]) == 1
+    with pytest.raises(ParameterError, match="max_unzipped"):
+        decp.read_decp(path, max_unzipped=0)
+
+
 # --- real files ------------------------------------------------------------------------------------------------
 
 @needs_croix
@@ -484,3 +561,59 @@ def test_cli_bad_region_and_bad_file_are_short_messages(tmp_path, capsys):
     assert cli.main(["decp", str(tmp_path / "t.json")]) == 1
     err = capsys.readouterr().err
     assert "t.json" in err and "Traceback" not in err
+
+
+def test_cli_max_unzipped_option_is_in_megabytes(tmp_path, capsys):
+    path = _zip_of_zeros(tmp_path / "gros.zip", {"a.json": 2_000_000})
+    assert cli.main(["decp", str(path), "--max-unzipped", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "trop volumineuse" in err and "Traceback" not in err
+
+
+# --- --out (issue 12.2 / 12.4) ---------------------------------------------------------------------------------
+
+def _out_refused(capsys, argv: list[str], fragment: str) -> None:
+    assert cli.main(argv) == 1
+    out, err = capsys.readouterr()
+    assert fragment in err and "Traceback" not in err, err
+    assert "Indicateurs" not in out                               # refused before anything is read
+
+
+def test_out_that_is_an_input_is_refused_and_the_input_untouched(tmp_path, capsys):
+    src = write_json(tmp_path, [record(1)])
+    before = src.read_bytes()
+    _out_refused(capsys, ["decp", str(src), "--out", str(src)], "fichier d'entrée")
+    link = tmp_path / "lien.csv"
+    link.symlink_to(src)
+    _out_refused(capsys, ["decp", str(src), "--out", str(link)], "fichier d'entrée")
+    _out_refused(capsys, ["decp", str(src), "--out", str(tmp_path / "." / "decp.json")], "fichier d'entrée")
+    assert src.read_bytes() == before
+
+
+def test_out_folder_data_read_only_and_unwritable_are_refused(tmp_path, capsys, monkeypatch):
+    src = write_json(tmp_path, [record(1)])
+    _out_refused(capsys, ["decp", str(src), "--out", str(tmp_path)], "est un dossier")
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    (tmp_path / "data").mkdir()
+    _out_refused(capsys, ["decp", str(src), "--out", str(tmp_path / "data" / "t.csv")], "data/")
+    assert not (tmp_path / "data" / "t.csv").exists()
+    ro = tmp_path / "ancienne.csv"
+    ro.write_text("ancienne\n", encoding="utf-8")
+    ro.chmod(0o444)
+    _out_refused(capsys, ["decp", str(src), "--out", str(ro)], "lecture seule")
+    assert ro.read_text(encoding="utf-8") == "ancienne\n"
+    locked = tmp_path / "verrou"
+    locked.mkdir()
+    locked.chmod(0o555)
+    _out_refused(capsys, ["decp", str(src), "--out", str(locked / "t.csv")], "lecture seule ou non accessible")
+    assert list(locked.iterdir()) == []
+    _out_refused(capsys, ["decp", str(src), "--out", str(src / "t.csv")], "qui est un fichier")
+
+
+def test_check_out_path_accepts_a_new_file_in_a_new_folder(tmp_path):
+    src = write_json(tmp_path, [record(1)])
+    target = decp.check_out_path(tmp_path / "neuf" / "t.csv", [src])
+    assert target == (tmp_path / "neuf" / "t.csv").resolve() and not (tmp_path / "neuf").exists()
+    report = decp.decp_report([src], region="none", out=target)
+    assert report.written == target and target.exists()
+    assert "Table écrite" in decp.format_report(report)

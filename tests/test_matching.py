@@ -233,6 +233,62 @@ def test_assign_slots_fits_any_bipartite_graph_within_its_maximum_degree():
         assert not pairs.duplicated(["company_id", "slot"]).any()
 
 
+# --- size switch: exact below, greedy above with a measured gap (issue 12.20) -----------------------------------
+
+def test_below_the_switch_the_plan_is_exact_and_unchanged():
+    scores = _scores([("A", "X", 0.9), ("A", "Y", 0.8), ("B", "X", 0.8), ("B", "Y", 0.1)])
+    plan = m.meeting_plan(scores, slots=1, max_per_company=1, min_score=0.0)
+    assert plan[["buyer_id", "company_id"]].values.tolist() == [["A", "Y"], ["B", "X"]]      # 0.8 + 0.8
+    assert plan.attrs["plan_method"] == "exact" and plan.attrs["optimality_gap"] == 0.0
+    assert plan.attrs["n_candidates"] == 4 and m.EXACT_MAX_PAIRS == plan.attrs["exact_max_pairs"]
+    same = m.meeting_plan(scores, slots=1, max_per_company=1, min_score=0.0, exact_max_pairs=4)  # 4 pairs ≤ 4
+    pd.testing.assert_frame_equal(plan, same)
+
+
+def test_above_the_switch_the_greedy_gap_is_measured_on_a_forced_case():
+    # Greedy: A (first by id, ties on pair counts) takes its best X (0.9), B gets Y (0.1): total 1.0.
+    # Best plan A–Y + B–X = 1.6, so the score gap is (1.6 - 1.0) / 1.6 = 0.375; both buyers meet (gap 0).
+    scores = _scores([("A", "X", 0.9), ("A", "Y", 0.8), ("B", "X", 0.8), ("B", "Y", 0.1)])
+    plan = m.meeting_plan(scores, slots=1, max_per_company=1, min_score=0.0, exact_max_pairs=3)
+    _check_constraints(plan, 1, 1)
+    assert plan[["buyer_id", "company_id"]].values.tolist() == [["A", "X"], ["B", "Y"]]
+    info = plan.attrs
+    assert info["plan_method"] == "greedy" and info["n_candidates"] == 4
+    assert info["bound_buyers_met"] == 2 and info["gap_buyers_met"] == 0.0
+    assert info["bound_score_total"] == pytest.approx(1.6)
+    assert info["gap_score_total"] == pytest.approx(0.375) and info["optimality_gap"] == pytest.approx(0.375)
+
+
+def test_greedy_covers_buyers_with_few_pairs_first():
+    # B has one relevant pair (X); A could take X too, but X holds one meeting: coverage first gives A–Y, B–X.
+    scores = _scores([("A", "X", 0.9), ("A", "Y", 0.4), ("B", "X", 0.5)])
+    plan = m.meeting_plan(scores, slots=2, max_per_company=1, min_score=0.3, exact_max_pairs=0)
+    assert sorted(map(tuple, plan[["buyer_id", "company_id"]].values)) == [("A", "Y"), ("B", "X")]
+    assert plan.attrs["gap_buyers_met"] == 0.0 and plan.attrs["gap_score_total"] == pytest.approx(0.4 / 1.3)
+
+
+@pytest.mark.parametrize("seed,slots,cap", RANDOM_CASES[::3])
+def test_greedy_plan_is_feasible_and_its_bounds_hold_the_exact_optimum(seed, slots, cap):
+    rng = np.random.default_rng(seed)
+    scores = _scores([(f"A-{b}", f"E-{c}", round(float(rng.random()), 3))
+                      for b in range(12) for c in range(8) if rng.random() < 0.6])
+    greedy = m.meeting_plan(scores, slots=slots, max_per_company=cap, min_score=0.3, exact_max_pairs=0)
+    exact = m.meeting_plan(scores, slots=slots, max_per_company=cap, min_score=0.3)
+    _check_constraints(greedy, slots, cap)
+    assert (greedy.score >= 0.3).all()
+    info = greedy.attrs
+    assert info["optimality_gap"] >= 0 and info["gap_buyers_met"] >= 0 and info["gap_score_total"] >= 0
+    # the coverage bound is the exact optimum (max flow); the score bound is above any plan's total
+    assert exact.buyer_id.nunique() == info["bound_buyers_met"]
+    assert exact.score.sum() <= info["bound_score_total"] + 1e-9
+    assert info["gap_score_total"] == pytest.approx(1 - greedy.score.sum() / info["bound_score_total"], abs=1e-9)
+
+
+def test_exact_max_pairs_must_be_a_non_negative_integer():
+    with pytest.raises(ParameterError, match="exact_max_pairs"):
+        m.meeting_plan(_scores([("A", "X", 0.9)]), exact_max_pairs=-1)
+
+
 def test_bad_plan_options_list_what_is_allowed():
     s = _scores([("A", "X", 0.9)])
     with pytest.raises(ParameterError, match="slots"):

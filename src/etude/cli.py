@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--region", default="hauts-de-france", help="région à retenir, ou 'none' (défaut : hauts-de-france)")
     p.add_argument("--out", metavar="CSV", help="écrire la table annuelle dans ce fichier CSV")
+    p.add_argument("--max-unzipped", type=float, default=None, metavar="MO",
+                   help="taille maximale d'une archive ZIP une fois décompressée, en Mo (défaut : 4295, soit 4 Gio)")
     return parser
 
 
@@ -118,7 +120,9 @@ def _cmd_demo(args) -> int:
 
 def _cmd_decp(args) -> int:
     from etude import decp
-    return decp.cli(args.files, region=args.region, out=args.out)
+    kwargs = {} if args.max_unzipped is None else {"max_unzipped": int(args.max_unzipped * 1e6)}
+    print(decp.format_report(decp.decp_report(args.files, region=args.region, out=args.out, **kwargs)))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,7 +18,8 @@ and each column is that part's contribution (the raw similarity is the part divi
    description scores 0 with everybody.
 3. *proximity* — 1 when buyer and company are in the same département, else 0 (0 when either is unknown).
 
-**Meeting plan** (:func:`meeting_plan`) — exact, in two steps:
+**Meeting plan** (:func:`meeting_plan`) — exact up to ``exact_max_pairs`` candidate pairs (default 20,000; the
+solver's time grows fast beyond: about 1 s at 8,000 pairs, 50 s at 125,000), in two steps:
 
 1. *Which pairs meet* — a mixed-integer programme (``scipy.optimize.milp``, HiGHS) over the pairs scoring at least
    ``min_score``: each pair at most once, a buyer in at most ``slots`` meetings, a company in at most
@@ -30,6 +31,12 @@ and each column is that part's contribution (the raw similarity is the part divi
 2. *When* — the chosen meetings form a bipartite graph of maximum degree at most ``slots``; by Kőnig's
    edge-colouring theorem they fit in ``slots`` time slots with nobody in two meetings at once. The slots are
    given by the constructive alternating-path algorithm (:func:`assign_slots`), best-scoring meetings first.
+
+Above ``exact_max_pairs`` candidate pairs, step 1 is *greedy* (:func:`greedy_select`): buyers with the fewest
+relevant pairs first each get their best pair with room left (coverage), then the remaining pairs by decreasing
+score fill the free places. Its optimality gap is measured against the linear-programming relaxation bounds of
+objectives (a) and (b) (:func:`plan_bounds`; the constraint matrix is a bipartite incidence matrix, so each bound
+is the true optimum of that objective alone) and returned in the plan's ``attrs`` (see :func:`meeting_plan`).
 
 Inputs are sorted by ids before anything is solved: the same respondents give the same plan whatever the row order.
 
@@ -59,8 +66,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import coo_array, csr_array
+from scipy.sparse.csgraph import maximum_flow
 
 from etude import codebook as cb
 from etude.errors import ParameterError
@@ -69,9 +77,13 @@ from etude.errors import check_choice as _choice
 __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "FLAGS", "STOP_WORDS",
     "segment_sets", "tokens", "tfidf_similarity", "score_pairs", "meeting_plan", "assign_slots",
+    "greedy_select", "plan_bounds", "EXACT_MAX_PAIRS",
     "plan_summary", "supply_demand", "format_supply_demand", "format_plan", "format_summary", "score_overview", "supply_reading", "shown",
     "select_wave", "SIMULATED_CAPTION", "TITLES",
 ]
+
+#: Above this many candidate pairs, :func:`meeting_plan` plans greedily and reports its optimality gap.
+EXACT_MAX_PAIRS = 20_000
 
 #: Caption of every chart and table built on simulated data.
 SIMULATED_CAPTION = "Données simulées — ne pas citer"
@@ -300,14 +312,26 @@ def _select(cand: pd.DataFrame, slots: int, cap: int) -> np.ndarray:
     r = 0
     for b in range(nb):  # sum_c x_bc <= slots  and  y_b - sum_c x_bc <= 0
         idx = np.flatnonzero(bi == b)
-        rows += [r] * len(idx); cols += idx.tolist(); vals += [1.0] * len(idx)
-        lb.append(-np.inf); ub.append(slots); r += 1
-        rows += [r] * (len(idx) + 1); cols += idx.tolist() + [n + b]; vals += [-1.0] * len(idx) + [1.0]
-        lb.append(-np.inf); ub.append(0.0); r += 1
+        rows += [r] * len(idx)
+        cols += idx.tolist()
+        vals += [1.0] * len(idx)
+        lb.append(-np.inf)
+        ub.append(slots)
+        r += 1
+        rows += [r] * (len(idx) + 1)
+        cols += idx.tolist() + [n + b]
+        vals += [-1.0] * len(idx) + [1.0]
+        lb.append(-np.inf)
+        ub.append(0.0)
+        r += 1
     for k in range(nc):  # sum_b x_bc <= cap
         idx = np.flatnonzero(ci == k)
-        rows += [r] * len(idx); cols += idx.tolist(); vals += [1.0] * len(idx)
-        lb.append(-np.inf); ub.append(cap); r += 1
+        rows += [r] * len(idx)
+        cols += idx.tolist()
+        vals += [1.0] * len(idx)
+        lb.append(-np.inf)
+        ub.append(cap)
+        r += 1
     integrality = np.ones(nv)
     bounds = Bounds(np.zeros(nv), np.ones(nv))
     objectives = [np.r_[np.zeros(n), np.ones(nb)],                          # (a) buyers with a meeting
@@ -321,9 +345,107 @@ def _select(cand: pd.DataFrame, slots: int, cap: int) -> np.ndarray:
         if tol is not None:  # hold this optimum while optimising the next objective
             best = float(obj @ x)
             nz = np.flatnonzero(obj)
-            rows += [r] * len(nz); cols += nz.tolist(); vals += obj[nz].tolist()
-            lb.append(best - tol); ub.append(np.inf); r += 1
+            rows += [r] * len(nz)
+            cols += nz.tolist()
+            vals += obj[nz].tolist()
+            lb.append(best - tol)
+            ub.append(np.inf)
+            r += 1
     return x[:n].astype(bool)
+
+
+def _indices(cand: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Buyer and company index (0-based, in id order) of each candidate pair, and the numbers of each."""
+    bi, buyers = pd.factorize(cand["buyer_id"], sort=True)
+    ci, comps = pd.factorize(cand["company_id"], sort=True)
+    return np.asarray(bi), np.asarray(ci), len(buyers), len(comps)
+
+
+def _greedy_fill(first_pass: list[int], by_score: np.ndarray, bi: np.ndarray, ci: np.ndarray, nb: int, nc: int,
+                 slots: int, cap: int) -> np.ndarray:
+    """Take the pairs of ``first_pass`` that give an uncovered buyer its first meeting, then fill by score."""
+    chosen = np.zeros(len(bi), dtype=bool)
+    b_load, c_load = np.zeros(nb, dtype=int), np.zeros(nc, dtype=int)
+    for coverage, order in ((True, first_pass), (False, by_score)):
+        for p in order:
+            b, c = bi[p], ci[p]
+            if chosen[p] or c_load[c] >= cap or b_load[b] >= (1 if coverage else slots):
+                continue
+            chosen[p] = True
+            b_load[b] += 1
+            c_load[c] += 1
+    return chosen
+
+
+def greedy_select(cand: pd.DataFrame, slots: int, cap: int) -> np.ndarray:
+    """0/1 choice of the candidate pairs, greedily: coverage first, then score. Always feasible, deterministic.
+
+    Two plans are built and the better one kept (more buyers met, then higher total score, then the first):
+
+    1. *coverage pass* — either (i) buyers in order of fewest candidate pairs (then id) each take their
+       best-scoring pair (then earliest company id) whose company has fewer than ``cap`` meetings, or (ii) the
+       pairs by decreasing score (then ids) each give a buyer without meeting its first one when the company
+       has room;
+    2. *fill* — the other pairs, by decreasing score (then ids), are added while the buyer has fewer than
+       ``slots`` meetings and the company fewer than ``cap``.
+
+    >>> c = pd.DataFrame({"buyer_id": ["A", "A", "B", "B"], "company_id": ["X", "Y", "X", "Y"],
+    ...                   "score": [0.9, 0.8, 0.8, 0.1]})
+    >>> greedy_select(c, slots=1, cap=1).tolist()  # A takes X first; the optimum is A–Y, B–X
+    [True, False, False, True]
+    """
+    bi, ci, nb, nc = _indices(cand)
+    score = cand["score"].to_numpy(dtype=float)
+    by_score = np.lexsort((ci, bi, -score))                 # decreasing score, then buyer, then company id
+    best_first = np.lexsort((ci, -score, bi))               # by buyer, its pairs best first
+    n_pairs = np.bincount(bi, minlength=nb)
+    fewest = best_first[np.argsort(n_pairs[bi[best_first]], kind="stable")]   # buyers with fewest pairs first
+    best, best_value = None, None
+    for first_pass in (fewest, by_score):
+        chosen = _greedy_fill(first_pass, by_score, bi, ci, nb, nc, slots, cap)
+        value = (len(np.unique(bi[chosen])), round(float(score[chosen].sum()), 9))
+        if best_value is None or value > best_value:
+            best, best_value = chosen, value
+    return best
+
+
+def plan_bounds(cand: pd.DataFrame, slots: int, cap: int) -> tuple[float, float]:
+    """Upper bounds of any plan's buyers met and total score: the LP relaxations of objectives (a) and (b).
+
+    The constraints (pairs at most once, ``slots`` per buyer, ``cap`` per company) form a bipartite incidence
+    matrix (totally unimodular), so each relaxation's optimum is that objective's own optimum. The score bound is
+    solved by HiGHS (``scipy.optimize.linprog``); the coverage bound, which is a maximum flow (source → buyer,
+    capacity 1 → company, one arc per pair → sink, capacity ``cap``), by ``scipy.sparse.csgraph.maximum_flow``.
+
+    >>> c = pd.DataFrame({"buyer_id": ["A", "A", "B", "B"], "company_id": ["X", "Y", "X", "Y"],
+    ...                   "score": [0.9, 0.8, 0.8, 0.1]})
+    >>> tuple(round(v, 9) for v in plan_bounds(c, slots=1, cap=1))
+    (2.0, 1.6)
+    """
+    bi, ci, nb, nc = _indices(cand)
+    n = len(cand)
+    pairs = np.arange(n)
+    rows = np.r_[bi, nb + ci]
+    load = coo_array((np.ones(2 * n), (rows, np.r_[pairs, pairs])), shape=(nb + nc, n)).tocsr()
+    limits = np.r_[np.full(nb, slots, dtype=float), np.full(nc, cap, dtype=float)]
+    score = cand["score"].to_numpy(dtype=float)
+    res = linprog(-score, A_ub=load, b_ub=limits, bounds=(0, 1), method="highs")
+    if res.status != 0:
+        raise RuntimeError(f"the meeting-plan score bound has no solution: {res.message}")
+    # coverage: a maximum flow source -> buyer (1) -> company (1 per pair) -> sink (cap)
+    sink = nb + nc + 1
+    graph = csr_array((np.r_[np.ones(nb), np.ones(n), np.full(nc, cap)].astype(np.int32),
+                       (np.r_[np.zeros(nb, dtype=int), 1 + bi, 1 + nb + np.arange(nc)],
+                        np.r_[1 + np.arange(nb), 1 + nb + ci, np.full(nc, sink)])), shape=(sink + 1, sink + 1))
+    return float(maximum_flow(graph, 0, sink).flow_value), float(-res.fun)
+
+
+def _gap(value: float, bound: float) -> float:
+    """Relative gap ``(bound - value) / bound``, 0 when the bound is 0; float noise below 1e-9 is 0."""
+    if bound <= 0:
+        return 0.0
+    gap = (bound - value) / bound
+    return 0.0 if gap < 1e-9 else float(gap)
 
 
 def assign_slots(pairs: pd.DataFrame, slots: int) -> list[int]:
@@ -347,7 +469,8 @@ def assign_slots(pairs: pd.DataFrame, slots: int) -> list[int]:
 
     for b_id, c_id in zip(pairs["buyer_id"], pairs["company_id"]):
         u, v = ("b", b_id), ("c", c_id)
-        at.setdefault(u, {}); at.setdefault(v, {})
+        at.setdefault(u, {})
+        at.setdefault(v, {})
         if len(at[u]) >= slots or len(at[v]) >= slots:
             raise ValueError(f"{b_id} or {c_id} has more than {slots} meetings")
         both = [s for s in range(1, slots + 1) if s not in at[u] and s not in at[v]]
@@ -361,20 +484,39 @@ def assign_slots(pairs: pd.DataFrame, slots: int) -> list[int]:
                 path.append((node, nxt, cur))
                 node, cur = nxt, (bb if cur == a else a)
             for x, y, s_old in path:
-                del at[x][s_old]; del at[y][s_old]
+                del at[x][s_old]
+                del at[y][s_old]
             for x, y, s_old in path:
                 s_new = bb if s_old == a else a
-                at[x][s_new] = y; at[y][s_new] = x
+                at[x][s_new] = y
+                at[y][s_new] = x
                 key = (x, y) if x[0] == "b" else (y, x)
                 colour[key] = s_new
             s = a
-        at[u][s] = v; at[v][s] = u
+        at[u][s] = v
+        at[v][s] = u
         colour[(u, v)] = s
     return [colour[(("b", b), ("c", c))] for b, c in zip(pairs["buyer_id"], pairs["company_id"])]
 
 
+def _check_plan_options(scores: pd.DataFrame, slots: Any, max_per_company: Any, min_score: Any,
+                        exact_max_pairs: Any) -> None:
+    for name, v in (("slots", slots), ("max_per_company", max_per_company)):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
+            raise ParameterError(f"« {name} » doit être un entier au moins égal à 1, pas « {v} »")
+    if not isinstance(min_score, (int, float)) or isinstance(min_score, bool) or math.isnan(min_score):
+        raise ParameterError(f"« min_score » doit être un nombre, pas « {min_score} »")
+    if not isinstance(exact_max_pairs, (int, np.integer)) or isinstance(exact_max_pairs, bool) or exact_max_pairs < 0:
+        raise ParameterError(f"« exact_max_pairs » doit être un entier positif ou nul, pas « {exact_max_pairs} »")
+    missing = {"buyer_id", "company_id", "score"} - set(scores.columns)
+    if missing:
+        raise ParameterError(f"colonnes absentes de la table des scores : {', '.join(sorted(missing))}")
+    if scores.duplicated(["buyer_id", "company_id"]).any():
+        raise ParameterError("la table des scores contient deux fois la même paire acheteur–entreprise")
+
+
 def meeting_plan(scores: pd.DataFrame, *, slots: int = 4, max_per_company: int = 3,
-                 min_score: float = 0.3) -> pd.DataFrame:
+                 min_score: float = 0.3, exact_max_pairs: int = EXACT_MAX_PAIRS) -> pd.DataFrame:
     """The meetings of an event: which pairs meet, and in which time slot.
 
     Parameters
@@ -387,37 +529,53 @@ def meeting_plan(scores: pd.DataFrame, *, slots: int = 4, max_per_company: int =
         Most meetings a company holds over the event.
     min_score : float, default 0.3
         A pair is *relevant*, and may meet, when its score is at least this.
+    exact_max_pairs : int, default :data:`EXACT_MAX_PAIRS` (20,000)
+        The size switch: with at most this many relevant pairs the plan is exact (mixed-integer programme);
+        above it, greedy (:func:`greedy_select`), its gap measured against :func:`plan_bounds`.
 
     Returns
     -------
     DataFrame with the columns of ``scores`` plus ``slot`` (1…``slots``), one row per meeting, sorted by
-    ``slot, buyer_id, company_id``. Chosen exactly (see the module docstring): most buyers with a relevant
-    meeting, then highest total score, then earliest ids. Deterministic.
+    ``slot, buyer_id, company_id``. Exact plans (see the module docstring): most buyers with a relevant
+    meeting, then highest total score, then earliest ids. Deterministic. ``plan.attrs`` says how it was made:
+    ``plan_method`` (``exact`` or ``greedy``), ``n_candidates``, ``exact_max_pairs``, ``optimality_gap``
+    (0 for an exact plan; for a greedy one the larger of ``gap_buyers_met`` and ``gap_score_total``, each
+    ``(bound - value) / bound`` against ``bound_buyers_met`` and ``bound_score_total``; ≥ 0, and an upper
+    bound on how far the plan is from the best one).
 
     >>> s = pd.DataFrame({"buyer_id": ["A", "A", "B"], "company_id": ["X", "Y", "X"], "score": [0.9, 0.8, 0.5]})
     >>> meeting_plan(s, slots=1, max_per_company=1, min_score=0.1)[["buyer_id", "company_id"]].values.tolist()
     [['A', 'Y'], ['B', 'X']]
     """
-    for name, v in (("slots", slots), ("max_per_company", max_per_company)):
-        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 1:
-            raise ParameterError(f"« {name} » doit être un entier au moins égal à 1, pas « {v} »")
-    if not isinstance(min_score, (int, float)) or isinstance(min_score, bool) or math.isnan(min_score):
-        raise ParameterError(f"« min_score » doit être un nombre, pas « {min_score} »")
-    missing = {"buyer_id", "company_id", "score"} - set(scores.columns)
-    if missing:
-        raise ParameterError(f"colonnes absentes de la table des scores : {', '.join(sorted(missing))}")
-    if scores.duplicated(["buyer_id", "company_id"]).any():
-        raise ParameterError("la table des scores contient deux fois la même paire acheteur–entreprise")
+    _check_plan_options(scores, slots, max_per_company, min_score, exact_max_pairs)
     columns = list(scores.columns) + ["slot"]
     cand = (scores[scores["score"].astype(float) >= min_score]
             .sort_values(["buyer_id", "company_id"], kind="stable").reset_index(drop=True))
+    info = {"plan_method": "exact", "n_candidates": len(cand), "exact_max_pairs": int(exact_max_pairs),
+            "optimality_gap": 0.0}
     if cand.empty:
-        return pd.DataFrame({k: pd.Series(dtype=scores[k].dtype) for k in scores.columns}
+        plan = pd.DataFrame({k: pd.Series(dtype=scores[k].dtype) for k in scores.columns}
                             | {"slot": pd.Series(dtype="int64")})[columns]
-    chosen = cand[_select(cand, int(slots), int(min(slots, max_per_company)))]
+        plan.attrs.update(info)
+        return plan
+    slots, cap = int(slots), int(min(slots, max_per_company))
+    if len(cand) <= exact_max_pairs:
+        chosen = cand[_select(cand, slots, cap)]
+    else:
+        chosen = cand[greedy_select(cand, slots, cap)]
+        info.update(_greedy_info(chosen, *plan_bounds(cand, slots, cap)))
     order = chosen.sort_values(["score", "buyer_id", "company_id"], ascending=[False, True, True], kind="stable")
-    order = order.assign(slot=assign_slots(order, int(slots)))
-    return order.sort_values(["slot", "buyer_id", "company_id"], kind="stable").reset_index(drop=True)[columns]
+    order = order.assign(slot=assign_slots(order, slots))
+    plan = order.sort_values(["slot", "buyer_id", "company_id"], kind="stable").reset_index(drop=True)[columns]
+    plan.attrs.update(info)
+    return plan
+
+
+def _greedy_info(chosen: pd.DataFrame, bound_buyers: float, bound_score: float) -> dict:
+    met, total = chosen["buyer_id"].nunique(), float(chosen["score"].astype(float).sum())
+    gaps = {"gap_buyers_met": _gap(met, bound_buyers), "gap_score_total": _gap(total, bound_score)}
+    return {"plan_method": "greedy", "bound_buyers_met": bound_buyers, "bound_score_total": bound_score, **gaps,
+            "optimality_gap": max(gaps.values())}
 
 
 def plan_summary(plan: pd.DataFrame, scores: pd.DataFrame, *, min_score: float = 0.3,

@@ -1,0 +1,171 @@
+"""DECP indicators per notification year: contracts, amounts, buyers, holders, procedures, innovation.
+
+Only records with a usable notification date count (``date_status`` in :data:`etude.decp.DATE_USABLE`); the
+denominators are columns of the results.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from etude import fmt
+from etude.decp.rules import AMOUNT_USABLE, DATE_USABLE, INNOVATION_PROCEDURES
+from etude.errors import ParameterError
+
+__all__ = ["yearly_indicators", "procedure_mix", "innovation_share", "format_yearly", "YEARLY_COLUMNS",
+           "COLUMN_LABELS"]
+
+#: Columns of :func:`yearly_indicators` (the first six are the published table ``decp_annuel.csv``).
+YEARLY_COLUMNS = ["year", "n_contracts", "amount_total_eur", "amount_median_eur", "n_buyers", "n_holders",
+                  "n_contracts_with_amount"]
+
+#: Display labels of the yearly table.
+COLUMN_LABELS = {
+    "fr": {"year": "Année", "n_contracts": "Contrats", "amount_total_eur": "Montant total",
+           "amount_median_eur": "Montant médian", "n_buyers": "Acheteurs", "n_holders": "Titulaires",
+           "n_contracts_with_amount": "Contrats avec montant"},
+    "en": {"year": "Year", "n_contracts": "Contracts", "amount_total_eur": "Total amount",
+           "amount_median_eur": "Median amount", "n_buyers": "Buyers", "n_holders": "Holders",
+           "n_contracts_with_amount": "Contracts with amount"},
+}
+
+
+def _dated(records: pd.DataFrame) -> pd.DataFrame:
+    return records[records["date_status"].isin(DATE_USABLE)]
+
+
+def yearly_indicators(records: pd.DataFrame) -> pd.DataFrame:
+    """Per notification year: contracts, total and median amount, distinct buyers and holders.
+
+    Records without a usable notification date are left out (see :func:`quality_summary`); amounts that are
+    missing, unreadable, negative or absurd are left out of the amounts only, so ``n_contracts_with_amount`` is
+    the denominator of ``amount_total_eur`` and ``amount_median_eur``. Buyers are distinct ``buyer_id``
+    (SIRET as published), holders distinct holder identifiers.
+
+    Examples
+    --------
+    >>> rec = pd.DataFrame({"year": [2019, 2019, 2020], "date_status": "ok", "amount_eur": [10.0, 30.0, 1e17],
+    ...                     "amount_status": ["ok", "text", "absurd"], "buyer_id": ["A", "A", "B"],
+    ...                     "holder_ids": ["X;Y", "X", None]})
+    >>> print(yearly_indicators(rec).to_string())
+       year  n_contracts  amount_total_eur  amount_median_eur  n_buyers  n_holders  n_contracts_with_amount
+    0  2019            2              40.0               20.0         1          2                        2
+    1  2020            1               NaN                NaN         1          0                        0
+    """
+    d = _dated(records)
+    year = d["year"].astype("int64")
+    g = d.groupby(year)
+    out = pd.DataFrame({"n_contracts": g.size()})
+    usable = d["amount_status"].isin(AMOUNT_USABLE)
+    amounts = d.loc[usable, "amount_eur"].groupby(year[usable])
+    out["amount_total_eur"] = amounts.sum()
+    out["amount_median_eur"] = amounts.median()
+    out["n_buyers"] = d.groupby(year)["buyer_id"].nunique()
+    holders = d["holder_ids"].dropna()
+    if len(holders):
+        h = holders.str.split(";").explode()
+        pairs = pd.DataFrame({"year": year.loc[h.index].to_numpy(), "h": h.to_numpy()}).drop_duplicates()
+        out["n_holders"] = pairs.groupby("year").size()
+    else:
+        out["n_holders"] = 0
+    out["n_contracts_with_amount"] = amounts.size()
+    out = out.reindex(columns=YEARLY_COLUMNS[1:])
+    for col in ("n_contracts", "n_buyers", "n_holders", "n_contracts_with_amount"):
+        out[col] = out[col].fillna(0).astype("int64")
+    out.index.name = "year"
+    return out.reset_index()[YEARLY_COLUMNS]
+
+
+def procedure_mix(records: pd.DataFrame) -> pd.DataFrame:
+    """Per year and harmonised procedure: ``year, procedure, n_contracts, n_year, share`` (0–1).
+
+    ``n_year`` (the denominator) counts every dated contract of the year, those without procedure included
+    (shown as « Non renseignée »).
+
+    >>> rec = pd.DataFrame({"year": [2019, 2019, 2019], "date_status": "ok",
+    ...                     "procedure": ["Procédure adaptée", "Procédure adaptée", None]})
+    >>> procedure_mix(rec)
+       year          procedure  n_contracts  n_year     share
+    0  2019  Procédure adaptée            2       3  0.666667
+    1  2019     Non renseignée            1       3  0.333333
+    """
+    d = _dated(records)
+    proc = d["procedure"].astype(object).where(d["procedure"].notna(), "Non renseignée")
+    t = pd.DataFrame({"year": d["year"].astype("int64"), "procedure": proc}).value_counts().rename("n_contracts")
+    t = t.reset_index()
+    t["n_year"] = t.groupby("year")["n_contracts"].transform("sum")
+    t["share"] = t["n_contracts"] / t["n_year"]
+    return t.sort_values(["year", "n_contracts", "procedure"], ascending=[True, False, True]).reset_index(drop=True)
+
+
+def _wilson(count: pd.Series, nobs: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    from statsmodels.stats.proportion import proportion_confint
+    c, n = count.to_numpy(float), nobs.to_numpy(float)
+    low, high = np.full(len(c), np.nan), np.full(len(c), np.nan)
+    ok = n > 0
+    if ok.any():
+        low[ok], high[ok] = proportion_confint(c[ok], n[ok], alpha=0.05, method="wilson")
+    return low, high
+
+
+def innovation_share(records: pd.DataFrame) -> pd.DataFrame:
+    """Per year: share of innovation-related procedures, and share flagged ``marcheInnovant`` with its fill rate.
+
+    Columns: ``year, n_contracts, n_innovation_procedure`` (partenariat d'innovation + dialogue compétitif +
+    experimental innovative purchase), one count per kind (``n_partenariat_innovation``,
+    ``n_dialogue_competitif``, ``n_experimentation``), ``share_innovation_procedure`` with its Wilson 95 %
+    interval (denominator ``n_contracts``), ``n_flag_filled`` (records where ``marcheInnovant`` is given),
+    ``fill_rate``, ``n_flag_innovant`` and ``share_flag_innovant`` with its Wilson interval (denominator
+    ``n_flag_filled``: never the empty flags). The 2017 format has no flag (fill rate 0, share missing), and an
+    experimental innovative purchase published as « sans publicité » cannot be told apart: the procedure share
+    is a lower bound.
+
+    >>> rec = pd.DataFrame({"year": [2023] * 4, "date_status": "ok",
+    ...                     "procedure": ["Dialogue compétitif", "Procédure adaptée", "Procédure adaptée", None],
+    ...                     "marche_innovant": pd.array([True, False, None, None], dtype="boolean")})
+    >>> innovation_share(rec)[["n_contracts", "n_innovation_procedure", "fill_rate", "share_flag_innovant"]]
+       n_contracts  n_innovation_procedure  fill_rate  share_flag_innovant
+    0            4                       1        0.5                  0.5
+    """
+    d = _dated(records)
+    year = d["year"].astype("int64")
+    kinds = d["procedure"].map(INNOVATION_PROCEDURES)
+    out = pd.DataFrame({"n_contracts": d.groupby(year).size()})
+    for code in INNOVATION_PROCEDURES.values():
+        out[f"n_{code}"] = (kinds == code).groupby(year).sum()
+    out["n_innovation_procedure"] = kinds.notna().groupby(year).sum()
+    out["share_innovation_procedure"] = out["n_innovation_procedure"] / out["n_contracts"]
+    out["ci_low_innovation_procedure"], out["ci_high_innovation_procedure"] = _wilson(
+        out["n_innovation_procedure"], out["n_contracts"])
+    flag = d["marche_innovant"].astype("boolean")
+    out["n_flag_filled"] = flag.notna().groupby(year).sum()
+    out["fill_rate"] = out["n_flag_filled"] / out["n_contracts"]
+    out["n_flag_innovant"] = flag.fillna(False).astype(bool).groupby(year).sum()
+    out["share_flag_innovant"] = (out["n_flag_innovant"] / out["n_flag_filled"]).where(out["n_flag_filled"] > 0)
+    out["ci_low_flag_innovant"], out["ci_high_flag_innovant"] = _wilson(out["n_flag_innovant"], out["n_flag_filled"])
+    out.index.name = "year"
+    out = out.reset_index()
+    cols = ["year", "n_contracts", "n_innovation_procedure", *[f"n_{c}" for c in INNOVATION_PROCEDURES.values()],
+            "share_innovation_procedure", "ci_low_innovation_procedure", "ci_high_innovation_procedure",
+            "n_flag_filled", "fill_rate", "n_flag_innovant", "share_flag_innovant", "ci_low_flag_innovant",
+            "ci_high_flag_innovant"]
+    for c in cols:
+        if c.startswith("n_"):
+            out[c] = out[c].astype("int64")
+    return out[cols]
+
+
+
+def format_yearly(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """The yearly table for reading: French number formats, labelled columns, ``n.d.`` for missing amounts."""
+    if lang not in COLUMN_LABELS:
+        raise ParameterError(f"langue inconnue : « {lang} » ; valeurs possibles : {', '.join(COLUMN_LABELS)}")
+    out = pd.DataFrame({"year": table["year"].astype(str)})
+    for col in ("n_contracts", "n_contracts_with_amount", "n_buyers", "n_holders"):
+        if col in table:
+            out[col] = table[col].map(fmt.number)
+    for col in ("amount_total_eur", "amount_median_eur"):
+        out[col] = table[col].map(fmt.euros)
+    cols = [c for c in YEARLY_COLUMNS if c in out]
+    return out[cols].rename(columns=COLUMN_LABELS[lang])
+

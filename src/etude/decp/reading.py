@@ -1,0 +1,189 @@
+"""Reading DECP files of any supported layout into one records table, with the summary of the rules applied.
+
+JSON files (2017 or 2022 format) may be plain or zipped (a ``.zip`` holding ``.json`` files); tabular files
+are CSV or Parquet. A ZIP whose members would inflate beyond ``max_unzipped`` bytes is refused before it is
+inflated (declared sizes checked first, then the bytes counted while reading, in case a declared size lies).
+
+Examples
+--------
+>>> import json, tempfile
+>>> f = Path(tempfile.mkdtemp()) / "d.json"
+>>> _ = f.write_text(json.dumps({"marches": [{"id": "1", "dateNotification": "2019-03-01", "montant": 10}]}))
+>>> records, summary = read_decp(f, today=dt.date(2026, 1, 1))
+>>> records[["id", "year", "amount_eur"]].values.tolist()
+[['1', 2019, 10.0]]
+"""
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from etude import fmt
+from etude.decp.jsonfile import decode_document, json_frame
+from etude.decp.records import ReadCounters, finish_records
+from etude.decp.rules import MAX_AMOUNT
+from etude.decp.summary import quality_summary, read_summary
+from etude.decp.tabular import read_tabular
+from etude.errors import InputError, ParameterError, problem
+
+__all__ = ["read_decp", "MAX_UNZIPPED"]
+
+#: Most bytes the ``.json`` members of one DECP ZIP may inflate to, all together (4 Gio; ``max_unzipped``).
+MAX_UNZIPPED = 4 * 1024 ** 3
+_CHUNK = 1 << 20
+_EXPECTED = "un fichier DECP JSON, ZIP, CSV ou Parquet"
+
+
+def _sources(paths: str | Path | Iterable[str | Path]) -> list[Path]:
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    out = [Path(p) for p in paths]
+    if not out:
+        raise ParameterError("aucun fichier DECP donné")
+    return out
+
+
+def _kind(path: Path, head: bytes) -> str:
+    suffix = path.suffix.casefold()
+    if head[:4] == b"PAR1" or suffix == ".parquet":
+        return "parquet"
+    if head[:2] == b"PK" or suffix == ".zip":
+        return "zip"
+    if suffix == ".csv":
+        return "csv"
+    if suffix == ".json" or head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[", b"<", b""):
+        return "json"
+    return "csv"
+
+
+def _head(path: Path) -> bytes:
+    """The first bytes of ``path``; a missing file, a folder or an unreadable file is a clean error."""
+    if path.is_dir():
+        raise InputError(problem(path.name, message=f"« {path} » est un dossier, pas un fichier",
+                                 expected=_EXPECTED + " (donnez les fichiers du dossier, ex. dossier/*.json)"))
+    if not path.exists():
+        raise InputError(problem(path.name, message=f"fichier introuvable ({path})", expected=_EXPECTED))
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(8)
+    except OSError as exc:
+        raise InputError(problem(path.name, message=f"fichier illisible ({exc.strerror or type(exc).__name__})",
+                                 expected=_EXPECTED + " que vous avez le droit de lire")) from None
+
+
+def _too_big(path: Path, size: int, limit: int, *, declared: bool) -> InputError:
+    what = "annonce" if declared else "donne en réalité plus de"
+    return InputError(problem(
+        path.name, message=f"archive ZIP trop volumineuse une fois décompressée : elle {what} "
+                           f"{fmt.number(size / 1e6, decimals=0)} Mo, limite {fmt.number(limit / 1e6, decimals=0)} Mo",
+        expected="une archive DECP qui tient dans la limite (bombe ZIP ?) ; pour un vrai gros fichier, "
+                 "relevez la limite : etude decp --max-unzipped N (en Mo)"))
+
+
+def _read_member(z: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, path: Path, limit: int) -> bytes:
+    """One member's bytes, counted while inflating: more than ``budget`` bytes stops the reading."""
+    chunks, total = [], 0
+    with z.open(info.filename) as fh:
+        while chunk := fh.read(_CHUNK):
+            total += len(chunk)
+            if total > budget:
+                raise _too_big(path, limit - budget + total, limit, declared=False)
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _zip_members(path: Path, max_unzipped: int) -> Iterator[tuple[str, bytes]]:
+    """``(name, bytes)`` of each ``.json`` member of a ZIP, refused before inflating when too big."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = [i for i in z.infolist() if i.filename.casefold().endswith(".json")
+                     and not i.filename.startswith("__MACOSX") and not i.is_dir()]
+            if not infos:
+                raise InputError(problem(path.name, message="archive ZIP sans fichier .json",
+                                         expected="une archive ZIP contenant un fichier DECP JSON"))
+            declared = sum(i.file_size for i in infos)
+            if declared > max_unzipped:
+                raise _too_big(path, declared, max_unzipped, declared=True)
+            budget = max_unzipped
+            for info in infos:
+                data = _read_member(z, info, budget, path, max_unzipped)
+                budget -= len(data)
+                yield f"{path.name}:{info.filename}", data
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        raise InputError(problem(path.name, message="archive ZIP illisible ou incomplète",
+                                 expected="une archive ZIP complète contenant un fichier DECP JSON")) from None
+
+
+def _read_one(path: Path, counters: ReadCounters, seen: set, *, today: dt.date, max_amount: float,
+              max_unzipped: int) -> Iterator[tuple[pd.DataFrame, tuple]]:
+    """``(records, read line)`` for each document of one file (a ZIP may hold several)."""
+    kind = _kind(path, _head(path))
+    if kind in ("csv", "parquet"):
+        before = counters.tabular_duplicate_rows
+        flat = finish_records(read_tabular(path, kind, counters), today, max_amount)
+        yield flat, (path.name, f"DECP tabulaire ({kind.upper()})", len(flat),
+                     counters.tabular_duplicate_rows - before)
+        return
+    members = _zip_members(path, max_unzipped) if kind == "zip" else iter([(path.name, path.read_bytes())])
+    for name, data in members:
+        raws, concessions = decode_document(data, name)
+        del data
+        n_raw = len(raws) + concessions
+        counters.concessions += concessions
+        flat = json_frame(raws, name, counters, seen, today, max_amount)
+        del raws
+        yield flat, (name, ", ".join(sorted(set(flat["source_format"]))) or "DECP JSON", n_raw, 0)
+
+
+def read_decp(paths: str | Path | Iterable[str | Path], *, max_amount: float = MAX_AMOUNT,
+              today: dt.date | None = None, max_unzipped: int = MAX_UNZIPPED) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read DECP files (JSON 2017 or 2022, plain or zipped; tabular CSV or Parquet) into one records table.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        Files to read; their records are put together (duplicates are looked for across files too).
+    max_amount : float, default 1e10
+        Amounts at or above this are absurd: flagged, never summed.
+    today : date, optional
+        Notification dates after this day are out of range (default: today).
+    max_unzipped : int, default :data:`MAX_UNZIPPED` (4 Gio)
+        Most bytes the ``.json`` members of one ZIP may inflate to; a bigger archive is refused before it is
+        inflated (``etude decp --max-unzipped``, in Mo).
+
+    Returns
+    -------
+    records : DataFrame
+        One row per contract, columns :data:`RECORD_COLUMNS`; exact duplicates and concessions removed,
+        everything else kept with its ``date_status`` and ``amount_status``.
+    summary : DataFrame
+        ``rule, n_records, detail``: what was read, dropped, harmonised or flagged, and why (French).
+
+    Examples
+    --------
+    >>> from etude import paths
+    >>> croix = paths.shared_dir() / "data" / "decp" / "decp_croix_2019-2021.json"
+    >>> records, summary = read_decp(croix)  # doctest: +SKIP
+    >>> len(records)  # doctest: +SKIP
+    158
+    """
+    if isinstance(max_unzipped, bool) or not isinstance(max_unzipped, int) or max_unzipped < 1:
+        raise ParameterError(f"« max_unzipped » doit être un nombre d'octets positif, pas « {max_unzipped} »")
+    today = today or dt.date.today()
+    counters = ReadCounters()
+    seen: set = set()
+    flats, reads = [], []
+    for path in _sources(paths):
+        for flat, read in _read_one(path, counters, seen, today=today, max_amount=max_amount,
+                                    max_unzipped=max_unzipped):
+            flats.append(flat)
+            reads.append(read)
+    records = pd.concat(flats, ignore_index=True) if len(flats) > 1 else flats[0]
+    del flats
+    summary = read_summary(records, reads, counters)
+    return records, pd.concat([summary, quality_summary(records)], ignore_index=True)

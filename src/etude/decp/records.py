@@ -1,0 +1,186 @@
+"""The records table: one row per contract, built from the raw columns any reader gives.
+
+Readers (:mod:`etude.decp.jsonfile`, :mod:`etude.decp.tabular`) produce flat raw columns; :func:`finish_records`
+applies the rules of :mod:`etude.decp.rules` once per distinct value and returns :data:`RECORD_COLUMNS`.
+The counts of the reading rules travel in one :class:`ReadCounters`.
+
+Examples
+--------
+>>> ident(59350.0), ident(" 2159 0163 ", 14), ident("NC")
+('59350', '21590163', None)
+>>> map_unique(["a", "b", "a", None], lambda v: v and v.upper()).tolist()
+['A', 'B', 'A', None]
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from etude.decp.rules import (
+    AMOUNT_USABLE,
+    NULL_TEXTS,
+    fold,
+    normalise_nature,
+    normalise_procedure,
+    parse_amount,
+    parse_date,
+    parse_flag,
+)
+
+__all__ = ["RECORD_COLUMNS", "ReadCounters", "ident", "place_code", "map_unique", "text_column", "str_column",
+           "finish_records"]
+
+
+@dataclasses.dataclass
+class ReadCounters:
+    """How many records each reading rule set aside or changed, over every file of one :func:`read_decp` call.
+
+    >>> c = ReadCounters()
+    >>> c.duplicates += 1
+    >>> c.duplicates, c.duplicate_examples
+    (1, [])
+    """
+
+    concessions: int = 0
+    unreadable: int = 0
+    coerced: int = 0
+    tabular_duplicate_rows: int = 0
+    tabular_no_current: int = 0
+    duplicates: int = 0
+    duplicate_examples: list[str] = dataclasses.field(default_factory=list)
+
+
+#: Columns of the records table returned by :func:`read_decp` (one row per contract).
+RECORD_COLUMNS = [
+    "source_file", "source_format", "record_no", "uid", "id", "buyer_id", "buyer_name", "nature_raw", "nature",
+    "procedure_raw",
+    "procedure", "object", "cpv", "place_code", "place_type", "duration_months", "notification_date", "year",
+    "date_status", "date_raw", "amount_eur", "amount_status", "amount_raw", "holder_ids", "n_holders_listed",
+    "marche_innovant", "buyer_region_code", "buyer_departement",
+]
+
+
+def ident(v: Any, width: int = 0) -> str | None:
+    """An identifier as text: numbers zero-padded to ``width``, spaces removed, null-like values → None."""
+    if v is None:
+        return None
+    if v.__class__ is str:
+        s = "".join(v.split())
+    elif isinstance(v, bool):
+        s = str(v)
+    elif isinstance(v, int):
+        s = str(v).zfill(width)
+    elif isinstance(v, float):
+        if math.isnan(v):
+            return None
+        s = str(int(v)).zfill(width) if v.is_integer() else str(v)
+    else:
+        s = "".join(str(v).split())
+    return None if len(s) < 5 and s.casefold() in NULL_TEXTS else s
+
+
+_CODE_WIDTH = {"code postal": 5, "code commune": 5, "code departement": 2, "code region": 2}
+
+
+def place_code(code: Any, type_code: str | None) -> str | None:
+    """A place code as text; a number is zero-padded to the width of its code type (postal code: 5)."""
+    if code.__class__ is str or code is None:
+        return ident(code)
+    return ident(code, _CODE_WIDTH.get(fold(type_code), 0) if type_code else 0)
+
+
+def map_unique(values: Any, fn: Callable[[Any], Any], width: int = 0) -> Any:
+    """``fn`` applied once per distinct value, results spread back (``None`` and NaN count as ``None``).
+
+    With ``width`` > 0, ``fn`` returns tuples and one object array per tuple position comes back.
+    """
+    if isinstance(values, pd.Series) and values.dtype != object:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)    # Arrow strings: no Python objects
+    else:
+        arr = values.to_numpy(object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    codes = np.asarray(codes)
+    results = [fn(u) for u in uniques] + [fn(None)]          # code -1 (missing) takes the last one
+    if not width:
+        table = np.empty(len(results), dtype=object)
+        for i, r in enumerate(results):
+            table[i] = r
+        return table[codes]
+    tables = [np.empty(len(results), dtype=object) for _ in range(width)]
+    for i, r in enumerate(results):
+        for k in range(width):
+            tables[k][i] = r[k]
+    return [t[codes] for t in tables]
+
+
+def text_column(values: Any) -> pd.Series:
+    """A text column (Arrow-backed ``str``): each value as ``str``, ``None`` kept missing."""
+    return pd.Series(values, dtype=object).map(lambda v: None if v is None else str(v), na_action="ignore") \
+        .astype("str")
+
+
+def str_column(values: Any, n: int) -> pd.Series:
+    """A text column (Arrow-backed ``str``) from a list, an array, a Series or one value repeated ``n`` times."""
+    if values is None or isinstance(values, str):
+        return pd.Series([values] * n, dtype="str")
+    if isinstance(values, pd.Series):
+        values = values.to_numpy(object)
+    return pd.Series(values, dtype="str")
+
+
+def finish_records(flat: Any, today: dt.date, max_amount: float) -> pd.DataFrame:
+    """Parse the raw columns of a flat table (a frame or a dict of lists) into records."""
+    if isinstance(flat, pd.DataFrame):
+        flat = {c: flat[c].to_numpy(object) if flat[c].dtype == object else flat[c].to_numpy()
+                for c in flat.columns}
+    n = len(flat["record_no"])
+    amount, amount_status = map_unique(flat["amount_raw"], lambda v: parse_amount(v, max_amount=max_amount), 2)
+
+    def read_day(v: Any) -> tuple:
+        d, status = parse_date(v, today=today)
+        return (np.datetime64("NaT", "s") if d is None else np.datetime64(d, "s")), status
+
+    day, date_status = map_unique(flat["date_raw"], read_day, 2)
+    duration, duration_status = map_unique(flat["duration_raw"], parse_amount, 2)
+    out = pd.DataFrame(index=pd.RangeIndex(n))
+    out["source_file"] = str_column(flat["source_file"], n)
+    out["source_format"] = str_column(flat["source_format"], n)
+    out["record_no"] = np.asarray(flat["record_no"], dtype="int64")
+    ids = str_column(flat["id"], n)
+    buyer = str_column(map_unique(flat["buyer_id"], lambda v: ident(v, 14)), n)
+    out["uid"] = str_column(flat["uid"], n) if "uid" in flat else (buyer.fillna("") + ids.fillna("")).astype("str")
+    out["id"] = ids
+    out["buyer_id"] = buyer
+    out["buyer_name"] = str_column(flat["buyer_name"], n)
+    out["nature_raw"] = str_column(flat["nature_raw"], n)
+    out["nature"] = str_column(map_unique(flat["nature_raw"], normalise_nature), n)
+    out["procedure_raw"] = str_column(flat["procedure_raw"], n)
+    out["procedure"] = str_column(map_unique(flat["procedure_raw"], normalise_procedure), n)
+    out["object"] = str_column(flat["object"], n)
+    out["cpv"] = str_column(map_unique(flat["cpv"], ident), n)
+    out["place_code"] = str_column(map_unique(flat["place_code"], ident), n)
+    out["place_type"] = str_column(flat["place_type"], n)
+    usable_duration = np.isin(duration_status, AMOUNT_USABLE)
+    out["duration_months"] = np.where(usable_duration, duration, np.nan).astype("float64")
+    out["notification_date"] = pd.Series(day.astype("datetime64[s]"))
+    out["year"] = out["notification_date"].dt.year.astype("Int64")
+    out["date_status"] = str_column(date_status, n)
+    date_raw = np.asarray(flat["date_raw"], dtype=object)
+    out["date_raw"] = text_column(np.where(date_status == "ok", None, date_raw))
+    out["amount_eur"] = amount.astype("float64")
+    out["amount_status"] = str_column(amount_status, n)
+    keep_raw = ~np.isin(amount_status, ["ok", "text"])
+    out["amount_raw"] = text_column(np.where(keep_raw, np.asarray(flat["amount_raw"], dtype=object), None))
+    out["holder_ids"] = str_column(flat["holder_ids"], n)
+    out["n_holders_listed"] = np.asarray(flat["n_holders_listed"], dtype="int64")
+    out["marche_innovant"] = pd.array(map_unique(flat["innov_raw"], parse_flag), dtype="boolean")
+    for col in ("buyer_region_code", "buyer_departement"):
+        out[col] = str_column(flat[col], n) if col in flat else str_column(None, n)
+    return out[RECORD_COLUMNS]
+

@@ -1,0 +1,252 @@
+"""DECP cleaning rules on one value: amounts, dates, flags, procedure and nature labels.
+
+These scalar functions are the single source of truth; the frame code (:mod:`etude.decp.records`) maps them
+once per distinct value.
+
+Examples
+--------
+>>> parse_amount("1 234,50 €")
+(1234.5, 'text_fr')
+>>> parse_date("2019-02-30")
+(None, 'invalid')
+>>> normalise_procedure("Appel d offres ouvert")
+"Appel d'offres ouvert"
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "parse_amount", "parse_date", "parse_flag", "normalise_procedure", "normalise_nature", "fold",
+    "PROCEDURES", "INNOVATION_PROCEDURES", "MAX_AMOUNT", "AMOUNT_USABLE", "DATE_USABLE", "NULL_TEXTS", "MIN_YEAR",
+]
+
+#: Amounts at or above this (euros) are absurd: flagged, never summed.
+MAX_AMOUNT = 1e10
+#: Amount statuses whose value enters the amount figures.
+AMOUNT_USABLE = ("ok", "text", "text_fr")
+#: Date statuses whose day is used.
+DATE_USABLE = ("ok", "reformatted")
+
+#: Harmonised procedure labels and the spellings read as each (compared without case, accents, apostrophes).
+#: The 2019 arrêté merged the two negotiated procedures; the 2022 format renamed the one without publicity.
+PROCEDURES = {
+    "Procédure adaptée": ["Procédure adaptée", "Marché à procédure adaptée"],
+    "Appel d'offres ouvert": ["Appel d'offres ouvert"],
+    "Appel d'offres restreint": ["Appel d'offres restreint"],
+    "Procédure avec négociation": ["Procédure avec négociation", "Procédure concurrentielle avec négociation",
+                                   "Procédure négociée avec mise en concurrence préalable"],
+    "Sans publicité ni mise en concurrence préalable": [
+        "Marché négocié sans publicité ni mise en concurrence préalable",
+        "Marché passé sans publicité ni mise en concurrence préalable",
+        "Procédure négociée sans publicité ni mise en concurrence préalable"],
+    "Dialogue compétitif": ["Dialogue compétitif"],
+    "Concours": ["Concours"],
+    "Partenariat d'innovation": ["Partenariat d'innovation", "Partenariat innovation"],
+    "Achat innovant sans publicité ni mise en concurrence (expérimentation)": [
+        "Procédure expérimentale innovation", "Marché innovant sans publicité ni mise en concurrence préalable"],
+}
+#: Innovation-related procedures and their short codes (:func:`innovation_share`).
+INNOVATION_PROCEDURES = {
+    "Partenariat d'innovation": "partenariat_innovation",
+    "Dialogue compétitif": "dialogue_competitif",
+    "Achat innovant sans publicité ni mise en concurrence (expérimentation)": "experimentation",
+}
+_NATURES = {"marche": "Marché", "marche de partenariat": "Marché de partenariat", "accord cadre": "Accord-cadre",
+            "marche subsequent": "Marché subséquent",
+            "marche de defense ou de securite": "Marché de défense ou de sécurité"}
+
+
+#: Texts read as « not given » (compared without case).
+NULL_TEXTS = {"", "nc", "n/c", "na", "n/a", "nan", "null", "none", "-", "nd", "n.d."}
+_PLAIN_NUMBER = re.compile(r"^\+?\d+(\.\d+)?([eE][+-]?\d+)?$")
+_SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009\t"), None)
+_CURRENCY = re.compile(r"(?i)(€|\beuros?\b|\beur\b|\bh\.?t\.?\b)")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(.*)$")
+_FR_DAY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+_TIME_SUFFIX = re.compile(r"^([T ]\d{2}(:\d{2}(:\d{2}(\.\d+)?)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+#: Notification dates before this year are out of range.
+MIN_YEAR = 2000
+#: Texts of special floats (JSON ``NaN``/``Infinity`` literals): an unreadable amount, not a missing one.
+_NOT_NUMBERS = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, apostrophes and hyphens as spaces, spaces collapsed."""
+    t = unicodedata.normalize("NFKD", str(text))
+    t = "".join(c for c in t if not unicodedata.combining(c)).casefold()
+    t = re.sub(r"[’'`´\-_]", " ", t)
+    return " ".join(t.split())
+
+
+def parse_amount(value: Any, *, max_amount: float = MAX_AMOUNT) -> tuple[float, str]:
+    """Read one ``montant``; returns ``(value, status)``.
+
+    Statuses: ``ok`` (a JSON number), ``text`` (a plain number written as text, ``"30000.00"``), ``text_fr``
+    (French writing: spaces, decimal comma, ``€``), ``missing``, ``invalid``, ``negative``, ``absurd``
+    (≥ ``max_amount`` or a run of at least seven 9s). Only ``ok``, ``text`` and ``text_fr`` are summed.
+    ``NaN``, ``Infinity``, ``1e309`` and integers too big for a float are ``invalid`` (a float NaN, as pandas
+    stores a missing cell, is ``missing``).
+
+    >>> parse_amount("30000.00"), parse_amount(1e17), parse_amount("NC")
+    ((30000.0, 'text'), (1e+17, 'absurd'), (nan, 'missing'))
+    >>> parse_amount("1.234.567,8 EUR HT")
+    (1234567.8, 'text_fr')
+    >>> parse_amount("1e309"), parse_amount("NaN"), parse_amount(10 ** 400)
+    ((nan, 'invalid'), (nan, 'invalid'), (nan, 'invalid'))
+    """
+    if value is None:
+        return math.nan, "missing"
+    if isinstance(value, bool):
+        return math.nan, "invalid"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        try:
+            x, status = float(value), "ok"
+        except OverflowError:                  # an integer of hundreds of digits
+            return math.nan, "invalid"
+        if math.isnan(x):
+            return math.nan, "missing"
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.casefold() in _NOT_NUMBERS:
+            return math.nan, "invalid"
+        if text.casefold() in NULL_TEXTS:
+            return math.nan, "missing"
+        if _PLAIN_NUMBER.match(text):
+            x, status = float(text), "text"
+        else:
+            x, status = _french_number(text), "text_fr"
+            if x is None:
+                return math.nan, "invalid"
+    else:
+        return math.nan, "invalid"
+    if not math.isfinite(x):
+        return math.nan, "invalid"
+    if x < 0:
+        return x, "negative"
+    if x >= max_amount or (x >= 9_999_999 and x == int(x) and set(str(int(x))) == {"9"}):
+        return x, "absurd"
+    return x, status
+
+
+def _french_number(text: str) -> float | None:
+    t = _CURRENCY.sub("", text).translate(_SPACES).rstrip(".")
+    if "," in t and "." in t:
+        t = t.replace(".", "").replace(",", ".") if t.rfind(",") > t.rfind(".") else t.replace(",", "")
+    elif t.count(",") == 1:
+        t = t.replace(",", ".")
+    elif t.count(",") > 1:
+        t = t.replace(",", "")
+    elif t.count(".") > 1:
+        t = t.replace(".", "")
+    return float(t) if _PLAIN_NUMBER.match(t) else None
+
+
+def parse_date(value: Any, *, today: dt.date | None = None, min_year: int = MIN_YEAR) -> tuple[dt.date | None, str]:
+    """Read one ``dateNotification``; returns ``(date, status)``.
+
+    Statuses: ``ok`` (``AAAA-MM-JJ``), ``reformatted`` (a time or time zone after the day, or ``JJ/MM/AAAA``),
+    ``missing``, ``invalid`` (not a calendar day: ``2019-02-30``), ``out_of_range`` (before ``min_year`` or
+    after ``today``).
+
+    >>> parse_date("2018-12-17+01:00")
+    (datetime.date(2018, 12, 17), 'reformatted')
+    >>> parse_date("2031-01-05", today=dt.date(2026, 1, 1))
+    (None, 'out_of_range')
+    """
+    today = today or dt.date.today()
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None, "missing"
+    if isinstance(value, (dt.date, pd.Timestamp, np.datetime64)):
+        day, status = pd.Timestamp(value).date(), "ok"
+    else:
+        text = str(value).strip()
+        if text.casefold() in NULL_TEXTS:
+            return None, "missing"
+        m = _ISO_DAY.match(text)
+        if m:
+            y, mo, d, rest = m.groups()
+            if rest and not _TIME_SUFFIX.match(rest):
+                return None, "invalid"
+            status = "reformatted" if rest else "ok"
+        else:
+            m = _FR_DAY.match(text)
+            if not m:
+                return None, "invalid"
+            d, mo, y = m.groups()
+            status = "reformatted"
+        try:
+            day = dt.date(int(y), int(mo), int(d))
+        except ValueError:
+            return None, "invalid"
+    if day.year < min_year or day > today:
+        return None, "out_of_range"
+    return day, status
+
+
+def parse_flag(value: Any) -> bool | None:
+    """Read ``marcheInnovant``: ``True``/``False``, ``oui``/``non``, ``true``/``false``, 1/0; else ``None``.
+
+    >>> parse_flag("non"), parse_flag(True), parse_flag("")
+    (False, True, None)
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        t = fold(value)
+        if t in ("oui", "true", "vrai", "1", "yes"):
+            return True
+        if t in ("non", "false", "faux", "0", "no"):
+            return False
+    return None
+
+
+_PROCEDURE_KEYS = {fold(v): label for label, variants in PROCEDURES.items() for v in variants}
+
+
+def normalise_procedure(label: Any) -> str | None:
+    """Harmonised procedure label; an unknown label comes back stripped, an empty one as ``None``.
+
+    Any label mentioning innovation is read as the *partenariat d'innovation* when it says « partenariat »,
+    else as the experimental innovative purchase without publicity (décret n° 2018-1225).
+
+    >>> normalise_procedure("Procédure concurrentielle avec négociation")
+    'Procédure avec négociation'
+    >>> normalise_procedure("procédure expérimentale innovation")
+    'Achat innovant sans publicité ni mise en concurrence (expérimentation)'
+    """
+    if label is None or (isinstance(label, float) and math.isnan(label)):
+        return None
+    key = fold(label)
+    if not key:
+        return None
+    if key in _PROCEDURE_KEYS:
+        return _PROCEDURE_KEYS[key]
+    if "innov" in key:
+        return "Partenariat d'innovation" if "partenariat" in key else \
+            "Achat innovant sans publicité ni mise en concurrence (expérimentation)"
+    return " ".join(str(label).split())
+
+
+def normalise_nature(label: Any) -> str | None:
+    """Harmonised ``nature``: ``marché`` → ``Marché``; empty → ``None``; unknown → stripped.
+
+    >>> normalise_nature("marché"), normalise_nature("Accord cadre"), normalise_nature("")
+    ('Marché', 'Accord-cadre', None)
+    """
+    if label is None or (isinstance(label, float) and math.isnan(label)):
+        return None
+    key = fold(label)
+    if not key:
+        return None
+    return _NATURES.get(key, " ".join(str(label).split()))
