@@ -30,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from etude import paths, pipeline
+from etude import engine, paths
 
 BIN = Path(sys.executable).parent
 
@@ -59,7 +59,7 @@ def time_naive(root: Path, notebooks: list[Path], out: Path, env: dict) -> float
     start = time.perf_counter()
     for nb in notebooks:
         executed = out / nb.name
-        params = pipeline.notebook_parameters(nb)
+        params = engine.notebook_parameters(nb)
         cmd = [str(BIN / "papermill"), str(nb), str(executed), "-k", "python3", "--cwd", str(nb.parent),
                "--no-progress-bar"]
         for name, value in (("study", str(study) if study.is_file() else ""), ("lang", "fr"),
@@ -95,10 +95,10 @@ def main(argv=None) -> int:
             root = tmp / "depot"
             shutil.copytree(paths.data_dir(), root / "data")
             (root / "notebooks").mkdir()
-            for nb in pipeline.discover_notebooks(args.notebooks):
+            for nb in engine.discover_notebooks(args.notebooks):
                 shutil.copy2(nb, root / "notebooks" / nb.name)
             env["ETUDE_ROOT"] = str(root)
-        notebooks = pipeline.discover_notebooks(root / "notebooks")
+        notebooks = engine.discover_notebooks(root / "notebooks")
         if not notebooks:
             raise SystemExit(f"aucun notebook NN_*.ipynb dans {root / 'notebooks'}")
         jobs = args.jobs or os.cpu_count() or 1

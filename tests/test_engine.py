@@ -1,4 +1,4 @@
-"""The reproduction engine: discovery, typed parameters, run folders, report and slides, failures, kernel pinning.
+"""The reproduction engine (``etude.engine``): discovery, typed parameters, run folders, report and slides, failures, kernel pinning.
 
 Most tests run tiny fixture notebooks from ``tests/notebooks/`` (a notebook that writes a table and a figure, one
 that depends on it, one that raises, one whose kernel dies, one that sleeps) so they take seconds. The study's own
@@ -19,7 +19,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etude import paths, pipeline, report
+from etude import cli, engine, paths, report
+from etude.engine.kernel import Job
 from etude.errors import ParameterError, RunError
 
 FIXTURES = Path(__file__).parent / "notebooks"
@@ -46,7 +47,7 @@ def _manifest(run: Path) -> dict:
     ("['a', 'b']", ["x"], ["a", "b"]),
 ])
 def test_parameters_are_typed_from_the_declared_default(value, default, expected):
-    got = pipeline.coerce_parameter("p", value, default)
+    got = engine.coerce_parameter("p", value, default)
     assert got == expected and type(got) is type(expected)
 
 
@@ -56,14 +57,14 @@ def test_parameters_are_typed_from_the_declared_default(value, default, expected
 ])
 def test_a_bad_value_names_the_parameter_and_the_expected_type(value, default, expected_words):
     with pytest.raises(ParameterError) as err:
-        pipeline.coerce_parameter("seuil", value, default)
+        engine.coerce_parameter("seuil", value, default)
     assert "« seuil »" in str(err.value) and expected_words in str(err.value) and value in str(err.value)
 
 
 def test_type_parameters_applies_a_value_to_every_notebook_that_declares_it():
     declared = {"01_a": {"n": {"default": 3}, "label": {"default": "x"}},
                 "02_b": {"n": {"default": 0.5}}, "03_c": {}}
-    typed = pipeline.type_parameters([("n", "2"), ("label", "y"), ("n", "4")], declared)
+    typed = engine.type_parameters([("n", "2"), ("label", "y"), ("n", "4")], declared)
     assert typed == {"01_a": {"n": 4, "label": "y"}, "02_b": {"n": 4.0}, "03_c": {}}
     assert type(typed["01_a"]["n"]) is int and type(typed["02_b"]["n"]) is float
 
@@ -71,13 +72,13 @@ def test_type_parameters_applies_a_value_to_every_notebook_that_declares_it():
 def test_a_parameter_no_notebook_declares_is_an_error_listing_the_declared_ones():
     declared = {"01_a": {"n": {"default": 3}, "output_dir": {"default": ""}}}
     with pytest.raises(ParameterError, match=r"« m » inconnu.*paramètres possibles : n$"):
-        pipeline.type_parameters([("m", "1")], declared)
+        engine.type_parameters([("m", "1")], declared)
 
 
 @pytest.mark.parametrize("name, option", [("study", "--study"), ("lang", "--lang"), ("output_dir", "--out")])
 def test_engine_parameters_are_set_by_options_not_by_p(name, option):
     with pytest.raises(ParameterError, match=option):
-        pipeline.type_parameters([(name, "x")], {"01_a": {name: {"default": ""}}})
+        engine.type_parameters([(name, "x")], {"01_a": {name: {"default": ""}}})
 
 
 # ------------------------------------------------------------------------------------ discovery and order (fast)
@@ -85,37 +86,37 @@ def test_engine_parameters_are_set_by_options_not_by_p(name, option):
 def test_discovery_keeps_nn_order_and_ignores_other_files(tmp_path):
     for name in ("10_dix.ipynb", "02_deux.ipynb", "1_un.ipynb", "brouillon.ipynb", "03_trois.txt"):
         (tmp_path / name).write_text("{}")
-    assert [p.name for p in pipeline.discover_notebooks(tmp_path)] == ["1_un.ipynb", "02_deux.ipynb", "10_dix.ipynb"]
+    assert [p.name for p in engine.discover_notebooks(tmp_path)] == ["1_un.ipynb", "02_deux.ipynb", "10_dix.ipynb"]
 
 
 def test_select_notebooks_by_name_number_or_path(tmp_path):
     for name in ("01_profil.ipynb", "02_freins.ipynb"):
         shutil.copy(OK, tmp_path / name)
-    by_name = pipeline.select_notebooks(["02_freins", "01_profil.ipynb"], tmp_path)
+    by_name = engine.select_notebooks(["02_freins", "01_profil.ipynb"], tmp_path)
     assert [p.name for p in by_name] == ["01_profil.ipynb", "02_freins.ipynb"]
-    assert pipeline.select_notebooks(["02"], tmp_path)[0].name == "02_freins.ipynb"
-    assert pipeline.select_notebooks([str(FAILS)], tmp_path) == [FAILS.resolve()]
+    assert engine.select_notebooks(["02"], tmp_path)[0].name == "02_freins.ipynb"
+    assert engine.select_notebooks([str(FAILS)], tmp_path) == [FAILS.resolve()]
     with pytest.raises(ParameterError, match="notebooks disponibles : 01_profil, 02_freins"):
-        pipeline.select_notebooks(["99_absent"], tmp_path)
+        engine.select_notebooks(["99_absent"], tmp_path)
 
 
 def test_execution_order_follows_dependencies_and_rejects_cycles():
-    assert pipeline.execution_order({"01": [], "02": ["03"], "03": ["01"]}) == ["01", "03", "02"]
-    assert pipeline.execution_order({"02": ["01_absent_de_cette_execution"]}) == ["02"]
+    assert engine.execution_order({"01": [], "02": ["03"], "03": ["01"]}) == ["01", "03", "02"]
+    assert engine.execution_order({"02": ["01_absent_de_cette_execution"]}) == ["02"]
     with pytest.raises(RunError, match="circulaires"):
-        pipeline.execution_order({"01": ["02"], "02": ["01"]})
+        engine.execution_order({"01": ["02"], "02": ["01"]})
 
 
 def test_list_notebooks_reads_the_parameters_cells(tmp_path):
     for src in (OK, FAILS):
         shutil.copy(src, tmp_path / src.name)
-    df = pipeline.list_notebooks(tmp_path)
+    df = engine.list_notebooks(tmp_path)
     assert list(df.columns) == ["notebook", "parameter", "type", "default", "help"]
     ok = df[df["notebook"] == "01_ok"].set_index("parameter")
     assert list(ok.index) == ["study", "lang", "output_dir", "n", "ratio", "flag", "label"]
     assert ok.loc["n", "type"] == "int" and ok.loc["n", "default"] == "3" and ok.loc["n", "help"] == "effectif minimal"
     assert ok.loc["flag", "type"] == "bool" and ok.loc["ratio", "type"] == "float" and ok.loc["lang", "type"] == "str"
-    text = pipeline.format_notebook_list(df)
+    text = engine.format_notebook_list(df)
     assert text.splitlines()[0] == "01_ok" and "03_fails" in text
     assert any(line.split()[:3] == ["n", "int", "3"] for line in text.splitlines())
 
@@ -125,15 +126,15 @@ def test_list_notebooks_reads_the_parameters_cells(tmp_path):
 def test_run_folders_started_together_are_different(tmp_path):
     import datetime as dt
     now = dt.datetime(2026, 3, 1, 9, 30, 0)
-    folders = {pipeline.new_run_dir(tmp_path, now=now) for _ in range(20)}
+    folders = {engine.new_run_dir(tmp_path, now=now) for _ in range(20)}
     assert len(folders) == 20
     assert all(f.name.startswith("20260301-093000-") and len(f.name) == len("20260301-093000-") + 6 for f in folders)
 
 
 def test_latest_is_swapped_atomically(tmp_path):
-    a, b = pipeline.new_run_dir(tmp_path), pipeline.new_run_dir(tmp_path)
-    pipeline.update_latest(a)
-    pipeline.update_latest(b)
+    a, b = engine.new_run_dir(tmp_path), engine.new_run_dir(tmp_path)
+    engine.update_latest(a)
+    engine.update_latest(b)
     latest = tmp_path / "latest"
     assert latest.is_symlink() and latest.resolve() == b.resolve()
     assert os.readlink(latest) == b.name  # relative: the outputs folder can move
@@ -141,12 +142,12 @@ def test_latest_is_swapped_atomically(tmp_path):
 
 
 def test_latest_falls_back_to_a_text_file_where_symlinks_fail(tmp_path, monkeypatch):
-    run = pipeline.new_run_dir(tmp_path)
+    run = engine.new_run_dir(tmp_path)
 
     def no_symlinks(*args, **kwargs):
         raise OSError("symlinks not supported")
     monkeypatch.setattr(os, "symlink", no_symlinks)
-    latest = pipeline.update_latest(run)
+    latest = engine.update_latest(run)
     assert latest.is_file() and latest.read_text(encoding="utf-8").strip() == run.name
 
 
@@ -155,19 +156,19 @@ def test_tables_workbook_has_one_sheet_per_csv_with_short_unique_names(tmp_path)
     pd.DataFrame({"a": [1, 2]}).to_csv(tmp_path / f"{long}_1.csv", index=False)
     pd.DataFrame({"b": ["'=1+1"]}).to_csv(tmp_path / f"{long}_2.csv", index=False)
     pd.DataFrame({"c": [0.5]}).to_csv(tmp_path / "freins.csv", index=False)
-    wb = openpyxl.load_workbook(pipeline.write_tables_workbook(tmp_path))
+    wb = openpyxl.load_workbook(engine.write_tables_workbook(tmp_path))
     assert len(wb.sheetnames) == 3 and len(set(wb.sheetnames)) == 3
     assert all(len(s) <= 31 for s in wb.sheetnames) and "freins" in wb.sheetnames
     assert wb["freins"]["A2"].value == 0.5
-    assert pipeline.write_tables_workbook(tmp_path / "absent") is None
+    assert engine.write_tables_workbook(tmp_path / "absent") is None
 
 
 def test_progress_is_a_live_line_on_a_terminal_and_log_lines_otherwise():
     import datetime as dt
-    job = pipeline._Job(name="01_ok", source=OK, nb=None, params={}, n_cells=4)
+    job = Job(name="01_ok", source=OK, nb=None, params={}, n_cells=4)
     for tty in (True, False):
         out = io.StringIO()
-        progress = pipeline._Progress(stream=out, tty=tty)
+        progress = engine.Progress(stream=out, tty=tty)
         progress.total = 1
         progress.start(job)
         job.current = 2
@@ -263,7 +264,7 @@ def test_vendored_reveal_is_complete_and_licensed():
 
 # ------------------------------------------------------------------------------------ the study's notebooks
 
-STUDY_NOTEBOOKS = pipeline.discover_notebooks()
+STUDY_NOTEBOOKS = engine.discover_notebooks()
 
 
 @pytest.mark.parametrize("path", STUDY_NOTEBOOKS or [pytest.param(None, marks=pytest.mark.skip("aucun notebook"))],
@@ -276,7 +277,7 @@ def test_study_notebooks_are_committed_clean_with_a_parameters_cell_first(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and "parameters" in code[0].metadata.get("tags", []), \
         f"{path.name} : la première cellule de code doit porter l'étiquette « parameters »"
-    declared = pipeline.notebook_parameters(nb)
+    declared = engine.notebook_parameters(nb)
     assert {"study", "lang", "output_dir"} <= set(declared), f"{path.name} : paramètres du contrat manquants"
 
 
@@ -308,7 +309,7 @@ def good_run(tmp_path_factory, decoy):
         mp.setenv("JUPYTER_PATH", str(base / "data"))
         from jupyter_client.kernelspec import KernelSpecManager
         assert KernelSpecManager().get_kernel_spec("python3").argv[0] == str(fake), "le leurre n'est pas actif"
-        result = pipeline.reproduce(notebooks=[DEPENDS, OK], out=out, jobs=2,
+        result = engine.reproduce(notebooks=[DEPENDS, OK], out=out, jobs=2,
                                     parameters=[("n", "7"), ("ratio", "0,25"), ("flag", "oui"), ("label", "42")])
     return result
 
@@ -400,13 +401,14 @@ def test_report_and_slides_are_offline_with_embedded_images(good_run):
 def failed_run(tmp_path_factory):
     """A good run, then a run where 03_fails raises at its 4th cell: (good folder, its snapshot, result, stderr)."""
     out = tmp_path_factory.mktemp("out_fail")
-    good = pipeline.reproduce(notebooks=[OK], out=out)
+    good = engine.reproduce(notebooks=[OK], out=out)
     assert good.ok
     before = _snapshot(good.run_dir)
     with pytest.MonkeyPatch.context() as mp:
         err = io.StringIO()
         mp.setattr("sys.stderr", err)
-        result = pipeline.reproduce(notebooks=[OK, FAILS], out=out, jobs=2)
+        result = engine.reproduce(notebooks=[OK, FAILS], out=out, jobs=2,
+                                  progress=engine.Progress(stream=err, tty=False))
     return good.run_dir, before, result, err.getvalue()
 
 
@@ -452,7 +454,7 @@ def test_a_failed_run_never_touches_earlier_runs_or_latest(failed_run):
 
 @pytest.mark.slow
 def test_verbose_prints_the_full_traceback(tmp_path, capsys):
-    result = pipeline.reproduce(notebooks=[FAILS], out=tmp_path, verbose=True)
+    result = engine.reproduce(notebooks=[FAILS], out=tmp_path, verbose=True, progress=engine.Progress())
     assert not result.ok
     err = capsys.readouterr().err
     assert "Traceback" in err and "y = x / 0" in err
@@ -460,7 +462,8 @@ def test_verbose_prints_the_full_traceback(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_dead_kernel_and_timeout_are_reported_like_errors(tmp_path, capsys):
-    result = pipeline.reproduce(notebooks=[DEAD, SLOW], out=tmp_path, jobs=2, timeout=3)
+    result = engine.reproduce(notebooks=[DEAD, SLOW], out=tmp_path, jobs=2, timeout=3, progress=engine.Progress())
+    assert cli.print_run(result) == 1
     assert not result.ok and set(result.statuses.values()) == {"failed"}
     assert result.errors["04_dead_kernel"].startswith("04_dead_kernel, cellule 3")
     assert "DeadKernelError" in result.errors["04_dead_kernel"] and "noyau" in result.errors["04_dead_kernel"]
@@ -482,22 +485,22 @@ def test_a_dependent_of_a_failed_notebook_is_skipped(tmp_path):
     failing_01 = tmp_path / "src" / "01_ok.ipynb"
     failing_01.parent.mkdir()
     shutil.copy(FAILS, failing_01)
-    result = pipeline.reproduce(notebooks=[failing_01, DEPENDS], out=tmp_path / "out")
+    result = engine.reproduce(notebooks=[failing_01, DEPENDS], out=tmp_path / "out")
     assert result.statuses == {"01_ok": "failed", "02_depends": "skipped"}
     assert (result.run_dir / "notebooks" / "02_depends.ipynb").is_file()
 
 
 def test_bad_options_fail_before_any_folder_is_made(tmp_path):
     with pytest.raises(ParameterError, match="« n » : valeur « beaucoup »"):
-        pipeline.reproduce(notebooks=[OK], out=tmp_path, parameters=[("n", "beaucoup")])
+        engine.reproduce(notebooks=[OK], out=tmp_path, parameters=[("n", "beaucoup")])
     with pytest.raises(ParameterError, match="inconnu"):
-        pipeline.reproduce(notebooks=[OK], out=tmp_path, parameters=[("nn", "1")])
+        engine.reproduce(notebooks=[OK], out=tmp_path, parameters=[("nn", "1")])
     with pytest.raises(ParameterError, match="fr, en"):
-        pipeline.reproduce(notebooks=[OK], out=tmp_path, lang="de")
+        engine.reproduce(notebooks=[OK], out=tmp_path, lang="de")
     with pytest.raises(ParameterError, match="--jobs"):
-        pipeline.reproduce(notebooks=[OK], out=tmp_path, jobs=0)
+        engine.reproduce(notebooks=[OK], out=tmp_path, jobs=0)
     with pytest.raises(ParameterError, match="introuvable"):
-        pipeline.reproduce(notebooks=[OK], out=tmp_path, study=tmp_path / "absent.yaml")
+        engine.reproduce(notebooks=[OK], out=tmp_path, study=tmp_path / "absent.yaml")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -523,8 +526,8 @@ def extended_run(tmp_path_factory):
     nbformat.write(nb, root / "notebooks" / f"{THROWAWAY}.ipynb")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ETUDE_ROOT", str(root))
-        names = [p.stem for p in pipeline.discover_notebooks()]
-        result = pipeline.reproduce(jobs=2)
+        names = [p.stem for p in engine.discover_notebooks()]
+        result = engine.reproduce(jobs=2)
     return root, names, result
 
 
