@@ -233,6 +233,22 @@ def test_report_has_no_code_a_table_of_contents_and_embedded_images(tmp_path):
     assert report.external_references(page) == []
 
 
+def test_the_report_embeds_only_images_inside_its_folders_never_a_local_file_named_by_a_text(tmp_path):
+    run = tmp_path / "run"
+    (run / "figures").mkdir(parents=True)
+    (run / "figures" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"1" * 20)
+    (tmp_path / ".etude-salt").write_text("SEL-SECRET-0123456789", encoding="utf-8")
+    (run / "figures" / "salt.png").symlink_to(tmp_path / ".etude-salt")  # an image name pointing out
+    (run / "notes.txt").write_text("SECRET-TEXTE", encoding="utf-8")
+    import base64
+    hostile = ['<img src="../.etude-salt">', f'<img src="{tmp_path / ".etude-salt"}">', '<img src="notes.txt">',
+               '<img src="figures/salt.png">', '<img src="figures/../../.etude-salt">', '<img src="figures/ok.png">']
+    page = report.report_html([("01_a", _nb(_md("# A\n\n" + "\n".join(hostile))))], base_dirs=[run])
+    for secret in ("SEL-SECRET-0123456789", "SECRET-TEXTE"):
+        assert base64.b64encode(secret.encode()).decode()[:16] not in page
+    assert page.count("data:image/png;base64,") == 1  # figures/ok.png only
+
+
 def test_report_speaks_english_when_asked():
     page = report.report_html([("01_a", _nb(_md("# A")))], lang="en", simulated=True)
     assert '<html lang="en">' in page and "Contents" in page and "Simulated data — do not cite" in page

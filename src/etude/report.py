@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import html
-import mimetypes
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -35,7 +34,7 @@ import nbformat
 from etude import __version__, paths
 
 __all__ = ["notebook_html", "report_html", "slides_html", "external_references", "notebook_title",
-           "slide_cells", "SLIDE_TYPES", "TEXTS"]
+           "slide_cells", "SLIDE_TYPES", "TEXTS", "IMAGE_TYPES"]
 
 #: ``slideshow.slide_type`` values that put a cell into ``slides.html``.
 SLIDE_TYPES = ("slide", "subslide", "fragment")
@@ -152,18 +151,39 @@ def _for_reading(nb, *, keep_stderr: bool = False):
 
 
 _IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc=)([\"'])(?!data:|https?:|//|#)([^\"']+)\2", re.I)
+#: Image files a page may embed (by extension), with their MIME type.
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml", ".webp": "image/webp"}
+
+
+def _local_image(src: str, base_dirs: Sequence[Path]) -> Path | None:
+    """The image file ``src`` names inside one of ``base_dirs``, or ``None``.
+
+    Never outside them: an absolute path, ``..`` leading out, a symlink pointing out or a file that is not an
+    image by its extension (``<img src="../.etude-salt">`` typed in an answer) is not embedded.
+    """
+    src = html.unescape(src).split("?", 1)[0].split("#", 1)[0]
+    if not src or "\x00" in src or src.startswith(("/", "\\", "file:")) or re.match(r"^[A-Za-z]:", src):
+        return None
+    for base in base_dirs:
+        root = Path(base).resolve()
+        try:
+            f = (root / src).resolve()
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if root in f.parents and f.suffix.lower() in IMAGE_TYPES and f.is_file():
+            return f
+    return None
 
 
 def _embed_local_images(body: str, base_dirs: Sequence[Path]) -> str:
-    """Replace ``<img src="relative/path">`` by a ``data:`` URI when the file exists in one of ``base_dirs``."""
+    """Replace ``<img src="relative/path">`` by a ``data:`` URI when it names an image inside ``base_dirs``."""
     def repl(m):
-        for base in base_dirs:
-            f = (Path(base) / m.group(3)).resolve()
-            if f.is_file():
-                mime = mimetypes.guess_type(f.name)[0] or "application/octet-stream"
-                data = base64.b64encode(f.read_bytes()).decode("ascii")
-                return f"{m.group(1)}{m.group(2)}data:{mime};base64,{data}{m.group(2)}"
-        return m.group(0)
+        f = _local_image(m.group(3), base_dirs)
+        if f is None:
+            return m.group(0)
+        data = base64.b64encode(f.read_bytes()).decode("ascii")
+        return f"{m.group(1)}{m.group(2)}data:{IMAGE_TYPES[f.suffix.lower()]};base64,{data}{m.group(2)}"
     return _IMG_SRC.sub(repl, body)
 
 
@@ -194,7 +214,8 @@ def _headings(body: str, levels=(2,)) -> list[tuple[int, str, str]]:
 
 
 _EXTERNAL = [
-    re.compile(r"<(?:script|img|iframe|source|video|audio|embed|track|input)\b[^>]*?\bsrc\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
+    re.compile(r"<(?:script|img|iframe|source|video|audio|embed|track|input)\b[^>]*?\bsrc\s*=\s*"
+               r"[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
     re.compile(r"<link\b[^>]*?\bhref\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
     re.compile(r"<object\b[^>]*?\bdata\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
     re.compile(r"@import\s+(?:url\()?\s*[\"']?((?:https?:)?//[^\"')\s;]+)", re.I),
@@ -269,7 +290,7 @@ def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
     subtitle : str
         One line under the title (run id, date, study).
     base_dirs : sequence of Path
-        Folders where relative image paths in markdown are looked up (then embedded).
+        Folders where relative image paths are looked up (then embedded); only image files inside them.
     """
     t = _texts(lang)
     statuses = statuses or {}
