@@ -1,4 +1,5 @@
-"""The reproduction engine (``etude.engine``): discovery, typed parameters, run folders, report and slides, failures, kernel pinning.
+"""The reproduction engine (``etude.engine``): discovery, typed parameters, run folders, report and slides,
+failures, kernel pinning.
 
 Most tests run tiny fixture notebooks from ``tests/notebooks/`` (a notebook that writes a table and a figure, one
 that depends on it, one that raises, one whose kernel dies, one that sleeps) so they take seconds. The study's own
@@ -478,13 +479,13 @@ def test_verbose_prints_the_full_traceback(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_dead_kernel_and_timeout_are_reported_like_errors(tmp_path, capsys):
-    result = engine.reproduce(notebooks=[DEAD, SLOW], out=tmp_path, jobs=2, timeout=3, progress=engine.Progress())
+    result = engine.reproduce(notebooks=[DEAD, SLOW], out=tmp_path, jobs=2, timeout="2.5", progress=engine.Progress())
     assert cli.print_run(result) == 1
     assert not result.ok and set(result.statuses.values()) == {"failed"}
     assert result.errors["04_dead_kernel"].startswith("04_dead_kernel, cellule 3")
     assert "DeadKernelError" in result.errors["04_dead_kernel"] and "noyau" in result.errors["04_dead_kernel"]
     assert result.errors["05_slow"].startswith("05_slow, cellule 3")
-    assert "délai dépassé (3,0 s" in result.errors["05_slow"]
+    assert "délai dépassé (2,5 s" in result.errors["05_slow"]
     m = {n["name"]: n for n in _manifest(result.run_dir)["notebooks"]}
     assert m["04_dead_kernel"]["error"]["kind"] == "dead_kernel" and m["05_slow"]["error"]["kind"] == "timeout"
     for name in ("04_dead_kernel", "05_slow"):
@@ -534,7 +535,8 @@ def extended_run(tmp_path_factory):
             shutil.copytree(paths.root() / folder, root / folder)
     (root / "notebooks").mkdir(exist_ok=True)
     nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Notebook ajouté pour l'essai", metadata={"slideshow": {"slide_type": "slide"}}),
+        nbformat.v4.new_markdown_cell("# Notebook ajouté pour l'essai",
+                                      metadata={"slideshow": {"slide_type": "slide"}}),
         nbformat.v4.new_code_cell('study = ""\nlang = "fr"\noutput_dir = ""', metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell('print("ajout vu par le moteur")',
                                   metadata={"slideshow": {"slide_type": "fragment"}}),
@@ -598,3 +600,141 @@ def test_ctrl_c_stops_the_run_marks_it_interrupted_and_leaves_latest_alone(tmp_p
     assert {n["name"]: n["status"] for n in m["notebooks"]} == {"01_ok": "ok", "05_slow": "failed"}
     assert "interrompue" in err and "Traceback" not in err
     assert not (root / "outputs" / "latest").exists()
+
+
+# ------------------------------------------------------------------------------------ hostile options and leftovers
+
+def test_out_is_refused_inside_data_as_a_file_read_only_or_below_a_file(tmp_path, monkeypatch):
+    from etude.outputs import check_out_dir
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    (tmp_path / "data" / "demo").mkdir(parents=True)
+    (tmp_path / "fichier.txt").write_text("x")
+    (tmp_path / "lecture").mkdir()
+    (tmp_path / "lecture").chmod(0o555)
+    try:
+        cases = {tmp_path / "data" / "demo" / "sortie": "dans data/", tmp_path / "data": "dans data/",
+                 tmp_path / "fichier.txt": "est un fichier", tmp_path / "fichier.txt" / "sous": "passe par un fichier",
+                 tmp_path / "lecture": "lecture seule", tmp_path / "lecture" / "neuf": "lecture seule"}
+        for out, words in cases.items():
+            with pytest.raises(ParameterError, match=words) as err:
+                check_out_dir(out)
+            assert str(err.value).startswith("--out : ")
+            with pytest.raises(ParameterError):
+                engine.reproduce(notebooks=[OK], out=out)
+        assert check_out_dir(tmp_path / "neuf" / "runs") == tmp_path / "neuf" / "runs"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "fichier.txt", "lecture"]
+        assert list((tmp_path / "lecture").iterdir()) == [] and list((tmp_path / "data" / "demo").iterdir()) == []
+    finally:
+        (tmp_path / "lecture").chmod(0o755)
+
+
+def test_a_run_left_running_by_a_dead_process_is_marked_interrupted_and_cleaned(tmp_path):
+    import subprocess
+    import sys
+    import tempfile
+
+    from etude.engine import kernel, rundir
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale, alive = engine.new_run_dir(tmp_path), engine.new_run_dir(tmp_path)
+    for run, pid in ((stale, dead.pid), (alive, os.getpid())):
+        (run / "manifest.json").write_text(json.dumps({"status": "running", "pid": pid}), encoding="utf-8")
+        (run / "tables").mkdir()
+        (run / "tables" / ".t.csv.abc.part").write_text("moitié")
+    scratch = Path(tempfile.mkdtemp(prefix=kernel.scratch_prefix(stale.name)))
+    assert rundir.mark_stale_runs(tmp_path) == [stale]
+    assert _manifest(stale)["status"] == "interrupted" and _manifest(alive)["status"] == "running"
+    assert not list(stale.rglob("*.part")) and list(alive.rglob("*.part"))
+    assert not scratch.exists()
+    assert rundir.mark_stale_runs(tmp_path) == []
+
+
+def test_parameters_declare_bounds_in_their_comment_or_metadata_and_values_outside_are_refused():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "slots = 4  # créneaux par acheteur [1, 50]\nalpha = 0.05  # seuil\nw = 0.5",
+        metadata={"tags": ["parameters"]})],
+        metadata={"etude": {"bounds": {"w": [0, 1]}}})
+    declared = {"05_x": engine.notebook_parameters(nb)}
+    assert {k: v["bounds"] for k, v in declared["05_x"].items()} == {"slots": (1, 50), "alpha": None, "w": (0, 1)}
+    assert engine.type_parameters([("slots", "50"), ("w", "0,5")], declared) == {"05_x": {"slots": 50, "w": 0.5}}
+    with pytest.raises(ParameterError, match=r"« slots » : valeur « 100000000 » hors bornes ; attendu : entre 1 et 50"):
+        engine.type_parameters([("slots", "100000000")], declared)
+    with pytest.raises(ParameterError, match="« w »"):
+        engine.type_parameters([("w", "2")], declared)
+    with pytest.raises(ParameterError, match="« alpha »"):
+        engine.type_parameters([("alpha", "inf")], declared)
+
+
+def test_the_study_notebooks_bound_the_parameters_that_size_their_work():
+    nb05 = next(p for p in STUDY_NOTEBOOKS if p.name.startswith("05_"))
+    declared = {"05": engine.notebook_parameters(nb05)}
+    with pytest.raises(ParameterError, match="slots"):
+        engine.type_parameters([("slots", "100000000")], declared)
+
+
+@pytest.mark.parametrize("given, seconds", [(None, 600.0), ("2.5", 2.5), ("2,5", 2.5), (3, 3.0)])
+def test_timeout_is_any_number_of_seconds(given, seconds):
+    from etude.engine.parameters import check_run_options
+    assert check_run_options(lang="fr", jobs=1, timeout=given)[2] == seconds
+
+
+@pytest.mark.parametrize("given", ["0", "-1", "abc", "nan", "inf"])
+def test_a_timeout_that_is_not_a_positive_number_is_refused(given):
+    from etude.engine.parameters import check_run_options
+    with pytest.raises(ParameterError, match="--timeout"):
+        check_run_options(lang="fr", jobs=1, timeout=given)
+
+
+def test_the_failure_banner_shows_an_error_text_as_text_whatever_it_holds():
+    from etude.engine import kernel
+    job = Job(name="03_x", source=OK, nb=None, params={}, n_cells=1)
+    job.error = {"cell": 2, "ename": "ValueError",
+                 "evalue": "`</code><script>alert('x')</script>` <img src=x onerror=alert(1)> **gras** "
+                           "[lien](javascript:x)"}
+    banner = kernel.error_banner(job)
+    page = report.notebook_html(_nb(banner), "03_x")
+    assert "<script>alert" not in page and "<img src=x" not in page and "<strong>gras" not in page
+    assert 'href="javascript' not in page
+    assert "ValueError" in page and "cellule 2" in page
+
+
+# ------------------------------------------------------------------------------------ hooks for checks
+
+def test_a_preflight_error_stops_the_run_before_any_notebook_and_lists_every_problem(tmp_path, capsys, monkeypatch):
+    from etude.errors import InputError, problem
+    seen = []
+
+    def check(study):
+        seen.append(study)
+        return [problem("a.csv", row=3, column="Année", value="2019", expected="2017"),
+                problem("b.csv", message="colonne en double", severity="warning")]
+    with pytest.raises(InputError) as err:
+        engine.reproduce(notebooks=[OK], out=tmp_path / "out", preflight=[check])
+    assert len(err.value.problems) == 2 and seen == [paths.default_study()]
+    assert not (tmp_path / "out").exists()
+    from etude.engine import run as engine_run
+    monkeypatch.setattr(engine_run, "PREFLIGHT_CHECKS", (check,))
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(OK, tmp_path / "notebooks" / OK.name)
+    assert cli.main(["reproduce"]) == 1
+    err_text = capsys.readouterr().err
+    assert "a.csv, ligne 3, colonne « Année »" in err_text and "avertissement — b.csv" in err_text
+    assert "aucun notebook n'a été lancé" in err_text and "Traceback" not in err_text
+    assert not (tmp_path / "outputs").exists()
+
+
+@pytest.mark.slow
+def test_a_post_run_finding_fails_the_run_keeps_it_and_leaves_latest(tmp_path):
+    good = engine.reproduce(notebooks=[OK], out=tmp_path, preflight=[lambda study: []])
+    assert good.ok and (tmp_path / "latest").resolve() == good.run_dir.resolve()
+    findings = pd.DataFrame({"file": ["tables/essai_table.csv"], "finding": ["cellule < 5"]})
+    checked = []
+    bad = engine.reproduce(notebooks=[OK], out=tmp_path,
+                           post_checks=[lambda run: checked.append(run) or findings, lambda run: findings.iloc[:0]])
+    assert checked == [bad.run_dir] and (bad.run_dir / "report.html").is_file()
+    assert not bad.ok and bad.statuses == {"01_ok": "ok"}
+    m = _manifest(bad.run_dir)
+    assert m["status"] == "failed" and m["checks"][0]["findings"] == 1
+    assert m["checks"][0]["rows"] == [{"file": "tables/essai_table.csv", "finding": "cellule < 5"}]
+    assert (tmp_path / "latest").resolve() == good.run_dir.resolve()

@@ -287,7 +287,9 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     base = check_out_dir(out) if out else paths.outputs_dir()
     run_preflight(Path(plan.study) if plan.study else paths.default_study(),
                   PREFLIGHT_CHECKS if preflight is None else preflight, progress)
-    mark_stale_runs(base)
+    for stale in mark_stale_runs(base):
+        progress.log(f"– exécution {stale.name} arrêtée sans se terminer : marquée « interrompue », "
+                     "fichiers temporaires retirés")
     run_dir, job_list, manifest, info = _start(plan, base, progress)
     problems: list[str] = []
 
