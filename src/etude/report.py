@@ -187,10 +187,31 @@ def _embed_local_images(body: str, base_dirs: Sequence[Path]) -> str:
     return _IMG_SRC.sub(repl, body)
 
 
-def _render(nb, *, with_code: bool, lang: str, base_dirs: Sequence[Path] = ()) -> str:
+def _render(nb, *, with_code: bool, lang: str, base_dirs: Sequence[Path] = (), cache_dir: Path | None = None
+            ) -> str:
+    """HTML body of ``nb``; with ``cache_dir``, the exporter's output is kept there by content (same notebook,
+    same HTML: an unchanged re-run does not convert it again). Local images are embedded afterwards."""
+    key = path = None
+    if cache_dir is not None:
+        import hashlib
+        import json
+        meta = {k: v for k, v in nb.metadata.items() if k != "papermill"}  # run parameters: not shown
+        text = json.dumps([nb.cells, meta], sort_keys=True, default=str) + f"|{with_code}|{lang}|{__version__}"
+        key = hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+        path = Path(cache_dir) / f"{key}.html"
+        if path.is_file():
+            return _embed_local_images(path.read_text(encoding="utf-8"), base_dirs)
     body, _ = _exporter(with_code).from_notebook_node(nb)
     body = body.replace('alt="No description has been provided for this image"',
                         f'alt="{_texts(lang)["figure"]}"')
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{key[:8]}.part")
+            tmp.write_text(body, encoding="utf-8")
+            tmp.replace(path)
+        except OSError:  # a cache is only an optimisation
+            pass
     return _embed_local_images(body, base_dirs)
 
 
@@ -274,7 +295,7 @@ def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
 
 def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", simulated: bool = False,
                 statuses: dict[str, str] | None = None, subtitle: str = "",
-                base_dirs: Sequence[Path] = ()) -> str:
+                base_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> str:
     """The study report: every notebook's markdown and outputs in order, no code, with a table of contents.
 
     Parameters
@@ -291,6 +312,9 @@ def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
         One line under the title (run id, date, study).
     base_dirs : sequence of Path
         Folders where relative image paths are looked up (then embedded); only image files inside them.
+    cache_dir : Path, optional
+        Where converted notebooks are kept by content (the engine's cache), so unchanged ones are not converted
+        again.
     """
     t = _texts(lang)
     statuses = statuses or {}
@@ -298,7 +322,8 @@ def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
     for name, nb in notebooks:
         anchor = f"nb-{name}"
         status = statuses.get(name, "ok")
-        body = _prefix_anchors(_render(_for_reading(nb), with_code=False, lang=lang, base_dirs=base_dirs),
+        body = _prefix_anchors(_render(_for_reading(nb), with_code=False, lang=lang, base_dirs=base_dirs,
+                                       cache_dir=cache_dir),
                                f"{anchor}--")
         title = notebook_title(nb, name)
         subs = "".join(f'<li><a href="#{hid}">{html.escape(text)}</a></li>' for _, hid, text in _headings(body))

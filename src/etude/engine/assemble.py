@@ -59,9 +59,28 @@ def write_tables_workbook(tables_dir: str | os.PathLike) -> Path | None:
     return atomic_write(tables_dir / "tables.xlsx", write)
 
 
-def write_workbook(run_dir: Path) -> Path | None:
-    """The run's tables workbook (the one place the engine calls a workbook writer)."""
-    return write_tables_workbook(run_dir / "tables")
+def write_workbook(run_dir: Path, cache_dir: Path | None = None) -> Path | None:
+    """The run's tables workbook (the one place the engine calls a workbook writer).
+
+    With ``cache_dir``, a workbook made from exactly the same CSV files (by sha256) is copied, not rebuilt.
+    """
+    import hashlib
+    import shutil
+
+    from etude.engine.manifest import sha256_file
+    csvs = sorted((run_dir / "tables").glob("*.csv"))
+    key = hashlib.sha256("".join(f"{p.name}:{sha256_file(p)};" for p in csvs).encode("utf-8", "surrogateescape"))
+    kept = Path(cache_dir) / f"{key.hexdigest()}.xlsx" if cache_dir and csvs else None
+    if kept is not None and kept.is_file():
+        return atomic_write(run_dir / "tables" / "tables.xlsx", lambda tmp: shutil.copyfile(kept, tmp))
+    made = write_tables_workbook(run_dir / "tables")
+    if kept is not None and made is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(kept, lambda tmp: shutil.copyfile(made, tmp))
+        except OSError:  # a cache is only an optimisation
+            pass
+    return made
 
 
 def write_notebook_files(job, run_dir: Path, *, lang: str, simulated: bool) -> str | None:
@@ -99,21 +118,22 @@ class Assembly:
 
 
 def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle: str,
-             verbose: bool = False, log=None) -> Assembly:
+             verbose: bool = False, log=None, cache_dir: Path | None = None) -> Assembly:
     """Write the workbook, ``report.html`` (every notebook) and ``slides.html`` (succeeded notebooks).
 
     ``jobs`` are in study order. A step that fails is a problem, not an exception: the other steps still run.
-    ``log(line)`` receives full tracebacks when ``verbose``.
+    ``log(line)`` receives full tracebacks when ``verbose``. ``cache_dir`` keeps converted notebooks and
+    workbooks by content, for unchanged re-runs.
     """
     from etude import report
     made = Assembly()
     statuses = {j.name: j.status for j in jobs}
     bases = [run_dir]
     steps = [
-        ("tables/tables.xlsx", lambda: write_workbook(run_dir)),
+        ("tables/tables.xlsx", lambda: write_workbook(run_dir, cache_dir / "workbooks" if cache_dir else None)),
         ("report.html", lambda: write_text(run_dir / "report.html", report.report_html(
             [(j.name, j.nb) for j in jobs], lang=lang, simulated=simulated, statuses=statuses,
-            subtitle=subtitle, base_dirs=bases))),
+            subtitle=subtitle, base_dirs=bases, cache_dir=cache_dir / "html" if cache_dir else None))),
         ("slides.html", lambda: write_text(run_dir / "slides.html", report.slides_html(
             [(j.name, j.nb) for j in jobs if j.status == "ok"], lang=lang, simulated=simulated,
             subtitle=subtitle, base_dirs=bases))),

@@ -40,7 +40,8 @@ from etude import paths
 from etude.engine.manifest import package_versions, salt_fingerprint, sha256_file
 
 __all__ = ["cache_root", "cache_key", "key_parts", "notebook_source", "imported_modules", "library_versions",
-           "package_fingerprint", "files_read", "lookup", "store", "restore", "evict", "cache_limit_bytes",
+           "package_fingerprint", "files_read", "lookup", "store", "restore", "evict", "evict_files",
+           "cache_limit_bytes",
            "DEFAULT_MAX_MB", "CACHE_DIR", "CACHE_LIMIT_ENV"]
 
 #: Folder of the cache, inside the folder that receives the run folders.
@@ -107,19 +108,20 @@ def imported_modules(nb) -> list[str]:
 
 
 @cache
-def _distributions() -> dict[str, list[str]]:
-    return dict(importlib.metadata.packages_distributions())
+def _base_versions() -> tuple[tuple[str, str], ...]:
+    return tuple(package_versions().items())
 
 
 def library_versions(modules: list[str]) -> dict[str, str]:
     """Versions of the distributions providing ``modules``, plus every library etude itself requires."""
-    versions = dict(package_versions())
+    versions = dict(_base_versions())
     for module in modules:
-        for dist in _distributions().get(module, []):
-            try:
-                versions[dist] = importlib.metadata.version(dist)
-            except importlib.metadata.PackageNotFoundError:
-                versions[dist] = "absent"
+        if module in sys.stdlib_module_names:
+            continue
+        try:  # a distribution named like its module (pandas, numpy, matplotlib, IPython…); else none to record
+            versions.setdefault(module, importlib.metadata.version(module))
+        except (importlib.metadata.PackageNotFoundError, ValueError):
+            versions.setdefault(module, "sans distribution")
     return dict(sorted(versions.items()))
 
 
@@ -248,6 +250,23 @@ def cache_limit_bytes() -> int:
     except ValueError:
         mb = DEFAULT_MAX_MB
     return int(max(mb, 0) * 1024 * 1024)
+
+
+def evict_files(folder: Path, max_bytes: int | None = None) -> list[str]:
+    """Remove the least recently written files of a flat cache folder until it holds at most ``max_bytes``."""
+    folder = Path(folder)
+    limit = cache_limit_bytes() if max_bytes is None else max_bytes
+    files = sorted((p.stat().st_mtime, p.stat().st_size, p) for p in folder.glob("*") if p.is_file()) \
+        if folder.is_dir() else []
+    total = sum(size for _, size, _ in files)
+    removed = []
+    for _, size, p in files:
+        if total <= limit:
+            break
+        p.unlink(missing_ok=True)
+        total -= size
+        removed.append(p.name)
+    return removed
 
 
 def evict(root: Path, max_bytes: int | None = None) -> list[str]:

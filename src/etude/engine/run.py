@@ -322,7 +322,9 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
     title = info.get("title") or (Path(plan.study).name if plan.study else "démo")
     made = assemble(run_dir, ordered, lang=plan.lang, simulated=info["simulated"], verbose=verbose,
                     subtitle=run_subtitle(run_dir.name, lang=plan.lang, title=title, ok=notebooks_ok),
-                    log=progress.log)
+                    log=progress.log, cache_dir=nbcache.cache_root(run_dir.parent).parent)
+    nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "html")
+    nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "workbooks")
     problems += made.problems
     checks = run_post_checks(run_dir, post_checks) if notebooks_ok and not problems else []
     problems += [f"contrôle {c['check']} : {c['findings']} constat(s)" for c in checks]
