@@ -276,8 +276,9 @@ def _banner(simulated: bool, lang: str) -> str:
 
 
 def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
-                  base_dirs: Sequence[Path] = ()) -> str:
-    """One executed notebook as a standalone, offline HTML page, code included.
+                  base_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> str:
+    """One executed notebook as a standalone, offline HTML page, code included (``cache_dir``: see
+    :func:`report_html`).
 
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
     >>> page = notebook_html(nb, "01_demo")
@@ -286,7 +287,7 @@ def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
     """
     t = _texts(lang)
     title = notebook_title(nb, name)
-    body = _render(nb, with_code=True, lang=lang, base_dirs=base_dirs)
+    body = _render(nb, with_code=True, lang=lang, base_dirs=base_dirs, cache_dir=cache_dir)
     inner = (f'<body class="etude etude-notebook-page">\n{_banner(simulated, lang)}'
              f'<header class="etude-header"><p class="etude-kicker">{t["notebook"]} {html.escape(name)}</p></header>\n'
              f"<main>\n{body}\n</main>\n</body>")

@@ -28,7 +28,7 @@ from etude.engine.manifest import write_text
 from etude.outputs import atomic_write
 
 __all__ = ["write_tables_workbook", "write_workbook", "write_notebook_files", "assemble", "Assembly",
-           "run_subtitle"]
+           "run_subtitle", "RUN_DIR_TOKEN"]
 
 
 def _sheet_name(stem: str, taken: set[str]) -> str:
@@ -83,15 +83,34 @@ def write_workbook(run_dir: Path, cache_dir: Path | None = None) -> Path | None:
     return made
 
 
-def write_notebook_files(job, run_dir: Path, *, lang: str, simulated: bool) -> str | None:
+#: Stands for the run folder in a notebook page while it is converted, so that the conversion of an unchanged
+#: notebook can be kept in the cache whatever run folder its injected parameters name.
+RUN_DIR_TOKEN = "ETUDERUNDIRTOKEN"
+
+
+def _page_notebook(nb, run_dir: Path):
+    import copy
+    page_nb = copy.deepcopy(nb)
+    for cell in page_nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace(str(run_dir), RUN_DIR_TOKEN)
+    return page_nb
+
+
+def write_notebook_files(job, run_dir: Path, *, lang: str, simulated: bool, cache_dir: Path | None = None
+                         ) -> str | None:
     """Write ``notebooks/<name>.ipynb`` and its page ``<name>.html``; returns a problem line if the page failed."""
+    import html
+
     import nbformat
 
     from etude import report
     write_text(run_dir / "notebooks" / f"{job.name}.ipynb", nbformat.writes(job.nb))
     try:
+        page = report.notebook_html(_page_notebook(job.nb, run_dir), job.name, lang=lang, simulated=simulated,
+                                    base_dirs=[run_dir], cache_dir=cache_dir)
         write_text(run_dir / "notebooks" / f"{job.name}.html",
-                   report.notebook_html(job.nb, job.name, lang=lang, simulated=simulated, base_dirs=[run_dir]))
+                   page.replace(RUN_DIR_TOKEN, html.escape(str(run_dir), quote=False)))
     except Exception as exc:  # a page that cannot be rendered must not lose the run
         return f"{job.name}.html non produit : {exc.__class__.__name__}: {exc}"
     return None

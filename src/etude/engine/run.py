@@ -294,7 +294,8 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     problems: list[str] = []
 
     def on_done(job: Job):  # as soon as a notebook ends (while others still run): its executed copy and page
-        line = write_notebook_files(job, run_dir, lang=plan.lang, simulated=info["simulated"])
+        line = write_notebook_files(job, run_dir, lang=plan.lang, simulated=info["simulated"],
+                                    cache_dir=nbcache.cache_root(base).parent / "html")
         if line:
             problems.append(line)
         if job.status != "ok" and verbose and job.traceback:
@@ -322,7 +323,7 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
     title = info.get("title") or (Path(plan.study).name if plan.study else "démo")
     made = assemble(run_dir, ordered, lang=plan.lang, simulated=info["simulated"], verbose=verbose,
                     subtitle=run_subtitle(run_dir.name, lang=plan.lang, title=title, ok=notebooks_ok),
-                    log=progress.log, cache_dir=nbcache.cache_root(run_dir.parent).parent)
+                    log=progress.log, cache_dir=nbcache.cache_root(run_dir.parent).parent)  # .cache/html, workbooks
     nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "html")
     nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "workbooks")
     problems += made.problems
