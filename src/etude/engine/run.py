@@ -292,21 +292,26 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
                      "fichiers temporaires retirés")
     run_dir, job_list, manifest, info = _start(plan, base, progress)
     problems: list[str] = []
+    on_done = _page_writer(run_dir, plan.lang, info["simulated"], problems, progress, verbose)
+    interrupted = _execute_all(job_list, plan, run_dir, use_cache=use_cache, progress=progress, on_done=on_done)
+    return _conclude(plan, run_dir, job_list, manifest, info, problems=problems, interrupted=interrupted,
+                     verbose=verbose, progress=progress, move_latest=move_latest,
+                     post_checks=POST_RUN_CHECKS if post_checks is None else post_checks)
 
-    def on_done(job: Job):  # as soon as a notebook ends (while others still run): its executed copy and page
-        line = write_notebook_files(job, run_dir, lang=plan.lang, simulated=info["simulated"],
-                                    cache_dir=nbcache.cache_root(base).parent / "html")
+
+def _page_writer(run_dir: Path, lang: str, simulated: bool, problems: list[str], progress: Progress,
+                 verbose: bool) -> Callable[[Job], None]:
+    """What to do as soon as a notebook ends (while others still run): write its executed copy and its page."""
+    def on_done(job: Job) -> None:
+        line = write_notebook_files(job, run_dir, lang=lang, simulated=simulated,
+                                    cache_dir=nbcache.cache_root(run_dir.parent).parent / "html")
         if line:
             problems.append(line)
         if job.status != "ok" and verbose and job.traceback:
             progress.log(job.traceback)
         elif job.status != "ok":
             progress.log(f"   trace complète : {run_dir / 'notebooks' / (job.name + '.ipynb')} (ou --verbose)")
-
-    interrupted = _execute_all(job_list, plan, run_dir, use_cache=use_cache, progress=progress, on_done=on_done)
-    return _conclude(plan, run_dir, job_list, manifest, info, problems=problems, interrupted=interrupted,
-                     verbose=verbose, progress=progress, move_latest=move_latest,
-                     post_checks=POST_RUN_CHECKS if post_checks is None else post_checks)
+    return on_done
 
 
 def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict, info: dict, *,
