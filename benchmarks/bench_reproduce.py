@@ -8,8 +8,10 @@ The naive chain, one subprocess per step and per notebook, in sequence::
 
 ``etude reproduce`` is run as a user runs it (``python -m etude.cli reproduce``, one process): notebooks
 execute in-process on the project's interpreter, independent ones concurrently (``--jobs``), and the HTML pages,
-the report and the slides are rendered in the same process with reused exporters. Both write into a temporary
-folder; the repository's ``outputs/`` is not touched. Prints both times and the ratio naive / etude.
+the report and the slides are rendered in the same process with reused exporters. It is timed three times on
+the same output folder (hence the same cache): cold (empty cache), an unchanged re-run (every notebook reused),
+and a re-run after ``-p min_cell 6`` (only the notebooks declaring ``min_cell`` re-execute). Everything is
+written into a temporary folder; the repository's ``outputs/`` is not touched. Prints the times and the ratios.
 
 Usage::
 
@@ -30,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from etude import paths, pipeline
+from etude import engine, paths
 
 BIN = Path(sys.executable).parent
 
@@ -41,16 +43,22 @@ def _run(cmd: list[str], env: dict, cwd: Path) -> None:
         raise SystemExit(f"échec de {' '.join(cmd[:3])}… :\n{proc.stderr[-3000:]}")
 
 
-def time_etude(root: Path, out: Path, env: dict, jobs: int | None) -> float:
-    cmd = [sys.executable, "-m", "etude.cli", "reproduce", "--out", str(out)]
+def time_etude(root: Path, out: Path, env: dict, jobs: int | None, *extra: str) -> tuple[float, dict]:
+    """Seconds of one ``etude reproduce`` into ``out`` and ``name -> "hit" | "miss"`` from its manifest."""
+    import json
+
+    cmd = [sys.executable, "-m", "etude.cli", "reproduce", "--out", str(out), *extra]
     if jobs:
         cmd += ["--jobs", str(jobs)]
+    before = {p.name for p in out.iterdir()}
     start = time.perf_counter()
     _run(cmd, env, root)
     elapsed = time.perf_counter() - start
-    runs = [p for p in out.iterdir() if p.is_dir() and not p.is_symlink()]
+    runs = [p for p in out.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+            and p.name not in before]
     assert len(runs) == 1 and (runs[0] / "report.html").is_file() and (runs[0] / "slides.html").is_file()
-    return elapsed
+    manifest = json.loads((runs[0] / "manifest.json").read_text(encoding="utf-8"))
+    return elapsed, {n["name"]: n["cache"] for n in manifest["notebooks"]}
 
 
 def time_naive(root: Path, notebooks: list[Path], out: Path, env: dict) -> float:
@@ -59,7 +67,7 @@ def time_naive(root: Path, notebooks: list[Path], out: Path, env: dict) -> float
     start = time.perf_counter()
     for nb in notebooks:
         executed = out / nb.name
-        params = pipeline.notebook_parameters(nb)
+        params = engine.notebook_parameters(nb)
         cmd = [str(BIN / "papermill"), str(nb), str(executed), "-k", "python3", "--cwd", str(nb.parent),
                "--no-progress-bar"]
         for name, value in (("study", str(study) if study.is_file() else ""), ("lang", "fr"),
@@ -95,27 +103,38 @@ def main(argv=None) -> int:
             root = tmp / "depot"
             shutil.copytree(paths.data_dir(), root / "data")
             (root / "notebooks").mkdir()
-            for nb in pipeline.discover_notebooks(args.notebooks):
+            for nb in engine.discover_notebooks(args.notebooks):
                 shutil.copy2(nb, root / "notebooks" / nb.name)
             env["ETUDE_ROOT"] = str(root)
-        notebooks = pipeline.discover_notebooks(root / "notebooks")
+        notebooks = engine.discover_notebooks(root / "notebooks")
         if not notebooks:
             raise SystemExit(f"aucun notebook NN_*.ipynb dans {root / 'notebooks'}")
         jobs = args.jobs or os.cpu_count() or 1
         print(f"bench_reproduce : {len(notebooks)} notebook(s) ({', '.join(p.stem for p in notebooks)}), "
               f"{os.cpu_count()} cœur(s), etude --jobs {jobs}", flush=True)
-        t_etude, t_naive = [], []
+        times: dict[str, list[float]] = {"naive": [], "cold": [], "same": [], "min_cell": []}
         for i in range(args.repeat):
-            t_naive.append(time_naive(root, notebooks, tmp / f"naive{i}", env))
-            print(f"  [{i + 1}/{args.repeat}] chaîne naïve : {_fr(t_naive[-1])}", flush=True)
+            times["naive"].append(time_naive(root, notebooks, tmp / f"naive{i}", env))
+            print(f"  [{i + 1}/{args.repeat}] chaîne naïve : {_fr(times['naive'][-1])}", flush=True)
             out = tmp / f"etude{i}"
             out.mkdir()
-            t_etude.append(time_etude(root, out, env, jobs))
-            print(f"  [{i + 1}/{args.repeat}] etude reproduce : {_fr(t_etude[-1])}", flush=True)
-        etude_s, naive_s = statistics.median(t_etude), statistics.median(t_naive)
-        print(f"etude reproduce                                           : {_fr(etude_s)}")
-        print(f"chaîne naïve (papermill + nbconvert html + slides, en série) : {_fr(naive_s)}")
-        print(f"ratio naïf / etude                                        : {_fr(naive_s / etude_s, ' ×')}")
+            steps = [("cold", ()), ("same", ()), ("min_cell", ("-p", "min_cell", "6"))]
+            if not any("min_cell" in engine.notebook_parameters(nb) for nb in notebooks):
+                steps[2] = ("min_cell", ())  # no notebook declares it: a second unchanged re-run
+            for what, extra in steps:
+                seconds, use = time_etude(root, out, env, jobs, *extra)
+                times[what].append(seconds)
+                reused = sum(v == "hit" for v in use.values())
+                print(f"  [{i + 1}/{args.repeat}] etude reproduce {' '.join(extra) or '(' + what + ')'} : "
+                      f"{_fr(seconds)} ({reused}/{len(use)} notebook(s) repris)", flush=True)
+        med = {k: statistics.median(v) for k, v in times.items()}
+        print(f"chaîne naïve (papermill + nbconvert html + slides, en série) : {_fr(med['naive'])}")
+        print(f"etude reproduce à froid (cache vide)                       : {_fr(med['cold'])}"
+              f"  — naïf / froid : {_fr(med['naive'] / med['cold'], ' ×')}")
+        print(f"etude reproduce inchangé (cache)                           : {_fr(med['same'])}"
+              f"  — froid / inchangé : {_fr(med['cold'] / med['same'], ' ×')}")
+        print(f"etude reproduce -p min_cell 6                              : {_fr(med['min_cell'])}"
+              f"  — froid / min_cell : {_fr(med['cold'] / med['min_cell'], ' ×')}")
     return 0
 
 

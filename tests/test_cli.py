@@ -55,13 +55,15 @@ def test_an_unknown_language_is_refused_by_the_parser(root, capsys):
 
 
 @pytest.mark.slow
-def test_run_one_notebook_prints_the_report_then_the_run_folder_last(root, capsys):
+def test_run_one_notebook_prints_the_report_then_the_run_folder_last_and_never_moves_latest(root, capsys):
     assert cli.main(["run", "01_ok", "-p", "n", "5"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
     run = Path(out[-1])
     assert run.parent == root / "outputs" and run.is_dir()
     assert out[-2] == f"Rapport : {run / 'report.html'}"
-    assert (run / "report.html").is_file() and (root / "outputs" / "latest").resolve() == run.resolve()
+    assert (run / "report.html").is_file()
+    # outputs/latest names the last complete successful `etude reproduce`, never a single notebook's run
+    assert not (root / "outputs" / "latest").exists()
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import audit, codebook, data, paths, pipeline
+from etude import audit, codebook, data, engine, paths
 
 NOTEBOOKS = {"01_profil_repondants": paths.notebooks_dir() / "01_profil_repondants.ipynb",
              "02_freins": paths.notebooks_dir() / "02_freins.ipynb"}
@@ -24,7 +24,7 @@ def test_notebook_is_committed_clean_with_its_parameters_first(name):
     nbh.assert_clean_with_parameters_first(nb, PARAMETERS)
     assert 3 <= len(nbh.slide_cells(nb)) <= 5
     assert all(len("".join(c["source"]).splitlines()) <= 8 for c in code[1:])  # thin cells
-    assert pipeline.notebook_parameters(NOTEBOOKS[name]).keys() >= PARAMETERS.keys()
+    assert engine.notebook_parameters(NOTEBOOKS[name]).keys() >= PARAMETERS.keys()
 
 
 def _independent_freins(wave=2017):
@@ -47,7 +47,7 @@ def _independent_freins(wave=2017):
 @pytest.fixture(scope="module")
 def engine_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    result = pipeline.reproduce(notebooks=list(NOTEBOOKS), out=out, jobs=1)
+    result = engine.reproduce(notebooks=list(NOTEBOOKS), out=out, jobs=1)
     return result
 
 

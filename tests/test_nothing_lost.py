@@ -23,7 +23,6 @@ from bad_inputs import runs
 pytestmark = pytest.mark.slow
 
 
-
 def make_root(tmp_path: Path, notebooks=("01_ok",)) -> Path:
     return runs.tiny_root(tmp_path, notebooks)
 
@@ -146,8 +145,9 @@ def test_a_failed_run_leaves_latest_and_earlier_runs_intact_and_is_marked_failed
 
 
 def _newest_other_run(root: Path, other: Path) -> Path | None:
-    runs_ = [p for p in (root / "outputs").iterdir()
-             if p.is_dir() and not p.is_symlink() and p.resolve() != other.resolve() and p.name != "_standalone"]
+    runs_ = [p for p in (root / "outputs").iterdir()  # run folders only: not the cache (.cache) nor _standalone
+             if p.is_dir() and not p.is_symlink() and p.resolve() != other.resolve() and p.name != "_standalone"
+             and not p.name.startswith(".")]
     return max(runs_, key=lambda p: p.stat().st_mtime) if runs_ else None
 
 

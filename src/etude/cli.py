@@ -1,8 +1,9 @@
 """The ``etude`` command. Parses arguments and calls the Python API; no logic of its own.
 
-Each subcommand has one handler ``_cmd_<name>(args) -> int`` below. Errors the package raises on purpose
-(:class:`etude.errors.EtudeError`) become a short French message on stderr and exit code 1; a traceback is
-shown only with ``--verbose``. Modules are imported inside handlers so that ``etude --help`` stays fast.
+Each subcommand has one handler ``_cmd_<name>(args) -> int`` below, named in :data:`COMMANDS`. Errors the
+package raises on purpose (:class:`etude.errors.EtudeError`) become a short French message on stderr and exit
+code 1; a traceback is shown only with ``--verbose``.
+Modules are imported inside handlers so that ``etude --help`` stays fast.
 
 Examples
 --------
@@ -11,6 +12,7 @@ Examples
     $ etude notebooks
     $ etude reproduce --jobs 2 -p min_cell 5
     $ etude validate export.csv --kind buyers
+    $ etude verify outputs/latest --rerun
 """
 from __future__ import annotations
 
@@ -20,9 +22,9 @@ import traceback
 from collections.abc import Sequence
 
 from etude import __version__
-from etude.errors import EtudeError
+from etude.errors import EtudeError, InputError, format_problem
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "print_run", "COMMANDS"]
 
 
 def _add_run_options(p: argparse.ArgumentParser) -> None:
@@ -31,8 +33,10 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=["fr", "en"], default=None, help="langue des graphiques et rapports (fr)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"), default=[],
                    help="paramètre de notebook, typé d'après sa valeur par défaut (répétable)")
-    p.add_argument("--timeout", type=float, default=None, metavar="S",
-                   help="délai maximal par cellule, en secondes (défaut : 600)")
+    p.add_argument("--timeout", default=None, metavar="S",
+                   help="délai maximal par cellule, en secondes, ex. 2.5 (défaut : 600)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="tout réexécuter, sans reprendre les notebooks inchangés des exécutions précédentes")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("notebook", metavar="NOTEBOOK", help="chemin ou nom du notebook (ex. 02_freins)")
     _add_run_options(p)
 
+    p = sub.add_parser("verify", help="vérifier un dossier d'exécution (empreintes, et avec --rerun les tables)")
+    p.add_argument("run", metavar="RUN", help="dossier d'exécution (ex. outputs/latest)")
+    p.add_argument("--rerun", action="store_true",
+                   help="réexécuter l'étude avec les paramètres du manifeste et comparer chaque table")
+
     p = sub.add_parser("validate", help="valider un export d'enquête (CSV ou XLSX)")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--kind", choices=["buyers", "companies"], required=True, help="questionnaire de l'export")
@@ -76,24 +85,73 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_notebooks(args) -> int:
-    from etude import pipeline
-    print(pipeline.format_notebook_list(pipeline.list_notebooks()))
+    from etude import engine
+    print(engine.format_notebook_list(engine.list_notebooks()))
     return 0
 
 
-def _cmd_reproduce(args) -> int:
-    from etude import pipeline
-    result = pipeline.reproduce(study=args.study, out=args.out, lang=args.lang, jobs=args.jobs,
-                                parameters=args.parameter, timeout=args.timeout, verbose=args.verbose)
+def print_run(result) -> int:
+    """Print what the user needs after a run (problems and warnings on stderr; the report and the run folder
+    last on stdout) and return the exit code: 0, 1 (failed) or 130 (interrupted)."""
+    for line in result.problems:
+        print(f"✗ {line}", file=sys.stderr)
+    for line in result.warnings:
+        print(f"avertissement — {line}", file=sys.stderr)
+    failed = [(name, status) for name, status in result.statuses.items() if status != "ok"]
+    if failed:
+        print(f"Échec : {len(failed)} notebook(s) sur {len(result.statuses)} — " + ", ".join(
+            f"{name} ({'ignoré' if status == 'skipped' else 'échec'})" for name, status in failed), file=sys.stderr)
+    print(f"Rapport : {result.run_dir / 'report.html'}", flush=True)
+    print(result.run_dir, flush=True)
+    if result.interrupted:
+        return 130
     return 0 if result.ok else 1
+
+
+def _run_options(args) -> dict:
+    from etude import engine
+    return {"study": args.study, "out": args.out, "lang": args.lang, "parameters": args.parameter,
+            "timeout": args.timeout, "verbose": args.verbose, "use_cache": not args.no_cache,
+            "progress": engine.Progress()}
+
+
+def _cmd_reproduce(args) -> int:
+    from etude import engine
+    return print_run(engine.reproduce(jobs=args.jobs, **_run_options(args)))
 
 
 def _cmd_run(args) -> int:
-    from etude import pipeline
-    result = pipeline.reproduce(study=args.study, out=args.out, lang=args.lang, jobs=1,
-                                parameters=args.parameter, timeout=args.timeout, verbose=args.verbose,
-                                notebooks=[args.notebook])
-    return 0 if result.ok else 1
+    from etude import engine
+    return print_run(engine.reproduce(jobs=1, notebooks=[args.notebook], move_latest=False, **_run_options(args)))
+
+
+def _cmd_verify(args) -> int:
+    from etude import engine
+    from etude.engine.verify import format_difference
+    found = engine.verify_run(args.run)
+    labels = {"missing": "fichier manquant", "extra": "fichier en trop", "changed": "fichier modifié"}
+    for row in found.itertuples(index=False):
+        print(f"✗ {row.file} : {labels[row.problem]}")
+    if not found.empty:
+        print(f"{args.run} : {len(found)} fichier(s) différent(s) du manifeste.")
+        return 1
+    print(f"{args.run} : fichiers conformes au manifeste (sha256).")
+    if not args.rerun:
+        return 0
+    result = engine.rerun_and_compare(args.run, progress=engine.Progress())
+    lines = result.inputs + [f"réexécution en échec : {m}" for m in result.rerun_errors.values()]
+    lines += [format_difference(d) for d in result.differences[:200]]
+    if len(result.differences) > 200:
+        lines.append(f"… et {len(result.differences) - 200} autres différences")
+    lines += [result.salt_note] if result.salt_note else []
+    for line in lines:
+        print(f"✗ {line}")
+    if result.ok:
+        print(f"{args.run} : la réexécution redonne chaque table (nombres à 1e-9 près, textes à l'identique).")
+        return 0
+    print(f"{args.run} : {len(result.inputs) + len(result.differences)} différence(s) ; "
+          + ("entrées modifiées, rien n'a été réexécuté." if result.inputs else "voir ci-dessus."))
+    return 1
 
 
 def _cmd_validate(args) -> int:
@@ -125,12 +183,26 @@ def _cmd_decp(args) -> int:
     return 0
 
 
+#: Subcommand name -> handler.
+COMMANDS = {"notebooks": _cmd_notebooks, "reproduce": _cmd_reproduce, "run": _cmd_run, "verify": _cmd_verify,
+            "validate": _cmd_validate, "demo": _cmd_demo, "decp": _cmd_decp}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``etude`` command; returns the exit code."""
     args = build_parser().parse_args(argv)
-    handler = globals()[f"_cmd_{args.command}"]
+    handler = COMMANDS[args.command]
     try:
         return handler(args)
+    except InputError as exc:  # every problem at once, as ``etude validate`` prints them
+        if args.verbose:
+            traceback.print_exc()
+        for p in exc.problems:
+            print(format_problem(p), file=sys.stderr)
+        print(f"erreur : {sum(p.get('severity') != 'warning' for p in exc.problems)} problème(s) à corriger ; "
+              "aucun notebook n'a été lancé." if args.command in ("reproduce", "run") else
+              f"erreur : {len(exc.problems)} problème(s).", file=sys.stderr)
+        return 1
     except EtudeError as exc:
         if args.verbose:
             traceback.print_exc()

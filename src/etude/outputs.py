@@ -29,10 +29,14 @@ import pandas as pd
 
 from etude import paths
 
-__all__ = ["run_dir", "save_table", "save_figure", "neutralise_formulas", "atomic_write", "FORMULA_PREFIXES"]
+__all__ = ["run_dir", "save_table", "save_figure", "neutralise_formulas", "atomic_write", "check_out_dir",
+           "FORMULA_PREFIXES", "OUTPUT_LOG_ENV"]
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: Environment variable naming a file where :func:`atomic_write` lists each file it completes (one absolute
+#: path a line); the engine sets it for each notebook's kernel, to know which tables and figures it wrote.
+OUTPUT_LOG_ENV = "ETUDE_OUTPUT_LOG"
 
 
 def run_dir(output_dir: str | os.PathLike | None = None) -> Path:
@@ -77,7 +81,48 @@ def atomic_write(path: str | os.PathLike, write) -> Path:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    ledger = os.environ.get(OUTPUT_LOG_ENV)
+    if ledger:
+        with open(ledger, "a", encoding="utf-8", errors="surrogateescape") as fh:
+            fh.write(f"{path.resolve()}\n")
     return path
+
+
+def check_out_dir(out: str | os.PathLike, *, option: str = "--out") -> Path:
+    """Check that ``out`` can receive run folders, without creating anything; returns it resolved.
+
+    Refused, with one French message (:class:`etude.errors.ParameterError`) naming ``option``: a folder inside
+    ``data/`` (raw inputs are never written to), an existing file, a folder (or its nearest existing parent)
+    that this user cannot write to.
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> check_out_dir(d / "runs") == (d / "runs").resolve()
+    True
+    >>> try:
+    ...     check_out_dir(paths.data_dir() / "demo")
+    ... except ValueError as exc:
+    ...     print(str(exc)[:48])
+    --out : dossier dans data/ (données brutes, jama
+    """
+    from etude.errors import ParameterError
+
+    target = Path(out).expanduser().resolve()
+    data = paths.data_dir().resolve()
+    if target == data or data in target.parents:
+        raise ParameterError(f"{option} : dossier dans data/ (données brutes, jamais modifiées) ; "
+                             "attendu : un dossier hors de data/, par exemple outputs/")
+    existing = target
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        what = "est un fichier" if existing == target else f"passe par un fichier ({existing})"
+        raise ParameterError(f"{option} : {target} {what} ; attendu : un dossier (existant ou à créer)")
+    read_only = not existing.stat().st_mode & 0o222  # no write bit at all: read-only, even for root
+    if read_only or not os.access(existing, os.W_OK | os.X_OK):
+        raise ParameterError(f"{option} : impossible d'écrire dans {existing} (lecture seule ou droits "
+                             "insuffisants) ; attendu : un dossier où vous pouvez écrire")
+    return target
 
 
 def save_table(df: pd.DataFrame, name: str, output_dir: str | os.PathLike | None = None, *,

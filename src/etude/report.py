@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import html
-import mimetypes
 import re
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -35,7 +34,7 @@ import nbformat
 from etude import __version__, paths
 
 __all__ = ["notebook_html", "report_html", "slides_html", "external_references", "notebook_title",
-           "slide_cells", "SLIDE_TYPES", "TEXTS"]
+           "slide_cells", "SLIDE_TYPES", "TEXTS", "IMAGE_TYPES"]
 
 #: ``slideshow.slide_type`` values that put a cell into ``slides.html``.
 SLIDE_TYPES = ("slide", "subslide", "fragment")
@@ -152,25 +151,67 @@ def _for_reading(nb, *, keep_stderr: bool = False):
 
 
 _IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc=)([\"'])(?!data:|https?:|//|#)([^\"']+)\2", re.I)
+#: Image files a page may embed (by extension), with their MIME type.
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml", ".webp": "image/webp"}
+
+
+def _local_image(src: str, base_dirs: Sequence[Path]) -> Path | None:
+    """The image file ``src`` names inside one of ``base_dirs``, or ``None``.
+
+    Never outside them: an absolute path, ``..`` leading out, a symlink pointing out or a file that is not an
+    image by its extension (``<img src="../.etude-salt">`` typed in an answer) is not embedded.
+    """
+    src = html.unescape(src).split("?", 1)[0].split("#", 1)[0]
+    if not src or "\x00" in src or src.startswith(("/", "\\", "file:")) or re.match(r"^[A-Za-z]:", src):
+        return None
+    for base in base_dirs:
+        root = Path(base).resolve()
+        try:
+            f = (root / src).resolve()
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if root in f.parents and f.suffix.lower() in IMAGE_TYPES and f.is_file():
+            return f
+    return None
 
 
 def _embed_local_images(body: str, base_dirs: Sequence[Path]) -> str:
-    """Replace ``<img src="relative/path">`` by a ``data:`` URI when the file exists in one of ``base_dirs``."""
+    """Replace ``<img src="relative/path">`` by a ``data:`` URI when it names an image inside ``base_dirs``."""
     def repl(m):
-        for base in base_dirs:
-            f = (Path(base) / m.group(3)).resolve()
-            if f.is_file():
-                mime = mimetypes.guess_type(f.name)[0] or "application/octet-stream"
-                data = base64.b64encode(f.read_bytes()).decode("ascii")
-                return f"{m.group(1)}{m.group(2)}data:{mime};base64,{data}{m.group(2)}"
-        return m.group(0)
+        f = _local_image(m.group(3), base_dirs)
+        if f is None:
+            return m.group(0)
+        data = base64.b64encode(f.read_bytes()).decode("ascii")
+        return f"{m.group(1)}{m.group(2)}data:{IMAGE_TYPES[f.suffix.lower()]};base64,{data}{m.group(2)}"
     return _IMG_SRC.sub(repl, body)
 
 
-def _render(nb, *, with_code: bool, lang: str, base_dirs: Sequence[Path] = ()) -> str:
+def _render(nb, *, with_code: bool, lang: str, base_dirs: Sequence[Path] = (), cache_dir: Path | None = None
+            ) -> str:
+    """HTML body of ``nb``; with ``cache_dir``, the exporter's output is kept there by content (same notebook,
+    same HTML: an unchanged re-run does not convert it again). Local images are embedded afterwards."""
+    key = path = None
+    if cache_dir is not None:
+        import hashlib
+        import json
+        meta = {k: v for k, v in nb.metadata.items() if k != "papermill"}  # run parameters: not shown
+        text = json.dumps([nb.cells, meta], sort_keys=True, default=str) + f"|{with_code}|{lang}|{__version__}"
+        key = hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+        path = Path(cache_dir) / f"{key}.html"
+        if path.is_file():
+            return _embed_local_images(path.read_text(encoding="utf-8"), base_dirs)
     body, _ = _exporter(with_code).from_notebook_node(nb)
     body = body.replace('alt="No description has been provided for this image"',
                         f'alt="{_texts(lang)["figure"]}"')
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{key[:8]}.part")
+            tmp.write_text(body, encoding="utf-8")
+            tmp.replace(path)
+        except OSError:  # a cache is only an optimisation
+            pass
     return _embed_local_images(body, base_dirs)
 
 
@@ -194,7 +235,8 @@ def _headings(body: str, levels=(2,)) -> list[tuple[int, str, str]]:
 
 
 _EXTERNAL = [
-    re.compile(r"<(?:script|img|iframe|source|video|audio|embed|track|input)\b[^>]*?\bsrc\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
+    re.compile(r"<(?:script|img|iframe|source|video|audio|embed|track|input)\b[^>]*?\bsrc\s*=\s*"
+               r"[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
     re.compile(r"<link\b[^>]*?\bhref\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
     re.compile(r"<object\b[^>]*?\bdata\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
     re.compile(r"@import\s+(?:url\()?\s*[\"']?((?:https?:)?//[^\"')\s;]+)", re.I),
@@ -234,8 +276,9 @@ def _banner(simulated: bool, lang: str) -> str:
 
 
 def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
-                  base_dirs: Sequence[Path] = ()) -> str:
-    """One executed notebook as a standalone, offline HTML page, code included.
+                  base_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> str:
+    """One executed notebook as a standalone, offline HTML page, code included (``cache_dir``: see
+    :func:`report_html`).
 
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
     >>> page = notebook_html(nb, "01_demo")
@@ -244,7 +287,7 @@ def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
     """
     t = _texts(lang)
     title = notebook_title(nb, name)
-    body = _render(nb, with_code=True, lang=lang, base_dirs=base_dirs)
+    body = _render(nb, with_code=True, lang=lang, base_dirs=base_dirs, cache_dir=cache_dir)
     inner = (f'<body class="etude etude-notebook-page">\n{_banner(simulated, lang)}'
              f'<header class="etude-header"><p class="etude-kicker">{t["notebook"]} {html.escape(name)}</p></header>\n'
              f"<main>\n{body}\n</main>\n</body>")
@@ -253,7 +296,7 @@ def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
 
 def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", simulated: bool = False,
                 statuses: dict[str, str] | None = None, subtitle: str = "",
-                base_dirs: Sequence[Path] = ()) -> str:
+                base_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> str:
     """The study report: every notebook's markdown and outputs in order, no code, with a table of contents.
 
     Parameters
@@ -269,7 +312,10 @@ def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
     subtitle : str
         One line under the title (run id, date, study).
     base_dirs : sequence of Path
-        Folders where relative image paths in markdown are looked up (then embedded).
+        Folders where relative image paths are looked up (then embedded); only image files inside them.
+    cache_dir : Path, optional
+        Where converted notebooks are kept by content (the engine's cache), so unchanged ones are not converted
+        again.
     """
     t = _texts(lang)
     statuses = statuses or {}
@@ -277,7 +323,8 @@ def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
     for name, nb in notebooks:
         anchor = f"nb-{name}"
         status = statuses.get(name, "ok")
-        body = _prefix_anchors(_render(_for_reading(nb), with_code=False, lang=lang, base_dirs=base_dirs),
+        body = _prefix_anchors(_render(_for_reading(nb), with_code=False, lang=lang, base_dirs=base_dirs,
+                                       cache_dir=cache_dir),
                                f"{anchor}--")
         title = notebook_title(nb, name)
         subs = "".join(f'<li><a href="#{hid}">{html.escape(text)}</a></li>' for _, hid, text in _headings(body))

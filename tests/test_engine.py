@@ -1,4 +1,5 @@
-"""The reproduction engine: discovery, typed parameters, run folders, report and slides, failures, kernel pinning.
+"""The reproduction engine (``etude.engine``): discovery, typed parameters, run folders, report and slides,
+failures, kernel pinning.
 
 Most tests run tiny fixture notebooks from ``tests/notebooks/`` (a notebook that writes a table and a figure, one
 that depends on it, one that raises, one whose kernel dies, one that sleeps) so they take seconds. The study's own
@@ -19,7 +20,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etude import paths, pipeline, report
+from etude import cli, engine, paths, report
+from etude.engine.kernel import Job
 from etude.errors import ParameterError, RunError
 
 FIXTURES = Path(__file__).parent / "notebooks"
@@ -46,7 +48,7 @@ def _manifest(run: Path) -> dict:
     ("['a', 'b']", ["x"], ["a", "b"]),
 ])
 def test_parameters_are_typed_from_the_declared_default(value, default, expected):
-    got = pipeline.coerce_parameter("p", value, default)
+    got = engine.coerce_parameter("p", value, default)
     assert got == expected and type(got) is type(expected)
 
 
@@ -56,14 +58,14 @@ def test_parameters_are_typed_from_the_declared_default(value, default, expected
 ])
 def test_a_bad_value_names_the_parameter_and_the_expected_type(value, default, expected_words):
     with pytest.raises(ParameterError) as err:
-        pipeline.coerce_parameter("seuil", value, default)
+        engine.coerce_parameter("seuil", value, default)
     assert "« seuil »" in str(err.value) and expected_words in str(err.value) and value in str(err.value)
 
 
 def test_type_parameters_applies_a_value_to_every_notebook_that_declares_it():
     declared = {"01_a": {"n": {"default": 3}, "label": {"default": "x"}},
                 "02_b": {"n": {"default": 0.5}}, "03_c": {}}
-    typed = pipeline.type_parameters([("n", "2"), ("label", "y"), ("n", "4")], declared)
+    typed = engine.type_parameters([("n", "2"), ("label", "y"), ("n", "4")], declared)
     assert typed == {"01_a": {"n": 4, "label": "y"}, "02_b": {"n": 4.0}, "03_c": {}}
     assert type(typed["01_a"]["n"]) is int and type(typed["02_b"]["n"]) is float
 
@@ -71,13 +73,13 @@ def test_type_parameters_applies_a_value_to_every_notebook_that_declares_it():
 def test_a_parameter_no_notebook_declares_is_an_error_listing_the_declared_ones():
     declared = {"01_a": {"n": {"default": 3}, "output_dir": {"default": ""}}}
     with pytest.raises(ParameterError, match=r"« m » inconnu.*paramètres possibles : n$"):
-        pipeline.type_parameters([("m", "1")], declared)
+        engine.type_parameters([("m", "1")], declared)
 
 
 @pytest.mark.parametrize("name, option", [("study", "--study"), ("lang", "--lang"), ("output_dir", "--out")])
 def test_engine_parameters_are_set_by_options_not_by_p(name, option):
     with pytest.raises(ParameterError, match=option):
-        pipeline.type_parameters([(name, "x")], {"01_a": {name: {"default": ""}}})
+        engine.type_parameters([(name, "x")], {"01_a": {name: {"default": ""}}})
 
 
 # ------------------------------------------------------------------------------------ discovery and order (fast)
@@ -85,37 +87,37 @@ def test_engine_parameters_are_set_by_options_not_by_p(name, option):
 def test_discovery_keeps_nn_order_and_ignores_other_files(tmp_path):
     for name in ("10_dix.ipynb", "02_deux.ipynb", "1_un.ipynb", "brouillon.ipynb", "03_trois.txt"):
         (tmp_path / name).write_text("{}")
-    assert [p.name for p in pipeline.discover_notebooks(tmp_path)] == ["1_un.ipynb", "02_deux.ipynb", "10_dix.ipynb"]
+    assert [p.name for p in engine.discover_notebooks(tmp_path)] == ["1_un.ipynb", "02_deux.ipynb", "10_dix.ipynb"]
 
 
 def test_select_notebooks_by_name_number_or_path(tmp_path):
     for name in ("01_profil.ipynb", "02_freins.ipynb"):
         shutil.copy(OK, tmp_path / name)
-    by_name = pipeline.select_notebooks(["02_freins", "01_profil.ipynb"], tmp_path)
+    by_name = engine.select_notebooks(["02_freins", "01_profil.ipynb"], tmp_path)
     assert [p.name for p in by_name] == ["01_profil.ipynb", "02_freins.ipynb"]
-    assert pipeline.select_notebooks(["02"], tmp_path)[0].name == "02_freins.ipynb"
-    assert pipeline.select_notebooks([str(FAILS)], tmp_path) == [FAILS.resolve()]
+    assert engine.select_notebooks(["02"], tmp_path)[0].name == "02_freins.ipynb"
+    assert engine.select_notebooks([str(FAILS)], tmp_path) == [FAILS.resolve()]
     with pytest.raises(ParameterError, match="notebooks disponibles : 01_profil, 02_freins"):
-        pipeline.select_notebooks(["99_absent"], tmp_path)
+        engine.select_notebooks(["99_absent"], tmp_path)
 
 
 def test_execution_order_follows_dependencies_and_rejects_cycles():
-    assert pipeline.execution_order({"01": [], "02": ["03"], "03": ["01"]}) == ["01", "03", "02"]
-    assert pipeline.execution_order({"02": ["01_absent_de_cette_execution"]}) == ["02"]
+    assert engine.execution_order({"01": [], "02": ["03"], "03": ["01"]}) == ["01", "03", "02"]
+    assert engine.execution_order({"02": ["01_absent_de_cette_execution"]}) == ["02"]
     with pytest.raises(RunError, match="circulaires"):
-        pipeline.execution_order({"01": ["02"], "02": ["01"]})
+        engine.execution_order({"01": ["02"], "02": ["01"]})
 
 
 def test_list_notebooks_reads_the_parameters_cells(tmp_path):
     for src in (OK, FAILS):
         shutil.copy(src, tmp_path / src.name)
-    df = pipeline.list_notebooks(tmp_path)
+    df = engine.list_notebooks(tmp_path)
     assert list(df.columns) == ["notebook", "parameter", "type", "default", "help"]
     ok = df[df["notebook"] == "01_ok"].set_index("parameter")
     assert list(ok.index) == ["study", "lang", "output_dir", "n", "ratio", "flag", "label"]
     assert ok.loc["n", "type"] == "int" and ok.loc["n", "default"] == "3" and ok.loc["n", "help"] == "effectif minimal"
     assert ok.loc["flag", "type"] == "bool" and ok.loc["ratio", "type"] == "float" and ok.loc["lang", "type"] == "str"
-    text = pipeline.format_notebook_list(df)
+    text = engine.format_notebook_list(df)
     assert text.splitlines()[0] == "01_ok" and "03_fails" in text
     assert any(line.split()[:3] == ["n", "int", "3"] for line in text.splitlines())
 
@@ -125,15 +127,15 @@ def test_list_notebooks_reads_the_parameters_cells(tmp_path):
 def test_run_folders_started_together_are_different(tmp_path):
     import datetime as dt
     now = dt.datetime(2026, 3, 1, 9, 30, 0)
-    folders = {pipeline.new_run_dir(tmp_path, now=now) for _ in range(20)}
+    folders = {engine.new_run_dir(tmp_path, now=now) for _ in range(20)}
     assert len(folders) == 20
     assert all(f.name.startswith("20260301-093000-") and len(f.name) == len("20260301-093000-") + 6 for f in folders)
 
 
 def test_latest_is_swapped_atomically(tmp_path):
-    a, b = pipeline.new_run_dir(tmp_path), pipeline.new_run_dir(tmp_path)
-    pipeline.update_latest(a)
-    pipeline.update_latest(b)
+    a, b = engine.new_run_dir(tmp_path), engine.new_run_dir(tmp_path)
+    engine.update_latest(a)
+    engine.update_latest(b)
     latest = tmp_path / "latest"
     assert latest.is_symlink() and latest.resolve() == b.resolve()
     assert os.readlink(latest) == b.name  # relative: the outputs folder can move
@@ -141,12 +143,12 @@ def test_latest_is_swapped_atomically(tmp_path):
 
 
 def test_latest_falls_back_to_a_text_file_where_symlinks_fail(tmp_path, monkeypatch):
-    run = pipeline.new_run_dir(tmp_path)
+    run = engine.new_run_dir(tmp_path)
 
     def no_symlinks(*args, **kwargs):
         raise OSError("symlinks not supported")
     monkeypatch.setattr(os, "symlink", no_symlinks)
-    latest = pipeline.update_latest(run)
+    latest = engine.update_latest(run)
     assert latest.is_file() and latest.read_text(encoding="utf-8").strip() == run.name
 
 
@@ -155,19 +157,19 @@ def test_tables_workbook_has_one_sheet_per_csv_with_short_unique_names(tmp_path)
     pd.DataFrame({"a": [1, 2]}).to_csv(tmp_path / f"{long}_1.csv", index=False)
     pd.DataFrame({"b": ["'=1+1"]}).to_csv(tmp_path / f"{long}_2.csv", index=False)
     pd.DataFrame({"c": [0.5]}).to_csv(tmp_path / "freins.csv", index=False)
-    wb = openpyxl.load_workbook(pipeline.write_tables_workbook(tmp_path))
+    wb = openpyxl.load_workbook(engine.write_tables_workbook(tmp_path))
     assert len(wb.sheetnames) == 3 and len(set(wb.sheetnames)) == 3
     assert all(len(s) <= 31 for s in wb.sheetnames) and "freins" in wb.sheetnames
     assert wb["freins"]["A2"].value == 0.5
-    assert pipeline.write_tables_workbook(tmp_path / "absent") is None
+    assert engine.write_tables_workbook(tmp_path / "absent") is None
 
 
 def test_progress_is_a_live_line_on_a_terminal_and_log_lines_otherwise():
     import datetime as dt
-    job = pipeline._Job(name="01_ok", source=OK, nb=None, params={}, n_cells=4)
+    job = Job(name="01_ok", source=OK, nb=None, params={}, n_cells=4)
     for tty in (True, False):
         out = io.StringIO()
-        progress = pipeline._Progress(stream=out, tty=tty)
+        progress = engine.Progress(stream=out, tty=tty)
         progress.total = 1
         progress.start(job)
         job.current = 2
@@ -232,6 +234,22 @@ def test_report_has_no_code_a_table_of_contents_and_embedded_images(tmp_path):
     assert report.external_references(page) == []
 
 
+def test_the_report_embeds_only_images_inside_its_folders_never_a_local_file_named_by_a_text(tmp_path):
+    run = tmp_path / "run"
+    (run / "figures").mkdir(parents=True)
+    (run / "figures" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"1" * 20)
+    (tmp_path / ".etude-salt").write_text("SEL-SECRET-0123456789", encoding="utf-8")
+    (run / "figures" / "salt.png").symlink_to(tmp_path / ".etude-salt")  # an image name pointing out
+    (run / "notes.txt").write_text("SECRET-TEXTE", encoding="utf-8")
+    import base64
+    hostile = ['<img src="../.etude-salt">', f'<img src="{tmp_path / ".etude-salt"}">', '<img src="notes.txt">',
+               '<img src="figures/salt.png">', '<img src="figures/../../.etude-salt">', '<img src="figures/ok.png">']
+    page = report.report_html([("01_a", _nb(_md("# A\n\n" + "\n".join(hostile))))], base_dirs=[run])
+    for secret in ("SEL-SECRET-0123456789", "SECRET-TEXTE"):
+        assert base64.b64encode(secret.encode()).decode()[:16] not in page
+    assert page.count("data:image/png;base64,") == 1  # figures/ok.png only
+
+
 def test_report_speaks_english_when_asked():
     page = report.report_html([("01_a", _nb(_md("# A")))], lang="en", simulated=True)
     assert '<html lang="en">' in page and "Contents" in page and "Simulated data — do not cite" in page
@@ -263,7 +281,7 @@ def test_vendored_reveal_is_complete_and_licensed():
 
 # ------------------------------------------------------------------------------------ the study's notebooks
 
-STUDY_NOTEBOOKS = pipeline.discover_notebooks()
+STUDY_NOTEBOOKS = engine.discover_notebooks()
 
 
 @pytest.mark.parametrize("path", STUDY_NOTEBOOKS or [pytest.param(None, marks=pytest.mark.skip("aucun notebook"))],
@@ -276,7 +294,7 @@ def test_study_notebooks_are_committed_clean_with_a_parameters_cell_first(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code and "parameters" in code[0].metadata.get("tags", []), \
         f"{path.name} : la première cellule de code doit porter l'étiquette « parameters »"
-    declared = pipeline.notebook_parameters(nb)
+    declared = engine.notebook_parameters(nb)
     assert {"study", "lang", "output_dir"} <= set(declared), f"{path.name} : paramètres du contrat manquants"
 
 
@@ -308,7 +326,7 @@ def good_run(tmp_path_factory, decoy):
         mp.setenv("JUPYTER_PATH", str(base / "data"))
         from jupyter_client.kernelspec import KernelSpecManager
         assert KernelSpecManager().get_kernel_spec("python3").argv[0] == str(fake), "le leurre n'est pas actif"
-        result = pipeline.reproduce(notebooks=[DEPENDS, OK], out=out, jobs=2,
+        result = engine.reproduce(notebooks=[DEPENDS, OK], out=out, jobs=2,
                                     parameters=[("n", "7"), ("ratio", "0,25"), ("flag", "oui"), ("label", "42")])
     return result
 
@@ -400,13 +418,14 @@ def test_report_and_slides_are_offline_with_embedded_images(good_run):
 def failed_run(tmp_path_factory):
     """A good run, then a run where 03_fails raises at its 4th cell: (good folder, its snapshot, result, stderr)."""
     out = tmp_path_factory.mktemp("out_fail")
-    good = pipeline.reproduce(notebooks=[OK], out=out)
+    good = engine.reproduce(notebooks=[OK], out=out)
     assert good.ok
     before = _snapshot(good.run_dir)
     with pytest.MonkeyPatch.context() as mp:
         err = io.StringIO()
         mp.setattr("sys.stderr", err)
-        result = pipeline.reproduce(notebooks=[OK, FAILS], out=out, jobs=2)
+        result = engine.reproduce(notebooks=[OK, FAILS], out=out, jobs=2,
+                                  progress=engine.Progress(stream=err, tty=False))
     return good.run_dir, before, result, err.getvalue()
 
 
@@ -452,7 +471,7 @@ def test_a_failed_run_never_touches_earlier_runs_or_latest(failed_run):
 
 @pytest.mark.slow
 def test_verbose_prints_the_full_traceback(tmp_path, capsys):
-    result = pipeline.reproduce(notebooks=[FAILS], out=tmp_path, verbose=True)
+    result = engine.reproduce(notebooks=[FAILS], out=tmp_path, verbose=True, progress=engine.Progress())
     assert not result.ok
     err = capsys.readouterr().err
     assert "Traceback" in err and "y = x / 0" in err
@@ -460,12 +479,13 @@ def test_verbose_prints_the_full_traceback(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_dead_kernel_and_timeout_are_reported_like_errors(tmp_path, capsys):
-    result = pipeline.reproduce(notebooks=[DEAD, SLOW], out=tmp_path, jobs=2, timeout=3)
+    result = engine.reproduce(notebooks=[DEAD, SLOW], out=tmp_path, jobs=2, timeout="2.5", progress=engine.Progress())
+    assert cli.print_run(result) == 1
     assert not result.ok and set(result.statuses.values()) == {"failed"}
     assert result.errors["04_dead_kernel"].startswith("04_dead_kernel, cellule 3")
     assert "DeadKernelError" in result.errors["04_dead_kernel"] and "noyau" in result.errors["04_dead_kernel"]
     assert result.errors["05_slow"].startswith("05_slow, cellule 3")
-    assert "délai dépassé (3,0 s" in result.errors["05_slow"]
+    assert "délai dépassé (2,5 s" in result.errors["05_slow"]
     m = {n["name"]: n for n in _manifest(result.run_dir)["notebooks"]}
     assert m["04_dead_kernel"]["error"]["kind"] == "dead_kernel" and m["05_slow"]["error"]["kind"] == "timeout"
     for name in ("04_dead_kernel", "05_slow"):
@@ -482,22 +502,22 @@ def test_a_dependent_of_a_failed_notebook_is_skipped(tmp_path):
     failing_01 = tmp_path / "src" / "01_ok.ipynb"
     failing_01.parent.mkdir()
     shutil.copy(FAILS, failing_01)
-    result = pipeline.reproduce(notebooks=[failing_01, DEPENDS], out=tmp_path / "out")
+    result = engine.reproduce(notebooks=[failing_01, DEPENDS], out=tmp_path / "out")
     assert result.statuses == {"01_ok": "failed", "02_depends": "skipped"}
     assert (result.run_dir / "notebooks" / "02_depends.ipynb").is_file()
 
 
 def test_bad_options_fail_before_any_folder_is_made(tmp_path):
     with pytest.raises(ParameterError, match="« n » : valeur « beaucoup »"):
-        pipeline.reproduce(notebooks=[OK], out=tmp_path, parameters=[("n", "beaucoup")])
+        engine.reproduce(notebooks=[OK], out=tmp_path, parameters=[("n", "beaucoup")])
     with pytest.raises(ParameterError, match="inconnu"):
-        pipeline.reproduce(notebooks=[OK], out=tmp_path, parameters=[("nn", "1")])
+        engine.reproduce(notebooks=[OK], out=tmp_path, parameters=[("nn", "1")])
     with pytest.raises(ParameterError, match="fr, en"):
-        pipeline.reproduce(notebooks=[OK], out=tmp_path, lang="de")
+        engine.reproduce(notebooks=[OK], out=tmp_path, lang="de")
     with pytest.raises(ParameterError, match="--jobs"):
-        pipeline.reproduce(notebooks=[OK], out=tmp_path, jobs=0)
+        engine.reproduce(notebooks=[OK], out=tmp_path, jobs=0)
     with pytest.raises(ParameterError, match="introuvable"):
-        pipeline.reproduce(notebooks=[OK], out=tmp_path, study=tmp_path / "absent.yaml")
+        engine.reproduce(notebooks=[OK], out=tmp_path, study=tmp_path / "absent.yaml")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -515,7 +535,8 @@ def extended_run(tmp_path_factory):
             shutil.copytree(paths.root() / folder, root / folder)
     (root / "notebooks").mkdir(exist_ok=True)
     nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Notebook ajouté pour l'essai", metadata={"slideshow": {"slide_type": "slide"}}),
+        nbformat.v4.new_markdown_cell("# Notebook ajouté pour l'essai",
+                                      metadata={"slideshow": {"slide_type": "slide"}}),
         nbformat.v4.new_code_cell('study = ""\nlang = "fr"\noutput_dir = ""', metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell('print("ajout vu par le moteur")',
                                   metadata={"slideshow": {"slide_type": "fragment"}}),
@@ -523,8 +544,8 @@ def extended_run(tmp_path_factory):
     nbformat.write(nb, root / "notebooks" / f"{THROWAWAY}.ipynb")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ETUDE_ROOT", str(root))
-        names = [p.stem for p in pipeline.discover_notebooks()]
-        result = pipeline.reproduce(jobs=2)
+        names = [p.stem for p in engine.discover_notebooks()]
+        result = engine.reproduce(jobs=2)
     return root, names, result
 
 
@@ -579,3 +600,141 @@ def test_ctrl_c_stops_the_run_marks_it_interrupted_and_leaves_latest_alone(tmp_p
     assert {n["name"]: n["status"] for n in m["notebooks"]} == {"01_ok": "ok", "05_slow": "failed"}
     assert "interrompue" in err and "Traceback" not in err
     assert not (root / "outputs" / "latest").exists()
+
+
+# ------------------------------------------------------------------------------------ hostile options and leftovers
+
+def test_out_is_refused_inside_data_as_a_file_read_only_or_below_a_file(tmp_path, monkeypatch):
+    from etude.outputs import check_out_dir
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    (tmp_path / "data" / "demo").mkdir(parents=True)
+    (tmp_path / "fichier.txt").write_text("x")
+    (tmp_path / "lecture").mkdir()
+    (tmp_path / "lecture").chmod(0o555)
+    try:
+        cases = {tmp_path / "data" / "demo" / "sortie": "dans data/", tmp_path / "data": "dans data/",
+                 tmp_path / "fichier.txt": "est un fichier", tmp_path / "fichier.txt" / "sous": "passe par un fichier",
+                 tmp_path / "lecture": "lecture seule", tmp_path / "lecture" / "neuf": "lecture seule"}
+        for out, words in cases.items():
+            with pytest.raises(ParameterError, match=words) as err:
+                check_out_dir(out)
+            assert str(err.value).startswith("--out : ")
+            with pytest.raises(ParameterError):
+                engine.reproduce(notebooks=[OK], out=out)
+        assert check_out_dir(tmp_path / "neuf" / "runs") == tmp_path / "neuf" / "runs"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "fichier.txt", "lecture"]
+        assert list((tmp_path / "lecture").iterdir()) == [] and list((tmp_path / "data" / "demo").iterdir()) == []
+    finally:
+        (tmp_path / "lecture").chmod(0o755)
+
+
+def test_a_run_left_running_by_a_dead_process_is_marked_interrupted_and_cleaned(tmp_path):
+    import subprocess
+    import sys
+    import tempfile
+
+    from etude.engine import kernel, rundir
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale, alive = engine.new_run_dir(tmp_path), engine.new_run_dir(tmp_path)
+    for run, pid in ((stale, dead.pid), (alive, os.getpid())):
+        (run / "manifest.json").write_text(json.dumps({"status": "running", "pid": pid}), encoding="utf-8")
+        (run / "tables").mkdir()
+        (run / "tables" / ".t.csv.abc.part").write_text("moitié")
+    scratch = Path(tempfile.mkdtemp(prefix=kernel.scratch_prefix(stale.name)))
+    assert rundir.mark_stale_runs(tmp_path) == [stale]
+    assert _manifest(stale)["status"] == "interrupted" and _manifest(alive)["status"] == "running"
+    assert not list(stale.rglob("*.part")) and list(alive.rglob("*.part"))
+    assert not scratch.exists()
+    assert rundir.mark_stale_runs(tmp_path) == []
+
+
+def test_parameters_declare_bounds_in_their_comment_or_metadata_and_values_outside_are_refused():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "slots = 4  # créneaux par acheteur [1, 50]\nalpha = 0.05  # seuil\nw = 0.5",
+        metadata={"tags": ["parameters"]})],
+        metadata={"etude": {"bounds": {"w": [0, 1]}}})
+    declared = {"05_x": engine.notebook_parameters(nb)}
+    assert {k: v["bounds"] for k, v in declared["05_x"].items()} == {"slots": (1, 50), "alpha": None, "w": (0, 1)}
+    assert engine.type_parameters([("slots", "50"), ("w", "0,5")], declared) == {"05_x": {"slots": 50, "w": 0.5}}
+    with pytest.raises(ParameterError, match=r"« slots » : valeur « 100000000 » hors bornes ; attendu : entre 1 et 50"):
+        engine.type_parameters([("slots", "100000000")], declared)
+    with pytest.raises(ParameterError, match="« w »"):
+        engine.type_parameters([("w", "2")], declared)
+    with pytest.raises(ParameterError, match="« alpha »"):
+        engine.type_parameters([("alpha", "inf")], declared)
+
+
+def test_the_study_notebooks_bound_the_parameters_that_size_their_work():
+    nb05 = next(p for p in STUDY_NOTEBOOKS if p.name.startswith("05_"))
+    declared = {"05": engine.notebook_parameters(nb05)}
+    with pytest.raises(ParameterError, match="slots"):
+        engine.type_parameters([("slots", "100000000")], declared)
+
+
+@pytest.mark.parametrize("given, seconds", [(None, 600.0), ("2.5", 2.5), ("2,5", 2.5), (3, 3.0)])
+def test_timeout_is_any_number_of_seconds(given, seconds):
+    from etude.engine.parameters import check_run_options
+    assert check_run_options(lang="fr", jobs=1, timeout=given)[2] == seconds
+
+
+@pytest.mark.parametrize("given", ["0", "-1", "abc", "nan", "inf"])
+def test_a_timeout_that_is_not_a_positive_number_is_refused(given):
+    from etude.engine.parameters import check_run_options
+    with pytest.raises(ParameterError, match="--timeout"):
+        check_run_options(lang="fr", jobs=1, timeout=given)
+
+
+def test_the_failure_banner_shows_an_error_text_as_text_whatever_it_holds():
+    from etude.engine import kernel
+    job = Job(name="03_x", source=OK, nb=None, params={}, n_cells=1)
+    job.error = {"cell": 2, "ename": "ValueError",
+                 "evalue": "`</code><script>alert('x')</script>` <img src=x onerror=alert(1)> **gras** "
+                           "[lien](javascript:x)"}
+    banner = kernel.error_banner(job)
+    page = report.notebook_html(_nb(banner), "03_x")
+    assert "<script>alert" not in page and "<img src=x" not in page and "<strong>gras" not in page
+    assert 'href="javascript' not in page
+    assert "ValueError" in page and "cellule 2" in page
+
+
+# ------------------------------------------------------------------------------------ hooks for checks
+
+def test_a_preflight_error_stops_the_run_before_any_notebook_and_lists_every_problem(tmp_path, capsys, monkeypatch):
+    from etude.errors import InputError, problem
+    seen = []
+
+    def check(study):
+        seen.append(study)
+        return [problem("a.csv", row=3, column="Année", value="2019", expected="2017"),
+                problem("b.csv", message="colonne en double", severity="warning")]
+    with pytest.raises(InputError) as err:
+        engine.reproduce(notebooks=[OK], out=tmp_path / "out", preflight=[check])
+    assert len(err.value.problems) == 2 and seen == [paths.default_study()]
+    assert not (tmp_path / "out").exists()
+    from etude.engine import run as engine_run
+    monkeypatch.setattr(engine_run, "PREFLIGHT_CHECKS", (check,))
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(OK, tmp_path / "notebooks" / OK.name)
+    assert cli.main(["reproduce"]) == 1
+    err_text = capsys.readouterr().err
+    assert "a.csv, ligne 3, colonne « Année »" in err_text and "avertissement — b.csv" in err_text
+    assert "aucun notebook n'a été lancé" in err_text and "Traceback" not in err_text
+    assert not (tmp_path / "outputs").exists()
+
+
+@pytest.mark.slow
+def test_a_post_run_finding_fails_the_run_keeps_it_and_leaves_latest(tmp_path):
+    good = engine.reproduce(notebooks=[OK], out=tmp_path, preflight=[lambda study: []])
+    assert good.ok and (tmp_path / "latest").resolve() == good.run_dir.resolve()
+    findings = pd.DataFrame({"file": ["tables/essai_table.csv"], "finding": ["cellule < 5"]})
+    checked = []
+    bad = engine.reproduce(notebooks=[OK], out=tmp_path,
+                           post_checks=[lambda run: checked.append(run) or findings, lambda run: findings.iloc[:0]])
+    assert checked == [bad.run_dir] and (bad.run_dir / "report.html").is_file()
+    assert not bad.ok and bad.statuses == {"01_ok": "ok"}
+    m = _manifest(bad.run_dir)
+    assert m["status"] == "failed" and m["checks"][0]["findings"] == 1
+    assert m["checks"][0]["rows"] == [{"file": "tables/essai_table.csv", "finding": "cellule < 5"}]
+    assert (tmp_path / "latest").resolve() == good.run_dir.resolve()

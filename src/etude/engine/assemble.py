@@ -1,0 +1,174 @@
+"""Assembling a run folder's shared outputs: each notebook's executed copy and page, the tables workbook, the
+report and the slides.
+
+Only images under the run folder (what the notebooks wrote there) are ever embedded in a page: the report
+never reads a file named by a notebook's text from anywhere else (:func:`etude.report.notebook_html`).
+The workbook is written by one call, :func:`write_workbook`, so that its writer can be swapped in one place.
+
+Examples
+--------
+>>> import tempfile
+>>> d = Path(tempfile.mkdtemp())
+>>> _ = pd.DataFrame({"a": [1]}).to_csv(d / "une_table_au_nom_vraiment_beaucoup_trop_long.csv", index=False)
+>>> import openpyxl
+>>> openpyxl.load_workbook(write_tables_workbook(d)).sheetnames
+['une_table_au_nom_vraiment_beauc']
+"""
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from etude.engine.manifest import write_text
+from etude.outputs import atomic_write
+
+__all__ = ["write_tables_workbook", "write_workbook", "write_notebook_files", "assemble", "Assembly",
+           "run_subtitle", "RUN_DIR_TOKEN"]
+
+
+def _sheet_name(stem: str, taken: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "_", stem).strip("'") or "table"
+    name, i = base[:31], 1
+    while name.lower() in taken:
+        i += 1
+        suffix = f"~{i}"
+        name = base[: 31 - len(suffix)] + suffix
+    taken.add(name.lower())
+    return name
+
+
+def write_tables_workbook(tables_dir: str | os.PathLike) -> Path | None:
+    """Gather every ``*.csv`` of ``tables_dir`` into ``tables.xlsx``: one sheet per CSV, named after the file
+    (at most 31 characters, made unique). Returns the workbook path, or ``None`` when there is no CSV."""
+    tables_dir = Path(tables_dir)
+    csvs = sorted(tables_dir.glob("*.csv")) if tables_dir.is_dir() else []
+    if not csvs:
+        return None
+    taken: set[str] = set()
+    frames = [(_sheet_name(p.stem, taken), pd.read_csv(p, encoding="utf-8")) for p in csvs]
+
+    def write(tmp: Path):
+        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
+            for sheet, df in frames:
+                df.to_excel(xl, sheet_name=sheet, index=False)
+    return atomic_write(tables_dir / "tables.xlsx", write)
+
+
+def write_workbook(run_dir: Path, cache_dir: Path | None = None) -> Path | None:
+    """The run's tables workbook (the one place the engine calls a workbook writer).
+
+    With ``cache_dir``, a workbook made from exactly the same CSV files (by sha256) is copied, not rebuilt.
+    """
+    import hashlib
+    import shutil
+
+    from etude.engine.manifest import sha256_file
+    csvs = sorted((run_dir / "tables").glob("*.csv"))
+    key = hashlib.sha256("".join(f"{p.name}:{sha256_file(p)};" for p in csvs).encode("utf-8", "surrogateescape"))
+    kept = Path(cache_dir) / f"{key.hexdigest()}.xlsx" if cache_dir and csvs else None
+    if kept is not None and kept.is_file():
+        return atomic_write(run_dir / "tables" / "tables.xlsx", lambda tmp: shutil.copyfile(kept, tmp))
+    made = write_tables_workbook(run_dir / "tables")
+    if kept is not None and made is not None:
+        try:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(kept, lambda tmp: shutil.copyfile(made, tmp))
+        except OSError:  # a cache is only an optimisation
+            pass
+    return made
+
+
+#: Stands for the run folder in a notebook page while it is converted, so that the conversion of an unchanged
+#: notebook can be kept in the cache whatever run folder its injected parameters name.
+RUN_DIR_TOKEN = "ETUDERUNDIRTOKEN"
+
+
+def _page_notebook(nb, run_dir: Path):
+    import copy
+    page_nb = copy.deepcopy(nb)
+    for cell in page_nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace(str(run_dir), RUN_DIR_TOKEN)
+    return page_nb
+
+
+def write_notebook_files(job, run_dir: Path, *, lang: str, simulated: bool, cache_dir: Path | None = None
+                         ) -> str | None:
+    """Write ``notebooks/<name>.ipynb`` and its page ``<name>.html``; returns a problem line if the page failed."""
+    import html
+
+    import nbformat
+
+    from etude import report
+    write_text(run_dir / "notebooks" / f"{job.name}.ipynb", nbformat.writes(job.nb))
+    try:
+        page = report.notebook_html(_page_notebook(job.nb, run_dir), job.name, lang=lang, simulated=simulated,
+                                    base_dirs=[run_dir], cache_dir=cache_dir)
+        write_text(run_dir / "notebooks" / f"{job.name}.html",
+                   page.replace(RUN_DIR_TOKEN, html.escape(str(run_dir), quote=False)))
+    except Exception as exc:  # a page that cannot be rendered must not lose the run
+        return f"{job.name}.html non produit : {exc.__class__.__name__}: {exc}"
+    return None
+
+
+def run_subtitle(run_id: str, *, lang: str, title: str, ok: bool) -> str:
+    """The line under the report's and slides' title.
+
+    >>> run_subtitle("20260301-093000-abcdef", lang="fr", title="démo", ok=False)
+    'Exécution 20260301-093000-abcdef · étude : démo · en échec'
+    """
+    fr = lang == "fr"
+    return (f"{'Exécution' if fr else 'Run'} {run_id} · {'étude' if fr else 'study'} : {title}"
+            + ("" if ok else (" · en échec" if fr else " · failed")))
+
+
+@dataclass
+class Assembly:
+    """What :func:`assemble` made: the workbook (or ``None``), problems (the run fails) and warnings."""
+
+    workbook: Path | None = None
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle: str,
+             verbose: bool = False, log=None, cache_dir: Path | None = None) -> Assembly:
+    """Write the workbook, ``report.html`` (every notebook) and ``slides.html`` (succeeded notebooks).
+
+    ``jobs`` are in study order. A step that fails is a problem, not an exception: the other steps still run.
+    ``log(line)`` receives full tracebacks when ``verbose``. ``cache_dir`` keeps converted notebooks and
+    workbooks by content, for unchanged re-runs.
+    """
+    from etude import report
+    made = Assembly()
+    statuses = {j.name: j.status for j in jobs}
+    bases = [run_dir]
+    steps = [
+        ("tables/tables.xlsx", lambda: write_workbook(run_dir, cache_dir / "workbooks" if cache_dir else None)),
+        ("report.html", lambda: write_text(run_dir / "report.html", report.report_html(
+            [(j.name, j.nb) for j in jobs], lang=lang, simulated=simulated, statuses=statuses,
+            subtitle=subtitle, base_dirs=bases, cache_dir=cache_dir / "html" if cache_dir else None))),
+        ("slides.html", lambda: write_text(run_dir / "slides.html", report.slides_html(
+            [(j.name, j.nb) for j in jobs if j.status == "ok"], lang=lang, simulated=simulated,
+            subtitle=subtitle, base_dirs=bases))),
+    ]
+    for what, step in steps:
+        try:
+            result = step()
+            if what.endswith(".xlsx"):
+                made.workbook = result
+        except Exception as exc:
+            made.problems.append(f"{what} non produit : {exc.__class__.__name__}: {exc}")
+            if verbose and log:
+                log(traceback.format_exc())
+    for page in ("report.html", "slides.html"):  # a notebook output may still point at a CDN (plotly, widgets…)
+        if (run_dir / page).is_file():
+            remote = report.external_references((run_dir / page).read_text(encoding="utf-8"))
+            if remote:
+                made.warnings.append(f"{page} chargera {len(remote)} ressource(s) du réseau : {', '.join(remote[:3])}")
+    return made

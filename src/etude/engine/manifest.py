@@ -1,0 +1,188 @@
+"""A run's manifest (``manifest.json``): parameters, inputs and their sha256, versions, times, statuses, files.
+
+The manifest is written when the run starts (status ``running``, with the process id so that a killed run can
+be recognised) and rewritten when it ends. It records the sha256 of every file of the run folder
+(``files``), which ``etude verify`` checks, and a fingerprint of the pseudonymisation salt — never the salt.
+
+Examples
+--------
+>>> relative(Path("/tmp/run/tables/a.csv"), Path("/tmp/run"))
+'tables/a.csv'
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from etude import __version__, paths
+from etude.outputs import atomic_write
+
+__all__ = ["write_json", "write_text", "read_manifest", "relative", "git_commit", "package_versions",
+           "study_provenance", "salt_fingerprint", "file_hashes", "sha256_file", "initial_manifest",
+           "notebook_entry", "MANIFEST"]
+
+#: File name of the manifest in a run folder.
+MANIFEST = "manifest.json"
+
+
+def write_json(path: Path, payload: dict) -> None:
+    """Write ``payload`` as indented UTF-8 JSON, atomically."""
+    text = json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n"
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", errors="surrogateescape"))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8, atomically."""
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def read_manifest(run_dir: str | os.PathLike) -> dict[str, Any]:
+    """The manifest of ``run_dir`` as a dict (:class:`etude.errors.RunError` if absent or unreadable)."""
+    from etude.errors import RunError
+    path = Path(run_dir) / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunError(f"{run_dir} : pas de {MANIFEST} (est-ce un dossier d'exécution d'etude ?)") from None
+    except (OSError, ValueError) as exc:
+        raise RunError(f"{path} : manifeste illisible ({exc.__class__.__name__}: {exc})") from None
+    if not isinstance(manifest, dict):
+        raise RunError(f"{path} : manifeste illisible (objet JSON attendu)")
+    return manifest
+
+
+def relative(path: Path, base: Path) -> str:
+    """``path`` relative to ``base`` (POSIX separators) if it lies below it, else as given."""
+    try:
+        return Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def git_commit(root: Path) -> str:
+    """The commit checked out in ``root``, or ``"unknown"``."""
+    try:
+        out = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                             timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    commit = out.stdout.strip()
+    return commit if out.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", commit) else "unknown"
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python, etude and every library etude requires (``absent`` if not installed)."""
+    names = ["etude"]
+    for req in importlib.metadata.requires("etude") or []:
+        if "extra ==" in req:
+            continue
+        names.append(re.split(r"[\s<>=~!;\[]", req, maxsplit=1)[0])
+    versions = {"python": platform.python_version()}
+    for n in names:
+        try:
+            versions[n] = importlib.metadata.version(n)
+        except importlib.metadata.PackageNotFoundError:
+            versions[n] = "absent"
+    return versions
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file's bytes, read in chunks.
+
+    >>> import tempfile
+    >>> p = Path(tempfile.mkdtemp()) / "x"
+    >>> _ = p.write_bytes(b"abc")
+    >>> sha256_file(p)[:12]
+    'ba7816bf8f01'
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def study_provenance(study: str | None) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
+    """``(study file entry, input rows, simulated)``; uses ``etude.data`` when it is there."""
+    study_path = Path(study).resolve() if study else paths.default_study()
+    entry = {"path": str(study_path), "sha256": sha256_file(study_path) if study_path.is_file() else None,
+             "demo": not study}
+    if not study_path.is_file():  # no demo study in this checkout: notebooks that need it will say so
+        return entry, [], not study
+    try:
+        from etude import data
+        inputs_of = data.study_inputs
+    except (ImportError, AttributeError):
+        return entry, [], not study
+    table = inputs_of(study or None)
+    try:
+        entry["title"] = str(data.read_study(study or None).get("title") or "")
+    except Exception:  # the title is a nicety; study_inputs already validated the file
+        pass
+    rows = [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in table.to_dict("records")]
+    simulated = bool(table["simulated"].any()) if "simulated" in table and len(table) else not study
+    return entry, rows, simulated
+
+
+def salt_fingerprint() -> str | None:
+    """A fingerprint of the pseudonymisation salt (16 hex digits of an HMAC; the salt cannot be read back from
+    it), or ``None`` when there is no salt yet. Two runs with the same fingerprint pseudonymise alike."""
+    try:
+        from etude import privacy
+        salt = privacy.load_salt(create=False)
+    except (ImportError, FileNotFoundError, ValueError, OSError):
+        return None
+    return hmac.new(salt, b"etude salt fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+def file_hashes(run_dir: Path) -> dict[str, str]:
+    """``relative path -> sha256`` of every file of ``run_dir`` except the manifest (temporary files skipped)."""
+    out = {}
+    for p in sorted(run_dir.rglob("*")):
+        if p.is_file() and not p.is_symlink() and p.name != MANIFEST and not p.name.endswith(".part"):
+            out[p.relative_to(run_dir).as_posix()] = sha256_file(p)
+    return out
+
+
+def initial_manifest(*, run_dir: Path, started, simulated: bool, options: dict[str, Any],
+                     given: dict[str, str], jobs: list, study_entry: dict, inputs: list) -> dict[str, Any]:
+    """The manifest as written when the run starts (status ``running``)."""
+    return {
+        "etude_version": __version__, "run_id": run_dir.name, "status": "running",
+        "started_at": started.isoformat(timespec="seconds"), "ended_at": None, "duration_s": None,
+        "simulated": simulated, "git_commit": git_commit(paths.root()),
+        "command": {"argv": sys.argv, "cwd": os.getcwd()},
+        "pid": os.getpid(), "host": platform.node(),
+        "parameters": {**options, "given": given, "by_notebook": {j.name: j.params for j in jobs}},
+        "study": study_entry, "inputs": inputs, "packages": package_versions(),
+        "python": {"executable": sys.executable, "platform": platform.platform()},
+        "salt_fingerprint": salt_fingerprint(),
+        "notebooks": [{"name": j.name, "source": relative(j.source, paths.root()), "status": "pending"}
+                      for j in jobs],
+        "outputs": {},
+    }
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def notebook_entry(job, depends: list[str]) -> dict[str, Any]:
+    """A notebook's line in the final manifest: status, times, error, and whether the cache served it."""
+    return {
+        "name": job.name, "source": relative(job.source, paths.root()), "status": job.status,
+        "executed": f"notebooks/{job.name}.ipynb", "html": f"notebooks/{job.name}.html",
+        "started_at": _iso(job.started), "ended_at": _iso(job.ended),
+        "duration_s": round((job.ended - job.started).total_seconds(), 2) if job.started and job.ended else None,
+        "code_cells": job.n_cells, "depends_on": depends, "parameters": job.params, "error": job.error,
+        "cache": job.cache, "reused_from": job.reused_from, "cache_key": job.key,
+    }

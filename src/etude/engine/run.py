@@ -1,0 +1,348 @@
+"""``reproduce``: plan a run, check it can start, execute its notebooks (or reuse them), assemble its folder.
+
+The steps, each a short function: :func:`plan_run` (notebooks, typed parameters, dependency order — nothing is
+created), pre-flight checks (callables ``study -> list of problems``; one error stops the run before any
+notebook, :class:`etude.errors.InputError`), the run folder and its first manifest, the notebooks (a cache hit
+copies a previous execution, a miss executes), the assembly of pages, workbook, report and slides, post-run
+checks (callables ``run_dir -> DataFrame of findings``; any finding fails the run), the final manifest, and
+``latest`` moved only when the run succeeded. Nothing is printed: progress goes to a :class:`Progress`.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from etude import paths
+from etude.engine import cache as nbcache
+from etude.engine.assemble import assemble, run_subtitle, write_notebook_files
+from etude.engine.kernel import Job, execute, now, pinned_kernel_manager_class, prepare_notebook
+from etude.engine.manifest import (
+    MANIFEST,
+    file_hashes,
+    initial_manifest,
+    notebook_entry,
+    relative,
+    write_json,
+    write_text,
+)
+from etude.engine.notebooks import (
+    depends_on,
+    discover_notebooks,
+    notebook_parameters,
+    order_key,
+    read_notebook,
+    select_notebooks,
+    skip_slow_optional_imports,
+)
+from etude.engine.parameters import check_run_options, type_parameters
+from etude.engine.progress import Progress, silent_progress
+from etude.engine.rundir import mark_stale_runs, new_run_dir, update_latest
+from etude.engine.schedule import execution_order, run_in_thread, run_jobs
+from etude.errors import InputError, ParameterError, RunError
+from etude.outputs import check_out_dir
+
+__all__ = ["RunResult", "RunPlan", "plan_run", "reproduce", "run_preflight", "run_post_checks",
+           "PREFLIGHT_CHECKS", "POST_RUN_CHECKS"]
+
+#: Checks run before any notebook: ``check(study_path) -> list of problems`` (:func:`etude.errors.problem`).
+PREFLIGHT_CHECKS: tuple[Callable[[Path | None], list[dict]], ...] = ()
+#: Checks run after assembly, before ``latest`` moves: ``check(run_dir) -> DataFrame`` (one row a finding).
+POST_RUN_CHECKS: tuple[Callable[[Path], Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced: ``ok`` (every notebook succeeded, assembly and checks passed), the run folder,
+    ``name -> status`` (``ok``, ``failed`` or ``skipped``), a one-line French message per failed notebook, the
+    engine's problems and warnings, ``name -> "hit" | "miss"`` and whether the user interrupted the run."""
+
+    ok: bool
+    run_dir: Path
+    statuses: dict[str, str]
+    errors: dict[str, str] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    cache: dict[str, str] = field(default_factory=dict)
+    interrupted: bool = False
+
+
+@dataclass
+class RunPlan:
+    """A run decided but not started: options, notebooks in study order, parameters, dependencies."""
+
+    study: str | None
+    lang: str
+    max_jobs: int
+    timeout: float
+    sources: list[Path]
+    declared: dict[str, dict]
+    typed: dict[str, dict]
+    deps: dict[str, list[str]]
+    order: list[str]
+    given: dict[str, str]
+
+
+def _resolve_study(study) -> str | None:
+    if not study:
+        return None
+    study_path = Path(study).expanduser().resolve()
+    if not study_path.is_file():
+        raise ParameterError(f"--study : fichier d'étude introuvable : {study}")
+    return str(study_path)
+
+
+def plan_run(*, study=None, lang=None, jobs=None, parameters: Iterable[Sequence[str]] = (), timeout=None,
+             notebooks: Sequence[str | os.PathLike] | None = None) -> RunPlan:
+    """Check the options and parameters and decide what runs, in which order; creates nothing.
+
+    Raises :class:`ParameterError` (bad option or ``-p``) or :class:`RunError` (no notebook, cycle).
+    """
+    lang, max_jobs, timeout = check_run_options(lang=lang, jobs=jobs, timeout=timeout)
+    study = _resolve_study(study)
+    sources = select_notebooks(notebooks) if notebooks else discover_notebooks()
+    if not sources:
+        raise RunError(f"aucun notebook d'étude dans {paths.notebooks_dir()} (attendu : NN_nom.ipynb)")
+    names = [p.stem for p in sources]
+    if len(set(names)) != len(names):
+        raise ParameterError("deux notebooks choisis portent le même nom : " + ", ".join(names))
+    parameters = [tuple(p) for p in parameters]
+    raw = {p.stem: read_notebook(p) for p in sources}
+    declared = {name: notebook_parameters(nb) for name, nb in raw.items()}
+    typed = type_parameters(parameters, declared)
+    deps = {name: depends_on(raw[name], name, names) for name in names}
+    return RunPlan(study=study, lang=lang, max_jobs=max_jobs, timeout=timeout, sources=sources, declared=declared,
+                   typed=typed, deps=deps, order=execution_order(deps),
+                   given={str(p[0]): str(p[1]) for p in parameters if len(p) == 2})
+
+
+def run_preflight(study: Path | None, checks: Iterable[Callable], progress: Progress) -> None:
+    """Run the pre-flight checks; raise :class:`InputError` with every problem if any is an error.
+
+    Warnings alone are shown (through ``progress``) and the run goes on.
+    """
+    problems = [p for check in checks for p in (check(study) or [])]
+    if any(p.get("severity", "error") == "error" for p in problems):
+        raise InputError(problems)
+    if problems:
+        from etude.errors import format_problem
+        for p in problems:
+            progress.log(format_problem(p))
+
+
+def run_post_checks(run_dir: Path, checks: Iterable[Callable]) -> list[dict[str, Any]]:
+    """Run the post-run checks; one entry ``{"check", "findings", "rows"}`` per check that found something."""
+    found = []
+    for check in checks:
+        findings = check(run_dir)
+        if findings is not None and len(findings):
+            rows = findings.head(50).to_dict("records") if hasattr(findings, "to_dict") else list(findings)[:50]
+            found.append({"check": getattr(check, "__name__", repr(check)), "findings": len(findings),
+                          "rows": rows})
+    return found
+
+
+def _make_jobs(plan: RunPlan, run_dir: Path) -> list[Job]:
+    demo = paths.default_study()
+    engine_values = {"study": plan.study or (str(demo) if demo.is_file() else ""), "lang": plan.lang,
+                     "output_dir": str(run_dir)}
+    jobs: list[Job] = []
+    keys: dict[str, str] = {}
+    for path in sorted(plan.sources, key=lambda p: plan.order.index(p.stem)):
+        name = path.stem
+        params = {k: v for k, v in engine_values.items() if k in plan.declared[name]} | plan.typed[name]
+        nb = prepare_notebook(path, params)
+        n_cells = sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip())
+        job = Job(name=name, source=path, nb=nb, params=params, n_cells=n_cells)
+        parts = nbcache.key_parts(read_notebook(path), params, lang=plan.lang,
+                                  depends={d: keys[d] for d in plan.deps[name] if d in keys})
+        job.key = keys[name] = nbcache.cache_key(parts)
+        job.key_parts = parts  # kept with the cache entry, to tell what changed
+        jobs.append(job)
+    return jobs
+
+
+def _reuse(job: Job, entry: Path, run_dir: Path) -> None:
+    """Fill ``job`` from a cache entry: its executed notebook, with this run's parameters shown."""
+    import nbformat
+    text, job.reused_from, job.written = nbcache.restore(entry, run_dir)
+    cached = nbformat.reads(text, as_version=4)
+    fresh = [c for c in job.nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    for cell in cached.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []) and fresh:
+            cell.source = fresh[0].source
+    cached.metadata["papermill"] = job.nb.metadata.get("papermill", {})
+    job.nb = cached
+    job.status, job.cache = "ok", "hit"
+    job.started = job.ended = now()
+    job.current = job.n_cells
+
+
+def _execute_all(jobs: list[Job], plan: RunPlan, run_dir: Path, *, use_cache: bool, progress: Progress,
+                 on_done) -> bool:
+    """Run every job (cache first when ``use_cache``); True if the user interrupted the run."""
+    import nbformat
+    root = nbcache.cache_root(run_dir.parent)
+    km_class = pinned_kernel_manager_class()
+
+    def make(interrupt):
+        async def run_one(job: Job):
+            entry = nbcache.lookup(root, job.key) if use_cache and job.key else None
+            if entry is not None:
+                _reuse(job, entry, run_dir)
+                progress.reused(job)
+                return
+            await execute(job, timeout=plan.timeout, run_dir=run_dir, progress=progress, km_class=km_class,
+                          interrupt=interrupt)
+            if job.status == "ok" and job.key:
+                nbcache.store(root, job.key, nb_json=nbformat.writes(job.nb), run_dir=run_dir,
+                              written=job.written, parts=job.key_parts)
+        return run_jobs(jobs, plan.deps, max_jobs=plan.max_jobs, run_one=run_one, on_done=on_done,
+                        progress=progress)
+
+    interrupted = run_in_thread(make, progress)
+    nbcache.evict(root)
+    return interrupted
+
+
+def _start(plan: RunPlan, out, progress: Progress) -> tuple[Path, list[Job], dict, dict]:
+    """Create the run folder, its jobs and first manifest; returns (run_dir, jobs, manifest, study entry)."""
+    from etude.engine.manifest import study_provenance
+    study_entry, inputs, simulated = study_provenance(plan.study)
+    started = now()
+    run_dir = new_run_dir(out)
+    jobs = _make_jobs(plan, run_dir)
+    options = {"study": plan.study or "", "lang": plan.lang, "jobs": plan.max_jobs, "timeout_s": plan.timeout}
+    manifest = initial_manifest(run_dir=run_dir, started=started, simulated=simulated, options=options,
+                                given=plan.given, jobs=jobs, study_entry=study_entry, inputs=inputs)
+    write_json(run_dir / MANIFEST, manifest)
+    for sub in ("notebooks", "figures", "tables"):
+        (run_dir / sub).mkdir(exist_ok=True)
+    progress.total = len(jobs)
+    progress.log(f"etude : {len(jobs)} notebook(s), jusqu'à {plan.max_jobs} en parallèle → {run_dir}")
+    return run_dir, jobs, manifest, {"started": started, "simulated": simulated, **study_entry}
+
+
+def _finish_manifest(manifest: dict, run_dir: Path, ordered: list[Job], plan: RunPlan, *, status: str,
+                     started, workbook, problems, warnings, checks) -> None:
+    ended = now()
+    manifest.update({
+        "status": status, "ended_at": ended.isoformat(timespec="seconds"),
+        "duration_s": round((ended - started).total_seconds(), 2),
+        "notebooks": [notebook_entry(j, plan.deps[j.name]) for j in ordered],
+        "outputs": {
+            "report": "report.html", "slides": "slides.html",
+            "workbook": relative(workbook, run_dir) if workbook else None,
+            "tables": sorted(relative(p, run_dir) for p in (run_dir / "tables").glob("*.csv")),
+            "figures": sorted(relative(p, run_dir) for p in (run_dir / "figures").glob("*") if p.is_file()),
+        },
+        "problems": problems, "warnings": warnings, "checks": checks,
+        "files": file_hashes(run_dir),
+    })
+    write_json(run_dir / MANIFEST, manifest)
+
+
+def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
+              lang: str | None = None, jobs: int | None = None, parameters: Iterable[Sequence[str]] = (),
+              timeout: float | None = None, verbose: bool = False,
+              notebooks: Sequence[str | os.PathLike] | None = None, use_cache: bool = True,
+              progress: Progress | None = None, move_latest: bool = True,
+              preflight: Iterable[Callable] | None = None, post_checks: Iterable[Callable] | None = None
+              ) -> RunResult:
+    """Run the study notebooks and assemble a run folder; prints nothing.
+
+    Parameters
+    ----------
+    study : path, optional
+        Study file (YAML); default: the demo study. Passed to every notebook that declares ``study``.
+    out : path, optional
+        Folder that receives the run folder, ``latest`` and the cache; default ``outputs/``.
+    lang, jobs, timeout
+        Language (``fr``), notebooks at the same time (cores), per-cell timeout in seconds (600).
+    parameters : iterable of (NAME, VALUE)
+        ``-p`` pairs, typed from each notebook's declared default and bounds.
+    verbose : bool
+        Report the full traceback of a failing cell to ``progress``.
+    notebooks : sequence of names or paths, optional
+        Run only these (``etude run``); default: every ``notebooks/NN_*.ipynb``.
+    use_cache : bool
+        Reuse unchanged notebooks' executions (``--no-cache``: False).
+    progress : Progress, optional
+        Where progress lines go; default: nowhere.
+    move_latest : bool
+        Point ``latest`` at the run if it succeeds (``etude run`` passes False).
+    preflight, post_checks : iterables of callables, optional
+        Default :data:`PREFLIGHT_CHECKS` and :data:`POST_RUN_CHECKS`.
+
+    Raises
+    ------
+    ParameterError, RunError, InputError
+        Before anything is created: bad option or parameter, no notebook, a pre-flight error.
+    """
+    skip_slow_optional_imports()
+    progress = progress or silent_progress()
+    plan = plan_run(study=study, lang=lang, jobs=jobs, parameters=parameters, timeout=timeout, notebooks=notebooks)
+    base = check_out_dir(out) if out else paths.outputs_dir()
+    run_preflight(Path(plan.study) if plan.study else paths.default_study(),
+                  PREFLIGHT_CHECKS if preflight is None else preflight, progress)
+    for stale in mark_stale_runs(base):
+        progress.log(f"– exécution {stale.name} arrêtée sans se terminer : marquée « interrompue », "
+                     "fichiers temporaires retirés")
+    run_dir, job_list, manifest, info = _start(plan, base, progress)
+    problems: list[str] = []
+    on_done = _page_writer(run_dir, plan.lang, info["simulated"], problems, progress, verbose)
+    interrupted = _execute_all(job_list, plan, run_dir, use_cache=use_cache, progress=progress, on_done=on_done)
+    return _conclude(plan, run_dir, job_list, manifest, info, problems=problems, interrupted=interrupted,
+                     verbose=verbose, progress=progress, move_latest=move_latest,
+                     post_checks=POST_RUN_CHECKS if post_checks is None else post_checks)
+
+
+def _page_writer(run_dir: Path, lang: str, simulated: bool, problems: list[str], progress: Progress,
+                 verbose: bool) -> Callable[[Job], None]:
+    """What to do as soon as a notebook ends (while others still run): write its executed copy and its page."""
+    def on_done(job: Job) -> None:
+        line = write_notebook_files(job, run_dir, lang=lang, simulated=simulated,
+                                    cache_dir=nbcache.cache_root(run_dir.parent).parent / "html")
+        if line:
+            problems.append(line)
+        if job.status != "ok" and verbose and job.traceback:
+            progress.log(job.traceback)
+        elif job.status != "ok":
+            progress.log(f"   trace complète : {run_dir / 'notebooks' / (job.name + '.ipynb')} (ou --verbose)")
+    return on_done
+
+
+def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict, info: dict, *,
+              problems: list[str], interrupted: bool, verbose: bool, progress: Progress, move_latest: bool,
+              post_checks) -> RunResult:
+    import nbformat
+    for job in job_list:  # skipped / interrupted notebooks still get their (unexecuted) copy
+        if not (run_dir / "notebooks" / f"{job.name}.ipynb").exists():
+            if job.status in ("pending", "running"):
+                job.status = "failed" if interrupted else "skipped"
+            write_text(run_dir / "notebooks" / f"{job.name}.ipynb", nbformat.writes(job.nb))
+    ordered = sorted(job_list, key=lambda j: order_key(j.source))
+    notebooks_ok = all(j.status == "ok" for j in job_list) and not interrupted
+    title = info.get("title") or (Path(plan.study).name if plan.study else "démo")
+    made = assemble(run_dir, ordered, lang=plan.lang, simulated=info["simulated"], verbose=verbose,
+                    subtitle=run_subtitle(run_dir.name, lang=plan.lang, title=title, ok=notebooks_ok),
+                    log=progress.log, cache_dir=nbcache.cache_root(run_dir.parent).parent)  # .cache/html, workbooks
+    nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "html")
+    nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "workbooks")
+    problems += made.problems
+    checks = run_post_checks(run_dir, post_checks) if notebooks_ok and not problems else []
+    problems += [f"contrôle {c['check']} : {c['findings']} constat(s)" for c in checks]
+    ok = notebooks_ok and not problems
+    _finish_manifest(manifest, run_dir, ordered, plan, status="ok" if ok else ("interrupted" if interrupted
+                     else "failed"), started=info["started"], workbook=made.workbook, problems=problems,
+                     warnings=made.warnings, checks=checks)
+    if ok and move_latest:
+        update_latest(run_dir)
+    errors = {j.name: j.message for j in ordered if j.status != "ok" and j.message}
+    if problems:
+        errors["(moteur)"] = " ; ".join(problems)
+    return RunResult(ok=ok, run_dir=run_dir, statuses={j.name: j.status for j in ordered}, errors=errors,
+                     problems=tuple(problems), warnings=tuple(made.warnings),
+                     cache={j.name: j.cache for j in ordered}, interrupted=interrupted)

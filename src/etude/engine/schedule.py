@@ -1,0 +1,137 @@
+"""Scheduling a run's notebooks: dependency order, up to ``jobs`` at a time, skips, Ctrl-C.
+
+Notebooks run on an asyncio event loop in a worker thread; the main thread only waits, so Ctrl-C reaches it as
+KeyboardInterrupt: the running notebooks are then cancelled (their kernels shut down, their copies marked
+interrupted) and nothing new starts. A notebook whose dependency failed or was skipped is skipped.
+
+Examples
+--------
+>>> execution_order({"01_a": [], "02_b": ["03_c"], "03_c": []})
+['01_a', '03_c', '02_b']
+"""
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from etude.engine.progress import Progress
+from etude.errors import RunError
+
+__all__ = ["execution_order", "run_jobs", "run_in_thread"]
+
+
+def execution_order(depends: dict[str, Sequence[str]]) -> list[str]:
+    """Notebook names in an order where each comes after what it depends on (ties kept in the given order).
+
+    Dependencies on names absent from ``depends`` are ignored (a notebook run alone with ``etude run``).
+    A cycle raises :class:`RunError` naming the notebooks involved.
+    """
+    order: list[str] = []
+    remaining = list(depends)
+    while remaining:
+        for name in remaining:
+            if all(d in order or d not in depends for d in depends[name]):
+                order.append(name)
+                remaining.remove(name)
+                break
+        else:
+            raise RunError("dépendances circulaires entre notebooks : " + ", ".join(remaining))
+    return order
+
+
+def _skip_dependents(pending: list[str], by_name: dict, deps: dict[str, list[str]], progress: Progress) -> None:
+    """Mark skipped every pending notebook with a failed or skipped dependency (through chains of dependents)."""
+    changed = True
+    while changed:
+        changed = False
+        for name in list(pending):
+            if any(by_name[d].status in ("failed", "skipped") for d in deps[name] if d in by_name):
+                by_name[name].status = "skipped"
+                by_name[name].message = f"{name} : non exécuté (dépend d'un notebook en échec)"
+                pending.remove(name)
+                progress.log(f"– {by_name[name].message}")
+                progress.done += 1
+                changed = True
+
+
+async def run_jobs(jobs: list, deps: dict[str, list[str]], *, max_jobs: int,
+                   run_one: Callable[[Any], Awaitable[None]], on_done: Callable[[Any], None],
+                   progress: Progress) -> None:
+    """Run ``run_one(job)`` for every job, dependencies first, at most ``max_jobs`` at a time.
+
+    ``on_done(job)`` is called as soon as a job ends (while others still run). Jobs have ``name`` and
+    ``status`` (``pending``, ``running``, then ``ok``, ``failed`` or ``skipped``).
+    """
+    by_name = {j.name: j for j in jobs}
+    pending = [j.name for j in jobs]
+    running: dict[asyncio.Task, str] = {}
+    try:
+        while pending or running:
+            _skip_dependents(pending, by_name, deps, progress)
+            for name in list(pending):
+                if len(running) >= max_jobs:
+                    break
+                if all(by_name[d].status == "ok" for d in deps[name] if d in by_name):
+                    pending.remove(name)
+                    by_name[name].status = "running"
+                    running[asyncio.create_task(run_one(by_name[name]))] = name
+            if not running:
+                break
+            finished, _ = await asyncio.wait(list(running), return_when=asyncio.FIRST_COMPLETED)
+            for task in finished:
+                name = running.pop(task)
+                task.result()
+                on_done(by_name[name])
+    finally:
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.gather(*running, return_exceptions=True)
+
+
+def run_in_thread(make_coro: Callable[[threading.Event], Awaitable[None]], progress: Progress) -> bool:
+    """Run ``make_coro(interrupt)`` on an event loop in a worker thread; True if the user interrupted it (Ctrl-C).
+
+    >>> async def work(interrupt):
+    ...     await asyncio.sleep(0)
+    >>> from etude.engine.progress import silent_progress
+    >>> run_in_thread(work, silent_progress())
+    False
+    """
+    state: dict[str, Any] = {}
+    interrupt = threading.Event()
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        state["loop"], state["task"] = loop, asyncio.current_task()
+        # once interrupted, background tasks of dying kernel clients may complain: not the user's concern
+        loop.set_exception_handler(lambda lp, ctx: None if interrupt.is_set() else lp.default_exception_handler(ctx))
+        await make_coro(interrupt)
+
+    def target():
+        try:
+            asyncio.run(main())
+        except BaseException as exc:  # noqa: BLE001 — handed to the main thread
+            state["error"] = exc
+
+    worker = threading.Thread(target=target, name="etude-notebooks", daemon=True)
+    worker.start()
+    interrupted = False
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        interrupted = True
+        interrupt.set()
+        progress.log("interruption : arrêt des notebooks en cours…")
+        if "loop" in state:
+            state["loop"].call_soon_threadsafe(state["task"].cancel)
+        worker.join(60)
+    finally:
+        progress.close()
+    error = state.get("error")
+    if error is not None and not (interrupted and isinstance(error, asyncio.CancelledError)):
+        raise error
+    return interrupted
