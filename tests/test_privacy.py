@@ -4,7 +4,7 @@ import re
 import pandas as pd
 import pytest
 
-from etude import data, demo, paths, privacy
+from etude import demo, paths, privacy, survey
 
 
 @pytest.mark.parametrize("text", [
@@ -64,14 +64,14 @@ def test_salt_file_is_generated_once_outside_git(monkeypatch, tmp_path):
 
 def test_loaded_ids_are_stable_across_runs_and_change_with_the_salt(monkeypatch):
     monkeypatch.setenv(privacy.SALT_ENV, "sel-a")
-    first = data.load_study()["buyers"]["respondent_id"].tolist()
-    assert data.load_study()["buyers"]["respondent_id"].tolist() == first
+    first = survey.load_study()["buyers"]["respondent_id"].tolist()
+    assert survey.load_study()["buyers"]["respondent_id"].tolist() == first
     monkeypatch.setenv(privacy.SALT_ENV, "sel-b")
-    assert set(data.load_study()["buyers"]["respondent_id"]).isdisjoint(first)
+    assert set(survey.load_study()["buyers"]["respondent_id"]).isdisjoint(first)
 
 
 def test_no_raw_identifier_reaches_the_respondent_table():
-    tables = data.load_study()
+    tables = survey.load_study()
     for kind in ["buyers", "companies"]:
         text = tables[kind].astype(str).to_csv(index=False)
         for wave in [2017, 2018]:

@@ -95,9 +95,9 @@ def _cmd_run(args) -> int:
 
 
 def _cmd_validate(args) -> int:
-    from etude import data
+    from etude import survey
     from etude.errors import format_problem
-    report = data.validate(args.file, args.kind, mapping=args.mapping, wave=args.wave, sheet=args.sheet)
+    report = survey.validate(args.file, args.kind, mapping=args.mapping, wave=args.wave, sheet=args.sheet)
     errors = report[report["severity"] == "error"]
     for p in report.to_dict("records"):
         print(format_problem(p))

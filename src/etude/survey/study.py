@@ -1,0 +1,209 @@
+"""Study files: which export holds which wave of which questionnaire, and the whole study loaded at once.
+
+A *study file* (YAML, e.g. ``data/demo/etude.yaml``) lists, for each questionnaire (``buyers``, ``companies``), the
+export of every wave. :func:`load_study` reads them all into one respondent table per questionnaire
+(``docs/contracts.md`` §1); :func:`study_inputs` gives the provenance of every input for the run manifest.
+
+Examples
+--------
+>>> spec = read_study()
+>>> [(i["kind"], i["wave"]) for i in spec["inputs"]][:2]
+[('buyers', 2017), ('buyers', 2018)]
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from etude import codebook as cbk
+from etude import paths
+from etude.errors import InputError, problem
+from etude.survey.exports import parse_export
+from etude.survey.mapping import yaml_problem
+from etude.survey.readers import FORMATS
+from etude.survey.tables import empty_table, finalise
+
+__all__ = ["read_study", "study_inputs", "file_sha256", "load_study", "STUDY_KEYS", "WAVE_KEYS"]
+
+#: Top-level keys of a study file (besides one list of waves per questionnaire).
+STUDY_KEYS = {"title", "simulated", "description", "notes", "codebook"}
+#: Keys of one wave entry.
+WAVE_KEYS = {"wave", "file", "mapping", "sheet", "encoding", "sep", "simulated", "notes"}
+
+
+def read_study(study: str | Path | None = None) -> dict[str, Any]:
+    """Read and check a study file.
+
+    Parameters
+    ----------
+    study : str or Path, optional
+        The YAML study file (or a folder holding ``etude.yaml``); default :func:`etude.paths.default_study`
+        (the demo study).
+
+    Returns
+    -------
+    dict with ``path`` (Path), ``title``, ``simulated`` (bool), ``codebook`` (Path or None) and ``inputs``: a list
+    of dicts ``kind, wave, path, format, mapping, sheet, encoding, sep, simulated``, paths resolved from the study
+    file's folder.
+
+    Raises
+    ------
+    InputError
+        Listing every problem of the study file (unknown keys, missing files, bad waves).
+    """
+    path = Path(study) if study not in (None, "") else paths.default_study()
+    if path.is_dir() and (path / "etude.yaml").is_file():
+        path = path / "etude.yaml"
+    spec = _study_spec(path)
+    base = path.resolve().parent
+    cb_path = (base / spec["codebook"]).resolve() if spec.get("codebook") else None
+    kinds = cbk.populations(cb_path)
+    problems, inputs = [], []
+    for key in spec:
+        if key not in STUDY_KEYS and key not in kinds:
+            problems.append(problem(path, column=key, message="clé inconnue",
+                                    expected=", ".join(sorted(STUDY_KEYS | set(kinds)))))
+    study_sim = spec.get("simulated", False)
+    if not isinstance(study_sim, bool):
+        problems.append(problem(path, column="simulated", value=study_sim, expected="true ou false"))
+        study_sim = False
+    for kind in kinds:
+        waves = spec.get(kind) or []
+        if not isinstance(waves, list):
+            problems.append(problem(path, column=kind, message="liste de vagues attendue",
+                                    expected="- {wave: 2017, file: export.csv}"))
+            continue
+        seen: set = set()
+        for i, w in enumerate(waves, start=1):
+            inp = _wave_entry(path, base, kind, f"{kind}[{i}]", w, study_sim, problems)
+            if inp is None:
+                continue
+            if (inp["path"], inp["wave"]) in seen:
+                problems.append(problem(path, column=f"{kind}[{i}]", value=w["file"], message="vague listée deux fois"))
+            seen.add((inp["path"], inp["wave"]))
+            inputs.append(inp)
+    if problems:
+        raise InputError(problems)
+    return {"path": path.resolve(), "title": spec.get("title", path.stem), "simulated": study_sim,
+            "codebook": cb_path, "inputs": inputs}
+
+
+def _study_spec(path: Path) -> dict:
+    """The study file's YAML as a dict (raises :class:`InputError` when missing, unreadable or not a mapping)."""
+    if not path.is_file():
+        raise InputError([problem(path, message="fichier d'étude introuvable")])
+    try:
+        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError([yaml_problem(path, exc, "fichier d'étude illisible")]) from None
+    if not isinstance(spec, dict):
+        raise InputError([problem(path, message="le fichier d'étude doit être un dictionnaire YAML")])
+    return spec
+
+
+def _wave_entry(path: Path, base: Path, kind: str, where: str, w: Any, study_sim: bool,
+                problems: list[dict]) -> dict | None:
+    """One wave entry checked and resolved (None when it names no file); its problems appended to ``problems``."""
+    if not isinstance(w, dict):
+        problems.append(problem(path, column=where, value=w, expected="{wave: ANNÉE, file: CHEMIN}"))
+        return None
+    for k in w:
+        if k not in WAVE_KEYS:
+            problems.append(problem(path, column=f"{where}.{k}", message="clé inconnue",
+                                    expected=", ".join(sorted(WAVE_KEYS))))
+    wave = w.get("wave")
+    if isinstance(wave, bool) or not isinstance(wave, int) or not 1900 <= wave <= 2100:
+        problems.append(problem(path, column=f"{where}.wave", value=wave, expected="une année (ex. 2017)"))
+    if not w.get("file"):
+        problems.append(problem(path, column=f"{where}.file", message="fichier d'export manquant"))
+        return None
+    file = (base / str(w["file"])).resolve()
+    if not file.is_file():
+        problems.append(problem(path, column=f"{where}.file", value=w["file"], message="fichier introuvable"))
+    fmt = FORMATS.get(file.suffix.lower())
+    if fmt is None:
+        problems.append(problem(path, column=f"{where}.file", value=w["file"],
+                                expected="extension " + ", ".join(sorted(FORMATS))))
+    mapping = (base / str(w["mapping"])).resolve() if w.get("mapping") else None
+    if mapping is not None and not mapping.is_file():
+        problems.append(problem(path, column=f"{where}.mapping", value=w["mapping"],
+                                message="fichier de correspondance introuvable"))
+    return {"kind": kind, "wave": wave, "path": file, "format": fmt, "mapping": mapping, "sheet": w.get("sheet"),
+            "encoding": w.get("encoding"), "sep": w.get("sep"), "simulated": bool(w.get("simulated", study_sim))}
+
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, read in chunks (the file is only read)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def study_inputs(study: str | Path | None = None) -> pd.DataFrame:
+    """Provenance of every input of a study: one row per export file.
+
+    Returns
+    -------
+    DataFrame with columns ``kind, wave, path, sha256, format, simulated`` (``path`` absolute, as str).
+
+    >>> study_inputs().shape[1]
+    6
+    """
+    spec = read_study(study)
+    rows = [{"kind": i["kind"], "wave": i["wave"], "path": str(i["path"]), "sha256": file_sha256(i["path"]),
+             "format": i["format"], "simulated": i["simulated"]} for i in spec["inputs"]]
+    out = pd.DataFrame(rows, columns=["kind", "wave", "path", "sha256", "format", "simulated"])
+    return out.astype({"wave": "int64", "simulated": "bool"})
+
+
+def load_study(study: str | Path | None = None, *, codebook: dict | str | Path | None = None
+               ) -> dict[str, pd.DataFrame]:
+    """Load every wave of a study into one respondent table per questionnaire.
+
+    Parameters
+    ----------
+    study : str or Path, optional
+        Study file (YAML); default: the demo study.
+    codebook : dict, str or Path, optional
+        Codebook to use; default: the study file's ``codebook`` key, else ``data/codebook/codebook.yaml``.
+
+    Returns
+    -------
+    dict ``{"buyers": DataFrame, "companies": DataFrame}`` (columns: ``docs/contracts.md`` §1).
+
+    Raises
+    ------
+    InputError
+        With every problem of every file, not just the first.
+    """
+    spec = read_study(study)
+    cb = codebook if codebook is not None else spec["codebook"]
+    frames: dict[str, list[pd.DataFrame]] = {k: [] for k in cbk.populations(cb)}
+    problems: list[dict] = []
+    for inp in spec["inputs"]:
+        df, probs = parse_export(inp["path"], inp["kind"], mapping=inp["mapping"], wave=inp["wave"],
+                                 sheet=inp["sheet"], encoding=inp["encoding"], sep=inp["sep"],
+                                 simulated=inp["simulated"], codebook=cb)
+        problems += [p for p in probs if p["severity"] == "error"]
+        if df is not None:
+            frames[inp["kind"]].append(df)
+    out = {}
+    for kind, dfs in frames.items():
+        table = finalise(pd.concat(dfs, ignore_index=True) if dfs else empty_table(kind, codebook=cb), kind, cb)
+        dup = table["respondent_id"].duplicated(keep=False)
+        for _, r in table[dup].iterrows():
+            problems.append(problem(r["source_file"], column="respondent_id", value=r["respondent_id"],
+                                    message="répondant présent dans deux exports de la même vague",
+                                    expected="un identifiant unique par vague"))
+        out[kind] = table
+    if problems:
+        raise InputError(problems)
+    return out
+
