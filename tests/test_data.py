@@ -19,7 +19,7 @@ def test_load_study_follows_the_contract():
     assert set(t) == {"buyers", "companies"}
     for kind, df in t.items():
         survey.respondent_schema(kind).validate(df)
-        assert df["respondent_id"].str.match(r"^[AE]-[0-9a-f]{8}$").all()
+        assert df["respondent_id"].str.match(r"^[AE]-[0-9a-f]{16}$").all()
         assert df["respondent_id"].is_unique
         assert (df["population"] == kind).all()
         assert df["wave"].dtype == "int64" and df["simulated"].dtype == bool and df["simulated"].all()

@@ -13,6 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from etude import codebook as cbk
+from etude import privacy
 from etude.errors import PROBLEM_COLUMNS
 
 __all__ = ["item_codes", "finalise", "empty_table", "respondent_schema", "problems_table"]
@@ -75,7 +76,8 @@ def respondent_schema(kind: str, *, codebook=None) -> pa.DataFrameSchema:
     q = cb["questionnaires"][kind]
     prefix = q.get("id_prefix", kind[:1].upper())
     cols = {
-        "respondent_id": pa.Column(str, pa.Check.str_matches(rf"^{prefix}-[0-9a-f]{{8,}}$"), unique=True),
+        "respondent_id": pa.Column(str, pa.Check.str_matches(privacy.PSEUDONYM_PATTERN.replace("[A-Z]", prefix)),
+                                   unique=True),
         "population": pa.Column(str, pa.Check.isin([kind])),
         "wave": pa.Column("int64", pa.Check.in_range(1900, 2100)),
         "simulated": pa.Column(bool),
