@@ -443,7 +443,8 @@ def test_readme_study_example_uses_known_keys(tmp_path):
     for kind in ["buyers", "companies"]:
         for wave in spec[kind]:
             (tmp_path / wave["file"]).parent.mkdir(parents=True, exist_ok=True)
-            write_csv(tmp_path / wave["file"], ROWS)
+            # each export its own bytes: the same export listed twice is refused (issue 12.5)
+            write_csv(tmp_path / wave["file"], [*ROWS[:-1], [*ROWS[-1][:-1], wave["file"]]])
             if wave.get("mapping"):
                 (tmp_path / wave["mapping"]).write_text("columns: {}\n", encoding="utf-8")
     (tmp_path / "mon_etude.yaml").write_text(_readme_block("# mon_etude.yaml"), encoding="utf-8")

@@ -41,15 +41,16 @@ Examples
 """
 from __future__ import annotations
 
-from etude.survey.exports import load_export, parse_export, validate
+from etude.survey.exports import load_export, not_asked, parse_export, validate
 from etude.survey.fields import FALSE_VALUES, TRUE_VALUES, Fields, build_fields
 from etude.survey.mapping import load_mapping
 from etude.survey.readers import ENCODINGS, FORMATS, SEPARATORS, read_rows
-from etude.survey.study import file_sha256, load_study, read_study, study_inputs
+from etude.survey.study import file_sha256, load_study, read_study, study_inputs, validate_study
 from etude.survey.tables import empty_table, problems_table, respondent_schema
 
 __all__ = [
-    "read_study", "study_inputs", "file_sha256", "load_study", "load_export", "parse_export", "validate",
+    "read_study", "study_inputs", "file_sha256", "load_study", "validate_study", "load_export", "parse_export",
+    "validate", "not_asked",
     "read_rows", "load_mapping", "build_fields", "Fields", "respondent_schema", "empty_table", "problems_table",
     "FORMATS", "ENCODINGS", "SEPARATORS", "TRUE_VALUES", "FALSE_VALUES",
 ]

@@ -15,6 +15,7 @@ Examples
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,10 @@ from etude.survey.mapping import load_mapping
 from etude.survey.readers import column_letter, read_rows
 from etude.survey.tables import finalise, problems_table
 
-__all__ = ["parse_export", "load_export", "validate", "Sheet"]
+__all__ = ["parse_export", "load_export", "validate", "not_asked", "Sheet", "NOT_ASKED_MESSAGE"]
+
+#: Message (severity ``info``) of an item missing from a wave: its column is all NA for that wave, never 0 %.
+NOT_ASKED_MESSAGE = "item non posé dans cette vague (absent de l'export) : valeurs manquantes, jamais 0 %"
 
 
 @dataclass
@@ -136,10 +140,10 @@ def _required_columns(s: Sheet, f: Fields, cb, wave: int | None, require_wave: b
             out.append(problem(s.fname, row=s.header_row, column=text, message="colonne obligatoire absente",
                                expected=f"« {text} » (une colonne) ou « {text} [libellé de l'item] » (une par item)"))
         if wide_items and not has_packed and len(wide_items) < len(f.items[qn]):
-            missing = [c for c in f.items[qn] if c not in wide_items]
-            out.append(problem(s.fname, row=s.header_row, column=", ".join(missing),
-                               message="items absents de l'export : valeurs manquantes (NA) pour ces items",
-                               severity="warning"))
+            for code in (c for c in f.items[qn] if c not in wide_items):
+                out.append(problem(s.fname, row=s.header_row, column=code, message=NOT_ASKED_MESSAGE,
+                                   expected="rien à faire si la question n'a pas été posée cette vague-là "
+                                            "(sinon ajouter sa colonne)", severity="info"))
     for name, spec in f.attrs.items():
         if spec.get("required") and ("attr", name) not in s.used:
             out.append(problem(s.fname, row=s.header_row, column=spec.get("text_fr", name),
@@ -165,14 +169,17 @@ def _cell_problems(s: Sheet, f: Fields, wave: int | None) -> list[dict]:
     return []
 
 
-def _multi_select(s: Sheet, f: Fields, cb, problems: list[dict]) -> dict[str, list]:
-    """Item code → one value per row (True, False or NA) from packed or wide columns; unreadable cells reported."""
+def _multi_select(s: Sheet, f: Fields, cb, problems: list[dict], declared: set[str]) -> dict[str, list]:
+    """Item code → one value per row (True, False or NA) from packed or wide columns; unreadable cells reported.
+
+    Items in ``declared`` (``not_asked`` of the study entry or mapping) are NA for every row.
+    """
     values: dict[str, list] = {}
     for qn in f.questions:
         packed_col = next((c for c, r in s.roles.items() if r == ("packed", qn)), None)
         wide_cols = {r[1][1]: c for c, r in s.roles.items() if r[0] == "wide" and r[1][0] == qn}
         chosen = [set() for _ in range(len(s.data))]
-        present = set(f.items[qn]) if packed_col is not None else set(wide_cols)
+        present = (set(f.items[qn]) if packed_col is not None else set(wide_cols)) - declared
         if packed_col is not None:
             expected = "un ou plusieurs de : " + " | ".join(cbk.items(f.kind, qn, codebook=cb)["label_fr"])
             for k, cell in enumerate(s.data[packed_col]):
@@ -195,6 +202,49 @@ def _multi_select(s: Sheet, f: Fields, cb, problems: list[dict]) -> dict[str, li
         for code in f.items[qn]:
             values[code] = [pd.NA if not ch or code not in present else (code in ch) for ch in chosen]
     return values
+
+
+def _declared_not_asked(s: Sheet, f: Fields, codes: list[str], problems: list[dict]) -> set[str]:
+    """Items declared not asked (``not_asked: [code, …]``): checked against the codebook, reported as info."""
+    known = [c for qn in f.questions for c in f.items[qn]]
+    out = set()
+    for code in dict.fromkeys(codes):
+        if code not in known:
+            problems.append(problem(s.fname, column="not_asked", value=code, message="code d'item inconnu",
+                                    expected=", ".join(known)))
+        else:
+            out.add(code)
+            problems.append(problem(s.fname, column=code, severity="info", message="item déclaré non posé dans "
+                                    "cette vague (not_asked) : valeurs manquantes, jamais 0 %"))
+    return out
+
+
+def not_asked(table: pd.DataFrame, *, codebook=None) -> pd.DataFrame:
+    """Items not asked in a wave: all NA in that wave while another item of the same question has answers.
+
+    That is how a respondent table records « non posé » (``docs/contracts.md`` §1): an item missing from a wave's
+    wide export, or declared ``not_asked``, is NA for everyone of that wave, whereas an item asked but ticked
+    by nobody is False for every respondent who answered the question.
+
+    Returns
+    -------
+    DataFrame with columns ``population, wave, question, item`` (one row per item and wave not asked).
+
+    >>> from etude import survey
+    >>> not_asked(survey.load_study()["buyers"]).shape[0]
+    0
+    """
+    rows = []
+    if len(table):
+        kind = str(table["population"].iloc[0])
+        for qn in cbk.variants(kind, codebook=codebook).questions:
+            codes = [c for c in cbk.items(kind, qn, codebook=codebook)["code"] if c in table]
+            for wave, part in table.groupby("wave", sort=True):
+                answered = part[codes].notna()
+                if answered.any().any():
+                    rows += [{"population": kind, "wave": int(wave), "question": qn, "item": c}
+                             for c in codes if not answered[c].any()]
+    return pd.DataFrame(rows, columns=["population", "wave", "question", "item"]).astype({"wave": "int64"})
 
 
 def _row_waves(s: Sheet, col_of: dict, wave: int | None) -> list[int | None]:
@@ -246,7 +296,8 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
 
 def parse_export(path: str | Path, kind: str, *, mapping=None, wave: int | None = None, sheet=None,
                  encoding: str | None = None, sep: str | None = None, simulated: bool = False,
-                 codebook=None, require_wave: bool = True) -> tuple[pd.DataFrame | None, list[dict]]:
+                 codebook=None, require_wave: bool = True, not_asked: Iterable[str] = ()
+                 ) -> tuple[pd.DataFrame | None, list[dict]]:
     """Parse one export: ``(table, problems)``, the table None when any problem is an error.
 
     Parameters are those of :func:`load_export`; ``require_wave=False`` (used by :func:`validate`) accepts an
@@ -265,8 +316,9 @@ def parse_export(path: str | Path, kind: str, *, mapping=None, wave: int | None 
     s = _sheet(rows, info, f, path.name, problems)
     _assign_roles(s, f, cb, problems)
     problems += _required_columns(s, f, cb, wave, require_wave)
+    declared = _declared_not_asked(s, f, [*not_asked, *f.not_asked], problems)
     problems += _cell_problems(s, f, wave)
-    values = _multi_select(s, f, cb, problems)
+    values = _multi_select(s, f, cb, problems, declared)
     problems.sort(key=lambda p: (p["row"] is not None, p["row"] or 0))  # stable: file-level first, then by row
     if any(p["severity"] == "error" for p in problems):
         return None, problems

@@ -60,6 +60,8 @@ class Fields:
         Free-text and identifier fields.
     true, false : set of str
         Folded cell values meaning ticked / not ticked.
+    not_asked : list of str
+        Item codes the mapping declares not asked (``not_asked:``).
     problems : list of dict
         Problems of the mapping file itself.
     """
@@ -78,6 +80,7 @@ class Fields:
     idents: list[str]
     true: set[str]
     false: set[str]
+    not_asked: list[str]
     problems: list[dict]
 
 
@@ -165,7 +168,8 @@ def build_fields(kind: str, cb: Any, mapping: dict) -> Fields:
                   question_keys=question_keys, questions=list(v.questions), items=items, item_variants=item_variants,
                   attrs=attrs, attr_values=attr_values, texts=list(v.texts), idents=list(v.identifiers),
                   true={norm(x) for x in (*TRUE_VALUES, *mapping["true_values"])},
-                  false={norm(x) for x in (*FALSE_VALUES, *mapping["false_values"])}, problems=problems)
+                  false={norm(x) for x in (*FALSE_VALUES, *mapping["false_values"])},
+                  not_asked=list(mapping.get("not_asked", [])), problems=problems)
 
 
 def classify(header: str, f: Fields) -> tuple:

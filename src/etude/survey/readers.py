@@ -22,8 +22,8 @@ from typing import Any
 
 from etude.errors import InputError, problem
 
-__all__ = ["read_rows", "detect_separator", "cell_text", "column_letter", "FORMATS", "ENCODINGS", "SEPARATORS",
-           "SEPARATOR_NAMES"]
+__all__ = ["read_rows", "detect_separator", "cell_text", "column_letter", "check_xlsx_archive", "FORMATS", "ENCODINGS",
+           "SEPARATORS", "SEPARATOR_NAMES", "XLSX_MAX_PART_BYTES", "XLSX_MAX_PART_ENV"]
 
 
 #: File formats by suffix.
@@ -32,6 +32,12 @@ FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm"
 ENCODINGS = ("utf-8-sig", "cp1252")
 #: CSV separators recognised.
 SEPARATORS = (";", ",", "\t")
+#: Largest inflated size of one part of an XLSX archive (a sheet's XML…) before the file is refused unread.
+XLSX_MAX_PART_BYTES = 300 * 1024 * 1024
+#: Environment variable overriding :data:`XLSX_MAX_PART_BYTES` (in megabytes).
+XLSX_MAX_PART_ENV = "ETUDE_XLSX_MAX_PART_MB"
+_XLSX_UNREADABLE = "classeur XLSX illisible"
+_XLSX_FIX = "un fichier .xlsx enregistré par Excel ou LibreOffice (le rouvrir et l'enregistrer de nouveau)"
 #: Separator names accepted in a study file's ``sep`` key.
 SEPARATOR_NAMES = {";": ";", ",": ",", "\t": "\t", "tab": "\t", "tabulation": "\t", "\\t": "\t"}
 
@@ -139,8 +145,33 @@ def _read_csv(path: Path, encoding: str | None, sep: str | None) -> tuple[list[l
         sep = SEPARATOR_NAMES[sep]
     else:
         sep = detect_separator(text)
-    rows = [[c for c in r] for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep)]
-    return rows, {"format": "csv", "encoding": used, "sep": sep}
+    return _csv_rows(path, text, sep), {"format": "csv", "encoding": used, "sep": sep}
+
+
+def _csv_rows(path: Path, text: str, sep: str) -> list[list[str]]:
+    """Every row of a CSV text; a quote left open (it swallows the rest of the file) is an error naming its line.
+
+    The csv module's field limit (131,072 characters) is lifted for this file only: a long comment is read whole.
+    """
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+        rows, starts, line = [], [], 1
+        for r in reader:
+            rows.append(r)
+            starts.append(line)
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError([problem(path.name, row=line, message=f"ligne CSV illisible ({exc})",
+                                  expected="un CSV aux guillemets appariés")]) from None
+    finally:
+        csv.field_size_limit(limit)
+    if text.count('"') % 2 and rows and any("\n" in c for c in rows[-1]):
+        raise InputError([problem(path.name, row=starts[-1], message=f"guillemet non fermé, ligne {starts[-1]}",
+                                  expected="fermer le guillemet de cette ligne ou retirer le guillemet isolé "
+                                           "(la suite du fichier serait lue comme une seule cellule)")])
+    return rows
 
 
 def _sniff_binary(path: Path, raw: bytes) -> None:
@@ -160,13 +191,14 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[list[list[str]], di
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
     _sniff_binary(path, path.read_bytes()[:1 << 20])
+    check_xlsx_archive(path)
     try:
         # formulas are read as written (« =HYPERLINK(…) ») and never evaluated; Excel's cached result is used
         # when the file has one (with a warning), else the formula text stays and is reported where it matters
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-        raise InputError([problem(path.name, message=f"classeur XLSX illisible ou corrompu ({exc.__class__.__name__})",
-                                  expected="un fichier .xlsx enregistré par Excel ou LibreOffice")]) from None
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
+        raise InputError([problem(path.name, message=f"{_XLSX_UNREADABLE} ou corrompu ({exc.__class__.__name__})",
+                                  expected=_XLSX_FIX)]) from None
     try:
         if sheet is None:
             ws = wb.worksheets[0]
@@ -182,7 +214,7 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> tuple[list[list[str]], di
             raise InputError([problem(path.name, column="feuille", value=sheet, message="feuille introuvable",
                                       expected=", ".join(wb.sheetnames))])
         title = ws.title
-        formulas = [list(r) for r in ws.iter_rows(values_only=True)]
+        formulas = _sheet_values(path, ws)
     finally:
         wb.close()
     rows, notes = [], []
@@ -211,9 +243,70 @@ def _xlsx_values(path: Path, sheet: str) -> list[list[Any]]:
     import openpyxl
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        return [list(r) for r in wb[sheet].iter_rows(values_only=True)]
+        return _sheet_values(path, wb[sheet])
     finally:
         wb.close()
+
+
+def _sheet_values(path: Path, ws) -> list[list[Any]]:
+    """Every row of a read-only sheet, whatever its declared ``<dimension>`` (some writers leave a stale one)."""
+    from xml.etree.ElementTree import ParseError
+
+    ws.reset_dimensions()  # read to the last row written, not to the range the file claims
+    try:
+        return [list(r) for r in ws.iter_rows(values_only=True)]
+    except (ParseError, zipfile.BadZipFile, EOFError, ValueError, KeyError, TypeError) as exc:
+        raise InputError([problem(path.name, message=f"{_XLSX_UNREADABLE} : feuille « {ws.title} » tronquée ou "
+                                                     f"mal formée ({exc.__class__.__name__})",
+                                  expected=_XLSX_FIX)]) from None
+
+
+def _max_part_bytes() -> int:
+    import os
+
+    env = os.environ.get(XLSX_MAX_PART_ENV, "").strip()
+    try:
+        return int(float(env) * 1024 * 1024) if env else XLSX_MAX_PART_BYTES
+    except ValueError:
+        return XLSX_MAX_PART_BYTES
+
+
+def check_xlsx_archive(path: Path, *, max_part_bytes: int | None = None) -> None:
+    """Refuse, before anything is inflated, an XLSX whose parts would inflate too much or whose XML declares a
+    DOCTYPE or entities (a way to make a reader expand text without bound).
+
+    Parameters
+    ----------
+    max_part_bytes : int, optional
+        Largest inflated size of one part; default ``$ETUDE_XLSX_MAX_PART_MB`` (megabytes), else
+        :data:`XLSX_MAX_PART_BYTES`.
+
+    Raises
+    ------
+    InputError
+        « classeur XLSX illisible » naming the part.
+    """
+    limit = max_part_bytes if max_part_bytes is not None else _max_part_bytes()
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                if info.file_size > limit:
+                    raise InputError([problem(path.name, value=info.filename,
+                                              message=f"{_XLSX_UNREADABLE} : une partie du classeur ferait "
+                                                      f"{info.file_size // (1024 * 1024)} Mo une fois décompressée "
+                                                      f"(limite {limit // (1024 * 1024)} Mo)",
+                                              expected="un classeur ordinaire (limite réglable : "
+                                                       f"{XLSX_MAX_PART_ENV})")])
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    with z.open(info) as fh:
+                        head = fh.read(4096)
+                    if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                        raise InputError([problem(path.name, value=info.filename,
+                                                  message=f"{_XLSX_UNREADABLE} : le XML déclare un DOCTYPE ou des "
+                                                          "entités", expected=_XLSX_FIX)])
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise InputError([problem(path.name, message=f"{_XLSX_UNREADABLE} ou corrompu ({exc.__class__.__name__})",
+                                  expected=_XLSX_FIX)]) from None
 
 
 def column_letter(index: int) -> str:

@@ -17,22 +17,33 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from etude import codebook as cbk
 from etude import paths
-from etude.errors import InputError, problem
+from etude.errors import InputError, printable, problem
 from etude.survey.exports import parse_export
-from etude.survey.mapping import yaml_problem
+from etude.survey.mapping import read_yaml, schema_problems
 from etude.survey.readers import FORMATS
 from etude.survey.tables import empty_table, finalise
 
-__all__ = ["read_study", "study_inputs", "file_sha256", "load_study", "STUDY_KEYS", "WAVE_KEYS"]
+__all__ = ["read_study", "study_inputs", "file_sha256", "load_study", "validate_study", "STUDY_KEYS", "WAVE_KEYS",
+           "STUDY_SCHEMA"]
 
 #: Top-level keys of a study file (besides one list of waves per questionnaire).
 STUDY_KEYS = {"title", "simulated", "description", "notes", "codebook"}
 #: Keys of one wave entry.
-WAVE_KEYS = {"wave", "file", "mapping", "sheet", "encoding", "sep", "simulated", "notes"}
+WAVE_KEYS = {"wave", "file", "mapping", "sheet", "encoding", "sep", "simulated", "not_asked", "notes"}
+_TEXT = ["string", "integer", "number"]
+_WAVE_SCHEMA = {"type": "object", "properties": {
+    "file": {"type": "string"}, "mapping": {"type": ["string", "null"]},
+    "sheet": {"type": ["string", "integer", "null"]}, "encoding": {"type": ["string", "null"]},
+    "sep": {"type": ["string", "null"]}, "simulated": {"type": "boolean"},
+    "not_asked": {"type": ["array", "null"], "items": {"type": "string"}}}}
+#: JSON Schema of a study file (types only; unknown keys and wave years get their own messages).
+STUDY_SCHEMA = {"type": "object",
+                "properties": {"title": {"type": _TEXT}, "simulated": {"type": "boolean"},
+                               "codebook": {"type": ["string", "null"]}},
+                "additionalProperties": {"type": ["array", "null"], "items": _WAVE_SCHEMA}}
 
 
 def read_study(study: str | Path | None = None) -> dict[str, Any]:
@@ -62,11 +73,14 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     base = path.resolve().parent
     cb_path = (base / spec["codebook"]).resolve() if spec.get("codebook") else None
     kinds = cbk.populations(cb_path)
-    problems, inputs = [], []
+    problems, inputs, wheres = [], [], []
     for key in spec:
         if key not in STUDY_KEYS and key not in kinds:
             problems.append(problem(path, column=key, message="clé inconnue",
                                     expected=", ".join(sorted(STUDY_KEYS | set(kinds)))))
+    typed = schema_problems({k: v for k, v in spec.items() if k in STUDY_KEYS or k in kinds}, STUDY_SCHEMA, str(path))
+    if typed:
+        raise InputError(problems + typed)
     study_sim = spec.get("simulated", False)
     if not isinstance(study_sim, bool):
         problems.append(problem(path, column="simulated", value=study_sim, expected="true ou false"))
@@ -86,6 +100,8 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
                 problems.append(problem(path, column=f"{kind}[{i}]", value=w["file"], message="vague listée deux fois"))
             seen.add((inp["path"], inp["wave"]))
             inputs.append(inp)
+            wheres.append(f"{kind}[{i}]")
+    problems += _duplicate_exports(path, inputs, wheres)
     if problems:
         raise InputError(problems)
     return {"path": path.resolve(), "title": spec.get("title", path.stem), "simulated": study_sim,
@@ -93,16 +109,36 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
 
 
 def _study_spec(path: Path) -> dict:
-    """The study file's YAML as a dict (raises :class:`InputError` when missing, unreadable or not a mapping)."""
+    """The study file's YAML as a dict, its codebook checked (raises :class:`InputError`)."""
     if not path.is_file():
         raise InputError([problem(path, message="fichier d'étude introuvable")])
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError([yaml_problem(path, exc, "fichier d'étude illisible")]) from None
+    spec = read_yaml(path, "fichier d'étude") or {}
     if not isinstance(spec, dict):
         raise InputError([problem(path, message="le fichier d'étude doit être un dictionnaire YAML")])
+    problems = schema_problems({k: spec[k] for k in ("codebook",) if k in spec}, STUDY_SCHEMA, str(path))
+    if problems:
+        raise InputError(problems)
+    if spec.get("codebook") and not (path.resolve().parent / spec["codebook"]).is_file():
+        raise InputError([problem(path, column="codebook", value=spec["codebook"], message="fichier introuvable",
+                                  expected="le chemin d'un codebook YAML, relatif au fichier d'étude")])
     return spec
+
+
+def _duplicate_exports(path: Path, inputs: list[dict], wheres: list[str]) -> list[dict]:
+    """The same bytes (sha256) listed in two entries: one problem naming both."""
+    seen: dict[str, str] = {}
+    out = []
+    for inp, where in zip(inputs, wheres):
+        if not inp["path"].is_file():
+            continue
+        digest = file_sha256(inp["path"])
+        if digest in seen:
+            out.append(problem(path, column=f"{seen[digest]} et {where}", value=printable(inp["path"].name),
+                               message=f"même export listé deux fois ({seen[digest]} et {where} : sha256 identique)",
+                               expected="un export différent pour chaque vague"))
+        else:
+            seen[digest] = where
+    return out
 
 
 def _wave_entry(path: Path, base: Path, kind: str, where: str, w: Any, study_sim: bool,
@@ -133,7 +169,8 @@ def _wave_entry(path: Path, base: Path, kind: str, where: str, w: Any, study_sim
         problems.append(problem(path, column=f"{where}.mapping", value=w["mapping"],
                                 message="fichier de correspondance introuvable"))
     return {"kind": kind, "wave": wave, "path": file, "format": fmt, "mapping": mapping, "sheet": w.get("sheet"),
-            "encoding": w.get("encoding"), "sep": w.get("sep"), "simulated": bool(w.get("simulated", study_sim))}
+            "encoding": w.get("encoding"), "sep": w.get("sep"), "simulated": bool(w.get("simulated", study_sim)),
+            "not_asked": [str(c) for c in w.get("not_asked") or []]}
 
 
 
@@ -183,15 +220,23 @@ def load_study(study: str | Path | None = None, *, codebook: dict | str | Path |
     InputError
         With every problem of every file, not just the first.
     """
-    spec = read_study(study)
+    tables, problems = _load(read_study(study), codebook)
+    errors = [p for p in problems if p["severity"] == "error"]
+    if errors:
+        raise InputError(errors)
+    return tables
+
+
+def _load(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+    """Every export of a read study parsed: (tables, every problem of every file, errors and the rest)."""
     cb = codebook if codebook is not None else spec["codebook"]
     frames: dict[str, list[pd.DataFrame]] = {k: [] for k in cbk.populations(cb)}
     problems: list[dict] = []
     for inp in spec["inputs"]:
         df, probs = parse_export(inp["path"], inp["kind"], mapping=inp["mapping"], wave=inp["wave"],
                                  sheet=inp["sheet"], encoding=inp["encoding"], sep=inp["sep"],
-                                 simulated=inp["simulated"], codebook=cb)
-        problems += [p for p in probs if p["severity"] == "error"]
+                                 simulated=inp["simulated"], codebook=cb, not_asked=inp.get("not_asked", ()))
+        problems += probs
         if df is not None:
             frames[inp["kind"]].append(df)
     out = {}
@@ -203,7 +248,23 @@ def load_study(study: str | Path | None = None, *, codebook: dict | str | Path |
                                     message="répondant présent dans deux exports de la même vague",
                                     expected="un identifiant unique par vague"))
         out[kind] = table
-    if problems:
-        raise InputError(problems)
-    return out
+    return out, problems
 
+
+def validate_study(study: str | Path | None = None, *, codebook=None) -> list[dict]:
+    """Check a whole study at once: the study file, then every export it lists (nothing is loaded for good).
+
+    Returns
+    -------
+    list of dict
+        Every problem (:func:`etude.errors.problem`): ``severity`` ``error`` (the study cannot run), ``warning`` or
+        ``info`` (e.g. an item not asked in a wave). No error means every notebook can load the study.
+
+    >>> [p for p in validate_study() if p["severity"] == "error"]
+    []
+    """
+    try:
+        spec = read_study(study)
+    except InputError as exc:
+        return exc.problems
+    return _load(spec, codebook)[1]
