@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="écrire les exports simulés de démonstration")
     p.add_argument("--out", metavar="DIR", help="dossier de sortie (défaut : data/demo/)")
     p.add_argument("--seed", type=int, default=None, help="graine du générateur (défaut : celle de la démo)")
+    p.add_argument("--force", action="store_true", help="écraser les fichiers existants du dossier de sortie")
 
     p = sub.add_parser("decp", help="indicateurs annuels à partir de fichiers DECP (JSON, ZIP, CSV, Parquet)")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -143,7 +144,7 @@ def _validate_study(study: str) -> int:
 def _cmd_demo(args) -> int:
     from etude import demo
     kwargs = {} if args.seed is None else {"seed": args.seed}
-    for path in demo.write_demo(args.out, **kwargs):
+    for path in demo.write_demo(args.out, force=args.force, **kwargs):
         print(path)
     return 0
 

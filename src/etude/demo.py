@@ -41,9 +41,11 @@ import yaml
 
 from etude import codebook as cbk
 from etude import paths
+from etude.errors import InputError, printable, problem
 from etude.survey.readers import FORMATS
 
-__all__ = ["DEFAULT_SEED", "FILES", "simulate", "write_demo", "hypotheses", "allocate", "to_export", "write_export"]
+__all__ = ["DEFAULT_SEED", "FILES", "simulate", "write_demo", "hypotheses", "allocate", "to_export", "write_export",
+           "export_bytes"]
 
 #: Default seed of ``etude demo`` (the committed files in ``data/demo/`` use it).
 DEFAULT_SEED = 20171120
@@ -270,7 +272,7 @@ def _study_yaml(seed: int) -> str:
 
 
 def write_demo(out: str | Path | None = None, *, seed: int = DEFAULT_SEED,
-               hypotheses_file: str | Path | None = None) -> list[Path]:
+               hypotheses_file: str | Path | None = None, force: bool = False) -> list[Path]:
     """Write the simulated exports and their study file ``etude.yaml``.
 
     Parameters
@@ -281,33 +283,48 @@ def write_demo(out: str | Path | None = None, *, seed: int = DEFAULT_SEED,
         Same seed, same bytes.
     hypotheses_file : str or Path, optional
         Default ``data/demo/hypotheses.yaml``.
+    force : bool, default False
+        Overwrite files of ``out`` whose bytes differ. Without it such a file is an error and nothing is written
+        (a file already holding the same bytes is left as it is).
 
     Returns
     -------
     list of Path
-        The files written (four exports, then ``etude.yaml``).
+        The files (four exports, then ``etude.yaml``).
+
+    Raises
+    ------
+    InputError
+        A file of ``out`` would be overwritten and ``force`` is false.
     """
     out = Path(out) if out else paths.demo_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    content: dict[Path, bytes] = {}
     for (kind, wave), spec in FILES.items():
         t = simulate(kind, wave, seed=seed, hypotheses_file=hypotheses_file)
         table = to_export(t, kind, layout=spec["layout"], true_value=spec.get("true_value", "Oui"),
-                               packed_sep=spec.get("packed_sep", ", "), include_wave=spec.get("include_wave", False),
-                               labels=spec.get("labels"))
+                          packed_sep=spec.get("packed_sep", ", "), include_wave=spec.get("include_wave", False),
+                          labels=spec.get("labels"))
         label = cbk.label(kind)
         props = {"title": f"{label} {wave} — données simulées (ne pas citer)",
                  "subject": "Données simulées — ne pas citer",
                  "creator": "etude demo", "keywords": "simulé; démonstration; données fictives",
                  "description": ("Export SIMULÉ par `etude demo` (graine "
                                  f"{seed}) ; hypothèses : data/demo/hypotheses.yaml. Aucune réponse réelle.")}
-        written.append(write_export(table, out / spec["file"], encoding=spec.get("encoding", "utf-8"),
-                                         sep=spec.get("sep", ","), title_rows=spec.get("title_rows", ()),
-                                         properties=props, timestamp=_TIMESTAMP))
-    study = out / "etude.yaml"
-    study.write_bytes(_study_yaml(seed).encode("utf-8"))
-    written.append(study)
-    return written
+        content[out / spec["file"]] = export_bytes(table, Path(spec["file"]).suffix,
+                                                   encoding=spec.get("encoding", "utf-8"), sep=spec.get("sep", ","),
+                                                   title_rows=spec.get("title_rows", ()), properties=props,
+                                                   timestamp=_TIMESTAMP)
+    content[out / "etude.yaml"] = _study_yaml(seed).encode("utf-8")
+    clash = [p for p, b in content.items() if p.exists() and (not p.is_file() or p.read_bytes() != b)]
+    if clash and not force:
+        raise InputError([problem(printable(p), message="fichier existant, non écrasé",
+                                  expected="un dossier --out vide, ou relancer avec --force pour l'écraser")
+                          for p in clash])
+    out.mkdir(parents=True, exist_ok=True)
+    for p, b in content.items():
+        if not p.is_file() or p.read_bytes() != b:
+            p.write_bytes(b)
+    return list(content)
 
 
 # ------------------------------------------------------------------------------------------- export writer
@@ -405,7 +422,20 @@ def write_export(table: pd.DataFrame, path: str | Path, *, encoding: str = "utf-
         XLSX creation/modification dates and zip entry dates (fixed so the bytes are stable).
     """
     path = Path(path)
-    fmt = FORMATS.get(path.suffix.lower())
+    path.write_bytes(export_bytes(table, path.suffix, encoding=encoding, sep=sep, sheet=sheet, title_rows=title_rows,
+                                  properties=properties, timestamp=timestamp))
+    return path
+
+
+def export_bytes(table: pd.DataFrame, suffix: str, *, encoding: str = "utf-8", sep: str = ",",
+                 sheet: str = "Réponses", title_rows: Iterable[str] = (), properties: dict[str, Any] | None = None,
+                 timestamp: _dt.datetime = _dt.datetime(2018, 1, 1)) -> bytes:
+    r"""The bytes :func:`write_export` writes for a file with this suffix (``.csv`` or ``.xlsx``).
+
+    >>> export_bytes(pd.DataFrame({"Année": ["2017"]}), ".csv")
+    b'Ann\xc3\xa9e\r\n2017\r\n'
+    """
+    fmt = FORMATS.get(suffix.lower())
     header = [str(c) for c in table.columns]
     body = [["" if v is None else str(v) for v in r] for r in table.itertuples(index=False)]
     if fmt == "csv":
@@ -418,13 +448,11 @@ def write_export(table: pd.DataFrame, path: str | Path, *, encoding: str = "utf-
         text = buf.getvalue()
         if encoding.lower().replace("-", "") in ("cp1252", "windows1252"):
             text = text.translate(_CP1252_FALLBACK)
-        path.write_bytes(text.encode(encoding))
-    elif fmt == "xlsx":
-        path.write_bytes(_xlsx_bytes(header, body, sheet=sheet, title_rows=list(title_rows),
-                                     properties=properties or {}, timestamp=timestamp))
-    else:
-        raise ValueError(f"unsupported suffix {path.suffix!r}: expected one of {sorted(FORMATS)}")
-    return path
+        return text.encode(encoding)
+    if fmt == "xlsx":
+        return _xlsx_bytes(header, body, sheet=sheet, title_rows=list(title_rows), properties=properties or {},
+                           timestamp=timestamp)
+    raise ValueError(f"unsupported suffix {suffix!r}: expected one of {sorted(FORMATS)}")
 
 
 def _xlsx_bytes(header, body, *, sheet, title_rows, properties, timestamp) -> bytes:
