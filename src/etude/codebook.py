@@ -192,7 +192,12 @@ def normalise(text: Any) -> str:
     >>> normalise("  Services de l’ÉTAT ")
     "services de l'etat"
     """
-    s = "" if text is None else str(text)
+    return _fold("" if text is None else str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold(s: str) -> str:
+    # cached: an export repeats the same few labels on every row
     s = s.translate(_TRANSLATE)
     s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))

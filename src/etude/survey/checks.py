@@ -23,12 +23,14 @@ from etude.survey.fields import Fields, classify
 from etude.survey.readers import SEPARATORS
 
 __all__ = ["header_row", "split_packed", "other_separator", "suggest", "wave_of", "raw_schema", "attr_expected",
-           "pandera_problems", "HEADER_SCAN"]
+           "pandera_problems", "HEADER_SCAN", "SUGGEST_MAX_CHARS"]
 
 #: How many top rows are searched for the header row (title rows above it are tolerated).
 HEADER_SCAN = 20
 _PACKED_SEPS = re.compile(r"([,;|\n])")
 _WAVE_VALUE = re.compile(r"^\s*(?:vague\s*)?((?:19|20)\d{2})(?:\.0+)?\s*$", re.I)
+#: Longest unknown label for which a close known label is looked for.
+SUGGEST_MAX_CHARS = 300
 _MAX_PIECES = 12  # a label holds at most this many separator-delimited pieces
 
 
@@ -96,14 +98,24 @@ def other_separator(row: list[str], sep: str, width: int) -> str | None:
     line = sep.join(row)
     for other in SEPARATORS:
         if other != sep and other in line:
-            if len(next(csv.reader([line], delimiter=other))) >= max(2, width - 1):
+            try:
+                fields = next(csv.reader([line], delimiter=other))
+            except csv.Error:  # a field beyond the csv module's limit: not a separator problem
+                continue
+            if len(fields) >= max(2, width - 1):
                 return other
     return None
 
 
 def suggest(value: str, question: str, kind: str, f: Fields, cb) -> str:
-    """« ; vouliez-vous dire « … » ? » for a label close to a known one, else ""."""
+    """« ; vouliez-vous dire « … » ? » for a label close to a known one, else "".
+
+    Labels longer than :data:`SUGGEST_MAX_CHARS` get no suggestion (the comparison's cost grows with the square
+    of the length, and no label is that long).
+    """
     import difflib
+    if len(value) > SUGGEST_MAX_CHARS:
+        return ""
     variants = f.item_variants[question]
     close = difflib.get_close_matches(cbk.normalise(value), [v for v in variants if variants[v]], n=1, cutoff=0.8)
     if not close:

@@ -24,7 +24,7 @@ import pandera.pandas as pa
 
 from etude import codebook as cbk
 from etude import privacy
-from etude.errors import InputError, problem
+from etude.errors import InputError, printable, problem
 from etude.survey import checks
 from etude.survey.fields import Fields, build_fields, classify
 from etude.survey.mapping import load_mapping
@@ -182,13 +182,15 @@ def _multi_select(s: Sheet, f: Fields, cb, problems: list[dict], declared: set[s
         present = (set(f.items[qn]) if packed_col is not None else set(wide_cols)) - declared
         if packed_col is not None:
             expected = "un ou plusieurs de : " + " | ".join(cbk.items(f.kind, qn, codebook=cb)["label_fr"])
+            hints: dict[str, str] = {}  # one suggestion per distinct label, however many rows repeat it
             for k, cell in enumerate(s.data[packed_col]):
                 got, unknown = checks.split_packed(cell, f.item_variants[qn])
                 chosen[k].update(got)
                 for u in unknown:
+                    if u not in hints:
+                        hints[u] = checks.suggest(u, qn, f.kind, f, cb)
                     problems.append(problem(s.fname, row=s.rownums[k], column=s.header[packed_col], value=u,
-                                            message="libellé inconnu" + checks.suggest(u, qn, f.kind, f, cb),
-                                            expected=expected))
+                                            message="libellé inconnu" + hints[u], expected=expected))
         for code, c in wide_cols.items():
             item_labels = {v for v, cd in f.item_variants[qn].items() if cd == code}
             for k, cell in enumerate(s.data[c]):
@@ -278,7 +280,8 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
     for name in f.attrs:
         if ("attr", name) in col_of:
             table = f.attr_values[name]
-            out[name] = [None if not v else (table.get(cbk.normalise(v), v) if f.attrs[name].get("open")
+            is_open = f.attrs[name].get("open")  # open text (« Organisme »): scrubbed like any free text
+            out[name] = [None if not v else (table.get(cbk.normalise(v), privacy.scrub_text(v)) if is_open
                                              else table.get(cbk.normalise(v)))
                          for v in s.data[col_of[("attr", name)]]]
         else:
@@ -313,7 +316,7 @@ def parse_export(path: str | Path, kind: str, *, mapping=None, wave: int | None 
     except InputError as exc:
         return None, exc.problems
     problems: list[dict] = list(f.problems) + list(info.get("problems", []))
-    s = _sheet(rows, info, f, path.name, problems)
+    s = _sheet(rows, info, f, printable(path.name), problems)  # undecodable name bytes shown as U+FFFD
     _assign_roles(s, f, cb, problems)
     problems += _required_columns(s, f, cb, wave, require_wave)
     declared = _declared_not_asked(s, f, [*not_asked, *f.not_asked], problems)

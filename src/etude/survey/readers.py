@@ -12,6 +12,7 @@ Examples
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import io
@@ -139,6 +140,23 @@ def _read_csv(path: Path, encoding: str | None, sep: str | None) -> tuple[list[l
     if re.match(r"\s*<(?:!doctype\s+html|html|\?xml|head|body)\b", text, re.I):
         raise InputError([problem(path.name, row=1, message="ce fichier est une page web (HTML), pas un export",
                                   expected="un export CSV : se reconnecter à l'outil d'enquête et retélécharger")])
+    with _field_limit(len(text) + 1):
+        return _split_csv(path, text, sep, used)
+
+
+@contextlib.contextmanager
+def _field_limit(n: int):
+    """The csv module's field limit (131,072 characters) lifted while one file is read: a long comment is read
+    whole (the limit is process-wide, so it is put back afterwards)."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, n))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _split_csv(path: Path, text: str, sep: str | None, used: str) -> tuple[list[list[str]], dict]:
     if sep is not None:
         if sep not in SEPARATOR_NAMES:
             raise InputError([problem(path.name, value=sep, message="séparateur inconnu", expected="; , tab")])
@@ -149,12 +167,7 @@ def _read_csv(path: Path, encoding: str | None, sep: str | None) -> tuple[list[l
 
 
 def _csv_rows(path: Path, text: str, sep: str) -> list[list[str]]:
-    """Every row of a CSV text; a quote left open (it swallows the rest of the file) is an error naming its line.
-
-    The csv module's field limit (131,072 characters) is lifted for this file only: a long comment is read whole.
-    """
-    limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, len(text) + 1))
+    """Every row of a CSV text; a quote left open (it swallows the rest of the file) is an error naming its line."""
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
         rows, starts, line = [], [], 1
@@ -165,8 +178,6 @@ def _csv_rows(path: Path, text: str, sep: str) -> list[list[str]]:
     except csv.Error as exc:
         raise InputError([problem(path.name, row=line, message=f"ligne CSV illisible ({exc})",
                                   expected="un CSV aux guillemets appariés")]) from None
-    finally:
-        csv.field_size_limit(limit)
     if text.count('"') % 2 and rows and any("\n" in c for c in rows[-1]):
         raise InputError([problem(path.name, row=starts[-1], message=f"guillemet non fermé, ligne {starts[-1]}",
                                   expected="fermer le guillemet de cette ligne ou retirer le guillemet isolé "

@@ -26,8 +26,11 @@ from etude.survey.mapping import read_yaml, schema_problems
 from etude.survey.readers import FORMATS
 from etude.survey.tables import empty_table, finalise
 
-__all__ = ["read_study", "study_inputs", "file_sha256", "load_study", "validate_study", "STUDY_KEYS", "WAVE_KEYS",
-           "STUDY_SCHEMA"]
+__all__ = ["read_study", "study_inputs", "file_sha256", "load_study", "validate_study", "group_rare_open_values",
+           "STUDY_KEYS", "WAVE_KEYS", "STUDY_SCHEMA", "OTHER"]
+
+#: Code shown for a value of an open attribute that the codebook does not know and few respondents gave.
+OTHER = "autre"
 
 #: Top-level keys of a study file (besides one list of waves per questionnaire).
 STUDY_KEYS = {"title", "simulated", "description", "notes", "codebook"}
@@ -194,14 +197,15 @@ def study_inputs(study: str | Path | None = None) -> pd.DataFrame:
     6
     """
     spec = read_study(study)
-    rows = [{"kind": i["kind"], "wave": i["wave"], "path": str(i["path"]), "sha256": file_sha256(i["path"]),
+    # path as text a manifest can hold: a file name's undecodable bytes become U+FFFD
+    rows = [{"kind": i["kind"], "wave": i["wave"], "path": printable(i["path"]), "sha256": file_sha256(i["path"]),
              "format": i["format"], "simulated": i["simulated"]} for i in spec["inputs"]]
     out = pd.DataFrame(rows, columns=["kind", "wave", "path", "sha256", "format", "simulated"])
     return out.astype({"wave": "int64", "simulated": "bool"})
 
 
-def load_study(study: str | Path | None = None, *, codebook: dict | str | Path | None = None
-               ) -> dict[str, pd.DataFrame]:
+def load_study(study: str | Path | None = None, *, codebook: dict | str | Path | None = None,
+               min_cell: int = 5) -> dict[str, pd.DataFrame]:
     """Load every wave of a study into one respondent table per questionnaire.
 
     Parameters
@@ -210,6 +214,9 @@ def load_study(study: str | Path | None = None, *, codebook: dict | str | Path |
         Study file (YAML); default: the demo study.
     codebook : dict, str or Path, optional
         Codebook to use; default: the study file's ``codebook`` key, else ``data/codebook/codebook.yaml``.
+    min_cell : int, default 5
+        A value of an open attribute (« Organisme ») that is not one of the codebook's and that fewer respondents
+        gave becomes :data:`OTHER` (a rare institution name can point at a person).
 
     Returns
     -------
@@ -220,11 +227,35 @@ def load_study(study: str | Path | None = None, *, codebook: dict | str | Path |
     InputError
         With every problem of every file, not just the first.
     """
-    tables, problems = _load(read_study(study), codebook)
+    spec = read_study(study)
+    tables, problems = _load(spec, codebook)
     errors = [p for p in problems if p["severity"] == "error"]
     if errors:
         raise InputError(errors)
-    return tables
+    cb = codebook if codebook is not None else spec["codebook"]
+    return {kind: group_rare_open_values(t, kind, codebook=cb, min_cell=min_cell) for kind, t in tables.items()}
+
+
+def group_rare_open_values(table: pd.DataFrame, kind: str, *, codebook=None, min_cell: int = 5) -> pd.DataFrame:
+    """Values of open attributes unknown to the codebook and given by fewer than ``min_cell`` respondents → ``autre``.
+
+    >>> t = pd.DataFrame({"organisation": pd.Categorical(["mel", "Mairie de X", None])})
+    >>> group_rare_open_values(t, "buyers")["organisation"].tolist()
+    ['mel', 'autre', nan]
+    """
+    out = table.copy()
+    for name, spec in cbk.attributes(kind, codebook=codebook).items():
+        if not spec.get("open") or name not in out:
+            continue
+        known = [str(v["code"]) for v in spec.get("values", [])]
+        col = out[name].astype(object)
+        counts = col.value_counts()
+        rare = [v for v, n in counts.items() if v not in known and n < min_cell]
+        if rare:
+            col = col.where(~col.isin(rare), OTHER)
+            extra = sorted({str(v) for v in col.dropna()} - set(known))
+            out[name] = pd.Categorical(col, categories=known + extra)
+    return out
 
 
 def _load(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict]]:
