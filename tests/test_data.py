@@ -489,3 +489,95 @@ def test_xlsx_formulas_use_the_cached_value_or_are_reported(tmp_path):
 
 def test_study_may_be_given_as_its_folder():
     assert survey.read_study(paths.demo_dir())["path"] == paths.default_study().resolve()
+
+
+# ------------------------------------------------------------------------------ issue 12 and 13 additions
+
+def _study_file(folder, entries, exports):
+    import yaml
+    for name, rows in exports.items():
+        write_csv(folder / name, rows)
+    (folder / "etude.yaml").write_text(yaml.safe_dump({"buyers": entries}, allow_unicode=True), encoding="utf-8")
+    return folder / "etude.yaml"
+
+
+def test_an_item_missing_from_a_wide_wave_is_not_asked_never_false(tmp_path):
+    labels = list(codebook.items("buyers")["label_fr"])
+    header = ["Identifiant de la réponse", "Vous êtes"] + [f"{Q_B} [{lab}]" for lab in labels]
+    ticks = [["Oui" if i == k else "" for i in range(len(labels))] for k in (0, 1)]  # items counted from the codebook
+    full = [header, ["r1", "État", *ticks[0]], ["r2", "État", *ticks[1]]]
+    gone = 2 + BUYER_ITEMS.index("b_donnees")
+    dropped = [[v for j, v in enumerate(r) if j != gone] for r in full]  # no column for b_donnees in 2018
+    study = _study_file(tmp_path, [{"wave": 2017, "file": "a.csv"}, {"wave": 2018, "file": "b.csv"}],
+                        {"a.csv": full, "b.csv": [dropped[0], ["r3", *dropped[1][1:]], ["r4", *dropped[2][1:]]]})
+    t = survey.load_study(study)["buyers"]
+    later = t[t["wave"] == 2018]
+    assert later["b_donnees"].isna().all() and later["b_soutien"].notna().all()
+    assert (t.loc[t["wave"] == 2017, "b_donnees"] == False).all()  # noqa: E712 - asked, ticked by nobody
+    na = survey.not_asked(t)
+    assert na[["wave", "question", "item"]].values.tolist() == [[2018, "barriers", "b_donnees"]]
+    infos = [p for p in survey.validate_study(study) if p["severity"] == "info"]
+    assert [(p["file"], p["column"]) for p in infos] == [("b.csv", "b_donnees")]
+
+
+def test_not_asked_declared_in_a_study_entry_makes_a_packed_item_na(tmp_path):
+    study = _study_file(tmp_path, [{"wave": 2017, "file": "a.csv", "not_asked": ["b_juridique"]}], {"a.csv": ROWS})
+    t = survey.load_study(study)["buyers"]
+    assert t["b_juridique"].isna().all() and t["b_financier"].notna().any()
+    assert survey.not_asked(t)["item"].tolist() == ["b_juridique"]
+
+
+def test_validate_study_lists_every_problem_of_every_export(tmp_path):
+    bad = [list(r) for r in ROWS]
+    bad[1][1] = "Martien"
+    other = [list(r) for r in ROWS]
+    other[2][3] = "75"
+    study = _study_file(tmp_path, [{"wave": 2017, "file": "a.csv"}, {"wave": 2018, "file": "b.csv"}],
+                        {"a.csv": bad, "b.csv": other})
+    errors = [p for p in survey.validate_study(study) if p["severity"] == "error"]
+    assert [(p["file"], p["row"], p["value"]) for p in errors] == [("a.csv", 2, "Martien"), ("b.csv", 3, "75")]
+    assert survey.validate_study(tmp_path / "absent.yaml")[0]["message"] == "fichier d'étude introuvable"
+
+
+def test_organisation_is_scrubbed_and_rare_unknown_values_become_autre(tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[1][2] = "Mairie de Trifouilly, jean.dupont@mairie.fr"
+    rows[3][2] = "MEL"
+    study = _study_file(tmp_path, [{"wave": 2017, "file": "a.csv"}], {"a.csv": rows})
+    t = survey.load_study(study)["buyers"]
+    assert t["organisation"].tolist()[:3:2] == ["autre", "mel"]
+    raw = survey.load_export(tmp_path / "a.csv", "buyers", wave=2017)
+    assert raw["organisation"].iloc[0] == "Mairie de Trifouilly, [courriel supprimé]"
+
+
+def test_echoed_values_lose_terminal_escapes(tmp_path, capsys):
+    from etude import cli
+    rows = [list(r) for r in ROWS]
+    rows[1][1] = "\x1b]8;;http://x.invalid\x07Martien\x1b[2J"
+    assert cli.main(["validate", str(write_csv(tmp_path / "a.csv", rows)), "--kind", "buyers"]) == 1
+    out = capsys.readouterr().out
+    assert "Martien" in out and "\x1b" not in out and "\x07" not in out
+
+
+def test_stale_xlsx_dimension_still_reads_every_row(tmp_path):
+    import re
+    import zipfile
+    path = demo.write_export(pd.DataFrame(ROWS[1:], columns=ROWS[0]), tmp_path / "a.xlsx")
+    raw = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(raw, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]+" ?/>', b'<dimension ref="A1" />', data)
+            zout.writestr(info.filename, data)
+    assert len(survey.load_export(raw, "buyers", wave=2017)) == 3
+
+
+def test_yaml_aliases_and_deep_nesting_are_refused_before_building(tmp_path):
+    study = tmp_path / "etude.yaml"
+    study.write_text("title: &a [x, x]\nnotes: [*a, *a]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="alias YAML"):
+        survey.read_study(study)
+    study.write_text("buyers: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="imbrication"):
+        survey.read_study(study)
