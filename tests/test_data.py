@@ -450,7 +450,8 @@ def test_readme_study_example_uses_known_keys(tmp_path):
     (tmp_path / "mon_etude.yaml").write_text(_readme_block("# mon_etude.yaml"), encoding="utf-8")
     study = survey.read_study(tmp_path / "mon_etude.yaml")
     assert [(i["kind"], i["wave"]) for i in study["inputs"]] == [("buyers", 2017), ("buyers", 2018),
-                                                                 ("companies", 2017)]
+                                                                 ("companies", 2017), ("companies", 2018)]
+    assert study["inputs"][-1]["not_asked"] == ["e_besoins"]
     assert study["simulated"] is False
 
 
