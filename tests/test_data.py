@@ -582,3 +582,18 @@ def test_yaml_aliases_and_deep_nesting_are_refused_before_building(tmp_path):
     study.write_text("buyers: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
     with pytest.raises(InputError, match="imbrication"):
         survey.read_study(study)
+
+
+def test_a_file_name_that_is_not_utf8_is_validated_and_fits_a_manifest(tmp_path):
+    import json
+    import os
+    folder = tmp_path / os.fsdecode(b"\xe9tude")  # Latin-1 bytes: not UTF-8
+    folder.mkdir()
+    write_csv(folder / os.fsdecode(b"acheteurs_\xe9t\xe9.csv"), ROWS)
+    t = survey.load_export(folder / os.fsdecode(b"acheteurs_\xe9t\xe9.csv"), "buyers", wave=2017)
+    assert t["source_file"].iloc[0] == "acheteurs_\ufffdt\ufffd.csv"
+    write_csv(folder / "a.csv", ROWS)
+    (folder / "etude.yaml").write_text("buyers:\n  - {wave: 2017, file: a.csv}\n", encoding="utf-8")
+    inputs = survey.study_inputs(folder / "etude.yaml")
+    assert "\ufffd" in inputs["path"].iloc[0]
+    json.dumps(inputs.to_dict("records"), ensure_ascii=False).encode("utf-8")  # what a manifest does

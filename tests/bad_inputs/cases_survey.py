@@ -135,7 +135,7 @@ def _alias_bomb(first_key: str = "title") -> str:
 
 def _long_unknown_rows() -> list[list]:
     rows = mc.buyers_rows(layout="packed")
-    q = rows[0].index(mc._question("buyers"))
+    q = rows[0].index(mc.question_text("buyers"))
     body = []
     for i in range(BIG_ROWS):
         r = list(rows[1 + i % 4])
@@ -146,17 +146,17 @@ def _long_unknown_rows() -> list[list]:
 
 def _with_comment(rows: list[list], row: int, text: str) -> list[list]:
     """Copy of ``rows`` with the comment of spreadsheet row ``row`` replaced."""
-    return mc._set(rows, row, "Commentaires", text)
+    return mc.set_cell(rows, row, "Commentaires", text)
 
 
 def cases() -> list[dict]:
     """This area's cases, in order."""
     wide, packed = mc.buyers_rows(), mc.buyers_rows(layout="packed")
-    q = mc._question("buyers")
-    labels = mc._labels("buyers")
+    q = mc.question_text("buyers")
+    labels = mc.item_labels("buyers")
     b = [{"wave": 2017, "file": "acheteurs_2017.csv"}]
-    no_item = mc._drop_column(wide, f"{q} [{labels[3]}]")
-    lines = mc._csv_text(wide, ";").split("\r\n")
+    no_item = mc.drop_column(wide, f"{q} [{labels[3]}]")
+    lines = mc.csv_text(wide, ";").split("\r\n")
     lines[2] = lines[2][: -len("RAS")] + '"RAS, il manque le guillemet fermant'  # row 3 opens a quote, never closed
     stray = "\r\n".join(lines)
     C = [
@@ -183,7 +183,7 @@ def cases() -> list[dict]:
               ["etude.yaml"]),
         # --- nothing injected ---
         _case("csv_terminal_escapes", "csv", "séquences d'échappement du terminal (ANSI, OSC) dans une valeur",
-              _export("acheteurs_ansi.csv", mc._set(wide, 2, "Vous êtes", "\x1b]8;;http://x.invalid\x07Martien"
+              _export("acheteurs_ansi.csv", mc.set_cell(wide, 2, "Vous êtes", "\x1b]8;;http://x.invalid\x07Martien"
                                                                           "\x1b[2J\x1b[31m")), 1,
               ["acheteurs_ansi.csv", "ligne 2", "valeur « Martien »"]),
         # --- hostile files refused cleanly ---
@@ -248,13 +248,15 @@ def cases() -> list[dict]:
               ["étude valide (buyers 4 répondants, companies 3 répondants)"]),
         _case("study_every_export_checked", "study", "etude validate --study : tous les exports vérifiés d'un coup",
               _study("etude_deux_erreurs.yaml", {"buyers": b, "companies": [{"wave": 2017, "file": "entreprises.csv"}]},
-                     {"acheteurs_2017.csv": mc._set(wide, 2, "Vous êtes", "Martien"),
-                      "entreprises.csv": mc._set(mc.companies_rows(), 3, "Département", "75")}), 1,
+                     {"acheteurs_2017.csv": mc.set_cell(wide, 2, "Vous êtes", "Martien"),
+                      "entreprises.csv": mc.set_cell(mc.companies_rows(), 3, "Département", "75")}), 1,
               ["acheteurs_2017.csv, ligne 2", "Martien", "entreprises.csv, ligne 3", "75", "2 problème(s)"]),
-        _case("csv_item_not_asked_is_information", "csv", "export en colonnes sans la colonne d'un item (question non posée)",
+        _case("csv_item_not_asked_is_information", "csv",
+              "export en colonnes sans la colonne d'un item (question non posée)",
               _export("acheteurs_sans_item.csv", no_item), 0,
               ["information", "item non posé dans cette vague", "valide (buyers, 4 répondants)"]),
-        _case("study_item_declared_not_asked_is_information", "study", "not_asked: [code] dans une entrée d'étude (format groupé)",
+        _case("study_item_declared_not_asked_is_information", "study",
+              "not_asked: [code] dans une entrée d'étude (format groupé)",
               _study("etude_non_pose.yaml", {"buyers": [{**b[0], "not_asked": ["b_donnees"]}]},
                      {"acheteurs_2017.csv": packed}), 0,
               ["information", "colonne « b_donnees »", "item déclaré non posé", "étude valide"]),

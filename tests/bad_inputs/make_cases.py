@@ -43,7 +43,8 @@ import yaml
 
 from etude import codebook
 
-__all__ = ["cases", "case_ids", "buyers_rows", "companies_rows", "write_csv", "write_xlsx", "BUYER_HEADER_IDS"]
+__all__ = ["cases", "case_ids", "buyers_rows", "companies_rows", "write_csv", "write_xlsx", "BUYER_HEADER_IDS",
+           "question_text", "item_labels", "csv_text", "set_cell", "drop_column"]
 
 # --- valid baseline exports ----------------------------------------------------------------------------------
 
@@ -144,6 +145,10 @@ def _q_col(kind: str = "buyers") -> str:
     return _question(kind)
 
 
+# public names of the helpers above, for the area files (cases_*.py)
+question_text, item_labels, csv_text, set_cell = _question, _labels, _csv_text, _set
+
+
 # --- case builders ---------------------------------------------------------------------------------------------
 
 def _csv_case(name: str, rows_or_bytes, *, sep=";", encoding="utf-8", kind="buyers", extra=()):
@@ -236,6 +241,9 @@ def _html_bytes() -> bytes:
 def _truncated_xlsx() -> bytes:
     data = _valid_xlsx_bytes()
     return data[: len(data) // 2]
+
+
+drop_column = _drop_column
 
 
 # --- mapping and study files -----------------------------------------------------------------------------------

@@ -374,7 +374,7 @@ def validate(path: str | Path, kind: str, *, mapping=None, wave: int | None = No
 
     Returns
     -------
-    DataFrame with columns :data:`etude.errors.PROBLEM_COLUMNS` (``severity`` is ``error`` or ``warning``).
+    DataFrame with columns :data:`etude.errors.PROBLEM_COLUMNS` (``severity`` is ``error``, ``warning`` or ``info``).
 
     >>> from etude import paths
     >>> validate(paths.demo_dir() / "acheteurs_2017_simule.csv", "buyers", wave=2017).empty
