@@ -4,8 +4,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from etude import codebook, data, paths
+from etude import codebook, demo, paths, survey
 from etude.errors import PROBLEM_COLUMNS, InputError
+from etude.survey import tables
 
 BUYER_ITEMS = list(codebook.items("buyers")["code"])
 Q_B = codebook.load()["questionnaires"]["buyers"]["questions"]["barriers"]["text_fr"]
@@ -14,11 +15,11 @@ Q_B = codebook.load()["questionnaires"]["buyers"]["questions"]["barriers"]["text
 # ----------------------------------------------------------------------------------------------- contract
 
 def test_load_study_follows_the_contract():
-    t = data.load_study()
+    t = survey.load_study()
     assert set(t) == {"buyers", "companies"}
     for kind, df in t.items():
-        data.respondent_schema(kind).validate(df)
-        assert df["respondent_id"].str.match(r"^[AE]-[0-9a-f]{8}$").all()
+        survey.respondent_schema(kind).validate(df)
+        assert df["respondent_id"].str.match(r"^[AE]-[0-9a-f]{16}$").all()
         assert df["respondent_id"].is_unique
         assert (df["population"] == kind).all()
         assert df["wave"].dtype == "int64" and df["simulated"].dtype == bool and df["simulated"].all()
@@ -35,7 +36,7 @@ def test_load_study_follows_the_contract():
 
 
 def test_multi_select_rule_all_na_or_all_answered():
-    for kind, df in data.load_study().items():
+    for kind, df in survey.load_study().items():
         for question in ["barriers", "segments"]:
             items = list(codebook.items(kind, question)["code"])
             block = df[items]
@@ -44,7 +45,7 @@ def test_multi_select_rule_all_na_or_all_answered():
 
 
 def test_study_inputs_records_sha256_and_simulated():
-    inp = data.study_inputs()
+    inp = survey.study_inputs()
     assert list(inp.columns) == ["kind", "wave", "path", "sha256", "format", "simulated"]
     assert len(inp) == 4 and inp["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
     assert set(inp["format"]) == {"csv", "xlsx"}
@@ -54,16 +55,16 @@ def test_study_inputs_records_sha256_and_simulated():
 def test_raw_files_are_only_read():
     files = sorted(paths.demo_dir().glob("*_simule.*"))
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
-    data.load_study()
-    data.study_inputs()
+    survey.load_study()
+    survey.study_inputs()
     for p in files:
-        data.validate(p, "buyers" if p.name.startswith("acheteurs") else "companies")
+        survey.validate(p, "buyers" if p.name.startswith("acheteurs") else "companies")
     assert before == {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
 
 
 def test_demo_exports_validate_clean():
     for p in sorted(paths.demo_dir().glob("*_simule.*")):
-        report = data.validate(p, "buyers" if p.name.startswith("acheteurs") else "companies")
+        report = survey.validate(p, "buyers" if p.name.startswith("acheteurs") else "companies")
         assert list(report.columns) == PROBLEM_COLUMNS
         assert report.empty, report.to_dict("records")
 
@@ -88,7 +89,7 @@ ROWS = [HEADER,
 
 
 def test_packed_export_gives_the_expected_table(tmp_path):
-    t = data.load_export(write_csv(tmp_path / "a.csv", ROWS), "buyers", wave=2017)
+    t = survey.load_export(write_csv(tmp_path / "a.csv", ROWS), "buyers", wave=2017)
     assert t["buyer_type"].tolist() == ["etat", "collectivite", "sante"]
     assert t["organisation"].tolist()[1] == "cd62" and pd.isna(t["organisation"].iloc[0])
     assert t["departement"].tolist() == ["59", "62", "80"]
@@ -105,7 +106,7 @@ def test_labels_with_commas_are_matched_longest_first(tmp_path):
     rows = [HEADER, ["r1", "État", "", "", f"{desinteret}, Freins financiers", ""],
             ["r2", "État", "", "", f"Freins financiers;{desinteret}", ""],
             ["r3", "État", "", "", "Méconnaissance, désintérêt", ""]]  # a synonym with a comma
-    t = data.load_export(write_csv(tmp_path / "a.csv", rows), "buyers", wave=2017)
+    t = survey.load_export(write_csv(tmp_path / "a.csv", rows), "buyers", wave=2017)
     assert t[BUYER_ITEMS].sum(axis=1).tolist() == [2, 2, 1]
     assert t["b_desinteret"].all()
 
@@ -114,7 +115,7 @@ def test_wide_export_accepts_the_usual_tick_values(tmp_path):
     header = ["Vous êtes"] + [f"{Q_B} [{lab}]" for lab in codebook.items("buyers")["label_fr"]]
     ticks = ["Oui", "Y", "1", "X", "x", "oui", "Coché", "Professionnalisation"]  # or the item's own label
     rows = [header, ["État"] + ticks, ["État"] + ["", "Non", "0", "N", "", "", "", ""], ["État"] + [""] * 8]
-    t = data.load_export(write_csv(tmp_path / "w.csv", rows), "buyers", wave=2017)
+    t = survey.load_export(write_csv(tmp_path / "w.csv", rows), "buyers", wave=2017)
     assert t[BUYER_ITEMS].iloc[0].all()
     assert t[BUYER_ITEMS].iloc[1:].isna().all().all()  # nothing ticked: out of the denominator
 
@@ -123,27 +124,27 @@ def test_wide_export_accepts_the_usual_tick_values(tmp_path):
 @pytest.mark.parametrize("sep", [",", ";", "\t"])
 def test_encodings_and_separators_are_detected(tmp_path, encoding, sep):
     rows = [[c.replace("→", "->") for c in r] for r in ROWS]
-    ref = data.load_export(write_csv(tmp_path / "ref.csv", ROWS), "buyers", wave=2017)
-    t = data.load_export(write_csv(tmp_path / "ref.csv", rows, sep=sep, encoding=encoding), "buyers", wave=2017)
+    ref = survey.load_export(write_csv(tmp_path / "ref.csv", ROWS), "buyers", wave=2017)
+    t = survey.load_export(write_csv(tmp_path / "ref.csv", rows, sep=sep, encoding=encoding), "buyers", wave=2017)
     pd.testing.assert_frame_equal(t, ref)
 
 
 def test_xlsx_with_title_rows_and_a_named_sheet(tmp_path):
     table = pd.DataFrame(ROWS[1:], columns=ROWS[0])
-    path = data.write_export(table, tmp_path / "a.xlsx", sheet="Export", title_rows=["Enquête 2017", "Extrait"])
-    ref = data.load_export(write_csv(tmp_path / "a.csv", ROWS), "buyers", wave=2017)
+    path = demo.write_export(table, tmp_path / "a.xlsx", sheet="Export", title_rows=["Enquête 2017", "Extrait"])
+    ref = survey.load_export(write_csv(tmp_path / "a.csv", ROWS), "buyers", wave=2017)
     for sheet in [None, "Export", 0]:
-        t = data.load_export(path, "buyers", wave=2017, sheet=sheet)
+        t = survey.load_export(path, "buyers", wave=2017, sheet=sheet)
         pd.testing.assert_frame_equal(t.drop(columns="source_file"), ref.drop(columns="source_file"))
     with pytest.raises(InputError, match="Feuil9.*Export|feuille introuvable"):
-        data.load_export(path, "buyers", wave=2017, sheet="Feuil9")
+        survey.load_export(path, "buyers", wave=2017, sheet="Feuil9")
 
 
 # ------------------------------------------------------------------------------------------- bad inputs
 
 def problems_of(path, **kw):
     with pytest.raises(InputError) as exc:
-        data.load_export(path, "buyers", **kw)
+        survey.load_export(path, "buyers", **kw)
     return exc.value.problems, str(exc.value)
 
 
@@ -199,7 +200,7 @@ def test_wave_in_the_file_must_match_the_study(tmp_path):
     probs, msg = problems_of(write_csv(tmp_path / "v.csv", rows), wave=2017)
     assert [(p["row"], p["column"], p["value"]) for p in probs] == [(3, "Année", "2018")]
     assert "2017" in probs[0]["expected"]
-    t = data.load_export(write_csv(tmp_path / "v.csv", rows), "buyers")  # no study wave: the file's own
+    t = survey.load_export(write_csv(tmp_path / "v.csv", rows), "buyers")  # no study wave: the file's own
     assert t["wave"].tolist() == [2017, 2018, 2017]
 
 
@@ -212,7 +213,8 @@ def test_unknown_attribute_value_lists_the_allowed_ones(tmp_path):
     rows = [list(r) for r in ROWS]
     rows[1][1], rows[2][3] = "Martien", "75"
     probs, _ = problems_of(write_csv(tmp_path / "a.csv", rows), wave=2017)
-    assert [(p["row"], p["column"], p["value"]) for p in probs] == [(2, "Vous êtes", "Martien"), (3, "Département", "75")]
+    assert [(p["row"], p["column"], p["value"]) for p in probs] == [(2, "Vous êtes", "Martien"),
+                                                                    (3, "Département", "75")]
     assert "Services de l'État" in probs[0]["expected"] and "Nord" in probs[1]["expected"]
 
 
@@ -225,10 +227,10 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 def test_validate_returns_problems_and_warnings_without_raising(tmp_path):
     rows = [r + [v] for r, v in zip(ROWS, ["Horodateur", "2017-10-01", "2017-10-02", "2017-10-03"])]
-    report = data.validate(write_csv(tmp_path / "h.csv", rows), "buyers")
+    report = survey.validate(write_csv(tmp_path / "h.csv", rows), "buyers")
     assert list(report.columns) == PROBLEM_COLUMNS
     assert report["severity"].tolist() == ["warning"] and report["column"].tolist() == ["Horodateur"]
-    bad = data.validate(tmp_path / "absent.csv", "buyers")
+    bad = survey.validate(tmp_path / "absent.csv", "buyers")
     assert bad["severity"].tolist() == ["error"] and "introuvable" in bad["message"].iloc[0]
 
 
@@ -272,8 +274,8 @@ def test_mapping_file_maps_headers_labels_and_ignored_values(tmp_path):
     mapping = tmp_path / "correspondance.yaml"
     mapping.write_text(MAPPING, encoding="utf-8")
     path = write_csv(tmp_path / "maison.csv", rows)
-    assert data.validate(path, "buyers", mapping=mapping, wave=2017).empty
-    t = data.load_export(path, "buyers", wave=2017, mapping=mapping)
+    assert survey.validate(path, "buyers", mapping=mapping, wave=2017).empty
+    t = survey.load_export(path, "buyers", wave=2017, mapping=mapping)
     assert t["buyer_type"].tolist() == ["etat", "collectivite", "etat"]
     assert t["b_juridique"].tolist() == [True, pd.NA, False]
     assert t["b_financier"].tolist() == [True, pd.NA, False]
@@ -282,7 +284,7 @@ def test_mapping_file_maps_headers_labels_and_ignored_values(tmp_path):
 
 def test_mapping_errors_list_the_allowed_targets(tmp_path):
     with pytest.raises(InputError) as exc:
-        data.load_export(write_csv(tmp_path / "m.csv", ROWS), "buyers", wave=2017,
+        survey.load_export(write_csv(tmp_path / "m.csv", ROWS), "buyers", wave=2017,
                          mapping={"columns": {"Vous êtes": "type_acheteur"}, "values": {"buyer_type": {"X": "roi"}}})
     msg = str(exc.value)
     assert "type_acheteur" in msg and "buyer_type" in msg and "roi" in msg and "etat" in msg
@@ -297,10 +299,10 @@ def test_study_file_paths_are_relative_to_the_study(tmp_path, monkeypatch):
     study.write_text("title: Test\nbuyers:\n  - wave: 2017\n    file: exports/a17.csv\n    sep: ';'\n",
                      encoding="utf-8")
     monkeypatch.chdir(paths.PACKAGE_DIR)
-    t = data.load_study(study)
+    t = survey.load_study(study)
     assert len(t["buyers"]) == 3 and t["companies"].empty and not t["buyers"]["simulated"].any()
-    assert list(t["companies"].columns) == list(data.empty_table("companies").columns)
-    inp = data.study_inputs(study)
+    assert list(t["companies"].columns) == list(survey.empty_table("companies").columns)
+    inp = survey.study_inputs(study)
     assert inp["path"].tolist() == [str((tmp_path / "exports" / "a17.csv").resolve())]
     assert not inp["simulated"].any()
 
@@ -309,7 +311,7 @@ def test_study_file_problems_are_all_reported(tmp_path):
     study = tmp_path / "etude.yaml"
     study.write_text("titre: X\nbuyers:\n  - wave: deux-mille\n    file: absent.csv\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        data.read_study(study)
+        survey.read_study(study)
     assert {p["column"] for p in exc.value.problems} == {"titre", "buyers[1].wave", "buyers[1].file"}
 
 
@@ -321,7 +323,7 @@ def test_load_study_reports_problems_of_every_file(tmp_path):
     study = tmp_path / "etude.yaml"
     study.write_text("buyers:\n  - {wave: 2017, file: a.csv}\n  - {wave: 2018, file: b.csv}\n", encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        data.load_study(study)
+        survey.load_study(study)
     assert [(p["file"], p["row"]) for p in exc.value.problems] == [("a.csv", 2), ("b.csv", 2)]
 
 
@@ -345,18 +347,18 @@ def test_a_new_item_and_attribute_are_a_codebook_change_only(tmp_path):
     rows = [["Vous êtes", "Votre service", Q_B],
             ["État", "Service achats", "Méconnaissance du marché fournisseur, Freins financiers"],
             ["État", "Services techniques", "Freins financiers"]]
-    t = data.load_export(write_csv(tmp_path / "e.csv", rows), "buyers", wave=2017, codebook=cb_path)
+    t = survey.load_export(write_csv(tmp_path / "e.csv", rows), "buyers", wave=2017, codebook=cb_path)
     assert t["b_marche"].tolist() == [True, False]
     assert t["service"].tolist() == ["achats", "technique"]
-    data.respondent_schema("buyers", codebook=cb_path).validate(t)
+    survey.respondent_schema("buyers", codebook=cb_path).validate(t)
     with pytest.raises(InputError, match="Méconnaissance du marché fournisseur"):  # the stock codebook refuses it
-        data.load_export(tmp_path / "e.csv", "buyers", wave=2017)
+        survey.load_export(tmp_path / "e.csv", "buyers", wave=2017)
 
 
 # ---------------------------------------------------------------------------------------------- round trip
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st
+from hypothesis import strategies as st  # noqa: E402
 
 _TEXT = st.text(alphabet="abcdeéèàçôŒœ ABC,;'\"!?()-\n", min_size=1, max_size=25).map(str.strip).filter(bool)
 _CONFIGS = [  # suffix, layout, encoding, sep, packed_sep / true_value, title rows
@@ -402,16 +404,16 @@ def test_round_trip_every_layout_encoding_separator_and_format(kind, tmp_path_fa
     def check(table):
         expected = table.assign(population=kind, wave=2017, simulated=False, source_file="x")
         from etude import privacy
-        expected["respondent_id"] = privacy.pseudonymise([f"{kind}|2017|respondent_id:{v}" for v in table["respondent_id"]],
-                                                         "A" if kind == "buyers" else "E")
-        expected = data._finalise(expected, kind, codebook.load())
+        expected["respondent_id"] = privacy.pseudonymise(
+            [f"{kind}|2017|respondent_id:{v}" for v in table["respondent_id"]], "A" if kind == "buyers" else "E")
+        expected = tables.finalise(expected, kind, codebook.load())
         for k, (suffix, layout, encoding, sep, tick, titles) in enumerate(_CONFIGS):
-            export = data.to_export(table, kind, layout=layout, true_value=tick if layout == "wide" else "Oui",
+            export = demo.to_export(table, kind, layout=layout, true_value=tick if layout == "wide" else "Oui",
                                     packed_sep=tick if layout == "packed" else ", ")
             path = folder / f"export{k}{suffix}"
             kw = {"encoding": encoding, "sep": sep} if suffix == ".csv" else {"title_rows": titles}
-            data.write_export(export, path, **kw)
-            got = data.load_export(path, kind, wave=2017).assign(source_file="x")
+            demo.write_export(export, path, **kw)
+            got = survey.load_export(path, kind, wave=2017).assign(source_file="x")
             pd.testing.assert_frame_equal(got, expected, obj=f"{suffix} {layout} {encoding} {sep!r}")
 
     check()
@@ -430,8 +432,8 @@ def test_readme_mapping_example_works(tmp_path):
             ["1", "2018-01-01", "Ministère", "Budget insuffisant, Autre", ""],
             ["2", "2018-01-02", "Mairie", "Craintes juridiques", "Coché"]]
     path = write_csv(tmp_path / "export.csv", rows)
-    assert data.validate(path, "buyers", mapping=mapping, wave=2018).empty
-    t = data.load_export(path, "buyers", mapping=mapping, wave=2018)
+    assert survey.validate(path, "buyers", mapping=mapping, wave=2018).empty
+    t = survey.load_export(path, "buyers", mapping=mapping, wave=2018)
     assert t["b_financier"].tolist() == [True, True] and t["b_juridique"].tolist() == [False, True]
 
 
@@ -441,28 +443,30 @@ def test_readme_study_example_uses_known_keys(tmp_path):
     for kind in ["buyers", "companies"]:
         for wave in spec[kind]:
             (tmp_path / wave["file"]).parent.mkdir(parents=True, exist_ok=True)
-            write_csv(tmp_path / wave["file"], ROWS)
+            # each export its own bytes: the same export listed twice is refused (issue 12.5)
+            write_csv(tmp_path / wave["file"], [*ROWS[:-1], [*ROWS[-1][:-1], wave["file"]]])
             if wave.get("mapping"):
                 (tmp_path / wave["mapping"]).write_text("columns: {}\n", encoding="utf-8")
     (tmp_path / "mon_etude.yaml").write_text(_readme_block("# mon_etude.yaml"), encoding="utf-8")
-    study = data.read_study(tmp_path / "mon_etude.yaml")
+    study = survey.read_study(tmp_path / "mon_etude.yaml")
     assert [(i["kind"], i["wave"]) for i in study["inputs"]] == [("buyers", 2017), ("buyers", 2018),
-                                                                 ("companies", 2017)]
+                                                                 ("companies", 2017), ("companies", 2018)]
+    assert study["inputs"][-1]["not_asked"] == ["e_besoins"]
     assert study["simulated"] is False
 
 
 def test_schema_rejects_a_row_answered_with_nothing_ticked():
     import pandera.pandas as pa
-    df = data.load_study()["buyers"].head(3).copy()
+    df = survey.load_study()["buyers"].head(3).copy()
     df.loc[0, BUYER_ITEMS] = False
     with pytest.raises(pa.errors.SchemaError, match="barriers"):
-        data.respondent_schema("buyers").validate(df)
+        survey.respondent_schema("buyers").validate(df)
 
 
 def test_xlsx_formulas_use_the_cached_value_or_are_reported(tmp_path):
     import zipfile
     table = pd.DataFrame(ROWS[1:], columns=ROWS[0])
-    path = data.write_export(table, tmp_path / "f.xlsx")
+    path = demo.write_export(table, tmp_path / "f.xlsx")
     # as Excel saves it: the formula and its last computed value (openpyxl itself never stores a cached value)
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
@@ -477,7 +481,7 @@ def test_xlsx_formulas_use_the_cached_value_or_are_reported(tmp_path):
     with zipfile.ZipFile(path, "w") as z:
         for n, b in parts.items():
             z.writestr(n, b)
-    report = data.validate(path, "buyers", wave=2017)
+    report = survey.validate(path, "buyers", wave=2017)
     warn = report[report["severity"] == "warning"].iloc[0]
     assert (warn["row"], warn["column"]) == (2, "B") and "valeur calculée « État »" in warn["message"]
     err = report[report["severity"] == "error"].iloc[0]
@@ -485,4 +489,111 @@ def test_xlsx_formulas_use_the_cached_value_or_are_reported(tmp_path):
 
 
 def test_study_may_be_given_as_its_folder():
-    assert data.read_study(paths.demo_dir())["path"] == paths.default_study().resolve()
+    assert survey.read_study(paths.demo_dir())["path"] == paths.default_study().resolve()
+
+
+# ------------------------------------------------------------------------------ issue 12 and 13 additions
+
+def _study_file(folder, entries, exports):
+    import yaml
+    for name, rows in exports.items():
+        write_csv(folder / name, rows)
+    (folder / "etude.yaml").write_text(yaml.safe_dump({"buyers": entries}, allow_unicode=True), encoding="utf-8")
+    return folder / "etude.yaml"
+
+
+def test_an_item_missing_from_a_wide_wave_is_not_asked_never_false(tmp_path):
+    labels = list(codebook.items("buyers")["label_fr"])
+    header = ["Identifiant de la réponse", "Vous êtes"] + [f"{Q_B} [{lab}]" for lab in labels]
+    ticks = [["Oui" if i == k else "" for i in range(len(labels))] for k in (0, 1)]  # items counted from the codebook
+    full = [header, ["r1", "État", *ticks[0]], ["r2", "État", *ticks[1]]]
+    gone = 2 + BUYER_ITEMS.index("b_donnees")
+    dropped = [[v for j, v in enumerate(r) if j != gone] for r in full]  # no column for b_donnees in 2018
+    study = _study_file(tmp_path, [{"wave": 2017, "file": "a.csv"}, {"wave": 2018, "file": "b.csv"}],
+                        {"a.csv": full, "b.csv": [dropped[0], ["r3", *dropped[1][1:]], ["r4", *dropped[2][1:]]]})
+    t = survey.load_study(study)["buyers"]
+    later = t[t["wave"] == 2018]
+    assert later["b_donnees"].isna().all() and later["b_soutien"].notna().all()
+    assert (t.loc[t["wave"] == 2017, "b_donnees"] == False).all()  # noqa: E712 - asked, ticked by nobody
+    na = survey.not_asked(t)
+    assert na[["wave", "question", "item"]].values.tolist() == [[2018, "barriers", "b_donnees"]]
+    infos = [p for p in survey.validate_study(study) if p["severity"] == "info"]
+    assert [(p["file"], p["column"]) for p in infos] == [("b.csv", "b_donnees")]
+
+
+def test_not_asked_declared_in_a_study_entry_makes_a_packed_item_na(tmp_path):
+    study = _study_file(tmp_path, [{"wave": 2017, "file": "a.csv", "not_asked": ["b_juridique"]}], {"a.csv": ROWS})
+    t = survey.load_study(study)["buyers"]
+    assert t["b_juridique"].isna().all() and t["b_financier"].notna().any()
+    assert survey.not_asked(t)["item"].tolist() == ["b_juridique"]
+
+
+def test_validate_study_lists_every_problem_of_every_export(tmp_path):
+    bad = [list(r) for r in ROWS]
+    bad[1][1] = "Martien"
+    other = [list(r) for r in ROWS]
+    other[2][3] = "75"
+    study = _study_file(tmp_path, [{"wave": 2017, "file": "a.csv"}, {"wave": 2018, "file": "b.csv"}],
+                        {"a.csv": bad, "b.csv": other})
+    errors = [p for p in survey.validate_study(study) if p["severity"] == "error"]
+    assert [(p["file"], p["row"], p["value"]) for p in errors] == [("a.csv", 2, "Martien"), ("b.csv", 3, "75")]
+    assert survey.validate_study(tmp_path / "absent.yaml")[0]["message"] == "fichier d'étude introuvable"
+
+
+def test_organisation_is_scrubbed_and_rare_unknown_values_become_autre(tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[1][2] = "Mairie de Trifouilly, jean.dupont@mairie.fr"
+    rows[3][2] = "MEL"
+    study = _study_file(tmp_path, [{"wave": 2017, "file": "a.csv"}], {"a.csv": rows})
+    t = survey.load_study(study)["buyers"]
+    assert t["organisation"].tolist()[:3:2] == ["autre", "mel"]
+    raw = survey.load_export(tmp_path / "a.csv", "buyers", wave=2017)
+    assert raw["organisation"].iloc[0] == "Mairie de Trifouilly, [courriel supprimé]"
+
+
+def test_echoed_values_lose_terminal_escapes(tmp_path, capsys):
+    from etude import cli
+    rows = [list(r) for r in ROWS]
+    rows[1][1] = "\x1b]8;;http://x.invalid\x07Martien\x1b[2J"
+    assert cli.main(["validate", str(write_csv(tmp_path / "a.csv", rows)), "--kind", "buyers"]) == 1
+    out = capsys.readouterr().out
+    assert "Martien" in out and "\x1b" not in out and "\x07" not in out
+
+
+def test_stale_xlsx_dimension_still_reads_every_row(tmp_path):
+    import re
+    import zipfile
+    path = demo.write_export(pd.DataFrame(ROWS[1:], columns=ROWS[0]), tmp_path / "a.xlsx")
+    raw = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(raw, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]+" ?/>', b'<dimension ref="A1" />', data)
+            zout.writestr(info.filename, data)
+    assert len(survey.load_export(raw, "buyers", wave=2017)) == 3
+
+
+def test_yaml_aliases_and_deep_nesting_are_refused_before_building(tmp_path):
+    study = tmp_path / "etude.yaml"
+    study.write_text("title: &a [x, x]\nnotes: [*a, *a]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="alias YAML"):
+        survey.read_study(study)
+    study.write_text("buyers: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="imbrication"):
+        survey.read_study(study)
+
+
+def test_a_file_name_that_is_not_utf8_is_validated_and_fits_a_manifest(tmp_path):
+    import json
+    import os
+    folder = tmp_path / os.fsdecode(b"\xe9tude")  # Latin-1 bytes: not UTF-8
+    folder.mkdir()
+    write_csv(folder / os.fsdecode(b"acheteurs_\xe9t\xe9.csv"), ROWS)
+    t = survey.load_export(folder / os.fsdecode(b"acheteurs_\xe9t\xe9.csv"), "buyers", wave=2017)
+    assert t["source_file"].iloc[0] == "acheteurs_\ufffdt\ufffd.csv"
+    write_csv(folder / "a.csv", ROWS)
+    (folder / "etude.yaml").write_text("buyers:\n  - {wave: 2017, file: a.csv}\n", encoding="utf-8")
+    inputs = survey.study_inputs(folder / "etude.yaml")
+    assert "\ufffd" in inputs["path"].iloc[0]
+    json.dumps(inputs.to_dict("records"), ensure_ascii=False).encode("utf-8")  # what a manifest does

@@ -4,7 +4,7 @@ import re
 import pandas as pd
 import pytest
 
-from etude import data, demo, paths, privacy
+from etude import demo, paths, privacy, survey
 
 
 @pytest.mark.parametrize("text", [
@@ -64,14 +64,14 @@ def test_salt_file_is_generated_once_outside_git(monkeypatch, tmp_path):
 
 def test_loaded_ids_are_stable_across_runs_and_change_with_the_salt(monkeypatch):
     monkeypatch.setenv(privacy.SALT_ENV, "sel-a")
-    first = data.load_study()["buyers"]["respondent_id"].tolist()
-    assert data.load_study()["buyers"]["respondent_id"].tolist() == first
+    first = survey.load_study()["buyers"]["respondent_id"].tolist()
+    assert survey.load_study()["buyers"]["respondent_id"].tolist() == first
     monkeypatch.setenv(privacy.SALT_ENV, "sel-b")
-    assert set(data.load_study()["buyers"]["respondent_id"]).isdisjoint(first)
+    assert set(survey.load_study()["buyers"]["respondent_id"]).isdisjoint(first)
 
 
 def test_no_raw_identifier_reaches_the_respondent_table():
-    tables = data.load_study()
+    tables = survey.load_study()
     for kind in ["buyers", "companies"]:
         text = tables[kind].astype(str).to_csv(index=False)
         for wave in [2017, 2018]:
@@ -95,3 +95,29 @@ def test_processes_starting_together_agree_on_one_salt(monkeypatch, tmp_path):
         salts = set(pool.map(lambda _: privacy.load_salt(), range(16)))
     assert len(salts) == 1
     assert [p.name for p in tmp_path.iterdir()] == [privacy.SALT_FILE]
+
+
+def test_pseudonyms_carry_64_bits_and_are_stable_for_a_salt():
+    first = privacy.pseudonymise(["R-001", "R-002"], "A", salt="sel")
+    assert all(re.fullmatch(r"A-[0-9a-f]{16}", p) for p in first)
+    assert re.fullmatch(privacy.PSEUDONYM_PATTERN, first[0])
+    assert privacy.pseudonymise(["R-001", "R-002"], "A", salt="sel") == first
+    assert privacy.pseudonymise(["R-001"], "A", salt="autre sel") != first[:1]
+
+
+@pytest.mark.parametrize("text, token", [
+    ("écrire à josé.garcía@exemple.fr demain", privacy.EMAIL_TOKEN),
+    ("tél. 03/20/12/34/56", privacy.PHONE_TOKEN),
+    ("bureau de Bruxelles : +32 2 555 12 34", privacy.PHONE_TOKEN),
+    ("SIRET 732 829 320 00074", privacy.SIRET_TOKEN),
+    ("SIREN 732829320", privacy.SIRET_TOKEN),
+])
+def test_scrubber_removes_accented_emails_slashed_and_foreign_phones_and_siret(text, token):
+    out = privacy.scrub_text(text)
+    assert token in out
+    assert not re.search(r"\d{2}[ /]\d{2}[ /]\d{2}|@|732", out), out
+
+
+def test_scrubber_keeps_numbers_that_are_not_identifiers():
+    text = "27 acheteurs en 2017, budget 2 500 000 €, code 59000, 123 456 789 n'est pas un SIREN"
+    assert privacy.scrub_text(text) == text

@@ -353,20 +353,19 @@ def raw_identifiers(study: str | os.PathLike | None = None, *, header_scan: int 
     True
     """
     from etude import codebook as cbk
-    from etude import data
+    from etude import survey
 
-    spec = data.read_study(study)
+    spec = survey.read_study(study)
     found: dict[str, None] = {}
     for inp in spec["inputs"]:
         kind = inp["kind"]
-        idents = cbk.identifiers(kind, codebook=spec["codebook"])
-        names = {cbk.normalise(n) for name, s in idents.items()
-                 for n in [name, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", [])] if n}
+        idents = cbk.variants(kind, codebook=spec["codebook"]).identifiers
+        names = {n for spellings in idents.values() for n in spellings}
         if inp.get("mapping"):
-            mapping = data.load_mapping(inp["mapping"])
+            mapping = survey.load_mapping(inp["mapping"])
             names |= {cbk.normalise(h) for h, t in mapping["columns"].items() if t in idents}
-        rows, _ = data.read_rows(inp["path"], sheet=inp.get("sheet"), encoding=inp.get("encoding"),
-                                 sep=inp.get("sep"))
+        rows, _ = survey.read_rows(inp["path"], sheet=inp.get("sheet"), encoding=inp.get("encoding"),
+                                   sep=inp.get("sep"))
         best, best_n = None, 0
         for i, r in enumerate(rows[:header_scan]):
             n = sum(cbk.normalise(c) in names for c in r)

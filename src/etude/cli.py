@@ -64,9 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rerun", action="store_true",
                    help="réexécuter l'étude avec les paramètres du manifeste et comparer chaque table")
 
-    p = sub.add_parser("validate", help="valider un export d'enquête (CSV ou XLSX)")
-    p.add_argument("file", metavar="FILE")
-    p.add_argument("--kind", choices=["buyers", "companies"], required=True, help="questionnaire de l'export")
+    p = sub.add_parser("validate", help="valider un export d'enquête (CSV ou XLSX), ou tous ceux d'une étude")
+    p.add_argument("file", metavar="FILE", nargs="?", help="l'export à valider (ou --study)")
+    p.add_argument("--study", metavar="ETUDE", help="valider d'un coup tous les exports de ce fichier d'étude")
+    p.add_argument("--kind", choices=["buyers", "companies"], help="questionnaire de l'export (avec FILE)")
     p.add_argument("--mapping", metavar="M", help="fichier de correspondance (YAML) pour d'autres en-têtes")
     p.add_argument("--wave", type=int, default=None, help="vague attendue (année)")
     p.add_argument("--sheet", default=None, help="feuille XLSX à lire (défaut : la première)")
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="écrire les exports simulés de démonstration")
     p.add_argument("--out", metavar="DIR", help="dossier de sortie (défaut : data/demo/)")
     p.add_argument("--seed", type=int, default=None, help="graine du générateur (défaut : celle de la démo)")
+    p.add_argument("--force", action="store_true", help="écraser les fichiers existants du dossier de sortie")
 
     p = sub.add_parser("decp", help="indicateurs annuels à partir de fichiers DECP (JSON, ZIP, CSV, Parquet)")
     p.add_argument("files", nargs="+", metavar="FILE")
@@ -154,24 +156,55 @@ def _cmd_verify(args) -> int:
     return 1
 
 
+def _respondents(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0") + (" répondants" if n > 1 else " répondant")
+
+
 def _cmd_validate(args) -> int:
-    from etude import data
-    from etude.errors import format_problem
-    report = data.validate(args.file, args.kind, mapping=args.mapping, wave=args.wave, sheet=args.sheet)
-    errors = report[report["severity"] == "error"]
-    for p in report.to_dict("records"):
-        print(format_problem(p))
-    if errors.empty:
-        print(f"{args.file} : valide ({args.kind}).")
+    from etude import survey
+    from etude.errors import ParameterError, format_problems, printable
+    if args.study:
+        if args.file:
+            raise ParameterError("donner soit un export (FILE --kind …), soit --study ETUDE, pas les deux")
+        return _validate_study(args.study)
+    if not args.file or not args.kind:
+        raise ParameterError("indiquer l'export et son questionnaire (FILE --kind buyers|companies) ou --study ETUDE")
+    table, problems = survey.parse_export(args.file, args.kind, mapping=args.mapping, wave=args.wave,
+                                          sheet=args.sheet, require_wave=False)
+    for line in format_problems(problems):
+        print(line)
+    name = printable(args.file)
+    errors = [p for p in problems if p["severity"] == "error"]
+    if not errors and table is not None:
+        print(f"{name} : valide ({args.kind}, {_respondents(len(table))}).")
         return 0
-    print(f"{args.file} : {len(errors)} problème(s) à corriger.")
+    print(f"{name} : {len(errors)} problème(s) à corriger.")
     return 1
+
+
+def _validate_study(study: str) -> int:
+    from etude import survey
+    from etude.errors import InputError, format_problems, printable
+    problems = survey.validate_study(study)
+    for line in format_problems(problems):
+        print(line)
+    errors = [p for p in problems if p["severity"] == "error"]
+    if errors:
+        print(f"{printable(study)} : {len(errors)} problème(s) à corriger.")
+        return 1
+    try:
+        tables = survey.load_study(study)
+    except InputError:  # pragma: no cover - validate_study found no error
+        return 1
+    counts = ", ".join(f"{kind} {_respondents(len(t))}" for kind, t in tables.items() if len(t))
+    print(f"{printable(study)} : étude valide ({counts}).")
+    return 0
 
 
 def _cmd_demo(args) -> int:
     from etude import demo
     kwargs = {} if args.seed is None else {"seed": args.seed}
-    for path in demo.write_demo(args.out, **kwargs):
+    for path in demo.write_demo(args.out, force=args.force, **kwargs):
         print(path)
     return 0
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from etude import paths
 __all__ = [
     "load", "populations", "items", "themes", "theme_map", "attributes", "attribute_values",
     "identifiers", "text_fields", "label", "normalise", "match_item", "match_value", "LANGS",
+    "Variants", "variants",
 ]
 
 LANGS = ("fr", "en")
@@ -190,7 +192,12 @@ def normalise(text: Any) -> str:
     >>> normalise("  Services de l’ÉTAT ")
     "services de l'etat"
     """
-    s = "" if text is None else str(text)
+    return _fold("" if text is None else str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold(s: str) -> str:
+    # cached: an export repeats the same few labels on every row
     s = s.translate(_TRANSLATE)
     s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
@@ -222,3 +229,78 @@ def match_value(kind: str, attribute: str, raw: Any, *, codebook=None) -> str | 
         if target in {normalise(x) for x in _variants(v)}:
             return str(v["code"])
     return None
+
+
+@dataclass(frozen=True)
+class Variants:
+    """Every spelling the codebook accepts for one questionnaire, folded with :func:`normalise`.
+
+    The loaders (:mod:`etude.survey`), :func:`etude.audit.raw_identifiers` and the tests read headers and labels
+    through this one object, so a synonym added to the codebook is accepted everywhere at once. Each tuple keeps
+    the codebook's order (the first spelling listed wins when two fields claim the same one).
+
+    Attributes
+    ----------
+    kind : str
+        The questionnaire (``buyers``, ``companies``).
+    prefix : str
+        The capital letter of its pseudonyms (``A``, ``E``).
+    identifiers, attributes, texts, questions : dict of str to tuple of str
+        Field name → folded header spellings (name, ``text_fr``, ``text_en``, labels, synonyms). ``attributes``
+        includes the common ``wave``; ``questions`` holds the multi-select questions.
+    items : dict of str to dict
+        Question → {folded item label, short label, code or synonym → item code}.
+    values : dict of str to dict
+        Categorical attribute (not ``wave``) → {folded value label, code or synonym → value code}.
+    """
+
+    kind: str
+    prefix: str
+    identifiers: dict[str, tuple[str, ...]]
+    attributes: dict[str, tuple[str, ...]]
+    texts: dict[str, tuple[str, ...]]
+    questions: dict[str, tuple[str, ...]]
+    items: dict[str, dict[str, str]]
+    values: dict[str, dict[str, str]]
+
+
+def _folded(*names: Any) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for n in names:
+        if n is not None and normalise(n):
+            out.setdefault(normalise(n), None)
+    return tuple(out)
+
+
+def _label_table(entries: list[dict[str, Any]], *extra_keys: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for entry in entries:
+        for v in _variants(entry, *extra_keys):
+            table.setdefault(normalise(v), str(entry["code"]))
+    return table
+
+
+def variants(kind: str, *, codebook=None) -> Variants:
+    """The accepted spellings of a questionnaire's headers and labels (see :class:`Variants`).
+
+    >>> v = variants("buyers")
+    >>> v.values["buyer_type"]["etat"], v.items["barriers"]["pas de temps a y consacrer"]
+    ('etat', 'b_temps')
+    >>> v.identifiers["email"][:2]
+    ('email', 'adresse e-mail')
+    """
+    q = _questionnaire(kind, codebook)
+    attrs = attributes(kind, codebook=codebook)
+    multi = {n: s for n, s in q["questions"].items() if s.get("type", "multi") == "multi"}
+    return Variants(
+        kind=kind, prefix=q.get("id_prefix", kind[:1].upper()),
+        identifiers={n: _folded(n, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", []))
+                     for n, s in identifiers(kind, codebook=codebook).items()},
+        attributes={n: _folded(n, s.get("text_fr"), s.get("label_fr"), s.get("label_en"), s.get("text_en"),
+                               *s.get("synonyms", [])) for n, s in attrs.items()},
+        texts={n: _folded(n, s.get("text_fr"), s.get("label_fr"), s.get("label_en"), s.get("text_en"))
+               for n, s in text_fields(kind, codebook=codebook).items()},
+        questions={n: _folded(n, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", [])) for n, s in multi.items()},
+        items={n: _label_table(s["items"], "short_fr", "short_en") for n, s in multi.items()},
+        values={n: _label_table(s.get("values", [])) for n, s in attrs.items() if n != "wave"},
+    )

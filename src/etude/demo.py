@@ -27,8 +27,11 @@ Examples
 """
 from __future__ import annotations
 
+import csv
 import datetime as _dt
-import unicodedata
+import io
+import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +40,12 @@ import pandas as pd
 import yaml
 
 from etude import codebook as cbk
-from etude import data, paths
+from etude import paths
+from etude.errors import InputError, printable, problem
+from etude.survey.readers import FORMATS
 
-__all__ = ["DEFAULT_SEED", "FILES", "simulate", "write_demo", "hypotheses", "allocate"]
+__all__ = ["DEFAULT_SEED", "FILES", "simulate", "write_demo", "hypotheses", "allocate", "to_export", "write_export",
+           "export_bytes"]
 
 #: Default seed of ``etude demo`` (the committed files in ``data/demo/`` use it).
 DEFAULT_SEED = 20171120
@@ -147,10 +153,6 @@ def _spread(counts: dict[str, int], rng: np.random.Generator) -> list[str]:
     return [values[i] for i in rng.permutation(len(values))]
 
 
-def _ascii(s: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch)).lower()
-
-
 def _phone(rng: np.random.Generator) -> str:
     block = ["03 53 01", "06 39 98"][int(rng.integers(2))]  # ARCEP ranges reserved for fiction
     a, b = (int(x) for x in rng.integers(0, 100, size=2))
@@ -186,8 +188,9 @@ def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file:
     t["respondent_id"] = [f"{k + 1}" if wave == 2017 else f"R{wave}-{k + 1:03d}" for k in range(n)]
     pairs = rng.choice(len(_FIRST) * len(_LAST), size=n, replace=False)
     names = [(_FIRST[p // len(_LAST)], _LAST[p % len(_LAST)]) for p in pairs]
-    t["name"] = [f"{f} {l.upper()}" for f, l in names]
-    t["email"] = [f"{_ascii(f)}.{_ascii(l)}@example.org".replace(" ", "") for f, l in names]
+    t["name"] = [f"{first} {last.upper()}" for first, last in names]
+    t["email"] = [f"{cbk.normalise(first)}.{cbk.normalise(last)}@example.org".replace(" ", "")
+                  for first, last in names]
     t["phone"] = [_phone(rng) for _ in range(n)]
 
     fixed_dep: list[str | None] = [None] * n
@@ -269,7 +272,7 @@ def _study_yaml(seed: int) -> str:
 
 
 def write_demo(out: str | Path | None = None, *, seed: int = DEFAULT_SEED,
-               hypotheses_file: str | Path | None = None) -> list[Path]:
+               hypotheses_file: str | Path | None = None, force: bool = False) -> list[Path]:
     """Write the simulated exports and their study file ``etude.yaml``.
 
     Parameters
@@ -280,30 +283,204 @@ def write_demo(out: str | Path | None = None, *, seed: int = DEFAULT_SEED,
         Same seed, same bytes.
     hypotheses_file : str or Path, optional
         Default ``data/demo/hypotheses.yaml``.
+    force : bool, default False
+        Overwrite files of ``out`` whose bytes differ. Without it such a file is an error and nothing is written
+        (a file already holding the same bytes is left as it is).
 
     Returns
     -------
     list of Path
-        The files written (four exports, then ``etude.yaml``).
+        The files (four exports, then ``etude.yaml``).
+
+    Raises
+    ------
+    InputError
+        A file of ``out`` would be overwritten and ``force`` is false.
     """
     out = Path(out) if out else paths.demo_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+    content: dict[Path, bytes] = {}
     for (kind, wave), spec in FILES.items():
         t = simulate(kind, wave, seed=seed, hypotheses_file=hypotheses_file)
-        table = data.to_export(t, kind, layout=spec["layout"], true_value=spec.get("true_value", "Oui"),
-                               packed_sep=spec.get("packed_sep", ", "), include_wave=spec.get("include_wave", False),
-                               labels=spec.get("labels"))
+        table = to_export(t, kind, layout=spec["layout"], true_value=spec.get("true_value", "Oui"),
+                          packed_sep=spec.get("packed_sep", ", "), include_wave=spec.get("include_wave", False),
+                          labels=spec.get("labels"))
         label = cbk.label(kind)
         props = {"title": f"{label} {wave} — données simulées (ne pas citer)",
                  "subject": "Données simulées — ne pas citer",
                  "creator": "etude demo", "keywords": "simulé; démonstration; données fictives",
                  "description": ("Export SIMULÉ par `etude demo` (graine "
                                  f"{seed}) ; hypothèses : data/demo/hypotheses.yaml. Aucune réponse réelle.")}
-        written.append(data.write_export(table, out / spec["file"], encoding=spec.get("encoding", "utf-8"),
-                                         sep=spec.get("sep", ","), title_rows=spec.get("title_rows", ()),
-                                         properties=props, timestamp=_TIMESTAMP))
-    study = out / "etude.yaml"
-    study.write_bytes(_study_yaml(seed).encode("utf-8"))
-    written.append(study)
-    return written
+        content[out / spec["file"]] = export_bytes(table, Path(spec["file"]).suffix,
+                                                   encoding=spec.get("encoding", "utf-8"), sep=spec.get("sep", ","),
+                                                   title_rows=spec.get("title_rows", ()), properties=props,
+                                                   timestamp=_TIMESTAMP)
+    content[out / "etude.yaml"] = _study_yaml(seed).encode("utf-8")
+    clash = [p for p, b in content.items() if p.exists() and (not p.is_file() or p.read_bytes() != b)]
+    if clash and not force:
+        raise InputError([problem(printable(p), message="fichier existant, non écrasé",
+                                  expected="un dossier --out vide, ou relancer avec --force pour l'écraser")
+                          for p in clash])
+    out.mkdir(parents=True, exist_ok=True)
+    for p, b in content.items():
+        if not p.is_file() or p.read_bytes() != b:
+            p.write_bytes(b)
+    return list(content)
+
+
+# ------------------------------------------------------------------------------------------- export writer
+
+_CP1252_FALLBACK = str.maketrans({"→": "->", "\u202f": " ", "\u2009": " ", "≥": ">=", "≤": "<="})
+
+
+def to_export(df: pd.DataFrame, kind: str, *, layout: str = "wide", true_value: str = "Oui",
+              false_value: str = "", packed_sep: str = ", ", include_wave: bool = False,
+              labels: dict[str, str] | None = None, codebook=None) -> pd.DataFrame:
+    """Shape a respondent-like table as a survey tool exports it (French headers and labels, all strings).
+
+    ``df`` has the respondent-table columns; it may also hold raw identifier columns (``respondent_id``, ``email``,
+    ``name``, ``phone``, ``company``, ``siret``), which are written as they are (use it for test fixtures and the
+    simulated demo, never for real data).
+
+    Parameters
+    ----------
+    layout : {"wide", "packed"}
+        Multi-select questions as one column per item or one column of joined labels.
+    true_value, false_value : str
+        Wide cells for ticked / not ticked items (a respondent with all items NA gets empty cells).
+    packed_sep : str
+        Separator between labels in packed cells (``", "`` or ``";"``).
+    include_wave : bool
+        Write an ``Année`` column.
+    labels : dict, optional
+        Item code → label to write instead of the codebook's ``label_fr`` (e.g. a synonym).
+
+    >>> t = pd.DataFrame({"buyer_type": ["etat"], "b_temps": [True], "b_financier": [False]})
+    >>> list(to_export(t, "buyers", layout="packed").iloc[0])
+    ["Services de l'État", 'Pas de temps à y consacrer']
+    """
+    if layout not in ("wide", "packed"):
+        raise ValueError(f"layout must be one of ['packed', 'wide'], not {layout!r}")
+    cb = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
+    labels = labels or {}
+    q = cb["questionnaires"][kind]
+    out: dict[str, list[str]] = {}
+    n = len(df)
+    s = lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)  # noqa: E731
+    for name, spec in cbk.identifiers(kind, codebook=cb).items():
+        if name in df:
+            out[spec.get("text_fr", name)] = [s(v) for v in df[name]]
+    if include_wave:
+        out[cbk.attributes(kind, codebook=cb)["wave"].get("text_fr", "Année")] = [s(v) for v in df["wave"]]
+    for name, spec in cbk.attributes(kind, codebook=cb).items():
+        if name == "wave" or name not in df:
+            continue
+        lab = {str(v["code"]): v["label_fr"] for v in spec.get("values", [])}
+        out[spec.get("text_fr", name)] = [lab.get(s(v), s(v)) for v in df[name]]
+    for qn, spec in q["questions"].items():
+        out.update(_multi_columns(df, kind, qn, spec.get("text_fr", qn), layout=layout, true_value=true_value,
+                                  false_value=false_value, packed_sep=packed_sep, labels=labels, codebook=cb))
+    for name, spec in cbk.text_fields(kind, codebook=cb).items():
+        if name in df:
+            out[spec.get("text_fr", name)] = [s(v) for v in df[name]]
+    return pd.DataFrame(out, index=range(n), dtype=object)
+
+
+def _multi_columns(df: pd.DataFrame, kind: str, qn: str, text: str, *, layout: str, true_value: str,
+                   false_value: str, packed_sep: str, labels: dict[str, str], codebook) -> dict[str, list[str]]:
+    """The export columns of one multi-select question (wide: one per item; packed: one)."""
+    its = cbk.items(kind, qn, codebook=codebook)
+    codes = [c for c in its["code"] if c in df]
+    if not codes:
+        return {}
+    lab = {c: labels.get(c, lbl) for c, lbl in zip(its["code"], its["label_fr"])}
+    n = len(df)
+    ticked = {c: [not pd.isna(v) and bool(v) for v in df[c]] for c in codes}
+    answered = [any(ticked[c][k] for c in codes) for k in range(n)]
+    if layout == "wide":
+        return {f"{text} [{lab[c]}]": [(true_value if ticked[c][k] else false_value) if answered[k] else ""
+                                       for k in range(n)] for c in codes}
+    return {text: [packed_sep.join(lab[c] for c in codes if ticked[c][k]) for k in range(n)]}
+
+
+def write_export(table: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8", sep: str = ",",
+                 sheet: str = "Réponses", title_rows: Iterable[str] = (), properties: dict[str, Any] | None = None,
+                 timestamp: _dt.datetime = _dt.datetime(2018, 1, 1)) -> Path:
+    """Write an export-shaped table (from :func:`to_export`) as CSV or XLSX, byte-for-byte reproducibly.
+
+    Parameters
+    ----------
+    table : DataFrame
+        All-string table; its columns are the header row.
+    path : str or Path
+        ``.csv`` or ``.xlsx``.
+    encoding, sep : str
+        CSV only. With ``cp1252``, characters it lacks are folded (``→`` → ``->``), as Excel would need.
+    sheet, title_rows, properties : XLSX only
+        Sheet name; lines written above the header (a report title, an export date); document properties
+        (``title``, ``subject``, ``creator``, ``keywords``, ``description``…).
+    timestamp : datetime
+        XLSX creation/modification dates and zip entry dates (fixed so the bytes are stable).
+    """
+    path = Path(path)
+    path.write_bytes(export_bytes(table, path.suffix, encoding=encoding, sep=sep, sheet=sheet, title_rows=title_rows,
+                                  properties=properties, timestamp=timestamp))
+    return path
+
+
+def export_bytes(table: pd.DataFrame, suffix: str, *, encoding: str = "utf-8", sep: str = ",",
+                 sheet: str = "Réponses", title_rows: Iterable[str] = (), properties: dict[str, Any] | None = None,
+                 timestamp: _dt.datetime = _dt.datetime(2018, 1, 1)) -> bytes:
+    r"""The bytes :func:`write_export` writes for a file with this suffix (``.csv`` or ``.xlsx``).
+
+    >>> export_bytes(pd.DataFrame({"Année": ["2017"]}), ".csv")
+    b'Ann\xc3\xa9e\r\n2017\r\n'
+    """
+    fmt = FORMATS.get(suffix.lower())
+    header = [str(c) for c in table.columns]
+    body = [["" if v is None else str(v) for v in r] for r in table.itertuples(index=False)]
+    if fmt == "csv":
+        buf = io.StringIO(newline="")
+        w = csv.writer(buf, delimiter=sep, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+        for t in title_rows:
+            w.writerow([t])
+        w.writerow(header)
+        w.writerows(body)
+        text = buf.getvalue()
+        if encoding.lower().replace("-", "") in ("cp1252", "windows1252"):
+            text = text.translate(_CP1252_FALLBACK)
+        return text.encode(encoding)
+    if fmt == "xlsx":
+        return _xlsx_bytes(header, body, sheet=sheet, title_rows=list(title_rows), properties=properties or {},
+                           timestamp=timestamp)
+    raise ValueError(f"unsupported suffix {suffix!r}: expected one of {sorted(FORMATS)}")
+
+
+def _xlsx_bytes(header, body, *, sheet, title_rows, properties, timestamp) -> bytes:
+    import openpyxl
+    from openpyxl.writer.excel import ExcelWriter
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for t in title_rows:
+        ws.append([t])
+    if title_rows:
+        ws.append([])
+    ws.append(header)
+    for r in body:
+        ws.append([v if v != "" else None for v in r])
+    for k, v in properties.items():
+        setattr(wb.properties, k, v)
+    wb.properties.created = timestamp
+    wb.properties.modified = timestamp
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).write_data()
+    # re-pack with fixed entry dates: zipfile stamps entries with the current time
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=timestamp.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            zout.writestr(fixed, zin.read(info.filename))
+    return out.getvalue()

@@ -2,8 +2,11 @@
 
 Survey exports carry personal data (respondent ids, e-mail addresses, names, phone numbers, SIRET, company
 names). The loaders in :mod:`etude.data` replace the respondent key by a stable salted pseudonym
-(``A-xxxxxxxx`` for buyers, ``E-xxxxxxxx`` for companies: HMAC-SHA256 of the raw value, first hex digits),
-drop every raw identifier column, and pass free-text answers through :func:`scrub_text`.
+(``A-`` for buyers, ``E-`` for companies, then 16 hex digits: the first 64 bits of the HMAC-SHA256 of the raw
+value, so that a false « doublon » stays out of reach even for millions of respondents), drop every raw
+identifier column, and pass free-text answers and open-text attributes through :func:`scrub_text`: e-mail
+addresses (accented ones too), phone numbers (French ones by pattern, international ones validated by the ``phonenumbers`` library)
+and SIREN/SIRET numbers (9 or 14 digits passing the Luhn check) are replaced by a token.
 
 The salt never lives in the repository: it comes from the ``ETUDE_SALT`` environment variable, or else from the
 git-ignored file ``.etude-salt`` at the repository root, generated on first use. The same salt gives the same
@@ -14,7 +17,7 @@ Examples
 >>> scrub_text("Écrire à jeanne.martin@example.org ou au 03 53 01 12 34.")
 'Écrire à [courriel supprimé] ou au [téléphone supprimé].'
 >>> pseudonymise(["R-001", "R-002", "R-001"], "A", salt="démo")
-['A-4623587c', 'A-561b21c6', 'A-4623587c']
+['A-4623587c9fbd56f0', 'A-561b21c6a4789061', 'A-4623587c9fbd56f0']
 """
 from __future__ import annotations
 
@@ -31,8 +34,8 @@ import pandas as pd
 
 from etude import paths
 
-__all__ = ["SALT_ENV", "SALT_FILE", "EMAIL_TOKEN", "PHONE_TOKEN", "load_salt", "pseudonymise", "scrub_text",
-           "PSEUDONYM_PATTERN"]
+__all__ = ["SALT_ENV", "SALT_FILE", "EMAIL_TOKEN", "PHONE_TOKEN", "SIRET_TOKEN", "load_salt", "pseudonymise",
+           "scrub_text", "luhn_valid", "PSEUDONYM_PATTERN", "PSEUDONYM_HEX_DIGITS"]
 
 #: Environment variable holding the salt (wins over the file).
 SALT_ENV = "ETUDE_SALT"
@@ -42,15 +45,20 @@ SALT_FILE = ".etude-salt"
 EMAIL_TOKEN = "[courriel supprimé]"
 #: What replaces a phone number in free text.
 PHONE_TOKEN = "[téléphone supprimé]"
+#: What replaces a SIREN or SIRET number in free text.
+SIRET_TOKEN = "[SIRET supprimé]"
+#: Hex digits of a pseudonym after its prefix (64 bits).
+PSEUDONYM_HEX_DIGITS = 16
 #: Regular expression every pseudonym matches.
-PSEUDONYM_PATTERN = r"^[A-Z]-[0-9a-f]{8,}$"
+PSEUDONYM_PATTERN = rf"^[A-Z]-[0-9a-f]{{{PSEUDONYM_HEX_DIGITS}}}$"
 
-_HEX_DIGITS = 8
-
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+(?:@|\s?\[at\]\s?|\s?\(at\)\s?)[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-# French numbers: 0X XX XX XX XX, +33 X XX XX XX XX, +33 (0)X …, 0033 X …; separators space, dot, dash or none.
+# \w: accented local parts and domains (josé.garcía@exemple.fr) are addresses too
+_EMAIL = re.compile(r"[\w.%+\-]+(?:@|\s?\[at\]\s?|\s?\(at\)\s?)[\w\-]+(?:\.[\w\-]+)*\.[^\W\d_]{2,}")
+# French numbers: 0X XX XX XX XX, +33 X XX XX XX XX, +33 (0)X …, 0033 X …; separators space, dot, dash, slash or none.
 _PHONE = re.compile(
-    r"(?<![\d+])(?:(?:\+|00)\s?33[\s.\-]?(?:\(0\)[\s.\-]?)?[1-9]|0[1-9])(?:[\s.\-]?\d{2}){4}(?!\d)")
+    r"(?<![\d+])(?:(?:\+|00)\s?33[\s./\-]?(?:\(0\)[\s./\-]?)?[1-9]|0[1-9])(?:[\s./\-]?\d{2}){4}(?!\d)")
+# 9 (SIREN) or 14 (SIRET) digits, grouped by spaces or dots as people write them
+_SIRET = re.compile(r"(?<![\d.])\d(?:[ .\u00a0]?\d){8}(?:(?:[ .\u00a0]?\d){5})?(?![\d])")
 
 
 def load_salt(*, create: bool = True) -> bytes:
@@ -92,7 +100,7 @@ def _create_salt_file(path: Path) -> None:
 
 
 def pseudonymise(values: Iterable[Any], prefix: str, salt: str | bytes | None = None) -> list[str]:
-    """Stable salted pseudonyms ``{prefix}-{8 hex}`` (HMAC-SHA256 of each value).
+    """Stable salted pseudonyms ``{prefix}-{16 hex}`` (the first 64 bits of the HMAC-SHA256 of each value).
 
     Values are compared as stripped strings, so ``" 12"`` and ``12`` give the same pseudonym.
     Missing values (None, NaN) stay None.
@@ -109,7 +117,7 @@ def pseudonymise(values: Iterable[Any], prefix: str, salt: str | bytes | None = 
     Examples
     --------
     >>> pseudonymise([" 12", 12, None], "E", salt="s")
-    ['E-b60dee2b', 'E-b60dee2b', None]
+    ['E-b60dee2b401a59ce', 'E-b60dee2b401a59ce', None]
     """
     if not re.fullmatch(r"[A-Z]", prefix or ""):
         raise ValueError(f"prefix must be one capital letter such as 'A' or 'E', not {prefix!r}")
@@ -120,21 +128,52 @@ def pseudonymise(values: Iterable[Any], prefix: str, salt: str | bytes | None = 
             out.append(None)
             continue
         digest = hmac.new(key, str(v).strip().encode("utf-8"), hashlib.sha256).hexdigest()
-        out.append(f"{prefix}-{digest[:_HEX_DIGITS]}")
+        out.append(f"{prefix}-{digest[:PSEUDONYM_HEX_DIGITS]}")
     return out
 
 
+def luhn_valid(digits: str) -> bool:
+    """Whether a string of digits passes the Luhn check (SIREN, SIRET).
+
+    >>> luhn_valid("732829320"), luhn_valid("732829321")
+    (True, False)
+    """
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    return bool(digits) and total % 10 == 0
+
+
+def _siret(m: re.Match) -> str:
+    digits = re.sub(r"\D", "", m.group(0))
+    return SIRET_TOKEN if len(digits) in (9, 14) and luhn_valid(digits) else m.group(0)
+
+
+def _international_phones(s: str) -> str:
+    import phonenumbers
+
+    matches = list(phonenumbers.PhoneNumberMatcher(s, "FR", leniency=phonenumbers.Leniency.VALID))
+    for m in reversed(matches):
+        s = s[:m.start] + PHONE_TOKEN + s[m.end:]
+    return s
+
+
 def scrub_text(s: Any) -> Any:
-    """Remove e-mail addresses and French phone numbers from free text.
+    """Remove e-mail addresses, phone numbers and SIREN/SIRET numbers from free text.
 
     Non-strings (None, NaN) are returned unchanged.
 
     >>> scrub_text("Tél. +33 (0)6 39 98 00 01, ou 06.39.98.00.02 ; fax 0353011234")
     'Tél. [téléphone supprimé], ou [téléphone supprimé] ; fax [téléphone supprimé]'
-    >>> scrub_text("SIRET 00012345678901 et 2 500 salariés")
-    'SIRET 00012345678901 et 2 500 salariés'
+    >>> scrub_text("josé.garcía@exemple.fr, 03/20/12/34/56 ou +32 2 555 12 34")
+    '[courriel supprimé], [téléphone supprimé] ou [téléphone supprimé]'
+    >>> scrub_text("SIREN 732 829 320, SIRET 73282932000074 et 2 500 salariés en 2017")
+    'SIREN [SIRET supprimé], SIRET [SIRET supprimé] et 2 500 salariés en 2017'
     """
     if not isinstance(s, str):
         return s
     s = _EMAIL.sub(EMAIL_TOKEN, s)
-    return _PHONE.sub(PHONE_TOKEN, s)
+    s = _SIRET.sub(_siret, s)
+    s = _PHONE.sub(PHONE_TOKEN, s)
+    return _international_phones(s) if any(ch.isdigit() for ch in s) else s

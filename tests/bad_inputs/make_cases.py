@@ -43,7 +43,8 @@ import yaml
 
 from etude import codebook
 
-__all__ = ["cases", "case_ids", "buyers_rows", "companies_rows", "write_csv", "write_xlsx", "BUYER_HEADER_IDS"]
+__all__ = ["cases", "case_ids", "buyers_rows", "companies_rows", "write_csv", "write_xlsx", "BUYER_HEADER_IDS",
+           "question_text", "item_labels", "csv_text", "set_cell", "drop_column"]
 
 # --- valid baseline exports ----------------------------------------------------------------------------------
 
@@ -144,6 +145,10 @@ def _q_col(kind: str = "buyers") -> str:
     return _question(kind)
 
 
+# public names of the helpers above, for the area files (cases_*.py)
+question_text, item_labels, csv_text, set_cell = _question, _labels, _csv_text, _set
+
+
 # --- case builders ---------------------------------------------------------------------------------------------
 
 def _csv_case(name: str, rows_or_bytes, *, sep=";", encoding="utf-8", kind="buyers", extra=()):
@@ -236,6 +241,9 @@ def _html_bytes() -> bytes:
 def _truncated_xlsx() -> bytes:
     data = _valid_xlsx_bytes()
     return data[: len(data) // 2]
+
+
+drop_column = _drop_column
 
 
 # --- mapping and study files -----------------------------------------------------------------------------------
@@ -372,7 +380,8 @@ def cases() -> list[dict]:
         ["valide"], "")
     add("csv_empty_header_cell", "csv", "cellule d'en-tête vide au-dessus d'une colonne remplie",
         _csv_case("acheteurs_entete_vide.csv", _empty_header(wide)), 0,
-        ["avertissement", "acheteurs_entete_vide.csv", "ligne 1", ("colonne 4", "colonne D", "colonne « D »", "4e colonne"),
+        ["avertissement", "acheteurs_entete_vide.csv", "ligne 1",
+         ("colonne 4", "colonne D", "colonne « D »", "4e colonne"),
          ("en-tête vide", "sans en-tête", "en-tête manquant")],
         "Donner un en-tête à chaque colonne remplie (ou supprimer la colonne).")
     add("csv_duplicate_columns", "csv", "colonne en double (« Vous êtes » deux fois)",
@@ -432,7 +441,8 @@ def cases() -> list[dict]:
         "Écrire l'année de la vague sur quatre chiffres (2017).")
     add("csv_missing_required_column", "csv", "colonne obligatoire absente (type d'acheteur)",
         _csv_case("acheteurs_sans_type.csv", _drop_column(wide, "Vous êtes")), 1,
-        ["acheteurs_sans_type.csv", ("Vous êtes", "Type d'acheteur", "buyer_type"), ("manquant", "absent", "introuvable")],
+        ["acheteurs_sans_type.csv", ("Vous êtes", "Type d'acheteur", "buyer_type"),
+         ("manquant", "absent", "introuvable")],
         "Ajouter la colonne (ou l'indiquer dans un fichier de correspondance --mapping).")
     add("csv_unknown_departement", "csv", "département hors région (75)",
         _csv_case("acheteurs_dep.csv", _set(wide, 5, "Département", "75")), 1,
@@ -475,7 +485,8 @@ def cases() -> list[dict]:
     add("ok_mapping", "mapping", "fichier de correspondance valide", _mapping_case("correspondance.yaml", _mapping()),
         0, ["valide"], "")
     add("mapping_unknown_code", "mapping", "correspondance vers un code inconnu",
-        _mapping_case("correspondance_code.yaml", _mapping(values={"Ministère": "ministere", "Mairie": "collectivite"})),
+        _mapping_case("correspondance_code.yaml",
+                      _mapping(values={"Ministère": "ministere", "Mairie": "collectivite"})),
         1, ["correspondance_code.yaml", "ministere", "etat"],
         "Utiliser un des codes listés (voir data/codebook/codebook.yaml).")
     add("mapping_unknown_target", "mapping", "correspondance vers un attribut inconnu",
@@ -517,7 +528,8 @@ def cases() -> list[dict]:
         0, ["2019TEST0002", "montant", "1 234,50 €"],
         "Rien à faire si le montant est lu ; sinon le marché est compté à part : écrire le montant 1234.50.")
     add("decp_impossible_date", "decp", "date impossible (2019-02-30)",
-        _decp_case("decp_date.json", lambda: _decp_json([_decp_record(1), _decp_record(2, dateNotification="2019-02-30")])),
+        _decp_case("decp_date.json",
+                   lambda: _decp_json([_decp_record(1), _decp_record(2, dateNotification="2019-02-30")])),
         0, ["2019TEST0002", "dateNotification", "2019-02-30"],
         "Le marché est écarté des chiffres par année et compté dans le résumé ; corriger la date à la source.")
     add("decp_empty_file", "decp", "fichier DECP vide",
@@ -536,7 +548,8 @@ def cases() -> list[dict]:
         ["decp_archive.zip", ("ZIP", "zip", "archive")],
         "L'archive est incomplète : la retélécharger.")
     # Cases kept beside this file by area (same dict shape), so each area adds its own without touching this list.
-    from bad_inputs import cases_decp, cases_engine
+    from bad_inputs import cases_decp, cases_engine, cases_survey
+    C.extend(cases_survey.cases())
     C.extend(cases_decp.cases())
     C.extend(cases_engine.cases())
     return C

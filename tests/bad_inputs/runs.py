@@ -33,12 +33,12 @@ def seeded_demo_study(folder: Path) -> Path:
     import io
     import shutil
 
-    from etude import data, paths
+    from etude import paths, survey
 
     src = paths.default_study()
     shutil.copytree(src.parent, folder, dirs_exist_ok=True)
     study = folder / src.name
-    for inp in data.read_study(study)["inputs"]:
+    for inp in survey.read_study(study)["inputs"]:
         if inp["format"] != "csv":
             continue
         path = Path(inp["path"])
@@ -69,7 +69,7 @@ def etude(*args: str, env: dict | None = None, cwd: str | Path | None = None,
 
 def run_folder(proc: subprocess.CompletedProcess) -> Path:
     """The run folder ``etude reproduce`` printed as its last stdout line."""
-    lines = [l for l in proc.stdout.splitlines() if l.strip()]
+    lines = [line for line in proc.stdout.splitlines() if line.strip()]
     assert lines, f"etude n'a rien affiché ; stderr :\n{proc.stderr[-3000:]}"
     return Path(lines[-1].strip())
 

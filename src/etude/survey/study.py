@@ -1,0 +1,301 @@
+"""Study files: which export holds which wave of which questionnaire, and the whole study loaded at once.
+
+A *study file* (YAML, e.g. ``data/demo/etude.yaml``) lists, for each questionnaire (``buyers``, ``companies``), the
+export of every wave. :func:`load_study` reads them all into one respondent table per questionnaire
+(``docs/contracts.md`` §1); :func:`study_inputs` gives the provenance of every input for the run manifest.
+
+Examples
+--------
+>>> spec = read_study()
+>>> [(i["kind"], i["wave"]) for i in spec["inputs"]][:2]
+[('buyers', 2017), ('buyers', 2018)]
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from etude import codebook as cbk
+from etude import paths
+from etude.errors import InputError, printable, problem
+from etude.survey.exports import parse_export
+from etude.survey.mapping import read_yaml, schema_problems
+from etude.survey.readers import FORMATS
+from etude.survey.tables import empty_table, finalise
+
+__all__ = ["read_study", "study_inputs", "file_sha256", "load_study", "validate_study", "group_rare_open_values",
+           "STUDY_KEYS", "WAVE_KEYS", "STUDY_SCHEMA", "OTHER"]
+
+#: Code shown for a value of an open attribute that the codebook does not know and few respondents gave.
+OTHER = "autre"
+
+#: Top-level keys of a study file (besides one list of waves per questionnaire).
+STUDY_KEYS = {"title", "simulated", "description", "notes", "codebook"}
+#: Keys of one wave entry.
+WAVE_KEYS = {"wave", "file", "mapping", "sheet", "encoding", "sep", "simulated", "not_asked", "notes"}
+_TEXT = ["string", "integer", "number"]
+_WAVE_SCHEMA = {"type": "object", "properties": {
+    "file": {"type": "string"}, "mapping": {"type": ["string", "null"]},
+    "sheet": {"type": ["string", "integer", "null"]}, "encoding": {"type": ["string", "null"]},
+    "sep": {"type": ["string", "null"]}, "simulated": {"type": "boolean"},
+    "not_asked": {"type": ["array", "null"], "items": {"type": "string"}}}}
+#: JSON Schema of a study file (types only; unknown keys and wave years get their own messages).
+STUDY_SCHEMA = {"type": "object",
+                "properties": {"title": {"type": _TEXT}, "simulated": {"type": "boolean"},
+                               "codebook": {"type": ["string", "null"]}},
+                "additionalProperties": {"type": ["array", "null"], "items": _WAVE_SCHEMA}}
+
+
+def read_study(study: str | Path | None = None) -> dict[str, Any]:
+    """Read and check a study file.
+
+    Parameters
+    ----------
+    study : str or Path, optional
+        The YAML study file (or a folder holding ``etude.yaml``); default :func:`etude.paths.default_study`
+        (the demo study).
+
+    Returns
+    -------
+    dict with ``path`` (Path), ``title``, ``simulated`` (bool), ``codebook`` (Path or None) and ``inputs``: a list
+    of dicts ``kind, wave, path, format, mapping, sheet, encoding, sep, simulated``, paths resolved from the study
+    file's folder.
+
+    Raises
+    ------
+    InputError
+        Listing every problem of the study file (unknown keys, missing files, bad waves).
+    """
+    path = Path(study) if study not in (None, "") else paths.default_study()
+    if path.is_dir() and (path / "etude.yaml").is_file():
+        path = path / "etude.yaml"
+    spec = _study_spec(path)
+    base = path.resolve().parent
+    cb_path = (base / spec["codebook"]).resolve() if spec.get("codebook") else None
+    kinds = cbk.populations(cb_path)
+    problems, inputs, wheres = [], [], []
+    for key in spec:
+        if key not in STUDY_KEYS and key not in kinds:
+            problems.append(problem(path, column=key, message="clé inconnue",
+                                    expected=", ".join(sorted(STUDY_KEYS | set(kinds)))))
+    typed = schema_problems({k: v for k, v in spec.items() if k in STUDY_KEYS or k in kinds}, STUDY_SCHEMA, str(path))
+    if typed:
+        raise InputError(problems + typed)
+    study_sim = spec.get("simulated", False)
+    if not isinstance(study_sim, bool):
+        problems.append(problem(path, column="simulated", value=study_sim, expected="true ou false"))
+        study_sim = False
+    for kind in kinds:
+        waves = spec.get(kind) or []
+        if not isinstance(waves, list):
+            problems.append(problem(path, column=kind, message="liste de vagues attendue",
+                                    expected="- {wave: 2017, file: export.csv}"))
+            continue
+        seen: set = set()
+        for i, w in enumerate(waves, start=1):
+            inp = _wave_entry(path, base, kind, f"{kind}[{i}]", w, study_sim, problems)
+            if inp is None:
+                continue
+            if (inp["path"], inp["wave"]) in seen:
+                problems.append(problem(path, column=f"{kind}[{i}]", value=w["file"], message="vague listée deux fois"))
+            seen.add((inp["path"], inp["wave"]))
+            inputs.append(inp)
+            wheres.append(f"{kind}[{i}]")
+    problems += _duplicate_exports(path, inputs, wheres)
+    if problems:
+        raise InputError(problems)
+    return {"path": path.resolve(), "title": spec.get("title", path.stem), "simulated": study_sim,
+            "codebook": cb_path, "inputs": inputs}
+
+
+def _study_spec(path: Path) -> dict:
+    """The study file's YAML as a dict, its codebook checked (raises :class:`InputError`)."""
+    if not path.is_file():
+        raise InputError([problem(path, message="fichier d'étude introuvable")])
+    spec = read_yaml(path, "fichier d'étude") or {}
+    if not isinstance(spec, dict):
+        raise InputError([problem(path, message="le fichier d'étude doit être un dictionnaire YAML")])
+    problems = schema_problems({k: spec[k] for k in ("codebook",) if k in spec}, STUDY_SCHEMA, str(path))
+    if problems:
+        raise InputError(problems)
+    if spec.get("codebook") and not (path.resolve().parent / spec["codebook"]).is_file():
+        raise InputError([problem(path, column="codebook", value=spec["codebook"], message="fichier introuvable",
+                                  expected="le chemin d'un codebook YAML, relatif au fichier d'étude")])
+    return spec
+
+
+def _duplicate_exports(path: Path, inputs: list[dict], wheres: list[str]) -> list[dict]:
+    """The same bytes (sha256) listed in two entries: one problem naming both."""
+    seen: dict[str, str] = {}
+    out = []
+    for inp, where in zip(inputs, wheres):
+        if not inp["path"].is_file():
+            continue
+        digest = file_sha256(inp["path"])
+        if digest in seen:
+            out.append(problem(path, column=f"{seen[digest]} et {where}", value=printable(inp["path"].name),
+                               message=f"même export listé deux fois ({seen[digest]} et {where} : sha256 identique)",
+                               expected="un export différent pour chaque vague"))
+        else:
+            seen[digest] = where
+    return out
+
+
+def _wave_entry(path: Path, base: Path, kind: str, where: str, w: Any, study_sim: bool,
+                problems: list[dict]) -> dict | None:
+    """One wave entry checked and resolved (None when it names no file); its problems appended to ``problems``."""
+    if not isinstance(w, dict):
+        problems.append(problem(path, column=where, value=w, expected="{wave: ANNÉE, file: CHEMIN}"))
+        return None
+    for k in w:
+        if k not in WAVE_KEYS:
+            problems.append(problem(path, column=f"{where}.{k}", message="clé inconnue",
+                                    expected=", ".join(sorted(WAVE_KEYS))))
+    wave = w.get("wave")
+    if isinstance(wave, bool) or not isinstance(wave, int) or not 1900 <= wave <= 2100:
+        problems.append(problem(path, column=f"{where}.wave", value=wave, expected="une année (ex. 2017)"))
+    if not w.get("file"):
+        problems.append(problem(path, column=f"{where}.file", message="fichier d'export manquant"))
+        return None
+    file = (base / str(w["file"])).resolve()
+    if not file.is_file():
+        problems.append(problem(path, column=f"{where}.file", value=w["file"], message="fichier introuvable"))
+    fmt = FORMATS.get(file.suffix.lower())
+    if fmt is None:
+        problems.append(problem(path, column=f"{where}.file", value=w["file"],
+                                expected="extension " + ", ".join(sorted(FORMATS))))
+    mapping = (base / str(w["mapping"])).resolve() if w.get("mapping") else None
+    if mapping is not None and not mapping.is_file():
+        problems.append(problem(path, column=f"{where}.mapping", value=w["mapping"],
+                                message="fichier de correspondance introuvable"))
+    return {"kind": kind, "wave": wave, "path": file, "format": fmt, "mapping": mapping, "sheet": w.get("sheet"),
+            "encoding": w.get("encoding"), "sep": w.get("sep"), "simulated": bool(w.get("simulated", study_sim)),
+            "not_asked": [str(c) for c in w.get("not_asked") or []]}
+
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex sha256 of a file's bytes, read in chunks (the file is only read)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def study_inputs(study: str | Path | None = None) -> pd.DataFrame:
+    """Provenance of every input of a study: one row per export file.
+
+    Returns
+    -------
+    DataFrame with columns ``kind, wave, path, sha256, format, simulated`` (``path`` absolute, as str).
+
+    >>> study_inputs().shape[1]
+    6
+    """
+    spec = read_study(study)
+    # path as text a manifest can hold: a file name's undecodable bytes become U+FFFD
+    rows = [{"kind": i["kind"], "wave": i["wave"], "path": printable(i["path"]), "sha256": file_sha256(i["path"]),
+             "format": i["format"], "simulated": i["simulated"]} for i in spec["inputs"]]
+    out = pd.DataFrame(rows, columns=["kind", "wave", "path", "sha256", "format", "simulated"])
+    return out.astype({"wave": "int64", "simulated": "bool"})
+
+
+def load_study(study: str | Path | None = None, *, codebook: dict | str | Path | None = None,
+               min_cell: int = 5) -> dict[str, pd.DataFrame]:
+    """Load every wave of a study into one respondent table per questionnaire.
+
+    Parameters
+    ----------
+    study : str or Path, optional
+        Study file (YAML); default: the demo study.
+    codebook : dict, str or Path, optional
+        Codebook to use; default: the study file's ``codebook`` key, else ``data/codebook/codebook.yaml``.
+    min_cell : int, default 5
+        A value of an open attribute (« Organisme ») that is not one of the codebook's and that fewer respondents
+        gave becomes :data:`OTHER` (a rare institution name can point at a person).
+
+    Returns
+    -------
+    dict ``{"buyers": DataFrame, "companies": DataFrame}`` (columns: ``docs/contracts.md`` §1).
+
+    Raises
+    ------
+    InputError
+        With every problem of every file, not just the first.
+    """
+    spec = read_study(study)
+    tables, problems = _load(spec, codebook)
+    errors = [p for p in problems if p["severity"] == "error"]
+    if errors:
+        raise InputError(errors)
+    cb = codebook if codebook is not None else spec["codebook"]
+    return {kind: group_rare_open_values(t, kind, codebook=cb, min_cell=min_cell) for kind, t in tables.items()}
+
+
+def group_rare_open_values(table: pd.DataFrame, kind: str, *, codebook=None, min_cell: int = 5) -> pd.DataFrame:
+    """Values of open attributes unknown to the codebook and given by fewer than ``min_cell`` respondents → ``autre``.
+
+    >>> t = pd.DataFrame({"organisation": pd.Categorical(["mel", "Mairie de X", None])})
+    >>> group_rare_open_values(t, "buyers")["organisation"].tolist()
+    ['mel', 'autre', nan]
+    """
+    out = table.copy()
+    for name, spec in cbk.attributes(kind, codebook=codebook).items():
+        if not spec.get("open") or name not in out:
+            continue
+        known = [str(v["code"]) for v in spec.get("values", [])]
+        col = out[name].astype(object)
+        counts = col.value_counts()
+        rare = [v for v, n in counts.items() if v not in known and n < min_cell]
+        if rare:
+            col = col.where(~col.isin(rare), OTHER)
+            extra = sorted({str(v) for v in col.dropna()} - set(known))
+            out[name] = pd.Categorical(col, categories=known + extra)
+    return out
+
+
+def _load(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+    """Every export of a read study parsed: (tables, every problem of every file, errors and the rest)."""
+    cb = codebook if codebook is not None else spec["codebook"]
+    frames: dict[str, list[pd.DataFrame]] = {k: [] for k in cbk.populations(cb)}
+    problems: list[dict] = []
+    for inp in spec["inputs"]:
+        df, probs = parse_export(inp["path"], inp["kind"], mapping=inp["mapping"], wave=inp["wave"],
+                                 sheet=inp["sheet"], encoding=inp["encoding"], sep=inp["sep"],
+                                 simulated=inp["simulated"], codebook=cb, not_asked=inp.get("not_asked", ()))
+        problems += probs
+        if df is not None:
+            frames[inp["kind"]].append(df)
+    out = {}
+    for kind, dfs in frames.items():
+        table = finalise(pd.concat(dfs, ignore_index=True) if dfs else empty_table(kind, codebook=cb), kind, cb)
+        dup = table["respondent_id"].duplicated(keep=False)
+        for _, r in table[dup].iterrows():
+            problems.append(problem(r["source_file"], column="respondent_id", value=r["respondent_id"],
+                                    message="répondant présent dans deux exports de la même vague",
+                                    expected="un identifiant unique par vague"))
+        out[kind] = table
+    return out, problems
+
+
+def validate_study(study: str | Path | None = None, *, codebook=None) -> list[dict]:
+    """Check a whole study at once: the study file, then every export it lists (nothing is loaded for good).
+
+    Returns
+    -------
+    list of dict
+        Every problem (:func:`etude.errors.problem`): ``severity`` ``error`` (the study cannot run), ``warning`` or
+        ``info`` (e.g. an item not asked in a wave). No error means every notebook can load the study.
+
+    >>> [p for p in validate_study() if p["severity"] == "error"]
+    []
+    """
+    try:
+        spec = read_study(study)
+    except InputError as exc:
+        return exc.problems
+    return _load(spec, codebook)[1]
