@@ -1,0 +1,731 @@
+"""Disclosure control: what a run may publish about small groups of protected respondents.
+
+One rule for the whole study (:func:`suppression_rule` states it, once, in the report). For the protected
+populations (:data:`PROTECTED`: companies; public buyers are institutions named in public sources),
+:func:`suppress_small` prepares a table for publication in three steps:
+
+1. **merging** — categories declared ``merge`` in the codebook (``data/codebook/codebook.yaml``; the ETI and
+   GE size classes are published as « 250 salariés et plus ») are published merged, never one by one;
+2. **primary suppression** — a group of fewer than ``min_cell`` respondents (1 ≤ base < ``min_cell``) publishes
+   no number, not even its size ``n`` or its base ``n_base``;
+3. **secondary suppression** — more groups of the same block (same population, wave and attribute) are
+   suppressed, smallest first, until no suppressed cell can be recovered or narrowed by subtraction from the
+   published totals.
+
+"Narrowed" is measured by the feasible range of the cell: the smallest and largest integer values compatible
+with every published count (margins, group sums, non-negativity, integrality), each found by a small integer
+linear program (``scipy.optimize.milp``). A range shorter than ``min_cell`` is a *finding*, except that a cell
+cannot be asked to vary more than the published total it belongs to (a suppressed count of an item cited twice
+in all can only lie between 0 and 2). :func:`audit_run` computes these ranges for every suppressed cell of a run
+folder's ``tables/*.csv`` (profile tables, grouped and overall frequency tables together) and returns the
+findings; ``etude audit RUN`` prints them.
+
+Examples
+--------
+>>> import pandas as pd
+>>> t = pd.DataFrame({"population": "companies", "attribute": "size_class", "value": ["micro", "pme", "ge"],
+...                   "label": ["Micro", "PME", "GE"], "n": [50, 34, 2], "n_total": 86, "pct": [.58, .40, .02]})
+>>> suppress_small(t, merge=False)[["value", "n", "suppressed"]]
+   value     n  suppressed
+0  micro    50       False
+1    pme  <NA>        True
+2     ge  <NA>        True
+>>> audit_tables({"profil.csv": t.assign(n=[50, 34, None], suppressed=[False, False, True])})[
+...     ["column", "low", "high"]].values.tolist()
+[['n', 2, 2]]
+"""
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp
+from statsmodels.stats.proportion import proportion_confint
+
+from etude import codebook as cb
+from etude.errors import ParameterError
+from etude.errors import check_choice as _choice
+
+__all__ = [
+    "suppress_small", "suppression_rule", "merges", "merge_categories", "check_min_cell", "feasible_ranges",
+    "audit_tables", "audit_run", "audit_lines", "PROTECTED", "VALUE_COLUMNS", "FINDING_COLUMNS",
+]
+
+#: Populations protected by default: companies (public buyers are institutions named in public sources).
+PROTECTED = ("companies",)
+#: Columns a suppressed cell loses (those present in the table); its base (``n_base``) is blanked too.
+VALUE_COLUMNS = ("n", "count", "pct", "pct_mentions", "ci_low", "ci_high", "rank")
+#: Columns of :func:`audit_tables` and :func:`audit_run`.
+FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required"]
+
+_POPULATIONS = ("buyers", "companies")
+_FREQ_KNOWN = {"population", "wave", "item", "label", "n_base", "count", "pct", "pct_mentions", "ci_low",
+               "ci_high", "rank", "suppressed", "group", "group_label", "group_value"}
+_BIG = 10 ** 7  # bound of every unknown of the linear programs (a count above it is « unbounded »)
+_WORDS = {"fr": {"companies": "entreprises", "buyers": "acheteurs", "": "population non précisée"},
+          "en": {"companies": "companies", "buyers": "buyers", "": "unknown population"}}
+
+
+def check_min_cell(min_cell: Any) -> int:
+    """``min_cell`` as an int, or a French :class:`~etude.errors.ParameterError` (an int ≥ 1 is expected).
+
+    >>> check_min_cell(5)
+    5
+    """
+    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
+        raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
+    return int(min_cell)
+
+
+def _require(df: pd.DataFrame, columns) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ParameterError("colonnes absentes de la table : " + ", ".join(missing)
+                             + " ; colonnes présentes : " + ", ".join(map(str, df.columns)))
+
+
+# ------------------------------------------------------------------------------------------------ merges
+
+def merges(kind: str, attribute: str | None = None, *, codebook=None) -> list[dict[str, Any]]:
+    """Category merges declared for publication in the codebook (``merge`` under an attribute).
+
+    Returns one dict per merge: ``attribute, code, label_fr, label_en, members`` (codes as str); ``[]`` for
+    an unknown population or attribute.
+
+    >>> [(m["code"], m["members"]) for m in merges("companies", "size_class")]
+    [('ge250', ['eti', 'ge'])]
+    """
+    if kind not in cb.populations(codebook):
+        return []
+    out = []
+    for name, spec in cb.attributes(kind, codebook=codebook).items():
+        if attribute is not None and name != attribute:
+            continue
+        for m in (spec or {}).get("merge") or []:
+            out.append({"attribute": name, "code": str(m["code"]), "label_fr": m["label_fr"],
+                        "label_en": m["label_en"], "members": [str(x) for x in m["members"]]})
+    return out
+
+
+def _group_column(table: pd.DataFrame) -> str | None:
+    """The group column of a frequency table: ``group_value``, or a respondent attribute named as a column."""
+    if "group_value" in table.columns:
+        return "group_value"
+    attrs = {a for k in cb.populations() for a in cb.attributes(k)} - {"wave"}
+    extra = [c for c in table.columns if c not in _FREQ_KNOWN and c in attrs]
+    return extra[0] if extra else None
+
+
+def _shape(table: pd.DataFrame) -> tuple[str, str | None]:
+    cols = set(table.columns)
+    if {"attribute", "value", "n"} <= cols:
+        return "profile", None
+    if {"item", "count", "n_base"} <= cols:
+        group = _group_column(table)
+        return ("grouped", group) if group else ("flat", None)
+    return "other", None
+
+
+def _populations(table: pd.DataFrame, population: str | None, name: str = "") -> pd.Series:
+    if "population" in table.columns:
+        return table["population"].astype(str)
+    if population is None:
+        low = name.lower()
+        population = ("companies" if any(w in low for w in ("entreprise", "compan", "firm"))
+                      else "buyers" if any(w in low for w in ("acheteur", "buyer")) else "")
+    return pd.Series(population, index=table.index, dtype=object)
+
+
+def _protected(pops: pd.Series, protect: Sequence[str] | None) -> pd.Series:
+    if protect is None:
+        return pd.Series(True, index=pops.index)
+    return pops.isin(list(protect)) | (pops == "")
+
+
+def _lang_of(labels: Sequence[Any], members: Sequence[str], kind: str, attribute: str, codebook) -> str:
+    vals = cb.attribute_values(kind, attribute, codebook=codebook)
+    english = set(vals[vals["code"].astype(str).isin(members)]["label_en"])
+    return "en" if any(str(x) in english for x in labels) else "fr"
+
+
+def _merge_rows(t: pd.DataFrame, sel: pd.Series, keys: list[str], make) -> pd.DataFrame:
+    """Replace the selected rows of each block (``keys``) by ``make(block_rows)``, at the first one's place."""
+    t = t.reset_index(drop=True)
+    sel = sel.reset_index(drop=True)
+    put, drop = {}, set()
+    for _, part in t[sel].groupby(keys, sort=False, dropna=False):
+        put[part.index[0]] = make(part)
+        drop.update(part.index)
+    rows = []
+    for i in t.index:
+        if i in put:
+            rows.append(put[i])
+        elif i not in drop:
+            rows.append(t.loc[i].to_dict())
+    out = pd.DataFrame(rows, columns=t.columns)
+    for c in t.columns:
+        if pd.api.types.is_bool_dtype(t[c]) and out[c].notna().all():
+            out[c] = out[c].astype(bool)
+    return out
+
+
+def _interval(count: float, n_base: float, alpha: float, method: str) -> tuple[float, float]:
+    if not n_base or pd.isna(count) or pd.isna(n_base):
+        return math.nan, math.nan
+    low, high = proportion_confint(int(count), int(n_base), alpha=alpha, method=method)
+    return float(np.clip(low, 0, 1)), float(np.clip(high, 0, 1))
+
+
+def _rerank(t: pd.DataFrame, rows: pd.Series, keys: list[str], item_order: dict[str, int]) -> pd.DataFrame:
+    """Recompute ``rank`` (and ``pct_mentions``) of merged groups and sort their rows by it, in place."""
+    for _, part in t[rows].groupby(keys, sort=False, dropna=False):
+        counts = pd.to_numeric(part["count"], errors="coerce")
+        if "rank" in t.columns:
+            t.loc[part.index, "rank"] = counts.rank(method="min", ascending=False).astype("Int64").to_numpy()
+        if "pct_mentions" in t.columns:
+            total = counts.sum()
+            t.loc[part.index, "pct_mentions"] = (counts / total).to_numpy() if total else math.nan
+        order = part.assign(_r=pd.to_numeric(part.get("rank", counts), errors="coerce"),
+                            _o=[item_order.get(str(i), 999) for i in part["item"]]).sort_values(["_r", "_o"])
+        t.loc[part.index] = order.drop(columns=["_r", "_o"]).to_numpy()
+    return t
+
+
+def merge_categories(table: pd.DataFrame, *, protect: Sequence[str] | None = PROTECTED,
+                     population: str | None = None, codebook=None) -> pd.DataFrame:
+    """Merge the codebook's declared categories (:func:`merges`) in a profile or grouped frequency table.
+
+    Rows of protected populations whose value is a member of a merge become one row with the merge's code
+    and label (French or English, like the table's labels): counts and bases are summed, shares, intervals
+    (``attrs["alpha"]``, ``attrs["ci_method"]``), ranks and shares of mentions recomputed. Other tables are
+    returned unchanged (a copy).
+
+    >>> t = pd.DataFrame({"population": "companies", "attribute": "size_class", "value": ["micro", "eti", "ge"],
+    ...                   "label": ["Micro", "ETI", "GE"], "n": [50, 4, 2], "n_total": 56, "pct": [.9, .07, .03]})
+    >>> merge_categories(t)[["value", "n", "pct"]].values.tolist()
+    [['micro', 50, 0.9], ['ge250', 6, 0.10714285714285714]]
+    """
+    shape, group = _shape(table)
+    out = table.copy()
+    if shape not in ("profile", "grouped"):
+        return out
+    pops = _populations(out, population)
+    protected = _protected(pops, protect)
+    for kind in _POPULATIONS:
+        for m in merges(kind, codebook=codebook):
+            in_kind = protected & ((pops == kind) | (pops == ""))
+            if shape == "profile":
+                sel = in_kind & (out["attribute"] == m["attribute"]) & out["value"].astype(str).isin(m["members"])
+            else:
+                attr = out["group"] if "group" in out.columns else pd.Series(group, index=out.index)
+                sel = in_kind & (attr == m["attribute"]) & out[group].astype(str).isin(m["members"])
+            if not sel.any():
+                continue
+            out = (_merge_profile if shape == "profile" else _merge_grouped)(out, sel, m, kind, group, codebook)
+            pops = _populations(out, population)
+            protected = _protected(pops, protect)
+    out.attrs.update(table.attrs)
+    return out
+
+
+def _merge_profile(t, sel, m, kind, _group, codebook):
+    lang = _lang_of(t.loc[sel, "label"] if "label" in t.columns else [], m["members"], kind, m["attribute"],
+                    codebook)
+    keys = [c for c in ("population", "wave", "attribute") if c in t.columns]
+
+    def make(part):
+        row = part.iloc[0].to_dict()
+        n = pd.to_numeric(part["n"], errors="coerce").sum()
+        row.update({"value": m["code"], "n": int(n)})
+        if "label" in row:
+            row["label"] = m[f"label_{lang}"]
+        if "pct" in row and "n_total" in row:
+            row["pct"] = n / row["n_total"] if row["n_total"] else math.nan
+        return row
+    return _merge_rows(t, sel, keys, make)
+
+
+def _merge_grouped(t, sel, m, kind, group, codebook):
+    labels = t.loc[sel, "group_label"] if "group_label" in t.columns else []
+    lang = _lang_of(labels, m["members"], kind, m["attribute"], codebook)
+    keys = [c for c in ("population", "wave", "group") if c in t.columns] + ["item"]
+    alpha, method = t.attrs.get("alpha", 0.05), t.attrs.get("ci_method", "wilson")
+
+    def make(part):
+        row = part.iloc[0].to_dict()
+        count = pd.to_numeric(part["count"], errors="coerce").sum()
+        n_base = pd.to_numeric(part["n_base"], errors="coerce").sum()
+        row.update({group: m["code"], "count": int(count), "n_base": int(n_base)})
+        if "group_label" in row:
+            row["group_label"] = m[f"label_{lang}"]
+        if "pct" in row:
+            row["pct"] = count / n_base if n_base else math.nan
+        if "ci_low" in row:
+            row["ci_low"], row["ci_high"] = _interval(count, n_base, alpha, method)
+        return row
+    out = _merge_rows(t, sel, keys, make)
+    order = {c: i for i, c in enumerate(cb.items(kind, codebook=codebook)["code"])}
+    merged = out[group].astype(str) == m["code"]
+    return _rerank(out, merged, [c for c in ("population", "wave", "group") if c in out.columns] + [group], order)
+
+
+# ------------------------------------------------------------------------------------------------ suppression
+
+def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None = None,
+                   protect: Sequence[str] | None = PROTECTED, population: str | None = None,
+                   columns: Sequence[str] | None = None, merge: bool = True, secondary: bool = True,
+                   codebook=None) -> pd.DataFrame:
+    """Small-cell protection for publication: merge, then primary and secondary suppression.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A table of :func:`etude.stats.frequencies` (base ``n_base``; grouped with ``by`` or not),
+        :func:`etude.stats.barrier_table`, :func:`etude.stats.profile` (base ``n``) or alike.
+    min_cell : int, default 5
+        A group whose base is below this (1 ≤ base < ``min_cell``) is suppressed; ``min_cell`` itself is shown.
+        A base of 0 reveals nothing and is kept.
+    base : str, optional
+        Column holding the group's respondent count; default ``n_base`` if present, else ``n``.
+    protect : sequence of str or None, default ("companies",)
+        Populations whose small groups are suppressed. ``None`` protects every row.
+    population : str, optional
+        Population of every row, for tables without a ``population`` column; without either, every row is
+        treated as protected.
+    columns : sequence of str, optional
+        Columns blanked in a suppressed row (the base column always is); default those of
+        :data:`VALUE_COLUMNS` present.
+    merge : bool, default True
+        First merge the categories the codebook declares (:func:`merge_categories`).
+    secondary : bool, default True
+        Also suppress the groups that would give the suppressed ones away by subtraction. Turn it off only to
+        look at primary suppression alone (say, in a test of display code): such a table is not safe to publish.
+
+    Returns
+    -------
+    DataFrame
+        A copy with the numbers of suppressed rows, their base included, set to NA (integer columns become
+        nullable ``Int64``) and a boolean ``suppressed`` column. Totals (``n_total``) stay exact. In a profile
+        table (blocks of ``attribute`` values per wave, summing to ``n_total``) and a grouped frequency table
+        (blocks of groups per wave, summing to the overall table), more groups are suppressed, smallest first,
+        until no suppressed cell of the block can be recovered by subtraction (:func:`audit_tables`).
+        Rows already flagged ``suppressed`` stay so.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"population": ["companies", "companies", "buyers"], "n_base": [4, 5, 4],
+    ...                   "count": [1, 2, 3], "pct": [0.25, 0.4, 0.75]})
+    >>> suppress_small(t)
+      population  n_base  count   pct  suppressed
+    0  companies    <NA>   <NA>   NaN        True
+    1  companies       5      2  0.40       False
+    2     buyers       4      3  0.75       False
+    """
+    min_cell = check_min_cell(min_cell)
+    if base is None:
+        base = "n_base" if "n_base" in table.columns else "n"
+    _require(table, [base])
+    t = merge_categories(table, protect=protect, population=population, codebook=codebook) if merge \
+        else table.copy()
+    t = t.reset_index(drop=True) if merge else t
+    protected = _protected(_populations(t, population), protect)
+    n = pd.to_numeric(t[base], errors="coerce")
+    mask = protected & n.notna() & (n >= 1) & (n < min_cell)
+    if "suppressed" in t.columns:
+        mask |= t["suppressed"].fillna(False).astype(bool)
+    shape, group = _shape(t)
+    if secondary and shape in ("profile", "grouped") and mask.any():
+        mask = _secondary(t, mask, protected, shape, group, base, min_cell, population)
+    cols = [c for c in (columns if columns is not None else VALUE_COLUMNS) if c in t.columns]
+    for c in dict.fromkeys([*cols, base]):
+        if pd.api.types.is_integer_dtype(t[c]) and not isinstance(t[c].dtype, pd.Int64Dtype):
+            t[c] = t[c].astype("Int64")
+        elif c in ("n", "n_base", "count", "rank") and t[c].dtype == object:
+            t[c] = pd.to_numeric(t[c], errors="coerce").astype("Int64")
+        if mask.any():
+            t[c] = t[c].mask(mask)
+    t["suppressed"] = mask.to_numpy(dtype=bool)
+    t.attrs.update(table.attrs)
+    t.attrs["min_cell"] = min_cell
+    return t
+
+
+def _blocks(t: pd.DataFrame, shape: str, group: str | None, population) -> list[pd.Index]:
+    pops = _populations(t, population)
+    keys = [pops] + [t[c] for c in ("wave",) if c in t.columns]
+    keys.append(t["attribute"] if shape == "profile" else (t["group"] if "group" in t.columns
+                                                            else pd.Series(group, index=t.index)))
+    frame = pd.concat(keys, axis=1).astype(str)
+    return [idx for _, idx in frame.groupby(list(frame.columns), sort=False).groups.items()]
+
+
+def _secondary(t, mask, protected, shape, group, base, min_cell, population) -> pd.Series:
+    """Suppress more rows (profile) or groups (grouped table), smallest first, until the block is safe."""
+    mask = mask.copy()
+    size = pd.to_numeric(t[base], errors="coerce")
+    for idx in _blocks(t, shape, group, population):
+        if not mask[idx].any():
+            continue
+        unit = t.loc[idx, "value" if shape == "profile" else group].astype(str)
+        while True:
+            trial = t.loc[idx].copy()
+            trial["suppressed"] = mask[idx].to_numpy()
+            if not _block_findings(trial, shape, group, min_cell, population):
+                break
+            free = [u for u in dict.fromkeys(unit) if not mask[idx][unit == u].any()
+                    and protected[idx][unit == u].all() and size[idx][unit == u].max() >= 1]
+            if not free:
+                break
+            smallest = min(free, key=lambda u: (size[idx][unit == u].max(), list(unit).index(u)))
+            mask.loc[idx[(unit == smallest).to_numpy()]] = True
+    return mask
+
+
+def _block_findings(block: pd.DataFrame, shape: str, group: str | None, min_cell: int, population) -> bool:
+    """Whether a block, with its own sums taken as exact published totals, leaves a narrowable cell."""
+    block = block.copy()
+    tables: dict[str, pd.DataFrame] = {}
+    if shape == "profile":
+        tables["profil"] = block.assign(n=pd.to_numeric(block["n"], errors="coerce").mask(block["suppressed"]))
+    else:
+        pops = _populations(block, population)
+        waves = block["wave"] if "wave" in block.columns else pd.Series("", index=block.index)
+        num = block.assign(count=pd.to_numeric(block["count"], errors="coerce"),
+                           n_base=pd.to_numeric(block["n_base"], errors="coerce"))
+        base_of = num.groupby(num[group].astype(str), sort=False)["n_base"].first()
+        overall = pd.DataFrame({"population": pops, "wave": waves, "item": num["item"], "count": num["count"]}
+                               ).groupby(["population", "wave", "item"], sort=False, as_index=False)["count"].sum()
+        overall["n_base"] = base_of.sum()
+        tables["overall"] = overall
+        tables["grouped"] = num.assign(population=pops, wave=waves,
+                                       count=num["count"].mask(block["suppressed"]),
+                                       n_base=num["n_base"].mask(block["suppressed"]))
+    return not audit_tables(tables, min_cell=min_cell, exact_margins=True).empty
+
+
+def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTECTED, lang: str = "fr",
+                     codebook=None) -> str:
+    """The study's one small-group rule, in one paragraph, to write once in a report.
+
+    >>> print(suppression_rule(5))  # doctest: +NORMALIZE_WHITESPACE
+    Secret statistique : les résultats d'un groupe de moins de 5 entreprises répondantes ne sont pas publiés
+    (notés « < 5 » ou « n.d. »), ni son effectif ni sa base ; d'autres groupes sont masqués aussi quand ils
+    permettraient de les retrouver par différence, et certaines catégories sont publiées regroupées
+    (250 salariés et plus (ETI et grandes entreprises)). Les totaux restent exacts. Les acheteurs publics,
+    institutions nommées dans des sources publiques, ne sont pas concernés.
+    """
+    min_cell = check_min_cell(min_cell)
+    _choice("lang", lang, cb.LANGS)
+    protect = _POPULATIONS if protect is None else tuple(protect)
+    merged = [m[f"label_{lang}"] for k in protect for m in merges(k, codebook=codebook)]
+    who = {"fr": {"companies": "entreprises répondantes", "buyers": "acheteurs répondants"},
+           "en": {"companies": "responding companies", "buyers": "responding buyers"}}[lang]
+    if lang == "fr":
+        group = " ou ".join(who[p] for p in protect if p in who) or "répondants"
+        text = (f"Secret statistique : les résultats d'un groupe de moins de {min_cell} {group} ne sont pas "
+                f"publiés (notés « < {min_cell} » ou « n.d. »), ni son effectif ni sa base ; d'autres groupes "
+                "sont masqués aussi quand ils permettraient de les retrouver par différence"
+                + (", et certaines catégories sont publiées regroupées (" + " ; ".join(merged) + ")"
+                   if merged else "") + ". Les totaux restent exacts.")
+        if "buyers" not in protect:
+            text += (" Les acheteurs publics, institutions nommées dans des sources publiques, "
+                     "ne sont pas concernés.")
+        return text
+    group = " or ".join(who[p] for p in protect if p in who) or "respondents"
+    text = (f"Statistical confidentiality: results for a group of fewer than {min_cell} {group} are not "
+            f"published (shown as \"< {min_cell}\" or \"n.d.\"), nor its size or base; other groups are hidden "
+            "too when they would reveal them by subtraction"
+            + (", and some categories are published merged (" + "; ".join(merged) + ")" if merged else "")
+            + ". Totals stay exact.")
+    if "buyers" not in protect:
+        text += " Public buyers, institutions named in public sources, are not concerned."
+    return text
+
+
+# ------------------------------------------------------------------------------------------------ audit
+
+def feasible_ranges(n_vars: int, equalities: Sequence[tuple[dict[int, float], float]],
+                    inequalities: Sequence[tuple[dict[int, float], float]], targets: Sequence[int]
+                    ) -> list[tuple[float, float]]:
+    """Smallest and largest value of each target unknown over the non-negative integer solutions.
+
+    ``equalities`` are ``({index: coefficient}, rhs)`` pairs meaning ``Σ coefficient·x[index] = rhs``;
+    ``inequalities`` mean ``≤ rhs``. Each bound is one ``scipy.optimize.milp`` program; a bound above 10⁷ is
+    ``inf``; an infeasible system gives ``(nan, nan)``.
+
+    >>> feasible_ranges(2, [({0: 1, 1: 1}, 6)], [({0: 1}, 4)], [0, 1])
+    [(0, 4), (2, 6)]
+    """
+    if not targets:
+        return []
+    constraints = []
+    for rows, low in ((equalities, True), (inequalities, False)):
+        if rows:
+            a = np.zeros((len(rows), n_vars))
+            for i, (coefs, _) in enumerate(rows):
+                for j, v in coefs.items():
+                    a[i, j] += v
+            b = np.array([float(rhs) for _, rhs in rows])
+            constraints.append(LinearConstraint(a, b if low else -np.inf, b))
+    out = []
+    for j in targets:
+        bounds = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(n_vars)
+            c[j] = sign
+            res = milp(c, constraints=constraints, integrality=np.ones(n_vars), bounds=Bounds(0, _BIG))
+            bounds.append(round(sign * res.fun) if res.status == 0 else math.nan)
+        low, high = bounds
+        out.append((low, math.inf if high >= _BIG * 0.9 else high))
+    return out
+
+
+def _flags(df: pd.DataFrame) -> pd.Series:
+    if "suppressed" not in df.columns:
+        return pd.Series(False, index=df.index)
+    return df["suppressed"].astype(str).str.strip().str.lower().isin(["true", "1", "vrai"])
+
+
+def _numeric(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in ("n", "n_base", "count", "n_total"):
+        if c in out.columns:
+            out[c] = pd.to_numeric(out[c].replace("", np.nan), errors="coerce").astype(float)
+    out["suppressed"] = _flags(df)
+    for c in ("wave", "value", "group_value", "attribute", "group", "item"):
+        if c in out.columns:
+            out[c] = out[c].astype(str)
+    return out
+
+
+class _System:
+    """Unknowns and linear relations of one (population, wave, attribute) block."""
+
+    def __init__(self):
+        self.index: dict[tuple, int] = {}
+        self.eqs: list = []
+        self.les: list = []
+
+    def term(self, key: tuple, value: float) -> tuple[dict[int, float], float]:
+        if pd.isna(value):
+            return {self.index.setdefault(key, len(self.index)): 1.0}, 0.0
+        return {}, float(value)
+
+    def rel(self, lhs, rhs, op: str) -> None:
+        coefs: dict[int, float] = {}
+        const = 0.0
+        for sign, terms in ((1.0, lhs), (-1.0, rhs)):
+            for c, k in terms:
+                for i, v in c.items():
+                    coefs[i] = coefs.get(i, 0.0) + sign * v
+                const += sign * k
+        (self.eqs if op == "==" else self.les).append((coefs, -const))
+
+
+def _add_profile(s: _System, name: str, part: pd.DataFrame, targets: list) -> dict[str, Any]:
+    values = {}
+    terms = []
+    for i, r in part.iterrows():
+        t = s.term(("p", name, i), r["n"])
+        values.setdefault(str(r["value"]), t)
+        terms.append(t)
+        if r["suppressed"] and pd.isna(r["n"]):
+            targets.append((("p", name, i), name, i, "n", (str(r["value"]), None),
+                            r.get("n_total", math.nan)))
+    total = part["n_total"].dropna() if "n_total" in part.columns else pd.Series(dtype=float)
+    if len(total):
+        s.rel(terms, [({}, float(total.iloc[0]))], "==")
+    return values
+
+
+def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, profile: dict | None,
+                 overall: pd.DataFrame | None, exact: bool, targets: list) -> None:
+    nb, cells = {}, {}
+    for g, rows in part.groupby(part[gcol].astype(str), sort=False):
+        known = rows["n_base"].dropna()
+        nb[g] = s.term(("b", name, g), known.iloc[0] if len(known) else math.nan)
+        if profile is not None and g in profile:
+            s.rel([nb[g]], [profile[g]], "<=")
+        if not len(known) and rows["suppressed"].any():
+            n_all = overall["n_base"].dropna() if overall is not None else pd.Series(dtype=float)
+            targets.append((("b", name, g), name, rows.index[0], "n_base", (g, None),
+                            n_all.iloc[0] if len(n_all) else math.nan))
+    for i, r in part.iterrows():
+        g = str(r[gcol])
+        t = s.term(("c", name, i), r["count"])
+        s.rel([t], [nb[g]], "<=")
+        cells.setdefault(str(r["item"]), []).append(t)
+        if r["suppressed"] and pd.isna(r["count"]):
+            c_all = overall.loc[overall["item"] == str(r["item"]), "count"].dropna() if overall is not None \
+                else pd.Series(dtype=float)
+            targets.append((("c", name, i), name, i, "count", (g, str(r["item"])),
+                            c_all.iloc[0] if len(c_all) else math.nan))
+    if overall is None:
+        return
+    slack = s.term(("sb", name), math.nan)
+    if profile is not None:
+        s.rel([slack], [profile["non_renseigne"]] if "non_renseigne" in profile else [], "<=" if
+              "non_renseigne" in profile else "==")
+    elif exact:
+        s.rel([slack], [], "==")
+    n_all = overall["n_base"].dropna()
+    s.rel(list(nb.values()) + [slack], [s.term(("ob", name), n_all.iloc[0] if len(n_all) else math.nan)], "==")
+    for item, terms in cells.items():
+        row = overall[overall["item"] == item]
+        if row.empty:
+            continue
+        si = s.term(("si", name, item), math.nan)
+        s.rel([si], [slack], "<=")
+        s.rel(terms + [si], [s.term(("oc", name, item), row["count"].iloc[0])], "==")
+
+
+def _classify(tables: Mapping[str, pd.DataFrame]):
+    profiles, grouped, overall = {}, {}, {}
+    for name, raw in tables.items():
+        df = _numeric(raw)
+        shape, gcol = _shape(df)
+        if shape not in ("profile", "grouped", "flat"):
+            continue
+        df["_pop"] = _populations(df, None, name)
+        df["_wave"] = df["wave"] if "wave" in df.columns else ""
+        if shape == "profile":
+            df["_attr"] = df["attribute"]
+        elif shape == "grouped":
+            df["_attr"] = df["group"] if "group" in df.columns else gcol
+        if shape == "flat":
+            for key, part in df.groupby(["_pop", "_wave"], sort=False):
+                overall.setdefault(key, part)
+            continue
+        for key, part in df.groupby(["_pop", "_wave", "_attr"], sort=False):
+            (profiles if shape == "profile" else grouped).setdefault(key, []).append((name, part, gcol))
+    return profiles, grouped, overall
+
+
+def audit_tables(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
+                 exact_margins: bool = False) -> pd.DataFrame:
+    """Suppressed cells that published counts pin down: their feasible range is shorter than ``min_cell``.
+
+    Parameters
+    ----------
+    tables : mapping of name → DataFrame
+        Every table published together (as read from ``tables/*.csv``). Recognised shapes: profile tables
+        (``attribute, value, n, n_total``), grouped frequency tables (``item, n_base, count`` and
+        ``group``/``group_value`` or an attribute column) and overall frequency tables (``item, n_base,
+        count`` only); the population comes from a ``population`` column or the table's name. A cell is
+        suppressed when its row says ``suppressed`` and the cell is empty.
+    min_cell : int, default 5
+    exact_margins : bool, default False
+        Take a grouped table's overall counts as exact sums of its groups (no respondent outside the groups).
+
+    Returns
+    -------
+    DataFrame with :data:`FINDING_COLUMNS`: ``table``, ``row`` (spreadsheet row: the header is row 1),
+    ``column``, ``cell`` (population, wave, attribute = value[, item]), ``low`` and ``high`` (the feasible
+    range) and ``required`` (``min_cell``, or the cell's published total when smaller). ``attrs["checked"]``
+    counts the suppressed cells checked.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"population": "companies", "wave": 2017, "group": "size_class",
+    ...                   "group_value": ["micro", "ge250"], "item": "e_moyens", "n_base": [40, None],
+    ...                   "count": [10, None], "suppressed": [False, True]})
+    >>> o = pd.DataFrame({"population": ["companies"], "wave": [2017], "item": ["e_moyens"], "n_base": [43],
+    ...                   "count": [12]})
+    >>> tables = {"freins_par_groupe.csv": g, "freins.csv": o}
+    >>> audit_tables(tables, exact_margins=True)[["column", "low", "high"]].values.tolist()
+    [['n_base', 3, 3], ['count', 2, 2]]
+
+    Without a profile table saying that every company gave its size, some of the 43 may be outside both
+    groups: the ranges are then 0–3 and 0–2, still findings.
+    """
+    min_cell = check_min_cell(min_cell)
+    profiles, grouped, overall = _classify(tables)
+    rows, checked = [], 0
+    for key in dict.fromkeys([*profiles, *grouped]):
+        parts_p, parts_g = profiles.get(key, []), grouped.get(key, [])
+        if not any(p["suppressed"].any() for _, p, _ in parts_p + parts_g):
+            continue
+        s, targets = _System(), []
+        prof = None
+        for name, part, _ in parts_p:
+            values = _add_profile(s, name, part, targets)
+            prof = values if prof is None else prof
+        for name, part, gcol in parts_g:
+            _add_grouped(s, name, part, gcol, prof, overall.get(key[:2]), exact_margins, targets)
+        checked += len(targets)
+        ranges = feasible_ranges(len(s.index), s.eqs, s.les, [s.index[t[0]] for t in targets])
+        for (_, name, i, col, (value, item), margin), (low, high) in zip(targets, ranges):
+            required = min(min_cell, margin) if not pd.isna(margin) else min_cell
+            if pd.isna(low) or high - low < required:
+                pos = int(tables[name].index.get_loc(i)) + 2 if i in tables[name].index else None
+                rows.append({"table": name, "row": pos, "column": col,
+                             "cell": (key[0], key[1], key[2], value, item),
+                             "low": low, "high": high, "required": required})
+    out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    out.attrs["checked"] = checked
+    return out
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"{path} : table illisible ({type(exc).__name__})") from exc
+
+
+def audit_run(run_dir: str | os.PathLike, *, min_cell: int = 5) -> pd.DataFrame:
+    """:func:`audit_tables` on every published table of a run folder (``RUN/tables/*.csv``).
+
+    The XLSX workbook, the report, the slides and the figures show the numbers of these CSV tables (they are
+    built from the same suppressed tables), so proving the CSVs safe covers them. Returns the findings
+    (``table`` is the path relative to ``run_dir``); empty when no suppressed cell can be recovered or
+    narrowed below ``min_cell``. ``attrs["checked"]`` counts the suppressed cells checked.
+    """
+    root = Path(run_dir)
+    if not root.is_dir():
+        raise ParameterError(f"dossier d'exécution introuvable : {root}")
+    folder = root / "tables" if (root / "tables").is_dir() else root
+    tables = {p.relative_to(root).as_posix(): _read_table(p) for p in sorted(folder.glob("*.csv"))}
+    return audit_tables(tables, min_cell=min_cell)
+
+
+def audit_lines(findings: pd.DataFrame, *, lang: str = "fr") -> list[str]:
+    """One line per finding, for the terminal: table, row, cell and its feasible range.
+
+    >>> f = pd.DataFrame([{"table": "tables/profil_entreprises.csv", "row": 18, "column": "n",
+    ...                    "cell": ("companies", "2018", "size_class", "ge", None), "low": 2, "high": 2,
+    ...                    "required": 5}])
+    >>> print(audit_lines(f)[0])  # doctest: +NORMALIZE_WHITESPACE
+    tables/profil_entreprises.csv, ligne 18, colonne « n » (entreprises, vague 2018, size_class = ge) :
+    valeur retrouvable entre 2 et 2 (écart 0, moins de 5)
+    """
+    _choice("lang", lang, cb.LANGS)
+    out = []
+    for r in findings.itertuples(index=False):
+        pop, wave, attr, value, item = r.cell
+        who = _WORDS[lang].get(pop, pop)
+        parts = [who] + ([f"{'vague' if lang == 'fr' else 'wave'} {wave}"] if wave else []) + [f"{attr} = {value}"]
+        if item:
+            parts.append(f"item {item}")
+        where = f"{r.table}, {'ligne' if lang == 'fr' else 'row'} {r.row}, "
+        where += (f"colonne « {r.column} »" if lang == "fr" else f"column {r.column}") + f" ({', '.join(parts)})"
+        if pd.isna(r.low):
+            what = ("chiffres publiés incohérents : aucune valeur possible" if lang == "fr"
+                    else "published counts are inconsistent: no possible value")
+        elif lang == "fr":
+            what = (f"valeur retrouvable entre {_int(r.low)} et {_int(r.high)} (écart {_int(r.high - r.low)}, "
+                    f"moins de {_int(r.required)})")
+        else:
+            what = (f"value recoverable between {_int(r.low)} and {_int(r.high)} (width {_int(r.high - r.low)}, "
+                    f"less than {_int(r.required)})")
+        out.append(f"{where} : {what}" if lang == "fr" else f"{where}: {what}")
+    return out
+
+
+def _int(x: float) -> str:
+    return str(int(x)) if not pd.isna(x) and not math.isinf(x) else str(x)

@@ -1,0 +1,231 @@
+"""Disclosure control: merges, primary and secondary suppression, and the audit that proves them.
+
+Every table is small enough to check by subtraction by hand.
+"""
+import math
+
+import pandas as pd
+import pytest
+
+from etude import cli, disclosure, fmt, stats
+from etude.errors import ParameterError
+
+S = fmt.NNBSP
+
+
+def _profile(values, n, *, n_total=None, wave=2018, suppressed=None):
+    t = pd.DataFrame({"population": "companies", "wave": wave, "attribute": "size_class", "value": values,
+                      "label": values, "n": n, "n_total": n_total if n_total is not None else sum(n)})
+    t["pct"] = t["n"] / t["n_total"]
+    if suppressed is not None:
+        t["suppressed"] = suppressed
+    return t
+
+
+def _grouped(bases, counts, *, item="e_moyens"):
+    """One item, one row per group: ``bases`` and ``counts`` are dicts group → number."""
+    return pd.DataFrame({"population": "companies", "wave": 2017, "group": "size_class",
+                         "group_value": list(bases), "group_label": list(bases), "item": item,
+                         "n_base": list(bases.values()), "count": list(counts.values())})
+
+
+# ------------------------------------------------------------------------------------------------ primary
+
+@pytest.mark.parametrize("n_base, suppressed", [(0, False), (1, True), (4, True), (5, False), (27, False)])
+def test_suppression_threshold_at_the_boundary(n_base, suppressed):
+    t = pd.DataFrame({"population": ["companies"], "item": ["e_moyens"], "n_base": [n_base],
+                      "count": [min(n_base, 2)], "pct": [min(n_base, 2) / n_base if n_base else math.nan],
+                      "ci_low": [0.1], "ci_high": [0.9], "rank": [1]})
+    out = disclosure.suppress_small(t, min_cell=5)
+    assert bool(out["suppressed"].iloc[0]) is suppressed
+    if suppressed:  # a suppressed group publishes neither its numbers nor its base
+        assert out[["n_base", "count", "pct", "ci_low", "ci_high", "rank"]].iloc[0].isna().all()
+    else:
+        assert out["count"].iloc[0] == min(n_base, 2) and out["n_base"].iloc[0] == n_base
+
+
+def test_only_protected_populations_are_suppressed_and_the_input_is_untouched():
+    t = pd.DataFrame({"population": ["buyers", "companies"], "n_base": [4, 4], "count": [3, 3],
+                      "pct": [0.75, 0.75]})
+    out = disclosure.suppress_small(t)
+    assert out["suppressed"].tolist() == [False, True]
+    assert out["count"].iloc[0] == 3 and pd.isna(out["count"].iloc[1])
+    assert str(out["count"].dtype) == "Int64"
+    assert t["count"].tolist() == [3, 3] and t["n_base"].tolist() == [4, 4]
+    assert disclosure.suppress_small(t, protect=None)["suppressed"].tolist() == [True, True]
+    assert disclosure.suppress_small(t, protect=["buyers", "companies"])["suppressed"].all()
+    no_col = t.drop(columns="population")
+    assert not disclosure.suppress_small(no_col, population="buyers")["suppressed"].any()
+    assert disclosure.suppress_small(no_col)["suppressed"].all()  # unknown population: protected
+
+
+def test_stats_names_are_the_disclosure_functions():
+    assert stats.suppress_small is disclosure.suppress_small and stats.PROTECTED == ("companies",)
+    assert stats.suppression_rule is disclosure.suppression_rule
+
+
+def test_bad_min_cell():
+    with pytest.raises(ParameterError, match="min_cell"):
+        disclosure.suppress_small(pd.DataFrame({"n_base": [1]}), min_cell=0)
+    with pytest.raises(ParameterError, match="min_cell"):
+        disclosure.audit_tables({}, min_cell=True)
+
+
+def test_suppressing_twice_changes_nothing():
+    once = disclosure.suppress_small(_profile(["micro", "pme", "autre"], [50, 6, 2]))
+    twice = disclosure.suppress_small(once)
+    pd.testing.assert_frame_equal(once, twice)
+
+
+# ------------------------------------------------------------------------------------------------ merges
+
+def test_eti_and_ge_are_published_merged_as_declared_in_the_codebook():
+    assert disclosure.merges("companies", "size_class")[0]["members"] == ["eti", "ge"]
+    assert disclosure.merges("buyers") == [] and disclosure.merges("nobody") == []
+    t = _profile(["micro", "pme", "eti", "ge"], [54, 42, 6, 2], wave=2018)
+    t["label"] = ["Micro", "PME", "ETI (250 à 4 999 salariés)", "GE"]
+    out = disclosure.suppress_small(t)
+    assert out["value"].tolist() == ["micro", "pme", "ge250"]
+    assert out["n"].tolist() == [54, 42, 8] and not out["suppressed"].any()  # 6 + 2: nothing to blank
+    assert out["label"].iloc[2] == "250 salariés et plus (ETI et grandes entreprises)"
+    assert math.isclose(out["pct"].iloc[2], 8 / 104)
+
+
+def test_merged_group_of_a_frequency_table_gets_summed_counts_new_interval_and_ranks():
+    t = pd.DataFrame({"population": "companies", "wave": 2017, "group": "size_class",
+                      "group_value": ["micro", "micro", "eti", "eti", "ge", "ge"],
+                      "group_label": ["Micro (fewer than 10 employees)"] * 2 + ["Mid-cap (250 to 4,999 employees)"] * 2
+                      + ["Large company (5,000 employees or more)"] * 2,
+                      "item": ["e_moyens", "e_delais"] * 3, "n_base": [30, 30, 4, 4, 2, 2],
+                      "count": [10, 5, 1, 3, 2, 2], "pct": [1 / 3, 1 / 6, .25, .75, 1, 1],
+                      "ci_low": 0.0, "ci_high": 1.0, "rank": [1, 2, 2, 1, 1, 1]})
+    t.attrs.update({"alpha": 0.05, "ci_method": "wilson"})
+    out = disclosure.merge_categories(t).set_index(["group_value", "item"])
+    merged = out.loc["ge250"]
+    # e_delais: 3 + 2 = 5 of 4 + 2 = 6 firms, ranked first; e_moyens: 1 + 2 = 3 of 6
+    assert merged.index.tolist() == ["e_delais", "e_moyens"]
+    assert merged["count"].tolist() == [5, 3] and merged["n_base"].tolist() == [6, 6]
+    assert merged["rank"].tolist() == [1, 2] and math.isclose(merged.loc["e_delais", "pct"], 5 / 6)
+    low, high = stats.proportion_confint(5, 6, method="wilson")
+    assert math.isclose(merged.loc["e_delais", "ci_low"], low) and math.isclose(merged.loc["e_delais", "ci_high"], high)
+    assert merged["group_label"].iloc[0] == "250 employees or more (mid-caps and large companies)"
+    assert out.loc[("micro", "e_moyens"), "count"] == 10  # other groups untouched
+
+
+# ------------------------------------------------------------------------------------------------ audit
+
+def test_the_issue_example_ge_2018_is_104_minus_54_42_6():
+    published = _profile(["micro", "pme", "eti", "ge"], [54, 42, 6, None], n_total=104,
+                         suppressed=[False, False, False, True])
+    found = disclosure.audit_tables({"tables/profil_entreprises.csv": published})
+    assert found[["table", "row", "column", "low", "high"]].values.tolist() == [
+        ["tables/profil_entreprises.csv", 5, "n", 2, 2]]
+    assert disclosure.audit_lines(found)[0] == (
+        "tables/profil_entreprises.csv, ligne 5, colonne « n » (entreprises, vague 2018, size_class = ge) : "
+        "valeur retrouvable entre 2 et 2 (écart 0, moins de 5)")
+
+
+def test_secondary_suppression_in_a_profile_hides_the_next_smallest_value():
+    t = _profile(["micro", "pme", "autre"], [50, 6, 2])
+    primary = disclosure.suppress_small(t, secondary=False)
+    assert primary["suppressed"].tolist() == [False, False, True]
+    assert len(disclosure.audit_tables({"p.csv": primary})) == 1  # 58 − 50 − 6 = 2
+    out = disclosure.suppress_small(t)
+    assert out["suppressed"].tolist() == [False, True, True]  # pme (6) is the smallest other value
+    found = disclosure.audit_tables({"p.csv": out})
+    assert found.empty and found.attrs["checked"] == 2  # pme and autre now lie anywhere in 0–8
+
+
+def test_two_tiny_values_need_a_third_so_their_sum_is_not_below_min_cell():
+    out = disclosure.suppress_small(_profile(["micro", "pme", "a", "b"], [50, 9, 1, 1]))
+    # a + b = 2 would pin both to 0–2: pme joins them (sum 11)
+    assert out["suppressed"].tolist() == [False, True, True, True]
+    assert disclosure.audit_tables({"p.csv": out}).empty
+
+
+def test_grouped_table_minus_the_overall_table_recovers_a_group_unless_another_is_suppressed():
+    bases, counts = {"micro": 30, "pme": 12, "autre": 3}, {"micro": 10, "pme": 6, "autre": 2}
+    overall = pd.DataFrame({"population": ["companies"], "wave": [2017], "item": ["e_moyens"],
+                            "n_base": [45], "count": [18]})
+    profile = _profile(["micro", "pme", "autre"], [30, 12, 3], wave=2017)
+    grouped = _grouped(bases, counts)
+    primary = disclosure.suppress_small(grouped, secondary=False)
+    assert primary["suppressed"].tolist() == [False, False, True] and primary["n_base"].isna().tolist()[2]
+    tables = {"freins.csv": overall, "freins_par_groupe.csv": primary}
+    found = disclosure.audit_tables(tables, exact_margins=True)
+    # n_base: 45 − 30 − 12 = 3; count: 18 − 10 − 6 = 2
+    assert found[["column", "low", "high"]].values.tolist() == [["n_base", 3, 3], ["count", 2, 2]]
+    out = disclosure.suppress_small(grouped)
+    assert out["suppressed"].tolist() == [False, True, True]
+    # pme + autre: 15 firms, 8 citations; each base in 0–15, each count in 0–8
+    assert disclosure.audit_tables({**tables, "freins_par_groupe.csv": out}, exact_margins=True).empty
+    # the profile of the same firms is protected the same way, and together they still leak nothing
+    prof = disclosure.suppress_small(profile)
+    assert prof["suppressed"].tolist() == [False, True, True]
+    assert disclosure.audit_tables({**tables, "freins_par_groupe.csv": out, "profil_entreprises.csv": prof}).empty
+
+
+def test_a_rare_item_cannot_ask_for_more_room_than_its_total():
+    # 2 citations in all: a suppressed count can only lie in 0–2, which is all the overall table allows
+    grouped = _grouped({"micro": 30, "pme": 12, "autre": 3}, {"micro": 0, "pme": 1, "autre": 1},
+                       item="e_desinteret")
+    overall = pd.DataFrame({"population": ["companies"], "wave": [2017], "item": ["e_desinteret"],
+                            "n_base": [45], "count": [2]})
+    out = disclosure.suppress_small(grouped)
+    assert out["suppressed"].tolist() == [False, True, True]  # pme + autre: 2 citations, each count in 0–2
+    found = disclosure.audit_tables({"o.csv": overall, "g.csv": out}, exact_margins=True)
+    assert found.empty
+
+
+def test_buyers_are_published_even_small():
+    t = _profile(["etat", "collectivite"], [17, 4]).assign(population="buyers", attribute="buyer_type")
+    out = disclosure.suppress_small(t)
+    assert not out["suppressed"].any() and out["n"].tolist() == [17, 4]
+
+
+def test_feasible_ranges_use_integers_and_report_infeasible_systems():
+    # 2x = 3 has no integer solution
+    assert all(math.isnan(v) for v in disclosure.feasible_ranges(1, [({0: 2}, 3)], [], [0])[0])
+    assert disclosure.feasible_ranges(1, [], [], [0]) == [(0, math.inf)]
+
+
+# ------------------------------------------------------------------------------------------------ run folder
+
+def _write_run(root, profile):
+    (root / "tables").mkdir(parents=True)
+    profile.to_csv(root / "tables" / "profil_entreprises.csv", index=False)
+    return root
+
+
+def test_audit_run_reads_the_tables_of_a_run_folder(tmp_path):
+    run = _write_run(tmp_path / "run", _profile(["micro", "pme", "eti", "ge"], [54, 42, 6, None], n_total=104,
+                                                suppressed=[False, False, False, True]))
+    found = disclosure.audit_run(run)
+    assert found["table"].tolist() == ["tables/profil_entreprises.csv"] and found["low"].tolist() == [2]
+    with pytest.raises(ParameterError, match="introuvable"):
+        disclosure.audit_run(tmp_path / "nope")
+
+
+def test_audit_command_prints_one_line_per_finding_and_exits_1(tmp_path, capsys):
+    bad = _write_run(tmp_path / "bad", _profile(["micro", "pme", "eti", "ge"], [54, 42, 6, None], n_total=104,
+                                                suppressed=[False, False, False, True]))
+    assert cli.main(["audit", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "valeur retrouvable entre 2 et 2" in out and "size_class = ge" in out
+    good = _write_run(tmp_path / "good", disclosure.suppress_small(_profile(["micro", "pme", "autre"], [50, 6, 2])))
+    assert cli.main(["audit", str(good)]) == 0
+    assert "2 cellule(s) masquée(s) vérifiée(s)" in capsys.readouterr().out
+    assert cli.main(["audit", str(tmp_path / "nope")]) == 1
+    assert "introuvable" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------------------------ the rule
+
+def test_rule_is_one_sentence_naming_the_threshold_secondary_suppression_and_merges():
+    fr = disclosure.suppression_rule(5)
+    assert "moins de 5 entreprises" in fr and "« < 5 »" in fr and "totaux restent exacts" in fr
+    assert "par différence" in fr and "250 salariés et plus" in fr and "ni son effectif ni sa base" in fr
+    assert "acheteurs publics" in fr and "ne sont pas concernés" in fr
+    assert "acheteurs répondants" in disclosure.suppression_rule(3, protect=None)
+    en = disclosure.suppression_rule(10, lang="en")
+    assert "fewer than 10 responding companies" in en and "250 employees or more" in en
