@@ -97,16 +97,16 @@ def test_merged_group_of_a_frequency_table_gets_summed_counts_new_interval_and_r
                       "group_label": ["Micro (fewer than 10 employees)"] * 2 + ["Mid-cap (250 to 4,999 employees)"] * 2
                       + ["Large company (5,000 employees or more)"] * 2,
                       "item": ["e_moyens", "e_delais"] * 3, "n_base": [30, 30, 4, 4, 2, 2],
-                      "count": [10, 5, 1, 3, 2, 2], "pct": [1 / 3, 1 / 6, .25, .75, 1, 1],
-                      "ci_low": 0.0, "ci_high": 1.0, "rank": [1, 2, 2, 1, 1, 1]})
+                      "count": [10, 5, 2, 1, 0, 2], "pct": [1 / 3, 1 / 6, .5, .25, 0, 1],
+                      "ci_low": 0.0, "ci_high": 1.0, "rank": [1, 2, 1, 2, 2, 1]})
     t.attrs.update({"alpha": 0.05, "ci_method": "wilson"})
     out = disclosure.merge_categories(t).set_index(["group_value", "item"])
     merged = out.loc["ge250"]
-    # e_delais: 3 + 2 = 5 of 4 + 2 = 6 firms, ranked first; e_moyens: 1 + 2 = 3 of 6
+    # e_delais: 1 + 2 = 3 of 4 + 2 = 6 firms, now ranked first (ETI alone ranked it second); e_moyens: 2 + 0 = 2
     assert merged.index.tolist() == ["e_delais", "e_moyens"]
-    assert merged["count"].tolist() == [5, 3] and merged["n_base"].tolist() == [6, 6]
-    assert merged["rank"].tolist() == [1, 2] and math.isclose(merged.loc["e_delais", "pct"], 5 / 6)
-    low, high = stats.proportion_confint(5, 6, method="wilson")
+    assert merged["count"].tolist() == [3, 2] and merged["n_base"].tolist() == [6, 6]
+    assert merged["rank"].tolist() == [1, 2] and math.isclose(merged.loc["e_delais", "pct"], 3 / 6)
+    low, high = stats.proportion_confint(3, 6, method="wilson")
     assert math.isclose(merged.loc["e_delais", "ci_low"], low) and math.isclose(merged.loc["e_delais", "ci_high"], high)
     assert merged["group_label"].iloc[0] == "250 employees or more (mid-caps and large companies)"
     assert out.loc[("micro", "e_moyens"), "count"] == 10  # other groups untouched
@@ -175,6 +175,12 @@ def test_a_rare_item_cannot_ask_for_more_room_than_its_total():
     assert out["suppressed"].tolist() == [False, True, True]  # pme + autre: 2 citations, each count in 0–2
     found = disclosure.audit_tables({"o.csv": overall, "g.csv": out}, exact_margins=True)
     assert found.empty
+
+
+def test_merged_codes_have_labels_for_display():
+    assert stats.value_label("companies", "size_class", "ge250", lang="en").startswith("250 employees or more")
+    assert disclosure.publishable("companies", 4) is False and disclosure.publishable("companies", 0) is True
+    assert disclosure.publishable("buyers", 4) is True and disclosure.publishable("buyers", 4, protect=None) is False
 
 
 def test_buyers_are_published_even_small():

@@ -52,8 +52,8 @@ from etude.errors import ParameterError
 from etude.errors import check_choice as _choice
 
 __all__ = [
-    "suppress_small", "suppression_rule", "merges", "merge_categories", "check_min_cell", "feasible_ranges",
-    "audit_tables", "audit_run", "audit_lines", "PROTECTED", "VALUE_COLUMNS", "FINDING_COLUMNS",
+    "suppress_small", "suppression_rule", "publishable", "merges", "merge_categories", "check_min_cell",
+    "feasible_ranges", "audit_tables", "audit_run", "audit_lines", "PROTECTED", "VALUE_COLUMNS", "FINDING_COLUMNS",
 ]
 
 #: Populations protected by default: companies (public buyers are institutions named in public sources).
@@ -80,6 +80,22 @@ def check_min_cell(min_cell: Any) -> int:
     if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
         raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
     return int(min_cell)
+
+
+def publishable(population: str, n: Any, *, min_cell: int = 5, protect: Sequence[str] | None = PROTECTED) -> bool:
+    """The study's one small-group rule as a predicate: may a group of ``n`` respondents be published?
+
+    A group of a protected population with 1 ≤ n < ``min_cell`` may not (0 reveals nothing); groups of other
+    populations (public buyers) always may. For modules that withhold or test groups themselves, so that every
+    table applies the same rule (secondary suppression still needs :func:`suppress_small`).
+
+    >>> publishable("companies", 4), publishable("companies", 5), publishable("buyers", 4)
+    (False, True, True)
+    """
+    min_cell = check_min_cell(min_cell)
+    if protect is not None and population not in protect:
+        return True
+    return pd.isna(n) or not (1 <= float(n) < min_cell)
 
 
 def _require(df: pd.DataFrame, columns) -> None:
@@ -182,18 +198,21 @@ def _interval(count: float, n_base: float, alpha: float, method: str) -> tuple[f
 
 
 def _rerank(t: pd.DataFrame, rows: pd.Series, keys: list[str], item_order: dict[str, int]) -> pd.DataFrame:
-    """Recompute ``rank`` (and ``pct_mentions``) of merged groups and sort their rows by it, in place."""
-    for _, part in t[rows].groupby(keys, sort=False, dropna=False):
+    """Recompute ``rank`` (and ``pct_mentions``) of merged groups and sort their rows by it."""
+    t = t.reset_index(drop=True)
+    perm = list(range(len(t)))
+    for _, part in t[rows.to_numpy()].groupby(keys, sort=False, dropna=False):
         counts = pd.to_numeric(part["count"], errors="coerce")
+        rank = counts.rank(method="min", ascending=False)
         if "rank" in t.columns:
-            t.loc[part.index, "rank"] = counts.rank(method="min", ascending=False).astype("Int64").to_numpy()
+            t.loc[part.index, "rank"] = rank.astype(int).to_numpy()
         if "pct_mentions" in t.columns:
             total = counts.sum()
             t.loc[part.index, "pct_mentions"] = (counts / total).to_numpy() if total else math.nan
-        order = part.assign(_r=pd.to_numeric(part.get("rank", counts), errors="coerce"),
-                            _o=[item_order.get(str(i), 999) for i in part["item"]]).sort_values(["_r", "_o"])
-        t.loc[part.index] = order.drop(columns=["_r", "_o"]).to_numpy()
-    return t
+        order = sorted(part.index, key=lambda i: (rank[i], item_order.get(str(t.at[i, "item"]), 999), i))
+        for slot, i in zip(sorted(part.index), order):
+            perm[slot] = i
+    return t.iloc[perm].reset_index(drop=True)
 
 
 def merge_categories(table: pd.DataFrame, *, protect: Sequence[str] | None = PROTECTED,

@@ -31,7 +31,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from etude import codebook as cb
 from etude import fmt
-from etude.disclosure import PROTECTED, VALUE_COLUMNS, suppress_small, suppression_rule
+from etude.disclosure import PROTECTED, VALUE_COLUMNS, merges, suppress_small, suppression_rule
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
@@ -134,6 +134,9 @@ def value_label(kind: str | None, attribute: str, value: Any, *, lang: str = "fr
             hit = vals[vals["code"].astype(str) == str(value)]
             if not hit.empty:
                 return str(hit.iloc[0][f"label_{lang}"])
+            merged = [m for m in merges(k, attribute, codebook=codebook) if m["code"] == str(value)]
+            if merged:  # a category published merged (etude.disclosure)
+                return str(merged[0][f"label_{lang}"])
     return str(value)
 
 
@@ -342,8 +345,8 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
     ...      **{c: pd.array([c == "e_moyens", None], dtype="boolean") for c in item_codes("companies")}})}
     >>> barrier_table(t, wave=2017)[["population", "item", "n_base", "count", "pct", "rank"]].head(2)
       population              item  n_base  count  pct  rank
-    0  companies          e_moyens       1   <NA>  NaN  <NA>
-    1  companies  e_administration       1   <NA>  NaN  <NA>
+    0  companies          e_moyens    <NA>   <NA>  NaN  <NA>
+    1  companies  e_administration    <NA>   <NA>  NaN  <NA>
     """
     _choice("lang", lang, cb.LANGS)
     frames = []
