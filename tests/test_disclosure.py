@@ -165,6 +165,40 @@ def test_grouped_table_minus_the_overall_table_recovers_a_group_unless_another_i
     assert disclosure.audit_tables({**tables, "freins_par_groupe.csv": out, "profil_entreprises.csv": prof}).empty
 
 
+def _respondents():
+    """35 firms of 2017 who all answered: 20 micro, 12 PME, 3 GE. Everyone cites e_besoins; e_desinteret is
+    cited by one micro and one PME firm; no one cites the other items."""
+    from etude import codebook
+    sizes = ["micro"] * 20 + ["pme"] * 12 + ["ge"] * 3
+    t = pd.DataFrame({"population": "companies", "wave": 2017, "size_class": pd.Categorical(sizes)})
+    for code in codebook.items("companies")["code"]:
+        t[code] = pd.array([False] * len(t), dtype="boolean")
+    t["e_besoins"] = pd.array([True] * len(t), dtype="boolean")
+    t.loc[[0, 20], "e_desinteret"] = True
+    return t
+
+
+def test_profile_and_grouped_table_suppress_the_same_groups_from_the_respondent_data():
+    firms = _respondents()
+    grouped = stats.barrier_table({"companies": firms}, by={"companies": "size_class"})
+    overall = stats.barrier_table({"companies": firms})
+    # GE (3) first; then PME; and then micro too: PME + GE alone would pin e_desinteret to 0–1 of its 2 citations
+    assert grouped.groupby("group_value")["suppressed"].all().to_dict() == {"ge250": True, "micro": True,
+                                                                             "pme": True}
+    alone = stats.profile(firms, "size_class", by_wave=True)
+    alone.attrs.pop("groups")  # a profile that cannot see the grouped table hides only what it needs itself
+    alone = disclosure.suppress_small(alone)
+    assert alone.set_index("value")["suppressed"].to_dict() == {"micro": False, "pme": True, "ge250": True}
+    leak = disclosure.audit_tables({"freins.csv": overall, "freins_par_groupe.csv": grouped, "profil_entreprises.csv": alone})
+    # micro's base: at most its 20 firms (profile), at least 35 − 15 (PME + GE are 15 firms): exactly 20; and so
+    # its e_besoins count, cited by all 35
+    assert leak[["column", "low", "high"]].values.tolist() == [["n_base", 20, 20], ["count", 20, 20]]
+    profile = stats.suppress_small(stats.profile(firms, "size_class", by_wave=True))
+    assert profile["suppressed"].all()  # the study-wide plan: the same three groups
+    assert disclosure.audit_tables({"freins.csv": overall, "freins_par_groupe.csv": grouped,
+                                    "profil_entreprises.csv": profile}).empty
+
+
 def test_a_rare_item_cannot_ask_for_more_room_than_its_total():
     # 2 citations in all: a suppressed count can only lie in 0–2, which is all the overall table allows
     grouped = _grouped({"micro": 30, "pme": 12, "autre": 3}, {"micro": 0, "pme": 1, "autre": 1},

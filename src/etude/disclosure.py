@@ -52,14 +52,19 @@ from etude.errors import ParameterError
 from etude.errors import check_choice as _choice
 
 __all__ = [
-    "suppress_small", "suppression_rule", "publishable", "merges", "merge_categories", "check_min_cell",
-    "feasible_ranges", "audit_tables", "audit_run", "audit_lines", "PROTECTED", "VALUE_COLUMNS", "FINDING_COLUMNS",
+    "suppress_small", "suppression_rule", "publishable", "group_counts", "merges", "merge_categories",
+    "check_min_cell", "feasible_ranges", "audit_tables", "audit_run", "audit_lines",
+    "PROTECTED", "VALUE_COLUMNS", "CROSSED", "FINDING_COLUMNS",
 ]
 
 #: Populations protected by default: companies (public buyers are institutions named in public sources).
 PROTECTED = ("companies",)
 #: Columns a suppressed cell loses (those present in the table); its base (``n_base``) is blanked too.
 VALUE_COLUMNS = ("n", "count", "pct", "pct_mentions", "ci_low", "ci_high", "rank")
+#: Attributes by which the study publishes grouped barrier tables (notebook 02, ``tables/freins_par_groupe.csv``):
+#: the suppression plan of these attributes' profile blocks also protects the grouped table, so that both
+#: suppress the same groups. Other attributes' profiles are planned on their own.
+CROSSED = {"buyers": ("buyer_type",), "companies": ("size_class",)}
 #: Columns of :func:`audit_tables` and :func:`audit_run`.
 FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required"]
 
@@ -293,12 +298,119 @@ def _merge_grouped(t, sel, m, kind, group, codebook):
     return _rerank(out, merged, [c for c in ("population", "wave", "group") if c in out.columns] + [group], order)
 
 
+# ------------------------------------------------------------------------------------------------ study-wide plan
+
+_MISSING = "non_renseigne"
+
+
+def _kind_of(df: pd.DataFrame, items: Sequence[str] | None, codebook) -> str | None:
+    if "population" in df.columns and df["population"].nunique() == 1:
+        return str(df["population"].iloc[0])
+    for k in cb.populations(codebook):
+        if items and set(items) <= set(cb.items(k, codebook=codebook)["code"]):
+            return k
+    return None
+
+
+def group_counts(df: pd.DataFrame, attributes: str | Sequence[str], *, kind: str | None = None,
+                 items: Sequence[str] | None = None, by_wave: bool = True,
+                 codebook=None) -> dict[tuple, dict[str, Any]]:
+    """What the respondent data say about each group, for one study-wide suppression plan.
+
+    :func:`etude.stats.profile` and :func:`etude.stats.frequencies` (with ``by``) record this in their
+    result's ``attrs["groups"]``, so that :func:`suppress_small` suppresses the same groups in the profile
+    and in the grouped barrier table of the same respondents (each table alone could be safe while the two
+    together give a cell away).
+
+    Returns
+    -------
+    dict
+        ``(population, wave, attribute, value) → {"n", "n_base", "counts"}`` as str keys and ints: respondents
+        of the group, those who answered the barrier question (``items``, default the population's barrier
+        items) and how many cited each item. Respondents without a value are the group ``non_renseigne``.
+        Without ``by_wave`` (a table pooling its waves), the wave key is ``""``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"population": "companies", "wave": 2017, "size_class": ["micro", "micro", "ge"],
+    ...                   "e_moyens": pd.array([True, False, None], dtype="boolean")})
+    >>> group_counts(t, "size_class", items=["e_moyens"])[("companies", "2017", "size_class", "micro")]
+    {'n': 2, 'n_base': 2, 'counts': {'e_moyens': 1}}
+    """
+    attributes = [attributes] if isinstance(attributes, str) else list(attributes)
+    kind = kind or _kind_of(df, items, codebook)
+    if kind not in cb.populations(codebook):
+        return {}
+    if items is None:
+        items = [c for c in cb.items(kind, codebook=codebook)["code"] if c in df.columns]
+    items = [c for c in items if c in df.columns]
+    answered = df[items].notna().any(axis=1) if items else pd.Series(False, index=df.index)
+    ticked = {c: df[c].fillna(False).astype(bool) & answered for c in items}
+    waves = df["wave"].astype(str) if by_wave and "wave" in df.columns else pd.Series("", index=df.index)
+    out = {}
+    for attr in [a for a in attributes if a in df.columns and a != "wave"]:
+        values = df[attr].astype(object).where(df[attr].notna(), _MISSING).astype(str)
+        for (w, v), idx in pd.DataFrame({"w": waves, "v": values}).groupby(["w", "v"], sort=False).groups.items():
+            out[(kind, w, attr, v)] = {"n": len(idx), "n_base": int(answered[idx].sum()),
+                                       "counts": {c: int(ticked[c][idx].sum()) for c in items}}
+    return out
+
+
+def _plan_tables(groups: dict[str, dict], hidden: set[str]) -> dict[str, pd.DataFrame]:
+    """The profile block and the grouped barrier block these group counts give, with ``hidden`` blanked."""
+    values = list(groups)
+    n = [groups[v]["n"] for v in values]
+    prof = pd.DataFrame({"population": "p", "wave": "w", "attribute": "a", "value": values, "n": n,
+                         "n_total": sum(n), "suppressed": [v in hidden for v in values]})
+    prof["n"] = prof["n"].mask(prof["suppressed"])
+    items = list(next(iter(groups.values()))["counts"]) if groups else []
+    rows = [{"population": "p", "wave": "w", "group": "a", "group_value": v, "item": i,
+             "n_base": groups[v]["n_base"], "count": groups[v]["counts"][i], "suppressed": v in hidden}
+            for v in values if v != _MISSING for i in items]
+    grouped = pd.DataFrame(rows, columns=["population", "wave", "group", "group_value", "item", "n_base", "count",
+                                          "suppressed"])
+    grouped[["n_base", "count"]] = grouped[["n_base", "count"]].astype(float).mask(grouped["suppressed"], axis=0)
+    overall = pd.DataFrame({"population": "p", "wave": "w", "item": items,
+                            "n_base": sum(g["n_base"] for g in groups.values()),
+                            "count": [sum(g["counts"][i] for g in groups.values()) for i in items]})
+    return {"profil": prof, "groupes": grouped, "ensemble": overall}
+
+
+def _joint_plan(groups: dict[str, dict], min_cell: int) -> set[str]:
+    """Groups to suppress so that the profile and the grouped barrier table, published together, are safe."""
+    hidden = {v for v, g in groups.items()
+              if 1 <= g["n"] < min_cell or (v != _MISSING and 1 <= g["n_base"] < min_cell)}
+    while hidden:
+        if audit_tables(_plan_tables(groups, hidden), min_cell=min_cell).empty:
+            break
+        free = sorted((g["n"], i, v) for i, (v, g) in enumerate(groups.items()) if v not in hidden and g["n"] >= 1)
+        if not free:
+            break
+        hidden.add(free[0][2])
+    return hidden
+
+
+def _merged_groups(info: dict, key: tuple, table_values: set[str], codebook) -> dict[str, dict] | None:
+    """The recorded groups of one (population, wave, attribute) block, merged like the table, or None."""
+    pop, wave, attr = key
+    groups = {k[3]: v for k, v in info.items() if k[:3] == (pop, wave, attr)}
+    if not groups:
+        return None
+    for m in merges(pop, attr, codebook=codebook):
+        if m["code"] in table_values and any(v in groups for v in m["members"]):
+            parts = [groups.pop(v) for v in m["members"] if v in groups]
+            groups[m["code"]] = {"n": sum(p["n"] for p in parts), "n_base": sum(p["n_base"] for p in parts),
+                                 "counts": {i: sum(p["counts"][i] for p in parts) for i in parts[0]["counts"]}}
+    known = set(groups) - {_MISSING}
+    return groups if table_values - {_MISSING} <= known else None
+
+
 # ------------------------------------------------------------------------------------------------ suppression
 
 def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None = None,
                    protect: Sequence[str] | None = PROTECTED, population: str | None = None,
                    columns: Sequence[str] | None = None, merge: bool = True, secondary: bool = True,
-                   codebook=None) -> pd.DataFrame:
+                   crossed: Mapping[str, Sequence[str]] = CROSSED, codebook=None) -> pd.DataFrame:
     """Small-cell protection for publication: merge, then primary and secondary suppression.
 
     Parameters
@@ -324,6 +436,11 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     secondary : bool, default True
         Also suppress the groups that would give the suppressed ones away by subtraction. Turn it off only to
         look at primary suppression alone (say, in a test of display code): such a table is not safe to publish.
+    crossed : mapping, default :data:`CROSSED`
+        Attributes whose grouped barrier tables are published: their profile blocks are protected jointly with
+        the grouped table, from the respondent counts that :func:`etude.stats.profile` and
+        :func:`etude.stats.frequencies` record in ``attrs["groups"]`` (:func:`group_counts`). Both tables then
+        suppress the same groups.
 
     Returns
     -------
@@ -358,6 +475,8 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     if "suppressed" in t.columns:
         mask |= t["suppressed"].fillna(False).astype(bool)
     shape, group = _shape(t)
+    if secondary and shape in ("profile", "grouped") and t.attrs.get("groups"):
+        mask = _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed)
     if secondary and shape in ("profile", "grouped") and mask.any():
         mask = _secondary(t, mask, protected, shape, group, base, min_cell, population)
     cols = [c for c in (columns if columns is not None else VALUE_COLUMNS) if c in t.columns]
@@ -372,6 +491,27 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     t.attrs.update(table.attrs)
     t.attrs["min_cell"] = min_cell
     return t
+
+
+def _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed) -> pd.Series:
+    """Suppress, block by block, the groups of the study-wide plan (:func:`group_counts` in ``attrs``)."""
+    mask = mask.copy()
+    pops = _populations(t, population)
+    waves = t["wave"].astype(str) if "wave" in t.columns else pd.Series("", index=t.index)
+    for idx in _blocks(t, shape, group, population):
+        if not protected[idx].all():
+            continue
+        attr = str(t.loc[idx[0], "attribute"] if shape == "profile" else
+                   (t.loc[idx[0], "group"] if "group" in t.columns else group))
+        values = t.loc[idx, "value" if shape == "profile" else group].astype(str)
+        groups = _merged_groups(t.attrs["groups"], (pops[idx[0]], waves[idx[0]], attr), set(values), codebook)
+        if groups is None:
+            continue
+        if shape == "profile" and attr not in crossed.get(pops[idx[0]], ()):
+            groups = {v: {**g, "counts": {}} for v, g in groups.items()}  # no grouped table by this attribute
+        hidden = _joint_plan(groups, min_cell)
+        mask.loc[idx[values.isin(hidden).to_numpy()]] = True
+    return mask
 
 
 def _blocks(t: pd.DataFrame, shape: str, group: str | None, population) -> list[pd.Index]:

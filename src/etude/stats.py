@@ -31,7 +31,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from etude import codebook as cb
 from etude import fmt
-from etude.disclosure import PROTECTED, VALUE_COLUMNS, merges, suppress_small, suppression_rule
+from etude.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, merges, suppress_small, suppression_rule
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
@@ -244,6 +244,7 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
                else pd.DataFrame(columns=[by, *FREQ_COLUMNS]))
         if isinstance(col.dtype, pd.CategoricalDtype):
             out[by] = out[by].astype(object)
+        out.attrs["groups"] = group_counts(df, by, items=codes, by_wave=False, codebook=codebook)  # disclosure
     out.attrs.update({"alpha": alpha, "ci_method": ci_method})
     return out
 
@@ -308,7 +309,9 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
                              "label": value_label(kind, attr, v, lang=lang, codebook=codebook),
                              "n": n, "n_total": total, "pct": n / total if total else math.nan})
     out = pd.DataFrame(rows, columns=["wave", *PROFILE_COLUMNS])
-    return out if by_wave else out.drop(columns="wave")
+    out = out if by_wave else out.drop(columns="wave")
+    out.attrs["groups"] = group_counts(df, attributes, kind=kind, by_wave=by_wave, codebook=codebook)  # disclosure
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ publication
@@ -349,7 +352,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
     1  companies  e_administration    <NA>   <NA>  NaN  <NA>
     """
     _choice("lang", lang, cb.LANGS)
-    frames = []
+    frames, groups = [], {}
     for kind in [k for k in POPULATIONS if k in tables]:
         df = tables[kind]
         waves = [wave] if wave is not None else sorted(df["wave"].unique())
@@ -358,6 +361,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
             group = (by or {}).get(kind)
             t = frequencies(part, item_codes(kind, codebook=codebook), by=group, alpha=alpha, ci_method=ci_method)
             if group:
+                groups.update(group_counts(part, group, kind=kind, codebook=codebook))  # disclosure plan
                 t = t.rename(columns={group: "group_value"})
                 t.insert(0, "group_label", [value_label(kind, group, v, lang=lang, codebook=codebook)
                                             for v in t["group_value"]])
@@ -370,8 +374,9 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
     cols = lead + ["item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank"]
     if not frames:
         return pd.DataFrame(columns=cols)
-    out = suppress_small(pd.concat(frames, ignore_index=True)[cols], min_cell=min_cell, protect=protect,
-                         codebook=codebook)
+    table = pd.concat(frames, ignore_index=True)[cols]
+    table.attrs["groups"] = groups
+    out = suppress_small(table, min_cell=min_cell, protect=protect, codebook=codebook)
     if not by:
         out = out[FREINS_COLUMNS]
     out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell})
