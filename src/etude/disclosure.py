@@ -504,10 +504,14 @@ def _planned(t, mask, protected, shape, group, min_cell, population, codebook, c
         attr = str(t.loc[idx[0], "attribute"] if shape == "profile" else
                    (t.loc[idx[0], "group"] if "group" in t.columns else group))
         values = t.loc[idx, "value" if shape == "profile" else group].astype(str)
-        groups = _merged_groups(t.attrs["groups"], (pops[idx[0]], waves[idx[0]], attr), set(values), codebook)
+        pop, wave = pops[idx[0]], waves[idx[0]]
+        if pop == "":  # a table without population: the one its respondent counts came from
+            found = {k[0] for k in t.attrs["groups"] if k[1:3] == (wave, attr)}
+            pop = found.pop() if len(found) == 1 else pop
+        groups = _merged_groups(t.attrs["groups"], (pop, wave, attr), set(values), codebook)
         if groups is None:
             continue
-        if shape == "profile" and attr not in crossed.get(pops[idx[0]], ()):
+        if shape == "profile" and attr not in crossed.get(pop, ()):
             groups = {v: {**g, "counts": {}} for v, g in groups.items()}  # no grouped table by this attribute
         hidden = _joint_plan(groups, min_cell)
         mask.loc[idx[values.isin(hidden).to_numpy()]] = True
