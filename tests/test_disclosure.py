@@ -136,6 +136,15 @@ def test_secondary_suppression_in_a_profile_hides_the_next_smallest_value():
     assert found.empty and found.attrs["checked"] == 2  # pme and autre now lie anywhere in 0–8
 
 
+def test_secondary_cells_are_shown_not_available_not_below_the_threshold():
+    out = disclosure.suppress_small(_profile(["micro", "pme", "autre"], [50, 6, 2]))
+    assert out.attrs["primary"] == [2]
+    shown = stats.display_profile(out, kind="companies")
+    assert shown["Effectif"].tolist() == ["50", "n.d.", f"<{S}5"]  # pme has 6 firms: « < 5 » would be false
+    assert stats.display_profile(out[out["value"] != "micro"], kind="companies")["Effectif"].tolist() == [
+        "n.d.", f"<{S}5"]
+
+
 def test_two_tiny_values_need_a_third_so_their_sum_is_not_below_min_cell():
     out = disclosure.suppress_small(_profile(["micro", "pme", "a", "b"], [50, 9, 1, 1]))
     # a + b = 2 would pin both to 0–2: pme joins them (sum 11)
@@ -189,7 +198,8 @@ def test_profile_and_grouped_table_suppress_the_same_groups_from_the_respondent_
     alone.attrs.pop("groups")  # a profile that cannot see the grouped table hides only what it needs itself
     alone = disclosure.suppress_small(alone)
     assert alone.set_index("value")["suppressed"].to_dict() == {"micro": False, "pme": True, "ge250": True}
-    leak = disclosure.audit_tables({"freins.csv": overall, "freins_par_groupe.csv": grouped, "profil_entreprises.csv": alone})
+    leak = disclosure.audit_tables({"freins.csv": overall, "freins_par_groupe.csv": grouped,
+                                    "profil_entreprises.csv": alone})
     # micro's base: at most its 20 firms (profile), at least 35 − 15 (PME + GE are 15 firms): exactly 20; and so
     # its e_besoins count, cited by all 35
     assert leak[["column", "low", "high"]].values.tolist() == [["n_base", 20, 20], ["count", 20, 20]]

@@ -446,11 +446,12 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     -------
     DataFrame
         A copy with the numbers of suppressed rows, their base included, set to NA (integer columns become
-        nullable ``Int64``) and a boolean ``suppressed`` column. Totals (``n_total``) stay exact. In a profile
-        table (blocks of ``attribute`` values per wave, summing to ``n_total``) and a grouped frequency table
-        (blocks of groups per wave, summing to the overall table), more groups are suppressed, smallest first,
-        until no suppressed cell of the block can be recovered by subtraction (:func:`audit_tables`).
-        Rows already flagged ``suppressed`` stay so.
+        nullable ``Int64``) and a boolean ``suppressed`` column; ``attrs["primary"]`` lists the index labels
+        of the rows suppressed for their own size (shown « < min_cell »; the others are shown « n.d. »).
+        Totals (``n_total``) stay exact. In a profile table (blocks of ``attribute`` values per wave, summing
+        to ``n_total``) and a grouped frequency table (blocks of groups per wave, summing to the overall
+        table), more groups are suppressed, smallest first, until no suppressed cell of the block can be
+        recovered by subtraction (:func:`audit_tables`). Rows already flagged ``suppressed`` stay so.
 
     Examples
     --------
@@ -472,6 +473,7 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     protected = _protected(_populations(t, population), protect)
     n = pd.to_numeric(t[base], errors="coerce")
     mask = protected & n.notna() & (n >= 1) & (n < min_cell)
+    primary = set(t.index[mask]) | set(table.attrs.get("primary", []))
     if "suppressed" in t.columns:
         mask |= t["suppressed"].fillna(False).astype(bool)
     shape, group = _shape(t)
@@ -490,6 +492,7 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     t["suppressed"] = mask.to_numpy(dtype=bool)
     t.attrs.update(table.attrs)
     t.attrs["min_cell"] = min_cell
+    t.attrs["primary"] = sorted(primary & set(t.index[mask]))
     return t
 
 

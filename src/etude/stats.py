@@ -426,12 +426,13 @@ def display_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int 
                     f"{level}{fmt.NNBSP}% CI", "Share of mentions"]}[lang]
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
     small = f"<{fmt.NNBSP}{min_cell}"
+    primary = table.attrs.get("primary")  # secondary suppression (etude.disclosure): « n.d. », not « < 5 »
     rows = []
-    for (_, r), s in zip(table.iterrows(), sup):
+    for (i, r), s in zip(table.iterrows(), sup):
         label = cb.label(r["item"], lang=lang, short=short, codebook=codebook)
         if s:
-            rows.append([fmt.MISSING, label, small, fmt.number(r["n_base"]), fmt.MISSING, fmt.MISSING,
-                         fmt.MISSING])
+            rows.append([fmt.MISSING, label, small if primary is None or i in primary else fmt.MISSING,
+                         fmt.number(r["n_base"]), fmt.MISSING, fmt.MISSING, fmt.MISSING])
             continue
         rows.append([fmt.number(r["rank"]), label, fmt.number(r["count"]), fmt.number(r["n_base"]),
                      fmt.pct(r["pct"]), fmt.interval(r["ci_low"], r["ci_high"]),
@@ -470,10 +471,12 @@ def display_profile(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | No
     heads = {"fr": ["Caractéristique", "Valeur", "Effectif", "Total", "Part"],
              "en": ["Attribute", "Value", "Count", "Total", "Share"]}[lang]
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
+    primary = table.attrs.get("primary")  # secondary suppression (etude.disclosure): « n.d. », not « < 5 »
     rows = []
-    for (_, r), s in zip(table.iterrows(), sup):
+    for (i, r), s in zip(table.iterrows(), sup):
+        small = f"<{fmt.NNBSP}{min_cell}" if primary is None or i in primary else fmt.MISSING
         rows.append([attribute_label(kind, r["attribute"], lang=lang, codebook=codebook), r["label"],
-                     f"<{fmt.NNBSP}{min_cell}" if s else fmt.number(r["n"]), fmt.number(r["n_total"]),
+                     small if s else fmt.number(r["n"]), fmt.number(r["n_total"]),
                      fmt.MISSING if s else fmt.pct(r["pct"])])
     out = pd.DataFrame(rows, columns=heads)
     if "wave" in table.columns:
