@@ -582,7 +582,7 @@ def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTE
     Secret statistique : les résultats d'un groupe de moins de 5 entreprises répondantes ne sont pas publiés
     (notés « < 5 » ou « n.d. »), ni son effectif ni sa base ; d'autres groupes sont masqués aussi quand ils
     permettraient de les retrouver par différence, et certaines catégories sont publiées regroupées
-    (250 salariés et plus (ETI et grandes entreprises)). Les totaux restent exacts. Les acheteurs publics,
+    (« 250 salariés et plus (ETI et grandes entreprises) »). Les totaux restent exacts. Les acheteurs publics,
     institutions nommées dans des sources publiques, ne sont pas concernés.
     """
     min_cell = check_min_cell(min_cell)
@@ -596,8 +596,8 @@ def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTE
         text = (f"Secret statistique : les résultats d'un groupe de moins de {min_cell} {group} ne sont pas "
                 f"publiés (notés « < {min_cell} » ou « n.d. »), ni son effectif ni sa base ; d'autres groupes "
                 "sont masqués aussi quand ils permettraient de les retrouver par différence"
-                + (", et certaines catégories sont publiées regroupées (" + " ; ".join(merged) + ")"
-                   if merged else "") + ". Les totaux restent exacts.")
+                + (", et certaines catégories sont publiées regroupées (" + " ; ".join(f"« {m} »" for m in merged)
+                   + ")" if merged else "") + ". Les totaux restent exacts.")
         if "buyers" not in protect:
             text += (" Les acheteurs publics, institutions nommées dans des sources publiques, "
                      "ne sont pas concernés.")
@@ -606,7 +606,8 @@ def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTE
     text = (f"Statistical confidentiality: results for a group of fewer than {min_cell} {group} are not "
             f"published (shown as \"< {min_cell}\" or \"n.d.\"), nor its size or base; other groups are hidden "
             "too when they would reveal them by subtraction"
-            + (", and some categories are published merged (" + "; ".join(merged) + ")" if merged else "")
+            + (", and some categories are published merged (" + "; ".join(f'"{m}"' for m in merged) + ")"
+               if merged else "")
             + ". Totals stay exact.")
     if "buyers" not in protect:
         text += " Public buyers, institutions named in public sources, are not concerned."
