@@ -12,13 +12,14 @@ populations (:data:`PROTECTED`: companies; public buyers are institutions named 
    suppressed, smallest first, until no suppressed cell can be recovered or narrowed by subtraction from the
    published totals.
 
-"Narrowed" is measured by the feasible range of the cell: the smallest and largest integer values compatible
-with every published count (margins, group sums, non-negativity, integrality), each found by a small integer
-linear program (``scipy.optimize.milp``). A range shorter than ``min_cell`` is a *finding*, except that a cell
-cannot be asked to vary more than the published total it belongs to (a suppressed count of an item cited twice
-in all can only lie between 0 and 2). :func:`audit_run` computes these ranges for every suppressed cell of a run
-folder's ``tables/*.csv`` (profile tables, grouped and overall frequency tables together) and returns the
-findings; ``etude audit RUN`` prints them.
+"Recovered or narrowed" is measured by :mod:`etude.recovery` (re-exported here: :func:`audit_run`,
+:func:`audit_tables`, :func:`audit_lines`): the feasible range of each suppressed cell over every published
+count, by small integer linear programs; a range shorter than ``min_cell`` is a finding. ``etude audit RUN``
+prints the findings of a run folder.
+
+Which groups are suppressed is decided once per block from the respondent data: :func:`etude.stats.profile`
+and :func:`etude.stats.frequencies` record the group counts (:func:`group_counts`) so that the profile and the
+grouped barrier table of the same respondents suppress the same groups.
 
 Examples
 --------
@@ -37,19 +38,26 @@ Examples
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
 from statsmodels.stats.proportion import proportion_confint
 
 from etude import codebook as cb
 from etude.errors import ParameterError
 from etude.errors import check_choice as _choice
+from etude.recovery import (
+    FINDING_COLUMNS,
+    audit_lines,
+    audit_run,
+    audit_tables,
+    check_min_cell,
+    feasible_ranges,
+    row_populations,
+    table_shape,
+)
 
 __all__ = [
     "suppress_small", "suppression_rule", "publishable", "group_counts", "merges", "merge_categories",
@@ -65,28 +73,8 @@ VALUE_COLUMNS = ("n", "count", "pct", "pct_mentions", "ci_low", "ci_high", "rank
 #: the suppression plan of these attributes' profile blocks also protects the grouped table, so that both
 #: suppress the same groups. Other attributes' profiles are planned on their own.
 CROSSED = {"buyers": ("buyer_type",), "companies": ("size_class",)}
-#: Columns of :func:`audit_tables` and :func:`audit_run`.
-FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required"]
 
 _POPULATIONS = ("buyers", "companies")
-_FREQ_KNOWN = {"population", "wave", "item", "label", "n_base", "count", "pct", "pct_mentions", "ci_low",
-               "ci_high", "rank", "suppressed", "group", "group_label", "group_value"}
-_BIG = 10 ** 7  # bound of every unknown of the linear programs (a count above it is « unbounded »)
-_WORDS = {"fr": {"companies": "entreprises", "buyers": "acheteurs", "": "population non précisée"},
-          "en": {"companies": "companies", "buyers": "buyers", "": "unknown population"}}
-
-
-def check_min_cell(min_cell: Any) -> int:
-    """``min_cell`` as an int, or a French :class:`~etude.errors.ParameterError` (an int ≥ 1 is expected).
-
-    >>> check_min_cell(5)
-    5
-    """
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
-        raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
-    return int(min_cell)
-
-
 def publishable(population: str, n: Any, *, min_cell: int = 5, protect: Sequence[str] | None = PROTECTED) -> bool:
     """The study's one small-group rule as a predicate: may a group of ``n`` respondents be published?
 
@@ -131,35 +119,6 @@ def merges(kind: str, attribute: str | None = None, *, codebook=None) -> list[di
             out.append({"attribute": name, "code": str(m["code"]), "label_fr": m["label_fr"],
                         "label_en": m["label_en"], "members": [str(x) for x in m["members"]]})
     return out
-
-
-def _group_column(table: pd.DataFrame) -> str | None:
-    """The group column of a frequency table: ``group_value``, or a respondent attribute named as a column."""
-    if "group_value" in table.columns:
-        return "group_value"
-    attrs = {a for k in cb.populations() for a in cb.attributes(k)} - {"wave"}
-    extra = [c for c in table.columns if c not in _FREQ_KNOWN and c in attrs]
-    return extra[0] if extra else None
-
-
-def _shape(table: pd.DataFrame) -> tuple[str, str | None]:
-    cols = set(table.columns)
-    if {"attribute", "value", "n"} <= cols:
-        return "profile", None
-    if {"item", "count", "n_base"} <= cols:
-        group = _group_column(table)
-        return ("grouped", group) if group else ("flat", None)
-    return "other", None
-
-
-def _populations(table: pd.DataFrame, population: str | None, name: str = "") -> pd.Series:
-    if "population" in table.columns:
-        return table["population"].astype(str)
-    if population is None:
-        low = name.lower()
-        population = ("companies" if any(w in low for w in ("entreprise", "compan", "firm"))
-                      else "buyers" if any(w in low for w in ("acheteur", "buyer")) else "")
-    return pd.Series(population, index=table.index, dtype=object)
 
 
 def _protected(pops: pd.Series, protect: Sequence[str] | None) -> pd.Series:
@@ -234,11 +193,11 @@ def merge_categories(table: pd.DataFrame, *, protect: Sequence[str] | None = PRO
     >>> merge_categories(t)[["value", "n", "pct"]].values.tolist()
     [['micro', 50, 0.9], ['ge250', 6, 0.10714285714285714]]
     """
-    shape, group = _shape(table)
+    shape, group = table_shape(table)
     out = table.copy()
     if shape not in ("profile", "grouped"):
         return out
-    pops = _populations(out, population)
+    pops = row_populations(out, population)
     protected = _protected(pops, protect)
     for kind in _POPULATIONS:
         for m in merges(kind, codebook=codebook):
@@ -251,7 +210,7 @@ def merge_categories(table: pd.DataFrame, *, protect: Sequence[str] | None = PRO
             if not sel.any():
                 continue
             out = (_merge_profile if shape == "profile" else _merge_grouped)(out, sel, m, kind, group, codebook)
-            pops = _populations(out, population)
+            pops = row_populations(out, population)
             protected = _protected(pops, protect)
     out.attrs.update(table.attrs)
     return out
@@ -419,8 +378,7 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
         A table of :func:`etude.stats.frequencies` (base ``n_base``; grouped with ``by`` or not),
         :func:`etude.stats.barrier_table`, :func:`etude.stats.profile` (base ``n``) or alike.
     min_cell : int, default 5
-        A group whose base is below this (1 ≤ base < ``min_cell``) is suppressed; ``min_cell`` itself is shown.
-        A base of 0 reveals nothing and is kept.
+        A group whose base is below this (1 ≤ base < ``min_cell``) is suppressed; a base of 0 is kept.
     base : str, optional
         Column holding the group's respondent count; default ``n_base`` if present, else ``n``.
     protect : sequence of str or None, default ("companies",)
@@ -437,10 +395,8 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
         Also suppress the groups that would give the suppressed ones away by subtraction. Turn it off only to
         look at primary suppression alone (say, in a test of display code): such a table is not safe to publish.
     crossed : mapping, default :data:`CROSSED`
-        Attributes whose grouped barrier tables are published: their profile blocks are protected jointly with
-        the grouped table, from the respondent counts that :func:`etude.stats.profile` and
-        :func:`etude.stats.frequencies` record in ``attrs["groups"]`` (:func:`group_counts`). Both tables then
-        suppress the same groups.
+        Attributes whose grouped barrier tables are published: their profile blocks are planned jointly with
+        the grouped table, from the counts in ``attrs["groups"]`` (:func:`group_counts`).
 
     Returns
     -------
@@ -470,19 +426,28 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     t = merge_categories(table, protect=protect, population=population, codebook=codebook) if merge \
         else table.copy()
     t = t.reset_index(drop=True) if merge else t
-    protected = _protected(_populations(t, population), protect)
+    protected = _protected(row_populations(t, population), protect)
     n = pd.to_numeric(t[base], errors="coerce")
     mask = protected & n.notna() & (n >= 1) & (n < min_cell)
     primary = set(t.index[mask]) | set(table.attrs.get("primary", []))
     if "suppressed" in t.columns:
         mask |= t["suppressed"].fillna(False).astype(bool)
-    shape, group = _shape(t)
+    shape, group = table_shape(t)
     if secondary and shape in ("profile", "grouped") and t.attrs.get("groups"):
         mask = _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed)
     if secondary and shape in ("profile", "grouped") and mask.any():
         mask = _secondary(t, mask, protected, shape, group, base, min_cell, population)
     cols = [c for c in (columns if columns is not None else VALUE_COLUMNS) if c in t.columns]
-    for c in dict.fromkeys([*cols, base]):
+    t = _blank(t, mask, list(dict.fromkeys([*cols, base])))
+    t.attrs.update(table.attrs)
+    t.attrs["min_cell"] = min_cell
+    t.attrs["primary"] = sorted(primary & set(t.index[mask]))
+    return t
+
+
+def _blank(t: pd.DataFrame, mask: pd.Series, cols: list[str]) -> pd.DataFrame:
+    """Set ``cols`` of the masked rows to NA (integer columns become ``Int64``) and flag them ``suppressed``."""
+    for c in cols:
         if pd.api.types.is_integer_dtype(t[c]) and not isinstance(t[c].dtype, pd.Int64Dtype):
             t[c] = t[c].astype("Int64")
         elif c in ("n", "n_base", "count", "rank") and t[c].dtype == object:
@@ -490,16 +455,13 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
         if mask.any():
             t[c] = t[c].mask(mask)
     t["suppressed"] = mask.to_numpy(dtype=bool)
-    t.attrs.update(table.attrs)
-    t.attrs["min_cell"] = min_cell
-    t.attrs["primary"] = sorted(primary & set(t.index[mask]))
     return t
 
 
 def _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed) -> pd.Series:
     """Suppress, block by block, the groups of the study-wide plan (:func:`group_counts` in ``attrs``)."""
     mask = mask.copy()
-    pops = _populations(t, population)
+    pops = row_populations(t, population)
     waves = t["wave"].astype(str) if "wave" in t.columns else pd.Series("", index=t.index)
     for idx in _blocks(t, shape, group, population):
         if not protected[idx].all():
@@ -522,7 +484,7 @@ def _planned(t, mask, protected, shape, group, min_cell, population, codebook, c
 
 
 def _blocks(t: pd.DataFrame, shape: str, group: str | None, population) -> list[pd.Index]:
-    pops = _populations(t, population)
+    pops = row_populations(t, population)
     keys = [pops] + [t[c] for c in ("wave",) if c in t.columns]
     keys.append(t["attribute"] if shape == "profile" else (t["group"] if "group" in t.columns
                                                             else pd.Series(group, index=t.index)))
@@ -559,7 +521,7 @@ def _block_findings(block: pd.DataFrame, shape: str, group: str | None, min_cell
     if shape == "profile":
         tables["profil"] = block.assign(n=pd.to_numeric(block["n"], errors="coerce").mask(block["suppressed"]))
     else:
-        pops = _populations(block, population)
+        pops = row_populations(block, population)
         waves = block["wave"] if "wave" in block.columns else pd.Series("", index=block.index)
         num = block.assign(count=pd.to_numeric(block["count"], errors="coerce"),
                            n_base=pd.to_numeric(block["n_base"], errors="coerce"))
@@ -612,287 +574,3 @@ def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTE
     if "buyers" not in protect:
         text += " Public buyers, institutions named in public sources, are not concerned."
     return text
-
-
-# ------------------------------------------------------------------------------------------------ audit
-
-def feasible_ranges(n_vars: int, equalities: Sequence[tuple[dict[int, float], float]],
-                    inequalities: Sequence[tuple[dict[int, float], float]], targets: Sequence[int]
-                    ) -> list[tuple[float, float]]:
-    """Smallest and largest value of each target unknown over the non-negative integer solutions.
-
-    ``equalities`` are ``({index: coefficient}, rhs)`` pairs meaning ``Σ coefficient·x[index] = rhs``;
-    ``inequalities`` mean ``≤ rhs``. Each bound is one ``scipy.optimize.milp`` program; a bound above 10⁷ is
-    ``inf``; an infeasible system gives ``(nan, nan)``.
-
-    >>> feasible_ranges(2, [({0: 1, 1: 1}, 6)], [({0: 1}, 4)], [0, 1])
-    [(0, 4), (2, 6)]
-    """
-    if not targets:
-        return []
-    constraints = []
-    for rows, low in ((equalities, True), (inequalities, False)):
-        if rows:
-            a = np.zeros((len(rows), n_vars))
-            for i, (coefs, _) in enumerate(rows):
-                for j, v in coefs.items():
-                    a[i, j] += v
-            b = np.array([float(rhs) for _, rhs in rows])
-            constraints.append(LinearConstraint(a, b if low else -np.inf, b))
-    out = []
-    for j in targets:
-        bounds = []
-        for sign in (1.0, -1.0):
-            c = np.zeros(n_vars)
-            c[j] = sign
-            res = milp(c, constraints=constraints, integrality=np.ones(n_vars), bounds=Bounds(0, _BIG))
-            bounds.append(round(sign * res.fun) if res.status == 0 else math.nan)
-        low, high = bounds
-        out.append((low, math.inf if high >= _BIG * 0.9 else high))
-    return out
-
-
-def _flags(df: pd.DataFrame) -> pd.Series:
-    if "suppressed" not in df.columns:
-        return pd.Series(False, index=df.index)
-    return df["suppressed"].astype(str).str.strip().str.lower().isin(["true", "1", "vrai"])
-
-
-def _numeric(df: pd.DataFrame) -> pd.DataFrame:
-    out = df.copy()
-    for c in ("n", "n_base", "count", "n_total"):
-        if c in out.columns:
-            out[c] = pd.to_numeric(out[c].replace("", np.nan), errors="coerce").astype(float)
-    out["suppressed"] = _flags(df)
-    for c in ("wave", "value", "group_value", "attribute", "group", "item"):
-        if c in out.columns:
-            out[c] = out[c].astype(str)
-    return out
-
-
-class _System:
-    """Unknowns and linear relations of one (population, wave, attribute) block."""
-
-    def __init__(self):
-        self.index: dict[tuple, int] = {}
-        self.eqs: list = []
-        self.les: list = []
-
-    def term(self, key: tuple, value: float) -> tuple[dict[int, float], float]:
-        if pd.isna(value):
-            return {self.index.setdefault(key, len(self.index)): 1.0}, 0.0
-        return {}, float(value)
-
-    def rel(self, lhs, rhs, op: str) -> None:
-        coefs: dict[int, float] = {}
-        const = 0.0
-        for sign, terms in ((1.0, lhs), (-1.0, rhs)):
-            for c, k in terms:
-                for i, v in c.items():
-                    coefs[i] = coefs.get(i, 0.0) + sign * v
-                const += sign * k
-        (self.eqs if op == "==" else self.les).append((coefs, -const))
-
-
-def _add_profile(s: _System, name: str, part: pd.DataFrame, targets: list) -> dict[str, Any]:
-    values = {}
-    terms = []
-    for i, r in part.iterrows():
-        t = s.term(("p", name, i), r["n"])
-        values.setdefault(str(r["value"]), t)
-        terms.append(t)
-        if r["suppressed"] and pd.isna(r["n"]):
-            targets.append((("p", name, i), name, i, "n", (str(r["value"]), None),
-                            r.get("n_total", math.nan)))
-    total = part["n_total"].dropna() if "n_total" in part.columns else pd.Series(dtype=float)
-    if len(total):
-        s.rel(terms, [({}, float(total.iloc[0]))], "==")
-    return values
-
-
-def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, profile: dict | None,
-                 overall: pd.DataFrame | None, exact: bool, targets: list) -> None:
-    nb, cells = {}, {}
-    for g, rows in part.groupby(part[gcol].astype(str), sort=False):
-        known = rows["n_base"].dropna()
-        nb[g] = s.term(("b", name, g), known.iloc[0] if len(known) else math.nan)
-        if profile is not None and g in profile:
-            s.rel([nb[g]], [profile[g]], "<=")
-        if not len(known) and rows["suppressed"].any():
-            n_all = overall["n_base"].dropna() if overall is not None else pd.Series(dtype=float)
-            targets.append((("b", name, g), name, rows.index[0], "n_base", (g, None),
-                            n_all.iloc[0] if len(n_all) else math.nan))
-    for i, r in part.iterrows():
-        g = str(r[gcol])
-        t = s.term(("c", name, i), r["count"])
-        s.rel([t], [nb[g]], "<=")
-        cells.setdefault(str(r["item"]), []).append(t)
-        if r["suppressed"] and pd.isna(r["count"]):
-            c_all = overall.loc[overall["item"] == str(r["item"]), "count"].dropna() if overall is not None \
-                else pd.Series(dtype=float)
-            targets.append((("c", name, i), name, i, "count", (g, str(r["item"])),
-                            c_all.iloc[0] if len(c_all) else math.nan))
-    if overall is None:
-        return
-    slack = s.term(("sb", name), math.nan)
-    if profile is not None:
-        s.rel([slack], [profile["non_renseigne"]] if "non_renseigne" in profile else [], "<=" if
-              "non_renseigne" in profile else "==")
-    elif exact:
-        s.rel([slack], [], "==")
-    n_all = overall["n_base"].dropna()
-    s.rel(list(nb.values()) + [slack], [s.term(("ob", name), n_all.iloc[0] if len(n_all) else math.nan)], "==")
-    for item, terms in cells.items():
-        row = overall[overall["item"] == item]
-        if row.empty:
-            continue
-        si = s.term(("si", name, item), math.nan)
-        s.rel([si], [slack], "<=")
-        s.rel(terms + [si], [s.term(("oc", name, item), row["count"].iloc[0])], "==")
-
-
-def _classify(tables: Mapping[str, pd.DataFrame]):
-    profiles, grouped, overall = {}, {}, {}
-    for name, raw in tables.items():
-        df = _numeric(raw)
-        shape, gcol = _shape(df)
-        if shape not in ("profile", "grouped", "flat"):
-            continue
-        df["_pop"] = _populations(df, None, name)
-        df["_wave"] = df["wave"] if "wave" in df.columns else ""
-        if shape == "profile":
-            df["_attr"] = df["attribute"]
-        elif shape == "grouped":
-            df["_attr"] = df["group"] if "group" in df.columns else gcol
-        if shape == "flat":
-            for key, part in df.groupby(["_pop", "_wave"], sort=False):
-                overall.setdefault(key, part)
-            continue
-        for key, part in df.groupby(["_pop", "_wave", "_attr"], sort=False):
-            (profiles if shape == "profile" else grouped).setdefault(key, []).append((name, part, gcol))
-    return profiles, grouped, overall
-
-
-def audit_tables(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
-                 exact_margins: bool = False) -> pd.DataFrame:
-    """Suppressed cells that published counts pin down: their feasible range is shorter than ``min_cell``.
-
-    Parameters
-    ----------
-    tables : mapping of name → DataFrame
-        Every table published together (as read from ``tables/*.csv``). Recognised shapes: profile tables
-        (``attribute, value, n, n_total``), grouped frequency tables (``item, n_base, count`` and
-        ``group``/``group_value`` or an attribute column) and overall frequency tables (``item, n_base,
-        count`` only); the population comes from a ``population`` column or the table's name. A cell is
-        suppressed when its row says ``suppressed`` and the cell is empty.
-    min_cell : int, default 5
-    exact_margins : bool, default False
-        Take a grouped table's overall counts as exact sums of its groups (no respondent outside the groups).
-
-    Returns
-    -------
-    DataFrame with :data:`FINDING_COLUMNS`: ``table``, ``row`` (spreadsheet row: the header is row 1),
-    ``column``, ``cell`` (population, wave, attribute = value[, item]), ``low`` and ``high`` (the feasible
-    range) and ``required`` (``min_cell``, or the cell's published total when smaller). ``attrs["checked"]``
-    counts the suppressed cells checked.
-
-    Examples
-    --------
-    >>> g = pd.DataFrame({"population": "companies", "wave": 2017, "group": "size_class",
-    ...                   "group_value": ["micro", "ge250"], "item": "e_moyens", "n_base": [40, None],
-    ...                   "count": [10, None], "suppressed": [False, True]})
-    >>> o = pd.DataFrame({"population": ["companies"], "wave": [2017], "item": ["e_moyens"], "n_base": [43],
-    ...                   "count": [12]})
-    >>> tables = {"freins_par_groupe.csv": g, "freins.csv": o}
-    >>> audit_tables(tables, exact_margins=True)[["column", "low", "high"]].values.tolist()
-    [['n_base', 3, 3], ['count', 2, 2]]
-
-    Without a profile table saying that every company gave its size, some of the 43 may be outside both
-    groups: the ranges are then 0–3 and 0–2, still findings.
-    """
-    min_cell = check_min_cell(min_cell)
-    profiles, grouped, overall = _classify(tables)
-    rows, checked = [], 0
-    for key in dict.fromkeys([*profiles, *grouped]):
-        parts_p, parts_g = profiles.get(key, []), grouped.get(key, [])
-        if not any(p["suppressed"].any() for _, p, _ in parts_p + parts_g):
-            continue
-        s, targets = _System(), []
-        prof = None
-        for name, part, _ in parts_p:
-            values = _add_profile(s, name, part, targets)
-            prof = values if prof is None else prof
-        for name, part, gcol in parts_g:
-            _add_grouped(s, name, part, gcol, prof, overall.get(key[:2]), exact_margins, targets)
-        checked += len(targets)
-        ranges = feasible_ranges(len(s.index), s.eqs, s.les, [s.index[t[0]] for t in targets])
-        for (_, name, i, col, (value, item), margin), (low, high) in zip(targets, ranges):
-            required = min(min_cell, margin) if not pd.isna(margin) else min_cell
-            if pd.isna(low) or high - low < required:
-                pos = int(tables[name].index.get_loc(i)) + 2 if i in tables[name].index else None
-                rows.append({"table": name, "row": pos, "column": col,
-                             "cell": (key[0], key[1], key[2], value, item),
-                             "low": low, "high": high, "required": required})
-    out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
-    out.attrs["checked"] = checked
-    return out
-
-
-def _read_table(path: Path) -> pd.DataFrame:
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ParameterError(f"{path} : table illisible ({type(exc).__name__})") from exc
-
-
-def audit_run(run_dir: str | os.PathLike, *, min_cell: int = 5) -> pd.DataFrame:
-    """:func:`audit_tables` on every published table of a run folder (``RUN/tables/*.csv``).
-
-    The XLSX workbook, the report, the slides and the figures show the numbers of these CSV tables (they are
-    built from the same suppressed tables), so proving the CSVs safe covers them. Returns the findings
-    (``table`` is the path relative to ``run_dir``); empty when no suppressed cell can be recovered or
-    narrowed below ``min_cell``. ``attrs["checked"]`` counts the suppressed cells checked.
-    """
-    root = Path(run_dir)
-    if not root.is_dir():
-        raise ParameterError(f"dossier d'exécution introuvable : {root}")
-    folder = root / "tables" if (root / "tables").is_dir() else root
-    tables = {p.relative_to(root).as_posix(): _read_table(p) for p in sorted(folder.glob("*.csv"))}
-    return audit_tables(tables, min_cell=min_cell)
-
-
-def audit_lines(findings: pd.DataFrame, *, lang: str = "fr") -> list[str]:
-    """One line per finding, for the terminal: table, row, cell and its feasible range.
-
-    >>> f = pd.DataFrame([{"table": "tables/profil_entreprises.csv", "row": 18, "column": "n",
-    ...                    "cell": ("companies", "2018", "size_class", "ge", None), "low": 2, "high": 2,
-    ...                    "required": 5}])
-    >>> print(audit_lines(f)[0])  # doctest: +NORMALIZE_WHITESPACE
-    tables/profil_entreprises.csv, ligne 18, colonne « n » (entreprises, vague 2018, size_class = ge) :
-    valeur retrouvable entre 2 et 2 (écart 0, moins de 5)
-    """
-    _choice("lang", lang, cb.LANGS)
-    out = []
-    for r in findings.itertuples(index=False):
-        pop, wave, attr, value, item = r.cell
-        who = _WORDS[lang].get(pop, pop)
-        parts = [who] + ([f"{'vague' if lang == 'fr' else 'wave'} {wave}"] if wave else []) + [f"{attr} = {value}"]
-        if item:
-            parts.append(f"item {item}")
-        where = f"{r.table}, {'ligne' if lang == 'fr' else 'row'} {r.row}, "
-        where += (f"colonne « {r.column} »" if lang == "fr" else f"column {r.column}") + f" ({', '.join(parts)})"
-        if pd.isna(r.low):
-            what = ("chiffres publiés incohérents : aucune valeur possible" if lang == "fr"
-                    else "published counts are inconsistent: no possible value")
-        elif lang == "fr":
-            what = (f"valeur retrouvable entre {_int(r.low)} et {_int(r.high)} (écart {_int(r.high - r.low)}, "
-                    f"moins de {_int(r.required)})")
-        else:
-            what = (f"value recoverable between {_int(r.low)} and {_int(r.high)} (width {_int(r.high - r.low)}, "
-                    f"less than {_int(r.required)})")
-        out.append(f"{where} : {what}" if lang == "fr" else f"{where}: {what}")
-    return out
-
-
-def _int(x: float) -> str:
-    return str(int(x)) if not pd.isna(x) and not math.isinf(x) else str(x)
