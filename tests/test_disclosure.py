@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from etude import cli, disclosure, fmt, stats
+from etude import disclosure, fmt, stats
 from etude.errors import ParameterError
 
 S = fmt.NNBSP
@@ -112,18 +112,7 @@ def test_merged_group_of_a_frequency_table_gets_summed_counts_new_interval_and_r
     assert out.loc[("micro", "e_moyens"), "count"] == 10  # other groups untouched
 
 
-# ------------------------------------------------------------------------------------------------ audit
-
-def test_the_issue_example_ge_2018_is_104_minus_54_42_6():
-    published = _profile(["micro", "pme", "eti", "ge"], [54, 42, 6, None], n_total=104,
-                         suppressed=[False, False, False, True])
-    found = disclosure.audit_tables({"tables/profil_entreprises.csv": published})
-    assert found[["table", "row", "column", "low", "high"]].values.tolist() == [
-        ["tables/profil_entreprises.csv", 5, "n", 2, 2]]
-    assert disclosure.audit_lines(found)[0] == (
-        "tables/profil_entreprises.csv, ligne 5, colonne « n » (entreprises, vague 2018, size_class = ge) : "
-        "valeur retrouvable entre 2 et 2 (écart 0, moins de 5)")
-
+# ------------------------------------------------------------------------------------------------ secondary
 
 def test_secondary_suppression_in_a_profile_hides_the_next_smallest_value():
     t = _profile(["micro", "pme", "autre"], [50, 6, 2])
@@ -231,43 +220,6 @@ def test_buyers_are_published_even_small():
     t = _profile(["etat", "collectivite"], [17, 4]).assign(population="buyers", attribute="buyer_type")
     out = disclosure.suppress_small(t)
     assert not out["suppressed"].any() and out["n"].tolist() == [17, 4]
-
-
-def test_feasible_ranges_use_integers_and_report_infeasible_systems():
-    # 2x = 3 has no integer solution
-    assert all(math.isnan(v) for v in disclosure.feasible_ranges(1, [({0: 2}, 3)], [], [0])[0])
-    assert disclosure.feasible_ranges(1, [], [], [0]) == [(0, math.inf)]
-
-
-# ------------------------------------------------------------------------------------------------ run folder
-
-def _write_run(root, profile):
-    (root / "tables").mkdir(parents=True)
-    profile.to_csv(root / "tables" / "profil_entreprises.csv", index=False)
-    return root
-
-
-def test_audit_run_reads_the_tables_of_a_run_folder(tmp_path):
-    run = _write_run(tmp_path / "run", _profile(["micro", "pme", "eti", "ge"], [54, 42, 6, None], n_total=104,
-                                                suppressed=[False, False, False, True]))
-    found = disclosure.audit_run(run)
-    assert found["table"].tolist() == ["tables/profil_entreprises.csv"] and found["low"].tolist() == [2]
-    with pytest.raises(ParameterError, match="introuvable"):
-        disclosure.audit_run(tmp_path / "nope")
-
-
-def test_audit_command_prints_one_line_per_finding_and_exits_1(tmp_path, capsys):
-    bad = _write_run(tmp_path / "bad", _profile(["micro", "pme", "eti", "ge"], [54, 42, 6, None], n_total=104,
-                                                suppressed=[False, False, False, True]))
-    assert cli.main(["audit", str(bad)]) == 1
-    out = capsys.readouterr().out
-    assert "valeur retrouvable entre 2 et 2" in out and "size_class = ge" in out
-    good = _write_run(tmp_path / "good", disclosure.suppress_small(_profile(["micro", "pme", "autre"], [50, 6, 2])))
-    assert cli.main(["audit", str(good)]) == 0
-    assert "2 cellule(s) masquée(s) vérifiée(s)" in capsys.readouterr().out
-    assert cli.main(["audit", str(tmp_path / "nope")]) == 1
-    assert "introuvable" in capsys.readouterr().err
-
 
 # ------------------------------------------------------------------------------------------------ the rule
 
