@@ -231,3 +231,22 @@ def test_rule_is_one_sentence_naming_the_threshold_secondary_suppression_and_mer
     assert "acheteurs répondants" in disclosure.suppression_rule(3, protect=None)
     en = disclosure.suppression_rule(10, lang="en")
     assert "fewer than 10 responding companies" in en and "250 employees or more" in en
+
+
+@pytest.mark.slow
+def test_demo_tables_at_a_higher_threshold_leak_nothing_together():
+    """With min_cell = 10 the demo has small groups (size classes, départements): profile, overall and grouped
+    barrier tables suppress the same groups and, together, give none away."""
+    from etude import data
+    tables = data.load_study()
+    profile = stats.suppress_small(stats.profile(tables["companies"], ["size_class", "segment", "departement"],
+                                                 by_wave=True), min_cell=10, population="companies")
+    by = {"buyers": "buyer_type", "companies": "size_class"}
+    grouped = stats.barrier_table(tables, by=by, min_cell=10)
+    published = {"profil_entreprises.csv": profile, "freins.csv": stats.barrier_table(tables, min_cell=10),
+                 "freins_par_groupe.csv": grouped}
+    found = disclosure.audit_tables(published, min_cell=10)
+    assert found.empty and found.attrs["checked"] > 20, disclosure.audit_lines(found)
+    hidden = profile[profile["suppressed"] & (profile["attribute"] == "size_class")][["wave", "value"]]
+    companies = grouped[(grouped["population"] == "companies") & grouped["suppressed"]]
+    assert set(map(tuple, hidden.values)) == set(map(tuple, companies[["wave", "group_value"]].values))
