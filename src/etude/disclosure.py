@@ -75,6 +75,8 @@ VALUE_COLUMNS = ("n", "count", "pct", "pct_mentions", "ci_low", "ci_high", "rank
 CROSSED = {"buyers": ("buyer_type",), "companies": ("size_class",)}
 
 _POPULATIONS = ("buyers", "companies")
+
+
 def publishable(population: str, n: Any, *, min_cell: int = 5, protect: Sequence[str] | None = PROTECTED) -> bool:
     """The study's one small-group rule as a predicate: may a group of ``n`` respondents be published?
 

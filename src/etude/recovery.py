@@ -47,6 +47,7 @@ _BIG = 10 ** 7  # bound of every unknown of the linear programs (a count above i
 _WORDS = {"fr": {"companies": "entreprises", "buyers": "acheteurs", "": "population non précisée"},
           "en": {"companies": "companies", "buyers": "buyers", "": "unknown population"}}
 
+
 def check_min_cell(min_cell: Any) -> int:
     """``min_cell`` as an int, or a French :class:`~etude.errors.ParameterError` (an int ≥ 1 is expected).
 
@@ -56,6 +57,7 @@ def check_min_cell(min_cell: Any) -> int:
     if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
         raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
     return int(min_cell)
+
 
 def group_column(table: pd.DataFrame) -> str | None:
     """The group column of a frequency table: ``group_value``, or a respondent attribute named as a column."""
@@ -92,6 +94,7 @@ def row_populations(table: pd.DataFrame, population: str | None, name: str = "")
         population = ("companies" if any(w in low for w in ("entreprise", "compan", "firm"))
                       else "buyers" if any(w in low for w in ("acheteur", "buyer")) else "")
     return pd.Series(population, index=table.index, dtype=object)
+
 
 # ------------------------------------------------------------------------------------------------ audit
 
