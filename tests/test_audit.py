@@ -185,6 +185,15 @@ def test_seeded_demo_run_leaks_nothing(demo_run):
 
 
 @pytest.mark.slow
+def test_seeded_demo_run_has_no_suppressed_cell_recoverable_by_subtraction(demo_run):
+    from etude import disclosure
+    found = disclosure.audit_run(demo_run, min_cell=5)
+    assert found.empty, "\n" + "\n".join(disclosure.audit_lines(found))
+    profile = pd.read_csv(demo_run / "tables" / "profil_entreprises.csv", dtype={"value": str})
+    assert "ge250" in set(profile["value"]) and not {"eti", "ge"} & set(profile["value"])  # merged, not blanked
+
+
+@pytest.mark.slow
 def test_free_text_is_escaped_in_html_and_no_spreadsheet_cell_is_a_formula(demo_run):
     from bad_inputs import runs
     for page in demo_run.rglob("*.html"):

@@ -1,5 +1,4 @@
-"""Frequencies, profiles and small-cell protection, on tiny tables a reader can check by hand."""
-import math
+"""Frequencies and profiles, on tiny tables a reader can check by hand (suppression: test_disclosure.py)."""
 
 import pandas as pd
 import pytest
@@ -134,57 +133,6 @@ def test_profile_counts_shares_and_missing_values():
     assert w.set_index("value").loc["non_renseigne", "label"] == "Not given"
 
 
-@pytest.mark.parametrize("n_base, suppressed", [(0, False), (1, True), (4, True), (5, False), (27, False)])
-def test_suppression_threshold_at_the_boundary(n_base, suppressed):
-    t = pd.DataFrame({"population": ["companies"], "item": ["e_moyens"], "n_base": [n_base],
-                      "count": [min(n_base, 2)], "pct": [min(n_base, 2) / n_base if n_base else math.nan],
-                      "ci_low": [0.1], "ci_high": [0.9], "rank": [1]})
-    out = stats.suppress_small(t, min_cell=5)
-    assert bool(out["suppressed"].iloc[0]) is suppressed
-    assert out["n_base"].iloc[0] == n_base  # the group's base stays exact
-    if suppressed:
-        assert out[["count", "pct", "ci_low", "ci_high", "rank"]].iloc[0].isna().all()
-    else:
-        assert out["count"].iloc[0] == min(n_base, 2)
-
-
-def test_only_protected_populations_are_suppressed_and_the_input_is_untouched():
-    t = pd.DataFrame({"population": ["buyers", "companies"], "n_base": [4, 4], "count": [3, 3],
-                      "pct": [0.75, 0.75]})
-    out = stats.suppress_small(t)
-    assert out["suppressed"].tolist() == [False, True]
-    assert out["count"].iloc[0] == 3 and pd.isna(out["count"].iloc[1])
-    assert str(out["count"].dtype) == "Int64"
-    assert t["count"].tolist() == [3, 3]
-    assert stats.suppress_small(t, protect=None)["suppressed"].tolist() == [True, True]
-    assert stats.suppress_small(t, protect=["buyers", "companies"])["suppressed"].all()
-    no_col = t.drop(columns="population")
-    assert not stats.suppress_small(no_col, population="buyers")["suppressed"].any()
-    assert stats.suppress_small(no_col)["suppressed"].all()  # unknown population: protected
-
-
-def test_profile_cells_suppressed_totals_exact():
-    t = pd.DataFrame({"population": "companies", "size_class": ["micro"] * 6 + ["ge"] * 2})
-    out = stats.suppress_small(stats.profile(t, "size_class")).set_index("value")
-    assert out.loc["ge", "suppressed"] and pd.isna(out.loc["ge", "n"]) and pd.isna(out.loc["ge", "pct"])
-    assert out.loc["micro", "n"] == 6 and (out["n_total"] == 8).all()
-    shown = stats.display_profile(out.reset_index())
-    assert shown["Effectif"].tolist() == ["6", f"<{S}5"] and shown["Part"].tolist() == [f"75,0{S}%", "n.d."]
-
-
-def test_bad_min_cell():
-    with pytest.raises(ParameterError, match="min_cell"):
-        stats.suppress_small(pd.DataFrame({"n_base": [1]}), min_cell=0)
-
-
-def test_rule_is_one_french_sentence_naming_the_threshold():
-    fr = stats.suppression_rule(5)
-    assert "moins de 5 entreprises" in fr and "« < 5 »" in fr and "totaux restent exacts" in fr
-    assert "acheteurs publics" in fr and "ne sont pas concernés" in fr
-    assert "acheteurs répondants" in stats.suppression_rule(3, protect=None)
-    assert "fewer than 10 responding companies" in stats.suppression_rule(10, lang="en")
-
-
 def _tables():
     b_codes = codebook.items("buyers")["code"].tolist()
     c_codes = codebook.items("companies")["code"].tolist()
@@ -213,8 +161,11 @@ def test_barrier_table_is_the_published_freins_csv(tmp_path):
 def test_grouped_barrier_table_suppresses_small_company_groups_and_passes_the_audit(tmp_path):
     out = stats.barrier_table(_tables(), wave=2017, by={"buyers": "buyer_type", "companies": "size_class"})
     assert list(out.columns)[:5] == ["population", "wave", "group", "group_value", "group_label"]
-    ge = out[(out["population"] == "companies") & (out["group_value"] == "ge")]
-    assert ge["suppressed"].all() and ge["count"].isna().all() and (ge["n_base"] == 2).all()
+    # ETI and GE are published merged (codebook); 2 firms: suppressed, base included; micro then gives them
+    # away by subtraction from freins.csv, so it is suppressed too (etude.disclosure, secondary suppression)
+    ge = out[(out["population"] == "companies") & (out["group_value"] == "ge250")]
+    assert len(ge) == 6 and ge["suppressed"].all() and ge["count"].isna().all() and ge["n_base"].isna().all()
+    assert out[out["population"] == "companies"]["suppressed"].all()
     coll = out[(out["population"] == "buyers") & (out["group_value"] == "collectivite")]
     assert not coll["suppressed"].any() and coll["count"].notna().all()  # institutions: not protected
     assert coll["group_label"].iloc[0] == "Collectivités territoriales"
@@ -231,7 +182,8 @@ def test_display_frequencies_in_french_with_suppressed_cells():
                                       f"IC à 95{S}%", "Part des mentions"]
     assert shown.iloc[0].tolist() == ["1", "Pas de temps à y consacrer", "3", "8", f"37,5{S}%",
                                       f"[13,7{S}%{S}; 69,4{S}%]", f"100,0{S}%"]
-    assert shown.iloc[1].tolist() == ["n.d.", "Manque de moyens pour répondre", f"<{S}5", "3", "n.d.", "n.d.", "n.d."]
+    assert shown.iloc[1].tolist() == ["n.d.", "Manque de moyens pour répondre", f"<{S}5", "n.d.", "n.d.", "n.d.",
+                                      "n.d."]  # a suppressed group publishes no base
     zero = stats.display_frequencies(t.iloc[[1]], lang="en", alpha=0.1)
     assert zero.iloc[0]["Share of respondents"] == f"0,0{S}%" and f"90{S}% CI" in zero.columns
 

@@ -13,6 +13,7 @@ Examples
     $ etude reproduce --jobs 2 -p min_cell 5
     $ etude validate export.csv --kind buyers
     $ etude verify outputs/latest --rerun
+    $ etude audit outputs/latest
 """
 from __future__ import annotations
 
@@ -83,7 +84,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="CSV", help="écrire la table annuelle dans ce fichier CSV")
     p.add_argument("--max-unzipped", type=float, default=None, metavar="MO",
                    help="taille maximale d'une archive ZIP une fois décompressée, en Mo (défaut : 4295, soit 4 Gio)")
+
+    p = sub.add_parser("audit", help="vérifier qu'aucune cellule masquée d'une exécution ne se retrouve par calcul")
+    p.add_argument("run", metavar="RUN", help="dossier d'une exécution (outputs/<exécution>/)")
+    p.add_argument("--min-cell", type=int, default=5, metavar="N", help="seuil du secret statistique (défaut : 5)")
     return parser
+
+
+def _cmd_audit(args) -> int:
+    from etude import disclosure
+    found = disclosure.audit_run(args.run, min_cell=args.min_cell)
+    for line in disclosure.audit_lines(found):
+        print(line)
+    checked = found.attrs.get("checked", 0)
+    if found.empty:
+        print(f"{args.run} : aucune cellule masquée ne peut être retrouvée ni resserrée sous {args.min_cell} "
+              f"({checked} cellule(s) masquée(s) vérifiée(s)).")
+        return 0
+    print(f"{args.run} : {len(found)} cellule(s) masquée(s) retrouvable(s) sur {checked}.")
+    return 1
 
 
 def _cmd_notebooks(args) -> int:
@@ -218,7 +237,7 @@ def _cmd_decp(args) -> int:
 
 #: Subcommand name -> handler.
 COMMANDS = {"notebooks": _cmd_notebooks, "reproduce": _cmd_reproduce, "run": _cmd_run, "verify": _cmd_verify,
-            "validate": _cmd_validate, "demo": _cmd_demo, "decp": _cmd_decp}
+            "validate": _cmd_validate, "demo": _cmd_demo, "decp": _cmd_decp, "audit": _cmd_audit}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -88,11 +88,13 @@ _TEXT = {
            "note": "Plusieurs réponses possibles ; barres : part des répondants ayant cité l'item, traits : "
                    "intervalle de confiance à {level} % ({method}).",
            "suppressed": "Moins de {min_cell} répondants :\nrésultats non publiés",
+           "hidden": "Secret statistique :\nrésultats non publiés",
            "profile": "Répondants", "count": "Effectif"},
     "en": {"source": "Source", "wave": "wave", "title": "Barriers cited", "xlabel": "Share of respondents",
            "note": "Several answers possible; bars: share of respondents citing the item, whiskers: "
                    "{level}% confidence interval ({method}).",
            "suppressed": "Fewer than {min_cell} respondents:\nresults not published",
+           "hidden": "Statistical confidentiality:\nresults not published",
            "profile": "Respondents", "count": "Count"},
 }
 _METHOD_NAMES = {"wilson": "Wilson", "agresti_coull": "Agresti–Coull", "beta": "Clopper–Pearson",
@@ -274,7 +276,9 @@ def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: s
                 fontsize=FONT_SIZE, zorder=4)
     if shown.empty:
         suppressed = "suppressed" in table.columns and table["suppressed"].astype(bool).any()
-        message = (_TEXT[lang]["suppressed"].format(min_cell=min_cell) if suppressed
+        primary = table.attrs.get("primary")  # hidden by secondary suppression (etude.disclosure): not « < 5 »
+        small = primary is None or table.index.isin(primary).any()
+        message = (_TEXT[lang]["suppressed" if small else "hidden"].format(min_cell=min_cell) if suppressed
                    else ("Aucune réponse" if lang == "fr" else "No answer"))
         ax.text(0.5, (len(order) - 1) / 2, message, ha="center", va="center", fontsize=FONT_SIZE, color=NEUTRAL)
     if labels:  # facets share the first panel's y axis (ticks and labels)
@@ -448,7 +452,8 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
                  + stats.attribute_label(population, attribute, lang=lang, codebook=codebook).lower())
     with style():
         fig, ax = plt.subplots(figsize=(width, max(height, 3.5)), layout="constrained")
-        top = max(1, int(pd.to_numeric(t["n"], errors="coerce").max(skipna=True) or 1))
+        high = pd.to_numeric(t["n"], errors="coerce").astype(float).max(skipna=True)
+        top = max(1, int(high) if pd.notna(high) else 1)  # every value may be suppressed
         for j, w in enumerate(waves):
             part = t if w is None else t[t["wave"] == w]
             for _, r in part.iterrows():
@@ -456,8 +461,9 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
                 sup = bool(r.get("suppressed", False))
                 if not sup:
                     ax.barh(y, r["n"], height=bar_h * 0.9, color=PALETTE[j % len(PALETTE)], zorder=2)
-                text = (f"<{fmt.NNBSP}{min_cell}" if sup
-                        else f"{fmt.number(r['n'])} ({pct_label(r['pct'], 0, lang=lang)})")
+                primary = table.attrs.get("primary")  # secondary suppression (etude.disclosure): « n.d. »
+                small = f"<{fmt.NNBSP}{min_cell}" if primary is None or r.name in primary else fmt.MISSING
+                text = (small if sup else f"{fmt.number(r['n'])} ({pct_label(r['pct'], 0, lang=lang)})")
                 ax.text((0 if sup else r["n"]) + top * 0.015, y, text, va="center", ha="left", fontsize=FONT_SIZE)
         ax.set_yticks(range(len(values)))
         ax.set_yticklabels([labels[v] for v in values])

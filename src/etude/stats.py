@@ -6,10 +6,8 @@ base, not counted as « no ». Proportions come with a confidence interval from 
 (``proportion_confint``, Wilson by default). Tables keep raw numbers (fractions 0–1); the ``display_*`` helpers
 format them in French for a notebook with :mod:`etude.fmt`.
 
-Small-cell protection (:func:`suppress_small`): a cell whose group has fewer respondents than ``min_cell`` is not
-published (numbers replaced by NA, flagged ``suppressed``; shown « < 5 » or « n.d. »); totals stay exact. Which
-populations are protected is the caller's choice: companies are (their answers are personal or business data),
-public buyers — institutions named in public sources — are not by default.
+Small-cell protection lives in :mod:`etude.disclosure` (``suppress_small``, ``suppression_rule`` and
+``PROTECTED`` are re-exported here for the notebooks): merged categories, primary and secondary suppression.
 
 Examples
 --------
@@ -33,6 +31,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from etude import codebook as cb
 from etude import fmt
+from etude.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, merges, suppress_small, suppression_rule
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
@@ -53,12 +52,8 @@ FREQ_COLUMNS = ["item", "n_base", "count", "pct", "pct_mentions", "ci_low", "ci_
 PROFILE_COLUMNS = ["attribute", "value", "label", "n", "n_total", "pct"]
 #: Columns of ``tables/freins.csv`` (:func:`barrier_table` without ``by``).
 FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank"]
-#: Columns a suppressed cell loses (those present in the table).
-VALUE_COLUMNS = ("n", "count", "pct", "pct_mentions", "ci_low", "ci_high", "rank")
 #: Questionnaires.
 POPULATIONS = ("buyers", "companies")
-#: Populations protected by default: companies (public buyers are institutions named in public sources).
-PROTECTED = ("companies",)
 #: Caption of every chart and table built on simulated data.
 SIMULATED_CAPTION = "Données simulées — ne pas citer"
 #: Columns of :func:`published_check`.
@@ -70,12 +65,6 @@ _MISSING_LABEL = {"fr": "Non renseigné", "en": "Not given"}
 
 
 # ------------------------------------------------------------------------------------------------ checks
-
-def _check_min_cell(min_cell: Any) -> int:
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
-        raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
-    return int(min_cell)
-
 
 def _require(df: pd.DataFrame, columns: Iterable[str]) -> None:
     missing = [c for c in columns if c not in df.columns]
@@ -145,6 +134,9 @@ def value_label(kind: str | None, attribute: str, value: Any, *, lang: str = "fr
             hit = vals[vals["code"].astype(str) == str(value)]
             if not hit.empty:
                 return str(hit.iloc[0][f"label_{lang}"])
+            merged = [m for m in merges(k, attribute, codebook=codebook) if m["code"] == str(value)]
+            if merged:  # a category published merged (etude.disclosure)
+                return str(merged[0][f"label_{lang}"])
     return str(value)
 
 
@@ -252,6 +244,7 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
                else pd.DataFrame(columns=[by, *FREQ_COLUMNS]))
         if isinstance(col.dtype, pd.CategoricalDtype):
             out[by] = out[by].astype(object)
+        out.attrs["groups"] = group_counts(df, by, items=codes, by_wave=False, codebook=codebook)  # disclosure
     out.attrs.update({"alpha": alpha, "ci_method": ci_method})
     return out
 
@@ -316,103 +309,9 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
                              "label": value_label(kind, attr, v, lang=lang, codebook=codebook),
                              "n": n, "n_total": total, "pct": n / total if total else math.nan})
     out = pd.DataFrame(rows, columns=["wave", *PROFILE_COLUMNS])
-    return out if by_wave else out.drop(columns="wave")
-
-
-# ------------------------------------------------------------------------------------------------ suppression
-
-def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None = None,
-                   protect: Sequence[str] | None = PROTECTED, population: str | None = None,
-                   columns: Sequence[str] | None = None) -> pd.DataFrame:
-    """Small-cell protection for publication: blank the numbers of groups with fewer than ``min_cell`` respondents.
-
-    Parameters
-    ----------
-    table : DataFrame
-        A table of :func:`frequencies` (base ``n_base``), :func:`profile` (base ``n``) or alike.
-    min_cell : int, default 5
-        A row whose base is below this (1 ≤ base < ``min_cell``) is suppressed; ``min_cell`` itself is shown.
-        A base of 0 reveals nothing and is kept.
-    base : str, optional
-        Column holding the group's respondent count; default ``n_base`` if present, else ``n``.
-    protect : sequence of str or None, default ("companies",)
-        Populations whose small cells are suppressed. ``None`` protects every row. Public buyers are
-        institutions named in public sources (the seed names the MEL, the CD 80 and the CD 62): not protected
-        by default.
-    population : str, optional
-        Population of every row, for tables without a ``population`` column; without either, every row is
-        treated as protected.
-    columns : sequence of str, optional
-        Columns blanked in a suppressed row; default: those of :data:`VALUE_COLUMNS` present.
-
-    Returns
-    -------
-    DataFrame
-        A copy with the numbers of suppressed rows set to NA (integer columns become nullable ``Int64``) and a
-        boolean ``suppressed`` column. Base and total columns (``n_base``, ``n_total``) stay exact.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"population": ["companies", "companies", "buyers"], "n_base": [4, 5, 4],
-    ...                   "count": [1, 2, 3], "pct": [0.25, 0.4, 0.75]})
-    >>> suppress_small(t)
-      population  n_base  count   pct  suppressed
-    0  companies       4   <NA>   NaN        True
-    1  companies       5      2  0.40       False
-    2     buyers       4      3  0.75       False
-    """
-    min_cell = _check_min_cell(min_cell)
-    if base is None:
-        base = "n_base" if "n_base" in table.columns else "n"
-    _require(table, [base])
-    cols = [c for c in (columns if columns is not None else VALUE_COLUMNS) if c in table.columns]
-    if protect is None:
-        protected = pd.Series(True, index=table.index)
-    elif "population" in table.columns:
-        protected = table["population"].isin(list(protect))
-    elif population is not None:
-        protected = pd.Series(population in protect, index=table.index)
-    else:
-        protected = pd.Series(True, index=table.index)
-    n = pd.to_numeric(table[base], errors="coerce")
-    mask = protected & n.notna() & (n >= 1) & (n < min_cell)
-    out = table.copy()
-    for c in cols:
-        if pd.api.types.is_integer_dtype(out[c]) and not isinstance(out[c].dtype, pd.Int64Dtype):
-            out[c] = out[c].astype("Int64")
-        if mask.any():
-            out[c] = out[c].mask(mask)
-    out["suppressed"] = mask.to_numpy(dtype=bool)
-    out.attrs.update(table.attrs)
-    out.attrs["min_cell"] = min_cell
+    out = out if by_wave else out.drop(columns="wave")
+    out.attrs["groups"] = group_counts(df, attributes, kind=kind, by_wave=by_wave, codebook=codebook)  # disclosure
     return out
-
-
-def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTECTED, lang: str = "fr") -> str:
-    """The small-cell rule in one sentence, to write once in a report.
-
-    >>> print(suppression_rule(5))
-    Secret statistique : les résultats d'un groupe de moins de 5 entreprises répondantes ne sont pas publiés (notés « < 5 » ou « n.d. ») ; les totaux restent exacts. Les acheteurs publics, institutions nommées dans des sources publiques, ne sont pas concernés.
-    """
-    min_cell = _check_min_cell(min_cell)
-    _choice("lang", lang, cb.LANGS)
-    protect = POPULATIONS if protect is None else tuple(protect)
-    who = {"fr": {"companies": "entreprises répondantes", "buyers": "acheteurs répondants"},
-           "en": {"companies": "responding companies", "buyers": "responding buyers"}}[lang]
-    if lang == "fr":
-        group = " ou ".join(who[p] for p in protect) if protect else "répondants"
-        text = (f"Secret statistique : les résultats d'un groupe de moins de {min_cell} {group} ne sont pas "
-                "publiés (notés « < " + str(min_cell) + " » ou « n.d. ») ; les totaux restent exacts.")
-        if "buyers" not in protect:
-            text += (" Les acheteurs publics, institutions nommées dans des sources publiques, "
-                     "ne sont pas concernés.")
-        return text
-    group = " or ".join(who[p] for p in protect) if protect else "respondents"
-    text = (f"Statistical confidentiality: results for a group of fewer than {min_cell} {group} are not "
-            f"published (shown as \"< {min_cell}\" or \"n.d.\"); totals stay exact.")
-    if "buyers" not in protect:
-        text += " Public buyers, institutions named in public sources, are not concerned."
-    return text
 
 
 # ------------------------------------------------------------------------------------------------ publication
@@ -449,11 +348,11 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
     ...      **{c: pd.array([c == "e_moyens", None], dtype="boolean") for c in item_codes("companies")}})}
     >>> barrier_table(t, wave=2017)[["population", "item", "n_base", "count", "pct", "rank"]].head(2)
       population              item  n_base  count  pct  rank
-    0  companies          e_moyens       1   <NA>  NaN  <NA>
-    1  companies  e_administration       1   <NA>  NaN  <NA>
+    0  companies          e_moyens    <NA>   <NA>  NaN  <NA>
+    1  companies  e_administration    <NA>   <NA>  NaN  <NA>
     """
     _choice("lang", lang, cb.LANGS)
-    frames = []
+    frames, groups = [], {}
     for kind in [k for k in POPULATIONS if k in tables]:
         df = tables[kind]
         waves = [wave] if wave is not None else sorted(df["wave"].unique())
@@ -462,6 +361,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
             group = (by or {}).get(kind)
             t = frequencies(part, item_codes(kind, codebook=codebook), by=group, alpha=alpha, ci_method=ci_method)
             if group:
+                groups.update(group_counts(part, group, kind=kind, codebook=codebook))  # disclosure plan
                 t = t.rename(columns={group: "group_value"})
                 t.insert(0, "group_label", [value_label(kind, group, v, lang=lang, codebook=codebook)
                                             for v in t["group_value"]])
@@ -474,7 +374,9 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
     cols = lead + ["item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank"]
     if not frames:
         return pd.DataFrame(columns=cols)
-    out = suppress_small(pd.concat(frames, ignore_index=True)[cols], min_cell=min_cell, protect=protect)
+    table = pd.concat(frames, ignore_index=True)[cols]
+    table.attrs["groups"] = groups
+    out = suppress_small(table, min_cell=min_cell, protect=protect, codebook=codebook)
     if not by:
         out = out[FREINS_COLUMNS]
     out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell})
@@ -524,12 +426,13 @@ def display_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int 
                     f"{level}{fmt.NNBSP}% CI", "Share of mentions"]}[lang]
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
     small = f"<{fmt.NNBSP}{min_cell}"
+    primary = table.attrs.get("primary")  # secondary suppression (etude.disclosure): « n.d. », not « < 5 »
     rows = []
-    for (_, r), s in zip(table.iterrows(), sup):
+    for (i, r), s in zip(table.iterrows(), sup):
         label = cb.label(r["item"], lang=lang, short=short, codebook=codebook)
         if s:
-            rows.append([fmt.MISSING, label, small, fmt.number(r["n_base"]), fmt.MISSING, fmt.MISSING,
-                         fmt.MISSING])
+            rows.append([fmt.MISSING, label, small if primary is None or i in primary else fmt.MISSING,
+                         fmt.number(r["n_base"]), fmt.MISSING, fmt.MISSING, fmt.MISSING])
             continue
         rows.append([fmt.number(r["rank"]), label, fmt.number(r["count"]), fmt.number(r["n_base"]),
                      fmt.pct(r["pct"]), fmt.interval(r["ci_low"], r["ci_high"]),
@@ -568,10 +471,12 @@ def display_profile(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | No
     heads = {"fr": ["Caractéristique", "Valeur", "Effectif", "Total", "Part"],
              "en": ["Attribute", "Value", "Count", "Total", "Share"]}[lang]
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
+    primary = table.attrs.get("primary")  # secondary suppression (etude.disclosure): « n.d. », not « < 5 »
     rows = []
-    for (_, r), s in zip(table.iterrows(), sup):
+    for (i, r), s in zip(table.iterrows(), sup):
+        small = f"<{fmt.NNBSP}{min_cell}" if primary is None or i in primary else fmt.MISSING
         rows.append([attribute_label(kind, r["attribute"], lang=lang, codebook=codebook), r["label"],
-                     f"<{fmt.NNBSP}{min_cell}" if s else fmt.number(r["n"]), fmt.number(r["n_total"]),
+                     small if s else fmt.number(r["n"]), fmt.number(r["n_total"]),
                      fmt.MISSING if s else fmt.pct(r["pct"])])
     out = pd.DataFrame(rows, columns=heads)
     if "wave" in table.columns:

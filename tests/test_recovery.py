@@ -1,0 +1,66 @@
+"""What published counts reveal about suppressed cells: feasible ranges, the run-folder audit and its command."""
+import math
+
+import pandas as pd
+import pytest
+
+from etude import cli, disclosure, recovery
+from etude.errors import ParameterError
+
+
+def _profile(values, n, *, n_total=None, wave=2018, suppressed=None):
+    t = pd.DataFrame({"population": "companies", "wave": wave, "attribute": "size_class", "value": values,
+                      "label": values, "n": n, "n_total": n_total if n_total is not None else sum(n)})
+    t["pct"] = t["n"] / t["n_total"]
+    if suppressed is not None:
+        t["suppressed"] = suppressed
+    return t
+
+
+def test_the_issue_example_ge_2018_is_104_minus_54_42_6():
+    published = _profile(["micro", "pme", "eti", "ge"], [54, 42, 6, None], n_total=104,
+                         suppressed=[False, False, False, True])
+    found = recovery.audit_tables({"tables/profil_entreprises.csv": published})
+    assert found[["table", "row", "column", "low", "high"]].values.tolist() == [
+        ["tables/profil_entreprises.csv", 5, "n", 2, 2]]
+    assert recovery.audit_lines(found)[0] == (
+        "tables/profil_entreprises.csv, ligne 5, colonne « n » (entreprises, vague 2018, size_class = ge) : "
+        "valeur retrouvable entre 2 et 2 (écart 0, moins de 5)")
+
+
+def test_feasible_ranges_use_integers_and_report_infeasible_systems():
+    # 2x = 3 has no integer solution
+    assert all(math.isnan(v) for v in recovery.feasible_ranges(1, [({0: 2}, 3)], [], [0])[0])
+    assert recovery.feasible_ranges(1, [], [], [0]) == [(0, math.inf)]
+
+
+def _write_run(root, profile):
+    (root / "tables").mkdir(parents=True)
+    profile.to_csv(root / "tables" / "profil_entreprises.csv", index=False)
+    return root
+
+
+def test_audit_run_reads_the_tables_of_a_run_folder(tmp_path):
+    run = _write_run(tmp_path / "run", _profile(["micro", "pme", "eti", "ge"], [54, 42, 6, None], n_total=104,
+                                                suppressed=[False, False, False, True]))
+    found = recovery.audit_run(run)
+    assert found["table"].tolist() == ["tables/profil_entreprises.csv"] and found["low"].tolist() == [2]
+    with pytest.raises(ParameterError, match="introuvable"):
+        recovery.audit_run(tmp_path / "nope")
+
+
+def test_audit_command_prints_one_line_per_finding_and_exits_1(tmp_path, capsys):
+    bad = _write_run(tmp_path / "bad", _profile(["micro", "pme", "eti", "ge"], [54, 42, 6, None], n_total=104,
+                                                suppressed=[False, False, False, True]))
+    assert cli.main(["audit", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert "valeur retrouvable entre 2 et 2" in out and "size_class = ge" in out
+    good = _write_run(tmp_path / "good", disclosure.suppress_small(_profile(["micro", "pme", "autre"], [50, 6, 2])))
+    assert cli.main(["audit", str(good)]) == 0
+    assert "2 cellule(s) masquée(s) vérifiée(s)" in capsys.readouterr().out
+    assert cli.main(["audit", str(tmp_path / "nope")]) == 1
+    assert "introuvable" in capsys.readouterr().err
+
+
+def test_disclosure_re_exports_the_audit():
+    assert disclosure.audit_run is recovery.audit_run and disclosure.audit_tables is recovery.audit_tables
