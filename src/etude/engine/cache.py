@@ -199,7 +199,10 @@ def lookup(root: Path, key: str) -> Path | None:
     entry = Path(root) / key
     if not (entry / "meta.json").is_file() or not (entry / "notebook.ipynb").is_file():
         return None
-    os.utime(entry / "meta.json")
+    try:
+        os.utime(entry / "meta.json")  # most recently used: evicted last
+    except OSError:  # a read-only cache still serves
+        pass
     return entry
 
 
