@@ -731,7 +731,8 @@ def test_a_post_run_finding_fails_the_run_keeps_it_and_leaves_latest(tmp_path):
     findings = pd.DataFrame({"file": ["tables/essai_table.csv"], "finding": ["cellule < 5"]})
     checked = []
     bad = engine.reproduce(notebooks=[OK], out=tmp_path,
-                           post_checks=[lambda run: checked.append(run) or findings, lambda run: findings.iloc[:0]])
+                           post_checks=[lambda run, params: checked.append(run) or findings,
+                                        lambda run, params: findings.iloc[:0]])
     assert checked == [bad.run_dir] and (bad.run_dir / "report.html").is_file()
     assert not bad.ok and bad.statuses == {"01_ok": "ok"}
     m = _manifest(bad.run_dir)

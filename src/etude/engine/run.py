@@ -45,12 +45,28 @@ from etude.errors import InputError, ParameterError, RunError
 from etude.outputs import check_out_dir
 
 __all__ = ["RunResult", "RunPlan", "plan_run", "reproduce", "run_preflight", "run_post_checks",
-           "PREFLIGHT_CHECKS", "POST_RUN_CHECKS"]
+           "run_parameters", "PREFLIGHT_CHECKS", "POST_RUN_CHECKS"]
+
+def _validate_study(study: Path | None) -> list[dict]:
+    """The survey layer's check of the whole study (every export), before any notebook starts."""
+    from etude.survey import validate_study
+    return validate_study(study)
+
+
+def _disclosure_audit(run_dir: Path, parameters: dict[str, Any]) -> Any:
+    """No suppressed cell of the run's tables can be recovered or narrowed below the run's ``min_cell``."""
+    from etude.disclosure import audit_run
+    return audit_run(run_dir, min_cell=int(parameters.get("min_cell", 5)))
+
+
+_validate_study.label = "validation de l'étude"
+_disclosure_audit.label = "secret statistique (etude audit)"
 
 #: Checks run before any notebook: ``check(study_path) -> list of problems`` (:func:`etude.errors.problem`).
-PREFLIGHT_CHECKS: tuple[Callable[[Path | None], list[dict]], ...] = ()
-#: Checks run after assembly, before ``latest`` moves: ``check(run_dir) -> DataFrame`` (one row a finding).
-POST_RUN_CHECKS: tuple[Callable[[Path], Any], ...] = ()
+PREFLIGHT_CHECKS: tuple[Callable[[Path | None], list[dict]], ...] = (_validate_study,)
+#: Checks run after assembly, before ``latest`` moves: ``check(run_dir, parameters) -> DataFrame`` (one row a
+#: finding); ``parameters`` holds the smallest value each numeric parameter took in the run's notebooks.
+POST_RUN_CHECKS: tuple[Callable[[Path, dict], Any], ...] = (_disclosure_audit,)
 
 
 @dataclass(frozen=True)
@@ -132,15 +148,37 @@ def run_preflight(study: Path | None, checks: Iterable[Callable], progress: Prog
             progress.log(format_problem(p))
 
 
-def run_post_checks(run_dir: Path, checks: Iterable[Callable]) -> list[dict[str, Any]]:
+def run_parameters(plan: RunPlan) -> dict[str, Any]:
+    """The parameters the run's notebooks ran with, one value a name: the smallest where notebooks differ
+    (the strictest ``min_cell`` is the one the published tables must survive).
+
+    >>> plan = RunPlan(study=None, lang="fr", max_jobs=1, timeout=1.0, sources=[], deps={}, order=[], given={},
+    ...                declared={"a": {"min_cell": {"default": 5}}, "b": {"min_cell": {"default": 5}}},
+    ...                typed={"a": {"min_cell": 3}, "b": {}})
+    >>> run_parameters(plan)
+    {'min_cell': 3}
+    """
+    values: dict[str, list] = {}
+    for name, declared in plan.declared.items():
+        for key, spec in declared.items():
+            values.setdefault(key, []).append(plan.typed.get(name, {}).get(key, spec.get("default")))
+    out = {}
+    for key, vals in values.items():
+        numbers = [v for v in vals if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        out[key] = min(numbers) if numbers and len(numbers) == len(vals) else vals[0]
+    return out
+
+
+def run_post_checks(run_dir: Path, checks: Iterable[Callable], parameters: dict[str, Any] | None = None
+                    ) -> list[dict[str, Any]]:
     """Run the post-run checks; one entry ``{"check", "findings", "rows"}`` per check that found something."""
     found = []
     for check in checks:
-        findings = check(run_dir)
+        findings = check(run_dir, parameters or {})
         if findings is not None and len(findings):
             rows = findings.head(50).to_dict("records") if hasattr(findings, "to_dict") else list(findings)[:50]
-            found.append({"check": getattr(check, "__name__", repr(check)), "findings": len(findings),
-                          "rows": rows})
+            name = getattr(check, "label", getattr(check, "__name__", repr(check)))
+            found.append({"check": name, "findings": len(findings), "rows": rows})
     return found
 
 
@@ -332,7 +370,7 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
     nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "html")
     nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "workbooks")
     problems += made.problems
-    checks = run_post_checks(run_dir, post_checks) if notebooks_ok and not problems else []
+    checks = run_post_checks(run_dir, post_checks, run_parameters(plan)) if notebooks_ok and not problems else []
     problems += [f"contrôle {c['check']} : {c['findings']} constat(s)" for c in checks]
     ok = notebooks_ok and not problems
     _finish_manifest(manifest, run_dir, ordered, plan, status="ok" if ok else ("interrupted" if interrupted
