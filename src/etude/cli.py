@@ -175,8 +175,12 @@ def _cmd_verify(args) -> int:
     return 1
 
 
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
 def _respondents(n: int) -> str:
-    return f"{n:,}".replace(",", "\u00a0") + (" répondants" if n > 1 else " répondant")
+    return _number(n) + (" répondants" if n > 1 else " répondant")
 
 
 def _cmd_validate(args) -> int:
@@ -197,7 +201,7 @@ def _cmd_validate(args) -> int:
     if not errors and table is not None:
         print(f"{name} : valide ({args.kind}, {_respondents(len(table))}).")
         return 0
-    print(f"{name} : {len(errors)} problème(s) à corriger.")
+    print(f"{name} : {_number(len(errors))} problème(s) à corriger.")
     return 1
 
 
@@ -209,7 +213,7 @@ def _validate_study(study: str) -> int:
         print(line)
     errors = [p for p in problems if p["severity"] == "error"]
     if errors:
-        print(f"{printable(study)} : {len(errors)} problème(s) à corriger.")
+        print(f"{printable(study)} : {_number(len(errors))} problème(s) à corriger.")
         return 1
     try:
         tables = survey.load_study(study)

@@ -5,8 +5,8 @@ names). The loaders in :mod:`etude.data` replace the respondent key by a stable 
 (``A-`` for buyers, ``E-`` for companies, then 16 hex digits: the first 64 bits of the HMAC-SHA256 of the raw
 value, so that a false « doublon » stays out of reach even for millions of respondents), drop every raw
 identifier column, and pass free-text answers and open-text attributes through :func:`scrub_text`: e-mail
-addresses (accented ones too), phone numbers (French ones by pattern, international ones validated by the ``phonenumbers`` library)
-and SIREN/SIRET numbers (9 or 14 digits passing the Luhn check) are replaced by a token.
+addresses (accented ones too), phone numbers (French ones by pattern, international ones validated by the
+``phonenumbers`` library) and SIREN/SIRET numbers (9 or 14 digits passing the Luhn check) become a token.
 
 The salt never lives in the repository: it comes from the ``ETUDE_SALT`` environment variable, or else from the
 git-ignored file ``.etude-salt`` at the repository root, generated on first use. The same salt gives the same
