@@ -982,14 +982,20 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
                 + ("" if notebooks_ok else (" · en échec" if lang == "fr" else " · failed")))
     bases = [paths.notebooks_dir(), run_dir]
     workbook = None
+    from etude import deck, pdf, runinfo
+    from etude import workbook as tables_book
+    info = runinfo.run_info(manifest, lang=lang)
     steps = [
-        ("tables/tables.xlsx", lambda: write_tables_workbook(run_dir / "tables")),
+        ("tables/tables.xlsx", lambda: tables_book.write_workbook(run_dir, info)),
         ("report.html", lambda: _write_text(run_dir / "report.html", report.report_html(
             [(j.name, j.nb) for j in ordered], lang=lang, simulated=simulated, statuses=statuses,
             subtitle=subtitle, base_dirs=bases))),
         ("slides.html", lambda: _write_text(run_dir / "slides.html", report.slides_html(
             [(j.name, j.nb) for j in ordered if j.status == "ok"], lang=lang, simulated=simulated,
             subtitle=subtitle, base_dirs=bases))),
+        ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", [(j.name, j.nb) for j in ordered
+                                                if j.status == "ok"], info, subtitle=subtitle)),
+        ("report.pdf", lambda: pdf.write_report_pdf(run_dir / "report.html") or progress.log(pdf.NO_ENGINE_MESSAGE)),
     ]
     for what, step in steps:
         try:
@@ -1024,6 +1030,7 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
         } for j in ordered],
         "outputs": {
             "report": "report.html", "slides": "slides.html",
+            **{k: f for k, f in (("pptx", "slides.pptx"), ("pdf", "report.pdf")) if (run_dir / f).is_file()},
             "workbook": _relative(workbook, run_dir) if workbook else None,
             "tables": sorted(_relative(p, run_dir) for p in (run_dir / "tables").glob("*.csv")),
             "figures": sorted(_relative(p, run_dir) for p in (run_dir / "figures").glob("*") if p.is_file()),

@@ -35,7 +35,7 @@ import nbformat
 from etude import __version__, paths
 
 __all__ = ["notebook_html", "report_html", "slides_html", "external_references", "notebook_title",
-           "slide_cells", "SLIDE_TYPES", "TEXTS"]
+           "slide_cells", "reading_copy", "SLIDE_TYPES", "TEXTS"]
 
 #: ``slideshow.slide_type`` values that put a cell into ``slides.html``.
 SLIDE_TYPES = ("slide", "subslide", "fragment")
@@ -154,6 +154,17 @@ def _for_reading(nb, *, keep_stderr: bool = False):
 _IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc=)([\"'])(?!data:|https?:|//|#)([^\"']+)\2", re.I)
 
 
+def reading_copy(nb, *, keep_stderr: bool = False):
+    """The cells readers see (report, slides, deck): no parameter or removed cells, no stderr, no empty outputs.
+
+    >>> cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+    ...          nbformat.v4.new_markdown_cell("# A")]
+    >>> [c.cell_type for c in reading_copy(nbformat.v4.new_notebook(cells=cells)).cells]
+    ['markdown']
+    """
+    return _for_reading(nb, keep_stderr=keep_stderr)
+
+
 def _embed_local_images(body: str, base_dirs: Sequence[Path]) -> str:
     """Replace ``<img src="relative/path">`` by a ``data:`` URI when the file exists in one of ``base_dirs``."""
     def repl(m):
@@ -194,7 +205,8 @@ def _headings(body: str, levels=(2,)) -> list[tuple[int, str, str]]:
 
 
 _EXTERNAL = [
-    re.compile(r"<(?:script|img|iframe|source|video|audio|embed|track|input)\b[^>]*?\bsrc\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
+    re.compile(r"<(?:script|img|iframe|source|video|audio|embed|track|input)\b[^>]*?\bsrc\s*=\s*"
+               r"[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
     re.compile(r"<link\b[^>]*?\bhref\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
     re.compile(r"<object\b[^>]*?\bdata\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
     re.compile(r"@import\s+(?:url\()?\s*[\"']?((?:https?:)?//[^\"')\s;]+)", re.I),
