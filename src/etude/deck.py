@@ -114,8 +114,9 @@ class _TableParser(HTMLParser):
 def html_tables(fragment: str) -> list[tuple[list[str], list[list[str]]]]:
     """The tables of an HTML fragment: ``(header, rows)`` each, cells as text (nested tables ignored).
 
-    The header is the first row when it is made of ``<th>`` cells; a DataFrame's index header row (all empty
-    but the first cell) is dropped. Ragged rows are padded to the header's width.
+    The header is the first row when it is made of ``<th>`` cells; a DataFrame's index name row (only its
+    first cell filled, under an empty corner) becomes the header's first cell. Ragged rows are padded to the
+    header's width.
 
     >>> html_tables("<table><thead><tr><th>Item</th><th>Part</th></tr></thead>"
     ...             "<tbody><tr><td>Temps</td><td>56&nbsp;%</td></tr></tbody></table>")
@@ -129,8 +130,8 @@ def html_tables(fragment: str) -> list[tuple[list[str], list[list[str]]]]:
             continue
         header = rows[0][1] if rows[0][0] else []
         body = [r for _, r in (rows[1:] if header else rows)]
-        while body and header and len(body[0]) == len(header) and not any(body[0][1:]) and body[0][0] == "":
-            body = body[1:]
+        if body and header and header[0] == "" and body[0][0] and not any(body[0][1:]):
+            header, body = [body[0][0], *header[1:]], body[1:]  # a DataFrame's index name row
         width = max([len(header)] + [len(r) for r in body])
         out.append(([*header, *[""] * (width - len(header))] if header else [],
                     [[*r, *[""] * (width - len(r))] for r in body]))
@@ -158,8 +159,9 @@ def _outputs(cell) -> Iterable[tuple[str, Any]]:
             yield "text", "".join(data["text/plain"])
 
 
-def _new_slide(name: str) -> dict[str, Any]:
-    return {"notebook": name, "heading": None, "images": [], "tables": [], "texts": [], "notes": ""}
+def _new_slide(name: str, section: str) -> dict[str, Any]:
+    return {"notebook": name, "section": section, "heading": None, "images": [], "tables": [], "texts": [],
+            "notes": ""}
 
 
 def _slide_type(cell) -> str | None:
@@ -191,29 +193,30 @@ def _add_content(slide: dict[str, Any], cell) -> None:
 def deck_slides(notebooks: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
     """The slides of executed notebooks, in order, as dicts.
 
-    Keys: ``notebook`` (name), ``heading`` (str or ``None``), ``images`` (PNG bytes), ``tables``
-    (``(header, rows)``), ``texts`` (other lines), ``notes`` (speaker notes). Cells tagged ``remove-cell``,
-    ``parameters`` or ``remove-output`` are left out, as in the HTML; slides with nothing to show are dropped.
+    Keys: ``notebook`` (name), ``section`` (the notebook's title), ``heading`` (str or ``None``), ``images``
+    (PNG bytes), ``tables`` (``(header, rows)``), ``texts`` (other lines), ``notes`` (speaker notes).
+    Cells tagged ``remove-cell``, ``parameters`` or ``remove-output`` are left out, as in the HTML;
+    slides with nothing to show are dropped.
     """
     from etude import report
 
     slides: list[dict[str, Any]] = []
     for name, nb in notebooks:
-        current = None
+        current, section = None, report.notebook_title(nb, "")
         for cell in report.reading_copy(nb).cells:  # the same cells as slides.html
             kind = _slide_type(cell)
             if kind not in (*report.SLIDE_TYPES, "notes"):
                 continue
             if kind == "notes":
                 if current is None:
-                    current = _new_slide(name)
+                    current = _new_slide(name, section)
                     slides.append(current)
                 src = cell.source if cell.cell_type == "markdown" else "\n".join(
                     v for k, v in _outputs(cell) if isinstance(v, str))
                 current["notes"] = "\n".join(x for x in (current["notes"], _plain(src)) if x)
                 continue
             if current is None or kind in ("slide", "subslide"):
-                current = _new_slide(name)
+                current = _new_slide(name, section)
                 slides.append(current)
             _add_content(current, cell)
     return [s for s in slides if s["heading"] or s["images"] or s["tables"] or s["texts"]]
@@ -277,7 +280,7 @@ def _table(slide, header: list[str], rows: list[list[str]], box) -> None:
 def _content_slide(prs, s: dict[str, Any], info: dict[str, Any], t: dict[str, str]) -> None:
     from pptx.util import Inches, Pt
     slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
-    _title(slide, s["heading"] or t["untitled"], prs)
+    _title(slide, s["heading"] or s["section"] or t["untitled"], prs)
     notes = [s["notes"]] if s["notes"] else []
     items = [("image", x) for x in s["images"]] + [("table", x) for x in s["tables"]]
     top, bottom = Inches(1.5), prs.slide_height - Inches(0.6)
