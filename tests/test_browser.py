@@ -186,6 +186,28 @@ def test_report_and_slides_of_a_fresh_run_render_offline(browser, demo_run):
     assert (shots / "slides_1.png").stat().st_size > 1000
 
 
+#: Slides of the demo run kept as screenshots for the README (title slide, then two result slides).
+SCREENSHOT_SLIDES = (0, 8, 13)
+
+
+@pytest.mark.slow
+def test_every_slide_of_a_fresh_run_fits_1280x720(browser, demo_run):
+    measures = measure_slides(browser, demo_run / "slides.html", shots=demo_run / "screenshots",
+                              shoot=SCREENSHOT_SLIDES)
+    assert len(measures) >= 2
+    assert [p for p in misfits(measures) if "pas de titre" not in p] == []
+    for k in SCREENSHOT_SLIDES:
+        if k < len(measures):
+            assert (demo_run / "screenshots" / f"slide_{k + 1}.png").stat().st_size > 1000
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason="les notebooks 01–05 ne suivent pas encore la convention des diapositives (un titre "
+                          "« ## » par diapositive) : à retirer quand ils la suivent", strict=False)
+def test_every_slide_of_a_fresh_run_states_its_message(browser, demo_run):
+    assert [p for p in misfits(measure_slides(browser, demo_run / "slides.html")) if "pas de titre" in p] == []
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     from bad_inputs import runs

@@ -100,3 +100,16 @@ def test_libreoffice_renders_one_page_per_slide(pptx_path, tmp_path):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert pages == n_slides
+
+
+def test_a_slide_holding_two_charts_and_a_table_becomes_three_slides(tmp_path):
+    from deck_fixtures import chart_cell, table_cell
+    two = chart_cell("Deux graphiques et une table")
+    two.outputs += chart_cell("x").outputs[1:] + table_cell("y").outputs[1:]
+    nb = nbformat.v4.new_notebook(cells=[two, notes_cell("Même note.")])
+    prs = Presentation(str(deck.write_pptx(tmp_path / "s.pptx", [("01", nb)], INFO)))
+    slides = list(prs.slides)[1:-1]
+    assert [s.shapes.title.text for s in slides] == [f"Deux graphiques et une table ({k}/3)" for k in (1, 2, 3)]
+    assert [sum(sh.shape_type == 13 for sh in s.shapes) for s in slides] == [1, 1, 0]
+    assert [sum(sh.has_table for sh in s.shapes) for s in slides] == [0, 0, 1]
+    assert all(s.notes_slide.notes_text_frame.text == "Même note." for s in slides)

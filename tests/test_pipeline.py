@@ -343,9 +343,9 @@ def test_the_run_folder_holds_every_output(good_run):
     assert run.parent.name.startswith("out") and len(run.name.split("-")) == 3
     for rel in ("report.html", "slides.html", "manifest.json", "notebooks/01_ok.ipynb", "notebooks/01_ok.html",
                 "notebooks/02_depends.ipynb", "notebooks/02_depends.html", "figures/essai_figure.png",
-                "figures/essai_figure.svg", "tables/essai_table.csv", "tables/tables.xlsx"):
+                "figures/essai_figure.svg", "tables/essai_table.csv", "tables/tables.xlsx", "slides.pptx"):
         assert (run / rel).is_file() and (run / rel).stat().st_size > 0, rel
-    assert openpyxl.load_workbook(run / "tables" / "tables.xlsx").sheetnames == ["essai_table"]
+    assert openpyxl.load_workbook(run / "tables" / "tables.xlsx").sheetnames == ["À lire", "essai_table"]
     executed = nbformat.read(run / "notebooks" / "01_ok.ipynb", as_version=4)
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
     assert all(c.execution_count for c in executed.cells if c.cell_type == "code")

@@ -160,8 +160,8 @@ def _outputs(cell) -> Iterable[tuple[str, Any]]:
 
 
 def _new_slide(name: str, section: str) -> dict[str, Any]:
-    return {"notebook": name, "section": section, "heading": None, "images": [], "tables": [], "texts": [],
-            "notes": ""}
+    return {"notebook": name, "section": section, "heading": None, "images": [], "tables": [], "items": [],
+            "texts": [], "notes": ""}
 
 
 def _slide_type(cell) -> str | None:
@@ -184,8 +184,10 @@ def _add_content(slide: dict[str, Any], cell) -> None:
             text(value)
         elif kind == "image":
             slide["images"].append(value)
+            slide["items"].append(("image", value))
         elif kind == "tables":
             slide["tables"] += value
+            slide["items"] += [("table", v) for v in value]
         elif value.strip():
             slide["texts"].append(value.strip())
 
@@ -194,7 +196,8 @@ def deck_slides(notebooks: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
     """The slides of executed notebooks, in order, as dicts.
 
     Keys: ``notebook`` (name), ``section`` (the notebook's title), ``heading`` (str or ``None``), ``images``
-    (PNG bytes), ``tables`` (``(header, rows)``), ``texts`` (other lines), ``notes`` (speaker notes).
+    (PNG bytes), ``tables`` (``(header, rows)``), ``items`` (both, in order, as ``("image"|"table", value)``),
+    ``texts`` (other lines), ``notes`` (speaker notes).
     Cells tagged ``remove-cell``, ``parameters`` or ``remove-output`` are left out, as in the HTML;
     slides with nothing to show are dropped.
     """
@@ -277,37 +280,36 @@ def _table(slide, header: list[str], rows: list[list[str]], box) -> None:
                     r.font.size = size
 
 
-def _content_slide(prs, s: dict[str, Any], info: dict[str, Any], t: dict[str, str]) -> None:
+def _content_slides(prs, s: dict[str, Any], info: dict[str, Any], t: dict[str, str]) -> None:
+    """One slide per chart or table of ``s`` (a slide holding several is split: « titre (1/2) », « (2/2) »)."""
     from pptx.util import Inches, Pt
-    slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
-    _title(slide, s["heading"] or s["section"] or t["untitled"], prs)
-    notes = [s["notes"]] if s["notes"] else []
-    items = [("image", x) for x in s["images"]] + [("table", x) for x in s["tables"]]
+    heading = s["heading"] or s["section"] or t["untitled"]
+    items = s["items"] or [None]
     top, bottom = Inches(1.5), prs.slide_height - Inches(0.6)
-    if not items and s["texts"]:
-        box = slide.shapes.add_textbox(Inches(0.6), top, prs.slide_width - Inches(1.2), bottom - top)
-        box.text_frame.word_wrap = True
-        for k, line in enumerate(s["texts"][:10]):
-            p = box.text_frame.paragraphs[0] if k == 0 else box.text_frame.add_paragraph()
-            p.text = line
-            p.font.size = Pt(20)
-    elif s["texts"]:
-        notes.insert(0, "\n".join(s["texts"]))
-    if items:
-        gap = Inches(0.2)
-        width = (prs.slide_width - Inches(1.0) - gap * (len(items) - 1)) // len(items)
-        for k, (kind, value) in enumerate(items):
-            box = (Inches(0.5) + k * (width + gap), top, width, bottom - top)
-            if kind == "image":
-                _picture(slide, value, box)
-            else:
-                header, rows = value
-                if len(rows) > MAX_ROWS:
-                    notes.append(t["more_rows"].format(n=len(rows) - MAX_ROWS))
-                _table(slide, header, rows[:MAX_ROWS], box)
-    if notes:
-        slide.notes_slide.notes_text_frame.text = "\n\n".join(notes)
-    _status_box(slide, info, prs)
+    box = (Inches(0.5), top, prs.slide_width - Inches(1.0), bottom - top)
+    for k, item in enumerate(items, start=1):
+        slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
+        _title(slide, heading + (f" ({k}/{len(items)})" if len(items) > 1 else ""), prs)
+        notes = [s["notes"]] if s["notes"] else []
+        if item is None and s["texts"]:
+            text = slide.shapes.add_textbox(*box)
+            text.text_frame.word_wrap = True
+            for j, line in enumerate(s["texts"][:10]):
+                p = text.text_frame.paragraphs[0] if j == 0 else text.text_frame.add_paragraph()
+                p.text = line
+                p.font.size = Pt(20)
+        elif s["texts"]:
+            notes.insert(0, "\n".join(s["texts"]))
+        if item is not None and item[0] == "image":
+            _picture(slide, item[1], box)
+        elif item is not None:
+            header, rows = item[1]
+            if len(rows) > MAX_ROWS:
+                notes.append(t["more_rows"].format(n=len(rows) - MAX_ROWS))
+            _table(slide, header, rows[:MAX_ROWS], box)
+        if notes:
+            slide.notes_slide.notes_text_frame.text = "\n\n".join(notes)
+        _status_box(slide, info, prs)
 
 
 def write_pptx(path: str | os.PathLike, notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = None,
@@ -345,7 +347,7 @@ def write_pptx(path: str | os.PathLike, notebooks: Iterable[tuple[str, Any]], in
     _status_box(first, info, prs)
 
     for s in deck_slides(notebooks):
-        _content_slide(prs, s, info, t)
+        _content_slides(prs, s, info, t)
 
     last = prs.slides.add_slide(prs.slide_layouts[1])  # "Title and Content"
     _title(last, t["sources"], prs)
