@@ -143,3 +143,15 @@ def test_charts_made_for_slides_have_no_overlap_and_text_of_18_px(name):
     assert tuple(round(float(x), 2) for x in fig.get_size_inches()) == (13.33, 7.5)
     found = figtext.text_problems(fig)
     assert found.empty, "\n" + found.to_string()
+
+
+def test_save_figure_can_add_a_slide_image(tmp_path):
+    from PIL import Image
+
+    from etude import outputs
+    fig = chart("frequency_chart")
+    paths = outputs.save_figure(fig, "freins", tmp_path, slide=True)
+    assert [p.name for p in paths] == ["freins.png", "freins.svg", "freins_slide.png"]
+    with Image.open(paths[2]) as im:
+        assert abs(im.size[0] - 2560) <= 1 and abs(im.size[1] - 1440) <= 1
+    assert tuple(round(float(x), 2) for x in fig.get_size_inches()) != (13.33, 7.5)  # the figure keeps its size
