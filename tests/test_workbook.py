@@ -66,6 +66,15 @@ def test_survey_data_say_so_and_csvs_keep_their_codes(run):
     assert (run / "tables" / "freins.csv").read_bytes() == before
 
 
+def test_indicator_values_are_percentages_only_where_their_unit_is_a_share(tmp_path):
+    (tmp_path / "tables").mkdir()
+    pd.DataFrame({"indicator": ["part", "volume"], "value": [0.0057, 77.3], "unit": ["share", "Md€"]}).to_csv(
+        tmp_path / "tables" / "indicateurs.csv", index=False)
+    ws = openpyxl.load_workbook(workbook.write_workbook(tmp_path, INFO))["indicateurs"]
+    assert (ws["B3"].value, ws["B3"].number_format) == (0.0057, "0.0%")
+    assert (ws["B4"].value, ws["B4"].number_format) == (77.3, "General")
+
+
 def test_no_csv_no_workbook(tmp_path):
     assert workbook.write_workbook(tmp_path) is None
 

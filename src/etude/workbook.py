@@ -36,12 +36,17 @@ from etude import column_labels as labels
 from etude import runinfo
 from etude.outputs import atomic_write
 
-__all__ = ["write_workbook", "sheet_name", "README_SHEET", "NUMBER_FORMATS", "HEADER_ROW"]
+__all__ = ["write_workbook", "sheet_name", "README_SHEET", "NUMBER_FORMATS", "HEADER_ROW", "UNIT_VALUE_COLUMNS",
+           "SHARE_UNITS"]
 
 #: Name of the first sheet.
 README_SHEET = "À lire"
 #: Row of the column headers on a table sheet (row 1 holds the data-status line).
 HEADER_ROW = 2
+#: Values of a row whose ``unit`` column is one of :data:`SHARE_UNITS` are shown as percentages.
+UNIT_VALUE_COLUMNS = ("value", "previous_value", "change_abs")
+#: Units (``unit`` column of the indicator tables) that are fractions.
+SHARE_UNITS = ("share", "rel_change", "pt_change")
 #: openpyxl number format per column kind (Excel shows ``0.0%`` as ``48,1 %`` in French).
 NUMBER_FORMATS = {"share": "0.0%", "count": "0", "p": "0.000", "number": "General"}
 
@@ -131,8 +136,11 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
         cell = _set(ws, HEADER_ROW, j, labels.column_label(str(code), lang=lang))
         cell.font, cell.fill = Font(bold=True), head_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, row in enumerate(df.itertuples(index=False, name=None), start=HEADER_ROW + 1):
-        for j, (value, kind) in enumerate(zip(row, kinds), start=1):
+    units = df["unit"].tolist() if "unit" in df.columns else [None] * len(df)
+    for i, (row, unit) in enumerate(zip(df.itertuples(index=False, name=None), units), start=HEADER_ROW + 1):
+        for j, (value, kind, code) in enumerate(zip(row, kinds, df.columns), start=1):
+            if code in UNIT_VALUE_COLUMNS and unit in SHARE_UNITS:  # a value whose row says it is a share
+                kind = "share"
             _set(ws, i, j, _cell_value(value, kind, lang), number_format=NUMBER_FORMATS.get(kind))
     last = get_column_letter(max(len(df.columns), 1))
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
