@@ -231,7 +231,8 @@ _MEASURE = """() => {
         left = Math.min(left, r.left); right = Math.max(right, r.right);
     }
     const heading = slide.querySelector('h1, h2, h3');
-    return {indices: Reveal.getIndices(), notebook: slide.dataset.notebook || '',
+    const box = slide.querySelector('.etude-slide');
+    return {indices: Reveal.getIndices(), notebook: (box && box.dataset.notebook) || '',
             heading: heading ? heading.textContent.replace('¶', '').trim() : '',
             height: bottom === -Infinity ? 0 : (Math.max(bottom, frame.bottom) - Math.min(top, frame.top)) / scale,
             width: right === -Infinity ? 0 : (Math.max(right, frame.right) - Math.min(left, frame.left)) / scale,

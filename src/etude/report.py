@@ -440,7 +440,7 @@ def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
 
     def leaf(name: str, parts: list[str], notes: list[str]) -> str:
         attr = f' data-notebook="{html.escape(name)}"' if name else ""
-        return (f"<section{attr}>\n<div class=\"etude-slide\">\n" + "\n".join(parts) + "\n</div>\n"
+        return (f"<section>\n<div class=\"etude-slide\"{attr}>\n" + "\n".join(parts) + "\n</div>\n"
                 + "\n".join(notes) + "\n</section>")
     sections = []
     for stack in horizontal:
