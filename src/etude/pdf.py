@@ -47,7 +47,12 @@ PRINT_CSS = """
   .jp-RenderedHTMLCommon table { break-inside: avoid; page-break-inside: avoid; }
   h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
   img, svg { max-width: 100% !important; height: auto; max-height: 235mm; }
-  table { font-size: 8.5pt; }
+  table, .rendered_html table, table.dataframe { font-size: 7.5pt !important; width: 100% !important;
+    max-width: 100% !important; table-layout: auto; }
+  th, td { padding: 1.5pt 3pt !important; overflow-wrap: break-word; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  .output_html, .output_wrapper .output_html, .jp-RenderedHTMLCommon, pre { overflow: visible !important; }
   a { color: inherit; text-decoration: none; }
 }
 """
