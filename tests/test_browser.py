@@ -71,7 +71,8 @@ def broken_images(page) -> list[str]:
     """Sources of the images that did not load (data: URIs clipped to their start, paths to their end)."""
     return page.evaluate("""() => Array.from(document.images)
         .filter(i => !(i.complete && i.naturalWidth > 0))
-        .map(i => { const s = i.currentSrc || i.src || ''; return s.startsWith('data:') ? s.slice(0, 40) : s.slice(-120); })""")
+        .map(i => { const s = i.currentSrc || i.src || '';
+                    return s.startsWith('data:') ? s.slice(0, 40) : s.slice(-120); })""")
 
 
 def image_count(page) -> int:
@@ -185,7 +186,132 @@ def test_report_and_slides_of_a_fresh_run_render_offline(browser, demo_run):
     assert (shots / "slides_1.png").stat().st_size > 1000
 
 
+#: Slides of the demo run kept as screenshots for the README (title slide, then two result slides).
+SCREENSHOT_SLIDES = (0, 8, 13)
+
+
+@pytest.mark.slow
+def test_every_slide_of_a_fresh_run_fits_1280x720(browser, demo_run):
+    measures = measure_slides(browser, demo_run / "slides.html", shots=demo_run / "screenshots",
+                              shoot=SCREENSHOT_SLIDES)
+    assert len(measures) >= 2
+    assert [p for p in misfits(measures) if "pas de titre" not in p] == []
+    for k in SCREENSHOT_SLIDES:
+        if k < len(measures):
+            assert (demo_run / "screenshots" / f"slide_{k + 1}.png").stat().st_size > 1000
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(reason="les notebooks 01–05 ne suivent pas encore la convention des diapositives (un titre "
+                          "« ## » par diapositive) : à retirer quand ils la suivent", strict=False)
+def test_every_slide_of_a_fresh_run_states_its_message(browser, demo_run):
+    assert [p for p in misfits(measure_slides(browser, demo_run / "slides.html")) if "pas de titre" in p] == []
+
+
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     from bad_inputs import runs
     return runs.demo_run(tmp_path_factory)
+
+
+# --- every slide fits 1280 × 720 and states its message (issue 16.4) ----------------------------------------
+
+SLIDE_SIZE = {"width": 1280, "height": 720}
+
+_MEASURE = """() => {
+    const slide = Reveal.getCurrentSlide();
+    const frame = document.querySelector('.reveal .slides').getBoundingClientRect();
+    const scale = Reveal.getScale();
+    let top = Infinity, bottom = -Infinity, left = Infinity, right = -Infinity;
+    for (const el of slide.querySelectorAll('*')) {
+        if (el.closest('aside.notes')) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        top = Math.min(top, r.top); bottom = Math.max(bottom, r.bottom);
+        left = Math.min(left, r.left); right = Math.max(right, r.right);
+    }
+    const heading = slide.querySelector('h1, h2, h3');
+    const box = slide.querySelector('.etude-slide');
+    return {indices: Reveal.getIndices(), notebook: (box && box.dataset.notebook) || '',
+            heading: heading ? heading.textContent.replace('¶', '').trim() : '',
+            height: bottom === -Infinity ? 0 : (Math.max(bottom, frame.bottom) - Math.min(top, frame.top)) / scale,
+            width: right === -Infinity ? 0 : (Math.max(right, frame.right) - Math.min(left, frame.left)) / scale,
+            frame: [frame.width / scale, frame.height / scale],
+            rows: Math.max(0, ...Array.from(slide.querySelectorAll('table'))
+                                     .map(t => t.querySelectorAll('tbody tr').length))};
+}"""
+
+
+def measure_slides(browser, slides: Path, *, shots: Path | None = None, shoot: tuple[int, ...] = ()) -> list[dict]:
+    """Visit every slide of ``slides`` at 1280 × 720; one dict per slide: ``indices``, ``notebook``, ``heading``,
+    ``height`` and ``width`` (of the box holding the slide and its content, in slide pixels), ``frame``.
+    ``rows`` (of its longest table). Slides whose position is in ``shoot`` are also saved as ``shots/slide_<n>.png``."""
+    ctx = browser.new_context(offline=True, viewport=SLIDE_SIZE)
+    ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:"))
+              else r.abort("internetdisconnected"))
+    page = ctx.new_page()
+    try:
+        page.goto(slides.resolve().as_uri(), wait_until="load")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady && Reveal.isReady()", timeout=10_000)
+        n = page.evaluate("() => Reveal.getSlides().length")
+        out = []
+        for i in range(n):
+            page.evaluate("i => { const x = Reveal.getIndices(Reveal.getSlides()[i]); Reveal.slide(x.h, x.v); }", i)
+            page.wait_for_timeout(120)
+            out.append(page.evaluate(_MEASURE))
+            if shots is not None and i in shoot:
+                shots.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(shots / f"slide_{i + 1}.png"))
+        return out
+    finally:
+        ctx.close()
+
+
+def misfits(measures: list[dict], *, tolerance: float = 1.0, max_rows: int = 8) -> list[str]:
+    """What is wrong with the measured slides, in words (empty when every slide fits 1280 × 720, has a heading
+    and shows no table of more than ``max_rows`` rows)."""
+    problems = []
+    for k, m in enumerate(measures, start=1):
+        where = f"diapositive {k} ({m['indices']['h']}.{m['indices']['v']}, {m['notebook'] or '—'})"
+        if [round(x) for x in m["frame"]] != [SLIDE_SIZE["width"], SLIDE_SIZE["height"]]:
+            problems.append(f"{where} : diapositive de {m['frame'][0]:.0f} × {m['frame'][1]:.0f} px, pas 1280 × 720")
+        if m["rows"] > max_rows:
+            problems.append(f"{where} : table de {m['rows']} lignes (au plus {max_rows})")
+        if m["height"] > m["frame"][1] + tolerance:
+            problems.append(f"{where} : {m['height']:.0f} px de haut pour {m['frame'][1]:.0f}")
+        if m["width"] > m["frame"][0] + tolerance:
+            problems.append(f"{where} : {m['width']:.0f} px de large pour {m['frame'][0]:.0f}")
+        if not m["heading"]:
+            problems.append(f"{where} : pas de titre")
+    return problems
+
+
+def test_fit_check_catches_a_slide_too_tall_too_wide_or_without_heading(browser, tmp_path):
+    import nbformat
+
+    from etude import report
+    slide = {"slideshow": {"slide_type": "slide"}}
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Un titre\n\n" + "Une ligne.\n\n" * 40, metadata=slide),
+        nbformat.v4.new_markdown_cell("Pas de titre ici.", metadata=slide),
+        nbformat.v4.new_markdown_cell("## Large\n\n<div style='width:3000px'>x</div>", metadata=slide),
+    ])
+    page = tmp_path / "slides.html"
+    page.write_text(report.slides_html([("01_x", nb)], simulated=True), encoding="utf-8")
+    problems = misfits(measure_slides(browser, page))
+    assert any("diapositive 2" in p and "de haut" in p for p in problems), problems
+    assert any("diapositive 3" in p and "pas de titre" in p for p in problems), problems
+    assert any("diapositive 4" in p and "de large" in p for p in problems), problems
+    assert not any("diapositive 1 " in p for p in problems), problems
+
+
+def test_slides_following_the_convention_fit_1280x720_with_a_heading(browser, tmp_path):
+    from deck_fixtures import convention_notebooks
+
+    from etude import report
+    page = tmp_path / "slides.html"
+    page.write_text(report.slides_html(convention_notebooks(), simulated=True), encoding="utf-8")
+    measures = measure_slides(browser, page, shots=tmp_path / "shots", shoot=(0, 2, 5))
+    assert len(measures) == 6  # title slide + the five slides of the fixtures
+    assert misfits(measures) == []
+    assert all((tmp_path / "shots" / f"slide_{k}.png").stat().st_size > 1000 for k in (1, 3, 6))

@@ -154,14 +154,17 @@ def test_latest_falls_back_to_a_text_file_where_symlinks_fail(tmp_path, monkeypa
 
 def test_tables_workbook_has_one_sheet_per_csv_with_short_unique_names(tmp_path):
     long = "x" * 40
-    pd.DataFrame({"a": [1, 2]}).to_csv(tmp_path / f"{long}_1.csv", index=False)
-    pd.DataFrame({"b": ["'=1+1"]}).to_csv(tmp_path / f"{long}_2.csv", index=False)
-    pd.DataFrame({"c": [0.5]}).to_csv(tmp_path / "freins.csv", index=False)
-    wb = openpyxl.load_workbook(engine.write_tables_workbook(tmp_path))
-    assert len(wb.sheetnames) == 3 and len(set(wb.sheetnames)) == 3
-    assert all(len(s) <= 31 for s in wb.sheetnames) and "freins" in wb.sheetnames
-    assert wb["freins"]["A2"].value == 0.5
-    assert engine.write_tables_workbook(tmp_path / "absent") is None
+    (tmp_path / "tables").mkdir()
+    pd.DataFrame({"a": [1, 2]}).to_csv(tmp_path / "tables" / f"{long}_1.csv", index=False)
+    pd.DataFrame({"b": ["'=1+1"]}).to_csv(tmp_path / "tables" / f"{long}_2.csv", index=False)
+    pd.DataFrame({"c": [0.5]}).to_csv(tmp_path / "tables" / "freins.csv", index=False)
+    wb = openpyxl.load_workbook(engine.write_workbook(tmp_path, {"simulated": True}))
+    tables = wb.sheetnames[1:]  # after « À lire »
+    assert len(tables) == 3 and len(set(wb.sheetnames)) == 4
+    assert all(len(s) <= 31 for s in wb.sheetnames) and "freins" in tables
+    from etude.workbook import HEADER_ROW
+    assert wb["freins"].cell(row=HEADER_ROW + 1, column=1).value == 0.5
+    assert engine.write_workbook(tmp_path / "absent") is None
 
 
 def test_progress_is_a_live_line_on_a_terminal_and_log_lines_otherwise():
@@ -361,9 +364,9 @@ def test_the_run_folder_holds_every_output(good_run):
     assert run.parent.name.startswith("out") and len(run.name.split("-")) == 3
     for rel in ("report.html", "slides.html", "manifest.json", "notebooks/01_ok.ipynb", "notebooks/01_ok.html",
                 "notebooks/02_depends.ipynb", "notebooks/02_depends.html", "figures/essai_figure.png",
-                "figures/essai_figure.svg", "tables/essai_table.csv", "tables/tables.xlsx"):
+                "figures/essai_figure.svg", "tables/essai_table.csv", "tables/tables.xlsx", "slides.pptx"):
         assert (run / rel).is_file() and (run / rel).stat().st_size > 0, rel
-    assert openpyxl.load_workbook(run / "tables" / "tables.xlsx").sheetnames == ["essai_table"]
+    assert openpyxl.load_workbook(run / "tables" / "tables.xlsx").sheetnames == ["À lire", "essai_table"]
     executed = nbformat.read(run / "notebooks" / "01_ok.ipynb", as_version=4)
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
     assert all(c.execution_count for c in executed.cells if c.cell_type == "code")

@@ -23,7 +23,7 @@ def _conda_specs():
     env = yaml.safe_load((paths.root() / "environment.yml").read_text(encoding="utf-8"))
     out = {}
     for dep in env["dependencies"]:
-        if not isinstance(dep, str) or dep.startswith(("python", "pip")) and not dep.startswith("pip-"):
+        if not isinstance(dep, str) or re.match(r"(python|pip)([<>=!~ ]|$)", dep):  # the tools, not python-pptx
             continue
         m = re.fullmatch(r"([A-Za-z0-9_.\-]+)(.*)", dep.strip())
         out[m.group(1).lower().replace("_", "-")] = m.group(2)

@@ -137,11 +137,21 @@ def save_table(df: pd.DataFrame, name: str, output_dir: str | os.PathLike | None
     return atomic_write(target, lambda tmp: safe.to_csv(tmp, index=index, encoding="utf-8"))
 
 
-def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, dpi: int = 150) -> list[Path]:
-    """Write a matplotlib figure as ``figures/<name>.png`` and ``figures/<name>.svg``; returns both paths."""
+def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, dpi: int = 150,
+                slide: bool = False) -> list[Path]:
+    """Write a matplotlib figure as ``figures/<name>.png`` and ``figures/<name>.svg``; returns the paths.
+
+    With ``slide=True`` also ``figures/<name>_slide.png``: the figure at 16:9 slide size (:mod:`etude.figtext`),
+    2560 × 1440 pixels, for decks (text at least 18 px on a 1280 × 720 slide with the house fonts).
+    """
     folder = run_dir(output_dir) / "figures"
     written = []
     for ext in ("png", "svg"):
         written.append(atomic_write(folder / f"{name}.{ext}",
                                     lambda tmp, ext=ext: fig.savefig(tmp, format=ext, dpi=dpi, bbox_inches="tight")))
+    if slide:
+        from etude import figtext
+        with figtext.for_slide(fig):
+            written.append(atomic_write(folder / f"{name}_slide.png", lambda tmp: fig.savefig(
+                tmp, format="png", dpi=figtext.SLIDE_DISPLAY[0] * 2 / figtext.SLIDE_INCHES[0])))
     return written

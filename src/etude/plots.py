@@ -937,7 +937,8 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
             label = (g["label_fr"].dropna().iloc[0] if "label_fr" in g and g["label_fr"].notna().any()
                      else indicator)
             unit_text = "" if unit in _RATIO_UNITS or not unit else f" ({unit})"
-            ax.set_title(wrap_label(f"{label}{unit_text}", int(width * 8 / ncols)), loc="left",
+            chars = int((width / ncols - 0.9) * 72 / (0.62 * FONT_SIZE))  # bold characters a panel holds
+            ax.set_title(wrap_label(f"{label}{unit_text}", chars), loc="left",
                          fontsize=FONT_SIZE, fontweight="bold")
             years = sorted({int(v) for v in x})
             step = max(1, math.ceil(len(years) / 5))

@@ -34,7 +34,8 @@ import nbformat
 from etude import __version__, paths
 
 __all__ = ["notebook_html", "report_html", "slides_html", "external_references", "notebook_title",
-           "slide_cells", "SLIDE_TYPES", "TEXTS", "IMAGE_TYPES"]
+           "slide_cells", "reading_copy", "limit_rows", "SLIDE_TYPES", "SLIDE_SIZE",
+           "SLIDE_MAX_ROWS", "TEXTS", "IMAGE_TYPES"]
 
 #: ``slideshow.slide_type`` values that put a cell into ``slides.html``.
 SLIDE_TYPES = ("slide", "subslide", "fragment")
@@ -174,6 +175,17 @@ def _local_image(src: str, base_dirs: Sequence[Path]) -> Path | None:
         if root in f.parents and f.suffix.lower() in IMAGE_TYPES and f.is_file():
             return f
     return None
+
+
+def reading_copy(nb, *, keep_stderr: bool = False):
+    """The cells readers see (report, slides, deck): no parameter or removed cells, no stderr, no empty outputs.
+
+    >>> cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+    ...          nbformat.v4.new_markdown_cell("# A")]
+    >>> [c.cell_type for c in reading_copy(nbformat.v4.new_notebook(cells=cells)).cells]
+    ['markdown']
+    """
+    return _for_reading(nb, keep_stderr=keep_stderr)
 
 
 def _embed_local_images(body: str, base_dirs: Sequence[Path]) -> str:
@@ -364,19 +376,94 @@ def slide_cells(nb) -> list[tuple[str, object]]:
     return out
 
 
+#: Size of a slide in ``slides.html`` (CSS pixels), the 16:9 of a meeting-room screen.
+SLIDE_SIZE = (1280, 720)
+#: Rows of a table shown on a slide; the rest is in the report and the workbook.
+SLIDE_MAX_ROWS = 8
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
+_TBODY_ROW = re.compile(r"<tr\b.*?</tr>", re.S | re.I)
+_MORE_ROWS = {"fr": "… et {n} ligne(s) de plus : voir le rapport et tables.xlsx.",
+              "en": "… and {n} more row(s): see the report and tables.xlsx."}
+
+#: Scales the current slide's charts, then its type, until the slide fits (run when a slide is shown).
+_FIT_SCRIPT = """
+(function () {
+  function fit(slide) {
+    var box = slide && slide.querySelector('.etude-slide');
+    if (!box) return;
+    var W = Reveal.getConfig().width, H = Reveal.getConfig().height;
+    var pics = box.querySelectorAll('img, svg');
+    var shrunk = 0;  // type is made smaller three times at most (to 73 %): still read from the back of the room
+    var frame = document.querySelector('.reveal .slides');
+    function overflow() {  // slide pixels beyond the bottom and the right edge of the slide
+      var f = frame.getBoundingClientRect(), b = box.getBoundingClientRect(), s = Reveal.getScale();
+      return [(b.top - f.top) / s + box.scrollHeight - H, (b.left - f.left) / s + box.scrollWidth - W];
+    }
+    for (var k = 0; k < 16; k++) {
+      var o = overflow(), over = o[0];
+      if (o[0] <= 0 && o[1] <= 0) break;
+      var room = Array.prototype.some.call(pics, function (p) {
+        return p.getBoundingClientRect().height / Reveal.getScale() > 61; });
+      if (over > 0 && room) {
+        pics.forEach(function (p) {
+          var h = p.getBoundingClientRect().height / Reveal.getScale();
+          p.style.maxHeight = Math.max(60, h - over / pics.length - 2) + 'px';
+          p.style.width = 'auto';
+        });
+      } else if (shrunk < 3) {
+        box.style.fontSize = (parseFloat(getComputedStyle(box).fontSize) * 0.9) + 'px';
+        shrunk++;
+      }
+    }
+  }
+  function current() { fit(Reveal.getCurrentSlide()); }
+  window.etudeFitSlides = function () {
+    Reveal.on('slidechanged', current);
+    window.addEventListener('load', current);
+    current();
+  };
+})();
+"""
+
+
+def limit_rows(fragment: str, max_rows: int = SLIDE_MAX_ROWS, *, lang: str = "fr") -> str:
+    """Keep the first ``max_rows`` body rows of each table of an HTML fragment and say how many are left out.
+
+    >>> t = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 3 + "</tbody></table>"
+    >>> out = limit_rows(t, 2)
+    >>> out.count("<tr>"), "1 ligne(s) de plus" in out
+    (3, True)
+    """
+    def cut(m):
+        table = m.group(0)
+        body_at = table.lower().find("<tbody")
+        if body_at < 0:
+            return table
+        rows = list(_TBODY_ROW.finditer(table, body_at))
+        if len(rows) <= max_rows:
+            return table
+        kept = table[:rows[max_rows - 1].end()] + table[rows[-1].end():]
+        more = _MORE_ROWS.get(lang, _MORE_ROWS["fr"]).format(n=len(rows) - max_rows)
+        return f'{kept}<p class="etude-more">{html.escape(more)}</p>'
+    return _TABLE.sub(cut, fragment)
+
+
 def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", simulated: bool = False,
                 subtitle: str = "", base_dirs: Sequence[Path] = ()) -> str:
     """reveal.js slides (inlined, offline) from the cells marked ``slide``, ``subslide`` or ``fragment``.
 
     A ``slide`` cell opens a new horizontal slide, ``subslide`` a vertical one below it, ``fragment``
-    appears step by step on the current slide. Code is never shown, only markdown and outputs.
-    A title slide comes first.
+    appears step by step on the current slide, ``notes`` cells become speaker notes. Code is never shown,
+    only markdown and outputs. A title slide comes first. Slides are :data:`SLIDE_SIZE` (1280 × 720); tables
+    show at most :data:`SLIDE_MAX_ROWS` rows, and a small script scales a slide's charts (then its type) when
+    its content would be taller or wider than the slide.
     """
     t = _texts(lang)
-    horizontal: list[list[list[str]]] = [[[
-        f'<p class="etude-kicker">{t["slides"]}</p><h1>{t["title"]}</h1>'
-        + (f'<p class="etude-meta">{html.escape(subtitle)}</p>' if subtitle else "")
-        + (f'<p class="etude-sim">{t["simulated"]}</p>' if simulated else "")]]]
+    title = (f'<p class="etude-kicker">{t["slides"]}</p><h1>{t["title"]}</h1>'
+             + (f'<p class="etude-meta">{html.escape(subtitle)}</p>' if subtitle else "")
+             + (f'<p class="etude-sim">{t["simulated"]}</p>' if simulated else ""))
+    horizontal: list[list[tuple[str, list[str], list[str]]]] = [[("", [title], [])]]
     for name, nb in notebooks:
         opened = False  # a notebook never continues the previous notebook's slide
         for kind, cell in slide_cells(nb):
@@ -385,26 +472,33 @@ def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
             if not content:
                 continue
             if kind == "slide" or not opened:
-                horizontal.append([[]])
+                horizontal.append([(name, [], [])])
                 opened = True
             elif kind == "subslide":
-                horizontal[-1].append([])
+                horizontal[-1].append((name, [], []))
+            if kind == "notes":
+                horizontal[-1][-1][2].append(f'<aside class="notes">{content}</aside>')
+                continue
+            content = limit_rows(content, lang=lang)
             if kind == "fragment":
                 content = f'<div class="fragment">{content}</div>'
-            elif kind == "notes":
-                content = f'<aside class="notes">{content}</aside>'
-            horizontal[-1][-1].append(content)
+            horizontal[-1][-1][1].append(content)
+
+    def leaf(name: str, parts: list[str], notes: list[str]) -> str:
+        attr = f' data-notebook="{html.escape(name)}"' if name else ""
+        return (f"<section>\n<div class=\"etude-slide\"{attr}>\n" + "\n".join(parts) + "\n</div>\n"
+                + "\n".join(notes) + "\n</section>")
     sections = []
     for stack in horizontal:
-        inner = ["<section>\n" + "\n".join(parts) + "\n</section>" for parts in stack]
+        inner = [leaf(*one) for one in stack]
         sections.append(inner[0] if len(inner) == 1 else "<section>\n" + "\n".join(inner) + "\n</section>")
     footer = f'<div class="etude-sim-footer">{t["simulated"]}</div>' if simulated else ""
     config = ('{hash: true, slideNumber: "c/t", transition: "none", center: false, '
-              'width: 1280, height: 800, margin: 0.04}')
+              f'width: {SLIDE_SIZE[0]}, height: {SLIDE_SIZE[1]}, margin: 0.04}}')
     body = ('<body class="etude etude-slides">\n<div class="reveal"><div class="slides">\n'
             + "\n".join(sections) + f"\n</div>{footer}</div>\n"
             f"<script>\n{_inline_script(_asset('reveal/reveal.js'))}\n</script>\n"
-            f"<script>Reveal.initialize({config});</script>\n</body>")
+            f"<script>{_FIT_SCRIPT}Reveal.initialize({config}).then(window.etudeFitSlides);</script>\n</body>")
     css = (_asset("reveal/reveal.css") + "\n" + _strip_remote_imports(_asset("reveal/theme-simple.css")) + "\n"
            + _asset("slides.css"))
     return _page(title=f'{t["title"]} — {t["slides"]}', lang=lang, body=body, css=css)

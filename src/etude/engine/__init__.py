@@ -28,7 +28,7 @@ Examples
 >>> engine.coerce_parameter("min_cell", "6", 5)
 6
 """
-from etude.engine.assemble import write_tables_workbook
+from etude.engine.assemble import write_workbook
 from etude.engine.notebooks import (
            discover_notebooks,
            format_notebook_list,
@@ -53,6 +53,6 @@ from etude.engine.verify import rerun_and_compare, verify_run
 
 __all__ = ["RunResult", "Progress", "reproduce", "verify_run", "rerun_and_compare", "discover_notebooks",
            "select_notebooks", "notebook_parameters", "list_notebooks", "format_notebook_list", "coerce_parameter",
-           "type_parameters", "execution_order", "new_run_dir", "update_latest", "write_tables_workbook",
+           "type_parameters", "execution_order", "new_run_dir", "update_latest", "write_workbook",
            "PREFLIGHT_CHECKS", "POST_RUN_CHECKS", "DEFAULT_TIMEOUT", "ENGINE_PARAMETERS", "LANGS", "TRUE_WORDS",
            "FALSE_WORDS"]

@@ -5,75 +5,40 @@ Only images under the run folder (what the notebooks wrote there) are ever embed
 never reads a file named by a notebook's text from anywhere else (:func:`etude.report.notebook_html`).
 The workbook is written by one call, :func:`write_workbook`, so that its writer can be swapped in one place.
 
-Examples
---------
->>> import tempfile
->>> d = Path(tempfile.mkdtemp())
->>> _ = pd.DataFrame({"a": [1]}).to_csv(d / "une_table_au_nom_vraiment_beaucoup_trop_long.csv", index=False)
->>> import openpyxl
->>> openpyxl.load_workbook(write_tables_workbook(d)).sheetnames
-['une_table_au_nom_vraiment_beauc']
 """
 from __future__ import annotations
 
-import os
-import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from etude.engine.manifest import write_text
 from etude.outputs import atomic_write
 
-__all__ = ["write_tables_workbook", "write_workbook", "write_notebook_files", "assemble", "Assembly",
+__all__ = ["write_workbook", "write_notebook_files", "assemble", "Assembly",
            "run_subtitle", "RUN_DIR_TOKEN"]
 
 
-def _sheet_name(stem: str, taken: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", "_", stem).strip("'") or "table"
-    name, i = base[:31], 1
-    while name.lower() in taken:
-        i += 1
-        suffix = f"~{i}"
-        name = base[: 31 - len(suffix)] + suffix
-    taken.add(name.lower())
-    return name
+def write_workbook(run_dir: Path, info: dict | None = None, cache_dir: Path | None = None) -> Path | None:
+    """The run's tables workbook (the one place the engine calls the workbook writer, :mod:`etude.workbook`).
 
-
-def write_tables_workbook(tables_dir: str | os.PathLike) -> Path | None:
-    """Gather every ``*.csv`` of ``tables_dir`` into ``tables.xlsx``: one sheet per CSV, named after the file
-    (at most 31 characters, made unique). Returns the workbook path, or ``None`` when there is no CSV."""
-    tables_dir = Path(tables_dir)
-    csvs = sorted(tables_dir.glob("*.csv")) if tables_dir.is_dir() else []
-    if not csvs:
-        return None
-    taken: set[str] = set()
-    frames = [(_sheet_name(p.stem, taken), pd.read_csv(p, encoding="utf-8")) for p in csvs]
-
-    def write(tmp: Path):
-        with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            for sheet, df in frames:
-                df.to_excel(xl, sheet_name=sheet, index=False)
-    return atomic_write(tables_dir / "tables.xlsx", write)
-
-
-def write_workbook(run_dir: Path, cache_dir: Path | None = None) -> Path | None:
-    """The run's tables workbook (the one place the engine calls a workbook writer).
-
-    With ``cache_dir``, a workbook made from exactly the same CSV files (by sha256) is copied, not rebuilt.
+    With ``cache_dir``, a workbook made from exactly the same CSV files (by sha256) and the same run
+    description ``info`` is copied, not rebuilt.
     """
     import hashlib
+    import json
     import shutil
 
+    from etude import workbook
     from etude.engine.manifest import sha256_file
     csvs = sorted((run_dir / "tables").glob("*.csv"))
-    key = hashlib.sha256("".join(f"{p.name}:{sha256_file(p)};" for p in csvs).encode("utf-8", "surrogateescape"))
+    described = json.dumps(info or {}, sort_keys=True, default=str)
+    key = hashlib.sha256(("".join(f"{p.name}:{sha256_file(p)};" for p in csvs) + described)
+                         .encode("utf-8", "surrogateescape"))
     kept = Path(cache_dir) / f"{key.hexdigest()}.xlsx" if cache_dir and csvs else None
     if kept is not None and kept.is_file():
         return atomic_write(run_dir / "tables" / "tables.xlsx", lambda tmp: shutil.copyfile(kept, tmp))
-    made = write_tables_workbook(run_dir / "tables")
+    made = workbook.write_workbook(run_dir, info)
     if kept is not None and made is not None:
         try:
             kept.parent.mkdir(parents=True, exist_ok=True)
@@ -136,26 +101,35 @@ class Assembly:
     warnings: list[str] = field(default_factory=list)
 
 
-def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle: str,
+def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle: str, info: dict | None = None,
              verbose: bool = False, log=None, cache_dir: Path | None = None) -> Assembly:
-    """Write the workbook, ``report.html`` (every notebook) and ``slides.html`` (succeeded notebooks).
+    """Write the workbook, ``report.html`` (every notebook), ``slides.html`` and ``slides.pptx`` (succeeded
+    notebooks) and ``report.pdf`` (where a headless Chromium is installed; otherwise one warning).
+
+    ``info`` describes the run for the workbook and the deck (:func:`etude.runinfo.run_info`).
 
     ``jobs`` are in study order. A step that fails is a problem, not an exception: the other steps still run.
     ``log(line)`` receives full tracebacks when ``verbose``. ``cache_dir`` keeps converted notebooks and
     workbooks by content, for unchanged re-runs.
     """
-    from etude import report
+    from etude import deck, pdf, report
     made = Assembly()
+    ok_jobs = [(j.name, j.nb) for j in jobs if j.status == "ok"]
+
+    def report_pdf():
+        if pdf.write_report_pdf(run_dir / "report.html") is None:
+            made.warnings.append(pdf.NO_ENGINE_MESSAGE)
     statuses = {j.name: j.status for j in jobs}
     bases = [run_dir]
     steps = [
-        ("tables/tables.xlsx", lambda: write_workbook(run_dir, cache_dir / "workbooks" if cache_dir else None)),
+        ("tables/tables.xlsx", lambda: write_workbook(run_dir, info, cache_dir / "workbooks" if cache_dir else None)),
         ("report.html", lambda: write_text(run_dir / "report.html", report.report_html(
             [(j.name, j.nb) for j in jobs], lang=lang, simulated=simulated, statuses=statuses,
             subtitle=subtitle, base_dirs=bases, cache_dir=cache_dir / "html" if cache_dir else None))),
         ("slides.html", lambda: write_text(run_dir / "slides.html", report.slides_html(
-            [(j.name, j.nb) for j in jobs if j.status == "ok"], lang=lang, simulated=simulated,
-            subtitle=subtitle, base_dirs=bases))),
+            ok_jobs, lang=lang, simulated=simulated, subtitle=subtitle, base_dirs=bases))),
+        ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", ok_jobs, info or {}, subtitle=subtitle)),
+        ("report.pdf", report_pdf),
     ]
     for what, step in steps:
         try:

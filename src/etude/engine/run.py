@@ -272,6 +272,7 @@ def _finish_manifest(manifest: dict, run_dir: Path, ordered: list[Job], plan: Ru
         "notebooks": [notebook_entry(j, plan.deps[j.name]) for j in ordered],
         "outputs": {
             "report": "report.html", "slides": "slides.html",
+            **{k: f for k, f in (("pptx", "slides.pptx"), ("pdf", "report.pdf")) if (run_dir / f).is_file()},
             "workbook": relative(workbook, run_dir) if workbook else None,
             "tables": sorted(relative(p, run_dir) for p in (run_dir / "tables").glob("*.csv")),
             "figures": sorted(relative(p, run_dir) for p in (run_dir / "figures").glob("*") if p.is_file()),
@@ -364,8 +365,11 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
     ordered = sorted(job_list, key=lambda j: order_key(j.source))
     notebooks_ok = all(j.status == "ok" for j in job_list) and not interrupted
     title = info.get("title") or (Path(plan.study).name if plan.study else "démo")
+    from etude.runinfo import run_info
+    described = run_info(manifest, lang=plan.lang, min_cell=int(run_parameters(plan).get("min_cell", 5)))
     made = assemble(run_dir, ordered, lang=plan.lang, simulated=info["simulated"], verbose=verbose,
                     subtitle=run_subtitle(run_dir.name, lang=plan.lang, title=title, ok=notebooks_ok),
+                    info=described,
                     log=progress.log, cache_dir=nbcache.cache_root(run_dir.parent).parent)  # .cache/html, workbooks
     nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "html")
     nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "workbooks")

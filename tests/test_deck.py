@@ -1,0 +1,115 @@
+"""slides.pptx: native titles holding the headings, pictures, native tables of at most 8 rows, speaker notes,
+the data-status line on every slide; LibreOffice renders one page per slide."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import nbformat
+import pytest
+from deck_fixtures import SLIDE, convention_notebooks, notes_cell
+from pptx import Presentation
+from pptx.util import Emu
+
+from etude import deck
+
+INFO = {"title": "L'innovation dans la commande publique", "waves": [2017, 2018], "simulated": True, "lang": "fr",
+        "sources": ["Restitution des travaux du GT, 2017", "acheteurs 2017 : a.csv"], "rule": "Petits effectifs."}
+
+
+def texts_of(slide) -> list[str]:
+    return [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+
+
+@pytest.fixture(scope="module")
+def pptx_path(tmp_path_factory):
+    return deck.write_pptx(tmp_path_factory.mktemp("deck") / "slides.pptx", convention_notebooks(), INFO,
+                           subtitle="Exécution r1")
+
+
+def test_slides_follow_the_notebooks_between_a_title_and_a_sources_slide(pptx_path):
+    prs = Presentation(str(pptx_path))
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles == ["L'innovation dans la commande publique", "Les freins",
+                      "Les entreprises citent d'abord l'absence d'information (66 %)",
+                      "Les trois premiers freins des acheteurs",
+                      "Un graphique très haut tient quand même dans la diapositive",
+                      "Une longue table est coupée à huit lignes", "Sources et méthode"]
+    first = texts_of(prs.slides[0])
+    assert any("Vagues 2017 et 2018" in t and "Données simulées — ne pas citer" in t for t in first)
+    last = "\n".join(texts_of(prs.slides[-1]))
+    assert "Restitution des travaux du GT, 2017" in last and "Petits effectifs." in last
+    assert prs.slide_width * 9 == prs.slide_height * 16 or abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
+
+
+def test_every_slide_carries_the_data_status_line_when_simulated(pptx_path):
+    for slide in Presentation(str(pptx_path)).slides:
+        assert "Données simulées — ne pas citer" in texts_of(slide)
+
+
+def test_charts_are_pictures_inside_the_slide_and_tables_native_with_at_most_8_rows(pptx_path):
+    prs = Presentation(str(pptx_path))
+    slides = list(prs.slides)
+    pictures = [s for s in slides[2].shapes if s.shape_type == 13]
+    assert len(pictures) == 1 and pictures[0].image.size[0] >= 1000  # the PNG at its full resolution
+    tall = [s for s in slides[4].shapes if s.shape_type == 13][0]
+    assert tall.top >= 0 and tall.top + tall.height <= prs.slide_height
+    assert tall.left >= 0 and tall.left + tall.width <= prs.slide_width
+    tables = [s.table for s in slides[3].shapes if s.has_table]
+    assert len(tables) == 1
+    assert [c.text for c in tables[0].rows[0].cells] == ["Frein", "Part", "Base"]
+    assert tables[0].cell(1, 0).text == "Frein n° 1 <b>&</b>"  # cell text is text, never markup
+    long = [s.table for s in slides[5].shapes if s.has_table][0]
+    assert len(long.rows) == 1 + deck.MAX_ROWS
+    for shape in slides[5].shapes:
+        assert Emu(shape.top + shape.height) <= prs.slide_height, shape.name
+
+
+def test_speaker_notes_come_from_notes_cells(pptx_path):
+    slides = list(Presentation(str(pptx_path)).slides)
+    assert "intervalles de Wilson" in slides[2].notes_slide.notes_text_frame.text
+    assert "25 acheteurs" in slides[3].notes_slide.notes_text_frame.text
+    assert "4 ligne(s) de plus" in slides[5].notes_slide.notes_text_frame.text
+
+
+def test_survey_data_carry_no_status_line_and_a_slide_without_heading_still_has_a_title(tmp_path):
+    md = nbformat.v4.new_markdown_cell("Un texte sans titre.", metadata=SLIDE)
+    nb = nbformat.v4.new_notebook(cells=[md, notes_cell("Note.")])
+    prs = Presentation(str(deck.write_pptx(tmp_path / "s.pptx", [("01", nb)], {**INFO, "simulated": False})))
+    assert [s.shapes.title.text for s in prs.slides][1] == "Résultats"
+    assert all("Données simulées — ne pas citer" not in texts_of(s) for s in prs.slides)
+
+
+def test_html_tables_reads_a_dataframe_with_an_index():
+    import pandas as pd
+    page = pd.DataFrame({"Part": ["56 %"]}, index=pd.Index(["Temps"], name="Frein")).to_html()
+    assert deck.html_tables(page) == [(["Frein", "Part"], [["Temps", "56 %"]])]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice absent (soffice) : `apt-get install libreoffice-impress` ou `bash .ci/run`")
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="pdfinfo absent : `apt-get install poppler-utils`")
+def test_libreoffice_renders_one_page_per_slide(pptx_path, tmp_path):
+    n_slides = len(Presentation(str(pptx_path)).slides)
+    proc = subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(pptx_path)],
+                          capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / "slides.pdf"
+    assert pdf.is_file(), proc.stdout + proc.stderr
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages == n_slides
+
+
+def test_a_slide_holding_two_charts_and_a_table_becomes_three_slides(tmp_path):
+    from deck_fixtures import chart_cell, table_cell
+    two = chart_cell("Deux graphiques et une table")
+    two.outputs += chart_cell("x").outputs[1:] + table_cell("y").outputs[1:]
+    nb = nbformat.v4.new_notebook(cells=[two, notes_cell("Même note.")])
+    prs = Presentation(str(deck.write_pptx(tmp_path / "s.pptx", [("01", nb)], INFO)))
+    slides = list(prs.slides)[1:-1]
+    assert [s.shapes.title.text for s in slides] == [f"Deux graphiques et une table ({k}/3)" for k in (1, 2, 3)]
+    assert [sum(sh.shape_type == 13 for sh in s.shapes) for s in slides] == [1, 1, 0]
+    assert [sum(sh.has_table for sh in s.shapes) for s in slides] == [0, 0, 1]
+    assert all(s.notes_slide.notes_text_frame.text == "Même note." for s in slides)

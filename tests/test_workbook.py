@@ -1,0 +1,91 @@
+"""tables.xlsx as a reader opens it: « À lire » first, French headers, percentage and integer formats, frozen
+header row, autofilter, the data-status line on every sheet; the CSVs keep their codes."""
+from __future__ import annotations
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from etude import column_labels, workbook
+
+INFO = {"title": "Étude test", "waves": [2017, 2018], "simulated": True, "lang": "fr", "run_id": "r1",
+        "sources": ["Restitution 2017", "acheteurs 2017 : a.csv"], "rule": "Règle : moins de 5, masqué."}
+
+
+@pytest.fixture
+def run(tmp_path):
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    pd.DataFrame({"population": ["buyers", "companies"], "item": ["b_temps", "e_info"],
+                  "n_base": [25, 90], "count": [14, 59], "pct": [0.56, 0.6556], "p_value": [0.04, 0.5],
+                  "suppressed": [False, True]}).to_csv(tables / "freins.csv", index=False)
+    pd.DataFrame({"comment": ["'=HYPERLINK(\"x\")", "ok"], "n_to": [845.0, None]}).to_csv(
+        tables / "autre.csv", index=False)
+    return tmp_path
+
+
+def test_first_sheet_says_what_the_workbook_is(run):
+    wb = openpyxl.load_workbook(workbook.write_workbook(run, INFO))
+    assert wb.sheetnames == ["À lire", "autre", "freins"]
+    assert wb.active.title == "À lire"
+    cells = [str(c.value) for row in wb["À lire"].iter_rows() for c in row if c.value is not None]
+    assert cells[0] == "Étude test"
+    for needed in ("2017, 2018", "Données simulées — ne pas citer", "Restitution 2017", "acheteurs 2017 : a.csv",
+                   "Règle : moins de 5, masqué.", "Freins cités, par population"):
+        assert needed in cells, needed
+    assert "freins" in cells and "autre" in cells  # one line per sheet
+
+
+def test_table_sheet_has_french_headers_formats_freeze_filter_and_banner(run):
+    ws = openpyxl.load_workbook(workbook.write_workbook(run, INFO))["freins"]
+    assert ws["A1"].value.startswith("Données simulées — ne pas citer")
+    assert [c.value for c in ws[2]] == ["Population", "Item (code)", "Base (répondants)", "Citations", "Part", "p",
+                                        "Masqué (petit effectif)"]
+    assert ws.freeze_panes == "A3"
+    assert ws.auto_filter.ref == "A2:G4"
+    assert ws["C3"].value == 25 and isinstance(ws["C3"].value, int) and ws["C3"].number_format == "0"
+    assert ws["E3"].value == 0.56 and ws["E3"].number_format == "0.0%"
+    assert ws["F3"].number_format == "0.000"
+    assert ws["G3"].value == "non" and ws["G4"].value == "oui"
+    assert ws.column_dimensions["C"].width >= len("Base (répondants)")
+
+
+def test_unknown_columns_keep_their_code_counts_become_integers_and_formulas_stay_text(run):
+    ws = openpyxl.load_workbook(workbook.write_workbook(run, INFO))["autre"]
+    assert [c.value for c in ws[2]] == ["comment", "Base (arrivée)"]
+    assert ws["B3"].value == 845 and isinstance(ws["B3"].value, int)
+    assert ws["B4"].value is None
+    assert ws["A3"].data_type != "f" and ws["A3"].value.startswith("'=")
+    assert ws["A1"].value.startswith("Données simulées")
+
+
+def test_survey_data_say_so_and_csvs_keep_their_codes(run):
+    before = (run / "tables" / "freins.csv").read_bytes()
+    wb = openpyxl.load_workbook(workbook.write_workbook(run, {**INFO, "simulated": False}))
+    assert wb["freins"]["A1"].value.startswith("Données d'enquête")
+    assert (run / "tables" / "freins.csv").read_bytes() == before
+
+
+def test_indicator_values_are_percentages_only_where_their_unit_is_a_share(tmp_path):
+    (tmp_path / "tables").mkdir()
+    pd.DataFrame({"indicator": ["part", "volume"], "value": [0.0057, 77.3], "unit": ["share", "Md€"]}).to_csv(
+        tmp_path / "tables" / "indicateurs.csv", index=False)
+    ws = openpyxl.load_workbook(workbook.write_workbook(tmp_path, INFO))["indicateurs"]
+    assert (ws["B3"].value, ws["B3"].number_format) == (0.0057, "0.0%")
+    assert (ws["B4"].value, ws["B4"].number_format) == (77.3, "General")
+
+
+def test_no_csv_no_workbook(tmp_path):
+    assert workbook.write_workbook(tmp_path) is None
+
+
+def test_sheet_names_are_short_and_unique():
+    taken = {"à lire"}
+    names = [workbook.sheet_name("x" * 40 + "_1", taken), workbook.sheet_name("x" * 40 + "_2", taken),
+             workbook.sheet_name("À lire", taken)]
+    assert len(set(names)) == 3 and all(len(n) <= 31 for n in names) and names[2] != "À lire"
+
+
+def test_every_labelled_column_has_a_known_kind():
+    assert {k for _, _, k in column_labels.COLUMN_LABELS.values()} <= set(column_labels.KINDS)
+    assert set(workbook.NUMBER_FORMATS) | {"text"} == set(column_labels.KINDS)
