@@ -122,6 +122,9 @@ def print_run(result) -> int:
     if failed:
         print(f"Échec : {len(failed)} notebook(s) sur {len(result.statuses)} — " + ", ".join(
             f"{name} ({'ignoré' if status == 'skipped' else 'échec'})" for name, status in failed), file=sys.stderr)
+    if not result.ok:
+        print("Les résultats précédents (outputs/latest) sont intacts : ce dossier d'exécution est gardé, "
+              "marqué en échec.", file=sys.stderr)
     print(f"Rapport : {result.run_dir / 'report.html'}", flush=True)
     print(result.run_dir, flush=True)
     if result.interrupted:

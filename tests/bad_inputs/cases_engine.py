@@ -59,6 +59,14 @@ def _stale_run(folder: Path) -> list[str]:
     return ["reproduce", "--jobs", "1"]
 
 
+def _failing_run(folder: Path) -> list[str]:
+    """A tiny repository with one notebook that raises: the run fails, names it and keeps ``latest``."""
+    from bad_inputs import runs
+
+    runs.tiny_root(folder, ("01_ok", "90_raises"))
+    return ["reproduce", "--jobs", "1"]
+
+
 def cases() -> list[dict]:
     """This area's cases, in order."""
     C: list[dict] = []
@@ -89,6 +97,10 @@ def cases() -> list[dict]:
     add("run_left_running", "exécution tuée restée « en cours » (fichiers .part)", _stale_run, 0,
         ["20260101-000000-dead00", "interrompue"],
         "Rien à faire : l'exécution suivante la marque « interrompue » et retire ses fichiers temporaires.")
+    add("run_notebook_fails", "un notebook échoue en cours d'exécution (exception dans une cellule)",
+        _failing_run, 1, ["Échec : 1 notebook(s)", "90_raises", "cellule", "outputs/latest"],
+        "Le terminal nomme le notebook et la cellule ; la trace complète est dans le notebook exécuté indiqué "
+        "(ou relancer avec `--verbose`). Les résultats précédents (`outputs/latest`) sont intacts.")
     add("verify_not_a_run", "etude verify sur un dossier qui n'est pas un dossier d'exécution",
         lambda d: ["verify", str(d)], 1, ["manifest.json", "dossier d'exécution"],
         "Donner un dossier créé par etude reproduce (ex. outputs/latest).", env=None)
