@@ -162,6 +162,23 @@ def _phone(rng: np.random.Generator) -> str:
     return f"+33 {block[1:]} {a:02d} {b:02d}"
 
 
+def _tick(t: pd.DataFrame, items: list[str], prevalence: dict[str, float], n_skip: int,
+          rng: np.random.Generator) -> None:
+    """Add one multi-select question to ``t``: each item ticked with its prevalence, ``n_skip`` rows left NA.
+
+    A respondent who answers but drew no item ticks one (drawn by prevalence), so answering means one tick or more.
+    """
+    n = len(t)
+    prev = np.array([float(prevalence.get(c, 0.0)) for c in items])
+    draws = rng.random((n, len(items))) < prev
+    skip = set(int(k) for k in rng.choice(n, size=n_skip, replace=False))
+    for k in range(n):
+        if k not in skip and not draws[k].any():
+            draws[k, int(rng.choice(len(items), p=prev / prev.sum()))] = True
+    for j, code in enumerate(items):
+        t[code] = pd.array([pd.NA if k in skip else bool(draws[k, j]) for k in range(n)], dtype="boolean")
+
+
 def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file: str | Path | None = None,
              codebook=None) -> pd.DataFrame:
     """One simulated wave: a respondent-like table with raw (fake) identifiers, ready for :func:`data.to_export`.
@@ -219,15 +236,11 @@ def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file:
         seg = code.removeprefix("seg_")
         t[code] = [m == seg or bool(rng.random() < spec["segment_extra"]) for m in main]
 
-    items = list(cbk.items(kind, "barriers", codebook=codebook)["code"])
-    prev = np.array([float(spec["barriers"].get(c, 0.0)) for c in items])
-    draws = rng.random((n, len(items))) < prev
-    skip = set(int(k) for k in rng.choice(n, size=int(spec["skip_barriers"]), replace=False))
-    for k in range(n):
-        if k not in skip and not draws[k].any():
-            draws[k, int(rng.choice(len(items), p=prev / prev.sum()))] = True
-    for j, code in enumerate(items):
-        t[code] = pd.array([pd.NA if k in skip else bool(draws[k, j]) for k in range(n)], dtype="boolean")
+    _tick(t, list(cbk.items(kind, "barriers", codebook=codebook)["code"]), spec["barriers"],
+          int(spec["skip_barriers"]), rng)
+    if "remedies" in spec:  # own random stream: adding the question leaves every other answer unchanged
+        _tick(t, list(cbk.items(kind, "remedies", codebook=codebook)["code"]), spec["remedies"],
+              int(spec.get("skip_remedies", 0)), np.random.default_rng([seed, kind_index, wave, 1]))
 
     desc, comm = [], []
     for k in range(n):

@@ -419,7 +419,8 @@ def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTE
 
 def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, by: dict[str, str] | None = None,
                   alpha: float = 0.05, ci_method: str = "wilson", min_cell: int = 5,
-                  protect: Sequence[str] | None = PROTECTED, lang: str = "fr", codebook=None) -> pd.DataFrame:
+                  protect: Sequence[str] | None = PROTECTED, lang: str = "fr", question: str = "barriers",
+                  codebook=None) -> pd.DataFrame:
     """Barrier frequencies of both questionnaires in one publishable table (``tables/freins.csv``).
 
     Parameters
@@ -437,6 +438,8 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
         As in :func:`suppress_small`; a ``suppressed`` column is added when grouping.
     lang : {"fr", "en"}
         Language of ``label`` (the item's codebook label) and ``group_label``.
+    question : str, default "barriers"
+        The multi-select question counted (``"remedies"`` gives ``tables/leviers.csv``, same columns and rules).
 
     Returns
     -------
@@ -460,7 +463,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
         for w in waves:
             part = df[df["wave"] == w]
             group = (by or {}).get(kind)
-            t = frequencies(part, item_codes(kind, codebook=codebook), by=group, alpha=alpha, ci_method=ci_method)
+            t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, alpha=alpha, ci_method=ci_method)
             if group:
                 t = t.rename(columns={group: "group_value"})
                 t.insert(0, "group_label", [value_label(kind, group, v, lang=lang, codebook=codebook)
