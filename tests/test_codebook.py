@@ -8,7 +8,7 @@ from etude import codebook
 
 
 def test_seed_labels_are_there_word_for_word():
-    labels = " | ".join(codebook.items("buyers")["label_fr"]) + " | " + " | ".join(codebook.items("companies")["label_fr"])
+    labels = " | ".join([*codebook.items("buyers")["label_fr"], *codebook.items("companies")["label_fr"]])
     for seed_label in ["Freins financiers", "Pas de temps à y consacrer", "Absence de données",
                        "Pas de définition pratique de l'innovation", "Craintes juridiques",
                        "Méconnaissance de l'administration", "Manque de moyens pour répondre",

@@ -203,8 +203,8 @@ def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file:
     t["respondent_id"] = [f"{k + 1}" if wave == 2017 else f"R{wave}-{k + 1:03d}" for k in range(n)]
     pairs = rng.choice(len(_FIRST) * len(_LAST), size=n, replace=False)
     names = [(_FIRST[p // len(_LAST)], _LAST[p % len(_LAST)]) for p in pairs]
-    t["name"] = [f"{f} {l.upper()}" for f, l in names]
-    t["email"] = [f"{_ascii(f)}.{_ascii(l)}@example.org".replace(" ", "") for f, l in names]
+    t["name"] = [f"{first} {last.upper()}" for first, last in names]
+    t["email"] = [f"{_ascii(first)}.{_ascii(last)}@example.org".replace(" ", "") for first, last in names]
     t["phone"] = [_phone(rng) for _ in range(n)]
 
     fixed_dep: list[str | None] = [None] * n

@@ -135,7 +135,8 @@ def _read_one(path: Path) -> pd.DataFrame:
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(problem(path.name, message=f"illisible : {exc}", expected="un CSV UTF-8 séparé par des virgules")) from exc
+        raise InputError(problem(path.name, message=f"illisible : {exc}",
+                                 expected="un CSV UTF-8 séparé par des virgules")) from exc
     problems = validate_reference(raw, path.name)
     if problems:
         raise InputError(problems)

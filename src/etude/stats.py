@@ -463,7 +463,8 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
         for w in waves:
             part = df[df["wave"] == w]
             group = (by or {}).get(kind)
-            t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, alpha=alpha, ci_method=ci_method)
+            t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, alpha=alpha,
+                            ci_method=ci_method)
             if group:
                 t = t.rename(columns={group: "group_value"})
                 t.insert(0, "group_label", [value_label(kind, group, v, lang=lang, codebook=codebook)
