@@ -26,11 +26,12 @@ import pandas as pd
 
 from etude import codebook as cb
 from etude import fmt, plots, reference, stats
+from etude.errors import ParameterError
 
-__all__ = ["PLAN_COLUMNS", "QUESTION", "asked_waves", "has_remedies", "remedy_table", "action_plan",
-           "solutions_table", "objectives_table", "display_plan", "display_solutions", "display_objectives",
-           "remedy_message", "plan_message", "solutions_message", "objectives_message", "not_asked_text",
-           "coverage_chart", "remedy_chart"]
+__all__ = ["PLAN_COLUMNS", "QUESTION", "shown_waves", "wave_note", "title", "note_text", "asked_waves",
+           "has_remedies", "remedy_table", "action_plan", "solutions_table", "objectives_table", "display_plan",
+           "display_solutions", "display_objectives", "asked", "remedy_message", "plan_message", "solutions_message",
+           "objectives_message", "not_asked_text", "coverage_chart", "remedy_chart"]
 
 #: The codebook's remedies question.
 QUESTION = "remedies"
@@ -46,7 +47,7 @@ _TEXT = {
     "fr": {"barrier": "Frein", "share": "Part des répondants", "remedy": "Levier", "solutions": "Solutions (n°)",
            "objective": "Objectif 2018", "number": "N°", "solution": "Solution retenue (section 4)",
            "addresses": "Freins visés", "none": "aucun frein", "objective_long": "Objectif retenu pour 2018",
-           "served": "Freins servis", "remedy_title": "Leviers cités",
+           "served": "Freins servis",
            "coverage_title": "Freins visés par chaque solution",
            "coverage_x": "Nombre de freins visés", "coverage_note": "Liens frein → solution : lecture de l'étude "
            "(statut « interprétation »), pas un fait publié.",
@@ -60,11 +61,16 @@ _TEXT = {
                             "« {text} »",
            "objectives_msg": "{k} des {n} objectifs 2018 servent au moins un frein ; « {text} » n'en sert aucun",
            "objectives_all": "Les {n} objectifs 2018 servent chacun au moins un frein",
-           "suppressed": "< {min_cell}"},
+           "suppressed": "< {min_cell}",
+           "waves": "Vagues de l'étude : {waves}. Ce carnet montre {shown}.", "latest": "la dernière vague",
+           "wave_of": "la vague {wave} ({who})", "one_wave": "la vague {wave}", "no_wave": "aucune vague",
+           "t_remedies": "Leviers cités", "t_plan": "Plan d'action", "t_solutions": "Solutions retenues pour 2018",
+           "t_objectives": "Objectifs retenus pour 2018", "t_wave": "vague {wave}",
+           "note": "La restitution ajoute, après les solutions : « {text} »."},
     "en": {"barrier": "Barrier", "share": "Share of respondents", "remedy": "Remedy", "solutions": "Solutions (no.)",
            "objective": "2018 objective", "number": "No.", "solution": "Solution adopted (section 4)",
            "addresses": "Barriers addressed", "none": "no barrier", "objective_long": "Objective adopted for 2018",
-           "served": "Barriers served", "remedy_title": "Remedies cited",
+           "served": "Barriers served",
            "coverage_title": "Barriers addressed by each solution", "coverage_x": "Number of barriers addressed",
            "coverage_note": "Barrier → solution links: the study's reading (status « interprétation »), not a "
                             "published fact.",
@@ -77,7 +83,12 @@ _TEXT = {
            "solutions_tie": "{m} solutions each address {k} of the {n} barriers, the most; the first: « {text} »",
            "objectives_msg": "{k} of the {n} 2018 objectives serve at least one barrier; « {text} » serves none",
            "objectives_all": "Each of the {n} 2018 objectives serves at least one barrier",
-           "suppressed": "< {min_cell}"},
+           "suppressed": "< {min_cell}",
+           "waves": "Waves in the study: {waves}. This notebook shows {shown}.", "latest": "the latest wave",
+           "wave_of": "wave {wave} ({who})", "one_wave": "wave {wave}", "no_wave": "no wave",
+           "t_remedies": "Remedies cited", "t_plan": "Action plan", "t_solutions": "Solutions adopted for 2018",
+           "t_objectives": "Objectives adopted for 2018", "t_wave": "wave {wave}",
+           "note": "After the solutions, the restitution adds: « {text} » (quoted in French)."},
 }
 
 
@@ -92,6 +103,59 @@ def _who(population: str, lang: str) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ computing
+
+def shown_waves(tables: dict[str, pd.DataFrame], wave: int | None = None) -> dict[str, int]:
+    """The wave shown for each population with respondents: ``wave`` if given (0 or None: each one's latest).
+
+    Raises :class:`~etude.errors.ParameterError` listing the waves present when a population lacks ``wave``.
+
+    >>> shown_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]})})
+    {'buyers': 2018}
+    """
+    out = {}
+    for kind, df in tables.items():
+        waves = sorted(int(w) for w in df["wave"].dropna().unique())
+        if not waves:
+            continue
+        if wave and int(wave) not in waves:
+            raise ParameterError(f"aucun répondant ({cb.label(kind)}) pour la vague {wave} ; vagues disponibles : "
+                                 + ", ".join(map(str, waves)))
+        out[kind] = int(wave) if wave else waves[-1]
+    return out
+
+
+def wave_note(tables: dict[str, pd.DataFrame], wave: int | None = None, *, lang: str = "fr") -> str:
+    """Which waves the study has and which this notebook shows, in one sentence."""
+    tx = _TEXT[_lang(lang)]
+    shown = shown_waves(tables, wave)
+    every = sorted({int(w) for df in tables.values() for w in df["wave"].dropna().unique()})
+    if not shown:
+        return tx["waves"].format(waves=tx["no_wave"], shown=tx["no_wave"])
+    if len(set(shown.values())) == 1:
+        text = tx["one_wave"].format(wave=next(iter(shown.values())))
+    else:
+        text = (" ; " if lang == "fr" else "; ").join(
+            tx["wave_of"].format(wave=w, who=_who(k, lang).lower()) for k, w in shown.items())
+    suffix = "" if wave else f" ({tx['latest']})"
+    return tx["waves"].format(waves=", ".join(map(str, every)), shown=text + suffix)
+
+
+def title(what: str, population: str | None = None, *, wave: int | None = None, lang: str = "fr") -> str:
+    """Title of a shown table or chart: ``what`` is ``remedies``, ``plan``, ``solutions`` or ``objectives``.
+
+    >>> title("plan", "buyers", wave=2018)
+    "Plan d'action — Acheteurs publics, vague 2018"
+    """
+    tx = _TEXT[_lang(lang)]
+    text = tx[f"t_{what}"] + (f" — {_who(population, lang)}" if population else "")
+    return text + (", " + tx["t_wave"].format(wave=wave) if wave else "")
+
+
+def note_text(*, lang: str = "fr", directory=None) -> str:
+    """The restitution's note after the solutions (« Maintien de la dynamique impulsée par INNOVEMBER »)."""
+    notes = reference.gt_texts("note_2018_", directory=directory)["text"]
+    return " ".join(_TEXT[_lang(lang)]["note"].format(text=t) for t in notes)
+
 
 def asked_waves(tables: dict[str, pd.DataFrame], *, question: str = QUESTION, codebook=None) -> dict[str, list[int]]:
     """Waves in which each population was asked ``question`` (at least one answer in one of its item columns).
@@ -144,12 +208,6 @@ def remedy_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, al
                                question=QUESTION, codebook=codebook)
 
 
-def _latest(df: pd.DataFrame, wave: int | None) -> int | None:
-    if df.empty:
-        return None
-    return int(wave) if wave is not None else int(df["wave"].max())
-
-
 def _indicator_labels(links: pd.DataFrame, directory=None) -> dict[str, str]:
     refs = links["indicator"].dropna().unique()
     if not len(refs):
@@ -179,7 +237,7 @@ def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alp
     tables : dict
         Respondent tables per population.
     wave : int, optional
-        Wave shown; default each population's latest wave.
+        Wave shown; default (``None`` or 0) each population's latest wave (:func:`shown_waves`).
     links : DataFrame, optional
         Default :func:`etude.reference.load_links`. A barrier without a link keeps its row with NA links.
     """
@@ -190,10 +248,9 @@ def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alp
     indicator_labels = _indicator_labels(links, directory)
     by_barrier = links.set_index("barrier")
     frames = []
-    for kind in [k for k in stats.POPULATIONS if k in tables]:
-        w = _latest(tables[kind], wave)
-        if w is None:
-            continue
+    waves = shown_waves(tables, wave)
+    for kind in [k for k in stats.POPULATIONS if k in waves]:
+        w = waves[kind]
         t = stats.barrier_table({kind: tables[kind]}, wave=w, alpha=alpha, ci_method=ci_method,
                                 min_cell=min_cell, lang=lang, codebook=codebook)
         rem = remedy_table({kind: tables[kind]}, wave=w, alpha=alpha, ci_method=ci_method, min_cell=min_cell,
@@ -292,6 +349,16 @@ def display_objectives(objectives: pd.DataFrame, *, lang: str = "fr", codebook=N
                          tx["served"]: [_barrier_names(b, lang, codebook) for b in objectives["barriers"]]})
 
 
+def _last_wave(table: pd.DataFrame, population: str) -> pd.DataFrame:
+    part = table[table["population"] == population]
+    return part[part["wave"] == part["wave"].max()] if len(part) else part
+
+
+def asked(table: pd.DataFrame, population: str) -> bool:
+    """True when :func:`remedy_table` has rows for ``population`` (the question was asked)."""
+    return bool((table["population"] == population).any())
+
+
 def not_asked_text(population: str, *, lang: str = "fr") -> str:
     """The sentence shown instead of a remedies chart when the population was not asked the question."""
     return _TEXT[_lang(lang)]["not_asked"].format(who=_who(population, lang).lower())
@@ -300,7 +367,8 @@ def not_asked_text(population: str, *, lang: str = "fr") -> str:
 def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", codebook=None) -> str:
     """Slide heading: the remedy cited most by ``population`` (from :func:`remedy_table`), or « not asked »."""
     lang = _lang(lang)
-    part = table[(table["population"] == population) & table["pct"].notna()]
+    part = _last_wave(table, population)
+    part = part[part["pct"].notna()]
     if part.empty:
         return not_asked_text(population, lang=lang)
     top = part.sort_values(["pct", "item"], ascending=[False, True]).iloc[0]
@@ -342,12 +410,13 @@ def objectives_message(objectives: pd.DataFrame, *, lang: str = "fr") -> str:
 
 def remedy_chart(table: pd.DataFrame, population: str, *, wave=None, lang: str = "fr", simulated: bool = True,
                  codebook=None):
-    """The remedies cited by one population (:func:`etude.plots.frequency_chart`, title « Leviers cités »)."""
-    part = table[table["population"] == population].copy()
+    """The remedies cited by one population in its latest wave of ``table`` (:func:`etude.plots.frequency_chart`,
+    title « Leviers cités »)."""
+    part = _last_wave(table, population).copy()
     part.attrs.update(table.attrs)
-    title = f"{_TEXT[_lang(lang)]['remedy_title']} — {_who(population, lang)}"
-    return plots.frequency_chart(part, title=title, population=population, wave=wave, lang=lang,
-                                 simulated=simulated, codebook=codebook)
+    wave = wave if wave is not None else (int(part["wave"].iloc[0]) if len(part) else None)
+    return plots.frequency_chart(part, title=title("remedies", population, lang=lang), population=population,
+                                 wave=wave, lang=lang, simulated=simulated, codebook=codebook)
 
 
 def coverage_chart(solutions: pd.DataFrame, *, lang: str = "fr", simulated: bool = True, wave=None,
