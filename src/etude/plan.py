@@ -19,6 +19,7 @@ Examples
 """
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -421,12 +422,17 @@ def remedy_chart(table: pd.DataFrame, population: str, *, wave=None, lang: str =
 
 def coverage_chart(solutions: pd.DataFrame, *, lang: str = "fr", simulated: bool = True, wave=None,
                    populations: Sequence[str] = stats.POPULATIONS, width: float = 12.0):
-    """Horizontal stacked bars: how many barriers of each population every solution addresses (seed order)."""
+    """Horizontal stacked bars: how many barriers of each population every solution addresses (seed order).
+
+    Long solution texts are shortened on the axis (« … »); :func:`display_solutions` shows them in full.
+    """
     tx = _TEXT[_lang(lang)]
-    labels = [plots.wrap_label(f"{n}. {t}", 60) for n, t in zip(solutions["number"], solutions["text"])]
+    labels = [plots.wrap_label(textwrap.shorten(f"{n}. {t}", 110, placeholder=" …"), 58)
+              for n, t in zip(solutions["number"], solutions["text"])]  # full texts: display_solutions
     y = list(range(len(solutions)))[::-1]
+    lines = max([label.count("\n") + 1 for label in labels] or [1])
     with plots.style():
-        fig, ax = plt.subplots(figsize=(width, 1.4 + 0.75 * len(solutions)), layout="constrained")
+        fig, ax = plt.subplots(figsize=(width, 1.8 + (0.25 + 0.33 * lines) * len(solutions)), layout="constrained")
         left = pd.Series(0, index=solutions.index)
         for kind in populations:
             values = solutions[f"n_{kind}"]
@@ -435,8 +441,8 @@ def coverage_chart(solutions: pd.DataFrame, *, lang: str = "fr", simulated: bool
         ax.set_yticks(y, labels)
         ax.set_xlabel(tx["coverage_x"])
         ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.legend(loc="lower right", frameon=False)
-        ax.set_title(tx["coverage_title"], loc="left")
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(populations), frameon=False)
+        ax.set_title(tx["coverage_title"], loc="left", pad=34)
         plots.add_caption(fig, plots.caption_text(wave=wave, simulated=simulated, lang=lang,
                                                   note=tx["coverage_note"]))
     return fig
