@@ -236,11 +236,14 @@ def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file:
         seg = code.removeprefix("seg_")
         t[code] = [m == seg or bool(rng.random() < spec["segment_extra"]) for m in main]
 
-    _tick(t, list(cbk.items(kind, "barriers", codebook=codebook)["code"]), spec["barriers"],
-          int(spec["skip_barriers"]), rng)
+    # only items with a stated prevalence are simulated: an item added to the codebook without one is absent
+    # from the demo (not asked), and every other answer stays the same
+    barriers = [c for c in cbk.items(kind, "barriers", codebook=codebook)["code"] if c in spec["barriers"]]
+    _tick(t, barriers, spec["barriers"], int(spec["skip_barriers"]), rng)
     if "remedies" in spec:  # own random stream: adding the question leaves every other answer unchanged
-        _tick(t, list(cbk.items(kind, "remedies", codebook=codebook)["code"]), spec["remedies"],
-              int(spec.get("skip_remedies", 0)), np.random.default_rng([seed, kind_index, wave, 1]))
+        remedies = [c for c in cbk.items(kind, "remedies", codebook=codebook)["code"] if c in spec["remedies"]]
+        _tick(t, remedies, spec["remedies"], int(spec.get("skip_remedies", 0)),
+              np.random.default_rng([seed, kind_index, wave, 1]))
 
     desc, comm = [], []
     for k in range(n):
