@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import unicodedata
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -163,14 +164,17 @@ def _phone(rng: np.random.Generator) -> str:
 
 
 def _tick(t: pd.DataFrame, items: list[str], prevalence: dict[str, float], n_skip: int,
-          rng: np.random.Generator) -> None:
+          rng: np.random.Generator, key: list[int]) -> None:
     """Add one multi-select question to ``t``: each item ticked with its prevalence, ``n_skip`` rows left NA.
 
-    A respondent who answers but drew no item ticks one (drawn by prevalence), so answering means one tick or more.
+    Each item draws from its own random stream (``key`` + a checksum of its code), so adding an item leaves the
+    other items' draws unchanged. A respondent who answers but drew no item ticks one (drawn by prevalence from
+    ``rng``), so answering means one tick or more.
     """
     n = len(t)
     prev = np.array([float(prevalence.get(c, 0.0)) for c in items])
-    draws = rng.random((n, len(items))) < prev
+    draws = np.column_stack([np.random.default_rng([*key, zlib.crc32(c.encode("utf-8"))]).random(n) < p
+                             for c, p in zip(items, prev)]) if items else np.zeros((n, 0), dtype=bool)
     skip = set(int(k) for k in rng.choice(n, size=n_skip, replace=False))
     for k in range(n):
         if k not in skip and not draws[k].any():
@@ -239,11 +243,11 @@ def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file:
     # only items with a stated prevalence are simulated: an item added to the codebook without one is absent
     # from the demo (not asked), and every other answer stays the same
     barriers = [c for c in cbk.items(kind, "barriers", codebook=codebook)["code"] if c in spec["barriers"]]
-    _tick(t, barriers, spec["barriers"], int(spec["skip_barriers"]), rng)
-    if "remedies" in spec:  # own random stream: adding the question leaves every other answer unchanged
+    _tick(t, barriers, spec["barriers"], int(spec["skip_barriers"]), rng, [seed, kind_index, wave, 0])
+    if "remedies" in spec:  # own random streams: adding the question leaves every other answer unchanged
         remedies = [c for c in cbk.items(kind, "remedies", codebook=codebook)["code"] if c in spec["remedies"]]
         _tick(t, remedies, spec["remedies"], int(spec.get("skip_remedies", 0)),
-              np.random.default_rng([seed, kind_index, wave, 1]))
+              np.random.default_rng([seed, kind_index, wave, 1]), [seed, kind_index, wave, 1])
 
     desc, comm = [], []
     for k in range(n):
