@@ -117,7 +117,7 @@ def test_an_item_added_to_the_codebook_leaves_the_demo_unchanged():
     """Without a stated prevalence the new item is not simulated (absent, not 0 %); other answers are the same."""
     book = copy.deepcopy(codebook.load())
     items = book["questionnaires"]["buyers"]["questions"]["barriers"]["items"]
-    items.append({**items[0], "code": "b_nouveau", "label_fr": "Nouveau frein", "synonyms": []})
+    items.append({**items[0], "code": "b_test_ajout", "label_fr": "Nouveau frein", "synonyms": []})
     before, after = demo.simulate("buyers", 2017), demo.simulate("buyers", 2017, codebook=book)
-    assert "b_nouveau" not in after.columns
+    assert "b_test_ajout" not in after.columns
     pd.testing.assert_frame_equal(before, after)
