@@ -5,6 +5,7 @@ import zipfile
 import openpyxl
 import pandas as pd
 import pytest
+import yaml
 
 from etude import codebook, data, demo, paths, stats
 
@@ -121,3 +122,18 @@ def test_an_item_added_to_the_codebook_leaves_the_demo_unchanged():
     before, after = demo.simulate("buyers", 2017), demo.simulate("buyers", 2017, codebook=book)
     assert "b_test_ajout" not in after.columns
     pd.testing.assert_frame_equal(before, after)
+
+
+def test_an_item_added_with_a_prevalence_changes_no_other_question(tmp_path):
+    book = copy.deepcopy(codebook.load())
+    items = book["questionnaires"]["buyers"]["questions"]["barriers"]["items"]
+    items.append({**items[0], "code": "b_test_ajout", "label_fr": "Nouveau frein", "synonyms": []})
+    h = demo.hypotheses()
+    h["buyers"][2017]["barriers"]["b_test_ajout"] = 0.3
+    hyp = tmp_path / "h.yaml"
+    hyp.write_text(yaml.safe_dump(h, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    before = demo.simulate("buyers", 2017)
+    after = demo.simulate("buyers", 2017, codebook=book, hypotheses_file=hyp)
+    assert after["b_test_ajout"].notna().any()
+    others = [c for c in before.columns if c not in stats.item_codes("buyers")]  # other questions, texts, ids
+    pd.testing.assert_frame_equal(before[others], after[others])

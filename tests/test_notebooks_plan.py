@@ -116,7 +116,7 @@ def _without_remedies(tmp_path):
             spec.pop("remedies", None)
             spec.pop("skip_remedies", None)
     hyp = tmp_path / "hypotheses.yaml"
-    hyp.write_text(yaml.safe_dump(h, allow_unicode=True), encoding="utf-8")
+    hyp.write_text(yaml.safe_dump(h, allow_unicode=True, sort_keys=False), encoding="utf-8")
     demo.write_demo(tmp_path / "study", hypotheses_file=hyp)
     return tmp_path / "study" / "etude.yaml"
 

@@ -163,15 +163,15 @@ def _phone(rng: np.random.Generator) -> str:
     return f"+33 {block[1:]} {a:02d} {b:02d}"
 
 
-def _tick(t: pd.DataFrame, items: list[str], prevalence: dict[str, float], n_skip: int,
-          rng: np.random.Generator, key: list[int]) -> None:
+def _tick(t: pd.DataFrame, items: list[str], prevalence: dict[str, float], n_skip: int, key: list[int]) -> None:
     """Add one multi-select question to ``t``: each item ticked with its prevalence, ``n_skip`` rows left NA.
 
     Each item draws from its own random stream (``key`` + a checksum of its code), so adding an item leaves the
-    other items' draws unchanged. A respondent who answers but drew no item ticks one (drawn by prevalence from
-    ``rng``), so answering means one tick or more.
+    other items' draws unchanged; who skips, and the one tick of a respondent who answers but drew no item (drawn
+    by prevalence), come from the question's stream (``key``): answering means one tick or more.
     """
     n = len(t)
+    rng = np.random.default_rng(key)
     prev = np.array([float(prevalence.get(c, 0.0)) for c in items])
     draws = np.column_stack([np.random.default_rng([*key, zlib.crc32(c.encode("utf-8"))]).random(n) < p
                              for c, p in zip(items, prev)]) if items else np.zeros((n, 0), dtype=bool)
@@ -243,11 +243,11 @@ def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file:
     # only items with a stated prevalence are simulated: an item added to the codebook without one is absent
     # from the demo (not asked), and every other answer stays the same
     barriers = [c for c in cbk.items(kind, "barriers", codebook=codebook)["code"] if c in spec["barriers"]]
-    _tick(t, barriers, spec["barriers"], int(spec["skip_barriers"]), rng, [seed, kind_index, wave, 0])
-    if "remedies" in spec:  # own random streams: adding the question leaves every other answer unchanged
+    # each question has its own random streams: adding a question or an item changes no other question's answers
+    _tick(t, barriers, spec["barriers"], int(spec["skip_barriers"]), [seed, kind_index, wave, 0])
+    if "remedies" in spec:
         remedies = [c for c in cbk.items(kind, "remedies", codebook=codebook)["code"] if c in spec["remedies"]]
-        _tick(t, remedies, spec["remedies"], int(spec.get("skip_remedies", 0)),
-              np.random.default_rng([seed, kind_index, wave, 1]), [seed, kind_index, wave, 1])
+        _tick(t, remedies, spec["remedies"], int(spec.get("skip_remedies", 0)), [seed, kind_index, wave, 1])
 
     desc, comm = [], []
     for k in range(n):
