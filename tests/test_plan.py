@@ -88,6 +88,10 @@ def test_default_wave_is_each_population_latest_and_can_be_chosen(buyers):
     tables = {"buyers": pd.concat([buyers, later], ignore_index=True)}
     assert set(plan.action_plan(tables)["wave"]) == {2019}
     assert set(plan.action_plan(tables, wave=2017)["wave"]) == {2017}
+    assert set(plan.action_plan(tables, wave=2016)["wave"]) == {2019}  # a wave the study lacks: the latest
+    assert "La vague 2016 demandée n'existe pas pour les acheteurs publics" in plan.wave_note(tables, 2016)
+    assert plan.wave_note(tables) == ("Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 "
+                                      "(la dernière vague).")
 
 
 def test_every_barrier_of_the_codebook_has_one_link_with_a_rationale():

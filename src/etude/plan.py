@@ -27,7 +27,6 @@ import pandas as pd
 
 from etude import codebook as cb
 from etude import fmt, plots, reference, stats
-from etude.errors import ParameterError
 
 __all__ = ["PLAN_COLUMNS", "QUESTION", "shown_waves", "wave_note", "title", "note_text", "asked_waves",
            "has_remedies", "remedy_table", "action_plan", "solutions_table", "objectives_table", "display_plan",
@@ -64,7 +63,9 @@ _TEXT = {
            "objectives_all": "Les {n} objectifs 2018 servent chacun au moins un frein",
            "suppressed": "< {min_cell}",
            "waves": "Vagues de l'étude : {waves}. Ce carnet montre {shown}.", "latest": "la dernière vague",
-           "wave_of": "la vague {wave} ({who})", "one_wave": "la vague {wave}", "no_wave": "aucune vague",
+           "wave_of": "la vague {wave} ({who})", "one_wave": "la vague {wave}",
+           "absent": "La vague {wave} demandée n'existe pas pour les {who} : leur dernière vague est montrée.",
+           "no_wave": "aucune vague",
            "t_remedies": "Leviers cités", "t_plan": "Plan d'action", "t_solutions": "Solutions retenues pour 2018",
            "t_objectives": "Objectifs retenus pour 2018", "t_wave": "vague {wave}",
            "note": "La restitution ajoute, après les solutions : « {text} »."},
@@ -86,7 +87,9 @@ _TEXT = {
            "objectives_all": "Each of the {n} 2018 objectives serves at least one barrier",
            "suppressed": "< {min_cell}",
            "waves": "Waves in the study: {waves}. This notebook shows {shown}.", "latest": "the latest wave",
-           "wave_of": "wave {wave} ({who})", "one_wave": "wave {wave}", "no_wave": "no wave",
+           "wave_of": "wave {wave} ({who})", "one_wave": "wave {wave}",
+           "absent": "The requested wave {wave} does not exist for {who}: their latest wave is shown.",
+           "no_wave": "no wave",
            "t_remedies": "Remedies cited", "t_plan": "Action plan", "t_solutions": "Solutions adopted for 2018",
            "t_objectives": "Objectives adopted for 2018", "t_wave": "wave {wave}",
            "note": "After the solutions, the restitution adds: « {text} » (quoted in French)."},
@@ -106,22 +109,17 @@ def _who(population: str, lang: str) -> str:
 # ------------------------------------------------------------------------------------------------ computing
 
 def shown_waves(tables: dict[str, pd.DataFrame], wave: int | None = None) -> dict[str, int]:
-    """The wave shown for each population with respondents: ``wave`` if given (0 or None: each one's latest).
+    """The wave shown for each population with respondents: ``wave`` if that population has it, else (and for
+    0 or None) its latest wave — :func:`wave_note` says so; a bad ``wave`` never stops the notebook.
 
-    Raises :class:`~etude.errors.ParameterError` listing the waves present when a population lacks ``wave``.
-
-    >>> shown_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]})})
+    >>> shown_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]})}, 2016)
     {'buyers': 2018}
     """
     out = {}
     for kind, df in tables.items():
         waves = sorted(int(w) for w in df["wave"].dropna().unique())
-        if not waves:
-            continue
-        if wave and int(wave) not in waves:
-            raise ParameterError(f"aucun répondant ({cb.label(kind)}) pour la vague {wave} ; vagues disponibles : "
-                                 + ", ".join(map(str, waves)))
-        out[kind] = int(wave) if wave else waves[-1]
+        if waves:
+            out[kind] = int(wave) if wave and int(wave) in waves else waves[-1]
     return out
 
 
@@ -137,8 +135,10 @@ def wave_note(tables: dict[str, pd.DataFrame], wave: int | None = None, *, lang:
     else:
         text = (" ; " if lang == "fr" else "; ").join(
             tx["wave_of"].format(wave=w, who=_who(k, lang).lower()) for k, w in shown.items())
-    suffix = "" if wave else f" ({tx['latest']})"
-    return tx["waves"].format(waves=", ".join(map(str, every)), shown=text + suffix)
+    suffix = "" if wave and wave in shown.values() else f" ({tx['latest']})"
+    missing = [k for k, w in shown.items() if wave and w != int(wave)]
+    absent = "".join(" " + tx["absent"].format(wave=wave, who=_who(k, lang).lower()) for k in missing)
+    return tx["waves"].format(waves=", ".join(map(str, every)), shown=text + suffix) + absent
 
 
 def title(what: str, population: str | None = None, *, wave: int | None = None, lang: str = "fr") -> str:
