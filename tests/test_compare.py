@@ -136,7 +136,7 @@ def test_nan_p_values_are_left_out_of_the_family():
 # ---------------------------------------------------------------------------------------------------- prevalence
 
 def test_theme_prevalence_counts_respondents_not_items_and_excludes_non_answers():
-    df = table("buyers", [{"b_temps", "b_financier"}, {"b_donnees"}, {"b_soutien", "b_professionnalisation"},
+    df = table("buyers", [{"b_temps", "b_financier"}, {"b_donnees"}, {"b_soutien"},
                           set(), set()])
     out = compare.theme_prevalence(df, "buyers").set_index("theme")
     assert list(out.index) == ["information", "moyens", "juridique", "interet", "soutien"]
@@ -414,7 +414,7 @@ def test_theme_bridge_lists_every_item_once_and_flags_the_one_sided_theme():
     text = " ; ".join(bridge["Items des acheteurs"]) + " ; " + " ; ".join(bridge["Items des entreprises"])
     for label in codebook.theme_map()["label"]:
         assert text.count(label) == 1, label
-    soutien = bridge.set_index("Thème").loc["Soutien interne et compétences"]
+    soutien = bridge.set_index("Thème").loc[codebook.label("soutien")]
     assert soutien["Items des entreprises"] == "— (aucun item)" and soutien["Comparé"] == "non"
     assert (bridge["Comparé"] == "oui").sum() == 4
 

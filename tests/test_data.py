@@ -112,9 +112,12 @@ def test_labels_with_commas_are_matched_longest_first(tmp_path):
 
 
 def test_wide_export_accepts_the_usual_tick_values(tmp_path):
-    header = ["Vous êtes"] + [f"{Q_B} [{lab}]" for lab in codebook.items("buyers")["label_fr"]]
-    ticks = ["Oui", "Y", "1", "X", "x", "oui", "Coché", "Professionnalisation"]  # or the item's own label
-    rows = [header, ["État"] + ticks, ["État"] + ["", "Non", "0", "N", "", "", "", ""], ["État"] + [""] * 8]
+    labels = list(codebook.items("buyers")["label_fr"])  # as many columns as the codebook has items
+    header = ["Vous êtes"] + [f"{Q_B} [{lab}]" for lab in labels]
+    values, unticked = ["Oui", "Y", "1", "X", "x", "oui", "Coché"], ["", "Non", "0", "N"]
+    ticks = [values[k % len(values)] for k in range(len(labels) - 1)] + [labels[-1]]  # or the item's own label
+    rows = [header, ["État"] + ticks, ["État"] + [unticked[k % 4] for k in range(len(labels))],
+            ["État"] + [""] * len(labels)]
     t = survey.load_export(write_csv(tmp_path / "w.csv", rows), "buyers", wave=2017)
     assert t[BUYER_ITEMS].iloc[0].all()
     assert t[BUYER_ITEMS].iloc[1:].isna().all().all()  # nothing ticked: out of the denominator

@@ -1,10 +1,13 @@
 """The simulated demo: deterministic, calibrated to the published 2017 counts, honest about being simulated."""
+import copy
 import zipfile
 
 import openpyxl
+import pandas as pd
 import pytest
+import yaml
 
-from etude import data, demo, paths
+from etude import codebook, data, demo, paths, stats
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +95,45 @@ def test_cli_demo_writes_the_files(tmp_path, capsys):
     assert len(printed) == 5 and all((tmp_path / p.rsplit("/", 1)[-1]).exists() for p in printed)
     t = data.load_study(tmp_path / "etude.yaml")
     assert (t["buyers"]["wave"] == 2017).sum() == 27 and (t["companies"]["wave"] == 2017).sum() == 90
+
+
+def test_published_2017_counts_are_reproduced_by_the_published_check():
+    check = stats.published_check(data.load_study())
+    assert check["match"].all() and check["published"].tolist() == [27, 17, 4, 90]
+
+
+def test_the_remedies_question_is_simulated_for_every_wave_and_labelled_as_a_hypothesis():
+    t = data.load_study()
+    for kind in ("buyers", "companies"):
+        codes = stats.item_codes(kind, "remedies")
+        answered = t[kind][codes].notna().any(axis=1).groupby(t[kind]["wave"]).sum()
+        assert (answered > 0).all() and (answered < t[kind]["wave"].value_counts().sort_index()).all(), kind
+    lines = (paths.demo_dir() / "hypotheses.yaml").read_text(encoding="utf-8").splitlines()
+    for code in stats.item_codes("buyers", "remedies") + stats.item_codes("companies", "remedies"):
+        stated = [line for line in lines if line.strip().startswith(f"{code}:")]
+        assert stated and all("HYPOTHÈSE" in line for line in stated), code
+
+
+def test_an_item_added_to_the_codebook_leaves_the_demo_unchanged():
+    """Without a stated prevalence the new item is not simulated (absent, not 0 %); other answers are the same."""
+    book = copy.deepcopy(codebook.load())
+    items = book["questionnaires"]["buyers"]["questions"]["barriers"]["items"]
+    items.append({**items[0], "code": "b_test_ajout", "label_fr": "Nouveau frein", "synonyms": []})
+    before, after = demo.simulate("buyers", 2017), demo.simulate("buyers", 2017, codebook=book)
+    assert "b_test_ajout" not in after.columns
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_an_item_added_with_a_prevalence_changes_no_other_question(tmp_path):
+    book = copy.deepcopy(codebook.load())
+    items = book["questionnaires"]["buyers"]["questions"]["barriers"]["items"]
+    items.append({**items[0], "code": "b_test_ajout", "label_fr": "Nouveau frein", "synonyms": []})
+    h = demo.hypotheses()
+    h["buyers"][2017]["barriers"]["b_test_ajout"] = 0.3
+    hyp = tmp_path / "h.yaml"
+    hyp.write_text(yaml.safe_dump(h, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    before = demo.simulate("buyers", 2017)
+    after = demo.simulate("buyers", 2017, codebook=book, hypotheses_file=hyp)
+    assert after["b_test_ajout"].notna().any()
+    others = [c for c in before.columns if c not in stats.item_codes("buyers")]  # other questions, texts, ids
+    pd.testing.assert_frame_equal(before[others], after[others])

@@ -57,7 +57,8 @@ def test_engine_run_writes_freins_csv_matching_an_independent_recomputation(engi
     run = engine_run.run_dir
     freins = pd.read_csv(run / "tables" / "freins.csv")
     assert freins.columns.tolist() == FREINS_COLUMNS
-    assert set(freins["wave"]) == {2017} and len(freins) == 8 + 6
+    n_items = len(codebook.items("buyers")) + len(codebook.items("companies"))
+    assert set(freins["wave"]) == {2017} and len(freins) == n_items
     assert freins[["pct", "ci_low", "ci_high"]].stack().between(0, 1).all()
     expected = _independent_freins()
     got = freins.set_index(["population", "item"])
@@ -100,8 +101,8 @@ def test_engine_run_report_slides_and_every_figure_say_simulated(engine_run):
 @pytest.mark.slow
 def test_freins_runs_standalone_from_the_repository_root_in_english(tmp_path):
     out = tmp_path / "run"
-    nb = nbh.run_papermill(NOTEBOOKS["02_freins"], tmp_path / "o.ipynb", cwd=paths.root(), output_dir=str(out), lang="en",
-                    min_cell=3, alpha=0.1, ci_method="beta")
+    nbh.run_papermill(NOTEBOOKS["02_freins"], tmp_path / "o.ipynb", cwd=paths.root(), output_dir=str(out), lang="en",
+                      min_cell=3, alpha=0.1, ci_method="beta")
     svg = (out / "figures" / "freins_entreprises.svg").read_text(encoding="utf-8")
     assert "Unknown public needs" in svg and "Simulated data — do not cite" in svg and "Clopper" in svg
     freins = pd.read_csv(out / "tables" / "freins.csv")

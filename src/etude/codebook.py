@@ -6,8 +6,8 @@ as DataFrames. Labels shown to users always come from here, in French (``lang="f
 Examples
 --------
 >>> from etude import codebook
->>> codebook.items("buyers").shape[0]
-8
+>>> "b_temps" in set(codebook.items("buyers")["code"])
+True
 >>> codebook.label("b_temps", lang="en")
 'No time to devote to it'
 >>> codebook.match_value("buyers", "buyer_type", "Etat")

@@ -31,6 +31,7 @@ import csv
 import datetime as _dt
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,26 @@ def _phone(rng: np.random.Generator) -> str:
     return f"+33 {block[1:]} {a:02d} {b:02d}"
 
 
+def _tick(t: pd.DataFrame, items: list[str], prevalence: dict[str, float], n_skip: int, key: list[int]) -> None:
+    """Add one multi-select question to ``t``: each item ticked with its prevalence, ``n_skip`` rows left NA.
+
+    Each item draws from its own random stream (``key`` + a checksum of its code), so adding an item leaves the
+    other items' draws unchanged; who skips, and the one tick of a respondent who answers but drew no item (drawn
+    by prevalence), come from the question's stream (``key``): answering means one tick or more.
+    """
+    n = len(t)
+    rng = np.random.default_rng(key)
+    prev = np.array([float(prevalence.get(c, 0.0)) for c in items])
+    draws = np.column_stack([np.random.default_rng([*key, zlib.crc32(c.encode("utf-8"))]).random(n) < p
+                             for c, p in zip(items, prev)]) if items else np.zeros((n, 0), dtype=bool)
+    skip = set(int(k) for k in rng.choice(n, size=n_skip, replace=False))
+    for k in range(n):
+        if k not in skip and not draws[k].any():
+            draws[k, int(rng.choice(len(items), p=prev / prev.sum()))] = True
+    for j, code in enumerate(items):
+        t[code] = pd.array([pd.NA if k in skip else bool(draws[k, j]) for k in range(n)], dtype="boolean")
+
+
 def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file: str | Path | None = None,
              codebook=None) -> pd.DataFrame:
     """One simulated wave: a respondent-like table with raw (fake) identifiers, ready for :func:`data.to_export`.
@@ -222,15 +243,14 @@ def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file:
         seg = code.removeprefix("seg_")
         t[code] = [m == seg or bool(rng.random() < spec["segment_extra"]) for m in main]
 
-    items = list(cbk.items(kind, "barriers", codebook=codebook)["code"])
-    prev = np.array([float(spec["barriers"].get(c, 0.0)) for c in items])
-    draws = rng.random((n, len(items))) < prev
-    skip = set(int(k) for k in rng.choice(n, size=int(spec["skip_barriers"]), replace=False))
-    for k in range(n):
-        if k not in skip and not draws[k].any():
-            draws[k, int(rng.choice(len(items), p=prev / prev.sum()))] = True
-    for j, code in enumerate(items):
-        t[code] = pd.array([pd.NA if k in skip else bool(draws[k, j]) for k in range(n)], dtype="boolean")
+    # only items with a stated prevalence are simulated: an item added to the codebook without one is absent
+    # from the demo (not asked), and every other answer stays the same
+    barriers = [c for c in cbk.items(kind, "barriers", codebook=codebook)["code"] if c in spec["barriers"]]
+    # each question has its own random streams: adding a question or an item changes no other question's answers
+    _tick(t, barriers, spec["barriers"], int(spec["skip_barriers"]), [seed, kind_index, wave, 0])
+    if "remedies" in spec:
+        remedies = [c for c in cbk.items(kind, "remedies", codebook=codebook)["code"] if c in spec["remedies"]]
+        _tick(t, remedies, spec["remedies"], int(spec.get("skip_remedies", 0)), [seed, kind_index, wave, 1])
 
     desc, comm = [], []
     for k in range(n):

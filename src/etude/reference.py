@@ -25,14 +25,18 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import yaml
 
+from etude import codebook as cbk
 from etude import paths
 from etude.errors import InputError, problem
 
 __all__ = ["COLUMNS", "REQUIRED", "STATUSES", "table_names", "load_reference", "validate_reference",
-           "published_counts"]
+           "published_counts", "gt_texts", "LINK_COLUMNS", "LINK_STATUS", "links_file", "validate_links",
+           "load_links"]
 
 #: Columns of every reference table, in order.
 COLUMNS = ["indicator", "label_fr", "series", "perimeter", "year", "period", "value", "value_text", "unit",
@@ -41,6 +45,11 @@ COLUMNS = ["indicator", "label_fr", "series", "perimeter", "year", "period", "va
 REQUIRED = ["indicator", "label_fr", "series", "perimeter", "year", "period", "unit", "source", "status"]
 #: Allowed values of ``status``.
 STATUSES = ("published", "computed", "uncertain")
+
+#: Columns of :func:`load_links`, one row per barrier.
+LINK_COLUMNS = ["population", "barrier", "remedy", "solutions", "objective", "indicator", "rationale", "status"]
+#: The one status of a link barrier → remedy → solutions: the study's reading, not a published fact.
+LINK_STATUS = "interprétation"
 
 _GT_TABLE = "gt_orcp_2017"
 _PERIOD = re.compile(r"\d{4}(Q[1-4])?")
@@ -135,7 +144,8 @@ def _read_one(path: Path) -> pd.DataFrame:
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(problem(path.name, message=f"illisible : {exc}", expected="un CSV UTF-8 séparé par des virgules")) from exc
+        raise InputError(problem(path.name, message=f"illisible : {exc}",
+                                 expected="un CSV UTF-8 séparé par des virgules")) from exc
     problems = validate_reference(raw, path.name)
     if problems:
         raise InputError(problems)
@@ -228,3 +238,148 @@ def published_counts(*, directory: str | Path | None = None) -> pd.DataFrame:
     for col in ("population", "attribute", "code", "indicator", "label_fr", "source", "source_url", "status"):
         out[col] = out[col].astype("string")
     return out
+
+
+def gt_texts(prefix: str, *, directory: str | Path | None = None) -> pd.DataFrame:
+    """Text rows of the GT's table whose indicator starts with ``prefix``, in file order.
+
+    Parameters
+    ----------
+    prefix : str
+        ``"solution_2018_"`` (the 9 solutions of section 4), ``"note_2018_"`` (the note that follows them) or
+        ``"objectif_2018_"`` (the 5 objectives of section 5).
+
+    Returns
+    -------
+    DataFrame
+        ``code`` (indicator), ``text`` (the seed's words), ``label_fr``, ``source``, ``status``, ``note``.
+
+    Examples
+    --------
+    >>> gt_texts("objectif_2018_")["text"].iloc[1]
+    'Pérenniser les actions de sensibilisation'
+    """
+    gt = load_reference(_GT_TABLE, directory=directory)
+    rows = gt[gt["indicator"].str.startswith(prefix) & gt["value_text"].notna()]
+    out = rows.rename(columns={"indicator": "code", "value_text": "text"})
+    return out[["code", "text", "label_fr", "source", "status", "note"]].reset_index(drop=True)
+
+
+def links_file(directory: str | Path | None = None) -> Path:
+    """Path of the barrier → remedy → solutions links (``data/reference/plan_action.yaml``)."""
+    return (Path(directory) if directory is not None else paths.reference_dir()) / "plan_action.yaml"
+
+
+def _codebook_items(codebook) -> dict[str, dict[str, str]]:
+    """{question: {item code: population}} for the barrier and remedy questions."""
+    book = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
+    out: dict[str, dict[str, str]] = {"barriers": {}, "remedies": {}}
+    for kind, q in book["questionnaires"].items():
+        for question in out:
+            for it in q["questions"].get(question, {}).get("items", []):
+                out[question][it["code"]] = kind
+    return out
+
+
+def _series_years(tables: pd.DataFrame, ref: str) -> int:
+    table, _, indicator = ref.partition(":")
+    return int(tables.loc[(tables["table"] == table) & (tables["indicator"] == indicator), "period"].nunique())
+
+
+def _check_link(k: int, link: Any, name: str, items: dict, gt_codes: set, tables: pd.DataFrame) -> list[dict]:
+    where = {"file": name, "row": k}
+    if not isinstance(link, dict):
+        return [problem(**where, value=link, expected="un lien : barrier, remedy, solutions, objective, rationale")]
+    out = []
+    barrier, remedy = link.get("barrier"), link.get("remedy")
+    if barrier not in items["barriers"]:
+        out.append(problem(**where, column="barrier", value=barrier, expected="un frein du codebook"))
+    elif items["remedies"].get(remedy) != items["barriers"][barrier]:
+        out.append(problem(**where, column="remedy", value=remedy,
+                           expected="un levier du codebook posé à la même population que le frein"))
+    sols = link.get("solutions") or []
+    if not isinstance(sols, list) or not sols or any(s not in gt_codes or not str(s).startswith("solution_2018_")
+                                                     for s in sols):
+        out.append(problem(**where, column="solutions", value=sols,
+                           expected="une liste de solutions de gt_orcp_2017 (solution_2018_…)"))
+    if link.get("objective") not in gt_codes or not str(link.get("objective")).startswith("objectif_2018_"):
+        out.append(problem(**where, column="objective", value=link.get("objective"),
+                           expected="un objectif de gt_orcp_2017 (objectif_2018_…)"))
+    ind = link.get("indicator")
+    if ind and _series_years(tables, str(ind)) < 2:
+        out.append(problem(**where, column="indicator", value=ind,
+                           expected="table:indicateur d'une table de référence publiée au moins deux années, ou vide"))
+    if not str(link.get("rationale") or "").strip():
+        out.append(problem(**where, column="rationale", value="", expected="une justification d'une ligne"))
+    return out
+
+
+def validate_links(raw: Any, file: str | Path, *, codebook=None, directory: str | Path | None = None) -> list[dict]:
+    """Check the links read from YAML; return the problems (empty list: valid).
+
+    Each link names a barrier of the codebook, a remedy asked to the same population, solutions and one objective
+    of the GT's table, an optional follow-up indicator (``table:indicator`` published for two years or more) and a
+    one-line rationale; the file's ``status`` is :data:`LINK_STATUS`; each barrier has at most one link.
+    Problems name the file, the link's number (``row``, from 1) and the field (``column``).
+    """
+    name = Path(file).name
+    if not isinstance(raw, dict) or not isinstance(raw.get("links"), list):
+        return [problem(name, message="structure inattendue", expected="status: … et une liste links: [...]")]
+    out = []
+    if raw.get("status") != LINK_STATUS:
+        out.append(problem(name, column="status", value=raw.get("status"), expected=LINK_STATUS))
+    items = _codebook_items(codebook)
+    tables = load_reference(directory=directory)
+    gt_codes = set(tables.loc[tables["table"] == _GT_TABLE, "indicator"])
+    seen: set = set()
+    for k, link in enumerate(raw["links"], start=1):
+        out += _check_link(k, link, name, items, gt_codes, tables)
+        if isinstance(link, dict) and link.get("barrier") in seen:
+            out.append(problem(name, row=k, column="barrier", value=link["barrier"], message="frein lié deux fois",
+                               expected="un seul lien par frein"))
+        seen.add(link.get("barrier") if isinstance(link, dict) else None)
+    return out
+
+
+def load_links(path: str | Path | None = None, *, codebook=None, directory: str | Path | None = None
+               ) -> pd.DataFrame:
+    """The barrier → remedy → solutions → objective links, validated (status « interprétation »).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Default :func:`links_file`.
+    codebook, directory
+        Codebook and reference folder to check the codes against (defaults: the project's).
+
+    Returns
+    -------
+    DataFrame
+        :data:`LINK_COLUMNS`, one row per link; ``solutions`` is a tuple of codes, ``indicator`` is
+        ``table:indicator`` or ``<NA>``.
+
+    Raises
+    ------
+    InputError
+        Every bad link, naming the file, the link's number and the field.
+
+    Examples
+    --------
+    >>> links = load_links()
+    >>> links.set_index("barrier").loc["e_besoins", ["population", "remedy", "status"]].tolist()
+    ['companies', 'lev_information', 'interprétation']
+    """
+    p = Path(path) if path is not None else links_file(directory)
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(problem(p.name, message=f"illisible : {exc}", expected="un fichier YAML UTF-8")) from exc
+    problems = validate_links(raw, p, codebook=codebook, directory=directory)
+    if problems:
+        raise InputError(problems)
+    population = _codebook_items(codebook)["barriers"]
+    rows = [{"population": population[ln["barrier"]], "barrier": ln["barrier"], "remedy": ln["remedy"],
+             "solutions": tuple(ln["solutions"]), "objective": ln["objective"],
+             "indicator": ln.get("indicator") or pd.NA, "rationale": str(ln["rationale"]).strip(),
+             "status": raw["status"]} for ln in raw["links"]]
+    return pd.DataFrame(rows, columns=LINK_COLUMNS)

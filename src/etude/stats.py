@@ -318,7 +318,8 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
 
 def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, by: dict[str, str] | None = None,
                   alpha: float = 0.05, ci_method: str = "wilson", min_cell: int = 5,
-                  protect: Sequence[str] | None = PROTECTED, lang: str = "fr", codebook=None) -> pd.DataFrame:
+                  protect: Sequence[str] | None = PROTECTED, lang: str = "fr", question: str = "barriers",
+                  codebook=None) -> pd.DataFrame:
     """Barrier frequencies of both questionnaires in one publishable table (``tables/freins.csv``).
 
     Parameters
@@ -336,6 +337,8 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
         As in :func:`suppress_small`; a ``suppressed`` column is added when grouping.
     lang : {"fr", "en"}
         Language of ``label`` (the item's codebook label) and ``group_label``.
+    question : str, default "barriers"
+        The multi-select question counted (``"remedies"`` gives ``tables/leviers.csv``, same columns and rules).
 
     Returns
     -------
@@ -359,7 +362,8 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
         for w in waves:
             part = df[df["wave"] == w]
             group = (by or {}).get(kind)
-            t = frequencies(part, item_codes(kind, codebook=codebook), by=group, alpha=alpha, ci_method=ci_method)
+            t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, alpha=alpha,
+                            ci_method=ci_method)
             if group:
                 groups.update(group_counts(part, group, kind=kind, codebook=codebook))  # disclosure plan
                 t = t.rename(columns={group: "group_value"})

@@ -1,0 +1,174 @@
+"""Remedies and the action plan (etude.plan), on tiny tables a reader checks by hand, and the links file."""
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+import yaml
+from statsmodels.stats.proportion import proportion_confint
+
+from etude import codebook, plan, reference, stats
+from etude.errors import InputError
+
+
+def _table(kind, barriers, remedies=None, wave=2017):
+    """One row per respondent: ``barriers`` and ``remedies`` are sets of ticked codes (empty set: skipped)."""
+    b_codes, r_codes = stats.item_codes(kind), stats.item_codes(kind, "remedies")
+    remedies = remedies if remedies is not None else [None] * len(barriers)
+    cols = {"population": kind, "wave": wave}
+    for c in b_codes:
+        cols[c] = pd.array([(c in s) if s else None for s in barriers], dtype="boolean")
+    for c in r_codes:
+        cols[c] = pd.array([(c in s) if s else None for s in remedies], dtype="boolean")
+    return pd.DataFrame(cols)
+
+
+@pytest.fixture
+def buyers():
+    """4 buyers: remedies hiérarchie ×2, professionnalisation ×2, one skipped the question (base 3)."""
+    return _table("buyers", [{"b_temps"}, {"b_temps", "b_financier"}, {"b_juridique"}, set()],
+                  [{"lev_hierarchie"}, {"lev_hierarchie", "lev_professionnalisation"}, set(),
+                   {"lev_professionnalisation"}])
+
+
+def test_remedy_table_counts_like_freins_csv(buyers):
+    t = plan.remedy_table({"buyers": buyers})
+    assert t.columns.tolist() == stats.FREINS_COLUMNS
+    r = t.set_index("item").loc["lev_hierarchie"]
+    assert (r["n_base"], r["count"], r["pct"]) == (3, 2, pytest.approx(2 / 3))
+    low, high = proportion_confint(2, 3, alpha=0.05, method="wilson")
+    assert (r["ci_low"], r["ci_high"]) == pytest.approx((low, high), abs=1e-9)
+    assert r["label"] == "Soutien hiérarchique"
+    same = stats.barrier_table({"buyers": buyers}, question="remedies")
+    pd.testing.assert_frame_equal(t.reset_index(drop=True), same.reset_index(drop=True))
+
+
+def test_a_study_without_the_question_has_no_remedy_rows_and_still_a_plan(buyers):
+    without = buyers.drop(columns=stats.item_codes("buyers", "remedies"))
+    assert not plan.has_remedies({"buyers": without})
+    assert plan.remedy_table({"buyers": without}).empty
+    p = plan.action_plan({"buyers": without})
+    assert len(p) == len(stats.item_codes("buyers")) and p["remedy_pct"].isna().all()
+    assert p["remedy"].notna().all()  # the links do not depend on the question being asked
+
+
+def test_a_wave_that_did_not_ask_the_question_has_no_row_not_zero(buyers):
+    old = _table("buyers", [{"b_temps"}, {"b_donnees"}], wave=2016)  # remedies all NA: not asked in 2016
+    tables = {"buyers": pd.concat([old, buyers], ignore_index=True)}
+    assert plan.asked_waves(tables) == {"buyers": [2017]}
+    assert set(plan.remedy_table(tables)["wave"]) == {2017}
+    assert plan.remedy_table(tables, wave=2016).empty
+
+
+def test_action_plan_one_row_per_barrier_with_its_links(buyers):
+    companies = _table("companies", [{"e_besoins"}] * 6 + [{"e_moyens"}], [{"lev_information"}] * 7)
+    p = plan.action_plan({"buyers": buyers, "companies": companies})
+    assert p.columns.tolist() == plan.PLAN_COLUMNS
+    for kind in ("buyers", "companies"):
+        assert sorted(p.loc[p.population == kind, "item"]) == sorted(stats.item_codes(kind))
+    r = p.set_index("item").loc["b_temps"]
+    assert (r["n_base"], r["count"], r["pct"]) == (3, 2, pytest.approx(2 / 3))
+    assert r["remedy"] == "lev_hierarchie" and r["remedy_pct"] == pytest.approx(2 / 3)
+    assert r["solutions"] == "solution_2018_guide" and r["objective"] == "objectif_2018_outils_communs"
+    assert r["solution_labels"] == "Construire un guide méthodologique de bonnes pratiques de l'achat innovant"
+    assert r["status"] == reference.LINK_STATUS
+    e = p.set_index("item").loc["e_besoins"]
+    assert (e["n_base"], e["count"], e["remedy_pct"]) == (7, 6, 1.0)
+    assert e["indicator"] == "cinov_barometre:frein_besoins_peu_clairs" and "2023–2024" in e["indicator_label"]
+
+
+def test_small_company_groups_stay_suppressed_in_the_plan():
+    companies = _table("companies", [{"e_besoins"}, {"e_moyens"}, {"e_besoins"}])
+    p = plan.action_plan({"companies": companies})
+    assert p["pct"].isna().all() and (p["n_base"] == 3).all()
+    shown = plan.display_plan(p, "companies")
+    assert shown.iloc[0, 1] == "< 5"
+
+
+def test_default_wave_is_each_population_latest_and_can_be_chosen(buyers):
+    later = _table("buyers", [{"b_donnees"}] * 2, wave=2019)
+    tables = {"buyers": pd.concat([buyers, later], ignore_index=True)}
+    assert set(plan.action_plan(tables)["wave"]) == {2019}
+    assert set(plan.action_plan(tables, wave=2017)["wave"]) == {2017}
+    assert set(plan.action_plan(tables, wave=2016)["wave"]) == {2019}  # a wave the study lacks: the latest
+    assert "La vague 2016 demandée n'existe pas pour les acheteurs publics" in plan.wave_note(tables, 2016)
+    assert plan.wave_note(tables) == ("Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 "
+                                      "(la dernière vague).")
+
+
+def test_every_barrier_of_the_codebook_has_one_link_with_a_rationale():
+    links = reference.load_links()
+    for kind in codebook.populations():
+        part = links[links.population == kind]
+        assert sorted(part["barrier"]) == sorted(stats.item_codes(kind)), kind
+        assert set(part["remedy"]) == set(stats.item_codes(kind, "remedies")), kind  # every remedy is used
+    assert (links["status"] == "interprétation").all() and links["rationale"].str.len().gt(20).all()
+
+
+def test_a_barrier_without_a_link_keeps_its_row(buyers):
+    links = reference.load_links()
+    p = plan.action_plan({"buyers": buyers}, links=links[links.barrier != "b_temps"])
+    r = p.set_index("item").loc["b_temps"]
+    assert pd.isna(r["remedy"]) and pd.isna(r["solutions"]) and r["count"] == 2
+
+
+def test_bad_links_are_each_reported_with_link_number_and_field(tmp_path):
+    raw = {"status": "publié", "links": [
+        {"barrier": "b_inconnu", "remedy": "lev_hierarchie", "solutions": ["solution_2018_guide"],
+         "objective": "objectif_2018_outils_communs", "rationale": "x"},
+        {"barrier": "b_temps", "remedy": "lev_information", "solutions": ["solution_2018_guide"],
+         "objective": "objectif_2018_outils_communs", "rationale": "x"},
+        {"barrier": "e_moyens", "remedy": "lev_simplification", "solutions": ["note_2018_innovember"],
+         "objective": "solution_2018_hub", "indicator": "cinov_barometre:pas_assez_informe", "rationale": ""},
+        {"barrier": "b_temps", "remedy": "lev_hierarchie", "solutions": ["solution_2018_guide"],
+         "objective": "objectif_2018_outils_communs", "rationale": "x"},
+    ]}
+    f = tmp_path / "plan_action.yaml"
+    f.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        reference.load_links(f)
+    got = {(p["row"], p["column"]) for p in err.value.problems}
+    assert got == {(None, "status"), (1, "barrier"), (2, "remedy"), (3, "solutions"), (3, "objective"),
+                   (3, "indicator"), (3, "rationale"), (4, "barrier")}
+    assert all(p["file"] == "plan_action.yaml" for p in err.value.problems)
+
+
+def test_solutions_and_objectives_tables_follow_the_seed_order(buyers):
+    p = plan.action_plan({"buyers": buyers})
+    sol = plan.solutions_table(p)
+    assert sol["number"].tolist() == list(range(1, len(reference.gt_texts("solution_2018_")) + 1))
+    assert sol["n_barriers"].sum() == p["solutions"].str.split(";").map(len).sum()
+    for r in sol.itertuples():  # each solution lists exactly the barriers whose link names it
+        linked = {i for i, s in zip(p["item"], p["solutions"]) if r.code in s.split(";")}
+        assert set(filter(None, r.barriers.split(";"))) == linked, r.code
+    obj = plan.objectives_table(p)
+    assert obj.set_index("code").loc["objectif_2018_innovation_sociale", "n_barriers"] == 0
+    assert "innovation sociale" in plan.objectives_message(obj)
+
+
+def test_messages_state_the_result(buyers):
+    r = plan.remedy_table({"buyers": buyers})
+    assert plan.remedy_message(r, "buyers") == ("Acheteurs publics : « Soutien hiérarchique » est le levier le plus "
+                                                "cité (66,7\u202f% des 3 répondants)")
+    assert "not asked" in plan.remedy_message(r, "companies", lang="en")
+    p = plan.action_plan({"buyers": buyers})
+    assert plan.plan_message(p, "buyers") == ("Acheteurs publics : le frein le plus cité, « Manque de temps » "
+                                              "(66,7\u202f%), relève du levier « Soutien hiérarchique »")
+
+
+def test_display_tables_fit_a_slide(buyers):
+    p = plan.action_plan({"buyers": buyers})
+    shown = plan.display_plan(p, "buyers", lang="en")
+    assert shown.columns.tolist() == ["Barrier", "Share of respondents", "Remedy", "Solutions (no.)",
+                                      "2018 objective"]
+    assert len(shown) == len(stats.item_codes("buyers"))
+    assert shown.set_index("Barrier").loc["No time", "Solutions (no.)"] == "3"
+    obj = plan.display_objectives(plan.objectives_table(p))
+    assert len(obj) <= 8 and obj.iloc[-1, 2] == "aucun frein"
+
+
+def test_coverage_chart_says_simulated_and_interpretation(buyers):
+    sol = plan.solutions_table(plan.action_plan({"buyers": buyers}))
+    fig = plan.coverage_chart(sol, simulated=True)
+    text = " ".join(t.get_text() for t in fig.texts)
+    assert "Données simulées — ne pas citer" in text and "interprétation" in text
+    assert len(fig.axes[0].get_yticklabels()) == len(sol)
+    plt.close(fig)
