@@ -8,7 +8,7 @@ import pytest
 import yaml
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import audit, data, demo, paths, pipeline, plan, stats
+from etude import audit, demo, engine, paths, plan, stats, survey
 
 NAME = "06_leviers_plan_action"
 NOTEBOOK = paths.notebooks_dir() / f"{NAME}.ipynb"
@@ -28,7 +28,7 @@ def test_notebook_is_committed_clean_with_documented_parameters_first():
     code = nbh.code_cells(nb)
     assert all("  # " in line for line in "".join(code[0]["source"]).splitlines())  # each parameter documented
     assert all(len("".join(c["source"]).splitlines()) <= 8 for c in code[1:])  # thin cells
-    assert pipeline.notebook_parameters(NOTEBOOK).keys() >= PARAMETERS.keys()
+    assert engine.notebook_parameters(NOTEBOOK).keys() >= PARAMETERS.keys()
     assert "".join(nb["cells"][0]["source"]).startswith("# Leviers et plan d'action")
 
 
@@ -69,7 +69,7 @@ def _independent_leviers(tables):
 
 @pytest.fixture(scope="module")
 def engine_run(tmp_path_factory):
-    return pipeline.reproduce(notebooks=[NAME], out=tmp_path_factory.mktemp("out"), jobs=1)
+    return engine.reproduce(notebooks=[NAME], out=tmp_path_factory.mktemp("out"), jobs=1)
 
 
 @pytest.mark.slow
@@ -81,7 +81,7 @@ def test_engine_run_writes_leviers_and_plan_action(engine_run):
     for kind in ("buyers", "companies"):
         for _, part in leviers[leviers.population == kind].groupby("wave"):
             assert sorted(part["item"]) == sorted(stats.item_codes(kind, "remedies"))
-    expected = _independent_leviers(data.load_study())
+    expected = _independent_leviers(survey.load_study())
     got = leviers.set_index(["population", "wave", "item"])
     for key, row in expected.iterrows():
         assert (got.loc[key, "n_base"], got.loc[key, "count"]) == (row["n_base"], row["count"]), key
@@ -124,7 +124,7 @@ def _without_remedies(tmp_path):
 @pytest.mark.slow
 def test_standalone_run_without_the_remedies_question_in_english(tmp_path):
     study = _without_remedies(tmp_path)
-    assert not plan.has_remedies(data.load_study(study))
+    assert not plan.has_remedies(survey.load_study(study))
     out = tmp_path / "run"
     nb = nbh.run_papermill(NOTEBOOK, tmp_path / "o.ipynb", cwd=paths.root(), study=str(study), lang="en",
                            wave=2017, output_dir=str(out))

@@ -189,7 +189,7 @@ def remedy_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, al
     Parameters
     ----------
     tables : dict
-        ``{"buyers": DataFrame, "companies": DataFrame}`` as returned by :func:`etude.data.load_study`.
+        ``{"buyers": DataFrame, "companies": DataFrame}`` as returned by :func:`etude.survey.load_study`.
     wave : int, optional
         Keep one wave; default every wave where the question was asked.
     alpha, ci_method, min_cell, lang
