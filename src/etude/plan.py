@@ -38,7 +38,7 @@ QUESTION = "remedies"
 
 #: Columns of ``tables/plan_action.csv``, one row per barrier and population.
 PLAN_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank",
-                "remedy", "remedy_label", "remedy_pct", "solutions", "solution_labels", "objective",
+                "suppressed", "remedy", "remedy_label", "remedy_pct", "solutions", "solution_labels", "objective",
                 "objective_label", "indicator", "indicator_label", "status"]
 
 _SEP = " | "  # between solution texts (the seed's texts contain « ; »)
@@ -257,6 +257,7 @@ def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alp
         rem = remedy_table({kind: tables[kind]}, wave=w, alpha=alpha, ci_method=ci_method, min_cell=min_cell,
                            codebook=codebook).set_index("item")["pct"]
         link = by_barrier.reindex(t["item"])
+        t["suppressed"] = t.index.isin(t.attrs.get("primary", []))  # under min_cell (etude.disclosure)
         t["remedy"] = link["remedy"].to_numpy()
         t["remedy_label"] = [cb.label(r, lang=lang, codebook=codebook) if isinstance(r, str) else pd.NA
                              for r in t["remedy"]]
@@ -307,9 +308,9 @@ def objectives_table(plan: pd.DataFrame, *, directory=None) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------------------ display
 
-def _share(r: pd.Series, lang: str, min_cell: int) -> str:
-    if pd.isna(r["pct"]):
-        return _TEXT[lang]["suppressed"].format(min_cell=min_cell) if r["n_base"] else fmt.MISSING
+def _share(r: pd.Series, lang: str, min_cell: int, primary: bool) -> str:
+    if pd.isna(r["pct"]):  # a group under min_cell publishes no base either (etude.disclosure)
+        return _TEXT[lang]["suppressed"].format(min_cell=min_cell) if primary else fmt.MISSING
     return f"{fmt.pct(r['pct'])} {fmt.interval(r['ci_low'], r['ci_high'])} (n{fmt.NNBSP}={fmt.NNBSP}{r['n_base']})"
 
 
@@ -323,7 +324,8 @@ def display_plan(plan: pd.DataFrame, population: str, *, lang: str = "fr", direc
     number = {c: str(k) for k, c in enumerate(reference.gt_texts("solution_2018_", directory=directory)["code"], 1)}
     part = plan[plan["population"] == population]
     min_cell = plan.attrs.get("min_cell", 5)
-    rows = [[cb.label(r["item"], lang=lang, short=True, codebook=codebook), _share(r, lang, min_cell),
+    rows = [[cb.label(r["item"], lang=lang, short=True, codebook=codebook),
+             _share(r, lang, min_cell, bool(r.get("suppressed", False))),
              r["remedy_label"] if isinstance(r["remedy_label"], str) else fmt.MISSING,
              ", ".join(number[c] for c in str(r["solutions"]).split(";") if c in number) or fmt.MISSING,
              r["objective_label"] if isinstance(r["objective_label"], str) else fmt.MISSING]
