@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from etude import codebook, compare
+from etude import codebook, compare, i18n, present
 from etude import indicators as ind
 from etude.errors import InputError, ParameterError
 
@@ -136,7 +136,7 @@ def test_complete_periods_keeps_gaps_visible():
     t = ind.complete_periods(line({"2012": 96.0, "2016": 72.2}))
     assert t["period"].tolist() == ["2012", "2013", "2014", "2015", "2016"]
     assert t["value"].isna().tolist() == [False, True, True, True, False]
-    shown = ind.format_indicators(t)
+    shown = present.format_indicators(t)
     assert shown["Valeur"].tolist()[1:4] == [ind.MISSING_LABEL] * 3
     assert shown["Statut"].tolist()[1] == ind.MISSING_LABEL
     assert shown["Valeur"].tolist()[0] == "96\u202fMd€"
@@ -235,22 +235,19 @@ def test_cinov_point_changes():
     assert c["diff_ci_low"].isna().all() and c["p_value"].isna().all()
     assert c["n_from"].isna().all() and (c["n_from_text"] == "« plus de 300 »").all()
     assert (c["n_to"] == 845).all()
-    assert c["note"].str.contains("sans intervalle").all()
+    assert (c["note"] == "n_inexact_point_only").all()  # a code; its words say why
+    assert i18n.label(c["note"].iloc[0], wave=2023).endswith("sans intervalle ni test")
 
 
 def test_cinov_lower_bound_treatment_is_flagged_uncertain():
     c = ind.published_wave_changes(n_treatment="lower_bound").set_index("indicator")
     r = compare.two_proportions(round(0.564 * 845), 845, round(0.53 * 300), 300)
     assert c.loc["acces_difficile", "diff_ci_low"] == pytest.approx(r["diff_ci_low"])
-    assert (c["status"] == "uncertain").all()
+    assert (c["status"] == "uncertain").all() and (c["note"] == "n_inexact_lower_bound").all()
+    # the bound used fills n_from; the published text stays beside it
+    assert (c["n_from"] == 300).all() and (c["n_from_text"] == "« plus de 300 »").all()
     with pytest.raises(ParameterError, match="point_only, lower_bound"):
         ind.published_wave_changes(n_treatment="guess")
-
-
-def test_format_wave_changes_says_non_disponible_without_interval():
-    shown = ind.format_wave_changes(ind.published_wave_changes())
-    assert (shown["IC 95 % (Newcombe)"] == ind.MISSING_LABEL).all()
-    assert shown["Évolution"].iloc[0].startswith("+3,4")
 
 
 # ------------------------------------------------------------------------------------------ notebook helpers

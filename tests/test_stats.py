@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import audit, codebook, fmt, outputs, stats
+from etude import audit, codebook, fmt, outputs, present, stats
 from etude.errors import ParameterError
 
 S = fmt.NNBSP
@@ -168,7 +168,7 @@ def test_profile_cells_suppressed_totals_exact():
     out = stats.suppress_small(stats.profile(t, "size_class")).set_index("value")
     assert out.loc["ge", "suppressed"] and pd.isna(out.loc["ge", "n"]) and pd.isna(out.loc["ge", "pct"])
     assert out.loc["micro", "n"] == 6 and (out["n_total"] == 8).all()
-    shown = stats.display_profile(out.reset_index())
+    shown = present.format_profile(out.reset_index())
     assert shown["Effectif"].tolist() == ["6", f"<{S}5"] and shown["Part"].tolist() == [f"75,0{S}%", "n.d."]
 
 
@@ -222,23 +222,3 @@ def test_grouped_barrier_table_suppresses_small_company_groups_and_passes_the_au
     assert audit.scan_run(tmp_path).empty
 
 
-def test_display_frequencies_in_french_with_suppressed_cells():
-    t = pd.DataFrame({"population": ["buyers", "companies"], "item": ["b_temps", "e_moyens"], "n_base": [8, 3],
-                      "count": [3, 0], "pct": [0.375, 0.0], "pct_mentions": [1.0, 0.0],
-                      "ci_low": [0.1368, 0.0], "ci_high": [0.6943, 0.56], "rank": [1, 1]})
-    shown = stats.display_frequencies(stats.suppress_small(t))
-    assert shown.columns.tolist() == ["Rang", "Item", "Citations", "Base (répondants)", "Part des répondants",
-                                      f"IC à 95{S}%", "Part des mentions"]
-    assert shown.iloc[0].tolist() == ["1", "Pas de temps à y consacrer", "3", "8", f"37,5{S}%",
-                                      f"[13,7{S}%{S}; 69,4{S}%]", f"100,0{S}%"]
-    assert shown.iloc[1].tolist() == ["n.d.", "Manque de moyens pour répondre", f"<{S}5", "3", "n.d.", "n.d.", "n.d."]
-    zero = stats.display_frequencies(t.iloc[[1]], lang="en", alpha=0.1)
-    assert zero.iloc[0]["Share of respondents"] == f"0,0{S}%" and f"90{S}% CI" in zero.columns
-
-
-def test_display_grouped_frequencies_names_the_group():
-    t = pd.DataFrame({"size_class": pd.Categorical(["micro", "micro", "pme"]),
-                      "e_moyens": _bool([True, False, True])})
-    shown = stats.display_frequencies(stats.frequencies(t, ["e_moyens"], by="size_class"))
-    assert shown.columns[0] == "Taille de l'entreprise"
-    assert shown.iloc[:, 0].tolist() == ["Microentreprise (moins de 10 salariés)", "PME (10 à 249 salariés)"]

@@ -36,19 +36,17 @@ import numpy as np
 import pandas as pd
 
 from etude import codebook as cb
-from etude import fmt
+from etude import i18n
 from etude import reference as ref
 from etude.errors import InputError, ParameterError, problem
 
 __all__ = [
-    "LONG_COLUMNS", "SERIES_KEY", "STATUSES", "MISSING_LABEL", "STATUS_LABELS", "WAVE_COLUMNS",
+    "LONG_COLUMNS", "SERIES_KEY", "STATUSES", "MISSING_LABEL", "WAVE_COLUMNS",
     "PUBLISHED_WAVE_COLUMNS", "N_TREATMENTS",
     "reference_series", "survey_series", "indicator_table", "check_perimeters", "complete_periods", "changes",
     "growth_rate", "compound_growth", "distance_to_target", "wave_changes", "published_wave_changes",
-    "format_indicators", "format_wave_changes", "GT_LINES", "CONTEXT_LINES", "SIMULATED_CAPTION",
-    "text_figures", "common_waves", "resolve_paths", "select_lines", "published_vs_computed", "format_published_vs_computed", "format_target",
-    "format_growth", "PUBLISHED_CHANGES", "SERIES_LABELS", "shown", "decp_series", "DECP_INDICATORS",
-    "format_decp_innovation",
+    "GT_LINES", "CONTEXT_LINES", "text_figures", "common_waves", "resolve_paths", "select_lines",
+    "published_vs_computed", "PUBLISHED_CHANGES", "SERIES_LABELS", "decp_series", "DECP_INDICATORS",
 ]
 
 #: Columns of the long indicator table (``tables/indicateurs.csv``).
@@ -60,8 +58,6 @@ SERIES_KEY = ["series", "indicator"]
 STATUSES = (*ref.STATUSES, "simulated")
 #: How a missing figure is shown.
 MISSING_LABEL = "non disponible"
-#: French labels of the statuses.
-STATUS_LABELS = {"published": "publié", "computed": "calculé", "uncertain": "incertain", "simulated": "simulé"}
 #: Columns of :func:`wave_changes`.
 WAVE_COLUMNS = ["population", "level", "code", "label", "theme", "wave_from", "n_from", "count_from", "share_from",
                 "wave_to", "n_to", "count_to", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test",
@@ -100,9 +96,6 @@ DECP_INDICATORS = {"n_contracts": ("Contrats notifiés (DECP)", "contrats", 1.0)
                    "amount_median_eur": ("Montant médian d'un contrat (DECP)", "k€", 1e-3),
                    "n_buyers": ("Acheteurs publiant (DECP)", "acheteurs", 1.0),
                    "n_holders": ("Titulaires distincts (DECP)", "titulaires", 1.0)}
-#: Caption of every chart and table built on simulated data.
-SIMULATED_CAPTION = "Données simulées — ne pas citer"
-
 _SURVEY_SERIES = "gt_orcp"
 _GT_TABLE = "gt_orcp_2017"
 _SIMULATED_SOURCE = "Données simulées (démonstration) — ne pas citer"
@@ -649,14 +642,16 @@ def published_wave_changes(table: str = "cinov_barometre", *, wave_from: int = 2
       test** — an interval needs the denominator, and inventing one would give false precision;
     * ``n_treatment="lower_bound"``: the interval and test use the published lower bound
       (``repondants_minimum``, 300). A smaller n gives a wider interval, so this errs on the cautious side, but
-      counts are rebuilt from rounded percentages: the result is flagged ``uncertain``.
+      counts are rebuilt from rounded percentages: the result is flagged ``uncertain``, and ``n_from`` /
+      ``n_to`` hold the bound used (``n_from_text`` keeps the published text).
 
     When both counts are exact, counts are rebuilt as ``round(share × n)`` and the result is ``computed``.
     Whatever the treatment, these samples are self-selected: an interval measures sampling noise only.
 
     Returns
     -------
-    DataFrame with columns :data:`PUBLISHED_WAVE_COLUMNS`.
+    DataFrame with columns :data:`PUBLISHED_WAVE_COLUMNS`. ``note`` holds a code (words:
+    :func:`etude.i18n.label`): ``counts_rebuilt``, ``n_inexact_point_only`` or ``n_inexact_lower_bound``.
 
     Examples
     --------
@@ -694,24 +689,21 @@ def published_wave_changes(table: str = "cinov_barometre", *, wave_from: int = 2
         a, b = rows_of[wave_from].loc[ind], rows_of[wave_to].loc[ind]
         p1, p2 = float(a["value"]), float(b["value"])
         res = {"diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": pd.NA, "p_value": math.nan}
+        bounded = n_treatment == "lower_bound" and not (math.isnan(n1c) or math.isnan(n2c))
         if exact:
-            status, note = "computed", "effectifs rebâtis par arrondi (part × n) ; échantillons auto-sélectionnés"
-        elif n_treatment == "lower_bound" and not (math.isnan(n1c) or math.isnan(n2c)):
-            status = "uncertain"
-            note = (f"effectif {wave_from if math.isnan(n1) else wave_to} inexact "
-                    f"(« {t1 if math.isnan(n1) else t2} ») : intervalle et test avec la borne inférieure publiée ; "
-                    "échantillons auto-sélectionnés")
+            status, note = "computed", "counts_rebuilt"
+        elif bounded:
+            status, note = "uncertain", "n_inexact_lower_bound"
         else:
-            status = "computed"
-            note = (f"effectif {wave_from if math.isnan(n1) else wave_to} inexact "
-                    f"(« {t1 if math.isnan(n1) else t2} ») : écart en points seulement, sans intervalle ni test")
-        if exact or (n_treatment == "lower_bound" and not (math.isnan(n1c) or math.isnan(n2c))):
+            status, note = "computed", "n_inexact_point_only"
+        if exact or bounded:
             c1, c2 = int(round(p1 * n1c)), int(round(p2 * n2c))
             r = compare.two_proportions(c2, int(n2c), c1, int(n1c), test=test, alpha=alpha)
             res = {k: r[k] for k in ("diff_ci_low", "diff_ci_high", "test", "p_value")}
         rows.append({"indicator": ind, "label": a["label_fr"], "wave_from": int(wave_from),
-                     "n_from": n1, "n_from_text": t1 if math.isnan(n1) else pd.NA, "share_from": p1,
-                     "wave_to": int(wave_to), "n_to": n2, "n_to_text": t2 if math.isnan(n2) else pd.NA,
+                     "n_from": n1c if bounded else n1, "n_from_text": t1 if math.isnan(n1) else pd.NA,
+                     "share_from": p1, "wave_to": int(wave_to), "n_to": n2c if bounded else n2,
+                     "n_to_text": t2 if math.isnan(n2) else pd.NA,
                      "share_to": p2, "diff": p2 - p1, **res,
                      "status": _combine_status(a["status"], b["status"], status) if status == "uncertain"
                      else _combine_status(a["status"], b["status"]),
@@ -761,45 +753,6 @@ def published_vs_computed(df: pd.DataFrame) -> pd.DataFrame:
                                        "status"])
 
 
-def format_published_vs_computed(df: pd.DataFrame) -> pd.DataFrame:
-    """A :func:`published_vs_computed` table for reading."""
-    return pd.DataFrame({
-        "Série": df["series"].map(lambda v: SERIES_LABELS.get(v, v)), "Indicateur": df["indicator"],
-        "Année": df["period"].astype(str),
-        "Évolution recalculée": [_fmt_value(v, "rel_change") for v in df["computed"]],
-        "Évolution publiée": [_fmt_value(v, "rel_change") for v in df["published"]],
-        "Écart": [fmt.points(v) for v in df["difference"]],
-    }).reset_index(drop=True)
-
-
-def format_target(df: pd.DataFrame) -> pd.DataFrame:
-    """A :func:`distance_to_target` table for reading (shares in %, gap in points)."""
-    return pd.DataFrame({
-        "Série": df["label_fr"] if "label_fr" in df else df["series"],
-        "Année": df["period"].astype(str),
-        "Part réalisée": [fmt.pct(v, 2) for v in df["value"]],
-        "Objectif": [f"{fmt.pct(t, 0)} en {y}" for t, y in zip(df["target"], df["target_year"])],
-        "Écart à l'objectif": [fmt.points(g, 2) for g in df["gap"]],
-        "Part de l'objectif atteinte": [fmt.pct(r, 1) for r in df["ratio"]],
-        "Périmètre": df["perimeter"] if "perimeter" in df else "—",
-    }).reset_index(drop=True)
-
-
-def format_growth(df: pd.DataFrame, *, drop_missing: bool = False) -> pd.DataFrame:
-    """A :func:`compound_growth` table for reading; a missing end year shows « non disponible »."""
-    if drop_missing:
-        df = df[df["cagr"].notna()]
-    return pd.DataFrame({
-        "Série": df["series"].map(lambda v: SERIES_LABELS.get(v, v)),
-        "Indicateur": df["label_fr"] if "label_fr" in df else df["indicator"],
-        "Période": [f"{s}–{e}" for s, e in zip(df["start"], df["end"])],
-        "Début": [_fmt_value(v, u) for v, u in zip(df["value_start"], df["unit"])],
-        "Fin": [_fmt_value(v, u) for v, u in zip(df["value_end"], df["unit"])],
-        "Croissance annuelle moyenne": [fmt.pct(v) if not pd.isna(v) else MISSING_LABEL for v in df["cagr"]],
-        "Statut": [STATUS_LABELS.get(s, MISSING_LABEL) if isinstance(s, str) else MISSING_LABEL for s in df["status"]],
-    }).reset_index(drop=True)
-
-
 def decp_series(yearly: pd.DataFrame, *, region: str = "hauts-de-france", files: Sequence[str] = ()) -> pd.DataFrame:
     """A DECP yearly table (:func:`etude.decp.yearly_indicators`) as lines of the long indicator table.
 
@@ -832,33 +785,6 @@ def decp_series(yearly: pd.DataFrame, *, region: str = "hauts-de-france", files:
     return _long(pd.DataFrame(rows, columns=LONG_COLUMNS))
 
 
-def format_decp_innovation(table: pd.DataFrame) -> pd.DataFrame:
-    """An :func:`etude.decp.innovation_share` table for reading: counts, shares with Wilson intervals, fill rate.
-
-    >>> t = pd.DataFrame({"year": [2019], "n_contracts": [74], "n_innovation_procedure": [0],
-    ...                   "share_innovation_procedure": [0.0], "ci_low_innovation_procedure": [0.0],
-    ...                   "ci_high_innovation_procedure": [0.049], "n_flag_filled": [0], "fill_rate": [0.0],
-    ...                   "share_flag_innovant": [float("nan")]})
-    >>> format_decp_innovation(t).iloc[0, -1]
-    'non disponible'
-    """
-    def share(p, lo, hi):
-        return MISSING_LABEL if pd.isna(p) else f"{fmt.pct(p)} {fmt.interval(lo, hi)}"
-    return pd.DataFrame({
-        "Année": table["year"].astype(str),
-        "Contrats": table["n_contracts"].map(fmt.number),
-        "Procédures d'innovation": table["n_innovation_procedure"].map(fmt.number),
-        "Part (IC 95 %, Wilson)": [share(*a) for a in zip(table["share_innovation_procedure"],
-                                                          table["ci_low_innovation_procedure"],
-                                                          table["ci_high_innovation_procedure"])],
-        "« marcheInnovant » renseigné": [fmt.pct(v) for v in table["fill_rate"]],
-        "Part « innovant » parmi les renseignés": [
-            share(p, lo, hi) for p, lo, hi in zip(table["share_flag_innovant"],
-                                                  table.get("ci_low_flag_innovant", table["share_flag_innovant"]),
-                                                  table.get("ci_high_flag_innovant", table["share_flag_innovant"]))],
-    }).reset_index(drop=True)
-
-
 def text_figures(table: str = "gt_orcp_2017", *, prefix: str | None = None, directory=None) -> pd.DataFrame:
     """The text rows of a reference table (objectives, ranges, « plus de 300 »…), for reading.
 
@@ -883,7 +809,7 @@ def text_figures(table: str = "gt_orcp_2017", *, prefix: str | None = None, dire
         df = df[df["indicator"].str.startswith(prefix)]
     return pd.DataFrame({"Année": df["period"].astype(str).str.replace("Q", " T", regex=False),
                          "Intitulé": df["label_fr"], "Texte": df["value_text"],
-                         "Statut": df["status"].map(STATUS_LABELS), "Source": df["source"]}).reset_index(drop=True)
+                         "Statut": df["status"].map(i18n.label), "Source": df["source"]}).reset_index(drop=True)
 
 
 def common_waves(respondents: dict[str, pd.DataFrame], waves: Iterable[int]) -> dict[str, bool]:
@@ -928,96 +854,3 @@ def resolve_paths(text: str | Sequence[str] | None) -> list:
 
 # --------------------------------------------------------------------------------------------- display
 
-def _fmt_value(value: Any, unit: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return MISSING_LABEL
-    unit = "" if unit is None or pd.isna(unit) else str(unit)
-    if unit == "share":
-        return fmt.pct(value, decimals=2 if abs(value) < 0.01 else 1)
-    if unit == "rel_change":
-        s = fmt.pct(value)
-        return s if value <= 0 else "+" + s
-    if unit == "pt_change":
-        return fmt.points(value)
-    if unit in ("Md€", "M€"):
-        return f"{fmt.number(value, 1 if value != int(value) else 0)}{fmt.NNBSP}{unit}"
-    decimals = 0 if float(value) == int(value) else 1
-    return f"{fmt.number(value, decimals)} {unit}".strip()
-
-
-def shown(table: pd.DataFrame, *, simulated: bool = False, title: str | None = None):
-    """A table styled for a notebook or the report: no index, a caption naming simulated data.
-
-    >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Réponses").to_html()
-    >>> "Réponses — Données simulées — ne pas citer" in html
-    True
-    """
-    caption = " — ".join(p for p in (title, SIMULATED_CAPTION if simulated else None) if p)
-    style = table.style.hide(axis="index")
-    return style.set_caption(caption) if caption else style
-
-
-def format_indicators(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """A long table for reading: French numbers, « non disponible » for missing figures, statuses in words.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"series": "s", "indicator": "i", "label_fr": "Volume", "period": ["2016", "2017"],
-    ...                   "value": [72.2, float("nan")], "unit": "Md€", "status": ["published", None],
-    ...                   "source": ["AdCF", None]})
-    >>> format_indicators(t)["Valeur"].tolist()
-    ['72,2\u202fMd€', 'non disponible']
-    """
-    labels = {"fr": ["Série", "Indicateur", "Période", "Valeur", "Statut", "Source"],
-              "en": ["Series", "Indicator", "Period", "Value", "Status", "Source"]}
-    if lang not in labels:
-        raise ParameterError(f"langue inconnue : {lang!r} (attendu : fr, en)")
-    name = df["label_fr"] if "label_fr" in df else df["indicator"]
-    status = df["status"] if "status" in df else pd.Series(pd.NA, index=df.index)
-    out = pd.DataFrame({
-        labels[lang][0]: df["series"].astype(str).map(lambda v: SERIES_LABELS.get(v, v)),
-        labels[lang][1]: name.astype(str),
-        labels[lang][2]: df["period"].astype(str).str.replace("Q", " T", regex=False),
-        labels[lang][3]: [_fmt_value(v, u) for v, u in zip(df["value"], df.get("unit", pd.Series("", index=df.index)))],
-        labels[lang][4]: [STATUS_LABELS.get(s, MISSING_LABEL) if isinstance(s, str) else MISSING_LABEL
-                          for s in status],
-        labels[lang][5]: df["source"].fillna("—").astype(str) if "source" in df else "—",
-    })
-    return out.reset_index(drop=True)
-
-
-def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """A wave-change table (:func:`wave_changes` or :func:`published_wave_changes`) for reading.
-
-    Shares in per cent with their denominators, the change in points with its interval (or « non disponible »
-    when there is none), adjusted p-values when present.
-    """
-    def share(p, n, text, count=None):
-        if pd.isna(p):
-            return MISSING_LABEL
-        if count is not None and not pd.isna(count) and n is not None and not pd.isna(n):
-            return f"{fmt.pct(p)} ({int(count)}/{int(n)})"
-        if n is not None and not pd.isna(n):
-            return f"{fmt.pct(p)} (n = {fmt.number(n)})"
-        return f"{fmt.pct(p)} (n : {text})" if isinstance(text, str) else fmt.pct(p)
-
-    none = pd.Series(pd.NA, index=table.index)
-    w1, w2 = int(table["wave_from"].iloc[0]), int(table["wave_to"].iloc[0]) if len(table) else (0, 0)
-    label_col = "label"
-    out = pd.DataFrame({
-        "Item": table[label_col].astype(str),
-        str(w1): [share(*a) for a in zip(table["share_from"], table["n_from"], table.get("n_from_text", none),
-                                          table.get("count_from", none))],
-        str(w2): [share(*a) for a in zip(table["share_to"], table["n_to"], table.get("n_to_text", none),
-                                          table.get("count_to", none))],
-        "Évolution": [fmt.points(d) for d in table["diff"]],
-        "IC 95 % (Newcombe)": [f"[{fmt.points(lo)}{fmt.NNBSP}; {fmt.points(hi)}]" if not pd.isna(lo) else MISSING_LABEL
-                               for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
-    })
-    pcol = "p_adjusted" if "p_adjusted" in table else "p_value"
-    out["p ajustée (Holm)" if pcol == "p_adjusted" else "p"] = [
-        fmt.pvalue(p) if not pd.isna(p) else MISSING_LABEL for p in table[pcol]]
-    if lang == "en":
-        out = out.rename(columns={"Évolution": "Change", "IC 95 % (Newcombe)": "95% CI (Newcombe)",
-                                  "p ajustée (Holm)": "adjusted p (Holm)"})
-    return out

@@ -41,14 +41,15 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from etude import codebook as cb
-from etude import fmt, stats
+from etude import fmt, i18n, stats
 from etude.errors import ParameterError
 
 __all__ = [
     "OKABE_ITO", "PALETTE", "POPULATION_COLORS", "NEUTRAL", "FONT_SIZE", "TITLE_SIZE", "CAPTION_SIZE", "MIN_FONT",
     "RC", "DEFAULT_SOURCE", "DATA_STATUS", "style", "apply_style", "caption_text", "add_caption", "figure_caption",
     "title_with_n", "pct_label", "wrap_label", "item_label", "percent_axis", "population_color",
-    "frequency_chart", "grouped_frequency_chart", "profile_chart",
+    "frequency_chart", "grouped_frequency_chart", "profile_chart", "supply_demand_chart", "mirror_chart",
+    "forest_plot", "indicator_panels", "wave_slope_chart",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -80,8 +81,7 @@ RC = {
 DEFAULT_SOURCE = {"fr": "enquêtes du GT « Innovation & commande publique » (ORCP Hauts-de-France)",
                   "en": "surveys of the ORCP Hauts-de-France \"Innovation & public procurement\" working group"}
 #: Data status written in every caption: simulated (demo) or survey data.
-DATA_STATUS = {("fr", True): stats.SIMULATED_CAPTION, ("en", True): "Simulated data — do not cite",
-               ("fr", False): "Données d'enquête", ("en", False): "Survey data"}
+DATA_STATUS = {(lang, sim): i18n.data_status(sim, lang) for lang in i18n.LANGS for sim in (True, False)}
 
 _TEXT = {
     "fr": {"source": "Source", "wave": "vague", "title": "Freins cités", "xlabel": "Part des répondants",
@@ -102,9 +102,7 @@ _METHOD_NAMES = {"wilson": "Wilson", "agresti_coull": "Agresti–Coull", "beta":
 # ------------------------------------------------------------------------------------------------ style
 
 def _lang(lang: str) -> str:
-    if lang not in cb.LANGS:
-        raise ParameterError(f"langue « {lang} » inconnue ; langues possibles : {', '.join(cb.LANGS)}")
-    return lang
+    return i18n.check_lang(lang)
 
 
 @contextlib.contextmanager
@@ -377,7 +375,7 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
     matplotlib Figure.
     """
     lang = _lang(lang)
-    stats._require(table, [by, "item", "n_base", "count", "pct", "ci_low", "ci_high"])
+    stats.require_columns(table, [by, "item", "n_base", "count", "pct", "ci_low", "ci_high"])
     population = population or stats.population_of(list(table["item"].unique()), codebook=codebook)
     attribute = table["group"].iloc[0] if by == "group_value" and "group" in table.columns and len(table) else by
     groups = list(dict.fromkeys(table[by]))
@@ -546,7 +544,8 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
     scale = max(nb.sum(), nc[~sup].sum(), 1.0)
     nc[sup] = max(scale * 0.02, 0.5)  # fixed, non-disclosive thickness
     n = len(t)
-    labels = [wrap_label(lab, 18) + (f"\n{fl}" if fl else "") for lab, fl in zip(t["label"], t["flag_label"].fillna(""))]
+    flags = [i18n.label(f if isinstance(f, str) else "", lang=lang) for f in t["flag"]]
+    labels = [wrap_label(lab, 18) + (f"\n{fl}" if fl else "") for lab, fl in zip(t["label"], flags)]
     lines = np.array([lab.count("\n") + 1 for lab in labels])
     height = max(5.0, 1.2 + 1.05 * lines.sum() + 0.35 * n)
     # Data units per inch: the middle rows must be tall enough for their label boxes.
@@ -594,7 +593,6 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
     return fig
 
 
-__all__ += ["supply_demand_chart"]
 
 
 # ------------------------------------------------------------------------------------------------ buyers vs companies
@@ -729,7 +727,7 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
     --------
     >>> t = pd.DataFrame({"label": ["Juridique", "Soutien"], "diff": [-0.22, float("nan")],
     ...                   "diff_ci_low": [-0.40, float("nan")], "diff_ci_high": [0.01, float("nan")],
-    ...                   "test": ["fisher", "non comparable"], "p_adjusted": [0.28, float("nan")]})
+    ...                   "test": ["fisher", "not_comparable"], "p_adjusted": [0.28, float("nan")]})
     >>> fig = forest_plot(t, wave=2017)
     >>> [x.get_text() for x in fig.axes[0].get_yticklabels()]
     ['Juridique', 'Soutien']
@@ -751,7 +749,7 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
         ax.axvline(0, color="black", linewidth=1.5, zorder=1)
         handles = {}
         for y, r in t.iterrows():
-            if r["test"] == "non comparable" or pd.isna(r["diff"]):
+            if r["test"] == "not_comparable" or pd.isna(r["diff"]):
                 ax.text(0, y, words["not_comparable"], ha="center", va="center", style="italic", color=NEUTRAL,
                         fontsize=FONT_SIZE, bbox={"facecolor": "white", "edgecolor": "none", "pad": 2}, zorder=4)
                 continue
@@ -778,8 +776,8 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
         names = {"signif": words["signif"].format(alpha=alpha_text), "not_signif": words["not_signif"]}
         keys = [k for k in ("signif", "not_signif") if k in handles]
         if keys:
-            ax.legend([handles[k] for k in keys], [names[k] for k in keys], loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(keys), frameon=False,
-                      borderaxespad=0.3)
+            ax.legend([handles[k] for k in keys], [names[k] for k in keys], loc="lower left",
+                      bbox_to_anchor=(0, 1.0), ncol=len(keys), frameon=False, borderaxespad=0.3)
         ax.set_title(title or words["forest_title"], loc="left", pad=48)
         tests = [x for x in t["test"].dropna().unique() if x in ("fisher", "chi2")] or ["fisher"]
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
@@ -789,7 +787,6 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
     return fig
 
 
-__all__ += ["mirror_chart", "forest_plot"]
 
 
 # ------------------------------------------------------------------------------------------------ indicators
@@ -1061,4 +1058,3 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
     return fig
 
 
-__all__ += ["indicator_panels", "wave_slope_chart"]
