@@ -179,7 +179,7 @@ def test_compare_themes_columns_and_hand_counts(two_populations):
     out = compare.compare_themes(*two_populations).set_index("theme")
     assert list(compare.compare_themes(*two_populations).columns) == [
         "theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
-        "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h"]
+        "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj"]
     assert (out.loc[["information", "moyens", "juridique", "interet"], "n_buyers"] == 10).all()
     assert (out.loc[["information", "moyens", "juridique", "interet"], "n_companies"] == 20).all()
     # information: buyers 3/10, companies 12/20.
@@ -310,7 +310,7 @@ def test_format_comparison_is_french_and_keeps_counts(two_populations):
     assert info["Acheteurs"] == "30,0\u202f% (3/10)"
     assert info["Entreprises"] == "60,0\u202f% (12/20)"
     assert info["Écart (acheteurs − entreprises)"] == "-30,0\u202fpts"
-    ci = info["Intervalle à 95 % (non ajusté)"]
+    ci = info["Intervalle à 95 % ajusté (Bonferroni)"]  # adjusted like the Holm p-values beside it
     assert ci.startswith("[-") and ci.count("pts") == 2
     soutien = shown.iloc[-1]
     assert soutien["Écart (acheteurs − entreprises)"] == "non comparable"
@@ -354,17 +354,5 @@ def test_bases_counts_non_answers_separately(two_populations):
     out = compare.bases(*two_populations)
     assert out.iloc[0, 1:].astype(int).tolist() == [12, 10, 2]
     assert out.iloc[1, 1:].astype(int).tolist() == [20, 20, 0]
-
-
-def test_reading_marks_significance_after_adjustment_and_effect_size():
-    t = compare.compare_themes(
-        table("buyers", [{"b_temps"}] * 20 + [{"b_juridique"}] * 2),
-        table("companies", [{"e_besoins"}] * 20 + [{"e_moyens"}] * 2))
-    text = compare.reading(t)
-    lines = text.splitlines()
-    assert len(lines) == 5
-    assert "**Temps, argent et moyens**" in lines[1] and "écart significatif après ajustement" in lines[1]
-    assert "effet fort" in lines[1]
-    assert "non comparé" in lines[4]
 
 

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from etude import fmt, i18n, present, stats
+from etude import codebook, compare, fmt, i18n, present, stats
 from etude import indicators as ind
 from etude.errors import ParameterError
 
@@ -112,3 +112,122 @@ def test_format_wave_changes_says_non_disponible_without_interval():
     shown = present.format_wave_changes(ind.published_wave_changes())
     assert (shown["IC 95 % (Newcombe)"] == ind.MISSING_LABEL).all()
     assert shown["Évolution"].iloc[0].startswith("+3,4")
+
+
+# ---------------------------------------------------------------------------------------------------- findings
+# Every sentence that states a result is generated: flip the data, the sentence flips.
+
+BUYER_ITEMS = list(codebook.items("buyers")["code"])
+COMPANY_ITEMS = list(codebook.items("companies")["code"])
+
+
+def respondents(kind, rows, **attrs):
+    """Respondent table (docs/contracts.md §1): one set of ticked items per respondent."""
+    codes = BUYER_ITEMS if kind == "buyers" else COMPANY_ITEMS
+    df = pd.DataFrame({c: pd.array([(c in r) if r else None for r in rows], dtype="boolean") for c in codes})
+    for name, values in attrs.items():
+        df[name] = values
+    return df
+
+
+def _themes(buyers_moyens, companies_moyens, buyers_info=0, companies_info=0, n=22):
+    """buyers/companies citing « moyens » (b_temps / e_moyens) or « information » (b_donnees / e_besoins)."""
+    def rows(moyens, info, m_item, i_item, everyone):  # everyone also cites « interet »: no gap there
+        return [{m_item, everyone} if k < moyens else {i_item, everyone} if k < moyens + info else {everyone}
+                for k in range(n)]
+    b = respondents("buyers", rows(buyers_moyens, buyers_info, "b_temps", "b_donnees", "b_desinteret"))
+    e = respondents("companies", rows(companies_moyens, companies_info, "e_moyens", "e_besoins", "e_desinteret"))
+    return compare.compare_themes(b, e)
+
+
+def test_comparison_headline_flips_with_the_data():
+    assert present.comparison_headline(_themes(20, 2)).startswith(
+        "Les acheteurs citent plus souvent « Temps, argent et moyens »")
+    assert present.comparison_headline(_themes(2, 20)).startswith(
+        "Les entreprises citent plus souvent « Temps, argent et moyens »")
+    same = present.comparison_headline(_themes(10, 10))
+    assert same == "Acheteurs et entreprises ne se distinguent sur aucun des 4 thèmes comparés (Holm sur 4 thèmes)"
+    assert present.comparison_headline(_themes(10, 10), lang="en").startswith("Buyers and companies differ on none")
+
+
+def test_comparison_reading_says_ne_se_distinguent_pas_and_names_the_family():
+    lines = present.comparison_reading(_themes(20, 2)).splitlines()
+    assert len(lines) == 5
+    assert "**Temps, argent et moyens**" in lines[1] and "les acheteurs citent ce thème plus souvent" in lines[1]
+    assert "(Holm sur 4 thèmes" in lines[1] and "intervalle ajusté" in lines[1] and "effet fort" in lines[1]
+    assert "les deux populations ne se distinguent pas" in lines[2]
+    assert "non comparé" in lines[4]
+
+
+def test_mirror_text_needs_separated_gaps_in_both_directions():
+    both = present.mirror_text(_themes(18, 2, buyers_info=2, companies_info=18))
+    assert both.startswith("Les données montrent un effet miroir")
+    one = present.mirror_text(_themes(20, 2))
+    assert one.startswith("Les données ne montrent pas d'effet miroir : seuls les acheteurs")
+    none = present.mirror_text(_themes(10, 10))
+    assert none.startswith("Les données ne permettent pas de conclure à un effet miroir")
+    assert "ne se distinguent sur aucun thème (Holm sur 4 thèmes)" in none
+
+
+def _ranked(first, second, n=30):
+    t = pd.DataFrame({"e_moyens": pd.array([k < first for k in range(n)], dtype="boolean"),
+                      "e_besoins": pd.array([k >= n - second for k in range(n)], dtype="boolean")})
+    return stats.frequencies(t, ["e_moyens", "e_besoins"])
+
+
+def test_barrier_headline_names_only_what_the_paired_test_separates():
+    assert present.barrier_headline(_ranked(25, 5), population="companies") == \
+        f"Les entreprises citent d'abord « Manque de moyens pour répondre » (83,3{S}%)"
+    flipped = present.barrier_headline(_ranked(5, 25), population="companies")
+    assert flipped.startswith("Les entreprises citent d'abord « Difficultés liées à l'absence d'informations")
+    assert present.barrier_headline(_ranked(14, 12), population="companies") == \
+        "Aucun frein des entreprises ne se distingue des autres"
+    text = present.barrier_text(_ranked(14, 12), population="companies")
+    assert "aucun frein ne se distingue des autres" in text and "les plus cités" not in text
+
+
+def test_groups_headline_counts_withheld_comparisons():
+    b = respondents("buyers", [{"b_temps"}] * 10 + [{"b_juridique"}] * 10 + [{"b_temps"}] * 3,
+                    buyer_type=["etat"] * 10 + ["autre"] * 10 + ["collectivite"] * 3)
+    groups = compare.compare_groups(b, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
+    text = present.groups_headline(groups)
+    assert text.startswith("Se distinguent : Services de l'État et Autres acheteurs publics sur « Temps, argent")
+    assert text.endswith("2 comparaisons non faites (groupe trop petit)")
+    b2 = b.assign(b_temps=b["b_temps"].fillna(False), b_juridique=~b["b_juridique"].fillna(True))
+    assert "ne se distinguent sur aucun thème" in present.groups_headline(
+        compare.compare_groups(b2.assign(b_temps=True), "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS))
+
+
+def test_wave_headline_flips_and_names_the_family():
+    rows17 = [{"b_temps"}] * 20 + [{"b_juridique"}] * 5
+    rows18 = [{"b_temps"}] * 3 + [{"b_juridique"}] * 22
+    df = respondents("buyers", rows17 + rows18, wave=[2017] * 25 + [2018] * 25)
+    changes = ind.wave_changes(df, "buyers", level="items")
+    text = present.wave_headline(changes, population="buyers")
+    assert text.startswith("Entre 2017 et 2018, chez les acheteurs publics, évoluent : « Manque de temps »")
+    assert text.endswith("(Holm sur 8 freins)")
+    flat = respondents("buyers", rows17 + rows17, wave=[2017] * 25 + [2018] * 25)
+    assert present.wave_headline(ind.wave_changes(flat, "buyers", level="themes"), population="buyers") == \
+        "Entre 2017 et 2018, aucun thème des acheteurs publics ne se distingue d’une vague à l’autre (Holm sur 5 thèmes)"
+
+
+def test_wave_dependence_text_counts_institutions_in_both_waves():
+    t = pd.DataFrame({"wave": [2017, 2017, 2017, 2018, 2018], "organisation": ["mel", "cd80", None, "mel", "cd80"]})
+    text = present.wave_dependence_text(t, wave_from=2017, wave_to=2018)
+    assert text.startswith("2 mêmes institutions ont répondu aux deux vagues (2 sur 2 institutions nommées en 2017)")
+    assert "pas des échantillons indépendants" in text and "prudent" in text
+    alone = present.wave_dependence_text(t.assign(organisation=["mel", None, None, "cd80", None]), wave_from=2017,
+                                         wave_to=2018)
+    assert alone.startswith("Aucune institution nommée")
+
+
+def test_rounding_text_allows_what_rounding_explains_only():
+    levels = pd.DataFrame({"series": "adcf", "indicator": "volume", "period": ["2018", "2019"],
+                           "value": [78.2, 87.5]})
+    ok = pd.DataFrame({"series": ["adcf"], "indicator": ["volume"], "period": ["2019"],
+                       "computed": [87.5 / 78.2 - 1], "published": [0.119], "difference": [87.5 / 78.2 - 1.119]})
+    assert present.rounding_text(ok, levels=levels) == \
+        "L’évolution recalculée concorde avec l’évolution publiée, aux arrondis près."
+    # 11,9 % recomputed against 11,6 % published: 0,3 pt, more than the last digits' rounding can move it
+    bad = ok.assign(published=[0.116], difference=[87.5 / 78.2 - 1.116])
+    assert "plus que les arrondis ne l’expliquent : adcf 2019" in present.rounding_text(bad, levels=levels)

@@ -222,3 +222,35 @@ def test_grouped_barrier_table_suppresses_small_company_groups_and_passes_the_au
     assert audit.scan_run(tmp_path).empty
 
 
+
+
+def test_rank_groups_follow_the_exact_paired_test_between_adjacent_items():
+    from scipy.stats import binomtest
+    t = pd.DataFrame({"a": [True] * 20, "b": [True] * 2 + [False] * 18, "c": [True] + [False] * 19})
+    # a vs b: 18 respondents cite a only, none b only; b vs c: 1 and 0 — the binomial test on discordant pairs.
+    assert binomtest(0, 18, 0.5).pvalue * 2 < 0.05 and binomtest(0, 1, 0.5).pvalue == 1.0
+    assert stats.rank_groups(t, ["a", "b", "c"]) == [1, 2, 2]
+    # Same respondents, nothing discordant: one group even with different labels.
+    assert stats.rank_groups(t.assign(b=t["a"]), ["a", "b", "c"])[:2] == [1, 1]
+    assert stats.rank_groups(t, ["a"]) == [1]
+
+
+def test_frequencies_give_pct_all_and_rank_group():
+    t = pd.DataFrame({"e_moyens": _bool([True] * 25 + [False] * 5 + [None] * 2),
+                      "e_besoins": _bool([False] * 25 + [True] * 5 + [None] * 2)})
+    out = stats.frequencies(t, ["e_moyens", "e_besoins"]).set_index("item")
+    assert out.loc["e_moyens", "n_base"] == 30 and out.loc["e_moyens", "pct"] == pytest.approx(25 / 30)
+    assert out.loc["e_moyens", "pct_all"] == pytest.approx(25 / 32)  # over all respondents, skippers included
+    assert out["rank_group"].tolist() == [1, 2]
+    tied = stats.frequencies(t.assign(e_besoins=t["e_moyens"]), ["e_moyens", "e_besoins"])
+    assert tied["rank_group"].tolist() == [1, 1]
+
+
+def test_barrier_table_publishes_rank_group_and_blanks_it_when_suppressed():
+    codes = stats.item_codes("companies")
+    t = {"companies": pd.DataFrame({"population": "companies", "wave": 2017,
+                                     **{c: _bool([c == "e_moyens"] * 3) for c in codes}})}
+    out = stats.barrier_table(t, wave=2017)
+    assert list(out.columns) == stats.FREINS_COLUMNS
+    assert {"pct_all", "rank_group"} <= set(stats.FREINS_COLUMNS)
+    assert out["rank_group"].isna().all() and out["pct_all"].isna().all()  # 3 companies < min_cell

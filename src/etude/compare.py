@@ -30,17 +30,16 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportion_effectsize
 
 from etude import codebook as cb
-from etude import fmt, i18n
+from etude import i18n
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
-from etude.i18n import check_lang
 
 __all__ = [
-    "two_proportions", "wilson_interval", "adjust_pvalues", "theme_prevalence", "compare_themes",
+    "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",
     "compare_groups", "answered", "cites",
     "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "BUYER_GROUPS",
-    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "select_wave", "theme_bridge", "bases", "reading",
+    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "select_wave", "theme_bridge", "bases",
 ]
 
 #: Tests for a 2×2 table: name → description.
@@ -52,11 +51,12 @@ CI_METHODS = {"newcombe": "newcomb", "agresti-caffo": "agresti-caffo", "wald": "
 PADJUST = ("holm", "fdr_bh", "bonferroni", "none")
 #: Columns of ``tables/comparaison_themes.csv`` (:func:`compare_themes`).
 COMPARE_COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff",
-                   "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h"]
+                   "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h",
+                   "diff_ci_low_adj", "diff_ci_high_adj"]
 #: Columns of :func:`compare_groups`.
 GROUP_COLUMNS = ["code", "label", "group1", "group1_label", "group2", "group2_label", "n1", "count1", "pct1",
                  "n2", "count2", "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted",
-                 "cohens_h", "status"]
+                 "cohens_h", "status", "diff_ci_low_adj", "diff_ci_high_adj"]
 #: Buyer types grouped for within-buyer comparisons: État, collectivités, all others (health included).
 BUYER_GROUPS = {"etat": "etat", "collectivite": "collectivite", "sante": "autre", "autre": "autre"}
 #: ``test`` code of a row with one side empty: a theme only one questionnaire covers, or a withheld comparison.
@@ -186,6 +186,33 @@ def adjust_pvalues(p_values: Sequence[float], *, method: str = "holm", alpha: fl
 # Respondent tables → counts
 # --------------------------------------------------------------------------------------------------------------
 
+def adjusted_intervals(counts: Sequence[tuple[int, int, int, int] | None], *, padjust: str = "holm",
+                       alpha: float = 0.05, ci_method: str = "newcombe") -> list[tuple[float, float]]:
+    """Difference intervals adjusted like the p-values of the same family: Bonferroni intervals (level
+    ``1 − alpha / m`` over the ``m`` comparisons made) next to Holm, Bonferroni or Benjamini–Hochberg p-values.
+
+    A Bonferroni interval that excludes 0 implies a Bonferroni- (hence Holm-) adjusted p-value below ``alpha``
+    up to the difference between the interval and the test methods; with ``padjust="none"`` the intervals are
+    the unadjusted ones. ``None`` entries (no comparison) give ``(nan, nan)``.
+
+    >>> [tuple(round(x, 3) for x in ci) for ci in adjusted_intervals([(56, 70, 48, 80), None])]
+    [(0.052, 0.334), (nan, nan)]
+    >>> round(adjusted_intervals([(56, 70, 48, 80), (3, 4, 1, 4)])[0][0], 3)
+    0.031
+    """
+    _choice("padjust", padjust, PADJUST)
+    m = sum(c is not None for c in counts)
+    level = alpha if padjust == "none" or m == 0 else alpha / m
+    out = []
+    for c in counts:
+        if c is None:
+            out.append((math.nan, math.nan))
+            continue
+        r = two_proportions(*c, alpha=level, ci_method=ci_method)
+        out.append((r["diff_ci_low"], r["diff_ci_high"]))
+    return out
+
+
 def _item_question(kind: str, code: str, codebook=None) -> str | None:
     book = codebook if isinstance(codebook, dict) else cb.load(codebook)
     for question in book["questionnaires"][kind]["questions"]:
@@ -300,7 +327,10 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     DataFrame
         Columns :data:`COMPARE_COLUMNS`, one row per codebook theme: ``n_buyers``/``n_companies`` are the
         denominators (respondents who answered the barrier question), ``pct_*`` fractions 0–1, ``diff`` =
-        ``pct_buyers − pct_companies`` with its Newcombe interval, ``p_value`` raw and ``p_adjusted``.
+        ``pct_buyers − pct_companies`` with its Newcombe interval (unadjusted), ``p_value`` raw and
+        ``p_adjusted`` (the family: the comparable themes), and ``diff_ci_low_adj``/``diff_ci_high_adj`` the
+        interval adjusted over the same family (:func:`adjusted_intervals`), to show next to ``p_adjusted``.
+        ``attrs`` records ``padjust``, ``family_size`` and ``ci_adjust``.
         A theme covered by one questionnaire only (``soutien``) keeps that side's share, has NaN for the other
         side and every comparison number, ``test`` = ``"not_comparable"``, and is left out of the adjustment.
 
@@ -323,7 +353,7 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     _choice("padjust", padjust, PADJUST)
     prev = {kind: theme_prevalence(df, kind, alpha=alpha, codebook=codebook, lang=lang).set_index("theme")
             for kind, df in (("buyers", buyers), ("companies", companies))}
-    rows = []
+    rows, counts = [], []
     for theme in _theme_order(codebook):
         b = prev["buyers"].loc[theme] if theme in prev["buyers"].index else None
         e = prev["companies"].loc[theme] if theme in prev["companies"].index else None
@@ -337,15 +367,25 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         if b is None or e is None:
             row.update(diff=math.nan, diff_ci_low=math.nan, diff_ci_high=math.nan, test=NOT_COMPARABLE,
                        p_value=math.nan, cohens_h=math.nan)
+            counts.append(None)
         else:
-            row.update(two_proportions(int(b["count"]), int(b["n_base"]), int(e["count"]), int(e["n_base"]),
-                                       test=test, alpha=alpha, ci_method=ci_method))
+            counts.append((int(b["count"]), int(b["n_base"]), int(e["count"]), int(e["n_base"])))
+            row.update(two_proportions(*counts[-1], test=test, alpha=alpha, ci_method=ci_method))
         rows.append(row)
     out = pd.DataFrame(rows)
     out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
+    adj = adjusted_intervals(counts, padjust=padjust, alpha=alpha, ci_method=ci_method)
+    out["diff_ci_low_adj"], out["diff_ci_high_adj"] = [a for a, _ in adj], [b for _, b in adj]
     for col in ("n_buyers", "n_companies"):
         out[col] = out[col].astype("Int64")
-    return out[COMPARE_COLUMNS]
+    out = out[COMPARE_COLUMNS]
+    out.attrs.update(_family_attrs(padjust, alpha, sum(c is not None for c in counts), "themes"))
+    return out
+
+
+def _family_attrs(padjust: str, alpha: float, size: int, family: str) -> dict[str, Any]:
+    return {"padjust": padjust, "alpha": alpha, "family_size": size, "family": family,
+            "ci_adjust": "none" if padjust == "none" else "bonferroni"}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -451,7 +491,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
         except KeyError:
             return g
 
-    rows = []
+    rows, counts = [], []
     for code, question, item_codes in _resolve_codes(df, kind, items_or_themes, codebook):
         base = answered(df, kind, question, codebook=codebook) & values.notna()
         hit = cites(df, item_codes) & base
@@ -470,17 +510,22 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
                            count2=c2 if big2 else pd.NA, pct2=c2 / n2 if big2 else math.nan, diff=math.nan,
                            diff_ci_low=math.nan, diff_ci_high=math.nan, test=NOT_COMPARABLE, p_value=math.nan,
                            cohens_h=math.nan, status=TOO_FEW)
+                counts.append(None)
             else:
                 c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
                 row.update(count1=c1, pct1=c1 / n1, count2=c2, pct2=c2 / n2, status=STATUS_OK,
                            **two_proportions(c1, n1, c2, n2, test=test, alpha=alpha, ci_method=ci_method))
+                counts.append((c1, n1, c2, n2))
             rows.append(row)
-    out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c != "p_adjusted"])
+    out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c not in ("p_adjusted", "diff_ci_low_adj",
+                                                                           "diff_ci_high_adj")])
     out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
+    adj = adjusted_intervals(counts, padjust=padjust, alpha=alpha, ci_method=ci_method)
+    out["diff_ci_low_adj"], out["diff_ci_high_adj"] = [a for a, _ in adj], [b for _, b in adj]
     for col in ("n1", "n2", "count1", "count2"):
         out[col] = out[col].astype("Int64")
     out = out[GROUP_COLUMNS]
-    out.attrs.update({"min_cell": min_cell, "padjust": padjust, "alpha": alpha})
+    out.attrs.update({"min_cell": min_cell, **_family_attrs(padjust, alpha, len([c for c in counts if c]), "pairs")})
     return out
 
 
@@ -543,51 +588,6 @@ def bases(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "fr", co
         rows.append({w["population"]: cb.label(kind, lang=lang, codebook=codebook), w["respondents"]: len(df),
                      w["base"]: n_base, w["no_answer"]: len(df) - n_base})
     return pd.DataFrame(rows)
-
-
-def reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm", lang: str = "fr") -> str:
-    """A few sentences (Markdown) that read the :func:`compare_themes` table for non-statisticians.
-
-    >>> t = pd.DataFrame([{"label": "Juridique et procédures", "pct_buyers": 0.36, "pct_companies": 0.58,
-    ...     "diff": -0.22, "diff_ci_low": -0.40, "diff_ci_high": 0.01, "test": "fisher", "p_value": 0.07,
-    ...     "p_adjusted": 0.28, "cohens_h": -0.44, "n_buyers": 25, "n_companies": 85}])
-    >>> text = reading(t).replace("\u202f", " ")
-    >>> text.startswith("- **Juridique et procédures** : 36,0 % des acheteurs contre 58,0 % des entreprises")
-    True
-    >>> text.split(" ; ")[-1]
-    'écart non significatif après ajustement (Holm, p ajustée = 0,280), effet faible (h = -0,44).'
-    """
-    check_lang(lang)
-    _choice("padjust", padjust, PADJUST)
-    fr = lang == "fr"
-    lines = []
-    for r in table.itertuples():
-        if r.test == NOT_COMPARABLE:
-            side = "acheteurs" if not pd.isna(r.pct_buyers) else "entreprises"
-            share = r.pct_buyers if side == "acheteurs" else r.pct_companies
-            lines.append(f"- **{r.label}** : {fmt.pct(share)} des {side} ; thème propre à un seul questionnaire, "
-                         "non comparé." if fr else
-                         f"- **{r.label}**: {fmt.pct(share)} of {'buyers' if side == 'acheteurs' else 'companies'}; "
-                         "theme covered by one questionnaire only, not compared.")
-            continue
-        h = abs(r.cohens_h)
-        size = ("négligeable", "faible", "moyen", "fort")[(h >= 0.2) + (h >= 0.5) + (h >= 0.8)] if fr else \
-            ("negligible", "small", "medium", "large")[(h >= 0.2) + (h >= 0.5) + (h >= 0.8)]
-        signif = (not pd.isna(r.p_adjusted)) and r.p_adjusted < alpha
-        adj = i18n.word(padjust, lang)
-        if fr:
-            verdict = "écart significatif" if signif else "écart non significatif"
-            lines.append(f"- **{r.label}** : {fmt.pct(r.pct_buyers)} des acheteurs contre {fmt.pct(r.pct_companies)} "
-                         f"des entreprises (écart {fmt.points(r.diff)}, intervalle "
-                         f"{fmt.points_interval(r.diff_ci_low, r.diff_ci_high)}) ; {verdict} après ajustement ({adj}, "
-                         f"p ajustée = {fmt.pvalue(r.p_adjusted)}), effet {size} (h = {fmt.number(r.cohens_h, 2)}).")
-        else:
-            verdict = "significant" if signif else "not significant"
-            lines.append(f"- **{r.label}**: {r.pct_buyers:.1%} of buyers vs {r.pct_companies:.1%} of companies "
-                         f"(difference {r.diff * 100:+.1f} pts, interval [{r.diff_ci_low * 100:+.1f}; "
-                         f"{r.diff_ci_high * 100:+.1f}]); {verdict} after adjustment ({adj}, adjusted p = "
-                         f"{r.p_adjusted:.3f}), {size} effect (h = {r.cohens_h:.2f}).")
-    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ MISSING_LABEL = "non disponible"
 #: Columns of :func:`wave_changes`.
 WAVE_COLUMNS = ["population", "level", "code", "label", "theme", "wave_from", "n_from", "count_from", "share_from",
                 "wave_to", "n_to", "count_to", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test",
-                "p_value", "p_adjusted", "cohens_h", "simulated"]
+                "p_value", "p_adjusted", "cohens_h", "simulated", "diff_ci_low_adj", "diff_ci_high_adj"]
 #: Columns of :func:`published_wave_changes`.
 PUBLISHED_WAVE_COLUMNS = ["indicator", "label", "wave_from", "n_from", "n_from_text", "share_from", "wave_to",
                           "n_to", "n_to_text", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value",
@@ -269,10 +269,10 @@ def check_perimeters(df: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> t = pd.DataFrame({"series": "x", "indicator": "volume", "period": ["2016", "2017"], "value": [1.0, 2.0],
     ...                   "unit": "Md€", "perimeter": ["recensement OECP", "baromètre AdCF"]})
-    >>> check_perimeters(t)
+    >>> check_perimeters(t)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    etude.errors.InputError: indicateurs, colonne « perimeter » : la ligne x / volume mélange des périmètres différents ; valeur « recensement OECP | baromètre AdCF » ; attendu : un seul périmètre par série et indicateur (séparer les séries)
+    etude.errors.InputError: indicateurs, colonne « perimeter » : la ligne x / volume mélange des périmètres ...
     """
     problems = []
     for (series, indicator), grp in df.groupby(SERIES_KEY, sort=False):
@@ -396,7 +396,8 @@ def changes(df: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame: ``df`` plus ``previous_period``, ``previous_value``, ``change_abs`` (value − previous),
-    ``change_rel`` (value / previous − 1; NaN when the previous value is 0 or missing) and, when ``df`` has a
+    ``change_rel`` (value / previous − 1; NaN when the previous value is 0 or missing, and for shares and
+    rates — units ``share``, ``rel_change``, ``pt_change`` — whose change is read in points) and, when ``df`` has a
     ``status``, ``change_status`` (``computed``, or ``uncertain``/``simulated`` when an input is).
 
     Examples
@@ -420,7 +421,9 @@ def changes(df: pd.DataFrame) -> pd.DataFrame:
     out["change_abs"] = out["value"] - out["previous_value"]
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = out["value"] / out["previous_value"] - 1
-    out["change_rel"] = rel.where(out["previous_value"].fillna(0) != 0).astype("float64")
+    rate = out["unit"].isin(_RATIO_UNITS) if "unit" in out else pd.Series(False, index=out.index)
+    # A relative change of a share or of a rate (+867 % on « variation annuelle ») means nothing: points only.
+    out["change_rel"] = rel.where((out["previous_value"].fillna(0) != 0) & ~rate).astype("float64")
     if "status" in out:
         prev_status = [lookup.loc[k, "status"] if f else pd.NA for k, f in zip(keys, found)]
         out["change_status"] = [
@@ -570,9 +573,12 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     """Change in the share citing each barrier item (or theme) between two survey waves.
 
     The two waves are treated as **independent samples** (respondents are pseudonymous and not matched
-    across waves). Each share's denominator is the wave's respondents who answered the barrier question
-    (``docs/contracts.md`` §1). The difference ``share_to − share_from`` gets Newcombe's hybrid score interval
-    and a test from :func:`etude.compare.two_proportions`; p-values are adjusted across the items (or themes).
+    across waves) — an approximation when the same institutions answer twice
+    (:func:`etude.present.wave_dependence_text` says how many did). Each share's denominator is the wave's
+    respondents who answered the barrier question (``docs/contracts.md`` §1). The difference
+    ``share_to − share_from`` gets Newcombe's hybrid score interval and a test from
+    :func:`etude.compare.two_proportions`; p-values are adjusted within one family: the items of the
+    questionnaire (``level="items"``) or its themes (``level="themes"``) — two separate families, never pooled.
 
     Parameters
     ----------
@@ -591,7 +597,9 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
 
     Returns
     -------
-    DataFrame with columns :data:`WAVE_COLUMNS` (shares and differences as fractions 0–1).
+    DataFrame with columns :data:`WAVE_COLUMNS` (shares and differences as fractions 0–1);
+    ``diff_ci_low_adj``/``diff_ci_high_adj`` are adjusted over the same family as ``p_adjusted``
+    (:func:`etude.compare.adjusted_intervals`); ``attrs`` records ``padjust``, ``family`` and ``family_size``.
 
     Raises
     ------
@@ -627,7 +635,13 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
                      "share_to": rb["count"] / rb["n"] if rb["n"] else math.nan, **res, "simulated": simulated})
     out = pd.DataFrame(rows)
     out["p_adjusted"] = compare.adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
-    return out[WAVE_COLUMNS]
+    counts = [(int(r.count_to), int(r.n_to), int(r.count_from), int(r.n_from)) for r in out.itertuples()]
+    adj = compare.adjusted_intervals(counts, padjust=padjust, alpha=alpha)
+    out["diff_ci_low_adj"], out["diff_ci_high_adj"] = [a for a, _ in adj], [b for _, b in adj]
+    out = out[WAVE_COLUMNS]
+    out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": len(out), "family": level,
+                      "ci_adjust": "none" if padjust == "none" else "bonferroni"})
+    return out
 
 
 def published_wave_changes(table: str = "cinov_barometre", *, wave_from: int = 2023, wave_to: int = 2024,

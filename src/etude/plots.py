@@ -88,12 +88,16 @@ _TEXT = {
            "note": "Plusieurs réponses possibles ; barres : part des répondants ayant cité l'item, traits : "
                    "intervalle de confiance à {level} % ({method}).",
            "suppressed": "Moins de {min_cell} répondants :\nrésultats non publiés",
-           "profile": "Répondants", "count": "Effectif"},
+           "profile": "Répondants", "count": "Effectif",
+           "rank_groups": "Bandes grises alternées : groupes de rang, freins que le test exact apparié (McNemar, "
+                          "ajusté par Holm) ne sépare pas de leur voisin."},
     "en": {"source": "Source", "wave": "wave", "title": "Barriers cited", "xlabel": "Share of respondents",
            "note": "Several answers possible; bars: share of respondents citing the item, whiskers: "
                    "{level}% confidence interval ({method}).",
            "suppressed": "Fewer than {min_cell} respondents:\nresults not published",
-           "profile": "Respondents", "count": "Count"},
+           "profile": "Respondents", "count": "Count",
+           "rank_groups": "Alternate grey bands: rank groups, barriers the exact paired test (McNemar, "
+                          "Holm-adjusted) does not separate from their neighbour."},
 }
 _METHOD_NAMES = {"wilson": "Wilson", "agresti_coull": "Agresti–Coull", "beta": "Clopper–Pearson",
                  "jeffreys": "Jeffreys", "normal": "Wald"}
@@ -138,8 +142,9 @@ def caption_text(*, source: str | None = None, wave: Any = None, simulated: bool
                  note: str | None = None) -> str:
     """The caption every chart carries: source, wave, data status, then an optional note.
 
-    >>> caption_text(wave=2017)
-    'Source : enquêtes du GT « Innovation & commande publique » (ORCP Hauts-de-France), vague 2017. Données simulées — ne pas citer.'
+    >>> print(caption_text(wave=2017))  # doctest: +NORMALIZE_WHITESPACE
+    Source : enquêtes du GT « Innovation & commande publique » (ORCP Hauts-de-France), vague 2017.
+    Données simulées — ne pas citer.
     >>> caption_text(wave=2017, lang="en", source="GT survey")
     'Source: GT survey, wave 2017. Simulated data — do not cite.'
     """
@@ -343,11 +348,27 @@ def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population
         _panel(ax, table, order, color=population_color(population), lang=lang,
                min_cell=min_cell or table.attrs.get("min_cell", 5), labels=True, short=short, codebook=codebook,
                upper=_upper(table))
+        note = _note(table, lang)
+        if _rank_bands(ax, table, order):
+            note += " " + _TEXT[lang]["rank_groups"]
         ax.set_title(title_with_n(title, n, lang=lang), loc="left")
         ax.set_xlabel(_TEXT[lang]["xlabel"])
-        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
-                                      note=_note(table, lang)))
+        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang, note=note))
     return fig
+
+
+def _rank_bands(ax, table: pd.DataFrame, order: Sequence[str]) -> bool:
+    """Shade the rank groups (``rank_group``) in alternate bands: items of one band are not told apart."""
+    if "rank_group" not in table.columns:
+        return False
+    groups = dict(zip(table["item"], pd.to_numeric(table["rank_group"], errors="coerce")))
+    drawn = False
+    for g in sorted({v for v in groups.values() if not pd.isna(v)}):
+        rows = [i for i, c in enumerate(order) if groups.get(c) == g]
+        if rows and int(g) % 2 == 1:
+            ax.axhspan(min(rows) - 0.45, max(rows) + 0.45, color="#EDEDED", zorder=0, lw=0)
+        drawn = drawn or bool(rows)
+    return drawn
 
 
 def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None = None,
@@ -601,23 +622,28 @@ _COMPARE_TEXT = {
     "fr": {"missing": "thème absent\nde ce questionnaire", "not_comparable": "non comparable",
            "mirror_title": "Freins cités, par thème", "forest_title": "Écarts entre acheteurs et entreprises",
            "mirror_note": "Part des répondants ayant répondu à la question des freins qui citent au moins un item "
-                          "du thème ; traits : intervalle de confiance à {level} % (Wilson).",
+                          "du thème ; traits : intervalle de confiance à {level} % (Wilson), non ajusté, qui ne "
+                          "sert pas à décider d'un écart.",
            "gap": "Écart acheteurs − entreprises (points de %)",
            "signif": "significatif après ajustement (p ajustée < {alpha})", "not_signif": "non significatif",
            "padj": "p aj. = {p}",
-           "forest_note": "Point : écart entre les parts ; trait : intervalle de confiance à {level} % (Newcombe) ; "
+           "forest_note": "Point : écart entre les parts ; trait : intervalle de confiance à {level} % "
+                          "(Newcombe){adj} ; "
                           "test {test}, p-valeurs ajustées ({padjust}) sur les thèmes comparés.",
+           "ci_adj": ", ajusté (Bonferroni) sur la même famille", "ci_unadj": ", non ajusté",
            "holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonferroni": "Bonferroni", "none": "sans ajustement",
            "fisher": "exact de Fisher", "chi2": "du khi-deux"},
     "en": {"missing": "theme not in\nthis questionnaire", "not_comparable": "not comparable",
            "mirror_title": "Barriers cited, by theme", "forest_title": "Differences between buyers and companies",
            "mirror_note": "Share of respondents who answered the barrier question citing at least one item of the "
-                          "theme; whiskers: {level}% confidence interval (Wilson).",
+                          "theme; whiskers: {level}% confidence interval (Wilson), unadjusted, not used to decide "
+                          "on a difference.",
            "gap": "Difference buyers − companies (percentage points)",
            "signif": "significant after adjustment (adjusted p < {alpha})", "not_signif": "not significant",
            "padj": "adj. p = {p}",
-           "forest_note": "Dot: difference between the shares; line: {level}% confidence interval (Newcombe); "
+           "forest_note": "Dot: difference between the shares; line: {level}% confidence interval (Newcombe){adj}; "
                           "{test} test, p-values adjusted ({padjust}) over the compared themes.",
+           "ci_adj": ", adjusted (Bonferroni) over the same family", "ci_unadj": ", unadjusted",
            "holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonferroni": "Bonferroni", "none": "no adjustment",
            "fisher": "Fisher's exact", "chi2": "chi-square"},
 }
@@ -738,6 +764,9 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
     lang = _lang(lang)
     words = _COMPARE_TEXT[lang]
     t = table.reset_index(drop=True)
+    adjusted = {"diff_ci_low_adj", "diff_ci_high_adj"} <= set(t.columns)
+    if adjusted:  # intervals adjusted like the p-values shown beside them
+        t = t.assign(diff_ci_low=t["diff_ci_low_adj"], diff_ci_high=t["diff_ci_high_adj"])
     wrapped = [wrap_label(x, 26) for x in t["label"]]
     height = 3.2 + sum(0.7 + 0.35 * w.count("\n") for w in wrapped)
     values = t[["diff_ci_low", "diff_ci_high"]].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float) * 100
@@ -782,6 +811,7 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
         tests = [x for x in t["test"].dropna().unique() if x in ("fisher", "chi2")] or ["fisher"]
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
                                       note=words["forest_note"].format(level=_level_text(alpha, lang),
+                                                                       adj=words["ci_adj" if adjusted else "ci_unadj"],
                                                                        test="/".join(words[x] for x in tests),
                                                                        padjust=words.get(padjust, padjust))))
     return fig

@@ -40,8 +40,8 @@ from etude.i18n import check_lang
 
 __all__ = [
     "frequencies", "profile", "suppress_small", "suppression_rule", "barrier_table", "answered", "wave_counts",
-    "published_check", "published_check_text", "top_items_text", "item_codes", "population_of", "attribute_label",
-    "value_label", "require_columns",
+    "published_check", "published_check_text", "item_codes", "population_of", "attribute_label",
+    "value_label", "require_columns", "rank_groups",
     "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
     "PROTECTED", "MISSING_VALUE", "CHECK_COLUMNS",
 ]
@@ -49,13 +49,15 @@ __all__ = [
 #: Interval methods accepted by ``ci_method`` (statsmodels ``proportion_confint`` names).
 CI_METHODS = ("wilson", "agresti_coull", "beta", "jeffreys", "normal")
 #: Columns of :func:`frequencies` (the group column, named after ``by``, comes first when grouping).
-FREQ_COLUMNS = ["item", "n_base", "count", "pct", "pct_mentions", "ci_low", "ci_high", "rank"]
+FREQ_COLUMNS = ["item", "n_base", "count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_high", "rank",
+                "rank_group"]
 #: Columns of :func:`profile` (``wave`` comes first when ``by_wave``).
 PROFILE_COLUMNS = ["attribute", "value", "label", "n", "n_total", "pct"]
 #: Columns of ``tables/freins.csv`` (:func:`barrier_table` without ``by``).
-FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank"]
+FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high",
+                  "rank", "rank_group"]
 #: Columns a suppressed cell loses (those present in the table).
-VALUE_COLUMNS = ("n", "count", "pct", "pct_mentions", "ci_low", "ci_high", "rank")
+VALUE_COLUMNS = ("n", "count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_high", "rank", "rank_group")
 #: Questionnaires.
 POPULATIONS = ("buyers", "companies")
 #: Populations protected by default: companies (public buyers are institutions named in public sources).
@@ -175,9 +177,49 @@ def _resolve_items(items: str | Sequence[str], codebook=None) -> list[str]:
     return items
 
 
+def rank_groups(cited: pd.DataFrame, order: Sequence[str], *, alpha: float = 0.05) -> list[int]:
+    """Rank groups of items cited by the same respondents: adjacent items an exact paired test does not separate
+    share a group.
+
+    Items are taken in ``order`` (most cited first). Each adjacent pair is tested with the exact McNemar test
+    (binomial test on the respondents who cite one item and not the other; statsmodels ``mcnemar``), the p-values
+    of the adjacent pairs are Holm-adjusted together, and a new group starts after each pair whose adjusted
+    p-value is below ``alpha``. Items of one group are not told apart by the data: they share a place.
+
+    Parameters
+    ----------
+    cited : DataFrame
+        One boolean column per item, one row per respondent who answered the question.
+    order : sequence of str
+        The item columns, most cited first.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"a": [True] * 20, "b": [True] * 2 + [False] * 18, "c": [True] + [False] * 19})
+    >>> rank_groups(t, ["a", "b", "c"])
+    [1, 2, 2]
+    """
+    from statsmodels.stats.contingency_tables import mcnemar
+    from statsmodels.stats.multitest import multipletests
+    order = list(order)
+    if len(order) < 2:
+        return [1] * len(order)
+    x = cited[order].fillna(False).astype(bool).to_numpy()
+    pvalues = []
+    for i in range(len(order) - 1):
+        only_first, only_second = int((x[:, i] & ~x[:, i + 1]).sum()), int((~x[:, i] & x[:, i + 1]).sum())
+        pvalues.append(1.0 if only_first + only_second == 0 else
+                       float(mcnemar([[0, only_first], [only_second, 0]], exact=True).pvalue))
+    separated = multipletests(pvalues, alpha=alpha, method="holm")[0]
+    groups = [1]
+    for sep in separated:
+        groups.append(groups[-1] + int(bool(sep)))
+    return groups
+
+
 def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str) -> pd.DataFrame:
     base = answered(df, items)
-    n_base = int(base.sum())
+    n_base, n_all = int(base.sum()), len(df)
     counts = [int(df.loc[base, c].fillna(False).astype(bool).sum()) for c in items]
     mentions = sum(counts)
     rows = []
@@ -189,12 +231,15 @@ def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str)
             low = high = math.nan
         rows.append({"item": code, "n_base": n_base, "count": count,
                      "pct": count / n_base if n_base else math.nan,
+                     "pct_all": count / n_all if n_all else math.nan,
                      "pct_mentions": count / mentions if mentions else math.nan,
                      "ci_low": low, "ci_high": high})
-    out = pd.DataFrame(rows, columns=FREQ_COLUMNS[:-1])
+    out = pd.DataFrame(rows, columns=FREQ_COLUMNS[:-2])
     out["rank"] = out["count"].rank(method="min", ascending=False).astype(int)
     out["_order"] = range(len(out))
-    return out.sort_values(["rank", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    out = out.sort_values(["rank", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    out["rank_group"] = rank_groups(df.loc[base, items], list(out["item"]), alpha=alpha)
+    return out
 
 
 def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None = None, alpha: float = 0.05,
@@ -219,11 +264,14 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
     Returns
     -------
     DataFrame
-        One row per item (per group): ``[by,] item, n_base, count, pct, pct_mentions, ci_low, ci_high, rank``.
-        ``n_base`` is the number of respondents (of the group) who answered the question — the denominator of
-        ``pct``; ``pct_mentions`` divides by all mentions instead (it sums to 1); ``rank`` is 1 for the most
-        cited item, ties sharing the smallest rank (« min »). Rows are sorted by group, rank, then item order.
-        ``pct`` and the bounds are NaN when ``n_base`` is 0. ``attrs`` records ``alpha`` and ``ci_method``.
+        One row per item (per group): ``[by,] item, n_base, count, pct, pct_all, pct_mentions, ci_low, ci_high,
+        rank, rank_group``. ``n_base`` is the number of respondents (of the group) who answered the question — the
+        denominator of ``pct``; ``pct_all`` divides by all respondents (of the group), those who skipped the
+        question included; ``pct_mentions`` divides by all mentions instead (it sums to 1); ``rank`` is 1 for the
+        most cited item, ties sharing the smallest rank (« min »); ``rank_group`` groups adjacent items that an
+        exact paired test does not separate (:func:`rank_groups`, Holm over the adjacent pairs, at ``alpha``).
+        Rows are sorted by group, rank, then item order. ``pct`` and the bounds are NaN when ``n_base`` is 0.
+        ``attrs`` records ``alpha``, ``ci_method`` and the ranking test.
 
     Examples
     --------
@@ -257,7 +305,7 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
                else pd.DataFrame(columns=[by, *FREQ_COLUMNS]))
         if isinstance(col.dtype, pd.CategoricalDtype):
             out[by] = out[by].astype(object)
-    out.attrs.update({"alpha": alpha, "ci_method": ci_method})
+    out.attrs.update({"alpha": alpha, "ci_method": ci_method, "rank_test": "mcnemar_exact", "rank_padjust": "holm"})
     return out
 
 
@@ -476,7 +524,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
             t["label"] = [cb.label(c, lang=lang, codebook=codebook) for c in t["item"]]
             frames.append(t)
     lead = ["population", "wave"] + (["group", "group_value", "group_label"] if by else [])
-    cols = lead + ["item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank"]
+    cols = lead + ["item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high", "rank", "rank_group"]
     if not frames:
         return pd.DataFrame(columns=cols)
     out = suppress_small(pd.concat(frames, ignore_index=True)[cols], min_cell=min_cell, protect=protect)
@@ -563,8 +611,9 @@ def published_check_text(check: pd.DataFrame, *, simulated: bool = False, lang: 
 
     >>> c = pd.DataFrame({"label": ["Réponses d'acheteurs"], "published": [27], "loaded": [27], "match": [True],
     ...                   "source": ["GT"]})
-    >>> published_check_text(c, simulated=True)
-    'Les effectifs chargés correspondent aux effectifs publiés (1 sur 1 ; source : GT). Les données sont simulées : elles ont été calibrées sur ces effectifs, ce qui ne dit rien des réponses réelles.'
+    >>> print(published_check_text(c, simulated=True))  # doctest: +NORMALIZE_WHITESPACE
+    Les effectifs chargés correspondent aux effectifs publiés (1 sur 1 ; source : GT). Les données sont simulées :
+    elles ont été calibrées sur ces effectifs, ce qui ne dit rien des réponses réelles.
     """
     check_lang(lang)
     sources = "; ".join(dict.fromkeys(str(s) for s in check["source"]))
@@ -592,30 +641,3 @@ def published_check_text(check: pd.DataFrame, *, simulated: bool = False, lang: 
     return text
 
 
-def top_items_text(table: pd.DataFrame, *, top: int = 3, lang: str = "fr", codebook=None) -> str:
-    """The most cited items of a :func:`frequencies` table in one sentence, with base and intervals.
-
-    Items tied with the last one kept are named too. An empty or fully suppressed table gives a sentence
-    saying so.
-
-    >>> t = pd.DataFrame({"b_temps": pd.array([True] * 3 + [False] * 5, dtype="boolean")})
-    >>> top_items_text(frequencies(t, ["b_temps"]), top=1)
-    'Sur 8 répondants, les freins les plus cités sont : Pas de temps à y consacrer (37,5\u202f% ; IC [13,7\u202f%\u202f; 69,4\u202f%]).'
-    """
-    check_lang(lang)
-    ok = table
-    if "suppressed" in table.columns:
-        ok = table[~table["suppressed"].astype(bool)]
-    ok = ok[ok["pct"].notna()]
-    if ok.empty:
-        return ("Aucun résultat publiable pour ce tableau." if lang == "fr"
-                else "No publishable result for this table.")
-    ranks = pd.to_numeric(ok["rank"])
-    cut = sorted(ranks)[min(top, len(ranks)) - 1]
-    kept = ok[ranks <= cut].sort_values("rank", kind="stable")
-    parts = [f"{cb.label(r.item, lang=lang, codebook=codebook)} ({fmt.pct(r.pct)} ; IC "
-             f"{fmt.interval(r.ci_low, r.ci_high)})" for r in kept.itertuples()]
-    n = ok["n_base"].iloc[0]
-    if lang == "fr":
-        return f"Sur {fmt.number(n)} répondants, les freins les plus cités sont : " + ", ".join(parts) + "."
-    return f"Of {n} respondents, the most cited barriers are: " + ", ".join(parts).replace(" ; IC", "; CI") + "."
