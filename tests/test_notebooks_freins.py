@@ -13,7 +13,8 @@ NOTEBOOKS = {"01_profil_repondants": paths.notebooks_dir() / "01_profil_repondan
              "02_freins": paths.notebooks_dir() / "02_freins.ipynb"}
 PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "alpha": 0.05, "ci_method": "wilson", "min_cell": 5,
               "output_dir": ""}
-FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank"]
+FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high",
+                  "rank", "rank_group"]
 SIMULATED = "Données simulées — ne pas citer"
 
 

@@ -231,3 +231,19 @@ def test_rounding_text_allows_what_rounding_explains_only():
     # 11,9 % recomputed against 11,6 % published: 0,3 pt, more than the last digits' rounding can move it
     bad = ok.assign(published=[0.116], difference=[87.5 / 78.2 - 1.116])
     assert "plus que les arrondis ne l’expliquent : adcf 2019" in present.rounding_text(bad, levels=levels)
+
+
+def test_group_sizes_headline_never_prints_a_suppressed_size():
+    t = pd.DataFrame({"population": "companies", "size_class": ["micro"] * 6 + ["ge"] * 2,
+                      "e_moyens": pd.array([True, False] * 4, dtype="boolean")})
+    groups = stats.suppress_small(stats.frequencies(t, ["e_moyens"], by="size_class"), population="companies")
+    text = present.group_sizes_headline(groups, "size_class", population="companies")
+    assert f"5 000 salariés et plus) : <{S}5" in text and ": 2" not in text and ": 6" in text
+
+
+def test_barrier_headline_summarises_a_long_leading_group():
+    t = pd.DataFrame({"item": COMPANY_ITEMS, "pct": [0.6, 0.5, 0.45, 0.4, 0.3, 0.05],
+                      "rank_group": [1, 1, 1, 1, 2, 3], "n_base": 80})
+    assert present.barrier_headline(t, population="companies") == (
+        f"4 freins des entreprises sur 6 se tiennent en tête (de 40,0{S}% à 60,0{S}%), sans que le test apparié "
+        "sépare deux freins voisins")

@@ -29,9 +29,9 @@ from etude.i18n import check_lang
 
 __all__ = [
     "barrier_headline", "barrier_text", "comparison_headline", "comparison_reading", "mirror_text",
-    "groups_headline", "wave_headline", "wave_dependence_text", "rounding_text", "family_text",
+    "groups_headline", "wave_headline", "wave_dependence_text", "rounding_text", "family_text", "family_of",
     "counts_headline", "check_headline", "profile_headline", "group_sizes_headline", "supply_headline",
-    "plan_headline",
+    "plan_headline", "series_headline",
 ]
 
 _WHO = {"buyers": {"fr": "acheteurs publics", "en": "public buyers"},
@@ -62,18 +62,38 @@ def _quoted(label: str, lang: str) -> str:
     return f"« {label} »" if lang == "fr" else f"“{label}”"
 
 
+_WHAT = {"themes": {"fr": "thèmes", "en": "themes"}, "items": {"fr": "freins", "en": "barriers"},
+         "pairs": {"fr": "comparaisons", "en": "comparisons"}}
+
+
 def family_text(padjust: str, size: int, what: str, *, lang: str = "fr") -> str:
     """The adjustment family in words: « Holm sur 4 thèmes », "Holm over 4 themes".
 
-    >>> family_text("holm", 4, "thèmes")
+    ``what`` is ``themes``, ``items`` or ``pairs`` (translated), or any word, used as written.
+
+    >>> family_text("holm", 4, "themes")
     'Holm sur 4 thèmes'
     >>> family_text("none", 4, "themes", lang="en")
     'no adjustment, 4 themes'
     """
     lang = check_lang(lang)
+    what = _WHAT.get(what, {}).get(lang, what)
     if padjust == "none":
         return f"{i18n.word('none', lang)}, {size} {what}"
     return f"{i18n.word(padjust, lang)} {'sur' if lang == 'fr' else 'over'} {size} {what}"
+
+
+def family_of(table: pd.DataFrame, *, lang: str = "fr") -> str:
+    """The adjustment family a comparison table records in its ``attrs`` (:func:`etude.compare.compare_themes`,
+    :func:`etude.compare.compare_groups`, :func:`etude.indicators.wave_changes`), in words.
+
+    >>> t = pd.DataFrame({"p_adjusted": [0.5]})
+    >>> t.attrs.update({"padjust": "holm", "family_size": 4, "family": "themes"})
+    >>> family_of(t)
+    'Holm sur 4 thèmes'
+    """
+    return family_text(table.attrs.get("padjust", "holm"), int(table.attrs.get("family_size", len(table))),
+                       table.attrs.get("family", "themes"), lang=lang)
 
 
 # ------------------------------------------------------------------------------------------------ rankings
@@ -110,6 +130,13 @@ def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", 
     first = ok[ok["rank_group"] == ok["rank_group"].min()]
     names = [_quoted(cb.label(c, lang=lang, codebook=codebook), lang) for c in first["item"]]
     shares = [fmt.pct(p) if lang == "fr" else f"{100 * p:.1f} %" for p in first["pct"]]
+    if len(first) > 3:
+        low, high = fmt.pct(first["pct"].min()), fmt.pct(first["pct"].max())
+        if lang == "fr":
+            return (f"{len(first)} freins des {who} sur {len(ok)} se tiennent en tête (de {low} à {high}), "
+                    "sans que le test apparié sépare deux freins voisins")
+        return (f"{len(first)} of {len(ok)} barriers of {who} share the lead ({low} to {high}); the paired test "
+                "separates no two neighbours")
     if lang == "fr":
         if len(first) == 1:
             return f"Les {who} citent d'abord {names[0]} ({shares[0]})"
@@ -182,7 +209,7 @@ def comparison_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: st
     """
     lang = check_lang(lang)
     tested = table[table["test"].isin(list(compare.TESTS))]
-    family = family_text(padjust, len(tested), "thèmes" if lang == "fr" else "themes", lang=lang)
+    family = family_text(padjust, len(tested), "themes", lang=lang)
     sig = tested[_significant(tested, alpha)]
     if sig.empty:
         return (f"Acheteurs et entreprises ne se distinguent sur aucun des {len(tested)} thèmes comparés ({family})"
@@ -216,7 +243,7 @@ def comparison_reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str
     """
     lang = check_lang(lang)
     tested = table[table["test"].isin(list(compare.TESTS))]
-    family = family_text(padjust, len(tested), "thèmes" if lang == "fr" else "themes", lang=lang)
+    family = family_text(padjust, len(tested), "themes", lang=lang)
     adj = "diff_ci_low_adj" in table.columns
     lines = []
     for r in table.itertuples():
@@ -270,7 +297,7 @@ def mirror_text(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
     """
     lang = check_lang(lang)
     tested = table[table["test"].isin(list(compare.TESTS))]
-    family = family_text(padjust, len(tested), "thèmes" if lang == "fr" else "themes", lang=lang)
+    family = family_text(padjust, len(tested), "themes", lang=lang)
     sig = tested[_significant(tested, alpha)]
     more_b = [_quoted(x, lang) for x in sig.loc[sig["diff"] > 0, "label"]]
     more_c = [_quoted(x, lang) for x in sig.loc[sig["diff"] < 0, "label"]]
@@ -314,7 +341,7 @@ def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = 
     lang = check_lang(lang)
     tested = table[table["status"] == compare.STATUS_OK]
     withheld = int((table["status"] == compare.TOO_FEW).sum())
-    family = family_text(padjust, len(tested), "comparaisons" if lang == "fr" else "comparisons", lang=lang)
+    family = family_text(padjust, len(tested), "pairs", lang=lang)
     sig = tested[_significant(tested, alpha)]
     if lang == "fr":
         if sig.empty:
@@ -353,6 +380,10 @@ def wave_headline(table: pd.DataFrame, *, population: str, alpha: float = 0.05, 
     if table.empty:
         return "Aucune évolution calculable" if lang == "fr" else "No change can be computed"
     w1, w2 = int(table["wave_from"].iloc[0]), int(table["wave_to"].iloc[0])
+    if not table["test"].isin(list(compare.TESTS)).any():
+        return (f"Entre {w1} et {w2} : écarts en points seulement, sans test (un effectif n'est pas connu exactement)"
+                if lang == "fr" else
+                f"Between {w1} and {w2}: changes in points only, no test (a sample size is not known exactly)")
     themes = str(table["level"].iloc[0]) == "themes" if "level" in table.columns else False
     what = ("thèmes" if themes else "freins") if lang == "fr" else ("themes" if themes else "barriers")
     family = family_text(table.attrs.get("padjust", "holm"), len(table), what, lang=lang)
@@ -452,8 +483,8 @@ def rounding_text(table: pd.DataFrame, *, levels: pd.DataFrame | None = None, la
     if lang == "fr":
         head = (f"Une évolution recalculée sur {len(rows)} s’écarte" if len(bad) == 1 else
                 f"{len(bad)} évolutions recalculées sur {len(rows)} s’écartent")
-        verb = "l’évolution publiée" if len(bad) == 1 else "des évolutions publiées"
-        return f"{head} de {verb} plus que les arrondis ne l’expliquent : {_join(items, lang)}."
+        verb = "de l’évolution publiée" if len(bad) == 1 else "des évolutions publiées"
+        return f"{head} {verb} plus que les arrondis ne l’expliquent : {_join(items, lang)}."
     return (f"{len(bad)} of {len(rows)} recomputed changes differ from the published ones by more than rounding "
             f"explains: {_join(items, lang)}.")
 
@@ -512,8 +543,9 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
     top = t.loc[pd.to_numeric(t["pct"]).idxmax()]
     head = f"{wave} : " if wave is not None and lang == "fr" else (f"{wave}: " if wave is not None else "")
     if lang == "fr":
+        ending = "répondantes" if population == "companies" else "répondants"
         return (f"{head}{top['label']}, {fmt.pct(top['pct'])} des {fmt.number(top['n_total'])} "
-                f"{_who(population, lang)} répondants")
+                f"{_who(population, lang)} {ending}")
     return f"{head}{top['label']}, {100 * top['pct']:.1f} % of the {top['n_total']} responding {_who(population, lang)}"
 
 
@@ -521,27 +553,31 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
                          codebook=None) -> str:
     """The group sizes behind a grouped barrier chart: small groups read as orders of magnitude.
 
+    A suppressed group (``suppressed``) publishes no size: it reads « < min_cell ».
+
     >>> t = pd.DataFrame({"buyer_type": ["etat", "etat", "collectivite"], "n_base": [15, 15, 4],
-    ...                   "suppressed": [False, False, False]})
-    >>> print(group_sizes_headline(t, "buyer_type", population="buyers"))  # doctest: +NORMALIZE_WHITESPACE
-    Par type d'acheteur : 15 services de l'État et 4 collectivités territoriales — des groupes trop petits pour
-    départager les freins
+    ...                   "suppressed": [False, False, True]})
+    >>> text = group_sizes_headline(t, "buyer_type", population="buyers").replace("\u202f", " ")
+    >>> text.split(" ; des")[0]
+    "Par type d'acheteur — services de l'État : 15 ; collectivités territoriales : < 5"
     """
     from etude import stats
     lang = check_lang(lang)
-    sizes = table.drop_duplicates(by)[[by, "n_base"]]
-    small = int(sizes["n_base"].min()) < 30 if len(sizes) else True
+    min_cell = table.attrs.get("min_cell", 5)
+    sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
+    sizes = table.assign(_sup=sup.fillna(False).astype(bool)).drop_duplicates(by)
     attr = stats.attribute_label(population, by, lang=lang, codebook=codebook)
     parts = []
-    for r in sizes.itertuples(index=False):
-        n = r.n_base
-        label = stats.value_label(population, by, getattr(r, by), lang=lang, codebook=codebook)
-        parts.append(f"{fmt.number(n) if pd.notna(n) else fmt.MISSING} {_lower_first(label)}")
+    for value, n, hidden in zip(sizes[by], sizes["n_base"], sizes["_sup"]):
+        label = _lower_first(stats.value_label(population, by, value, lang=lang, codebook=codebook))
+        shown = f"<{fmt.NNBSP}{min_cell}" if hidden else (fmt.number(n) if pd.notna(n) else fmt.MISSING)
+        parts.append(f"{label}{' :' if lang == 'fr' else ':'} {shown}")
+    small = bool(sizes["_sup"].any()) or (pd.to_numeric(sizes["n_base"], errors="coerce").min() < 30)
     if lang == "fr":
-        tail = " — des groupes trop petits pour départager les freins" if small else ""
-        return f"Par {_lower_first(attr)} : {_join(parts, lang)}{tail}"
-    tail = " — groups too small to rank the barriers" if small else ""
-    return f"By {_lower_first(attr)}: {_join(parts, lang)}{tail}"
+        tail = " ; des groupes trop petits pour départager les freins" if small else ""
+        return f"Par {_lower_first(attr)} — " + " ; ".join(parts) + tail
+    tail = "; groups too small to rank the barriers" if small else ""
+    return f"By {_lower_first(attr)} — " + "; ".join(parts) + tail
 
 
 def supply_headline(table: pd.DataFrame, *, lang: str = "fr") -> str:
@@ -582,3 +618,30 @@ def plan_headline(summary: pd.DataFrame, *, slots: int, lang: str = "fr") -> str
     if lang == "fr":
         return f"{meetings} rendez-vous en {slots} créneaux : {met} acheteurs sur {total} en ont au moins un"
     return f"{meetings} meetings in {slots} slots: {met} of {total} buyers have at least one"
+
+
+def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: str = "fr") -> str:
+    """The first and last published (or computed) figures of one line of the long indicator table.
+
+    >>> t = pd.DataFrame({"series": "gt", "indicator": "n", "label_fr": "Réponses d'acheteurs", "period": ["2017",
+    ...                   "2018"], "value": [27.0, 34.0], "unit": "réponses", "status": ["published", "simulated"]})
+    >>> series_headline(t, "gt", "n")
+    "Réponses d'acheteurs : 27 en 2017, 34 en 2018 (simulé)"
+    """
+    lang = check_lang(lang)
+    line = table[(table["series"] == series) & (table["indicator"] == indicator) & table["value"].notna()]
+    if line.empty:
+        return i18n.word("missing", lang)
+    line = line.sort_values("period")
+    label = str(line["label_fr"].iloc[0]) if "label_fr" in line.columns else str(indicator)
+
+    def one(r):
+        status = str(r["status"]) if "status" in r and isinstance(r["status"], str) else ""
+        tag = f" ({i18n.label(status, lang=lang)})" if status in ("simulated", "uncertain") else ""
+        word = " en " if lang == "fr" else " in "
+        value = fmt.number(r["value"], 0 if float(r["value"]).is_integer() else 1)
+        return f"{value}{word}{r['period']}{tag}"
+
+    first, last = line.iloc[0], line.iloc[-1]
+    parts = [one(first)] + ([one(last)] if len(line) > 1 else [])
+    return f"{label} : {', '.join(parts)}" if lang == "fr" else f"{label}: {', '.join(parts)}"

@@ -60,8 +60,8 @@ def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int |
     Examples
     --------
     >>> t = pd.DataFrame({"b_temps": pd.array([True] * 3 + [False] * 5, dtype="boolean")})
-    >>> format_frequencies(stats.frequencies(t, ["b_temps"])).iloc[0].tolist()
-    ['1', 'Pas de temps à y consacrer', '3', '8', '37,5\u202f%', '[13,7\u202f%\u202f; 69,4\u202f%]', '100,0\u202f%']
+    >>> format_frequencies(stats.frequencies(t, ["b_temps"])).iloc[0].tolist()[:7]
+    ['1', '1', 'Pas de temps à y consacrer', '3', '8', '37,5\u202f%', '37,5\u202f%']
     """
     check_lang(lang)
     min_cell = min_cell if min_cell is not None else table.attrs.get("min_cell", 5)
@@ -86,6 +86,13 @@ def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int |
     out = pd.DataFrame(rows, columns=heads)
     if "pct_mentions" not in table.columns:
         out = out.drop(columns=heads[-1])
+    if "pct_all" in table.columns:
+        out.insert(out.columns.get_loc(heads[4]) + 1, {"fr": "Part de tous les répondants",
+                                                       "en": "Share of all respondents"}[lang],
+                   [fmt.MISSING if s else fmt.pct(p) for p, s in zip(table["pct_all"], sup)])
+    if "rank_group" in table.columns:
+        out.insert(1, i18n.word("rank_group", lang),
+                   [fmt.MISSING if s or pd.isna(g) else fmt.number(g) for g, s in zip(table["rank_group"], sup)])
     group_col = "group_label" if "group_label" in table.columns else _group_column(table)
     if group_col is not None:
         kind = stats.population_of(list(table["item"].unique()), codebook=codebook)
@@ -387,7 +394,11 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
 
     none = pd.Series(pd.NA, index=table.index)
     w1, w2 = (int(table["wave_from"].iloc[0]), int(table["wave_to"].iloc[0])) if len(table) else (0, 0)
-    ci_head = {"fr": "IC 95 % (Newcombe)", "en": "95% CI (Newcombe)"}[lang]
+    adjusted = {"diff_ci_low_adj", "diff_ci_high_adj"} <= set(table.columns) and table.attrs.get(
+        "ci_adjust", "bonferroni") != "none"
+    ci_head = ({"fr": "IC 95 % ajusté (Bonferroni)", "en": "95% CI, adjusted (Bonferroni)"} if adjusted else
+               {"fr": "IC 95 % (Newcombe)", "en": "95% CI (Newcombe)"})[lang]
+    low, high = ("diff_ci_low_adj", "diff_ci_high_adj") if adjusted else ("diff_ci_low", "diff_ci_high")
     out = pd.DataFrame({
         "Item": table["label"].astype(str),
         str(w1): [share(*a) for a in zip(table["share_from"], table["n_from"], table.get("n_from_text", none),
@@ -395,7 +406,7 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
         str(w2): [share(*a) for a in zip(table["share_to"], table["n_to"], table.get("n_to_text", none),
                                           table.get("count_to", none))],
         {"fr": "Évolution", "en": "Change"}[lang]: [fmt.points(d) for d in table["diff"]],
-        ci_head: [gap(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
+        ci_head: [gap(lo, hi) for lo, hi in zip(table[low], table[high])],
     })
     if "p_adjusted" in table:
         head = i18n.word("padj", lang).format(padjust=i18n.word(table.attrs.get("padjust", "holm"), lang))
