@@ -247,3 +247,11 @@ def test_barrier_headline_summarises_a_long_leading_group():
     assert present.barrier_headline(t, population="companies") == (
         f"4 freins des entreprises sur 6 se tiennent en tête (de 40,0{S}% à 60,0{S}%), sans que le test apparié "
         "sépare deux freins voisins")
+
+
+def test_result_sentences_shown_as_markdown_keep_hostile_labels_inert():
+    t = pd.DataFrame([{"label": HOSTILE[0], "pct_buyers": 0.36, "pct_companies": 0.58, "diff": -0.22,
+                       "diff_ci_low": -0.40, "diff_ci_high": 0.01, "test": "fisher", "p_value": 0.07,
+                       "p_adjusted": 0.28, "cohens_h": -0.44, "n_buyers": 25, "n_companies": 85}])
+    assert "<script" not in present.comparison_reading(t) and "&lt;script&gt;" in present.comparison_reading(t)
+    assert "<script" not in present.markdown(present.comparison_headline(t.assign(p_adjusted=0.01))).data

@@ -26,6 +26,7 @@ import pandas as pd
 from etude import codebook as cb
 from etude import compare, fmt, i18n
 from etude.i18n import check_lang
+from etude.present.show import escape_text
 
 __all__ = [
     "barrier_headline", "barrier_text", "comparison_headline", "comparison_reading", "mirror_text",
@@ -232,6 +233,9 @@ def comparison_reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str
                        lang: str = "fr") -> str:
     """One Markdown bullet per theme of :func:`etude.compare.compare_themes`: shares, difference, verdict.
 
+    Returns Markdown (labels escaped); the other sentences of this module are plain text, shown with
+    :func:`etude.present.markdown` or :func:`etude.present.heading`.
+
     The verdict rests on the adjusted p-value only; the interval quoted is the one the table shows next to it
     (adjusted when the table has ``diff_ci_low_adj``).
 
@@ -247,7 +251,7 @@ def comparison_reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str
     adj = "diff_ci_low_adj" in table.columns
     lines = []
     for r in table.itertuples():
-        label = f"**{r.label}**"
+        label = f"**{escape_text(r.label)}**"
         if r.test not in compare.TESTS:
             side = "buyers" if not pd.isna(r.pct_buyers) else "companies"
             share = fmt.pct(r.pct_buyers if side == "buyers" else r.pct_companies)

@@ -25,7 +25,7 @@ import pandas as pd
 
 from etude import i18n
 
-__all__ = ["is_simulated", "simulated_caption", "shown", "heading", "escape_text"]
+__all__ = ["is_simulated", "simulated_caption", "shown", "heading", "markdown", "escape_text"]
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
@@ -95,3 +95,13 @@ def heading(text: str, *, level: int = 2):
     """
     from IPython.display import Markdown
     return Markdown("#" * level + " " + escape_text(text))
+
+
+def markdown(text: str):
+    """A plain result sentence shown as Markdown, escaped (labels it quotes stay text).
+
+    >>> markdown("« <b>Santé</b> » : 3 acheteurs").data
+    '« &lt;b&gt;Santé&lt;/b&gt; » : 3 acheteurs'
+    """
+    from IPython.display import Markdown
+    return Markdown(escape_text(text))
