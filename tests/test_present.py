@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from etude import codebook, compare, fmt, i18n, present, stats
+from etude import codebook, compare, fmt, i18n, present, stats, waves
 from etude import indicators as ind
 from etude.errors import ParameterError
 
@@ -109,7 +109,7 @@ def test_format_grouped_frequencies_names_the_group():
 
 
 def test_format_wave_changes_says_non_disponible_without_interval():
-    shown = present.format_wave_changes(ind.published_wave_changes())
+    shown = present.format_wave_changes(waves.published_wave_changes())
     assert (shown["IC 95 % (Newcombe)"] == ind.MISSING_LABEL).all()
     assert shown["Évolution"].iloc[0].startswith("+3,4")
 
@@ -202,13 +202,14 @@ def test_wave_headline_flips_and_names_the_family():
     rows17 = [{"b_temps"}] * 20 + [{"b_juridique"}] * 5
     rows18 = [{"b_temps"}] * 3 + [{"b_juridique"}] * 22
     df = respondents("buyers", rows17 + rows18, wave=[2017] * 25 + [2018] * 25)
-    changes = ind.wave_changes(df, "buyers", level="items")
+    changes = waves.wave_changes(df, "buyers", level="items")
     text = present.wave_headline(changes, population="buyers")
     assert text.startswith("Entre 2017 et 2018, chez les acheteurs publics, évoluent : « Manque de temps »")
     assert text.endswith("(Holm sur 8 freins)")
     flat = respondents("buyers", rows17 + rows17, wave=[2017] * 25 + [2018] * 25)
-    assert present.wave_headline(ind.wave_changes(flat, "buyers", level="themes"), population="buyers") == \
-        "Entre 2017 et 2018, aucun thème des acheteurs publics ne se distingue d’une vague à l’autre (Holm sur 5 thèmes)"
+    assert present.wave_headline(waves.wave_changes(flat, "buyers", level="themes"), population="buyers") == \
+        ("Entre 2017 et 2018, aucun thème des acheteurs publics ne se distingue d’une vague à l’autre "
+         "(Holm sur 5 thèmes)")
 
 
 def test_wave_dependence_text_counts_institutions_in_both_waves():

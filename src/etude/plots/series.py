@@ -201,7 +201,7 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
     Parameters
     ----------
     table : DataFrame
-        :func:`etude.indicators.wave_changes` or :func:`etude.indicators.published_wave_changes`.
+        :func:`etude.waves.wave_changes` or :func:`etude.waves.published_wave_changes`.
     alpha : float, default 0.05
     lang : {"fr", "en"}, default "fr"
     title, source : str, optional

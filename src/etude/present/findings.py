@@ -86,7 +86,7 @@ def family_text(padjust: str, size: int, what: str, *, lang: str = "fr") -> str:
 
 def family_of(table: pd.DataFrame, *, lang: str = "fr") -> str:
     """The adjustment family a comparison table records in its ``attrs`` (:func:`etude.compare.compare_themes`,
-    :func:`etude.compare.compare_groups`, :func:`etude.indicators.wave_changes`), in words.
+    :func:`etude.compare.compare_groups`, :func:`etude.waves.wave_changes`), in words.
 
     >>> t = pd.DataFrame({"p_adjusted": [0.5]})
     >>> t.attrs.update({"padjust": "holm", "family_size": 4, "family": "themes"})
@@ -370,7 +370,7 @@ def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = 
 # ------------------------------------------------------------------------------------------------ waves
 
 def wave_headline(table: pd.DataFrame, *, population: str, alpha: float = 0.05, lang: str = "fr") -> str:
-    """The message of :func:`etude.indicators.wave_changes`: which items or themes changed between two waves.
+    """The message of :func:`etude.waves.wave_changes`: which items or themes changed between two waves.
 
     The family is the table's: one questionnaire's items, or its themes (``attrs["padjust"]``, Holm by default).
 

@@ -372,7 +372,7 @@ def format_indicators(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
 
 
 def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """A wave-change table (:func:`etude.indicators.wave_changes`, :func:`etude.indicators.published_wave_changes`)
+    """A wave-change table (:func:`etude.waves.wave_changes`, :func:`etude.waves.published_wave_changes`)
     for reading.
 
     Shares in per cent with their denominators, the change in points with its interval (or « non disponible »
