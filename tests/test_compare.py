@@ -340,7 +340,7 @@ def test_select_wave_and_its_error_lists_available_waves():
 
 
 def test_theme_bridge_lists_every_item_once_and_flags_the_one_sided_theme():
-    bridge = compare.theme_bridge()
+    bridge = present.format_theme_bridge()
     assert list(bridge.columns) == ["Thème", "Items des acheteurs", "Items des entreprises", "Comparé"]
     text = " ; ".join(bridge["Items des acheteurs"]) + " ; " + " ; ".join(bridge["Items des entreprises"])
     for label in codebook.theme_map()["label"]:
@@ -351,7 +351,7 @@ def test_theme_bridge_lists_every_item_once_and_flags_the_one_sided_theme():
 
 
 def test_bases_counts_non_answers_separately(two_populations):
-    out = compare.bases(*two_populations)
+    out = present.format_bases(*two_populations)
     assert out.iloc[0, 1:].astype(int).tolist() == [12, 10, 2]
     assert out.iloc[1, 1:].astype(int).tolist() == [20, 20, 0]
 

@@ -289,13 +289,13 @@ def test_supply_reading_names_the_gaps_or_says_there_are_none():
     buyers = _people("A", [({"sante"}, "sante", "59", None)] * 2 + [({"numerique"}, "numerique", "59", None)])
     companies = _people("E", [({"numerique"}, "numerique", "59", None)] * 6
                         + [({"immobilier"}, "immobilier", "59", None)])
-    text = m.supply_reading(m.supply_demand(buyers, companies, min_cell=5))
+    text = present.supply_text(m.supply_demand(buyers, companies, min_cell=5))
     assert "**Demande sans offre** : Santé (2 acheteurs)." in text
     assert "**Offre sans demande** : Immobilier." in text
     assert "Services numériques (6,0 entreprises par acheteur)" in text
     both = _people("E", [({"sante", "numerique", "immobilier", "intellectuelles"}, "sante", "59", None)] * 5)
     buyers_all = _people("A", [({"sante", "numerique", "immobilier", "intellectuelles"}, "sante", "59", None)])
-    assert m.supply_reading(m.supply_demand(buyers_all, both), lang="en").startswith(
+    assert present.supply_text(m.supply_demand(buyers_all, both), lang="en").startswith(
         "Every segment has both needs and offers.")
 
 

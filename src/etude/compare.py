@@ -39,7 +39,7 @@ __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",
     "compare_groups", "answered", "cites",
     "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "BUYER_GROUPS",
-    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "select_wave", "theme_bridge", "bases",
+    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "select_wave", "theme_order",
 ]
 
 #: Tests for a 2×2 table: name → description.
@@ -251,7 +251,8 @@ def _theme_items(kind: str, codebook=None) -> dict[str, list[str]]:
     return {th: list(g["code"]) for th, g in it.groupby("theme", sort=False)}
 
 
-def _theme_order(codebook=None) -> list[str]:
+def theme_order(codebook=None) -> list[str]:
+    """Codebook theme codes, in codebook order."""
     return list(cb.themes(codebook=codebook)["code"])
 
 
@@ -294,7 +295,7 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     n_base = int(base.sum())
     groups = _theme_items(kind, codebook)
     rows = []
-    for theme in _theme_order(codebook):
+    for theme in theme_order(codebook):
         if theme not in groups:
             continue
         count = int((cites(df, groups[theme]) & base).sum())
@@ -354,7 +355,7 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     prev = {kind: theme_prevalence(df, kind, alpha=alpha, codebook=codebook, lang=lang).set_index("theme")
             for kind, df in (("buyers", buyers), ("companies", companies))}
     rows, counts = [], []
-    for theme in _theme_order(codebook):
+    for theme in theme_order(codebook):
         b = prev["buyers"].loc[theme] if theme in prev["buyers"].index else None
         e = prev["companies"].loc[theme] if theme in prev["companies"].index else None
         if b is None and e is None:
@@ -397,7 +398,7 @@ def _resolve_codes(df: pd.DataFrame, kind: str, items_or_themes, codebook=None) 
     themes = _theme_items(kind, codebook)
     if isinstance(items_or_themes, str):
         if items_or_themes == "themes":
-            items_or_themes = [t for t in _theme_order(codebook) if t in themes]
+            items_or_themes = [t for t in theme_order(codebook) if t in themes]
         elif items_or_themes == "items":
             items_or_themes = list(cb.items(kind, "barriers", codebook=codebook)["code"])
         else:
@@ -549,45 +550,6 @@ def select_wave(tables: Mapping[str, pd.DataFrame], wave: int) -> tuple[pd.DataF
                                  f"vague {wave} ; vagues disponibles : {', '.join(map(str, waves)) or 'aucune'}")
         out.append(part.reset_index(drop=True))
     return out[0], out[1]
-
-
-def theme_bridge(*, lang: str = "fr", codebook=None) -> pd.DataFrame:
-    """The mapping shown to readers: one row per theme, the buyers' items and the companies' items side by side.
-
-    >>> theme_bridge().set_index("Thème").loc["Temps, argent et moyens", "Items des entreprises"]
-    'Manque de moyens pour répondre ; Craintes concernant les délais de paiement'
-    """
-    w = {k: i18n.word(k, lang) for k in i18n.WORDS}
-    m = cb.theme_map(lang=lang, codebook=codebook)
-    rows = []
-    for theme in _theme_order(codebook):
-        part = m[m["theme"] == theme]
-        if part.empty:
-            continue
-        cell = {kind: " ; ".join(part.loc[part["population"] == kind, "label"]) or w["none_item"]
-                for kind in ("buyers", "companies")}
-        rows.append({w["theme"]: cb.label(theme, lang=lang, codebook=codebook),
-                     w["items_buyers"]: cell["buyers"], w["items_companies"]: cell["companies"],
-                     w["compared"]: w["yes"] if all(c != w["none_item"] for c in cell.values()) else w["no"]})
-    return pd.DataFrame(rows)
-
-
-def bases(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "fr", codebook=None) -> pd.DataFrame:
-    """Who is counted: respondents, those who answered the barrier question (the denominators), those who did not.
-
-    >>> codes = list(cb.items("companies")["code"])
-    >>> e = pd.DataFrame({c: pd.array([c == "e_moyens", None], dtype="boolean") for c in codes})
-    >>> b = pd.DataFrame(columns=list(cb.items("buyers")["code"]))
-    >>> bases(b, e).iloc[1, 1:].astype(int).tolist()
-    [2, 1, 1]
-    """
-    w = {k: i18n.word(k, lang) for k in i18n.WORDS}
-    rows = []
-    for kind, df in (("buyers", buyers), ("companies", companies)):
-        n_base = int(answered(df, kind, codebook=codebook).sum())
-        rows.append({w["population"]: cb.label(kind, lang=lang, codebook=codebook), w["respondents"]: len(df),
-                     w["base"]: n_base, w["no_answer"]: len(df) - n_base})
-    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ from etude.i18n import check_lang
 __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "STOP_WORDS",
     "segment_sets", "tokens", "tfidf_similarity", "score_pairs", "meeting_plan", "assign_slots",
-    "plan_summary", "supply_demand", "score_overview", "supply_reading", "select_wave", "TITLES",
+    "plan_summary", "supply_demand", "select_wave", "TITLES",
 ]
 
 #: Titles of the tables shown by notebook 05, by language.
@@ -493,64 +493,4 @@ def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: in
     return out
 
 
-def supply_reading(table: pd.DataFrame, *, lang: str = "fr") -> str:
-    """What a working group would act on, in one or two sentences (Markdown) from :func:`supply_demand`.
-
-    >>> t = pd.DataFrame({"label": ["Santé", "Immobilier", "Numérique"], "n_buyers": [3, 0, 2],
-    ...                   "ratio": [float("nan"), float("nan"), 4.0],
-    ...                   "flag": ["demande_sans_offre", "offre_sans_demande", ""]})
-    >>> print(supply_reading(t))
-    **Demande sans offre** : Santé (3 acheteurs). **Offre sans demande** : Immobilier. Offre la plus abondante par acheteur : Numérique (4,0 entreprises par acheteur).
-    """
-    from etude import fmt
-    lang = check_lang(lang)
-    fr = lang == "fr"
-    parts = []
-    need = table[table["flag"] == "demande_sans_offre"]
-    if len(need):
-        items = ", ".join(f"{r.label} ({fmt.number(r.n_buyers)} {'acheteur' if fr else 'buyer'}"
-                          f"{'s' if r.n_buyers > 1 else ''})" for r in need.itertuples())
-        parts.append(f"**{i18n.label('demande_sans_offre', lang=lang)}**{' :' if fr else ':'} {items}.")
-    offer = table[table["flag"] == "offre_sans_demande"]
-    if len(offer):
-        parts.append(f"**{i18n.label('offre_sans_demande', lang=lang)}**{' :' if fr else ':'} "
-                     + ", ".join(offer["label"]) + ".")
-    if not parts:
-        parts.append("Chaque segment a à la fois des besoins et des offres." if fr
-                     else "Every segment has both needs and offers.")
-    ratio = pd.to_numeric(table["ratio"], errors="coerce")
-    if ratio.notna().any():
-        best = table.loc[ratio.idxmax()]
-        if fr:
-            parts.append(f"Offre la plus abondante par acheteur : {best['label']} "
-                         f"({fmt.number(ratio.max(), 1)} entreprises par acheteur).")
-        else:
-            parts.append(f"Most offers per buyer: {best['label']} ({ratio.max():.1f} companies per buyer).")
-    return " ".join(parts)
-
-
 # ------------------------------------------------------------------------------------------------ display
-def score_overview(scores: pd.DataFrame, *, min_score: float = 0.3, lang: str = "fr") -> pd.DataFrame:
-    """How the score and each part are spread over all pairs: pairs above 0, mean, maximum; relevant pairs.
-
-    >>> s = pd.DataFrame({"score": [0.9, 0.2], "score_segment": [0.5, 0.0], "score_text": [0.2, 0.0],
-    ...                   "score_proximity": [0.2, 0.2]})
-    >>> score_overview(s).values.tolist()[0]
-    ['Note totale', '2', '1', '0,55', '0,90']
-    """
-    from etude import fmt
-    lang = check_lang(lang)
-    names = {"fr": {"score": "Note totale", "score_segment": "dont segment", "score_text": "dont texte",
-                    "score_proximity": "dont proximité"},
-             "en": {"score": "Total score", "score_segment": "of which segment", "score_text": "of which text",
-                    "score_proximity": "of which proximity"}}[lang]
-    heads = {"fr": ["Part", "Paires non nulles", f"Paires pertinentes (note ≥ {fmt.number(min_score, 2)})",
-                    "Moyenne", "Maximum"],
-             "en": ["Part", "Non-zero pairs", f"Relevant pairs (score ≥ {min_score:.2f})", "Mean", "Maximum"]}[lang]
-    relevant = int((scores["score"] >= min_score).sum())
-    rows = [[label, fmt.number(int((scores[col] > 0).sum())), fmt.number(relevant) if col == "score" else "",
-             fmt.number(scores[col].mean(), 2), fmt.number(scores[col].max(), 2)]
-            for col, label in names.items()]
-    return pd.DataFrame(rows, columns=heads)
-
-

@@ -32,7 +32,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from etude import codebook as cb
-from etude import fmt, i18n
+from etude import i18n
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
@@ -40,7 +40,7 @@ from etude.i18n import check_lang
 
 __all__ = [
     "frequencies", "profile", "suppress_small", "suppression_rule", "barrier_table", "answered", "wave_counts",
-    "published_check", "published_check_text", "item_codes", "population_of", "attribute_label",
+    "published_check", "item_codes", "population_of", "attribute_label",
     "value_label", "require_columns", "rank_groups",
     "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
     "PROTECTED", "MISSING_VALUE", "CHECK_COLUMNS",
@@ -604,40 +604,5 @@ def published_check(tables: dict[str, pd.DataFrame], published: pd.DataFrame | N
     out = pd.DataFrame(rows, columns=CHECK_COLUMNS)
     out["loaded"] = out["loaded"].astype("Int64")
     return out
-
-
-def published_check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr") -> str:
-    """One sentence saying whether the loaded data match the published counts.
-
-    >>> c = pd.DataFrame({"label": ["Réponses d'acheteurs"], "published": [27], "loaded": [27], "match": [True],
-    ...                   "source": ["GT"]})
-    >>> print(published_check_text(c, simulated=True))  # doctest: +NORMALIZE_WHITESPACE
-    Les effectifs chargés correspondent aux effectifs publiés (1 sur 1 ; source : GT). Les données sont simulées :
-    elles ont été calibrées sur ces effectifs, ce qui ne dit rien des réponses réelles.
-    """
-    check_lang(lang)
-    sources = "; ".join(dict.fromkeys(str(s) for s in check["source"]))
-    bad = check[~check["match"].astype(bool)]
-    if lang == "fr":
-        if bad.empty:
-            text = (f"Les effectifs chargés correspondent aux effectifs publiés ({len(check)} sur {len(check)} ; "
-                    f"source : {sources}).")
-        else:
-            gaps = " ; ".join(f"{r.label} : {fmt.number(r.loaded)} chargés pour {fmt.number(r.published)} publiés"
-                              for r in bad.itertuples())
-            text = (f"{len(bad)} effectif(s) sur {len(check)} diffèrent des chiffres publiés (source : {sources}) "
-                    f"— {gaps}.")
-        if simulated:
-            text += (" Les données sont simulées : elles ont été calibrées sur ces effectifs, ce qui ne dit rien "
-                     "des réponses réelles.")
-        return text
-    if bad.empty:
-        text = f"The loaded counts match the published counts ({len(check)} of {len(check)}; source: {sources})."
-    else:
-        gaps = "; ".join(f"{r.label}: {r.loaded} loaded, {r.published} published" for r in bad.itertuples())
-        text = f"{len(bad)} of {len(check)} counts differ from the published figures (source: {sources}) — {gaps}."
-    if simulated:
-        text += " The data are simulated: calibrated on these counts, they say nothing about the real answers."
-    return text
 
 

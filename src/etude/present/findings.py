@@ -32,7 +32,7 @@ __all__ = [
     "barrier_headline", "barrier_text", "comparison_headline", "comparison_reading", "mirror_text",
     "groups_headline", "wave_headline", "wave_dependence_text", "rounding_text", "family_text", "family_of",
     "counts_headline", "check_headline", "profile_headline", "group_sizes_headline", "supply_headline",
-    "plan_headline", "series_headline",
+    "plan_headline", "series_headline", "supply_text", "check_text",
 ]
 
 _WHO = {"buyers": {"fr": "acheteurs publics", "en": "public buyers"},
@@ -649,3 +649,76 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
     first, last = line.iloc[0], line.iloc[-1]
     parts = [one(first)] + ([one(last)] if len(line) > 1 else [])
     return f"{label} : {', '.join(parts)}" if lang == "fr" else f"{label}: {', '.join(parts)}"
+
+
+def supply_text(table: pd.DataFrame, *, lang: str = "fr") -> str:
+    """What a working group would act on, in one or two sentences (Markdown, labels escaped) from
+    :func:`etude.matching.supply_demand`.
+
+    >>> t = pd.DataFrame({"label": ["Santé", "Immobilier", "Numérique"], "n_buyers": [3, 0, 2],
+    ...                   "ratio": [float("nan"), float("nan"), 4.0],
+    ...                   "flag": ["demande_sans_offre", "offre_sans_demande", ""]})
+    >>> print(supply_text(t))  # doctest: +NORMALIZE_WHITESPACE
+    **Demande sans offre** : Santé (3 acheteurs). **Offre sans demande** : Immobilier. Offre la plus abondante
+    par acheteur : Numérique (4,0 entreprises par acheteur).
+    """
+    lang = check_lang(lang)
+    fr = lang == "fr"
+    parts = []
+    need = table[table["flag"] == "demande_sans_offre"]
+    if len(need):
+        items = ", ".join(f"{escape_text(r.label)} ({fmt.number(r.n_buyers)} {'acheteur' if fr else 'buyer'}"
+                          f"{'s' if r.n_buyers > 1 else ''})" for r in need.itertuples())
+        parts.append(f"**{i18n.label('demande_sans_offre', lang=lang)}**{' :' if fr else ':'} {items}.")
+    offer = table[table["flag"] == "offre_sans_demande"]
+    if len(offer):
+        parts.append(f"**{i18n.label('offre_sans_demande', lang=lang)}**{' :' if fr else ':'} "
+                     + ", ".join(escape_text(x) for x in offer["label"]) + ".")
+    if not parts:
+        parts.append("Chaque segment a à la fois des besoins et des offres." if fr
+                     else "Every segment has both needs and offers.")
+    ratio = pd.to_numeric(table["ratio"], errors="coerce")
+    if ratio.notna().any():
+        best = table.loc[ratio.idxmax()]
+        if fr:
+            parts.append(f"Offre la plus abondante par acheteur : {escape_text(best['label'])} "
+                         f"({fmt.number(ratio.max(), 1)} entreprises par acheteur).")
+        else:
+            parts.append(f"Most offers per buyer: {escape_text(best['label'])} "
+                         f"({ratio.max():.1f} companies per buyer).")
+    return " ".join(parts)
+
+
+def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr") -> str:
+    """One sentence saying whether the loaded data match the published counts.
+
+    >>> c = pd.DataFrame({"label": ["Réponses d'acheteurs"], "published": [27], "loaded": [27], "match": [True],
+    ...                   "source": ["GT"]})
+    >>> print(check_text(c, simulated=True))  # doctest: +NORMALIZE_WHITESPACE
+    Les effectifs chargés correspondent aux effectifs publiés (1 sur 1 ; source : GT). Les données sont simulées :
+    elles ont été calibrées sur ces effectifs, ce qui ne dit rien des réponses réelles.
+    """
+    check_lang(lang)
+    sources = "; ".join(dict.fromkeys(str(s) for s in check["source"]))
+    bad = check[~check["match"].astype(bool)]
+    if lang == "fr":
+        if bad.empty:
+            text = (f"Les effectifs chargés correspondent aux effectifs publiés ({len(check)} sur {len(check)} ; "
+                    f"source : {sources}).")
+        else:
+            gaps = " ; ".join(f"{r.label} : {fmt.number(r.loaded)} chargés pour {fmt.number(r.published)} publiés"
+                              for r in bad.itertuples())
+            text = (f"{len(bad)} effectif(s) sur {len(check)} diffèrent des chiffres publiés (source : {sources}) "
+                    f"— {gaps}.")
+        if simulated:
+            text += (" Les données sont simulées : elles ont été calibrées sur ces effectifs, ce qui ne dit rien "
+                     "des réponses réelles.")
+        return text
+    if bad.empty:
+        text = f"The loaded counts match the published counts ({len(check)} of {len(check)}; source: {sources})."
+    else:
+        gaps = "; ".join(f"{r.label}: {r.loaded} loaded, {r.published} published" for r in bad.itertuples())
+        text = f"{len(bad)} of {len(check)} counts differ from the published figures (source: {sources}) — {gaps}."
+    if simulated:
+        text += " The data are simulated: calibrated on these counts, they say nothing about the real answers."
+    return text

@@ -26,7 +26,8 @@ __all__ = [
     "format_comparison", "format_groups",
     "format_indicators", "format_wave_changes", "format_published_vs_computed", "format_target", "format_growth",
     "format_decp_innovation",
-    "format_supply_demand", "format_plan", "format_summary",
+    "format_supply_demand", "format_plan", "format_summary", "format_scores", "format_theme_bridge",
+    "format_bases",
 ]
 
 
@@ -474,3 +475,65 @@ def format_summary(summary: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
               for k, v in zip(summary["indicator"], summary["value"])]
     heads = {"fr": ("Indicateur", "Valeur"), "en": ("Indicator", "Value")}[check_lang(lang)]
     return pd.DataFrame({heads[0]: summary["label"].tolist(), heads[1]: values})
+
+
+def format_scores(scores: pd.DataFrame, *, min_score: float = 0.3, lang: str = "fr") -> pd.DataFrame:
+    """How the score and each part are spread over all pairs: pairs above 0, mean, maximum; relevant pairs.
+
+    >>> s = pd.DataFrame({"score": [0.9, 0.2], "score_segment": [0.5, 0.0], "score_text": [0.2, 0.0],
+    ...                   "score_proximity": [0.2, 0.2]})
+    >>> format_scores(s).values.tolist()[0]
+    ['Note totale', '2', '1', '0,55', '0,90']
+    """
+    lang = check_lang(lang)
+    names = {"fr": {"score": "Note totale", "score_segment": "dont segment", "score_text": "dont texte",
+                    "score_proximity": "dont proximité"},
+             "en": {"score": "Total score", "score_segment": "of which segment", "score_text": "of which text",
+                    "score_proximity": "of which proximity"}}[lang]
+    heads = {"fr": ["Part", "Paires non nulles", f"Paires pertinentes (note ≥ {fmt.number(min_score, 2)})",
+                    "Moyenne", "Maximum"],
+             "en": ["Part", "Non-zero pairs", f"Relevant pairs (score ≥ {min_score:.2f})", "Mean", "Maximum"]}[lang]
+    relevant = int((scores["score"] >= min_score).sum())
+    rows = [[label, fmt.number(int((scores[col] > 0).sum())), fmt.number(relevant) if col == "score" else "",
+             fmt.number(scores[col].mean(), 2), fmt.number(scores[col].max(), 2)]
+            for col, label in names.items()]
+    return pd.DataFrame(rows, columns=heads)
+
+
+def format_theme_bridge(*, lang: str = "fr", codebook=None) -> pd.DataFrame:
+    """The mapping shown to readers: one row per theme, the buyers' items and the companies' items side by side.
+
+    >>> format_theme_bridge().set_index("Thème").loc["Temps, argent et moyens", "Items des entreprises"]
+    'Manque de moyens pour répondre ; Craintes concernant les délais de paiement'
+    """
+    w = {k: i18n.word(k, lang) for k in i18n.WORDS}
+    m = cb.theme_map(lang=lang, codebook=codebook)
+    rows = []
+    for theme in compare.theme_order(codebook):
+        part = m[m["theme"] == theme]
+        if part.empty:
+            continue
+        cell = {kind: " ; ".join(part.loc[part["population"] == kind, "label"]) or w["none_item"]
+                for kind in ("buyers", "companies")}
+        rows.append({w["theme"]: cb.label(theme, lang=lang, codebook=codebook),
+                     w["items_buyers"]: cell["buyers"], w["items_companies"]: cell["companies"],
+                     w["compared"]: w["yes"] if all(c != w["none_item"] for c in cell.values()) else w["no"]})
+    return pd.DataFrame(rows)
+
+
+def format_bases(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "fr", codebook=None) -> pd.DataFrame:
+    """Who is counted: respondents, those who answered the barrier question (the denominators), those who did not.
+
+    >>> codes = list(cb.items("companies")["code"])
+    >>> e = pd.DataFrame({c: pd.array([c == "e_moyens", None], dtype="boolean") for c in codes})
+    >>> b = pd.DataFrame(columns=list(cb.items("buyers")["code"]))
+    >>> format_bases(b, e).iloc[1, 1:].astype(int).tolist()
+    [2, 1, 1]
+    """
+    w = {k: i18n.word(k, lang) for k in i18n.WORDS}
+    rows = []
+    for kind, df in (("buyers", buyers), ("companies", companies)):
+        n_base = int(compare.answered(df, kind, codebook=codebook).sum())
+        rows.append({w["population"]: cb.label(kind, lang=lang, codebook=codebook), w["respondents"]: len(df),
+                     w["base"]: n_base, w["no_answer"]: len(df) - n_base})
+    return pd.DataFrame(rows)
