@@ -12,7 +12,7 @@ from etude import codebook, data, paths
 
 NOTEBOOK = paths.notebooks_dir() / "03_acheteurs_vs_entreprises.ipynb"
 COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
-           "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h"]
+           "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj"]
 PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "alpha": 0.05, "test": "fisher", "padjust": "holm",
               "min_cell": 5, "output_dir": ""}
 
@@ -83,6 +83,9 @@ def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_comp
     for theme, row in expected.iterrows():
         for col, value in row.items():
             assert got.loc[theme, col] == pytest.approx(value, rel=1e-9, abs=1e-12), (theme, col)
+    tested = got[got["test"] == "fisher"]  # adjusted (Bonferroni) intervals contain the unadjusted ones
+    assert (tested["diff_ci_low_adj"] <= tested["diff_ci_low"]).all()
+    assert (tested["diff_ci_high_adj"] >= tested["diff_ci_high"]).all()
     soutien = got.loc["soutien"]
     assert soutien["test"] == "not_comparable" and pd.isna(soutien["p_adjusted"]) and pd.isna(soutien["n_companies"])
     shares = table[["pct_buyers", "pct_companies"]].to_numpy(dtype=float).ravel()
