@@ -1,13 +1,12 @@
 """Two-population comparisons: values from the literature or recomputed by hand / with scipy directly."""
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
-from etude import codebook, compare
+from etude import codebook, compare, present
 from etude.errors import ParameterError
 
 BUYER_ITEMS = list(codebook.items("buyers")["code"])
@@ -23,7 +22,10 @@ def table(kind, rows, **attrs):
     return df
 
 
-def wilson(x, n, z=stats.norm.ppf(0.975)):
+Z975 = stats.norm.ppf(0.975)
+
+
+def wilson(x, n, z=Z975):
     """Wilson score interval written out (Wilson 1927), to check statsmodels independently."""
     p = x / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -177,7 +179,7 @@ def test_compare_themes_columns_and_hand_counts(two_populations):
     out = compare.compare_themes(*two_populations).set_index("theme")
     assert list(compare.compare_themes(*two_populations).columns) == [
         "theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
-        "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h"]
+        "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj"]
     assert (out.loc[["information", "moyens", "juridique", "interet"], "n_buyers"] == 10).all()
     assert (out.loc[["information", "moyens", "juridique", "interet"], "n_companies"] == 20).all()
     # information: buyers 3/10, companies 12/20.
@@ -193,7 +195,7 @@ def test_compare_themes_columns_and_hand_counts(two_populations):
 def test_compare_themes_support_theme_is_not_comparable_nor_adjusted(two_populations):
     out = compare.compare_themes(*two_populations).set_index("theme")
     s = out.loc["soutien"]
-    assert s["test"] == "non comparable"
+    assert s["test"] == "not_comparable"
     assert s["n_buyers"] == 10 and s["pct_buyers"] == pytest.approx(0.3)
     assert pd.isna(s["n_companies"])
     for col in ["pct_companies", "diff", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "cohens_h"]:
@@ -219,7 +221,7 @@ def test_compare_themes_bh_and_chi2_options(two_populations):
 def test_compare_themes_numbers_match_an_independent_recomputation(two_populations):
     """Recompute every comparable row from the table's own n and pct with scipy only (what the CSV says)."""
     out = compare.compare_themes(*two_populations)
-    rows = out[out["test"] != "non comparable"]
+    rows = out[out["test"] != "not_comparable"]
     raw = []
     for r in rows.itertuples():
         c1, c2 = round(r.pct_buyers * r.n_buyers), round(r.pct_companies * r.n_companies)
@@ -261,7 +263,7 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
     assert list(zip(out["group1"], out["group2"])) == [("etat", "collectivite"), ("etat", "autre"),
                                                        ("collectivite", "autre")]
     small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
-    assert (small["status"] == "effectif insuffisant (n < 5)").all()
+    assert (small["status"] == "too_few").all()
     assert small[["diff", "diff_ci_low", "p_value", "p_adjusted", "cohens_h"]].isna().all().all()
     # The small group's share is withheld; the État group (n = 10) keeps its own.
     assert small.iloc[0][["count1", "pct1"]].tolist() == [6, 0.6]
@@ -270,7 +272,7 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
     assert small.iloc[1]["count2"] == 3 and small.iloc[1]["pct2"] == pytest.approx(0.5)
     assert (small["n1"] + small["n2"]).tolist() == [14, 10]  # n is still shown
     ok = out[(out["group1"] == "etat") & (out["group2"] == "autre")].iloc[0]
-    assert ok["status"] == "comparé"
+    assert ok["status"] == "compared"
     assert (ok["n1"], ok["count1"], ok["n2"], ok["count2"]) == (10, 6, 6, 3)  # santé merged into autres
     assert ok["p_value"] == pytest.approx(stats.fisher_exact([[6, 4], [3, 3]]).pvalue)
     assert ok["p_adjusted"] == pytest.approx(ok["p_value"])  # family of one computed comparison
@@ -283,7 +285,7 @@ def test_compare_groups_vs_rest_items_and_min_cell(buyers_by_type):
     assert len(out) == 2 * 3
     row = out[(out["code"] == "b_temps") & (out["group1"] == "collectivite")].iloc[0]
     assert (row["n1"], row["count1"], row["n2"], row["count2"]) == (4, 3, 16, 8)
-    assert row["status"] == "comparé"
+    assert row["status"] == "compared"
     assert row["group2_label"] == "autres répondants"
     computed = out["p_value"].notna()
     assert out.loc[computed, "p_adjusted"].to_numpy() == pytest.approx(
@@ -299,81 +301,17 @@ def test_compare_groups_rejects_unknown_codes_and_options(buyers_by_type):
         compare.compare_groups(buyers_by_type, "buyer_type", min_cell=0)
 
 
-# ---------------------------------------------------------------------------------------------------- theme_logit
-
-def _logit_data(seed=3, nb=40, ne=80):
-    rng = np.random.default_rng(seed)
-    segs, deps = ["sante", "numerique", "immobilier"], ["59", "62", "80"]
-    def make(kind, n, p, item):
-        rows = [{item} if rng.random() < p else {"b_soutien" if kind == "buyers" else "e_desinteret"}
-                for _ in range(n)]
-        return table(kind, rows, segment=rng.choice(segs, n), departement=rng.choice(deps, n))
-    return make("buyers", nb, 0.6, "b_temps"), make("companies", ne, 0.3, "e_moyens")
-
-
-def test_theme_logit_odds_ratios_match_statsmodels_formula():
-    import statsmodels.formula.api as smf
-    b, e = _logit_data()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        out = compare.theme_logit(b, e, "moyens")
-    assert list(out.columns) == compare.LOGIT_COLUMNS
-    assert (out["status"] == "estimé").all()
-    assert out.iloc[0]["term"] == "population[buyers]"
-    assert out["n_obs"].iloc[0] == 120
-    data = pd.concat([
-        pd.DataFrame({"y": b["b_temps"].astype(int) | b["b_financier"].astype(int), "pop": "buyers",
-                      "segment": b["segment"].astype(str), "departement": b["departement"].astype(str)}),
-        pd.DataFrame({"y": e["e_moyens"].astype(int) | e["e_delais"].astype(int), "pop": "companies",
-                      "segment": e["segment"].astype(str), "departement": e["departement"].astype(str)})])
-    ref_seg = data["segment"].value_counts().index[0]
-    ref_dep = data["departement"].value_counts().index[0]
-    fit = smf.logit(f"y ~ C(pop, Treatment('companies')) + C(segment, Treatment('{ref_seg}'))"
-                    f" + C(departement, Treatment('{ref_dep}'))", data).fit(disp=0)
-    name = "C(pop, Treatment('companies'))[T.buyers]"
-    assert out.iloc[0]["odds_ratio"] == pytest.approx(math.exp(fit.params[name]), rel=1e-6)
-    assert out.iloc[0]["ci_low"] == pytest.approx(math.exp(fit.conf_int().loc[name, 0]), rel=1e-6)
-    assert out.iloc[0]["p_value"] == pytest.approx(fit.pvalues[name], rel=1e-6)
-    assert out.iloc[0]["label"].startswith("Acheteurs publics (réf.")
-
-
-def test_theme_logit_separation_warns_in_french_and_returns_nan_rows():
-    # Every buyer cites "moyens", no company does: population separates the outcome perfectly.
-    b = table("buyers", [{"b_temps"}] * 6, segment=["sante", "numerique"] * 3, departement=["59"] * 6)
-    e = table("companies", [{"e_besoins"}] * 8, segment=["sante", "numerique"] * 4, departement=["59"] * 8)
-    with pytest.warns(UserWarning, match="non estimable.*séparation"):
-        out = compare.theme_logit(b, e, "moyens", covariates=("segment",))
-    assert out[["odds_ratio", "ci_low", "ci_high", "p_value"]].isna().all().all()
-    assert out["status"].str.startswith("séparation").all()
-    assert list(out["term"]) == ["population[buyers]", "segment[sante]"] or \
-        list(out["term"]) == ["population[buyers]", "segment[numerique]"]
-
-
-def test_theme_logit_quasi_separation_in_one_covariate_level_warns():
-    b, e = _logit_data()
-    b["departement"] = b["departement"].cat.add_categories(["02"])
-    b.loc[0, "departement"] = "02"  # one respondent alone in a level: quasi-complete separation
-    with pytest.warns(UserWarning, match="départ|departement"):
-        out = compare.theme_logit(b, e, "moyens")
-    assert out["odds_ratio"].isna().all()
-
-
-def test_theme_logit_refuses_a_one_sided_theme():
-    b, e = _logit_data()
-    with pytest.raises(ParameterError, match="information, moyens, juridique, interet"):
-        compare.theme_logit(b, e, "soutien")
-
-
 # ---------------------------------------------------------------------------------------------------- display
 
 def test_format_comparison_is_french_and_keeps_counts(two_populations):
-    shown = compare.format_comparison(compare.compare_themes(*two_populations))
+    shown = present.format_comparison(compare.compare_themes(*two_populations))
     info = shown.iloc[0]
     assert info["Thème"] == "Information et connaissance"
     assert info["Acheteurs"] == "30,0\u202f% (3/10)"
     assert info["Entreprises"] == "60,0\u202f% (12/20)"
     assert info["Écart (acheteurs − entreprises)"] == "-30,0\u202fpts"
-    assert info["Intervalle à 95 %"].startswith("[-") and info["Intervalle à 95 %"].count("pts") == 2
+    ci = info["Intervalle à 95 % ajusté (Bonferroni)"]  # adjusted like the Holm p-values beside it
+    assert ci.startswith("[-") and ci.count("pts") == 2
     soutien = shown.iloc[-1]
     assert soutien["Écart (acheteurs − entreprises)"] == "non comparable"
     assert soutien["Entreprises"] == "n.d." and soutien["p ajustée (Holm)"] == "n.d."
@@ -381,20 +319,13 @@ def test_format_comparison_is_french_and_keeps_counts(two_populations):
 
 def test_format_groups_shows_n_but_no_share_for_small_groups(buyers_by_type):
     out = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
-    shown = compare.format_groups(out)
+    shown = present.format_groups(out)
     assert shown.iloc[0]["Groupe 2"] == "Collectivités territoriales : n = 4"
     assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
     assert shown.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
     assert shown.iloc[1]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
-    with pytest.raises(ParameterError, match="'fr', 'en'"):
-        compare.format_groups(out, lang="de")
-
-
-def test_logit_labels_use_attribute_values_of_the_covariate():
-    b, e = _logit_data()
-    out = compare.theme_logit(b, e, "moyens").set_index("term")
-    assert out.loc["segment[sante]", "label"].startswith("Achats de santé (réf.")
-    assert out.loc["departement[80]", "label"] == "Somme (réf. " + out.loc["departement[80]", "label"].split("réf. ")[1]
+    with pytest.raises(ParameterError, match="langues possibles : fr, en"):
+        present.format_groups(out, lang="de")
 
 
 # ---------------------------------------------------------------------------------------------------- notebook helpers
@@ -409,7 +340,7 @@ def test_select_wave_and_its_error_lists_available_waves():
 
 
 def test_theme_bridge_lists_every_item_once_and_flags_the_one_sided_theme():
-    bridge = compare.theme_bridge()
+    bridge = present.format_theme_bridge()
     assert list(bridge.columns) == ["Thème", "Items des acheteurs", "Items des entreprises", "Comparé"]
     text = " ; ".join(bridge["Items des acheteurs"]) + " ; " + " ; ".join(bridge["Items des entreprises"])
     for label in codebook.theme_map()["label"]:
@@ -420,30 +351,8 @@ def test_theme_bridge_lists_every_item_once_and_flags_the_one_sided_theme():
 
 
 def test_bases_counts_non_answers_separately(two_populations):
-    out = compare.bases(*two_populations)
+    out = present.format_bases(*two_populations)
     assert out.iloc[0, 1:].astype(int).tolist() == [12, 10, 2]
     assert out.iloc[1, 1:].astype(int).tolist() == [20, 20, 0]
 
 
-def test_reading_marks_significance_after_adjustment_and_effect_size():
-    t = compare.compare_themes(
-        table("buyers", [{"b_temps"}] * 20 + [{"b_juridique"}] * 2),
-        table("companies", [{"e_besoins"}] * 20 + [{"e_moyens"}] * 2))
-    text = compare.reading(t)
-    lines = text.splitlines()
-    assert len(lines) == 5
-    assert "**Temps, argent et moyens**" in lines[1] and "écart significatif après ajustement" in lines[1]
-    assert "effet fort" in lines[1]
-    assert "non comparé" in lines[4]
-
-
-def test_theme_logits_quiet_keeps_the_status_without_warning():
-    b = table("buyers", [{"b_temps"}] * 6, segment=["sante", "numerique"] * 3, departement=["59"] * 6)
-    e = table("companies", [{"e_besoins"}] * 8, segment=["sante", "numerique"] * 4, departement=["59"] * 8)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        out = compare.theme_logits(b, e, quiet=True, covariates=("segment",))
-    assert list(out["theme"].unique()) == ["information", "moyens", "juridique", "interet"]
-    assert out["status"].str.startswith("séparation").all()
-    with pytest.warns(UserWarning):
-        compare.theme_logits(b, e, ["moyens"], covariates=("segment",))

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from etude import disclosure, fmt, stats
+from etude import disclosure, fmt, present, stats
 from etude.errors import ParameterError
 
 S = fmt.NNBSP
@@ -128,9 +128,9 @@ def test_secondary_suppression_in_a_profile_hides_the_next_smallest_value():
 def test_secondary_cells_are_shown_not_available_not_below_the_threshold():
     out = disclosure.suppress_small(_profile(["micro", "pme", "autre"], [50, 6, 2]))
     assert out.attrs["primary"] == [2]
-    shown = stats.display_profile(out, kind="companies")
+    shown = present.format_profile(out, kind="companies")
     assert shown["Effectif"].tolist() == ["50", "n.d.", f"<{S}5"]  # pme has 6 firms: « < 5 » would be false
-    assert stats.display_profile(out[out["value"] != "micro"], kind="companies")["Effectif"].tolist() == [
+    assert present.format_profile(out[out["value"] != "micro"], kind="companies")["Effectif"].tolist() == [
         "n.d.", f"<{S}5"]
 
 

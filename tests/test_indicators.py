@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from etude import codebook, compare
+from etude import codebook, compare, i18n, present, waves
 from etude import indicators as ind
 from etude.errors import InputError, ParameterError
 
@@ -136,7 +136,7 @@ def test_complete_periods_keeps_gaps_visible():
     t = ind.complete_periods(line({"2012": 96.0, "2016": 72.2}))
     assert t["period"].tolist() == ["2012", "2013", "2014", "2015", "2016"]
     assert t["value"].isna().tolist() == [False, True, True, True, False]
-    shown = ind.format_indicators(t)
+    shown = present.format_indicators(t)
     assert shown["Valeur"].tolist()[1:4] == [ind.MISSING_LABEL] * 3
     assert shown["Statut"].tolist()[1] == ind.MISSING_LABEL
     assert shown["Valeur"].tolist()[0] == "96\u202fMd€"
@@ -194,7 +194,7 @@ def two_waves():
 
 
 def test_item_change_between_waves_by_hand(two_waves):
-    t = ind.wave_changes(two_waves, "companies", wave_from=2017, wave_to=2018).set_index("code")
+    t = waves.wave_changes(two_waves, "companies", wave_from=2017, wave_to=2018).set_index("code")
     r = t.loc["e_moyens"]
     assert (r["n_from"], r["count_from"], r["n_to"], r["count_to"]) == (4, 2, 6, 3)  # non-answerer out of the base
     assert r["share_from"] == 0.5 and r["share_to"] == 0.5 and r["diff"] == 0
@@ -208,7 +208,7 @@ def test_item_change_between_waves_by_hand(two_waves):
 
 
 def test_theme_change_between_waves(two_waves):
-    t = ind.wave_changes(two_waves, "companies", level="themes").set_index("code")
+    t = waves.wave_changes(two_waves, "companies", level="themes").set_index("code")
     # moyens = e_moyens or e_delais: 3 of 4 answerers in 2017, 3 of 6 in 2018; a respondent citing both counts once
     assert (t.loc["moyens", "count_from"], t.loc["moyens", "n_from"]) == (3, 4)
     assert (t.loc["moyens", "count_to"], t.loc["moyens", "n_to"]) == (3, 6)
@@ -219,13 +219,13 @@ def test_theme_change_between_waves(two_waves):
 
 def test_wave_changes_reject_bad_options(two_waves):
     with pytest.raises(ParameterError, match="items, themes"):
-        ind.wave_changes(two_waves, "companies", level="nope")
+        waves.wave_changes(two_waves, "companies", level="nope")
     with pytest.raises(ParameterError, match="vagues présentes : 2017, 2018"):
-        ind.wave_changes(two_waves, "companies", wave_from=2016)
+        waves.wave_changes(two_waves, "companies", wave_from=2016)
 
 
 def test_cinov_point_changes():
-    c = ind.published_wave_changes().set_index("indicator")
+    c = waves.published_wave_changes().set_index("indicator")
     expected = {"acces_difficile": 0.034, "acces_degrade_5_ans": 0.114, "frein_cout_reponse": 0.058,
                 "frein_besoins_peu_clairs": -0.068}
     assert set(c.index) == set(expected)
@@ -235,22 +235,19 @@ def test_cinov_point_changes():
     assert c["diff_ci_low"].isna().all() and c["p_value"].isna().all()
     assert c["n_from"].isna().all() and (c["n_from_text"] == "« plus de 300 »").all()
     assert (c["n_to"] == 845).all()
-    assert c["note"].str.contains("sans intervalle").all()
+    assert (c["note"] == "n_inexact_point_only").all()  # a code; its words say why
+    assert i18n.label(c["note"].iloc[0], wave=2023).endswith("sans intervalle ni test")
 
 
 def test_cinov_lower_bound_treatment_is_flagged_uncertain():
-    c = ind.published_wave_changes(n_treatment="lower_bound").set_index("indicator")
+    c = waves.published_wave_changes(n_treatment="lower_bound").set_index("indicator")
     r = compare.two_proportions(round(0.564 * 845), 845, round(0.53 * 300), 300)
     assert c.loc["acces_difficile", "diff_ci_low"] == pytest.approx(r["diff_ci_low"])
-    assert (c["status"] == "uncertain").all()
+    assert (c["status"] == "uncertain").all() and (c["note"] == "n_inexact_lower_bound").all()
+    # the bound used fills n_from; the published text stays beside it
+    assert (c["n_from"] == 300).all() and (c["n_from_text"] == "« plus de 300 »").all()
     with pytest.raises(ParameterError, match="point_only, lower_bound"):
-        ind.published_wave_changes(n_treatment="guess")
-
-
-def test_format_wave_changes_says_non_disponible_without_interval():
-    shown = ind.format_wave_changes(ind.published_wave_changes())
-    assert (shown["IC 95 % (Newcombe)"] == ind.MISSING_LABEL).all()
-    assert shown["Évolution"].iloc[0].startswith("+3,4")
+        waves.published_wave_changes(n_treatment="guess")
 
 
 # ------------------------------------------------------------------------------------------ notebook helpers
@@ -280,7 +277,7 @@ def test_select_lines_keeps_the_requested_order(table):
 def test_text_figures_and_common_waves():
     objectives = ind.text_figures(prefix="objectif_2018")
     assert len(objectives) == 5 and (objectives["Statut"] == "publié").all()
-    assert ind.common_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]})}, [2017, 2019]) == {"buyers": False}
+    assert waves.common_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]})}, [2017, 2019]) == {"buyers": False}
 
 
 def test_resolve_paths(tmp_path):

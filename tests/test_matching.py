@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from etude import matching as m
+from etude import present
 from etude.errors import ParameterError
 
 
@@ -325,7 +326,7 @@ def test_supply_demand_counts_flags_and_suppression():
     assert t.loc["intellectuelles", "flag"] == "" and t.loc["intellectuelles", "n_companies"] == 0
     # Denominators: the buyer without any segment is out; every company answered.
     assert (t.buyers_base == 2).all() and (t.companies_base == 8).all()
-    shown = m.format_supply_demand(t.reset_index(), min_cell=5).set_index("Segment")
+    shown = present.format_supply_demand(t.reset_index(), min_cell=5).set_index("Segment")
     assert shown.loc["Immobilier", "Entreprises ayant une offre"] == "<\u202f5 / 8"
     assert "2" not in shown.loc["Immobilier", "Entreprises ayant une offre"].split("/")[0]
     assert m.supply_demand(buyers, companies, min_cell=2).set_index("segment").loc["immobilier", "n_companies"] == 2
@@ -334,7 +335,7 @@ def test_supply_demand_counts_flags_and_suppression():
 def test_supply_demand_options_and_english_labels():
     t = m.supply_demand(BUYERS, COMPANIES, min_cell=1, lang="en")
     assert t.label.tolist() == ["Health", "Intellectual services", "Digital services", "Real estate"]
-    with pytest.raises(ParameterError, match="valeurs possibles : 'fr', 'en'"):
+    with pytest.raises(ParameterError, match="langues possibles : fr, en"):
         m.supply_demand(BUYERS, COMPANIES, lang="de")
     with pytest.raises(ParameterError, match="min_cell"):
         m.supply_demand(BUYERS, COMPANIES, min_cell=0)
@@ -344,13 +345,13 @@ def test_supply_reading_names_the_gaps_or_says_there_are_none():
     buyers = _people("A", [({"sante"}, "sante", "59", None)] * 2 + [({"numerique"}, "numerique", "59", None)])
     companies = _people("E", [({"numerique"}, "numerique", "59", None)] * 6
                         + [({"immobilier"}, "immobilier", "59", None)])
-    text = m.supply_reading(m.supply_demand(buyers, companies, min_cell=5))
+    text = present.supply_text(m.supply_demand(buyers, companies, min_cell=5))
     assert "**Demande sans offre** : Santé (2 acheteurs)." in text
     assert "**Offre sans demande** : Immobilier." in text
     assert "Services numériques (6,0 entreprises par acheteur)" in text
     both = _people("E", [({"sante", "numerique", "immobilier", "intellectuelles"}, "sante", "59", None)] * 5)
     buyers_all = _people("A", [({"sante", "numerique", "immobilier", "intellectuelles"}, "sante", "59", None)])
-    assert m.supply_reading(m.supply_demand(buyers_all, both), lang="en").startswith(
+    assert present.supply_text(m.supply_demand(buyers_all, both), lang="en").startswith(
         "Every segment has both needs and offers.")
 
 

@@ -1,4 +1,5 @@
 """Notebook 03 runs standalone (papermill) on the demo study; its CSV matches an independent recomputation."""
+import html
 import math
 
 import notebook_helpers as nbh
@@ -11,7 +12,7 @@ from etude import codebook, data, paths
 
 NOTEBOOK = paths.notebooks_dir() / "03_acheteurs_vs_entreprises.ipynb"
 COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
-           "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h"]
+           "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj"]
 PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "alpha": 0.05, "test": "fisher", "padjust": "holm",
               "min_cell": 5, "output_dir": ""}
 
@@ -29,7 +30,10 @@ def _run(tmp_path, **parameters):
     return out, nbh.run_papermill(NOTEBOOK, tmp_path / "out.ipynb", output_dir=str(out), **parameters)
 
 
-def _wilson(x, n, z=stats.norm.ppf(0.975)):
+Z975 = stats.norm.ppf(0.975)
+
+
+def _wilson(x, n, z=Z975):
     p = x / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
@@ -79,20 +83,23 @@ def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_comp
     for theme, row in expected.iterrows():
         for col, value in row.items():
             assert got.loc[theme, col] == pytest.approx(value, rel=1e-9, abs=1e-12), (theme, col)
+    tested = got[got["test"] == "fisher"]  # adjusted (Bonferroni) intervals contain the unadjusted ones
+    assert (tested["diff_ci_low_adj"] <= tested["diff_ci_low"]).all()
+    assert (tested["diff_ci_high_adj"] >= tested["diff_ci_high"]).all()
     soutien = got.loc["soutien"]
-    assert soutien["test"] == "non comparable" and pd.isna(soutien["p_adjusted"]) and pd.isna(soutien["n_companies"])
+    assert soutien["test"] == "not_comparable" and pd.isna(soutien["p_adjusted"]) and pd.isna(soutien["n_companies"])
     shares = table[["pct_buyers", "pct_companies"]].to_numpy(dtype=float).ravel()
     assert ((shares[~np.isnan(shares)] >= 0) & (shares[~np.isnan(shares)] <= 1)).all()
     for name in ("miroir_themes", "ecarts_themes"):
         assert (out / "figures" / f"{name}.png").exists() and (out / "figures" / f"{name}.svg").exists()
     groups = pd.read_csv(out / "tables" / "comparaison_types_acheteurs.csv")
     small = groups[(groups["n1"] < 5) | (groups["n2"] < 5)]
-    assert not small.empty and (small["status"] == "effectif insuffisant (n < 5)").all()
+    assert not small.empty and (small["status"] == "too_few").all()
     assert small.loc[small["n1"] < 5, "pct1"].isna().all() and small.loc[small["n2"] < 5, "pct2"].isna().all()
     assert small["p_value"].isna().all()
     text = nbh.shown_text(nb, include_source=True)
     assert "Données simulées — ne pas citer" in text
-    assert "effectif insuffisant (n < 5)" in text
+    assert "effectif insuffisant (n < 5)" in html.unescape(text)  # cell values are HTML-escaped
     assert "Guide de lecture" in text
     assert "Traceback" not in text
 
@@ -101,6 +108,6 @@ def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_comp
 def test_notebook_options_chi2_and_bh(tmp_path):
     out, _ = _run(tmp_path, test="chi2", padjust="fdr_bh", min_cell=3)
     table = pd.read_csv(out / "tables" / "comparaison_themes.csv")
-    assert set(table["test"]) == {"chi2", "non comparable"}
+    assert set(table["test"]) == {"chi2", "not_comparable"}
     groups = pd.read_csv(out / "tables" / "comparaison_types_acheteurs.csv")
-    assert (groups["status"] == "comparé").any()
+    assert (groups["status"] == "compared").any()

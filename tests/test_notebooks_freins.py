@@ -13,7 +13,8 @@ NOTEBOOKS = {"01_profil_repondants": paths.notebooks_dir() / "01_profil_repondan
              "02_freins": paths.notebooks_dir() / "02_freins.ipynb"}
 PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "alpha": 0.05, "ci_method": "wilson", "min_cell": 5,
               "output_dir": ""}
-FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank"]
+FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high",
+                  "rank", "rank_group"]
 SIMULATED = "Données simulées — ne pas citer"
 
 
@@ -101,8 +102,9 @@ def test_engine_run_report_slides_and_every_figure_say_simulated(engine_run):
 @pytest.mark.slow
 def test_freins_runs_standalone_from_the_repository_root_in_english(tmp_path):
     out = tmp_path / "run"
-    nbh.run_papermill(NOTEBOOKS["02_freins"], tmp_path / "o.ipynb", cwd=paths.root(), output_dir=str(out), lang="en",
-                      min_cell=3, alpha=0.1, ci_method="beta")
+    nb = nbh.run_papermill(NOTEBOOKS["02_freins"], tmp_path / "o.ipynb", cwd=paths.root(), output_dir=str(out),
+                           lang="en", min_cell=3, alpha=0.1, ci_method="beta")
+    assert "Traceback" not in nbh.shown_text(nb)
     svg = (out / "figures" / "freins_entreprises.svg").read_text(encoding="utf-8")
     assert "Unknown public needs" in svg and "Simulated data — do not cite" in svg and "Clopper" in svg
     freins = pd.read_csv(out / "tables" / "freins.csv")

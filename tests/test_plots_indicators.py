@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from etude import indicators as ind
-from etude import plots
+from etude import plots, waves
 
 
 @pytest.fixture(autouse=True)
@@ -25,7 +25,7 @@ def line(values, *, series="s", indicator="i", status="published", simulated=Fal
 
 def _segments(ax):
     """x-extents of the drawn data lines with more than one point (the connecting segments)."""
-    return [tuple(l.get_xdata()) for l in ax.get_lines() if len(l.get_xdata()) == 2]
+    return [tuple(line.get_xdata()) for line in ax.get_lines() if len(line.get_xdata()) == 2]
 
 
 def test_missing_years_are_gaps_not_lines():
@@ -54,10 +54,10 @@ def test_real_indicator_table_draws():
 
 
 def test_slope_chart_has_one_line_per_item_and_says_why_no_test():
-    cinov = ind.published_wave_changes()
+    cinov = waves.published_wave_changes()
     fig = plots.wave_slope_chart(cinov, title="CINOV")
     ax = fig.axes[0]
-    assert len([l for l in ax.get_lines() if len(l.get_xdata()) == 2]) == len(cinov)
+    assert len([line for line in ax.get_lines() if len(line.get_xdata()) == 2]) == len(cinov)
     labels = [t.get_text() for t in ax.get_xticklabels()]
     assert labels[0].startswith("2023") and "plus de 300" in labels[0] and "845" in labels[1]
     assert "effectif" in plots.figure_caption(fig)
@@ -65,19 +65,19 @@ def test_slope_chart_has_one_line_per_item_and_says_why_no_test():
 
 def test_slope_chart_rejects_an_empty_table():
     with pytest.raises(ValueError, match="vide"):
-        plots.wave_slope_chart(ind.published_wave_changes().iloc[:0])
+        plots.wave_slope_chart(waves.published_wave_changes().iloc[:0])
 
 
 def test_house_fonts_and_caption():
     t = ind.indicator_table(include_survey=False)
     for fig in (plots.indicator_panels(t, lines=ind.CONTEXT_LINES[:2]),
-                plots.wave_slope_chart(ind.published_wave_changes())):
+                plots.wave_slope_chart(waves.published_wave_changes())):
         texts = [x for ax in fig.axes for x in ax.texts] + list(fig.texts)
         assert min(x.get_fontsize() for x in texts) >= plots.MIN_FONT
         assert plots.figure_caption(fig)
 
 
 def test_simulated_slope_chart_says_so():
-    t = ind.published_wave_changes().assign(simulated=True)
+    t = waves.published_wave_changes().assign(simulated=True)
     assert "Données simulées — ne pas citer" in plots.figure_caption(plots.wave_slope_chart(t))
-    assert "ne pas citer" not in plots.figure_caption(plots.wave_slope_chart(ind.published_wave_changes()))
+    assert "ne pas citer" not in plots.figure_caption(plots.wave_slope_chart(waves.published_wave_changes()))

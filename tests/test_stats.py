@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import audit, codebook, fmt, outputs, stats
+from etude import audit, codebook, fmt, outputs, present, stats
 from etude.errors import ParameterError
 
 S = fmt.NNBSP
@@ -174,24 +174,35 @@ def test_grouped_barrier_table_suppresses_small_company_groups_and_passes_the_au
     assert audit.scan_run(tmp_path).empty
 
 
-def test_display_frequencies_in_french_with_suppressed_cells():
-    t = pd.DataFrame({"population": ["buyers", "companies"], "item": ["b_temps", "e_moyens"], "n_base": [8, 3],
-                      "count": [3, 0], "pct": [0.375, 0.0], "pct_mentions": [1.0, 0.0],
-                      "ci_low": [0.1368, 0.0], "ci_high": [0.6943, 0.56], "rank": [1, 1]})
-    shown = stats.display_frequencies(stats.suppress_small(t))
-    assert shown.columns.tolist() == ["Rang", "Item", "Citations", "Base (répondants)", "Part des répondants",
-                                      f"IC à 95{S}%", "Part des mentions"]
-    assert shown.iloc[0].tolist() == ["1", "Pas de temps à y consacrer", "3", "8", f"37,5{S}%",
-                                      f"[13,7{S}%{S}; 69,4{S}%]", f"100,0{S}%"]
-    assert shown.iloc[1].tolist() == ["n.d.", "Manque de moyens pour répondre", f"<{S}5", "n.d.", "n.d.", "n.d.",
-                                      "n.d."]  # a suppressed group publishes no base
-    zero = stats.display_frequencies(t.iloc[[1]], lang="en", alpha=0.1)
-    assert zero.iloc[0]["Share of respondents"] == f"0,0{S}%" and f"90{S}% CI" in zero.columns
 
 
-def test_display_grouped_frequencies_names_the_group():
-    t = pd.DataFrame({"size_class": pd.Categorical(["micro", "micro", "pme"]),
-                      "e_moyens": _bool([True, False, True])})
-    shown = stats.display_frequencies(stats.frequencies(t, ["e_moyens"], by="size_class"))
-    assert shown.columns[0] == "Taille de l'entreprise"
-    assert shown.iloc[:, 0].tolist() == ["Microentreprise (moins de 10 salariés)", "PME (10 à 249 salariés)"]
+def test_rank_groups_follow_the_exact_paired_test_between_adjacent_items():
+    from scipy.stats import binomtest
+    t = pd.DataFrame({"a": [True] * 20, "b": [True] * 2 + [False] * 18, "c": [True] + [False] * 19})
+    # a vs b: 18 respondents cite a only, none b only; b vs c: 1 and 0 — the binomial test on discordant pairs.
+    assert binomtest(0, 18, 0.5).pvalue * 2 < 0.05 and binomtest(0, 1, 0.5).pvalue == 1.0
+    assert stats.rank_groups(t, ["a", "b", "c"]) == [1, 2, 2]
+    # Same respondents, nothing discordant: one group even with different labels.
+    assert stats.rank_groups(t.assign(b=t["a"]), ["a", "b", "c"])[:2] == [1, 1]
+    assert stats.rank_groups(t, ["a"]) == [1]
+
+
+def test_frequencies_give_pct_all_and_rank_group():
+    t = pd.DataFrame({"e_moyens": _bool([True] * 25 + [False] * 5 + [None] * 2),
+                      "e_besoins": _bool([False] * 25 + [True] * 5 + [None] * 2)})
+    out = stats.frequencies(t, ["e_moyens", "e_besoins"]).set_index("item")
+    assert out.loc["e_moyens", "n_base"] == 30 and out.loc["e_moyens", "pct"] == pytest.approx(25 / 30)
+    assert out.loc["e_moyens", "pct_all"] == pytest.approx(25 / 32)  # over all respondents, skippers included
+    assert out["rank_group"].tolist() == [1, 2]
+    tied = stats.frequencies(t.assign(e_besoins=t["e_moyens"]), ["e_moyens", "e_besoins"])
+    assert tied["rank_group"].tolist() == [1, 1]
+
+
+def test_barrier_table_publishes_rank_group_and_blanks_it_when_suppressed():
+    codes = stats.item_codes("companies")
+    t = {"companies": pd.DataFrame({"population": "companies", "wave": 2017,
+                                     **{c: _bool([c == "e_moyens"] * 3) for c in codes}})}
+    out = stats.barrier_table(t, wave=2017)
+    assert list(out.columns) == stats.FREINS_COLUMNS
+    assert {"pct_all", "rank_group"} <= set(stats.FREINS_COLUMNS)
+    assert out["rank_group"].isna().all() and out["pct_all"].isna().all()  # 3 companies < min_cell

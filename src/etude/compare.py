@@ -20,7 +20,6 @@ Examples
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -31,17 +30,16 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportion_effectsize
 
 from etude import codebook as cb
-from etude import fmt
+from etude import i18n
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
 
 __all__ = [
-    "two_proportions", "wilson_interval", "adjust_pvalues", "theme_prevalence", "compare_themes",
-    "compare_groups", "theme_logit", "answered", "cites",
-    "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "LOGIT_COLUMNS", "BUYER_GROUPS",
-    "NOT_COMPARABLE", "STATUS_OK", "STATUS_FITTED", "too_few", "format_comparison", "format_groups", "format_logit",
-    "select_wave", "theme_bridge", "bases", "reading", "theme_logits", "is_simulated", "shown",
+    "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",
+    "compare_groups", "answered", "cites",
+    "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "BUYER_GROUPS",
+    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "select_wave", "theme_order",
 ]
 
 #: Tests for a 2×2 table: name → description.
@@ -53,31 +51,21 @@ CI_METHODS = {"newcombe": "newcomb", "agresti-caffo": "agresti-caffo", "wald": "
 PADJUST = ("holm", "fdr_bh", "bonferroni", "none")
 #: Columns of ``tables/comparaison_themes.csv`` (:func:`compare_themes`).
 COMPARE_COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff",
-                   "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h"]
+                   "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h",
+                   "diff_ci_low_adj", "diff_ci_high_adj"]
 #: Columns of :func:`compare_groups`.
 GROUP_COLUMNS = ["code", "label", "group1", "group1_label", "group2", "group2_label", "n1", "count1", "pct1",
                  "n2", "count2", "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted",
-                 "cohens_h", "status"]
-#: Columns of :func:`theme_logit`.
-LOGIT_COLUMNS = ["term", "variable", "level", "reference", "label", "odds_ratio", "ci_low", "ci_high",
-                 "p_value", "n_obs", "status"]
+                 "cohens_h", "status", "diff_ci_low_adj", "diff_ci_high_adj"]
 #: Buyer types grouped for within-buyer comparisons: État, collectivités, all others (health included).
 BUYER_GROUPS = {"etat": "etat", "collectivite": "collectivite", "sante": "autre", "autre": "autre"}
-#: ``test`` value of a theme that only one questionnaire covers.
-NOT_COMPARABLE = "non comparable"
-#: ``status`` of a comparison that was computed.
-STATUS_OK = "comparé"
-#: ``status`` of a logistic model that was estimated.
-STATUS_FITTED = "estimé"
-
-
-def too_few(min_cell: int) -> str:
-    """Status of a comparison withheld because a group has fewer than ``min_cell`` respondents.
-
-    >>> too_few(5)
-    'effectif insuffisant (n < 5)'
-    """
-    return f"effectif insuffisant (n < {min_cell})"
+#: ``test`` code of a row with one side empty: a theme only one questionnaire covers, or a withheld comparison.
+NOT_COMPARABLE = "not_comparable"
+#: ``status`` code of a comparison that was computed.
+STATUS_OK = "compared"
+#: ``status`` code of a comparison withheld because a group has fewer than ``min_cell`` respondents
+#: (words: :func:`etude.i18n.label`, « effectif insuffisant (n < 5) »).
+TOO_FEW = "too_few"
 
 
 def _check_counts(count: Any, n: Any, which: str) -> tuple[int, int]:
@@ -198,6 +186,33 @@ def adjust_pvalues(p_values: Sequence[float], *, method: str = "holm", alpha: fl
 # Respondent tables → counts
 # --------------------------------------------------------------------------------------------------------------
 
+def adjusted_intervals(counts: Sequence[tuple[int, int, int, int] | None], *, padjust: str = "holm",
+                       alpha: float = 0.05, ci_method: str = "newcombe") -> list[tuple[float, float]]:
+    """Difference intervals adjusted like the p-values of the same family: Bonferroni intervals (level
+    ``1 − alpha / m`` over the ``m`` comparisons made) next to Holm, Bonferroni or Benjamini–Hochberg p-values.
+
+    A Bonferroni interval that excludes 0 implies a Bonferroni- (hence Holm-) adjusted p-value below ``alpha``
+    up to the difference between the interval and the test methods; with ``padjust="none"`` the intervals are
+    the unadjusted ones. ``None`` entries (no comparison) give ``(nan, nan)``.
+
+    >>> [tuple(round(x, 3) for x in ci) for ci in adjusted_intervals([(56, 70, 48, 80), None])]
+    [(0.052, 0.334), (nan, nan)]
+    >>> round(adjusted_intervals([(56, 70, 48, 80), (3, 4, 1, 4)])[0][0], 3)
+    0.031
+    """
+    _choice("padjust", padjust, PADJUST)
+    m = sum(c is not None for c in counts)
+    level = alpha if padjust == "none" or m == 0 else alpha / m
+    out = []
+    for c in counts:
+        if c is None:
+            out.append((math.nan, math.nan))
+            continue
+        r = two_proportions(*c, alpha=level, ci_method=ci_method)
+        out.append((r["diff_ci_low"], r["diff_ci_high"]))
+    return out
+
+
 def _item_question(kind: str, code: str, codebook=None) -> str | None:
     book = codebook if isinstance(codebook, dict) else cb.load(codebook)
     for question in book["questionnaires"][kind]["questions"]:
@@ -236,7 +251,8 @@ def _theme_items(kind: str, codebook=None) -> dict[str, list[str]]:
     return {th: list(g["code"]) for th, g in it.groupby("theme", sort=False)}
 
 
-def _theme_order(codebook=None) -> list[str]:
+def theme_order(codebook=None) -> list[str]:
+    """Codebook theme codes, in codebook order."""
     return list(cb.themes(codebook=codebook)["code"])
 
 
@@ -279,7 +295,7 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     n_base = int(base.sum())
     groups = _theme_items(kind, codebook)
     rows = []
-    for theme in _theme_order(codebook):
+    for theme in theme_order(codebook):
         if theme not in groups:
             continue
         count = int((cites(df, groups[theme]) & base).sum())
@@ -312,9 +328,12 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     DataFrame
         Columns :data:`COMPARE_COLUMNS`, one row per codebook theme: ``n_buyers``/``n_companies`` are the
         denominators (respondents who answered the barrier question), ``pct_*`` fractions 0–1, ``diff`` =
-        ``pct_buyers − pct_companies`` with its Newcombe interval, ``p_value`` raw and ``p_adjusted``.
+        ``pct_buyers − pct_companies`` with its Newcombe interval (unadjusted), ``p_value`` raw and
+        ``p_adjusted`` (the family: the comparable themes), and ``diff_ci_low_adj``/``diff_ci_high_adj`` the
+        interval adjusted over the same family (:func:`adjusted_intervals`), to show next to ``p_adjusted``.
+        ``attrs`` records ``padjust``, ``family_size`` and ``ci_adjust``.
         A theme covered by one questionnaire only (``soutien``) keeps that side's share, has NaN for the other
-        side and every comparison number, ``test`` = ``"non comparable"``, and is left out of the adjustment.
+        side and every comparison number, ``test`` = ``"not_comparable"``, and is left out of the adjustment.
 
     Examples
     --------
@@ -329,14 +348,14 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     1       moyens         4        0.50           0.25          fisher
     2    juridique         4        0.25           0.25          fisher
     3      interet         4        0.00           0.00          fisher
-    4      soutien         4        0.25            NaN  non comparable
+    4      soutien         4        0.25            NaN  not_comparable
     """
     _choice("test", test, TESTS)
     _choice("padjust", padjust, PADJUST)
     prev = {kind: theme_prevalence(df, kind, alpha=alpha, codebook=codebook, lang=lang).set_index("theme")
             for kind, df in (("buyers", buyers), ("companies", companies))}
-    rows = []
-    for theme in _theme_order(codebook):
+    rows, counts = [], []
+    for theme in theme_order(codebook):
         b = prev["buyers"].loc[theme] if theme in prev["buyers"].index else None
         e = prev["companies"].loc[theme] if theme in prev["companies"].index else None
         if b is None and e is None:
@@ -349,15 +368,25 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         if b is None or e is None:
             row.update(diff=math.nan, diff_ci_low=math.nan, diff_ci_high=math.nan, test=NOT_COMPARABLE,
                        p_value=math.nan, cohens_h=math.nan)
+            counts.append(None)
         else:
-            row.update(two_proportions(int(b["count"]), int(b["n_base"]), int(e["count"]), int(e["n_base"]),
-                                       test=test, alpha=alpha, ci_method=ci_method))
+            counts.append((int(b["count"]), int(b["n_base"]), int(e["count"]), int(e["n_base"])))
+            row.update(two_proportions(*counts[-1], test=test, alpha=alpha, ci_method=ci_method))
         rows.append(row)
     out = pd.DataFrame(rows)
     out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
+    adj = adjusted_intervals(counts, padjust=padjust, alpha=alpha, ci_method=ci_method)
+    out["diff_ci_low_adj"], out["diff_ci_high_adj"] = [a for a, _ in adj], [b for _, b in adj]
     for col in ("n_buyers", "n_companies"):
         out[col] = out[col].astype("Int64")
-    return out[COMPARE_COLUMNS]
+    out = out[COMPARE_COLUMNS]
+    out.attrs.update(_family_attrs(padjust, alpha, sum(c is not None for c in counts), "themes"))
+    return out
+
+
+def _family_attrs(padjust: str, alpha: float, size: int, family: str) -> dict[str, Any]:
+    return {"padjust": padjust, "alpha": alpha, "family_size": size, "family": family,
+            "ci_adjust": "none" if padjust == "none" else "bonferroni"}
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -369,7 +398,7 @@ def _resolve_codes(df: pd.DataFrame, kind: str, items_or_themes, codebook=None) 
     themes = _theme_items(kind, codebook)
     if isinstance(items_or_themes, str):
         if items_or_themes == "themes":
-            items_or_themes = [t for t in _theme_order(codebook) if t in themes]
+            items_or_themes = [t for t in theme_order(codebook) if t in themes]
         elif items_or_themes == "items":
             items_or_themes = list(cb.items(kind, "barriers", codebook=codebook)["code"])
         else:
@@ -392,7 +421,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
                    kind: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
                    min_cell: int = 5, test: str = "fisher", padjust: str = "holm", alpha: float = 0.05,
                    ci_method: str = "newcombe", codebook=None, lang: str = "fr") -> pd.DataFrame:
-    """Compare groups of one population (e.g. services de l'État vs collectivités vs others) item by item or theme by theme.
+    """Compare groups of one population (e.g. services de l'État vs collectivités vs others), item or theme.
 
     Parameters
     ----------
@@ -429,8 +458,8 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     >>> t["buyer_type"] = ["etat"] * 6 + ["collectivite"] * 3
     >>> r = compare_groups(t, "buyer_type", ["moyens"])
     >>> r[["group1", "group2", "n1", "n2", "pct1", "pct2", "status"]]
-      group1        group2  n1  n2  pct1  pct2                        status
-    0   etat  collectivite   6   3   1.0   NaN  effectif insuffisant (n < 5)
+      group1        group2  n1  n2  pct1  pct2   status
+    0   etat  collectivite   6   3   1.0   NaN  too_few
     """
     _choice("pairs", pairs, ("pairwise", "vs_rest"))
     _choice("test", test, TESTS)
@@ -457,13 +486,13 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
 
     def group_label(g: str) -> str:
         if g == "_reste":
-            return "autres répondants" if lang == "fr" else "other respondents"
+            return i18n.word("other_respondents", lang)
         try:
             return cb.label(g, lang=lang, codebook=codebook)
         except KeyError:
             return g
 
-    rows = []
+    rows, counts = [], []
     for code, question, item_codes in _resolve_codes(df, kind, items_or_themes, codebook):
         base = answered(df, kind, question, codebook=codebook) & values.notna()
         hit = cites(df, item_codes) & base
@@ -480,197 +509,25 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
                 big1, big2 = n1 >= min_cell, n2 >= min_cell
                 row.update(count1=c1 if big1 else pd.NA, pct1=c1 / n1 if big1 else math.nan,
                            count2=c2 if big2 else pd.NA, pct2=c2 / n2 if big2 else math.nan, diff=math.nan,
-                           diff_ci_low=math.nan, diff_ci_high=math.nan, test=test, p_value=math.nan,
-                           cohens_h=math.nan, status=too_few(min_cell))
+                           diff_ci_low=math.nan, diff_ci_high=math.nan, test=NOT_COMPARABLE, p_value=math.nan,
+                           cohens_h=math.nan, status=TOO_FEW)
+                counts.append(None)
             else:
                 c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
                 row.update(count1=c1, pct1=c1 / n1, count2=c2, pct2=c2 / n2, status=STATUS_OK,
                            **two_proportions(c1, n1, c2, n2, test=test, alpha=alpha, ci_method=ci_method))
+                counts.append((c1, n1, c2, n2))
             rows.append(row)
-    out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c != "p_adjusted"])
+    out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c not in ("p_adjusted", "diff_ci_low_adj",
+                                                                           "diff_ci_high_adj")])
     out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
+    adj = adjusted_intervals(counts, padjust=padjust, alpha=alpha, ci_method=ci_method)
+    out["diff_ci_low_adj"], out["diff_ci_high_adj"] = [a for a, _ in adj], [b for _, b in adj]
     for col in ("n1", "n2", "count1", "count2"):
         out[col] = out[col].astype("Int64")
-    return out[GROUP_COLUMNS]
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Logistic regression
-# --------------------------------------------------------------------------------------------------------------
-
-def _logit_frame(buyers, companies, theme, covariates, codebook):
-    themes_b, themes_e = _theme_items("buyers", codebook), _theme_items("companies", codebook)
-    common = [t for t in _theme_order(codebook) if t in themes_b and t in themes_e]
-    if theme not in common:
-        raise ParameterError(f"thème non comparable entre les deux populations : {theme!r} ; "
-                             f"thèmes possibles : {', '.join(common)}")
-    frames = []
-    for kind, df, items in (("buyers", buyers, themes_b[theme]), ("companies", companies, themes_e[theme])):
-        _require(df, list(covariates), kind)
-        base = answered(df, kind, codebook=codebook)
-        part = pd.DataFrame({"y": cites(df, items).astype(int), "population": kind})
-        for c in covariates:
-            part[c] = df[c].astype("string")
-        frames.append(part[base.to_numpy()])
-    data = pd.concat(frames, ignore_index=True)
-    return data.dropna().reset_index(drop=True)
-
-
-def _design(data: pd.DataFrame, covariates: Sequence[str]):
-    """Intercept + treatment-coded dummies; reference = companies for population, the most frequent level else."""
-    cols = {"const": np.ones(len(data))}
-    terms = []
-    for var in ("population", *covariates):
-        levels = data[var].value_counts()
-        ref = "companies" if var == "population" else str(levels.index[0])
-        for lev in sorted(str(x) for x in levels.index):
-            if lev == ref:
-                continue
-            name = f"{var}[{lev}]"
-            cols[name] = (data[var] == lev).astype(float).to_numpy()
-            terms.append((name, var, lev, ref))
-    return pd.DataFrame(cols), terms
-
-
-def _term_label(var: str, lev: str, ref: str, lang: str, codebook) -> str:
-    def lab(code):
-        if var == "population":
-            return cb.label(code, lang=lang, codebook=codebook)
-        for kind in ("buyers", "companies"):
-            try:
-                values = cb.attribute_values(kind, var, codebook=codebook).set_index("code")[f"label_{lang}"]
-            except ValueError:
-                continue
-            if code in values.index:
-                return str(values[code])
-        return code
-    ref_word = "réf." if lang == "fr" else "ref."
-    return f"{lab(lev)} ({ref_word} {lab(ref)})"
-
-
-def _separation(data: pd.DataFrame, covariates: Sequence[str], codebook=None) -> str | None:
-    """Describe a (quasi-)complete separation visible in one categorical level, else None."""
-    if data["y"].nunique() < 2:
-        return "tous les répondants retenus ont la même réponse"
-    for var in ("population", *covariates):
-        for lev, y in data.groupby(var)["y"]:
-            if y.nunique() < 2:
-                name = _term_label(var, str(lev), str(lev), "fr", codebook).split(" (réf.")[0]
-                return f"les {len(y)} répondants « {var} = {name} » citent tous le thème" if y.iloc[0] == 1 \
-                    else f"aucun des {len(y)} répondants « {var} = {name} » ne cite le thème"
-    return None
-
-
-def theme_logit(buyers: pd.DataFrame, companies: pd.DataFrame, theme: str, *,
-                covariates: Sequence[str] = ("segment", "departement"), alpha: float = 0.05, codebook=None,
-                lang: str = "fr") -> pd.DataFrame:
-    """Logistic regression of citing a theme on population plus covariates common to both surveys.
-
-    Parameters
-    ----------
-    buyers, companies : DataFrame
-        Respondent tables; only respondents who answered the barrier question and have every covariate enter
-        the model (complete cases; ``n_obs`` says how many).
-    theme : str
-        A theme covered by both questionnaires.
-    covariates : sequence of str, default ("segment", "departement")
-        Categorical columns present in both tables; each is treatment-coded against its most frequent level.
-    alpha : float, default 0.05
-        1 − confidence level of the odds-ratio intervals.
-
-    Returns
-    -------
-    DataFrame
-        Columns :data:`LOGIT_COLUMNS`, one row per model term except the intercept: ``population[buyers]``
-        (buyers against companies) first, then each covariate level against its reference. ``status`` is
-        ``"estimé"`` or says why the model cannot be estimated (separation, non-convergence); in that case every
-        number is NaN and a :class:`UserWarning` in French is emitted — nothing is printed as if it were valid.
-
-    Examples
-    --------
-    >>> import warnings
-    >>> codes = list(cb.items("buyers")["code"])
-    >>> b = pd.DataFrame({c: pd.array([c == "b_temps"] * 4, dtype="boolean") for c in codes}).assign(segment="sante")
-    >>> e = pd.DataFrame({c: pd.array([False, True] * 2, dtype="boolean") for c in cb.items("companies")["code"]})
-    >>> with warnings.catch_warnings(record=True):
-    ...     r = theme_logit(b, e.assign(segment="sante"), "moyens", covariates=("segment",))
-    >>> r.loc[0, "status"].startswith("séparation")
-    True
-    """
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
-
-    alpha = _check_alpha(alpha)
-    covariates = list(covariates)
-    data = _logit_frame(buyers, companies, theme, covariates, codebook)
-    X, terms = _design(data, covariates)
-
-    def result(status, fit=None):
-        rows = []
-        for name, var, lev, ref in terms:
-            row = {"term": name, "variable": var, "level": lev, "reference": ref,
-                   "label": _term_label(var, lev, ref, lang, codebook), "odds_ratio": math.nan, "ci_low": math.nan,
-                   "ci_high": math.nan, "p_value": math.nan, "n_obs": len(data), "status": status}
-            if fit is not None:
-                ci = fit.conf_int(alpha=alpha).loc[name]
-                row.update(odds_ratio=float(np.exp(fit.params[name])), ci_low=float(np.exp(ci.iloc[0])),
-                           ci_high=float(np.exp(ci.iloc[1])), p_value=float(fit.pvalues[name]))
-            rows.append(row)
-        out = pd.DataFrame(rows, columns=LOGIT_COLUMNS)
-        out["n_obs"] = out["n_obs"].astype("Int64")
-        return out
-
-    def fail(status):
-        warnings.warn(f"Régression logistique du thème « {theme} » non estimable : {status}. "
-                      "Les rapports de cotes ne sont pas affichés ; utiliser la comparaison des proportions "
-                      "(test exact de Fisher).", UserWarning, stacklevel=3)
-        return result(status)
-
-    if "population[buyers]" not in X.columns:
-        return fail("une seule population parmi les répondants retenus")
-    why = _separation(data, covariates, codebook)
-    if why:
-        return fail(f"séparation (quasi-)complète — {why}")
-    if np.linalg.matrix_rank(X.to_numpy()) < X.shape[1]:
-        return fail("variables explicatives redondantes (matrice de rang incomplet)")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            fit = sm.Logit(data["y"].to_numpy(), X).fit(disp=0, maxiter=100)
-        except (np.linalg.LinAlgError, ValueError) as exc:
-            return fail(f"échec de l'estimation ({type(exc).__name__})")
-    kinds = {type(w.message) for w in caught if isinstance(w.message, Warning)}
-    if any(issubclass(k, PerfectSeparationWarning) for k in kinds):
-        return fail("séparation (quasi-)complète détectée pendant l'estimation")
-    if not fit.mle_retvals.get("converged", False) or any(issubclass(k, ConvergenceWarning) for k in kinds):
-        return fail("l'estimation n'a pas convergé")
-    if not np.all(np.isfinite(fit.bse)) or np.abs(fit.params).max() > 15:
-        return fail("coefficients non identifiables (erreurs types infinies ou coefficients extrêmes)")
-    return result(STATUS_FITTED, fit)
-
-
-def theme_logits(buyers: pd.DataFrame, companies: pd.DataFrame, themes: str | Sequence[str] = "comparable", *,
-                 covariates: Sequence[str] = ("segment", "departement"), alpha: float = 0.05, codebook=None,
-                 lang: str = "fr", quiet: bool = False) -> pd.DataFrame:
-    """:func:`theme_logit` for several themes, stacked with a leading ``theme`` column.
-
-    ``themes="comparable"`` means every theme covered by both questionnaires. With ``quiet=True`` the
-    separation / non-convergence warnings are not emitted (the ``status`` column still says why a model has no
-    numbers): for notebooks, where the status is shown in the table itself.
-    """
-    if isinstance(themes, str) and themes == "comparable":
-        b, e = _theme_items("buyers", codebook), _theme_items("companies", codebook)
-        themes = [t for t in _theme_order(codebook) if t in b and t in e]
-    frames = []
-    for theme in ([themes] if isinstance(themes, str) else themes):
-        with warnings.catch_warnings():
-            if quiet:
-                warnings.simplefilter("ignore", UserWarning)
-            r = theme_logit(buyers, companies, theme, covariates=covariates, alpha=alpha, codebook=codebook,
-                            lang=lang)
-        r.insert(0, "theme", theme)
-        frames.append(r)
-    return pd.concat(frames, ignore_index=True)
+    out = out[GROUP_COLUMNS]
+    out.attrs.update({"min_cell": min_cell, **_family_attrs(padjust, alpha, len([c for c in counts if c]), "pairs")})
+    return out
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -695,213 +552,7 @@ def select_wave(tables: Mapping[str, pd.DataFrame], wave: int) -> tuple[pd.DataF
     return out[0], out[1]
 
 
-def is_simulated(*tables: pd.DataFrame) -> bool:
-    """True when any respondent of the tables comes from simulated (demo) data (``simulated`` column).
-
-    >>> is_simulated(pd.DataFrame({"simulated": [False]}), pd.DataFrame({"simulated": [True]}))
-    True
-    """
-    return any(bool(t["simulated"].fillna(False).astype(bool).any()) for t in tables if "simulated" in t.columns)
-
-
-def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lang: str = "fr"):
-    """A table styled for a notebook or the report: no index, caption with the title and the data status.
-
-    >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Écarts").to_html()
-    >>> "Écarts — Données simulées — ne pas citer" in html
-    True
-    """
-    status = {"fr": "Données simulées — ne pas citer", "en": "Simulated data — do not cite"}[
-        _choice("lang", lang, _WORDS)]
-    caption = " — ".join(p for p in (title, status if simulated else None) if p)
-    style = table.style.hide(axis="index")
-    return style.set_caption(caption) if caption else style
-
-
-def theme_bridge(*, lang: str = "fr", codebook=None) -> pd.DataFrame:
-    """The mapping shown to readers: one row per theme, the buyers' items and the companies' items side by side.
-
-    >>> theme_bridge().set_index("Thème").loc["Temps, argent et moyens", "Items des entreprises"]
-    'Manque de moyens pour répondre ; Craintes concernant les délais de paiement'
-    """
-    w = _WORDS[_choice("lang", lang, _WORDS)]
-    m = cb.theme_map(lang=lang, codebook=codebook)
-    rows = []
-    for theme in _theme_order(codebook):
-        part = m[m["theme"] == theme]
-        if part.empty:
-            continue
-        cell = {kind: " ; ".join(part.loc[part["population"] == kind, "label"]) or w["none_item"]
-                for kind in ("buyers", "companies")}
-        rows.append({w["theme"]: cb.label(theme, lang=lang, codebook=codebook),
-                     w["items_buyers"]: cell["buyers"], w["items_companies"]: cell["companies"],
-                     w["compared"]: w["yes"] if all(c != w["none_item"] for c in cell.values()) else w["no"]})
-    return pd.DataFrame(rows)
-
-
-def bases(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "fr", codebook=None) -> pd.DataFrame:
-    """Who is counted: respondents, those who answered the barrier question (the denominators), those who did not.
-
-    >>> codes = list(cb.items("companies")["code"])
-    >>> e = pd.DataFrame({c: pd.array([c == "e_moyens", None], dtype="boolean") for c in codes})
-    >>> b = pd.DataFrame(columns=list(cb.items("buyers")["code"]))
-    >>> bases(b, e).iloc[1, 1:].astype(int).tolist()
-    [2, 1, 1]
-    """
-    w = _WORDS[_choice("lang", lang, _WORDS)]
-    rows = []
-    for kind, df in (("buyers", buyers), ("companies", companies)):
-        n_base = int(answered(df, kind, codebook=codebook).sum())
-        rows.append({w["population"]: cb.label(kind, lang=lang, codebook=codebook), w["respondents"]: len(df),
-                     w["base"]: n_base, w["no_answer"]: len(df) - n_base})
-    return pd.DataFrame(rows)
-
-
-def reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm", lang: str = "fr") -> str:
-    """A few sentences (Markdown) that read the :func:`compare_themes` table for non-statisticians.
-
-    >>> t = pd.DataFrame([{"label": "Juridique et procédures", "pct_buyers": 0.36, "pct_companies": 0.58,
-    ...     "diff": -0.22, "diff_ci_low": -0.40, "diff_ci_high": 0.01, "test": "fisher", "p_value": 0.07,
-    ...     "p_adjusted": 0.28, "cohens_h": -0.44, "n_buyers": 25, "n_companies": 85}])
-    >>> text = reading(t).replace("\u202f", " ")
-    >>> text.startswith("- **Juridique et procédures** : 36,0 % des acheteurs contre 58,0 % des entreprises")
-    True
-    >>> text.split(" ; ")[-1]
-    'écart non significatif après ajustement (Holm, p ajustée = 0,280), effet faible (h = -0,44).'
-    """
-    _choice("lang", lang, _WORDS)
-    _choice("padjust", padjust, PADJUST)
-    fr = lang == "fr"
-    lines = []
-    for r in table.itertuples():
-        if r.test == NOT_COMPARABLE:
-            side = "acheteurs" if not pd.isna(r.pct_buyers) else "entreprises"
-            share = r.pct_buyers if side == "acheteurs" else r.pct_companies
-            lines.append(f"- **{r.label}** : {fmt.pct(share)} des {side} ; thème propre à un seul questionnaire, "
-                         "non comparé." if fr else
-                         f"- **{r.label}**: {fmt.pct(share)} of {'buyers' if side == 'acheteurs' else 'companies'}; "
-                         "theme covered by one questionnaire only, not compared.")
-            continue
-        h = abs(r.cohens_h)
-        size = ("négligeable", "faible", "moyen", "fort")[(h >= 0.2) + (h >= 0.5) + (h >= 0.8)] if fr else \
-            ("negligible", "small", "medium", "large")[(h >= 0.2) + (h >= 0.5) + (h >= 0.8)]
-        signif = (not pd.isna(r.p_adjusted)) and r.p_adjusted < alpha
-        adj = _WORDS[lang][padjust]
-        if fr:
-            verdict = "écart significatif" if signif else "écart non significatif"
-            lines.append(f"- **{r.label}** : {fmt.pct(r.pct_buyers)} des acheteurs contre {fmt.pct(r.pct_companies)} "
-                         f"des entreprises (écart {fmt.points(r.diff)}, intervalle "
-                         f"{_gap_interval(r.diff_ci_low, r.diff_ci_high)}) ; {verdict} après ajustement ({adj}, "
-                         f"p ajustée = {fmt.pvalue(r.p_adjusted)}), effet {size} (h = {fmt.number(r.cohens_h, 2)}).")
-        else:
-            verdict = "significant" if signif else "not significant"
-            lines.append(f"- **{r.label}**: {r.pct_buyers:.1%} of buyers vs {r.pct_companies:.1%} of companies "
-                         f"(difference {r.diff * 100:+.1f} pts, interval [{r.diff_ci_low * 100:+.1f}; "
-                         f"{r.diff_ci_high * 100:+.1f}]); {verdict} after adjustment ({adj}, adjusted p = "
-                         f"{r.p_adjusted:.3f}), {size} effect (h = {r.cohens_h:.2f}).")
-    return "\n".join(lines)
-
-
 # --------------------------------------------------------------------------------------------------------------
 # Display (French formats; written tables keep raw numbers)
 # --------------------------------------------------------------------------------------------------------------
 
-_WORDS = {
-    "fr": {"theme": "Thème", "buyers": "Acheteurs", "companies": "Entreprises", "diff": "Écart (acheteurs − entreprises)", "gap": "Écart (groupe 1 − groupe 2)",
-           "ci": "Intervalle à {level} %", "p": "p ({test})", "padj": "p ajustée ({padjust})", "h": "h de Cohen",
-           "fisher": "Fisher", "chi2": "khi-deux", "holm": "Holm", "fdr_bh": "Benjamini-Hochberg",
-           "bonferroni": "Bonferroni", "none": "sans ajustement", "item": "Item ou thème", "group1": "Groupe 1",
-           "group2": "Groupe 2", "status": "Statut", "term": "Terme", "or": "Rapport de cotes", "n_obs": "n",
-           "items_buyers": "Items des acheteurs", "items_companies": "Items des entreprises",
-           "none_item": "— (aucun item)", "compared": "Comparé", "yes": "oui", "no": "non",
-           "population": "Population", "respondents": "Répondants", "base": "Ont répondu à la question des freins",
-           "no_answer": "N'ont coché aucun frein"},
-    "en": {"theme": "Theme", "buyers": "Buyers", "companies": "Companies", "diff": "Difference (buyers − companies)", "gap": "Difference (group 1 − group 2)",
-           "ci": "{level} % interval", "p": "p ({test})", "padj": "adjusted p ({padjust})", "h": "Cohen's h",
-           "fisher": "Fisher", "chi2": "chi-square", "holm": "Holm", "fdr_bh": "Benjamini-Hochberg",
-           "bonferroni": "Bonferroni", "none": "no adjustment", "item": "Item or theme", "group1": "Group 1",
-           "group2": "Group 2", "status": "Status", "term": "Term", "or": "Odds ratio", "n_obs": "n",
-           "items_buyers": "Buyers' items", "items_companies": "Companies' items",
-           "none_item": "— (no item)", "compared": "Compared", "yes": "yes", "no": "no",
-           "population": "Population", "respondents": "Respondents", "base": "Answered the barrier question",
-           "no_answer": "Ticked no barrier"},
-}
-
-
-def _gap_interval(low: Any, high: Any) -> str:
-    """``[-32,1 pts ; +5,0 pts]``: an interval for a difference, in percentage points."""
-    if pd.isna(low) or pd.isna(high):
-        return fmt.MISSING
-    return f"[{fmt.points(low)}{fmt.NNBSP}; {fmt.points(high)}]"
-
-
-def _share(pct: Any, n: Any) -> str:
-    """``48,1 % (13/27)``: the share with its count and denominator, or ``n.d.``."""
-    if pd.isna(n) or pd.isna(pct):
-        return fmt.MISSING
-    return f"{fmt.pct(pct)} ({round(float(pct) * int(n))}/{int(n)})"
-
-
-def format_comparison(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 0.05,
-                      lang: str = "fr") -> pd.DataFrame:
-    """The :func:`compare_themes` table for reading: French numbers, shares with their counts, one interval column.
-
-    >>> t = pd.DataFrame([{"theme": "moyens", "label": "Temps, argent et moyens", "n_buyers": 27,
-    ...     "pct_buyers": 13 / 27, "n_companies": 90, "pct_companies": 0.5, "diff": 13 / 27 - 0.5,
-    ...     "diff_ci_low": -0.22, "diff_ci_high": 0.18, "test": "fisher", "p_value": 1.0,
-    ...     "p_adjusted": 1.0, "cohens_h": -0.04}])
-    >>> format_comparison(t).iloc[0, 1]
-    '48,1\u202f% (13/27)'
-    """
-    w = _WORDS[_choice("lang", lang, _WORDS)]
-    tests = [t for t in table["test"].dropna().unique() if t in TESTS]
-    test_word = "/".join(w[t] for t in tests) or w["fisher"]
-    out = pd.DataFrame({
-        w["theme"]: table["label"],
-        f"{w['buyers']}": [_share(p, n) for p, n in zip(table["pct_buyers"], table["n_buyers"])],
-        f"{w['companies']}": [_share(p, n) for p, n in zip(table["pct_companies"], table["n_companies"])],
-        w["diff"]: [fmt.points(d) if t != NOT_COMPARABLE else t for d, t in zip(table["diff"], table["test"])],
-        w["ci"].format(level=fmt.number(100 * (1 - alpha))): [
-            _gap_interval(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
-        w["p"].format(test=test_word): table["p_value"].map(fmt.pvalue),
-        w["padj"].format(padjust=w[padjust]): table["p_adjusted"].map(fmt.pvalue),
-        w["h"]: table["cohens_h"].map(lambda h: fmt.number(h, 2)),
-    })
-    return out
-
-
-def format_groups(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 0.05, lang: str = "fr") -> pd.DataFrame:
-    """The :func:`compare_groups` table for reading: groups with their shares, or the status when withheld."""
-    w = _WORDS[_choice("lang", lang, _WORDS)]
-    def side(label, pct, n):
-        return f"{label} : n = {int(n)}" if pd.isna(pct) else f"{label} : {_share(pct, n)}"
-
-    return pd.DataFrame({
-        w["item"]: table["label"],
-        w["group1"]: [side(lab, p, n) for lab, p, n in zip(table["group1_label"], table["pct1"], table["n1"])],
-        w["group2"]: [side(lab, p, n) for lab, p, n in zip(table["group2_label"], table["pct2"], table["n2"])],
-        w["gap"]: [fmt.points(d) for d in table["diff"]],
-        w["ci"].format(level=fmt.number(100 * (1 - alpha))): [_gap_interval(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
-        w["padj"].format(padjust=w[padjust]): table["p_adjusted"].map(fmt.pvalue),
-        w["status"]: table["status"],
-    })
-
-
-def format_logit(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "fr") -> pd.DataFrame:
-    """The :func:`theme_logit` / :func:`theme_logits` table for reading: odds ratios with their interval, or the status.
-
-    With a ``theme`` column (:func:`theme_logits`), the theme's label comes first.
-    """
-    w = _WORDS[_choice("lang", lang, _WORDS)]
-    out = pd.DataFrame({
-        w["term"]: table["label"],
-        w["or"]: table["odds_ratio"].map(lambda x: fmt.number(x, 2)),
-        w["ci"].format(level=fmt.number(100 * (1 - alpha))): [fmt.interval(lo, hi, as_pct=False, decimals=2)
-                                     for lo, hi in zip(table["ci_low"], table["ci_high"])],
-        "p": table["p_value"].map(fmt.pvalue),
-        w["n_obs"]: table["n_obs"],
-        w["status"]: table["status"],
-    })
-    if "theme" in table.columns:
-        out.insert(0, w["theme"], [cb.label(t, lang=lang) for t in table["theme"]])
-    return out

@@ -68,7 +68,7 @@ __all__ = [
 #: Populations protected by default: companies (public buyers are institutions named in public sources).
 PROTECTED = ("companies",)
 #: Columns a suppressed cell loses (those present in the table); its base (``n_base``) is blanked too.
-VALUE_COLUMNS = ("n", "count", "pct", "pct_mentions", "ci_low", "ci_high", "rank")
+VALUE_COLUMNS = ("n", "count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_high", "rank", "rank_group")
 #: Attributes by which the study publishes grouped barrier tables (notebook 02, ``tables/freins_par_groupe.csv``):
 #: the suppression plan of these attributes' profile blocks also protects the grouped table, so that both
 #: suppress the same groups. Other attributes' profiles are planned on their own.

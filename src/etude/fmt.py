@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-__all__ = ["NNBSP", "MISSING", "number", "pct", "points", "pvalue", "interval", "euros"]
+__all__ = ["NNBSP", "MISSING", "number", "pct", "points", "pvalue", "interval", "points_interval", "euros"]
 
 #: Narrow no-break space, the French thin space.
 NNBSP = "\u202f"
@@ -93,6 +93,17 @@ def interval(low: Any, high: Any, *, as_pct: bool = True, decimals: int = 1, mis
         return missing
     f = pct if as_pct else number
     return f"[{f(low, decimals)}{NNBSP}; {f(high, decimals)}]"
+
+
+def points_interval(low: Any, high: Any, *, missing: str = MISSING) -> str:
+    """Format an interval of a difference in percentage points: ``[-32,1 pts ; +5,0 pts]``.
+
+    >>> points_interval(-0.321, 0.05).replace(NNBSP, " ")
+    '[-32,1 pts ; +5,0 pts]'
+    """
+    if _missing(low) or _missing(high):
+        return missing
+    return f"[{points(low)}{NNBSP}; {points(high)}]"
 
 
 def euros(x: Any, decimals: int = 0, *, missing: str = MISSING) -> str:

@@ -35,20 +35,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from etude import codebook as cb
-from etude import fmt
+from etude import i18n
 from etude import reference as ref
 from etude.errors import InputError, ParameterError, problem
 
 __all__ = [
-    "LONG_COLUMNS", "SERIES_KEY", "STATUSES", "MISSING_LABEL", "STATUS_LABELS", "WAVE_COLUMNS",
-    "PUBLISHED_WAVE_COLUMNS", "N_TREATMENTS",
+    "LONG_COLUMNS", "SERIES_KEY", "STATUSES", "MISSING_LABEL", "combine_status",
     "reference_series", "survey_series", "indicator_table", "check_perimeters", "complete_periods", "changes",
-    "growth_rate", "compound_growth", "distance_to_target", "wave_changes", "published_wave_changes",
-    "format_indicators", "format_wave_changes", "GT_LINES", "CONTEXT_LINES", "SIMULATED_CAPTION",
-    "text_figures", "common_waves", "resolve_paths", "select_lines", "published_vs_computed", "format_published_vs_computed", "format_target",
-    "format_growth", "PUBLISHED_CHANGES", "SERIES_LABELS", "shown", "decp_series", "DECP_INDICATORS",
-    "format_decp_innovation",
+    "growth_rate", "compound_growth", "distance_to_target",
+    "GT_LINES", "CONTEXT_LINES", "text_figures", "resolve_paths", "select_lines",
+    "published_vs_computed", "PUBLISHED_CHANGES", "SERIES_LABELS", "decp_series", "DECP_INDICATORS",
 ]
 
 #: Columns of the long indicator table (``tables/indicateurs.csv``).
@@ -60,19 +56,6 @@ SERIES_KEY = ["series", "indicator"]
 STATUSES = (*ref.STATUSES, "simulated")
 #: How a missing figure is shown.
 MISSING_LABEL = "non disponible"
-#: French labels of the statuses.
-STATUS_LABELS = {"published": "publié", "computed": "calculé", "uncertain": "incertain", "simulated": "simulé"}
-#: Columns of :func:`wave_changes`.
-WAVE_COLUMNS = ["population", "level", "code", "label", "theme", "wave_from", "n_from", "count_from", "share_from",
-                "wave_to", "n_to", "count_to", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test",
-                "p_value", "p_adjusted", "cohens_h", "simulated"]
-#: Columns of :func:`published_wave_changes`.
-PUBLISHED_WAVE_COLUMNS = ["indicator", "label", "wave_from", "n_from", "n_from_text", "share_from", "wave_to",
-                          "n_to", "n_to_text", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value",
-                          "status", "note", "source"]
-#: How :func:`published_wave_changes` treats a wave whose respondent count is not exact.
-N_TREATMENTS = {"point_only": "écart en points seulement, sans intervalle ni test",
-                "lower_bound": "intervalle et test calculés avec la borne inférieure publiée de l'effectif"}
 
 #: The GT's own indicator lines, for the notebook's first panel.
 GT_LINES = [("gt_orcp", "reponses_acheteurs"), ("gt_orcp", "reponses_acheteurs_etat"),
@@ -100,9 +83,6 @@ DECP_INDICATORS = {"n_contracts": ("Contrats notifiés (DECP)", "contrats", 1.0)
                    "amount_median_eur": ("Montant médian d'un contrat (DECP)", "k€", 1e-3),
                    "n_buyers": ("Acheteurs publiant (DECP)", "acheteurs", 1.0),
                    "n_holders": ("Titulaires distincts (DECP)", "titulaires", 1.0)}
-#: Caption of every chart and table built on simulated data.
-SIMULATED_CAPTION = "Données simulées — ne pas citer"
-
 _SURVEY_SERIES = "gt_orcp"
 _GT_TABLE = "gt_orcp_2017"
 _SIMULATED_SOURCE = "Données simulées (démonstration) — ne pas citer"
@@ -276,10 +256,10 @@ def check_perimeters(df: pd.DataFrame) -> pd.DataFrame:
     --------
     >>> t = pd.DataFrame({"series": "x", "indicator": "volume", "period": ["2016", "2017"], "value": [1.0, 2.0],
     ...                   "unit": "Md€", "perimeter": ["recensement OECP", "baromètre AdCF"]})
-    >>> check_perimeters(t)
+    >>> check_perimeters(t)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    etude.errors.InputError: indicateurs, colonne « perimeter » : la ligne x / volume mélange des périmètres différents ; valeur « recensement OECP | baromètre AdCF » ; attendu : un seul périmètre par série et indicateur (séparer les séries)
+    etude.errors.InputError: indicateurs, colonne « perimeter » : la ligne x / volume mélange des périmètres ...
     """
     problems = []
     for (series, indicator), grp in df.groupby(SERIES_KEY, sort=False):
@@ -380,7 +360,7 @@ def complete_periods(df: pd.DataFrame, *, start: str | int | None = None, end: s
     return _sort_lines(out)
 
 
-def _combine_status(*statuses: Any) -> Any:
+def combine_status(*statuses: Any) -> Any:
     known = [s for s in statuses if isinstance(s, str)]
     if len(known) < len(statuses):
         return pd.NA
@@ -403,7 +383,8 @@ def changes(df: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame: ``df`` plus ``previous_period``, ``previous_value``, ``change_abs`` (value − previous),
-    ``change_rel`` (value / previous − 1; NaN when the previous value is 0 or missing) and, when ``df`` has a
+    ``change_rel`` (value / previous − 1; NaN when the previous value is 0 or missing, and for shares and
+    rates — units ``share``, ``rel_change``, ``pt_change`` — whose change is read in points) and, when ``df`` has a
     ``status``, ``change_status`` (``computed``, or ``uncertain``/``simulated`` when an input is).
 
     Examples
@@ -427,11 +408,13 @@ def changes(df: pd.DataFrame) -> pd.DataFrame:
     out["change_abs"] = out["value"] - out["previous_value"]
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = out["value"] / out["previous_value"] - 1
-    out["change_rel"] = rel.where(out["previous_value"].fillna(0) != 0).astype("float64")
+    rate = out["unit"].isin(_RATIO_UNITS) if "unit" in out else pd.Series(False, index=out.index)
+    # A relative change of a share or of a rate (+867 % on « variation annuelle ») means nothing: points only.
+    out["change_rel"] = rel.where((out["previous_value"].fillna(0) != 0) & ~rate).astype("float64")
     if "status" in out:
         prev_status = [lookup.loc[k, "status"] if f else pd.NA for k, f in zip(keys, found)]
         out["change_status"] = [
-            _combine_status(s, p) if not math.isnan(c) else pd.NA
+            combine_status(s, p) if not math.isnan(c) else pd.NA
             for s, p, c in zip(out["status"], prev_status, out["change_abs"])]
         out["change_status"] = out["change_status"].astype("string")
     return out
@@ -496,7 +479,7 @@ def compound_growth(df: pd.DataFrame, *, start: int | str, end: int | str) -> pd
         g = grp.set_index(grp["period"].astype(str))
         vs = float(g.loc[s, "value"]) if s in g.index else math.nan
         ve = float(g.loc[e, "value"]) if e in g.index else math.nan
-        st = (_combine_status(g.loc[s, "status"], g.loc[e, "status"])
+        st = (combine_status(g.loc[s, "status"], g.loc[e, "status"])
               if "status" in g and s in g.index and e in g.index else pd.NA)
         rate = growth_rate(vs, ve, int(e) - int(s))
         rows.append({"series": series, "indicator": indicator,
@@ -551,174 +534,6 @@ def distance_to_target(df: pd.DataFrame, *, target: float | None = None, target_
     return out
 
 
-# --------------------------------------------------------------------------------------------- survey waves
-
-def _item_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
-    from etude import compare
-    items = cb.items(kind, "barriers", codebook=codebook)
-    base = compare.answered(df, kind, codebook=codebook)
-    n = int(base.sum())
-    rows = []
-    for it in items.itertuples():
-        count = int((df[it.code].fillna(False).astype(bool) & base).sum())
-        rows.append({"code": it.code, "theme": it.theme, "n": n, "count": count})
-    return pd.DataFrame(rows)
-
-
-def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
-    from etude import compare
-    prev = compare.theme_prevalence(df, kind, codebook=codebook)
-    return pd.DataFrame({"code": prev["theme"], "theme": prev["theme"], "n": prev["n_base"], "count": prev["count"]})
-
-
-def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to: int = 2018,
-                 level: str = "items", test: str = "fisher", alpha: float = 0.05, padjust: str = "holm",
-                 lang: str = "fr", codebook=None) -> pd.DataFrame:
-    """Change in the share citing each barrier item (or theme) between two survey waves.
-
-    The two waves are treated as **independent samples** (respondents are pseudonymous and not matched
-    across waves). Each share's denominator is the wave's respondents who answered the barrier question
-    (``docs/contracts.md`` §1). The difference ``share_to − share_from`` gets Newcombe's hybrid score interval
-    and a test from :func:`etude.compare.two_proportions`; p-values are adjusted across the items (or themes).
-
-    Parameters
-    ----------
-    df : DataFrame
-        Respondent table of one population, with a ``wave`` column and both waves in it.
-    kind : {"buyers", "companies"}
-    wave_from, wave_to : int
-        The earlier and the later wave.
-    level : {"items", "themes"}, default "items"
-        Barrier items, or harmonised themes (a respondent cites a theme when they cite one of its items).
-    test : {"fisher", "chi2"}, default "fisher"
-    alpha : float, default 0.05
-    padjust : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
-    lang : {"fr", "en"}, default "fr"
-        Language of ``label``.
-
-    Returns
-    -------
-    DataFrame with columns :data:`WAVE_COLUMNS` (shares and differences as fractions 0–1).
-
-    Raises
-    ------
-    ParameterError
-        Unknown ``level``, or a wave absent from the data (the message lists the waves present).
-    """
-    from etude import compare
-    levels = {"items": _item_counts, "themes": _theme_counts}
-    if level not in levels:
-        raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(levels)})")
-    if "wave" not in df.columns:
-        raise ParameterError("la table des répondants n'a pas de colonne « wave »")
-    present = sorted(int(w) for w in df["wave"].dropna().unique())
-    for w in (wave_from, wave_to):
-        if int(w) not in present:
-            raise ParameterError(f"vague {w} absente des données (vagues présentes : "
-                                 f"{', '.join(map(str, present)) or 'aucune'})")
-    parts = {w: df[df["wave"] == int(w)] for w in (wave_from, wave_to)}
-    a = levels[level](parts[wave_from], kind, codebook).set_index("code")
-    b = levels[level](parts[wave_to], kind, codebook).set_index("code")
-    simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
-    rows = []
-    for code in a.index:
-        ra, rb = a.loc[code], b.loc[code]
-        res = compare.two_proportions(int(rb["count"]), int(rb["n"]), int(ra["count"]), int(ra["n"]),
-                                      test=test, alpha=alpha)
-        rows.append({"population": kind, "level": level, "code": code,
-                     "label": cb.label(code, lang=lang, codebook=codebook, short=(level == "items")),
-                     "theme": ra["theme"], "wave_from": int(wave_from), "n_from": int(ra["n"]),
-                     "count_from": int(ra["count"]),
-                     "share_from": ra["count"] / ra["n"] if ra["n"] else math.nan,
-                     "wave_to": int(wave_to), "n_to": int(rb["n"]), "count_to": int(rb["count"]),
-                     "share_to": rb["count"] / rb["n"] if rb["n"] else math.nan, **res, "simulated": simulated})
-    out = pd.DataFrame(rows)
-    out["p_adjusted"] = compare.adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
-    return out[WAVE_COLUMNS]
-
-
-def published_wave_changes(table: str = "cinov_barometre", *, wave_from: int = 2023, wave_to: int = 2024,
-                           n_treatment: str = "point_only", test: str = "fisher", alpha: float = 0.05,
-                           directory=None) -> pd.DataFrame:
-    """The same wave comparison on a published barometer (default: CINOV 2023 → 2024).
-
-    Only shares published for both waves are compared. The respondent count of a wave is taken from the
-    indicator ``repondants``; when it is not an exact number (CINOV 2023: « plus de 300 »):
-
-    * ``n_treatment="point_only"`` (default): the change in points is reported, with **no interval and no
-      test** — an interval needs the denominator, and inventing one would give false precision;
-    * ``n_treatment="lower_bound"``: the interval and test use the published lower bound
-      (``repondants_minimum``, 300). A smaller n gives a wider interval, so this errs on the cautious side, but
-      counts are rebuilt from rounded percentages: the result is flagged ``uncertain``.
-
-    When both counts are exact, counts are rebuilt as ``round(share × n)`` and the result is ``computed``.
-    Whatever the treatment, these samples are self-selected: an interval measures sampling noise only.
-
-    Returns
-    -------
-    DataFrame with columns :data:`PUBLISHED_WAVE_COLUMNS`.
-
-    Examples
-    --------
-    >>> c = published_wave_changes()
-    >>> c.set_index("indicator").loc["acces_difficile", ["share_from", "share_to", "diff"]].round(3).tolist()
-    [0.53, 0.564, 0.034]
-    >>> bool(c["diff_ci_low"].isna().all())
-    True
-    """
-    from etude import compare
-    if n_treatment not in N_TREATMENTS:
-        raise ParameterError(f"traitement de l'effectif inconnu : {n_treatment!r} "
-                             f"(attendu : {', '.join(N_TREATMENTS)})")
-    raw = ref.load_reference(table, directory=directory)
-    rows_of = {w: raw[raw["year"] == int(w)].set_index("indicator") for w in (wave_from, wave_to)}
-
-    def n_of(w):
-        r = rows_of[w]
-        exact = float(r.loc["repondants", "value"]) if "repondants" in r.index else math.nan
-        text = r.loc["repondants", "value_text"] if "repondants" in r.index else pd.NA
-        low = float(r.loc["repondants_minimum", "value"]) if "repondants_minimum" in r.index else math.nan
-        return exact, (text if pd.notna(text) else pd.NA), low
-
-    (n1, t1, low1), (n2, t2, low2) = n_of(wave_from), n_of(wave_to)
-    exact = not (math.isnan(n1) or math.isnan(n2))
-    if not exact and n_treatment == "lower_bound":
-        n1c, n2c = (n1 if not math.isnan(n1) else low1), (n2 if not math.isnan(n2) else low2)
-    else:
-        n1c, n2c = n1, n2
-    shares = raw[(raw["unit"] == "share") & raw["value"].notna()]
-    both = [i for i in shares[shares["year"] == int(wave_from)]["indicator"]
-            if i in set(shares[shares["year"] == int(wave_to)]["indicator"])]
-    rows = []
-    for ind in both:
-        a, b = rows_of[wave_from].loc[ind], rows_of[wave_to].loc[ind]
-        p1, p2 = float(a["value"]), float(b["value"])
-        res = {"diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": pd.NA, "p_value": math.nan}
-        if exact:
-            status, note = "computed", "effectifs rebâtis par arrondi (part × n) ; échantillons auto-sélectionnés"
-        elif n_treatment == "lower_bound" and not (math.isnan(n1c) or math.isnan(n2c)):
-            status = "uncertain"
-            note = (f"effectif {wave_from if math.isnan(n1) else wave_to} inexact "
-                    f"(« {t1 if math.isnan(n1) else t2} ») : intervalle et test avec la borne inférieure publiée ; "
-                    "échantillons auto-sélectionnés")
-        else:
-            status = "computed"
-            note = (f"effectif {wave_from if math.isnan(n1) else wave_to} inexact "
-                    f"(« {t1 if math.isnan(n1) else t2} ») : écart en points seulement, sans intervalle ni test")
-        if exact or (n_treatment == "lower_bound" and not (math.isnan(n1c) or math.isnan(n2c))):
-            c1, c2 = int(round(p1 * n1c)), int(round(p2 * n2c))
-            r = compare.two_proportions(c2, int(n2c), c1, int(n1c), test=test, alpha=alpha)
-            res = {k: r[k] for k in ("diff_ci_low", "diff_ci_high", "test", "p_value")}
-        rows.append({"indicator": ind, "label": a["label_fr"], "wave_from": int(wave_from),
-                     "n_from": n1, "n_from_text": t1 if math.isnan(n1) else pd.NA, "share_from": p1,
-                     "wave_to": int(wave_to), "n_to": n2, "n_to_text": t2 if math.isnan(n2) else pd.NA,
-                     "share_to": p2, "diff": p2 - p1, **res,
-                     "status": _combine_status(a["status"], b["status"], status) if status == "uncertain"
-                     else _combine_status(a["status"], b["status"]),
-                     "note": note, "source": f"{a['source']} ; {b['source']}"})
-    return pd.DataFrame(rows, columns=PUBLISHED_WAVE_COLUMNS)
-
-
 # --------------------------------------------------------------------------------------------- notebook helpers
 
 def select_lines(df: pd.DataFrame, lines: Iterable[tuple[str, str]]) -> pd.DataFrame:
@@ -761,45 +576,6 @@ def published_vs_computed(df: pd.DataFrame) -> pd.DataFrame:
                                        "status"])
 
 
-def format_published_vs_computed(df: pd.DataFrame) -> pd.DataFrame:
-    """A :func:`published_vs_computed` table for reading."""
-    return pd.DataFrame({
-        "Série": df["series"].map(lambda v: SERIES_LABELS.get(v, v)), "Indicateur": df["indicator"],
-        "Année": df["period"].astype(str),
-        "Évolution recalculée": [_fmt_value(v, "rel_change") for v in df["computed"]],
-        "Évolution publiée": [_fmt_value(v, "rel_change") for v in df["published"]],
-        "Écart": [fmt.points(v) for v in df["difference"]],
-    }).reset_index(drop=True)
-
-
-def format_target(df: pd.DataFrame) -> pd.DataFrame:
-    """A :func:`distance_to_target` table for reading (shares in %, gap in points)."""
-    return pd.DataFrame({
-        "Série": df["label_fr"] if "label_fr" in df else df["series"],
-        "Année": df["period"].astype(str),
-        "Part réalisée": [fmt.pct(v, 2) for v in df["value"]],
-        "Objectif": [f"{fmt.pct(t, 0)} en {y}" for t, y in zip(df["target"], df["target_year"])],
-        "Écart à l'objectif": [fmt.points(g, 2) for g in df["gap"]],
-        "Part de l'objectif atteinte": [fmt.pct(r, 1) for r in df["ratio"]],
-        "Périmètre": df["perimeter"] if "perimeter" in df else "—",
-    }).reset_index(drop=True)
-
-
-def format_growth(df: pd.DataFrame, *, drop_missing: bool = False) -> pd.DataFrame:
-    """A :func:`compound_growth` table for reading; a missing end year shows « non disponible »."""
-    if drop_missing:
-        df = df[df["cagr"].notna()]
-    return pd.DataFrame({
-        "Série": df["series"].map(lambda v: SERIES_LABELS.get(v, v)),
-        "Indicateur": df["label_fr"] if "label_fr" in df else df["indicator"],
-        "Période": [f"{s}–{e}" for s, e in zip(df["start"], df["end"])],
-        "Début": [_fmt_value(v, u) for v, u in zip(df["value_start"], df["unit"])],
-        "Fin": [_fmt_value(v, u) for v, u in zip(df["value_end"], df["unit"])],
-        "Croissance annuelle moyenne": [fmt.pct(v) if not pd.isna(v) else MISSING_LABEL for v in df["cagr"]],
-        "Statut": [STATUS_LABELS.get(s, MISSING_LABEL) if isinstance(s, str) else MISSING_LABEL for s in df["status"]],
-    }).reset_index(drop=True)
-
-
 def decp_series(yearly: pd.DataFrame, *, region: str = "hauts-de-france", files: Sequence[str] = ()) -> pd.DataFrame:
     """A DECP yearly table (:func:`etude.decp.yearly_indicators`) as lines of the long indicator table.
 
@@ -832,33 +608,6 @@ def decp_series(yearly: pd.DataFrame, *, region: str = "hauts-de-france", files:
     return _long(pd.DataFrame(rows, columns=LONG_COLUMNS))
 
 
-def format_decp_innovation(table: pd.DataFrame) -> pd.DataFrame:
-    """An :func:`etude.decp.innovation_share` table for reading: counts, shares with Wilson intervals, fill rate.
-
-    >>> t = pd.DataFrame({"year": [2019], "n_contracts": [74], "n_innovation_procedure": [0],
-    ...                   "share_innovation_procedure": [0.0], "ci_low_innovation_procedure": [0.0],
-    ...                   "ci_high_innovation_procedure": [0.049], "n_flag_filled": [0], "fill_rate": [0.0],
-    ...                   "share_flag_innovant": [float("nan")]})
-    >>> format_decp_innovation(t).iloc[0, -1]
-    'non disponible'
-    """
-    def share(p, lo, hi):
-        return MISSING_LABEL if pd.isna(p) else f"{fmt.pct(p)} {fmt.interval(lo, hi)}"
-    return pd.DataFrame({
-        "Année": table["year"].astype(str),
-        "Contrats": table["n_contracts"].map(fmt.number),
-        "Procédures d'innovation": table["n_innovation_procedure"].map(fmt.number),
-        "Part (IC 95 %, Wilson)": [share(*a) for a in zip(table["share_innovation_procedure"],
-                                                          table["ci_low_innovation_procedure"],
-                                                          table["ci_high_innovation_procedure"])],
-        "« marcheInnovant » renseigné": [fmt.pct(v) for v in table["fill_rate"]],
-        "Part « innovant » parmi les renseignés": [
-            share(p, lo, hi) for p, lo, hi in zip(table["share_flag_innovant"],
-                                                  table.get("ci_low_flag_innovant", table["share_flag_innovant"]),
-                                                  table.get("ci_high_flag_innovant", table["share_flag_innovant"]))],
-    }).reset_index(drop=True)
-
-
 def text_figures(table: str = "gt_orcp_2017", *, prefix: str | None = None, directory=None) -> pd.DataFrame:
     """The text rows of a reference table (objectives, ranges, « plus de 300 »…), for reading.
 
@@ -883,19 +632,7 @@ def text_figures(table: str = "gt_orcp_2017", *, prefix: str | None = None, dire
         df = df[df["indicator"].str.startswith(prefix)]
     return pd.DataFrame({"Année": df["period"].astype(str).str.replace("Q", " T", regex=False),
                          "Intitulé": df["label_fr"], "Texte": df["value_text"],
-                         "Statut": df["status"].map(STATUS_LABELS), "Source": df["source"]}).reset_index(drop=True)
-
-
-def common_waves(respondents: dict[str, pd.DataFrame], waves: Iterable[int]) -> dict[str, bool]:
-    """Whether each questionnaire has every wave in ``waves`` (a wave comparison needs both).
-
-    >>> common_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]}),
-    ...               "companies": pd.DataFrame({"wave": [2017]})}, [2017, 2018])
-    {'buyers': True, 'companies': False}
-    """
-    wanted = {int(w) for w in waves}
-    return {kind: wanted <= {int(w) for w in df["wave"].dropna().unique()} if "wave" in df else False
-            for kind, df in respondents.items()}
+                         "Statut": df["status"].map(i18n.label), "Source": df["source"]}).reset_index(drop=True)
 
 
 def resolve_paths(text: str | Sequence[str] | None) -> list:
@@ -928,96 +665,3 @@ def resolve_paths(text: str | Sequence[str] | None) -> list:
 
 # --------------------------------------------------------------------------------------------- display
 
-def _fmt_value(value: Any, unit: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return MISSING_LABEL
-    unit = "" if unit is None or pd.isna(unit) else str(unit)
-    if unit == "share":
-        return fmt.pct(value, decimals=2 if abs(value) < 0.01 else 1)
-    if unit == "rel_change":
-        s = fmt.pct(value)
-        return s if value <= 0 else "+" + s
-    if unit == "pt_change":
-        return fmt.points(value)
-    if unit in ("Md€", "M€"):
-        return f"{fmt.number(value, 1 if value != int(value) else 0)}{fmt.NNBSP}{unit}"
-    decimals = 0 if float(value) == int(value) else 1
-    return f"{fmt.number(value, decimals)} {unit}".strip()
-
-
-def shown(table: pd.DataFrame, *, simulated: bool = False, title: str | None = None):
-    """A table styled for a notebook or the report: no index, a caption naming simulated data.
-
-    >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Réponses").to_html()
-    >>> "Réponses — Données simulées — ne pas citer" in html
-    True
-    """
-    caption = " — ".join(p for p in (title, SIMULATED_CAPTION if simulated else None) if p)
-    style = table.style.hide(axis="index")
-    return style.set_caption(caption) if caption else style
-
-
-def format_indicators(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """A long table for reading: French numbers, « non disponible » for missing figures, statuses in words.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"series": "s", "indicator": "i", "label_fr": "Volume", "period": ["2016", "2017"],
-    ...                   "value": [72.2, float("nan")], "unit": "Md€", "status": ["published", None],
-    ...                   "source": ["AdCF", None]})
-    >>> format_indicators(t)["Valeur"].tolist()
-    ['72,2\u202fMd€', 'non disponible']
-    """
-    labels = {"fr": ["Série", "Indicateur", "Période", "Valeur", "Statut", "Source"],
-              "en": ["Series", "Indicator", "Period", "Value", "Status", "Source"]}
-    if lang not in labels:
-        raise ParameterError(f"langue inconnue : {lang!r} (attendu : fr, en)")
-    name = df["label_fr"] if "label_fr" in df else df["indicator"]
-    status = df["status"] if "status" in df else pd.Series(pd.NA, index=df.index)
-    out = pd.DataFrame({
-        labels[lang][0]: df["series"].astype(str).map(lambda v: SERIES_LABELS.get(v, v)),
-        labels[lang][1]: name.astype(str),
-        labels[lang][2]: df["period"].astype(str).str.replace("Q", " T", regex=False),
-        labels[lang][3]: [_fmt_value(v, u) for v, u in zip(df["value"], df.get("unit", pd.Series("", index=df.index)))],
-        labels[lang][4]: [STATUS_LABELS.get(s, MISSING_LABEL) if isinstance(s, str) else MISSING_LABEL
-                          for s in status],
-        labels[lang][5]: df["source"].fillna("—").astype(str) if "source" in df else "—",
-    })
-    return out.reset_index(drop=True)
-
-
-def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """A wave-change table (:func:`wave_changes` or :func:`published_wave_changes`) for reading.
-
-    Shares in per cent with their denominators, the change in points with its interval (or « non disponible »
-    when there is none), adjusted p-values when present.
-    """
-    def share(p, n, text, count=None):
-        if pd.isna(p):
-            return MISSING_LABEL
-        if count is not None and not pd.isna(count) and n is not None and not pd.isna(n):
-            return f"{fmt.pct(p)} ({int(count)}/{int(n)})"
-        if n is not None and not pd.isna(n):
-            return f"{fmt.pct(p)} (n = {fmt.number(n)})"
-        return f"{fmt.pct(p)} (n : {text})" if isinstance(text, str) else fmt.pct(p)
-
-    none = pd.Series(pd.NA, index=table.index)
-    w1, w2 = int(table["wave_from"].iloc[0]), int(table["wave_to"].iloc[0]) if len(table) else (0, 0)
-    label_col = "label"
-    out = pd.DataFrame({
-        "Item": table[label_col].astype(str),
-        str(w1): [share(*a) for a in zip(table["share_from"], table["n_from"], table.get("n_from_text", none),
-                                          table.get("count_from", none))],
-        str(w2): [share(*a) for a in zip(table["share_to"], table["n_to"], table.get("n_to_text", none),
-                                          table.get("count_to", none))],
-        "Évolution": [fmt.points(d) for d in table["diff"]],
-        "IC 95 % (Newcombe)": [f"[{fmt.points(lo)}{fmt.NNBSP}; {fmt.points(hi)}]" if not pd.isna(lo) else MISSING_LABEL
-                               for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])],
-    })
-    pcol = "p_adjusted" if "p_adjusted" in table else "p_value"
-    out["p ajustée (Holm)" if pcol == "p_adjusted" else "p"] = [
-        fmt.pvalue(p) if not pd.isna(p) else MISSING_LABEL for p in table[pcol]]
-    if lang == "en":
-        out = out.rename(columns={"Évolution": "Change", "IC 95 % (Newcombe)": "95% CI (Newcombe)",
-                                  "p ajustée (Holm)": "adjusted p (Holm)"})
-    return out

@@ -71,23 +71,20 @@ from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import maximum_flow
 
 from etude import codebook as cb
+from etude import i18n
 from etude.errors import ParameterError
-from etude.errors import check_choice as _choice
+from etude.i18n import check_lang
 
 __all__ = [
-    "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "FLAGS", "STOP_WORDS",
+    "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "STOP_WORDS",
     "segment_sets", "tokens", "tfidf_similarity", "score_pairs", "meeting_plan", "assign_slots",
     "greedy_select", "plan_bounds", "EXACT_MAX_PAIRS",
-    "plan_summary", "supply_demand", "format_supply_demand", "format_plan", "format_summary", "score_overview", "supply_reading", "shown",
-    "select_wave", "SIMULATED_CAPTION", "TITLES",
+    "plan_summary", "supply_demand", "select_wave", "TITLES",
 ]
 
 #: Above this many candidate pairs, :func:`meeting_plan` plans greedily and reports its optimality gap.
 EXACT_MAX_PAIRS = 20_000
 
-#: Caption of every chart and table built on simulated data.
-SIMULATED_CAPTION = "Données simulées — ne pas citer"
-_SIMULATED = {"fr": SIMULATED_CAPTION, "en": "Simulated data — do not cite"}
 #: Titles of the tables shown by notebook 05, by language.
 TITLES = {"fr": {"supply": "Offre et demande par segment", "scores": "Notes des paires acheteur–entreprise",
                  "summary": "Planning en chiffres", "slot": "Rendez-vous du créneau {slot}"},
@@ -103,11 +100,6 @@ PLAN_COLUMNS = SCORE_COLUMNS + ["slot"]
 #: Columns of :func:`supply_demand` (``tables/offre_demande_segments.csv``).
 SUPPLY_COLUMNS = ["segment", "label", "buyers_base", "n_buyers", "companies_base", "n_companies",
                   "companies_suppressed", "ratio", "flag", "flag_label"]
-#: Supply/demand flags: code → label in French and English.
-FLAGS = {"demande_sans_offre": {"fr": "Demande sans offre", "en": "Demand without supply"},
-         "offre_sans_demande": {"fr": "Offre sans demande", "en": "Supply without demand"},
-         "": {"fr": "", "en": ""}}
-
 #: French stop words, folded like the text (no accents, lower case); also the few English ones seen in offers.
 STOP_WORDS = frozenset("""
 a afin ai aie aient ainsi alors apres au aucun aupres aussi autre autres aux avec avoir c ca ce ceci cela celle
@@ -235,6 +227,11 @@ def _sorted(df: pd.DataFrame) -> pd.DataFrame:
                                                                                  kind="stable").reset_index(drop=True)
 
 
+def _column(df: pd.DataFrame, name: str, missing: Any) -> list:
+    """``df[name]`` as a list of objects, or ``missing`` for every row when the export had no such column."""
+    return df[name].astype(object).tolist() if name in df.columns else [missing] * len(df)
+
+
 def score_pairs(buyers: pd.DataFrame, companies: pd.DataFrame, *, w_segment: float = 0.5, w_text: float = 0.3,
                 w_proximity: float = 0.2) -> pd.DataFrame:
     """Score every buyer–company pair; the score is the sum of its three weighted parts.
@@ -265,11 +262,8 @@ def score_pairs(buyers: pd.DataFrame, companies: pd.DataFrame, *, w_segment: flo
                              for k in SCORE_COLUMNS})
     bs, cs = segment_sets(b), segment_sets(c)
     seg = np.array([[len(x & y) / len(x | y) if (x | y) else 0.0 for y in cs] for x in bs])
-    desc = lambda df: df["description"].tolist() if "description" in df.columns else [None] * len(df)
-    text = tfidf_similarity(desc(b), desc(c))
-    dep = lambda df: (df["departement"].astype(object) if "departement" in df.columns
-                      else pd.Series(pd.NA, index=df.index, dtype=object)).tolist()
-    bd, cd = dep(b), dep(c)
+    text = tfidf_similarity(_column(b, "description", None), _column(c, "description", None))
+    bd, cd = _column(b, "departement", pd.NA), _column(c, "departement", pd.NA)
     prox = np.array([[1.0 if not pd.isna(x) and not pd.isna(y) and str(x) == str(y) else 0.0 for y in cd]
                      for x in bd])
     bmain = b["segment"].astype(object).tolist() if "segment" in b.columns else [pd.NA] * len(b)
@@ -589,7 +583,7 @@ def plan_summary(plan: pd.DataFrame, scores: pd.DataFrame, *, min_score: float =
     >>> plan_summary(p, s, min_score=0.3).set_index("indicator")["value"].to_dict()["buyers_met"]
     1.0
     """
-    lang = _choice("lang", lang, cb.LANGS)
+    lang = check_lang(lang)
     relevant = scores[scores["score"] >= min_score]
     rows = [
         ("buyers", scores["buyer_id"].nunique(), "Acheteurs", "Buyers"),
@@ -636,7 +630,7 @@ def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: in
     >>> supply_demand(b, c).set_index("segment").loc["sante", ["n_buyers", "n_companies", "ratio"]].tolist()
     [2.0, 6.0, 3.0]
     """
-    lang = _choice("lang", lang, cb.LANGS)
+    lang = check_lang(lang)
     if not isinstance(min_cell, (int, np.integer)) or isinstance(min_cell, bool) or min_cell < 1:
         raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
     bs, cs = segment_sets(buyers), segment_sets(companies)
@@ -652,142 +646,11 @@ def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: in
             "companies_base": int(sum(bool(x) for x in cs)),
             "n_companies": pd.NA if suppressed else nc, "companies_suppressed": suppressed,
             "ratio": (float("nan") if suppressed or nb == 0 else nc / nb),
-            "flag": flag, "flag_label": FLAGS[flag][lang],
+            "flag": flag, "flag_label": i18n.label(flag, lang=lang),
         })
     out = pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
     out["n_companies"] = out["n_companies"].astype("Int64")
     return out
 
 
-def format_supply_demand(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "fr") -> pd.DataFrame:
-    """The supply/demand table for readers: French numbers, suppressed counts shown as ``< min_cell``.
-
-    >>> t = pd.DataFrame({"segment": ["sante"], "label": ["Santé"], "buyers_base": [10], "n_buyers": [4],
-    ...                   "companies_base": [30], "n_companies": pd.array([pd.NA], dtype="Int64"),
-    ...                   "companies_suppressed": [True], "ratio": [float("nan")], "flag": [""], "flag_label": [""]})
-    >>> format_supply_demand(t).iloc[0].tolist()
-    ['Santé', '4 / 10', '<\u202f5 / 30', 'n.d.', '']
-    """
-    from etude import fmt
-    lang = _choice("lang", lang, cb.LANGS)
-    heads = {"fr": ["Segment", "Acheteurs ayant un besoin", "Entreprises ayant une offre",
-                    "Entreprises par acheteur", "Signal"],
-             "en": ["Segment", "Buyers with a need", "Companies with an offer", "Companies per buyer", "Flag"]}[lang]
-    rows = []
-    for _, r in table.iterrows():
-        comp = (f"<{fmt.NNBSP}{min_cell}" if r["companies_suppressed"] else fmt.number(r["n_companies"]))
-        rows.append([r["label"], f"{fmt.number(r['n_buyers'])} / {fmt.number(r['buyers_base'])}",
-                     f"{comp} / {fmt.number(r['companies_base'])}", fmt.number(r["ratio"], 1), r["flag_label"]])
-    return pd.DataFrame(rows, columns=heads)
-
-
-def supply_reading(table: pd.DataFrame, *, lang: str = "fr") -> str:
-    """What a working group would act on, in one or two sentences (Markdown) from :func:`supply_demand`.
-
-    >>> t = pd.DataFrame({"label": ["Santé", "Immobilier", "Numérique"], "n_buyers": [3, 0, 2],
-    ...                   "ratio": [float("nan"), float("nan"), 4.0],
-    ...                   "flag": ["demande_sans_offre", "offre_sans_demande", ""]})
-    >>> print(supply_reading(t))
-    **Demande sans offre** : Santé (3 acheteurs). **Offre sans demande** : Immobilier. Offre la plus abondante par acheteur : Numérique (4,0 entreprises par acheteur).
-    """
-    from etude import fmt
-    lang = _choice("lang", lang, cb.LANGS)
-    fr = lang == "fr"
-    parts = []
-    need = table[table["flag"] == "demande_sans_offre"]
-    if len(need):
-        items = ", ".join(f"{r.label} ({fmt.number(r.n_buyers)} {'acheteur' if fr else 'buyer'}"
-                          f"{'s' if r.n_buyers > 1 else ''})" for r in need.itertuples())
-        parts.append(f"**{FLAGS['demande_sans_offre'][lang]}**{' :' if fr else ':'} {items}.")
-    offer = table[table["flag"] == "offre_sans_demande"]
-    if len(offer):
-        parts.append(f"**{FLAGS['offre_sans_demande'][lang]}**{' :' if fr else ':'} "
-                     + ", ".join(offer["label"]) + ".")
-    if not parts:
-        parts.append("Chaque segment a à la fois des besoins et des offres." if fr
-                     else "Every segment has both needs and offers.")
-    ratio = pd.to_numeric(table["ratio"], errors="coerce")
-    if ratio.notna().any():
-        best = table.loc[ratio.idxmax()]
-        if fr:
-            parts.append(f"Offre la plus abondante par acheteur : {best['label']} "
-                         f"({fmt.number(ratio.max(), 1)} entreprises par acheteur).")
-        else:
-            parts.append(f"Most offers per buyer: {best['label']} ({ratio.max():.1f} companies per buyer).")
-    return " ".join(parts)
-
-
 # ------------------------------------------------------------------------------------------------ display
-def format_plan(plan: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """The meeting plan for readers: slot, ids, segment label, score and its parts with two decimals.
-
-    >>> p = pd.DataFrame({"buyer_id": ["A-1"], "company_id": ["E-1"], "segment": ["sante"], "score": [0.746],
-    ...                   "score_segment": [0.5], "score_text": [0.046], "score_proximity": [0.2], "slot": [1]})
-    >>> format_plan(p).astype(str).iloc[0].tolist()
-    ['1', 'A-1', 'E-1', 'Santé', '0,75', '0,50', '0,05', '0,20']
-    """
-    from etude import fmt
-    lang = _choice("lang", lang, cb.LANGS)
-    heads = {"fr": ["Créneau", "Acheteur", "Entreprise", "Segment", "Score", "dont segment", "dont texte",
-                    "dont proximité"],
-             "en": ["Slot", "Buyer", "Company", "Segment", "Score", "of which segment", "of which text",
-                    "of which proximity"]}[lang]
-    seg = plan["segment"].map(lambda s: "—" if pd.isna(s) else cb.label(f"seg_{s}", lang=lang, short=True))
-    cols = [plan["slot"].astype(int), plan["buyer_id"], plan["company_id"], seg]
-    cols += [plan[c].map(lambda x: fmt.number(x, 2)) for c in
-             ("score", "score_segment", "score_text", "score_proximity")]
-    out = pd.concat(cols, axis=1)
-    out.columns = heads
-    return out.reset_index(drop=True)
-
-
-def score_overview(scores: pd.DataFrame, *, min_score: float = 0.3, lang: str = "fr") -> pd.DataFrame:
-    """How the score and each part are spread over all pairs: pairs above 0, mean, maximum; relevant pairs.
-
-    >>> s = pd.DataFrame({"score": [0.9, 0.2], "score_segment": [0.5, 0.0], "score_text": [0.2, 0.0],
-    ...                   "score_proximity": [0.2, 0.2]})
-    >>> score_overview(s).values.tolist()[0]
-    ['Note totale', '2', '1', '0,55', '0,90']
-    """
-    from etude import fmt
-    lang = _choice("lang", lang, cb.LANGS)
-    names = {"fr": {"score": "Note totale", "score_segment": "dont segment", "score_text": "dont texte",
-                    "score_proximity": "dont proximité"},
-             "en": {"score": "Total score", "score_segment": "of which segment", "score_text": "of which text",
-                    "score_proximity": "of which proximity"}}[lang]
-    heads = {"fr": ["Part", "Paires non nulles", f"Paires pertinentes (note ≥ {fmt.number(min_score, 2)})",
-                    "Moyenne", "Maximum"],
-             "en": ["Part", "Non-zero pairs", f"Relevant pairs (score ≥ {min_score:.2f})", "Mean", "Maximum"]}[lang]
-    relevant = int((scores["score"] >= min_score).sum())
-    rows = [[label, fmt.number(int((scores[col] > 0).sum())), fmt.number(relevant) if col == "score" else "",
-             fmt.number(scores[col].mean(), 2), fmt.number(scores[col].max(), 2)]
-            for col, label in names.items()]
-    return pd.DataFrame(rows, columns=heads)
-
-
-def format_summary(summary: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """:func:`plan_summary` for readers: label and French number (two decimals for scores).
-
-    >>> t = pd.DataFrame({"indicator": ["meetings", "score_mean"], "label": ["Rendez-vous", "Score moyen"],
-    ...                   "value": [12, 0.634]})
-    >>> format_summary(t).values.tolist()
-    [['Rendez-vous', '12'], ['Score moyen', '0,63']]
-    """
-    from etude import fmt
-    values = [fmt.number(v, 2 if str(k).startswith("score") else 0)
-              for k, v in zip(summary["indicator"], summary["value"])]
-    heads = {"fr": ("Indicateur", "Valeur"), "en": ("Indicator", "Value")}[_choice("lang", lang, cb.LANGS)]
-    return pd.DataFrame({heads[0]: summary["label"].tolist(), heads[1]: values})
-
-
-def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lang: str = "fr"):
-    """A table styled for a notebook or the report: no index, caption naming simulated data.
-
-    >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Rendez-vous").to_html()
-    >>> "Rendez-vous — Données simulées — ne pas citer" in html
-    True
-    """
-    lang = _choice("lang", lang, cb.LANGS)
-    caption = " — ".join(p for p in (title, _SIMULATED[lang] if simulated else None) if p)
-    style = table.style.hide(axis="index")
-    return style.set_caption(caption) if caption else style

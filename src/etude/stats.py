@@ -3,8 +3,8 @@
 Respondent tables follow ``docs/contracts.md`` §1. A multi-select question's denominator (``n_base``) counts the
 respondents who answered it, i.e. whose item columns are not all NA; a respondent who skipped it is out of the
 base, not counted as « no ». Proportions come with a confidence interval from statsmodels
-(``proportion_confint``, Wilson by default). Tables keep raw numbers (fractions 0–1); the ``display_*`` helpers
-format them in French for a notebook with :mod:`etude.fmt`.
+(``proportion_confint``, Wilson by default). Tables keep raw numbers (fractions 0–1); the ``format_*`` helpers
+of :mod:`etude.present` format them in French for a notebook.
 
 Small-cell protection lives in :mod:`etude.disclosure` (``suppress_small``, ``suppression_rule`` and
 ``PROTECTED`` are re-exported here for the notebooks): merged categories, primary and secondary suppression.
@@ -30,47 +30,53 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from etude import codebook as cb
-from etude import fmt
+from etude import i18n
 from etude.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, merges, suppress_small, suppression_rule
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
+from etude.i18n import check_lang
 
 __all__ = [
-    "frequencies", "profile", "suppress_small", "suppression_rule", "display_frequencies", "display_profile",
-    "barrier_table", "answered", "is_simulated", "shown", "wave_counts", "published_check", "published_check_text",
-    "display_check", "display_wave_counts", "top_items_text", "item_codes", "population_of", "attribute_label", "value_label",
+    "frequencies", "profile", "suppress_small", "suppression_rule", "barrier_table", "answered", "wave_counts",
+    "published_check", "item_codes", "population_of", "attribute_label",
+    "value_label", "require_columns", "rank_groups",
     "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
-    "PROTECTED", "SIMULATED_CAPTION", "MISSING_VALUE", "CHECK_COLUMNS",
+    "PROTECTED", "MISSING_VALUE", "CHECK_COLUMNS",
 ]
 
 #: Interval methods accepted by ``ci_method`` (statsmodels ``proportion_confint`` names).
 CI_METHODS = ("wilson", "agresti_coull", "beta", "jeffreys", "normal")
 #: Columns of :func:`frequencies` (the group column, named after ``by``, comes first when grouping).
-FREQ_COLUMNS = ["item", "n_base", "count", "pct", "pct_mentions", "ci_low", "ci_high", "rank"]
+FREQ_COLUMNS = ["item", "n_base", "count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_high", "rank",
+                "rank_group"]
 #: Columns of :func:`profile` (``wave`` comes first when ``by_wave``).
 PROFILE_COLUMNS = ["attribute", "value", "label", "n", "n_total", "pct"]
 #: Columns of ``tables/freins.csv`` (:func:`barrier_table` without ``by``).
-FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank"]
+FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high",
+                  "rank", "rank_group"]
 #: Questionnaires.
 POPULATIONS = ("buyers", "companies")
-#: Caption of every chart and table built on simulated data.
-SIMULATED_CAPTION = "Données simulées — ne pas citer"
 #: Columns of :func:`published_check`.
 CHECK_COLUMNS = ["population", "wave", "indicator", "label", "published", "loaded", "match", "status", "source"]
 #: Value code of a respondent who did not give an attribute (:func:`profile`).
 MISSING_VALUE = "non_renseigne"
 
-_MISSING_LABEL = {"fr": "Non renseigné", "en": "Not given"}
 
 
 # ------------------------------------------------------------------------------------------------ checks
 
-def _require(df: pd.DataFrame, columns: Iterable[str]) -> None:
+def require_columns(df: pd.DataFrame, columns: Iterable[str]) -> None:
+    """Raise :class:`etude.errors.ParameterError` naming the columns of ``columns`` missing from ``df``.
+
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a"])
+    """
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ParameterError("colonnes absentes de la table : " + ", ".join(missing)
                              + " ; colonnes présentes : " + ", ".join(map(str, df.columns)))
+
+
 
 
 # ------------------------------------------------------------------------------------------------ codebook
@@ -105,7 +111,7 @@ def attribute_label(kind: str | None, attribute: str, *, lang: str = "fr", codeb
     >>> attribute_label("companies", "size_class", lang="en")
     'Company size'
     """
-    _choice("lang", lang, cb.LANGS)
+    check_lang(lang)
     kinds = [kind] if kind else cb.populations(codebook)
     for k in kinds:
         spec = cb.attributes(k, codebook=codebook).get(attribute)
@@ -125,9 +131,9 @@ def value_label(kind: str | None, attribute: str, value: Any, *, lang: str = "fr
     >>> value_label("buyers", "wave", 2017)
     '2017'
     """
-    _choice("lang", lang, cb.LANGS)
+    check_lang(lang)
     if value is None or value is pd.NA or value == MISSING_VALUE or (isinstance(value, float) and math.isnan(value)):
-        return _MISSING_LABEL[lang]
+        return i18n.word("not_given", lang)
     for k in ([kind] if kind else cb.populations(codebook)):
         if attribute in cb.attributes(k, codebook=codebook) and attribute != "wave":
             vals = cb.attribute_values(k, attribute, codebook=codebook)
@@ -149,7 +155,7 @@ def answered(df: pd.DataFrame, items: Sequence[str]) -> pd.Series:
     >>> answered(t, ["a", "b"]).tolist()
     [True, False]
     """
-    _require(df, items)
+    require_columns(df, items)
     return df[list(items)].notna().any(axis=1)
 
 
@@ -162,9 +168,49 @@ def _resolve_items(items: str | Sequence[str], codebook=None) -> list[str]:
     return items
 
 
+def rank_groups(cited: pd.DataFrame, order: Sequence[str], *, alpha: float = 0.05) -> list[int]:
+    """Rank groups of items cited by the same respondents: adjacent items an exact paired test does not separate
+    share a group.
+
+    Items are taken in ``order`` (most cited first). Each adjacent pair is tested with the exact McNemar test
+    (binomial test on the respondents who cite one item and not the other; statsmodels ``mcnemar``), the p-values
+    of the adjacent pairs are Holm-adjusted together, and a new group starts after each pair whose adjusted
+    p-value is below ``alpha``. Items of one group are not told apart by the data: they share a place.
+
+    Parameters
+    ----------
+    cited : DataFrame
+        One boolean column per item, one row per respondent who answered the question.
+    order : sequence of str
+        The item columns, most cited first.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"a": [True] * 20, "b": [True] * 2 + [False] * 18, "c": [True] + [False] * 19})
+    >>> rank_groups(t, ["a", "b", "c"])
+    [1, 2, 2]
+    """
+    from statsmodels.stats.contingency_tables import mcnemar
+    from statsmodels.stats.multitest import multipletests
+    order = list(order)
+    if len(order) < 2:
+        return [1] * len(order)
+    x = cited[order].fillna(False).astype(bool).to_numpy()
+    pvalues = []
+    for i in range(len(order) - 1):
+        only_first, only_second = int((x[:, i] & ~x[:, i + 1]).sum()), int((~x[:, i] & x[:, i + 1]).sum())
+        pvalues.append(1.0 if only_first + only_second == 0 else
+                       float(mcnemar([[0, only_first], [only_second, 0]], exact=True).pvalue))
+    separated = multipletests(pvalues, alpha=alpha, method="holm")[0]
+    groups = [1]
+    for sep in separated:
+        groups.append(groups[-1] + int(bool(sep)))
+    return groups
+
+
 def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str) -> pd.DataFrame:
     base = answered(df, items)
-    n_base = int(base.sum())
+    n_base, n_all = int(base.sum()), len(df)
     counts = [int(df.loc[base, c].fillna(False).astype(bool).sum()) for c in items]
     mentions = sum(counts)
     rows = []
@@ -176,12 +222,15 @@ def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str)
             low = high = math.nan
         rows.append({"item": code, "n_base": n_base, "count": count,
                      "pct": count / n_base if n_base else math.nan,
+                     "pct_all": count / n_all if n_all else math.nan,
                      "pct_mentions": count / mentions if mentions else math.nan,
                      "ci_low": low, "ci_high": high})
-    out = pd.DataFrame(rows, columns=FREQ_COLUMNS[:-1])
+    out = pd.DataFrame(rows, columns=FREQ_COLUMNS[:-2])
     out["rank"] = out["count"].rank(method="min", ascending=False).astype(int)
     out["_order"] = range(len(out))
-    return out.sort_values(["rank", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    out = out.sort_values(["rank", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    out["rank_group"] = rank_groups(df.loc[base, items], list(out["item"]), alpha=alpha)
+    return out
 
 
 def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None = None, alpha: float = 0.05,
@@ -206,11 +255,14 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
     Returns
     -------
     DataFrame
-        One row per item (per group): ``[by,] item, n_base, count, pct, pct_mentions, ci_low, ci_high, rank``.
-        ``n_base`` is the number of respondents (of the group) who answered the question — the denominator of
-        ``pct``; ``pct_mentions`` divides by all mentions instead (it sums to 1); ``rank`` is 1 for the most
-        cited item, ties sharing the smallest rank (« min »). Rows are sorted by group, rank, then item order.
-        ``pct`` and the bounds are NaN when ``n_base`` is 0. ``attrs`` records ``alpha`` and ``ci_method``.
+        One row per item (per group): ``[by,] item, n_base, count, pct, pct_all, pct_mentions, ci_low, ci_high,
+        rank, rank_group``. ``n_base`` is the number of respondents (of the group) who answered the question — the
+        denominator of ``pct``; ``pct_all`` divides by all respondents (of the group), those who skipped the
+        question included; ``pct_mentions`` divides by all mentions instead (it sums to 1); ``rank`` is 1 for the
+        most cited item, ties sharing the smallest rank (« min »); ``rank_group`` groups adjacent items that an
+        exact paired test does not separate (:func:`rank_groups`, Holm over the adjacent pairs, at ``alpha``).
+        Rows are sorted by group, rank, then item order. ``pct`` and the bounds are NaN when ``n_base`` is 0.
+        ``attrs`` records ``alpha``, ``ci_method`` and the ranking test.
 
     Examples
     --------
@@ -223,13 +275,13 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
     alpha = _check_alpha(alpha)
     _choice("ci_method", ci_method, CI_METHODS)
     codes = _resolve_items(items, codebook)
-    _require(df, codes)
+    require_columns(df, codes)
     if by is None:
         out = _one_table(df, codes, alpha, ci_method)
     else:
         if by in codes:
             raise ParameterError(f"« by » ne peut pas être un item de la question : {by!r}")
-        _require(df, [by])
+        require_columns(df, [by])
         col = df[by]
         if isinstance(col.dtype, pd.CategoricalDtype):
             groups = [g for g in col.cat.categories if (col == g).any()]
@@ -245,7 +297,7 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         if isinstance(col.dtype, pd.CategoricalDtype):
             out[by] = out[by].astype(object)
         out.attrs["groups"] = group_counts(df, by, items=codes, by_wave=False, codebook=codebook)  # disclosure
-    out.attrs.update({"alpha": alpha, "ci_method": ci_method})
+    out.attrs.update({"alpha": alpha, "ci_method": ci_method, "rank_test": "mcnemar_exact", "rank_padjust": "holm"})
     return out
 
 
@@ -284,9 +336,9 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
     1   collectivite  Collectivités territoriales  1        4  0.25
     2  non_renseigne                Non renseigné  1        4  0.25
     """
-    _choice("lang", lang, cb.LANGS)
+    check_lang(lang)
     attributes = [attributes] if isinstance(attributes, str) else list(attributes)
-    _require(df, attributes + (["wave"] if by_wave else []))
+    require_columns(df, attributes + (["wave"] if by_wave else []))
     if kind is None and "population" in df.columns and df["population"].nunique() == 1:
         kind = str(df["population"].iloc[0])
     blocks = [(w, df[df["wave"] == w]) for w in sorted(df["wave"].unique())] if by_wave else [(None, df)]
@@ -354,7 +406,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
     0  companies          e_moyens    <NA>   <NA>  NaN  <NA>
     1  companies  e_administration    <NA>   <NA>  NaN  <NA>
     """
-    _choice("lang", lang, cb.LANGS)
+    check_lang(lang)
     frames, groups = [], {}
     for kind in [k for k in POPULATIONS if k in tables]:
         df = tables[kind]
@@ -375,7 +427,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
             t["label"] = [cb.label(c, lang=lang, codebook=codebook) for c in t["item"]]
             frames.append(t)
     lead = ["population", "wave"] + (["group", "group_value", "group_label"] if by else [])
-    cols = lead + ["item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank"]
+    cols = lead + ["item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high", "rank", "rank_group"]
     if not frames:
         return pd.DataFrame(columns=cols)
     table = pd.concat(frames, ignore_index=True)[cols]
@@ -389,131 +441,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
 
 # ------------------------------------------------------------------------------------------------ display
 
-def _level(alpha: float) -> str:
-    return fmt.number((1 - alpha) * 100, 0 if round((1 - alpha) * 100, 6).is_integer() else 1)
-
-
-def display_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | None = None,
-                        alpha: float | None = None, short: bool = False, codebook=None) -> pd.DataFrame:
-    """A frequency table for readers: codebook labels, French numbers, suppressed cells shown « < 5 » / « n.d. ».
-
-    Parameters
-    ----------
-    table : DataFrame
-        From :func:`frequencies`, :func:`suppress_small` or :func:`barrier_table`.
-    lang : {"fr", "en"}
-    min_cell : int, optional
-        Threshold written in suppressed cells; default the table's ``attrs["min_cell"]``, else 5.
-    alpha : float, optional
-        For the interval column's heading; default the table's ``attrs["alpha"]``, else 0.05.
-    short : bool, default False
-        Short item labels (charts) instead of full ones.
-
-    Returns
-    -------
-    DataFrame of str: rank, item label, count, base, share of respondents, interval, share of mentions
-    (and the group first when the table is grouped).
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"b_temps": pd.array([True] * 3 + [False] * 5, dtype="boolean")})
-    >>> display_frequencies(frequencies(t, ["b_temps"])).iloc[0].tolist()
-    ['1', 'Pas de temps à y consacrer', '3', '8', '37,5\u202f%', '[13,7\u202f%\u202f; 69,4\u202f%]', '100,0\u202f%']
-    """
-    _choice("lang", lang, cb.LANGS)
-    min_cell = min_cell if min_cell is not None else table.attrs.get("min_cell", 5)
-    alpha = alpha if alpha is not None else table.attrs.get("alpha", 0.05)
-    level = _level(alpha)
-    heads = {"fr": ["Rang", "Item", "Citations", "Base (répondants)", "Part des répondants",
-                    f"IC à {level}{fmt.NNBSP}%", "Part des mentions"],
-             "en": ["Rank", "Item", "Mentions", "Base (respondents)", "Share of respondents",
-                    f"{level}{fmt.NNBSP}% CI", "Share of mentions"]}[lang]
-    sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
-    small = f"<{fmt.NNBSP}{min_cell}"
-    primary = table.attrs.get("primary")  # secondary suppression (etude.disclosure): « n.d. », not « < 5 »
-    rows = []
-    for (i, r), s in zip(table.iterrows(), sup):
-        label = cb.label(r["item"], lang=lang, short=short, codebook=codebook)
-        if s:
-            rows.append([fmt.MISSING, label, small if primary is None or i in primary else fmt.MISSING,
-                         fmt.number(r["n_base"]), fmt.MISSING, fmt.MISSING, fmt.MISSING])
-            continue
-        rows.append([fmt.number(r["rank"]), label, fmt.number(r["count"]), fmt.number(r["n_base"]),
-                     fmt.pct(r["pct"]), fmt.interval(r["ci_low"], r["ci_high"]),
-                     fmt.pct(r["pct_mentions"]) if "pct_mentions" in table.columns else fmt.MISSING])
-    out = pd.DataFrame(rows, columns=heads)
-    if "pct_mentions" not in table.columns:
-        out = out.drop(columns=heads[-1])
-    group_col = "group_label" if "group_label" in table.columns else _group_column(table)
-    if group_col is not None:
-        kind = population_of(list(table["item"].unique()), codebook=codebook)
-        name = ("Groupe" if lang == "fr" else "Group") if group_col == "group_label" else attribute_label(
-            kind, group_col, lang=lang, codebook=codebook)
-        values = (table[group_col] if group_col == "group_label" else
-                  [value_label(kind, group_col, v, lang=lang, codebook=codebook) for v in table[group_col]])
-        out.insert(0, name, list(values))
-    return out
-
-
-def _group_column(table: pd.DataFrame) -> str | None:
-    known = set(FREQ_COLUMNS) | set(FREINS_COLUMNS) | {"suppressed", "group", "group_value", "group_label"}
-    extra = [c for c in table.columns if c not in known]
-    return extra[0] if extra else None
-
-
-def display_profile(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | None = None,
-                    kind: str | None = None, codebook=None) -> pd.DataFrame:
-    """A :func:`profile` table for readers: attribute label, value label, count and share in French.
-
-    >>> t = profile(pd.DataFrame({"population": "buyers", "buyer_type": ["etat", "etat", "collectivite"]}),
-    ...             "buyer_type")
-    >>> display_profile(t).iloc[0].tolist()
-    ["Type d'acheteur", "Services de l'État", '2', '3', '66,7\u202f%']
-    """
-    _choice("lang", lang, cb.LANGS)
-    min_cell = min_cell if min_cell is not None else table.attrs.get("min_cell", 5)
-    heads = {"fr": ["Caractéristique", "Valeur", "Effectif", "Total", "Part"],
-             "en": ["Attribute", "Value", "Count", "Total", "Share"]}[lang]
-    sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
-    primary = table.attrs.get("primary")  # secondary suppression (etude.disclosure): « n.d. », not « < 5 »
-    rows = []
-    for (i, r), s in zip(table.iterrows(), sup):
-        small = f"<{fmt.NNBSP}{min_cell}" if primary is None or i in primary else fmt.MISSING
-        rows.append([attribute_label(kind, r["attribute"], lang=lang, codebook=codebook), r["label"],
-                     small if s else fmt.number(r["n"]), fmt.number(r["n_total"]),
-                     fmt.MISSING if s else fmt.pct(r["pct"])])
-    out = pd.DataFrame(rows, columns=heads)
-    if "wave" in table.columns:
-        out.insert(0, "Vague" if lang == "fr" else "Wave", table["wave"].astype(str).tolist())
-    return out
-
-
 # ------------------------------------------------------------------------------------------------ notebook helpers
-
-def is_simulated(tables: dict[str, pd.DataFrame] | pd.DataFrame) -> bool:
-    """True when any respondent row is simulated (the ``simulated`` column of ``docs/contracts.md`` §1).
-
-    >>> is_simulated({"buyers": pd.DataFrame({"simulated": [False, True]})})
-    True
-    """
-    frames = tables.values() if isinstance(tables, dict) else [tables]
-    return any(bool(df["simulated"].any()) for df in frames if "simulated" in df.columns)
-
-
-def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lang: str = "fr"):
-    """A table styled for a notebook or the report: no index, a caption naming simulated data (in ``lang``).
-
-    >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Freins").to_html()
-    >>> "Freins — Données simulées — ne pas citer" in html
-    True
-    >>> "Simulated data — do not cite" in shown(pd.DataFrame({"a": [1]}), simulated=True, lang="en").to_html()
-    True
-    """
-    status = SIMULATED_CAPTION if _choice("lang", lang, cb.LANGS) == "fr" else "Simulated data — do not cite"
-    caption = " — ".join(p for p in (title, status if simulated else None) if p)
-    style = table.style.hide(axis="index")
-    return style.set_caption(caption) if caption else style
-
 
 def wave_counts(tables: dict[str, pd.DataFrame], *, lang: str = "fr", codebook=None) -> pd.DataFrame:
     """Respondents per questionnaire and wave, and how many answered the barrier question.
@@ -526,7 +454,7 @@ def wave_counts(tables: dict[str, pd.DataFrame], *, lang: str = "fr", codebook=N
     >>> wave_counts(t)[["population", "wave", "n", "n_barriers"]].values.tolist()
     [['companies', 2017, 2, 1], ['companies', 2018, 1, 1]]
     """
-    _choice("lang", lang, cb.LANGS)
+    check_lang(lang)
     rows = []
     for kind in [k for k in POPULATIONS if k in tables]:
         df = tables[kind]
@@ -583,103 +511,3 @@ def published_check(tables: dict[str, pd.DataFrame], published: pd.DataFrame | N
     return out
 
 
-def published_check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr") -> str:
-    """One sentence saying whether the loaded data match the published counts.
-
-    >>> c = pd.DataFrame({"label": ["Réponses d'acheteurs"], "published": [27], "loaded": [27], "match": [True],
-    ...                   "source": ["GT"]})
-    >>> published_check_text(c, simulated=True)
-    'Les effectifs chargés correspondent aux effectifs publiés (1 sur 1 ; source : GT). Les données sont simulées : elles ont été calibrées sur ces effectifs, ce qui ne dit rien des réponses réelles.'
-    """
-    _choice("lang", lang, cb.LANGS)
-    sources = "; ".join(dict.fromkeys(str(s) for s in check["source"]))
-    bad = check[~check["match"].astype(bool)]
-    if lang == "fr":
-        if bad.empty:
-            text = (f"Les effectifs chargés correspondent aux effectifs publiés ({len(check)} sur {len(check)} ; "
-                    f"source : {sources}).")
-        else:
-            gaps = " ; ".join(f"{r.label} : {fmt.number(r.loaded)} chargés pour {fmt.number(r.published)} publiés"
-                              for r in bad.itertuples())
-            text = (f"{len(bad)} effectif(s) sur {len(check)} diffèrent des chiffres publiés (source : {sources}) "
-                    f"— {gaps}.")
-        if simulated:
-            text += (" Les données sont simulées : elles ont été calibrées sur ces effectifs, ce qui ne dit rien "
-                     "des réponses réelles.")
-        return text
-    if bad.empty:
-        text = f"The loaded counts match the published counts ({len(check)} of {len(check)}; source: {sources})."
-    else:
-        gaps = "; ".join(f"{r.label}: {r.loaded} loaded, {r.published} published" for r in bad.itertuples())
-        text = f"{len(bad)} of {len(check)} counts differ from the published figures (source: {sources}) — {gaps}."
-    if simulated:
-        text += " The data are simulated: calibrated on these counts, they say nothing about the real answers."
-    return text
-
-
-def display_check(check: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """:func:`published_check` for readers: label, published and loaded counts, « oui »/« non », status.
-
-    >>> c = pd.DataFrame({"label": ["Réponses"], "wave": [2017], "published": [27],
-    ...                   "loaded": pd.array([26], dtype="Int64"), "match": [False], "status": ["published"]})
-    >>> display_check(c).iloc[0].tolist()
-    ['Réponses', '2017', '27', '26', 'non', 'publié']
-    """
-    _choice("lang", lang, cb.LANGS)
-    fr = lang == "fr"
-    status = {"published": "publié" if fr else "published", "computed": "calculé" if fr else "computed"}
-    return pd.DataFrame({
-        "Effectif" if fr else "Count": check["label"].tolist(),
-        "Vague" if fr else "Wave": check["wave"].astype(str).tolist(),
-        "Publié" if fr else "Published": [fmt.number(x) for x in check["published"]],
-        "Chargé" if fr else "Loaded": [fmt.number(None if pd.isna(x) else x) for x in check["loaded"]],
-        "Concordance" if fr else "Match": [("oui" if fr else "yes") if m else ("non" if fr else "no")
-                                           for m in check["match"]],
-        "Statut du chiffre" if fr else "Figure status": [status.get(x, x) for x in check["status"]],
-    })
-
-
-def display_wave_counts(counts: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """:func:`wave_counts` for readers (French numbers).
-
-    >>> c = pd.DataFrame({"label": ["Acheteurs publics"], "wave": [2017], "n": [27], "n_barriers": [25],
-    ...                   "pct_barriers": [25 / 27]})
-    >>> display_wave_counts(c).iloc[0].tolist()
-    ['Acheteurs publics', '2017', '27', '25', '92,6\u202f%']
-    """
-    _choice("lang", lang, cb.LANGS)
-    heads = {"fr": ["Questionnaire", "Vague", "Répondants", "Ont répondu sur les freins", "Part"],
-             "en": ["Questionnaire", "Wave", "Respondents", "Answered the barrier question", "Share"]}[lang]
-    return pd.DataFrame({heads[0]: counts["label"].tolist(), heads[1]: counts["wave"].astype(str).tolist(),
-                         heads[2]: [fmt.number(x) for x in counts["n"]],
-                         heads[3]: [fmt.number(x) for x in counts["n_barriers"]],
-                         heads[4]: [fmt.pct(x) for x in counts["pct_barriers"]]})
-
-
-def top_items_text(table: pd.DataFrame, *, top: int = 3, lang: str = "fr", codebook=None) -> str:
-    """The most cited items of a :func:`frequencies` table in one sentence, with base and intervals.
-
-    Items tied with the last one kept are named too. An empty or fully suppressed table gives a sentence
-    saying so.
-
-    >>> t = pd.DataFrame({"b_temps": pd.array([True] * 3 + [False] * 5, dtype="boolean")})
-    >>> top_items_text(frequencies(t, ["b_temps"]), top=1)
-    'Sur 8 répondants, les freins les plus cités sont : Pas de temps à y consacrer (37,5\u202f% ; IC [13,7\u202f%\u202f; 69,4\u202f%]).'
-    """
-    _choice("lang", lang, cb.LANGS)
-    ok = table
-    if "suppressed" in table.columns:
-        ok = table[~table["suppressed"].astype(bool)]
-    ok = ok[ok["pct"].notna()]
-    if ok.empty:
-        return ("Aucun résultat publiable pour ce tableau." if lang == "fr"
-                else "No publishable result for this table.")
-    ranks = pd.to_numeric(ok["rank"])
-    cut = sorted(ranks)[min(top, len(ranks)) - 1]
-    kept = ok[ranks <= cut].sort_values("rank", kind="stable")
-    parts = [f"{cb.label(r.item, lang=lang, codebook=codebook)} ({fmt.pct(r.pct)} ; IC "
-             f"{fmt.interval(r.ci_low, r.ci_high)})" for r in kept.itertuples()]
-    n = ok["n_base"].iloc[0]
-    if lang == "fr":
-        return f"Sur {fmt.number(n)} répondants, les freins les plus cités sont : " + ", ".join(parts) + "."
-    return f"Of {n} respondents, the most cited barriers are: " + ", ".join(parts).replace(" ; IC", "; CI") + "."

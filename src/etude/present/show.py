@@ -1,0 +1,107 @@
+"""Showing results: tables styled and escaped, data-status captions, slide headings.
+
+* :func:`shown` is the only way a notebook shows a table: no index, a caption with the title and the data status,
+  and **every value and header escaped as text** (pandas Stylers do not escape by default: an answer such as
+  ``<script>`` must come out inert in the notebook page, the report and the slides).
+* :func:`is_simulated` says whether any respondent of some tables is simulated; :func:`simulated_caption` is the
+  caption « Données simulées — ne pas citer ».
+* :func:`heading` is a slide heading (``##``) stating a message, escaped likewise (:func:`escape_text`).
+
+Examples
+--------
+>>> import pandas as pd
+>>> html = shown(pd.DataFrame({"a": ["<script>alert(1)</script>"]}), simulated=True, title="Freins").to_html()
+>>> "<script>" in html, "&lt;script&gt;" in html, "Freins — Données simulées — ne pas citer" in html
+(False, True, True)
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from etude import i18n
+
+__all__ = ["is_simulated", "simulated_caption", "shown", "heading", "markdown", "escape_text"]
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+# ------------------------------------------------------------------------------------------------ showing
+
+def is_simulated(*tables: pd.DataFrame | Mapping[str, pd.DataFrame]) -> bool:
+    """True when any respondent row of the tables is simulated (``simulated`` column, ``docs/contracts.md`` §1).
+
+    Accepts DataFrames and dicts of DataFrames (as :func:`etude.data.load_study` returns), in any mix.
+
+    >>> is_simulated({"buyers": pd.DataFrame({"simulated": [False, True]})})
+    True
+    >>> is_simulated(pd.DataFrame({"simulated": [False]}), pd.DataFrame({"x": [1]}))
+    False
+    """
+    frames = []
+    for t in tables:
+        frames.extend(t.values() if isinstance(t, Mapping) else [t])
+    return any(bool(df["simulated"].fillna(False).astype(bool).any()) for df in frames if "simulated" in df.columns)
+
+
+def simulated_caption(lang: str = "fr") -> str:
+    """« Données simulées — ne pas citer » (or its English words).
+
+    >>> simulated_caption("en")
+    'Simulated data — do not cite'
+    """
+    return i18n.data_status(True, lang)
+
+
+def escape_text(text: Any) -> str:
+    """Text made inert in Markdown and HTML: ``& < >`` escaped, Markdown markup characters backslashed.
+
+    >>> escape_text("<img src=x onerror=alert(1)> *gras*")
+    '&lt;img src=x onerror=alert(1)&gt; \\\\*gras\\\\*'
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lang: str = "fr"):
+    """A table styled for a notebook or the report: no index, a caption naming simulated data, values escaped.
+
+    Every cell value, column head and the caption are escaped as HTML text, so hostile answers
+    (``<script>``, ``onerror=``, ``javascript:`` links) are shown as written, never run.
+
+    >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Freins").to_html()
+    >>> "Freins — Données simulées — ne pas citer" in html
+    True
+    >>> "Simulated data — do not cite" in shown(pd.DataFrame({"a": [1]}), simulated=True, lang="en").to_html()
+    True
+    >>> "&lt;b&gt;" in shown(pd.DataFrame({"<b>": ["x"]}), simulated=False).to_html()
+    True
+    """
+    status = simulated_caption(lang) if simulated else None
+    caption = " — ".join(p for p in (title, status) if p)
+    style = (table.style.format(escape="html").format_index(escape="html", axis=1)
+             .format_index(escape="html", axis=0).hide(axis="index"))
+    return style.set_caption(html.escape(caption, quote=False)) if caption else style
+
+
+def heading(text: str, *, level: int = 2):
+    """A Markdown heading that states a slide's message (escaped: result sentences may quote answers' labels).
+
+    >>> heading("Les entreprises citent d'abord « Manque de moyens » (66 %)").data
+    "## Les entreprises citent d'abord « Manque de moyens » (66 %)"
+    """
+    from IPython.display import Markdown
+    return Markdown("#" * level + " " + escape_text(text))
+
+
+def markdown(text: str):
+    """A plain result sentence shown as Markdown, escaped (labels it quotes stay text).
+
+    >>> markdown("« <b>Santé</b> » : 3 acheteurs").data
+    '« &lt;b&gt;Santé&lt;/b&gt; » : 3 acheteurs'
+    """
+    from IPython.display import Markdown
+    return Markdown(escape_text(text))

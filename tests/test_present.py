@@ -1,0 +1,258 @@
+"""The presentation layer: escaping, captions, one is_simulated, and the table formatters on tiny tables."""
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from etude import codebook, compare, fmt, i18n, present, stats, waves
+from etude import indicators as ind
+from etude.errors import ParameterError
+
+S = fmt.NNBSP
+HOSTILE = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">lien</a>',
+           "`code` **gras** [lien](javascript:alert(1))"]
+
+
+class _Tags(HTMLParser):
+    """Collects every tag and attribute of an HTML fragment."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.attrs = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+
+def _parse(page):
+    p = _Tags()
+    p.feed(page)
+    return p
+
+
+# ---------------------------------------------------------------------------------------------------- escaping
+
+def test_shown_escapes_every_value_header_and_caption():
+    table = pd.DataFrame({HOSTILE[1]: HOSTILE, "n": [1, 2, 3, 4]})
+    page = present.shown(table, simulated=True, title=HOSTILE[0]).to_html()
+    parsed = _parse(page)
+    assert not {"script", "img", "a"} & set(parsed.tags)
+    assert not any(name.startswith("on") or "javascript:" in (value or "") for name, value in parsed.attrs)
+    assert "&lt;script&gt;" in page and "onerror=alert(1)" in page  # shown as text, not dropped
+    assert "Données simulées — ne pas citer" in page
+
+
+def test_shown_keeps_french_numbers_and_hides_the_index():
+    page = present.shown(pd.DataFrame({"Part": [f"48,1{S}%"]}, index=[7]), simulated=False).to_html()
+    assert f"48,1{S}%" in page and ">7<" not in page and "caption" not in page
+
+
+def test_heading_is_a_level_two_markdown_heading_with_markup_neutralised():
+    md = present.heading(HOSTILE[2] + " " + HOSTILE[3]).data
+    assert md.startswith("## ")
+    assert "<a" not in md and "&lt;a href" in md
+    assert "\\*\\*gras\\*\\*" in md and "\\[lien\\]" in md and "\\`code\\`" in md
+
+
+def test_escape_text_leaves_plain_french_alone():
+    assert present.escape_text("Les entreprises citent d'abord « Manque de moyens » (66 %)") == \
+        "Les entreprises citent d'abord « Manque de moyens » (66 %)"
+
+
+# ---------------------------------------------------------------------------------------------------- status
+
+def test_is_simulated_accepts_frames_and_dicts():
+    real, sim = pd.DataFrame({"simulated": [False]}), pd.DataFrame({"simulated": [False, True]})
+    assert present.is_simulated(real, sim) and present.is_simulated({"a": real, "b": sim})
+    assert not present.is_simulated({"a": real}) and not present.is_simulated(pd.DataFrame({"x": [1]}))
+
+
+def test_captions_and_codes_in_both_languages():
+    assert present.simulated_caption("fr") == i18n.SIMULATED_CAPTION
+    assert present.simulated_caption("en") == "Simulated data — do not cite"
+    assert i18n.label("too_few", min_cell=3) == "effectif insuffisant (n < 3)"
+    assert i18n.label("too_few", lang="en", min_cell=3) == "too few respondents (n < 3)"
+    with pytest.raises(ParameterError, match="langues possibles : fr, en"):
+        present.simulated_caption("de")
+
+
+def test_every_code_has_words_in_every_language():
+    for code, words in i18n.CODES.items():
+        assert set(words) == set(i18n.LANGS), code
+    for key, words in i18n.WORDS.items():
+        assert set(words) == set(i18n.LANGS), key
+
+
+# ---------------------------------------------------------------------------------------------------- tables
+
+def test_format_frequencies_in_french_with_suppressed_cells():
+    t = pd.DataFrame({"population": ["buyers", "companies"], "item": ["b_temps", "e_moyens"], "n_base": [8, 3],
+                      "count": [3, 0], "pct": [0.375, 0.0], "pct_mentions": [1.0, 0.0],
+                      "ci_low": [0.1368, 0.0], "ci_high": [0.6943, 0.56], "rank": [1, 1]})
+    shown = present.format_frequencies(stats.suppress_small(t))
+    assert shown.columns.tolist() == ["Rang", "Item", "Citations", "Base (répondants)", "Part des répondants",
+                                      f"IC à 95{S}%", "Part des mentions"]
+    assert shown.iloc[0].tolist() == ["1", "Pas de temps à y consacrer", "3", "8", f"37,5{S}%",
+                                      f"[13,7{S}%{S}; 69,4{S}%]", f"100,0{S}%"]
+    assert shown.iloc[1].tolist() == ["n.d.", "Manque de moyens pour répondre", f"<{S}5", "3", "n.d.", "n.d.", "n.d."]
+    zero = present.format_frequencies(t.iloc[[1]], lang="en", alpha=0.1)
+    assert zero.iloc[0]["Share of respondents"] == f"0,0{S}%" and f"90{S}% CI" in zero.columns
+
+
+def test_format_grouped_frequencies_names_the_group():
+    t = pd.DataFrame({"size_class": pd.Categorical(["micro", "micro", "pme"]),
+                      "e_moyens": pd.array([True, False, True], dtype="boolean")})
+    shown = present.format_frequencies(stats.frequencies(t, ["e_moyens"], by="size_class"))
+    assert shown.columns[0] == "Taille de l'entreprise"
+    assert shown.iloc[:, 0].tolist() == ["Microentreprise (moins de 10 salariés)", "PME (10 à 249 salariés)"]
+
+
+def test_format_wave_changes_says_non_disponible_without_interval():
+    shown = present.format_wave_changes(waves.published_wave_changes())
+    assert (shown["IC 95 % (Newcombe)"] == ind.MISSING_LABEL).all()
+    assert shown["Évolution"].iloc[0].startswith("+3,4")
+
+
+# ---------------------------------------------------------------------------------------------------- findings
+# Every sentence that states a result is generated: flip the data, the sentence flips.
+
+BUYER_ITEMS = list(codebook.items("buyers")["code"])
+COMPANY_ITEMS = list(codebook.items("companies")["code"])
+
+
+def respondents(kind, rows, **attrs):
+    """Respondent table (docs/contracts.md §1): one set of ticked items per respondent."""
+    codes = BUYER_ITEMS if kind == "buyers" else COMPANY_ITEMS
+    df = pd.DataFrame({c: pd.array([(c in r) if r else None for r in rows], dtype="boolean") for c in codes})
+    for name, values in attrs.items():
+        df[name] = values
+    return df
+
+
+def _themes(buyers_moyens, companies_moyens, buyers_info=0, companies_info=0, n=22):
+    """buyers/companies citing « moyens » (b_temps / e_moyens) or « information » (b_donnees / e_besoins)."""
+    def rows(moyens, info, m_item, i_item, everyone):  # everyone also cites « interet »: no gap there
+        return [{m_item, everyone} if k < moyens else {i_item, everyone} if k < moyens + info else {everyone}
+                for k in range(n)]
+    b = respondents("buyers", rows(buyers_moyens, buyers_info, "b_temps", "b_donnees", "b_desinteret"))
+    e = respondents("companies", rows(companies_moyens, companies_info, "e_moyens", "e_besoins", "e_desinteret"))
+    return compare.compare_themes(b, e)
+
+
+def test_comparison_headline_flips_with_the_data():
+    assert present.comparison_headline(_themes(20, 2)).startswith(
+        "Les acheteurs citent plus souvent « Temps, argent et moyens »")
+    assert present.comparison_headline(_themes(2, 20)).startswith(
+        "Les entreprises citent plus souvent « Temps, argent et moyens »")
+    same = present.comparison_headline(_themes(10, 10))
+    assert same == "Acheteurs et entreprises ne se distinguent sur aucun des 4 thèmes comparés (Holm sur 4 thèmes)"
+    assert present.comparison_headline(_themes(10, 10), lang="en").startswith("Buyers and companies differ on none")
+
+
+def test_comparison_reading_says_ne_se_distinguent_pas_and_names_the_family():
+    lines = present.comparison_reading(_themes(20, 2)).splitlines()
+    assert len(lines) == 5
+    assert "**Temps, argent et moyens**" in lines[1] and "les acheteurs citent ce thème plus souvent" in lines[1]
+    assert "(Holm sur 4 thèmes" in lines[1] and "intervalle ajusté" in lines[1] and "effet fort" in lines[1]
+    assert "les deux populations ne se distinguent pas" in lines[2]
+    assert "non comparé" in lines[4]
+
+
+def test_mirror_text_needs_separated_gaps_in_both_directions():
+    both = present.mirror_text(_themes(18, 2, buyers_info=2, companies_info=18))
+    assert both.startswith("Les données montrent un effet miroir")
+    one = present.mirror_text(_themes(20, 2))
+    assert one.startswith("Les données ne montrent pas d'effet miroir : seuls les acheteurs")
+    none = present.mirror_text(_themes(10, 10))
+    assert none.startswith("Les données ne permettent pas de conclure à un effet miroir")
+    assert "ne se distinguent sur aucun thème (Holm sur 4 thèmes)" in none
+
+
+def _ranked(first, second, n=30):
+    t = pd.DataFrame({"e_moyens": pd.array([k < first for k in range(n)], dtype="boolean"),
+                      "e_besoins": pd.array([k >= n - second for k in range(n)], dtype="boolean")})
+    return stats.frequencies(t, ["e_moyens", "e_besoins"])
+
+
+def test_barrier_headline_names_only_what_the_paired_test_separates():
+    assert present.barrier_headline(_ranked(25, 5), population="companies") == \
+        f"Les entreprises citent d'abord « Manque de moyens pour répondre » (83,3{S}%)"
+    flipped = present.barrier_headline(_ranked(5, 25), population="companies")
+    assert flipped.startswith("Les entreprises citent d'abord « Difficultés liées à l'absence d'informations")
+    assert present.barrier_headline(_ranked(14, 12), population="companies") == \
+        "Aucun frein des entreprises ne se distingue des autres"
+    text = present.barrier_text(_ranked(14, 12), population="companies")
+    assert "aucun frein ne se distingue des autres" in text and "les plus cités" not in text
+
+
+def test_groups_headline_counts_withheld_comparisons():
+    b = respondents("buyers", [{"b_temps"}] * 10 + [{"b_juridique"}] * 10 + [{"b_temps"}] * 3,
+                    buyer_type=["etat"] * 10 + ["autre"] * 10 + ["collectivite"] * 3)
+    groups = compare.compare_groups(b, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
+    text = present.groups_headline(groups)
+    assert text.startswith("Se distinguent : Services de l'État et Autres acheteurs publics sur « Temps, argent")
+    assert text.endswith("2 comparaisons non faites (groupe trop petit)")
+    b2 = b.assign(b_temps=b["b_temps"].fillna(False), b_juridique=~b["b_juridique"].fillna(True))
+    assert "ne se distinguent sur aucun thème" in present.groups_headline(
+        compare.compare_groups(b2.assign(b_temps=True), "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS))
+
+
+def test_wave_headline_flips_and_names_the_family():
+    rows17 = [{"b_temps"}] * 20 + [{"b_juridique"}] * 5
+    rows18 = [{"b_temps"}] * 3 + [{"b_juridique"}] * 22
+    df = respondents("buyers", rows17 + rows18, wave=[2017] * 25 + [2018] * 25)
+    changes = waves.wave_changes(df, "buyers", level="items")
+    text = present.wave_headline(changes, population="buyers")
+    assert text.startswith("Entre 2017 et 2018, chez les acheteurs publics, évoluent : « Manque de temps »")
+    assert text.endswith("(Holm sur 8 freins)")
+    flat = respondents("buyers", rows17 + rows17, wave=[2017] * 25 + [2018] * 25)
+    assert present.wave_headline(waves.wave_changes(flat, "buyers", level="themes"), population="buyers") == \
+        ("Entre 2017 et 2018, aucun thème des acheteurs publics ne se distingue d’une vague à l’autre "
+         "(Holm sur 5 thèmes)")
+
+
+def test_wave_dependence_text_counts_institutions_in_both_waves():
+    t = pd.DataFrame({"wave": [2017, 2017, 2017, 2018, 2018], "organisation": ["mel", "cd80", None, "mel", "cd80"]})
+    text = present.wave_dependence_text(t, wave_from=2017, wave_to=2018)
+    assert text.startswith("2 mêmes institutions ont répondu aux deux vagues (2 sur 2 institutions nommées en 2017)")
+    assert "pas des échantillons indépendants" in text and "prudent" in text
+    alone = present.wave_dependence_text(t.assign(organisation=["mel", None, None, "cd80", None]), wave_from=2017,
+                                         wave_to=2018)
+    assert alone.startswith("Aucune institution nommée")
+
+
+def test_rounding_text_allows_what_rounding_explains_only():
+    levels = pd.DataFrame({"series": "adcf", "indicator": "volume", "period": ["2018", "2019"],
+                           "value": [78.2, 87.5]})
+    ok = pd.DataFrame({"series": ["adcf"], "indicator": ["volume"], "period": ["2019"],
+                       "computed": [87.5 / 78.2 - 1], "published": [0.119], "difference": [87.5 / 78.2 - 1.119]})
+    assert present.rounding_text(ok, levels=levels) == \
+        "L’évolution recalculée concorde avec l’évolution publiée, aux arrondis près."
+    # 11,9 % recomputed against 11,6 % published: 0,3 pt, more than the last digits' rounding can move it
+    bad = ok.assign(published=[0.116], difference=[87.5 / 78.2 - 1.116])
+    assert "plus que les arrondis ne l’expliquent : adcf 2019" in present.rounding_text(bad, levels=levels)
+
+
+def test_group_sizes_headline_never_prints_a_suppressed_size():
+    t = pd.DataFrame({"population": "companies", "size_class": ["micro"] * 6 + ["ge"] * 2,
+                      "e_moyens": pd.array([True, False] * 4, dtype="boolean")})
+    groups = stats.suppress_small(stats.frequencies(t, ["e_moyens"], by="size_class"), population="companies")
+    text = present.group_sizes_headline(groups, "size_class", population="companies")
+    assert f"5 000 salariés et plus) : <{S}5" in text and ": 2" not in text and ": 6" in text
+
+
+def test_barrier_headline_summarises_a_long_leading_group():
+    t = pd.DataFrame({"item": COMPANY_ITEMS, "pct": [0.6, 0.5, 0.45, 0.4, 0.3, 0.05],
+                      "rank_group": [1, 1, 1, 1, 2, 3], "n_base": 80})
+    assert present.barrier_headline(t, population="companies") == (
+        f"4 freins des entreprises sur 6 se tiennent en tête (de 40,0{S}% à 60,0{S}%), sans que le test apparié "
+        "sépare deux freins voisins")
+
+
+def test_result_sentences_shown_as_markdown_keep_hostile_labels_inert():
+    t = pd.DataFrame([{"label": HOSTILE[0], "pct_buyers": 0.36, "pct_companies": 0.58, "diff": -0.22,
+                       "diff_ci_low": -0.40, "diff_ci_high": 0.01, "test": "fisher", "p_value": 0.07,
+                       "p_adjusted": 0.28, "cohens_h": -0.44, "n_buyers": 25, "n_companies": 85}])
+    assert "<script" not in present.comparison_reading(t) and "&lt;script&gt;" in present.comparison_reading(t)
+    assert "<script" not in present.markdown(present.comparison_headline(t.assign(p_adjusted=0.01))).data
