@@ -24,7 +24,7 @@ install: $(STAMP) ## Create .venv (if missing) and install the package with its 
 reproduce: $(STAMP) ## Reproduce the whole study on the demo data; prints the run folder and report path
 	$(BIN)/etude reproduce
 
-test: $(STAMP) ## Run the whole test suite
+test: lint ## Lint, then run the whole test suite
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP) ## Check the code with ruff (configured in pyproject.toml)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from etude import codebook, data, demo, paths, stats
+from etude import codebook, demo, paths, stats, survey
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_every_export_format_is_exercised():
 
 
 def test_2017_sizes_match_the_published_counts():
-    t = data.load_study()
+    t = survey.load_study()
     b, c = t["buyers"], t["companies"]
     b17 = b[b["wave"] == 2017]
     assert len(b17) == 27
@@ -56,7 +56,7 @@ def test_2017_sizes_match_the_published_counts():
 
 
 def test_some_respondents_skip_the_barrier_question():
-    t = data.load_study()
+    t = survey.load_study()
     for kind, item in [("buyers", "b_temps"), ("companies", "e_besoins")]:
         skipped = t[kind][item].isna().groupby(t[kind]["wave"]).sum()
         assert (skipped > 0).all() and (skipped < 10).all()
@@ -64,7 +64,7 @@ def test_some_respondents_skip_the_barrier_question():
 
 def test_files_and_metadata_say_simulated():
     assert all("simule" in s["file"] for s in demo.FILES.values())
-    assert data.study_inputs()["simulated"].all()
+    assert survey.study_inputs()["simulated"].all()
     for s in demo.FILES.values():
         if s["file"].endswith(".xlsx"):
             wb = openpyxl.load_workbook(paths.demo_dir() / s["file"], read_only=True)
@@ -84,7 +84,7 @@ def test_identifiers_are_fake_and_comments_carry_contacts_to_remove():
 
 def test_buyers_and_companies_differ_on_themes():
     """The demo keeps the study's mirror: buyers cite information gaps on data, companies on needs."""
-    t = data.load_study()
+    t = survey.load_study()
     assert t["companies"]["e_besoins"].mean() > t["buyers"]["b_desinteret"].mean() + 0.3
 
 
@@ -93,17 +93,17 @@ def test_cli_demo_writes_the_files(tmp_path, capsys):
     assert cli.main(["demo", "--out", str(tmp_path), "--seed", "3"]) == 0
     printed = capsys.readouterr().out.split()
     assert len(printed) == 5 and all((tmp_path / p.rsplit("/", 1)[-1]).exists() for p in printed)
-    t = data.load_study(tmp_path / "etude.yaml")
+    t = survey.load_study(tmp_path / "etude.yaml")
     assert (t["buyers"]["wave"] == 2017).sum() == 27 and (t["companies"]["wave"] == 2017).sum() == 90
 
 
 def test_published_2017_counts_are_reproduced_by_the_published_check():
-    check = stats.published_check(data.load_study())
+    check = stats.published_check(survey.load_study())
     assert check["match"].all() and check["published"].tolist() == [27, 17, 4, 90]
 
 
 def test_the_remedies_question_is_simulated_for_every_wave_and_labelled_as_a_hypothesis():
-    t = data.load_study()
+    t = survey.load_study()
     for kind in ("buyers", "companies"):
         codes = stats.item_codes(kind, "remedies")
         answered = t[kind][codes].notna().any(axis=1).groupby(t[kind]["wave"]).sum()

@@ -237,8 +237,8 @@ def test_rule_is_one_sentence_naming_the_threshold_secondary_suppression_and_mer
 def test_demo_tables_at_a_higher_threshold_leak_nothing_together():
     """With min_cell = 10 the demo has small groups (size classes, départements): profile, overall and grouped
     barrier tables suppress the same groups and, together, give none away."""
-    from etude import data
-    tables = data.load_study()
+    from etude import survey
+    tables = survey.load_study()
     profile = stats.suppress_small(stats.profile(tables["companies"], ["size_class", "segment", "departement"],
                                                  by_wave=True), min_cell=10, population="companies")
     by = {"buyers": "buyer_type", "companies": "size_class"}

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from etude import codebook, data, paths
+from etude import codebook, paths, survey
 
 NOTEBOOK = paths.notebooks_dir() / "03_acheteurs_vs_entreprises.ipynb"
 COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
@@ -42,7 +42,7 @@ def _wilson(x, n, z=Z975):
 
 def _independent(wave=2017):
     """Theme counts from the raw respondent tables with plain pandas, tests with scipy, Holm by hand."""
-    tables = data.load_study()
+    tables = survey.load_study()
     counts = {}
     for kind in ("buyers", "companies"):
         df = tables[kind][tables[kind]["wave"] == wave]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import audit, codebook, data, engine, paths
+from etude import audit, codebook, engine, paths, survey
 
 NOTEBOOKS = {"01_profil_repondants": paths.notebooks_dir() / "01_profil_repondants.ipynb",
              "02_freins": paths.notebooks_dir() / "02_freins.ipynb"}
@@ -30,7 +30,7 @@ def test_notebook_is_committed_clean_with_its_parameters_first(name):
 
 def _independent_freins(wave=2017):
     """freins.csv recomputed with plain pandas and statsmodels from the respondent tables."""
-    tables = data.load_study()
+    tables = survey.load_study()
     rows = []
     for kind in ("buyers", "companies"):
         df = tables[kind][tables[kind]["wave"] == wave]

@@ -4,7 +4,7 @@ import notebook_helpers as nbh
 import pandas as pd
 import pytest
 
-from etude import data, matching, paths
+from etude import matching, paths, survey
 
 NOTEBOOK = paths.notebooks_dir() / "05_rencontres_offre_demande.ipynb"
 PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "w_segment": 0.5, "w_text": 0.3, "w_proximity": 0.2,
@@ -39,7 +39,7 @@ def test_notebook_runs_on_the_demo_study_and_weights_change_the_plan(tmp_path):
     assert plan["slot"].between(1, 4).all() and plan.groupby("company_id").size().max() <= 3
 
     # Same plan as the module computes on the same wave.
-    buyers, companies = matching.select_wave(data.load_study(), 2017)
+    buyers, companies = matching.select_wave(survey.load_study(), 2017)
     expected = matching.meeting_plan(matching.score_pairs(buyers, companies), slots=4, max_per_company=3)
     assert plan[["buyer_id", "company_id", "slot"]].values.tolist() == \
         expected[["buyer_id", "company_id", "slot"]].values.tolist()

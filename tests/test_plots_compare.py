@@ -78,7 +78,7 @@ def test_forest_plot_marks_adjusted_significance_and_non_comparable(populations)
     fig = plots.forest_plot(t, wave=2017)
     ax = fig.axes[0]
     assert [x.get_text().replace("\n", " ") for x in ax.get_yticklabels()] == list(t["label"])
-    dots = [l for l in ax.lines if l.get_marker() == "o"]
+    dots = [line for line in ax.lines if line.get_marker() == "o"]
     assert len(dots) == 4  # soutien has no dot
     by_row = {int(round(d.get_ydata()[0])): d for d in dots}
     jur = int(np.flatnonzero(t["theme"] == "juridique")[0])

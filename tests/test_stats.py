@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import audit, codebook, fmt, outputs, present, stats
+from etude import audit, codebook, fmt, outputs, stats
 from etude.errors import ParameterError
 
 S = fmt.NNBSP

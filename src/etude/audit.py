@@ -42,7 +42,8 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["scan_run", "raw_identifiers", "scan_text", "png_text", "FINDING_COLUMNS", "KINDS", "EMAIL_RE", "OBFUSCATED_EMAIL_RE", "PHONE_RE"]
+__all__ = ["scan_run", "raw_identifiers", "scan_text", "png_text", "FINDING_COLUMNS", "KINDS", "EMAIL_RE",
+           "OBFUSCATED_EMAIL_RE", "PHONE_RE"]
 
 #: Columns of the table :func:`scan_run` returns.
 FINDING_COLUMNS = ["file", "kind", "match", "location"]
@@ -87,6 +88,21 @@ def _forbidden_patterns(forbidden: Iterable[str]) -> list[tuple[str, re.Pattern,
     return out
 
 
+def _locator(text: str, location: str):
+    """``where(pos)``: ``location`` plus the line of ``pos`` in ``text`` (line starts computed on first use)."""
+    line_starts: list[int] | None = None
+
+    def where(pos: int) -> str:
+        nonlocal line_starts
+        if "\n" not in text:
+            return location
+        if line_starts is None:
+            line_starts = [m.start() for m in re.finditer("\n", text)]
+        line = bisect.bisect_right(line_starts, pos - 1) + 1
+        return f"{location}, ligne {line}" if location else f"ligne {line}"
+    return where
+
+
 def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Iterable[str] = (),
               _patterns: list | None = None) -> list[dict[str, str]]:
     """Findings (``email``, ``phone``, ``identifier``) in one piece of text.
@@ -106,16 +122,7 @@ def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Itera
         variants.append(unescaped)
     found: dict[tuple[str, str, str], dict[str, str]] = {}
     for variant in variants:
-        line_starts = None
-
-        def where(pos: int) -> str:
-            nonlocal line_starts
-            if "\n" not in variant:
-                return location
-            if line_starts is None:
-                line_starts = [m.start() for m in re.finditer("\n", variant)]
-            line = bisect.bisect_right(line_starts, pos - 1) + 1
-            return f"{location}, ligne {line}" if location else f"ligne {line}"
+        where = _locator(variant, location)
 
         for m in EMAIL_RE.finditer(variant):
             if m.group(1).lower() in _ASSET_TLDS:
@@ -299,7 +306,7 @@ def _scan_csv(path: Path, file: str, patterns, min_cell: int) -> list[dict[str, 
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, TypeError):
         return found
-    for c_i, col in enumerate(df.columns):
+    for col in df.columns:
         cells = [("en-tête", str(col))] + [(f"ligne {r + 2}", v) for r, v in enumerate(df[col])]
         for where, value in cells:
             if value[:1] in ("=", "+", "-", "@") and not _is_number(value):

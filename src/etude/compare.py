@@ -535,7 +535,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
 # --------------------------------------------------------------------------------------------------------------
 
 def select_wave(tables: Mapping[str, pd.DataFrame], wave: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(buyers, companies)`` of one wave from :func:`etude.data.load_study`'s result.
+    """``(buyers, companies)`` of one wave from :func:`etude.survey.load_study`'s result.
 
     Raises :class:`~etude.errors.ParameterError` listing the available waves when ``wave`` has no respondent
     in either questionnaire.

@@ -148,8 +148,8 @@ def survey_series(respondents: dict[str, pd.DataFrame] | None = None, *, study=N
     Parameters
     ----------
     respondents : dict, optional
-        ``{"buyers": DataFrame, "companies": DataFrame}`` as returned by :func:`etude.data.load_study`
-        (``docs/contracts.md`` §1); default: ``data.load_study(study)``.
+        ``{"buyers": DataFrame, "companies": DataFrame}`` as returned by :func:`etude.survey.load_study`
+        (``docs/contracts.md`` §1); default: ``survey.load_study(study)``.
     study : str or Path, optional
         Study file, used when ``respondents`` is not given.
 
@@ -174,8 +174,8 @@ def survey_series(respondents: dict[str, pd.DataFrame] | None = None, *, study=N
     4              reponses_entreprises   2018    1.0  simulated
     """
     if respondents is None:
-        from etude import data
-        respondents = data.load_study(study)
+        from etude import survey
+        respondents = survey.load_study(study)
     gt = ref.load_reference(_GT_TABLE).set_index("indicator")
     rows = []
 
@@ -215,7 +215,7 @@ def indicator_table(respondents: dict[str, pd.DataFrame] | None = None, *, study
     Parameters
     ----------
     respondents : dict, optional
-        Respondent tables (see :func:`survey_series`); default ``data.load_study(study)`` when
+        Respondent tables (see :func:`survey_series`); default ``survey.load_study(study)`` when
         ``include_survey`` is true.
     study : str or Path, optional
         Study file.

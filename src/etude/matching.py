@@ -115,7 +115,7 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 
 def select_wave(tables: dict[str, pd.DataFrame], wave: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(buyers, companies)`` of one wave of :func:`etude.data.load_study`'s result (see ``compare.select_wave``)."""
+    """``(buyers, companies)`` of one wave of :func:`etude.survey.load_study`'s result (see ``compare.select_wave``)."""
     from etude.compare import select_wave as _select
     return _select(tables, wave)
 

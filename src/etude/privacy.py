@@ -1,7 +1,7 @@
 """Privacy at the door: salted pseudonyms for identifiers, contact details removed from free text.
 
 Survey exports carry personal data (respondent ids, e-mail addresses, names, phone numbers, SIRET, company
-names). The loaders in :mod:`etude.data` replace the respondent key by a stable salted pseudonym
+names). The loaders in :mod:`etude.survey` replace the respondent key by a stable salted pseudonym
 (``A-`` for buyers, ``E-`` for companies, then 16 hex digits: the first 64 bits of the HMAC-SHA256 of the raw
 value, so that a false « doublon » stays out of reach even for millions of respondents), drop every raw
 identifier column, and pass free-text answers and open-text attributes through :func:`scrub_text`: e-mail

@@ -377,7 +377,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
     Parameters
     ----------
     tables : dict
-        ``{"buyers": DataFrame, "companies": DataFrame}`` as returned by :func:`etude.data.load_study`.
+        ``{"buyers": DataFrame, "companies": DataFrame}`` as returned by :func:`etude.survey.load_study`.
     wave : int, optional
         Keep one wave; default: one block per wave present.
     by : dict, optional
@@ -474,7 +474,7 @@ def published_check(tables: dict[str, pd.DataFrame], published: pd.DataFrame | N
     Parameters
     ----------
     tables : dict
-        ``{"buyers": DataFrame, "companies": DataFrame}`` (:func:`etude.data.load_study`).
+        ``{"buyers": DataFrame, "companies": DataFrame}`` (:func:`etude.survey.load_study`).
     published : DataFrame, optional
         :func:`etude.reference.published_counts` (default: read from ``data/reference/gt_orcp_2017.csv``).
 

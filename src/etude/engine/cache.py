@@ -147,8 +147,8 @@ def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
 
 def _study_files(study: Path) -> list[Path]:
     try:
-        from etude import data
-        spec = data.read_study(study)
+        from etude import survey
+        spec = survey.read_study(study)
     except Exception:  # an unreadable study: the notebooks will say why; its own bytes still count
         return []
     found = [Path(i["path"]) for i in spec.get("inputs", [])]

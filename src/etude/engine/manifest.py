@@ -112,20 +112,20 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 
 def study_provenance(study: str | None) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
-    """``(study file entry, input rows, simulated)``; uses ``etude.data`` when it is there."""
+    """``(study file entry, input rows, simulated)``; uses ``etude.survey`` when it is there."""
     study_path = Path(study).resolve() if study else paths.default_study()
     entry = {"path": str(study_path), "sha256": sha256_file(study_path) if study_path.is_file() else None,
              "demo": not study}
     if not study_path.is_file():  # no demo study in this checkout: notebooks that need it will say so
         return entry, [], not study
     try:
-        from etude import data
-        inputs_of = data.study_inputs
+        from etude import survey
+        inputs_of = survey.study_inputs
     except (ImportError, AttributeError):
         return entry, [], not study
     table = inputs_of(study or None)
     try:
-        entry["title"] = str(data.read_study(study or None).get("title") or "")
+        entry["title"] = str(survey.read_study(study or None).get("title") or "")
     except Exception:  # the title is a nicety; study_inputs already validated the file
         pass
     rows = [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in table.to_dict("records")]

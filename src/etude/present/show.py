@@ -35,7 +35,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 def is_simulated(*tables: pd.DataFrame | Mapping[str, pd.DataFrame]) -> bool:
     """True when any respondent row of the tables is simulated (``simulated`` column, ``docs/contracts.md`` §1).
 
-    Accepts DataFrames and dicts of DataFrames (as :func:`etude.data.load_study` returns), in any mix.
+    Accepts DataFrames and dicts of DataFrames (as :func:`etude.survey.load_study` returns), in any mix.
 
     >>> is_simulated({"buyers": pd.DataFrame({"simulated": [False, True]})})
     True
