@@ -9,8 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from etude import codebook, compare, figtext, matching, plots, stats  # noqa: E402
-from etude import indicators as ind  # noqa: E402
+from etude import codebook, compare, figtext, matching, plots, stats, waves  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -111,7 +110,7 @@ def _calls():
         (plots.forest_plot, (compare.compare_themes(b, e),), {"wave": 2017}),
         (plots.supply_demand_chart, (supply,), {"min_cell": 5, "wave": 2017}),
         (plots.indicator_panels, (_indicator_lines(),), {"ncols": 3}),
-        (plots.wave_slope_chart, (ind.published_wave_changes(),), {}),
+        (plots.wave_slope_chart, (waves.published_wave_changes(),), {}),
     ]
     return calls
 
