@@ -206,7 +206,7 @@ def test_wave_headline_flips_and_names_the_family():
     changes = waves.wave_changes(df, "buyers", level="items")
     text = present.wave_headline(changes, population="buyers")
     assert text.startswith("Entre 2017 et 2018, chez les acheteurs publics, évoluent : « Manque de temps »")
-    assert text.endswith("(Holm sur 8 freins)")
+    assert text.endswith(f"(Holm sur {len(codebook.items('buyers'))} freins)")
     flat = respondents("buyers", rows17 + rows17, wave=[2017] * 25 + [2018] * 25)
     assert present.wave_headline(waves.wave_changes(flat, "buyers", level="themes"), population="buyers") == \
         ("Entre 2017 et 2018, aucun thème des acheteurs publics ne se distingue d’une vague à l’autre "
@@ -236,11 +236,13 @@ def test_rounding_text_allows_what_rounding_explains_only():
 
 
 def test_group_sizes_headline_never_prints_a_suppressed_size():
-    t = pd.DataFrame({"population": "companies", "size_class": ["micro"] * 6 + ["ge"] * 2,
-                      "e_moyens": pd.array([True, False] * 4, dtype="boolean")})
+    t = pd.DataFrame({"population": "companies", "size_class": ["micro"] * 6 + ["pme"] * 9 + ["ge"] * 2,
+                      "e_moyens": pd.array([True, False] * 8 + [True], dtype="boolean")})
     groups = stats.suppress_small(stats.frequencies(t, ["e_moyens"], by="size_class"), population="companies")
     text = present.group_sizes_headline(groups, "size_class", population="companies")
-    assert f"5 000 salariés et plus) : <{S}5" in text and ": 2" not in text and ": 6" in text
+    assert f"250 salariés et plus (ETI et grandes entreprises) : <{S}5" in text and ": 2" not in text
+    # the 6 micro-enterprises are hidden too (else 17 − 9 − 6 gives the 2 large firms): « n.d. », never « < 5 »
+    assert "microentreprise (moins de 10 salariés) : n.d." in text and ": 6" not in text
 
 
 def test_barrier_headline_summarises_a_long_leading_group():

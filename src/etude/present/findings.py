@@ -557,7 +557,9 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
                          codebook=None) -> str:
     """The group sizes behind a grouped barrier chart: small groups read as orders of magnitude.
 
-    A suppressed group (``suppressed``) publishes no size: it reads « < min_cell ».
+    A suppressed group (``suppressed``) publishes no size: it reads « < min_cell » when it is under the threshold
+    itself, « n.d. » when it is hidden so that a smaller one cannot be recovered (secondary suppression,
+    ``attrs["primary"]`` of :func:`etude.disclosure.suppress_small`).
 
     >>> t = pd.DataFrame({"buyer_type": ["etat", "etat", "collectivite"], "n_base": [15, 15, 4],
     ...                   "suppressed": [False, False, True]})
@@ -569,12 +571,16 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     lang = check_lang(lang)
     min_cell = table.attrs.get("min_cell", 5)
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
-    sizes = table.assign(_sup=sup.fillna(False).astype(bool)).drop_duplicates(by)
+    primary = table.attrs.get("primary")
+    small_rows = table.index if primary is None else table.index.intersection(primary)
+    sizes = table.assign(_sup=sup.fillna(False).astype(bool),
+                         _small=table.index.isin(small_rows)).drop_duplicates(by)
     attr = stats.attribute_label(population, by, lang=lang, codebook=codebook)
     parts = []
-    for value, n, hidden in zip(sizes[by], sizes["n_base"], sizes["_sup"]):
+    for value, n, hidden, under in zip(sizes[by], sizes["n_base"], sizes["_sup"], sizes["_small"]):
         label = _lower_first(stats.value_label(population, by, value, lang=lang, codebook=codebook))
-        shown = f"<{fmt.NNBSP}{min_cell}" if hidden else (fmt.number(n) if pd.notna(n) else fmt.MISSING)
+        withheld = f"<{fmt.NNBSP}{min_cell}" if under else fmt.MISSING
+        shown = withheld if hidden else (fmt.number(n) if pd.notna(n) else fmt.MISSING)
         parts.append(f"{label}{' :' if lang == 'fr' else ':'} {shown}")
     small = bool(sizes["_sup"].any()) or (pd.to_numeric(sizes["n_base"], errors="coerce").min() < 30)
     if lang == "fr":
