@@ -185,28 +185,9 @@ def _tick(t: pd.DataFrame, items: list[str], prevalence: dict[str, float], n_ski
         t[code] = pd.array([pd.NA if k in skip else bool(draws[k, j]) for k in range(n)], dtype="boolean")
 
 
-def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file: str | Path | None = None,
-             codebook=None) -> pd.DataFrame:
-    """One simulated wave: a respondent-like table with raw (fake) identifiers, ready for :func:`data.to_export`.
-
-    Parameters
-    ----------
-    kind : {"buyers", "companies"}
-    wave : int
-        A wave listed in the hypotheses file.
-    seed : int
-        Same seed, same table.
-    """
-    h = hypotheses(hypotheses_file)
-    if kind not in h or wave not in h[kind]:
-        raise ValueError(f"no hypotheses for {kind} {wave}: expected one of "
-                         f"{[(k, w) for k in h for w in h[k]]}")
-    spec = h[kind][wave]
-    kind_index = sorted(h).index(kind)
-    rng = np.random.default_rng([seed, kind_index, wave])
-    n = int(spec["n"])
-    t = pd.DataFrame(index=range(n))
-    t["respondent_id"] = [f"{k + 1}" if wave == 2017 else f"R{wave}-{k + 1:03d}" for k in range(n)]
+def _identity(t: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Fake name, e-mail and phone of each respondent (the loaders must pseudonymise or drop them)."""
+    n = len(t)
     pairs = rng.choice(len(_FIRST) * len(_LAST), size=n, replace=False)
     names = [(_FIRST[p // len(_LAST)], _LAST[p % len(_LAST)]) for p in pairs]
     t["name"] = [f"{first} {last.upper()}" for first, last in names]
@@ -214,6 +195,10 @@ def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file:
                   for first, last in names]
     t["phone"] = [_phone(rng) for _ in range(n)]
 
+
+def _attributes(t: pd.DataFrame, kind: str, wave: int, spec: dict, rng: np.random.Generator) -> None:
+    """Buyer type and organisation, or company name, SIRET and size; then each respondent's département."""
+    n = len(t)
     fixed_dep: list[str | None] = [None] * n
     if kind == "buyers":
         t["buyer_type"] = _spread({k: int(v) for k, v in spec["buyer_type"].items()}, rng)
@@ -237,23 +222,21 @@ def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file:
         dep[k] = d
     t["departement"] = dep
 
-    main = _spread(allocate(spec["segment"], n), rng)
+
+def _segments(t: pd.DataFrame, kind: str, spec: dict, rng: np.random.Generator, codebook) -> list[str]:
+    """Main segment of each respondent and the segment items ticked; returns the main segments."""
+    main = _spread(allocate(spec["segment"], len(t)), rng)
     t["segment"] = main
     for code in cbk.items(kind, "segments", codebook=codebook)["code"]:
         seg = code.removeprefix("seg_")
         t[code] = [m == seg or bool(rng.random() < spec["segment_extra"]) for m in main]
+    return main
 
-    # only items with a stated prevalence are simulated: an item added to the codebook without one is absent
-    # from the demo (not asked), and every other answer stays the same
-    barriers = [c for c in cbk.items(kind, "barriers", codebook=codebook)["code"] if c in spec["barriers"]]
-    # each question has its own random streams: adding a question or an item changes no other question's answers
-    _tick(t, barriers, spec["barriers"], int(spec["skip_barriers"]), [seed, kind_index, wave, 0])
-    if "remedies" in spec:
-        remedies = [c for c in cbk.items(kind, "remedies", codebook=codebook)["code"] if c in spec["remedies"]]
-        _tick(t, remedies, spec["remedies"], int(spec.get("skip_remedies", 0)), [seed, kind_index, wave, 1])
 
+def _free_texts(t: pd.DataFrame, kind: str, main: list[str], spec: dict, rng: np.random.Generator) -> None:
+    """Descriptions and comments; some comments carry the respondent's contact details, as real ones do."""
     desc, comm = [], []
-    for k in range(n):
+    for k in range(len(t)):
         pool = _DESCRIPTIONS[kind][main[k]]
         desc.append(pool[int(rng.integers(len(pool)))] if rng.random() < spec["description_rate"] else "")
         c = ""
@@ -265,6 +248,43 @@ def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file:
         comm.append(c)
     t["description"] = desc
     t["comment"] = comm
+
+
+def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file: str | Path | None = None,
+             codebook=None) -> pd.DataFrame:
+    """One simulated wave: a respondent-like table with raw (fake) identifiers, ready for :func:`to_export`.
+
+    Parameters
+    ----------
+    kind : {"buyers", "companies"}
+    wave : int
+        A wave listed in the hypotheses file.
+    seed : int
+        Same seed, same table.
+    """
+    h = hypotheses(hypotheses_file)
+    if kind not in h or wave not in h[kind]:
+        raise ValueError(f"no hypotheses for {kind} {wave}: expected one of "
+                         f"{[(k, w) for k in h for w in h[k]]}")
+    spec = h[kind][wave]
+    kind_index = sorted(h).index(kind)
+    rng = np.random.default_rng([seed, kind_index, wave])
+    n = int(spec["n"])
+    t = pd.DataFrame(index=range(n))
+    t["respondent_id"] = [f"{k + 1}" if wave == 2017 else f"R{wave}-{k + 1:03d}" for k in range(n)]
+    # the draws below happen in a fixed order (same seed, same files): identity, attributes, segments, ticks, texts
+    _identity(t, rng)
+    _attributes(t, kind, wave, spec, rng)
+    main = _segments(t, kind, spec, rng, codebook)
+    # only items with a stated prevalence are simulated: an item added to the codebook without one is absent
+    # from the demo (not asked), and every other answer stays the same
+    barriers = [c for c in cbk.items(kind, "barriers", codebook=codebook)["code"] if c in spec["barriers"]]
+    # each question has its own random streams: adding a question or an item changes no other question's answers
+    _tick(t, barriers, spec["barriers"], int(spec["skip_barriers"]), [seed, kind_index, wave, 0])
+    if "remedies" in spec:
+        remedies = [c for c in cbk.items(kind, "remedies", codebook=codebook)["code"] if c in spec["remedies"]]
+        _tick(t, remedies, spec["remedies"], int(spec.get("skip_remedies", 0)), [seed, kind_index, wave, 1])
+    _free_texts(t, kind, main, spec, rng)
     t["wave"] = wave
     return t
 
