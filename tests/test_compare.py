@@ -265,10 +265,11 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
     small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
     assert (small["status"] == "too_few").all()
     assert small[["diff", "diff_ci_low", "p_value", "p_adjusted", "cohens_h"]].isna().all().all()
-    # The small group's share is withheld; the État group (n = 10) keeps its own.
+    # Too few to test, but public buyers are published under the study's one small-group rule (etude.disclosure):
+    # the 4 collectivités keep their count and share (3 of 4 cite « moyens »), like the État group (6 of 10).
     assert small.iloc[0][["count1", "pct1"]].tolist() == [6, 0.6]
-    assert pd.isna(small.iloc[0]["count2"]) and math.isnan(small.iloc[0]["pct2"])
-    assert pd.isna(small.iloc[1]["count1"]) and math.isnan(small.iloc[1]["pct1"])
+    assert small.iloc[0]["count2"] == 3 and small.iloc[0]["pct2"] == pytest.approx(0.75)
+    assert small.iloc[1]["count1"] == 3 and small.iloc[1]["pct1"] == pytest.approx(0.75)
     assert small.iloc[1]["count2"] == 3 and small.iloc[1]["pct2"] == pytest.approx(0.5)
     assert (small["n1"] + small["n2"]).tolist() == [14, 10]  # n is still shown
     ok = out[(out["group1"] == "etat") & (out["group2"] == "autre")].iloc[0]
@@ -317,10 +318,22 @@ def test_format_comparison_is_french_and_keeps_counts(two_populations):
     assert soutien["Entreprises"] == "n.d." and soutien["p ajustée (Holm)"] == "n.d."
 
 
+def test_compare_groups_withholds_a_small_company_group(buyers_by_type):
+    companies = table("companies", [{"e_moyens"}] * 4 + [set(["e_besoins"])] * 2 + [{"e_moyens"}] * 3,
+                      size_class=["micro"] * 6 + ["pme"] * 3)
+    out = compare.compare_groups(companies, "size_class", ["moyens"], kind="companies")
+    row = out.iloc[0]
+    assert row["status"] == "too_few" and (row["n1"], row["n2"]) == (6, 3)
+    assert row["count1"] == 4 and pd.isna(row["count2"]) and math.isnan(row["pct2"])  # 3 firms: withheld
+
+
 def test_format_groups_shows_n_but_no_share_for_small_groups(buyers_by_type):
+    companies = table("companies", [{"e_moyens"}] * 6 + [{"e_moyens"}] * 3, size_class=["micro"] * 6 + ["pme"] * 3)
+    small = present.format_groups(compare.compare_groups(companies, "size_class", ["moyens"], kind="companies"))
+    assert small.iloc[0]["Groupe 2"] == "PME (10 à 249 salariés) : n = 3"
     out = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
     shown = present.format_groups(out)
-    assert shown.iloc[0]["Groupe 2"] == "Collectivités territoriales : n = 4"
+    assert shown.iloc[0]["Groupe 2"] == "Collectivités territoriales : 75,0\u202f% (3/4)"  # buyers: published
     assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
     assert shown.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
     assert shown.iloc[1]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"

@@ -31,6 +31,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 
 from etude import codebook as cb
 from etude import i18n
+from etude.disclosure import publishable
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
@@ -439,9 +440,9 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     pairs : {"pairwise", "vs_rest"}, default "pairwise"
         Every pair of groups, or each group against all the other respondents.
     min_cell : int, default 5
-        Smallest group denominator compared. A comparison with a smaller group gets ``status``
-        ``"effectif insuffisant (n < min_cell)"``: every ``n`` is shown, the small group's count and share and
-        every comparison number are NaN (a group large enough keeps its own count and share).
+        Smallest group denominator compared. A comparison with a smaller group gets ``status`` ``too_few``
+        and no comparison number; each group's count and share follow the study's one small-group rule
+        (:func:`etude.disclosure.publishable`: public buyers' groups are published, small company groups not).
     test, padjust, alpha, ci_method
         As in :func:`compare_themes`; the adjustment family is every computed row of the result.
 
@@ -459,7 +460,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     >>> r = compare_groups(t, "buyer_type", ["moyens"])
     >>> r[["group1", "group2", "n1", "n2", "pct1", "pct2", "status"]]
       group1        group2  n1  n2  pct1  pct2   status
-    0   etat  collectivite   6   3   1.0   NaN  too_few
+    0   etat  collectivite   6   3   1.0   0.0  too_few
     """
     _choice("pairs", pairs, ("pairwise", "vs_rest"))
     _choice("test", test, TESTS)
@@ -504,9 +505,10 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
                    "group1": g1, "group1_label": group_label(g1), "group2": g2, "group2_label": group_label(g2),
                    "n1": n1, "n2": n2}
             if min(n1, n2) < min_cell:
-                # The small group's share is withheld; a group large enough keeps its own share.
+                # Too few to test. Each group's count and share follow the study's one small-group rule
+                # (etude.disclosure.publishable): public buyers' groups are published, small company groups not.
                 c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
-                big1, big2 = n1 >= min_cell, n2 >= min_cell
+                big1, big2 = (publishable(kind, n, min_cell=min_cell) for n in (n1, n2))
                 row.update(count1=c1 if big1 else pd.NA, pct1=c1 / n1 if big1 else math.nan,
                            count2=c2 if big2 else pd.NA, pct2=c2 / n2 if big2 else math.nan, diff=math.nan,
                            diff_ci_low=math.nan, diff_ci_high=math.nan, test=NOT_COMPARABLE, p_value=math.nan,
