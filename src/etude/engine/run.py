@@ -49,6 +49,8 @@ __all__ = ["RunResult", "RunPlan", "plan_run", "reproduce", "run_preflight", "ru
 
 def _validate_study(study: Path | None) -> list[dict]:
     """The survey layer's check of the whole study (every export), before any notebook starts."""
+    if study is None:
+        return []
     from etude.survey import validate_study
     return validate_study(study)
 
@@ -324,7 +326,8 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     progress = progress or silent_progress()
     plan = plan_run(study=study, lang=lang, jobs=jobs, parameters=parameters, timeout=timeout, notebooks=notebooks)
     base = check_out_dir(out) if out else paths.outputs_dir()
-    run_preflight(Path(plan.study) if plan.study else paths.default_study(),
+    demo = paths.default_study()  # no study given and no demo (a bare repository): nothing to validate
+    run_preflight(Path(plan.study) if plan.study else (demo if demo.is_file() else None),
                   PREFLIGHT_CHECKS if preflight is None else preflight, progress)
     for stale in mark_stale_runs(base):
         progress.log(f"– exécution {stale.name} arrêtée sans se terminer : marquée « interrompue », "
