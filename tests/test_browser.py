@@ -202,8 +202,6 @@ def test_every_slide_of_a_fresh_run_fits_1280x720(browser, demo_run):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="les notebooks 01–05 ne suivent pas encore la convention des diapositives (un titre "
-                          "« ## » par diapositive) : à retirer quand ils la suivent", strict=False)
 def test_every_slide_of_a_fresh_run_states_its_message(browser, demo_run):
     assert [p for p in misfits(measure_slides(browser, demo_run / "slides.html")) if "pas de titre" in p] == []
 
