@@ -35,13 +35,13 @@ _KINDS = {"fr": {"buyers": "acheteurs", "companies": "entreprises"},
 
 
 def small_cell_rule(min_cell: int = 5, *, lang: str = "fr") -> str:
-    """The small-cell rule in one sentence (from ``etude.disclosure`` when present, else ``etude.stats``)."""
+    """The small-cell rule in one sentence (:func:`etude.disclosure.suppression_rule`); empty where the
+    repository has no codebook to state it from (a bare test repository)."""
+    from etude import disclosure
     try:
-        from etude import disclosure as rules
-        rules.suppression_rule  # noqa: B018 — the function may not have moved yet
-    except (ImportError, AttributeError):
-        from etude import stats as rules
-    return rules.suppression_rule(min_cell, lang=lang)
+        return disclosure.suppression_rule(min_cell, lang=lang)
+    except OSError:
+        return ""
 
 
 def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_cell: int = 5) -> dict[str, Any]:
