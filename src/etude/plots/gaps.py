@@ -139,6 +139,26 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
     return fig
 
 
+def _forest_row(ax, y: int, r: pd.Series, *, alpha: float, lim: float, lang: str, words: dict,
+                colors: tuple[str, str]) -> dict:
+    """One theme of :func:`forest_plot`: its interval, its dot and its adjusted p-value (or « non comparable »);
+    returns ``{"signif" | "not_signif": dot}`` for the legend."""
+    if r["test"] == "not_comparable" or pd.isna(r["diff"]):
+        ax.text(0, y, words["not_comparable"], ha="center", va="center", style="italic", color=NEUTRAL,
+                fontsize=FONT_SIZE, bbox={"facecolor": "white", "edgecolor": "none", "pad": 2}, zorder=4)
+        return {}
+    signif = not pd.isna(r["p_adjusted"]) and r["p_adjusted"] < alpha
+    color = colors[0] if signif else colors[1]
+    ax.hlines(y, r["diff_ci_low"] * 100, r["diff_ci_high"] * 100, color=color, linewidth=3, zorder=2)
+    dot = ax.plot(r["diff"] * 100, y, "o", markersize=13, markeredgewidth=2.5, color=color,
+                  markerfacecolor=color if signif else "white", zorder=3)[0]
+    p = fmt.pvalue(r["p_adjusted"]) if lang == "fr" else (
+        fmt.MISSING if pd.isna(r["p_adjusted"]) else f"{r['p_adjusted']:.3f}")
+    ax.text(lim * 1.03, y, words["padj"].format(p=p).replace(" = ", f"{fmt.NNBSP}={fmt.NNBSP}"),
+            va="center", ha="left", fontsize=FONT_SIZE, color=color)
+    return {"signif" if signif else "not_signif": dot}
+
+
 def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm", lang: str = "fr",
                 title: str | None = None, source: str | None = None, wave: Any = None, simulated: bool = True,
                 width: float = 15.0):
@@ -191,20 +211,8 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
         ax.axvline(0, color="black", linewidth=1.5, zorder=1)
         handles = {}
         for y, r in t.iterrows():
-            if r["test"] == "not_comparable" or pd.isna(r["diff"]):
-                ax.text(0, y, words["not_comparable"], ha="center", va="center", style="italic", color=NEUTRAL,
-                        fontsize=FONT_SIZE, bbox={"facecolor": "white", "edgecolor": "none", "pad": 2}, zorder=4)
-                continue
-            signif = not pd.isna(r["p_adjusted"]) and r["p_adjusted"] < alpha
-            color = signif_color if signif else plain_color
-            ax.hlines(y, r["diff_ci_low"] * 100, r["diff_ci_high"] * 100, color=color, linewidth=3, zorder=2)
-            key = "signif" if signif else "not_signif"
-            handles[key] = ax.plot(r["diff"] * 100, y, "o", markersize=13, markeredgewidth=2.5, color=color,
-                                   markerfacecolor=color if signif else "white", zorder=3)[0]
-            p = fmt.pvalue(r["p_adjusted"]) if lang == "fr" else (
-                fmt.MISSING if pd.isna(r["p_adjusted"]) else f"{r['p_adjusted']:.3f}")
-            ax.text(lim * 1.03, y, words["padj"].format(p=p).replace(" = ", f"{fmt.NNBSP}={fmt.NNBSP}"),
-                    va="center", ha="left", fontsize=FONT_SIZE, color=color)
+            handles.update(_forest_row(ax, y, r, alpha=alpha, lim=lim, lang=lang, words=words,
+                                       colors=(signif_color, plain_color)))
         ax.set_xlim(-lim, lim)
         ax.set_yticks(range(len(t)))
         ax.set_yticklabels(wrapped)
