@@ -56,6 +56,17 @@ def _stack(heights: np.ndarray, gap: float, total: float) -> list[tuple[float, f
     return spans
 
 
+def _side_texts(n_buyers: float, n_companies: float, suppressed: bool, *, min_cell: int, lang: str,
+                words: dict) -> tuple[str, str]:
+    """« 3 acheteurs » / « < 5 entreprises » beside a segment's two sides (French: « 0 entreprise »)."""
+    def one(k: float) -> bool:
+        return k < 2 if lang == "fr" else k == 1
+    b_text = f"{fmt.number(n_buyers)} {words['one_b'] if one(n_buyers) else words['many_b']}"
+    c_text = (f"<{fmt.NNBSP}{min_cell} {words['many_c']}" if suppressed
+              else f"{fmt.number(n_companies)} {words['one_c'] if one(n_companies) else words['many_c']}")
+    return b_text, c_text
+
+
 def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "fr", title: str | None = None,
                         source: str | None = None, wave: Any = None, simulated: bool = True,
                         width: float = 13.0):
@@ -116,10 +127,7 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
                 _ribbon(ax, xm, xr, (centre - nc[i] / 2, centre + nc[i] / 2), right[i],
                         **({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 0} if sup[i]
                            else {"color": cc_, "alpha": 0.35, "lw": 0}))
-            one = (lambda k: k < 2) if lang == "fr" else (lambda k: k == 1)  # French: « 0 entreprise »
-            b_text = f"{fmt.number(nb[i])} {words['one_b'] if one(nb[i]) else words['many_b']}"
-            c_text = (f"<{fmt.NNBSP}{min_cell} {words['many_c']}" if sup[i]
-                      else f"{fmt.number(nc[i])} {words['one_c'] if one(nc[i]) else words['many_c']}")
+            b_text, c_text = _side_texts(nb[i], nc[i], bool(sup[i]), min_cell=min_cell, lang=lang, words=words)
             ax.text(xl - w - 0.03, sum(left[i]) / 2, b_text, ha="right", va="center", fontsize=FONT_SIZE)
             ax.text(xr + w + 0.03, sum(right[i]) / 2, c_text, ha="left", va="center", fontsize=FONT_SIZE)
             flagged = bool(t.at[i, "flag"]) if "flag" in t.columns and not pd.isna(t.at[i, "flag"]) else False
