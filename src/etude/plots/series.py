@@ -73,6 +73,41 @@ def _indicator_caption(source: str | None, simulated: bool, lang: str, note: str
     return head + _INDICATOR_TEXT[lang]["published"] + " " + note
 
 
+def _value_axis(ax, y: np.ndarray, unit: str, *, lang: str) -> None:
+    """A panel's value axis: shares in %, amounts in their unit, counts as whole numbers from zero."""
+    if unit in _RATIO_UNITS:
+        span = float(np.nanmax(y) - np.nanmin(y)) if np.isfinite(y).sum() > 1 else 0.0
+        dec = 1 if (span < 0.05 or float(np.nanmax(np.abs(y))) < 0.1) else 0
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p, d=dec: pct_label(v, d, lang=lang)))
+        return
+    from matplotlib.ticker import MaxNLocator
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v, 0 if v == int(v) else 1)))
+    if unit not in ("Md€", "M€", "k€"):  # counts: whole numbers from zero
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        top = float(np.nanmax(y)) * 1.15 if np.isfinite(y).any() else 1.0
+        ax.set_ylim(0, max(top, 1.0))
+
+
+def _draw_series(ax, x: np.ndarray, y: np.ndarray, status: list, sim: np.ndarray) -> None:
+    """One panel's points and segments: a gap stays a gap, simulated points dashed and square, uncertain hollow,
+    a missing period marked « n.d. »."""
+    color = PALETTE[0]
+    for k in range(1, len(x)):  # one segment per pair of consecutive periods
+        if not (math.isnan(y[k - 1]) or math.isnan(y[k])):
+            ax.plot(x[k - 1:k + 1], y[k - 1:k + 1], color=color, linewidth=2.5, zorder=2,
+                    linestyle="--" if (sim[k - 1] or sim[k]) else "-")
+    for xi, yi, st, si in zip(x, y, status, sim):
+        if math.isnan(yi):
+            continue
+        c = OKABE_ITO["vermillion"] if si else color
+        ax.plot([xi], [yi], marker="s" if si else "o", markersize=10, markeredgewidth=2, color=c,
+                markerfacecolor="white" if st == "uncertain" else c, zorder=3)
+    for xm in x[np.isnan(y)]:
+        ax.axvline(xm, color=NEUTRAL, linewidth=1, linestyle=":", zorder=1)
+        ax.annotate(fmt.MISSING, (xm, 0), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=MIN_FONT, color=NEUTRAL)
+
+
 def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | None = None, ncols: int = 3,
                      start: Any = None, end: Any = None, lang: str = "fr", title: str | None = None,
                      source: str | None = None, simulated: bool | None = None, width: float = 18.0):
@@ -139,33 +174,9 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
             sim = (g["simulated"].fillna(False).astype(bool).to_numpy() if "simulated" in g
                    else np.zeros(len(g), dtype=bool))
             drawn_simulated |= bool((sim & ~np.isnan(y)).any())
-            color = PALETTE[0]
-            for k in range(1, len(x)):  # one segment per pair of consecutive periods: a gap stays a gap
-                if not (math.isnan(y[k - 1]) or math.isnan(y[k])):
-                    ax.plot(x[k - 1:k + 1], y[k - 1:k + 1], color=color, linewidth=2.5, zorder=2,
-                            linestyle="--" if (sim[k - 1] or sim[k]) else "-")
-            for xi, yi, st, si in zip(x, y, status, sim):
-                if math.isnan(yi):
-                    continue
-                c = OKABE_ITO["vermillion"] if si else color
-                ax.plot([xi], [yi], marker="s" if si else "o", markersize=10, markeredgewidth=2, color=c,
-                        markerfacecolor="white" if st == "uncertain" else c, zorder=3)
-            for xm in x[np.isnan(y)]:
-                ax.axvline(xm, color=NEUTRAL, linewidth=1, linestyle=":", zorder=1)
-                ax.annotate(fmt.MISSING, (xm, 0), xycoords=("data", "axes fraction"), xytext=(0, 3),
-                            textcoords="offset points", ha="center", va="bottom", fontsize=MIN_FONT, color=NEUTRAL)
+            _draw_series(ax, x, y, status, sim)
             unit = g["unit"].dropna().iloc[0] if "unit" in g and g["unit"].notna().any() else ""
-            if unit in _RATIO_UNITS:
-                span = float(np.nanmax(y) - np.nanmin(y)) if np.isfinite(y).sum() > 1 else 0.0
-                dec = 1 if (span < 0.05 or float(np.nanmax(np.abs(y))) < 0.1) else 0
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p, d=dec: pct_label(v, d, lang=lang)))
-            else:
-                from matplotlib.ticker import MaxNLocator
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v, 0 if v == int(v) else 1)))
-                if unit not in ("Md€", "M€", "k€"):  # counts: whole numbers from zero
-                    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-                    top = float(np.nanmax(y)) * 1.15 if np.isfinite(y).any() else 1.0
-                    ax.set_ylim(0, max(top, 1.0))
+            _value_axis(ax, y, unit, lang=lang)
             label = (g["label_fr"].dropna().iloc[0] if "label_fr" in g and g["label_fr"].notna().any()
                      else indicator)
             unit_text = "" if unit in _RATIO_UNITS or not unit else f" ({unit})"
