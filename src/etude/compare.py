@@ -39,7 +39,7 @@ __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",
     "compare_groups", "answered", "cites",
     "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "BUYER_GROUPS",
-    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "select_wave", "theme_order",
+    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "select_wave", "theme_order", "group_values",
 ]
 
 #: Tests for a 2×2 table: name → description.
@@ -417,6 +417,35 @@ def _resolve_codes(df: pd.DataFrame, kind: str, items_or_themes, codebook=None) 
     return out
 
 
+def _group_values(df: pd.DataFrame, by: str, kind: str, groups: Mapping[str, str] | None,
+                  codebook=None) -> tuple[pd.Series, list[str]]:
+    """Each respondent's group (NA when left out) and the groups present, in codebook (or ``groups``) order."""
+    _require(df, [by], kind)
+    values = df[by].astype("string")
+    if groups is not None:
+        values = values.map(lambda v: groups.get(v, pd.NA) if not pd.isna(v) else pd.NA).astype("string")
+    present = [g for g in pd.unique(values.dropna())]
+    if groups is not None:
+        known = list(dict.fromkeys(groups.values()))
+    else:
+        try:
+            known = list(cb.attribute_values(kind, by, codebook=codebook)["code"].astype(str))
+        except ValueError:
+            known = []
+    return values, [g for g in known if g in present] + sorted(g for g in present if g not in known)
+
+
+def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Mapping[str, str] | None = None,
+                 codebook=None) -> list[str]:
+    """The groups of ``by`` that have respondents in ``df``, in codebook order (``groups`` merges values as in
+    :func:`compare_groups`); fewer than two means no comparison.
+
+    >>> group_values(pd.DataFrame({"buyer_type": ["sante", "etat", None]}), "buyer_type", groups=BUYER_GROUPS)
+    ['etat', 'autre']
+    """
+    return _group_values(df, by, kind, groups, codebook)[1]
+
+
 def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[str] = "themes", *,
                    kind: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
                    min_cell: int = 5, test: str = "fisher", padjust: str = "holm", alpha: float = 0.05,
@@ -466,19 +495,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     _choice("padjust", padjust, PADJUST)
     if not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
         raise ParameterError(f"min_cell doit être un entier ≥ 1, pas {min_cell!r}")
-    _require(df, [by], kind)
-    values = df[by].astype("string")
-    if groups is not None:
-        values = values.map(lambda v: groups.get(v, pd.NA) if not pd.isna(v) else pd.NA).astype("string")
-    present = [g for g in pd.unique(values.dropna())]
-    if groups is not None:
-        known = list(dict.fromkeys(groups.values()))
-    else:
-        try:
-            known = list(cb.attribute_values(kind, by, codebook=codebook)["code"].astype(str))
-        except ValueError:
-            known = []
-    order = [g for g in known if g in present] + sorted(g for g in present if g not in known)
+    values, order = _group_values(df, by, kind, groups, codebook)
     if pairs == "pairwise":
         combos = [(order[i], order[j]) for i in range(len(order)) for j in range(i + 1, len(order))]
     else:
