@@ -278,6 +278,8 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
         One row per theme that has items in this questionnaire, in codebook order: ``theme, label, items``
         (item codes joined by ``;``), ``n_base`` (respondents who answered the barrier question), ``count``,
         ``pct`` (fraction 0–1), ``ci_low``, ``ci_high`` (Wilson). ``pct`` is NaN when ``n_base`` is 0.
+        ``items`` lists the items asked: an item not asked (« non posé », NA for every respondent who answered)
+        is left out, and a theme none of whose items was asked has no ``count``, share or interval (NA).
 
     Examples
     --------
@@ -298,12 +300,16 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     for theme in theme_order(codebook):
         if theme not in groups:
             continue
-        count = int((cites(df, groups[theme]) & base).sum())
-        low, high = wilson_interval(count, n_base, alpha=alpha)
+        # items not asked in these waves (NA for everyone who answered) are out; a theme with none asked has no share
+        asked = [c for c in groups[theme] if not n_base or df.loc[base, c].notna().any()]
+        count = int((cites(df, asked) & base).sum()) if asked else None
+        low, high = wilson_interval(count, n_base, alpha=alpha) if asked else (math.nan, math.nan)
         rows.append({"theme": theme, "label": cb.label(theme, lang=lang, codebook=codebook),
-                     "items": ";".join(groups[theme]), "n_base": n_base, "count": count,
-                     "pct": count / n_base if n_base else math.nan, "ci_low": low, "ci_high": high})
-    return pd.DataFrame(rows, columns=["theme", "label", "items", "n_base", "count", "pct", "ci_low", "ci_high"])
+                     "items": ";".join(asked), "n_base": n_base, "count": pd.NA if count is None else count,
+                     "pct": count / n_base if n_base and asked else math.nan, "ci_low": low, "ci_high": high})
+    out = pd.DataFrame(rows, columns=["theme", "label", "items", "n_base", "count", "pct", "ci_low", "ci_high"])
+    out["count"] = out["count"].astype("Int64")
+    return out
 
 
 def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str = "fisher", padjust: str = "holm",
@@ -333,7 +339,8 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         interval adjusted over the same family (:func:`adjusted_intervals`), to show next to ``p_adjusted``.
         ``attrs`` records ``padjust``, ``family_size`` and ``ci_adjust``.
         A theme covered by one questionnaire only (``soutien``) keeps that side's share, has NaN for the other
-        side and every comparison number, ``test`` = ``"not_comparable"``, and is left out of the adjustment.
+        side and every comparison number, ``test`` = ``"not_comparable"``, and is left out of the adjustment;
+        so is a theme none of whose items one side was asked in these waves (:func:`theme_prevalence`).
 
     Examples
     --------
@@ -358,6 +365,7 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     for theme in theme_order(codebook):
         b = prev["buyers"].loc[theme] if theme in prev["buyers"].index else None
         e = prev["companies"].loc[theme] if theme in prev["companies"].index else None
+        b, e = (None if x is not None and pd.isna(x["count"]) else x for x in (b, e))  # no item of it asked
         if b is None and e is None:
             continue
         row = {"theme": theme, "label": cb.label(theme, lang=lang, codebook=codebook),
@@ -477,7 +485,8 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     Returns
     -------
     DataFrame
-        Columns :data:`GROUP_COLUMNS`: one row per code and pair of groups; ``diff`` = ``pct1 − pct2``.
+        Columns :data:`GROUP_COLUMNS`: one row per code and pair of groups; ``diff`` = ``pct1 − pct2``. An item
+        not asked (« non posé ») is left out of its theme; a code none of whose items was asked has no row.
 
     Examples
     --------
@@ -512,6 +521,9 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     rows, counts = [], []
     for code, question, item_codes in _resolve_codes(df, kind, items_or_themes, codebook):
         base = answered(df, kind, question, codebook=codebook) & values.notna()
+        item_codes = [c for c in item_codes if not base.any() or df.loc[base, c].notna().any()]
+        if not item_codes:  # not asked in these waves (« non posé »): no row rather than a share of 0
+            continue
         hit = cites(df, item_codes) & base
         for g1, g2 in combos:
             in1 = base & (values == g1)

@@ -406,7 +406,8 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
         one block per wave present. A population without respondents in its wave has no row.
     by : dict, optional
         Grouping attribute per population (``{"buyers": "buyer_type", "companies": "size_class"}``); adds the
-        columns ``group`` (attribute name), ``group_value``, ``group_label`` after ``wave``.
+        columns ``group`` (attribute name), ``group_value``, ``group_label`` after ``wave``; a population left
+        out of the dict (e.g. no export gives its attribute: :func:`given_attributes`) has no row.
     alpha, ci_method
         As in :func:`frequencies`.
     min_cell, protect
@@ -432,7 +433,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
     """
     check_lang(lang)
     frames, groups = [], {}
-    for kind in [k for k in POPULATIONS if k in tables]:
+    for kind in [k for k in POPULATIONS if k in tables and (by is None or k in by)]:
         df = tables[kind]
         if isinstance(wave, Mapping):
             waves = [wave[kind]] if wave.get(kind) is not None else []
@@ -455,14 +456,14 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
             t.insert(0, "population", kind)
             t["label"] = [cb.label(c, lang=lang, codebook=codebook) for c in t["item"]]
             frames.append(t)
-    lead = ["population", "wave"] + (["group", "group_value", "group_label"] if by else [])
+    lead = ["population", "wave"] + (["group", "group_value", "group_label"] if by is not None else [])
     cols = lead + ["item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high", "rank", "rank_group"]
     if not frames:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=cols + (["suppressed"] if by is not None else []))
     table = pd.concat(frames, ignore_index=True)[cols]
     table.attrs["groups"] = groups
     out = suppress_small(table, min_cell=min_cell, protect=protect, codebook=codebook)
-    if not by:
+    if by is None:
         out = out[FREINS_COLUMNS]
     out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell})
     return out
