@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from etude import codebook as cb
 from etude.i18n import check_lang
 
-__all__ = ["no_population", "missing_attributes", "attributes_note", "needs_both", "too_few_groups", "items_text"]
+__all__ = ["no_population", "population_note", "missing_attributes", "attributes_note", "needs_both", "too_few_groups",
+           "items_text"]
 
 _NONE = {"buyers": {"fr": "Aucun acheteur public", "en": "No public buyer"},
          "companies": {"fr": "Aucune entreprise innovante", "en": "No innovative company"}}
@@ -47,6 +48,16 @@ def no_population(population: str, *, lang: str = "fr") -> str:
     tail = (" dans cette étude : cette partie est sans objet." if lang == "fr"
             else " in this study: this part does not apply.")
     return head[lang] + tail
+
+
+def population_note(df, population: str, *, lang: str = "fr") -> str:
+    """:func:`no_population` when ``df`` (the population's respondents shown) has no row, else empty.
+
+    >>> import pandas as pd
+    >>> population_note(pd.DataFrame({"wave": [2019]}), "buyers")
+    ''
+    """
+    return no_population(population, lang=lang) if df is None or len(df) == 0 else ""
 
 
 def missing_attributes(population: str, attributes: Sequence[str], *, lang: str = "fr") -> str:
