@@ -47,5 +47,8 @@ def test_wave_note_says_which_waves_exist_and_which_are_shown():
     assert "la vague 2017 (acheteurs publics)" in note
     assert "La vague 2017 demandée n'existe pas pour les entreprises" in note
     assert "dernière vague commune" in wavesel.wave_note(t, 2017, common=True)
-    assert wavesel.wave_note(_tables([2017], []), common=True).endswith("aucune vague commune aux deux questionnaires.")
-    assert wavesel.wave_note(_tables([], []), lang="en") == "Waves in the study: no wave. This notebook shows no wave."
+    assert wavesel.wave_note(_tables([2017], []), common=True).endswith("Aucune n'est commune aux deux questionnaires.")
+    assert wavesel.wave_note(_tables([], []), lang="en") == "This study has no wave."
+    assert wavesel.wave_note(_tables([2017, 2019], [2017])) == (
+        "Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 (acheteurs publics) ; la vague 2017 "
+        "(entreprises innovantes) (la dernière vague de chacun).")

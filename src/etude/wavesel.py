@@ -22,9 +22,8 @@ Examples
 (2019, 2021)
 >>> wave_note(t, 2018)  # doctest: +NORMALIZE_WHITESPACE
 "Vagues de l'étude : 2017, 2019, 2021. Ce carnet montre la vague 2021 (acheteurs publics) ; la vague 2019
-(entreprises innovantes) (la dernière vague). La vague 2018 demandée n'existe pas pour les acheteurs publics :
-leur dernière vague est montrée. La vague 2018 demandée n'existe pas pour les entreprises innovantes : leur
-dernière vague est montrée."
+(entreprises innovantes). La vague 2018 demandée n'existe pas pour les acheteurs publics ni pour les entreprises
+innovantes : leur dernière vague est montrée."
 """
 from __future__ import annotations
 
@@ -45,17 +44,21 @@ _TEXT = {
     "fr": {"waves": "Vagues de l'étude : {waves}. Ce carnet montre {shown}.", "latest": "la dernière vague",
            "wave_of": "la vague {wave} ({who})", "one_wave": "la vague {wave}",
            "absent": "La vague {wave} demandée n'existe pas pour les {who} : leur dernière vague est montrée.",
+           "and_for": " ni pour les ",
            "absent_common": "La vague {wave} demandée n'est pas une vague commune aux deux questionnaires : la "
                             "dernière vague commune est montrée.",
-           "no_common": "aucune vague commune aux deux questionnaires",
-           "no_wave": "aucune vague"},
+           "no_common": "Vagues de l'étude : {waves}. Aucune n'est commune aux deux questionnaires.",
+           "latest_each": "la dernière vague de chacun",
+           "none": "Cette étude n'a aucune vague.", "no_wave": "aucune vague"},
     "en": {"waves": "Waves in the study: {waves}. This notebook shows {shown}.", "latest": "the latest wave",
            "wave_of": "wave {wave} ({who})", "one_wave": "wave {wave}",
            "absent": "The requested wave {wave} does not exist for {who}: their latest wave is shown.",
+           "and_for": " nor for ",
            "absent_common": "The requested wave {wave} is not a wave both questionnaires have: the latest common "
                             "wave is shown.",
-           "no_common": "no wave both questionnaires have",
-           "no_wave": "no wave"},
+           "no_common": "Waves in the study: {waves}. None is common to both questionnaires.",
+           "latest_each": "the latest wave of each",
+           "none": "This study has no wave.", "no_wave": "no wave"},
 }
 
 
@@ -165,27 +168,27 @@ def wave_note(tables: Mapping[str, pd.DataFrame], wave: int | None = LATEST, *, 
     >>> wave_note(t, lang="en")
     'Waves in the study: 2017, 2019. This notebook shows wave 2019 (the latest wave).'
     >>> wave_note(t, 2017, common=True)  # doctest: +NORMALIZE_WHITESPACE
-    "Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 (la dernière vague). La vague 2017 demandée
+    "Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019. La vague 2017 demandée
     n'est pas une vague commune aux deux questionnaires : la dernière vague commune est montrée."
     """
     tx = _TEXT[check_lang(lang)]
-    every = ", ".join(map(str, study_waves(tables))) or tx["no_wave"]
+    every = ", ".join(map(str, study_waves(tables)))
+    if not every:
+        return tx["none"]
     if common:
         shown = common_wave(tables, wave)
         if shown is None:
-            return tx["waves"].format(waves=every, shown=tx["no_common"])
-        suffix = "" if wave and int(wave) == shown else f" ({tx['latest']})"
+            return tx["no_common"].format(waves=every)
+        suffix = "" if wave else f" ({tx['latest']})"
         absent = " " + tx["absent_common"].format(wave=wave) if wave and int(wave) != shown else ""
         return tx["waves"].format(waves=every, shown=tx["one_wave"].format(wave=shown) + suffix) + absent
     shown = shown_waves(tables, wave)
-    if not shown:
-        return tx["waves"].format(waves=every, shown=tx["no_wave"])
     if len(set(shown.values())) == 1:
         text = tx["one_wave"].format(wave=next(iter(shown.values())))
     else:
         text = (" ; " if lang == "fr" else "; ").join(
             tx["wave_of"].format(wave=w, who=_who(k, lang)) for k, w in shown.items())
-    suffix = "" if wave and int(wave) in shown.values() else f" ({tx['latest']})"
-    absent = "".join(" " + tx["absent"].format(wave=wave, who=_who(k, lang))
-                     for k, w in shown.items() if wave and w != int(wave))
+    suffix = "" if wave else f" ({tx['latest'] if len(set(shown.values())) == 1 else tx['latest_each']})"
+    lacking = [_who(k, lang) for k, w in shown.items() if wave and w != int(wave)]
+    absent = " " + tx["absent"].format(wave=wave, who=tx["and_for"].join(lacking)) if lacking else ""
     return tx["waves"].format(waves=every, shown=text + suffix) + absent
