@@ -280,3 +280,13 @@ def test_skips_say_what_could_not_be_computed_in_both_languages():
     n_b, n_e = len(codebook.items("buyers")), len(codebook.items("companies"))
     assert present.items_text() == (f"La question des freins propose {n_b} items pour les acheteurs publics et "
                                     f"{n_e} items pour les entreprises innovantes, plusieurs réponses possibles.")
+
+
+def test_published_counts_a_study_cannot_check_are_said_not_compared_to_zero():
+    t = {"buyers": pd.DataFrame({"wave": [2019] * 3, "buyer_type": ["etat"] * 3}),
+         "companies": pd.DataFrame({"wave": pd.Series([], dtype=int)})}
+    check = stats.published_check(t)
+    assert check["loaded"].isna().all() and not check["match"].any()
+    assert present.check_headline(check).startswith("4 effectif(s) publié(s) ne peuvent pas être vérifiés")
+    assert "0 chargés" not in present.check_text(check)
+    assert set(present.format_check(check)["Concordance"]) == {fmt.MISSING}

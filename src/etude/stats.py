@@ -512,6 +512,8 @@ def published_check(tables: dict[str, pd.DataFrame], published: pd.DataFrame | N
     -------
     DataFrame with :data:`CHECK_COLUMNS`: ``loaded`` counts the respondents of that population, wave and (when
     the published figure is about a sub-group) attribute value; ``match`` is true when both are equal.
+    ``loaded`` is NA (and ``match`` false) when the study has no respondent of that population in that wave:
+    the figure cannot be checked (:func:`etude.present.check_text` says so).
 
     Examples
     --------
@@ -527,8 +529,8 @@ def published_check(tables: dict[str, pd.DataFrame], published: pd.DataFrame | N
     rows = []
     for r in published.itertuples(index=False):
         df = tables.get(r.population)
-        loaded = None
-        if df is not None:
+        loaded = None  # the study has no respondent of that population in that wave: nothing to check
+        if df is not None and bool((df["wave"] == r.wave).any()):
             sel = df["wave"] == r.wave
             if not pd.isna(r.attribute):
                 sel &= df[r.attribute].astype(object).eq(r.code).fillna(False).astype(bool)

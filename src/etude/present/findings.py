@@ -517,6 +517,9 @@ def check_headline(check: pd.DataFrame, *, lang: str = "fr") -> str:
     '1 effectif sur 2 diffère du chiffre publié'
     """
     lang = check_lang(lang)
+    if "loaded" in check.columns and check["loaded"].isna().all():
+        return _unchecked(check, lang)
+    check = check[check["loaded"].notna()] if "loaded" in check.columns else check
     n, bad = len(check), int((~check["match"].astype(bool)).sum())
     if lang == "fr":
         if not bad:
@@ -699,6 +702,10 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
     elles ont été calibrées sur ces effectifs, ce qui ne dit rien des réponses réelles.
     """
     check_lang(lang)
+    if check["loaded"].isna().all():
+        return _unchecked(check, lang) + "."
+    unchecked = check[check["loaded"].isna()]
+    check = check[check["loaded"].notna()]
     sources = "; ".join(dict.fromkeys(str(s) for s in check["source"]))
     bad = check[~check["match"].astype(bool)]
     if lang == "fr":
@@ -710,6 +717,8 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
                               for r in bad.itertuples())
             text = (f"{len(bad)} effectif(s) sur {len(check)} diffèrent des chiffres publiés (source : {sources}) "
                     f"— {gaps}.")
+        if not unchecked.empty:
+            text += " " + _unchecked(unchecked, lang) + "."
         if simulated:
             text += (" Les données sont simulées : elles ont été calibrées sur ces effectifs, ce qui ne dit rien "
                      "des réponses réelles.")
@@ -719,6 +728,18 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
     else:
         gaps = "; ".join(f"{r.label}: {r.loaded} loaded, {r.published} published" for r in bad.itertuples())
         text = f"{len(bad)} of {len(check)} counts differ from the published figures (source: {sources}) — {gaps}."
+    if not unchecked.empty:
+        text += " " + _unchecked(unchecked, lang) + "."
     if simulated:
         text += " The data are simulated: calibrated on these counts, they say nothing about the real answers."
     return text
+
+
+def _unchecked(check: pd.DataFrame, lang: str) -> str:
+    """The published figures a study cannot check: it has no respondent of that population in that wave."""
+    waves = ", ".join(dict.fromkeys(str(w) for w in check["wave"]))
+    who = _join([_who(p, lang) for p in dict.fromkeys(check["population"])], lang)
+    if lang == "fr":
+        return (f"{len(check)} effectif(s) publié(s) ne peuvent pas être vérifiés : l'étude n'a pas de vague "
+                f"{waves} pour les {who}")
+    return f"{len(check)} published count(s) cannot be checked: the study has no {waves} wave for {who}"

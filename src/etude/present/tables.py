@@ -168,8 +168,9 @@ def format_check(check: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
         "Vague" if fr else "Wave": check["wave"].astype(str).tolist(),
         "Publié" if fr else "Published": [fmt.number(x) for x in check["published"]],
         "Chargé" if fr else "Loaded": [fmt.number(None if pd.isna(x) else x) for x in check["loaded"]],
-        "Concordance" if fr else "Match": [("oui" if fr else "yes") if m else ("non" if fr else "no")
-                                           for m in check["match"]],
+        "Concordance" if fr else "Match": [fmt.MISSING if pd.isna(x) else ("oui" if fr else "yes") if m
+                                           else ("non" if fr else "no") for m, x in zip(check["match"],
+                                                                                         check["loaded"])],
         "Statut du chiffre" if fr else "Figure status": [status.get(x, x) for x in check["status"]],
     })
 
