@@ -290,3 +290,10 @@ def test_published_counts_a_study_cannot_check_are_said_not_compared_to_zero():
     assert present.check_headline(check).startswith("4 effectif(s) publié(s) ne peuvent pas être vérifiés")
     assert "0 chargés" not in present.check_text(check)
     assert set(present.format_check(check)["Concordance"]) == {fmt.MISSING}
+
+
+def test_group_sizes_headline_when_every_size_is_withheld():
+    t = pd.DataFrame({"size_class": ["micro", "ge"], "n_base": pd.array([pd.NA, pd.NA], dtype="Int64"),
+                      "suppressed": [False, False]})
+    text = present.group_sizes_headline(t, "size_class", population="companies")
+    assert text.endswith("des groupes trop petits pour départager les freins") and "n.d." in text

@@ -579,7 +579,8 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
         label = _lower_first(stats.value_label(population, by, value, lang=lang, codebook=codebook))
         shown = f"<{fmt.NNBSP}{min_cell}" if hidden else (fmt.number(n) if pd.notna(n) else fmt.MISSING)
         parts.append(f"{label}{' :' if lang == 'fr' else ':'} {shown}")
-    small = bool(sizes["_sup"].any()) or (pd.to_numeric(sizes["n_base"], errors="coerce").min() < 30)
+    smallest = pd.to_numeric(sizes["n_base"], errors="coerce").astype(float).min()  # NaN: every size withheld
+    small = bool(sizes["_sup"].any()) or bool(pd.isna(smallest) or smallest < 30)
     if lang == "fr":
         tail = " ; des groupes trop petits pour départager les freins" if small else ""
         return f"Par {_lower_first(attr)} — " + " ; ".join(parts) + tail
