@@ -369,3 +369,24 @@ def test_bases_counts_non_answers_separately(two_populations):
     assert out.iloc[1, 1:].astype(int).tolist() == [20, 20, 0]
 
 
+
+
+def test_a_theme_counts_only_the_items_asked_and_one_none_asked_is_not_compared():
+    codes = list(codebook.items("buyers")["code"])
+    moyens = list(codebook.items("buyers").query("theme == 'moyens'")["code"])
+    rows = [{"b_temps"}, {"b_juridique"}, {"b_soutien"}, {"b_temps", "b_juridique"}]
+    b = pd.DataFrame({c: pd.array([pd.NA if c in moyens else c in r for r in rows], dtype="boolean") for c in codes})
+    prev = compare.theme_prevalence(b, "buyers").set_index("theme")
+    assert pd.isna(prev.loc["moyens", "count"]) and pd.isna(prev.loc["moyens", "pct"])
+    assert prev.loc["juridique", "pct"] == 0.5
+    e_codes = list(codebook.items("companies")["code"])
+    e = pd.DataFrame({c: pd.array([c == "e_moyens", c == "e_delais"], dtype="boolean") for c in e_codes})
+    table = compare.compare_themes(b, e).set_index("theme")
+    assert table.loc["moyens", "test"] == compare.NOT_COMPARABLE and pd.isna(table.loc["moyens", "p_value"])
+    assert table.attrs["family_size"] == int((table["test"] == "fisher").sum())
+
+
+def test_group_values_in_codebook_order():
+    df = pd.DataFrame({"buyer_type": ["sante", "etat", None, "collectivite"]})
+    assert compare.group_values(df, "buyer_type", groups=compare.BUYER_GROUPS) == ["etat", "collectivite", "autre"]
+    assert compare.group_values(df.iloc[:0], "buyer_type") == []

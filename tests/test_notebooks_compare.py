@@ -13,7 +13,7 @@ from etude import codebook, paths, survey
 NOTEBOOK = paths.notebooks_dir() / "03_acheteurs_vs_entreprises.ipynb"
 COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
            "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj"]
-PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "alpha": 0.05, "test": "fisher", "padjust": "holm",
+PARAMETERS = {"study": "", "wave": 0, "lang": "fr", "alpha": 0.05, "test": "fisher", "padjust": "holm",
               "min_cell": 5, "output_dir": ""}
 
 
@@ -74,7 +74,7 @@ def _independent(wave=2017):
 
 @pytest.mark.slow
 def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_computation(tmp_path):
-    out, nb = _run(tmp_path)
+    out, nb = _run(tmp_path, wave=2017)  # the published wave (the default, 0, is the latest common wave)
     table = pd.read_csv(out / "tables" / "comparaison_themes.csv")
     assert list(table.columns) == COLUMNS
     expected = _independent()
@@ -103,6 +103,7 @@ def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_comp
     assert "effectif insuffisant (n < 5)" in html.unescape(text)  # cell values are HTML-escaped
     assert "Guide de lecture" in text
     assert "Traceback" not in text
+    assert "Ce carnet montre la vague 2017." in text
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ from etude import audit, codebook, engine, paths, survey
 
 NOTEBOOKS = {"01_profil_repondants": paths.notebooks_dir() / "01_profil_repondants.ipynb",
              "02_freins": paths.notebooks_dir() / "02_freins.ipynb"}
-PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "alpha": 0.05, "ci_method": "wilson", "min_cell": 5,
+PARAMETERS = {"study": "", "wave": 0, "lang": "fr", "alpha": 0.05, "ci_method": "wilson", "min_cell": 5,
               "output_dir": ""}
 FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high",
                   "rank", "rank_group"]
@@ -28,7 +28,12 @@ def test_notebook_is_committed_clean_with_its_parameters_first(name):
     assert engine.notebook_parameters(NOTEBOOKS[name]).keys() >= PARAMETERS.keys()
 
 
-def _independent_freins(wave=2017):
+def _latest_wave() -> int:
+    """The demo study's latest wave: what notebook 02 shows by default (``wave = 0``)."""
+    return max(int(w) for df in survey.load_study().values() for w in df["wave"])
+
+
+def _independent_freins(wave):
     """freins.csv recomputed with plain pandas and statsmodels from the respondent tables."""
     tables = survey.load_study()
     rows = []
@@ -59,9 +64,9 @@ def test_engine_run_writes_freins_csv_matching_an_independent_recomputation(engi
     freins = pd.read_csv(run / "tables" / "freins.csv")
     assert freins.columns.tolist() == FREINS_COLUMNS
     n_items = len(codebook.items("buyers")) + len(codebook.items("companies"))
-    assert set(freins["wave"]) == {2017} and len(freins) == n_items
+    assert set(freins["wave"]) == {_latest_wave()} and len(freins) == n_items  # the default: the latest wave
     assert freins[["pct", "ci_low", "ci_high"]].stack().between(0, 1).all()
-    expected = _independent_freins()
+    expected = _independent_freins(_latest_wave())
     got = freins.set_index(["population", "item"])
     for key, row in expected.iterrows():
         assert got.loc[key, "n_base"] == row["n_base"] and got.loc[key, "count"] == row["count"], key
@@ -110,6 +115,7 @@ def test_freins_runs_standalone_from_the_repository_root_in_english(tmp_path):
     freins = pd.read_csv(out / "tables" / "freins.csv")
     r = freins.set_index(["population", "item"]).loc[("buyers", "b_temps")]
     low, high = proportion_confint(r["count"], r["n_base"], alpha=0.1, method="beta")
+    assert set(freins["wave"]) == {_latest_wave()}
     assert math.isclose(r["ci_low"], low, abs_tol=1e-9) and math.isclose(r["ci_high"], high, abs_tol=1e-9)
     assert r["label"] == "No time to devote to it"
     groups = pd.read_csv(out / "tables" / "freins_par_groupe.csv")

@@ -259,3 +259,44 @@ def test_result_sentences_shown_as_markdown_keep_hostile_labels_inert():
                        "p_adjusted": 0.28, "cohens_h": -0.44, "n_buyers": 25, "n_companies": 85}])
     assert "<script" not in present.comparison_reading(t) and "&lt;script&gt;" in present.comparison_reading(t)
     assert "<script" not in present.markdown(present.comparison_headline(t.assign(p_adjusted=0.01))).data
+
+
+def test_an_item_not_asked_reads_non_pose_never_zero():
+    t = pd.DataFrame({"b_temps": pd.array([True, False], dtype="boolean"),
+                      "b_financier": pd.array([None, None], dtype="boolean")})
+    shown = present.format_frequencies(stats.frequencies(t, ["b_temps", "b_financier"]))
+    row = shown[shown["Item"] == codebook.label("b_financier")].iloc[0].tolist()
+    assert row.count("non posé") >= 3 and f"0,0{S}%" not in row
+    assert "non posé" not in shown[shown["Item"] == codebook.label("b_temps")].iloc[0].tolist()
+
+
+def test_skips_say_what_could_not_be_computed_in_both_languages():
+    assert present.no_population("buyers") == "Aucun acheteur public dans cette étude : cette partie est sans objet."
+    assert present.population_note(pd.DataFrame(), "companies", lang="en").startswith("No innovative company")
+    assert present.attributes_note(pd.DataFrame({"buyer_type": ["etat"]}), "buyers", ["buyer_type"]) == ""
+    note = present.attributes_note(pd.DataFrame({"size_class": [None]}), "companies", ["size_class"], lang="en")
+    assert note.startswith("The innovative companies' exports do not give") and "Company size" in note
+    assert "n’a que les acheteurs publics" in present.needs_both({"buyers": [2019]})
+    assert "share none (public buyers: 2017; innovative companies: 2019)" in present.needs_both(
+        {"buyers": [2017], "companies": [2019]}, lang="en")
+    assert "ne forment aucun groupe" in present.too_few_groups("buyers", "buyer_type", 0)
+    n_b, n_e = len(codebook.items("buyers")), len(codebook.items("companies"))
+    assert present.items_text() == (f"La question des freins propose {n_b} items pour les acheteurs publics et "
+                                    f"{n_e} items pour les entreprises innovantes, plusieurs réponses possibles.")
+
+
+def test_published_counts_a_study_cannot_check_are_said_not_compared_to_zero():
+    t = {"buyers": pd.DataFrame({"wave": [2019] * 3, "buyer_type": ["etat"] * 3}),
+         "companies": pd.DataFrame({"wave": pd.Series([], dtype=int)})}
+    check = stats.published_check(t)
+    assert check["loaded"].isna().all() and not check["match"].any()
+    assert present.check_headline(check).startswith("4 effectif(s) publié(s) ne peuvent pas être vérifiés")
+    assert "0 chargés" not in present.check_text(check)
+    assert set(present.format_check(check)["Concordance"]) == {fmt.MISSING}
+
+
+def test_group_sizes_headline_when_every_size_is_withheld():
+    t = pd.DataFrame({"size_class": ["micro", "ge"], "n_base": pd.array([pd.NA, pd.NA], dtype="Int64"),
+                      "suppressed": [False, False]})
+    text = present.group_sizes_headline(t, "size_class", population="companies")
+    assert text.endswith("des groupes trop petits pour départager les freins") and "n.d." in text

@@ -206,3 +206,35 @@ def test_barrier_table_publishes_rank_group_and_blanks_it_when_suppressed():
     assert list(out.columns) == stats.FREINS_COLUMNS
     assert {"pct_all", "rank_group"} <= set(stats.FREINS_COLUMNS)
     assert out["rank_group"].isna().all() and out["pct_all"].isna().all()  # 3 companies < min_cell
+
+
+def test_an_item_not_asked_has_no_count_share_interval_or_rank():
+    # b was not asked (NA for all 3 who answered a or c): « non posé », never 0 %
+    t = pd.DataFrame({"a": _bool([True, True, False]), "b": _bool([None, None, None]),
+                      "c": _bool([False, True, True])})
+    r = stats.frequencies(t, ["a", "b", "c"])
+    assert r["item"].tolist() == ["a", "c", "b"]  # not asked comes last
+    b = r.set_index("item").loc["b"]
+    assert b["n_base"] == 3 and pd.isna(b["count"]) and pd.isna(b["rank"]) and pd.isna(b["rank_group"])
+    assert pd.isna(b["pct"]) and pd.isna(b["pct_all"]) and pd.isna(b["ci_low"]) and pd.isna(b["ci_high"])
+    assert r.set_index("item").loc["a", "pct_mentions"] == 0.5  # mentions of the items asked only
+
+
+def test_an_item_nobody_ticked_is_zero_and_one_everybody_ticked_is_one():
+    t = pd.DataFrame({"a": _bool([True, True]), "b": _bool([False, False])})
+    r = stats.frequencies(t, ["a", "b"]).set_index("item")
+    assert r.loc["a", "pct"] == 1.0 and r.loc["b", "pct"] == 0.0 and r.loc["b", "count"] == 0
+
+
+def test_barrier_table_one_wave_per_population_and_attributes_given():
+    t = _tables()
+    out = stats.barrier_table(t, wave={"buyers": 2018, "companies": 2017})
+    assert set(zip(out["population"], out["wave"])) == {("buyers", 2018), ("companies", 2017)}
+    only = stats.barrier_table(t, wave={"companies": 2017})
+    assert set(only["population"]) == {"companies"}
+    assert set(stats.barrier_table(t, wave=2018)["population"]) == {"buyers"}  # no company in 2018: no row
+    grouped = stats.barrier_table(t, wave=2017, by={"companies": "size_class"})
+    assert set(grouped["population"]) == {"companies"} and "suppressed" in grouped.columns
+    empty = stats.barrier_table(t, wave=2016, by={})
+    assert empty.empty and {"group", "group_value", "suppressed"} <= set(empty.columns)
+    assert stats.given_attributes(t["buyers"].assign(segment=None), ["buyer_type", "segment"]) == ["buyer_type"]

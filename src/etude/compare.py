@@ -40,7 +40,7 @@ __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",
     "compare_groups", "answered", "cites",
     "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "BUYER_GROUPS",
-    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "select_wave", "theme_order",
+    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "select_wave", "theme_order", "group_values",
 ]
 
 #: Tests for a 2×2 table: name → description.
@@ -279,6 +279,8 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
         One row per theme that has items in this questionnaire, in codebook order: ``theme, label, items``
         (item codes joined by ``;``), ``n_base`` (respondents who answered the barrier question), ``count``,
         ``pct`` (fraction 0–1), ``ci_low``, ``ci_high`` (Wilson). ``pct`` is NaN when ``n_base`` is 0.
+        ``items`` lists the items asked: an item not asked (« non posé », NA for every respondent who answered)
+        is left out, and a theme none of whose items was asked has no ``count``, share or interval (NA).
 
     Examples
     --------
@@ -299,12 +301,16 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     for theme in theme_order(codebook):
         if theme not in groups:
             continue
-        count = int((cites(df, groups[theme]) & base).sum())
-        low, high = wilson_interval(count, n_base, alpha=alpha)
+        # items not asked in these waves (NA for everyone who answered) are out; a theme with none asked has no share
+        asked = [c for c in groups[theme] if not n_base or df.loc[base, c].notna().any()]
+        count = int((cites(df, asked) & base).sum()) if asked else None
+        low, high = wilson_interval(count, n_base, alpha=alpha) if asked else (math.nan, math.nan)
         rows.append({"theme": theme, "label": cb.label(theme, lang=lang, codebook=codebook),
-                     "items": ";".join(groups[theme]), "n_base": n_base, "count": count,
-                     "pct": count / n_base if n_base else math.nan, "ci_low": low, "ci_high": high})
-    return pd.DataFrame(rows, columns=["theme", "label", "items", "n_base", "count", "pct", "ci_low", "ci_high"])
+                     "items": ";".join(asked), "n_base": n_base, "count": pd.NA if count is None else count,
+                     "pct": count / n_base if n_base and asked else math.nan, "ci_low": low, "ci_high": high})
+    out = pd.DataFrame(rows, columns=["theme", "label", "items", "n_base", "count", "pct", "ci_low", "ci_high"])
+    out["count"] = out["count"].astype("Int64")
+    return out
 
 
 def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str = "fisher", padjust: str = "holm",
@@ -334,7 +340,8 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         interval adjusted over the same family (:func:`adjusted_intervals`), to show next to ``p_adjusted``.
         ``attrs`` records ``padjust``, ``family_size`` and ``ci_adjust``.
         A theme covered by one questionnaire only (``soutien``) keeps that side's share, has NaN for the other
-        side and every comparison number, ``test`` = ``"not_comparable"``, and is left out of the adjustment.
+        side and every comparison number, ``test`` = ``"not_comparable"``, and is left out of the adjustment;
+        so is a theme none of whose items one side was asked in these waves (:func:`theme_prevalence`).
 
     Examples
     --------
@@ -359,6 +366,7 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     for theme in theme_order(codebook):
         b = prev["buyers"].loc[theme] if theme in prev["buyers"].index else None
         e = prev["companies"].loc[theme] if theme in prev["companies"].index else None
+        b, e = (None if x is not None and pd.isna(x["count"]) else x for x in (b, e))  # no item of it asked
         if b is None and e is None:
             continue
         row = {"theme": theme, "label": cb.label(theme, lang=lang, codebook=codebook),
@@ -418,6 +426,35 @@ def _resolve_codes(df: pd.DataFrame, kind: str, items_or_themes, codebook=None) 
     return out
 
 
+def _group_values(df: pd.DataFrame, by: str, kind: str, groups: Mapping[str, str] | None,
+                  codebook=None) -> tuple[pd.Series, list[str]]:
+    """Each respondent's group (NA when left out) and the groups present, in codebook (or ``groups``) order."""
+    _require(df, [by], kind)
+    values = df[by].astype("string")
+    if groups is not None:
+        values = values.map(lambda v: groups.get(v, pd.NA) if not pd.isna(v) else pd.NA).astype("string")
+    present = [g for g in pd.unique(values.dropna())]
+    if groups is not None:
+        known = list(dict.fromkeys(groups.values()))
+    else:
+        try:
+            known = list(cb.attribute_values(kind, by, codebook=codebook)["code"].astype(str))
+        except ValueError:
+            known = []
+    return values, [g for g in known if g in present] + sorted(g for g in present if g not in known)
+
+
+def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Mapping[str, str] | None = None,
+                 codebook=None) -> list[str]:
+    """The groups of ``by`` that have respondents in ``df``, in codebook order (``groups`` merges values as in
+    :func:`compare_groups`); fewer than two means no comparison.
+
+    >>> group_values(pd.DataFrame({"buyer_type": ["sante", "etat", None]}), "buyer_type", groups=BUYER_GROUPS)
+    ['etat', 'autre']
+    """
+    return _group_values(df, by, kind, groups, codebook)[1]
+
+
 def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[str] = "themes", *,
                    kind: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
                    min_cell: int = 5, test: str = "fisher", padjust: str = "holm", alpha: float = 0.05,
@@ -449,7 +486,8 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     Returns
     -------
     DataFrame
-        Columns :data:`GROUP_COLUMNS`: one row per code and pair of groups; ``diff`` = ``pct1 − pct2``.
+        Columns :data:`GROUP_COLUMNS`: one row per code and pair of groups; ``diff`` = ``pct1 − pct2``. An item
+        not asked (« non posé ») is left out of its theme; a code none of whose items was asked has no row.
 
     Examples
     --------
@@ -467,19 +505,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     _choice("padjust", padjust, PADJUST)
     if not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
         raise ParameterError(f"min_cell doit être un entier ≥ 1, pas {min_cell!r}")
-    _require(df, [by], kind)
-    values = df[by].astype("string")
-    if groups is not None:
-        values = values.map(lambda v: groups.get(v, pd.NA) if not pd.isna(v) else pd.NA).astype("string")
-    present = [g for g in pd.unique(values.dropna())]
-    if groups is not None:
-        known = list(dict.fromkeys(groups.values()))
-    else:
-        try:
-            known = list(cb.attribute_values(kind, by, codebook=codebook)["code"].astype(str))
-        except ValueError:
-            known = []
-    order = [g for g in known if g in present] + sorted(g for g in present if g not in known)
+    values, order = _group_values(df, by, kind, groups, codebook)
     if pairs == "pairwise":
         combos = [(order[i], order[j]) for i in range(len(order)) for j in range(i + 1, len(order))]
     else:
@@ -496,6 +522,9 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     rows, counts = [], []
     for code, question, item_codes in _resolve_codes(df, kind, items_or_themes, codebook):
         base = answered(df, kind, question, codebook=codebook) & values.notna()
+        item_codes = [c for c in item_codes if not base.any() or df.loc[base, c].notna().any()]
+        if not item_codes:  # not asked in these waves (« non posé »): no row rather than a share of 0
+            continue
         hit = cites(df, item_codes) & base
         for g1, g2 in combos:
             in1 = base & (values == g1)

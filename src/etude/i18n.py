@@ -99,6 +99,7 @@ WORDS = {
     "not_given": {"fr": "Non renseigné", "en": "Not given"},
     "other_respondents": {"fr": "autres répondants", "en": "other respondents"},
     "rank_group": {"fr": "Groupe de rang", "en": "Rank group"},
+    "not_asked": {"fr": "non posé", "en": "not asked"},
 }
 
 

@@ -22,7 +22,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -40,7 +40,7 @@ from etude.i18n import check_lang
 __all__ = [
     "frequencies", "profile", "suppress_small", "suppression_rule", "barrier_table", "answered", "wave_counts",
     "published_check", "item_codes", "population_of", "attribute_label",
-    "value_label", "require_columns", "rank_groups",
+    "value_label", "require_columns", "rank_groups", "given_attributes",
     "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
     "PROTECTED", "MISSING_VALUE", "CHECK_COLUMNS",
 ]
@@ -211,25 +211,32 @@ def rank_groups(cited: pd.DataFrame, order: Sequence[str], *, alpha: float = 0.0
 def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str) -> pd.DataFrame:
     base = answered(df, items)
     n_base, n_all = int(base.sum()), len(df)
-    counts = [int(df.loc[base, c].fillna(False).astype(bool).sum()) for c in items]
-    mentions = sum(counts)
+    # an item no respondent of the base has a value for was not asked (« non posé »): no count, share or rank
+    asked = [not n_base or bool(df.loc[base, c].notna().any()) for c in items]
+    counts = [int(df.loc[base, c].fillna(False).astype(bool).sum()) if a else None for c, a in zip(items, asked)]
+    mentions = sum(c for c in counts if c is not None)
     rows = []
     for code, count in zip(items, counts):
-        if n_base:
+        if n_base and count is not None:
             low, high = proportion_confint(count, n_base, alpha=alpha, method=ci_method)
             low, high = float(np.clip(low, 0, 1)), float(np.clip(high, 0, 1))
         else:
             low = high = math.nan
-        rows.append({"item": code, "n_base": n_base, "count": count,
-                     "pct": count / n_base if n_base else math.nan,
-                     "pct_all": count / n_all if n_all else math.nan,
-                     "pct_mentions": count / mentions if mentions else math.nan,
+        known = count is not None
+        rows.append({"item": code, "n_base": n_base, "count": count if known else pd.NA,
+                     "pct": count / n_base if n_base and known else math.nan,
+                     "pct_all": count / n_all if n_all and known else math.nan,
+                     "pct_mentions": count / mentions if mentions and known else math.nan,
                      "ci_low": low, "ci_high": high})
     out = pd.DataFrame(rows, columns=FREQ_COLUMNS[:-2])
-    out["rank"] = out["count"].rank(method="min", ascending=False).astype(int)
+    out["count"] = out["count"].astype("Int64")
+    out["rank"] = out["count"].rank(method="min", ascending=False).astype("Int64")
     out["_order"] = range(len(out))
-    out = out.sort_values(["rank", "_order"], kind="stable").drop(columns="_order").reset_index(drop=True)
-    out["rank_group"] = rank_groups(df.loc[base, items], list(out["item"]), alpha=alpha)
+    out = out.sort_values(["rank", "_order"], kind="stable", na_position="last").drop(columns="_order")
+    out = out.reset_index(drop=True)
+    ranked = [c for c, a in zip(out["item"], out["count"].notna()) if a]
+    groups = dict(zip(ranked, rank_groups(df.loc[base, ranked], ranked, alpha=alpha)))
+    out["rank_group"] = pd.array([groups.get(c, pd.NA) for c in out["item"]], dtype="Int64")
     return out
 
 
@@ -262,6 +269,9 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         most cited item, ties sharing the smallest rank (« min »); ``rank_group`` groups adjacent items that an
         exact paired test does not separate (:func:`rank_groups`, Holm over the adjacent pairs, at ``alpha``).
         Rows are sorted by group, rank, then item order. ``pct`` and the bounds are NaN when ``n_base`` is 0.
+        An item not asked (« non posé »: NA for every respondent who answered the question, ``docs/contracts.md``
+        §1) has no ``count``, share, interval, ``rank`` or ``rank_group`` (NA) and comes last; it is left out of
+        the ranking test and of the mentions.
         ``attrs`` records ``alpha``, ``ci_method`` and the ranking test.
 
     Examples
@@ -302,6 +312,18 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
 
 
 # ------------------------------------------------------------------------------------------------ profile
+
+def given_attributes(df: pd.DataFrame, attributes: str | Sequence[str]) -> list[str]:
+    """The attributes of ``attributes`` that at least one respondent of ``df`` gave (an export without the
+    column leaves it NA for everyone: nothing to profile or group by).
+
+    >>> given_attributes(pd.DataFrame({"segment": [None, None], "buyer_type": ["etat", None]}),
+    ...                  ["buyer_type", "segment", "departement"])
+    ['buyer_type']
+    """
+    attributes = [attributes] if isinstance(attributes, str) else list(attributes)
+    return [a for a in attributes if a in df.columns and bool(df[a].notna().any())]
+
 
 def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool = False, kind: str | None = None,
             lang: str = "fr", codebook=None) -> pd.DataFrame:
@@ -368,8 +390,8 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
 
 # ------------------------------------------------------------------------------------------------ publication
 
-def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, by: dict[str, str] | None = None,
-                  alpha: float = 0.05, ci_method: str = "wilson", min_cell: int = 5,
+def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, int] | None = None,
+                  by: dict[str, str] | None = None, alpha: float = 0.05, ci_method: str = "wilson", min_cell: int = 5,
                   protect: Sequence[str] | None = PROTECTED, lang: str = "fr", question: str = "barriers",
                   codebook=None) -> pd.DataFrame:
     """Barrier frequencies of both questionnaires in one publishable table (``tables/freins.csv``).
@@ -378,11 +400,14 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
     ----------
     tables : dict
         ``{"buyers": DataFrame, "companies": DataFrame}`` as returned by :func:`etude.survey.load_study`.
-    wave : int, optional
-        Keep one wave; default: one block per wave present.
+    wave : int or dict, optional
+        Keep one wave, or one wave per population (``{"buyers": 2019, "companies": 2018}``, e.g.
+        :func:`etude.wavesel.shown_waves`: a population left out of the dict is left out of the table); default:
+        one block per wave present. A population without respondents in its wave has no row.
     by : dict, optional
         Grouping attribute per population (``{"buyers": "buyer_type", "companies": "size_class"}``); adds the
-        columns ``group`` (attribute name), ``group_value``, ``group_label`` after ``wave``.
+        columns ``group`` (attribute name), ``group_value``, ``group_label`` after ``wave``; a population left
+        out of the dict (e.g. no export gives its attribute: :func:`given_attributes`) has no row.
     alpha, ci_method
         As in :func:`frequencies`.
     min_cell, protect
@@ -408,11 +433,16 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
     """
     check_lang(lang)
     frames, groups = [], {}
-    for kind in [k for k in POPULATIONS if k in tables]:
+    for kind in [k for k in POPULATIONS if k in tables and (by is None or k in by)]:
         df = tables[kind]
-        waves = [wave] if wave is not None else sorted(df["wave"].unique())
+        if isinstance(wave, Mapping):
+            waves = [wave[kind]] if wave.get(kind) is not None else []
+        else:
+            waves = [wave] if wave is not None else sorted(df["wave"].unique())
         for w in waves:
             part = df[df["wave"] == w]
+            if part.empty:
+                continue
             group = (by or {}).get(kind)
             t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, alpha=alpha,
                             ci_method=ci_method)
@@ -426,14 +456,14 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, b
             t.insert(0, "population", kind)
             t["label"] = [cb.label(c, lang=lang, codebook=codebook) for c in t["item"]]
             frames.append(t)
-    lead = ["population", "wave"] + (["group", "group_value", "group_label"] if by else [])
+    lead = ["population", "wave"] + (["group", "group_value", "group_label"] if by is not None else [])
     cols = lead + ["item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high", "rank", "rank_group"]
     if not frames:
-        return pd.DataFrame(columns=cols)
+        return pd.DataFrame(columns=cols + (["suppressed"] if by is not None else []))
     table = pd.concat(frames, ignore_index=True)[cols]
     table.attrs["groups"] = groups
     out = suppress_small(table, min_cell=min_cell, protect=protect, codebook=codebook)
-    if not by:
+    if by is None:
         out = out[FREINS_COLUMNS]
     out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell})
     return out
@@ -482,6 +512,8 @@ def published_check(tables: dict[str, pd.DataFrame], published: pd.DataFrame | N
     -------
     DataFrame with :data:`CHECK_COLUMNS`: ``loaded`` counts the respondents of that population, wave and (when
     the published figure is about a sub-group) attribute value; ``match`` is true when both are equal.
+    ``loaded`` is NA (and ``match`` false) when the study has no respondent of that population in that wave:
+    the figure cannot be checked (:func:`etude.present.check_text` says so).
 
     Examples
     --------
@@ -497,8 +529,8 @@ def published_check(tables: dict[str, pd.DataFrame], published: pd.DataFrame | N
     rows = []
     for r in published.itertuples(index=False):
         df = tables.get(r.population)
-        loaded = None
-        if df is not None:
+        loaded = None  # the study has no respondent of that population in that wave: nothing to check
+        if df is not None and bool((df["wave"] == r.wave).any()):
             sel = df["wave"] == r.wave
             if not pd.isna(r.attribute):
                 sel &= df[r.attribute].astype(object).eq(r.code).fillna(False).astype(bool)

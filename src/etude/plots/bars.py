@@ -12,7 +12,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from etude import codebook as cb
-from etude import fmt, stats
+from etude import fmt, i18n, stats
 from etude.errors import ParameterError
 from etude.i18n import check_lang as _lang
 from etude.plots.house import (
@@ -67,7 +67,11 @@ def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: s
            labels: bool, short: bool, codebook, upper: float = 1.2) -> None:
     """Draw ranked horizontal bars with interval whiskers for the items of ``order`` (top = first)."""
     pos = {code: i for i, code in enumerate(order)}
-    shown = table[~table.get("suppressed", pd.Series(False, index=table.index)).astype(bool)]
+    shown = table[~table.get("suppressed", pd.Series(False, index=table.index)).fillna(False).astype(bool)]
+    base = pd.to_numeric(shown["n_base"], errors="coerce").fillna(0) > 0
+    for code in shown.loc[shown["item"].isin(pos) & shown["count"].isna() & base, "item"]:  # not asked
+        ax.text(0.015, pos[code], i18n.word("not_asked", lang), va="center", ha="left", fontsize=FONT_SIZE,
+                color=NEUTRAL, zorder=4)
     shown = shown[shown["item"].isin(pos) & shown["pct"].notna()]
     y = np.array([pos[c] for c in shown["item"]], dtype=float)
     pct = shown["pct"].astype(float).to_numpy()
@@ -168,7 +172,7 @@ def _rank_bands(ax, table: pd.DataFrame, order: Sequence[str]) -> bool:
     """Shade the rank groups (``rank_group``) in alternate bands: items of one band are not told apart."""
     if "rank_group" not in table.columns:
         return False
-    groups = dict(zip(table["item"], pd.to_numeric(table["rank_group"], errors="coerce")))
+    groups = dict(zip(table["item"], pd.to_numeric(table["rank_group"], errors="coerce").astype(float)))
     drawn = False
     for g in sorted({v for v in groups.values() if not pd.isna(v)}):
         rows = [i for i, c in enumerate(order) if groups.get(c) == g]

@@ -517,6 +517,9 @@ def check_headline(check: pd.DataFrame, *, lang: str = "fr") -> str:
     '1 effectif sur 2 diffère du chiffre publié'
     """
     lang = check_lang(lang)
+    if "loaded" in check.columns and check["loaded"].isna().all():
+        return _unchecked(check, lang)
+    check = check[check["loaded"].notna()] if "loaded" in check.columns else check
     n, bad = len(check), int((~check["match"].astype(bool)).sum())
     if lang == "fr":
         if not bad:
@@ -582,7 +585,8 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
         withheld = f"<{fmt.NNBSP}{min_cell}" if under else fmt.MISSING
         shown = withheld if hidden else (fmt.number(n) if pd.notna(n) else fmt.MISSING)
         parts.append(f"{label}{' :' if lang == 'fr' else ':'} {shown}")
-    small = bool(sizes["_sup"].any()) or (pd.to_numeric(sizes["n_base"], errors="coerce").min() < 30)
+    smallest = pd.to_numeric(sizes["n_base"], errors="coerce").astype(float).min()  # NaN: every size withheld
+    small = bool(sizes["_sup"].any()) or bool(pd.isna(smallest) or smallest < 30)
     if lang == "fr":
         tail = " ; des groupes trop petits pour départager les freins" if small else ""
         return f"Par {_lower_first(attr)} — " + " ; ".join(parts) + tail
@@ -705,6 +709,10 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
     elles ont été calibrées sur ces effectifs, ce qui ne dit rien des réponses réelles.
     """
     check_lang(lang)
+    if check["loaded"].isna().all():
+        return _unchecked(check, lang) + "."
+    unchecked = check[check["loaded"].isna()]
+    check = check[check["loaded"].notna()]
     sources = "; ".join(dict.fromkeys(str(s) for s in check["source"]))
     bad = check[~check["match"].astype(bool)]
     if lang == "fr":
@@ -716,6 +724,8 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
                               for r in bad.itertuples())
             text = (f"{len(bad)} effectif(s) sur {len(check)} diffèrent des chiffres publiés (source : {sources}) "
                     f"— {gaps}.")
+        if not unchecked.empty:
+            text += " " + _unchecked(unchecked, lang) + "."
         if simulated:
             text += (" Les données sont simulées : elles ont été calibrées sur ces effectifs, ce qui ne dit rien "
                      "des réponses réelles.")
@@ -725,6 +735,18 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
     else:
         gaps = "; ".join(f"{r.label}: {r.loaded} loaded, {r.published} published" for r in bad.itertuples())
         text = f"{len(bad)} of {len(check)} counts differ from the published figures (source: {sources}) — {gaps}."
+    if not unchecked.empty:
+        text += " " + _unchecked(unchecked, lang) + "."
     if simulated:
         text += " The data are simulated: calibrated on these counts, they say nothing about the real answers."
     return text
+
+
+def _unchecked(check: pd.DataFrame, lang: str) -> str:
+    """The published figures a study cannot check: it has no respondent of that population in that wave."""
+    waves = ", ".join(dict.fromkeys(str(w) for w in check["wave"]))
+    who = _join([_who(p, lang) for p in dict.fromkeys(check["population"])], lang)
+    if lang == "fr":
+        return (f"{len(check)} effectif(s) publié(s) ne peuvent pas être vérifiés : l'étude n'a pas de vague "
+                f"{waves} pour les {who}")
+    return f"{len(check)} published count(s) cannot be checked: the study has no {waves} wave for {who}"

@@ -56,7 +56,7 @@ def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int |
     Returns
     -------
     DataFrame of str: rank, item label, count, base, share of respondents, interval, share of mentions
-    (and the group first when the table is grouped).
+    (and the group first when the table is grouped). An item not asked in the wave reads « non posé ».
 
     Examples
     --------
@@ -76,11 +76,16 @@ def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int |
     small = f"<{fmt.NNBSP}{min_cell}"
     primary = table.attrs.get("primary")  # secondary suppression (etude.disclosure): « n.d. », not « < 5 »
     rows = []
-    for (i, r), s in zip(table.iterrows(), sup):
+    asked = ~_not_asked(table, sup)
+    never = i18n.word("not_asked", lang)
+    for (i, r), s, a in zip(table.iterrows(), sup, asked):
         label = cb.label(r["item"], lang=lang, short=short, codebook=codebook)
         if s:  # a suppressed group publishes no base either (its n_base is NA)
             rows.append([fmt.MISSING, label, small if primary is None or i in primary else fmt.MISSING,
                          fmt.number(r["n_base"]), fmt.MISSING, fmt.MISSING, fmt.MISSING])
+            continue
+        if not a:  # not asked in this wave: « non posé », never 0 %
+            rows.append([fmt.MISSING, label, never, fmt.number(r["n_base"]), never, never, never])
             continue
         rows.append([fmt.number(r["rank"]), label, fmt.number(r["count"]), fmt.number(r["n_base"]),
                      fmt.pct(r["pct"]), fmt.interval(r["ci_low"], r["ci_high"]),
@@ -91,7 +96,8 @@ def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int |
     if "pct_all" in table.columns:
         out.insert(out.columns.get_loc(heads[4]) + 1, {"fr": "Part de tous les répondants",
                                                        "en": "Share of all respondents"}[lang],
-                   [fmt.MISSING if s else fmt.pct(p) for p, s in zip(table["pct_all"], sup)])
+                   [fmt.MISSING if s else fmt.pct(p) if a else never
+                    for p, s, a in zip(table["pct_all"], sup, asked)])
     if "rank_group" in table.columns:
         out.insert(1, i18n.word("rank_group", lang),
                    [fmt.MISSING if s or pd.isna(g) else fmt.number(g) for g, s in zip(table["rank_group"], sup)])
@@ -104,6 +110,13 @@ def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int |
                   [stats.value_label(kind, group_col, v, lang=lang, codebook=codebook) for v in table[group_col]])
         out.insert(0, name, list(values))
     return out
+
+
+def _not_asked(table: pd.DataFrame, suppressed: pd.Series) -> pd.Series:
+    """Rows of a frequency table whose item was not asked (:func:`etude.stats.frequencies`: no count although the
+    question has a base and the row is not suppressed)."""
+    base = pd.to_numeric(table["n_base"], errors="coerce").fillna(0) > 0
+    return (table["count"].isna() & base & ~suppressed.fillna(False).astype(bool)).reset_index(drop=True)
 
 
 def _group_column(table: pd.DataFrame) -> str | None:
@@ -155,8 +168,9 @@ def format_check(check: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
         "Vague" if fr else "Wave": check["wave"].astype(str).tolist(),
         "Publié" if fr else "Published": [fmt.number(x) for x in check["published"]],
         "Chargé" if fr else "Loaded": [fmt.number(None if pd.isna(x) else x) for x in check["loaded"]],
-        "Concordance" if fr else "Match": [("oui" if fr else "yes") if m else ("non" if fr else "no")
-                                           for m in check["match"]],
+        "Concordance" if fr else "Match": [fmt.MISSING if pd.isna(x) else ("oui" if fr else "yes") if m
+                                           else ("non" if fr else "no") for m, x in zip(check["match"],
+                                                                                         check["loaded"])],
         "Statut du chiffre" if fr else "Figure status": [status.get(x, x) for x in check["status"]],
     })
 

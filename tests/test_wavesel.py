@@ -1,0 +1,54 @@
+"""The one wave rule (etude.wavesel): latest wave by default, a missing wave replaced and said."""
+import pandas as pd
+
+from etude import wavesel
+
+
+def _tables(buyers, companies):
+    return {"buyers": pd.DataFrame({"wave": buyers}), "companies": pd.DataFrame({"wave": companies})}
+
+
+def test_latest_wave_by_default_and_per_population():
+    t = _tables([2017, 2019, 2021], [2017, 2019])
+    assert wavesel.study_waves(t) == [2017, 2019, 2021]
+    assert wavesel.shown_waves(t) == {"buyers": 2021, "companies": 2019}
+    assert wavesel.shown_waves(t, 2017) == {"buyers": 2017, "companies": 2017}
+    assert wavesel.shown_waves(t, 2021) == {"buyers": 2021, "companies": 2019}
+
+
+def test_a_population_without_respondents_is_left_out():
+    t = _tables([2019], [])
+    assert wavesel.population_waves(t) == {"buyers": [2019]}
+    assert wavesel.shown_wave(t["companies"]) is None
+    assert wavesel.common_wave(t) is None
+    assert len(wavesel.select(t["companies"], None)) == 0
+
+
+def test_common_wave_of_a_comparison():
+    t = _tables([2017, 2019, 2021], [2017, 2019])
+    assert wavesel.common_wave(t) == 2019
+    assert wavesel.common_wave(t, 2017) == 2017
+    assert wavesel.common_wave(t, 2021) == 2019
+    assert wavesel.common_wave(_tables([2017], [2019])) is None
+
+
+def test_change_waves_last_two_and_requested():
+    df = pd.DataFrame({"wave": [2017, 2019, 2021]})
+    assert wavesel.change_waves(df) == (2019, 2021)
+    assert wavesel.change_waves(df, 2017, 2021) == (2017, 2021)
+    assert wavesel.change_waves(df, 2018, 2019) == (2017, 2019)
+    assert wavesel.change_waves(pd.DataFrame({"wave": [2021]})) is None
+
+
+def test_wave_note_says_which_waves_exist_and_which_are_shown():
+    t = _tables([2017, 2019], [2019])
+    assert wavesel.wave_note(t) == "Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 (la dernière vague)."
+    note = wavesel.wave_note(t, 2017)
+    assert "la vague 2017 (acheteurs publics)" in note
+    assert "La vague 2017 demandée n'existe pas pour les entreprises" in note
+    assert "dernière vague commune" in wavesel.wave_note(t, 2017, common=True)
+    assert wavesel.wave_note(_tables([2017], []), common=True).endswith("Aucune n'est commune aux deux questionnaires.")
+    assert wavesel.wave_note(_tables([], []), lang="en") == "This study has no wave."
+    assert wavesel.wave_note(_tables([2017, 2019], [2017])) == (
+        "Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 (acheteurs publics) ; la vague 2017 "
+        "(entreprises innovantes) (la dernière vague de chacun).")
