@@ -201,6 +201,27 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
     return fig
 
 
+def _spread(values: np.ndarray, gap: float) -> np.ndarray:
+    """Label positions at least ``gap`` apart, in the order of ``values`` (labels of a slope chart never overlap)."""
+    order = np.argsort(values)
+    placed = values.astype(float).copy()
+    for k in range(1, len(order)):
+        if placed[order[k]] - placed[order[k - 1]] < gap:
+            placed[order[k]] = placed[order[k - 1]] + gap
+    return placed
+
+
+def _wave_base(t: pd.DataFrame, n_col: str, text_col: str, wave: int) -> str:
+    """« 2017 / n = 25 » (or a range, or the published wording of an inexact n) under a slope chart's side."""
+    if n_col in t and t[n_col].notna().any():
+        ns = sorted({int(v) for v in t[n_col].dropna()})
+        n_text = fmt.number(ns[0]) if len(ns) == 1 else f"{fmt.number(ns[0])}–{fmt.number(ns[-1])}"
+        return f"{wave}\nn{fmt.NNBSP}={fmt.NNBSP}{n_text}"
+    if text_col in t and t[text_col].notna().any():
+        return f"{wave}\nn : {t[text_col].dropna().iloc[0]}"
+    return str(wave)
+
+
 def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "fr", title: str | None = None,
                      source: str | None = None, simulated: bool | None = None, width: float = 15.0):
     """Slope chart of shares between two waves: one line per item or theme.
@@ -252,25 +273,8 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
     pad = max(hi - lo, 0.05) * 0.08
     gap = (hi - lo + 2 * pad) * (FONT_SIZE * 1.35) / max((height - 3.0) * 72, 50)
 
-    def spread(values: np.ndarray) -> np.ndarray:
-        order = np.argsort(values)
-        placed = values.astype(float).copy()
-        for k in range(1, len(order)):
-            if placed[order[k]] - placed[order[k - 1]] < gap:
-                placed[order[k]] = placed[order[k - 1]] + gap
-        return placed
-
-    left = spread(t["share_from"].to_numpy(dtype=float))
-    right = spread(t["share_to"].to_numpy(dtype=float))
-
-    def base(n_col: str, text_col: str, wave: int) -> str:
-        if n_col in t and t[n_col].notna().any():
-            ns = sorted({int(v) for v in t[n_col].dropna()})
-            n_text = fmt.number(ns[0]) if len(ns) == 1 else f"{fmt.number(ns[0])}–{fmt.number(ns[-1])}"
-            return f"{wave}\nn{fmt.NNBSP}={fmt.NNBSP}{n_text}"
-        if text_col in t and t[text_col].notna().any():
-            return f"{wave}\nn : {t[text_col].dropna().iloc[0]}"
-        return str(wave)
+    left = _spread(t["share_from"].to_numpy(dtype=float), gap)
+    right = _spread(t["share_to"].to_numpy(dtype=float), gap)
 
     with style():
         fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
@@ -286,7 +290,7 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
             ax.text(1.05, right[i], f"{pct_label(r['share_to'], lang=lang)}  ({fmt.points(r['diff'])})",
                     ha="left", va="center", fontsize=FONT_SIZE, color=color)
         ax.set_xticks([0, 1])
-        ax.set_xticklabels([base("n_from", "n_from_text", w1), base("n_to", "n_to_text", w2)])
+        ax.set_xticklabels([_wave_base(t, "n_from", "n_from_text", w1), _wave_base(t, "n_to", "n_to_text", w2)])
         ax.set_xlim(-1.4, 1.75)
         ax.set_ylim(lo - pad, max(hi, float(np.nanmax(left)), float(np.nanmax(right))) + pad)
         ax.set_yticks([])
