@@ -108,6 +108,20 @@ def _draw_series(ax, x: np.ndarray, y: np.ndarray, status: list, sim: np.ndarray
                     textcoords="offset points", ha="center", va="bottom", fontsize=MIN_FONT, color=NEUTRAL)
 
 
+def _panel_frame(ax, x: np.ndarray, label: str, unit: str, chars: int, series_label: str) -> None:
+    """A panel's title (wrapped to its width, with the unit), year ticks (at most 5), grid and series name."""
+    unit_text = "" if unit in _RATIO_UNITS or not unit else f" ({unit})"
+    ax.set_title(wrap_label(f"{label}{unit_text}", chars), loc="left", fontsize=FONT_SIZE, fontweight="bold")
+    years = sorted({int(v) for v in x})
+    step = max(1, math.ceil(len(years) / 5))
+    ax.set_xticks(years[::step])
+    ax.set_xticklabels([str(v) for v in years[::step]])
+    ax.set_xlim(min(x) - 0.6, max(x) + 0.6)
+    ax.grid(axis="y", visible=True)
+    ax.grid(axis="x", visible=False)
+    ax.set_xlabel(series_label, fontsize=MIN_FONT, color=NEUTRAL)
+
+
 def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | None = None, ncols: int = 3,
                      start: Any = None, end: Any = None, lang: str = "fr", title: str | None = None,
                      source: str | None = None, simulated: bool | None = None, width: float = 18.0):
@@ -179,18 +193,8 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
             _value_axis(ax, y, unit, lang=lang)
             label = (g["label_fr"].dropna().iloc[0] if "label_fr" in g and g["label_fr"].notna().any()
                      else indicator)
-            unit_text = "" if unit in _RATIO_UNITS or not unit else f" ({unit})"
             chars = int((width / ncols - 0.9) * 72 / (0.62 * FONT_SIZE))  # bold characters a panel holds
-            ax.set_title(wrap_label(f"{label}{unit_text}", chars), loc="left",
-                         fontsize=FONT_SIZE, fontweight="bold")
-            years = sorted({int(v) for v in x})
-            step = max(1, math.ceil(len(years) / 5))
-            ax.set_xticks(years[::step])
-            ax.set_xticklabels([str(v) for v in years[::step]])
-            ax.set_xlim(min(x) - 0.6, max(x) + 0.6)
-            ax.grid(axis="y", visible=True)
-            ax.grid(axis="x", visible=False)
-            ax.set_xlabel(ind.SERIES_LABELS.get(series, str(series)), fontsize=MIN_FONT, color=NEUTRAL)
+            _panel_frame(ax, x, label, unit, chars, ind.SERIES_LABELS.get(series, str(series)))
         for ax in list(axes.flat)[len(lines):]:
             ax.set_visible(False)
         if title:
@@ -220,6 +224,25 @@ def _wave_base(t: pd.DataFrame, n_col: str, text_col: str, wave: int) -> str:
     if text_col in t and t[text_col].notna().any():
         return f"{wave}\nn : {t[text_col].dropna().iloc[0]}"
     return str(wave)
+
+
+def _slope_caption(fig, t: pd.DataFrame, *, tested: bool, adjusted: bool, alpha: float, lang: str,
+                   source: str | None, simulated: bool | None) -> None:
+    """The slope chart's caption: the test and its adjustment (or that nothing was tested), the data status."""
+    words = _INDICATOR_TEXT[lang]
+    if tested:
+        alpha_text = fmt.pct(alpha, 0) if lang == "fr" else f"{alpha * 100:g}%"
+        note = words["slope_note"] + " " + words["signif"].format(
+            alpha=alpha_text, padj=words["holm"] if adjusted else words["raw"])
+    else:
+        note = words["no_test"]
+    survey = "simulated" in t  # survey waves (wave_changes) rather than a published barometer
+    is_sim = (bool(t["simulated"].fillna(False).astype(bool).any()) if survey else False) \
+        if simulated is None else bool(simulated)
+    if survey or is_sim:
+        add_caption(fig, caption_text(source=source, simulated=is_sim, lang=lang, note=note))
+    else:
+        add_caption(fig, _indicator_caption(source, False, lang, note))
 
 
 def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "fr", title: str | None = None,
@@ -258,7 +281,6 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
     >>> plt.close(fig)
     """
     lang = _lang(lang)
-    words = _INDICATOR_TEXT[lang]
     if table.empty:
         raise ParameterError("table vide : aucune évolution à tracer")
     t = table.reset_index(drop=True)
@@ -299,17 +321,6 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
             ax.spines[side].set_visible(False)
         if title:
             ax.set_title(title, loc="left")
-        if tested:
-            alpha_text = fmt.pct(alpha, 0) if lang == "fr" else f"{alpha * 100:g}%"
-            note = words["slope_note"] + " " + words["signif"].format(
-                alpha=alpha_text, padj=words["holm"] if pcol == "p_adjusted" else words["raw"])
-        else:
-            note = words["no_test"]
-        survey = "simulated" in t  # survey waves (wave_changes) rather than a published barometer
-        is_sim = (bool(t["simulated"].fillna(False).astype(bool).any()) if survey else False) \
-            if simulated is None else bool(simulated)
-        if survey or is_sim:
-            add_caption(fig, caption_text(source=source, simulated=is_sim, lang=lang, note=note))
-        else:
-            add_caption(fig, _indicator_caption(source, False, lang, note))
+        _slope_caption(fig, t, tested=tested, adjusted=pcol == "p_adjusted", alpha=alpha, lang=lang,
+                       source=source, simulated=simulated)
     return fig
