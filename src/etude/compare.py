@@ -455,6 +455,34 @@ def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Map
     return _group_values(df, by, kind, groups, codebook)[1]
 
 
+def _group_label(g: str, *, lang: str, codebook=None) -> str:
+    """A group's label: « autres répondants » for the rest, the codebook's label, or the value as given."""
+    if g == "_reste":
+        return i18n.word("other_respondents", lang)
+    try:
+        return cb.label(g, lang=lang, codebook=codebook)
+    except KeyError:
+        return g
+
+
+def _pair_numbers(c1: int, n1: int, c2: int, n2: int, *, kind: str, min_cell: int, test: str, alpha: float,
+                  ci_method: str) -> tuple[dict, tuple | None]:
+    """Counts, shares and test of one pair of groups, and its entry for the adjusted intervals (None: untested).
+
+    Under ``min_cell`` the pair is not tested; each group's count and share then follow the study's one
+    small-group rule (:func:`etude.disclosure.publishable`: public buyers' groups are published, small company
+    groups not).
+    """
+    if min(n1, n2) < min_cell:
+        big1, big2 = (publishable(kind, n, min_cell=min_cell) for n in (n1, n2))
+        return {"count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 else math.nan,
+                "count2": c2 if big2 else pd.NA, "pct2": c2 / n2 if big2 else math.nan, "diff": math.nan,
+                "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": NOT_COMPARABLE, "p_value": math.nan,
+                "cohens_h": math.nan, "status": TOO_FEW}, None
+    return {"count1": c1, "pct1": c1 / n1, "count2": c2, "pct2": c2 / n2, "status": STATUS_OK,
+            **two_proportions(c1, n1, c2, n2, test=test, alpha=alpha, ci_method=ci_method)}, (c1, n1, c2, n2)
+
+
 def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[str] = "themes", *,
                    kind: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
                    min_cell: int = 5, test: str = "fisher", padjust: str = "holm", alpha: float = 0.05,
@@ -512,12 +540,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
         combos = [(g, "_reste") for g in order]
 
     def group_label(g: str) -> str:
-        if g == "_reste":
-            return i18n.word("other_respondents", lang)
-        try:
-            return cb.label(g, lang=lang, codebook=codebook)
-        except KeyError:
-            return g
+        return _group_label(g, lang=lang, codebook=codebook)
 
     rows, counts = [], []
     for code, question, item_codes in _resolve_codes(df, kind, items_or_themes, codebook):
@@ -533,22 +556,17 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
             row = {"code": code, "label": cb.label(code, lang=lang, short=True, codebook=codebook),
                    "group1": g1, "group1_label": group_label(g1), "group2": g2, "group2_label": group_label(g2),
                    "n1": n1, "n2": n2}
-            if min(n1, n2) < min_cell:
-                # Too few to test. Each group's count and share follow the study's one small-group rule
-                # (etude.disclosure.publishable): public buyers' groups are published, small company groups not.
-                c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
-                big1, big2 = (publishable(kind, n, min_cell=min_cell) for n in (n1, n2))
-                row.update(count1=c1 if big1 else pd.NA, pct1=c1 / n1 if big1 else math.nan,
-                           count2=c2 if big2 else pd.NA, pct2=c2 / n2 if big2 else math.nan, diff=math.nan,
-                           diff_ci_low=math.nan, diff_ci_high=math.nan, test=NOT_COMPARABLE, p_value=math.nan,
-                           cohens_h=math.nan, status=TOO_FEW)
-                counts.append(None)
-            else:
-                c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
-                row.update(count1=c1, pct1=c1 / n1, count2=c2, pct2=c2 / n2, status=STATUS_OK,
-                           **two_proportions(c1, n1, c2, n2, test=test, alpha=alpha, ci_method=ci_method))
-                counts.append((c1, n1, c2, n2))
-            rows.append(row)
+            c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
+            numbers, count = _pair_numbers(c1, n1, c2, n2, kind=kind, min_cell=min_cell, test=test, alpha=alpha,
+                                           ci_method=ci_method)
+            rows.append(row | numbers)
+            counts.append(count)
+    return _group_table(rows, counts, min_cell=min_cell, padjust=padjust, alpha=alpha, ci_method=ci_method)
+
+
+def _group_table(rows: list[dict], counts: list, *, min_cell: int, padjust: str, alpha: float, ci_method: str
+                 ) -> pd.DataFrame:
+    """:func:`compare_groups`' rows as a table: p-values and intervals adjusted over the tested pairs."""
     out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c not in ("p_adjusted", "diff_ci_low_adj",
                                                                            "diff_ci_high_adj")])
     out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)

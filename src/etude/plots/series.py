@@ -191,8 +191,7 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
             _draw_series(ax, x, y, status, sim)
             unit = g["unit"].dropna().iloc[0] if "unit" in g and g["unit"].notna().any() else ""
             _value_axis(ax, y, unit, lang=lang)
-            label = (g["label_fr"].dropna().iloc[0] if "label_fr" in g and g["label_fr"].notna().any()
-                     else indicator)
+            label = g["label_fr"].dropna().iloc[0] if "label_fr" in g and g["label_fr"].notna().any() else indicator
             chars = int((width / ncols - 0.9) * 72 / (0.62 * FONT_SIZE))  # bold characters a panel holds
             _panel_frame(ax, x, label, unit, chars, ind.SERIES_LABELS.get(series, str(series)))
         for ax in list(axes.flat)[len(lines):]:
