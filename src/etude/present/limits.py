@@ -1,0 +1,139 @@
+"""What notebooks 04–06 cannot compute on a study's shape, and which waves they show, in one sentence each.
+
+The computing modules say *whether* something can be computed (:func:`etude.matching.meeting_wave`,
+:func:`etude.matching.score_parts`, :func:`etude.waves.wave_pairs`); these functions turn that into French or English
+for the reader, never a traceback.
+
+>>> import pandas as pd
+>>> t = {"buyers": pd.DataFrame({"wave": [2019]}), "companies": pd.DataFrame({"wave": []})}
+>>> matching_wave_text(t, 0, lang="en").endswith("this study only has public buyers: no score, no meeting plan.")
+True
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from etude import codebook as cb
+from etude.i18n import check_lang
+
+__all__ = ["matching_wave_text", "score_parts_text", "single_wave_text", "change_pairs_text", "study_waves_text"]
+
+_TEXT = {
+    "fr": {"waves": "Vagues de l'étude : {waves}.", "no_wave": "aucune",
+           "need_both": "Le rapprochement de l'offre et de la demande a besoin des deux questionnaires ; cette étude "
+                        "n'a que les {who} : ni note de paires, ni planning.",
+           "no_common": "Les deux questionnaires n'ont aucune vague commune ({detail}) : ni note de paires, ni "
+                        "planning.",
+           "shown": " Ce carnet rapproche les répondants de la vague {wave}{latest}.",
+           "latest": " (la dernière vague commune aux deux questionnaires)",
+           "absent": " La vague {wave} demandée n'est pas commune aux deux questionnaires : la dernière vague "
+                     "commune est montrée.",
+           "segment": "« segment » (aucun segment déclaré d'un côté ou des deux)",
+           "text": "« texte » (pas de description du besoin ou de l'offre)",
+           "proximity": "« proximité » (pas de département d'un côté ou des deux)",
+           "reduced": "Note réduite : {parts} {verb} 0 pour toutes les paires ; seules les autres parts départagent.",
+           "none_left": "Aucune part de la note ne peut être calculée ({parts}) : toutes les paires valent 0, aucun "
+                        "rendez-vous n'est pertinent.",
+           "single": "{who} : une seule vague dans l'étude ({wave}) — pas d'évolution entre vagues à calculer.",
+           "no_resp": "{who} : aucun répondant dans l'étude — pas d'évolution entre vagues.",
+           "pairs": "{who} : vagues {waves} ; évolution détaillée {a} → {b}{default}, et aussi {others}.",
+           "pairs_one": "{who} : vagues {waves} ; évolution {a} → {b}{default}.",
+           "default": " (les deux dernières vagues)",
+           "per_pop": "{who} : vagues {waves}"},
+    "en": {"waves": "Waves in the study: {waves}.", "no_wave": "none",
+           "need_both": "Bringing supply and demand together needs both questionnaires; this study only has {who}: "
+                        "no score, no meeting plan.",
+           "no_common": "The two questionnaires share no wave ({detail}): no score, no meeting plan.",
+           "shown": " This notebook brings together the respondents of wave {wave}{latest}.",
+           "latest": " (the latest wave both questionnaires have)",
+           "absent": " The requested wave {wave} is not a wave both questionnaires have: the latest common wave is "
+                     "shown.",
+           "segment": "« segment » (no segment declared on one side or both)",
+           "text": "« text » (no description of the need or the offer)",
+           "proximity": "« proximity » (no département on one side or both)",
+           "reduced": "Reduced score: {parts} {verb} 0 for every pair; only the other parts rank the pairs.",
+           "none_left": "No part of the score can be computed ({parts}): every pair scores 0, no meeting is "
+                        "relevant.",
+           "single": "{who}: a single wave in the study ({wave}) — no change between waves to compute.",
+           "no_resp": "{who}: no respondent in the study — no change between waves.",
+           "pairs": "{who}: waves {waves}; change shown in detail {a} → {b}{default}, and also {others}.",
+           "pairs_one": "{who}: waves {waves}; change {a} → {b}{default}.",
+           "default": " (the last two waves)",
+           "per_pop": "{who}: waves {waves}"},
+}
+
+
+def _waves(df: pd.DataFrame | None) -> list[int]:
+    if df is None or "wave" not in df:
+        return []
+    return sorted({int(w) for w in df["wave"].dropna()})
+
+
+def _who(kind: str, lang: str) -> str:
+    return cb.label(kind, lang=lang)
+
+
+def study_waves_text(tables: Mapping[str, pd.DataFrame], *, lang: str = "fr") -> str:
+    """« Vagues de l'étude : 2017, 2019. » (every wave of any population)."""
+    tx = _TEXT[check_lang(lang)]
+    every = sorted({w for df in tables.values() for w in _waves(df)})
+    return tx["waves"].format(waves=", ".join(map(str, every)) or tx["no_wave"])
+
+
+def matching_wave_text(tables: Mapping[str, pd.DataFrame], wave: int | None, *, lang: str = "fr") -> str:
+    """Which wave notebook 05 brings together, or why it cannot (one population only, no common wave)."""
+    from etude.matching import meeting_wave
+    tx = _TEXT[check_lang(lang)]
+    per = {k: _waves(tables.get(k)) for k in ("buyers", "companies")}
+    have = [k for k, w in per.items() if w]
+    if len(have) < 2:
+        who = _who(have[0], lang).lower() if have else tx["no_wave"]
+        return tx["need_both"].format(who=who)
+    shown = meeting_wave(tables, wave)
+    if shown is None:
+        detail = " ; ".join(tx["per_pop"].format(who=_who(k, lang).lower(), waves=", ".join(map(str, w)))
+                            for k, w in per.items())
+        return tx["no_common"].format(detail=detail)
+    text = study_waves_text(tables, lang=lang) + tx["shown"].format(
+        wave=shown, latest="" if wave and int(wave) == shown else tx["latest"])
+    return text + (tx["absent"].format(wave=wave) if wave and int(wave) != shown else "")
+
+
+def score_parts_text(parts: Mapping[str, bool], *, lang: str = "fr") -> str:
+    """The parts of the pair score that cannot be computed and count 0 (empty when every part can)."""
+    tx = _TEXT[check_lang(lang)]
+    missing = [tx[p] for p in ("segment", "text", "proximity") if not parts.get(p, False)]
+    if not missing:
+        return ""
+    joined = " ; ".join(missing) if lang == "fr" else "; ".join(missing)
+    if len(missing) == 3:
+        return tx["none_left"].format(parts=joined)
+    one = len(missing) == 1
+    verb = ("vaut" if one else "valent") if lang == "fr" else ("is" if one else "are")
+    article = ("la part " if one else "les parts ") if lang == "fr" else ("the part " if one else "the parts ")
+    joined = article + joined
+    return tx["reduced"].format(parts=joined, verb=verb)
+
+
+def single_wave_text(kind: str, df: pd.DataFrame | None, *, lang: str = "fr") -> str:
+    """Why a population has no wave change: a single wave, or no respondent."""
+    tx = _TEXT[check_lang(lang)]
+    waves = _waves(df)
+    if not waves:
+        return tx["no_resp"].format(who=_who(kind, lang))
+    return tx["single"].format(who=_who(kind, lang), wave=", ".join(map(str, waves)))
+
+
+def change_pairs_text(kind: str, df: pd.DataFrame, pairs: list[tuple[int, int]], shown: tuple[int, int], *,
+                      default: bool, lang: str = "fr") -> str:
+    """Which waves a population has, the pair shown in detail and the other pairs computed (notebook 04)."""
+    tx = _TEXT[check_lang(lang)]
+    waves = ", ".join(map(str, _waves(df)))
+    others = [f"{a} → {b}" for a, b in pairs if (a, b) != tuple(shown)]
+    extra = tx["default"] if default else ""
+    if not others:
+        return tx["pairs_one"].format(who=_who(kind, lang), waves=waves, a=shown[0], b=shown[1], default=extra)
+    return tx["pairs"].format(who=_who(kind, lang), waves=waves, a=shown[0], b=shown[1], default=extra,
+                              others=", ".join(others))
