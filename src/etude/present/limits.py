@@ -1,4 +1,5 @@
-"""What notebooks 04–06 cannot compute on a study's shape, and which waves they show, in one sentence each.
+"""What notebooks 04–06 cannot compute on a study's shape and which waves they show, in one sentence each; the
+view of every wave for each item or theme (:func:`format_wave_grid`, « non posé » where an item was not asked).
 
 The computing modules say *whether* something can be computed (:func:`etude.matching.meeting_wave`,
 :func:`etude.matching.score_parts`, :func:`etude.waves.wave_pairs`); these functions turn that into French or English
@@ -16,9 +17,11 @@ from collections.abc import Mapping
 import pandas as pd
 
 from etude import codebook as cb
+from etude import fmt, i18n
 from etude.i18n import check_lang
 
-__all__ = ["matching_wave_text", "score_parts_text", "single_wave_text", "change_pairs_text", "study_waves_text"]
+__all__ = ["matching_wave_text", "score_parts_text", "single_wave_text", "change_pairs_text", "study_waves_text",
+           "format_wave_grid"]
 
 _TEXT = {
     "fr": {"waves": "Vagues de l'étude : {waves}.", "no_wave": "aucune",
@@ -137,3 +140,32 @@ def change_pairs_text(kind: str, df: pd.DataFrame, pairs: list[tuple[int, int]],
         return tx["pairs_one"].format(who=_who(kind, lang), waves=waves, a=shown[0], b=shown[1], default=extra)
     return tx["pairs"].format(who=_who(kind, lang), waves=waves, a=shown[0], b=shown[1], default=extra,
                               others=", ".join(others))
+
+
+def format_wave_grid(grid: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """Every wave of :func:`etude.waves.wave_grid` side by side: one row per item (or theme), one column per wave,
+    each cell the share citing it with its count and base (« 40 % (4/10) »), « non posé » when not asked.
+
+    >>> g = pd.DataFrame({"code": ["b_temps"] * 2, "label": ["Temps"] * 2, "wave": [2017, 2019],
+    ...                   "asked": [True, False], "n_base": [10, 8], "count": [4, pd.NA], "share": [0.4, None]})
+    >>> format_wave_grid(g).values.tolist()
+    [['Temps', '40,0\u202f% (4/10)', 'non posé']]
+    """
+    lang = check_lang(lang)
+    head = {"fr": "Frein ou thème", "en": "Barrier or theme"}[lang]
+    if grid.empty:
+        return pd.DataFrame(columns=[head])
+
+    def cell(r):
+        if not r.asked:
+            return i18n.word("not_asked", lang)
+        if pd.isna(r.share):
+            return i18n.word("missing", lang)
+        return f"{fmt.pct(r.share)} ({int(r.count)}/{int(r.n_base)})"
+    cells = grid.assign(cell=[cell(r) for r in grid.itertuples()], wave=grid["wave"].astype(int).astype(str))
+    out = cells.pivot(index="code", columns="wave", values="cell")
+    labels = cells.drop_duplicates("code").set_index("code")["label"]
+    out = out.reindex(labels.index)
+    out.insert(0, head, labels.astype(str))
+    out.columns.name = None
+    return out.reset_index(drop=True)
