@@ -268,7 +268,8 @@ def test_wave_changes_give_no_share_change_nor_test_to_an_item_not_asked():
     assert gone[["share_to", "diff", "diff_ci_low", "p_value", "p_adjusted", "diff_ci_low_adj"]].isna().all()
     assert changes.attrs["family_size"] == len(codebook.items("buyers")) - 1
     shown = present.format_wave_changes(changes.reset_index())
-    assert shown.loc[list(changes.index).index("b_temps"), "2019"] == "non posé"
+    row = shown.loc[list(changes.index).index("b_temps")]
+    assert row["2019"] == "non posé" and row["Évolution"] == "non posé"
     themes = waves.wave_changes(df, "buyers", wave_from=2017, wave_to=2019, level="themes").set_index("code")
     theme = codebook.items("buyers").set_index("code").loc["b_temps", "theme"]
     assert pd.isna(themes.loc[theme, "diff"]) and not themes.loc[theme, "asked_to"]

@@ -31,7 +31,11 @@ def test_wave_sentences_of_notebook_04():
                                                        "d'évolution entre vagues à calculer.")
     assert "aucun répondant" in present.single_wave_text("companies", None)
     three = pd.DataFrame({"wave": [2017, 2019, 2021]})
-    text = present.change_pairs_text("buyers", three, [(2017, 2019), (2019, 2021), (2017, 2021)], (2019, 2021),
-                                     default=True)
+    text = present.change_pairs_text("buyers", three)
     assert text == ("Acheteurs publics : vagues 2017, 2019, 2021 ; évolution détaillée 2019 → 2021 (les deux "
                     "dernières vagues), et aussi 2017 → 2019, 2017 → 2021.")
+    assert present.change_pairs_text("buyers", three, 2017, 2021).endswith(
+        "détaillée 2017 → 2021, et aussi 2017 → 2019, 2019 → 2021.")
+    assert present.change_pairs_text("buyers", three, 2017, 2018, lang="en").endswith(
+        "The requested pair 2017 → 2018 does not exist for public buyers: their last two waves are shown.")
+    assert present.change_pairs_text("buyers", one).startswith("Acheteurs publics : une seule vague")

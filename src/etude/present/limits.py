@@ -21,7 +21,7 @@ from etude import fmt, i18n
 from etude.i18n import check_lang
 
 __all__ = ["matching_wave_text", "score_parts_text", "single_wave_text", "change_pairs_text", "study_waves_text",
-           "format_wave_grid"]
+           "format_wave_grid", "population_label"]
 
 _TEXT = {
     "fr": {"waves": "Vagues de l'étude : {waves}.", "no_wave": "aucune",
@@ -44,6 +44,8 @@ _TEXT = {
            "pairs": "{who} : vagues {waves} ; évolution détaillée {a} → {b}{default}, et aussi {others}.",
            "pairs_one": "{who} : vagues {waves} ; évolution {a} → {b}{default}.",
            "default": " (les deux dernières vagues)",
+           "pair_absent": "La paire demandée {a} → {b} n'existe pas pour les {who} : leurs deux dernières vagues "
+                          "sont montrées.",
            "per_pop": "{who} : vagues {waves}"},
     "en": {"waves": "Waves in the study: {waves}.", "no_wave": "none",
            "need_both": "Bringing supply and demand together needs both questionnaires; this study only has {who}: "
@@ -64,6 +66,7 @@ _TEXT = {
            "pairs": "{who}: waves {waves}; change shown in detail {a} → {b}{default}, and also {others}.",
            "pairs_one": "{who}: waves {waves}; change {a} → {b}{default}.",
            "default": " (the last two waves)",
+           "pair_absent": "The requested pair {a} → {b} does not exist for {who}: their last two waves are shown.",
            "per_pop": "{who}: waves {waves}"},
 }
 
@@ -76,6 +79,15 @@ def _waves(df: pd.DataFrame | None) -> list[int]:
 
 def _who(kind: str, lang: str) -> str:
     return cb.label(kind, lang=lang)
+
+
+def population_label(kind: str, lang: str = "fr") -> str:
+    """A population's name for a title (« Acheteurs publics »).
+
+    >>> population_label("companies", "en")
+    'Innovative companies'
+    """
+    return _who(kind, check_lang(lang))
 
 
 def study_waves_text(tables: Mapping[str, pd.DataFrame], *, lang: str = "fr") -> str:
@@ -129,17 +141,24 @@ def single_wave_text(kind: str, df: pd.DataFrame | None, *, lang: str = "fr") ->
     return tx["single"].format(who=_who(kind, lang), wave=", ".join(map(str, waves)))
 
 
-def change_pairs_text(kind: str, df: pd.DataFrame, pairs: list[tuple[int, int]], shown: tuple[int, int], *,
-                      default: bool, lang: str = "fr") -> str:
-    """Which waves a population has, the pair shown in detail and the other pairs computed (notebook 04)."""
+def change_pairs_text(kind: str, df: pd.DataFrame | None, wave_from: int | None = 0, wave_to: int | None = 0, *,
+                      lang: str = "fr") -> str:
+    """Notebook 04, for one population: its waves, the pair shown in detail (:func:`etude.waves.change_pair`),
+    the other pairs computed (:func:`etude.waves.wave_pairs`) — or why there is no change (a single wave)."""
+    from etude import waves
     tx = _TEXT[check_lang(lang)]
-    waves = ", ".join(map(str, _waves(df)))
-    others = [f"{a} → {b}" for a, b in pairs if (a, b) != tuple(shown)]
-    extra = tx["default"] if default else ""
-    if not others:
-        return tx["pairs_one"].format(who=_who(kind, lang), waves=waves, a=shown[0], b=shown[1], default=extra)
-    return tx["pairs"].format(who=_who(kind, lang), waves=waves, a=shown[0], b=shown[1], default=extra,
-                              others=", ".join(others))
+    shown = waves.change_pair(df, wave_from, wave_to)
+    if shown is None:
+        return single_wave_text(kind, df, lang=lang)
+    requested = bool(wave_from and wave_to)
+    absent = requested and shown != (int(wave_from), int(wave_to))
+    extra = tx["default"] if not requested or absent else ""
+    others = [f"{a} → {b}" for a, b in waves.wave_pairs(df) if (a, b) != shown]
+    key = "pairs" if others else "pairs_one"
+    text = tx[key].format(who=_who(kind, lang), waves=", ".join(map(str, _waves(df))), a=shown[0], b=shown[1],
+                          default=extra, others=", ".join(others))
+    return text + (" " + tx["pair_absent"].format(a=wave_from, b=wave_to, who=_who(kind, lang).lower())
+                   if absent else "")
 
 
 def format_wave_grid(grid: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:

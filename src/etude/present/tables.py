@@ -411,7 +411,9 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
                                           table.get("count_from", none), table.get("asked_from", yes))],
         str(w2): [share(*a) for a in zip(table["share_to"], table["n_to"], table.get("n_to_text", none),
                                           table.get("count_to", none), table.get("asked_to", yes))],
-        {"fr": "Évolution", "en": "Change"}[lang]: [fmt.points(d) for d in table["diff"]],
+        {"fr": "Évolution", "en": "Change"}[lang]: [
+            fmt.points(d) if a is not False and b is not False else i18n.word("not_asked", lang)
+            for d, a, b in zip(table["diff"], table.get("asked_from", yes), table.get("asked_to", yes))],
         ci_head: [gap(lo, hi) for lo, hi in zip(table[low], table[high])],
     })
     if "p_adjusted" in table:
