@@ -121,7 +121,6 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     ParameterError
         Unknown ``level``, or a wave absent from the data (the message lists the waves present).
     """
-    from etude import compare
     levels = {"items": _item_counts, "themes": _theme_counts}
     if level not in levels:
         raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(levels)})")
@@ -138,8 +137,16 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
     rows = [_change_row(a.loc[code], b.loc[code], code, kind=kind, level=level, waves=(wave_from, wave_to),
                         test=test, alpha=alpha, lang=lang, codebook=codebook, simulated=simulated) for code in a.index]
-    out = pd.DataFrame(rows)
-    tested = out["asked_from"] & out["asked_to"]  # the family: items (or themes) asked in both waves
+    out = _adjust(pd.DataFrame(rows), padjust=padjust, alpha=alpha)[WAVE_COLUMNS]
+    out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": int((out["asked_from"] & out["asked_to"])
+                      .sum()), "family": level, "ci_adjust": "none" if padjust == "none" else "bonferroni"})
+    return out
+
+
+def _adjust(out: pd.DataFrame, *, padjust: str, alpha: float) -> pd.DataFrame:
+    """Adjusted p-values and intervals over the family: the items (or themes) asked in both waves."""
+    from etude import compare
+    tested = out["asked_from"] & out["asked_to"]
     out["p_adjusted"] = math.nan
     out["diff_ci_low_adj"] = out["diff_ci_high_adj"] = math.nan
     if tested.any():
@@ -149,9 +156,6 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
         adj = compare.adjusted_intervals(counts, padjust=padjust, alpha=alpha)
         out.loc[tested, "diff_ci_low_adj"] = [lo for lo, _ in adj]
         out.loc[tested, "diff_ci_high_adj"] = [hi for _, hi in adj]
-    out = out[WAVE_COLUMNS]
-    out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": int(tested.sum()), "family": level,
-                      "ci_adjust": "none" if padjust == "none" else "bonferroni"})
     return out
 
 
