@@ -39,3 +39,8 @@ def test_wave_sentences_of_notebook_04():
     assert present.change_pairs_text("buyers", three, 2017, 2018, lang="en").endswith(
         "The requested pair 2017 → 2018 does not exist for public buyers: their last two waves are shown.")
     assert present.change_pairs_text("buyers", one).startswith("Acheteurs publics : une seule vague")
+
+
+def test_grid_title_in_both_languages():
+    assert present.grid_title("companies", "items") == "Entreprises innovantes : freins cités à chaque vague"
+    assert present.grid_title("buyers", "themes", "en") == "Public buyers: barrier themes cited in each wave"

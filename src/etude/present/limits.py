@@ -21,7 +21,7 @@ from etude import fmt, i18n
 from etude.i18n import check_lang
 
 __all__ = ["matching_wave_text", "score_parts_text", "single_wave_text", "change_pairs_text", "study_waves_text",
-           "format_wave_grid", "population_label"]
+           "format_wave_grid", "population_label", "grid_title"]
 
 _TEXT = {
     "fr": {"waves": "Vagues de l'étude : {waves}.", "no_wave": "aucune",
@@ -88,6 +88,17 @@ def population_label(kind: str, lang: str = "fr") -> str:
     'Innovative companies'
     """
     return _who(kind, check_lang(lang))
+
+
+def grid_title(kind: str, level: str = "items", lang: str = "fr") -> str:
+    """Title of :func:`format_wave_grid`'s table.
+
+    >>> grid_title("buyers", "themes")
+    'Acheteurs publics : thèmes de freins cités à chaque vague'
+    """
+    what = {"fr": {"items": "freins cités", "themes": "thèmes de freins cités"},
+            "en": {"items": "barriers cited", "themes": "barrier themes cited"}}[check_lang(lang)][level]
+    return f"{_who(kind, lang)} : {what} à chaque vague" if lang == "fr" else f"{_who(kind, lang)}: {what} in each wave"
 
 
 def study_waves_text(tables: Mapping[str, pd.DataFrame], *, lang: str = "fr") -> str:
