@@ -360,3 +360,20 @@ def test_no_company_gives_no_pair_and_an_empty_plan():
     assert s.empty and list(s.columns) == m.SCORE_COLUMNS
     plan = m.meeting_plan(s)
     assert plan.empty and list(plan.columns) == m.PLAN_COLUMNS
+
+
+def test_meeting_wave_is_the_latest_common_wave_unless_asked_and_none_with_one_population():
+    t = {"buyers": pd.DataFrame({"wave": [2017, 2019, 2021]}), "companies": pd.DataFrame({"wave": [2017, 2019]})}
+    assert m.meeting_wave(t) == 2019
+    assert m.meeting_wave(t, 2017) == 2017
+    assert m.meeting_wave(t, 2021) == 2019  # not common: the latest common wave
+    assert m.meeting_wave({"buyers": t["buyers"], "companies": pd.DataFrame({"wave": []})}) is None
+    assert m.meeting_wave({"buyers": t["buyers"]}) is None
+
+
+def test_score_parts_says_which_parts_the_exports_allow():
+    full = pd.DataFrame({"segment": ["sante"], "description": ["Télésurveillance"], "departement": ["59"]})
+    bare = pd.DataFrame({"respondent_id": ["A-1"]})
+    assert m.score_parts(full, full) == {"segment": True, "text": True, "proximity": True}
+    assert m.score_parts(full, bare) == {"segment": False, "text": False, "proximity": False}
+    assert m.score_parts(full, full.assign(description=[""]))["text"] is False

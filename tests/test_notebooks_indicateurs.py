@@ -4,7 +4,7 @@ import notebook_helpers as nbh
 import pandas as pd
 import pytest
 
-from etude import paths
+from etude import paths, survey
 
 NOTEBOOK = paths.notebooks_dir() / "04_indicateurs_annuels.ipynb"
 CROIX = paths.shared_dir() / "data" / "decp" / "decp_croix_2019-2021.json"
@@ -37,7 +37,10 @@ def test_notebook_runs_on_the_demo_study(tmp_path):
     assert gt.loc[2017, "value"] == 27 and gt.loc[2017, "status"] == "published"
     assert gt.loc[2018, "status"] == "simulated"
     assert set(table["status"]) <= {"published", "computed", "uncertain", "simulated"}
-    assert (out / "tables" / "evolution_vagues.csv").exists()
+    changes = pd.read_csv(out / "tables" / "evolution_vagues.csv")
+    demo_waves = sorted(survey.load_study()["buyers"]["wave"].unique())
+    assert set(zip(changes["wave_from"], changes["wave_to"])) == set(zip(demo_waves, demo_waves[1:]))
+    assert {"asked_from", "asked_to"} <= set(changes.columns)
     assert not (out / "tables" / "decp_annuel.csv").exists()
     for name in ("indicateurs_gt", "contexte_national", "cinov_2023_2024"):
         assert (out / "figures" / f"{name}.png").exists()
@@ -45,6 +48,7 @@ def test_notebook_runs_on_the_demo_study(tmp_path):
     assert "Données simulées — ne pas citer" in text
     assert "Aucun fichier DECP fourni" in text
     assert "non disponible" in text
+    assert "cités à chaque vague" in text and "Vagues de l'étude : " in text  # every wave, and which are shown
 
 
 @pytest.mark.slow

@@ -7,7 +7,7 @@ import pytest
 from etude import matching, paths, survey
 
 NOTEBOOK = paths.notebooks_dir() / "05_rencontres_offre_demande.ipynb"
-PARAMETERS = {"study": "", "wave": 2017, "lang": "fr", "w_segment": 0.5, "w_text": 0.3, "w_proximity": 0.2,
+PARAMETERS = {"study": "", "wave": 0, "lang": "fr", "w_segment": 0.5, "w_text": 0.3, "w_proximity": 0.2,
               "slots": 4, "max_per_company": 3, "min_cell": 5, "output_dir": ""}
 PLAN_COLUMNS = ["buyer_id", "company_id", "segment", "score", "score_segment", "score_text", "score_proximity",
                 "slot"]
@@ -38,8 +38,9 @@ def test_notebook_runs_on_the_demo_study_and_weights_change_the_plan(tmp_path):
     assert not plan.duplicated(["buyer_id", "slot"]).any() and not plan.duplicated(["company_id", "slot"]).any()
     assert plan["slot"].between(1, 4).all() and plan.groupby("company_id").size().max() <= 3
 
-    # Same plan as the module computes on the same wave.
-    buyers, companies = matching.select_wave(survey.load_study(), 2017)
+    # Same plan as the module computes on the same wave: by default the latest wave both questionnaires have.
+    tables = survey.load_study()
+    buyers, companies = matching.select_wave(tables, matching.meeting_wave(tables))
     expected = matching.meeting_plan(matching.score_pairs(buyers, companies), slots=4, max_per_company=3)
     assert plan[["buyer_id", "company_id", "slot"]].values.tolist() == \
         expected[["buyer_id", "company_id", "slot"]].values.tolist()
@@ -48,7 +49,7 @@ def test_notebook_runs_on_the_demo_study_and_weights_change_the_plan(tmp_path):
     supply = pd.read_csv(out / "tables" / "offre_demande_segments.csv")
     assert list(supply.columns) == matching.SUPPLY_COLUMNS
     assert supply["segment"].tolist() == list(matching.SEGMENTS)
-    assert (supply["buyers_base"] <= 27).all() and (supply["companies_base"] <= 90).all()
+    assert (supply["buyers_base"] <= len(buyers)).all() and (supply["companies_base"] <= len(companies)).all()
     assert "Données simulées — ne pas citer" in nbh.shown_text(nb)
     assert (out / "figures" / "offre_demande_segments.png").exists()
     assert any("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))

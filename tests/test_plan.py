@@ -146,8 +146,9 @@ def test_solutions_and_objectives_tables_follow_the_seed_order(buyers):
 
 def test_messages_state_the_result(buyers):
     r = plan.remedy_table({"buyers": buyers})
-    assert plan.remedy_message(r, "buyers") == ("Acheteurs publics : « Soutien hiérarchique » est le levier le plus "
-                                                "cité (66,7\u202f% des 3 répondants)")
+    # both remedies are ticked by 2 of the 3 respondents: a tie, not « le plus cité »
+    assert plan.remedy_message(r, "buyers") == ("Acheteurs publics : 2 leviers sont cités à égalité (66,7\u202f% des "
+                                                "3 répondants), dont « Soutien hiérarchique »")
     assert "not asked" in plan.remedy_message(r, "companies", lang="en")
     p = plan.action_plan({"buyers": buyers})
     assert plan.plan_message(p, "buyers") == ("Acheteurs publics : le frein le plus cité, « Manque de temps » "
@@ -172,3 +173,25 @@ def test_coverage_chart_says_simulated_and_interpretation(buyers):
     assert "Données simulées — ne pas citer" in text and "interprétation" in text
     assert len(fig.axes[0].get_yticklabels()) == len(sol)
     plt.close(fig)
+
+
+def test_an_item_not_asked_in_the_wave_shown_is_non_pose_in_the_plan_never_zero():
+    codes = list(stats.item_codes("buyers"))
+    ticks = {c: pd.array([True, False, True, None], dtype="boolean") for c in codes}
+    ticks["b_financier"] = pd.array([None] * 4, dtype="boolean")  # not in this wave's questionnaire
+    b = pd.DataFrame({"population": "buyers", "wave": 2019, **ticks})
+    p = plan.action_plan({"buyers": b})
+    row = p.set_index("item").loc["b_financier"]
+    assert not row["asked"] and row[["count", "pct", "ci_low", "ci_high", "rank"]].isna().all()
+    assert p.set_index("item").loc["b_temps", "asked"] and p.set_index("item").loc["b_temps", "pct"] == 2 / 3
+    shown = plan.display_plan(p, "buyers")
+    label = codebook.label("b_financier", short=True)
+    assert shown.set_index(shown.columns[0]).loc[label].iloc[0] == "non posé"
+
+
+def test_identical_answers_make_a_tie_not_a_most_cited_barrier():
+    codes = list(stats.item_codes("buyers"))
+    b = pd.DataFrame({"population": "buyers", "wave": 2019,
+                      **{c: pd.array([True, False, True], dtype="boolean") for c in codes}})
+    message = plan.plan_message(plan.action_plan({"buyers": b}), "buyers")
+    assert message.startswith(f"Acheteurs publics : {len(codes)} freins sont cités à égalité (66,7")

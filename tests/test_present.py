@@ -210,7 +210,7 @@ def test_wave_headline_flips_and_names_the_family():
     flat = respondents("buyers", rows17 + rows17, wave=[2017] * 25 + [2018] * 25)
     assert present.wave_headline(waves.wave_changes(flat, "buyers", level="themes"), population="buyers") == \
         ("Entre 2017 et 2018, aucun thème des acheteurs publics ne se distingue d’une vague à l’autre "
-         "(Holm sur 5 thèmes)")
+         f"(Holm sur {codebook.items('buyers')['theme'].nunique()} thèmes)")
 
 
 def test_wave_dependence_text_counts_institutions_in_both_waves():
@@ -300,3 +300,42 @@ def test_group_sizes_headline_when_every_size_is_withheld():
                       "suppressed": [False, False]})
     text = present.group_sizes_headline(t, "size_class", population="companies")
     assert text.endswith("des groupes trop petits pour départager les freins") and "n.d." in text
+
+
+def test_wave_changes_give_no_share_change_nor_test_to_an_item_not_asked():
+    rows = [{"b_temps"}] * 10 + [{"b_juridique"}] * 5
+    df = respondents("buyers", rows + rows, wave=[2017] * 15 + [2019] * 15)
+    df.loc[df["wave"] == 2019, "b_temps"] = pd.NA  # not in the 2019 questionnaire
+    changes = waves.wave_changes(df, "buyers", wave_from=2017, wave_to=2019).set_index("code")
+    gone = changes.loc["b_temps"]
+    assert not gone["asked_to"] and gone["asked_from"] and gone["share_from"] == 10 / 15
+    assert gone[["share_to", "diff", "diff_ci_low", "p_value", "p_adjusted", "diff_ci_low_adj"]].isna().all()
+    assert changes.attrs["family_size"] == len(codebook.items("buyers")) - 1
+    shown = present.format_wave_changes(changes.reset_index())
+    row = shown.loc[list(changes.index).index("b_temps")]
+    assert row["2019"] == "non posé" and row["Évolution"] == "non posé"
+    themes = waves.wave_changes(df, "buyers", wave_from=2017, wave_to=2019, level="themes").set_index("code")
+    theme = codebook.items("buyers").set_index("code").loc["b_temps", "theme"]
+    assert pd.isna(themes.loc[theme, "diff"]) and not themes.loc[theme, "asked_to"]
+    assert text_ends_with_family(present.wave_headline(changes.reset_index(), population="buyers"),
+                                 len(codebook.items("buyers")) - 1)
+
+
+def text_ends_with_family(text, n):
+    return text.endswith(f"(Holm sur {n} freins)")
+
+
+def test_wave_grid_shows_every_wave_and_not_asked_items():
+    rows = [{"b_temps"}] * 4 + [{"b_juridique"}] * 4
+    df = respondents("buyers", rows * 3, wave=[2017] * 8 + [2019] * 8 + [2021] * 8)
+    df.loc[df["wave"] == 2019, "b_temps"] = pd.NA
+    grid = waves.wave_grid(df, "buyers")
+    assert list(grid.columns) == waves.GRID_COLUMNS
+    cell = grid.set_index(["code", "wave"])
+    assert cell.loc[("b_temps", 2017), "share"] == 0.5 and not cell.loc[("b_temps", 2019), "asked"]
+    assert pd.isna(cell.loc[("b_temps", 2019), "share"])
+    view = present.format_wave_grid(grid)
+    assert list(view.columns[1:]) == ["2017", "2019", "2021"] and len(view) == len(codebook.items("buyers"))
+    assert view.set_index(view.columns[0]).loc[codebook.label("b_temps", short=True), "2019"] == "non posé"
+    assert waves.wave_pairs(df) == [(2017, 2019), (2019, 2021), (2017, 2021)]
+    assert len(waves.all_wave_changes(df, "buyers")) == 3 * len(codebook.items("buyers"))

@@ -96,10 +96,10 @@ WORDS = {
     "no_answer": {"fr": "N'ont coché aucun frein", "en": "Ticked no barrier"},
     "wave": {"fr": "Vague", "en": "Wave"},
     "missing": {"fr": "non disponible", "en": "not available"},
+    "not_asked": {"fr": "non posé", "en": "not asked"},
     "not_given": {"fr": "Non renseigné", "en": "Not given"},
     "other_respondents": {"fr": "autres répondants", "en": "other respondents"},
     "rank_group": {"fr": "Groupe de rang", "en": "Rank group"},
-    "not_asked": {"fr": "non posé", "en": "not asked"},
 }
 
 

@@ -79,7 +79,7 @@ __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "STOP_WORDS",
     "segment_sets", "tokens", "tfidf_similarity", "score_pairs", "meeting_plan", "assign_slots",
     "greedy_select", "plan_bounds", "EXACT_MAX_PAIRS",
-    "plan_summary", "supply_demand", "select_wave", "TITLES",
+    "plan_summary", "supply_demand", "select_wave", "TITLES", "meeting_wave", "score_parts",
 ]
 
 #: Above this many candidate pairs, :func:`meeting_plan` plans greedily and reports its optimality gap.
@@ -118,6 +118,40 @@ def select_wave(tables: dict[str, pd.DataFrame], wave: int) -> tuple[pd.DataFram
     """``(buyers, companies)`` of one wave of :func:`etude.survey.load_study`'s result (see ``compare.select_wave``)."""
     from etude.compare import select_wave as _select
     return _select(tables, wave)
+
+
+def meeting_wave(tables: dict[str, pd.DataFrame], wave: int | None = 0) -> int | None:
+    """The wave whose buyers and companies are brought together: ``wave`` if both populations have it, else
+    (and for 0 or None) their latest common wave; None when a population has no respondent or none is shared.
+
+    >>> t = {"buyers": pd.DataFrame({"wave": [2017, 2019]}), "companies": pd.DataFrame({"wave": [2017, 2019]})}
+    >>> meeting_wave(t), meeting_wave(t, 2017), meeting_wave(t, 2018)
+    (2019, 2017, 2019)
+    >>> meeting_wave({"buyers": t["buyers"], "companies": pd.DataFrame({"wave": []})}) is None
+    True
+    """
+    sets = [{int(w) for w in tables[k]["wave"].dropna()} if k in tables and "wave" in tables[k] else set()
+            for k in ("buyers", "companies")]
+    shared = sorted(sets[0] & sets[1])
+    if not shared:
+        return None
+    return int(wave) if wave and int(wave) in shared else shared[-1]
+
+
+def score_parts(buyers: pd.DataFrame, companies: pd.DataFrame) -> dict[str, bool]:
+    """Which parts of the pair score the two tables can compute: ``segment`` (a segment set on both sides),
+    ``text`` (a non-empty description on both sides), ``proximity`` (a département on both sides).
+
+    A part that cannot be computed scores 0 for every pair; :func:`etude.present.score_parts_text` says so.
+
+    >>> score_parts(pd.DataFrame({"segment": ["sante"]}), pd.DataFrame({"segment": ["sante"]}))
+    {'segment': True, 'text': False, 'proximity': False}
+    """
+    def has(df, col):
+        return col in df.columns and bool(df[col].astype("string").str.strip().fillna("").ne("").any())
+    return {"segment": bool(segment_sets(buyers).map(bool).any() and segment_sets(companies).map(bool).any()),
+            "text": has(buyers, "description") and has(companies, "description"),
+            "proximity": has(buyers, "departement") and has(companies, "departement")}
 
 
 # --------------------------------------------------------------------------------------------------- segments

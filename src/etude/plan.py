@@ -26,7 +26,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from etude import codebook as cb
-from etude import fmt, plots, reference, stats
+from etude import fmt, i18n, plots, reference, stats
+from etude import waves as waves_mod
 
 __all__ = ["PLAN_COLUMNS", "QUESTION", "shown_waves", "wave_note", "title", "note_text", "asked_waves",
            "has_remedies", "remedy_table", "action_plan", "solutions_table", "objectives_table", "display_plan",
@@ -39,7 +40,7 @@ QUESTION = "remedies"
 #: Columns of ``tables/plan_action.csv``, one row per barrier and population.
 PLAN_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank",
                 "suppressed", "remedy", "remedy_label", "remedy_pct", "solutions", "solution_labels", "objective",
-                "objective_label", "indicator", "indicator_label", "status"]
+                "objective_label", "indicator", "indicator_label", "status", "asked"]
 
 _SEP = " | "  # between solution texts (the seed's texts contain « ; »)
 
@@ -56,6 +57,9 @@ _TEXT = {
            "remedy_msg": "{who} : « {label} » est le levier le plus cité ({pct} des {n} répondants)",
            "plan_msg": "{who} : le frein le plus cité, « {label} » ({pct}), relève du levier « {remedy} »",
            "plan_empty": "{who} : aucun répondant n'a répondu à la question des freins",
+           "plan_tie": "{who} : {k} freins sont cités à égalité ({pct}) ; le premier, « {label} », relève du levier "
+                       "« {remedy} »",
+           "remedy_tie": "{who} : {k} leviers sont cités à égalité ({pct} des {n} répondants), dont « {label} »",
            "solutions_msg": "« {text} » vise {k} des {n} freins : c'est la solution la plus large",
            "solutions_tie": "{m} solutions visent chacune {k} des {n} freins, le plus grand nombre ; la première : "
                             "« {text} »",
@@ -81,6 +85,9 @@ _TEXT = {
            "remedy_msg": "{who}: « {label} » is the remedy cited most ({pct} of {n} respondents)",
            "plan_msg": "{who}: the barrier cited most, « {label} » ({pct}), falls under the remedy « {remedy} »",
            "plan_empty": "{who}: nobody answered the barrier question",
+           "plan_tie": "{who}: {k} barriers are cited equally ({pct}); the first, « {label} », falls under the remedy "
+                       "« {remedy} »",
+           "remedy_tie": "{who}: {k} remedies are cited equally ({pct} of {n} respondents), among them « {label} »",
            "solutions_msg": "« {text} » addresses {k} of the {n} barriers: the broadest solution",
            "solutions_tie": "{m} solutions each address {k} of the {n} barriers, the most; the first: « {text} »",
            "objectives_msg": "{k} of the {n} 2018 objectives serve at least one barrier; « {text} » serves none",
@@ -258,6 +265,7 @@ def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alp
                            codebook=codebook).set_index("item")["pct"]
         link = by_barrier.reindex(t["item"])
         t["suppressed"] = t.index.isin(t.attrs.get("primary", []))  # under min_cell (etude.disclosure)
+        _not_asked(t, waves_mod.asked_items(tables[kind][tables[kind]["wave"] == w], kind, codebook=codebook))
         t["remedy"] = link["remedy"].to_numpy()
         t["remedy_label"] = [cb.label(r, lang=lang, codebook=codebook) if isinstance(r, str) else pd.NA
                              for r in t["remedy"]]
@@ -277,6 +285,14 @@ def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alp
     out = pd.concat(frames, ignore_index=True)[PLAN_COLUMNS]
     out.attrs.update({"alpha": alpha, "ci_method": ci_method, "min_cell": min_cell})
     return out
+
+
+def _not_asked(t: pd.DataFrame, asked: set[str]) -> None:
+    """An item not in the wave's questionnaire has no count, share, interval nor rank: « non posé », never 0 %."""
+    t["asked"] = t["item"].isin(asked)
+    cols = [c for c in ("count", "pct", "ci_low", "ci_high", "rank") if c in t.columns]
+    t[cols] = t[cols].astype("float64")
+    t.loc[~t["asked"], cols] = float("nan")
 
 
 def solutions_table(plan: pd.DataFrame, *, directory=None) -> pd.DataFrame:
@@ -309,6 +325,8 @@ def objectives_table(plan: pd.DataFrame, *, directory=None) -> pd.DataFrame:
 # ------------------------------------------------------------------------------------------------ display
 
 def _share(r: pd.Series, lang: str, min_cell: int, primary: bool) -> str:
+    if not bool(r.get("asked", True)):
+        return i18n.word("not_asked", lang)
     if pd.isna(r["pct"]):  # a group under min_cell publishes no base either (etude.disclosure)
         return _TEXT[lang]["suppressed"].format(min_cell=min_cell) if primary else fmt.MISSING
     return f"{fmt.pct(r['pct'])} {fmt.interval(r['ci_low'], r['ci_high'])} (n{fmt.NNBSP}={fmt.NNBSP}{r['n_base']})"
@@ -375,8 +393,10 @@ def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", co
     if part.empty:
         return not_asked_text(population, lang=lang)
     top = part.sort_values(["pct", "item"], ascending=[False, True]).iloc[0]
-    return _TEXT[lang]["remedy_msg"].format(who=_who(population, lang), label=cb.label(top["item"], lang=lang,
-                                            codebook=codebook), pct=fmt.pct(top["pct"]), n=fmt.number(top["n_base"]))
+    k = int((part["pct"] == top["pct"]).sum())  # all identical answers: a tie, not « the most cited »
+    return _TEXT[lang]["remedy_msg" if k == 1 else "remedy_tie"].format(
+        who=_who(population, lang), label=cb.label(top["item"], lang=lang, codebook=codebook),
+        pct=fmt.pct(top["pct"]), n=fmt.number(top["n_base"]), k=k)
 
 
 def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codebook=None) -> str:
@@ -387,8 +407,10 @@ def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codeb
         return _TEXT[lang]["plan_empty"].format(who=_who(population, lang))
     top = part.sort_values(["pct", "item"], ascending=[False, True]).iloc[0]
     remedy = top["remedy_label"] if isinstance(top["remedy_label"], str) else fmt.MISSING
-    return _TEXT[lang]["plan_msg"].format(who=_who(population, lang), pct=fmt.pct(top["pct"]), remedy=remedy,
-                                          label=cb.label(top["item"], lang=lang, short=True, codebook=codebook))
+    k = int((part["pct"] == top["pct"]).sum())
+    return _TEXT[lang]["plan_msg" if k == 1 else "plan_tie"].format(
+        who=_who(population, lang), pct=fmt.pct(top["pct"]), remedy=remedy, k=k,
+        label=cb.label(top["item"], lang=lang, short=True, codebook=codebook))
 
 
 def solutions_message(solutions: pd.DataFrame, plan: pd.DataFrame, *, lang: str = "fr") -> str:

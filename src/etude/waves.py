@@ -23,13 +23,17 @@ from etude import reference as ref
 from etude.errors import ParameterError
 from etude.indicators import combine_status
 
-__all__ = ["WAVE_COLUMNS", "PUBLISHED_WAVE_COLUMNS", "N_TREATMENTS", "wave_changes", "published_wave_changes",
-           "common_waves"]
+__all__ = ["WAVE_COLUMNS", "PUBLISHED_WAVE_COLUMNS", "GRID_COLUMNS", "N_TREATMENTS", "wave_changes",
+           "published_wave_changes", "common_waves", "population_waves", "wave_pairs", "change_pair", "asked_items",
+           "wave_grid", "all_wave_changes"]
 
 #: Columns of :func:`wave_changes`.
 WAVE_COLUMNS = ["population", "level", "code", "label", "theme", "wave_from", "n_from", "count_from", "share_from",
                 "wave_to", "n_to", "count_to", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test",
-                "p_value", "p_adjusted", "cohens_h", "simulated", "diff_ci_low_adj", "diff_ci_high_adj"]
+                "p_value", "p_adjusted", "cohens_h", "simulated", "diff_ci_low_adj", "diff_ci_high_adj", "asked_from",
+                "asked_to"]
+#: Columns of :func:`wave_grid`: one row per item (or theme) and wave; ``asked`` false is « non posé ».
+GRID_COLUMNS = ["population", "level", "code", "label", "theme", "wave", "asked", "n_base", "count", "share"]
 #: Columns of :func:`published_wave_changes`.
 PUBLISHED_WAVE_COLUMNS = ["indicator", "label", "wave_from", "n_from", "n_from_text", "share_from", "wave_to",
                           "n_to", "n_to_text", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value",
@@ -39,22 +43,43 @@ N_TREATMENTS = {"point_only": "écart en points seulement, sans intervalle ni te
                 "lower_bound": "intervalle et test calculés avec la borne inférieure publiée de l'effectif"}
 
 
+def asked_items(df: pd.DataFrame, kind: str, *, codebook=None) -> set[str]:
+    """The barrier items asked in ``df`` (one wave): every item of the codebook but those
+    :func:`etude.survey.not_asked` finds NA for everyone while another item has answers.
+
+    >>> b = pd.DataFrame({"population": "buyers", "wave": 2019, **{c: pd.array([True, False] if c != "b_temps"
+    ...     else [None, None], dtype="boolean") for c in cb.items("buyers")["code"]}})
+    >>> "b_temps" in asked_items(b, "buyers"), len(asked_items(b, "buyers")) == len(cb.items("buyers")) - 1
+    (False, True)
+    """
+    from etude import survey
+    codes = set(cb.items(kind, "barriers", codebook=codebook)["code"])
+    if df.empty:
+        return codes
+    gone = survey.not_asked(df.assign(population=kind), codebook=codebook)
+    return codes - set(gone.loc[gone["question"] == "barriers", "item"])
+
+
 def _item_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
     from etude import compare
     items = cb.items(kind, "barriers", codebook=codebook)
     base = compare.answered(df, kind, codebook=codebook)
     n = int(base.sum())
+    asked = asked_items(df, kind, codebook=codebook)
     rows = []
     for it in items.itertuples():
         count = int((df[it.code].fillna(False).astype(bool) & base).sum())
-        rows.append({"code": it.code, "theme": it.theme, "n": n, "count": count})
+        rows.append({"code": it.code, "theme": it.theme, "n": n, "count": count, "asked": it.code in asked})
     return pd.DataFrame(rows)
 
 
 def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
+    """A theme counts as asked only when every one of its items was asked (else its share is not comparable)."""
     from etude import compare
     prev = compare.theme_prevalence(df, kind, codebook=codebook)
-    return pd.DataFrame({"code": prev["theme"], "theme": prev["theme"], "n": prev["n_base"], "count": prev["count"]})
+    asked = asked_items(df, kind, codebook=codebook)
+    return pd.DataFrame({"code": prev["theme"], "theme": prev["theme"], "n": prev["n_base"], "count": prev["count"],
+                         "asked": [set(str(i).split(";")) <= asked for i in prev["items"]]})
 
 
 def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to: int = 2018,
@@ -96,7 +121,6 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     ParameterError
         Unknown ``level``, or a wave absent from the data (the message lists the waves present).
     """
-    from etude import compare
     levels = {"items": _item_counts, "themes": _theme_counts}
     if level not in levels:
         raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(levels)})")
@@ -111,27 +135,51 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     a = levels[level](parts[wave_from], kind, codebook).set_index("code")
     b = levels[level](parts[wave_to], kind, codebook).set_index("code")
     simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
-    rows = []
-    for code in a.index:
-        ra, rb = a.loc[code], b.loc[code]
+    rows = [_change_row(a.loc[code], b.loc[code], code, kind=kind, level=level, waves=(wave_from, wave_to),
+                        test=test, alpha=alpha, lang=lang, codebook=codebook, simulated=simulated) for code in a.index]
+    out = _adjust(pd.DataFrame(rows), padjust=padjust, alpha=alpha)[WAVE_COLUMNS]
+    out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": int((out["asked_from"] & out["asked_to"])
+                      .sum()), "family": level, "ci_adjust": "none" if padjust == "none" else "bonferroni"})
+    return out
+
+
+def _adjust(out: pd.DataFrame, *, padjust: str, alpha: float) -> pd.DataFrame:
+    """Adjusted p-values and intervals over the family: the items (or themes) asked in both waves."""
+    from etude import compare
+    tested = out["asked_from"] & out["asked_to"]
+    out["p_adjusted"] = math.nan
+    out["diff_ci_low_adj"] = out["diff_ci_high_adj"] = math.nan
+    if tested.any():
+        part = out[tested]
+        out.loc[tested, "p_adjusted"] = compare.adjust_pvalues(part["p_value"], method=padjust, alpha=alpha)
+        counts = [(int(r.count_to), int(r.n_to), int(r.count_from), int(r.n_from)) for r in part.itertuples()]
+        adj = compare.adjusted_intervals(counts, padjust=padjust, alpha=alpha)
+        out.loc[tested, "diff_ci_low_adj"] = [lo for lo, _ in adj]
+        out.loc[tested, "diff_ci_high_adj"] = [hi for _, hi in adj]
+    return out
+
+
+def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: str, waves: tuple[int, int],
+                test: str, alpha: float, lang: str, codebook, simulated: bool) -> dict:
+    """One row of :func:`wave_changes`: an item not asked in a wave has no share there, no change and no test."""
+    from etude import compare
+    asked_a, asked_b = bool(ra["asked"]), bool(rb["asked"])
+    if asked_a and asked_b:
         res = compare.two_proportions(int(rb["count"]), int(rb["n"]), int(ra["count"]), int(ra["n"]),
                                       test=test, alpha=alpha)
-        rows.append({"population": kind, "level": level, "code": code,
-                     "label": cb.label(code, lang=lang, codebook=codebook, short=(level == "items")),
-                     "theme": ra["theme"], "wave_from": int(wave_from), "n_from": int(ra["n"]),
-                     "count_from": int(ra["count"]),
-                     "share_from": ra["count"] / ra["n"] if ra["n"] else math.nan,
-                     "wave_to": int(wave_to), "n_to": int(rb["n"]), "count_to": int(rb["count"]),
-                     "share_to": rb["count"] / rb["n"] if rb["n"] else math.nan, **res, "simulated": simulated})
-    out = pd.DataFrame(rows)
-    out["p_adjusted"] = compare.adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
-    counts = [(int(r.count_to), int(r.n_to), int(r.count_from), int(r.n_from)) for r in out.itertuples()]
-    adj = compare.adjusted_intervals(counts, padjust=padjust, alpha=alpha)
-    out["diff_ci_low_adj"], out["diff_ci_high_adj"] = [a for a, _ in adj], [b for _, b in adj]
-    out = out[WAVE_COLUMNS]
-    out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": len(out), "family": level,
-                      "ci_adjust": "none" if padjust == "none" else "bonferroni"})
-    return out
+    else:
+        res = {"diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": pd.NA,
+               "p_value": math.nan, "cohens_h": math.nan}
+
+    def share(r, asked):
+        return r["count"] / r["n"] if asked and r["n"] else math.nan
+    return {"population": kind, "level": level, "code": code,
+            "label": cb.label(code, lang=lang, codebook=codebook, short=(level == "items")),
+            "theme": ra["theme"], "wave_from": int(waves[0]), "n_from": int(ra["n"]),
+            "count_from": int(ra["count"]) if asked_a else pd.NA, "share_from": share(ra, asked_a),
+            "wave_to": int(waves[1]), "n_to": int(rb["n"]), "count_to": int(rb["count"]) if asked_b else pd.NA,
+            "share_to": share(rb, asked_b), **res, "simulated": simulated, "asked_from": asked_a,
+            "asked_to": asked_b}
 
 
 def published_wave_changes(table: str = "cinov_barometre", *, wave_from: int = 2023, wave_to: int = 2024,
@@ -225,3 +273,83 @@ def common_waves(respondents: dict[str, pd.DataFrame], waves: Iterable[int]) -> 
     wanted = {int(w) for w in waves}
     return {kind: wanted <= {int(w) for w in df["wave"].dropna().unique()} if "wave" in df else False
             for kind, df in respondents.items()}
+
+
+def population_waves(df: pd.DataFrame | None) -> list[int]:
+    """The waves of one population's table, in order (empty without respondents).
+
+    >>> population_waves(pd.DataFrame({"wave": [2021, 2017, 2019, 2017]}))
+    [2017, 2019, 2021]
+    """
+    if df is None or "wave" not in df:
+        return []
+    return sorted({int(w) for w in df["wave"].dropna()})
+
+
+def wave_pairs(df: pd.DataFrame | None) -> list[tuple[int, int]]:
+    """The wave changes a population gets: every consecutive pair, then first → last when there are 3+ waves.
+
+    >>> wave_pairs(pd.DataFrame({"wave": [2017, 2019, 2021]}))
+    [(2017, 2019), (2019, 2021), (2017, 2021)]
+    >>> wave_pairs(pd.DataFrame({"wave": [2019]}))
+    []
+    """
+    waves = population_waves(df)
+    pairs = list(zip(waves, waves[1:]))
+    return pairs + [(waves[0], waves[-1])] if len(waves) > 2 else pairs
+
+
+def change_pair(df: pd.DataFrame | None, wave_from: int | None = 0, wave_to: int | None = 0
+                ) -> tuple[int, int] | None:
+    """The pair shown in detail: ``(wave_from, wave_to)`` when the population has both (in order), else (and for
+    0) its last two waves; None with fewer than two waves.
+
+    >>> t = pd.DataFrame({"wave": [2017, 2019, 2021]})
+    >>> change_pair(t), change_pair(t, 2017, 2021), change_pair(t, 2017, 2018)
+    ((2019, 2021), (2017, 2021), (2019, 2021))
+    """
+    waves = population_waves(df)
+    if len(waves) < 2:
+        return None
+    if wave_from and wave_to and int(wave_from) in waves and int(wave_to) in waves and wave_from < wave_to:
+        return int(wave_from), int(wave_to)
+    return waves[-2], waves[-1]
+
+
+def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", lang: str = "fr",
+              codebook=None) -> pd.DataFrame:
+    """Every wave of one population, for each barrier item (or theme): the share citing it, or « non posé ».
+
+    Shares follow :func:`wave_changes` (denominator: the wave's respondents who answered the barrier question);
+    an item not asked in a wave (:func:`asked_items`; a theme with one of its items not asked) has ``asked``
+    false and no count nor share.
+
+    Returns
+    -------
+    DataFrame with :data:`GRID_COLUMNS`, items (or themes) in codebook order, waves in order.
+    """
+    counts = {"items": _item_counts, "themes": _theme_counts}
+    if level not in counts:
+        raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(counts)})")
+    rows = []
+    for wave in population_waves(df):
+        part = counts[level](df[df["wave"] == wave], kind, codebook)
+        for r in part.itertuples():
+            asked = bool(r.asked)
+            rows.append({"population": kind, "level": level, "code": r.code,
+                         "label": cb.label(r.code, lang=lang, codebook=codebook, short=(level == "items")),
+                         "theme": r.theme, "wave": wave, "asked": asked, "n_base": int(r.n),
+                         "count": int(r.count) if asked else pd.NA,
+                         "share": r.count / r.n if asked and r.n else math.nan})
+    return pd.DataFrame(rows, columns=GRID_COLUMNS)
+
+
+def all_wave_changes(df: pd.DataFrame, kind: str, *, level: str = "items", lang: str = "fr",
+                     codebook=None, **options) -> pd.DataFrame:
+    """:func:`wave_changes` for every pair of :func:`wave_pairs`, stacked (``tables/evolution_vagues.csv``).
+
+    Each pair is its own adjustment family; empty (with :data:`WAVE_COLUMNS`) with fewer than two waves.
+    """
+    parts = [wave_changes(df, kind, wave_from=a, wave_to=b, level=level, lang=lang, codebook=codebook, **options)
+             for a, b in wave_pairs(df)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=WAVE_COLUMNS)

@@ -13,10 +13,11 @@ the slides. One import for notebooks: ``from etude import present``.
 """
 from __future__ import annotations
 
-from etude.present import findings, show, skips, tables
+from etude.present import findings, limits, show, skips, tables
 from etude.present.findings import *  # noqa: F403
+from etude.present.limits import *  # noqa: F403
 from etude.present.show import *  # noqa: F403
 from etude.present.skips import *  # noqa: F403
 from etude.present.tables import *  # noqa: F403
 
-__all__ = [*show.__all__, *tables.__all__, *findings.__all__, *skips.__all__]
+__all__ = [*show.__all__, *tables.__all__, *findings.__all__, *skips.__all__, *limits.__all__]

@@ -390,7 +390,9 @@ def wave_headline(table: pd.DataFrame, *, population: str, alpha: float = 0.05, 
                 f"Between {w1} and {w2}: changes in points only, no test (a sample size is not known exactly)")
     themes = str(table["level"].iloc[0]) == "themes" if "level" in table.columns else False
     what = ("thèmes" if themes else "freins") if lang == "fr" else ("themes" if themes else "barriers")
-    family = family_text(table.attrs.get("padjust", "holm"), len(table), what, lang=lang)
+    tested = table[table["test"].notna()] if "test" in table else table  # items not asked in a wave: no test
+    family = family_text(table.attrs.get("padjust", "holm"), table.attrs.get("family_size", len(tested)), what,
+                         lang=lang)
     sig = table[_significant(table, alpha)]
     who = _who(population, lang)
     if lang == "fr":

@@ -398,7 +398,9 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
     """
     lang = check_lang(lang)
 
-    def share(p, n, text, count=None):
+    def share(p, n, text, count=None, asked=True):
+        if asked is False:  # an item not in that wave's questionnaire
+            return i18n.word("not_asked", lang)
         if pd.isna(p):
             return ind.MISSING_LABEL
         if count is not None and not pd.isna(count) and n is not None and not pd.isna(n):
@@ -410,7 +412,7 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
     def gap(lo, hi):
         return ind.MISSING_LABEL if pd.isna(lo) else fmt.points_interval(lo, hi)
 
-    none = pd.Series(pd.NA, index=table.index)
+    none, yes = pd.Series(pd.NA, index=table.index), pd.Series(True, index=table.index)
     w1, w2 = (int(table["wave_from"].iloc[0]), int(table["wave_to"].iloc[0])) if len(table) else (0, 0)
     adjusted = {"diff_ci_low_adj", "diff_ci_high_adj"} <= set(table.columns) and table.attrs.get(
         "ci_adjust", "bonferroni") != "none"
@@ -420,10 +422,12 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
     out = pd.DataFrame({
         "Item": table["label"].astype(str),
         str(w1): [share(*a) for a in zip(table["share_from"], table["n_from"], table.get("n_from_text", none),
-                                          table.get("count_from", none))],
+                                          table.get("count_from", none), table.get("asked_from", yes))],
         str(w2): [share(*a) for a in zip(table["share_to"], table["n_to"], table.get("n_to_text", none),
-                                          table.get("count_to", none))],
-        {"fr": "Évolution", "en": "Change"}[lang]: [fmt.points(d) for d in table["diff"]],
+                                          table.get("count_to", none), table.get("asked_to", yes))],
+        {"fr": "Évolution", "en": "Change"}[lang]: [
+            fmt.points(d) if a is not False and b is not False else i18n.word("not_asked", lang)
+            for d, a, b in zip(table["diff"], table.get("asked_from", yes), table.get("asked_to", yes))],
         ci_head: [gap(lo, hi) for lo, hi in zip(table[low], table[high])],
     })
     if "p_adjusted" in table:
