@@ -78,8 +78,10 @@ def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
     from etude import compare
     prev = compare.theme_prevalence(df, kind, codebook=codebook)
     asked = asked_items(df, kind, codebook=codebook)
+    items = cb.items(kind, codebook=codebook)  # every item of the theme in the questionnaire, asked or not
+    of_theme = {t: set(items.loc[items["theme"] == t, "code"]) for t in prev["theme"]}
     return pd.DataFrame({"code": prev["theme"], "theme": prev["theme"], "n": prev["n_base"], "count": prev["count"],
-                         "asked": [set(str(i).split(";")) <= asked for i in prev["items"]]})
+                         "asked": [of_theme[t] <= asked for t in prev["theme"]]})
 
 
 def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to: int = 2018,
