@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from disclosure_fixtures import profile_table
 
 from etude import disclosure, fmt, present, stats
 from etude.errors import ParameterError
@@ -13,13 +14,7 @@ from etude.errors import ParameterError
 S = fmt.NNBSP
 
 
-def _profile(values, n, *, n_total=None, wave=2018, suppressed=None):
-    t = pd.DataFrame({"population": "companies", "wave": wave, "attribute": "size_class", "value": values,
-                      "label": values, "n": n, "n_total": n_total if n_total is not None else sum(n)})
-    t["pct"] = t["n"] / t["n_total"]
-    if suppressed is not None:
-        t["suppressed"] = suppressed
-    return t
+_profile = profile_table
 
 
 def _grouped(bases, counts, *, item="e_moyens"):

@@ -1,20 +1,13 @@
 """What published counts reveal about suppressed cells: feasible ranges, the run-folder audit and its command."""
 import math
 
-import pandas as pd
 import pytest
+from disclosure_fixtures import profile_table
 
 from etude import cli, disclosure, recovery
 from etude.errors import ParameterError
 
-
-def _profile(values, n, *, n_total=None, wave=2018, suppressed=None):
-    t = pd.DataFrame({"population": "companies", "wave": wave, "attribute": "size_class", "value": values,
-                      "label": values, "n": n, "n_total": n_total if n_total is not None else sum(n)})
-    t["pct"] = t["n"] / t["n_total"]
-    if suppressed is not None:
-        t["suppressed"] = suppressed
-    return t
+_profile = profile_table
 
 
 def test_the_issue_example_ge_2018_is_104_minus_54_42_6():
