@@ -177,7 +177,7 @@ def _fail(job: Job, ename: str, evalue: str, *, tb: str = "", kind: str) -> None
     job.traceback = tb
 
 
-def _client(job: Job, *, timeout: float, km_class, progress: Progress, scratch: Path):
+def _client(job: Job, *, timeout: float, km_class, progress: Progress, scratch: Path, km=None):
     from nbclient import NotebookClient
 
     def on_execute(cell, cell_index, **_):
@@ -187,11 +187,11 @@ def _client(job: Job, *, timeout: float, km_class, progress: Progress, scratch: 
 
     # iopub_timeout: on a busy machine, late outputs of a finished cell are waited for, not dropped;
     # timeout_func: nbclient's own timeout is an integer, ours is any number of seconds
-    client = NotebookClient(job.nb, timeout=None, timeout_func=lambda cell: timeout, iopub_timeout=60,
+    client = NotebookClient(job.nb, km=km, timeout=None, timeout_func=lambda cell: timeout, iopub_timeout=60,
                             kernel_manager_class=km_class, kernel_name="python3",
                             shutdown_kernel="immediate", on_cell_execute=on_execute,
                             resources={"metadata": {"path": str(job.source.parent)}})
-    if os.name == "posix":  # Unix sockets: no TCP ports to race for, no "unencrypted TCP" warning
+    if km is None and os.name == "posix":  # Unix sockets: no TCP ports to race for, no "unencrypted TCP" warning
         client.km = client.create_kernel_manager()
         client.km.transport = "ipc"
         client.km.ip = str(scratch / "k")  # absolute: the kernel runs in another cwd
@@ -201,7 +201,7 @@ def _client(job: Job, *, timeout: float, km_class, progress: Progress, scratch: 
 async def _run_client(client, job: Job, *, timeout: float, launch: dict, log) -> None:
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     try:
-        await client.async_execute(stdout=log, stderr=log, **launch)
+        await client.async_execute(**({"stdout": log, "stderr": log} if log is not None else {}), **launch)
         job.status = "ok"
     except CellExecutionError as exc:
         _fail(job, getattr(exc, "ename", "Erreur"), getattr(exc, "evalue", str(exc)),
@@ -220,8 +220,16 @@ async def _run_client(client, job: Job, *, timeout: float, launch: dict, log) ->
 
 
 async def execute(job: Job, *, timeout: float, run_dir: Path, progress: Progress, km_class,
-                  interrupt: threading.Event) -> None:
-    """Execute ``job.nb`` in place; set ``job``'s status, times, error and the files it wrote."""
+                  interrupt: threading.Event, pool=None) -> None:
+    """Execute ``job.nb`` in place; set ``job``'s status, times, error and the files it wrote.
+
+    With ``pool`` (a :class:`~etude.engine.slots.SlotPool`), the notebook runs on a warm kernel of the pool,
+    given a fresh start first; otherwise on a kernel started for it alone.
+    """
+    if pool is not None:
+        await _execute_on_slot(job, timeout=timeout, run_dir=run_dir, progress=progress, pool=pool,
+                               interrupt=interrupt)
+        return
     scratch = Path(tempfile.mkdtemp(prefix=scratch_prefix(run_dir.name)))  # sockets and logs, outside the run
     client = _client(job, timeout=timeout, km_class=km_class, progress=progress, scratch=scratch)
     job.started = now()
@@ -233,17 +241,54 @@ async def execute(job: Job, *, timeout: float, run_dir: Path, progress: Progress
             await _run_client(client, job, timeout=timeout, launch=launch, log=log)
         finally:
             job.ended = now()
-            if interrupt.is_set() and job.status != "ok":  # Ctrl-C, not the notebook's fault
-                job.error = None
-                _fail(job, "KeyboardInterrupt", "exécution interrompue (Ctrl-C)", kind="interrupted")
-            if job.status == "failed":
-                job.nb.cells.insert(0, error_banner(job))
             log.close()
-            if (scratch / "kernel.log").stat().st_size:  # what the kernel printed outside cells, if anything
-                atomic_write(run_dir / "logs" / f"{job.name}.log",
-                             lambda tmp: shutil.copyfile(scratch / "kernel.log", tmp))
-            if written.is_file():
-                job.written = sorted(set(written.read_text(encoding="utf-8").splitlines()))
+            _conclude_job(job, run_dir, interrupt, (scratch / "kernel.log").read_bytes(), written)
             shutil.rmtree(scratch, ignore_errors=True)
             atexit.unregister(client._cleanup_kernel)  # left registered when the kernel failed to start
             progress.finish(job)
+
+
+async def _execute_on_slot(job: Job, *, timeout: float, run_dir: Path, progress: Progress, pool,
+                           interrupt: threading.Event) -> None:
+    from etude.engine.slots import prepare_slot, slot_log
+    job.started = now()
+    progress.start(job)
+    slot, written = None, None
+    try:
+        slot = await pool.take(str(job.source.parent))
+        written = slot.scratch / f"written-{job.name}.txt"
+        await prepare_slot(slot, cwd=str(job.source.parent), env={OUTPUT_LOG_ENV: str(written)})
+        client = _client(job, timeout=timeout, km_class=pool.km_class, progress=progress, scratch=slot.scratch,
+                         km=slot.km)
+        client.kc = slot.kc
+        await _run_client(client, job, timeout=timeout, launch={}, log=None)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        if job.status != "failed":
+            _fail(job, "KeyboardInterrupt", "exécution interrompue", kind="interrupted")
+        raise
+    except Exception as exc:  # the warm kernel failed to start or to reset
+        _fail(job, exc.__class__.__name__, str(exc) or repr(exc), tb=traceback.format_exc(), kind="engine")
+    finally:
+        job.ended = now()
+        printed = slot_log(slot) if slot is not None else b""
+        _conclude_job(job, run_dir, interrupt, printed, written)
+        if slot is not None:
+            if job.status == "ok" and not interrupt.is_set():
+                pool.give(slot)
+            else:  # a kernel that failed, timed out or was interrupted is not reused
+                await asyncio.shield(pool.drop(slot))
+        progress.finish(job)
+
+
+def _conclude_job(job: Job, run_dir: Path, interrupt: threading.Event, printed: bytes, written: Path | None
+                  ) -> None:
+    """After a notebook: Ctrl-C noted, the failure banner, the kernel's own output logged, files written read."""
+    if interrupt.is_set() and job.status != "ok":  # Ctrl-C, not the notebook's fault
+        job.error = None
+        _fail(job, "KeyboardInterrupt", "exécution interrompue (Ctrl-C)", kind="interrupted")
+    if job.status == "failed":
+        job.nb.cells.insert(0, error_banner(job))
+    if printed:  # what the kernel printed outside cells, if anything
+        atomic_write(run_dir / "logs" / f"{job.name}.log", lambda tmp: Path(tmp).write_bytes(printed))
+    if written is not None and written.is_file():
+        job.written = sorted(set(written.read_text(encoding="utf-8").splitlines()))

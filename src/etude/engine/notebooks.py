@@ -19,7 +19,6 @@ from __future__ import annotations
 import ast
 import os
 import re
-import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ import pandas as pd
 from etude import paths
 from etude.engine.parameters import parse_bounds
 from etude.errors import ParameterError, RunError
+from etude.optional_imports import skip_slow_optional_imports
 
 __all__ = ["discover_notebooks", "select_notebooks", "order_key", "read_notebook", "normalise_notebook",
            "notebook_parameters", "list_notebooks", "format_notebook_list", "depends_on",
@@ -77,17 +77,6 @@ def select_notebooks(names: Sequence[str | os.PathLike], notebooks_dir: str | os
         if hit not in chosen:
             chosen.append(hit)
     return sorted(chosen, key=order_key)
-
-
-def skip_slow_optional_imports() -> None:
-    """Keep ``nbformat`` → ``jsonschema`` from importing the optional ``rfc3987_syntax`` in this process.
-
-    jsonschema imports it only to check ``iri`` string formats, which notebook schemas never use, and importing
-    it compiles a grammar: seconds per process (every ``papermill`` and ``jupyter nbconvert`` call of a naive
-    chain pays them). The engine's process does without; kernels are other processes and are not affected.
-    """
-    if "rfc3987_syntax" not in sys.modules and "jsonschema" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]  # import → ImportError, which jsonschema expects
 
 
 def read_notebook(path: Path):

@@ -9,6 +9,7 @@ checks (callables ``run_dir -> DataFrame of findings``; any finding fails the ru
 """
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 from etude import paths
 from etude.engine import cache as nbcache
 from etude.engine.assemble import assemble, run_subtitle, write_notebook_files
-from etude.engine.kernel import Job, execute, now, pinned_kernel_manager_class, prepare_notebook
+from etude.engine.kernel import Job, execute, now, pinned_kernel_manager_class, prepare_notebook, scratch_prefix
 from etude.engine.manifest import (
     MANIFEST,
     file_hashes,
@@ -41,6 +42,7 @@ from etude.engine.parameters import check_run_options, type_parameters
 from etude.engine.progress import Progress, silent_progress
 from etude.engine.rundir import mark_stale_runs, new_run_dir, update_latest
 from etude.engine.schedule import execution_order, run_in_thread, run_jobs
+from etude.engine.slots import SlotPool
 from etude.errors import InputError, ParameterError, RunError
 from etude.outputs import check_out_dir
 
@@ -221,13 +223,16 @@ def _reuse(job: Job, entry: Path, run_dir: Path) -> None:
 
 
 def _execute_all(jobs: list[Job], plan: RunPlan, run_dir: Path, *, use_cache: bool, progress: Progress,
-                 on_done) -> bool:
-    """Run every job (cache first when ``use_cache``); True if the user interrupted the run."""
+                 on_done, warm_kernels: bool = True) -> bool:
+    """Run every job (cache first when ``use_cache``; on warm kernels, one per slot, when ``warm_kernels``);
+    True if the user interrupted the run."""
     import nbformat
     root = nbcache.cache_root(run_dir.parent)
     km_class = pinned_kernel_manager_class()
 
     def make(interrupt):
+        pool = SlotPool(km_class, prefix=scratch_prefix(run_dir.name)) if warm_kernels else None
+
         async def run_one(job: Job):
             entry = nbcache.lookup(root, job.key) if use_cache and job.key else None
             if entry is not None:
@@ -235,12 +240,19 @@ def _execute_all(jobs: list[Job], plan: RunPlan, run_dir: Path, *, use_cache: bo
                 progress.reused(job)
                 return
             await execute(job, timeout=plan.timeout, run_dir=run_dir, progress=progress, km_class=km_class,
-                          interrupt=interrupt)
+                          interrupt=interrupt, pool=pool)
             if job.status == "ok" and job.key:
                 nbcache.store(root, job.key, nb_json=nbformat.writes(job.nb), run_dir=run_dir,
                               written=job.written, parts=job.key_parts)
-        return run_jobs(jobs, plan.deps, max_jobs=plan.max_jobs, run_one=run_one, on_done=on_done,
-                        progress=progress)
+
+        async def run_all():
+            try:
+                await run_jobs(jobs, plan.deps, max_jobs=plan.max_jobs, run_one=run_one, on_done=on_done,
+                               progress=progress)
+            finally:
+                if pool is not None:
+                    await asyncio.shield(pool.close())
+        return run_all()
 
     interrupted = run_in_thread(make, progress)
     nbcache.evict(root)
@@ -290,8 +302,8 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
               timeout: float | None = None, verbose: bool = False,
               notebooks: Sequence[str | os.PathLike] | None = None, use_cache: bool = True,
               progress: Progress | None = None, move_latest: bool = True,
-              preflight: Iterable[Callable] | None = None, post_checks: Iterable[Callable] | None = None
-              ) -> RunResult:
+              preflight: Iterable[Callable] | None = None, post_checks: Iterable[Callable] | None = None,
+              fresh_kernels: bool = False) -> RunResult:
     """Run the study notebooks and assemble a run folder; prints nothing.
 
     Parameters
@@ -316,6 +328,9 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
         Point ``latest`` at the run if it succeeds (``etude run`` passes False).
     preflight, post_checks : iterables of callables, optional
         Default :data:`PREFLIGHT_CHECKS` and :data:`POST_RUN_CHECKS`.
+    fresh_kernels : bool
+        One new kernel per notebook (``--fresh-kernels``) instead of one warm kernel per job slot, reused with a
+        fresh start before each notebook (:mod:`etude.engine.slots`).
 
     Raises
     ------
@@ -335,7 +350,8 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     run_dir, job_list, manifest, info = _start(plan, base, progress)
     problems: list[str] = []
     on_done = _page_writer(run_dir, plan.lang, info["simulated"], problems, progress, verbose)
-    interrupted = _execute_all(job_list, plan, run_dir, use_cache=use_cache, progress=progress, on_done=on_done)
+    interrupted = _execute_all(job_list, plan, run_dir, use_cache=use_cache, progress=progress, on_done=on_done,
+                               warm_kernels=not fresh_kernels)
     return _conclude(plan, run_dir, job_list, manifest, info, problems=problems, interrupted=interrupted,
                      verbose=verbose, progress=progress, move_latest=move_latest,
                      post_checks=POST_RUN_CHECKS if post_checks is None else post_checks)

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from etude.errors import InputError, problem
+from etude.optional_imports import skip_slow_optional_imports
 
 __all__ = ["load_mapping", "yaml_problem", "read_yaml", "schema_problems", "MAPPING_KEYS", "MAPPING_SCHEMA",
            "MAX_YAML_DEPTH"]
@@ -99,6 +100,7 @@ def schema_problems(spec: Any, schema: dict, where: str) -> list[dict]:
     >>> [p["column"] + " : " + p["expected"] for p in schema_problems({"columns": ["a"]}, MAPPING_SCHEMA, "m.yaml")]
     ['columns : dictionnaire (clé: valeur) ou vide']
     """
+    skip_slow_optional_imports()
     import jsonschema
 
     out = []

@@ -1,0 +1,139 @@
+"""Warm kernels, one per job slot: started once per run and reused, notebook after notebook.
+
+Starting a kernel and importing pandas, scipy, statsmodels, matplotlib and the package costs seconds per
+notebook; a run of ``jobs`` slots pays it ``jobs`` times instead. Before each notebook the slot's kernel is
+given a fresh start (:func:`etude.kernel_reset.fresh_start`: empty namespace, ``In [1]``, the notebook's folder,
+its environment, no figure, the starting ``rcParams``), so the executed notebook is the one a new kernel gives.
+A kernel whose notebook failed, timed out or died is shut down and the slot starts a new one for its next
+notebook. ``etude reproduce --fresh-kernels`` starts one kernel per notebook instead.
+
+Kernels are :func:`~etude.engine.kernel.pinned_kernel_manager_class` kernels (this interpreter), on Unix sockets
+in a scratch folder named after the run (so that a killed run's scratch can be removed by the next one). What a
+kernel prints outside cells is split per notebook into ``logs/NN_name.log``.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jupyter_core.utils import ensure_async
+
+__all__ = ["Slot", "SlotPool", "open_slot", "close_slot", "prepare_slot", "START_CODE"]
+
+#: Run once when a slot's kernel starts: import pyplot with the inline backend, then record the starting state.
+START_CODE = "import matplotlib.pyplot\n__import__('etude.kernel_reset').kernel_reset.remember_start()"
+
+
+@dataclass
+class Slot:
+    """One warm kernel: its manager and client, its scratch folder and log, how many notebooks it ran."""
+
+    km: Any
+    kc: Any
+    scratch: Path
+    log: Any
+    log_read: int = 0
+    used: int = 0
+
+
+async def _run_silently(kc, code: str, *, timeout: float = 120) -> None:
+    """Execute ``code`` on the kernel without output or history; RuntimeError if it fails."""
+    msg_id = kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+    while True:
+        reply = await ensure_async(kc.get_shell_msg(timeout=timeout))
+        if reply.get("parent_header", {}).get("msg_id") == msg_id:
+            break
+    content = reply["content"]
+    if content.get("status") != "ok":
+        raise RuntimeError(f"préparation du noyau en échec : {content.get('ename')}: {content.get('evalue')}")
+
+
+async def open_slot(km_class, *, prefix: str, cwd: str) -> Slot:
+    """Start a kernel of ``km_class`` in ``cwd`` with a scratch folder named ``prefix…``; ready to run notebooks."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    log = open(scratch / "kernel.log", "wb")
+    km = km_class(kernel_name="python3")
+    if os.name == "posix":  # Unix sockets: no TCP ports to race for, no "unencrypted TCP" warning
+        km.transport = "ipc"
+        km.ip = str(scratch / "k")
+    try:
+        await ensure_async(km.start_kernel(cwd=cwd, env=dict(os.environ), stdout=log, stderr=log,
+                              extra_arguments=["--HistoryManager.hist_file=:memory:"]))
+        kc = km.client()
+        kc.start_channels()
+        await ensure_async(kc.wait_for_ready(timeout=120))
+        kc.allow_stdin = False
+        slot = Slot(km=km, kc=kc, scratch=scratch, log=log)
+        await _run_silently(kc, START_CODE)
+    except BaseException:
+        await _shutdown(km, None)
+        log.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return slot
+
+
+async def prepare_slot(slot: Slot, *, cwd: str, env: dict[str, str]) -> None:
+    """Give the slot's kernel a fresh start for the next notebook (see :mod:`etude.kernel_reset`)."""
+    await _run_silently(slot.kc, f"__import__('etude.kernel_reset').kernel_reset.fresh_start({cwd!r}, {env!r})")
+    slot.used += 1
+
+
+def slot_log(slot: Slot) -> bytes:
+    """What the kernel printed outside cells since the last call."""
+    slot.log.flush()
+    path = slot.scratch / "kernel.log"
+    with open(path, "rb") as fh:
+        fh.seek(slot.log_read)
+        data = fh.read()
+    slot.log_read += len(data)
+    return data
+
+
+async def _shutdown(km, kc) -> None:
+    try:
+        if kc is not None:
+            kc.stop_channels()
+        if await ensure_async(km.is_alive()):
+            await ensure_async(km.shutdown_kernel(now=True))
+    except Exception:  # noqa: BLE001 — a kernel that is already gone is what we want
+        pass
+    finally:
+        try:
+            await ensure_async(km.cleanup_resources())
+        except Exception:  # noqa: BLE001
+            pass
+
+
+async def close_slot(slot: Slot) -> None:
+    """Shut the slot's kernel down and remove its scratch folder."""
+    await _shutdown(slot.km, slot.kc)
+    slot.log.close()
+    shutil.rmtree(slot.scratch, ignore_errors=True)
+
+
+@dataclass
+class SlotPool:
+    """The idle warm kernels of a run. ``take`` one (or start one), ``give`` it back after a notebook that
+    succeeded, ``drop`` it after one that did not; ``close`` at the end of the run."""
+
+    km_class: Any
+    prefix: str
+    idle: list[Slot] = field(default_factory=list)
+
+    async def take(self, cwd: str) -> Slot:
+        return self.idle.pop() if self.idle else await open_slot(self.km_class, prefix=self.prefix, cwd=cwd)
+
+    def give(self, slot: Slot) -> None:
+        self.idle.append(slot)
+
+    async def drop(self, slot: Slot) -> None:
+        await close_slot(slot)
+
+    async def close(self) -> None:
+        while self.idle:
+            await close_slot(self.idle.pop())

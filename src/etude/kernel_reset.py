@@ -1,0 +1,65 @@
+"""Run inside a reused notebook kernel, between two notebooks: give the next one a fresh start.
+
+The engine keeps one kernel per job slot warm (:mod:`etude.engine.slots`) and runs notebook after notebook on
+it, so that the interpreter and the libraries are imported once per slot instead of once per notebook. Before
+each notebook it calls :func:`fresh_start` (silently, outside the notebook's cells), which puts back what a new
+kernel would have:
+
+- an empty user namespace, ``In``/``Out`` emptied and the execution counter at 1 (``In [1]`` again);
+- the notebook's folder as working directory and the engine's per-notebook environment variables;
+- no open figure, matplotlib's ``rcParams`` and the warning filters as they were when the kernel started.
+
+What a notebook changes in imported modules themselves (monkey-patching, ``sys.path``) is not undone: a notebook
+that needs a pristine interpreter runs with ``etude reproduce --fresh-kernels``.
+
+Examples
+--------
+>>> fresh_start(".", {})  # outside a kernel: only the working directory, environment, figures, rcParams
+"""
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Mapping
+
+__all__ = ["fresh_start", "remember_start"]
+
+_START: dict = {}  # the kernel's state when it started (rcParams, warning filters); one per kernel process
+
+
+def remember_start() -> None:
+    """Record matplotlib's ``rcParams`` and the warning filters, once per kernel (the first call wins).
+
+    The engine calls it when it opens a slot, right after importing ``matplotlib.pyplot`` with the kernel's
+    inline backend: the state a new kernel has once a notebook imports pyplot.
+    """
+    if _START:
+        return
+    _START["filters"] = list(warnings.filters)
+    if "matplotlib" in sys.modules:
+        import matplotlib
+        _START["rc"] = dict(matplotlib.rcParams)
+
+
+def fresh_start(cwd: str, env: Mapping[str, str]) -> None:
+    """Reset the kernel for the next notebook: namespace, counter, working directory, environment, figures."""
+    remember_start()
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover — IPython is always there in a kernel
+        shell = None
+    if shell is not None:
+        shell.reset(new_session=True)  # user namespace, In/Out, execution_count = 1
+    os.chdir(cwd)
+    os.environ.update(env)
+    warnings.filters[:] = _START["filters"]
+    if "matplotlib.pyplot" in sys.modules:
+        import matplotlib
+        import matplotlib.pyplot as plt
+        plt.close("all")
+        if "rc" in _START:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                matplotlib.rcParams.update(_START["rc"])
