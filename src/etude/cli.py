@@ -38,6 +38,9 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                    help="délai maximal par cellule, en secondes, ex. 2.5 (défaut : 600)")
     p.add_argument("--no-cache", action="store_true",
                    help="tout réexécuter, sans reprendre les notebooks inchangés des exécutions précédentes")
+    p.add_argument("--fresh-kernels", action="store_true",
+                   help="un nouveau noyau Python par notebook (défaut : un noyau par tâche, réutilisé "
+                        "avec un espace de noms vidé)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,7 +139,7 @@ def _run_options(args) -> dict:
     from etude import engine
     return {"study": args.study, "out": args.out, "lang": args.lang, "parameters": args.parameter,
             "timeout": args.timeout, "verbose": args.verbose, "use_cache": not args.no_cache,
-            "progress": engine.Progress()}
+            "fresh_kernels": args.fresh_kernels, "progress": engine.Progress()}
 
 
 def _cmd_reproduce(args) -> int:

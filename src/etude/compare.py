@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportion_effectsize
 
 from etude import codebook as cb
@@ -35,6 +34,7 @@ from etude.disclosure import publishable
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
+from etude.multitest import multipletests
 
 __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",

@@ -191,7 +191,8 @@ def rank_groups(cited: pd.DataFrame, order: Sequence[str], *, alpha: float = 0.0
     [1, 2, 2]
     """
     from statsmodels.stats.contingency_tables import mcnemar
-    from statsmodels.stats.multitest import multipletests
+
+    from etude.multitest import multipletests
     order = list(order)
     if len(order) < 2:
         return [1] * len(order)

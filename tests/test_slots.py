@@ -1,0 +1,89 @@
+"""Warm kernels (``etude.engine.slots``, ``etude.kernel_reset``): one kernel per job slot, reused with a fresh start.
+
+Tiny notebooks written by the tests: the first leaves state behind (a variable, an rcParam, an open figure, another
+working directory, a warning filter) and records its kernel's process id; the next checks that none of it is left
+and that its first cell is ``In [1]``. With ``jobs=1`` both run on the same slot.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from etude import engine
+
+pytestmark = pytest.mark.slow
+
+PROBE = """
+import json, os, warnings
+import matplotlib
+import matplotlib.pyplot as plt
+state = {"pid": os.getpid(), "cwd": os.getcwd(), "leak_seen": "leak" in globals(),
+         "font_size": matplotlib.rcParams["font.size"], "figures": len(plt.get_fignums()),
+         "filters": len(warnings.filters), "output_log": bool(os.environ.get("ETUDE_OUTPUT_LOG"))}
+"""
+
+
+def _notebook(folder: Path, name: str, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("output_dir = ''")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params] + [nbformat.v4.new_code_cell(c) for c in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _probe_cells(tag: str) -> tuple[str, str]:
+    write = (f"state['first_count'] = {tag!r}\n"
+             f"open(os.path.join(output_dir, '{tag}.json'), 'w').write(json.dumps(state))")
+    return PROBE, write
+
+
+def _read(run: Path, tag: str) -> dict:
+    return json.loads((run / f"{tag}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def notebooks(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("warm")
+    _notebook(folder, "01_dirty", *_probe_cells("first"),
+              "leak = 1\nmatplotlib.rcParams['font.size'] = 31\nplt.figure()\nos.chdir('/')\n"
+              "warnings.simplefilter('ignore')")
+    _notebook(folder, "02_clean", *_probe_cells("second"))
+    _notebook(folder, "00_fails", "import os, json\nopen(os.path.join(output_dir, 'failed.json'), 'w')"
+              ".write(json.dumps({'pid': os.getpid()}))", "raise ValueError('exprès')")
+    return folder
+
+
+def test_a_slot_runs_notebook_after_notebook_on_one_kernel_with_a_fresh_start(notebooks, tmp_path):
+    result = engine.reproduce(notebooks=[notebooks / "01_dirty.ipynb", notebooks / "02_clean.ipynb"],
+                              out=tmp_path, jobs=1)
+    assert result.ok, result.errors
+    first, second = _read(result.run_dir, "first"), _read(result.run_dir, "second")
+    assert first["pid"] == second["pid"], "le noyau n'a pas été réutilisé"
+    assert not second["leak_seen"]
+    assert second["font_size"] == first["font_size"] != 31
+    assert second["figures"] == 0 and second["filters"] == first["filters"]
+    assert second["cwd"] == first["cwd"] == str(notebooks)
+    assert second["output_log"]
+    executed = nbformat.read(result.run_dir / "notebooks" / "02_clean.ipynb", as_version=4)
+    counts = [c.execution_count for c in executed.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1)), "le compteur d'exécution ne repart pas de 1"
+
+
+def test_a_kernel_whose_notebook_failed_is_not_reused(notebooks, tmp_path):
+    result = engine.reproduce(notebooks=[notebooks / "00_fails.ipynb", notebooks / "02_clean.ipynb"],
+                              out=tmp_path, jobs=1)
+    assert result.statuses == {"00_fails": "failed", "02_clean": "ok"}
+    assert _read(result.run_dir, "failed")["pid"] != _read(result.run_dir, "second")["pid"]
+
+
+def test_fresh_kernels_start_one_kernel_per_notebook(notebooks, tmp_path):
+    result = engine.reproduce(notebooks=[notebooks / "01_dirty.ipynb", notebooks / "02_clean.ipynb"],
+                              out=tmp_path, jobs=1, fresh_kernels=True)
+    assert result.ok, result.errors
+    assert _read(result.run_dir, "first")["pid"] != _read(result.run_dir, "second")["pid"]
