@@ -310,6 +310,20 @@ def test_study_file_paths_are_relative_to_the_study(tmp_path, monkeypatch):
     assert not inp["simulated"].any()
 
 
+def test_a_study_loaded_twice_is_parsed_once_and_a_changed_file_is_read_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("ETUDE_SALT", "sel-de-test")
+    export = write_csv(tmp_path / "a17.csv", ROWS)
+    study = tmp_path / "etude.yaml"
+    study.write_text("buyers:\n  - {wave: 2017, file: a17.csv}\n", encoding="utf-8")
+    first = survey.load_study(study)
+    first["buyers"].loc[0, "buyer_type"] = None  # a notebook that changes its copy changes only its copy
+    assert survey.load_study(study)["buyers"]["buyer_type"].tolist() == ["etat", "collectivite", "sante"]
+    write_csv(export, ROWS[:3])
+    assert len(survey.load_study(study)["buyers"]) == 2
+    monkeypatch.setenv("ETUDE_SALT", "un-autre-sel")
+    assert survey.load_study(study)["buyers"]["respondent_id"].tolist() != first["buyers"]["respondent_id"][:2].tolist()
+
+
 def test_study_file_problems_are_all_reported(tmp_path):
     study = tmp_path / "etude.yaml"
     study.write_text("titre: X\nbuyers:\n  - wave: deux-mille\n    file: absent.csv\n", encoding="utf-8")

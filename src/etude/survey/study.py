@@ -12,6 +12,7 @@ Examples
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -258,8 +259,53 @@ def group_rare_open_values(table: pd.DataFrame, kind: str, *, codebook=None, min
     return out
 
 
+#: The last study parsed in this process, by the content of every file it read (see :func:`_load`).
+_LAST_LOAD: dict[str, tuple[dict[str, pd.DataFrame], list[dict]]] = {}
+
+
+def _content_key(spec: dict, codebook) -> str | None:
+    """sha256 of what parsing ``spec`` depends on: its entries, every file's bytes, the codebook's and the salt.
+
+    ``None`` (do not remember) for a codebook given as a dict, or before the salt exists.
+    """
+    if codebook is not None and not isinstance(codebook, (str, Path)):
+        return None
+    from etude import privacy
+    try:
+        salt = privacy.load_salt(create=False)
+    except (FileNotFoundError, ValueError, OSError):
+        return None
+    files = [Path(codebook) if codebook is not None else (spec["codebook"] or paths.codebook_file())]
+    files += [Path(f) for inp in spec["inputs"] for f in (inp["path"], inp.get("mapping")) if f]
+    h = hashlib.sha256(repr([sorted((k, str(v)) for k, v in inp.items()) for inp in spec["inputs"]]).encode())
+    h.update(hashlib.sha256(salt).digest())
+    for f in files:
+        try:
+            h.update(str(f).encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+        except OSError:
+            return None
+    return h.hexdigest()
+
+
 def _load(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict]]:
-    """Every export of a read study parsed: (tables, every problem of every file, errors and the rest)."""
+    """Every export of a read study parsed: (tables, every problem of every file, errors and the rest).
+
+    The last result is remembered in this process, keyed by the content of every file read and the salt, and
+    handed out as copies: a notebook kernel that the engine reuses parses a study once per run, and a changed
+    file is parsed again.
+    """
+    key = _content_key(spec, codebook)
+    if key is not None and key in _LAST_LOAD:
+        tables, problems = _LAST_LOAD[key]
+        return {k: t.copy(deep=True) for k, t in tables.items()}, copy.deepcopy(problems)
+    tables, problems = _parse_all(spec, codebook)
+    if key is not None:
+        _LAST_LOAD.clear()
+        _LAST_LOAD[key] = ({k: t.copy(deep=True) for k, t in tables.items()}, copy.deepcopy(problems))
+    return tables, problems
+
+
+def _parse_all(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict]]:
     cb = codebook if codebook is not None else spec["codebook"]
     frames: dict[str, list[pd.DataFrame]] = {k: [] for k in cbk.populations(cb)}
     problems: list[dict] = []
