@@ -138,16 +138,23 @@ def test_an_unchanged_rerun_reuses_every_notebook_and_writes_identical_tables(ro
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert str(second.run_dir) in injected.source and str(first.run_dir) not in injected.source
     assert (root / "outputs" / "latest").resolve() == second.run_dir.resolve()
+    # every notebook reused: the deliverables assembled by the first run are copied, and the manifest says so
+    assert _manifest(first.run_dir)["assembly"] == {"cache": "miss", "reused_from": None}
+    assert _manifest(second.run_dir)["assembly"] == {"cache": "hit", "reused_from": first.run_dir.name}
+    for name in ("report.html", "slides.html", "slides.pptx", "tables/tables.xlsx"):
+        assert (second.run_dir / name).read_bytes() == (first.run_dir / name).read_bytes(), name
 
     # a parameter re-runs only the notebooks that declare it; a changed input re-runs the notebook that reads it
     third = engine.reproduce(parameters=[("source_file", str(root / "entree.txt")), ("min_cell", "6")])
     assert third.cache == {"01_a": "miss", "02_b": "hit"}
+    assert _manifest(third.run_dir)["assembly"]["cache"] == "miss"
     assert pd.read_csv(third.run_dir / "tables" / "t_a.csv")["min_cell"].tolist() == [6]
     (root / "entree.txt").write_text("version 2", encoding="utf-8")
     fourth = engine.reproduce(parameters=[("source_file", str(root / "entree.txt")), ("min_cell", "6")])
     assert fourth.cache == {"01_a": "miss", "02_b": "hit"}
     assert pd.read_csv(fourth.run_dir / "tables" / "t_a.csv")["text"].tolist() == ["version 2"]
-    assert engine.reproduce(use_cache=False).cache == {"01_a": "miss", "02_b": "miss"}
+    fresh = engine.reproduce(use_cache=False)
+    assert fresh.cache == {"01_a": "miss", "02_b": "miss"} and _manifest(fresh.run_dir)["assembly"]["cache"] == "miss"
 
 
 @pytest.fixture

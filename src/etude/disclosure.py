@@ -43,7 +43,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from etude import codebook as cb
 from etude.errors import ParameterError
@@ -159,6 +158,7 @@ def _merge_rows(t: pd.DataFrame, sel: pd.Series, keys: list[str], make) -> pd.Da
 def _interval(count: float, n_base: float, alpha: float, method: str) -> tuple[float, float]:
     if not n_base or pd.isna(count) or pd.isna(n_base):
         return math.nan, math.nan
+    from statsmodels.stats.proportion import proportion_confint  # imported when needed: seconds to import
     low, high = proportion_confint(int(count), int(n_base), alpha=alpha, method=method)
     return float(np.clip(low, 0, 1)), float(np.clip(high, 0, 1))
 

@@ -450,14 +450,15 @@ def limit_rows(fragment: str, max_rows: int = SLIDE_MAX_ROWS, *, lang: str = "fr
 
 
 def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", simulated: bool = False,
-                subtitle: str = "", base_dirs: Sequence[Path] = ()) -> str:
+                subtitle: str = "", base_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> str:
     """reveal.js slides (inlined, offline) from the cells marked ``slide``, ``subslide`` or ``fragment``.
 
     A ``slide`` cell opens a new horizontal slide, ``subslide`` a vertical one below it, ``fragment``
     appears step by step on the current slide, ``notes`` cells become speaker notes. Code is never shown,
     only markdown and outputs. A title slide comes first. Slides are :data:`SLIDE_SIZE` (1280 × 720); tables
     show at most :data:`SLIDE_MAX_ROWS` rows, and a small script scales a slide's charts (then its type) when
-    its content would be taller or wider than the slide.
+    its content would be taller or wider than the slide. ``cache_dir``: converted cells kept by content, as in
+    :func:`report_html`.
     """
     t = _texts(lang)
     title = (f'<p class="etude-kicker">{t["slides"]}</p><h1>{t["title"]}</h1>'
@@ -468,7 +469,8 @@ def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
         opened = False  # a notebook never continues the previous notebook's slide
         for kind, cell in slide_cells(nb):
             one = nbformat.v4.new_notebook(cells=[cell], metadata=nb.metadata)
-            content = _render(_for_reading(one), with_code=False, lang=lang, base_dirs=base_dirs).strip()
+            content = _render(_for_reading(one), with_code=False, lang=lang, base_dirs=base_dirs,
+                              cache_dir=cache_dir).strip()
             if not content:
                 continue
             if kind == "slide" or not opened:

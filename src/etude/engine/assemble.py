@@ -8,6 +8,7 @@ The workbook is written by one call, :func:`write_workbook`, so that its writer 
 """
 from __future__ import annotations
 
+import threading
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,11 +95,14 @@ def run_subtitle(run_id: str, *, lang: str, title: str, ok: bool) -> str:
 
 @dataclass
 class Assembly:
-    """What :func:`assemble` made: the workbook (or ``None``), problems (the run fails) and warnings."""
+    """What :func:`assemble` made: the workbook (or ``None``), problems (the run fails) and warnings; ``cache``
+    is ``"hit"`` (and ``reused_from`` the run that assembled them) when the deliverables were copied."""
 
     workbook: Path | None = None
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    cache: str = "miss"
+    reused_from: str | None = None
 
 
 def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle: str, info: dict | None = None,
@@ -122,16 +126,18 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
     statuses = {j.name: j.status for j in jobs}
     bases = [run_dir]
     steps = [
-        ("tables/tables.xlsx", lambda: write_workbook(run_dir, info, cache_dir / "workbooks" if cache_dir else None)),
         ("report.html", lambda: write_text(run_dir / "report.html", report.report_html(
             [(j.name, j.nb) for j in jobs], lang=lang, simulated=simulated, statuses=statuses,
             subtitle=subtitle, base_dirs=bases, cache_dir=cache_dir / "html" if cache_dir else None))),
-        ("slides.html", lambda: write_text(run_dir / "slides.html", report.slides_html(
-            ok_jobs, lang=lang, simulated=simulated, subtitle=subtitle, base_dirs=bases))),
-        ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", ok_jobs, info or {}, subtitle=subtitle)),
         ("report.pdf", report_pdf),
+        ("tables/tables.xlsx", lambda: write_workbook(run_dir, info, cache_dir / "workbooks" if cache_dir else None)),
+        ("slides.html", lambda: write_text(run_dir / "slides.html", report.slides_html(
+            ok_jobs, lang=lang, simulated=simulated, subtitle=subtitle, base_dirs=bases,
+            cache_dir=cache_dir / "html" if cache_dir else None))),
+        ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", ok_jobs, info or {}, subtitle=subtitle)),
     ]
-    for what, step in steps:
+
+    def attempt(what, step):
         try:
             result = step()
             if what.endswith(".xlsx"):
@@ -140,6 +146,17 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
             made.problems.append(f"{what} non produit : {exc.__class__.__name__}: {exc}")
             if verbose and log:
                 log(traceback.format_exc())
+
+    printer = None
+    for what, step in steps:
+        if what == "report.pdf" and (run_dir / "report.html").is_file():
+            # Chromium prints in its own process while this one writes the other files
+            printer = threading.Thread(target=attempt, args=(what, step), name="etude-pdf", daemon=True)
+            printer.start()
+        elif what != "report.pdf":
+            attempt(what, step)
+    if printer is not None:
+        printer.join()
     for page in ("report.html", "slides.html"):  # a notebook output may still point at a CDN (plotly, widgets…)
         if (run_dir / page).is_file():
             remote = report.external_references((run_dir / page).read_text(encoding="utf-8"))

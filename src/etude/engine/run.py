@@ -18,7 +18,8 @@ from typing import Any
 
 from etude import paths
 from etude.engine import cache as nbcache
-from etude.engine.assemble import assemble, run_subtitle, write_notebook_files
+from etude.engine.assemble import Assembly, assemble, run_subtitle, write_notebook_files
+from etude.engine.assembly_cache import ASSEMBLY_DIR, assembly_key, restore_assembly, store_assembly
 from etude.engine.kernel import Job, execute, now, pinned_kernel_manager_class, prepare_notebook, scratch_prefix
 from etude.engine.manifest import (
     MANIFEST,
@@ -354,7 +355,7 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
                                warm_kernels=not fresh_kernels)
     return _conclude(plan, run_dir, job_list, manifest, info, problems=problems, interrupted=interrupted,
                      verbose=verbose, progress=progress, move_latest=move_latest,
-                     post_checks=POST_RUN_CHECKS if post_checks is None else post_checks)
+                     post_checks=POST_RUN_CHECKS if post_checks is None else post_checks, use_cache=use_cache)
 
 
 def _page_writer(run_dir: Path, lang: str, simulated: bool, problems: list[str], progress: Progress,
@@ -372,9 +373,35 @@ def _page_writer(run_dir: Path, lang: str, simulated: bool, problems: list[str],
     return on_done
 
 
+def _assemble_or_reuse(run_dir: Path, ordered: list[Job], plan: RunPlan, info: dict, described: dict, *,
+                       title: str, ok: bool, use_cache: bool, verbose: bool, progress: Progress):
+    """The run's deliverables: copied from an earlier assembly when every notebook was reused unchanged
+    (:mod:`etude.engine.assembly_cache`), else assembled (and kept for the next unchanged run)."""
+    cache_dir = nbcache.cache_root(run_dir.parent).parent  # .cache/html, workbooks, assembly
+    key = entry = None
+    if ok:
+        key = assembly_key(ordered, lang=plan.lang, simulated=info["simulated"], title=title, info=described)
+        entry = cache_dir / ASSEMBLY_DIR / key
+        if use_cache and all(j.cache == "hit" for j in ordered):
+            meta = restore_assembly(entry, run_dir)
+            if meta is not None:
+                workbook = run_dir / meta["workbook"] if meta.get("workbook") else None
+                return Assembly(workbook=workbook, warnings=list(meta.get("warnings", [])), cache="hit",
+                                reused_from=meta.get("run_id"))
+    made = assemble(run_dir, ordered, lang=plan.lang, simulated=info["simulated"], verbose=verbose,
+                    subtitle=run_subtitle(run_dir.name, lang=plan.lang, title=title, ok=ok),
+                    info=described, log=progress.log, cache_dir=cache_dir)
+    if entry is not None and not made.problems:
+        store_assembly(entry, run_dir, warnings=made.warnings, workbook=made.workbook)
+    for folder in ("html", "workbooks"):
+        nbcache.evict_files(cache_dir / folder)
+    nbcache.evict(cache_dir / ASSEMBLY_DIR)
+    return made
+
+
 def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict, info: dict, *,
               problems: list[str], interrupted: bool, verbose: bool, progress: Progress, move_latest: bool,
-              post_checks) -> RunResult:
+              post_checks, use_cache: bool = True) -> RunResult:
     import nbformat
     for job in job_list:  # skipped / interrupted notebooks still get their (unexecuted) copy
         if not (run_dir / "notebooks" / f"{job.name}.ipynb").exists():
@@ -386,12 +413,9 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
     title = info.get("title") or (Path(plan.study).name if plan.study else "démo")
     from etude.runinfo import run_info
     described = run_info(manifest, lang=plan.lang, min_cell=int(run_parameters(plan).get("min_cell", 5)))
-    made = assemble(run_dir, ordered, lang=plan.lang, simulated=info["simulated"], verbose=verbose,
-                    subtitle=run_subtitle(run_dir.name, lang=plan.lang, title=title, ok=notebooks_ok),
-                    info=described,
-                    log=progress.log, cache_dir=nbcache.cache_root(run_dir.parent).parent)  # .cache/html, workbooks
-    nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "html")
-    nbcache.evict_files(nbcache.cache_root(run_dir.parent).parent / "workbooks")
+    made = _assemble_or_reuse(run_dir, ordered, plan, info, described, title=title, ok=notebooks_ok,
+                              use_cache=use_cache, verbose=verbose, progress=progress)
+    manifest["assembly"] = {"cache": made.cache, "reused_from": made.reused_from}
     problems += made.problems
     checks = run_post_checks(run_dir, post_checks, run_parameters(plan)) if notebooks_ok and not problems else []
     problems += [f"contrôle {c['check']} : {c['findings']} constat(s)" for c in checks]
