@@ -44,12 +44,13 @@ def small_cell_rule(min_cell: int = 5, *, lang: str = "fr") -> str:
         return ""
 
 
-def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_cell: int = 5) -> dict[str, Any]:
+def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_cell: int = 5,
+             rule: bool = True) -> dict[str, Any]:
     """Title, subtitle, waves, data status, sources and small-cell rule of a run, from its manifest.
 
     Returns a dict with ``title`` (the study's title), ``study`` (the study file's own title), ``run_id``,
     ``waves`` (sorted ints), ``simulated`` (bool), ``sources`` (list of lines: the restitution, then each input
-    file by population and wave), ``rule`` (the small-cell sentence) and ``lang``.
+    file by population and wave), ``rule`` (the small-cell sentence; empty with ``rule=False``) and ``lang``.
     """
     manifest = manifest or {}
     inputs = manifest.get("inputs") or []
@@ -62,7 +63,7 @@ def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_ce
             "study": str((manifest.get("study") or {}).get("title") or ""),
             "run_id": str(manifest.get("run_id") or ""), "waves": waves,
             "simulated": bool(manifest.get("simulated", True)), "sources": sources,
-            "rule": small_cell_rule(min_cell, lang=lang)}
+            "rule": small_cell_rule(min_cell, lang=lang) if rule else ""}
 
 
 def status_line(info: dict[str, Any]) -> str:

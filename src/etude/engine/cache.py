@@ -40,8 +40,8 @@ from etude import paths
 from etude.engine.manifest import package_versions, salt_fingerprint, sha256_file
 
 __all__ = ["cache_root", "cache_key", "key_parts", "notebook_source", "imported_modules", "library_versions",
-           "package_fingerprint", "files_read", "lookup", "store", "restore", "evict", "evict_files",
-           "cache_limit_bytes",
+           "package_fingerprint", "files_read", "study_files", "sha256_cached", "lookup", "store", "restore",
+           "evict", "evict_files", "cache_limit_bytes",
            "DEFAULT_MAX_MB", "CACHE_DIR", "CACHE_LIMIT_ENV"]
 
 #: Folder of the cache, inside the folder that receives the run folders.
@@ -131,12 +131,13 @@ def package_fingerprint() -> str:
     for p in sorted(paths.PACKAGE_DIR.rglob("*")):
         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc":
             h.update(p.relative_to(paths.PACKAGE_DIR).as_posix().encode("utf-8", errors="surrogateescape"))
-            h.update(bytes.fromhex(_sha256_cached(p)))
+            h.update(bytes.fromhex(sha256_cached(p)))
     return h.hexdigest()
 
 
-def _sha256_cached(path: Path) -> str:
-    st = path.stat()
+def sha256_cached(path: Path) -> str:
+    """sha256 of a file, computed once per process while its size and modification time are unchanged."""
+    st = Path(path).stat()
     return _sha256_of(str(path), st.st_size, st.st_mtime_ns)
 
 
@@ -145,7 +146,8 @@ def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
     return sha256_file(path)
 
 
-def _study_files(study: Path) -> list[Path]:
+def study_files(study: Path) -> list[Path]:
+    """The files a study file names: its exports, mappings and codebook (none if it cannot be read)."""
     try:
         from etude import survey
         spec = survey.read_study(study)
@@ -171,11 +173,11 @@ def files_read(params: dict[str, Any]) -> dict[str, str]:
             if p.is_absolute() and p.is_file():
                 candidates.append(p)
                 if name == "study":
-                    candidates += _study_files(p)
+                    candidates += study_files(p)
     out = {}
     for p in candidates:
         p = p.resolve()
-        out[str(p)] = _sha256_cached(p) if p.is_file() else "absent"
+        out[str(p)] = sha256_cached(p) if p.is_file() else "absent"
     return dict(sorted(out.items()))
 
 

@@ -17,6 +17,8 @@ Examples
 from __future__ import annotations
 
 import ast
+import copy
+import functools
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -80,13 +82,26 @@ def select_notebooks(names: Sequence[str | os.PathLike], notebooks_dir: str | os
 
 
 def read_notebook(path: Path):
-    """The notebook at ``path`` (nbformat v4), normalised for papermill; :class:`RunError` if unreadable."""
+    """The notebook at ``path`` (nbformat v4), normalised for papermill; :class:`RunError` if unreadable.
+
+    Each call returns a new copy; the file is parsed and validated once while its size and time are unchanged.
+    """
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise RunError(f"{path.name} : notebook illisible ({exc.__class__.__name__}: {exc})") from None
+    return copy.deepcopy(_parsed_notebook(str(path), st.st_size, st.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_notebook(path: str, size: int, mtime_ns: int):
     skip_slow_optional_imports()
     import nbformat
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:  # invalid JSON or schema
-        raise RunError(f"{path.name} : notebook illisible ({exc.__class__.__name__}: {exc})") from None
+        raise RunError(f"{Path(path).name} : notebook illisible ({exc.__class__.__name__}: {exc})") from None
     return normalise_notebook(nb)
 
 

@@ -27,6 +27,7 @@ from etude.engine.manifest import (
     initial_manifest,
     notebook_entry,
     relative,
+    salt_fingerprint,
     write_json,
     write_text,
 )
@@ -66,6 +67,7 @@ def _disclosure_audit(run_dir: Path, parameters: dict[str, Any]) -> Any:
 
 _validate_study.label = "validation de l'étude"
 _disclosure_audit.label = "secret statistique (etude audit)"
+_disclosure_audit.reads = ("tables/*.csv",)  # what the audit reads: its result is kept by these files' content
 
 #: Checks run before any notebook: ``check(study_path) -> list of problems`` (:func:`etude.errors.problem`).
 PREFLIGHT_CHECKS: tuple[Callable[[Path | None], list[dict]], ...] = (_validate_study,)
@@ -139,12 +141,51 @@ def plan_run(*, study=None, lang=None, jobs=None, parameters: Iterable[Sequence[
                    given={str(p[0]): str(p[1]) for p in parameters if len(p) == 2})
 
 
-def run_preflight(study: Path | None, checks: Iterable[Callable], progress: Progress) -> None:
+def _preflight_key(study: Path) -> str:
+    """sha256 of what a pre-flight check of ``study`` depends on: the study's files, the codebook, the package,
+    the salt's fingerprint."""
+    import hashlib
+    import json
+    files = [study, paths.codebook_file(), *nbcache.study_files(study)]
+    digests = {str(f): (nbcache.sha256_cached(f) if Path(f).is_file() else "absent") for f in files}
+    text = json.dumps([digests, nbcache.package_fingerprint(), salt_fingerprint()], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+
+
+def _cached_check(check: Callable, study: Path | None, cache_dir: Path | None, key: str | None) -> list[dict]:
+    """``check(study)``, or its result kept in ``cache_dir`` for the same study content (a cache never fails)."""
+    import hashlib
+    import json
+    if cache_dir is None or key is None:
+        return list(check(study) or [])
+    name = f"{getattr(check, '__module__', '')}.{getattr(check, '__qualname__', repr(check))}"
+    path = Path(cache_dir) / (hashlib.sha256(f"{key}|{name}".encode()).hexdigest() + ".json")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    problems = list(check(study) or [])
+    try:
+        text = json.dumps(problems, ensure_ascii=False, default=str)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".part")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except (OSError, TypeError, ValueError):
+        pass
+    return problems
+
+
+def run_preflight(study: Path | None, checks: Iterable[Callable], progress: Progress, *,
+                  cache_dir: Path | None = None) -> None:
     """Run the pre-flight checks; raise :class:`InputError` with every problem if any is an error.
 
-    Warnings alone are shown (through ``progress``) and the run goes on.
+    Warnings alone are shown (through ``progress``) and the run goes on. With ``cache_dir``, each check's result
+    is kept there by the content of the study's files, the codebook and the package: an unchanged study is
+    checked once.
     """
-    problems = [p for check in checks for p in (check(study) or [])]
+    key = _preflight_key(study) if cache_dir is not None and study is not None else None
+    problems = [p for check in checks for p in _cached_check(check, study, cache_dir, key)]
     if any(p.get("severity", "error") == "error" for p in problems):
         raise InputError(problems)
     if problems:
@@ -174,16 +215,60 @@ def run_parameters(plan: RunPlan) -> dict[str, Any]:
     return out
 
 
-def run_post_checks(run_dir: Path, checks: Iterable[Callable], parameters: dict[str, Any] | None = None
-                    ) -> list[dict[str, Any]]:
-    """Run the post-run checks; one entry ``{"check", "findings", "rows"}`` per check that found something."""
+def _post_check_key(check: Callable, run_dir: Path, parameters: dict[str, Any]) -> str | None:
+    """sha256 of what a post-run check reads (its ``reads`` globs in the run folder), the parameters and the
+    package; ``None`` for a check that does not declare what it reads (never cached)."""
+    import hashlib
+    import json
+    reads = getattr(check, "reads", None)
+    if not reads:
+        return None
+    files = sorted({p for pattern in reads for p in run_dir.glob(pattern) if p.is_file()})
+    digests = [(p.relative_to(run_dir).as_posix(), nbcache.sha256_cached(p)) for p in files]
+    name = f"{getattr(check, '__module__', '')}.{getattr(check, '__qualname__', repr(check))}"
+    text = json.dumps([name, digests, parameters, nbcache.package_fingerprint()], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+
+
+def _one_post_check(check: Callable, run_dir: Path, parameters: dict[str, Any]) -> dict[str, Any] | None:
+    findings = check(run_dir, parameters)
+    if findings is None or not len(findings):
+        return None
+    rows = findings.head(50).to_dict("records") if hasattr(findings, "to_dict") else list(findings)[:50]
+    name = getattr(check, "label", getattr(check, "__name__", repr(check)))
+    return {"check": name, "findings": len(findings), "rows": rows}
+
+
+def run_post_checks(run_dir: Path, checks: Iterable[Callable], parameters: dict[str, Any] | None = None, *,
+                    cache_dir: Path | None = None) -> list[dict[str, Any]]:
+    """Run the post-run checks; one entry ``{"check", "findings", "rows"}`` per check that found something.
+
+    With ``cache_dir``, the result of a check that declares what it reads (``check.reads``: globs in the run
+    folder) is kept there by the content of those files: the same tables are audited once.
+    """
+    import json
+    parameters = parameters or {}
     found = []
     for check in checks:
-        findings = check(run_dir, parameters or {})
-        if findings is not None and len(findings):
-            rows = findings.head(50).to_dict("records") if hasattr(findings, "to_dict") else list(findings)[:50]
-            name = getattr(check, "label", getattr(check, "__name__", repr(check)))
-            found.append({"check": name, "findings": len(findings), "rows": rows})
+        key = _post_check_key(check, run_dir, parameters) if cache_dir is not None else None
+        path = Path(cache_dir) / f"{key}.json" if key else None
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8")) if path else None
+            hit = path is not None
+        except (OSError, ValueError):
+            entry, hit = None, False
+        if not hit:
+            entry = _one_post_check(check, run_dir, parameters)
+            if path is not None:
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.with_suffix(".part").write_text(json.dumps(entry, ensure_ascii=False, default=str),
+                                                         encoding="utf-8")
+                    path.with_suffix(".part").replace(path)
+                except (OSError, TypeError, ValueError):
+                    pass
+        if entry:
+            found.append(entry)
     return found
 
 
@@ -343,8 +428,11 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     plan = plan_run(study=study, lang=lang, jobs=jobs, parameters=parameters, timeout=timeout, notebooks=notebooks)
     base = check_out_dir(out) if out else paths.outputs_dir()
     demo = paths.default_study()  # no study given and no demo (a bare repository): nothing to validate
+    preflight_cache = nbcache.cache_root(base).parent / "preflight" if use_cache else None
     run_preflight(Path(plan.study) if plan.study else (demo if demo.is_file() else None),
-                  PREFLIGHT_CHECKS if preflight is None else preflight, progress)
+                  PREFLIGHT_CHECKS if preflight is None else preflight, progress, cache_dir=preflight_cache)
+    if preflight_cache is not None:
+        nbcache.evict_files(preflight_cache)
     for stale in mark_stale_runs(base):
         progress.log(f"– exécution {stale.name} arrêtée sans se terminer : marquée « interrompue », "
                      "fichiers temporaires retirés")
@@ -373,14 +461,16 @@ def _page_writer(run_dir: Path, lang: str, simulated: bool, problems: list[str],
     return on_done
 
 
-def _assemble_or_reuse(run_dir: Path, ordered: list[Job], plan: RunPlan, info: dict, described: dict, *,
+def _assemble_or_reuse(run_dir: Path, ordered: list[Job], plan: RunPlan, info: dict, manifest: dict, *,
                        title: str, ok: bool, use_cache: bool, verbose: bool, progress: Progress):
     """The run's deliverables: copied from an earlier assembly when every notebook was reused unchanged
     (:mod:`etude.engine.assembly_cache`), else assembled (and kept for the next unchanged run)."""
+    from etude.runinfo import run_info
     cache_dir = nbcache.cache_root(run_dir.parent).parent  # .cache/html, workbooks, assembly
     key = entry = None
-    if ok:
-        key = assembly_key(ordered, lang=plan.lang, simulated=info["simulated"], title=title, info=described)
+    if ok:  # the small-cell rule is left out of the key: min_cell and the codebook are in the notebooks' keys
+        key = assembly_key(ordered, lang=plan.lang, simulated=info["simulated"], title=title,
+                           info=run_info(manifest, lang=plan.lang, rule=False))
         entry = cache_dir / ASSEMBLY_DIR / key
         if use_cache and all(j.cache == "hit" for j in ordered):
             meta = restore_assembly(entry, run_dir)
@@ -388,6 +478,7 @@ def _assemble_or_reuse(run_dir: Path, ordered: list[Job], plan: RunPlan, info: d
                 workbook = run_dir / meta["workbook"] if meta.get("workbook") else None
                 return Assembly(workbook=workbook, warnings=list(meta.get("warnings", [])), cache="hit",
                                 reused_from=meta.get("run_id"))
+    described = run_info(manifest, lang=plan.lang, min_cell=int(run_parameters(plan).get("min_cell", 5)))
     made = assemble(run_dir, ordered, lang=plan.lang, simulated=info["simulated"], verbose=verbose,
                     subtitle=run_subtitle(run_dir.name, lang=plan.lang, title=title, ok=ok),
                     info=described, log=progress.log, cache_dir=cache_dir)
@@ -411,13 +502,15 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
     ordered = sorted(job_list, key=lambda j: order_key(j.source))
     notebooks_ok = all(j.status == "ok" for j in job_list) and not interrupted
     title = info.get("title") or (Path(plan.study).name if plan.study else "démo")
-    from etude.runinfo import run_info
-    described = run_info(manifest, lang=plan.lang, min_cell=int(run_parameters(plan).get("min_cell", 5)))
-    made = _assemble_or_reuse(run_dir, ordered, plan, info, described, title=title, ok=notebooks_ok,
+    made = _assemble_or_reuse(run_dir, ordered, plan, info, manifest, title=title, ok=notebooks_ok,
                               use_cache=use_cache, verbose=verbose, progress=progress)
     manifest["assembly"] = {"cache": made.cache, "reused_from": made.reused_from}
     problems += made.problems
-    checks = run_post_checks(run_dir, post_checks, run_parameters(plan)) if notebooks_ok and not problems else []
+    post_cache = nbcache.cache_root(run_dir.parent).parent / "checks" if use_cache else None
+    checks = (run_post_checks(run_dir, post_checks, run_parameters(plan), cache_dir=post_cache)
+              if notebooks_ok and not problems else [])
+    if post_cache is not None:
+        nbcache.evict_files(post_cache)
     problems += [f"contrôle {c['check']} : {c['findings']} constat(s)" for c in checks]
     ok = notebooks_ok and not problems
     _finish_manifest(manifest, run_dir, ordered, plan, status="ok" if ok else ("interrupted" if interrupted
