@@ -152,8 +152,10 @@ def _preflight_key(study: Path) -> str:
     return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
 
 
-def _cached_check(check: Callable, study: Path | None, cache_dir: Path | None, key: str | None) -> list[dict]:
-    """``check(study)``, or its result kept in ``cache_dir`` for the same study content (a cache never fails)."""
+def _cached_check(check: Callable, study: Path | None, cache_dir: Path | None, key: str | None,
+                  pending: list[tuple[Path, str]]) -> list[dict]:
+    """``check(study)``, or its result kept in ``cache_dir`` for the same study content; a result to keep is
+    added to ``pending`` (written once the run has started: a refused run creates nothing)."""
     import hashlib
     import json
     if cache_dir is None or key is None:
@@ -166,32 +168,42 @@ def _cached_check(check: Callable, study: Path | None, cache_dir: Path | None, k
         pass
     problems = list(check(study) or [])
     try:
-        text = json.dumps(problems, ensure_ascii=False, default=str)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".part")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except (OSError, TypeError, ValueError):
+        pending.append((path, json.dumps(problems, ensure_ascii=False, default=str)))
+    except (TypeError, ValueError):
         pass
     return problems
 
 
+def _keep(pending: list[tuple[Path, str]]) -> None:
+    """Write the pre-flight results to keep (a cache never fails a run)."""
+    for path, text in pending:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.with_suffix(".part").write_text(text, encoding="utf-8")
+            path.with_suffix(".part").replace(path)
+        except OSError:
+            pass
+
+
 def run_preflight(study: Path | None, checks: Iterable[Callable], progress: Progress, *,
-                  cache_dir: Path | None = None) -> None:
+                  cache_dir: Path | None = None) -> list[tuple[Path, str]]:
     """Run the pre-flight checks; raise :class:`InputError` with every problem if any is an error.
 
     Warnings alone are shown (through ``progress``) and the run goes on. With ``cache_dir``, each check's result
-    is kept there by the content of the study's files, the codebook and the package: an unchanged study is
-    checked once.
+    is kept there by the content of the study's files, the codebook and the package (an unchanged study is
+    checked once): returns the results to keep, ``(path, JSON text)``, for the caller to write once the run has
+    started.
     """
     key = _preflight_key(study) if cache_dir is not None and study is not None else None
-    problems = [p for check in checks for p in _cached_check(check, study, cache_dir, key)]
+    pending: list[tuple[Path, str]] = []
+    problems = [p for check in checks for p in _cached_check(check, study, cache_dir, key, pending)]
     if any(p.get("severity", "error") == "error" for p in problems):
         raise InputError(problems)
     if problems:
         from etude.errors import format_problem
         for p in problems:
             progress.log(format_problem(p))
+    return pending
 
 
 def run_parameters(plan: RunPlan) -> dict[str, Any]:
@@ -429,14 +441,15 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     base = check_out_dir(out) if out else paths.outputs_dir()
     demo = paths.default_study()  # no study given and no demo (a bare repository): nothing to validate
     preflight_cache = nbcache.cache_root(base).parent / "preflight" if use_cache else None
-    run_preflight(Path(plan.study) if plan.study else (demo if demo.is_file() else None),
-                  PREFLIGHT_CHECKS if preflight is None else preflight, progress, cache_dir=preflight_cache)
-    if preflight_cache is not None:
-        nbcache.evict_files(preflight_cache)
+    checked = run_preflight(Path(plan.study) if plan.study else (demo if demo.is_file() else None),
+                            PREFLIGHT_CHECKS if preflight is None else preflight, progress, cache_dir=preflight_cache)
     for stale in mark_stale_runs(base):
         progress.log(f"– exécution {stale.name} arrêtée sans se terminer : marquée « interrompue », "
                      "fichiers temporaires retirés")
     run_dir, job_list, manifest, info = _start(plan, base, progress)
+    _keep(checked)
+    if preflight_cache is not None:
+        nbcache.evict_files(preflight_cache)
     problems: list[str] = []
     on_done = _page_writer(run_dir, plan.lang, info["simulated"], problems, progress, verbose)
     interrupted = _execute_all(job_list, plan, run_dir, use_cache=use_cache, progress=progress, on_done=on_done,
