@@ -299,6 +299,10 @@ def test_study_notebooks_are_committed_clean_with_a_parameters_cell_first(path):
         f"{path.name} : la première cellule de code doit porter l'étiquette « parameters »"
     declared = engine.notebook_parameters(nb)
     assert {"study", "lang", "output_dir"} <= set(declared), f"{path.name} : paramètres du contrat manquants"
+    import ast
+    assigned = {t.id for node in ast.parse(code[0].source).body if isinstance(node, ast.Assign)
+                for t in node.targets if isinstance(t, ast.Name)}
+    assert assigned == set(declared), f"{path.name} : paramètres que papermill ne lit pas : {assigned - set(declared)}"
 
 
 # ------------------------------------------------------------------------------------ runs (execute notebooks)
