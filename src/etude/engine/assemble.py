@@ -127,7 +127,7 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
             [(j.name, j.nb) for j in jobs], lang=lang, simulated=simulated, statuses=statuses,
             subtitle=subtitle, base_dirs=bases, cache_dir=cache_dir / "html" if cache_dir else None))),
         ("slides.html", lambda: write_text(run_dir / "slides.html", report.slides_html(
-            ok_jobs, lang=lang, simulated=simulated, subtitle=subtitle, base_dirs=bases))),
+            ok_jobs, lang=lang, simulated=simulated, subtitle=subtitle, base_dirs=bases, info=info))),
         ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", ok_jobs, info or {}, subtitle=subtitle)),
         ("report.pdf", report_pdf),
     ]
