@@ -79,6 +79,7 @@ def convention_notebooks() -> list[tuple[str, object]]:
         notes_cell("Base : 90 entreprises ; plusieurs réponses possibles ; intervalles de Wilson."),
     ])
     nb2 = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Suite des résultats\n\nLa suite, pour le rapport seulement."),
         chart_cell("Un graphique très haut tient quand même dans la diapositive", width_in=6, height_in=14,
                    metadata=in_section(SLIDE, "results")),
         notes_cell("Graphique haut : réduit à la hauteur de la diapositive."),
