@@ -139,3 +139,33 @@ def test_a_slide_holding_two_charts_and_a_table_becomes_three_slides(tmp_path):
     assert [sum(sh.shape_type == 13 for sh in s.shapes) for s in slides] == [1, 1, 0]
     assert [sum(sh.has_table for sh in s.shapes) for s in slides] == [0, 0, 1]
     assert all(s.notes_slide.notes_text_frame.text == "Même note." for s in slides)
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    from bad_inputs import runs
+    return runs.demo_run(tmp_path_factory)
+
+
+def runs_of(keys: list[str]) -> list[str]:
+    """``keys`` with repeats in a row collapsed: the order of the sections."""
+    return [k for i, k in enumerate(keys) if i == 0 or keys[i - 1] != k]
+
+
+@pytest.mark.slow
+def test_the_demo_deck_follows_the_restitution_s_spine_in_html_and_pptx(demo_run):
+    import re
+
+    from etude import spine
+    spine_order = ["", "objectives", "results", "barriers_buyers", "barriers_companies", "comparison",
+                   "remedies", "indicators", "meetings", "method", ""]
+    page = (demo_run / "slides.html").read_text(encoding="utf-8")
+    html_keys = re.findall(r'<div class="etude-slide" data-role="\w+" data-section="(\w*)"', page)
+    assert runs_of(html_keys) == spine_order
+    by_label = {spine.section_label(k): k for k in spine.SECTIONS} | {"": ""}
+    prs = Presentation(str(demo_run / "slides.pptx"))
+    pptx_keys = [by_label[section_of(s)] for s in prs.slides]
+    assert runs_of(pptx_keys) == spine_order
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles[:2] == ["L'innovation dans la commande publique en Hauts-de-France", "Sommaire"]
+    assert titles[-1] == "Merci de votre attention — sources"
