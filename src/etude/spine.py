@@ -64,7 +64,7 @@ TEXTS = {
            "method_real": "Deux enquêtes en ligne ({waves}) ; chaque part dit sa base",
            "method_lines": ["Parts : rapportées aux répondants qui ont répondu à la question (base n) ; "
                             "plusieurs réponses possibles.",
-                            "Intervalles de confiance de Wilson ; écarts testés (Fisher exact ou χ²), "
+                            "Intervalles de confiance {ci} ; écarts testés (Fisher exact ou χ²), "
                             "corrigés pour comparaisons multiples, avec leur taille d'effet.",
                             "Statut des données : {status}."],
            "method_notes": "Le détail des calculs, table par table, est dans report.html et tables.xlsx."},
@@ -78,7 +78,7 @@ TEXTS = {
            "method_real": "Two online surveys ({waves}); every share states its base",
            "method_lines": ["Shares: over the respondents who answered the question (base n); several answers "
                             "allowed.",
-                            "Wilson confidence intervals; differences tested (Fisher's exact or χ²), corrected "
+                            "Confidence intervals {ci}; differences tested (Fisher's exact or χ²), corrected "
                             "for multiple comparisons, with their effect size.",
                             "Data status: {status}."],
            "method_notes": "Every computation, table by table, is in report.html and tables.xlsx."},
@@ -180,7 +180,9 @@ def _method_slide(info: dict[str, Any], lang: str) -> dict[str, Any]:
     status = runinfo.status_line(info)
     heading = (t["method_simulated"] if info.get("simulated")
                else t["method_real"].format(waves=runinfo.waves_text(info) or "—"))
-    lines = [line.format(status=status) for line in t["method_lines"]] + [info.get("rule") or ""]
+    method = str((info.get("parameters") or {}).get("ci_method") or "wilson")
+    ci = ("de Wilson" if lang == "fr" else "(Wilson)") if method == "wilson" else f"({method})"
+    lines = [line.format(status=status, ci=ci) for line in t["method_lines"]] + [info.get("rule") or ""]
     return _generated("method", "method", heading, lines, t["method_notes"])
 
 
