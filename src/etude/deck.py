@@ -229,25 +229,29 @@ def _status_box(slide, info, prs) -> None:
         return
     box = slide.shapes.add_textbox(Inches(0.4), prs.slide_height - Inches(0.5), Inches(6), Inches(0.4))
     box.name = "etude-status"
+    box.text_frame.word_wrap = True
     run = box.text_frame.paragraphs[0].add_run()
     run.text = runinfo.status_line(info)
     run.font.size, run.font.bold, run.font.color.rgb = Pt(14), True, RGBColor(0x8A, 0x3B, 0x00)
 
 
 def _title(slide, text: str, prs) -> None:
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches, Pt
     title = slide.shapes.title
     title.left, title.top = Inches(0.5), Inches(0.45)
     title.width, title.height = prs.slide_width - Inches(1.0), Inches(1.0)
     title.text = text
     for p in title.text_frame.paragraphs:
+        p.alignment = PP_ALIGN.LEFT  # a heading is a sentence: read from the left, under the section
         for r in p.runs:
             r.font.size = Pt(28 if len(text) < 70 else 22)
 
 
 def _section_box(slide, section: str, lang: str, prs) -> None:
-    """The slide's numbered section (« 3.1 Freins identifiés — côté acheteurs ») above its title."""
+    """The slide's numbered section (« 3.1. Freins identifiés — côté acheteurs ») above its title."""
     from pptx.dml.color import RGBColor
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches, Pt
 
     from etude import spine
@@ -255,6 +259,8 @@ def _section_box(slide, section: str, lang: str, prs) -> None:
         return
     box = slide.shapes.add_textbox(Inches(0.5), Inches(0.1), prs.slide_width - Inches(1.0), Inches(0.4))
     box.name = "etude-section"
+    box.text_frame.word_wrap = True  # keeps the box's width: LibreOffice would shrink it around its centre
+    box.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
     run = box.text_frame.paragraphs[0].add_run()
     run.text = spine.section_label(section, lang)
     run.font.size, run.font.bold, run.font.color.rgb = Pt(14), True, RGBColor(0x1D, 0x4E, 0x89)
