@@ -112,3 +112,10 @@ def test_every_slide_cell_of_the_study_notebooks_declares_a_known_section():
         for k, cell in enumerate(nb.cells):
             if cell.metadata.get("slideshow", {}).get("slide_type") in ("slide", "subslide"):
                 assert cell.metadata.get("etude", {}).get("section") in spine.SECTIONS, (name, k)
+
+
+def test_a_repository_without_the_reference_table_has_no_objectives_slide(tmp_path, monkeypatch):
+    (tmp_path / "data" / "reference").mkdir(parents=True)
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    roles = [s["role"] for s in spine.outline(tiny(), {"simulated": True})]
+    assert "objectives" not in roles and roles[:2] == ["title", "contents"] and roles[-2:] == ["method", "closing"]

@@ -156,11 +156,12 @@ def _generated(role: str, section: str, heading: str, lines: list[str], notes: s
 def _objectives_slide(lang: str) -> dict[str, Any] | None:
     """The GT's 2017 objectives and the indicators it set (published counts), from the reference table."""
     from etude import reference
+    from etude.errors import InputError
     t = TEXTS[lang]
     try:
         objectives = reference.gt_texts("objectif_2017_")
         counts = reference.published_counts()
-    except (OSError, KeyError, ValueError):  # a repository without the reference table
+    except (InputError, OSError, KeyError, ValueError):  # a repository without the reference table: no slide
         return None
     if objectives.empty:
         return None
