@@ -15,6 +15,11 @@ import pandas as pd
 
 SLIDE = {"slideshow": {"slide_type": "slide"}}
 SUBSLIDE = {"slideshow": {"slide_type": "subslide"}}
+
+
+def in_section(metadata: dict, section: str) -> dict:
+    """``metadata`` with the deck section the cell declares (:data:`etude.spine.SECTIONS`)."""
+    return {**metadata, "etude": {"section": section}}
 NOTES = {"slideshow": {"slide_type": "notes"}}
 
 
@@ -54,16 +59,29 @@ def notes_cell(text: str):
 
 
 def convention_notebooks() -> list[tuple[str, object]]:
-    """Two executed notebooks, five slides: a section slide, two charts, two tables (one of 12 rows)."""
+    """Two executed notebooks, five slides: a section slide, two charts, two tables (one of 12 rows).
+
+    Their cells declare deck sections out of the spine's order, so that the deck reorders them: ``01_freins``
+    holds a buyers' slide with a buyers' subslide, then a companies' chart; ``02_suite`` a results chart, then a
+    table that declares no section (:data:`etude.spine.OTHER`). The deck's order is: title, contents,
+    objectives (generated), the tall chart (results), « Les freins » and its subslide (buyers), the companies'
+    chart, the long table (other), method (generated), closing.
+    """
     nb1 = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("# Les freins\n\n## Les freins cités par les entreprises", metadata=SLIDE),
-        chart_cell("Les entreprises citent d'abord l'absence d'information (66 %)"),
-        notes_cell("Base : 90 entreprises ; plusieurs réponses possibles ; intervalles de Wilson."),
-        table_cell("Les trois premiers freins des acheteurs", rows=3, metadata=SUBSLIDE),
+        nbformat.v4.new_markdown_cell("# Les freins\n\n## Les freins cités par les entreprises",
+                                      metadata=in_section(SLIDE, "barriers_buyers")),
+        nbformat.v4.new_markdown_cell("Notes de la diapositive d'ouverture.", metadata=NOTES),
+        table_cell("Les trois premiers freins des acheteurs", rows=3,
+                   metadata=in_section(SUBSLIDE, "barriers_buyers")),
         notes_cell("Base : 25 acheteurs ayant répondu à la question."),
+        chart_cell("Les entreprises citent d'abord l'absence d'information (66 %)",
+                   metadata=in_section(SLIDE, "barriers_companies")),
+        notes_cell("Base : 90 entreprises ; plusieurs réponses possibles ; intervalles de Wilson."),
     ])
     nb2 = nbformat.v4.new_notebook(cells=[
-        chart_cell("Un graphique très haut tient quand même dans la diapositive", width_in=6, height_in=14),
+        nbformat.v4.new_markdown_cell("# Suite des résultats\n\nLa suite, pour le rapport seulement."),
+        chart_cell("Un graphique très haut tient quand même dans la diapositive", width_in=6, height_in=14,
+                   metadata=in_section(SLIDE, "results")),
         notes_cell("Graphique haut : réduit à la hauteur de la diapositive."),
         table_cell("Une longue table est coupée à huit lignes", rows=12),
     ])

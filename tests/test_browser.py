@@ -186,19 +186,34 @@ def test_report_and_slides_of_a_fresh_run_render_offline(browser, demo_run):
     assert (shots / "slides_1.png").stat().st_size > 1000
 
 
-#: Slides of the demo run kept as screenshots for the README (title slide, then two result slides).
-SCREENSHOT_SLIDES = (0, 8, 13)
+#: Slides of a run shown in the README (``docs/img/<name>.png``): the title slide, the first chart of the buyers'
+#: barriers and the first chart comparing buyers and companies, as ``name → (role, section)``.
+README_SLIDES = {"slide_titre": ("title", ""), "slide_freins_acheteurs": ("cells", "barriers_buyers"),
+                 "slide_acheteurs_entreprises": ("cells", "comparison")}
+
+
+def readme_picks(measures: list[dict]) -> dict[str, int]:
+    """``name → position`` of the slides :data:`README_SLIDES` names (a result slide: the first with a chart)."""
+    picks = {}
+    for name, (role, section) in README_SLIDES.items():
+        for k, m in enumerate(measures):
+            if m["role"] == role and m["section"] == section and (role == "title" or m["images"]):
+                picks[name] = k
+                break
+    return picks
 
 
 @pytest.mark.slow
 def test_every_slide_of_a_fresh_run_fits_1280x720(browser, demo_run):
-    measures = measure_slides(browser, demo_run / "slides.html", shots=demo_run / "screenshots",
-                              shoot=SCREENSHOT_SLIDES)
+    measures = measure_slides(browser, demo_run / "slides.html")
     assert len(measures) >= 2
     assert [p for p in misfits(measures) if "pas de titre" not in p] == []
-    for k in SCREENSHOT_SLIDES:
-        if k < len(measures):
-            assert (demo_run / "screenshots" / f"slide_{k + 1}.png").stat().st_size > 1000
+    picks = readme_picks(measures)
+    assert sorted(picks) == sorted(README_SLIDES)
+    shots = demo_run / "screenshots"
+    measure_slides(browser, demo_run / "slides.html", shots=shots, shoot=tuple(picks.values()))
+    for k in picks.values():
+        assert (shots / f"slide_{k + 1}.png").stat().st_size > 1000
 
 
 @pytest.mark.slow
@@ -231,6 +246,8 @@ _MEASURE = """() => {
     const heading = slide.querySelector('h1, h2, h3');
     const box = slide.querySelector('.etude-slide');
     return {indices: Reveal.getIndices(), notebook: (box && box.dataset.notebook) || '',
+            section: (box && box.dataset.section) || '', role: (box && box.dataset.role) || '',
+            images: slide.querySelectorAll('img').length,
             heading: heading ? heading.textContent.replace('¶', '').trim() : '',
             height: bottom === -Infinity ? 0 : (Math.max(bottom, frame.bottom) - Math.min(top, frame.top)) / scale,
             width: right === -Infinity ? 0 : (Math.max(right, frame.right) - Math.min(left, frame.left)) / scale,
@@ -297,10 +314,11 @@ def test_fit_check_catches_a_slide_too_tall_too_wide_or_without_heading(browser,
     page = tmp_path / "slides.html"
     page.write_text(report.slides_html([("01_x", nb)], simulated=True), encoding="utf-8")
     problems = misfits(measure_slides(browser, page))
-    assert any("diapositive 2" in p and "de haut" in p for p in problems), problems
-    assert any("diapositive 3" in p and "pas de titre" in p for p in problems), problems
-    assert any("diapositive 4" in p and "de large" in p for p in problems), problems
-    assert not any("diapositive 1 " in p for p in problems), problems
+    # slides 1-3 are the title, contents and objectives slides the deck's spine adds; then the three above
+    assert any("diapositive 4" in p and "de haut" in p for p in problems), problems
+    assert any("diapositive 5" in p and "pas de titre" in p for p in problems), problems
+    assert any("diapositive 6" in p and "de large" in p for p in problems), problems
+    assert not any(f"diapositive {k} " in p for p in problems for k in (1, 2, 3, 7, 8)), problems
 
 
 def test_slides_following_the_convention_fit_1280x720_with_a_heading(browser, tmp_path):
@@ -310,6 +328,6 @@ def test_slides_following_the_convention_fit_1280x720_with_a_heading(browser, tm
     page = tmp_path / "slides.html"
     page.write_text(report.slides_html(convention_notebooks(), simulated=True), encoding="utf-8")
     measures = measure_slides(browser, page, shots=tmp_path / "shots", shoot=(0, 2, 5))
-    assert len(measures) == 6  # title slide + the five slides of the fixtures
+    assert len(measures) == 10  # title, contents, objectives, the five slides of the fixtures, method, closing
     assert misfits(measures) == []
     assert all((tmp_path / "shots" / f"slide_{k}.png").stat().st_size > 1000 for k in (1, 3, 6))

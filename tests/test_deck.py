@@ -27,16 +27,36 @@ def pptx_path(tmp_path_factory):
                            subtitle="Exécution r1")
 
 
-def test_slides_follow_the_notebooks_between_a_title_and_a_sources_slide(pptx_path):
+OBJECTIVES = "En 2017, le GT s'est fixé 3 objectifs ; ses indicateurs : 27 réponses d'acheteurs et 90 d'entreprises"
+METHOD = "Données simulées : ces diapositives montrent la méthode, pas des résultats à citer"
+
+
+def by_title(prs, start: str):
+    return next(s for s in prs.slides if s.shapes.title.text.startswith(start))
+
+
+def section_of(slide) -> str:
+    return next((s.text_frame.text for s in slide.shapes if s.name == "etude-section"), "")
+
+
+def test_slides_follow_the_spine_between_a_title_and_a_sources_slide(pptx_path):
     prs = Presentation(str(pptx_path))
     titles = [s.shapes.title.text for s in prs.slides]
-    assert titles == ["L'innovation dans la commande publique", "Les freins",
-                      "Les entreprises citent d'abord l'absence d'information (66 %)",
-                      "Les trois premiers freins des acheteurs",
+    assert titles == ["L'innovation dans la commande publique", "Sommaire", OBJECTIVES,
                       "Un graphique très haut tient quand même dans la diapositive",
-                      "Une longue table est coupée à huit lignes", "Sources et méthode"]
+                      "Les freins", "Les trois premiers freins des acheteurs",
+                      "Les entreprises citent d'abord l'absence d'information (66 %)",
+                      "Une longue table est coupée à huit lignes", METHOD, "Merci de votre attention — sources"]
+    assert [section_of(s) for s in prs.slides] == [
+        "", "", "1. Objectifs du GT et indicateurs retenus", "2. Résultats : qui a répondu, INNOV'EMBER",
+        "3.1. Freins identifiés — côté acheteurs", "3.1. Freins identifiés — côté acheteurs",
+        "3.2. Freins identifiés — côté entreprises", "Autres résultats",
+        "7. Méthode, sources et statut des données", ""]
     first = texts_of(prs.slides[0])
     assert any("Vagues 2017 et 2018" in t and "Données simulées — ne pas citer" in t for t in first)
+    contents = "\n".join(texts_of(prs.slides[1]))
+    assert contents.index("1. Objectifs") < contents.index("3.1. Freins") < contents.index("7. Méthode")
+    assert "3.3." not in contents  # a section with no slide is not listed
     last = "\n".join(texts_of(prs.slides[-1]))
     assert "Restitution des travaux du GT, 2017" in last and "Petits effectifs." in last
     assert prs.slide_width * 9 == prs.slide_height * 16 or abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
@@ -49,34 +69,40 @@ def test_every_slide_carries_the_data_status_line_when_simulated(pptx_path):
 
 def test_charts_are_pictures_inside_the_slide_and_tables_native_with_at_most_8_rows(pptx_path):
     prs = Presentation(str(pptx_path))
-    slides = list(prs.slides)
-    pictures = [s for s in slides[2].shapes if s.shape_type == 13]
+    chart = by_title(prs, "Les entreprises citent")
+    pictures = [s for s in chart.shapes if s.shape_type == 13]
     assert len(pictures) == 1 and pictures[0].image.size[0] >= 1000  # the PNG at its full resolution
-    tall = [s for s in slides[4].shapes if s.shape_type == 13][0]
+    tall = [s for s in by_title(prs, "Un graphique très haut").shapes if s.shape_type == 13][0]
     assert tall.top >= 0 and tall.top + tall.height <= prs.slide_height
     assert tall.left >= 0 and tall.left + tall.width <= prs.slide_width
-    tables = [s.table for s in slides[3].shapes if s.has_table]
+    tables = [s.table for s in by_title(prs, "Les trois premiers").shapes if s.has_table]
     assert len(tables) == 1
     assert [c.text for c in tables[0].rows[0].cells] == ["Frein", "Part", "Base"]
     assert tables[0].cell(1, 0).text == "Frein n° 1 <b>&</b>"  # cell text is text, never markup
-    long = [s.table for s in slides[5].shapes if s.has_table][0]
+    long_slide = by_title(prs, "Une longue table")
+    long = [s.table for s in long_slide.shapes if s.has_table][0]
     assert len(long.rows) == 1 + deck.MAX_ROWS
-    for shape in slides[5].shapes:
-        assert Emu(shape.top + shape.height) <= prs.slide_height, shape.name
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            assert Emu(shape.top + shape.height) <= prs.slide_height, shape.name
 
 
 def test_speaker_notes_come_from_notes_cells(pptx_path):
-    slides = list(Presentation(str(pptx_path)).slides)
-    assert "intervalles de Wilson" in slides[2].notes_slide.notes_text_frame.text
-    assert "25 acheteurs" in slides[3].notes_slide.notes_text_frame.text
-    assert "4 ligne(s) de plus" in slides[5].notes_slide.notes_text_frame.text
+    prs = Presentation(str(pptx_path))
+    def notes(start: str) -> str:
+        return by_title(prs, start).notes_slide.notes_text_frame.text
+    assert "intervalles de Wilson" in notes("Les entreprises citent")
+    assert "25 acheteurs" in notes("Les trois premiers")
+    assert "4 ligne(s) de plus" in notes("Une longue table")
+    assert "Notes de la diapositive d'ouverture." in notes("Les freins")
+    assert "restitution des travaux 2017" in notes(OBJECTIVES)
 
 
 def test_survey_data_carry_no_status_line_and_a_slide_without_heading_still_has_a_title(tmp_path):
     md = nbformat.v4.new_markdown_cell("Un texte sans titre.", metadata=SLIDE)
     nb = nbformat.v4.new_notebook(cells=[md, notes_cell("Note.")])
     prs = Presentation(str(deck.write_pptx(tmp_path / "s.pptx", [("01", nb)], {**INFO, "simulated": False})))
-    assert [s.shapes.title.text for s in prs.slides][1] == "Résultats"
+    assert [s.shapes.title.text for s in prs.slides][3] == "Résultats"  # after the title, contents, objectives
     assert all("Données simulées — ne pas citer" not in texts_of(s) for s in prs.slides)
 
 
@@ -108,8 +134,38 @@ def test_a_slide_holding_two_charts_and_a_table_becomes_three_slides(tmp_path):
     two.outputs += chart_cell("x").outputs[1:] + table_cell("y").outputs[1:]
     nb = nbformat.v4.new_notebook(cells=[two, notes_cell("Même note.")])
     prs = Presentation(str(deck.write_pptx(tmp_path / "s.pptx", [("01", nb)], INFO)))
-    slides = list(prs.slides)[1:-1]
+    slides = [s for s in prs.slides if s.shapes.title.text.startswith("Deux graphiques")]
     assert [s.shapes.title.text for s in slides] == [f"Deux graphiques et une table ({k}/3)" for k in (1, 2, 3)]
     assert [sum(sh.shape_type == 13 for sh in s.shapes) for s in slides] == [1, 1, 0]
     assert [sum(sh.has_table for sh in s.shapes) for s in slides] == [0, 0, 1]
     assert all(s.notes_slide.notes_text_frame.text == "Même note." for s in slides)
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    from bad_inputs import runs
+    return runs.demo_run(tmp_path_factory)
+
+
+def runs_of(keys: list[str]) -> list[str]:
+    """``keys`` with repeats in a row collapsed: the order of the sections."""
+    return [k for i, k in enumerate(keys) if i == 0 or keys[i - 1] != k]
+
+
+@pytest.mark.slow
+def test_the_demo_deck_follows_the_restitution_s_spine_in_html_and_pptx(demo_run):
+    import re
+
+    from etude import spine
+    spine_order = ["", "objectives", "results", "barriers_buyers", "barriers_companies", "comparison",
+                   "remedies", "indicators", "meetings", "method", ""]
+    page = (demo_run / "slides.html").read_text(encoding="utf-8")
+    html_keys = re.findall(r'<div class="etude-slide" data-role="\w+" data-section="(\w*)"', page)
+    assert runs_of(html_keys) == spine_order
+    by_label = {spine.section_label(k): k for k in spine.SECTIONS} | {"": ""}
+    prs = Presentation(str(demo_run / "slides.pptx"))
+    pptx_keys = [by_label[section_of(s)] for s in prs.slides]
+    assert runs_of(pptx_keys) == spine_order
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles[:2] == ["L'innovation dans la commande publique en Hauts-de-France", "Sommaire"]
+    assert titles[-1] == "Merci de votre attention — sources"

@@ -268,7 +268,8 @@ def test_slides_follow_slide_subslide_and_fragment_marks():
     page = report.slides_html([("01_a", nb)], simulated=True)
     slides = page[page.index('<div class="slides">'):page.index("<script>")]
     assert "pas dans les diapositives" not in slides and "ignorée" not in slides and "hidden_code" not in slides
-    assert slides.count("<section>") == 5  # title, [A, Détail] stacked vertically, B
+    # title, contents, objectives (the deck's spine), [A, Détail] stacked vertically, B, method, closing
+    assert slides.count("<section>") == 9
     assert '<div class="fragment">' in slides and "résultat" in slides
     assert '<aside class="notes">' in slides
     assert "Reveal.initialize" in page and "Données simulées — ne pas citer" in page

@@ -45,3 +45,70 @@ def test_report_pdf_is_a4_with_page_numbers_and_contents(tmp_path):
     numbers = re.findall(r"^\s*(\d+)\s*/\s*(\d+)\s*$", text, re.M)
     assert [int(a) for a, _ in numbers] == list(range(1, pages + 1)), numbers
     assert {int(b) for _, b in numbers} == {pages}
+
+
+def page_text(pdf_path, first: int, last: int | None = None, *, layout: bool = False) -> str:
+    args = ["pdftotext", "-f", str(first), "-l", str(last or first), *(["-layout"] if layout else []),
+            str(pdf_path), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def flat(text: str) -> str:
+    return " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
+
+
+def toc_numbers(pdf_path, entries: list[str]) -> list[int]:
+    """The page number the printed contents show next to each entry (in order), read back with pdftotext."""
+    text = page_text(pdf_path, 1, 3, layout=True)
+    numbered = [(flat(m.group(1)), int(m.group(2)))
+                for m in re.finditer(r"^\s*(?:[0-9a-z]+\.\s+)?(.*?)\s{2,}(\d+)\s*$", text, re.M)]
+    numbered = [(t, n) for t, n in numbered if not re.fullmatch(r"\d+\s*/", t)]  # not the page footer
+    assert len(numbered) >= len(entries), (numbered, entries)
+    out = []
+    for entry, (line, number) in zip(entries, numbered, strict=False):
+        assert flat(entry).startswith(line[:25]), (entry, line)
+        out.append(number)
+    return out
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(pdf.find_chromium() is None, reason="Chromium absent : `apt-get install chromium`")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils absent (pdftotext, pdfinfo)")
+def test_the_contents_give_the_page_where_each_heading_really_is(tmp_path):
+    page = report.report_html(convention_notebooks(), simulated=True)
+    html_path = tmp_path / "report.html"
+    html_path.write_text(page, encoding="utf-8")
+    out = pdf.write_report_pdf(html_path)
+    entries = [re.sub(r"<[^>]+>", "", m) for m in re.findall(r'<a href="#[^"]+">(.*?)</a>',
+                                                              re.search(r"<nav.*?</nav>", page, re.S).group(0))]
+    entries = [e.replace("&#x27;", "'").replace("&amp;", "&") for e in entries]
+    assert len(entries) >= 5
+    numbers = toc_numbers(out, entries)
+    pages = int(re.search(r"^Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(out)], capture_output=True,
+                                                                  text=True, check=True).stdout, re.M).group(1))
+    assert numbers == sorted(numbers) and len(set(numbers)) >= 3, numbers
+    for entry, number in zip(entries, numbers, strict=True):
+        assert 2 <= number <= pages, (entry, number)
+        assert flat(entry) in flat(page_text(out, number)), f"« {entry} » n'est pas page {number}"
+        earlier = flat(page_text(out, 2, number - 1)) if number > 2 else ""
+        assert flat(entry) not in earlier, f"« {entry} » est avant la page {number}"
+
+
+def test_print_copy_gives_the_contents_short_anchors_and_room_for_page_numbers():
+    page = ('<html><head></head><body><nav class="etude-toc"><ol><li><a href="#nb-01">Un</a>'
+            '<ol><li><a href="#nb-01--tr%C3%A8s-long">Deux</a></li><li><a href="#nb-01">Un encore</a></li></ol>'
+            '</li></ol></nav><section id="nb-01"><h2 id="nb-01--tr%C3%A8s-long">Deux</h2></section></body></html>')
+    assert pdf.toc_targets(page) == ["nb-01", "nb-01--tr%C3%A8s-long", "nb-01"]
+    first = pdf.print_copy(page)
+    assert first.count('<span class="etude-toc-page"></span>') == 3
+    assert '<section id="etude-toc-1">' in first and '<h2 id="etude-toc-2">' in first
+    assert first.count('href="#etude-toc-1"') == 2  # a target listed twice keeps one anchor
+    second = pdf.print_copy(page, {1: 2, 2: 3})
+    assert '<span class="etude-toc-page">2</span><a href="#etude-toc-1">Un</a>' in second
+    assert '<span class="etude-toc-page">3</span><a href="#etude-toc-2">Deux</a>' in second
+    assert '<span class="etude-toc-page">2</span><a href="#etude-toc-1">Un encore</a>' in second
+
+
+def test_without_pdfinfo_the_contents_have_no_numbers(monkeypatch, tmp_path):
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    assert pdf.link_pages(tmp_path / "x.pdf") is None

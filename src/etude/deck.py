@@ -1,15 +1,15 @@
 """``slides.pptx``: the same slides as ``slides.html``, as a deck people edit and forward in PowerPoint/LibreOffice.
 
-A slide is what the notebooks mark as one (``slideshow.slide_type`` ``slide`` or ``subslide``, ``fragment`` cells
-joining the current slide): its markdown heading (``#``/``##``, from a markdown cell or a ``Markdown`` display)
-goes into the slide's native title placeholder, a chart (PNG output, at its full resolution) becomes a picture
-scaled to the slide, a table (HTML output of a DataFrame or Styler) becomes a native table of at most
-:data:`MAX_ROWS` rows, and ``notes`` cells become the speaker notes. A title slide (study title, waves, data
-status) opens the deck, a closing slide lists the sources; when the data are simulated every slide carries the
-data-status line.
+Both are drawn from one description, :func:`etude.spine.outline`: the restitution's numbered sections in its
+order, each slide's section shown above its title. A notebook slide is what the notebooks mark as one
+(``slideshow.slide_type`` ``slide`` or ``subslide``, ``fragment`` cells joining the current slide): its markdown
+heading (``#``/``##``, from a markdown cell or a ``Markdown`` display) goes into the slide's native title
+placeholder, a chart (PNG output, at its full resolution) becomes a picture scaled to the slide, a table (HTML
+output of a DataFrame or Styler) becomes a native table of at most :data:`MAX_ROWS` rows, and ``notes`` cells
+become the speaker notes. A title slide (study title, waves, data status) and a contents slide open the deck,
+a closing slide lists the sources; when the data are simulated every slide carries the data-status line.
 
-- :func:`deck_slides` — the slides of executed notebooks as plain dicts (heading, images, tables, texts, notes);
-  ``slides.html`` and the PPTX are built from the same cells.
+- :func:`deck_slides` — the deck's slides as plain dicts (heading, images, tables, texts, notes).
 - :func:`html_tables` — the tables of an HTML fragment as ``(header, rows)`` (standard library only).
 - :func:`write_pptx` — writes the deck.
 
@@ -17,10 +17,11 @@ Examples
 --------
 >>> import nbformat
 >>> md = nbformat.v4.new_markdown_cell("## Les entreprises citent d'abord l'information (66 %)",
-...                                    metadata={"slideshow": {"slide_type": "slide"}})
+...     metadata={"slideshow": {"slide_type": "slide"}, "etude": {"section": "barriers_companies"}})
 >>> notes = nbformat.v4.new_markdown_cell("Base : 90 entreprises.", metadata={"slideshow": {"slide_type": "notes"}})
->>> [(s["heading"], s["notes"]) for s in deck_slides([("02_freins", nbformat.v4.new_notebook(cells=[md, notes]))])]
-[("Les entreprises citent d'abord l'information (66 %)", 'Base : 90 entreprises.')]
+>>> slides = deck_slides([("02_freins", nbformat.v4.new_notebook(cells=[md, notes]))])
+>>> [(s["section"], s["heading"], s["notes"]) for s in slides if s["role"] == "cells"]
+[('barriers_companies', "Les entreprises citent d'abord l'information (66 %)", 'Base : 90 entreprises.')]
 """
 from __future__ import annotations
 
@@ -44,10 +45,10 @@ MAX_ROWS = 8
 #: Slide size in inches (16:9, PowerPoint's default widescreen).
 SLIDE_SIZE_IN = (13.333, 7.5)
 #: Words of the deck, per language.
-TEXTS = {"fr": {"sources": "Sources et méthode", "more_rows": "{n} ligne(s) de plus : voir le classeur tables.xlsx.",
-                "untitled": "Résultats", "deck": "Diapositives"},
-         "en": {"sources": "Sources and method", "more_rows": "{n} more row(s): see the tables.xlsx workbook.",
-                "untitled": "Results", "deck": "Slides"}}
+TEXTS = {"fr": {"more_rows": "{n} ligne(s) de plus : voir le classeur tables.xlsx.", "untitled": "Résultats",
+                "deck": "Diapositives"},
+         "en": {"more_rows": "{n} more row(s): see the tables.xlsx workbook.", "untitled": "Results",
+                "deck": "Slides"}}
 
 _HEADING_LINE = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 
@@ -159,13 +160,9 @@ def _outputs(cell) -> Iterable[tuple[str, Any]]:
             yield "text", "".join(data["text/plain"])
 
 
-def _new_slide(name: str, section: str) -> dict[str, Any]:
-    return {"notebook": name, "section": section, "heading": None, "images": [], "tables": [], "items": [],
-            "texts": [], "notes": ""}
-
-
-def _slide_type(cell) -> str | None:
-    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+def _new_slide(name: str, section: str, title: str = "") -> dict[str, Any]:
+    return {"notebook": name, "section": section, "title": title, "heading": None, "images": [], "tables": [],
+            "items": [], "texts": [], "notes": "", "role": "cells"}
 
 
 def _add_content(slide: dict[str, Any], cell) -> None:
@@ -192,37 +189,35 @@ def _add_content(slide: dict[str, Any], cell) -> None:
             slide["texts"].append(value.strip())
 
 
-def deck_slides(notebooks: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
-    """The slides of executed notebooks, in order, as dicts.
+def deck_slides(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The slides of the deck, in the order of its spine (:func:`etude.spine.outline`), as dicts.
 
-    Keys: ``notebook`` (name), ``section`` (the notebook's title), ``heading`` (str or ``None``), ``images``
-    (PNG bytes), ``tables`` (``(header, rows)``), ``items`` (both, in order, as ``("image"|"table", value)``),
-    ``texts`` (other lines), ``notes`` (speaker notes).
+    Keys: ``role`` (``title``, ``contents``, ``objectives``, ``cells``, ``method``, ``closing``), ``section``
+    (a key of :data:`etude.spine.SECTIONS`, empty for the title, contents and closing slides), ``notebook``,
+    ``title`` (the notebook's title), ``heading`` (str or ``None``), ``images`` (PNG bytes), ``tables``
+    (``(header, rows)``), ``items`` (both, in order, as ``("image"|"table", value)``), ``texts`` (other lines;
+    the bullet lines of a generated slide), ``notes`` (speaker notes).
     Cells tagged ``remove-cell``, ``parameters`` or ``remove-output`` are left out, as in the HTML;
-    slides with nothing to show are dropped.
+    notebook slides with nothing to show are dropped.
     """
-    from etude import report
+    from etude import spine
 
     slides: list[dict[str, Any]] = []
-    for name, nb in notebooks:
-        current, section = None, report.notebook_title(nb, "")
-        for cell in report.reading_copy(nb).cells:  # the same cells as slides.html
-            kind = _slide_type(cell)
-            if kind not in (*report.SLIDE_TYPES, "notes"):
-                continue
-            if kind == "notes":
-                if current is None:
-                    current = _new_slide(name, section)
-                    slides.append(current)
-                src = cell.source if cell.cell_type == "markdown" else "\n".join(
-                    v for k, v in _outputs(cell) if isinstance(v, str))
-                current["notes"] = "\n".join(x for x in (current["notes"], _plain(src)) if x)
-                continue
-            if current is None or kind in ("slide", "subslide"):
-                current = _new_slide(name, section)
-                slides.append(current)
+    for one in spine.outline(notebooks, info):
+        if one["role"] != "cells":
+            slides.append({**_new_slide("", one["section"]), "role": one["role"], "heading": one["heading"],
+                           "texts": list(one["lines"]), "notes": one.get("notes_text") or ""})
+            continue
+        current = _new_slide(one["notebook"], one["section"], one["title"])
+        for cell in one["cells"]:
             _add_content(current, cell)
-    return [s for s in slides if s["heading"] or s["images"] or s["tables"] or s["texts"]]
+        for cell in one["notes"]:
+            src = cell.source if cell.cell_type == "markdown" else "\n".join(
+                v for k, v in _outputs(cell) if isinstance(v, str))
+            current["notes"] = "\n".join(x for x in (current["notes"], _plain(src)) if x)
+        if current["heading"] or current["images"] or current["tables"] or current["texts"]:
+            slides.append(current)
+    return slides
 
 
 # ------------------------------------------------------------------------------------------------ PPTX
@@ -234,20 +229,52 @@ def _status_box(slide, info, prs) -> None:
         return
     box = slide.shapes.add_textbox(Inches(0.4), prs.slide_height - Inches(0.5), Inches(6), Inches(0.4))
     box.name = "etude-status"
+    box.text_frame.word_wrap = True
     run = box.text_frame.paragraphs[0].add_run()
     run.text = runinfo.status_line(info)
     run.font.size, run.font.bold, run.font.color.rgb = Pt(14), True, RGBColor(0x8A, 0x3B, 0x00)
 
 
 def _title(slide, text: str, prs) -> None:
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Inches, Pt
     title = slide.shapes.title
-    title.left, title.top = Inches(0.5), Inches(0.3)
-    title.width, title.height = prs.slide_width - Inches(1.0), Inches(1.1)
+    title.left, title.top = Inches(0.5), Inches(0.45)
+    title.width, title.height = prs.slide_width - Inches(1.0), Inches(1.0)
     title.text = text
     for p in title.text_frame.paragraphs:
+        p.alignment = PP_ALIGN.LEFT  # a heading is a sentence: read from the left, under the section
         for r in p.runs:
             r.font.size = Pt(28 if len(text) < 70 else 22)
+
+
+def _section_box(slide, section: str, lang: str, prs) -> None:
+    """The slide's numbered section (« 3.1. Freins identifiés — côté acheteurs ») above its title."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Inches, Pt
+
+    from etude import spine
+    if not section:
+        return
+    box = slide.shapes.add_textbox(Inches(0.5), Inches(0.1), prs.slide_width - Inches(1.0), Inches(0.4))
+    box.name = "etude-section"
+    box.text_frame.word_wrap = True  # keeps the box's width: LibreOffice would shrink it around its centre
+    box.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text = spine.section_label(section, lang)
+    run.font.size, run.font.bold, run.font.color.rgb = Pt(14), True, RGBColor(0x1D, 0x4E, 0x89)
+
+
+def _lines_box(slide, lines: list[str], box, size: int = 20) -> None:
+    from pptx.util import Pt
+    text = slide.shapes.add_textbox(*box)
+    text.text_frame.word_wrap = True
+    for j, line in enumerate(lines[:10]):
+        p = text.text_frame.paragraphs[0] if j == 0 else text.text_frame.add_paragraph()
+        p.text = line
+        p.font.size = Pt(size)
+        p.space_after = Pt(size // 2)
 
 
 def _picture(slide, png: bytes, box) -> None:
@@ -282,22 +309,18 @@ def _table(slide, header: list[str], rows: list[list[str]], box) -> None:
 
 def _content_slides(prs, s: dict[str, Any], info: dict[str, Any], t: dict[str, str]) -> None:
     """One slide per chart or table of ``s`` (a slide holding several is split: « titre (1/2) », « (2/2) »)."""
-    from pptx.util import Inches, Pt
-    heading = s["heading"] or s["section"] or t["untitled"]
+    from pptx.util import Inches
+    heading = s["heading"] or s["title"] or t["untitled"]
     items = s["items"] or [None]
     top, bottom = Inches(1.5), prs.slide_height - Inches(0.6)
     box = (Inches(0.5), top, prs.slide_width - Inches(1.0), bottom - top)
     for k, item in enumerate(items, start=1):
         slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
+        _section_box(slide, s["section"], info["lang"], prs)
         _title(slide, heading + (f" ({k}/{len(items)})" if len(items) > 1 else ""), prs)
         notes = [s["notes"]] if s["notes"] else []
         if item is None and s["texts"]:
-            text = slide.shapes.add_textbox(*box)
-            text.text_frame.word_wrap = True
-            for j, line in enumerate(s["texts"][:10]):
-                p = text.text_frame.paragraphs[0] if j == 0 else text.text_frame.add_paragraph()
-                p.text = line
-                p.font.size = Pt(20)
+            _lines_box(slide, s["texts"], box)
         elif s["texts"]:
             notes.insert(0, "\n".join(s["texts"]))
         if item is not None and item[0] == "image":
@@ -312,9 +335,50 @@ def _content_slides(prs, s: dict[str, Any], info: dict[str, Any], t: dict[str, s
         _status_box(slide, info, prs)
 
 
+def _title_slide(prs, s: dict[str, Any], info: dict[str, Any], subtitle: str) -> None:
+    from pptx.util import Inches
+    first = prs.slides.add_slide(prs.slide_layouts[0])
+    first.shapes.title.text = s["heading"]
+    first.shapes.title.left, first.shapes.title.width = Inches(0.8), prs.slide_width - Inches(1.6)
+    sub = first.placeholders[1]
+    sub.left, sub.width = Inches(0.8), prs.slide_width - Inches(1.6)
+    sub.text = "\n".join(x for x in [*s["texts"], subtitle] if x)
+    _status_box(first, info, prs)
+
+
+def _closing_slide(prs, s: dict[str, Any], info: dict[str, Any]) -> None:
+    from pptx.util import Inches, Pt
+    last = prs.slides.add_slide(prs.slide_layouts[1])  # "Title and Content"
+    _title(last, s["heading"], prs)
+    body = last.placeholders[1]
+    body.left, body.top = Inches(0.6), Inches(1.5)
+    body.width, body.height = prs.slide_width - Inches(1.2), prs.slide_height - Inches(2.2)
+    for k, line in enumerate([*s["texts"], info.get("rule") or ""]):
+        if not line:
+            continue
+        p = body.text_frame.paragraphs[0] if k == 0 else body.text_frame.add_paragraph()
+        p.text = line
+        p.font.size = Pt(18)
+    _status_box(last, info, prs)
+
+
+def _text_slide(prs, s: dict[str, Any], info: dict[str, Any]) -> None:
+    """A slide the spine generates (contents, objectives, method): its title, then its lines."""
+    from pptx.util import Inches
+    slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
+    _section_box(slide, s["section"], info["lang"], prs)
+    _title(slide, s["heading"], prs)
+    _lines_box(slide, s["texts"], (Inches(0.6), Inches(1.6), prs.slide_width - Inches(1.2),
+                                   prs.slide_height - Inches(2.3)))
+    if s["notes"]:
+        slide.notes_slide.notes_text_frame.text = s["notes"]
+    _status_box(slide, info, prs)
+
+
 def write_pptx(path: str | os.PathLike, notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = None,
                *, subtitle: str = "") -> Path:
-    """Write the deck of ``notebooks`` (executed, in study order) to ``path``; returns the path.
+    """Write the deck of ``notebooks`` (executed, in study order) to ``path``, in the order of the deck's spine
+    (:func:`deck_slides`, the same description as ``slides.html``); returns the path.
 
     Parameters
     ----------
@@ -328,37 +392,21 @@ def write_pptx(path: str | os.PathLike, notebooks: Iterable[tuple[str, Any]], in
         One more line on the title slide (run id, study).
     """
     from pptx import Presentation
-    from pptx.util import Inches, Pt
+    from pptx.util import Inches
 
     info = {"simulated": True, "lang": "fr", **(info or {})}
-    lang = info["lang"] if info["lang"] in TEXTS else "fr"
-    t = TEXTS[lang]
+    info["lang"] = info["lang"] if info["lang"] in TEXTS else "fr"
+    t = TEXTS[info["lang"]]
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_SIZE_IN[0]), Inches(SLIDE_SIZE_IN[1])
-    prs.core_properties.title = info.get("title") or runinfo.STUDY_TITLE[lang]
-
-    first = prs.slides.add_slide(prs.slide_layouts[0])
-    first.shapes.title.text = info.get("title") or runinfo.STUDY_TITLE[lang]
-    first.shapes.title.left, first.shapes.title.width = Inches(0.8), prs.slide_width - Inches(1.6)
-    sub = first.placeholders[1]
-    sub.left, sub.width = Inches(0.8), prs.slide_width - Inches(1.6)
-    lines = [x for x in (runinfo.waves_text(info).capitalize(), runinfo.status_line(info), subtitle) if x]
-    sub.text = "\n".join(lines)
-    _status_box(first, info, prs)
-
-    for s in deck_slides(notebooks):
-        _content_slides(prs, s, info, t)
-
-    last = prs.slides.add_slide(prs.slide_layouts[1])  # "Title and Content"
-    _title(last, t["sources"], prs)
-    body = last.placeholders[1]
-    body.left, body.top = Inches(0.6), Inches(1.5)
-    body.width, body.height = prs.slide_width - Inches(1.2), prs.slide_height - Inches(2.2)
-    for k, line in enumerate([*(info.get("sources") or []), info.get("rule") or ""]):
-        if not line:
-            continue
-        p = body.text_frame.paragraphs[0] if k == 0 else body.text_frame.add_paragraph()
-        p.text = line
-        p.font.size = Pt(18)
-    _status_box(last, info, prs)
+    prs.core_properties.title = info.get("title") or runinfo.STUDY_TITLE[info["lang"]]
+    for s in deck_slides(notebooks, info):
+        if s["role"] == "title":
+            _title_slide(prs, s, info, subtitle)
+        elif s["role"] == "closing":
+            _closing_slide(prs, s, info)
+        elif s["role"] == "cells":
+            _content_slides(prs, s, info, t)
+        else:
+            _text_slide(prs, s, info)
     return atomic_write(path, lambda tmp: prs.save(str(tmp)))

@@ -6,6 +6,12 @@ headings kept whole (``break-inside: avoid``), each notebook's section starting 
 the browser check uses (Debian's ``chromium``); it runs with no network, in a throw-away profile. Where no
 Chromium is found, :func:`write_report_pdf` returns ``None`` and the run says so in one line.
 
+The table of contents shows the page of each entry. Chromium cannot compute CSS ``target-counter()``, so the
+report is printed twice: Chromium writes a named destination for every target of an internal link, and
+poppler's ``pdfinfo -dests`` says on which page each lands (:func:`link_pages`); the numbers are written into the
+contents (room for them is kept in the first print, so the pages do not move) and the report printed again.
+Where ``pdfinfo`` is missing (``apt-get install poppler-utils``), the contents keep no numbers.
+
 Examples
 --------
 >>> "size: A4" in PRINT_CSS and "counter(page)" in PRINT_CSS
@@ -16,6 +22,7 @@ True
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -24,7 +31,7 @@ from pathlib import Path
 from etude.outputs import atomic_write
 
 __all__ = ["PRINT_CSS", "CHROMIUM_CANDIDATES", "find_chromium", "print_copy", "write_report_pdf",
-           "NO_ENGINE_MESSAGE"]
+           "NO_ENGINE_MESSAGE", "link_pages", "toc_targets"]
 
 #: Where Chromium is looked for (then ``chromium``, ``chromium-browser``, ``google-chrome`` on the PATH).
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -54,6 +61,8 @@ PRINT_CSS = """
   thead { display: table-header-group; }
   .output_html, .output_wrapper .output_html, .jp-RenderedHTMLCommon, pre { overflow: visible !important; }
   a { color: inherit; text-decoration: none; }
+  .etude-toc-page { float: right; min-width: 2.6em; margin-left: .8em; text-align: right;
+                    font-variant-numeric: tabular-nums; }
 }
 """
 
@@ -73,11 +82,80 @@ def find_chromium() -> str | None:
     return None
 
 
-def print_copy(page: str) -> str:
-    """``page`` (an HTML document) with :data:`PRINT_CSS` added at the end of its ``<head>``."""
+_TOC = re.compile(r'<nav class="etude-toc"[^>]*>.*?</nav>', re.S)
+_TOC_LINK = re.compile(r'<a href="#([^"]+)">')
+
+
+def toc_targets(page: str) -> list[str]:
+    """The anchors the report's table of contents links to, in order.
+
+    >>> toc_targets('<nav class="etude-toc"><ol><li><a href="#nb-01">A</a></li></ol></nav><h2 id="nb-01">A</h2>')
+    ['nb-01']
+    """
+    toc = _TOC.search(page)
+    return _TOC_LINK.findall(toc.group(0)) if toc else []
+
+
+def print_copy(page: str, pages: dict[int, int] | None = None) -> str:
+    """``page`` (an HTML document) with :data:`PRINT_CSS` added at the end of its ``<head>``, ready to print.
+
+    In the table of contents (``nav.etude-toc``), the k-th target linked to (and every link to it) gets the
+    short anchor ``etude-toc-k`` (Chromium names a PDF destination after it; long names would be cut), and each
+    entry a page-number box: empty, or ``pages[k]`` when given (from :func:`link_pages` on a first print).
+
+    >>> page = ('<html><head></head><body><nav class="etude-toc"><ol><li><a href="#s1">Un</a></li></ol></nav>'
+    ...         '<section id="s1"><h1>Un</h1></section></body></html>')
+    >>> copy = print_copy(page, {1: 3})
+    >>> '<span class="etude-toc-page">3</span><a href="#etude-toc-1">Un</a>' in copy, 'id="etude-toc-1"' in copy
+    (True, True)
+    """
+    toc = _TOC.search(page)
+    if toc is not None:
+        anchors: dict[str, int] = {}  # a target listed twice keeps the short anchor of its first entry
+        for target in _TOC_LINK.findall(toc.group(0)):
+            anchors.setdefault(target, len(anchors) + 1)
+
+        def link(m):
+            k = anchors[m.group(1)]
+            number = "" if pages is None or k not in pages else str(pages[k])
+            return f'<span class="etude-toc-page">{number}</span><a href="#etude-toc-{k}">'
+        nav = _TOC_LINK.sub(link, toc.group(0))
+        body = page[toc.end():]
+        for target, k in anchors.items():
+            body = body.replace(f'id="{target}"', f'id="etude-toc-{k}"', 1)
+        page = page[:toc.start()] + nav + body
     style = f"<style>{PRINT_CSS}</style>\n"
     at = page.lower().rfind("</head>")
     return page[:at] + style + page[at:] if at >= 0 else style + page
+
+
+_DEST = re.compile(r'^\s*(\d+)\s+\[[^\]]*\]\s+"etude-toc-(\d+)"\s*$', re.M)
+
+
+def link_pages(pdf_path: str | os.PathLike) -> dict[int, int] | None:
+    """``k → page`` for each ``etude-toc-k`` destination of a PDF (``pdfinfo -dests``); ``None`` without pdfinfo.
+
+    A target that never made it into the PDF (a heading hidden from print) has no entry.
+    """
+    exe = shutil.which("pdfinfo")
+    if exe is None:
+        return None
+    proc = subprocess.run([exe, "-dests", str(pdf_path)], capture_output=True, text=True, timeout=60)
+    if proc.returncode != 0:
+        return None
+    return {int(k): int(page) for page, k in _DEST.findall(proc.stdout)}
+
+
+def _chromium_print(exe: str, source: Path, out: Path, tmp: str, timeout: float) -> None:
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={tmp}/profile",
+           "--no-pdf-header-footer", "--virtual-time-budget=5000", f"--print-to-pdf={out}", source.as_uri()]
+    out.unlink(missing_ok=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if not out.is_file() or out.stat().st_size == 0:
+        tail = " ".join((proc.stderr or "").strip().splitlines()[-3:])
+        raise RuntimeError(f"Chromium n'a pas produit de PDF (code {proc.returncode}) : {tail}")
 
 
 def write_report_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None, *,
@@ -94,16 +172,19 @@ def write_report_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike |
     exe = chromium or find_chromium()
     if not exe:
         return None
+    page = html_path.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="etude-pdf-") as tmp:
-        source = Path(tmp) / "print.html"
-        source.write_text(print_copy(html_path.read_text(encoding="utf-8")), encoding="utf-8")
-        out = Path(tmp) / "report.pdf"
-        cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={tmp}/profile",
-               "--no-pdf-header-footer", "--virtual-time-budget=5000", f"--print-to-pdf={out}", source.as_uri()]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        if not out.is_file() or out.stat().st_size == 0:
-            tail = " ".join((proc.stderr or "").strip().splitlines()[-3:])
-            raise RuntimeError(f"Chromium n'a pas produit de PDF (code {proc.returncode}) : {tail}")
+        source, out = Path(tmp) / "print.html", Path(tmp) / "report.pdf"
+        source.write_text(print_copy(page), encoding="utf-8")
+        _chromium_print(exe, source, out, tmp, timeout)
+        pages = link_pages(out) if toc_targets(page) else None
+        for _ in range(2):  # numbers written, printed again; a second time only if the pages moved
+            if not pages:
+                break
+            source.write_text(print_copy(page, pages), encoding="utf-8")
+            _chromium_print(exe, source, out, tmp, timeout)
+            again = link_pages(out)
+            if again == pages or not again:
+                break
+            pages = again
         return atomic_write(pdf_path, lambda t: shutil.copyfile(out, t))

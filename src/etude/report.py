@@ -449,51 +449,92 @@ def limit_rows(fragment: str, max_rows: int = SLIDE_MAX_ROWS, *, lang: str = "fr
     return _TABLE.sub(cut, fragment)
 
 
+def _generated_html(slide: dict, lang: str) -> tuple[list[str], list[str]]:
+    """Content and notes of a slide :mod:`etude.spine` generates (contents, objectives, method, closing)."""
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in slide["lines"])
+    parts = [f"<h2>{html.escape(slide['heading'])}</h2>"]
+    if items:
+        parts.append(f'<ul class="etude-lines etude-{slide["role"]}">{items}</ul>')
+    notes = [f'<aside class="notes"><p>{html.escape(slide["notes_text"])}</p></aside>'] if slide.get("notes_text") \
+        else []
+    return parts, notes
+
+
+def _cells_html(slide: dict, lang: str, base_dirs: Sequence[Path], cache_dir: Path | None = None
+                ) -> tuple[list[str], list[str]]:
+    """Content and notes of a notebook slide: its cells rendered one by one (fragments appear step by step)."""
+    def render(cell) -> str:
+        one = nbformat.v4.new_notebook(cells=[cell], metadata=slide["nb_metadata"])
+        return _render(_for_reading(one), with_code=False, lang=lang, base_dirs=base_dirs,
+                       cache_dir=cache_dir).strip()
+    parts, notes = [], []
+    for cell in slide["cells"]:
+        content = render(cell)
+        if not content:
+            continue
+        content = limit_rows(content, lang=lang)
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        parts.append(f'<div class="fragment">{content}</div>' if kind == "fragment" else content)
+    for cell in slide["notes"]:
+        content = render(cell)
+        if content:
+            notes.append(f'<aside class="notes">{content}</aside>')
+    return parts, notes
+
+
 def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", simulated: bool = False,
-                subtitle: str = "", base_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> str:
-    """reveal.js slides (inlined, offline) from the cells marked ``slide``, ``subslide`` or ``fragment``.
+                subtitle: str = "", base_dirs: Sequence[Path] = (), info: dict | None = None,
+                cache_dir: Path | None = None) -> str:
+    """reveal.js slides (inlined, offline), in the order of the deck's spine (:func:`etude.spine.outline`).
 
-    A ``slide`` cell opens a new horizontal slide, ``subslide`` a vertical one below it, ``fragment``
-    appears step by step on the current slide, ``notes`` cells become speaker notes. Code is never shown,
-    only markdown and outputs. A title slide comes first. Slides are :data:`SLIDE_SIZE` (1280 × 720); tables
-    show at most :data:`SLIDE_MAX_ROWS` rows, and a small script scales a slide's charts (then its type) when
-    its content would be taller or wider than the slide. ``cache_dir``: converted cells kept by content, as in
-    :func:`report_html`.
+    The slides are the cells marked ``slide``, ``subslide`` or ``fragment``, ordered by the section each
+    declares (``etude.section``), between a title slide, a contents slide and a closing slide with the sources;
+    ``slides.pptx`` follows the same description. A ``slide`` cell opens a new horizontal slide, ``subslide`` a
+    vertical one below the previous slide of the same notebook and section, ``fragment`` appears step by step on
+    the current slide, ``notes`` cells become speaker notes. Code is never shown, only markdown and outputs.
+    Every slide but the title, contents and closing slides shows its numbered section above its heading.
+    Slides are :data:`SLIDE_SIZE` (1280 × 720); tables show at most :data:`SLIDE_MAX_ROWS` rows, and a small
+    script scales a slide's charts (then its type) when its content would be taller or wider than the slide.
+
+    ``info`` is :func:`etude.runinfo.run_info` (waves, sources, small-cell rule); without it, only ``simulated``
+    and ``lang`` are known. ``cache_dir``: converted cells kept by content, as in :func:`report_html`.
     """
+    from etude import runinfo, spine
     t = _texts(lang)
-    title = (f'<p class="etude-kicker">{t["slides"]}</p><h1>{t["title"]}</h1>'
-             + (f'<p class="etude-meta">{html.escape(subtitle)}</p>' if subtitle else "")
-             + (f'<p class="etude-sim">{t["simulated"]}</p>' if simulated else ""))
-    horizontal: list[list[tuple[str, list[str], list[str]]]] = [[("", [title], [])]]
-    for name, nb in notebooks:
-        opened = False  # a notebook never continues the previous notebook's slide
-        for kind, cell in slide_cells(nb):
-            one = nbformat.v4.new_notebook(cells=[cell], metadata=nb.metadata)
-            content = _render(_for_reading(one), with_code=False, lang=lang, base_dirs=base_dirs,
-                              cache_dir=cache_dir).strip()
-            if not content:
-                continue
-            if kind == "slide" or not opened:
-                horizontal.append([(name, [], [])])
-                opened = True
-            elif kind == "subslide":
-                horizontal[-1].append((name, [], []))
-            if kind == "notes":
-                horizontal[-1][-1][2].append(f'<aside class="notes">{content}</aside>')
-                continue
-            content = limit_rows(content, lang=lang)
-            if kind == "fragment":
-                content = f'<div class="fragment">{content}</div>'
-            horizontal[-1][-1][1].append(content)
-
-    def leaf(name: str, parts: list[str], notes: list[str]) -> str:
-        attr = f' data-notebook="{html.escape(name)}"' if name else ""
-        return (f"<section>\n<div class=\"etude-slide\"{attr}>\n" + "\n".join(parts) + "\n</div>\n"
+    info = {"simulated": simulated, **(info or {}), "lang": lang}
+    horizontal: list[list[str]] = []
+    previous = None
+    for slide in spine.outline(notebooks, info, lang=lang):
+        role = slide["role"]
+        if role == "title":
+            waves = runinfo.waves_text(info).capitalize()
+            parts = [f'<p class="etude-kicker">{t["slides"]}</p><h1>{html.escape(slide["heading"])}</h1>'
+                     + (f'<p class="etude-meta">{html.escape(waves)}</p>' if waves else "")
+                     + (f'<p class="etude-meta">{html.escape(subtitle)}</p>' if subtitle else "")
+                     + (f'<p class="etude-sim">{t["simulated"]}</p>' if simulated else "")]
+            notes: list[str] = []
+        elif role == "cells":
+            parts, notes = _cells_html(slide, lang, base_dirs, cache_dir)
+        else:
+            parts, notes = _generated_html(slide, lang)
+        if not parts:
+            continue
+        if slide["section"]:
+            parts.insert(0, f'<p class="etude-kicker etude-section-label">'
+                            f'{html.escape(spine.section_label(slide["section"], lang))}</p>')
+        attrs = (f' data-role="{role}" data-section="{html.escape(slide["section"])}"'
+                 + (f' data-notebook="{html.escape(slide["notebook"])}"' if slide["notebook"] else ""))
+        leaf = (f"<section>\n<div class=\"etude-slide\"{attrs}>\n" + "\n".join(parts) + "\n</div>\n"
                 + "\n".join(notes) + "\n</section>")
-    sections = []
-    for stack in horizontal:
-        inner = [leaf(*one) for one in stack]
-        sections.append(inner[0] if len(inner) == 1 else "<section>\n" + "\n".join(inner) + "\n</section>")
+        below = (previous is not None and slide["stack"] == "subslide" and role == "cells"
+                 and (previous["notebook"], previous["section"]) == (slide["notebook"], slide["section"]))
+        if below:
+            horizontal[-1].append(leaf)
+        else:
+            horizontal.append([leaf])
+        previous = slide
+    sections = [stack[0] if len(stack) == 1 else "<section>\n" + "\n".join(stack) + "\n</section>"
+                for stack in horizontal]
     footer = f'<div class="etude-sim-footer">{t["simulated"]}</div>' if simulated else ""
     config = ('{hash: true, slideNumber: "c/t", transition: "none", center: false, '
               f'width: {SLIDE_SIZE[0]}, height: {SLIDE_SIZE[1]}, margin: 0.04}}')

@@ -50,7 +50,9 @@ def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_ce
 
     Returns a dict with ``title`` (the study's title), ``study`` (the study file's own title), ``run_id``,
     ``waves`` (sorted ints), ``simulated`` (bool), ``sources`` (list of lines: the restitution, then each input
-    file by population and wave), ``rule`` (the small-cell sentence; empty with ``rule=False``) and ``lang``.
+    file by population and wave), ``rule`` (the small-cell sentence; empty with ``rule=False``), ``parameters``
+    (the ones the run was given with ``-p``: the method slide names an interval method other than Wilson) and
+    ``lang``.
     """
     manifest = manifest or {}
     inputs = manifest.get("inputs") or []
@@ -63,7 +65,8 @@ def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_ce
             "study": str((manifest.get("study") or {}).get("title") or ""),
             "run_id": str(manifest.get("run_id") or ""), "waves": waves,
             "simulated": bool(manifest.get("simulated", True)), "sources": sources,
-            "rule": small_cell_rule(min_cell, lang=lang) if rule else ""}
+            "rule": small_cell_rule(min_cell, lang=lang) if rule else "",
+            "parameters": dict((manifest.get("parameters") or {}).get("given") or {})}
 
 
 def status_line(info: dict[str, Any]) -> str:

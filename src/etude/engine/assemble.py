@@ -132,7 +132,7 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
         ("report.pdf", report_pdf),
         ("tables/tables.xlsx", lambda: write_workbook(run_dir, info, cache_dir / "workbooks" if cache_dir else None)),
         ("slides.html", lambda: write_text(run_dir / "slides.html", report.slides_html(
-            ok_jobs, lang=lang, simulated=simulated, subtitle=subtitle, base_dirs=bases,
+            ok_jobs, lang=lang, simulated=simulated, subtitle=subtitle, base_dirs=bases, info=info,
             cache_dir=cache_dir / "html" if cache_dir else None))),
         ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", ok_jobs, info or {}, subtitle=subtitle)),
     ]

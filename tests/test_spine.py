@@ -1,0 +1,121 @@
+"""The deck's spine: sections in the restitution's order, one description for slides.html and slides.pptx."""
+from __future__ import annotations
+
+import re
+
+import nbformat
+from deck_fixtures import NOTES, SLIDE, SUBSLIDE, convention_notebooks, in_section
+
+from etude import deck, paths, report, spine
+
+FRAGMENT = {"slideshow": {"slide_type": "fragment"}}
+
+
+def md(text: str, metadata: dict):
+    return nbformat.v4.new_markdown_cell(text, metadata=metadata)
+
+
+def tiny() -> list[tuple[str, object]]:
+    """Two notebooks whose slides declare sections out of order (the second one's slides come first)."""
+    first = nbformat.v4.new_notebook(cells=[
+        md("## Rencontres : 12 rendez-vous", in_section(SLIDE, "meetings")),
+        md("## Les acheteurs citent d'abord le temps", in_section(SLIDE, "barriers_buyers")),
+        md("Détail qui apparaît ensuite.", FRAGMENT),
+        md("Base : 25 acheteurs.", NOTES),
+        md("## Par type d'acheteur", in_section(SUBSLIDE, "barriers_buyers")),
+        md("## Un résultat sans section", SLIDE),
+    ])
+    second = nbformat.v4.new_notebook(cells=[
+        md("## 27 acheteurs et 90 entreprises ont répondu", SLIDE),
+        md("## Entre 2017 et 2018, rien ne change", in_section(SLIDE, "indicators")),
+        md("## Une clé mal écrite", in_section(SLIDE, "barrieres")),
+    ], metadata={"etude": {"section": "results"}})
+    return [("01_a", first), ("02_b", second)]
+
+
+def test_outline_orders_the_slides_by_section_and_keeps_the_notebooks_order_within_one():
+    slides = spine.outline(tiny(), {"simulated": True})
+    assert [(s["role"], s["section"], s["notebook"]) for s in slides] == [
+        ("title", "", ""), ("contents", "", ""), ("objectives", "objectives", ""),
+        ("cells", "results", "02_b"),  # the notebook's own section
+        ("cells", "barriers_buyers", "01_a"), ("cells", "barriers_buyers", "01_a"),
+        ("cells", "indicators", "02_b"), ("cells", "meetings", "01_a"),
+        ("cells", "other", "01_a"),  # declares nothing: after the results, before the method
+        ("cells", "other", "02_b"),  # an unknown key
+        ("method", "method", ""), ("closing", "", "")]
+    buyers = slides[4]
+    assert [c.source for c in buyers["cells"]] == ["## Les acheteurs citent d'abord le temps",
+                                                  "Détail qui apparaît ensuite."]
+    assert [c.source for c in buyers["notes"]] == ["Base : 25 acheteurs."]
+    assert [s["stack"] for s in slides[4:6]] == ["slide", "subslide"]
+    assert slides[1]["lines"] == [
+        "1. Objectifs du GT et indicateurs retenus", "2. Résultats : qui a répondu, INNOV'EMBER",
+        "3.1. Freins identifiés — côté acheteurs", "5. Indicateurs d'une année sur l'autre",
+        "6. Rencontres entre l'offre et la demande", "Autres résultats", "7. Méthode, sources et statut des données"]
+    assert spine.unknown_sections(tiny()) == [("02_b", 2, "barrieres")]
+
+
+def test_sections_follow_the_restitution_and_are_numbered_as_in_it():
+    assert spine.section_keys() == ["objectives", "results", "barriers_buyers", "barriers_companies", "comparison",
+                                    "remedies", "indicators", "meetings", "other", "method"]
+    assert spine.section_label("remedies") == "4. Leviers, solutions et plan d'action"
+    assert spine.section_label("barriers_companies", "en") == "3.2. Barriers — companies' side"
+    assert spine.section_label("nope") == "Autres résultats"
+
+
+def test_generated_slides_say_the_data_status_the_waves_and_the_sources():
+    info = {"simulated": False, "waves": [2017, 2018], "sources": ["Restitution, 2017", "acheteurs 2017 : a.csv"],
+            "rule": "Règle des petits effectifs."}
+    slides = {s["role"]: s for s in spine.outline([], info)}
+    assert slides["title"]["lines"] == ["Vagues 2017 et 2018", "Données d'enquête"]
+    assert slides["method"]["heading"] == "Deux enquêtes en ligne (vagues 2017 et 2018) ; chaque part dit sa base"
+    assert "Statut des données : Données d'enquête." in slides["method"]["lines"]
+    assert slides["method"]["lines"][-1] == "Règle des petits effectifs."
+    assert slides["closing"]["lines"] == ["Restitution, 2017", "acheteurs 2017 : a.csv"]
+    assert slides["objectives"]["lines"][0].startswith("Faire un état des lieux")
+    assert "Intervalles de confiance de Wilson" in slides["method"]["lines"][1]
+    other = {s["role"]: s for s in spine.outline([], {**info, "parameters": {"ci_method": "agresti_coull"}})}
+    assert "Intervalles de confiance (agresti_coull)" in other["method"]["lines"][1]
+    simulated = {s["role"]: s for s in spine.outline([], {"simulated": True})}
+    assert simulated["method"]["heading"].startswith("Données simulées")
+
+
+def html_sections(page: str) -> list[str]:
+    """The ``data-section`` of every slide of a ``slides.html``, in order."""
+    return re.findall(r'<div class="etude-slide" data-role="\w+" data-section="(\w*)"', page)
+
+
+def test_slides_html_and_the_pptx_deck_have_the_same_slides_in_the_same_order():
+    for notebooks in (tiny(), convention_notebooks()):
+        page = report.slides_html(notebooks, simulated=True)
+        described = deck.deck_slides(notebooks, {"simulated": True})
+        assert html_sections(page) == [s["section"] for s in described]
+        order = [spine.section_keys().index(k) for k in html_sections(page) if k]
+        assert order == sorted(order)
+
+
+def test_slides_html_shows_each_slide_s_section_and_stacks_a_subslide_under_its_slide():
+    page = report.slides_html(tiny(), simulated=True)
+    assert page.count('<p class="etude-kicker etude-section-label">3.1. Freins identifiés — côté acheteurs</p>') == 2
+    stacked = re.search(r"<section>\n<section>\n<div class=\"etude-slide\" data-role=\"cells\" "
+                        r"data-section=\"barriers_buyers\".*?</section>\n<section>\n<div class=\"etude-slide\" "
+                        r"data-role=\"cells\" data-section=\"barriers_buyers\"", page, re.S)
+    assert stacked, "the subslide is not stacked under its slide"
+    assert '<div class="fragment">' in page and "Base : 25 acheteurs." in page
+
+
+def test_every_slide_cell_of_the_study_notebooks_declares_a_known_section():
+    notebooks = [(p.stem, nbformat.read(p, as_version=4)) for p in sorted(paths.root().glob("notebooks/*.ipynb"))]
+    assert notebooks
+    assert spine.unknown_sections(notebooks) == []
+    for name, nb in notebooks:
+        for k, cell in enumerate(nb.cells):
+            if cell.metadata.get("slideshow", {}).get("slide_type") in ("slide", "subslide"):
+                assert cell.metadata.get("etude", {}).get("section") in spine.SECTIONS, (name, k)
+
+
+def test_a_repository_without_the_reference_table_has_no_objectives_slide(tmp_path, monkeypatch):
+    (tmp_path / "data" / "reference").mkdir(parents=True)
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    roles = [s["role"] for s in spine.outline(tiny(), {"simulated": True})]
+    assert "objectives" not in roles and roles[:2] == ["title", "contents"] and roles[-2:] == ["method", "closing"]
