@@ -60,7 +60,7 @@ from etude.recovery import (
 )
 
 __all__ = [
-    "suppress_small", "suppression_rule", "publishable", "group_counts", "merges", "merge_categories",
+    "suppress_small", "suppression_rule", "publishable", "group_counts", "merges", "merge_categories", "universe",
     "check_min_cell", "feasible_ranges", "audit_tables", "audit_run", "audit_lines",
     "PROTECTED", "VALUE_COLUMNS", "CROSSED", "FINDING_COLUMNS",
 ]
@@ -337,17 +337,29 @@ def _plan_tables(groups: dict[str, dict], hidden: set[str]) -> dict[str, pd.Data
     return {"profil": prof, "groupes": grouped, "ensemble": overall}
 
 
-def _joint_plan(groups: dict[str, dict], min_cell: int) -> set[str]:
-    """Groups to suppress so that the profile and the grouped barrier table, published together, are safe."""
+def _joint_plan(groups: dict[str, dict], min_cell: int, spare: Sequence[str] = ()) -> set[str]:
+    """Groups to suppress so that the profile and the grouped barrier table, published together, are safe.
+
+    When hiding every group still leaves a cell recoverable (one group holds every respondent: a lone « n.d. »
+    row equals the published total), the ``spare`` values (the attribute's other codebook values, no
+    respondent) are added as suppressed groups of 0, so that no row tells which value holds the respondents.
+    """
     hidden = {v for v, g in groups.items()
               if 1 <= g["n"] < min_cell or (v != _MISSING and 1 <= g["n_base"] < min_cell)}
     while hidden:
         if audit_tables(_plan_tables(groups, hidden), min_cell=min_cell).empty:
-            break
+            return hidden
         free = sorted((g["n"], i, v) for i, (v, g) in enumerate(groups.items()) if v not in hidden and g["n"] >= 1)
         if not free:
             break
         hidden.add(free[0][2])
+    spare = [v for v in spare if v not in groups]
+    if hidden and spare:
+        items = list(next(iter(groups.values()))["counts"])
+        zero = {"n": 0, "n_base": 0, "counts": dict.fromkeys(items, 0)}
+        return hidden | set(spare) if audit_tables(_plan_tables({**groups, **dict.fromkeys(spare, zero)},
+                                                                hidden | set(spare)), min_cell=min_cell).empty \
+            else hidden
     return hidden
 
 
@@ -364,6 +376,93 @@ def _merged_groups(info: dict, key: tuple, table_values: set[str], codebook) -> 
                                  "counts": {i: sum(p["counts"][i] for p in parts) for i in parts[0]["counts"]}}
     known = set(groups) - {_MISSING}
     return groups if table_values - {_MISSING} <= known else None
+
+
+def universe(kind: str, attribute: str, *, present: set[str] | frozenset = frozenset(), codebook=None
+             ) -> list[str]:
+    """The codebook values of an attribute absent from ``present``, merged as published (:func:`merges`).
+
+    The groups of 0 that a block whose respondents all share one value publishes as « n.d. » beside it: a
+    lone suppressed row would equal the published total. A merge's members stay apart when the table shows
+    one of them unmerged. ``[]`` for an attribute without codebook values.
+
+    >>> universe("companies", "size_class", present={"micro"})
+    ['pme', 'ge250']
+    """
+    return [c for c in _codes(kind, attribute, set(present), codebook) if c not in present]
+
+
+def _codes(kind: str, attribute: str, present: set[str], codebook) -> list[str]:
+    """Every codebook value of an attribute, in codebook order, merged unless ``present`` shows a member."""
+    if kind not in cb.populations(codebook) or attribute == "wave" \
+            or attribute not in cb.attributes(kind, codebook=codebook):
+        return []
+    codes = [str(c) for c in cb.attribute_values(kind, attribute, codebook=codebook)["code"]]
+    for m in merges(kind, attribute, codebook=codebook):
+        if present & set(m["members"]):
+            continue
+        at = min((codes.index(c) for c in m["members"] if c in codes), default=len(codes))
+        codes = [c for c in codes[:at] if c not in m["members"]] + [m["code"]] \
+            + [c for c in codes[at:] if c not in m["members"]]
+    return codes
+
+
+def _value_labels(kind: str, attribute: str, shown: Sequence[Any], codebook) -> dict[str, str]:
+    vals = cb.attribute_values(kind, attribute, codebook=codebook)
+    ms = merges(kind, attribute, codebook=codebook)
+    english = set(vals["label_en"]) | {m["label_en"] for m in ms}
+    lang = "en" if any(str(x) in english for x in shown) else "fr"
+    out = dict(zip(vals["code"].astype(str), vals[f"label_{lang}"]))
+    out.update({m["code"]: m[f"label_{lang}"] for m in ms})
+    return out
+
+
+def _with_covers(t, mask, primary, covers, shape, group, codebook):
+    """Add each covered block's groups of 0 as suppressed rows, the block's rows in codebook order."""
+    unit_col = "value" if shape == "profile" else group
+    label_col = "label" if shape == "profile" else "group_label"
+    rows, flags, origin = [], [], []
+    placed = {}
+    for first, (idx, spare, kind, attr) in covers.items():
+        block = t.loc[idx]
+        units = block[unit_col].astype(str)
+        labels = _value_labels(kind, attr, block[label_col] if label_col in block.columns else [], codebook)
+        template = block[units == units.iloc[0]]
+        new = []
+        for v in spare:
+            part = template.copy()
+            part[unit_col] = v
+            if label_col in part.columns:
+                part[label_col] = labels.get(v, v)
+            new.append(part)
+        order = [*dict.fromkeys(units), *spare]
+        rank = {u: i for i, u in enumerate(_codes(kind, attr, set(units), codebook))}
+        key = {u: (u == _MISSING, rank.get(u, len(rank) + order.index(u))) for u in order}
+        both = pd.concat([block.assign(_new=False, _label=list(idx))] + [p.assign(_new=True, _label=None)
+                                                                          for p in new])
+        both = both.iloc[sorted(range(len(both)), key=lambda j: (key[str(both[unit_col].iloc[j])], j))]
+        placed[first] = both
+    covered = {i for idx, *_ in covers.values() for i in idx}
+    for i in t.index:
+        if i in placed:
+            for j in range(len(placed[i])):
+                r = placed[i].iloc[j]
+                rows.append(r.drop(["_new", "_label"]).to_dict())
+                flags.append(True if r["_new"] else bool(mask[r["_label"]]))
+                origin.append(None if r["_new"] else r["_label"])
+        elif i not in covered:
+            rows.append(t.loc[i].to_dict())
+            flags.append(bool(mask[i]))
+            origin.append(i)
+    out = pd.DataFrame(rows, columns=t.columns)
+    for c in t.columns:
+        if out[c].notna().all() and pd.api.types.is_bool_dtype(t[c]):
+            out[c] = out[c].astype(bool)
+        elif pd.api.types.is_integer_dtype(t[c]) and out[c].notna().all():
+            out[c] = out[c].astype(t[c].dtype)
+    out.attrs.update(t.attrs)
+    new_primary = {j for j, o in enumerate(origin) if o is not None and o in primary}
+    return out, pd.Series(flags, index=out.index), new_primary
 
 
 # ------------------------------------------------------------------------------------------------ suppression
@@ -435,10 +534,13 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     if "suppressed" in t.columns:
         mask |= t["suppressed"].fillna(False).astype(bool)
     shape, group = table_shape(t)
+    covers: dict = {}
     if secondary and shape in ("profile", "grouped") and t.attrs.get("groups"):
-        mask = _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed)
+        mask = _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed, covers)
     if secondary and shape in ("profile", "grouped") and mask.any():
-        mask = _secondary(t, mask, protected, shape, group, base, min_cell, population)
+        mask = _secondary(t, mask, protected, shape, group, base, min_cell, population, codebook, covers)
+    if covers:
+        t, mask, primary = _with_covers(t, mask, primary, covers, shape, group, codebook)
     cols = [c for c in (columns if columns is not None else VALUE_COLUMNS) if c in t.columns]
     t = _blank(t, mask, list(dict.fromkeys([*cols, base])))
     t.attrs.update(table.attrs)
@@ -460,8 +562,9 @@ def _blank(t: pd.DataFrame, mask: pd.Series, cols: list[str]) -> pd.DataFrame:
     return t
 
 
-def _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed) -> pd.Series:
-    """Suppress, block by block, the groups of the study-wide plan (:func:`group_counts` in ``attrs``)."""
+def _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed, covers) -> pd.Series:
+    """Suppress, block by block, the groups of the study-wide plan (:func:`group_counts` in ``attrs``); the
+    groups of 0 a block must add (:func:`_joint_plan`) are recorded in ``covers``."""
     mask = mask.copy()
     pops = row_populations(t, population)
     waves = t["wave"].astype(str) if "wave" in t.columns else pd.Series("", index=t.index)
@@ -480,8 +583,11 @@ def _planned(t, mask, protected, shape, group, min_cell, population, codebook, c
             continue
         if shape == "profile" and attr not in crossed.get(pop, ()):
             groups = {v: {**g, "counts": {}} for v, g in groups.items()}  # no grouped table by this attribute
-        hidden = _joint_plan(groups, min_cell)
+        spare = [v for v in universe(pop, attr, present=set(values), codebook=codebook) if v not in groups]
+        hidden = _joint_plan(groups, min_cell, spare)
         mask.loc[idx[values.isin(hidden).to_numpy()]] = True
+        if hidden & set(spare):
+            covers[idx[0]] = (idx, [v for v in spare if v in hidden], pop, attr)
     return mask
 
 
@@ -494,12 +600,15 @@ def _blocks(t: pd.DataFrame, shape: str, group: str | None, population) -> list[
     return [idx for _, idx in frame.groupby(list(frame.columns), sort=False).groups.items()]
 
 
-def _secondary(t, mask, protected, shape, group, base, min_cell, population) -> pd.Series:
-    """Suppress more rows (profile) or groups (grouped table), smallest first, until the block is safe."""
+def _secondary(t, mask, protected, shape, group, base, min_cell, population, codebook, covers) -> pd.Series:
+    """Suppress more rows (profile) or groups (grouped table), smallest first, until the block is safe; a
+    block still unsafe when every row is hidden gets the attribute's other codebook values as suppressed
+    groups of 0 (recorded in ``covers``)."""
     mask = mask.copy()
     size = pd.to_numeric(t[base], errors="coerce")
+    pops = row_populations(t, population)
     for idx in _blocks(t, shape, group, population):
-        if not mask[idx].any():
+        if not mask[idx].any() or idx[0] in covers:
             continue
         unit = t.loc[idx, "value" if shape == "profile" else group].astype(str)
         while True:
@@ -510,6 +619,11 @@ def _secondary(t, mask, protected, shape, group, base, min_cell, population) -> 
             free = [u for u in dict.fromkeys(unit) if not mask[idx][unit == u].any()
                     and protected[idx][unit == u].all() and size[idx][unit == u].max() >= 1]
             if not free:
+                attr = str(t.loc[idx[0], "attribute"] if shape == "profile" else
+                           (t.loc[idx[0], "group"] if "group" in t.columns else group))
+                spare = universe(pops[idx[0]], attr, present=set(unit), codebook=codebook)
+                if spare and protected[idx].all():
+                    covers[idx[0]] = (idx, spare, pops[idx[0]], attr)
                 break
             smallest = min(free, key=lambda u: (size[idx][unit == u].max(), list(unit).index(u)))
             mask.loc[idx[(unit == smallest).to_numpy()]] = True
