@@ -418,51 +418,40 @@ def _value_labels(kind: str, attribute: str, shown: Sequence[Any], codebook) -> 
 
 
 def _with_covers(t, mask, primary, covers, shape, group, codebook):
-    """Add each covered block's groups of 0 as suppressed rows, the block's rows in codebook order."""
-    unit_col = "value" if shape == "profile" else group
-    label_col = "label" if shape == "profile" else "group_label"
-    rows, flags, origin = [], [], []
-    placed = {}
+    """Add each covered block's groups of 0 as suppressed rows (copies of the block's first group with no
+    number), the block's rows in codebook order; returns the table, its mask and the primary rows' labels."""
+    unit_col, label_col = ("value", "label") if shape == "profile" else (group, "group_label")
+    numbers = [c for c in dict.fromkeys((*VALUE_COLUMNS, "n_base")) if c in t.columns]
+    pieces = {}
     for first, (idx, spare, kind, attr) in covers.items():
-        block = t.loc[idx]
+        block = t.loc[idx].assign(_origin=list(idx))
         units = block[unit_col].astype(str)
         labels = _value_labels(kind, attr, block[label_col] if label_col in block.columns else [], codebook)
-        template = block[units == units.iloc[0]]
         new = []
         for v in spare:
-            part = template.copy()
-            part[unit_col] = v
+            part = block[(units == units.iloc[0]).to_numpy()].assign(_origin=None, **{unit_col: v})
             if label_col in part.columns:
                 part[label_col] = labels.get(v, v)
+            for c in numbers:
+                part[c] = None
             new.append(part)
-        order = [*dict.fromkeys(units), *spare]
+        both = pd.concat([block, *new], ignore_index=True)
         rank = {u: i for i, u in enumerate(_codes(kind, attr, set(units), codebook))}
-        key = {u: (u == _MISSING, rank.get(u, len(rank) + order.index(u))) for u in order}
-        both = pd.concat([block.assign(_new=False, _label=list(idx))] + [p.assign(_new=True, _label=None)
-                                                                          for p in new])
-        both = both.iloc[sorted(range(len(both)), key=lambda j: (key[str(both[unit_col].iloc[j])], j))]
-        placed[first] = both
+        key = [(u == _MISSING, rank.get(u, len(rank))) for u in both[unit_col].astype(str)]
+        pieces[first] = both.iloc[sorted(range(len(both)), key=lambda j: (key[j], j))]
     covered = {i for idx, *_ in covers.values() for i in idx}
-    for i in t.index:
-        if i in placed:
-            for j in range(len(placed[i])):
-                r = placed[i].iloc[j]
-                rows.append(r.drop(["_new", "_label"]).to_dict())
-                flags.append(True if r["_new"] else bool(mask[r["_label"]]))
-                origin.append(None if r["_new"] else r["_label"])
-        elif i not in covered:
-            rows.append(t.loc[i].to_dict())
-            flags.append(bool(mask[i]))
-            origin.append(i)
-    out = pd.DataFrame(rows, columns=t.columns)
-    for c in t.columns:
-        if out[c].notna().all() and pd.api.types.is_bool_dtype(t[c]):
-            out[c] = out[c].astype(bool)
-        elif pd.api.types.is_integer_dtype(t[c]) and out[c].notna().all():
-            out[c] = out[c].astype(t[c].dtype)
+    frames = [pieces[i] if i in pieces else t.loc[[i]].assign(_origin=[i]) for i in t.index
+              if i in pieces or i not in covered]
+    out = pd.concat(frames, ignore_index=True)
+    origin = out.pop("_origin").tolist()
+    for c in numbers:
+        if pd.api.types.is_integer_dtype(t[c]):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
+        elif pd.api.types.is_float_dtype(t[c]):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
     out.attrs.update(t.attrs)
-    new_primary = {j for j, o in enumerate(origin) if o is not None and o in primary}
-    return out, pd.Series(flags, index=out.index), new_primary
+    flags = pd.Series([o is None or bool(mask[o]) for o in origin], index=out.index)
+    return out, flags, {j for j, o in enumerate(origin) if o is not None and o in primary}
 
 
 # ------------------------------------------------------------------------------------------------ suppression
