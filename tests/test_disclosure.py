@@ -224,7 +224,10 @@ def test_a_lone_suppressed_value_equals_the_total_so_the_others_are_published_as
     out = disclosure.suppress_small(t)
     # the other size classes (ETI and GE merged, as published), 0 firms each, are « n.d. » too
     assert out["value"].tolist() == ["micro", "pme", "ge250"] and out["suppressed"].all()
-    assert out["n"].isna().all() and out["n_total"].tolist() == [2, 2, 2] and out.attrs["primary"] == [0]
+    assert out["n"].isna().all() and out["n_total"].tolist() == [2, 2, 2]
+    # all three read « n.d. »: a « < 5 » on micro alone would tell where the 2 firms are
+    assert out.attrs["primary"] == [] and present.format_profile(out, kind="companies")["Effectif"].tolist() == [
+        "n.d."] * 3
     assert out["label"].tolist()[1:] == ["PME (10 à 249 salariés)", "250 salariés et plus (ETI et grandes entreprises)"]
     found = disclosure.audit_tables({"profil_entreprises.csv": out})
     assert found.empty and found.attrs["checked"] == 3  # each of the three in 0–2
@@ -244,6 +247,7 @@ def test_a_wave_of_three_firms_of_one_size_publishes_nothing_that_pins_them_down
     assert list(dict.fromkeys(grouped["group_value"])) == ["micro", "pme", "ge250"] and grouped["suppressed"].all()
     assert grouped.groupby("group_value", sort=False).size().tolist() == [len(overall)] * 3
     assert grouped["group_label"].iloc[-1] == "250 salariés et plus (ETI et grandes entreprises)"
+    assert profile.attrs["primary"] == [] and grouped.attrs["primary"] == []  # every row reads « n.d. »
     published = {"freins.csv": overall, "freins_par_groupe.csv": grouped, "profil_entreprises.csv": profile}
     found = disclosure.audit_tables(published)
     # every cell lies anywhere in 0–3: all that a wave of 3 firms allows (its published n_total)

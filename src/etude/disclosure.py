@@ -2,7 +2,7 @@
 
 One rule for the whole study (:func:`suppression_rule` states it, once, in the report). For the protected
 populations (:data:`PROTECTED`: companies; public buyers are institutions named in public sources),
-:func:`suppress_small` prepares a table for publication in three steps:
+:func:`suppress_small` prepares a table for publication in four steps:
 
 1. **merging** — categories declared ``merge`` in the codebook (``data/codebook/codebook.yaml``; the ETI and
    GE size classes are published as « 250 salariés et plus ») are published merged, never one by one;
@@ -10,7 +10,11 @@ populations (:data:`PROTECTED`: companies; public buyers are institutions named 
    no number, not even its size ``n`` or its base ``n_base``;
 3. **secondary suppression** — more groups of the same block (same population, wave and attribute) are
    suppressed, smallest first, until no suppressed cell can be recovered or narrowed by subtraction from the
-   published totals.
+   published totals;
+4. **groups of 0** — a block still unsafe once every group is suppressed (its respondents all share one value,
+   say the 3 firms of a wave are all micro-enterprises: a lone « n.d. » row equals the published total) also
+   lists the attribute's other codebook values (:func:`universe`), as suppressed groups of 0, in the profile
+   and in the grouped barrier table alike; every row of such a block reads « n.d. », none « < min_cell ».
 
 "Recovered or narrowed" is measured by :mod:`etude.recovery` (re-exported here: :func:`audit_run`,
 :func:`audit_tables`, :func:`audit_lines`): the feasible range of each suppressed cell over every published
@@ -451,7 +455,8 @@ def _with_covers(t, mask, primary, covers, shape, group, codebook):
             out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
     out.attrs.update(t.attrs)
     flags = pd.Series([o is None or bool(mask[o]) for o in origin], index=out.index)
-    return out, flags, {j for j, o in enumerate(origin) if o is not None and o in primary}
+    # no row of a covered block is « < min_cell »: that mark would tell which value holds the respondents
+    return out, flags, {j for j, o in enumerate(origin) if o is not None and o in primary and o not in covered}
 
 
 # ------------------------------------------------------------------------------------------------ suppression
@@ -497,7 +502,9 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
         Totals (``n_total``) stay exact. In a profile table (blocks of ``attribute`` values per wave, summing
         to ``n_total``) and a grouped frequency table (blocks of groups per wave, summing to the overall
         table), more groups are suppressed, smallest first, until no suppressed cell of the block can be
-        recovered by subtraction (:func:`audit_tables`). Rows already flagged ``suppressed`` stay so.
+        recovered by subtraction (:func:`audit_tables`); a block that stays unsafe gains suppressed rows for
+        the attribute's other codebook values (groups of 0, :func:`universe`), in codebook order, and none of
+        its rows is listed in ``attrs["primary"]``. Rows already flagged ``suppressed`` stay so.
 
     Examples
     --------
