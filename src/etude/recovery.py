@@ -6,10 +6,11 @@ profile blocks summing to their total, grouped frequency tables summing to the o
 without a group value as bounded slack), a group's base bounded by its size, a count by its base,
 non-negativity and integrality — each bound by a small integer linear program (``scipy.optimize.milp``,
 :func:`feasible_ranges`). A range shorter than ``min_cell`` is a *finding*, except that a cell cannot be asked to
-vary more than the published total it belongs to (a suppressed count of an item cited twice in all can only lie
-between 0 and 2). :func:`audit_run` reads a run folder; :func:`audit_lines` words the findings in French (one
-line each) for ``etude audit RUN``. :mod:`etude.disclosure` uses the same programs to choose its secondary
-suppressions.
+vary more than the smallest published total it belongs to (a suppressed count of an item cited twice in all can
+only lie between 0 and 2; in a wave of 3 companies, whose overall row is itself suppressed, a group's base can only
+lie between 0 and 3, the profile's ``n_total``). :func:`audit_run` reads a run folder; :func:`audit_lines` words
+the findings in French (one line each) for ``etude audit RUN``. :mod:`etude.disclosure` uses the same programs
+to choose its secondary suppressions.
 
 Examples
 --------
