@@ -205,6 +205,58 @@ def test_a_rare_item_cannot_ask_for_more_room_than_its_total():
     assert found.empty
 
 
+def _tiny_wave(n=3):
+    """``n`` firms of 2018, all micro, who all answered; each cites e_moyens only."""
+    from etude import codebook
+    t = pd.DataFrame({"population": "companies", "wave": 2018, "size_class": ["micro"] * n})
+    for code in codebook.items("companies")["code"]:
+        t[code] = pd.array([code == "e_moyens"] * n, dtype="boolean")
+    return t
+
+
+def test_a_lone_suppressed_value_equals_the_total_so_the_others_are_published_as_groups_of_0():
+    # the smallest failing table set of the study-shapes test: one profile block, one value, 2 firms
+    t = _profile(["micro"], [2])
+    primary = disclosure.suppress_small(t, secondary=False)
+    found = disclosure.audit_tables({"profil_entreprises.csv": primary})
+    assert found[["column", "cell", "low", "high"]].values.tolist() == [
+        ["n", ("companies", "2018", "size_class", "micro", None), 2, 2]]  # n_total 2, one row: micro = 2
+    out = disclosure.suppress_small(t)
+    # the other size classes (ETI and GE merged, as published), 0 firms each, are « n.d. » too
+    assert out["value"].tolist() == ["micro", "pme", "ge250"] and out["suppressed"].all()
+    assert out["n"].isna().all() and out["n_total"].tolist() == [2, 2, 2]
+    # all three read « n.d. »: a « < 5 » on micro alone would tell where the 2 firms are
+    assert out.attrs["primary"] == [] and present.format_profile(out, kind="companies")["Effectif"].tolist() == [
+        "n.d."] * 3
+    assert out["label"].tolist()[1:] == ["PME (10 à 249 salariés)", "250 salariés et plus (ETI et grandes entreprises)"]
+    found = disclosure.audit_tables({"profil_entreprises.csv": out})
+    assert found.empty and found.attrs["checked"] == 3  # each of the three in 0–2
+    pd.testing.assert_frame_equal(disclosure.suppress_small(out), out)
+    assert disclosure.universe("companies", "size_class", present={"micro", "eti"}) == ["pme", "ge"]
+    assert disclosure.universe("companies", "organisation") == []
+
+
+def test_a_wave_of_three_firms_of_one_size_publishes_nothing_that_pins_them_down():
+    firms = _tiny_wave(3)
+    profile = stats.suppress_small(stats.profile(firms, "size_class", by_wave=True))
+    grouped = stats.barrier_table({"companies": firms}, by={"companies": "size_class"})
+    overall = stats.barrier_table({"companies": firms})
+    assert overall["n_base"].isna().all()  # 3 firms: the overall row is suppressed too
+    # profile and grouped table list the same three groups, all « n.d. »
+    assert profile["value"].tolist() == ["micro", "pme", "ge250"] and profile["suppressed"].all()
+    assert list(dict.fromkeys(grouped["group_value"])) == ["micro", "pme", "ge250"] and grouped["suppressed"].all()
+    assert grouped.groupby("group_value", sort=False).size().tolist() == [len(overall)] * 3
+    assert grouped["group_label"].iloc[-1] == "250 salariés et plus (ETI et grandes entreprises)"
+    assert profile.attrs["primary"] == [] and grouped.attrs["primary"] == []  # every row reads « n.d. »
+    published = {"freins.csv": overall, "freins_par_groupe.csv": grouped, "profil_entreprises.csv": profile}
+    found = disclosure.audit_tables(published)
+    # every cell lies anywhere in 0–3: all that a wave of 3 firms allows (its published n_total)
+    assert found.empty and found.attrs["checked"] == 3 + 3 * (1 + len(overall))
+    # without the groups of 0, micro's lone row would equal the wave's 3 firms
+    alone = profile[profile["value"] == "micro"]
+    assert disclosure.audit_tables({"profil_entreprises.csv": alone})[["low", "high"]].values.tolist() == [[3, 3]]
+
+
 def test_merged_codes_have_labels_for_display():
     assert stats.value_label("companies", "size_class", "ge250", lang="en").startswith("250 employees or more")
     assert disclosure.publishable("companies", 4) is False and disclosure.publishable("companies", 0) is True

@@ -1,6 +1,7 @@
 """What published counts reveal about suppressed cells: feasible ranges, the run-folder audit and its command."""
 import math
 
+import pandas as pd
 import pytest
 from disclosure_fixtures import profile_table
 
@@ -25,6 +26,25 @@ def test_feasible_ranges_use_integers_and_report_infeasible_systems():
     # 2x = 3 has no integer solution
     assert all(math.isnan(v) for v in recovery.feasible_ranges(1, [({0: 2}, 3)], [], [0])[0])
     assert recovery.feasible_ranges(1, [], [], [0]) == [(0, math.inf)]
+
+
+def test_a_cell_need_not_vary_more_than_the_smallest_published_total_that_bounds_it():
+    # a wave of 3 firms, every group and the overall row suppressed: each cell lies in 0–3, all the wave allows
+    profile = _profile(["micro", "pme"], [None, None], n_total=3, suppressed=[True, True])
+    grouped = pd.DataFrame({"population": "companies", "wave": 2018, "group": "size_class",
+                            "group_value": ["micro", "pme"], "item": "e_moyens", "n_base": [None, None],
+                            "count": [None, None], "suppressed": [True, True]})
+    overall = pd.DataFrame({"population": ["companies"], "wave": [2018], "item": ["e_moyens"], "n_base": [None],
+                            "count": [None]})
+    tables = {"p.csv": profile, "g.csv": grouped, "o.csv": overall}
+    found = recovery.audit_tables(tables)
+    assert found.empty and found.attrs["checked"] == 2 + 2 + 2
+    # the same cap still finds what subtraction gives away: with 3 firms and 1 citation published, and PME's
+    # 1 firm and 0 citation shown, micro's base is 3 − 1 = 2 (so micro has 2 firms, PME 1) and its count 1 − 0
+    shown = grouped.assign(n_base=[None, 1], count=[None, 0], suppressed=[True, False])
+    found = recovery.audit_tables({**tables, "g.csv": shown, "o.csv": overall.assign(n_base=[3], count=[1])})
+    assert found[["column", "low", "high", "required"]].values.tolist() == [
+        ["n", 2, 2, 3], ["n", 1, 1, 3], ["n_base", 2, 2, 3], ["count", 1, 1, 1]]
 
 
 def _write_run(root, profile):

@@ -165,35 +165,44 @@ def _check_run(study: list[dict], run: Path) -> None:
 @given(study=studies())
 @example(study="three-waves-dropped-item")
 @example(study="one-wave-buyers-only")
-def test_every_valid_study_runs_every_notebook(study, tmp_path_factory, monkeypatch):
+@example(study="tiny-companies-of-one-size")
+def test_every_valid_study_runs_every_notebook(study, tmp_path_factory, monkeypatch, capsys):
     monkeypatch.setenv("ETUDE_SALT", "formes-de-test")
     if isinstance(study, str):  # the explicit shapes: drawn once from a fixed seed, named for the reader
         study = _named_shape(study)
     folder = tmp_path_factory.mktemp("etude_shape")
-    _code, run = _run(study, folder)  # the exit code also reflects the disclosure audit, checked elsewhere
+    code, run = _run(study, folder)
     _check_run(study, run)
+    # the exit code also carries the run's disclosure audit: no suppressed cell recoverable by subtraction
+    assert code == 0, capsys.readouterr().out[-3000:]
 
 
 def _named_shape(name: str) -> list[dict]:
-    """Two shapes every run checks: three non-consecutive waves with an item dropped in 2019, all optional
-    columns missing; and one 2019 wave of buyers only, packed layout, no optional column."""
+    """Three shapes every run checks: three non-consecutive waves with an item dropped in 2019, all optional
+    columns missing; one 2019 wave of buyers only, packed layout, no optional column; and companies only,
+    3 firms in 2018 and 2 in 2021, all of one size and segment (hypothesis found such studies failing the
+    disclosure audit: a lone « n.d. » size class equal to the wave's total, a wave too small for any cell to
+    hide in more than its own 0–3)."""
     if name == "three-waves-dropped-item":
         return [_fixed_export("buyers", w, layout="wide", drop=(w == 2019)) for w in (2017, 2019, 2021)] + \
                [_fixed_export("companies", w, layout="packed") for w in (2017, 2019, 2021)]
+    if name == "tiny-companies-of-one-size":
+        return [_fixed_export("companies", 2018, layout="wide", n=3, given=("size_class", "segment"), same=True),
+                _fixed_export("companies", 2021, layout="packed", n=2, given=("size_class",), same=True)]
     return [_fixed_export("buyers", 2019, layout="packed", fmt="xlsx")]
 
 
-def _fixed_export(kind: str, wave: int, *, layout: str, drop: bool = False, fmt: str = "csv-utf8-semicolon"
-                  ) -> dict:
-    """A deterministic export (6 respondents, every optional column missing), for the named shapes."""
+def _fixed_export(kind: str, wave: int, *, layout: str, drop: bool = False, fmt: str = "csv-utf8-semicolon",
+                  n: int = 6, given: tuple[str, ...] = (), same: bool = False) -> dict:
+    """A deterministic export (``n`` respondents, every optional column missing but ``given``; with ``same``,
+    every respondent has an attribute's first value), for the named shapes."""
     q = _questionnaire(kind)
-    n = 6
     header = [q["identifiers"]["respondent_id"]["text_fr"], CODEBOOK["common"]["wave"]["text_fr"]]
     columns: list[tuple[str, list]] = []
-    for attr in q.get("attributes", {}).values():
-        if attr.get("required"):
+    for name, attr in q.get("attributes", {}).items():
+        if attr.get("required") or name in given:
             labels = [v["label_fr"] for v in attr["values"]]
-            columns.append((attr["text_fr"], [labels[i % len(labels)] for i in range(n)]))
+            columns.append((attr["text_fr"], [labels[0 if same else i % len(labels)] for i in range(n)]))
     not_asked: list[str] = []
     for name, question in _multi_questions(kind).items():
         items = list(question["items"])

@@ -2,7 +2,7 @@
 
 One rule for the whole study (:func:`suppression_rule` states it, once, in the report). For the protected
 populations (:data:`PROTECTED`: companies; public buyers are institutions named in public sources),
-:func:`suppress_small` prepares a table for publication in three steps:
+:func:`suppress_small` prepares a table for publication in four steps:
 
 1. **merging** — categories declared ``merge`` in the codebook (``data/codebook/codebook.yaml``; the ETI and
    GE size classes are published as « 250 salariés et plus ») are published merged, never one by one;
@@ -10,7 +10,11 @@ populations (:data:`PROTECTED`: companies; public buyers are institutions named 
    no number, not even its size ``n`` or its base ``n_base``;
 3. **secondary suppression** — more groups of the same block (same population, wave and attribute) are
    suppressed, smallest first, until no suppressed cell can be recovered or narrowed by subtraction from the
-   published totals.
+   published totals;
+4. **groups of 0** — a block still unsafe once every group is suppressed (its respondents all share one value,
+   say the 3 firms of a wave are all micro-enterprises: a lone « n.d. » row equals the published total) also
+   lists the attribute's other codebook values (:func:`universe`), as suppressed groups of 0, in the profile
+   and in the grouped barrier table alike; every row of such a block reads « n.d. », none « < min_cell ».
 
 "Recovered or narrowed" is measured by :mod:`etude.recovery` (re-exported here: :func:`audit_run`,
 :func:`audit_tables`, :func:`audit_lines`): the feasible range of each suppressed cell over every published
@@ -59,7 +63,7 @@ from etude.recovery import (
 )
 
 __all__ = [
-    "suppress_small", "suppression_rule", "publishable", "group_counts", "merges", "merge_categories",
+    "suppress_small", "suppression_rule", "publishable", "group_counts", "merges", "merge_categories", "universe",
     "check_min_cell", "feasible_ranges", "audit_tables", "audit_run", "audit_lines",
     "PROTECTED", "VALUE_COLUMNS", "CROSSED", "FINDING_COLUMNS",
 ]
@@ -337,17 +341,29 @@ def _plan_tables(groups: dict[str, dict], hidden: set[str]) -> dict[str, pd.Data
     return {"profil": prof, "groupes": grouped, "ensemble": overall}
 
 
-def _joint_plan(groups: dict[str, dict], min_cell: int) -> set[str]:
-    """Groups to suppress so that the profile and the grouped barrier table, published together, are safe."""
+def _joint_plan(groups: dict[str, dict], min_cell: int, spare: Sequence[str] = ()) -> set[str]:
+    """Groups to suppress so that the profile and the grouped barrier table, published together, are safe.
+
+    When hiding every group still leaves a cell recoverable (one group holds every respondent: a lone « n.d. »
+    row equals the published total), the ``spare`` values (the attribute's other codebook values, no
+    respondent) are added as suppressed groups of 0, so that no row tells which value holds the respondents.
+    """
     hidden = {v for v, g in groups.items()
               if 1 <= g["n"] < min_cell or (v != _MISSING and 1 <= g["n_base"] < min_cell)}
     while hidden:
         if audit_tables(_plan_tables(groups, hidden), min_cell=min_cell).empty:
-            break
+            return hidden
         free = sorted((g["n"], i, v) for i, (v, g) in enumerate(groups.items()) if v not in hidden and g["n"] >= 1)
         if not free:
             break
         hidden.add(free[0][2])
+    spare = [v for v in spare if v not in groups]
+    if hidden and spare:
+        items = list(next(iter(groups.values()))["counts"])
+        zero = {"n": 0, "n_base": 0, "counts": dict.fromkeys(items, 0)}
+        return hidden | set(spare) if audit_tables(_plan_tables({**groups, **dict.fromkeys(spare, zero)},
+                                                                hidden | set(spare)), min_cell=min_cell).empty \
+            else hidden
     return hidden
 
 
@@ -364,6 +380,83 @@ def _merged_groups(info: dict, key: tuple, table_values: set[str], codebook) -> 
                                  "counts": {i: sum(p["counts"][i] for p in parts) for i in parts[0]["counts"]}}
     known = set(groups) - {_MISSING}
     return groups if table_values - {_MISSING} <= known else None
+
+
+def universe(kind: str, attribute: str, *, present: set[str] | frozenset = frozenset(), codebook=None
+             ) -> list[str]:
+    """The codebook values of an attribute absent from ``present``, merged as published (:func:`merges`).
+
+    The groups of 0 that a block whose respondents all share one value publishes as « n.d. » beside it: a
+    lone suppressed row would equal the published total. A merge's members stay apart when the table shows
+    one of them unmerged. ``[]`` for an attribute without codebook values.
+
+    >>> universe("companies", "size_class", present={"micro"})
+    ['pme', 'ge250']
+    """
+    return [c for c in _codes(kind, attribute, set(present), codebook) if c not in present]
+
+
+def _codes(kind: str, attribute: str, present: set[str], codebook) -> list[str]:
+    """Every codebook value of an attribute, in codebook order, merged unless ``present`` shows a member."""
+    if kind not in cb.populations(codebook) or attribute == "wave" \
+            or attribute not in cb.attributes(kind, codebook=codebook):
+        return []
+    codes = [str(c) for c in cb.attribute_values(kind, attribute, codebook=codebook)["code"]]
+    for m in merges(kind, attribute, codebook=codebook):
+        if present & set(m["members"]):
+            continue
+        at = min((codes.index(c) for c in m["members"] if c in codes), default=len(codes))
+        codes = [c for c in codes[:at] if c not in m["members"]] + [m["code"]] \
+            + [c for c in codes[at:] if c not in m["members"]]
+    return codes
+
+
+def _value_labels(kind: str, attribute: str, shown: Sequence[Any], codebook) -> dict[str, str]:
+    vals = cb.attribute_values(kind, attribute, codebook=codebook)
+    ms = merges(kind, attribute, codebook=codebook)
+    english = set(vals["label_en"]) | {m["label_en"] for m in ms}
+    lang = "en" if any(str(x) in english for x in shown) else "fr"
+    out = dict(zip(vals["code"].astype(str), vals[f"label_{lang}"]))
+    out.update({m["code"]: m[f"label_{lang}"] for m in ms})
+    return out
+
+
+def _with_covers(t, mask, primary, covers, shape, group, codebook):
+    """Add each covered block's groups of 0 as suppressed rows (copies of the block's first group with no
+    number), the block's rows in codebook order; returns the table, its mask and the primary rows' labels."""
+    unit_col, label_col = ("value", "label") if shape == "profile" else (group, "group_label")
+    numbers = [c for c in dict.fromkeys((*VALUE_COLUMNS, "n_base")) if c in t.columns]
+    pieces = {}
+    for first, (idx, spare, kind, attr) in covers.items():
+        block = t.loc[idx].assign(_origin=list(idx))
+        units = block[unit_col].astype(str)
+        labels = _value_labels(kind, attr, block[label_col] if label_col in block.columns else [], codebook)
+        new = []
+        for v in spare:
+            part = block[(units == units.iloc[0]).to_numpy()].assign(_origin=None, **{unit_col: v})
+            if label_col in part.columns:
+                part[label_col] = labels.get(v, v)
+            for c in numbers:
+                part[c] = None
+            new.append(part)
+        both = pd.concat([block, *new], ignore_index=True)
+        rank = {u: i for i, u in enumerate(_codes(kind, attr, set(units), codebook))}
+        key = [(u == _MISSING, rank.get(u, len(rank))) for u in both[unit_col].astype(str)]
+        pieces[first] = both.iloc[sorted(range(len(both)), key=lambda j: (key[j], j))]
+    covered = {i for idx, *_ in covers.values() for i in idx}
+    frames = [pieces[i] if i in pieces else t.loc[[i]].assign(_origin=[i]) for i in t.index
+              if i in pieces or i not in covered]
+    out = pd.concat(frames, ignore_index=True)
+    origin = out.pop("_origin").tolist()
+    for c in numbers:
+        if pd.api.types.is_integer_dtype(t[c]):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
+        elif pd.api.types.is_float_dtype(t[c]):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    out.attrs.update(t.attrs)
+    flags = pd.Series([o is None or bool(mask[o]) for o in origin], index=out.index)
+    # no row of a covered block is « < min_cell »: that mark would tell which value holds the respondents
+    return out, flags, {j for j, o in enumerate(origin) if o is not None and o in primary and o not in covered}
 
 
 # ------------------------------------------------------------------------------------------------ suppression
@@ -409,7 +502,9 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
         Totals (``n_total``) stay exact. In a profile table (blocks of ``attribute`` values per wave, summing
         to ``n_total``) and a grouped frequency table (blocks of groups per wave, summing to the overall
         table), more groups are suppressed, smallest first, until no suppressed cell of the block can be
-        recovered by subtraction (:func:`audit_tables`). Rows already flagged ``suppressed`` stay so.
+        recovered by subtraction (:func:`audit_tables`); a block that stays unsafe gains suppressed rows for
+        the attribute's other codebook values (groups of 0, :func:`universe`), in codebook order, and none of
+        its rows is listed in ``attrs["primary"]``. Rows already flagged ``suppressed`` stay so.
 
     Examples
     --------
@@ -435,10 +530,13 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     if "suppressed" in t.columns:
         mask |= t["suppressed"].fillna(False).astype(bool)
     shape, group = table_shape(t)
+    covers: dict = {}
     if secondary and shape in ("profile", "grouped") and t.attrs.get("groups"):
-        mask = _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed)
+        mask = _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed, covers)
     if secondary and shape in ("profile", "grouped") and mask.any():
-        mask = _secondary(t, mask, protected, shape, group, base, min_cell, population)
+        mask = _secondary(t, mask, protected, shape, group, base, min_cell, population, codebook, covers)
+    if covers:
+        t, mask, primary = _with_covers(t, mask, primary, covers, shape, group, codebook)
     cols = [c for c in (columns if columns is not None else VALUE_COLUMNS) if c in t.columns]
     t = _blank(t, mask, list(dict.fromkeys([*cols, base])))
     t.attrs.update(table.attrs)
@@ -460,8 +558,9 @@ def _blank(t: pd.DataFrame, mask: pd.Series, cols: list[str]) -> pd.DataFrame:
     return t
 
 
-def _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed) -> pd.Series:
-    """Suppress, block by block, the groups of the study-wide plan (:func:`group_counts` in ``attrs``)."""
+def _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed, covers) -> pd.Series:
+    """Suppress, block by block, the groups of the study-wide plan (:func:`group_counts` in ``attrs``); the
+    groups of 0 a block must add (:func:`_joint_plan`) are recorded in ``covers``."""
     mask = mask.copy()
     pops = row_populations(t, population)
     waves = t["wave"].astype(str) if "wave" in t.columns else pd.Series("", index=t.index)
@@ -480,8 +579,11 @@ def _planned(t, mask, protected, shape, group, min_cell, population, codebook, c
             continue
         if shape == "profile" and attr not in crossed.get(pop, ()):
             groups = {v: {**g, "counts": {}} for v, g in groups.items()}  # no grouped table by this attribute
-        hidden = _joint_plan(groups, min_cell)
+        spare = [v for v in universe(pop, attr, present=set(values), codebook=codebook) if v not in groups]
+        hidden = _joint_plan(groups, min_cell, spare)
         mask.loc[idx[values.isin(hidden).to_numpy()]] = True
+        if hidden & set(spare):
+            covers[idx[0]] = (idx, [v for v in spare if v in hidden], pop, attr)
     return mask
 
 
@@ -494,12 +596,15 @@ def _blocks(t: pd.DataFrame, shape: str, group: str | None, population) -> list[
     return [idx for _, idx in frame.groupby(list(frame.columns), sort=False).groups.items()]
 
 
-def _secondary(t, mask, protected, shape, group, base, min_cell, population) -> pd.Series:
-    """Suppress more rows (profile) or groups (grouped table), smallest first, until the block is safe."""
+def _secondary(t, mask, protected, shape, group, base, min_cell, population, codebook, covers) -> pd.Series:
+    """Suppress more rows (profile) or groups (grouped table), smallest first, until the block is safe; a
+    block still unsafe when every row is hidden gets the attribute's other codebook values as suppressed
+    groups of 0 (recorded in ``covers``)."""
     mask = mask.copy()
     size = pd.to_numeric(t[base], errors="coerce")
+    pops = row_populations(t, population)
     for idx in _blocks(t, shape, group, population):
-        if not mask[idx].any():
+        if not mask[idx].any() or idx[0] in covers:
             continue
         unit = t.loc[idx, "value" if shape == "profile" else group].astype(str)
         while True:
@@ -510,6 +615,11 @@ def _secondary(t, mask, protected, shape, group, base, min_cell, population) -> 
             free = [u for u in dict.fromkeys(unit) if not mask[idx][unit == u].any()
                     and protected[idx][unit == u].all() and size[idx][unit == u].max() >= 1]
             if not free:
+                attr = str(t.loc[idx[0], "attribute"] if shape == "profile" else
+                           (t.loc[idx[0], "group"] if "group" in t.columns else group))
+                spare = universe(pops[idx[0]], attr, present=set(unit), codebook=codebook)
+                if spare and protected[idx].all():
+                    covers[idx[0]] = (idx, spare, pops[idx[0]], attr)
                 break
             smallest = min(free, key=lambda u: (size[idx][unit == u].max(), list(unit).index(u)))
             mask.loc[idx[(unit == smallest).to_numpy()]] = True

@@ -6,10 +6,11 @@ profile blocks summing to their total, grouped frequency tables summing to the o
 without a group value as bounded slack), a group's base bounded by its size, a count by its base,
 non-negativity and integrality — each bound by a small integer linear program (``scipy.optimize.milp``,
 :func:`feasible_ranges`). A range shorter than ``min_cell`` is a *finding*, except that a cell cannot be asked to
-vary more than the published total it belongs to (a suppressed count of an item cited twice in all can only lie
-between 0 and 2). :func:`audit_run` reads a run folder; :func:`audit_lines` words the findings in French (one
-line each) for ``etude audit RUN``. :mod:`etude.disclosure` uses the same programs to choose its secondary
-suppressions.
+vary more than the smallest published total it belongs to (a suppressed count of an item cited twice in all can
+only lie between 0 and 2; in a wave of 3 companies, whose overall row is itself suppressed, a group's base can only
+lie between 0 and 3, the profile's ``n_total``). :func:`audit_run` reads a run folder; :func:`audit_lines` words
+the findings in French (one line each) for ``etude audit RUN``. :mod:`etude.disclosure` uses the same programs
+to choose its secondary suppressions.
 
 Examples
 --------
@@ -192,28 +193,43 @@ def _add_profile(s: _System, name: str, part: pd.DataFrame, targets: list) -> di
     return values
 
 
+def _cap(*totals: float) -> float:
+    """The smallest published total that bounds a cell (NaN when none is published)."""
+    known = [float(v) for v in totals if not pd.isna(v)]
+    return min(known) if known else math.nan
+
+
+def _first(values: pd.Series) -> float:
+    values = values.dropna()
+    return float(values.iloc[0]) if len(values) else math.nan
+
+
 def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, profile: dict | None,
-                 overall: pd.DataFrame | None, exact: bool, targets: list) -> None:
-    nb, cells = {}, {}
+                 overall: pd.DataFrame | None, exact: bool, targets: list, total: float = math.nan) -> None:
+    """Relations of one grouped block; each suppressed cell's margin is the smallest published total that
+    bounds it: the overall count, the overall base, the group's published size in the profile, the profile's
+    ``n_total`` (a wave of 3 companies cannot hide a cell in more than 0–3)."""
+    nb, cells, sizes = {}, {}, {}
+    n_all = _first(overall["n_base"]) if overall is not None else math.nan
     for g, rows in part.groupby(part[gcol].astype(str), sort=False):
         known = rows["n_base"].dropna()
         nb[g] = s.term(("b", name, g), known.iloc[0] if len(known) else math.nan)
+        sizes[g] = math.nan
         if profile is not None and g in profile:
             s.rel([nb[g]], [profile[g]], "<=")
+            sizes[g] = profile[g][1] if not profile[g][0] else math.nan
         if not len(known) and rows["suppressed"].any():
-            n_all = overall["n_base"].dropna() if overall is not None else pd.Series(dtype=float)
-            targets.append((("b", name, g), name, rows.index[0], "n_base", (g, None),
-                            n_all.iloc[0] if len(n_all) else math.nan))
+            targets.append((("b", name, g), name, rows.index[0], "n_base", (g, None), _cap(n_all, sizes[g], total)))
     for i, r in part.iterrows():
         g = str(r[gcol])
         t = s.term(("c", name, i), r["count"])
         s.rel([t], [nb[g]], "<=")
         cells.setdefault(str(r["item"]), []).append(t)
         if r["suppressed"] and pd.isna(r["count"]):
-            c_all = overall.loc[overall["item"] == str(r["item"]), "count"].dropna() if overall is not None \
-                else pd.Series(dtype=float)
+            c_all = _first(overall.loc[overall["item"] == str(r["item"]), "count"]) if overall is not None \
+                else math.nan
             targets.append((("c", name, i), name, i, "count", (g, str(r["item"])),
-                            c_all.iloc[0] if len(c_all) else math.nan))
+                            _cap(c_all, n_all, sizes[g], total)))
     if overall is None:
         return
     slack = s.term(("sb", name), math.nan)
@@ -300,12 +316,13 @@ def audit_tables(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
         if not any(p["suppressed"].any() for _, p, _ in parts_p + parts_g):
             continue
         s, targets = _System(), []
-        prof = None
+        prof, total = None, math.nan
         for name, part, _ in parts_p:
             values = _add_profile(s, name, part, targets)
-            prof = values if prof is None else prof
+            if prof is None:
+                prof, total = values, _first(part["n_total"]) if "n_total" in part.columns else math.nan
         for name, part, gcol in parts_g:
-            _add_grouped(s, name, part, gcol, prof, overall.get(key[:2]), exact_margins, targets)
+            _add_grouped(s, name, part, gcol, prof, overall.get(key[:2]), exact_margins, targets, total)
         checked += len(targets)
         ranges = feasible_ranges(len(s.index), s.eqs, s.les, [s.index[t[0]] for t in targets])
         for (_, name, i, col, (value, item), margin), (low, high) in zip(targets, ranges):
