@@ -194,7 +194,7 @@ def two_waves():
 
 
 def test_item_change_between_waves_by_hand(two_waves):
-    t = waves.wave_changes(two_waves, "companies", wave_from=2017, wave_to=2018).set_index("code")
+    t = waves.wave_changes(two_waves, "companies", wave_from=2017, wave_to=2018, min_cell=4).set_index("code")
     r = t.loc["e_moyens"]
     assert (r["n_from"], r["count_from"], r["n_to"], r["count_to"]) == (4, 2, 6, 3)  # non-answerer out of the base
     assert r["share_from"] == 0.5 and r["share_to"] == 0.5 and r["diff"] == 0
@@ -208,13 +208,27 @@ def test_item_change_between_waves_by_hand(two_waves):
 
 
 def test_theme_change_between_waves(two_waves):
-    t = waves.wave_changes(two_waves, "companies", level="themes").set_index("code")
+    t = waves.wave_changes(two_waves, "companies", level="themes", min_cell=4).set_index("code")
     # moyens = e_moyens or e_delais: 3 of 4 answerers in 2017, 3 of 6 in 2018; a respondent citing both counts once
     assert (t.loc["moyens", "count_from"], t.loc["moyens", "n_from"]) == (3, 4)
     assert (t.loc["moyens", "count_to"], t.loc["moyens", "n_to"]) == (3, 6)
     assert t.loc["moyens", "diff"] == pytest.approx(0.5 - 0.75)
     # information = e_administration or e_besoins: 1/4 → 2/6
     assert t.loc["information", "diff"] == pytest.approx(2 / 6 - 1 / 4)
+
+
+def test_a_company_wave_below_min_cell_publishes_no_count_no_change_and_no_test(two_waves):
+    # 2017 has 4 companies answering the barrier question: below min_cell = 5, nothing of that wave is published
+    t = waves.wave_changes(two_waves, "companies", wave_from=2017, wave_to=2018).set_index("code")
+    assert t["n_from"].isna().all() and t["count_from"].isna().all() and t["share_from"].isna().all()
+    assert t["diff"].isna().all() and t["p_value"].isna().all() and t["p_adjusted"].isna().all()
+    assert (t.loc["e_moyens", "n_to"], t.loc["e_moyens", "count_to"]) == (6, 3)  # 2018 (6 firms) is published
+    assert t.attrs["family_size"] == 0
+    grid = waves.wave_grid(two_waves, "companies").set_index(["code", "wave"])
+    assert grid.loc[("e_moyens", 2017), ["n_base", "count", "share"]].isna().all()
+    assert grid.loc[("e_moyens", 2018), "count"] == 3
+    # public buyers are not protected: a wave of 4 buyers is published
+    assert waves.wave_grid(respondents("buyers", [{"b_temps"}] * 4, 2017), "buyers")["count"].notna().all()
 
 
 def test_wave_changes_reject_bad_options(two_waves):

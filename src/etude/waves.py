@@ -86,7 +86,7 @@ def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
 
 def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to: int = 2018,
                  level: str = "items", test: str = "fisher", alpha: float = 0.05, padjust: str = "holm",
-                 lang: str = "fr", codebook=None) -> pd.DataFrame:
+                 lang: str = "fr", codebook=None, min_cell: int = 5) -> pd.DataFrame:
     """Change in the share citing each barrier item (or theme) between two survey waves.
 
     The two waves are treated as **independent samples** (respondents are pseudonymous and not matched
@@ -111,6 +111,9 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     padjust : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
     lang : {"fr", "en"}, default "fr"
         Language of ``label``.
+    min_cell : int, default 5
+        The study's small-group rule (:func:`etude.disclosure.publishable`): a wave of a protected population
+        (companies) with fewer respondents publishes no base, count nor share, hence no change and no test.
 
     Returns
     -------
@@ -137,18 +140,32 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     a = levels[level](parts[wave_from], kind, codebook).set_index("code")
     b = levels[level](parts[wave_to], kind, codebook).set_index("code")
     simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
+    withheld = (_withheld(a, kind, min_cell), _withheld(b, kind, min_cell))
     rows = [_change_row(a.loc[code], b.loc[code], code, kind=kind, level=level, waves=(wave_from, wave_to),
-                        test=test, alpha=alpha, lang=lang, codebook=codebook, simulated=simulated) for code in a.index]
+                        test=test, alpha=alpha, lang=lang, codebook=codebook, simulated=simulated,
+                        withheld=withheld) for code in a.index]
     out = _adjust(pd.DataFrame(rows), padjust=padjust, alpha=alpha)[WAVE_COLUMNS]
-    out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": int((out["asked_from"] & out["asked_to"])
-                      .sum()), "family": level, "ci_adjust": "none" if padjust == "none" else "bonferroni"})
+    out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": int(_tested(out).sum()), "family": level,
+                      "ci_adjust": "none" if padjust == "none" else "bonferroni", "withheld": withheld})
     return out
+
+
+def _withheld(counts: pd.DataFrame, kind: str, min_cell: int) -> bool:
+    """Does the small-group rule withhold this wave (its respondents' base, the same for every item)?"""
+    from etude.disclosure import publishable
+    n = int(counts["n"].max()) if len(counts) else 0
+    return not publishable(kind, n, min_cell=min_cell)
+
+
+def _tested(out: pd.DataFrame) -> pd.Series:
+    """Rows with a test: asked in both waves and not withheld (a withheld wave has no count)."""
+    return out["asked_from"] & out["asked_to"] & out["count_from"].notna() & out["count_to"].notna()
 
 
 def _adjust(out: pd.DataFrame, *, padjust: str, alpha: float) -> pd.DataFrame:
     """Adjusted p-values and intervals over the family: the items (or themes) asked in both waves."""
     from etude import compare
-    tested = out["asked_from"] & out["asked_to"]
+    tested = _tested(out)
     out["p_adjusted"] = math.nan
     out["diff_ci_low_adj"] = out["diff_ci_high_adj"] = math.nan
     if tested.any():
@@ -162,25 +179,29 @@ def _adjust(out: pd.DataFrame, *, padjust: str, alpha: float) -> pd.DataFrame:
 
 
 def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: str, waves: tuple[int, int],
-                test: str, alpha: float, lang: str, codebook, simulated: bool) -> dict:
-    """One row of :func:`wave_changes`: an item not asked in a wave has no share there, no change and no test."""
+                test: str, alpha: float, lang: str, codebook, simulated: bool,
+                withheld: tuple[bool, bool] = (False, False)) -> dict:
+    """One row of :func:`wave_changes`: an item not asked in a wave has no share there, no change and no test;
+    a withheld wave (small-group rule) shows no base, count nor share, and the row no change and no test."""
     from etude import compare
     asked_a, asked_b = bool(ra["asked"]), bool(rb["asked"])
-    if asked_a and asked_b:
+    shown_a, shown_b = asked_a and not withheld[0], asked_b and not withheld[1]
+    if shown_a and shown_b:
         res = compare.two_proportions(int(rb["count"]), int(rb["n"]), int(ra["count"]), int(ra["n"]),
                                       test=test, alpha=alpha)
     else:
         res = {"diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": pd.NA,
                "p_value": math.nan, "cohens_h": math.nan}
 
-    def share(r, asked):
-        return r["count"] / r["n"] if asked and r["n"] else math.nan
+    def share(r, shown):
+        return r["count"] / r["n"] if shown and r["n"] else math.nan
     return {"population": kind, "level": level, "code": code,
             "label": cb.label(code, lang=lang, codebook=codebook, short=(level == "items")),
-            "theme": ra["theme"], "wave_from": int(waves[0]), "n_from": int(ra["n"]),
-            "count_from": int(ra["count"]) if asked_a else pd.NA, "share_from": share(ra, asked_a),
-            "wave_to": int(waves[1]), "n_to": int(rb["n"]), "count_to": int(rb["count"]) if asked_b else pd.NA,
-            "share_to": share(rb, asked_b), **res, "simulated": simulated, "asked_from": asked_a,
+            "theme": ra["theme"], "wave_from": int(waves[0]), "n_from": pd.NA if withheld[0] else int(ra["n"]),
+            "count_from": int(ra["count"]) if shown_a else pd.NA, "share_from": share(ra, shown_a),
+            "wave_to": int(waves[1]), "n_to": pd.NA if withheld[1] else int(rb["n"]),
+            "count_to": int(rb["count"]) if shown_b else pd.NA,
+            "share_to": share(rb, shown_b), **res, "simulated": simulated, "asked_from": asked_a,
             "asked_to": asked_b}
 
 
@@ -319,12 +340,13 @@ def change_pair(df: pd.DataFrame | None, wave_from: int | None = 0, wave_to: int
 
 
 def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", lang: str = "fr",
-              codebook=None) -> pd.DataFrame:
+              codebook=None, min_cell: int = 5) -> pd.DataFrame:
     """Every wave of one population, for each barrier item (or theme): the share citing it, or « non posé ».
 
     Shares follow :func:`wave_changes` (denominator: the wave's respondents who answered the barrier question);
     an item not asked in a wave (:func:`asked_items`; a theme with one of its items not asked) has ``asked``
-    false and no count nor share.
+    false and no count nor share; a wave the small-group rule withholds (``min_cell``, as in :func:`wave_changes`)
+    has no base, count nor share.
 
     Returns
     -------
@@ -336,13 +358,15 @@ def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", lang: str = 
     rows = []
     for wave in population_waves(df):
         part = counts[level](df[df["wave"] == wave], kind, codebook)
+        hidden = _withheld(part, kind, min_cell)
         for r in part.itertuples():
             asked = bool(r.asked)
+            shown = asked and not hidden
             rows.append({"population": kind, "level": level, "code": r.code,
                          "label": cb.label(r.code, lang=lang, codebook=codebook, short=(level == "items")),
-                         "theme": r.theme, "wave": wave, "asked": asked, "n_base": int(r.n),
-                         "count": int(r.count) if asked else pd.NA,
-                         "share": r.count / r.n if asked and r.n else math.nan})
+                         "theme": r.theme, "wave": wave, "asked": asked, "n_base": pd.NA if hidden else int(r.n),
+                         "count": int(r.count) if shown else pd.NA,
+                         "share": r.count / r.n if shown and r.n else math.nan})
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
 
 
