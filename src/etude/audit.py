@@ -571,39 +571,39 @@ def scan_run(run_dir: str | os.PathLike, *, forbidden: Iterable[str] = (), min_c
     not_scanned: dict[str, str] = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
         file = path.relative_to(root).as_posix()
-        ext = path.suffix.lower()
-        if ext == ".ipynb":
-            try:
-                found += _scan_notebook(path, file, patterns)
-                continue
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                pass
-        reason = None
-        if ext == ".csv":
-            found += _scan_csv(path, file, patterns, min_cell)
-        elif ext in (".xlsx", ".xlsm"):
-            found += _scan_xlsx(path, file, patterns, min_cell)
-        elif ext == ".pptx":
-            more, reason = _scan_pptx(path, file, patterns)
-            found += more
-        elif ext == ".pdf":
-            more, reason = _scan_pdf(path, file, patterns, pdftotext)
-            found += more
-        elif ext in (".png", ".jpg", ".jpeg", ".gif"):
-            found += _scan_image(path.read_bytes(), "image/png", file, "", patterns)
-        elif ext in _TEXT_EXT or ext == ".ipynb":
-            found += _scan_markup(path.read_text(encoding="utf-8", errors="replace"), file, "", patterns)
-        else:
-            data = path.read_bytes()
-            if b"\0" not in data[:4096]:  # unknown but textual: scan it too
-                found += _scan_markup(data.decode("utf-8", "replace"), file, "", patterns)
-            else:
-                reason = "format binaire non lu"
+        more, reason = _scan_file(path, file, patterns, min_cell, pdftotext)
+        found += more
         if reason:
             not_scanned[file] = reason
     out = pd.DataFrame(found, columns=FINDING_COLUMNS)
     out.attrs["not_scanned"] = not_scanned
     return out
+
+
+def _scan_file(path: Path, file: str, patterns, min_cell: int, pdftotext: str) -> tuple[list[dict], str | None]:
+    """Findings in one file of a run, read by its format, and why it could not be read (``None`` when read)."""
+    ext = path.suffix.lower()
+    if ext == ".ipynb":
+        try:
+            return _scan_notebook(path, file, patterns), None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            pass  # not a notebook after all: read as text below
+    if ext == ".csv":
+        return _scan_csv(path, file, patterns, min_cell), None
+    if ext in (".xlsx", ".xlsm"):
+        return _scan_xlsx(path, file, patterns, min_cell), None
+    if ext == ".pptx":
+        return _scan_pptx(path, file, patterns)
+    if ext == ".pdf":
+        return _scan_pdf(path, file, patterns, pdftotext)
+    if ext in (".png", ".jpg", ".jpeg", ".gif"):
+        return _scan_image(path.read_bytes(), "image/png", file, "", patterns), None
+    if ext in _TEXT_EXT or ext == ".ipynb":
+        return _scan_markup(path.read_text(encoding="utf-8", errors="replace"), file, "", patterns), None
+    data = path.read_bytes()
+    if b"\0" not in data[:4096]:  # unknown but textual: scan it too
+        return _scan_markup(data.decode("utf-8", "replace"), file, "", patterns), None
+    return [], "format binaire non lu"
 
 
 def run_identifiers(run_dir: str | os.PathLike) -> list[str] | None:
