@@ -312,6 +312,8 @@ def test_seeded_demo_run_leaks_nothing(demo_run):
     assert len(forbidden) > 100 and any("@" in f for f in forbidden)
     found = audit.scan_run(demo_run, forbidden=forbidden, min_cell=5)
     assert found.empty, "\n" + found.to_string(max_colwidth=70)
+    assert (demo_run / "slides.pptx").is_file() and (demo_run / "tables" / "tables.xlsx").is_file()
+    assert found.attrs["not_scanned"] == {}, audit.scan_lines(found)  # the deck and the PDF were read too
 
 
 @pytest.mark.slow
