@@ -143,11 +143,15 @@ def _deck(path, *, email="", phone="", name="", png=b"", author=""):
 
     prs = pptx.Presentation()
     prs.core_properties.author = author
+    prs.slide_masters[0].shapes[0].text_frame.text = f"Modèle de {name}" if name else "Titre"
     one = prs.slides.add_slide(prs.slide_layouts[6])
     one.shapes.add_textbox(Inches(1), Inches(1), Inches(4), Inches(1)).text_frame.text = "Freins\n" + email
     table = one.shapes.add_table(2, 2, Inches(1), Inches(2), Inches(4), Inches(1)).table
     table.cell(0, 0).text, table.cell(1, 1).text = "Contact", phone
     one.notes_slide.notes_text_frame.text = f"Réponse de {name}"
+    link = one.shapes.add_textbox(Inches(1), Inches(4), Inches(4), Inches(1)).text_frame.paragraphs[0].add_run()
+    link.text = "Écrire au contact"
+    link.hyperlink.address = f"mailto:{email}" if email else "https://exemple.invalid/"
     two = prs.slides.add_slide(prs.slide_layouts[6])
     group = two.shapes.add_group_shape()
     group.shapes.add_textbox(Inches(1), Inches(1), Inches(4), Inches(1)).text_frame.text = f"Signé {name}"
@@ -168,6 +172,8 @@ def test_scan_run_reads_every_text_of_a_deck(tmp_path):
     assert [g for g in got if g[2].startswith("diapositive 2, « Picture")] == [
         ("email", email, "diapositive 2, « Picture 3 », image, texte PNG « Description »")]
     assert ("email", "jean.dupont@exemple.fr", "propriétés (author)") in got
+    assert ("email", email, "diapositive 1, lien") in got  # a mailto: link is not in the shape's text
+    assert ("identifier", name, "masque 1, « Title Placeholder 1 »") in got  # shown on every slide using it
     assert found.attrs["not_scanned"] == {}
 
 

@@ -435,9 +435,21 @@ def _shape_texts(shapes, where: str) -> Iterator[tuple[str, str, object]]:
             yield loc, "", image
 
 
+def _deck_parts(prs) -> Iterator[tuple[str, object]]:
+    """``(location, slide-like)`` for every slide, then every master and layout (text typed there shows on every
+    slide that uses it)."""
+    for n, slide in enumerate(prs.slides, start=1):
+        yield f"diapositive {n}", slide
+    for m, master in enumerate(prs.slide_masters, start=1):
+        yield f"masque {m}", master
+        for layout in master.slide_layouts:
+            yield f"masque {m}, disposition « {layout.name} »", layout
+
+
 def _scan_pptx(path: Path, file: str, patterns) -> tuple[list[dict[str, str]], str | None]:
-    """Findings in a deck (text of every shape, table cells, speaker notes, core properties, pictures' text
-    chunks), and the reason it could not be read (``None`` when read)."""
+    """Findings in a deck (text of every shape, table cells, hyperlinks, speaker notes, core properties,
+    pictures' text chunks; slides, masters and layouts), and the reason it could not be read (``None`` when
+    read)."""
     import pptx
 
     try:
@@ -445,16 +457,19 @@ def _scan_pptx(path: Path, file: str, patterns) -> tuple[list[dict[str, str]], s
     except Exception as exc:  # a damaged deck is named as not scanned, never passed
         return [], f"présentation PPTX illisible ({type(exc).__name__})"
     found: list[dict[str, str]] = []
-    for n, slide in enumerate(prs.slides, start=1):
-        for loc, text, image in _shape_texts(slide.shapes, f"diapositive {n}"):
+    for where, part in _deck_parts(prs):
+        for loc, text, image in _shape_texts(part.shapes, where):
             if image is not None:
                 found += _scan_image(image.blob, image.content_type, file, f"{loc}, image", patterns)
             elif text:
                 found += scan_text(text, file=file, location=loc, _patterns=patterns)
-        if slide.has_notes_slide:
-            notes = slide.notes_slide.notes_text_frame
+        for rel in part.part.rels.values():  # hyperlinks (``mailto:``…) are relationships, not text
+            if rel.is_external:
+                found += scan_text(str(rel.target_ref), file=file, location=f"{where}, lien", _patterns=patterns)
+        if getattr(part, "has_notes_slide", False) and part.has_notes_slide:
+            notes = part.notes_slide.notes_text_frame
             if notes is not None and notes.text:
-                found += scan_text(notes.text, file=file, location=f"diapositive {n}, notes", _patterns=patterns)
+                found += scan_text(notes.text, file=file, location=f"{where}, notes", _patterns=patterns)
     props = prs.core_properties
     for key in ("author", "last_modified_by", "title", "subject", "keywords", "comments", "category",
                 "content_status", "identifier", "language", "version"):
