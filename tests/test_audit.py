@@ -187,13 +187,13 @@ def test_a_clean_deck_gives_no_finding_and_a_damaged_one_is_named_as_not_scanned
     assert audit.scan_lines(damaged) == ["slides.pptx non analysé : présentation PPTX illisible (PackageNotFoundError)"]
 
 
-def _pdf(path, pages):
+def _pdf(path, pages, *, url=None):
     matplotlib.rcParams["pdf.fonttype"] = 42  # embedded TrueType: pdftotext reads the text back
     from matplotlib.backends.backend_pdf import PdfPages
     with PdfPages(path) as pdf:
         for text in pages:
             fig = plt.figure(figsize=(5, 2))
-            fig.text(0.05, 0.5, text)
+            fig.text(0.05, 0.5, text, url=url)
             pdf.savefig(fig)
             plt.close(fig)
 
@@ -208,6 +208,13 @@ def test_scan_run_reads_the_pdf_page_by_page(tmp_path):
         ("email", "claire.martin@exemple.fr", "page 3"), ("identifier", "Claire Martin", "page 2"),
         ("phone", "03 20 12 34 56", "page 3")]
     assert found.attrs["not_scanned"] == {}
+
+
+@pytest.mark.skipif(shutil.which(audit.PDFTOTEXT) is None, reason="pdftotext (poppler-utils) absent")
+def test_scan_run_reads_the_pdf_link_targets(tmp_path):
+    _pdf(tmp_path / "report.pdf", ["Écrire au contact"], url="mailto:claire.martin@exemple.fr")
+    found = audit.scan_run(tmp_path)
+    assert found[["kind", "match", "location"]].values.tolist() == [["email", "claire.martin@exemple.fr", "lien"]]
 
 
 def test_a_pdf_is_never_passed_silently_when_pdftotext_is_missing(tmp_path):

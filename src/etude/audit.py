@@ -85,6 +85,7 @@ OBFUSCATED_EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\s?(
                                  r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])", re.IGNORECASE)
 
 _DATA_URI_RE = re.compile(r"data:(image/(?:png|svg\+xml|jpeg|gif))(?:;[\w=.-]+)*?;base64,([A-Za-z0-9+/=\s]+)")
+_PDF_URI_RE = re.compile(rb"/URI\s*\(((?:[^()\\]|\\.){0,2000})\)")
 _TEXT_EXT = {".html", ".htm", ".svg", ".json", ".txt", ".md", ".log", ".yaml", ".yml", ".js", ".css", ".tex", ".xml"}
 _BASE_COLUMNS = ("n_base", "base", "denominator", "n_total")
 _VALUE_PREFIXES = ("count", "n_yes", "n_cited", "k", "pct", "share", "prop", "freq", "ci_", "percent", "effectif")
@@ -505,6 +506,9 @@ def _scan_pdf(path: Path, file: str, patterns, pdftotext: str) -> tuple[list[dic
     for n, page in enumerate(pages, start=1):
         # lines are the PDF's layout, not the text's: a number wrapped at a line end is still one number
         found += scan_text(" ".join(page.split()), file=file, location=f"page {n}", _patterns=patterns)
+    # link targets (``mailto:``…) are annotations, not page text: read them from the file itself
+    for m in _PDF_URI_RE.finditer(path.read_bytes()):
+        found += scan_text(m.group(1).decode("latin-1"), file=file, location="lien", _patterns=patterns)
     return found, reason
 
 
