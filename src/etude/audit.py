@@ -1,8 +1,9 @@
 """Output privacy scan: does a run folder leak anything personal?
 
 :func:`scan_run` reads every file a run wrote — ``report.html``, ``slides.html``, the per-notebook HTML, the
-executed notebooks, the CSV tables and the XLSX workbook, ``slides.pptx`` (every shape's text, table cells,
-speaker notes, core properties, pictures), ``report.pdf`` (its text, page by page, with ``pdftotext``), SVG text
+executed notebooks, the CSV tables and the XLSX workbook (its header row found below the status line),
+``slides.pptx`` (every shape's text, table cells, hyperlinks, speaker notes, core properties, pictures; slides,
+masters and layouts), ``report.pdf`` (its text page by page with ``pdftotext``, and its link targets), SVG text
 and PNG text chunks (also inside images embedded in HTML, notebooks and slides) — and lists what it finds:
 
 - ``email``: an e-mail address (also written ``nom [at] domaine.fr``);
