@@ -101,6 +101,11 @@ def _audited_run(leak: str = ""):
     return make
 
 
+def _no_tools(folder: Path) -> dict:
+    """A PATH with no program on it (no ``pdftotext``)."""
+    return {"PATH": str(folder / "sans-outils")}
+
+
 def cases() -> list[dict]:
     """This area's cases, in order."""
     C: list[dict] = []
@@ -145,16 +150,15 @@ def cases() -> list[dict]:
                   encoding="utf-8") == "<p>rapport précédent</p>",
               "todo": "Corriger les exports comme l'indique `etude validate --study` ; aucun notebook ne part tant "
                       "que l'étude a une erreur, et les résultats précédents restent intacts."})
-    no_tools = (lambda folder: {"PATH": str(folder / "sans-outils")})
     add("audit_pdf_not_scanned", "etude audit sans pdftotext : le PDF n'est pas lu", _audited_run(), 0,
         ["report.pdf non analysé : pdftotext introuvable", "identifiants bruts non recherchés"],
         "Installer poppler-utils (apt-get install poppler-utils) puis relancer etude audit : le PDF n'a pas été lu.",
-        env=no_tools)
+        env=_no_tools)
     add("audit_finds_a_leak", "etude audit : une adresse e-mail dans les diapositives",
         _audited_run("Écrire à jeanne.plantee@exemple.fr"), 1,
         ["slides.html", "adresse e-mail « jeanne.plantee@exemple.fr »", "donnée(s) personnelle(s)"],
         "Retirer la donnée de la réponse ou du notebook qui l'affiche (le texte libre passe par le nettoyeur), "
-        "puis relancer etude reproduce.", env=no_tools)
+        "puis relancer etude reproduce.", env=_no_tools)
     add("verify_not_a_run", "etude verify sur un dossier qui n'est pas un dossier d'exécution",
         lambda d: ["verify", str(d)], 1, ["manifest.json", "dossier d'exécution"],
         "Donner un dossier créé par etude reproduce (ex. outputs/latest).", env=None)

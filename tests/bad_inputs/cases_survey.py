@@ -135,6 +135,12 @@ def _read_only(folder: Path) -> Path:
     return path / "demo"
 
 
+def _folder_as_export(folder: Path) -> list[str]:
+    """A folder named like an export, given where a file is expected."""
+    (folder / "exports.csv").mkdir()
+    return ["validate", str(folder / "exports.csv"), "--kind", "buyers"]
+
+
 def _non_utf8_name(folder: Path) -> list[str]:
     path = Path(os.fsdecode(bytes(folder / "acheteurs_") + b"\xe9t\xe9.csv"))
     mc.write_csv(path, mc.buyers_rows())
@@ -201,6 +207,10 @@ def cases() -> list[dict]:
               "Choisir un dossier --out vide, ou relancer avec --force pour écraser ses fichiers."),
         _case("ok_demo_force", "demo", "etude demo --out … --force sur un dossier existant", _demo(True), 0,
               ["etude.yaml"]),
+        _case("csv_input_is_a_folder", "csv", "un dossier donné à etude validate au lieu d'un export",
+              _folder_as_export, 1,
+              ["exports.csv", "est un dossier, pas un fichier", "dossier/export.csv"],
+              "Donner l'export lui-même (fichier .csv ou .xlsx), pas le dossier qui le contient."),
         _case("demo_out_is_a_file", "demo", "etude demo --out vers un fichier existant", _demo_into(_a_file), 1,
               ["--out", "mon_etude.txt", "est un fichier"], "Donner un dossier (existant ou à créer), pas un fichier."),
         _case("demo_out_below_a_file", "demo", "etude demo --out sous un fichier existant",
