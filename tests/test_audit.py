@@ -52,13 +52,23 @@ def test_clean_folder_gives_an_empty_table_with_the_documented_columns(tmp_path)
     ("tel 06 12.34-56 78", "phone", "06 12.34-56 78"),
     ("écrire à jean.dupont [at] exemple.fr", "email", "jean.dupont [at] exemple.fr"),
     ("écrire à jean(at)exemple.fr", "email", "jean(at)exemple.fr"),
+    ("écrire à josé.garcía@exemple.fr", "email", "josé.garcía@exemple.fr"),
+    ("tél. 03/20/12/34/56", "phone", "03/20/12/34/56"),
+    ("Bruxelles : +32 2 555 12 34", "phone", "+32 2 555 12 34"),
+    ("Londres : 0044 20 7946 0958", "phone", "0044 20 7946 0958"),
+    ("SIREN 732829320", "siret", "732829320"),
+    ("SIREN 732 829 320", "siret", "732 829 320"),
+    ("SIRET 732 829 320 00074", "siret", "732 829 320 00074"),
+    ("SIRET 73282932000074.", "siret", "73282932000074"),
 ])
 def test_scan_text_finds_each_written_form(text, kind, match):
     assert [(f["kind"], f["match"]) for f in audit.scan_text(text)] == [(kind, match)]
 
 
 @pytest.mark.parametrize("text", ["0,0612345678", "2019-02-03", "1 234 567,89 €", "p = 0.0312345678",
-                                  "icon@2x.png", "06 12 34 56", "SIRET 123 456 789 00011 (13 chiffres)"])
+                                  "icon@2x.png", "06 12 34 56", "SIRET 123 456 789 00011 (13 chiffres)",
+                                  "SIREN 732829321 (clé de Luhn fausse)", "montant 732829320.5", "1 732 829 320 €",
+                                  "732\u202f829\u202f320 € au total", "+32 2 555", "A-7328293200007400"])
 def test_scan_text_leaves_numbers_dates_and_assets_alone(text):
     assert audit.scan_text(text) == []
 

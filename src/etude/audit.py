@@ -50,6 +50,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from etude.privacy import luhn_valid
+
 __all__ = ["scan_run", "privacy_scan", "scan_lines", "run_identifiers", "raw_identifiers", "scan_text", "png_text",
            "header_row", "FINDING_COLUMNS", "KINDS", "KIND_WORDS", "EMAIL_RE", "OBFUSCATED_EMAIL_RE", "PHONE_RE",
            "PDFTOTEXT", "PDF_TIMEOUT", "HEADER_SCAN"]
@@ -57,10 +59,10 @@ __all__ = ["scan_run", "privacy_scan", "scan_lines", "run_identifiers", "raw_ide
 #: Columns of the table :func:`scan_run` returns.
 FINDING_COLUMNS = ["file", "kind", "match", "location"]
 #: Kinds of findings.
-KINDS = ("email", "phone", "identifier", "small_cell", "formula")
+KINDS = ("email", "phone", "siret", "identifier", "small_cell", "formula")
 #: What each kind of finding is called in a message.
-KIND_WORDS = {"email": "adresse e-mail", "phone": "numéro de téléphone", "identifier": "identifiant brut",
-              "small_cell": "petit effectif non masqué", "formula": "formule"}
+KIND_WORDS = {"email": "adresse e-mail", "phone": "numéro de téléphone", "siret": "numéro SIREN ou SIRET",
+              "identifier": "identifiant brut", "small_cell": "petit effectif non masqué", "formula": "formule"}
 #: The PDF text extractor (poppler-utils); a command name looked up on the PATH, or a path.
 PDFTOTEXT = "pdftotext"
 #: Seconds ``pdftotext`` may take on one PDF.
@@ -72,15 +74,20 @@ HEADER_SCAN = 6
 _ASSET_TLDS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "mjs", "map", "woff", "woff2", "ttf",
                "eot", "otf", "ico", "json", "html", "ipynb", "csv", "xlsx", "py"}
 
-#: An e-mail address.
-EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.([A-Za-z]{2,24})(?![\w-])")
-#: A French phone number: digit pairs separated by spaces, dots, dashes (mixed or not) or nothing.
+#: An e-mail address (accented letters included: ``josé.garcía@exemple.fr``).
+EMAIL_RE = re.compile(r"(?<![\w.%+-])[^\W_][\w.%+-]*@[^\W_](?:[\w-]*[^\W_])?"
+                      r"(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.([^\W\d_]{2,24})(?![\w-])")
+#: A French phone number: digit pairs separated by spaces, dots, dashes, slashes (mixed or not) or nothing.
 PHONE_RE = re.compile(
     r"(?<![\w.,/+-])"
     r"(?:(?:\+33|0033)[ .\u00a0\u202f]?(?:\(0\)[ .\u00a0\u202f]?)?|0)[1-9]"
-    r"(?:[ .\-\u00a0\u202f]?\d{2}){4}"
-    r"(?!\w|[.,]\d|-\d)")
+    r"(?:[ .\-/\u00a0\u202f]?\d{2}){4}"
+    r"(?!\w|[.,/]\d|-\d)")
+# An international number written with its country code (``+32 2 555 12 34``, ``0044…``): checked by phonenumbers.
+_INTL_PHONE_RE = re.compile(r"(?<![\w.,/+-])(?:\+|00)[1-9][\d \u00a0\u202f.()-]{5,20}\d(?![\w]|[.,]\d)")
+# A SIREN (9 digits) or SIRET (14) number, bare or spaced 3-3-3(-5); a finding only when it passes the Luhn check.
+_SIRET_RE = re.compile(r"(?<![\w.,])(?<!\d[ \u00a0\u202f])(?:\d{14}|\d{9}|\d{3} \d{3} \d{3}(?: \d{5})?)"
+                       r"(?![\w]|[.,]\d| \d)")
 #: An e-mail address written to dodge robots: ``jean [at] exemple.fr``, ``jean(at)exemple.fr``.
 OBFUSCATED_EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\s?(?:\[at\]|\(at\)|\[arobase\])\s?"
                                  r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])", re.IGNORECASE)
@@ -122,6 +129,17 @@ def _locator(text: str, location: str):
     return where
 
 
+def _valid_phone(raw: str) -> bool:
+    """Whether ``raw`` (written with its country code) is a valid phone number for :mod:`phonenumbers`."""
+    import phonenumbers
+
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(raw.replace("00", "+", 1) if raw.startswith("00")
+                                                               else raw, "FR"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Iterable[str] = (),
               _patterns: list | None = None) -> list[dict[str, str]]:
     """Findings (``email``, ``phone``, ``identifier``) in one piece of text.
@@ -133,6 +151,8 @@ def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Itera
     ['+33 (0)6 12 34 56 78']
     >>> [f["kind"] for f in scan_text("SIRET 12345678900011", forbidden=["12345678900011"])]
     ['identifier']
+    >>> [(f["kind"], f["match"]) for f in scan_text("josé.garcía@exemple.fr, +32 2 555 12 34, SIREN 732829320")]
+    [('email', 'josé.garcía@exemple.fr'), ('phone', '+32 2 555 12 34'), ('siret', '732829320')]
     """
     patterns = _patterns if _patterns is not None else _forbidden_patterns(forbidden)
     variants = [text]
@@ -151,6 +171,12 @@ def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Itera
             found.setdefault(("email", m.group(0), ""), _finding(file, "email", m.group(0), where(m.start())))
         for m in PHONE_RE.finditer(variant):
             found.setdefault(("phone", m.group(0), ""), _finding(file, "phone", m.group(0), where(m.start())))
+        for m in _INTL_PHONE_RE.finditer(variant):
+            if not m.group(0).startswith(("+33", "0033")) and _valid_phone(m.group(0)):
+                found.setdefault(("phone", m.group(0), ""), _finding(file, "phone", m.group(0), where(m.start())))
+        for m in _SIRET_RE.finditer(variant):
+            if luhn_valid(m.group(0).replace(" ", "")):
+                found.setdefault(("siret", m.group(0), ""), _finding(file, "siret", m.group(0), where(m.start())))
         folded = " ".join(variant.split()).casefold() if patterns else ""
         for raw, pat, key in patterns:
             if key not in folded:  # cheap filter before the regular expression
