@@ -7,8 +7,10 @@ masters and layouts), ``report.pdf`` (its text page by page with ``pdftotext``, 
 and PNG text chunks (also inside images embedded in HTML, notebooks and slides) — and lists what it finds:
 
 - ``email``: an e-mail address (also written ``nom [at] domaine.fr``);
-- ``phone``: a French phone number (``06 12 34 56 78``, ``06.12.34.56.78``, ``06 12.34-56 78``, ``0612345678``,
-  ``+33 6 12 34 56 78``, ``+33 (0)6…``, ``0033…``);
+- ``phone``: a French phone number (``06 12 34 56 78``, ``06.12.34.56.78``, ``06 12.34-56 78``, ``03/20/12/34/56``,
+  ``0612345678``, ``+33 6 12 34 56 78``, ``+33 (0)6…``, ``0033…``), or a foreign one written with its country code
+  (``+32 2 555 12 34``, checked by ``phonenumbers``);
+- ``siret``: a SIREN (9 digits) or SIRET (14) number that passes the Luhn check, bare or spaced 3-3-3(-5);
 - ``identifier``: one of the raw identifier strings given as ``forbidden`` (names, e-mails, SIRET read from
   the raw exports), matched case-insensitively as a whole word;
 - ``small_cell``: a table row about companies whose base ``n_base`` is below ``min_cell`` but whose count or
@@ -142,7 +144,7 @@ def _valid_phone(raw: str) -> bool:
 
 def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Iterable[str] = (),
               _patterns: list | None = None) -> list[dict[str, str]]:
-    """Findings (``email``, ``phone``, ``identifier``) in one piece of text.
+    """Findings (``email``, ``phone``, ``siret``, ``identifier``) in one piece of text.
 
     HTML entities are decoded first (``jean&#64;x.fr`` is an address). ``location`` is prefixed to the line
     number of each match when the text has several lines.
