@@ -2,6 +2,7 @@
 import base64
 import io
 import json
+import shutil
 
 import matplotlib
 
@@ -51,13 +52,23 @@ def test_clean_folder_gives_an_empty_table_with_the_documented_columns(tmp_path)
     ("tel 06 12.34-56 78", "phone", "06 12.34-56 78"),
     ("écrire à jean.dupont [at] exemple.fr", "email", "jean.dupont [at] exemple.fr"),
     ("écrire à jean(at)exemple.fr", "email", "jean(at)exemple.fr"),
+    ("écrire à josé.garcía@exemple.fr", "email", "josé.garcía@exemple.fr"),
+    ("tél. 03/20/12/34/56", "phone", "03/20/12/34/56"),
+    ("Bruxelles : +32 2 555 12 34", "phone", "+32 2 555 12 34"),
+    ("Londres : 0044 20 7946 0958", "phone", "0044 20 7946 0958"),
+    ("SIREN 732829320", "siret", "732829320"),
+    ("SIREN 732 829 320", "siret", "732 829 320"),
+    ("SIRET 732 829 320 00074", "siret", "732 829 320 00074"),
+    ("SIRET 73282932000074.", "siret", "73282932000074"),
 ])
 def test_scan_text_finds_each_written_form(text, kind, match):
     assert [(f["kind"], f["match"]) for f in audit.scan_text(text)] == [(kind, match)]
 
 
 @pytest.mark.parametrize("text", ["0,0612345678", "2019-02-03", "1 234 567,89 €", "p = 0.0312345678",
-                                  "icon@2x.png", "06 12 34 56", "SIRET 123 456 789 00011 (13 chiffres)"])
+                                  "icon@2x.png", "06 12 34 56", "SIRET 123 456 789 00011 (13 chiffres)",
+                                  "SIREN 732829321 (clé de Luhn fausse)", "montant 732829320.5", "1 732 829 320 €",
+                                  "732\u202f829\u202f320 € au total", "+32 2 555", "A-7328293200007400"])
 def test_scan_text_leaves_numbers_dates_and_assets_alone(text):
     assert audit.scan_text(text) == []
 
@@ -135,6 +146,148 @@ def test_profile_tables_show_no_company_group_smaller_than_the_threshold(tmp_pat
     assert found["match"].iloc[0].startswith("n=3")
 
 
+def _deck(path, *, email="", phone="", name="", png=b"", author=""):
+    """A two-slide deck: a text box, a table and notes on slide 1; a grouped text box and a picture on slide 2."""
+    import pptx
+    from pptx.util import Inches
+
+    prs = pptx.Presentation()
+    prs.core_properties.author = author
+    prs.slide_masters[0].shapes[0].text_frame.text = f"Modèle de {name}" if name else "Titre"
+    one = prs.slides.add_slide(prs.slide_layouts[6])
+    one.shapes.add_textbox(Inches(1), Inches(1), Inches(4), Inches(1)).text_frame.text = "Freins\n" + email
+    table = one.shapes.add_table(2, 2, Inches(1), Inches(2), Inches(4), Inches(1)).table
+    table.cell(0, 0).text, table.cell(1, 1).text = "Contact", phone
+    one.notes_slide.notes_text_frame.text = f"Réponse de {name}"
+    link = one.shapes.add_textbox(Inches(1), Inches(4), Inches(4), Inches(1)).text_frame.paragraphs[0].add_run()
+    link.text = "Écrire au contact"
+    link.hyperlink.address = f"mailto:{email}" if email else "https://exemple.invalid/"
+    two = prs.slides.add_slide(prs.slide_layouts[6])
+    group = two.shapes.add_group_shape()
+    group.shapes.add_textbox(Inches(1), Inches(1), Inches(4), Inches(1)).text_frame.text = f"Signé {name}"
+    two.shapes.add_picture(io.BytesIO(png or _png_with_text("rien")), Inches(1), Inches(3))
+    prs.save(path)
+
+
+def test_scan_run_reads_every_text_of_a_deck(tmp_path):
+    email, phone, name = "claire.martin@exemple.fr", "03 20 12 34 56", "Claire Martin"
+    _deck(tmp_path / "slides.pptx", email=email, phone=phone, name=name, png=_png_with_text(f"auteur {email}"),
+          author="jean.dupont@exemple.fr")
+    found = audit.scan_run(tmp_path, forbidden=[name])
+    got = sorted(zip(found["kind"], found["match"], found["location"]))
+    assert ("email", email, "diapositive 1, « TextBox 1 », ligne 2") in got
+    assert ("phone", phone, "diapositive 1, « Table 2 », ligne 2, colonne 2") in got
+    assert ("identifier", name, "diapositive 1, notes") in got
+    assert ("identifier", name, "diapositive 2, « TextBox 2 »") in got  # inside the group
+    assert [g for g in got if g[2].startswith("diapositive 2, « Picture")] == [
+        ("email", email, "diapositive 2, « Picture 3 », image, texte PNG « Description »")]
+    assert ("email", "jean.dupont@exemple.fr", "propriétés (author)") in got
+    assert ("email", email, "diapositive 1, lien") in got  # a mailto: link is not in the shape's text
+    assert ("identifier", name, "masque 1, « Title Placeholder 1 »") in got  # shown on every slide using it
+    assert found.attrs["not_scanned"] == {}
+
+
+def test_a_clean_deck_gives_no_finding_and_a_damaged_one_is_named_as_not_scanned(tmp_path):
+    _deck(tmp_path / "slides.pptx")
+    clean = audit.scan_run(tmp_path)
+    assert clean.empty and clean.attrs["not_scanned"] == {}, clean
+    (tmp_path / "slides.pptx").write_bytes(b"PK\x03\x04 tronque")
+    damaged = audit.scan_run(tmp_path)
+    assert damaged.empty
+    assert audit.scan_lines(damaged) == ["slides.pptx non analysé : présentation PPTX illisible (PackageNotFoundError)"]
+
+
+def _pdf(path, pages, *, url=None):
+    matplotlib.rcParams["pdf.fonttype"] = 42  # embedded TrueType: pdftotext reads the text back
+    from matplotlib.backends.backend_pdf import PdfPages
+    with PdfPages(path) as pdf:
+        for text in pages:
+            fig = plt.figure(figsize=(5, 2))
+            fig.text(0.05, 0.5, text, url=url)
+            pdf.savefig(fig)
+            plt.close(fig)
+
+
+@pytest.mark.skipif(shutil.which(audit.PDFTOTEXT) is None, reason="pdftotext (poppler-utils) absent")
+def test_scan_run_reads_the_pdf_page_by_page(tmp_path):
+    _pdf(tmp_path / "report.pdf", ["Sommaire : 48,1 % des 27 acheteurs", "Claire Martin a répondu",
+                                   "Écrire à claire.martin@exemple.fr ou au 03 20 12\n34 56"])
+    found = audit.scan_run(tmp_path, forbidden=["Claire Martin"])
+    # the phone number wrapped at a line end is still found
+    assert sorted(zip(found["kind"], found["match"], found["location"])) == [
+        ("email", "claire.martin@exemple.fr", "page 3"), ("identifier", "Claire Martin", "page 2"),
+        ("phone", "03 20 12 34 56", "page 3")]
+    assert found.attrs["not_scanned"] == {}
+
+
+@pytest.mark.skipif(shutil.which(audit.PDFTOTEXT) is None, reason="pdftotext (poppler-utils) absent")
+def test_scan_run_reads_the_pdf_link_targets(tmp_path):
+    _pdf(tmp_path / "report.pdf", ["Écrire au contact"], url="mailto:claire.martin@exemple.fr")
+    found = audit.scan_run(tmp_path)
+    assert found[["kind", "match", "location"]].values.tolist() == [["email", "claire.martin@exemple.fr", "lien"]]
+
+
+def test_a_pdf_is_never_passed_silently_when_pdftotext_is_missing(tmp_path):
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4 claire.martin@exemple.fr")
+    found = audit.scan_run(tmp_path, pdftotext="pdftotext-absent")
+    assert found.empty and found.attrs["not_scanned"] == {"report.pdf": "pdftotext-absent introuvable"}
+    assert audit.scan_lines(found) == ["report.pdf non analysé : pdftotext-absent introuvable"]
+
+
+def test_an_unknown_binary_file_is_named_as_not_scanned(tmp_path):
+    (tmp_path / "archive.bin").write_bytes(b"\0\1\2 claire.martin@exemple.fr")
+    assert audit.scan_run(tmp_path).attrs["not_scanned"] == {"archive.bin": "format binaire non lu"}
+
+
+@pytest.mark.parametrize("suppressed", [False, True])
+def test_the_workbook_written_by_the_run_is_checked_for_small_cells_at_the_rows_excel_shows(tmp_path, suppressed):
+    from etude import workbook
+    run = tmp_path / "run"
+    (run / "tables").mkdir(parents=True)
+    small = (None, None) if suppressed else (2, 2 / 3)
+    pd.DataFrame({"population": ["buyers", "companies", "companies"], "item": ["b_temps", "e_moyens", "e_delais"],
+                  "n_base": [27, 3, 90], "count": [13, small[0], 40], "pct": [13 / 27, small[1], 40 / 90]}
+                 ).to_csv(run / "tables" / "freins.csv", index=False)
+    book = workbook.write_workbook(run, {"simulated": True, "waves": [2017]})
+    (run / "tables" / "freins.csv").unlink()  # only the workbook is scanned
+    ws = openpyxl.load_workbook(book)["freins"]
+    assert ws.cell(row=workbook.HEADER_ROW, column=3).value == "Base (répondants)" and ws["C4"].value == 3
+    found = audit.scan_run(run, min_cell=5)
+    if suppressed:
+        assert found.empty, found
+    else:
+        assert found[["file", "kind", "location"]].values.tolist() == [
+            ["tables/tables.xlsx", "small_cell", "freins, ligne 4"]]
+        assert found["match"].iloc[0].startswith("n_base=3: count=2, pct=0.66")
+
+
+def test_header_row_skips_status_lines_and_needs_a_known_column():
+    rows = [["Données simulées — ne pas citer · Profil", None, None, None],
+            ["Caractéristique", "Valeur", "Effectif", "Part"], ["size_class", "micro", 50, 0.56]]
+    assert audit.header_row(rows) == 1
+    assert audit.header_row([["Population", "Item (code)"], ["companies", "e_moyens"]]) == 0
+    assert audit.header_row([["Share", "Base (respondents)"]]) == 0  # English headers
+    assert audit.header_row([["x", "y", "z"], ["a", "b", "c"]]) is None
+    assert audit.header_row([[None] * 5] * 3 + [["population", "n_base"]], scan=3) is None
+
+
+def test_audit_command_names_what_it_could_not_read_and_fails_on_a_leak(tmp_path, monkeypatch, capsys):
+    from etude import cli
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "report.html").write_text("<p>48,1 % des 27 acheteurs</p>", encoding="utf-8")
+    (run / "report.pdf").write_bytes(b"%PDF-1.4")
+    monkeypatch.setenv("PATH", str(tmp_path / "sans-outils"))  # no pdftotext on the PATH
+    assert cli.main(["audit", str(run)]) == 0
+    out = capsys.readouterr().out
+    assert "report.pdf non analysé : pdftotext introuvable" in out
+    assert "identifiants bruts non recherchés" in out  # no manifest: the study is unknown
+    (run / "slides.html").write_text("<p>Écrire à jean.dupont@exemple.fr\x1b[31m</p>", encoding="utf-8")
+    assert cli.main(["audit", str(run)]) == 1
+    out = capsys.readouterr().out
+    assert "slides.html : adresse e-mail « jean.dupont@exemple.fr »" in out and "\x1b" not in out
+
+
 def test_png_text_reads_compressed_and_international_chunks():
     import struct
     import zlib
@@ -182,6 +335,8 @@ def test_seeded_demo_run_leaks_nothing(demo_run):
     assert len(forbidden) > 100 and any("@" in f for f in forbidden)
     found = audit.scan_run(demo_run, forbidden=forbidden, min_cell=5)
     assert found.empty, "\n" + found.to_string(max_colwidth=70)
+    assert (demo_run / "slides.pptx").is_file() and (demo_run / "tables" / "tables.xlsx").is_file()
+    assert found.attrs["not_scanned"] == {}, audit.scan_lines(found)  # the deck and the PDF were read too
 
 
 @pytest.mark.slow

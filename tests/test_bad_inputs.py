@@ -61,6 +61,10 @@ def test_bad_input_gives_an_actionable_message(case, tmp_path, capsys, monkeypat
         if not any(_fold(a) in folded for a in alternatives):
             missing.append(" | ".join(alternatives))
     assert not missing, f"{case['id']}: absent du message : {missing}\n--- sortie ---\n{text[-3000:]}"
+    present = [frag for frag in case.get("absent", ()) if _fold(frag) in folded]
+    assert not present, f"{case['id']}: présent dans la sortie : {present}\n--- sortie ---\n{text[-3000:]}"
+    if case.get("after"):
+        assert case["after"](tmp_path), f"{case['id']}: la condition finale n'est pas tenue"
 
 
 def _readme_messages() -> list[str]:

@@ -51,6 +51,7 @@ def test_notebook_runs_on_the_demo_study_and_weights_change_the_plan(tmp_path):
     assert supply["segment"].tolist() == list(matching.SEGMENTS)
     assert (supply["buyers_base"] <= len(buyers)).all() and (supply["companies_base"] <= len(companies)).all()
     assert "Données simulées — ne pas citer" in nbh.shown_text(nb)
+    assert "Plan exact (" in nbh.shown_text(nb) and "il est optimal." in nbh.shown_text(nb)  # which method planned
     assert (out / "figures" / "offre_demande_segments.png").exists()
     assert any("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
 
@@ -66,5 +67,6 @@ def test_notebook_in_english_says_simulated_in_english(tmp_path):
     out, nb = _run(tmp_path, name="en", lang="en")
     text = nbh.shown_text(nb)
     assert "Simulated data — do not cite" in text and "Supply and demand by segment" in text
+    assert "Exact plan (" in text and "it is optimal." in text
     supply = pd.read_csv(out / "tables" / "offre_demande_segments.csv")
     assert supply["label"].tolist() == ["Health", "Intellectual services", "Digital services", "Real estate"]

@@ -44,3 +44,38 @@ def test_wave_sentences_of_notebook_04():
 def test_grid_title_in_both_languages():
     assert present.grid_title("companies", "items") == "Entreprises innovantes : freins cités à chaque vague"
     assert present.grid_title("buyers", "themes", "en") == "Public buyers: barrier themes cited in each wave"
+
+
+def test_plan_method_text_says_which_method_planned_the_meetings_in_both_languages():
+    from etude import matching
+    scores = pd.DataFrame({"buyer_id": ["A", "A", "B", "B"], "company_id": ["X", "Y", "X", "Y"],
+                           "score": [0.9, 0.6, 0.8, 0.5]})
+    exact = matching.meeting_plan(scores, slots=1, max_per_company=1, min_score=0.3)
+    assert present.plan_method_text(exact) == ("Plan exact (4 paires pertinentes, programmation linéaire en "
+                                               "nombres entiers) : il est optimal.")
+    assert present.plan_method_text(exact, lang="en") == ("Exact plan (4 relevant pairs, mixed-integer "
+                                                          "programming): it is optimal.")
+    greedy = matching.meeting_plan(scores, slots=1, max_per_company=1, min_score=0.3, exact_max_pairs=2)
+    assert greedy.attrs["plan_method"] == "greedy"
+    gap = greedy.attrs["optimality_gap"]
+    fr, en = present.plan_method_text(greedy), present.plan_method_text(greedy, lang="en")
+    assert fr.startswith("Plan glouton (4 paires pertinentes, au-delà des 2 du plan exact) : au plus ")
+    assert fr.endswith(" sous l'optimum (borne de relaxation linéaire).")
+    assert en.startswith("Greedy plan (4 relevant pairs, above the exact plan's limit of 2): at most ")
+    assert en.endswith(" below the optimum (linear-relaxation bound).")
+    shown = float(en.split("at most ")[1].split("%")[0]) / 100
+    assert gap <= shown < gap + 0.001 + 1e-12  # rounded up: « au plus » stays true
+
+
+def test_plan_method_text_rounds_the_gap_up_and_says_when_there_is_nothing_to_plan():
+    def greedy(gap):
+        return {"plan_method": "greedy", "n_candidates": 25_000, "exact_max_pairs": 20_000, "optimality_gap": gap}
+    assert "au plus 0,8\u202f% sous" in present.plan_method_text(greedy(0.0075))
+    assert "au plus 0,9\u202f% sous" in present.plan_method_text(greedy(0.0081))
+    assert "au plus 0,0\u202f% sous" in present.plan_method_text(greedy(0.0))
+    assert "25\u202f000 paires" in present.plan_method_text(greedy(0.0))
+    assert "at most 0.1% below" in present.plan_method_text(greedy(0.0004), lang="en")
+    assert "25,000 relevant pairs" in present.plan_method_text(greedy(0.0), lang="en")
+    empty = {"plan_method": "exact", "n_candidates": 0, "optimality_gap": 0.0}
+    assert present.plan_method_text(empty) == "Aucune paire pertinente : aucun rendez-vous à planifier."
+    assert present.plan_method_text(empty, lang="en") == "No relevant pair: no meeting to plan."

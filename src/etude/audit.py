@@ -1,12 +1,16 @@
 """Output privacy scan: does a run folder leak anything personal?
 
 :func:`scan_run` reads every file a run wrote — ``report.html``, ``slides.html``, the per-notebook HTML, the
-executed notebooks, the CSV tables and the XLSX workbook, SVG text and PNG text chunks (also inside images
-embedded in HTML and notebooks as ``data:`` URIs or outputs) — and lists what it finds:
+executed notebooks, the CSV tables and the XLSX workbook (its header row found below the status line),
+``slides.pptx`` (every shape's text, table cells, hyperlinks, speaker notes, core properties, pictures; slides,
+masters and layouts), ``report.pdf`` (its text page by page with ``pdftotext``, and its link targets), SVG text
+and PNG text chunks (also inside images embedded in HTML, notebooks and slides) — and lists what it finds:
 
 - ``email``: an e-mail address (also written ``nom [at] domaine.fr``);
-- ``phone``: a French phone number (``06 12 34 56 78``, ``06.12.34.56.78``, ``06 12.34-56 78``, ``0612345678``,
-  ``+33 6 12 34 56 78``, ``+33 (0)6…``, ``0033…``);
+- ``phone``: a French phone number (``06 12 34 56 78``, ``06.12.34.56.78``, ``06 12.34-56 78``, ``03/20/12/34/56``,
+  ``0612345678``, ``+33 6 12 34 56 78``, ``+33 (0)6…``, ``0033…``), or a foreign one written with its country code
+  (``+32 2 555 12 34``, checked by ``phonenumbers``);
+- ``siret``: a SIREN (9 digits) or SIRET (14) number that passes the Luhn check, bare or spaced 3-3-3(-5);
 - ``identifier``: one of the raw identifier strings given as ``forbidden`` (names, e-mails, SIRET read from
   the raw exports), matched case-insensitively as a whole word;
 - ``small_cell``: a table row about companies whose base ``n_base`` is below ``min_cell`` but whose count or
@@ -14,7 +18,11 @@ embedded in HTML and notebooks as ``data:`` URIs or outputs) — and lists what 
 - ``formula``: a spreadsheet cell that a spreadsheet would run as a formula (an XLSX formula cell, or a CSV
   text cell starting with ``=``, ``+``, ``-``, ``@``).
 
-A clean run gives an empty table. The scan only reads.
+A clean run gives an empty table. The scan only reads. A file it could not read (``report.pdf`` where
+``pdftotext`` is missing, a damaged deck, an unknown binary format) is never a silent pass: it is named in
+``attrs["not_scanned"]`` (file → reason), and :func:`scan_lines` says « report.pdf non analysé : pdftotext
+introuvable ». :func:`privacy_scan` is what ``etude audit`` runs: the scan, with the raw identifiers of the study
+the run's manifest names.
 
 Examples
 --------
@@ -35,39 +43,59 @@ import io
 import json
 import os
 import re
+import shutil
 import struct
+import subprocess
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["scan_run", "raw_identifiers", "scan_text", "png_text", "FINDING_COLUMNS", "KINDS", "EMAIL_RE",
-           "OBFUSCATED_EMAIL_RE", "PHONE_RE"]
+from etude.privacy import luhn_valid
+
+__all__ = ["scan_run", "privacy_scan", "scan_lines", "run_identifiers", "raw_identifiers", "scan_text", "png_text",
+           "header_row", "FINDING_COLUMNS", "KINDS", "KIND_WORDS", "EMAIL_RE", "OBFUSCATED_EMAIL_RE", "PHONE_RE",
+           "PDFTOTEXT", "PDF_TIMEOUT", "HEADER_SCAN"]
 
 #: Columns of the table :func:`scan_run` returns.
 FINDING_COLUMNS = ["file", "kind", "match", "location"]
 #: Kinds of findings.
-KINDS = ("email", "phone", "identifier", "small_cell", "formula")
+KINDS = ("email", "phone", "siret", "identifier", "small_cell", "formula")
+#: What each kind of finding is called in a message.
+KIND_WORDS = {"email": "adresse e-mail", "phone": "numéro de téléphone", "siret": "numéro SIREN ou SIRET",
+              "identifier": "identifiant brut", "small_cell": "petit effectif non masqué", "formula": "formule"}
+#: The PDF text extractor (poppler-utils); a command name looked up on the PATH, or a path.
+PDFTOTEXT = "pdftotext"
+#: Seconds ``pdftotext`` may take on one PDF.
+PDF_TIMEOUT = 120
+#: Rows of a sheet where :func:`header_row` looks for the column headers.
+HEADER_SCAN = 6
 
 # File extensions that look like a domain in ``name@2x.png``-style asset names; never an e-mail.
 _ASSET_TLDS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "mjs", "map", "woff", "woff2", "ttf",
                "eot", "otf", "ico", "json", "html", "ipynb", "csv", "xlsx", "py"}
 
-#: An e-mail address.
-EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                      r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.([A-Za-z]{2,24})(?![\w-])")
-#: A French phone number: digit pairs separated by spaces, dots, dashes (mixed or not) or nothing.
+#: An e-mail address (accented letters included: ``josé.garcía@exemple.fr``).
+EMAIL_RE = re.compile(r"(?<![\w.%+-])[^\W_][\w.%+-]*@[^\W_](?:[\w-]*[^\W_])?"
+                      r"(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.([^\W\d_]{2,24})(?![\w-])")
+#: A French phone number: digit pairs separated by spaces, dots, dashes, slashes (mixed or not) or nothing.
 PHONE_RE = re.compile(
     r"(?<![\w.,/+-])"
     r"(?:(?:\+33|0033)[ .\u00a0\u202f]?(?:\(0\)[ .\u00a0\u202f]?)?|0)[1-9]"
-    r"(?:[ .\-\u00a0\u202f]?\d{2}){4}"
-    r"(?!\w|[.,]\d|-\d)")
+    r"(?:[ .\-/\u00a0\u202f]?\d{2}){4}"
+    r"(?!\w|[.,/]\d|-\d)")
+# An international number written with its country code (``+32 2 555 12 34``, ``0044…``): checked by phonenumbers.
+_INTL_PHONE_RE = re.compile(r"(?<![\w.,/+-])(?:\+|00)[1-9][\d \u00a0\u202f.()-]{5,20}\d(?![\w]|[.,]\d)")
+# A SIREN (9 digits) or SIRET (14) number, bare or spaced 3-3-3(-5); a finding only when it passes the Luhn check.
+_SIRET_RE = re.compile(r"(?<![\w.,])(?<!\d[ \u00a0\u202f])(?:\d{14}|\d{9}|\d{3} \d{3} \d{3}(?: \d{5})?)"
+                       r"(?![\w]|[.,]\d| \d)")
 #: An e-mail address written to dodge robots: ``jean [at] exemple.fr``, ``jean(at)exemple.fr``.
 OBFUSCATED_EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\s?(?:\[at\]|\(at\)|\[arobase\])\s?"
                                  r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])", re.IGNORECASE)
 
 _DATA_URI_RE = re.compile(r"data:(image/(?:png|svg\+xml|jpeg|gif))(?:;[\w=.-]+)*?;base64,([A-Za-z0-9+/=\s]+)")
+_PDF_URI_RE = re.compile(rb"/URI\s*\(((?:[^()\\]|\\.){0,2000})\)")
 _TEXT_EXT = {".html", ".htm", ".svg", ".json", ".txt", ".md", ".log", ".yaml", ".yml", ".js", ".css", ".tex", ".xml"}
 _BASE_COLUMNS = ("n_base", "base", "denominator", "n_total")
 _VALUE_PREFIXES = ("count", "n_yes", "n_cited", "k", "pct", "share", "prop", "freq", "ci_", "percent", "effectif")
@@ -103,9 +131,20 @@ def _locator(text: str, location: str):
     return where
 
 
+def _valid_phone(raw: str) -> bool:
+    """Whether ``raw`` (written with its country code) is a valid phone number for :mod:`phonenumbers`."""
+    import phonenumbers
+
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(raw.replace("00", "+", 1) if raw.startswith("00")
+                                                               else raw, "FR"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
 def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Iterable[str] = (),
               _patterns: list | None = None) -> list[dict[str, str]]:
-    """Findings (``email``, ``phone``, ``identifier``) in one piece of text.
+    """Findings (``email``, ``phone``, ``siret``, ``identifier``) in one piece of text.
 
     HTML entities are decoded first (``jean&#64;x.fr`` is an address). ``location`` is prefixed to the line
     number of each match when the text has several lines.
@@ -114,6 +153,8 @@ def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Itera
     ['+33 (0)6 12 34 56 78']
     >>> [f["kind"] for f in scan_text("SIRET 12345678900011", forbidden=["12345678900011"])]
     ['identifier']
+    >>> [(f["kind"], f["match"]) for f in scan_text("josé.garcía@exemple.fr, +32 2 555 12 34, SIREN 732829320")]
+    [('email', 'josé.garcía@exemple.fr'), ('phone', '+32 2 555 12 34'), ('siret', '732829320')]
     """
     patterns = _patterns if _patterns is not None else _forbidden_patterns(forbidden)
     variants = [text]
@@ -132,6 +173,12 @@ def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Itera
             found.setdefault(("email", m.group(0), ""), _finding(file, "email", m.group(0), where(m.start())))
         for m in PHONE_RE.finditer(variant):
             found.setdefault(("phone", m.group(0), ""), _finding(file, "phone", m.group(0), where(m.start())))
+        for m in _INTL_PHONE_RE.finditer(variant):
+            if not m.group(0).startswith(("+33", "0033")) and _valid_phone(m.group(0)):
+                found.setdefault(("phone", m.group(0), ""), _finding(file, "phone", m.group(0), where(m.start())))
+        for m in _SIRET_RE.finditer(variant):
+            if luhn_valid(m.group(0).replace(" ", "")):
+                found.setdefault(("siret", m.group(0), ""), _finding(file, "siret", m.group(0), where(m.start())))
         folded = " ".join(variant.split()).casefold() if patterns else ""
         for raw, pat, key in patterns:
             if key not in folded:  # cheap filter before the regular expression
@@ -265,7 +312,8 @@ def _small_cells(df: pd.DataFrame, file: str, sheet: str | None, min_cell: int) 
     """Company rows that show a number for a group smaller than ``min_cell``.
 
     Two shapes: a frequency table (a base column ``n_base``… below the threshold while a count or percentage
-    is shown) and a profile table (a group-size column ``n`` between 1 and the threshold)."""
+    is shown) and a profile table (a group-size column ``n`` between 1 and the threshold). ``df``'s index holds
+    the spreadsheet row number of each row (``ligne N`` in a finding); columns are CSV codes."""
     cols = {str(c).lower(): c for c in df.columns}
     if "population" in cols:
         about_companies = df[cols["population"]].astype(str).str.lower().str.startswith(_COMPANY_WORDS)
@@ -280,8 +328,7 @@ def _small_cells(df: pd.DataFrame, file: str, sheet: str | None, min_cell: int) 
         return [c for c in columns if pd.notna(df.at[idx, c]) and str(df.at[idx, c]).strip() not in ("", "nan")]
 
     def report(idx, base, shown):
-        row = int(df.index.get_loc(idx)) + 2  # spreadsheet row: header is row 1
-        where = f"{sheet + ', ' if sheet else ''}ligne {row}"
+        where = f"{sheet + ', ' if sheet else ''}ligne {idx}"
         found.append(_finding(file, "small_cell", f"{base}={df.at[idx, base]}: "
                               + ", ".join(f"{c}={df.at[idx, c]}" for c in shown), where))
 
@@ -311,8 +358,53 @@ def _scan_csv(path: Path, file: str, patterns, min_cell: int) -> list[dict[str, 
         for where, value in cells:
             if value[:1] in ("=", "+", "-", "@") and not _is_number(value):
                 found.append(_finding(file, "formula", value[:80], f"{where}, colonne « {col} »"))
+    df.index = range(2, len(df) + 2)  # spreadsheet rows: the header is row 1
     found += _small_cells(df.replace("", pd.NA), file, None, min_cell)
     return found
+
+
+def _header_codes() -> dict[str, str]:
+    """Casefolded column code, French label and English label -> column code (first code wins a shared label)."""
+    from etude.column_labels import COLUMN_LABELS
+
+    out: dict[str, str] = {}
+    for code, (fr, en, _kind) in COLUMN_LABELS.items():
+        for name in (code, fr, en):
+            out.setdefault(name.strip().casefold(), code)
+    return out
+
+
+def header_row(rows: list[list], *, scan: int = HEADER_SCAN) -> int | None:
+    """Index in ``rows`` of the column headers: the first of the first ``scan`` rows whose cells are mostly
+    non-empty strings and that holds a known column (a code or a French/English header of
+    :mod:`etude.column_labels`); ``None`` when no row qualifies.
+
+    >>> header_row([["Données simulées — ne pas citer · Freins", None, None], ["Libellé", "Base (répondants)", "Part"],
+    ...             ["Temps", 25, 0.56]])
+    1
+    >>> header_row([["a", "b"], [1, 2]]) is None
+    True
+    """
+    known = _header_codes()
+    for i, row in enumerate(rows[:scan]):
+        strings = [c.strip() for c in row if isinstance(c, str) and c.strip()]
+        if row and 2 * len(strings) > len(row) and any(c.casefold() in known for c in strings):
+            return i
+    return None
+
+
+def _sheet_table(rows: list[list], numbers: list[int]) -> pd.DataFrame | None:
+    """The table of a sheet, columns renamed to CSV codes, index = spreadsheet row numbers."""
+    at = header_row(rows)
+    if at is None or at + 1 >= len(rows):
+        return None
+    known, header = _header_codes(), []
+    for j, h in enumerate(rows[at]):
+        name = str(h).strip() if h is not None else f"col{j}"
+        code = known.get(name.casefold(), name)
+        header.append(code if code not in header else name if name not in header else f"{name}~{j}")
+    body = [r + [None] * (len(header) - len(r)) for r in rows[at + 1:]]
+    return pd.DataFrame(body, columns=header, index=numbers[at + 1:])
 
 
 def _scan_xlsx(path: Path, file: str, patterns, min_cell: int) -> list[dict[str, str]]:
@@ -324,7 +416,7 @@ def _scan_xlsx(path: Path, file: str, patterns, min_cell: int) -> list[dict[str,
         return [_finding(file, "formula", f"classeur illisible : {type(exc).__name__}", "")]
     found = []
     for ws in wb.worksheets:
-        rows = []
+        rows, numbers = [], []
         for row in ws.iter_rows():
             values = []
             for cell in row:
@@ -335,16 +427,118 @@ def _scan_xlsx(path: Path, file: str, patterns, min_cell: int) -> list[dict[str,
                     found += scan_text(cell.value, file=file, location=f"{ws.title}!{cell.coordinate}",
                                        _patterns=patterns)
                 values.append(cell.value)
-            rows.append(values)
-        if len(rows) >= 2 and rows[0]:
-            header = [str(h) if h is not None else f"col{i}" for i, h in enumerate(rows[0])]
-            df = pd.DataFrame(rows[1:], columns=header)
+            if row:
+                rows.append(values)
+                numbers.append(row[0].row)
+        df = _sheet_table(rows, numbers)
+        if df is not None:
             found += _small_cells(df, file, ws.title, min_cell)
     for key in ("creator", "lastModifiedBy", "title", "subject", "description", "keywords"):
         value = getattr(wb.properties, key, None)
         if value:
             found += scan_text(str(value), file=file, location=f"propriétés ({key})", _patterns=patterns)
     return found
+
+
+def _shape_texts(shapes, where: str) -> Iterator[tuple[str, str, object]]:
+    """``(location, text, picture image or None)`` for every shape, groups opened, tables cell by cell."""
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    for shape in shapes:
+        loc = f"{where}, « {shape.name} »"
+        if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
+            yield from _shape_texts(shape.shapes, where)
+            continue
+        if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+            yield loc, shape.text_frame.text, None
+        if getattr(shape, "has_table", False) and shape.has_table:
+            for r, row in enumerate(shape.table.rows, start=1):
+                for c, cell in enumerate(row.cells, start=1):
+                    yield f"{loc}, ligne {r}, colonne {c}", cell.text, None
+        if getattr(shape, "has_chart", False) and shape.has_chart:
+            yield f"{loc}, graphique", re.sub(r"<[^>]+>", " ", shape.chart.part.blob.decode("utf-8", "replace")), None
+        try:
+            image = shape.image  # pictures (and picture placeholders)
+        except (AttributeError, ValueError, KeyError):
+            image = None
+        if image is not None:
+            yield loc, "", image
+
+
+def _deck_parts(prs) -> Iterator[tuple[str, object]]:
+    """``(location, slide-like)`` for every slide, then every master and layout (text typed there shows on every
+    slide that uses it)."""
+    for n, slide in enumerate(prs.slides, start=1):
+        yield f"diapositive {n}", slide
+    for m, master in enumerate(prs.slide_masters, start=1):
+        yield f"masque {m}", master
+        for layout in master.slide_layouts:
+            yield f"masque {m}, disposition « {layout.name} »", layout
+
+
+def _scan_pptx(path: Path, file: str, patterns) -> tuple[list[dict[str, str]], str | None]:
+    """Findings in a deck (text of every shape, table cells, hyperlinks, speaker notes, core properties,
+    pictures' text chunks; slides, masters and layouts), and the reason it could not be read (``None`` when
+    read)."""
+    import pptx
+
+    try:
+        prs = pptx.Presentation(str(path))
+    except Exception as exc:  # a damaged deck is named as not scanned, never passed
+        return [], f"présentation PPTX illisible ({type(exc).__name__})"
+    found: list[dict[str, str]] = []
+    for where, part in _deck_parts(prs):
+        for loc, text, image in _shape_texts(part.shapes, where):
+            if image is not None:
+                found += _scan_image(image.blob, image.content_type, file, f"{loc}, image", patterns)
+            elif text:
+                found += scan_text(text, file=file, location=loc, _patterns=patterns)
+        for rel in part.part.rels.values():  # hyperlinks (``mailto:``…) are relationships, not text
+            if rel.is_external:
+                found += scan_text(str(rel.target_ref), file=file, location=f"{where}, lien", _patterns=patterns)
+        if getattr(part, "has_notes_slide", False) and part.has_notes_slide:
+            notes = part.notes_slide.notes_text_frame
+            if notes is not None and notes.text:
+                found += scan_text(notes.text, file=file, location=f"{where}, notes", _patterns=patterns)
+    props = prs.core_properties
+    for key in ("author", "last_modified_by", "title", "subject", "keywords", "comments", "category",
+                "content_status", "identifier", "language", "version"):
+        value = getattr(props, key, None)
+        if value:
+            found += scan_text(str(value), file=file, location=f"propriétés ({key})", _patterns=patterns)
+    return found, None
+
+
+def _pdf_pages(path: Path, pdftotext: str) -> tuple[list[str], str | None]:
+    """The text of each page of a PDF (``pdftotext`` separates pages by form feeds), or why it was not read."""
+    exe = shutil.which(pdftotext)
+    if exe is None:
+        return [], f"{Path(pdftotext).name} introuvable"
+    try:
+        proc = subprocess.run([exe, "-q", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                              timeout=PDF_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        return [], f"{Path(pdftotext).name} n'a pas fini en {PDF_TIMEOUT} s"
+    except OSError as exc:
+        return [], f"{Path(pdftotext).name} n'a pas pu être lancé ({exc.strerror or type(exc).__name__})"
+    if proc.returncode != 0:
+        return [], f"{Path(pdftotext).name} a échoué (code {proc.returncode}), PDF illisible ?"
+    pages = proc.stdout.decode("utf-8", "replace").split("\f")
+    if pages and not pages[-1].strip():
+        pages.pop()  # the form feed after the last page
+    return pages, None
+
+
+def _scan_pdf(path: Path, file: str, patterns, pdftotext: str) -> tuple[list[dict[str, str]], str | None]:
+    pages, reason = _pdf_pages(path, pdftotext)
+    found: list[dict[str, str]] = []
+    for n, page in enumerate(pages, start=1):
+        # lines are the PDF's layout, not the text's: a number wrapped at a line end is still one number
+        found += scan_text(" ".join(page.split()), file=file, location=f"page {n}", _patterns=patterns)
+    # link targets (``mailto:``…) are annotations, not page text: read them from the file itself
+    for m in _PDF_URI_RE.finditer(path.read_bytes()):
+        found += scan_text(m.group(1).decode("latin-1"), file=file, location="lien", _patterns=patterns)
+    return found, reason
 
 
 def raw_identifiers(study: str | os.PathLike | None = None, *, header_scan: int = 20) -> list[str]:
@@ -389,7 +583,8 @@ def raw_identifiers(study: str | os.PathLike | None = None, *, header_scan: int 
     return list(found)
 
 
-def scan_run(run_dir: str | os.PathLike, *, forbidden: Iterable[str] = (), min_cell: int = 5) -> pd.DataFrame:
+def scan_run(run_dir: str | os.PathLike, *, forbidden: Iterable[str] = (), min_cell: int = 5,
+             pdftotext: str = PDFTOTEXT) -> pd.DataFrame:
     """Scan every file of a run folder for personal data and unsuppressed small cells.
 
     Parameters
@@ -401,36 +596,111 @@ def scan_run(run_dir: str | os.PathLike, *, forbidden: Iterable[str] = (), min_c
         written in the raw exports). Strings shorter than 3 characters are ignored.
     min_cell : int, default 5
         Company rows of a table whose ``n_base`` is below this must not show a count or a percentage.
+    pdftotext : str, default :data:`PDFTOTEXT`
+        The command that reads a PDF's text (name on the PATH, or path).
 
     Returns
     -------
     DataFrame with columns ``file`` (relative to ``run_dir``), ``kind`` (one of :data:`KINDS`), ``match``
-    and ``location`` (line, cell, sheet!cell, image…). Empty when nothing leaks.
+    and ``location`` (line, cell, sheet!cell, slide, page, image…). Empty when nothing leaks.
+    ``attrs["not_scanned"]`` maps each file the scan could not read to the reason (``{}`` when it read all).
+
+    >>> import tempfile
+    >>> d = Path(tempfile.mkdtemp())
+    >>> _ = (d / "report.pdf").write_bytes(b"%PDF-1.4")
+    >>> scan_lines(scan_run(d, pdftotext="pdftotext-absent"))
+    ['report.pdf non analysé : pdftotext-absent introuvable']
     """
     root = Path(run_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"dossier d'exécution introuvable : {root}")
     patterns = _forbidden_patterns(forbidden)
     found: list[dict[str, str]] = []
+    not_scanned: dict[str, str] = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
         file = path.relative_to(root).as_posix()
-        ext = path.suffix.lower()
-        if ext == ".ipynb":
-            try:
-                found += _scan_notebook(path, file, patterns)
-                continue
-            except (json.JSONDecodeError, UnicodeDecodeError):
-                pass
-        if ext == ".csv":
-            found += _scan_csv(path, file, patterns, min_cell)
-        elif ext in (".xlsx", ".xlsm"):
-            found += _scan_xlsx(path, file, patterns, min_cell)
-        elif ext in (".png", ".jpg", ".jpeg", ".gif"):
-            found += _scan_image(path.read_bytes(), "image/png", file, "", patterns)
-        elif ext in _TEXT_EXT or ext == ".ipynb":
-            found += _scan_markup(path.read_text(encoding="utf-8", errors="replace"), file, "", patterns)
-        else:
-            data = path.read_bytes()
-            if b"\0" not in data[:4096]:  # unknown but textual: scan it too
-                found += _scan_markup(data.decode("utf-8", "replace"), file, "", patterns)
-    return pd.DataFrame(found, columns=FINDING_COLUMNS)
+        more, reason = _scan_file(path, file, patterns, min_cell, pdftotext)
+        found += more
+        if reason:
+            not_scanned[file] = reason
+    out = pd.DataFrame(found, columns=FINDING_COLUMNS)
+    out.attrs["not_scanned"] = not_scanned
+    return out
+
+
+def _scan_file(path: Path, file: str, patterns, min_cell: int, pdftotext: str) -> tuple[list[dict], str | None]:
+    """Findings in one file of a run, read by its format, and why it could not be read (``None`` when read)."""
+    ext = path.suffix.lower()
+    if ext == ".ipynb":
+        try:
+            return _scan_notebook(path, file, patterns), None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            pass  # not a notebook after all: read as text below
+    if ext == ".csv":
+        return _scan_csv(path, file, patterns, min_cell), None
+    if ext in (".xlsx", ".xlsm"):
+        return _scan_xlsx(path, file, patterns, min_cell), None
+    if ext == ".pptx":
+        return _scan_pptx(path, file, patterns)
+    if ext == ".pdf":
+        return _scan_pdf(path, file, patterns, pdftotext)
+    if ext in (".png", ".jpg", ".jpeg", ".gif"):
+        return _scan_image(path.read_bytes(), "image/png", file, "", patterns), None
+    if ext in _TEXT_EXT or ext == ".ipynb":
+        return _scan_markup(path.read_text(encoding="utf-8", errors="replace"), file, "", patterns), None
+    data = path.read_bytes()
+    if b"\0" not in data[:4096]:  # unknown but textual: scan it too
+        return _scan_markup(data.decode("utf-8", "replace"), file, "", patterns), None
+    return [], "format binaire non lu"
+
+
+def run_identifiers(run_dir: str | os.PathLike) -> list[str] | None:
+    """The raw identifiers (:func:`raw_identifiers`) of the study a run's ``manifest.json`` names; ``None``
+    when that study can no longer be read (no manifest, study file moved, export missing).
+
+    >>> import tempfile
+    >>> run_identifiers(tempfile.mkdtemp()) is None
+    True
+    """
+    from etude.errors import EtudeError
+
+    try:
+        manifest = json.loads((Path(run_dir) / "manifest.json").read_text(encoding="utf-8"))
+        study = (manifest.get("study") or {}).get("path")
+        if not study or not Path(study).is_file():
+            return None
+        return raw_identifiers(study)
+    except (OSError, ValueError, AttributeError, EtudeError):
+        return None
+
+
+def privacy_scan(run_dir: str | os.PathLike, *, min_cell: int = 5, pdftotext: str = PDFTOTEXT) -> pd.DataFrame:
+    """What ``etude audit`` checks for personal data: :func:`scan_run` with the raw identifiers of the run's
+    study (:func:`run_identifiers`). When the study cannot be read, the scan still looks for e-mails, phone
+    numbers, small cells and formulas, and ``attrs["identifiers"]`` is ``None`` (else the number searched)."""
+    forbidden = run_identifiers(run_dir)
+    found = scan_run(run_dir, forbidden=forbidden or (), min_cell=min_cell, pdftotext=pdftotext)
+    found.attrs["identifiers"] = None if forbidden is None else len(forbidden)
+    return found
+
+
+def scan_lines(found: pd.DataFrame) -> list[str]:
+    """One French line per finding of :func:`scan_run`, then one per file it could not read, then (after
+    :func:`privacy_scan`) a line when the study's raw identifiers could not be searched. Control characters and
+    terminal escapes are removed (:func:`etude.errors.printable`).
+
+    >>> df = pd.DataFrame([{"file": "report.html", "kind": "email", "match": "a@b.fr", "location": "ligne 3"}])
+    >>> df.attrs["not_scanned"] = {"report.pdf": "pdftotext introuvable"}
+    >>> scan_lines(df)
+    ['report.html, ligne 3 : adresse e-mail « a@b.fr »', 'report.pdf non analysé : pdftotext introuvable']
+    """
+    from etude.errors import printable  # every value here may be hostile text bound for a terminal
+
+    lines = [printable(f"{r.file}{', ' + r.location if r.location else ''} : {KIND_WORDS.get(r.kind, r.kind)} "
+                       f"« {r.match} »") for r in found.itertuples(index=False)]
+    lines += [printable(f"{file} non analysé : {reason}")
+              for file, reason in found.attrs.get("not_scanned", {}).items()]
+    if "identifiers" in found.attrs and found.attrs["identifiers"] is None:
+        lines.append("identifiants bruts non recherchés : le fichier d'étude de l'exécution (manifest.json) "
+                     "est introuvable ou illisible")
+    return lines

@@ -88,14 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-unzipped", type=float, default=None, metavar="MO",
                    help="taille maximale d'une archive ZIP une fois décompressée, en Mo (défaut : 4295, soit 4 Gio)")
 
-    p = sub.add_parser("audit", help="vérifier qu'aucune cellule masquée d'une exécution ne se retrouve par calcul")
+    p = sub.add_parser("audit", help="vérifier une exécution : aucune cellule masquée retrouvable par calcul, "
+                                     "aucune donnée personnelle dans les fichiers produits")
     p.add_argument("run", metavar="RUN", help="dossier d'une exécution (outputs/<exécution>/)")
     p.add_argument("--min-cell", type=int, default=5, metavar="N", help="seuil du secret statistique (défaut : 5)")
     return parser
 
 
 def _cmd_audit(args) -> int:
-    from etude import disclosure
+    from etude import audit, disclosure
     found = disclosure.audit_run(args.run, min_cell=args.min_cell)
     for line in disclosure.audit_lines(found):
         print(line)
@@ -103,9 +104,14 @@ def _cmd_audit(args) -> int:
     if found.empty:
         print(f"{args.run} : aucune cellule masquée ne peut être retrouvée ni resserrée sous {args.min_cell} "
               f"({checked} cellule(s) masquée(s) vérifiée(s)).")
-        return 0
-    print(f"{args.run} : {len(found)} cellule(s) masquée(s) retrouvable(s) sur {checked}.")
-    return 1
+    else:
+        print(f"{args.run} : {len(found)} cellule(s) masquée(s) retrouvable(s) sur {checked}.")
+    leaks = audit.privacy_scan(args.run, min_cell=args.min_cell)
+    for line in audit.scan_lines(leaks):
+        print(line)
+    print(f"{args.run} : {len(leaks)} donnée(s) personnelle(s) ou petit(s) effectif(s) trouvé(s) dans les fichiers "
+          "produits." if len(leaks) else f"{args.run} : aucune donnée personnelle dans les fichiers produits.")
+    return 1 if len(found) or len(leaks) else 0
 
 
 def _cmd_notebooks(args) -> int:

@@ -43,6 +43,7 @@ import yaml
 from etude import codebook as cbk
 from etude import paths
 from etude.errors import InputError, printable, problem
+from etude.outputs import check_out_dir
 from etude.survey.readers import FORMATS
 
 __all__ = ["DEFAULT_SEED", "FILES", "simulate", "write_demo", "hypotheses", "allocate", "to_export", "write_export",
@@ -336,8 +337,11 @@ def write_demo(out: str | Path | None = None, *, seed: int = DEFAULT_SEED,
     ------
     InputError
         A file of ``out`` would be overwritten and ``force`` is false.
+    ParameterError
+        ``out`` is a file, goes through a file, or cannot be written to.
     """
     out = Path(out) if out else paths.demo_dir()
+    check_out_dir(out, allow_data=True)  # a file, or a read-only folder: one clean message, nothing written
     content: dict[Path, bytes] = {}
     for (kind, wave), spec in FILES.items():
         t = simulate(kind, wave, seed=seed, hypotheses_file=hypotheses_file)

@@ -88,12 +88,12 @@ def atomic_write(path: str | os.PathLike, write) -> Path:
     return path
 
 
-def check_out_dir(out: str | os.PathLike, *, option: str = "--out") -> Path:
+def check_out_dir(out: str | os.PathLike, *, option: str = "--out", allow_data: bool = False) -> Path:
     """Check that ``out`` can receive run folders, without creating anything; returns it resolved.
 
     Refused, with one French message (:class:`etude.errors.ParameterError`) naming ``option``: a folder inside
-    ``data/`` (raw inputs are never written to), an existing file, a folder (or its nearest existing parent)
-    that this user cannot write to.
+    ``data/`` (raw inputs are never written to; ``allow_data`` for the one writer of ``data/demo/``,
+    ``etude demo``), an existing file, a folder (or its nearest existing parent) that this user cannot write to.
 
     >>> import tempfile
     >>> d = Path(tempfile.mkdtemp())
@@ -109,7 +109,7 @@ def check_out_dir(out: str | os.PathLike, *, option: str = "--out") -> Path:
 
     target = Path(out).expanduser().resolve()
     data = paths.data_dir().resolve()
-    if target == data or data in target.parents:
+    if not allow_data and (target == data or data in target.parents):
         raise ParameterError(f"{option} : dossier dans data/ (données brutes, jamais modifiées) ; "
                              "attendu : un dossier hors de data/, par exemple outputs/")
     existing = target

@@ -67,6 +67,45 @@ def _failing_run(folder: Path) -> list[str]:
     return ["reproduce", "--jobs", "1"]
 
 
+def _bad_study_run(folder: Path) -> list[str]:
+    """A tiny repository with a previous run in ``outputs/latest``, and a study whose two exports each have a
+    defect: ``etude reproduce --study`` must list both and start no notebook."""
+    import yaml
+
+    from bad_inputs import make_cases as mc
+
+    root = _root(folder)
+    previous = root / "outputs" / "20260101-000000-prev00"
+    previous.mkdir(parents=True)
+    (previous / "report.html").write_text("<p>rapport précédent</p>", encoding="utf-8")
+    (root / "outputs" / "latest").symlink_to(previous.name)
+    mc.write_csv(folder / "acheteurs.csv", mc.set_cell(mc.buyers_rows(), 2, "Vous êtes", "Martien"))
+    mc.write_csv(folder / "entreprises.csv", mc.set_cell(mc.companies_rows(), 3, "Département", "75"))
+    study = folder / "etude_erreurs.yaml"
+    study.write_text(yaml.safe_dump({"buyers": [{"wave": 2017, "file": "acheteurs.csv"}],
+                                     "companies": [{"wave": 2017, "file": "entreprises.csv"}]}), encoding="utf-8")
+    return ["reproduce", "--study", str(study), "--jobs", "1"]
+
+
+def _audited_run(leak: str = ""):
+    """``etude audit`` on a run folder holding a PDF, ``pdftotext`` missing from the PATH; ``leak`` is written
+    into its slides."""
+    def make(folder: Path) -> list[str]:
+        run = folder / "run"
+        run.mkdir()
+        (run / "report.html").write_text("<p>48,1 % des 27 acheteurs</p>", encoding="utf-8")
+        (run / "report.pdf").write_bytes(b"%PDF-1.4\n")
+        if leak:
+            (run / "slides.html").write_text(f"<section>{leak}</section>", encoding="utf-8")
+        return ["audit", str(run)]
+    return make
+
+
+def _no_tools(folder: Path) -> dict:
+    """A PATH with no program on it (no ``pdftotext``)."""
+    return {"PATH": str(folder / "sans-outils")}
+
+
 def cases() -> list[dict]:
     """This area's cases, in order."""
     C: list[dict] = []
@@ -101,6 +140,25 @@ def cases() -> list[dict]:
         _failing_run, 1, ["Échec : 1 notebook(s)", "90_raises", "cellule", "outputs/latest"],
         "Le terminal nomme le notebook et la cellule ; la trace complète est dans le notebook exécuté indiqué "
         "(ou relancer avec `--verbose`). Les résultats précédents (`outputs/latest`) sont intacts.")
+    C.append({"id": "run_bad_export_refused_before_any_notebook", "fmt": "study",
+              "what": "etude reproduce sur une étude dont deux exports ont chacun une erreur",
+              "make": _bad_study_run, "exit": 1, "env": _env,
+              "expect": ["acheteurs.csv, ligne 2", "Martien", "entreprises.csv, ligne 3", "75",
+                         "aucun notebook n'a été lancé"],
+              "absent": ["▶", "01_ok"],
+              "after": lambda folder: (folder / "depot" / "outputs" / "latest" / "report.html").read_text(
+                  encoding="utf-8") == "<p>rapport précédent</p>",
+              "todo": "Corriger les exports comme l'indique `etude validate --study` ; aucun notebook ne part tant "
+                      "que l'étude a une erreur, et les résultats précédents restent intacts."})
+    add("audit_pdf_not_scanned", "etude audit sans pdftotext : le PDF n'est pas lu", _audited_run(), 0,
+        ["report.pdf non analysé : pdftotext introuvable", "identifiants bruts non recherchés"],
+        "Installer poppler-utils (apt-get install poppler-utils) puis relancer etude audit : le PDF n'a pas été lu.",
+        env=_no_tools)
+    add("audit_finds_a_leak", "etude audit : une adresse e-mail dans les diapositives",
+        _audited_run("Écrire à jeanne.plantee@exemple.fr"), 1,
+        ["slides.html", "adresse e-mail « jeanne.plantee@exemple.fr »", "donnée(s) personnelle(s)"],
+        "Retirer la donnée de la réponse ou du notebook qui l'affiche (le texte libre passe par le nettoyeur), "
+        "puis relancer etude reproduce.", env=_no_tools)
     add("verify_not_a_run", "etude verify sur un dossier qui n'est pas un dossier d'exécution",
         lambda d: ["verify", str(d)], 1, ["manifest.json", "dossier d'exécution"],
         "Donner un dossier créé par etude reproduce (ex. outputs/latest).", env=None)

@@ -115,6 +115,32 @@ def _demo(force: bool):
     return make
 
 
+def _demo_into(target):
+    """``etude demo --out <target(folder)>`` where ``--out`` cannot be a folder to write in."""
+    def make(folder: Path) -> list[str]:
+        return ["demo", "--out", str(target(folder))]
+    return make
+
+
+def _a_file(folder: Path) -> Path:
+    path = folder / "mon_etude.txt"
+    path.write_text("à ne pas perdre\n", encoding="utf-8")
+    return path
+
+
+def _read_only(folder: Path) -> Path:
+    path = folder / "lecture_seule"
+    path.mkdir()
+    path.chmod(0o555)
+    return path / "demo"
+
+
+def _folder_as_export(folder: Path) -> list[str]:
+    """A folder named like an export, given where a file is expected."""
+    (folder / "exports.csv").mkdir()
+    return ["validate", str(folder / "exports.csv"), "--kind", "buyers"]
+
+
 def _non_utf8_name(folder: Path) -> list[str]:
     path = Path(os.fsdecode(bytes(folder / "acheteurs_") + b"\xe9t\xe9.csv"))
     mc.write_csv(path, mc.buyers_rows())
@@ -181,6 +207,18 @@ def cases() -> list[dict]:
               "Choisir un dossier --out vide, ou relancer avec --force pour écraser ses fichiers."),
         _case("ok_demo_force", "demo", "etude demo --out … --force sur un dossier existant", _demo(True), 0,
               ["etude.yaml"]),
+        _case("csv_input_is_a_folder", "csv", "un dossier donné à etude validate au lieu d'un export",
+              _folder_as_export, 1,
+              ["exports.csv", "est un dossier, pas un fichier", "dossier/export.csv"],
+              "Donner l'export lui-même (fichier .csv ou .xlsx), pas le dossier qui le contient."),
+        _case("demo_out_is_a_file", "demo", "etude demo --out vers un fichier existant", _demo_into(_a_file), 1,
+              ["--out", "mon_etude.txt", "est un fichier"], "Donner un dossier (existant ou à créer), pas un fichier."),
+        _case("demo_out_below_a_file", "demo", "etude demo --out sous un fichier existant",
+              _demo_into(lambda d: _a_file(d) / "demo"), 1, ["--out", "passe par un fichier"],
+              "Donner un dossier dont aucun parent n'est un fichier."),
+        _case("demo_out_read_only", "demo", "etude demo --out dans un dossier en lecture seule",
+              _demo_into(_read_only), 1, ["--out", "lecture seule"],
+              "Choisir un dossier où vous pouvez écrire, ou en changer les droits."),
         # --- nothing injected ---
         _case("csv_terminal_escapes", "csv", "séquences d'échappement du terminal (ANSI, OSC) dans une valeur",
               _export("acheteurs_ansi.csv", mc.set_cell(wide, 2, "Vous êtes", "\x1b]8;;http://x.invalid\x07Martien"

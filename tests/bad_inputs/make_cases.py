@@ -19,7 +19,11 @@ Each case is a dict:
     what to do, in French, for the README;
 ``env``
     ``env(folder) -> dict`` of environment variables the command needs (study cases run on a throw-away
-    repository), or None.
+    repository), or None;
+``absent`` (optional)
+    fragments the output must *not* contain (a notebook started when none should);
+``after`` (optional)
+    ``after(folder) -> bool``: what must still hold once the command ran (previous outputs untouched…).
 
 Baseline exports are built from the codebook's own labels, so a case differs from a valid file by its defect
 only; the ``ok_*`` control cases prove the baselines are valid. Nothing here is a committed binary: XLSX, zip

@@ -12,6 +12,7 @@ True
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -20,8 +21,8 @@ from etude import codebook as cb
 from etude import fmt, i18n
 from etude.i18n import check_lang
 
-__all__ = ["matching_wave_text", "score_parts_text", "single_wave_text", "change_pairs_text", "study_waves_text",
-           "format_wave_grid", "population_label", "grid_title"]
+__all__ = ["matching_wave_text", "score_parts_text", "plan_method_text", "single_wave_text", "change_pairs_text",
+           "study_waves_text", "format_wave_grid", "population_label", "grid_title"]
 
 _TEXT = {
     "fr": {"waves": "Vagues de l'étude : {waves}.", "no_wave": "aucune",
@@ -46,7 +47,12 @@ _TEXT = {
            "default": " (les deux dernières vagues)",
            "pair_absent": "La paire demandée {a} → {b} n'existe pas pour les {who} : leurs deux dernières vagues "
                           "sont montrées.",
-           "per_pop": "{who} : vagues {waves}"},
+           "per_pop": "{who} : vagues {waves}",
+           "plan_none": "Aucune paire pertinente : aucun rendez-vous à planifier.",
+           "plan_exact": "Plan exact ({n} paires pertinentes, programmation linéaire en nombres entiers) : il est "
+                         "optimal.",
+           "plan_greedy": "Plan glouton ({n} paires pertinentes, au-delà des {limit} du plan exact) : au plus {gap} "
+                          "sous l'optimum (borne de relaxation linéaire)."},
     "en": {"waves": "Waves in the study: {waves}.", "no_wave": "none",
            "need_both": "Bringing supply and demand together needs both questionnaires; this study only has {who}: "
                         "no score, no meeting plan.",
@@ -67,7 +73,11 @@ _TEXT = {
            "pairs_one": "{who}: waves {waves}; change {a} → {b}{default}.",
            "default": " (the last two waves)",
            "pair_absent": "The requested pair {a} → {b} does not exist for {who}: their last two waves are shown.",
-           "per_pop": "{who}: waves {waves}"},
+           "per_pop": "{who}: waves {waves}",
+           "plan_none": "No relevant pair: no meeting to plan.",
+           "plan_exact": "Exact plan ({n} relevant pairs, mixed-integer programming): it is optimal.",
+           "plan_greedy": "Greedy plan ({n} relevant pairs, above the exact plan's limit of {limit}): at most {gap} "
+                          "below the optimum (linear-relaxation bound)."},
 }
 
 
@@ -141,6 +151,30 @@ def score_parts_text(parts: Mapping[str, bool], *, lang: str = "fr") -> str:
     article = ("la part " if one else "les parts ") if lang == "fr" else ("the part " if one else "the parts ")
     joined = article + joined
     return tx["reduced"].format(parts=joined, verb=verb)
+
+
+def plan_method_text(plan: pd.DataFrame | Mapping, *, lang: str = "fr") -> str:
+    r"""Which method planned the meetings (:func:`etude.matching.meeting_plan`'s ``attrs``, or those attrs): an
+    exact plan is optimal; a greedy one (above ``exact_max_pairs`` relevant pairs) says its measured optimality
+    gap, rounded *up* to 0.1 point so that « au plus » stays true.
+
+    >>> greedy = {"plan_method": "greedy", "n_candidates": 25000, "exact_max_pairs": 20000, "optimality_gap": 0.0075}
+    >>> print(plan_method_text(greedy).replace("\u202f", " "))  # doctest: +NORMALIZE_WHITESPACE
+    Plan glouton (25 000 paires pertinentes, au-delà des 20 000 du plan exact) : au plus 0,8 % sous l'optimum
+    (borne de relaxation linéaire).
+    >>> plan_method_text({"plan_method": "exact", "n_candidates": 12}, lang="en")
+    'Exact plan (12 relevant pairs, mixed-integer programming): it is optimal.'
+    """
+    tx = _TEXT[check_lang(lang)]
+    info = plan.attrs if isinstance(plan, pd.DataFrame) else plan
+    n = int(info.get("n_candidates") or 0)
+    if info.get("plan_method") != "greedy":
+        return tx["plan_exact"].format(n=fmt.number(n) if lang == "fr" else f"{n:,}") if n else tx["plan_none"]
+    gap = math.ceil(max(float(info.get("optimality_gap") or 0.0), 0.0) * 1000 - 1e-9) / 1000
+    limit = int(info.get("exact_max_pairs") or 0)
+    if lang == "fr":
+        return tx["plan_greedy"].format(n=fmt.number(n), limit=fmt.number(limit), gap=fmt.pct(gap))
+    return tx["plan_greedy"].format(n=f"{n:,}", limit=f"{limit:,}", gap=f"{100 * gap:.1f}%")
 
 
 def single_wave_text(kind: str, df: pd.DataFrame | None, *, lang: str = "fr") -> str:

@@ -100,6 +100,9 @@ def read_rows(path: str | Path, *, sheet: str | int | None = None, encoding: str
         Empty file, unknown format, undecodable bytes (the message names the line), unknown sheet.
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputError([problem(path.name, message=f"« {path} » est un dossier, pas un fichier",
+                                  expected="un export " + ", ".join(sorted(FORMATS)) + " (ex. dossier/export.csv)")])
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise InputError([problem(path.name, value=path.suffix, message="format de fichier non pris en charge",
