@@ -62,6 +62,11 @@ def test_slides_follow_the_spine_between_a_title_and_a_sources_slide(pptx_path):
     assert prs.slide_width * 9 == prs.slide_height * 16 or abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
 
 
+def test_the_deck_names_the_tool_as_author_and_no_one_else(pptx_path):
+    props = Presentation(str(pptx_path)).core_properties
+    assert (props.author, props.last_modified_by, props.comments) == ("etude", "etude", "")
+
+
 def test_every_slide_carries_the_data_status_line_when_simulated(pptx_path):
     for slide in Presentation(str(pptx_path)).slides:
         assert "Données simulées — ne pas citer" in texts_of(slide)

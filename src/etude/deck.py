@@ -399,7 +399,11 @@ def write_pptx(path: str | os.PathLike, notebooks: Iterable[tuple[str, Any]], in
     t = TEXTS[info["lang"]]
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_SIZE_IN[0]), Inches(SLIDE_SIZE_IN[1])
-    prs.core_properties.title = info.get("title") or runinfo.STUDY_TITLE[info["lang"]]
+    props = prs.core_properties
+    props.title = info.get("title") or runinfo.STUDY_TITLE[info["lang"]]
+    # python-pptx's template names its own author and a comment: the deck names the tool, nobody else
+    props.author = props.last_modified_by = "etude"
+    props.comments, props.keywords, props.subject = "", "", ""
     for s in deck_slides(notebooks, info):
         if s["role"] == "title":
             _title_slide(prs, s, info, subtitle)
