@@ -174,3 +174,23 @@ def test_the_demo_deck_follows_the_restitution_s_spine_in_html_and_pptx(demo_run
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[:2] == ["L'innovation dans la commande publique en Hauts-de-France", "Sommaire"]
     assert titles[-1] == "Merci de votre attention — sources"
+
+
+@pytest.mark.slow
+def test_the_demo_deck_shows_the_slide_size_charts(tmp_path_factory):
+    """Charts on slides are the slide-size images (2560 px wide, text of 18 px on a 1280 × 720 slide), except for
+    a chart no slide size suits (no ``_slide.png``), which keeps its page image."""
+    import io
+
+    from bad_inputs import runs
+    from PIL import Image
+    run = runs.demo_run(tmp_path_factory)
+    figures = {p.name for p in (run / "figures").glob("*.png")}
+    without = {f for f in figures if not f.endswith("_slide.png") and f.replace(".png", "_slide.png") not in figures}
+    widths = []
+    for slide in Presentation(str(run / "slides.pptx")).slides:
+        for shape in slide.shapes:
+            if shape.shape_type == 13:  # a picture
+                with Image.open(io.BytesIO(shape.image.blob)) as im:
+                    widths.append(im.size[0])
+    assert widths and sum(w == 2560 for w in widths) >= len(widths) - len(without), (widths, sorted(without))

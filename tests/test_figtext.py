@@ -144,6 +144,24 @@ def test_charts_made_for_slides_have_no_overlap_and_text_of_18_px(name):
     assert found.empty, "\n" + found.to_string()
 
 
+#: Charts drawn for the page that no slide size suits yet (their panel titles are wrapped for the page's width):
+#: the deck shows their page image, with smaller text.
+NO_SLIDE_SIZE = {"indicator_panels"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="titres de panneaux "
+                                  "trop longs au format diapositive")) if n in NO_SLIDE_SIZE else n for n in NAMES])
+def test_the_slide_image_of_every_chart_has_no_overlap_and_text_of_18_px(name, tmp_path):
+    # what the deck shows: the notebook's chart at a slide's size (outputs.save_figure(slide=True))
+    fig = chart(name)
+    size = figtext.slide_size(fig)
+    assert size is not None, "aucune taille de diapositive sans chevauchement ni texte de moins de 18 px"
+    with figtext.for_slide(fig, size=size):
+        assert figtext.text_problems(fig).empty
+    from etude import outputs
+    assert (tmp_path / "figures" / f"{name}_slide.png") in outputs.save_figure(fig, name, tmp_path, slide=True)
+
+
 def test_save_figure_can_add_a_slide_image(tmp_path):
     from PIL import Image
 
@@ -151,6 +169,6 @@ def test_save_figure_can_add_a_slide_image(tmp_path):
     fig = chart("frequency_chart")
     paths = outputs.save_figure(fig, "freins", tmp_path, slide=True)
     assert [p.name for p in paths] == ["freins.png", "freins.svg", "freins_slide.png"]
-    with Image.open(paths[2]) as im:
-        assert abs(im.size[0] - 2560) <= 1 and abs(im.size[1] - 1440) <= 1
+    with Image.open(paths[2]) as im:  # the slide's width, the height a chart has under the slide's heading
+        assert abs(im.size[0] - 2560) <= 1 and abs(im.size[1] - 960) <= 1
     assert tuple(round(float(x), 2) for x in fig.get_size_inches()) != (13.33, 7.5)  # the figure keeps its size

@@ -48,3 +48,35 @@ def test_written_files_get_the_usual_permissions_not_private_tempfile_ones(tmp_p
     mask = os.umask(0)
     os.umask(mask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_show_figure_saves_the_slide_image_and_closes_the_figure(tmp_path):
+    fig, ax = plt.subplots(figsize=(8, 3), layout="constrained")
+    ax.barh(["Freins"], [3])
+    ax.tick_params(labelsize=16)
+    assert outputs.show_figure(fig, "freins", tmp_path) is None  # outside a kernel: saved, not shown
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["freins.png", "freins.svg", "freins_slide.png"]
+    assert not plt.fignum_exists(fig.number)
+
+
+def test_slides_show_the_slide_image_a_chart_names_and_nothing_else(tmp_path):
+    import base64
+
+    import nbformat
+
+    from etude import report
+    (tmp_path / "figures").mkdir()
+    slide_png = b"\x89PNG\r\n\x1a\n" + b"slide"
+    (tmp_path / "figures" / "freins_slide.png").write_bytes(slide_png)
+    (tmp_path / "secret_slide.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"hors de figures")
+    (tmp_path / "figures" / "faux_slide.png").write_bytes(b"pas une image")
+
+    def image(name):
+        return nbformat.v4.new_output("display_data", data={"image/png": "cGFnZQ=="},
+                                      metadata={outputs.FIGURE_KEY: name, "image/png": {"width": 600}})
+    cell = nbformat.v4.new_code_cell("x", outputs=[image("freins"), image("../secret"), image("faux"),
+                                                   image("absent")])
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    shown = [o["data"]["image/png"] for o in report.slide_notebook(nb, [tmp_path]).cells[0].outputs]
+    assert shown == [base64.b64encode(slide_png).decode("ascii"), "cGFnZQ==", "cGFnZQ==", "cGFnZQ=="]
+    assert nb.cells[0].outputs[0]["data"]["image/png"] == "cGFnZQ=="  # the notebook itself is left alone

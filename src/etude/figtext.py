@@ -25,15 +25,17 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import pandas as pd
 
-__all__ = ["SLIDE_INCHES", "SLIDE_DISPLAY", "MIN_SLIDE_PX", "PROBLEM_COLUMNS", "visible_texts", "text_problems",
-           "for_slide", "slide_figure"]
+__all__ = ["SLIDE_INCHES", "SLIDE_CHART_INCHES", "SLIDE_DISPLAY", "MIN_SLIDE_PX", "PROBLEM_COLUMNS",
+           "visible_texts", "text_problems", "for_slide", "slide_size", "slide_figure"]
 
 #: Size of a chart made for a slide, in inches (16:9; 1280 px wide means 96 px per inch).
 SLIDE_INCHES = (13.333, 7.5)
+#: Size of the chart image a deck shows under a slide's heading: the slide's width, the height left to a chart.
+SLIDE_CHART_INCHES = (13.333, 5.0)
 #: The display a slide is checked at (pixels).
 SLIDE_DISPLAY = (1280, 720)
 #: Smallest text on a slide, in pixels at :data:`SLIDE_DISPLAY`.
@@ -140,6 +142,25 @@ def for_slide(fig, *, size: tuple[float, float] = SLIDE_INCHES) -> Iterator[obje
         yield fig
     finally:
         fig.set_size_inches(*before, forward=False)
+
+
+def slide_size(fig, sizes: Sequence[tuple[float, float]] = (SLIDE_CHART_INCHES, SLIDE_INCHES)
+               ) -> tuple[float, float] | None:
+    """The first of ``sizes`` at which ``fig`` has no overlapping text and no text under :data:`MIN_SLIDE_PX`
+    (:func:`text_problems`), or ``None``: a chart drawn for a page that no slide size suits keeps its page size.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(8, 3), layout="constrained")
+    >>> _ = ax.barh(["Freins"], [3]); _ = ax.set_title("Titre", fontsize=16); ax.tick_params(labelsize=16)
+    >>> slide_size(fig)
+    (13.333, 5.0)
+    >>> plt.close(fig)
+    """
+    for size in sizes:
+        with for_slide(fig, size=size):
+            if text_problems(fig).empty:
+                return tuple(size)
+    return None
 
 
 def slide_figure(chart, *args, size: tuple[float, float] = SLIDE_INCHES, **kwargs):

@@ -29,8 +29,8 @@ import pandas as pd
 
 from etude import paths
 
-__all__ = ["run_dir", "save_table", "save_figure", "neutralise_formulas", "atomic_write", "check_out_dir",
-           "FORMULA_PREFIXES", "OUTPUT_LOG_ENV"]
+__all__ = ["run_dir", "save_table", "save_figure", "show_figure", "FIGURE_KEY", "neutralise_formulas",
+           "atomic_write", "check_out_dir", "FORMULA_PREFIXES", "OUTPUT_LOG_ENV"]
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -141,17 +141,51 @@ def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, 
                 slide: bool = False) -> list[Path]:
     """Write a matplotlib figure as ``figures/<name>.png`` and ``figures/<name>.svg``; returns the paths.
 
-    With ``slide=True`` also ``figures/<name>_slide.png``: the figure at 16:9 slide size (:mod:`etude.figtext`),
-    2560 × 1440 pixels, for decks (text at least 18 px on a 1280 × 720 slide with the house fonts).
+    With ``slide=True`` also ``figures/<name>_slide.png``: the figure at the size of a slide's chart
+    (:data:`etude.figtext.SLIDE_CHART_INCHES`, 2560 × 960 pixels; else the whole 16:9 slide), for decks, where its
+    text is at least 18 px on a 1280 × 720 slide and nothing overlaps (:func:`etude.figtext.slide_size`); no slide
+    image when no such size exists.
     """
     folder = run_dir(output_dir) / "figures"
     written = []
     for ext in ("png", "svg"):
         written.append(atomic_write(folder / f"{name}.{ext}",
                                     lambda tmp, ext=ext: fig.savefig(tmp, format=ext, dpi=dpi, bbox_inches="tight")))
+    size = None
     if slide:
         from etude import figtext
-        with figtext.for_slide(fig):
+        size = figtext.slide_size(fig)
+    if size is not None:  # a size at which its text is large and nothing overlaps (else: no slide image)
+        with figtext.for_slide(fig, size=size):
             written.append(atomic_write(folder / f"{name}_slide.png", lambda tmp: fig.savefig(
-                tmp, format="png", dpi=figtext.SLIDE_DISPLAY[0] * 2 / figtext.SLIDE_INCHES[0])))
+                tmp, format="png", dpi=figtext.SLIDE_DISPLAY[0] * 2 / size[0])))
     return written
+
+
+#: Output metadata key naming the figure an inline image shows (:func:`show_figure`).
+FIGURE_KEY = "etude_figure"
+
+
+def show_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, dpi: int = 150) -> None:
+    """Save ``fig`` (:func:`save_figure`, with its slide image), show it in the notebook, close it.
+
+    The notebook shows the PNG just written (no second rendering), at the size matplotlib would show the figure,
+    and the output carries the figure's name (:data:`FIGURE_KEY`): the deck (``slides.html``, ``slides.pptx``)
+    shows ``figures/<name>_slide.png`` instead, made at the slide's size so its text stays large. Outside a
+    notebook kernel the figure is only saved. Use :func:`save_figure` for the written paths.
+    """
+    import matplotlib.pyplot as plt
+    written = save_figure(fig, name, output_dir, dpi=dpi, slide=True)
+    try:
+        from IPython import get_ipython
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover — IPython comes with the kernel
+        shell = None
+    if shell is not None and getattr(shell, "kernel", None) is not None:
+        import matplotlib
+        from IPython.display import Image, display
+        from PIL import Image as PILImage
+        with PILImage.open(written[0]) as im:
+            width = round(im.size[0] * float(matplotlib.rcParams["figure.dpi"]) / dpi)
+        display(Image(data=written[0].read_bytes(), format="png", width=width), metadata={FIGURE_KEY: name})
+    plt.close(fig)

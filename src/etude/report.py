@@ -34,7 +34,7 @@ import nbformat
 from etude import __version__, paths
 
 __all__ = ["notebook_html", "report_html", "slides_html", "external_references", "notebook_title",
-           "slide_cells", "reading_copy", "limit_rows", "SLIDE_TYPES", "SLIDE_SIZE",
+           "slide_cells", "reading_copy", "slide_notebook", "limit_rows", "SLIDE_TYPES", "SLIDE_SIZE",
            "SLIDE_MAX_ROWS", "TEXTS", "IMAGE_TYPES"]
 
 #: ``slideshow.slide_type`` values that put a cell into ``slides.html``.
@@ -175,6 +175,38 @@ def _local_image(src: str, base_dirs: Sequence[Path]) -> Path | None:
         if root in f.parents and f.suffix.lower() in IMAGE_TYPES and f.is_file():
             return f
     return None
+
+
+_FIGURE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,120}$")
+
+
+def slide_notebook(nb, base_dirs: Sequence[Path]):
+    """A copy of ``nb`` whose charts are the slide-size images: each image output that names its figure
+    (:data:`etude.outputs.FIGURE_KEY`, written by :func:`etude.outputs.show_figure`) shows
+    ``figures/<name>_slide.png`` of one of ``base_dirs`` instead, when that file is there.
+
+    The name comes from the notebook, hence possibly from anyone: only a plain file name (letters, digits,
+    ``_``, ``-``) naming a PNG inside ``base_dirs/figures`` is ever read; anything else keeps the image as it is.
+    """
+    import base64
+    import copy
+
+    from etude.outputs import FIGURE_KEY
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        for o in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            name = (o.get("metadata") or {}).get(FIGURE_KEY)
+            if "image/png" not in o.get("data", {}) or not isinstance(name, str) or not _FIGURE_NAME.match(name):
+                continue
+            found = _local_image(f"figures/{name}_slide.png", base_dirs)
+            if found is None:
+                continue
+            data = found.read_bytes()
+            if data.startswith(b"\x89PNG\r\n\x1a\n"):
+                o["data"]["image/png"] = base64.b64encode(data).decode("ascii")
+                o["metadata"].pop("width", None)
+                o["metadata"].get("image/png", {}).pop("width", None)
+    return out
 
 
 def reading_copy(nb, *, keep_stderr: bool = False):

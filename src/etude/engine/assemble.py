@@ -118,7 +118,7 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
     """
     from etude import deck, pdf, report
     made = Assembly()
-    ok_jobs = [(j.name, j.nb) for j in jobs if j.status == "ok"]
+    ok_jobs = [(j.name, report.slide_notebook(j.nb, [run_dir])) for j in jobs if j.status == "ok"]  # slide charts
 
     def report_pdf():
         if pdf.write_report_pdf(run_dir / "report.html") is None:
