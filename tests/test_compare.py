@@ -381,9 +381,21 @@ def test_a_theme_counts_only_the_items_asked_and_one_none_asked_is_not_compared(
     assert prev.loc["juridique", "pct"] == 0.5
     e_codes = list(codebook.items("companies")["code"])
     e = pd.DataFrame({c: pd.array([c == "e_moyens", c == "e_delais"], dtype="boolean") for c in e_codes})
-    table = compare.compare_themes(b, e).set_index("theme")
+    table = compare.compare_themes(b, e, min_cell=2).set_index("theme")
     assert table.loc["moyens", "test"] == compare.NOT_COMPARABLE and pd.isna(table.loc["moyens", "p_value"])
     assert table.attrs["family_size"] == int((table["test"] == "fisher").sum())
+
+
+def test_fewer_companies_than_min_cell_publish_nothing_and_nothing_is_compared():
+    b_codes, e_codes = list(codebook.items("buyers")["code"]), list(codebook.items("companies")["code"])
+    b = pd.DataFrame({c: pd.array([c == "b_temps"] * 6, dtype="boolean") for c in b_codes})
+    e = pd.DataFrame({c: pd.array([c == "e_moyens"] * 3, dtype="boolean") for c in e_codes})  # 3 firms < 5
+    prev = compare.theme_prevalence(e, "companies")
+    assert prev[["n_base", "count", "pct", "ci_low"]].isna().all().all()
+    table = compare.compare_themes(b, e)
+    assert table["n_companies"].isna().all() and table["pct_companies"].isna().all()
+    assert (table["test"] == compare.NOT_COMPARABLE).all() and table.attrs["family_size"] == 0
+    assert table["n_buyers"].eq(6).all()  # public buyers are published
 
 
 def test_group_values_in_codebook_order():

@@ -258,7 +258,7 @@ def theme_order(codebook=None) -> list[str]:
 
 
 def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebook=None,
-                     lang: str = "fr") -> pd.DataFrame:
+                     lang: str = "fr", min_cell: int = 5) -> pd.DataFrame:
     """Share of respondents citing at least one barrier item of each harmonised theme.
 
     Parameters
@@ -272,6 +272,9 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
         Another codebook than the project's.
     lang : {"fr", "en"}, default "fr"
         Language of ``label``.
+    min_cell : int, default 5
+        The study's small-group rule (:func:`etude.disclosure.publishable`): companies fewer than this publish
+        no base, count, share nor interval (as in ``tables/freins.csv``).
 
     Returns
     -------
@@ -286,7 +289,7 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     --------
     >>> codes = list(cb.items("companies")["code"])
     >>> t = pd.DataFrame({c: pd.array([c == "e_moyens", c == "e_besoins", None], dtype="boolean") for c in codes})
-    >>> theme_prevalence(t, "companies")[["theme", "n_base", "count", "pct"]]
+    >>> theme_prevalence(t, "companies", min_cell=2)[["theme", "n_base", "count", "pct"]]
              theme  n_base  count  pct
     0  information       2      1  0.5
     1       moyens       2      1  0.5
@@ -309,12 +312,16 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
                      "items": ";".join(asked), "n_base": n_base, "count": pd.NA if count is None else count,
                      "pct": count / n_base if n_base and asked else math.nan, "ci_low": low, "ci_high": high})
     out = pd.DataFrame(rows, columns=["theme", "label", "items", "n_base", "count", "pct", "ci_low", "ci_high"])
+    if not publishable(kind, n_base, min_cell=min_cell):  # too few companies: nothing of them is published
+        out = out.assign(n_base=pd.NA, count=pd.NA, pct=math.nan, ci_low=math.nan, ci_high=math.nan)
     out["count"] = out["count"].astype("Int64")
+    out["n_base"] = out["n_base"].astype("Int64")
     return out
 
 
 def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str = "fisher", padjust: str = "holm",
-                   alpha: float = 0.05, ci_method: str = "newcombe", codebook=None, lang: str = "fr") -> pd.DataFrame:
+                   alpha: float = 0.05, ci_method: str = "newcombe", codebook=None, lang: str = "fr",
+                   min_cell: int = 5) -> pd.DataFrame:
     """Buyers versus companies on each harmonised theme (the table ``tables/comparaison_themes.csv``).
 
     Parameters
@@ -329,6 +336,8 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         1 − confidence level of the intervals (and the level given to ``multipletests``).
     ci_method : str, default "newcombe"
         See :func:`two_proportions`.
+    min_cell : int, default 5
+        Fewer companies than this: their side is withheld (:func:`theme_prevalence`), nothing is compared.
 
     Returns
     -------
@@ -350,7 +359,7 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     ...     return pd.DataFrame({c: pd.array([c in r for r in rows], dtype="boolean") for c in codes})
     >>> b = table("buyers", [{"b_temps"}, {"b_temps", "b_donnees"}, {"b_soutien"}, {"b_juridique"}])
     >>> e = table("companies", [{"e_moyens"}, {"e_besoins"}, {"e_besoins"}, {"e_processus"}])
-    >>> compare_themes(b, e)[["theme", "n_buyers", "pct_buyers", "pct_companies", "test"]]
+    >>> compare_themes(b, e, min_cell=4)[["theme", "n_buyers", "pct_buyers", "pct_companies", "test"]]
              theme  n_buyers  pct_buyers  pct_companies            test
     0  information         4        0.25           0.50          fisher
     1       moyens         4        0.50           0.25          fisher
@@ -360,13 +369,14 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     """
     _choice("test", test, TESTS)
     _choice("padjust", padjust, PADJUST)
-    prev = {kind: theme_prevalence(df, kind, alpha=alpha, codebook=codebook, lang=lang).set_index("theme")
+    prev = {kind: theme_prevalence(df, kind, alpha=alpha, codebook=codebook, lang=lang,
+                                   min_cell=min_cell).set_index("theme")
             for kind, df in (("buyers", buyers), ("companies", companies))}
     rows, counts = [], []
     for theme in theme_order(codebook):
         b = prev["buyers"].loc[theme] if theme in prev["buyers"].index else None
         e = prev["companies"].loc[theme] if theme in prev["companies"].index else None
-        b, e = (None if x is not None and pd.isna(x["count"]) else x for x in (b, e))  # no item of it asked
+        b, e = (None if x is not None and pd.isna(x["count"]) else x for x in (b, e))  # not asked, or withheld
         if b is None and e is None:
             continue
         row = {"theme": theme, "label": cb.label(theme, lang=lang, codebook=codebook),

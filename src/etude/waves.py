@@ -76,7 +76,7 @@ def _item_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
 def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
     """A theme counts as asked only when every one of its items was asked (else its share is not comparable)."""
     from etude import compare
-    prev = compare.theme_prevalence(df, kind, codebook=codebook)
+    prev = compare.theme_prevalence(df, kind, codebook=codebook, min_cell=1)  # the rule is applied by the caller
     asked = asked_items(df, kind, codebook=codebook)
     items = cb.items(kind, codebook=codebook)  # every item of the theme in the questionnaire, asked or not
     of_theme = {t: set(items.loc[items["theme"] == t, "code"]) for t in prev["theme"]}
