@@ -19,7 +19,7 @@ from etude import codebook as cb
 from etude.i18n import check_lang
 
 __all__ = ["no_population", "population_note", "missing_attributes", "attributes_note", "needs_both", "too_few_groups",
-           "items_text"]
+           "changes_note", "items_text"]
 
 _NONE = {"buyers": {"fr": "Aucun acheteur public", "en": "No public buyer"},
          "companies": {"fr": "Aucune entreprise innovante", "en": "No innovative company"}}
@@ -141,6 +141,31 @@ def too_few_groups(population: str, attribute: str, groups: int, *, lang: str = 
         return f"Les {_who(population, lang)} de cette vague {verb} de {name} : pas de comparaison entre groupes."
     count = "no group" if groups == 0 else "a single group"
     return f"The {_who(population, lang)} of this wave form {count} of {name}: no comparison between groups."
+
+
+def changes_note(changes, population: str, *, min_cell: int = 5, lang: str = "fr") -> str:
+    """Why a wave change (:func:`etude.waves.wave_changes`) has no chart: a wave publishes no share (fewer than
+    ``min_cell`` companies answered it: withheld); empty when both waves have shares to show.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"wave_from": [2018], "wave_to": [2021], "share_from": [None], "share_to": [0.5]})
+    >>> print(changes_note(t, "companies"))  # doctest: +NORMALIZE_WHITESPACE
+    Moins de 5 entreprises innovantes ont répondu en 2018 : leurs réponses ne sont pas publiées (secret
+    statistique), pas d'évolution 2018 → 2021.
+    """
+    lang = check_lang(lang)
+    if changes is None or len(changes) == 0:
+        return ""
+    w1, w2 = int(changes["wave_from"].iloc[0]), int(changes["wave_to"].iloc[0])
+    hidden = [w for w, col in ((w1, "share_from"), (w2, "share_to")) if not changes[col].notna().any()]
+    if not hidden:
+        return ""
+    waves = " et ".join(map(str, hidden)) if lang == "fr" else " and ".join(map(str, hidden))
+    if lang == "fr":
+        return (f"Moins de {min_cell} {_who(population, lang)} ont répondu en {waves} : leurs réponses ne sont pas "
+                f"publiées (secret statistique), pas d'évolution {w1} → {w2}.")
+    return (f"Fewer than {min_cell} {_who(population, lang)} answered in {waves}: their answers are not published "
+            f"(statistical confidentiality), no change {w1} → {w2} is shown.")
 
 
 def items_text(*, lang: str = "fr", codebook=None) -> str:
