@@ -144,13 +144,7 @@ def test_charts_made_for_slides_have_no_overlap_and_text_of_18_px(name):
     assert found.empty, "\n" + found.to_string()
 
 
-#: Charts drawn for the page that no slide size suits yet (their panel titles are wrapped for the page's width):
-#: the deck shows their page image, with smaller text.
-NO_SLIDE_SIZE = {"indicator_panels"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="titres de panneaux "
-                                  "trop longs au format diapositive")) if n in NO_SLIDE_SIZE else n for n in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_the_slide_image_of_every_chart_has_no_overlap_and_text_of_18_px(name, tmp_path):
     # what the deck shows: the notebook's chart at a slide's size (outputs.save_figure(slide=True))
     fig = chart(name)

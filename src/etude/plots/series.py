@@ -124,7 +124,7 @@ def _panel_frame(ax, x: np.ndarray, label: str, unit: str, chars: int, series_la
 
 def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | None = None, ncols: int = 3,
                      start: Any = None, end: Any = None, lang: str = "fr", title: str | None = None,
-                     source: str | None = None, simulated: bool | None = None, width: float = 18.0):
+                     source: str | None = None, simulated: bool | None = None, width: float = 13.333):
     """Small multiples of indicator lines, missing periods visibly missing.
 
     Each ``series`` × ``indicator`` of the long table (:mod:`etude.indicators`) gets its own panel and its own
@@ -147,8 +147,9 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
         Figure title; source named in the caption.
     simulated : bool, optional
         Caption status; default: true when a drawn figure is simulated.
-    width : float, default 18
-        Figure width in inches.
+    width : float, default 13.333
+        Figure width in inches: a slide's width, so that the panel titles wrapped for it also fit the deck's chart
+        image (:func:`etude.figtext.slide_size`).
 
     Returns
     -------
