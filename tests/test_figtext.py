@@ -148,10 +148,8 @@ def test_charts_made_for_slides_have_no_overlap_and_text_of_18_px(name):
 def test_the_slide_image_of_every_chart_has_no_overlap_and_text_of_18_px(name, tmp_path):
     # what the deck shows: the notebook's chart at a slide's size (outputs.save_figure(slide=True))
     fig = chart(name)
-    size = figtext.slide_size(fig)
-    assert size is not None, "aucune taille de diapositive sans chevauchement ni texte de moins de 18 px"
-    with figtext.for_slide(fig, size=size):
-        assert figtext.text_problems(fig).empty
+    size = figtext.slide_chart_size(fig)
+    assert figtext.slide_size(fig, sizes=[size]) == size, "chevauchement ou texte de moins de 18 px"
     from etude import outputs
     assert (tmp_path / "figures" / f"{name}_slide.png") in outputs.save_figure(fig, name, tmp_path, slide=True)
 

@@ -30,7 +30,8 @@ from collections.abc import Iterator, Sequence
 import pandas as pd
 
 __all__ = ["SLIDE_INCHES", "SLIDE_CHART_INCHES", "SLIDE_DISPLAY", "MIN_SLIDE_PX", "PROBLEM_COLUMNS",
-           "visible_texts", "text_problems", "for_slide", "slide_size", "slide_figure"]
+           "visible_texts", "text_problems", "for_slide", "slide_chart_size", "slide_size",
+           "slide_figure"]
 
 #: Size of a chart made for a slide, in inches (16:9; 1280 px wide means 96 px per inch).
 SLIDE_INCHES = (13.333, 7.5)
@@ -142,6 +143,21 @@ def for_slide(fig, *, size: tuple[float, float] = SLIDE_INCHES) -> Iterator[obje
         yield fig
     finally:
         fig.set_size_inches(*before, forward=False)
+
+
+def slide_chart_size(fig) -> tuple[float, float]:
+    """The size of ``fig``'s slide image: a slide's width, and the height its own shape asks at that width,
+    between :data:`SLIDE_CHART_INCHES` (room under a heading) and the whole slide (a tall chart stays legible).
+
+    >>> import matplotlib.pyplot as plt
+    >>> wide, tall = plt.figure(figsize=(12, 3.5)), plt.figure(figsize=(13, 11))
+    >>> slide_chart_size(wide), slide_chart_size(tall)
+    ((13.333, 5.0), (13.333, 7.5))
+    >>> plt.close("all")
+    """
+    w, h = (float(x) for x in fig.get_size_inches())
+    height = min(SLIDE_INCHES[1], max(SLIDE_CHART_INCHES[1], h * SLIDE_CHART_INCHES[0] / w if w else 0.0))
+    return (SLIDE_CHART_INCHES[0], round(height, 3))
 
 
 def slide_size(fig, sizes: Sequence[tuple[float, float]] = (SLIDE_CHART_INCHES, SLIDE_INCHES)

@@ -141,21 +141,19 @@ def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, 
                 slide: bool = False) -> list[Path]:
     """Write a matplotlib figure as ``figures/<name>.png`` and ``figures/<name>.svg``; returns the paths.
 
-    With ``slide=True`` also ``figures/<name>_slide.png``: the figure at the size of a slide's chart
-    (:data:`etude.figtext.SLIDE_CHART_INCHES`, 2560 × 960 pixels; else the whole 16:9 slide), for decks, where its
-    text is at least 18 px on a 1280 × 720 slide and nothing overlaps (:func:`etude.figtext.slide_size`); no slide
-    image when no such size exists.
+    With ``slide=True`` also ``figures/<name>_slide.png``: the figure at a slide's width, 2560 pixels, and the
+    height its shape asks (:func:`etude.figtext.slide_chart_size`: 960 to 1440 pixels), for decks: with the house
+    fonts its text is at least 18 px on a 1280 × 720 slide. That every chart of :mod:`etude.plots` has no
+    overlapping text at that size is checked by the tests, not at each save: it costs a drawing.
     """
     folder = run_dir(output_dir) / "figures"
     written = []
     for ext in ("png", "svg"):
         written.append(atomic_write(folder / f"{name}.{ext}",
                                     lambda tmp, ext=ext: fig.savefig(tmp, format=ext, dpi=dpi, bbox_inches="tight")))
-    size = None
     if slide:
         from etude import figtext
-        size = figtext.slide_size(fig)
-    if size is not None:  # a size at which its text is large and nothing overlaps (else: no slide image)
+        size = figtext.slide_chart_size(fig)
         with figtext.for_slide(fig, size=size):
             written.append(atomic_write(folder / f"{name}_slide.png", lambda tmp: fig.savefig(
                 tmp, format="png", dpi=figtext.SLIDE_DISPLAY[0] * 2 / size[0])))
