@@ -21,13 +21,12 @@ False
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
-from etude.engine.cache import package_fingerprint
+from etude.engine.cache import cache_key, package_fingerprint
 from etude.engine.manifest import package_versions, write_json
 from etude.outputs import atomic_write
 
@@ -46,8 +45,7 @@ def assembly_key(jobs, *, lang: str, simulated: bool, title: str, info: dict[str
     parts = {"notebooks": [(j.name, j.status, j.key) for j in jobs], "lang": lang, "simulated": bool(simulated),
              "title": title, "info": described, "package": package_fingerprint(), "versions": package_versions(),
              "pdf_engine": str(pdf.find_chromium() or "")}
-    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+    return cache_key(parts)
 
 
 def restore_assembly(entry: Path, run_dir: Path) -> dict[str, Any] | None:

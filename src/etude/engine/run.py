@@ -46,7 +46,7 @@ from etude.engine.rundir import mark_stale_runs, new_run_dir, update_latest
 from etude.engine.schedule import execution_order, run_in_thread, run_jobs
 from etude.engine.slots import SlotPool
 from etude.errors import InputError, ParameterError, RunError
-from etude.outputs import check_out_dir
+from etude.outputs import atomic_write, check_out_dir
 
 __all__ = ["RunResult", "RunPlan", "plan_run", "reproduce", "run_preflight", "run_post_checks",
            "run_parameters", "PREFLIGHT_CHECKS", "POST_RUN_CHECKS"]
@@ -144,24 +144,19 @@ def plan_run(*, study=None, lang=None, jobs=None, parameters: Iterable[Sequence[
 def _preflight_key(study: Path) -> str:
     """sha256 of what a pre-flight check of ``study`` depends on: the study's files, the codebook, the package,
     the salt's fingerprint."""
-    import hashlib
-    import json
     files = [study, paths.codebook_file(), *nbcache.study_files(study)]
     digests = {str(f): (nbcache.sha256_cached(f) if Path(f).is_file() else "absent") for f in files}
-    text = json.dumps([digests, nbcache.package_fingerprint(), salt_fingerprint()], sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+    return nbcache.cache_key({"files": digests, "package": nbcache.package_fingerprint(), "salt": salt_fingerprint()})
 
 
 def _cached_check(check: Callable, study: Path | None, cache_dir: Path | None, key: str | None,
                   pending: list[tuple[Path, str]]) -> list[dict]:
     """``check(study)``, or its result kept in ``cache_dir`` for the same study content; a result to keep is
     added to ``pending`` (written once the run has started: a refused run creates nothing)."""
-    import hashlib
     import json
     if cache_dir is None or key is None:
         return list(check(study) or [])
-    name = f"{getattr(check, '__module__', '')}.{getattr(check, '__qualname__', repr(check))}"
-    path = Path(cache_dir) / (hashlib.sha256(f"{key}|{name}".encode()).hexdigest() + ".json")
+    path = Path(cache_dir) / (nbcache.cache_key({"study": key, "check": _check_name(check)}) + ".json")
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -177,12 +172,19 @@ def _cached_check(check: Callable, study: Path | None, cache_dir: Path | None, k
 def _keep(pending: list[tuple[Path, str]]) -> None:
     """Write the pre-flight results to keep (a cache never fails a run)."""
     for path, text in pending:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.with_suffix(".part").write_text(text, encoding="utf-8")
-            path.with_suffix(".part").replace(path)
-        except OSError:
-            pass
+        _write_cached(path, text)
+
+
+def _write_cached(path: Path, text: str) -> None:
+    """Write a cache file atomically; a cache never fails a run."""
+    try:
+        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except OSError:
+        pass
+
+
+def _check_name(check: Callable) -> str:
+    return f"{getattr(check, '__module__', '')}.{getattr(check, '__qualname__', repr(check))}"
 
 
 def run_preflight(study: Path | None, checks: Iterable[Callable], progress: Progress, *,
@@ -230,16 +232,13 @@ def run_parameters(plan: RunPlan) -> dict[str, Any]:
 def _post_check_key(check: Callable, run_dir: Path, parameters: dict[str, Any]) -> str | None:
     """sha256 of what a post-run check reads (its ``reads`` globs in the run folder), the parameters and the
     package; ``None`` for a check that does not declare what it reads (never cached)."""
-    import hashlib
-    import json
     reads = getattr(check, "reads", None)
     if not reads:
         return None
     files = sorted({p for pattern in reads for p in run_dir.glob(pattern) if p.is_file()})
-    digests = [(p.relative_to(run_dir).as_posix(), nbcache.sha256_cached(p)) for p in files]
-    name = f"{getattr(check, '__module__', '')}.{getattr(check, '__qualname__', repr(check))}"
-    text = json.dumps([name, digests, parameters, nbcache.package_fingerprint()], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+    digests = {p.relative_to(run_dir).as_posix(): nbcache.sha256_cached(p) for p in files}
+    return nbcache.cache_key({"check": _check_name(check), "files": digests, "parameters": parameters,
+                              "package": nbcache.package_fingerprint()})
 
 
 def _one_post_check(check: Callable, run_dir: Path, parameters: dict[str, Any]) -> dict[str, Any] | None:
@@ -273,11 +272,8 @@ def run_post_checks(run_dir: Path, checks: Iterable[Callable], parameters: dict[
             entry = _one_post_check(check, run_dir, parameters)
             if path is not None:
                 try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.with_suffix(".part").write_text(json.dumps(entry, ensure_ascii=False, default=str),
-                                                         encoding="utf-8")
-                    path.with_suffix(".part").replace(path)
-                except (OSError, TypeError, ValueError):
+                    _write_cached(path, json.dumps(entry, ensure_ascii=False, default=str))
+                except (TypeError, ValueError):  # not JSON: not kept
                     pass
         if entry:
             found.append(entry)
