@@ -112,3 +112,51 @@ def test_print_copy_gives_the_contents_short_anchors_and_room_for_page_numbers()
 def test_without_pdfinfo_the_contents_have_no_numbers(monkeypatch, tmp_path):
     monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
     assert pdf.link_pages(tmp_path / "x.pdf") is None
+
+
+def _png_uri(width: int, height: int) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(buf, format="png")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def test_a_layout_only_copy_keeps_each_image_size_and_draws_nothing():
+    png = _png_uri(30, 70)
+    page = (f'<html><head></head><body><p><img alt="Figure" src="{png}"></p>'
+            '<img src="data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJ">'
+            '<p>&lt;img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAB4AAABGCAIAAAC"&gt;</p></body></html>')
+    light = pdf.print_copy(page, layout_only=True)
+    assert ('<img alt="Figure" src="data:image/svg+xml,%3Csvg xmlns=\'http://www.w3.org/2000/svg\' '
+            'width=\'30\' height=\'70\'/%3E">') in light
+    assert png not in light and "image/jpeg" in light  # only PNGs are swapped
+    assert "&lt;img src=\"data:image/png;base64,iVBORw0KGgo" in light  # text that looks like a tag stays text
+    assert pdf.print_copy(page) == pdf.print_copy(page, layout_only=False) and png in pdf.print_copy(page)
+
+
+@pytest.mark.skipif(pdf.find_chromium() is None, reason="Chromium absent : `apt-get install chromium`")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils absent (pdftotext, pdfinfo)")
+def test_with_charts_the_contents_still_give_the_right_pages(tmp_path, monkeypatch):
+    # the first print lays out empty images: tall and wide charts must push the headings exactly as the real ones,
+    # so that the second print (the real one, numbered) is the last
+    prints = []
+    real_print = pdf._chromium_print
+    monkeypatch.setattr(pdf, "_chromium_print", lambda *a, **k: prints.append(a[1].read_text()) or real_print(*a, **k))
+    tall, wide = _png_uri(600, 1700), _png_uri(1800, 500)
+    sections = "".join(f'<section class="etude-section" id="s{k}"><h2>Partie {k}</h2>'
+                       f'<img src="{tall if k % 2 else wide}"><p>texte</p><img src="{tall}">'
+                       f'<h3 id="s{k}b">Suite {k}</h3><img src="{wide}"></section>' for k in range(1, 4))
+    toc = "".join(f'<li><a href="#s{k}">Partie {k}</a></li><li><a href="#s{k}b">Suite {k}</a></li>'
+                  for k in range(1, 4))
+    page = f'<html><head></head><body><nav class="etude-toc"><ol>{toc}</ol></nav>{sections}</body></html>'
+    (tmp_path / "report.html").write_text(page, encoding="utf-8")
+    out = pdf.write_report_pdf(tmp_path / "report.html")
+    entries = [f"{w} {k}" for k in range(1, 4) for w in ("Partie", "Suite")]
+    numbers = toc_numbers(out, entries)
+    assert numbers == sorted(numbers) and len(set(numbers)) == 6, numbers
+    for entry, number in zip(entries, numbers, strict=True):
+        assert entry in page_text(out, number), f"« {entry} » n'est pas page {number}"
+    assert len(prints) == 2 and tall not in prints[0] and tall in prints[1]

@@ -10,6 +10,8 @@ The table of contents shows the page of each entry. Chromium cannot compute CSS 
 report is printed twice: Chromium writes a named destination for every target of an internal link, and
 poppler's ``pdfinfo -dests`` says on which page each lands (:func:`link_pages`); the numbers are written into the
 contents (room for them is kept in the first print, so the pages do not move) and the report printed again.
+The first print only lays the pages out: its charts are empty images of the same size (``layout_only``), which
+halves its cost; the second print is checked to land every entry where the first said, else printed again.
 Where ``pdfinfo`` is missing (``apt-get install poppler-utils``), the contents keep no numbers.
 
 Examples
@@ -96,12 +98,30 @@ def toc_targets(page: str) -> list[str]:
     return _TOC_LINK.findall(toc.group(0)) if toc else []
 
 
-def print_copy(page: str, pages: dict[int, int] | None = None) -> str:
+_DATA_PNG = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/]{32})[A-Za-z0-9+/=\s]*"')
+
+
+def _empty_image(m: re.Match) -> str:
+    """An embedded PNG replaced by an empty SVG image of the same pixel size (its IHDR header): it takes the same
+    room on the page and costs nothing to draw."""
+    import base64
+    import struct
+    head = base64.b64decode(m.group(2))
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return m.group(0)
+    width, height = struct.unpack(">II", head[16:24])
+    return (f"{m.group(1)}data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' "
+            f"width='{width}' height='{height}'/%3E\"")
+
+
+def print_copy(page: str, pages: dict[int, int] | None = None, *, layout_only: bool = False) -> str:
     """``page`` (an HTML document) with :data:`PRINT_CSS` added at the end of its ``<head>``, ready to print.
 
     In the table of contents (``nav.etude-toc``), the k-th target linked to (and every link to it) gets the
     short anchor ``etude-toc-k`` (Chromium names a PDF destination after it; long names would be cut), and each
     entry a page-number box: empty, or ``pages[k]`` when given (from :func:`link_pages` on a first print).
+    With ``layout_only``, every embedded PNG becomes an empty image of the same pixel size: the pages break at
+    the same places, for a print that only says where the entries land.
 
     >>> page = ('<html><head></head><body><nav class="etude-toc"><ol><li><a href="#s1">Un</a></li></ol></nav>'
     ...         '<section id="s1"><h1>Un</h1></section></body></html>')
@@ -124,6 +144,8 @@ def print_copy(page: str, pages: dict[int, int] | None = None) -> str:
         for target, k in anchors.items():
             body = body.replace(f'id="{target}"', f'id="etude-toc-{k}"', 1)
         page = page[:toc.start()] + nav + body
+    if layout_only:
+        page = _DATA_PNG.sub(_empty_image, page)
     style = f"<style>{PRINT_CSS}</style>\n"
     at = page.lower().rfind("</head>")
     return page[:at] + style + page[at:] if at >= 0 else style + page
@@ -175,9 +197,13 @@ def write_report_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike |
     page = html_path.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="etude-pdf-") as tmp:
         source, out = Path(tmp) / "print.html", Path(tmp) / "report.pdf"
-        source.write_text(print_copy(page), encoding="utf-8")
+        numbered = bool(toc_targets(page)) and shutil.which("pdfinfo") is not None
+        source.write_text(print_copy(page, layout_only=numbered), encoding="utf-8")
         _chromium_print(exe, source, out, tmp, timeout)
-        pages = link_pages(out) if toc_targets(page) else None
+        pages = link_pages(out) if numbered else None
+        if numbered and not pages:  # no destination found: the one print must be the whole report
+            source.write_text(print_copy(page), encoding="utf-8")
+            _chromium_print(exe, source, out, tmp, timeout)
         for _ in range(2):  # numbers written, printed again; a second time only if the pages moved
             if not pages:
                 break
