@@ -30,7 +30,7 @@ from etude import paths
 __all__ = [
     "load", "populations", "items", "themes", "theme_map", "attributes", "attribute_values",
     "identifiers", "text_fields", "label", "normalise", "match_item", "match_value", "LANGS",
-    "Variants", "variants",
+    "Variants", "variants", "read_yaml", "SAFE_LOADER",
 ]
 
 LANGS = ("fr", "en")
@@ -39,10 +39,23 @@ _ITEM_COLUMNS = ["code", "question", "label_fr", "label_en", "short_fr", "short_
                  "synonyms"]
 
 
+#: libyaml's safe loader where PyYAML was built with it (ten times faster on the codebook), else PyYAML's own.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(text_or_stream) -> Any:
+    """``yaml.safe_load`` with :data:`SAFE_LOADER`: the same data, read faster.
+
+    >>> read_yaml("a: [1, deux]")
+    {'a': [1, 'deux']}
+    """
+    return yaml.load(text_or_stream, Loader=SAFE_LOADER)  # noqa: S506 — a safe loader
+
+
 @functools.lru_cache(maxsize=8)
 def _read(path: str, mtime: float) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return read_yaml(fh)
 
 
 def load(path: str | Path | None = None) -> dict[str, Any]:

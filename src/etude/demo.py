@@ -38,7 +38,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from etude import codebook as cbk
 from etude import paths
@@ -131,7 +130,7 @@ _CONTACTS = ["Je reste disponible au {phone}.", "Contact pour la suite : {email}
 def hypotheses(path: str | Path | None = None) -> dict[str, Any]:
     """The demo hypotheses (``data/demo/hypotheses.yaml``) as a dict ``{kind: {wave: spec}}``."""
     p = Path(path) if path is not None else paths.demo_dir() / "hypotheses.yaml"
-    return yaml.safe_load(p.read_text(encoding="utf-8"))
+    return cbk.read_yaml(p.read_text(encoding="utf-8"))
 
 
 def allocate(shares: dict[str, float], n: int) -> dict[str, int]:

@@ -31,7 +31,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from etude import codebook as cb
 from etude.errors import ParameterError
@@ -113,6 +112,7 @@ def feasible_ranges(n_vars: int, equalities: Sequence[tuple[dict[int, float], fl
     """
     if not targets:
         return []
+    from scipy.optimize import Bounds, LinearConstraint, milp  # here: importing it costs 0.5 s, rarely needed
     constraints = []
     for rows, low in ((equalities, True), (inequalities, False)):
         if rows:

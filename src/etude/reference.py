@@ -371,7 +371,7 @@ def load_links(path: str | Path | None = None, *, codebook=None, directory: str 
     """
     p = Path(path) if path is not None else links_file(directory)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        raw = cbk.read_yaml(p.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(problem(p.name, message=f"illisible : {exc}", expected="un fichier YAML UTF-8")) from exc
     problems = validate_links(raw, p, codebook=codebook, directory=directory)
