@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import sys
+import threading
 
 __all__ = ["Progress", "format_seconds", "silent_progress"]
 
@@ -44,6 +45,7 @@ class Progress:
         self.total = 0
         self.done = 0
         self._width = 0
+        self._lock = threading.RLock()  # pages are written by another thread than the notebooks'
 
     def _clear(self):
         if self.tty and self._width:
@@ -62,41 +64,47 @@ class Progress:
 
     def log(self, line: str):
         """Print one line (above the live line on a terminal)."""
-        self._clear()
-        print(line, file=self.stream, flush=True)
-        self._live()
+        with self._lock:
+            self._clear()
+            print(line, file=self.stream, flush=True)
+            self._live()
 
     def start(self, job):
         """A notebook starts."""
-        self.running[job.name] = job
-        if self.tty:
-            self._live()
-        else:
-            self.log(f"▶ {job.name} ({job.n_cells} cellules de code)")
+        with self._lock:
+            self.running[job.name] = job
+            if self.tty:
+                self._live()
+            else:
+                self.log(f"▶ {job.name} ({job.n_cells} cellules de code)")
 
     def cell(self, job):
         """A cell of ``job`` starts."""
-        self._live()
+        with self._lock:
+            self._live()
 
     def finish(self, job):
         """A notebook ends (``job.status`` says how)."""
-        self.running.pop(job.name, None)
-        self.done += 1
-        seconds = (job.ended - job.started).total_seconds() if job.started and job.ended else 0.0
-        if job.status == "ok":
-            self.log(f"✓ {job.name} ({format_seconds(seconds)})")
-        else:
-            self.log(f"✗ {job.message}")
+        with self._lock:
+            self.running.pop(job.name, None)
+            self.done += 1
+            seconds = (job.ended - job.started).total_seconds() if job.started and job.ended else 0.0
+            if job.status == "ok":
+                self.log(f"✓ {job.name} ({format_seconds(seconds)})")
+            else:
+                self.log(f"✗ {job.message}")
 
     def reused(self, job):
         """A notebook's earlier execution is reused (cache hit, ``job.reused_from`` names the run)."""
-        self.done += 1
-        self.log(f"✓ {job.name} (inchangé : repris de {job.reused_from})")
+        with self._lock:
+            self.done += 1
+            self.log(f"✓ {job.name} (inchangé : repris de {job.reused_from})")
 
     def close(self):
         """Clear the live line."""
-        self._clear()
-        self.stream.flush()
+        with self._lock:
+            self._clear()
+            self.stream.flush()
 
 
 def silent_progress() -> Progress:

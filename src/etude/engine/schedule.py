@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -61,7 +62,9 @@ async def run_jobs(jobs: list, deps: dict[str, list[str]], *, max_jobs: int,
                    progress: Progress) -> None:
     """Run ``run_one(job)`` for every job, dependencies first, at most ``max_jobs`` at a time.
 
-    ``on_done(job)`` is called as soon as a job ends (while others still run). Jobs have ``name`` and
+    ``on_done(job)`` is called as soon as a job ends, in a worker thread (one at a time, in the order the jobs
+    end), so that the next job starts without waiting for it; every call has returned when ``run_jobs`` returns,
+    and the first exception one raised is raised then. Jobs have ``name`` and
     ``status`` (``pending``, ``running``, then ``ok``, ``failed`` or ``skipped``). Among the jobs ready to start,
     the longest go first (``n_cells``, the number of code cells, stands for the length when jobs have it): with
     several slots the run ends sooner than in study order.
@@ -69,6 +72,9 @@ async def run_jobs(jobs: list, deps: dict[str, list[str]], *, max_jobs: int,
     by_name = {j.name: j for j in jobs}
     pending = [j.name for j in sorted(jobs, key=lambda j: -getattr(j, "n_cells", 0))]  # stable: study order
     running: dict[asyncio.Task, str] = {}
+    loop = asyncio.get_running_loop()
+    writer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="etude-pages")
+    done_calls: list[asyncio.Future] = []
     try:
         while pending or running:
             _skip_dependents(pending, by_name, deps, progress)
@@ -85,12 +91,16 @@ async def run_jobs(jobs: list, deps: dict[str, list[str]], *, max_jobs: int,
             for task in finished:
                 name = running.pop(task)
                 task.result()
-                on_done(by_name[name])
+                done_calls.append(loop.run_in_executor(writer, on_done, by_name[name]))
+        await asyncio.gather(*done_calls)
     finally:
         for task in running:
             task.cancel()
         if running:
             await asyncio.gather(*running, return_exceptions=True)
+        if done_calls:  # what ended is written, even when the run is interrupted
+            await asyncio.shield(asyncio.gather(*done_calls, return_exceptions=True))
+        writer.shutdown(wait=False)
 
 
 def run_in_thread(make_coro: Callable[[threading.Event], Awaitable[None]], progress: Progress) -> bool:
