@@ -178,7 +178,7 @@ def test_the_demo_deck_follows_the_restitution_s_spine_in_html_and_pptx(demo_run
 
 @pytest.mark.slow
 def test_the_demo_deck_shows_the_slide_size_charts(tmp_path_factory):
-    """Charts on slides are the slide-size images (2560 px wide, text of 18 px on a 1280 × 720 slide), except for
+    """Charts on slides are the slide-size images (1920 px wide, text of 18 px on a 1280 × 720 slide), except for
     a chart no slide size suits (no ``_slide.png``), which keeps its page image."""
     import io
 
@@ -193,4 +193,4 @@ def test_the_demo_deck_shows_the_slide_size_charts(tmp_path_factory):
             if shape.shape_type == 13:  # a picture
                 with Image.open(io.BytesIO(shape.image.blob)) as im:
                     widths.append(im.size[0])
-    assert widths and sum(w == 2560 for w in widths) >= len(widths) - len(without), (widths, sorted(without))
+    assert widths and sum(w == 1920 for w in widths) >= len(widths) - len(without), (widths, sorted(without))

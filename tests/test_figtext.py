@@ -162,5 +162,5 @@ def test_save_figure_can_add_a_slide_image(tmp_path):
     paths = outputs.save_figure(fig, "freins", tmp_path, slide=True)
     assert [p.name for p in paths] == ["freins.png", "freins.svg", "freins_slide.png"]
     with Image.open(paths[2]) as im:  # the slide's width, the height a chart has under the slide's heading
-        assert abs(im.size[0] - 2560) <= 1 and abs(im.size[1] - 960) <= 1
+        assert abs(im.size[0] - 1920) <= 1 and abs(im.size[1] - 720) <= 1  # 1080p: pixel for pixel
     assert tuple(round(float(x), 2) for x in fig.get_size_inches()) != (13.33, 7.5)  # the figure keeps its size

@@ -141,8 +141,9 @@ def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, 
                 slide: bool = False) -> list[Path]:
     """Write a matplotlib figure as ``figures/<name>.png`` and ``figures/<name>.svg``; returns the paths.
 
-    With ``slide=True`` also ``figures/<name>_slide.png``: the figure at a slide's width, 2560 pixels, and the
-    height its shape asks (:func:`etude.figtext.slide_chart_size`: 960 to 1440 pixels), for decks: with the house
+    With ``slide=True`` also ``figures/<name>_slide.png``: the figure at a slide's width, 1920 pixels
+    (:data:`etude.figtext.SLIDE_IMAGE_SCALE`), and the height its shape asks
+    (:func:`etude.figtext.slide_chart_size`: 720 to 1080 pixels), for decks: with the house
     fonts its text is at least 18 px on a 1280 × 720 slide. That every chart of :mod:`etude.plots` has no
     overlapping text at that size is checked by the tests, not at each save: it costs a drawing.
     """
@@ -156,7 +157,7 @@ def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, 
         size = figtext.slide_chart_size(fig)
         with figtext.for_slide(fig, size=size):
             written.append(atomic_write(folder / f"{name}_slide.png", lambda tmp: fig.savefig(
-                tmp, format="png", dpi=figtext.SLIDE_DISPLAY[0] * 2 / size[0])))
+                tmp, format="png", dpi=figtext.SLIDE_DISPLAY[0] * figtext.SLIDE_IMAGE_SCALE / size[0])))
     return written
 
 
