@@ -155,11 +155,13 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
             printer.start()
         elif what != "report.pdf":
             attempt(what, step)
-    if printer is not None:
-        printer.join()
+    offline = []  # read while the PDF prints
     for page in ("report.html", "slides.html"):  # a notebook output may still point at a CDN (plotly, widgets…)
         if (run_dir / page).is_file():
             remote = report.external_references((run_dir / page).read_text(encoding="utf-8"))
             if remote:
-                made.warnings.append(f"{page} chargera {len(remote)} ressource(s) du réseau : {', '.join(remote[:3])}")
+                offline.append(f"{page} chargera {len(remote)} ressource(s) du réseau : {', '.join(remote[:3])}")
+    if printer is not None:
+        printer.join()
+    made.warnings += offline
     return made

@@ -135,5 +135,6 @@ class SlotPool:
         await close_slot(slot)
 
     async def close(self) -> None:
-        while self.idle:
-            await close_slot(self.idle.pop())
+        import asyncio
+        slots, self.idle = self.idle, []
+        await asyncio.gather(*(close_slot(s) for s in slots))  # the kernels stop together
