@@ -7,6 +7,7 @@ and that its first cell is ``In [1]``. With ``jobs=1`` both run on the same slot
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import nbformat
@@ -87,3 +88,67 @@ def test_fresh_kernels_start_one_kernel_per_notebook(notebooks, tmp_path):
                               out=tmp_path, jobs=1, fresh_kernels=True)
     assert result.ok, result.errors
     assert _read(result.run_dir, "first")["pid"] != _read(result.run_dir, "second")["pid"]
+
+
+def _notebook_importing(folder: Path, name: str) -> Path:
+    # its first cell says whether etude.fmt was already imported when the notebook began; its second imports it
+    return _notebook(folder, name, "import json, os, sys\nahead = 'etude.fmt' in sys.modules",
+                     "from etude import fmt\nopen(os.path.join(output_dir, 'ahead.json'), 'w')"
+                     ".write(json.dumps({'ahead': ahead, 'pid': os.getpid()}))")
+
+
+def test_warm_kernels_start_with_what_their_notebooks_import(tmp_path):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    path = _notebook_importing(folder, "01_imports")
+    warm = engine.reproduce(notebooks=[path], out=tmp_path / "warm", jobs=1)
+    fresh = engine.reproduce(notebooks=[path], out=tmp_path / "fresh", jobs=1, fresh_kernels=True)
+    assert warm.ok and fresh.ok, (warm.errors, fresh.errors)
+    assert _read(warm.run_dir, "ahead")["ahead"] is True  # imported while the pre-flight checks ran
+    assert _read(fresh.run_dir, "ahead")["ahead"] is False  # a new kernel: the notebook imports it itself
+
+
+def _kernels_of_this_process() -> list[int]:
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == os.getpid() and b"ipykernel_launcher" in cmdline:
+            children.append(int(stat.parent.name))
+    return children
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_run_refused_by_its_checks_leaves_no_kernel_behind(tmp_path):
+    from etude.errors import InputError, problem
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    path = _notebook_importing(folder, "01_imports")
+
+    def refuse(study):
+        return [problem("etude.yaml", message="refusé par le test")]
+    before = set(_kernels_of_this_process())
+    with pytest.raises(InputError, match="refusé par le test"):
+        engine.reproduce(notebooks=[path], out=tmp_path / "out", jobs=2, preflight=[refuse])
+    assert set(_kernels_of_this_process()) - before == set()
+    assert not [p for p in (tmp_path / "out").glob("*") if p.is_dir() and not p.name.startswith(".")]
+
+
+def test_an_unchanged_re_run_starts_no_kernel(tmp_path, monkeypatch):
+    from etude.engine import slots
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    path = _notebook_importing(folder, "01_imports")
+    assert engine.reproduce(notebooks=[path], out=tmp_path / "out", jobs=1).ok
+    started = []
+    real_open = slots.open_slot
+
+    async def counting_open(*args, **kwargs):
+        started.append(1)
+        return await real_open(*args, **kwargs)
+    monkeypatch.setattr(slots, "open_slot", counting_open)
+    again = engine.reproduce(notebooks=[path], out=tmp_path / "out", jobs=1)
+    assert again.ok and again.cache == {"01_imports": "hit"} and started == []

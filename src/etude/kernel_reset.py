@@ -21,9 +21,9 @@ from __future__ import annotations
 import os
 import sys
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-__all__ = ["fresh_start", "remember_start"]
+__all__ = ["fresh_start", "remember_start", "preload"]
 
 _START: dict = {}  # the kernel's state when it started (rcParams, warning filters); one per kernel process
 
@@ -40,6 +40,28 @@ def remember_start() -> None:
     if "matplotlib" in sys.modules:
         import matplotlib
         _START["rc"] = dict(matplotlib.rcParams)
+
+
+def preload(modules: Sequence[str] = (), study: str | None = None) -> None:
+    """Import ``modules`` and parse ``study`` (``""``: the demo) ahead of the notebooks, while the engine still
+    checks the study: the notebooks' first cells then find them imported and parsed (the survey layer hands out
+    copies of what it parsed, :func:`etude.survey.load_study`). Nothing fails here: a module that cannot be
+    imported or a study that cannot be read fails in the notebook, where it is reported.
+
+    >>> preload(["json", "no_such_module_etude"])
+    """
+    import importlib
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 — the notebook's own import reports it
+            pass
+    if study is not None:
+        try:
+            from etude import survey
+            survey.load_study(study or None)
+        except Exception:  # noqa: BLE001 — the notebook's own load reports it
+            pass
 
 
 def fresh_start(cwd: str, env: Mapping[str, str]) -> None:

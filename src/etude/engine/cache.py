@@ -82,13 +82,17 @@ def notebook_source(nb) -> list[dict[str, Any]]:
     return out
 
 
-def imported_modules(nb) -> list[str]:
+def imported_modules(nb, *, dotted: bool = False) -> list[str]:
     """Top-level names of the modules the notebook's code cells import (magics and shell lines ignored).
 
+    With ``dotted``, the modules' full names, and for ``from a import b`` both ``a`` and ``a.b`` (``b`` may be a
+    module): what a kernel can import ahead of the notebook.
+
     >>> import nbformat
-    >>> imported_modules(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-    ...     "%matplotlib inline\\nimport pandas as pd\\nfrom etude import stats\\nfrom . import x")]))
-    ['etude', 'pandas']
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+    ...     "%matplotlib inline\\nimport pandas as pd\\nfrom etude import stats\\nfrom . import x")])
+    >>> imported_modules(nb), imported_modules(nb, dotted=True)
+    (['etude', 'pandas'], ['etude', 'etude.stats', 'pandas'])
     """
     names: set[str] = set()
     for cell in nb.cells:
@@ -101,9 +105,11 @@ def imported_modules(nb) -> list[str]:
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
-                names.update(a.name.split(".")[0] for a in node.names)
+                names.update(a.name if dotted else a.name.split(".")[0] for a in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                names.add(node.module.split(".")[0])
+                names.add(node.module if dotted else node.module.split(".")[0])
+                if dotted:
+                    names.update(f"{node.module}.{a.name}" for a in node.names if a.name != "*")
     return sorted(names)
 
 

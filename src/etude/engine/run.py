@@ -42,9 +42,9 @@ from etude.engine.notebooks import (
 )
 from etude.engine.parameters import check_run_options, type_parameters
 from etude.engine.progress import Progress, silent_progress
-from etude.engine.rundir import mark_stale_runs, new_run_dir, update_latest
-from etude.engine.schedule import execution_order, run_in_thread, run_jobs
-from etude.engine.slots import SlotPool
+from etude.engine.rundir import mark_stale_runs, new_run_dir, new_run_id, update_latest
+from etude.engine.schedule import LoopThread, execution_order, run_jobs
+from etude.engine.slots import SlotPool, preload_code
 from etude.errors import InputError, ParameterError, RunError
 from etude.outputs import atomic_write, check_out_dir
 
@@ -317,16 +317,14 @@ def _reuse(job: Job, entry: Path, run_dir: Path) -> None:
 
 
 def _execute_all(jobs: list[Job], plan: RunPlan, run_dir: Path, *, use_cache: bool, progress: Progress,
-                 on_done, warm_kernels: bool = True) -> bool:
-    """Run every job (cache first when ``use_cache``; on warm kernels, one per slot, when ``warm_kernels``);
-    True if the user interrupted the run."""
+                 on_done, loop: LoopThread, pool: SlotPool | None) -> bool:
+    """Run every job on ``loop`` (cache first when ``use_cache``; on the warm kernels of ``pool``, else one new
+    kernel per notebook); True if the user interrupted the run."""
     import nbformat
     root = nbcache.cache_root(run_dir.parent)
-    km_class = pinned_kernel_manager_class()
+    km_class = pool.km_class if pool is not None else pinned_kernel_manager_class()
 
     def make(interrupt):
-        pool = SlotPool(km_class, prefix=scratch_prefix(run_dir.name)) if warm_kernels else None
-
         async def run_one(job: Job):
             entry = nbcache.lookup(root, job.key) if use_cache and job.key else None
             if entry is not None:
@@ -348,18 +346,40 @@ def _execute_all(jobs: list[Job], plan: RunPlan, run_dir: Path, *, use_cache: bo
                     await asyncio.shield(pool.close())
         return run_all()
 
-    interrupted = run_in_thread(make, progress)
+    interrupted = loop.run(make, progress)
     nbcache.evict(root)
     return interrupted
 
 
-def _start(plan: RunPlan, out, progress: Progress) -> tuple[Path, list[Job], dict, dict]:
-    """Create the run folder, its jobs and first manifest; returns (run_dir, jobs, manifest, study entry)."""
+def _warm_pool(loop: LoopThread, plan: RunPlan, jobs: list[Job] | None, run_id: str, *, base: Path,
+               use_cache: bool) -> SlotPool:
+    """The run's warm-kernel pool, on ``loop``. Its kernels start now, one per slot that will execute a notebook
+    (not for those the cache will give), and import what those notebooks import and parse their study while the
+    main thread runs the pre-flight checks. Without ``jobs`` (they could not be prepared before the checks),
+    kernels start when a notebook needs one."""
+    root = nbcache.cache_root(base)
+    todo = [j for j in jobs or [] if not (use_cache and j.key and nbcache.lookup(root, j.key) is not None)]
+    modules = [m for j in todo for m in nbcache.imported_modules(j.nb, dotted=True)]
+    studies = {j.params["study"] for j in todo if "study" in j.params}
+    start_code = preload_code(modules, next(iter(studies)) if len(studies) == 1 else None)
+    pool = SlotPool(pinned_kernel_manager_class(), prefix=scratch_prefix(run_id), start_code=start_code)
+    if todo:
+        async def warm():
+            pool.warm(min(plan.max_jobs, len(todo)), str(todo[0].source.parent))
+        loop.submit(warm()).result()
+    return pool
+
+
+def _start(plan: RunPlan, out, progress: Progress, *, run_id: str | None = None, jobs: list[Job] | None = None
+           ) -> tuple[Path, list[Job], dict, dict]:
+    """Create the run folder (named ``run_id`` if free), its jobs (``jobs``, made for that folder beforehand, or
+    made now) and first manifest; returns (run_dir, jobs, manifest, study entry)."""
     from etude.engine.manifest import study_provenance
     study_entry, inputs, simulated = study_provenance(plan.study)
     started = now()
-    run_dir = new_run_dir(out)
-    jobs = _make_jobs(plan, run_dir)
+    run_dir = new_run_dir(out, run_id=run_id)
+    if jobs is None or run_dir.name != run_id:
+        jobs = _make_jobs(plan, run_dir)
     options = {"study": plan.study or "", "lang": plan.lang, "jobs": plan.max_jobs, "timeout_s": plan.timeout}
     manifest = initial_manifest(run_dir=run_dir, started=started, simulated=simulated, options=options,
                                 given=plan.given, jobs=jobs, study_entry=study_entry, inputs=inputs)
@@ -436,23 +456,43 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     plan = plan_run(study=study, lang=lang, jobs=jobs, parameters=parameters, timeout=timeout, notebooks=notebooks)
     base = check_out_dir(out) if out else paths.outputs_dir()
     demo = paths.default_study()  # no study given and no demo (a bare repository): nothing to validate
-    preflight_cache = nbcache.cache_root(base).parent / "preflight" if use_cache else None
-    checked = run_preflight(Path(plan.study) if plan.study else (demo if demo.is_file() else None),
-                            PREFLIGHT_CHECKS if preflight is None else preflight, progress, cache_dir=preflight_cache)
-    for stale in mark_stale_runs(base):
-        progress.log(f"– exécution {stale.name} arrêtée sans se terminer : marquée « interrompue », "
-                     "fichiers temporaires retirés")
-    run_dir, job_list, manifest, info = _start(plan, base, progress)
-    _keep(checked)
-    if preflight_cache is not None:
-        nbcache.evict_files(preflight_cache)
-    problems: list[str] = []
-    on_done = _page_writer(run_dir, plan.lang, info["simulated"], problems, progress, verbose)
-    interrupted = _execute_all(job_list, plan, run_dir, use_cache=use_cache, progress=progress, on_done=on_done,
-                               warm_kernels=not fresh_kernels)
+    run_id = new_run_id()
+    planned = _early_jobs(plan, base / run_id)
+    loop = LoopThread()  # the notebooks' event loop: warm kernels start on it during the pre-flight checks
+    pool = None
+    try:
+        pool = None if fresh_kernels else _warm_pool(loop, plan, planned, run_id, base=base, use_cache=use_cache)
+        preflight_cache = nbcache.cache_root(base).parent / "preflight" if use_cache else None
+        checked = run_preflight(Path(plan.study) if plan.study else (demo if demo.is_file() else None),
+                                PREFLIGHT_CHECKS if preflight is None else preflight, progress,
+                                cache_dir=preflight_cache)
+        for stale in mark_stale_runs(base):
+            progress.log(f"– exécution {stale.name} arrêtée sans se terminer : marquée « interrompue », "
+                         "fichiers temporaires retirés")
+        run_dir, job_list, manifest, info = _start(plan, base, progress, run_id=run_id, jobs=planned)
+        _keep(checked)
+        if preflight_cache is not None:
+            nbcache.evict_files(preflight_cache)
+        problems: list[str] = []
+        on_done = _page_writer(run_dir, plan.lang, info["simulated"], problems, progress, verbose)
+        interrupted = _execute_all(job_list, plan, run_dir, use_cache=use_cache, progress=progress,
+                                   on_done=on_done, loop=loop, pool=pool)
+    finally:
+        if pool is not None:  # a refused or interrupted run: its warm kernels stop (already done otherwise)
+            loop.submit(pool.close()).result(timeout=120)
+        loop.stop()
     return _conclude(plan, run_dir, job_list, manifest, info, problems=problems, interrupted=interrupted,
                      verbose=verbose, progress=progress, move_latest=move_latest,
                      post_checks=POST_RUN_CHECKS if post_checks is None else post_checks, use_cache=use_cache)
+
+
+def _early_jobs(plan: RunPlan, run_dir: Path) -> list[Job] | None:
+    """The run's jobs for the folder ``run_dir`` it will have, made before the pre-flight checks (to start the
+    kernels they need); ``None`` if the study cannot say yet (the checks then report why)."""
+    try:
+        return _make_jobs(plan, run_dir)
+    except Exception:  # noqa: BLE001 — a broken study is the pre-flight checks' to report
+        return None
 
 
 def _page_writer(run_dir: Path, lang: str, simulated: bool, problems: list[str], progress: Progress,

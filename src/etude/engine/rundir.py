@@ -28,19 +28,30 @@ from etude.engine.kernel import scratch_prefix
 from etude.errors import RunError
 from etude.outputs import atomic_write
 
-__all__ = ["new_run_dir", "update_latest", "mark_stale_runs", "process_alive", "remove_leftovers"]
+__all__ = ["new_run_id", "new_run_dir", "update_latest", "mark_stale_runs", "process_alive", "remove_leftovers"]
 
 
-def new_run_dir(out: str | os.PathLike | None = None, *, now: dt.datetime | None = None) -> Path:
-    """Create and return a fresh ``<out>/<YYYYmmdd-HHMMSS>-<id>/`` (default ``out``: ``outputs/``).
+def new_run_id(now: dt.datetime | None = None) -> str:
+    """A run folder's name, ``<YYYYmmdd-HHMMSS>-<id>``: the random 6-hex-digit id keeps two runs started in the
+    same second apart.
 
-    The random 6-hex-digit id keeps two runs started in the same second apart.
+    >>> len(new_run_id(dt.datetime(2026, 3, 1, 9, 30))), new_run_id(dt.datetime(2026, 3, 1, 9, 30))[:16]
+    (22, '20260301-093000-')
+    """
+    return f"{(now or dt.datetime.now()).strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
+
+
+def new_run_dir(out: str | os.PathLike | None = None, *, now: dt.datetime | None = None,
+                run_id: str | None = None) -> Path:
+    """Create and return a fresh ``<out>/<run id>/`` (default ``out``: ``outputs/``; :func:`new_run_id`).
+
+    ``run_id`` is the name chosen beforehand (the engine names its kernels' scratch folders after it before the
+    folder exists); if a folder already has it, another is drawn.
     """
     base = Path(out).resolve() if out else paths.outputs_dir()
     base.mkdir(parents=True, exist_ok=True)
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    for _ in range(100):
-        candidate = base / f"{stamp}-{secrets.token_hex(3)}"
+    for attempt in range(100):
+        candidate = base / (run_id if run_id and not attempt else new_run_id(now))
         try:
             candidate.mkdir()
             return candidate

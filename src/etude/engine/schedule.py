@@ -20,7 +20,7 @@ from typing import Any
 from etude.engine.progress import Progress
 from etude.errors import RunError
 
-__all__ = ["execution_order", "run_jobs", "run_in_thread"]
+__all__ = ["execution_order", "run_jobs", "run_in_thread", "LoopThread"]
 
 
 def execution_order(depends: dict[str, Sequence[str]]) -> list[str]:
@@ -103,6 +103,92 @@ async def run_jobs(jobs: list, deps: dict[str, list[str]], *, max_jobs: int,
         writer.shutdown(wait=False)
 
 
+class LoopThread:
+    """An asyncio event loop running in a worker thread, started before it is given work.
+
+    The engine starts it first, so that the kernels of a run start (:meth:`submit`, not waited for) while the main
+    thread still checks the study; then :meth:`run` gives it the notebooks and waits, turning Ctrl-C into a
+    cancellation. :meth:`stop` ends the loop (what was submitted and not waited for is cancelled first).
+
+    >>> async def work(interrupt):
+    ...     await asyncio.sleep(0)
+    >>> from etude.engine.progress import silent_progress
+    >>> loop = LoopThread()
+    >>> loop.run(work, silent_progress())
+    False
+    >>> loop.stop()
+    """
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.interrupt = threading.Event()
+        # once interrupted, background tasks of dying kernel clients may complain: not the user's concern
+        self.loop.set_exception_handler(
+            lambda lp, ctx: None if self.interrupt.is_set() else lp.default_exception_handler(ctx))
+        self._thread = threading.Thread(target=self._serve, name="etude-notebooks", daemon=True)
+        self._thread.start()
+
+    def _serve(self):
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_forever()
+
+    def submit(self, coro: Awaitable[Any]) -> concurrent.futures.Future:
+        """Start ``coro`` on the loop; its future."""
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    def run(self, make_coro: Callable[[threading.Event], Awaitable[None]], progress: Progress) -> bool:
+        """Run ``make_coro(interrupt)`` on the loop and wait; True if the user interrupted it (Ctrl-C)."""
+        started, ended = threading.Event(), threading.Event()  # ended: finished, cancellation included
+
+        async def work():
+            started.set()
+            try:
+                await make_coro(self.interrupt)
+            finally:
+                ended.set()
+        future = self.submit(work())
+        interrupted = False
+        try:
+            while True:
+                try:
+                    future.result(timeout=0.2)
+                    break
+                except concurrent.futures.TimeoutError:
+                    continue
+        except KeyboardInterrupt:
+            interrupted = True
+            self.interrupt.set()
+            progress.log("interruption : arrêt des notebooks en cours…")
+            future.cancel()
+            if started.is_set():
+                ended.wait(60)  # the running notebooks are marked interrupted, their kernels shut down
+        except concurrent.futures.CancelledError:
+            if not self.interrupt.is_set():
+                raise
+        finally:
+            progress.close()
+        return interrupted
+
+    def stop(self, timeout: float = 60) -> None:
+        """Cancel what still runs on the loop, let it finish (kernels shut down), stop the loop and its thread."""
+        if not self._thread.is_alive():
+            return
+
+        async def _cancel_all():
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        try:
+            self.submit(_cancel_all()).result(timeout=timeout)
+        except (concurrent.futures.TimeoutError, RuntimeError):  # pragma: no cover — a loop that will not stop
+            pass
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout)
+        if not self._thread.is_alive():
+            self.loop.close()
+
+
 def run_in_thread(make_coro: Callable[[threading.Event], Awaitable[None]], progress: Progress) -> bool:
     """Run ``make_coro(interrupt)`` on an event loop in a worker thread; True if the user interrupted it (Ctrl-C).
 
@@ -112,38 +198,8 @@ def run_in_thread(make_coro: Callable[[threading.Event], Awaitable[None]], progr
     >>> run_in_thread(work, silent_progress())
     False
     """
-    state: dict[str, Any] = {}
-    interrupt = threading.Event()
-
-    async def main():
-        loop = asyncio.get_running_loop()
-        state["loop"], state["task"] = loop, asyncio.current_task()
-        # once interrupted, background tasks of dying kernel clients may complain: not the user's concern
-        loop.set_exception_handler(lambda lp, ctx: None if interrupt.is_set() else lp.default_exception_handler(ctx))
-        await make_coro(interrupt)
-
-    def target():
-        try:
-            asyncio.run(main())
-        except BaseException as exc:  # noqa: BLE001 — handed to the main thread
-            state["error"] = exc
-
-    worker = threading.Thread(target=target, name="etude-notebooks", daemon=True)
-    worker.start()
-    interrupted = False
+    loop = LoopThread()
     try:
-        while worker.is_alive():
-            worker.join(0.2)
-    except KeyboardInterrupt:
-        interrupted = True
-        interrupt.set()
-        progress.log("interruption : arrêt des notebooks en cours…")
-        if "loop" in state:
-            state["loop"].call_soon_threadsafe(state["task"].cancel)
-        worker.join(60)
+        return loop.run(make_coro, progress)
     finally:
-        progress.close()
-    error = state.get("error")
-    if error is not None and not (interrupted and isinstance(error, asyncio.CancelledError)):
-        raise error
-    return interrupted
+        loop.stop()

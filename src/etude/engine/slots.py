@@ -1,9 +1,12 @@
 """Warm kernels, one per job slot: started once per run and reused, notebook after notebook.
 
 Starting a kernel and importing pandas, scipy, statsmodels, matplotlib and the package costs seconds per
-notebook; a run of ``jobs`` slots pays it ``jobs`` times instead. Before each notebook the slot's kernel is
-given a fresh start (:func:`etude.kernel_reset.fresh_start`: empty namespace, ``In [1]``, the notebook's folder,
-its environment, no figure, the starting ``rcParams``), so the executed notebook is the one a new kernel gives.
+notebook; a run of ``jobs`` slots pays it ``jobs`` times instead, and early: the engine starts the kernels it will
+need (none when the cache gives every notebook) before its pre-flight checks, and each imports what the run's
+notebooks import and parses their study meanwhile (:func:`preload_code`, :func:`etude.kernel_reset.preload`).
+Before each notebook the slot's kernel is given a fresh start (:func:`etude.kernel_reset.fresh_start`: empty
+namespace, ``In [1]``, the notebook's folder, its environment, no figure, the starting ``rcParams``), so the
+executed notebook is the one a new kernel gives.
 A kernel whose notebook failed, timed out or died is shut down and the slot starts a new one for its next
 notebook. ``etude reproduce --fresh-kernels`` starts one kernel per notebook instead.
 
@@ -16,16 +19,37 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jupyter_core.utils import ensure_async
 
-__all__ = ["Slot", "SlotPool", "open_slot", "close_slot", "prepare_slot", "START_CODE"]
+__all__ = ["Slot", "SlotPool", "open_slot", "close_slot", "prepare_slot", "START_CODE", "PRELOAD_PACKAGES",
+           "preload_code"]
 
 #: Run once when a slot's kernel starts: import pyplot with the inline backend, then record the starting state.
 START_CODE = "import matplotlib.pyplot\n__import__('etude.kernel_reset').kernel_reset.remember_start()"
+#: Packages whose modules a warm kernel may import before its notebooks (:func:`preload_code`): the study's own
+#: and libraries known to do nothing at import but define things.
+PRELOAD_PACKAGES = ("etude", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn")
+
+
+def preload_code(modules: Sequence[str] = (), study: str | None = None) -> str:
+    """The start code of a warm kernel that imports ``modules`` (those of :data:`PRELOAD_PACKAGES`) and parses
+    ``study`` before recording its starting state (:func:`etude.kernel_reset.preload`).
+
+    >>> print(preload_code(["pandas", "os", "etude.stats"], ""))
+    import matplotlib.pyplot
+    __import__('etude.kernel_reset').kernel_reset.preload(['etude.stats', 'pandas'], '')
+    __import__('etude.kernel_reset').kernel_reset.remember_start()
+    """
+    names = sorted({m for m in modules if m.split(".")[0] in PRELOAD_PACKAGES})
+    if not names and study is None:
+        return START_CODE
+    first, last = START_CODE.split("\n")
+    return f"{first}\n__import__('etude.kernel_reset').kernel_reset.preload({names!r}, {study!r})\n{last}"
 
 
 @dataclass
@@ -52,8 +76,9 @@ async def _run_silently(kc, code: str, *, timeout: float = 120) -> None:
         raise RuntimeError(f"préparation du noyau en échec : {content.get('ename')}: {content.get('evalue')}")
 
 
-async def open_slot(km_class, *, prefix: str, cwd: str) -> Slot:
-    """Start a kernel of ``km_class`` in ``cwd`` with a scratch folder named ``prefix…``; ready to run notebooks."""
+async def open_slot(km_class, *, prefix: str, cwd: str, start_code: str = START_CODE) -> Slot:
+    """Start a kernel of ``km_class`` in ``cwd`` with a scratch folder named ``prefix…``; ready to run notebooks
+    once it has run ``start_code`` (:data:`START_CODE`, or :func:`preload_code`)."""
     scratch = Path(tempfile.mkdtemp(prefix=prefix))
     log = open(scratch / "kernel.log", "wb")
     km = km_class(kernel_name="python3")
@@ -68,7 +93,7 @@ async def open_slot(km_class, *, prefix: str, cwd: str) -> Slot:
         await ensure_async(kc.wait_for_ready(timeout=120))
         kc.allow_stdin = False
         slot = Slot(km=km, kc=kc, scratch=scratch, log=log)
-        await _run_silently(kc, START_CODE)
+        await _run_silently(kc, start_code, timeout=600)
     except BaseException:
         await _shutdown(km, None)
         log.close()
@@ -118,15 +143,28 @@ async def close_slot(slot: Slot) -> None:
 
 @dataclass
 class SlotPool:
-    """The idle warm kernels of a run. ``take`` one (or start one), ``give`` it back after a notebook that
-    succeeded, ``drop`` it after one that did not; ``close`` at the end of the run."""
+    """The idle warm kernels of a run. ``warm`` starts kernels ahead of the notebooks, ``take`` one (a warm one,
+    one still starting, or a new one), ``give`` it back after a notebook that succeeded, ``drop`` it after one that
+    did not; ``close`` at the end of the run. ``start_code`` is what each kernel runs when it starts."""
 
     km_class: Any
     prefix: str
     idle: list[Slot] = field(default_factory=list)
+    start_code: str = START_CODE
+    starting: list[Any] = field(default_factory=list)  # asyncio tasks of kernels still starting
+
+    def warm(self, n: int, cwd: str) -> None:
+        """Start ``n`` kernels now (on the running loop), without waiting for them."""
+        import asyncio
+        self.starting += [asyncio.ensure_future(open_slot(self.km_class, prefix=self.prefix, cwd=cwd,
+                                                          start_code=self.start_code)) for _ in range(n)]
 
     async def take(self, cwd: str) -> Slot:
-        return self.idle.pop() if self.idle else await open_slot(self.km_class, prefix=self.prefix, cwd=cwd)
+        if self.idle:
+            return self.idle.pop()
+        if self.starting:
+            return await self.starting.pop(0)
+        return await open_slot(self.km_class, prefix=self.prefix, cwd=cwd, start_code=self.start_code)
 
     def give(self, slot: Slot) -> None:
         self.idle.append(slot)
@@ -136,5 +174,11 @@ class SlotPool:
 
     async def close(self) -> None:
         import asyncio
+        starting, self.starting = self.starting, []
+        for task in starting:  # a kernel still starting is stopped by open_slot itself
+            task.cancel()
+        for result in await asyncio.gather(*starting, return_exceptions=True):
+            if isinstance(result, Slot):
+                self.idle.append(result)
         slots, self.idle = self.idle, []
         await asyncio.gather(*(close_slot(s) for s in slots))  # the kernels stop together
