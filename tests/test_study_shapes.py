@@ -168,6 +168,8 @@ def _check_run(study: list[dict], run: Path) -> None:
 @example(study="tiny-companies-of-one-size")
 def test_every_valid_study_runs_every_notebook(study, tmp_path_factory, monkeypatch, capsys):
     monkeypatch.setenv("ETUDE_SALT", "formes-de-test")
+    # no report.pdf (its printing is the same on every shape, tested in test_pdf and on the demo run): 5 s a shape
+    monkeypatch.setenv("ETUDE_CHROMIUM", "")
     if isinstance(study, str):  # the explicit shapes: drawn once from a fixed seed, named for the reader
         study = _named_shape(study)
     folder = tmp_path_factory.mktemp("etude_shape")
