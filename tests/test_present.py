@@ -339,3 +339,15 @@ def test_wave_grid_shows_every_wave_and_not_asked_items():
     assert view.set_index(view.columns[0]).loc[codebook.label("b_temps", short=True), "2019"] == "non posé"
     assert waves.wave_pairs(df) == [(2017, 2019), (2019, 2021), (2017, 2021)]
     assert len(waves.all_wave_changes(df, "buyers")) == 3 * len(codebook.items("buyers"))
+
+
+def test_a_profile_headline_names_every_group_tied_for_the_largest_share():
+    from etude.present.findings import profile_headline
+    t = pd.DataFrame({"wave": 2021, "attribute": "size_class", "value": ["pme", "eti", "ge"],
+                      "label": ["PME", "ETI", "Grandes entreprises"], "n": [2, 2, 1], "n_total": 5,
+                      "pct": [0.4, 0.4, 0.2]})
+    got = profile_headline(t, "size_class", population="companies", wave=2021)
+    assert got.startswith("2021 : PME et ETI, 40,0") and "chacune des 5 entreprises" in got
+    assert "Grandes" not in got
+    assert profile_headline(t, "size_class", population="companies", wave=2021, lang="en").startswith(
+        "2021: PME and ETI, 40.0 % each of the 5")

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 from etude import codebook as cb
@@ -341,10 +342,23 @@ def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = 
     >>> print(groups_headline(t))  # doctest: +NORMALIZE_WHITESPACE
     Les types d'acheteurs ne se distinguent sur aucun thème (Holm sur 1 comparaisons) ; 1 comparaison non
     faite (groupe trop petit)
+
+    With no comparison made, nothing is said of differences:
+
+    >>> groups_headline(t.iloc[:1])
+    "Aucune comparaison entre types d'acheteurs n'a pu être faite : 1 comparaison, groupe trop petit"
     """
     lang = check_lang(lang)
     tested = table[table["status"] == compare.STATUS_OK]
     withheld = int((table["status"] == compare.TOO_FEW).sum())
+    if tested.empty:  # « ne se distinguent sur aucun thème » would state a finding no test made
+        if lang == "fr":
+            return ("Aucune comparaison entre types d'acheteurs n'a pu être faite"
+                    + (f" : {withheld} comparaison{'s' if withheld > 1 else ''}, "
+                       f"groupe{'s' if withheld > 1 else ''} trop petit{'s' if withheld > 1 else ''}"
+                       if withheld else ""))
+        return ("No comparison between buyer types could be made"
+                + (f": {withheld} comparison{'s' if withheld > 1 else ''}, group too small" if withheld else ""))
     family = family_text(padjust, len(tested), "pairs", lang=lang)
     sig = tested[_significant(tested, alpha)]
     if lang == "fr":
@@ -539,6 +553,12 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
     ...                   "pct": [17 / 27, 3 / 27]})
     >>> profile_headline(t, "buyer_type", population="buyers", wave=2017)
     "2017 : Services de l'État, 63,0 % des 27 acheteurs publics répondants"
+
+    Groups tied for the largest share are all named:
+
+    >>> tie = t.assign(n=[2, 2], n_total=6, pct=[2 / 6, 2 / 6])
+    >>> profile_headline(tie, "buyer_type", population="buyers", wave=2017)
+    "2017 : Services de l'État et Santé, 33,3 % chacun des 6 acheteurs publics répondants"
     """
     lang = check_lang(lang)
     t = table[table["attribute"] == attribute]
@@ -549,13 +569,19 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
     t = t[t["pct"].notna() & (t["value"] != "non_renseigne")]
     if t.empty:
         return "Aucun groupe publiable" if lang == "fr" else "No publishable group"
-    top = t.loc[pd.to_numeric(t["pct"]).idxmax()]
+    pct = pd.to_numeric(t["pct"])
+    top = t.loc[pct.idxmax()]
+    tied = [str(x) for x in t.loc[np.isclose(pct, pct.max()), "label"]]  # every largest group, not the first
+    labels = (", ".join(tied[:-1]) + (" et " if lang == "fr" else " and ") + tied[-1]) if len(tied) > 1 else tied[0]
+    each = ((" chacune" if population == "companies" else " chacun") if lang == "fr" else " each") \
+        if len(tied) > 1 else ""
     head = f"{wave} : " if wave is not None and lang == "fr" else (f"{wave}: " if wave is not None else "")
     if lang == "fr":
         ending = "répondantes" if population == "companies" else "répondants"
-        return (f"{head}{top['label']}, {fmt.pct(top['pct'])} des {fmt.number(top['n_total'])} "
+        return (f"{head}{labels}, {fmt.pct(top['pct'])}{each} des {fmt.number(top['n_total'])} "
                 f"{_who(population, lang)} {ending}")
-    return f"{head}{top['label']}, {100 * top['pct']:.1f} % of the {top['n_total']} responding {_who(population, lang)}"
+    return (f"{head}{labels}, {100 * top['pct']:.1f} %{each} of the {top['n_total']} responding "
+            f"{_who(population, lang)}")
 
 
 def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang: str = "fr",
