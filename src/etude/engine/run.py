@@ -149,24 +149,36 @@ def _preflight_key(study: Path) -> str:
     return nbcache.cache_key({"files": digests, "package": nbcache.package_fingerprint(), "salt": salt_fingerprint()})
 
 
-def _cached_check(check: Callable, study: Path | None, cache_dir: Path | None, key: str | None,
-                  pending: list[tuple[Path, str]]) -> list[dict]:
-    """``check(study)``, or its result kept in ``cache_dir`` for the same study content; a result to keep is
-    added to ``pending`` (written once the run has started: a refused run creates nothing)."""
+def _cached_json(path: Path | None, compute: Callable[[], Any], pending: list[tuple[Path, str]] | None = None
+                 ) -> Any:
+    """What is kept at ``path`` (JSON), else ``compute()``, kept there: written now, or added to ``pending`` to
+    be written later (:func:`_keep`). Without ``path``, only ``compute()``; a result that is not JSON is not kept."""
     import json
-    if cache_dir is None or key is None:
-        return list(check(study) or [])
-    path = Path(cache_dir) / (nbcache.cache_key({"study": key, "check": _check_name(check)}) + ".json")
+    if path is None:
+        return compute()
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
-    problems = list(check(study) or [])
+    value = compute()
     try:
-        pending.append((path, json.dumps(problems, ensure_ascii=False, default=str)))
+        text = json.dumps(value, ensure_ascii=False, default=str)
     except (TypeError, ValueError):
-        pass
-    return problems
+        return value
+    if pending is None:
+        _write_cached(path, text)
+    else:
+        pending.append((path, text))
+    return value
+
+
+def _cached_check(check: Callable, study: Path | None, cache_dir: Path | None, key: str | None,
+                  pending: list[tuple[Path, str]]) -> list[dict]:
+    """``check(study)``, or its result kept in ``cache_dir`` for the same study content; a result to keep is
+    added to ``pending`` (written once the run has started: a refused run creates nothing)."""
+    path = (Path(cache_dir) / (nbcache.cache_key({"study": key, "check": _check_name(check)}) + ".json")
+            if cache_dir is not None and key is not None else None)
+    return _cached_json(path, lambda: list(check(study) or []), pending)
 
 
 def _keep(pending: list[tuple[Path, str]]) -> None:
@@ -257,24 +269,12 @@ def run_post_checks(run_dir: Path, checks: Iterable[Callable], parameters: dict[
     With ``cache_dir``, the result of a check that declares what it reads (``check.reads``: globs in the run
     folder) is kept there by the content of those files: the same tables are audited once.
     """
-    import json
     parameters = parameters or {}
     found = []
     for check in checks:
         key = _post_check_key(check, run_dir, parameters) if cache_dir is not None else None
-        path = Path(cache_dir) / f"{key}.json" if key else None
-        try:
-            entry = json.loads(path.read_text(encoding="utf-8")) if path else None
-            hit = path is not None
-        except (OSError, ValueError):
-            entry, hit = None, False
-        if not hit:
-            entry = _one_post_check(check, run_dir, parameters)
-            if path is not None:
-                try:
-                    _write_cached(path, json.dumps(entry, ensure_ascii=False, default=str))
-                except (TypeError, ValueError):  # not JSON: not kept
-                    pass
+        entry = _cached_json(Path(cache_dir) / f"{key}.json" if key else None,
+                             lambda check=check: _one_post_check(check, run_dir, parameters))
         if entry:
             found.append(entry)
     return found
