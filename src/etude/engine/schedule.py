@@ -20,7 +20,7 @@ from typing import Any
 from etude.engine.progress import Progress
 from etude.errors import RunError
 
-__all__ = ["execution_order", "run_jobs", "run_in_thread", "LoopThread"]
+__all__ = ["execution_order", "run_jobs", "LoopThread"]
 
 
 def execution_order(depends: dict[str, Sequence[str]]) -> list[str]:
@@ -188,18 +188,3 @@ class LoopThread:
         if not self._thread.is_alive():
             self.loop.close()
 
-
-def run_in_thread(make_coro: Callable[[threading.Event], Awaitable[None]], progress: Progress) -> bool:
-    """Run ``make_coro(interrupt)`` on an event loop in a worker thread; True if the user interrupted it (Ctrl-C).
-
-    >>> async def work(interrupt):
-    ...     await asyncio.sleep(0)
-    >>> from etude.engine.progress import silent_progress
-    >>> run_in_thread(work, silent_progress())
-    False
-    """
-    loop = LoopThread()
-    try:
-        return loop.run(make_coro, progress)
-    finally:
-        loop.stop()
