@@ -126,10 +126,6 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
     statuses = {j.name: j.status for j in jobs}
     bases = [run_dir]
     steps = [
-        ("report.html", lambda: write_text(run_dir / "report.html", report.report_html(
-            [(j.name, j.nb) for j in jobs], lang=lang, simulated=simulated, statuses=statuses,
-            subtitle=subtitle, base_dirs=bases, cache_dir=cache_dir / "html" if cache_dir else None))),
-        ("report.pdf", report_pdf),
         ("tables/tables.xlsx", lambda: write_workbook(run_dir, info, cache_dir / "workbooks" if cache_dir else None)),
         ("slides.html", lambda: write_text(run_dir / "slides.html", report.slides_html(
             ok_jobs, lang=lang, simulated=simulated, subtitle=subtitle, base_dirs=bases, info=info,
@@ -147,14 +143,15 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
             if verbose and log:
                 log(traceback.format_exc())
 
+    attempt("report.html", lambda: write_text(run_dir / "report.html", report.report_html(
+        [(j.name, j.nb) for j in jobs], lang=lang, simulated=simulated, statuses=statuses,
+        subtitle=subtitle, base_dirs=bases, cache_dir=cache_dir / "html" if cache_dir else None)))
     printer = None
+    if (run_dir / "report.html").is_file():  # Chromium prints in its own process while this one writes the rest
+        printer = threading.Thread(target=attempt, args=("report.pdf", report_pdf), name="etude-pdf", daemon=True)
+        printer.start()
     for what, step in steps:
-        if what == "report.pdf" and (run_dir / "report.html").is_file():
-            # Chromium prints in its own process while this one writes the other files
-            printer = threading.Thread(target=attempt, args=(what, step), name="etude-pdf", daemon=True)
-            printer.start()
-        elif what != "report.pdf":
-            attempt(what, step)
+        attempt(what, step)
     offline = []  # read while the PDF prints
     for page in ("report.html", "slides.html"):  # a notebook output may still point at a CDN (plotly, widgets…)
         if (run_dir / page).is_file():
