@@ -281,7 +281,7 @@ def _content_key(spec: dict, codebook) -> str | None:
     h.update(hashlib.sha256(salt).digest())
     for f in files:
         try:
-            h.update(str(f).encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+            h.update(str(f).encode("utf-8", "surrogateescape") + b"\0" + file_sha256(f).encode("ascii"))
         except OSError:
             return None
     return h.hexdigest()
