@@ -24,8 +24,8 @@ install: $(STAMP) ## Create .venv (if missing) and install the package with its 
 reproduce: $(STAMP) ## Reproduce the whole study on the demo data; prints the run folder and report path
 	$(BIN)/etude reproduce
 
-test: lint ## Lint, then run the whole test suite
-	$(BIN)/python -m pytest -q
+test: lint ## Lint, then run the whole test suite (one process per core; see tests/conftest.py)
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 lint: $(STAMP) ## Check the code with ruff (configured in pyproject.toml)
 	$(BIN)/ruff check .
