@@ -160,3 +160,21 @@ def test_with_charts_the_contents_still_give_the_right_pages(tmp_path, monkeypat
     for entry, number in zip(entries, numbers, strict=True):
         assert entry in page_text(out, number), f"« {entry} » n'est pas page {number}"
     assert len(prints) == 2 and tall not in prints[0] and tall in prints[1]
+
+
+def test_the_print_draws_each_chart_from_its_svg_and_only_the_charts_of_the_run(tmp_path):
+    import base64
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    chart, other, lone = _png_uri(30, 70), _png_uri(40, 40), _png_uri(50, 20)
+    (figures / "freins.png").write_bytes(base64.b64decode(chart.split(",", 1)[1]))
+    (figures / "freins.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' width='30' height='70'/>")
+    (figures / "seul.png").write_bytes(base64.b64decode(lone.split(",", 1)[1]))  # no SVG twin
+    page = (f'<p><img width="30" src="{chart}"></p><img src="{other}"><img src="{lone}">'
+            f'<p>&lt;img src="{chart}"&gt;</p>')
+    out = pdf.vector_charts(page, figures)
+    svg = "data:image/svg+xml;base64," + base64.b64encode((figures / "freins.svg").read_bytes()).decode("ascii")
+    assert f'<p><img width="30" src="{svg}"></p>' in out  # same tag, hence same width
+    assert f'<img src="{other}">' in out and f'<img src="{lone}">' in out  # not a chart of the run / no SVG
+    assert f'&lt;img src="{chart}"&gt;' in out  # text that looks like a tag stays text
+    assert pdf.vector_charts(page, tmp_path / "absent") == page
