@@ -35,7 +35,7 @@ from etude import __version__, paths
 
 __all__ = ["notebook_html", "report_html", "slides_html", "external_references", "notebook_title",
            "slide_cells", "reading_copy", "slide_notebook", "limit_rows", "SLIDE_TYPES", "SLIDE_SIZE",
-           "SLIDE_MAX_ROWS", "TEXTS", "IMAGE_TYPES"]
+           "SLIDE_MAX_ROWS", "TEXTS", "IMAGE_TYPES", "prerender"]
 
 #: ``slideshow.slide_type`` values that put a cell into ``slides.html``.
 SLIDE_TYPES = ("slide", "subslide", "fragment")
@@ -512,6 +512,19 @@ def _cells_html(slide: dict, lang: str, base_dirs: Sequence[Path], cache_dir: Pa
         if content:
             notes.append(f'<aside class="notes">{content}</aside>')
     return parts, notes
+
+
+def prerender(name: str, nb, *, lang: str = "fr", cache_dir: Path, slide_nb=None) -> None:
+    """Convert now, into ``cache_dir``, what :func:`report_html` and (with ``slide_nb``, the notebook's
+    :func:`slide_notebook` copy) :func:`slides_html` will convert of this notebook: the engine calls it as soon
+    as a notebook ends, while others still run, so that assembling the run only joins converted pieces.
+
+    Nothing is returned and nothing else is written: the pages read the same cache entries by content.
+    """
+    from etude import spine
+    _render(_for_reading(nb), with_code=False, lang=lang, cache_dir=cache_dir)
+    for slide in spine.notebook_slides(name, slide_nb) if slide_nb is not None else []:
+        _cells_html(slide, lang, (), cache_dir)
 
 
 def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", simulated: bool = False,

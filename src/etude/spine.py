@@ -33,7 +33,7 @@ from typing import Any
 from etude import runinfo
 
 __all__ = ["SECTIONS", "OTHER", "TEXTS", "section_keys", "section_label", "cell_section", "outline",
-           "unknown_sections"]
+           "unknown_sections", "notebook_slides"]
 
 #: The deck's sections in the restitution's order: key → (number, French title, English title).
 SECTIONS: dict[str, tuple[str, str, str]] = {
@@ -130,7 +130,7 @@ def unknown_sections(notebooks: Iterable[tuple[str, Any]]) -> list[tuple[str, in
     return found
 
 
-def _notebook_slides(name: str, nb: Any) -> list[dict[str, Any]]:
+def notebook_slides(name: str, nb: Any) -> list[dict[str, Any]]:
     """The slides of one notebook, in its order: each with its ``cells`` (content) and ``notes`` (cells)."""
     from etude import report
     slides: list[dict[str, Any]] = []
@@ -218,7 +218,7 @@ def outline(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = 
     if objectives is not None:
         by_section["objectives"].append(objectives)
     for name, nb in notebooks:
-        for slide in _notebook_slides(name, nb):
+        for slide in notebook_slides(name, nb):
             by_section[slide["section"]].append(slide)
     by_section["method"].insert(0, _method_slide(info, lang))
     shown = [k for k in SECTIONS if by_section[k]]

@@ -16,7 +16,7 @@ from pathlib import Path
 from etude.engine.manifest import write_text
 from etude.outputs import atomic_write
 
-__all__ = ["write_workbook", "write_notebook_files", "assemble", "Assembly",
+__all__ = ["write_workbook", "write_notebook_files", "prepare_assembly", "assemble", "Assembly",
            "run_subtitle", "RUN_DIR_TOKEN"]
 
 
@@ -80,6 +80,20 @@ def write_notebook_files(job, run_dir: Path, *, lang: str, simulated: bool, cach
     except Exception as exc:  # a page that cannot be rendered must not lose the run
         return f"{job.name}.html non produit : {exc.__class__.__name__}: {exc}"
     return None
+
+
+def prepare_assembly(job, run_dir: Path, *, lang: str, cache_dir: Path) -> None:
+    """What :func:`assemble` will need of a notebook that just ended, done now while others still run: its
+    report section and (if it succeeded) its slides converted into ``cache_dir`` (:func:`etude.report.prerender`),
+    and the modules that write the deck and the workbook imported. Only an optimisation: a failure here is left
+    for :func:`assemble` to meet and report.
+    """
+    try:
+        from etude import deck, report, workbook  # noqa: F401 — imported now, not at the end of the run
+        report.prerender(job.name, job.nb, lang=lang, cache_dir=cache_dir,
+                         slide_nb=report.slide_notebook(job.nb, [run_dir]) if job.status == "ok" else None)
+    except Exception:  # noqa: BLE001 — assemble() converts again and reports what fails
+        pass
 
 
 def run_subtitle(run_id: str, *, lang: str, title: str, ok: bool) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 
 from etude import paths
 from etude.engine import cache as nbcache
-from etude.engine.assemble import Assembly, assemble, run_subtitle, write_notebook_files
+from etude.engine.assemble import Assembly, assemble, prepare_assembly, run_subtitle, write_notebook_files
 from etude.engine.assembly_cache import ASSEMBLY_DIR, assembly_key, restore_assembly, store_assembly
 from etude.engine.kernel import Job, execute, now, pinned_kernel_manager_class, prepare_notebook, scratch_prefix
 from etude.engine.manifest import (
@@ -497,12 +497,15 @@ def _early_jobs(plan: RunPlan, run_dir: Path) -> list[Job] | None:
 
 def _page_writer(run_dir: Path, lang: str, simulated: bool, problems: list[str], progress: Progress,
                  verbose: bool) -> Callable[[Job], None]:
-    """What to do as soon as a notebook ends (while others still run): write its executed copy and its page."""
+    """What to do as soon as a notebook ends (while others still run): write its executed copy and its page, and
+    convert its report section and slides for the assembly (:func:`~etude.engine.assemble.prepare_assembly`)."""
+    html_cache = nbcache.cache_root(run_dir.parent).parent / "html"
+
     def on_done(job: Job) -> None:
-        line = write_notebook_files(job, run_dir, lang=lang, simulated=simulated,
-                                    cache_dir=nbcache.cache_root(run_dir.parent).parent / "html")
+        line = write_notebook_files(job, run_dir, lang=lang, simulated=simulated, cache_dir=html_cache)
         if line:
             problems.append(line)
+        prepare_assembly(job, run_dir, lang=lang, cache_dir=html_cache)
         if job.status != "ok" and verbose and job.traceback:
             progress.log(job.traceback)
         elif job.status != "ok":
