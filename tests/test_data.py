@@ -324,6 +324,43 @@ def test_a_study_loaded_twice_is_parsed_once_and_a_changed_file_is_read_again(tm
     assert survey.load_study(study)["buyers"]["respondent_id"].tolist() != first["buyers"]["respondent_id"][:2].tolist()
 
 
+def test_a_parse_left_by_one_process_is_taken_by_another_only_for_the_same_files_and_tag(tmp_path, monkeypatch):
+    from etude.survey import study as st
+    monkeypatch.setenv("ETUDE_SALT", "sel-de-test")
+    export = write_csv(tmp_path / "a17.csv", ROWS)
+    study = tmp_path / "etude.yaml"
+    study.write_text("buyers:\n  - {wave: 2017, file: a17.csv}\n", encoding="utf-8")
+    shared = tmp_path / "partage"
+    monkeypatch.setattr(st, "_LAST_LOAD", {})
+    assert st.share_parsed(study, shared, tag="v1") is None  # nothing parsed in this process yet
+    expected = survey.load_study(study)
+    left = st.share_parsed(study, shared, tag="v1")
+    assert left is not None and left.parent == shared and left.suffix == ".pickle"
+
+    monkeypatch.setattr(st, "_LAST_LOAD", {})  # « another process »
+    monkeypatch.setattr(st, "_parse_all", lambda *a: pytest.fail("parsed again"))
+    assert not st.remember_shared(study, shared, tag="v2")  # other code or libraries: not taken
+    assert st.remember_shared(study, shared, tag="v1")
+    pd.testing.assert_frame_equal(survey.load_study(study)["buyers"], expected["buyers"])
+
+    write_csv(export, ROWS[:3])  # a changed file: the parse left before is not that of these files
+    monkeypatch.setattr(st, "_LAST_LOAD", {})
+    assert not st.remember_shared(study, shared, tag="v1")
+
+
+def test_a_study_with_errors_is_never_shared(tmp_path, monkeypatch):
+    from etude.survey import study as st
+    monkeypatch.setenv("ETUDE_SALT", "sel-de-test")
+    rows = [list(r) for r in ROWS]
+    rows[1][1] = "Martien"
+    write_csv(tmp_path / "a.csv", rows)
+    study = tmp_path / "etude.yaml"
+    study.write_text("buyers:\n  - {wave: 2017, file: a.csv}\n", encoding="utf-8")
+    assert [p for p in survey.validate_study(study) if p["severity"] == "error"]
+    assert st.share_parsed(study, tmp_path / "partage", tag="v1") is None
+    assert not (tmp_path / "partage").exists()
+
+
 def test_study_file_problems_are_all_reported(tmp_path):
     study = tmp_path / "etude.yaml"
     study.write_text("titre: X\nbuyers:\n  - wave: deux-mille\n    file: absent.csv\n", encoding="utf-8")

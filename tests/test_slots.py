@@ -152,3 +152,20 @@ def test_an_unchanged_re_run_starts_no_kernel(tmp_path, monkeypatch):
     monkeypatch.setattr(slots, "open_slot", counting_open)
     again = engine.reproduce(notebooks=[path], out=tmp_path / "out", jobs=1)
     assert again.ok and again.cache == {"01_imports": "hit"} and started == []
+
+
+def test_a_warm_kernel_is_told_where_the_engine_leaves_the_parsed_study():
+    from etude.engine.slots import preload_code
+    code = preload_code(["etude.stats"], "/e/etude.yaml", ("/sortie/.cache/studies", "abc"))
+    assert "preload(['etude.stats'], '/e/etude.yaml', ['/sortie/.cache/studies', 'abc'])" in code
+    assert "studies" not in preload_code(["etude.stats"], None, ("/sortie/.cache/studies", "abc"))  # no study
+
+
+def test_preload_takes_the_shared_parse_instead_of_parsing(tmp_path, monkeypatch):
+    from etude import kernel_reset
+    from etude.survey import study as st
+    taken = []
+    monkeypatch.setattr(st, "remember_shared", lambda study, folder, *, tag: taken.append((study, folder, tag)))
+    monkeypatch.setattr("etude.survey.load_study", lambda study=None: taken.append(("load", study)))
+    kernel_reset.preload([], "", [str(tmp_path), "t"])
+    assert taken == [(None, str(tmp_path), "t"), ("load", None)]

@@ -42,11 +42,13 @@ def remember_start() -> None:
         _START["rc"] = dict(matplotlib.rcParams)
 
 
-def preload(modules: Sequence[str] = (), study: str | None = None) -> None:
+def preload(modules: Sequence[str] = (), study: str | None = None, shared: Sequence[str] | None = None) -> None:
     """Import ``modules`` and parse ``study`` (``""``: the demo) ahead of the notebooks, while the engine still
     checks the study: the notebooks' first cells then find them imported and parsed (the survey layer hands out
-    copies of what it parsed, :func:`etude.survey.load_study`). Nothing fails here: a module that cannot be
-    imported or a study that cannot be read fails in the notebook, where it is reported.
+    copies of what it parsed, :func:`etude.survey.load_study`). With ``shared`` (a folder and a tag), the parse
+    the engine left there is taken instead of parsing the files again (:func:`etude.survey.study.remember_shared`).
+    Nothing fails here: a module that cannot be imported or a study that cannot be read fails in the notebook,
+    where it is reported.
 
     >>> preload(["json", "no_such_module_etude"])
     """
@@ -59,6 +61,8 @@ def preload(modules: Sequence[str] = (), study: str | None = None) -> None:
     if study is not None:
         try:
             from etude import survey
+            if shared is not None:
+                survey.study.remember_shared(study or None, shared[0], tag=shared[1])
             survey.load_study(study or None)
         except Exception:  # noqa: BLE001 — the notebook's own load reports it
             pass

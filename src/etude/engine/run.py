@@ -351,17 +351,35 @@ def _execute_all(jobs: list[Job], plan: RunPlan, run_dir: Path, *, use_cache: bo
     return interrupted
 
 
+def _study_share(base: Path) -> tuple[str, str]:
+    """Where the engine leaves its parse of the study for its kernels (:func:`etude.survey.study.share_parsed`),
+    and the tag of what a parse depends on besides the files: the package's code, the libraries, Python."""
+    import sys
+    tag = nbcache.cache_key({"package": nbcache.package_fingerprint(), "libraries": nbcache.library_versions([]),
+                             "python": sys.version})
+    return str(nbcache.cache_root(base).parent / "studies"), tag
+
+
+def _share_study(study: Path, shared: tuple[str, str]) -> None:
+    """Leave the pre-flight check's parse of ``study`` for the kernels (they parse it themselves when it is not
+    there yet), then keep the folder bounded."""
+    from etude.survey.study import share_parsed
+    share_parsed(study, shared[0], tag=shared[1])
+    nbcache.evict_files(Path(shared[0]))
+
+
 def _warm_pool(loop: LoopThread, plan: RunPlan, jobs: list[Job] | None, run_id: str, *, base: Path,
-               use_cache: bool) -> SlotPool:
+               use_cache: bool, shared: tuple[str, str] | None = None) -> SlotPool:
     """The run's warm-kernel pool, on ``loop``. Its kernels start now, one per slot that will execute a notebook
     (not for those the cache will give), and import what those notebooks import and parse their study while the
     main thread runs the pre-flight checks. Without ``jobs`` (they could not be prepared before the checks),
-    kernels start when a notebook needs one."""
+    kernels start when a notebook needs one. With ``shared``, they take the study's parse the engine leaves
+    there (:func:`_share_study`) instead of parsing it again."""
     root = nbcache.cache_root(base)
     todo = [j for j in jobs or [] if not (use_cache and j.key and nbcache.lookup(root, j.key) is not None)]
     modules = [m for j in todo for m in nbcache.imported_modules(j.nb, dotted=True)]
     studies = {j.params["study"] for j in todo if "study" in j.params}
-    start_code = preload_code(modules, next(iter(studies)) if len(studies) == 1 else None)
+    start_code = preload_code(modules, next(iter(studies)) if len(studies) == 1 else None, shared)
     pool = SlotPool(pinned_kernel_manager_class(), prefix=scratch_prefix(run_id), start_code=start_code)
     if todo:
         async def warm():
@@ -461,7 +479,9 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     loop = LoopThread()  # the notebooks' event loop: warm kernels start on it during the pre-flight checks
     pool = None
     try:
-        pool = None if fresh_kernels else _warm_pool(loop, plan, planned, run_id, base=base, use_cache=use_cache)
+        shared = _study_share(base) if use_cache else None
+        pool = None if fresh_kernels else _warm_pool(loop, plan, planned, run_id, base=base, use_cache=use_cache,
+                                                     shared=shared)
         preflight_cache = nbcache.cache_root(base).parent / "preflight" if use_cache else None
         checked = run_preflight(Path(plan.study) if plan.study else (demo if demo.is_file() else None),
                                 PREFLIGHT_CHECKS if preflight is None else preflight, progress,
@@ -471,6 +491,8 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
                          "fichiers temporaires retirés")
         run_dir, job_list, manifest, info = _start(plan, base, progress, run_id=run_id, jobs=planned)
         _keep(checked)
+        if shared is not None and (plan.study or demo.is_file()):
+            _share_study(Path(plan.study) if plan.study else demo, shared)
         if preflight_cache is not None:
             nbcache.evict_files(preflight_cache)
         problems: list[str] = []

@@ -36,9 +36,10 @@ START_CODE = "import matplotlib.pyplot\n__import__('etude.kernel_reset').kernel_
 PRELOAD_PACKAGES = ("etude", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn")
 
 
-def preload_code(modules: Sequence[str] = (), study: str | None = None) -> str:
+def preload_code(modules: Sequence[str] = (), study: str | None = None, shared: Sequence[str] | None = None) -> str:
     """The start code of a warm kernel that imports ``modules`` (those of :data:`PRELOAD_PACKAGES`) and parses
-    ``study`` before recording its starting state (:func:`etude.kernel_reset.preload`).
+    ``study`` (or takes the parse ``shared``: folder and tag) before recording its starting state
+    (:func:`etude.kernel_reset.preload`).
 
     >>> print(preload_code(["pandas", "os", "etude.stats"], ""))
     import matplotlib.pyplot
@@ -49,7 +50,8 @@ def preload_code(modules: Sequence[str] = (), study: str | None = None) -> str:
     if not names and study is None:
         return START_CODE
     first, last = START_CODE.split("\n")
-    return f"{first}\n__import__('etude.kernel_reset').kernel_reset.preload({names!r}, {study!r})\n{last}"
+    extra = f", {list(shared)!r}" if shared is not None and study is not None else ""
+    return f"{first}\n__import__('etude.kernel_reset').kernel_reset.preload({names!r}, {study!r}{extra})\n{last}"
 
 
 @dataclass

@@ -28,7 +28,7 @@ from etude.survey.readers import FORMATS
 from etude.survey.tables import empty_table, finalise
 
 __all__ = ["read_study", "study_inputs", "file_sha256", "load_study", "validate_study", "group_rare_open_values",
-           "STUDY_KEYS", "WAVE_KEYS", "STUDY_SCHEMA", "OTHER"]
+           "share_parsed", "remember_shared", "STUDY_KEYS", "WAVE_KEYS", "STUDY_SCHEMA", "OTHER"]
 
 #: Code shown for a value of an open attribute that the codebook does not know and few respondents gave.
 OTHER = "autre"
@@ -303,6 +303,65 @@ def _load(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict]]:
         _LAST_LOAD.clear()
         _LAST_LOAD[key] = ({k: t.copy(deep=True) for k, t in tables.items()}, copy.deepcopy(problems))
     return tables, problems
+
+
+def _shared_file(study, folder: str | Path, tag: str) -> tuple[Path, str] | None:
+    """Where a parse of ``study`` (default codebook) is shared in ``folder``, and its content key."""
+    try:
+        key = _content_key(read_study(study), None)
+    except (InputError, OSError):
+        return None
+    if key is None:
+        return None
+    return Path(folder) / f"{hashlib.sha256(f'{key}|{tag}'.encode()).hexdigest()}.pickle", key
+
+
+def share_parsed(study: str | Path | None, folder: str | Path, *, tag: str) -> Path | None:
+    """Leave this process's parse of ``study`` in ``folder`` for another process to reuse
+    (:func:`remember_shared`); ``None`` when there is nothing to share (not parsed here, or with errors).
+
+    The engine parses the study once, in its pre-flight check, and its notebook kernels take that parse instead
+    of parsing the same files again. ``tag`` names what else the parse depends on (the package's code, the
+    versions of pandas, NumPy and Python: the engine passes their fingerprint); the file name also covers every
+    file read and the salt, as this process's own memo does. Nothing is parsed here, and a failure to write is
+    ignored: sharing is only an optimisation.
+    """
+    import pickle
+
+    from etude.outputs import atomic_write
+    where = _shared_file(study, folder, tag)
+    if where is None or where[1] not in _LAST_LOAD:
+        return None
+    tables, problems = _LAST_LOAD[where[1]]
+    if any(p.get("severity") == "error" for p in problems):
+        return None
+    if where[0].is_file():
+        return where[0]
+    try:
+        return atomic_write(where[0], lambda tmp: tmp.write_bytes(
+            pickle.dumps((tables, problems), protocol=pickle.HIGHEST_PROTOCOL)))
+    except OSError:
+        return None
+
+
+def remember_shared(study: str | Path | None, folder: str | Path, *, tag: str) -> bool:
+    """Take the parse of ``study`` that :func:`share_parsed` left in ``folder`` as this process's own (the next
+    :func:`load_study` of the same files hands out copies of it); ``False`` when there is none to take.
+
+    Only what this package wrote is read: a file named by the content of the very files this process would
+    parse, in the folder the engine gives (its own cache).
+    """
+    import pickle
+    where = _shared_file(study, folder, tag)
+    if where is None:
+        return False
+    try:
+        tables, problems = pickle.loads(where[0].read_bytes())
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
+        return False
+    _LAST_LOAD.clear()
+    _LAST_LOAD[where[1]] = (tables, problems)
+    return True
 
 
 def _parse_all(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict]]:
