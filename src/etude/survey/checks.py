@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import csv
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from etude import codebook as cbk
 from etude.errors import problem
 from etude.survey.fields import Fields, classify
 from etude.survey.readers import SEPARATORS
+
+if TYPE_CHECKING:  # imported where a schema is built (a kernel given a parsed study never needs pandera)
+    import pandera.pandas as pa
 
 __all__ = ["header_row", "split_packed", "other_separator", "suggest", "wave_of", "raw_schema", "attr_expected",
            "pandera_problems", "HEADER_SCAN", "SUGGEST_MAX_CHARS"]
@@ -132,6 +135,7 @@ def wave_of(value: str) -> int | None:
 
 def raw_schema(columns: dict[str, str], f: Fields, wave: int | None) -> pa.DataFrameSchema:
     """Cell-level checks on the raw (string) export, with pandera; column names are the export's headers."""
+    import pandera.pandas as pa
     cols = {}
     for header, (kind, name) in columns.items():
         if kind == "id" and name == "respondent_id":

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 
 from etude import codebook as cbk
 from etude import privacy
@@ -156,6 +155,7 @@ def _required_columns(s: Sheet, f: Fields, cb, wave: int | None, require_wave: b
 
 def _cell_problems(s: Sheet, f: Fields, wave: int | None) -> list[dict]:
     """Identifier, wave and attribute cells checked with pandera (:func:`etude.survey.checks.raw_schema`)."""
+    import pandera.errors
     by_header = {s.header[c]: role for c, role in s.roles.items() if role[0] in ("id", "attr", "wave")}
     raw = s.data[[c for c, r in s.roles.items() if r[0] in ("id", "attr", "wave")]].copy()
     raw.columns = [s.header[c] for c in raw.columns]
@@ -164,7 +164,7 @@ def _cell_problems(s: Sheet, f: Fields, wave: int | None) -> list[dict]:
         raw[idh] = raw[idh].where(raw[idh] != "", None)
     try:
         checks.raw_schema(by_header, f, wave).validate(raw, lazy=True)
-    except pa.errors.SchemaErrors as exc:
+    except pandera.errors.SchemaErrors as exc:
         return checks.pandera_problems(exc.failure_cases, s.fname, s.rownums, by_header, f, wave, raw)
     return []
 

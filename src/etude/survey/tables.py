@@ -8,13 +8,16 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from etude import codebook as cbk
 from etude import privacy
 from etude.errors import PROBLEM_COLUMNS
+
+if TYPE_CHECKING:  # pandera is imported where a schema is built: a kernel given a parsed study never needs it
+    import pandera.pandas as pa
 
 __all__ = ["item_codes", "finalise", "empty_table", "respondent_schema", "problems_table"]
 
@@ -72,6 +75,7 @@ def respondent_schema(kind: str, *, codebook=None) -> pa.DataFrameSchema:
     >>> respondent_schema("buyers").validate(empty_table("buyers")).shape[0]
     0
     """
+    import pandera.pandas as pa
     cb = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
     q = cb["questionnaires"][kind]
     prefix = q.get("id_prefix", kind[:1].upper())
