@@ -30,7 +30,7 @@ import pandas as pd
 from etude import paths
 
 __all__ = ["run_dir", "save_table", "save_figure", "show_figure", "FIGURE_KEY", "neutralise_formulas",
-           "atomic_write", "check_out_dir", "FORMULA_PREFIXES", "OUTPUT_LOG_ENV"]
+           "atomic_write", "check_out_dir", "FORMULA_PREFIXES", "OUTPUT_LOG_ENV", "PNG_OPTIONS"]
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -137,6 +137,11 @@ def save_table(df: pd.DataFrame, name: str, output_dir: str | os.PathLike | None
     return atomic_write(target, lambda tmp: safe.to_csv(tmp, index=index, encoding="utf-8"))
 
 
+#: How chart PNGs are compressed: zlib's fastest level. A chart's flat colours compress almost as well as at
+#: Pillow's default (level 6: files about 15 % smaller) in 60 % of the time, and every chart is written twice.
+PNG_OPTIONS = {"compress_level": 1}
+
+
 def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, dpi: int = 150,
                 slide: bool = False) -> list[Path]:
     """Write a matplotlib figure as ``figures/<name>.png`` and ``figures/<name>.svg``; returns the paths.
@@ -150,14 +155,16 @@ def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, 
     folder = run_dir(output_dir) / "figures"
     written = []
     for ext in ("png", "svg"):
-        written.append(atomic_write(folder / f"{name}.{ext}",
-                                    lambda tmp, ext=ext: fig.savefig(tmp, format=ext, dpi=dpi, bbox_inches="tight")))
+        extra = {"pil_kwargs": dict(PNG_OPTIONS)} if ext == "png" else {}
+        written.append(atomic_write(folder / f"{name}.{ext}", lambda tmp, ext=ext, extra=extra: fig.savefig(
+            tmp, format=ext, dpi=dpi, bbox_inches="tight", **extra)))
     if slide:
         from etude import figtext
         size = figtext.slide_chart_size(fig)
         with figtext.for_slide(fig, size=size):
             written.append(atomic_write(folder / f"{name}_slide.png", lambda tmp: fig.savefig(
-                tmp, format="png", dpi=figtext.SLIDE_DISPLAY[0] * figtext.SLIDE_IMAGE_SCALE / size[0])))
+                tmp, format="png", dpi=figtext.SLIDE_DISPLAY[0] * figtext.SLIDE_IMAGE_SCALE / size[0],
+                pil_kwargs=dict(PNG_OPTIONS))))
     return written
 
 
