@@ -86,10 +86,13 @@ __all__ = [
 EXACT_MAX_PAIRS = 20_000
 
 #: Titles of the tables shown by notebook 05, by language.
+#: ``supply_detail`` heads the table's slide (the chart's slide carries the finding).
 TITLES = {"fr": {"supply": "Offre et demande par segment", "scores": "Notes des paires acheteur–entreprise",
-                 "summary": "Planning en chiffres", "slot": "Rendez-vous du créneau {slot}"},
+                 "summary": "Planning en chiffres", "slot": "Rendez-vous du créneau {slot}",
+                 "supply_detail": "Offre et demande par segment : le détail des effectifs"},
           "en": {"supply": "Supply and demand by segment", "scores": "Scores of the buyer–company pairs",
-                 "summary": "The plan in figures", "slot": "Meetings of slot {slot}"}}
+                 "summary": "The plan in figures", "slot": "Meetings of slot {slot}",
+                 "supply_detail": "Supply and demand by segment: the counts in detail"}}
 
 #: Segment codes (the ``segment`` attribute); the multi-select item of segment ``x`` is ``seg_x``.
 SEGMENTS = ("sante", "intellectuelles", "numerique", "immobilier")

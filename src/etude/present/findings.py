@@ -66,6 +66,8 @@ def _quoted(label: str, lang: str) -> str:
 
 _WHAT = {"themes": {"fr": "thèmes", "en": "themes"}, "items": {"fr": "freins", "en": "barriers"},
          "pairs": {"fr": "comparaisons", "en": "comparisons"}}
+_ONE = {"themes": {"fr": "thème", "en": "theme"}, "items": {"fr": "frein", "en": "barrier"},
+        "pairs": {"fr": "comparaison", "en": "comparison"}}
 
 
 def family_text(padjust: str, size: int, what: str, *, lang: str = "fr") -> str:
@@ -77,9 +79,13 @@ def family_text(padjust: str, size: int, what: str, *, lang: str = "fr") -> str:
     'Holm sur 4 thèmes'
     >>> family_text("none", 4, "themes", lang="en")
     'no adjustment, 4 themes'
+    >>> family_text("holm", 1, "themes"), family_text("holm", 0, "themes")
+    ('Holm sur 1 thème', 'rien à comparer')
     """
     lang = check_lang(lang)
-    what = _WHAT.get(what, {}).get(lang, what)
+    if size == 0:
+        return "rien à comparer" if lang == "fr" else "nothing to compare"
+    what = (_ONE if size == 1 else _WHAT).get(what, {}).get(lang, what)
     if padjust == "none":
         return f"{i18n.word('none', lang)}, {size} {what}"
     return f"{i18n.word(padjust, lang)} {'sur' if lang == 'fr' else 'over'} {size} {what}"
@@ -208,9 +214,14 @@ def comparison_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: st
     distinguent pas (Holm sur 2 thèmes)
     >>> comparison_headline(t.assign(p_adjusted=[0.6, 0.2]))
     'Acheteurs et entreprises ne se distinguent sur aucun des 2 thèmes comparés (Holm sur 2 thèmes)'
+    >>> comparison_headline(t.assign(test="none"))
+    "Aucun thème n'a pu être comparé entre acheteurs et entreprises"
     """
     lang = check_lang(lang)
     tested = table[table["test"].isin(list(compare.TESTS))]
+    if tested.empty:  # « ne se distinguent sur aucun des 0 thèmes » would state a finding no test made
+        return ("Aucun thème n'a pu être comparé entre acheteurs et entreprises" if lang == "fr" else
+                "No theme could be compared between buyers and companies")
     family = family_text(padjust, len(tested), "themes", lang=lang)
     sig = tested[_significant(tested, alpha)]
     if sig.empty:
@@ -244,7 +255,7 @@ def comparison_reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str
     ...     "diff": -0.22, "diff_ci_low": -0.40, "diff_ci_high": 0.01, "test": "fisher", "p_value": 0.07,
     ...     "p_adjusted": 0.28, "cohens_h": -0.44, "n_buyers": 25, "n_companies": 85}])
     >>> comparison_reading(t).split(" ; ")[-1]
-    'les deux populations ne se distinguent pas (Holm sur 1 thèmes, p ajustée = 0,280), effet faible (h = -0,44).'
+    'les deux populations ne se distinguent pas (Holm sur 1 thème, p ajustée = 0,280), effet faible (h = -0,44).'
     """
     lang = check_lang(lang)
     tested = table[table["test"].isin(list(compare.TESTS))]
@@ -340,7 +351,7 @@ def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = 
     ...                   "test": ["not_comparable", "fisher"], "p_adjusted": [float("nan"), 0.9],
     ...                   "status": ["too_few", "compared"]})
     >>> print(groups_headline(t))  # doctest: +NORMALIZE_WHITESPACE
-    Les types d'acheteurs ne se distinguent sur aucun thème (Holm sur 1 comparaisons) ; 1 comparaison non
+    Les types d'acheteurs ne se distinguent sur aucun thème (Holm sur 1 comparaison) ; 1 comparaison non
     faite (groupe trop petit)
 
     With no comparison made, nothing is said of differences:
