@@ -343,6 +343,15 @@ def test_a_parse_left_by_one_process_is_taken_by_another_only_for_the_same_files
     assert st.remember_shared(study, shared, tag="v1")
     pd.testing.assert_frame_equal(survey.load_study(study)["buyers"], expected["buyers"])
 
+    sealed = left.read_bytes()  # a file not sealed with this installation's salt is never unpickled
+    left.write_bytes(bytes(32) + sealed[32:])
+    monkeypatch.setattr(st, "_LAST_LOAD", {})
+    monkeypatch.setattr("pickle.loads", lambda data: pytest.fail("unpickled"))
+    assert not st.remember_shared(study, shared, tag="v1")
+    monkeypatch.undo()
+    monkeypatch.setenv("ETUDE_SALT", "sel-de-test")
+    left.write_bytes(sealed)
+
     write_csv(export, ROWS[:3])  # a changed file: the parse left before is not that of these files
     monkeypatch.setattr(st, "_LAST_LOAD", {})
     assert not st.remember_shared(study, shared, tag="v1")

@@ -337,26 +337,40 @@ def share_parsed(study: str | Path | None, folder: str | Path, *, tag: str) -> P
         return None
     if where[0].is_file():
         return where[0]
+    data = pickle.dumps((tables, problems), protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        return atomic_write(where[0], lambda tmp: tmp.write_bytes(
-            pickle.dumps((tables, problems), protocol=pickle.HIGHEST_PROTOCOL)))
+        return atomic_write(where[0], lambda tmp: tmp.write_bytes(_seal(data) + data))
     except OSError:
         return None
+
+
+def _seal(data: bytes) -> bytes:
+    """HMAC-SHA256 of ``data`` under the local salt: a shared parse is only unpickled if this installation wrote it."""
+    import hmac
+
+    from etude import privacy
+    return hmac.new(privacy.load_salt(create=False), data, hashlib.sha256).digest()
 
 
 def remember_shared(study: str | Path | None, folder: str | Path, *, tag: str) -> bool:
     """Take the parse of ``study`` that :func:`share_parsed` left in ``folder`` as this process's own (the next
     :func:`load_study` of the same files hands out copies of it); ``False`` when there is none to take.
 
-    Only what this package wrote is read: a file named by the content of the very files this process would
-    parse, in the folder the engine gives (its own cache).
+    Only what this installation wrote is read: a file named by the content of the very files this process would
+    parse, in the folder the engine gives (its own cache), and sealed with the local salt (HMAC-SHA256), checked
+    before anything is unpickled.
     """
+    import hmac
     import pickle
     where = _shared_file(study, folder, tag)
     if where is None:
         return False
     try:
-        tables, problems = pickle.loads(where[0].read_bytes())
+        raw = where[0].read_bytes()
+        seal, data = raw[:32], raw[32:]
+        if not hmac.compare_digest(seal, _seal(data)):
+            return False
+        tables, problems = pickle.loads(data)
     except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
         return False
     _LAST_LOAD.clear()
