@@ -151,7 +151,10 @@ def _for_reading(nb, *, keep_stderr: bool = False):
     return nb
 
 
-_IMG_SRC = re.compile(r"(<img\b[^>]*?\bsrc=)([\"'])(?!data:|https?:|//|#)([^\"']+)\2", re.I)
+#: ``<img … src="relative/path">``: attributes are skipped whole (quoted values at once: a megabyte of base64 is one
+#: step, not a million), and ``src`` is a real attribute (not ``data-src``, nor text inside another value).
+_IMG_SRC = re.compile(r"""(<img\b(?:[^>"']|"[^"]*"|'[^']*')*?(?<=[\s/"'])src=)(["'])(?!data:|https?:|//|#)([^"']+)\2""",
+                      re.I)
 #: Image files a page may embed (by extension), with their MIME type.
 IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
                ".svg": "image/svg+xml", ".webp": "image/webp"}
@@ -231,6 +234,32 @@ def _embed_local_images(body: str, base_dirs: Sequence[Path]) -> str:
     return _IMG_SRC.sub(repl, body)
 
 
+#: Image outputs held as base64 text in a notebook.
+_BASE64_IMAGES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def _set_aside_images(nb):
+    """A copy of ``nb`` whose base64 images are short tokens, the images by token, and the tokens' pattern.
+
+    nbconvert passes every output through its templates and then parses its whole HTML again (BeautifulSoup, to
+    add missing alternative texts): with megabytes of images in it, that is most of a conversion's time. The
+    tokens carry a random part, so no text of the notebook can stand for one; they are put back afterwards.
+    """
+    import copy
+    import secrets
+    nonce = secrets.token_hex(8)
+    light = copy.deepcopy(nb)  # strings are shared, not copied
+    aside: dict[str, str] = {}
+    for cell in light.cells:
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = output.get("data") or {}
+            for mime in _BASE64_IMAGES:
+                if isinstance(data.get(mime), str) and len(data[mime]) > 64:
+                    token = f"etude{nonce}img{len(aside)}"
+                    aside[token], data[mime] = data[mime], token
+    return light, aside, re.compile(f"etude{nonce}img[0-9]+")
+
+
 def _render(nb, *, with_code: bool, lang: str, base_dirs: Sequence[Path] = (), cache_dir: Path | None = None
             ) -> str:
     """HTML body of ``nb``; with ``cache_dir``, the exporter's output is kept there by content (same notebook,
@@ -245,9 +274,11 @@ def _render(nb, *, with_code: bool, lang: str, base_dirs: Sequence[Path] = (), c
         path = Path(cache_dir) / f"{key}.html"
         if path.is_file():
             return _embed_local_images(path.read_text(encoding="utf-8"), base_dirs)
-    body, _ = _exporter(with_code).from_notebook_node(nb)
+    light, aside, token = _set_aside_images(nb)
+    body, _ = _exporter(with_code).from_notebook_node(light)
     body = body.replace('alt="No description has been provided for this image"',
                         f'alt="{_texts(lang)["figure"]}"')
+    body = token.sub(lambda m: aside[m.group(0)], body) if aside else body
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
