@@ -68,6 +68,21 @@ def _rewrite(path, edit):
     df.to_csv(path, index=False)
 
 
+def test_a_table_is_read_once_while_its_file_is_unchanged_and_handed_out_as_copies(copy_dir, monkeypatch):
+    monkeypatch.setattr(reference, "_READ", {})
+    parsed = []
+    real_parse = reference._parse_one
+    monkeypatch.setattr(reference, "_parse_one", lambda path, data: parsed.append(path.name) or real_parse(path, data))
+    first = reference.load_reference("gt_orcp_2017", directory=copy_dir)
+    first.loc[0, "value"] = -1.0  # a notebook that changes its copy changes only its copy
+    again = reference.load_reference("gt_orcp_2017", directory=copy_dir)
+    assert again.loc[0, "value"] != -1.0 and parsed == ["gt_orcp_2017.csv"]
+    _rewrite(copy_dir / "gt_orcp_2017.csv", lambda df: df.__setitem__("status", ["vu"] + list(df["status"][1:])))
+    with pytest.raises(InputError):  # a changed file is read (and checked) again
+        reference.load_reference("gt_orcp_2017", directory=copy_dir)
+    assert parsed == ["gt_orcp_2017.csv"] * 2
+
+
 def test_bad_status_names_file_row_and_column(copy_dir):
     _rewrite(copy_dir / "gt_orcp_2017.csv", lambda df: df.__setitem__("status", ["vu"] + list(df["status"][1:])))
     with pytest.raises(InputError) as err:

@@ -140,9 +140,31 @@ def validate_reference(raw: pd.DataFrame, file: str | Path) -> list[dict]:
     return out
 
 
+#: Reference tables read in this process, by path: (sha256 of the bytes read, the table). A kernel that runs one
+#: notebook after another reads each table once while its file is unchanged; callers get copies.
+_READ: dict[str, tuple[str, pd.DataFrame]] = {}
+
+
 def _read_one(path: Path) -> pd.DataFrame:
+    import hashlib
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(problem(path.name, message=f"illisible : {exc}",
+                                 expected="un CSV UTF-8 séparé par des virgules")) from exc
+    digest = hashlib.sha256(data).hexdigest()
+    kept = _READ.get(str(path))
+    if kept is not None and kept[0] == digest:
+        return kept[1].copy(deep=True)
+    df = _parse_one(path, data)
+    _READ[str(path)] = (digest, df.copy(deep=True))
+    return df
+
+
+def _parse_one(path: Path, data: bytes) -> pd.DataFrame:
+    import io
+    try:
+        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise InputError(problem(path.name, message=f"illisible : {exc}",
                                  expected="un CSV UTF-8 séparé par des virgules")) from exc
