@@ -165,6 +165,8 @@ def test_mirror_text_needs_separated_gaps_in_both_directions():
     assert both.startswith("Les données montrent un effet miroir")
     one = present.mirror_text(_themes(20, 2))
     assert one.startswith("Les données ne montrent pas d'effet miroir : seuls les acheteurs")
+    other = present.mirror_text(_themes(2, 20))  # « seules les entreprises » : the adjective agrees
+    assert other.startswith("Les données ne montrent pas d'effet miroir : seules les entreprises citent plus souvent")
     none = present.mirror_text(_themes(10, 10))
     assert none.startswith("Les données ne permettent pas de conclure à un effet miroir")
     assert "ne se distinguent sur aucun thème (Holm sur 4 thèmes)" in none

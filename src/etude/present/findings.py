@@ -325,8 +325,8 @@ def mirror_text(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
             return (f"Les données montrent un effet miroir : les acheteurs citent plus souvent {_join(more_b, lang)}, "
                     f"les entreprises plus souvent {_join(more_c, lang)} (écarts séparés par le test, {family}).")
         if more_b or more_c:
-            who, what = ("acheteurs", more_b) if more_b else ("entreprises", more_c)
-            return (f"Les données ne montrent pas d'effet miroir : seuls les {who} citent plus souvent "
+            who, what = ("seuls les acheteurs", more_b) if more_b else ("seules les entreprises", more_c)
+            return (f"Les données ne montrent pas d'effet miroir : {who} citent plus souvent "
                     f"{_join(what, lang)} ; sur les autres thèmes, acheteurs et entreprises ne se distinguent pas "
                     f"({family}).")
         return ("Les données ne permettent pas de conclure à un effet miroir : acheteurs et entreprises ne se "
