@@ -151,8 +151,31 @@ def test_messages_state_the_result(buyers):
                                                 "3 répondants), dont « Soutien hiérarchique »")
     assert "not asked" in plan.remedy_message(r, "companies", lang="en")
     p = plan.action_plan({"buyers": buyers})
+    # 3 respondents: the paired test separates no barrier from the next, so none is « le plus cité »
+    assert plan.plan_message(p, "buyers") == ("Acheteurs publics : « Manque de temps » (66,7\u202f%) est en tête des "
+                                              "freins, sans que le test apparié le sépare des 6 suivants ; il relève "
+                                              "du levier « Soutien hiérarchique »")
+
+
+def test_the_most_cited_barrier_and_remedy_are_named_only_when_the_paired_test_separates_them():
+    codes = list(stats.item_codes("buyers"))
+    yes, no = pd.array([True] * 12, dtype="boolean"), pd.array([False] * 12, dtype="boolean")
+    ticks = {c: (yes if c == "b_temps" else no) for c in codes}
+    remedies = {c: (yes if i == 0 else no) for i, c in enumerate(stats.item_codes("buyers", question="remedies"))}
+    b = pd.DataFrame({"population": "buyers", "wave": 2019, **ticks, **remedies})
+    p = plan.action_plan({"buyers": b})
+    assert p.set_index("item")["rank_group"].loc["b_temps"] == 1 and (p["rank_group"] == 1).sum() == 1
     assert plan.plan_message(p, "buyers") == ("Acheteurs publics : le frein le plus cité, « Manque de temps » "
-                                              "(66,7\u202f%), relève du levier « Soutien hiérarchique »")
+                                              "(100,0\u202f%), relève du levier « Soutien hiérarchique »")
+    assert plan.remedy_message(plan.remedy_table({"buyers": b}), "buyers").endswith("est le levier le plus cité "
+                                                                                   "(100,0\u202f% des 12 répondants)")
+    two = b.assign(b_financier=yes)  # two barriers cited by all: a tie
+    assert "2 freins sont cités à égalité" in plan.plan_message(plan.action_plan({"buyers": two}), "buyers")
+    one_less = b.assign(b_financier=pd.array([True] * 11 + [False], dtype="boolean"))  # 12 vs 11: not separated
+    assert plan.plan_message(plan.action_plan({"buyers": one_less}), "buyers", lang="en").startswith(
+        "Public buyers: « No time » (")
+    assert "does not separate it from the next one;" in plan.plan_message(plan.action_plan({"buyers": one_less}),
+                                                                          "buyers", lang="en")
 
 
 def test_display_tables_fit_a_slide(buyers):

@@ -39,8 +39,8 @@ QUESTION = "remedies"
 
 #: Columns of ``tables/plan_action.csv``, one row per barrier and population.
 PLAN_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank",
-                "suppressed", "remedy", "remedy_label", "remedy_pct", "solutions", "solution_labels", "objective",
-                "objective_label", "indicator", "indicator_label", "status", "asked"]
+                "rank_group", "suppressed", "remedy", "remedy_label", "remedy_pct", "solutions", "solution_labels",
+                "objective", "objective_label", "indicator", "indicator_label", "status", "asked"]
 
 _SEP = " | "  # between solution texts (the seed's texts contain « ; »)
 
@@ -60,6 +60,11 @@ _TEXT = {
            "plan_tie": "{who} : {k} freins sont cités à égalité ({pct}) ; le premier, « {label} », relève du levier "
                        "« {remedy} »",
            "remedy_tie": "{who} : {k} leviers sont cités à égalité ({pct} des {n} répondants), dont « {label} »",
+           "plan_group": "{who} : « {label} » ({pct}) est en tête des freins, sans que le test apparié le sépare "
+                         "{others} ; il relève du levier « {remedy} »",
+           "remedy_group": "{who} : « {label} » est en tête des leviers ({pct} des {n} répondants), sans que le test "
+                           "apparié le sépare {others}",
+           "others_one": "du suivant", "others": "des {k} suivants",
            "solutions_msg": "« {text} » vise {k} des {n} freins : c'est la solution la plus large",
            "solutions_tie": "{m} solutions visent chacune {k} des {n} freins, le plus grand nombre ; la première : "
                             "« {text} »",
@@ -88,6 +93,11 @@ _TEXT = {
            "plan_tie": "{who}: {k} barriers are cited equally ({pct}); the first, « {label} », falls under the remedy "
                        "« {remedy} »",
            "remedy_tie": "{who}: {k} remedies are cited equally ({pct} of {n} respondents), among them « {label} »",
+           "plan_group": "{who}: « {label} » ({pct}) leads the barriers, but the paired test does not separate it "
+                         "{others}; it falls under the remedy « {remedy} »",
+           "remedy_group": "{who}: « {label} » leads the remedies ({pct} of {n} respondents), but the paired test "
+                           "does not separate it {others}",
+           "others_one": "from the next one", "others": "from the next {k}",
            "solutions_msg": "« {text} » addresses {k} of the {n} barriers: the broadest solution",
            "solutions_tie": "{m} solutions each address {k} of the {n} barriers, the most; the first: « {text} »",
            "objectives_msg": "{k} of the {n} 2018 objectives serve at least one barrier; « {text} » serves none",
@@ -386,7 +396,8 @@ def not_asked_text(population: str, *, lang: str = "fr") -> str:
 
 
 def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", codebook=None) -> str:
-    """Slide heading: the remedy cited most by ``population`` (from :func:`remedy_table`), or « not asked »."""
+    """Slide heading: the remedy cited most by ``population`` (from :func:`remedy_table`), or « not asked »;
+    « the most cited » only when the paired test separates it from the next remedy (``rank_group``)."""
     lang = _lang(lang)
     part = _last_wave(table, population)
     part = part[part["pct"].notna()]
@@ -394,13 +405,28 @@ def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", co
         return not_asked_text(population, lang=lang)
     top = part.sort_values(["pct", "item"], ascending=[False, True]).iloc[0]
     k = int((part["pct"] == top["pct"]).sum())  # all identical answers: a tie, not « the most cited »
-    return _TEXT[lang]["remedy_msg" if k == 1 else "remedy_tie"].format(
+    key, others = _lead(part, top, k, "remedy", lang)
+    return _TEXT[lang][key].format(
         who=_who(population, lang), label=cb.label(top["item"], lang=lang, codebook=codebook),
-        pct=fmt.pct(top["pct"]), n=fmt.number(top["n_base"]), k=k)
+        pct=fmt.pct(top["pct"]), n=fmt.number(top["n_base"]), k=k, others=others)
+
+
+def _lead(part: pd.DataFrame, top: pd.Series, ties: int, kind: str, lang: str) -> tuple[str, str]:
+    """Which heading the first of ``part`` gets: ``{kind}_tie`` (``ties`` equal shares), ``{kind}_group`` (the
+    paired test of :func:`etude.stats.rank_groups` does not separate it from the next ones: « le plus cité »
+    would state a finding no test made) or ``{kind}_msg``; and, for a group, the words for the others in it."""
+    if ties > 1:
+        return f"{kind}_tie", ""
+    same = int((part["rank_group"] == top["rank_group"]).sum()) - 1 if "rank_group" in part else 0
+    if same < 1:
+        return f"{kind}_msg", ""
+    tx = _TEXT[lang]
+    return f"{kind}_group", tx["others_one"] if same == 1 else tx["others"].format(k=same)
 
 
 def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codebook=None) -> str:
-    """Slide heading: the barrier cited most by ``population`` and the remedy it falls under."""
+    """Slide heading: the barrier cited most by ``population`` and the remedy it falls under; « the most cited »
+    only when the paired test separates it from the next barrier (``rank_group``), else « en tête »."""
     lang = _lang(lang)
     part = plan[(plan["population"] == population) & plan["pct"].notna()]
     if part.empty:
@@ -408,8 +434,9 @@ def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codeb
     top = part.sort_values(["pct", "item"], ascending=[False, True]).iloc[0]
     remedy = top["remedy_label"] if isinstance(top["remedy_label"], str) else fmt.MISSING
     k = int((part["pct"] == top["pct"]).sum())
-    return _TEXT[lang]["plan_msg" if k == 1 else "plan_tie"].format(
-        who=_who(population, lang), pct=fmt.pct(top["pct"]), remedy=remedy, k=k,
+    key, others = _lead(part, top, k, "plan", lang)
+    return _TEXT[lang][key].format(
+        who=_who(population, lang), pct=fmt.pct(top["pct"]), remedy=remedy, k=k, others=others,
         label=cb.label(top["item"], lang=lang, short=True, codebook=codebook))
 
 
