@@ -303,8 +303,9 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
         if waves != [None]:
             handles = [Patch(color=PALETTE[j % len(PALETTE)]) for j in range(len(waves))]
             names = [f"{w} (n{fmt.NNBSP}={fmt.NNBSP}{fmt.number(tot)})" for w, tot in zip(waves, totals)]
-            ax.legend(handles, names, title=("Vague" if lang == "fr" else "Wave"), loc="lower right",
-                      frameon=False)
+            # beside the axes: inside, any corner can hold a wave's longest bar and its label
+            ax.legend(handles, names, title=("Vague" if lang == "fr" else "Wave"), loc="upper left",
+                      bbox_to_anchor=(1.01, 1.0), frameon=False)
         add_caption(fig, caption_text(source=source, wave=wave if wave is not None else
                                       (waves if waves != [None] else None), simulated=simulated, lang=lang))
     return fig
