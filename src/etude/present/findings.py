@@ -570,11 +570,28 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
     >>> tie = t.assign(n=[2, 2], n_total=6, pct=[2 / 6, 2 / 6])
     >>> profile_headline(tie, "buyer_type", population="buyers", wave=2017)
     "2017 : Services de l'État et Santé, 33,3 % chacun des 6 acheteurs publics répondants"
+
+    A wave whose export does not give the attribute says so, rather than « no publishable group »:
+
+    >>> blank = pd.DataFrame({"wave": 2020, "attribute": "size_class", "value": ["micro", "non_renseigne"],
+    ...                       "label": ["Micro", "Non renseigné"], "n": [0, 75], "n_total": 75, "pct": [0.0, 1.0]})
+    >>> profile_headline(blank, "size_class", population="companies", wave=2020)
+    "2020 : aucune des 75 entreprises répondantes ne renseigne « Taille de l'entreprise »"
     """
     lang = check_lang(lang)
     t = table[table["attribute"] == attribute]
     if wave is not None and "wave" in t.columns:
         t = t[t["wave"] == wave]
+    head = f"{wave} : " if wave is not None and lang == "fr" else (f"{wave}: " if wave is not None else "")
+    given = pd.to_numeric(t["n"], errors="coerce").fillna(0) > 0
+    if len(t) and given.any() and (t.loc[given, "value"] == "non_renseigne").all():
+        from etude import stats
+        label, n = stats.attribute_label(population, attribute, lang=lang), fmt.number(t["n_total"].iloc[0])
+        if lang == "fr":
+            none = ("aucune des", "entreprises répondantes") if population == "companies" else \
+                ("aucun des", "acheteurs publics répondants")
+            return f"{head}{none[0]} {n} {none[1]} ne renseigne « {label} »"
+        return f"{head}none of the {n} responding {_who(population, lang)} gives “{label}”"
     if "suppressed" in t.columns:
         t = t[~t["suppressed"].fillna(False).astype(bool)]
     t = t[t["pct"].notna() & (t["value"] != "non_renseigne")]
@@ -586,7 +603,6 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
     labels = (", ".join(tied[:-1]) + (" et " if lang == "fr" else " and ") + tied[-1]) if len(tied) > 1 else tied[0]
     each = ((" chacune" if population == "companies" else " chacun") if lang == "fr" else " each") \
         if len(tied) > 1 else ""
-    head = f"{wave} : " if wave is not None and lang == "fr" else (f"{wave}: " if wave is not None else "")
     if lang == "fr":
         ending = "répondantes" if population == "companies" else "répondants"
         return (f"{head}{labels}, {fmt.pct(top['pct'])}{each} des {fmt.number(top['n_total'])} "
