@@ -100,7 +100,10 @@ def toc_targets(page: str) -> list[str]:
     return _TOC_LINK.findall(toc.group(0)) if toc else []
 
 
-_DATA_PNG = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/]{32})[A-Za-z0-9+/=\s]*"')
+#: An ``<img>`` embedding a PNG: the tag up to its source, then the base64 data (what :func:`print_copy`'s
+#: ``layout_only`` empties and :func:`vector_charts` swaps for a chart's SVG).
+_DATA_PNG = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
+_PNG_HEAD = re.compile(r"[A-Za-z0-9+/]{32}")  # the first 24 bytes: signature and IHDR (width, height)
 
 
 def _empty_image(m: re.Match) -> str:
@@ -108,15 +111,14 @@ def _empty_image(m: re.Match) -> str:
     room on the page and costs nothing to draw."""
     import base64
     import struct
-    head = base64.b64decode(m.group(2))
+    if not _PNG_HEAD.fullmatch(m.group(2)[:32]):
+        return m.group(0)
+    head = base64.b64decode(m.group(2)[:32])
     if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
         return m.group(0)
     width, height = struct.unpack(">II", head[16:24])
     return (f"{m.group(1)}data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' "
             f"width='{width}' height='{height}'/%3E\"")
-
-
-_PNG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
 
 
 def vector_charts(page: str, figures_dir: str | os.PathLike) -> str:
@@ -149,7 +151,7 @@ def vector_charts(page: str, figures_dir: str | os.PathLike) -> str:
         if svg is None:
             return m.group(0)
         return f'{m.group(1)}data:image/svg+xml;base64,{base64.b64encode(svg.read_bytes()).decode("ascii")}"'
-    return _PNG_SRC.sub(swap, page)
+    return _DATA_PNG.sub(swap, page)
 
 
 def print_copy(page: str, pages: dict[int, int] | None = None, *, layout_only: bool = False) -> str:
