@@ -234,8 +234,8 @@ def _embed_local_images(body: str, base_dirs: Sequence[Path]) -> str:
     return _IMG_SRC.sub(repl, body)
 
 
-#: Image outputs held as base64 text in a notebook.
-_BASE64_IMAGES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+#: Image outputs held as base64 text in a notebook (SVG is text).
+_BASE64_IMAGES = tuple(dict.fromkeys(m for m in IMAGE_TYPES.values() if m != "image/svg+xml"))
 
 
 def _set_aside_images(nb):
