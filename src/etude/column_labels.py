@@ -62,6 +62,7 @@ COLUMN_LABELS: dict[str, tuple[str, str, str]] = {
     "n_barriers": ("Répondants à la question des freins", "Respondents to the barriers question", "count"),
     "count": ("Citations", "Mentions", "count"),
     "rank": ("Rang", "Rank", "count"),
+    "rank_group": ("Groupe de rang (test apparié)", "Rank group (paired test)", "count"),
     "n1": ("Base groupe 1", "Base group 1", "count"),
     "n2": ("Base groupe 2", "Base group 2", "count"),
     "count1": ("Citations groupe 1", "Mentions group 1", "count"),
