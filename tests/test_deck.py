@@ -179,7 +179,7 @@ def test_the_demo_deck_follows_the_restitution_s_spine_in_html_and_pptx(demo_run
 @pytest.mark.slow
 def test_the_demo_deck_shows_the_slide_size_charts(tmp_path_factory):
     """Charts on slides are the slide-size images (1920 px wide, text of 18 px on a 1280 × 720 slide), except for
-    a chart no slide size suits (no ``_slide.png``), which keeps its page image."""
+    a chart that has a page-size PNG and no ``_slide.png`` (none in the demo: its charts are SVG and slide PNG)."""
     import io
 
     from bad_inputs import runs

@@ -91,7 +91,7 @@ def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_comp
     shares = table[["pct_buyers", "pct_companies"]].to_numpy(dtype=float).ravel()
     assert ((shares[~np.isnan(shares)] >= 0) & (shares[~np.isnan(shares)] <= 1)).all()
     for name in ("miroir_themes", "ecarts_themes"):
-        assert (out / "figures" / f"{name}.png").exists() and (out / "figures" / f"{name}.svg").exists()
+        assert (out / "figures" / f"{name}_slide.png").exists() and (out / "figures" / f"{name}.svg").exists()
     groups = pd.read_csv(out / "tables" / "comparaison_types_acheteurs.csv")
     small = groups[(groups["n1"] < 5) | (groups["n2"] < 5)]
     assert not small.empty and (small["status"] == "too_few").all()

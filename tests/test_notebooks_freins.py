@@ -99,7 +99,7 @@ def test_engine_run_report_slides_and_every_figure_say_simulated(engine_run):
                                         "profil_entreprises_taille"}
     for svg in figures:
         assert SIMULATED in svg.read_text(encoding="utf-8"), svg.name
-        assert (run / "figures" / f"{svg.stem}.png").exists()
+        assert (run / "figures" / f"{svg.stem}_slide.png").exists()
     check = pd.read_csv(run / "tables" / "effectifs_publies.csv")
     assert check["match"].all() and check["published"].tolist() == [27, 17, 4, 90]
 

@@ -43,7 +43,7 @@ def test_notebook_runs_on_the_demo_study(tmp_path):
     assert {"asked_from", "asked_to"} <= set(changes.columns)
     assert not (out / "tables" / "decp_annuel.csv").exists()
     for name in ("indicateurs_gt", "contexte_national", "cinov_2023_2024"):
-        assert (out / "figures" / f"{name}.png").exists()
+        assert (out / "figures" / f"{name}.svg").exists() and (out / "figures" / f"{name}_slide.png").exists()
     text = nbh.shown_text(nb)
     assert "Données simulées — ne pas citer" in text
     assert "Aucun fichier DECP fourni" in text

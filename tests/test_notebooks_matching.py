@@ -52,8 +52,9 @@ def test_notebook_runs_on_the_demo_study_and_weights_change_the_plan(tmp_path):
     assert (supply["buyers_base"] <= len(buyers)).all() and (supply["companies_base"] <= len(companies)).all()
     assert "Données simulées — ne pas citer" in nbh.shown_text(nb)
     assert "Plan exact (" in nbh.shown_text(nb) and "il est optimal." in nbh.shown_text(nb)  # which method planned
-    assert (out / "figures" / "offre_demande_segments.png").exists()
-    assert any("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
+    assert (out / "figures" / "offre_demande_segments.svg").exists()
+    assert any("data:image/svg+xml;base64," in "".join(o.get("data", {}).get("text/html", ""))
+               for c in nb["cells"] for o in c.get("outputs", []))  # the chart, shown as its SVG
 
     # Text weight 0: no meeting carries a text part, and the plan changes.
     out0, _ = _run(tmp_path, name="no_text", w_text=0.0, slots=2)

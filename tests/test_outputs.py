@@ -2,6 +2,8 @@
 import matplotlib
 
 matplotlib.use("Agg")
+import re
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
@@ -26,6 +28,21 @@ def test_save_figure_writes_png_and_svg(tmp_path):
     plt.close(fig)
     assert [p.name for p in written] == ["f.png", "f.svg"]
     assert all(p.stat().st_size > 0 for p in written)
+
+
+def test_save_figure_writes_only_the_formats_asked_and_the_same_svg_for_the_same_chart(tmp_path):
+    from etude.plots import house
+    with house.style():
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [0, 1])
+        first = outputs.save_figure(fig, "f", tmp_path / "a", formats=("svg",))
+        second = outputs.save_figure(fig, "f", tmp_path / "b", formats=("svg",))
+    plt.close(fig)
+    assert [p.name for p in first] == ["f.svg"] and not (tmp_path / "a" / "figures" / "f.png").exists()
+    assert first[0].read_bytes() == second[0].read_bytes()  # no date, fixed ids: a re-run writes the same file
+    assert b"<dc:date>" not in first[0].read_bytes()
+    with pytest.raises(ValueError, match="pdf"):
+        outputs.save_figure(fig, "f", tmp_path, formats=("pdf",))
 
 
 def test_atomic_write_leaves_nothing_on_failure(tmp_path):
@@ -55,8 +72,32 @@ def test_show_figure_saves_the_slide_image_and_closes_the_figure(tmp_path):
     ax.barh(["Freins"], [3])
     ax.tick_params(labelsize=16)
     assert outputs.show_figure(fig, "freins", tmp_path) is None  # outside a kernel: saved, not shown
-    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["freins.png", "freins.svg", "freins_slide.png"]
+    assert sorted(p.name for p in (tmp_path / "figures").iterdir()) == ["freins.svg", "freins_slide.png"]
     assert not plt.fignum_exists(fig.number)
+
+
+def test_in_a_kernel_show_figure_shows_the_svg_as_an_image_named_after_its_chart(tmp_path, monkeypatch):
+    import base64
+    import types
+
+    import IPython
+    import IPython.display
+    shown = []
+    monkeypatch.setattr(IPython, "get_ipython", lambda: types.SimpleNamespace(kernel=object()))
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.append((a, k)))
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.barh(["Freins"], [3])
+    ax.set_title("Freins <cités> & « leviers »", loc="left")
+    outputs.show_figure(fig, "freins", tmp_path)
+    (bundle,), options = shown[0]
+    assert options == {"raw": True, "metadata": {outputs.FIGURE_KEY: "freins"}}
+    page = bundle["text/html"]
+    assert page.startswith('<img src="data:image/svg+xml;base64,')
+    assert 'alt="Freins &lt;cités&gt; &amp; « leviers »"' in page  # the chart's title, escaped
+    svg = (tmp_path / "figures" / "freins.svg").read_bytes()
+    assert base64.b64encode(svg).decode("ascii") in page  # the file just written, not a second drawing
+    width_pt = float(re.search(rb'width="([0-9.]+)pt"', svg).group(1))
+    assert f' width="{round(width_pt / 72 * 100)}"' in page  # matplotlib's 100 px per inch, as a PNG showed
 
 
 def test_slides_show_the_slide_image_a_chart_names_and_nothing_else(tmp_path):
@@ -74,9 +115,14 @@ def test_slides_show_the_slide_image_a_chart_names_and_nothing_else(tmp_path):
     def image(name):
         return nbformat.v4.new_output("display_data", data={"image/png": "cGFnZQ=="},
                                       metadata={outputs.FIGURE_KEY: name, "image/png": {"width": 600}})
+    chart = nbformat.v4.new_output("display_data", metadata={outputs.FIGURE_KEY: "freins"}, data={
+        "text/html": outputs.figure_html(b'<svg width="72pt" height="36pt"></svg>'), "text/plain": "<graphique>"})
     cell = nbformat.v4.new_code_cell("x", outputs=[image("freins"), image("../secret"), image("faux"),
-                                                   image("absent")])
+                                                   image("absent"), chart])
     nb = nbformat.v4.new_notebook(cells=[cell])
-    shown = [o["data"]["image/png"] for o in report.slide_notebook(nb, [tmp_path]).cells[0].outputs]
-    assert shown == [base64.b64encode(slide_png).decode("ascii"), "cGFnZQ==", "cGFnZQ==", "cGFnZQ=="]
+    shown = [o["data"].get("image/png") for o in report.slide_notebook(nb, [tmp_path]).cells[0].outputs]
+    slide = base64.b64encode(slide_png).decode("ascii")
+    assert shown == [slide, "cGFnZQ==", "cGFnZQ==", "cGFnZQ==", slide]
+    assert report.slide_notebook(nb, [tmp_path]).cells[0].outputs[4]["data"] == {"image/png": slide}  # SVG gone
     assert nb.cells[0].outputs[0]["data"]["image/png"] == "cGFnZQ=="  # the notebook itself is left alone
+    assert "text/html" in nb.cells[0].outputs[4]["data"]

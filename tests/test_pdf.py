@@ -124,15 +124,28 @@ def _png_uri(width: int, height: int) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def _svg_uri(width_pt: float, height_pt: float) -> str:
+    """An SVG chart as matplotlib writes it (XML declaration, doctype, size in points), as a data URI."""
+    import base64
+    svg = ('<?xml version="1.0" encoding="utf-8" standalone="no"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN"\n'
+           '  "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg xmlns:xlink="http://www.w3.org/1999/xlink" '
+           f'width="{width_pt}pt" height="{height_pt}pt" viewBox="0 0 {width_pt} {height_pt}" '
+           'xmlns="http://www.w3.org/2000/svg" version="1.1">\n <metadata>' + "x" * 400 + '</metadata>\n'
+           f' <rect width="{width_pt}" height="{height_pt}" fill="#2860a0"/>\n</svg>\n')
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+
+
 def test_a_layout_only_copy_keeps_each_image_size_and_draws_nothing():
-    png = _png_uri(30, 70)
-    page = (f'<html><head></head><body><p><img alt="Figure" src="{png}"></p>'
+    png, svg = _png_uri(30, 70), _svg_uri(21.6, 50.4)
+    page = (f'<html><head></head><body><p><img alt="Figure" src="{png}"></p><img width="29" src="{svg}">'
             '<img src="data:image/jpeg;base64,/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJ">'
             '<p>&lt;img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAB4AAABGCAIAAAC"&gt;</p></body></html>')
     light = pdf.print_copy(page, layout_only=True)
     assert ('<img alt="Figure" src="data:image/svg+xml,%3Csvg xmlns=\'http://www.w3.org/2000/svg\' '
             'width=\'30\' height=\'70\'/%3E">') in light
-    assert png not in light and "image/jpeg" in light  # only PNGs are swapped
+    assert ('<img width="29" src="data:image/svg+xml,%3Csvg xmlns=\'http://www.w3.org/2000/svg\' '
+            'width=\'21.6pt\' height=\'50.4pt\'/%3E">') in light  # an SVG chart keeps its size in points
+    assert png not in light and svg not in light and "image/jpeg" in light  # only PNGs and SVGs are swapped
     assert "&lt;img src=\"data:image/png;base64,iVBORw0KGgo" in light  # text that looks like a tag stays text
     assert pdf.print_copy(page) == pdf.print_copy(page, layout_only=False) and png in pdf.print_copy(page)
 
@@ -145,7 +158,7 @@ def test_with_charts_the_contents_still_give_the_right_pages(tmp_path, monkeypat
     prints = []
     real_print = pdf._chromium_print
     monkeypatch.setattr(pdf, "_chromium_print", lambda *a, **k: prints.append(a[1].read_text()) or real_print(*a, **k))
-    tall, wide = _png_uri(600, 1700), _png_uri(1800, 500)
+    tall, wide = _png_uri(600, 1700), _svg_uri(1350, 375)  # a PNG and an SVG chart, as the report has
     sections = "".join(f'<section class="etude-section" id="s{k}"><h2>Partie {k}</h2>'
                        f'<img src="{tall if k % 2 else wide}"><p>texte</p><img src="{tall}">'
                        f'<h3 id="s{k}b">Suite {k}</h3><img src="{wide}"></section>' for k in range(1, 4))
@@ -160,21 +173,3 @@ def test_with_charts_the_contents_still_give_the_right_pages(tmp_path, monkeypat
     for entry, number in zip(entries, numbers, strict=True):
         assert entry in page_text(out, number), f"« {entry} » n'est pas page {number}"
     assert len(prints) == 2 and tall not in prints[0] and tall in prints[1]
-
-
-def test_the_print_draws_each_chart_from_its_svg_and_only_the_charts_of_the_run(tmp_path):
-    import base64
-    figures = tmp_path / "figures"
-    figures.mkdir()
-    chart, other, lone = _png_uri(30, 70), _png_uri(40, 40), _png_uri(50, 20)
-    (figures / "freins.png").write_bytes(base64.b64decode(chart.split(",", 1)[1]))
-    (figures / "freins.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg' width='30' height='70'/>")
-    (figures / "seul.png").write_bytes(base64.b64decode(lone.split(",", 1)[1]))  # no SVG twin
-    page = (f'<p><img width="30" src="{chart}"></p><img src="{other}"><img src="{lone}">'
-            f'<p>&lt;img src="{chart}"&gt;</p>')
-    out = pdf.vector_charts(page, figures)
-    svg = "data:image/svg+xml;base64," + base64.b64encode((figures / "freins.svg").read_bytes()).decode("ascii")
-    assert f'<p><img width="30" src="{svg}"></p>' in out  # same tag, hence same width
-    assert f'<img src="{other}">' in out and f'<img src="{lone}">' in out  # not a chart of the run / no SVG
-    assert f'&lt;img src="{chart}"&gt;' in out  # text that looks like a tag stays text
-    assert pdf.vector_charts(page, tmp_path / "absent") == page

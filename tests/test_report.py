@@ -57,3 +57,23 @@ def test_a_notebook_converts_with_its_images_put_back_as_they_were():
     assert f'src="data:image/png;base64,{png}"' in body  # exactly the notebook's data
     assert "texte etude0000img0" in body  # text that looks like a token stays text
     assert nb.cells[0].outputs[0]["data"]["image/png"] == png  # the notebook given is not changed
+
+
+def test_a_chart_shown_as_html_converts_with_its_svg_put_back_as_it_was():
+    import nbformat
+
+    from etude import outputs
+    svg = b'<svg width="72pt" height="36pt">' + b"<g/>" * 500 + b"</svg>"
+    page = outputs.figure_html(svg, alt="Freins")
+    out = nbformat.v4.new_output("display_data", data={"text/html": page, "text/plain": "<graphique>"},
+                                 metadata={outputs.FIGURE_KEY: "freins"})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("fig", outputs=[out])])
+    light, aside, _ = report._set_aside_images(nb)
+    assert len(aside) == 1 and len(light.cells[0].outputs[0]["data"]["text/html"]) < 200  # set aside for nbconvert
+    body = report._render(nb, with_code=False, lang="fr")
+    import base64
+    import re
+    tag = re.search(r"<img [^>]*>", body).group(0)  # nbconvert writes the tag again, attributes sorted
+    assert f'src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}"' in tag  # the same bytes
+    assert 'width="100"' in tag and 'alt="Freins"' in tag  # its size and alternative text
+    assert nb.cells[0].outputs[0]["data"]["text/html"] == page

@@ -1,4 +1,4 @@
-"""Writing a notebook's results into its run folder: tables (CSV) and figures (PNG + SVG).
+"""Writing a notebook's results into its run folder: tables (CSV) and figures (SVG, PNG).
 
 Notebooks receive an ``output_dir`` parameter from the engine (the run folder). Run on their own
 (plain papermill or JupyterLab) they get ``""`` and write into ``outputs/_standalone/``, so a notebook
@@ -20,7 +20,10 @@ Examples
 """
 from __future__ import annotations
 
+import base64
+import html
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,8 @@ import pandas as pd
 from etude import paths
 
 __all__ = ["run_dir", "save_table", "save_figure", "show_figure", "FIGURE_KEY", "neutralise_formulas",
-           "atomic_write", "check_out_dir", "FORMULA_PREFIXES", "OUTPUT_LOG_ENV", "PNG_OPTIONS"]
+           "atomic_write", "check_out_dir", "figure_html", "FORMULA_PREFIXES", "OUTPUT_LOG_ENV", "PNG_OPTIONS",
+           "SVG_METADATA"]
 
 #: First characters that make a spreadsheet treat a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -138,24 +142,32 @@ def save_table(df: pd.DataFrame, name: str, output_dir: str | os.PathLike | None
 
 
 #: How chart PNGs are compressed: zlib's fastest level. A chart's flat colours compress almost as well as at
-#: Pillow's default (level 6: files about 15 % smaller) in 60 % of the time, and every chart is written twice.
+#: Pillow's default (level 6: files about 15 % smaller) in 60 % of the time.
 PNG_OPTIONS = {"compress_level": 1}
+#: What a chart's SVG records of its making: nothing (no date), so that the same chart gives the same bytes.
+SVG_METADATA = {"Date": None}
 
 
 def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, dpi: int = 150,
-                slide: bool = False) -> list[Path]:
+                slide: bool = False, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
     """Write a matplotlib figure as ``figures/<name>.png`` and ``figures/<name>.svg``; returns the paths.
 
-    With ``slide=True`` also ``figures/<name>_slide.png``: the figure at a slide's width, 1920 pixels
+    ``formats`` picks which of the two are written (``("svg",)``: the vector one only). With ``slide=True`` also
+    ``figures/<name>_slide.png``: the figure at a slide's width, 1920 pixels
     (:data:`etude.figtext.SLIDE_IMAGE_SCALE`), and the height its shape asks
     (:func:`etude.figtext.slide_chart_size`: 720 to 1080 pixels), for decks: with the house
     fonts its text is at least 18 px on a 1280 × 720 slide. That every chart of :mod:`etude.plots` has no
     overlapping text at that size is checked by the tests, not at each save: it costs a drawing.
+    The SVG carries no date, so an unchanged chart is an unchanged file (with the house style's fixed
+    ``svg.hashsalt``, its internal ids too).
     """
+    unknown = [f for f in formats if f not in ("png", "svg")]
+    if unknown:
+        raise ValueError(f"formats : {unknown!r} ; attendu : 'png' et/ou 'svg'")
     folder = run_dir(output_dir) / "figures"
     written = []
-    for ext in ("png", "svg"):
-        extra = {"pil_kwargs": dict(PNG_OPTIONS)} if ext == "png" else {}
+    for ext in formats:
+        extra = {"pil_kwargs": dict(PNG_OPTIONS)} if ext == "png" else {"metadata": dict(SVG_METADATA)}
         written.append(atomic_write(folder / f"{name}.{ext}", lambda tmp, ext=ext, extra=extra: fig.savefig(
             tmp, format=ext, dpi=dpi, bbox_inches="tight", **extra)))
     if slide:
@@ -171,17 +183,43 @@ def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, 
 #: Output metadata key naming the figure an inline image shows (:func:`show_figure`).
 FIGURE_KEY = "etude_figure"
 
+_SVG_WIDTH = re.compile(rb"<svg\b[^>]*?\swidth=\"([0-9.]+)pt\"")
 
-def show_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, dpi: int = 150) -> None:
-    """Save ``fig`` (:func:`save_figure`, with its slide image), show it in the notebook, close it.
 
-    The notebook shows the PNG just written (no second rendering), at the size matplotlib would show the figure,
-    and the output carries the figure's name (:data:`FIGURE_KEY`): the deck (``slides.html``, ``slides.pptx``)
-    shows ``figures/<name>_slide.png`` instead, made at the slide's size so its text stays large. Outside a
-    notebook kernel the figure is only saved. Use :func:`save_figure` for the written paths.
+def _figure_title(fig) -> str:
+    """The figure's title (its ``suptitle``, else its first axes title), for an image's alternative text."""
+    texts = [fig.get_suptitle()] + [ax.get_title(loc=loc) for ax in fig.axes for loc in ("left", "center")]
+    return next((" ".join(t.split()) for t in texts if t and t.strip()), "")
+
+
+def figure_html(svg: bytes, *, alt: str = "", dpi: float = 100) -> str:
+    """An ``<img>`` showing ``svg`` (matplotlib's bytes) from a ``data:`` URI, at ``dpi`` pixels per inch.
+
+    An image runs no script and loads nothing, so it is safe in any page, and JupyterLab shows it even in a
+    notebook it does not trust (where a raw ``image/svg+xml`` output stays hidden). ``alt`` is escaped.
+
+    >>> figure_html(b'<svg width="72pt" height="36pt"></svg>', alt='« <b> »')
+    '<img src="data:image/svg+xml;base64,PHN2ZyB3aWR0aD0iNzJwdCIgaGVpZ2h0PSIzNnB0Ij48L3N2Zz4=" width="100" \
+alt="« &lt;b&gt; »">'
+    """
+    m = _SVG_WIDTH.search(svg[:4096])
+    width = f' width="{round(float(m.group(1)) / 72 * dpi)}"' if m else ""
+    data = base64.b64encode(svg).decode("ascii")
+    return f'<img src="data:image/svg+xml;base64,{data}"{width} alt="{html.escape(alt, quote=True)}">'
+
+
+def show_figure(fig, name: str, output_dir: str | os.PathLike | None = None) -> None:
+    """Save ``fig`` as ``figures/<name>.svg`` and its slide image (:func:`save_figure`), show it, close it.
+
+    The notebook shows the SVG just written (no second drawing: the chart is vector, sharp at any zoom and
+    in print), at the size matplotlib would show the figure, as an ``<img>`` (:func:`figure_html`) whose
+    alternative text is the chart's title; the output carries the figure's name (:data:`FIGURE_KEY`): the deck
+    (``slides.html``, ``slides.pptx``) shows ``figures/<name>_slide.png`` instead, made at the slide's size so
+    its text stays large. Outside a notebook kernel the figure is only saved. Use :func:`save_figure` for the
+    written paths, or for a PNG at the report's size.
     """
     import matplotlib.pyplot as plt
-    written = save_figure(fig, name, output_dir, dpi=dpi, slide=True)
+    written = save_figure(fig, name, output_dir, slide=True, formats=("svg",))
     try:
         from IPython import get_ipython
         shell = get_ipython()
@@ -189,9 +227,8 @@ def show_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, 
         shell = None
     if shell is not None and getattr(shell, "kernel", None) is not None:
         import matplotlib
-        from IPython.display import Image, display
-        from PIL import Image as PILImage
-        with PILImage.open(written[0]) as im:
-            width = round(im.size[0] * float(matplotlib.rcParams["figure.dpi"]) / dpi)
-        display(Image(data=written[0].read_bytes(), format="png", width=width), metadata={FIGURE_KEY: name})
+        from IPython.display import display
+        page = figure_html(written[0].read_bytes(), alt=_figure_title(fig) or name,
+                           dpi=float(matplotlib.rcParams["figure.dpi"]))
+        display({"text/html": page, "text/plain": f"<graphique {name}>"}, raw=True, metadata={FIGURE_KEY: name})
     plt.close(fig)

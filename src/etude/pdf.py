@@ -12,8 +12,8 @@ poppler's ``pdfinfo -dests`` says on which page each lands (:func:`link_pages`);
 contents (room for them is kept in the first print, so the pages do not move) and the report printed again.
 The first print only lays the pages out: its charts are empty images of the same size (``layout_only``), which
 halves its cost; the second print is checked to land every entry where the first said, else printed again.
-That print draws each chart from its SVG (:func:`vector_charts`): vector charts, sharp at any zoom, print in
-about half the time of the PNGs and make a PDF a third the size.
+The report's charts are SVG images (:func:`etude.outputs.show_figure`): vector in the PDF, sharp at any zoom,
+and printed in about half the time PNGs took.
 Where ``pdfinfo`` is missing (``apt-get install poppler-utils``), the contents keep no numbers.
 
 Examples
@@ -35,7 +35,7 @@ from pathlib import Path
 from etude.outputs import atomic_write
 
 __all__ = ["PRINT_CSS", "CHROMIUM_CANDIDATES", "find_chromium", "print_copy", "write_report_pdf",
-           "NO_ENGINE_MESSAGE", "link_pages", "toc_targets", "vector_charts"]
+           "NO_ENGINE_MESSAGE", "link_pages", "toc_targets"]
 
 #: Where Chromium is looked for (then ``chromium``, ``chromium-browser``, ``google-chrome`` on the PATH).
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -100,58 +100,42 @@ def toc_targets(page: str) -> list[str]:
     return _TOC_LINK.findall(toc.group(0)) if toc else []
 
 
-#: An ``<img>`` embedding a PNG: the tag up to its source, then the base64 data (what :func:`print_copy`'s
-#: ``layout_only`` empties and :func:`vector_charts` swaps for a chart's SVG).
-_DATA_PNG = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
+#: An ``<img>`` embedding a PNG or an SVG: the tag up to its source, the type, then the base64 data (what
+#: :func:`print_copy`'s ``layout_only`` empties).
+_DATA_IMAGE = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/(png|svg\+xml);base64,([A-Za-z0-9+/=\s]+)"')
 _PNG_HEAD = re.compile(r"[A-Za-z0-9+/]{32}")  # the first 24 bytes: signature and IHDR (width, height)
+#: An SVG's size, as matplotlib writes it (width, then height, in points).
+_SVG_SIZE = re.compile(rb'<svg\b[^>]*?\swidth="([0-9.]+(?:pt|px)?)"[^>]*?\sheight="([0-9.]+(?:pt|px)?)"')
+
+
+def _image_size(kind: str, data: str) -> tuple[str, str] | None:
+    """An embedded image's intrinsic width and height (SVG units) from its first bytes, or ``None``."""
+    import base64
+    import struct
+    if kind == "png":
+        if not _PNG_HEAD.fullmatch(data[:32]):
+            return None
+        head = base64.b64decode(data[:32])
+        if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+            return None
+        return tuple(str(n) for n in struct.unpack(">II", head[16:24]))
+    start = "".join(data[:1100].split())
+    try:
+        head = base64.b64decode(start[:len(start) // 4 * 4])
+    except ValueError:
+        return None
+    found = _SVG_SIZE.search(head)
+    return (found.group(1).decode(), found.group(2).decode()) if found else None
 
 
 def _empty_image(m: re.Match) -> str:
-    """An embedded PNG replaced by an empty SVG image of the same pixel size (its IHDR header): it takes the same
-    room on the page and costs nothing to draw."""
-    import base64
-    import struct
-    if not _PNG_HEAD.fullmatch(m.group(2)[:32]):
+    """An embedded image replaced by an empty SVG image of the same size (a PNG's IHDR header, an SVG's width
+    and height): it takes the same room on the page and costs nothing to draw."""
+    size = _image_size(m.group(2), m.group(3))
+    if size is None:
         return m.group(0)
-    head = base64.b64decode(m.group(2)[:32])
-    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
-        return m.group(0)
-    width, height = struct.unpack(">II", head[16:24])
     return (f"{m.group(1)}data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' "
-            f"width='{width}' height='{height}'/%3E\"")
-
-
-def vector_charts(page: str, figures_dir: str | os.PathLike) -> str:
-    """``page`` with each embedded PNG that is byte for byte a chart ``figures_dir/<name>.png`` drawn from its
-    SVG twin ``<name>.svg`` instead (an ``<img>``: the SVG runs no script and loads nothing).
-
-    Only the files of ``figures_dir`` are read, and an image is swapped only when its bytes are that chart's
-    PNG: no text of the page names a file. The image keeps its tag, hence its width, and so its place on the page.
-
-    >>> vector_charts('<img src="data:image/png;base64,iVBORw0KGgo=">', "/nonexistent")
-    '<img src="data:image/png;base64,iVBORw0KGgo=">'
-    """
-    import base64
-    import hashlib
-    folder = Path(figures_dir)
-    twins: dict[str, Path] = {}
-    for png in sorted(folder.glob("*.png")) if folder.is_dir() else []:
-        svg = png.with_suffix(".svg")
-        if png.is_file() and svg.is_file():
-            twins.setdefault(hashlib.sha256(png.read_bytes()).hexdigest(), svg)
-    if not twins:
-        return page
-
-    def swap(m: re.Match) -> str:
-        try:
-            data = base64.b64decode("".join(m.group(2).split()), validate=True)
-        except ValueError:
-            return m.group(0)
-        svg = twins.get(hashlib.sha256(data).hexdigest())
-        if svg is None:
-            return m.group(0)
-        return f'{m.group(1)}data:image/svg+xml;base64,{base64.b64encode(svg.read_bytes()).decode("ascii")}"'
-    return _DATA_PNG.sub(swap, page)
+            f"width='{size[0]}' height='{size[1]}'/%3E\"")
 
 
 def print_copy(page: str, pages: dict[int, int] | None = None, *, layout_only: bool = False) -> str:
@@ -160,7 +144,7 @@ def print_copy(page: str, pages: dict[int, int] | None = None, *, layout_only: b
     In the table of contents (``nav.etude-toc``), the k-th target linked to (and every link to it) gets the
     short anchor ``etude-toc-k`` (Chromium names a PDF destination after it; long names would be cut), and each
     entry a page-number box: empty, or ``pages[k]`` when given (from :func:`link_pages` on a first print).
-    With ``layout_only``, every embedded PNG becomes an empty image of the same pixel size: the pages break at
+    With ``layout_only``, every embedded PNG or SVG becomes an empty image of the same size: the pages break at
     the same places, for a print that only says where the entries land.
 
     >>> page = ('<html><head></head><body><nav class="etude-toc"><ol><li><a href="#s1">Un</a></li></ol></nav>'
@@ -185,7 +169,7 @@ def print_copy(page: str, pages: dict[int, int] | None = None, *, layout_only: b
             body = body.replace(f'id="{target}"', f'id="etude-toc-{k}"', 1)
         page = page[:toc.start()] + nav + body
     if layout_only:
-        page = _DATA_PNG.sub(_empty_image, page)
+        page = _DATA_IMAGE.sub(_empty_image, page)
     style = f"<style>{PRINT_CSS}</style>\n"
     at = page.lower().rfind("</head>")
     return page[:at] + style + page[at:] if at >= 0 else style + page
@@ -221,12 +205,8 @@ def _chromium_print(exe: str, source: Path, out: Path, tmp: str, timeout: float)
 
 
 def write_report_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None, *,
-                     chromium: str | None = None, timeout: float = 180,
-                     figures_dir: str | os.PathLike | None = None) -> Path | None:
+                     chromium: str | None = None, timeout: float = 180) -> Path | None:
     """Print ``html_path`` to ``pdf_path`` (default: same name, ``.pdf``); ``None`` when no Chromium is found.
-
-    Charts are printed from their SVG where ``figures_dir`` (default: ``figures/`` beside ``html_path``) holds
-    the PNG the page embeds and its SVG (:func:`vector_charts`).
 
     Raises
     ------
@@ -239,20 +219,19 @@ def write_report_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike |
     if not exe:
         return None
     page = html_path.read_text(encoding="utf-8")
-    vector = vector_charts(page, html_path.parent / "figures" if figures_dir is None else figures_dir)
     with tempfile.TemporaryDirectory(prefix="etude-pdf-") as tmp:
         source, out = Path(tmp) / "print.html", Path(tmp) / "report.pdf"
         numbered = bool(toc_targets(page)) and shutil.which("pdfinfo") is not None
-        source.write_text(print_copy(page, layout_only=True) if numbered else print_copy(vector), encoding="utf-8")
+        source.write_text(print_copy(page, layout_only=True) if numbered else print_copy(page), encoding="utf-8")
         _chromium_print(exe, source, out, tmp, timeout)
         pages = link_pages(out) if numbered else None
         if numbered and not pages:  # no destination found: the one print must be the whole report
-            source.write_text(print_copy(vector), encoding="utf-8")
+            source.write_text(print_copy(page), encoding="utf-8")
             _chromium_print(exe, source, out, tmp, timeout)
         for _ in range(2):  # numbers written, printed again; a second time only if the pages moved
             if not pages:
                 break
-            source.write_text(print_copy(vector, pages), encoding="utf-8")
+            source.write_text(print_copy(page, pages), encoding="utf-8")
             _chromium_print(exe, source, out, tmp, timeout)
             again = link_pages(out)
             if again == pages or not again:

@@ -184,8 +184,8 @@ _FIGURE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,120}$")
 
 
 def slide_notebook(nb, base_dirs: Sequence[Path]):
-    """A copy of ``nb`` whose charts are the slide-size images: each image output that names its figure
-    (:data:`etude.outputs.FIGURE_KEY`, written by :func:`etude.outputs.show_figure`) shows
+    """A copy of ``nb`` whose charts are the slide-size images: each output that names its figure
+    (:data:`etude.outputs.FIGURE_KEY`, written by :func:`etude.outputs.show_figure`) is an ``image/png`` of
     ``figures/<name>_slide.png`` of one of ``base_dirs`` instead, when that file is there.
 
     The name comes from the notebook, hence possibly from anyone: only a plain file name (letters, digits,
@@ -199,16 +199,15 @@ def slide_notebook(nb, base_dirs: Sequence[Path]):
     for cell in out.cells:
         for o in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
             name = (o.get("metadata") or {}).get(FIGURE_KEY)
-            if "image/png" not in o.get("data", {}) or not isinstance(name, str) or not _FIGURE_NAME.match(name):
+            if not isinstance(name, str) or not _FIGURE_NAME.match(name):
                 continue
             found = _local_image(f"figures/{name}_slide.png", base_dirs)
             if found is None:
                 continue
             data = found.read_bytes()
-            if data.startswith(b"\x89PNG\r\n\x1a\n"):
-                o["data"]["image/png"] = base64.b64encode(data).decode("ascii")
-                o["metadata"].pop("width", None)
-                o["metadata"].get("image/png", {}).pop("width", None)
+            if data.startswith(b"\x89PNG\r\n\x1a\n"):  # the chart's one output becomes the slide image
+                o["data"] = {"image/png": base64.b64encode(data).decode("ascii")}
+                o["metadata"] = {FIGURE_KEY: name}
     return out
 
 
@@ -238,8 +237,13 @@ def _embed_local_images(body: str, base_dirs: Sequence[Path]) -> str:
 _BASE64_IMAGES = tuple(dict.fromkeys(m for m in IMAGE_TYPES.values() if m != "image/svg+xml"))
 
 
+#: A base64 image in a ``data:`` URI: its head, then its payload (64 characters at least: worth setting aside).
+_DATA_URI = re.compile(r"(data:image/[A-Za-z0-9.+-]+;base64,)([A-Za-z0-9+/=]{64,})")
+
+
 def _set_aside_images(nb):
-    """A copy of ``nb`` whose base64 images are short tokens, the images by token, and the tokens' pattern.
+    """A copy of ``nb`` whose base64 images (outputs, and ``data:`` URIs in HTML outputs) are short tokens, the
+    images by token, and the tokens' pattern.
 
     nbconvert passes every output through its templates and then parses its whole HTML again (BeautifulSoup, to
     add missing alternative texts): with megabytes of images in it, that is most of a conversion's time. The
@@ -257,6 +261,12 @@ def _set_aside_images(nb):
                 if isinstance(data.get(mime), str) and len(data[mime]) > 64:
                     token = f"etude{nonce}img{len(aside)}"
                     aside[token], data[mime] = data[mime], token
+            if isinstance(data.get("text/html"), str) and "base64," in data["text/html"]:
+                def one(m):  # an image inside HTML (a chart of show_figure): its data URI's payload
+                    token = f"etude{nonce}img{len(aside)}"
+                    aside[token] = m.group(2)
+                    return m.group(1) + token
+                data["text/html"] = _DATA_URI.sub(one, data["text/html"])
     return light, aside, re.compile(f"etude{nonce}img[0-9]+")
 
 

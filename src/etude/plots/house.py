@@ -44,7 +44,7 @@ RC = {
     "axes.titlelocation": "left", "axes.spines.top": False, "axes.spines.right": False,
     "axes.grid": True, "axes.grid.axis": "x", "grid.color": "#D9D9D9", "grid.linewidth": 1.0,
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE), "figure.dpi": 100, "savefig.dpi": 150,
-    "svg.fonttype": "none", "axes.axisbelow": True, "figure.facecolor": "white",
+    "svg.fonttype": "none", "svg.hashsalt": "etude", "axes.axisbelow": True, "figure.facecolor": "white",
 }
 #: Default source line of the study's surveys.
 DEFAULT_SOURCE = {"fr": "enquêtes du GT « Innovation & commande publique » (ORCP Hauts-de-France)",
