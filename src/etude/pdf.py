@@ -7,14 +7,11 @@ the browser check uses (Debian's ``chromium``); it runs with no network, in a th
 Chromium is found, :func:`write_report_pdf` returns ``None`` and the run says so in one line.
 
 The table of contents shows the page of each entry. Chromium cannot compute CSS ``target-counter()``, so the
-report is printed twice: Chromium writes a named destination for every target of an internal link, and
-poppler's ``pdfinfo -dests`` says on which page each lands (:func:`link_pages`); the numbers are written into the
-contents (room for them is kept in the first print, so the pages do not move) and the report printed again.
-The first print only lays the pages out: its charts are empty images of the same size (``layout_only``), which
-halves its cost; the second print is checked to land every entry where the first said, else printed again.
-The report's charts are SVG images (:func:`etude.outputs.show_figure`): vector in the PDF, sharp at any zoom,
-and printed in about half the time PNGs took.
-Where ``pdfinfo`` is missing (``apt-get install poppler-utils``), the contents keep no numbers.
+report is printed once with an empty box before each entry, a link to itself; Chromium writes a named
+destination for every target of an internal link, and pypdf reads on which page each lands (:func:`link_pages`)
+and writes each number into its box, where the box's link rectangle is (:func:`number_contents`). The pages do
+not move: one print is the whole cost. The report's charts are SVG images (:func:`etude.outputs.show_figure`):
+vector in the PDF, sharp at any zoom, and printed in about half the time PNGs took.
 
 Examples
 --------
@@ -35,7 +32,7 @@ from pathlib import Path
 from etude.outputs import atomic_write
 
 __all__ = ["PRINT_CSS", "CHROMIUM_CANDIDATES", "find_chromium", "print_copy", "write_report_pdf",
-           "NO_ENGINE_MESSAGE", "link_pages", "toc_targets"]
+           "NO_ENGINE_MESSAGE", "link_pages", "number_contents", "toc_targets"]
 
 #: Where Chromium is looked for (then ``chromium``, ``chromium-browser``, ``google-chrome`` on the PATH).
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -100,57 +97,20 @@ def toc_targets(page: str) -> list[str]:
     return _TOC_LINK.findall(toc.group(0)) if toc else []
 
 
-#: An ``<img>`` embedding a PNG or an SVG: the tag up to its source, the type, then the base64 data (what
-#: :func:`print_copy`'s ``layout_only`` empties).
-_DATA_IMAGE = re.compile(r'(<img\b[^>]*?\bsrc=")data:image/(png|svg\+xml);base64,([A-Za-z0-9+/=\s]+)"')
-_PNG_HEAD = re.compile(r"[A-Za-z0-9+/]{32}")  # the first 24 bytes: signature and IHDR (width, height)
-#: An SVG's size, as matplotlib writes it (width, then height, in points).
-_SVG_SIZE = re.compile(rb'<svg\b[^>]*?\swidth="([0-9.]+(?:pt|px)?)"[^>]*?\sheight="([0-9.]+(?:pt|px)?)"')
-
-
-def _image_size(kind: str, data: str) -> tuple[str, str] | None:
-    """An embedded image's intrinsic width and height (SVG units) from its first bytes, or ``None``."""
-    import base64
-    import struct
-    if kind == "png":
-        if not _PNG_HEAD.fullmatch(data[:32]):
-            return None
-        head = base64.b64decode(data[:32])
-        if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
-            return None
-        return tuple(str(n) for n in struct.unpack(">II", head[16:24]))
-    start = "".join(data[:1100].split())
-    try:
-        head = base64.b64decode(start[:len(start) // 4 * 4])
-    except ValueError:
-        return None
-    found = _SVG_SIZE.search(head)
-    return (found.group(1).decode(), found.group(2).decode()) if found else None
-
-
-def _empty_image(m: re.Match) -> str:
-    """An embedded image replaced by an empty SVG image of the same size (a PNG's IHDR header, an SVG's width
-    and height): it takes the same room on the page and costs nothing to draw."""
-    size = _image_size(m.group(2), m.group(3))
-    if size is None:
-        return m.group(0)
-    return (f"{m.group(1)}data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' "
-            f"width='{size[0]}' height='{size[1]}'/%3E\"")
-
-
-def print_copy(page: str, pages: dict[int, int] | None = None, *, layout_only: bool = False) -> str:
+def print_copy(page: str) -> str:
     """``page`` (an HTML document) with :data:`PRINT_CSS` added at the end of its ``<head>``, ready to print.
 
     In the table of contents (``nav.etude-toc``), the k-th target linked to (and every link to it) gets the
     short anchor ``etude-toc-k`` (Chromium names a PDF destination after it; long names would be cut), and each
-    entry a page-number box: empty, or ``pages[k]`` when given (from :func:`link_pages` on a first print).
-    With ``layout_only``, every embedded PNG or SVG becomes an empty image of the same size: the pages break at
-    the same places, for a print that only says where the entries land.
+    entry an empty page-number box, a link to itself (``etude-toc-page-k-j`` for the j-th entry): in the PDF, that
+    link's rectangle says where :func:`number_contents` writes the page number.
 
     >>> page = ('<html><head></head><body><nav class="etude-toc"><ol><li><a href="#s1">Un</a></li></ol></nav>'
     ...         '<section id="s1"><h1>Un</h1></section></body></html>')
-    >>> copy = print_copy(page, {1: 3})
-    >>> '<span class="etude-toc-page">3</span><a href="#etude-toc-1">Un</a>' in copy, 'id="etude-toc-1"' in copy
+    >>> copy = print_copy(page)
+    >>> '<a class="etude-toc-page" id="etude-toc-page-1-1" href="#etude-toc-page-1-1">' in copy
+    True
+    >>> '<a href="#etude-toc-1">Un</a>' in copy, 'id="etude-toc-1"' in copy
     (True, True)
     """
     toc = _TOC.search(page)
@@ -159,37 +119,148 @@ def print_copy(page: str, pages: dict[int, int] | None = None, *, layout_only: b
         for target in _TOC_LINK.findall(toc.group(0)):
             anchors.setdefault(target, len(anchors) + 1)
 
+        entries = iter(range(1, 1 << 30))
+
         def link(m):
             k = anchors[m.group(1)]
-            number = "" if pages is None or k not in pages else str(pages[k])
-            return f'<span class="etude-toc-page">{number}</span><a href="#etude-toc-{k}">'
+            box = f"etude-toc-page-{k}-{next(entries)}"  # one per entry: an id is never given twice
+            return f'<a class="etude-toc-page" id="{box}" href="#{box}">&nbsp;</a><a href="#etude-toc-{k}">'
         nav = _TOC_LINK.sub(link, toc.group(0))
         body = page[toc.end():]
         for target, k in anchors.items():
             body = body.replace(f'id="{target}"', f'id="etude-toc-{k}"', 1)
         page = page[:toc.start()] + nav + body
-    if layout_only:
-        page = _DATA_IMAGE.sub(_empty_image, page)
     style = f"<style>{PRINT_CSS}</style>\n"
     at = page.lower().rfind("</head>")
     return page[:at] + style + page[at:] if at >= 0 else style + page
 
 
-_DEST = re.compile(r'^\s*(\d+)\s+\[[^\]]*\]\s+"etude-toc-(\d+)"\s*$', re.M)
+#: A contents link's destination: an entry's target (``etude-toc-k``) or its number box (``etude-toc-page-k-j``).
+_TARGET = re.compile(r"^/?etude-toc-(page-)?(\d+)(?(1)-\d+)$")
 
 
-def link_pages(pdf_path: str | os.PathLike) -> dict[int, int] | None:
-    """``k → page`` for each ``etude-toc-k`` destination of a PDF (``pdfinfo -dests``); ``None`` without pdfinfo.
+def _dest_name(annot) -> str:
+    """The named destination a link annotation goes to (``/Dest``, or a ``GoTo`` action), or ``""``."""
+    dest = annot.get("/Dest")
+    if dest is None and annot.get("/A") is not None:
+        dest = annot["/A"].get_object().get("/D")
+    return str(dest) if isinstance(dest, str) else ""
+
+
+def link_pages(pdf) -> dict[int, int]:
+    """``k → page`` (from 1) for each ``etude-toc-k`` named destination of a PDF (a path, or a pypdf reader).
 
     A target that never made it into the PDF (a heading hidden from print) has no entry.
     """
-    exe = shutil.which("pdfinfo")
-    if exe is None:
-        return None
-    proc = subprocess.run([exe, "-dests", str(pdf_path)], capture_output=True, text=True, timeout=60)
-    if proc.returncode != 0:
-        return None
-    return {int(k): int(page) for page, k in _DEST.findall(proc.stdout)}
+    from pypdf import PdfReader
+    reader = pdf if isinstance(pdf, PdfReader) else PdfReader(str(pdf))
+    out = {}
+    for name, dest in reader.named_destinations.items():
+        m = _TARGET.match(str(name))
+        if m and not m.group(1):
+            out[int(m.group(2))] = reader.get_destination_page_number(dest) + 1
+    return out
+
+
+#: What a stamped page number looks like: Helvetica (a PDF standard font: nothing embedded), whose digits are
+#: all 0.556 em wide, in the report's ink (``--etude-ink``); DejaVu Sans' ascent + descent (1.164 em, the
+#: height Chromium gives a link's rectangle) and descent (0.236 em) place it on the entry's baseline.
+_DIGIT_EM, _LINE_EM, _DESCENT_EM, _INK = 0.556, 1.164, 0.236, "0.122 0.137 0.157"
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def _serialise(obj) -> bytes:
+    import io
+    buf = io.BytesIO()
+    obj.write_to_stream(buf)
+    return buf.getvalue()
+
+
+def _stream(data: bytes) -> bytes:
+    return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data)
+
+
+def number_contents(pdf_path: str | os.PathLike, out_path: str | os.PathLike) -> dict[int, int]:
+    """Write ``pdf_path`` to ``out_path`` with the page of each contents entry in its box; returns ``k → page``.
+
+    The boxes are the link annotations :func:`print_copy` made (``etude-toc-page-k-j``): each gets its number,
+    right-aligned, as an artifact (outside the document's tagged structure), and then links where its entry
+    links. pypdf reads the PDF; the change is appended as an incremental update (PDF 1.7, 7.5.6) of the few
+    objects it touches (the contents pages, their boxes, two small streams and a font), so the pages, their
+    fonts and the document's structure are kept byte for byte and nothing else is parsed or written again.
+    """
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+    original = Path(pdf_path).read_bytes()
+    reader = PdfReader(str(pdf_path))
+    pages = link_pages(reader)
+    size = int(reader.trailer["/Size"])
+    objects: dict[int, bytes] = {}
+
+    def new(body: bytes) -> IndirectObject:
+        nonlocal size
+        objects[size] = body
+        size += 1
+        return IndirectObject(size - 1, 0, reader)
+
+    def rect(annot) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
+        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+
+    font = None
+    for page in reader.pages:
+        stamps, boxes, lines = [], [], {}
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            m = _TARGET.match(_dest_name(annot)) if annot.get("/Subtype") == "/Link" else None
+            if m and m.group(1) and isinstance(ref, IndirectObject) and ref.generation == 0:
+                boxes.append((int(m.group(2)), ref, annot))
+            elif m:  # the entry's own link: one rectangle per line, as tall as its text
+                lines.setdefault(int(m.group(2)), []).append(rect(annot))
+        for k, ref, annot in boxes:
+            changed = DictionaryObject(annot)
+            changed[NameObject("/Dest")] = NameObject(f"/etude-toc-{k}")
+            changed.pop("/A", None)
+            objects[ref.idnum] = _serialise(changed)
+            if k in pages:
+                box = rect(annot)
+                # the number sits on the entry's first line: its font size and baseline are that line's
+                line = max(lines.get(k, []), key=lambda r: r[3], default=box)
+                em = (line[3] - line[1]) / _LINE_EM or 10.5
+                text = str(pages[k])
+                x, y = box[2] - _DIGIT_EM * em * len(text), line[1] + _DESCENT_EM * em
+                stamps.append(f"BT /EtudeTocFont {em:.2f} Tf {x:.2f} {y:.2f} Td ({text}) Tj ET")
+        if not stamps or page.indirect_reference is None or page.indirect_reference.generation != 0:
+            continue
+        font = font or new(_FONT)
+        changed = DictionaryObject(page)
+        resources = DictionaryObject(page.get("/Resources") or {})
+        fonts = DictionaryObject(resources.get("/Font") or {})
+        fonts[NameObject("/EtudeTocFont")] = font
+        resources[NameObject("/Font")] = fonts
+        changed[NameObject("/Resources")] = resources
+        contents = page.raw_get("/Contents") if "/Contents" in page else ArrayObject()
+        contents = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
+        before = new(_stream(b"q"))
+        after = new(_stream(("Q\n/Artifact BMC q " + _INK + " rg\n" + "\n".join(stamps) + "\nQ EMC").encode()))
+        changed[NameObject("/Contents")] = ArrayObject([before, *contents, after])
+        objects[page.indirect_reference.idnum] = _serialise(changed)
+    prev = int(original[original.rindex(b"startxref") + 9:].split()[0])
+    out = bytearray(original if original.endswith(b"\n") else original + b"\n")
+    offsets = {}
+    for idnum in sorted(objects):
+        offsets[idnum] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (idnum, objects[idnum])
+    xref = len(out)
+    out += b"xref\n" + b"".join(b"%d 1\n%010d 00000 n \n" % (i, offsets[i]) for i in sorted(offsets))
+    trailer = {"/Size": str(size), "/Root": reader.trailer.raw_get("/Root"), "/Prev": str(prev)}
+    for key in ("/Info", "/ID"):
+        if key in reader.trailer:
+            trailer[key] = reader.trailer.raw_get(key)
+    out += b"trailer\n<< " + b" ".join(k.encode() + b" " + (v.encode() if isinstance(v, str) else _serialise(v))
+                                       for k, v in trailer.items()) + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    Path(out_path).write_bytes(bytes(out))
+    return pages
 
 
 def _chromium_print(exe: str, source: Path, out: Path, tmp: str, timeout: float) -> None:
@@ -221,20 +292,10 @@ def write_report_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike |
     page = html_path.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="etude-pdf-") as tmp:
         source, out = Path(tmp) / "print.html", Path(tmp) / "report.pdf"
-        numbered = bool(toc_targets(page)) and shutil.which("pdfinfo") is not None
-        source.write_text(print_copy(page, layout_only=True) if numbered else print_copy(page), encoding="utf-8")
+        source.write_text(print_copy(page), encoding="utf-8")
         _chromium_print(exe, source, out, tmp, timeout)
-        pages = link_pages(out) if numbered else None
-        if numbered and not pages:  # no destination found: the one print must be the whole report
-            source.write_text(print_copy(page), encoding="utf-8")
-            _chromium_print(exe, source, out, tmp, timeout)
-        for _ in range(2):  # numbers written, printed again; a second time only if the pages moved
-            if not pages:
-                break
-            source.write_text(print_copy(page, pages), encoding="utf-8")
-            _chromium_print(exe, source, out, tmp, timeout)
-            again = link_pages(out)
-            if again == pages or not again:
-                break
-            pages = again
+        if toc_targets(page):
+            numbered = Path(tmp) / "numbered.pdf"
+            number_contents(out, numbered)
+            out = numbered
         return atomic_write(pdf_path, lambda t: shutil.copyfile(out, t))
