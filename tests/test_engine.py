@@ -306,6 +306,47 @@ def test_study_notebooks_are_committed_clean_with_a_parameters_cell_first(path):
     assert assigned == set(declared), f"{path.name} : paramètres que papermill ne lit pas : {assigned - set(declared)}"
 
 
+def test_declared_parameters_are_kept_by_the_cell_text_and_read_back_without_papermill(tmp_path, monkeypatch):
+    import papermill.inspection
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        'lang = "fr"  # langue\nmin_cell = 5  # effectif minimal [1, 50]', metadata={"tags": ["parameters"]})])
+    first = engine.notebook_parameters(nb, memo_dir=tmp_path)
+    assert first["min_cell"]["default"] == 5 and first["min_cell"]["bounds"] == (1, 50)
+    assert len(list(tmp_path.glob("*.json"))) == 1
+
+    def boom(nb):
+        raise AssertionError("papermill consulté")
+    monkeypatch.setattr(papermill.inspection, "_infer_parameters", boom)
+    assert engine.notebook_parameters(nb, memo_dir=tmp_path) == first  # the memo answers
+    nb.cells[0].source += "\nalpha = 0.05"
+    with pytest.raises(AssertionError, match="papermill"):  # another cell text: papermill is asked again
+        engine.notebook_parameters(nb, memo_dir=tmp_path)
+    (next(tmp_path.glob("*.json"))).write_text("[{\"name\": 1}]", encoding="utf-8")  # a damaged memo
+    nb.cells[0].source = nb.cells[0].source.rsplit("\n", 1)[0]
+    with pytest.raises(AssertionError, match="papermill"):  # is not believed
+        engine.notebook_parameters(nb, memo_dir=tmp_path)
+
+
+@pytest.mark.parametrize("new_dir", ["/tmp/sortie/20261203-120000-abcdef", 'C:\\Études\\run "1"\\x',
+                                     "/tmp/é\tà\n😀/'q'"])
+def test_a_reused_notebook_shows_the_new_run_folder_exactly_as_papermill_writes_it(new_dir):
+    from papermill.parameterize import parameterize_notebook
+
+    from etude.engine.kernel import reinjected
+
+    def injected(params):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]})])
+        nb.metadata["papermill"] = {}
+        out = parameterize_notebook(nb, params, kernel_name="python3", language="python")
+        return out.cells[1].source
+    old = {"study": "/d/étude.yaml", "lang": "fr", "output_dir": '/tmp/old "run"\\1', "min_cell": 5}
+    new = {**old, "output_dir": new_dir}
+    assert reinjected(injected(old), old, new) == injected(new)
+    assert reinjected(injected(old), old, {**new, "min_cell": 6}) is None  # another parameter: papermill again
+    assert reinjected(injected(old), old, {**new, "min_cell": 5.0}) is None  # same value, other type: likewise
+
+
 # ------------------------------------------------------------------------------------ runs (execute notebooks)
 
 @pytest.fixture(scope="module")

@@ -28,8 +28,8 @@ from etude.engine.notebooks import read_notebook
 from etude.engine.progress import Progress, format_seconds
 from etude.outputs import OUTPUT_LOG_ENV, atomic_write
 
-__all__ = ["Job", "pinned_kernel_manager_class", "prepare_notebook", "execute", "error_banner", "now",
-           "scratch_prefix", "SCRATCH_PREFIX"]
+__all__ = ["Job", "pinned_kernel_manager_class", "prepare_notebook", "ensure_prepared", "reinjected", "execute",
+           "error_banner", "now", "scratch_prefix", "SCRATCH_PREFIX"]
 
 #: Kernel scratch folders are ``<tmp>/etude-k-<run id>-…``.
 SCRATCH_PREFIX = "etude-k-"
@@ -71,6 +71,7 @@ class Job:
     reused_from: str | None = None
     key: str | None = None
     key_parts: dict[str, Any] = field(default_factory=dict)
+    prepared: bool = True  # False: ``nb`` is the notebook as written, its parameters not injected yet
 
 
 def pinned_kernel_manager_class():
@@ -112,6 +113,43 @@ def prepare_notebook(path: Path, params: dict[str, Any]):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     return nb
+
+
+def ensure_prepared(job: Job) -> None:
+    """Inject ``job``'s parameters into its notebook (:func:`prepare_notebook`) unless done already."""
+    if not job.prepared:
+        job.nb, job.prepared = prepare_notebook(job.source, job.params), True
+
+
+def _python_str(value: str) -> str:
+    """``value`` as papermill's Python translator writes a string (``translate_escaped_str``)."""
+    return '"' + value.encode("unicode_escape").decode("utf-8").replace('"', r'\"') + '"'
+
+
+def reinjected(source: str, old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """The injected-parameters cell ``source`` (papermill's, for parameters ``old``) rewritten for ``new``, when
+    they differ only in ``output_dir`` (a reused notebook: same parameters, a new run folder); else ``None``.
+
+    The one ``output_dir = "…"`` line is written as papermill writes it (tests compare the two), so a reused
+    notebook reads as if it had run in this folder, without importing papermill.
+
+    >>> reinjected('# Parameters\\nlang = "fr"\\noutput_dir = "/r/1"\\n', {"lang": "fr", "output_dir": "/r/1"},
+    ...            {"lang": "fr", "output_dir": "/r/2"})
+    '# Parameters\\nlang = "fr"\\noutput_dir = "/r/2"\\n'
+    >>> reinjected("x", {"lang": "fr"}, {"lang": "en"}) is None
+    True
+    """
+    if set(old) != set(new) or any(old[k] != new[k] or type(old[k]) is not type(new[k])
+                                   for k in old if k != "output_dir"):
+        return None
+    if old.get("output_dir") == new.get("output_dir"):
+        return source
+    if not isinstance(old["output_dir"], str) or not isinstance(new["output_dir"], str):
+        return None
+    line = f"output_dir = {_python_str(old['output_dir'])}\n"
+    if source.count(line) != 1:
+        return None
+    return source.replace(line, f"output_dir = {_python_str(new['output_dir'])}\n")
 
 
 def _as_text(value: str) -> str:
@@ -226,6 +264,7 @@ async def execute(job: Job, *, timeout: float, run_dir: Path, progress: Progress
     With ``pool`` (a :class:`~etude.engine.slots.SlotPool`), the notebook runs on a warm kernel of the pool,
     given a fresh start first; otherwise on a kernel started for it alone.
     """
+    ensure_prepared(job)
     if pool is not None:
         await _execute_on_slot(job, timeout=timeout, run_dir=run_dir, progress=progress, pool=pool,
                                interrupt=interrupt)

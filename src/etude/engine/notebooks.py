@@ -115,15 +115,60 @@ def normalise_notebook(nb):
     return nb
 
 
-def notebook_parameters(nb_or_path) -> dict[str, dict[str, Any]]:
+def _inferred(nb, memo_dir: Path | None, pending: list | None = None) -> list[dict[str, str]]:
+    """papermill's inspection of ``nb``'s parameters cell: ``name``, ``inferred_type_name``, ``default`` (text),
+    ``help`` of each parameter.
+
+    With ``memo_dir``, the answer is kept there by the cell's text, the kernel's name and language and papermill's
+    version, so that a later process reads it instead of importing papermill (a fifth of an unchanged re-run);
+    with ``pending``, the ``(path, text)`` to keep is added to it instead of being written now.
+    """
+    import hashlib
+    import json
+    cell = next((c for c in nb.cells if "parameters" in (c.metadata.get("tags") or [])), None)
+    if cell is None:
+        return []
+    path = None
+    if memo_dir is not None:
+        from importlib.metadata import version
+        kernel = nb.metadata.get("kernelspec", {})
+        text = json.dumps([cell.source, kernel.get("name"), kernel.get("language"),
+                           nb.metadata.get("language_info", {}).get("name"), version("papermill")])
+        path = Path(memo_dir) / f"{hashlib.sha256(text.encode('utf-8', 'surrogateescape')).hexdigest()}.json"
+        try:
+            found = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(found, list) and all(isinstance(p, dict) and set(p) == set(_INFERRED) for p in found):
+                return found
+        except (OSError, ValueError):
+            pass
+    skip_slow_optional_imports()
+    from papermill.inspection import _infer_parameters
+    found = [{k: getattr(p, k) for k in _INFERRED} for p in _infer_parameters(nb)]
+    if path is not None and pending is not None:
+        pending.append((path, json.dumps(found)))
+    elif path is not None:
+        try:
+            from etude.outputs import atomic_write
+            atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(found), encoding="utf-8"))
+        except OSError:  # a memo only saves time
+            pass
+    return found
+
+
+#: What :func:`_inferred` keeps of each papermill ``Parameter``.
+_INFERRED = ("name", "inferred_type_name", "default", "help")
+
+
+def notebook_parameters(nb_or_path, *, memo_dir: str | os.PathLike | None = None,
+                        pending: list | None = None) -> dict[str, dict[str, Any]]:
     """Parameters declared in the notebook's ``parameters`` cell (papermill's inspection).
 
     Returns ``name -> {"default": value, "text": source text, "type": type name, "help": str, "bounds": …}``;
     ``default`` is the literal value (``ast.literal_eval``), or the source text when it is not a plain literal;
-    ``bounds`` is ``(low, high)`` or ``None`` (:func:`etude.engine.parameters.parse_bounds`).
+    ``bounds`` is ``(low, high)`` or ``None`` (:func:`etude.engine.parameters.parse_bounds`). With ``memo_dir``,
+    papermill's answer for the same cell is read from there when an earlier process left it, and a new answer
+    kept there (or, with ``pending``, added to that list as ``(path, text)`` for the caller to write).
     """
-    skip_slow_optional_imports()
-    from papermill.inspection import _infer_parameters
     if isinstance(nb_or_path, (str, os.PathLike)):
         nb = read_notebook(Path(nb_or_path))
     else:
@@ -131,14 +176,14 @@ def notebook_parameters(nb_or_path) -> dict[str, dict[str, Any]]:
         nb = normalise_notebook(nbformat.from_dict(nb_or_path))  # a copy: the caller's notebook is left as it is
     declared_bounds = nb.metadata.get("etude", {}).get("bounds", {}) or {}
     out = {}
-    for p in _infer_parameters(nb):
+    for p in _inferred(nb, Path(memo_dir) if memo_dir is not None else None, pending):
         try:
-            value = ast.literal_eval(p.default)
+            value = ast.literal_eval(p["default"])
             kind = type(value).__name__ if value is not None else "NoneType"
         except (ValueError, SyntaxError):
-            value, kind = p.default, (p.inferred_type_name if p.inferred_type_name != "None" else "expr")
-        out[p.name] = {"default": value, "text": p.default, "type": kind, "help": p.help or "",
-                       "bounds": parse_bounds(p.help or "", declared_bounds.get(p.name))}
+            value, kind = p["default"], (p["inferred_type_name"] if p["inferred_type_name"] != "None" else "expr")
+        out[p["name"]] = {"default": value, "text": p["default"], "type": kind, "help": p["help"] or "",
+                          "bounds": parse_bounds(p["help"] or "", declared_bounds.get(p["name"]))}
     return out
 
 

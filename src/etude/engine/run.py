@@ -20,7 +20,15 @@ from etude import paths
 from etude.engine import cache as nbcache
 from etude.engine.assemble import Assembly, assemble, prepare_assembly, run_subtitle, write_notebook_files
 from etude.engine.assembly_cache import ASSEMBLY_DIR, assembly_key, restore_assembly, store_assembly
-from etude.engine.kernel import Job, execute, now, pinned_kernel_manager_class, prepare_notebook, scratch_prefix
+from etude.engine.kernel import (
+    Job,
+    ensure_prepared,
+    execute,
+    now,
+    pinned_kernel_manager_class,
+    reinjected,
+    scratch_prefix,
+)
 from etude.engine.manifest import (
     MANIFEST,
     file_hashes,
@@ -118,8 +126,12 @@ def _resolve_study(study) -> str | None:
 
 
 def plan_run(*, study=None, lang=None, jobs=None, parameters: Iterable[Sequence[str]] = (), timeout=None,
-             notebooks: Sequence[str | os.PathLike] | None = None) -> RunPlan:
+             notebooks: Sequence[str | os.PathLike] | None = None, memo_dir: Path | None = None,
+             pending: list[tuple[Path, str]] | None = None) -> RunPlan:
     """Check the options and parameters and decide what runs, in which order; creates nothing.
+
+    With ``memo_dir``, each notebook's declared parameters are read from its memo there
+    (:func:`~etude.engine.notebooks.notebook_parameters`); new memos to write are added to ``pending``.
 
     Raises :class:`ParameterError` (bad option or ``-p``) or :class:`RunError` (no notebook, cycle).
     """
@@ -133,7 +145,8 @@ def plan_run(*, study=None, lang=None, jobs=None, parameters: Iterable[Sequence[
         raise ParameterError("deux notebooks choisis portent le même nom : " + ", ".join(names))
     parameters = [tuple(p) for p in parameters]
     raw = {p.stem: read_notebook(p) for p in sources}
-    declared = {name: notebook_parameters(nb) for name, nb in raw.items()}
+    declared = {name: notebook_parameters(nb, memo_dir=memo_dir, pending=[] if pending is None else pending)
+                for name, nb in raw.items()}
     typed = type_parameters(parameters, declared)
     deps = {name: depends_on(raw[name], name, names) for name in names}
     return RunPlan(study=study, lang=lang, max_jobs=max_jobs, timeout=timeout, sources=sources, declared=declared,
@@ -289,10 +302,10 @@ def _make_jobs(plan: RunPlan, run_dir: Path) -> list[Job]:
     for path in sorted(plan.sources, key=lambda p: plan.order.index(p.stem)):
         name = path.stem
         params = {k: v for k, v in engine_values.items() if k in plan.declared[name]} | plan.typed[name]
-        nb = prepare_notebook(path, params)
-        n_cells = sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip())
-        job = Job(name=name, source=path, nb=nb, params=params, n_cells=n_cells)
-        parts = nbcache.key_parts(read_notebook(path), params, lang=plan.lang,
+        nb = read_notebook(path)  # parameters are injected when it runs (ensure_prepared): a reused one never does
+        n_cells = sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip()) + bool(params)
+        job = Job(name=name, source=path, nb=nb, params=params, n_cells=n_cells, prepared=False)
+        parts = nbcache.key_parts(nb, params, lang=plan.lang,
                                   depends={d: keys[d] for d in plan.deps[name] if d in keys})
         job.key = keys[name] = nbcache.cache_key(parts)
         job.key_parts = parts  # kept with the cache entry, to tell what changed
@@ -305,12 +318,17 @@ def _reuse(job: Job, entry: Path, run_dir: Path) -> None:
     import nbformat
     text, job.reused_from, job.written = nbcache.restore(entry, run_dir)
     cached = nbformat.reads(text, as_version=4)
-    fresh = [c for c in job.nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
-    for cell in cached.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []) and fresh:
-            cell.source = fresh[0].source
-    cached.metadata["papermill"] = job.nb.metadata.get("papermill", {})
-    job.nb = cached
+    injected = [c for c in cached.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    old = cached.metadata.get("papermill", {}).get("parameters")
+    source = reinjected(injected[0].source, old, job.params) if injected and isinstance(old, dict) else None
+    if source is None and injected:  # not only the run folder changed: papermill writes the cell again
+        ensure_prepared(job)
+        fresh = [c for c in job.nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        source = fresh[0].source if fresh else injected[0].source
+    for cell in injected:
+        cell.source = source
+    cached.metadata["papermill"] = {**cached.metadata.get("papermill", {}), "parameters": job.params}
+    job.nb, job.prepared = cached, True
     job.status, job.cache = "ok", "hit"
     job.started = job.ended = now()
     job.current = job.n_cells
@@ -471,8 +489,10 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     """
     skip_slow_optional_imports()
     progress = progress or silent_progress()
-    plan = plan_run(study=study, lang=lang, jobs=jobs, parameters=parameters, timeout=timeout, notebooks=notebooks)
     base = check_out_dir(out) if out else paths.outputs_dir()
+    memos: list[tuple[Path, str]] = []  # written once the run has started: a refused run creates nothing
+    plan = plan_run(study=study, lang=lang, jobs=jobs, parameters=parameters, timeout=timeout, notebooks=notebooks,
+                    memo_dir=nbcache.cache_root(base).parent / "parameters" if use_cache else None, pending=memos)
     demo = paths.default_study()  # no study given and no demo (a bare repository): nothing to validate
     run_id = new_run_id()
     planned = _early_jobs(plan, base / run_id)
@@ -490,11 +510,12 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
             progress.log(f"– exécution {stale.name} arrêtée sans se terminer : marquée « interrompue », "
                          "fichiers temporaires retirés")
         run_dir, job_list, manifest, info = _start(plan, base, progress, run_id=run_id, jobs=planned)
-        _keep(checked)
+        _keep(checked + memos)
         if shared is not None and (plan.study or demo.is_file()):
             _share_study(Path(plan.study) if plan.study else demo, shared)
         if preflight_cache is not None:
             nbcache.evict_files(preflight_cache)
+            nbcache.evict_files(preflight_cache.parent / "parameters")
         problems: list[str] = []
         on_done = _page_writer(run_dir, plan.lang, info["simulated"], problems, progress, verbose)
         interrupted = _execute_all(job_list, plan, run_dir, use_cache=use_cache, progress=progress,
@@ -568,7 +589,8 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
               problems: list[str], interrupted: bool, verbose: bool, progress: Progress, move_latest: bool,
               post_checks, use_cache: bool = True) -> RunResult:
     import nbformat
-    for job in job_list:  # skipped / interrupted notebooks still get their (unexecuted) copy
+    for job in job_list:  # skipped / interrupted notebooks still get their (unexecuted) copy, parameters shown
+        ensure_prepared(job)
         if not (run_dir / "notebooks" / f"{job.name}.ipynb").exists():
             if job.status in ("pending", "running"):
                 job.status = "failed" if interrupted else "skipped"
