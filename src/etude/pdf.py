@@ -215,7 +215,7 @@ def number_contents(pdf_path: str | os.PathLike, out_path: str | os.PathLike) ->
             m = _TARGET.match(_dest_name(annot)) if annot.get("/Subtype") == "/Link" else None
             if m and m.group(1) and isinstance(ref, IndirectObject) and ref.generation == 0:
                 boxes.append((int(m.group(2)), ref, annot))
-            elif m:  # the entry's own link: one rectangle per line, as tall as its text
+            elif m and not m.group(1):  # the entry's own link: one rectangle per line, as tall as its text
                 lines.setdefault(int(m.group(2)), []).append(rect(annot))
         for k, ref, annot in boxes:
             changed = DictionaryObject(annot)
