@@ -85,13 +85,14 @@ def write_notebook_files(job, run_dir: Path, *, lang: str, simulated: bool, cach
 def prepare_assembly(job, run_dir: Path, *, lang: str, cache_dir: Path) -> None:
     """What :func:`assemble` will need of a notebook that just ended, done now while others still run: its
     report section and (if it succeeded) its slides converted into ``cache_dir`` (:func:`etude.report.prerender`),
-    and the modules that write the deck and the workbook imported. Only an optimisation: a failure here is left
+    its slide copy kept on the job (``job.slide_nb``, for the deck), and the modules that write the deck and the
+    workbook imported. Only an optimisation: a failure here is left
     for :func:`assemble` to meet and report.
     """
     try:
         from etude import deck, report, workbook  # noqa: F401 — imported now, not at the end of the run
-        report.prerender(job.name, job.nb, lang=lang, cache_dir=cache_dir,
-                         slide_nb=report.slide_notebook(job.nb, [run_dir]) if job.status == "ok" else None)
+        job.slide_nb = report.slide_notebook(job.nb, [run_dir]) if job.status == "ok" else None
+        report.prerender(job.name, job.nb, lang=lang, cache_dir=cache_dir, slide_nb=job.slide_nb)
     except Exception:  # noqa: BLE001 — assemble() converts again and reports what fails
         pass
 
@@ -132,7 +133,8 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
     """
     from etude import deck, pdf, report
     made = Assembly()
-    ok_jobs = [(j.name, report.slide_notebook(j.nb, [run_dir])) for j in jobs if j.status == "ok"]  # slide charts
+    ok_jobs = [(j.name, getattr(j, "slide_nb", None) or report.slide_notebook(j.nb, [run_dir]))  # slide charts
+               for j in jobs if j.status == "ok"]
 
     def report_pdf():
         if pdf.write_report_pdf(run_dir / "report.html") is None:

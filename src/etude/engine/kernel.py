@@ -72,6 +72,7 @@ class Job:
     key: str | None = None
     key_parts: dict[str, Any] = field(default_factory=dict)
     prepared: bool = True  # False: ``nb`` is the notebook as written, its parameters not injected yet
+    slide_nb: Any = None  # its copy with the slide-size charts, once made (engine.assemble.prepare_assembly)
 
 
 def pinned_kernel_manager_class():
