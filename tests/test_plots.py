@@ -70,6 +70,16 @@ def test_ranked_bars_short_labels_n_in_title_and_caption(buyers):
         tuple(round(x, 6) for x in pair) for pair in zip(table["ci_low"], table["ci_high"])]
 
 
+def test_a_levers_chart_caption_speaks_of_items_not_barriers():
+    table = pd.DataFrame({"item": ["lev_professionnalisation", "lev_hierarchie"], "n_base": [4, 4],
+                          "count": [2, 2], "pct": [0.5, 0.5], "ci_low": [0.15, 0.15], "ci_high": [0.85, 0.85],
+                          "rank": [1, 1], "rank_group": [1, 1]})
+    fig = plots.frequency_chart(table, title="Leviers cités", population="buyers", wave=2021)
+    caption = plots.figure_caption(fig)
+    assert "groupes de rang, items que le test exact apparié" in caption  # the bands are named for any question
+    assert "frein" not in caption.lower()  # a levers chart never calls its items barriers
+
+
 def test_english_labels_and_real_data_status(buyers):
     table = stats.frequencies(buyers, ["b_temps", "b_financier"], alpha=0.1, ci_method="jeffreys")
     fig = plots.frequency_chart(table, lang="en", simulated=False, source="GT survey", wave=2018)

@@ -39,7 +39,7 @@ _TEXT = {
            "suppressed": "Moins de {min_cell} répondants :\nrésultats non publiés",
            "hidden": "Secret statistique :\nrésultats non publiés",
            "profile": "Répondants", "count": "Effectif",
-           "rank_groups": "Bandes grises alternées : groupes de rang, freins que le test exact apparié (McNemar, "
+           "rank_groups": "Bandes grises alternées : groupes de rang, items que le test exact apparié (McNemar, "
                           "ajusté par Holm) ne sépare pas de leur voisin."},
     "en": {"source": "Source", "wave": "wave", "title": "Barriers cited", "xlabel": "Share of respondents",
            "note": "Several answers possible; bars: share of respondents citing the item, whiskers: "
@@ -47,7 +47,7 @@ _TEXT = {
            "suppressed": "Fewer than {min_cell} respondents:\nresults not published",
            "hidden": "Statistical confidentiality:\nresults not published",
            "profile": "Respondents", "count": "Count",
-           "rank_groups": "Alternate grey bands: rank groups, barriers the exact paired test (McNemar, "
+           "rank_groups": "Alternate grey bands: rank groups, items the exact paired test (McNemar, "
                           "Holm-adjusted) does not separate from their neighbour."},
 }
 _METHOD_NAMES = {"wilson": "Wilson", "agresti_coull": "Agresti–Coull", "beta": "Clopper–Pearson",
