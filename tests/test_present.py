@@ -297,6 +297,16 @@ def test_published_counts_a_study_cannot_check_are_said_not_compared_to_zero():
     assert set(present.format_check(check)["Concordance"]) == {fmt.MISSING}
 
 
+def test_simulated_data_are_said_calibrated_only_where_they_match_the_published_counts():
+    check = pd.DataFrame({"label": ["Réponses d'acheteurs", "Réponses d'entreprises"], "published": [27, 90],
+                          "loaded": [27, 6], "match": [True, False], "source": ["GT", "GT"]})
+    for lang in ("fr", "en"):
+        assert "calibr" not in present.check_text(check, simulated=True, lang=lang)  # 6 loaded for 90 published
+        assert "calibr" in present.check_text(check.iloc[:1], simulated=True, lang=lang)
+    assert present.check_text(check, simulated=True).endswith(
+        "Les données sont simulées : elles ne disent rien des réponses réelles.")
+
+
 def test_group_sizes_headline_when_every_size_is_withheld():
     t = pd.DataFrame({"size_class": ["micro", "ge"], "n_base": pd.array([pd.NA, pd.NA], dtype="Int64"),
                       "suppressed": [False, False]})

@@ -762,6 +762,9 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
     >>> print(check_text(c, simulated=True))  # doctest: +NORMALIZE_WHITESPACE
     Les effectifs chargés correspondent aux effectifs publiés (1 sur 1 ; source : GT). Les données sont simulées :
     elles ont été calibrées sur ces effectifs, ce qui ne dit rien des réponses réelles.
+    >>> print(check_text(c.assign(loaded=[6], match=[False]), simulated=True))  # doctest: +NORMALIZE_WHITESPACE
+    1 effectif(s) sur 1 diffèrent des chiffres publiés (source : GT) — Réponses d'acheteurs : 6 chargés pour 27
+    publiés. Les données sont simulées : elles ne disent rien des réponses réelles.
     """
     check_lang(lang)
     if check["loaded"].isna().all():
@@ -781,9 +784,10 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
                     f"— {gaps}.")
         if not unchecked.empty:
             text += " " + _unchecked(unchecked, lang) + "."
-        if simulated:
+        if simulated:  # calibrated on the published counts: only true where they match
             text += (" Les données sont simulées : elles ont été calibrées sur ces effectifs, ce qui ne dit rien "
-                     "des réponses réelles.")
+                     "des réponses réelles." if bad.empty else
+                     " Les données sont simulées : elles ne disent rien des réponses réelles.")
         return text
     if bad.empty:
         text = f"The loaded counts match the published counts ({len(check)} of {len(check)}; source: {sources})."
@@ -793,7 +797,8 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
     if not unchecked.empty:
         text += " " + _unchecked(unchecked, lang) + "."
     if simulated:
-        text += " The data are simulated: calibrated on these counts, they say nothing about the real answers."
+        text += (" The data are simulated: calibrated on these counts, they say nothing about the real answers."
+                 if bad.empty else " The data are simulated: they say nothing about the real answers.")
     return text
 
 
