@@ -340,6 +340,18 @@ def test_seeded_demo_run_leaks_nothing(demo_run):
 
 
 @pytest.mark.slow
+def test_no_notebook_of_the_run_shows_its_reader_a_bare_python_value(demo_run):
+    # a cell ending on an expression shows its repr in the report (« ['indicateurs.csv', …] »): never wanted
+    import json
+    bare = [(nb.name, i, "".join(o["data"]["text/plain"])[:60])
+            for nb in sorted((demo_run / "notebooks").glob("*.ipynb"))
+            for i, cell in enumerate(json.loads(nb.read_text(encoding="utf-8"))["cells"])
+            for o in cell.get("outputs", [])
+            if o.get("output_type") == "execute_result" and set(o.get("data", {})) == {"text/plain"}]
+    assert bare == []
+
+
+@pytest.mark.slow
 def test_seeded_demo_run_has_no_suppressed_cell_recoverable_by_subtraction(demo_run):
     from etude import disclosure
     found = disclosure.audit_run(demo_run, min_cell=5)
