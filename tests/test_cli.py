@@ -76,3 +76,22 @@ def test_reproduce_exits_1_when_a_notebook_fails_and_still_prints_the_run_folder
     assert "✗ 03_fails, cellule 4 (In [4]) : ZeroDivisionError: division by zero" in captured.err
     assert "Traceback" not in captured.err
     assert not (out_dir / "latest").exists()
+
+
+def test_every_etude_command_a_notebook_quotes_is_one_the_cli_accepts():
+    # readers copy these: « etude reproduce -p w_text=0 » was quoted, and argparse refuses it (-p takes NAME VALUE)
+    import json
+    import re
+    import shlex
+
+    from etude import paths
+    parser = cli.build_parser()
+    quoted = [m for nb in sorted(paths.notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
+              for c in json.loads(nb.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "markdown"
+              for m in re.findall(r"`(etude [^`]+)`", "".join(c["source"]))]
+    assert quoted
+    for command in quoted:
+        try:
+            parser.parse_args(shlex.split(command)[1:])
+        except SystemExit:
+            pytest.fail(f"commande citée refusée par etude : {command}")
