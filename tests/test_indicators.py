@@ -168,7 +168,7 @@ def test_survey_counts_continue_the_gt_line():
     gt = t[t["indicator"] == "reponses_acheteurs"].set_index("period")
     assert gt.loc["2017", "value"] == 27 and gt.loc["2017", "status"] == "published"   # the published figure wins
     assert gt.loc["2018", "value"] == 2 and gt.loc["2018", "status"] == "simulated"
-    assert bool(gt.loc["2018", "simulated"]) and "ne pas citer" in gt.loc["2018", "source"]
+    assert bool(gt.loc["2018", "simulated"]) and gt.loc["2018", "source"] == "Données simulées — ne pas citer"
     assert pick(t, "gt_orcp", "reponses_acheteurs_etat", "2018") == 2
     assert pick(t, "gt_orcp", "reponses_entreprises", "2018") == 1
     c = ind.changes(t)

@@ -85,7 +85,7 @@ DECP_INDICATORS = {"n_contracts": ("Contrats notifiés (DECP)", "contrats", 1.0)
                    "n_holders": ("Titulaires distincts (DECP)", "titulaires", 1.0)}
 _SURVEY_SERIES = "gt_orcp"
 _GT_TABLE = "gt_orcp_2017"
-_SIMULATED_SOURCE = "Données simulées (démonstration) — ne pas citer"
+_SIMULATED_SOURCE = i18n.data_status(True, "fr")  # a simulated study is not always the demonstration
 _RATIO_UNITS = ("share", "rel_change", "pt_change")
 _STATUS_RANK = {"published": 0, "computed": 1, "uncertain": 2, "simulated": 3}
 
