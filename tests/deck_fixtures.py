@@ -18,7 +18,7 @@ SUBSLIDE = {"slideshow": {"slide_type": "subslide"}}
 
 
 def in_section(metadata: dict, section: str) -> dict:
-    """``metadata`` with the deck section the cell declares (:data:`etude.spine.SECTIONS`)."""
+    """``metadata`` with the deck section the cell declares (:data:`etude.publish.spine.SECTIONS`)."""
     return {**metadata, "etude": {"section": section}}
 NOTES = {"slideshow": {"slide_type": "notes"}}
 
@@ -63,7 +63,7 @@ def convention_notebooks() -> list[tuple[str, object]]:
 
     Their cells declare deck sections out of the spine's order, so that the deck reorders them: ``01_freins``
     holds a buyers' slide with a buyers' subslide, then a companies' chart; ``02_suite`` a results chart, then a
-    table that declares no section (:data:`etude.spine.OTHER`). The deck's order is: title, contents,
+    table that declares no section (:data:`etude.publish.spine.OTHER`). The deck's order is: title, contents,
     objectives (generated), the tall chart (results), « Les freins » and its subslide (buyers), the companies'
     chart, the long table (other), method (generated), closing.
     """

@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etude import audit
+from etude.safety import audit
 
 
 def _png_with_text(text: str) -> bytes:
@@ -241,7 +241,7 @@ def test_an_unknown_binary_file_is_named_as_not_scanned(tmp_path):
 
 @pytest.mark.parametrize("suppressed", [False, True])
 def test_the_workbook_written_by_the_run_is_checked_for_small_cells_at_the_rows_excel_shows(tmp_path, suppressed):
-    from etude import workbook
+    from etude.publish import workbook
     run = tmp_path / "run"
     (run / "tables").mkdir(parents=True)
     small = (None, None) if suppressed else (2, 2 / 3)
@@ -353,7 +353,7 @@ def test_no_notebook_of_the_run_shows_its_reader_a_bare_python_value(demo_run):
 
 @pytest.mark.slow
 def test_seeded_demo_run_has_no_suppressed_cell_recoverable_by_subtraction(demo_run):
-    from etude import disclosure
+    from etude.safety import disclosure
     found = disclosure.audit_run(demo_run, min_cell=5)
     assert found.empty, "\n" + "\n".join(disclosure.audit_lines(found))
     profile = pd.read_csv(demo_run / "tables" / "profil_entreprises.csv", dtype={"value": str})

@@ -304,7 +304,7 @@ def misfits(measures: list[dict], *, tolerance: float = 1.0, max_rows: int = 8) 
 def test_fit_check_catches_a_slide_too_tall_too_wide_or_without_heading(browser, tmp_path):
     import nbformat
 
-    from etude import report
+    from etude.publish import report
     slide = {"slideshow": {"slide_type": "slide"}}
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("## Un titre\n\n" + "Une ligne.\n\n" * 40, metadata=slide),
@@ -324,7 +324,7 @@ def test_fit_check_catches_a_slide_too_tall_too_wide_or_without_heading(browser,
 def test_slides_following_the_convention_fit_1280x720_with_a_heading(browser, tmp_path):
     from deck_fixtures import convention_notebooks
 
-    from etude import report
+    from etude.publish import report
     page = tmp_path / "slides.html"
     page.write_text(report.slides_html(convention_notebooks(), simulated=True), encoding="utf-8")
     measures = measure_slides(browser, page, shots=tmp_path / "shots", shoot=(0, 2, 5))

@@ -1,7 +1,7 @@
 """The codebook is machine-readable, complete, and says exactly what the seed says."""
 import pytest
 
-from etude import codebook
+from etude.survey import codebook
 
 # The seed's counts (7 buyer and 6 company barriers, 2 and 3 remedies) are checked against the seed text itself in
 # tests/test_fidelity.py; here counts are read from the codebook, so adding an item needs no test change.

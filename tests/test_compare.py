@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from etude import codebook, compare, present
+from etude.analysis import compare
 from etude.errors import ParameterError
+from etude.publish import present
+from etude.survey import codebook
 
 BUYER_ITEMS = list(codebook.items("buyers")["code"])
 COMPANY_ITEMS = list(codebook.items("companies")["code"])
@@ -265,7 +267,7 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
     small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
     assert (small["status"] == "too_few").all()
     assert small[["diff", "diff_ci_low", "p_value", "p_adjusted", "cohens_h"]].isna().all().all()
-    # Too few to test, but public buyers are published under the study's one small-group rule (etude.disclosure):
+    # Too few to test, but public buyers are published under the study's one small-group rule (etude.safety.disclosure):
     # the 4 collectivités keep their count and share (3 of 4 cite « moyens »), like the État group (6 of 10).
     assert small.iloc[0][["count1", "pct1"]].tolist() == [6, 0.6]
     assert small.iloc[0]["count2"] == 3 and small.iloc[0]["pct2"] == pytest.approx(0.75)

@@ -4,9 +4,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from etude import codebook, demo, paths, survey
+from etude import paths, survey
 from etude.errors import PROBLEM_COLUMNS, InputError
-from etude.survey import tables
+from etude.survey import codebook, demo, tables
 
 BUYER_ITEMS = list(codebook.items("buyers")["code"])
 Q_B = codebook.load()["questionnaires"]["buyers"]["questions"]["barriers"]["text_fr"]
@@ -466,7 +466,7 @@ def test_round_trip_every_layout_encoding_separator_and_format(kind, tmp_path_fa
     @given(respondent_tables(kind))
     def check(table):
         expected = table.assign(population=kind, wave=2017, simulated=False, source_file="x")
-        from etude import privacy
+        from etude.survey import privacy
         expected["respondent_id"] = privacy.pseudonymise(
             [f"{kind}|2017|respondent_id:{v}" for v in table["respondent_id"]], "A" if kind == "buyers" else "E")
         expected = tables.finalise(expected, kind, codebook.load())

@@ -11,7 +11,7 @@ from deck_fixtures import SLIDE, convention_notebooks, notes_cell
 from pptx import Presentation
 from pptx.util import Emu
 
-from etude import deck
+from etude.publish import deck
 
 INFO = {"title": "L'innovation dans la commande publique", "waves": [2017, 2018], "simulated": True, "lang": "fr",
         "sources": ["Restitution des travaux du GT, 2017", "acheteurs 2017 : a.csv"], "rule": "Petits effectifs."}
@@ -161,7 +161,7 @@ def runs_of(keys: list[str]) -> list[str]:
 def test_the_demo_deck_follows_the_restitution_s_spine_in_html_and_pptx(demo_run):
     import re
 
-    from etude import spine
+    from etude.publish import spine
     spine_order = ["", "objectives", "results", "barriers_buyers", "barriers_companies", "comparison",
                    "remedies", "indicators", "meetings", "method", ""]
     page = (demo_run / "slides.html").read_text(encoding="utf-8")

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from etude import codebook, demo, paths, stats, survey
+from etude import paths, survey
+from etude.analysis import stats
+from etude.survey import codebook, demo
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,10 @@ import pandas as pd
 import pytest
 from disclosure_fixtures import profile_table
 
-from etude import disclosure, fmt, present, stats
+from etude.analysis import stats
 from etude.errors import ParameterError
+from etude.publish import fmt, present
+from etude.safety import disclosure
 
 S = fmt.NNBSP
 
@@ -161,7 +163,7 @@ def test_grouped_table_minus_the_overall_table_recovers_a_group_unless_another_i
 def _respondents():
     """35 firms of 2017 who all answered: 20 micro, 12 PME, 3 GE. Everyone cites e_besoins; e_desinteret is
     cited by one micro and one PME firm; no one cites the other items."""
-    from etude import codebook
+    from etude.survey import codebook
     sizes = ["micro"] * 20 + ["pme"] * 12 + ["ge"] * 3
     t = pd.DataFrame({"population": "companies", "wave": 2017, "size_class": pd.Categorical(sizes)})
     for code in codebook.items("companies")["code"]:
@@ -207,7 +209,7 @@ def test_a_rare_item_cannot_ask_for_more_room_than_its_total():
 
 def _tiny_wave(n=3):
     """``n`` firms of 2018, all micro, who all answered; each cites e_moyens only."""
-    from etude import codebook
+    from etude.survey import codebook
     t = pd.DataFrame({"population": "companies", "wave": 2018, "size_class": ["micro"] * n})
     for code in codebook.items("companies")["code"]:
         t[code] = pd.array([code == "e_moyens"] * n, dtype="boolean")

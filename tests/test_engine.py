@@ -20,9 +20,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etude import cli, engine, paths, report
+from etude import cli, engine, paths
 from etude.engine.kernel import Job
 from etude.errors import ParameterError, RunError
+from etude.publish import report
 
 FIXTURES = Path(__file__).parent / "notebooks"
 OK, DEPENDS, FAILS, DEAD, SLOW = (FIXTURES / f"{n}.ipynb" for n in
@@ -162,7 +163,7 @@ def test_tables_workbook_has_one_sheet_per_csv_with_short_unique_names(tmp_path)
     tables = wb.sheetnames[1:]  # after « À lire »
     assert len(tables) == 3 and len(set(wb.sheetnames)) == 4
     assert all(len(s) <= 31 for s in wb.sheetnames) and "freins" in tables
-    from etude.workbook import HEADER_ROW
+    from etude.publish.workbook import HEADER_ROW
     assert wb["freins"].cell(row=HEADER_ROW + 1, column=1).value == 0.5
     assert engine.write_workbook(tmp_path / "absent") is None
 
@@ -654,7 +655,7 @@ def test_ctrl_c_stops_the_run_marks_it_interrupted_and_leaves_latest_alone(tmp_p
 # ------------------------------------------------------------------------------------ hostile options and leftovers
 
 def test_out_is_refused_inside_data_as_a_file_read_only_or_below_a_file(tmp_path, monkeypatch):
-    from etude.outputs import check_out_dir
+    from etude.files import check_out_dir
     monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
     (tmp_path / "data" / "demo").mkdir(parents=True)
     (tmp_path / "fichier.txt").write_text("x")

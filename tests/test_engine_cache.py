@@ -18,11 +18,11 @@ import pytest
 from etude import cli, engine
 from etude.engine import cache, verify
 
-A_CODE = ('from etude import outputs\nimport pandas as pd\n'
+A_CODE = ('from etude.publish import outputs\nimport pandas as pd\n'
           'text = open(source_file, encoding="utf-8").read() if source_file else ""\n'
           'outputs.save_table(pd.DataFrame({"min_cell": [min_cell], "part": [1 / 3], "text": [text]}), "t_a", '
           'output_dir)')
-B_CODE = ('from etude import outputs\nimport pandas as pd\n'
+B_CODE = ('from etude.publish import outputs\nimport pandas as pd\n'
           'outputs.save_table(pd.DataFrame({"label": [label]}), "t_b", output_dir)')
 
 

@@ -13,7 +13,8 @@ import re
 
 import pytest
 
-from etude import codebook, paths, reference
+from etude import paths
+from etude.survey import codebook, reference
 
 SEED_COUNTS = {("buyers", "barriers"): 7, ("companies", "barriers"): 6,
                ("buyers", "remedies"): 2, ("companies", "remedies"): 3}

@@ -1,4 +1,4 @@
-"""No chart of etude.plots has overlapping text, at its own size or made for a slide; slide charts are read at
+"""No chart of etude.publish.plots has overlapping text, at its own size or made for a slide; slide charts are read at
 1280 × 720 (text ≥ 18 px). The checker itself is tested on hand-made figures."""
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from etude import codebook, compare, figtext, matching, plots, stats, waves  # noqa: E402
+from etude.analysis import compare, matching, stats, waves  # noqa: E402
+from etude.publish import figtext, plots
+from etude.survey import codebook
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +61,7 @@ def test_slide_size_is_temporary():
     assert tuple(fig.get_size_inches()) == (6, 8)
 
 
-# --- every public chart of etude.plots, on small data ------------------------------------------------------
+# --- every public chart of etude.publish.plots, on small data ------------------------------------------------------
 
 def _bool(values):
     return pd.array(values, dtype="boolean")
@@ -89,7 +91,7 @@ def _indicator_lines():
 
 
 def _calls():
-    """(chart, args, kwargs) for every public chart of etude.plots, on small data."""
+    """(chart, args, kwargs) for every public chart of etude.publish.plots, on small data."""
     buyers = pd.DataFrame({"population": "buyers",
                            "buyer_type": pd.Categorical(["etat"] * 2 + ["collectivite"] * 6),
                            "b_temps": _bool([True] * 3 + [False] * 5), "b_financier": _bool([True] * 6 + [False] * 2),
@@ -150,14 +152,14 @@ def test_the_slide_image_of_every_chart_has_no_overlap_and_text_of_18_px(name, t
     fig = chart(name)
     size = figtext.slide_chart_size(fig)
     assert figtext.slide_size(fig, sizes=[size]) == size, "chevauchement ou texte de moins de 18 px"
-    from etude import outputs
+    from etude.publish import outputs
     assert (tmp_path / "figures" / f"{name}_slide.png") in outputs.save_figure(fig, name, tmp_path, slide=True)
 
 
 def test_save_figure_can_add_a_slide_image(tmp_path):
     from PIL import Image
 
-    from etude import outputs
+    from etude.publish import outputs
     fig = chart("frequency_chart")
     paths = outputs.save_figure(fig, "freins", tmp_path, slide=True)
     assert [p.name for p in paths] == ["freins.png", "freins.svg", "freins_slide.png"]

@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from etude import fmt
+from etude.publish import fmt
 
 S = fmt.NNBSP
 

@@ -4,9 +4,12 @@ import math
 import pandas as pd
 import pytest
 
-from etude import codebook, compare, i18n, present, waves
-from etude import indicators as ind
+from etude import i18n
+from etude.analysis import compare, waves
+from etude.analysis import indicators as ind
 from etude.errors import InputError, ParameterError
+from etude.publish import present
+from etude.survey import codebook
 
 
 def line(values, *, series="s", indicator="i", unit="Md€", status="published", perimeter="p"):

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from etude import matching as m
-from etude import present
+from etude.analysis import matching as m
 from etude.errors import ParameterError
+from etude.publish import present
 
 
 def _people(prefix, rows):

@@ -1,4 +1,4 @@
-"""``etude.multitest``: statsmodels' adjustment, same numbers, and the heap left as it was."""
+"""``etude.analysis.multitest``: statsmodels' adjustment, same numbers, and the heap left as it was."""
 from __future__ import annotations
 
 import gc
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from statsmodels.stats import multitest as sm
 
-from etude.multitest import multipletests
+from etude.analysis.multitest import multipletests
 
 
 @pytest.mark.parametrize("method", ["holm", "fdr_bh", "bonferroni"])

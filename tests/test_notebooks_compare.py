@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from etude import codebook, paths, survey
+from etude import paths, survey
+from etude.survey import codebook
 
 NOTEBOOK = paths.notebooks_dir() / "03_acheteurs_vs_entreprises.ipynb"
 COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
@@ -95,7 +96,7 @@ def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_comp
     groups = pd.read_csv(out / "tables" / "comparaison_types_acheteurs.csv")
     small = groups[(groups["n1"] < 5) | (groups["n2"] < 5)]
     assert not small.empty and (small["status"] == "too_few").all()
-    # too few to test, but buyers' groups publish their shares (the one small-group rule of etude.disclosure)
+    # too few to test, but buyers' groups publish their shares (the one small-group rule of etude.safety.disclosure)
     assert small.loc[small["n1"] < 5, "pct1"].notna().all() and small.loc[small["n2"] < 5, "pct2"].notna().all()
     assert small[["p_value", "diff", "diff_ci_low", "diff_ci_high"]].isna().all().all()
     text = nbh.shown_text(nb, include_source=True)

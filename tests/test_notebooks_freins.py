@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import audit, codebook, engine, paths, survey
+from etude import engine, paths, survey
+from etude.safety import audit
+from etude.survey import codebook
 
 NOTEBOOKS = {"01_profil_repondants": paths.notebooks_dir() / "01_profil_repondants.ipynb",
              "02_freins": paths.notebooks_dir() / "02_freins.ipynb"}

@@ -4,7 +4,8 @@ import notebook_helpers as nbh
 import pandas as pd
 import pytest
 
-from etude import matching, paths, survey
+from etude import paths, survey
+from etude.analysis import matching
 
 NOTEBOOK = paths.notebooks_dir() / "05_rencontres_offre_demande.ipynb"
 PARAMETERS = {"study": "", "wave": 0, "lang": "fr", "w_segment": 0.5, "w_text": 0.3, "w_proximity": 0.2,

@@ -8,7 +8,10 @@ import pytest
 import yaml
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import audit, demo, engine, paths, plan, stats, survey
+from etude import engine, paths, survey
+from etude.analysis import plan, stats
+from etude.safety import audit
+from etude.survey import demo
 
 NAME = "06_leviers_plan_action"
 NOTEBOOK = paths.notebooks_dir() / f"{NAME}.ipynb"

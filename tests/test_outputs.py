@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from etude import outputs
+from etude.publish import outputs
 
 
 def test_save_table_neutralises_formulas_but_not_numbers(tmp_path):
@@ -31,7 +31,7 @@ def test_save_figure_writes_png_and_svg(tmp_path):
 
 
 def test_save_figure_writes_only_the_formats_asked_and_the_same_svg_for_the_same_chart(tmp_path):
-    from etude.plots import house
+    from etude.publish.plots import house
     with house.style():
         fig, ax = plt.subplots()
         ax.plot([0, 1], [0, 1])
@@ -43,15 +43,6 @@ def test_save_figure_writes_only_the_formats_asked_and_the_same_svg_for_the_same
     assert b"<dc:date>" not in first[0].read_bytes()
     with pytest.raises(ValueError, match="pdf"):
         outputs.save_figure(fig, "f", tmp_path, formats=("pdf",))
-
-
-def test_atomic_write_leaves_nothing_on_failure(tmp_path):
-    def boom(tmp):
-        tmp.write_text("half")
-        raise RuntimeError("disk full")
-    with pytest.raises(RuntimeError):
-        outputs.atomic_write(tmp_path / "x.csv", boom)
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_standalone_run_dir_is_under_outputs(monkeypatch, tmp_path):
@@ -105,7 +96,7 @@ def test_slides_show_the_slide_image_a_chart_names_and_nothing_else(tmp_path):
 
     import nbformat
 
-    from etude import report
+    from etude.publish import report
     (tmp_path / "figures").mkdir()
     slide_png = b"\x89PNG\r\n\x1a\n" + b"slide"
     (tmp_path / "figures" / "freins_slide.png").write_bytes(slide_png)

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from deck_fixtures import convention_notebooks
 
-from etude import pdf, report
+from etude.publish import pdf, report
 
 
 def test_no_engine_means_no_pdf_and_no_error(tmp_path, monkeypatch):

@@ -1,12 +1,13 @@
-"""Remedies and the action plan (etude.plan), on tiny tables a reader checks by hand, and the links file."""
+"""Remedies and the action plan (etude.analysis.plan), on tiny tables a reader checks by hand, and the links file."""
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 import yaml
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import codebook, plan, reference, stats
+from etude.analysis import plan, stats
 from etude.errors import InputError
+from etude.survey import codebook, reference
 
 
 def _table(kind, barriers, remedies=None, wave=2017):

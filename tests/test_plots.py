@@ -8,8 +8,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from etude import outputs, plots, stats  # noqa: E402
+from etude.analysis import stats  # noqa: E402
 from etude.errors import ParameterError  # noqa: E402
+from etude.publish import outputs, plots
 
 S = "\u202f"
 

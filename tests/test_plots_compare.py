@@ -8,7 +8,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from etude import codebook, compare, plots  # noqa: E402
+from etude.analysis import compare  # noqa: E402
+from etude.publish import plots
+from etude.survey import codebook
 
 BUYER_ITEMS = list(codebook.items("buyers")["code"])
 COMPANY_ITEMS = list(codebook.items("companies")["code"])
@@ -107,7 +109,7 @@ def test_forest_plot_symmetric_axis_covers_every_interval(populations):
 
 
 def test_charts_save_as_png_and_svg_with_text_kept(populations, tmp_path):
-    from etude import outputs
+    from etude.publish import outputs
     fig = plots.forest_plot(compare.compare_themes(*populations), wave=2017)
     with plots.style():
         png, svg = outputs.save_figure(fig, "ecarts", tmp_path)

@@ -7,8 +7,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from etude import indicators as ind
-from etude import plots, waves
+from etude.analysis import indicators as ind
+from etude.analysis import waves
+from etude.publish import plots
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from etude import i18n, matching, plots
+from etude import i18n
+from etude.analysis import matching
+from etude.publish import plots
 
 
 def _people(prefix, segs):

@@ -4,9 +4,12 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from etude import codebook, compare, fmt, i18n, present, stats, waves
-from etude import indicators as ind
+from etude import i18n
+from etude.analysis import compare, stats, waves
+from etude.analysis import indicators as ind
 from etude.errors import ParameterError
+from etude.publish import fmt, present
+from etude.survey import codebook
 
 S = fmt.NNBSP
 HOSTILE = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">lien</a>',
@@ -96,7 +99,7 @@ def test_format_frequencies_in_french_with_suppressed_cells():
     assert shown.iloc[0].tolist() == ["1", "Pas de temps à y consacrer", "3", "8", f"37,5{S}%",
                                       f"[13,7{S}%{S}; 69,4{S}%]", f"100,0{S}%"]
     assert shown.iloc[1].tolist() == ["n.d.", "Manque de moyens pour répondre", f"<{S}5", "n.d.", "n.d.", "n.d.",
-                                      "n.d."]  # a suppressed group publishes no base (etude.disclosure)
+                                      "n.d."]  # a suppressed group publishes no base (etude.safety.disclosure)
     zero = present.format_frequencies(t.iloc[[1]], lang="en", alpha=0.1)
     assert zero.iloc[0]["Share of respondents"] == f"0,0{S}%" and f"90{S}% CI" in zero.columns
 
@@ -354,7 +357,7 @@ def test_wave_grid_shows_every_wave_and_not_asked_items():
 
 
 def test_a_profile_headline_names_every_group_tied_for_the_largest_share():
-    from etude.present.findings import profile_headline
+    from etude.publish.present.findings import profile_headline
     t = pd.DataFrame({"wave": 2021, "attribute": "size_class", "value": ["pme", "eti", "ge"],
                       "label": ["PME", "ETI", "Grandes entreprises"], "n": [2, 2, 1], "n_total": 5,
                       "pct": [0.4, 0.4, 0.2]})

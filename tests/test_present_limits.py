@@ -1,7 +1,7 @@
-"""etude.present.limits: the sentences notebooks 04–06 show when a study's shape prevents a computation."""
+"""etude.publish.present.limits: the sentences notebooks 04–06 show when a study's shape prevents a computation."""
 import pandas as pd
 
-from etude import present
+from etude.publish import present
 
 
 def test_matching_says_it_needs_both_populations_and_which_wave_it_shows():
@@ -47,7 +47,7 @@ def test_grid_title_in_both_languages():
 
 
 def test_plan_method_text_says_which_method_planned_the_meetings_in_both_languages():
-    from etude import matching
+    from etude.analysis import matching
     scores = pd.DataFrame({"buyer_id": ["A", "A", "B", "B"], "company_id": ["X", "Y", "X", "Y"],
                            "score": [0.9, 0.6, 0.8, 0.5]})
     exact = matching.meeting_plan(scores, slots=1, max_per_company=1, min_score=0.3)

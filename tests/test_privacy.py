@@ -4,7 +4,8 @@ import re
 import pandas as pd
 import pytest
 
-from etude import demo, paths, privacy, survey
+from etude import paths, survey
+from etude.survey import demo, privacy
 
 
 @pytest.mark.parametrize("text", [

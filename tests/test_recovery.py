@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 from disclosure_fixtures import profile_table
 
-from etude import cli, disclosure, recovery
+from etude import cli
 from etude.errors import ParameterError
+from etude.safety import disclosure, recovery
 
 _profile = profile_table
 

@@ -4,8 +4,8 @@ import shutil
 import pandas as pd
 import pytest
 
-from etude import reference
 from etude.errors import InputError
+from etude.survey import reference
 
 
 @pytest.fixture(scope="module")

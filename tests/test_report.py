@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from deck_fixtures import convention_notebooks
 
-from etude import report
+from etude.publish import report
 
 
 def test_prerendered_notebooks_make_the_same_pages_without_converting_again(tmp_path, monkeypatch):
@@ -62,7 +62,7 @@ def test_a_notebook_converts_with_its_images_put_back_as_they_were():
 def test_a_chart_shown_as_html_converts_with_its_svg_put_back_as_it_was():
     import nbformat
 
-    from etude import outputs
+    from etude.publish import outputs
     svg = b'<svg width="72pt" height="36pt">' + b"<g/>" * 500 + b"</svg>"
     page = outputs.figure_html(svg, alt="Freins")
     out = nbformat.v4.new_output("display_data", data={"text/html": page, "text/plain": "<graphique>"},

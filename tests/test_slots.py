@@ -1,4 +1,5 @@
-"""Warm kernels (``etude.engine.slots``, ``etude.kernel_reset``): one kernel per job slot, reused with a fresh start.
+"""Warm kernels (``etude.engine.slots``, ``etude.engine.kernel_reset``): one kernel per job slot, reused with a fresh
+start.
 
 Tiny notebooks written by the tests: the first leaves state behind (a variable, an rcParam, an open figure, another
 working directory, a warning filter) and records its kernel's process id; the next checks that none of it is left
@@ -91,9 +92,9 @@ def test_fresh_kernels_start_one_kernel_per_notebook(notebooks, tmp_path):
 
 
 def _notebook_importing(folder: Path, name: str) -> Path:
-    # its first cell says whether etude.fmt was already imported when the notebook began; its second imports it
-    return _notebook(folder, name, "import json, os, sys\nahead = 'etude.fmt' in sys.modules",
-                     "from etude import fmt\nopen(os.path.join(output_dir, 'ahead.json'), 'w')"
+    # its first cell says whether etude.publish.fmt was already imported when the notebook began; its second imports it
+    return _notebook(folder, name, "import json, os, sys\nahead = 'etude.publish.fmt' in sys.modules",
+                     "from etude.publish import fmt\nopen(os.path.join(output_dir, 'ahead.json'), 'w')"
                      ".write(json.dumps({'ahead': ahead, 'pid': os.getpid()}))")
 
 
@@ -156,13 +157,13 @@ def test_an_unchanged_re_run_starts_no_kernel(tmp_path, monkeypatch):
 
 def test_a_warm_kernel_is_told_where_the_engine_leaves_the_parsed_study():
     from etude.engine.slots import preload_code
-    code = preload_code(["etude.stats"], "/e/etude.yaml", ("/sortie/.cache/studies", "abc"))
-    assert "preload(['etude.stats'], '/e/etude.yaml', ['/sortie/.cache/studies', 'abc'])" in code
-    assert "studies" not in preload_code(["etude.stats"], None, ("/sortie/.cache/studies", "abc"))  # no study
+    code = preload_code(["etude.analysis.stats"], "/e/etude.yaml", ("/sortie/.cache/studies", "abc"))
+    assert "preload(['etude.analysis.stats'], '/e/etude.yaml', ['/sortie/.cache/studies', 'abc'])" in code
+    assert "studies" not in preload_code(["etude.analysis.stats"], None, ("/sortie/.cache/studies", "abc"))  # no study
 
 
 def test_preload_takes_the_shared_parse_instead_of_parsing(tmp_path, monkeypatch):
-    from etude import kernel_reset
+    from etude.engine import kernel_reset
     from etude.survey import study as st
     taken = []
     monkeypatch.setattr(st, "remember_shared", lambda study, folder, *, tag: taken.append((study, folder, tag)))

@@ -6,7 +6,8 @@ import re
 import nbformat
 from deck_fixtures import NOTES, SLIDE, SUBSLIDE, convention_notebooks, in_section
 
-from etude import deck, paths, report, spine
+from etude import paths
+from etude.publish import deck, report, spine
 
 FRAGMENT = {"slideshow": {"slide_type": "fragment"}}
 

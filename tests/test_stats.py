@@ -4,8 +4,11 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import audit, codebook, fmt, outputs, stats
+from etude.analysis import stats
 from etude.errors import ParameterError
+from etude.publish import fmt, outputs
+from etude.safety import audit
+from etude.survey import codebook
 
 S = fmt.NNBSP
 
@@ -163,7 +166,7 @@ def test_grouped_barrier_table_suppresses_small_company_groups_and_passes_the_au
     out = stats.barrier_table(_tables(), wave=2017, by={"buyers": "buyer_type", "companies": "size_class"})
     assert list(out.columns)[:5] == ["population", "wave", "group", "group_value", "group_label"]
     # ETI and GE are published merged (codebook); 2 firms: suppressed, base included; micro then gives them
-    # away by subtraction from freins.csv, so it is suppressed too (etude.disclosure, secondary suppression)
+    # away by subtraction from freins.csv, so it is suppressed too (etude.safety.disclosure, secondary suppression)
     ge = out[(out["population"] == "companies") & (out["group_value"] == "ge250")]
     assert len(ge) == 6 and ge["suppressed"].all() and ge["count"].isna().all() and ge["n_base"].isna().all()
     assert out[out["population"] == "companies"]["suppressed"].all()

@@ -1,7 +1,7 @@
-"""The one wave rule (etude.wavesel): latest wave by default, a missing wave replaced and said."""
+"""The one wave rule (etude.survey.wavesel): latest wave by default, a missing wave replaced and said."""
 import pandas as pd
 
-from etude import wavesel
+from etude.survey import wavesel
 
 
 def _tables(buyers, companies):

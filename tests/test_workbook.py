@@ -6,7 +6,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etude import column_labels, workbook
+from etude.publish import column_labels, workbook
 
 INFO = {"title": "Étude test", "waves": [2017, 2018], "simulated": True, "lang": "fr", "run_id": "r1",
         "sources": ["Restitution 2017", "acheteurs 2017 : a.csv"], "rule": "Règle : moins de 5, masqué."}

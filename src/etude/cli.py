@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_audit(args) -> int:
-    from etude import audit, disclosure
+    from etude.safety import audit, disclosure
     found = disclosure.audit_run(args.run, min_cell=args.min_cell)
     for line in disclosure.audit_lines(found):
         print(line)
@@ -237,7 +237,7 @@ def _validate_study(study: str) -> int:
 
 
 def _cmd_demo(args) -> int:
-    from etude import demo
+    from etude.survey import demo
     kwargs = {} if args.seed is None else {"seed": args.seed}
     for path in demo.write_demo(args.out, force=args.force, **kwargs):
         print(path)

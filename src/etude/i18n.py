@@ -1,7 +1,7 @@
 """Languages and interface words: the one place where a reader-facing word is written in French and English.
 
 Computing modules return numbers and **codes** (``too_few``, ``not_comparable``, ``published``…); the
-presentation layer (:mod:`etude.present`) turns a code into words with :func:`label`. Interface words shared by
+presentation layer (:mod:`etude.publish.present`) turns a code into words with :func:`label`. Interface words shared by
 several tables (column heads, adjustment and test names, yes/no) live in :data:`WORDS`; the data-status captions
 every chart and table carries are :func:`data_status` and :data:`SIMULATED_CAPTION`.
 

@@ -45,7 +45,7 @@ from pathlib import Path
 import openpyxl
 import yaml
 
-from etude import codebook
+from etude.survey import codebook
 
 __all__ = ["cases", "case_ids", "buyers_rows", "companies_rows", "write_csv", "write_xlsx", "BUYER_HEADER_IDS",
            "question_text", "item_labels", "csv_text", "set_cell", "drop_column"]

@@ -30,12 +30,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from etude import fmt, paths
+from etude import paths
 from etude.decp.indicators import format_yearly, yearly_indicators
 from etude.decp.reading import MAX_UNZIPPED, read_decp
 from etude.decp.region import REGIONS, filter_region, region_key
 from etude.decp.summary import format_summary, quality_summary
 from etude.errors import ParameterError
+from etude.publish import fmt
 
 __all__ = ["DecpReport", "decp_report", "format_report", "check_out_path"]
 
@@ -125,7 +126,7 @@ def decp_report(files: Sequence[str | os.PathLike], *, region: str = "hauts-de-f
         exclusions = q[q["rule"].str.startswith(_EXCLUSION_RULES)]
     written = None
     if target is not None:
-        from etude.outputs import atomic_write
+        from etude.files import atomic_write
         written = atomic_write(out, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8"))
     return DecpReport(n_files=len(files), n_records=len(records), region=key, summary=summary,
                       region_summary=region_summary, exclusions=exclusions, table=table, written=written)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from etude import fmt
 from etude.decp.rules import AMOUNT_USABLE, DATE_USABLE, INNOVATION_PROCEDURES
 from etude.errors import ParameterError
+from etude.publish import fmt
 
 __all__ = ["yearly_indicators", "procedure_mix", "innovation_share", "format_yearly", "YEARLY_COLUMNS",
            "COLUMN_LABELS"]

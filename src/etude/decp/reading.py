@@ -23,13 +23,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from etude import fmt
 from etude.decp.jsonfile import decode_document, json_frame
 from etude.decp.records import ReadCounters, finish_records
 from etude.decp.rules import MAX_AMOUNT
 from etude.decp.summary import quality_summary, read_summary
 from etude.decp.tabular import read_tabular
 from etude.errors import InputError, ParameterError, problem
+from etude.publish import fmt
 
 __all__ = ["read_decp", "MAX_UNZIPPED"]
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etude import fmt
 from etude.decp.records import ReadCounters
 from etude.decp.rules import AMOUNT_USABLE, DATE_USABLE, MAX_AMOUNT, MIN_YEAR, PROCEDURES
+from etude.publish import fmt
 
 __all__ = ["read_summary", "quality_summary", "format_summary", "SUMMARY_COLUMNS"]
 

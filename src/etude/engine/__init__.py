@@ -8,7 +8,7 @@ process with nbclient — independent ones concurrently, up to ``jobs`` at a tim
     outputs/<YYYYmmdd-HHMMSS>-<id>/
         notebooks/NN_name.ipynb, NN_name.html   executed notebooks and their pages (code included)
         report.html, slides.html                the study report (no code) and reveal.js slides, offline
-        figures/, tables/ (+ tables.xlsx)       written by the notebooks through etude.outputs
+        figures/, tables/ (+ tables.xlsx)       written by the notebooks through etude.publish.outputs
         logs/NN_name.log                        what each kernel printed outside cells
         manifest.json                           parameters, inputs, versions, times, statuses, every file's sha256
 
@@ -19,7 +19,7 @@ Modules: :mod:`~etude.engine.notebooks` (discovery, declared parameters), :mod:`
 (typing, bounds, options), :mod:`~etude.engine.kernel` (pinned kernel, one notebook's execution),
 :mod:`~etude.engine.schedule` (order, concurrency, Ctrl-C), :mod:`~etude.engine.progress`,
 :mod:`~etude.engine.rundir` (run folders, ``latest``, stale runs), :mod:`~etude.engine.manifest`,
-:mod:`~etude.engine.cache`, :mod:`~etude.engine.assemble` (pages, workbook, report, slides),
+:mod:`~etude.engine.cache`, :mod:`~etude.publish.assemble` (pages, workbook, report, slides),
 :mod:`~etude.engine.verify` and :mod:`~etude.engine.run` (``reproduce``).
 
 Examples
@@ -28,7 +28,6 @@ Examples
 >>> engine.coerce_parameter("min_cell", "6", 5)
 6
 """
-from etude.engine.assemble import write_workbook
 from etude.engine.notebooks import (
            discover_notebooks,
            format_notebook_list,
@@ -50,6 +49,7 @@ from etude.engine.run import POST_RUN_CHECKS, PREFLIGHT_CHECKS, RunResult, repro
 from etude.engine.rundir import new_run_dir, update_latest
 from etude.engine.schedule import execution_order
 from etude.engine.verify import rerun_and_compare, verify_run
+from etude.publish import write_workbook
 
 __all__ = ["RunResult", "Progress", "reproduce", "verify_run", "rerun_and_compare", "discover_notebooks",
            "select_notebooks", "notebook_parameters", "list_notebooks", "format_notebook_list", "coerce_parameter",

@@ -5,7 +5,7 @@ byte those of an earlier run, so the report, the slides, the deck, the PDF and t
 for the run that assembled them, which they name (« Exécution … »). They are kept under
 ``<out>/.cache/assembly/<key>/`` and copied; the manifest records ``assembly.cache`` = ``"hit"`` and the run they
 come from, as it does for notebooks. The key covers the notebooks' own keys and statuses, the language, the data
-status, the study's title, what the deliverables say about the run (:func:`etude.runinfo.run_info`, but its id),
+status, the study's title, what the deliverables say about the run (:func:`etude.publish.runinfo.run_info`, but its id),
 the package's source files, the libraries' versions and whether a PDF engine is installed. Any other run
 assembles its deliverables and stores them.
 
@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from etude.engine.cache import cache_key, package_fingerprint
-from etude.engine.manifest import package_versions, write_json
-from etude.outputs import atomic_write
+from etude.engine.manifest import package_versions
+from etude.files import atomic_write, write_json
 
 __all__ = ["ASSEMBLED", "ASSEMBLY_DIR", "assembly_key", "restore_assembly", "store_assembly"]
 
@@ -40,11 +40,11 @@ ASSEMBLY_DIR = "assembly"
 
 def assembly_key(jobs, *, lang: str, simulated: bool, title: str, info: dict[str, Any] | None) -> str:
     """sha256 of what a run's deliverables depend on, except the run's own id (see the module's text)."""
-    from etude import pdf
+    from etude import publish
     described = {k: v for k, v in (info or {}).items() if k != "run_id"}
     parts = {"notebooks": [(j.name, j.status, j.key) for j in jobs], "lang": lang, "simulated": bool(simulated),
              "title": title, "info": described, "package": package_fingerprint(), "versions": package_versions(),
-             "pdf_engine": str(pdf.find_chromium() or "")}
+             "pdf_engine": publish.pdf_engine()}
     return cache_key(parts)
 
 

@@ -10,7 +10,7 @@ A notebook's key is the sha256 of everything its results depend on (:func:`key_p
 - the pseudonymisation salt's fingerprint, and the keys of the notebooks it depends on.
 
 An entry ``<out>/.cache/notebooks/<key>/`` holds the executed notebook, the tables and figures it wrote (as
-listed by :mod:`etude.outputs`) and ``meta.json`` (the run that executed it, the key's parts). The cache is
+listed by :mod:`etude.publish.outputs`) and ``meta.json`` (the run that executed it, the key's parts). The cache is
 bounded (``ETUDE_CACHE_MAX_MB``, default :data:`DEFAULT_MAX_MB`); the least recently used entries go first.
 
 Examples
@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from etude import paths
-from etude.engine.manifest import package_versions, salt_fingerprint, sha256_file
+from etude.engine.manifest import package_versions, salt_fingerprint
+from etude.files import sha256
 
 __all__ = ["cache_root", "cache_key", "key_parts", "notebook_source", "imported_modules", "library_versions",
            "package_fingerprint", "files_read", "study_files", "sha256_cached", "lookup", "store", "restore",
@@ -90,9 +91,9 @@ def imported_modules(nb, *, dotted: bool = False) -> list[str]:
 
     >>> import nbformat
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-    ...     "%matplotlib inline\\nimport pandas as pd\\nfrom etude import stats\\nfrom . import x")])
+    ...     "%matplotlib inline\\nimport pandas as pd\\nfrom etude.analysis import stats\\nfrom . import x")])
     >>> imported_modules(nb), imported_modules(nb, dotted=True)
-    (['etude', 'pandas'], ['etude', 'etude.stats', 'pandas'])
+    (['etude', 'pandas'], ['etude.analysis', 'etude.analysis.stats', 'pandas'])
     """
     names: set[str] = set()
     for cell in nb.cells:
@@ -149,7 +150,7 @@ def sha256_cached(path: Path) -> str:
 
 @cache
 def _sha256_of(path: str, size: int, mtime_ns: int) -> str:
-    return sha256_file(path)
+    return sha256(path)
 
 
 def study_files(study: Path) -> list[Path]:

@@ -4,7 +4,7 @@ Every notebook runs with nbclient on a kernel started as ``sys.executable -m ipy
 a kernelspec found on the machine — in the notebook's folder, with its sockets and log in a scratch folder
 outside the run folder (named after the run, so a killed run's scratch can be found and removed). What the
 kernel prints outside cells lands in ``logs/NN_name.log``; the files the notebook writes through
-:mod:`etude.outputs` are listed in an output log (``$ETUDE_OUTPUT_LOG``), which the cache reads.
+:mod:`etude.publish.outputs` are listed in an output log (``$ETUDE_OUTPUT_LOG``), which the cache reads.
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from typing import Any
 from etude import paths
 from etude.engine.notebooks import read_notebook
 from etude.engine.progress import Progress, format_seconds
-from etude.outputs import OUTPUT_LOG_ENV, atomic_write
+from etude.files import OUTPUT_LOG_ENV, atomic_write
 
 __all__ = ["Job", "pinned_kernel_manager_class", "prepare_notebook", "ensure_prepared", "reinjected", "execute",
            "error_banner", "now", "scratch_prefix", "SCRATCH_PREFIX"]

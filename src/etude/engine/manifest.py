@@ -24,25 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from etude import __version__, paths
-from etude.outputs import atomic_write
+from etude.files import sha256
 
-__all__ = ["write_json", "write_text", "read_manifest", "relative", "git_commit", "package_versions",
-           "study_provenance", "salt_fingerprint", "file_hashes", "sha256_file", "initial_manifest",
+__all__ = ["read_manifest", "relative", "git_commit", "package_versions",
+           "study_provenance", "salt_fingerprint", "file_hashes", "initial_manifest",
            "notebook_entry", "MANIFEST"]
 
 #: File name of the manifest in a run folder.
 MANIFEST = "manifest.json"
-
-
-def write_json(path: Path, payload: dict) -> None:
-    """Write ``payload`` as indented UTF-8 JSON, atomically."""
-    text = json.dumps(payload, ensure_ascii=False, indent=2, default=str) + "\n"
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8", errors="surrogateescape"))
-
-
-def write_text(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8, atomically."""
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def read_manifest(run_dir: str | os.PathLike) -> dict[str, Any]:
@@ -95,26 +84,10 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def sha256_file(path: str | os.PathLike) -> str:
-    """Hex sha256 of a file's bytes, read in chunks.
-
-    >>> import tempfile
-    >>> p = Path(tempfile.mkdtemp()) / "x"
-    >>> _ = p.write_bytes(b"abc")
-    >>> sha256_file(p)[:12]
-    'ba7816bf8f01'
-    """
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def study_provenance(study: str | None) -> tuple[dict[str, Any], list[dict[str, Any]], bool]:
     """``(study file entry, input rows, simulated)``; uses ``etude.survey`` when it is there."""
     study_path = Path(study).resolve() if study else paths.default_study()
-    entry = {"path": str(study_path), "sha256": sha256_file(study_path) if study_path.is_file() else None,
+    entry = {"path": str(study_path), "sha256": sha256(study_path) if study_path.is_file() else None,
              "demo": not study}
     if not study_path.is_file():  # no demo study in this checkout: notebooks that need it will say so
         return entry, [], not study
@@ -137,7 +110,7 @@ def salt_fingerprint() -> str | None:
     """A fingerprint of the pseudonymisation salt (16 hex digits of an HMAC; the salt cannot be read back from
     it), or ``None`` when there is no salt yet. Two runs with the same fingerprint pseudonymise alike."""
     try:
-        from etude import privacy
+        from etude.survey import privacy
         salt = privacy.load_salt(create=False)
     except (ImportError, FileNotFoundError, ValueError, OSError):
         return None
@@ -149,7 +122,7 @@ def file_hashes(run_dir: Path) -> dict[str, str]:
     out = {}
     for p in sorted(run_dir.rglob("*")):
         if p.is_file() and not p.is_symlink() and p.name != MANIFEST and not p.name.endswith(".part"):
-            out[p.relative_to(run_dir).as_posix()] = sha256_file(p)
+            out[p.relative_to(run_dir).as_posix()] = sha256(p)
     return out
 
 

@@ -148,7 +148,7 @@ def _inferred(nb, memo_dir: Path | None, pending: list | None = None) -> list[di
         pending.append((path, json.dumps(found)))
     elif path is not None:
         try:
-            from etude.outputs import atomic_write
+            from etude.files import atomic_write
             atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(found), encoding="utf-8"))
         except OSError:  # a memo only saves time
             pass

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from etude import paths
+from etude import paths, publish
 from etude.engine import cache as nbcache
-from etude.engine.assemble import Assembly, assemble, prepare_assembly, run_subtitle, write_notebook_files
 from etude.engine.assembly_cache import ASSEMBLY_DIR, assembly_key, restore_assembly, store_assembly
 from etude.engine.kernel import (
     Job,
@@ -36,8 +35,6 @@ from etude.engine.manifest import (
     notebook_entry,
     relative,
     salt_fingerprint,
-    write_json,
-    write_text,
 )
 from etude.engine.notebooks import (
     depends_on,
@@ -54,7 +51,7 @@ from etude.engine.rundir import mark_stale_runs, new_run_dir, new_run_id, update
 from etude.engine.schedule import LoopThread, execution_order, run_jobs
 from etude.engine.slots import SlotPool, preload_code
 from etude.errors import InputError, ParameterError, RunError
-from etude.outputs import atomic_write, check_out_dir
+from etude.files import atomic_write, check_out_dir, write_json, write_text
 
 __all__ = ["RunResult", "RunPlan", "plan_run", "reproduce", "run_preflight", "run_post_checks",
            "run_parameters", "PREFLIGHT_CHECKS", "POST_RUN_CHECKS"]
@@ -69,7 +66,7 @@ def _validate_study(study: Path | None) -> list[dict]:
 
 def _disclosure_audit(run_dir: Path, parameters: dict[str, Any]) -> Any:
     """No suppressed cell of the run's tables can be recovered or narrowed below the run's ``min_cell``."""
-    from etude.disclosure import audit_run
+    from etude.safety.disclosure import audit_run
     return audit_run(run_dir, min_cell=int(parameters.get("min_cell", 5)))
 
 
@@ -541,14 +538,14 @@ def _early_jobs(plan: RunPlan, run_dir: Path) -> list[Job] | None:
 def _page_writer(run_dir: Path, lang: str, simulated: bool, problems: list[str], progress: Progress,
                  verbose: bool) -> Callable[[Job], None]:
     """What to do as soon as a notebook ends (while others still run): write its executed copy and its page, and
-    convert its report section and slides for the assembly (:func:`~etude.engine.assemble.prepare_assembly`)."""
+    convert its report section and slides for the assembly (:func:`~etude.publish.assemble.prepare_assembly`)."""
     html_cache = nbcache.cache_root(run_dir.parent).parent / "html"
 
     def on_done(job: Job) -> None:
-        line = write_notebook_files(job, run_dir, lang=lang, simulated=simulated, cache_dir=html_cache)
+        line = publish.write_notebook_files(job, run_dir, lang=lang, simulated=simulated, cache_dir=html_cache)
         if line:
             problems.append(line)
-        prepare_assembly(job, run_dir, lang=lang, cache_dir=html_cache)
+        publish.prepare_assembly(job, run_dir, lang=lang, cache_dir=html_cache)
         if job.status != "ok" and verbose and job.traceback:
             progress.log(job.traceback)
         elif job.status != "ok":
@@ -560,22 +557,21 @@ def _assemble_or_reuse(run_dir: Path, ordered: list[Job], plan: RunPlan, info: d
                        title: str, ok: bool, use_cache: bool, verbose: bool, progress: Progress):
     """The run's deliverables: copied from an earlier assembly when every notebook was reused unchanged
     (:mod:`etude.engine.assembly_cache`), else assembled (and kept for the next unchanged run)."""
-    from etude.runinfo import run_info
     cache_dir = nbcache.cache_root(run_dir.parent).parent  # .cache/html, workbooks, assembly
     key = entry = None
     if ok:  # the small-cell rule is left out of the key: min_cell and the codebook are in the notebooks' keys
         key = assembly_key(ordered, lang=plan.lang, simulated=info["simulated"], title=title,
-                           info=run_info(manifest, lang=plan.lang, rule=False))
+                           info=publish.run_info(manifest, lang=plan.lang, rule=False))
         entry = cache_dir / ASSEMBLY_DIR / key
         if use_cache and all(j.cache == "hit" for j in ordered):
             meta = restore_assembly(entry, run_dir)
             if meta is not None:
                 workbook = run_dir / meta["workbook"] if meta.get("workbook") else None
-                return Assembly(workbook=workbook, warnings=list(meta.get("warnings", [])), cache="hit",
+                return publish.Assembly(workbook=workbook, warnings=list(meta.get("warnings", [])), cache="hit",
                                 reused_from=meta.get("run_id"))
-    described = run_info(manifest, lang=plan.lang, min_cell=int(run_parameters(plan).get("min_cell", 5)))
-    made = assemble(run_dir, ordered, lang=plan.lang, simulated=info["simulated"], verbose=verbose,
-                    subtitle=run_subtitle(run_dir.name, lang=plan.lang, title=title, ok=ok),
+    described = publish.run_info(manifest, lang=plan.lang, min_cell=int(run_parameters(plan).get("min_cell", 5)))
+    made = publish.assemble(run_dir, ordered, lang=plan.lang, simulated=info["simulated"], verbose=verbose,
+                    subtitle=publish.run_subtitle(run_dir.name, lang=plan.lang, title=title, ok=ok),
                     info=described, log=progress.log, cache_dir=cache_dir)
     if entry is not None and not made.problems:
         store_assembly(entry, run_dir, warnings=made.warnings, workbook=made.workbook)

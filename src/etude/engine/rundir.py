@@ -26,7 +26,7 @@ from pathlib import Path
 from etude import paths
 from etude.engine.kernel import scratch_prefix
 from etude.errors import RunError
-from etude.outputs import atomic_write
+from etude.files import atomic_write
 
 __all__ = ["new_run_id", "new_run_dir", "update_latest", "mark_stale_runs", "process_alive", "remove_leftovers"]
 

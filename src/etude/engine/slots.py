@@ -3,8 +3,8 @@
 Starting a kernel and importing pandas, scipy, statsmodels, matplotlib and the package costs seconds per
 notebook; a run of ``jobs`` slots pays it ``jobs`` times instead, and early: the engine starts the kernels it will
 need (none when the cache gives every notebook) before its pre-flight checks, and each imports what the run's
-notebooks import and parses their study meanwhile (:func:`preload_code`, :func:`etude.kernel_reset.preload`).
-Before each notebook the slot's kernel is given a fresh start (:func:`etude.kernel_reset.fresh_start`: empty
+notebooks import and parses their study meanwhile (:func:`preload_code`, :func:`etude.engine.kernel_reset.preload`).
+Before each notebook the slot's kernel is given a fresh start (:func:`etude.engine.kernel_reset.fresh_start`: empty
 namespace, ``In [1]``, the notebook's folder, its environment, no figure, the starting ``rcParams``), so the
 executed notebook is the one a new kernel gives.
 A kernel whose notebook failed, timed out or died is shut down and the slot starts a new one for its next
@@ -30,7 +30,9 @@ __all__ = ["Slot", "SlotPool", "open_slot", "close_slot", "prepare_slot", "START
            "preload_code"]
 
 #: Run once when a slot's kernel starts: import pyplot with the inline backend, then record the starting state.
-START_CODE = "import matplotlib.pyplot\n__import__('etude.kernel_reset').kernel_reset.remember_start()"
+#: The kernel-side module, reached without binding a name in the notebook's namespace.
+_RESET = "__import__('etude.engine.kernel_reset').engine.kernel_reset"
+START_CODE = f"import matplotlib.pyplot\n{_RESET}.remember_start()"
 #: Packages whose modules a warm kernel may import before its notebooks (:func:`preload_code`): the study's own
 #: and libraries known to do nothing at import but define things.
 PRELOAD_PACKAGES = ("etude", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn")
@@ -39,19 +41,19 @@ PRELOAD_PACKAGES = ("etude", "pandas", "numpy", "scipy", "statsmodels", "matplot
 def preload_code(modules: Sequence[str] = (), study: str | None = None, shared: Sequence[str] | None = None) -> str:
     """The start code of a warm kernel that imports ``modules`` (those of :data:`PRELOAD_PACKAGES`) and parses
     ``study`` (or takes the parse ``shared``: folder and tag) before recording its starting state
-    (:func:`etude.kernel_reset.preload`).
+    (:func:`etude.engine.kernel_reset.preload`).
 
-    >>> print(preload_code(["pandas", "os", "etude.stats"], ""))
+    >>> print(preload_code(["pandas", "os", "etude.analysis.stats"], ""))
     import matplotlib.pyplot
-    __import__('etude.kernel_reset').kernel_reset.preload(['etude.stats', 'pandas'], '')
-    __import__('etude.kernel_reset').kernel_reset.remember_start()
+    __import__('etude.engine.kernel_reset').engine.kernel_reset.preload(['etude.analysis.stats', 'pandas'], '')
+    __import__('etude.engine.kernel_reset').engine.kernel_reset.remember_start()
     """
     names = sorted({m for m in modules if m.split(".")[0] in PRELOAD_PACKAGES})
     if not names and study is None:
         return START_CODE
     first, last = START_CODE.split("\n")
     extra = f", {list(shared)!r}" if shared is not None and study is not None else ""
-    return f"{first}\n__import__('etude.kernel_reset').kernel_reset.preload({names!r}, {study!r}{extra})\n{last}"
+    return f"{first}\n{_RESET}.preload({names!r}, {study!r}{extra})\n{last}"
 
 
 @dataclass
@@ -105,8 +107,8 @@ async def open_slot(km_class, *, prefix: str, cwd: str, start_code: str = START_
 
 
 async def prepare_slot(slot: Slot, *, cwd: str, env: dict[str, str]) -> None:
-    """Give the slot's kernel a fresh start for the next notebook (see :mod:`etude.kernel_reset`)."""
-    await _run_silently(slot.kc, f"__import__('etude.kernel_reset').kernel_reset.fresh_start({cwd!r}, {env!r})")
+    """Give the slot's kernel a fresh start for the next notebook (see :mod:`etude.engine.kernel_reset`)."""
+    await _run_silently(slot.kc, f"{_RESET}.fresh_start({cwd!r}, {env!r})")
     slot.used += 1
 
 

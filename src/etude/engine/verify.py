@@ -28,7 +28,8 @@ from typing import Any
 import pandas as pd
 
 from etude import paths
-from etude.engine.manifest import MANIFEST, read_manifest, salt_fingerprint, sha256_file
+from etude.engine.manifest import MANIFEST, read_manifest, salt_fingerprint
+from etude.files import sha256
 
 __all__ = ["verify_run", "check_inputs", "compare_frames", "compare_tables", "rerun_and_compare",
            "format_difference", "Comparison", "REL_TOL", "PSEUDONYM"]
@@ -58,10 +59,10 @@ def verify_run(run_dir: str | Path) -> pd.DataFrame:
     for rel, sha in sorted(recorded.items()):
         if rel not in present:
             rows.append({"file": rel, "problem": "missing", "expected": sha, "found": None})
-        elif sha256_file(present[rel]) != sha:
-            rows.append({"file": rel, "problem": "changed", "expected": sha, "found": sha256_file(present[rel])})
+        elif sha256(present[rel]) != sha:
+            rows.append({"file": rel, "problem": "changed", "expected": sha, "found": sha256(present[rel])})
     for rel in sorted(set(present) - set(recorded)):
-        rows.append({"file": rel, "problem": "extra", "expected": None, "found": sha256_file(present[rel])})
+        rows.append({"file": rel, "problem": "extra", "expected": None, "found": sha256(present[rel])})
     return pd.DataFrame(rows, columns=["file", "problem", "expected", "found"])
 
 
@@ -75,7 +76,7 @@ def check_inputs(manifest: dict[str, Any]) -> list[str]:
             continue
         if not Path(path).is_file():
             lines.append(f"{path} : entrée introuvable (attendu : le fichier lu par l'exécution)")
-        elif sha256_file(path) != sha:
+        elif sha256(path) != sha:
             lines.append(f"{path} : entrée modifiée depuis l'exécution (sha256 différent)")
     return lines
 

@@ -9,12 +9,12 @@ Exports can be CSV (separator ``,``, ``;`` or tab; UTF-8, UTF-8 with BOM or cp12
 one, title rows above the header tolerated). Multi-select questions may be **wide** (one column per item, headers
 ``Question [Item label]``, cells ``Oui``/``Y``/``1``/``X``/empty) or **packed** (one column, chosen labels joined by
 ``, `` or ``;``; labels may contain commas, so known labels are matched longest first). Headers and values are
-matched against the codebook (case, accents and spacing ignored, :func:`etude.codebook.variants`); a YAML
+matched against the codebook (case, accents and spacing ignored, :func:`etude.survey.codebook.variants`); a YAML
 *mapping file* covers other headers and labels. Every problem is reported at once
 (:class:`etude.errors.InputError`), never silently dropped.
 
 Raw files are only read. Identifiers become salted pseudonyms and free text loses contact details
-(:mod:`etude.privacy`) before anything leaves this package.
+(:mod:`etude.survey.privacy`) before anything leaves this package.
 
 The modules, in the order data flows through them:
 
@@ -45,11 +45,11 @@ from etude.survey.exports import load_export, not_asked, parse_export, validate
 from etude.survey.fields import FALSE_VALUES, TRUE_VALUES, Fields, build_fields
 from etude.survey.mapping import load_mapping
 from etude.survey.readers import ENCODINGS, FORMATS, SEPARATORS, read_rows
-from etude.survey.study import file_sha256, load_study, read_study, study_inputs, validate_study
+from etude.survey.study import load_study, read_study, study_inputs, validate_study
 from etude.survey.tables import empty_table, problems_table, respondent_schema
 
 __all__ = [
-    "read_study", "study_inputs", "file_sha256", "load_study", "validate_study", "load_export", "parse_export",
+    "read_study", "study_inputs", "load_study", "validate_study", "load_export", "parse_export",
     "validate", "not_asked",
     "read_rows", "load_mapping", "build_fields", "Fields", "respondent_schema", "empty_table", "problems_table",
     "FORMATS", "ENCODINGS", "SEPARATORS", "TRUE_VALUES", "FALSE_VALUES",

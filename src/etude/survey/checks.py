@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from etude import codebook as cbk
 from etude.errors import problem
+from etude.survey import codebook as cbk
 from etude.survey.fields import Fields, classify
 from etude.survey.readers import SEPARATORS
 

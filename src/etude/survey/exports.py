@@ -4,7 +4,7 @@
 row, give each header a role (:mod:`~etude.survey.fields`), check the required columns and every cell
 (:mod:`~etude.survey.checks`), read the multi-select answers, then build the table of the contract
 (:mod:`~etude.survey.tables`). Identifiers become salted pseudonyms and free text is scrubbed
-(:mod:`etude.privacy`) before the table leaves.
+(:mod:`etude.survey.privacy`) before the table leaves.
 
 Examples
 --------
@@ -21,10 +21,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from etude import codebook as cbk
-from etude import privacy
 from etude.errors import InputError, printable, problem
-from etude.survey import checks
+from etude.survey import checks, privacy
+from etude.survey import codebook as cbk
 from etude.survey.fields import Fields, build_fields, classify
 from etude.survey.mapping import load_mapping
 from etude.survey.readers import column_letter, read_rows

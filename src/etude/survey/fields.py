@@ -1,7 +1,8 @@
 """What a questionnaire's export may hold, from the codebook plus a mapping file: the typed :class:`Fields`.
 
 :func:`build_fields` gathers, once per export, every header and label the parser accepts (from
-:func:`etude.codebook.variants`, then the mapping file, which wins); :func:`classify` tells what one header holds.
+:func:`etude.survey.codebook.variants`, then the mapping file, which wins); :func:`classify` tells what one header
+holds.
 
 Examples
 --------
@@ -17,12 +18,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from etude import codebook as cbk
 from etude.errors import problem
+from etude.survey import codebook as cbk
 
 __all__ = ["Fields", "build_fields", "classify", "TRUE_VALUES", "FALSE_VALUES", "IGNORE"]
 
-#: Cell values meaning "ticked" in a wide multi-select column (compared after :func:`etude.codebook.normalise`).
+#: Cell values meaning "ticked" in a wide multi-select column (compared after :func:`etude.survey.codebook.normalise`).
 TRUE_VALUES = ("oui", "o", "y", "yes", "1", "x", "vrai", "true", "coche", "checked", "selected")
 #: Cell values meaning "not ticked".
 FALSE_VALUES = ("", "non", "n", "no", "0", "faux", "false", "non coche", "not checked", "not selected", "n/a", "-")

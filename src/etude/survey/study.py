@@ -19,15 +19,16 @@ from typing import Any
 
 import pandas as pd
 
-from etude import codebook as cbk
 from etude import paths
 from etude.errors import InputError, printable, problem
+from etude.files import sha256
+from etude.survey import codebook as cbk
 from etude.survey.exports import parse_export
 from etude.survey.mapping import read_yaml, schema_problems
 from etude.survey.readers import FORMATS
 from etude.survey.tables import empty_table, finalise
 
-__all__ = ["read_study", "study_inputs", "file_sha256", "load_study", "validate_study", "group_rare_open_values",
+__all__ = ["read_study", "study_inputs", "load_study", "validate_study", "group_rare_open_values",
            "share_parsed", "remember_shared", "STUDY_KEYS", "WAVE_KEYS", "STUDY_SCHEMA", "OTHER"]
 
 #: Code shown for a value of an open attribute that the codebook does not know and few respondents gave.
@@ -135,7 +136,7 @@ def _duplicate_exports(path: Path, inputs: list[dict], wheres: list[str]) -> lis
     for inp, where in zip(inputs, wheres):
         if not inp["path"].is_file():
             continue
-        digest = file_sha256(inp["path"])
+        digest = sha256(inp["path"])
         if digest in seen:
             out.append(problem(path, column=f"{seen[digest]} et {where}", value=printable(inp["path"].name),
                                message=f"même export listé deux fois ({seen[digest]} et {where} : sha256 identique)",
@@ -178,15 +179,6 @@ def _wave_entry(path: Path, base: Path, kind: str, where: str, w: Any, study_sim
 
 
 
-def file_sha256(path: str | Path) -> str:
-    """Hex sha256 of a file's bytes, read in chunks (the file is only read)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def study_inputs(study: str | Path | None = None) -> pd.DataFrame:
     """Provenance of every input of a study: one row per export file.
 
@@ -199,7 +191,7 @@ def study_inputs(study: str | Path | None = None) -> pd.DataFrame:
     """
     spec = read_study(study)
     # path as text a manifest can hold: a file name's undecodable bytes become U+FFFD
-    rows = [{"kind": i["kind"], "wave": i["wave"], "path": printable(i["path"]), "sha256": file_sha256(i["path"]),
+    rows = [{"kind": i["kind"], "wave": i["wave"], "path": printable(i["path"]), "sha256": sha256(i["path"]),
              "format": i["format"], "simulated": i["simulated"]} for i in spec["inputs"]]
     out = pd.DataFrame(rows, columns=["kind", "wave", "path", "sha256", "format", "simulated"])
     return out.astype({"wave": "int64", "simulated": "bool"})
@@ -270,7 +262,7 @@ def _content_key(spec: dict, codebook) -> str | None:
     """
     if codebook is not None and not isinstance(codebook, (str, Path)):
         return None
-    from etude import privacy
+    from etude.survey import privacy
     try:
         salt = privacy.load_salt(create=False)
     except (FileNotFoundError, ValueError, OSError):
@@ -281,7 +273,7 @@ def _content_key(spec: dict, codebook) -> str | None:
     h.update(hashlib.sha256(salt).digest())
     for f in files:
         try:
-            h.update(str(f).encode("utf-8", "surrogateescape") + b"\0" + file_sha256(f).encode("ascii"))
+            h.update(str(f).encode("utf-8", "surrogateescape") + b"\0" + sha256(f).encode("ascii"))
         except OSError:
             return None
     return h.hexdigest()
@@ -328,7 +320,7 @@ def share_parsed(study: str | Path | None, folder: str | Path, *, tag: str) -> P
     """
     import pickle
 
-    from etude.outputs import atomic_write
+    from etude.files import atomic_write
     where = _shared_file(study, folder, tag)
     if where is None or where[1] not in _LAST_LOAD:
         return None
@@ -348,7 +340,7 @@ def _seal(data: bytes) -> bytes:
     """HMAC-SHA256 of ``data`` under the local salt: a shared parse is only unpickled if this installation wrote it."""
     import hmac
 
-    from etude import privacy
+    from etude.survey import privacy
     return hmac.new(privacy.load_salt(create=False), data, hashlib.sha256).digest()
 
 

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from etude import codebook as cbk
-from etude import privacy
 from etude.errors import PROBLEM_COLUMNS
+from etude.survey import codebook as cbk
+from etude.survey import privacy
 
 if TYPE_CHECKING:  # pandera is imported where a schema is built: a kernel given a parsed study never needs it
     import pandera.pandas as pa

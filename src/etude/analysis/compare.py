@@ -1,0 +1,617 @@
+"""Comparing two populations (or groups of respondents) on proportions, with small-sample care.
+
+The buyers' and the companies' questionnaires list different barrier items, so the two populations are compared
+on the codebook's harmonised themes (:func:`etude.survey.codebook.theme_map`), never item by item. Every comparison
+reports the denominators, a difference in proportions with a Newcombe (hybrid Wilson score) interval, an exact
+test by default (Fisher; Pearson chi-square available), Cohen's h and p-values adjusted across the family of
+comparisons (Holm by default). Formulas come from statsmodels and scipy, not re-derived here.
+
+Respondent tables follow ``docs/contracts.md`` §1: a respondent who selected no item of a multi-select question
+is NA on all its items and out of that question's denominator (``n_base``).
+
+Examples
+--------
+>>> r = two_proportions(56, 70, 48, 80)
+>>> round(r["diff"], 4), round(r["diff_ci_low"], 4), round(r["diff_ci_high"], 4)
+(0.2, 0.0524, 0.3339)
+>>> round(two_proportions(3, 4, 1, 4)["p_value"], 4)
+0.4857
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportion_effectsize
+
+from etude import i18n
+from etude.analysis.multitest import multipletests
+from etude.errors import ParameterError
+from etude.errors import check_alpha as _check_alpha
+from etude.errors import check_choice as _choice
+from etude.safety.disclosure import publishable
+from etude.survey import codebook as cb
+
+__all__ = [
+    "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",
+    "compare_groups", "answered", "cites",
+    "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "BUYER_GROUPS",
+    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "select_wave", "theme_order", "group_values",
+]
+
+#: Tests for a 2×2 table: name → description.
+TESTS = {"fisher": "test exact de Fisher (bilatéral)",
+         "chi2": "test du khi-deux de Pearson (correction de Yates)"}
+#: Interval methods for a difference of proportions: our name → statsmodels' name.
+CI_METHODS = {"newcombe": "newcomb", "agresti-caffo": "agresti-caffo", "wald": "wald", "score": "score"}
+#: p-value adjustments across a family of comparisons (statsmodels ``multipletests`` names, plus "none").
+PADJUST = ("holm", "fdr_bh", "bonferroni", "none")
+#: Columns of ``tables/comparaison_themes.csv`` (:func:`compare_themes`).
+COMPARE_COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff",
+                   "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h",
+                   "diff_ci_low_adj", "diff_ci_high_adj"]
+#: Columns of :func:`compare_groups`.
+GROUP_COLUMNS = ["code", "label", "group1", "group1_label", "group2", "group2_label", "n1", "count1", "pct1",
+                 "n2", "count2", "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted",
+                 "cohens_h", "status", "diff_ci_low_adj", "diff_ci_high_adj"]
+#: Buyer types grouped for within-buyer comparisons: État, collectivités, all others (health included).
+BUYER_GROUPS = {"etat": "etat", "collectivite": "collectivite", "sante": "autre", "autre": "autre"}
+#: ``test`` code of a row with one side empty: a theme only one questionnaire covers, or a withheld comparison.
+NOT_COMPARABLE = "not_comparable"
+#: ``status`` code of a comparison that was computed.
+STATUS_OK = "compared"
+#: ``status`` code of a comparison withheld because a group has fewer than ``min_cell`` respondents
+#: (words: :func:`etude.i18n.label`, « effectif insuffisant (n < 5) »).
+TOO_FEW = "too_few"
+
+
+def _check_counts(count: Any, n: Any, which: str) -> tuple[int, int]:
+    try:
+        c, m = int(count), int(n)
+    except (TypeError, ValueError):
+        raise ParameterError(f"effectifs {which} non entiers : {count!r} sur {n!r}") from None
+    if c != count or m != n or m < 0 or c < 0 or c > m:
+        raise ParameterError(f"effectifs {which} impossibles : {count!r} sur {n!r} "
+                             "(attendu : entiers avec 0 ≤ effectif ≤ base)")
+    return c, m
+
+
+# --------------------------------------------------------------------------------------------------------------
+# One comparison
+# --------------------------------------------------------------------------------------------------------------
+
+def wilson_interval(count: int, n: int, *, alpha: float = 0.05) -> tuple[float, float]:
+    """Wilson score interval of ``count / n`` (statsmodels ``proportion_confint``); ``(nan, nan)`` when n = 0.
+
+    >>> [round(x, 4) for x in wilson_interval(13, 27)]
+    [0.3074, 0.6601]
+    """
+    count, n = _check_counts(count, n, "")
+    if n == 0:
+        return (math.nan, math.nan)
+    low, high = proportion_confint(count, n, alpha=_check_alpha(alpha), method="wilson")
+    return float(low), float(high)
+
+
+def two_proportions(count1: int, n1: int, count2: int, n2: int, *, test: str = "fisher", alpha: float = 0.05,
+                    ci_method: str = "newcombe") -> dict[str, Any]:
+    """Compare two independent proportions ``count1/n1`` and ``count2/n2``.
+
+    Parameters
+    ----------
+    count1, n1 : int
+        Respondents citing the item (or theme) and respondents in the denominator, first group.
+    count2, n2 : int
+        Same for the second group.
+    test : {"fisher", "chi2"}, default "fisher"
+        Fisher's exact test (two-sided, ``scipy.stats.fisher_exact``), suited to small counts; or Pearson's
+        chi-square with Yates' continuity correction (``scipy.stats.chi2_contingency``).
+    alpha : float, default 0.05
+        1 − confidence level of the interval.
+    ci_method : {"newcombe", "agresti-caffo", "wald", "score"}, default "newcombe"
+        Interval for the difference (statsmodels ``confint_proportions_2indep``); "newcombe" is Newcombe's
+        hybrid Wilson score interval (method 10 of Newcombe 1998).
+
+    Returns
+    -------
+    dict
+        ``diff`` (p1 − p2), ``diff_ci_low``, ``diff_ci_high``, ``test`` (the ``test`` name), ``p_value``,
+        ``cohens_h`` (2·asin√p1 − 2·asin√p2, statsmodels ``proportion_effectsize``). Numbers are NaN when a
+        group is empty; the chi-square p-value is NaN when a margin of the table is zero (the test is undefined).
+
+    References
+    ----------
+    Newcombe R. G. (1998), Interval estimation for the difference between independent proportions: comparison
+    of eleven methods, *Statistics in Medicine* 17:873–890. Cohen J. (1988), *Statistical power analysis for the
+    behavioral sciences*, ch. 6.
+
+    Examples
+    --------
+    >>> r = two_proportions(56, 70, 48, 80)
+    >>> round(r["diff_ci_low"], 4), round(r["diff_ci_high"], 4), round(r["cohens_h"], 4)
+    (0.0524, 0.3339, 0.4421)
+    >>> two_proportions(1, 3, 2, 3, test="chi2")["test"]
+    'chi2'
+    """
+    _choice("test", test, TESTS)
+    _choice("ci_method", ci_method, CI_METHODS)
+    alpha = _check_alpha(alpha)
+    count1, n1 = _check_counts(count1, n1, "du groupe 1")
+    count2, n2 = _check_counts(count2, n2, "du groupe 2")
+    out = {"diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": test,
+           "p_value": math.nan, "cohens_h": math.nan}
+    if n1 == 0 or n2 == 0:
+        return out
+    p1, p2 = count1 / n1, count2 / n2
+    low, high = confint_proportions_2indep(count1, n1, count2, n2, method=CI_METHODS[ci_method],
+                                           compare="diff", alpha=alpha)
+    table = np.array([[count1, n1 - count1], [count2, n2 - count2]])
+    if test == "fisher":
+        p_value = float(stats.fisher_exact(table, alternative="two-sided").pvalue)
+    elif (table.sum(axis=0) == 0).any():
+        p_value = math.nan
+    else:
+        p_value = float(stats.chi2_contingency(table, correction=True).pvalue)
+    out.update(diff=p1 - p2, diff_ci_low=float(low), diff_ci_high=float(high), p_value=p_value,
+               cohens_h=float(proportion_effectsize(p1, p2)))
+    return out
+
+
+def adjust_pvalues(p_values: Sequence[float], *, method: str = "holm", alpha: float = 0.05) -> np.ndarray:
+    """Adjust a family of p-values (statsmodels ``multipletests``); NaN entries stay NaN and are not counted.
+
+    Parameters
+    ----------
+    method : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
+        Holm's step-down (family-wise error), Benjamini–Hochberg (false discovery rate), Bonferroni, or none.
+
+    Examples
+    --------
+    >>> adjust_pvalues([0.01, 0.04, 0.03, float("nan")]).round(2).tolist()
+    [0.03, 0.06, 0.06, nan]
+    """
+    _choice("padjust", method, PADJUST)
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = ~np.isnan(p)
+    if ok.any():
+        out[ok] = p[ok] if method == "none" else multipletests(p[ok], alpha=_check_alpha(alpha), method=method)[1]
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Respondent tables → counts
+# --------------------------------------------------------------------------------------------------------------
+
+def adjusted_intervals(counts: Sequence[tuple[int, int, int, int] | None], *, padjust: str = "holm",
+                       alpha: float = 0.05, ci_method: str = "newcombe") -> list[tuple[float, float]]:
+    """Difference intervals adjusted like the p-values of the same family: Bonferroni intervals (level
+    ``1 − alpha / m`` over the ``m`` comparisons made) next to Holm, Bonferroni or Benjamini–Hochberg p-values.
+
+    A Bonferroni interval that excludes 0 implies a Bonferroni- (hence Holm-) adjusted p-value below ``alpha``
+    up to the difference between the interval and the test methods; with ``padjust="none"`` the intervals are
+    the unadjusted ones. ``None`` entries (no comparison) give ``(nan, nan)``.
+
+    >>> [tuple(round(x, 3) for x in ci) for ci in adjusted_intervals([(56, 70, 48, 80), None])]
+    [(0.052, 0.334), (nan, nan)]
+    >>> round(adjusted_intervals([(56, 70, 48, 80), (3, 4, 1, 4)])[0][0], 3)
+    0.031
+    """
+    _choice("padjust", padjust, PADJUST)
+    m = sum(c is not None for c in counts)
+    level = alpha if padjust == "none" or m == 0 else alpha / m
+    out = []
+    for c in counts:
+        if c is None:
+            out.append((math.nan, math.nan))
+            continue
+        r = two_proportions(*c, alpha=level, ci_method=ci_method)
+        out.append((r["diff_ci_low"], r["diff_ci_high"]))
+    return out
+
+
+def _item_question(kind: str, code: str, codebook=None) -> str | None:
+    book = codebook if isinstance(codebook, dict) else cb.load(codebook)
+    for question in book["questionnaires"][kind]["questions"]:
+        if code in set(cb.items(kind, question, codebook=codebook)["code"]):
+            return question
+    return None
+
+
+def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ParameterError(f"colonnes absentes de la table {what} : {', '.join(missing)}")
+
+
+def answered(df: pd.DataFrame, kind: str, question: str = "barriers", *, codebook=None) -> pd.Series:
+    """Boolean Series: the respondent selected at least one item of ``question`` (is in its denominator).
+
+    >>> t = pd.DataFrame({c: pd.array(v, dtype="boolean") for c, v in zip(
+    ...     cb.items("companies")["code"], [[True, None], [False, None]] + [[False, None]] * 4)})
+    >>> answered(t, "companies").tolist()
+    [True, False]
+    """
+    codes = list(cb.items(kind, question, codebook=codebook)["code"])
+    _require(df, codes, kind)
+    return df[codes].notna().any(axis=1)
+
+
+def cites(df: pd.DataFrame, codes: Sequence[str]) -> pd.Series:
+    """Boolean Series: the respondent selected at least one of ``codes`` (NA counts as not selected)."""
+    _require(df, codes, "des répondants")
+    return df[list(codes)].fillna(False).astype(bool).any(axis=1)
+
+
+def _theme_items(kind: str, codebook=None) -> dict[str, list[str]]:
+    it = cb.items(kind, "barriers", codebook=codebook)
+    return {th: list(g["code"]) for th, g in it.groupby("theme", sort=False)}
+
+
+def theme_order(codebook=None) -> list[str]:
+    """Codebook theme codes, in codebook order."""
+    return list(cb.themes(codebook=codebook)["code"])
+
+
+def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebook=None,
+                     lang: str = "fr", min_cell: int = 5) -> pd.DataFrame:
+    """Share of respondents citing at least one barrier item of each harmonised theme.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Respondent table of one population (``docs/contracts.md`` §1), usually one wave.
+    kind : {"buyers", "companies"}
+    alpha : float, default 0.05
+        1 − confidence level of the Wilson intervals.
+    codebook : dict or path, optional
+        Another codebook than the project's.
+    lang : {"fr", "en"}, default "fr"
+        Language of ``label``.
+    min_cell : int, default 5
+        The study's small-group rule (:func:`etude.safety.disclosure.publishable`): companies fewer than this publish
+        no base, count, share nor interval (as in ``tables/freins.csv``).
+
+    Returns
+    -------
+    DataFrame
+        One row per theme that has items in this questionnaire, in codebook order: ``theme, label, items``
+        (item codes joined by ``;``), ``n_base`` (respondents who answered the barrier question), ``count``,
+        ``pct`` (fraction 0–1), ``ci_low``, ``ci_high`` (Wilson). ``pct`` is NaN when ``n_base`` is 0.
+        ``items`` lists the items asked: an item not asked (« non posé », NA for every respondent who answered)
+        is left out, and a theme none of whose items was asked has no ``count``, share or interval (NA).
+
+    Examples
+    --------
+    >>> codes = list(cb.items("companies")["code"])
+    >>> t = pd.DataFrame({c: pd.array([c == "e_moyens", c == "e_besoins", None], dtype="boolean") for c in codes})
+    >>> theme_prevalence(t, "companies", min_cell=2)[["theme", "n_base", "count", "pct"]]
+             theme  n_base  count  pct
+    0  information       2      1  0.5
+    1       moyens       2      1  0.5
+    2    juridique       2      0  0.0
+    3      interet       2      0  0.0
+    """
+    _check_alpha(alpha)
+    base = answered(df, kind, codebook=codebook)
+    n_base = int(base.sum())
+    groups = _theme_items(kind, codebook)
+    rows = []
+    for theme in theme_order(codebook):
+        if theme not in groups:
+            continue
+        # items not asked in these waves (NA for everyone who answered) are out; a theme with none asked has no share
+        asked = [c for c in groups[theme] if not n_base or df.loc[base, c].notna().any()]
+        count = int((cites(df, asked) & base).sum()) if asked else None
+        low, high = wilson_interval(count, n_base, alpha=alpha) if asked else (math.nan, math.nan)
+        rows.append({"theme": theme, "label": cb.label(theme, lang=lang, codebook=codebook),
+                     "items": ";".join(asked), "n_base": n_base, "count": pd.NA if count is None else count,
+                     "pct": count / n_base if n_base and asked else math.nan, "ci_low": low, "ci_high": high})
+    out = pd.DataFrame(rows, columns=["theme", "label", "items", "n_base", "count", "pct", "ci_low", "ci_high"])
+    if not publishable(kind, n_base, min_cell=min_cell):  # too few companies: nothing of them is published
+        out = out.assign(n_base=pd.NA, count=pd.NA, pct=math.nan, ci_low=math.nan, ci_high=math.nan)
+    out["count"] = out["count"].astype("Int64")
+    out["n_base"] = out["n_base"].astype("Int64")
+    return out
+
+
+def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str = "fisher", padjust: str = "holm",
+                   alpha: float = 0.05, ci_method: str = "newcombe", codebook=None, lang: str = "fr",
+                   min_cell: int = 5) -> pd.DataFrame:
+    """Buyers versus companies on each harmonised theme (the table ``tables/comparaison_themes.csv``).
+
+    Parameters
+    ----------
+    buyers, companies : DataFrame
+        Respondent tables (``docs/contracts.md`` §1), usually one wave each.
+    test : {"fisher", "chi2"}, default "fisher"
+        See :func:`two_proportions`.
+    padjust : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
+        Adjustment across the comparable themes (:func:`adjust_pvalues`).
+    alpha : float, default 0.05
+        1 − confidence level of the intervals (and the level given to ``multipletests``).
+    ci_method : str, default "newcombe"
+        See :func:`two_proportions`.
+    min_cell : int, default 5
+        Fewer companies than this: their side is withheld (:func:`theme_prevalence`), nothing is compared.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`COMPARE_COLUMNS`, one row per codebook theme: ``n_buyers``/``n_companies`` are the
+        denominators (respondents who answered the barrier question), ``pct_*`` fractions 0–1, ``diff`` =
+        ``pct_buyers − pct_companies`` with its Newcombe interval (unadjusted), ``p_value`` raw and
+        ``p_adjusted`` (the family: the comparable themes), and ``diff_ci_low_adj``/``diff_ci_high_adj`` the
+        interval adjusted over the same family (:func:`adjusted_intervals`), to show next to ``p_adjusted``.
+        ``attrs`` records ``padjust``, ``family_size`` and ``ci_adjust``.
+        A theme covered by one questionnaire only (``soutien``) keeps that side's share, has NaN for the other
+        side and every comparison number, ``test`` = ``"not_comparable"``, and is left out of the adjustment;
+        so is a theme none of whose items one side was asked in these waves (:func:`theme_prevalence`).
+
+    Examples
+    --------
+    >>> def table(kind, rows):
+    ...     codes = list(cb.items(kind)["code"])
+    ...     return pd.DataFrame({c: pd.array([c in r for r in rows], dtype="boolean") for c in codes})
+    >>> b = table("buyers", [{"b_temps"}, {"b_temps", "b_donnees"}, {"b_soutien"}, {"b_juridique"}])
+    >>> e = table("companies", [{"e_moyens"}, {"e_besoins"}, {"e_besoins"}, {"e_processus"}])
+    >>> compare_themes(b, e, min_cell=4)[["theme", "n_buyers", "pct_buyers", "pct_companies", "test"]]
+             theme  n_buyers  pct_buyers  pct_companies            test
+    0  information         4        0.25           0.50          fisher
+    1       moyens         4        0.50           0.25          fisher
+    2    juridique         4        0.25           0.25          fisher
+    3      interet         4        0.00           0.00          fisher
+    4      soutien         4        0.25            NaN  not_comparable
+    """
+    _choice("test", test, TESTS)
+    _choice("padjust", padjust, PADJUST)
+    prev = {kind: theme_prevalence(df, kind, alpha=alpha, codebook=codebook, lang=lang,
+                                   min_cell=min_cell).set_index("theme")
+            for kind, df in (("buyers", buyers), ("companies", companies))}
+    rows, counts = [], []
+    for theme in theme_order(codebook):
+        b = prev["buyers"].loc[theme] if theme in prev["buyers"].index else None
+        e = prev["companies"].loc[theme] if theme in prev["companies"].index else None
+        b, e = (None if x is not None and pd.isna(x["count"]) else x for x in (b, e))  # not asked, or withheld
+        if b is None and e is None:
+            continue
+        row = {"theme": theme, "label": cb.label(theme, lang=lang, codebook=codebook),
+               "n_buyers": pd.NA if b is None else int(b["n_base"]),
+               "pct_buyers": math.nan if b is None else float(b["pct"]),
+               "n_companies": pd.NA if e is None else int(e["n_base"]),
+               "pct_companies": math.nan if e is None else float(e["pct"])}
+        if b is None or e is None:
+            row.update(diff=math.nan, diff_ci_low=math.nan, diff_ci_high=math.nan, test=NOT_COMPARABLE,
+                       p_value=math.nan, cohens_h=math.nan)
+            counts.append(None)
+        else:
+            counts.append((int(b["count"]), int(b["n_base"]), int(e["count"]), int(e["n_base"])))
+            row.update(two_proportions(*counts[-1], test=test, alpha=alpha, ci_method=ci_method))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
+    adj = adjusted_intervals(counts, padjust=padjust, alpha=alpha, ci_method=ci_method)
+    out["diff_ci_low_adj"], out["diff_ci_high_adj"] = [a for a, _ in adj], [b for _, b in adj]
+    for col in ("n_buyers", "n_companies"):
+        out[col] = out[col].astype("Int64")
+    out = out[COMPARE_COLUMNS]
+    out.attrs.update(_family_attrs(padjust, alpha, sum(c is not None for c in counts), "themes"))
+    return out
+
+
+def _family_attrs(padjust: str, alpha: float, size: int, family: str) -> dict[str, Any]:
+    return {"padjust": padjust, "alpha": alpha, "family_size": size, "family": family,
+            "ci_adjust": "none" if padjust == "none" else "bonferroni"}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Within one population
+# --------------------------------------------------------------------------------------------------------------
+
+def _resolve_codes(df: pd.DataFrame, kind: str, items_or_themes, codebook=None) -> list[tuple[str, str, list[str]]]:
+    """``[(code, question, item_codes)]`` for item codes, theme codes, or the shorthands "items"/"themes"."""
+    themes = _theme_items(kind, codebook)
+    if isinstance(items_or_themes, str):
+        if items_or_themes == "themes":
+            items_or_themes = [t for t in theme_order(codebook) if t in themes]
+        elif items_or_themes == "items":
+            items_or_themes = list(cb.items(kind, "barriers", codebook=codebook)["code"])
+        else:
+            items_or_themes = [items_or_themes]
+    out = []
+    for code in items_or_themes:
+        if code in themes:
+            out.append((code, "barriers", themes[code]))
+            continue
+        question = _item_question(kind, code, codebook)
+        if question is None:
+            allowed = sorted(themes) + list(cb.items(kind, "barriers", codebook=codebook)["code"])
+            raise ParameterError(f"code inconnu pour {kind} : {code!r} ; attendus : "
+                                 f"'themes', 'items', un thème ou un item ({', '.join(allowed)}, …)")
+        out.append((code, question, [code]))
+    return out
+
+
+def _group_values(df: pd.DataFrame, by: str, kind: str, groups: Mapping[str, str] | None,
+                  codebook=None) -> tuple[pd.Series, list[str]]:
+    """Each respondent's group (NA when left out) and the groups present, in codebook (or ``groups``) order."""
+    _require(df, [by], kind)
+    values = df[by].astype("string")
+    if groups is not None:
+        values = values.map(lambda v: groups.get(v, pd.NA) if not pd.isna(v) else pd.NA).astype("string")
+    present = [g for g in pd.unique(values.dropna())]
+    if groups is not None:
+        known = list(dict.fromkeys(groups.values()))
+    else:
+        try:
+            known = list(cb.attribute_values(kind, by, codebook=codebook)["code"].astype(str))
+        except ValueError:
+            known = []
+    return values, [g for g in known if g in present] + sorted(g for g in present if g not in known)
+
+
+def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Mapping[str, str] | None = None,
+                 codebook=None) -> list[str]:
+    """The groups of ``by`` that have respondents in ``df``, in codebook order (``groups`` merges values as in
+    :func:`compare_groups`); fewer than two means no comparison.
+
+    >>> group_values(pd.DataFrame({"buyer_type": ["sante", "etat", None]}), "buyer_type", groups=BUYER_GROUPS)
+    ['etat', 'autre']
+    """
+    return _group_values(df, by, kind, groups, codebook)[1]
+
+
+def _group_label(g: str, *, lang: str, codebook=None) -> str:
+    """A group's label: « autres répondants » for the rest, the codebook's label, or the value as given."""
+    if g == "_reste":
+        return i18n.word("other_respondents", lang)
+    try:
+        return cb.label(g, lang=lang, codebook=codebook)
+    except KeyError:
+        return g
+
+
+def _pair_numbers(c1: int, n1: int, c2: int, n2: int, *, kind: str, min_cell: int, test: str, alpha: float,
+                  ci_method: str) -> tuple[dict, tuple | None]:
+    """Counts, shares and test of one pair of groups, and its entry for the adjusted intervals (None: untested).
+
+    Under ``min_cell`` the pair is not tested; each group's count and share then follow the study's one
+    small-group rule (:func:`etude.safety.disclosure.publishable`: public buyers' groups are published, small company
+    groups not).
+    """
+    if min(n1, n2) < min_cell:
+        big1, big2 = (publishable(kind, n, min_cell=min_cell) for n in (n1, n2))
+        return {"count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 else math.nan,
+                "count2": c2 if big2 else pd.NA, "pct2": c2 / n2 if big2 else math.nan, "diff": math.nan,
+                "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": NOT_COMPARABLE, "p_value": math.nan,
+                "cohens_h": math.nan, "status": TOO_FEW}, None
+    return {"count1": c1, "pct1": c1 / n1, "count2": c2, "pct2": c2 / n2, "status": STATUS_OK,
+            **two_proportions(c1, n1, c2, n2, test=test, alpha=alpha, ci_method=ci_method)}, (c1, n1, c2, n2)
+
+
+def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[str] = "themes", *,
+                   kind: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
+                   min_cell: int = 5, test: str = "fisher", padjust: str = "holm", alpha: float = 0.05,
+                   ci_method: str = "newcombe", codebook=None, lang: str = "fr") -> pd.DataFrame:
+    """Compare groups of one population (e.g. services de l'État vs collectivités vs others), item or theme.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Respondent table of one population (``docs/contracts.md`` §1).
+    by : str
+        Column defining the groups, e.g. ``"buyer_type"``. Respondents with NA in it are left out.
+    items_or_themes : "themes", "items", or list of codes, default "themes"
+        Theme codes (share citing at least one of the theme's items), item codes of any multi-select question
+        (barriers or segments), or the shorthands for all themes / all barrier items of ``kind``.
+    kind : {"buyers", "companies"}, default "buyers"
+    groups : mapping, optional
+        Value of ``by`` → group code, to merge values (e.g. :data:`BUYER_GROUPS`); values not in the mapping are
+        left out. Default: each value of ``by`` is a group.
+    pairs : {"pairwise", "vs_rest"}, default "pairwise"
+        Every pair of groups, or each group against all the other respondents.
+    min_cell : int, default 5
+        Smallest group denominator compared. A comparison with a smaller group gets ``status`` ``too_few``
+        and no comparison number; each group's count and share follow the study's one small-group rule
+        (:func:`etude.safety.disclosure.publishable`: public buyers' groups are published, small company groups not).
+    test, padjust, alpha, ci_method
+        As in :func:`compare_themes`; the adjustment family is every computed row of the result.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`GROUP_COLUMNS`: one row per code and pair of groups; ``diff`` = ``pct1 − pct2``. An item
+        not asked (« non posé ») is left out of its theme; a code none of whose items was asked has no row.
+
+    Examples
+    --------
+    >>> codes = list(cb.items("buyers")["code"])
+    >>> t = pd.DataFrame({c: pd.array([c == "b_temps"] * 6 + [c == "b_juridique"] * 3, dtype="boolean")
+    ...                   for c in codes})
+    >>> t["buyer_type"] = ["etat"] * 6 + ["collectivite"] * 3
+    >>> r = compare_groups(t, "buyer_type", ["moyens"])
+    >>> r[["group1", "group2", "n1", "n2", "pct1", "pct2", "status"]]
+      group1        group2  n1  n2  pct1  pct2   status
+    0   etat  collectivite   6   3   1.0   0.0  too_few
+    """
+    _choice("pairs", pairs, ("pairwise", "vs_rest"))
+    _choice("test", test, TESTS)
+    _choice("padjust", padjust, PADJUST)
+    if not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
+        raise ParameterError(f"min_cell doit être un entier ≥ 1, pas {min_cell!r}")
+    values, order = _group_values(df, by, kind, groups, codebook)
+    if pairs == "pairwise":
+        combos = [(order[i], order[j]) for i in range(len(order)) for j in range(i + 1, len(order))]
+    else:
+        combos = [(g, "_reste") for g in order]
+
+    def group_label(g: str) -> str:
+        return _group_label(g, lang=lang, codebook=codebook)
+
+    rows, counts = [], []
+    for code, question, item_codes in _resolve_codes(df, kind, items_or_themes, codebook):
+        base = answered(df, kind, question, codebook=codebook) & values.notna()
+        item_codes = [c for c in item_codes if not base.any() or df.loc[base, c].notna().any()]
+        if not item_codes:  # not asked in these waves (« non posé »): no row rather than a share of 0
+            continue
+        hit = cites(df, item_codes) & base
+        for g1, g2 in combos:
+            in1 = base & (values == g1)
+            in2 = base & ((values != g1) if g2 == "_reste" else (values == g2))
+            n1, n2 = int(in1.sum()), int(in2.sum())
+            row = {"code": code, "label": cb.label(code, lang=lang, short=True, codebook=codebook),
+                   "group1": g1, "group1_label": group_label(g1), "group2": g2, "group2_label": group_label(g2),
+                   "n1": n1, "n2": n2}
+            c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
+            numbers, count = _pair_numbers(c1, n1, c2, n2, kind=kind, min_cell=min_cell, test=test, alpha=alpha,
+                                           ci_method=ci_method)
+            rows.append(row | numbers)
+            counts.append(count)
+    return _group_table(rows, counts, min_cell=min_cell, padjust=padjust, alpha=alpha, ci_method=ci_method)
+
+
+def _group_table(rows: list[dict], counts: list, *, min_cell: int, padjust: str, alpha: float, ci_method: str
+                 ) -> pd.DataFrame:
+    """:func:`compare_groups`' rows as a table: p-values and intervals adjusted over the tested pairs."""
+    out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c not in ("p_adjusted", "diff_ci_low_adj",
+                                                                           "diff_ci_high_adj")])
+    out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
+    adj = adjusted_intervals(counts, padjust=padjust, alpha=alpha, ci_method=ci_method)
+    out["diff_ci_low_adj"], out["diff_ci_high_adj"] = [a for a, _ in adj], [b for _, b in adj]
+    for col in ("n1", "n2", "count1", "count2"):
+        out[col] = out[col].astype("Int64")
+    out = out[GROUP_COLUMNS]
+    out.attrs.update({"min_cell": min_cell, **_family_attrs(padjust, alpha, len([c for c in counts if c]), "pairs")})
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Study-level helpers for the notebook
+# --------------------------------------------------------------------------------------------------------------
+
+def select_wave(tables: Mapping[str, pd.DataFrame], wave: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(buyers, companies)`` of one wave from :func:`etude.survey.load_study`'s result.
+
+    Raises :class:`~etude.errors.ParameterError` listing the available waves when ``wave`` has no respondent
+    in either questionnaire.
+    """
+    out = []
+    for kind in ("buyers", "companies"):
+        df = tables[kind]
+        part = df[df["wave"] == int(wave)]
+        if part.empty:
+            waves = sorted(set(int(w) for w in df["wave"].dropna()))
+            raise ParameterError(f"aucun répondant {'acheteur' if kind == 'buyers' else 'entreprise'} pour la "
+                                 f"vague {wave} ; vagues disponibles : {', '.join(map(str, waves)) or 'aucune'}")
+        out.append(part.reset_index(drop=True))
+    return out[0], out[1]
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Display (French formats; written tables keep raw numbers)
+# --------------------------------------------------------------------------------------------------------------
+

@@ -1,0 +1,381 @@
+"""Survey-wave comparisons: the share citing each barrier (or theme) in one wave against another, and the same
+calculation on a published barometer whose sample size may be inexact.
+
+Shares, denominators and tests follow :mod:`etude.analysis.compare`; statuses follow the long indicator table of
+:mod:`etude.analysis.indicators` (``computed``, ``uncertain``, ``simulated``). Adjustment families: one questionnaire's
+items, or its themes — never pooled. The waves are independent samples only if no institution answered twice
+(:func:`etude.publish.present.wave_dependence_text`).
+
+Examples
+--------
+>>> common_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]})}, [2017, 2018])
+{'buyers': True}
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+from etude.analysis.indicators import combine_status
+from etude.errors import ParameterError
+from etude.survey import codebook as cb
+from etude.survey import reference as ref
+
+__all__ = ["WAVE_COLUMNS", "PUBLISHED_WAVE_COLUMNS", "GRID_COLUMNS", "N_TREATMENTS", "wave_changes",
+           "published_wave_changes", "common_waves", "population_waves", "wave_pairs", "change_pair", "asked_items",
+           "wave_grid", "all_wave_changes"]
+
+#: Columns of :func:`wave_changes`.
+WAVE_COLUMNS = ["population", "level", "code", "label", "theme", "wave_from", "n_from", "count_from", "share_from",
+                "wave_to", "n_to", "count_to", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test",
+                "p_value", "p_adjusted", "cohens_h", "simulated", "diff_ci_low_adj", "diff_ci_high_adj", "asked_from",
+                "asked_to"]
+#: Columns of :func:`wave_grid`: one row per item (or theme) and wave; ``asked`` false is « non posé ».
+GRID_COLUMNS = ["population", "level", "code", "label", "theme", "wave", "asked", "n_base", "count", "share"]
+#: Columns of :func:`published_wave_changes`.
+PUBLISHED_WAVE_COLUMNS = ["indicator", "label", "wave_from", "n_from", "n_from_text", "share_from", "wave_to",
+                          "n_to", "n_to_text", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value",
+                          "status", "note", "source"]
+#: How :func:`published_wave_changes` treats a wave whose respondent count is not exact.
+N_TREATMENTS = {"point_only": "écart en points seulement, sans intervalle ni test",
+                "lower_bound": "intervalle et test calculés avec la borne inférieure publiée de l'effectif"}
+
+
+def asked_items(df: pd.DataFrame, kind: str, *, codebook=None) -> set[str]:
+    """The barrier items asked in ``df`` (one wave): every item of the codebook but those
+    :func:`etude.survey.not_asked` finds NA for everyone while another item has answers.
+
+    >>> b = pd.DataFrame({"population": "buyers", "wave": 2019, **{c: pd.array([True, False] if c != "b_temps"
+    ...     else [None, None], dtype="boolean") for c in cb.items("buyers")["code"]}})
+    >>> "b_temps" in asked_items(b, "buyers"), len(asked_items(b, "buyers")) == len(cb.items("buyers")) - 1
+    (False, True)
+    """
+    from etude import survey
+    codes = set(cb.items(kind, "barriers", codebook=codebook)["code"])
+    if df.empty:
+        return codes
+    gone = survey.not_asked(df.assign(population=kind), codebook=codebook)
+    return codes - set(gone.loc[gone["question"] == "barriers", "item"])
+
+
+def _item_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
+    from etude.analysis import compare
+    items = cb.items(kind, "barriers", codebook=codebook)
+    base = compare.answered(df, kind, codebook=codebook)
+    n = int(base.sum())
+    asked = asked_items(df, kind, codebook=codebook)
+    rows = []
+    for it in items.itertuples():
+        count = int((df[it.code].fillna(False).astype(bool) & base).sum())
+        rows.append({"code": it.code, "theme": it.theme, "n": n, "count": count, "asked": it.code in asked})
+    return pd.DataFrame(rows)
+
+
+def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
+    """A theme counts as asked only when every one of its items was asked (else its share is not comparable)."""
+    from etude.analysis import compare
+    prev = compare.theme_prevalence(df, kind, codebook=codebook, min_cell=1)  # the rule is applied by the caller
+    asked = asked_items(df, kind, codebook=codebook)
+    items = cb.items(kind, codebook=codebook)  # every item of the theme in the questionnaire, asked or not
+    of_theme = {t: set(items.loc[items["theme"] == t, "code"]) for t in prev["theme"]}
+    return pd.DataFrame({"code": prev["theme"], "theme": prev["theme"], "n": prev["n_base"], "count": prev["count"],
+                         "asked": [of_theme[t] <= asked for t in prev["theme"]]})
+
+
+def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to: int = 2018,
+                 level: str = "items", test: str = "fisher", alpha: float = 0.05, padjust: str = "holm",
+                 lang: str = "fr", codebook=None, min_cell: int = 5) -> pd.DataFrame:
+    """Change in the share citing each barrier item (or theme) between two survey waves.
+
+    The two waves are treated as **independent samples** (respondents are pseudonymous and not matched
+    across waves) — an approximation when the same institutions answer twice
+    (:func:`etude.publish.present.wave_dependence_text` says how many did). Each share's denominator is the wave's
+    respondents who answered the barrier question (``docs/contracts.md`` §1). The difference
+    ``share_to − share_from`` gets Newcombe's hybrid score interval and a test from
+    :func:`etude.analysis.compare.two_proportions`; p-values are adjusted within one family: the items of the
+    questionnaire (``level="items"``) or its themes (``level="themes"``) — two separate families, never pooled.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Respondent table of one population, with a ``wave`` column and both waves in it.
+    kind : {"buyers", "companies"}
+    wave_from, wave_to : int
+        The earlier and the later wave.
+    level : {"items", "themes"}, default "items"
+        Barrier items, or harmonised themes (a respondent cites a theme when they cite one of its items).
+    test : {"fisher", "chi2"}, default "fisher"
+    alpha : float, default 0.05
+    padjust : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
+    lang : {"fr", "en"}, default "fr"
+        Language of ``label``.
+    min_cell : int, default 5
+        The study's small-group rule (:func:`etude.safety.disclosure.publishable`): a wave of a protected population
+        (companies) with fewer respondents publishes no base, count nor share, hence no change and no test.
+
+    Returns
+    -------
+    DataFrame with columns :data:`WAVE_COLUMNS` (shares and differences as fractions 0–1);
+    ``diff_ci_low_adj``/``diff_ci_high_adj`` are adjusted over the same family as ``p_adjusted``
+    (:func:`etude.analysis.compare.adjusted_intervals`); ``attrs`` records ``padjust``, ``family`` and ``family_size``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``level``, or a wave absent from the data (the message lists the waves present).
+    """
+    levels = {"items": _item_counts, "themes": _theme_counts}
+    if level not in levels:
+        raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(levels)})")
+    if "wave" not in df.columns:
+        raise ParameterError("la table des répondants n'a pas de colonne « wave »")
+    present = sorted(int(w) for w in df["wave"].dropna().unique())
+    for w in (wave_from, wave_to):
+        if int(w) not in present:
+            raise ParameterError(f"vague {w} absente des données (vagues présentes : "
+                                 f"{', '.join(map(str, present)) or 'aucune'})")
+    parts = {w: df[df["wave"] == int(w)] for w in (wave_from, wave_to)}
+    a = levels[level](parts[wave_from], kind, codebook).set_index("code")
+    b = levels[level](parts[wave_to], kind, codebook).set_index("code")
+    simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
+    withheld = (_withheld(a, kind, min_cell), _withheld(b, kind, min_cell))
+    rows = [_change_row(a.loc[code], b.loc[code], code, kind=kind, level=level, waves=(wave_from, wave_to),
+                        test=test, alpha=alpha, lang=lang, codebook=codebook, simulated=simulated,
+                        withheld=withheld) for code in a.index]
+    out = _adjust(pd.DataFrame(rows), padjust=padjust, alpha=alpha)[WAVE_COLUMNS]
+    out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": int(_tested(out).sum()), "family": level,
+                      "ci_adjust": "none" if padjust == "none" else "bonferroni", "withheld": withheld})
+    return out
+
+
+def _withheld(counts: pd.DataFrame, kind: str, min_cell: int) -> bool:
+    """Does the small-group rule withhold this wave (its respondents' base, the same for every item)?"""
+    from etude.safety.disclosure import publishable
+    n = int(counts["n"].max()) if len(counts) else 0
+    return not publishable(kind, n, min_cell=min_cell)
+
+
+def _tested(out: pd.DataFrame) -> pd.Series:
+    """Rows with a test: asked in both waves and not withheld (a withheld wave has no count)."""
+    return out["asked_from"] & out["asked_to"] & out["count_from"].notna() & out["count_to"].notna()
+
+
+def _adjust(out: pd.DataFrame, *, padjust: str, alpha: float) -> pd.DataFrame:
+    """Adjusted p-values and intervals over the family: the items (or themes) asked in both waves."""
+    from etude.analysis import compare
+    tested = _tested(out)
+    out["p_adjusted"] = math.nan
+    out["diff_ci_low_adj"] = out["diff_ci_high_adj"] = math.nan
+    if tested.any():
+        part = out[tested]
+        out.loc[tested, "p_adjusted"] = compare.adjust_pvalues(part["p_value"], method=padjust, alpha=alpha)
+        counts = [(int(r.count_to), int(r.n_to), int(r.count_from), int(r.n_from)) for r in part.itertuples()]
+        adj = compare.adjusted_intervals(counts, padjust=padjust, alpha=alpha)
+        out.loc[tested, "diff_ci_low_adj"] = [lo for lo, _ in adj]
+        out.loc[tested, "diff_ci_high_adj"] = [hi for _, hi in adj]
+    return out
+
+
+def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: str, waves: tuple[int, int],
+                test: str, alpha: float, lang: str, codebook, simulated: bool,
+                withheld: tuple[bool, bool] = (False, False)) -> dict:
+    """One row of :func:`wave_changes`: an item not asked in a wave has no share there, no change and no test;
+    a withheld wave (small-group rule) shows no base, count nor share, and the row no change and no test."""
+    from etude.analysis import compare
+    asked_a, asked_b = bool(ra["asked"]), bool(rb["asked"])
+    shown_a, shown_b = asked_a and not withheld[0], asked_b and not withheld[1]
+    if shown_a and shown_b:
+        res = compare.two_proportions(int(rb["count"]), int(rb["n"]), int(ra["count"]), int(ra["n"]),
+                                      test=test, alpha=alpha)
+    else:
+        res = {"diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": pd.NA,
+               "p_value": math.nan, "cohens_h": math.nan}
+
+    def share(r, shown):
+        return r["count"] / r["n"] if shown and r["n"] else math.nan
+    return {"population": kind, "level": level, "code": code,
+            "label": cb.label(code, lang=lang, codebook=codebook, short=(level == "items")),
+            "theme": ra["theme"], "wave_from": int(waves[0]), "n_from": pd.NA if withheld[0] else int(ra["n"]),
+            "count_from": int(ra["count"]) if shown_a else pd.NA, "share_from": share(ra, shown_a),
+            "wave_to": int(waves[1]), "n_to": pd.NA if withheld[1] else int(rb["n"]),
+            "count_to": int(rb["count"]) if shown_b else pd.NA,
+            "share_to": share(rb, shown_b), **res, "simulated": simulated, "asked_from": asked_a,
+            "asked_to": asked_b}
+
+
+def published_wave_changes(table: str = "cinov_barometre", *, wave_from: int = 2023, wave_to: int = 2024,
+                           n_treatment: str = "point_only", test: str = "fisher", alpha: float = 0.05,
+                           directory=None) -> pd.DataFrame:
+    """The same wave comparison on a published barometer (default: CINOV 2023 → 2024).
+
+    Only shares published for both waves are compared. The respondent count of a wave is taken from the
+    indicator ``repondants``; when it is not an exact number (CINOV 2023: « plus de 300 »):
+
+    * ``n_treatment="point_only"`` (default): the change in points is reported, with **no interval and no
+      test** — an interval needs the denominator, and inventing one would give false precision;
+    * ``n_treatment="lower_bound"``: the interval and test use the published lower bound
+      (``repondants_minimum``, 300). A smaller n gives a wider interval, so this errs on the cautious side, but
+      counts are rebuilt from rounded percentages: the result is flagged ``uncertain``, and ``n_from`` /
+      ``n_to`` hold the bound used (``n_from_text`` keeps the published text).
+
+    When both counts are exact, counts are rebuilt as ``round(share × n)`` and the result is ``computed``.
+    Whatever the treatment, these samples are self-selected: an interval measures sampling noise only.
+
+    Returns
+    -------
+    DataFrame with columns :data:`PUBLISHED_WAVE_COLUMNS`. ``note`` holds a code (words:
+    :func:`etude.i18n.label`): ``counts_rebuilt``, ``n_inexact_point_only`` or ``n_inexact_lower_bound``.
+
+    Examples
+    --------
+    >>> c = published_wave_changes()
+    >>> c.set_index("indicator").loc["acces_difficile", ["share_from", "share_to", "diff"]].round(3).tolist()
+    [0.53, 0.564, 0.034]
+    >>> bool(c["diff_ci_low"].isna().all())
+    True
+    """
+    from etude.analysis import compare
+    if n_treatment not in N_TREATMENTS:
+        raise ParameterError(f"traitement de l'effectif inconnu : {n_treatment!r} "
+                             f"(attendu : {', '.join(N_TREATMENTS)})")
+    raw = ref.load_reference(table, directory=directory)
+    rows_of = {w: raw[raw["year"] == int(w)].set_index("indicator") for w in (wave_from, wave_to)}
+
+    def n_of(w):
+        r = rows_of[w]
+        exact = float(r.loc["repondants", "value"]) if "repondants" in r.index else math.nan
+        text = r.loc["repondants", "value_text"] if "repondants" in r.index else pd.NA
+        low = float(r.loc["repondants_minimum", "value"]) if "repondants_minimum" in r.index else math.nan
+        return exact, (text if pd.notna(text) else pd.NA), low
+
+    (n1, t1, low1), (n2, t2, low2) = n_of(wave_from), n_of(wave_to)
+    exact = not (math.isnan(n1) or math.isnan(n2))
+    if not exact and n_treatment == "lower_bound":
+        n1c, n2c = (n1 if not math.isnan(n1) else low1), (n2 if not math.isnan(n2) else low2)
+    else:
+        n1c, n2c = n1, n2
+    shares = raw[(raw["unit"] == "share") & raw["value"].notna()]
+    both = [i for i in shares[shares["year"] == int(wave_from)]["indicator"]
+            if i in set(shares[shares["year"] == int(wave_to)]["indicator"])]
+    rows = []
+    for ind in both:
+        a, b = rows_of[wave_from].loc[ind], rows_of[wave_to].loc[ind]
+        p1, p2 = float(a["value"]), float(b["value"])
+        res = {"diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": pd.NA, "p_value": math.nan}
+        bounded = n_treatment == "lower_bound" and not (math.isnan(n1c) or math.isnan(n2c))
+        if exact:
+            status, note = "computed", "counts_rebuilt"
+        elif bounded:
+            status, note = "uncertain", "n_inexact_lower_bound"
+        else:
+            status, note = "computed", "n_inexact_point_only"
+        if exact or bounded:
+            c1, c2 = int(round(p1 * n1c)), int(round(p2 * n2c))
+            r = compare.two_proportions(c2, int(n2c), c1, int(n1c), test=test, alpha=alpha)
+            res = {k: r[k] for k in ("diff_ci_low", "diff_ci_high", "test", "p_value")}
+        rows.append({"indicator": ind, "label": a["label_fr"], "wave_from": int(wave_from),
+                     "n_from": n1c if bounded else n1, "n_from_text": t1 if math.isnan(n1) else pd.NA,
+                     "share_from": p1, "wave_to": int(wave_to), "n_to": n2c if bounded else n2,
+                     "n_to_text": t2 if math.isnan(n2) else pd.NA,
+                     "share_to": p2, "diff": p2 - p1, **res,
+                     "status": combine_status(a["status"], b["status"], status) if status == "uncertain"
+                     else combine_status(a["status"], b["status"]),
+                     "note": note, "source": f"{a['source']} ; {b['source']}"})
+    return pd.DataFrame(rows, columns=PUBLISHED_WAVE_COLUMNS)
+
+
+def common_waves(respondents: dict[str, pd.DataFrame], waves: Iterable[int]) -> dict[str, bool]:
+    """Whether each questionnaire has every wave in ``waves`` (a wave comparison needs both).
+
+    >>> common_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]}),
+    ...               "companies": pd.DataFrame({"wave": [2017]})}, [2017, 2018])
+    {'buyers': True, 'companies': False}
+    """
+    wanted = {int(w) for w in waves}
+    return {kind: wanted <= {int(w) for w in df["wave"].dropna().unique()} if "wave" in df else False
+            for kind, df in respondents.items()}
+
+
+def population_waves(df: pd.DataFrame | None) -> list[int]:
+    """The waves of one population's table, in order (empty without respondents).
+
+    >>> population_waves(pd.DataFrame({"wave": [2021, 2017, 2019, 2017]}))
+    [2017, 2019, 2021]
+    """
+    if df is None or "wave" not in df:
+        return []
+    return sorted({int(w) for w in df["wave"].dropna()})
+
+
+def wave_pairs(df: pd.DataFrame | None) -> list[tuple[int, int]]:
+    """The wave changes a population gets: every consecutive pair, then first → last when there are 3+ waves.
+
+    >>> wave_pairs(pd.DataFrame({"wave": [2017, 2019, 2021]}))
+    [(2017, 2019), (2019, 2021), (2017, 2021)]
+    >>> wave_pairs(pd.DataFrame({"wave": [2019]}))
+    []
+    """
+    waves = population_waves(df)
+    pairs = list(zip(waves, waves[1:]))
+    return pairs + [(waves[0], waves[-1])] if len(waves) > 2 else pairs
+
+
+def change_pair(df: pd.DataFrame | None, wave_from: int | None = 0, wave_to: int | None = 0
+                ) -> tuple[int, int] | None:
+    """The pair shown in detail: ``(wave_from, wave_to)`` when the population has both (in order), else (and for
+    0) its last two waves; None with fewer than two waves.
+
+    >>> t = pd.DataFrame({"wave": [2017, 2019, 2021]})
+    >>> change_pair(t), change_pair(t, 2017, 2021), change_pair(t, 2017, 2018)
+    ((2019, 2021), (2017, 2021), (2019, 2021))
+    """
+    waves = population_waves(df)
+    if len(waves) < 2:
+        return None
+    if wave_from and wave_to and int(wave_from) in waves and int(wave_to) in waves and wave_from < wave_to:
+        return int(wave_from), int(wave_to)
+    return waves[-2], waves[-1]
+
+
+def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", lang: str = "fr",
+              codebook=None, min_cell: int = 5) -> pd.DataFrame:
+    """Every wave of one population, for each barrier item (or theme): the share citing it, or « non posé ».
+
+    Shares follow :func:`wave_changes` (denominator: the wave's respondents who answered the barrier question);
+    an item not asked in a wave (:func:`asked_items`; a theme with one of its items not asked) has ``asked``
+    false and no count nor share; a wave the small-group rule withholds (``min_cell``, as in :func:`wave_changes`)
+    has no base, count nor share.
+
+    Returns
+    -------
+    DataFrame with :data:`GRID_COLUMNS`, items (or themes) in codebook order, waves in order.
+    """
+    counts = {"items": _item_counts, "themes": _theme_counts}
+    if level not in counts:
+        raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(counts)})")
+    rows = []
+    for wave in population_waves(df):
+        part = counts[level](df[df["wave"] == wave], kind, codebook)
+        hidden = _withheld(part, kind, min_cell)
+        for r in part.itertuples():
+            asked = bool(r.asked)
+            shown = asked and not hidden
+            rows.append({"population": kind, "level": level, "code": r.code,
+                         "label": cb.label(r.code, lang=lang, codebook=codebook, short=(level == "items")),
+                         "theme": r.theme, "wave": wave, "asked": asked, "n_base": pd.NA if hidden else int(r.n),
+                         "count": int(r.count) if shown else pd.NA,
+                         "share": r.count / r.n if shown and r.n else math.nan})
+    return pd.DataFrame(rows, columns=GRID_COLUMNS)
+
+
+def all_wave_changes(df: pd.DataFrame, kind: str, *, level: str = "items", lang: str = "fr",
+                     codebook=None, **options) -> pd.DataFrame:
+    """:func:`wave_changes` for every pair of :func:`wave_pairs`, stacked (``tables/evolution_vagues.csv``).
+
+    Each pair is its own adjustment family; empty (with :data:`WAVE_COLUMNS`) with fewer than two waves.
+    """
+    parts = [wave_changes(df, kind, wave_from=a, wave_to=b, level=level, lang=lang, codebook=codebook, **options)
+             for a, b in wave_pairs(df)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=WAVE_COLUMNS)

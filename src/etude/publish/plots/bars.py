@@ -1,0 +1,314 @@
+"""Ranked bars: barrier frequencies (with rank groups), grouped frequencies, respondent profiles."""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from etude import i18n
+from etude.analysis import stats
+from etude.errors import ParameterError
+from etude.i18n import check_lang as _lang
+from etude.publish import fmt
+from etude.publish.plots.house import (
+    FONT_SIZE,
+    NEUTRAL,
+    PALETTE,
+    add_caption,
+    caption_text,
+    item_label,
+    pct_label,
+    percent_axis,
+    population_color,
+    style,
+    title_with_n,
+    wrap_label,
+)
+from etude.survey import codebook as cb
+
+__all__ = ['frequency_chart', 'grouped_frequency_chart', 'profile_chart']
+
+_TEXT = {
+    "fr": {"source": "Source", "wave": "vague", "title": "Freins cités", "xlabel": "Part des répondants",
+           "note": "Plusieurs réponses possibles ; barres : part des répondants ayant cité l'item, traits : "
+                   "intervalle de confiance à {level} % ({method}).",
+           "suppressed": "Moins de {min_cell} répondants :\nrésultats non publiés",
+           "hidden": "Secret statistique :\nrésultats non publiés",
+           "profile": "Répondants", "count": "Effectif",
+           "rank_groups": "Bandes grises alternées : groupes de rang, items que le test exact apparié (McNemar, "
+                          "ajusté par Holm) ne sépare pas de leur voisin."},
+    "en": {"source": "Source", "wave": "wave", "title": "Barriers cited", "xlabel": "Share of respondents",
+           "note": "Several answers possible; bars: share of respondents citing the item, whiskers: "
+                   "{level}% confidence interval ({method}).",
+           "suppressed": "Fewer than {min_cell} respondents:\nresults not published",
+           "hidden": "Statistical confidentiality:\nresults not published",
+           "profile": "Respondents", "count": "Count",
+           "rank_groups": "Alternate grey bands: rank groups, items the exact paired test (McNemar, "
+                          "Holm-adjusted) does not separate from their neighbour."},
+}
+_METHOD_NAMES = {"wilson": "Wilson", "agresti_coull": "Agresti–Coull", "beta": "Clopper–Pearson",
+                 "jeffreys": "Jeffreys", "normal": "Wald"}
+
+
+def _note(table: pd.DataFrame, lang: str) -> str:
+    alpha = table.attrs.get("alpha", 0.05)
+    method = _METHOD_NAMES.get(table.attrs.get("ci_method", "wilson"), table.attrs.get("ci_method", "wilson"))
+    level = fmt.number((1 - alpha) * 100, 0) if lang == "fr" else f"{(1 - alpha) * 100:g}"
+    return _TEXT[lang]["note"].format(level=level, method=method)
+
+
+# ------------------------------------------------------------------------------------------------ bars
+
+def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: str, min_cell: int,
+           labels: bool, short: bool, codebook, upper: float = 1.2) -> None:
+    """Draw ranked horizontal bars with interval whiskers for the items of ``order`` (top = first)."""
+    pos = {code: i for i, code in enumerate(order)}
+    shown = table[~table.get("suppressed", pd.Series(False, index=table.index)).fillna(False).astype(bool)]
+    base = pd.to_numeric(shown["n_base"], errors="coerce").fillna(0) > 0
+    for code in shown.loc[shown["item"].isin(pos) & shown["count"].isna() & base, "item"]:  # not asked
+        ax.text(0.015, pos[code], i18n.word("not_asked", lang), va="center", ha="left", fontsize=FONT_SIZE,
+                color=NEUTRAL, zorder=4)
+    shown = shown[shown["item"].isin(pos) & shown["pct"].notna()]
+    y = np.array([pos[c] for c in shown["item"]], dtype=float)
+    pct = shown["pct"].astype(float).to_numpy()
+    low = shown["ci_low"].astype(float).to_numpy()
+    high = shown["ci_high"].astype(float).to_numpy()
+    ax.barh(y, pct, height=0.62, color=color, zorder=2)
+    if len(shown):
+        ax.errorbar(pct, y, xerr=[np.clip(pct - low, 0, None), np.clip(high - pct, 0, None)], fmt="none",
+                    ecolor="black", elinewidth=2, capsize=6, capthick=2, zorder=3)
+    for yi, p, h in zip(y, pct, high):
+        ax.text(max(p, h if not math.isnan(h) else p) + 0.015, yi, pct_label(p, 0, lang=lang), va="center", ha="left",
+                fontsize=FONT_SIZE, zorder=4)
+    if shown.empty:
+        suppressed = "suppressed" in table.columns and table["suppressed"].astype(bool).any()
+        primary = table.attrs.get("primary")  # hidden by secondary suppression (etude.safety.disclosure): not « < 5 »
+        small = primary is None or table.index.isin(primary).any()
+        message = (_TEXT[lang]["suppressed" if small else "hidden"].format(min_cell=min_cell) if suppressed
+                   else ("Aucune réponse" if lang == "fr" else "No answer"))
+        ax.text(0.5, (len(order) - 1) / 2, message, ha="center", va="center", fontsize=FONT_SIZE, color=NEUTRAL)
+    if labels:  # facets share the first panel's y axis (ticks and labels)
+        ax.set_yticks(range(len(order)))
+        ax.set_yticklabels([item_label(c, lang=lang, short=short, codebook=codebook) for c in order])
+    ax.set_ylim(len(order) - 0.5, -0.5)
+    ax.set_xlim(0, upper)
+    percent_axis(ax, upper=min(upper, 1.0), lang=lang)
+    ax.tick_params(axis="y", length=0)
+
+
+def _upper(table: pd.DataFrame) -> float:
+    """Right end of a percentage axis: room for the value label after the highest whisker."""
+    high = pd.to_numeric(table["ci_high"], errors="coerce").max(skipna=True)
+    return float(min(1.2, max(0.5, (0 if pd.isna(high) else high) + 0.17)))
+
+
+def _order(table: pd.DataFrame) -> list[str]:
+    """Items by decreasing count (summed over groups), then first appearance."""
+    t = table.assign(_c=pd.to_numeric(table["count"], errors="coerce").fillna(0),
+                     _o=range(len(table)))
+    agg = t.groupby("item", sort=False).agg(c=("_c", "sum"), o=("_o", "min"))
+    return list(agg.sort_values(["c", "o"], ascending=[False, True]).index)
+
+
+def _n_of(table: pd.DataFrame) -> Any:
+    n = table["n_base"].dropna().unique()
+    return int(n[0]) if len(n) == 1 else None
+
+
+def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population: str | None = None,
+                    n: Any = None, lang: str = "fr", source: str | None = None, wave: Any = None,
+                    simulated: bool = True, short: bool = True, min_cell: int | None = None,
+                    width: float = 12.0, codebook=None):
+    """Ranked horizontal bars of a :func:`etude.analysis.stats.frequencies` table, with interval whiskers.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One population, one group: ``item, n_base, count, pct, ci_low, ci_high`` (a ``suppressed`` column, if
+        any, hides the suppressed rows).
+    title : str, optional
+        Default « Freins cités — <population> »; ``(n = …)`` is appended (``n``, default the table's ``n_base``).
+    population : {"buyers", "companies"}, optional
+        For the default title and the colour; default guessed from the item codes.
+    lang : {"fr", "en"}
+    source, wave, simulated
+        Caption (:func:`caption_text`); the interval's level and method, read from ``table.attrs``, are added.
+    short : bool, default True
+        Short item labels from the codebook.
+    min_cell : int, optional
+        Threshold named when every row is suppressed (default ``table.attrs["min_cell"]`` or 5).
+
+    Returns
+    -------
+    matplotlib Figure (close it with ``plt.close(fig)`` when done).
+    """
+    lang = _lang(lang)
+    population = population or stats.population_of(list(table["item"]), codebook=codebook)
+    order = _order(table)
+    n = _n_of(table) if n is None else n
+    if title is None:
+        title = _TEXT[lang]["title"] + (f" — {cb.label(population, lang=lang)}" if population else "")
+    height = 1.6 + sum(0.55 + 0.3 * item_label(c, lang=lang, short=short, codebook=codebook).count("\n")
+                       for c in order)
+    with style():
+        fig, ax = plt.subplots(figsize=(width, max(height, 3.5)), layout="constrained")
+        _panel(ax, table, order, color=population_color(population), lang=lang,
+               min_cell=min_cell or table.attrs.get("min_cell", 5), labels=True, short=short, codebook=codebook,
+               upper=_upper(table))
+        note = _note(table, lang)
+        if _rank_bands(ax, table, order):
+            note += " " + _TEXT[lang]["rank_groups"]
+        ax.set_title(title_with_n(title, n, lang=lang), loc="left")
+        ax.set_xlabel(_TEXT[lang]["xlabel"])
+        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang, note=note))
+    return fig
+
+
+def _rank_bands(ax, table: pd.DataFrame, order: Sequence[str]) -> bool:
+    """Shade the rank groups (``rank_group``) in alternate bands: items of one band are not told apart."""
+    if "rank_group" not in table.columns:
+        return False
+    groups = dict(zip(table["item"], pd.to_numeric(table["rank_group"], errors="coerce").astype(float)))
+    drawn = False
+    for g in sorted({v for v in groups.values() if not pd.isna(v)}):
+        rows = [i for i, c in enumerate(order) if groups.get(c) == g]
+        if rows and int(g) % 2 == 1:
+            ax.axhspan(min(rows) - 0.45, max(rows) + 0.45, color="#EDEDED", zorder=0, lw=0)
+        drawn = drawn or bool(rows)
+    return drawn
+
+
+def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None = None,
+                            population: str | None = None, n: Any = None, lang: str = "fr",
+                            source: str | None = None, wave: Any = None, simulated: bool = True,
+                            short: bool = True, min_cell: int | None = None, col_wrap: int = 2,
+                            codebook=None):
+    """One panel of ranked bars per group (facets sharing the item order and the axis), whiskers included.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`etude.analysis.stats.frequencies` with ``by`` (optionally through
+        :func:`etude.analysis.stats.suppress_small`), or
+        a :func:`etude.analysis.stats.barrier_table` block (then ``by="group_value"``).
+    by : str
+        The group column. Panel titles give the group's label and its base (``n_base``); a suppressed group's
+        panel says « Moins de 5 répondants : résultats non publiés ».
+    col_wrap : int, default 2
+        Panels per row.
+    Other parameters as :func:`frequency_chart`; ``n`` (in the main title) defaults to the sum of the groups'
+    bases.
+
+    Returns
+    -------
+    matplotlib Figure.
+    """
+    lang = _lang(lang)
+    stats.require_columns(table, [by, "item", "n_base", "count", "pct", "ci_low", "ci_high"])
+    population = population or stats.population_of(list(table["item"].unique()), codebook=codebook)
+    attribute = table["group"].iloc[0] if by == "group_value" and "group" in table.columns and len(table) else by
+    groups = list(dict.fromkeys(table[by]))
+    order = _order(table)
+    min_cell = min_cell or table.attrs.get("min_cell", 5)
+    bases = {g: _n_of(table[table[by] == g]) for g in groups}
+    if n is None:
+        n = sum(v for v in bases.values() if v)
+    if title is None:
+        title = (_TEXT[lang]["title"] + (f" — {cb.label(population, lang=lang)}" if population else "")
+                 + (" par " if lang == "fr" else " by ")
+                 + stats.attribute_label(population, attribute, lang=lang, codebook=codebook).lower())
+    ncols = max(1, min(col_wrap, len(groups)))
+    nrows = max(1, math.ceil(len(groups) / ncols))
+    row_h = 1.2 + sum(0.5 + 0.3 * item_label(c, lang=lang, short=short, codebook=codebook).count("\n")
+                      for c in order)
+    with style():
+        fig, axes = plt.subplots(nrows, ncols, figsize=(4 + 6.5 * ncols, row_h * nrows + 1.2), sharex=True,
+                                 sharey=True, squeeze=False, layout="constrained")
+        for i, ax in enumerate(axes.flat):
+            if i >= len(groups):
+                ax.set_visible(False)
+                continue
+            g = groups[i]
+            part = table[table[by] == g]
+            _panel(ax, part, order, color=population_color(population), lang=lang, min_cell=min_cell,
+                   labels=(i == 0), short=short, codebook=codebook, upper=_upper(table))
+            if i % ncols:
+                ax.tick_params(axis="y", labelleft=False)
+            label = (part["group_label"].iloc[0] if "group_label" in part.columns
+                     else stats.value_label(population, attribute, g, lang=lang, codebook=codebook))
+            ax.set_title(title_with_n(wrap_label(label, 34), bases[g], lang=lang), loc="left",
+                         fontsize=FONT_SIZE + 1)
+            if i // ncols == nrows - 1 or i + ncols >= len(groups):
+                ax.set_xlabel(_TEXT[lang]["xlabel"])
+                ax.xaxis.set_tick_params(labelbottom=True)
+        fig.suptitle(title_with_n(title, n, lang=lang), x=0.01, ha="left", fontweight="bold")
+        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
+                                      note=_note(table, lang)))
+    return fig
+
+
+def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = None, population: str | None = None,
+                  lang: str = "fr", source: str | None = None, wave: Any = None, simulated: bool = True,
+                  min_cell: int | None = None, width: float = 12.0, codebook=None):
+    """Horizontal bars of respondents by value of one attribute (a :func:`etude.analysis.stats.profile` table).
+
+    Bars are labelled « 17 (63 %) »; suppressed cells read « < 5 » with no bar. ``n`` in the title is the
+    attribute's ``n_total``. With a ``wave`` column, one colour per wave (dodged bars, legend).
+
+    Returns
+    -------
+    matplotlib Figure.
+    """
+    lang = _lang(lang)
+    t = table[table["attribute"] == attribute]
+    if t.empty:
+        raise ParameterError(f"attribut absent de la table de profil : {attribute!r} ; attributs présents : "
+                             + ", ".join(map(str, table["attribute"].unique())))
+    min_cell = min_cell or table.attrs.get("min_cell", 5)
+    waves = list(dict.fromkeys(t["wave"])) if "wave" in t.columns else [None]
+    values = list(dict.fromkeys(t["value"]))
+    labels = {v: wrap_label(t.loc[t["value"] == v, "label"].iloc[0], 28) for v in values}
+    height = 1.6 + sum((0.45 * len(waves) + 0.2) + 0.3 * labels[v].count("\n") for v in values)
+    bar_h = 0.8 / len(waves)
+    if title is None:
+        title = (f"{_TEXT[lang]['profile']} — "
+                 + stats.attribute_label(population, attribute, lang=lang, codebook=codebook).lower())
+    with style():
+        fig, ax = plt.subplots(figsize=(width, max(height, 3.5)), layout="constrained")
+        high = pd.to_numeric(t["n"], errors="coerce").astype(float).max(skipna=True)
+        top = max(1, int(high) if pd.notna(high) else 1)  # every value may be suppressed
+        for j, w in enumerate(waves):
+            part = t if w is None else t[t["wave"] == w]
+            for _, r in part.iterrows():
+                y = values.index(r["value"]) - 0.4 + bar_h * (j + 0.5)
+                sup = bool(r.get("suppressed", False))
+                if not sup:
+                    ax.barh(y, r["n"], height=bar_h * 0.9, color=PALETTE[j % len(PALETTE)], zorder=2)
+                primary = table.attrs.get("primary")  # secondary suppression (etude.safety.disclosure): « n.d. »
+                small = f"<{fmt.NNBSP}{min_cell}" if primary is None or r.name in primary else fmt.MISSING
+                text = (small if sup else f"{fmt.number(r['n'])} ({pct_label(r['pct'], 0, lang=lang)})")
+                ax.text((0 if sup else r["n"]) + top * 0.015, y, text, va="center", ha="left", fontsize=FONT_SIZE)
+        ax.set_yticks(range(len(values)))
+        ax.set_yticklabels([labels[v] for v in values])
+        ax.set_ylim(len(values) - 0.5, -0.5)
+        ax.set_xlim(0, top * 1.35)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt.number(x)))
+        ax.set_xlabel(_TEXT[lang]["count"])
+        ax.tick_params(axis="y", length=0)
+        totals = t.drop_duplicates("wave" if "wave" in t.columns else "attribute")["n_total"]
+        ax.set_title(title_with_n(title, int(totals.iloc[0]) if len(totals) == 1 else None, lang=lang), loc="left")
+        if waves != [None]:
+            handles = [Patch(color=PALETTE[j % len(PALETTE)]) for j in range(len(waves))]
+            names = [f"{w} (n{fmt.NNBSP}={fmt.NNBSP}{fmt.number(tot)})" for w, tot in zip(waves, totals)]
+            # beside the axes: inside, any corner can hold a wave's longest bar and its label
+            ax.legend(handles, names, title=("Vague" if lang == "fr" else "Wave"), loc="upper left",
+                      bbox_to_anchor=(1.01, 1.0), frameon=False)
+        add_caption(fig, caption_text(source=source, wave=wave if wave is not None else
+                                      (waves if waves != [None] else None), simulated=simulated, lang=lang))
+    return fig

@@ -1,0 +1,238 @@
+"""Buyers against companies: shares by theme side by side, differences with their adjusted intervals."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import FuncFormatter
+
+from etude.i18n import check_lang as _lang
+from etude.publish import fmt
+from etude.publish.plots.house import (
+    FONT_SIZE,
+    NEUTRAL,
+    OKABE_ITO,
+    add_caption,
+    caption_text,
+    pct_label,
+    percent_axis,
+    population_color,
+    style,
+    title_with_n,
+    wrap_label,
+)
+from etude.survey import codebook as cb
+
+__all__ = ['mirror_chart', 'forest_plot']
+
+# ------------------------------------------------------------------------------------------------ buyers vs companies
+
+_COMPARE_TEXT = {
+    "fr": {"missing": "thème absent\nde ce questionnaire", "not_comparable": "non comparable",
+           "mirror_title": "Freins cités, par thème", "forest_title": "Écarts entre acheteurs et entreprises",
+           "mirror_note": "Part des répondants ayant répondu à la question des freins qui citent au moins un item "
+                          "du thème ; traits : intervalle de confiance à {level} % (Wilson), non ajusté, qui ne "
+                          "sert pas à décider d'un écart.",
+           "gap": "Écart acheteurs − entreprises (points de %)",
+           "signif": "significatif après ajustement (p ajustée < {alpha})", "not_signif": "non significatif",
+           "padj": "p aj. = {p}",
+           "forest_note": "Point : écart entre les parts ; trait : intervalle de confiance à {level} % "
+                          "(Newcombe){adj} ; "
+                          "test {test}, p-valeurs ajustées ({padjust}) sur les thèmes comparés.",
+           "ci_adj": ", ajusté (Bonferroni) sur la même famille", "ci_unadj": ", non ajusté",
+           "holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonferroni": "Bonferroni", "none": "sans ajustement",
+           "fisher": "exact de Fisher", "chi2": "du khi-deux"},
+    "en": {"missing": "theme not in\nthis questionnaire", "not_comparable": "not comparable",
+           "mirror_title": "Barriers cited, by theme", "forest_title": "Differences between buyers and companies",
+           "mirror_note": "Share of respondents who answered the barrier question citing at least one item of the "
+                          "theme; whiskers: {level}% confidence interval (Wilson), unadjusted, not used to decide "
+                          "on a difference.",
+           "gap": "Difference buyers − companies (percentage points)",
+           "signif": "significant after adjustment (adjusted p < {alpha})", "not_signif": "not significant",
+           "padj": "adj. p = {p}",
+           "forest_note": "Dot: difference between the shares; line: {level}% confidence interval (Newcombe){adj}; "
+                          "{test} test, p-values adjusted ({padjust}) over the compared themes.",
+           "ci_adj": ", adjusted (Bonferroni) over the same family", "ci_unadj": ", unadjusted",
+           "holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonferroni": "Bonferroni", "none": "no adjustment",
+           "fisher": "Fisher's exact", "chi2": "chi-square"},
+}
+
+
+def _level_text(alpha: float, lang: str) -> str:
+    level = (1 - alpha) * 100
+    return fmt.number(level, 0 if round(level, 6).is_integer() else 1) if lang == "fr" else f"{level:g}"
+
+
+def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "fr", alpha: float = 0.05,
+                 title: str | None = None, source: str | None = None, wave: Any = None, simulated: bool = True,
+                 width: float = 15.0):
+    """Butterfly chart of theme prevalence: buyers on the left, companies on the right, one row per theme.
+
+    Parameters
+    ----------
+    buyers, companies : DataFrame
+        :func:`etude.analysis.compare.theme_prevalence` tables (``theme, label, n_base, pct, ci_low, ci_high``). Rows
+        follow the buyers' theme order, then themes found only on the companies' side; a theme missing on one
+        side says so there instead of drawing a bar.
+    lang : {"fr", "en"}
+    alpha : float, default 0.05
+        Level of the Wilson intervals, for the caption (the intervals come with the tables).
+    title, source, wave, simulated
+        Figure title (default « Freins cités, par thème ») and caption (:func:`caption_text`).
+
+    Returns
+    -------
+    matplotlib Figure; each half's title gives its population and base, e.g. « Acheteurs publics (n = 25) ».
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"theme": ["moyens", "soutien"], "label": ["Temps, argent et moyens", "Soutien"],
+    ...                   "n_base": [25, 25], "pct": [0.76, 0.56], "ci_low": [0.57, 0.37], "ci_high": [0.89, 0.73]})
+    >>> from etude.publish.plots import figure_caption
+    >>> fig = mirror_chart(t, t.iloc[:1].assign(n_base=85), wave=2017)
+    >>> [ax.get_title(loc="left") for ax in fig.axes]
+    ['Acheteurs publics (n\u202f=\u202f25)', 'Entreprises innovantes (n\u202f=\u202f85)']
+    >>> "Données simulées — ne pas citer" in figure_caption(fig)
+    True
+    >>> plt.close(fig)
+    """
+    lang = _lang(lang)
+    words = _COMPARE_TEXT[lang]
+    themes = list(dict.fromkeys(list(buyers["theme"]) + list(companies["theme"])))
+    labels = {**dict(zip(companies["theme"], companies["label"])), **dict(zip(buyers["theme"], buyers["label"]))}
+    wrapped = [wrap_label(labels[t], 22) for t in themes]
+    height = 2.6 + sum(0.75 + 0.35 * w.count("\n") for w in wrapped)
+    with style():
+        fig, axes = plt.subplots(1, 2, sharey=True, figsize=(width, height), layout="constrained")
+        for ax, kind, tab in ((axes[0], "buyers", buyers), (axes[1], "companies", companies)):
+            t = tab.set_index("theme")
+            left = kind == "buyers"
+            for y, theme in enumerate(themes):
+                if theme not in t.index or pd.isna(t.loc[theme, "pct"]):
+                    ax.text(0.03, y, words["missing"], va="center", ha="right" if left else "left",
+                            fontsize=FONT_SIZE, style="italic", color=NEUTRAL)
+                    continue
+                r = t.loc[theme]
+                ax.barh(y, r["pct"], height=0.62, color=population_color(kind), zorder=2)
+                ax.errorbar(r["pct"], y, xerr=[[max(r["pct"] - r["ci_low"], 0)], [max(r["ci_high"] - r["pct"], 0)]],
+                            fmt="none", ecolor="black", elinewidth=2, capsize=6, capthick=2, zorder=3)
+                ax.text(max(r["pct"], r["ci_high"]) + 0.02, y, pct_label(r["pct"], 0, lang=lang), va="center",
+                        ha="right" if left else "left", fontsize=FONT_SIZE, zorder=4)
+            n = tab["n_base"].dropna()
+            ax.set_title(title_with_n(cb.label(kind, lang=lang), int(n.max()) if len(n) else None, lang=lang),
+                         loc="left", fontsize=FONT_SIZE + 2, color=population_color(kind))
+            ax.set_xlim(0, 1.25)
+            percent_axis(ax, lang=lang)
+            ax.tick_params(axis="y", length=0)
+        axes[0].invert_xaxis()
+        axes[0].spines["left"].set_visible(False)
+        axes[0].spines["right"].set_visible(True)
+        axes[0].set_yticks(range(len(themes)))
+        axes[0].set_yticklabels(wrapped)
+        axes[0].set_ylim(len(themes) - 0.5, -0.5)
+        fig.suptitle(title or words["mirror_title"], x=0.01, ha="left", fontweight="bold")
+        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
+                                      note=words["mirror_note"].format(level=_level_text(alpha, lang))))
+    return fig
+
+
+def _forest_row(ax, y: int, r: pd.Series, *, alpha: float, lim: float, lang: str, words: dict,
+                colors: tuple[str, str]) -> dict:
+    """One theme of :func:`forest_plot`: its interval, its dot and its adjusted p-value (or « non comparable »);
+    returns ``{"signif" | "not_signif": dot}`` for the legend."""
+    if r["test"] == "not_comparable" or pd.isna(r["diff"]):
+        ax.text(0, y, words["not_comparable"], ha="center", va="center", style="italic", color=NEUTRAL,
+                fontsize=FONT_SIZE, bbox={"facecolor": "white", "edgecolor": "none", "pad": 2}, zorder=4)
+        return {}
+    signif = not pd.isna(r["p_adjusted"]) and r["p_adjusted"] < alpha
+    color = colors[0] if signif else colors[1]
+    ax.hlines(y, r["diff_ci_low"] * 100, r["diff_ci_high"] * 100, color=color, linewidth=3, zorder=2)
+    dot = ax.plot(r["diff"] * 100, y, "o", markersize=13, markeredgewidth=2.5, color=color,
+                  markerfacecolor=color if signif else "white", zorder=3)[0]
+    p = fmt.pvalue(r["p_adjusted"]) if lang == "fr" else (
+        fmt.MISSING if pd.isna(r["p_adjusted"]) else f"{r['p_adjusted']:.3f}")
+    ax.text(lim * 1.03, y, words["padj"].format(p=p).replace(" = ", f"{fmt.NNBSP}={fmt.NNBSP}"),
+            va="center", ha="left", fontsize=FONT_SIZE, color=color)
+    return {"signif" if signif else "not_signif": dot}
+
+
+def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm", lang: str = "fr",
+                title: str | None = None, source: str | None = None, wave: Any = None, simulated: bool = True,
+                width: float = 15.0):
+    """Forest plot of the buyers − companies differences per theme, significance after adjustment marked.
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`etude.analysis.compare.compare_themes` (``label, diff, diff_ci_low, diff_ci_high, test, p_adjusted``).
+        A non-comparable theme keeps its row, with the words « non comparable » and no point.
+    alpha : float, default 0.05
+        Threshold on ``p_adjusted``: filled vermilion dots below it, hollow grey dots above; also the interval
+        level named in the caption.
+    padjust : str, default "holm"
+        Name of the adjustment used, for the caption.
+    lang, title, source, wave, simulated
+        As :func:`mirror_chart`.
+
+    Returns
+    -------
+    matplotlib Figure; differences in percentage points, a vertical line at 0, the adjusted p-value of each
+    theme written on the right.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"label": ["Juridique", "Soutien"], "diff": [-0.22, float("nan")],
+    ...                   "diff_ci_low": [-0.40, float("nan")], "diff_ci_high": [0.01, float("nan")],
+    ...                   "test": ["fisher", "not_comparable"], "p_adjusted": [0.28, float("nan")]})
+    >>> fig = forest_plot(t, wave=2017)
+    >>> [x.get_text() for x in fig.axes[0].get_yticklabels()]
+    ['Juridique', 'Soutien']
+    >>> sorted(x.get_text() for x in fig.axes[0].texts)
+    ['non comparable', 'p aj.\u202f=\u202f0,280']
+    >>> plt.close(fig)
+    """
+    lang = _lang(lang)
+    words = _COMPARE_TEXT[lang]
+    t = table.reset_index(drop=True)
+    adjusted = {"diff_ci_low_adj", "diff_ci_high_adj"} <= set(t.columns)
+    if adjusted:  # intervals adjusted like the p-values shown beside them
+        t = t.assign(diff_ci_low=t["diff_ci_low_adj"], diff_ci_high=t["diff_ci_high_adj"])
+    wrapped = [wrap_label(x, 26) for x in t["label"]]
+    height = 3.2 + sum(0.7 + 0.35 * w.count("\n") for w in wrapped)
+    values = t[["diff_ci_low", "diff_ci_high"]].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float) * 100
+    lim = float(np.nanmax(np.abs(values))) + 5 if np.isfinite(values).any() else 20.0
+    lim = max(20.0, math.ceil(lim / 10) * 10)
+    signif_color, plain_color = OKABE_ITO["vermillion"], NEUTRAL
+    with style():
+        fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+        ax.axvline(0, color="black", linewidth=1.5, zorder=1)
+        handles = {}
+        for y, r in t.iterrows():
+            handles.update(_forest_row(ax, y, r, alpha=alpha, lim=lim, lang=lang, words=words,
+                                       colors=(signif_color, plain_color)))
+        ax.set_xlim(-lim, lim)
+        ax.set_yticks(range(len(t)))
+        ax.set_yticklabels(wrapped)
+        ax.set_ylim(len(t) - 0.5, -0.5)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        ax.xaxis.set_major_formatter(FuncFormatter(
+            lambda x, _p: (("+" if x > 0 else "") + fmt.number(x)) if lang == "fr" else f"{x:+.0f}"))
+        ax.set_xlabel(words["gap"])
+        alpha_text = fmt.number(alpha, 2) if lang == "fr" else f"{alpha:g}"
+        names = {"signif": words["signif"].format(alpha=alpha_text), "not_signif": words["not_signif"]}
+        keys = [k for k in ("signif", "not_signif") if k in handles]
+        if keys:
+            ax.legend([handles[k] for k in keys], [names[k] for k in keys], loc="lower left",
+                      bbox_to_anchor=(0, 1.0), ncol=len(keys), frameon=False, borderaxespad=0.3)
+        ax.set_title(title or words["forest_title"], loc="left", pad=48)
+        tests = [x for x in t["test"].dropna().unique() if x in ("fisher", "chi2")] or ["fisher"]
+        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
+                                      note=words["forest_note"].format(level=_level_text(alpha, lang),
+                                                                       adj=words["ci_adj" if adjusted else "ci_unadj"],
+                                                                       test="/".join(words[x] for x in tests),
+                                                                       padjust=words.get(padjust, padjust))))
+    return fig

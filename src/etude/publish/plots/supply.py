@@ -1,0 +1,148 @@
+"""Supply and demand by segment: needs and offers face to face, suppressed counts never drawn as numbers."""
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from etude import i18n
+from etude.i18n import check_lang as _lang
+from etude.publish import fmt
+from etude.publish.plots.house import (
+    FONT_SIZE,
+    NEUTRAL,
+    OKABE_ITO,
+    POPULATION_COLORS,
+    add_caption,
+    caption_text,
+    style,
+    wrap_label,
+)
+
+__all__ = ['supply_demand_chart']
+
+# ------------------------------------------------------------------------------------------------ supply/demand
+
+_SUPPLY_TEXT = {
+    "fr": {"title": "Besoins des acheteurs et offres des entreprises par segment", "left": "Besoins des acheteurs",
+           "right": "Offres des entreprises", "one_b": "acheteur", "many_b": "acheteurs", "one_c": "entreprise",
+           "many_c": "entreprises",
+           "note": "Épaisseur des bandes proportionnelle au nombre de répondants ; plusieurs segments possibles par "
+                   "répondant. Moins de {min_cell} entreprises : effectif masqué (bande hachurée d'épaisseur fixe)."},
+    "en": {"title": "Buyers' needs and companies' offers by segment", "left": "Buyers' needs",
+           "right": "Companies' offers", "one_b": "buyer", "many_b": "buyers", "one_c": "company",
+           "many_c": "companies",
+           "note": "Band thickness proportional to the number of respondents; several segments possible per "
+                   "respondent. Fewer than {min_cell} companies: count hidden (hatched band of fixed thickness)."},
+}
+
+
+def _ribbon(ax, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float], **kwargs) -> None:
+    """A band from the vertical span ``y0`` at ``x0`` to ``y1`` at ``x1`` along a smooth S curve."""
+    t = np.linspace(0, 1, 80)
+    s = 3 * t ** 2 - 2 * t ** 3
+    ax.fill_between(x0 + (x1 - x0) * t, y0[0] + (y1[0] - y0[0]) * s, y0[1] + (y1[1] - y0[1]) * s, **kwargs)
+
+
+def _stack(heights: np.ndarray, gap: float, total: float) -> list[tuple[float, float]]:
+    """Vertical spans (bottom, top) of blocks stacked from the top, centred in ``[0, total]``."""
+    used = heights.sum() + gap * (len(heights) - 1)
+    top = total - (total - used) / 2
+    spans = []
+    for h in heights:
+        spans.append((top - h, top))
+        top -= h + gap
+    return spans
+
+
+def _side_texts(n_buyers: float, n_companies: float, suppressed: bool, *, min_cell: int, lang: str,
+                words: dict) -> tuple[str, str]:
+    """« 3 acheteurs » / « < 5 entreprises » beside a segment's two sides (French: « 0 entreprise »)."""
+    def one(k: float) -> bool:
+        return k < 2 if lang == "fr" else k == 1
+    b_text = f"{fmt.number(n_buyers)} {words['one_b'] if one(n_buyers) else words['many_b']}"
+    c_text = (f"<{fmt.NNBSP}{min_cell} {words['many_c']}" if suppressed
+              else f"{fmt.number(n_companies)} {words['one_c'] if one(n_companies) else words['many_c']}")
+    return b_text, c_text
+
+
+def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "fr", title: str | None = None,
+                        source: str | None = None, wave: Any = None, simulated: bool = True,
+                        width: float = 13.0):
+    """Bipartite chart of an :func:`etude.analysis.matching.supply_demand` table: needs ← segments → offers.
+
+    Segments sit in the middle; on the left, one block per segment for the buyers declaring a need there
+    (buyers' colour), on the right one block for the companies declaring an offer (companies' colour); band
+    thickness is the count, on one scale for both sides. A suppressed company count (``companies_suppressed``)
+    is drawn as a hatched grey band of fixed thickness labelled « < min_cell », never as its number; a segment
+    flagged « Demande sans offre » or « Offre sans demande » says so in its label.
+
+    Returns
+    -------
+    matplotlib Figure (close it with ``plt.close(fig)`` when done).
+
+    >>> t = pd.DataFrame({"label": ["Santé", "Immobilier"], "n_buyers": [9, 0],
+    ...                   "n_companies": pd.array([0, pd.NA], dtype="Int64"), "companies_suppressed": [False, True],
+    ...                   "flag": ["demande_sans_offre", "offre_sans_demande"],
+    ...                   "flag_label": ["Demande sans offre", "Offre sans demande"]})
+    >>> fig = supply_demand_chart(t, wave=2017)
+    >>> texts = [x.get_text() for x in fig.axes[0].texts]
+    >>> "9 acheteurs" in texts and "<\u202f5 entreprises" in texts
+    True
+    >>> plt.close(fig)
+    """
+    lang = _lang(lang)
+    words = _SUPPLY_TEXT[lang]
+    t = table.reset_index(drop=True)
+    nb = pd.to_numeric(t["n_buyers"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    sup = t["companies_suppressed"].astype(bool).to_numpy()
+    nc = pd.to_numeric(t["n_companies"], errors="coerce").fillna(0).to_numpy(dtype=float).copy()
+    scale = max(nb.sum(), nc[~sup].sum(), 1.0)
+    nc[sup] = max(scale * 0.02, 0.5)  # fixed, non-disclosive thickness
+    n = len(t)
+    flags = [i18n.label(f if isinstance(f, str) else "", lang=lang) for f in t["flag"]]
+    labels = [wrap_label(lab, 18) + (f"\n{fl}" if fl else "") for lab, fl in zip(t["label"], flags)]
+    lines = np.array([lab.count("\n") + 1 for lab in labels])
+    height = max(5.0, 1.2 + 1.05 * lines.sum() + 0.35 * n)
+    # Data units per inch: the middle rows must be tall enough for their label boxes.
+    gap = scale * 0.06
+    per_inch = (scale + gap * (n + 1)) / (height - 1.2)
+    mid = np.maximum(np.maximum(nb, nc), lines * 0.34 * per_inch + 0.2 * per_inch)
+    total = max(mid.sum(), nb.sum(), nc.sum()) + gap * (n - 1)
+    left, middle, right = _stack(nb, gap, total), _stack(mid, gap, total), _stack(nc, gap, total)
+    xl, xm, xr, w = 0.0, 1.0, 2.0, 0.05
+    cb_, cc_ = POPULATION_COLORS["buyers"], POPULATION_COLORS["companies"]
+    with style():
+        fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+        for i in range(n):
+            centre = sum(middle[i]) / 2
+            if nb[i] > 0:
+                ax.add_patch(plt.Rectangle((xl - w, left[i][0]), w, nb[i], color=cb_, lw=0))
+                _ribbon(ax, xl, xm, left[i], (centre - nb[i] / 2, centre + nb[i] / 2), color=cb_, alpha=0.35, lw=0)
+            if nc[i] > 0:
+                kw = ({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 1} if sup[i]
+                      else {"color": cc_, "lw": 0})
+                ax.add_patch(plt.Rectangle((xr, right[i][0]), w, nc[i], **kw))
+                _ribbon(ax, xm, xr, (centre - nc[i] / 2, centre + nc[i] / 2), right[i],
+                        **({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 0} if sup[i]
+                           else {"color": cc_, "alpha": 0.35, "lw": 0}))
+            b_text, c_text = _side_texts(nb[i], nc[i], bool(sup[i]), min_cell=min_cell, lang=lang, words=words)
+            ax.text(xl - w - 0.03, sum(left[i]) / 2, b_text, ha="right", va="center", fontsize=FONT_SIZE)
+            ax.text(xr + w + 0.03, sum(right[i]) / 2, c_text, ha="left", va="center", fontsize=FONT_SIZE)
+            flagged = bool(t.at[i, "flag"]) if "flag" in t.columns and not pd.isna(t.at[i, "flag"]) else False
+            ax.text(xm, centre, labels[i], ha="center", va="center", fontsize=FONT_SIZE, fontweight="bold",
+                    color=OKABE_ITO["vermillion"] if flagged else "#1A1A1A", zorder=5,
+                    bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": NEUTRAL})
+        ax.text(xl - w / 2, total + gap, words["left"], ha="center", va="bottom", fontsize=FONT_SIZE,
+                color=cb_, fontweight="bold")
+        ax.text(xr + w / 2, total + gap, words["right"], ha="center", va="bottom", fontsize=FONT_SIZE,
+                color=cc_, fontweight="bold")
+        ax.set_xlim(-0.75, 2.75)
+        ax.set_ylim(-gap / 2, total + 3 * gap)
+        ax.axis("off")
+        ax.set_title(title or words["title"], loc="left")
+        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
+                                      note=words["note"].format(min_cell=min_cell)))
+    return fig

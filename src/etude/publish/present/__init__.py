@@ -1,0 +1,24 @@
+"""What a reader sees: every table formatter, tables styled and escaped, captions, result sentences.
+
+Computing modules (:mod:`etude.analysis.stats`, :mod:`etude.analysis.compare`, :mod:`etude.analysis.indicators`,
+:mod:`etude.analysis.matching`)
+return numbers and codes; this package turns them into French (or English) text for notebooks, the report and
+the slides. One import for notebooks: ``from etude.publish import present``.
+
+* :mod:`etude.publish.present.show` — :func:`shown` (the only way a table is shown: escaped, captioned),
+  :func:`is_simulated`, :func:`simulated_caption`, :func:`heading`, :func:`escape_text`;
+* :mod:`etude.publish.present.tables` — every ``format_*`` table formatter;
+* :mod:`etude.publish.present.skips` — what could not be computed for this study and why, in one sentence;
+* :mod:`etude.publish.present.findings` — the sentences that state a result, generated from the numbers in French and
+  English (« ne se distingue pas » when the test does not separate).
+"""
+from __future__ import annotations
+
+from etude.publish.present import findings, limits, show, skips, tables
+from etude.publish.present.findings import *  # noqa: F403
+from etude.publish.present.limits import *  # noqa: F403
+from etude.publish.present.show import *  # noqa: F403
+from etude.publish.present.skips import *  # noqa: F403
+from etude.publish.present.tables import *  # noqa: F403
+
+__all__ = [*show.__all__, *tables.__all__, *findings.__all__, *skips.__all__, *limits.__all__]

@@ -1,0 +1,577 @@
+"""HTML for a run: one page per executed notebook, the study report and the reveal.js slides — all offline.
+
+Everything a page needs is inside it: styles and reveal.js are inlined from ``etude/assets/``, images are
+``data:`` URIs (notebook outputs already are; local images referenced from markdown are embedded), and no
+script, stylesheet or font is fetched from the network when the page is opened (a meeting room may have none).
+:func:`external_references` lists what would be fetched; the engine and the tests expect it to be empty.
+
+- :func:`notebook_html` — one executed notebook as a standalone page (code included: the audit copy).
+- :func:`report_html` — every notebook, no code, a table of contents, French by default.
+- :func:`slides_html` — reveal.js slides from the cells whose ``slideshow.slide_type`` is ``slide``,
+  ``subslide`` or ``fragment`` (``notes`` cells become speaker notes).
+
+Examples
+--------
+>>> import nbformat
+>>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Titre\\n\\nBonjour.")])
+>>> page = report_html([("01_demo", nb)], simulated=True)
+>>> "Sommaire" in page and "Données simulées — ne pas citer" in page
+True
+>>> external_references(page)
+[]
+"""
+from __future__ import annotations
+
+import base64
+import html
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+
+import nbformat
+
+from etude import __version__, paths
+from etude.publish.reading import notebook_title, reading_copy
+
+__all__ = ["notebook_html", "report_html", "slides_html", "external_references", "slide_cells", "slide_notebook",
+           "limit_rows", "SLIDE_TYPES", "SLIDE_SIZE", "SLIDE_MAX_ROWS", "TEXTS", "IMAGE_TYPES", "prerender"]
+
+#: ``slideshow.slide_type`` values that put a cell into ``slides.html``.
+SLIDE_TYPES = ("slide", "subslide", "fragment")
+
+#: What the pages say, per language.
+TEXTS = {
+    "fr": {"title": "L'innovation dans la commande publique en Hauts-de-France",
+           "report": "Rapport d'étude", "slides": "Diapositives", "toc": "Sommaire",
+           "simulated": "Données simulées — ne pas citer", "run": "Exécution", "status": "statut",
+           "ok": "réussie", "failed": "en échec", "nb_failed": "Ce notebook a échoué",
+           "nb_skipped": "Non exécuté : un notebook dont il dépend a échoué.",
+           "figure": "Figure", "produced": "Produit par etude", "manifest": "provenance : manifest.json",
+           "notebook": "Notebook"},
+    "en": {"title": "Innovation in public procurement in Hauts-de-France",
+           "report": "Study report", "slides": "Slides", "toc": "Contents",
+           "simulated": "Simulated data — do not cite", "run": "Run", "status": "status",
+           "ok": "succeeded", "failed": "failed", "nb_failed": "This notebook failed",
+           "nb_skipped": "Not run: a notebook it depends on failed.",
+           "figure": "Figure", "produced": "Produced by etude", "manifest": "provenance: manifest.json",
+           "notebook": "Notebook"},
+}
+
+def _texts(lang: str) -> dict[str, str]:
+    if lang not in TEXTS:
+        raise ValueError(f"lang must be one of {sorted(TEXTS)}, not {lang!r}")
+    return TEXTS[lang]
+
+
+# --------------------------------------------------------------------------- assets and exporters
+
+@cache
+def _asset(name: str) -> str:
+    return (paths.assets_dir() / name).read_text(encoding="utf-8")
+
+
+_CSS_IMPORT = re.compile(r"@import\s+(?:url\()?\s*[\"']?(?:https?:)?//[^;]*;", re.I)
+
+
+def _strip_remote_imports(css: str) -> str:
+    """Drop ``@import`` of remote stylesheets (web fonts): the house CSS names local font stacks instead."""
+    return _CSS_IMPORT.sub("", css)
+
+
+def _inline_script(js: str) -> str:
+    return js.replace("</script", "<\\/script")
+
+
+@cache
+def _pygments_css() -> str:
+    from pygments.formatters import HtmlFormatter
+    return HtmlFormatter(style="default").get_style_defs(".highlight")
+
+
+@cache
+def _exporter(with_code: bool):
+    """A reused nbconvert exporter (body only; the page around it is ours, so nothing points at a CDN)."""
+    import logging
+
+    from nbconvert import HTMLExporter
+    quiet = logging.getLogger("etude.publish.report.nbconvert")  # no "alternative text is missing" chatter
+    quiet.setLevel(logging.ERROR)
+    return HTMLExporter(log=quiet, template_name="basic", exclude_input=not with_code,
+                        exclude_input_prompt=not with_code, exclude_output_prompt=True,
+                        anchor_link_text="¶")
+
+
+# --------------------------------------------------------------------------- helpers on notebooks and HTML
+
+#: ``<img … src="relative/path">``: attributes are skipped whole (quoted values at once: a megabyte of base64 is one
+#: step, not a million), and ``src`` is a real attribute (not ``data-src``, nor text inside another value).
+_IMG_SRC = re.compile(r"""(<img\b(?:[^>"']|"[^"]*"|'[^']*')*?(?<=[\s/"'])src=)(["'])(?!data:|https?:|//|#)([^"']+)\2""",
+                      re.I)
+#: Image files a page may embed (by extension), with their MIME type.
+IMAGE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
+               ".svg": "image/svg+xml", ".webp": "image/webp"}
+
+
+def _local_image(src: str, base_dirs: Sequence[Path]) -> Path | None:
+    """The image file ``src`` names inside one of ``base_dirs``, or ``None``.
+
+    Never outside them: an absolute path, ``..`` leading out, a symlink pointing out or a file that is not an
+    image by its extension (``<img src="../.etude-salt">`` typed in an answer) is not embedded.
+    """
+    src = html.unescape(src).split("?", 1)[0].split("#", 1)[0]
+    if not src or "\x00" in src or src.startswith(("/", "\\", "file:")) or re.match(r"^[A-Za-z]:", src):
+        return None
+    for base in base_dirs:
+        root = Path(base).resolve()
+        try:
+            f = (root / src).resolve()
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if root in f.parents and f.suffix.lower() in IMAGE_TYPES and f.is_file():
+            return f
+    return None
+
+
+_FIGURE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,120}$")
+
+
+def slide_notebook(nb, base_dirs: Sequence[Path]):
+    """A copy of ``nb`` whose charts are the slide-size images: each output that names its figure
+    (:data:`etude.publish.outputs.FIGURE_KEY`, written by :func:`etude.publish.outputs.show_figure`) is an
+    ``image/png`` of
+    ``figures/<name>_slide.png`` of one of ``base_dirs`` instead, when that file is there.
+
+    The name comes from the notebook, hence possibly from anyone: only a plain file name (letters, digits,
+    ``_``, ``-``) naming a PNG inside ``base_dirs/figures`` is ever read; anything else keeps the image as it is.
+    """
+    import base64
+    import copy
+
+    from etude.publish.outputs import FIGURE_KEY
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        for o in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            name = (o.get("metadata") or {}).get(FIGURE_KEY)
+            if not isinstance(name, str) or not _FIGURE_NAME.match(name):
+                continue
+            found = _local_image(f"figures/{name}_slide.png", base_dirs)
+            if found is None:
+                continue
+            data = found.read_bytes()
+            if data.startswith(b"\x89PNG\r\n\x1a\n"):  # the chart's one output becomes the slide image
+                o["data"] = {"image/png": base64.b64encode(data).decode("ascii")}
+                o["metadata"] = {FIGURE_KEY: name}
+    return out
+
+
+def _embed_local_images(body: str, base_dirs: Sequence[Path]) -> str:
+    """Replace ``<img src="relative/path">`` by a ``data:`` URI when it names an image inside ``base_dirs``."""
+    def repl(m):
+        f = _local_image(m.group(3), base_dirs)
+        if f is None:
+            return m.group(0)
+        data = base64.b64encode(f.read_bytes()).decode("ascii")
+        return f"{m.group(1)}{m.group(2)}data:{IMAGE_TYPES[f.suffix.lower()]};base64,{data}{m.group(2)}"
+    return _IMG_SRC.sub(repl, body)
+
+
+#: Image outputs held as base64 text in a notebook (SVG is text).
+_BASE64_IMAGES = tuple(dict.fromkeys(m for m in IMAGE_TYPES.values() if m != "image/svg+xml"))
+
+
+#: A base64 image in a ``data:`` URI: its head, then its payload (64 characters at least: worth setting aside).
+_DATA_URI = re.compile(r"(data:image/[A-Za-z0-9.+-]+;base64,)([A-Za-z0-9+/=]{64,})")
+
+
+def _set_aside_images(nb):
+    """A copy of ``nb`` whose base64 images (outputs, and ``data:`` URIs in HTML outputs) are short tokens, the
+    images by token, and the tokens' pattern.
+
+    nbconvert passes every output through its templates and then parses its whole HTML again (BeautifulSoup, to
+    add missing alternative texts): with megabytes of images in it, that is most of a conversion's time. The
+    tokens carry a random part, so no text of the notebook can stand for one; they are put back afterwards.
+    """
+    import copy
+    import secrets
+    nonce = secrets.token_hex(8)
+    light = copy.deepcopy(nb)  # strings are shared, not copied
+    aside: dict[str, str] = {}
+    for cell in light.cells:
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = output.get("data") or {}
+            for mime in _BASE64_IMAGES:
+                if isinstance(data.get(mime), str) and len(data[mime]) > 64:
+                    token = f"etude{nonce}img{len(aside)}"
+                    aside[token], data[mime] = data[mime], token
+            if isinstance(data.get("text/html"), str) and "base64," in data["text/html"]:
+                def one(m):  # an image inside HTML (a chart of show_figure): its data URI's payload
+                    token = f"etude{nonce}img{len(aside)}"
+                    aside[token] = m.group(2)
+                    return m.group(1) + token
+                data["text/html"] = _DATA_URI.sub(one, data["text/html"])
+    return light, aside, re.compile(f"etude{nonce}img[0-9]+")
+
+
+def _render(nb, *, with_code: bool, lang: str, base_dirs: Sequence[Path] = (), cache_dir: Path | None = None
+            ) -> str:
+    """HTML body of ``nb``; with ``cache_dir``, the exporter's output is kept there by content (same notebook,
+    same HTML: an unchanged re-run does not convert it again). Local images are embedded afterwards."""
+    key = path = None
+    if cache_dir is not None:
+        import hashlib
+        import json
+        meta = {k: v for k, v in nb.metadata.items() if k != "papermill"}  # run parameters: not shown
+        text = json.dumps([nb.cells, meta], sort_keys=True, default=str) + f"|{with_code}|{lang}|{__version__}"
+        key = hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
+        path = Path(cache_dir) / f"{key}.html"
+        if path.is_file():
+            return _embed_local_images(path.read_text(encoding="utf-8"), base_dirs)
+    light, aside, token = _set_aside_images(nb)
+    body, _ = _exporter(with_code).from_notebook_node(light)
+    body = body.replace('alt="No description has been provided for this image"',
+                        f'alt="{_texts(lang)["figure"]}"')
+    body = token.sub(lambda m: aside[m.group(0)], body) if aside else body
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{key[:8]}.part")
+            tmp.write_text(body, encoding="utf-8")
+            tmp.replace(path)
+        except OSError:  # a cache is only an optimisation
+            pass
+    return _embed_local_images(body, base_dirs)
+
+
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)</h\1>', re.S)
+_ANCHOR = re.compile(r'(<a\b[^>]*?\bhref=")#([^"]+)"')
+
+
+def _prefix_anchors(body: str, prefix: str) -> str:
+    """Make heading ids (and links to them) unique across notebooks in one page."""
+    body = _HEADING.sub(lambda m: f'<h{m.group(1)} id="{prefix}{m.group(2)}">{m.group(3)}</h{m.group(1)}>', body)
+    return _ANCHOR.sub(lambda m: f'{m.group(1)}#{prefix}{m.group(2)}"', body)
+
+
+def _headings(body: str, levels=(2,)) -> list[tuple[int, str, str]]:
+    out = []
+    for m in _HEADING.finditer(body):
+        if int(m.group(1)) in levels:
+            text = re.sub(r"<[^>]+>", "", m.group(3)).replace("¶", "").strip()
+            out.append((int(m.group(1)), m.group(2), html.unescape(text)))
+    return out
+
+
+_EXTERNAL = [
+    re.compile(r"<(?:script|img|iframe|source|video|audio|embed|track|input)\b[^>]*?\bsrc\s*=\s*"
+               r"[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
+    re.compile(r"<link\b[^>]*?\bhref\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
+    re.compile(r"<object\b[^>]*?\bdata\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.I),
+    re.compile(r"@import\s+(?:url\()?\s*[\"']?((?:https?:)?//[^\"')\s;]+)", re.I),
+    re.compile(r"url\(\s*[\"']?((?:https?:)?//[^\"')\s]+)", re.I),
+]
+
+
+def external_references(page: str) -> list[str]:
+    """URLs a browser would fetch from the network to show ``page`` (scripts, styles, fonts, images, frames).
+
+    Plain links (``<a href>``) are not fetched and not listed.
+
+    >>> external_references('<script src="https://cdn.example/x.js"></script><a href="https://ok.fr">lien</a>')
+    ['https://cdn.example/x.js']
+    >>> external_references("<style>@import url(https://fonts.example/css);</style>")
+    ['https://fonts.example/css']
+    """
+    found: list[str] = []
+    for pattern in _EXTERNAL:
+        for url in pattern.findall(page):
+            if url not in found:
+                found.append(url)
+    return found
+
+
+# --------------------------------------------------------------------------- pages
+
+def _page(*, title: str, lang: str, body: str, css: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<meta name="generator" content="etude {__version__}">\n'
+            f"<title>{html.escape(title)}</title>\n<style>\n{css}\n</style>\n</head>\n{body}\n</html>\n")
+
+
+def _banner(simulated: bool, lang: str) -> str:
+    return f'<div class="etude-banner" role="note">{_texts(lang)["simulated"]}</div>\n' if simulated else ""
+
+
+def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
+                  base_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> str:
+    """One executed notebook as a standalone, offline HTML page, code included (``cache_dir``: see
+    :func:`report_html`).
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    >>> page = notebook_html(nb, "01_demo")
+    >>> 'class="highlight' in page and external_references(page) == []
+    True
+    """
+    t = _texts(lang)
+    title = notebook_title(nb, name)
+    body = _render(nb, with_code=True, lang=lang, base_dirs=base_dirs, cache_dir=cache_dir)
+    inner = (f'<body class="etude etude-notebook-page">\n{_banner(simulated, lang)}'
+             f'<header class="etude-header"><p class="etude-kicker">{t["notebook"]} {html.escape(name)}</p></header>\n'
+             f"<main>\n{body}\n</main>\n</body>")
+    return _page(title=f"{title} — {name}", lang=lang, body=inner, css=_asset("etude.css") + _pygments_css())
+
+
+def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", simulated: bool = False,
+                statuses: dict[str, str] | None = None, subtitle: str = "",
+                base_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> str:
+    """The study report: every notebook's markdown and outputs in order, no code, with a table of contents.
+
+    Parameters
+    ----------
+    notebooks : iterable of (name, NotebookNode)
+        Executed notebooks in study order.
+    lang : {"fr", "en"}
+        Language of the page's own words (titles, banner).
+    simulated : bool
+        Add the « Données simulées — ne pas citer » banner.
+    statuses : dict, optional
+        ``name -> "ok" | "failed" | "skipped"``; failed and skipped notebooks are flagged in the page.
+    subtitle : str
+        One line under the title (run id, date, study).
+    base_dirs : sequence of Path
+        Folders where relative image paths are looked up (then embedded); only image files inside them.
+    cache_dir : Path, optional
+        Where converted notebooks are kept by content (the engine's cache), so unchanged ones are not converted
+        again.
+    """
+    t = _texts(lang)
+    statuses = statuses or {}
+    toc, sections = [], []
+    for name, nb in notebooks:
+        anchor = f"nb-{name}"
+        status = statuses.get(name, "ok")
+        body = _prefix_anchors(_render(reading_copy(nb), with_code=False, lang=lang, base_dirs=base_dirs,
+                                       cache_dir=cache_dir),
+                               f"{anchor}--")
+        title = notebook_title(nb, name)
+        subs = "".join(f'<li><a href="#{hid}">{html.escape(text)}</a></li>' for _, hid, text in _headings(body))
+        flag = {"failed": f' <span class="etude-flag">({t["failed"]})</span>',
+                "skipped": ' <span class="etude-flag">(—)</span>'}.get(status, "")
+        toc.append(f'<li><a href="#{anchor}">{html.escape(title)}</a>{flag}'
+                   + (f"<ol>{subs}</ol>" if subs else "") + "</li>")
+        banner = any("etude-error" in c.get("metadata", {}).get("tags", []) for c in nb.cells)  # the engine's says it
+        failed_note = ("" if banner
+                       else f'<p class="etude-failed">{t["nb_failed"]} ({html.escape(name)}).</p>\n')
+        note = {"failed": failed_note,
+                "skipped": f'<p class="etude-failed">{t["nb_skipped"]}</p>\n'}.get(status, "")
+        sections.append(f'<section class="etude-section" id="{anchor}" data-notebook="{html.escape(name)}">\n'
+                        f'{note}{body}\n</section>')
+    inner = (f'<body class="etude etude-report">\n{_banner(simulated, lang)}'
+             f'<header class="etude-header"><p class="etude-kicker">{t["report"]}</p>'
+             f'<h1 class="etude-title">{t["title"]}</h1>'
+             + (f'<p class="etude-meta">{html.escape(subtitle)}</p>' if subtitle else "")
+             + f'</header>\n<nav class="etude-toc" aria-label="{t["toc"]}"><h2>{t["toc"]}</h2>'
+             f'<ol>{"".join(toc)}</ol></nav>\n<main>\n' + "\n".join(sections)
+             + f'\n</main>\n<footer class="etude-footer">{t["produced"]} {__version__} · {t["manifest"]}'
+             + (f' · {t["simulated"]}' if simulated else "") + "</footer>\n</body>")
+    return _page(title=f'{t["title"]} — {t["report"]}', lang=lang, body=inner, css=_asset("etude.css"))
+
+
+def slide_cells(nb) -> list[tuple[str, object]]:
+    """``(slide_type, cell)`` for the cells that go into the slides (and ``notes`` cells), in order.
+
+    >>> md = nbformat.v4.new_markdown_cell("# A", metadata={"slideshow": {"slide_type": "slide"}})
+    >>> [t for t, _ in slide_cells(nbformat.v4.new_notebook(cells=[md, nbformat.v4.new_markdown_cell("x")]))]
+    ['slide']
+    """
+    out = []
+    for cell in nb.cells:
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        if kind in SLIDE_TYPES or kind == "notes":
+            out.append((kind, cell))
+    return out
+
+
+#: Size of a slide in ``slides.html`` (CSS pixels), the 16:9 of a meeting-room screen.
+SLIDE_SIZE = (1280, 720)
+#: Rows of a table shown on a slide; the rest is in the report and the workbook.
+SLIDE_MAX_ROWS = 8
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
+_TBODY_ROW = re.compile(r"<tr\b.*?</tr>", re.S | re.I)
+_MORE_ROWS = {"fr": "… et {n} ligne(s) de plus : voir le rapport et tables.xlsx.",
+              "en": "… and {n} more row(s): see the report and tables.xlsx."}
+
+#: Scales the current slide's charts, then its type, until the slide fits (run when a slide is shown).
+_FIT_SCRIPT = """
+(function () {
+  function fit(slide) {
+    var box = slide && slide.querySelector('.etude-slide');
+    if (!box) return;
+    var W = Reveal.getConfig().width, H = Reveal.getConfig().height;
+    var pics = box.querySelectorAll('img, svg');
+    var shrunk = 0;  // type is made smaller three times at most (to 73 %): still read from the back of the room
+    var frame = document.querySelector('.reveal .slides');
+    function overflow() {  // slide pixels beyond the bottom and the right edge of the slide
+      var f = frame.getBoundingClientRect(), b = box.getBoundingClientRect(), s = Reveal.getScale();
+      return [(b.top - f.top) / s + box.scrollHeight - H, (b.left - f.left) / s + box.scrollWidth - W];
+    }
+    for (var k = 0; k < 16; k++) {
+      var o = overflow(), over = o[0];
+      if (o[0] <= 0 && o[1] <= 0) break;
+      var room = Array.prototype.some.call(pics, function (p) {
+        return p.getBoundingClientRect().height / Reveal.getScale() > 61; });
+      if (over > 0 && room) {
+        pics.forEach(function (p) {
+          var h = p.getBoundingClientRect().height / Reveal.getScale();
+          p.style.maxHeight = Math.max(60, h - over / pics.length - 2) + 'px';
+          p.style.width = 'auto';
+        });
+      } else if (shrunk < 3) {
+        box.style.fontSize = (parseFloat(getComputedStyle(box).fontSize) * 0.9) + 'px';
+        shrunk++;
+      }
+    }
+  }
+  function current() { fit(Reveal.getCurrentSlide()); }
+  window.etudeFitSlides = function () {
+    Reveal.on('slidechanged', current);
+    window.addEventListener('load', current);
+    current();
+  };
+})();
+"""
+
+
+def limit_rows(fragment: str, max_rows: int = SLIDE_MAX_ROWS, *, lang: str = "fr") -> str:
+    """Keep the first ``max_rows`` body rows of each table of an HTML fragment and say how many are left out.
+
+    >>> t = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 3 + "</tbody></table>"
+    >>> out = limit_rows(t, 2)
+    >>> out.count("<tr>"), "1 ligne(s) de plus" in out
+    (3, True)
+    """
+    def cut(m):
+        table = m.group(0)
+        body_at = table.lower().find("<tbody")
+        if body_at < 0:
+            return table
+        rows = list(_TBODY_ROW.finditer(table, body_at))
+        if len(rows) <= max_rows:
+            return table
+        kept = table[:rows[max_rows - 1].end()] + table[rows[-1].end():]
+        more = _MORE_ROWS.get(lang, _MORE_ROWS["fr"]).format(n=len(rows) - max_rows)
+        return f'{kept}<p class="etude-more">{html.escape(more)}</p>'
+    return _TABLE.sub(cut, fragment)
+
+
+def _generated_html(slide: dict, lang: str) -> tuple[list[str], list[str]]:
+    """Content and notes of a slide :mod:`etude.publish.spine` generates (contents, objectives, method, closing)."""
+    items = "".join(f"<li>{html.escape(x)}</li>" for x in slide["lines"])
+    parts = [f"<h2>{html.escape(slide['heading'])}</h2>"]
+    if items:
+        parts.append(f'<ul class="etude-lines etude-{slide["role"]}">{items}</ul>')
+    notes = [f'<aside class="notes"><p>{html.escape(slide["notes_text"])}</p></aside>'] if slide.get("notes_text") \
+        else []
+    return parts, notes
+
+
+def _cells_html(slide: dict, lang: str, base_dirs: Sequence[Path], cache_dir: Path | None = None
+                ) -> tuple[list[str], list[str]]:
+    """Content and notes of a notebook slide: its cells rendered one by one (fragments appear step by step)."""
+    def render(cell) -> str:
+        one = nbformat.v4.new_notebook(cells=[cell], metadata=slide["nb_metadata"])
+        return _render(reading_copy(one), with_code=False, lang=lang, base_dirs=base_dirs,
+                       cache_dir=cache_dir).strip()
+    parts, notes = [], []
+    for cell in slide["cells"]:
+        content = render(cell)
+        if not content:
+            continue
+        content = limit_rows(content, lang=lang)
+        kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        parts.append(f'<div class="fragment">{content}</div>' if kind == "fragment" else content)
+    for cell in slide["notes"]:
+        content = render(cell)
+        if content:
+            notes.append(f'<aside class="notes">{content}</aside>')
+    return parts, notes
+
+
+def prerender(name: str, nb, *, lang: str = "fr", cache_dir: Path, slide_nb=None) -> None:
+    """Convert now, into ``cache_dir``, what :func:`report_html` and (with ``slide_nb``, the notebook's
+    :func:`slide_notebook` copy) :func:`slides_html` will convert of this notebook: the engine calls it as soon
+    as a notebook ends, while others still run, so that assembling the run only joins converted pieces.
+
+    Nothing is returned and nothing else is written: the pages read the same cache entries by content.
+    """
+    from etude.publish import spine
+    _render(reading_copy(nb), with_code=False, lang=lang, cache_dir=cache_dir)
+    for slide in spine.notebook_slides(name, slide_nb) if slide_nb is not None else []:
+        _cells_html(slide, lang, (), cache_dir)
+
+
+def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", simulated: bool = False,
+                subtitle: str = "", base_dirs: Sequence[Path] = (), info: dict | None = None,
+                cache_dir: Path | None = None) -> str:
+    """reveal.js slides (inlined, offline), in the order of the deck's spine (:func:`etude.publish.spine.outline`).
+
+    The slides are the cells marked ``slide``, ``subslide`` or ``fragment``, ordered by the section each
+    declares (``etude.section``), between a title slide, a contents slide and a closing slide with the sources;
+    ``slides.pptx`` follows the same description. A ``slide`` cell opens a new horizontal slide, ``subslide`` a
+    vertical one below the previous slide of the same notebook and section, ``fragment`` appears step by step on
+    the current slide, ``notes`` cells become speaker notes. Code is never shown, only markdown and outputs.
+    Every slide but the title, contents and closing slides shows its numbered section above its heading.
+    Slides are :data:`SLIDE_SIZE` (1280 × 720); tables show at most :data:`SLIDE_MAX_ROWS` rows, and a small
+    script scales a slide's charts (then its type) when its content would be taller or wider than the slide.
+
+    ``info`` is :func:`etude.publish.runinfo.run_info` (waves, sources, small-cell rule); without it, only ``simulated``
+    and ``lang`` are known. ``cache_dir``: converted cells kept by content, as in :func:`report_html`.
+    """
+    from etude.publish import runinfo, spine
+    t = _texts(lang)
+    info = {"simulated": simulated, **(info or {}), "lang": lang}
+    horizontal: list[list[str]] = []
+    previous = None
+    for slide in spine.outline(notebooks, info, lang=lang):
+        role = slide["role"]
+        if role == "title":
+            waves = runinfo.waves_text(info).capitalize()
+            parts = [f'<p class="etude-kicker">{t["slides"]}</p><h1>{html.escape(slide["heading"])}</h1>'
+                     + (f'<p class="etude-meta">{html.escape(waves)}</p>' if waves else "")
+                     + (f'<p class="etude-meta">{html.escape(subtitle)}</p>' if subtitle else "")
+                     + (f'<p class="etude-sim">{t["simulated"]}</p>' if simulated else "")]
+            notes: list[str] = []
+        elif role == "cells":
+            parts, notes = _cells_html(slide, lang, base_dirs, cache_dir)
+        else:
+            parts, notes = _generated_html(slide, lang)
+        if not parts:
+            continue
+        if slide["section"]:
+            parts.insert(0, f'<p class="etude-kicker etude-section-label">'
+                            f'{html.escape(spine.section_label(slide["section"], lang))}</p>')
+        attrs = (f' data-role="{role}" data-section="{html.escape(slide["section"])}"'
+                 + (f' data-notebook="{html.escape(slide["notebook"])}"' if slide["notebook"] else ""))
+        leaf = (f"<section>\n<div class=\"etude-slide\"{attrs}>\n" + "\n".join(parts) + "\n</div>\n"
+                + "\n".join(notes) + "\n</section>")
+        below = (previous is not None and slide["stack"] == "subslide" and role == "cells"
+                 and (previous["notebook"], previous["section"]) == (slide["notebook"], slide["section"]))
+        if below:
+            horizontal[-1].append(leaf)
+        else:
+            horizontal.append([leaf])
+        previous = slide
+    sections = [stack[0] if len(stack) == 1 else "<section>\n" + "\n".join(stack) + "\n</section>"
+                for stack in horizontal]
+    footer = f'<div class="etude-sim-footer">{t["simulated"]}</div>' if simulated else ""
+    config = ('{hash: true, slideNumber: "c/t", transition: "none", center: false, '
+              f'width: {SLIDE_SIZE[0]}, height: {SLIDE_SIZE[1]}, margin: 0.04}}')
+    body = ('<body class="etude etude-slides">\n<div class="reveal"><div class="slides">\n'
+            + "\n".join(sections) + f"\n</div>{footer}</div>\n"
+            f"<script>\n{_inline_script(_asset('reveal/reveal.js'))}\n</script>\n"
+            f"<script>{_FIT_SCRIPT}Reveal.initialize({config}).then(window.etudeFitSlides);</script>\n</body>")
+    css = (_asset("reveal/reveal.css") + "\n" + _strip_remote_imports(_asset("reveal/theme-simple.css")) + "\n"
+           + _asset("slides.css"))
+    return _page(title=f'{t["title"]} — {t["slides"]}', lang=lang, body=body, css=css)

@@ -1,0 +1,227 @@
+"""``tables/tables.xlsx``: the run's tables as a workbook a public servant opens in Excel or LibreOffice.
+
+The first sheet, « À lire », says what the workbook is (study title, waves, data status, sources, the small-cell
+rule) and lists the sheets, one line each. Then one sheet per CSV of ``tables/``, named after the file: the
+data-status line on the first row, French headers (:mod:`etude.publish.column_labels`) on the second, frozen, with an
+autofilter; shares are numbers formatted as percentages (``48,1 %`` in a French Excel), counts are integers,
+yes/no columns say « oui »/« non ». The CSVs themselves keep their codes for scripts.
+
+Examples
+--------
+>>> import tempfile, openpyxl, pandas as pd
+>>> run = Path(tempfile.mkdtemp())
+>>> (run / "tables").mkdir()
+>>> pd.DataFrame({"label": ["Temps"], "n_base": [25], "pct": [0.56]}).to_csv(run / "tables" / "freins.csv",
+...                                                                         index=False)
+>>> wb = openpyxl.load_workbook(write_workbook(run, {"simulated": True, "waves": [2017]}))
+>>> wb.sheetnames
+['À lire', 'freins']
+>>> ws = wb["freins"]
+>>> [c.value for c in ws[2]], ws["C3"].value, ws["C3"].number_format, ws.freeze_panes
+(['Libellé', 'Base (répondants)', 'Part'], 0.56, '0.0%', 'A3')
+>>> ws["A1"].value
+'Données simulées — ne pas citer · Freins cités, par population'
+"""
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from etude.files import atomic_write
+from etude.publish import column_labels as labels
+from etude.publish import runinfo
+
+__all__ = ["write_workbook", "sheet_name", "README_SHEET", "NUMBER_FORMATS", "HEADER_ROW", "UNIT_VALUE_COLUMNS",
+           "SHARE_UNITS"]
+
+#: Name of the first sheet.
+README_SHEET = "À lire"
+#: Row of the column headers on a table sheet (row 1 holds the data-status line).
+HEADER_ROW = 2
+#: Values of a row whose ``unit`` column is one of :data:`SHARE_UNITS` are shown as percentages.
+UNIT_VALUE_COLUMNS = ("value", "previous_value", "change_abs")
+#: Units (``unit`` column of the indicator tables) that are fractions.
+SHARE_UNITS = ("share", "rel_change", "pt_change")
+#: openpyxl number format per column kind (Excel shows ``0.0%`` as ``48,1 %`` in French).
+NUMBER_FORMATS = {"share": "0.0%", "count": "0", "p": "0.000", "number": "General"}
+
+_WORDS = {"fr": {True: "oui", False: "non", "readme": "À lire", "waves": "Vagues", "status": "Statut des données",
+                 "run": "Exécution", "sources": "Sources", "rule": "Règle des petits effectifs",
+                 "sheets": "Feuilles", "sheet": "Feuille", "holds": "Contenu", "rows": "Lignes",
+                 "csv": "Les fichiers CSV du dossier tables/ gardent les codes des colonnes, pour les scripts.",
+                 "shares": "Les parts sont des nombres au format pourcentage ; les effectifs, des entiers."},
+          "en": {True: "yes", False: "no", "readme": "Read me", "waves": "Waves", "status": "Data status",
+                 "run": "Run", "sources": "Sources", "rule": "Small-cell rule",
+                 "sheets": "Sheets", "sheet": "Sheet", "holds": "Contents", "rows": "Rows",
+                 "csv": "The CSV files of tables/ keep the column codes, for scripts.",
+                 "shares": "Shares are numbers in percentage format; counts are integers."}}
+
+
+def sheet_name(stem: str, taken: set[str]) -> str:
+    """A valid, unique sheet name for ``stem`` (at most 31 characters, no ``[]:*?/\\``); adds it to ``taken``.
+
+    >>> taken = set()
+    >>> sheet_name("une_table_au_nom_vraiment_beaucoup_trop_long", taken), sheet_name("a:b", taken)
+    ('une_table_au_nom_vraiment_beauc', 'a_b')
+    """
+    base = re.sub(r"[\[\]:*?/\\]", "_", stem).strip("'") or "table"
+    name, i = base[:31], 1
+    while name.lower() in taken:
+        i += 1
+        suffix = f"~{i}"
+        name = base[: 31 - len(suffix)] + suffix
+    taken.add(name.lower())
+    return name
+
+
+def _kind(code: str, values: pd.Series) -> str:
+    kind = labels.column_kind(code)
+    if kind:
+        return kind
+    if pd.api.types.is_bool_dtype(values):
+        return "text"
+    if pd.api.types.is_numeric_dtype(values):
+        finite = values.dropna()
+        return "count" if len(finite) and (finite == finite.round()).all() else "number"
+    return "text"
+
+
+def _cell_value(value: Any, kind: str, lang: str) -> Any:
+    """A cell's value: numbers stay numbers (counts as int), booleans become words, NaN becomes empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, bool):
+        return _WORDS[lang][value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        text = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if text in ("True", "False") and kind == "text":
+            return _WORDS[lang][text == "True"]
+        return text
+    if kind == "count" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _set(ws, row: int, col: int, value: Any, *, number_format: str | None = None):
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith("="):  # text, never a formula (hostile cell values)
+        cell.data_type = "s"
+    if number_format and isinstance(value, int | float) and not isinstance(value, bool):
+        cell.number_format = number_format
+    return cell
+
+
+def _width(texts: list[str]) -> float:
+    longest = max((len(line) for t in texts for line in str(t).splitlines()), default=8)
+    return float(min(max(longest + 2, 8), 60))
+
+
+def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: str) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    banner = _set(ws, 1, 1, f"{runinfo.status_line(info)} · {labels.table_title(stem, lang=lang)}")
+    banner.font = Font(bold=True, color="8A3B00" if info.get("simulated") else "1D4E89")
+    kinds = [_kind(str(c), df[c]) for c in df.columns]
+    head_fill = PatternFill("solid", fgColor="DDE6F0")
+    for j, code in enumerate(df.columns, start=1):
+        cell = _set(ws, HEADER_ROW, j, labels.column_label(str(code), lang=lang))
+        cell.font, cell.fill = Font(bold=True), head_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    units = df["unit"].tolist() if "unit" in df.columns else [None] * len(df)
+    for i, (row, unit) in enumerate(zip(df.itertuples(index=False, name=None), units), start=HEADER_ROW + 1):
+        for j, (value, kind, code) in enumerate(zip(row, kinds, df.columns), start=1):
+            if code in UNIT_VALUE_COLUMNS and unit in SHARE_UNITS:  # a value whose row says it is a share
+                kind = "share"
+            _set(ws, i, j, _cell_value(value, kind, lang), number_format=NUMBER_FORMATS.get(kind))
+    last = get_column_letter(max(len(df.columns), 1))
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(df), 1)}"
+    for j, code in enumerate(df.columns, start=1):
+        sample = [labels.column_label(str(code), lang=lang)]
+        if kinds[j - 1] in ("share", "p"):
+            sample.append("100,0 %")
+        else:
+            sample += [str(v) for v in df[code].head(200).tolist()]
+        ws.column_dimensions[get_column_letter(j)].width = _width(sample)
+
+
+def _readme_sheet(ws, sheets: list[tuple[str, str, int]], info: dict[str, Any], lang: str) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    w = _WORDS[lang]
+    title = _set(ws, 1, 1, info.get("title") or runinfo.STUDY_TITLE[lang])
+    title.font = Font(bold=True, size=16, color="1D4E89")
+    status = _set(ws, 2, 1, runinfo.status_line(info))
+    status.font = Font(bold=True, color="8A3B00" if info.get("simulated") else "1D4E89")
+    rows: list[tuple[str, str]] = [(w["waves"], ", ".join(str(x) for x in info.get("waves") or []) or "—"),
+                                   (w["status"], runinfo.status_line(info))]
+    if info.get("run_id"):
+        rows.append((w["run"], f"{info['run_id']}" + (f" · {info['study']}" if info.get("study") else "")))
+    for k, src in enumerate(info.get("sources") or ["—"]):
+        rows.append((w["sources"] if k == 0 else "", src))
+    rows += [(w["rule"], info.get("rule") or runinfo.small_cell_rule(lang=lang)), ("", w["shares"]), ("", w["csv"])]
+    r = 4
+    for key, value in rows:
+        _set(ws, r, 1, key).font = Font(bold=True)
+        _set(ws, r, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
+        r += 1
+    r += 1
+    _set(ws, r, 1, w["sheets"]).font = Font(bold=True, size=13)
+    r += 1
+    for j, head in enumerate((w["sheet"], w["holds"], w["rows"]), start=1):
+        _set(ws, r, j, head).font = Font(bold=True)
+    for name, what, n in sheets:
+        r += 1
+        _set(ws, r, 1, name)
+        _set(ws, r, 2, what)
+        _set(ws, r, 3, n, number_format="0")
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["C"].width = 10
+
+
+def write_workbook(run_dir: str | os.PathLike, info: dict[str, Any] | None = None, *,
+                   lang: str | None = None) -> Path | None:
+    """Write ``<run_dir>/tables/tables.xlsx`` from every ``tables/*.csv``; ``None`` when there is no CSV.
+
+    Parameters
+    ----------
+    run_dir : path
+        The run folder (its ``tables/`` holds the CSVs).
+    info : dict, optional
+        What the run is (:func:`etude.publish.runinfo.run_info`: ``title``, ``waves``, ``simulated``, ``sources``,
+        ``rule``…); missing keys get defaults (simulated unless told otherwise).
+    lang : {"fr", "en"}, optional
+        Language of headers and sheet texts; default ``info["lang"]`` or French.
+    """
+    import openpyxl
+
+    tables_dir = Path(run_dir) / "tables"
+    csvs = sorted(tables_dir.glob("*.csv")) if tables_dir.is_dir() else []
+    if not csvs:
+        return None
+    info = {"simulated": True, **(info or {})}
+    lang = lang or info.get("lang") or "fr"
+    info["lang"] = lang
+    taken = {README_SHEET.lower()}
+    frames = [(sheet_name(p.stem, taken), p.stem, pd.read_csv(p, encoding="utf-8")) for p in csvs]
+
+    def write(tmp: Path):
+        wb = openpyxl.Workbook()
+        readme = wb.active
+        readme.title = README_SHEET
+        for name, stem, df in frames:
+            _table_sheet(wb.create_sheet(name), stem, df, info, lang)
+        _readme_sheet(readme, [(n, labels.table_title(s, lang=lang), len(df)) for n, s, df in frames], info, lang)
+        wb.active = 0
+        wb.save(tmp)
+    return atomic_write(tables_dir / "tables.xlsx", write)

@@ -1,0 +1,8 @@
+"""Safe publication: what a run may publish about small groups, and proof that it publishes nothing else.
+
+========================  ===========================================================================
+:mod:`.disclosure`        primary and secondary suppression, merged groups
+:mod:`.recovery`          what a reader can recover about suppressed cells (linear programs), ``etude audit``
+:mod:`.audit`             the privacy scan of a run folder (personal data, raw ids, small counts)
+========================  ===========================================================================
+"""

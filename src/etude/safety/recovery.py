@@ -1,0 +1,397 @@
+"""What a reader can recover about suppressed cells from the counts a run publishes.
+
+For every suppressed cell of a set of published tables (a run folder's ``tables/*.csv``), :func:`audit_tables`
+computes its *feasible range*: the smallest and largest integer values compatible with every published count —
+profile blocks summing to their total, grouped frequency tables summing to the overall ones (respondents
+without a group value as bounded slack), a group's base bounded by its size, a count by its base,
+non-negativity and integrality — each bound by a small integer linear program (``scipy.optimize.milp``,
+:func:`feasible_ranges`). A range shorter than ``min_cell`` is a *finding*, except that a cell cannot be asked to
+vary more than the smallest published total it belongs to (a suppressed count of an item cited twice in all can
+only lie between 0 and 2; in a wave of 3 companies, whose overall row is itself suppressed, a group's base can only
+lie between 0 and 3, the profile's ``n_total``). :func:`audit_run` reads a run folder; :func:`audit_lines` words
+the findings in French (one line each) for ``etude audit RUN``. :mod:`etude.safety.disclosure` uses the same programs
+to choose its secondary suppressions.
+
+Examples
+--------
+>>> import pandas as pd
+>>> t = pd.DataFrame({"population": "companies", "wave": 2018, "attribute": "size_class",
+...                   "value": ["micro", "pme", "eti", "ge"], "n": [54, 42, 6, None], "n_total": 104,
+...                   "suppressed": [False, False, False, True]})
+>>> audit_tables({"profil_entreprises.csv": t})[["column", "low", "high"]].values.tolist()
+[['n', 2, 2]]
+"""
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from etude.errors import ParameterError
+from etude.errors import check_choice as _choice
+from etude.survey import codebook as cb
+
+__all__ = ["audit_tables", "audit_run", "audit_lines", "feasible_ranges", "check_min_cell", "table_shape",
+           "row_populations", "group_column", "FINDING_COLUMNS"]
+
+#: Columns of :func:`audit_tables` and :func:`audit_run`.
+FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required"]
+_FREQ_KNOWN = {"population", "wave", "item", "label", "n_base", "count", "pct", "pct_mentions", "ci_low",
+               "ci_high", "rank", "suppressed", "group", "group_label", "group_value"}
+_BIG = 10 ** 7  # bound of every unknown of the linear programs (a count above it is « unbounded »)
+_WORDS = {"fr": {"companies": "entreprises", "buyers": "acheteurs", "": "population non précisée"},
+          "en": {"companies": "companies", "buyers": "buyers", "": "unknown population"}}
+
+
+def check_min_cell(min_cell: Any) -> int:
+    """``min_cell`` as an int, or a French :class:`~etude.errors.ParameterError` (an int ≥ 1 is expected).
+
+    >>> check_min_cell(5)
+    5
+    """
+    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
+        raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
+    return int(min_cell)
+
+
+def group_column(table: pd.DataFrame) -> str | None:
+    """The group column of a frequency table: ``group_value``, or a respondent attribute named as a column."""
+    if "group_value" in table.columns:
+        return "group_value"
+    attrs = {a for k in cb.populations() for a in cb.attributes(k)} - {"wave"}
+    extra = [c for c in table.columns if c not in _FREQ_KNOWN and c in attrs]
+    return extra[0] if extra else None
+
+
+def table_shape(table: pd.DataFrame) -> tuple[str, str | None]:
+    """``("profile", None)``, ``("grouped", group column)``, ``("flat", None)`` (an overall frequency table) or
+    ``("other", None)``.
+
+    >>> table_shape(pd.DataFrame(columns=["item", "n_base", "count", "group", "group_value"]))
+    ('grouped', 'group_value')
+    """
+    cols = set(table.columns)
+    if {"attribute", "value", "n"} <= cols:
+        return "profile", None
+    if {"item", "count", "n_base"} <= cols:
+        group = group_column(table)
+        return ("grouped", group) if group else ("flat", None)
+    return "other", None
+
+
+def row_populations(table: pd.DataFrame, population: str | None, name: str = "") -> pd.Series:
+    """Population of each row: the ``population`` column, else ``population``, else guessed from the table's
+    name (``entreprises`` → companies, ``acheteurs`` → buyers), else ``""``."""
+    if "population" in table.columns:
+        return table["population"].astype(str)
+    if population is None:
+        low = name.lower()
+        population = ("companies" if any(w in low for w in ("entreprise", "compan", "firm"))
+                      else "buyers" if any(w in low for w in ("acheteur", "buyer")) else "")
+    return pd.Series(population, index=table.index, dtype=object)
+
+
+# ------------------------------------------------------------------------------------------------ audit
+
+def feasible_ranges(n_vars: int, equalities: Sequence[tuple[dict[int, float], float]],
+                    inequalities: Sequence[tuple[dict[int, float], float]], targets: Sequence[int]
+                    ) -> list[tuple[float, float]]:
+    """Smallest and largest value of each target unknown over the non-negative integer solutions.
+
+    ``equalities`` are ``({index: coefficient}, rhs)`` pairs meaning ``Σ coefficient·x[index] = rhs``;
+    ``inequalities`` mean ``≤ rhs``. Each bound is one ``scipy.optimize.milp`` program; a bound above 10⁷ is
+    ``inf``; an infeasible system gives ``(nan, nan)``.
+
+    >>> feasible_ranges(2, [({0: 1, 1: 1}, 6)], [({0: 1}, 4)], [0, 1])
+    [(0, 4), (2, 6)]
+    """
+    if not targets:
+        return []
+    from scipy.optimize import Bounds, LinearConstraint, milp  # here: importing it costs 0.5 s, rarely needed
+    constraints = []
+    for rows, low in ((equalities, True), (inequalities, False)):
+        if rows:
+            a = np.zeros((len(rows), n_vars))
+            for i, (coefs, _) in enumerate(rows):
+                for j, v in coefs.items():
+                    a[i, j] += v
+            b = np.array([float(rhs) for _, rhs in rows])
+            constraints.append(LinearConstraint(a, b if low else -np.inf, b))
+    out = []
+    for j in targets:
+        bounds = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(n_vars)
+            c[j] = sign
+            res = milp(c, constraints=constraints, integrality=np.ones(n_vars), bounds=Bounds(0, _BIG))
+            bounds.append(round(sign * res.fun) if res.status == 0 else math.nan)
+        low, high = bounds
+        out.append((low, math.inf if high >= _BIG * 0.9 else high))
+    return out
+
+
+def _flags(df: pd.DataFrame) -> pd.Series:
+    if "suppressed" not in df.columns:
+        return pd.Series(False, index=df.index)
+    return df["suppressed"].astype(str).str.strip().str.lower().isin(["true", "1", "vrai"])
+
+
+def _numeric(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in ("n", "n_base", "count", "n_total"):
+        if c in out.columns:
+            out[c] = pd.to_numeric(out[c].replace("", np.nan), errors="coerce").astype(float)
+    out["suppressed"] = _flags(df)
+    for c in ("wave", "value", "group_value", "attribute", "group", "item"):
+        if c in out.columns:
+            out[c] = out[c].astype(str)
+    return out
+
+
+class _System:
+    """Unknowns and linear relations of one (population, wave, attribute) block."""
+
+    def __init__(self):
+        self.index: dict[tuple, int] = {}
+        self.eqs: list = []
+        self.les: list = []
+
+    def term(self, key: tuple, value: float) -> tuple[dict[int, float], float]:
+        if pd.isna(value):
+            return {self.index.setdefault(key, len(self.index)): 1.0}, 0.0
+        return {}, float(value)
+
+    def rel(self, lhs, rhs, op: str) -> None:
+        coefs: dict[int, float] = {}
+        const = 0.0
+        for sign, terms in ((1.0, lhs), (-1.0, rhs)):
+            for c, k in terms:
+                for i, v in c.items():
+                    coefs[i] = coefs.get(i, 0.0) + sign * v
+                const += sign * k
+        (self.eqs if op == "==" else self.les).append((coefs, -const))
+
+
+def _add_profile(s: _System, name: str, part: pd.DataFrame, targets: list) -> dict[str, Any]:
+    values = {}
+    terms = []
+    for i, r in part.iterrows():
+        t = s.term(("p", name, i), r["n"])
+        values.setdefault(str(r["value"]), t)
+        terms.append(t)
+        if r["suppressed"] and pd.isna(r["n"]):
+            targets.append((("p", name, i), name, i, "n", (str(r["value"]), None),
+                            r.get("n_total", math.nan)))
+    total = part["n_total"].dropna() if "n_total" in part.columns else pd.Series(dtype=float)
+    if len(total):
+        s.rel(terms, [({}, float(total.iloc[0]))], "==")
+    return values
+
+
+def _cap(*totals: float) -> float:
+    """The smallest published total that bounds a cell (NaN when none is published)."""
+    known = [float(v) for v in totals if not pd.isna(v)]
+    return min(known) if known else math.nan
+
+
+def _first(values: pd.Series) -> float:
+    values = values.dropna()
+    return float(values.iloc[0]) if len(values) else math.nan
+
+
+def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, profile: dict | None,
+                 overall: pd.DataFrame | None, exact: bool, targets: list, total: float = math.nan) -> None:
+    """Relations of one grouped block; each suppressed cell's margin is the smallest published total that
+    bounds it: the overall count, the overall base, the group's published size in the profile, the profile's
+    ``n_total`` (a wave of 3 companies cannot hide a cell in more than 0–3)."""
+    nb, cells, sizes = {}, {}, {}
+    n_all = _first(overall["n_base"]) if overall is not None else math.nan
+    for g, rows in part.groupby(part[gcol].astype(str), sort=False):
+        known = rows["n_base"].dropna()
+        nb[g] = s.term(("b", name, g), known.iloc[0] if len(known) else math.nan)
+        sizes[g] = math.nan
+        if profile is not None and g in profile:
+            s.rel([nb[g]], [profile[g]], "<=")
+            sizes[g] = profile[g][1] if not profile[g][0] else math.nan
+        if not len(known) and rows["suppressed"].any():
+            targets.append((("b", name, g), name, rows.index[0], "n_base", (g, None), _cap(n_all, sizes[g], total)))
+    for i, r in part.iterrows():
+        g = str(r[gcol])
+        t = s.term(("c", name, i), r["count"])
+        s.rel([t], [nb[g]], "<=")
+        cells.setdefault(str(r["item"]), []).append(t)
+        if r["suppressed"] and pd.isna(r["count"]):
+            c_all = _first(overall.loc[overall["item"] == str(r["item"]), "count"]) if overall is not None \
+                else math.nan
+            targets.append((("c", name, i), name, i, "count", (g, str(r["item"])),
+                            _cap(c_all, n_all, sizes[g], total)))
+    if overall is None:
+        return
+    slack = s.term(("sb", name), math.nan)
+    if profile is not None:
+        s.rel([slack], [profile["non_renseigne"]] if "non_renseigne" in profile else [], "<=" if
+              "non_renseigne" in profile else "==")
+    elif exact:
+        s.rel([slack], [], "==")
+    n_all = overall["n_base"].dropna()
+    s.rel(list(nb.values()) + [slack], [s.term(("ob", name), n_all.iloc[0] if len(n_all) else math.nan)], "==")
+    for item, terms in cells.items():
+        row = overall[overall["item"] == item]
+        if row.empty:
+            continue
+        si = s.term(("si", name, item), math.nan)
+        s.rel([si], [slack], "<=")
+        s.rel(terms + [si], [s.term(("oc", name, item), row["count"].iloc[0])], "==")
+
+
+def _classify(tables: Mapping[str, pd.DataFrame]):
+    profiles, grouped, overall = {}, {}, {}
+    for name, raw in tables.items():
+        df = _numeric(raw)
+        shape, gcol = table_shape(df)
+        if shape not in ("profile", "grouped", "flat"):
+            continue
+        df["_pop"] = row_populations(df, None, name)
+        df["_wave"] = df["wave"] if "wave" in df.columns else ""
+        if shape == "profile":
+            df["_attr"] = df["attribute"]
+        elif shape == "grouped":
+            df["_attr"] = df["group"] if "group" in df.columns else gcol
+        if shape == "flat":
+            for key, part in df.groupby(["_pop", "_wave"], sort=False):
+                overall.setdefault(key, part)
+            continue
+        for key, part in df.groupby(["_pop", "_wave", "_attr"], sort=False):
+            (profiles if shape == "profile" else grouped).setdefault(key, []).append((name, part, gcol))
+    return profiles, grouped, overall
+
+
+def audit_tables(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
+                 exact_margins: bool = False) -> pd.DataFrame:
+    """Suppressed cells that published counts pin down: their feasible range is shorter than ``min_cell``.
+
+    Parameters
+    ----------
+    tables : mapping of name → DataFrame
+        Every table published together (as read from ``tables/*.csv``). Recognised shapes: profile tables
+        (``attribute, value, n, n_total``), grouped frequency tables (``item, n_base, count`` and
+        ``group``/``group_value`` or an attribute column) and overall frequency tables (``item, n_base,
+        count`` only); the population comes from a ``population`` column or the table's name. A cell is
+        suppressed when its row says ``suppressed`` and the cell is empty.
+    min_cell : int, default 5
+    exact_margins : bool, default False
+        Take a grouped table's overall counts as exact sums of its groups (no respondent outside the groups).
+
+    Returns
+    -------
+    DataFrame with :data:`FINDING_COLUMNS`: ``table``, ``row`` (spreadsheet row: the header is row 1),
+    ``column``, ``cell`` (population, wave, attribute = value[, item]), ``low`` and ``high`` (the feasible
+    range) and ``required`` (``min_cell``, or the cell's published total when smaller). ``attrs["checked"]``
+    counts the suppressed cells checked.
+
+    Examples
+    --------
+    >>> g = pd.DataFrame({"population": "companies", "wave": 2017, "group": "size_class",
+    ...                   "group_value": ["micro", "ge250"], "item": "e_moyens", "n_base": [40, None],
+    ...                   "count": [10, None], "suppressed": [False, True]})
+    >>> o = pd.DataFrame({"population": ["companies"], "wave": [2017], "item": ["e_moyens"], "n_base": [43],
+    ...                   "count": [12]})
+    >>> tables = {"freins_par_groupe.csv": g, "freins.csv": o}
+    >>> audit_tables(tables, exact_margins=True)[["column", "low", "high"]].values.tolist()
+    [['n_base', 3, 3], ['count', 2, 2]]
+
+    Without a profile table saying that every company gave its size, some of the 43 may be outside both
+    groups: the ranges are then 0–3 and 0–2, still findings.
+    """
+    min_cell = check_min_cell(min_cell)
+    profiles, grouped, overall = _classify(tables)
+    rows, checked = [], 0
+    for key in dict.fromkeys([*profiles, *grouped]):
+        parts_p, parts_g = profiles.get(key, []), grouped.get(key, [])
+        if not any(p["suppressed"].any() for _, p, _ in parts_p + parts_g):
+            continue
+        s, targets = _System(), []
+        prof, total = None, math.nan
+        for name, part, _ in parts_p:
+            values = _add_profile(s, name, part, targets)
+            if prof is None:
+                prof, total = values, _first(part["n_total"]) if "n_total" in part.columns else math.nan
+        for name, part, gcol in parts_g:
+            _add_grouped(s, name, part, gcol, prof, overall.get(key[:2]), exact_margins, targets, total)
+        checked += len(targets)
+        ranges = feasible_ranges(len(s.index), s.eqs, s.les, [s.index[t[0]] for t in targets])
+        for (_, name, i, col, (value, item), margin), (low, high) in zip(targets, ranges):
+            required = min(min_cell, margin) if not pd.isna(margin) else min_cell
+            if pd.isna(low) or high - low < required:
+                pos = int(tables[name].index.get_loc(i)) + 2 if i in tables[name].index else None
+                rows.append({"table": name, "row": pos, "column": col,
+                             "cell": (key[0], key[1], key[2], value, item),
+                             "low": low, "high": high, "required": required})
+    out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    out.attrs["checked"] = checked
+    return out
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ParameterError(f"{path} : table illisible ({type(exc).__name__})") from exc
+
+
+def audit_run(run_dir: str | os.PathLike, *, min_cell: int = 5) -> pd.DataFrame:
+    """:func:`audit_tables` on every published table of a run folder (``RUN/tables/*.csv``).
+
+    The XLSX workbook, the report, the slides and the figures show the numbers of these CSV tables (they are
+    built from the same suppressed tables), so proving the CSVs safe covers them. Returns the findings
+    (``table`` is the path relative to ``run_dir``); empty when no suppressed cell can be recovered or
+    narrowed below ``min_cell``. ``attrs["checked"]`` counts the suppressed cells checked.
+    """
+    root = Path(run_dir)
+    if not root.is_dir():
+        raise ParameterError(f"dossier d'exécution introuvable : {root}")
+    folder = root / "tables" if (root / "tables").is_dir() else root
+    tables = {p.relative_to(root).as_posix(): _read_table(p) for p in sorted(folder.glob("*.csv"))}
+    return audit_tables(tables, min_cell=min_cell)
+
+
+def audit_lines(findings: pd.DataFrame, *, lang: str = "fr") -> list[str]:
+    """One line per finding, for the terminal: table, row, cell and its feasible range.
+
+    >>> f = pd.DataFrame([{"table": "tables/profil_entreprises.csv", "row": 18, "column": "n",
+    ...                    "cell": ("companies", "2018", "size_class", "ge", None), "low": 2, "high": 2,
+    ...                    "required": 5}])
+    >>> print(audit_lines(f)[0])  # doctest: +NORMALIZE_WHITESPACE
+    tables/profil_entreprises.csv, ligne 18, colonne « n » (entreprises, vague 2018, size_class = ge) :
+    valeur retrouvable entre 2 et 2 (écart 0, moins de 5)
+    """
+    _choice("lang", lang, cb.LANGS)
+    out = []
+    for r in findings.itertuples(index=False):
+        pop, wave, attr, value, item = r.cell
+        who = _WORDS[lang].get(pop, pop)
+        parts = [who] + ([f"{'vague' if lang == 'fr' else 'wave'} {wave}"] if wave else []) + [f"{attr} = {value}"]
+        if item:
+            parts.append(f"item {item}")
+        where = f"{r.table}, {'ligne' if lang == 'fr' else 'row'} {r.row}, "
+        where += (f"colonne « {r.column} »" if lang == "fr" else f"column {r.column}") + f" ({', '.join(parts)})"
+        if pd.isna(r.low):
+            what = ("chiffres publiés incohérents : aucune valeur possible" if lang == "fr"
+                    else "published counts are inconsistent: no possible value")
+        elif lang == "fr":
+            what = (f"valeur retrouvable entre {_int(r.low)} et {_int(r.high)} (écart {_int(r.high - r.low)}, "
+                    f"moins de {_int(r.required)})")
+        else:
+            what = (f"value recoverable between {_int(r.low)} and {_int(r.high)} (width {_int(r.high - r.low)}, "
+                    f"less than {_int(r.required)})")
+        out.append(f"{where} : {what}" if lang == "fr" else f"{where}: {what}")
+    return out
+
+
+def _int(x: float) -> str:
+    return str(int(x)) if not pd.isna(x) and not math.isinf(x) else str(x)

@@ -1,0 +1,319 @@
+"""The bilingual codebook: item codes, labels, harmonised themes and accepted input values.
+
+The codebook lives in ``data/codebook/codebook.yaml``; this module reads it and answers questions about it
+as DataFrames. Labels shown to users always come from here, in French (``lang="fr"``) or English.
+
+Examples
+--------
+>>> from etude.survey import codebook
+>>> "b_temps" in set(codebook.items("buyers")["code"])
+True
+>>> codebook.label("b_temps", lang="en")
+'No time to devote to it'
+>>> codebook.match_value("buyers", "buyer_type", "Etat")
+'etat'
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from etude import paths
+
+__all__ = [
+    "load", "populations", "items", "themes", "theme_map", "attributes", "attribute_values",
+    "identifiers", "text_fields", "label", "normalise", "match_item", "match_value", "LANGS",
+    "Variants", "variants", "read_yaml", "SAFE_LOADER",
+]
+
+LANGS = ("fr", "en")
+
+_ITEM_COLUMNS = ["code", "question", "label_fr", "label_en", "short_fr", "short_en", "theme", "rationale",
+                 "synonyms"]
+
+
+#: libyaml's safe loader where PyYAML was built with it (ten times faster on the codebook), else PyYAML's own.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(text_or_stream) -> Any:
+    """``yaml.safe_load`` with :data:`SAFE_LOADER`: the same data, read faster.
+
+    >>> read_yaml("a: [1, deux]")
+    {'a': [1, 'deux']}
+    """
+    return yaml.load(text_or_stream, Loader=SAFE_LOADER)  # noqa: S506 — a safe loader
+
+
+@functools.lru_cache(maxsize=8)
+def _read(path: str, mtime: float) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return read_yaml(fh)
+
+
+def load(path: str | Path | None = None) -> dict[str, Any]:
+    """Read the codebook YAML (default: ``paths.codebook_file()``) into a plain dict.
+
+    The result is cached per file path and modification time; treat it as read-only.
+    """
+    p = Path(path) if path is not None else paths.codebook_file()
+    return _read(str(p.resolve()), p.stat().st_mtime)
+
+
+def _cb(codebook: dict | str | Path | None) -> dict[str, Any]:
+    return codebook if isinstance(codebook, dict) else load(codebook)
+
+
+def _questionnaire(kind: str, codebook=None) -> dict[str, Any]:
+    qs = _cb(codebook)["questionnaires"]
+    if kind not in qs:
+        raise ValueError(f"unknown population {kind!r}: expected one of {sorted(qs)}")
+    return qs[kind]
+
+
+def populations(codebook=None) -> list[str]:
+    """Questionnaire keys, e.g. ``['buyers', 'companies']``."""
+    return list(_cb(codebook)["questionnaires"])
+
+
+def items(kind: str, question: str = "barriers", *, codebook=None) -> pd.DataFrame:
+    """Items of a multi-select question, one row per item, in questionnaire order.
+
+    Parameters
+    ----------
+    kind : {"buyers", "companies"}
+    question : str, default "barriers"
+        ``"barriers"`` or ``"segments"`` (or any multi-select question in the codebook).
+
+    Returns
+    -------
+    DataFrame with columns ``code, question, label_fr, label_en, short_fr, short_en, theme, rationale,
+    synonyms`` (``theme`` and ``rationale`` are empty for questions without themes).
+    """
+    questions = _questionnaire(kind, codebook)["questions"]
+    if question not in questions:
+        raise ValueError(f"unknown question {question!r} for {kind}: expected one of {sorted(questions)}")
+    rows = []
+    for it in questions[question]["items"]:
+        rows.append({
+            "code": it["code"], "question": question,
+            "label_fr": it["label_fr"], "label_en": it["label_en"],
+            "short_fr": it.get("short_fr", it["label_fr"]), "short_en": it.get("short_en", it["label_en"]),
+            "theme": it.get("theme"), "rationale": it.get("rationale"),
+            "synonyms": list(it.get("synonyms", [])),
+        })
+    return pd.DataFrame(rows, columns=_ITEM_COLUMNS)
+
+
+def themes(*, codebook=None) -> pd.DataFrame:
+    """Harmonised themes: ``code, label_fr, label_en, description``."""
+    return pd.DataFrame(_cb(codebook)["themes"], columns=["code", "label_fr", "label_en", "description"])
+
+
+def theme_map(*, lang: str = "fr", codebook=None) -> pd.DataFrame:
+    """The bridge between the two barrier lists: one row per barrier item of either population.
+
+    Columns: ``population, item, label, theme, theme_label, rationale``.
+    """
+    th = themes(codebook=codebook).set_index("code")[f"label_{_lang(lang)}"]
+    frames = []
+    for kind in populations(codebook):
+        it = items(kind, "barriers", codebook=codebook)
+        frames.append(pd.DataFrame({
+            "population": kind, "item": it["code"], "label": it[f"label_{lang}"], "theme": it["theme"],
+            "theme_label": it["theme"].map(th), "rationale": it["rationale"],
+        }))
+    return pd.concat(frames, ignore_index=True)
+
+
+def attributes(kind: str, *, codebook=None) -> dict[str, dict[str, Any]]:
+    """Respondent attributes of a questionnaire (name → spec), plus the common ``wave``."""
+    out = dict(_questionnaire(kind, codebook).get("attributes", {}))
+    out.update(_cb(codebook).get("common", {}))
+    return out
+
+
+def attribute_values(kind: str, name: str, *, codebook=None) -> pd.DataFrame:
+    """Allowed values of a categorical attribute: ``code, label_fr, label_en, synonyms``."""
+    attrs = attributes(kind, codebook=codebook)
+    if name not in attrs:
+        raise ValueError(f"unknown attribute {name!r} for {kind}: expected one of {sorted(attrs)}")
+    vals = attrs[name].get("values", [])
+    return pd.DataFrame([{**{k: v[k] for k in ("code", "label_fr", "label_en")},
+                          "synonyms": [str(s) for s in v.get("synonyms", [])]} for v in vals],
+                        columns=["code", "label_fr", "label_en", "synonyms"])
+
+
+def identifiers(kind: str, *, codebook=None) -> dict[str, dict[str, Any]]:
+    """Identifier fields (personal data) of a questionnaire: name → spec with ``text_fr`` and ``synonyms``."""
+    return dict(_questionnaire(kind, codebook).get("identifiers", {}))
+
+
+def text_fields(kind: str, *, codebook=None) -> dict[str, dict[str, Any]]:
+    """Free-text fields of a questionnaire (kept after removing contact details)."""
+    return dict(_questionnaire(kind, codebook).get("text", {}))
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: expected one of {LANGS}")
+    return lang
+
+
+def label(code: str, *, lang: str = "fr", short: bool = False, codebook=None) -> str:
+    """Label of an item, theme, population or attribute value code.
+
+    Item codes are unique across the codebook; attribute value codes are searched after items and themes
+    (first match wins). Unknown codes raise ``KeyError``.
+    """
+    lang = _lang(lang)
+    cb = _cb(codebook)
+    key = f"short_{lang}" if short else f"label_{lang}"
+    for kind, q in cb["questionnaires"].items():
+        if code == kind:
+            return q[f"label_{lang}"]
+        for question in q["questions"].values():
+            for it in question["items"]:
+                if it["code"] == code:
+                    return it.get(key, it[f"label_{lang}"])
+    for th in cb["themes"]:
+        if th["code"] == code:
+            return th[f"label_{lang}"]
+    for q in cb["questionnaires"].values():
+        for attr in q.get("attributes", {}).values():
+            for v in attr.get("values", []):
+                if str(v["code"]) == str(code):
+                    return v[f"label_{lang}"]
+    raise KeyError(f"no label for code {code!r} in the codebook")
+
+
+_SPACES = re.compile(r"\s+")
+_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "«": '"', "»": '"', "“": '"', "”": '"',
+                            "–": "-", "—": "-", "‑": "-", "→": "->", "\u00a0": " ", "\u202f": " "})
+
+
+def normalise(text: Any) -> str:
+    """Fold a label for matching: case, accents, apostrophes, dashes, arrows and spacing.
+
+    >>> normalise("  Services de l’ÉTAT ")
+    "services de l'etat"
+    """
+    return _fold("" if text is None else str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fold(s: str) -> str:
+    # cached: an export repeats the same few labels on every row
+    s = s.translate(_TRANSLATE)
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", s).strip().casefold()
+
+
+def _variants(entry: dict[str, Any], *extra_keys: str) -> list[str]:
+    keys = ["code", "label_fr", "label_en", *extra_keys]
+    return [str(entry[k]) for k in keys if entry.get(k) is not None] + [str(s) for s in entry.get("synonyms", [])]
+
+
+def match_item(kind: str, question: str, raw: Any, *, codebook=None) -> str | None:
+    """Item code whose code, label, short label or synonym matches ``raw`` after :func:`normalise`; else None."""
+    target = normalise(raw)
+    if not target:
+        return None
+    for it in _questionnaire(kind, codebook)["questions"][question]["items"]:
+        if target in {normalise(v) for v in _variants(it, "short_fr", "short_en")}:
+            return it["code"]
+    return None
+
+
+def match_value(kind: str, attribute: str, raw: Any, *, codebook=None) -> str | None:
+    """Code of an attribute value matching ``raw`` (code, label or synonym, normalised); else None."""
+    target = normalise(raw)
+    if not target:
+        return None
+    for v in attributes(kind, codebook=codebook)[attribute].get("values", []):
+        if target in {normalise(x) for x in _variants(v)}:
+            return str(v["code"])
+    return None
+
+
+@dataclass(frozen=True)
+class Variants:
+    """Every spelling the codebook accepts for one questionnaire, folded with :func:`normalise`.
+
+    The loaders (:mod:`etude.survey`), :func:`etude.safety.audit.raw_identifiers` and the tests read headers and labels
+    through this one object, so a synonym added to the codebook is accepted everywhere at once. Each tuple keeps
+    the codebook's order (the first spelling listed wins when two fields claim the same one).
+
+    Attributes
+    ----------
+    kind : str
+        The questionnaire (``buyers``, ``companies``).
+    prefix : str
+        The capital letter of its pseudonyms (``A``, ``E``).
+    identifiers, attributes, texts, questions : dict of str to tuple of str
+        Field name → folded header spellings (name, ``text_fr``, ``text_en``, labels, synonyms). ``attributes``
+        includes the common ``wave``; ``questions`` holds the multi-select questions.
+    items : dict of str to dict
+        Question → {folded item label, short label, code or synonym → item code}.
+    values : dict of str to dict
+        Categorical attribute (not ``wave``) → {folded value label, code or synonym → value code}.
+    """
+
+    kind: str
+    prefix: str
+    identifiers: dict[str, tuple[str, ...]]
+    attributes: dict[str, tuple[str, ...]]
+    texts: dict[str, tuple[str, ...]]
+    questions: dict[str, tuple[str, ...]]
+    items: dict[str, dict[str, str]]
+    values: dict[str, dict[str, str]]
+
+
+def _folded(*names: Any) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for n in names:
+        if n is not None and normalise(n):
+            out.setdefault(normalise(n), None)
+    return tuple(out)
+
+
+def _label_table(entries: list[dict[str, Any]], *extra_keys: str) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for entry in entries:
+        for v in _variants(entry, *extra_keys):
+            table.setdefault(normalise(v), str(entry["code"]))
+    return table
+
+
+def variants(kind: str, *, codebook=None) -> Variants:
+    """The accepted spellings of a questionnaire's headers and labels (see :class:`Variants`).
+
+    >>> v = variants("buyers")
+    >>> v.values["buyer_type"]["etat"], v.items["barriers"]["pas de temps a y consacrer"]
+    ('etat', 'b_temps')
+    >>> v.identifiers["email"][:2]
+    ('email', 'adresse e-mail')
+    """
+    q = _questionnaire(kind, codebook)
+    attrs = attributes(kind, codebook=codebook)
+    multi = {n: s for n, s in q["questions"].items() if s.get("type", "multi") == "multi"}
+    return Variants(
+        kind=kind, prefix=q.get("id_prefix", kind[:1].upper()),
+        identifiers={n: _folded(n, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", []))
+                     for n, s in identifiers(kind, codebook=codebook).items()},
+        attributes={n: _folded(n, s.get("text_fr"), s.get("label_fr"), s.get("label_en"), s.get("text_en"),
+                               *s.get("synonyms", [])) for n, s in attrs.items()},
+        texts={n: _folded(n, s.get("text_fr"), s.get("label_fr"), s.get("label_en"), s.get("text_en"))
+               for n, s in text_fields(kind, codebook=codebook).items()},
+        questions={n: _folded(n, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", [])) for n, s in multi.items()},
+        items={n: _label_table(s["items"], "short_fr", "short_en") for n, s in multi.items()},
+        values={n: _label_table(s.get("values", [])) for n, s in attrs.items() if n != "wave"},
+    )
