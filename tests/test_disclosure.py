@@ -10,10 +10,10 @@ from disclosure_fixtures import profile_table
 
 from etude.analysis import stats
 from etude.errors import ParameterError
-from etude.publish import fmt, present
+from etude.publish import formats, present
 from etude.safety import disclosure
 
-S = fmt.NNBSP
+S = formats.NNBSP
 
 
 _profile = profile_table

@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from etude import i18n
+from etude import words
 from etude.analysis import compare, waves
 from etude.analysis import indicators as ind
 from etude.errors import InputError, ParameterError
@@ -253,7 +253,7 @@ def test_cinov_point_changes():
     assert c["n_from"].isna().all() and (c["n_from_text"] == "« plus de 300 »").all()
     assert (c["n_to"] == 845).all()
     assert (c["note"] == "n_inexact_point_only").all()  # a code; its words say why
-    assert i18n.label(c["note"].iloc[0], wave=2023).endswith("sans intervalle ni test")
+    assert words.label(c["note"].iloc[0], wave=2023).endswith("sans intervalle ni test")
 
 
 def test_cinov_lower_bound_treatment_is_flagged_uncertain():

@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from etude import i18n
+from etude import words
 from etude.analysis import matching
 from etude.publish import plots
 
@@ -75,7 +75,7 @@ def test_no_two_labels_overlap(n_buyers, n_companies, suppressed):
                           "companies_suppressed": suppressed})
     table["flag"] = ["demande_sans_offre" if b and not c and not s else "offre_sans_demande" if (c or s) and not b
                      else "" for b, c, s in zip(n_buyers, n_companies, suppressed)]
-    table["flag_label"] = table["flag"].map(lambda f: i18n.label(f))
+    table["flag_label"] = table["flag"].map(lambda f: words.label(f))
     fig = plots.supply_demand_chart(table)
     try:
         fig.canvas.draw()

@@ -4,14 +4,14 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from etude import i18n
+from etude import words
 from etude.analysis import compare, stats, waves
 from etude.analysis import indicators as ind
 from etude.errors import ParameterError
-from etude.publish import fmt, present
+from etude.publish import formats, present
 from etude.survey import codebook
 
-S = fmt.NNBSP
+S = formats.NNBSP
 HOSTILE = ['<script>alert("x")</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">lien</a>',
            "`code` **gras** [lien](javascript:alert(1))"]
 
@@ -72,19 +72,12 @@ def test_is_simulated_accepts_frames_and_dicts():
 
 
 def test_captions_and_codes_in_both_languages():
-    assert present.simulated_caption("fr") == i18n.SIMULATED_CAPTION
+    assert present.simulated_caption("fr") == "Données simulées — ne pas citer"
     assert present.simulated_caption("en") == "Simulated data — do not cite"
-    assert i18n.label("too_few", min_cell=3) == "effectif insuffisant (n < 3)"
-    assert i18n.label("too_few", lang="en", min_cell=3) == "too few respondents (n < 3)"
+    assert words.label("too_few", min_cell=3) == "effectif insuffisant (n < 3)"
+    assert words.label("too_few", lang="en", min_cell=3) == "too few respondents (n < 3)"
     with pytest.raises(ParameterError, match="langues possibles : fr, en"):
         present.simulated_caption("de")
-
-
-def test_every_code_has_words_in_every_language():
-    for code, words in i18n.CODES.items():
-        assert set(words) == set(i18n.LANGS), code
-    for key, words in i18n.WORDS.items():
-        assert set(words) == set(i18n.LANGS), key
 
 
 # ---------------------------------------------------------------------------------------------------- tables
@@ -297,7 +290,7 @@ def test_published_counts_a_study_cannot_check_are_said_not_compared_to_zero():
     assert check["loaded"].isna().all() and not check["match"].any()
     assert present.check_headline(check).startswith("4 effectif(s) publié(s) ne peuvent pas être vérifiés")
     assert "0 chargés" not in present.check_text(check)
-    assert set(present.format_check(check)["Concordance"]) == {fmt.MISSING}
+    assert set(present.format_check(check)["Concordance"]) == {formats.missing()}
 
 
 def test_simulated_data_are_said_calibrated_only_where_they_match_the_published_counts():

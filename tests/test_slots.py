@@ -92,9 +92,10 @@ def test_fresh_kernels_start_one_kernel_per_notebook(notebooks, tmp_path):
 
 
 def _notebook_importing(folder: Path, name: str) -> Path:
-    # its first cell says whether etude.publish.fmt was already imported when the notebook began; its second imports it
-    return _notebook(folder, name, "import json, os, sys\nahead = 'etude.publish.fmt' in sys.modules",
-                     "from etude.publish import fmt\nopen(os.path.join(output_dir, 'ahead.json'), 'w')"
+    # its first cell says whether etude.publish.formats was already imported when the notebook began; its second
+    # imports it
+    return _notebook(folder, name, "import json, os, sys\nahead = 'etude.publish.formats' in sys.modules",
+                     "from etude.publish import formats\nopen(os.path.join(output_dir, 'ahead.json'), 'w')"
                      ".write(json.dumps({'ahead': ahead, 'pid': os.getpid()}))")
 
 

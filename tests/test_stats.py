@@ -6,11 +6,11 @@ from statsmodels.stats.proportion import proportion_confint
 
 from etude.analysis import stats
 from etude.errors import ParameterError
-from etude.publish import fmt, outputs
+from etude.publish import formats, outputs
 from etude.safety import audit
 from etude.survey import codebook
 
-S = fmt.NNBSP
+S = formats.NNBSP
 
 
 def _bool(values):

@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportion_effectsize
 
-from etude import i18n
+from etude import words
 from etude.analysis.multitest import multipletests
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
@@ -65,7 +65,7 @@ NOT_COMPARABLE = "not_comparable"
 #: ``status`` code of a comparison that was computed.
 STATUS_OK = "compared"
 #: ``status`` code of a comparison withheld because a group has fewer than ``min_cell`` respondents
-#: (words: :func:`etude.i18n.label`, « effectif insuffisant (n < 5) »).
+#: (words: :func:`etude.words.label`, « effectif insuffisant (n < 5) »).
 TOO_FEW = "too_few"
 
 
@@ -468,7 +468,7 @@ def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Map
 def _group_label(g: str, *, lang: str, codebook=None) -> str:
     """A group's label: « autres répondants » for the rest, the codebook's label, or the value as given."""
     if g == "_reste":
-        return i18n.word("other_respondents", lang)
+        return words.text("common.other_respondents", lang)
     try:
         return cb.label(g, lang=lang, codebook=codebook)
     except KeyError:

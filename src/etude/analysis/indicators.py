@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from etude import i18n
+from etude import words
 from etude.errors import InputError, ParameterError, problem
 from etude.survey import reference as ref
 
@@ -85,7 +85,7 @@ DECP_INDICATORS = {"n_contracts": ("Contrats notifiés (DECP)", "contrats", 1.0)
                    "n_holders": ("Titulaires distincts (DECP)", "titulaires", 1.0)}
 _SURVEY_SERIES = "gt_orcp"
 _GT_TABLE = "gt_orcp_2017"
-_SIMULATED_SOURCE = i18n.data_status(True, "fr")  # a simulated study is not always the demonstration
+_SIMULATED_SOURCE = words.data_status(True, "fr")  # a simulated study is not always the demonstration
 _RATIO_UNITS = ("share", "rel_change", "pt_change")
 _STATUS_RANK = {"published": 0, "computed": 1, "uncertain": 2, "simulated": 3}
 
@@ -632,7 +632,7 @@ def text_figures(table: str = "gt_orcp_2017", *, prefix: str | None = None, dire
         df = df[df["indicator"].str.startswith(prefix)]
     return pd.DataFrame({"Année": df["period"].astype(str).str.replace("Q", " T", regex=False),
                          "Intitulé": df["label_fr"], "Texte": df["value_text"],
-                         "Statut": df["status"].map(i18n.label), "Source": df["source"]}).reset_index(drop=True)
+                         "Statut": df["status"].map(words.label), "Source": df["source"]}).reset_index(drop=True)
 
 
 def resolve_paths(text: str | Sequence[str] | None) -> list:

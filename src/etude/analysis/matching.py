@@ -70,10 +70,10 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import maximum_flow
 
-from etude import i18n
+from etude import words
 from etude.errors import ParameterError
-from etude.i18n import check_lang
 from etude.survey import codebook as cb
+from etude.words import check_lang
 
 __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "STOP_WORDS",
@@ -683,7 +683,7 @@ def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: in
             "companies_base": int(sum(bool(x) for x in cs)),
             "n_companies": pd.NA if suppressed else nc, "companies_suppressed": suppressed,
             "ratio": (float("nan") if suppressed or nb == 0 else nc / nb),
-            "flag": flag, "flag_label": i18n.label(flag, lang=lang),
+            "flag": flag, "flag_label": words.label(flag, lang=lang),
         })
     out = pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
     out["n_companies"] = out["n_companies"].astype("Int64")

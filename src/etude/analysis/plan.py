@@ -27,10 +27,10 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from etude import i18n
+from etude import words
 from etude.analysis import stats
 from etude.analysis import waves as waves_mod
-from etude.publish import fmt, plots
+from etude.publish import formats, plots
 from etude.survey import codebook as cb
 from etude.survey import reference
 
@@ -342,10 +342,11 @@ def objectives_table(plan: pd.DataFrame, *, directory=None) -> pd.DataFrame:
 
 def _share(r: pd.Series, lang: str, min_cell: int, primary: bool) -> str:
     if not bool(r.get("asked", True)):
-        return i18n.word("not_asked", lang)
+        return words.text("common.not_asked", lang)
     if pd.isna(r["pct"]):  # a group under min_cell publishes no base either (etude.safety.disclosure)
-        return _TEXT[lang]["suppressed"].format(min_cell=min_cell) if primary else fmt.MISSING
-    return f"{fmt.pct(r['pct'])} {fmt.interval(r['ci_low'], r['ci_high'])} (n{fmt.NNBSP}={fmt.NNBSP}{r['n_base']})"
+        return _TEXT[lang]["suppressed"].format(min_cell=min_cell) if primary else formats.missing()
+    n = f"n{formats.NNBSP}={formats.NNBSP}{r['n_base']}"
+    return f"{formats.pct(r['pct'])} {formats.interval(r['ci_low'], r['ci_high'])} ({n})"
 
 
 def display_plan(plan: pd.DataFrame, population: str, *, lang: str = "fr", directory=None,
@@ -360,9 +361,9 @@ def display_plan(plan: pd.DataFrame, population: str, *, lang: str = "fr", direc
     min_cell = plan.attrs.get("min_cell", 5)
     rows = [[cb.label(r["item"], lang=lang, short=True, codebook=codebook),
              _share(r, lang, min_cell, bool(r.get("suppressed", False))),
-             r["remedy_label"] if isinstance(r["remedy_label"], str) else fmt.MISSING,
-             ", ".join(number[c] for c in str(r["solutions"]).split(";") if c in number) or fmt.MISSING,
-             r["objective_label"] if isinstance(r["objective_label"], str) else fmt.MISSING]
+             r["remedy_label"] if isinstance(r["remedy_label"], str) else formats.missing(),
+             ", ".join(number[c] for c in str(r["solutions"]).split(";") if c in number) or formats.missing(),
+             r["objective_label"] if isinstance(r["objective_label"], str) else formats.missing()]
             for _, r in part.iterrows()]
     return pd.DataFrame(rows, columns=[tx["barrier"], tx["share"], tx["remedy"], tx["solutions"], tx["objective"]])
 
@@ -414,7 +415,7 @@ def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", co
     key, others = _lead(part, top, k, "remedy", lang)
     return _TEXT[lang][key].format(
         who=_who(population, lang), label=cb.label(top["item"], lang=lang, codebook=codebook),
-        pct=fmt.pct(top["pct"]), n=fmt.number(top["n_base"]), k=k, others=others)
+        pct=formats.pct(top["pct"]), n=formats.number(top["n_base"]), k=k, others=others)
 
 
 def _lead(part: pd.DataFrame, top: pd.Series, ties: int, kind: str, lang: str) -> tuple[str, str]:
@@ -438,11 +439,11 @@ def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codeb
     if part.empty:
         return _TEXT[lang]["plan_empty"].format(who=_who(population, lang))
     top = part.sort_values(["pct", "item"], ascending=[False, True]).iloc[0]
-    remedy = top["remedy_label"] if isinstance(top["remedy_label"], str) else fmt.MISSING
+    remedy = top["remedy_label"] if isinstance(top["remedy_label"], str) else formats.missing()
     k = int((part["pct"] == top["pct"]).sum())
     key, others = _lead(part, top, k, "plan", lang)
     return _TEXT[lang][key].format(
-        who=_who(population, lang), pct=fmt.pct(top["pct"]), remedy=remedy, k=k, others=others,
+        who=_who(population, lang), pct=formats.pct(top["pct"]), remedy=remedy, k=k, others=others,
         label=cb.label(top["item"], lang=lang, short=True, codebook=codebook))
 
 

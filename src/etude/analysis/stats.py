@@ -29,13 +29,13 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import i18n
+from etude import words
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
-from etude.i18n import check_lang
 from etude.safety.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, merges, suppress_small, suppression_rule
 from etude.survey import codebook as cb
+from etude.words import check_lang
 
 __all__ = [
     "frequencies", "profile", "suppress_small", "suppression_rule", "barrier_table", "answered", "wave_counts",
@@ -133,7 +133,7 @@ def value_label(kind: str | None, attribute: str, value: Any, *, lang: str = "fr
     """
     check_lang(lang)
     if value is None or value is pd.NA or value == MISSING_VALUE or (isinstance(value, float) and math.isnan(value)):
-        return i18n.word("not_given", lang)
+        return words.text("common.not_given", lang)
     for k in ([kind] if kind else cb.populations(codebook)):
         if attribute in cb.attributes(k, codebook=codebook) and attribute != "wave":
             vals = cb.attribute_values(k, attribute, codebook=codebook)

@@ -226,7 +226,7 @@ def published_wave_changes(table: str = "cinov_barometre", *, wave_from: int = 2
     Returns
     -------
     DataFrame with columns :data:`PUBLISHED_WAVE_COLUMNS`. ``note`` holds a code (words:
-    :func:`etude.i18n.label`): ``counts_rebuilt``, ``n_inexact_point_only`` or ``n_inexact_lower_bound``.
+    :func:`etude.words.label`): ``counts_rebuilt``, ``n_inexact_point_only`` or ``n_inexact_lower_bound``.
 
     Examples
     --------

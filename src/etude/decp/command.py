@@ -36,7 +36,7 @@ from etude.decp.reading import MAX_UNZIPPED, read_decp
 from etude.decp.region import REGIONS, filter_region, region_key
 from etude.decp.summary import format_summary, quality_summary
 from etude.errors import ParameterError
-from etude.publish import fmt
+from etude.publish import formats
 
 __all__ = ["DecpReport", "decp_report", "format_report", "check_out_path"]
 
@@ -135,7 +135,7 @@ def decp_report(files: Sequence[str | os.PathLike], *, region: str = "hauts-de-f
 def format_report(report: DecpReport) -> str:
     """The text ``etude decp`` prints: what was read, every rule applied, the regional filter, the table."""
     key = report.region
-    lines = [f"DECP : {report.n_files} fichier(s), {fmt.number(report.n_records)} contrat(s) après lecture.",
+    lines = [f"DECP : {report.n_files} fichier(s), {formats.number(report.n_records)} contrat(s) après lecture.",
              "\nLecture et nettoyage (tous les enregistrements) :", format_summary(report.summary),
              "\nPérimètre régional" + (f" ({REGIONS[key]['label']}) :" if key else " :"),
              format_summary(report.region_summary)]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from etude.decp.rules import AMOUNT_USABLE, DATE_USABLE, INNOVATION_PROCEDURES
 from etude.errors import ParameterError
-from etude.publish import fmt
+from etude.publish import formats
 
 __all__ = ["yearly_indicators", "procedure_mix", "innovation_share", "format_yearly", "YEARLY_COLUMNS",
            "COLUMN_LABELS"]
@@ -163,9 +163,9 @@ def format_yearly(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     out = pd.DataFrame({"year": table["year"].astype(str)})
     for col in ("n_contracts", "n_contracts_with_amount", "n_buyers", "n_holders"):
         if col in table:
-            out[col] = table[col].map(fmt.number)
+            out[col] = table[col].map(formats.number)
     for col in ("amount_total_eur", "amount_median_eur"):
-        out[col] = table[col].map(fmt.euros)
+        out[col] = table[col].map(formats.euros)
     cols = [c for c in YEARLY_COLUMNS if c in out]
     return out[cols].rename(columns=COLUMN_LABELS[lang])
 

@@ -29,7 +29,7 @@ from etude.decp.rules import MAX_AMOUNT
 from etude.decp.summary import quality_summary, read_summary
 from etude.decp.tabular import read_tabular
 from etude.errors import InputError, ParameterError, problem
-from etude.publish import fmt
+from etude.publish import formats
 
 __all__ = ["read_decp", "MAX_UNZIPPED"]
 
@@ -80,7 +80,8 @@ def _too_big(path: Path, size: int, limit: int, *, declared: bool) -> InputError
     what = "annonce" if declared else "donne en réalité plus de"
     return InputError(problem(
         path.name, message=f"archive ZIP trop volumineuse une fois décompressée : elle {what} "
-                           f"{fmt.number(size / 1e6, decimals=0)} Mo, limite {fmt.number(limit / 1e6, decimals=0)} Mo",
+                           f"{formats.number(size / 1e6, decimals=0)} Mo, "
+                           f"limite {formats.number(limit / 1e6, decimals=0)} Mo",
         expected="une archive DECP qui tient dans la limite (bombe ZIP ?) ; pour un vrai gros fichier, "
                  "relevez la limite : etude decp --max-unzipped N (en Mo)"))
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from etude.decp.records import ReadCounters
 from etude.decp.rules import AMOUNT_USABLE, DATE_USABLE, MAX_AMOUNT, MIN_YEAR, PROCEDURES
-from etude.publish import fmt
+from etude.publish import formats
 
 __all__ = ["read_summary", "quality_summary", "format_summary", "SUMMARY_COLUMNS"]
 
@@ -110,7 +110,7 @@ def quality_summary(records: pd.DataFrame) -> pd.DataFrame:
         ("montant négatif", int((ast == "negative").sum()),
          "exclu des montants ; " + _examples(records, ast == "negative", "amount_raw", "montant")),
         ("montant aberrant signalé", int((ast == "absurd").sum()),
-         f"≥ {fmt.number(MAX_AMOUNT)} € ou suite de 9 (99 999 999) : jamais sommé ; "
+         f"≥ {formats.number(MAX_AMOUNT)} € ou suite de 9 (99 999 999) : jamais sommé ; "
          + _examples(records, ast == "absurd", "amount_raw", "montant")),
         ("montant au format français converti", int((ast == "text_fr").sum()),
          "espaces, virgule décimale ou symbole € lus ; " + _examples(records, ast == "text_fr", "amount_raw",
@@ -133,5 +133,5 @@ def format_summary(summary: pd.DataFrame) -> str:
     """A summary table as French text lines: ``• règle : n — détail``."""
     lines = []
     for rule, n, detail in summary[SUMMARY_COLUMNS].itertuples(index=False):
-        lines.append(f"  • {rule} : {fmt.number(n)}" + (f" — {detail}" if detail else ""))
+        lines.append(f"  • {rule} : {formats.number(n)}" + (f" — {detail}" if detail else ""))
     return "\n".join(lines)

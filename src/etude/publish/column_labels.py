@@ -6,7 +6,7 @@ table, show these labels instead. One entry per column code: ``(French label, En
 ``number`` (a decimal), ``p`` (a p-value) or ``text``. A code missing from :data:`COLUMN_LABELS` keeps its code as
 header and gets its kind from its values.
 
-This table is data on purpose: the presentation layer (``etude.i18n``) can fold it in as it is.
+This table is data on purpose: the presentation layer (``etude.words``) can fold it in as it is.
 
 Examples
 --------

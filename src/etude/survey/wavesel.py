@@ -31,8 +31,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from etude.i18n import check_lang
 from etude.survey import codebook as cb
+from etude.words import check_lang
 
 __all__ = ["LATEST", "population_waves", "study_waves", "shown_waves", "shown_wave", "common_wave", "change_waves",
            "wave_note", "select"]

@@ -11,11 +11,10 @@ import pandas as pd
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
-from etude import i18n
+from etude import words
 from etude.analysis import stats
 from etude.errors import ParameterError
-from etude.i18n import check_lang as _lang
-from etude.publish import fmt
+from etude.publish import formats
 from etude.publish.plots.house import (
     FONT_SIZE,
     NEUTRAL,
@@ -31,6 +30,7 @@ from etude.publish.plots.house import (
     wrap_label,
 )
 from etude.survey import codebook as cb
+from etude.words import check_lang as _lang
 
 __all__ = ['frequency_chart', 'grouped_frequency_chart', 'profile_chart']
 
@@ -59,7 +59,7 @@ _METHOD_NAMES = {"wilson": "Wilson", "agresti_coull": "Agresti–Coull", "beta":
 def _note(table: pd.DataFrame, lang: str) -> str:
     alpha = table.attrs.get("alpha", 0.05)
     method = _METHOD_NAMES.get(table.attrs.get("ci_method", "wilson"), table.attrs.get("ci_method", "wilson"))
-    level = fmt.number((1 - alpha) * 100, 0) if lang == "fr" else f"{(1 - alpha) * 100:g}"
+    level = formats.number((1 - alpha) * 100, 0) if lang == "fr" else f"{(1 - alpha) * 100:g}"
     return _TEXT[lang]["note"].format(level=level, method=method)
 
 
@@ -72,7 +72,7 @@ def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: s
     shown = table[~table.get("suppressed", pd.Series(False, index=table.index)).fillna(False).astype(bool)]
     base = pd.to_numeric(shown["n_base"], errors="coerce").fillna(0) > 0
     for code in shown.loc[shown["item"].isin(pos) & shown["count"].isna() & base, "item"]:  # not asked
-        ax.text(0.015, pos[code], i18n.word("not_asked", lang), va="center", ha="left", fontsize=FONT_SIZE,
+        ax.text(0.015, pos[code], words.text("common.not_asked", lang), va="center", ha="left", fontsize=FONT_SIZE,
                 color=NEUTRAL, zorder=4)
     shown = shown[shown["item"].isin(pos) & shown["pct"].notna()]
     y = np.array([pos[c] for c in shown["item"]], dtype=float)
@@ -291,21 +291,21 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
                 if not sup:
                     ax.barh(y, r["n"], height=bar_h * 0.9, color=PALETTE[j % len(PALETTE)], zorder=2)
                 primary = table.attrs.get("primary")  # secondary suppression (etude.safety.disclosure): « n.d. »
-                small = f"<{fmt.NNBSP}{min_cell}" if primary is None or r.name in primary else fmt.MISSING
-                text = (small if sup else f"{fmt.number(r['n'])} ({pct_label(r['pct'], 0, lang=lang)})")
+                small = f"<{formats.NNBSP}{min_cell}" if primary is None or r.name in primary else formats.missing()
+                text = (small if sup else f"{formats.number(r['n'])} ({pct_label(r['pct'], 0, lang=lang)})")
                 ax.text((0 if sup else r["n"]) + top * 0.015, y, text, va="center", ha="left", fontsize=FONT_SIZE)
         ax.set_yticks(range(len(values)))
         ax.set_yticklabels([labels[v] for v in values])
         ax.set_ylim(len(values) - 0.5, -0.5)
         ax.set_xlim(0, top * 1.35)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fmt.number(x)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: formats.number(x)))
         ax.set_xlabel(_TEXT[lang]["count"])
         ax.tick_params(axis="y", length=0)
         totals = t.drop_duplicates("wave" if "wave" in t.columns else "attribute")["n_total"]
         ax.set_title(title_with_n(title, int(totals.iloc[0]) if len(totals) == 1 else None, lang=lang), loc="left")
         if waves != [None]:
             handles = [Patch(color=PALETTE[j % len(PALETTE)]) for j in range(len(waves))]
-            names = [f"{w} (n{fmt.NNBSP}={fmt.NNBSP}{fmt.number(tot)})" for w, tot in zip(waves, totals)]
+            names = [f"{w} (n{formats.NNBSP}={formats.NNBSP}{formats.number(tot)})" for w, tot in zip(waves, totals)]
             # beside the axes: inside, any corner can hold a wave's longest bar and its label
             ax.legend(handles, names, title=("Vague" if lang == "fr" else "Wave"), loc="upper left",
                       bbox_to_anchor=(1.01, 1.0), frameon=False)

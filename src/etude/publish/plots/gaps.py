@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from etude.i18n import check_lang as _lang
-from etude.publish import fmt
+from etude.publish import formats
 from etude.publish.plots.house import (
     FONT_SIZE,
     NEUTRAL,
@@ -25,6 +24,7 @@ from etude.publish.plots.house import (
     wrap_label,
 )
 from etude.survey import codebook as cb
+from etude.words import check_lang as _lang
 
 __all__ = ['mirror_chart', 'forest_plot']
 
@@ -63,7 +63,7 @@ _COMPARE_TEXT = {
 
 def _level_text(alpha: float, lang: str) -> str:
     level = (1 - alpha) * 100
-    return fmt.number(level, 0 if round(level, 6).is_integer() else 1) if lang == "fr" else f"{level:g}"
+    return formats.number(level, 0 if round(level, 6).is_integer() else 1) if lang == "fr" else f"{level:g}"
 
 
 def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "fr", alpha: float = 0.05,
@@ -100,7 +100,7 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
     >>> plt.close(fig)
     """
     lang = _lang(lang)
-    words = _COMPARE_TEXT[lang]
+    txt = _COMPARE_TEXT[lang]
     themes = list(dict.fromkeys(list(buyers["theme"]) + list(companies["theme"])))
     labels = {**dict(zip(companies["theme"], companies["label"])), **dict(zip(buyers["theme"], buyers["label"]))}
     wrapped = [wrap_label(labels[t], 22) for t in themes]
@@ -112,7 +112,7 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
             left = kind == "buyers"
             for y, theme in enumerate(themes):
                 if theme not in t.index or pd.isna(t.loc[theme, "pct"]):
-                    ax.text(0.03, y, words["missing"], va="center", ha="right" if left else "left",
+                    ax.text(0.03, y, txt["missing"], va="center", ha="right" if left else "left",
                             fontsize=FONT_SIZE, style="italic", color=NEUTRAL)
                     continue
                 r = t.loc[theme]
@@ -133,18 +133,18 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
         axes[0].set_yticks(range(len(themes)))
         axes[0].set_yticklabels(wrapped)
         axes[0].set_ylim(len(themes) - 0.5, -0.5)
-        fig.suptitle(title or words["mirror_title"], x=0.01, ha="left", fontweight="bold")
+        fig.suptitle(title or txt["mirror_title"], x=0.01, ha="left", fontweight="bold")
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
-                                      note=words["mirror_note"].format(level=_level_text(alpha, lang))))
+                                      note=txt["mirror_note"].format(level=_level_text(alpha, lang))))
     return fig
 
 
-def _forest_row(ax, y: int, r: pd.Series, *, alpha: float, lim: float, lang: str, words: dict,
+def _forest_row(ax, y: int, r: pd.Series, *, alpha: float, lim: float, lang: str, txt: dict,
                 colors: tuple[str, str]) -> dict:
     """One theme of :func:`forest_plot`: its interval, its dot and its adjusted p-value (or « non comparable »);
     returns ``{"signif" | "not_signif": dot}`` for the legend."""
     if r["test"] == "not_comparable" or pd.isna(r["diff"]):
-        ax.text(0, y, words["not_comparable"], ha="center", va="center", style="italic", color=NEUTRAL,
+        ax.text(0, y, txt["not_comparable"], ha="center", va="center", style="italic", color=NEUTRAL,
                 fontsize=FONT_SIZE, bbox={"facecolor": "white", "edgecolor": "none", "pad": 2}, zorder=4)
         return {}
     signif = not pd.isna(r["p_adjusted"]) and r["p_adjusted"] < alpha
@@ -152,9 +152,9 @@ def _forest_row(ax, y: int, r: pd.Series, *, alpha: float, lim: float, lang: str
     ax.hlines(y, r["diff_ci_low"] * 100, r["diff_ci_high"] * 100, color=color, linewidth=3, zorder=2)
     dot = ax.plot(r["diff"] * 100, y, "o", markersize=13, markeredgewidth=2.5, color=color,
                   markerfacecolor=color if signif else "white", zorder=3)[0]
-    p = fmt.pvalue(r["p_adjusted"]) if lang == "fr" else (
-        fmt.MISSING if pd.isna(r["p_adjusted"]) else f"{r['p_adjusted']:.3f}")
-    ax.text(lim * 1.03, y, words["padj"].format(p=p).replace(" = ", f"{fmt.NNBSP}={fmt.NNBSP}"),
+    p = formats.pvalue(r["p_adjusted"]) if lang == "fr" else (
+        formats.missing() if pd.isna(r["p_adjusted"]) else f"{r['p_adjusted']:.3f}")
+    ax.text(lim * 1.03, y, txt["padj"].format(p=p).replace(" = ", f"{formats.NNBSP}={formats.NNBSP}"),
             va="center", ha="left", fontsize=FONT_SIZE, color=color)
     return {"signif" if signif else "not_signif": dot}
 
@@ -195,7 +195,7 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
     >>> plt.close(fig)
     """
     lang = _lang(lang)
-    words = _COMPARE_TEXT[lang]
+    txt = _COMPARE_TEXT[lang]
     t = table.reset_index(drop=True)
     adjusted = {"diff_ci_low_adj", "diff_ci_high_adj"} <= set(t.columns)
     if adjusted:  # intervals adjusted like the p-values shown beside them
@@ -211,7 +211,7 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
         ax.axvline(0, color="black", linewidth=1.5, zorder=1)
         handles = {}
         for y, r in t.iterrows():
-            handles.update(_forest_row(ax, y, r, alpha=alpha, lim=lim, lang=lang, words=words,
+            handles.update(_forest_row(ax, y, r, alpha=alpha, lim=lim, lang=lang, txt=txt,
                                        colors=(signif_color, plain_color)))
         ax.set_xlim(-lim, lim)
         ax.set_yticks(range(len(t)))
@@ -220,19 +220,19 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         ax.xaxis.set_major_formatter(FuncFormatter(
-            lambda x, _p: (("+" if x > 0 else "") + fmt.number(x)) if lang == "fr" else f"{x:+.0f}"))
-        ax.set_xlabel(words["gap"])
-        alpha_text = fmt.number(alpha, 2) if lang == "fr" else f"{alpha:g}"
-        names = {"signif": words["signif"].format(alpha=alpha_text), "not_signif": words["not_signif"]}
+            lambda x, _p: (("+" if x > 0 else "") + formats.number(x)) if lang == "fr" else f"{x:+.0f}"))
+        ax.set_xlabel(txt["gap"])
+        alpha_text = formats.number(alpha, 2) if lang == "fr" else f"{alpha:g}"
+        names = {"signif": txt["signif"].format(alpha=alpha_text), "not_signif": txt["not_signif"]}
         keys = [k for k in ("signif", "not_signif") if k in handles]
         if keys:
             ax.legend([handles[k] for k in keys], [names[k] for k in keys], loc="lower left",
                       bbox_to_anchor=(0, 1.0), ncol=len(keys), frameon=False, borderaxespad=0.3)
-        ax.set_title(title or words["forest_title"], loc="left", pad=48)
+        ax.set_title(title or txt["forest_title"], loc="left", pad=48)
         tests = [x for x in t["test"].dropna().unique() if x in ("fisher", "chi2")] or ["fisher"]
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
-                                      note=words["forest_note"].format(level=_level_text(alpha, lang),
-                                                                       adj=words["ci_adj" if adjusted else "ci_unadj"],
-                                                                       test="/".join(words[x] for x in tests),
-                                                                       padjust=words.get(padjust, padjust))))
+                                      note=txt["forest_note"].format(level=_level_text(alpha, lang),
+                                                                       adj=txt["ci_adj" if adjusted else "ci_unadj"],
+                                                                       test="/".join(txt[x] for x in tests),
+                                                                       padjust=txt.get(padjust, padjust))))
     return fig

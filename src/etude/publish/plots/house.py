@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
-from etude import i18n
-from etude.publish import fmt
+from etude import words
+from etude.publish import formats
 from etude.survey import codebook as cb
 
 __all__ = [
@@ -51,14 +51,14 @@ RC = {
 DEFAULT_SOURCE = {"fr": "enquêtes du GT « Innovation & commande publique » (ORCP Hauts-de-France)",
                   "en": "surveys of the ORCP Hauts-de-France \"Innovation & public procurement\" working group"}
 #: Data status written in every caption: simulated (demo) or survey data.
-DATA_STATUS = {(lang, sim): i18n.data_status(sim, lang) for lang in i18n.LANGS for sim in (True, False)}
+DATA_STATUS = {(lang, sim): words.data_status(sim, lang) for lang in words.LANGS for sim in (True, False)}
 
 _CAPTION = {"fr": {"source": "Source", "wave": "vague"}, "en": {"source": "Source", "wave": "wave"}}
 
 # ------------------------------------------------------------------------------------------------ style
 
 def _lang(lang: str) -> str:
-    return i18n.check_lang(lang)
+    return words.check_lang(lang)
 
 
 @contextlib.contextmanager
@@ -153,14 +153,14 @@ def figure_caption(fig) -> str:
 
 
 def pct_label(x: Any, decimals: int = 0, *, lang: str = "fr") -> str:
-    """A percentage for a chart: French ``48 %`` (:func:`etude.publish.fmt.pct`) or English ``48%``.
+    """A percentage for a chart: French ``48 %`` (:func:`etude.publish.formats.pct`) or English ``48%``.
 
     >>> pct_label(0.481, lang="en")
     '48%'
     """
     if _lang(lang) == "fr":
-        return fmt.pct(x, decimals)
-    return fmt.MISSING if x is None or pd.isna(x) else f"{float(x) * 100:.{decimals}f}%"
+        return formats.pct(x, decimals)
+    return formats.missing() if x is None or pd.isna(x) else f"{float(x) * 100:.{decimals}f}%"
 
 
 def title_with_n(title: str, n: Any, *, lang: str = "fr") -> str:
@@ -172,7 +172,7 @@ def title_with_n(title: str, n: Any, *, lang: str = "fr") -> str:
     _lang(lang)
     if n is None or (isinstance(n, float) and math.isnan(n)):
         return title
-    return f"{title} (n{fmt.NNBSP}={fmt.NNBSP}{fmt.number(n)})"
+    return f"{title} (n{formats.NNBSP}={formats.NNBSP}{formats.number(n)})"
 
 
 def wrap_label(text: str, width: int = 24) -> str:

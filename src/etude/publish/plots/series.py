@@ -11,8 +11,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from etude.errors import ParameterError
-from etude.i18n import check_lang as _lang
-from etude.publish import fmt
+from etude.publish import formats
 from etude.publish.plots.house import (
     FONT_SIZE,
     MIN_FONT,
@@ -27,6 +26,7 @@ from etude.publish.plots.house import (
     style,
     wrap_label,
 )
+from etude.words import check_lang as _lang
 
 __all__ = ['indicator_panels', 'wave_slope_chart']
 
@@ -81,7 +81,7 @@ def _value_axis(ax, y: np.ndarray, unit: str, *, lang: str) -> None:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p, d=dec: pct_label(v, d, lang=lang)))
         return
     from matplotlib.ticker import MaxNLocator
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v, 0 if v == int(v) else 1)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: formats.number(v, 0 if v == int(v) else 1)))
     if unit not in ("Md€", "M€", "k€"):  # counts: whole numbers from zero
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         top = float(np.nanmax(y)) * 1.15 if np.isfinite(y).any() else 1.0
@@ -104,7 +104,7 @@ def _draw_series(ax, x: np.ndarray, y: np.ndarray, status: list, sim: np.ndarray
                 markerfacecolor="white" if st == "uncertain" else c, zorder=3)
     for xm in x[np.isnan(y)]:
         ax.axvline(xm, color=NEUTRAL, linewidth=1, linestyle=":", zorder=1)
-        ax.annotate(fmt.MISSING, (xm, 0), xycoords=("data", "axes fraction"), xytext=(0, 3),
+        ax.annotate(formats.missing(), (xm, 0), xycoords=("data", "axes fraction"), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", fontsize=MIN_FONT, color=NEUTRAL)
 
 
@@ -168,7 +168,7 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
     from etude.analysis import indicators as ind
 
     lang = _lang(lang)
-    words = _INDICATOR_TEXT[lang]
+    txt = _INDICATOR_TEXT[lang]
     if lines is None:
         lines = list(dict.fromkeys(zip(df["series"], df["indicator"])))
     lines = list(lines)
@@ -200,7 +200,7 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold")
         is_sim = drawn_simulated if simulated is None else bool(simulated)
-        note = words["gaps"] + (" " + words["simulated_points"] if drawn_simulated else "")
+        note = txt["gaps"] + (" " + txt["simulated_points"] if drawn_simulated else "")
         add_caption(fig, _indicator_caption(source, is_sim, lang, note))
     return fig
 
@@ -219,8 +219,8 @@ def _wave_base(t: pd.DataFrame, n_col: str, text_col: str, wave: int) -> str:
     """« 2017 / n = 25 » (or a range, or the published wording of an inexact n) under a slope chart's side."""
     if n_col in t and t[n_col].notna().any():
         ns = sorted({int(v) for v in t[n_col].dropna()})
-        n_text = fmt.number(ns[0]) if len(ns) == 1 else f"{fmt.number(ns[0])}–{fmt.number(ns[-1])}"
-        return f"{wave}\nn{fmt.NNBSP}={fmt.NNBSP}{n_text}"
+        n_text = formats.number(ns[0]) if len(ns) == 1 else f"{formats.number(ns[0])}–{formats.number(ns[-1])}"
+        return f"{wave}\nn{formats.NNBSP}={formats.NNBSP}{n_text}"
     if text_col in t and t[text_col].notna().any():
         return f"{wave}\nn : {t[text_col].dropna().iloc[0]}"
     return str(wave)
@@ -229,13 +229,13 @@ def _wave_base(t: pd.DataFrame, n_col: str, text_col: str, wave: int) -> str:
 def _slope_caption(fig, t: pd.DataFrame, *, tested: bool, adjusted: bool, alpha: float, lang: str,
                    source: str | None, simulated: bool | None) -> None:
     """The slope chart's caption: the test and its adjustment (or that nothing was tested), the data status."""
-    words = _INDICATOR_TEXT[lang]
+    txt = _INDICATOR_TEXT[lang]
     if tested:
-        alpha_text = fmt.pct(alpha, 0) if lang == "fr" else f"{alpha * 100:g}%"
-        note = words["slope_note"] + " " + words["signif"].format(
-            alpha=alpha_text, padj=words["holm"] if adjusted else words["raw"])
+        alpha_text = formats.pct(alpha, 0) if lang == "fr" else f"{alpha * 100:g}%"
+        note = txt["slope_note"] + " " + txt["signif"].format(
+            alpha=alpha_text, padj=txt["holm"] if adjusted else txt["raw"])
     else:
-        note = words["no_test"]
+        note = txt["no_test"]
     survey = "simulated" in t  # survey waves (wave_changes) rather than a published barometer
     is_sim = (bool(t["simulated"].fillna(False).astype(bool).any()) if survey else False) \
         if simulated is None else bool(simulated)
@@ -309,7 +309,7 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
             ax.text(-0.05, left[i], f"{wrap_label(r['label'], 40).replace(chr(10), ' ')}  "
                     f"{pct_label(r['share_from'], lang=lang)}", ha="right", va="center", fontsize=FONT_SIZE,
                     color=color)
-            ax.text(1.05, right[i], f"{pct_label(r['share_to'], lang=lang)}  ({fmt.points(r['diff'])})",
+            ax.text(1.05, right[i], f"{pct_label(r['share_to'], lang=lang)}  ({formats.points(r['diff'])})",
                     ha="left", va="center", fontsize=FONT_SIZE, color=color)
         ax.set_xticks([0, 1])
         ax.set_xticklabels([_wave_base(t, "n_from", "n_from_text", w1), _wave_base(t, "n_to", "n_to_text", w2)])

@@ -7,9 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from etude import i18n
-from etude.i18n import check_lang as _lang
-from etude.publish import fmt
+from etude import words
+from etude.publish import formats
 from etude.publish.plots.house import (
     FONT_SIZE,
     NEUTRAL,
@@ -20,6 +19,7 @@ from etude.publish.plots.house import (
     style,
     wrap_label,
 )
+from etude.words import check_lang as _lang
 
 __all__ = ['supply_demand_chart']
 
@@ -58,13 +58,13 @@ def _stack(heights: np.ndarray, gap: float, total: float) -> list[tuple[float, f
 
 
 def _side_texts(n_buyers: float, n_companies: float, suppressed: bool, *, min_cell: int, lang: str,
-                words: dict) -> tuple[str, str]:
+                txt: dict) -> tuple[str, str]:
     """« 3 acheteurs » / « < 5 entreprises » beside a segment's two sides (French: « 0 entreprise »)."""
     def one(k: float) -> bool:
         return k < 2 if lang == "fr" else k == 1
-    b_text = f"{fmt.number(n_buyers)} {words['one_b'] if one(n_buyers) else words['many_b']}"
-    c_text = (f"<{fmt.NNBSP}{min_cell} {words['many_c']}" if suppressed
-              else f"{fmt.number(n_companies)} {words['one_c'] if one(n_companies) else words['many_c']}")
+    b_text = f"{formats.number(n_buyers)} {txt['one_b'] if one(n_buyers) else txt['many_b']}"
+    c_text = (f"<{formats.NNBSP}{min_cell} {txt['many_c']}" if suppressed
+              else f"{formats.number(n_companies)} {txt['one_c'] if one(n_companies) else txt['many_c']}")
     return b_text, c_text
 
 
@@ -94,7 +94,7 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
     >>> plt.close(fig)
     """
     lang = _lang(lang)
-    words = _SUPPLY_TEXT[lang]
+    txt = _SUPPLY_TEXT[lang]
     t = table.reset_index(drop=True)
     nb = pd.to_numeric(t["n_buyers"], errors="coerce").fillna(0).to_numpy(dtype=float)
     sup = t["companies_suppressed"].astype(bool).to_numpy()
@@ -102,7 +102,7 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
     scale = max(nb.sum(), nc[~sup].sum(), 1.0)
     nc[sup] = max(scale * 0.02, 0.5)  # fixed, non-disclosive thickness
     n = len(t)
-    flags = [i18n.label(f if isinstance(f, str) else "", lang=lang) for f in t["flag"]]
+    flags = [words.label(f if isinstance(f, str) else "", lang=lang) for f in t["flag"]]
     labels = [wrap_label(lab, 18) + (f"\n{fl}" if fl else "") for lab, fl in zip(t["label"], flags)]
     lines = np.array([lab.count("\n") + 1 for lab in labels])
     height = max(5.0, 1.2 + 1.05 * lines.sum() + 0.35 * n)
@@ -128,21 +128,21 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
                 _ribbon(ax, xm, xr, (centre - nc[i] / 2, centre + nc[i] / 2), right[i],
                         **({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 0} if sup[i]
                            else {"color": cc_, "alpha": 0.35, "lw": 0}))
-            b_text, c_text = _side_texts(nb[i], nc[i], bool(sup[i]), min_cell=min_cell, lang=lang, words=words)
+            b_text, c_text = _side_texts(nb[i], nc[i], bool(sup[i]), min_cell=min_cell, lang=lang, txt=txt)
             ax.text(xl - w - 0.03, sum(left[i]) / 2, b_text, ha="right", va="center", fontsize=FONT_SIZE)
             ax.text(xr + w + 0.03, sum(right[i]) / 2, c_text, ha="left", va="center", fontsize=FONT_SIZE)
             flagged = bool(t.at[i, "flag"]) if "flag" in t.columns and not pd.isna(t.at[i, "flag"]) else False
             ax.text(xm, centre, labels[i], ha="center", va="center", fontsize=FONT_SIZE, fontweight="bold",
                     color=OKABE_ITO["vermillion"] if flagged else "#1A1A1A", zorder=5,
                     bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": NEUTRAL})
-        ax.text(xl - w / 2, total + gap, words["left"], ha="center", va="bottom", fontsize=FONT_SIZE,
+        ax.text(xl - w / 2, total + gap, txt["left"], ha="center", va="bottom", fontsize=FONT_SIZE,
                 color=cb_, fontweight="bold")
-        ax.text(xr + w / 2, total + gap, words["right"], ha="center", va="bottom", fontsize=FONT_SIZE,
+        ax.text(xr + w / 2, total + gap, txt["right"], ha="center", va="bottom", fontsize=FONT_SIZE,
                 color=cc_, fontweight="bold")
         ax.set_xlim(-0.75, 2.75)
         ax.set_ylim(-gap / 2, total + 3 * gap)
         ax.axis("off")
-        ax.set_title(title or words["title"], loc="left")
+        ax.set_title(title or txt["title"], loc="left")
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
-                                      note=words["note"].format(min_cell=min_cell)))
+                                      note=txt["note"].format(min_cell=min_cell)))
     return fig

@@ -24,12 +24,12 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from etude import i18n
+from etude import words
 from etude.analysis import compare
-from etude.i18n import check_lang
-from etude.publish import fmt
+from etude.publish import formats
 from etude.publish.present.show import escape_text
 from etude.survey import codebook as cb
+from etude.words import check_lang
 
 __all__ = [
     "barrier_headline", "barrier_text", "comparison_headline", "comparison_reading", "mirror_text",
@@ -89,8 +89,9 @@ def family_text(padjust: str, size: int, what: str, *, lang: str = "fr") -> str:
         return "rien à comparer" if lang == "fr" else "nothing to compare"
     what = (_ONE if size == 1 else _WHAT).get(what, {}).get(lang, what)
     if padjust == "none":
-        return f"{i18n.word('none', lang)}, {size} {what}"
-    return f"{i18n.word(padjust, lang)} {'sur' if lang == 'fr' else 'over'} {size} {what}"
+        return f"{words.text('common.none', lang)}, {size} {what}"
+    how = words.text(f"common.{padjust}", lang)
+    return f"{how} {'sur' if lang == 'fr' else 'over'} {size} {what}"
 
 
 def family_of(table: pd.DataFrame, *, lang: str = "fr") -> str:
@@ -139,9 +140,9 @@ def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", 
                 else f"No barrier of {who} stands out from the others")
     first = ok[ok["rank_group"] == ok["rank_group"].min()]
     names = [_quoted(cb.label(c, lang=lang, codebook=codebook), lang) for c in first["item"]]
-    shares = [fmt.pct(p) if lang == "fr" else f"{100 * p:.1f} %" for p in first["pct"]]
+    shares = [formats.pct(p) if lang == "fr" else f"{100 * p:.1f} %" for p in first["pct"]]
     if len(first) > 3:
-        low, high = fmt.pct(first["pct"].min()), fmt.pct(first["pct"].max())
+        low, high = formats.pct(first["pct"].min()), formats.pct(first["pct"].max())
         if lang == "fr":
             return (f"{len(first)} freins des {who} sur {len(ok)} se tiennent en tête (de {low} à {high}), "
                     "sans que le test apparié sépare deux freins voisins")
@@ -174,12 +175,12 @@ def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", code
     who = _who(population, lang)
     if ok.empty:
         return "Aucun résultat publiable pour ce tableau." if lang == "fr" else "No publishable result for this table."
-    n = fmt.number(ok["n_base"].iloc[0])
+    n = formats.number(ok["n_base"].iloc[0])
     test = ("le test exact apparié (McNemar, ajusté par Holm sur les paires de freins voisins)" if lang == "fr"
             else "the exact paired test (McNemar, Holm-adjusted over adjacent pairs of barriers)")
     first = ok[ok["rank_group"] == ok["rank_group"].min()]
-    parts = [f"{_quoted(cb.label(r.item, lang=lang, codebook=codebook), lang)} ({fmt.pct(r.pct)} ; IC "
-             f"{fmt.interval(r.ci_low, r.ci_high)})" for r in first.itertuples()]
+    parts = [f"{_quoted(cb.label(r.item, lang=lang, codebook=codebook), lang)} ({formats.pct(r.pct)} ; IC "
+             f"{formats.interval(r.ci_low, r.ci_high)})" for r in first.itertuples()]
     if lang == "fr":
         head = f"Sur {n} {who} qui ont répondu à la question, "
         if ok["rank_group"].nunique() < 2:
@@ -268,7 +269,7 @@ def comparison_reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str
         label = f"**{escape_text(r.label)}**"
         if r.test not in compare.TESTS:
             side = "buyers" if not pd.isna(r.pct_buyers) else "companies"
-            share = fmt.pct(r.pct_buyers if side == "buyers" else r.pct_companies)
+            share = formats.pct(r.pct_buyers if side == "buyers" else r.pct_companies)
             lines.append(f"- {label} : {share} des {_who(side, lang)} ; thème propre à un seul questionnaire, "
                          "non comparé." if lang == "fr" else
                          f"- {label}: {share} of {_who(side, lang)}; theme of one questionnaire only, not compared.")
@@ -278,23 +279,25 @@ def comparison_reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str
                 ("negligible", "small", "medium", "large"))[(h >= 0.2) + (h >= 0.5) + (h >= 0.8)]
         low, high = ((r.diff_ci_low_adj, r.diff_ci_high_adj) if adj else (r.diff_ci_low, r.diff_ci_high))
         signif = (not pd.isna(r.p_adjusted)) and r.p_adjusted < alpha
-        p = fmt.pvalue(r.p_adjusted)
+        p = formats.pvalue(r.p_adjusted)
         if lang == "fr":
             which = "acheteurs" if r.diff > 0 else "entreprises"
             verdict = (f"les {which} citent ce thème plus souvent" if signif
                        else "les deux populations ne se distinguent pas")
             kind = "ajusté" if adj else "non ajusté"
-            lines.append(f"- {label} : {fmt.pct(r.pct_buyers)} des acheteurs contre {fmt.pct(r.pct_companies)} des "
-                         f"entreprises (écart {fmt.points(r.diff)}, intervalle {kind} "
-                         f"{fmt.points_interval(low, high)}) ; {verdict} ({family}, p ajustée = {p}), "
-                         f"effet {size} (h = {fmt.number(r.cohens_h, 2)}).")
+            lines.append(f"- {label} : {formats.pct(r.pct_buyers)} des acheteurs contre "
+                         f"{formats.pct(r.pct_companies)} des "
+                         f"entreprises (écart {formats.points(r.diff)}, intervalle {kind} "
+                         f"{formats.points_interval(low, high)}) ; {verdict} ({family}, p ajustée = {p}), "
+                         f"effet {size} (h = {formats.number(r.cohens_h, 2)}).")
         else:
             which = "buyers" if r.diff > 0 else "companies"
             verdict = f"{which} cite this theme more often" if signif else "the two populations do not differ"
-            lines.append(f"- {label}: {fmt.pct(r.pct_buyers)} of buyers vs {fmt.pct(r.pct_companies)} of companies "
-                         f"(difference {fmt.points(r.diff)}, {'adjusted' if adj else 'unadjusted'} interval "
-                         f"{fmt.points_interval(low, high)}); {verdict} ({family}, adjusted p = {p}), "
-                         f"{size} effect (h = {fmt.number(r.cohens_h, 2)}).")
+            lines.append(f"- {label}: {formats.pct(r.pct_buyers)} of buyers vs "
+                         f"{formats.pct(r.pct_companies)} of companies "
+                         f"(difference {formats.points(r.diff)}, {'adjusted' if adj else 'unadjusted'} interval "
+                         f"{formats.points_interval(low, high)}); {verdict} ({family}, adjusted p = {p}), "
+                         f"{size} effect (h = {formats.number(r.cohens_h, 2)}).")
     return "\n".join(lines)
 
 
@@ -427,7 +430,7 @@ def wave_headline(table: pd.DataFrame, *, population: str, alpha: float = 0.05, 
         if sig.empty:
             one = "thème" if themes else "frein"
             return f"Entre {w1} et {w2}, aucun {one} des {who} ne se distingue d’une vague à l’autre ({family})"
-        moves = [f"{_quoted(r.label, lang)} ({fmt.pct(r.share_from)} → {fmt.pct(r.share_to)})"
+        moves = [f"{_quoted(r.label, lang)} ({formats.pct(r.share_from)} → {formats.pct(r.share_to)})"
                  for r in sig.itertuples()]
         return (f"Entre {w1} et {w2}, chez les {who}, évoluent : {_join(moves, lang)} ; les autres ne se "
                 f"distinguent pas ({family})")
@@ -505,7 +508,7 @@ def rounding_text(table: pd.DataFrame, *, levels: pd.DataFrame | None = None, la
                 tol += (e / abs(l0)) * (1 + abs(l1 / l0)) if l0 else 0
         if abs(r.difference) > tol + 1e-12:
             bad.append(r)
-    signed = (lambda v: ("+" if v > 0 else "") + fmt.pct(v)) if lang == "fr" else (lambda v: f"{100 * v:+.1f} %")
+    signed = (lambda v: ("+" if v > 0 else "") + formats.pct(v)) if lang == "fr" else (lambda v: f"{100 * v:+.1f} %")
     if not bad:
         if lang == "fr":
             return ("L’évolution recalculée concorde avec l’évolution publiée, aux arrondis près." if len(rows) == 1
@@ -535,7 +538,7 @@ def counts_headline(counts: pd.DataFrame, *, lang: str = "fr") -> str:
     lang = check_lang(lang)
     parts = []
     for w, g in counts.groupby("wave", sort=True):
-        who = [f"{fmt.number(r.n)} {_who(r.population, lang)}" for r in g.itertuples()]
+        who = [f"{formats.number(r.n)} {_who(r.population, lang)}" for r in g.itertuples()]
         parts.append(f"{w} : {_join(who, lang)} ont répondu" if lang == "fr" else f"{w}: {_join(who, lang)} answered")
     return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
 
@@ -589,7 +592,7 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
     given = pd.to_numeric(t["n"], errors="coerce").fillna(0) > 0
     if len(t) and given.any() and (t.loc[given, "value"] == "non_renseigne").all():
         from etude.analysis import stats
-        label, n = stats.attribute_label(population, attribute, lang=lang), fmt.number(t["n_total"].iloc[0])
+        label, n = stats.attribute_label(population, attribute, lang=lang), formats.number(t["n_total"].iloc[0])
         if lang == "fr":
             none = ("aucune des", "entreprises répondantes") if population == "companies" else \
                 ("aucun des", "acheteurs publics répondants")
@@ -608,7 +611,7 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
         if len(tied) > 1 else ""
     if lang == "fr":
         ending = "répondantes" if population == "companies" else "répondants"
-        return (f"{head}{labels}, {fmt.pct(top['pct'])}{each} des {fmt.number(top['n_total'])} "
+        return (f"{head}{labels}, {formats.pct(top['pct'])}{each} des {formats.number(top['n_total'])} "
                 f"{_who(population, lang)} {ending}")
     return (f"{head}{labels}, {100 * top['pct']:.1f} %{each} of the {top['n_total']} responding "
             f"{_who(population, lang)}")
@@ -640,8 +643,8 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     parts = []
     for value, n, hidden, under in zip(sizes[by], sizes["n_base"], sizes["_sup"], sizes["_small"]):
         label = _lower_first(stats.value_label(population, by, value, lang=lang, codebook=codebook))
-        withheld = f"<{fmt.NNBSP}{min_cell}" if under else fmt.MISSING
-        shown = withheld if hidden else (fmt.number(n) if pd.notna(n) else fmt.MISSING)
+        withheld = f"<{formats.NNBSP}{min_cell}" if under else formats.missing()
+        shown = withheld if hidden else (formats.number(n) if pd.notna(n) else formats.missing())
         parts.append(f"{label}{' :' if lang == 'fr' else ':'} {shown}")
     smallest = pd.to_numeric(sizes["n_base"], errors="coerce").astype(float).min()  # NaN: every size withheld
     small = bool(sizes["_sup"].any()) or bool(pd.isna(smallest) or smallest < 30)
@@ -672,7 +675,7 @@ def supply_headline(table: pd.DataFrame, *, lang: str = "fr") -> str:
             else "Every segment has both needs and offers")
     if ratio.notna().any():
         best = table.loc[ratio.idxmax(), "label"]
-        return head + (f" ; le plus d’offres par acheteur : {best} ({fmt.number(ratio.max(), 1)})" if lang == "fr"
+        return head + (f" ; le plus d’offres par acheteur : {best} ({formats.number(ratio.max(), 1)})" if lang == "fr"
                        else f"; most offers per buyer: {best} ({ratio.max():.1f})")
     return head
 
@@ -686,7 +689,7 @@ def plan_headline(summary: pd.DataFrame, *, slots: int, lang: str = "fr") -> str
     """
     lang = check_lang(lang)
     v = dict(zip(summary["indicator"], summary["value"]))
-    meetings, met, total = (fmt.number(v.get(k)) for k in ("meetings", "buyers_met", "buyers"))
+    meetings, met, total = (formats.number(v.get(k)) for k in ("meetings", "buyers_met", "buyers"))
     if lang == "fr":
         return f"{meetings} rendez-vous en {slots} créneaux : {met} acheteurs sur {total} en ont au moins un"
     return f"{meetings} meetings in {slots} slots: {met} of {total} buyers have at least one"
@@ -703,15 +706,15 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
     lang = check_lang(lang)
     line = table[(table["series"] == series) & (table["indicator"] == indicator) & table["value"].notna()]
     if line.empty:
-        return i18n.word("missing", lang)
+        return words.text("common.missing", lang)
     line = line.sort_values("period")
     label = str(line["label_fr"].iloc[0]) if "label_fr" in line.columns else str(indicator)
 
     def one(r):
         status = str(r["status"]) if "status" in r and isinstance(r["status"], str) else ""
-        tag = f" ({i18n.label(status, lang=lang)})" if status in ("simulated", "uncertain") else ""
+        tag = f" ({words.label(status, lang=lang)})" if status in ("simulated", "uncertain") else ""
         word = " en " if lang == "fr" else " in "
-        value = fmt.number(r["value"], 0 if float(r["value"]).is_integer() else 1)
+        value = formats.number(r["value"], 0 if float(r["value"]).is_integer() else 1)
         return f"{value}{word}{r['period']}{tag}"
 
     first, last = line.iloc[0], line.iloc[-1]
@@ -735,12 +738,12 @@ def supply_text(table: pd.DataFrame, *, lang: str = "fr") -> str:
     parts = []
     need = table[table["flag"] == "demande_sans_offre"]
     if len(need):
-        items = ", ".join(f"{escape_text(r.label)} ({fmt.number(r.n_buyers)} {'acheteur' if fr else 'buyer'}"
+        items = ", ".join(f"{escape_text(r.label)} ({formats.number(r.n_buyers)} {'acheteur' if fr else 'buyer'}"
                           f"{'s' if r.n_buyers > 1 else ''})" for r in need.itertuples())
-        parts.append(f"**{i18n.label('demande_sans_offre', lang=lang)}**{' :' if fr else ':'} {items}.")
+        parts.append(f"**{words.label('demande_sans_offre', lang=lang)}**{' :' if fr else ':'} {items}.")
     offer = table[table["flag"] == "offre_sans_demande"]
     if len(offer):
-        parts.append(f"**{i18n.label('offre_sans_demande', lang=lang)}**{' :' if fr else ':'} "
+        parts.append(f"**{words.label('offre_sans_demande', lang=lang)}**{' :' if fr else ':'} "
                      + ", ".join(escape_text(x) for x in offer["label"]) + ".")
     if not parts:
         parts.append("Chaque segment a à la fois des besoins et des offres." if fr
@@ -750,7 +753,7 @@ def supply_text(table: pd.DataFrame, *, lang: str = "fr") -> str:
         best = table.loc[ratio.idxmax()]
         if fr:
             parts.append(f"Offre la plus abondante par acheteur : {escape_text(best['label'])} "
-                         f"({fmt.number(ratio.max(), 1)} entreprises par acheteur).")
+                         f"({formats.number(ratio.max(), 1)} entreprises par acheteur).")
         else:
             parts.append(f"Most offers per buyer: {escape_text(best['label'])} "
                          f"({ratio.max():.1f} companies per buyer).")
@@ -781,7 +784,8 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
             text = (f"Les effectifs chargés correspondent aux effectifs publiés ({len(check)} sur {len(check)} ; "
                     f"source : {sources}).")
         else:
-            gaps = " ; ".join(f"{r.label} : {fmt.number(r.loaded)} chargés pour {fmt.number(r.published)} publiés"
+            gaps = " ; ".join(f"{r.label} : {formats.number(r.loaded)} chargés pour "
+                              f"{formats.number(r.published)} publiés"
                               for r in bad.itertuples())
             text = (f"{len(bad)} effectif(s) sur {len(check)} diffèrent des chiffres publiés (source : {sources}) "
                     f"— {gaps}.")

@@ -18,10 +18,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from etude import i18n
-from etude.i18n import check_lang
-from etude.publish import fmt
+from etude import words
+from etude.publish import formats
 from etude.survey import codebook as cb
+from etude.words import check_lang
 
 __all__ = ["matching_wave_text", "score_parts_text", "plan_method_text", "single_wave_text", "change_pairs_text",
            "study_waves_text", "format_wave_grid", "population_label", "grid_title"]
@@ -171,11 +171,11 @@ def plan_method_text(plan: pd.DataFrame | Mapping, *, lang: str = "fr") -> str:
     info = plan.attrs if isinstance(plan, pd.DataFrame) else plan
     n = int(info.get("n_candidates") or 0)
     if info.get("plan_method") != "greedy":
-        return tx["plan_exact"].format(n=fmt.number(n) if lang == "fr" else f"{n:,}") if n else tx["plan_none"]
+        return tx["plan_exact"].format(n=formats.number(n) if lang == "fr" else f"{n:,}") if n else tx["plan_none"]
     gap = math.ceil(max(float(info.get("optimality_gap") or 0.0), 0.0) * 1000 - 1e-9) / 1000
     limit = int(info.get("exact_max_pairs") or 0)
     if lang == "fr":
-        return tx["plan_greedy"].format(n=fmt.number(n), limit=fmt.number(limit), gap=fmt.pct(gap))
+        return tx["plan_greedy"].format(n=formats.number(n), limit=formats.number(limit), gap=formats.pct(gap))
     return tx["plan_greedy"].format(n=f"{n:,}", limit=f"{limit:,}", gap=f"{100 * gap:.1f}%")
 
 
@@ -225,10 +225,10 @@ def format_wave_grid(grid: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
 
     def cell(r):
         if not r.asked:
-            return i18n.word("not_asked", lang)
+            return words.text("common.not_asked", lang)
         if pd.isna(r.share):
-            return i18n.word("missing", lang)
-        return f"{fmt.pct(r.share)} ({int(r.count)}/{int(r.n_base)})"
+            return words.text("common.missing", lang)
+        return f"{formats.pct(r.share)} ({int(r.count)}/{int(r.n_base)})"
     cells = grid.assign(cell=[cell(r) for r in grid.itertuples()], wave=grid["wave"].astype(int).astype(str))
     out = cells.pivot(index="code", columns="wave", values="cell")
     labels = cells.drop_duplicates("code").set_index("code")["label"]

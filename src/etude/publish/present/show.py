@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from etude import i18n
+from etude import words
 
 __all__ = ["is_simulated", "simulated_caption", "shown", "heading", "markdown", "escape_text"]
 
@@ -54,7 +54,7 @@ def simulated_caption(lang: str = "fr") -> str:
     >>> simulated_caption("en")
     'Simulated data — do not cite'
     """
-    return i18n.data_status(True, lang)
+    return words.data_status(True, lang)
 
 
 def escape_text(text: Any) -> str:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from etude.i18n import check_lang
 from etude.survey import codebook as cb
+from etude.words import check_lang
 
 __all__ = ["no_population", "population_note", "missing_attributes", "attributes_note", "needs_both", "too_few_groups",
            "changes_note", "items_text"]

@@ -1,7 +1,8 @@
 """Every table formatter (``format_*``): a result table of a computing module → a table of French (or English) text.
 
 Written tables (CSV, XLSX) keep raw numbers and codes; these functions only format for display, with numbers from
-:mod:`etude.publish.fmt` and words from :mod:`etude.i18n`. Show their result with :func:`etude.publish.present.shown`.
+:mod:`etude.publish.formats` and words from :mod:`etude.words`. Show their result with
+:func:`etude.publish.present.shown`.
 
 Examples
 --------
@@ -16,12 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from etude import i18n
+from etude import words
 from etude.analysis import compare, stats
 from etude.analysis import indicators as ind
-from etude.i18n import check_lang
-from etude.publish import fmt
+from etude.publish import formats
 from etude.survey import codebook as cb
+from etude.words import check_lang
 
 __all__ = [
     "format_frequencies", "format_profile", "format_check", "format_wave_counts",
@@ -36,7 +37,7 @@ __all__ = [
 # ------------------------------------------------------------------------------------------------ stats tables
 
 def _level(alpha: float) -> str:
-    return fmt.number((1 - alpha) * 100, 0 if round((1 - alpha) * 100, 6).is_integer() else 1)
+    return formats.number((1 - alpha) * 100, 0 if round((1 - alpha) * 100, 6).is_integer() else 1)
 
 
 def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | None = None,
@@ -71,38 +72,39 @@ def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int |
     alpha = alpha if alpha is not None else table.attrs.get("alpha", 0.05)
     level = _level(alpha)
     heads = {"fr": ["Rang", "Item", "Citations", "Base (répondants)", "Part des répondants",
-                    f"IC à {level}{fmt.NNBSP}%", "Part des mentions"],
+                    f"IC à {level}{formats.NNBSP}%", "Part des mentions"],
              "en": ["Rank", "Item", "Mentions", "Base (respondents)", "Share of respondents",
-                    f"{level}{fmt.NNBSP}% CI", "Share of mentions"]}[lang]
+                    f"{level}{formats.NNBSP}% CI", "Share of mentions"]}[lang]
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
-    small = f"<{fmt.NNBSP}{min_cell}"
+    small = f"<{formats.NNBSP}{min_cell}"
     primary = table.attrs.get("primary")  # secondary suppression (etude.safety.disclosure): « n.d. », not « < 5 »
     rows = []
     asked = ~_not_asked(table, sup)
-    never = i18n.word("not_asked", lang)
+    never = words.text("common.not_asked", lang)
     for (i, r), s, a in zip(table.iterrows(), sup, asked):
         label = cb.label(r["item"], lang=lang, short=short, codebook=codebook)
         if s:  # a suppressed group publishes no base either (its n_base is NA)
-            rows.append([fmt.MISSING, label, small if primary is None or i in primary else fmt.MISSING,
-                         fmt.number(r["n_base"]), fmt.MISSING, fmt.MISSING, fmt.MISSING])
+            rows.append([formats.missing(), label, small if primary is None or i in primary else formats.missing(),
+                         formats.number(r["n_base"]), formats.missing(), formats.missing(), formats.missing()])
             continue
         if not a:  # not asked in this wave: « non posé », never 0 %
-            rows.append([fmt.MISSING, label, never, fmt.number(r["n_base"]), never, never, never])
+            rows.append([formats.missing(), label, never, formats.number(r["n_base"]), never, never, never])
             continue
-        rows.append([fmt.number(r["rank"]), label, fmt.number(r["count"]), fmt.number(r["n_base"]),
-                     fmt.pct(r["pct"]), fmt.interval(r["ci_low"], r["ci_high"]),
-                     fmt.pct(r["pct_mentions"]) if "pct_mentions" in table.columns else fmt.MISSING])
+        rows.append([formats.number(r["rank"]), label, formats.number(r["count"]), formats.number(r["n_base"]),
+                     formats.pct(r["pct"]), formats.interval(r["ci_low"], r["ci_high"]),
+                     formats.pct(r["pct_mentions"]) if "pct_mentions" in table.columns else formats.missing()])
     out = pd.DataFrame(rows, columns=heads)
     if "pct_mentions" not in table.columns:
         out = out.drop(columns=heads[-1])
     if "pct_all" in table.columns:
         out.insert(out.columns.get_loc(heads[4]) + 1, {"fr": "Part de tous les répondants",
                                                        "en": "Share of all respondents"}[lang],
-                   [fmt.MISSING if s else fmt.pct(p) if a else never
+                   [formats.missing() if s else formats.pct(p) if a else never
                     for p, s, a in zip(table["pct_all"], sup, asked)])
     if "rank_group" in table.columns:
-        out.insert(1, i18n.word("rank_group", lang),
-                   [fmt.MISSING if s or pd.isna(g) else fmt.number(g) for g, s in zip(table["rank_group"], sup)])
+        out.insert(1, words.text("common.rank_group", lang),
+                   [formats.missing() if s or pd.isna(g) else formats.number(g)
+                    for g, s in zip(table["rank_group"], sup)])
     group_col = "group_label" if "group_label" in table.columns else _group_column(table)
     if group_col is not None:
         kind = stats.population_of(list(table["item"].unique()), codebook=codebook)
@@ -146,10 +148,10 @@ def format_profile(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | Non
     primary = table.attrs.get("primary")  # secondary suppression (etude.safety.disclosure): « n.d. », not « < 5 »
     rows = []
     for (i, r), s in zip(table.iterrows(), sup):
-        small = f"<{fmt.NNBSP}{min_cell}" if primary is None or i in primary else fmt.MISSING
+        small = f"<{formats.NNBSP}{min_cell}" if primary is None or i in primary else formats.missing()
         rows.append([stats.attribute_label(kind, r["attribute"], lang=lang, codebook=codebook), r["label"],
-                     small if s else fmt.number(r["n"]), fmt.number(r["n_total"]),
-                     fmt.MISSING if s else fmt.pct(r["pct"])])
+                     small if s else formats.number(r["n"]), formats.number(r["n_total"]),
+                     formats.missing() if s else formats.pct(r["pct"])])
     out = pd.DataFrame(rows, columns=heads)
     if "wave" in table.columns:
         out.insert(0, "Vague" if lang == "fr" else "Wave", table["wave"].astype(str).tolist())
@@ -171,9 +173,9 @@ def format_check(check: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     return pd.DataFrame({
         "Effectif" if fr else "Count": check["label"].tolist(),
         "Vague" if fr else "Wave": check["wave"].astype(str).tolist(),
-        "Publié" if fr else "Published": [fmt.number(x) for x in check["published"]],
-        "Chargé" if fr else "Loaded": [fmt.number(None if pd.isna(x) else x) for x in check["loaded"]],
-        "Concordance" if fr else "Match": [fmt.MISSING if pd.isna(x) else ("oui" if fr else "yes") if m
+        "Publié" if fr else "Published": [formats.number(x) for x in check["published"]],
+        "Chargé" if fr else "Loaded": [formats.number(None if pd.isna(x) else x) for x in check["loaded"]],
+        "Concordance" if fr else "Match": [formats.missing() if pd.isna(x) else ("oui" if fr else "yes") if m
                                            else ("non" if fr else "no") for m, x in zip(check["match"],
                                                                                          check["loaded"])],
         "Statut du chiffre" if fr else "Figure status": [status.get(x, x) for x in check["status"]],
@@ -192,9 +194,9 @@ def format_wave_counts(counts: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
     heads = {"fr": ["Questionnaire", "Vague", "Répondants", "Ont répondu sur les freins", "Part"],
              "en": ["Questionnaire", "Wave", "Respondents", "Answered the barrier question", "Share"]}[lang]
     return pd.DataFrame({heads[0]: counts["label"].tolist(), heads[1]: counts["wave"].astype(str).tolist(),
-                         heads[2]: [fmt.number(x) for x in counts["n"]],
-                         heads[3]: [fmt.number(x) for x in counts["n_barriers"]],
-                         heads[4]: [fmt.pct(x) for x in counts["pct_barriers"]]})
+                         heads[2]: [formats.number(x) for x in counts["n"]],
+                         heads[3]: [formats.number(x) for x in counts["n_barriers"]],
+                         heads[4]: [formats.pct(x) for x in counts["pct_barriers"]]})
 
 
 # ------------------------------------------------------------------------------------------------ comparisons
@@ -202,20 +204,21 @@ def format_wave_counts(counts: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
 def _share(pct: Any, n: Any) -> str:
     """``48,1 % (13/27)``: the share with its count and denominator, or ``n.d.``."""
     if pd.isna(n) or pd.isna(pct):
-        return fmt.MISSING
-    return f"{fmt.pct(pct)} ({round(float(pct) * int(n))}/{int(n)})"
+        return formats.missing()
+    return f"{formats.pct(pct)} ({round(float(pct) * int(n))}/{int(n)})"
 
 
 def _interval_column(table: pd.DataFrame, alpha: float, lang: str) -> tuple[str, list[str]]:
     """The difference interval shown next to adjusted p-values: the adjusted one when the table has it
     (``diff_ci_low_adj``, ``diff_ci_high_adj``, ``attrs["ci_adjust"]``), else the unadjusted one, labelled so."""
-    level = fmt.number(100 * (1 - alpha))
+    level = formats.number(100 * (1 - alpha))
     if {"diff_ci_low_adj", "diff_ci_high_adj"} <= set(table.columns):
-        how = i18n.word(table.attrs.get("ci_adjust", "bonferroni"), lang)
-        return (i18n.word("ci_adjusted", lang).format(level=level, padjust=how),
-                [fmt.points_interval(lo, hi) for lo, hi in zip(table["diff_ci_low_adj"], table["diff_ci_high_adj"])])
-    return (i18n.word("ci_unadjusted", lang).format(level=level),
-            [fmt.points_interval(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])])
+        how = words.text(f"common.{table.attrs.get('ci_adjust', 'bonferroni')}", lang)
+        return (words.text("common.ci_adjusted", lang).format(level=level, padjust=how),
+                [formats.points_interval(lo, hi)
+                 for lo, hi in zip(table["diff_ci_low_adj"], table["diff_ci_high_adj"])])
+    return (words.text("common.ci_unadjusted", lang).format(level=level),
+            [formats.points_interval(lo, hi) for lo, hi in zip(table["diff_ci_low"], table["diff_ci_high"])])
 
 
 def format_comparison(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 0.05,
@@ -235,18 +238,21 @@ def format_comparison(table: pd.DataFrame, *, padjust: str = "holm", alpha: floa
     """
     lang = check_lang(lang)
     tests = [t for t in table["test"].dropna().unique() if t in compare.TESTS]
-    test_word = "/".join(i18n.label(t, lang=lang) for t in tests) or i18n.label("fisher", lang=lang)
+    test_word = "/".join(words.label(t, lang=lang) for t in tests) or words.label("fisher", lang=lang)
     ci_head, ci_values = _interval_column(table, alpha, lang)
     return pd.DataFrame({
-        i18n.word("theme", lang): table["label"],
-        i18n.word("buyers", lang): [_share(p, n) for p, n in zip(table["pct_buyers"], table["n_buyers"])],
-        i18n.word("companies", lang): [_share(p, n) for p, n in zip(table["pct_companies"], table["n_companies"])],
-        i18n.word("diff", lang): [fmt.points(d) if t != compare.NOT_COMPARABLE else i18n.label(t, lang=lang)
+        words.text("common.theme", lang): table["label"],
+        words.text("common.buyers", lang): [_share(p, n) for p, n in zip(table["pct_buyers"], table["n_buyers"])],
+        words.text("common.companies", lang): [_share(p, n)
+                                               for p, n in zip(table["pct_companies"], table["n_companies"])],
+        words.text("common.diff", lang): [formats.points(d) if t != compare.NOT_COMPARABLE
+                                          else words.label(t, lang=lang)
                                   for d, t in zip(table["diff"], table["test"])],
         ci_head: ci_values,
-        i18n.word("p", lang).format(test=test_word): table["p_value"].map(fmt.pvalue),
-        i18n.word("padj", lang).format(padjust=i18n.word(padjust, lang)): table["p_adjusted"].map(fmt.pvalue),
-        i18n.word("h", lang): table["cohens_h"].map(lambda h: fmt.number(h, 2)),
+        words.text("common.p", lang).format(test=test_word): table["p_value"].map(formats.pvalue),
+        words.text("common.padj", lang, padjust=words.text(f"common.{padjust}", lang)):
+            table["p_adjusted"].map(formats.pvalue),
+        words.text("common.h", lang): table["cohens_h"].map(lambda h: formats.number(h, 2)),
     })
 
 
@@ -270,15 +276,16 @@ def format_groups(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 
 
     ci_head, ci_values = _interval_column(table, alpha, lang)
     return pd.DataFrame({
-        i18n.word("item_or_theme", lang): table["label"],
-        i18n.word("group1", lang): [side(lab, p, n) for lab, p, n in zip(table["group1_label"], table["pct1"],
+        words.text("common.item_or_theme", lang): table["label"],
+        words.text("common.group1", lang): [side(lab, p, n) for lab, p, n in zip(table["group1_label"], table["pct1"],
                                                                             table["n1"])],
-        i18n.word("group2", lang): [side(lab, p, n) for lab, p, n in zip(table["group2_label"], table["pct2"],
+        words.text("common.group2", lang): [side(lab, p, n) for lab, p, n in zip(table["group2_label"], table["pct2"],
                                                                             table["n2"])],
-        i18n.word("gap", lang): [fmt.points(d) for d in table["diff"]],
+        words.text("common.gap", lang): [formats.points(d) for d in table["diff"]],
         ci_head: ci_values,
-        i18n.word("padj", lang).format(padjust=i18n.word(padjust, lang)): table["p_adjusted"].map(fmt.pvalue),
-        i18n.word("status", lang): [i18n.label(s, lang=lang, min_cell=min_cell) for s in table["status"]],
+        words.text("common.padj", lang, padjust=words.text(f"common.{padjust}", lang)):
+            table["p_adjusted"].map(formats.pvalue),
+        words.text("common.status", lang): [words.label(s, lang=lang, min_cell=min_cell) for s in table["status"]],
     })
 
 
@@ -291,7 +298,7 @@ def format_published_vs_computed(df: pd.DataFrame) -> pd.DataFrame:
         "Année": df["period"].astype(str),
         "Évolution recalculée": [_fmt_value(v, "rel_change") for v in df["computed"]],
         "Évolution publiée": [_fmt_value(v, "rel_change") for v in df["published"]],
-        "Écart": [fmt.points(v) for v in df["difference"]],
+        "Écart": [formats.points(v) for v in df["difference"]],
     }).reset_index(drop=True)
 
 
@@ -300,10 +307,10 @@ def format_target(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Série": df["label_fr"] if "label_fr" in df else df["series"],
         "Année": df["period"].astype(str),
-        "Part réalisée": [fmt.pct(v, 2) for v in df["value"]],
-        "Objectif": [f"{fmt.pct(t, 0)} en {y}" for t, y in zip(df["target"], df["target_year"])],
-        "Écart à l'objectif": [fmt.points(g, 2) for g in df["gap"]],
-        "Part de l'objectif atteinte": [fmt.pct(r, 1) for r in df["ratio"]],
+        "Part réalisée": [formats.pct(v, 2) for v in df["value"]],
+        "Objectif": [f"{formats.pct(t, 0)} en {y}" for t, y in zip(df["target"], df["target_year"])],
+        "Écart à l'objectif": [formats.points(g, 2) for g in df["gap"]],
+        "Part de l'objectif atteinte": [formats.pct(r, 1) for r in df["ratio"]],
         "Périmètre": df["perimeter"] if "perimeter" in df else "—",
     }).reset_index(drop=True)
 
@@ -319,8 +326,8 @@ def format_growth(df: pd.DataFrame, *, drop_missing: bool = False) -> pd.DataFra
         "Période": [f"{s}–{e}" for s, e in zip(df["start"], df["end"])],
         "Début": [_fmt_value(v, u) for v, u in zip(df["value_start"], df["unit"])],
         "Fin": [_fmt_value(v, u) for v, u in zip(df["value_end"], df["unit"])],
-        "Croissance annuelle moyenne": [fmt.pct(v) if not pd.isna(v) else ind.MISSING_LABEL for v in df["cagr"]],
-        "Statut": [i18n.label(s) if isinstance(s, str) else ind.MISSING_LABEL for s in df["status"]],
+        "Croissance annuelle moyenne": [formats.pct(v) if not pd.isna(v) else ind.MISSING_LABEL for v in df["cagr"]],
+        "Statut": [words.label(s) if isinstance(s, str) else ind.MISSING_LABEL for s in df["status"]],
     }).reset_index(drop=True)
 
 
@@ -335,15 +342,15 @@ def format_decp_innovation(table: pd.DataFrame) -> pd.DataFrame:
     'non disponible'
     """
     def share(p, lo, hi):
-        return ind.MISSING_LABEL if pd.isna(p) else f"{fmt.pct(p)} {fmt.interval(lo, hi)}"
+        return ind.MISSING_LABEL if pd.isna(p) else f"{formats.pct(p)} {formats.interval(lo, hi)}"
     return pd.DataFrame({
         "Année": table["year"].astype(str),
-        "Contrats": table["n_contracts"].map(fmt.number),
-        "Procédures d'innovation": table["n_innovation_procedure"].map(fmt.number),
+        "Contrats": table["n_contracts"].map(formats.number),
+        "Procédures d'innovation": table["n_innovation_procedure"].map(formats.number),
         "Part (IC 95 %, Wilson)": [share(*a) for a in zip(table["share_innovation_procedure"],
                                                           table["ci_low_innovation_procedure"],
                                                           table["ci_high_innovation_procedure"])],
-        "« marcheInnovant » renseigné": [fmt.pct(v) for v in table["fill_rate"]],
+        "« marcheInnovant » renseigné": [formats.pct(v) for v in table["fill_rate"]],
         "Part « innovant » parmi les renseignés": [
             share(p, lo, hi) for p, lo, hi in zip(table["share_flag_innovant"],
                                                   table.get("ci_low_flag_innovant", table["share_flag_innovant"]),
@@ -356,16 +363,16 @@ def _fmt_value(value: Any, unit: Any) -> str:
         return ind.MISSING_LABEL
     unit = "" if unit is None or pd.isna(unit) else str(unit)
     if unit == "share":
-        return fmt.pct(value, decimals=2 if abs(value) < 0.01 else 1)
+        return formats.pct(value, decimals=2 if abs(value) < 0.01 else 1)
     if unit == "rel_change":
-        s = fmt.pct(value)
+        s = formats.pct(value)
         return s if value <= 0 else "+" + s
     if unit == "pt_change":
-        return fmt.points(value)
+        return formats.points(value)
     if unit in ("Md€", "M€"):
-        return f"{fmt.number(value, 1 if value != int(value) else 0)}{fmt.NNBSP}{unit}"
+        return f"{formats.number(value, 1 if value != int(value) else 0)}{formats.NNBSP}{unit}"
     decimals = 0 if float(value) == int(value) else 1
-    return f"{fmt.number(value, decimals)} {unit}".strip()
+    return f"{formats.number(value, decimals)} {unit}".strip()
 
 
 def format_indicators(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
@@ -389,7 +396,7 @@ def format_indicators(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
         labels[lang][1]: name.astype(str),
         labels[lang][2]: df["period"].astype(str).str.replace("Q", " T", regex=False),
         labels[lang][3]: [_fmt_value(v, u) for v, u in zip(df["value"], df.get("unit", pd.Series("", index=df.index)))],
-        labels[lang][4]: [i18n.label(s, lang=lang) if isinstance(s, str) else ind.MISSING_LABEL
+        labels[lang][4]: [words.label(s, lang=lang) if isinstance(s, str) else ind.MISSING_LABEL
                           for s in status],
         labels[lang][5]: df["source"].fillna("—").astype(str) if "source" in df else "—",
     })
@@ -408,17 +415,17 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
 
     def share(p, n, text, count=None, asked=True):
         if asked is False:  # an item not in that wave's questionnaire
-            return i18n.word("not_asked", lang)
+            return words.text("common.not_asked", lang)
         if pd.isna(p):
             return ind.MISSING_LABEL
         if count is not None and not pd.isna(count) and n is not None and not pd.isna(n):
-            return f"{fmt.pct(p)} ({int(count)}/{int(n)})"
+            return f"{formats.pct(p)} ({int(count)}/{int(n)})"
         if n is not None and not pd.isna(n):
-            return f"{fmt.pct(p)} (n = {fmt.number(n)})"
-        return f"{fmt.pct(p)} (n : {text})" if isinstance(text, str) else fmt.pct(p)
+            return f"{formats.pct(p)} (n = {formats.number(n)})"
+        return f"{formats.pct(p)} (n : {text})" if isinstance(text, str) else formats.pct(p)
 
     def gap(lo, hi):
-        return ind.MISSING_LABEL if pd.isna(lo) else fmt.points_interval(lo, hi)
+        return ind.MISSING_LABEL if pd.isna(lo) else formats.points_interval(lo, hi)
 
     none, yes = pd.Series(pd.NA, index=table.index), pd.Series(True, index=table.index)
     w1, w2 = (int(table["wave_from"].iloc[0]), int(table["wave_to"].iloc[0])) if len(table) else (0, 0)
@@ -434,15 +441,16 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
         str(w2): [share(*a) for a in zip(table["share_to"], table["n_to"], table.get("n_to_text", none),
                                           table.get("count_to", none), table.get("asked_to", yes))],
         {"fr": "Évolution", "en": "Change"}[lang]: [
-            fmt.points(d) if a is not False and b is not False else i18n.word("not_asked", lang)
+            formats.points(d) if a is not False and b is not False else words.text("common.not_asked", lang)
             for d, a, b in zip(table["diff"], table.get("asked_from", yes), table.get("asked_to", yes))],
         ci_head: [gap(lo, hi) for lo, hi in zip(table[low], table[high])],
     })
     if "p_adjusted" in table:
-        head = i18n.word("padj", lang).format(padjust=i18n.word(table.attrs.get("padjust", "holm"), lang))
-        out[head] = [fmt.pvalue(p) if not pd.isna(p) else ind.MISSING_LABEL for p in table["p_adjusted"]]
+        how = words.text(f"common.{table.attrs.get('padjust', 'holm')}", lang)
+        head = words.text("common.padj", lang, padjust=how)
+        out[head] = [formats.pvalue(p) if not pd.isna(p) else ind.MISSING_LABEL for p in table["p_adjusted"]]
     else:
-        out["p"] = [fmt.pvalue(p) if not pd.isna(p) else ind.MISSING_LABEL for p in table["p_value"]]
+        out["p"] = [formats.pvalue(p) if not pd.isna(p) else ind.MISSING_LABEL for p in table["p_value"]]
     return out
 
 
@@ -463,10 +471,10 @@ def format_supply_demand(table: pd.DataFrame, *, min_cell: int = 5, lang: str = 
              "en": ["Segment", "Buyers with a need", "Companies with an offer", "Companies per buyer", "Flag"]}[lang]
     rows = []
     for _, r in table.iterrows():
-        comp = (f"<{fmt.NNBSP}{min_cell}" if r["companies_suppressed"] else fmt.number(r["n_companies"]))
-        rows.append([r["label"], f"{fmt.number(r['n_buyers'])} / {fmt.number(r['buyers_base'])}",
-                     f"{comp} / {fmt.number(r['companies_base'])}", fmt.number(r["ratio"], 1),
-                     i18n.label(r["flag"] if isinstance(r["flag"], str) else "", lang=lang)])
+        comp = (f"<{formats.NNBSP}{min_cell}" if r["companies_suppressed"] else formats.number(r["n_companies"]))
+        rows.append([r["label"], f"{formats.number(r['n_buyers'])} / {formats.number(r['buyers_base'])}",
+                     f"{comp} / {formats.number(r['companies_base'])}", formats.number(r["ratio"], 1),
+                     words.label(r["flag"] if isinstance(r["flag"], str) else "", lang=lang)])
     return pd.DataFrame(rows, columns=heads)
 
 
@@ -485,7 +493,7 @@ def format_plan(plan: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
                     "of which proximity"]}[lang]
     seg = plan["segment"].map(lambda s: "—" if pd.isna(s) else cb.label(f"seg_{s}", lang=lang, short=True))
     cols = [plan["slot"].astype(int), plan["buyer_id"], plan["company_id"], seg]
-    cols += [plan[c].map(lambda x: fmt.number(x, 2)) for c in
+    cols += [plan[c].map(lambda x: formats.number(x, 2)) for c in
              ("score", "score_segment", "score_text", "score_proximity")]
     out = pd.concat(cols, axis=1)
     out.columns = heads
@@ -500,7 +508,7 @@ def format_summary(summary: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     >>> format_summary(t).values.tolist()
     [['Rendez-vous', '12'], ['Score moyen', '0,63']]
     """
-    values = [fmt.number(v, 2 if str(k).startswith("score") else 0)
+    values = [formats.number(v, 2 if str(k).startswith("score") else 0)
               for k, v in zip(summary["indicator"], summary["value"])]
     heads = {"fr": ("Indicateur", "Valeur"), "en": ("Indicator", "Value")}[check_lang(lang)]
     return pd.DataFrame({heads[0]: summary["label"].tolist(), heads[1]: values})
@@ -519,12 +527,12 @@ def format_scores(scores: pd.DataFrame, *, min_score: float = 0.3, lang: str = "
                     "score_proximity": "dont proximité"},
              "en": {"score": "Total score", "score_segment": "of which segment", "score_text": "of which text",
                     "score_proximity": "of which proximity"}}[lang]
-    heads = {"fr": ["Part", "Paires non nulles", f"Paires pertinentes (note ≥ {fmt.number(min_score, 2)})",
+    heads = {"fr": ["Part", "Paires non nulles", f"Paires pertinentes (note ≥ {formats.number(min_score, 2)})",
                     "Moyenne", "Maximum"],
              "en": ["Part", "Non-zero pairs", f"Relevant pairs (score ≥ {min_score:.2f})", "Mean", "Maximum"]}[lang]
     relevant = int((scores["score"] >= min_score).sum())
-    rows = [[label, fmt.number(int((scores[col] > 0).sum())), fmt.number(relevant) if col == "score" else "",
-             fmt.number(scores[col].mean(), 2), fmt.number(scores[col].max(), 2)]
+    rows = [[label, formats.number(int((scores[col] > 0).sum())), formats.number(relevant) if col == "score" else "",
+             formats.number(scores[col].mean(), 2), formats.number(scores[col].max(), 2)]
             for col, label in names.items()]
     return pd.DataFrame(rows, columns=heads)
 
@@ -535,7 +543,7 @@ def format_theme_bridge(*, lang: str = "fr", codebook=None) -> pd.DataFrame:
     >>> format_theme_bridge().set_index("Thème").loc["Temps, argent et moyens", "Items des entreprises"]
     'Manque de moyens pour répondre ; Craintes concernant les délais de paiement'
     """
-    w = {k: i18n.word(k, lang) for k in i18n.WORDS}
+    w = words.area("common", lang)
     m = cb.theme_map(lang=lang, codebook=codebook)
     rows = []
     for theme in compare.theme_order(codebook):
@@ -559,7 +567,7 @@ def format_bases(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
     >>> format_bases(b, e).iloc[1, 1:].astype(int).tolist()
     [2, 1, 1]
     """
-    w = {k: i18n.word(k, lang) for k in i18n.WORDS}
+    w = words.area("common", lang)
     rows = []
     for kind, df in (("buyers", buyers), ("companies", companies)):
         n_base = int(compare.answered(df, kind, codebook=codebook).sum())
