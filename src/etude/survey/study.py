@@ -144,8 +144,10 @@ def _margin_counts(path: Path, where: str, kind: str, attr: str, counts: Any, cb
             got[code] = n
     missing = [c for c in codes if c not in given]
     if missing and counts:
-        problems.append(problem(path, column=f"{where}.counts", value=", ".join(missing), message="groupe sans effectif",
-                                expected=f"un effectif pour chaque valeur de {attr} (0 si aucun) : " + ", ".join(codes)))
+        problems.append(problem(path, column=f"{where}.counts", value=", ".join(missing),
+                                message="groupe sans effectif",
+                                expected=f"un effectif pour chaque valeur de {attr} (0 si aucun) : "
+                                         + ", ".join(codes)))
     return {c: got[c] for c in codes if c in got}
 
 
