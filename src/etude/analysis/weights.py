@@ -161,22 +161,32 @@ def _design(df: pd.DataFrame, margins: Mapping[str, Mapping], recode) -> tuple[p
     return known, cells, targets, empty, names
 
 
+def _cap(w: np.ndarray, trim: float) -> np.ndarray:
+    """``w`` with no weight above ``trim`` times the mean: capped, and capped again as the mean falls."""
+    for _ in range(1000):
+        cap = trim * w.mean()
+        if not (w > cap * (1 + 1e-12)).any():
+            break
+        w = np.minimum(w, cap)
+    return w
+
+
 def _trimmed(cells, targets, trim: float | None, max_iter: int, tol: float) -> tuple[np.ndarray, int, bool, int]:
-    """Raking, then weights above ``trim`` times the mean capped and the margins raked again, until none exceeds."""
+    """Raking, then weights above ``trim`` times the mean capped and the margins raked again, until none exceeds;
+    when raking keeps pushing a weight over the bound (one margin: post-stratification cannot move), the bound
+    wins and the margins are met only approximately (``converged`` false)."""
     w, iterations, converged = rake(cells, targets, max_iter=max_iter, tol=tol)
     capped = np.zeros(len(w), dtype=bool)
     for _ in range(50 if trim else 0):
-        cap = trim * w.mean()
-        over = w > cap * (1 + 1e-9)
+        over = w > trim * w.mean() * (1 + 1e-9)
         if not over.any():
-            break
+            return w, iterations, converged, int(capped.sum())
         capped |= over
-        w, it, converged = rake(cells, targets, start=np.minimum(w, cap), max_iter=max_iter, tol=tol)
+        w, it, converged = rake(cells, targets, start=_cap(w, trim), max_iter=max_iter, tol=tol)
         iterations += it
-    else:
-        if trim and (w > trim * w.mean() * (1 + 1e-9)).any():  # raking and the bound disagree: the bound wins
-            w = np.minimum(w, trim * w.mean())
-            converged = _error(w, cells, targets) < tol
+    if trim and (w > trim * w.mean() * (1 + 1e-9)).any():
+        w = _cap(w, trim)
+        converged = _error(w * targets[0].sum() / w.sum(), cells, targets) < tol
     return w, iterations, converged, int(capped.sum())
 
 
