@@ -36,7 +36,7 @@ from etude.safety.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, merg
 
 __all__ = ["design_effect", "effective_n", "rake", "compute_weights", "representativeness", "goodness_of_fit",
            "weighted_shares", "weighted_columns", "leaders", "merged_margins", "study_representativeness",
-           "study_weights", "REPRESENTATIVENESS_COLUMNS",
+           "study_weights", "study_tables", "REPRESENTATIVENESS_COLUMNS",
            "FIT_COLUMNS", "WEIGHTED_COLUMNS", "SUMMARY_COLUMNS"]
 
 #: Columns of :func:`representativeness` (a profile table: ``n``, ``n_total`` and ``pct`` are the respondents').
@@ -450,3 +450,35 @@ def study_weights(df: pd.DataFrame, margins: Mapping[str, Mapping], *, populatio
                                   "margins": " ".join(margins), "n": len(df), "status": "small_cell"})
                 return out
     return compute_weights(df, margins, trim=trim, recode=recode)
+
+
+def study_tables(tables: Mapping[str, pd.DataFrame], margins: Mapping[str, Mapping], *, min_cell: int = 5,
+                 trim: float | None = 5.0, protect: Sequence[str] | None = PROTECTED, codebook=None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, pd.Series]]:
+    """Each population's last wave against its margins: what notebook 08 publishes.
+
+    Returns
+    -------
+    (representativeness, fit, summary, weights)
+        :func:`study_representativeness`'s two tables for every population with margins, one row per population
+        of weights summary (``population, wave`` then :data:`SUMMARY_COLUMNS`), and the weights of each
+        population's last wave (a Series on its table's index; all NaN when ``status`` is not ``ok``).
+        Populations without respondents or margins are left out.
+    """
+    reps, fits, rows, weights = [], [], [], {}
+    for kind, df in tables.items():
+        if df is None or df.empty or not margins.get(kind):
+            continue
+        wave = int(df["wave"].max())
+        part = df[df["wave"] == wave]
+        rep, fit = study_representativeness(part, margins[kind], population=kind, min_cell=min_cell,
+                                            protect=protect, codebook=codebook)
+        reps.append(rep)
+        fits.append(fit)
+        weights[kind] = study_weights(part, margins[kind], population=kind, min_cell=min_cell, trim=trim,
+                                      protect=protect, codebook=codebook)
+        rows.append({"population": kind, "wave": wave, **{k: weights[kind].attrs.get(k) for k in SUMMARY_COLUMNS}})
+    rep = pd.concat(reps, ignore_index=True) if reps else pd.DataFrame(
+        columns=[*REPRESENTATIVENESS_COLUMNS, "suppressed"])
+    fit = pd.concat(fits, ignore_index=True) if fits else pd.DataFrame(columns=FIT_COLUMNS)
+    return rep, fit, pd.DataFrame(rows, columns=["population", "wave", *SUMMARY_COLUMNS]), weights

@@ -26,7 +26,7 @@ from etude.publish.labels import label_of
 from etude.safety.disclosure import merges
 from etude.survey import codebook as cbk
 
-__all__ = ["precision_text", "needed_text", "format_precision", "format_representativeness", "fit_text",
+__all__ = ["precision_text", "needed_text", "precision_lines", "format_precision", "format_representativeness", "fit_text",
            "weights_text", "format_weighted", "leader_text", "who", "sample_size_lines"]
 
 
@@ -76,6 +76,21 @@ def needed_text(target: float, *, proportion: float = 0.5, confidence: float = 0
     fpc = prec.sample_size(target, proportion=proportion, confidence=confidence, population=population)
     return words.text("weights.needed_fpc", lang, count=fpc, size=fmt.number(population, lang=lang),
                       plain=fmt.number(needed, lang=lang), **fields)
+
+
+def precision_lines(table: pd.DataFrame, *, target: float = 0.10, proportion: float = 0.5,
+                    confidence: float = 0.95, lang: str = "fr") -> list[str]:
+    """For each population's last wave (:func:`etude.analysis.precision.wave_precision`): the precision its
+    respondents give a share, then the size ``target`` needs (given the population's size when known)."""
+    out = []
+    for r in table.itertuples(index=False):
+        size = None if pd.isna(r.population_size) else int(r.population_size)
+        sentence = precision_text(int(r.n), proportion=proportion, confidence=confidence, population=size, lang=lang)
+        out.append(_w("last_wave", lang, who=who(r.population, lang), wave=r.wave,
+                      sentence=sentence[:1].lower() + sentence[1:]) + ".")
+        out.append(needed_text(target, proportion=proportion, confidence=confidence, population=size, lang=lang)
+                   + ".")
+    return out
 
 
 def format_precision(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
@@ -141,8 +156,9 @@ def fit_text(fit: pd.DataFrame, *, alpha: float = 0.05, min_cell: int = 5, lang:
         if pd.isna(r.pvalue):
             continue
         key = "fit_differs" if r.pvalue < alpha else "fit_same"
+        p = fmt.pvalue(r.pvalue, lang=lang)
         out.append(_w(key, lang, attribute=attribute, statistic=fmt.number(r.statistic, 1, lang=lang),
-                      pvalue=fmt.pvalue(r.pvalue, lang=lang),
+                      pvalue=p if p.startswith("<") else f"= {p}",
                       monte_carlo=_w("fit_monte_carlo", lang) if r.method == "chi2_monte_carlo" else ""))
     return out
 
@@ -157,7 +173,7 @@ def weights_text(summary: Mapping, *, population: str, min_cell: int = 5, lang: 
               "n_eff": fmt.number(summary["n_eff"], 1, lang=lang)}
     if summary.get("trim"):
         text = _w("summary", lang, count=summary["n_weighted"], trim=fmt.number(summary["trim"], 1, lang=lang),
-                  trimmed=fmt.number(summary["trimmed"], lang=lang), **fields)
+                  trimmed=words.text("weights.trimmed", lang, count=int(summary["trimmed"])), **fields)
     else:
         text = _w("summary_untrimmed", lang, count=summary["n_weighted"], **fields)
     if not summary.get("converged", True):
@@ -208,9 +224,5 @@ def sample_size_lines(target: float, *, proportion: float = 0.5, confidence: flo
     lines.append(_w("cli_last_waves", lang))
     if precision is None or precision.empty:
         return [*lines, "  " + _w("no_wave", lang) + "."]
-    for r in precision.itertuples(index=False):
-        size = None if pd.isna(r.population_size) else int(r.population_size)
-        sentence = precision_text(int(r.n), proportion=proportion, confidence=confidence, population=size, lang=lang)
-        lines.append("  " + _w("last_wave", lang, who=who(r.population, lang), wave=r.wave,
-                               sentence=sentence[:1].lower() + sentence[1:]) + ".")
-    return lines
+    waves = precision_lines(precision, target=target, proportion=proportion, confidence=confidence, lang=lang)
+    return lines + ["  " + line for line in waves[0::2]]
