@@ -26,8 +26,8 @@ from etude.publish.labels import label_of
 from etude.safety.disclosure import merges
 from etude.survey import codebook as cbk
 
-__all__ = ["precision_text", "needed_text", "precision_lines", "format_precision", "format_representativeness", "fit_text",
-           "weights_text", "format_weighted", "leader_text", "who", "sample_size_lines"]
+__all__ = ["precision_text", "needed_text", "precision_lines", "format_precision", "format_representativeness",
+           "fit_text", "weights_text", "format_weighted", "leader_text", "who", "sample_size_lines"]
 
 
 def _w(key: str, lang: str, **fields) -> str:
