@@ -207,28 +207,33 @@ def _question_of(path: str, f: Fields) -> str | None:
     return None
 
 
-def _path_role(header: str, f: Fields) -> tuple | None:
+#: Longest header read as a path, and most ``/`` tried in it (a cell scanned for the header row can be any text).
+_PATH_MAX_CHARS, _PATH_MAX_PARTS = 1000, 20
+
+
+def _path_role(header: str, f: Fields) -> tuple:
     """A header written as a path, as KoboToolbox writes them: ``question/choice`` (one 0/1 column per choice,
-    names or labels), or any header under its groups (``groupe/buyer_type``). None when no reading fits."""
-    for i in (k for k, ch in enumerate(header) if ch == "/"):
+    names or labels), or any header under its groups (``groupe/buyer_type``, ``groupe/barriers/b_temps``)."""
+    cuts = [k for k, ch in enumerate(header) if ch == "/"] if len(header) <= _PATH_MAX_CHARS else []
+    for i in cuts[:_PATH_MAX_PARTS]:
         left, right = header[:i], header[i + 1:]
         qn = _question_of(left, f)
         if qn is not None and right.strip():
             return _item_role(qn, right, f)
-        role = classify(right, f)
+        role = classify(right, f, paths=False)
         if role[0] not in ("unknown", "ignore"):
             return role
-    return None
+    return ("unknown", None)
 
 
-def classify(header: str, f: Fields) -> tuple:
+def classify(header: str, f: Fields, *, paths: bool = True) -> tuple:
     """What a header holds: ``("id"|"attr"|"wave"|"text"|"packed", name)``, ``("wide", (question, item))``,
     ``("wide_unknown", (question, label))``, ``("ignore", None)`` or ``("unknown", None)``.
 
     Besides the codebook's headers and the mapping's, it reads the shapes survey tools write for a questionnaire
     generated from the codebook (:mod:`etude.survey.questionnaire`): ``Question [Item]`` and LimeSurvey's
     ``code[subcode]``, KoboToolbox's ``question/choice`` and group paths, LimeSurvey's ``code. text`` headings;
-    their bookkeeping columns (:data:`TOOL_COLUMNS`) are dropped.
+    their bookkeeping columns (:data:`TOOL_COLUMNS`) are dropped. ``paths=False`` leaves group paths out.
     """
     norm = cbk.normalise
     h = norm(header)
@@ -238,7 +243,7 @@ def classify(header: str, f: Fields) -> tuple:
         return f.mapped_headers[h]
     m = _CODE_TEXT_HEADER.match(header)
     if m:
-        role = classify(m.group(1), f)
+        role = classify(m.group(1), f, paths=False)
         if role[0] not in ("unknown", "wide_unknown"):
             return role
     m = _WIDE_HEADER.match(header)
@@ -250,4 +255,4 @@ def classify(header: str, f: Fields) -> tuple:
         return ("id", "respondent_id")
     if h in TOOL_COLUMNS:
         return ("ignore", None)
-    return _path_role(header, f) if "/" in header else ("unknown", None)
+    return _path_role(header, f) if paths and "/" in header else ("unknown", None)
