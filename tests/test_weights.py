@@ -252,3 +252,10 @@ def test_bad_margins_name_the_file_the_key_and_what_was_expected(tmp_path, margi
     found = [p for p in exc.value.problems if p["message"] == message]
     assert found and found[0]["column"].startswith("margins.buyers.") and found[0]["expected"]
     assert found[0]["file"].endswith("etude.yaml")
+
+
+def test_a_wave_without_the_margins_attributes_is_not_weighted_and_says_so():
+    df = pd.DataFrame({"wave": 2019, "t": [None, None, None]})
+    w = W.compute_weights(df, {"t": {"counts": {"a": 10, "b": 30}}})
+    assert w.isna().all() and w.attrs["status"] == "no_respondent"
+    assert "aucun répondant" in present.weights_text(w.attrs, population="buyers")

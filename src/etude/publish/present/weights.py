@@ -165,9 +165,11 @@ def fit_text(fit: pd.DataFrame, *, alpha: float = 0.05, min_cell: int = 5, lang:
 
 def weights_text(summary: Mapping, *, population: str, min_cell: int = 5, lang: str = "fr") -> str:
     """What the weights are and cost: method, margins, design effect, effective size, trimming (or why none)."""
+    margins = fmt.join([_attribute_label(population, a, lang) for a in str(summary.get("margins", "")).split()], lang)
     if summary.get("status") == "small_cell":
         return _w("small_cell", lang, who=who(population, lang), min_cell=min_cell)
-    margins = fmt.join([_attribute_label(population, a, lang) for a in str(summary["margins"]).split()], lang)
+    if summary.get("status") == "no_respondent":
+        return _w("no_respondent", lang, who=who(population, lang), margins=margins)
     fields = {"method": _w(summary["method"], lang), "margins": margins, "deff": fmt.number(summary["deff"], 2,
                                                                                                lang=lang),
               "n_eff": fmt.number(summary["n_eff"], 1, lang=lang)}
