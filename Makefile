@@ -25,7 +25,7 @@ reproduce: $(STAMP) ## Reproduce the whole study on the demo data; prints the ru
 	$(BIN)/etude reproduce
 
 test: lint ## Lint, then run the whole test suite (one process per core; see tests/conftest.py)
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 lint: $(STAMP) ## Check the code with ruff (configured in pyproject.toml)
 	$(BIN)/ruff check .
