@@ -157,3 +157,14 @@ def test_an_english_run_shows_the_notebook_text_in_english(tmp_path):
     assert markdown == [words.text(f"{AREA}.{text_key(c)}", "en") for c in _reader_markdown(executed)]
     report = (result.run_dir / "report.html").read_text(encoding="utf-8")
     assert "Respondent profile" in report and "Profil des répondants" not in report
+
+
+def test_a_text_missing_from_the_catalogue_stops_the_run_before_anything_is_created(tmp_path, monkeypatch):
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(_notebook(nbformat.v4.new_markdown_cell("# X", metadata={"etude": {"text": "07.intro"}}),
+                             nbformat.v4.new_code_cell('output_dir = ""', metadata={"tags": ["parameters"]})),
+                   tmp_path / "notebooks" / "07_new.ipynb")
+    monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
+    with pytest.raises(RunError, match="07_new, cellule 1 : texte « 07.intro » absent du catalogue"):
+        engine.reproduce(out=tmp_path / "out", lang="en")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -532,6 +532,8 @@ def _early_jobs(plan: RunPlan, run_dir: Path) -> list[Job] | None:
     kernels they need); ``None`` if the study cannot say yet (the checks then report why)."""
     try:
         return _make_jobs(plan, run_dir)
+    except RunError:  # a notebook's text missing from the catalogue (publish.localised): stop before any folder
+        raise
     except Exception:  # noqa: BLE001 — a broken study is the pre-flight checks' to report
         return None
 
