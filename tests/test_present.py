@@ -134,7 +134,7 @@ def _themes(buyers_moyens, companies_moyens, buyers_info=0, companies_info=0, n=
                 for k in range(n)]
     b = respondents("buyers", rows(buyers_moyens, buyers_info, "b_temps", "b_donnees", "b_desinteret"))
     e = respondents("companies", rows(companies_moyens, companies_info, "e_moyens", "e_besoins", "e_desinteret"))
-    return compare.compare_themes(b, e)
+    return present.label_themes(compare.compare_themes(b, e))
 
 
 def test_comparison_headline_flips_with_the_data():
@@ -188,25 +188,26 @@ def test_barrier_headline_names_only_what_the_paired_test_separates():
 def test_groups_headline_counts_withheld_comparisons():
     b = respondents("buyers", [{"b_temps"}] * 10 + [{"b_juridique"}] * 10 + [{"b_temps"}] * 3,
                     buyer_type=["etat"] * 10 + ["autre"] * 10 + ["collectivite"] * 3)
-    groups = compare.compare_groups(b, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
+    groups = present.label_groups(compare.compare_groups(b, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS))
     text = present.groups_headline(groups)
     assert text.startswith("Se distinguent : Services de l'État et Autres acheteurs publics sur « Temps, argent")
     assert text.endswith("2 comparaisons non faites (groupe trop petit)")
     b2 = b.assign(b_temps=b["b_temps"].fillna(False), b_juridique=~b["b_juridique"].fillna(True))
-    assert "ne se distinguent sur aucun thème" in present.groups_headline(
-        compare.compare_groups(b2.assign(b_temps=True), "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS))
+    assert "ne se distinguent sur aucun thème" in present.groups_headline(present.label_groups(
+        compare.compare_groups(b2.assign(b_temps=True), "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)))
 
 
 def test_wave_headline_flips_and_names_the_family():
     rows17 = [{"b_temps"}] * 20 + [{"b_juridique"}] * 5
     rows18 = [{"b_temps"}] * 3 + [{"b_juridique"}] * 22
     df = respondents("buyers", rows17 + rows18, wave=[2017] * 25 + [2018] * 25)
-    changes = waves.wave_changes(df, "buyers", level="items")
+    changes = present.label_changes(waves.wave_changes(df, "buyers", level="items"))
     text = present.wave_headline(changes, population="buyers")
     assert text.startswith("Entre 2017 et 2018, chez les acheteurs publics, évoluent : « Manque de temps »")
     assert text.endswith(f"(Holm sur {len(codebook.items('buyers'))} freins)")
     flat = respondents("buyers", rows17 + rows17, wave=[2017] * 25 + [2018] * 25)
-    assert present.wave_headline(waves.wave_changes(flat, "buyers", level="themes"), population="buyers") == \
+    assert present.wave_headline(present.label_changes(waves.wave_changes(flat, "buyers", level="themes")),
+                                 population="buyers") == \
         ("Entre 2017 et 2018, aucun thème des acheteurs publics ne se distingue d’une vague à l’autre "
          f"(Holm sur {codebook.items('buyers')['theme'].nunique()} thèmes)")
 
@@ -314,7 +315,7 @@ def test_wave_changes_give_no_share_change_nor_test_to_an_item_not_asked():
     rows = [{"b_temps"}] * 10 + [{"b_juridique"}] * 5
     df = respondents("buyers", rows + rows, wave=[2017] * 15 + [2019] * 15)
     df.loc[df["wave"] == 2019, "b_temps"] = pd.NA  # not in the 2019 questionnaire
-    changes = waves.wave_changes(df, "buyers", wave_from=2017, wave_to=2019).set_index("code")
+    changes = present.label_changes(waves.wave_changes(df, "buyers", wave_from=2017, wave_to=2019)).set_index("code")
     gone = changes.loc["b_temps"]
     assert not gone["asked_to"] and gone["asked_from"] and gone["share_from"] == 10 / 15
     assert gone[["share_to", "diff", "diff_ci_low", "p_value", "p_adjusted", "diff_ci_low_adj"]].isna().all()

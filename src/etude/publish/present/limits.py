@@ -20,6 +20,7 @@ import pandas as pd
 
 from etude import words
 from etude.publish import formats
+from etude.publish.labels import label_of
 from etude.survey import codebook as cb
 from etude.words import check_lang
 
@@ -208,15 +209,15 @@ def change_pairs_text(kind: str, df: pd.DataFrame | None, wave_from: int | None 
                    if absent else "")
 
 
-def format_wave_grid(grid: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+def format_wave_grid(grid: pd.DataFrame, *, lang: str = "fr", codebook=None) -> pd.DataFrame:
     """Every wave of :func:`etude.analysis.waves.wave_grid` side by side: one row per item (or theme), one column per
-    wave,
-    each cell the share citing it with its count and base (« 40 % (4/10) »), « non posé » when not asked.
+    wave, each cell the share citing it with its count and base (« 40 % (4/10) »), « non posé » when not asked.
+    Rows are named by their codebook label (short for an item).
 
-    >>> g = pd.DataFrame({"code": ["b_temps"] * 2, "label": ["Temps"] * 2, "wave": [2017, 2019],
+    >>> g = pd.DataFrame({"level": "items", "code": ["b_temps"] * 2, "wave": [2017, 2019],
     ...                   "asked": [True, False], "n_base": [10, 8], "count": [4, pd.NA], "share": [0.4, None]})
     >>> format_wave_grid(g).values.tolist()
-    [['Temps', '40,0\u202f% (4/10)', 'non posé']]
+    [['Manque de temps', '40,0\u202f% (4/10)', 'non posé']]
     """
     lang = check_lang(lang)
     head = {"fr": "Frein ou thème", "en": "Barrier or theme"}[lang]
@@ -231,8 +232,9 @@ def format_wave_grid(grid: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
         return f"{formats.pct(r.share)} ({int(r.count)}/{int(r.n_base)})"
     cells = grid.assign(cell=[cell(r) for r in grid.itertuples()], wave=grid["wave"].astype(int).astype(str))
     out = cells.pivot(index="code", columns="wave", values="cell")
-    labels = cells.drop_duplicates("code").set_index("code")["label"]
-    out = out.reindex(labels.index)
-    out.insert(0, head, labels.astype(str))
+    first = cells.drop_duplicates("code").set_index("code")
+    labels = [label_of(c, lang, short=level == "items", codebook=codebook) for c, level in first["level"].items()]
+    out = out.reindex(first.index)
+    out.insert(0, head, labels)
     out.columns.name = None
     return out.reset_index(drop=True)
