@@ -289,7 +289,7 @@ def test_published_counts_a_study_cannot_check_are_said_not_compared_to_zero():
          "companies": pd.DataFrame({"wave": pd.Series([], dtype=int)})}
     check = stats.published_check(t)
     assert check["loaded"].isna().all() and not check["match"].any()
-    assert present.check_headline(check).startswith("4 effectif(s) publié(s) ne peuvent pas être vérifiés")
+    assert present.check_headline(check).startswith("4 effectifs publiés ne peuvent pas être vérifiés")
     assert "0 chargés" not in present.check_text(check)
     assert set(present.format_check(check)["Concordance"]) == {formats.missing()}
 
@@ -359,4 +359,4 @@ def test_a_profile_headline_names_every_group_tied_for_the_largest_share():
     assert got.startswith("2021 : PME et ETI, 40,0") and "chacune des 5 entreprises" in got
     assert "Grandes" not in got
     assert profile_headline(t, "size_class", population="companies", wave=2021, lang="en").startswith(
-        "2021: PME and ETI, 40.0 % each of the 5")
+        "2021: PME and ETI, 40.0% each of the 5")
