@@ -1,4 +1,6 @@
 """The presentation layer: escaping, captions, one is_simulated, and the table formatters on tiny tables."""
+import inspect
+import re
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -360,3 +362,38 @@ def test_a_profile_headline_names_every_group_tied_for_the_largest_share():
     assert "Grandes" not in got
     assert profile_headline(t, "size_class", population="companies", wave=2021, lang="en").startswith(
         "2021: PME and ETI, 40.0% each of the 5")
+
+
+# ---------------------------------------------------------------------------------------------------- languages
+
+@pytest.mark.parametrize("module", [present.findings, present.limits, present.skips, present.labelled])
+def test_sentence_modules_take_their_words_from_the_catalogue(module):
+    source = inspect.getsource(module)
+    assert not re.search(r"lang\s*[!=]=|if lang\b", source)  # no branch per language
+    assert not re.search(r"[{,]\s*\"(fr|en)\":", source)  # no {"fr": …, "en": …} table
+
+
+def test_english_sentences_have_english_numbers_and_quotes():
+    rows17 = [{"b_temps"}] * 20 + [{"b_juridique"}] * 5
+    rows18 = [{"b_temps"}] * 3 + [{"b_juridique"}] * 22
+    changes = present.label_changes(waves.wave_changes(
+        respondents("buyers", rows17 + rows18, wave=[2017] * 25 + [2018] * 25), "buyers", level="items"), "en")
+    profile = pd.DataFrame({"wave": 2021, "attribute": "size_class", "value": ["pme", "ge"], "label": ["SME", "Large"],
+                            "n": [3, 2], "n_total": 5, "pct": [0.6, 0.4]})
+    rounding = pd.DataFrame({"series": ["adcf"], "indicator": ["volume"], "period": ["2019"], "computed": [0.132],
+                             "published": [0.116], "difference": [0.016]})
+    english = [present.comparison_reading(_themes(20, 2), lang="en"),
+               present.comparison_headline(_themes(20, 2), lang="en"),
+               present.mirror_text(_themes(18, 2, buyers_info=2, companies_info=18), lang="en"),
+               present.barrier_headline(_ranked(25, 5), population="companies", lang="en"),
+               present.barrier_text(_ranked(25, 5), population="companies", lang="en"),
+               present.wave_headline(changes, population="buyers", lang="en"),
+               present.profile_headline(profile, "size_class", population="companies", wave=2021, lang="en"),
+               present.rounding_text(rounding, lang="en"),
+               present.plan_method_text({"plan_method": "greedy", "n_candidates": 25_000, "exact_max_pairs": 20_000,
+                                         "optimality_gap": 0.0075}, lang="en")]
+    for text in english:
+        assert not re.search(r"\d,\d{1,2}\b|\d %|\d pts?\b", text.replace(S, " ")), text  # 48,1 %, 3,2 pts
+        assert "«" not in text and S not in text, text
+    assert "adjusted p = 1.000" in english[0] and "(83.3%)" in english[3] and "→ 12.0%" in english[5]
+    assert "(+13.2% recomputed, +11.6% published)" in english[7] and "25,000 relevant pairs" in english[8]
