@@ -10,15 +10,17 @@ the slides. One import for notebooks: ``from etude.publish import present``.
 * :mod:`etude.publish.present.tables` — every ``format_*`` table formatter;
 * :mod:`etude.publish.present.skips` — what could not be computed for this study and why, in one sentence;
 * :mod:`etude.publish.present.findings` — the sentences that state a result, generated from the numbers in French and
-  English (« ne se distingue pas » when the test does not separate).
+  English (« ne se distingue pas » when the test does not separate);
+* :mod:`etude.publish.present.labelled` — codebook labels on the comparison and wave tables, which hold codes.
 """
 from __future__ import annotations
 
-from etude.publish.present import findings, limits, show, skips, tables
+from etude.publish.present import findings, labelled, limits, show, skips, tables
 from etude.publish.present.findings import *  # noqa: F403
+from etude.publish.present.labelled import *  # noqa: F403
 from etude.publish.present.limits import *  # noqa: F403
 from etude.publish.present.show import *  # noqa: F403
 from etude.publish.present.skips import *  # noqa: F403
 from etude.publish.present.tables import *  # noqa: F403
 
-__all__ = [*show.__all__, *tables.__all__, *findings.__all__, *skips.__all__, *limits.__all__]
+__all__ = [*show.__all__, *tables.__all__, *findings.__all__, *labelled.__all__, *skips.__all__, *limits.__all__]
