@@ -86,6 +86,7 @@ def test_sheet_names_are_short_and_unique():
     assert len(set(names)) == 3 and all(len(n) <= 31 for n in names) and names[2] != "À lire"
 
 
-def test_every_labelled_column_has_a_known_kind():
-    assert {k for _, _, k in column_labels.COLUMN_LABELS.values()} <= set(column_labels.KINDS)
+def test_every_labelled_column_has_a_known_kind_and_every_kind_a_header():
+    assert {column_labels.column_kind(c) for c in column_labels.column_labels()} <= set(column_labels.KINDS)
+    assert set(column_labels.COLUMN_KINDS) <= set(column_labels.column_labels())
     assert set(workbook.NUMBER_FORMATS) | {"text"} == set(column_labels.KINDS)
