@@ -27,8 +27,8 @@ PENDING_UPWARD = {
     "etude.decp.reading -> etude.publish.formats", "etude.decp.summary -> etude.publish.formats",
 }
 PENDING_WORDS = {
-    "etude.analysis.compare", "etude.analysis.indicators", "etude.analysis.matching", "etude.analysis.plan",
-    "etude.analysis.stats", "etude.analysis.waves", "etude.decp.command", "etude.decp.indicators",
+    "etude.analysis.compare", "etude.analysis.matching", "etude.analysis.plan",
+    "etude.analysis.waves", "etude.decp.command", "etude.decp.indicators",
     "etude.decp.reading", "etude.decp.summary", "etude.safety.disclosure", "etude.safety.recovery",
 }
 

@@ -591,8 +591,8 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
     head = f"{wave} : " if wave is not None and lang == "fr" else (f"{wave}: " if wave is not None else "")
     given = pd.to_numeric(t["n"], errors="coerce").fillna(0) > 0
     if len(t) and given.any() and (t.loc[given, "value"] == "non_renseigne").all():
-        from etude.analysis import stats
-        label, n = stats.attribute_label(population, attribute, lang=lang), formats.number(t["n_total"].iloc[0])
+        from etude.publish.labels import attribute_label
+        label, n = attribute_label(population, attribute, lang=lang), formats.number(t["n_total"].iloc[0])
         if lang == "fr":
             none = ("aucune des", "entreprises répondantes") if population == "companies" else \
                 ("aucun des", "acheteurs publics répondants")
@@ -631,7 +631,7 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     >>> text.split(" ; des")[0]
     "Par type d'acheteur — services de l'État : 15 ; collectivités territoriales : < 5"
     """
-    from etude.analysis import stats
+    from etude.publish.labels import attribute_label, value_label
     lang = check_lang(lang)
     min_cell = table.attrs.get("min_cell", 5)
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
@@ -639,10 +639,10 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     small_rows = table.index if primary is None else table.index.intersection(primary)
     sizes = table.assign(_sup=sup.fillna(False).astype(bool),
                          _small=table.index.isin(small_rows)).drop_duplicates(by)
-    attr = stats.attribute_label(population, by, lang=lang, codebook=codebook)
+    attr = attribute_label(population, by, lang=lang, codebook=codebook)
     parts = []
     for value, n, hidden, under in zip(sizes[by], sizes["n_base"], sizes["_sup"], sizes["_small"]):
-        label = _lower_first(stats.value_label(population, by, value, lang=lang, codebook=codebook))
+        label = _lower_first(value_label(population, by, value, lang=lang, codebook=codebook))
         withheld = f"<{formats.NNBSP}{min_cell}" if under else formats.missing()
         shown = withheld if hidden else (formats.number(n) if pd.notna(n) else formats.missing())
         parts.append(f"{label}{' :' if lang == 'fr' else ':'} {shown}")

@@ -30,8 +30,8 @@ def _who(population: str, lang: str) -> str:
 
 
 def _names(attributes: Sequence[str], population: str, lang: str) -> str:
-    from etude.analysis import stats
-    names = [f"« {stats.attribute_label(population, a, lang=lang)} »" for a in attributes]
+    from etude.publish.labels import attribute_label
+    names = [f"« {attribute_label(population, a, lang=lang)} »" for a in attributes]
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + (" ni " if lang == "fr" else " or ") + names[-1]
