@@ -4,7 +4,7 @@ Respondent tables follow ``docs/contracts.md`` §1. A multi-select question's de
 respondents who answered it, i.e. whose item columns are not all NA; a respondent who skipped it is out of the
 base, not counted as « no ». Proportions come with a confidence interval from statsmodels
 (``proportion_confint``, Wilson by default). Tables keep raw numbers (fractions 0–1); the ``format_*`` helpers
-of :mod:`etude.publish.present` format them in French for a notebook.
+of :mod:`etude.publish.present` format them for a reader, in French or English.
 
 Small-cell protection lives in :mod:`etude.safety.disclosure` (``suppress_small``, ``suppression_rule`` and
 ``PROTECTED`` are re-exported here for the notebooks): merged categories, primary and secondary suppression.
