@@ -11,6 +11,7 @@ from disclosure_fixtures import profile_table
 from etude.analysis import stats
 from etude.errors import ParameterError
 from etude.publish import formats, present
+from etude.publish.labels import labelled, value_label
 from etude.safety import disclosure
 
 S = formats.NNBSP
@@ -241,7 +242,7 @@ def test_a_lone_suppressed_value_equals_the_total_so_the_others_are_published_as
 def test_a_wave_of_three_firms_of_one_size_publishes_nothing_that_pins_them_down():
     firms = _tiny_wave(3)
     profile = stats.suppress_small(stats.profile(firms, "size_class", by_wave=True))
-    grouped = stats.barrier_table({"companies": firms}, by={"companies": "size_class"})
+    grouped = labelled(stats.barrier_table({"companies": firms}, by={"companies": "size_class"}))
     overall = stats.barrier_table({"companies": firms})
     assert overall["n_base"].isna().all()  # 3 firms: the overall row is suppressed too
     # profile and grouped table list the same three groups, all « n.d. »
@@ -260,7 +261,7 @@ def test_a_wave_of_three_firms_of_one_size_publishes_nothing_that_pins_them_down
 
 
 def test_merged_codes_have_labels_for_display():
-    assert stats.value_label("companies", "size_class", "ge250", lang="en").startswith("250 employees or more")
+    assert value_label("companies", "size_class", "ge250", lang="en").startswith("250 employees or more")
     assert disclosure.publishable("companies", 4) is False and disclosure.publishable("companies", 0) is True
     assert disclosure.publishable("buyers", 4) is True and disclosure.publishable("buyers", 4, protect=None) is False
 

@@ -25,11 +25,9 @@ PENDING_UPWARD = {
     "etude.analysis.plan -> etude.publish.formats", "etude.analysis.plan -> etude.publish.plots",
     "etude.decp.command -> etude.publish.formats", "etude.decp.indicators -> etude.publish.formats",
     "etude.decp.reading -> etude.publish.formats", "etude.decp.summary -> etude.publish.formats",
-    "etude.safety.audit -> etude.publish.column_labels",
 }
 PENDING_WORDS = {
-    "etude.analysis.indicators", "etude.analysis.matching", "etude.analysis.plan",
-    "etude.analysis.stats", "etude.decp.command", "etude.decp.indicators",
+    "etude.analysis.matching", "etude.analysis.plan", "etude.decp.command", "etude.decp.indicators",
     "etude.decp.reading", "etude.decp.summary", "etude.safety.disclosure", "etude.safety.recovery",
 }
 

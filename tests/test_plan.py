@@ -7,6 +7,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from etude.analysis import plan, stats
 from etude.errors import InputError
+from etude.publish.labels import labelled
 from etude.survey import codebook, reference
 
 
@@ -38,7 +39,7 @@ def test_remedy_table_counts_like_freins_csv(buyers):
     low, high = proportion_confint(2, 3, alpha=0.05, method="wilson")
     assert (r["ci_low"], r["ci_high"]) == pytest.approx((low, high), abs=1e-9)
     assert r["label"] == "Soutien hiérarchique"
-    same = stats.barrier_table({"buyers": buyers}, question="remedies")
+    same = labelled(stats.barrier_table({"buyers": buyers}, question="remedies"))
     pd.testing.assert_frame_equal(t.reset_index(drop=True), same.reset_index(drop=True))
 
 

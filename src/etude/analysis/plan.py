@@ -228,8 +228,14 @@ def remedy_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, al
     kept = {k: df for k, df in kept.items() if len(df)}
     if not kept:
         return pd.DataFrame(columns=stats.FREINS_COLUMNS)
-    return stats.barrier_table(kept, alpha=alpha, ci_method=ci_method, min_cell=min_cell, lang=lang,
-                               question=QUESTION, codebook=codebook)
+    return _with_item_labels(stats.barrier_table(kept, alpha=alpha, ci_method=ci_method, min_cell=min_cell,
+                                                 question=QUESTION, codebook=codebook), lang, codebook)
+
+
+def _with_item_labels(t: pd.DataFrame, lang: str, codebook) -> pd.DataFrame:
+    """The item's codebook label after ``item`` (:func:`etude.analysis.stats.barrier_table` returns codes)."""
+    t.insert(t.columns.get_loc("item") + 1, "label", [cb.label(c, lang=lang, codebook=codebook) for c in t["item"]])
+    return t
 
 
 def _indicator_labels(links: pd.DataFrame, directory=None) -> dict[str, str]:
@@ -275,8 +281,8 @@ def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alp
     waves = shown_waves(tables, wave)
     for kind in [k for k in stats.POPULATIONS if k in waves]:
         w = waves[kind]
-        t = stats.barrier_table({kind: tables[kind]}, wave=w, alpha=alpha, ci_method=ci_method,
-                                min_cell=min_cell, lang=lang, codebook=codebook)
+        t = _with_item_labels(stats.barrier_table({kind: tables[kind]}, wave=w, alpha=alpha, ci_method=ci_method,
+                                                  min_cell=min_cell, codebook=codebook), lang, codebook)
         rem = remedy_table({kind: tables[kind]}, wave=w, alpha=alpha, ci_method=ci_method, min_cell=min_cell,
                            codebook=codebook).set_index("item")["pct"]
         link = by_barrier.reindex(t["item"])

@@ -364,12 +364,16 @@ def _scan_csv(path: Path, file: str, patterns, min_cell: int) -> list[dict[str, 
 
 
 def _header_codes() -> dict[str, str]:
-    """Casefolded column code, French label and English label -> column code (first code wins a shared label)."""
-    from etude.publish.column_labels import COLUMN_LABELS
+    """Casefolded column code, French header and English header -> column code (first code wins a shared header).
 
+    The headers are the catalogue's (:mod:`etude.words`, area ``columns``), as the workbook writes them.
+    """
+    from etude import words
+
+    headers = {lang: words.area("columns", lang) for lang in words.LANGS}
     out: dict[str, str] = {}
-    for code, (fr, en, _kind) in COLUMN_LABELS.items():
-        for name in (code, fr, en):
+    for code in headers["fr"]:
+        for name in (code, *(headers[lang].get(code, code) for lang in words.LANGS)):
             out.setdefault(name.strip().casefold(), code)
     return out
 

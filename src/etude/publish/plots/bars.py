@@ -15,6 +15,7 @@ from etude import words
 from etude.analysis import stats
 from etude.errors import ParameterError
 from etude.publish import formats
+from etude.publish.labels import attribute_label, value_label
 from etude.publish.plots.house import (
     FONT_SIZE,
     NEUTRAL,
@@ -222,7 +223,7 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
     if title is None:
         title = (_TEXT[lang]["title"] + (f" — {cb.label(population, lang=lang)}" if population else "")
                  + (" par " if lang == "fr" else " by ")
-                 + stats.attribute_label(population, attribute, lang=lang, codebook=codebook).lower())
+                 + attribute_label(population, attribute, lang=lang, codebook=codebook).lower())
     ncols = max(1, min(col_wrap, len(groups)))
     nrows = max(1, math.ceil(len(groups) / ncols))
     row_h = 1.2 + sum(0.5 + 0.3 * item_label(c, lang=lang, short=short, codebook=codebook).count("\n")
@@ -241,7 +242,7 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
             if i % ncols:
                 ax.tick_params(axis="y", labelleft=False)
             label = (part["group_label"].iloc[0] if "group_label" in part.columns
-                     else stats.value_label(population, attribute, g, lang=lang, codebook=codebook))
+                     else value_label(population, attribute, g, lang=lang, codebook=codebook))
             ax.set_title(title_with_n(wrap_label(label, 34), bases[g], lang=lang), loc="left",
                          fontsize=FONT_SIZE + 1)
             if i // ncols == nrows - 1 or i + ncols >= len(groups):
@@ -273,12 +274,14 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
     min_cell = min_cell or table.attrs.get("min_cell", 5)
     waves = list(dict.fromkeys(t["wave"])) if "wave" in t.columns else [None]
     values = list(dict.fromkeys(t["value"]))
-    labels = {v: wrap_label(t.loc[t["value"] == v, "label"].iloc[0], 28) for v in values}
+    labels = {v: wrap_label(t.loc[t["value"] == v, "label"].iloc[0] if "label" in t.columns
+                            else value_label(population, attribute, v, lang=lang, codebook=codebook), 28)
+              for v in values}
     height = 1.6 + sum((0.45 * len(waves) + 0.2) + 0.3 * labels[v].count("\n") for v in values)
     bar_h = 0.8 / len(waves)
     if title is None:
         title = (f"{_TEXT[lang]['profile']} — "
-                 + stats.attribute_label(population, attribute, lang=lang, codebook=codebook).lower())
+                 + attribute_label(population, attribute, lang=lang, codebook=codebook).lower())
     with style():
         fig, ax = plt.subplots(figsize=(width, max(height, 3.5)), layout="constrained")
         high = pd.to_numeric(t["n"], errors="coerce").astype(float).max(skipna=True)

@@ -166,6 +166,7 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
     >>> plt.close(fig)
     """
     from etude.analysis import indicators as ind
+    from etude.publish.present.tables import series_label
 
     lang = _lang(lang)
     txt = _INDICATOR_TEXT[lang]
@@ -194,7 +195,7 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
             _value_axis(ax, y, unit, lang=lang)
             label = g["label_fr"].dropna().iloc[0] if "label_fr" in g and g["label_fr"].notna().any() else indicator
             chars = int((width / ncols - 0.9) * 72 / (0.62 * FONT_SIZE))  # bold characters a panel holds
-            _panel_frame(ax, x, label, unit, chars, ind.SERIES_LABELS.get(series, str(series)))
+            _panel_frame(ax, x, label, unit, chars, series_label(series, lang))
         for ax in list(axes.flat)[len(lines):]:
             ax.set_visible(False)
         if title:
