@@ -30,7 +30,7 @@ PENDING_UPWARD = {
 PENDING_WORDS = {
     "etude.analysis.compare", "etude.analysis.indicators", "etude.analysis.matching", "etude.analysis.plan",
     "etude.analysis.stats", "etude.analysis.waves", "etude.decp.command", "etude.decp.indicators",
-    "etude.decp.reading", "etude.decp.summary", "etude.safety.disclosure", "etude.safety.recovery",
+    "etude.decp.reading", "etude.decp.summary",
 }
 
 

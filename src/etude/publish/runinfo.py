@@ -35,11 +35,11 @@ _KINDS = {"fr": {"buyers": "acheteurs", "companies": "entreprises"},
 
 
 def small_cell_rule(min_cell: int = 5, *, lang: str = "fr") -> str:
-    """The small-cell rule in one sentence (:func:`etude.safety.disclosure.suppression_rule`); empty where the
-    repository has no codebook to state it from (a bare test repository)."""
-    from etude.safety import disclosure
+    """The small-cell rule in one sentence (:func:`etude.publish.present.confidentiality.suppression_rule`); empty
+    where the repository has no codebook to state it from (a bare test repository)."""
+    from etude.publish.present.confidentiality import suppression_rule
     try:
-        return disclosure.suppression_rule(min_cell, lang=lang)
+        return suppression_rule(min_cell, lang=lang)
     except OSError:
         return ""
 
