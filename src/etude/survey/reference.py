@@ -120,42 +120,54 @@ def validate_reference(raw: pd.DataFrame, file: str | Path) -> list[dict]:
         return [problem(name, message="table de référence vide", expected="au moins une ligne")]
     out = []
     for i, row in raw.iterrows():
-        line = int(i) + 2
-        for col in REQUIRED:
-            if not str(row[col]).strip():
-                out.append(problem(name, row=line, column=col, value="", expected="une valeur non vide"))
-        if row["status"].strip() and row["status"] not in STATUSES:
-            out.append(problem(name, row=line, column="status", value=row["status"],
-                               expected=" ou ".join(STATUSES)))
-        if row["year"].strip() and not row["year"].strip().isdigit():
-            out.append(problem(name, row=line, column="year", value=row["year"], expected="une année (ex. 2017)"))
-        period, year = row["period"].strip(), row["year"].strip()
-        if period and not (_PERIOD.fullmatch(period) and period[:4] == year):
-            out.append(problem(name, row=line, column="period", value=period,
-                               expected=f"l'année ({year}) ou un trimestre de cette année (ex. {year}Q1)"))
-        value, text = row["value"].strip(), row["value_text"].strip()
-        if value and not _is_number(value):
-            out.append(problem(name, row=line, column="value", value=value,
-                               expected="un nombre écrit avec un point décimal (ex. 0.571), ou vide"))
-        if not value and not text:
-            out.append(problem(name, row=line, column="value", value="",
-                               expected="un nombre dans « value » ou un texte dans « value_text »"))
-        english = row["value_text_en"].strip()
-        if bool(text) != bool(english):
-            out.append(problem(name, row=line, column="value_text_en", value=english,
-                               expected="la traduction anglaise de « value_text » (vide quand il est vide)"))
-        url = row["source_url"].strip()
-        if url and not url.startswith(("http://", "https://")):
-            out.append(problem(name, row=line, column="source_url", value=url,
-                               expected="une adresse http:// ou https://, ou vide"))
-    key = ["series", "indicator", "period"]
-    dup = raw[raw.duplicated(key, keep="first")]
-    for i, row in dup.iterrows():
+        out += _row_problems(row, int(i) + 2, name) + _value_problems(row, int(i) + 2, name)
+    return out + _table_problems(raw, name)
+
+
+def _row_problems(row: pd.Series, line: int, name: str) -> list[dict]:
+    """Problems of one row's required cells, status, year, period and address (``line``: as a spreadsheet shows)."""
+    out = [problem(name, row=line, column=col, value="", expected="une valeur non vide")
+           for col in REQUIRED if not str(row[col]).strip()]
+    if row["status"].strip() and row["status"] not in STATUSES:
+        out.append(problem(name, row=line, column="status", value=row["status"], expected=" ou ".join(STATUSES)))
+    period, year = row["period"].strip(), row["year"].strip()
+    if year and not year.isdigit():
+        out.append(problem(name, row=line, column="year", value=row["year"], expected="une année (ex. 2017)"))
+    if period and not (_PERIOD.fullmatch(period) and period[:4] == year):
+        out.append(problem(name, row=line, column="period", value=period,
+                           expected=f"l'année ({year}) ou un trimestre de cette année (ex. {year}Q1)"))
+    url = row["source_url"].strip()
+    if url and not url.startswith(("http://", "https://")):
+        out.append(problem(name, row=line, column="source_url", value=url,
+                           expected="une adresse http:// ou https://, ou vide"))
+    return out
+
+
+def _value_problems(row: pd.Series, line: int, name: str) -> list[dict]:
+    """Problems of one row's figure: a number, or a text in French and in English."""
+    value, text, english = row["value"].strip(), row["value_text"].strip(), row["value_text_en"].strip()
+    out = []
+    if value and not _is_number(value):
+        out.append(problem(name, row=line, column="value", value=value,
+                           expected="un nombre écrit avec un point décimal (ex. 0.571), ou vide"))
+    if not value and not text:
+        out.append(problem(name, row=line, column="value", value="",
+                           expected="un nombre dans « value » ou un texte dans « value_text »"))
+    if bool(text) != bool(english):
+        out.append(problem(name, row=line, column="value_text_en", value=english,
+                           expected="la traduction anglaise de « value_text » (vide quand il est vide)"))
+    return out
+
+
+def _table_problems(raw: pd.DataFrame, name: str) -> list[dict]:
+    """Problems across rows: a series, indicator and period given twice; a perimeter or unit that changes."""
+    out = []
+    for i, row in raw[raw.duplicated(["series", "indicator", "period"], keep="first")].iterrows():
         out.append(problem(name, row=int(i) + 2, column="indicator", value=row["indicator"],
                            message=f"doublon (série {row['series']}, période {row['period']})",
                            expected="une seule ligne par série, indicateur et période"))
     for (series, indicator), grp in raw.groupby(["series", "indicator"], sort=False):
-        for col in ("perimeter", "unit"):
+        for col in ("perimeter", "perimeter_en", "unit"):
             if grp[col].nunique() > 1:
                 out.append(problem(name, row=int(grp.index[1]) + 2, column=col, value=grp[col].iloc[1],
                                    message=f"l'indicateur {indicator} (série {series}) mélange plusieurs valeurs",
