@@ -10,7 +10,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from etude.analysis import compare, matching, stats, waves  # noqa: E402
-from etude.publish import figtext, plots
+from etude.publish import figtext, plots, present
 from etude.survey import codebook
 
 
@@ -107,9 +107,10 @@ def _calls():
         (plots.grouped_frequency_chart, (stats.frequencies(buyers, codes, by="buyer_type"), "buyer_type"),
          {"wave": 2017}),
         (plots.profile_chart, (stats.profile(buyers, "buyer_type"), "buyer_type"), {}),
-        (plots.mirror_chart, (compare.theme_prevalence(b, "buyers"), compare.theme_prevalence(e, "companies")),
+        (plots.mirror_chart, (present.label_themes(compare.theme_prevalence(b, "buyers")),
+                               present.label_themes(compare.theme_prevalence(e, "companies"))),
          {"wave": 2017}),
-        (plots.forest_plot, (compare.compare_themes(b, e),), {"wave": 2017}),
+        (plots.forest_plot, (present.label_themes(compare.compare_themes(b, e)),), {"wave": 2017}),
         (plots.supply_demand_chart, (supply,), {"min_cell": 5, "wave": 2017}),
         (plots.indicator_panels, (_indicator_lines(),), {"ncols": 3}),
         (plots.wave_slope_chart, (waves.published_wave_changes(),), {}),
