@@ -28,7 +28,7 @@ PENDING_UPWARD = {
 }
 PENDING_WORDS = {
     "etude.analysis.matching", "etude.analysis.plan", "etude.decp.command", "etude.decp.indicators",
-    "etude.decp.reading", "etude.decp.summary", "etude.safety.disclosure", "etude.safety.recovery",
+    "etude.decp.reading", "etude.decp.summary",
 }
 
 

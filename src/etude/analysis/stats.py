@@ -6,8 +6,8 @@ base, not counted as « no ». Proportions come with a confidence interval from 
 (``proportion_confint``, Wilson by default). Tables keep raw numbers (fractions 0–1); the ``format_*`` helpers
 of :mod:`etude.publish.present` format them for a reader, in French or English.
 
-Small-cell protection lives in :mod:`etude.safety.disclosure` (``suppress_small``, ``suppression_rule`` and
-``PROTECTED`` are re-exported here for the notebooks): merged categories, primary and secondary suppression.
+Small-cell protection lives in :mod:`etude.safety.disclosure` (``suppress_small`` and ``PROTECTED`` are
+re-exported here for the notebooks): merged categories, primary and secondary suppression.
 
 Examples
 --------
@@ -31,11 +31,11 @@ from statsmodels.stats.proportion import proportion_confint
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
-from etude.safety.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, suppress_small, suppression_rule
+from etude.safety.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, suppress_small
 from etude.survey import codebook as cb
 
 __all__ = [
-    "frequencies", "profile", "suppress_small", "suppression_rule", "barrier_table", "answered", "wave_counts",
+    "frequencies", "profile", "suppress_small", "barrier_table", "answered", "wave_counts",
     "published_check", "item_codes", "population_of", "require_columns", "rank_groups", "given_attributes",
     "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
     "PROTECTED", "MISSING_VALUE", "CHECK_COLUMNS",

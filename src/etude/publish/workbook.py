@@ -153,7 +153,7 @@ def _readme_sheet(ws, sheets: list[tuple[str, str, int]], info: dict[str, Any], 
     from openpyxl.styles import Alignment, Font
 
     w = words.area("workbook", lang)
-    title = _set(ws, 1, 1, info.get("title") or runinfo.STUDY_TITLE[lang])
+    title = _set(ws, 1, 1, info.get("title") or runinfo.study_title(lang))
     title.font = Font(bold=True, size=16, color="1D4E89")
     status = _set(ws, 2, 1, runinfo.status_line(info))
     status.font = Font(bold=True, color="8A3B00" if info.get("simulated") else "1D4E89")
