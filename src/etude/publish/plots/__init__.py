@@ -3,7 +3,8 @@
 Charts are made to be read from the back of a meeting room: text is at least :data:`MIN_FONT` points, labels are
 wrapped rather than overlapped, colours come from the Okabe–Ito palette (safe for colour-blind readers), and every
 chart carries a caption naming its source, wave and data status (« Données simulées — ne pas citer » for the
-demo). Labels come from the codebook, in French by default (``lang="en"`` for English).
+demo). Item labels come from the codebook, every other word from the catalogue (:mod:`etude.words`, area
+``plots``) and every number from :mod:`etude.publish.formats`, in French by default (``lang="en"`` for English).
 
 Reusable pieces for any chart of the project: :data:`OKABE_ITO`, :data:`PALETTE`, :data:`POPULATION_COLORS`,
 :data:`RC` with :func:`style` (a context manager) or :func:`apply_style` (for a whole notebook),
