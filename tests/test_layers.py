@@ -28,7 +28,7 @@ PENDING_UPWARD = {
     "etude.safety.audit -> etude.publish.column_labels",
 }
 PENDING_WORDS = {
-    "etude.analysis.compare", "etude.analysis.indicators", "etude.analysis.matching", "etude.analysis.plan",
+    "etude.analysis.compare", "etude.analysis.indicators", "etude.analysis.plan",
     "etude.analysis.stats", "etude.analysis.waves", "etude.decp.command", "etude.decp.indicators",
     "etude.decp.reading", "etude.decp.summary", "etude.safety.disclosure", "etude.safety.recovery",
 }
