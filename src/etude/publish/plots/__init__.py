@@ -29,11 +29,12 @@ Examples
 """
 from __future__ import annotations
 
-from etude.publish.plots import bars, gaps, house, series, supply
+from etude.publish.plots import bars, gaps, house, plan, series, supply
 from etude.publish.plots.bars import *  # noqa: F403
 from etude.publish.plots.gaps import *  # noqa: F403
 from etude.publish.plots.house import *  # noqa: F403
+from etude.publish.plots.plan import *  # noqa: F403
 from etude.publish.plots.series import *  # noqa: F403
 from etude.publish.plots.supply import *  # noqa: F403
 
-__all__ = [*house.__all__, *bars.__all__, *supply.__all__, *gaps.__all__, *series.__all__]
+__all__ = [*house.__all__, *bars.__all__, *supply.__all__, *gaps.__all__, *series.__all__, *plan.__all__]
