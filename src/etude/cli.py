@@ -92,7 +92,55 @@ def build_parser() -> argparse.ArgumentParser:
                                      "aucune donnée personnelle dans les fichiers produits")
     p.add_argument("run", metavar="RUN", help="dossier d'une exécution (outputs/<exécution>/)")
     p.add_argument("--min-cell", type=int, default=5, metavar="N", help="seuil du secret statistique (défaut : 5)")
+    _add_next_wave_commands(sub)
     return parser
+
+
+# --------------------------------------------------------------------------------------- the next wave (issue 31)
+
+def _add_next_wave_commands(sub) -> None:
+    """``etude questionnaire`` and ``etude sample-size``: preparing the next wave."""
+    p = sub.add_parser("questionnaire", help="écrire le questionnaire de la prochaine vague d'après le codebook "
+                                             "(XLSForm pour KoboToolbox/ODK, ou texte LimeSurvey)")
+    p.add_argument("--population", choices=["buyers", "companies"], required=True, help="questionnaire à écrire")
+    p.add_argument("--format", choices=["xlsform", "limesurvey"], required=True,
+                   help="xlsform (.xlsx) ou limesurvey (.txt, import « fichier texte »)")
+    p.add_argument("--out", metavar="FILE", required=True, help="fichier à écrire (.xlsx ou .txt)")
+    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="langue des libellés (fr)")
+    p.add_argument("--min-cell", type=int, default=5, metavar="N",
+                   help="seuil du secret statistique annoncé aux répondants (défaut : 5)")
+    p = sub.add_parser("sample-size", help="répondants nécessaires pour une précision donnée, et précision de la "
+                                           "dernière vague")
+    p.add_argument("--half-width", type=float, required=True, metavar="H",
+                   help="demi-largeur voulue de l'intervalle de Wilson, en fraction (0.10 pour ± 10 points)")
+    p.add_argument("--proportion", type=float, default=0.5, metavar="P", help="part attendue (défaut : 0.5)")
+    p.add_argument("--population", type=int, default=None, metavar="N",
+                   help="taille de la population interrogée (correction de population finie)")
+    p.add_argument("--confidence", type=float, default=0.95, metavar="C", help="niveau de confiance (0.95)")
+    p.add_argument("--study", metavar="FILE", help="fichier d'étude dont lire la dernière vague (défaut : la démo)")
+    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="langue de la sortie (fr)")
+
+
+def _cmd_questionnaire(args) -> int:
+    from etude.survey import questionnaire
+    path = questionnaire.write_questionnaire(args.population, args.format, args.out, lang=args.lang,
+                                             min_cell=args.min_cell)
+    print(path)
+    return 0
+
+
+def _cmd_sample_size(args) -> int:
+    from etude import survey
+    from etude.analysis import precision
+    from etude.publish.present import weights
+    spec = survey.read_study(args.study)
+    sizes = {kind: sum(next(iter(m.values()))["counts"].values()) for kind, m in spec["margins"].items() if m}
+    table = precision.wave_precision(survey.load_study(args.study), proportion=args.proportion,
+                                     confidence=args.confidence, populations=sizes)
+    for line in weights.sample_size_lines(args.half_width, proportion=args.proportion, confidence=args.confidence,
+                                          population=args.population, precision=table, lang=args.lang):
+        print(line)
+    return 0
 
 
 def _cmd_audit(args) -> int:
@@ -256,6 +304,7 @@ def _cmd_decp(args) -> int:
 #: Subcommand name -> handler.
 COMMANDS = {"notebooks": _cmd_notebooks, "reproduce": _cmd_reproduce, "run": _cmd_run, "verify": _cmd_verify,
             "validate": _cmd_validate, "demo": _cmd_demo, "decp": _cmd_decp, "audit": _cmd_audit}
+COMMANDS.update({"questionnaire": _cmd_questionnaire, "sample-size": _cmd_sample_size})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from etude.analysis.weights import weighted_columns
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
@@ -199,7 +200,7 @@ def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str)
 
 
 def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None = None, alpha: float = 0.05,
-                ci_method: str = "wilson", codebook=None) -> pd.DataFrame:
+                ci_method: str = "wilson", codebook=None, weights: str | pd.Series | None = None) -> pd.DataFrame:
     """Multi-response frequency table: how many respondents cite each item, out of those who answered.
 
     Parameters
@@ -216,6 +217,10 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         1 − confidence level of the intervals.
     ci_method : {"wilson", "agresti_coull", "beta", "jeffreys", "normal"}, default "wilson"
         Interval method of statsmodels ``proportion_confint``.
+    weights : str or Series, optional
+        Respondent weights (a column of ``df``, or a Series on its index:
+        :func:`etude.analysis.weights.compute_weights`); adds ``pct_w, ci_low_w, ci_high_w, n_eff``
+        (:func:`etude.analysis.weights.weighted_columns`). None (the default): the table is the unweighted one.
 
     Returns
     -------
@@ -266,6 +271,8 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
             out[by] = out[by].astype(object)
         out.attrs["groups"] = group_counts(df, by, items=codes, by_wave=False, codebook=codebook)  # disclosure
     out.attrs.update({"alpha": alpha, "ci_method": ci_method, "rank_test": "mcnemar_exact", "rank_padjust": "holm"})
+    if weights is not None:
+        out = weighted_columns(out, df, codes, weights, by=by, alpha=alpha, ci_method=ci_method)
     return out
 
 
