@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from etude.decp.records import ReadCounters
 from etude.decp.rules import HOLDER_CATEGORIES, NULL_TEXTS, SME_CATEGORIES
@@ -69,7 +71,7 @@ def _ident_sql(col: str, kind: str, width: int = 0) -> str:
         text = f"CAST(TRY_CAST({c} AS BIGINT) AS VARCHAR)"
         return f"lpad({text}, {width}, '0')" if width else text
     nulls = ", ".join(f"'{t}'" for t in sorted(NULL_TEXTS) if t)
-    s = f"regexp_replace(CAST({c} AS VARCHAR), '\\s', '', 'g')"
+    s = f"translate(CAST({c} AS VARCHAR), ' \t\n\r\u00a0\u202f', '')"
     return f"CASE WHEN length({s}) = 0 OR (length({s}) < 5 AND lower({s}) IN ({nulls})) THEN NULL ELSE {s} END"
 
 
@@ -107,7 +109,7 @@ def _source_sql(path: Path, kind: str, sep: str) -> str:
 
 def _columns(con, source: str) -> dict[str, str]:
     """Column name → DuckDB type of the file."""
-    return {name: kind for name, kind, *_ in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+    return {name: kind for name, kind, *_ in con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()}
 
 
 def _select_sql(types: dict[str, str]) -> str:
@@ -183,17 +185,18 @@ def _contracts(con, source: str, name: str, kind: str, counters: ReadCounters) -
     types = _columns(con, source)
     _check_columns(name, types, kind)
     raw = ", ".join(_quote(c) for c in types if c in _TABULAR_USED)
-    con.execute(f"CREATE TEMP TABLE rows AS SELECT {_select_sql(types)}, row_number() OVER () AS rn, "
+    con.sql(f"CREATE TEMP TABLE rows AS SELECT {_select_sql(types)}, row_number() OVER () AS rn, "
                 f"hash({raw}) AS rowhash FROM {source}")
-    n_rows = con.execute("SELECT count(*) FROM rows").fetchone()[0]
-    has_current = "donneesActuelles" in types and con.execute("SELECT count(cur) FROM rows").fetchone()[0] > 0
-    con.execute(_NARROW_SQL.format(current="coalesce(cur, false)" if has_current else "true"))
-    counters.tabular_duplicate_rows += n_rows - con.execute("SELECT count(*) FROM narrow").fetchone()[0]
-    counters.tabular_no_current += con.execute(
+    n_rows = con.sql("SELECT count(*) FROM rows").fetchall()[0][0]
+    has_current = "donneesActuelles" in types and con.sql("SELECT count(cur) FROM rows").fetchall()[0][0] > 0
+    con.sql(_NARROW_SQL.format(current="coalesce(cur, false)" if has_current else "true"))
+    counters.tabular_duplicate_rows += n_rows - con.sql("SELECT count(*) FROM narrow").fetchall()[0][0]
+    counters.tabular_no_current += con.sql(
         "SELECT count(DISTINCT uid) FROM narrow WHERE uid NOT IN (SELECT uid FROM narrow WHERE current "
-        "AND uid IS NOT NULL)").fetchone()[0]
+        "AND uid IS NOT NULL)").fetchall()[0][0]
     sme = ", ".join(f"'{c}'" for c in SME_CATEGORIES)
-    return con.execute(_CONTRACTS_SQL.format(sme=sme)).df()
+    table = con.sql(_CONTRACTS_SQL.format(sme=sme)).to_arrow_table()
+    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
 
 
 def read_tabular(path: Path, kind: str, counters: ReadCounters) -> pd.DataFrame:
@@ -205,6 +208,7 @@ def read_tabular(path: Path, kind: str, counters: ReadCounters) -> pd.DataFrame:
     name = path.name
     sep = _separator(path) if kind == "csv" else ","
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": True})
+    con.sql("SET enable_progress_bar = false")
     try:
         df = _contracts(con, _source_sql(path, kind, sep), name, kind, counters)
     except InputError:
