@@ -208,7 +208,10 @@ def read_tabular(path: Path, kind: str, counters: ReadCounters) -> pd.DataFrame:
     name = path.name
     sep = _separator(path) if kind == "csv" else ","
     con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": True})
-    con.sql("SET enable_progress_bar = false")
+    try:  # no progress bar on the terminal; in a notebook DuckDB would need ipywidgets even to turn it off
+        con.sql("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass
     try:
         df = _contracts(con, _source_sql(path, kind, sep), name, kind, counters)
     except InputError:

@@ -74,9 +74,10 @@ def funnel_chart(regions: pd.DataFrame, *, year: int, indicators, highlight: str
             funnel_axis(ax, regions, indicator=code, year=year, highlight=highlight, lang=lang)
         for ax in list(axes.flat)[len(indicators):]:
             ax.set_axis_off()
-        first = axes.flat[0]
-        first.set_xlabel(words.text("decp.chart.funnel_axis_x", lang))
-        first.legend(loc="lower right", frameon=False, fontsize=14)
+        for ax in list(axes.flat)[:len(indicators)]:
+            ax.set_xlabel(words.text("decp.chart.funnel_axis_x", lang), fontsize=14)
+        handles, labels = axes.flat[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside upper right", frameon=False, fontsize=14, ncols=3)
         fig.suptitle(words.text("decp.chart.funnel_title", lang, year=year), x=0.01, ha="left", fontsize=TITLE_SIZE,
                      fontweight="bold")
         add_caption(fig, caption_text(source=source, simulated=simulated, lang=lang,

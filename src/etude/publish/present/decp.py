@@ -22,7 +22,7 @@ from etude.publish import formats
 
 __all__ = ["format_yearly", "format_summary", "format_report", "format_panel", "format_regions",
            "format_comparisons", "method_text", "indicator_label", "innovation_headline", "panel_headline",
-           "funnel_headline", "latest_year", "procedures_text"]
+           "funnel_headline", "latest_year", "procedures_text", "reading_text"]
 
 _YEARLY = ["year", "n_contracts", "amount_total_eur", "amount_median_eur", "n_buyers", "n_holders",
            "n_contracts_with_amount"]
@@ -111,10 +111,15 @@ def _method(row, lang: str) -> str:
     return words.text(f"decp.method.{code}", lang, **({"resamples": n} if code == "bootstrap" else {}))
 
 
-def format_panel(panel: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """The panel (:func:`etude.decp.indicator_panel`) for reading: one row per year and indicator, the share with
-    its interval, numerator and denominator, fill rate and interval method."""
+def format_panel(panel: pd.DataFrame, *, lang: str = "fr", given_only: bool = True) -> pd.DataFrame:
+    """The panel (:func:`etude.decp.indicator_panel`) for reading: one row per indicator and year, the share with
+    its interval, numerator and denominator, fill rate and interval method; with ``given_only``, the years where
+    the field is never given are left out (the CSV keeps them, fill rate 0)."""
     rows = []
+    order = {code: i for i, code in enumerate(panel["indicator"].drop_duplicates())}
+    panel = panel.sort_values(["indicator", "year"], key=lambda s: s.map(order) if s.name == "indicator" else s)
+    if given_only:
+        panel = panel[panel["denominator"] > 0]
     for _, r in panel.iterrows():
         filled = r["denominator"] > 0
         rows.append({
@@ -184,8 +189,8 @@ def innovation_headline(panel: pd.DataFrame, *, region: str, lang: str = "fr") -
     if year is None:
         return words.text("decp.nb.innovation_none", lang, region=region)
     return words.text("decp.nb.innovation_headline", lang, region=region, year=year,
-                      count=_share(panel, year, "innovative_count", lang),
-                      value=_share(panel, year, "innovative_value", lang))
+                      by_number=_share(panel, year, "innovative_count", lang),
+                      by_value=_share(panel, year, "innovative_value", lang))
 
 
 def panel_headline(panel: pd.DataFrame, *, region: str, lang: str = "fr") -> str:
@@ -206,3 +211,12 @@ def funnel_headline(regions: pd.DataFrame, *, region: str, year: int, indicator:
                       position=words.text(f"decp.position.{r['position']}", lang),
                       indicator=indicator_label(indicator, lang),
                       share=formats.pct(r["share"], lang=lang), national=formats.pct(r["national_share"], lang=lang))
+
+
+def reading_text(report, *, lang: str = "fr") -> str:
+    """What was read and what counts: records read, kept for the region, dated (the base of the yearly figures)."""
+    n_region = int(report.region_summary["n_records"].iloc[-1]) if report.region else report.n_records
+    n_dated = int(report.table["n_contracts"].sum()) if len(report.table) else 0
+    return words.text("decp.nb.reading", lang, n_records=formats.number(report.n_records, lang=lang),
+                      n_region=formats.number(n_region, lang=lang), region=report.region_label or "France",
+                      n_dated=formats.number(n_dated, lang=lang))
