@@ -33,13 +33,15 @@ from etude.decp.panel import COUNT_INDICATORS, PANEL_COLUMNS, indicator_panel
 from etude.decp.records import map_unique
 from etude.decp.region import buyer_departement, place_departement
 
-__all__ = ["assign_regions", "regions_panel", "funnel_limits", "funnel_position", "REGIONS_COLUMNS", "NATIONAL",
-           "FUNNEL_LEVELS"]
+__all__ = ["assign_regions", "regions_panel", "funnel_limits", "funnel_position", "funnel_choice",
+           "REGIONS_COLUMNS", "NATIONAL", "FUNNEL_LEVELS", "FUNNEL_INDICATORS"]
 
 #: Group label of the national rows (every dated record, placed in a region or not).
 NATIONAL = "FR"
 #: Coverage of the funnel's two pairs of limits.
 FUNNEL_LEVELS = (0.95, 0.998)
+#: Indicators a funnel plot shows, in order (shares of counts).
+FUNNEL_INDICATORS = ("innovative_count", "sme_count", "single_bid", "environmental")
 #: Columns of :func:`regions_panel`.
 REGIONS_COLUMNS = ["region", "region_name", *PANEL_COLUMNS[1:], "national_share", "funnel_low_95",
                    "funnel_high_95", "funnel_low_998", "funnel_high_998", "position"]
@@ -158,3 +160,22 @@ def regions_panel(records: pd.DataFrame, *, resamples: int = 0, seed: int | None
     panel = panel.rename(columns={"group": "region"})
     panel.insert(1, "region_name", panel["region"].map(REGION_NAMES).fillna("France"))
     return panel[REGIONS_COLUMNS].reset_index(drop=True)
+
+
+def funnel_choice(regions: pd.DataFrame, year: int = 0) -> tuple[int | None, list[str]]:
+    """The year of the funnel plot (``year``, or 0 for the last year where the national single-bid rate is
+    given, else the last year where any of :data:`FUNNEL_INDICATORS` is) and the indicators given that year.
+
+    >>> r = pd.DataFrame({"region": "FR", "year": [2023, 2024], "indicator": "sme_count", "denominator": [5, 0]})
+    >>> funnel_choice(r)
+    (2023, ['sme_count'])
+    """
+    given = regions[(regions["region"] == NATIONAL) & (regions["denominator"] > 0)
+                    & regions["indicator"].isin(FUNNEL_INDICATORS)]
+    if not year:
+        bids = given.loc[given["indicator"] == "single_bid", "year"]
+        year = int(bids.max()) if len(bids) else (int(given["year"].max()) if len(given) else 0)
+    if not year:
+        return None, []
+    shown = set(given.loc[given["year"] == year, "indicator"])
+    return year, [c for c in FUNNEL_INDICATORS if c in shown]
