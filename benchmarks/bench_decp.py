@@ -52,6 +52,15 @@ def build(path: Path, rows: int) -> Path:
     return path
 
 
+PEAK = """
+def peak_mb():
+    # VmHWM: this process's own peak (ru_maxrss would keep the parent's across exec)
+    for line in open("/proc/self/status", encoding="ascii"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+"""
+
 ETUDE = """
 import json, resource, sys, time
 t0, c0 = time.perf_counter(), time.process_time()
@@ -61,8 +70,7 @@ wall, cpu = time.perf_counter() - t0, time.process_time() - c0
 r = report.regions
 rows = [[str(a), int(b), c, float(d), float(e), int(f)] for a, b, c, d, e, f in
         r[["region", "year", "indicator", "numerator", "denominator", "n_filled"]].itertuples(index=False)]
-print(json.dumps({"wall": wall, "cpu": cpu, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "rows": rows, "panel_rows": len(report.panel)}))
+print(json.dumps({"wall": wall, "cpu": cpu, "rss_mb": peak_mb(), "rows": rows, "panel_rows": len(report.panel)}))
 """
 
 DUCKDB_SQL = """
@@ -118,13 +126,13 @@ source = f"read_parquet('{path}')" if path.endswith(".parquet") else f"read_csv(
 sql = sys.stdin.read().format(source=source)
 rows = duckdb.sql(sql).fetchall()
 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-print(json.dumps({"wall": wall, "cpu": cpu, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+print(json.dumps({"wall": wall, "cpu": cpu, "rss_mb": peak_mb(),
                   "rows": [[str(r[0]), int(r[1]), r[2], float(r[3] or 0), float(r[4] or 0), int(r[5] or 0)] for r in rows]}))
 """
 
 
 def _child(code: str, path: Path, stdin: str = "") -> dict:
-    done = subprocess.run([sys.executable, "-c", code, str(path)], input=stdin, capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", PEAK + code, str(path)], input=stdin, capture_output=True, text=True,
                           cwd=ROOT, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 

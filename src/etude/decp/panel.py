@@ -70,6 +70,8 @@ DEFAULT_RESAMPLES = 1000
 #: Seed of the bootstrap (mixed with the group, year and indicator of each figure).
 DEFAULT_SEED = 20240101
 _CHUNK = 100
+_USED = ["year", "date_status", "amount_eur", "amount_status", "marche_innovant", "bids", "procedure", "n_holders",
+         "n_holders_sme", "n_holders_categorised", "social", "environmental"]
 
 
 def wilson(count, nobs, *, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
@@ -146,12 +148,12 @@ def _seed(seed: int, group: str, year: int, indicator: str) -> np.random.Generat
     return np.random.default_rng([seed, zlib.crc32(str(group).encode()), int(year), INDICATORS.index(indicator)])
 
 
-def _one(name: str, cols: dict, keys: pd.DataFrame, *, resamples: int, seed: int) -> pd.DataFrame:
-    """One indicator's rows, one per (group, year)."""
-    frame = keys.assign(base=cols["base"], filled=cols["filled"], num=cols["num"], den=cols["den"])
-    sums = frame.groupby(["group", "year"], sort=True)[["base", "filled", "num", "den"]].sum()
-    out = sums.reset_index().rename(columns={"num": "numerator", "den": "denominator", "base": "n_records",
-                                             "filled": "n_filled"})
+def _one(name: str, cols: dict, keys: pd.DataFrame, groups: tuple, *, resamples: int, seed: int) -> pd.DataFrame:
+    """One indicator's rows, one per (group, year); ``groups`` is ``(code of each record, table of the codes)``."""
+    gid, table = groups
+    out = table.copy()
+    for src, dst in (("base", "n_records"), ("filled", "n_filled"), ("num", "numerator"), ("den", "denominator")):
+        out[dst] = np.bincount(gid, weights=np.asarray(cols[src], dtype=float), minlength=len(table))
     out.insert(2, "indicator", name)
     out.insert(3, "basis", "value" if name in VALUE_INDICATORS else "count")
     out["fill_rate"] = np.divide(out["n_filled"], out["n_records"], out=np.full(len(out), np.nan),
@@ -199,13 +201,15 @@ def indicator_panel(records: pd.DataFrame, *, groups: pd.Series | None = None,
     dated = records["date_status"].isin(DATE_USABLE).to_numpy(bool)
     label = pd.Series("all", index=records.index) if groups is None else groups.reindex(records.index)
     keep = dated & label.notna().to_numpy(bool)
-    d = records[keep]
+    d = records.loc[keep, [c for c in _USED if c in records.columns]]     # only what the panel reads
     keys = pd.DataFrame({"group": label[keep].astype(str).to_numpy(), "year": d["year"].astype("int64").to_numpy()},
                         index=d.index)
     if d.empty:
         return pd.DataFrame(columns=PANEL_COLUMNS)
     cols = _columns(d)
-    parts = [_one(name, cols[name], keys, resamples=resamples, seed=seed) for name in INDICATORS]
+    gid = keys.groupby(["group", "year"], sort=True).ngroup().to_numpy()
+    table = keys.drop_duplicates().sort_values(["group", "year"]).reset_index(drop=True)
+    parts = [_one(name, cols[name], keys, (gid, table), resamples=resamples, seed=seed) for name in INDICATORS]
     out = pd.concat(parts, ignore_index=True)
     for col in ("n_records", "n_filled"):
         out[col] = out[col].round().astype("int64")

@@ -36,8 +36,8 @@ from etude.decp.rules import (
     parse_flag,
 )
 
-__all__ = ["RECORD_COLUMNS", "ReadCounters", "ident", "place_code", "map_unique", "text_column", "str_column",
-           "finish_records"]
+__all__ = ["RECORD_COLUMNS", "ReadCounters", "ident", "place_code", "map_unique", "map_unique_text", "text_column",
+           "str_column", "finish_records"]
 
 
 @dataclasses.dataclass
@@ -121,6 +121,27 @@ def map_unique(values: Any, fn: Callable[[Any], Any], width: int = 0) -> Any:
         for k in range(width):
             tables[k][i] = r[k]
     return [t[codes] for t in tables]
+
+
+def map_unique_text(values: Any, fn: Callable[[Any], Any]) -> pd.Series:
+    """:func:`map_unique` for a rule that returns text: an Arrow-backed ``str`` column built from the distinct
+    results (no Python object per row).
+
+    >>> map_unique_text(["a", None, "a"], lambda v: v and v.upper()).tolist()
+    ['A', nan, 'A']
+    """
+    import pyarrow as pa
+    if isinstance(values, pd.Series) and values.dtype != object:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    else:
+        arr = values.to_numpy(object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    results = [fn(u) for u in uniques] + [fn(None)]
+    table = pa.array([None if r is None else str(r) for r in results], type=pa.large_string())
+    codes = np.asarray(codes)
+    taken = table.take(pa.array(np.where(codes < 0, len(results) - 1, codes)))
+    return pd.Series(taken.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow", na_value=np.nan)),
+                     dtype="str")
 
 
 def text_column(values: Any) -> pd.Series:
@@ -223,18 +244,18 @@ def finish_records(flat: Any, today: dt.date, max_amount: float) -> pd.DataFrame
     out["source_format"] = str_column(flat["source_format"], n)
     out["record_no"] = np.asarray(flat["record_no"], dtype="int64")
     ids = str_column(flat["id"], n)
-    buyer = str_column(map_unique(flat["buyer_id"], lambda v: ident(v, 14)), n)
+    buyer = map_unique_text(flat["buyer_id"], lambda v: ident(v, 14))
     out["uid"] = str_column(flat["uid"], n) if "uid" in flat else (buyer.fillna("") + ids.fillna("")).astype("str")
     out["id"] = ids
     out["buyer_id"] = buyer
     out["buyer_name"] = str_column(flat["buyer_name"], n)
     out["nature_raw"] = str_column(flat["nature_raw"], n)
-    out["nature"] = str_column(map_unique(flat["nature_raw"], normalise_nature), n)
+    out["nature"] = map_unique_text(flat["nature_raw"], normalise_nature)
     out["procedure_raw"] = str_column(flat["procedure_raw"], n)
-    out["procedure"] = str_column(map_unique(flat["procedure_raw"], normalise_procedure), n)
+    out["procedure"] = map_unique_text(flat["procedure_raw"], normalise_procedure)
     out["object"] = str_column(flat["object"], n)
-    out["cpv"] = str_column(map_unique(flat["cpv"], ident), n)
-    out["place_code"] = str_column(map_unique(flat["place_code"], ident), n)
+    out["cpv"] = map_unique_text(flat["cpv"], ident)
+    out["place_code"] = map_unique_text(flat["place_code"], ident)
     out["place_type"] = str_column(flat["place_type"], n)
     usable_duration = np.isin(duration_status, AMOUNT_USABLE)
     out["duration_months"] = np.where(usable_duration, duration, np.nan).astype("float64")
@@ -250,7 +271,7 @@ def finish_records(flat: Any, today: dt.date, max_amount: float) -> pd.DataFrame
     out["n_holders_listed"] = np.asarray(flat["n_holders_listed"], dtype="int64")
     out["marche_innovant"] = pd.array(map_unique(flat["innov_raw"], parse_flag), dtype="boolean")
     for col in ("buyer_region_code", "buyer_departement"):
-        out[col] = str_column(map_unique(flat[col], lambda v: ident(v, 2)), n) if col in flat \
+        out[col] = map_unique_text(flat[col], lambda v: ident(v, 2)) if col in flat \
             else str_column(None, n)
     _finish_v2(out, flat, n)
     return out[RECORD_COLUMNS]

@@ -141,27 +141,29 @@ CREATE TEMP TABLE narrow AS SELECT rn, uid, h, h_raw, cat, mod, {current} AS cur
 QUALIFY row_number() OVER (PARTITION BY uid, h_raw, mod, rowhash ORDER BY rn) = 1
 """
 _CONTRACTS_SQL = """
-WITH k AS (SELECT * FROM narrow WHERE uid IN (SELECT uid FROM narrow WHERE current AND uid IS NOT NULL)),
-     init AS (SELECT * FROM k QUALIFY mod = min(mod) OVER (PARTITION BY uid)),
+WITH k AS MATERIALIZED (SELECT * FROM narrow
+                        WHERE uid IN (SELECT uid FROM narrow WHERE current AND uid IS NOT NULL)),
+     init AS MATERIALIZED (SELECT * FROM k QUALIFY mod = min(mod) OVER (PARTITION BY uid)),
      first AS (SELECT uid, min(rn) AS rn, count(h_raw) AS n_holders_listed FROM init GROUP BY uid),
      latest AS (SELECT uid, min(rn) AS lrn FROM k WHERE current GROUP BY uid),
-     hold AS (SELECT uid, h, min(rn) AS hrn, max(cat) AS cat FROM init WHERE h IS NOT NULL GROUP BY uid, h),
-     holders AS (SELECT uid, string_agg(h, ';' ORDER BY hrn) AS holder_ids,
-                        count(*) FILTER (WHERE cat IN ({sme})) AS n_holders_sme,
-                        count(cat) AS n_holders_categorised FROM hold GROUP BY uid)
+     hold AS MATERIALIZED (SELECT uid, h, min(rn) AS hrn, max(cat) AS cat FROM init WHERE h IS NOT NULL
+                           GROUP BY uid, h),
+     counts AS (SELECT uid, count(*) AS n, min(h) AS one, count(*) FILTER (WHERE cat IN ({sme})) AS n_holders_sme,
+                       count(cat) AS n_holders_categorised FROM hold GROUP BY uid),
+     several AS (SELECT uid, string_agg(h, ';' ORDER BY hrn) AS joined FROM hold
+                 WHERE uid IN (SELECT uid FROM counts WHERE n > 1) GROUP BY uid)
 SELECT r.id, r.acheteur_id AS buyer_id, r.acheteur_nom AS buyer_name, r.nature AS nature_raw,
        r.objet AS object, r.codeCPV AS cpv, r.procedure AS procedure_raw, r.place_code,
        r.lieuExecution_typeCode AS place_type, r.dureeMois AS duration_raw,
-       r.dateNotification AS date_raw, r.montant AS amount_raw, holders.holder_ids,
+       r.dateNotification AS date_raw, r.montant AS amount_raw, coalesce(several.joined, counts.one) AS holder_ids,
        first.n_holders_listed, l.marcheInnovant AS innov_raw,
        l.offresRecues AS bids_raw, l.considerationsSociales AS social_raw,
-       l.considerationsEnvironnementales AS env_raw, coalesce(holders.n_holders_sme, 0) AS n_holders_sme,
-       coalesce(holders.n_holders_categorised, 0) AS n_holders_categorised, first.uid,
-       r.acheteur_region_code AS buyer_region_code, r.acheteur_departement_code AS buyer_departement
-FROM first JOIN rows r ON r.rn = first.rn LEFT JOIN holders ON holders.uid = first.uid
-     LEFT JOIN latest ON latest.uid = first.uid
-     LEFT JOIN rows l ON l.rn = latest.lrn
-ORDER BY first.rn
+       l.considerationsEnvironnementales AS env_raw, coalesce(counts.n_holders_sme, 0) AS n_holders_sme,
+       coalesce(counts.n_holders_categorised, 0) AS n_holders_categorised, first.uid,
+       r.acheteur_region_code AS buyer_region_code, r.acheteur_departement_code AS buyer_departement, first.rn
+FROM first JOIN rows r ON r.rn = first.rn LEFT JOIN counts ON counts.uid = first.uid
+     LEFT JOIN several ON several.uid = first.uid
+     LEFT JOIN latest ON latest.uid = first.uid LEFT JOIN rows l ON l.rn = latest.lrn
 """
 
 
@@ -196,6 +198,7 @@ def _contracts(con, source: str, name: str, kind: str, counters: ReadCounters) -
         "AND uid IS NOT NULL)").fetchall()[0][0]
     sme = ", ".join(f"'{c}'" for c in SME_CATEGORIES)
     table = con.sql(_CONTRACTS_SQL.format(sme=sme)).to_arrow_table()
+    table = table.take(table["rn"].to_numpy().argsort(kind="stable")).drop_columns(["rn"])  # first-row order
     return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
 
 
