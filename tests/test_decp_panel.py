@@ -4,7 +4,7 @@ The independent computations below use plain pandas on the raw files (the consol
 JSON read with the standard library), never etude's readers. Real files come from ``../shared/data/decp``
 (never downloaded; skipped with a reason when absent): they are 2017-format JSON, so the 2022-format fields are
 absent there and the panel must say so (fill rate 0, no share); the simulated consolidated extract of the demo
-(``data/demo/decp_consolide_simule.csv``) has every field.
+(``data/demo/decp_simule_consolide.csv``) has every field.
 """
 from __future__ import annotations
 

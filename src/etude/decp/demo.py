@@ -6,7 +6,7 @@ as the consolidated national file does: the 58 columns of :data:`etude.decp.TABU
 contract × holder and per modification, ``donneesActuelles`` on the current version. Buyers and holders are
 fictitious (« Acheteur simulé 00042 »), ``sourceDataset`` says « SIMULÉ », and the same seed gives the same bytes.
 
-:func:`write_demo_decp` writes the demo's extract (``data/demo/decp_consolide_simule.csv``);
+:func:`write_demo_decp` writes the demo's extract (``data/demo/decp_simule_consolide.csv``);
 ``benchmarks/bench_decp.py`` draws a national-size file from the same code.
 
 Examples
@@ -34,7 +34,7 @@ from etude.errors import InputError, problem
 __all__ = ["simulate_consolidated", "write_demo_decp", "hypotheses", "DEMO_FILE", "SIMULATED_SOURCE"]
 
 #: The demo extract's file name in ``data/demo/``.
-DEMO_FILE = "decp_consolide_simule.csv"
+DEMO_FILE = "decp_simule_consolide.csv"
 #: ``sourceDataset`` of every simulated row.
 SIMULATED_SOURCE = "SIMULÉ — démonstration etude (ne pas citer)"
 _HYPOTHESES = "decp_hypotheses.yaml"
@@ -223,7 +223,7 @@ def simulate_consolidated(n_contracts: int | None = None, *, seed: int | None = 
 
 
 def write_demo_decp(out: str | Path | None = None, *, seed: int | None = None, force: bool = False) -> Path:
-    """Write the demo extract ``decp_consolide_simule.csv`` (UTF-8, comma) into ``out`` (default ``data/demo/``).
+    """Write the demo extract ``decp_simule_consolide.csv`` (UTF-8, comma) into ``out`` (default ``data/demo/``).
 
     A file already holding other bytes is an :class:`InputError` unless ``force``; the same bytes are left alone.
     """
