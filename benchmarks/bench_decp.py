@@ -126,8 +126,8 @@ source = f"read_parquet('{path}')" if path.endswith(".parquet") else f"read_csv(
 sql = sys.stdin.read().format(source=source)
 rows = duckdb.sql(sql).fetchall()
 wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-print(json.dumps({"wall": wall, "cpu": cpu, "rss_mb": peak_mb(),
-                  "rows": [[str(r[0]), int(r[1]), r[2], float(r[3] or 0), float(r[4] or 0), int(r[5] or 0)] for r in rows]}))
+out = [[str(r[0]), int(r[1]), r[2], float(r[3] or 0), float(r[4] or 0), int(r[5] or 0)] for r in rows]
+print(json.dumps({"wall": wall, "cpu": cpu, "rss_mb": peak_mb(), "rows": out}))
 """
 
 

@@ -141,7 +141,7 @@ def cases() -> list[dict]:
         ["decp_consolide.parquet", "PARQUET illisible", "CSV ou Parquet"],
         "Retélécharger le fichier consolidé (Parquet ou CSV) : il est incomplet.")
     add("decp_csv_not_consolidated", "CSV qui n'a pas les colonnes du DECP consolidé",
-        _decp_case("export.csv", lambda: "nom;montant\nA;10\n".encode("utf-8")), 1,
+        _decp_case("export.csv", lambda: b"nom;montant\nA;10\n"), 1,
         ["export.csv", "uid", "DECP consolidé"],
         "Donner le fichier DECP consolidé (colonnes uid, acheteur_id, dateNotification, montant…).")
     return C
