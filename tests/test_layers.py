@@ -22,11 +22,10 @@ COMPUTING_MODULES = ("etude.safety.disclosure", "etude.safety.recovery")
 
 #: Still to move (issue 25): each entry goes when its words reach the publishing layer. Nothing may be added.
 PENDING_UPWARD = {
-    "etude.decp.command -> etude.publish.formats", "etude.decp.indicators -> etude.publish.formats",
-    "etude.decp.reading -> etude.publish.formats", "etude.decp.summary -> etude.publish.formats",
+    "etude.decp.indicators -> etude.publish.present.decp",
 }
 PENDING_WORDS = {
-    "etude.decp.command", "etude.decp.indicators", "etude.decp.reading", "etude.decp.summary",
+    "etude.decp.indicators",
 }
 
 

@@ -297,7 +297,8 @@ def _cmd_decp(args) -> int:
     if args.max_unzipped is not None and not args.max_unzipped > 0:
         raise ParameterError(f"--max-unzipped doit être un nombre de Mo positif, pas « {args.max_unzipped:g} »")
     kwargs = {} if args.max_unzipped is None else {"max_unzipped": max(1, int(args.max_unzipped * 1e6))}
-    print(decp.format_report(decp.decp_report(args.files, region=args.region, out=args.out, **kwargs)))
+    from etude.publish.present.decp import format_report
+    print(format_report(decp.decp_report(args.files, region=args.region, out=args.out, **kwargs)))
     return 0
 
 

@@ -131,7 +131,7 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
     ``log(line)`` receives full tracebacks when ``verbose``. ``cache_dir`` keeps converted notebooks and
     workbooks by content, for unchanged re-runs.
     """
-    from etude.publish import deck, pdf, report
+    from etude.publish import datapackage, deck, pdf, report
     made = Assembly()
     ok_jobs = [(j.name, getattr(j, "slide_nb", None) or report.slide_notebook(j.nb, [run_dir]))  # slide charts
                for j in jobs if j.status == "ok"]
@@ -147,6 +147,7 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
             ok_jobs, lang=lang, simulated=simulated, subtitle=subtitle, base_dirs=bases, info=info,
             cache_dir=cache_dir / "html" if cache_dir else None))),
         ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", ok_jobs, info or {}, subtitle=subtitle)),
+        ("datapackage.json", lambda: datapackage.write_datapackage(run_dir, info=info, simulated=simulated)),
     ]
 
     def attempt(what, step):
