@@ -35,7 +35,7 @@ __all__ = ["read_study", "study_inputs", "load_study", "validate_study", "group_
 OTHER = "autre"
 
 #: Top-level keys of a study file (besides one list of waves per questionnaire).
-STUDY_KEYS = {"title", "simulated", "description", "notes", "codebook"}
+STUDY_KEYS = {"title", "title_en", "simulated", "description", "notes", "codebook"}
 #: Keys of one wave entry.
 WAVE_KEYS = {"wave", "file", "mapping", "sheet", "encoding", "sep", "simulated", "not_asked", "notes"}
 _TEXT = ["string", "integer", "number"]
@@ -46,7 +46,7 @@ _WAVE_SCHEMA = {"type": "object", "properties": {
     "not_asked": {"type": ["array", "null"], "items": {"type": "string"}}}}
 #: JSON Schema of a study file (types only; unknown keys and wave years get their own messages).
 STUDY_SCHEMA = {"type": "object",
-                "properties": {"title": {"type": _TEXT}, "simulated": {"type": "boolean"},
+                "properties": {"title": {"type": _TEXT}, "title_en": {"type": _TEXT}, "simulated": {"type": "boolean"},
                                "codebook": {"type": ["string", "null"]}},
                 "additionalProperties": {"type": ["array", "null"], "items": _WAVE_SCHEMA}}
 
@@ -62,7 +62,8 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
 
     Returns
     -------
-    dict with ``path`` (Path), ``title``, ``simulated`` (bool), ``codebook`` (Path or None) and ``inputs``: a list
+    dict with ``path`` (Path), ``title``, ``title_en`` (the title for English runs; ``None`` when the file gives
+    none: English runs show ``title``), ``simulated`` (bool), ``codebook`` (Path or None) and ``inputs``: a list
     of dicts ``kind, wave, path, format, mapping, sheet, encoding, sep, simulated``, paths resolved from the study
     file's folder.
 
@@ -109,7 +110,9 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     problems += _duplicate_exports(path, inputs, wheres)
     if problems:
         raise InputError(problems)
-    return {"path": path.resolve(), "title": spec.get("title", path.stem), "simulated": study_sim,
+    title_en = spec.get("title_en")
+    return {"path": path.resolve(), "title": spec.get("title", path.stem),
+            "title_en": None if title_en is None else str(title_en), "simulated": study_sim,
             "codebook": cb_path, "inputs": inputs}
 
 
