@@ -17,6 +17,7 @@ modules directly (``from etude.publish import outputs, plots, present``).
 :mod:`.pdf`               ``report.pdf``
 :mod:`.workbook`          ``tables/tables.xlsx``
 :mod:`.runinfo`           what the deliverables say about a run
+:mod:`.reference_text`    the reference tables' words and units in the reader's language
 :mod:`.localise`          a notebook's keyed markdown in the run's language
 :mod:`.assemble`          a run's deliverables put together
 ========================  ===========================================================================

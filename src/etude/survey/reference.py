@@ -13,7 +13,8 @@ Nothing is invented or interpolated: a figure nobody published is absent, not es
 
 Words a reader sees (``label_fr``, ``perimeter``, ``value_text``, ``note``) have an English twin
 (``label_en``, ``perimeter_en``, ``value_text_en``, ``note_en``): a faithful translation, the restitution's
-quotations and proper names kept as written. :func:`column` names the column of a language; :func:`gt_texts` reads the GT's texts in one.
+quotations and proper names kept as written. :func:`column` names the column of a language; :func:`gt_texts`
+reads the GT's texts in one.
 
 Examples
 --------
