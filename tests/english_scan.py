@@ -14,6 +14,7 @@ import base64
 import html
 import re
 import sys
+from functools import cache
 from pathlib import Path
 
 from etude import paths
@@ -61,7 +62,8 @@ def _requote(text: str) -> str:
     return re.sub(r"«\s*(.*?)\s*»", r"“\1”", text)
 
 
-def quotable_sources() -> tuple[str, list[str]]:
+@cache
+def quotable_sources() -> tuple[str, tuple[str, ...]]:
     """The restitution's text (normalised) and the citations (the reference tables' ``source``), English quotes."""
     from etude.survey import reference
     seeds = sorted((paths.shared_dir() / "seeds").glob("*.txt"))
@@ -69,11 +71,14 @@ def quotable_sources() -> tuple[str, list[str]]:
     french = [str(v) for col in ("label_fr", "perimeter", "value_text") for v in ref[col].dropna()]
     corpus = " \n ".join([p.read_text(encoding="utf-8") for p in seeds] + french)
     citations = sorted({_requote(str(s)) for s in ref["source"].dropna()}, key=len, reverse=True)
-    return _normal(corpus), citations
+    return _normal(corpus), tuple(citations)
 
 
-def french_in(text: str, *, corpus: str, citations: list[str]) -> list[str]:
-    """What is French in ``text``: one line per finding (kind and a few words around it)."""
+def french_in(text: str, *, corpus: str | None = None, citations: tuple[str, ...] | None = None) -> list[str]:
+    """What is French in ``text``: one line per finding (kind and a few words around it). ``corpus`` and
+    ``citations``: :func:`quotable_sources` by default."""
+    if corpus is None or citations is None:
+        corpus, citations = quotable_sources()
     found = []
     for kind, pattern in _NUMBER_PATTERNS.items():
         found += [f"{kind}: …{text[max(m.start() - 25, 0):m.end() + 10]}…" for m in pattern.finditer(text)]
