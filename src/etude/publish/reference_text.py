@@ -41,17 +41,21 @@ CITATION_COLUMNS = ("source",)
 _FRENCH_QUOTE = re.compile(r"«\s*(.*?)\s*»", re.S)
 
 
+def _as_written(lang: str) -> bool:
+    """Whether ``lang`` is the language the reference tables are written in (their first word columns)."""
+    return all(reference.column(name, lang) == first for name, (first, _) in reference.WORD_COLUMNS.items())
+
+
 @cache
 def _twins(lang: str) -> dict[str, str]:
     """French word → its twin in ``lang``, over every word column of every reference table (empty for French)."""
-    if lang == "fr":
+    if _as_written(lang):
         return {}
     table = reference.load_reference()
     out: dict[str, str] = {}
-    for name in reference.WORD_COLUMNS:
-        french, other = reference.column(name, "fr"), reference.column(name, lang)
-        pairs = table[[french, other]].dropna()
-        out.update(zip(pairs[french].astype(str), pairs[other].astype(str)))
+    for name, (french, _) in reference.WORD_COLUMNS.items():
+        pairs = table[[french, reference.column(name, lang)]].dropna()
+        out.update(zip(pairs.iloc[:, 0].astype(str), pairs.iloc[:, 1].astype(str)))
     return out
 
 
@@ -68,7 +72,7 @@ def citation(text: Any, lang: str = "fr") -> Any:
     >>> citation("La Gazette, « Optimiser les achats »", "fr")
     'La Gazette, « Optimiser les achats »'
     """
-    if not isinstance(text, str) or words.check_lang(lang) == "fr":
+    if not isinstance(text, str) or _as_written(words.check_lang(lang)):
         return text
     return _FRENCH_QUOTE.sub(lambda m: formats.quote(m.group(1), lang), text)
 
@@ -82,7 +86,7 @@ def in_language(table: pd.DataFrame, lang: str = "fr") -> pd.DataFrame:
     >>> in_language(t, "en").to_dict("records")
     [{'indicator': 'nombre_marches', 'label_en': 'Contracts recorded', 'unit': 'marchés'}]
     """
-    if words.check_lang(lang) == "fr":
+    if _as_written(words.check_lang(lang)):
         return table
     out = table.copy()
     for col in WORD_COLUMNS:

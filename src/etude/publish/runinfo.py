@@ -33,7 +33,7 @@ def _lang(info: dict[str, Any]) -> str:
 
 
 def study_name(study: dict[str, Any] | None, lang: str = "fr") -> str:
-    """The title a study file gives itself, in ``lang``: ``title_en`` in English when the file has one, else
+    """The title a study file gives itself, in ``lang``: ``title_<lang>`` when the file has one (``title_en``), else
     ``title`` (a study entry of the manifest, or :func:`etude.survey.read_study`'s dict); ``""`` without title.
 
     >>> demo = {"title": "Démonstration", "title_en": "Demonstration"}
@@ -41,8 +41,7 @@ def study_name(study: dict[str, Any] | None, lang: str = "fr") -> str:
     ('Demonstration', 'Démonstration', 'Mon étude')
     """
     study = study or {}
-    own = study.get(f"title_{lang}") if lang != "fr" else None
-    return str(own or study.get("title") or "")
+    return str(study.get(f"title_{lang}") or study.get("title") or "")
 
 
 def study_title(lang: str = "fr") -> str:
