@@ -144,7 +144,7 @@ def test_complete_periods_keeps_gaps_visible():
     assert shown["Statut"].tolist()[1] == "non disponible"
     assert shown["Valeur"].tolist()[0] == "96\u202fMd€"
     english = present.format_indicators(t, lang="en")
-    assert english["Value"].tolist()[:2] == ["96\xa0Md€", "not available"]
+    assert english["Value"].tolist()[:2] == ["€96bn", "not available"]
 
 
 def test_complete_periods_extends_to_a_range():

@@ -81,7 +81,8 @@ def test_action_plan_one_row_per_barrier_with_its_links(buyers):
     assert (r["label"], r["remedy_label"]) == (codebook.label("b_temps"), "Soutien hiérarchique")
     english = present.plan_with_labels(codes, lang="en").set_index("item").loc["b_temps"]
     assert english["remedy_label"] == codebook.label("lev_hierarchie", lang="en")
-    assert english["solution_labels"] == r["solution_labels"]  # the restitution's words, quoted as written
+    # in English, the restitution's words are given in their translation (value_text_en of the reference table)
+    assert english["solution_labels"] == "Build a methodological guide to good practice in innovative purchasing"
     assert r["status"] == reference.LINK_STATUS
     e = p.set_index("item").loc["e_besoins"]
     assert (e["n_base"], e["count"], e["remedy_pct"]) == (7, 6, 1.0)
@@ -190,7 +191,7 @@ def test_the_most_cited_barrier_and_remedy_are_named_only_when_the_paired_test_s
     assert "2 freins sont cités à égalité" in present.plan_message(plan.action_plan({"buyers": two}), "buyers")
     one_less = b.assign(b_financier=pd.array([True] * 11 + [False], dtype="boolean"))  # 12 vs 11: not separated
     assert present.plan_message(plan.action_plan({"buyers": one_less}), "buyers", lang="en").startswith(
-        "Public buyers: « No time » (100.0%)")
+        "Public buyers: “No time” (100.0%)")
     assert "does not separate it from the next one;" in present.plan_message(
         plan.action_plan({"buyers": one_less}), "buyers", lang="en")
 

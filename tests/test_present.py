@@ -131,7 +131,7 @@ def test_english_tables_have_english_headers_and_numbers():
                            "start": 2016, "end": 2019, "value_start": 72.2, "value_end": 87.5, "cagr": 0.0662,
                            "status": "computed"}, index=[0])
     assert present.format_growth(growth, lang="en").iloc[0].tolist() == [
-        "AdCF barometer", "Volume", "2016–2019", "72.2\xa0Md€", "87.5\xa0Md€", "6.6%", "computed"]
+        "AdCF barometer", "Volume", "2016–2019", "€72.2bn", "€87.5bn", "6.6%", "computed"]
     assert present.format_growth(growth).iloc[0].tolist()[3:6] == [f"72,2{S}Md€", f"87,5{S}Md€", f"6,6{S}%"]
 
 

@@ -168,11 +168,14 @@ def test_every_word_a_reader_sees_has_its_english_twin(ref):
     assert ref["label_en"].notna().all() and ref["perimeter_en"].notna().all()
     text_rows = ref["value_text"].notna()
     assert (ref["value_text_en"].notna() == text_rows).all()
-    for col in ("label_en", "perimeter_en", "value_text_en"):  # English quotation marks, English numbers
+    assert (ref["note_en"].notna() == ref["note"].notna()).all()
+    for col in ("label_en", "perimeter_en", "value_text_en", "note_en"):  # English quotation marks and numbers
         english = ref[col].dropna()
         assert not english.str.contains("«|»").any(), english[english.str.contains("«|»")].tolist()
         comma = english.str.contains(r"\d,\d(?!\d\d)")  # a decimal comma (« 2,5 »), not thousands (« 40,000 »)
         assert not comma.any(), english[comma].tolist()
+        spaced = english.str.contains("\u202f%|\u00a0%| %")  # « 4 % », not « 4% »
+        assert not spaced.any(), english[spaced].tolist()
 
 
 def test_the_gt_texts_in_english_keep_proper_names_and_the_restitution_s_quotations():
@@ -193,6 +196,14 @@ def test_a_text_row_without_its_english_text_is_rejected(copy_dir):
     _rewrite(copy_dir / "gt_orcp_2017.csv", edit)
     with pytest.raises(InputError, match="colonne « value_text_en »"):
         reference.load_reference("gt_orcp_2017", directory=copy_dir)
+
+
+def test_a_note_without_its_english_note_is_rejected(copy_dir):
+    def edit(df):
+        df.loc[0, "note_en"] = ""
+    _rewrite(copy_dir / "objectif_2pct.csv", edit)
+    with pytest.raises(InputError, match="ligne 2, colonne « note_en »"):
+        reference.load_reference("objectif_2pct", directory=copy_dir)
 
 
 def test_a_missing_english_label_is_rejected(copy_dir):

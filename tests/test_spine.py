@@ -8,6 +8,7 @@ from deck_fixtures import NOTES, SLIDE, SUBSLIDE, convention_notebooks, in_secti
 
 from etude import paths
 from etude.publish import deck, report, runinfo, spine
+from etude.publish.reference_text import citation
 from etude.survey import reference
 
 FRAGMENT = {"slideshow": {"slide_type": "fragment"}}
@@ -140,7 +141,8 @@ def test_the_generated_slides_speak_the_run_s_language():
     assert generated[0]["lines"] == ["Waves 2017 and 2018", "Simulated data — do not cite"]
     assert generated[-1]["lines"][1:] == ["buyers 2017: acheteurs.csv", "companies 2018: entreprises.csv"]
     assert generated[2]["lines"][0].startswith("Take stock of innovative purchasing practices")
-    source = reference.load_reference("gt_orcp_2017")["source"].iloc[0]  # a source is cited as written
+    source = reference.load_reference("gt_orcp_2017")["source"].iloc[0]  # a source is cited as written, with
+    source = citation(source, "en")  # the language's quotation marks
     for slide in generated:
         for text in (slide["heading"], *slide["lines"], slide["notes_text"].replace(source, "")):
             assert not FRENCH.search(text), text

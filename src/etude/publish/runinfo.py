@@ -24,12 +24,24 @@ from typing import Any
 from etude import words
 from etude.publish import formats
 
-__all__ = ["study_title", "run_info", "status_line", "waves_text", "small_cell_rule", "sources"]
+__all__ = ["study_title", "study_name", "run_info", "status_line", "waves_text", "small_cell_rule", "sources"]
 
 
 def _lang(info: dict[str, Any]) -> str:
     lang = info.get("lang")
     return lang if lang in words.LANGS else "fr"
+
+
+def study_name(study: dict[str, Any] | None, lang: str = "fr") -> str:
+    """The title a study file gives itself, in ``lang``: ``title_<lang>`` when the file has one (``title_en``), else
+    ``title`` (a study entry of the manifest, or :func:`etude.survey.read_study`'s dict); ``""`` without title.
+
+    >>> demo = {"title": "Démonstration", "title_en": "Demonstration"}
+    >>> study_name(demo, "en"), study_name(demo), study_name({"title": "Mon étude"}, "en")
+    ('Demonstration', 'Démonstration', 'Mon étude')
+    """
+    study = study or {}
+    return str(study.get(f"title_{lang}") or study.get("title") or "")
 
 
 def study_title(lang: str = "fr") -> str:
@@ -81,7 +93,7 @@ def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_ce
     inputs = manifest.get("inputs") or []
     waves = sorted({int(i["wave"]) for i in inputs if str(i.get("wave", "")).strip().lstrip("-").isdigit()})
     return {"title": study_title(lang), "lang": lang,
-            "study": str((manifest.get("study") or {}).get("title") or ""),
+            "study": study_name(manifest.get("study"), lang),
             "run_id": str(manifest.get("run_id") or ""), "waves": waves,
             "simulated": bool(manifest.get("simulated", True)), "sources": sources(inputs, lang=lang),
             "rule": small_cell_rule(min_cell, lang=lang) if rule else "",

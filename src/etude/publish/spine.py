@@ -32,6 +32,7 @@ from typing import Any
 
 from etude import words
 from etude.publish import formats, reading, runinfo
+from etude.publish.reference_text import citation
 
 __all__ = ["SECTIONS", "OTHER", "section_keys", "section_label", "cell_section", "outline",
            "unknown_sections", "notebook_slides"]
@@ -131,7 +132,7 @@ def _objectives_slide(lang: str) -> dict[str, Any] | None:
                              companies=formats.number(int(totals["companies"]), lang=lang))
     else:
         heading = words.text("spine.objectives_bare", lang)
-    source = str(objectives["source"].iloc[0])
+    source = citation(str(objectives["source"].iloc[0]), lang)
     return _generated("objectives", "objectives", heading, [str(x) for x in objectives["text"]],
                       words.text("spine.objectives_notes", lang, source=source))
 

@@ -40,6 +40,7 @@ from etude import words
 from etude.files import atomic_write
 from etude.publish import column_labels as labels
 from etude.publish import formats, runinfo
+from etude.publish.reference_text import unit_name
 
 __all__ = ["write_workbook", "sheet_name", "NUMBER_FORMATS", "HEADER_ROW", "UNIT_VALUE_COLUMNS", "SHARE_UNITS"]
 
@@ -136,6 +137,8 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
         for j, (value, kind, code) in enumerate(zip(row, kinds, df.columns), start=1):
             if code in UNIT_VALUE_COLUMNS and unit in SHARE_UNITS:  # a value whose row says it is a share
                 kind = "share"
+            if code == "unit" and isinstance(value, str):  # a reference table's unit, in the reader's words
+                value = unit_name(value, lang)
             _set(ws, i, j, _cell_value(value, kind, lang), number_format=NUMBER_FORMATS.get(kind))
     last = get_column_letter(max(len(df.columns), 1))
     ws.freeze_panes = f"A{HEADER_ROW + 1}"

@@ -309,6 +309,7 @@ def _study_yaml(seed: int, margins: dict | None = None) -> str:
         "# Même format pour des données réelles : voir le README, « Utiliser vos propres données ».",
         "# Chemins relatifs au dossier de ce fichier ; encodage, séparateur et disposition sont détectés.",
         "title: Démonstration — données simulées",
+        "title_en: Demonstration — simulated data",
         "simulated: true",
     ]
     for kind in ("buyers", "companies"):

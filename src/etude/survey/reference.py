@@ -11,9 +11,10 @@ Nothing is invented or interpolated: a figure nobody published is absent, not es
 (objectives, ranges such as « 30 à 35 ») have an empty ``value`` and a ``value_text``.
 ``data/reference/README.md`` documents the columns.
 
-Words a reader sees (``label_fr``, ``perimeter``, ``value_text``) have an English twin (``label_en``,
-``perimeter_en``, ``value_text_en``): a faithful translation, the restitution's quotations and proper names kept
-as written. :func:`column` names the column of a language; :func:`gt_texts` reads the GT's texts in one.
+Words a reader sees (``label_fr``, ``perimeter``, ``value_text``, ``note``) have an English twin
+(``label_en``, ``perimeter_en``, ``value_text_en``, ``note_en``): a faithful translation, the restitution's
+quotations and proper names kept as written. :func:`column` names the column of a language; :func:`gt_texts`
+reads the GT's texts in one.
 
 Examples
 --------
@@ -46,13 +47,13 @@ __all__ = ["COLUMNS", "REQUIRED", "STATUSES", "WORD_COLUMNS", "column", "table_n
 
 #: Columns of every reference table, in order.
 COLUMNS = ["indicator", "label_fr", "label_en", "series", "perimeter", "perimeter_en", "year", "period", "value",
-           "value_text", "value_text_en", "unit", "population", "source", "source_url", "status", "note"]
+           "value_text", "value_text_en", "unit", "population", "source", "source_url", "status", "note", "note_en"]
 #: Columns that may never be empty.
 REQUIRED = ["indicator", "label_fr", "label_en", "series", "perimeter", "perimeter_en", "year", "period", "unit",
             "source", "status"]
 #: Columns holding words a reader sees: one per language of :data:`etude.words.LANGS` (French, English).
 WORD_COLUMNS = {"label": ("label_fr", "label_en"), "perimeter": ("perimeter", "perimeter_en"),
-                "value_text": ("value_text", "value_text_en")}
+                "value_text": ("value_text", "value_text_en"), "note": ("note", "note_en")}
 #: Allowed values of ``status``.
 STATUSES = ("published", "computed", "uncertain")
 
@@ -66,7 +67,7 @@ _PERIOD = re.compile(r"\d{4}(Q[1-4])?")
 
 
 def column(name: str, lang: str = "fr") -> str:
-    """The column holding ``name`` (``label``, ``perimeter`` or ``value_text``) in ``lang``.
+    """The column holding ``name`` (``label``, ``perimeter``, ``value_text`` or ``note``) in ``lang``.
 
     >>> column("label"), column("label", "en"), column("value_text", "en")
     ('label_fr', 'label_en', 'value_text_en')
@@ -144,7 +145,7 @@ def _row_problems(row: pd.Series, line: int, name: str) -> list[dict]:
 
 
 def _value_problems(row: pd.Series, line: int, name: str) -> list[dict]:
-    """Problems of one row's figure: a number, or a text in French and in English."""
+    """Problems of one row's figure: a number, or a text in French and in English; a note in both languages."""
     value, text, english = row["value"].strip(), row["value_text"].strip(), row["value_text_en"].strip()
     out = []
     if value and not _is_number(value):
@@ -156,6 +157,9 @@ def _value_problems(row: pd.Series, line: int, name: str) -> list[dict]:
     if bool(text) != bool(english):
         out.append(problem(name, row=line, column="value_text_en", value=english,
                            expected="la traduction anglaise de « value_text » (vide quand il est vide)"))
+    if bool(row["note"].strip()) != bool(row["note_en"].strip()):
+        out.append(problem(name, row=line, column="note_en", value=row["note_en"],
+                           expected="la traduction anglaise de « note » (vide quand elle est vide)"))
     return out
 
 
@@ -325,7 +329,8 @@ def gt_texts(prefix: str, *, lang: str = "fr", directory: str | Path | None = No
     """
     gt = load_reference(_GT_TABLE, directory=directory)
     rows = gt[gt["indicator"].str.startswith(prefix) & gt["value_text"].notna()]
-    out = rows.rename(columns={"indicator": "code", column("value_text", lang): "text", column("label", lang): "label"})
+    out = rows.rename(columns={"indicator": "code", column("value_text", lang): "text", column("label", lang): "label",
+                               column("note", lang): "note"})
     return out[["code", "text", "label", "source", "status", "note"]].reset_index(drop=True)
 
 

@@ -35,7 +35,7 @@ __all__ = ["read_study", "study_inputs", "load_study", "validate_study", "group_
 OTHER = "autre"
 
 #: Top-level keys of a study file (besides one list of waves per questionnaire).
-STUDY_KEYS = {"title", "simulated", "description", "notes", "codebook", "margins"}
+STUDY_KEYS = {"title", "title_en", "simulated", "description", "notes", "codebook", "margins"}
 #: Keys of one margin (``margins: {population: {attribute: {…}}}``).
 MARGIN_KEYS = {"source", "year", "counts", "notes"}
 #: Keys of one wave entry.
@@ -48,7 +48,7 @@ _WAVE_SCHEMA = {"type": "object", "properties": {
     "not_asked": {"type": ["array", "null"], "items": {"type": "string"}}}}
 #: JSON Schema of a study file (types only; unknown keys and wave years get their own messages).
 STUDY_SCHEMA = {"type": "object",
-                "properties": {"title": {"type": _TEXT}, "simulated": {"type": "boolean"},
+                "properties": {"title": {"type": _TEXT}, "title_en": {"type": _TEXT}, "simulated": {"type": "boolean"},
                                "codebook": {"type": ["string", "null"]},
                                "margins": {"type": ["object", "null"], "additionalProperties": {
                                    "type": "object", "additionalProperties": {"type": "object", "properties": {
@@ -68,7 +68,8 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
 
     Returns
     -------
-    dict with ``path`` (Path), ``title``, ``simulated`` (bool), ``codebook`` (Path or None), ``inputs``: a list
+    dict with ``path`` (Path), ``title``, ``title_en`` (the title for English runs; ``None`` when the file gives
+    none: English runs show ``title``), ``simulated`` (bool), ``codebook`` (Path or None), ``inputs``: a list
     of dicts ``kind, wave, path, format, mapping, sheet, encoding, sep, simulated``, paths resolved from the study
     file's folder, and ``margins``: the population margins the study declares (:func:`_margins`; ``{}`` when
     none).
@@ -117,7 +118,9 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     margins = _margins(path, spec.get("margins"), cb_path, problems)
     if problems:
         raise InputError(problems)
-    return {"path": path.resolve(), "title": spec.get("title", path.stem), "simulated": study_sim,
+    title_en = spec.get("title_en")
+    return {"path": path.resolve(), "title": spec.get("title", path.stem),
+            "title_en": None if title_en is None else str(title_en), "simulated": study_sim,
             "codebook": cb_path, "inputs": inputs, "margins": margins}
 
 

@@ -13,6 +13,7 @@ from etude.analysis import plan, stats
 from etude.publish import formats
 from etude.publish.plots.bars import frequency_chart
 from etude.publish.plots.house import add_caption, caption_text, population_color, style, wrap_label
+from etude.publish.reference_text import word
 from etude.survey import codebook as cb
 from etude.words import check_lang as _lang
 
@@ -44,7 +45,8 @@ def coverage_chart(solutions: pd.DataFrame, *, lang: str = "fr", simulated: bool
     """Horizontal stacked bars: how many barriers of each population every solution addresses (seed order), from
     :func:`etude.analysis.plan.solutions_table`.
 
-    Long solution texts are shortened on the axis (« … »); :func:`etude.publish.present.display_solutions` shows
+    The restitution's texts (in English, their translation: :func:`etude.publish.reference_text.word`); long ones are
+    shortened on the axis (« … »); :func:`etude.publish.present.display_solutions` shows
     them in full.
 
     >>> s = pd.DataFrame({"number": [1, 2], "text": ["Un guide", "Un hub"], "n_buyers": [2, 0],
@@ -55,7 +57,7 @@ def coverage_chart(solutions: pd.DataFrame, *, lang: str = "fr", simulated: bool
     >>> plt.close(fig)
     """
     lang = _lang(lang)
-    labels = [wrap_label(textwrap.shorten(f"{n}. {t}", 110, placeholder=" …"), 58)
+    labels = [wrap_label(textwrap.shorten(f"{n}. {word(t, lang)}", 110, placeholder=" …"), 58)
               for n, t in zip(solutions["number"], solutions["text"])]
     y = list(range(len(solutions)))[::-1]
     lines = max([label.count("\n") + 1 for label in labels] or [1])

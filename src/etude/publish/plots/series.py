@@ -27,6 +27,7 @@ from etude.publish.plots.house import (
     style,
     wrap_label,
 )
+from etude.publish.reference_text import in_language, unit_name, word
 from etude.words import check_lang as _lang
 
 __all__ = ['indicator_panels', 'wave_slope_chart']
@@ -87,16 +88,16 @@ def _draw_series(ax, x: np.ndarray, y: np.ndarray, status: list, sim: np.ndarray
 
 
 def _line_label(g: pd.DataFrame, indicator: str, lang: str) -> str:
-    """A line's label in ``lang`` (column ``label_<lang>``, else ``label_fr``), else its indicator code."""
+    """A line's label in ``lang`` (column ``label_<lang>``, else ``label_fr`` in ``lang``), else its indicator code."""
     for col in (f"label_{lang}", "label_fr"):
         if col in g and g[col].notna().any():
-            return str(g[col].dropna().iloc[0])
+            return str(word(str(g[col].dropna().iloc[0]), lang))
     return str(indicator)
 
 
-def _panel_frame(ax, x: np.ndarray, label: str, unit: str, chars: int, series_label: str) -> None:
+def _panel_frame(ax, x: np.ndarray, label: str, unit: str, chars: int, series_label: str, lang: str) -> None:
     """A panel's title (wrapped to its width, with the unit), year ticks (at most 5), grid and series name."""
-    unit_text = "" if unit in _RATIO_UNITS or not unit else f" ({unit})"
+    unit_text = "" if unit in _RATIO_UNITS or not unit else f" ({unit_name(unit, lang)})"
     ax.set_title(wrap_label(f"{label}{unit_text}", chars), loc="left", fontsize=FONT_SIZE, fontweight="bold")
     years = sorted({int(v) for v in x})
     step = max(1, math.ceil(len(years) / 5))
@@ -180,7 +181,7 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
             _value_axis(ax, y, unit, lang=lang)
             label = _line_label(g, indicator, lang)
             chars = int((width / ncols - 0.9) * 72 / (0.62 * FONT_SIZE))  # bold characters a panel holds
-            _panel_frame(ax, x, label, unit, chars, series_label(series, lang))
+            _panel_frame(ax, x, label, unit, chars, series_label(series, lang), lang)
         for ax in list(axes.flat)[len(lines):]:
             ax.set_visible(False)
         if title:
@@ -269,7 +270,7 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
     lang = _lang(lang)
     if table.empty:
         raise ParameterError("table vide : aucune évolution à tracer")
-    t = table.reset_index(drop=True)
+    t = in_language(table, lang).reset_index(drop=True)
     w1, w2 = int(t["wave_from"].iloc[0]), int(t["wave_to"].iloc[0])
     pcol = "p_adjusted" if "p_adjusted" in t else "p_value"
     tested = pcol in t and t[pcol].notna().any()

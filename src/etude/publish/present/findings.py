@@ -33,6 +33,7 @@ from etude.analysis import compare
 from etude.publish import formats
 from etude.publish.labels import attribute_label, value_label
 from etude.publish.present.show import escape_text
+from etude.publish.reference_text import in_language
 from etude.survey import codebook as cb
 from etude.words import check_lang
 
@@ -635,7 +636,7 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
     line = table[(table["series"] == series) & (table["indicator"] == indicator) & table["value"].notna()]
     if line.empty:
         return words.text("common.missing", lang)
-    line = line.sort_values("period")
+    line = in_language(line.sort_values("period"), lang)
     column = f"label_{lang}" if f"label_{lang}" in line.columns else "label_fr"
     label = str(line[column].iloc[0]) if column in line.columns else str(indicator)
 
@@ -698,6 +699,7 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
     publiés. Les données sont simulées : elles ne disent rien des réponses réelles.
     """
     lang = check_lang(lang)
+    check = in_language(check, lang)
     if check["loaded"].isna().all():
         return _unchecked(check, lang) + "."
     unchecked = check[check["loaded"].isna()]

@@ -40,6 +40,17 @@ def _who(population: str, lang: str) -> str:
     return cb.label(population, lang=lang)
 
 
+def _gt_texts(lang: str, directory=None) -> pd.Series:
+    """The restitution's solutions and 2018 objectives in ``lang``, by code (its own words in French)."""
+    return pd.concat([reference.gt_texts("solution_2018_", lang=lang, directory=directory),
+                      reference.gt_texts("objectif_2018_", lang=lang, directory=directory)]).set_index("code")["text"]
+
+
+def _in_language(table: pd.DataFrame, lang: str, directory=None) -> pd.Series:
+    """The ``text`` of a :func:`etude.analysis.plan.solutions_table` or ``objectives_table`` in ``lang``."""
+    return table["code"].map(_gt_texts(lang, directory)).fillna(table["text"])
+
+
 # ------------------------------------------------------------------------------------------------ titles and notes
 
 def plan_wave_note(tables: dict[str, pd.DataFrame], wave: int | None = None, *, lang: str = "fr") -> str:
@@ -79,14 +90,15 @@ def plan_title(what: str, population: str | None = None, *, wave: int | None = N
 
 
 def solutions_note(*, lang: str = "fr", directory=None) -> str:
-    """The restitution's note after the solutions (« Maintien de la dynamique impulsée par INNOVEMBER »)."""
+    """The restitution's note after the solutions (« Maintien de la dynamique impulsée par INNOVEMBER »), quoted in
+    its own words with the language's quotation marks."""
     notes = reference.gt_texts("note_2018_", directory=directory)["text"]
-    return " ".join(_t("note", check_lang(lang), text=t) for t in notes)
+    return " ".join(_t("note", check_lang(lang), text=formats.quote(t, lang)) for t in notes)
 
 
 # ------------------------------------------------------------------------------------------------ written table
 
-def _indicator_labels(codes, directory=None) -> dict[str, str]:
+def _indicator_labels(codes, lang: str = "fr", directory=None) -> dict[str, str]:
     """« <reference label> (<table>, <first>–<last period>) » of each ``table:indicator`` code."""
     refs = pd.Series(codes).dropna().unique()
     if not len(refs):
@@ -96,20 +108,20 @@ def _indicator_labels(codes, directory=None) -> dict[str, str]:
     for ref in refs:
         table, _, indicator = str(ref).partition(":")
         rows = t[(t["table"] == table) & (t["indicator"] == indicator)]
-        out[ref] = f"{rows['label_fr'].iloc[0]} ({table}, {rows['period'].min()}–{rows['period'].max()})"
+        label = rows[reference.column("label", lang)].iloc[0]
+        out[ref] = f"{label} ({table}, {rows['period'].min()}–{rows['period'].max()})"
     return out
 
 
 def plan_with_labels(plan: pd.DataFrame, *, lang: str = "fr", codebook=None, directory=None) -> pd.DataFrame:
     """:func:`etude.analysis.plan.action_plan` with the labels of ``tables/plan_action.csv``
     (:data:`etude.analysis.plan.PLAN_COLUMNS`): the barrier's and the remedy's codebook labels, the solutions'
-    and objective's texts (the seed's words, quoted in French, joined by `` | ``), the follow-up indicator's
-    reference label. ``attrs`` are kept.
+    and objective's texts (the seed's words in French, their translation in English; joined by `` | ``), the
+    follow-up indicator's reference label. ``attrs`` are kept.
     """
     lang = check_lang(lang)
-    texts = pd.concat([reference.gt_texts("solution_2018_", directory=directory),
-                       reference.gt_texts("objectif_2018_", directory=directory)]).set_index("code")["text"]
-    indicators = _indicator_labels(plan["indicator"], directory)
+    texts = _gt_texts(lang, directory)
+    indicators = _indicator_labels(plan["indicator"], lang, directory)
 
     def known(values, labels):
         return [labels(v) if isinstance(v, str) else pd.NA for v in values]
@@ -144,7 +156,7 @@ def display_plan(plan: pd.DataFrame, population: str, *, lang: str = "fr", direc
     """
     lang = check_lang(lang)
     number = {c: str(k) for k, c in enumerate(reference.gt_texts("solution_2018_", directory=directory)["code"], 1)}
-    objectives = reference.gt_texts("objectif_2018_", directory=directory).set_index("code")["text"]
+    objectives = _gt_texts(lang, directory)
     part = plan[plan["population"] == population]
     min_cell = plan.attrs.get("min_cell", 5)
     rows = [[label_of(r["item"], lang, short=True, codebook=codebook),
@@ -161,18 +173,22 @@ def _barrier_names(codes: str, lang: str, codebook=None) -> str:
     return ", ".join(names) or _t("no_barrier", lang)
 
 
-def display_solutions(solutions: pd.DataFrame, *, lang: str = "fr", codebook=None) -> pd.DataFrame:
-    """The solutions table for readers: number, the seed's text, barriers addressed (short labels)."""
+def display_solutions(solutions: pd.DataFrame, *, lang: str = "fr", codebook=None, directory=None) -> pd.DataFrame:
+    """The solutions table for readers: number, the seed's text (in English, its translation), barriers addressed
+    (short labels)."""
     lang = check_lang(lang)
-    return pd.DataFrame({_t("number", lang): solutions["number"].astype(str), _t("solution", lang): solutions["text"],
+    return pd.DataFrame({_t("number", lang): solutions["number"].astype(str),
+                         _t("solution", lang): _in_language(solutions, lang, directory),
                          _t("addresses", lang): [_barrier_names(b, lang, codebook) for b in solutions["barriers"]]})
 
 
-def display_objectives(objectives: pd.DataFrame, *, lang: str = "fr", codebook=None) -> pd.DataFrame:
-    """The objectives table for readers: number, the seed's text, barriers served (short labels)."""
+def display_objectives(objectives: pd.DataFrame, *, lang: str = "fr", codebook=None,
+                       directory=None) -> pd.DataFrame:
+    """The objectives table for readers: number, the seed's text (in English, its translation), barriers served
+    (short labels)."""
     lang = check_lang(lang)
     return pd.DataFrame({_t("number", lang): objectives["number"].astype(str),
-                         _t("objective_long", lang): objectives["text"],
+                         _t("objective_long", lang): _in_language(objectives, lang, directory),
                          _t("served", lang): [_barrier_names(b, lang, codebook) for b in objectives["barriers"]]})
 
 
@@ -204,7 +220,8 @@ def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", co
         return not_asked_text(population, lang=lang)
     top = lead["row"]
     key, others = _lead_key(lead, "remedy", lang)
-    return _t(key, lang, who=_who(population, lang), label=label_of(top["item"], lang, codebook=codebook),
+    return _t(key, lang, who=_who(population, lang),
+              label=formats.quote(label_of(top["item"], lang, codebook=codebook), lang),
               pct=formats.pct(top["pct"], lang=lang), n=formats.number(top["n_base"], lang=lang),
               k=formats.number(lead["ties"], lang=lang), others=others)
 
@@ -219,27 +236,30 @@ def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codeb
     top = lead["row"]
     key, others = _lead_key(lead, "plan", lang)
     return _t(key, lang, who=_who(population, lang), pct=formats.pct(top["pct"], lang=lang),
-              remedy=label_of(top["remedy"], lang, codebook=codebook, missing=formats.missing(lang)),
+              remedy=formats.quote(label_of(top["remedy"], lang, codebook=codebook, missing=formats.missing(lang)),
+                                   lang),
               k=formats.number(lead["ties"], lang=lang), others=others,
-              label=label_of(top["item"], lang, short=True, codebook=codebook))
+              label=formats.quote(label_of(top["item"], lang, short=True, codebook=codebook), lang))
 
 
-def solutions_message(solutions: pd.DataFrame, plan: pd.DataFrame, *, lang: str = "fr") -> str:
+def solutions_message(solutions: pd.DataFrame, plan: pd.DataFrame, *, lang: str = "fr", directory=None) -> str:
     """Slide heading: the solution that addresses the most barriers (first in the seed's order on ties)."""
     lang = check_lang(lang)
+    solutions = solutions.assign(text=_in_language(solutions, lang, directory))
     top = solutions.sort_values(["n_barriers", "number"], ascending=[False, True]).iloc[0]
     m = int((solutions["n_barriers"] == top["n_barriers"]).sum())
-    return _t("solutions_msg" if m == 1 else "solutions_tie", lang, text=top["text"],
+    return _t("solutions_msg" if m == 1 else "solutions_tie", lang, text=formats.quote(top["text"], lang),
               k=formats.number(top["n_barriers"], lang=lang), n=formats.number(len(plan), lang=lang),
               m=formats.number(m, lang=lang))
 
 
-def objectives_message(objectives: pd.DataFrame, *, lang: str = "fr") -> str:
+def objectives_message(objectives: pd.DataFrame, *, lang: str = "fr", directory=None) -> str:
     """Slide heading: how many objectives serve a barrier, and the first that serves none."""
     lang = check_lang(lang)
+    objectives = objectives.assign(text=_in_language(objectives, lang, directory))
     idle = objectives[objectives["n_barriers"] == 0]
     n = formats.number(len(objectives), lang=lang)
     if idle.empty:
         return _t("objectives_all", lang, n=n)
     return _t("objectives_msg", lang, k=formats.number(len(objectives) - len(idle), lang=lang), n=n,
-              text=idle["text"].iloc[0])
+              text=formats.quote(idle["text"].iloc[0], lang))

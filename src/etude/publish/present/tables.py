@@ -28,6 +28,7 @@ from etude.analysis import compare, stats
 from etude.analysis import indicators as ind
 from etude.publish import formats
 from etude.publish.labels import attribute_label, label_of, value_label
+from etude.publish.reference_text import in_language, with_unit
 from etude.survey import codebook as cb
 from etude.words import check_lang
 
@@ -36,6 +37,7 @@ __all__ = [
     "format_comparison", "format_groups",
     "format_indicators", "format_wave_changes", "format_published_vs_computed", "format_target", "format_growth",
     "format_decp_innovation", "format_decp_yearly", "format_text_figures", "series_label", "survey_sources",
+    "reference_words",
     "format_supply_demand", "format_plan", "format_summary", "format_scores", "format_theme_bridge",
     "format_bases",
 ]
@@ -214,7 +216,7 @@ def format_check(check: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     >>> format_check(c, lang="en").iloc[0].tolist()[-2:]
     ['no', 'published']
     """
-    check_lang(lang)
+    check = in_language(check, check_lang(lang))
     label, published, loaded, match, status = _heads("check", lang, "label", "published", "loaded", "match", "status")
     agree = [formats.missing(lang) if pd.isna(x) else words.text("common.yes" if m else "common.no", lang)
              for m, x in zip(check["match"], check["loaded"])]
@@ -395,6 +397,19 @@ def survey_sources(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     return out
 
 
+def reference_words(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """A table built from the reference tables (the long indicator table, :func:`etude.analysis.stats.published_check`,
+    :func:`etude.analysis.waves.published_wave_changes`) with their words in the reader's language, right before it
+    is shown or written (:func:`etude.publish.reference_text.in_language`): English labels (``label_fr`` becomes
+    ``label_en``), perimeters, texts and notes, citations with English quotation marks. French: unchanged.
+
+    >>> t = pd.DataFrame({"label": ["Marchés recensés"], "source": ["GT « Innovation & commande publique »"]})
+    >>> reference_words(t, lang="en").iloc[0].tolist()
+    ['Contracts recorded', 'GT “Innovation & commande publique”']
+    """
+    return in_language(table, lang)
+
+
 def format_published_vs_computed(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     """A :func:`etude.analysis.indicators.published_vs_computed` table for reading."""
     series, indicator = _heads("indicators", lang, "series", "indicator")
@@ -411,6 +426,7 @@ def format_published_vs_computed(df: pd.DataFrame, *, lang: str = "fr") -> pd.Da
 def format_target(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     """A :func:`etude.analysis.indicators.distance_to_target` table for reading (shares in %, gap in points)."""
     heads = _heads("target", lang, "year", "achieved", "target", "gap", "ratio", "perimeter")
+    df = in_language(df, lang)
     return pd.DataFrame({
         words.text("tables.indicators.series", lang): _ref_label(df, lang, "series"),
         heads[0]: df["period"].astype(str),
@@ -428,6 +444,7 @@ def format_growth(df: pd.DataFrame, *, drop_missing: bool = False, lang: str = "
     disponible »."""
     if drop_missing:
         df = df[df["cagr"].notna()]
+    df = in_language(df, lang)
     series, indicator, period, status = _heads("indicators", lang, "series", "indicator", "period", "status")
     start, end, cagr = _heads("growth", lang, "start", "end", "cagr")
     return pd.DataFrame({
@@ -498,6 +515,7 @@ def format_text_figures(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     """
     year, label, text = _heads("text_figures", lang, "year", "label", "text")
     status, source = _heads("indicators", lang, "status", "source")
+    df = in_language(df, lang)
     return pd.DataFrame({year: [_period_text(p, lang) for p in df["period"]], label: _ref_label(df, lang),
                          text: df["value_text"], status: df["status"].map(lambda s: words.label(s, lang)),
                          source: df["source"]}).reset_index(drop=True)
@@ -514,11 +532,7 @@ def _fmt_value(value: Any, unit: Any, lang: str = "fr") -> str:
         return s if value <= 0 else "+" + s
     if unit == "pt_change":
         return formats.points(value, lang=lang)
-    if unit in ("Md€", "M€"):
-        number = formats.number(value, 1 if value != int(value) else 0, lang=lang)
-        return words.text("tables.indicators.unit", lang, value=number, unit=unit)
-    decimals = 0 if float(value) == int(value) else 1
-    return f"{formats.number(value, decimals, lang=lang)} {unit}".strip()
+    return with_unit(value, unit, lang=lang)
 
 
 def format_indicators(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
@@ -533,10 +547,10 @@ def format_indicators(df: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     >>> format_indicators(t)["Valeur"].tolist()
     ['72,2\u202fMd€', 'non disponible']
     >>> format_indicators(t, lang="en")["Value"].tolist()
-    ['72.2\xa0Md€', 'not available']
+    ['€72.2bn', 'not available']
     """
     lang = check_lang(lang)
-    df = survey_sources(df, lang=lang)
+    df = in_language(survey_sources(df, lang=lang), lang)
     heads = _heads("indicators", lang, "series", "indicator", "period", "value", "status", "source")
     status = df["status"] if "status" in df else pd.Series(pd.NA, index=df.index)
     units = df.get("unit", pd.Series("", index=df.index))
@@ -577,7 +591,7 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
     Shares in per cent with their denominators, the change in points with its interval (or « non disponible »
     when there is none), adjusted p-values when present, headed with the adjustment (``attrs["padjust"]``).
     """
-    lang = check_lang(lang)
+    table = in_language(table, check_lang(lang))
     none, yes = pd.Series(pd.NA, index=table.index), pd.Series(True, index=table.index)
     w1, w2 = (int(table["wave_from"].iloc[0]), int(table["wave_to"].iloc[0])) if len(table) else (0, 0)
     adjusted = {"diff_ci_low_adj", "diff_ci_high_adj"} <= set(table.columns) and table.attrs.get(
