@@ -40,6 +40,11 @@ PROPER_NAMES = (
     "Observatoire régional de la commande publique",  # the ORCP's own name
     "Le Moniteur",  # a newspaper cited as a source
 )
+#: The regions' official names (the DECP panel's funnel and regions table), longest first.
+REGION_NAMES = tuple(sorted(__import__("etude.decp.geography").decp.geography.REGION_NAMES.values(), key=len,
+                            reverse=True))
+#: The competitive procedures as the national DECP schema names them (values of the data, quoted as written).
+PROCEDURE_NAMES = tuple(sorted(__import__("etude.decp.rules").decp.rules.COMPETITIVE_PROCEDURES, key=len, reverse=True))
 
 _QUOTED = re.compile(r"[“«]\s*([^”»]+?)\s*[”»]")
 #: A word: letters, maybe hyphenated; not part of a code (``nombre_marches``), a file name (``freins.csv``), a path
@@ -87,7 +92,7 @@ def french_in(text: str, *, corpus: str | None = None, citations: tuple[str, ...
     for cited in citations:
         rest = rest.replace(cited, " ")
     rest = _QUOTED.sub(lambda m: " " if _normal(m.group(1)) in corpus else m.group(0), rest)
-    for name in PROPER_NAMES:
+    for name in (*PROPER_NAMES, *REGION_NAMES, *PROCEDURE_NAMES):
         rest = rest.replace(name, " ")
     for line in _URL.sub(" ", rest).splitlines():
         hits = [w for w in _WORD.findall(line.replace("’", "'").replace("'", " ")) if w.lower() in FRENCH_WORDS]

@@ -18,9 +18,10 @@ SAME_IN_BOTH = {
     "tables.plan.segment", "tables.plan.score", "tables.scores.part", "tables.scores.max", "columns.population",
     "columns.item", "columns.code", "columns.score", "columns.test", "columns.note", "columns.source",
     "workbook.sources", "report.figure", "report.notebook", "safety.finding_item", "safety.at_image",
-    "safety.at_picture", "safety.at_notes", "safety.at_page",
+    "safety.at_picture", "safety.at_notes", "safety.at_page", "decp.columns.source", "weights.col_population",
+    "weights.col_source", "decp.columns.n_records",
     # proper names: methods named after their authors, series named after their producers
-    "common.holm", "common.fdr_bh", "common.bonferroni", "codes.fisher", "plots.ci_method.wilson",
+    "common.holm", "common.fdr_bh", "common.bonferroni", "codes.fisher", "decp.method.wilson", "plots.ci_method.wilson",
     "plots.ci_method.agresti_coull", "plots.ci_method.beta", "plots.ci_method.jeffreys", "plots.ci_method.normal",
     "tables.series.gt_orcp", "tables.series.decp_hauts-de-france",
 }

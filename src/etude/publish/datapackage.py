@@ -48,14 +48,14 @@ _MAX_KEY = 4
 
 
 def _label(code: str, lang: str) -> str:
-    if code in column_labels.COLUMN_LABELS:
+    if words.has(f"columns.{code}", lang):
         return column_labels.column_label(code, lang=lang)
     key = f"decp.columns.{code}"
     return words.text(key, lang) if words.has(key, lang) else code
 
 
 def _title(stem: str, lang: str) -> str:
-    if stem in column_labels.TABLE_TITLES:
+    if words.has(f"workbook.titles.{stem}", lang) or words.has(f"workbook.sheet_names.{stem}", lang):
         return column_labels.table_title(stem, lang=lang)
     key = f"decp.tables.{stem}"
     return words.text(key, lang) if words.has(key, lang) else stem

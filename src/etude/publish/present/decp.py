@@ -151,13 +151,18 @@ def format_regions(regions: pd.DataFrame, *, year: int, indicator: str, lang: st
 
 def format_comparisons(comparisons: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     """Published national and European benchmarks with their scope beside them (the reference rows)."""
-    label = "label_en" if lang == "en" and "label_en" in comparisons else "label_fr"
-    perimeter = "perimeter_en" if lang == "en" and "perimeter_en" in comparisons else "perimeter"
-    value = [formats.pct(v, lang=lang) if pd.notna(v) else str(txt) for v, txt in
-             zip(comparisons["value"], comparisons["value_text"])]
-    out = pd.DataFrame({"comparison": comparisons[label].astype(str), "year": comparisons["period"].astype(str),
-                        "value": value, "perimeter": comparisons[perimeter].astype(str),
-                        "source": comparisons["source"].astype(str)})
+    from etude.publish.reference_text import citation
+    from etude.survey.reference import column
+
+    def words_of(name: str) -> pd.Series:
+        own = column(name, lang)
+        return comparisons[own if own in comparisons else column(name, "fr")].astype(str)
+
+    value = [formats.pct(v, lang=lang) if pd.notna(v) else txt for v, txt in
+             zip(comparisons["value"], words_of("value_text"))]
+    out = pd.DataFrame({"comparison": words_of("label"), "year": comparisons["period"].astype(str),
+                        "value": value, "perimeter": words_of("perimeter"),
+                        "source": [citation(str(s), lang) for s in comparisons["source"]]})
     return out.rename(columns={c: _col(c, lang) for c in out.columns})
 
 

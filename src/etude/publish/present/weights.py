@@ -122,9 +122,11 @@ def _attribute_label(population: str, attribute: str, lang: str) -> str:
     return str(spec.get(f"label_{lang}", attribute))
 
 
-def format_representativeness(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "fr") -> pd.DataFrame:
+def format_representativeness(table: pd.DataFrame, *, min_cell: int = 5, simulated: bool = False,
+                              lang: str = "fr") -> pd.DataFrame:
     """:func:`etude.analysis.weights.study_representativeness`'s table for a reader (a masked group reads
-    « < min_cell »)."""
+    « < min_cell »). A simulated study's margins are the demonstration's assumptions: their source reads so, in the
+    reader's language, whatever the study file writes."""
     hidden = table["suppressed"] if "suppressed" in table else pd.Series(False, index=table.index)
     small = f"<{fmt.NNBSP if lang == 'fr' else ' '}{min_cell}"
 
@@ -142,7 +144,8 @@ def format_representativeness(table: pd.DataFrame, *, min_cell: int = 5, lang: s
         _w("col_population_share", lang): [pct(v) for v in table["population_share"]],
         _w("col_gap", lang): shown(table["gap"], lambda v: fmt.points(v, lang=lang)),
         _w("col_response_rate", lang): shown(table["response_rate"], pct),
-        _w("col_source", lang): [f"{s} ({y})" for s, y in zip(table["source"], table["year"])]})
+        _w("col_source", lang): [_w("simulated_source", lang) if simulated else f"{s} ({y})"
+                                 for s, y in zip(table["source"], table["year"])]})
 
 
 def fit_text(fit: pd.DataFrame, *, alpha: float = 0.05, min_cell: int = 5, lang: str = "fr") -> list[str]:
