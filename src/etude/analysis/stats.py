@@ -14,10 +14,10 @@ Examples
 >>> import pandas as pd
 >>> t = pd.DataFrame({"a": pd.array([True, True, False, None], dtype="boolean"),
 ...                   "b": pd.array([True, False, False, None], dtype="boolean")})
->>> frequencies(t, ["a", "b"])[["item", "n_base", "count", "pct", "pct_mentions", "rank"]]
-  item  n_base  count       pct  pct_mentions  rank
-0    a       3      2  0.666667      0.666667     1
-1    b       3      1  0.333333      0.333333     2
+>>> frequencies(t, ["a", "b"], min_cell=3)[["item", "n_base", "count", "pct", "pct_mentions", "rank", "letters"]]
+  item  n_base  count       pct  pct_mentions  rank letters
+0    a       3      2  0.666667      0.666667     1       a
+1    b       3      1  0.333333      0.333333     2       a
 """
 from __future__ import annotations
 
@@ -248,8 +248,8 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
     >>> t = pd.DataFrame({"b_temps": pd.array([True] * 3 + [False] * 5, dtype="boolean"),
     ...                   "b_financier": pd.array([True] * 8, dtype="boolean")})
     >>> r = frequencies(t, ["b_temps", "b_financier"]).set_index("item")
-    >>> r.loc["b_temps", ["count", "n_base", "pct"]].tolist(), round(float(r.loc["b_temps", "ci_low"]), 4)
-    ([3, 8, 0.375], 0.1368)
+    >>> int(r.loc["b_temps", "count"]), float(r.loc["b_temps", "pct"]), round(float(r.loc["b_temps", "ci_low"]), 4)
+    (3, 0.375, 0.1368)
     >>> r["letters"].tolist()  # 5 respondents cite b_financier only, none b_temps only: p = 0.0625
     ['a', 'a']
     """
@@ -452,19 +452,20 @@ def _block_respondents(tables: Mapping[str, pd.DataFrame], key: tuple, group: st
     return part[(merge_values(part[group], kind, group, codebook=codebook) == value).to_numpy()]
 
 
-def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame, *, question: str = "barriers",
-               codebook=None) -> pd.DataFrame:
+def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame | Sequence[pd.DataFrame], *,
+               question: str = "barriers", codebook=None) -> pd.DataFrame:
     """The paired tests behind the ``letters`` of a published table (``tables/freins_paires.csv``).
 
     Parameters
     ----------
     tables : dict
         ``{"buyers": DataFrame, "companies": DataFrame}`` (:func:`etude.survey.load_study`), the respondents.
-    published : DataFrame
-        :func:`barrier_table` (with or without ``by``; ``question`` the same): each block (population, wave,
-        group) whose rows have letters gets its pairs, in the published order of its items; a block without
-        letters (under ``min_cell``, suppressed, or not asked) gets none. ``alpha`` and the gate are the ones
-        ``published.attrs`` records.
+    published : DataFrame or sequence of DataFrame
+        :func:`barrier_table` (with or without ``by``; ``question`` the same), or several (``freins.csv`` and
+        ``freins_par_groupe.csv``, stacked in that order): each block (population, wave, group) whose rows have
+        letters gets its pairs, in the published order of its items; a block without letters (under
+        ``min_cell``, suppressed, or not asked) gets none. ``alpha`` and the gate are the ones each table's
+        ``attrs`` records.
 
     Returns
     -------
@@ -478,26 +479,28 @@ def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame, *, q
     >>> b = pd.DataFrame({"population": "buyers", "wave": 2017,
     ...                   **{c: pd.array([c == "b_temps"] * 9 + [c == "b_soutien"], dtype="boolean") for c in codes}})
     >>> p = pair_table({"buyers": b}, barrier_table({"buyers": b}))
-    >>> p.loc[0, ["group", "item_a", "item_b", "n_ab", "n_ba"]].tolist(), len(p) == len(codes) * (len(codes) - 1) // 2
-    (['all', 'b_temps', 'b_soutien', 9, 1], True)
+    >>> p.loc[0, ["group", "item_a", "item_b"]].tolist(), int(p.loc[0, "n_ab"]), int(p.loc[0, "n_ba"])
+    (['all', 'b_temps', 'b_soutien'], 9, 1)
+    >>> len(p) == len(codes) * (len(codes) - 1) // 2
+    True
     """
-    alpha, gate = published.attrs.get("alpha", 0.05), published.attrs.get("rank_gate", "none")
-    grouped = "group_value" in published.columns
-    keys = ["population", "wave"] + (["group", "group_value"] if grouped else [])
     frames = []
-    for key, block in published.groupby(keys, sort=False):
-        ranked = block[block["letters"].notna()]
-        if ranked.empty:
-            continue
-        part = _block_respondents(tables, key, key[2] if grouped else None, codebook)
-        base = answered(part, item_codes(key[0], question, codebook=codebook))
-        items = list(ranked["item"])
-        pairs = rankings.paired_tests(part.loc[base, items], items, alpha=alpha, gate=gate)
-        frames.append(pairs.assign(population=key[0], wave=int(key[1]), group=key[-1] if grouped else ALL))
+    for table in [published] if isinstance(published, pd.DataFrame) else list(published):
+        alpha, gate = table.attrs.get("alpha", 0.05), table.attrs.get("rank_gate", "none")
+        grouped = "group_value" in table.columns
+        keys = ["population", "wave"] + (["group", "group_value"] if grouped else [])
+        for key, block in table.groupby(keys, sort=False) if len(table) else []:
+            ranked = block[block["letters"].notna()]
+            if ranked.empty:
+                continue
+            part = _block_respondents(tables, key, key[2] if grouped else None, codebook)
+            base = answered(part, item_codes(key[0], question, codebook=codebook))
+            items = list(ranked["item"])
+            pairs = rankings.paired_tests(part.loc[base, items], items, alpha=alpha, gate=gate)
+            frames.append(pairs.assign(population=key[0], wave=int(key[1]), group=key[-1] if grouped else ALL))
     out = (pd.concat(frames, ignore_index=True)[PAIR_TABLE_COLUMNS] if frames
            else pd.DataFrame(columns=PAIR_TABLE_COLUMNS))
-    out.attrs.update({"test": rankings.TEST, "padjust": rankings.PADJUST, "family": "pairs_within_block",
-                      "alpha": alpha, "gate": gate})
+    out.attrs.update({"test": rankings.TEST, "padjust": rankings.PADJUST, "family": "pairs_within_block"})
     return out
 
 

@@ -32,7 +32,7 @@ __all__ = ["WAVE_COLUMNS", "PUBLISHED_WAVE_COLUMNS", "GRID_COLUMNS", "N_TREATMEN
 WAVE_COLUMNS = ["population", "level", "code", "theme", "wave_from", "n_from", "count_from", "share_from",
                 "wave_to", "n_to", "count_to", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test",
                 "p_value", "p_adjusted", "cohens_h", "simulated", "diff_ci_low_adj", "diff_ci_high_adj", "asked_from",
-                "asked_to"]
+                "asked_to", "separated", "reason", "missing"]
 #: Columns of :func:`wave_grid`: one row per item (or theme) and wave; ``asked`` false is « non posé ».
 GRID_COLUMNS = ["population", "level", "code", "theme", "wave", "asked", "n_base", "count", "share"]
 #: Columns of :func:`published_wave_changes`.
@@ -70,23 +70,26 @@ def _item_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
     rows = []
     for it in items.itertuples():
         count = int((df[it.code].fillna(False).astype(bool) & base).sum())
-        rows.append({"code": it.code, "theme": it.theme, "n": n, "count": count, "asked": it.code in asked})
+        rows.append({"code": it.code, "theme": it.theme, "n": n, "count": count, "asked": it.code in asked,
+                     "items": [it.code], "asked_codes": asked})
     return pd.DataFrame(rows)
 
 
 def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
-    """A theme counts as asked only when every one of its items was asked (else its share is not comparable)."""
+    """A theme counts as asked only when every one of its items was asked (else its share is not comparable:
+    :func:`etude.analysis.compare.comparability`)."""
     from etude.analysis import compare
     prev = compare.theme_prevalence(df, kind, codebook=codebook, min_cell=1)  # the rule is applied by the caller
     asked = asked_items(df, kind, codebook=codebook)
     items = cb.items(kind, codebook=codebook)  # every item of the theme in the questionnaire, asked or not
-    of_theme = {t: set(items.loc[items["theme"] == t, "code"]) for t in prev["theme"]}
+    of_theme = {t: list(items.loc[items["theme"] == t, "code"]) for t in prev["theme"]}
     return pd.DataFrame({"code": prev["theme"], "theme": prev["theme"], "n": prev["n_base"], "count": prev["count"],
-                         "asked": [of_theme[t] <= asked for t in prev["theme"]]})
+                         "asked": [set(of_theme[t]) <= asked for t in prev["theme"]],
+                         "items": [of_theme[t] for t in prev["theme"]], "asked_codes": [asked] * len(prev)})
 
 
 def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to: int = 2018,
-                 level: str = "items", test: str = "fisher", alpha: float = 0.05, padjust: str = "holm",
+                 level: str = "items", test: str = "fisher", alpha: float = 0.05, padjust: str = "bonferroni",
                  codebook=None, min_cell: int = 5) -> pd.DataFrame:
     """Change in the share citing each barrier item (or theme) between two survey waves.
 
@@ -109,7 +112,8 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
         Barrier items, or harmonised themes (a respondent cites a theme when they cite one of its items).
     test : {"fisher", "chi2"}, default "fisher"
     alpha : float, default 0.05
-    padjust : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
+    padjust : {"bonferroni", "holm", "fdr_bh", "none"}, default "bonferroni"
+        As in :func:`etude.analysis.compare.compare_themes`: Bonferroni, like the adjusted interval beside it.
     min_cell : int, default 5
         The study's small-group rule (:func:`etude.safety.disclosure.publishable`): a wave of a protected population
         (companies) with fewer respondents publishes no base, count nor share, hence no change and no test.
@@ -118,7 +122,11 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     -------
     DataFrame with columns :data:`WAVE_COLUMNS` (shares and differences as fractions 0–1);
     ``diff_ci_low_adj``/``diff_ci_high_adj`` are adjusted over the same family as ``p_adjusted``
-    (:func:`etude.analysis.compare.adjusted_intervals`); ``attrs`` records ``padjust``, ``family`` and ``family_size``.
+    (:func:`etude.analysis.compare.adjusted_intervals`), ``separated`` is the decision
+    (:func:`etude.analysis.compare.decide`); a row that cannot be compared (the rule of
+    :func:`etude.analysis.compare.comparability`, the same as between populations) has ``test`` ``not_comparable``,
+    a ``reason`` (``item_not_asked``, ``missing`` naming the items; ``too_few``: a wave withheld by the small-group
+    rule) and no change; ``attrs`` records ``padjust``, ``family`` and ``family_size``.
 
     Raises
     ------
@@ -173,6 +181,7 @@ def _adjust(out: pd.DataFrame, *, padjust: str, alpha: float) -> pd.DataFrame:
         adj = compare.adjusted_intervals(counts, padjust=padjust, alpha=alpha)
         out.loc[tested, "diff_ci_low_adj"] = [lo for lo, _ in adj]
         out.loc[tested, "diff_ci_high_adj"] = [hi for _, hi in adj]
+    out["separated"] = compare.decide(out, alpha=alpha)
     return out
 
 
@@ -183,11 +192,15 @@ def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: st
     from etude.analysis import compare
     asked_a, asked_b = bool(ra["asked"]), bool(rb["asked"])
     shown_a, shown_b = asked_a and not withheld[0], asked_b and not withheld[1]
-    if shown_a and shown_b:
+    reason, missing = compare.comparability({"from": ra["items"], "to": rb["items"]},
+                                            {"from": ra["asked_codes"], "to": rb["asked_codes"]})
+    if reason is None and not (shown_a and shown_b):
+        reason = compare.TOO_FEW  # a wave withheld by the small-group rule
+    if reason is None:
         res = compare.two_proportions(int(rb["count"]), int(rb["n"]), int(ra["count"]), int(ra["n"]),
                                       test=test, alpha=alpha)
     else:
-        res = {"diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": pd.NA,
+        res = {"diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": compare.NOT_COMPARABLE,
                "p_value": math.nan, "cohens_h": math.nan}
 
     def share(r, shown):
@@ -198,7 +211,7 @@ def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: st
             "wave_to": int(waves[1]), "n_to": pd.NA if withheld[1] else int(rb["n"]),
             "count_to": int(rb["count"]) if shown_b else pd.NA,
             "share_to": share(rb, shown_b), **res, "simulated": simulated, "asked_from": asked_a,
-            "asked_to": asked_b}
+            "asked_to": asked_b, "reason": reason, "missing": ";".join(missing)}
 
 
 def published_wave_changes(table: str = "cinov_barometre", *, wave_from: int = 2023, wave_to: int = 2024,
