@@ -105,7 +105,7 @@ def test_forest_plot_marks_adjusted_significance_and_non_comparable(populations)
     legend = [x.get_text() for x in ax.get_legend().get_texts()]
     assert legend == ["séparé : p ajustée < 0,05 et intervalle ajusté sans 0", "non séparé"]
     caption = plots.figure_caption(fig)
-    assert "Newcombe" in caption and "Holm" in caption and "Données simulées — ne pas citer" in caption
+    assert "Newcombe" in caption and "Bonferroni" in caption and "Données simulées — ne pas citer" in caption
 
 
 def test_forest_plot_symmetric_axis_covers_every_interval(populations):
