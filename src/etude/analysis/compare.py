@@ -43,7 +43,7 @@ __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",
     "compare_groups", "answered", "cites", "comparability", "decide", "discordant", "asked_codes",
     "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "BUYER_GROUPS",
-    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "REST", "ONE_SIDE", "ITEM_NOT_ASKED", "DEFAULT_PADJUST",
+    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "REST", "ONE_SIDE", "ITEM_NOT_ASKED", "NO_ANSWER", "DEFAULT_PADJUST",
     "select_wave", "theme_order", "group_values",
 ]
 
@@ -83,6 +83,8 @@ ONE_SIDE = "one_questionnaire"
 #: ``reason`` of a theme (or item) not compared because one of its items was not asked on one side (``missing``
 #: names them): comparing what was asked would compare two different questions.
 ITEM_NOT_ASKED = "item_not_asked"
+#: ``reason`` of a comparison with a side where nobody answered the question: nothing to compare.
+NO_ANSWER = "no_answer"
 
 
 def _check_counts(count: Any, n: Any, which: str) -> tuple[int, int]:
@@ -466,7 +468,8 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         has NaN for the other side and every comparison number, ``test`` = ``"not_comparable"``, a ``reason``
         (``one_questionnaire``: only one questionnaire has items in it, ``soutien``; ``item_not_asked``: one of
         its items was not asked on a side in these waves, ``missing`` names them; ``too_few``: the companies'
-        side is withheld by the small-group rule) and is left out of the adjustment.
+        side is withheld by the small-group rule; ``no_answer``: nobody answered the question on a side) and is
+        left out of the adjustment.
 
     Examples
     --------
@@ -498,6 +501,8 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         sides = {k: prev[k].loc[theme] if theme in prev[k].index else None for k in prev}
         if reason is None and any(pd.isna(r["n_base"]) for r in sides.values()):
             reason = TOO_FEW  # the companies' side withheld by the small-group rule
+        elif reason is None and any(int(r["n_base"]) == 0 for r in sides.values()):
+            reason = NO_ANSWER
         row, count = _theme_row(theme, sides, reason, missing, test=test, alpha=alpha, ci_method=ci_method)
         rows.append(row)
         counts.append(count)
@@ -603,8 +608,8 @@ def _pair_numbers(c1: int, n1: int, c2: int, n2: int, *, kind: str, min_cell: in
     """
     if min(n1, n2) < min_cell:
         big1, big2 = (publishable(kind, n, min_cell=min_cell) for n in (n1, n2))
-        return {"count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 else math.nan,
-                "count2": c2 if big2 else pd.NA, "pct2": c2 / n2 if big2 else math.nan, "diff": math.nan,
+        return {"count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 and n1 else math.nan,
+                "count2": c2 if big2 else pd.NA, "pct2": c2 / n2 if big2 and n2 else math.nan, "diff": math.nan,
                 "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": NOT_COMPARABLE, "p_value": math.nan,
                 "cohens_h": math.nan, "status": TOO_FEW}, None
     return {"count1": c1, "pct1": c1 / n1, "count2": c2, "pct2": c2 / n2, "status": STATUS_OK,

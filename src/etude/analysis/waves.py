@@ -196,6 +196,8 @@ def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: st
                                             {"from": ra["asked_codes"], "to": rb["asked_codes"]})
     if reason is None and not (shown_a and shown_b):
         reason = compare.TOO_FEW  # a wave withheld by the small-group rule
+    elif reason is None and not (int(ra["n"]) and int(rb["n"])):
+        reason = compare.NO_ANSWER  # nobody answered the question in a wave
     if reason is None:
         res = compare.two_proportions(int(rb["count"]), int(rb["n"]), int(ra["count"]), int(ra["n"]),
                                       test=test, alpha=alpha)

@@ -309,14 +309,14 @@ def _reading_line(r, *, alpha: float, family: str, adjusted: bool, lang: str, co
     """One theme of :func:`comparison_reading`."""
     label = f"**{escape_text(r.label)}**"
     if r.test not in compare.TESTS:
-        side = "buyers" if not pd.isna(r.pct_buyers) else "companies"
-        share = formats.pct(r.pct_buyers if side == "buyers" else r.pct_companies, lang=lang)
         reason = getattr(r, "reason", None)
         if reason == compare.ITEM_NOT_ASKED:
             return _t("reading.not_asked", lang, label=label,
                       items=escape_text(_missing_items(r.missing, lang, codebook)))
-        if reason == compare.TOO_FEW:
-            return _t("reading.too_few", lang, label=label)
+        if reason in (compare.TOO_FEW, compare.NO_ANSWER):
+            return _t(f"reading.{reason}", lang, label=label)
+        side = "buyers" if not pd.isna(r.pct_buyers) else "companies"
+        share = formats.pct(r.pct_buyers if side == "buyers" else r.pct_companies, lang=lang)
         return _t("reading.one_side", lang, label=label, share=share, who=_who(side, lang))
     h = abs(r.cohens_h)
     size = ("negligible", "small", "medium", "large")[(h >= 0.2) + (h >= 0.5) + (h >= 0.8)]
@@ -730,11 +730,18 @@ def plan_headline(summary: pd.DataFrame, *, slots: int, lang: str = "fr") -> str
 def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: str = "fr") -> str:
     """The first and last published (or computed) figures of one line of the long indicator table.
 
+    A line that holds both published figures and the study's own counts (rows noted
+    :data:`etude.analysis.indicators.SURVEY_NOTE`: the GT's 2017 figures continued by later waves) never reads as
+    one series: the published figures and the counted ones come as two labelled parts.
+
     >>> t = pd.DataFrame({"series": "gt", "indicator": "n", "label_fr": "Réponses d'acheteurs", "period": ["2017",
     ...                   "2018"], "value": [27.0, 34.0], "unit": "réponses", "status": ["published", "simulated"]})
     >>> series_headline(t, "gt", "n")
     "Réponses d'acheteurs : 27 en 2017, 34 en 2018 (simulé)"
+    >>> print(series_headline(t.assign(note=[None, "survey_count"]), "gt", "n"))  # doctest: +NORMALIZE_WHITESPACE
+    Réponses d'acheteurs : publié, 27 en 2017 ; compté dans le fichier d'étude, 34 en 2018 (simulé)
     """
+    from etude.analysis.indicators import SURVEY_NOTE
     lang = check_lang(lang)
     line = table[(table["series"] == series) & (table["indicator"] == indicator) & table["value"].notna()]
     if line.empty:
@@ -742,7 +749,17 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
     line = line.sort_values("period")
     column = f"label_{lang}" if f"label_{lang}" in line.columns else "label_fr"
     label = str(line[column].iloc[0]) if column in line.columns else str(indicator)
+    counted = (line["note"].astype("string") == SURVEY_NOTE).fillna(False).astype(bool) if "note" in line \
+        else pd.Series(False, index=line.index)
+    if counted.any() and not counted.all():
+        parts = [_t(f"series.{kind}", lang, values=_series_values(part, lang))
+                 for kind, part in (("published", line[~counted]), ("counted", line[counted]))]
+        return _t("series.line", lang, label=label, values=_separated(parts, lang))
+    return _t("series.line", lang, label=label, values=_series_values(line, lang))
 
+
+def _series_values(line: pd.DataFrame, lang: str) -> str:
+    """« 27 en 2017, 34 en 2018 (simulé) »: the first and last figures of a line (sorted by period)."""
     def one(r):
         status = str(r["status"]) if "status" in r and isinstance(r["status"], str) else ""
         value = formats.number(r["value"], 0 if float(r["value"]).is_integer() else 1, lang=lang)
@@ -750,8 +767,7 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
             return _t("series.tagged", lang, value=value, period=r["period"], status=words.label(status, lang=lang))
         return _t("series.value", lang, value=value, period=r["period"])
 
-    parts = [one(line.iloc[0])] + ([one(line.iloc[-1])] if len(line) > 1 else [])
-    return _t("series.line", lang, label=label, values=", ".join(parts))
+    return ", ".join([one(line.iloc[0])] + ([one(line.iloc[-1])] if len(line) > 1 else []))
 
 
 def supply_text(table: pd.DataFrame, *, lang: str = "fr") -> str:
