@@ -14,8 +14,9 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from etude.analysis.indicators import combine_status
@@ -25,7 +26,7 @@ from etude.survey import reference as ref
 
 __all__ = ["WAVE_COLUMNS", "PUBLISHED_WAVE_COLUMNS", "GRID_COLUMNS", "N_TREATMENTS", "wave_changes",
            "published_wave_changes", "common_waves", "population_waves", "wave_pairs", "change_pair", "asked_items",
-           "wave_grid", "all_wave_changes"]
+           "wave_grid", "all_wave_changes", "wave_trends", "trend_test", "TREND_COLUMNS"]
 
 #: Columns of :func:`wave_changes`; ``tables/evolution_vagues.csv`` adds ``label`` after ``code``
 #: (:func:`etude.publish.present.label_changes`).
@@ -389,3 +390,90 @@ def all_wave_changes(df: pd.DataFrame, kind: str, *, level: str = "items", codeb
     parts = [wave_changes(df, kind, wave_from=a, wave_to=b, level=level, codebook=codebook, **options)
              for a, b in wave_pairs(df)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=WAVE_COLUMNS)
+
+
+#: Columns of :func:`wave_trends` (``tables/tendance_vagues.csv``).
+TREND_COLUMNS = ["population", "level", "code", "theme", "waves", "counts", "bases", "share_first", "share_last",
+                 "zscore", "p_value", "p_adjusted", "separated", "reason", "missing"]
+
+
+def trend_test(counts: Sequence[int], bases: Sequence[int], scores: Sequence[float]) -> tuple[float, float]:
+    """The linear trend (Cochran–Armitage) test of ``counts / bases`` over ``scores``: statsmodels'
+    linear-by-linear association test (``Table.test_ordinal_association``, no continuity correction, no cell
+    shifted), ``(zscore, two-sided p-value)``; a positive z is a share rising with the score.
+
+    >>> z, p = trend_test([10, 15, 22], [30, 30, 30], [2017, 2019, 2021])
+    >>> round(z, 3), round(p, 4)
+    (3.084, 0.002)
+    """
+    from statsmodels.stats.contingency_tables import Table
+    cited = np.asarray(counts, dtype=float)
+    table = np.column_stack([cited, np.asarray(bases, dtype=float) - cited])
+    if (table.sum(axis=0) == 0).any():  # nobody, or everybody, cites it in every wave: no trend to test
+        return 0.0, 1.0
+    res = Table(table, shift_zeros=False).test_ordinal_association(
+        row_scores=np.asarray(scores, dtype=float), col_scores=np.array([1.0, 0.0]))
+    return float(res.zscore), float(res.pvalue)
+
+
+def _trend_row(parts: dict[int, pd.Series], code: str, *, kind: str, level: str, withheld: bool) -> dict:
+    """One row of :func:`wave_trends`: comparable over every wave (the rule of every comparison), then tested."""
+    from etude.analysis import compare
+    waves = sorted(parts)
+    first = parts[waves[0]]
+    reason, missing = compare.comparability({w: parts[w]["items"] for w in waves},
+                                            {w: parts[w]["asked_codes"] for w in waves})
+    if reason is None and withheld:
+        reason = compare.TOO_FEW
+    elif reason is None and not all(int(parts[w]["n"]) for w in waves):
+        reason = compare.NO_ANSWER
+    row = {"population": kind, "level": level, "code": code, "theme": first["theme"],
+           "waves": ";".join(map(str, waves)), "counts": pd.NA, "bases": pd.NA, "share_first": math.nan,
+           "share_last": math.nan, "zscore": math.nan, "p_value": math.nan, "reason": reason,
+           "missing": ";".join(missing)}
+    if reason is None:
+        counts, bases = [int(parts[w]["count"]) for w in waves], [int(parts[w]["n"]) for w in waves]
+        z, p = trend_test(counts, bases, waves)
+        row.update(counts=";".join(map(str, counts)), bases=";".join(map(str, bases)),
+                   share_first=counts[0] / bases[0], share_last=counts[-1] / bases[-1], zscore=z, p_value=p)
+    return row
+
+
+def wave_trends(df: pd.DataFrame, kind: str, *, level: str = "items", alpha: float = 0.05,
+                padjust: str = "bonferroni", codebook=None, min_cell: int = 5) -> pd.DataFrame:
+    """With three waves or more, a linear trend test per item (or theme) over every wave, next to the pairwise
+    changes of :func:`all_wave_changes` (each pair its own family, first → last reusing the same answers).
+
+    Each item's share (denominator: the wave's respondents who answered the barrier question) is tested for a
+    linear trend in the wave's year (:func:`trend_test`, Cochran–Armitage); the p-values are adjusted over one
+    family: the items (or the themes) of the questionnaire tested — ``separated`` when the adjusted p-value is
+    below ``alpha``. An item (or theme) not asked in some wave is not tested (``reason`` ``item_not_asked``, the
+    rule of :func:`etude.analysis.compare.comparability`); neither is anything when a wave is withheld by the
+    small-group rule (``too_few``). The waves are treated as independent samples, as in :func:`wave_changes`.
+
+    Returns
+    -------
+    DataFrame with :data:`TREND_COLUMNS` (``counts``, ``bases`` per wave joined by ``;``), empty with fewer than
+    three waves; ``attrs``: ``padjust``, ``alpha``, ``family``, ``family_size``, ``test`` (``cochran_armitage``).
+    """
+    from etude.analysis import compare
+    counts = {"items": _item_counts, "themes": _theme_counts}
+    if level not in counts:
+        raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(counts)})")
+    waves = population_waves(df)
+    out = pd.DataFrame(columns=TREND_COLUMNS)
+    if len(waves) >= 3:
+        per_wave = {w: counts[level](df[df["wave"] == w], kind, codebook).set_index("code") for w in waves}
+        withheld = any(_withheld(t, kind, min_cell) for t in per_wave.values())
+        out = pd.DataFrame([_trend_row({w: per_wave[w].loc[code] for w in waves}, code, kind=kind, level=level,
+                                       withheld=withheld) for code in per_wave[waves[0]].index],
+                           columns=TREND_COLUMNS)
+    tested = out["reason"].isna()
+    out["p_adjusted"] = math.nan
+    if tested.any():
+        out.loc[tested, "p_adjusted"] = compare.adjust_pvalues(out.loc[tested, "p_value"], method=padjust,
+                                                               alpha=alpha)
+    out["separated"] = (tested & (out["p_adjusted"] < alpha)).astype(bool)
+    out.attrs.update({"padjust": padjust, "alpha": alpha, "family": level, "family_size": int(tested.sum()),
+                      "test": "cochran_armitage"})
+    return out

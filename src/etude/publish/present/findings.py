@@ -39,7 +39,7 @@ from etude.words import check_lang
 
 __all__ = [
     "barrier_headline", "barrier_text", "comparison_headline", "comparison_reading", "mirror_text",
-    "groups_headline", "wave_headline", "wave_dependence_text", "rounding_text", "family_text", "family_of",
+    "groups_headline", "wave_headline", "trend_headline", "wave_dependence_text", "rounding_text", "family_text", "family_of",
     "counts_headline", "check_headline", "profile_headline", "group_sizes_headline", "supply_headline",
     "plan_headline", "series_headline", "supply_text", "check_text",
 ]
@@ -481,6 +481,43 @@ def _wave_not_asked(table: pd.DataFrame, lang: str, codebook=None) -> str:
                         label=formats.quote(r.label, lang), items=formats.join(items, lang),
                         waves=formats.join(waves, lang)))
     return _t("waves.not_asked", lang, count=len(parts), rows=_separated(parts, lang)) if parts else ""
+
+
+def trend_headline(table: pd.DataFrame, *, population: str, lang: str = "fr") -> str:
+    """The message of :func:`etude.analysis.waves.wave_trends` (labelled): which items or themes show a linear
+    trend over every wave, by the table's decision (``separated``) and family; the ones not tested are named.
+
+    >>> t = pd.DataFrame({"label": ["Temps", "Données"], "level": "items", "waves": "2017;2019;2021",
+    ...                   "share_first": [0.2, 0.4], "share_last": [0.6, 0.4], "zscore": [3.1, 0.0],
+    ...                   "separated": [True, False], "reason": [None, None]})
+    >>> t.attrs.update({"padjust": "bonferroni", "family_size": 2})
+    >>> print(trend_headline(t, population="buyers").replace("\u202f", " "))  # doctest: +NORMALIZE_WHITESPACE
+    De 2017 à 2021 (3 vagues), chez les acheteurs publics, tendance linéaire : « Temps » en hausse
+    (20,0 % → 60,0 %) ; les autres sans tendance séparée du hasard (test de Cochran–Armitage, Bonferroni sur 2 freins)
+    """
+    lang = check_lang(lang)
+    if table.empty:
+        return _t("waves.nothing", lang)
+    years = str(table["waves"].iloc[0]).split(";")
+    level = "themes" if str(table["level"].iloc[0]) == "themes" else "items"
+    fields = {"first": years[0], "last": years[-1], "n": formats.number(len(years), lang=lang),
+              "who": _who(population, lang),
+              "family": family_text(table.attrs.get("padjust", compare.DEFAULT_PADJUST),
+                                    int(table.attrs.get("family_size", table["reason"].isna().sum())), level,
+                                    lang=lang)}
+    sig = table[table["separated"].fillna(False).astype(bool)]
+    if sig.empty:
+        text = _t(f"trends.none_{level}", lang, **fields)
+    else:
+        moves = [_t("trends.up" if r.zscore > 0 else "trends.down", lang, label=formats.quote(r.label, lang),
+                    share_first=formats.pct(r.share_first, lang=lang), share_last=formats.pct(r.share_last, lang=lang))
+                 for r in sig.itertuples()]
+        text = _t("trends.some", lang, moves=formats.join(moves, lang), **fields)
+    gone = table[table["reason"] == compare.ITEM_NOT_ASKED]
+    if len(gone):
+        text += _t("separator", lang) + _t("trends.not_asked", lang, count=len(gone),
+                                           labels=formats.join(_quoted(gone["label"], lang), lang))
+    return text
 
 
 def wave_dependence_text(df: pd.DataFrame, *, wave_from: int, wave_to: int, key: str = "organisation",
