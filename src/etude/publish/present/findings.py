@@ -768,7 +768,8 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
     """The first and last published (or computed) figures of one line of the long indicator table.
 
     A line that holds both published figures and the study's own counts (rows noted
-    :data:`etude.analysis.indicators.SURVEY_NOTE`: the GT's 2017 figures continued by later waves) never reads as
+    :data:`etude.analysis.indicators.SURVEY_NOTE`, or that note in words after
+    :func:`etude.publish.present.survey_sources`: the GT's 2017 figures continued by later waves) never reads as
     one series: the published figures and the counted ones come as two labelled parts.
 
     >>> t = pd.DataFrame({"series": "gt", "indicator": "n", "label_fr": "Réponses d'acheteurs", "period": ["2017",
@@ -786,7 +787,8 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
     line = line.sort_values("period")
     column = f"label_{lang}" if f"label_{lang}" in line.columns else "label_fr"
     label = str(line[column].iloc[0]) if column in line.columns else str(indicator)
-    counted = (line["note"].astype("string") == SURVEY_NOTE).fillna(False).astype(bool) if "note" in line \
+    notes = {SURVEY_NOTE, words.text("tables.indicators.survey_note", lang)}  # as computed, or as worded
+    counted = line["note"].astype("string").isin(notes).fillna(False).astype(bool) if "note" in line \
         else pd.Series(False, index=line.index)
     if counted.any() and not counted.all():
         parts = [_t(f"series.{kind}", lang, values=_series_values(part, lang))
