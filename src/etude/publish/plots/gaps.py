@@ -86,8 +86,10 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
             left = kind == "buyers"
             for y, theme in enumerate(themes):
                 if theme not in t.index or pd.isna(t.loc[theme, "pct"]):
-                    ax.text(0.03, y, _words("theme_missing", lang), va="center", ha="right" if left else "left",
-                            fontsize=FONT_SIZE, style="italic", color=NEUTRAL)
+                    partial = theme in t.index and isinstance(t.loc[theme].get("missing"), str) \
+                        and bool(t.loc[theme, "missing"])  # an item not asked: not compared (compare.comparability)
+                    ax.text(0.03, y, _words("theme_not_asked" if partial else "theme_missing", lang), va="center",
+                            ha="right" if left else "left", fontsize=FONT_SIZE, style="italic", color=NEUTRAL)
                     continue
                 r = t.loc[theme]
                 ax.barh(y, r["pct"], height=0.62, color=population_color(kind), zorder=2)
