@@ -167,7 +167,8 @@ def test_comparison_headline_flips_with_the_data():
     assert present.comparison_headline(_themes(2, 20)).startswith(
         "Les entreprises citent plus souvent « Temps, argent et moyens »")
     same = present.comparison_headline(_themes(10, 10))
-    assert same == "Acheteurs et entreprises ne se distinguent sur aucun des 4 thèmes comparés (Bonferroni sur 4 thèmes)"
+    assert same == ("Acheteurs et entreprises ne se distinguent sur aucun des 4 thèmes comparés "
+                    "(Bonferroni sur 4 thèmes)")
     assert present.comparison_headline(_themes(10, 10), lang="en").startswith("Buyers and companies differ on none")
 
 

@@ -135,7 +135,7 @@ def asked_in(kind: str, wave: Any, *, codebook=None) -> dict[str, bool]:
     True
     """
     out = {}
-    for question, spec in _questionnaire(kind, codebook)["questions"].items():
+    for spec in _questionnaire(kind, codebook)["questions"].values():
         if spec.get("type", "multi") != "multi":
             continue
         for it in spec["items"]:

@@ -39,7 +39,8 @@ from etude.words import check_lang
 
 __all__ = [
     "barrier_headline", "barrier_text", "comparison_headline", "comparison_reading", "mirror_text",
-    "groups_headline", "wave_headline", "trend_headline", "wave_dependence_text", "rounding_text", "family_text", "family_of",
+    "groups_headline", "wave_headline", "trend_headline", "wave_dependence_text", "rounding_text", "family_text",
+    "family_of",
     "counts_headline", "check_headline", "profile_headline", "group_sizes_headline", "supply_headline",
     "plan_headline", "series_headline", "supply_text", "check_text",
 ]
@@ -207,8 +208,9 @@ def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", code
     top, peers, none = _lead(ok)
     if none:
         return _t("barrier_text.no_lead", lang, **fields)
-    part = _t("barrier_text.part", lang, label=formats.quote(cb.label(top["item"], lang=lang, codebook=codebook), lang),
-              pct=formats.pct(top["pct"], lang=lang), interval=formats.interval(top["ci_low"], top["ci_high"], lang=lang))
+    name = formats.quote(cb.label(top["item"], lang=lang, codebook=codebook), lang)
+    part = _t("barrier_text.part", lang, label=name, pct=formats.pct(top["pct"], lang=lang),
+              interval=formats.interval(top["ci_low"], top["ci_high"], lang=lang))
     if peers.empty:
         return _t("barrier_text.lead", lang, part=part, **fields)
     others = _quoted((cb.label(c, lang=lang, codebook=codebook) for c in peers["item"]), lang)
