@@ -184,7 +184,7 @@ def test_merging_member_rows_keeps_no_members_column():
     t = pd.DataFrame({"population": "companies", "wave": 2018, "size_class": ["eti", "eti", "ge", "ge"],
                       "e_moyens": pd.array([True, False, True, None], dtype="boolean"),
                       "e_besoins": pd.array([False, True, False, None], dtype="boolean")})
-    freq = stats.frequencies(t, ["e_moyens", "e_besoins"], by="size_class", min_cell=1, population="companies")
+    freq = stats.frequencies(t, ["e_moyens", "e_besoins"], by="size_class", min_cell=1)
     assert set(freq["size_class"]) == {"ge250"}  # counted merged from the respondents
     row = freq.set_index("item").loc["e_moyens"]
     assert (row["n_base"], row["count"], row["pct_all"]) == (3, 2, 0.5)

@@ -174,11 +174,8 @@ def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str,
     return out
 
 
-def _block_kind(df: pd.DataFrame, items: str | Sequence[str], codes: list[str], population: str | None,
-                codebook) -> str | None:
-    """The questionnaire of a block: given, the table's one ``population``, the shorthand, or the items'."""
-    if population:
-        return population
+def _block_kind(df: pd.DataFrame, items: str | Sequence[str], codes: list[str], codebook) -> str | None:
+    """The questionnaire of a block, for its merges: the table's one ``population``, the shorthand, or the items'."""
     if "population" in df.columns and df["population"].nunique() == 1:
         return str(df["population"].iloc[0])
     return items if isinstance(items, str) else population_of(codes, codebook=codebook)
@@ -198,8 +195,7 @@ def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook) -> tuple[p
 
 
 def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None = None, alpha: float = 0.05,
-                ci_method: str = "wilson", min_cell: int = 5, gate: str = "none", population: str | None = None,
-                codebook=None) -> pd.DataFrame:
+                ci_method: str = "wilson", min_cell: int = 5, gate: str = "none", codebook=None) -> pd.DataFrame:
     """Multi-response frequency table: how many respondents cite each item, out of those who answered.
 
     Parameters
@@ -223,8 +219,6 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         :func:`etude.safety.disclosure.suppress_small`'s decision).
     gate : {"none", "cochran"}, default "none"
         Omnibus gate of the paired tests (:func:`etude.analysis.rankings.paired_tests`).
-    population : str, optional
-        The questionnaire, for the merges; default read from the table or the items.
 
     Returns
     -------
@@ -263,7 +257,7 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         if by in codes:
             raise ParameterError(f"« by » ne peut pas être un item de la question : {by!r}")
         require_columns(df, [by])
-        values, groups = _groups_of(df, by, _block_kind(df, items, codes, population, codebook), codebook)
+        values, groups = _groups_of(df, by, _block_kind(df, items, codes, codebook), codebook)
         frames = []
         for g in groups:
             part = _one_table(df[(values == g).to_numpy()], codes, alpha, ci_method, min_cell, gate)
@@ -367,7 +361,7 @@ def _waves_of(df: pd.DataFrame, kind: str, wave: int | Mapping[str, int] | None)
 
 def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, int] | None = None,
                   by: dict[str, str] | None = None, alpha: float = 0.05, ci_method: str = "wilson", min_cell: int = 5,
-                  protect: Sequence[str] | None = PROTECTED, question: str = "barriers", gate: str = "none",
+                  protect: Sequence[str] | None = PROTECTED, question: str = "barriers",
                   codebook=None) -> pd.DataFrame:
     """Barrier frequencies of both questionnaires in one publishable table (``tables/freins.csv``), in codes.
 
@@ -390,9 +384,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
         ``min_cell`` also gets no interval, rank nor letters (:func:`frequencies`), whatever its population.
     question : str, default "barriers"
         The multi-select question counted (``"remedies"`` gives ``tables/leviers.csv``, same columns and rules).
-    gate : {"none", "cochran"}, default "none"
-        Omnibus gate of the paired tests behind ``letters`` (:func:`etude.analysis.rankings.paired_tests`);
-        :func:`pair_table` gives those tests.
+    The paired tests behind ``letters`` are :func:`pair_table`'s (no omnibus gate: :func:`frequencies` has one).
 
     Returns
     -------
@@ -419,7 +411,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
                 continue
             group = (by or {}).get(kind)
             t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, alpha=alpha,
-                            ci_method=ci_method, min_cell=min_cell, gate=gate, population=kind, codebook=codebook)
+                            ci_method=ci_method, min_cell=min_cell, codebook=codebook)
             if group:
                 groups.update(group_counts(part, group, kind=kind, codebook=codebook))  # disclosure plan
                 t = t.rename(columns={group: "group_value"})
@@ -437,7 +429,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
     if by is None:
         out = out[cols]
     out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell,
-                      "rank_test": rankings.TEST, "rank_padjust": rankings.PADJUST, "rank_gate": gate})
+                      "rank_test": rankings.TEST, "rank_padjust": rankings.PADJUST, "rank_gate": "none"})
     return out
 
 
