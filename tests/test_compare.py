@@ -183,7 +183,8 @@ def test_compare_themes_columns_and_hand_counts(two_populations):
     # the written table (docs/contracts.md): the label in the reader's language right after the theme
     assert list(present.label_themes(compare.compare_themes(*two_populations)).columns) == [
         "theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
-        "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj"]
+        "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj",
+        "separated", "reason", "missing"]
     assert (out.loc[["information", "moyens", "juridique", "interet"], "n_buyers"] == 10).all()
     assert (out.loc[["information", "moyens", "juridique", "interet"], "n_companies"] == 20).all()
     # information: buyers 3/10, companies 12/20.
@@ -197,9 +198,9 @@ def test_compare_themes_columns_and_hand_counts(two_populations):
 
 
 def test_compare_themes_support_theme_is_not_comparable_nor_adjusted(two_populations):
-    out = compare.compare_themes(*two_populations).set_index("theme")
+    out = compare.compare_themes(*two_populations, padjust="holm").set_index("theme")
     s = out.loc["soutien"]
-    assert s["test"] == "not_comparable"
+    assert s["test"] == "not_comparable" and s["reason"] == compare.ONE_SIDE
     assert s["n_buyers"] == 10 and s["pct_buyers"] == pytest.approx(0.3)
     assert pd.isna(s["n_companies"])
     for col in ["pct_companies", "diff", "diff_ci_low", "diff_ci_high", "p_value", "p_adjusted", "cohens_h"]:
@@ -211,7 +212,7 @@ def test_compare_themes_support_theme_is_not_comparable_nor_adjusted(two_populat
 
 
 def test_compare_themes_bh_and_chi2_options(two_populations):
-    holm = compare.compare_themes(*two_populations)
+    holm = compare.compare_themes(*two_populations, padjust="holm")
     bh = compare.compare_themes(*two_populations, padjust="fdr_bh")
     assert (bh["p_adjusted"].dropna() <= holm["p_adjusted"].dropna() + 1e-12).all()
     chi = compare.compare_themes(*two_populations, test="chi2").set_index("theme")
@@ -224,7 +225,7 @@ def test_compare_themes_bh_and_chi2_options(two_populations):
 
 def test_compare_themes_numbers_match_an_independent_recomputation(two_populations):
     """Recompute every comparable row from the table's own n and pct with scipy only (what the CSV says)."""
-    out = compare.compare_themes(*two_populations)
+    out = compare.compare_themes(*two_populations, padjust="holm")
     rows = out[out["test"] != "not_comparable"]
     raw = []
     for r in rows.itertuples():
@@ -268,7 +269,7 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
     assert list(out.columns) == [  # the written table (docs/contracts.md): each code's label right after it
         "code", "label", "group1", "group1_label", "group2", "group2_label", "n1", "count1", "pct1", "n2", "count2",
         "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "status",
-        "diff_ci_low_adj", "diff_ci_high_adj"]
+        "diff_ci_low_adj", "diff_ci_high_adj", "separated"]
     assert list(zip(out["group1"], out["group2"])) == [("etat", "collectivite"), ("etat", "autre"),
                                                        ("collectivite", "autre")]
     small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
@@ -384,6 +385,48 @@ def test_bases_counts_non_answers_separately(two_populations):
 
 
 
+def test_a_theme_with_an_item_not_asked_on_one_side_is_not_compared_and_names_it():
+    # issue 26.3: buyers were asked one of the two items of « information » (b_definition not asked)
+    b_codes, e_codes = list(codebook.items("buyers")["code"]), list(codebook.items("companies")["code"])
+    info = list(codebook.items("buyers").query("theme == 'information'")["code"])
+    gone = info[-1]
+    rows = [{info[0]}] * 8 + [{"b_temps"}] * 22
+    b = pd.DataFrame({c: pd.array([pd.NA if c == gone else c in r for r in rows], dtype="boolean") for c in b_codes})
+    e = pd.DataFrame({c: pd.array([c == "e_besoins"] * 21 + [c == "e_moyens"] * 2, dtype="boolean") for c in e_codes})
+    prev = compare.theme_prevalence(b, "buyers").set_index("theme")
+    assert pd.isna(prev.loc["information", "pct"]) and prev.loc["information", "missing"] == gone
+    table = compare.compare_themes(b, e).set_index("theme")
+    row = table.loc["information"]
+    assert row["test"] == compare.NOT_COMPARABLE and row["reason"] == compare.ITEM_NOT_ASKED
+    assert row["missing"] == gone and pd.isna(row["p_adjusted"]) and not row["separated"]
+    assert table.attrs["family_size"] == int((table["test"] == "fisher").sum())
+    # the wave comparison refuses it with the same rule and the same words
+    assert compare.comparability({2017: info, 2019: info}, {2017: set(info), 2019: {info[0]}}) == \
+        (compare.ITEM_NOT_ASKED, [gone])
+
+
+def test_one_decision_rule_the_interval_printed_never_contradicts_the_sentence(two_populations):
+    # issue 26.4: 6/31 vs 5/98, third of 4 themes: Holm p = 2 × 0.0229 = 0.046 beside a Bonferroni interval
+    # [−0.4; +36.6] points that crosses 0 (Bonferroni p = 4 × 0.0229 = 0.091)
+    r = compare.two_proportions(6, 31, 5, 98)
+    low, high = compare.adjusted_intervals([(6, 31, 5, 98)] * 4, padjust="bonferroni")[0]
+    assert round(low * 100, 1) == -0.4 and round(high * 100, 1) == 36.6 and r["p_value"] * 2 < 0.05
+    t = pd.DataFrame({"test": ["fisher"] * 2, "p_adjusted": [2 * r["p_value"], 4 * r["p_value"]],
+                      "diff_ci_low_adj": [low] * 2, "diff_ci_high_adj": [high] * 2})
+    assert compare.decide(t).tolist() == [False, False]  # Holm's p alone would have said « plus souvent »
+    assert compare.discordant(t).tolist() == [True, False]  # Bonferroni for both: they agree
+    t = t.iloc[:1]
+    assert not compare.decide(t).iloc[0] and compare.discordant(t).iloc[0]
+    out = compare.compare_themes(*two_populations)
+    assert out.attrs["padjust"] == "bonferroni" and out.attrs["ci_adjust"] == "bonferroni"
+    tested = out[out["test"] == "fisher"]
+    m = len(tested)
+    assert tested["p_adjusted"].to_numpy() == pytest.approx(np.minimum(1, tested["p_value"].to_numpy() * m))
+    crosses = (tested["diff_ci_low_adj"] <= 0) & (tested["diff_ci_high_adj"] >= 0)
+    assert not (tested["separated"] & crosses).any()
+    assert (tested["separated"] == ((tested["p_adjusted"] < 0.05) & ~crosses)).all()
+
+
 def test_a_theme_counts_only_the_items_asked_and_one_none_asked_is_not_compared():
     codes = list(codebook.items("buyers")["code"])
     moyens = list(codebook.items("buyers").query("theme == 'moyens'")["code"])
@@ -391,6 +434,7 @@ def test_a_theme_counts_only_the_items_asked_and_one_none_asked_is_not_compared(
     b = pd.DataFrame({c: pd.array([pd.NA if c in moyens else c in r for r in rows], dtype="boolean") for c in codes})
     prev = compare.theme_prevalence(b, "buyers").set_index("theme")
     assert pd.isna(prev.loc["moyens", "count"]) and pd.isna(prev.loc["moyens", "pct"])
+    assert prev.loc["moyens", "missing"] == ";".join(moyens)
     assert prev.loc["juridique", "pct"] == 0.5
     e_codes = list(codebook.items("companies")["code"])
     e = pd.DataFrame({c: pd.array([c == "e_moyens", c == "e_delais"], dtype="boolean") for c in e_codes})
@@ -408,6 +452,7 @@ def test_fewer_companies_than_min_cell_publish_nothing_and_nothing_is_compared()
     table = compare.compare_themes(b, e)
     assert table["n_companies"].isna().all() and table["pct_companies"].isna().all()
     assert (table["test"] == compare.NOT_COMPARABLE).all() and table.attrs["family_size"] == 0
+    assert set(table["reason"]) == {compare.TOO_FEW, compare.ONE_SIDE}
     assert table["n_buyers"].eq(6).all()  # public buyers are published
 
 

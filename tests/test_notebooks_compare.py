@@ -13,8 +13,9 @@ from etude.survey import codebook
 
 NOTEBOOK = paths.notebooks_dir() / "03_acheteurs_vs_entreprises.ipynb"
 COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
-           "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj"]
-PARAMETERS = {"study": "", "wave": 0, "lang": "fr", "alpha": 0.05, "test": "fisher", "padjust": "holm",
+           "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj",
+           "separated", "reason", "missing"]
+PARAMETERS = {"study": "", "wave": 0, "lang": "fr", "alpha": 0.05, "test": "fisher", "padjust": "bonferroni",
               "min_cell": 5, "output_dir": ""}
 
 
@@ -42,7 +43,7 @@ def _wilson(x, n, z=Z975):
 
 
 def _independent(wave=2017):
-    """Theme counts from the raw respondent tables with plain pandas, tests with scipy, Holm by hand."""
+    """Theme counts from the raw respondent tables with plain pandas, tests with scipy, Bonferroni by hand."""
     tables = survey.load_study()
     counts = {}
     for kind in ("buyers", "companies"):
@@ -65,11 +66,8 @@ def _independent(wave=2017):
                        "p_value": stats.fisher_exact([[c1, n1 - c1], [c2, n2 - c2]]).pvalue,
                        "cohens_h": 2 * math.asin(math.sqrt(p1)) - 2 * math.asin(math.sqrt(p2))}
     themes = list(rows)
-    raw = np.array([rows[t]["p_value"] for t in themes])
-    running = 0.0
-    for k, i in enumerate(np.argsort(raw)):
-        running = max(running, min(1.0, (len(raw) - k) * raw[i]))
-        rows[themes[i]]["p_adjusted"] = running
+    for t in themes:  # Bonferroni, the correction of the interval printed beside it
+        rows[t]["p_adjusted"] = min(1.0, len(themes) * rows[t]["p_value"])
     return pd.DataFrame(rows).T
 
 
@@ -87,6 +85,9 @@ def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_comp
     tested = got[got["test"] == "fisher"]  # adjusted (Bonferroni) intervals contain the unadjusted ones
     assert (tested["diff_ci_low_adj"] <= tested["diff_ci_low"]).all()
     assert (tested["diff_ci_high_adj"] >= tested["diff_ci_high"]).all()
+    # one decision rule: separated exactly when the adjusted p-value and the adjusted interval both say so
+    excludes = (tested["diff_ci_low_adj"] > 0) | (tested["diff_ci_high_adj"] < 0)
+    assert (tested["separated"].astype(bool) == ((tested["p_adjusted"] < 0.05) & excludes)).all()
     soutien = got.loc["soutien"]
     assert soutien["test"] == "not_comparable" and pd.isna(soutien["p_adjusted"]) and pd.isna(soutien["n_companies"])
     shares = table[["pct_buyers", "pct_companies"]].to_numpy(dtype=float).ravel()

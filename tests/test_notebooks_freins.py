@@ -16,7 +16,7 @@ NOTEBOOKS = {"01_profil_repondants": paths.notebooks_dir() / "01_profil_repondan
 PARAMETERS = {"study": "", "wave": 0, "lang": "fr", "alpha": 0.05, "ci_method": "wilson", "min_cell": 5,
               "output_dir": ""}
 FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high",
-                  "rank", "rank_group"]
+                  "rank", "letters"]
 SIMULATED = "Données simulées — ne pas citer"
 
 

@@ -64,7 +64,7 @@ def test_ranked_bars_short_labels_n_in_title_and_caption(buyers):
     assert "Données simulées — ne pas citer." in caption
     assert "intervalle de confiance à 95 % (Wilson)" in caption
     values = [t.get_text() for t in ax.texts]
-    assert values == [f"75{S}%", f"38{S}%", f"12{S}%"]
+    assert values == [f"75{S}%  a", f"38{S}%  a", f"12{S}%  a"]  # 8 buyers: the paired tests separate no pair
     # whiskers: one error bar per item, from the Wilson bounds
     segments = ax.collections[0].get_segments()
     assert [tuple(round(x, 6) for x in (s[0][0], s[1][0])) for s in segments] == [
@@ -74,10 +74,11 @@ def test_ranked_bars_short_labels_n_in_title_and_caption(buyers):
 def test_a_levers_chart_caption_speaks_of_items_not_barriers():
     table = pd.DataFrame({"item": ["lev_professionnalisation", "lev_hierarchie"], "n_base": [4, 4],
                           "count": [2, 2], "pct": [0.5, 0.5], "ci_low": [0.15, 0.15], "ci_high": [0.85, 0.85],
-                          "rank": [1, 1], "rank_group": [1, 1]})
+                          "rank": [1, 1], "letters": ["a", "a"]})
     fig = plots.frequency_chart(table, title="Leviers cités", population="buyers", wave=2021)
     caption = plots.figure_caption(fig)
-    assert "groupes de rang, items que le test exact apparié" in caption  # the bands are named for any question
+    assert "deux items qui partagent une lettre ne sont pas séparés" in caption  # the letters read for any question
+    assert [t.get_text() for t in fig.axes[0].texts] == [f"50{S}%  a", f"50{S}%  a"]
     assert "frein" not in caption.lower()  # a levers chart never calls its items barriers
 
 
@@ -89,7 +90,7 @@ def test_english_labels_and_real_data_status(buyers):
     caption = plots.figure_caption(fig)
     assert caption.startswith("Source: GT survey, wave 2018. Survey data.")
     assert "90% confidence interval (Jeffreys)" in caption and "simul" not in caption.lower()
-    assert fig.axes[0].texts[0].get_text() == "75%"
+    assert fig.axes[0].texts[0].get_text() == "75%  a"  # the share, then its letters (paired tests)
 
 
 def test_every_text_is_large_and_tick_labels_do_not_overlap(buyers):

@@ -84,7 +84,10 @@ def test_mirror_chart_caption_and_house_fonts(populations):
 
 def test_forest_plot_marks_adjusted_significance_and_non_comparable(populations):
     t = _themes(*populations)
-    t.loc[t["theme"] == "juridique", "p_adjusted"] = 0.01  # force one significant row
+    t.loc[t["theme"] == "juridique", ["p_adjusted", "diff_ci_low_adj", "diff_ci_high_adj"]] = [0.01, 0.02, 0.4]
+    t.loc[t["theme"] == "moyens", "p_adjusted"] = 0.01  # below alpha, but its drawn interval crosses 0: not coloured
+    assert t.loc[t["theme"] == "moyens", "diff_ci_low_adj"].iloc[0] < 0 < t.loc[t["theme"] == "moyens",
+                                                                                "diff_ci_high_adj"].iloc[0]
     fig = plots.forest_plot(t, wave=2017)
     ax = fig.axes[0]
     assert [x.get_text().replace("\n", " ") for x in ax.get_yticklabels()] == list(t["label"])
@@ -100,9 +103,9 @@ def test_forest_plot_marks_adjusted_significance_and_non_comparable(populations)
     assert "non comparable" in texts
     assert "p aj.\u202f=\u202f0,010" in texts
     legend = [x.get_text() for x in ax.get_legend().get_texts()]
-    assert legend == ["significatif après ajustement (p ajustée < 0,05)", "non significatif"]
+    assert legend == ["séparé : p ajustée < 0,05 et intervalle ajusté sans 0", "non séparé"]
     caption = plots.figure_caption(fig)
-    assert "Newcombe" in caption and "Holm" in caption and "Données simulées — ne pas citer" in caption
+    assert "Newcombe" in caption and "Bonferroni" in caption and "Données simulées — ne pas citer" in caption
 
 
 def test_forest_plot_symmetric_axis_covers_every_interval(populations):

@@ -167,7 +167,8 @@ def test_comparison_headline_flips_with_the_data():
     assert present.comparison_headline(_themes(2, 20)).startswith(
         "Les entreprises citent plus souvent « Temps, argent et moyens »")
     same = present.comparison_headline(_themes(10, 10))
-    assert same == "Acheteurs et entreprises ne se distinguent sur aucun des 4 thèmes comparés (Holm sur 4 thèmes)"
+    assert same == ("Acheteurs et entreprises ne se distinguent sur aucun des 4 thèmes comparés "
+                    "(Bonferroni sur 4 thèmes)")
     assert present.comparison_headline(_themes(10, 10), lang="en").startswith("Buyers and companies differ on none")
 
 
@@ -175,7 +176,7 @@ def test_comparison_reading_says_ne_se_distinguent_pas_and_names_the_family():
     lines = present.comparison_reading(_themes(20, 2)).splitlines()
     assert len(lines) == 5
     assert "**Temps, argent et moyens**" in lines[1] and "les acheteurs citent ce thème plus souvent" in lines[1]
-    assert "(Holm sur 4 thèmes" in lines[1] and "intervalle ajusté" in lines[1] and "effet fort" in lines[1]
+    assert "(Bonferroni sur 4 thèmes" in lines[1] and "intervalle ajusté" in lines[1] and "effet fort" in lines[1]
     assert "les deux populations ne se distinguent pas" in lines[2]
     assert "non comparé" in lines[4]
 
@@ -189,7 +190,7 @@ def test_mirror_text_needs_separated_gaps_in_both_directions():
     assert other.startswith("Les données ne montrent pas d'effet miroir : seules les entreprises citent plus souvent")
     none = present.mirror_text(_themes(10, 10))
     assert none.startswith("Les données ne permettent pas de conclure à un effet miroir")
-    assert "ne se distinguent sur aucun thème (Holm sur 4 thèmes)" in none
+    assert "ne se distinguent sur aucun thème (Bonferroni sur 4 thèmes)" in none
 
 
 def _ranked(first, second, n=30):
@@ -228,12 +229,12 @@ def test_wave_headline_flips_and_names_the_family():
     changes = present.label_changes(waves.wave_changes(df, "buyers", level="items"))
     text = present.wave_headline(changes, population="buyers")
     assert text.startswith("Entre 2017 et 2018, chez les acheteurs publics, évoluent : « Manque de temps »")
-    assert text.endswith(f"(Holm sur {len(codebook.items('buyers'))} freins)")
+    assert text.endswith(f"(Bonferroni sur {len(codebook.items('buyers'))} freins)")
     flat = respondents("buyers", rows17 + rows17, wave=[2017] * 25 + [2018] * 25)
     assert present.wave_headline(present.label_changes(waves.wave_changes(flat, "buyers", level="themes")),
                                  population="buyers") == \
         ("Entre 2017 et 2018, aucun thème des acheteurs publics ne se distingue d’une vague à l’autre "
-         f"(Holm sur {codebook.items('buyers')['theme'].nunique()} thèmes)")
+         f"(Bonferroni sur {codebook.items('buyers')['theme'].nunique()} thèmes)")
 
 
 def test_wave_dependence_text_counts_institutions_in_both_waves():
@@ -270,10 +271,21 @@ def test_group_sizes_headline_never_prints_a_suppressed_size():
 
 def test_barrier_headline_summarises_a_long_leading_group():
     t = pd.DataFrame({"item": COMPANY_ITEMS, "pct": [0.6, 0.5, 0.45, 0.4, 0.3, 0.05],
-                      "rank_group": [1, 1, 1, 1, 2, 3], "n_base": 80})
+                      "letters": ["a", "a", "a", "ab", "b", "c"], "n_base": 80})
     assert present.barrier_headline(t, population="companies") == (
-        f"4 freins des entreprises sur 6 se tiennent en tête (de 40,0{S}% à 60,0{S}%), sans que le test apparié "
-        "sépare deux freins voisins")
+        f"Les entreprises citent le plus « {codebook.label(COMPANY_ITEMS[0])} » (60,0{S}%), sans que le test "
+        "apparié le sépare de 3 autres freins")
+
+
+def test_barrier_headline_names_the_items_sharing_the_leaders_letter_not_its_neighbours():
+    # letters need not follow the order of the shares: the leader may share a letter with the third, not the second
+    t = pd.DataFrame({"item": COMPANY_ITEMS[:3], "pct": [0.6, 0.5, 0.45], "letters": ["ab", "c", "a"],
+                      "n_base": 80})
+    text = present.barrier_headline(t, population="companies")
+    assert f"sans que le test apparié le sépare de « {codebook.label(COMPANY_ITEMS[2])} » (45,0{S}%)" in text
+    assert codebook.label(COMPANY_ITEMS[1]) not in text
+    unranked = present.barrier_headline(t.assign(letters=pd.NA, n_base=4), population="companies")
+    assert unranked == f"Trop peu de réponses pour classer les freins des entreprises (n{S}={S}4)"
 
 
 def test_result_sentences_shown_as_markdown_keep_hostile_labels_inert():
@@ -332,7 +344,7 @@ def test_group_sizes_headline_when_every_size_is_withheld():
     t = pd.DataFrame({"size_class": ["micro", "ge"], "n_base": pd.array([pd.NA, pd.NA], dtype="Int64"),
                       "suppressed": [False, False]})
     text = present.group_sizes_headline(t, "size_class", population="companies")
-    assert text.endswith("des groupes trop petits pour départager les freins") and "n.d." in text
+    assert text.endswith("sous 5 répondants, un groupe n'est pas classé") and "n.d." in text
 
 
 def test_wave_changes_give_no_share_change_nor_test_to_an_item_not_asked():
@@ -355,7 +367,8 @@ def test_wave_changes_give_no_share_change_nor_test_to_an_item_not_asked():
 
 
 def text_ends_with_family(text, n):
-    return text.endswith(f"(Holm sur {n} freins)")
+    # the family, then the item not compared, named with its wave (issue 26.3)
+    return text.endswith(f"(Bonferroni sur {n} freins) ; non comparé : « Manque de temps » (non posé en 2019)")
 
 
 def test_wave_grid_shows_every_wave_and_not_asked_items():

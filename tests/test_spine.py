@@ -76,9 +76,10 @@ def test_generated_slides_say_the_data_status_the_waves_and_the_sources():
     assert slides["method"]["lines"][-1] == "Règle des petits effectifs."
     assert slides["closing"]["lines"] == ["Restitution, 2017", "acheteurs 2017 : a.csv"]
     assert slides["objectives"]["lines"][0].startswith("Faire un état des lieux")
-    assert "Intervalles de confiance de Wilson" in slides["method"]["lines"][1]
+    assert "intervalles de confiance de Wilson" in slides["method"]["lines"][1]  # issue 26.6: the samples come first
+    assert slides["method"]["lines"][1].startswith("Échantillons volontaires")
     other = {s["role"]: s for s in spine.outline([], {**info, "parameters": {"ci_method": "agresti_coull"}})}
-    assert "Intervalles de confiance (agresti_coull)" in other["method"]["lines"][1]
+    assert "intervalles de confiance (agresti_coull)" in other["method"]["lines"][1]
     simulated = {s["role"]: s for s in spine.outline([], {"simulated": True})}
     assert simulated["method"]["heading"].startswith("Données simulées")
 

@@ -80,7 +80,7 @@ def test_a_lone_na_in_an_answered_question_counts_as_not_ticked():
 def test_population_name_means_its_barrier_items():
     codes = codebook.items("companies")["code"].tolist()
     t = pd.DataFrame({c: _bool([c == "e_besoins"]) for c in codes})
-    out = stats.frequencies(t, "companies")
+    out = stats.frequencies(t, "companies", min_cell=1)
     assert sorted(out["item"]) == sorted(codes)
     assert out.iloc[0]["item"] == "e_besoins" and out.iloc[0]["rank"] == 1
 
@@ -98,7 +98,7 @@ def test_by_group_has_its_own_base_and_ranks_and_leaves_out_missing_groups():
         "a": _bool([True, True, None, False, True, True]),
         "b": _bool([False, True, None, False, False, True]),
     })
-    g = stats.frequencies(t, ["a", "b"], by="buyer_type")
+    g = stats.frequencies(t, ["a", "b"], by="buyer_type", min_cell=1)
     assert list(g.columns) == ["buyer_type", *stats.FREQ_COLUMNS]
     assert g["buyer_type"].tolist() == ["etat", "etat", "collectivite", "collectivite"]  # category order, observed
     etat = g[g["buyer_type"] == "etat"].set_index("item")
@@ -154,7 +154,10 @@ def _tables():
 
 
 def test_barrier_table_is_the_published_freins_csv(tmp_path):
-    out = stats.barrier_table(_tables(), wave=2017)
+    small = stats.barrier_table(_tables(), wave=2017).set_index(["population", "item"]).loc[("buyers", "b_temps")]
+    # 3 buyers < min_cell: counted and published (institutions), but no interval, rank nor letters
+    assert small["count"] == 3 and pd.isna(small["rank"]) and pd.isna(small["letters"]) and pd.isna(small["ci_low"])
+    out = stats.barrier_table(_tables(), wave=2017, min_cell=3)
     assert list(out.columns) == [c for c in stats.FREINS_COLUMNS if c != "label"]  # codes only
     out = labelled(out)
     assert list(out.columns) == stats.FREINS_COLUMNS
@@ -188,36 +191,25 @@ def test_grouped_barrier_table_suppresses_small_company_groups_and_passes_the_au
 
 
 
-def test_rank_groups_follow_the_exact_paired_test_between_adjacent_items():
-    from scipy.stats import binomtest
-    t = pd.DataFrame({"a": [True] * 20, "b": [True] * 2 + [False] * 18, "c": [True] + [False] * 19})
-    # a vs b: 18 respondents cite a only, none b only; b vs c: 1 and 0 — the binomial test on discordant pairs.
-    assert binomtest(0, 18, 0.5).pvalue * 2 < 0.05 and binomtest(0, 1, 0.5).pvalue == 1.0
-    assert stats.rank_groups(t, ["a", "b", "c"]) == [1, 2, 2]
-    # Same respondents, nothing discordant: one group even with different labels.
-    assert stats.rank_groups(t.assign(b=t["a"]), ["a", "b", "c"])[:2] == [1, 1]
-    assert stats.rank_groups(t, ["a"]) == [1]
-
-
-def test_frequencies_give_pct_all_and_rank_group():
+def test_frequencies_give_pct_all_and_letters():
     t = pd.DataFrame({"e_moyens": _bool([True] * 25 + [False] * 5 + [None] * 2),
                       "e_besoins": _bool([False] * 25 + [True] * 5 + [None] * 2)})
     out = stats.frequencies(t, ["e_moyens", "e_besoins"]).set_index("item")
     assert out.loc["e_moyens", "n_base"] == 30 and out.loc["e_moyens", "pct"] == pytest.approx(25 / 30)
     assert out.loc["e_moyens", "pct_all"] == pytest.approx(25 / 32)  # over all respondents, skippers included
-    assert out["rank_group"].tolist() == [1, 2]
+    assert out["letters"].tolist() == ["a", "b"]  # 25 cite e_moyens only, 5 e_besoins only: separated
     tied = stats.frequencies(t.assign(e_besoins=t["e_moyens"]), ["e_moyens", "e_besoins"])
-    assert tied["rank_group"].tolist() == [1, 1]
+    assert tied["letters"].tolist() == ["a", "a"]
 
 
-def test_barrier_table_publishes_rank_group_and_blanks_it_when_suppressed():
+def test_barrier_table_publishes_letters_and_blanks_them_when_suppressed():
     codes = stats.item_codes("companies")
     t = {"companies": pd.DataFrame({"population": "companies", "wave": 2017,
                                      **{c: _bool([c == "e_moyens"] * 3) for c in codes}})}
     out = labelled(stats.barrier_table(t, wave=2017))
     assert list(out.columns) == stats.FREINS_COLUMNS
-    assert {"pct_all", "rank_group"} <= set(stats.FREINS_COLUMNS)
-    assert out["rank_group"].isna().all() and out["pct_all"].isna().all()  # 3 companies < min_cell
+    assert {"pct_all", "letters"} <= set(stats.FREINS_COLUMNS) and "rank_group" not in stats.FREINS_COLUMNS
+    assert out["letters"].isna().all() and out["pct_all"].isna().all()  # 3 companies < min_cell
 
 
 def test_an_item_not_asked_has_no_count_share_interval_or_rank():
@@ -227,7 +219,7 @@ def test_an_item_not_asked_has_no_count_share_interval_or_rank():
     r = stats.frequencies(t, ["a", "b", "c"])
     assert r["item"].tolist() == ["a", "c", "b"]  # not asked comes last
     b = r.set_index("item").loc["b"]
-    assert b["n_base"] == 3 and pd.isna(b["count"]) and pd.isna(b["rank"]) and pd.isna(b["rank_group"])
+    assert b["n_base"] == 3 and pd.isna(b["count"]) and pd.isna(b["rank"]) and pd.isna(b["letters"])
     assert pd.isna(b["pct"]) and pd.isna(b["pct_all"]) and pd.isna(b["ci_low"]) and pd.isna(b["ci_high"])
     assert r.set_index("item").loc["a", "pct_mentions"] == 0.5  # mentions of the items asked only
 

@@ -4,7 +4,11 @@ The buyers' and the companies' questionnaires list different barrier items, so t
 on the codebook's harmonised themes (:func:`etude.survey.codebook.theme_map`), never item by item. Every comparison
 reports the denominators, a difference in proportions with a Newcombe (hybrid Wilson score) interval, an exact
 test by default (Fisher; Pearson chi-square available), Cohen's h and p-values adjusted across the family of
-comparisons (Holm by default). Formulas come from statsmodels and scipy, not re-derived here.
+comparisons. One decision rule (:func:`decide`): two shares are separated when the adjusted p-value is below
+``alpha`` and the adjusted interval printed beside it excludes 0 — both Bonferroni over the same family by default
+(:data:`DEFAULT_PADJUST`), so that no sentence contradicts its interval. What may be compared is decided by one
+function for populations and waves alike (:func:`comparability`): a theme with an item not asked on one side is
+not compared. Formulas come from statsmodels and scipy, not re-derived here.
 
 Respondent tables follow ``docs/contracts.md`` §1: a respondent who selected no item of a multi-select question
 is NA on all its items and out of that question's denominator (``n_base``).
@@ -20,7 +24,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -37,9 +41,10 @@ from etude.survey import codebook as cb
 
 __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",
-    "compare_groups", "answered", "cites",
+    "compare_groups", "answered", "cites", "comparability", "decide", "discordant", "asked_codes",
     "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "BUYER_GROUPS",
-    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "REST", "select_wave", "theme_order", "group_values",
+    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "REST", "ONE_SIDE", "ITEM_NOT_ASKED", "NO_ANSWER", "DEFAULT_PADJUST",
+    "select_wave", "theme_order", "group_values",
 ]
 
 #: Tests for a 2×2 table, by the code the ``test`` column holds: Fisher's exact test (two-sided), Pearson's
@@ -49,16 +54,19 @@ TESTS = ("fisher", "chi2")
 CI_METHODS = {"newcombe": "newcomb", "agresti-caffo": "agresti-caffo", "wald": "wald", "score": "score"}
 #: p-value adjustments across a family of comparisons (statsmodels ``multipletests`` names, plus "none").
 PADJUST = ("holm", "fdr_bh", "bonferroni", "none")
+#: The default adjustment: Bonferroni, like the intervals printed beside the p-values (:func:`adjusted_intervals`),
+#: so that both come from the same correction over the same family (:func:`decide`).
+DEFAULT_PADJUST = "bonferroni"
 #: Columns of :func:`compare_themes`; ``tables/comparaison_themes.csv`` adds ``label`` after ``theme``
 #: (:func:`etude.publish.present.label_themes`).
 COMPARE_COLUMNS = ["theme", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff",
                    "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h",
-                   "diff_ci_low_adj", "diff_ci_high_adj"]
+                   "diff_ci_low_adj", "diff_ci_high_adj", "separated", "reason", "missing"]
 #: Columns of :func:`compare_groups`; ``tables/comparaison_types_acheteurs.csv`` adds ``label``, ``group1_label`` and
 #: ``group2_label`` after ``code``, ``group1`` and ``group2`` (:func:`etude.publish.present.label_groups`).
 GROUP_COLUMNS = ["code", "group1", "group2", "n1", "count1", "pct1",
                  "n2", "count2", "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted",
-                 "cohens_h", "status", "diff_ci_low_adj", "diff_ci_high_adj"]
+                 "cohens_h", "status", "diff_ci_low_adj", "diff_ci_high_adj", "separated"]
 #: Buyer types grouped for within-buyer comparisons: État, collectivités, all others (health included).
 BUYER_GROUPS = {"etat": "etat", "collectivite": "collectivite", "sante": "autre", "autre": "autre"}
 #: ``test`` code of a row with one side empty: a theme only one questionnaire covers, or a withheld comparison.
@@ -70,6 +78,13 @@ STATUS_OK = "compared"
 TOO_FEW = "too_few"
 #: ``group2`` code of the respondents outside ``group1`` (``pairs="vs_rest"`` of :func:`compare_groups`).
 REST = "_reste"
+#: ``reason`` of a theme not compared because only one questionnaire has items in it (words: ``codes.*``).
+ONE_SIDE = "one_questionnaire"
+#: ``reason`` of a theme (or item) not compared because one of its items was not asked on one side (``missing``
+#: names them): comparing what was asked would compare two different questions.
+ITEM_NOT_ASKED = "item_not_asked"
+#: ``reason`` of a comparison with a side where nobody answered the question: nothing to compare.
+NO_ANSWER = "no_answer"
 
 
 def _check_counts(count: Any, n: Any, which: str) -> tuple[int, int]:
@@ -164,18 +179,21 @@ def two_proportions(count1: int, n1: int, count2: int, n2: int, *, test: str = "
     return out
 
 
-def adjust_pvalues(p_values: Sequence[float], *, method: str = "holm", alpha: float = 0.05) -> np.ndarray:
+def adjust_pvalues(p_values: Sequence[float], *, method: str = DEFAULT_PADJUST, alpha: float = 0.05) -> np.ndarray:
     """Adjust a family of p-values (statsmodels ``multipletests``); NaN entries stay NaN and are not counted.
 
     Parameters
     ----------
-    method : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
-        Holm's step-down (family-wise error), Benjamini–Hochberg (false discovery rate), Bonferroni, or none.
+    method : {"bonferroni", "holm", "fdr_bh", "none"}, default "bonferroni"
+        Bonferroni (the correction of :func:`adjusted_intervals`), Holm's step-down (family-wise error, smaller
+        p-values than the Bonferroni interval beside them), Benjamini–Hochberg (false discovery rate), or none.
 
     Examples
     --------
-    >>> adjust_pvalues([0.01, 0.04, 0.03, float("nan")]).round(2).tolist()
+    >>> adjust_pvalues([0.01, 0.04, 0.03, float("nan")], method="holm").round(2).tolist()
     [0.03, 0.06, 0.06, nan]
+    >>> adjust_pvalues([0.01, 0.04, 0.03]).round(2).tolist()
+    [0.03, 0.12, 0.09]
     """
     _choice("padjust", method, PADJUST)
     p = np.asarray(p_values, dtype=float)
@@ -190,7 +208,7 @@ def adjust_pvalues(p_values: Sequence[float], *, method: str = "holm", alpha: fl
 # Respondent tables → counts
 # --------------------------------------------------------------------------------------------------------------
 
-def adjusted_intervals(counts: Sequence[tuple[int, int, int, int] | None], *, padjust: str = "holm",
+def adjusted_intervals(counts: Sequence[tuple[int, int, int, int] | None], *, padjust: str = DEFAULT_PADJUST,
                        alpha: float = 0.05, ci_method: str = "newcombe") -> list[tuple[float, float]]:
     """Difference intervals adjusted like the p-values of the same family: Bonferroni intervals (level
     ``1 − alpha / m`` over the ``m`` comparisons made) next to Holm, Bonferroni or Benjamini–Hochberg p-values.
@@ -215,6 +233,93 @@ def adjusted_intervals(counts: Sequence[tuple[int, int, int, int] | None], *, pa
         r = two_proportions(*c, alpha=level, ci_method=ci_method)
         out.append((r["diff_ci_low"], r["diff_ci_high"]))
     return out
+
+
+def comparability(items: Mapping[str, Sequence[str]], asked: Mapping[str, Collection[str]]
+                  ) -> tuple[str | None, list[str]]:
+    """Whether a theme (or an item) may be compared between two sides — two populations (:func:`compare_themes`)
+    or two waves (:func:`etude.analysis.waves.wave_changes`): the one rule of both.
+
+    Parameters
+    ----------
+    items : mapping
+        Side → the theme's item codes in that side's questionnaire (an item's own code, for an item).
+    asked : mapping
+        Side → the item codes asked on that side (:func:`asked_codes`).
+
+    Returns
+    -------
+    ``(None, [])`` when every one of its items was asked on each side; ``(ONE_SIDE, [])`` when a side's
+    questionnaire has none of its items; ``(ITEM_NOT_ASKED, missing)`` when some were not asked, ``missing`` the
+    codes of those items (each once, in order): a share over the items asked would not measure the same thing.
+
+    >>> comparability({"buyers": ["b_donnees", "b_definition"], "companies": ["e_besoins"]},
+    ...               {"buyers": {"b_donnees"}, "companies": {"e_besoins"}})
+    ('item_not_asked', ['b_definition'])
+    >>> comparability({2017: ["b_temps"], 2019: ["b_temps"]}, {2017: {"b_temps"}, 2019: {"b_temps"}})
+    (None, [])
+    """
+    if any(not list(codes) for codes in items.values()):
+        return ONE_SIDE, []
+    missing = [c for side, codes in items.items() for c in codes if c not in asked.get(side, ())]
+    return (ITEM_NOT_ASKED, list(dict.fromkeys(missing))) if missing else (None, [])
+
+
+def asked_codes(df: pd.DataFrame, kind: str, question: str = "barriers", *, codebook=None) -> set[str]:
+    """The items of ``question`` asked in ``df`` (one wave): all but those NA for every respondent who answered
+    the question (« non posé », ``docs/contracts.md`` §1); all of them when nobody answered.
+
+    >>> t = pd.DataFrame({c: pd.array([c == "e_moyens", None], dtype="boolean") for c in cb.items("companies")["code"]})
+    >>> sorted(asked_codes(t, "companies")) == sorted(cb.items("companies")["code"])
+    True
+    """
+    codes = list(cb.items(kind, question, codebook=codebook)["code"])
+    base = answered(df, kind, question, codebook=codebook)
+    if not base.any():
+        return set(codes)
+    return {c for c in codes if df.loc[base, c].notna().any()}
+
+
+def _bounds(table: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """The interval printed beside the adjusted p-value: the adjusted one when the table has it, else the raw."""
+    for low, high in (("diff_ci_low_adj", "diff_ci_high_adj"), ("diff_ci_low", "diff_ci_high")):
+        if {low, high} <= set(table.columns):
+            return pd.to_numeric(table[low], errors="coerce"), pd.to_numeric(table[high], errors="coerce")
+    return None
+
+
+def _votes(table: pd.DataFrame, alpha: float) -> tuple[pd.Series, pd.Series]:
+    """What the adjusted p-value says (below ``alpha``) and what the interval says (excludes 0), tested rows."""
+    p = pd.to_numeric(table["p_adjusted"], errors="coerce") if "p_adjusted" in table.columns \
+        else pd.Series(np.nan, index=table.index)
+    tested = p.notna() & (table["test"].isin(TESTS) if "test" in table.columns else True)
+    by_p = tested & (p < alpha)
+    bounds = _bounds(table)
+    by_ci = by_p if bounds is None else tested & ((bounds[0] > 0) | (bounds[1] < 0))
+    return by_p.astype(bool), by_ci.astype(bool)
+
+
+def decide(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.Series:
+    """The one decision rule of every comparison of two shares: two shares are separated when the adjusted p-value
+    is below ``alpha`` **and** the adjusted interval printed beside it excludes 0 (both adjusted over the same
+    family, Bonferroni by default: :func:`adjusted_intervals`). No sentence nor chart colour may then say « more
+    often » while its interval crosses 0; the rare rows where test and interval disagree (Fisher's test and
+    Newcombe's interval are not exact duals; Holm's p-values are smaller than Bonferroni's) are not separated and
+    :func:`discordant` names them.
+
+    >>> t = pd.DataFrame({"test": "fisher", "p_adjusted": [0.01, 0.046, 0.3],
+    ...                   "diff_ci_low_adj": [0.05, -0.004, -0.1], "diff_ci_high_adj": [0.4, 0.366, 0.2]})
+    >>> decide(t).tolist(), discordant(t).tolist()
+    ([True, False, False], [False, True, False])
+    """
+    by_p, by_ci = _votes(table, _check_alpha(alpha))
+    return by_p & by_ci
+
+
+def discordant(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.Series:
+    """Rows where the adjusted p-value and the interval beside it disagree (see :func:`decide`)."""
+    by_p, by_ci = _votes(table, _check_alpha(alpha))
+    return by_p != by_ci
 
 
 def _item_question(kind: str, code: str, codebook=None) -> str | None:
@@ -282,9 +387,10 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     DataFrame
         One row per theme that has items in this questionnaire, in codebook order: ``theme, items``
         (item codes joined by ``;``), ``n_base`` (respondents who answered the barrier question), ``count``,
-        ``pct`` (fraction 0–1), ``ci_low``, ``ci_high`` (Wilson). ``pct`` is NaN when ``n_base`` is 0.
-        ``items`` lists the items asked: an item not asked (« non posé », NA for every respondent who answered)
-        is left out, and a theme none of whose items was asked has no ``count``, share or interval (NA).
+        ``pct`` (fraction 0–1), ``ci_low``, ``ci_high`` (Wilson), ``missing``. ``pct`` is NaN when ``n_base`` is 0.
+        ``items`` lists the items asked, ``missing`` those not asked (« non posé », NA for every respondent who
+        answered; codes joined by ``;``, empty when none): a theme with an item not asked has no ``count``, share
+        or interval (NA) — a share over part of its items would be another question (:func:`comparability`).
 
     Examples
     --------
@@ -301,18 +407,10 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     base = answered(df, kind, codebook=codebook)
     n_base = int(base.sum())
     groups = _theme_items(kind, codebook)
-    rows = []
-    for theme in theme_order(codebook):
-        if theme not in groups:
-            continue
-        # items not asked in these waves (NA for everyone who answered) are out; a theme with none asked has no share
-        asked = [c for c in groups[theme] if not n_base or df.loc[base, c].notna().any()]
-        count = int((cites(df, asked) & base).sum()) if asked else None
-        low, high = wilson_interval(count, n_base, alpha=alpha) if asked else (math.nan, math.nan)
-        rows.append({"theme": theme, "items": ";".join(asked), "n_base": n_base,
-                     "count": pd.NA if count is None else count,
-                     "pct": count / n_base if n_base and asked else math.nan, "ci_low": low, "ci_high": high})
-    out = pd.DataFrame(rows, columns=["theme", "items", "n_base", "count", "pct", "ci_low", "ci_high"])
+    asked = asked_codes(df, kind, codebook=codebook)
+    rows = [_theme_share(df, base, theme, groups[theme], asked, alpha) for theme in theme_order(codebook)
+            if theme in groups]
+    out = pd.DataFrame(rows, columns=["theme", "items", "n_base", "count", "pct", "ci_low", "ci_high", "missing"])
     if not publishable(kind, n_base, min_cell=min_cell):  # too few companies: nothing of them is published
         out = out.assign(n_base=pd.NA, count=pd.NA, pct=math.nan, ci_low=math.nan, ci_high=math.nan)
     out["count"] = out["count"].astype("Int64")
@@ -320,7 +418,22 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     return out
 
 
-def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str = "fisher", padjust: str = "holm",
+def _theme_share(df: pd.DataFrame, base: pd.Series, theme: str, items: list[str], asked: set[str],
+                 alpha: float) -> dict:
+    """One row of :func:`theme_prevalence`: the share citing the theme, only when every one of its items was asked."""
+    n_base = int(base.sum())
+    gone = [c for c in items if c not in asked]
+    row = {"theme": theme, "items": ";".join(c for c in items if c in asked), "n_base": n_base, "count": pd.NA,
+           "pct": math.nan, "ci_low": math.nan, "ci_high": math.nan, "missing": ";".join(gone)}
+    if not gone:
+        count = int((cites(df, items) & base).sum())
+        low, high = wilson_interval(count, n_base, alpha=alpha)
+        row.update(count=count, pct=count / n_base if n_base else math.nan, ci_low=low, ci_high=high)
+    return row
+
+
+def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str = "fisher",
+                   padjust: str = DEFAULT_PADJUST,
                    alpha: float = 0.05, ci_method: str = "newcombe", codebook=None,
                    min_cell: int = 5) -> pd.DataFrame:
     """Buyers versus companies on each harmonised theme (the table ``tables/comparaison_themes.csv``, once
@@ -332,10 +445,10 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         Respondent tables (``docs/contracts.md`` §1), usually one wave each.
     test : {"fisher", "chi2"}, default "fisher"
         See :func:`two_proportions`.
-    padjust : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
-        Adjustment across the comparable themes (:func:`adjust_pvalues`).
+    padjust : {"bonferroni", "holm", "fdr_bh", "none"}, default "bonferroni"
+        Adjustment across the comparable themes (:func:`adjust_pvalues`); Bonferroni, like the adjusted interval.
     alpha : float, default 0.05
-        1 − confidence level of the intervals (and the level given to ``multipletests``).
+        1 − confidence level of the intervals, and the threshold of the decision (:func:`decide`).
     ci_method : str, default "newcombe"
         See :func:`two_proportions`.
     min_cell : int, default 5
@@ -348,11 +461,15 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         denominators (respondents who answered the barrier question), ``pct_*`` fractions 0–1, ``diff`` =
         ``pct_buyers − pct_companies`` with its Newcombe interval (unadjusted), ``p_value`` raw and
         ``p_adjusted`` (the family: the comparable themes), and ``diff_ci_low_adj``/``diff_ci_high_adj`` the
-        interval adjusted over the same family (:func:`adjusted_intervals`), to show next to ``p_adjusted``.
-        ``attrs`` records ``padjust``, ``family_size`` and ``ci_adjust``.
-        A theme covered by one questionnaire only (``soutien``) keeps that side's share, has NaN for the other
-        side and every comparison number, ``test`` = ``"not_comparable"``, and is left out of the adjustment;
-        so is a theme none of whose items one side was asked in these waves (:func:`theme_prevalence`).
+        interval adjusted over the same family (:func:`adjusted_intervals`), to show next to ``p_adjusted``;
+        ``separated`` the decision (:func:`decide`: adjusted p-value below ``alpha`` and adjusted interval
+        excluding 0). ``attrs`` records ``padjust``, ``family_size``, ``ci_adjust`` and ``alpha``.
+        A theme that cannot be compared (:func:`comparability`) keeps the share of the side that can be described,
+        has NaN for the other side and every comparison number, ``test`` = ``"not_comparable"``, a ``reason``
+        (``one_questionnaire``: only one questionnaire has items in it, ``soutien``; ``item_not_asked``: one of
+        its items was not asked on a side in these waves, ``missing`` names them; ``too_few``: the companies'
+        side is withheld by the small-group rule; ``no_answer``: nobody answered the question on a side) and is
+        left out of the adjustment.
 
     Examples
     --------
@@ -361,46 +478,62 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     ...     return pd.DataFrame({c: pd.array([c in r for r in rows], dtype="boolean") for c in codes})
     >>> b = table("buyers", [{"b_temps"}, {"b_temps", "b_donnees"}, {"b_soutien"}, {"b_juridique"}])
     >>> e = table("companies", [{"e_moyens"}, {"e_besoins"}, {"e_besoins"}, {"e_processus"}])
-    >>> compare_themes(b, e, min_cell=4)[["theme", "n_buyers", "pct_buyers", "pct_companies", "test"]]
-             theme  n_buyers  pct_buyers  pct_companies            test
-    0  information         4        0.25           0.50          fisher
-    1       moyens         4        0.50           0.25          fisher
-    2    juridique         4        0.25           0.25          fisher
-    3      interet         4        0.00           0.00          fisher
-    4      soutien         4        0.25            NaN  not_comparable
+    >>> compare_themes(b, e, min_cell=4)[["theme", "pct_buyers", "pct_companies", "test", "reason"]]
+             theme  pct_buyers  pct_companies            test             reason
+    0  information        0.25           0.50          fisher                NaN
+    1       moyens        0.50           0.25          fisher                NaN
+    2    juridique        0.25           0.25          fisher                NaN
+    3      interet        0.00           0.00          fisher                NaN
+    4      soutien        0.25            NaN  not_comparable  one_questionnaire
     """
     _choice("test", test, TESTS)
     _choice("padjust", padjust, PADJUST)
     prev = {kind: theme_prevalence(df, kind, alpha=alpha, codebook=codebook, min_cell=min_cell).set_index("theme")
             for kind, df in (("buyers", buyers), ("companies", companies))}
+    items = {kind: _theme_items(kind, codebook) for kind in prev}
+    asked = {"buyers": asked_codes(buyers, "buyers", codebook=codebook),
+             "companies": asked_codes(companies, "companies", codebook=codebook)}
     rows, counts = [], []
     for theme in theme_order(codebook):
-        b = prev["buyers"].loc[theme] if theme in prev["buyers"].index else None
-        e = prev["companies"].loc[theme] if theme in prev["companies"].index else None
-        b, e = (None if x is not None and pd.isna(x["count"]) else x for x in (b, e))  # not asked, or withheld
-        if b is None and e is None:
+        if not any(theme in items[k] for k in prev):
             continue
-        row = {"theme": theme, "n_buyers": pd.NA if b is None else int(b["n_base"]),
-               "pct_buyers": math.nan if b is None else float(b["pct"]),
-               "n_companies": pd.NA if e is None else int(e["n_base"]),
-               "pct_companies": math.nan if e is None else float(e["pct"])}
-        if b is None or e is None:
-            row.update(diff=math.nan, diff_ci_low=math.nan, diff_ci_high=math.nan, test=NOT_COMPARABLE,
-                       p_value=math.nan, cohens_h=math.nan)
-            counts.append(None)
-        else:
-            counts.append((int(b["count"]), int(b["n_base"]), int(e["count"]), int(e["n_base"])))
-            row.update(two_proportions(*counts[-1], test=test, alpha=alpha, ci_method=ci_method))
+        reason, missing = comparability({k: items[k].get(theme, []) for k in prev}, asked)
+        sides = {k: prev[k].loc[theme] if theme in prev[k].index else None for k in prev}
+        if reason is None and any(pd.isna(r["n_base"]) for r in sides.values()):
+            reason = TOO_FEW  # the companies' side withheld by the small-group rule
+        elif reason is None and any(int(r["n_base"]) == 0 for r in sides.values()):
+            reason = NO_ANSWER
+        row, count = _theme_row(theme, sides, reason, missing, test=test, alpha=alpha, ci_method=ci_method)
         rows.append(row)
+        counts.append(count)
     out = pd.DataFrame(rows)
     out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
     adj = adjusted_intervals(counts, padjust=padjust, alpha=alpha, ci_method=ci_method)
     out["diff_ci_low_adj"], out["diff_ci_high_adj"] = [a for a, _ in adj], [b for _, b in adj]
+    out["separated"] = decide(out, alpha=alpha)
     for col in ("n_buyers", "n_companies"):
         out[col] = out[col].astype("Int64")
     out = out[COMPARE_COLUMNS]
     out.attrs.update(_family_attrs(padjust, alpha, sum(c is not None for c in counts), "themes"))
     return out
+
+
+def _theme_row(theme: str, sides: dict, reason: str | None, missing: list[str], *, test: str, alpha: float,
+               ci_method: str) -> tuple[dict, tuple | None]:
+    """One row of :func:`compare_themes` and its counts for the adjusted intervals (None: not compared)."""
+    b, e = (None if x is None or pd.isna(x["count"]) else x for x in (sides["buyers"], sides["companies"]))
+    row = {"theme": theme, "n_buyers": pd.NA if b is None else int(b["n_base"]),
+           "pct_buyers": math.nan if b is None else float(b["pct"]),
+           "n_companies": pd.NA if e is None else int(e["n_base"]),
+           "pct_companies": math.nan if e is None else float(e["pct"]),
+           "reason": reason, "missing": ";".join(missing)}
+    if reason is not None or b is None or e is None:
+        row.update(diff=math.nan, diff_ci_low=math.nan, diff_ci_high=math.nan, test=NOT_COMPARABLE,
+                   p_value=math.nan, cohens_h=math.nan)
+        return row, None
+    count = (int(b["count"]), int(b["n_base"]), int(e["count"]), int(e["n_base"]))
+    row.update(two_proportions(*count, test=test, alpha=alpha, ci_method=ci_method))
+    return row, count
 
 
 def _family_attrs(padjust: str, alpha: float, size: int, family: str) -> dict[str, Any]:
@@ -475,8 +608,8 @@ def _pair_numbers(c1: int, n1: int, c2: int, n2: int, *, kind: str, min_cell: in
     """
     if min(n1, n2) < min_cell:
         big1, big2 = (publishable(kind, n, min_cell=min_cell) for n in (n1, n2))
-        return {"count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 else math.nan,
-                "count2": c2 if big2 else pd.NA, "pct2": c2 / n2 if big2 else math.nan, "diff": math.nan,
+        return {"count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 and n1 else math.nan,
+                "count2": c2 if big2 else pd.NA, "pct2": c2 / n2 if big2 and n2 else math.nan, "diff": math.nan,
                 "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": NOT_COMPARABLE, "p_value": math.nan,
                 "cohens_h": math.nan, "status": TOO_FEW}, None
     return {"count1": c1, "pct1": c1 / n1, "count2": c2, "pct2": c2 / n2, "status": STATUS_OK,
@@ -485,7 +618,7 @@ def _pair_numbers(c1: int, n1: int, c2: int, n2: int, *, kind: str, min_cell: in
 
 def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[str] = "themes", *,
                    kind: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
-                   min_cell: int = 5, test: str = "fisher", padjust: str = "holm", alpha: float = 0.05,
+                   min_cell: int = 5, test: str = "fisher", padjust: str = DEFAULT_PADJUST, alpha: float = 0.05,
                    ci_method: str = "newcombe", codebook=None) -> pd.DataFrame:
     """Compare groups of one population (e.g. services de l'État vs collectivités vs others), item or theme.
 
@@ -509,7 +642,8 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
         and no comparison number; each group's count and share follow the study's one small-group rule
         (:func:`etude.safety.disclosure.publishable`: public buyers' groups are published, small company groups not).
     test, padjust, alpha, ci_method
-        As in :func:`compare_themes`; the adjustment family is every computed row of the result.
+        As in :func:`compare_themes`; the adjustment family is every computed row of the result, and
+        ``separated`` the decision (:func:`decide`).
 
     Returns
     -------
@@ -563,10 +697,11 @@ def _group_table(rows: list[dict], counts: list, *, min_cell: int, padjust: str,
                  ) -> pd.DataFrame:
     """:func:`compare_groups`' rows as a table: p-values and intervals adjusted over the tested pairs."""
     out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c not in ("p_adjusted", "diff_ci_low_adj",
-                                                                           "diff_ci_high_adj")])
+                                                                           "diff_ci_high_adj", "separated")])
     out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
     adj = adjusted_intervals(counts, padjust=padjust, alpha=alpha, ci_method=ci_method)
     out["diff_ci_low_adj"], out["diff_ci_high_adj"] = [a for a, _ in adj], [b for _, b in adj]
+    out["separated"] = decide(out, alpha=alpha)
     for col in ("n1", "n2", "count1", "count2"):
         out[col] = out[col].astype("Int64")
     out = out[GROUP_COLUMNS]

@@ -40,7 +40,7 @@ QUESTION = "remedies"
 #: Columns of ``tables/plan_action.csv``, one row per barrier and population: :data:`PLAN_CODES` with the labels
 #: the publishing side attaches (:func:`etude.publish.present.plan_with_labels`).
 PLAN_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "ci_low", "ci_high", "rank",
-                "rank_group", "suppressed", "remedy", "remedy_label", "remedy_pct", "solutions", "solution_labels",
+                "letters", "suppressed", "remedy", "remedy_label", "remedy_pct", "solutions", "solution_labels",
                 "objective", "objective_label", "indicator", "indicator_label", "status", "asked"]
 #: Columns of :func:`action_plan`: codes and numbers.
 PLAN_CODES = [c for c in PLAN_COLUMNS if c != "label" and not c.endswith("_label") and c != "solution_labels"]
@@ -220,20 +220,27 @@ def asked(table: pd.DataFrame, population: str) -> bool:
 
 
 def leader(part: pd.DataFrame) -> dict[str, Any] | None:
-    """The first row of ``part`` by share (then item code) and how far ahead it is; None when no share is known.
+    """The first row of ``part`` by share (then item code) and what the paired tests say of it; None when no
+    share is known.
 
-    Returns ``{"row": Series, "ties": rows with the same share (1 when alone), "together": other rows of its
-    rank group}``: the paired test of :func:`etude.analysis.stats.rank_groups` does not separate it from those, so
-    « the most cited » would state a finding no test made.
+    Returns ``{"row": Series, "ties": rows with the same share (1 when alone), "together": the items sharing a
+    letter with it (the paired tests of :mod:`etude.analysis.rankings` do not separate it from those), "ranked":
+    whether it has letters (a block under ``min_cell`` has none), "none": whether the tests separate no pair at
+    all}``: « the most cited » needs ``ranked`` and no ``together``.
 
-    >>> t = pd.DataFrame({"item": ["a", "b", "c"], "pct": [0.5, 0.4, 0.1], "rank_group": [1, 1, 2]})
-    >>> lead = leader(t); lead["row"]["item"], lead["ties"], lead["together"]
-    ('a', 1, 1)
+    >>> t = pd.DataFrame({"item": ["a", "b", "c"], "pct": [0.5, 0.4, 0.1], "letters": ["a", "ab", "b"]})
+    >>> lead = leader(t); lead["row"]["item"], lead["ties"], lead["together"], lead["ranked"], lead["none"]
+    ('a', 1, ['b'], True, False)
     """
     part = part[part["pct"].notna()]
     if part.empty:
         return None
     top = part.sort_values(["pct", "item"], ascending=[False, True]).iloc[0]
     ties = int((part["pct"] == top["pct"]).sum())  # all identical answers: a tie, not « the most cited »
-    together = int((part["rank_group"] == top["rank_group"]).sum()) - 1 if "rank_group" in part else 0
-    return {"row": top, "ties": ties, "together": together}
+    mine = top.get("letters")
+    ranked = isinstance(mine, str) and bool(mine)
+    letters = [x for x in part.get("letters", pd.Series(pd.NA, index=part.index)) if isinstance(x, str)]
+    together = [c for c, x in zip(part["item"], part.get("letters", pd.Series(pd.NA, index=part.index)))
+                if ranked and c != top["item"] and isinstance(x, str) and set(x) & set(mine)]
+    none = ranked and all(set(a) & set(b) for i, a in enumerate(letters) for b in letters[i + 1:])
+    return {"row": top, "ties": ties, "together": together, "ranked": ranked, "none": none}

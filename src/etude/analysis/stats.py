@@ -14,10 +14,10 @@ Examples
 >>> import pandas as pd
 >>> t = pd.DataFrame({"a": pd.array([True, True, False, None], dtype="boolean"),
 ...                   "b": pd.array([True, False, False, None], dtype="boolean")})
->>> frequencies(t, ["a", "b"])[["item", "n_base", "count", "pct", "pct_mentions", "rank"]]
-  item  n_base  count       pct  pct_mentions  rank
-0    a       3      2  0.666667      0.666667     1
-1    b       3      1  0.333333      0.333333     2
+>>> frequencies(t, ["a", "b"], min_cell=3)[["item", "n_base", "count", "pct", "pct_mentions", "rank", "letters"]]
+  item  n_base  count       pct  pct_mentions  rank letters
+0    a       3      2  0.666667      0.666667     1       a
+1    b       3      1  0.333333      0.333333     2       a
 """
 from __future__ import annotations
 
@@ -28,38 +28,43 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from etude.analysis import rankings
 from etude.analysis.weights import weighted_columns
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
-from etude.safety.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, suppress_small
+from etude.safety.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, merge_values, suppress_small, value_order
 from etude.survey import codebook as cb
 
 __all__ = [
     "frequencies", "profile", "suppress_small", "barrier_table", "answered", "wave_counts",
-    "published_check", "item_codes", "population_of", "require_columns", "rank_groups", "given_attributes",
+    "published_check", "item_codes", "population_of", "require_columns", "given_attributes", "pair_table",
     "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
-    "PROTECTED", "MISSING_VALUE", "CHECK_COLUMNS",
+    "PROTECTED", "MISSING_VALUE", "CHECK_COLUMNS", "PAIR_TABLE_COLUMNS", "ALL",
 ]
 
 #: Interval methods accepted by ``ci_method`` (statsmodels ``proportion_confint`` names).
 CI_METHODS = ("wilson", "agresti_coull", "beta", "jeffreys", "normal")
 #: Columns of :func:`frequencies` (the group column, named after ``by``, comes first when grouping).
 FREQ_COLUMNS = ["item", "n_base", "count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_high", "rank",
-                "rank_group"]
+                "letters"]
 #: Columns of :func:`profile` (``wave`` comes first when ``by_wave``; the written profiles add ``label`` after
 #: ``value``: :func:`etude.publish.labels.labelled`).
 PROFILE_COLUMNS = ["attribute", "value", "n", "n_total", "pct"]
 #: Columns of ``tables/freins.csv``: :func:`barrier_table` without ``by`` gives them all but ``label``, the item's
 #: codebook label, which :func:`etude.publish.labels.labelled` adds.
 FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high",
-                  "rank", "rank_group"]
+                  "rank", "letters"]
 #: Questionnaires.
 POPULATIONS = ("buyers", "companies")
 #: Columns of :func:`published_check`.
 CHECK_COLUMNS = ["population", "wave", "indicator", "label", "published", "loaded", "match", "status", "source"]
 #: Value code of a respondent who did not give an attribute (:func:`profile`).
 MISSING_VALUE = "non_renseigne"
+#: ``group`` of the pairs of a whole population (:func:`pair_table`).
+ALL = "all"
+#: Columns of :func:`pair_table` (``tables/freins_paires.csv``, ``tables/leviers_paires.csv``).
+PAIR_TABLE_COLUMNS = ["population", "wave", "group", *rankings.PAIR_COLUMNS]
 
 
 
@@ -126,81 +131,73 @@ def _resolve_items(items: str | Sequence[str], codebook=None) -> list[str]:
     return items
 
 
-def rank_groups(cited: pd.DataFrame, order: Sequence[str], *, alpha: float = 0.05) -> list[int]:
-    """Rank groups of items cited by the same respondents: adjacent items an exact paired test does not separate
-    share a group.
-
-    Items are taken in ``order`` (most cited first). Each adjacent pair is tested with the exact McNemar test
-    (binomial test on the respondents who cite one item and not the other; statsmodels ``mcnemar``), the p-values
-    of the adjacent pairs are Holm-adjusted together, and a new group starts after each pair whose adjusted
-    p-value is below ``alpha``. Items of one group are not told apart by the data: they share a place.
-
-    Parameters
-    ----------
-    cited : DataFrame
-        One boolean column per item, one row per respondent who answered the question.
-    order : sequence of str
-        The item columns, most cited first.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"a": [True] * 20, "b": [True] * 2 + [False] * 18, "c": [True] + [False] * 19})
-    >>> rank_groups(t, ["a", "b", "c"])
-    [1, 2, 2]
-    """
-    from statsmodels.stats.contingency_tables import mcnemar
-
-    from etude.analysis.multitest import multipletests
-    order = list(order)
-    if len(order) < 2:
-        return [1] * len(order)
-    x = cited[order].fillna(False).astype(bool).to_numpy()
-    pvalues = []
-    for i in range(len(order) - 1):
-        only_first, only_second = int((x[:, i] & ~x[:, i + 1]).sum()), int((~x[:, i] & x[:, i + 1]).sum())
-        pvalues.append(1.0 if only_first + only_second == 0 else
-                       float(mcnemar([[0, only_first], [only_second, 0]], exact=True).pvalue))
-    separated = multipletests(pvalues, alpha=alpha, method="holm")[0]
-    groups = [1]
-    for sep in separated:
-        groups.append(groups[-1] + int(bool(sep)))
-    return groups
+def _sorted_rows(rows: list[dict]) -> pd.DataFrame:
+    """The rows of one block as a table, most cited first (ties and items not asked in questionnaire order)."""
+    out = pd.DataFrame(rows, columns=FREQ_COLUMNS[:-2])
+    out["count"] = out["count"].astype("Int64")
+    out["_order"] = range(len(out))
+    out = out.sort_values(["count", "_order"], ascending=[False, True], kind="stable", na_position="last")
+    return out.drop(columns="_order").reset_index(drop=True)
 
 
-def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str) -> pd.DataFrame:
+def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str, min_cell: int = 1,
+               gate: str = "none") -> pd.DataFrame:
+    """One block of :func:`frequencies`: counts and shares; interval, rank and letters from ``min_cell`` up."""
     base = answered(df, items)
     n_base, n_all = int(base.sum()), len(df)
+    ranked_block = n_base >= max(min_cell, 1)  # a smaller group gets no interval, rank, pairs nor letters
     # an item no respondent of the base has a value for was not asked (« non posé »): no count, share or rank
     asked = [not n_base or bool(df.loc[base, c].notna().any()) for c in items]
     counts = [int(df.loc[base, c].fillna(False).astype(bool).sum()) if a else None for c, a in zip(items, asked)]
     mentions = sum(c for c in counts if c is not None)
     rows = []
     for code, count in zip(items, counts):
-        if n_base and count is not None:
-            low, high = proportion_confint(count, n_base, alpha=alpha, method=ci_method)
-            low, high = float(np.clip(low, 0, 1)), float(np.clip(high, 0, 1))
-        else:
-            low = high = math.nan
         known = count is not None
+        low = high = math.nan
+        if ranked_block and known:
+            low, high = (float(np.clip(b, 0, 1)) for b in proportion_confint(count, n_base, alpha=alpha,
+                                                                             method=ci_method))
         rows.append({"item": code, "n_base": n_base, "count": count if known else pd.NA,
                      "pct": count / n_base if n_base and known else math.nan,
                      "pct_all": count / n_all if n_all and known else math.nan,
                      "pct_mentions": count / mentions if mentions and known else math.nan,
                      "ci_low": low, "ci_high": high})
-    out = pd.DataFrame(rows, columns=FREQ_COLUMNS[:-2])
-    out["count"] = out["count"].astype("Int64")
+    out = _sorted_rows(rows)
     out["rank"] = out["count"].rank(method="min", ascending=False).astype("Int64")
-    out["_order"] = range(len(out))
-    out = out.sort_values(["rank", "_order"], kind="stable", na_position="last").drop(columns="_order")
-    out = out.reset_index(drop=True)
-    ranked = [c for c, a in zip(out["item"], out["count"].notna()) if a]
-    groups = dict(zip(ranked, rank_groups(df.loc[base, ranked], ranked, alpha=alpha)))
-    out["rank_group"] = pd.array([groups.get(c, pd.NA) for c in out["item"]], dtype="Int64")
+    letters: dict[str, str] = {}
+    if ranked_block:
+        ranked = [c for c, a in zip(out["item"], out["count"].notna()) if a]
+        letters = rankings.letters_of(rankings.paired_tests(df.loc[base, ranked], ranked, alpha=alpha, gate=gate),
+                                      ranked)
+    else:
+        out["rank"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["letters"] = pd.array([letters.get(c, pd.NA) for c in out["item"]], dtype="object")
     return out
 
 
+def _block_kind(df: pd.DataFrame, items: str | Sequence[str], codes: list[str], codebook) -> str | None:
+    """The questionnaire of a block, for its merges: the table's one ``population``, the shorthand, or the items'."""
+    if "population" in df.columns and df["population"].nunique() == 1:
+        return str(df["population"].iloc[0])
+    return items if isinstance(items, str) else population_of(codes, codebook=codebook)
+
+
+def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook) -> tuple[pd.Series, list]:
+    """Each respondent's group, merged as the codebook publishes it (:func:`etude.safety.disclosure.merge_values`:
+    ETI and GE counted together from their respondents), and the groups present in codebook order."""
+    col = df[by]
+    values = merge_values(col, kind, by, codebook=codebook) if kind else col.astype(object)
+    present = set(values.dropna())
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        known = [g for g in value_order(kind, by, codebook=codebook) if g in present] if kind else []
+        known += [g for g in col.cat.categories if g in present and g not in known]
+        return values, known + sorted(g for g in present if g not in known)
+    return values, sorted(present, key=lambda g: (str(type(g)), g))
+
+
 def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None = None, alpha: float = 0.05,
-                ci_method: str = "wilson", codebook=None, weights: str | pd.Series | None = None) -> pd.DataFrame:
+                ci_method: str = "wilson", min_cell: int = 5, gate: str = "none", codebook=None,
+                weights: str | pd.Series | None = None) -> pd.DataFrame:
     """Multi-response frequency table: how many respondents cite each item, out of those who answered.
 
     Parameters
@@ -211,12 +208,19 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         Item columns of one multi-select question; a population name means its barrier items.
     by : str, optional
         Grouping column (``buyer_type``, ``size_class``, ``segment``, ``departement``, ``wave``…): one block of
-        rows per group observed, in the column's category order. Respondents with no value are left out of
-        the grouped table (they stay in the overall one).
+        rows per group observed, in codebook order. Respondents with no value are left out of the grouped table
+        (they stay in the overall one). Values the codebook publishes merged (ETI and GE: « 250 salariés et
+        plus », :func:`etude.safety.disclosure.merge_values`) form one group of their respondents.
     alpha : float, default 0.05
-        1 − confidence level of the intervals.
+        1 − confidence level of the intervals, and the level of the paired tests behind ``letters``.
     ci_method : {"wilson", "agresti_coull", "beta", "jeffreys", "normal"}, default "wilson"
         Interval method of statsmodels ``proportion_confint``.
+    min_cell : int, default 5
+        A block (the whole table, or one group) with fewer respondents in its base gets no interval, rank,
+        paired test nor letters: its counts and shares only (whether those are published is
+        :func:`etude.safety.disclosure.suppress_small`'s decision).
+    gate : {"none", "cochran"}, default "none"
+        Omnibus gate of the paired tests (:func:`etude.analysis.rankings.paired_tests`).
     weights : str or Series, optional
         Respondent weights (a column of ``df``, or a Series on its index:
         :func:`etude.analysis.weights.compute_weights`); adds ``pct_w, ci_low_w, ci_high_w, n_eff``
@@ -226,51 +230,51 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
     -------
     DataFrame
         One row per item (per group): ``[by,] item, n_base, count, pct, pct_all, pct_mentions, ci_low, ci_high,
-        rank, rank_group``. ``n_base`` is the number of respondents (of the group) who answered the question — the
+        rank, letters``. ``n_base`` is the number of respondents (of the group) who answered the question — the
         denominator of ``pct``; ``pct_all`` divides by all respondents (of the group), those who skipped the
         question included; ``pct_mentions`` divides by all mentions instead (it sums to 1); ``rank`` is 1 for the
-        most cited item, ties sharing the smallest rank (« min »); ``rank_group`` groups adjacent items that an
-        exact paired test does not separate (:func:`rank_groups`, Holm over the adjacent pairs, at ``alpha``).
-        Rows are sorted by group, rank, then item order. ``pct`` and the bounds are NaN when ``n_base`` is 0.
+        most cited item, ties sharing the smallest rank (« min »); ``letters`` is the compact letter display of
+        the exact paired tests between every pair of items (:mod:`etude.analysis.rankings`, Holm over the
+        k(k − 1)/2 pairs, at ``alpha``): two items share a letter exactly when the test does not separate them.
+        Rows are sorted by group, count (most cited first), then item order. ``pct`` is NaN when ``n_base`` is 0.
         An item not asked (« non posé »: NA for every respondent who answered the question, ``docs/contracts.md``
-        §1) has no ``count``, share, interval, ``rank`` or ``rank_group`` (NA) and comes last; it is left out of
-        the ranking test and of the mentions.
-        ``attrs`` records ``alpha``, ``ci_method`` and the ranking test.
+        §1) has no ``count``, share, interval, ``rank`` or ``letters`` (NA) and comes last; it is left out of
+        the paired tests and of the mentions.
+        ``attrs`` records ``alpha``, ``ci_method``, ``min_cell`` and the ranking test (``rank_test``,
+        ``rank_padjust``, ``rank_gate``).
 
     Examples
     --------
     >>> t = pd.DataFrame({"b_temps": pd.array([True] * 3 + [False] * 5, dtype="boolean"),
     ...                   "b_financier": pd.array([True] * 8, dtype="boolean")})
-    >>> r = frequencies(t, ["b_temps", "b_financier"]).set_index("item").loc["b_temps"]
-    >>> int(r["count"]), int(r["n_base"]), float(r["pct"]), round(float(r["ci_low"]), 4), round(float(r["ci_high"]), 4)
-    (3, 8, 0.375, 0.1368, 0.6943)
+    >>> r = frequencies(t, ["b_temps", "b_financier"]).set_index("item")
+    >>> int(r.loc["b_temps", "count"]), float(r.loc["b_temps", "pct"]), round(float(r.loc["b_temps", "ci_low"]), 4)
+    (3, 0.375, 0.1368)
+    >>> r["letters"].tolist()  # 5 respondents cite b_financier only, none b_temps only: p = 0.0625
+    ['a', 'a']
     """
     alpha = _check_alpha(alpha)
     _choice("ci_method", ci_method, CI_METHODS)
     codes = _resolve_items(items, codebook)
     require_columns(df, codes)
     if by is None:
-        out = _one_table(df, codes, alpha, ci_method)
+        out = _one_table(df, codes, alpha, ci_method, min_cell, gate)
     else:
         if by in codes:
             raise ParameterError(f"« by » ne peut pas être un item de la question : {by!r}")
         require_columns(df, [by])
-        col = df[by]
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            groups = [g for g in col.cat.categories if (col == g).any()]
-        else:
-            groups = sorted(col.dropna().unique(), key=lambda g: (str(type(g)), g))
+        values, groups = _groups_of(df, by, _block_kind(df, items, codes, codebook), codebook)
         frames = []
         for g in groups:
-            part = _one_table(df[col == g], codes, alpha, ci_method)
+            part = _one_table(df[(values == g).to_numpy()], codes, alpha, ci_method, min_cell, gate)
             part.insert(0, by, g)
             frames.append(part)
         out = (pd.concat(frames, ignore_index=True) if frames
                else pd.DataFrame(columns=[by, *FREQ_COLUMNS]))
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            out[by] = out[by].astype(object)
+        out[by] = out[by].astype(object)
         out.attrs["groups"] = group_counts(df, by, items=codes, by_wave=False, codebook=codebook)  # disclosure
-    out.attrs.update({"alpha": alpha, "ci_method": ci_method, "rank_test": "mcnemar_exact", "rank_padjust": "holm"})
+    out.attrs.update({"alpha": alpha, "ci_method": ci_method, "min_cell": min_cell, "rank_test": rankings.TEST,
+                      "rank_padjust": rankings.PADJUST, "rank_gate": gate})
     if weights is not None:
         out = weighted_columns(out, df, codes, weights, by=by, alpha=alpha, ci_method=ci_method)
     return out
@@ -384,9 +388,11 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
     alpha, ci_method
         As in :func:`frequencies`.
     min_cell, protect
-        As in :func:`suppress_small`; a ``suppressed`` column is added when grouping.
+        As in :func:`suppress_small`; a ``suppressed`` column is added when grouping. A block under
+        ``min_cell`` also gets no interval, rank nor letters (:func:`frequencies`), whatever its population.
     question : str, default "barriers"
         The multi-select question counted (``"remedies"`` gives ``tables/leviers.csv``, same columns and rules).
+    The paired tests behind ``letters`` are :func:`pair_table`'s (no omnibus gate: :func:`frequencies` has one).
 
     Returns
     -------
@@ -413,7 +419,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
                 continue
             group = (by or {}).get(kind)
             t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, alpha=alpha,
-                            ci_method=ci_method)
+                            ci_method=ci_method, min_cell=min_cell, codebook=codebook)
             if group:
                 groups.update(group_counts(part, group, kind=kind, codebook=codebook))  # disclosure plan
                 t = t.rename(columns={group: "group_value"})
@@ -430,7 +436,71 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
     out = suppress_small(table, min_cell=min_cell, protect=protect, codebook=codebook)
     if by is None:
         out = out[cols]
-    out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell})
+    out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell,
+                      "rank_test": rankings.TEST, "rank_padjust": rankings.PADJUST, "rank_gate": "none"})
+    return out
+
+
+def _block_respondents(tables: Mapping[str, pd.DataFrame], key: tuple, group: str | None,
+                       codebook) -> pd.DataFrame:
+    """The respondents of one published block: a population's wave, and its group (merged as published)."""
+    kind, wave, value = key[0], key[1], key[-1]
+    df = tables[kind]
+    part = df[df["wave"] == wave]
+    if group is None:
+        return part
+    return part[(merge_values(part[group], kind, group, codebook=codebook) == value).to_numpy()]
+
+
+def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame | Sequence[pd.DataFrame], *,
+               question: str = "barriers", codebook=None) -> pd.DataFrame:
+    """The paired tests behind the ``letters`` of a published table (``tables/freins_paires.csv``).
+
+    Parameters
+    ----------
+    tables : dict
+        ``{"buyers": DataFrame, "companies": DataFrame}`` (:func:`etude.survey.load_study`), the respondents.
+    published : DataFrame or sequence of DataFrame
+        :func:`barrier_table` (with or without ``by``; ``question`` the same), or several (``freins.csv`` and
+        ``freins_par_groupe.csv``, stacked in that order): each block (population, wave, group) whose rows have
+        letters gets its pairs, in the published order of its items; a block without letters (under
+        ``min_cell``, suppressed, or not asked) gets none. ``alpha`` and the gate are the ones each table's
+        ``attrs`` records.
+
+    Returns
+    -------
+    DataFrame with :data:`PAIR_TABLE_COLUMNS`: ``group`` is :data:`ALL` for a whole population, else the group's
+    code (``ge250`` for the merged size class). ``attrs`` records the test, the adjustment (Holm within each
+    block, over its k(k − 1)/2 pairs) and the gate.
+
+    Examples
+    --------
+    >>> codes = item_codes("buyers")
+    >>> b = pd.DataFrame({"population": "buyers", "wave": 2017,
+    ...                   **{c: pd.array([c == "b_temps"] * 9 + [c == "b_soutien"], dtype="boolean") for c in codes}})
+    >>> p = pair_table({"buyers": b}, barrier_table({"buyers": b}))
+    >>> p.loc[0, ["group", "item_a", "item_b"]].tolist(), int(p.loc[0, "n_ab"]), int(p.loc[0, "n_ba"])
+    (['all', 'b_temps', 'b_soutien'], 9, 1)
+    >>> len(p) == len(codes) * (len(codes) - 1) // 2
+    True
+    """
+    frames = []
+    for table in [published] if isinstance(published, pd.DataFrame) else list(published):
+        alpha, gate = table.attrs.get("alpha", 0.05), table.attrs.get("rank_gate", "none")
+        grouped = "group_value" in table.columns
+        keys = ["population", "wave"] + (["group", "group_value"] if grouped else [])
+        for key, block in table.groupby(keys, sort=False) if len(table) else []:
+            ranked = block[block["letters"].notna()]
+            if ranked.empty:
+                continue
+            part = _block_respondents(tables, key, key[2] if grouped else None, codebook)
+            base = answered(part, item_codes(key[0], question, codebook=codebook))
+            items = list(ranked["item"])
+            pairs = rankings.paired_tests(part.loc[base, items], items, alpha=alpha, gate=gate)
+            frames.append(pairs.assign(population=key[0], wave=int(key[1]), group=key[-1] if grouped else ALL))
+    out = (pd.concat(frames, ignore_index=True)[PAIR_TABLE_COLUMNS] if frames
+           else pd.DataFrame(columns=PAIR_TABLE_COLUMNS))
+    out.attrs.update({"test": rankings.TEST, "padjust": rankings.PADJUST, "family": "pairs_within_block"})
     return out
 
 

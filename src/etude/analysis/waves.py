@@ -14,8 +14,9 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from etude.analysis.indicators import combine_status
@@ -25,14 +26,14 @@ from etude.survey import reference as ref
 
 __all__ = ["WAVE_COLUMNS", "PUBLISHED_WAVE_COLUMNS", "GRID_COLUMNS", "N_TREATMENTS", "wave_changes",
            "published_wave_changes", "common_waves", "population_waves", "wave_pairs", "change_pair", "asked_items",
-           "wave_grid", "all_wave_changes"]
+           "wave_grid", "all_wave_changes", "wave_trends", "trend_test", "TREND_COLUMNS"]
 
 #: Columns of :func:`wave_changes`; ``tables/evolution_vagues.csv`` adds ``label`` after ``code``
 #: (:func:`etude.publish.present.label_changes`).
 WAVE_COLUMNS = ["population", "level", "code", "theme", "wave_from", "n_from", "count_from", "share_from",
                 "wave_to", "n_to", "count_to", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test",
                 "p_value", "p_adjusted", "cohens_h", "simulated", "diff_ci_low_adj", "diff_ci_high_adj", "asked_from",
-                "asked_to"]
+                "asked_to", "separated", "reason", "missing"]
 #: Columns of :func:`wave_grid`: one row per item (or theme) and wave; ``asked`` false is « non posé ».
 GRID_COLUMNS = ["population", "level", "code", "theme", "wave", "asked", "n_base", "count", "share"]
 #: Columns of :func:`published_wave_changes`.
@@ -70,23 +71,26 @@ def _item_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
     rows = []
     for it in items.itertuples():
         count = int((df[it.code].fillna(False).astype(bool) & base).sum())
-        rows.append({"code": it.code, "theme": it.theme, "n": n, "count": count, "asked": it.code in asked})
+        rows.append({"code": it.code, "theme": it.theme, "n": n, "count": count, "asked": it.code in asked,
+                     "items": [it.code], "asked_codes": asked})
     return pd.DataFrame(rows)
 
 
 def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
-    """A theme counts as asked only when every one of its items was asked (else its share is not comparable)."""
+    """A theme counts as asked only when every one of its items was asked (else its share is not comparable:
+    :func:`etude.analysis.compare.comparability`)."""
     from etude.analysis import compare
     prev = compare.theme_prevalence(df, kind, codebook=codebook, min_cell=1)  # the rule is applied by the caller
     asked = asked_items(df, kind, codebook=codebook)
     items = cb.items(kind, codebook=codebook)  # every item of the theme in the questionnaire, asked or not
-    of_theme = {t: set(items.loc[items["theme"] == t, "code"]) for t in prev["theme"]}
+    of_theme = {t: list(items.loc[items["theme"] == t, "code"]) for t in prev["theme"]}
     return pd.DataFrame({"code": prev["theme"], "theme": prev["theme"], "n": prev["n_base"], "count": prev["count"],
-                         "asked": [of_theme[t] <= asked for t in prev["theme"]]})
+                         "asked": [set(of_theme[t]) <= asked for t in prev["theme"]],
+                         "items": [of_theme[t] for t in prev["theme"]], "asked_codes": [asked] * len(prev)})
 
 
 def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to: int = 2018,
-                 level: str = "items", test: str = "fisher", alpha: float = 0.05, padjust: str = "holm",
+                 level: str = "items", test: str = "fisher", alpha: float = 0.05, padjust: str = "bonferroni",
                  codebook=None, min_cell: int = 5) -> pd.DataFrame:
     """Change in the share citing each barrier item (or theme) between two survey waves.
 
@@ -109,7 +113,8 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
         Barrier items, or harmonised themes (a respondent cites a theme when they cite one of its items).
     test : {"fisher", "chi2"}, default "fisher"
     alpha : float, default 0.05
-    padjust : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
+    padjust : {"bonferroni", "holm", "fdr_bh", "none"}, default "bonferroni"
+        As in :func:`etude.analysis.compare.compare_themes`: Bonferroni, like the adjusted interval beside it.
     min_cell : int, default 5
         The study's small-group rule (:func:`etude.safety.disclosure.publishable`): a wave of a protected population
         (companies) with fewer respondents publishes no base, count nor share, hence no change and no test.
@@ -118,7 +123,11 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     -------
     DataFrame with columns :data:`WAVE_COLUMNS` (shares and differences as fractions 0–1);
     ``diff_ci_low_adj``/``diff_ci_high_adj`` are adjusted over the same family as ``p_adjusted``
-    (:func:`etude.analysis.compare.adjusted_intervals`); ``attrs`` records ``padjust``, ``family`` and ``family_size``.
+    (:func:`etude.analysis.compare.adjusted_intervals`), ``separated`` is the decision
+    (:func:`etude.analysis.compare.decide`); a row that cannot be compared (the rule of
+    :func:`etude.analysis.compare.comparability`, the same as between populations) has ``test`` ``not_comparable``,
+    a ``reason`` (``item_not_asked``, ``missing`` naming the items; ``too_few``: a wave withheld by the small-group
+    rule) and no change; ``attrs`` records ``padjust``, ``family`` and ``family_size``.
 
     Raises
     ------
@@ -173,6 +182,7 @@ def _adjust(out: pd.DataFrame, *, padjust: str, alpha: float) -> pd.DataFrame:
         adj = compare.adjusted_intervals(counts, padjust=padjust, alpha=alpha)
         out.loc[tested, "diff_ci_low_adj"] = [lo for lo, _ in adj]
         out.loc[tested, "diff_ci_high_adj"] = [hi for _, hi in adj]
+    out["separated"] = compare.decide(out, alpha=alpha)
     return out
 
 
@@ -183,11 +193,17 @@ def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: st
     from etude.analysis import compare
     asked_a, asked_b = bool(ra["asked"]), bool(rb["asked"])
     shown_a, shown_b = asked_a and not withheld[0], asked_b and not withheld[1]
-    if shown_a and shown_b:
+    reason, missing = compare.comparability({"from": ra["items"], "to": rb["items"]},
+                                            {"from": ra["asked_codes"], "to": rb["asked_codes"]})
+    if reason is None and not (shown_a and shown_b):
+        reason = compare.TOO_FEW  # a wave withheld by the small-group rule
+    elif reason is None and not (int(ra["n"]) and int(rb["n"])):
+        reason = compare.NO_ANSWER  # nobody answered the question in a wave
+    if reason is None:
         res = compare.two_proportions(int(rb["count"]), int(rb["n"]), int(ra["count"]), int(ra["n"]),
                                       test=test, alpha=alpha)
     else:
-        res = {"diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": pd.NA,
+        res = {"diff": math.nan, "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": compare.NOT_COMPARABLE,
                "p_value": math.nan, "cohens_h": math.nan}
 
     def share(r, shown):
@@ -198,7 +214,7 @@ def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: st
             "wave_to": int(waves[1]), "n_to": pd.NA if withheld[1] else int(rb["n"]),
             "count_to": int(rb["count"]) if shown_b else pd.NA,
             "share_to": share(rb, shown_b), **res, "simulated": simulated, "asked_from": asked_a,
-            "asked_to": asked_b}
+            "asked_to": asked_b, "reason": reason, "missing": ";".join(missing)}
 
 
 def published_wave_changes(table: str = "cinov_barometre", *, wave_from: int = 2023, wave_to: int = 2024,
@@ -374,3 +390,90 @@ def all_wave_changes(df: pd.DataFrame, kind: str, *, level: str = "items", codeb
     parts = [wave_changes(df, kind, wave_from=a, wave_to=b, level=level, codebook=codebook, **options)
              for a, b in wave_pairs(df)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=WAVE_COLUMNS)
+
+
+#: Columns of :func:`wave_trends` (``tables/tendance_vagues.csv``).
+TREND_COLUMNS = ["population", "level", "code", "theme", "waves", "counts", "bases", "share_first", "share_last",
+                 "zscore", "p_value", "p_adjusted", "separated", "reason", "missing"]
+
+
+def trend_test(counts: Sequence[int], bases: Sequence[int], scores: Sequence[float]) -> tuple[float, float]:
+    """The linear trend (Cochran–Armitage) test of ``counts / bases`` over ``scores``: statsmodels'
+    linear-by-linear association test (``Table.test_ordinal_association``, no continuity correction, no cell
+    shifted), ``(zscore, two-sided p-value)``; a positive z is a share rising with the score.
+
+    >>> z, p = trend_test([10, 15, 22], [30, 30, 30], [2017, 2019, 2021])
+    >>> round(z, 3), round(p, 4)
+    (3.084, 0.002)
+    """
+    from statsmodels.stats.contingency_tables import Table
+    cited = np.asarray(counts, dtype=float)
+    table = np.column_stack([cited, np.asarray(bases, dtype=float) - cited])
+    if (table.sum(axis=0) == 0).any():  # nobody, or everybody, cites it in every wave: no trend to test
+        return 0.0, 1.0
+    res = Table(table, shift_zeros=False).test_ordinal_association(
+        row_scores=np.asarray(scores, dtype=float), col_scores=np.array([1.0, 0.0]))
+    return float(res.zscore), float(res.pvalue)
+
+
+def _trend_row(parts: dict[int, pd.Series], code: str, *, kind: str, level: str, withheld: bool) -> dict:
+    """One row of :func:`wave_trends`: comparable over every wave (the rule of every comparison), then tested."""
+    from etude.analysis import compare
+    waves = sorted(parts)
+    first = parts[waves[0]]
+    reason, missing = compare.comparability({w: parts[w]["items"] for w in waves},
+                                            {w: parts[w]["asked_codes"] for w in waves})
+    if reason is None and withheld:
+        reason = compare.TOO_FEW
+    elif reason is None and not all(int(parts[w]["n"]) for w in waves):
+        reason = compare.NO_ANSWER
+    row = {"population": kind, "level": level, "code": code, "theme": first["theme"],
+           "waves": ";".join(map(str, waves)), "counts": pd.NA, "bases": pd.NA, "share_first": math.nan,
+           "share_last": math.nan, "zscore": math.nan, "p_value": math.nan, "reason": reason,
+           "missing": ";".join(missing)}
+    if reason is None:
+        counts, bases = [int(parts[w]["count"]) for w in waves], [int(parts[w]["n"]) for w in waves]
+        z, p = trend_test(counts, bases, waves)
+        row.update(counts=";".join(map(str, counts)), bases=";".join(map(str, bases)),
+                   share_first=counts[0] / bases[0], share_last=counts[-1] / bases[-1], zscore=z, p_value=p)
+    return row
+
+
+def wave_trends(df: pd.DataFrame, kind: str, *, level: str = "items", alpha: float = 0.05,
+                padjust: str = "bonferroni", codebook=None, min_cell: int = 5) -> pd.DataFrame:
+    """With three waves or more, a linear trend test per item (or theme) over every wave, next to the pairwise
+    changes of :func:`all_wave_changes` (each pair its own family, first → last reusing the same answers).
+
+    Each item's share (denominator: the wave's respondents who answered the barrier question) is tested for a
+    linear trend in the wave's year (:func:`trend_test`, Cochran–Armitage); the p-values are adjusted over one
+    family: the items (or the themes) of the questionnaire tested — ``separated`` when the adjusted p-value is
+    below ``alpha``. An item (or theme) not asked in some wave is not tested (``reason`` ``item_not_asked``, the
+    rule of :func:`etude.analysis.compare.comparability`); neither is anything when a wave is withheld by the
+    small-group rule (``too_few``). The waves are treated as independent samples, as in :func:`wave_changes`.
+
+    Returns
+    -------
+    DataFrame with :data:`TREND_COLUMNS` (``counts``, ``bases`` per wave joined by ``;``), empty with fewer than
+    three waves; ``attrs``: ``padjust``, ``alpha``, ``family``, ``family_size``, ``test`` (``cochran_armitage``).
+    """
+    from etude.analysis import compare
+    counts = {"items": _item_counts, "themes": _theme_counts}
+    if level not in counts:
+        raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(counts)})")
+    waves = population_waves(df)
+    out = pd.DataFrame(columns=TREND_COLUMNS)
+    if len(waves) >= 3:
+        per_wave = {w: counts[level](df[df["wave"] == w], kind, codebook).set_index("code") for w in waves}
+        withheld = any(_withheld(t, kind, min_cell) for t in per_wave.values())
+        out = pd.DataFrame([_trend_row({w: per_wave[w].loc[code] for w in waves}, code, kind=kind, level=level,
+                                       withheld=withheld) for code in per_wave[waves[0]].index],
+                           columns=TREND_COLUMNS)
+    tested = out["reason"].isna()
+    out["p_adjusted"] = math.nan
+    if tested.any():
+        out.loc[tested, "p_adjusted"] = compare.adjust_pvalues(out.loc[tested, "p_value"], method=padjust,
+                                                               alpha=alpha)
+    out["separated"] = (tested & (out["p_adjusted"] < alpha)).astype(bool)
+    out.attrs.update({"padjust": padjust, "alpha": alpha, "family": level, "family_size": int(tested.sum()),
+                      "test": "cochran_armitage"})
+    return out

@@ -27,13 +27,13 @@ KINDS = ("share", "count", "number", "p", "text")
 
 _BY_KIND = {
     "count": ("wave", "wave_from", "wave_to", "year", "n", "n_total", "n_base", "n_barriers", "count", "rank",
-              "rank_group", "n1", "n2", "count1", "count2", "n_from", "n_to", "count_from", "count_to", "n_buyers",
+              "n_ab", "n_ba", "n1", "n2", "count1", "count2", "n_from", "n_to", "count_from", "count_to", "n_buyers",
               "n_companies", "buyers_base", "companies_base", "published", "loaded", "slot"),
     "share": ("pct", "ci_low", "ci_high", "pct1", "pct2", "pct_buyers", "pct_companies", "pct_barriers",
               "share_from", "share_to", "diff", "diff_ci_low", "diff_ci_high", "change_rel"),
     "number": ("value", "previous_value", "change_abs", "cohens_h", "ratio", "score", "score_segment", "score_text",
                "score_proximity"),
-    "p": ("p_value", "p_adjusted"),
+    "p": ("p_value", "p_adjusted", "p_adj"),
 }
 #: CSV column code -> kind, for the codes of known kind (every other labelled column is ``text``).
 COLUMN_KINDS: dict[str, str] = {code: kind for kind, codes in _BY_KIND.items() for code in codes}

@@ -62,7 +62,8 @@ from etude.safety.recovery import (
 from etude.survey import codebook as cb
 
 __all__ = [
-    "suppress_small", "publishable", "group_counts", "merges", "merge_categories", "universe",
+    "suppress_small", "publishable", "group_counts", "merges", "merge_categories", "merge_values", "value_order",
+    "universe",
     "check_min_cell", "feasible_ranges", "audit_tables", "audit_run",
     "PROTECTED", "VALUE_COLUMNS", "CROSSED", "FINDING_COLUMNS",
 ]
@@ -70,7 +71,7 @@ __all__ = [
 #: Populations protected by default: companies (public buyers are institutions named in public sources).
 PROTECTED = ("companies",)
 #: Columns a suppressed cell loses (those present in the table); its base (``n_base``) is blanked too.
-VALUE_COLUMNS = ("n", "count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_high", "rank", "rank_group")
+VALUE_COLUMNS = ("n", "count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_high", "rank", "letters")
 #: Attributes by which the study publishes grouped barrier tables (notebook 02, ``tables/freins_par_groupe.csv``):
 #: the suppression plan of these attributes' profile blocks also protects the grouped table, so that both
 #: suppress the same groups. Other attributes' profiles are planned on their own.
@@ -123,6 +124,40 @@ def merges(kind: str, attribute: str | None = None, *, codebook=None) -> list[di
             out.append({"attribute": name, "code": str(m["code"]), "label_fr": m["label_fr"],
                         "label_en": m["label_en"], "members": [str(x) for x in m["members"]]})
     return out
+
+
+def merge_values(values: pd.Series, kind: str, attribute: str, *, protect: Sequence[str] | None = PROTECTED,
+                 codebook=None) -> pd.Series:
+    """Each respondent's value of ``attribute`` as published: the members of a codebook merge (:func:`merges`)
+    replaced by the merge's code, for a protected population; other values and NA unchanged (object dtype).
+
+    Counting the merged group from these values gives every column of its row (base, shares over answers and
+    over all respondents, interval, rank, paired tests) from its respondents, where summing the members' rows
+    could only give counts.
+
+    >>> merge_values(pd.Series(["micro", "eti", "ge", None]), "companies", "size_class").tolist()
+    ['micro', 'ge250', 'ge250', None]
+    >>> merge_values(pd.Series(["etat"]), "buyers", "buyer_type").tolist()
+    ['etat']
+    """
+    out = values.astype(object).where(values.notna(), None)
+    if protect is not None and kind not in protect:
+        return out
+    for m in merges(kind, attribute, codebook=codebook):
+        out = out.where(~out.astype(str).isin(m["members"]) | out.isna(), m["code"])
+    return out
+
+
+def value_order(kind: str, attribute: str, *, protect: Sequence[str] | None = PROTECTED,
+                codebook=None) -> list[str]:
+    """The codebook values of ``attribute`` in codebook order, merged as :func:`merge_values` publishes them.
+
+    >>> value_order("companies", "size_class")
+    ['micro', 'pme', 'ge250']
+    """
+    if protect is not None and kind not in protect:
+        return [str(c) for c in cb.attribute_values(kind, attribute, codebook=codebook)["code"]]
+    return _codes(kind, attribute, set(), codebook)
 
 
 def _protected(pops: pd.Series, protect: Sequence[str] | None) -> pd.Series:
@@ -190,8 +225,11 @@ def merge_categories(table: pd.DataFrame, *, protect: Sequence[str] | None = PRO
 
     Rows of protected populations whose value is a member of a merge become one row with the merge's code
     and label (French or English, like the table's labels): counts and bases are summed, shares, intervals
-    (``attrs["alpha"]``, ``attrs["ci_method"]``), ranks and shares of mentions recomputed. Other tables are
-    returned unchanged (a copy).
+    (``attrs["alpha"]``, ``attrs["ci_method"]``), ranks and shares of mentions recomputed; in a grouped
+    frequency table ``pct_all`` is recomputed from the group sizes of ``attrs["groups"]`` (else blank) and the
+    letters blanked (no member's value survives). A grouped table counted from merged respondents
+    (:func:`merge_values`, as :func:`etude.analysis.stats.frequencies` does) has no member row: nothing to merge.
+    Other tables are returned unchanged (a copy).
 
     >>> t = pd.DataFrame({"population": "companies", "attribute": "size_class", "value": ["micro", "eti", "ge"],
     ...                   "label": ["Micro", "ETI", "GE"], "n": [50, 4, 2], "n_total": 56, "pct": [.9, .07, .03]})
@@ -238,7 +276,20 @@ def _merge_profile(t, sel, m, kind, _group, codebook):
     return _merge_rows(t, sel, keys, make)
 
 
+def _group_size(groups: dict, kind: str, wave: Any, m: dict) -> int | None:
+    """Respondents of a merge's members in one wave, from :func:`group_counts` (None when not recorded)."""
+    for w in (str(wave), ""):
+        sizes = [groups.get((kind, w, m["attribute"], v)) for v in m["members"]]
+        if any(sizes):
+            return sum(g["n"] for g in sizes if g)
+    return None
+
+
 def _merge_grouped(t, sel, m, kind, group, codebook):
+    """Members' rows of a grouped table summed into the merge's row: the fallback for a table counted before
+    merging (:func:`etude.analysis.stats.frequencies` counts the merged group from its respondents, and then
+    there is nothing to merge here). Counts, bases, shares, interval, rank and shares of mentions are
+    recomputed, ``pct_all`` from the group sizes in ``attrs["groups"]``; letters cannot be: they are blanked."""
     labels = t.loc[sel, "group_label"] if "group_label" in t.columns else []
     lang = _lang_of(labels, m["members"], kind, m["attribute"], codebook)
     keys = [c for c in ("population", "wave", "group") if c in t.columns] + ["item"]
@@ -253,8 +304,13 @@ def _merge_grouped(t, sel, m, kind, group, codebook):
             row["group_label"] = m[f"label_{lang}"]
         if "pct" in row:
             row["pct"] = count / n_base if n_base else math.nan
+        if "pct_all" in row:  # over all the group's respondents: their number, when the table recorded it
+            n_all = _group_size(t.attrs.get("groups") or {}, kind, row.get("wave", ""), m)
+            row["pct_all"] = count / n_all if n_all else math.nan
         if "ci_low" in row:
             row["ci_low"], row["ci_high"] = _interval(count, n_base, alpha, method)
+        if "letters" in row:  # paired tests need the respondents: etude.analysis.stats.frequencies merges them
+            row["letters"] = pd.NA
         return row
     out = _merge_rows(t, sel, keys, make)
     order = {c: i for i, c in enumerate(cb.items(kind, codebook=codebook)["code"])}

@@ -28,7 +28,7 @@ import yaml
 from etude import paths
 
 __all__ = [
-    "load", "populations", "items", "themes", "theme_map", "attributes", "attribute_values",
+    "load", "populations", "items", "asked_in", "themes", "theme_map", "attributes", "attribute_values",
     "identifiers", "text_fields", "label", "normalise", "match_item", "match_value", "LANGS",
     "Variants", "variants", "read_yaml", "SAFE_LOADER", "tool_code", "CODE_WIDTH", "VALUE_CODE_WIDTH",
 ]
@@ -36,7 +36,7 @@ __all__ = [
 LANGS = ("fr", "en")
 
 _ITEM_COLUMNS = ["code", "question", "label_fr", "label_en", "short_fr", "short_en", "theme", "rationale",
-                 "synonyms"]
+                 "synonyms", "since", "until"]
 
 
 #: Longest question or item code a survey tool keeps (LimeSurvey: question and subquestion codes, 20 characters).
@@ -100,7 +100,9 @@ def items(kind: str, question: str = "barriers", *, codebook=None) -> pd.DataFra
     Returns
     -------
     DataFrame with columns ``code, question, label_fr, label_en, short_fr, short_en, theme, rationale,
-    synonyms`` (``theme`` and ``rationale`` are empty for questions without themes).
+    synonyms, since, until`` (``theme`` and ``rationale`` are empty for questions without themes; ``since`` and
+    ``until``, the first and last wave that asked the item, are None when the codebook does not bound it:
+    :func:`asked_in`).
     """
     questions = _questionnaire(kind, codebook)["questions"]
     if question not in questions:
@@ -113,8 +115,39 @@ def items(kind: str, question: str = "barriers", *, codebook=None) -> pd.DataFra
             "short_fr": it.get("short_fr", it["label_fr"]), "short_en": it.get("short_en", it["label_en"]),
             "theme": it.get("theme"), "rationale": it.get("rationale"),
             "synonyms": list(it.get("synonyms", [])),
+            "since": _wave_bound(it.get("since")), "until": _wave_bound(it.get("until")),
         })
     return pd.DataFrame(rows, columns=_ITEM_COLUMNS)
+
+
+def _wave_bound(value: Any) -> int | None:
+    """A ``since``/``until`` wave of the codebook as an int (None when absent)."""
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"since/until : une vague (année) est attendue, pas {value!r}") from None
+
+
+def asked_in(kind: str, wave: Any, *, codebook=None) -> dict[str, bool]:
+    """Item code → whether the codebook's questionnaire history has it asked in ``wave`` (``since: <wave>``,
+    ``until: <wave>`` on the item; an item without either is asked in every wave), for every multi-select question
+    of ``kind``. An item not asked in a wave is « non posé » there whatever the export's layout
+    (:func:`etude.survey.parse_export`).
+
+    >>> asked_in("buyers", 2017)["b_temps"]
+    True
+    """
+    out = {}
+    for spec in _questionnaire(kind, codebook)["questions"].values():
+        if spec.get("type", "multi") != "multi":
+            continue
+        for it in spec["items"]:
+            since, until = _wave_bound(it.get("since")), _wave_bound(it.get("until"))
+            w = int(wave)
+            out[it["code"]] = (since is None or w >= since) and (until is None or w <= until)
+    return out
 
 
 def themes(*, codebook=None) -> pd.DataFrame:

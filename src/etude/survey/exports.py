@@ -202,7 +202,38 @@ def _multi_select(s: Sheet, f: Fields, cb, problems: list[dict], declared: set[s
                                             expected="Oui, Y, 1 ou X (coché) ; Non, N, 0 ou vide (non coché)"))
         for code in f.items[qn]:
             values[code] = [pd.NA if not ch or code not in present else (code in ch) for ch in chosen]
+        if packed_col is not None:
+            _never_ticked(s, f, qn, packed_col, chosen, present, problems)
     return values
+
+
+def _never_ticked(s: Sheet, f: Fields, qn: str, col, chosen: list[set], present: set[str],
+                  problems: list[dict]) -> None:
+    """Information: an item nobody ticked in a packed export may not have been asked — a packed column cannot
+    tell (issue 26.7); its share will read 0 %, unless declared ``not_asked`` or bounded by ``since``/``until``."""
+    if not any(chosen):
+        return
+    for code in [c for c in f.items[qn] if c in present and not any(c in ch for ch in chosen)]:
+        problems.append(problem(s.fname, column=s.header[col], value=code, severity="info",
+                                message="jamais coché dans cet export groupé : posé ? sinon déclarez `not_asked` ou "
+                                        "`since`"))
+
+
+def _history(values: dict[str, list], waves: list, f: Fields, cb, fname: str, problems: list[dict]) -> None:
+    """The codebook's questionnaire history (``since``/``until`` on an item): an item is « non posé » (NA) for
+    the rows of a wave that did not ask it, whatever the export's layout; a row left with nothing ticked of the
+    items asked did not answer the question (all NA)."""
+    spans = {w: cbk.asked_in(f.kind, w, codebook=cb) for w in set(waves) if w}
+    for qn in f.questions:
+        gone = {c for c in f.items[qn] if any(not spans[w].get(c, True) for w in spans)}
+        for code in sorted(gone):
+            values[code] = [pd.NA if w and not spans[w].get(code, True) else v for v, w in zip(values[code], waves)]
+            problems.append(problem(fname, column=code, severity="info", message="item non posé dans cette vague "
+                                    "(since/until du codebook) : valeurs manquantes, jamais 0 %"))
+        for k in range(len(waves)) if gone else ():
+            if not any(values[c][k] is True for c in f.items[qn]):
+                for c in f.items[qn]:
+                    values[c][k] = pd.NA
 
 
 def _declared_not_asked(s: Sheet, f: Fields, codes: list[str], problems: list[dict]) -> set[str]:
@@ -331,6 +362,7 @@ def parse_export(path: str | Path, kind: str, *, mapping=None, wave: int | None 
                                     expected="une année dans la colonne « Année » ou dans le fichier d'étude"))
             return None, problems
         waves = [0 if w is None else w for w in waves]
+    _history(values, waves, f, cb, s.fname, problems)
     return _table(s, f, cb, values, waves, simulated), problems
 
 

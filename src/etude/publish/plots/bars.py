@@ -1,4 +1,5 @@
-"""Ranked bars: barrier frequencies (with rank groups), grouped frequencies, respondent profiles."""
+"""Ranked bars: barrier frequencies (each share with its letters: items sharing a letter are not separated by the
+paired tests, :mod:`etude.analysis.rankings`), grouped frequencies, respondent profiles."""
 from __future__ import annotations
 
 import math
@@ -76,8 +77,10 @@ def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: s
     if len(shown):
         ax.errorbar(pct, y, xerr=[np.clip(pct - low, 0, None), np.clip(high - pct, 0, None)], fmt="none",
                     ecolor="black", elinewidth=2, capsize=6, capthick=2, zorder=3)
-    for yi, p, h in zip(y, pct, high):
-        ax.text(max(p, h if not math.isnan(h) else p) + 0.015, yi, pct_label(p, 0, lang=lang), va="center", ha="left",
+    letters = shown["letters"] if "letters" in shown.columns else pd.Series(pd.NA, index=shown.index)
+    for yi, p, h, lt in zip(y, pct, high, letters):
+        text = pct_label(p, 0, lang=lang) + (f"  {lt}" if isinstance(lt, str) else "")  # compact letter display
+        ax.text(max(p, h if not math.isnan(h) else p) + 0.015, yi, text, va="center", ha="left",
                 fontsize=FONT_SIZE, zorder=4)
     if shown.empty:
         suppressed = "suppressed" in table.columns and table["suppressed"].astype(bool).any()
@@ -156,27 +159,17 @@ def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population
         _panel(ax, table, order, color=population_color(population), lang=lang,
                min_cell=min_cell or table.attrs.get("min_cell", 5), labels=True, short=short, codebook=codebook,
                upper=_upper(table))
-        note = _note(table, lang)
-        if _rank_bands(ax, table, order):
-            note += " " + words.text("plots.rank_groups", lang)
+        note = _note(table, lang) + _letters_note(table, lang)
         ax.set_title(title_with_n(title, n, lang=lang), loc="left")
         ax.set_xlabel(words.text("plots.share_axis", lang))
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang, note=note))
     return fig
 
 
-def _rank_bands(ax, table: pd.DataFrame, order: Sequence[str]) -> bool:
-    """Shade the rank groups (``rank_group``) in alternate bands: items of one band are not told apart."""
-    if "rank_group" not in table.columns:
-        return False
-    groups = dict(zip(table["item"], pd.to_numeric(table["rank_group"], errors="coerce").astype(float)))
-    drawn = False
-    for g in sorted({v for v in groups.values() if not pd.isna(v)}):
-        rows = [i for i, c in enumerate(order) if groups.get(c) == g]
-        if rows and int(g) % 2 == 1:
-            ax.axhspan(min(rows) - 0.45, max(rows) + 0.45, color="#EDEDED", zorder=0, lw=0)
-        drawn = drawn or bool(rows)
-    return drawn
+def _letters_note(table: pd.DataFrame, lang: str) -> str:
+    """The reading of the letters written after each share, when the table has some (``letters``)."""
+    has = "letters" in table.columns and table["letters"].notna().any()
+    return " " + words.text("plots.letters", lang) if has else ""
 
 
 def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None = None,
@@ -244,7 +237,7 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
                 ax.xaxis.set_tick_params(labelbottom=True)
         fig.suptitle(title_with_n(title, n, lang=lang), x=0.01, ha="left", fontweight="bold")
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
-                                      note=_note(table, lang)))
+                                      note=_note(table, lang) + _letters_note(table, lang)))
     return fig
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
 from etude import words
+from etude.analysis import compare
 from etude.publish import formats
 from etude.publish.plots.house import (
     FONT_SIZE,
@@ -85,8 +86,10 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
             left = kind == "buyers"
             for y, theme in enumerate(themes):
                 if theme not in t.index or pd.isna(t.loc[theme, "pct"]):
-                    ax.text(0.03, y, _words("theme_missing", lang), va="center", ha="right" if left else "left",
-                            fontsize=FONT_SIZE, style="italic", color=NEUTRAL)
+                    partial = theme in t.index and isinstance(t.loc[theme].get("missing"), str) \
+                        and bool(t.loc[theme, "missing"])  # an item not asked: not compared (compare.comparability)
+                    ax.text(0.03, y, _words("theme_not_asked" if partial else "theme_missing", lang), va="center",
+                            ha="right" if left else "left", fontsize=FONT_SIZE, style="italic", color=NEUTRAL)
                     continue
                 r = t.loc[theme]
                 ax.barh(y, r["pct"], height=0.62, color=population_color(kind), zorder=2)
@@ -120,7 +123,7 @@ def _forest_row(ax, y: int, r: pd.Series, *, alpha: float, lim: float, lang: str
         ax.text(0, y, words.label("not_comparable", lang), ha="center", va="center", style="italic", color=NEUTRAL,
                 fontsize=FONT_SIZE, bbox={"facecolor": "white", "edgecolor": "none", "pad": 2}, zorder=4)
         return {}
-    signif = not pd.isna(r["p_adjusted"]) and r["p_adjusted"] < alpha
+    signif = bool(compare.decide(pd.DataFrame([r]), alpha=alpha).iloc[0])  # the one decision rule
     color = colors[0] if signif else colors[1]
     ax.hlines(y, r["diff_ci_low"] * 100, r["diff_ci_high"] * 100, color=color, linewidth=3, zorder=2)
     dot = ax.plot(r["diff"] * 100, y, "o", markersize=13, markeredgewidth=2.5, color=color,
@@ -130,7 +133,7 @@ def _forest_row(ax, y: int, r: pd.Series, *, alpha: float, lim: float, lang: str
     return {"signif" if signif else "not_signif": dot}
 
 
-def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm", lang: str = "fr",
+def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None = None, lang: str = "fr",
                 title: str | None = None, source: str | None = None, wave: Any = None, simulated: bool = True,
                 width: float = 15.0):
     """Forest plot of the buyers − companies differences per theme, significance after adjustment marked.
@@ -141,10 +144,11 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
         :func:`etude.analysis.compare.compare_themes` (``label, diff, diff_ci_low, diff_ci_high, test, p_adjusted``).
         A non-comparable theme keeps its row, with the words « non comparable » and no point.
     alpha : float, default 0.05
-        Threshold on ``p_adjusted``: filled vermilion dots below it, hollow grey dots above; also the interval
-        level named in the caption.
-    padjust : str, default "holm"
-        Name of the adjustment used, for the caption.
+        Threshold of the decision (:func:`etude.analysis.compare.decide`: adjusted p-value below ``alpha`` and the
+        drawn adjusted interval excluding 0): filled vermilion dots, hollow grey dots otherwise — no colour
+        says « separated » for an interval that crosses 0; also the interval level named in the caption.
+    padjust : str, optional
+        Name of the adjustment used, for the caption; default the table's (``attrs``), else Bonferroni.
     lang, title, source, wave, simulated
         As :func:`mirror_chart`.
 
@@ -166,6 +170,7 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
     >>> plt.close(fig)
     """
     lang = _lang(lang)
+    padjust = padjust or table.attrs.get("padjust", compare.DEFAULT_PADJUST)
     t = table.reset_index(drop=True)
     adjusted = {"diff_ci_low_adj", "diff_ci_high_adj"} <= set(t.columns)
     if adjusted:  # intervals adjusted like the p-values shown beside them

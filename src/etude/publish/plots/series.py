@@ -290,6 +290,8 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
         for i, r in t.iterrows():
             p = r[pcol] if pcol in t else math.nan
             significant = tested and not pd.isna(p) and p < alpha
+            if "separated" in t:  # the table's one decision rule (etude.analysis.compare.decide)
+                significant = bool(r["separated"])
             color = strong if significant else NEUTRAL
             ax.plot([0, 1], [r["share_from"], r["share_to"]], color=color, linewidth=3.5 if significant else 2,
                     marker="o", markersize=9, zorder=3 if significant else 2)

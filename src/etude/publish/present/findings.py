@@ -3,9 +3,10 @@
 No finding is written by hand in a notebook: which barrier leads, whether two populations, two groups or two
 waves differ, whether the « effet miroir » shows — each sentence comes from a function here, reads the table a
 computing module returned, and says « ne se distingue pas » when the test does not separate. The criterion is
-always the adjusted p-value (``p_adjusted`` < ``alpha``) or, for rankings, the rank group of the exact paired test
-(:func:`etude.analysis.stats.rank_groups`); intervals are never used as a criterion. Each sentence names its adjustment
-family (« Holm sur 4 thèmes »).
+the table's decision: for two shares, the ``separated`` column (:func:`etude.analysis.compare.decide`: the adjusted
+p-value below ``alpha`` *and* the adjusted interval beside it excluding 0, so that no sentence contradicts the
+interval printed next to it); for rankings, the letters of the exact paired tests between every pair of items
+(:mod:`etude.analysis.rankings`). Each sentence names its adjustment family (« Bonferroni sur 4 thèmes »).
 
 The words are the catalogue's (``findings.*`` in :mod:`etude.words`), the numbers :mod:`etude.publish.formats`'
 in the same language. Tables of :mod:`etude.analysis.compare` and :mod:`etude.analysis.waves` arrive labelled
@@ -14,13 +15,13 @@ in the same language. Tables of :mod:`etude.analysis.compare` and :mod:`etude.an
 Examples
 --------
 >>> import pandas as pd
->>> t = pd.DataFrame({"item": ["e_moyens", "e_besoins"], "pct": [0.66, 0.40], "rank_group": [1, 2],
+>>> t = pd.DataFrame({"item": ["e_moyens", "e_besoins"], "pct": [0.66, 0.40], "letters": ["a", "b"],
 ...                   "n_base": [85, 85]})
 >>> barrier_headline(t, population="companies")
 "Les entreprises citent d'abord « Manque de moyens pour répondre » (66,0\u202f%)"
 >>> barrier_headline(t, population="companies", lang="en")
 'Companies cite “Lack of means to bid” first (66.0%)'
->>> barrier_headline(t.assign(rank_group=1), population="companies")
+>>> barrier_headline(t.assign(letters="a"), population="companies")
 'Aucun frein des entreprises ne se distingue des autres'
 """
 from __future__ import annotations
@@ -39,7 +40,8 @@ from etude.words import check_lang
 
 __all__ = [
     "barrier_headline", "barrier_text", "comparison_headline", "comparison_reading", "mirror_text",
-    "groups_headline", "wave_headline", "wave_dependence_text", "rounding_text", "family_text", "family_of",
+    "groups_headline", "wave_headline", "trend_headline", "wave_dependence_text", "rounding_text", "family_text",
+    "family_of",
     "counts_headline", "check_headline", "profile_headline", "group_sizes_headline", "supply_headline",
     "plan_headline", "series_headline", "supply_text", "check_text",
 ]
@@ -119,58 +121,76 @@ def family_of(table: pd.DataFrame, *, lang: str = "fr") -> str:
 # ------------------------------------------------------------------------------------------------ rankings
 
 def _ranked(table: pd.DataFrame) -> pd.DataFrame:
+    """The published rows with a share, most cited first (the table's order on equal shares)."""
     ok = table
     if "suppressed" in table.columns:
         ok = ok[~ok["suppressed"].fillna(False).astype(bool)]
     ok = ok[ok["pct"].notna()]
-    if "rank_group" not in ok.columns:
-        raise ValueError("la table n'a pas de colonne « rank_group » (etude.analysis.stats.frequencies la calcule)")
+    if "letters" not in ok.columns:
+        raise ValueError("la table n'a pas de colonne « letters » (etude.analysis.stats.frequencies la calcule)")
     return ok.sort_values("pct", ascending=False, kind="stable")
 
 
-def _leaders(ok: pd.DataFrame) -> pd.DataFrame:
-    return ok[ok["rank_group"] == ok["rank_group"].min()]
+def _lead(ok: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame, bool]:
+    """The most cited row, the rows the paired test does not separate from it (they share a letter), and
+    whether the test separates any pair at all (:mod:`etude.analysis.rankings`: a compact letter display)."""
+    letters = [set(str(x)) for x in ok["letters"]]
+    top = ok.iloc[0]
+    peers = ok.iloc[[k for k in range(1, len(ok)) if letters[k] & letters[0]]]
+    none = all(a & b for i, a in enumerate(letters) for b in letters[i + 1:])
+    return top, peers, none
+
+
+def _pairs_of(ok: pd.DataFrame) -> int:
+    k = len(ok)
+    return k * (k - 1) // 2
 
 
 def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", codebook=None) -> str:
     """The slide message of a barrier table (:func:`etude.analysis.stats.frequencies`): what leads, if anything does.
 
-    Names only the items of the first rank group, and only when the paired test separates that group from the
-    next one; otherwise says that no barrier stands out.
+    « X first » only when the paired tests separate X from every other item; otherwise the items that share
+    its letter (not separated from it) are named; « no barrier stands out » only when no pair is separated.
 
     >>> t = pd.DataFrame({"item": ["b_temps", "b_donnees", "b_soutien"], "pct": [0.6, 0.56, 0.2],
-    ...                   "rank_group": [1, 1, 2], "n_base": 25})
-    >>> barrier_headline(t, population="buyers", lang="en")
-    'Public buyers cite “No time to devote to it” and “Lack of data” first (60.0% and 56.0%), not told apart'
+    ...                   "letters": ["a", "ab", "b"], "n_base": 25})
+    >>> print(barrier_headline(t, population="buyers", lang="en"))  # doctest: +NORMALIZE_WHITESPACE
+    Public buyers cite “No time to devote to it” most (60.0%), but the paired test does not separate it from
+    “Lack of data” (56.0%)
     """
     lang = check_lang(lang)
     ok = _ranked(table)
     who = _who(population, lang)
     if ok.empty:
         return _t("barrier_headline.nothing", lang, who=who)
-    if ok["rank_group"].nunique() < 2:
+    ok = ok[ok["letters"].notna()]
+    if ok.empty:
+        return _t("barrier_headline.unranked", lang, who=who, n=formats.number(table["n_base"].max(), lang=lang))
+    top, peers, none = _lead(ok)
+    if none:
         return _t("barrier_headline.no_lead", lang, who=who)
-    first = _leaders(ok)
-    if len(first) > 3:
-        return _t("barrier_headline.long_lead", lang, n=formats.number(len(first), lang=lang),
-                  total=formats.number(len(ok), lang=lang), who=who,
-                  low=formats.pct(first["pct"].min(), lang=lang), high=formats.pct(first["pct"].max(), lang=lang))
-    names = _quoted((cb.label(c, lang=lang, codebook=codebook) for c in first["item"]), lang)
-    shares = [formats.pct(p, lang=lang) for p in first["pct"]]
-    return _cap(_t("barrier_headline.lead", lang, count=len(first), who=who, names=formats.join(names, lang),
-                   shares=formats.join(shares, lang)))
+    name = formats.quote(cb.label(top["item"], lang=lang, codebook=codebook), lang)
+    share = formats.pct(top["pct"], lang=lang)
+    if peers.empty:
+        return _cap(_t("barrier_headline.lead", lang, who=who, name=name, share=share))
+    if len(peers) > 2:
+        return _cap(_t("barrier_headline.long_shared", lang, count=len(peers), who=who, name=name, share=share))
+    others = _quoted((cb.label(c, lang=lang, codebook=codebook) for c in peers["item"]), lang)
+    return _cap(_t("barrier_headline.shared", lang, who=who, name=name, share=share,
+                   others=formats.join(others, lang),
+                   shares=formats.join([formats.pct(p, lang=lang) for p in peers["pct"]], lang)))
 
 
 def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", codebook=None) -> str:
-    """The reading of a barrier table in two sentences: denominator, what the paired test separates, how.
+    """The reading of a barrier table in two sentences: denominator, what the paired tests separate, how.
 
     >>> t = pd.DataFrame({"item": ["b_temps", "b_soutien"], "pct": [0.6, 0.2], "pct_all": [0.55, 0.18],
-    ...                   "ci_low": [0.4, 0.1], "ci_high": [0.8, 0.4], "rank_group": [1, 2], "n_base": 25})
+    ...                   "ci_low": [0.4, 0.1], "ci_high": [0.8, 0.4], "letters": ["a", "b"], "n_base": 25})
     >>> text = barrier_text(t, population="buyers").replace("\u202f", " ")
     >>> print(text.split(" : ")[0])  # doctest: +NORMALIZE_WHITESPACE
     Sur 25 acheteurs publics qui ont répondu à la question, le frein le plus cité est
     « Pas de temps à y consacrer » (60,0 % ; IC [40,0 % ; 80,0 %])
-    >>> text.endswith("le sépare du suivant.")
+    >>> text.endswith("le sépare de chacun des autres.")
     True
     >>> print(barrier_text(t, population="buyers", lang="en").split(":")[0])  # doctest: +NORMALIZE_WHITESPACE
     Of 25 public buyers who answered the question, the most cited barrier is “No time to devote to it”
@@ -180,15 +200,22 @@ def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", code
     ok = _ranked(table)
     if ok.empty:
         return _t("barrier_text.nothing", lang)
-    fields = {"n": formats.number(ok["n_base"].iloc[0], lang=lang), "who": _who(population, lang),
-              "test": _t("barrier_text.test", lang)}
-    if ok["rank_group"].nunique() < 2:
+    fields = {"n": formats.number(ok["n_base"].iloc[0], lang=lang), "who": _who(population, lang)}
+    ok = ok[ok["letters"].notna()]
+    if ok.empty:
+        return _t("barrier_text.unranked", lang, min_cell=formats.number(table.attrs.get("min_cell", 5), lang=lang),
+                  **fields)
+    fields["test"] = _t("barrier_text.test", lang, pairs=formats.number(_pairs_of(ok), lang=lang))
+    top, peers, none = _lead(ok)
+    if none:
         return _t("barrier_text.no_lead", lang, **fields)
-    first = _leaders(ok)
-    parts = [_t("barrier_text.part", lang, label=formats.quote(cb.label(r.item, lang=lang, codebook=codebook), lang),
-                pct=formats.pct(r.pct, lang=lang), interval=formats.interval(r.ci_low, r.ci_high, lang=lang))
-             for r in first.itertuples()]
-    return _t("barrier_text.lead", lang, count=len(first), parts=formats.join(parts, lang), **fields)
+    name = formats.quote(cb.label(top["item"], lang=lang, codebook=codebook), lang)
+    part = _t("barrier_text.part", lang, label=name, pct=formats.pct(top["pct"], lang=lang),
+              interval=formats.interval(top["ci_low"], top["ci_high"], lang=lang))
+    if peers.empty:
+        return _t("barrier_text.lead", lang, part=part, **fields)
+    others = _quoted((cb.label(c, lang=lang, codebook=codebook) for c in peers["item"]), lang)
+    return _t("barrier_text.shared", lang, part=part, others=formats.join(others, lang), **fields)
 
 
 # ------------------------------------------------------------------------------------------------ comparisons
@@ -198,8 +225,12 @@ def _tested(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _significant(table: pd.DataFrame, alpha: float) -> pd.Series:
-    tested = table["test"].isin(compare.TESTS) & table["p_adjusted"].notna()
-    return tested & (table["p_adjusted"] < alpha)
+    """The rows the one decision rule separates (:func:`etude.analysis.compare.decide`)."""
+    return compare.decide(table, alpha=alpha)
+
+
+def _padjust(table: pd.DataFrame, padjust: str | None) -> str:
+    return padjust or table.attrs.get("padjust", compare.DEFAULT_PADJUST)
 
 
 def _sides(table: pd.DataFrame, alpha: float, lang: str) -> tuple[list[str], list[str]]:
@@ -208,88 +239,135 @@ def _sides(table: pd.DataFrame, alpha: float, lang: str) -> tuple[list[str], lis
     return (_quoted(sig.loc[sig["diff"] > 0, "label"], lang), _quoted(sig.loc[sig["diff"] < 0, "label"], lang))
 
 
-def comparison_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm",
-                        lang: str = "fr") -> str:
-    """The slide message of :func:`etude.analysis.compare.compare_themes`: which themes separate the two populations.
+def _item_side(code: str, codebook=None) -> str | None:
+    """The questionnaire an item belongs to."""
+    for kind in cb.populations(codebook):
+        book = cb.load(codebook) if not isinstance(codebook, dict) else codebook
+        if any(code in {it["code"] for it in q["items"]} for q in book["questionnaires"][kind]["questions"].values()):
+            return kind
+    return None
+
+
+def _missing_items(missing, lang: str, codebook=None) -> str:
+    """« « Pas de définition » (acheteurs publics) »: the items not asked, each with its questionnaire."""
+    codes = [c for c in str(missing).split(";") if c] if isinstance(missing, str) else []
+    return formats.join([_t("not_asked.item", lang, item=formats.quote(cb.label(c, lang=lang, short=True,
+                                                                                 codebook=codebook), lang),
+                            who=_who(_item_side(c, codebook) or "", lang)) for c in codes], lang)
+
+
+def _not_asked_note(table: pd.DataFrame, lang: str, codebook=None) -> str:
+    """The themes left out because an item was not asked on one side, and which item (empty when none)."""
+    if "reason" not in table.columns:
+        return ""
+    gone = table[table["reason"] == compare.ITEM_NOT_ASKED]
+    parts = [_t("not_asked.theme", lang, theme=formats.quote(r.label, lang),
+                items=_missing_items(r.missing, lang, codebook)) for r in gone.itertuples()]
+    return _t("not_asked.note", lang, count=len(parts), themes=_separated(parts, lang)) if parts else ""
+
+
+def comparison_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None = None,
+                        lang: str = "fr", codebook=None) -> str:
+    """The slide message of :func:`etude.analysis.compare.compare_themes`: which themes separate the two populations
+    (:func:`etude.analysis.compare.decide`), and which themes were not compared because an item was not asked.
+
+    ``padjust`` names the family's adjustment; default the table's (``attrs``), else Bonferroni.
 
     >>> t = pd.DataFrame({"label": ["Information", "Moyens"], "diff": [-0.1, 0.3], "test": ["fisher", "fisher"],
     ...                   "p_adjusted": [0.6, 0.01]})
     >>> print(comparison_headline(t))  # doctest: +NORMALIZE_WHITESPACE
     Les acheteurs citent plus souvent « Moyens » ; sur les autres thèmes, les deux populations ne se
-    distinguent pas (Holm sur 2 thèmes)
+    distinguent pas (Bonferroni sur 2 thèmes)
     >>> comparison_headline(t.assign(p_adjusted=[0.6, 0.2]))
-    'Acheteurs et entreprises ne se distinguent sur aucun des 2 thèmes comparés (Holm sur 2 thèmes)'
+    'Acheteurs et entreprises ne se distinguent sur aucun des 2 thèmes comparés (Bonferroni sur 2 thèmes)'
     >>> comparison_headline(t.assign(test="none"))
     "Aucun thème n'a pu être comparé entre acheteurs et entreprises"
     """
     lang = check_lang(lang)
     tested = _tested(table)
+    note = _not_asked_note(table, lang, codebook)
     if tested.empty:  # « ne se distinguent sur aucun des 0 thèmes » would state a finding no test made
-        return _t("comparison.nothing", lang)
-    family = family_text(padjust, len(tested), "themes", lang=lang)
+        return _t("comparison.nothing", lang) + (_t("separator", lang) + note if note else "")
+    family = family_text(_padjust(table, padjust), len(tested), "themes", lang=lang)
     more_b, more_c = _sides(table, alpha, lang)
     if not more_b and not more_c:
-        return _t("comparison.none", lang, n=formats.number(len(tested), lang=lang), family=family)
-    gaps = ([_t("comparison.more_buyers", lang, themes=formats.join(more_b, lang))] if more_b else []) + \
-           ([_t("comparison.more_companies", lang, themes=formats.join(more_c, lang))] if more_c else [])
-    key = "comparison.all" if len(more_b) + len(more_c) == len(tested) else "comparison.some"
-    return _cap(_t(key, lang, gaps=_separated(gaps, lang), family=family))
+        text = _t("comparison.none", lang, n=formats.number(len(tested), lang=lang), family=family)
+    else:
+        gaps = ([_t("comparison.more_buyers", lang, themes=formats.join(more_b, lang))] if more_b else []) + \
+               ([_t("comparison.more_companies", lang, themes=formats.join(more_c, lang))] if more_c else [])
+        key = "comparison.all" if len(more_b) + len(more_c) == len(tested) else "comparison.some"
+        text = _cap(_t(key, lang, gaps=_separated(gaps, lang), family=family))
+    return text + (_t("separator", lang) + note if note else "")
 
 
-def _reading_line(r, *, alpha: float, family: str, adjusted: bool, lang: str) -> str:
+def _verdict(r, alpha: float) -> str:
+    """The catalogue key of a tested theme's verdict: the one decision rule, or the disagreement it refuses."""
+    row = pd.DataFrame([r._asdict()])
+    if compare.decide(row, alpha=alpha).iloc[0]:
+        return "reading.more_buyers" if r.diff > 0 else "reading.more_companies"
+    return "reading.discordant" if compare.discordant(row, alpha=alpha).iloc[0] else "reading.same"
+
+
+def _reading_line(r, *, alpha: float, family: str, adjusted: bool, lang: str, codebook=None) -> str:
     """One theme of :func:`comparison_reading`."""
     label = f"**{escape_text(r.label)}**"
     if r.test not in compare.TESTS:
+        reason = getattr(r, "reason", None)
+        if reason == compare.ITEM_NOT_ASKED:
+            return _t("reading.not_asked", lang, label=label,
+                      items=escape_text(_missing_items(r.missing, lang, codebook)))
+        if reason in (compare.TOO_FEW, compare.NO_ANSWER):
+            return _t(f"reading.{reason}", lang, label=label)
         side = "buyers" if not pd.isna(r.pct_buyers) else "companies"
         share = formats.pct(r.pct_buyers if side == "buyers" else r.pct_companies, lang=lang)
         return _t("reading.one_side", lang, label=label, share=share, who=_who(side, lang))
     h = abs(r.cohens_h)
     size = ("negligible", "small", "medium", "large")[(h >= 0.2) + (h >= 0.5) + (h >= 0.8)]
     low, high = (r.diff_ci_low_adj, r.diff_ci_high_adj) if adjusted else (r.diff_ci_low, r.diff_ci_high)
-    if (not pd.isna(r.p_adjusted)) and r.p_adjusted < alpha:
-        verdict = "reading.more_buyers" if r.diff > 0 else "reading.more_companies"
-    else:
-        verdict = "reading.same"
     return _t("reading.line", lang, label=label, buyers=formats.pct(r.pct_buyers, lang=lang),
               companies=formats.pct(r.pct_companies, lang=lang), diff=formats.points(r.diff, lang=lang),
               kind=_t("reading.adjusted" if adjusted else "reading.unadjusted", lang),
-              interval=formats.points_interval(low, high, lang=lang), verdict=_t(verdict, lang), family=family,
-              p=formats.pvalue(r.p_adjusted, lang=lang), size=_t(f"reading.effect.{size}", lang),
+              interval=formats.points_interval(low, high, lang=lang), verdict=_t(_verdict(r, alpha), lang),
+              family=family, p=formats.pvalue(r.p_adjusted, lang=lang), size=_t(f"reading.effect.{size}", lang),
               h=formats.number(r.cohens_h, 2, lang=lang))
 
 
-def comparison_reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm",
-                       lang: str = "fr") -> str:
+def comparison_reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None = None,
+                       lang: str = "fr", codebook=None) -> str:
     """One Markdown bullet per theme of :func:`etude.analysis.compare.compare_themes`: shares, difference, verdict.
 
     Returns Markdown (labels escaped); the other sentences of this module are plain text, shown with
     :func:`etude.publish.present.markdown` or :func:`etude.publish.present.heading`.
 
-    The verdict rests on the adjusted p-value only; the interval quoted is the one the table shows next to it
-    (adjusted when the table has ``diff_ci_low_adj``).
+    The verdict is the one decision rule (:func:`etude.analysis.compare.decide`): « plus souvent » only when the
+    adjusted p-value is below ``alpha`` and the interval quoted beside it (adjusted when the table has
+    ``diff_ci_low_adj``) excludes 0; when the two disagree the line says so and retains no difference. A theme
+    not compared says why (one questionnaire only; an item not asked, named; too few companies).
 
     >>> t = pd.DataFrame([{"label": "Juridique et procédures", "pct_buyers": 0.36, "pct_companies": 0.58,
     ...     "diff": -0.22, "diff_ci_low": -0.40, "diff_ci_high": 0.01, "test": "fisher", "p_value": 0.07,
     ...     "p_adjusted": 0.28, "cohens_h": -0.44, "n_buyers": 25, "n_companies": 85}])
     >>> comparison_reading(t).split(" ; ")[-1]
-    'les deux populations ne se distinguent pas (Holm sur 1 thème, p ajustée = 0,280), effet faible (h = -0,44).'
+    'les deux populations ne se distinguent pas (Bonferroni sur 1 thème, p ajustée = 0,280), effet faible (h = -0,44).'
     >>> comparison_reading(t, lang="en").split("; ")[-1]
-    'the two populations do not differ (Holm over 1 theme, adjusted p = 0.280), small effect (h = -0.44).'
+    'the two populations do not differ (Bonferroni over 1 theme, adjusted p = 0.280), small effect (h = -0.44).'
     """
     lang = check_lang(lang)
-    family = family_text(padjust, len(_tested(table)), "themes", lang=lang)
+    family = family_text(_padjust(table, padjust), len(_tested(table)), "themes", lang=lang)
     adjusted = "diff_ci_low_adj" in table.columns
-    return "\n".join("- " + _reading_line(r, alpha=alpha, family=family, adjusted=adjusted, lang=lang)
+    return "\n".join("- " + _reading_line(r, alpha=alpha, family=family, adjusted=adjusted, lang=lang,
+                                          codebook=codebook)
                      for r in table.itertuples())
 
 
-def mirror_text(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm", lang: str = "fr",
+def mirror_text(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None = None, lang: str = "fr",
                 short: bool = False) -> str:
-    """Whether the data show the « effet miroir » the 2017 report describes: each side citing more often
-    something the other side does not.
+    """Whether the data show an « effet miroir » — this study's own question, not a finding of the 2017
+    restitution: each side citing more often something the other side does not.
 
-    A mirror needs differences in both directions that the tests separate (adjusted p-value below ``alpha``);
-    one direction only, or none, is said so. ``short=True`` gives the first clause only (a slide heading).
+    A mirror needs differences in both directions that the one decision rule separates
+    (:func:`etude.analysis.compare.decide`); one direction only, or none, is said so. ``short=True`` gives the
+    first clause only (a slide heading).
 
     >>> t = pd.DataFrame({"label": ["Information", "Moyens"], "diff": [-0.2, 0.3], "test": "fisher",
     ...                   "p_adjusted": [0.01, 0.02]})
@@ -297,13 +375,14 @@ def mirror_text(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
     True
     >>> mirror_text(t.assign(p_adjusted=[0.3, 0.4])).startswith("Les données ne permettent pas")
     True
-    >>> mirror_text(t, lang="en", short=True)
-    'The data show a mirror effect: buyers cite “Moyens” more often, companies “Information” (Holm over 2 themes)'
+    >>> print(mirror_text(t, lang="en", short=True))  # doctest: +NORMALIZE_WHITESPACE
+    The data show a mirror effect: buyers cite “Moyens” more often, companies “Information”
+    (Bonferroni over 2 themes)
     """
     lang = check_lang(lang)
     if short:
         return mirror_text(table, alpha=alpha, padjust=padjust, lang=lang).split(". ")[0].rstrip(".")
-    family = family_text(padjust, len(_tested(table)), "themes", lang=lang)
+    family = family_text(_padjust(table, padjust), len(_tested(table)), "themes", lang=lang)
     more_b, more_c = _sides(table, alpha, lang)
     if more_b and more_c:
         return _t("mirror.both", lang, buyers=formats.join(more_b, lang), companies=formats.join(more_c, lang),
@@ -314,7 +393,8 @@ def mirror_text(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
     return _t("mirror.none", lang, family=family)
 
 
-def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm", lang: str = "fr") -> str:
+def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None = None,
+                    lang: str = "fr") -> str:
     """The message of :func:`etude.analysis.compare.compare_groups`: which pairs of groups differ, how many were
     withheld.
 
@@ -323,7 +403,7 @@ def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = 
     ...                   "test": ["not_comparable", "fisher"], "p_adjusted": [float("nan"), 0.9],
     ...                   "status": ["too_few", "compared"]})
     >>> print(groups_headline(t))  # doctest: +NORMALIZE_WHITESPACE
-    Les types d'acheteurs ne se distinguent sur aucun thème (Holm sur 1 comparaison) ; 1 comparaison non
+    Les types d'acheteurs ne se distinguent sur aucun thème (Bonferroni sur 1 comparaison) ; 1 comparaison non
     faite (groupe trop petit)
 
     With no comparison made, nothing is said of differences:
@@ -336,7 +416,7 @@ def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = 
     withheld = int((table["status"] == compare.TOO_FEW).sum())
     if tested.empty:  # « ne se distinguent sur aucun thème » would state a finding no test made
         return _t("groups.nothing_withheld", lang, count=withheld) if withheld else _t("groups.nothing", lang)
-    family = family_text(padjust, len(tested), "pairs", lang=lang)
+    family = family_text(_padjust(table, padjust), len(tested), "pairs", lang=lang)
     sig = tested[_significant(tested, alpha)]
     if sig.empty:
         text = _t("groups.none", lang, family=family)
@@ -349,38 +429,98 @@ def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = 
 
 # ------------------------------------------------------------------------------------------------ waves
 
-def wave_headline(table: pd.DataFrame, *, population: str, alpha: float = 0.05, lang: str = "fr") -> str:
+def wave_headline(table: pd.DataFrame, *, population: str, alpha: float = 0.05, lang: str = "fr",
+                  codebook=None) -> str:
     """The message of :func:`etude.analysis.waves.wave_changes`: which items or themes changed between two waves.
 
-    The family is the table's: one questionnaire's items, or its themes (``attrs["padjust"]``, Holm by default).
+    The family is the table's: one questionnaire's items, or its themes (``attrs["padjust"]``, Bonferroni by
+    default); a change is named only when the one decision rule separates it (:func:`etude.analysis.compare.decide`);
+    rows not compared because an item was not asked in a wave are named, with the wave.
 
     >>> t = pd.DataFrame({"label": ["Temps", "Données"], "level": "items", "wave_from": 2017, "wave_to": 2018,
     ...                   "share_from": [0.5, 0.4], "share_to": [0.3, 0.45], "test": "fisher",
     ...                   "p_adjusted": [0.8, 1.0]})
-    >>> wave_headline(t, population="buyers")
-    'Entre 2017 et 2018, aucun frein des acheteurs publics ne se distingue d’une vague à l’autre (Holm sur 2 freins)'
+    >>> print(wave_headline(t, population="buyers"))  # doctest: +NORMALIZE_WHITESPACE
+    Entre 2017 et 2018, aucun frein des acheteurs publics ne se distingue d’une vague à l’autre
+    (Bonferroni sur 2 freins)
     >>> print(wave_headline(t.assign(p_adjusted=[0.01, 1.0]), population="buyers", lang="en"))
     ... # doctest: +NORMALIZE_WHITESPACE
     Between 2017 and 2018, among public buyers, changed: “Temps” (50.0% → 30.0%); the others do not differ
-    (Holm over 2 barriers)
+    (Bonferroni over 2 barriers)
     """
     lang = check_lang(lang)
     if table.empty:
         return _t("waves.nothing", lang)
     waves = {"wave_from": int(table["wave_from"].iloc[0]), "wave_to": int(table["wave_to"].iloc[0])}
+    note = _wave_not_asked(table, lang, codebook)
     if not table["test"].isin(compare.TESTS).any():
-        return _t("waves.untested", lang, **waves)
+        return _t("waves.untested", lang, **waves) + (_t("separator", lang) + note if note else "")
     level = "themes" if "level" in table.columns and str(table["level"].iloc[0]) == "themes" else "items"
-    tested = table[table["test"].notna()] if "test" in table else table  # items not asked in a wave: no test
-    family = family_text(table.attrs.get("padjust", "holm"), table.attrs.get("family_size", len(tested)), level,
-                         lang=lang)
+    tested = _tested(table)  # items not asked in a wave, or withheld: no test
+    family = family_text(table.attrs.get("padjust", compare.DEFAULT_PADJUST),
+                         table.attrs.get("family_size", len(tested)), level, lang=lang)
     sig = table[_significant(table, alpha)]
     who = _who(population, lang)
     if sig.empty:
-        return _t(f"waves.none_{level}", lang, who=who, family=family, **waves)
-    moves = [_t("waves.move", lang, label=formats.quote(r.label, lang), share_from=formats.pct(r.share_from, lang=lang),
-                share_to=formats.pct(r.share_to, lang=lang)) for r in sig.itertuples()]
-    return _t("waves.some", lang, who=who, moves=formats.join(moves, lang), family=family, **waves)
+        text = _t(f"waves.none_{level}", lang, who=who, family=family, **waves)
+    else:
+        moves = [_t("waves.move", lang, label=formats.quote(r.label, lang),
+                    share_from=formats.pct(r.share_from, lang=lang), share_to=formats.pct(r.share_to, lang=lang))
+                 for r in sig.itertuples()]
+        text = _t("waves.some", lang, who=who, moves=formats.join(moves, lang), family=family, **waves)
+    return text + (_t("separator", lang) + note if note else "")
+
+
+def _wave_not_asked(table: pd.DataFrame, lang: str, codebook=None) -> str:
+    """The rows of a wave table not compared because an item was not asked in one wave, and where."""
+    if "reason" not in table.columns:
+        return ""
+    parts = []
+    for r in table[table["reason"] == compare.ITEM_NOT_ASKED].itertuples():
+        gone = [c for c in str(r.missing).split(";") if c and c != r.code]
+        waves = [str(w) for w, asked in ((r.wave_from, r.asked_from), (r.wave_to, r.asked_to)) if not asked]
+        items = _quoted((cb.label(c, lang=lang, short=True, codebook=codebook) for c in gone), lang)
+        parts.append(_t("waves.not_asked_row" if items else "waves.not_asked_item", lang,
+                        label=formats.quote(r.label, lang), items=formats.join(items, lang),
+                        waves=formats.join(waves, lang)))
+    return _t("waves.not_asked", lang, count=len(parts), rows=_separated(parts, lang)) if parts else ""
+
+
+def trend_headline(table: pd.DataFrame, *, population: str, lang: str = "fr") -> str:
+    """The message of :func:`etude.analysis.waves.wave_trends` (labelled): which items or themes show a linear
+    trend over every wave, by the table's decision (``separated``) and family; the ones not tested are named.
+
+    >>> t = pd.DataFrame({"label": ["Temps", "Données"], "level": "items", "waves": "2017;2019;2021",
+    ...                   "share_first": [0.2, 0.4], "share_last": [0.6, 0.4], "zscore": [3.1, 0.0],
+    ...                   "separated": [True, False], "reason": [None, None]})
+    >>> t.attrs.update({"padjust": "bonferroni", "family_size": 2})
+    >>> print(trend_headline(t, population="buyers").replace("\u202f", " "))  # doctest: +NORMALIZE_WHITESPACE
+    De 2017 à 2021 (3 vagues), chez les acheteurs publics, tendance linéaire : « Temps » en hausse
+    (20,0 % → 60,0 %) ; les autres sans tendance séparée du hasard (test de Cochran–Armitage, Bonferroni sur 2 freins)
+    """
+    lang = check_lang(lang)
+    if table.empty:
+        return _t("waves.nothing", lang)
+    years = str(table["waves"].iloc[0]).split(";")
+    level = "themes" if str(table["level"].iloc[0]) == "themes" else "items"
+    fields = {"first": years[0], "last": years[-1], "n": formats.number(len(years), lang=lang),
+              "who": _who(population, lang),
+              "family": family_text(table.attrs.get("padjust", compare.DEFAULT_PADJUST),
+                                    int(table.attrs.get("family_size", table["reason"].isna().sum())), level,
+                                    lang=lang)}
+    sig = table[table["separated"].fillna(False).astype(bool)]
+    if sig.empty:
+        text = _t(f"trends.none_{level}", lang, **fields)
+    else:
+        moves = [_t("trends.up" if r.zscore > 0 else "trends.down", lang, label=formats.quote(r.label, lang),
+                    share_first=formats.pct(r.share_first, lang=lang), share_last=formats.pct(r.share_last, lang=lang))
+                 for r in sig.itertuples()]
+        text = _t("trends.some", lang, moves=formats.join(moves, lang), **fields)
+    gone = table[table["reason"] == compare.ITEM_NOT_ASKED]
+    if len(gone):
+        text += _t("separator", lang) + _t("trends.not_asked", lang, count=len(gone),
+                                           labels=formats.join(_quoted(gone["label"], lang), lang))
+    return text
 
 
 def wave_dependence_text(df: pd.DataFrame, *, wave_from: int, wave_to: int, key: str = "organisation",
@@ -552,7 +692,8 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
 
 def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang: str = "fr",
                          codebook=None) -> str:
-    """The group sizes behind a grouped barrier chart: small groups read as orders of magnitude.
+    """The group sizes behind a grouped barrier chart; says when a group is too small to be ranked (under
+    ``min_cell``, ``attrs``: no interval nor letters, :func:`etude.analysis.stats.frequencies`).
 
     A suppressed group (``suppressed``) publishes no size: it reads « < min_cell » when it is under the threshold
     itself, « n.d. » when it is hidden so that a smaller one cannot be recovered (secondary suppression,
@@ -560,10 +701,11 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
 
     >>> t = pd.DataFrame({"buyer_type": ["etat", "etat", "collectivite"], "n_base": [15, 15, 4],
     ...                   "suppressed": [False, False, True]})
-    >>> text = group_sizes_headline(t, "buyer_type", population="buyers").replace("\u202f", " ")
-    >>> text.split(" ; des")[0]
-    "Par type d'acheteur — services de l'État : 15 ; collectivités territoriales : < 5"
-    >>> group_sizes_headline(t, "buyer_type", population="buyers", lang="en").split("; groups")[0]
+    >>> print(group_sizes_headline(t, "buyer_type", population="buyers").replace("\u202f", " "))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Par type d'acheteur — services de l'État : 15 ; collectivités territoriales : < 5 ; sous 5 répondants,
+    un groupe n'est pas classé
+    >>> group_sizes_headline(t, "buyer_type", population="buyers", lang="en").split("; a group")[0]
     'By buyer type — state services: 15; local authorities: < 5'
     """
     from etude.publish.labels import attribute_label
@@ -581,10 +723,11 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
         withheld = _t("sizes.under", lang, n=formats.number(min_cell, lang=lang)) if under else formats.missing(lang)
         shown = withheld if hidden else (formats.number(n, lang=lang) if pd.notna(n) else formats.missing(lang))
         parts.append(_t("sizes.size", lang, group=label, n=shown))
-    smallest = pd.to_numeric(sizes["n_base"], errors="coerce").astype(float).min()  # NaN: every size withheld
-    small = bool(sizes["_sup"].any()) or bool(pd.isna(smallest) or smallest < 30)
+    n = pd.to_numeric(sizes["n_base"], errors="coerce")
+    # a group is ranked (letters, interval) from min_cell respondents up (etude.analysis.stats.frequencies)
+    small = bool(sizes["_sup"].any()) or bool((n.isna() | (n < min_cell)).any())
     return _t("sizes.line_small" if small else "sizes.line", lang, attribute=_lower_first(attr),
-              sizes=_separated(parts, lang))
+              sizes=_separated(parts, lang), min_cell=formats.number(min_cell, lang=lang))
 
 
 def supply_headline(table: pd.DataFrame, *, lang: str = "fr") -> str:
@@ -627,11 +770,19 @@ def plan_headline(summary: pd.DataFrame, *, slots: int, lang: str = "fr") -> str
 def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: str = "fr") -> str:
     """The first and last published (or computed) figures of one line of the long indicator table.
 
+    A line that holds both published figures and the study's own counts (rows noted
+    :data:`etude.analysis.indicators.SURVEY_NOTE`, or that note in words after
+    :func:`etude.publish.present.survey_sources`: the GT's 2017 figures continued by later waves) never reads as
+    one series: the published figures and the counted ones come as two labelled parts.
+
     >>> t = pd.DataFrame({"series": "gt", "indicator": "n", "label_fr": "Réponses d'acheteurs", "period": ["2017",
     ...                   "2018"], "value": [27.0, 34.0], "unit": "réponses", "status": ["published", "simulated"]})
     >>> series_headline(t, "gt", "n")
     "Réponses d'acheteurs : 27 en 2017, 34 en 2018 (simulé)"
+    >>> print(series_headline(t.assign(note=[None, "survey_count"]), "gt", "n"))  # doctest: +NORMALIZE_WHITESPACE
+    Réponses d'acheteurs : publié, 27 en 2017 ; compté dans le fichier d'étude, 34 en 2018 (simulé)
     """
+    from etude.analysis.indicators import SURVEY_NOTE
     lang = check_lang(lang)
     line = table[(table["series"] == series) & (table["indicator"] == indicator) & table["value"].notna()]
     if line.empty:
@@ -639,7 +790,18 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
     line = in_language(line.sort_values("period"), lang)
     column = f"label_{lang}" if f"label_{lang}" in line.columns else "label_fr"
     label = str(line[column].iloc[0]) if column in line.columns else str(indicator)
+    notes = {SURVEY_NOTE, words.text("tables.indicators.survey_note", lang)}  # as computed, or as worded
+    counted = line["note"].astype("string").isin(notes).fillna(False).astype(bool) if "note" in line \
+        else pd.Series(False, index=line.index)
+    if counted.any() and not counted.all():
+        parts = [_t(f"series.{kind}", lang, values=_series_values(part, lang))
+                 for kind, part in (("published", line[~counted]), ("counted", line[counted]))]
+        return _t("series.line", lang, label=label, values=_separated(parts, lang))
+    return _t("series.line", lang, label=label, values=_series_values(line, lang))
 
+
+def _series_values(line: pd.DataFrame, lang: str) -> str:
+    """« 27 en 2017, 34 en 2018 (simulé) »: the first and last figures of a line (sorted by period)."""
     def one(r):
         status = str(r["status"]) if "status" in r and isinstance(r["status"], str) else ""
         value = formats.number(r["value"], 0 if float(r["value"]).is_integer() else 1, lang=lang)
@@ -647,8 +809,7 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
             return _t("series.tagged", lang, value=value, period=r["period"], status=words.label(status, lang=lang))
         return _t("series.value", lang, value=value, period=r["period"])
 
-    parts = [one(line.iloc[0])] + ([one(line.iloc[-1])] if len(line) > 1 else [])
-    return _t("series.line", lang, label=label, values=", ".join(parts))
+    return ", ".join([one(line.iloc[0])] + ([one(line.iloc[-1])] if len(line) > 1 else []))
 
 
 def supply_text(table: pd.DataFrame, *, lang: str = "fr") -> str:

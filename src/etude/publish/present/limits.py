@@ -24,7 +24,7 @@ from etude.survey import codebook as cb
 from etude.words import check_lang
 
 __all__ = ["matching_wave_text", "score_parts_text", "plan_method_text", "single_wave_text", "change_pairs_text",
-           "study_waves_text", "format_wave_grid", "population_label", "grid_title"]
+           "study_waves_text", "format_wave_grid", "population_label", "grid_title", "format_trends", "trend_title"]
 
 def _t(key: str, lang: str, **fields) -> str:
     """The catalogue entry ``limits.<key>``."""
@@ -202,3 +202,49 @@ def format_wave_grid(grid: pd.DataFrame, *, lang: str = "fr", codebook=None) -> 
     out.insert(0, head, labels)
     out.columns.name = None
     return out.reset_index(drop=True)
+
+
+def format_trends(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """:func:`etude.analysis.waves.wave_trends` (labelled) for readers: the share at the first and the last wave,
+    the trend test's z and adjusted p-value, and the verdict (rising, falling, no trend told apart from chance,
+    or not tested and why).
+
+    >>> t = pd.DataFrame({"label": ["Temps"], "waves": "2017;2019;2021", "share_first": [0.2], "share_last": [0.6],
+    ...                   "zscore": [3.1], "p_adjusted": [0.004], "separated": [True], "reason": [None]})
+    >>> format_trends(t, lang="en").iloc[0].tolist()
+    ['Temps', '20.0%', '60.0%', '3.10', '0.004', 'rising']
+    """
+    lang = check_lang(lang)
+    years = str(table["waves"].iloc[0]).split(";") if len(table) else ["", ""]
+    how = words.text(f"common.{table.attrs.get('padjust', 'bonferroni')}", lang)
+
+    def verdict(r):
+        if isinstance(r.reason, str):
+            return words.label(r.reason, lang=lang, min_cell=5) if words.has(f"codes.{r.reason}", lang) \
+                else str(r.reason)
+        if not r.separated:
+            return _t("trend.flat", lang)
+        return _t("trend.up" if r.zscore > 0 else "trend.down", lang)
+    return pd.DataFrame({
+        _t("grid_head", lang): table["label"].astype(str),
+        years[0]: [formats.pct(p, lang=lang) if pd.notna(p) else formats.missing(lang) for p in table["share_first"]],
+        years[-1]: [formats.pct(p, lang=lang) if pd.notna(p) else formats.missing(lang) for p in table["share_last"]],
+        "z": [formats.number(z, 2, lang=lang) if pd.notna(z) else formats.missing(lang) for z in table["zscore"]],
+        words.text("common.padj", lang, padjust=how): [formats.pvalue(p, lang=lang) for p in table["p_adjusted"]],
+        _t("trend.head", lang): [verdict(r) for r in table.itertuples()],
+    })
+
+
+def trend_title(kind: str, table: pd.DataFrame, lang: str = "fr") -> str:
+    """Title of :func:`format_trends`' table: the population and the adjustment family.
+
+    >>> t = pd.DataFrame({"level": ["items"]}); t.attrs.update({"padjust": "bonferroni", "family_size": 7})
+    >>> trend_title("buyers", t)
+    'Acheteurs publics : tendance linéaire sur toutes les vagues (Bonferroni sur 7 freins)'
+    """
+    from etude.publish.present.findings import family_text
+    lang = check_lang(lang)
+    level = "themes" if len(table) and str(table["level"].iloc[0]) == "themes" else "items"
+    family = family_text(table.attrs.get("padjust", "bonferroni"), int(table.attrs.get("family_size", 0)), level,
+                         lang=lang)
+    return _t("trend_title", lang, who=_who(kind, lang), family=family)

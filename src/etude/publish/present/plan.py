@@ -146,6 +146,8 @@ def _share(r: pd.Series, lang: str, min_cell: int, primary: bool) -> str:
         return _t("suppressed", lang, min_cell=formats.number(min_cell, lang=lang)) if primary \
             else formats.missing(lang)
     n = f"n{formats.NNBSP}={formats.NNBSP}{formats.number(r['n_base'], lang=lang)}"
+    if pd.isna(r["ci_low"]):  # a block under min_cell has no interval (etude.analysis.stats.frequencies)
+        return f"{formats.pct(r['pct'], lang=lang)} ({n})"
     return f"{formats.pct(r['pct'], lang=lang)} {formats.interval(r['ci_low'], r['ci_high'], lang=lang)} ({n})"
 
 
@@ -199,27 +201,36 @@ def not_asked_text(population: str, *, lang: str = "fr") -> str:
     return _t("not_asked", check_lang(lang), who=_who(population, lang).lower())
 
 
-def _lead_key(lead: dict, kind: str, lang: str) -> tuple[str, str]:
+def _lead_key(lead: dict, kind: str, lang: str, codebook=None) -> tuple[str, str]:
     """Which heading the leader gets (:func:`etude.analysis.plan.leader`): ``{kind}_tie`` (equal shares),
-    ``{kind}_group`` (the paired test does not separate it from the next ones) or ``{kind}_msg``; and, for a
-    group, the words for the others in it."""
+    ``{kind}_unranked`` (too few respondents for the paired tests), ``{kind}_none`` (the tests separate no pair),
+    ``{kind}_group`` (the paired tests do not separate it from some others: they are named, or counted beyond
+    three) or ``{kind}_msg`` (separated from every other); and, for a group, the words for the others."""
     if lead["ties"] > 1:
         return f"{kind}_tie", ""
-    if lead["together"] < 1:
+    if not lead.get("ranked", True):
+        return f"{kind}_unranked", ""
+    if not lead["together"]:
         return f"{kind}_msg", ""
-    return f"{kind}_group", _t("others", lang, count=lead["together"])
+    if lead.get("none"):  # « ne se distingue » only when the tests separate no pair at all
+        return f"{kind}_none", ""
+    if len(lead["together"]) > 3:
+        return f"{kind}_group", _t(f"others_{kind}", lang, count=len(lead["together"]))
+    names = [formats.quote(label_of(c, lang, short=kind == "plan", codebook=codebook), lang)
+             for c in lead["together"]]
+    return f"{kind}_group", formats.join(names, lang)
 
 
 def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", codebook=None) -> str:
     """Slide heading: the remedy cited most by ``population`` (from :func:`etude.analysis.plan.remedy_table`), or
-    « not asked »; « the most cited » only when the paired test separates it from the next remedy
-    (``rank_group``)."""
+    « not asked »; « the most cited » only when the paired tests separate it from every other remedy
+    (``letters``), otherwise the remedies they do not separate from it are named."""
     lang = check_lang(lang)
     lead = analysis.leader(analysis.last_wave(table, population))
     if lead is None:
         return not_asked_text(population, lang=lang)
     top = lead["row"]
-    key, others = _lead_key(lead, "remedy", lang)
+    key, others = _lead_key(lead, "remedy", lang, codebook)
     return _t(key, lang, who=_who(population, lang),
               label=formats.quote(label_of(top["item"], lang, codebook=codebook), lang),
               pct=formats.pct(top["pct"], lang=lang), n=formats.number(top["n_base"], lang=lang),
@@ -228,13 +239,14 @@ def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", co
 
 def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codebook=None) -> str:
     """Slide heading: the barrier cited most by ``population`` and the remedy it falls under; « the most cited »
-    only when the paired test separates it from the next barrier (``rank_group``), else « en tête »."""
+    only when the paired tests separate it from every other barrier (``letters``), else « en tête » with the
+    barriers they do not separate from it."""
     lang = check_lang(lang)
     lead = analysis.leader(plan[plan["population"] == population])
     if lead is None:
         return _t("plan_empty", lang, who=_who(population, lang))
     top = lead["row"]
-    key, others = _lead_key(lead, "plan", lang)
+    key, others = _lead_key(lead, "plan", lang, codebook)
     return _t(key, lang, who=_who(population, lang), pct=formats.pct(top["pct"], lang=lang),
               remedy=formats.quote(label_of(top["remedy"], lang, codebook=codebook, missing=formats.missing(lang)),
                                    lang),

@@ -130,7 +130,7 @@ def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int |
     --------
     >>> t = pd.DataFrame({"b_temps": pd.array([True] * 3 + [False] * 5, dtype="boolean")})
     >>> format_frequencies(stats.frequencies(t, ["b_temps"])).iloc[0].tolist()[:7]
-    ['1', '1', 'Pas de temps à y consacrer', '3', '8', '37,5\u202f%', '37,5\u202f%']
+    ['1', 'a', 'Pas de temps à y consacrer', '3', '8', '37,5\u202f%', '37,5\u202f%']
     >>> format_frequencies(stats.frequencies(t, ["b_temps"]), lang="en").iloc[0].tolist()[5:8]
     ['37.5%', '37.5%', '[13.7%, 69.4%]']
     """
@@ -151,10 +151,9 @@ def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int |
         out.insert(out.columns.get_loc(heads[4]) + 1, words.text("tables.frequencies.pct_all", lang),
                    [formats.missing(lang) if s else formats.pct(p, lang=lang) if a else never
                     for p, s, a in zip(table["pct_all"], sup, asked)])
-    if "rank_group" in table.columns:
-        out.insert(1, words.text("common.rank_group", lang),
-                   [formats.missing(lang) if s or pd.isna(g) else formats.number(g, lang=lang)
-                    for g, s in zip(table["rank_group"], sup)])
+    if "letters" in table.columns:  # compact letter display of the paired tests (etude.analysis.rankings)
+        out.insert(1, words.text("common.letters", lang),
+                   [formats.missing(lang) if s or pd.isna(g) else str(g) for g, s in zip(table["letters"], sup)])
     group = _group_cells(table, lang, codebook)
     if group is not None:
         out.insert(0, group[0], group[1])
