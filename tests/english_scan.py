@@ -23,7 +23,7 @@ from etude import paths
 #: ``l`` catch the elisions of « d'acheteurs », « l'État »).
 FRENCH_WORDS = frozenset("""
     les des une aucun aucune aux avec ces cette dans du est et la le leur leurs ne ou où par pas pour qui que sans
-    selon sont sur tous toutes un en au été être entre chaque plusieurs d l qu
+    selon sont sur tous toutes un en au été être entre chaque plusieurs
     acheteur acheteurs entreprise entreprises réponse réponses répondants données vague vagues année années
     frein freins levier leviers marché marchés recensés personnes présentes objectif objectifs simulées simulé
     contrats titulaires montant nombre notifiés indicateur indicateurs
@@ -51,6 +51,8 @@ _QUOTED = re.compile(r"[“«]\s*([^”»]+?)\s*[”»]")
 #: or an identifier (``E-105ff0fb``).
 _WORD = re.compile(r"(?<![\w/.-])[^\W\d_]+(?:-[^\W\d_]+)*(?![\w/-]|\.\w)")
 _URL = re.compile(r"https?://\S+")
+#: A French elision: d', l', qu' (any case) glued to the next word.
+_ELISION = re.compile(r"(?<![\w-])(?:[dlDL]|[qQ]u)'(?=[^\W\d_])")
 _NUMBER_PATTERNS = {
     "decimal comma": re.compile(r"\d,\d(?!\d\d(?!\d))"),
     "space before %": re.compile(r"[\u202f\u00a0 ]%"),
@@ -95,7 +97,9 @@ def french_in(text: str, *, corpus: str | None = None, citations: tuple[str, ...
     for name in (*PROPER_NAMES, *REGION_NAMES, *PROCEDURE_NAMES):
         rest = rest.replace(name, " ")
     for line in _URL.sub(" ", rest).splitlines():
-        hits = [w for w in _WORD.findall(line.replace("’", "'").replace("'", " ")) if w.lower() in FRENCH_WORDS]
+        line = line.replace("’", "'")
+        hits = [w for w in _WORD.findall(line.replace("'", " ")) if w.lower() in FRENCH_WORDS]
+        hits += _ELISION.findall(line)  # d', l', qu' before a word: a lone « d » is a letter of a ranking
         if hits:
             found.append(f"words {sorted(set(hits))}: {line.strip()[:160]}")
     return found
