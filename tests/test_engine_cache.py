@@ -109,17 +109,26 @@ def test_outputs_and_execution_metadata_do_not_change_the_key(root):
     assert _parts(root / "executed.ipynb") == _parts(nb_path)
 
 
-def test_the_cache_keeps_the_newest_entries_within_its_bound(tmp_path):
+def test_the_cache_keeps_the_newest_entries_within_its_bound_and_removes_nothing_else(tmp_path):
     import os
     import time
+
+    from etude import cachefiles
+    foreign = tmp_path / "k0"  # not stored by etude (not in the index): never removed, whatever its size or age
+    foreign.mkdir()
+    (foreign / "notebook.ipynb").write_bytes(b"y" * 5000)
+    (foreign / "meta.json").write_text("{}")
     for i, key in enumerate(("k1", "k2", "k3")):
-        entry = tmp_path / key
-        entry.mkdir()
-        (entry / "notebook.ipynb").write_bytes(b"x" * 1000)
-        (entry / "meta.json").write_text("{}")
-        os.utime(entry / "meta.json", (time.time() - 100 + i, time.time() - 100 + i))
+        tmp = cachefiles.new_tmp_dir(tmp_path)
+        (tmp / "notebook.ipynb").write_bytes(b"x" * 1000)
+        (tmp / "meta.json").write_text("{}")
+        assert cachefiles.store_entry(tmp_path, key, tmp) == tmp_path / key
+        record = tmp_path / cachefiles.INDEX / f"{key}.json"
+        os.utime(record, (time.time() - 100 + i, time.time() - 100 + i))
     assert cache.evict(tmp_path, max_bytes=2100) == ["k1"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["k2", "k3"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["k0", "k2", "k3"]
+    assert cache.evict(tmp_path, max_bytes=0) == ["k2", "k3"]
+    assert (foreign / "notebook.ipynb").read_bytes() == b"y" * 5000
 
 
 # ------------------------------------------------------------------------------------------ runs
@@ -140,7 +149,16 @@ def test_an_unchanged_rerun_reuses_every_notebook_and_writes_identical_tables(ro
     assert (root / "outputs" / "latest").resolve() == second.run_dir.resolve()
     # every notebook reused: the deliverables assembled by the first run are copied, and the manifest says so
     assert _manifest(first.run_dir)["assembly"] == {"cache": "miss", "reused_from": None}
-    assert _manifest(second.run_dir)["assembly"] == {"cache": "hit", "reused_from": first.run_dir.name}
+    assembly = _manifest(second.run_dir)["assembly"]
+    assert (assembly["cache"], assembly["reused_from"]) == ("hit", first.run_dir.name)
+    # each reused file: the sha256 the cache entry stored and the run it came from (etude verify checks them)
+    files = _manifest(second.run_dir)["files"]
+    reused = assembly["reused_files"] + [f for n in _manifest(second.run_dir)["notebooks"] for f in n["reused_files"]]
+    assert {f["from_run"] for f in reused} == {first.run_dir.name}
+    assert {"report.html", "tables/t_a.csv", "tables/t_b.csv", "notebooks/01_a.ipynb"} <= {f["file"] for f in reused}
+    for f in reused:
+        if not f["file"].startswith("notebooks/"):  # an executed notebook gets this run's parameters back
+            assert files[f["file"]] == f["sha256"], f
     for name in ("report.html", "slides.html", "slides.pptx", "tables/tables.xlsx"):
         assert (second.run_dir / name).read_bytes() == (first.run_dir / name).read_bytes(), name
 
