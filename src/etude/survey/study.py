@@ -313,28 +313,36 @@ _SHARE_FORMAT = 1
 
 
 def _table_spec(table: pd.DataFrame) -> dict[str, Any]:
-    """What restores ``table`` exactly from its Parquet file: column order, each dtype, categories, ``attrs``."""
-    dtypes, categories = {}, {}
+    """What restores ``table`` exactly from its Parquet file: column order, each dtype (its name and its full
+    description), each categorical's categories, ``attrs``."""
+    dtypes, names, categories = {}, {}, {}
     for name, dtype in table.dtypes.items():
+        dtypes[str(name)], names[str(name)] = repr(dtype), str(dtype)
         if isinstance(dtype, pd.CategoricalDtype):
             dtypes[str(name)] = "category"
             categories[str(name)] = {"values": dtype.categories.tolist(), "ordered": bool(dtype.ordered),
-                                     "dtype": repr(dtype.categories.dtype)}
-        else:
-            dtypes[str(name)] = repr(dtype)
+                                     "dtype": repr(dtype.categories.dtype), "name": str(dtype.categories.dtype)}
     if not isinstance(table.index, pd.RangeIndex) or table.index.start != 0 or table.index.step != 1:
         raise ValueError("index autre qu'un RangeIndex")
-    return {"columns": [str(c) for c in table.columns], "dtypes": dtypes, "categories": categories,
-            "attrs": table.attrs, "rows": len(table)}
+    return {"columns": [str(c) for c in table.columns], "dtypes": dtypes, "names": names,
+            "categories": categories, "attrs": table.attrs, "rows": len(table)}
 
 
-def _same_as_spec(table: pd.DataFrame, spec: dict[str, Any]) -> bool:
-    """Whether a table read back from Parquet is exactly the one described by ``spec`` (:func:`_table_spec`)."""
+def _restored(table: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame | None:
+    """A table read back from Parquet with the dtypes ``spec`` records (:func:`_table_spec`) — categoricals with
+    their categories, even unused or on an empty table —, or ``None`` if it cannot be exactly that table."""
+    from pandas.api.types import pandas_dtype
+    for col, cat in spec["categories"].items():
+        categories = pd.Index(cat["values"], dtype=pandas_dtype(cat["name"]))
+        table[col] = pd.Categorical(table[col], categories=categories, ordered=bool(cat["ordered"]))
+    for col, name in spec["names"].items():
+        if col not in spec["categories"] and repr(table[col].dtype) != spec["dtypes"][col]:
+            table[col] = table[col].astype(pandas_dtype(name))
     table.attrs = spec["attrs"]
     try:
-        return _table_spec(table) == spec
+        return table if _table_spec(table) == spec else None
     except ValueError:
-        return False
+        return None
 
 
 def _seal(meta_text: str, files: dict[str, bytes]) -> str:
@@ -433,9 +441,9 @@ def remember_shared(study: str | Path | None, folder: str | Path, *, tag: str) -
         meta = json.loads(text)
         if meta["format"] != _SHARE_FORMAT or set(files) != {f"{k}.parquet" for k in meta["tables"]}:
             return False
-        tables = {kind: pd.read_parquet(io.BytesIO(files[f"{kind}.parquet"]), engine="pyarrow")
-                  for kind in meta["tables"]}
-        if not all(_same_as_spec(tables[kind], spec) for kind, spec in meta["tables"].items()):
+        tables = {kind: _restored(pd.read_parquet(io.BytesIO(files[f"{kind}.parquet"]), engine="pyarrow"), spec)
+                  for kind, spec in meta["tables"].items()}
+        if any(t is None for t in tables.values()):
             return False
     except (KeyError, TypeError, ValueError, OSError, NotImplementedError):
         return False
