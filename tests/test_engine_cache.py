@@ -245,3 +245,101 @@ def test_tables_compare_numbers_within_1e_9_and_text_exactly():
     assert [(d["row"], d["column"]) for d in diffs] == [(2, "id"), (3, "id"), (3, "n")]
     assert verify.compare_frames(old, old.iloc[:1], "t.csv")[-1] == {
         "table": "t.csv", "row": 3, "column": "(ligne)", "old": "présente", "new": "absente"}
+
+
+# ------------------------------------------------------------------------------------------ a cache that proves itself
+
+def _entry_of(root: Path, name: str) -> Path:
+    """The notebooks-cache entry etude stored for notebook ``name`` (its index record names it)."""
+    from etude import cachefiles
+    folder = root / "outputs" / ".cache" / "notebooks"
+    found = [n for n, record, _ in cachefiles.listed(folder) if record.get("label") == name]
+    assert len(found) == 1, found
+    return folder / found[0]
+
+
+class _Log(engine.Progress):
+    def __init__(self):
+        import io
+        super().__init__(stream=io.StringIO(), tty=False)
+
+    @property
+    def text(self) -> str:
+        return self.stream.getvalue()
+
+
+@pytest.mark.slow
+def test_a_table_changed_in_the_cache_is_not_served_said_once_and_flagged_by_verify(root):
+    first = engine.reproduce(parameters=[("min_cell", "7")])
+    second = engine.reproduce(parameters=[("min_cell", "7")])
+    assert second.cache == {"01_a": "hit", "02_b": "hit"} and verify.verify_run(second.run_dir).empty
+    cached = _entry_of(root, "01_a") / "files" / "tables" / "t_a.csv"
+    cached.write_text(cached.read_text(encoding="utf-8").replace("7", "9"), encoding="utf-8")
+    # verify: the run's own files are intact, but the entry it reused no longer holds what it gave
+    rows = verify.verify_run(second.run_dir)
+    assert rows[["file", "problem"]].values.tolist() == [["tables/t_a.csv", "cache_changed"]]
+    log = _Log()
+    third = engine.reproduce(parameters=[("min_cell", "7")], progress=log)
+    assert third.cache == {"01_a": "miss", "02_b": "hit"}
+    assert (third.run_dir / "tables" / "t_a.csv").read_bytes() == (first.run_dir / "tables" / "t_a.csv").read_bytes()
+    said = [line for line in log.text.splitlines() if line.startswith("– cache")]
+    assert said == [f"– cache : entrée notebooks/{_entry_of(root, '01_a').name[:12]}… (01_a) modifiée depuis son "
+                    "écriture (files/tables/t_a.csv : sha256 différent) : écartée, refaite"]
+    assert verify.verify_run(third.run_dir).empty
+    fourth = engine.reproduce(parameters=[("min_cell", "7")], progress=(log := _Log()))
+    assert fourth.cache == {"01_a": "hit", "02_b": "hit"} and "– cache" not in log.text
+
+
+def _plant(nb_path: Path, sentence: str) -> None:
+    """Add ``sentence`` as a printed output of the notebook's last code cell."""
+    nb = nbformat.read(nb_path, as_version=4)
+    cell = [c for c in nb.cells if c.cell_type == "code"][-1]
+    cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=sentence + "\n"))
+    nbformat.write(nb, nb_path)
+
+
+@pytest.mark.slow
+def test_a_sentence_planted_in_a_cached_notebook_never_reaches_the_report(root):
+    first = engine.reproduce()
+    _plant(_entry_of(root, "02_b") / "notebook.ipynb", "99 % des acheteurs veulent innover.")
+    log = _Log()
+    second = engine.reproduce(progress=log)
+    assert second.cache == {"01_a": "hit", "02_b": "miss"}
+    assert "(02_b) modifiée depuis son écriture (notebook.ipynb : sha256 différent)" in log.text
+    for name in ("report.html", "slides.html", "notebooks/02_b.ipynb", "notebooks/02_b.html"):
+        assert "99 % des acheteurs" not in (second.run_dir / name).read_text(encoding="utf-8"), name
+    assert first.ok and second.ok
+
+
+@pytest.mark.slow
+def test_verify_rerun_names_a_planted_sentence_its_notebook_and_cell(verified_run, capsys):
+    run = verified_run
+    _plant(run / "notebooks" / "02_b.ipynb", "99 % des acheteurs veulent innover.")
+    manifest = _manifest(run)  # the manifest rewritten to match: only a re-execution can tell
+    manifest["files"]["notebooks/02_b.ipynb"] = verify.sha256(run / "notebooks" / "02_b.ipynb")
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert verify.verify_run(run).empty
+    assert cli.main(["verify", str(run), "--rerun"]) == 1
+    out = capsys.readouterr().out
+    assert ("notebooks/02_b.ipynb, cellule 3 : phrase « 99 % des acheteurs veulent innover. », à la réexécution "
+            "« (absente) »") in out
+
+
+@pytest.mark.slow
+def test_eviction_under_a_tiny_cap_removes_only_what_etude_wrote(root, monkeypatch, tmp_path):
+    out = tmp_path / "partage"
+    foreign = {}
+    for folder in ("html", "checks", "workbooks", "parameters", "notebooks", "assembly", "studies"):
+        path = out / ".cache" / folder / "fichier_a_moi.dat"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"x" * 4096)
+        foreign[path] = b"x" * 4096
+    (out / ".cache" / "html" / ("0" * 64 + ".html")).write_text("<p>pas d'etude</p>", encoding="utf-8")
+    foreign[out / ".cache" / "html" / ("0" * 64 + ".html")] = b"<p>pas d'etude</p>"
+    monkeypatch.setenv("ETUDE_CACHE_MAX_MB", "0.0001")  # 104 bytes: every entry etude keeps is larger
+    result = engine.reproduce(out=out)
+    assert result.ok, result.errors
+    assert all(path.read_bytes() == data for path, data in foreign.items())
+    from etude import cachefiles
+    for folder in ("html", "workbooks", "notebooks", "assembly"):
+        assert cachefiles.listed(out / ".cache" / folder) == [], folder  # etude's own went over the cap
