@@ -240,7 +240,7 @@ def test_a_changed_or_forged_shared_parse_is_refused(parsed, tmp_path):
     cachefiles._write_record(tmp_path, entry.name, files, 1, run_id=None, label="étude lue")
     st._LAST_LOAD.clear()
     assert st.remember_shared(None, tmp_path, tag="t") is False and not entry.exists()
-    assert "sceau" in cachefiles.take_refusals(tmp_path)[0]["changed"][0]
+    assert "sceau invalide" in cachefiles.take_refusals(tmp_path)[0]["reason"]
 
 
 class _Payload:

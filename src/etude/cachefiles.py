@@ -191,14 +191,16 @@ def store_entry(folder: str | os.PathLike, name: str, tmp: Path, *, run_id: str 
     return entry
 
 
-def refuse(folder: str | os.PathLike, name: str, changed: list[str], record: dict[str, Any] | None = None
-           ) -> None:
-    """Refuse the listed entry ``name`` (one of its files, ``changed``, is not what etude stored): removed with
-    its record, the refusal noted for the engine to say (:func:`take_refusals`)."""
+def refuse(folder: str | os.PathLike, name: str, changed: list[str], record: dict[str, Any] | None = None, *,
+           reason: str | None = None) -> None:
+    """Refuse the listed entry ``name`` (its files ``changed`` are not what etude stored; ``reason``: why, when
+    it is not their sha256): removed with its record, the refusal noted for the engine (:func:`take_refusals`)."""
     folder = Path(folder)
     record = record if record is not None else (load_record(folder, name) or {})
     forget(folder, name)
     note = {"name": name, "changed": changed, "label": record.get("label"), "run_id": record.get("run_id")}
+    if reason:
+        note["reason"] = reason
     try:
         atomic_write(Path(folder) / INDEX / "refused" / f"{time.time_ns()}-{secrets.token_hex(4)}.json",
                      lambda tmp: tmp.write_text(json.dumps(note, ensure_ascii=True), encoding="utf-8"))
@@ -307,8 +309,8 @@ def evict(folder: str | os.PathLike, max_bytes: int) -> list[str]:
 
 
 def take_refusals(folder: str | os.PathLike) -> list[dict[str, Any]]:
-    """The refusals noted in ``folder`` since the last call (``name``, ``changed``, ``label``, ``run_id``),
-    oldest first; each is said once: the notes are removed."""
+    """The refusals noted in ``folder`` since the last call (``name``, ``changed``, ``label``, ``run_id``, and
+    ``reason`` if given), oldest first; each is said once: the notes are removed."""
     notes = Path(folder) / INDEX / "refused"
     out = []
     for path in sorted(notes.glob("*.json")) if notes.is_dir() else []:

@@ -328,7 +328,8 @@ def _refusal_line(folder: str, note: dict[str, Any]) -> str:
     label = f" ({note['label']})" if note.get("label") else ""
     changed = [str(c) for c in note.get("changed") or []]
     files = ", ".join(changed[:3]) + (f" et {len(changed) - 3} autre(s)" if len(changed) > 3 else "")
-    return (f"– cache : entrée {folder}/{short}{label} modifiée depuis son écriture ({files} : sha256 différent) : "
+    reason = str(note.get("reason") or "sha256 différent")
+    return (f"– cache : entrée {folder}/{short}{label} modifiée depuis son écriture ({files} : {reason}) : "
             "écartée, refaite")
 
 

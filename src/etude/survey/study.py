@@ -436,7 +436,7 @@ def remember_shared(study: str | Path | None, folder: str | Path, *, tag: str) -
         outer = json.loads(files.pop("meta.json").decode("ascii"))
         text = str(outer["meta"])
         if not hmac.compare_digest(str(outer["seal"]), _seal(text, files)):
-            cachefiles.refuse(folder, where[0], ["meta.json : sceau (HMAC du sel) invalide"])
+            cachefiles.refuse(folder, where[0], ["meta.json"], reason="sceau invalide, pas écrit avec le sel local")
             return False
         meta = json.loads(text)
         if meta["format"] != _SHARE_FORMAT or set(files) != {f"{k}.parquet" for k in meta["tables"]}:
