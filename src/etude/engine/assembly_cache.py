@@ -69,9 +69,9 @@ def restore_assembly(entry: Path, run_dir: Path) -> dict[str, Any] | None:
     run_id = str(meta.get("run_id") or record.get("run_id"))
     reused = []
     for rel in files:
-        blob = data[f"files/{rel}"]
+        blob = data[f"files/{rel}"]  # checked against the record by read_entry
         atomic_write(run_dir / rel, lambda tmp, blob=blob: tmp.write_bytes(blob))
-        reused.append({"file": rel, "sha256": cachefiles.digest(blob), "from_run": run_id,
+        reused.append({"file": rel, "sha256": record["files"][f"{entry.name}/files/{rel}"], "from_run": run_id,
                        "entry_file": f"files/{rel}"})
     return {**meta, "reused": reused}
 

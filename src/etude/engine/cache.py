@@ -285,14 +285,13 @@ def restore(entry: Path, run_dir: Path, *, name: str | None = None) -> Restored 
     if not all(_inside(rel) and f"files/{rel}" in data for rel in rels):
         return None
     run_id = str(meta.get("run_id") or record.get("run_id"))
-    reused = [{"file": f"notebooks/{name}.ipynb" if name else "notebook.ipynb",
-               "sha256": cachefiles.digest(data["notebook.ipynb"]), "from_run": run_id,
-               "entry_file": "notebook.ipynb"}]
+    sha = {Path(rel).relative_to(entry.name).as_posix(): digest for rel, digest in record["files"].items()}
+    reused = [{"file": f"notebooks/{name}.ipynb" if name else "notebook.ipynb", "sha256": sha["notebook.ipynb"],
+               "from_run": run_id, "entry_file": "notebook.ipynb"}]
     for rel in rels:
-        blob = data[f"files/{rel}"]
+        blob = data[f"files/{rel}"]  # checked against the record by read_entry
         atomic_write(run_dir / rel, lambda tmp, blob=blob: tmp.write_bytes(blob))
-        reused.append({"file": rel, "sha256": cachefiles.digest(blob), "from_run": run_id,
-                       "entry_file": f"files/{rel}"})
+        reused.append({"file": rel, "sha256": sha[f"files/{rel}"], "from_run": run_id, "entry_file": f"files/{rel}"})
     return Restored(notebook=notebook, run_id=run_id, files=rels, reused=reused)
 
 
