@@ -331,7 +331,7 @@ def _stale(path: Path, now: float) -> bool:
     except OSError:
         return False
     m = _TMP.match(path.name)
-    if m is None or m.group(2) != _host():
+    if m is None or m.group(2) != _host() or os.name != "posix":  # os.kill(pid, 0) only probes on POSIX
         return old
     try:
         os.kill(int(m.group(1)), 0)

@@ -299,7 +299,7 @@ _VOLATILE = [
     (re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}\b", re.I), "<date>"),
     (re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"), "<date>"),
     (re.compile(r"\b\d{1,2}[:h]\d{2}(?::\d{2})?\b"), "<heure>"),
-    (re.compile(r"(?:\b[A-Za-z]:)?(?:[/\\][\w.~+@%-]+){2,}[/\\]?"), "<chemin>"),
+    (re.compile(r"(?:\b[A-Za-z]:)?(?:[/\\][\w.~+@%-]*[\w~+@%-]){2,}[/\\]?"), "<chemin>"),  # no final dot
 ]
 
 
