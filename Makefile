@@ -25,14 +25,15 @@ reproduce: $(STAMP) ## Reproduce the whole study on the demo data; prints the ru
 	$(BIN)/etude reproduce
 
 test: lint ## Lint, then run the whole test suite (one process per core; see tests/conftest.py)
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 lint: $(STAMP) ## Check the code with ruff (configured in pyproject.toml)
 	$(BIN)/ruff check .
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/python -m ipykernel install --sys-prefix --name etude --display-name "Python (etude)" >/dev/null
-	$(BIN)/jupyter lab notebooks/
+# The notebooks name the kernel "python3": JupyterLab started from .venv gives that name to .venv's own interpreter,
+# so nothing is installed. Root (a container) needs --allow-root.
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's interpreter (kernel "python3" of .venv)
+	$(BIN)/jupyter lab notebooks/ $(if $(filter 0,$(shell id -u)),--allow-root)
 
 demo: $(STAMP) ## Regenerate the simulated demo exports in data/demo/
 	$(BIN)/etude demo

@@ -1,10 +1,11 @@
 """Suite-wide settings: what every test process skips, and how ``make test`` shares the tests between processes.
 
-``make test`` runs the suite on one process per core (pytest-xdist, ``-n auto --dist loadfile``). Each test module
-is one unit of work, so its module fixtures are built once, in one process, except that the modules reading the
-session's run of the seeded demo study (:func:`bad_inputs.runs.demo_run`, :data:`DEMO_RUN_MODULES`) form a single
-unit, so that run is made once. The modules with the most ``slow`` tests are handed out first, so that the two
-processes finish together rather than one waiting for the other's last long module.
+``make test`` runs the suite on one process per core (pytest-xdist, ``-n auto --dist loadgroup``). Each test
+module is one unit of work (an ``xdist_group`` mark, :func:`work_unit`), so its module fixtures are built once, in
+one process, except that the modules reading the session's run of the seeded demo study
+(:func:`bad_inputs.runs.demo_run`, :data:`DEMO_RUN_MODULES`) form a single unit, so that run is made once. The
+modules with the most ``slow`` tests are handed out first (collection order, not xdist's reordering by size), so
+that the two processes finish together rather than one waiting for the other's last long module.
 """
 from __future__ import annotations
 
@@ -31,21 +32,13 @@ def work_unit(nodeid: str) -> str:
     return "demo_run" if path in DEMO_RUN_MODULES else path
 
 
+def pytest_configure(config):
+    if getattr(config.option, "dist", None) == "loadgroup":
+        config.option.loadscopereorder = False  # keep the collection order below: slowest units first
+
+
 def pytest_collection_modifyitems(config, items):
     slow = Counter(work_unit(item.nodeid) for item in items if item.get_closest_marker("slow"))
     items.sort(key=lambda item: -slow[work_unit(item.nodeid)])  # stable: the order within a unit is kept
-
-
-@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent without it
-def pytest_xdist_make_scheduler(config, log):
-    """``--dist loadfile`` with :func:`work_unit` as the unit, handed out in collection order."""
-    if config.getvalue("dist") != "loadfile":
-        return None
-    from xdist.scheduler import LoadFileScheduling
-
-    class ByWorkUnit(LoadFileScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return work_unit(nodeid)
-
-    config.option.loadscopereorder = False
-    return ByWorkUnit(config, log)
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(work_unit(item.nodeid)))

@@ -155,7 +155,7 @@ def test_theme_prevalence_counts_respondents_not_items_and_excludes_non_answers(
 
 def test_theme_prevalence_companies_has_no_support_theme_and_english_labels():
     df = table("companies", [{"e_moyens"}])
-    out = compare.theme_prevalence(df, "companies", lang="en")
+    out = present.label_themes(compare.theme_prevalence(df, "companies"), "en")
     assert "soutien" not in set(out["theme"])
     assert out.set_index("theme").loc["moyens", "label"] == "Time, money and means"
 
@@ -178,8 +178,10 @@ def two_populations():
 
 
 def test_compare_themes_columns_and_hand_counts(two_populations):
-    out = compare.compare_themes(*two_populations).set_index("theme")
-    assert list(compare.compare_themes(*two_populations).columns) == [
+    out = present.label_themes(compare.compare_themes(*two_populations)).set_index("theme")
+    assert list(compare.compare_themes(*two_populations).columns) == compare.COMPARE_COLUMNS  # codes, no label
+    # the written table (docs/contracts.md): the label in the reader's language right after the theme
+    assert list(present.label_themes(compare.compare_themes(*two_populations)).columns) == [
         "theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
         "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj"]
     assert (out.loc[["information", "moyens", "juridique", "interet"], "n_buyers"] == 10).all()
@@ -262,6 +264,11 @@ def buyers_by_type():
 def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_by_type):
     out = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
     assert list(out.columns) == compare.GROUP_COLUMNS
+    out = present.label_groups(out)
+    assert list(out.columns) == [  # the written table (docs/contracts.md): each code's label right after it
+        "code", "label", "group1", "group1_label", "group2", "group2_label", "n1", "count1", "pct1", "n2", "count2",
+        "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "status",
+        "diff_ci_low_adj", "diff_ci_high_adj"]
     assert list(zip(out["group1"], out["group2"])) == [("etat", "collectivite"), ("etat", "autre"),
                                                        ("collectivite", "autre")]
     small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
@@ -289,7 +296,9 @@ def test_compare_groups_vs_rest_items_and_min_cell(buyers_by_type):
     row = out[(out["code"] == "b_temps") & (out["group1"] == "collectivite")].iloc[0]
     assert (row["n1"], row["count1"], row["n2"], row["count2"]) == (4, 3, 16, 8)
     assert row["status"] == "compared"
-    assert row["group2_label"] == "autres répondants"
+    assert row["group2"] == compare.REST
+    assert present.label_groups(out).loc[row.name, "group2_label"] == "autres répondants"
+    assert present.label_groups(out, "en").loc[row.name, "group2_label"] == "other respondents"
     computed = out["p_value"].notna()
     assert out.loc[computed, "p_adjusted"].to_numpy() == pytest.approx(
         compare.adjust_pvalues(out.loc[computed, "p_value"].to_list()))
@@ -307,7 +316,7 @@ def test_compare_groups_rejects_unknown_codes_and_options(buyers_by_type):
 # ---------------------------------------------------------------------------------------------------- display
 
 def test_format_comparison_is_french_and_keeps_counts(two_populations):
-    shown = present.format_comparison(compare.compare_themes(*two_populations))
+    shown = present.format_comparison(present.label_themes(compare.compare_themes(*two_populations)))
     info = shown.iloc[0]
     assert info["Thème"] == "Information et connaissance"
     assert info["Acheteurs"] == "30,0\u202f% (3/10)"
@@ -331,9 +340,11 @@ def test_compare_groups_withholds_a_small_company_group(buyers_by_type):
 
 def test_format_groups_shows_n_but_no_share_for_small_groups(buyers_by_type):
     companies = table("companies", [{"e_moyens"}] * 6 + [{"e_moyens"}] * 3, size_class=["micro"] * 6 + ["pme"] * 3)
-    small = present.format_groups(compare.compare_groups(companies, "size_class", ["moyens"], kind="companies"))
+    small = present.format_groups(present.label_groups(compare.compare_groups(companies, "size_class", ["moyens"],
+                                                                              kind="companies")))
     assert small.iloc[0]["Groupe 2"] == "PME (10 à 249 salariés) : n = 3"
-    out = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
+    out = present.label_groups(compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"],
+                                                      groups=compare.BUYER_GROUPS))
     shown = present.format_groups(out)
     assert shown.iloc[0]["Groupe 2"] == "Collectivités territoriales : 75,0\u202f% (3/4)"  # buyers: published
     assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"

@@ -9,7 +9,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from etude.analysis import compare  # noqa: E402
-from etude.publish import plots
+from etude.publish import plots, present
 from etude.survey import codebook
 
 BUYER_ITEMS = list(codebook.items("buyers")["code"])
@@ -34,13 +34,21 @@ def close_figures():
     plt.close("all")
 
 
+def _prevalence(df, kind):
+    return present.label_themes(compare.theme_prevalence(df, kind))
+
+
+def _themes(*populations, **options):
+    return present.label_themes(compare.compare_themes(*populations, **options))
+
+
 def _bars(ax):
     return sorted((round(p.get_y() + p.get_height() / 2), round(p.get_width(), 6)) for p in ax.patches)
 
 
 def test_mirror_chart_rows_bases_bars_and_intervals(populations):
     b, e = populations
-    pb, pe = compare.theme_prevalence(b, "buyers"), compare.theme_prevalence(e, "companies")
+    pb, pe = _prevalence(b, "buyers"), _prevalence(e, "companies")
     fig = plots.mirror_chart(pb, pe, wave=2017)
     left, right = fig.axes
     assert left.get_title(loc="left") == "Acheteurs publics (n\u202f=\u202f10)"
@@ -62,20 +70,20 @@ def test_mirror_chart_rows_bases_bars_and_intervals(populations):
 
 def test_mirror_chart_caption_and_house_fonts(populations):
     b, e = populations
-    fig = plots.mirror_chart(compare.theme_prevalence(b, "buyers"), compare.theme_prevalence(e, "companies"),
+    fig = plots.mirror_chart(_prevalence(b, "buyers"), _prevalence(e, "companies"),
                              wave=2017)
     caption = plots.figure_caption(fig)
     assert "vague 2017" in caption and "Données simulées — ne pas citer" in caption and "Wilson" in caption
     sizes = [t.get_fontsize() for ax in fig.axes for t in ax.texts + ax.get_yticklabels() + ax.get_xticklabels()]
     assert min(sizes) >= plots.MIN_FONT
-    real = plots.mirror_chart(compare.theme_prevalence(b, "buyers"), compare.theme_prevalence(e, "companies"),
+    real = plots.mirror_chart(_prevalence(b, "buyers"), _prevalence(e, "companies"),
                               simulated=False, lang="en")
     assert "Survey data" in plots.figure_caption(real) and "Simulated" not in plots.figure_caption(real)
     assert real.axes[0].get_title(loc="left").startswith("Public buyers")
 
 
 def test_forest_plot_marks_adjusted_significance_and_non_comparable(populations):
-    t = compare.compare_themes(*populations)
+    t = _themes(*populations)
     t.loc[t["theme"] == "juridique", "p_adjusted"] = 0.01  # force one significant row
     fig = plots.forest_plot(t, wave=2017)
     ax = fig.axes[0]
@@ -98,7 +106,7 @@ def test_forest_plot_marks_adjusted_significance_and_non_comparable(populations)
 
 
 def test_forest_plot_symmetric_axis_covers_every_interval(populations):
-    t = compare.compare_themes(*populations, padjust="fdr_bh")
+    t = _themes(*populations, padjust="fdr_bh")
     fig = plots.forest_plot(t, padjust="fdr_bh", lang="en", simulated=False)
     ax = fig.axes[0]
     low, high = ax.get_xlim()
@@ -110,7 +118,7 @@ def test_forest_plot_symmetric_axis_covers_every_interval(populations):
 
 def test_charts_save_as_png_and_svg_with_text_kept(populations, tmp_path):
     from etude.publish import outputs
-    fig = plots.forest_plot(compare.compare_themes(*populations), wave=2017)
+    fig = plots.forest_plot(_themes(*populations), wave=2017)
     with plots.style():
         png, svg = outputs.save_figure(fig, "ecarts", tmp_path)
     assert png.stat().st_size > 0
@@ -119,4 +127,4 @@ def test_charts_save_as_png_and_svg_with_text_kept(populations, tmp_path):
 
 def test_bad_language_is_refused(populations):
     with pytest.raises(ValueError, match="fr, en"):
-        plots.forest_plot(compare.compare_themes(*populations), lang="de")
+        plots.forest_plot(_themes(*populations), lang="de")

@@ -1,4 +1,6 @@
 """The presentation layer: escaping, captions, one is_simulated, and the table formatters on tiny tables."""
+import inspect
+import re
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -6,7 +8,6 @@ import pytest
 
 from etude import words
 from etude.analysis import compare, stats, waves
-from etude.analysis import indicators as ind
 from etude.errors import ParameterError
 from etude.publish import formats, present
 from etude.survey import codebook
@@ -93,8 +94,9 @@ def test_format_frequencies_in_french_with_suppressed_cells():
                                       f"[13,7{S}%{S}; 69,4{S}%]", f"100,0{S}%"]
     assert shown.iloc[1].tolist() == ["n.d.", "Manque de moyens pour répondre", f"<{S}5", "n.d.", "n.d.", "n.d.",
                                       "n.d."]  # a suppressed group publishes no base (etude.safety.disclosure)
-    zero = present.format_frequencies(t.iloc[[1]], lang="en", alpha=0.1)
-    assert zero.iloc[0]["Share of respondents"] == f"0,0{S}%" and f"90{S}% CI" in zero.columns
+    zero = present.format_frequencies(t.iloc[[1]], lang="en", alpha=0.1)  # English headers and numbers
+    assert zero.iloc[0]["Share of respondents"] == "0.0%" and "90% CI" in zero.columns
+    assert present.format_frequencies(stats.suppress_small(t), lang="en").iloc[1, 2] == "< 5"
 
 
 def test_format_grouped_frequencies_names_the_group():
@@ -107,8 +109,30 @@ def test_format_grouped_frequencies_names_the_group():
 
 def test_format_wave_changes_says_non_disponible_without_interval():
     shown = present.format_wave_changes(waves.published_wave_changes())
-    assert (shown["IC 95 % (Newcombe)"] == ind.MISSING_LABEL).all()
+    assert (shown["IC 95 % (Newcombe)"] == words.text("common.missing")).all()
     assert shown["Évolution"].iloc[0].startswith("+3,4")
+    english = present.format_wave_changes(waves.published_wave_changes(), lang="en")
+    assert (english["95% CI (Newcombe)"] == "not available").all() and english["Change"].iloc[0].startswith("+3.4")
+
+
+def test_english_tables_have_english_headers_and_numbers():
+    profile = stats.profile(pd.DataFrame({"population": "companies", "size_class": ["micro"] * 3 + [None]}),
+                            "size_class")
+    shown = present.format_profile(profile, lang="en", kind="companies")
+    assert shown.columns.tolist() == ["Attribute", "Value", "Count", "Total", "Share"]
+    assert shown.iloc[0].tolist() == ["Company size", "Micro (fewer than 10 employees)", "3", "4",
+                                      "75.0%"]
+    assert shown.iloc[1, 1] == "Not given"
+    counts = present.format_wave_counts(pd.DataFrame({"population": ["companies"], "wave": [2017], "n": [1234],
+                                                      "n_barriers": [1000], "pct_barriers": [1000 / 1234]}),
+                                        lang="en")
+    assert counts.iloc[0].tolist() == ["Innovative companies", "2017", "1,234", "1,000", "81.0%"]
+    growth = pd.DataFrame({"series": "adcf_barometre", "indicator": "volume", "label_fr": "Volume", "unit": "Md€",
+                           "start": 2016, "end": 2019, "value_start": 72.2, "value_end": 87.5, "cagr": 0.0662,
+                           "status": "computed"}, index=[0])
+    assert present.format_growth(growth, lang="en").iloc[0].tolist() == [
+        "AdCF barometer", "Volume", "2016–2019", "72.2\xa0Md€", "87.5\xa0Md€", "6.6%", "computed"]
+    assert present.format_growth(growth).iloc[0].tolist()[3:6] == [f"72,2{S}Md€", f"87,5{S}Md€", f"6,6{S}%"]
 
 
 # ---------------------------------------------------------------------------------------------------- findings
@@ -134,7 +158,7 @@ def _themes(buyers_moyens, companies_moyens, buyers_info=0, companies_info=0, n=
                 for k in range(n)]
     b = respondents("buyers", rows(buyers_moyens, buyers_info, "b_temps", "b_donnees", "b_desinteret"))
     e = respondents("companies", rows(companies_moyens, companies_info, "e_moyens", "e_besoins", "e_desinteret"))
-    return compare.compare_themes(b, e)
+    return present.label_themes(compare.compare_themes(b, e))
 
 
 def test_comparison_headline_flips_with_the_data():
@@ -188,25 +212,26 @@ def test_barrier_headline_names_only_what_the_paired_test_separates():
 def test_groups_headline_counts_withheld_comparisons():
     b = respondents("buyers", [{"b_temps"}] * 10 + [{"b_juridique"}] * 10 + [{"b_temps"}] * 3,
                     buyer_type=["etat"] * 10 + ["autre"] * 10 + ["collectivite"] * 3)
-    groups = compare.compare_groups(b, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
+    groups = present.label_groups(compare.compare_groups(b, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS))
     text = present.groups_headline(groups)
     assert text.startswith("Se distinguent : Services de l'État et Autres acheteurs publics sur « Temps, argent")
     assert text.endswith("2 comparaisons non faites (groupe trop petit)")
     b2 = b.assign(b_temps=b["b_temps"].fillna(False), b_juridique=~b["b_juridique"].fillna(True))
-    assert "ne se distinguent sur aucun thème" in present.groups_headline(
-        compare.compare_groups(b2.assign(b_temps=True), "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS))
+    assert "ne se distinguent sur aucun thème" in present.groups_headline(present.label_groups(
+        compare.compare_groups(b2.assign(b_temps=True), "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)))
 
 
 def test_wave_headline_flips_and_names_the_family():
     rows17 = [{"b_temps"}] * 20 + [{"b_juridique"}] * 5
     rows18 = [{"b_temps"}] * 3 + [{"b_juridique"}] * 22
     df = respondents("buyers", rows17 + rows18, wave=[2017] * 25 + [2018] * 25)
-    changes = waves.wave_changes(df, "buyers", level="items")
+    changes = present.label_changes(waves.wave_changes(df, "buyers", level="items"))
     text = present.wave_headline(changes, population="buyers")
     assert text.startswith("Entre 2017 et 2018, chez les acheteurs publics, évoluent : « Manque de temps »")
     assert text.endswith(f"(Holm sur {len(codebook.items('buyers'))} freins)")
     flat = respondents("buyers", rows17 + rows17, wave=[2017] * 25 + [2018] * 25)
-    assert present.wave_headline(waves.wave_changes(flat, "buyers", level="themes"), population="buyers") == \
+    assert present.wave_headline(present.label_changes(waves.wave_changes(flat, "buyers", level="themes")),
+                                 population="buyers") == \
         ("Entre 2017 et 2018, aucun thème des acheteurs publics ne se distingue d’une vague à l’autre "
          f"(Holm sur {codebook.items('buyers')['theme'].nunique()} thèmes)")
 
@@ -288,7 +313,7 @@ def test_published_counts_a_study_cannot_check_are_said_not_compared_to_zero():
          "companies": pd.DataFrame({"wave": pd.Series([], dtype=int)})}
     check = stats.published_check(t)
     assert check["loaded"].isna().all() and not check["match"].any()
-    assert present.check_headline(check).startswith("4 effectif(s) publié(s) ne peuvent pas être vérifiés")
+    assert present.check_headline(check).startswith("4 effectifs publiés ne peuvent pas être vérifiés")
     assert "0 chargés" not in present.check_text(check)
     assert set(present.format_check(check)["Concordance"]) == {formats.missing()}
 
@@ -314,7 +339,7 @@ def test_wave_changes_give_no_share_change_nor_test_to_an_item_not_asked():
     rows = [{"b_temps"}] * 10 + [{"b_juridique"}] * 5
     df = respondents("buyers", rows + rows, wave=[2017] * 15 + [2019] * 15)
     df.loc[df["wave"] == 2019, "b_temps"] = pd.NA  # not in the 2019 questionnaire
-    changes = waves.wave_changes(df, "buyers", wave_from=2017, wave_to=2019).set_index("code")
+    changes = present.label_changes(waves.wave_changes(df, "buyers", wave_from=2017, wave_to=2019)).set_index("code")
     gone = changes.loc["b_temps"]
     assert not gone["asked_to"] and gone["asked_from"] and gone["share_from"] == 10 / 15
     assert gone[["share_to", "diff", "diff_ci_low", "p_value", "p_adjusted", "diff_ci_low_adj"]].isna().all()
@@ -358,4 +383,39 @@ def test_a_profile_headline_names_every_group_tied_for_the_largest_share():
     assert got.startswith("2021 : PME et ETI, 40,0") and "chacune des 5 entreprises" in got
     assert "Grandes" not in got
     assert profile_headline(t, "size_class", population="companies", wave=2021, lang="en").startswith(
-        "2021: PME and ETI, 40.0 % each of the 5")
+        "2021: PME and ETI, 40.0% each of the 5")
+
+
+# ---------------------------------------------------------------------------------------------------- languages
+
+@pytest.mark.parametrize("module", [present.findings, present.limits, present.skips, present.labelled])
+def test_sentence_modules_take_their_words_from_the_catalogue(module):
+    source = inspect.getsource(module)
+    assert not re.search(r"lang\s*[!=]=|if lang\b", source)  # no branch per language
+    assert not re.search(r"[{,]\s*\"(fr|en)\":", source)  # no {"fr": …, "en": …} table
+
+
+def test_english_sentences_have_english_numbers_and_quotes():
+    rows17 = [{"b_temps"}] * 20 + [{"b_juridique"}] * 5
+    rows18 = [{"b_temps"}] * 3 + [{"b_juridique"}] * 22
+    changes = present.label_changes(waves.wave_changes(
+        respondents("buyers", rows17 + rows18, wave=[2017] * 25 + [2018] * 25), "buyers", level="items"), "en")
+    profile = pd.DataFrame({"wave": 2021, "attribute": "size_class", "value": ["pme", "ge"], "label": ["SME", "Large"],
+                            "n": [3, 2], "n_total": 5, "pct": [0.6, 0.4]})
+    rounding = pd.DataFrame({"series": ["adcf"], "indicator": ["volume"], "period": ["2019"], "computed": [0.132],
+                             "published": [0.116], "difference": [0.016]})
+    english = [present.comparison_reading(_themes(20, 2), lang="en"),
+               present.comparison_headline(_themes(20, 2), lang="en"),
+               present.mirror_text(_themes(18, 2, buyers_info=2, companies_info=18), lang="en"),
+               present.barrier_headline(_ranked(25, 5), population="companies", lang="en"),
+               present.barrier_text(_ranked(25, 5), population="companies", lang="en"),
+               present.wave_headline(changes, population="buyers", lang="en"),
+               present.profile_headline(profile, "size_class", population="companies", wave=2021, lang="en"),
+               present.rounding_text(rounding, lang="en"),
+               present.plan_method_text({"plan_method": "greedy", "n_candidates": 25_000, "exact_max_pairs": 20_000,
+                                         "optimality_gap": 0.0075}, lang="en")]
+    for text in english:
+        assert not re.search(r"\d,\d{1,2}\b|\d %|\d pts?\b", text.replace(S, " ")), text  # 48,1 %, 3,2 pts
+        assert "«" not in text and S not in text, text
+    assert "adjusted p = 1.000" in english[0] and "(83.3%)" in english[3] and "→ 12.0%" in english[5]
+    assert "(+13.2% recomputed, +11.6% published)" in english[7] and "25,000 relevant pairs" in english[8]

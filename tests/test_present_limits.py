@@ -21,7 +21,7 @@ def test_matching_says_it_needs_both_populations_and_which_wave_it_shows():
 def test_score_parts_text_names_each_part_that_counts_zero():
     assert present.score_parts_text({"segment": True, "text": True, "proximity": True}) == ""
     one = present.score_parts_text({"segment": True, "text": True, "proximity": False}, lang="en")
-    assert one.startswith("Reduced score: the part « proximity »") and " is 0 " in one
+    assert one.startswith("Reduced score: the part “proximity”") and " is 0 " in one
     assert present.score_parts_text({}).startswith("Aucune part de la note")
 
 

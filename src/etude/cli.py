@@ -96,21 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_audit(args) -> int:
+    from etude import words
+    from etude.publish.present.confidentiality import audit_lines
     from etude.safety import audit, disclosure
     found = disclosure.audit_run(args.run, min_cell=args.min_cell)
-    for line in disclosure.audit_lines(found):
+    for line in audit_lines(found):
         print(line)
     checked = found.attrs.get("checked", 0)
-    if found.empty:
-        print(f"{args.run} : aucune cellule masquée ne peut être retrouvée ni resserrée sous {args.min_cell} "
-              f"({checked} cellule(s) masquée(s) vérifiée(s)).")
-    else:
-        print(f"{args.run} : {len(found)} cellule(s) masquée(s) retrouvable(s) sur {checked}.")
+    print(words.text("cli.audit_recoverable", found=len(found), run=args.run, checked=checked) if len(found) else
+          words.text("cli.audit_safe", run=args.run, min_cell=args.min_cell, checked=checked))
     leaks = audit.privacy_scan(args.run, min_cell=args.min_cell)
     for line in audit.scan_lines(leaks):
         print(line)
-    print(f"{args.run} : {len(leaks)} donnée(s) personnelle(s) ou petit(s) effectif(s) trouvé(s) dans les fichiers "
-          "produits." if len(leaks) else f"{args.run} : aucune donnée personnelle dans les fichiers produits.")
+    print(words.text("cli.audit_leaks", run=args.run, found=len(leaks)) if len(leaks) else
+          words.text("cli.audit_no_leak", run=args.run))
     return 1 if len(found) or len(leaks) else 0
 
 

@@ -28,7 +28,6 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportion_effectsize
 
-from etude import words
 from etude.analysis.multitest import multipletests
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
@@ -40,22 +39,24 @@ __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",
     "compare_groups", "answered", "cites",
     "TESTS", "CI_METHODS", "PADJUST", "COMPARE_COLUMNS", "GROUP_COLUMNS", "BUYER_GROUPS",
-    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "select_wave", "theme_order", "group_values",
+    "NOT_COMPARABLE", "STATUS_OK", "TOO_FEW", "REST", "select_wave", "theme_order", "group_values",
 ]
 
-#: Tests for a 2×2 table: name → description.
-TESTS = {"fisher": "test exact de Fisher (bilatéral)",
-         "chi2": "test du khi-deux de Pearson (correction de Yates)"}
+#: Tests for a 2×2 table, by the code the ``test`` column holds: Fisher's exact test (two-sided), Pearson's
+#: chi-square with Yates' correction (words: :func:`etude.words.label`, ``codes.fisher``, ``codes.chi2``).
+TESTS = ("fisher", "chi2")
 #: Interval methods for a difference of proportions: our name → statsmodels' name.
 CI_METHODS = {"newcombe": "newcomb", "agresti-caffo": "agresti-caffo", "wald": "wald", "score": "score"}
 #: p-value adjustments across a family of comparisons (statsmodels ``multipletests`` names, plus "none").
 PADJUST = ("holm", "fdr_bh", "bonferroni", "none")
-#: Columns of ``tables/comparaison_themes.csv`` (:func:`compare_themes`).
-COMPARE_COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff",
+#: Columns of :func:`compare_themes`; ``tables/comparaison_themes.csv`` adds ``label`` after ``theme``
+#: (:func:`etude.publish.present.label_themes`).
+COMPARE_COLUMNS = ["theme", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff",
                    "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h",
                    "diff_ci_low_adj", "diff_ci_high_adj"]
-#: Columns of :func:`compare_groups`.
-GROUP_COLUMNS = ["code", "label", "group1", "group1_label", "group2", "group2_label", "n1", "count1", "pct1",
+#: Columns of :func:`compare_groups`; ``tables/comparaison_types_acheteurs.csv`` adds ``label``, ``group1_label`` and
+#: ``group2_label`` after ``code``, ``group1`` and ``group2`` (:func:`etude.publish.present.label_groups`).
+GROUP_COLUMNS = ["code", "group1", "group2", "n1", "count1", "pct1",
                  "n2", "count2", "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted",
                  "cohens_h", "status", "diff_ci_low_adj", "diff_ci_high_adj"]
 #: Buyer types grouped for within-buyer comparisons: État, collectivités, all others (health included).
@@ -67,6 +68,8 @@ STATUS_OK = "compared"
 #: ``status`` code of a comparison withheld because a group has fewer than ``min_cell`` respondents
 #: (words: :func:`etude.words.label`, « effectif insuffisant (n < 5) »).
 TOO_FEW = "too_few"
+#: ``group2`` code of the respondents outside ``group1`` (``pairs="vs_rest"`` of :func:`compare_groups`).
+REST = "_reste"
 
 
 def _check_counts(count: Any, n: Any, which: str) -> tuple[int, int]:
@@ -258,7 +261,7 @@ def theme_order(codebook=None) -> list[str]:
 
 
 def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebook=None,
-                     lang: str = "fr", min_cell: int = 5) -> pd.DataFrame:
+                     min_cell: int = 5) -> pd.DataFrame:
     """Share of respondents citing at least one barrier item of each harmonised theme.
 
     Parameters
@@ -270,8 +273,6 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
         1 − confidence level of the Wilson intervals.
     codebook : dict or path, optional
         Another codebook than the project's.
-    lang : {"fr", "en"}, default "fr"
-        Language of ``label``.
     min_cell : int, default 5
         The study's small-group rule (:func:`etude.safety.disclosure.publishable`): companies fewer than this publish
         no base, count, share nor interval (as in ``tables/freins.csv``).
@@ -279,7 +280,7 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     Returns
     -------
     DataFrame
-        One row per theme that has items in this questionnaire, in codebook order: ``theme, label, items``
+        One row per theme that has items in this questionnaire, in codebook order: ``theme, items``
         (item codes joined by ``;``), ``n_base`` (respondents who answered the barrier question), ``count``,
         ``pct`` (fraction 0–1), ``ci_low``, ``ci_high`` (Wilson). ``pct`` is NaN when ``n_base`` is 0.
         ``items`` lists the items asked: an item not asked (« non posé », NA for every respondent who answered)
@@ -308,10 +309,10 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
         asked = [c for c in groups[theme] if not n_base or df.loc[base, c].notna().any()]
         count = int((cites(df, asked) & base).sum()) if asked else None
         low, high = wilson_interval(count, n_base, alpha=alpha) if asked else (math.nan, math.nan)
-        rows.append({"theme": theme, "label": cb.label(theme, lang=lang, codebook=codebook),
-                     "items": ";".join(asked), "n_base": n_base, "count": pd.NA if count is None else count,
+        rows.append({"theme": theme, "items": ";".join(asked), "n_base": n_base,
+                     "count": pd.NA if count is None else count,
                      "pct": count / n_base if n_base and asked else math.nan, "ci_low": low, "ci_high": high})
-    out = pd.DataFrame(rows, columns=["theme", "label", "items", "n_base", "count", "pct", "ci_low", "ci_high"])
+    out = pd.DataFrame(rows, columns=["theme", "items", "n_base", "count", "pct", "ci_low", "ci_high"])
     if not publishable(kind, n_base, min_cell=min_cell):  # too few companies: nothing of them is published
         out = out.assign(n_base=pd.NA, count=pd.NA, pct=math.nan, ci_low=math.nan, ci_high=math.nan)
     out["count"] = out["count"].astype("Int64")
@@ -320,9 +321,10 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
 
 
 def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str = "fisher", padjust: str = "holm",
-                   alpha: float = 0.05, ci_method: str = "newcombe", codebook=None, lang: str = "fr",
+                   alpha: float = 0.05, ci_method: str = "newcombe", codebook=None,
                    min_cell: int = 5) -> pd.DataFrame:
-    """Buyers versus companies on each harmonised theme (the table ``tables/comparaison_themes.csv``).
+    """Buyers versus companies on each harmonised theme (the table ``tables/comparaison_themes.csv``, once
+    :func:`etude.publish.present.label_themes` has added each theme's label).
 
     Parameters
     ----------
@@ -369,8 +371,7 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     """
     _choice("test", test, TESTS)
     _choice("padjust", padjust, PADJUST)
-    prev = {kind: theme_prevalence(df, kind, alpha=alpha, codebook=codebook, lang=lang,
-                                   min_cell=min_cell).set_index("theme")
+    prev = {kind: theme_prevalence(df, kind, alpha=alpha, codebook=codebook, min_cell=min_cell).set_index("theme")
             for kind, df in (("buyers", buyers), ("companies", companies))}
     rows, counts = [], []
     for theme in theme_order(codebook):
@@ -379,8 +380,7 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         b, e = (None if x is not None and pd.isna(x["count"]) else x for x in (b, e))  # not asked, or withheld
         if b is None and e is None:
             continue
-        row = {"theme": theme, "label": cb.label(theme, lang=lang, codebook=codebook),
-               "n_buyers": pd.NA if b is None else int(b["n_base"]),
+        row = {"theme": theme, "n_buyers": pd.NA if b is None else int(b["n_base"]),
                "pct_buyers": math.nan if b is None else float(b["pct"]),
                "n_companies": pd.NA if e is None else int(e["n_base"]),
                "pct_companies": math.nan if e is None else float(e["pct"])}
@@ -465,16 +465,6 @@ def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Map
     return _group_values(df, by, kind, groups, codebook)[1]
 
 
-def _group_label(g: str, *, lang: str, codebook=None) -> str:
-    """A group's label: « autres répondants » for the rest, the codebook's label, or the value as given."""
-    if g == "_reste":
-        return words.text("common.other_respondents", lang)
-    try:
-        return cb.label(g, lang=lang, codebook=codebook)
-    except KeyError:
-        return g
-
-
 def _pair_numbers(c1: int, n1: int, c2: int, n2: int, *, kind: str, min_cell: int, test: str, alpha: float,
                   ci_method: str) -> tuple[dict, tuple | None]:
     """Counts, shares and test of one pair of groups, and its entry for the adjusted intervals (None: untested).
@@ -496,7 +486,7 @@ def _pair_numbers(c1: int, n1: int, c2: int, n2: int, *, kind: str, min_cell: in
 def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[str] = "themes", *,
                    kind: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
                    min_cell: int = 5, test: str = "fisher", padjust: str = "holm", alpha: float = 0.05,
-                   ci_method: str = "newcombe", codebook=None, lang: str = "fr") -> pd.DataFrame:
+                   ci_method: str = "newcombe", codebook=None) -> pd.DataFrame:
     """Compare groups of one population (e.g. services de l'État vs collectivités vs others), item or theme.
 
     Parameters
@@ -547,10 +537,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     if pairs == "pairwise":
         combos = [(order[i], order[j]) for i in range(len(order)) for j in range(i + 1, len(order))]
     else:
-        combos = [(g, "_reste") for g in order]
-
-    def group_label(g: str) -> str:
-        return _group_label(g, lang=lang, codebook=codebook)
+        combos = [(g, REST) for g in order]
 
     rows, counts = [], []
     for code, question, item_codes in _resolve_codes(df, kind, items_or_themes, codebook):
@@ -561,11 +548,9 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
         hit = cites(df, item_codes) & base
         for g1, g2 in combos:
             in1 = base & (values == g1)
-            in2 = base & ((values != g1) if g2 == "_reste" else (values == g2))
+            in2 = base & ((values != g1) if g2 == REST else (values == g2))
             n1, n2 = int(in1.sum()), int(in2.sum())
-            row = {"code": code, "label": cb.label(code, lang=lang, short=True, codebook=codebook),
-                   "group1": g1, "group1_label": group_label(g1), "group2": g2, "group2_label": group_label(g2),
-                   "n1": n1, "n2": n2}
+            row = {"code": code, "group1": g1, "group2": g2, "n1": n1, "n2": n2}
             c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
             numbers, count = _pair_numbers(c1, n1, c2, n2, kind=kind, min_cell=min_cell, test=test, alpha=alpha,
                                            ci_method=ci_method)

@@ -27,20 +27,21 @@ __all__ = ["WAVE_COLUMNS", "PUBLISHED_WAVE_COLUMNS", "GRID_COLUMNS", "N_TREATMEN
            "published_wave_changes", "common_waves", "population_waves", "wave_pairs", "change_pair", "asked_items",
            "wave_grid", "all_wave_changes"]
 
-#: Columns of :func:`wave_changes`.
-WAVE_COLUMNS = ["population", "level", "code", "label", "theme", "wave_from", "n_from", "count_from", "share_from",
+#: Columns of :func:`wave_changes`; ``tables/evolution_vagues.csv`` adds ``label`` after ``code``
+#: (:func:`etude.publish.present.label_changes`).
+WAVE_COLUMNS = ["population", "level", "code", "theme", "wave_from", "n_from", "count_from", "share_from",
                 "wave_to", "n_to", "count_to", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test",
                 "p_value", "p_adjusted", "cohens_h", "simulated", "diff_ci_low_adj", "diff_ci_high_adj", "asked_from",
                 "asked_to"]
 #: Columns of :func:`wave_grid`: one row per item (or theme) and wave; ``asked`` false is « non posé ».
-GRID_COLUMNS = ["population", "level", "code", "label", "theme", "wave", "asked", "n_base", "count", "share"]
+GRID_COLUMNS = ["population", "level", "code", "theme", "wave", "asked", "n_base", "count", "share"]
 #: Columns of :func:`published_wave_changes`.
 PUBLISHED_WAVE_COLUMNS = ["indicator", "label", "wave_from", "n_from", "n_from_text", "share_from", "wave_to",
                           "n_to", "n_to_text", "share_to", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value",
                           "status", "note", "source"]
-#: How :func:`published_wave_changes` treats a wave whose respondent count is not exact.
-N_TREATMENTS = {"point_only": "écart en points seulement, sans intervalle ni test",
-                "lower_bound": "intervalle et test calculés avec la borne inférieure publiée de l'effectif"}
+#: How :func:`published_wave_changes` treats a wave whose respondent count is not exact: the change in points
+#: only, with no interval nor test; or an interval and a test with the published lower bound of the count.
+N_TREATMENTS = ("point_only", "lower_bound")
 
 
 def asked_items(df: pd.DataFrame, kind: str, *, codebook=None) -> set[str]:
@@ -86,7 +87,7 @@ def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
 
 def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to: int = 2018,
                  level: str = "items", test: str = "fisher", alpha: float = 0.05, padjust: str = "holm",
-                 lang: str = "fr", codebook=None, min_cell: int = 5) -> pd.DataFrame:
+                 codebook=None, min_cell: int = 5) -> pd.DataFrame:
     """Change in the share citing each barrier item (or theme) between two survey waves.
 
     The two waves are treated as **independent samples** (respondents are pseudonymous and not matched
@@ -109,8 +110,6 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     test : {"fisher", "chi2"}, default "fisher"
     alpha : float, default 0.05
     padjust : {"holm", "fdr_bh", "bonferroni", "none"}, default "holm"
-    lang : {"fr", "en"}, default "fr"
-        Language of ``label``.
     min_cell : int, default 5
         The study's small-group rule (:func:`etude.safety.disclosure.publishable`): a wave of a protected population
         (companies) with fewer respondents publishes no base, count nor share, hence no change and no test.
@@ -142,8 +141,7 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
     withheld = (_withheld(a, kind, min_cell), _withheld(b, kind, min_cell))
     rows = [_change_row(a.loc[code], b.loc[code], code, kind=kind, level=level, waves=(wave_from, wave_to),
-                        test=test, alpha=alpha, lang=lang, codebook=codebook, simulated=simulated,
-                        withheld=withheld) for code in a.index]
+                        test=test, alpha=alpha, simulated=simulated, withheld=withheld) for code in a.index]
     out = _adjust(pd.DataFrame(rows), padjust=padjust, alpha=alpha)[WAVE_COLUMNS]
     out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": int(_tested(out).sum()), "family": level,
                       "ci_adjust": "none" if padjust == "none" else "bonferroni", "withheld": withheld})
@@ -179,8 +177,7 @@ def _adjust(out: pd.DataFrame, *, padjust: str, alpha: float) -> pd.DataFrame:
 
 
 def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: str, waves: tuple[int, int],
-                test: str, alpha: float, lang: str, codebook, simulated: bool,
-                withheld: tuple[bool, bool] = (False, False)) -> dict:
+                test: str, alpha: float, simulated: bool, withheld: tuple[bool, bool] = (False, False)) -> dict:
     """One row of :func:`wave_changes`: an item not asked in a wave has no share there, no change and no test;
     a withheld wave (small-group rule) shows no base, count nor share, and the row no change and no test."""
     from etude.analysis import compare
@@ -195,9 +192,8 @@ def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: st
 
     def share(r, shown):
         return r["count"] / r["n"] if shown and r["n"] else math.nan
-    return {"population": kind, "level": level, "code": code,
-            "label": cb.label(code, lang=lang, codebook=codebook, short=(level == "items")),
-            "theme": ra["theme"], "wave_from": int(waves[0]), "n_from": pd.NA if withheld[0] else int(ra["n"]),
+    return {"population": kind, "level": level, "code": code, "theme": ra["theme"], "wave_from": int(waves[0]),
+            "n_from": pd.NA if withheld[0] else int(ra["n"]),
             "count_from": int(ra["count"]) if shown_a else pd.NA, "share_from": share(ra, shown_a),
             "wave_to": int(waves[1]), "n_to": pd.NA if withheld[1] else int(rb["n"]),
             "count_to": int(rb["count"]) if shown_b else pd.NA,
@@ -339,8 +335,8 @@ def change_pair(df: pd.DataFrame | None, wave_from: int | None = 0, wave_to: int
     return waves[-2], waves[-1]
 
 
-def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", lang: str = "fr",
-              codebook=None, min_cell: int = 5) -> pd.DataFrame:
+def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", codebook=None,
+              min_cell: int = 5) -> pd.DataFrame:
     """Every wave of one population, for each barrier item (or theme): the share citing it, or « non posé ».
 
     Shares follow :func:`wave_changes` (denominator: the wave's respondents who answered the barrier question);
@@ -362,20 +358,19 @@ def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", lang: str = 
         for r in part.itertuples():
             asked = bool(r.asked)
             shown = asked and not hidden
-            rows.append({"population": kind, "level": level, "code": r.code,
-                         "label": cb.label(r.code, lang=lang, codebook=codebook, short=(level == "items")),
-                         "theme": r.theme, "wave": wave, "asked": asked, "n_base": pd.NA if hidden else int(r.n),
+            rows.append({"population": kind, "level": level, "code": r.code, "theme": r.theme, "wave": wave,
+                         "asked": asked, "n_base": pd.NA if hidden else int(r.n),
                          "count": int(r.count) if shown else pd.NA,
                          "share": r.count / r.n if shown and r.n else math.nan})
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
 
 
-def all_wave_changes(df: pd.DataFrame, kind: str, *, level: str = "items", lang: str = "fr",
-                     codebook=None, **options) -> pd.DataFrame:
+def all_wave_changes(df: pd.DataFrame, kind: str, *, level: str = "items", codebook=None,
+                     **options) -> pd.DataFrame:
     """:func:`wave_changes` for every pair of :func:`wave_pairs`, stacked (``tables/evolution_vagues.csv``).
 
     Each pair is its own adjustment family; empty (with :data:`WAVE_COLUMNS`) with fewer than two waves.
     """
-    parts = [wave_changes(df, kind, wave_from=a, wave_to=b, level=level, lang=lang, codebook=codebook, **options)
+    parts = [wave_changes(df, kind, wave_from=a, wave_to=b, level=level, codebook=codebook, **options)
              for a, b in wave_pairs(df)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=WAVE_COLUMNS)

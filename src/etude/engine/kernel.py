@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from etude import paths
-from etude.engine.notebooks import read_notebook
 from etude.engine.progress import Progress, format_seconds
 from etude.files import OUTPUT_LOG_ENV, atomic_write
 
@@ -71,7 +70,7 @@ class Job:
     reused_from: str | None = None
     key: str | None = None
     key_parts: dict[str, Any] = field(default_factory=dict)
-    prepared: bool = True  # False: ``nb`` is the notebook as written, its parameters not injected yet
+    prepared: bool = True  # False: ``nb`` is the notebook as read (in the run's language), parameters not injected yet
     slide_nb: Any = None  # its copy with the slide-size charts, once made (engine.assemble.prepare_assembly)
 
 
@@ -101,11 +100,11 @@ def pinned_kernel_manager_class():
     return PinnedKernelManager
 
 
-def prepare_notebook(path: Path, params: dict[str, Any]):
-    """The notebook at ``path`` with ``params`` injected (papermill) and every output cleared, ready to run."""
+def prepare_notebook(nb, params: dict[str, Any]):
+    """The notebook ``nb`` (as read, in the run's language) with ``params`` injected (papermill) and every output
+    cleared, ready to run."""
     import nbformat
     from papermill.parameterize import parameterize_notebook
-    nb = read_notebook(path)
     nb.metadata.setdefault("papermill", nbformat.NotebookNode())
     if params:
         nb = parameterize_notebook(nb, params, kernel_name="python3", language="python")
@@ -119,7 +118,7 @@ def prepare_notebook(path: Path, params: dict[str, Any]):
 def ensure_prepared(job: Job) -> None:
     """Inject ``job``'s parameters into its notebook (:func:`prepare_notebook`) unless done already."""
     if not job.prepared:
-        job.nb, job.prepared = prepare_notebook(job.source, job.params), True
+        job.nb, job.prepared = prepare_notebook(job.nb, job.params), True
 
 
 def _python_str(value: str) -> str:

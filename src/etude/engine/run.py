@@ -298,7 +298,8 @@ def _make_jobs(plan: RunPlan, run_dir: Path) -> list[Job]:
     for path in sorted(plan.sources, key=lambda p: plan.order.index(p.stem)):
         name = path.stem
         params = {k: v for k, v in engine_values.items() if k in plan.declared[name]} | plan.typed[name]
-        nb = read_notebook(path)  # parameters are injected when it runs (ensure_prepared): a reused one never does
+        nb = publish.localised(read_notebook(path), plan.lang, name=name)  # keyed markdown in the run's language
+        # parameters are injected when it runs (ensure_prepared): a reused one never does
         n_cells = sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip()) + bool(params)
         job = Job(name=name, source=path, nb=nb, params=params, n_cells=n_cells, prepared=False)
         parts = nbcache.key_parts(nb, params, lang=plan.lang,
@@ -534,6 +535,8 @@ def _early_jobs(plan: RunPlan, run_dir: Path) -> list[Job] | None:
     kernels they need); ``None`` if the study cannot say yet (the checks then report why)."""
     try:
         return _make_jobs(plan, run_dir)
+    except RunError:  # a notebook's text missing from the catalogue (publish.localised): stop before any folder
+        raise
     except Exception:  # noqa: BLE001 — a broken study is the pre-flight checks' to report
         return None
 

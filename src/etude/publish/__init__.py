@@ -1,7 +1,7 @@
 """Publishing: every word and number a reader sees, and the deliverables of a run.
 
-The engine reaches this layer through this module only (:func:`prepare_assembly`, :func:`write_notebook_files`,
-:func:`assemble`, :func:`write_workbook`); notebooks import its modules directly
+The engine reaches this layer through this module only (:func:`localised`, :func:`prepare_assembly`,
+:func:`write_notebook_files`, :func:`assemble`, :func:`write_workbook`); notebooks import its modules directly
 (``from etude.publish import outputs, plots, present``).
 
 ========================  ===========================================================================
@@ -17,6 +17,7 @@ The engine reaches this layer through this module only (:func:`prepare_assembly`
 :mod:`.pdf`               ``report.pdf``
 :mod:`.workbook`          ``tables/tables.xlsx``
 :mod:`.runinfo`           what the deliverables say about a run
+:mod:`.localise`          a notebook's keyed markdown in the run's language
 :mod:`.assemble`          a run's deliverables put together
 ========================  ===========================================================================
 """
@@ -32,6 +33,7 @@ from etude.publish.assemble import (
     write_notebook_files,
     write_workbook,
 )
+from etude.publish.localise import localised
 
 __all__ = ["Assembly", "assemble", "prepare_assembly", "run_subtitle", "run_info", "pdf_engine", "write_notebook_files",
-           "write_workbook"]
+           "write_workbook", "localised"]

@@ -98,10 +98,11 @@ def run_subtitle(run_id: str, *, lang: str, title: str, ok: bool) -> str:
 
     >>> run_subtitle("20260301-093000-abcdef", lang="fr", title="démo", ok=False)
     'Exécution 20260301-093000-abcdef · étude : démo · en échec'
+    >>> run_subtitle("r1", lang="en", title="demo", ok=True)
+    'Run r1 · study: demo'
     """
-    fr = lang == "fr"
-    return (f"{'Exécution' if fr else 'Run'} {run_id} · {'étude' if fr else 'study'} : {title}"
-            + ("" if ok else (" · en échec" if fr else " · failed")))
+    from etude import words
+    return words.text("runinfo.subtitle" if ok else "runinfo.subtitle_failed", lang, run_id=run_id, title=title)
 
 
 @dataclass
@@ -134,7 +135,7 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
 
     def report_pdf():
         if pdf.write_report_pdf(run_dir / "report.html") is None:
-            made.warnings.append(pdf.NO_ENGINE_MESSAGE)
+            made.warnings.append(pdf.no_engine_message())
     statuses = {j.name: j.status for j in jobs}
     bases = [run_dir]
     steps = [

@@ -4,7 +4,8 @@ The print copy adds a print style sheet to the page (:data:`PRINT_CSS`): A4 page
 at the bottom of each page (CSS page-margin boxes, which Chromium prints since version 131), charts, tables and
 headings kept whole (``break-inside: avoid``), each notebook's section starting a new page. Chromium is the one
 the browser check uses (Debian's ``chromium``); it runs with no network, in a throw-away profile. Where no
-Chromium is found, :func:`write_report_pdf` returns ``None`` and the run says so in one line.
+Chromium is found, :func:`write_report_pdf` returns ``None`` and the run says so in one line
+(:func:`no_engine_message`).
 
 The table of contents shows the page of each entry. Chromium cannot compute CSS ``target-counter()``, so the
 report is printed once with an empty box before each entry, a link to itself; Chromium writes a named
@@ -29,16 +30,23 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from etude import words
 from etude.files import atomic_write
 
 __all__ = ["PRINT_CSS", "CHROMIUM_CANDIDATES", "find_chromium", "print_copy", "write_report_pdf",
-           "NO_ENGINE_MESSAGE", "link_pages", "number_contents", "toc_targets"]
+           "no_engine_message", "link_pages", "number_contents", "toc_targets"]
 
 #: Where Chromium is looked for (then ``chromium``, ``chromium-browser``, ``google-chrome`` on the PATH).
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-#: The one line a run prints when it cannot make the PDF.
-NO_ENGINE_MESSAGE = ("report.pdf non produit : Chromium introuvable (apt-get install chromium) ; "
-                     "report.html reste complet")
+
+
+def no_engine_message(lang: str = "fr") -> str:
+    """The one line a run prints when it cannot make the PDF (the command line speaks French).
+
+    >>> no_engine_message("en")
+    'report.pdf not made: Chromium not found (apt-get install chromium); report.html is complete'
+    """
+    return words.text("pdf.no_engine", lang)
 
 #: Print style sheet added to the report for the PDF.
 PRINT_CSS = """
@@ -166,18 +174,35 @@ def link_pages(pdf) -> dict[int, int]:
 #: all 0.556 em wide, in the report's ink (``--etude-ink``); DejaVu Sans' ascent + descent (1.164 em, the
 #: height Chromium gives a link's rectangle) and descent (0.236 em) place it on the entry's baseline.
 _DIGIT_EM, _LINE_EM, _DESCENT_EM, _INK = 0.556, 1.164, 0.236, "0.122 0.137 0.157"
-_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+_FONT = {"/Type": "/Font", "/Subtype": "/Type1", "/BaseFont": "/Helvetica", "/Encoding": "/WinAnsiEncoding"}
 
 
-def _serialise(obj) -> bytes:
-    import io
-    buf = io.BytesIO()
-    obj.write_to_stream(buf)
-    return buf.getvalue()
+def _rect(annot) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def _stream(data: bytes) -> bytes:
-    return b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data)
+def _page_boxes(page) -> tuple[list, dict[int, list]]:
+    """The contents boxes of a page (``(k, annotation)``) and the line rectangles of each entry's own link."""
+    boxes, lines = [], {}
+    for ref in page.get("/Annots") or []:
+        annot = ref.get_object()
+        m = _TARGET.match(_dest_name(annot)) if annot.get("/Subtype") == "/Link" else None
+        if m and m.group(1):
+            boxes.append((int(m.group(2)), annot))
+        elif m:  # the entry's own link: one rectangle per line, as tall as its text
+            lines.setdefault(int(m.group(2)), []).append(_rect(annot))
+    return boxes, lines
+
+
+def _stamp(k: int, page_number: int, annot, lines: dict[int, list]) -> str:
+    """The text operators that write ``page_number`` right-aligned in box ``k``, on its entry's first line."""
+    box = _rect(annot)
+    line = max(lines.get(k, []), key=lambda r: r[3], default=box)  # the first line: its size and baseline
+    em = (line[3] - line[1]) / _LINE_EM or 10.5
+    text = str(page_number)
+    x, y = box[2] - _DIGIT_EM * em * len(text), line[1] + _DESCENT_EM * em
+    return f"BT /EtudeTocFont {em:.2f} Tf {x:.2f} {y:.2f} Td ({text}) Tj ET"
 
 
 def number_contents(pdf_path: str | os.PathLike, out_path: str | os.PathLike) -> dict[int, int]:
@@ -185,81 +210,39 @@ def number_contents(pdf_path: str | os.PathLike, out_path: str | os.PathLike) ->
 
     The boxes are the link annotations :func:`print_copy` made (``etude-toc-page-k-j``): each gets its number,
     right-aligned, as an artifact (outside the document's tagged structure), and then links where its entry
-    links. pypdf reads the PDF; the change is appended as an incremental update (PDF 1.7, 7.5.6) of the few
-    objects it touches (the contents pages, their boxes, two small streams and a font), so the pages, their
-    fonts and the document's structure are kept byte for byte and nothing else is parsed or written again.
+    links. pypdf's incremental writer appends the change as an update (PDF 1.7, 7.5.6) of the few objects it
+    touches (the contents pages, their boxes, two small streams and a font): the pages, their fonts and the
+    document's structure are kept byte for byte.
     """
-    from pypdf import PdfReader
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
-    original = Path(pdf_path).read_bytes()
-    reader = PdfReader(str(pdf_path))
-    pages = link_pages(reader)
-    size = int(reader.trailer["/Size"])
-    objects: dict[int, bytes] = {}
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-    def new(body: bytes) -> IndirectObject:
-        nonlocal size
-        objects[size] = body
-        size += 1
-        return IndirectObject(size - 1, 0, reader)
-
-    def rect(annot) -> tuple[float, float, float, float]:
-        x0, y0, x1, y1 = (float(v) for v in annot["/Rect"])
-        return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
-
+    writer = PdfWriter(str(pdf_path), incremental=True)
+    pages = link_pages(pdf_path)
     font = None
-    for page in reader.pages:
-        stamps, boxes, lines = [], [], {}
-        for ref in page.get("/Annots") or []:
-            annot = ref.get_object()
-            m = _TARGET.match(_dest_name(annot)) if annot.get("/Subtype") == "/Link" else None
-            if m and m.group(1) and isinstance(ref, IndirectObject) and ref.generation == 0:
-                boxes.append((int(m.group(2)), ref, annot))
-            elif m and not m.group(1):  # the entry's own link: one rectangle per line, as tall as its text
-                lines.setdefault(int(m.group(2)), []).append(rect(annot))
-        for k, ref, annot in boxes:
-            changed = DictionaryObject(annot)
-            changed[NameObject("/Dest")] = NameObject(f"/etude-toc-{k}")
-            changed.pop("/A", None)
-            objects[ref.idnum] = _serialise(changed)
-            if k in pages:
-                box = rect(annot)
-                # the number sits on the entry's first line: its font size and baseline are that line's
-                line = max(lines.get(k, []), key=lambda r: r[3], default=box)
-                em = (line[3] - line[1]) / _LINE_EM or 10.5
-                text = str(pages[k])
-                x, y = box[2] - _DIGIT_EM * em * len(text), line[1] + _DESCENT_EM * em
-                stamps.append(f"BT /EtudeTocFont {em:.2f} Tf {x:.2f} {y:.2f} Td ({text}) Tj ET")
-        if not stamps or page.indirect_reference is None or page.indirect_reference.generation != 0:
+
+    def stream(data: str):
+        obj = DecodedStreamObject()
+        obj.set_data(data.encode("latin-1"))
+        return writer._add_object(obj)
+
+    for page in writer.pages:
+        boxes, lines = _page_boxes(page)
+        stamps = [_stamp(k, pages[k], annot, lines) for k, annot in boxes if k in pages]
+        for k, annot in boxes:
+            annot[NameObject("/Dest")] = NameObject(f"/etude-toc-{k}")
+            annot.pop("/A", None)
+        if not stamps:
             continue
-        font = font or new(_FONT)
-        changed = DictionaryObject(page)
-        resources = DictionaryObject(page.get("/Resources") or {})
-        fonts = DictionaryObject(resources.get("/Font") or {})
+        font = font or writer._add_object(DictionaryObject({NameObject(k): NameObject(v) for k, v in _FONT.items()}))
+        resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
+        fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
         fonts[NameObject("/EtudeTocFont")] = font
-        resources[NameObject("/Font")] = fonts
-        changed[NameObject("/Resources")] = resources
         contents = page.raw_get("/Contents") if "/Contents" in page else ArrayObject()
         contents = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
-        before = new(_stream(b"q"))
-        after = new(_stream(("Q\n/Artifact BMC q " + _INK + " rg\n" + "\n".join(stamps) + "\nQ EMC").encode()))
-        changed[NameObject("/Contents")] = ArrayObject([before, *contents, after])
-        objects[page.indirect_reference.idnum] = _serialise(changed)
-    prev = int(original[original.rindex(b"startxref") + 9:].split()[0])
-    out = bytearray(original if original.endswith(b"\n") else original + b"\n")
-    offsets = {}
-    for idnum in sorted(objects):
-        offsets[idnum] = len(out)
-        out += b"%d 0 obj\n%s\nendobj\n" % (idnum, objects[idnum])
-    xref = len(out)
-    out += b"xref\n" + b"".join(b"%d 1\n%010d 00000 n \n" % (i, offsets[i]) for i in sorted(offsets))
-    trailer = {"/Size": str(size), "/Root": reader.trailer.raw_get("/Root"), "/Prev": str(prev)}
-    for key in ("/Info", "/ID"):
-        if key in reader.trailer:
-            trailer[key] = reader.trailer.raw_get(key)
-    out += b"trailer\n<< " + b" ".join(k.encode() + b" " + (v.encode() if isinstance(v, str) else _serialise(v))
-                                       for k, v in trailer.items()) + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
-    Path(out_path).write_bytes(bytes(out))
+        after = "Q\n/Artifact BMC q " + _INK + " rg\n" + "\n".join(stamps) + "\nQ EMC"
+        page[NameObject("/Contents")] = ArrayObject([stream("q"), *contents, stream(after)])
+    writer.write(str(out_path))
     return pages
 
 

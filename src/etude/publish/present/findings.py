@@ -1,4 +1,4 @@
-"""Sentences that state a result, generated from the numbers in French and English.
+"""Sentences that state a result, generated from the numbers in the reader's language.
 
 No finding is written by hand in a notebook: which barrier leads, whether two populations, two groups or two
 waves differ, whether the « effet miroir » shows — each sentence comes from a function here, reads the table a
@@ -7,6 +7,10 @@ always the adjusted p-value (``p_adjusted`` < ``alpha``) or, for rankings, the r
 (:func:`etude.analysis.stats.rank_groups`); intervals are never used as a criterion. Each sentence names its adjustment
 family (« Holm sur 4 thèmes »).
 
+The words are the catalogue's (``findings.*`` in :mod:`etude.words`), the numbers :mod:`etude.publish.formats`'
+in the same language. Tables of :mod:`etude.analysis.compare` and :mod:`etude.analysis.waves` arrive labelled
+(:mod:`etude.publish.present.labelled`).
+
 Examples
 --------
 >>> import pandas as pd
@@ -14,12 +18,12 @@ Examples
 ...                   "n_base": [85, 85]})
 >>> barrier_headline(t, population="companies")
 "Les entreprises citent d'abord « Manque de moyens pour répondre » (66,0\u202f%)"
+>>> barrier_headline(t, population="companies", lang="en")
+'Companies cite “Lack of means to bid” first (66.0%)'
 >>> barrier_headline(t.assign(rank_group=1), population="companies")
 'Aucun frein des entreprises ne se distingue des autres'
 """
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -27,6 +31,7 @@ import pandas as pd
 from etude import words
 from etude.analysis import compare
 from etude.publish import formats
+from etude.publish.labels import attribute_label, value_label
 from etude.publish.present.show import escape_text
 from etude.survey import codebook as cb
 from etude.words import check_lang
@@ -38,12 +43,23 @@ __all__ = [
     "plan_headline", "series_headline", "supply_text", "check_text",
 ]
 
-_WHO = {"buyers": {"fr": "acheteurs publics", "en": "public buyers"},
-        "companies": {"fr": "entreprises", "en": "companies"}}
+
+def _t(key: str, lang: str, **fields) -> str:
+    """The catalogue entry ``findings.<key>``."""
+    return words.text(f"findings.{key}", lang, **fields)
 
 
 def _who(population: str, lang: str) -> str:
-    return _WHO.get(population, {"fr": str(population), "en": str(population)})[lang]
+    key = f"findings.who.{population}"
+    return words.text(key, lang) if words.has(key, lang) else str(population)
+
+
+def _people(population: str, n, lang: str) -> str:
+    """« 27 acheteurs publics », « 1 entreprise »: a count of respondents of one population."""
+    key = f"findings.people.{population}"
+    if words.has(key, lang):
+        return words.text(key, lang, count=int(n))
+    return _t("people.any", lang, count=int(n), who=str(population))
 
 
 def _lower_first(text: str) -> str:
@@ -55,21 +71,13 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _join(parts: Sequence[str], lang: str) -> str:
-    parts = list(parts)
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + (" et " if lang == "fr" else " and ") + parts[-1]
+def _quoted(labels, lang: str) -> list[str]:
+    return [formats.quote(str(x), lang) for x in labels]
 
 
-def _quoted(label: str, lang: str) -> str:
-    return f"« {label} »" if lang == "fr" else f"“{label}”"
-
-
-_WHAT = {"themes": {"fr": "thèmes", "en": "themes"}, "items": {"fr": "freins", "en": "barriers"},
-         "pairs": {"fr": "comparaisons", "en": "comparisons"}}
-_ONE = {"themes": {"fr": "thème", "en": "theme"}, "items": {"fr": "frein", "en": "barrier"},
-        "pairs": {"fr": "comparaison", "en": "comparison"}}
+def _separated(parts, lang: str) -> str:
+    """Clauses one after the other: « a ; b » (French), “a; b” (English)."""
+    return _t("separator", lang).join(parts)
 
 
 def family_text(padjust: str, size: int, what: str, *, lang: str = "fr") -> str:
@@ -86,12 +94,12 @@ def family_text(padjust: str, size: int, what: str, *, lang: str = "fr") -> str:
     """
     lang = check_lang(lang)
     if size == 0:
-        return "rien à comparer" if lang == "fr" else "nothing to compare"
-    what = (_ONE if size == 1 else _WHAT).get(what, {}).get(lang, what)
+        return _t("family.nothing", lang)
+    key = f"family.{what}" if what in ("themes", "items", "pairs") else "family.any"
+    counted = _t(key, lang, count=size, what=what)
     if padjust == "none":
-        return f"{words.text('common.none', lang)}, {size} {what}"
-    how = words.text(f"common.{padjust}", lang)
-    return f"{how} {'sur' if lang == 'fr' else 'over'} {size} {what}"
+        return _t("family.unadjusted", lang, how=words.text("common.none", lang), what=counted)
+    return _t("family.adjusted", lang, how=words.text(f"common.{padjust}", lang), what=counted)
 
 
 def family_of(table: pd.DataFrame, *, lang: str = "fr") -> str:
@@ -119,6 +127,10 @@ def _ranked(table: pd.DataFrame) -> pd.DataFrame:
     return ok.sort_values("pct", ascending=False, kind="stable")
 
 
+def _leaders(ok: pd.DataFrame) -> pd.DataFrame:
+    return ok[ok["rank_group"] == ok["rank_group"].min()]
+
+
 def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", codebook=None) -> str:
     """The slide message of a barrier table (:func:`etude.analysis.stats.frequencies`): what leads, if anything does.
 
@@ -128,34 +140,24 @@ def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", 
     >>> t = pd.DataFrame({"item": ["b_temps", "b_donnees", "b_soutien"], "pct": [0.6, 0.56, 0.2],
     ...                   "rank_group": [1, 1, 2], "n_base": 25})
     >>> barrier_headline(t, population="buyers", lang="en")
-    'Public buyers cite “No time to devote to it” and “Lack of data” first (60.0 % and 56.0 %), not told apart'
+    'Public buyers cite “No time to devote to it” and “Lack of data” first (60.0% and 56.0%), not told apart'
     """
     lang = check_lang(lang)
     ok = _ranked(table)
     who = _who(population, lang)
     if ok.empty:
-        return (f"Aucun résultat publiable pour les {who}" if lang == "fr" else f"No publishable result for {who}")
+        return _t("barrier_headline.nothing", lang, who=who)
     if ok["rank_group"].nunique() < 2:
-        return (f"Aucun frein des {who} ne se distingue des autres" if lang == "fr"
-                else f"No barrier of {who} stands out from the others")
-    first = ok[ok["rank_group"] == ok["rank_group"].min()]
-    names = [_quoted(cb.label(c, lang=lang, codebook=codebook), lang) for c in first["item"]]
-    shares = [formats.pct(p) if lang == "fr" else f"{100 * p:.1f} %" for p in first["pct"]]
+        return _t("barrier_headline.no_lead", lang, who=who)
+    first = _leaders(ok)
     if len(first) > 3:
-        low, high = formats.pct(first["pct"].min()), formats.pct(first["pct"].max())
-        if lang == "fr":
-            return (f"{len(first)} freins des {who} sur {len(ok)} se tiennent en tête (de {low} à {high}), "
-                    "sans que le test apparié sépare deux freins voisins")
-        return (f"{len(first)} of {len(ok)} barriers of {who} share the lead ({low} to {high}); the paired test "
-                "separates no two neighbours")
-    if lang == "fr":
-        if len(first) == 1:
-            return f"Les {who} citent d'abord {names[0]} ({shares[0]})"
-        return (f"Les {who} citent d'abord {_join(names, lang)} ({_join(shares, lang)}), "
-                "que le test ne départage pas")
-    if len(first) == 1:
-        return f"{_cap(who)} cite {names[0]} first ({shares[0]})"
-    return f"{_cap(who)} cite {_join(names, lang)} first ({_join(shares, lang)}), not told apart"
+        return _t("barrier_headline.long_lead", lang, n=formats.number(len(first), lang=lang),
+                  total=formats.number(len(ok), lang=lang), who=who,
+                  low=formats.pct(first["pct"].min(), lang=lang), high=formats.pct(first["pct"].max(), lang=lang))
+    names = _quoted((cb.label(c, lang=lang, codebook=codebook) for c in first["item"]), lang)
+    shares = [formats.pct(p, lang=lang) for p in first["pct"]]
+    return _cap(_t("barrier_headline.lead", lang, count=len(first), who=who, names=formats.join(names, lang),
+                   shares=formats.join(shares, lang)))
 
 
 def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", codebook=None) -> str:
@@ -169,41 +171,40 @@ def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", code
     « Pas de temps à y consacrer » (60,0 % ; IC [40,0 % ; 80,0 %])
     >>> text.endswith("le sépare du suivant.")
     True
+    >>> print(barrier_text(t, population="buyers", lang="en").split(":")[0])  # doctest: +NORMALIZE_WHITESPACE
+    Of 25 public buyers who answered the question, the most cited barrier is “No time to devote to it”
+    (60.0%; CI [40.0%, 80.0%])
     """
     lang = check_lang(lang)
     ok = _ranked(table)
-    who = _who(population, lang)
     if ok.empty:
-        return "Aucun résultat publiable pour ce tableau." if lang == "fr" else "No publishable result for this table."
-    n = formats.number(ok["n_base"].iloc[0])
-    test = ("le test exact apparié (McNemar, ajusté par Holm sur les paires de freins voisins)" if lang == "fr"
-            else "the exact paired test (McNemar, Holm-adjusted over adjacent pairs of barriers)")
-    first = ok[ok["rank_group"] == ok["rank_group"].min()]
-    parts = [f"{_quoted(cb.label(r.item, lang=lang, codebook=codebook), lang)} ({formats.pct(r.pct)} ; IC "
-             f"{formats.interval(r.ci_low, r.ci_high)})" for r in first.itertuples()]
-    if lang == "fr":
-        head = f"Sur {n} {who} qui ont répondu à la question, "
-        if ok["rank_group"].nunique() < 2:
-            return (head + f"aucun frein ne se distingue des autres : {test} ne sépare aucun frein de son voisin. "
-                    "Le classement des parts ne dit donc pas lequel est « le plus cité ».")
-        if len(first) == 1:
-            return head + f"le frein le plus cité est {parts[0]} : {test} le sépare du suivant."
-        return (head + f"les freins les plus cités sont {_join(parts, lang)} : {test} ne les départage pas "
-                "entre eux, mais les sépare des suivants.")
-    head = f"Of {n} {who} who answered the question, "
-    parts = [p.replace(" ; IC", "; CI") for p in parts]
+        return _t("barrier_text.nothing", lang)
+    fields = {"n": formats.number(ok["n_base"].iloc[0], lang=lang), "who": _who(population, lang),
+              "test": _t("barrier_text.test", lang)}
     if ok["rank_group"].nunique() < 2:
-        return head + f"no barrier stands out: {test} separates no barrier from the next one."
-    if len(first) == 1:
-        return head + f"the most cited barrier is {parts[0]}: {test} separates it from the next one."
-    return head + f"the most cited barriers are {_join(parts, lang)}: {test} does not tell them apart."
+        return _t("barrier_text.no_lead", lang, **fields)
+    first = _leaders(ok)
+    parts = [_t("barrier_text.part", lang, label=formats.quote(cb.label(r.item, lang=lang, codebook=codebook), lang),
+                pct=formats.pct(r.pct, lang=lang), interval=formats.interval(r.ci_low, r.ci_high, lang=lang))
+             for r in first.itertuples()]
+    return _t("barrier_text.lead", lang, count=len(first), parts=formats.join(parts, lang), **fields)
 
 
 # ------------------------------------------------------------------------------------------------ comparisons
 
+def _tested(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table["test"].isin(compare.TESTS)]
+
+
 def _significant(table: pd.DataFrame, alpha: float) -> pd.Series:
-    tested = table["test"].isin(list(compare.TESTS)) & table["p_adjusted"].notna()
+    tested = table["test"].isin(compare.TESTS) & table["p_adjusted"].notna()
     return tested & (table["p_adjusted"] < alpha)
+
+
+def _sides(table: pd.DataFrame, alpha: float, lang: str) -> tuple[list[str], list[str]]:
+    """The quoted labels of the themes the tests separate: those buyers cite more often, those companies do."""
+    sig = _tested(table)[_significant(_tested(table), alpha)]
+    return (_quoted(sig.loc[sig["diff"] > 0, "label"], lang), _quoted(sig.loc[sig["diff"] < 0, "label"], lang))
 
 
 def comparison_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm",
@@ -221,27 +222,39 @@ def comparison_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: st
     "Aucun thème n'a pu être comparé entre acheteurs et entreprises"
     """
     lang = check_lang(lang)
-    tested = table[table["test"].isin(list(compare.TESTS))]
+    tested = _tested(table)
     if tested.empty:  # « ne se distinguent sur aucun des 0 thèmes » would state a finding no test made
-        return ("Aucun thème n'a pu être comparé entre acheteurs et entreprises" if lang == "fr" else
-                "No theme could be compared between buyers and companies")
+        return _t("comparison.nothing", lang)
     family = family_text(padjust, len(tested), "themes", lang=lang)
-    sig = tested[_significant(tested, alpha)]
-    if sig.empty:
-        return (f"Acheteurs et entreprises ne se distinguent sur aucun des {len(tested)} thèmes comparés ({family})"
-                if lang == "fr" else
-                f"Buyers and companies differ on none of the {len(tested)} themes compared ({family})")
-    more_b = [_quoted(x, lang) for x in sig.loc[sig["diff"] > 0, "label"]]
-    more_c = [_quoted(x, lang) for x in sig.loc[sig["diff"] < 0, "label"]]
-    if lang == "fr":
-        parts = ([f"les acheteurs citent plus souvent {_join(more_b, lang)}"] if more_b else []) + \
-                ([f"les entreprises citent plus souvent {_join(more_c, lang)}"] if more_c else [])
-        rest = "" if len(sig) == len(tested) else " ; sur les autres thèmes, les deux populations ne se distinguent pas"
-        return _cap(" ; ".join(parts)) + f"{rest} ({family})"
-    parts = ([f"buyers cite {_join(more_b, lang)} more often"] if more_b else []) + \
-            ([f"companies cite {_join(more_c, lang)} more often"] if more_c else [])
-    rest = "" if len(sig) == len(tested) else "; on the other themes, the two populations do not differ"
-    return _cap("; ".join(parts)) + f"{rest} ({family})"
+    more_b, more_c = _sides(table, alpha, lang)
+    if not more_b and not more_c:
+        return _t("comparison.none", lang, n=formats.number(len(tested), lang=lang), family=family)
+    gaps = ([_t("comparison.more_buyers", lang, themes=formats.join(more_b, lang))] if more_b else []) + \
+           ([_t("comparison.more_companies", lang, themes=formats.join(more_c, lang))] if more_c else [])
+    key = "comparison.all" if len(more_b) + len(more_c) == len(tested) else "comparison.some"
+    return _cap(_t(key, lang, gaps=_separated(gaps, lang), family=family))
+
+
+def _reading_line(r, *, alpha: float, family: str, adjusted: bool, lang: str) -> str:
+    """One theme of :func:`comparison_reading`."""
+    label = f"**{escape_text(r.label)}**"
+    if r.test not in compare.TESTS:
+        side = "buyers" if not pd.isna(r.pct_buyers) else "companies"
+        share = formats.pct(r.pct_buyers if side == "buyers" else r.pct_companies, lang=lang)
+        return _t("reading.one_side", lang, label=label, share=share, who=_who(side, lang))
+    h = abs(r.cohens_h)
+    size = ("negligible", "small", "medium", "large")[(h >= 0.2) + (h >= 0.5) + (h >= 0.8)]
+    low, high = (r.diff_ci_low_adj, r.diff_ci_high_adj) if adjusted else (r.diff_ci_low, r.diff_ci_high)
+    if (not pd.isna(r.p_adjusted)) and r.p_adjusted < alpha:
+        verdict = "reading.more_buyers" if r.diff > 0 else "reading.more_companies"
+    else:
+        verdict = "reading.same"
+    return _t("reading.line", lang, label=label, buyers=formats.pct(r.pct_buyers, lang=lang),
+              companies=formats.pct(r.pct_companies, lang=lang), diff=formats.points(r.diff, lang=lang),
+              kind=_t("reading.adjusted" if adjusted else "reading.unadjusted", lang),
+              interval=formats.points_interval(low, high, lang=lang), verdict=_t(verdict, lang), family=family,
+              p=formats.pvalue(r.p_adjusted, lang=lang), size=_t(f"reading.effect.{size}", lang),
+              h=formats.number(r.cohens_h, 2, lang=lang))
 
 
 def comparison_reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm",
@@ -259,46 +272,14 @@ def comparison_reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str
     ...     "p_adjusted": 0.28, "cohens_h": -0.44, "n_buyers": 25, "n_companies": 85}])
     >>> comparison_reading(t).split(" ; ")[-1]
     'les deux populations ne se distinguent pas (Holm sur 1 thème, p ajustée = 0,280), effet faible (h = -0,44).'
+    >>> comparison_reading(t, lang="en").split("; ")[-1]
+    'the two populations do not differ (Holm over 1 theme, adjusted p = 0.280), small effect (h = -0.44).'
     """
     lang = check_lang(lang)
-    tested = table[table["test"].isin(list(compare.TESTS))]
-    family = family_text(padjust, len(tested), "themes", lang=lang)
-    adj = "diff_ci_low_adj" in table.columns
-    lines = []
-    for r in table.itertuples():
-        label = f"**{escape_text(r.label)}**"
-        if r.test not in compare.TESTS:
-            side = "buyers" if not pd.isna(r.pct_buyers) else "companies"
-            share = formats.pct(r.pct_buyers if side == "buyers" else r.pct_companies)
-            lines.append(f"- {label} : {share} des {_who(side, lang)} ; thème propre à un seul questionnaire, "
-                         "non comparé." if lang == "fr" else
-                         f"- {label}: {share} of {_who(side, lang)}; theme of one questionnaire only, not compared.")
-            continue
-        h = abs(r.cohens_h)
-        size = (("négligeable", "faible", "moyen", "fort") if lang == "fr" else
-                ("negligible", "small", "medium", "large"))[(h >= 0.2) + (h >= 0.5) + (h >= 0.8)]
-        low, high = ((r.diff_ci_low_adj, r.diff_ci_high_adj) if adj else (r.diff_ci_low, r.diff_ci_high))
-        signif = (not pd.isna(r.p_adjusted)) and r.p_adjusted < alpha
-        p = formats.pvalue(r.p_adjusted)
-        if lang == "fr":
-            which = "acheteurs" if r.diff > 0 else "entreprises"
-            verdict = (f"les {which} citent ce thème plus souvent" if signif
-                       else "les deux populations ne se distinguent pas")
-            kind = "ajusté" if adj else "non ajusté"
-            lines.append(f"- {label} : {formats.pct(r.pct_buyers)} des acheteurs contre "
-                         f"{formats.pct(r.pct_companies)} des "
-                         f"entreprises (écart {formats.points(r.diff)}, intervalle {kind} "
-                         f"{formats.points_interval(low, high)}) ; {verdict} ({family}, p ajustée = {p}), "
-                         f"effet {size} (h = {formats.number(r.cohens_h, 2)}).")
-        else:
-            which = "buyers" if r.diff > 0 else "companies"
-            verdict = f"{which} cite this theme more often" if signif else "the two populations do not differ"
-            lines.append(f"- {label}: {formats.pct(r.pct_buyers)} of buyers vs "
-                         f"{formats.pct(r.pct_companies)} of companies "
-                         f"(difference {formats.points(r.diff)}, {'adjusted' if adj else 'unadjusted'} interval "
-                         f"{formats.points_interval(low, high)}); {verdict} ({family}, adjusted p = {p}), "
-                         f"{size} effect (h = {formats.number(r.cohens_h, 2)}).")
-    return "\n".join(lines)
+    family = family_text(padjust, len(_tested(table)), "themes", lang=lang)
+    adjusted = "diff_ci_low_adj" in table.columns
+    return "\n".join("- " + _reading_line(r, alpha=alpha, family=family, adjusted=adjusted, lang=lang)
+                     for r in table.itertuples())
 
 
 def mirror_text(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm", lang: str = "fr",
@@ -315,37 +296,21 @@ def mirror_text(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
     True
     >>> mirror_text(t.assign(p_adjusted=[0.3, 0.4])).startswith("Les données ne permettent pas")
     True
+    >>> mirror_text(t, lang="en", short=True)
+    'The data show a mirror effect: buyers cite “Moyens” more often, companies “Information” (Holm over 2 themes)'
     """
     lang = check_lang(lang)
-    tested = table[table["test"].isin(list(compare.TESTS))]
-    family = family_text(padjust, len(tested), "themes", lang=lang)
-    sig = tested[_significant(tested, alpha)]
-    more_b = [_quoted(x, lang) for x in sig.loc[sig["diff"] > 0, "label"]]
-    more_c = [_quoted(x, lang) for x in sig.loc[sig["diff"] < 0, "label"]]
     if short:
-        text = mirror_text(table, alpha=alpha, padjust=padjust, lang=lang)
-        return text.split(". ")[0].rstrip(".")
-    if lang == "fr":
-        if more_b and more_c:
-            return (f"Les données montrent un effet miroir : les acheteurs citent plus souvent {_join(more_b, lang)}, "
-                    f"les entreprises plus souvent {_join(more_c, lang)} (écarts séparés par le test, {family}).")
-        if more_b or more_c:
-            who, what = ("seuls les acheteurs", more_b) if more_b else ("seules les entreprises", more_c)
-            return (f"Les données ne montrent pas d'effet miroir : {who} citent plus souvent "
-                    f"{_join(what, lang)} ; sur les autres thèmes, acheteurs et entreprises ne se distinguent pas "
-                    f"({family}).")
-        return ("Les données ne permettent pas de conclure à un effet miroir : acheteurs et entreprises ne se "
-                f"distinguent sur aucun thème ({family}). Ce n'est pas la preuve qu'il n'existe pas : avec aussi "
-                "peu d'acheteurs, seuls de grands écarts peuvent être séparés du hasard.")
+        return mirror_text(table, alpha=alpha, padjust=padjust, lang=lang).split(". ")[0].rstrip(".")
+    family = family_text(padjust, len(_tested(table)), "themes", lang=lang)
+    more_b, more_c = _sides(table, alpha, lang)
     if more_b and more_c:
-        return (f"The data show a mirror effect: buyers cite {_join(more_b, lang)} more often, companies "
-                f"{_join(more_c, lang)} ({family}).")
+        return _t("mirror.both", lang, buyers=formats.join(more_b, lang), companies=formats.join(more_c, lang),
+                  family=family)
     if more_b or more_c:
-        who, what = ("buyers", more_b) if more_b else ("companies", more_c)
-        return (f"The data show no mirror effect: only {who} cite {_join(what, lang)} more often; on the other "
-                f"themes, buyers and companies do not differ ({family}).")
-    return (f"The data do not support a mirror effect: buyers and companies differ on no theme ({family}). "
-            "This does not prove there is none: with so few buyers, only large gaps can be told from chance.")
+        key = "mirror.buyers_only" if more_b else "mirror.companies_only"
+        return _t(key, lang, themes=formats.join(more_b or more_c, lang), family=family)
+    return _t("mirror.none", lang, family=family)
 
 
 def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "holm", lang: str = "fr") -> str:
@@ -369,33 +334,16 @@ def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = 
     tested = table[table["status"] == compare.STATUS_OK]
     withheld = int((table["status"] == compare.TOO_FEW).sum())
     if tested.empty:  # « ne se distinguent sur aucun thème » would state a finding no test made
-        if lang == "fr":
-            return ("Aucune comparaison entre types d'acheteurs n'a pu être faite"
-                    + (f" : {withheld} comparaison{'s' if withheld > 1 else ''}, "
-                       f"groupe{'s' if withheld > 1 else ''} trop petit{'s' if withheld > 1 else ''}"
-                       if withheld else ""))
-        return ("No comparison between buyer types could be made"
-                + (f": {withheld} comparison{'s' if withheld > 1 else ''}, group too small" if withheld else ""))
+        return _t("groups.nothing_withheld", lang, count=withheld) if withheld else _t("groups.nothing", lang)
     family = family_text(padjust, len(tested), "pairs", lang=lang)
     sig = tested[_significant(tested, alpha)]
-    if lang == "fr":
-        if sig.empty:
-            text = f"Les types d'acheteurs ne se distinguent sur aucun thème ({family})"
-        else:
-            pairs = [f"{r.group1_label} et {r.group2_label} sur {_quoted(r.label, lang)}" for r in sig.itertuples()]
-            text = f"Se distinguent : {_join(pairs, lang)} ; les autres comparaisons non ({family})"
-        if withheld:
-            text += f" ; {withheld} comparaison{'s' if withheld > 1 else ''} non faite{'s' if withheld > 1 else ''} " \
-                    "(groupe trop petit)"
-        return text
     if sig.empty:
-        text = f"Buyer types differ on no theme ({family})"
+        text = _t("groups.none", lang, family=family)
     else:
-        pairs = [f"{r.group1_label} and {r.group2_label} on {_quoted(r.label, lang)}" for r in sig.itertuples()]
-        text = f"Differ: {_join(pairs, lang)}; the other comparisons do not ({family})"
-    if withheld:
-        text += f"; {withheld} comparison{'s' if withheld > 1 else ''} not made (group too small)"
-    return text
+        pairs = [_t("groups.pair", lang, group1=r.group1_label, group2=r.group2_label,
+                    theme=formats.quote(r.label, lang)) for r in sig.itertuples()]
+        text = _t("groups.some", lang, pairs=formats.join(pairs, lang), family=family)
+    return _t("groups.withheld", lang, count=withheld, text=text) if withheld else text
 
 
 # ------------------------------------------------------------------------------------------------ waves
@@ -410,35 +358,28 @@ def wave_headline(table: pd.DataFrame, *, population: str, alpha: float = 0.05, 
     ...                   "p_adjusted": [0.8, 1.0]})
     >>> wave_headline(t, population="buyers")
     'Entre 2017 et 2018, aucun frein des acheteurs publics ne se distingue d’une vague à l’autre (Holm sur 2 freins)'
+    >>> print(wave_headline(t.assign(p_adjusted=[0.01, 1.0]), population="buyers", lang="en"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Between 2017 and 2018, among public buyers, changed: “Temps” (50.0% → 30.0%); the others do not differ
+    (Holm over 2 barriers)
     """
     lang = check_lang(lang)
     if table.empty:
-        return "Aucune évolution calculable" if lang == "fr" else "No change can be computed"
-    w1, w2 = int(table["wave_from"].iloc[0]), int(table["wave_to"].iloc[0])
-    if not table["test"].isin(list(compare.TESTS)).any():
-        return (f"Entre {w1} et {w2} : écarts en points seulement, sans test (un effectif n'est pas connu exactement)"
-                if lang == "fr" else
-                f"Between {w1} and {w2}: changes in points only, no test (a sample size is not known exactly)")
-    themes = str(table["level"].iloc[0]) == "themes" if "level" in table.columns else False
-    what = ("thèmes" if themes else "freins") if lang == "fr" else ("themes" if themes else "barriers")
+        return _t("waves.nothing", lang)
+    waves = {"wave_from": int(table["wave_from"].iloc[0]), "wave_to": int(table["wave_to"].iloc[0])}
+    if not table["test"].isin(compare.TESTS).any():
+        return _t("waves.untested", lang, **waves)
+    level = "themes" if "level" in table.columns and str(table["level"].iloc[0]) == "themes" else "items"
     tested = table[table["test"].notna()] if "test" in table else table  # items not asked in a wave: no test
-    family = family_text(table.attrs.get("padjust", "holm"), table.attrs.get("family_size", len(tested)), what,
+    family = family_text(table.attrs.get("padjust", "holm"), table.attrs.get("family_size", len(tested)), level,
                          lang=lang)
     sig = table[_significant(table, alpha)]
     who = _who(population, lang)
-    if lang == "fr":
-        if sig.empty:
-            one = "thème" if themes else "frein"
-            return f"Entre {w1} et {w2}, aucun {one} des {who} ne se distingue d’une vague à l’autre ({family})"
-        moves = [f"{_quoted(r.label, lang)} ({formats.pct(r.share_from)} → {formats.pct(r.share_to)})"
-                 for r in sig.itertuples()]
-        return (f"Entre {w1} et {w2}, chez les {who}, évoluent : {_join(moves, lang)} ; les autres ne se "
-                f"distinguent pas ({family})")
     if sig.empty:
-        return f"Between {w1} and {w2}, no {what[:-1]} of {who} differs from one wave to the other ({family})"
-    moves = [f"{_quoted(r.label, lang)} ({100 * r.share_from:.1f} % → {100 * r.share_to:.1f} %)"
-             for r in sig.itertuples()]
-    return f"Between {w1} and {w2}, among {who}, changed: {_join(moves, lang)}; the others do not differ ({family})"
+        return _t(f"waves.none_{level}", lang, who=who, family=family, **waves)
+    moves = [_t("waves.move", lang, label=formats.quote(r.label, lang), share_from=formats.pct(r.share_from, lang=lang),
+                share_to=formats.pct(r.share_to, lang=lang)) for r in sig.itertuples()]
+    return _t("waves.some", lang, who=who, moves=formats.join(moves, lang), family=family, **waves)
 
 
 def wave_dependence_text(df: pd.DataFrame, *, wave_from: int, wave_to: int, key: str = "organisation",
@@ -448,27 +389,18 @@ def wave_dependence_text(df: pd.DataFrame, *, wave_from: int, wave_to: int, key:
     >>> t = pd.DataFrame({"wave": [2017, 2017, 2018, 2018], "organisation": ["mel", None, "mel", "cd80"]})
     >>> wave_dependence_text(t, wave_from=2017, wave_to=2018)[:46]
     'Une même institution a répondu aux deux vagues'
+    >>> wave_dependence_text(t, wave_from=2017, wave_to=2018, lang="en")[:57]
+    '1 institution answered both waves (1 of 1 named in 2017):'
     """
     lang = check_lang(lang)
     named = {w: set(df.loc[df["wave"] == w, key].dropna().astype(str)) if key in df.columns else set()
              for w in (wave_from, wave_to)}
     both = named[wave_from] & named[wave_to]
     if not both:
-        return ("Aucune institution nommée n'a répondu aux deux vagues : les tests les traitent comme des "
-                "échantillons indépendants, ce que rien dans les données ne contredit." if lang == "fr" else
-                "No named institution answered both waves: the tests treat them as independent samples, "
-                "which nothing in the data contradicts.")
+        return _t("dependence.independent", lang)
     n, m = len(both), len(named[wave_from])
-    if lang == "fr":
-        head = ("Une même institution a" if n == 1 else f"{n} mêmes institutions ont") + \
-            f" répondu aux deux vagues ({n} sur {m} institution{'s' if m > 1 else ''} nommée{'s' if m > 1 else ''} " \
-            f"en {wave_from})"
-        return (head + " : les vagues ne sont pas des échantillons indépendants. Le test de Fisher, qui les suppose "
-                "indépendantes, est alors approché ; quand une institution répond de façon semblable d'une vague à "
-                "l'autre, il est prudent (p-values trop grandes) et peut manquer une évolution réelle.")
-    return (f"{n} institution{'s' if n > 1 else ''} answered both waves ({n} of {m} named in {wave_from}): the waves "
-            "are not independent samples. Fisher's test, which assumes they are, is then approximate; when an "
-            "institution answers alike in both waves it is conservative (p-values too large) and may miss a change.")
+    return _t("dependence.dependent", lang, both=_t("dependence.both", lang, count=n),
+              named=_t("dependence.named", lang, count=m, n=formats.number(n, lang=lang), wave=wave_from))
 
 
 # ------------------------------------------------------------------------------------------------ published figures
@@ -476,6 +408,21 @@ def wave_dependence_text(df: pd.DataFrame, *, wave_from: int, wave_to: int, key:
 def _decimals(x: float) -> int:
     text = f"{abs(float(x)):.6f}".rstrip("0")
     return len(text.split(".")[1]) if "." in text else 0
+
+
+def _tolerance(r, levels: pd.DataFrame | None) -> float:
+    """How far rounding can move a recomputed change from the published one (see :func:`rounding_text`)."""
+    tol = 0.5 * 10 ** -_decimals(r.published)
+    if levels is None:
+        return tol
+    line = levels[(levels["series"] == r.series) & (levels["indicator"] == r.indicator)]
+    line = line.set_index(line["period"].astype(str))["value"]
+    prev = str(int(str(r.period)[:4]) - 1)
+    if str(r.period) in line.index and prev in line.index:
+        l0, l1 = float(line[prev]), float(line[str(r.period)])
+        e = 0.5 * 10 ** -max(_decimals(l0), _decimals(l1))
+        tol += (e / abs(l0)) * (1 + abs(l1 / l0)) if l0 else 0
+    return tol
 
 
 def rounding_text(table: pd.DataFrame, *, levels: pd.DataFrame | None = None, lang: str = "fr") -> str:
@@ -492,38 +439,24 @@ def rounding_text(table: pd.DataFrame, *, levels: pd.DataFrame | None = None, la
     >>> print(rounding_text(t).replace("\u202f", " "))  # doctest: +NORMALIZE_WHITESPACE
     Une évolution recalculée sur 1 s’écarte de l’évolution publiée plus que les arrondis ne l’expliquent :
     adcf 2019 (+13,2 % recalculé, +11,6 % publié).
+    >>> print(rounding_text(t, lang="en"))  # doctest: +NORMALIZE_WHITESPACE
+    1 of 1 recomputed changes differs from the published one by more than rounding explains:
+    adcf 2019 (+13.2% recomputed, +11.6% published).
     """
     lang = check_lang(lang)
     rows = table[table["computed"].notna() & table["published"].notna()]
-    bad = []
-    for r in rows.itertuples():
-        tol = 0.5 * 10 ** -_decimals(r.published)
-        if levels is not None:
-            line = levels[(levels["series"] == r.series) & (levels["indicator"] == r.indicator)]
-            line = line.set_index(line["period"].astype(str))["value"]
-            prev = str(int(str(r.period)[:4]) - 1)
-            if str(r.period) in line.index and prev in line.index:
-                l0, l1 = float(line[prev]), float(line[str(r.period)])
-                e = 0.5 * 10 ** -max(_decimals(l0), _decimals(l1))
-                tol += (e / abs(l0)) * (1 + abs(l1 / l0)) if l0 else 0
-        if abs(r.difference) > tol + 1e-12:
-            bad.append(r)
-    signed = (lambda v: ("+" if v > 0 else "") + formats.pct(v)) if lang == "fr" else (lambda v: f"{100 * v:+.1f} %")
+    if rows.empty:
+        return _t("rounding.nothing", lang)
+    bad = [r for r in rows.itertuples() if abs(r.difference) > _tolerance(r, levels) + 1e-12]
     if not bad:
-        if lang == "fr":
-            return ("L’évolution recalculée concorde avec l’évolution publiée, aux arrondis près." if len(rows) == 1
-                    else f"Les {len(rows)} évolutions recalculées concordent avec les évolutions publiées, aux "
-                         "arrondis près.")
-        return f"The {len(rows)} recomputed change(s) agree with the published ones, to rounding."
-    items = [f"{r.series} {r.period} ({signed(r.computed)} {'recalculé' if lang == 'fr' else 'recomputed'}, "
-             f"{signed(r.published)} {'publié' if lang == 'fr' else 'published'})" for r in bad]
-    if lang == "fr":
-        head = (f"Une évolution recalculée sur {len(rows)} s’écarte" if len(bad) == 1 else
-                f"{len(bad)} évolutions recalculées sur {len(rows)} s’écartent")
-        verb = "de l’évolution publiée" if len(bad) == 1 else "des évolutions publiées"
-        return f"{head} {verb} plus que les arrondis ne l’expliquent : {_join(items, lang)}."
-    return (f"{len(bad)} of {len(rows)} recomputed changes differ from the published ones by more than rounding "
-            f"explains: {_join(items, lang)}.")
+        return _t("rounding.agree", lang, count=len(rows))
+
+    def signed(v):
+        return ("+" if v > 0 else "") + formats.pct(v, lang=lang)
+    items = [_t("rounding.item", lang, series=r.series, period=r.period, computed=signed(r.computed),
+                published=signed(r.published)) for r in bad]
+    return _t("rounding.differ", lang, count=len(bad), total=formats.number(len(rows), lang=lang),
+              items=formats.join(items, lang))
 
 
 # ------------------------------------------------------------------------------------------------ slide headings
@@ -534,13 +467,14 @@ def counts_headline(counts: pd.DataFrame, *, lang: str = "fr") -> str:
     >>> c = pd.DataFrame({"population": ["buyers", "companies"], "wave": [2017, 2017], "n": [27, 90]})
     >>> counts_headline(c)
     '2017 : 27 acheteurs publics et 90 entreprises ont répondu'
+    >>> counts_headline(c.assign(n=[1, 1234]), lang="en")
+    '2017: 1 public buyer and 1,234 companies answered'
     """
     lang = check_lang(lang)
-    parts = []
-    for w, g in counts.groupby("wave", sort=True):
-        who = [f"{formats.number(r.n)} {_who(r.population, lang)}" for r in g.itertuples()]
-        parts.append(f"{w} : {_join(who, lang)} ont répondu" if lang == "fr" else f"{w}: {_join(who, lang)} answered")
-    return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+    parts = [_t("counts.wave", lang, wave=w, people=formats.join([_people(r.population, r.n, lang)
+                                                                   for r in g.itertuples()], lang))
+             for w, g in counts.groupby("wave", sort=True)]
+    return _separated(parts, lang)
 
 
 def check_headline(check: pd.DataFrame, *, lang: str = "fr") -> str:
@@ -553,12 +487,24 @@ def check_headline(check: pd.DataFrame, *, lang: str = "fr") -> str:
     if "loaded" in check.columns and check["loaded"].isna().all():
         return _unchecked(check, lang)
     check = check[check["loaded"].notna()] if "loaded" in check.columns else check
-    n, bad = len(check), int((~check["match"].astype(bool)).sum())
-    if lang == "fr":
-        if not bad:
-            return f"Les {n} effectifs chargés correspondent aux effectifs publiés"
-        return f"{bad} effectif{'s' if bad > 1 else ''} sur {n} diffère{'nt' if bad > 1 else ''} du chiffre publié"
-    return f"The {n} loaded counts match the published ones" if not bad else f"{bad} of {n} counts differ"
+    n, bad = formats.number(len(check), lang=lang), int((~check["match"].astype(bool)).sum())
+    return _t("check.differ", lang, count=bad, total=n) if bad else _t("check.match", lang, n=n)
+
+
+def _profile_not_given(t: pd.DataFrame, attribute: str, population: str, lang: str) -> str:
+    label = formats.quote(attribute_label(population, attribute, lang=lang), lang)
+    people = "companies" if population == "companies" else "buyers"
+    return _t(f"profile.not_given.{people}", lang, n=formats.number(t["n_total"].iloc[0], lang=lang),
+              attribute=label)
+
+
+def _profile_largest(t: pd.DataFrame, population: str, lang: str) -> str:
+    pct = pd.to_numeric(t["pct"])
+    top = t.loc[pct.idxmax()]
+    tied = [str(x) for x in t.loc[np.isclose(pct, pct.max()), "label"]]  # every largest group, not the first
+    people = "companies" if population == "companies" else "buyers"
+    return _t(f"profile.largest.{people}", lang, count=len(tied), groups=formats.join(tied, lang),
+              pct=formats.pct(top["pct"], lang=lang), n=formats.number(top["n_total"], lang=lang))
 
 
 def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wave: int | None = None,
@@ -569,13 +515,13 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
     ...                   "label": ["Services de l'État", "Santé"], "n": [17, 3], "n_total": 27,
     ...                   "pct": [17 / 27, 3 / 27]})
     >>> profile_headline(t, "buyer_type", population="buyers", wave=2017)
-    "2017 : Services de l'État, 63,0 % des 27 acheteurs publics répondants"
+    "2017 : Services de l'État, 63,0\u202f% des 27 acheteurs publics répondants"
 
     Groups tied for the largest share are all named:
 
     >>> tie = t.assign(n=[2, 2], n_total=6, pct=[2 / 6, 2 / 6])
     >>> profile_headline(tie, "buyer_type", population="buyers", wave=2017)
-    "2017 : Services de l'État et Santé, 33,3 % chacun des 6 acheteurs publics répondants"
+    "2017 : Services de l'État et Santé, 33,3\u202f% chacun des 6 acheteurs publics répondants"
 
     A wave whose export does not give the attribute says so, rather than « no publishable group »:
 
@@ -583,38 +529,24 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
     ...                       "label": ["Micro", "Non renseigné"], "n": [0, 75], "n_total": 75, "pct": [0.0, 1.0]})
     >>> profile_headline(blank, "size_class", population="companies", wave=2020)
     "2020 : aucune des 75 entreprises répondantes ne renseigne « Taille de l'entreprise »"
+    >>> profile_headline(blank, "size_class", population="companies", wave=2020, lang="en")
+    '2020: none of the 75 responding companies gives “Company size”'
     """
     lang = check_lang(lang)
     t = table[table["attribute"] == attribute]
     if wave is not None and "wave" in t.columns:
         t = t[t["wave"] == wave]
-    head = f"{wave} : " if wave is not None and lang == "fr" else (f"{wave}: " if wave is not None else "")
     given = pd.to_numeric(t["n"], errors="coerce").fillna(0) > 0
     if len(t) and given.any() and (t.loc[given, "value"] == "non_renseigne").all():
-        from etude.analysis import stats
-        label, n = stats.attribute_label(population, attribute, lang=lang), formats.number(t["n_total"].iloc[0])
-        if lang == "fr":
-            none = ("aucune des", "entreprises répondantes") if population == "companies" else \
-                ("aucun des", "acheteurs publics répondants")
-            return f"{head}{none[0]} {n} {none[1]} ne renseigne « {label} »"
-        return f"{head}none of the {n} responding {_who(population, lang)} gives “{label}”"
-    if "suppressed" in t.columns:
-        t = t[~t["suppressed"].fillna(False).astype(bool)]
-    t = t[t["pct"].notna() & (t["value"] != "non_renseigne")]
-    if t.empty:
-        return "Aucun groupe publiable" if lang == "fr" else "No publishable group"
-    pct = pd.to_numeric(t["pct"])
-    top = t.loc[pct.idxmax()]
-    tied = [str(x) for x in t.loc[np.isclose(pct, pct.max()), "label"]]  # every largest group, not the first
-    labels = (", ".join(tied[:-1]) + (" et " if lang == "fr" else " and ") + tied[-1]) if len(tied) > 1 else tied[0]
-    each = ((" chacune" if population == "companies" else " chacun") if lang == "fr" else " each") \
-        if len(tied) > 1 else ""
-    if lang == "fr":
-        ending = "répondantes" if population == "companies" else "répondants"
-        return (f"{head}{labels}, {formats.pct(top['pct'])}{each} des {formats.number(top['n_total'])} "
-                f"{_who(population, lang)} {ending}")
-    return (f"{head}{labels}, {100 * top['pct']:.1f} %{each} of the {top['n_total']} responding "
-            f"{_who(population, lang)}")
+        text = _profile_not_given(t, attribute, population, lang)
+    else:
+        if "suppressed" in t.columns:
+            t = t[~t["suppressed"].fillna(False).astype(bool)]
+        t = t[t["pct"].notna() & (t["value"] != "non_renseigne")]
+        if t.empty:
+            return _t("profile.nothing", lang)
+        text = _profile_largest(t, population, lang)
+    return text if wave is None else _t("profile.wave", lang, wave=wave, text=text)
 
 
 def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang: str = "fr",
@@ -630,8 +562,10 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     >>> text = group_sizes_headline(t, "buyer_type", population="buyers").replace("\u202f", " ")
     >>> text.split(" ; des")[0]
     "Par type d'acheteur — services de l'État : 15 ; collectivités territoriales : < 5"
+    >>> group_sizes_headline(t, "buyer_type", population="buyers", lang="en").split("; groups")[0]
+    'By buyer type — state services: 15; local authorities: < 5'
     """
-    from etude.analysis import stats
+    from etude.publish.labels import attribute_label
     lang = check_lang(lang)
     min_cell = table.attrs.get("min_cell", 5)
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
@@ -639,20 +573,17 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     small_rows = table.index if primary is None else table.index.intersection(primary)
     sizes = table.assign(_sup=sup.fillna(False).astype(bool),
                          _small=table.index.isin(small_rows)).drop_duplicates(by)
-    attr = stats.attribute_label(population, by, lang=lang, codebook=codebook)
+    attr = attribute_label(population, by, lang=lang, codebook=codebook)
     parts = []
     for value, n, hidden, under in zip(sizes[by], sizes["n_base"], sizes["_sup"], sizes["_small"]):
-        label = _lower_first(stats.value_label(population, by, value, lang=lang, codebook=codebook))
-        withheld = f"<{formats.NNBSP}{min_cell}" if under else formats.missing()
-        shown = withheld if hidden else (formats.number(n) if pd.notna(n) else formats.missing())
-        parts.append(f"{label}{' :' if lang == 'fr' else ':'} {shown}")
+        label = _lower_first(value_label(population, by, value, lang=lang, codebook=codebook))
+        withheld = _t("sizes.under", lang, n=formats.number(min_cell, lang=lang)) if under else formats.missing(lang)
+        shown = withheld if hidden else (formats.number(n, lang=lang) if pd.notna(n) else formats.missing(lang))
+        parts.append(_t("sizes.size", lang, group=label, n=shown))
     smallest = pd.to_numeric(sizes["n_base"], errors="coerce").astype(float).min()  # NaN: every size withheld
     small = bool(sizes["_sup"].any()) or bool(pd.isna(smallest) or smallest < 30)
-    if lang == "fr":
-        tail = " ; des groupes trop petits pour départager les freins" if small else ""
-        return f"Par {_lower_first(attr)} — " + " ; ".join(parts) + tail
-    tail = "; groups too small to rank the barriers" if small else ""
-    return f"By {_lower_first(attr)} — " + "; ".join(parts) + tail
+    return _t("sizes.line_small" if small else "sizes.line", lang, attribute=_lower_first(attr),
+              sizes=_separated(parts, lang))
 
 
 def supply_headline(table: pd.DataFrame, *, lang: str = "fr") -> str:
@@ -668,16 +599,12 @@ def supply_headline(table: pd.DataFrame, *, lang: str = "fr") -> str:
     lang = check_lang(lang)
     need = [str(x) for x in table.loc[table["flag"] == "demande_sans_offre", "label"]]
     if need:
-        return (f"{_join(need, lang)} : des besoins sans aucune offre" if lang == "fr"
-                else f"{_join(need, lang)}: needs without any offer")
+        return _t("supply.needs", lang, segments=formats.join(need, lang))
     ratio = pd.to_numeric(table["ratio"], errors="coerce")
-    head = ("Chaque segment a à la fois des besoins et des offres" if lang == "fr"
-            else "Every segment has both needs and offers")
     if ratio.notna().any():
-        best = table.loc[ratio.idxmax(), "label"]
-        return head + (f" ; le plus d’offres par acheteur : {best} ({formats.number(ratio.max(), 1)})" if lang == "fr"
-                       else f"; most offers per buyer: {best} ({ratio.max():.1f})")
-    return head
+        return _t("supply.balanced_best", lang, segment=table.loc[ratio.idxmax(), "label"],
+                  ratio=formats.number(ratio.max(), 1, lang=lang))
+    return _t("supply.balanced", lang)
 
 
 def plan_headline(summary: pd.DataFrame, *, slots: int, lang: str = "fr") -> str:
@@ -686,13 +613,14 @@ def plan_headline(summary: pd.DataFrame, *, slots: int, lang: str = "fr") -> str
     >>> s = pd.DataFrame({"indicator": ["meetings", "buyers_met", "buyers"], "value": [12, 9, 10]})
     >>> plan_headline(s, slots=4)
     '12 rendez-vous en 4 créneaux : 9 acheteurs sur 10 en ont au moins un'
+    >>> plan_headline(s, slots=1, lang="en")
+    '12 meetings in 1 slot: 9 of 10 buyers have at least one'
     """
     lang = check_lang(lang)
     v = dict(zip(summary["indicator"], summary["value"]))
-    meetings, met, total = (formats.number(v.get(k)) for k in ("meetings", "buyers_met", "buyers"))
-    if lang == "fr":
-        return f"{meetings} rendez-vous en {slots} créneaux : {met} acheteurs sur {total} en ont au moins un"
-    return f"{meetings} meetings in {slots} slots: {met} of {total} buyers have at least one"
+    met, total = (formats.number(v.get(k), lang=lang) for k in ("buyers_met", "buyers"))
+    return _t("plan.headline", lang, meetings=_t("plan.meetings", lang, count=int(v.get("meetings") or 0)),
+              slots=_t("plan.slots", lang, count=int(slots)), met=met, total=total)
 
 
 def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: str = "fr") -> str:
@@ -708,18 +636,18 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
     if line.empty:
         return words.text("common.missing", lang)
     line = line.sort_values("period")
-    label = str(line["label_fr"].iloc[0]) if "label_fr" in line.columns else str(indicator)
+    column = f"label_{lang}" if f"label_{lang}" in line.columns else "label_fr"
+    label = str(line[column].iloc[0]) if column in line.columns else str(indicator)
 
     def one(r):
         status = str(r["status"]) if "status" in r and isinstance(r["status"], str) else ""
-        tag = f" ({words.label(status, lang=lang)})" if status in ("simulated", "uncertain") else ""
-        word = " en " if lang == "fr" else " in "
-        value = formats.number(r["value"], 0 if float(r["value"]).is_integer() else 1)
-        return f"{value}{word}{r['period']}{tag}"
+        value = formats.number(r["value"], 0 if float(r["value"]).is_integer() else 1, lang=lang)
+        if status in ("simulated", "uncertain"):
+            return _t("series.tagged", lang, value=value, period=r["period"], status=words.label(status, lang=lang))
+        return _t("series.value", lang, value=value, period=r["period"])
 
-    first, last = line.iloc[0], line.iloc[-1]
-    parts = [one(first)] + ([one(last)] if len(line) > 1 else [])
-    return f"{label} : {', '.join(parts)}" if lang == "fr" else f"{label}: {', '.join(parts)}"
+    parts = [one(line.iloc[0])] + ([one(line.iloc[-1])] if len(line) > 1 else [])
+    return _t("series.line", lang, label=label, values=", ".join(parts))
 
 
 def supply_text(table: pd.DataFrame, *, lang: str = "fr") -> str:
@@ -732,31 +660,28 @@ def supply_text(table: pd.DataFrame, *, lang: str = "fr") -> str:
     >>> print(supply_text(t))  # doctest: +NORMALIZE_WHITESPACE
     **Demande sans offre** : Santé (3 acheteurs). **Offre sans demande** : Immobilier. Offre la plus abondante
     par acheteur : Numérique (4,0 entreprises par acheteur).
+    >>> print(supply_text(t, lang="en"))  # doctest: +NORMALIZE_WHITESPACE
+    **Demand without supply**: Santé (3 buyers). **Supply without demand**: Immobilier. Most offers per buyer:
+    Numérique (4.0 companies per buyer).
     """
     lang = check_lang(lang)
-    fr = lang == "fr"
     parts = []
     need = table[table["flag"] == "demande_sans_offre"]
     if len(need):
-        items = ", ".join(f"{escape_text(r.label)} ({formats.number(r.n_buyers)} {'acheteur' if fr else 'buyer'}"
-                          f"{'s' if r.n_buyers > 1 else ''})" for r in need.itertuples())
-        parts.append(f"**{words.label('demande_sans_offre', lang=lang)}**{' :' if fr else ':'} {items}.")
+        items = ", ".join(_t("supply.need", lang, count=int(r.n_buyers), segment=escape_text(r.label))
+                          for r in need.itertuples())
+        parts.append(_t("supply.flagged", lang, flag=f"**{words.label('demande_sans_offre', lang=lang)}**",
+                        segments=items))
     offer = table[table["flag"] == "offre_sans_demande"]
     if len(offer):
-        parts.append(f"**{words.label('offre_sans_demande', lang=lang)}**{' :' if fr else ':'} "
-                     + ", ".join(escape_text(x) for x in offer["label"]) + ".")
+        parts.append(_t("supply.flagged", lang, flag=f"**{words.label('offre_sans_demande', lang=lang)}**",
+                        segments=", ".join(escape_text(x) for x in offer["label"])))
     if not parts:
-        parts.append("Chaque segment a à la fois des besoins et des offres." if fr
-                     else "Every segment has both needs and offers.")
+        parts.append(_t("supply.balanced_sentence", lang))
     ratio = pd.to_numeric(table["ratio"], errors="coerce")
     if ratio.notna().any():
-        best = table.loc[ratio.idxmax()]
-        if fr:
-            parts.append(f"Offre la plus abondante par acheteur : {escape_text(best['label'])} "
-                         f"({formats.number(ratio.max(), 1)} entreprises par acheteur).")
-        else:
-            parts.append(f"Most offers per buyer: {escape_text(best['label'])} "
-                         f"({ratio.max():.1f} companies per buyer).")
+        parts.append(_t("supply.best", lang, segment=escape_text(table.loc[ratio.idxmax(), "label"]),
+                        ratio=formats.number(ratio.max(), 1, lang=lang)))
     return " ".join(parts)
 
 
@@ -769,51 +694,33 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
     Les effectifs chargés correspondent aux effectifs publiés (1 sur 1 ; source : GT). Les données sont simulées :
     elles ont été calibrées sur ces effectifs, ce qui ne dit rien des réponses réelles.
     >>> print(check_text(c.assign(loaded=[6], match=[False]), simulated=True))  # doctest: +NORMALIZE_WHITESPACE
-    1 effectif(s) sur 1 diffèrent des chiffres publiés (source : GT) — Réponses d'acheteurs : 6 chargés pour 27
+    1 effectif sur 1 diffère des chiffres publiés (source : GT) — Réponses d'acheteurs : 6 chargés pour 27
     publiés. Les données sont simulées : elles ne disent rien des réponses réelles.
     """
-    check_lang(lang)
+    lang = check_lang(lang)
     if check["loaded"].isna().all():
         return _unchecked(check, lang) + "."
     unchecked = check[check["loaded"].isna()]
     check = check[check["loaded"].notna()]
     sources = "; ".join(dict.fromkeys(str(s) for s in check["source"]))
     bad = check[~check["match"].astype(bool)]
-    if lang == "fr":
-        if bad.empty:
-            text = (f"Les effectifs chargés correspondent aux effectifs publiés ({len(check)} sur {len(check)} ; "
-                    f"source : {sources}).")
-        else:
-            gaps = " ; ".join(f"{r.label} : {formats.number(r.loaded)} chargés pour "
-                              f"{formats.number(r.published)} publiés"
-                              for r in bad.itertuples())
-            text = (f"{len(bad)} effectif(s) sur {len(check)} diffèrent des chiffres publiés (source : {sources}) "
-                    f"— {gaps}.")
-        if not unchecked.empty:
-            text += " " + _unchecked(unchecked, lang) + "."
-        if simulated:  # calibrated on the published counts: only true where they match
-            text += (" Les données sont simulées : elles ont été calibrées sur ces effectifs, ce qui ne dit rien "
-                     "des réponses réelles." if bad.empty else
-                     " Les données sont simulées : elles ne disent rien des réponses réelles.")
-        return text
+    n = formats.number(len(check), lang=lang)
     if bad.empty:
-        text = f"The loaded counts match the published counts ({len(check)} of {len(check)}; source: {sources})."
+        text = _t("check.all_match", lang, n=n, sources=sources)
     else:
-        gaps = "; ".join(f"{r.label}: {r.loaded} loaded, {r.published} published" for r in bad.itertuples())
-        text = f"{len(bad)} of {len(check)} counts differ from the published figures (source: {sources}) — {gaps}."
+        gaps = [_t("check.gap", lang, label=r.label, loaded=formats.number(r.loaded, lang=lang),
+                   published=formats.number(r.published, lang=lang)) for r in bad.itertuples()]
+        text = _t("check.some_differ", lang, count=len(bad), total=n, sources=sources,
+                  gaps=_separated(gaps, lang))
     if not unchecked.empty:
         text += " " + _unchecked(unchecked, lang) + "."
-    if simulated:
-        text += (" The data are simulated: calibrated on these counts, they say nothing about the real answers."
-                 if bad.empty else " The data are simulated: they say nothing about the real answers.")
+    if simulated:  # calibrated on the published counts: only true where they match
+        text += " " + _t("check.simulated_match" if bad.empty else "check.simulated", lang)
     return text
 
 
 def _unchecked(check: pd.DataFrame, lang: str) -> str:
     """The published figures a study cannot check: it has no respondent of that population in that wave."""
     waves = ", ".join(dict.fromkeys(str(w) for w in check["wave"]))
-    who = _join([_who(p, lang) for p in dict.fromkeys(check["population"])], lang)
-    if lang == "fr":
-        return (f"{len(check)} effectif(s) publié(s) ne peuvent pas être vérifiés : l'étude n'a pas de vague "
-                f"{waves} pour les {who}")
-    return f"{len(check)} published count(s) cannot be checked: the study has no {waves} wave for {who}"
+    who = formats.join([_who(p, lang) for p in dict.fromkeys(check["population"])], lang)
+    return _t("check.unchecked", lang, count=len(check), waves=waves, who=who)

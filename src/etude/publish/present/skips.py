@@ -1,4 +1,5 @@
-"""What a notebook could not compute for this study, said in one sentence (French and English), never a traceback.
+"""What a notebook could not compute for this study, said in one sentence in the reader's language (the catalogue's
+``skips.*``), never a traceback.
 
 A study that validation accepts always runs every notebook: a part that needs a population, an attribute, two
 groups or a common wave the study lacks is skipped, and one of these sentences says what and why. Notebooks show
@@ -15,14 +16,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from etude import words
+from etude.publish import formats
 from etude.survey import codebook as cb
 from etude.words import check_lang
 
 __all__ = ["no_population", "population_note", "missing_attributes", "attributes_note", "needs_both", "too_few_groups",
            "changes_note", "items_text"]
 
-_NONE = {"buyers": {"fr": "Aucun acheteur public", "en": "No public buyer"},
-         "companies": {"fr": "Aucune entreprise innovante", "en": "No innovative company"}}
+
+def _t(key: str, lang: str, **fields) -> str:
+    """The catalogue entry ``skips.<key>``."""
+    return words.text(f"skips.{key}", lang, **fields)
 
 
 def _who(population: str, lang: str) -> str:
@@ -30,11 +35,12 @@ def _who(population: str, lang: str) -> str:
 
 
 def _names(attributes: Sequence[str], population: str, lang: str) -> str:
-    from etude.analysis import stats
-    names = [f"« {stats.attribute_label(population, a, lang=lang)} »" for a in attributes]
+    """« A », « B » ni « C » (French), “A”, “B” or “C” (English)."""
+    from etude.publish.labels import attribute_label
+    names = [formats.quote(attribute_label(population, a, lang=lang), lang) for a in attributes]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + (" ni " if lang == "fr" else " or ") + names[-1]
+    return _t("nor", lang, names=", ".join(names[:-1]), last=names[-1])
 
 
 def no_population(population: str, *, lang: str = "fr") -> str:
@@ -44,10 +50,10 @@ def no_population(population: str, *, lang: str = "fr") -> str:
     'No public buyer in this study: this part does not apply.'
     """
     lang = check_lang(lang)
-    head = _NONE.get(population, {"fr": f"Aucun répondant ({population})", "en": f"No respondent ({population})"})
-    tail = (" dans cette étude : cette partie est sans objet." if lang == "fr"
-            else " in this study: this part does not apply.")
-    return head[lang] + tail
+    key = f"skips.no_population.{population}"
+    if words.has(key, lang):
+        return words.text(key, lang)
+    return _t("no_population.any", lang, population=population)
 
 
 def population_note(df, population: str, *, lang: str = "fr") -> str:
@@ -68,16 +74,14 @@ def missing_attributes(population: str, attributes: Sequence[str], *, lang: str 
     >>> print(missing_attributes("buyers", ["segment", "departement"]))  # doctest: +NORMALIZE_WHITESPACE
     Les exports des acheteurs publics ne renseignent pas « Segment principal » ni « Département » : pas de profil
     ni de tableau par groupe pour ces caractéristiques.
+    >>> print(missing_attributes("buyers", ["segment", "departement"], lang="en"))  # doctest: +NORMALIZE_WHITESPACE
+    The public buyers' exports do not give “Main segment” or “Département”: no profile nor table by group for them.
     """
     lang = check_lang(lang)
     attributes = list(attributes)
     if not attributes:
         return ""
-    names = _names(attributes, population, lang)
-    if lang == "fr":
-        return (f"Les exports des {_who(population, lang)} ne renseignent pas {names} : pas de profil ni de "
-                "tableau par groupe pour ces caractéristiques.")
-    return f"The {_who(population, lang)}' exports do not give {names}: no profile nor table by group for them."
+    return _t("missing_attributes", lang, who=_who(population, lang), names=_names(attributes, population, lang))
 
 
 def attributes_note(df, population: str, attributes: Sequence[str], *, lang: str = "fr") -> str:
@@ -109,22 +113,13 @@ def needs_both(waves: Mapping[str, Sequence[int]], *, lang: str = "fr") -> str:
     """
     lang = check_lang(lang)
     present = [k for k in ("buyers", "companies") if waves.get(k)]
+    if not present:
+        return _t("needs_both.nobody", lang)
     if len(present) < 2:
-        only = _who(present[0], lang) if present else ("aucun questionnaire" if lang == "fr" else "no questionnaire")
-        if lang == "fr":
-            return (f"La comparaison acheteurs / entreprises demande les deux questionnaires ; cette étude n’a que "
-                    f"les {only} : elle n’est pas faite." if present else
-                    "La comparaison acheteurs / entreprises demande les deux questionnaires ; cette étude n’a "
-                    "aucun répondant : elle n’est pas faite.")
-        return (f"The buyers / companies comparison needs both questionnaires; this study has only {only}: it is "
-                "not made.")
-    listed = (" ; " if lang == "fr" else "; ").join(
-        f"{_who(k, lang)}{' :' if lang == 'fr' else ':'} {', '.join(map(str, waves[k]))}" for k in present)
-    if lang == "fr":
-        return ("La comparaison acheteurs / entreprises demande les deux questionnaires dans une même vague ; ils "
-                f"n’en partagent aucune ({listed}) : elle n’est pas faite.")
-    return (f"The buyers / companies comparison needs both questionnaires in one wave; they share none ({listed}): "
-            "it is not made.")
+        return _t("needs_both.only", lang, who=_who(present[0], lang))
+    listed = words.text("findings.separator", lang).join(
+        _t("needs_both.waves", lang, who=_who(k, lang), waves=", ".join(map(str, waves[k]))) for k in present)
+    return _t("needs_both.apart", lang, waves=listed)
 
 
 def too_few_groups(population: str, attribute: str, groups: int, *, lang: str = "fr") -> str:
@@ -135,12 +130,8 @@ def too_few_groups(population: str, attribute: str, groups: int, *, lang: str = 
     entre groupes.
     """
     lang = check_lang(lang)
-    name = _names([attribute], population, lang)
-    if lang == "fr":
-        verb = "ne forment aucun groupe" if groups == 0 else "ne forment qu'un groupe"
-        return f"Les {_who(population, lang)} de cette vague {verb} de {name} : pas de comparaison entre groupes."
-    count = "no group" if groups == 0 else "a single group"
-    return f"The {_who(population, lang)} of this wave form {count} of {name}: no comparison between groups."
+    key = "too_few_groups.no_group" if groups == 0 else "too_few_groups.single_group"
+    return _t(key, lang, who=_who(population, lang), attribute=_names([attribute], population, lang))
 
 
 def changes_note(changes, population: str, *, min_cell: int = 5, lang: str = "fr") -> str:
@@ -160,12 +151,8 @@ def changes_note(changes, population: str, *, min_cell: int = 5, lang: str = "fr
     hidden = [w for w, col in ((w1, "share_from"), (w2, "share_to")) if not changes[col].notna().any()]
     if not hidden:
         return ""
-    waves = " et ".join(map(str, hidden)) if lang == "fr" else " and ".join(map(str, hidden))
-    if lang == "fr":
-        return (f"Moins de {min_cell} {_who(population, lang)} ont répondu en {waves} : leurs réponses ne sont pas "
-                f"publiées (secret statistique), pas d'évolution {w1} → {w2}.")
-    return (f"Fewer than {min_cell} {_who(population, lang)} answered in {waves}: their answers are not published "
-            f"(statistical confidentiality), no change {w1} → {w2} is shown.")
+    return _t("withheld_wave", lang, min_cell=formats.number(min_cell, lang=lang), who=_who(population, lang),
+              waves=formats.join(hidden, lang), wave_from=w1, wave_to=w2)
 
 
 def items_text(*, lang: str = "fr", codebook=None) -> str:
@@ -181,8 +168,5 @@ def items_text(*, lang: str = "fr", codebook=None) -> str:
             n = len(cb.items(kind, "barriers", codebook=codebook))
         except (KeyError, ValueError):
             continue
-        parts.append(f"{n} {'items pour les' if lang == 'fr' else 'items for'} {_who(kind, lang)}")
-    joined = (" et " if lang == "fr" else " and ").join(parts)
-    if lang == "fr":
-        return f"La question des freins propose {joined}, plusieurs réponses possibles."
-    return f"The barrier question lists {joined}, several answers allowed."
+        parts.append(_t("items.population", lang, count=n, who=_who(kind, lang)))
+    return _t("items.text", lang, items=formats.join(parts, lang))
