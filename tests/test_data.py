@@ -348,7 +348,8 @@ def test_a_parse_left_by_one_process_is_taken_by_another_only_for_the_same_files
     assert st.share_parsed(study, shared, tag="v1") is None  # nothing parsed in this process yet
     expected = survey.load_study(study)
     left = st.share_parsed(study, shared, tag="v1")
-    assert left is not None and left.parent == shared and left.suffix == ".pickle"
+    assert left is not None and left.parent == shared and left.is_dir()  # Parquet and JSON: nothing executes
+    assert sorted(p.name for p in left.iterdir()) == ["buyers.parquet", "companies.parquet", "meta.json"]
 
     monkeypatch.setattr(st, "_LAST_LOAD", {})  # « another process »
     monkeypatch.setattr(st, "_parse_all", lambda *a: pytest.fail("parsed again"))
@@ -356,14 +357,16 @@ def test_a_parse_left_by_one_process_is_taken_by_another_only_for_the_same_files
     assert st.remember_shared(study, shared, tag="v1")
     pd.testing.assert_frame_equal(survey.load_study(study)["buyers"], expected["buyers"])
 
-    sealed = left.read_bytes()  # a file not sealed with this installation's salt is never unpickled
-    left.write_bytes(bytes(32) + sealed[32:])
+    meta = left / "meta.json"  # a file changed since it was stored is refused before anything is read
+    meta.write_bytes(meta.read_bytes().replace(b'"seal"', b'"seal" ', 1))
     monkeypatch.setattr(st, "_LAST_LOAD", {})
-    monkeypatch.setattr("pickle.loads", lambda data: pytest.fail("unpickled"))
+    monkeypatch.setattr(pd, "read_parquet", lambda *a, **k: pytest.fail("read"))
     assert not st.remember_shared(study, shared, tag="v1")
+    assert not left.exists()  # etude's own entry, refused: removed
     monkeypatch.undo()
     monkeypatch.setenv("ETUDE_SALT", "sel-de-test")
-    left.write_bytes(sealed)
+    survey.load_study(study)
+    assert st.share_parsed(study, shared, tag="v1") == left
 
     write_csv(export, ROWS[:3])  # a changed file: the parse left before is not that of these files
     monkeypatch.setattr(st, "_LAST_LOAD", {})

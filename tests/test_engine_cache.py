@@ -109,17 +109,26 @@ def test_outputs_and_execution_metadata_do_not_change_the_key(root):
     assert _parts(root / "executed.ipynb") == _parts(nb_path)
 
 
-def test_the_cache_keeps_the_newest_entries_within_its_bound(tmp_path):
+def test_the_cache_keeps_the_newest_entries_within_its_bound_and_removes_nothing_else(tmp_path):
     import os
     import time
+
+    from etude import cachefiles
+    foreign = tmp_path / "k0"  # not stored by etude (not in the index): never removed, whatever its size or age
+    foreign.mkdir()
+    (foreign / "notebook.ipynb").write_bytes(b"y" * 5000)
+    (foreign / "meta.json").write_text("{}")
     for i, key in enumerate(("k1", "k2", "k3")):
-        entry = tmp_path / key
-        entry.mkdir()
-        (entry / "notebook.ipynb").write_bytes(b"x" * 1000)
-        (entry / "meta.json").write_text("{}")
-        os.utime(entry / "meta.json", (time.time() - 100 + i, time.time() - 100 + i))
+        tmp = cachefiles.new_tmp_dir(tmp_path)
+        (tmp / "notebook.ipynb").write_bytes(b"x" * 1000)
+        (tmp / "meta.json").write_text("{}")
+        assert cachefiles.store_entry(tmp_path, key, tmp) == tmp_path / key
+        record = tmp_path / cachefiles.INDEX / f"{key}.json"
+        os.utime(record, (time.time() - 100 + i, time.time() - 100 + i))
     assert cache.evict(tmp_path, max_bytes=2100) == ["k1"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["k2", "k3"]
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["k0", "k2", "k3"]
+    assert cache.evict(tmp_path, max_bytes=0) == ["k2", "k3"]
+    assert (foreign / "notebook.ipynb").read_bytes() == b"y" * 5000
 
 
 # ------------------------------------------------------------------------------------------ runs
@@ -140,7 +149,16 @@ def test_an_unchanged_rerun_reuses_every_notebook_and_writes_identical_tables(ro
     assert (root / "outputs" / "latest").resolve() == second.run_dir.resolve()
     # every notebook reused: the deliverables assembled by the first run are copied, and the manifest says so
     assert _manifest(first.run_dir)["assembly"] == {"cache": "miss", "reused_from": None}
-    assert _manifest(second.run_dir)["assembly"] == {"cache": "hit", "reused_from": first.run_dir.name}
+    assembly = _manifest(second.run_dir)["assembly"]
+    assert (assembly["cache"], assembly["reused_from"]) == ("hit", first.run_dir.name)
+    # each reused file: the sha256 the cache entry stored and the run it came from (etude verify checks them)
+    files = _manifest(second.run_dir)["files"]
+    reused = assembly["reused_files"] + [f for n in _manifest(second.run_dir)["notebooks"] for f in n["reused_files"]]
+    assert {f["from_run"] for f in reused} == {first.run_dir.name}
+    assert {"report.html", "tables/t_a.csv", "tables/t_b.csv", "notebooks/01_a.ipynb"} <= {f["file"] for f in reused}
+    for f in reused:
+        if not f["file"].startswith("notebooks/"):  # an executed notebook gets this run's parameters back
+            assert files[f["file"]] == f["sha256"], f
     for name in ("report.html", "slides.html", "slides.pptx", "tables/tables.xlsx"):
         assert (second.run_dir / name).read_bytes() == (first.run_dir / name).read_bytes(), name
 
@@ -227,3 +245,101 @@ def test_tables_compare_numbers_within_1e_9_and_text_exactly():
     assert [(d["row"], d["column"]) for d in diffs] == [(2, "id"), (3, "id"), (3, "n")]
     assert verify.compare_frames(old, old.iloc[:1], "t.csv")[-1] == {
         "table": "t.csv", "row": 3, "column": "(ligne)", "old": "présente", "new": "absente"}
+
+
+# ------------------------------------------------------------------------------------------ a cache that proves itself
+
+def _entry_of(root: Path, name: str) -> Path:
+    """The notebooks-cache entry etude stored for notebook ``name`` (its index record names it)."""
+    from etude import cachefiles
+    folder = root / "outputs" / ".cache" / "notebooks"
+    found = [n for n, record, _ in cachefiles.listed(folder) if record.get("label") == name]
+    assert len(found) == 1, found
+    return folder / found[0]
+
+
+class _Log(engine.Progress):
+    def __init__(self):
+        import io
+        super().__init__(stream=io.StringIO(), tty=False)
+
+    @property
+    def text(self) -> str:
+        return self.stream.getvalue()
+
+
+@pytest.mark.slow
+def test_a_table_changed_in_the_cache_is_not_served_said_once_and_flagged_by_verify(root):
+    first = engine.reproduce(parameters=[("min_cell", "7")])
+    second = engine.reproduce(parameters=[("min_cell", "7")])
+    assert second.cache == {"01_a": "hit", "02_b": "hit"} and verify.verify_run(second.run_dir).empty
+    cached = _entry_of(root, "01_a") / "files" / "tables" / "t_a.csv"
+    cached.write_text(cached.read_text(encoding="utf-8").replace("7", "9"), encoding="utf-8")
+    # verify: the run's own files are intact, but the entry it reused no longer holds what it gave
+    rows = verify.verify_run(second.run_dir)
+    assert rows[["file", "problem"]].values.tolist() == [["tables/t_a.csv", "cache_changed"]]
+    log = _Log()
+    third = engine.reproduce(parameters=[("min_cell", "7")], progress=log)
+    assert third.cache == {"01_a": "miss", "02_b": "hit"}
+    assert (third.run_dir / "tables" / "t_a.csv").read_bytes() == (first.run_dir / "tables" / "t_a.csv").read_bytes()
+    said = [line for line in log.text.splitlines() if line.startswith("– cache")]
+    assert said == [f"– cache : entrée notebooks/{_entry_of(root, '01_a').name[:12]}… (01_a) modifiée depuis son "
+                    "écriture (files/tables/t_a.csv : sha256 différent) : écartée, refaite"]
+    assert verify.verify_run(third.run_dir).empty
+    fourth = engine.reproduce(parameters=[("min_cell", "7")], progress=(log := _Log()))
+    assert fourth.cache == {"01_a": "hit", "02_b": "hit"} and "– cache" not in log.text
+
+
+def _plant(nb_path: Path, sentence: str) -> None:
+    """Add ``sentence`` as a printed output of the notebook's last code cell."""
+    nb = nbformat.read(nb_path, as_version=4)
+    cell = [c for c in nb.cells if c.cell_type == "code"][-1]
+    cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=sentence + "\n"))
+    nbformat.write(nb, nb_path)
+
+
+@pytest.mark.slow
+def test_a_sentence_planted_in_a_cached_notebook_never_reaches_the_report(root):
+    first = engine.reproduce()
+    _plant(_entry_of(root, "02_b") / "notebook.ipynb", "99 % des acheteurs veulent innover.")
+    log = _Log()
+    second = engine.reproduce(progress=log)
+    assert second.cache == {"01_a": "hit", "02_b": "miss"}
+    assert "(02_b) modifiée depuis son écriture (notebook.ipynb : sha256 différent)" in log.text
+    for name in ("report.html", "slides.html", "notebooks/02_b.ipynb", "notebooks/02_b.html"):
+        assert "99 % des acheteurs" not in (second.run_dir / name).read_text(encoding="utf-8"), name
+    assert first.ok and second.ok
+
+
+@pytest.mark.slow
+def test_verify_rerun_names_a_planted_sentence_its_notebook_and_cell(verified_run, capsys):
+    run = verified_run
+    _plant(run / "notebooks" / "02_b.ipynb", "99 % des acheteurs veulent innover.")
+    manifest = _manifest(run)  # the manifest rewritten to match: only a re-execution can tell
+    manifest["files"]["notebooks/02_b.ipynb"] = verify.sha256(run / "notebooks" / "02_b.ipynb")
+    (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert verify.verify_run(run).empty
+    assert cli.main(["verify", str(run), "--rerun"]) == 1
+    out = capsys.readouterr().out
+    assert ("notebooks/02_b.ipynb, cellule 3 : phrase « 99 % des acheteurs veulent innover. », à la réexécution "
+            "« (absente) »") in out
+
+
+@pytest.mark.slow
+def test_eviction_under_a_tiny_cap_removes_only_what_etude_wrote(root, monkeypatch, tmp_path):
+    out = tmp_path / "partage"
+    foreign = {}
+    for folder in ("html", "checks", "workbooks", "parameters", "notebooks", "assembly", "studies"):
+        path = out / ".cache" / folder / "fichier_a_moi.dat"
+        path.parent.mkdir(parents=True)
+        path.write_bytes(b"x" * 4096)
+        foreign[path] = b"x" * 4096
+    (out / ".cache" / "html" / ("0" * 64 + ".html")).write_text("<p>pas d'etude</p>", encoding="utf-8")
+    foreign[out / ".cache" / "html" / ("0" * 64 + ".html")] = b"<p>pas d'etude</p>"
+    monkeypatch.setenv("ETUDE_CACHE_MAX_MB", "0.0001")  # 104 bytes: every entry etude keeps is larger
+    result = engine.reproduce(out=out)
+    assert result.ok, result.errors
+    assert all(path.read_bytes() == data for path, data in foreign.items())
+    from etude import cachefiles
+    for folder in ("html", "workbooks", "notebooks", "assembly"):
+        assert cachefiles.listed(out / ".cache" / folder) == [], folder  # etude's own went over the cap

@@ -1,9 +1,9 @@
 """The folders are the layers: no import cycle, no import from a lower layer to a higher one, analyses speak codes.
 
-Lowest first: the base (``errors``, ``paths``, ``optional_imports``, ``files``, ``words``), ``survey``, ``safety``,
-``analysis``, ``decp``, ``publish``, ``engine``, ``cli``. A module imports modules of its own layer or below; the
-engine reaches publishing only through the package ``etude.publish``. Imports are read from the source (inside
-functions too), not executed.
+Lowest first: the base (``errors``, ``paths``, ``optional_imports``, ``files``, ``cachefiles``, ``words``),
+``survey``, ``safety``, ``analysis``, ``decp``, ``publish``, ``engine``, ``cli``. A module imports modules of its
+own layer or below; the engine reaches publishing only through the package ``etude.publish``. Imports are read
+from the source (inside functions too), not executed.
 """
 import ast
 from pathlib import Path
@@ -14,8 +14,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "etude"
 
 #: Layer of each top-level name of the package, lowest first.
-LAYERS = {"__init__": 0, "errors": 0, "paths": 0, "optional_imports": 0, "files": 0, "words": 0,
-          "survey": 1, "safety": 2, "analysis": 3, "decp": 4, "publish": 5, "engine": 6, "cli": 7}
+LAYERS = {"__init__": 0, "errors": 0, "paths": 0, "optional_imports": 0, "files": 0, "cachefiles": 0,
+          "words": 0, "survey": 1, "safety": 2, "analysis": 3, "decp": 4, "publish": 5, "engine": 6, "cli": 7}
 #: Layers that compute: they take no ``lang`` and import no words.
 COMPUTING = ("analysis", "decp")
 COMPUTING_MODULES = ("etude.safety.disclosure", "etude.safety.recovery")

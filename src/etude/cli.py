@@ -207,13 +207,12 @@ def _cmd_run(args) -> int:
 
 def _cmd_verify(args) -> int:
     from etude import engine
-    from etude.engine.verify import format_difference
+    from etude.engine.verify import describe_problem, format_difference
     found = engine.verify_run(args.run)
-    labels = {"missing": "fichier manquant", "extra": "fichier en trop", "changed": "fichier modifié"}
-    for row in found.itertuples(index=False):
-        print(f"✗ {row.file} : {labels[row.problem]}")
+    for row in found.to_dict("records"):
+        print(f"✗ {describe_problem(row)}")
     if not found.empty:
-        print(f"{args.run} : {len(found)} fichier(s) différent(s) du manifeste.")
+        print(f"{args.run} : {len(found)} fichier(s) différent(s) du manifeste ou de leur copie dans le cache.")
         return 1
     print(f"{args.run} : fichiers conformes au manifeste (sha256).")
     if not args.rerun:
@@ -227,7 +226,8 @@ def _cmd_verify(args) -> int:
     for line in lines:
         print(f"✗ {line}")
     if result.ok:
-        print(f"{args.run} : la réexécution redonne chaque table (nombres à 1e-9 près, textes à l'identique).")
+        print(f"{args.run} : la réexécution redonne chaque table (nombres à 1e-9 près, textes à l'identique) "
+              "et le texte de chaque notebook.")
         return 0
     print(f"{args.run} : {len(result.inputs) + len(result.differences)} différence(s) ; "
           + ("entrées modifiées, rien n'a été réexécuté." if result.inputs else "voir ci-dessus."))

@@ -3,11 +3,12 @@
 When every notebook of a run is a cache hit (:mod:`etude.engine.cache`), the executed notebooks are byte for
 byte those of an earlier run, so the report, the slides, the deck, the PDF and the workbook would be too — but
 for the run that assembled them, which they name (« Exécution … »). They are kept under
-``<out>/.cache/assembly/<key>/`` and copied; the manifest records ``assembly.cache`` = ``"hit"`` and the run they
-come from, as it does for notebooks. The key covers the notebooks' own keys and statuses, the language, the data
-status, the study's title, what the deliverables say about the run (:func:`etude.publish.runinfo.run_info`, but its id),
-the package's source files, the libraries' versions and whether a PDF engine is installed. Any other run
-assembles its deliverables and stores them.
+``<out>/.cache/assembly/<key>/``, listed in the cache's index with the sha256 of each file, and copied once each
+file is checked against it; the manifest records ``assembly.cache`` = ``"hit"``, the run they come from and the
+sha256 of each file copied, as it does for notebooks. The key covers the notebooks' own keys and statuses, the
+language, the data status, the study's title, what the deliverables say about the run
+(:func:`etude.publish.runinfo.run_info`, but its id), the package's source files, the libraries' versions and
+whether a PDF engine is installed. Any other run assembles its deliverables and stores them.
 
 Examples
 --------
@@ -26,6 +27,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from etude import cachefiles
 from etude.engine.cache import cache_key, package_fingerprint
 from etude.engine.manifest import package_versions
 from etude.files import atomic_write, write_json
@@ -49,34 +51,46 @@ def assembly_key(jobs, *, lang: str, simulated: bool, title: str, info: dict[str
 
 
 def restore_assembly(entry: Path, run_dir: Path) -> dict[str, Any] | None:
-    """Copy a stored assembly into ``run_dir``; its ``meta`` (run id, warnings, workbook), or None if absent."""
+    """Copy a stored assembly into ``run_dir`` once each file has been checked against the sha256 recorded when
+    it was stored; its ``meta`` (run id, warnings, workbook) plus ``reused`` (one record per file: ``file``,
+    ``sha256``, ``from_run``, ``entry_file``), or ``None`` if it is absent, unlisted or changed (a changed one is
+    refused: :func:`etude.engine.cache.refusal_lines`)."""
+    found = cachefiles.read_entry(entry.parent, entry.name)
+    if found is None:
+        return None
+    data, record = found
     try:
-        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-        files = [f for f in meta["files"] if (entry / "files" / f).is_file()]
-    except (OSError, ValueError, KeyError):
+        meta = json.loads(data["meta.json"].decode("utf-8"))
+        files = [str(f) for f in meta["files"]]
+    except (KeyError, ValueError, TypeError):
         return None
-    if len(files) != len(meta["files"]):
+    if not all(f in ASSEMBLED and f"files/{f}" in data for f in files):
         return None
+    run_id = str(meta.get("run_id") or record.get("run_id"))
+    reused = []
     for rel in files:
-        target = run_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, lambda tmp, rel=rel: shutil.copyfile(entry / "files" / rel, tmp))
-    (entry / "meta.json").touch()  # recently used: evicted last
-    return meta
+        blob = data[f"files/{rel}"]  # checked against the record by read_entry
+        atomic_write(run_dir / rel, lambda tmp, blob=blob: tmp.write_bytes(blob))
+        reused.append({"file": rel, "sha256": record["files"][f"{entry.name}/files/{rel}"], "from_run": run_id,
+                       "entry_file": f"files/{rel}"})
+    return {**meta, "reused": reused}
 
 
 def store_assembly(entry: Path, run_dir: Path, *, warnings: list[str], workbook: Path | None) -> None:
-    """Keep ``run_dir``'s deliverables under ``entry`` (replacing an older copy); a cache never fails a run."""
+    """Keep ``run_dir``'s deliverables under ``entry`` (replacing an older copy etude stored), listed in the
+    cache's index with the sha256 of each file; a cache never fails a run."""
     files = [rel for rel in ASSEMBLED if (run_dir / rel).is_file()]
-    tmp = entry.with_name(entry.name + ".part")
     try:
-        shutil.rmtree(tmp, ignore_errors=True)
+        tmp = cachefiles.new_tmp_dir(entry.parent)
+    except OSError:
+        return
+    try:
         for rel in files:
             (tmp / "files" / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(run_dir / rel, tmp / "files" / rel)
         write_json(tmp / "meta.json", {"run_id": run_dir.name, "files": files, "warnings": list(warnings),
                                        "workbook": workbook.relative_to(run_dir).as_posix() if workbook else None})
-        shutil.rmtree(entry, ignore_errors=True)
-        tmp.replace(entry)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)
+        return
+    cachefiles.store_entry(entry.parent, entry.name, tmp, run_id=run_dir.name, label="assemblage", replace=True)

@@ -10,8 +10,12 @@ A notebook's key is the sha256 of everything its results depend on (:func:`key_p
 - the pseudonymisation salt's fingerprint, and the keys of the notebooks it depends on.
 
 An entry ``<out>/.cache/notebooks/<key>/`` holds the executed notebook, the tables and figures it wrote (as
-listed by :mod:`etude.publish.outputs`) and ``meta.json`` (the run that executed it, the key's parts). The cache is
-bounded (``ETUDE_CACHE_MAX_MB``, default :data:`DEFAULT_MAX_MB`); the least recently used entries go first.
+listed by :mod:`etude.publish.outputs`) and ``meta.json`` (the run that executed it, the key's parts). Every
+folder of the cache (:data:`CACHE_FOLDERS`) has an index (:mod:`etude.cachefiles`) listing what etude stored
+there with the sha256 of each file: an entry is reused only if each of its files still has its recorded sha256 (a
+changed one is a miss, said once in the run's log, :func:`refusal_lines`), and eviction removes listed entries
+only. The cache is bounded (``ETUDE_CACHE_MAX_MB``, default :data:`DEFAULT_MAX_MB`, per folder); the least
+recently used entries go first.
 
 Examples
 --------
@@ -28,22 +32,22 @@ import importlib.metadata
 import json
 import os
 import platform
-import secrets
 import shutil
 import sys
 import time
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from etude import paths
+from etude import cachefiles, paths
 from etude.engine.manifest import package_versions, salt_fingerprint
-from etude.files import sha256
+from etude.files import atomic_write, sha256
 
 __all__ = ["cache_root", "cache_key", "key_parts", "notebook_source", "imported_modules", "library_versions",
            "package_fingerprint", "files_read", "study_files", "sha256_cached", "lookup", "store", "restore",
-           "evict", "evict_files", "cache_limit_bytes",
-           "DEFAULT_MAX_MB", "CACHE_DIR", "CACHE_LIMIT_ENV"]
+           "evict", "evict_files", "cache_limit_bytes", "refusal_lines", "Restored",
+           "DEFAULT_MAX_MB", "CACHE_DIR", "CACHE_LIMIT_ENV", "CACHE_FOLDERS"]
 
 #: Folder of the cache, inside the folder that receives the run folders.
 CACHE_DIR = ".cache"
@@ -51,6 +55,9 @@ CACHE_DIR = ".cache"
 DEFAULT_MAX_MB = 500
 #: Environment variable overriding the bound (megabytes).
 CACHE_LIMIT_ENV = "ETUDE_CACHE_MAX_MB"
+#: The cache's folders, inside :data:`CACHE_DIR`: entries (notebooks, assembled deliverables, the study's parse)
+#: and flat folders of kept files (pages, workbooks, checks' results, parameter memos).
+CACHE_FOLDERS = ("notebooks", "assembly", "studies", "html", "workbooks", "checks", "preflight", "parameters")
 _EXECUTION_METADATA = {"execution", "papermill", "collapsed", "scrolled", "jupyter", "ExecuteTime"}
 
 
@@ -204,31 +211,30 @@ def key_parts(nb, params: dict[str, Any], *, lang: str, depends: dict[str, str] 
 
 
 def lookup(root: Path, key: str) -> Path | None:
-    """The cache entry of ``key``, or ``None``; a hit marks the entry as just used."""
+    """The cache entry of ``key`` if etude stored it (listed in the cache's index), else ``None``. Its files are
+    checked against their recorded sha256 when it is restored (:func:`restore`)."""
     entry = Path(root) / key
-    if not (entry / "meta.json").is_file() or not (entry / "notebook.ipynb").is_file():
+    if cachefiles.load_record(root, key) is None or not (entry / "notebook.ipynb").is_file():
         return None
-    try:
-        os.utime(entry / "meta.json")  # most recently used: evicted last
-    except OSError:  # a read-only cache still serves
-        pass
     return entry
 
 
-def store(root: Path, key: str, *, nb_json: str, run_dir: Path, written: list[str], parts: dict[str, Any]
-          ) -> Path | None:
+def store(root: Path, key: str, *, nb_json: str, run_dir: Path, written: list[str], parts: dict[str, Any],
+          label: str | None = None) -> Path | None:
     """Keep an executed notebook and the files it wrote under ``run_dir`` as entry ``key``; returns the entry.
 
-    The entry is assembled under a temporary name and renamed, so it is complete or absent.
+    The entry is assembled in a temporary folder and renamed, so it is complete or absent; the cache's index then
+    lists it with the sha256 of each of its files, the run that stored it and ``label`` (the notebook's name).
     """
     root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = root / f".tmp-{key[:12]}-{secrets.token_hex(4)}"
-    kept = []
     try:
-        (tmp / "files").mkdir(parents=True)
+        tmp = cachefiles.new_tmp_dir(root)
+    except OSError:
+        return None
+    try:
+        (tmp / "files").mkdir()
         (tmp / "notebook.ipynb").write_text(nb_json, encoding="utf-8")
-        base = run_dir.resolve()
+        base, kept = run_dir.resolve(), []
         for name in written:
             p = Path(name)
             if p.is_file() and base in p.parents:
@@ -238,21 +244,55 @@ def store(root: Path, key: str, *, nb_json: str, run_dir: Path, written: list[st
                 kept.append(rel.as_posix())
         meta = {"key": key, "run_id": run_dir.name, "stored_at": time.time(), "files": kept, "parts": parts}
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
-        os.rename(tmp, root / key)
-    except OSError:  # already there (another run stored it), disk full…: the cache is only an optimisation
+    except OSError:  # disk full…: the cache is only an optimisation
         shutil.rmtree(tmp, ignore_errors=True)
         return None
-    return root / key
+    return cachefiles.store_entry(root, key, tmp, run_id=run_dir.name, label=label)
 
 
-def restore(entry: Path, run_dir: Path) -> tuple[str, str, list[str]]:
-    """Copy an entry's files into ``run_dir``; returns ``(notebook JSON, run it came from, files copied)``."""
-    meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-    for rel in meta["files"]:
-        target = run_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(entry / "files" / rel, target)
-    return (entry / "notebook.ipynb").read_text(encoding="utf-8"), str(meta["run_id"]), list(meta["files"])
+@dataclass(frozen=True)
+class Restored:
+    """What :func:`restore` copied: the executed notebook (JSON text), the run that stored the entry, the files
+    copied (relative to the run folder) and one record per reused file (``file``, ``sha256`` as stored,
+    ``from_run``, ``entry_file``: its path in the entry) for the manifest."""
+
+    notebook: str
+    run_id: str
+    files: list[str]
+    reused: list[dict[str, Any]]
+
+
+def _inside(rel: str) -> bool:
+    """A relative path that stays inside the folder it is relative to."""
+    p = Path(rel)
+    return bool(p.parts) and not p.is_absolute() and ".." not in p.parts
+
+
+def restore(entry: Path, run_dir: Path, *, name: str | None = None) -> Restored | None:
+    """Copy an entry's files into ``run_dir`` once each has been checked against the sha256 recorded when it was
+    stored; ``None`` (a miss) if the entry is not listed or changed since (it is then refused and removed, and
+    the refusal said in the run's log, :func:`refusal_lines`). ``name``: the notebook's, for the records."""
+    found = cachefiles.read_entry(entry.parent, entry.name)
+    if found is None:
+        return None
+    data, record = found
+    try:
+        meta = json.loads(data["meta.json"].decode("utf-8"))
+        rels = [str(r) for r in meta["files"]]
+        notebook = data["notebook.ipynb"].decode("utf-8")
+    except (KeyError, ValueError, TypeError):
+        return None
+    if not all(_inside(rel) and f"files/{rel}" in data for rel in rels):
+        return None
+    run_id = str(meta.get("run_id") or record.get("run_id"))
+    sha = {Path(rel).relative_to(entry.name).as_posix(): digest for rel, digest in record["files"].items()}
+    reused = [{"file": f"notebooks/{name}.ipynb" if name else "notebook.ipynb", "sha256": sha["notebook.ipynb"],
+               "from_run": run_id, "entry_file": "notebook.ipynb"}]
+    for rel in rels:
+        blob = data[f"files/{rel}"]  # checked against the record by read_entry
+        atomic_write(run_dir / rel, lambda tmp, blob=blob: tmp.write_bytes(blob))
+        reused.append({"file": rel, "sha256": sha[f"files/{rel}"], "from_run": run_id, "entry_file": f"files/{rel}"})
+    return Restored(notebook=notebook, run_id=run_id, files=rels, reused=reused)
 
 
 def cache_limit_bytes() -> int:
@@ -265,39 +305,43 @@ def cache_limit_bytes() -> int:
 
 
 def evict_files(folder: Path, max_bytes: int | None = None) -> list[str]:
-    """Remove the least recently written files of a flat cache folder until it holds at most ``max_bytes``."""
-    folder = Path(folder)
-    limit = cache_limit_bytes() if max_bytes is None else max_bytes
-    files = sorted((p.stat().st_mtime, p.stat().st_size, p) for p in folder.glob("*") if p.is_file()) \
-        if folder.is_dir() else []
-    total = sum(size for _, size, _ in files)
-    removed = []
-    for _, size, p in files:
-        if total <= limit:
-            break
-        p.unlink(missing_ok=True)
-        total -= size
-        removed.append(p.name)
-    return removed
+    """Remove the least recently used files etude kept in a flat cache folder (those its index lists) until they
+    hold at most ``max_bytes``; any other file of the folder is left alone. Returns the names removed."""
+    return cachefiles.evict(folder, cache_limit_bytes() if max_bytes is None else max_bytes)
 
 
 def evict(root: Path, max_bytes: int | None = None) -> list[str]:
-    """Remove least recently used entries until the cache holds at most ``max_bytes``; returns removed keys."""
-    root = Path(root)
-    limit = cache_limit_bytes() if max_bytes is None else max_bytes
-    if not root.is_dir():
-        return []
-    entries = []
-    for entry in root.iterdir():
-        if entry.is_dir() and (entry / "meta.json").is_file():
-            size = sum(p.stat().st_size for p in entry.rglob("*") if p.is_file())
-            entries.append(((entry / "meta.json").stat().st_mtime, size, entry))
-    total = sum(size for _, size, _ in entries)
-    removed = []
-    for _, size, entry in sorted(entries):
-        if total <= limit:
-            break
-        shutil.rmtree(entry, ignore_errors=True)
-        total -= size
-        removed.append(entry.name)
-    return removed
+    """Remove least recently used entries etude stored (listed in the index of ``root``) until they hold at most
+    ``max_bytes``; returns the removed keys. Nothing the index does not list is removed."""
+    return cachefiles.evict(root, cache_limit_bytes() if max_bytes is None else max_bytes)
+
+
+def _refusal_line(folder: str, note: dict[str, Any]) -> str:
+    """One French line for an entry refused because a file changed since etude stored it.
+
+    >>> _refusal_line("checks", {"name": "a.json", "changed": ["a.json"]})
+    '– cache : entrée checks/a.json modifiée depuis son écriture (a.json : sha256 différent) : écartée, refaite'
+    """
+    name = str(note["name"])
+    short = name if len(name) <= 16 else name[:12] + "…"
+    label = f" ({note['label']})" if note.get("label") else ""
+    changed = [str(c) for c in note.get("changed") or []]
+    files = ", ".join(changed[:3]) + (f" et {len(changed) - 3} autre(s)" if len(changed) > 3 else "")
+    reason = str(note.get("reason") or "sha256 différent")
+    return (f"– cache : entrée {folder}/{short}{label} modifiée depuis son écriture ({files} : {reason}) : "
+            "écartée, refaite")
+
+
+def refusal_lines(cache_dir: Path) -> list[str]:
+    """What the run's log says once about the cache under ``cache_dir`` (``<out>/.cache``): every entry refused
+    since the last run because a file changed since etude stored it, and the temporary folders that killed runs
+    left there, now removed."""
+    lines, stale = [], []
+    cache_dir = Path(cache_dir)
+    for folder in CACHE_FOLDERS:
+        lines += [_refusal_line(folder, note) for note in cachefiles.take_refusals(cache_dir / folder)]
+        stale += [f"{folder}/{p.name}" for p in cachefiles.remove_stale_tmp(cache_dir / folder)]
+    if stale:
+        lines.append(f"– cache : {len(stale)} dossier(s) temporaire(s) laissé(s) par une exécution arrêtée, "
+                     f"retiré(s) ({', '.join(stale[:3])}{'…' if len(stale) > 3 else ''})")
+    return lines

@@ -46,7 +46,9 @@ def preload(modules: Sequence[str] = (), study: str | None = None, shared: Seque
     """Import ``modules`` and parse ``study`` (``""``: the demo) ahead of the notebooks, while the engine still
     checks the study: the notebooks' first cells then find them imported and parsed (the survey layer hands out
     copies of what it parsed, :func:`etude.survey.load_study`). With ``shared`` (a folder and a tag), the parse
-    the engine left there is taken instead of parsing the files again (:func:`etude.survey.study.remember_shared`).
+    the engine left there — Parquet and JSON, nothing that can execute, checked against the sha256 and the seal
+    recorded when it was stored — is taken instead of parsing the files again
+    (:func:`etude.survey.study.remember_shared`).
     Nothing fails here: a module that cannot be imported or a study that cannot be read fails in the notebook,
     where it is reported.
 

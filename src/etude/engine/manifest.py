@@ -2,7 +2,9 @@
 
 The manifest is written when the run starts (status ``running``, with the process id so that a killed run can
 be recognised) and rewritten when it ends. It records the sha256 of every file of the run folder
-(``files``), which ``etude verify`` checks, and a fingerprint of the pseudonymisation salt — never the salt.
+(``files``), which ``etude verify`` checks, for each file a reused cache entry gave, the sha256 the entry stored and
+the run it comes from (``notebooks[].reused_files``, ``assembly.reused_files``), and a fingerprint of the
+pseudonymisation salt — never the salt.
 
 Examples
 --------
@@ -153,7 +155,9 @@ def _iso(moment) -> str | None:
 
 
 def notebook_entry(job, depends: list[str]) -> dict[str, Any]:
-    """A notebook's line in the final manifest: status, times, error, and whether the cache served it."""
+    """A notebook's line in the final manifest: status, times, error, and whether the cache served it — for a
+    reused one, the run it comes from (``reused_from``) and each file it reused (``reused_files``: ``file``,
+    ``sha256`` as the cache entry stored it, ``from_run``, ``entry_file``), which ``etude verify`` checks."""
     return {
         "name": job.name, "source": relative(job.source, paths.root()), "status": job.status,
         "executed": f"notebooks/{job.name}.ipynb", "html": f"notebooks/{job.name}.html",
@@ -161,4 +165,5 @@ def notebook_entry(job, depends: list[str]) -> dict[str, Any]:
         "duration_s": round((job.ended - job.started).total_seconds(), 2) if job.started and job.ended else None,
         "code_cells": job.n_cells, "depends_on": depends, "parameters": job.params, "error": job.error,
         "cache": job.cache, "reused_from": job.reused_from, "cache_key": job.key,
+        "reused_files": getattr(job, "reused_files", None) if job.cache == "hit" else None,
     }

@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from etude import paths
+from etude import cachefiles, paths
 from etude.engine.parameters import parse_bounds
 from etude.errors import ParameterError, RunError
 from etude.optional_imports import skip_slow_optional_imports
@@ -136,10 +136,10 @@ def _inferred(nb, memo_dir: Path | None, pending: list | None = None) -> list[di
                            nb.metadata.get("language_info", {}).get("name"), version("papermill")])
         path = Path(memo_dir) / f"{hashlib.sha256(text.encode('utf-8', 'surrogateescape')).hexdigest()}.json"
         try:
-            found = json.loads(path.read_text(encoding="utf-8"))
+            found = json.loads(cachefiles.read_text(path) or "null")  # listed and unchanged, else None
             if isinstance(found, list) and all(isinstance(p, dict) and set(p) == set(_INFERRED) for p in found):
                 return found
-        except (OSError, ValueError):
+        except ValueError:
             pass
     skip_slow_optional_imports()
     from papermill.inspection import _infer_parameters
@@ -147,11 +147,7 @@ def _inferred(nb, memo_dir: Path | None, pending: list | None = None) -> list[di
     if path is not None and pending is not None:
         pending.append((path, json.dumps(found)))
     elif path is not None:
-        try:
-            from etude.files import atomic_write
-            atomic_write(path, lambda tmp: Path(tmp).write_text(json.dumps(found), encoding="utf-8"))
-        except OSError:  # a memo only saves time
-            pass
+        cachefiles.store_text(path, json.dumps(found))  # a memo only saves time: never fails
     return found
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from etude import paths, publish
+from etude import cachefiles, paths, publish
 from etude.engine import cache as nbcache
 from etude.engine.assembly_cache import ASSEMBLY_DIR, assembly_key, restore_assembly, store_assembly
 from etude.engine.kernel import (
@@ -51,7 +51,7 @@ from etude.engine.rundir import mark_stale_runs, new_run_dir, new_run_id, update
 from etude.engine.schedule import LoopThread, execution_order, run_jobs
 from etude.engine.slots import SlotPool, preload_code
 from etude.errors import InputError, ParameterError, RunError
-from etude.files import atomic_write, check_out_dir, write_json, write_text
+from etude.files import check_out_dir, write_json, write_text
 
 __all__ = ["RunResult", "RunPlan", "plan_run", "reproduce", "run_preflight", "run_post_checks",
            "run_parameters", "PREFLIGHT_CHECKS", "POST_RUN_CHECKS"]
@@ -166,9 +166,11 @@ def _cached_json(path: Path | None, compute: Callable[[], Any], pending: list[tu
     import json
     if path is None:
         return compute()
+    kept = cachefiles.read_text(path)  # listed and unchanged since etude wrote it, else None
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        if kept is not None:
+            return json.loads(kept)
+    except ValueError:
         pass
     value = compute()
     try:
@@ -198,11 +200,8 @@ def _keep(pending: list[tuple[Path, str]]) -> None:
 
 
 def _write_cached(path: Path, text: str) -> None:
-    """Write a cache file atomically; a cache never fails a run."""
-    try:
-        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-    except OSError:
-        pass
+    """Write a cache file atomically, listed in its folder's index; a cache never fails a run."""
+    cachefiles.store_text(path, text)
 
 
 def _check_name(check: Callable) -> str:
@@ -311,11 +310,15 @@ def _make_jobs(plan: RunPlan, run_dir: Path) -> list[Job]:
     return jobs
 
 
-def _reuse(job: Job, entry: Path, run_dir: Path) -> None:
-    """Fill ``job`` from a cache entry: its executed notebook, with this run's parameters shown."""
+def _reuse(job: Job, entry: Path, run_dir: Path) -> bool:
+    """Fill ``job`` from a cache entry: its executed notebook, with this run's parameters shown; False (a miss)
+    if the entry changed since it was stored."""
     import nbformat
-    text, job.reused_from, job.written = nbcache.restore(entry, run_dir)
-    cached = nbformat.reads(text, as_version=4)
+    restored = nbcache.restore(entry, run_dir, name=job.name)
+    if restored is None:
+        return False
+    job.reused_from, job.written, job.reused_files = restored.run_id, restored.files, restored.reused
+    cached = nbformat.reads(restored.notebook, as_version=4)
     injected = [c for c in cached.cells if "injected-parameters" in c.metadata.get("tags", [])]
     old = cached.metadata.get("papermill", {}).get("parameters")
     source = reinjected(injected[0].source, old, job.params) if injected and isinstance(old, dict) else None
@@ -330,6 +333,7 @@ def _reuse(job: Job, entry: Path, run_dir: Path) -> None:
     job.status, job.cache = "ok", "hit"
     job.started = job.ended = now()
     job.current = job.n_cells
+    return True
 
 
 def _execute_all(jobs: list[Job], plan: RunPlan, run_dir: Path, *, use_cache: bool, progress: Progress,
@@ -343,15 +347,14 @@ def _execute_all(jobs: list[Job], plan: RunPlan, run_dir: Path, *, use_cache: bo
     def make(interrupt):
         async def run_one(job: Job):
             entry = nbcache.lookup(root, job.key) if use_cache and job.key else None
-            if entry is not None:
-                _reuse(job, entry, run_dir)
+            if entry is not None and _reuse(job, entry, run_dir):
                 progress.reused(job)
                 return
             await execute(job, timeout=plan.timeout, run_dir=run_dir, progress=progress, km_class=km_class,
                           interrupt=interrupt, pool=pool)
             if job.status == "ok" and job.key:
                 nbcache.store(root, job.key, nb_json=nbformat.writes(job.nb), run_dir=run_dir,
-                              written=job.written, parts=job.key_parts)
+                              written=job.written, parts=job.key_parts, label=job.name)
 
         async def run_all():
             try:
@@ -569,6 +572,7 @@ def _assemble_or_reuse(run_dir: Path, ordered: list[Job], plan: RunPlan, info: d
         if use_cache and all(j.cache == "hit" for j in ordered):
             meta = restore_assembly(entry, run_dir)
             if meta is not None:
+                manifest["assembly"] = {"cache_key": key, "reused_files": meta["reused"]}
                 workbook = run_dir / meta["workbook"] if meta.get("workbook") else None
                 return publish.Assembly(workbook=workbook, warnings=list(meta.get("warnings", [])), cache="hit",
                                 reused_from=meta.get("run_id"))
@@ -599,13 +603,15 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
     title = publish.study_name(info, plan.lang) or (Path(plan.study).name if plan.study else "démo")
     made = _assemble_or_reuse(run_dir, ordered, plan, info, manifest, title=title, ok=notebooks_ok,
                               use_cache=use_cache, verbose=verbose, progress=progress)
-    manifest["assembly"] = {"cache": made.cache, "reused_from": made.reused_from}
+    manifest["assembly"] = {"cache": made.cache, "reused_from": made.reused_from, **manifest.get("assembly", {})}
     problems += made.problems
     post_cache = nbcache.cache_root(run_dir.parent).parent / "checks" if use_cache else None
     checks = (run_post_checks(run_dir, post_checks, run_parameters(plan), cache_dir=post_cache)
               if notebooks_ok and not problems else [])
     if post_cache is not None:
         nbcache.evict_files(post_cache)
+    for line in nbcache.refusal_lines(nbcache.cache_root(run_dir.parent).parent):
+        progress.log(line)
     problems += [f"contrôle {c['check']} : {c['findings']} constat(s)" for c in checks]
     ok = notebooks_ok and not problems
     _finish_manifest(manifest, run_dir, ordered, plan, status="ok" if ok else ("interrupted" if interrupted

@@ -1,10 +1,15 @@
-"""Proving a run folder: its files are the ones its manifest lists, and its tables are what the study produces.
+"""Proving a run folder: its files are the ones its manifest lists, and its tables and text are what the study
+produces.
 
 :func:`verify_run` checks every file of a run folder against the sha256 its manifest records and names each
-missing, extra or changed file. :func:`rerun_and_compare` first checks the run's inputs against their recorded
+missing, extra or changed file; for the files the run took from the cache (or stored there), it also checks the
+cache entry they came from (or went to), when it is still there, against the sha256 the manifest records
+(:func:`check_cache_sources`). :func:`rerun_and_compare` first checks the run's inputs against their recorded
 sha256, re-executes the study with the run's parameters (without the cache, in a temporary folder), and compares
-every table cell by cell — numbers within a relative tolerance of 1e-9, text exactly. Pseudonymous ids depend
-on the local salt: when its fingerprint differs from the run's, that is said once instead of listing each id.
+every table cell by cell — numbers within a relative tolerance of 1e-9, text exactly — and the text every
+notebook shows (markdown, text and HTML outputs; :func:`compare_notebook_texts`), sentence by sentence, once run
+ids, dates and absolute paths are set aside. Pseudonymous ids depend on the local salt: when its fingerprint
+differs from the run's, that is said once instead of listing each id.
 
 Examples
 --------
@@ -22,6 +27,8 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from functools import partial
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +38,9 @@ from etude import paths
 from etude.engine.manifest import MANIFEST, read_manifest, salt_fingerprint
 from etude.files import sha256
 
-__all__ = ["verify_run", "check_inputs", "compare_frames", "compare_tables", "rerun_and_compare",
-           "format_difference", "Comparison", "REL_TOL", "PSEUDONYM"]
+__all__ = ["verify_run", "check_inputs", "check_cache_sources", "compare_frames", "compare_tables",
+           "notebook_sentences", "normalise_text", "compare_notebook_texts", "rerun_and_compare",
+           "format_difference", "describe_problem", "Comparison", "REL_TOL", "PSEUDONYM"]
 
 #: Relative tolerance for numbers when tables are compared.
 REL_TOL = 1e-9
@@ -63,7 +71,72 @@ def verify_run(run_dir: str | Path) -> pd.DataFrame:
             rows.append({"file": rel, "problem": "changed", "expected": sha, "found": sha256(present[rel])})
     for rel in sorted(set(present) - set(recorded)):
         rows.append({"file": rel, "problem": "extra", "expected": None, "found": sha256(present[rel])})
-    return pd.DataFrame(rows, columns=["file", "problem", "expected", "found"])
+    rows += check_cache_sources(run_dir, manifest)
+    return pd.DataFrame(rows, columns=["file", "problem", "expected", "found", "entry"])
+
+
+def _cache_checks(manifest: dict[str, Any]) -> list[tuple[str, str, str, list[dict[str, Any]]]]:
+    """``(cache folder, entry key, run that stored it, [{file, sha256, entry_file}])`` for each cache entry the
+    run reused or stored: a reused entry's files with the sha256 it gave; a stored one's with the run's own."""
+    out = []
+    recorded = manifest.get("files") if isinstance(manifest.get("files"), dict) else {}
+    for nb in manifest.get("notebooks") or []:
+        key = nb.get("cache_key")
+        if not isinstance(key, str) or nb.get("status") != "ok":
+            continue
+        if nb.get("cache") == "hit" and nb.get("reused_from"):
+            out.append(("notebooks", key, str(nb["reused_from"]), list(nb.get("reused_files") or [])))
+        elif nb.get("cache") == "miss":
+            out.append(("notebooks", key, str(manifest.get("run_id")), [
+                {"file": rel, "sha256": sha, "entry_file": f"files/{rel}"} for rel, sha in recorded.items()]))
+    assembly = manifest.get("assembly") or {}
+    if assembly.get("cache") == "hit" and isinstance(assembly.get("cache_key"), str):
+        out.append(("assembly", assembly["cache_key"], str(assembly.get("reused_from")),
+                    list(assembly.get("reused_files") or [])))
+    return out
+
+
+def check_cache_sources(run_dir: str | Path, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cache entries a run reused (or stored) that no longer hold what the run took from (or gave to) them.
+
+    For each entry still in ``<out>/.cache`` and still the one that run recorded (stored by the same run), each
+    file the manifest names is compared with the entry's copy: one row ``file, problem = "cache_changed",
+    expected, found`` (``found`` None: the copy is gone) per difference. An entry evicted or stored again since is
+    not checked: there is nothing left to compare.
+    """
+    from etude import cachefiles
+    cache = Path(run_dir).resolve().parent / ".cache"
+    rows = []
+    for folder, key, origin, files in _cache_checks(manifest):
+        record = cachefiles.load_record(cache / folder, key)
+        if record is None or str(record.get("run_id")) != origin:
+            continue
+        held = {Path(rel).relative_to(key).as_posix() for rel in record["files"]}
+        for f in files:
+            entry_file = str(f.get("entry_file") or "")
+            if entry_file not in held:
+                continue
+            path = cache / folder / key / entry_file
+            found = sha256(path) if path.is_file() and not path.is_symlink() else None
+            if found != f.get("sha256"):
+                rows.append({"file": str(f.get("file")), "problem": "cache_changed", "expected": f.get("sha256"),
+                             "found": found, "entry": f"{folder}/{key}/{entry_file}"})
+    return rows
+
+
+def describe_problem(row: dict[str, Any]) -> str:
+    """One French line for a row of :func:`verify_run`.
+
+    >>> describe_problem({"file": "tables/a.csv", "problem": "changed"})
+    'tables/a.csv : fichier modifié'
+    >>> describe_problem({"file": "tables/a.csv", "problem": "cache_changed", "entry": "notebooks/ab/files/x"})
+    'tables/a.csv : sa copie dans le cache (.cache/notebooks/ab/files/x) a changé depuis cette exécution'
+    """
+    labels = {"missing": "fichier manquant", "extra": "fichier en trop", "changed": "fichier modifié"}
+    if row.get("problem") in labels:
+        return f"{row['file']} : {labels[row['problem']]}"
+    where = f" (.cache/{row['entry']})" if row.get("entry") else ""
+    return f"{row['file']} : sa copie dans le cache{where} a changé depuis cette exécution"
 
 
 def check_inputs(manifest: dict[str, Any]) -> list[str]:
@@ -135,12 +208,169 @@ def compare_tables(old_dir: Path, new_dir: Path) -> list[dict[str, Any]]:
     return diffs
 
 
+class _Text(HTMLParser):
+    """The text an HTML output shows: one line per block (paragraph, row, caption…), cells joined by `` | ``;
+    styles, scripts and attributes (images, ids) left out."""
+
+    _BLOCKS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "table", "pre"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lines, self.line, self.skip = [], [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("style", "script")
+        if tag in self._BLOCKS:
+            self.flush()
+
+    def handle_endtag(self, tag):
+        if tag in ("style", "script") and self.skip:
+            self.skip -= 1
+        if tag in ("td", "th"):
+            self.line.append(" | ")
+        elif tag in self._BLOCKS:
+            self.flush()
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.line.append(data)
+
+    def flush(self):
+        text = " ".join("".join(self.line).split()).strip(" |")
+        if text:
+            self.lines.append(text)
+        self.line = []
+
+
+def _html_text(markup: str) -> str:
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    parser.flush()
+    return "\n".join(parser.lines)
+
+
+def _shown(output: dict[str, Any]) -> str:
+    """The text an output shows: markdown, else HTML (as text), else plain text; stdout; an error's message."""
+    kind = output.get("output_type")
+    if kind == "stream":
+        return "".join(output.get("text") or "") if output.get("name") == "stdout" else ""
+    if kind == "error":
+        return f"{output.get('ename')}: {output.get('evalue')}"
+    data = output.get("data") or {}
+    for mime, read in (("text/markdown", str), ("text/html", _html_text), ("text/plain", str)):
+        if mime in data:
+            value = data[mime]
+            return read("".join(value) if isinstance(value, list) else str(value))
+    return ""
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def notebook_sentences(nb) -> list[tuple[int, list[str]]]:
+    """``(cell number, sentences)`` of each cell of an executed notebook: a markdown cell's text, a code cell's
+    outputs as they show (:func:`_shown`); cells numbered as written (1 = first, the injected parameters cell
+    not counted), as the engine names a failing cell.
+
+    >>> import nbformat
+    >>> md = nbformat.v4.new_markdown_cell("# Titre\\n\\nUne phrase. Une autre !")
+    >>> notebook_sentences(nbformat.v4.new_notebook(cells=[md]))
+    [(1, ['# Titre', 'Une phrase.', 'Une autre !'])]
+    """
+    out, number = [], 0
+    for cell in nb.cells:
+        if "injected-parameters" in (cell.get("metadata", {}).get("tags") or []):
+            continue
+        number += 1
+        texts = [cell.source] if cell.cell_type == "markdown" else [_shown(o) for o in cell.get("outputs", [])]
+        sentences = [s for text in texts for line in str(text).splitlines()
+                     for s in _SENTENCE_END.split(" ".join(line.split())) if s]
+        out.append((number, sentences))
+    return out
+
+
+_MONTHS = ("janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|january|february|"
+           "march|april|may|june|july|august|september|october|november|december")
+_VOLATILE = [
+    (re.compile(r"\b\d{8}-\d{6}-[0-9a-f]{6}\b"), "<exécution>"),
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:?\d{2}|Z)?)?\b"), "<date>"),
+    (re.compile(rf"\b\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+\d{{4}}\b", re.I), "<date>"),
+    (re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}},\s+\d{{4}}\b", re.I), "<date>"),
+    (re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b"), "<date>"),
+    (re.compile(r"\b\d{1,2}[:h]\d{2}(?::\d{2})?\b"), "<heure>"),
+    (re.compile(r"(?:\b[A-Za-z]:)?(?:[/\\][\w.~+@%-]*[\w~+@%-]){2,}[/\\]?"), "<chemin>"),  # no final dot
+]
+
+
+def normalise_text(text: str, *, run_dirs: tuple[str | Path, ...] = (), pseudonyms: bool = False) -> str:
+    """``text`` without what changes from one execution to the next: run folders, run ids, dates, times and
+    absolute paths become ``<exécution>``, ``<date>``, ``<heure>``, ``<chemin>``; with ``pseudonyms``, the
+    pseudonymous ids too (another salt); spaces folded.
+
+    >>> normalise_text("Run 20261207-051400-4ff625 du 3 décembre 2026 à 10:15, écrit dans /tmp/x/tables.")
+    'Run <exécution> du <date> à <heure>, écrit dans <chemin>.'
+    """
+    for folder in sorted((str(d) for d in run_dirs if str(d)), key=len, reverse=True):
+        text = text.replace(folder, "<exécution>")
+    for pattern, token in _VOLATILE:
+        text = pattern.sub(token, text)
+    if pseudonyms:
+        text = re.sub(r"\b[A-Z]{1,3}-[0-9a-f]{6,}\b", "<pseudonyme>", text)
+    return " ".join(text.split())
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cell_differences(name: str, cell: int, old: list[str], new: list[str], norm) -> list[dict[str, Any]]:
+    """The sentences of one cell that differ once normalised: changed, removed (new ``(absente)``) or added."""
+    import difflib
+    a, b = [norm(s) for s in old], [norm(s) for s in new]
+    diffs = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        for k in range(max(len(olds), len(news))):
+            diffs.append({"notebook": name, "cell": cell, "old": _clip(olds[k]) if k < len(olds) else "(absente)",
+                          "new": _clip(news[k]) if k < len(news) else "(absente)"})
+    return diffs
+
+
+def compare_notebook_texts(old_dir: Path, new_dir: Path, *, run_dirs: tuple[str | Path, ...] = (),
+                           pseudonyms: bool = False) -> list[dict[str, Any]]:
+    """The sentences the executed notebooks of two ``notebooks/`` folders show differently (:func:`normalise_text`
+    with ``run_dirs`` and ``pseudonyms``): ``notebook, cell, old, new`` each, cell numbered as written."""
+    import nbformat
+    norm = partial(normalise_text, run_dirs=run_dirs, pseudonyms=pseudonyms)
+    diffs = []
+    names = sorted({p.stem for p in Path(old_dir).glob("*.ipynb")} | {p.stem for p in Path(new_dir).glob("*.ipynb")})
+    for name in names:
+        old_path, new_path = Path(old_dir) / f"{name}.ipynb", Path(new_dir) / f"{name}.ipynb"
+        if not old_path.is_file() or not new_path.is_file():
+            diffs.append({"notebook": name, "cell": None, "old": "présent" if old_path.is_file() else "absent",
+                          "new": "présent" if new_path.is_file() else "absent"})
+            continue
+        old = dict(notebook_sentences(nbformat.read(old_path, as_version=4)))
+        new = dict(notebook_sentences(nbformat.read(new_path, as_version=4)))
+        for cell in sorted(set(old) | set(new)):
+            diffs += _cell_differences(name, cell, old.get(cell, []), new.get(cell, []), norm)
+    return diffs
+
+
 def format_difference(d: dict[str, Any]) -> str:
-    """One French line for a difference.
+    """One French line for a difference (a table's cell, or a notebook's sentence).
 
     >>> format_difference({"table": "t.csv", "row": 3, "column": "part", "old": "0.25", "new": "0.26"})
     'tables/t.csv, ligne 3, colonne « part » : ancien « 0.25 », nouveau « 0.26 »'
+    >>> format_difference({"notebook": "02_freins", "cell": 8, "old": "99 % des acheteurs.", "new": "(absente)"})
+    'notebooks/02_freins.ipynb, cellule 8 : phrase « 99 % des acheteurs. », à la réexécution « (absente) »'
     """
+    if "notebook" in d:
+        where = f"notebooks/{d['notebook']}.ipynb" + (f", cellule {d['cell']}" if d.get("cell") is not None else "")
+        return f"{where} : phrase « {d['old']} », à la réexécution « {d['new']} »"
     where = [f"tables/{d['table']}"]
     if d.get("row") is not None:
         where.append(f"ligne {d['row']}")
@@ -151,7 +381,8 @@ def format_difference(d: dict[str, Any]) -> str:
 
 @dataclass
 class Comparison:
-    """What a re-execution showed: input problems, table differences, the salt note, the run's result."""
+    """What a re-execution showed: input problems, differences (tables' cells, notebooks' sentences: those have a
+    ``notebook`` key), the salt note, the run's result."""
 
     inputs: list[str] = field(default_factory=list)
     differences: list[dict[str, Any]] = field(default_factory=list)
@@ -172,7 +403,8 @@ def _split_pseudonyms(diffs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]]
 
 
 def rerun_and_compare(run_dir: str | Path, *, progress=None) -> Comparison:
-    """Check the run's inputs, re-execute the study as the run did (no cache) and compare every table."""
+    """Check the run's inputs, re-execute the study as the run did (no cache) and compare every table and the
+    text of every notebook (:func:`compare_notebook_texts`); ``differences`` holds both kinds."""
     from etude.engine.run import reproduce
     run_dir = Path(run_dir)
     manifest = read_manifest(run_dir)
@@ -188,13 +420,16 @@ def rerun_and_compare(run_dir: str | Path, *, progress=None) -> Comparison:
                           notebooks=sources or None, use_cache=False, move_latest=False, progress=progress)
         result.rerun_ok, result.rerun_errors = rerun.ok, dict(rerun.errors)
         diffs = compare_tables(run_dir / "tables", rerun.run_dir / "tables")
+        recorded, current = manifest.get("salt_fingerprint"), salt_fingerprint()
+        texts = compare_notebook_texts(run_dir / "notebooks", rerun.run_dir / "notebooks",
+                                       run_dirs=(run_dir.resolve(), run_dir, rerun.run_dir, tmp),
+                                       pseudonyms=recorded != current)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    recorded, current = manifest.get("salt_fingerprint"), salt_fingerprint()
     if recorded != current:
         diffs, result.pseudonyms_skipped = _split_pseudonyms(diffs)
         result.salt_note = (f"le sel de pseudonymisation diffère de celui de l'exécution (empreinte {recorded} ≠ "
                             f"{current}) : {result.pseudonyms_skipped} identifiant(s) pseudonyme(s) non comparé(s) ; "
                             "relancer avec le même sel (ETUDE_SALT) pour les comparer")
-    result.differences = diffs
+    result.differences = diffs + texts
     return result

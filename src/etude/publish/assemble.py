@@ -13,6 +13,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from etude import cachefiles
 from etude.files import atomic_write, sha256, write_text
 
 __all__ = ["write_workbook", "write_notebook_files", "prepare_assembly", "assemble", "Assembly",
@@ -27,7 +28,6 @@ def write_workbook(run_dir: Path, info: dict | None = None, cache_dir: Path | No
     """
     import hashlib
     import json
-    import shutil
 
     from etude.publish import workbook
     csvs = sorted((run_dir / "tables").glob("*.csv"))
@@ -35,15 +35,12 @@ def write_workbook(run_dir: Path, info: dict | None = None, cache_dir: Path | No
     key = hashlib.sha256(("".join(f"{p.name}:{sha256(p)};" for p in csvs) + described)
                          .encode("utf-8", "surrogateescape"))
     kept = Path(cache_dir) / f"{key.hexdigest()}.xlsx" if cache_dir and csvs else None
-    if kept is not None and kept.is_file():
-        return atomic_write(run_dir / "tables" / "tables.xlsx", lambda tmp: shutil.copyfile(kept, tmp))
+    data = cachefiles.read_bytes(kept) if kept is not None else None  # listed and unchanged, else None
+    if data is not None:
+        return atomic_write(run_dir / "tables" / "tables.xlsx", lambda tmp: tmp.write_bytes(data))
     made = workbook.write_workbook(run_dir, info)
     if kept is not None and made is not None:
-        try:
-            kept.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(kept, lambda tmp: shutil.copyfile(made, tmp))
-        except OSError:  # a cache is only an optimisation
-            pass
+        cachefiles.store_copy(kept, made)  # a cache is only an optimisation: never fails
     return made
 
 

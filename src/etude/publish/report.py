@@ -31,7 +31,7 @@ from pathlib import Path
 
 import nbformat
 
-from etude import __version__, paths, words
+from etude import __version__, cachefiles, paths, words
 from etude.publish import formats
 from etude.publish.reading import notebook_title, reading_copy
 
@@ -209,21 +209,16 @@ def _render(nb, *, with_code: bool, lang: str, base_dirs: Sequence[Path] = (), c
         text = json.dumps([nb.cells, meta], sort_keys=True, default=str) + f"|{with_code}|{lang}|{__version__}"
         key = hashlib.sha256(text.encode("utf-8", errors="surrogateescape")).hexdigest()
         path = Path(cache_dir) / f"{key}.html"
-        if path.is_file():
-            return _embed_local_images(path.read_text(encoding="utf-8"), base_dirs)
+        kept = cachefiles.read_text(path)  # listed and unchanged since etude wrote it, else None
+        if kept is not None:
+            return _embed_local_images(kept, base_dirs)
     light, aside, token = _set_aside_images(nb)
     body, _ = _exporter(with_code).from_notebook_node(light)
     body = body.replace('alt="No description has been provided for this image"',
                         f'alt="{words.text("report.figure", lang)}"')
     body = token.sub(lambda m: aside[m.group(0)], body) if aside else body
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{key[:8]}.part")
-            tmp.write_text(body, encoding="utf-8")
-            tmp.replace(path)
-        except OSError:  # a cache is only an optimisation
-            pass
+        cachefiles.store_text(path, body)  # a cache is only an optimisation: never fails
     return _embed_local_images(body, base_dirs)
 
 

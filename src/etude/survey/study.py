@@ -376,15 +376,63 @@ def _load(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict]]:
     return tables, problems
 
 
-def _shared_file(study, folder: str | Path, tag: str) -> tuple[Path, str] | None:
-    """Where a parse of ``study`` (default codebook) is shared in ``folder``, and its content key."""
+def _shared_entry(study, tag: str) -> tuple[str, str] | None:
+    """The name under which a parse of ``study`` (default codebook) is shared, and its content key."""
     try:
         key = _content_key(read_study(study), None)
     except (InputError, OSError):
         return None
     if key is None:
         return None
-    return Path(folder) / f"{hashlib.sha256(f'{key}|{tag}'.encode()).hexdigest()}.pickle", key
+    return hashlib.sha256(f"{key}|{tag}|parquet-1".encode()).hexdigest(), key
+
+
+#: What a shared parse holds besides its tables (see :func:`share_parsed`).
+_SHARE_FORMAT = 1
+
+
+def _table_spec(table: pd.DataFrame) -> dict[str, Any]:
+    """What restores ``table`` exactly from its Parquet file: column order, each dtype (its name and its full
+    description), each categorical's categories, ``attrs``."""
+    dtypes, names, categories = {}, {}, {}
+    for name, dtype in table.dtypes.items():
+        dtypes[str(name)], names[str(name)] = repr(dtype), str(dtype)
+        if isinstance(dtype, pd.CategoricalDtype):
+            dtypes[str(name)] = "category"
+            categories[str(name)] = {"values": dtype.categories.tolist(), "ordered": bool(dtype.ordered),
+                                     "dtype": repr(dtype.categories.dtype), "name": str(dtype.categories.dtype)}
+    if not isinstance(table.index, pd.RangeIndex) or table.index.start != 0 or table.index.step != 1:
+        raise ValueError("index autre qu'un RangeIndex")
+    return {"columns": [str(c) for c in table.columns], "dtypes": dtypes, "names": names,
+            "categories": categories, "attrs": table.attrs, "rows": len(table)}
+
+
+def _restored(table: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame | None:
+    """A table read back from Parquet with the dtypes ``spec`` records (:func:`_table_spec`) — categoricals with
+    their categories, even unused or on an empty table —, or ``None`` if it cannot be exactly that table."""
+    from pandas.api.types import pandas_dtype
+    for col, cat in spec["categories"].items():
+        categories = pd.Index(cat["values"], dtype=pandas_dtype(cat["name"]))
+        table[col] = pd.Categorical(table[col], categories=categories, ordered=bool(cat["ordered"]))
+    for col, name in spec["names"].items():
+        if col not in spec["categories"] and repr(table[col].dtype) != spec["dtypes"][col]:
+            table[col] = table[col].astype(pandas_dtype(name))
+    table.attrs = spec["attrs"]
+    try:
+        return table if _table_spec(table) == spec else None
+    except ValueError:
+        return None
+
+
+def _seal(meta_text: str, files: dict[str, bytes]) -> str:
+    """HMAC-SHA256 under the local salt of a shared parse (its description and each file's sha256)."""
+    import hmac
+
+    from etude.survey import privacy
+    h = hmac.new(privacy.load_salt(create=False), meta_text.encode("utf-8"), hashlib.sha256)
+    for name in sorted(files):
+        h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(files[name]).digest())
+    return h.hexdigest()
 
 
 def share_parsed(study: str | Path | None, folder: str | Path, *, tag: str) -> Path | None:
@@ -392,60 +440,94 @@ def share_parsed(study: str | Path | None, folder: str | Path, *, tag: str) -> P
     (:func:`remember_shared`); ``None`` when there is nothing to share (not parsed here, or with errors).
 
     The engine parses the study once, in its pre-flight check, and its notebook kernels take that parse instead
-    of parsing the same files again. ``tag`` names what else the parse depends on (the package's code, the
-    versions of pandas, NumPy and Python: the engine passes their fingerprint); the file name also covers every
-    file read and the salt, as this process's own memo does. Nothing is parsed here, and a failure to write is
-    ignored: sharing is only an optimisation.
+    of parsing the same files again. Nothing that can execute is written: each table is a Parquet file (pyarrow),
+    and ``meta.json`` holds, as JSON, the problems found and what restores each table exactly (column order,
+    dtypes — nullable booleans, categoricals with their categories —, ``attrs``), sealed with the local salt
+    (HMAC-SHA256). The entry is listed in the folder's index with the sha256 of each file
+    (:mod:`etude.cachefiles`). ``tag`` names what else the parse depends on (the package's code, the versions
+    of pandas, NumPy and Python: the engine passes their fingerprint); the entry's name also covers every file
+    read and the salt. Nothing is parsed here, and a failure to write is ignored: sharing is only an optimisation.
     """
-    import pickle
+    import io
+    import json
 
-    from etude.files import atomic_write
-    where = _shared_file(study, folder, tag)
+    from etude import cachefiles
+    where = _shared_entry(study, tag)
     if where is None or where[1] not in _LAST_LOAD:
         return None
     tables, problems = _LAST_LOAD[where[1]]
     if any(p.get("severity") == "error" for p in problems):
         return None
-    if where[0].is_file():
-        return where[0]
-    data = pickle.dumps((tables, problems), protocol=pickle.HIGHEST_PROTOCOL)
+    if cachefiles.load_record(folder, where[0]) is not None:
+        return Path(folder) / where[0]
     try:
-        return atomic_write(where[0], lambda tmp: tmp.write_bytes(_seal(data) + data))
-    except OSError:
+        files = {}
+        for kind, table in tables.items():
+            buf = io.BytesIO()
+            table.to_parquet(buf, engine="pyarrow", index=False)
+            files[f"{kind}.parquet"] = buf.getvalue()
+        meta = {"format": _SHARE_FORMAT, "problems": problems,
+                "tables": {kind: _table_spec(table) for kind, table in tables.items()}}
+        text = json.dumps(meta, ensure_ascii=True, sort_keys=True, default=_plain)
+        if json.loads(text) != meta:  # attrs or problems JSON would not give back as they are
+            return None
+        files["meta.json"] = json.dumps({"meta": text, "seal": _seal(text, files)}).encode("ascii")
+        tmp = cachefiles.new_tmp_dir(folder)
+    except (OSError, ValueError, TypeError, NotImplementedError):
         return None
+    try:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+    except OSError:
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None
+    return cachefiles.store_entry(folder, where[0], tmp, label="étude lue")
 
 
-def _seal(data: bytes) -> bytes:
-    """HMAC-SHA256 of ``data`` under the local salt: a shared parse is only unpickled if this installation wrote it."""
-    import hmac
-
-    from etude.survey import privacy
-    return hmac.new(privacy.load_salt(create=False), data, hashlib.sha256).digest()
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python value JSON can hold (a problem's row number); anything else is refused."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} n'est pas une valeur JSON")
 
 
 def remember_shared(study: str | Path | None, folder: str | Path, *, tag: str) -> bool:
     """Take the parse of ``study`` that :func:`share_parsed` left in ``folder`` as this process's own (the next
     :func:`load_study` of the same files hands out copies of it); ``False`` when there is none to take.
 
-    Only what this installation wrote is read: a file named by the content of the very files this process would
-    parse, in the folder the engine gives (its own cache), and sealed with the local salt (HMAC-SHA256), checked
-    before anything is unpickled.
+    Nothing read can execute (Parquet and JSON); and only what this installation wrote is read: an entry named
+    by the content of the very files this process would parse, listed in the folder's index with the sha256 of
+    each file (a changed one is refused: :func:`etude.cachefiles.read_entry`), sealed with the local salt, each
+    table's dtypes, categories and ``attrs`` restored exactly — or the entry is not used.
     """
     import hmac
-    import pickle
-    where = _shared_file(study, folder, tag)
-    if where is None:
+    import io
+    import json
+
+    from etude import cachefiles
+    where = _shared_entry(study, tag)
+    found = cachefiles.read_entry(folder, where[0]) if where is not None else None
+    if found is None:
         return False
+    files = found[0]
     try:
-        raw = where[0].read_bytes()
-        seal, data = raw[:32], raw[32:]
-        if not hmac.compare_digest(seal, _seal(data)):
+        outer = json.loads(files.pop("meta.json").decode("ascii"))
+        text = str(outer["meta"])
+        if not hmac.compare_digest(str(outer["seal"]), _seal(text, files)):
+            cachefiles.refuse(folder, where[0], ["meta.json"], reason="sceau invalide, pas écrit avec le sel local")
             return False
-        tables, problems = pickle.loads(data)
-    except (OSError, EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
+        meta = json.loads(text)
+        if meta["format"] != _SHARE_FORMAT or set(files) != {f"{k}.parquet" for k in meta["tables"]}:
+            return False
+        tables = {kind: _restored(pd.read_parquet(io.BytesIO(files[f"{kind}.parquet"]), engine="pyarrow"), spec)
+                  for kind, spec in meta["tables"].items()}
+        if any(t is None for t in tables.values()):
+            return False
+    except (KeyError, TypeError, ValueError, OSError, NotImplementedError):
         return False
     _LAST_LOAD.clear()
-    _LAST_LOAD[where[1]] = (tables, problems)
+    _LAST_LOAD[where[1]] = (tables, list(meta["problems"]))
     return True
 
 
