@@ -32,7 +32,7 @@ from typing import Any
 
 from etude.errors import problem
 
-__all__ = ["clean_text", "cleaned", "one_line", "clean_tree", "removal_note", "INVISIBLE", "LINE_BREAKS",
+__all__ = ["clean_text", "cleaned", "is_clean", "one_line", "clean_tree", "removal_note", "INVISIBLE", "LINE_BREAKS",
            "SHOWN_PLACES"]
 
 #: Characters removed wherever they appear: C0 controls but tab and line breaks, DEL, C1 controls but NEL,
@@ -63,10 +63,7 @@ def cleaned(text: str, *, paragraphs: bool = False) -> tuple[str, str]:
     >>> cleaned("A\\x00B\\u200b\\r\\nC", paragraphs=True)
     ('AB\\nC', '\\x00\\u200b')
     """
-    if text.isascii():
-        if text.isprintable():
-            return text, ""
-    elif not _ODD.search(text) and unicodedata.is_normalized("NFC", text):
+    if is_clean(text):
         return text, ""
     removed = []
     if "\x1b" in text or "\x9b" in text:
@@ -78,6 +75,18 @@ def cleaned(text: str, *, paragraphs: bool = False) -> tuple[str, str]:
     if not paragraphs:
         text = one_line(text)
     return unicodedata.normalize("NFC", text), "".join(removed)
+
+
+def is_clean(text: str) -> bool:
+    """Whether ``text`` is already clean (NFC, nothing to remove, no line break or tab): the fast path of
+    :func:`cleaned`, two calls in C for most texts. Cells joined by a space can be checked at once.
+
+    >>> is_clean("Services de l'État"), is_clean("M\\u200bEL"), is_clean("a\\nb"), is_clean("E\\u0301tat")
+    (True, False, False, False)
+    """
+    if text.isascii():
+        return text.isprintable()
+    return not _ODD.search(text) and unicodedata.is_normalized("NFC", text)
 
 
 def clean_text(text: Any, *, paragraphs: bool = False) -> Any:

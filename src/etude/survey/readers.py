@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from etude.errors import InputError, problem
-from etude.survey.clean import cleaned, removal_note
+from etude.survey.clean import cleaned, is_clean, removal_note
 
 __all__ = ["read_rows", "clean_rows", "detect_separator", "cell_text", "column_letter", "check_xlsx_archive",
            "FORMATS", "ENCODINGS", "SEPARATORS", "SEPARATOR_NAMES", "XLSX_MAX_PART_BYTES", "XLSX_MAX_PART_ENV"]
@@ -134,6 +134,9 @@ def clean_rows(rows: list[list[str]], fname: str) -> tuple[list[list[str]], dict
     places = []
     out = []
     for i, row in enumerate(rows, start=1):
+        if is_clean(" ".join(row)):  # most rows: one check for the whole row
+            out.append(row)
+            continue
         new = []
         for j, cell in enumerate(row):
             text, gone = cleaned(cell, paragraphs=True)
