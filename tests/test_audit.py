@@ -234,6 +234,17 @@ def test_a_pdf_is_never_passed_silently_when_pdftotext_is_missing(tmp_path):
     assert audit.scan_lines(found) == ["report.pdf non analysé : pdftotext-absent introuvable"]
 
 
+def test_scan_lines_word_every_kind_from_the_catalogue_and_speak_english_when_asked():
+    df = pd.DataFrame([{"file": "report.html", "kind": kind, "match": "x", "location": ""} for kind in audit.KINDS])
+    df.attrs.update(not_scanned={"report.pdf": "pdftotext introuvable"}, identifiers=None)
+    fr, en = audit.scan_lines(df), audit.scan_lines(df, lang="en")
+    assert fr[:2] == ["report.html : adresse e-mail « x »", "report.html : numéro de téléphone « x »"]
+    assert en[:2] == ["report.html: e-mail address “x”", "report.html: phone number “x”"]
+    assert en[-2:] == ["report.pdf not scanned: pdftotext introuvable",
+                       "raw identifiers not searched: the run's study file (manifest.json) is missing or unreadable"]
+    assert len(set(en)) == len(en) == len(audit.KINDS) + 2
+
+
 def test_an_unknown_binary_file_is_named_as_not_scanned(tmp_path):
     (tmp_path / "archive.bin").write_bytes(b"\0\1\2 claire.martin@exemple.fr")
     assert audit.scan_run(tmp_path).attrs["not_scanned"] == {"archive.bin": "format binaire non lu"}
@@ -353,9 +364,10 @@ def test_no_notebook_of_the_run_shows_its_reader_a_bare_python_value(demo_run):
 
 @pytest.mark.slow
 def test_seeded_demo_run_has_no_suppressed_cell_recoverable_by_subtraction(demo_run):
+    from etude.publish import present
     from etude.safety import disclosure
     found = disclosure.audit_run(demo_run, min_cell=5)
-    assert found.empty, "\n" + "\n".join(disclosure.audit_lines(found))
+    assert found.empty, "\n" + "\n".join(present.audit_lines(found))
     profile = pd.read_csv(demo_run / "tables" / "profil_entreprises.csv", dtype={"value": str})
     assert "ge250" in set(profile["value"]) and not {"eti", "ge"} & set(profile["value"])  # merged, not blanked
 

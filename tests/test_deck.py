@@ -194,3 +194,21 @@ def test_the_demo_deck_shows_the_slide_size_charts(tmp_path_factory):
                 with Image.open(io.BytesIO(shape.image.blob)) as im:
                     widths.append(im.size[0])
     assert widths and sum(w == 1920 for w in widths) >= len(widths) - len(without), (widths, sorted(without))
+
+
+def test_an_english_deck_has_english_frame_words(tmp_path):
+    from deck_fixtures import table_cell
+    info = {**INFO, "lang": "en", "title": "", "sources": ["Findings, 2017"]}
+    bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("A text with no heading.", metadata=SLIDE)])
+    long = table_cell("A long table", rows=12)
+    prs = Presentation(str(deck.write_pptx(tmp_path / "s.pptx", [*convention_notebooks(), ("09", bare),
+                                                                   ("10", nbformat.v4.new_notebook(cells=[long]))],
+                                           info)))
+    titles = [s.shapes.title.text for s in prs.slides]
+    assert titles[:2] == ["Innovation in public procurement in Hauts-de-France", "Contents"]
+    assert titles[-1] == "Thank you — sources" and "Results" in titles  # a slide with no heading
+    assert all("Simulated data — do not cite" in texts_of(s) for s in prs.slides)
+    assert "1. The working group's objectives and indicators" in [section_of(s) for s in prs.slides]
+    notes = by_title(prs, "A long table").notes_slide.notes_text_frame.text
+    assert "4 more row(s): see the tables.xlsx workbook." in notes
+    assert Presentation(str(tmp_path / "s.pptx")).core_properties.title == titles[0]

@@ -26,6 +26,7 @@ import pytest
 
 from etude import cli, decp, paths
 from etude.errors import InputError, ParameterError
+from etude.publish.present.decp import format_report
 
 DECP_DIR = paths.shared_dir() / "data" / "decp"
 CROIX = DECP_DIR / "decp_croix_2019-2021.json"
@@ -615,5 +616,5 @@ def test_check_out_path_accepts_a_new_file_in_a_new_folder(tmp_path):
     target = decp.check_out_path(tmp_path / "neuf" / "t.csv", [src])
     assert target == (tmp_path / "neuf" / "t.csv").resolve() and not (tmp_path / "neuf").exists()
     report = decp.decp_report([src], region="none", out=target)
-    assert report.written == target and target.exists()
-    assert "Table écrite" in decp.format_report(report)
+    assert report.written == [target, target.with_name("t_regions.csv")] and target.exists()
+    assert "Table écrite" in format_report(report)

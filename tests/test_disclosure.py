@@ -11,6 +11,8 @@ from disclosure_fixtures import profile_table
 from etude.analysis import stats
 from etude.errors import ParameterError
 from etude.publish import formats, present
+from etude.publish.labels import labelled, value_label
+from etude.publish.present import confidentiality
 from etude.safety import disclosure
 
 S = formats.NNBSP
@@ -58,7 +60,7 @@ def test_only_protected_populations_are_suppressed_and_the_input_is_untouched():
 
 def test_stats_names_are_the_disclosure_functions():
     assert stats.suppress_small is disclosure.suppress_small and stats.PROTECTED == ("companies",)
-    assert stats.suppression_rule is disclosure.suppression_rule
+    assert present.suppression_rule is confidentiality.suppression_rule  # the rule's words: the publishing layer
 
 
 def test_bad_min_cell():
@@ -241,7 +243,7 @@ def test_a_lone_suppressed_value_equals_the_total_so_the_others_are_published_as
 def test_a_wave_of_three_firms_of_one_size_publishes_nothing_that_pins_them_down():
     firms = _tiny_wave(3)
     profile = stats.suppress_small(stats.profile(firms, "size_class", by_wave=True))
-    grouped = stats.barrier_table({"companies": firms}, by={"companies": "size_class"})
+    grouped = labelled(stats.barrier_table({"companies": firms}, by={"companies": "size_class"}))
     overall = stats.barrier_table({"companies": firms})
     assert overall["n_base"].isna().all()  # 3 firms: the overall row is suppressed too
     # profile and grouped table list the same three groups, all « n.d. »
@@ -260,7 +262,7 @@ def test_a_wave_of_three_firms_of_one_size_publishes_nothing_that_pins_them_down
 
 
 def test_merged_codes_have_labels_for_display():
-    assert stats.value_label("companies", "size_class", "ge250", lang="en").startswith("250 employees or more")
+    assert value_label("companies", "size_class", "ge250", lang="en").startswith("250 employees or more")
     assert disclosure.publishable("companies", 4) is False and disclosure.publishable("companies", 0) is True
     assert disclosure.publishable("buyers", 4) is True and disclosure.publishable("buyers", 4, protect=None) is False
 
@@ -273,13 +275,15 @@ def test_buyers_are_published_even_small():
 # ------------------------------------------------------------------------------------------------ the rule
 
 def test_rule_is_one_sentence_naming_the_threshold_secondary_suppression_and_merges():
-    fr = disclosure.suppression_rule(5)
+    fr = confidentiality.suppression_rule(5)
     assert "moins de 5 entreprises" in fr and "« < 5 »" in fr and "totaux restent exacts" in fr
     assert "par différence" in fr and "250 salariés et plus" in fr and "ni son effectif ni sa base" in fr
     assert "acheteurs publics" in fr and "ne sont pas concernés" in fr
-    assert "acheteurs répondants" in disclosure.suppression_rule(3, protect=None)
-    en = disclosure.suppression_rule(10, lang="en")
+    assert "acheteurs répondants" in confidentiality.suppression_rule(3, protect=None)
+    en = confidentiality.suppression_rule(10, lang="en")
     assert "fewer than 10 responding companies" in en and "250 employees or more" in en
+    assert "“n/a”" in en and "n.d." not in en  # the English tables' missing value
+    assert "responding buyers or responding companies" in confidentiality.suppression_rule(3, protect=None, lang="en")
 
 
 @pytest.mark.slow
@@ -295,7 +299,7 @@ def test_demo_tables_at_a_higher_threshold_leak_nothing_together():
     published = {"profil_entreprises.csv": profile, "freins.csv": stats.barrier_table(tables, min_cell=10),
                  "freins_par_groupe.csv": grouped}
     found = disclosure.audit_tables(published, min_cell=10)
-    assert found.empty and found.attrs["checked"] > 20, disclosure.audit_lines(found)
+    assert found.empty and found.attrs["checked"] > 20, confidentiality.audit_lines(found)
     hidden = profile[profile["suppressed"] & (profile["attribute"] == "size_class")][["wave", "value"]]
     companies = grouped[(grouped["population"] == "companies") & grouped["suppressed"]]
     assert set(map(tuple, hidden.values)) == set(map(tuple, companies[["wave", "group_value"]].values))

@@ -1,6 +1,9 @@
-"""No chart of etude.publish.plots has overlapping text, at its own size or made for a slide; slide charts are read at
-1280 × 720 (text ≥ 18 px). The checker itself is tested on hand-made figures."""
+"""No chart of etude.publish.plots has overlapping text, at its own size or made for a slide, in French or in English
+(English labels can be longer); slide charts are read at 1280 × 720 (text ≥ 18 px). The checker itself is tested on
+hand-made figures."""
 from __future__ import annotations
+
+import functools
 
 import matplotlib
 
@@ -9,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from etude.analysis import compare, matching, stats, waves  # noqa: E402
+from etude.analysis import compare, matching, plan, stats, waves  # noqa: E402
 from etude.publish import figtext, plots, present
 from etude.survey import codebook
 
@@ -90,8 +93,10 @@ def _indicator_lines():
                            label="Volume de la commande publique", unit="Md€")])
 
 
+@functools.cache
 def _calls():
-    """(chart, args, kwargs) for every public chart of etude.publish.plots, on small data."""
+    """(chart, args, kwargs) for every public chart of etude.publish.plots, on small data (made once: ``chart``
+    hands each chart copies)."""
     buyers = pd.DataFrame({"population": "buyers",
                            "buyer_type": pd.Categorical(["etat"] * 2 + ["collectivite"] * 6),
                            "b_temps": _bool([True] * 3 + [False] * 5), "b_financier": _bool([True] * 6 + [False] * 2),
@@ -99,6 +104,11 @@ def _calls():
     codes = ["b_temps", "b_financier", "b_desinteret"]
     b = _answers("buyers", [{"b_temps"}] * 4 + [{"b_donnees", "b_juridique"}] * 3 + [{"b_soutien"}] * 3)
     e = _answers("companies", [{"e_besoins"}] * 12 + [{"e_moyens", "e_delais"}] * 5 + [{"e_desinteret"}] * 3)
+    remedies = {c: _bool([i % (k + 2) == 0 for i in range(9)]) for k, c in enumerate(stats.item_codes("buyers",
+                                                                                                       "remedies"))}
+    remedy_table = plan.remedy_table({"buyers": pd.DataFrame({"population": "buyers", "wave": 2017, **remedies})})
+    solutions = plan.solutions_table(plan.action_plan({"buyers": b.assign(population="buyers", wave=2017),
+                                                       "companies": e.assign(population="companies", wave=2017)}))
     supply = matching.supply_demand(
         _people("A", [{"sante"}] * 3 + [{"numerique", "sante"}] * 2 + [{"immobilier"}]),
         _people("E", [{"numerique"}] * 7 + [{"intellectuelles"}] * 3 + [{"immobilier"}] * 5), min_cell=5)
@@ -114,16 +124,21 @@ def _calls():
         (plots.supply_demand_chart, (supply,), {"min_cell": 5, "wave": 2017}),
         (plots.indicator_panels, (_indicator_lines(),), {"ncols": 3}),
         (plots.wave_slope_chart, (waves.published_wave_changes(),), {}),
+        (plots.remedy_chart, (remedy_table, "buyers"), {}),
+        (plots.coverage_chart, (solutions,), {"wave": 2017}),
     ]
     return calls
 
 
 NAMES = [f.__name__ for f, _, _ in _calls()]
+#: Every chart in every language of the catalogue.
+CASES = [pytest.param(name, lang, id=f"{name}-{lang}") for name in NAMES for lang in ("fr", "en")]
 
 
-def chart(name: str, *, slide: bool = False):
-    """The figure of chart ``name`` on the small data (made for a slide if asked)."""
+def chart(name: str, *, slide: bool = False, lang: str = "fr"):
+    """The figure of chart ``name`` on the small data, in ``lang`` (made for a slide if asked)."""
     f, a, k = next(c for c in _calls() if c[0].__name__ == name)
+    a, k = tuple(x.copy() if isinstance(x, pd.DataFrame) else x for x in a), {**k, "lang": lang}
     return figtext.slide_figure(f, *a, **k) if slide else f(*a, **k)
 
 
@@ -132,25 +147,25 @@ def test_every_public_chart_is_checked():
     assert public == set(NAMES)
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_no_chart_has_overlapping_text(name):
-    fig = chart(name)
+@pytest.mark.parametrize("name, lang", CASES)
+def test_no_chart_has_overlapping_text(name, lang):
+    fig = chart(name, lang=lang)
     found = figtext.text_problems(fig, min_px=0)
     assert found.empty, "\n" + found.to_string()
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_charts_made_for_slides_have_no_overlap_and_text_of_18_px(name):
-    fig = chart(name, slide=True)
+@pytest.mark.parametrize("name, lang", CASES)
+def test_charts_made_for_slides_have_no_overlap_and_text_of_18_px(name, lang):
+    fig = chart(name, slide=True, lang=lang)
     assert tuple(round(float(x), 2) for x in fig.get_size_inches()) == (13.33, 7.5)
     found = figtext.text_problems(fig)
     assert found.empty, "\n" + found.to_string()
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_the_slide_image_of_every_chart_has_no_overlap_and_text_of_18_px(name, tmp_path):
+@pytest.mark.parametrize("name, lang", CASES)
+def test_the_slide_image_of_every_chart_has_no_overlap_and_text_of_18_px(name, lang, tmp_path):
     # what the deck shows: the notebook's chart at a slide's size (outputs.save_figure(slide=True))
-    fig = chart(name)
+    fig = chart(name, lang=lang)
     size = figtext.slide_chart_size(fig)
     assert figtext.slide_size(fig, sizes=[size]) == size, "chevauchement ou texte de moins de 18 px"
     from etude.publish import outputs

@@ -140,9 +140,11 @@ def test_complete_periods_keeps_gaps_visible():
     assert t["period"].tolist() == ["2012", "2013", "2014", "2015", "2016"]
     assert t["value"].isna().tolist() == [False, True, True, True, False]
     shown = present.format_indicators(t)
-    assert shown["Valeur"].tolist()[1:4] == [ind.MISSING_LABEL] * 3
-    assert shown["Statut"].tolist()[1] == ind.MISSING_LABEL
+    assert shown["Valeur"].tolist()[1:4] == ["non disponible"] * 3
+    assert shown["Statut"].tolist()[1] == "non disponible"
     assert shown["Valeur"].tolist()[0] == "96\u202fMd€"
+    english = present.format_indicators(t, lang="en")
+    assert english["Value"].tolist()[:2] == ["€96bn", "not available"]
 
 
 def test_complete_periods_extends_to_a_range():
@@ -171,7 +173,13 @@ def test_survey_counts_continue_the_gt_line():
     gt = t[t["indicator"] == "reponses_acheteurs"].set_index("period")
     assert gt.loc["2017", "value"] == 27 and gt.loc["2017", "status"] == "published"   # the published figure wins
     assert gt.loc["2018", "value"] == 2 and gt.loc["2018", "status"] == "simulated"
-    assert bool(gt.loc["2018", "simulated"]) and gt.loc["2018", "source"] == "Données simulées — ne pas citer"
+    assert bool(gt.loc["2018", "simulated"]) and gt.loc["2018", "note"] == ind.SURVEY_NOTE  # a code: no word here
+    worded = present.survey_sources(t).set_index(["indicator", "period"])
+    assert worded.loc[("reponses_acheteurs", "2018"), "source"] == "Données simulées — ne pas citer"
+    assert worded.loc[("reponses_acheteurs", "2018"), "note"] == "Effectif de répondants du fichier d'étude."
+    assert worded.loc[("reponses_acheteurs", "2017"), "source"] == gt.loc["2017", "source"]  # published: untouched
+    english = present.survey_sources(t, lang="en").set_index(["indicator", "period"])
+    assert english.loc[("reponses_acheteurs", "2018"), "source"] == "Simulated data — do not cite"
     assert pick(t, "gt_orcp", "reponses_acheteurs_etat", "2018") == 2
     assert pick(t, "gt_orcp", "reponses_entreprises", "2018") == 1
     c = ind.changes(t)
@@ -183,7 +191,9 @@ def test_real_data_counts_are_computed_not_simulated():
     e = respondents("companies", [{"e_moyens"}] * 4, 2019, simulated=False)
     s = ind.survey_series({"companies": e})
     assert s["status"].tolist() == ["computed"] and not s["simulated"].any()
-    assert "companies_2019_simule.csv" in s["source"].iloc[0]
+    assert s["source"].iloc[0] == "companies_2019_simule.csv"
+    assert present.survey_sources(s)["source"].iloc[0] == "Fichier d'étude : companies_2019_simule.csv"
+    assert present.survey_sources(s, lang="en")["source"].iloc[0] == "Study file: companies_2019_simule.csv"
 
 
 # ------------------------------------------------------------------------------------------ wave changes
@@ -292,8 +302,11 @@ def test_select_lines_keeps_the_requested_order(table):
 
 
 def test_text_figures_and_common_waves():
-    objectives = ind.text_figures(prefix="objectif_2018")
+    objectives = present.format_text_figures(ind.text_figures(prefix="objectif_2018"))
     assert len(objectives) == 5 and (objectives["Statut"] == "publié").all()
+    english = present.format_text_figures(ind.text_figures(prefix="objectif_2018"), lang="en")
+    assert english.columns.tolist() == ["Year", "Title", "Text", "Status", "Source"]
+    assert (english["Status"] == "published").all()
     assert waves.common_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]})}, [2017, 2019]) == {"buyers": False}
 
 

@@ -303,9 +303,16 @@ def test_bad_plan_options_list_what_is_allowed():
 def test_plan_summary_counts():
     s = _scores([("A", "X", 0.9), ("B", "X", 0.4), ("C", "Y", 0.1)])
     plan = m.meeting_plan(s, slots=1, max_per_company=1, min_score=0.3)
-    summary = m.plan_summary(plan, s, min_score=0.3).set_index("indicator")["value"]
+    table = m.plan_summary(plan, s, min_score=0.3)
+    assert table.columns.tolist() == ["indicator", "value"]  # codes and numbers; the publishing side names them
+    summary = table.set_index("indicator")["value"]
     assert summary["buyers"] == 3 and summary["buyers_relevant"] == 2 and summary["buyers_met"] == 1
     assert summary["meetings"] == 1 and summary["score_total"] == pytest.approx(0.9)
+    fr = present.summary_with_labels(table).set_index("indicator")["label"]
+    en = present.summary_with_labels(m.plan_summary(plan, s, min_score=0.25), lang="en").set_index("indicator")
+    assert fr["buyers_relevant"] == "Acheteurs ayant au moins une paire pertinente (score ≥ 0,3)"
+    assert en.loc["buyers_relevant", "label"] == "Buyers with at least one relevant pair (score ≥ 0.25)"
+    assert en.columns.tolist() == ["label", "value"] and en.loc["meetings", "label"] == "Meetings"
 
 
 # -------------------------------------------------------------------------------------------- supply/demand
@@ -314,7 +321,9 @@ def test_supply_demand_counts_flags_and_suppression():
                            (set(), None, "59", None)])
     companies = _people("E", [({"numerique"}, "numerique", "59", None)] * 6
                         + [({"immobilier"}, "immobilier", "59", None)] * 2)
-    t = m.supply_demand(buyers, companies, min_cell=5).set_index("segment")
+    codes = m.supply_demand(buyers, companies, min_cell=5)
+    assert list(codes.columns) == m.SUPPLY_CODES  # codes and numbers; the publishing side adds the labels
+    t = present.supply_with_labels(codes).set_index("segment")
     assert list(t.reset_index().columns) == m.SUPPLY_COLUMNS
     assert t.loc["sante", "n_buyers"] == 2 and t.loc["sante", "n_companies"] == 0
     assert t.loc["sante", "flag"] == "demande_sans_offre" and t.loc["sante", "flag_label"] == "Demande sans offre"
@@ -333,10 +342,11 @@ def test_supply_demand_counts_flags_and_suppression():
 
 
 def test_supply_demand_options_and_english_labels():
-    t = m.supply_demand(BUYERS, COMPANIES, min_cell=1, lang="en")
+    t = present.supply_with_labels(m.supply_demand(BUYERS, COMPANIES, min_cell=1), lang="en")
     assert t.label.tolist() == ["Health", "Intellectual services", "Digital services", "Real estate"]
+    assert set(t.flag_label) <= {"", "Demand without supply", "Supply without demand"}
     with pytest.raises(ParameterError, match="langues possibles : fr, en"):
-        m.supply_demand(BUYERS, COMPANIES, lang="de")
+        present.supply_with_labels(m.supply_demand(BUYERS, COMPANIES), lang="de")
     with pytest.raises(ParameterError, match="min_cell"):
         m.supply_demand(BUYERS, COMPANIES, min_cell=0)
 
@@ -345,13 +355,14 @@ def test_supply_reading_names_the_gaps_or_says_there_are_none():
     buyers = _people("A", [({"sante"}, "sante", "59", None)] * 2 + [({"numerique"}, "numerique", "59", None)])
     companies = _people("E", [({"numerique"}, "numerique", "59", None)] * 6
                         + [({"immobilier"}, "immobilier", "59", None)])
-    text = present.supply_text(m.supply_demand(buyers, companies, min_cell=5))
+    text = present.supply_text(present.supply_with_labels(m.supply_demand(buyers, companies, min_cell=5)))
     assert "**Demande sans offre** : Santé (2 acheteurs)." in text
     assert "**Offre sans demande** : Immobilier." in text
     assert "Services numériques (6,0 entreprises par acheteur)" in text
     both = _people("E", [({"sante", "numerique", "immobilier", "intellectuelles"}, "sante", "59", None)] * 5)
     buyers_all = _people("A", [({"sante", "numerique", "immobilier", "intellectuelles"}, "sante", "59", None)])
-    assert present.supply_text(m.supply_demand(buyers_all, both), lang="en").startswith(
+    assert present.supply_text(present.supply_with_labels(m.supply_demand(buyers_all, both), lang="en"),
+                               lang="en").startswith(
         "Every segment has both needs and offers.")
 
 

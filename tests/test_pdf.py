@@ -18,7 +18,8 @@ def test_no_engine_means_no_pdf_and_no_error(tmp_path, monkeypatch):
     assert pdf.find_chromium() is None
     assert pdf.write_report_pdf(page) is None
     assert not (tmp_path / "report.pdf").exists()
-    assert "Chromium" in pdf.NO_ENGINE_MESSAGE and "\n" not in pdf.NO_ENGINE_MESSAGE
+    for lang in ("fr", "en"):
+        assert "Chromium" in pdf.no_engine_message(lang) and "\n" not in pdf.no_engine_message(lang)
 
 
 def test_print_copy_keeps_the_page_and_adds_the_print_rules():

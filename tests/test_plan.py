@@ -1,12 +1,15 @@
-"""Remedies and the action plan (etude.analysis.plan), on tiny tables a reader checks by hand, and the links file."""
+"""Remedies and the action plan (etude.analysis.plan computes, etude.publish.present.plan and plots.plan show), on
+tiny tables a reader checks by hand, and the links file."""
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 import yaml
 from statsmodels.stats.proportion import proportion_confint
 
+from etude import words
 from etude.analysis import plan, stats
 from etude.errors import InputError
+from etude.publish import labels, plots, present
 from etude.survey import codebook, reference
 
 
@@ -31,15 +34,18 @@ def buyers():
 
 
 def test_remedy_table_counts_like_freins_csv(buyers):
-    t = plan.remedy_table({"buyers": buyers})
+    t = labels.with_labels(plan.remedy_table({"buyers": buyers}), "fr")
     assert t.columns.tolist() == stats.FREINS_COLUMNS
     r = t.set_index("item").loc["lev_hierarchie"]
     assert (r["n_base"], r["count"], r["pct"]) == (3, 2, pytest.approx(2 / 3))
     low, high = proportion_confint(2, 3, alpha=0.05, method="wilson")
     assert (r["ci_low"], r["ci_high"]) == pytest.approx((low, high), abs=1e-9)
     assert r["label"] == "Soutien hiérarchique"
-    same = stats.barrier_table({"buyers": buyers}, question="remedies")
+    same = labels.with_labels(stats.barrier_table({"buyers": buyers}, question="remedies"), "fr")
     pd.testing.assert_frame_equal(t.reset_index(drop=True), same.reset_index(drop=True))
+    english = labels.with_labels(plan.remedy_table({"buyers": buyers}), "en")
+    assert english.columns.tolist() == stats.FREINS_COLUMNS
+    assert english.set_index("item").loc["lev_hierarchie", "label"] == codebook.label("lev_hierarchie", lang="en")
 
 
 def test_a_study_without_the_question_has_no_remedy_rows_and_still_a_plan(buyers):
@@ -61,8 +67,10 @@ def test_a_wave_that_did_not_ask_the_question_has_no_row_not_zero(buyers):
 
 def test_action_plan_one_row_per_barrier_with_its_links(buyers):
     companies = _table("companies", [{"e_besoins"}] * 6 + [{"e_moyens"}], [{"lev_information"}] * 7)
-    p = plan.action_plan({"buyers": buyers, "companies": companies})
-    assert p.columns.tolist() == plan.PLAN_COLUMNS
+    codes = plan.action_plan({"buyers": buyers, "companies": companies})
+    assert codes.columns.tolist() == plan.PLAN_CODES  # the analysis returns codes and numbers, no label
+    p = present.plan_with_labels(codes)
+    assert p.columns.tolist() == plan.PLAN_COLUMNS and p.attrs == codes.attrs
     for kind in ("buyers", "companies"):
         assert sorted(p.loc[p.population == kind, "item"]) == sorted(stats.item_codes(kind))
     r = p.set_index("item").loc["b_temps"]
@@ -70,6 +78,11 @@ def test_action_plan_one_row_per_barrier_with_its_links(buyers):
     assert r["remedy"] == "lev_hierarchie" and r["remedy_pct"] == pytest.approx(2 / 3)
     assert r["solutions"] == "solution_2018_guide" and r["objective"] == "objectif_2018_outils_communs"
     assert r["solution_labels"] == "Construire un guide méthodologique de bonnes pratiques de l'achat innovant"
+    assert (r["label"], r["remedy_label"]) == (codebook.label("b_temps"), "Soutien hiérarchique")
+    english = present.plan_with_labels(codes, lang="en").set_index("item").loc["b_temps"]
+    assert english["remedy_label"] == codebook.label("lev_hierarchie", lang="en")
+    # in English, the restitution's words are given in their translation (value_text_en of the reference table)
+    assert english["solution_labels"] == "Build a methodological guide to good practice in innovative purchasing"
     assert r["status"] == reference.LINK_STATUS
     e = p.set_index("item").loc["e_besoins"]
     assert (e["n_base"], e["count"], e["remedy_pct"]) == (7, 6, 1.0)
@@ -80,7 +93,7 @@ def test_small_company_groups_stay_suppressed_in_the_plan():
     companies = _table("companies", [{"e_besoins"}, {"e_moyens"}, {"e_besoins"}])
     p = plan.action_plan({"companies": companies})
     assert p["pct"].isna().all() and p["n_base"].isna().all()  # a suppressed group publishes no base
-    shown = plan.display_plan(p, "companies")
+    shown = present.display_plan(p, "companies")
     assert shown.iloc[0, 1] == "< 5"
 
 
@@ -90,9 +103,11 @@ def test_default_wave_is_each_population_latest_and_can_be_chosen(buyers):
     assert set(plan.action_plan(tables)["wave"]) == {2019}
     assert set(plan.action_plan(tables, wave=2017)["wave"]) == {2017}
     assert set(plan.action_plan(tables, wave=2016)["wave"]) == {2019}  # a wave the study lacks: the latest
-    assert "La vague 2016 demandée n'existe pas pour les acheteurs publics" in plan.wave_note(tables, 2016)
-    assert plan.wave_note(tables) == ("Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 "
-                                      "(la dernière vague).")
+    assert "La vague 2016 demandée n'existe pas pour les acheteurs publics" in present.plan_wave_note(tables, 2016)
+    assert present.plan_wave_note(tables) == ("Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 "
+                                              "(la dernière vague).")
+    assert present.plan_wave_note(tables, 2016, lang="en").endswith(
+        "The requested wave 2016 does not exist for public buyers: their latest wave is shown.")
 
 
 def test_every_barrier_of_the_codebook_has_one_link_with_a_rationale():
@@ -142,20 +157,22 @@ def test_solutions_and_objectives_tables_follow_the_seed_order(buyers):
         assert set(filter(None, r.barriers.split(";"))) == linked, r.code
     obj = plan.objectives_table(p)
     assert obj.set_index("code").loc["objectif_2018_innovation_sociale", "n_barriers"] == 0
-    assert "innovation sociale" in plan.objectives_message(obj)
+    assert "innovation sociale" in present.objectives_message(obj)
 
 
 def test_messages_state_the_result(buyers):
     r = plan.remedy_table({"buyers": buyers})
     # both remedies are ticked by 2 of the 3 respondents: a tie, not « le plus cité »
-    assert plan.remedy_message(r, "buyers") == ("Acheteurs publics : 2 leviers sont cités à égalité (66,7\u202f% des "
-                                                "3 répondants), dont « Soutien hiérarchique »")
-    assert "not asked" in plan.remedy_message(r, "companies", lang="en")
+    assert present.remedy_message(r, "buyers") == ("Acheteurs publics : 2 leviers sont cités à égalité (66,7\u202f% "
+                                                   "des 3 répondants), dont « Soutien hiérarchique »")
+    assert present.remedy_message(r, "buyers", lang="en").startswith(
+        "Public buyers: 2 remedies are cited equally (66.7% of 3 respondents)")  # English numbers
+    assert "not asked" in present.remedy_message(r, "companies", lang="en")
     p = plan.action_plan({"buyers": buyers})
     # 3 respondents: the paired test separates no barrier from the next, so none is « le plus cité »
-    assert plan.plan_message(p, "buyers") == ("Acheteurs publics : « Manque de temps » (66,7\u202f%) est en tête des "
-                                              "freins, sans que le test apparié le sépare des 6 suivants ; il relève "
-                                              "du levier « Soutien hiérarchique »")
+    assert present.plan_message(p, "buyers") == ("Acheteurs publics : « Manque de temps » (66,7\u202f%) est en tête "
+                                                 "des freins, sans que le test apparié le sépare des 6 suivants ; il "
+                                                 "relève du levier « Soutien hiérarchique »")
 
 
 def test_the_most_cited_barrier_and_remedy_are_named_only_when_the_paired_test_separates_them():
@@ -166,36 +183,54 @@ def test_the_most_cited_barrier_and_remedy_are_named_only_when_the_paired_test_s
     b = pd.DataFrame({"population": "buyers", "wave": 2019, **ticks, **remedies})
     p = plan.action_plan({"buyers": b})
     assert p.set_index("item")["rank_group"].loc["b_temps"] == 1 and (p["rank_group"] == 1).sum() == 1
-    assert plan.plan_message(p, "buyers") == ("Acheteurs publics : le frein le plus cité, « Manque de temps » "
-                                              "(100,0\u202f%), relève du levier « Soutien hiérarchique »")
-    assert plan.remedy_message(plan.remedy_table({"buyers": b}), "buyers").endswith("est le levier le plus cité "
-                                                                                   "(100,0\u202f% des 12 répondants)")
+    assert present.plan_message(p, "buyers") == ("Acheteurs publics : le frein le plus cité, « Manque de temps » "
+                                                 "(100,0\u202f%), relève du levier « Soutien hiérarchique »")
+    assert present.remedy_message(plan.remedy_table({"buyers": b}), "buyers").endswith(
+        "est le levier le plus cité (100,0\u202f% des 12 répondants)")
     two = b.assign(b_financier=yes)  # two barriers cited by all: a tie
-    assert "2 freins sont cités à égalité" in plan.plan_message(plan.action_plan({"buyers": two}), "buyers")
+    assert "2 freins sont cités à égalité" in present.plan_message(plan.action_plan({"buyers": two}), "buyers")
     one_less = b.assign(b_financier=pd.array([True] * 11 + [False], dtype="boolean"))  # 12 vs 11: not separated
-    assert plan.plan_message(plan.action_plan({"buyers": one_less}), "buyers", lang="en").startswith(
-        "Public buyers: « No time » (")
-    assert "does not separate it from the next one;" in plan.plan_message(plan.action_plan({"buyers": one_less}),
-                                                                          "buyers", lang="en")
+    assert present.plan_message(plan.action_plan({"buyers": one_less}), "buyers", lang="en").startswith(
+        "Public buyers: “No time” (100.0%)")
+    assert "does not separate it from the next one;" in present.plan_message(
+        plan.action_plan({"buyers": one_less}), "buyers", lang="en")
 
 
 def test_display_tables_fit_a_slide(buyers):
     p = plan.action_plan({"buyers": buyers})
-    shown = plan.display_plan(p, "buyers", lang="en")
+    shown = present.display_plan(p, "buyers", lang="en")
     assert shown.columns.tolist() == ["Barrier", "Share of respondents", "Remedy", "Solutions (no.)",
                                       "2018 objective"]
     assert len(shown) == len(stats.item_codes("buyers"))
     assert shown.set_index("Barrier").loc["No time", "Solutions (no.)"] == "3"
-    obj = plan.display_objectives(plan.objectives_table(p))
+    assert shown.set_index("Barrier").loc["No time", "Share of respondents"] == "66.7% [20.8%, 93.9%] (n\u202f=\u202f3)"
+    obj = present.display_objectives(plan.objectives_table(p))
     assert len(obj) <= 8 and obj.iloc[-1, 2] == "aucun frein"
 
 
 def test_coverage_chart_says_simulated_and_interpretation(buyers):
     sol = plan.solutions_table(plan.action_plan({"buyers": buyers}))
-    fig = plan.coverage_chart(sol, simulated=True)
+    fig = plots.coverage_chart(sol, simulated=True)
     text = " ".join(t.get_text() for t in fig.texts)
     assert "Données simulées — ne pas citer" in text and "interprétation" in text
     assert len(fig.axes[0].get_yticklabels()) == len(sol)
+    plt.close(fig)
+    fig = plots.coverage_chart(sol, simulated=True, lang="en")
+    assert fig.axes[0].get_title(loc="left") == "Barriers addressed by each solution"
+    assert words.data_status(True, "en") in plots.figure_caption(fig)
+    plt.close(fig)
+
+
+def test_remedy_chart_shows_the_latest_wave_under_its_title(buyers):
+    older = _table("buyers", [{"b_temps"}] * 2, [{"lev_hierarchie"}] * 2, wave=2016)
+    table = plan.remedy_table({"buyers": pd.concat([older, buyers], ignore_index=True)})
+    fig = plots.remedy_chart(table, "buyers")
+    assert fig.axes[0].get_title(loc="left") == "Leviers cités — Acheteurs publics (n\u202f=\u202f3)"
+    assert "vague 2017" in plots.figure_caption(fig)
+    plt.close(fig)
+    fig = plots.remedy_chart(table, "buyers", lang="en")
+    assert fig.axes[0].get_title(loc="left") == "Remedies cited — Public buyers (n\u202f=\u202f3)"
+    assert [t.get_text() for t in fig.axes[0].texts] == ["67%", "67%"]
     plt.close(fig)
 
 
@@ -208,7 +243,7 @@ def test_an_item_not_asked_in_the_wave_shown_is_non_pose_in_the_plan_never_zero(
     row = p.set_index("item").loc["b_financier"]
     assert not row["asked"] and row[["count", "pct", "ci_low", "ci_high", "rank"]].isna().all()
     assert p.set_index("item").loc["b_temps", "asked"] and p.set_index("item").loc["b_temps", "pct"] == 2 / 3
-    shown = plan.display_plan(p, "buyers")
+    shown = present.display_plan(p, "buyers")
     label = codebook.label("b_financier", short=True)
     assert shown.set_index(shown.columns[0]).loc[label].iloc[0] == "non posé"
 
@@ -217,5 +252,5 @@ def test_identical_answers_make_a_tie_not_a_most_cited_barrier():
     codes = list(stats.item_codes("buyers"))
     b = pd.DataFrame({"population": "buyers", "wave": 2019,
                       **{c: pd.array([True, False, True], dtype="boolean") for c in codes}})
-    message = plan.plan_message(plan.action_plan({"buyers": b}), "buyers")
+    message = present.plan_message(plan.action_plan({"buyers": b}), "buyers")
     assert message.startswith(f"Acheteurs publics : {len(codes)} freins sont cités à égalité (66,7")

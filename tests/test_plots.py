@@ -146,6 +146,36 @@ def test_profile_chart_labels_counts_and_suppression():
         plots.profile_chart(p, "segment")
 
 
+def test_english_charts_write_english_words_and_numbers():
+    t = pd.DataFrame({"population": "companies", "wave": [2017] * 6 + [2018] * 1200,
+                      "size_class": ["micro"] * 5 + ["ge"] + ["micro"] * 1200})
+    p = stats.suppress_small(stats.profile(t, "size_class", by_wave=True), merge=False, secondary=False)
+    fig = plots.profile_chart(p, "size_class", population="companies", lang="en")
+    ax = fig.axes[0]
+    assert [x.get_text() for x in ax.texts] == ["5 (83%)", f"<{S}5", "1,200 (100%)"]
+    assert [x.get_text() for x in ax.get_legend().get_texts()] == [f"2017 (n{S}={S}6)", f"2018 (n{S}={S}1,200)"]
+    assert ax.get_legend().get_title().get_text() == "Wave" and ax.get_xlabel() == "Count"
+    assert ax.get_title(loc="left") == "Respondents — company size"
+    assert "waves 2017, 2018" in plots.figure_caption(fig)
+    slope = plots.wave_slope_chart(pd.DataFrame({
+        "label": ["Cost"], "wave_from": 2023, "wave_to": 2024, "share_from": [0.542], "share_to": [0.60],
+        "diff": [0.058], "n_from": [float("nan")], "n_from_text": ["more than 300"], "n_to": [1845],
+        "p_value": [0.01]}), lang="en")
+    texts = [x.get_text() for x in slope.axes[0].texts]
+    assert texts[1] == "60%  (+5.8\u00a0pp)" and texts[0].endswith("54%")
+    assert [x.get_text() for x in slope.axes[0].get_xticklabels()] == ["2023\nn: more than 300",
+                                                                       f"2024\nn{S}={S}1,845"]
+    assert "significant at the 5% level (unadjusted)" in plots.figure_caption(slope)
+
+
+def test_no_chart_word_is_written_in_the_code():
+    # every word of a chart comes from the catalogue (etude.words, area plots): no table by language is left
+    from pathlib import Path
+    for path in Path(plots.__file__).parent.glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        assert 'lang == "' not in source and '"en": {' not in source and '"fr": {' not in source, path.name
+
+
 def test_saved_as_png_and_svg_with_the_caption_as_text(tmp_path, buyers):
     fig = plots.frequency_chart(stats.frequencies(buyers, ["b_temps"]), wave=2017)
     with plots.style():  # SVG text stays text (searchable, scanned by the privacy audit)

@@ -55,12 +55,13 @@ def test_caption_names_simulated_data_and_fonts_are_readable(figure):
 
 
 def test_english_labels_and_survey_data_caption():
-    table = matching.supply_demand(BUYERS, COMPANIES, min_cell=5, lang="en")
+    table = matching.supply_demand(BUYERS, COMPANIES, min_cell=5)  # codes only: the chart labels the segments
     fig = plots.supply_demand_chart(table, lang="en", simulated=False)
     try:
         texts = _texts(fig)
         assert "1 buyer" in texts and "0 companies" in texts and "Health\nDemand without supply" in texts
-        assert "Survey data" in plots.figure_caption(fig)
+        assert "Survey data" in plots.figure_caption(fig) and "Fewer than 5 companies" in plots.figure_caption(fig)
+        assert "Buyers' needs" in texts and "<\u202f5 companies" in texts
     finally:
         plt.close(fig)
 

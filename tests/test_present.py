@@ -8,7 +8,6 @@ import pytest
 
 from etude import words
 from etude.analysis import compare, stats, waves
-from etude.analysis import indicators as ind
 from etude.errors import ParameterError
 from etude.publish import formats, present
 from etude.survey import codebook
@@ -95,8 +94,9 @@ def test_format_frequencies_in_french_with_suppressed_cells():
                                       f"[13,7{S}%{S}; 69,4{S}%]", f"100,0{S}%"]
     assert shown.iloc[1].tolist() == ["n.d.", "Manque de moyens pour répondre", f"<{S}5", "n.d.", "n.d.", "n.d.",
                                       "n.d."]  # a suppressed group publishes no base (etude.safety.disclosure)
-    zero = present.format_frequencies(t.iloc[[1]], lang="en", alpha=0.1)
-    assert zero.iloc[0]["Share of respondents"] == f"0,0{S}%" and f"90{S}% CI" in zero.columns
+    zero = present.format_frequencies(t.iloc[[1]], lang="en", alpha=0.1)  # English headers and numbers
+    assert zero.iloc[0]["Share of respondents"] == "0.0%" and "90% CI" in zero.columns
+    assert present.format_frequencies(stats.suppress_small(t), lang="en").iloc[1, 2] == "< 5"
 
 
 def test_format_grouped_frequencies_names_the_group():
@@ -109,8 +109,30 @@ def test_format_grouped_frequencies_names_the_group():
 
 def test_format_wave_changes_says_non_disponible_without_interval():
     shown = present.format_wave_changes(waves.published_wave_changes())
-    assert (shown["IC 95 % (Newcombe)"] == ind.MISSING_LABEL).all()
+    assert (shown["IC 95 % (Newcombe)"] == words.text("common.missing")).all()
     assert shown["Évolution"].iloc[0].startswith("+3,4")
+    english = present.format_wave_changes(waves.published_wave_changes(), lang="en")
+    assert (english["95% CI (Newcombe)"] == "not available").all() and english["Change"].iloc[0].startswith("+3.4")
+
+
+def test_english_tables_have_english_headers_and_numbers():
+    profile = stats.profile(pd.DataFrame({"population": "companies", "size_class": ["micro"] * 3 + [None]}),
+                            "size_class")
+    shown = present.format_profile(profile, lang="en", kind="companies")
+    assert shown.columns.tolist() == ["Attribute", "Value", "Count", "Total", "Share"]
+    assert shown.iloc[0].tolist() == ["Company size", "Micro (fewer than 10 employees)", "3", "4",
+                                      "75.0%"]
+    assert shown.iloc[1, 1] == "Not given"
+    counts = present.format_wave_counts(pd.DataFrame({"population": ["companies"], "wave": [2017], "n": [1234],
+                                                      "n_barriers": [1000], "pct_barriers": [1000 / 1234]}),
+                                        lang="en")
+    assert counts.iloc[0].tolist() == ["Innovative companies", "2017", "1,234", "1,000", "81.0%"]
+    growth = pd.DataFrame({"series": "adcf_barometre", "indicator": "volume", "label_fr": "Volume", "unit": "Md€",
+                           "start": 2016, "end": 2019, "value_start": 72.2, "value_end": 87.5, "cagr": 0.0662,
+                           "status": "computed"}, index=[0])
+    assert present.format_growth(growth, lang="en").iloc[0].tolist() == [
+        "AdCF barometer", "Volume", "2016–2019", "€72.2bn", "€87.5bn", "6.6%", "computed"]
+    assert present.format_growth(growth).iloc[0].tolist()[3:6] == [f"72,2{S}Md€", f"87,5{S}Md€", f"6,6{S}%"]
 
 
 # ---------------------------------------------------------------------------------------------------- findings

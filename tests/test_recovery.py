@@ -7,6 +7,7 @@ from disclosure_fixtures import profile_table
 
 from etude import cli
 from etude.errors import ParameterError
+from etude.publish.present.confidentiality import audit_lines
 from etude.safety import disclosure, recovery
 
 _profile = profile_table
@@ -18,9 +19,12 @@ def test_the_issue_example_ge_2018_is_104_minus_54_42_6():
     found = recovery.audit_tables({"tables/profil_entreprises.csv": published})
     assert found[["table", "row", "column", "low", "high"]].values.tolist() == [
         ["tables/profil_entreprises.csv", 5, "n", 2, 2]]
-    assert recovery.audit_lines(found)[0] == (
+    assert audit_lines(found)[0] == (
         "tables/profil_entreprises.csv, ligne 5, colonne « n » (entreprises, vague 2018, size_class = ge) : "
         "valeur retrouvable entre 2 et 2 (écart 0, moins de 5)")
+    assert audit_lines(found, lang="en")[0] == (
+        "tables/profil_entreprises.csv, row 5, column n (companies, wave 2018, size_class = ge): "
+        "value recoverable between 2 and 2 (width 0, less than 5)")
 
 
 def test_feasible_ranges_use_integers_and_report_infeasible_systems():

@@ -162,3 +162,53 @@ def test_bad_period_is_rejected(copy_dir):
     _rewrite(copy_dir / "gt_orcp_2017.csv", edit)
     with pytest.raises(InputError, match="colonne « period »"):
         reference.load_reference("gt_orcp_2017", directory=copy_dir)
+
+
+def test_every_word_a_reader_sees_has_its_english_twin(ref):
+    assert ref["label_en"].notna().all() and ref["perimeter_en"].notna().all()
+    text_rows = ref["value_text"].notna()
+    assert (ref["value_text_en"].notna() == text_rows).all()
+    assert (ref["note_en"].notna() == ref["note"].notna()).all()
+    for col in ("label_en", "perimeter_en", "value_text_en", "note_en"):  # English quotation marks and numbers
+        english = ref[col].dropna()
+        assert not english.str.contains("«|»").any(), english[english.str.contains("«|»")].tolist()
+        comma = english.str.contains(r"\d,\d(?!\d\d)")  # a decimal comma (« 2,5 »), not thousands (« 40,000 »)
+        assert not comma.any(), english[comma].tolist()
+        spaced = english.str.contains("\u202f%|\u00a0%| %")  # « 4 % », not « 4% »
+        assert not spaced.any(), english[spaced].tolist()
+
+
+def test_the_gt_texts_in_english_keep_proper_names_and_the_restitution_s_quotations():
+    fr, en = reference.gt_texts("objectif_2017_"), reference.gt_texts("objectif_2017_", lang="en")
+    assert fr["code"].tolist() == en["code"].tolist() and fr["source"].tolist() == en["source"].tolist()
+    assert en["label"].iloc[0] == "2017 objective" and fr["label"].iloc[0] == "Objectif 2017"
+    assert "“achats innovants”" in en["text"].iloc[1] and "Sciences Po Lille – ORCP" in en["text"].iloc[1]
+    solutions = reference.gt_texts("solution_2018_", lang="en")["text"]
+    assert len(solutions) == 9 and solutions.str.len().gt(10).all()
+    assert "INNOVEMBER" in reference.gt_texts("note_2018_", lang="en")["text"].iloc[0]
+    assert len(reference.gt_texts("sous_groupe_", lang="en")) == 4
+    assert reference.column("perimeter", "en") == "perimeter_en" and reference.column("label") == "label_fr"
+
+
+def test_a_text_row_without_its_english_text_is_rejected(copy_dir):
+    def edit(df):
+        df.loc[df["indicator"] == "objectif_2018_sensibilisation", "value_text_en"] = ""
+    _rewrite(copy_dir / "gt_orcp_2017.csv", edit)
+    with pytest.raises(InputError, match="colonne « value_text_en »"):
+        reference.load_reference("gt_orcp_2017", directory=copy_dir)
+
+
+def test_a_note_without_its_english_note_is_rejected(copy_dir):
+    def edit(df):
+        df.loc[0, "note_en"] = ""
+    _rewrite(copy_dir / "objectif_2pct.csv", edit)
+    with pytest.raises(InputError, match="ligne 2, colonne « note_en »"):
+        reference.load_reference("objectif_2pct", directory=copy_dir)
+
+
+def test_a_missing_english_label_is_rejected(copy_dir):
+    def edit(df):
+        df.loc[0, "label_en"] = ""
+    _rewrite(copy_dir / "cinov_barometre.csv", edit)
+    with pytest.raises(InputError, match="ligne 2, colonne « label_en »"):
+        reference.load_reference("cinov_barometre", directory=copy_dir)

@@ -1,6 +1,9 @@
 """report: the pages a run assembles (here, what the engine converts ahead of the assembly)."""
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from deck_fixtures import convention_notebooks
 
@@ -77,3 +80,52 @@ def test_a_chart_shown_as_html_converts_with_its_svg_put_back_as_it_was():
     assert f'src="data:image/svg+xml;base64,{base64.b64encode(svg).decode()}"' in tag  # the same bytes
     assert 'width="100"' in tag and 'alt="Freins"' in tag  # its size and alternative text
     assert nb.cells[0].outputs[0]["data"]["text/html"] == page
+
+
+#: A French word a page in English should not show (outside quotations of the restitution and proper names).
+FRENCH = re.compile(r"«|»|\b(?:le|la|les|des|du|et|est|une|pour|dans|sur|avec|aux|pas|ou|vague|ligne|Données)\b")
+#: The modules that write the deliverables' frame: their words are the catalogue's.
+DELIVERABLES = ("publish/report.py", "publish/spine.py", "publish/deck.py", "publish/runinfo.py", "publish/pdf.py",
+                "publish/assemble.py", "publish/reading.py", "publish/present/wave_notes.py",
+                "publish/present/confidentiality.py", "survey/wavesel.py", "survey/reference.py",
+                "safety/disclosure.py", "safety/recovery.py", "safety/audit.py")
+
+
+def _frame(page: str) -> str:
+    """What a reader reads of a page's own frame (no style, no script), as text."""
+    text = re.sub(r"(?s)<(script|style)[^>]*>.*?</\1>", " ", page)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def test_the_pages_speak_the_run_s_language():
+    notebooks = convention_notebooks()
+    page = report.report_html(notebooks, lang="en", simulated=True, statuses={notebooks[0][0]: "failed"},
+                              subtitle="Run r1")
+    assert '<html lang="en">' in page and ">Contents</h2>" in page and "Study report" in page
+    assert "Simulated data — do not cite" in page and "(failed)" in page and "Produced by etude" in page
+    frame = _frame(page.split("<ol>")[0] + page.split("</main>")[-1])  # all but the notebooks' own headings
+    assert not FRENCH.search(frame), FRENCH.search(frame)
+    slides = report.slides_html(notebooks, lang="en", simulated=True)
+    assert ">Slides</p>" in slides and ">Contents</h2>" in slides and "Thank you — sources" in slides
+
+
+def test_a_long_table_on_a_slide_says_how_many_rows_are_left_out_in_the_reader_s_language():
+    table = "<table><tbody>" + "<tr><td>1</td></tr>" * 1005 + "</tbody></table>"
+    assert "… et 1\u202f000 ligne(s) de plus" in report.limit_rows(table, 5)
+    assert "… and 1,000 more row(s): see the report and tables.xlsx." in report.limit_rows(table, 5, lang="en")
+
+
+@pytest.mark.parametrize("module", DELIVERABLES)
+def test_the_deliverables_hold_no_word_table_and_no_language_test(module):
+    """Words come from the catalogue: no ``{"fr": …, "en": …}`` table and no ``lang == "…"`` branch."""
+    import ast
+
+    from etude import paths
+    tree = ast.parse((paths.root() / "src" / "etude" / module).read_text(encoding="utf-8"))
+    tables = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Dict)
+              and {"fr", "en"} <= {k.value for k in n.keys if isinstance(k, ast.Constant)}]
+    tests = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Compare)
+             and all(isinstance(op, (ast.Eq, ast.NotEq)) for op in n.ops)
+             and any(isinstance(x, ast.Name) and x.id == "lang" for x in (n.left, *n.comparators))
+             and any(isinstance(x, ast.Constant) and isinstance(x.value, str) for x in (n.left, *n.comparators))]
+    assert not tables and not tests, (tables, tests)

@@ -7,7 +7,9 @@ import nbformat
 from deck_fixtures import NOTES, SLIDE, SUBSLIDE, convention_notebooks, in_section
 
 from etude import paths
-from etude.publish import deck, report, spine
+from etude.publish import deck, report, runinfo, spine
+from etude.publish.reference_text import citation
+from etude.survey import reference
 
 FRAGMENT = {"slideshow": {"slide_type": "fragment"}}
 
@@ -120,3 +122,38 @@ def test_a_repository_without_the_reference_table_has_no_objectives_slide(tmp_pa
     monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
     roles = [s["role"] for s in spine.outline(tiny(), {"simulated": True})]
     assert "objectives" not in roles and roles[:2] == ["title", "contents"] and roles[-2:] == ["method", "closing"]
+
+
+#: A French word the English deck should not show (outside quotations of the restitution and proper names).
+FRENCH = re.compile(r"«|»|\b(?:le|la|les|des|du|et|est|une|pour|dans|sur|avec|aux|pas|ou|vague|vagues)\b")
+
+
+def test_the_generated_slides_speak_the_run_s_language():
+    manifest = {"simulated": True, "inputs": [{"kind": "buyers", "wave": 2017, "path": "/x/acheteurs.csv"},
+                                              {"kind": "companies", "wave": 2018, "path": "/x/entreprises.csv"}]}
+    info = runinfo.run_info(manifest, lang="en")
+    slides = spine.outline(tiny(), info)
+    generated = [s for s in slides if s["role"] != "cells"]
+    assert [s["heading"] for s in generated] == [
+        "Innovation in public procurement in Hauts-de-France", "Contents",
+        "In 2017 the working group set itself 3 objectives; its indicators: 27 buyers' and 90 companies' answers",
+        "Simulated data: these slides show the method, not results to cite", "Thank you — sources"]
+    assert generated[0]["lines"] == ["Waves 2017 and 2018", "Simulated data — do not cite"]
+    assert generated[-1]["lines"][1:] == ["buyers 2017: acheteurs.csv", "companies 2018: entreprises.csv"]
+    assert generated[2]["lines"][0].startswith("Take stock of innovative purchasing practices")
+    source = reference.load_reference("gt_orcp_2017")["source"].iloc[0]  # a source is cited as written, with
+    source = citation(source, "en")  # the language's quotation marks
+    for slide in generated:
+        for text in (slide["heading"], *slide["lines"], slide["notes_text"].replace(source, "")):
+            assert not FRENCH.search(text), text
+    assert all(not FRENCH.search(spine.section_label(k, "en")) for k in spine.SECTIONS)
+
+
+def test_run_info_in_english():
+    info = runinfo.run_info({"inputs": [{"kind": "buyers", "wave": 2017, "path": "a.csv"}]}, lang="en")
+    assert info["title"] == runinfo.study_title("en") == "Innovation in public procurement in Hauts-de-France"
+    assert info["sources"][0].startswith("Findings of the ORCP Hauts-de-France “Innovation & commande publique”")
+    assert info["rule"].startswith("Statistical confidentiality: results for a group of fewer than 5")
+    assert runinfo.status_line({"simulated": False, "lang": "en"}) == "Survey data"
+    assert runinfo.waves_text({"waves": [2017, 2018, 2019], "lang": "en"}) == "waves 2017, 2018 and 2019"
+    assert runinfo.waves_text({"waves": [2017]}) == "vague 2017"

@@ -7,6 +7,7 @@ from statsmodels.stats.proportion import proportion_confint
 from etude.analysis import stats
 from etude.errors import ParameterError
 from etude.publish import formats, outputs
+from etude.publish.labels import labelled
 from etude.safety import audit
 from etude.survey import codebook
 
@@ -117,11 +118,13 @@ def test_bad_options_say_what_is_allowed(eight, kwargs, message):
         stats.frequencies(eight, ["b_temps"], **kwargs)
 
 
-def test_profile_counts_shares_and_missing_values():
+def test_profile_counts_shares_and_missing_values_and_the_publishing_side_labels_them():
     t = pd.DataFrame({"population": "buyers", "wave": [2017] * 4 + [2018] * 2,
                       "buyer_type": ["etat", "etat", "collectivite", None, "etat", "sante"],
                       "organisation": ["mel", None, None, None, "Ville de Lens", None]})
     p = stats.profile(t, ["buyer_type", "organisation"])
+    assert "label" not in p.columns and p.attrs["population"] == "buyers"  # codes only
+    p = labelled(p)
     bt = p[p["attribute"] == "buyer_type"].set_index("value")
     assert bt["n"].to_dict() == {"etat": 3, "collectivite": 1, "sante": 1, "non_renseigne": 1}
     assert (bt["n_total"] == 6).all() and bt["n"].sum() == 6 and bt.loc["etat", "pct"] == 0.5
@@ -129,8 +132,10 @@ def test_profile_counts_shares_and_missing_values():
     org = p[p["attribute"] == "organisation"].set_index("value")
     assert org.loc["mel", "label"] == "Métropole Européenne de Lille"
     assert org.loc["Ville de Lens", "label"] == "Ville de Lens"  # open attribute: kept as written
-    w = stats.profile(t, "buyer_type", by_wave=True, lang="en")
+    w = stats.profile(t, "buyer_type", by_wave=True)
     assert list(w.columns) == ["wave", *stats.PROFILE_COLUMNS]
+    w = labelled(w, "en")
+    assert list(w.columns) == ["wave", "attribute", "value", "label", "n", "n_total", "pct"]
     assert w[w["wave"] == 2018].set_index("value")["n"].to_dict() == {"etat": 1, "sante": 1}
     assert w[w["wave"] == 2017].set_index("value").loc["etat", ["n", "n_total"]].tolist() == [2, 4]
     assert w.set_index("value").loc["non_renseigne", "label"] == "Not given"
@@ -150,6 +155,8 @@ def _tables():
 
 def test_barrier_table_is_the_published_freins_csv(tmp_path):
     out = stats.barrier_table(_tables(), wave=2017)
+    assert list(out.columns) == [c for c in stats.FREINS_COLUMNS if c != "label"]  # codes only
+    out = labelled(out)
     assert list(out.columns) == stats.FREINS_COLUMNS
     assert set(out["wave"]) == {2017}
     temps = out.set_index(["population", "item"]).loc[("buyers", "b_temps")]
@@ -164,7 +171,9 @@ def test_barrier_table_is_the_published_freins_csv(tmp_path):
 
 def test_grouped_barrier_table_suppresses_small_company_groups_and_passes_the_audit(tmp_path):
     out = stats.barrier_table(_tables(), wave=2017, by={"buyers": "buyer_type", "companies": "size_class"})
-    assert list(out.columns)[:5] == ["population", "wave", "group", "group_value", "group_label"]
+    assert list(out.columns)[:5] == ["population", "wave", "group", "group_value", "item"]
+    out = labelled(out)
+    assert list(out.columns)[:7] == ["population", "wave", "group", "group_value", "group_label", "item", "label"]
     # ETI and GE are published merged (codebook); 2 firms: suppressed, base included; micro then gives them
     # away by subtraction from freins.csv, so it is suppressed too (etude.safety.disclosure, secondary suppression)
     ge = out[(out["population"] == "companies") & (out["group_value"] == "ge250")]
@@ -205,7 +214,7 @@ def test_barrier_table_publishes_rank_group_and_blanks_it_when_suppressed():
     codes = stats.item_codes("companies")
     t = {"companies": pd.DataFrame({"population": "companies", "wave": 2017,
                                      **{c: _bool([c == "e_moyens"] * 3) for c in codes}})}
-    out = stats.barrier_table(t, wave=2017)
+    out = labelled(stats.barrier_table(t, wave=2017))
     assert list(out.columns) == stats.FREINS_COLUMNS
     assert {"pct_all", "rank_group"} <= set(stats.FREINS_COLUMNS)
     assert out["rank_group"].isna().all() and out["pct_all"].isna().all()  # 3 companies < min_cell
@@ -241,3 +250,12 @@ def test_barrier_table_one_wave_per_population_and_attributes_given():
     empty = stats.barrier_table(t, wave=2016, by={})
     assert empty.empty and {"group", "group_value", "suppressed"} <= set(empty.columns)
     assert stats.given_attributes(t["buyers"].assign(segment=None), ["buyer_type", "segment"]) == ["buyer_type"]
+
+
+def test_wave_counts_are_codes_and_the_written_table_labels_the_questionnaire():
+    counts = stats.wave_counts(_tables())
+    assert list(counts.columns) == ["population", "wave", "n", "n_barriers", "pct_barriers"]
+    fr, en = labelled(counts), labelled(counts, "en")
+    assert list(fr.columns) == ["population", "label", "wave", "n", "n_barriers", "pct_barriers"]
+    assert fr["label"].iloc[0] == "Acheteurs publics" and en["label"].iloc[0] == "Public buyers"
+    assert fr.drop(columns="label").equals(counts)

@@ -86,6 +86,21 @@ def test_sheet_names_are_short_and_unique():
     assert len(set(names)) == 3 and all(len(n) <= 31 for n in names) and names[2] != "À lire"
 
 
-def test_every_labelled_column_has_a_known_kind():
-    assert {k for _, _, k in column_labels.COLUMN_LABELS.values()} <= set(column_labels.KINDS)
+def test_every_labelled_column_has_a_known_kind_and_every_kind_a_header():
+    assert {column_labels.column_kind(c) for c in column_labels.column_labels()} <= set(column_labels.KINDS)
+    assert set(column_labels.COLUMN_KINDS) <= set(column_labels.column_labels())
     assert set(workbook.NUMBER_FORMATS) | {"text"} == set(column_labels.KINDS)
+
+
+def test_english_workbook_has_english_sheet_names_headers_and_words(run):
+    wb = openpyxl.load_workbook(workbook.write_workbook(run, {**INFO, "lang": "en", "title": "Test study"}))
+    assert wb.sheetnames == ["Read me", "autre", "barriers"]
+    ws = wb["barriers"]
+    assert ws["A1"].value == "Simulated data — do not cite · Barriers cited, by population"
+    assert [c.value for c in ws[2]] == ["Population", "Item (code)", "Base (respondents)", "Mentions", "Share", "p",
+                                        "Suppressed (small count)"]
+    assert ws["G3"].value == "no" and ws["G4"].value == "yes" and ws["E3"].number_format == "0.0%"
+    cells = [str(c.value) for row in wb["Read me"].iter_rows() for c in row if c.value is not None]
+    assert {"Waves", "Data status", "Sheets", "Sheet", "Contents", "Rows", "barriers",
+            "Barriers cited, by population"} <= set(cells)
+    assert not {"Vagues", "Feuilles", "À lire", "oui", "non"} & set(cells)

@@ -92,25 +92,72 @@ def build_parser() -> argparse.ArgumentParser:
                                      "aucune donnée personnelle dans les fichiers produits")
     p.add_argument("run", metavar="RUN", help="dossier d'une exécution (outputs/<exécution>/)")
     p.add_argument("--min-cell", type=int, default=5, metavar="N", help="seuil du secret statistique (défaut : 5)")
+    _add_next_wave_commands(sub)
     return parser
 
 
+# --------------------------------------------------------------------------------------- the next wave (issue 31)
+
+def _add_next_wave_commands(sub) -> None:
+    """``etude questionnaire`` and ``etude sample-size``: preparing the next wave."""
+    p = sub.add_parser("questionnaire", help="écrire le questionnaire de la prochaine vague d'après le codebook "
+                                             "(XLSForm pour KoboToolbox/ODK, ou texte LimeSurvey)")
+    p.add_argument("--population", choices=["buyers", "companies"], required=True, help="questionnaire à écrire")
+    p.add_argument("--format", choices=["xlsform", "limesurvey"], required=True,
+                   help="xlsform (.xlsx) ou limesurvey (.txt, import « fichier texte »)")
+    p.add_argument("--out", metavar="FILE", required=True, help="fichier à écrire (.xlsx ou .txt)")
+    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="langue des libellés (fr)")
+    p.add_argument("--min-cell", type=int, default=5, metavar="N",
+                   help="seuil du secret statistique annoncé aux répondants (défaut : 5)")
+    p = sub.add_parser("sample-size", help="répondants nécessaires pour une précision donnée, et précision de la "
+                                           "dernière vague")
+    p.add_argument("--half-width", type=float, required=True, metavar="H",
+                   help="demi-largeur voulue de l'intervalle de Wilson, en fraction (0.10 pour ± 10 points)")
+    p.add_argument("--proportion", type=float, default=0.5, metavar="P", help="part attendue (défaut : 0.5)")
+    p.add_argument("--population", type=int, default=None, metavar="N",
+                   help="taille de la population interrogée (correction de population finie)")
+    p.add_argument("--confidence", type=float, default=0.95, metavar="C", help="niveau de confiance (0.95)")
+    p.add_argument("--study", metavar="FILE", help="fichier d'étude dont lire la dernière vague (défaut : la démo)")
+    p.add_argument("--lang", choices=["fr", "en"], default="fr", help="langue de la sortie (fr)")
+
+
+def _cmd_questionnaire(args) -> int:
+    from etude.survey import questionnaire
+    path = questionnaire.write_questionnaire(args.population, args.format, args.out, lang=args.lang,
+                                             min_cell=args.min_cell)
+    print(path)
+    return 0
+
+
+def _cmd_sample_size(args) -> int:
+    from etude import survey
+    from etude.analysis import precision
+    from etude.publish.present import weights
+    spec = survey.read_study(args.study)
+    sizes = {kind: sum(next(iter(m.values()))["counts"].values()) for kind, m in spec["margins"].items() if m}
+    table = precision.wave_precision(survey.load_study(args.study), proportion=args.proportion,
+                                     confidence=args.confidence, populations=sizes)
+    for line in weights.sample_size_lines(args.half_width, proportion=args.proportion, confidence=args.confidence,
+                                          population=args.population, precision=table, lang=args.lang):
+        print(line)
+    return 0
+
+
 def _cmd_audit(args) -> int:
+    from etude import words
+    from etude.publish.present.confidentiality import audit_lines
     from etude.safety import audit, disclosure
     found = disclosure.audit_run(args.run, min_cell=args.min_cell)
-    for line in disclosure.audit_lines(found):
+    for line in audit_lines(found):
         print(line)
     checked = found.attrs.get("checked", 0)
-    if found.empty:
-        print(f"{args.run} : aucune cellule masquée ne peut être retrouvée ni resserrée sous {args.min_cell} "
-              f"({checked} cellule(s) masquée(s) vérifiée(s)).")
-    else:
-        print(f"{args.run} : {len(found)} cellule(s) masquée(s) retrouvable(s) sur {checked}.")
+    print(words.text("cli.audit_recoverable", found=len(found), run=args.run, checked=checked) if len(found) else
+          words.text("cli.audit_safe", run=args.run, min_cell=args.min_cell, checked=checked))
     leaks = audit.privacy_scan(args.run, min_cell=args.min_cell)
     for line in audit.scan_lines(leaks):
         print(line)
-    print(f"{args.run} : {len(leaks)} donnée(s) personnelle(s) ou petit(s) effectif(s) trouvé(s) dans les fichiers "
-          "produits." if len(leaks) else f"{args.run} : aucune donnée personnelle dans les fichiers produits.")
+    print(words.text("cli.audit_leaks", run=args.run, found=len(leaks)) if len(leaks) else
+          words.text("cli.audit_no_leak", run=args.run))
     return 1 if len(found) or len(leaks) else 0
 
 
@@ -250,13 +297,15 @@ def _cmd_decp(args) -> int:
     if args.max_unzipped is not None and not args.max_unzipped > 0:
         raise ParameterError(f"--max-unzipped doit être un nombre de Mo positif, pas « {args.max_unzipped:g} »")
     kwargs = {} if args.max_unzipped is None else {"max_unzipped": max(1, int(args.max_unzipped * 1e6))}
-    print(decp.format_report(decp.decp_report(args.files, region=args.region, out=args.out, **kwargs)))
+    from etude.publish.present.decp import format_report
+    print(format_report(decp.decp_report(args.files, region=args.region, out=args.out, **kwargs)))
     return 0
 
 
 #: Subcommand name -> handler.
 COMMANDS = {"notebooks": _cmd_notebooks, "reproduce": _cmd_reproduce, "run": _cmd_run, "verify": _cmd_verify,
             "validate": _cmd_validate, "demo": _cmd_demo, "decp": _cmd_decp, "audit": _cmd_audit}
+COMMANDS.update({"questionnaire": _cmd_questionnaire, "sample-size": _cmd_sample_size})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

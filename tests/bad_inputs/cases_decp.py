@@ -136,4 +136,12 @@ def cases() -> list[dict]:
             [_record(1), *(_record(i + 2, montant=v) for i, v in enumerate(
                 ["1e309", "-1e309", "NaN", "1" * 400]))])), 0, ["montant illisible : 4", "2019TEST0004"],
         "Ces marchés comptent comme contrats, sans montant ; corriger le montant à la source.")
+    add("decp_parquet_truncated", "fichier Parquet DECP tronqué (téléchargement interrompu)",
+        _decp_case("decp_consolide.parquet", lambda: b"PAR1" + b"\x00" * 64), 1,
+        ["decp_consolide.parquet", "PARQUET illisible", "CSV ou Parquet"],
+        "Retélécharger le fichier consolidé (Parquet ou CSV) : il est incomplet.")
+    add("decp_csv_not_consolidated", "CSV qui n'a pas les colonnes du DECP consolidé",
+        _decp_case("export.csv", lambda: b"nom;montant\nA;10\n"), 1,
+        ["export.csv", "uid", "DECP consolidé"],
+        "Donner le fichier DECP consolidé (colonnes uid, acheteur_id, dateNotification, montant…).")
     return C

@@ -10,7 +10,7 @@ refuses a table where one key mixes perimeters or units.
 Rules, everywhere in this module:
 
 * a missing year stays missing — it is never interpolated, and a change from a missing year is missing
-  (shown as « non disponible »);
+  (shown as « non disponible » by :mod:`etude.publish.present`);
 * a relative change on a zero base is NaN, not infinity;
 * a figure derived from an ``uncertain`` figure is ``uncertain``; from simulated data, ``simulated``.
 
@@ -35,16 +35,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from etude import words
 from etude.errors import InputError, ParameterError, problem
 from etude.survey import reference as ref
 
 __all__ = [
-    "LONG_COLUMNS", "SERIES_KEY", "STATUSES", "MISSING_LABEL", "combine_status",
+    "LONG_COLUMNS", "SERIES_KEY", "STATUSES", "SURVEY_NOTE", "combine_status",
     "reference_series", "survey_series", "indicator_table", "check_perimeters", "complete_periods", "changes",
     "growth_rate", "compound_growth", "distance_to_target",
     "GT_LINES", "CONTEXT_LINES", "text_figures", "resolve_paths", "select_lines",
-    "published_vs_computed", "PUBLISHED_CHANGES", "SERIES_LABELS", "decp_series", "DECP_INDICATORS",
+    "published_vs_computed", "PUBLISHED_CHANGES", "decp_series", "DECP_INDICATORS",
 ]
 
 #: Columns of the long indicator table (``tables/indicateurs.csv``).
@@ -54,8 +53,9 @@ LONG_COLUMNS = ["series", "indicator", "label_fr", "perimeter", "period", "year"
 SERIES_KEY = ["series", "indicator"]
 #: Statuses of the long table: the reference statuses plus ``simulated`` (demo survey data).
 STATUSES = (*ref.STATUSES, "simulated")
-#: How a missing figure is shown.
-MISSING_LABEL = "non disponible"
+#: ``note`` of the survey rows (:func:`survey_series`): a code, which
+#: :func:`etude.publish.present.survey_sources` puts in words with the row's ``source``.
+SURVEY_NOTE = "survey_count"
 
 #: The GT's own indicator lines, for the notebook's first panel.
 GT_LINES = [("gt_orcp", "reponses_acheteurs"), ("gt_orcp", "reponses_acheteurs_etat"),
@@ -70,13 +70,6 @@ CONTEXT_LINES = [("oecp_recensement", "nombre_marches"), ("oecp_recensement", "m
 PUBLISHED_CHANGES = {("oecp_recensement", "nombre_marches"): "variation_nombre",
                      ("oecp_recensement", "montant_total"): "variation_montant",
                      ("adcf_barometre", "volume"): "variation_annuelle"}
-#: Short French names of the main series (display only).
-SERIES_LABELS = {"gt_orcp": "GT ORCP", "oecp_recensement": "Recensement OECP (≥ 90 k€)",
-                 "oecp_recensement_2008": "Recensement OEAP 2008", "adcf_barometre": "Baromètre AdCF",
-                 "oecp_experimentation_achats_innovants": "Dispositif expérimental (OECP)",
-                 "cinov_barometre": "Baromètre CINOV", "achats_innovants_etat": "État",
-                 "achats_innovants_ep_etat": "Établissements publics de l'État",
-                 "decp_hauts-de-france": "DECP, Hauts-de-France", "decp_toutes_regions": "DECP, toutes régions"}
 #: Indicators taken from a DECP yearly table (:func:`etude.decp.yearly_indicators`): column → (label, unit, scale).
 DECP_INDICATORS = {"n_contracts": ("Contrats notifiés (DECP)", "contrats", 1.0),
                    "amount_total_eur": ("Montant total notifié (DECP)", "M€", 1e-6),
@@ -85,7 +78,6 @@ DECP_INDICATORS = {"n_contracts": ("Contrats notifiés (DECP)", "contrats", 1.0)
                    "n_holders": ("Titulaires distincts (DECP)", "titulaires", 1.0)}
 _SURVEY_SERIES = "gt_orcp"
 _GT_TABLE = "gt_orcp_2017"
-_SIMULATED_SOURCE = words.data_status(True, "fr")  # a simulated study is not always the demonstration
 _RATIO_UNITS = ("share", "rel_change", "pt_change")
 _STATUS_RANK = {"published": 0, "computed": 1, "uncertain": 2, "simulated": 3}
 
@@ -158,7 +150,9 @@ def survey_series(respondents: dict[str, pd.DataFrame] | None = None, *, study=N
     DataFrame with columns :data:`LONG_COLUMNS`, series ``gt_orcp`` with the indicator codes of the reference
     table ``gt_orcp_2017`` (``reponses_acheteurs``, ``reponses_acheteurs_etat``,
     ``reponses_acheteurs_collectivites``, ``reponses_acheteurs_autres``, ``reponses_entreprises``), so that a
-    later wave continues the GT's 2017 line. ``status`` is ``simulated`` for simulated data, else ``computed``.
+    later wave continues the GT's 2017 line. ``status`` is ``simulated`` for simulated data, else ``computed``;
+    ``source`` lists the study's files and ``note`` is :data:`SURVEY_NOTE`: the publishing side words both
+    (:func:`etude.publish.present.survey_sources`: « Données simulées — ne pas citer », « Fichier d'étude : … »).
 
     Examples
     --------
@@ -182,12 +176,11 @@ def survey_series(respondents: dict[str, pd.DataFrame] | None = None, *, study=N
     def add(indicator, wave, value, part):
         simulated = bool(part["simulated"].any()) if "simulated" in part else False
         files = sorted(part["source_file"].dropna().astype(str).unique()) if "source_file" in part else []
-        source = _SIMULATED_SOURCE if simulated else "Fichier d'étude : " + ", ".join(files)
         rows.append({"series": _SURVEY_SERIES, "indicator": indicator, "label_fr": gt.loc[indicator, "label_fr"],
                      "perimeter": gt.loc[indicator, "perimeter"], "period": str(int(wave)), "value": float(value),
-                     "unit": gt.loc[indicator, "unit"], "source": source, "source_url": pd.NA,
+                     "unit": gt.loc[indicator, "unit"], "source": ", ".join(files), "source_url": pd.NA,
                      "status": "simulated" if simulated else "computed", "simulated": simulated,
-                     "note": "Effectif de répondants du fichier d'étude."})
+                     "note": SURVEY_NOTE})
 
     buyers = respondents.get("buyers")
     if buyers is not None and len(buyers):
@@ -609,7 +602,7 @@ def decp_series(yearly: pd.DataFrame, *, region: str = "hauts-de-france", files:
 
 
 def text_figures(table: str = "gt_orcp_2017", *, prefix: str | None = None, directory=None) -> pd.DataFrame:
-    """The text rows of a reference table (objectives, ranges, « plus de 300 »…), for reading.
+    """The text rows of a reference table (objectives, ranges, « plus de 300 »…), as the reference gives them.
 
     Parameters
     ----------
@@ -619,20 +612,21 @@ def text_figures(table: str = "gt_orcp_2017", *, prefix: str | None = None, dire
 
     Returns
     -------
-    DataFrame with French headers: ``Année, Intitulé, Texte, Statut, Source``.
+    DataFrame: ``indicator, period, label_fr, value_text, status, source`` (and ``label_en`` when the reference has
+    it); :func:`etude.publish.present.format_text_figures` shows it.
 
     Examples
     --------
-    >>> text_figures(prefix="objectif_2018")["Texte"].iloc[-1]
+    >>> text_figures(prefix="objectif_2018")["value_text"].iloc[-1]
     "Initier la constitution d'un sous-groupe thématique sur l'innovation sociale"
     """
     df = ref.load_reference(table, directory=directory)
     df = df[df["value"].isna() & df["value_text"].notna()]
     if prefix:
         df = df[df["indicator"].str.startswith(prefix)]
-    return pd.DataFrame({"Année": df["period"].astype(str).str.replace("Q", " T", regex=False),
-                         "Intitulé": df["label_fr"], "Texte": df["value_text"],
-                         "Statut": df["status"].map(words.label), "Source": df["source"]}).reset_index(drop=True)
+    cols = ["indicator", "period", "label_fr", *(["label_en"] if "label_en" in df else []), "value_text", "status",
+            "source"]
+    return df[cols].reset_index(drop=True)
 
 
 def resolve_paths(text: str | Sequence[str] | None) -> list:
@@ -661,7 +655,3 @@ def resolve_paths(text: str | Sequence[str] | None) -> list:
         raise ParameterError("fichier(s) introuvable(s) : " + ", ".join(map(str, missing))
                              + " (chemins absolus, ou relatifs à la racine du dépôt, séparés par « ; »)")
     return out
-
-
-# --------------------------------------------------------------------------------------------- display
-

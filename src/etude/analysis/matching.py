@@ -70,29 +70,18 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import maximum_flow
 
-from etude import words
 from etude.errors import ParameterError
 from etude.survey import codebook as cb
-from etude.words import check_lang
 
 __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "STOP_WORDS",
     "segment_sets", "tokens", "tfidf_similarity", "score_pairs", "meeting_plan", "assign_slots",
     "greedy_select", "plan_bounds", "EXACT_MAX_PAIRS",
-    "plan_summary", "supply_demand", "select_wave", "TITLES", "meeting_wave", "score_parts",
+    "plan_summary", "supply_demand", "select_wave", "meeting_wave", "score_parts", "SUPPLY_CODES",
 ]
 
 #: Above this many candidate pairs, :func:`meeting_plan` plans greedily and reports its optimality gap.
 EXACT_MAX_PAIRS = 20_000
-
-#: Titles of the tables shown by notebook 05, by language.
-#: ``supply_detail`` heads the table's slide (the chart's slide carries the finding).
-TITLES = {"fr": {"supply": "Offre et demande par segment", "scores": "Notes des paires acheteur–entreprise",
-                 "summary": "Planning en chiffres", "slot": "Rendez-vous du créneau {slot}",
-                 "supply_detail": "Offre et demande par segment : le détail des effectifs"},
-          "en": {"supply": "Supply and demand by segment", "scores": "Scores of the buyer–company pairs",
-                 "summary": "The plan in figures", "slot": "Meetings of slot {slot}",
-                 "supply_detail": "Supply and demand by segment: the counts in detail"}}
 
 #: Segment codes (the ``segment`` attribute); the multi-select item of segment ``x`` is ``seg_x``.
 SEGMENTS = ("sante", "intellectuelles", "numerique", "immobilier")
@@ -100,9 +89,12 @@ SEGMENTS = ("sante", "intellectuelles", "numerique", "immobilier")
 SCORE_COLUMNS = ["buyer_id", "company_id", "segment", "score", "score_segment", "score_text", "score_proximity"]
 #: Columns of :func:`meeting_plan` (``tables/rencontres.csv``).
 PLAN_COLUMNS = SCORE_COLUMNS + ["slot"]
-#: Columns of :func:`supply_demand` (``tables/offre_demande_segments.csv``).
+#: Columns of ``tables/offre_demande_segments.csv``: :data:`SUPPLY_CODES` with the labels the publishing side
+#: attaches (:func:`etude.publish.present.supply_with_labels`).
 SUPPLY_COLUMNS = ["segment", "label", "buyers_base", "n_buyers", "companies_base", "n_companies",
                   "companies_suppressed", "ratio", "flag", "flag_label"]
+#: Columns of :func:`supply_demand`: codes and numbers.
+SUPPLY_CODES = [c for c in SUPPLY_COLUMNS if c not in ("label", "flag_label")]
 #: French stop words, folded like the text (no accents, lower case); also the few English ones seen in offers.
 STOP_WORDS = frozenset("""
 a afin ai aie aient ainsi alors apres au aucun aupres aussi autre autres aux avec avoir c ca ce ceci cela celle
@@ -609,41 +601,33 @@ def _greedy_info(chosen: pd.DataFrame, bound_buyers: float, bound_score: float) 
             "optimality_gap": max(gaps.values())}
 
 
-def plan_summary(plan: pd.DataFrame, scores: pd.DataFrame, *, min_score: float = 0.3,
-                 lang: str = "fr") -> pd.DataFrame:
+def plan_summary(plan: pd.DataFrame, scores: pd.DataFrame, *, min_score: float = 0.3) -> pd.DataFrame:
     """Key figures of a plan: participants, meetings, buyers with a relevant pair and with a meeting, scores.
 
-    ``scores`` is the full :func:`score_pairs` table (its ids are the denominators).
+    ``scores`` is the full :func:`score_pairs` table (its ids are the denominators). Returns ``indicator`` (a code)
+    and ``value``; ``attrs["min_score"]`` keeps the relevance threshold
+    (:func:`etude.publish.present.summary_with_labels` names them).
 
     >>> s = pd.DataFrame({"buyer_id": ["A", "B"], "company_id": ["X", "X"], "score": [0.9, 0.1]})
     >>> p = meeting_plan(s, slots=1, min_score=0.3)
     >>> plan_summary(p, s, min_score=0.3).set_index("indicator")["value"].to_dict()["buyers_met"]
     1.0
     """
-    lang = check_lang(lang)
     relevant = scores[scores["score"] >= min_score]
-    rows = [
-        ("buyers", scores["buyer_id"].nunique(), "Acheteurs", "Buyers"),
-        ("companies", scores["company_id"].nunique(), "Entreprises", "Companies"),
-        ("buyers_relevant", relevant["buyer_id"].nunique(),
-         f"Acheteurs ayant au moins une paire pertinente (score ≥ {min_score:g})".replace(".", ","),
-         f"Buyers with at least one relevant pair (score ≥ {min_score:g})"),
-        ("buyers_met", plan["buyer_id"].nunique(), "Acheteurs ayant au moins un rendez-vous",
-         "Buyers with at least one meeting"),
-        ("companies_met", plan["company_id"].nunique(), "Entreprises ayant au moins un rendez-vous",
-         "Companies with at least one meeting"),
-        ("meetings", len(plan), "Rendez-vous", "Meetings"),
-        ("score_total", float(plan["score"].sum()), "Score total des rendez-vous", "Total score of the meetings"),
-        ("score_mean", float(plan["score"].mean()) if len(plan) else float("nan"), "Score moyen d'un rendez-vous",
-         "Mean score of a meeting"),
-    ]
-    return pd.DataFrame([{"indicator": k, "label": fr if lang == "fr" else en, "value": v}
-                         for k, v, fr, en in rows])
+    values = {
+        "buyers": scores["buyer_id"].nunique(), "companies": scores["company_id"].nunique(),
+        "buyers_relevant": relevant["buyer_id"].nunique(), "buyers_met": plan["buyer_id"].nunique(),
+        "companies_met": plan["company_id"].nunique(), "meetings": len(plan),
+        "score_total": float(plan["score"].sum()),
+        "score_mean": float(plan["score"].mean()) if len(plan) else float("nan"),
+    }
+    out = pd.DataFrame({"indicator": list(values), "value": list(values.values())})
+    out.attrs["min_score"] = min_score
+    return out
 
 
 # --------------------------------------------------------------------------------------------- supply/demand
-def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: int = 5,
-                  lang: str = "fr") -> pd.DataFrame:
+def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: int = 5) -> pd.DataFrame:
     """Per segment: buyers declaring a need, companies declaring an offer, their ratio and what is missing.
 
     Parameters
@@ -653,21 +637,20 @@ def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: in
     min_cell : int, default 5
         Company counts from 1 to ``min_cell - 1`` are suppressed: ``n_companies`` and ``ratio`` NA,
         ``companies_suppressed`` true. Zero is shown (it is what "demand without supply" means).
-    lang : {"fr", "en"}
 
     Returns
     -------
-    DataFrame with :data:`SUPPLY_COLUMNS`, one row per segment in codebook order. ``buyers_base`` and
+    DataFrame with :data:`SUPPLY_CODES`, one row per segment in codebook order. ``buyers_base`` and
     ``companies_base`` count the respondents with at least one segment (the denominators); ``ratio`` is
     companies with an offer per buyer with a need; ``flag`` is ``demande_sans_offre`` (need, no offer),
-    ``offre_sans_demande`` (offer, no need) or empty.
+    ``offre_sans_demande`` (offer, no need) or empty. :func:`etude.publish.present.supply_with_labels` adds the
+    segment's and the flag's words (:data:`SUPPLY_COLUMNS`).
 
     >>> b = pd.DataFrame({"respondent_id": ["A-1", "A-2"], "segment": ["sante", "sante"]})
     >>> c = pd.DataFrame({"respondent_id": [f"E-{i}" for i in range(6)], "segment": ["sante"] * 6})
     >>> supply_demand(b, c).set_index("segment").loc["sante", ["n_buyers", "n_companies", "ratio"]].tolist()
     [2.0, 6.0, 3.0]
     """
-    lang = check_lang(lang)
     if not isinstance(min_cell, (int, np.integer)) or isinstance(min_cell, bool) or min_cell < 1:
         raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
     bs, cs = segment_sets(buyers), segment_sets(companies)
@@ -678,16 +661,13 @@ def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: in
         suppressed = 0 < nc < min_cell
         flag = "demande_sans_offre" if nb > 0 and nc == 0 else "offre_sans_demande" if nc > 0 and nb == 0 else ""
         rows.append({
-            "segment": s, "label": cb.label(f"seg_{s}", lang=lang, short=True),
+            "segment": s,
             "buyers_base": int(sum(bool(x) for x in bs)), "n_buyers": nb,
             "companies_base": int(sum(bool(x) for x in cs)),
             "n_companies": pd.NA if suppressed else nc, "companies_suppressed": suppressed,
             "ratio": (float("nan") if suppressed or nb == 0 else nc / nb),
-            "flag": flag, "flag_label": words.label(flag, lang=lang),
+            "flag": flag,
         })
-    out = pd.DataFrame(rows, columns=SUPPLY_COLUMNS)
+    out = pd.DataFrame(rows, columns=SUPPLY_CODES)
     out["n_companies"] = out["n_companies"].astype("Int64")
     return out
-
-
-# ------------------------------------------------------------------------------------------------ display

@@ -4,10 +4,10 @@ Respondent tables follow ``docs/contracts.md`` §1. A multi-select question's de
 respondents who answered it, i.e. whose item columns are not all NA; a respondent who skipped it is out of the
 base, not counted as « no ». Proportions come with a confidence interval from statsmodels
 (``proportion_confint``, Wilson by default). Tables keep raw numbers (fractions 0–1); the ``format_*`` helpers
-of :mod:`etude.publish.present` format them in French for a notebook.
+of :mod:`etude.publish.present` format them for a reader, in French or English.
 
-Small-cell protection lives in :mod:`etude.safety.disclosure` (``suppress_small``, ``suppression_rule`` and
-``PROTECTED`` are re-exported here for the notebooks): merged categories, primary and secondary suppression.
+Small-cell protection lives in :mod:`etude.safety.disclosure` (``suppress_small`` and ``PROTECTED`` are
+re-exported here for the notebooks): merged categories, primary and secondary suppression.
 
 Examples
 --------
@@ -23,24 +23,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from etude import words
+from etude.analysis.weights import weighted_columns
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
-from etude.safety.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, merges, suppress_small, suppression_rule
+from etude.safety.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, suppress_small
 from etude.survey import codebook as cb
-from etude.words import check_lang
 
 __all__ = [
-    "frequencies", "profile", "suppress_small", "suppression_rule", "barrier_table", "answered", "wave_counts",
-    "published_check", "item_codes", "population_of", "attribute_label",
-    "value_label", "require_columns", "rank_groups", "given_attributes",
+    "frequencies", "profile", "suppress_small", "barrier_table", "answered", "wave_counts",
+    "published_check", "item_codes", "population_of", "require_columns", "rank_groups", "given_attributes",
     "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
     "PROTECTED", "MISSING_VALUE", "CHECK_COLUMNS",
 ]
@@ -50,9 +47,11 @@ CI_METHODS = ("wilson", "agresti_coull", "beta", "jeffreys", "normal")
 #: Columns of :func:`frequencies` (the group column, named after ``by``, comes first when grouping).
 FREQ_COLUMNS = ["item", "n_base", "count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_high", "rank",
                 "rank_group"]
-#: Columns of :func:`profile` (``wave`` comes first when ``by_wave``).
-PROFILE_COLUMNS = ["attribute", "value", "label", "n", "n_total", "pct"]
-#: Columns of ``tables/freins.csv`` (:func:`barrier_table` without ``by``).
+#: Columns of :func:`profile` (``wave`` comes first when ``by_wave``; the written profiles add ``label`` after
+#: ``value``: :func:`etude.publish.labels.labelled`).
+PROFILE_COLUMNS = ["attribute", "value", "n", "n_total", "pct"]
+#: Columns of ``tables/freins.csv``: :func:`barrier_table` without ``by`` gives them all but ``label``, the item's
+#: codebook label, which :func:`etude.publish.labels.labelled` adds.
 FREINS_COLUMNS = ["population", "wave", "item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high",
                   "rank", "rank_group"]
 #: Questionnaires.
@@ -103,47 +102,6 @@ def population_of(items: Sequence[str], *, codebook=None) -> str | None:
         if set(items) <= codes and not any(str(c).startswith("seg_") for c in items):
             return kind
     return None
-
-
-def attribute_label(kind: str | None, attribute: str, *, lang: str = "fr", codebook=None) -> str:
-    """Label of a respondent attribute (``buyer_type`` → « Type d'acheteur »); the name itself if unknown.
-
-    >>> attribute_label("companies", "size_class", lang="en")
-    'Company size'
-    """
-    check_lang(lang)
-    kinds = [kind] if kind else cb.populations(codebook)
-    for k in kinds:
-        spec = cb.attributes(k, codebook=codebook).get(attribute)
-        if spec and spec.get(f"label_{lang}"):
-            return spec[f"label_{lang}"]
-    return str(attribute)
-
-
-def value_label(kind: str | None, attribute: str, value: Any, *, lang: str = "fr", codebook=None) -> str:
-    """Label of an attribute value (``("buyers", "buyer_type", "etat")`` → « Services de l'État »).
-
-    Values outside the codebook (open attributes such as ``organisation``, or ``wave``) are shown as written;
-    a missing value reads « Non renseigné ».
-
-    >>> value_label("buyers", "buyer_type", "etat")
-    "Services de l'État"
-    >>> value_label("buyers", "wave", 2017)
-    '2017'
-    """
-    check_lang(lang)
-    if value is None or value is pd.NA or value == MISSING_VALUE or (isinstance(value, float) and math.isnan(value)):
-        return words.text("common.not_given", lang)
-    for k in ([kind] if kind else cb.populations(codebook)):
-        if attribute in cb.attributes(k, codebook=codebook) and attribute != "wave":
-            vals = cb.attribute_values(k, attribute, codebook=codebook)
-            hit = vals[vals["code"].astype(str) == str(value)]
-            if not hit.empty:
-                return str(hit.iloc[0][f"label_{lang}"])
-            merged = [m for m in merges(k, attribute, codebook=codebook) if m["code"] == str(value)]
-            if merged:  # a category published merged (etude.safety.disclosure)
-                return str(merged[0][f"label_{lang}"])
-    return str(value)
 
 
 # ------------------------------------------------------------------------------------------------ frequencies
@@ -242,7 +200,7 @@ def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str)
 
 
 def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None = None, alpha: float = 0.05,
-                ci_method: str = "wilson", codebook=None) -> pd.DataFrame:
+                ci_method: str = "wilson", codebook=None, weights: str | pd.Series | None = None) -> pd.DataFrame:
     """Multi-response frequency table: how many respondents cite each item, out of those who answered.
 
     Parameters
@@ -259,6 +217,10 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         1 − confidence level of the intervals.
     ci_method : {"wilson", "agresti_coull", "beta", "jeffreys", "normal"}, default "wilson"
         Interval method of statsmodels ``proportion_confint``.
+    weights : str or Series, optional
+        Respondent weights (a column of ``df``, or a Series on its index:
+        :func:`etude.analysis.weights.compute_weights`); adds ``pct_w, ci_low_w, ci_high_w, n_eff``
+        (:func:`etude.analysis.weights.weighted_columns`). None (the default): the table is the unweighted one.
 
     Returns
     -------
@@ -309,6 +271,8 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
             out[by] = out[by].astype(object)
         out.attrs["groups"] = group_counts(df, by, items=codes, by_wave=False, codebook=codebook)  # disclosure
     out.attrs.update({"alpha": alpha, "ci_method": ci_method, "rank_test": "mcnemar_exact", "rank_padjust": "holm"})
+    if weights is not None:
+        out = weighted_columns(out, df, codes, weights, by=by, alpha=alpha, ci_method=ci_method)
     return out
 
 
@@ -326,8 +290,17 @@ def given_attributes(df: pd.DataFrame, attributes: str | Sequence[str]) -> list[
     return [a for a in attributes if a in df.columns and bool(df[a].notna().any())]
 
 
+def _value_order(col: pd.Series, kind: str | None, attr: str, codebook) -> list[str]:
+    """Values of one attribute column as a profile lists them: codebook order, then the others as written."""
+    known = []
+    if kind and attr in cb.attributes(kind, codebook=codebook) and attr != "wave":
+        known = [str(c) for c in cb.attribute_values(kind, attr, codebook=codebook)["code"]]
+    observed = list(dict.fromkeys(col.dropna().astype(str)))
+    return [v for v in known if v in observed] + sorted(v for v in observed if v not in known)
+
+
 def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool = False, kind: str | None = None,
-            lang: str = "fr", codebook=None) -> pd.DataFrame:
+            codebook=None) -> pd.DataFrame:
     """Who answered: counts and shares of respondents by attribute value (long format).
 
     Parameters
@@ -339,13 +312,13 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
     by_wave : bool, default False
         One block per wave (``wave`` column first); shares are then within each wave.
     kind : {"buyers", "companies"}, optional
-        Questionnaire, for labels; default: read from the ``population`` column.
-    lang : {"fr", "en"}
+        Questionnaire, for the order of the values; default: read from the ``population`` column. Kept in
+        ``attrs["population"]``, for the labels the publishing side adds (:func:`etude.publish.labels.labelled`).
 
     Returns
     -------
     DataFrame
-        ``[wave,] attribute, value, label, n, n_total, pct``: one row per codebook value observed (in codebook
+        ``[wave,] attribute, value, n, n_total, pct`` (codes): one row per codebook value observed (in codebook
         order; values outside the codebook follow, as written) and a ``non_renseigne`` row when some
         respondents gave no value, so that ``n`` sums to ``n_total`` (all respondents, the denominator).
 
@@ -353,13 +326,12 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
     --------
     >>> t = pd.DataFrame({"population": "buyers", "wave": 2017,
     ...                   "buyer_type": ["etat", "etat", "collectivite", None]})
-    >>> profile(t, "buyer_type")[["value", "label", "n", "n_total", "pct"]]
-               value                        label  n  n_total   pct
-    0           etat           Services de l'État  2        4  0.50
-    1   collectivite  Collectivités territoriales  1        4  0.25
-    2  non_renseigne                Non renseigné  1        4  0.25
+    >>> profile(t, "buyer_type")[["value", "n", "n_total", "pct"]]
+               value  n  n_total   pct
+    0           etat  2        4  0.50
+    1   collectivite  1        4  0.25
+    2  non_renseigne  1        4  0.25
     """
-    check_lang(lang)
     attributes = [attributes] if isinstance(attributes, str) else list(attributes)
     require_columns(df, attributes + (["wave"] if by_wave else []))
     if kind is None and "population" in df.columns and df["population"].nunique() == 1:
@@ -369,33 +341,33 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
     for wave, part in blocks:
         total = len(part)
         for attr in attributes:
-            col = part[attr]
-            known = []
-            if kind and attr in cb.attributes(kind, codebook=codebook) and attr != "wave":
-                known = [str(c) for c in cb.attribute_values(kind, attr, codebook=codebook)["code"]]
-            values = col.dropna().astype(str)
-            observed = list(dict.fromkeys(values))
-            order = [v for v in known if v in observed] + sorted(v for v in observed if v not in known)
-            counts = values.value_counts()
-            missing = int(col.isna().sum())
-            for v in order + ([MISSING_VALUE] if missing else []):
+            counts = part[attr].dropna().astype(str).value_counts()
+            missing = int(part[attr].isna().sum())
+            for v in _value_order(part[attr], kind, attr, codebook) + ([MISSING_VALUE] if missing else []):
                 n = missing if v == MISSING_VALUE else int(counts[v])
-                rows.append({"wave": wave, "attribute": attr, "value": v,
-                             "label": value_label(kind, attr, v, lang=lang, codebook=codebook),
-                             "n": n, "n_total": total, "pct": n / total if total else math.nan})
+                rows.append({"wave": wave, "attribute": attr, "value": v, "n": n, "n_total": total,
+                             "pct": n / total if total else math.nan})
     out = pd.DataFrame(rows, columns=["wave", *PROFILE_COLUMNS])
     out = out if by_wave else out.drop(columns="wave")
     out.attrs["groups"] = group_counts(df, attributes, kind=kind, by_wave=by_wave, codebook=codebook)  # disclosure
+    out.attrs["population"] = kind
     return out
 
 
 # ------------------------------------------------------------------------------------------------ publication
 
+def _waves_of(df: pd.DataFrame, kind: str, wave: int | Mapping[str, int] | None) -> list:
+    """The waves of one population a barrier table keeps (see :func:`barrier_table`)."""
+    if isinstance(wave, Mapping):
+        return [wave[kind]] if wave.get(kind) is not None else []
+    return [wave] if wave is not None else sorted(df["wave"].unique())
+
+
 def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, int] | None = None,
                   by: dict[str, str] | None = None, alpha: float = 0.05, ci_method: str = "wilson", min_cell: int = 5,
-                  protect: Sequence[str] | None = PROTECTED, lang: str = "fr", question: str = "barriers",
+                  protect: Sequence[str] | None = PROTECTED, question: str = "barriers",
                   codebook=None) -> pd.DataFrame:
-    """Barrier frequencies of both questionnaires in one publishable table (``tables/freins.csv``).
+    """Barrier frequencies of both questionnaires in one publishable table (``tables/freins.csv``), in codes.
 
     Parameters
     ----------
@@ -407,21 +379,21 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
         one block per wave present. A population without respondents in its wave has no row.
     by : dict, optional
         Grouping attribute per population (``{"buyers": "buyer_type", "companies": "size_class"}``); adds the
-        columns ``group`` (attribute name), ``group_value``, ``group_label`` after ``wave``; a population left
-        out of the dict (e.g. no export gives its attribute: :func:`given_attributes`) has no row.
+        columns ``group`` (attribute name) and ``group_value`` after ``wave``; a population left out of the dict
+        (e.g. no export gives its attribute: :func:`given_attributes`) has no row.
     alpha, ci_method
         As in :func:`frequencies`.
     min_cell, protect
         As in :func:`suppress_small`; a ``suppressed`` column is added when grouping.
-    lang : {"fr", "en"}
-        Language of ``label`` (the item's codebook label) and ``group_label``.
     question : str, default "barriers"
         The multi-select question counted (``"remedies"`` gives ``tables/leviers.csv``, same columns and rules).
 
     Returns
     -------
     DataFrame
-        Without ``by``: exactly :data:`FREINS_COLUMNS` (fractions 0–1); suppressed rows have NA numbers.
+        Without ``by``: :data:`FREINS_COLUMNS` but ``label`` (fractions 0–1); suppressed rows have NA numbers.
+        The written tables add the labels (``label`` after ``item``, ``group_label`` after ``group_value``) with
+        :func:`etude.publish.labels.labelled`.
 
     Examples
     --------
@@ -432,15 +404,10 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
     0  companies          e_moyens    <NA>   <NA>  NaN  <NA>
     1  companies  e_administration    <NA>   <NA>  NaN  <NA>
     """
-    check_lang(lang)
     frames, groups = [], {}
     for kind in [k for k in POPULATIONS if k in tables and (by is None or k in by)]:
         df = tables[kind]
-        if isinstance(wave, Mapping):
-            waves = [wave[kind]] if wave.get(kind) is not None else []
-        else:
-            waves = [wave] if wave is not None else sorted(df["wave"].unique())
-        for w in waves:
+        for w in _waves_of(df, kind, wave):
             part = df[df["wave"] == w]
             if part.empty:
                 continue
@@ -450,42 +417,37 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
             if group:
                 groups.update(group_counts(part, group, kind=kind, codebook=codebook))  # disclosure plan
                 t = t.rename(columns={group: "group_value"})
-                t.insert(0, "group_label", [value_label(kind, group, v, lang=lang, codebook=codebook)
-                                            for v in t["group_value"]])
                 t.insert(0, "group", group)
             t.insert(0, "wave", int(w))
             t.insert(0, "population", kind)
-            t["label"] = [cb.label(c, lang=lang, codebook=codebook) for c in t["item"]]
             frames.append(t)
-    lead = ["population", "wave"] + (["group", "group_value", "group_label"] if by is not None else [])
-    cols = lead + ["item", "label", "n_base", "count", "pct", "pct_all", "ci_low", "ci_high", "rank", "rank_group"]
+    lead = ["population", "wave"] + (["group", "group_value"] if by is not None else [])
+    cols = lead + [c for c in FREINS_COLUMNS if c not in ("population", "wave", "label")]
     if not frames:
         return pd.DataFrame(columns=cols + (["suppressed"] if by is not None else []))
     table = pd.concat(frames, ignore_index=True)[cols]
     table.attrs["groups"] = groups
     out = suppress_small(table, min_cell=min_cell, protect=protect, codebook=codebook)
     if by is None:
-        out = out[FREINS_COLUMNS]
+        out = out[cols]
     out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell})
     return out
 
 
-# ------------------------------------------------------------------------------------------------ display
-
 # ------------------------------------------------------------------------------------------------ notebook helpers
 
-def wave_counts(tables: dict[str, pd.DataFrame], *, lang: str = "fr", codebook=None) -> pd.DataFrame:
+def wave_counts(tables: dict[str, pd.DataFrame], *, codebook=None) -> pd.DataFrame:
     """Respondents per questionnaire and wave, and how many answered the barrier question.
 
-    Returns ``population, label, wave, n, n_barriers, pct_barriers`` (``n_barriers`` is the barrier
-    question's ``n_base``).
+    Returns ``population, wave, n, n_barriers, pct_barriers`` (``n_barriers`` is the barrier question's
+    ``n_base``); ``tables/repondants_par_vague.csv`` adds the questionnaire's ``label`` after ``population``
+    (:func:`etude.publish.labels.labelled`).
 
     >>> t = {"companies": pd.DataFrame({"wave": [2017, 2017, 2018], **{c: pd.array([True, None, False],
     ...      dtype="boolean") for c in item_codes("companies")}})}
     >>> wave_counts(t)[["population", "wave", "n", "n_barriers"]].values.tolist()
     [['companies', 2017, 2, 1], ['companies', 2018, 1, 1]]
     """
-    check_lang(lang)
     rows = []
     for kind in [k for k in POPULATIONS if k in tables]:
         df = tables[kind]
@@ -493,9 +455,9 @@ def wave_counts(tables: dict[str, pd.DataFrame], *, lang: str = "fr", codebook=N
         for w in sorted(df["wave"].unique()):
             in_wave = df["wave"] == w
             n, nb = int(in_wave.sum()), int((base & in_wave).sum())
-            rows.append({"population": kind, "label": cb.label(kind, lang=lang, codebook=codebook), "wave": int(w),
-                         "n": n, "n_barriers": nb, "pct_barriers": nb / n if n else math.nan})
-    return pd.DataFrame(rows, columns=["population", "label", "wave", "n", "n_barriers", "pct_barriers"])
+            rows.append({"population": kind, "wave": int(w), "n": n, "n_barriers": nb,
+                         "pct_barriers": nb / n if n else math.nan})
+    return pd.DataFrame(rows, columns=["population", "wave", "n", "n_barriers", "pct_barriers"])
 
 
 def published_check(tables: dict[str, pd.DataFrame], published: pd.DataFrame | None = None) -> pd.DataFrame:

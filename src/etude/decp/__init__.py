@@ -18,8 +18,12 @@ JSON files may be plain or zipped (a ``.zip`` holding ``.json`` files); a ZIP th
 **Modules**: :mod:`~etude.decp.rules` (the rules on one value), :mod:`~etude.decp.jsonfile` and
 :mod:`~etude.decp.tabular` (readers), :mod:`~etude.decp.records` (the records table),
 :mod:`~etude.decp.reading` (:func:`read_decp`), :mod:`~etude.decp.summary` (rule counts),
-:mod:`~etude.decp.region`, :mod:`~etude.decp.indicators`, :mod:`~etude.decp.command` (``etude decp``, which
-returns its results; :mod:`etude.cli` prints them). Every public name is importable from ``etude.decp``.
+:mod:`~etude.decp.region` (one region's filter), :mod:`~etude.decp.geography` (regions, départements),
+:mod:`~etude.decp.indicators` (yearly counts), :mod:`~etude.decp.panel` (the indicator panel with fill rates
+and intervals), :mod:`~etude.decp.regions` (every region, funnel limits), :mod:`~etude.decp.demo` (a
+simulated consolidated extract), :mod:`~etude.decp.command` (``etude decp``, which returns its results;
+:mod:`etude.publish.present.decp` words them, :mod:`etude.cli` prints them). Numbers and codes only: no
+reader-facing word is written here but the French diagnostics of the rules, like error messages.
 
 **Rules**, each counted in a summary table (``rule, n_records, detail``, in French), never applied silently:
 
@@ -65,20 +69,17 @@ Examples
 """
 from __future__ import annotations
 
-from etude.decp.command import DecpReport, check_out_path, decp_report, format_report
-from etude.decp.indicators import (
-    COLUMN_LABELS,
-    YEARLY_COLUMNS,
-    format_yearly,
-    innovation_share,
-    procedure_mix,
-    yearly_indicators,
-)
+from etude.decp.command import DecpReport, check_out_path, decp_report
+from etude.decp.geography import REGION_NAMES
+from etude.decp.indicators import YEARLY_COLUMNS, format_yearly, innovation_share, procedure_mix, yearly_indicators
+from etude.decp.panel import INDICATORS, PANEL_COLUMNS, indicator_panel
 from etude.decp.reading import MAX_UNZIPPED, read_decp
 from etude.decp.records import RECORD_COLUMNS, ReadCounters
 from etude.decp.region import REGIONS, buyer_departement, filter_region, locate, place_departement
+from etude.decp.regions import REGIONS_COLUMNS, assign_regions, funnel_limits, regions_panel
 from etude.decp.rules import (
     AMOUNT_USABLE,
+    COMPETITIVE_PROCEDURES,
     DATE_USABLE,
     INNOVATION_PROCEDURES,
     MAX_AMOUNT,
@@ -89,15 +90,16 @@ from etude.decp.rules import (
     parse_date,
     parse_flag,
 )
-from etude.decp.summary import SUMMARY_COLUMNS, format_summary, quality_summary
+from etude.decp.summary import SUMMARY_COLUMNS, quality_summary
 from etude.decp.tabular import TABULAR_COLUMNS
 
 __all__ = [
     "read_decp", "filter_region", "locate", "yearly_indicators", "procedure_mix", "innovation_share",
-    "quality_summary", "format_yearly", "format_summary", "decp_report", "format_report", "check_out_path",
-    "DecpReport", "ReadCounters",
+    "quality_summary", "format_yearly", "decp_report", "check_out_path", "DecpReport", "ReadCounters",
+    "indicator_panel", "regions_panel", "assign_regions", "funnel_limits",
     "parse_amount", "parse_date", "parse_flag", "normalise_procedure", "normalise_nature", "place_departement",
     "buyer_departement",
     "RECORD_COLUMNS", "SUMMARY_COLUMNS", "YEARLY_COLUMNS", "TABULAR_COLUMNS", "REGIONS", "PROCEDURES",
-    "INNOVATION_PROCEDURES", "MAX_AMOUNT", "MAX_UNZIPPED", "AMOUNT_USABLE", "DATE_USABLE", "COLUMN_LABELS",
+    "INNOVATION_PROCEDURES", "MAX_AMOUNT", "MAX_UNZIPPED", "AMOUNT_USABLE", "DATE_USABLE",
+    "COMPETITIVE_PROCEDURES", "INDICATORS", "PANEL_COLUMNS", "REGIONS_COLUMNS", "REGION_NAMES",
 ]

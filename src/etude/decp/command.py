@@ -1,7 +1,8 @@
 """The ``etude decp`` command as a function that returns its results; :mod:`etude.cli` prints them.
 
-:func:`decp_report` reads the files, applies the regional filter, computes the yearly table and (with ``out``)
-writes it as CSV; :func:`format_report` turns the result into the French text the command prints.
+:func:`decp_report` reads the files, applies the regional filter, computes the yearly table, the indicator
+panel of the region and the panel of every region, and (with ``out``) writes the yearly table as CSV;
+:func:`etude.publish.present.decp.format_report` turns the result into the text the command prints.
 :func:`check_out_path` refuses an output path that would overwrite an input or cannot be written, before
 anything is read or written.
 
@@ -16,8 +17,8 @@ Examples
 ...     print(str(exc)[:51])
 --out « d.json » est aussi un fichier d'entrée : il
 >>> report = decp_report([d / "d.json"], region="none")
->>> report.table["n_contracts"].tolist()
-[1]
+>>> report.table["n_contracts"].tolist(), report.panel is None
+([1], True)
 """
 from __future__ import annotations
 
@@ -31,14 +32,15 @@ from pathlib import Path
 import pandas as pd
 
 from etude import paths
-from etude.decp.indicators import format_yearly, yearly_indicators
+from etude.decp.indicators import yearly_indicators
+from etude.decp.panel import DEFAULT_RESAMPLES, indicator_panel
 from etude.decp.reading import MAX_UNZIPPED, read_decp
 from etude.decp.region import REGIONS, filter_region, region_key
-from etude.decp.summary import format_summary, quality_summary
+from etude.decp.regions import regions_panel
+from etude.decp.summary import quality_summary
 from etude.errors import ParameterError
-from etude.publish import formats
 
-__all__ = ["DecpReport", "decp_report", "format_report", "check_out_path"]
+__all__ = ["DecpReport", "decp_report", "check_out_path"]
 
 _EXCLUSION_RULES = ("date de notification", "montant manquant", "montant illisible", "montant négatif",
                     "montant aberrant", "contrats utilisables")
@@ -46,7 +48,8 @@ _EXCLUSION_RULES = ("date de notification", "montant manquant", "montant illisib
 
 @dataclasses.dataclass
 class DecpReport:
-    """What ``etude decp`` found: counts, the rule summaries, the yearly table and the file written."""
+    """What ``etude decp`` found: counts, the rule summaries, the yearly table, the region's panel (``None``
+    without a region), the panel of every region and the files written (the yearly table first)."""
 
     n_files: int
     n_records: int
@@ -55,7 +58,14 @@ class DecpReport:
     region_summary: pd.DataFrame
     exclusions: pd.DataFrame | None
     table: pd.DataFrame
-    written: Path | None = None
+    panel: pd.DataFrame | None = None
+    regions: pd.DataFrame | None = None
+    written: list[Path] = dataclasses.field(default_factory=list)
+
+    @property
+    def region_label(self) -> str:
+        """The region's name (« Hauts-de-France »), empty without a region."""
+        return REGIONS[self.region]["label"] if self.region else ""
 
 
 def _refuse(out: Path, why: str, expected: str) -> ParameterError:
@@ -108,44 +118,39 @@ def check_out_path(out: str | os.PathLike, inputs: Sequence[str | os.PathLike]) 
 
 
 def decp_report(files: Sequence[str | os.PathLike], *, region: str = "hauts-de-france",
-                out: str | os.PathLike | None = None, max_unzipped: int = MAX_UNZIPPED) -> DecpReport:
-    """``etude decp``: read ``files``, keep ``region`` (``"none"``: all), count per year, write ``out`` (CSV).
+                out: str | os.PathLike | None = None, max_unzipped: int = MAX_UNZIPPED,
+                resamples: int = DEFAULT_RESAMPLES) -> DecpReport:
+    """``etude decp``: read ``files``, keep ``region`` (``"none"``: all), count per year, compute the panels, write
+    ``out`` (CSV of the yearly table; the region's panel and every region's beside it, ``*_panel.csv`` and
+    ``*_regions.csv``).
 
     ``out`` is checked (:func:`check_out_path`) before anything is read, and written atomically after: a
-    failed command leaves a previous table as it was. ``max_unzipped`` is :func:`read_decp`'s ZIP limit.
-    Prints nothing: :func:`format_report` gives the text.
+    failed command leaves a previous table as it was. ``max_unzipped`` is :func:`read_decp`'s ZIP limit;
+    ``resamples`` the bootstrap's of the region's value shares. Prints nothing.
     """
     key = region_key(region)
     target = check_out_path(out, files) if out else None
     records, summary = read_decp(files, max_unzipped=max_unzipped)
     kept, region_summary = filter_region(records, region=region)
-    table = yearly_indicators(kept)
-    exclusions = None
+    report = DecpReport(n_files=len(files), n_records=len(records), region=key, summary=summary,
+                        region_summary=region_summary, exclusions=None, table=yearly_indicators(kept),
+                        regions=regions_panel(records))
     if key is not None:
         q = quality_summary(kept)
-        exclusions = q[q["rule"].str.startswith(_EXCLUSION_RULES)]
-    written = None
+        report.exclusions = q[q["rule"].str.startswith(_EXCLUSION_RULES)]
+        report.panel = indicator_panel(kept, groups=pd.Series(REGIONS[key]["code"], index=kept.index),
+                                       resamples=resamples)
     if target is not None:
-        from etude.files import atomic_write
-        written = atomic_write(out, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8"))
-    return DecpReport(n_files=len(files), n_records=len(records), region=key, summary=summary,
-                      region_summary=region_summary, exclusions=exclusions, table=table, written=written)
+        report.written = _write_tables(report, target)
+    return report
 
 
-def format_report(report: DecpReport) -> str:
-    """The text ``etude decp`` prints: what was read, every rule applied, the regional filter, the table."""
-    key = report.region
-    lines = [f"DECP : {report.n_files} fichier(s), {formats.number(report.n_records)} contrat(s) après lecture.",
-             "\nLecture et nettoyage (tous les enregistrements) :", format_summary(report.summary),
-             "\nPérimètre régional" + (f" ({REGIONS[key]['label']}) :" if key else " :"),
-             format_summary(report.region_summary)]
-    if report.exclusions is not None:
-        lines += ["\nExclusions des chiffres annuels dans le périmètre retenu :", format_summary(report.exclusions)]
-    lines.append("\nIndicateurs par année de notification :")
-    if report.table.empty:
-        lines.append("  aucun contrat avec une date de notification valide dans le périmètre.")
-    else:
-        lines.append(format_yearly(report.table).to_string(index=False))
-    if report.written is not None:
-        lines.append(f"\nTable écrite : {report.written}")
-    return "\n".join(lines)
+def _write_tables(report: DecpReport, target: Path) -> list[Path]:
+    """Write the yearly table to ``target``, the panels beside it; returns the paths written."""
+    from etude.files import atomic_write
+    tables = [(target, report.table)]
+    if report.panel is not None:
+        tables.append((target.with_name(f"{target.stem}_panel.csv"), report.panel))
+    tables.append((target.with_name(f"{target.stem}_regions.csv"), report.regions))
+    return [atomic_write(path, lambda tmp, t=table: t.to_csv(tmp, index=False, encoding="utf-8"))
+            for path, table in tables]

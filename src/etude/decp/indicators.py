@@ -5,30 +5,16 @@ denominators are columns of the results.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from etude.decp.panel import wilson
 from etude.decp.rules import AMOUNT_USABLE, DATE_USABLE, INNOVATION_PROCEDURES
-from etude.errors import ParameterError
-from etude.publish import formats
 
-__all__ = ["yearly_indicators", "procedure_mix", "innovation_share", "format_yearly", "YEARLY_COLUMNS",
-           "COLUMN_LABELS"]
+__all__ = ["yearly_indicators", "procedure_mix", "innovation_share", "format_yearly", "YEARLY_COLUMNS"]
 
 #: Columns of :func:`yearly_indicators` (the first six are the published table ``decp_annuel.csv``).
 YEARLY_COLUMNS = ["year", "n_contracts", "amount_total_eur", "amount_median_eur", "n_buyers", "n_holders",
                   "n_contracts_with_amount"]
-
-#: Display labels of the yearly table.
-COLUMN_LABELS = {
-    "fr": {"year": "Année", "n_contracts": "Contrats", "amount_total_eur": "Montant total",
-           "amount_median_eur": "Montant médian", "n_buyers": "Acheteurs", "n_holders": "Titulaires",
-           "n_contracts_with_amount": "Contrats avec montant"},
-    "en": {"year": "Year", "n_contracts": "Contracts", "amount_total_eur": "Total amount",
-           "amount_median_eur": "Median amount", "n_buyers": "Buyers", "n_holders": "Holders",
-           "n_contracts_with_amount": "Contracts with amount"},
-}
-
 
 def _dated(records: pd.DataFrame) -> pd.DataFrame:
     return records[records["date_status"].isin(DATE_USABLE)]
@@ -98,16 +84,6 @@ def procedure_mix(records: pd.DataFrame) -> pd.DataFrame:
     return t.sort_values(["year", "n_contracts", "procedure"], ascending=[True, False, True]).reset_index(drop=True)
 
 
-def _wilson(count: pd.Series, nobs: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    from statsmodels.stats.proportion import proportion_confint
-    c, n = count.to_numpy(float), nobs.to_numpy(float)
-    low, high = np.full(len(c), np.nan), np.full(len(c), np.nan)
-    ok = n > 0
-    if ok.any():
-        low[ok], high[ok] = proportion_confint(c[ok], n[ok], alpha=0.05, method="wilson")
-    return low, high
-
-
 def innovation_share(records: pd.DataFrame) -> pd.DataFrame:
     """Per year: share of innovation-related procedures, and share flagged ``marcheInnovant`` with its fill rate.
 
@@ -135,14 +111,14 @@ def innovation_share(records: pd.DataFrame) -> pd.DataFrame:
         out[f"n_{code}"] = (kinds == code).groupby(year).sum()
     out["n_innovation_procedure"] = kinds.notna().groupby(year).sum()
     out["share_innovation_procedure"] = out["n_innovation_procedure"] / out["n_contracts"]
-    out["ci_low_innovation_procedure"], out["ci_high_innovation_procedure"] = _wilson(
+    out["ci_low_innovation_procedure"], out["ci_high_innovation_procedure"] = wilson(
         out["n_innovation_procedure"], out["n_contracts"])
     flag = d["marche_innovant"].astype("boolean")
     out["n_flag_filled"] = flag.notna().groupby(year).sum()
     out["fill_rate"] = out["n_flag_filled"] / out["n_contracts"]
     out["n_flag_innovant"] = flag.fillna(False).astype(bool).groupby(year).sum()
     out["share_flag_innovant"] = (out["n_flag_innovant"] / out["n_flag_filled"]).where(out["n_flag_filled"] > 0)
-    out["ci_low_flag_innovant"], out["ci_high_flag_innovant"] = _wilson(out["n_flag_innovant"], out["n_flag_filled"])
+    out["ci_low_flag_innovant"], out["ci_high_flag_innovant"] = wilson(out["n_flag_innovant"], out["n_flag_filled"])
     out.index.name = "year"
     out = out.reset_index()
     cols = ["year", "n_contracts", "n_innovation_procedure", *[f"n_{c}" for c in INNOVATION_PROCEDURES.values()],
@@ -155,17 +131,10 @@ def innovation_share(records: pd.DataFrame) -> pd.DataFrame:
     return out[cols]
 
 
-
 def format_yearly(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """The yearly table for reading: French number formats, labelled columns, ``n.d.`` for missing amounts."""
-    if lang not in COLUMN_LABELS:
-        raise ParameterError(f"langue inconnue : « {lang} » ; valeurs possibles : {', '.join(COLUMN_LABELS)}")
-    out = pd.DataFrame({"year": table["year"].astype(str)})
-    for col in ("n_contracts", "n_contracts_with_amount", "n_buyers", "n_holders"):
-        if col in table:
-            out[col] = table[col].map(formats.number)
-    for col in ("amount_total_eur", "amount_median_eur"):
-        out[col] = table[col].map(formats.euros)
-    cols = [c for c in YEARLY_COLUMNS if c in out]
-    return out[cols].rename(columns=COLUMN_LABELS[lang])
+    """Deprecated: :func:`etude.publish.present.decp.format_yearly` (kept while notebook 04 calls it here).
 
+    Delete it, and its two entries of ``tests/test_layers.py``, with the DECP cells of notebook 04.
+    """
+    from etude.publish.present.decp import format_yearly as formatted
+    return formatted(table, lang=lang)

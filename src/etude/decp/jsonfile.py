@@ -72,6 +72,8 @@ class _Record(msgspec.Struct, gc=False):
     marcheInnovant: bool | str | int | None = None
     type_: str | None = msgspec.field(default=None, name="_type")
     offresRecues: Any = None
+    considerationsSociales: Any = None
+    considerationsEnvironnementales: Any = None
     ccag: Any = None
     techniques: Any = None
 
@@ -129,11 +131,24 @@ def _coerce(obj: Any) -> _Record | None:
         montant=_text_or_none(obj.get("montant")), titulaires=holders,
         marcheInnovant=innov if isinstance(innov, (bool, str, int)) else None,
         type_=_str_or_none(obj.get("_type")), offresRecues=obj.get("offresRecues"), ccag=obj.get("ccag"),
-        techniques=obj.get("techniques"))
+        techniques=obj.get("techniques"), considerationsSociales=obj.get("considerationsSociales"),
+        considerationsEnvironnementales=obj.get("considerationsEnvironnementales"))
 
 
 def _str_or_none(v: Any) -> str | None:
     return None if v is None else v if isinstance(v, str) else _text_or_none(v)
+
+
+def _leaves(value: Any) -> str | int | float | None:
+    """A 2022-format field as one hashable value: lists and objects as their texts joined by « , »."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, dict):
+        return _leaves(list(value.values()))
+    if isinstance(value, (list, tuple)):
+        parts = [_leaves(v) for v in value]
+        return ", ".join(str(p) for p in parts if p is not None) or None
+    return str(value)
 
 
 def _row(rec: _Record) -> tuple:
@@ -157,12 +172,13 @@ def _row(rec: _Record) -> tuple:
     return (ident(rec.id), buyer.id if buyer else None, buyer.nom if buyer else None, rec.nature,
             rec.objet, rec.codeCPV, rec.procedure, code, place.typeCode if place else None,
             rec.dureeMois, rec.dateNotification, rec.montant, ";".join(holders) or None, listed,
-            rec.marcheInnovant, "DECP 2022" if v2 else "DECP 2017")
+            rec.marcheInnovant, "DECP 2022" if v2 else "DECP 2017", _leaves(rec.offresRecues),
+            _leaves(rec.considerationsSociales), _leaves(rec.considerationsEnvironnementales))
 
 
 _ROW_FIELDS = ["id", "buyer_id", "buyer_name", "nature_raw", "object", "cpv", "procedure_raw", "place_code",
                "place_type", "duration_raw", "date_raw", "amount_raw", "holder_ids", "n_holders_listed",
-               "innov_raw", "source_format"]
+               "innov_raw", "source_format", "bids_raw", "social_raw", "env_raw"]
 
 
 def _line_of(data: bytes, offset: int) -> int:

@@ -29,7 +29,6 @@ from etude.decp.rules import MAX_AMOUNT
 from etude.decp.summary import quality_summary, read_summary
 from etude.decp.tabular import read_tabular
 from etude.errors import InputError, ParameterError, problem
-from etude.publish import formats
 
 __all__ = ["read_decp", "MAX_UNZIPPED"]
 
@@ -76,12 +75,16 @@ def _head(path: Path) -> bytes:
                                  expected=_EXPECTED + " que vous avez le droit de lire")) from None
 
 
+def _megabytes(size: int) -> str:
+    """Bytes as whole megabytes with French digit groups (``4\u202f295``), for the French error message."""
+    return f"{size / 1e6:,.0f}".replace(",", "\u202f")
+
+
 def _too_big(path: Path, size: int, limit: int, *, declared: bool) -> InputError:
     what = "annonce" if declared else "donne en réalité plus de"
     return InputError(problem(
         path.name, message=f"archive ZIP trop volumineuse une fois décompressée : elle {what} "
-                           f"{formats.number(size / 1e6, decimals=0)} Mo, "
-                           f"limite {formats.number(limit / 1e6, decimals=0)} Mo",
+                           f"{_megabytes(size)} Mo, limite {_megabytes(limit)} Mo",
         expected="une archive DECP qui tient dans la limite (bombe ZIP ?) ; pour un vrai gros fichier, "
                  "relevez la limite : etude decp --max-unzipped N (en Mo)"))
 

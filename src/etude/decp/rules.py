@@ -25,7 +25,9 @@ import pandas as pd
 
 __all__ = [
     "parse_amount", "parse_date", "parse_flag", "normalise_procedure", "normalise_nature", "fold",
-    "PROCEDURES", "INNOVATION_PROCEDURES", "MAX_AMOUNT", "AMOUNT_USABLE", "DATE_USABLE", "NULL_TEXTS", "MIN_YEAR",
+    "parse_bids", "parse_consideration", "parse_category",
+    "PROCEDURES", "INNOVATION_PROCEDURES", "COMPETITIVE_PROCEDURES", "SME_CATEGORIES", "HOLDER_CATEGORIES",
+    "MAX_AMOUNT", "AMOUNT_USABLE", "DATE_USABLE", "NULL_TEXTS", "MIN_YEAR", "MAX_BIDS",
 ]
 
 #: Amounts at or above this (euros) are absurd: flagged, never summed.
@@ -59,6 +61,20 @@ INNOVATION_PROCEDURES = {
     "Dialogue compétitif": "dialogue_competitif",
     "Achat innovant sans publicité ni mise en concurrence (expérimentation)": "experimentation",
 }
+#: Procedures counted in the single-bid rate: the competitive ones, with a call for competition (OCDS « open »
+#: and « selective » methods, as Cardinal's R018 rule counts them). Left out: contracts awarded without
+#: publicity or competition (a single bid is expected there), the experimental innovative purchase (idem),
+#: unknown or missing procedures.
+COMPETITIVE_PROCEDURES = (
+    "Procédure adaptée", "Appel d'offres ouvert", "Appel d'offres restreint", "Procédure avec négociation",
+    "Dialogue compétitif", "Partenariat d'innovation", "Concours",
+)
+#: Holder categories of the consolidated DECP (``titulaire_categorie``, from the SIRENE register).
+HOLDER_CATEGORIES = ("PME", "ETI", "GE")
+#: Categories counted as small and medium-sized enterprises.
+SME_CATEGORIES = ("PME",)
+#: Most bids a contract may report (``offresRecues``); more is read as a typing error (not given).
+MAX_BIDS = 1000
 _NATURES = {"marche": "Marché", "marche de partenariat": "Marché de partenariat", "accord cadre": "Accord-cadre",
             "marche subsequent": "Marché subséquent",
             "marche de defense ou de securite": "Marché de défense ou de sécurité"}
@@ -250,3 +266,61 @@ def normalise_nature(label: Any) -> str | None:
     if not key:
         return None
     return _NATURES.get(key, " ".join(str(label).split()))
+
+
+def parse_bids(value: Any, *, max_bids: int = MAX_BIDS) -> int | None:
+    """Read ``offresRecues``: a whole number of bids from 0 to ``max_bids``; anything else is not given.
+
+    >>> parse_bids("1"), parse_bids(3.0), parse_bids(""), parse_bids("2,5"), parse_bids(10 ** 6)
+    (1, 3, None, None, None)
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isdigit():
+            return None
+        value = int(text)
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(value) or not float(value).is_integer():
+            return None
+        value = int(value)
+    if isinstance(value, (int, np.integer)) and 0 <= value <= max_bids:
+        return int(value)
+    return None
+
+
+def parse_consideration(value: Any) -> bool | None:
+    """Read ``considerationsSociales`` or ``considerationsEnvironnementales``: ``True`` when any clause or
+    criterion is listed, ``False`` for « Pas de considération … » alone, ``None`` when not given.
+
+    A list (DECP JSON 2022) or a text joining several values (consolidated file, « Clause sociale, Critère
+    social ») is read value by value.
+
+    >>> parse_consideration("Clause sociale, Critère social"), parse_consideration("Pas de considération sociale")
+    (True, False)
+    >>> parse_consideration(["Pas de considération environnementale"]), parse_consideration("")
+    (False, None)
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, dict):
+        value = next(iter(value.values()), None) if len(value) == 1 else list(value.values())
+        return parse_consideration(value)
+    items = value if isinstance(value, (list, tuple)) else re.split(r"[,;|]", str(value))
+    texts = [fold(v) for v in items if v is not None and fold(v) and fold(v) not in NULL_TEXTS]
+    if not texts:
+        return None
+    return any(not t.startswith("pas de consideration") for t in texts)
+
+
+def parse_category(value: Any) -> str | None:
+    """Read ``titulaire_categorie``: ``PME``, ``ETI`` or ``GE`` (case and spaces ignored); else ``None``.
+
+    >>> parse_category(" pme "), parse_category("GE"), parse_category("NC")
+    ('PME', 'GE', None)
+    """
+    if not isinstance(value, str):
+        return None
+    key = value.strip().upper()
+    return key if key in HOLDER_CATEGORIES else None

@@ -1,13 +1,15 @@
-"""What the DECP rules did, as tables ``rule, n_records, detail`` (French), and those tables as text lines.
+"""What the DECP rules did, as tables ``rule, n_records, detail`` (French diagnostics, like error messages).
 
 Every rule is counted, never applied silently: :func:`read_summary` says what reading dropped, harmonised or
 kept; :func:`quality_summary` counts the date and amount rules (call it again after the regional filter).
+:func:`etude.publish.present.decp.format_summary` turns a summary into text lines.
 
 Examples
 --------
->>> t = pd.DataFrame({"rule": ["doublon exact supprimé"], "n_records": [1200], "detail": [""]})
->>> format_summary(t) == "  • doublon exact supprimé : 1\u202f200"
-True
+>>> t = read_summary(pd.DataFrame(columns=["id", "uid", "nature", "nature_raw", "procedure", "procedure_raw"]),
+...                  [("f.json", "DECP 2017", 0, 0)], ReadCounters())
+>>> t["rule"].iloc[0], int(t["n_records"].iloc[0])
+('enregistrements lus', 0)
 """
 from __future__ import annotations
 
@@ -15,15 +17,19 @@ import pandas as pd
 
 from etude.decp.records import ReadCounters
 from etude.decp.rules import AMOUNT_USABLE, DATE_USABLE, MAX_AMOUNT, MIN_YEAR, PROCEDURES
-from etude.publish import formats
 
-__all__ = ["read_summary", "quality_summary", "format_summary", "SUMMARY_COLUMNS"]
+__all__ = ["read_summary", "quality_summary", "SUMMARY_COLUMNS"]
 
 #: Columns of every summary table.
 SUMMARY_COLUMNS = ["rule", "n_records", "detail"]
 
 
 _CLIP = 40  # characters of a value shown as an example (a 400-digit amount is cut)
+
+
+def _grouped(x: float) -> str:
+    """A whole number with French digit groups (narrow no-break spaces), as the other French diagnostics."""
+    return f"{x:,.0f}".replace(",", "\u202f")
 
 
 def _examples(records: pd.DataFrame, mask: pd.Series, column: str, field: str, k: int = 3) -> str:
@@ -110,7 +116,7 @@ def quality_summary(records: pd.DataFrame) -> pd.DataFrame:
         ("montant négatif", int((ast == "negative").sum()),
          "exclu des montants ; " + _examples(records, ast == "negative", "amount_raw", "montant")),
         ("montant aberrant signalé", int((ast == "absurd").sum()),
-         f"≥ {formats.number(MAX_AMOUNT)} € ou suite de 9 (99 999 999) : jamais sommé ; "
+         f"≥ {_grouped(MAX_AMOUNT)} € ou suite de 9 (99 999 999) : jamais sommé ; "
          + _examples(records, ast == "absurd", "amount_raw", "montant")),
         ("montant au format français converti", int((ast == "text_fr").sum()),
          "espaces, virgule décimale ou symbole € lus ; " + _examples(records, ast == "text_fr", "amount_raw",
@@ -126,12 +132,3 @@ def quality_summary(records: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     out["detail"] = out["detail"].str.rstrip(" ;")
     return out
-
-
-
-def format_summary(summary: pd.DataFrame) -> str:
-    """A summary table as French text lines: ``• règle : n — détail``."""
-    lines = []
-    for rule, n, detail in summary[SUMMARY_COLUMNS].itertuples(index=False):
-        lines.append(f"  • {rule} : {formats.number(n)}" + (f" — {detail}" if detail else ""))
-    return "\n".join(lines)

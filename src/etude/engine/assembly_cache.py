@@ -33,7 +33,7 @@ from etude.files import atomic_write, write_json
 __all__ = ["ASSEMBLED", "ASSEMBLY_DIR", "assembly_key", "restore_assembly", "store_assembly"]
 
 #: The deliverables an assembly writes (those that exist are kept), relative to the run folder.
-ASSEMBLED = ("report.html", "report.pdf", "slides.html", "slides.pptx", "tables/tables.xlsx")
+ASSEMBLED = ("report.html", "report.pdf", "slides.html", "slides.pptx", "tables/tables.xlsx", "datapackage.json")
 #: Folder of assembled deliverables, inside ``<out>/.cache``.
 ASSEMBLY_DIR = "assembly"
 

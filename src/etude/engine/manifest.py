@@ -98,7 +98,10 @@ def study_provenance(study: str | None) -> tuple[dict[str, Any], list[dict[str, 
         return entry, [], not study
     table = inputs_of(study or None)
     try:
-        entry["title"] = str(survey.read_study(study or None).get("title") or "")
+        spec = survey.read_study(study or None)
+        entry["title"] = str(spec.get("title") or "")
+        if spec.get("title_en"):
+            entry["title_en"] = str(spec["title_en"])
     except Exception:  # the title is a nicety; study_inputs already validated the file
         pass
     rows = [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in table.to_dict("records")]

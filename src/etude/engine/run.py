@@ -597,7 +597,7 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
             write_text(run_dir / "notebooks" / f"{job.name}.ipynb", nbformat.writes(job.nb))
     ordered = sorted(job_list, key=lambda j: order_key(j.source))
     notebooks_ok = all(j.status == "ok" for j in job_list) and not interrupted
-    title = info.get("title") or (Path(plan.study).name if plan.study else "démo")
+    title = publish.study_name(info, plan.lang) or (Path(plan.study).name if plan.study else "démo")
     made = _assemble_or_reuse(run_dir, ordered, plan, info, manifest, title=title, ok=notebooks_ok,
                               use_cache=use_cache, verbose=verbose, progress=progress)
     manifest["assembly"] = {"cache": made.cache, "reused_from": made.reused_from}

@@ -1,8 +1,8 @@
 """Publishing: every word and number a reader sees, and the deliverables of a run.
 
 The engine reaches this layer through this module only (:func:`localised`, :func:`prepare_assembly`,
-:func:`write_notebook_files`, :func:`assemble`, :func:`write_workbook`); notebooks import its modules directly
-(``from etude.publish import outputs, plots, present``).
+:func:`write_notebook_files`, :func:`assemble`, :func:`write_workbook`, :func:`study_name`); notebooks import its
+modules directly (``from etude.publish import outputs, plots, present``).
 
 ========================  ===========================================================================
 :mod:`.outputs`           tables and figures written by notebooks into their run folder
@@ -17,6 +17,7 @@ The engine reaches this layer through this module only (:func:`localised`, :func
 :mod:`.pdf`               ``report.pdf``
 :mod:`.workbook`          ``tables/tables.xlsx``
 :mod:`.runinfo`           what the deliverables say about a run
+:mod:`.reference_text`    the reference tables' words and units in the reader's language
 :mod:`.localise`          a notebook's keyed markdown in the run's language
 :mod:`.assemble`          a run's deliverables put together
 ========================  ===========================================================================
@@ -34,6 +35,7 @@ from etude.publish.assemble import (
     write_workbook,
 )
 from etude.publish.localise import localised
+from etude.publish.runinfo import study_name
 
 __all__ = ["Assembly", "assemble", "prepare_assembly", "run_subtitle", "run_info", "pdf_engine", "write_notebook_files",
-           "write_workbook", "localised"]
+           "write_workbook", "localised", "study_name"]

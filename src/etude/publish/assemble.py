@@ -101,10 +101,11 @@ def run_subtitle(run_id: str, *, lang: str, title: str, ok: bool) -> str:
 
     >>> run_subtitle("20260301-093000-abcdef", lang="fr", title="démo", ok=False)
     'Exécution 20260301-093000-abcdef · étude : démo · en échec'
+    >>> run_subtitle("r1", lang="en", title="demo", ok=True)
+    'Run r1 · study: demo'
     """
-    fr = lang == "fr"
-    return (f"{'Exécution' if fr else 'Run'} {run_id} · {'étude' if fr else 'study'} : {title}"
-            + ("" if ok else (" · en échec" if fr else " · failed")))
+    from etude import words
+    return words.text("runinfo.subtitle" if ok else "runinfo.subtitle_failed", lang, run_id=run_id, title=title)
 
 
 @dataclass
@@ -130,14 +131,14 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
     ``log(line)`` receives full tracebacks when ``verbose``. ``cache_dir`` keeps converted notebooks and
     workbooks by content, for unchanged re-runs.
     """
-    from etude.publish import deck, pdf, report
+    from etude.publish import datapackage, deck, pdf, report
     made = Assembly()
     ok_jobs = [(j.name, getattr(j, "slide_nb", None) or report.slide_notebook(j.nb, [run_dir]))  # slide charts
                for j in jobs if j.status == "ok"]
 
     def report_pdf():
         if pdf.write_report_pdf(run_dir / "report.html") is None:
-            made.warnings.append(pdf.NO_ENGINE_MESSAGE)
+            made.warnings.append(pdf.no_engine_message())
     statuses = {j.name: j.status for j in jobs}
     bases = [run_dir]
     steps = [
@@ -146,6 +147,7 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
             ok_jobs, lang=lang, simulated=simulated, subtitle=subtitle, base_dirs=bases, info=info,
             cache_dir=cache_dir / "html" if cache_dir else None))),
         ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", ok_jobs, info or {}, subtitle=subtitle)),
+        ("datapackage.json", lambda: datapackage.write_datapackage(run_dir, info=info, simulated=simulated)),
     ]
 
     def attempt(what, step):

@@ -35,20 +35,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from etude import words
 from etude.files import atomic_write
-from etude.publish import runinfo
+from etude.publish import formats, runinfo
 
-__all__ = ["deck_slides", "html_tables", "write_pptx", "MAX_ROWS", "SLIDE_SIZE_IN", "TEXTS"]
+__all__ = ["deck_slides", "html_tables", "write_pptx", "MAX_ROWS", "SLIDE_SIZE_IN"]
 
 #: Rows of a table shown on a slide (the rest is said in the notes).
 MAX_ROWS = 8
 #: Slide size in inches (16:9, PowerPoint's default widescreen).
 SLIDE_SIZE_IN = (13.333, 7.5)
-#: Words of the deck, per language.
-TEXTS = {"fr": {"more_rows": "{n} ligne(s) de plus : voir le classeur tables.xlsx.", "untitled": "Résultats",
-                "deck": "Diapositives"},
-         "en": {"more_rows": "{n} more row(s): see the tables.xlsx workbook.", "untitled": "Results",
-                "deck": "Slides"}}
 
 _HEADING_LINE = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 
@@ -307,10 +303,11 @@ def _table(slide, header: list[str], rows: list[list[str]], box) -> None:
                     r.font.size = size
 
 
-def _content_slides(prs, s: dict[str, Any], info: dict[str, Any], t: dict[str, str]) -> None:
+def _content_slides(prs, s: dict[str, Any], info: dict[str, Any]) -> None:
     """One slide per chart or table of ``s`` (a slide holding several is split: « titre (1/2) », « (2/2) »)."""
     from pptx.util import Inches
-    heading = s["heading"] or s["title"] or t["untitled"]
+    lang = info["lang"]
+    heading = s["heading"] or s["title"] or words.text("deck.untitled", lang)
     items = s["items"] or [None]
     top, bottom = Inches(1.5), prs.slide_height - Inches(0.6)
     box = (Inches(0.5), top, prs.slide_width - Inches(1.0), bottom - top)
@@ -328,7 +325,7 @@ def _content_slides(prs, s: dict[str, Any], info: dict[str, Any], t: dict[str, s
         elif item is not None:
             header, rows = item[1]
             if len(rows) > MAX_ROWS:
-                notes.append(t["more_rows"].format(n=len(rows) - MAX_ROWS))
+                notes.append(words.text("deck.more_rows", lang, n=formats.number(len(rows) - MAX_ROWS, lang=lang)))
             _table(slide, header, rows[:MAX_ROWS], box)
         if notes:
             slide.notes_slide.notes_text_frame.text = "\n\n".join(notes)
@@ -395,12 +392,11 @@ def write_pptx(path: str | os.PathLike, notebooks: Iterable[tuple[str, Any]], in
     from pptx.util import Inches
 
     info = {"simulated": True, "lang": "fr", **(info or {})}
-    info["lang"] = info["lang"] if info["lang"] in TEXTS else "fr"
-    t = TEXTS[info["lang"]]
+    info["lang"] = info["lang"] if info["lang"] in words.LANGS else "fr"
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(SLIDE_SIZE_IN[0]), Inches(SLIDE_SIZE_IN[1])
     props = prs.core_properties
-    props.title = info.get("title") or runinfo.STUDY_TITLE[info["lang"]]
+    props.title = info.get("title") or runinfo.study_title(info["lang"])
     # python-pptx's template names its own author and a comment: the deck names the tool, nobody else
     props.author = props.last_modified_by = "etude"
     props.comments, props.keywords, props.subject = "", "", ""
@@ -410,7 +406,7 @@ def write_pptx(path: str | os.PathLike, notebooks: Iterable[tuple[str, Any]], in
         elif s["role"] == "closing":
             _closing_slide(prs, s, info)
         elif s["role"] == "cells":
-            _content_slides(prs, s, info, t)
+            _content_slides(prs, s, info)
         else:
             _text_slide(prs, s, info)
     return atomic_write(path, lambda tmp: prs.save(str(tmp)))

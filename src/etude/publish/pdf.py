@@ -4,7 +4,8 @@ The print copy adds a print style sheet to the page (:data:`PRINT_CSS`): A4 page
 at the bottom of each page (CSS page-margin boxes, which Chromium prints since version 131), charts, tables and
 headings kept whole (``break-inside: avoid``), each notebook's section starting a new page. Chromium is the one
 the browser check uses (Debian's ``chromium``); it runs with no network, in a throw-away profile. Where no
-Chromium is found, :func:`write_report_pdf` returns ``None`` and the run says so in one line.
+Chromium is found, :func:`write_report_pdf` returns ``None`` and the run says so in one line
+(:func:`no_engine_message`).
 
 The table of contents shows the page of each entry. Chromium cannot compute CSS ``target-counter()``, so the
 report is printed once with an empty box before each entry, a link to itself; Chromium writes a named
@@ -29,16 +30,23 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from etude import words
 from etude.files import atomic_write
 
 __all__ = ["PRINT_CSS", "CHROMIUM_CANDIDATES", "find_chromium", "print_copy", "write_report_pdf",
-           "NO_ENGINE_MESSAGE", "link_pages", "number_contents", "toc_targets"]
+           "no_engine_message", "link_pages", "number_contents", "toc_targets"]
 
 #: Where Chromium is looked for (then ``chromium``, ``chromium-browser``, ``google-chrome`` on the PATH).
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-#: The one line a run prints when it cannot make the PDF.
-NO_ENGINE_MESSAGE = ("report.pdf non produit : Chromium introuvable (apt-get install chromium) ; "
-                     "report.html reste complet")
+
+
+def no_engine_message(lang: str = "fr") -> str:
+    """The one line a run prints when it cannot make the PDF (the command line speaks French).
+
+    >>> no_engine_message("en")
+    'report.pdf not made: Chromium not found (apt-get install chromium); report.html is complete'
+    """
+    return words.text("pdf.no_engine", lang)
 
 #: Print style sheet added to the report for the PDF.
 PRINT_CSS = """

@@ -31,37 +31,21 @@ from pathlib import Path
 
 import nbformat
 
-from etude import __version__, paths
+from etude import __version__, paths, words
+from etude.publish import formats
 from etude.publish.reading import notebook_title, reading_copy
 
 __all__ = ["notebook_html", "report_html", "slides_html", "external_references", "slide_cells", "slide_notebook",
-           "limit_rows", "SLIDE_TYPES", "SLIDE_SIZE", "SLIDE_MAX_ROWS", "TEXTS", "IMAGE_TYPES", "prerender"]
+           "limit_rows", "SLIDE_TYPES", "SLIDE_SIZE", "SLIDE_MAX_ROWS", "IMAGE_TYPES", "prerender"]
 
 #: ``slideshow.slide_type`` values that put a cell into ``slides.html``.
 SLIDE_TYPES = ("slide", "subslide", "fragment")
 
-#: What the pages say, per language.
-TEXTS = {
-    "fr": {"title": "L'innovation dans la commande publique en Hauts-de-France",
-           "report": "Rapport d'étude", "slides": "Diapositives", "toc": "Sommaire",
-           "simulated": "Données simulées — ne pas citer", "run": "Exécution", "status": "statut",
-           "ok": "réussie", "failed": "en échec", "nb_failed": "Ce notebook a échoué",
-           "nb_skipped": "Non exécuté : un notebook dont il dépend a échoué.",
-           "figure": "Figure", "produced": "Produit par etude", "manifest": "provenance : manifest.json",
-           "notebook": "Notebook"},
-    "en": {"title": "Innovation in public procurement in Hauts-de-France",
-           "report": "Study report", "slides": "Slides", "toc": "Contents",
-           "simulated": "Simulated data — do not cite", "run": "Run", "status": "status",
-           "ok": "succeeded", "failed": "failed", "nb_failed": "This notebook failed",
-           "nb_skipped": "Not run: a notebook it depends on failed.",
-           "figure": "Figure", "produced": "Produced by etude", "manifest": "provenance: manifest.json",
-           "notebook": "Notebook"},
-}
-
 def _texts(lang: str) -> dict[str, str]:
-    if lang not in TEXTS:
-        raise ValueError(f"lang must be one of {sorted(TEXTS)}, not {lang!r}")
-    return TEXTS[lang]
+    """The words of the pages in ``lang`` (the catalogue's area ``report``, with the study's title and the
+    data-status line)."""
+    return {**words.area("report", lang), "title": words.text("runinfo.title", lang),
+            "simulated": words.data_status(True, lang)}
 
 
 # --------------------------------------------------------------------------- assets and exporters
@@ -230,7 +214,7 @@ def _render(nb, *, with_code: bool, lang: str, base_dirs: Sequence[Path] = (), c
     light, aside, token = _set_aside_images(nb)
     body, _ = _exporter(with_code).from_notebook_node(light)
     body = body.replace('alt="No description has been provided for this image"',
-                        f'alt="{_texts(lang)["figure"]}"')
+                        f'alt="{words.text("report.figure", lang)}"')
     body = token.sub(lambda m: aside[m.group(0)], body) if aside else body
     if path is not None:
         try:
@@ -300,7 +284,7 @@ def _page(*, title: str, lang: str, body: str, css: str) -> str:
 
 
 def _banner(simulated: bool, lang: str) -> str:
-    return f'<div class="etude-banner" role="note">{_texts(lang)["simulated"]}</div>\n' if simulated else ""
+    return f'<div class="etude-banner" role="note">{words.data_status(True, lang)}</div>\n' if simulated else ""
 
 
 def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
@@ -400,8 +384,6 @@ SLIDE_MAX_ROWS = 8
 
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _TBODY_ROW = re.compile(r"<tr\b.*?</tr>", re.S | re.I)
-_MORE_ROWS = {"fr": "… et {n} ligne(s) de plus : voir le rapport et tables.xlsx.",
-              "en": "… and {n} more row(s): see the report and tables.xlsx."}
 
 #: Scales the current slide's charts, then its type, until the slide fits (run when a slide is shown).
 _FIT_SCRIPT = """
@@ -449,8 +431,8 @@ def limit_rows(fragment: str, max_rows: int = SLIDE_MAX_ROWS, *, lang: str = "fr
 
     >>> t = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 3 + "</tbody></table>"
     >>> out = limit_rows(t, 2)
-    >>> out.count("<tr>"), "1 ligne(s) de plus" in out
-    (3, True)
+    >>> out.count("<tr>"), "1 ligne(s) de plus" in out, "1 more row(s)" in limit_rows(t, 2, lang="en")
+    (3, True, True)
     """
     def cut(m):
         table = m.group(0)
@@ -461,7 +443,7 @@ def limit_rows(fragment: str, max_rows: int = SLIDE_MAX_ROWS, *, lang: str = "fr
         if len(rows) <= max_rows:
             return table
         kept = table[:rows[max_rows - 1].end()] + table[rows[-1].end():]
-        more = _MORE_ROWS.get(lang, _MORE_ROWS["fr"]).format(n=len(rows) - max_rows)
+        more = words.text("report.more_rows", lang, n=formats.number(len(rows) - max_rows, lang=lang))
         return f'{kept}<p class="etude-more">{html.escape(more)}</p>'
     return _TABLE.sub(cut, fragment)
 

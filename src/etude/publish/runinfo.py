@@ -1,7 +1,8 @@
 """What a run's deliverables (workbook, deck, PDF) say about the run: title, waves, data status, sources, rule.
 
 :func:`run_info` reads it from a run's manifest (``manifest.json`` as a dict), so the engine passes one thing
-to every deliverable; :func:`status_line` is the data-status line every sheet and slide carries.
+to every deliverable; :func:`status_line` is the data-status line every sheet and slide carries. Every word is
+the catalogue's (:mod:`etude.words`, area ``runinfo``).
 
 Examples
 --------
@@ -12,36 +13,69 @@ Examples
 ('Démo', [2017, 2018], True)
 >>> status_line(info)
 'Données simulées — ne pas citer'
->>> waves_text(info)
-'vagues 2017 et 2018'
+>>> waves_text(info), waves_text({**info, "lang": "en"})
+('vagues 2017 et 2018', 'waves 2017 and 2018')
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-__all__ = ["STUDY_TITLE", "run_info", "status_line", "waves_text", "small_cell_rule"]
+from etude import words
+from etude.publish import formats
 
-#: The study's title on every deliverable.
-STUDY_TITLE = {"fr": "L'innovation dans la commande publique en Hauts-de-France",
-               "en": "Innovation in public procurement in Hauts-de-France"}
+__all__ = ["study_title", "study_name", "run_info", "status_line", "waves_text", "small_cell_rule", "sources"]
 
-_STATUS = {("fr", True): "Données simulées — ne pas citer", ("en", True): "Simulated data — do not cite",
-           ("fr", False): "Données d'enquête", ("en", False): "Survey data"}
-_RESTITUTION = {"fr": "Restitution des travaux du GT « Innovation & commande publique » (ORCP Hauts-de-France), 2017",
-                "en": "Findings of the ORCP Hauts-de-France \"Innovation & public procurement\" working group, 2017"}
-_KINDS = {"fr": {"buyers": "acheteurs", "companies": "entreprises"},
-          "en": {"buyers": "buyers", "companies": "companies"}}
+
+def _lang(info: dict[str, Any]) -> str:
+    lang = info.get("lang")
+    return lang if lang in words.LANGS else "fr"
+
+
+def study_name(study: dict[str, Any] | None, lang: str = "fr") -> str:
+    """The title a study file gives itself, in ``lang``: ``title_<lang>`` when the file has one (``title_en``), else
+    ``title`` (a study entry of the manifest, or :func:`etude.survey.read_study`'s dict); ``""`` without title.
+
+    >>> demo = {"title": "Démonstration", "title_en": "Demonstration"}
+    >>> study_name(demo, "en"), study_name(demo), study_name({"title": "Mon étude"}, "en")
+    ('Demonstration', 'Démonstration', 'Mon étude')
+    """
+    study = study or {}
+    return str(study.get(f"title_{lang}") or study.get("title") or "")
+
+
+def study_title(lang: str = "fr") -> str:
+    """The study's title on every deliverable.
+
+    >>> study_title("en")
+    'Innovation in public procurement in Hauts-de-France'
+    """
+    return words.text("runinfo.title", lang)
 
 
 def small_cell_rule(min_cell: int = 5, *, lang: str = "fr") -> str:
-    """The small-cell rule in one sentence (:func:`etude.safety.disclosure.suppression_rule`); empty where the
-    repository has no codebook to state it from (a bare test repository)."""
-    from etude.safety import disclosure
+    """The small-cell rule in one sentence (:func:`etude.publish.present.confidentiality.suppression_rule`); empty
+    where the repository has no codebook to state it from (a bare test repository)."""
+    from etude.publish.present.confidentiality import suppression_rule
     try:
-        return disclosure.suppression_rule(min_cell, lang=lang)
+        return suppression_rule(min_cell, lang=lang)
     except OSError:
         return ""
+
+
+def sources(inputs: list[dict[str, Any]], *, lang: str = "fr") -> list[str]:
+    """The lines of a deck's sources: the 2017 restitution, then each input file by population and wave.
+
+    >>> sources([{"kind": "buyers", "wave": 2017, "path": "/x/a.csv"}], lang="en")[1:]
+    ['buyers 2017: a.csv']
+    """
+    lines = [words.text("runinfo.restitution", lang)]
+    for i in inputs:
+        kind = i.get("kind") or ""
+        population = words.text(f"runinfo.{kind}", lang) if kind in ("buyers", "companies") else kind
+        lines.append(words.text("runinfo.source", lang, population=population, wave=i.get("wave", ""),
+                                file=Path(str(i.get("path", ""))).name).strip())
+    return lines
 
 
 def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_cell: int = 5,
@@ -55,31 +89,26 @@ def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_ce
     ``lang``.
     """
     manifest = manifest or {}
+    lang = lang if lang in words.LANGS else "fr"
     inputs = manifest.get("inputs") or []
     waves = sorted({int(i["wave"]) for i in inputs if str(i.get("wave", "")).strip().lstrip("-").isdigit()})
-    sources = [_RESTITUTION.get(lang, _RESTITUTION["fr"])]
-    for i in inputs:
-        kind = _KINDS.get(lang, _KINDS["fr"]).get(i.get("kind"), i.get("kind") or "")
-        sources.append(f"{kind} {i.get('wave', '')} : {Path(str(i.get('path', ''))).name}".strip())
-    return {"title": STUDY_TITLE.get(lang, STUDY_TITLE["fr"]), "lang": lang,
-            "study": str((manifest.get("study") or {}).get("title") or ""),
+    return {"title": study_title(lang), "lang": lang,
+            "study": study_name(manifest.get("study"), lang),
             "run_id": str(manifest.get("run_id") or ""), "waves": waves,
-            "simulated": bool(manifest.get("simulated", True)), "sources": sources,
+            "simulated": bool(manifest.get("simulated", True)), "sources": sources(inputs, lang=lang),
             "rule": small_cell_rule(min_cell, lang=lang) if rule else "",
             "parameters": dict((manifest.get("parameters") or {}).get("given") or {})}
 
 
 def status_line(info: dict[str, Any]) -> str:
     """« Données simulées — ne pas citer » for simulated data, « Données d'enquête » otherwise."""
-    return _STATUS[(info.get("lang", "fr") if info.get("lang") in ("fr", "en") else "fr", bool(info.get("simulated")))]
+    return words.data_status(bool(info.get("simulated")), _lang(info))
 
 
 def waves_text(info: dict[str, Any]) -> str:
     """``vagues 2017 et 2018`` / ``vague 2017`` (English: ``waves 2017 and 2018``); empty without waves."""
     waves = [str(w) for w in info.get("waves") or []]
-    en = info.get("lang") == "en"
     if not waves:
         return ""
-    word = ("wave" if en else "vague") + ("s" if len(waves) > 1 else "")
-    joined = waves[0] if len(waves) == 1 else ", ".join(waves[:-1]) + (" and " if en else " et ") + waves[-1]
-    return f"{word} {joined}"
+    lang = _lang(info)
+    return words.text("runinfo.waves", lang, count=len(waves), waves=formats.join(waves, lang))

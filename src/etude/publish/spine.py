@@ -30,59 +30,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from etude.publish import reading, runinfo
+from etude import words
+from etude.publish import formats, reading, runinfo
+from etude.publish.reference_text import citation
 
-__all__ = ["SECTIONS", "OTHER", "TEXTS", "section_keys", "section_label", "cell_section", "outline",
+__all__ = ["SECTIONS", "OTHER", "section_keys", "section_label", "cell_section", "outline",
            "unknown_sections", "notebook_slides"]
 
-#: The deck's sections in the restitution's order: key → (number, French title, English title).
-SECTIONS: dict[str, tuple[str, str, str]] = {
-    "objectives": ("1", "Objectifs du GT et indicateurs retenus", "The working group's objectives and indicators"),
-    "results": ("2", "Résultats : qui a répondu, INNOV'EMBER", "Results: who answered, INNOV'EMBER"),
-    "barriers_buyers": ("3.1", "Freins identifiés — côté acheteurs", "Barriers — buyers' side"),
-    "barriers_companies": ("3.2", "Freins identifiés — côté entreprises", "Barriers — companies' side"),
-    "comparison": ("3.3", "Freins : acheteurs et entreprises", "Barriers: buyers and companies"),
-    "remedies": ("4", "Leviers, solutions et plan d'action", "Remedies, solutions and action plan"),
-    "indicators": ("5", "Indicateurs d'une année sur l'autre", "Year-on-year indicators"),
-    "meetings": ("6", "Rencontres entre l'offre et la demande", "Meetings between supply and demand"),
-    "other": ("", "Autres résultats", "Other results"),
-    "method": ("7", "Méthode, sources et statut des données", "Method, sources and data status"),
+#: The deck's sections in the restitution's order: key → number (their titles are the catalogue's,
+#: ``spine.section_<key>``).
+SECTIONS: dict[str, str] = {
+    "objectives": "1", "results": "2", "barriers_buyers": "3.1", "barriers_companies": "3.2", "comparison": "3.3",
+    "remedies": "4", "indicators": "5", "meetings": "6", "other": "", "method": "7",
 }
 #: The section of a slide that declares none (and whose notebook declares none).
 OTHER = "other"
-
-#: Words of the generated slides, per language.
-TEXTS = {
-    "fr": {"contents": "Sommaire", "closing": "Merci de votre attention — sources",
-           "objectives": "En 2017, le GT s'est fixé {n} objectifs ; ses indicateurs : {buyers} réponses d'acheteurs "
-                         "et {companies} d'entreprises",
-           "objectives_bare": "Les objectifs du GT en 2017",
-           "objectives_notes": "Objectifs et effectifs publiés : {source}. Faute d'indicateur existant, le GT a "
-                               "recensé les besoins des acheteurs et lancé un appel à manifestation d'intérêt "
-                               "auprès des entreprises.",
-           "method_simulated": "Données simulées : ces diapositives montrent la méthode, pas des résultats à citer",
-           "method_real": "Deux enquêtes en ligne ({waves}) ; chaque part dit sa base",
-           "method_lines": ["Parts : rapportées aux répondants qui ont répondu à la question (base n) ; "
-                            "plusieurs réponses possibles.",
-                            "Intervalles de confiance {ci} ; écarts testés (Fisher exact ou χ²), "
-                            "corrigés pour comparaisons multiples, avec leur taille d'effet.",
-                            "Statut des données : {status}."],
-           "method_notes": "Le détail des calculs, table par table, est dans report.html et tables.xlsx."},
-    "en": {"contents": "Contents", "closing": "Thank you — sources",
-           "objectives": "In 2017 the working group set itself {n} objectives; its indicators: {buyers} buyers' "
-                         "and {companies} companies' answers",
-           "objectives_bare": "The working group's objectives in 2017",
-           "objectives_notes": "Objectives and published counts: {source}. With no existing indicator, the group "
-                               "surveyed buyers' needs and called for expressions of interest from companies.",
-           "method_simulated": "Simulated data: these slides show the method, not results to cite",
-           "method_real": "Two online surveys ({waves}); every share states its base",
-           "method_lines": ["Shares: over the respondents who answered the question (base n); several answers "
-                            "allowed.",
-                            "Confidence intervals {ci}; differences tested (Fisher's exact or χ²), corrected "
-                            "for multiple comparisons, with their effect size.",
-                            "Data status: {status}."],
-           "method_notes": "Every computation, table by table, is in report.html and tables.xlsx."},
-}
 
 _OPENERS = ("slide", "subslide")
 _IN_DECK = ("slide", "subslide", "fragment")
@@ -100,9 +62,9 @@ def section_keys() -> list[str]:
 def section_label(key: str, lang: str = "fr") -> str:
     """« 3.1. Freins identifiés — côté acheteurs »: the section's number and title, numbered as in the
     restitution (an unknown key: :data:`OTHER`, which has no number)."""
-    number, fr, en = SECTIONS.get(key, SECTIONS[OTHER])
-    title = en if lang == "en" else fr
-    return f"{number}. {title}" if number else title
+    key = key if key in SECTIONS else OTHER
+    title = words.text(f"spine.section_{key}", lang)
+    return words.text("spine.numbered", lang, number=SECTIONS[key], title=title) if SECTIONS[key] else title
 
 
 def _declared(metadata: Any) -> str | None:
@@ -156,9 +118,8 @@ def _objectives_slide(lang: str) -> dict[str, Any] | None:
     """The GT's 2017 objectives and the indicators it set (published counts), from the reference table."""
     from etude.errors import InputError
     from etude.survey import reference
-    t = TEXTS[lang]
     try:
-        objectives = reference.gt_texts("objectif_2017_")
+        objectives = reference.gt_texts("objectif_2017_", lang=lang)
         counts = reference.published_counts()
     except (InputError, OSError, KeyError, ValueError):  # a repository without the reference table: no slide
         return None
@@ -166,24 +127,26 @@ def _objectives_slide(lang: str) -> dict[str, Any] | None:
         return None
     totals = counts[counts["attribute"].isna()].set_index("population")["n"]
     if {"buyers", "companies"} <= set(totals.index):
-        heading = t["objectives"].format(n=len(objectives), buyers=int(totals["buyers"]),
-                                         companies=int(totals["companies"]))
+        heading = words.text("spine.objectives", lang, n=formats.number(len(objectives), lang=lang),
+                             buyers=formats.number(int(totals["buyers"]), lang=lang),
+                             companies=formats.number(int(totals["companies"]), lang=lang))
     else:
-        heading = t["objectives_bare"]
-    source = str(objectives["source"].iloc[0])
+        heading = words.text("spine.objectives_bare", lang)
+    source = citation(str(objectives["source"].iloc[0]), lang)
     return _generated("objectives", "objectives", heading, [str(x) for x in objectives["text"]],
-                      t["objectives_notes"].format(source=source))
+                      words.text("spine.objectives_notes", lang, source=source))
 
 
 def _method_slide(info: dict[str, Any], lang: str) -> dict[str, Any]:
-    t = TEXTS[lang]
     status = runinfo.status_line(info)
-    heading = (t["method_simulated"] if info.get("simulated")
-               else t["method_real"].format(waves=runinfo.waves_text(info) or "—"))
+    heading = (words.text("spine.method_simulated", lang) if info.get("simulated")
+               else words.text("spine.method_real", lang, waves=runinfo.waves_text(info) or "—"))
     method = str((info.get("parameters") or {}).get("ci_method") or "wilson")
-    ci = ("de Wilson" if lang == "fr" else "(Wilson)") if method == "wilson" else f"({method})"
-    lines = [line.format(status=status, ci=ci) for line in t["method_lines"]] + [info.get("rule") or ""]
-    return _generated("method", "method", heading, lines, t["method_notes"])
+    ci = (words.text("spine.ci_wilson", lang) if method == "wilson"
+          else words.text("spine.ci_other", lang, method=method))
+    lines = [words.text("spine.method_shares", lang), words.text("spine.method_ci", lang, ci=ci),
+             words.text("spine.method_status", lang, status=status), info.get("rule") or ""]
+    return _generated("method", "method", heading, lines, words.text("spine.method_notes", lang))
 
 
 def outline(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = None, *,
@@ -210,8 +173,8 @@ def outline(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = 
     """
     info = {"simulated": True, **(info or {})}
     lang = lang or info.get("lang") or "fr"
-    lang = lang if lang in TEXTS else "fr"
-    t = TEXTS[lang]
+    lang = lang if lang in words.LANGS else "fr"
+    info = {**info, "lang": lang}
     by_section: dict[str, list[dict[str, Any]]] = {k: [] for k in SECTIONS}
     objectives = _objectives_slide(lang)
     if objectives is not None:
@@ -221,8 +184,8 @@ def outline(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = 
             by_section[slide["section"]].append(slide)
     by_section["method"].insert(0, _method_slide(info, lang))
     shown = [k for k in SECTIONS if by_section[k]]
-    title = _generated("title", "", info.get("title") or runinfo.STUDY_TITLE[lang],
+    title = _generated("title", "", info.get("title") or runinfo.study_title(lang),
                        [runinfo.waves_text(info).capitalize(), runinfo.status_line(info)])
-    contents = _generated("contents", "", t["contents"], [section_label(k, lang) for k in shown])
-    closing = _generated("closing", "", t["closing"], list(info.get("sources") or []))
+    contents = _generated("contents", "", words.text("spine.contents", lang), [section_label(k, lang) for k in shown])
+    closing = _generated("closing", "", words.text("spine.closing", lang), list(info.get("sources") or []))
     return [title, contents, *(s for k in shown for s in by_section[k]), closing]

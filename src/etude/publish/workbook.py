@@ -1,10 +1,12 @@
 """``tables/tables.xlsx``: the run's tables as a workbook a public servant opens in Excel or LibreOffice.
 
-The first sheet, « À lire », says what the workbook is (study title, waves, data status, sources, the small-cell
-rule) and lists the sheets, one line each. Then one sheet per CSV of ``tables/``, named after the file: the
-data-status line on the first row, French headers (:mod:`etude.publish.column_labels`) on the second, frozen, with an
-autofilter; shares are numbers formatted as percentages (``48,1 %`` in a French Excel), counts are integers,
-yes/no columns say « oui »/« non ». The CSVs themselves keep their codes for scripts.
+The first sheet, « À lire » (« Read me »), says what the workbook is (study title, waves, data status, sources, the
+small-cell rule) and lists the sheets, one line each. Then one sheet per CSV of ``tables/``, named after the file
+(in French; in English, the catalogue's English name): the data-status line on the first row, headers in the
+reader's language (:mod:`etude.publish.column_labels`) on the second, frozen, with an autofilter; shares are numbers
+formatted as percentages (``48,1 %`` in a French Excel), counts are integers, yes/no columns say « oui »/« non ».
+Every word comes from the catalogue (:mod:`etude.words`, areas ``workbook`` and ``columns``). The CSVs themselves
+keep their codes for scripts.
 
 Examples
 --------
@@ -21,6 +23,8 @@ Examples
 (['Libellé', 'Base (répondants)', 'Part'], 0.56, '0.0%', 'A3')
 >>> ws["A1"].value
 'Données simulées — ne pas citer · Freins cités, par population'
+>>> openpyxl.load_workbook(write_workbook(run, {"simulated": True}, lang="en")).sheetnames
+['Read me', 'barriers']
 """
 from __future__ import annotations
 
@@ -32,15 +36,14 @@ from typing import Any
 
 import pandas as pd
 
+from etude import words
 from etude.files import atomic_write
 from etude.publish import column_labels as labels
-from etude.publish import runinfo
+from etude.publish import formats, runinfo
+from etude.publish.reference_text import unit_name
 
-__all__ = ["write_workbook", "sheet_name", "README_SHEET", "NUMBER_FORMATS", "HEADER_ROW", "UNIT_VALUE_COLUMNS",
-           "SHARE_UNITS"]
+__all__ = ["write_workbook", "sheet_name", "NUMBER_FORMATS", "HEADER_ROW", "UNIT_VALUE_COLUMNS", "SHARE_UNITS"]
 
-#: Name of the first sheet.
-README_SHEET = "À lire"
 #: Row of the column headers on a table sheet (row 1 holds the data-status line).
 HEADER_ROW = 2
 #: Values of a row whose ``unit`` column is one of :data:`SHARE_UNITS` are shown as percentages.
@@ -49,18 +52,6 @@ UNIT_VALUE_COLUMNS = ("value", "previous_value", "change_abs")
 SHARE_UNITS = ("share", "rel_change", "pt_change")
 #: openpyxl number format per column kind (Excel shows ``0.0%`` as ``48,1 %`` in French).
 NUMBER_FORMATS = {"share": "0.0%", "count": "0", "p": "0.000", "number": "General"}
-
-_WORDS = {"fr": {True: "oui", False: "non", "readme": "À lire", "waves": "Vagues", "status": "Statut des données",
-                 "run": "Exécution", "sources": "Sources", "rule": "Règle des petits effectifs",
-                 "sheets": "Feuilles", "sheet": "Feuille", "holds": "Contenu", "rows": "Lignes",
-                 "csv": "Les fichiers CSV du dossier tables/ gardent les codes des colonnes, pour les scripts.",
-                 "shares": "Les parts sont des nombres au format pourcentage ; les effectifs, des entiers."},
-          "en": {True: "yes", False: "no", "readme": "Read me", "waves": "Waves", "status": "Data status",
-                 "run": "Run", "sources": "Sources", "rule": "Small-cell rule",
-                 "sheets": "Sheets", "sheet": "Sheet", "holds": "Contents", "rows": "Rows",
-                 "csv": "The CSV files of tables/ keep the column codes, for scripts.",
-                 "shares": "Shares are numbers in percentage format; counts are integers."}}
-
 
 def sheet_name(stem: str, taken: set[str]) -> str:
     """A valid, unique sheet name for ``stem`` (at most 31 characters, no ``[]:*?/\\``); adds it to ``taken``.
@@ -91,19 +82,23 @@ def _kind(code: str, values: pd.Series) -> str:
     return "text"
 
 
+def _yes_no(value: bool, lang: str) -> str:
+    return words.text("common.yes" if value else "common.no", lang)
+
+
 def _cell_value(value: Any, kind: str, lang: str) -> Any:
     """A cell's value: numbers stay numbers (counts as int), booleans become words, NaN becomes empty."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return None
     if isinstance(value, bool):
-        return _WORDS[lang][value]
+        return _yes_no(value, lang)
     if hasattr(value, "item"):
         value = value.item()
     if isinstance(value, str):
         from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         text = ILLEGAL_CHARACTERS_RE.sub("", value)
         if text in ("True", "False") and kind == "text":
-            return _WORDS[lang][text == "True"]
+            return _yes_no(text == "True", lang)
         return text
     if kind == "count" and isinstance(value, float) and value.is_integer():
         return int(value)
@@ -128,7 +123,8 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    banner = _set(ws, 1, 1, f"{runinfo.status_line(info)} · {labels.table_title(stem, lang=lang)}")
+    banner = _set(ws, 1, 1, words.text("workbook.banner", lang, status=runinfo.status_line(info),
+                                       title=labels.table_title(stem, lang=lang)))
     banner.font = Font(bold=True, color="8A3B00" if info.get("simulated") else "1D4E89")
     kinds = [_kind(str(c), df[c]) for c in df.columns]
     head_fill = PatternFill("solid", fgColor="DDE6F0")
@@ -141,6 +137,8 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
         for j, (value, kind, code) in enumerate(zip(row, kinds, df.columns), start=1):
             if code in UNIT_VALUE_COLUMNS and unit in SHARE_UNITS:  # a value whose row says it is a share
                 kind = "share"
+            if code == "unit" and isinstance(value, str):  # a reference table's unit, in the reader's words
+                value = unit_name(value, lang)
             _set(ws, i, j, _cell_value(value, kind, lang), number_format=NUMBER_FORMATS.get(kind))
     last = get_column_letter(max(len(df.columns), 1))
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
@@ -148,7 +146,7 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
     for j, code in enumerate(df.columns, start=1):
         sample = [labels.column_label(str(code), lang=lang)]
         if kinds[j - 1] in ("share", "p"):
-            sample.append("100,0 %")
+            sample.append(formats.pct(1.0, lang=lang))
         else:
             sample += [str(v) for v in df[code].head(200).tolist()]
         ws.column_dimensions[get_column_letter(j)].width = _width(sample)
@@ -157,8 +155,8 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
 def _readme_sheet(ws, sheets: list[tuple[str, str, int]], info: dict[str, Any], lang: str) -> None:
     from openpyxl.styles import Alignment, Font
 
-    w = _WORDS[lang]
-    title = _set(ws, 1, 1, info.get("title") or runinfo.STUDY_TITLE[lang])
+    w = words.area("workbook", lang)
+    title = _set(ws, 1, 1, info.get("title") or runinfo.study_title(lang))
     title.font = Font(bold=True, size=16, color="1D4E89")
     status = _set(ws, 2, 1, runinfo.status_line(info))
     status.font = Font(bold=True, color="8A3B00" if info.get("simulated") else "1D4E89")
@@ -212,13 +210,15 @@ def write_workbook(run_dir: str | os.PathLike, info: dict[str, Any] | None = Non
     info = {"simulated": True, **(info or {})}
     lang = lang or info.get("lang") or "fr"
     info["lang"] = lang
-    taken = {README_SHEET.lower()}
-    frames = [(sheet_name(p.stem, taken), p.stem, pd.read_csv(p, encoding="utf-8")) for p in csvs]
+    readme_name = words.text("workbook.readme", lang)
+    taken = {readme_name.lower()}
+    frames = [(sheet_name(labels.sheet_title(p.stem, lang=lang), taken), p.stem, pd.read_csv(p, encoding="utf-8"))
+              for p in csvs]
 
     def write(tmp: Path):
         wb = openpyxl.Workbook()
         readme = wb.active
-        readme.title = README_SHEET
+        readme.title = readme_name
         for name, stem, df in frames:
             _table_sheet(wb.create_sheet(name), stem, df, info, lang)
         _readme_sheet(readme, [(n, labels.table_title(s, lang=lang), len(df)) for n, s, df in frames], info, lang)

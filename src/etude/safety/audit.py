@@ -22,7 +22,8 @@ A clean run gives an empty table. The scan only reads. A file it could not read 
 ``pdftotext`` is missing, a damaged deck, an unknown binary format) is never a silent pass: it is named in
 ``attrs["not_scanned"]`` (file → reason), and :func:`scan_lines` says « report.pdf non analysé : pdftotext
 introuvable ». :func:`privacy_scan` is what ``etude audit`` runs: the scan, with the raw identifiers of the study
-the run's manifest names.
+the run's manifest names. Locations, reasons and lines are worded from the catalogue (:mod:`etude.words`, area
+``safety``) in :data:`LANG`, the command line's language.
 
 Examples
 --------
@@ -52,19 +53,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from etude import words
 from etude.survey.privacy import luhn_valid
 
 __all__ = ["scan_run", "privacy_scan", "scan_lines", "run_identifiers", "raw_identifiers", "scan_text", "png_text",
-           "header_row", "FINDING_COLUMNS", "KINDS", "KIND_WORDS", "EMAIL_RE", "OBFUSCATED_EMAIL_RE", "PHONE_RE",
+           "header_row", "FINDING_COLUMNS", "KINDS", "LANG", "EMAIL_RE", "OBFUSCATED_EMAIL_RE", "PHONE_RE",
            "PDFTOTEXT", "PDF_TIMEOUT", "HEADER_SCAN"]
 
 #: Columns of the table :func:`scan_run` returns.
 FINDING_COLUMNS = ["file", "kind", "match", "location"]
-#: Kinds of findings.
+#: Kinds of findings (each is worded by the catalogue's ``safety.kind_<kind>``).
 KINDS = ("email", "phone", "siret", "identifier", "small_cell", "formula")
-#: What each kind of finding is called in a message.
-KIND_WORDS = {"email": "adresse e-mail", "phone": "numéro de téléphone", "siret": "numéro SIREN ou SIRET",
-              "identifier": "identifiant brut", "small_cell": "petit effectif non masqué", "formula": "formule"}
+#: The language of the findings' locations and of the reasons a file was not read: the command line's.
+LANG = "fr"
 #: The PDF text extractor (poppler-utils); a command name looked up on the PATH, or a path.
 PDFTOTEXT = "pdftotext"
 #: Seconds ``pdftotext`` may take on one PDF.
@@ -106,6 +107,16 @@ def _finding(file: str, kind: str, match: str, location: str) -> dict[str, str]:
     return {"file": file, "kind": kind, "match": match, "location": location}
 
 
+def _at(key: str, **fields) -> str:
+    """A word of a location or of a reason (catalogue entry ``safety.<key>``, in :data:`LANG`)."""
+    return words.text(f"safety.{key}", LANG, **fields)
+
+
+def _within(location: str, *more: str) -> str:
+    """``location`` and what is inside it, from the outside in: ``diapositive 1, notes``."""
+    return ", ".join(x for x in (location, *more) if x)
+
+
 def _forbidden_patterns(forbidden: Iterable[str]) -> list[tuple[str, re.Pattern, str]]:
     out = []
     for raw in dict.fromkeys(str(f).strip() for f in forbidden if f is not None):
@@ -127,7 +138,7 @@ def _locator(text: str, location: str):
         if line_starts is None:
             line_starts = [m.start() for m in re.finditer("\n", text)]
         line = bisect.bisect_right(line_starts, pos - 1) + 1
-        return f"{location}, ligne {line}" if location else f"ligne {line}"
+        return _within(location, _at("at_line", line=line))
     return where
 
 
@@ -228,7 +239,7 @@ def _scan_image(data: bytes, mime: str, file: str, location: str, patterns) -> l
         return scan_text(data.decode("utf-8", "replace"), file=file, location=location, _patterns=patterns)
     found = []
     for key, value in png_text(data):
-        found += scan_text(f"{key}: {value}", file=file, location=f"{location}, texte PNG « {key} »",
+        found += scan_text(f"{key}: {value}", file=file, location=_within(location, _at("at_png_text", name=key)),
                            _patterns=patterns)
     return found
 
@@ -245,7 +256,7 @@ def _scan_markup(text: str, file: str, location: str, patterns) -> list[dict[str
             data = base64.b64decode("".join(m.group(2).split()), validate=False)
         except (binascii.Error, ValueError):
             return " "
-        found.extend(_scan_image(data, m.group(1), file, f"{location + ', ' if location else ''}image {counter}",
+        found.extend(_scan_image(data, m.group(1), file, _within(location, _at("at_image", image=counter)),
                                  patterns))
         return " "
 
@@ -271,14 +282,14 @@ def _scan_notebook(path: Path, file: str, patterns) -> list[dict[str, str]]:
     nb = json.loads(path.read_text(encoding="utf-8"))
     found = []
     for i, cell in enumerate(nb.get("cells", []), start=1):
-        loc = f"cellule {i}"
+        loc = _at("at_cell", cell=i)
         found += _scan_markup("".join(cell.get("source", "")), file, loc, patterns)
         for j, out in enumerate(cell.get("outputs", []), start=1):
             for mime, value in (out.get("data") or {}).items():
                 text = "".join(value) if isinstance(value, list) else value
                 if not isinstance(text, str):
                     text = json.dumps(text, ensure_ascii=False)
-                oloc = f"{loc}, sortie {j} ({mime})"
+                oloc = _within(loc, _at("at_output", output=j, what=mime))
                 if mime in ("image/png", "image/jpeg", "image/gif"):
                     try:
                         found += _scan_image(base64.b64decode(text), mime, file, oloc, patterns)
@@ -290,9 +301,10 @@ def _scan_notebook(path: Path, file: str, patterns) -> list[dict[str, str]]:
                 if key in out:
                     value = out[key]
                     text = "".join(value) if isinstance(value, list) else str(value)
-                    found += scan_text(text, file=file, location=f"{loc}, sortie {j} ({key})", _patterns=patterns)
+                    found += scan_text(text, file=file, location=_within(loc, _at("at_output", output=j, what=key)),
+                                       _patterns=patterns)
     meta = json.dumps(nb.get("metadata", {}), ensure_ascii=False)
-    found += scan_text(meta, file=file, location="métadonnées", _patterns=patterns)
+    found += scan_text(meta, file=file, location=_at("at_metadata"), _patterns=patterns)
     return found
 
 
@@ -328,7 +340,7 @@ def _small_cells(df: pd.DataFrame, file: str, sheet: str | None, min_cell: int) 
         return [c for c in columns if pd.notna(df.at[idx, c]) and str(df.at[idx, c]).strip() not in ("", "nan")]
 
     def report(idx, base, shown):
-        where = f"{sheet + ', ' if sheet else ''}ligne {idx}"
+        where = _within(sheet or "", _at("at_line", line=idx))
         found.append(_finding(file, "small_cell", f"{base}={df.at[idx, base]}: "
                               + ", ".join(f"{c}={df.at[idx, c]}" for c in shown), where))
 
@@ -354,22 +366,26 @@ def _scan_csv(path: Path, file: str, patterns, min_cell: int) -> list[dict[str, 
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, TypeError):
         return found
     for col in df.columns:
-        cells = [("en-tête", str(col))] + [(f"ligne {r + 2}", v) for r, v in enumerate(df[col])]
-        for where, value in cells:
+        for row, value in [(None, str(col)), *enumerate(df[col], start=2)]:  # spreadsheet rows: the header is 1
             if value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-                found.append(_finding(file, "formula", value[:80], f"{where}, colonne « {col} »"))
+                where = _at("at_header") if row is None else _at("at_line", line=row)
+                found.append(_finding(file, "formula", value[:80], _within(where, _at("at_column", column=col))))
     df.index = range(2, len(df) + 2)  # spreadsheet rows: the header is row 1
     found += _small_cells(df.replace("", pd.NA), file, None, min_cell)
     return found
 
 
 def _header_codes() -> dict[str, str]:
-    """Casefolded column code, French label and English label -> column code (first code wins a shared label)."""
-    from etude.publish.column_labels import COLUMN_LABELS
+    """Casefolded column code, French header and English header -> column code (first code wins a shared header).
 
+    The headers are the catalogue's (:mod:`etude.words`, area ``columns``), as the workbook writes them.
+    """
+    from etude import words
+
+    headers = {lang: words.area("columns", lang) for lang in words.LANGS}
     out: dict[str, str] = {}
-    for code, (fr, en, _kind) in COLUMN_LABELS.items():
-        for name in (code, fr, en):
+    for code in headers["fr"]:
+        for name in (code, *(headers[lang].get(code, code) for lang in words.LANGS)):
             out.setdefault(name.strip().casefold(), code)
     return out
 
@@ -413,7 +429,7 @@ def _scan_xlsx(path: Path, file: str, patterns, min_cell: int) -> list[dict[str,
     try:
         wb = openpyxl.load_workbook(path, read_only=False, data_only=False)
     except Exception as exc:  # an unreadable workbook is itself a finding worth seeing
-        return [_finding(file, "formula", f"classeur illisible : {type(exc).__name__}", "")]
+        return [_finding(file, "formula", _at("unreadable_workbook", error=type(exc).__name__), "")]
     found = []
     for ws in wb.worksheets:
         rows, numbers = [], []
@@ -436,7 +452,7 @@ def _scan_xlsx(path: Path, file: str, patterns, min_cell: int) -> list[dict[str,
     for key in ("creator", "lastModifiedBy", "title", "subject", "description", "keywords"):
         value = getattr(wb.properties, key, None)
         if value:
-            found += scan_text(str(value), file=file, location=f"propriétés ({key})", _patterns=patterns)
+            found += scan_text(str(value), file=file, location=_at("at_properties", name=key), _patterns=patterns)
     return found
 
 
@@ -445,7 +461,7 @@ def _shape_texts(shapes, where: str) -> Iterator[tuple[str, str, object]]:
     from pptx.enum.shapes import MSO_SHAPE_TYPE
 
     for shape in shapes:
-        loc = f"{where}, « {shape.name} »"
+        loc = _within(where, _at("at_shape", shape=shape.name))
         if shape.shape_type == MSO_SHAPE_TYPE.GROUP:
             yield from _shape_texts(shape.shapes, where)
             continue
@@ -454,9 +470,10 @@ def _shape_texts(shapes, where: str) -> Iterator[tuple[str, str, object]]:
         if getattr(shape, "has_table", False) and shape.has_table:
             for r, row in enumerate(shape.table.rows, start=1):
                 for c, cell in enumerate(row.cells, start=1):
-                    yield f"{loc}, ligne {r}, colonne {c}", cell.text, None
+                    yield _within(loc, _at("at_line", line=r), _at("at_column_number", column=c)), cell.text, None
         if getattr(shape, "has_chart", False) and shape.has_chart:
-            yield f"{loc}, graphique", re.sub(r"<[^>]+>", " ", shape.chart.part.blob.decode("utf-8", "replace")), None
+            chart = re.sub(r"<[^>]+>", " ", shape.chart.part.blob.decode("utf-8", "replace"))
+            yield _within(loc, _at("at_chart")), chart, None
         try:
             image = shape.image  # pictures (and picture placeholders)
         except (AttributeError, ValueError, KeyError):
@@ -469,11 +486,11 @@ def _deck_parts(prs) -> Iterator[tuple[str, object]]:
     """``(location, slide-like)`` for every slide, then every master and layout (text typed there shows on every
     slide that uses it)."""
     for n, slide in enumerate(prs.slides, start=1):
-        yield f"diapositive {n}", slide
+        yield _at("at_slide", slide=n), slide
     for m, master in enumerate(prs.slide_masters, start=1):
-        yield f"masque {m}", master
+        yield _at("at_master", master=m), master
         for layout in master.slide_layouts:
-            yield f"masque {m}, disposition « {layout.name} »", layout
+            yield _within(_at("at_master", master=m), _at("at_layout", layout=layout.name)), layout
 
 
 def _scan_pptx(path: Path, file: str, patterns) -> tuple[list[dict[str, str]], str | None]:
@@ -485,44 +502,46 @@ def _scan_pptx(path: Path, file: str, patterns) -> tuple[list[dict[str, str]], s
     try:
         prs = pptx.Presentation(str(path))
     except Exception as exc:  # a damaged deck is named as not scanned, never passed
-        return [], f"présentation PPTX illisible ({type(exc).__name__})"
+        return [], _at("unreadable_deck", error=type(exc).__name__)
     found: list[dict[str, str]] = []
     for where, part in _deck_parts(prs):
         for loc, text, image in _shape_texts(part.shapes, where):
             if image is not None:
-                found += _scan_image(image.blob, image.content_type, file, f"{loc}, image", patterns)
+                found += _scan_image(image.blob, image.content_type, file, _within(loc, _at("at_picture")), patterns)
             elif text:
                 found += scan_text(text, file=file, location=loc, _patterns=patterns)
         for rel in part.part.rels.values():  # hyperlinks (``mailto:``…) are relationships, not text
             if rel.is_external:
-                found += scan_text(str(rel.target_ref), file=file, location=f"{where}, lien", _patterns=patterns)
+                found += scan_text(str(rel.target_ref), file=file, location=_within(where, _at("at_link")),
+                                   _patterns=patterns)
         if getattr(part, "has_notes_slide", False) and part.has_notes_slide:
             notes = part.notes_slide.notes_text_frame
             if notes is not None and notes.text:
-                found += scan_text(notes.text, file=file, location=f"{where}, notes", _patterns=patterns)
+                found += scan_text(notes.text, file=file, location=_within(where, _at("at_notes")),
+                                   _patterns=patterns)
     props = prs.core_properties
     for key in ("author", "last_modified_by", "title", "subject", "keywords", "comments", "category",
                 "content_status", "identifier", "language", "version"):
         value = getattr(props, key, None)
         if value:
-            found += scan_text(str(value), file=file, location=f"propriétés ({key})", _patterns=patterns)
+            found += scan_text(str(value), file=file, location=_at("at_properties", name=key), _patterns=patterns)
     return found, None
 
 
 def _pdf_pages(path: Path, pdftotext: str) -> tuple[list[str], str | None]:
     """The text of each page of a PDF (``pdftotext`` separates pages by form feeds), or why it was not read."""
-    exe = shutil.which(pdftotext)
+    exe, tool = shutil.which(pdftotext), Path(pdftotext).name
     if exe is None:
-        return [], f"{Path(pdftotext).name} introuvable"
+        return [], _at("tool_missing", tool=tool)
     try:
         proc = subprocess.run([exe, "-q", "-enc", "UTF-8", str(path), "-"], capture_output=True,
                               timeout=PDF_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        return [], f"{Path(pdftotext).name} n'a pas fini en {PDF_TIMEOUT} s"
+        return [], _at("tool_timeout", tool=tool, seconds=PDF_TIMEOUT)
     except OSError as exc:
-        return [], f"{Path(pdftotext).name} n'a pas pu être lancé ({exc.strerror or type(exc).__name__})"
+        return [], _at("tool_not_started", tool=tool, error=exc.strerror or type(exc).__name__)
     if proc.returncode != 0:
-        return [], f"{Path(pdftotext).name} a échoué (code {proc.returncode}), PDF illisible ?"
+        return [], _at("tool_failed", tool=tool, code=proc.returncode)
     pages = proc.stdout.decode("utf-8", "replace").split("\f")
     if pages and not pages[-1].strip():
         pages.pop()  # the form feed after the last page
@@ -534,10 +553,10 @@ def _scan_pdf(path: Path, file: str, patterns, pdftotext: str) -> tuple[list[dic
     found: list[dict[str, str]] = []
     for n, page in enumerate(pages, start=1):
         # lines are the PDF's layout, not the text's: a number wrapped at a line end is still one number
-        found += scan_text(" ".join(page.split()), file=file, location=f"page {n}", _patterns=patterns)
+        found += scan_text(" ".join(page.split()), file=file, location=_at("at_page", page=n), _patterns=patterns)
     # link targets (``mailto:``…) are annotations, not page text: read them from the file itself
     for m in _PDF_URI_RE.finditer(path.read_bytes()):
-        found += scan_text(m.group(1).decode("latin-1"), file=file, location="lien", _patterns=patterns)
+        found += scan_text(m.group(1).decode("latin-1"), file=file, location=_at("at_link"), _patterns=patterns)
     return found, reason
 
 
@@ -651,7 +670,7 @@ def _scan_file(path: Path, file: str, patterns, min_cell: int, pdftotext: str) -
     data = path.read_bytes()
     if b"\0" not in data[:4096]:  # unknown but textual: scan it too
         return _scan_markup(data.decode("utf-8", "replace"), file, "", patterns), None
-    return [], "format binaire non lu"
+    return [], _at("binary")
 
 
 def run_identifiers(run_dir: str | os.PathLike) -> list[str] | None:
@@ -684,8 +703,8 @@ def privacy_scan(run_dir: str | os.PathLike, *, min_cell: int = 5, pdftotext: st
     return found
 
 
-def scan_lines(found: pd.DataFrame) -> list[str]:
-    """One French line per finding of :func:`scan_run`, then one per file it could not read, then (after
+def scan_lines(found: pd.DataFrame, *, lang: str = LANG) -> list[str]:
+    """One line per finding of :func:`scan_run`, then one per file it could not read, then (after
     :func:`privacy_scan`) a line when the study's raw identifiers could not be searched. Control characters and
     terminal escapes are removed (:func:`etude.errors.printable`).
 
@@ -696,11 +715,13 @@ def scan_lines(found: pd.DataFrame) -> list[str]:
     """
     from etude.errors import printable  # every value here may be hostile text bound for a terminal
 
-    lines = [printable(f"{r.file}{', ' + r.location if r.location else ''} : {KIND_WORDS.get(r.kind, r.kind)} "
-                       f"« {r.match} »") for r in found.itertuples(index=False)]
-    lines += [printable(f"{file} non analysé : {reason}")
+    def say(key: str, **fields) -> str:
+        return printable(words.text(f"safety.{key}", lang, **fields))
+    lines = [say("leak", where=_within(r.file, r.location), match=r.match,
+                 kind=words.text(f"safety.kind_{r.kind}", lang) if r.kind in KINDS else r.kind)
+             for r in found.itertuples(index=False)]
+    lines += [say("not_scanned", file=file, reason=reason)
               for file, reason in found.attrs.get("not_scanned", {}).items()]
     if "identifiers" in found.attrs and found.attrs["identifiers"] is None:
-        lines.append("identifiants bruts non recherchés : le fichier d'étude de l'exécution (manifest.json) "
-                     "est introuvable ou illisible")
+        lines.append(say("no_identifiers"))
     return lines

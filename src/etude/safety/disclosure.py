@@ -1,6 +1,7 @@
 """Disclosure control: what a run may publish about small groups of protected respondents.
 
-One rule for the whole study (:func:`suppression_rule` states it, once, in the report). For the protected
+One rule for the whole study (:func:`etude.publish.present.confidentiality.suppression_rule` states it, once, in
+the report: this module computes and has no words). For the protected
 populations (:data:`PROTECTED`: companies; public buyers are institutions named in public sources),
 :func:`suppress_small` prepares a table for publication in four steps:
 
@@ -17,9 +18,9 @@ populations (:data:`PROTECTED`: companies; public buyers are institutions named 
    and in the grouped barrier table alike; every row of such a block reads « n.d. », none « < min_cell ».
 
 "Recovered or narrowed" is measured by :mod:`etude.safety.recovery` (re-exported here: :func:`audit_run`,
-:func:`audit_tables`, :func:`audit_lines`): the feasible range of each suppressed cell over every published
-count, by small integer linear programs; a range shorter than ``min_cell`` is a finding. ``etude audit RUN``
-prints the findings of a run folder.
+:func:`audit_tables`): the feasible range of each suppressed cell over every published count, by small integer
+linear programs; a range shorter than ``min_cell`` is a finding. ``etude audit RUN`` prints the findings of a run
+folder.
 
 Which groups are suppressed is decided once per block from the respondent data: :func:`etude.analysis.stats.profile`
 and :func:`etude.analysis.stats.frequencies` record the group counts (:func:`group_counts`) so that the profile and the
@@ -49,10 +50,8 @@ import numpy as np
 import pandas as pd
 
 from etude.errors import ParameterError
-from etude.errors import check_choice as _choice
 from etude.safety.recovery import (
     FINDING_COLUMNS,
-    audit_lines,
     audit_run,
     audit_tables,
     check_min_cell,
@@ -63,8 +62,8 @@ from etude.safety.recovery import (
 from etude.survey import codebook as cb
 
 __all__ = [
-    "suppress_small", "suppression_rule", "publishable", "group_counts", "merges", "merge_categories", "universe",
-    "check_min_cell", "feasible_ranges", "audit_tables", "audit_run", "audit_lines",
+    "suppress_small", "publishable", "group_counts", "merges", "merge_categories", "universe",
+    "check_min_cell", "feasible_ranges", "audit_tables", "audit_run",
     "PROTECTED", "VALUE_COLUMNS", "CROSSED", "FINDING_COLUMNS",
 ]
 
@@ -646,43 +645,3 @@ def _block_findings(block: pd.DataFrame, shape: str, group: str | None, min_cell
                                        count=num["count"].mask(block["suppressed"]),
                                        n_base=num["n_base"].mask(block["suppressed"]))
     return not audit_tables(tables, min_cell=min_cell, exact_margins=True).empty
-
-
-def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTECTED, lang: str = "fr",
-                     codebook=None) -> str:
-    """The study's one small-group rule, in one paragraph, to write once in a report.
-
-    >>> print(suppression_rule(5))  # doctest: +NORMALIZE_WHITESPACE
-    Secret statistique : les résultats d'un groupe de moins de 5 entreprises répondantes ne sont pas publiés
-    (notés « < 5 » ou « n.d. »), ni son effectif ni sa base ; d'autres groupes sont masqués aussi quand ils
-    permettraient de les retrouver par différence, et certaines catégories sont publiées regroupées
-    (« 250 salariés et plus (ETI et grandes entreprises) »). Les totaux restent exacts. Les acheteurs publics,
-    institutions nommées dans des sources publiques, ne sont pas concernés.
-    """
-    min_cell = check_min_cell(min_cell)
-    _choice("lang", lang, cb.LANGS)
-    protect = _POPULATIONS if protect is None else tuple(protect)
-    merged = [m[f"label_{lang}"] for k in protect for m in merges(k, codebook=codebook)]
-    who = {"fr": {"companies": "entreprises répondantes", "buyers": "acheteurs répondants"},
-           "en": {"companies": "responding companies", "buyers": "responding buyers"}}[lang]
-    if lang == "fr":
-        group = " ou ".join(who[p] for p in protect if p in who) or "répondants"
-        text = (f"Secret statistique : les résultats d'un groupe de moins de {min_cell} {group} ne sont pas "
-                f"publiés (notés « < {min_cell} » ou « n.d. »), ni son effectif ni sa base ; d'autres groupes "
-                "sont masqués aussi quand ils permettraient de les retrouver par différence"
-                + (", et certaines catégories sont publiées regroupées (" + " ; ".join(f"« {m} »" for m in merged)
-                   + ")" if merged else "") + ". Les totaux restent exacts.")
-        if "buyers" not in protect:
-            text += (" Les acheteurs publics, institutions nommées dans des sources publiques, "
-                     "ne sont pas concernés.")
-        return text
-    group = " or ".join(who[p] for p in protect if p in who) or "respondents"
-    text = (f"Statistical confidentiality: results for a group of fewer than {min_cell} {group} are not "
-            f"published (shown as \"< {min_cell}\" or \"n.d.\"), nor its size or base; other groups are hidden "
-            "too when they would reveal them by subtraction"
-            + (", and some categories are published merged (" + "; ".join(f'"{m}"' for m in merged) + ")"
-               if merged else "")
-            + ". Totals stay exact.")
-    if "buyers" not in protect:
-        text += " Public buyers, institutions named in public sources, are not concerned."
-    return text

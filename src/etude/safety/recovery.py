@@ -8,9 +8,9 @@ non-negativity and integrality — each bound by a small integer linear program 
 :func:`feasible_ranges`). A range shorter than ``min_cell`` is a *finding*, except that a cell cannot be asked to
 vary more than the smallest published total it belongs to (a suppressed count of an item cited twice in all can
 only lie between 0 and 2; in a wave of 3 companies, whose overall row is itself suppressed, a group's base can only
-lie between 0 and 3, the profile's ``n_total``). :func:`audit_run` reads a run folder; :func:`audit_lines` words
-the findings in French (one line each) for ``etude audit RUN``. :mod:`etude.safety.disclosure` uses the same programs
-to choose its secondary suppressions.
+lie between 0 and 3, the profile's ``n_total``). :func:`audit_run` reads a run folder; the findings are numbers
+and codes, worded for ``etude audit RUN`` by :func:`etude.publish.present.confidentiality.audit_lines`.
+:mod:`etude.safety.disclosure` uses the same programs to choose its secondary suppressions.
 
 Examples
 --------
@@ -33,10 +33,9 @@ import numpy as np
 import pandas as pd
 
 from etude.errors import ParameterError
-from etude.errors import check_choice as _choice
 from etude.survey import codebook as cb
 
-__all__ = ["audit_tables", "audit_run", "audit_lines", "feasible_ranges", "check_min_cell", "table_shape",
+__all__ = ["audit_tables", "audit_run", "feasible_ranges", "check_min_cell", "table_shape",
            "row_populations", "group_column", "FINDING_COLUMNS"]
 
 #: Columns of :func:`audit_tables` and :func:`audit_run`.
@@ -44,8 +43,6 @@ FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required"]
 _FREQ_KNOWN = {"population", "wave", "item", "label", "n_base", "count", "pct", "pct_mentions", "ci_low",
                "ci_high", "rank", "suppressed", "group", "group_label", "group_value"}
 _BIG = 10 ** 7  # bound of every unknown of the linear programs (a count above it is « unbounded »)
-_WORDS = {"fr": {"companies": "entreprises", "buyers": "acheteurs", "": "population non précisée"},
-          "en": {"companies": "companies", "buyers": "buyers", "": "unknown population"}}
 
 
 def check_min_cell(min_cell: Any) -> int:
@@ -358,40 +355,3 @@ def audit_run(run_dir: str | os.PathLike, *, min_cell: int = 5) -> pd.DataFrame:
     folder = root / "tables" if (root / "tables").is_dir() else root
     tables = {p.relative_to(root).as_posix(): _read_table(p) for p in sorted(folder.glob("*.csv"))}
     return audit_tables(tables, min_cell=min_cell)
-
-
-def audit_lines(findings: pd.DataFrame, *, lang: str = "fr") -> list[str]:
-    """One line per finding, for the terminal: table, row, cell and its feasible range.
-
-    >>> f = pd.DataFrame([{"table": "tables/profil_entreprises.csv", "row": 18, "column": "n",
-    ...                    "cell": ("companies", "2018", "size_class", "ge", None), "low": 2, "high": 2,
-    ...                    "required": 5}])
-    >>> print(audit_lines(f)[0])  # doctest: +NORMALIZE_WHITESPACE
-    tables/profil_entreprises.csv, ligne 18, colonne « n » (entreprises, vague 2018, size_class = ge) :
-    valeur retrouvable entre 2 et 2 (écart 0, moins de 5)
-    """
-    _choice("lang", lang, cb.LANGS)
-    out = []
-    for r in findings.itertuples(index=False):
-        pop, wave, attr, value, item = r.cell
-        who = _WORDS[lang].get(pop, pop)
-        parts = [who] + ([f"{'vague' if lang == 'fr' else 'wave'} {wave}"] if wave else []) + [f"{attr} = {value}"]
-        if item:
-            parts.append(f"item {item}")
-        where = f"{r.table}, {'ligne' if lang == 'fr' else 'row'} {r.row}, "
-        where += (f"colonne « {r.column} »" if lang == "fr" else f"column {r.column}") + f" ({', '.join(parts)})"
-        if pd.isna(r.low):
-            what = ("chiffres publiés incohérents : aucune valeur possible" if lang == "fr"
-                    else "published counts are inconsistent: no possible value")
-        elif lang == "fr":
-            what = (f"valeur retrouvable entre {_int(r.low)} et {_int(r.high)} (écart {_int(r.high - r.low)}, "
-                    f"moins de {_int(r.required)})")
-        else:
-            what = (f"value recoverable between {_int(r.low)} and {_int(r.high)} (width {_int(r.high - r.low)}, "
-                    f"less than {_int(r.required)})")
-        out.append(f"{where} : {what}" if lang == "fr" else f"{where}: {what}")
-    return out
-
-
-def _int(x: float) -> str:
-    return str(int(x)) if not pd.isna(x) and not math.isinf(x) else str(x)

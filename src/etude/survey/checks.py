@@ -88,7 +88,38 @@ def split_packed(cell: str, variants: dict[str, str | None]) -> tuple[list[str],
         i = j
     if pending:
         unknown.append("".join(tokens[2 * pending[0]: 2 * pending[-1] + 1]).strip())
+    if unknown:
+        spaced = _split_spaced(cell, variants)
+        if spaced is not None:
+            return spaced, []
     return codes, unknown
+
+
+def _split_spaced(cell: str, variants: dict[str, str | None]) -> list[str] | None:
+    """Item codes of a cell whose choices are joined by single spaces (KoboToolbox's select_multiple column:
+    ``b_temps b_donnees``, or the choices' labels), matched longest first; None unless every word is matched.
+
+    >>> _split_spaced("Pas de temps Freins financiers", {"pas de temps": "t", "freins financiers": "f"})
+    ['t', 'f']
+    """
+    words = cell.split()
+    widest = max((len(k.split()) for k in variants), default=0)
+    if not words or len(words) > widest * max(len(set(variants.values())), 1):
+        return None  # longer than every choice written out: not such a list
+    codes: list[str] = []
+    i = 0
+    while i < len(words):
+        for j in range(min(len(words), i + widest), i, -1):  # longest first
+            key = cbk.normalise(" ".join(words[i:j]))
+            if key in variants:
+                code = variants[key]
+                if code is not None and code not in codes:
+                    codes.append(code)
+                i = j
+                break
+        else:
+            return None
+    return codes
 
 
 

@@ -32,8 +32,8 @@ from etude.survey.clean import clean_tree
 __all__ = [
     "load", "populations", "items", "themes", "theme_map", "attributes", "attribute_values",
     "identifiers", "text_fields", "label", "normalise", "match_item", "match_value", "LANGS",
-    "Variants", "variants", "read_yaml", "SAFE_LOADER", "check_file", "CODEBOOK_SCHEMA", "PARAGRAPH_KEYS",
-    "MAX_NODES",
+    "Variants", "variants", "read_yaml", "SAFE_LOADER", "tool_code", "CODE_WIDTH", "VALUE_CODE_WIDTH",
+    "check_file", "CODEBOOK_SCHEMA", "PARAGRAPH_KEYS", "MAX_NODES",
 ]
 
 LANGS = ("fr", "en")
@@ -41,6 +41,11 @@ LANGS = ("fr", "en")
 _ITEM_COLUMNS = ["code", "question", "label_fr", "label_en", "short_fr", "short_en", "theme", "rationale",
                  "synonyms"]
 
+
+#: Longest question or item code a survey tool keeps (LimeSurvey: question and subquestion codes, 20 characters).
+CODE_WIDTH = 20
+#: Longest answer code of a single-choice list (LimeSurvey: 5 characters).
+VALUE_CODE_WIDTH = 5
 
 #: libyaml's safe loader where PyYAML was built with it (ten times faster on the codebook), else PyYAML's own.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -316,9 +321,24 @@ def _fold(s: str) -> str:
     return _SPACES.sub(" ", s).strip().casefold()
 
 
-def _variants(entry: dict[str, Any], *extra_keys: str) -> list[str]:
+def tool_code(code: Any, width: int = CODE_WIDTH) -> str:
+    """A codebook code as survey tools that allow letters and digits only write it: ``b_soutien`` → ``bsoutien``.
+
+    LimeSurvey question and subquestion codes are alphanumeric and at most 20 characters long, its answer codes
+    at most 5 (:data:`CODE_WIDTH`, :data:`VALUE_CODE_WIDTH`). The generated questionnaires
+    (:mod:`etude.survey.questionnaire`) use these codes, and every export reader accepts them as one more spelling
+    of the code (:func:`variants`), so an export read back needs no mapping file.
+
+    >>> tool_code("lev_professionnalisation"), tool_code("collectivite", VALUE_CODE_WIDTH), tool_code("02", 5)
+    ('levprofessionnalisat', 'colle', '02')
+    """
+    return re.sub(r"[^A-Za-z0-9]", "", str(code))[:width]
+
+
+def _variants(entry: dict[str, Any], *extra_keys: str, width: int = CODE_WIDTH) -> list[str]:
     keys = ["code", "label_fr", "label_en", *extra_keys]
-    return [str(entry[k]) for k in keys if entry.get(k) is not None] + [str(s) for s in entry.get("synonyms", [])]
+    return ([str(entry[k]) for k in keys if entry.get(k) is not None] + [str(s) for s in entry.get("synonyms", [])]
+            + [tool_code(entry["code"], width)])
 
 
 def match_item(kind: str, question: str, raw: Any, *, codebook=None) -> str | None:
@@ -338,7 +358,7 @@ def match_value(kind: str, attribute: str, raw: Any, *, codebook=None) -> str | 
     if not target:
         return None
     for v in attributes(kind, codebook=codebook)[attribute].get("values", []):
-        if target in {normalise(x) for x in _variants(v)}:
+        if target in {normalise(x) for x in _variants(v, width=VALUE_CODE_WIDTH)}:
             return str(v["code"])
     return None
 
@@ -384,10 +404,10 @@ def _folded(*names: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _label_table(entries: list[dict[str, Any]], *extra_keys: str) -> dict[str, str]:
+def _label_table(entries: list[dict[str, Any]], *extra_keys: str, width: int = CODE_WIDTH) -> dict[str, str]:
     table: dict[str, str] = {}
     for entry in entries:
-        for v in _variants(entry, *extra_keys):
+        for v in _variants(entry, *extra_keys, width=width):
             table.setdefault(normalise(v), str(entry["code"]))
     return table
 
@@ -406,13 +426,14 @@ def variants(kind: str, *, codebook=None) -> Variants:
     multi = {n: s for n, s in q["questions"].items() if s.get("type", "multi") == "multi"}
     return Variants(
         kind=kind, prefix=q.get("id_prefix", kind[:1].upper()),
-        identifiers={n: _folded(n, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", []))
+        identifiers={n: _folded(n, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", []), tool_code(n))
                      for n, s in identifiers(kind, codebook=codebook).items()},
         attributes={n: _folded(n, s.get("text_fr"), s.get("label_fr"), s.get("label_en"), s.get("text_en"),
-                               *s.get("synonyms", [])) for n, s in attrs.items()},
-        texts={n: _folded(n, s.get("text_fr"), s.get("label_fr"), s.get("label_en"), s.get("text_en"))
+                               *s.get("synonyms", []), tool_code(n)) for n, s in attrs.items()},
+        texts={n: _folded(n, s.get("text_fr"), s.get("label_fr"), s.get("label_en"), s.get("text_en"), tool_code(n))
                for n, s in text_fields(kind, codebook=codebook).items()},
-        questions={n: _folded(n, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", [])) for n, s in multi.items()},
+        questions={n: _folded(n, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", []), tool_code(n))
+                   for n, s in multi.items()},
         items={n: _label_table(s["items"], "short_fr", "short_en") for n, s in multi.items()},
-        values={n: _label_table(s.get("values", [])) for n, s in attrs.items() if n != "wave"},
+        values={n: _label_table(s.get("values", []), width=VALUE_CODE_WIDTH) for n, s in attrs.items() if n != "wave"},
     )

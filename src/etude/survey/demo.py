@@ -128,7 +128,8 @@ _CONTACTS = ["Je reste disponible au {phone}.", "Contact pour la suite : {email}
 
 
 def hypotheses(path: str | Path | None = None) -> dict[str, Any]:
-    """The demo hypotheses (``data/demo/hypotheses.yaml``) as a dict ``{kind: {wave: spec}}``."""
+    """The demo hypotheses (``data/demo/hypotheses.yaml``) as a dict ``{kind: {wave: spec}}``, and under
+    ``margins`` the population margins the demo study declares."""
     p = Path(path) if path is not None else paths.demo_dir() / "hypotheses.yaml"
     return cbk.read_yaml(p.read_text(encoding="utf-8"))
 
@@ -289,7 +290,18 @@ def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file:
     return t
 
 
-def _study_yaml(seed: int) -> str:
+def _margins_yaml(margins: dict | None) -> list[str]:
+    """The demo's population margins (hypotheses), as the study file's ``margins:`` block."""
+    if not margins:
+        return []
+    import yaml
+    block = yaml.safe_dump({"margins": margins}, allow_unicode=True, sort_keys=False, default_flow_style=None,
+                           width=120)
+    return ["# Marges de population : HYPOTHÈSES de démonstration (data/demo/hypotheses.yaml), aucune n'est publiée.",
+            *block.rstrip("\n").split("\n")]
+
+
+def _study_yaml(seed: int, margins: dict | None = None) -> str:
     lines = [
         "# Étude de démonstration : DONNÉES SIMULÉES, ne pas citer.",
         f"# Écrit par `etude demo` (graine {seed}) d'après les hypothèses de data/demo/hypotheses.yaml ;",
@@ -297,6 +309,7 @@ def _study_yaml(seed: int) -> str:
         "# Même format pour des données réelles : voir le README, « Utiliser vos propres données ».",
         "# Chemins relatifs au dossier de ce fichier ; encodage, séparateur et disposition sont détectés.",
         "title: Démonstration — données simulées",
+        "title_en: Demonstration — simulated data",
         "simulated: true",
     ]
     for kind in ("buyers", "companies"):
@@ -308,6 +321,7 @@ def _study_yaml(seed: int) -> str:
             lines.append(f"    file: {spec['file']}")
             if spec["file"].endswith(".xlsx"):
                 lines.append("    sheet: Réponses")
+    lines += _margins_yaml(margins)
     return "\n".join(lines) + "\n"
 
 
@@ -357,7 +371,7 @@ def write_demo(out: str | Path | None = None, *, seed: int = DEFAULT_SEED,
                                                    encoding=spec.get("encoding", "utf-8"), sep=spec.get("sep", ","),
                                                    title_rows=spec.get("title_rows", ()), properties=props,
                                                    timestamp=_TIMESTAMP)
-    content[out / "etude.yaml"] = _study_yaml(seed).encode("utf-8")
+    content[out / "etude.yaml"] = _study_yaml(seed, hypotheses(hypotheses_file).get("margins")).encode("utf-8")
     clash = [p for p, b in content.items() if p.exists() and (not p.is_file() or p.read_bytes() != b)]
     if clash and not force:
         raise InputError([problem(printable(p), message="fichier existant, non écrasé",

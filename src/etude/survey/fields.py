@@ -21,7 +21,8 @@ from typing import Any
 from etude.errors import problem
 from etude.survey import codebook as cbk
 
-__all__ = ["Fields", "build_fields", "classify", "TRUE_VALUES", "FALSE_VALUES", "IGNORE"]
+__all__ = ["Fields", "build_fields", "classify", "TRUE_VALUES", "FALSE_VALUES", "IGNORE", "TOOL_COLUMNS",
+           "TOOL_ID_COLUMNS"]
 
 #: Cell values meaning "ticked" in a wide multi-select column (compared after :func:`etude.survey.codebook.normalise`).
 TRUE_VALUES = ("oui", "o", "y", "yes", "1", "x", "vrai", "true", "coche", "checked", "selected")
@@ -30,7 +31,21 @@ FALSE_VALUES = ("", "non", "n", "no", "0", "faux", "false", "non coche", "not ch
 #: Mapping target meaning "drop this column".
 IGNORE = "ignore"
 
+#: Columns survey tools add for their own bookkeeping (KoboToolbox, LimeSurvey with question codes as headers, or
+#: its English headings): dropped without a warning. Compared after :func:`etude.survey.codebook.normalise`.
+TOOL_COLUMNS = ("_id", "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by", "__version__",
+                "_version_", "_tags", "_index", "_parent_index", "_parent_table_name", "_attachments", "_geolocation",
+                "_xform_id_string", "formhub/uuid", "meta/instanceid", "meta/rootuuid", "meta/deprecatedid",
+                "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp", "ipaddr", "refurl",
+                "date submitted", "last page", "start language", "date started", "date last action", "ip address",
+                "referrer url")
+#: Columns a survey tool fills with its own unique identifier of each response (KoboToolbox's ``_uuid``): read as
+#: the respondent identifier when the export has no codebook one.
+TOOL_ID_COLUMNS = ("_uuid",)
+
 _WIDE_HEADER = re.compile(r"^(.*?)\s*\[(.+)\]\s*$", re.S)
+#: LimeSurvey's « question code & question text » headings: ``barriers[bsoutien]. Quels freins… [Manque…]``.
+_CODE_TEXT_HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9]*(?:\[[A-Za-z0-9]+\])?)\. \S", re.S)
 
 
 @dataclass(frozen=True)
@@ -173,21 +188,71 @@ def build_fields(kind: str, cb: Any, mapping: dict) -> Fields:
                   not_asked=list(mapping.get("not_asked", [])), problems=problems)
 
 
-def classify(header: str, f: Fields) -> tuple:
+def _item_role(qn: str, label: str, f: Fields) -> tuple:
+    """The role of an item column of question ``qn`` whose item is written ``label``."""
+    key = cbk.normalise(label)
+    if key in f.item_variants[qn]:
+        code = f.item_variants[qn][key]
+        return ("wide", (qn, code)) if code is not None else ("ignore", None)
+    return ("wide_unknown", (qn, label.strip()))
+
+
+def _question_of(path: str, f: Fields) -> str | None:
+    """The question a header path names, itself or as its last parts (``groupe/barriers``)."""
+    cuts = [-1] + [i for i, ch in enumerate(path) if ch == "/"]
+    for i in cuts:
+        qn = f.question_keys.get(cbk.normalise(path[i + 1:]))
+        if qn is not None:
+            return qn
+    return None
+
+
+#: Longest header read as a path, and most ``/`` tried in it (a cell scanned for the header row can be any text).
+_PATH_MAX_CHARS, _PATH_MAX_PARTS = 1000, 20
+
+
+def _path_role(header: str, f: Fields) -> tuple:
+    """A header written as a path, as KoboToolbox writes them: ``question/choice`` (one 0/1 column per choice,
+    names or labels), or any header under its groups (``groupe/buyer_type``, ``groupe/barriers/b_temps``)."""
+    cuts = [k for k, ch in enumerate(header) if ch == "/"] if len(header) <= _PATH_MAX_CHARS else []
+    for i in cuts[:_PATH_MAX_PARTS]:
+        left, right = header[:i], header[i + 1:]
+        qn = _question_of(left, f)
+        if qn is not None and right.strip():
+            return _item_role(qn, right, f)
+        role = classify(right, f, paths=False)
+        if role[0] not in ("unknown", "ignore"):
+            return role
+    return ("unknown", None)
+
+
+def classify(header: str, f: Fields, *, paths: bool = True) -> tuple:
     """What a header holds: ``("id"|"attr"|"wave"|"text"|"packed", name)``, ``("wide", (question, item))``,
-    ``("wide_unknown", (question, label))``, ``("ignore", None)`` or ``("unknown", None)``."""
+    ``("wide_unknown", (question, label))``, ``("ignore", None)`` or ``("unknown", None)``.
+
+    Besides the codebook's headers and the mapping's, it reads the shapes survey tools write for a questionnaire
+    generated from the codebook (:mod:`etude.survey.questionnaire`): ``Question [Item]`` and LimeSurvey's
+    ``code[subcode]``, KoboToolbox's ``question/choice`` and group paths, LimeSurvey's ``code. text`` headings;
+    their bookkeeping columns (:data:`TOOL_COLUMNS`) are dropped. ``paths=False`` leaves group paths out.
+    """
     norm = cbk.normalise
     h = norm(header)
     if not h:
         return ("ignore", None)
     if h in f.mapped_headers:
         return f.mapped_headers[h]
+    m = _CODE_TEXT_HEADER.match(header)
+    if m:
+        role = classify(m.group(1), f, paths=False)
+        if role[0] not in ("unknown", "wide_unknown"):
+            return role
     m = _WIDE_HEADER.match(header)
     if m and norm(m.group(1)) in f.question_keys:
-        qn = f.question_keys[norm(m.group(1))]
-        label = norm(m.group(2))
-        if label in f.item_variants[qn]:
-            code = f.item_variants[qn][label]
-            return ("wide", (qn, code)) if code is not None else ("ignore", None)
-        return ("wide_unknown", (qn, m.group(2).strip()))
-    return f.headers.get(h, ("unknown", None))
+        return _item_role(f.question_keys[norm(m.group(1))], m.group(2), f)
+    if h in f.headers:
+        return f.headers[h]
+    if h in TOOL_ID_COLUMNS:
+        return ("id", "respondent_id")
+    if h in TOOL_COLUMNS:
+        return ("ignore", None)
+    return _path_role(header, f) if paths and "/" in header else ("unknown", None)

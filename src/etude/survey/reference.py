@@ -11,6 +11,11 @@ Nothing is invented or interpolated: a figure nobody published is absent, not es
 (objectives, ranges such as « 30 à 35 ») have an empty ``value`` and a ``value_text``.
 ``data/reference/README.md`` documents the columns.
 
+Words a reader sees (``label_fr``, ``perimeter``, ``value_text``, ``note``) have an English twin
+(``label_en``, ``perimeter_en``, ``value_text_en``, ``note_en``): a faithful translation, the restitution's
+quotations and proper names kept as written. :func:`column` names the column of a language; :func:`gt_texts`
+reads the GT's texts in one.
+
 Examples
 --------
 >>> from etude.survey import reference
@@ -20,6 +25,8 @@ Examples
 >>> counts = reference.published_counts()
 >>> int(counts.query("population == 'buyers' and attribute.isna()")["n"].iloc[0])
 27
+>>> gt_texts("objectif_2018_", lang="en")["text"].iloc[-1]
+'Start forming a thematic sub-group on social innovation'
 """
 from __future__ import annotations
 
@@ -30,19 +37,23 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from etude import paths
+from etude import paths, words
 from etude.errors import InputError, problem
 from etude.survey import codebook as cbk
 
-__all__ = ["COLUMNS", "REQUIRED", "STATUSES", "table_names", "load_reference", "validate_reference",
-           "published_counts", "gt_texts", "LINK_COLUMNS", "LINK_STATUS", "links_file", "validate_links",
-           "load_links"]
+__all__ = ["COLUMNS", "REQUIRED", "STATUSES", "WORD_COLUMNS", "column", "table_names", "load_reference",
+           "validate_reference", "published_counts", "gt_texts", "LINK_COLUMNS", "LINK_STATUS", "links_file",
+           "validate_links", "load_links"]
 
 #: Columns of every reference table, in order.
-COLUMNS = ["indicator", "label_fr", "series", "perimeter", "year", "period", "value", "value_text", "unit",
-           "population", "source", "source_url", "status", "note"]
+COLUMNS = ["indicator", "label_fr", "label_en", "series", "perimeter", "perimeter_en", "year", "period", "value",
+           "value_text", "value_text_en", "unit", "population", "source", "source_url", "status", "note", "note_en"]
 #: Columns that may never be empty.
-REQUIRED = ["indicator", "label_fr", "series", "perimeter", "year", "period", "unit", "source", "status"]
+REQUIRED = ["indicator", "label_fr", "label_en", "series", "perimeter", "perimeter_en", "year", "period", "unit",
+            "source", "status"]
+#: Columns holding words a reader sees: one per language of :data:`etude.words.LANGS` (French, English).
+WORD_COLUMNS = {"label": ("label_fr", "label_en"), "perimeter": ("perimeter", "perimeter_en"),
+                "value_text": ("value_text", "value_text_en"), "note": ("note", "note_en")}
 #: Allowed values of ``status``.
 STATUSES = ("published", "computed", "uncertain")
 
@@ -53,6 +64,15 @@ LINK_STATUS = "interprétation"
 
 _GT_TABLE = "gt_orcp_2017"
 _PERIOD = re.compile(r"\d{4}(Q[1-4])?")
+
+
+def column(name: str, lang: str = "fr") -> str:
+    """The column holding ``name`` (``label``, ``perimeter``, ``value_text`` or ``note``) in ``lang``.
+
+    >>> column("label"), column("label", "en"), column("value_text", "en")
+    ('label_fr', 'label_en', 'value_text_en')
+    """
+    return WORD_COLUMNS[name][words.LANGS.index(words.check_lang(lang))]
 
 
 def table_names(directory: str | Path | None = None) -> list[str]:
@@ -101,38 +121,57 @@ def validate_reference(raw: pd.DataFrame, file: str | Path) -> list[dict]:
         return [problem(name, message="table de référence vide", expected="au moins une ligne")]
     out = []
     for i, row in raw.iterrows():
-        line = int(i) + 2
-        for col in REQUIRED:
-            if not str(row[col]).strip():
-                out.append(problem(name, row=line, column=col, value="", expected="une valeur non vide"))
-        if row["status"].strip() and row["status"] not in STATUSES:
-            out.append(problem(name, row=line, column="status", value=row["status"],
-                               expected=" ou ".join(STATUSES)))
-        if row["year"].strip() and not row["year"].strip().isdigit():
-            out.append(problem(name, row=line, column="year", value=row["year"], expected="une année (ex. 2017)"))
-        period, year = row["period"].strip(), row["year"].strip()
-        if period and not (_PERIOD.fullmatch(period) and period[:4] == year):
-            out.append(problem(name, row=line, column="period", value=period,
-                               expected=f"l'année ({year}) ou un trimestre de cette année (ex. {year}Q1)"))
-        value, text = row["value"].strip(), row["value_text"].strip()
-        if value and not _is_number(value):
-            out.append(problem(name, row=line, column="value", value=value,
-                               expected="un nombre écrit avec un point décimal (ex. 0.571), ou vide"))
-        if not value and not text:
-            out.append(problem(name, row=line, column="value", value="",
-                               expected="un nombre dans « value » ou un texte dans « value_text »"))
-        url = row["source_url"].strip()
-        if url and not url.startswith(("http://", "https://")):
-            out.append(problem(name, row=line, column="source_url", value=url,
-                               expected="une adresse http:// ou https://, ou vide"))
-    key = ["series", "indicator", "period"]
-    dup = raw[raw.duplicated(key, keep="first")]
-    for i, row in dup.iterrows():
+        out += _row_problems(row, int(i) + 2, name) + _value_problems(row, int(i) + 2, name)
+    return out + _table_problems(raw, name)
+
+
+def _row_problems(row: pd.Series, line: int, name: str) -> list[dict]:
+    """Problems of one row's required cells, status, year, period and address (``line``: as a spreadsheet shows)."""
+    out = [problem(name, row=line, column=col, value="", expected="une valeur non vide")
+           for col in REQUIRED if not str(row[col]).strip()]
+    if row["status"].strip() and row["status"] not in STATUSES:
+        out.append(problem(name, row=line, column="status", value=row["status"], expected=" ou ".join(STATUSES)))
+    period, year = row["period"].strip(), row["year"].strip()
+    if year and not year.isdigit():
+        out.append(problem(name, row=line, column="year", value=row["year"], expected="une année (ex. 2017)"))
+    if period and not (_PERIOD.fullmatch(period) and period[:4] == year):
+        out.append(problem(name, row=line, column="period", value=period,
+                           expected=f"l'année ({year}) ou un trimestre de cette année (ex. {year}Q1)"))
+    url = row["source_url"].strip()
+    if url and not url.startswith(("http://", "https://")):
+        out.append(problem(name, row=line, column="source_url", value=url,
+                           expected="une adresse http:// ou https://, ou vide"))
+    return out
+
+
+def _value_problems(row: pd.Series, line: int, name: str) -> list[dict]:
+    """Problems of one row's figure: a number, or a text in French and in English; a note in both languages."""
+    value, text, english = row["value"].strip(), row["value_text"].strip(), row["value_text_en"].strip()
+    out = []
+    if value and not _is_number(value):
+        out.append(problem(name, row=line, column="value", value=value,
+                           expected="un nombre écrit avec un point décimal (ex. 0.571), ou vide"))
+    if not value and not text:
+        out.append(problem(name, row=line, column="value", value="",
+                           expected="un nombre dans « value » ou un texte dans « value_text »"))
+    if bool(text) != bool(english):
+        out.append(problem(name, row=line, column="value_text_en", value=english,
+                           expected="la traduction anglaise de « value_text » (vide quand il est vide)"))
+    if bool(row["note"].strip()) != bool(row["note_en"].strip()):
+        out.append(problem(name, row=line, column="note_en", value=row["note_en"],
+                           expected="la traduction anglaise de « note » (vide quand elle est vide)"))
+    return out
+
+
+def _table_problems(raw: pd.DataFrame, name: str) -> list[dict]:
+    """Problems across rows: a series, indicator and period given twice; a perimeter or unit that changes."""
+    out = []
+    for i, row in raw[raw.duplicated(["series", "indicator", "period"], keep="first")].iterrows():
         out.append(problem(name, row=int(i) + 2, column="indicator", value=row["indicator"],
                            message=f"doublon (série {row['series']}, période {row['period']})",
                            expected="une seule ligne par série, indicateur et période"))
     for (series, indicator), grp in raw.groupby(["series", "indicator"], sort=False):
-        for col in ("perimeter", "unit"):
+        for col in ("perimeter", "perimeter_en", "unit"):
             if grp[col].nunique() > 1:
                 out.append(problem(name, row=int(grp.index[1]) + 2, column=col, value=grp[col].iloc[1],
                                    message=f"l'indicateur {indicator} (série {series}) mélange plusieurs valeurs",
@@ -234,7 +273,7 @@ def published_counts(*, directory: str | Path | None = None) -> pd.DataFrame:
     DataFrame
         One row per count: ``population`` (``buyers``/``companies``), ``wave`` (2017), ``attribute``
         (codebook attribute, ``<NA>`` for the total), ``code`` (attribute value, ``<NA>`` for the total),
-        ``n``, ``indicator``, ``label_fr``, ``source``, ``source_url``, ``status``.
+        ``n``, ``indicator``, ``label_fr``, ``label_en``, ``source``, ``source_url``, ``status``.
 
     Examples
     --------
@@ -255,36 +294,44 @@ def published_counts(*, directory: str | Path | None = None) -> pd.DataFrame:
         r = gt.loc[indicator]
         rows.append({"population": population, "wave": int(r["year"]), "attribute": attribute, "code": code,
                      "n": int(r["value"]), "indicator": indicator, "label_fr": r["label_fr"],
+                     "label_en": r["label_en"],
                      "source": r["source"], "source_url": r["source_url"], "status": r["status"]})
     out = pd.DataFrame(rows)
-    for col in ("population", "attribute", "code", "indicator", "label_fr", "source", "source_url", "status"):
+    for col in ("population", "attribute", "code", "indicator", "label_fr", "label_en", "source", "source_url",
+                "status"):
         out[col] = out[col].astype("string")
     return out
 
 
-def gt_texts(prefix: str, *, directory: str | Path | None = None) -> pd.DataFrame:
-    """Text rows of the GT's table whose indicator starts with ``prefix``, in file order.
+def gt_texts(prefix: str, *, lang: str = "fr", directory: str | Path | None = None) -> pd.DataFrame:
+    """Text rows of the GT's table whose indicator starts with ``prefix``, in file order, in ``lang``.
 
     Parameters
     ----------
     prefix : str
-        ``"solution_2018_"`` (the 9 solutions of section 4), ``"note_2018_"`` (the note that follows them) or
-        ``"objectif_2018_"`` (the 5 objectives of section 5).
+        ``"solution_2018_"`` (the 9 solutions of section 4), ``"note_2018_"`` (the note that follows them),
+        ``"objectif_2018_"`` (the 5 objectives of section 5), ``"objectif_2017_"`` (the GT's 2017 objectives) or
+        ``"sous_groupe_"`` (its thematic sub-groups).
+    lang : {"fr", "en"}
+        ``fr``: the seed's words; ``en``: their translation (``value_text_en``, ``label_en``).
 
     Returns
     -------
     DataFrame
-        ``code`` (indicator), ``text`` (the seed's words), ``label_fr``, ``source``, ``status``, ``note``.
+        ``code`` (indicator), ``text``, ``label``, ``source``, ``status``, ``note``.
 
     Examples
     --------
     >>> gt_texts("objectif_2018_")["text"].iloc[1]
     'Pérenniser les actions de sensibilisation'
+    >>> gt_texts("objectif_2018_", lang="en")["text"].iloc[1]
+    'Make the awareness-raising actions permanent'
     """
     gt = load_reference(_GT_TABLE, directory=directory)
     rows = gt[gt["indicator"].str.startswith(prefix) & gt["value_text"].notna()]
-    out = rows.rename(columns={"indicator": "code", "value_text": "text"})
-    return out[["code", "text", "label_fr", "source", "status", "note"]].reset_index(drop=True)
+    out = rows.rename(columns={"indicator": "code", column("value_text", lang): "text", column("label", lang): "label",
+                               column("note", lang): "note"})
+    return out[["code", "text", "label", "source", "status", "note"]].reset_index(drop=True)
 
 
 def links_file(directory: str | Path | None = None) -> Path:

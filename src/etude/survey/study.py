@@ -32,13 +32,16 @@ from etude.survey.readers import FORMATS
 from etude.survey.tables import empty_table, finalise
 
 __all__ = ["read_study", "study_inputs", "load_study", "validate_study", "group_rare_open_values",
-           "share_parsed", "remember_shared", "name_problems", "STUDY_KEYS", "WAVE_KEYS", "STUDY_SCHEMA", "OTHER"]
+           "share_parsed", "remember_shared", "name_problems", "STUDY_KEYS", "WAVE_KEYS", "STUDY_SCHEMA", "OTHER",
+           "MARGIN_KEYS"]
 
 #: Code shown for a value of an open attribute that the codebook does not know and few respondents gave.
 OTHER = "autre"
 
 #: Top-level keys of a study file (besides one list of waves per questionnaire).
-STUDY_KEYS = {"title", "simulated", "description", "notes", "codebook"}
+STUDY_KEYS = {"title", "title_en", "simulated", "description", "notes", "codebook", "margins"}
+#: Keys of one margin (``margins: {population: {attribute: {…}}}``).
+MARGIN_KEYS = {"source", "year", "counts", "notes"}
 #: Keys of one wave entry.
 WAVE_KEYS = {"wave", "file", "mapping", "sheet", "encoding", "sep", "simulated", "not_asked", "notes"}
 _TEXT = ["string", "integer", "number"]
@@ -49,8 +52,12 @@ _WAVE_SCHEMA = {"type": "object", "properties": {
     "not_asked": {"type": ["array", "null"], "items": {"type": "string"}}}}
 #: JSON Schema of a study file (types only; unknown keys and wave years get their own messages).
 STUDY_SCHEMA = {"type": "object",
-                "properties": {"title": {"type": _TEXT}, "simulated": {"type": "boolean"},
-                               "codebook": {"type": ["string", "null"]}},
+                "properties": {"title": {"type": _TEXT}, "title_en": {"type": _TEXT}, "simulated": {"type": "boolean"},
+                               "codebook": {"type": ["string", "null"]},
+                               "margins": {"type": ["object", "null"], "additionalProperties": {
+                                   "type": "object", "additionalProperties": {"type": "object", "properties": {
+                                       "source": {"type": "string"}, "year": {"type": "integer"},
+                                       "counts": {"type": "object"}}}}}},
                 "additionalProperties": {"type": ["array", "null"], "items": _WAVE_SCHEMA}}
 
 
@@ -65,10 +72,12 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
 
     Returns
     -------
-    dict with ``path`` (Path), ``title``, ``simulated`` (bool), ``codebook`` (Path or None), ``inputs``: a list
+    dict with ``path`` (Path), ``title``, ``title_en`` (the title for English runs; ``None`` when the file gives
+    none: English runs show ``title``), ``simulated`` (bool), ``codebook`` (Path or None), ``inputs``: a list
     of dicts ``kind, wave, path, format, mapping, sheet, encoding, sep, simulated``, paths resolved from the study
-    file's folder, and ``cleaned``: the information note of what cleaning its texts removed (a list of at most
-    one problem). Texts are cleaned (:mod:`etude.survey.clean`); paths, sheet names and separators are not.
+    file's folder, ``margins``: the population margins the study declares (:func:`_margins`; ``{}`` when
+    none), and ``cleaned``: the information note of what cleaning its texts removed (a list of at most one
+    problem). Texts are cleaned (:mod:`etude.survey.clean`); paths, sheet names and separators are not.
 
     Raises
     ------
@@ -111,10 +120,81 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
             inputs.append(inp)
             wheres.append(f"{kind}[{i}]")
     problems += _duplicate_exports(path, inputs, wheres)
+    margins = _margins(path, spec.get("margins"), cb_path, problems)
     if problems:
         raise InputError(problems)
-    return {"path": path.resolve(), "title": spec.get("title", path.stem), "simulated": study_sim,
-            "codebook": cb_path, "inputs": inputs, "cleaned": notes}
+    title_en = spec.get("title_en")
+    return {"path": path.resolve(), "title": spec.get("title", path.stem),
+            "title_en": None if title_en is None else str(title_en), "simulated": study_sim,
+            "codebook": cb_path, "inputs": inputs, "margins": margins, "cleaned": notes}
+
+
+def _margin_counts(path: Path, where: str, kind: str, attr: str, counts: Any, cb, problems: list[dict]
+                   ) -> dict[str, int]:
+    """One margin's counts checked: every key a value of the attribute (code, label or synonym), every count a
+    whole number ≥ 0, every value of the codebook given; returned by value code, in codebook order."""
+    codes = [str(v["code"]) for v in cbk.attributes(kind, codebook=cb)[attr].get("values", [])]
+    got: dict[str, int] = {}
+    given = set()
+    for key, n in (counts or {}).items():
+        code = cbk.match_value(kind, attr, key, codebook=cb)
+        given.add(code)
+        if code is None:
+            problems.append(problem(path, column=f"{where}.counts", value=key, message="groupe inconnu",
+                                    expected=f"une valeur de {attr} : " + ", ".join(codes)))
+        elif isinstance(n, bool) or not isinstance(n, int) or n < 0:
+            problems.append(problem(path, column=f"{where}.counts.{key}", value=n, message="effectif impossible",
+                                    expected="un nombre entier positif ou nul de membres de la population"))
+        elif code in got:
+            problems.append(problem(path, column=f"{where}.counts.{key}", value=key, message="groupe donné deux fois",
+                                    expected="un effectif par valeur"))
+        else:
+            got[code] = n
+    missing = [c for c in codes if c not in given]
+    if missing and counts:
+        problems.append(problem(path, column=f"{where}.counts", value=", ".join(missing),
+                                message="groupe sans effectif",
+                                expected=f"un effectif pour chaque valeur de {attr} (0 si aucun) : "
+                                         + ", ".join(codes)))
+    return {c: got[c] for c in codes if c in got}
+
+
+def _one_margin(path: Path, where: str, kind: str, attr: str, margin: dict, cb, problems: list[dict]) -> dict:
+    """One margin's keys and counts checked (problems appended)."""
+    for k in sorted(set(margin) - MARGIN_KEYS):
+        problems.append(problem(path, column=f"{where}.{k}", message="clé inconnue",
+                                expected=", ".join(sorted(MARGIN_KEYS))))
+    for k in (k for k in ("source", "year", "counts") if not margin.get(k)):
+        problems.append(problem(path, column=f"{where}.{k}", message="clé manquante",
+                                expected="source (texte), year (année) et counts (effectif par valeur)"))
+    counts = _margin_counts(path, where, kind, attr, margin.get("counts"), cb, problems)
+    return {"source": margin.get("source"), "year": margin.get("year"), "counts": counts}
+
+
+def _margins(path: Path, spec: Any, cb, problems: list[dict]) -> dict[str, dict[str, dict]]:
+    """The study's ``margins:`` checked (problems appended): ``{population: {attribute: {"source", "year",
+    "counts": {value code: count}}}}``. Margins of one population must have the same total (raking needs it)."""
+    out: dict[str, dict[str, dict]] = {}
+    for kind, by_attr in (spec or {}).items():
+        if kind not in cbk.populations(cb):
+            problems.append(problem(path, column=f"margins.{kind}", message="population inconnue",
+                                    expected=", ".join(cbk.populations(cb))))
+            continue
+        attrs = [a for a, s in cbk.attributes(kind, codebook=cb).items()
+                 if s.get("values") and not s.get("open") and a != "wave"]
+        for attr, margin in (by_attr or {}).items():
+            if attr not in attrs:
+                problems.append(problem(path, column=f"margins.{kind}.{attr}", message="attribut inconnu ou ouvert",
+                                        expected=f"un attribut à valeurs fixées de {kind} : " + ", ".join(attrs)))
+                continue
+            out.setdefault(kind, {})[attr] = _one_margin(path, f"margins.{kind}.{attr}", kind, attr, margin, cb,
+                                                         problems)
+        totals = {a: sum(m["counts"].values()) for a, m in out.get(kind, {}).items()}
+        if len(set(totals.values())) > 1:
+            problems.append(problem(path, column=f"margins.{kind}", message="marges de totaux différents",
+                                    value=", ".join(f"{a} : {t}" for a, t in totals.items()),
+                                    expected="le même total de population pour chaque attribut (raking)"))
+    return out
 
 
 def name_problems(study: str | Path | None) -> list[dict]:

@@ -2,8 +2,9 @@
 
 The rule (issue 13.5): a detail view shows the study's **latest** wave, a change view its **last two**; a ``wave``
 parameter of ``0`` (or ``None``) means « the latest »; a ``wave`` naming a wave that a population lacks shows that
-population's latest wave instead and the notebook says so (:func:`wave_note`) — a bad ``wave`` never stops a
-notebook. A comparison of the two populations needs one wave both have (:func:`common_wave`).
+population's latest wave instead and the notebook says so (:func:`etude.publish.present.wave_notes.wave_note`) — a
+bad ``wave`` never stops a notebook. A comparison of the two populations needs one wave both have
+(:func:`common_wave`). This module chooses waves and returns them; it has no words.
 
 Every function takes the respondent tables of :func:`etude.survey.load_study` (``{"buyers": DataFrame,
 "companies": DataFrame}``, an empty table for a population the study lacks) and returns waves as ``int``.
@@ -20,10 +21,6 @@ Examples
 2019
 >>> change_waves(t["buyers"])
 (2019, 2021)
->>> wave_note(t, 2018)  # doctest: +NORMALIZE_WHITESPACE
-"Vagues de l'étude : 2017, 2019, 2021. Ce carnet montre la vague 2021 (acheteurs publics) ; la vague 2019
-(entreprises innovantes). La vague 2018 demandée n'existe pas pour les acheteurs publics ni pour les entreprises
-innovantes : leur dernière vague est montrée."
 """
 from __future__ import annotations
 
@@ -31,36 +28,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from etude.survey import codebook as cb
-from etude.words import check_lang
-
 __all__ = ["LATEST", "population_waves", "study_waves", "shown_waves", "shown_wave", "common_wave", "change_waves",
-           "wave_note", "select"]
+           "select"]
 
 #: Value of a ``wave`` parameter meaning « the study's latest wave ».
 LATEST = 0
-
-_TEXT = {
-    "fr": {"waves": "Vagues de l'étude : {waves}. Ce carnet montre {shown}.", "latest": "la dernière vague",
-           "wave_of": "la vague {wave} ({who})", "one_wave": "la vague {wave}",
-           "absent": "La vague {wave} demandée n'existe pas pour les {who} : leur dernière vague est montrée.",
-           "and_for": " ni pour les ",
-           "absent_common": "La vague {wave} demandée n'est pas une vague commune aux deux questionnaires : la "
-                            "dernière vague commune est montrée.",
-           "no_common": "Vagues de l'étude : {waves}. Aucune n'est commune aux deux questionnaires.",
-           "latest_each": "la dernière vague de chacun",
-           "none": "Cette étude n'a aucune vague.", "no_wave": "aucune vague"},
-    "en": {"waves": "Waves in the study: {waves}. This notebook shows {shown}.", "latest": "the latest wave",
-           "wave_of": "wave {wave} ({who})", "one_wave": "wave {wave}",
-           "absent": "The requested wave {wave} does not exist for {who}: their latest wave is shown.",
-           "and_for": " nor for ",
-           "absent_common": "The requested wave {wave} is not a wave both questionnaires have: the latest common "
-                            "wave is shown.",
-           "no_common": "Waves in the study: {waves}. None is common to both questionnaires.",
-           "latest_each": "the latest wave of each",
-           "none": "This study has no wave.", "no_wave": "no wave"},
-}
-
 
 def _waves_of(df: pd.DataFrame) -> list[int]:
     if df is None or "wave" not in df or df.empty:
@@ -88,7 +60,7 @@ def _chosen(waves: list[int], wave: int | None) -> int:
 
 def shown_waves(tables: Mapping[str, pd.DataFrame], wave: int | None = LATEST) -> dict[str, int]:
     """The wave shown for each population with respondents: ``wave`` if that population has it, else (and for
-    0 or None) its latest wave — :func:`wave_note` says so.
+    0 or None) its latest wave (and the notebook says so).
 
     >>> shown_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]})}, 2016)
     {'buyers': 2018}
@@ -152,43 +124,3 @@ def select(df: pd.DataFrame, wave: int | None) -> pd.DataFrame:
     if wave is None or "wave" not in df:
         return df.iloc[0:0].reset_index(drop=True)
     return df[df["wave"] == int(wave)].reset_index(drop=True)
-
-
-def _who(kind: str, lang: str) -> str:
-    return cb.label(kind, lang=lang).lower()
-
-
-def wave_note(tables: Mapping[str, pd.DataFrame], wave: int | None = LATEST, *, lang: str = "fr",
-              common: bool = False) -> str:
-    """Which waves the study has and which this notebook shows, in one or two sentences.
-
-    ``common=True`` describes a comparison of the two populations (:func:`common_wave`).
-
-    >>> t = {"buyers": pd.DataFrame({"wave": [2017, 2019]}), "companies": pd.DataFrame({"wave": [2019]})}
-    >>> wave_note(t, lang="en")
-    'Waves in the study: 2017, 2019. This notebook shows wave 2019 (the latest wave).'
-    >>> wave_note(t, 2017, common=True)  # doctest: +NORMALIZE_WHITESPACE
-    "Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019. La vague 2017 demandée
-    n'est pas une vague commune aux deux questionnaires : la dernière vague commune est montrée."
-    """
-    tx = _TEXT[check_lang(lang)]
-    every = ", ".join(map(str, study_waves(tables)))
-    if not every:
-        return tx["none"]
-    if common:
-        shown = common_wave(tables, wave)
-        if shown is None:
-            return tx["no_common"].format(waves=every)
-        suffix = "" if wave else f" ({tx['latest']})"
-        absent = " " + tx["absent_common"].format(wave=wave) if wave and int(wave) != shown else ""
-        return tx["waves"].format(waves=every, shown=tx["one_wave"].format(wave=shown) + suffix) + absent
-    shown = shown_waves(tables, wave)
-    if len(set(shown.values())) == 1:
-        text = tx["one_wave"].format(wave=next(iter(shown.values())))
-    else:
-        text = (" ; " if lang == "fr" else "; ").join(
-            tx["wave_of"].format(wave=w, who=_who(k, lang)) for k, w in shown.items())
-    suffix = "" if wave else f" ({tx['latest'] if len(set(shown.values())) == 1 else tx['latest_each']})"
-    lacking = [_who(k, lang) for k, w in shown.items() if wave and w != int(wave)]
-    absent = " " + tx["absent"].format(wave=wave, who=tx["and_for"].join(lacking)) if lacking else ""
-    return tx["waves"].format(waves=every, shown=text + suffix) + absent

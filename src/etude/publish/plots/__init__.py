@@ -3,7 +3,8 @@
 Charts are made to be read from the back of a meeting room: text is at least :data:`MIN_FONT` points, labels are
 wrapped rather than overlapped, colours come from the Okabe–Ito palette (safe for colour-blind readers), and every
 chart carries a caption naming its source, wave and data status (« Données simulées — ne pas citer » for the
-demo). Labels come from the codebook, in French by default (``lang="en"`` for English).
+demo). Item labels come from the codebook, every other word from the catalogue (:mod:`etude.words`, area
+``plots``) and every number from :mod:`etude.publish.formats`, in French by default (``lang="en"`` for English).
 
 Reusable pieces for any chart of the project: :data:`OKABE_ITO`, :data:`PALETTE`, :data:`POPULATION_COLORS`,
 :data:`RC` with :func:`style` (a context manager) or :func:`apply_style` (for a whole notebook),
@@ -28,11 +29,12 @@ Examples
 """
 from __future__ import annotations
 
-from etude.publish.plots import bars, gaps, house, series, supply
+from etude.publish.plots import bars, gaps, house, plan, series, supply
 from etude.publish.plots.bars import *  # noqa: F403
 from etude.publish.plots.gaps import *  # noqa: F403
 from etude.publish.plots.house import *  # noqa: F403
+from etude.publish.plots.plan import *  # noqa: F403
 from etude.publish.plots.series import *  # noqa: F403
 from etude.publish.plots.supply import *  # noqa: F403
 
-__all__ = [*house.__all__, *bars.__all__, *supply.__all__, *gaps.__all__, *series.__all__]
+__all__ = [*house.__all__, *bars.__all__, *supply.__all__, *gaps.__all__, *series.__all__, *plan.__all__]

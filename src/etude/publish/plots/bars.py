@@ -15,6 +15,7 @@ from etude import words
 from etude.analysis import stats
 from etude.errors import ParameterError
 from etude.publish import formats
+from etude.publish.labels import attribute_label, value_label
 from etude.publish.plots.house import (
     FONT_SIZE,
     NEUTRAL,
@@ -34,33 +35,25 @@ from etude.words import check_lang as _lang
 
 __all__ = ['frequency_chart', 'grouped_frequency_chart', 'profile_chart']
 
-_TEXT = {
-    "fr": {"source": "Source", "wave": "vague", "title": "Freins cités", "xlabel": "Part des répondants",
-           "note": "Plusieurs réponses possibles ; barres : part des répondants ayant cité l'item, traits : "
-                   "intervalle de confiance à {level} % ({method}).",
-           "suppressed": "Moins de {min_cell} répondants :\nrésultats non publiés",
-           "hidden": "Secret statistique :\nrésultats non publiés",
-           "profile": "Répondants", "count": "Effectif",
-           "rank_groups": "Bandes grises alternées : groupes de rang, items que le test exact apparié (McNemar, "
-                          "ajusté par Holm) ne sépare pas de leur voisin."},
-    "en": {"source": "Source", "wave": "wave", "title": "Barriers cited", "xlabel": "Share of respondents",
-           "note": "Several answers possible; bars: share of respondents citing the item, whiskers: "
-                   "{level}% confidence interval ({method}).",
-           "suppressed": "Fewer than {min_cell} respondents:\nresults not published",
-           "hidden": "Statistical confidentiality:\nresults not published",
-           "profile": "Respondents", "count": "Count",
-           "rank_groups": "Alternate grey bands: rank groups, items the exact paired test (McNemar, "
-                          "Holm-adjusted) does not separate from their neighbour."},
-}
-_METHOD_NAMES = {"wilson": "Wilson", "agresti_coull": "Agresti–Coull", "beta": "Clopper–Pearson",
-                 "jeffreys": "Jeffreys", "normal": "Wald"}
+
+
+def _level(alpha: float, lang: str) -> str:
+    """The confidence level of ``alpha`` in percent: ``95``, ``97,5`` (French), ``97.5`` (English)."""
+    level = (1 - alpha) * 100
+    return formats.number(level, 0 if round(level, 6).is_integer() else 1, lang=lang)
 
 
 def _note(table: pd.DataFrame, lang: str) -> str:
-    alpha = table.attrs.get("alpha", 0.05)
-    method = _METHOD_NAMES.get(table.attrs.get("ci_method", "wilson"), table.attrs.get("ci_method", "wilson"))
-    level = formats.number((1 - alpha) * 100, 0) if lang == "fr" else f"{(1 - alpha) * 100:g}"
-    return _TEXT[lang]["note"].format(level=level, method=method)
+    method = table.attrs.get("ci_method", "wilson")
+    key = f"plots.ci_method.{method}"
+    name = words.text(key, lang) if words.has(key, lang) else str(method)
+    return words.text("plots.ci_note", lang, level=_level(table.attrs.get("alpha", 0.05), lang), method=name)
+
+
+def _title(question: str, population: str | None, lang: str) -> str:
+    """« Freins cités — Acheteurs publics », « Leviers cités — … » (``question`` ``remedies``)."""
+    key = "plots.title_remedies" if question == "remedies" else "plots.title_barriers"
+    return words.text(key, lang) + (f" — {cb.label(population, lang=lang)}" if population else "")
 
 
 # ------------------------------------------------------------------------------------------------ bars
@@ -90,8 +83,9 @@ def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: s
         suppressed = "suppressed" in table.columns and table["suppressed"].astype(bool).any()
         primary = table.attrs.get("primary")  # hidden by secondary suppression (etude.safety.disclosure): not « < 5 »
         small = primary is None or table.index.isin(primary).any()
-        message = (_TEXT[lang]["suppressed" if small else "hidden"].format(min_cell=min_cell) if suppressed
-                   else ("Aucune réponse" if lang == "fr" else "No answer"))
+        message = (words.text("plots.suppressed" if small else "plots.hidden", lang,
+                              min_cell=formats.number(min_cell, lang=lang))
+                   if suppressed else words.text("plots.no_answer", lang))
         ax.text(0.5, (len(order) - 1) / 2, message, ha="center", va="center", fontsize=FONT_SIZE, color=NEUTRAL)
     if labels:  # facets share the first panel's y axis (ticks and labels)
         ax.set_yticks(range(len(order)))
@@ -124,7 +118,7 @@ def _n_of(table: pd.DataFrame) -> Any:
 def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population: str | None = None,
                     n: Any = None, lang: str = "fr", source: str | None = None, wave: Any = None,
                     simulated: bool = True, short: bool = True, min_cell: int | None = None,
-                    width: float = 12.0, codebook=None):
+                    width: float = 12.0, question: str = "barriers", codebook=None):
     """Ranked horizontal bars of a :func:`etude.analysis.stats.frequencies` table, with interval whiskers.
 
     Parameters
@@ -133,7 +127,8 @@ def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population
         One population, one group: ``item, n_base, count, pct, ci_low, ci_high`` (a ``suppressed`` column, if
         any, hides the suppressed rows).
     title : str, optional
-        Default « Freins cités — <population> »; ``(n = …)`` is appended (``n``, default the table's ``n_base``).
+        Default « Freins cités — <population> » (« Leviers cités — … » when ``question`` is ``"remedies"``);
+        ``(n = …)`` is appended (``n``, default the table's ``n_base``).
     population : {"buyers", "companies"}, optional
         For the default title and the colour; default guessed from the item codes.
     lang : {"fr", "en"}
@@ -153,7 +148,7 @@ def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population
     order = _order(table)
     n = _n_of(table) if n is None else n
     if title is None:
-        title = _TEXT[lang]["title"] + (f" — {cb.label(population, lang=lang)}" if population else "")
+        title = _title(question, population, lang)
     height = 1.6 + sum(0.55 + 0.3 * item_label(c, lang=lang, short=short, codebook=codebook).count("\n")
                        for c in order)
     with style():
@@ -163,9 +158,9 @@ def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population
                upper=_upper(table))
         note = _note(table, lang)
         if _rank_bands(ax, table, order):
-            note += " " + _TEXT[lang]["rank_groups"]
+            note += " " + words.text("plots.rank_groups", lang)
         ax.set_title(title_with_n(title, n, lang=lang), loc="left")
-        ax.set_xlabel(_TEXT[lang]["xlabel"])
+        ax.set_xlabel(words.text("plots.share_axis", lang))
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang, note=note))
     return fig
 
@@ -220,9 +215,9 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
     if n is None:
         n = sum(v for v in bases.values() if v)
     if title is None:
-        title = (_TEXT[lang]["title"] + (f" — {cb.label(population, lang=lang)}" if population else "")
-                 + (" par " if lang == "fr" else " by ")
-                 + stats.attribute_label(population, attribute, lang=lang, codebook=codebook).lower())
+        title = words.text("plots.title_by", lang, title=_title("barriers", population, lang),
+                           attribute=attribute_label(population, attribute, lang=lang,
+                                                           codebook=codebook).lower())
     ncols = max(1, min(col_wrap, len(groups)))
     nrows = max(1, math.ceil(len(groups) / ncols))
     row_h = 1.2 + sum(0.5 + 0.3 * item_label(c, lang=lang, short=short, codebook=codebook).count("\n")
@@ -241,11 +236,11 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
             if i % ncols:
                 ax.tick_params(axis="y", labelleft=False)
             label = (part["group_label"].iloc[0] if "group_label" in part.columns
-                     else stats.value_label(population, attribute, g, lang=lang, codebook=codebook))
+                     else value_label(population, attribute, g, lang=lang, codebook=codebook))
             ax.set_title(title_with_n(wrap_label(label, 34), bases[g], lang=lang), loc="left",
                          fontsize=FONT_SIZE + 1)
             if i // ncols == nrows - 1 or i + ncols >= len(groups):
-                ax.set_xlabel(_TEXT[lang]["xlabel"])
+                ax.set_xlabel(words.text("plots.share_axis", lang))
                 ax.xaxis.set_tick_params(labelbottom=True)
         fig.suptitle(title_with_n(title, n, lang=lang), x=0.01, ha="left", fontweight="bold")
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
@@ -273,12 +268,14 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
     min_cell = min_cell or table.attrs.get("min_cell", 5)
     waves = list(dict.fromkeys(t["wave"])) if "wave" in t.columns else [None]
     values = list(dict.fromkeys(t["value"]))
-    labels = {v: wrap_label(t.loc[t["value"] == v, "label"].iloc[0], 28) for v in values}
+    labels = {v: wrap_label(t.loc[t["value"] == v, "label"].iloc[0] if "label" in t.columns
+                            else value_label(population, attribute, v, lang=lang, codebook=codebook), 28)
+              for v in values}
     height = 1.6 + sum((0.45 * len(waves) + 0.2) + 0.3 * labels[v].count("\n") for v in values)
     bar_h = 0.8 / len(waves)
     if title is None:
-        title = (f"{_TEXT[lang]['profile']} — "
-                 + stats.attribute_label(population, attribute, lang=lang, codebook=codebook).lower())
+        title = words.text("plots.profile_title", lang, attribute=attribute_label(
+            population, attribute, lang=lang, codebook=codebook).lower())
     with style():
         fig, ax = plt.subplots(figsize=(width, max(height, 3.5)), layout="constrained")
         high = pd.to_numeric(t["n"], errors="coerce").astype(float).max(skipna=True)
@@ -291,23 +288,24 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
                 if not sup:
                     ax.barh(y, r["n"], height=bar_h * 0.9, color=PALETTE[j % len(PALETTE)], zorder=2)
                 primary = table.attrs.get("primary")  # secondary suppression (etude.safety.disclosure): « n.d. »
-                small = f"<{formats.NNBSP}{min_cell}" if primary is None or r.name in primary else formats.missing()
-                text = (small if sup else f"{formats.number(r['n'])} ({pct_label(r['pct'], 0, lang=lang)})")
+                small = (f"<{formats.NNBSP}{formats.number(min_cell, lang=lang)}"
+                         if primary is None or r.name in primary else formats.missing(lang))
+                text = small if sup else f"{formats.number(r['n'], lang=lang)} ({pct_label(r['pct'], 0, lang=lang)})"
                 ax.text((0 if sup else r["n"]) + top * 0.015, y, text, va="center", ha="left", fontsize=FONT_SIZE)
         ax.set_yticks(range(len(values)))
         ax.set_yticklabels([labels[v] for v in values])
         ax.set_ylim(len(values) - 0.5, -0.5)
         ax.set_xlim(0, top * 1.35)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: formats.number(x)))
-        ax.set_xlabel(_TEXT[lang]["count"])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: formats.number(x, lang=lang)))
+        ax.set_xlabel(words.text("plots.count_axis", lang))
         ax.tick_params(axis="y", length=0)
         totals = t.drop_duplicates("wave" if "wave" in t.columns else "attribute")["n_total"]
         ax.set_title(title_with_n(title, int(totals.iloc[0]) if len(totals) == 1 else None, lang=lang), loc="left")
         if waves != [None]:
             handles = [Patch(color=PALETTE[j % len(PALETTE)]) for j in range(len(waves))]
-            names = [f"{w} (n{formats.NNBSP}={formats.NNBSP}{formats.number(tot)})" for w, tot in zip(waves, totals)]
+            names = [title_with_n(str(w), tot, lang=lang) for w, tot in zip(waves, totals)]
             # beside the axes: inside, any corner can hold a wave's longest bar and its label
-            ax.legend(handles, names, title=("Vague" if lang == "fr" else "Wave"), loc="upper left",
+            ax.legend(handles, names, title=words.text("plots.wave_legend", lang), loc="upper left",
                       bbox_to_anchor=(1.01, 1.0), frameon=False)
         add_caption(fig, caption_text(source=source, wave=wave if wave is not None else
                                       (waves if waves != [None] else None), simulated=simulated, lang=lang))

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
+from etude import words
 from etude.publish import formats
 from etude.publish.plots.house import (
     FONT_SIZE,
@@ -30,40 +31,13 @@ __all__ = ['mirror_chart', 'forest_plot']
 
 # ------------------------------------------------------------------------------------------------ buyers vs companies
 
-_COMPARE_TEXT = {
-    "fr": {"missing": "thème absent\nde ce questionnaire", "not_comparable": "non comparable",
-           "mirror_title": "Freins cités, par thème", "forest_title": "Écarts entre acheteurs et entreprises",
-           "mirror_note": "Part des répondants ayant répondu à la question des freins qui citent au moins un item "
-                          "du thème ; traits : intervalle de confiance à {level} % (Wilson), non ajusté, qui ne "
-                          "sert pas à décider d'un écart.",
-           "gap": "Écart acheteurs − entreprises (points de %)",
-           "signif": "significatif après ajustement (p ajustée < {alpha})", "not_signif": "non significatif",
-           "padj": "p aj. = {p}",
-           "forest_note": "Point : écart entre les parts ; trait : intervalle de confiance à {level} % "
-                          "(Newcombe){adj} ; "
-                          "test {test}, p-valeurs ajustées ({padjust}) sur les thèmes comparés.",
-           "ci_adj": ", ajusté (Bonferroni) sur la même famille", "ci_unadj": ", non ajusté",
-           "holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonferroni": "Bonferroni", "none": "sans ajustement",
-           "fisher": "exact de Fisher", "chi2": "du khi-deux"},
-    "en": {"missing": "theme not in\nthis questionnaire", "not_comparable": "not comparable",
-           "mirror_title": "Barriers cited, by theme", "forest_title": "Differences between buyers and companies",
-           "mirror_note": "Share of respondents who answered the barrier question citing at least one item of the "
-                          "theme; whiskers: {level}% confidence interval (Wilson), unadjusted, not used to decide "
-                          "on a difference.",
-           "gap": "Difference buyers − companies (percentage points)",
-           "signif": "significant after adjustment (adjusted p < {alpha})", "not_signif": "not significant",
-           "padj": "adj. p = {p}",
-           "forest_note": "Dot: difference between the shares; line: {level}% confidence interval (Newcombe){adj}; "
-                          "{test} test, p-values adjusted ({padjust}) over the compared themes.",
-           "ci_adj": ", adjusted (Bonferroni) over the same family", "ci_unadj": ", unadjusted",
-           "holm": "Holm", "fdr_bh": "Benjamini-Hochberg", "bonferroni": "Bonferroni", "none": "no adjustment",
-           "fisher": "Fisher's exact", "chi2": "chi-square"},
-}
-
-
 def _level_text(alpha: float, lang: str) -> str:
     level = (1 - alpha) * 100
-    return formats.number(level, 0 if round(level, 6).is_integer() else 1) if lang == "fr" else f"{level:g}"
+    return formats.number(level, 0 if round(level, 6).is_integer() else 1, lang=lang)
+
+
+def _words(key: str, lang: str, **fields) -> str:
+    return words.text(f"plots.{key}", lang, **fields)
 
 
 def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "fr", alpha: float = 0.05,
@@ -100,7 +74,6 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
     >>> plt.close(fig)
     """
     lang = _lang(lang)
-    txt = _COMPARE_TEXT[lang]
     themes = list(dict.fromkeys(list(buyers["theme"]) + list(companies["theme"])))
     labels = {**dict(zip(companies["theme"], companies["label"])), **dict(zip(buyers["theme"], buyers["label"]))}
     wrapped = [wrap_label(labels[t], 22) for t in themes]
@@ -112,7 +85,7 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
             left = kind == "buyers"
             for y, theme in enumerate(themes):
                 if theme not in t.index or pd.isna(t.loc[theme, "pct"]):
-                    ax.text(0.03, y, txt["missing"], va="center", ha="right" if left else "left",
+                    ax.text(0.03, y, _words("theme_missing", lang), va="center", ha="right" if left else "left",
                             fontsize=FONT_SIZE, style="italic", color=NEUTRAL)
                     continue
                 r = t.loc[theme]
@@ -133,18 +106,18 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
         axes[0].set_yticks(range(len(themes)))
         axes[0].set_yticklabels(wrapped)
         axes[0].set_ylim(len(themes) - 0.5, -0.5)
-        fig.suptitle(title or txt["mirror_title"], x=0.01, ha="left", fontweight="bold")
+        fig.suptitle(title or _words("mirror_title", lang), x=0.01, ha="left", fontweight="bold")
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
-                                      note=txt["mirror_note"].format(level=_level_text(alpha, lang))))
+                                      note=_words("mirror_note", lang, level=_level_text(alpha, lang))))
     return fig
 
 
-def _forest_row(ax, y: int, r: pd.Series, *, alpha: float, lim: float, lang: str, txt: dict,
+def _forest_row(ax, y: int, r: pd.Series, *, alpha: float, lim: float, lang: str,
                 colors: tuple[str, str]) -> dict:
     """One theme of :func:`forest_plot`: its interval, its dot and its adjusted p-value (or « non comparable »);
     returns ``{"signif" | "not_signif": dot}`` for the legend."""
     if r["test"] == "not_comparable" or pd.isna(r["diff"]):
-        ax.text(0, y, txt["not_comparable"], ha="center", va="center", style="italic", color=NEUTRAL,
+        ax.text(0, y, words.label("not_comparable", lang), ha="center", va="center", style="italic", color=NEUTRAL,
                 fontsize=FONT_SIZE, bbox={"facecolor": "white", "edgecolor": "none", "pad": 2}, zorder=4)
         return {}
     signif = not pd.isna(r["p_adjusted"]) and r["p_adjusted"] < alpha
@@ -152,9 +125,7 @@ def _forest_row(ax, y: int, r: pd.Series, *, alpha: float, lim: float, lang: str
     ax.hlines(y, r["diff_ci_low"] * 100, r["diff_ci_high"] * 100, color=color, linewidth=3, zorder=2)
     dot = ax.plot(r["diff"] * 100, y, "o", markersize=13, markeredgewidth=2.5, color=color,
                   markerfacecolor=color if signif else "white", zorder=3)[0]
-    p = formats.pvalue(r["p_adjusted"]) if lang == "fr" else (
-        formats.missing() if pd.isna(r["p_adjusted"]) else f"{r['p_adjusted']:.3f}")
-    ax.text(lim * 1.03, y, txt["padj"].format(p=p).replace(" = ", f"{formats.NNBSP}={formats.NNBSP}"),
+    ax.text(lim * 1.03, y, _words("padj", lang, p=formats.pvalue(r["p_adjusted"], lang=lang)),
             va="center", ha="left", fontsize=FONT_SIZE, color=color)
     return {"signif" if signif else "not_signif": dot}
 
@@ -195,7 +166,6 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
     >>> plt.close(fig)
     """
     lang = _lang(lang)
-    txt = _COMPARE_TEXT[lang]
     t = table.reset_index(drop=True)
     adjusted = {"diff_ci_low_adj", "diff_ci_high_adj"} <= set(t.columns)
     if adjusted:  # intervals adjusted like the p-values shown beside them
@@ -211,7 +181,7 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
         ax.axvline(0, color="black", linewidth=1.5, zorder=1)
         handles = {}
         for y, r in t.iterrows():
-            handles.update(_forest_row(ax, y, r, alpha=alpha, lim=lim, lang=lang, txt=txt,
+            handles.update(_forest_row(ax, y, r, alpha=alpha, lim=lim, lang=lang,
                                        colors=(signif_color, plain_color)))
         ax.set_xlim(-lim, lim)
         ax.set_yticks(range(len(t)))
@@ -220,19 +190,25 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str = "hol
         ax.tick_params(axis="y", length=0)
         ax.spines["left"].set_visible(False)
         ax.xaxis.set_major_formatter(FuncFormatter(
-            lambda x, _p: (("+" if x > 0 else "") + formats.number(x)) if lang == "fr" else f"{x:+.0f}"))
-        ax.set_xlabel(txt["gap"])
-        alpha_text = formats.number(alpha, 2) if lang == "fr" else f"{alpha:g}"
-        names = {"signif": txt["signif"].format(alpha=alpha_text), "not_signif": txt["not_signif"]}
+            lambda x, _p: ("+" if x > 0 else "") + formats.number(x, lang=lang)))
+        ax.set_xlabel(_words("gap_axis", lang))
+        names = {"signif": _words("signif", lang, alpha=formats.number(alpha, 2, lang=lang)),
+                 "not_signif": _words("not_signif", lang)}
         keys = [k for k in ("signif", "not_signif") if k in handles]
         if keys:
             ax.legend([handles[k] for k in keys], [names[k] for k in keys], loc="lower left",
                       bbox_to_anchor=(0, 1.0), ncol=len(keys), frameon=False, borderaxespad=0.3)
-        ax.set_title(title or txt["forest_title"], loc="left", pad=48)
-        tests = [x for x in t["test"].dropna().unique() if x in ("fisher", "chi2")] or ["fisher"]
+        ax.set_title(title or _words("forest_title", lang), loc="left", pad=48)
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
-                                      note=txt["forest_note"].format(level=_level_text(alpha, lang),
-                                                                       adj=txt["ci_adj" if adjusted else "ci_unadj"],
-                                                                       test="/".join(txt[x] for x in tests),
-                                                                       padjust=txt.get(padjust, padjust))))
+                                      note=_forest_note(t, alpha=alpha, padjust=padjust, adjusted=adjusted,
+                                                        lang=lang)))
     return fig
+
+
+def _forest_note(t: pd.DataFrame, *, alpha: float, padjust: str, adjusted: bool, lang: str) -> str:
+    """The forest plot's note: interval level and adjustment, the tests used, the p-value adjustment."""
+    tests = [x for x in t["test"].dropna().unique() if x in ("fisher", "chi2")] or ["fisher"]
+    method = words.text(f"common.{padjust}", lang) if words.has(f"common.{padjust}", lang) else padjust
+    return _words("forest_note", lang, level=_level_text(alpha, lang),
+                  adj=_words("ci_adjusted" if adjusted else "ci_unadjusted", lang),
+                  test="/".join(_words(f"test_{x}", lang) for x in tests), padjust=method)

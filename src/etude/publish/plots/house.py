@@ -9,7 +9,6 @@ from typing import Any
 
 import matplotlib
 import numpy as np
-import pandas as pd
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from etude import words
@@ -18,7 +17,7 @@ from etude.survey import codebook as cb
 
 __all__ = [
     "OKABE_ITO", "PALETTE", "POPULATION_COLORS", "NEUTRAL", "FONT_SIZE", "TITLE_SIZE", "CAPTION_SIZE", "MIN_FONT",
-    "RC", "DEFAULT_SOURCE", "DATA_STATUS", "style", "apply_style", "caption_text", "add_caption", "figure_caption",
+    "RC", "DATA_STATUS", "style", "apply_style", "caption_text", "add_caption", "figure_caption",
     "title_with_n", "pct_label", "wrap_label", "item_label", "percent_axis", "population_color",
 ]
 
@@ -47,13 +46,8 @@ RC = {
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE), "figure.dpi": 100, "savefig.dpi": 150,
     "svg.fonttype": "none", "svg.hashsalt": "etude", "axes.axisbelow": True, "figure.facecolor": "white",
 }
-#: Default source line of the study's surveys.
-DEFAULT_SOURCE = {"fr": "enquêtes du GT « Innovation & commande publique » (ORCP Hauts-de-France)",
-                  "en": "surveys of the ORCP Hauts-de-France \"Innovation & public procurement\" working group"}
-#: Data status written in every caption: simulated (demo) or survey data.
+#: Data status written in every caption: simulated (demo) or survey data, by (language, simulated).
 DATA_STATUS = {(lang, sim): words.data_status(sim, lang) for lang in words.LANGS for sim in (True, False)}
-
-_CAPTION = {"fr": {"source": "Source", "wave": "vague"}, "en": {"source": "Source", "wave": "wave"}}
 
 # ------------------------------------------------------------------------------------------------ style
 
@@ -102,13 +96,10 @@ def caption_text(*, source: str | None = None, wave: Any = None, simulated: bool
     'Source: GT survey, wave 2017. Simulated data — do not cite.'
     """
     lang = _lang(lang)
-    t = _CAPTION[lang]
-    colon = " :" if lang == "fr" else ":"
-    parts = f"{t['source']}{colon} {source or DEFAULT_SOURCE[lang]}"
+    parts = words.text("plots.caption_source", lang, source=source or words.text("plots.source_default", lang))
     if wave is not None and str(wave) != "":
-        several = isinstance(wave, (list, tuple)) and len(wave) > 1
-        waves = ", ".join(str(w) for w in wave) if isinstance(wave, (list, tuple)) else str(wave)
-        parts += f", {t['wave']}{'s' if several else ''} {waves}"
+        waves = list(wave) if isinstance(wave, (list, tuple)) else [wave]
+        parts += ", " + words.text("plots.caption_wave", lang, count=len(waves), waves=", ".join(map(str, waves)))
     text = f"{parts}. {DATA_STATUS[(lang, bool(simulated))]}."
     if note:
         text += " " + note.strip()
@@ -153,26 +144,23 @@ def figure_caption(fig) -> str:
 
 
 def pct_label(x: Any, decimals: int = 0, *, lang: str = "fr") -> str:
-    """A percentage for a chart: French ``48 %`` (:func:`etude.publish.formats.pct`) or English ``48%``.
+    """A percentage for a chart (:func:`etude.publish.formats.pct`): French ``48 %``, English ``48%``.
 
-    >>> pct_label(0.481, lang="en")
-    '48%'
+    >>> pct_label(0.481, lang="en"), pct_label(None, lang="en")
+    ('48%', 'n/a')
     """
-    if _lang(lang) == "fr":
-        return formats.pct(x, decimals)
-    return formats.missing() if x is None or pd.isna(x) else f"{float(x) * 100:.{decimals}f}%"
+    return formats.pct(x, decimals, lang=_lang(lang))
 
 
 def title_with_n(title: str, n: Any, *, lang: str = "fr") -> str:
     """A title ending with its base: ``Freins cités (n = 27)`` (narrow no-break spaces around ``=``).
 
-    >>> title_with_n("Freins cités", 1234)
-    'Freins cités (n\u202f=\u202f1\u202f234)'
+    >>> title_with_n("Freins cités", 1234), title_with_n("Barriers cited", 1234, lang="en")
+    ('Freins cités (n\u202f=\u202f1\u202f234)', 'Barriers cited (n\u202f=\u202f1,234)')
     """
-    _lang(lang)
     if n is None or (isinstance(n, float) and math.isnan(n)):
         return title
-    return f"{title} (n{formats.NNBSP}={formats.NNBSP}{formats.number(n)})"
+    return f"{title} (n{formats.NNBSP}={formats.NNBSP}{formats.number(n, lang=_lang(lang))})"
 
 
 def wrap_label(text: str, width: int = 24) -> str:

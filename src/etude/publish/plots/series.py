@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
+from etude import words
 from etude.errors import ParameterError
 from etude.publish import formats
 from etude.publish.plots.house import (
@@ -26,34 +27,13 @@ from etude.publish.plots.house import (
     style,
     wrap_label,
 )
+from etude.publish.reference_text import in_language, unit_name, word
 from etude.words import check_lang as _lang
 
 __all__ = ['indicator_panels', 'wave_slope_chart']
 
 # ------------------------------------------------------------------------------------------------ indicators
 
-_INDICATOR_TEXT = {
-    "fr": {"gaps": "Pointillés « n.d. » : période non disponible, jamais interpolée ; marqueur creux : chiffre "
-                   "incertain ; chaque panneau a son propre périmètre et sa propre échelle.",
-           "simulated_points": "Carrés et tirets : données simulées.",
-           "published": "Chiffres publiés ou calculés ; source et statut de chaque chiffre dans la table des "
-                        "indicateurs.",
-           "signif": "En couleur : évolution significative au seuil de {alpha} ({padj}).",
-           "holm": "après correction de Holm", "raw": "sans correction",
-           "no_test": "Pas d'intervalle ni de test : un effectif n'est pas connu exactement ; écarts en points "
-                      "seulement.",
-           "slope_note": "Écart en points entre les deux vagues, traitées comme des échantillons indépendants.",
-           "source": "Source"},
-    "en": {"gaps": "Dotted « n.d. »: period not available, never interpolated; hollow marker: uncertain figure; "
-                   "each panel has its own perimeter and scale.",
-           "simulated_points": "Squares and dashes: simulated data.",
-           "published": "Published or computed figures; source and status of each in the indicator table.",
-           "signif": "In colour: change significant at the {alpha} level ({padj}).",
-           "holm": "Holm-adjusted", "raw": "unadjusted",
-           "no_test": "No interval or test: a sample size is not known exactly; changes in points only.",
-           "slope_note": "Change in points between the two waves, treated as independent samples.",
-           "source": "Source"},
-}
 _RATIO_UNITS = ("share", "rel_change", "pt_change")
 
 
@@ -68,9 +48,8 @@ def _period_x(period) -> float:
 def _indicator_caption(source: str | None, simulated: bool, lang: str, note: str) -> str:
     if simulated:
         return caption_text(source=source, simulated=True, lang=lang, note=note)
-    colon = " :" if lang == "fr" else ":"
-    head = f"{_INDICATOR_TEXT[lang]['source']}{colon} {source}. " if source else ""
-    return head + _INDICATOR_TEXT[lang]["published"] + " " + note
+    head = words.text("plots.caption_source", lang, source=source) + ". " if source else ""
+    return head + words.text("plots.published", lang) + " " + note
 
 
 def _value_axis(ax, y: np.ndarray, unit: str, *, lang: str) -> None:
@@ -81,14 +60,14 @@ def _value_axis(ax, y: np.ndarray, unit: str, *, lang: str) -> None:
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p, d=dec: pct_label(v, d, lang=lang)))
         return
     from matplotlib.ticker import MaxNLocator
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: formats.number(v, 0 if v == int(v) else 1)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: formats.number(v, 0 if v == int(v) else 1, lang=lang)))
     if unit not in ("Md€", "M€", "k€"):  # counts: whole numbers from zero
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         top = float(np.nanmax(y)) * 1.15 if np.isfinite(y).any() else 1.0
         ax.set_ylim(0, max(top, 1.0))
 
 
-def _draw_series(ax, x: np.ndarray, y: np.ndarray, status: list, sim: np.ndarray) -> None:
+def _draw_series(ax, x: np.ndarray, y: np.ndarray, status: list, sim: np.ndarray, *, lang: str = "fr") -> None:
     """One panel's points and segments: a gap stays a gap, simulated points dashed and square, uncertain hollow,
     a missing period marked « n.d. »."""
     color = PALETTE[0]
@@ -104,13 +83,21 @@ def _draw_series(ax, x: np.ndarray, y: np.ndarray, status: list, sim: np.ndarray
                 markerfacecolor="white" if st == "uncertain" else c, zorder=3)
     for xm in x[np.isnan(y)]:
         ax.axvline(xm, color=NEUTRAL, linewidth=1, linestyle=":", zorder=1)
-        ax.annotate(formats.missing(), (xm, 0), xycoords=("data", "axes fraction"), xytext=(0, 3),
+        ax.annotate(formats.missing(lang), (xm, 0), xycoords=("data", "axes fraction"), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", fontsize=MIN_FONT, color=NEUTRAL)
 
 
-def _panel_frame(ax, x: np.ndarray, label: str, unit: str, chars: int, series_label: str) -> None:
+def _line_label(g: pd.DataFrame, indicator: str, lang: str) -> str:
+    """A line's label in ``lang`` (column ``label_<lang>``, else ``label_fr`` in ``lang``), else its indicator code."""
+    for col in (f"label_{lang}", "label_fr"):
+        if col in g and g[col].notna().any():
+            return str(word(str(g[col].dropna().iloc[0]), lang))
+    return str(indicator)
+
+
+def _panel_frame(ax, x: np.ndarray, label: str, unit: str, chars: int, series_label: str, lang: str) -> None:
     """A panel's title (wrapped to its width, with the unit), year ticks (at most 5), grid and series name."""
-    unit_text = "" if unit in _RATIO_UNITS or not unit else f" ({unit})"
+    unit_text = "" if unit in _RATIO_UNITS or not unit else f" ({unit_name(unit, lang)})"
     ax.set_title(wrap_label(f"{label}{unit_text}", chars), loc="left", fontsize=FONT_SIZE, fontweight="bold")
     years = sorted({int(v) for v in x})
     step = max(1, math.ceil(len(years) / 5))
@@ -135,8 +122,8 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
     Parameters
     ----------
     df : DataFrame
-        Long indicator table (``series, indicator, period, value``; ``label_fr``, ``unit``, ``status``,
-        ``simulated`` used when present).
+        Long indicator table (``series, indicator, period, value``; ``label_<lang>`` (else ``label_fr``),
+        ``unit``, ``status``, ``simulated`` used when present).
     lines : list of (series, indicator), optional
         Panels, in order; default every line of ``df``.
     ncols : int, default 3
@@ -166,9 +153,9 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
     >>> plt.close(fig)
     """
     from etude.analysis import indicators as ind
+    from etude.publish.present.tables import series_label
 
     lang = _lang(lang)
-    txt = _INDICATOR_TEXT[lang]
     if lines is None:
         lines = list(dict.fromkeys(zip(df["series"], df["indicator"])))
     lines = list(lines)
@@ -189,18 +176,19 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
             sim = (g["simulated"].fillna(False).astype(bool).to_numpy() if "simulated" in g
                    else np.zeros(len(g), dtype=bool))
             drawn_simulated |= bool((sim & ~np.isnan(y)).any())
-            _draw_series(ax, x, y, status, sim)
+            _draw_series(ax, x, y, status, sim, lang=lang)
             unit = g["unit"].dropna().iloc[0] if "unit" in g and g["unit"].notna().any() else ""
             _value_axis(ax, y, unit, lang=lang)
-            label = g["label_fr"].dropna().iloc[0] if "label_fr" in g and g["label_fr"].notna().any() else indicator
+            label = _line_label(g, indicator, lang)
             chars = int((width / ncols - 0.9) * 72 / (0.62 * FONT_SIZE))  # bold characters a panel holds
-            _panel_frame(ax, x, label, unit, chars, ind.SERIES_LABELS.get(series, str(series)))
+            _panel_frame(ax, x, label, unit, chars, series_label(series, lang), lang)
         for ax in list(axes.flat)[len(lines):]:
             ax.set_visible(False)
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold")
         is_sim = drawn_simulated if simulated is None else bool(simulated)
-        note = txt["gaps"] + (" " + txt["simulated_points"] if drawn_simulated else "")
+        note = words.text("plots.gaps_note", lang, missing=formats.quote(formats.missing(lang), lang))
+        note += " " + words.text("plots.simulated_points", lang) if drawn_simulated else ""
         add_caption(fig, _indicator_caption(source, is_sim, lang, note))
     return fig
 
@@ -215,27 +203,26 @@ def _spread(values: np.ndarray, gap: float) -> np.ndarray:
     return placed
 
 
-def _wave_base(t: pd.DataFrame, n_col: str, text_col: str, wave: int) -> str:
+def _wave_base(t: pd.DataFrame, n_col: str, text_col: str, wave: int, lang: str = "fr") -> str:
     """« 2017 / n = 25 » (or a range, or the published wording of an inexact n) under a slope chart's side."""
     if n_col in t and t[n_col].notna().any():
         ns = sorted({int(v) for v in t[n_col].dropna()})
-        n_text = formats.number(ns[0]) if len(ns) == 1 else f"{formats.number(ns[0])}–{formats.number(ns[-1])}"
+        n_text = "–".join(formats.number(v, lang=lang) for v in dict.fromkeys([ns[0], ns[-1]]))
         return f"{wave}\nn{formats.NNBSP}={formats.NNBSP}{n_text}"
     if text_col in t and t[text_col].notna().any():
-        return f"{wave}\nn : {t[text_col].dropna().iloc[0]}"
+        return f"{wave}\n" + words.text("plots.n_text", lang, text=t[text_col].dropna().iloc[0])
     return str(wave)
 
 
 def _slope_caption(fig, t: pd.DataFrame, *, tested: bool, adjusted: bool, alpha: float, lang: str,
                    source: str | None, simulated: bool | None) -> None:
     """The slope chart's caption: the test and its adjustment (or that nothing was tested), the data status."""
-    txt = _INDICATOR_TEXT[lang]
     if tested:
-        alpha_text = formats.pct(alpha, 0) if lang == "fr" else f"{alpha * 100:g}%"
-        note = txt["slope_note"] + " " + txt["signif"].format(
-            alpha=alpha_text, padj=txt["holm"] if adjusted else txt["raw"])
+        note = words.text("plots.slope_note", lang) + " " + words.text(
+            "plots.slope_signif", lang, alpha=formats.pct(alpha, 0, lang=lang),
+            adjustment=words.text("plots.holm_adjusted" if adjusted else "plots.unadjusted", lang))
     else:
-        note = txt["no_test"]
+        note = words.text("plots.no_test", lang)
     survey = "simulated" in t  # survey waves (wave_changes) rather than a published barometer
     is_sim = (bool(t["simulated"].fillna(False).astype(bool).any()) if survey else False) \
         if simulated is None else bool(simulated)
@@ -283,7 +270,7 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
     lang = _lang(lang)
     if table.empty:
         raise ParameterError("table vide : aucune évolution à tracer")
-    t = table.reset_index(drop=True)
+    t = in_language(table, lang).reset_index(drop=True)
     w1, w2 = int(t["wave_from"].iloc[0]), int(t["wave_to"].iloc[0])
     pcol = "p_adjusted" if "p_adjusted" in t else "p_value"
     tested = pcol in t and t[pcol].notna().any()
@@ -309,10 +296,11 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
             ax.text(-0.05, left[i], f"{wrap_label(r['label'], 40).replace(chr(10), ' ')}  "
                     f"{pct_label(r['share_from'], lang=lang)}", ha="right", va="center", fontsize=FONT_SIZE,
                     color=color)
-            ax.text(1.05, right[i], f"{pct_label(r['share_to'], lang=lang)}  ({formats.points(r['diff'])})",
+            ax.text(1.05, right[i], f"{pct_label(r['share_to'], lang=lang)}  ({formats.points(r['diff'], lang=lang)})",
                     ha="left", va="center", fontsize=FONT_SIZE, color=color)
         ax.set_xticks([0, 1])
-        ax.set_xticklabels([_wave_base(t, "n_from", "n_from_text", w1), _wave_base(t, "n_to", "n_to_text", w2)])
+        ax.set_xticklabels([_wave_base(t, "n_from", "n_from_text", w1, lang),
+                            _wave_base(t, "n_to", "n_to_text", w2, lang)])
         ax.set_xlim(-1.4, 1.75)
         ax.set_ylim(lo - pad, max(hi, float(np.nanmax(left)), float(np.nanmax(right))) + pad)
         ax.set_yticks([])

@@ -9,6 +9,7 @@ import pandas as pd
 
 from etude import words
 from etude.publish import formats
+from etude.publish.labels import label_of
 from etude.publish.plots.house import (
     FONT_SIZE,
     NEUTRAL,
@@ -24,20 +25,6 @@ from etude.words import check_lang as _lang
 __all__ = ['supply_demand_chart']
 
 # ------------------------------------------------------------------------------------------------ supply/demand
-
-_SUPPLY_TEXT = {
-    "fr": {"title": "Besoins des acheteurs et offres des entreprises par segment", "left": "Besoins des acheteurs",
-           "right": "Offres des entreprises", "one_b": "acheteur", "many_b": "acheteurs", "one_c": "entreprise",
-           "many_c": "entreprises",
-           "note": "Épaisseur des bandes proportionnelle au nombre de répondants ; plusieurs segments possibles par "
-                   "répondant. Moins de {min_cell} entreprises : effectif masqué (bande hachurée d'épaisseur fixe)."},
-    "en": {"title": "Buyers' needs and companies' offers by segment", "left": "Buyers' needs",
-           "right": "Companies' offers", "one_b": "buyer", "many_b": "buyers", "one_c": "company",
-           "many_c": "companies",
-           "note": "Band thickness proportional to the number of respondents; several segments possible per "
-                   "respondent. Fewer than {min_cell} companies: count hidden (hatched band of fixed thickness)."},
-}
-
 
 def _ribbon(ax, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, float], **kwargs) -> None:
     """A band from the vertical span ``y0`` at ``x0`` to ``y1`` at ``x1`` along a smooth S curve."""
@@ -57,14 +44,13 @@ def _stack(heights: np.ndarray, gap: float, total: float) -> list[tuple[float, f
     return spans
 
 
-def _side_texts(n_buyers: float, n_companies: float, suppressed: bool, *, min_cell: int, lang: str,
-                txt: dict) -> tuple[str, str]:
-    """« 3 acheteurs » / « < 5 entreprises » beside a segment's two sides (French: « 0 entreprise »)."""
-    def one(k: float) -> bool:
-        return k < 2 if lang == "fr" else k == 1
-    b_text = f"{formats.number(n_buyers)} {txt['one_b'] if one(n_buyers) else txt['many_b']}"
-    c_text = (f"<{formats.NNBSP}{min_cell} {txt['many_c']}" if suppressed
-              else f"{formats.number(n_companies)} {txt['one_c'] if one(n_companies) else txt['many_c']}")
+def _side_texts(n_buyers: float, n_companies: float, suppressed: bool, *, min_cell: int,
+                lang: str) -> tuple[str, str]:
+    """« 3 acheteurs » / « < 5 entreprises » beside a segment's two sides (plural rules of the language: French
+    « 0 entreprise », English « 0 companies »)."""
+    b_text = words.text("plots.buyer_count", lang, count=int(round(n_buyers)))
+    c_text = (words.text("plots.companies_fewer", lang, min_cell=formats.number(min_cell, lang=lang)) if suppressed
+              else words.text("plots.company_count", lang, count=int(round(n_companies))))
     return b_text, c_text
 
 
@@ -72,6 +58,9 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
                         source: str | None = None, wave: Any = None, simulated: bool = True,
                         width: float = 13.0):
     """Bipartite chart of an :func:`etude.analysis.matching.supply_demand` table: needs ← segments → offers.
+
+    Segment names are the table's ``label`` column (:func:`etude.publish.present.supply_with_labels`), else the
+    codebook's short label of each ``segment`` code in ``lang``; flags are read from the ``flag`` codes.
 
     Segments sit in the middle; on the left, one block per segment for the buyers declaring a need there
     (buyers' colour), on the right one block for the companies declaring an offer (companies' colour); band
@@ -94,7 +83,6 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
     >>> plt.close(fig)
     """
     lang = _lang(lang)
-    txt = _SUPPLY_TEXT[lang]
     t = table.reset_index(drop=True)
     nb = pd.to_numeric(t["n_buyers"], errors="coerce").fillna(0).to_numpy(dtype=float)
     sup = t["companies_suppressed"].astype(bool).to_numpy()
@@ -103,7 +91,8 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
     nc[sup] = max(scale * 0.02, 0.5)  # fixed, non-disclosive thickness
     n = len(t)
     flags = [words.label(f if isinstance(f, str) else "", lang=lang) for f in t["flag"]]
-    labels = [wrap_label(lab, 18) + (f"\n{fl}" if fl else "") for lab, fl in zip(t["label"], flags)]
+    names = t["label"] if "label" in t else [label_of(f"seg_{s}", lang, short=True) for s in t["segment"]]
+    labels = [wrap_label(lab, 18) + (f"\n{fl}" if fl else "") for lab, fl in zip(names, flags)]
     lines = np.array([lab.count("\n") + 1 for lab in labels])
     height = max(5.0, 1.2 + 1.05 * lines.sum() + 0.35 * n)
     # Data units per inch: the middle rows must be tall enough for their label boxes.
@@ -128,21 +117,22 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
                 _ribbon(ax, xm, xr, (centre - nc[i] / 2, centre + nc[i] / 2), right[i],
                         **({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 0} if sup[i]
                            else {"color": cc_, "alpha": 0.35, "lw": 0}))
-            b_text, c_text = _side_texts(nb[i], nc[i], bool(sup[i]), min_cell=min_cell, lang=lang, txt=txt)
+            b_text, c_text = _side_texts(nb[i], nc[i], bool(sup[i]), min_cell=min_cell, lang=lang)
             ax.text(xl - w - 0.03, sum(left[i]) / 2, b_text, ha="right", va="center", fontsize=FONT_SIZE)
             ax.text(xr + w + 0.03, sum(right[i]) / 2, c_text, ha="left", va="center", fontsize=FONT_SIZE)
             flagged = bool(t.at[i, "flag"]) if "flag" in t.columns and not pd.isna(t.at[i, "flag"]) else False
             ax.text(xm, centre, labels[i], ha="center", va="center", fontsize=FONT_SIZE, fontweight="bold",
                     color=OKABE_ITO["vermillion"] if flagged else "#1A1A1A", zorder=5,
                     bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": NEUTRAL})
-        ax.text(xl - w / 2, total + gap, txt["left"], ha="center", va="bottom", fontsize=FONT_SIZE,
+        ax.text(xl - w / 2, total + gap, words.text("plots.needs", lang), ha="center", va="bottom", fontsize=FONT_SIZE,
                 color=cb_, fontweight="bold")
-        ax.text(xr + w / 2, total + gap, txt["right"], ha="center", va="bottom", fontsize=FONT_SIZE,
+        ax.text(xr + w / 2, total + gap, words.text("plots.offers", lang), ha="center", va="bottom", fontsize=FONT_SIZE,
                 color=cc_, fontweight="bold")
         ax.set_xlim(-0.75, 2.75)
         ax.set_ylim(-gap / 2, total + 3 * gap)
         ax.axis("off")
-        ax.set_title(title or txt["title"], loc="left")
+        ax.set_title(title or words.text("plots.supply_title", lang), loc="left")
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
-                                      note=txt["note"].format(min_cell=min_cell)))
+                                      note=words.text("plots.supply_note", lang,
+                                                      min_cell=formats.number(min_cell, lang=lang))))
     return fig

@@ -11,16 +11,37 @@ the slides. One import for notebooks: ``from etude.publish import present``.
 * :mod:`etude.publish.present.skips` — what could not be computed for this study and why, in one sentence;
 * :mod:`etude.publish.present.findings` — the sentences that state a result, generated from the numbers in French and
   English (« ne se distingue pas » when the test does not separate);
-* :mod:`etude.publish.present.labelled` — codebook labels on the comparison and wave tables, which hold codes.
+* :mod:`etude.publish.present.labelled` — codebook labels on the comparison and wave tables, which hold codes;
+* :mod:`etude.publish.present.wave_notes` — which waves a notebook shows (:func:`wave_note`);
+* :mod:`etude.publish.present.confidentiality` — the small-group rule (:func:`suppression_rule`) and what
+  ``etude audit`` finds (:func:`audit_lines`);
+* :mod:`etude.publish.present.plan` — the remedies and the action plan: labels, titles, headings, tables shown;
+* :mod:`etude.publish.present.matching` — the labels of the supply/demand table and of the meeting plan in figures.
 """
 from __future__ import annotations
 
-from etude.publish.present import findings, labelled, limits, show, skips, tables
+from etude.publish.present import (
+    confidentiality,
+    findings,
+    labelled,
+    limits,
+    matching,
+    plan,
+    show,
+    skips,
+    tables,
+    wave_notes,
+)
+from etude.publish.present.confidentiality import *  # noqa: F403
 from etude.publish.present.findings import *  # noqa: F403
 from etude.publish.present.labelled import *  # noqa: F403
 from etude.publish.present.limits import *  # noqa: F403
+from etude.publish.present.matching import *  # noqa: F403
+from etude.publish.present.plan import *  # noqa: F403
 from etude.publish.present.show import *  # noqa: F403
 from etude.publish.present.skips import *  # noqa: F403
 from etude.publish.present.tables import *  # noqa: F403
+from etude.publish.present.wave_notes import *  # noqa: F403
 
-__all__ = [*show.__all__, *tables.__all__, *findings.__all__, *labelled.__all__, *skips.__all__, *limits.__all__]
+__all__ = [*show.__all__, *tables.__all__, *findings.__all__, *labelled.__all__, *skips.__all__, *limits.__all__,
+           *wave_notes.__all__, *confidentiality.__all__, *plan.__all__, *matching.__all__]

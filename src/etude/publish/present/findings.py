@@ -31,7 +31,9 @@ import pandas as pd
 from etude import words
 from etude.analysis import compare
 from etude.publish import formats
+from etude.publish.labels import attribute_label, value_label
 from etude.publish.present.show import escape_text
+from etude.publish.reference_text import in_language
 from etude.survey import codebook as cb
 from etude.words import check_lang
 
@@ -491,8 +493,7 @@ def check_headline(check: pd.DataFrame, *, lang: str = "fr") -> str:
 
 
 def _profile_not_given(t: pd.DataFrame, attribute: str, population: str, lang: str) -> str:
-    from etude.analysis import stats
-    label = formats.quote(stats.attribute_label(population, attribute, lang=lang), lang)
+    label = formats.quote(attribute_label(population, attribute, lang=lang), lang)
     people = "companies" if population == "companies" else "buyers"
     return _t(f"profile.not_given.{people}", lang, n=formats.number(t["n_total"].iloc[0], lang=lang),
               attribute=label)
@@ -565,7 +566,7 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     >>> group_sizes_headline(t, "buyer_type", population="buyers", lang="en").split("; groups")[0]
     'By buyer type — state services: 15; local authorities: < 5'
     """
-    from etude.analysis import stats
+    from etude.publish.labels import attribute_label
     lang = check_lang(lang)
     min_cell = table.attrs.get("min_cell", 5)
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
@@ -573,12 +574,12 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     small_rows = table.index if primary is None else table.index.intersection(primary)
     sizes = table.assign(_sup=sup.fillna(False).astype(bool),
                          _small=table.index.isin(small_rows)).drop_duplicates(by)
-    attr = stats.attribute_label(population, by, lang=lang, codebook=codebook)
+    attr = attribute_label(population, by, lang=lang, codebook=codebook)
     parts = []
     for value, n, hidden, under in zip(sizes[by], sizes["n_base"], sizes["_sup"], sizes["_small"]):
-        label = _lower_first(stats.value_label(population, by, value, lang=lang, codebook=codebook))
+        label = _lower_first(value_label(population, by, value, lang=lang, codebook=codebook))
         withheld = _t("sizes.under", lang, n=formats.number(min_cell, lang=lang)) if under else formats.missing(lang)
-        shown = withheld if hidden else formats.number(n, lang=lang)
+        shown = withheld if hidden else (formats.number(n, lang=lang) if pd.notna(n) else formats.missing(lang))
         parts.append(_t("sizes.size", lang, group=label, n=shown))
     smallest = pd.to_numeric(sizes["n_base"], errors="coerce").astype(float).min()  # NaN: every size withheld
     small = bool(sizes["_sup"].any()) or bool(pd.isna(smallest) or smallest < 30)
@@ -635,7 +636,7 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
     line = table[(table["series"] == series) & (table["indicator"] == indicator) & table["value"].notna()]
     if line.empty:
         return words.text("common.missing", lang)
-    line = line.sort_values("period")
+    line = in_language(line.sort_values("period"), lang)
     column = f"label_{lang}" if f"label_{lang}" in line.columns else "label_fr"
     label = str(line[column].iloc[0]) if column in line.columns else str(indicator)
 
@@ -698,6 +699,7 @@ def check_text(check: pd.DataFrame, *, simulated: bool = False, lang: str = "fr"
     publiés. Les données sont simulées : elles ne disent rien des réponses réelles.
     """
     lang = check_lang(lang)
+    check = in_language(check, lang)
     if check["loaded"].isna().all():
         return _unchecked(check, lang) + "."
     unchecked = check[check["loaded"].isna()]

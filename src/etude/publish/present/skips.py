@@ -36,8 +36,8 @@ def _who(population: str, lang: str) -> str:
 
 def _names(attributes: Sequence[str], population: str, lang: str) -> str:
     """« A », « B » ni « C » (French), “A”, “B” or “C” (English)."""
-    from etude.analysis import stats
-    names = [formats.quote(stats.attribute_label(population, a, lang=lang), lang) for a in attributes]
+    from etude.publish.labels import attribute_label
+    names = [formats.quote(attribute_label(population, a, lang=lang), lang) for a in attributes]
     if len(names) <= 1:
         return "".join(names)
     return _t("nor", lang, names=", ".join(names[:-1]), last=names[-1])

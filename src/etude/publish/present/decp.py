@@ -1,0 +1,227 @@
+"""What a reader sees of the DECP figures: the ``etude decp`` text, the yearly table, the panel, the regions.
+
+:mod:`etude.decp` computes numbers and codes; this module puts them into words (catalogue area ``decp``) and
+numbers (:mod:`etude.publish.formats`), in French or English.
+
+Examples
+--------
+>>> import pandas as pd
+>>> y = pd.DataFrame({"year": [2019], "n_contracts": [1200], "amount_total_eur": [3.5e6],
+...                   "amount_median_eur": [float("nan")], "n_buyers": [3], "n_holders": [4]})
+>>> format_yearly(y, lang="en").columns.tolist()[:3]
+['Year', 'Contracts', 'Total amount']
+>>> format_yearly(y).iloc[0, 1] == "1\u202f200"
+True
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from etude import words
+from etude.publish import formats
+
+__all__ = ["format_yearly", "format_summary", "format_report", "format_panel", "format_regions",
+           "format_comparisons", "method_text", "indicator_label", "innovation_headline", "panel_headline",
+           "funnel_headline", "latest_year", "procedures_text", "reading_text"]
+
+_YEARLY = ["year", "n_contracts", "amount_total_eur", "amount_median_eur", "n_buyers", "n_holders",
+           "n_contracts_with_amount"]
+
+
+def _col(code: str, lang: str) -> str:
+    return words.text(f"decp.columns.{code}", lang)
+
+
+def indicator_label(code: str, lang: str = "fr") -> str:
+    """The reader's name of a panel indicator (``sme_count`` → « PME parmi les titulaires (en nombre) »)."""
+    return words.text(f"decp.indicator.{code}", lang)
+
+
+def format_yearly(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """The yearly table (:func:`etude.decp.yearly_indicators`) for reading: formatted numbers, labelled columns,
+    « n.d. » for missing amounts."""
+    words.check_lang(lang)
+    out = pd.DataFrame({"year": table["year"].astype(str)})
+    for col in ("n_contracts", "n_contracts_with_amount", "n_buyers", "n_holders"):
+        if col in table:
+            out[col] = table[col].map(lambda v: formats.number(v, lang=lang))
+    for col in ("amount_total_eur", "amount_median_eur"):
+        out[col] = table[col].map(lambda v: formats.euros(v, lang=lang))
+    cols = [c for c in _YEARLY if c in out]
+    return out[cols].rename(columns={c: _col(c, lang) for c in cols})
+
+
+def format_summary(summary: pd.DataFrame, *, lang: str = "fr") -> str:
+    """A summary table (``rule, n_records, detail``) as text lines: ``• règle : n — détail``.
+
+    >>> t = pd.DataFrame({"rule": ["doublon exact supprimé"], "n_records": [1200], "detail": [""]})
+    >>> format_summary(t) == "  • doublon exact supprimé : 1\u202f200"
+    True
+    """
+    colon = " :" if lang == "fr" else ":"
+    lines = []
+    for rule, n, detail in summary[["rule", "n_records", "detail"]].itertuples(index=False):
+        lines.append(f"  • {rule}{colon} {formats.number(n, lang=lang)}" + (f" — {detail}" if detail else ""))
+    return "\n".join(lines)
+
+
+def _panel_lines(report, lang: str) -> list[str]:
+    if report.panel is None or report.panel.empty:
+        return []
+    region = report.region_label or ""
+    shown = format_panel(report.panel, lang=lang)
+    return ["\n" + words.text("decp.report.panel", lang, region=region), shown.to_string(index=False)]
+
+
+def format_report(report, *, lang: str = "fr") -> str:
+    """The text ``etude decp`` prints: what was read, every rule applied, the regional filter, the tables."""
+    t = lambda key, **f: words.text(f"decp.report.{key}", lang, **f)  # noqa: E731
+    label = f" ({report.region_label})" if report.region_label else ""
+    lines = [t("read", n_files=report.n_files, n_records=formats.number(report.n_records, lang=lang)),
+             "\n" + t("reading"), format_summary(report.summary, lang=lang),
+             "\n" + t("perimeter", label=label), format_summary(report.region_summary, lang=lang)]
+    if report.exclusions is not None:
+        lines += ["\n" + t("exclusions"), format_summary(report.exclusions, lang=lang)]
+    lines.append("\n" + t("yearly"))
+    if report.table.empty:
+        lines.append(t("none_dated"))
+    else:
+        lines.append(format_yearly(report.table, lang=lang).to_string(index=False))
+    lines += _panel_lines(report, lang)
+    if report.regions is not None and not report.regions.empty:
+        placed = report.regions.loc[report.regions["region"] != "FR", "region"].nunique()
+        lines.append("\n" + t("regions", n_regions=placed, n_rows=formats.number(len(report.regions), lang=lang)))
+    for path in report.written:
+        lines.append("\n" + t("written", path=path))
+    return "\n".join(lines)
+
+
+def _share_text(row, lang: str) -> str:
+    return formats.pct(row["share"], lang=lang, missing_text=words.text("decp.not_filled", lang))
+
+
+def _amount_or_count(value, basis: str, lang: str) -> str:
+    return formats.euros(value, lang=lang) if basis == "value" else formats.number(value, lang=lang)
+
+
+def _method(row, lang: str) -> str:
+    code = row["ci_method"]
+    resamples = row.get("resamples")
+    n = formats.number(resamples, lang=lang) if pd.notna(resamples) else ""
+    return words.text(f"decp.method.{code}", lang, **({"resamples": n} if code == "bootstrap" else {}))
+
+
+def format_panel(panel: pd.DataFrame, *, lang: str = "fr", given_only: bool = True) -> pd.DataFrame:
+    """The panel (:func:`etude.decp.indicator_panel`) for reading: one row per indicator and year, the share with
+    its interval, numerator and denominator, fill rate and interval method; with ``given_only``, the years where
+    the field is never given are left out (the CSV keeps them, fill rate 0)."""
+    rows = []
+    order = {code: i for i, code in enumerate(panel["indicator"].drop_duplicates())}
+    panel = panel.sort_values(["indicator", "year"], key=lambda s: s.map(order) if s.name == "indicator" else s)
+    if given_only:
+        panel = panel[panel["denominator"] > 0]
+    for _, r in panel.iterrows():
+        filled = r["denominator"] > 0
+        rows.append({
+            "year": str(r["year"]), "indicator": indicator_label(r["indicator"], lang),
+            "share": _share_text(r, lang),
+            "interval": formats.interval(r["ci_low"], r["ci_high"], lang=lang) if filled and pd.notna(r["ci_low"])
+            else "", "numerator": _amount_or_count(r["numerator"], r["basis"], lang),
+            "denominator": _amount_or_count(r["denominator"], r["basis"], lang),
+            "fill_rate": formats.pct(r["fill_rate"], lang=lang), "method": _method(r, lang) if filled else ""})
+    out = pd.DataFrame(rows, columns=["year", "indicator", "share", "interval", "numerator", "denominator",
+                                      "fill_rate", "method"])
+    return out.rename(columns={c: _col(c, lang) for c in out.columns})
+
+
+def format_regions(regions: pd.DataFrame, *, year: int, indicator: str, lang: str = "fr") -> pd.DataFrame:
+    """One indicator of one year for every region (:func:`etude.decp.regions_panel`), largest base first."""
+    t = regions[(regions["year"] == year) & (regions["indicator"] == indicator)]
+    t = t.sort_values(["region"], key=lambda s: s.eq("FR")).sort_values("denominator", ascending=False,
+                                                                           kind="stable")
+    out = pd.DataFrame({
+        "region": t["region_name"], "share": [_share_text(r, lang) for _, r in t.iterrows()],
+        "interval": [formats.interval(lo, hi, lang=lang) if pd.notna(lo) else "" for lo, hi in
+                     zip(t["ci_low"], t["ci_high"])],
+        "denominator": [formats.number(v, lang=lang) for v in t["denominator"]],
+        "fill_rate": [formats.pct(v, lang=lang) for v in t["fill_rate"]],
+        "position": [words.text(f"decp.position.{p}", lang) if p else "" for p in t["position"]]})
+    return out.rename(columns={c: _col(c, lang) for c in out.columns})
+
+
+def format_comparisons(comparisons: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """Published national and European benchmarks with their scope beside them (the reference rows)."""
+    from etude.publish.reference_text import citation
+    from etude.survey.reference import column
+
+    def words_of(name: str) -> pd.Series:
+        own = column(name, lang)
+        return comparisons[own if own in comparisons else column(name, "fr")].astype(str)
+
+    value = [formats.pct(v, lang=lang) if pd.notna(v) else txt for v, txt in
+             zip(comparisons["value"], words_of("value_text"))]
+    out = pd.DataFrame({"comparison": words_of("label"), "year": comparisons["period"].astype(str),
+                        "value": value, "perimeter": words_of("perimeter"),
+                        "source": [citation(str(s), lang) for s in comparisons["source"]]})
+    return out.rename(columns={c: _col(c, lang) for c in out.columns})
+
+
+def procedures_text(procedures, lang: str = "fr") -> str:
+    """The competitive procedures counted in the single-bid rate, as a sentence list."""
+    return formats.join([f"« {p} »" if lang == "fr" else f'"{p}"' for p in procedures], lang=lang)
+
+
+def method_text(*, lang: str = "fr", resamples: int, seed: int, procedures) -> str:
+    """The method section of notebook 07 (Markdown), with the bootstrap's resamples and seed."""
+    return words.text("decp.nb.method", lang, resamples=formats.number(resamples, lang=lang), seed=seed,
+                      procedures=procedures_text(procedures, lang))
+
+
+def latest_year(panel: pd.DataFrame, indicator: str) -> int | None:
+    """The last year where ``indicator`` has a share (a filled field), else ``None``."""
+    t = panel[(panel["indicator"] == indicator) & (panel["denominator"] > 0)]
+    return int(t["year"].max()) if len(t) else None
+
+
+def _share(panel: pd.DataFrame, year: int, indicator: str, lang: str) -> str:
+    row = panel[(panel["year"] == year) & (panel["indicator"] == indicator)]
+    return _share_text(row.iloc[0], lang) if len(row) else words.text("decp.not_filled", lang)
+
+
+def innovation_headline(panel: pd.DataFrame, *, region: str, lang: str = "fr") -> str:
+    """The slide heading of the innovation chart: last year's shares by number and value, or why there are none."""
+    year = latest_year(panel, "innovative_count")
+    if year is None:
+        return words.text("decp.nb.innovation_none", lang, region=region)
+    return words.text("decp.nb.innovation_headline", lang, region=region, year=year,
+                      by_number=_share(panel, year, "innovative_count", lang),
+                      by_value=_share(panel, year, "innovative_value", lang))
+
+
+def panel_headline(panel: pd.DataFrame, *, region: str, lang: str = "fr") -> str:
+    """The slide heading of the panel chart: last year's SME share, single-bid rate and environmental share."""
+    year = latest_year(panel, "sme_count") or int(panel["year"].max())
+    return words.text("decp.nb.panel_headline", lang, region=region, year=year,
+                      sme=_share(panel, year, "sme_count", lang), single=_share(panel, year, "single_bid", lang),
+                      env=_share(panel, year, "environmental", lang))
+
+
+def funnel_headline(regions: pd.DataFrame, *, region: str, year: int, indicator: str, lang: str = "fr") -> str:
+    """Where the region falls in the funnel of ``indicator`` for ``year``, in one sentence."""
+    row = regions[(regions["region"] == region) & (regions["year"] == year) & (regions["indicator"] == indicator)]
+    if row.empty or not row.iloc[0]["position"]:
+        return ""
+    r = row.iloc[0]
+    return words.text("decp.nb.funnel_headline", lang, region=r["region_name"], year=year,
+                      position=words.text(f"decp.position.{r['position']}", lang),
+                      indicator=indicator_label(indicator, lang),
+                      share=formats.pct(r["share"], lang=lang), national=formats.pct(r["national_share"], lang=lang))
+
+
+def reading_text(report, *, lang: str = "fr") -> str:
+    """What was read and what counts: records read, kept for the region, dated (the base of the yearly figures)."""
+    n_region = int(report.region_summary["n_records"].iloc[-1]) if report.region else report.n_records
+    n_dated = int(report.table["n_contracts"].sum()) if len(report.table) else 0
+    return words.text("decp.nb.reading", lang, n_records=formats.number(report.n_records, lang=lang),
+                      n_region=formats.number(n_region, lang=lang), region=report.region_label or "France",
+                      n_dated=formats.number(n_dated, lang=lang))

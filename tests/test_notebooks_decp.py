@@ -1,0 +1,66 @@
+"""Notebook 07 (DECP panel): committed clean, runs on the demo's simulated extract and on a real DECP file; a
+run folder made by the engine is a valid Data Package."""
+from __future__ import annotations
+
+import notebook_helpers as nbh
+import pandas as pd
+import pytest
+
+from etude import cli, paths
+
+NOTEBOOK = paths.notebooks_dir() / "07_marches_publics.ipynb"
+CROIX = paths.shared_dir() / "data" / "decp" / "decp_croix_2019-2021.json"
+
+
+def test_notebook_is_committed_clean_with_its_parameters_first():
+    nb = nbh.read_notebook(NOTEBOOK)
+    code = nbh.code_cells(nb)
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    first = "".join(code[0]["source"])
+    for name in ("study", "lang", "decp", "decp_region", "funnel_year", "resamples", "output_dir"):
+        assert f"{name} = " in first, name
+    assert nbh.is_committed_clean(nb)
+    slides = nbh.slide_cells(nb)
+    assert len(slides) == 3 and all(c["metadata"]["etude"]["section"] == "indicators" for c in slides)
+
+
+def _run(tmp_path, **parameters):
+    out = tmp_path / "run"
+    return out, nbh.run_papermill(NOTEBOOK, tmp_path / "out.ipynb", output_dir=str(out), **parameters)
+
+
+@pytest.mark.slow
+def test_demo_run_shows_the_panel_the_benchmarks_and_the_funnel(tmp_path):
+    out, nb = _run(tmp_path)
+    text = nbh.shown_text(nb)
+    assert "Données simulées — ne pas citer" in text and "objectif national : 2" in text
+    panel = pd.read_csv(out / "tables" / "decp_panel.csv")
+    assert set(panel["indicator"]) == {"innovative_count", "innovative_value", "sme_count", "sme_value",
+                                       "single_bid", "social", "environmental"}
+    assert panel["simulated"].all() and (panel["region"].astype(str) == "32").all()
+    regions = pd.read_csv(out / "tables" / "decp_regions.csv", dtype={"region": str})
+    assert "FR" in set(regions["region"]) and regions["funnel_high_95"].notna().any()
+    comparisons = pd.read_csv(out / "tables" / "decp_comparaisons.csv")
+    assert comparisons["perimeter"].notna().all() and comparisons["source_url"].notna().all()
+    for name in ("decp_innovation_2pct", "decp_panel", "decp_entonnoir_regions"):
+        assert (out / "figures" / f"{name}.svg").exists(), name
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CROIX.exists(), reason="real DECP file ../shared/data/decp/decp_croix_2019-2021.json "
+                    "not available")
+def test_runs_in_english_on_a_real_2017_file(tmp_path):
+    out, nb = _run(tmp_path, decp=str(CROIX), lang="en")
+    text = nbh.shown_text(nb)
+    assert "Simulated data" not in text and "DECP file(s) read: decp" in text
+    panel = pd.read_csv(out / "tables" / "decp_panel.csv")
+    assert panel["n_filled"].eq(0).all() and not panel["simulated"].any()
+
+
+@pytest.mark.slow
+def test_an_engine_run_folder_is_a_valid_data_package(tmp_path):
+    from frictionless import validate
+    assert cli.main(["run", "07_marches_publics", "--out", str(tmp_path)]) == 0
+    run_dir = next(p for p in tmp_path.iterdir() if p.is_dir() and p.name[:1].isdigit())
+    report = validate(str(run_dir / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
