@@ -37,7 +37,7 @@ def test_notebooks_lists_each_notebook_with_its_parameters(root, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["reproduce", "-p", "n", "beaucoup"], "paramètre « n » : valeur « beaucoup » invalide ; attendu : un entier"),
     (["reproduce", "-p", "inconnu", "1"], "paramètre « inconnu » inconnu des notebooks choisis"),
-    (["reproduce", "-p", "lang", "en"], "utiliser l'option --lang"),
+    (["reproduce", "-p", "study", "x.yaml"], "utiliser l'option --study"),  # -p lang en is --lang en (issue 28)
     (["reproduce", "--jobs", "0"], "--jobs"),
     (["run", "99_absent"], "notebooks disponibles : 01_ok, 03_fails"),
 ])

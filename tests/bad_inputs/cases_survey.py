@@ -1,7 +1,8 @@
 """Bad-input cases of the survey layer added with issues 12 and 13 (hostile exports, YAML, study-wide checks,
 items not asked, demo output); same case shape as ``make_cases`` (its docstring).
 
-``make_cases.cases()`` appends these after its own cases. Every file is written by code at test time.
+``make_cases.cases()`` appends these after its own cases, and these are followed by issue 28's
+(:mod:`bad_inputs.cases_text`). Every file is written by code at test time.
 """
 from __future__ import annotations
 
@@ -303,4 +304,5 @@ def cases() -> list[dict]:
                      {"acheteurs_2017.csv": packed}), 1,
               ["acheteurs_2017.csv", "colonne « not_asked »", "b_inconnu", "code d'item inconnu"]),
     ]
-    return C
+    from bad_inputs import cases_text  # issue 28: clean text, long cells, odd inputs, the same answers twice
+    return C + cases_text.cases()

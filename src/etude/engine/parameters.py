@@ -29,12 +29,16 @@ from typing import Any
 from etude.errors import ParameterError
 
 __all__ = ["coerce_parameter", "type_parameters", "parse_bounds", "check_bounds", "check_run_options",
-           "DEFAULT_TIMEOUT", "ENGINE_PARAMETERS", "LANGS", "TRUE_WORDS", "FALSE_WORDS"]
+           "options_in_parameters", "DEFAULT_TIMEOUT", "ENGINE_PARAMETERS", "OPTION_PARAMETERS", "LANGS",
+           "TRUE_WORDS", "FALSE_WORDS"]
 
 #: Per-cell timeout, seconds.
 DEFAULT_TIMEOUT = 600.0
 #: Parameters the engine itself sets in every notebook that declares them (options, not ``-p``).
 ENGINE_PARAMETERS = {"study": "--study", "lang": "--lang", "output_dir": "--out"}
+#: Engine parameters ``-p`` may set too, as their option does (``-p lang en`` is ``--lang en``): ``etude
+#: notebooks`` lists them among each notebook's parameters.
+OPTION_PARAMETERS = ("lang",)
 #: Report and notebook languages.
 LANGS = ("fr", "en")
 #: Words accepted for a boolean parameter (compared in lower case).
@@ -94,6 +98,33 @@ def coerce_parameter(name: str, value: str, default: Any) -> Any:
             raise bad(f"un littéral Python de type {type(default).__name__} (ex. {default!r})")
         return parsed
     return str(value)
+
+
+def options_in_parameters(parameters: Iterable[Sequence[str]], *, lang: str | None = None
+                          ) -> tuple[str | None, list[tuple[str, ...]]]:
+    """The run's language, given by ``--lang`` or ``-p lang`` (:data:`OPTION_PARAMETERS`), and the other ``-p``.
+
+    ``-p lang en`` is ``--lang en``; both given must agree. The language itself is checked by
+    :func:`check_run_options`.
+
+    >>> options_in_parameters([("lang", "en"), ("min_cell", "6")])
+    ('en', [('min_cell', '6')])
+    >>> options_in_parameters([("lang", "en")], lang="fr")
+    Traceback (most recent call last):
+    ...
+    etude.errors.ParameterError: langue donnée deux fois : --lang fr et -p lang en ; n'en donner qu'une
+    """
+    rest = []
+    for pair in parameters:
+        pair = tuple(pair)
+        if len(pair) == 2 and str(pair[0]) == "lang":
+            given = str(pair[1]).strip()
+            if lang is not None and given != lang:
+                raise ParameterError(f"langue donnée deux fois : --lang {lang} et -p lang {given} ; n'en donner qu'une")
+            lang = given
+        else:
+            rest.append(pair)
+    return lang, rest
 
 
 def type_parameters(parameters: Iterable[Sequence[str]], declared: dict[str, dict[str, dict[str, Any]]]

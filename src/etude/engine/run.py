@@ -45,7 +45,7 @@ from etude.engine.notebooks import (
     select_notebooks,
     skip_slow_optional_imports,
 )
-from etude.engine.parameters import check_run_options, type_parameters
+from etude.engine.parameters import check_run_options, options_in_parameters, type_parameters
 from etude.engine.progress import Progress, silent_progress
 from etude.engine.rundir import mark_stale_runs, new_run_dir, new_run_id, update_latest
 from etude.engine.schedule import LoopThread, execution_order, run_jobs
@@ -132,6 +132,7 @@ def plan_run(*, study=None, lang=None, jobs=None, parameters: Iterable[Sequence[
 
     Raises :class:`ParameterError` (bad option or ``-p``) or :class:`RunError` (no notebook, cycle).
     """
+    lang, parameters = options_in_parameters(parameters, lang=lang)  # -p lang en is --lang en
     lang, max_jobs, timeout = check_run_options(lang=lang, jobs=jobs, timeout=timeout)
     study = _resolve_study(study)
     sources = select_notebooks(notebooks) if notebooks else discover_notebooks()

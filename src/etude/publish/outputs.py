@@ -7,7 +7,8 @@ never needs to know where it is run from.
 Every file is written to a temporary name in the same folder, then renamed: a file in a run folder is
 complete or absent. CSV cells that a spreadsheet would run as a formula (starting with ``=``, ``+``,
 ``-``, ``@``, tab or carriage return) are prefixed with an apostrophe (CSV/formula injection); numbers are
-left alone.
+left alone. Every text field is quoted (``"…"``), so that a line break or a separator inside a cell never
+splits a row, whatever the program that opens the file: pandas reads it back to the same table.
 
 Examples
 --------
@@ -15,12 +16,14 @@ Examples
 >>> d = tempfile.mkdtemp()
 >>> save_table(pd.DataFrame({"item": ["=1+1"], "pct": [0.5]}), "demo", d).name
 'demo.csv'
->>> (Path(d) / "tables" / "demo.csv").read_text(encoding="utf-8").splitlines()[1]
-"'=1+1,0.5"
+>>> print((Path(d) / "tables" / "demo.csv").read_text(encoding="utf-8"), end="")
+"item","pct"
+"'=1+1",0.5
 """
 from __future__ import annotations
 
 import base64
+import csv
 import html
 import os
 import re
@@ -65,14 +68,18 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 def save_table(df: pd.DataFrame, name: str, output_dir: str | os.PathLike | None = None, *,
                index: bool = False) -> Path:
-    """Write ``df`` as ``tables/<name>.csv`` (UTF-8, comma-separated, formulas neutralised).
+    """Write ``df`` as ``tables/<name>.csv`` (UTF-8, comma-separated, every text field quoted, formulas
+    neutralised).
 
-    The engine later gathers every CSV of the run into one ``tables/tables.xlsx`` workbook.
-    Returns the CSV path.
+    Quoting every text field (``csv.QUOTE_NONNUMERIC``: numbers and booleans stay bare) keeps a cell that holds
+    a line break, a carriage return or a separator in its row for every reader, LibreOffice included; pandas
+    reads the file back to the same table. The engine later gathers every CSV of the run into one
+    ``tables/tables.xlsx`` workbook. Returns the CSV path.
     """
     target = run_dir(output_dir) / "tables" / f"{name}.csv"
     safe = neutralise_formulas(df)
-    return atomic_write(target, lambda tmp: safe.to_csv(tmp, index=index, encoding="utf-8"))
+    return atomic_write(target, lambda tmp: safe.to_csv(tmp, index=index, encoding="utf-8",
+                                                        quoting=csv.QUOTE_NONNUMERIC))
 
 
 #: How chart PNGs are compressed: zlib's fastest level. A chart's flat colours compress almost as well as at

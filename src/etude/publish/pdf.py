@@ -66,6 +66,7 @@ PRINT_CSS = """
   table, .rendered_html table, table.dataframe { font-size: 7.5pt !important; width: 100% !important;
     max-width: 100% !important; table-layout: auto; }
   th, td { padding: 1.5pt 3pt !important; overflow-wrap: break-word; }
+  td.etude-long, th.etude-long { overflow-wrap: anywhere; }
   tr { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   .output_html, .output_wrapper .output_html, .jp-RenderedHTMLCommon, pre { overflow: visible !important; }

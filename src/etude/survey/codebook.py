@@ -26,11 +26,14 @@ import pandas as pd
 import yaml
 
 from etude import paths
+from etude.errors import InputError, problem
+from etude.survey.clean import clean_tree
 
 __all__ = [
     "load", "populations", "items", "asked_in", "themes", "theme_map", "attributes", "attribute_values",
     "identifiers", "text_fields", "label", "normalise", "match_item", "match_value", "LANGS",
     "Variants", "variants", "read_yaml", "SAFE_LOADER", "tool_code", "CODE_WIDTH", "VALUE_CODE_WIDTH",
+    "check_file", "CODEBOOK_SCHEMA", "PARAGRAPH_KEYS", "MAX_NODES",
 ]
 
 LANGS = ("fr", "en")
@@ -57,19 +60,115 @@ def read_yaml(text_or_stream) -> Any:
     return yaml.load(text_or_stream, Loader=SAFE_LOADER)  # noqa: S506 — a safe loader
 
 
+#: Keys of the codebook whose texts keep their line breaks (every other text is one line).
+PARAGRAPH_KEYS = frozenset({"rationale", "description", "notes"})
+
+
 @functools.lru_cache(maxsize=8)
 def _read(path: str, mtime: float) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
-        return read_yaml(fh)
+        return clean_tree(read_yaml(fh), paragraphs=PARAGRAPH_KEYS)
 
 
 def load(path: str | Path | None = None) -> dict[str, Any]:
     """Read the codebook YAML (default: ``paths.codebook_file()``) into a plain dict.
 
-    The result is cached per file path and modification time; treat it as read-only.
+    Every text is cleaned as it is read (:func:`etude.survey.clean.clean_tree`: NFC, no control, bidirectional or
+    zero-width character). The result is cached per file path and modification time; treat it as read-only. A
+    codebook given by a user is checked first (:func:`check_file`).
     """
     p = Path(path) if path is not None else paths.codebook_file()
     return _read(str(p.resolve()), p.stat().st_mtime)
+
+
+#: Most nodes a user's codebook may hold once its aliases are expanded (the project's holds a few thousand): a
+#: « billion laughs » of aliases is refused before anything is built.
+MAX_NODES = 200_000
+_MAX_DEPTH = 20
+_TEXT = {"type": ["string", "integer", "number"]}
+_TEXTS = {"type": "array", "items": _TEXT}
+_LABELLED = {"code": _TEXT, "label_fr": _TEXT, "label_en": _TEXT, "synonyms": _TEXTS}
+_VALUE = {"type": "object", "required": ["code", "label_fr", "label_en"], "properties": _LABELLED}
+_ATTRIBUTE = {"type": "object", "properties": {
+    "values": {"type": "array", "items": _VALUE}, "required": {"type": "boolean"}, "open": {"type": "boolean"},
+    "label_fr": _TEXT, "label_en": _TEXT, "text_fr": _TEXT, "synonyms": _TEXTS}}
+_ITEM = {"type": "object", "required": ["code", "label_fr", "label_en"], "properties": {
+    **_LABELLED, "code": {"type": "string"}, "short_fr": _TEXT, "short_en": _TEXT,
+    "theme": {"type": ["string", "null"]}}}
+_FIELD = {"type": "object", "properties": {"text_fr": _TEXT, "label_fr": _TEXT, "label_en": _TEXT,
+                                           "synonyms": _TEXTS}}
+_QUESTION = {"type": "object", "required": ["items"], "properties": {
+    "type": {"type": "string"}, "text_fr": _TEXT, "text_en": _TEXT,
+    "items": {"type": "array", "minItems": 1, "items": _ITEM}}}
+_QUESTIONNAIRE = {"type": "object", "required": ["label_fr", "label_en", "questions"], "properties": {
+    "label_fr": _TEXT, "label_en": _TEXT, "id_prefix": {"type": "string", "pattern": "^[A-Z]$"},
+    "questions": {"type": "object", "required": ["barriers"], "additionalProperties": _QUESTION},
+    "attributes": {"type": "object", "additionalProperties": _ATTRIBUTE},
+    "identifiers": {"type": "object", "additionalProperties": _FIELD},
+    "text": {"type": "object", "additionalProperties": _FIELD}}}
+#: JSON Schema of a codebook: what the code reads from it (keys and types; see ``data/codebook/codebook.yaml``).
+CODEBOOK_SCHEMA = {"type": "object", "required": ["questionnaires", "themes"], "properties": {
+    "themes": {"type": "array", "items": {"type": "object", "required": ["code", "label_fr", "label_en"],
+                                          "properties": {**_LABELLED, "code": {"type": "string"}}}},
+    "questionnaires": {"type": "object", "minProperties": 1, "additionalProperties": _QUESTIONNAIRE},
+    "common": {"type": "object", "additionalProperties": _ATTRIBUTE}}}
+
+
+def check_file(path: str | Path) -> list[dict[str, Any]]:
+    """Every reason why ``path`` cannot be used as a codebook (an empty list when it can).
+
+    The file must be UTF-8 YAML, expand (aliases counted in full) to at most :data:`MAX_NODES` nodes and
+    :data:`_MAX_DEPTH` levels, and match :data:`CODEBOOK_SCHEMA`: a list, a scalar or a dictionary without
+    ``questionnaires`` is a message naming the key, never a ``TypeError`` later.
+
+    >>> check_file(paths.codebook_file())
+    []
+    """
+    from etude.survey.mapping import schema_problems, yaml_problem
+    name = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return [problem(name, value=repr(exc.object[exc.start:exc.start + 4]), message="codebook illisible : "
+                        "octets qui ne sont pas de l'UTF-8", expected="un codebook YAML enregistré en UTF-8")]
+    except OSError as exc:
+        return [problem(name, message=f"codebook illisible ({exc.__class__.__name__})",
+                        expected="un fichier YAML lisible")]
+    try:
+        _check_size(text, name)
+        data = read_yaml(text)
+    except yaml.YAMLError as exc:
+        return [yaml_problem(name, exc, "codebook illisible")]
+    except InputError as exc:
+        return exc.problems
+    return schema_problems(data, CODEBOOK_SCHEMA, name)
+
+
+def _check_size(text: str, name: str) -> None:
+    """Refuse (:class:`InputError`) a YAML text whose aliases expand beyond :data:`MAX_NODES` nodes, or that
+    nests deeper than :data:`_MAX_DEPTH` levels, from its parser's events (nothing is built)."""
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[0, None]]
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            stack.append([1, event.anchor])
+            if len(stack) > _MAX_DEPTH + 1:
+                raise InputError([problem(name, row=event.start_mark.line + 1, expected="un codebook à plat",
+                                          message=f"codebook refusé : imbrication de plus de {_MAX_DEPTH} niveaux")])
+            continue
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            n, anchor = stack.pop()
+        elif isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            n, anchor = (sizes.get(event.anchor, 1), None) if isinstance(event, yaml.AliasEvent) else (1, event.anchor)
+        else:
+            continue
+        if anchor is not None:
+            sizes[anchor] = n
+        stack[-1][0] += n
+        if stack[-1][0] > MAX_NODES:
+            raise InputError([problem(name, row=event.start_mark.line + 1, message="codebook refusé : plus de "
+                                      f"{MAX_NODES:,} éléments une fois ses alias développés".replace(",", "\u00a0"),
+                                      expected="un codebook ordinaire (chaque alias * recopie son ancre &)")])
 
 
 def _cb(codebook: dict | str | Path | None) -> dict[str, Any]:

@@ -24,6 +24,7 @@ import pandas as pd
 from etude.errors import InputError, printable, problem
 from etude.survey import checks, privacy
 from etude.survey import codebook as cbk
+from etude.survey.clean import one_line
 from etude.survey.fields import Fields, build_fields, classify
 from etude.survey.mapping import load_mapping
 from etude.survey.readers import column_letter, read_rows
@@ -302,7 +303,8 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
     """The respondent table: pseudonyms, provenance, attribute codes, items, scrubbed free text."""
     col_of = {r: c for c, r in s.roles.items()}
     out = pd.DataFrame(index=range(len(s.data)))
-    out["respondent_id"] = privacy.pseudonymise(_respondent_keys(s, f, col_of, waves), f.prefix)
+    keys = _respondent_keys(s, f, col_of, waves)
+    out["respondent_id"] = privacy.pseudonymise(keys, f.prefix)
     out["population"] = f.kind
     out["wave"] = waves
     out["simulated"] = bool(simulated)
@@ -311,7 +313,7 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
         if ("attr", name) in col_of:
             table = f.attr_values[name]
             is_open = f.attrs[name].get("open")  # open text (« Organisme »): scrubbed like any free text
-            out[name] = [None if not v else (table.get(cbk.normalise(v), privacy.scrub_text(v)) if is_open
+            out[name] = [None if not v else (table.get(cbk.normalise(v), privacy.scrub_text(one_line(v))) if is_open
                                              else table.get(cbk.normalise(v)))
                          for v in s.data[col_of[("attr", name)]]]
         else:
@@ -324,7 +326,11 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
             out[name] = [privacy.scrub_text(v) if v else None for v in s.data[col_of[("text", name)]]]
         else:
             out[name] = None
-    return finalise(out, f.kind, cb)
+    table = finalise(out, f.kind, cb)
+    # who answered, whatever the wave or the file's name (salted): the study compares its waves with it
+    anyone = [k.split("|", 2)[2].replace(f"{s.fname}#", "#", 1) for k in keys]
+    table.attrs["respondent_keys"] = "\n".join(privacy.pseudonymise(anyone, f.prefix))  # one str: free to copy
+    return table
 
 
 def parse_export(path: str | Path, kind: str, *, mapping=None, wave: int | None = None, sheet=None,
@@ -341,11 +347,12 @@ def parse_export(path: str | Path, kind: str, *, mapping=None, wave: int | None 
     if kind not in cb["questionnaires"]:
         raise ValueError(f"unknown kind {kind!r}: expected one of {sorted(cb['questionnaires'])}")
     try:
-        f = build_fields(kind, cb, load_mapping(mapping))
+        spec = load_mapping(mapping)
+        f = build_fields(kind, cb, spec)
         rows, info = read_rows(path, sheet=sheet, encoding=encoding, sep=sep)
     except InputError as exc:
         return None, exc.problems
-    problems: list[dict] = list(f.problems) + list(info.get("problems", []))
+    problems: list[dict] = [*spec.get("_notes", []), *f.problems, *info.get("problems", [])]
     s = _sheet(rows, info, f, printable(path.name), problems)  # undecodable name bytes shown as U+FFFD
     _assign_roles(s, f, cb, problems)
     problems += _required_columns(s, f, cb, wave, require_wave)

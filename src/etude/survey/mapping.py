@@ -20,6 +20,7 @@ import yaml
 
 from etude.errors import InputError, problem
 from etude.optional_imports import skip_slow_optional_imports
+from etude.survey.clean import clean_tree, removal_note
 
 __all__ = ["load_mapping", "yaml_problem", "read_yaml", "schema_problems", "MAPPING_KEYS", "MAPPING_SCHEMA",
            "MAX_YAML_DEPTH"]
@@ -95,24 +96,44 @@ def _key_path(path) -> str:
 
 
 def schema_problems(spec: Any, schema: dict, where: str) -> list[dict]:
-    """Every JSON Schema violation of ``spec`` as a problem naming the key and the expected type.
+    """Every JSON Schema violation of ``spec`` as a problem naming the key and what was expected, in French.
 
     >>> [p["column"] + " : " + p["expected"] for p in schema_problems({"columns": ["a"]}, MAPPING_SCHEMA, "m.yaml")]
     ['columns : dictionnaire (clé: valeur) ou vide']
+    >>> [p["column"] + " : " + p["message"] for p in schema_problems({}, {"required": ["themes"]}, "c.yaml")]
+    ['themes : clé manquante']
     """
     skip_slow_optional_imports()
     import jsonschema
 
-    out = []
+    out, seen = [], set()
     validator = jsonschema.Draft202012Validator(schema)
     for err in sorted(validator.iter_errors(spec), key=lambda e: [str(p) for p in e.absolute_path]):
-        types = err.validator_value if err.validator == "type" else None
-        types = [types] if isinstance(types, str) else types
-        expected = " ou ".join(dict.fromkeys(_TYPE_FR.get(t, t) for t in types)) if types else err.message
-        value = err.instance if isinstance(err.instance, (str, int, float, bool)) else type(err.instance).__name__
-        out.append(problem(where, column=_key_path(err.absolute_path) or "(racine)", value=value,
-                           message="type inattendu", expected=expected))
+        for p in _schema_problem(err, where):
+            if (p["column"], p["message"]) not in seen:
+                seen.add((p["column"], p["message"]))
+                out.append(p)
     return out
+
+
+def _schema_problem(err, where: str) -> list[dict]:
+    """One JSON Schema error as problems: a wrong type, missing keys, an empty list or dictionary, a bad form."""
+    column = _key_path(err.absolute_path) or "(racine)"
+    value = err.instance if isinstance(err.instance, (str, int, float, bool)) else type(err.instance).__name__
+    if err.validator == "type":
+        types = [err.validator_value] if isinstance(err.validator_value, str) else err.validator_value
+        return [problem(where, column=column, value=value, message="type inattendu",
+                        expected=" ou ".join(dict.fromkeys(_TYPE_FR.get(t, t) for t in types)))]
+    if err.validator == "required":
+        missing = [k for k in err.validator_value if k not in err.instance]
+        return [problem(where, column=k if column == "(racine)" else f"{column}.{k}", message="clé manquante",
+                        expected=", ".join(err.validator_value)) for k in missing]
+    if err.validator in ("minItems", "minProperties"):
+        return [problem(where, column=column, message="vide", expected="au moins un élément")]
+    if err.validator == "pattern":
+        return [problem(where, column=column, value=value, message="forme inattendue",
+                        expected=f"un texte de la forme {err.validator_value}")]
+    return [problem(where, column=column, value=value, message="valeur inattendue", expected=err.message)]
 
 
 def load_mapping(mapping: str | Path | dict | None) -> dict[str, Any]:
@@ -121,6 +142,9 @@ def load_mapping(mapping: str | Path | dict | None) -> dict[str, Any]:
     Keys: ``columns`` (export header → field name, question name, item code or ``ignore``), ``values``
     (field or question name → {label in the export → code, or null to ignore that label}), optional
     ``true_values`` / ``false_values`` (extra cell values of wide multi-select columns).
+
+    Every text is cleaned as it is read (:func:`etude.survey.clean.clean_tree`); what was removed is said as
+    information in ``_notes`` (a list of problems), with the key it was removed from.
 
     >>> load_mapping({"columns": {"Type de structure": "buyer_type"}})["columns"]
     {'Type de structure': 'buyer_type'}
@@ -143,13 +167,16 @@ def load_mapping(mapping: str | Path | dict | None) -> dict[str, Any]:
     if bad:
         raise InputError([problem(where, column=k, message="clé inconnue", expected=", ".join(sorted(MAPPING_KEYS)))
                           for k in bad])
+    removed: list[tuple[str, str]] = []
+    spec = clean_tree(spec, removed=removed)
+    note = removal_note(where, removed)
     return {"columns": {str(k): (None if v is None else str(v)) for k, v in (spec.get("columns") or {}).items()},
             "values": {str(k): {str(a): (None if b is None else str(b)) for a, b in (v or {}).items()}
                        for k, v in (spec.get("values") or {}).items()},
             "true_values": [str(v) for v in spec.get("true_values") or []],
             "false_values": [str(v) for v in spec.get("false_values") or []],
             "not_asked": [str(v) for v in spec.get("not_asked") or []],
-            "_where": str(where)}
+            "_where": str(where), "_notes": [note] if note else []}
 
 
 

@@ -1,7 +1,9 @@
 """Reading exports as a spreadsheet shows them: CSV (separator, encoding detected) and XLSX (first or named sheet).
 
 :func:`read_rows` returns every row as a list of strings, row 1 being the file's first row; it never interprets
-headers or labels (that is :mod:`etude.survey.fields`). Files are only read.
+headers or labels (that is :mod:`etude.survey.fields`). Files are only read. Every cell is cleaned as it is read
+(:mod:`etude.survey.clean`: NFC, line breaks as ``\n``, control, bidirectional and zero-width characters
+removed); what was removed is said as information (``info["problems"]``).
 
 Examples
 --------
@@ -22,9 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from etude.errors import InputError, problem
+from etude.survey.clean import cleaned, is_clean, removal_note
 
-__all__ = ["read_rows", "detect_separator", "cell_text", "column_letter", "check_xlsx_archive", "FORMATS", "ENCODINGS",
-           "SEPARATORS", "SEPARATOR_NAMES", "XLSX_MAX_PART_BYTES", "XLSX_MAX_PART_ENV"]
+__all__ = ["read_rows", "clean_rows", "detect_separator", "cell_text", "column_letter", "check_xlsx_archive",
+           "FORMATS", "ENCODINGS", "SEPARATORS", "SEPARATOR_NAMES", "XLSX_MAX_PART_BYTES", "XLSX_MAX_PART_ENV"]
 
 
 #: File formats by suffix.
@@ -92,7 +95,9 @@ def read_rows(path: str | Path, *, sheet: str | int | None = None, encoding: str
     Returns
     -------
     rows : list of list of str
-    info : dict with ``format``, ``encoding`` and ``sep`` (CSV) or ``sheet`` (XLSX).
+        Each cell cleaned (:func:`clean_rows`): line breaks kept as ``\n`` (a free-text cell keeps its paragraphs).
+    info : dict with ``format``, ``encoding`` and ``sep`` (CSV) or ``sheet`` (XLSX), and ``problems``: warnings
+        and information about the reading (characters removed, formulas replaced by their value).
 
     Raises
     ------
@@ -112,7 +117,34 @@ def read_rows(path: str | Path, *, sheet: str | int | None = None, encoding: str
     if path.stat().st_size == 0:
         raise InputError([problem(path.name, message="fichier vide",
                                   expected="un en-tête puis une ligne par répondant")])
-    return _read_xlsx(path, sheet) if fmt == "xlsx" else _read_csv(path, encoding, sep)
+    rows, info = _read_xlsx(path, sheet) if fmt == "xlsx" else _read_csv(path, encoding, sep)
+    rows, note = clean_rows(rows, path.name)
+    info["problems"] = [*info.get("problems", []), *([note] if note else [])]
+    return rows, info
+
+
+def clean_rows(rows: list[list[str]], fname: str) -> tuple[list[list[str]], dict | None]:
+    """Every cell cleaned (:func:`etude.survey.clean.cleaned`, line breaks kept as ``\\n``), and the
+    information note of what was removed, cell by cell (``None`` when nothing was).
+
+    >>> rows, note = clean_rows([["Organisme"], ["M\\u200bE\\u200dL"]], "a.csv")
+    >>> rows[1], note["message"]
+    (['MEL'], '2 caractères invisibles ou de contrôle retirés (U+200B, U+200D) : ligne 2, colonne A')
+    """
+    places = []
+    out = []
+    for i, row in enumerate(rows, start=1):
+        if is_clean(" ".join(row)):  # most rows: one check for the whole row
+            out.append(row)
+            continue
+        new = []
+        for j, cell in enumerate(row):
+            text, gone = cleaned(cell, paragraphs=True)
+            if gone:
+                places.append((f"ligne {i}, colonne {column_letter(j)}", gone))
+            new.append(text)
+        out.append(new)
+    return out, removal_note(fname, places)
 
 
 def _read_csv(path: Path, encoding: str | None, sep: str | None) -> tuple[list[list[str]], dict]:

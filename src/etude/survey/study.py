@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,16 @@ from etude import paths
 from etude.errors import InputError, printable, problem
 from etude.files import sha256
 from etude.survey import codebook as cbk
+from etude.survey import overlap
+from etude.survey.clean import clean_tree, removal_note
 from etude.survey.exports import parse_export
 from etude.survey.mapping import read_yaml, schema_problems
 from etude.survey.readers import FORMATS
 from etude.survey.tables import empty_table, finalise
 
 __all__ = ["read_study", "study_inputs", "load_study", "validate_study", "group_rare_open_values",
-           "share_parsed", "remember_shared", "STUDY_KEYS", "WAVE_KEYS", "STUDY_SCHEMA", "OTHER", "MARGIN_KEYS"]
+           "share_parsed", "remember_shared", "name_problems", "STUDY_KEYS", "WAVE_KEYS", "STUDY_SCHEMA", "OTHER",
+           "MARGIN_KEYS"]
 
 #: Code shown for a value of an open attribute that the codebook does not know and few respondents gave.
 OTHER = "autre"
@@ -71,8 +75,9 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     dict with ``path`` (Path), ``title``, ``title_en`` (the title for English runs; ``None`` when the file gives
     none: English runs show ``title``), ``simulated`` (bool), ``codebook`` (Path or None), ``inputs``: a list
     of dicts ``kind, wave, path, format, mapping, sheet, encoding, sep, simulated``, paths resolved from the study
-    file's folder, and ``margins``: the population margins the study declares (:func:`_margins`; ``{}`` when
-    none).
+    file's folder, ``margins``: the population margins the study declares (:func:`_margins`; ``{}`` when
+    none), and ``cleaned``: the information note of what cleaning its texts removed (a list of at most one
+    problem). Texts are cleaned (:mod:`etude.survey.clean`); paths, sheet names and separators are not.
 
     Raises
     ------
@@ -82,7 +87,7 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     path = Path(study) if study not in (None, "") else paths.default_study()
     if path.is_dir() and (path / "etude.yaml").is_file():
         path = path / "etude.yaml"
-    spec = _study_spec(path)
+    spec, notes = _study_spec(path)
     base = path.resolve().parent
     cb_path = (base / spec["codebook"]).resolve() if spec.get("codebook") else None
     kinds = cbk.populations(cb_path)
@@ -121,7 +126,7 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     title_en = spec.get("title_en")
     return {"path": path.resolve(), "title": spec.get("title", path.stem),
             "title_en": None if title_en is None else str(title_en), "simulated": study_sim,
-            "codebook": cb_path, "inputs": inputs, "margins": margins}
+            "codebook": cb_path, "inputs": inputs, "margins": margins, "cleaned": notes}
 
 
 def _margin_counts(path: Path, where: str, kind: str, attr: str, counts: Any, cb, problems: list[dict]
@@ -192,8 +197,34 @@ def _margins(path: Path, spec: Any, cb, problems: list[dict]) -> dict[str, dict[
     return out
 
 
-def _study_spec(path: Path) -> dict:
-    """The study file's YAML as a dict, its codebook checked (raises :class:`InputError`)."""
+def name_problems(study: str | Path | None) -> list[dict]:
+    """A study file whose name (or folder's) is not UTF-8: one error showing its bytes escaped; else ``[]``.
+
+    Such a study is read (its paths are shown with U+FFFD), but it cannot be run: the engine hands the study's
+    path to every notebook and records it in the manifest, both UTF-8 text. :func:`validate_study` (the engine's
+    pre-flight check) says so before anything starts.
+
+    >>> name_problems("etude.yaml")
+    []
+    >>> [p["file"] for p in name_problems(os.fsdecode(b"\\xe9tude.yaml"))]
+    ['\\\\xe9tude.yaml']
+    """
+    try:
+        str(study or "").encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(study).decode("utf-8", "backslashreplace")
+        return [problem(shown, message="nom de fichier d'étude illisible (octets qui ne sont pas de l'UTF-8) : "
+                        "l'étude ne peut pas être exécutée", expected="un nom en UTF-8 : renommer le fichier ou "
+                        "son dossier (ex. etude.yaml)")]
+    return []
+
+
+def _study_spec(path: Path) -> tuple[dict, list[dict]]:
+    """The study file's YAML as a dict, its texts cleaned, its codebook checked (raises :class:`InputError`); and
+    the information note of what the cleaning removed (:mod:`etude.survey.clean`), in a list.
+
+    Paths, sheet names, separators and encodings are kept as written (they name files, sheets, characters).
+    """
     if not path.is_file():
         raise InputError([problem(path, message="fichier d'étude introuvable")])
     spec = read_yaml(path, "fichier d'étude") or {}
@@ -202,10 +233,29 @@ def _study_spec(path: Path) -> dict:
     problems = schema_problems({k: spec[k] for k in ("codebook",) if k in spec}, STUDY_SCHEMA, str(path))
     if problems:
         raise InputError(problems)
-    if spec.get("codebook") and not (path.resolve().parent / spec["codebook"]).is_file():
-        raise InputError([problem(path, column="codebook", value=spec["codebook"], message="fichier introuvable",
+    if spec.get("codebook"):
+        _check_codebook(path, spec["codebook"])
+    removed: list[tuple[str, str]] = []
+    spec = clean_tree(spec, paragraphs={"description", "notes"}, keep=_KEPT_AS_WRITTEN, removed=removed)
+    note = removal_note(path, removed)
+    return spec, [note] if note else []
+
+
+#: Study-file keys whose values are kept exactly as written: they name files, sheets and characters.
+_KEPT_AS_WRITTEN = frozenset({"file", "mapping", "codebook", "sheet", "sep", "encoding"})
+
+
+def _check_codebook(path: Path, name: str) -> None:
+    """The study's ``codebook:`` must name a readable codebook (:func:`etude.survey.codebook.check_file`)."""
+    file = path.resolve().parent / name
+    if not file.is_file():
+        raise InputError([problem(path, column="codebook", value=name, message="fichier introuvable",
                                   expected="le chemin d'un codebook YAML, relatif au fichier d'étude")])
-    return spec
+    problems = cbk.check_file(file)
+    if problems:
+        raise InputError([problem(path, column="codebook", value=name, message="ce fichier n'est pas un codebook "
+                                  "utilisable (détail ci-dessous)", expected="un codebook YAML comme "
+                                  "data/codebook/codebook.yaml (questionnaires, themes)"), *problems])
 
 
 def _duplicate_exports(path: Path, inputs: list[dict], wheres: list[str]) -> list[dict]:
@@ -535,13 +585,20 @@ def _parse_all(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict
     cb = codebook if codebook is not None else spec["codebook"]
     frames: dict[str, list[pd.DataFrame]] = {k: [] for k in cbk.populations(cb)}
     problems: list[dict] = []
+    counts: dict[str, int] = {}
+    parsed: dict[str, list[dict]] = {}
     for inp in spec["inputs"]:
+        counts[inp["kind"]] = counts.get(inp["kind"], 0) + 1
         df, probs = parse_export(inp["path"], inp["kind"], mapping=inp["mapping"], wave=inp["wave"],
                                  sheet=inp["sheet"], encoding=inp["encoding"], sep=inp["sep"],
                                  simulated=inp["simulated"], codebook=cb, not_asked=inp.get("not_asked", ()))
         problems += probs
         if df is not None:
+            parsed.setdefault(inp["kind"], []).append({
+                "where": f"{inp['kind']}[{counts[inp['kind']]}]", "wave": inp["wave"], "table": df,
+                "keys": df.attrs.pop("respondent_keys", "")})
             frames[inp["kind"]].append(df)
+    problems += [p for entries in parsed.values() for p in overlap.wave_overlaps(spec["path"], entries)]
     out = {}
     for kind, dfs in frames.items():
         table = finalise(pd.concat(dfs, ignore_index=True) if dfs else empty_table(kind, codebook=cb), kind, cb)
@@ -555,7 +612,8 @@ def _parse_all(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict
 
 
 def validate_study(study: str | Path | None = None, *, codebook=None) -> list[dict]:
-    """Check a whole study at once: the study file, then every export it lists (nothing is loaded for good).
+    """Check a whole study at once: its name (:func:`name_problems`), the study file, then every export it lists
+    and the waves against each other (:func:`etude.survey.overlap.wave_overlaps`); nothing is loaded for good.
 
     Returns
     -------
@@ -566,8 +624,9 @@ def validate_study(study: str | Path | None = None, *, codebook=None) -> list[di
     >>> [p for p in validate_study() if p["severity"] == "error"]
     []
     """
+    named = name_problems(study)
     try:
         spec = read_study(study)
     except InputError as exc:
-        return exc.problems
-    return _load(spec, codebook)[1]
+        return named + exc.problems
+    return [*named, *spec["cleaned"], *_load(spec, codebook)[1]]

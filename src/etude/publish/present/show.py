@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from etude import words
+from etude.publish import clip
 
 __all__ = ["is_simulated", "simulated_caption", "shown", "heading", "markdown", "escape_text"]
 
@@ -82,8 +83,11 @@ def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lan
     """
     status = simulated_caption(lang) if simulated else None
     caption = " — ".join(p for p in (title, status) if p)
+    table = clip.clipped_table(table)  # a very long answer is cut with « … » here, whole in the CSV and workbook
     style = (table.style.format(escape="html").format_index(escape="html", axis=1)
              .format_index(escape="html", axis=0).hide(axis="index"))
+    long = clip.long_word_classes(table)  # cells with a very long word wrap anywhere (the style sheets)
+    style = style.set_td_classes(long) if long is not None else style
     return style.set_caption(html.escape(caption, quote=False)) if caption else style
 
 
