@@ -171,8 +171,20 @@ def display_plan(plan: pd.DataFrame, population: str, *, lang: str = "fr", direc
 
 
 def _barrier_names(codes: str, lang: str, codebook=None) -> str:
-    names = [label_of(c, lang, short=True, codebook=codebook) for c in codes.split(";") if c]
+    """The short labels of ``codes`` (« a;b »); a short label two barriers share (« Désintérêt », on each side) is
+    replaced by their long labels, so that no name appears twice."""
+    codes = [c for c in codes.split(";") if c]
+    short = [label_of(c, lang, short=True, codebook=codebook) for c in codes]
+    names = [label_of(c, lang, codebook=codebook) if short.count(n) > 1 else n for c, n in zip(codes, short)]
     return ", ".join(names) or _t("no_barrier", lang)
+
+
+def _linked(codes: str, lang: str, codebook=None) -> str:
+    """« lié à 2 freins : a, b »: the neutral wording of an objective's links (none: « sans frein … »)."""
+    n = len([c for c in codes.split(";") if c])
+    if not n:
+        return _t("no_barrier", lang)
+    return _t("linked", lang, count=n, names=_barrier_names(codes, lang, codebook))
 
 
 def display_solutions(solutions: pd.DataFrame, *, lang: str = "fr", codebook=None, directory=None) -> pd.DataFrame:
@@ -191,7 +203,7 @@ def display_objectives(objectives: pd.DataFrame, *, lang: str = "fr", codebook=N
     lang = check_lang(lang)
     return pd.DataFrame({_t("number", lang): objectives["number"].astype(str),
                          _t("objective_long", lang): _in_language(objectives, lang, directory),
-                         _t("served", lang): [_barrier_names(b, lang, codebook) for b in objectives["barriers"]]})
+                         _t("served", lang): [_linked(b, lang, codebook) for b in objectives["barriers"]]})
 
 
 # ------------------------------------------------------------------------------------------------ headings
@@ -266,12 +278,11 @@ def solutions_message(solutions: pd.DataFrame, plan: pd.DataFrame, *, lang: str 
 
 
 def objectives_message(objectives: pd.DataFrame, *, lang: str = "fr", directory=None) -> str:
-    """Slide heading: how many objectives serve a barrier, and the first that serves none."""
+    """Slide heading: the objectives for the next year and how many the study's reading links to a barrier of
+    the surveys (neutral: an objective with no barrier is not said to serve nothing)."""
     lang = check_lang(lang)
-    objectives = objectives.assign(text=_in_language(objectives, lang, directory))
-    idle = objectives[objectives["n_barriers"] == 0]
+    linked = int((objectives["n_barriers"] > 0).sum())
     n = formats.number(len(objectives), lang=lang)
-    if idle.empty:
+    if linked == len(objectives):
         return _t("objectives_all", lang, n=n)
-    return _t("objectives_msg", lang, k=formats.number(len(objectives) - len(idle), lang=lang), n=n,
-              text=formats.quote(idle["text"].iloc[0], lang))
+    return _t("objectives_msg", lang, k=formats.number(linked, lang=lang), n=n)
