@@ -107,7 +107,7 @@ def test_default_wave_is_each_population_latest_and_can_be_chosen(buyers):
     assert set(plan.action_plan(tables, wave=2017)["wave"]) == {2017}
     assert set(plan.action_plan(tables, wave=2016)["wave"]) == {2019}  # a wave the study lacks: the latest
     assert "La vague 2016 demandée n'existe pas pour les acheteurs publics" in present.plan_wave_note(tables, 2016)
-    assert present.plan_wave_note(tables) == ("Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 "
+    assert present.plan_wave_note(tables) == ("Vagues de l'étude : 2017, 2019. Cette partie montre la vague 2019 "
                                               "(la dernière vague).")
     assert present.plan_wave_note(tables, 2016, lang="en").endswith(
         "The requested wave 2016 does not exist for public buyers: their latest wave is shown.")
@@ -160,7 +160,9 @@ def test_solutions_and_objectives_tables_follow_the_seed_order(buyers):
         assert set(filter(None, r.barriers.split(";"))) == linked, r.code
     obj = plan.objectives_table(p)
     assert obj.set_index("code").loc["objectif_2018_innovation_sociale", "n_barriers"] == 0
-    assert "innovation sociale" in present.objectives_message(obj)
+    # issue 29: neutral words, no objective is said to serve nothing
+    assert present.objectives_message(obj) == ("Les 5 objectifs retenus pour 2018 ; l'étude en lie 4 à des freins "
+                                               "cités dans les enquêtes")
 
 
 def test_messages_state_the_result(buyers):
@@ -173,9 +175,9 @@ def test_messages_state_the_result(buyers):
     assert "not asked" in present.remedy_message(r, "companies", lang="en")
     p = plan.action_plan({"buyers": buyers})
     # 3 respondents < min_cell: no paired test, so none is « le plus cité »
-    assert present.plan_message(p, "buyers") == ("Acheteurs publics : le frein le plus souvent coché, « Manque de "
-                                                 "temps » (66,7\u202f%), relève du levier « Soutien hiérarchique » ; "
-                                                 "trop peu de répondants pour le séparer des autres par un test")
+    assert present.plan_message(p, "buyers") == ("Acheteurs publics : le frein le plus coché, « Manque de temps » "
+                                                 "(66,7\u202f%), relève de « Soutien hiérarchique » ; trop peu de "
+                                                 "réponses pour un test")
 
 
 def test_the_most_cited_barrier_and_remedy_are_named_only_when_the_paired_test_separates_them():
@@ -195,7 +197,7 @@ def test_the_most_cited_barrier_and_remedy_are_named_only_when_the_paired_test_s
     one_less = b.assign(b_financier=pd.array([True] * 11 + [False], dtype="boolean"))  # 12 vs 11: not separated
     assert present.plan_message(plan.action_plan({"buyers": one_less}), "buyers", lang="en").startswith(
         "Public buyers: “No time” (100.0%)")
-    assert "does not separate it from “Financial barriers”;" in present.plan_message(
+    assert "not separated from “Financial barriers”;" in present.plan_message(
         plan.action_plan({"buyers": one_less}), "buyers", lang="en")
 
 
@@ -208,7 +210,8 @@ def test_display_tables_fit_a_slide(buyers):
     assert shown.set_index("Barrier").loc["No time", "Solutions (no.)"] == "3"
     assert shown.set_index("Barrier").loc["No time", "Share of respondents"] == "66.7% (n\u202f=\u202f3)"
     obj = present.display_objectives(plan.objectives_table(p))
-    assert len(obj) <= 8 and obj.iloc[-1, 2] == "aucun frein"
+    assert len(obj) <= 8 and obj.iloc[-1, 2] == "sans frein dans les questionnaires de 2017"
+    assert obj.iloc[0, 2].startswith("lié à 1 frein : ")  # issue 29: « lié à k freins », neutral
 
 
 def test_coverage_chart_says_simulated_and_interpretation(buyers):

@@ -9,7 +9,7 @@ Examples
 >>> import pandas as pd
 >>> t = {"buyers": pd.DataFrame({"wave": [2017, 2019]})}
 >>> plan_wave_note(t, lang="en")
-'Waves in the study: 2017, 2019. This notebook shows wave 2019 (the latest wave).'
+'Waves in the study: 2017, 2019. This part shows wave 2019 (the latest wave).'
 >>> plan_title("plan", "buyers", wave=2018)
 "Plan d'action — Acheteurs publics, vague 2018"
 """
@@ -59,7 +59,7 @@ def plan_wave_note(tables: dict[str, pd.DataFrame], wave: int | None = None, *, 
 
     >>> t = {"buyers": pd.DataFrame({"wave": [2017, 2019]})}
     >>> plan_wave_note(t, 2016)  # doctest: +NORMALIZE_WHITESPACE
-    "Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 (la dernière vague). La vague 2016 demandée
+    "Vagues de l'étude : 2017, 2019. Cette partie montre la vague 2019 (la dernière vague). La vague 2016 demandée
     n'existe pas pour les acheteurs publics : leur dernière vague est montrée."
     """
     lang = check_lang(lang)
@@ -228,7 +228,7 @@ def _lead_key(lead: dict, kind: str, lang: str, codebook=None) -> tuple[str, str
         return f"{kind}_none", ""
     if len(lead["together"]) > 3:
         return f"{kind}_group", _t(f"others_{kind}", lang, count=len(lead["together"]))
-    names = [formats.quote(label_of(c, lang, short=kind == "plan", codebook=codebook), lang)
+    names = [formats.quote(label_of(c, lang, short=True, codebook=codebook), lang)
              for c in lead["together"]]
     return f"{kind}_group", formats.join(names, lang)
 
@@ -244,7 +244,7 @@ def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", co
     top = lead["row"]
     key, others = _lead_key(lead, "remedy", lang, codebook)
     return _t(key, lang, who=_who(population, lang),
-              label=formats.quote(label_of(top["item"], lang, codebook=codebook), lang),
+              label=formats.quote(label_of(top["item"], lang, short=True, codebook=codebook), lang),
               pct=formats.pct(top["pct"], lang=lang), n=formats.number(top["n_base"], lang=lang),
               k=formats.number(lead["ties"], lang=lang), others=others)
 
@@ -260,7 +260,8 @@ def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codeb
     top = lead["row"]
     key, others = _lead_key(lead, "plan", lang, codebook)
     return _t(key, lang, who=_who(population, lang), pct=formats.pct(top["pct"], lang=lang),
-              remedy=formats.quote(label_of(top["remedy"], lang, codebook=codebook, missing=formats.missing(lang)),
+              remedy=formats.quote(label_of(top["remedy"], lang, short=True, codebook=codebook,
+                                            missing=formats.missing(lang)),
                                    lang),
               k=formats.number(lead["ties"], lang=lang), others=others,
               label=formats.quote(label_of(top["item"], lang, short=True, codebook=codebook), lang))
