@@ -27,7 +27,7 @@ def pptx_path(tmp_path_factory):
                            subtitle="Exécution r1")
 
 
-OBJECTIVES = "En 2017, le GT s'est fixé 3 objectifs ; ses indicateurs : 27 réponses d'acheteurs et 90 d'entreprises"
+OBJECTIVES = "Le GT s'est fixé 3 objectifs en 2017 ; indicateurs : 27 réponses d'acheteurs, 90 d'entreprises"
 METHOD = "Données simulées : ces diapositives montrent la méthode, pas des résultats à citer"
 
 
@@ -42,23 +42,32 @@ def section_of(slide) -> str:
 def test_slides_follow_the_spine_between_a_title_and_a_sources_slide(pptx_path):
     prs = Presentation(str(pptx_path))
     titles = [s.shapes.title.text for s in prs.slides]
+    # issue 29: the restitution's outline (results, remedies after each side's barriers, the 9 solutions), then
+    # the study's additions, method and limits, sources, thanks
     assert titles == ["L'innovation dans la commande publique", "Sommaire", OBJECTIVES,
+                      "Le GT a mis en place 4 sous-groupes thématiques",
+                      "INNOV'EMBER, le 20 novembre 2017 à Euratechnologies, Lille : 350 personnes présentes, 70 "
+                      "entreprises innovantes", "Un rapport sur commande en guise d'état des lieux",
                       "Un graphique très haut tient quand même dans la diapositive",
                       "Les freins", "Les trois premiers freins des acheteurs",
+                      "Côté acheteurs, pour y remédier : Soutien hiérarchique et Professionnalisation",
                       "Les entreprises citent d'abord l'absence d'information (66 %)",
-                      "Une longue table est coupée à huit lignes", METHOD, "Merci de votre attention — sources"]
+                      "Côté entreprises, pour y remédier : Accès aux informations, Communication et Simplification",
+                      "Les 9 solutions retenues pour lever ces freins (1 à 5)",
+                      "Les 9 solutions retenues pour lever ces freins (6 à 9)",
+                      "Une longue table est coupée à huit lignes", METHOD, "Sources", "Merci pour votre attention !"]
     assert [section_of(s) for s in prs.slides] == [
-        "", "", "1. Objectifs du GT et indicateurs retenus", "2. Résultats : qui a répondu, INNOV'EMBER",
-        "3.1. Freins identifiés — côté acheteurs", "3.1. Freins identifiés — côté acheteurs",
-        "3.2. Freins identifiés — côté entreprises", "Autres résultats",
-        "7. Méthode, sources et statut des données", ""]
+        "", "", "1. Objectifs 2017 du GT et indicateurs retenus", *["2. Résultats du GT en 2017"] * 4,
+        *["3.1. Freins identifiés — côté acheteurs"] * 3, *["3.2. Freins identifiés — côté entreprises"] * 2,
+        *["4. Solutions retenues pour lever ces freins"] * 2, "6.6. Apport de l'étude : autres résultats",
+        "7. Méthode et limites", "8. Sources", ""]
     first = texts_of(prs.slides[0])
-    assert any("Vagues 2017 et 2018" in t and "Données simulées — ne pas citer" in t for t in first)
+    assert any("Vagues 2017 et 2018" in t for t in first) and "Données simulées — ne pas citer" in first
     contents = "\n".join(texts_of(prs.slides[1]))
     assert contents.index("1. Objectifs") < contents.index("3.1. Freins") < contents.index("7. Méthode")
     assert "3.3." not in contents  # a section with no slide is not listed
-    last = "\n".join(texts_of(prs.slides[-1]))
-    assert "Restitution des travaux du GT, 2017" in last and "Petits effectifs." in last
+    assert "« Restitution des travaux du GT », 2017" in "\n".join(texts_of(prs.slides[-2]))  # cited, no file name
+    assert "Petits effectifs." in "\n".join(texts_of(prs.slides[-1]))
     assert prs.slide_width * 9 == prs.slide_height * 16 or abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
 
 
@@ -107,7 +116,7 @@ def test_survey_data_carry_no_status_line_and_a_slide_without_heading_still_has_
     md = nbformat.v4.new_markdown_cell("Un texte sans titre.", metadata=SLIDE)
     nb = nbformat.v4.new_notebook(cells=[md, notes_cell("Note.")])
     prs = Presentation(str(deck.write_pptx(tmp_path / "s.pptx", [("01", nb)], {**INFO, "simulated": False})))
-    assert [s.shapes.title.text for s in prs.slides][3] == "Résultats"  # after the title, contents, objectives
+    assert "Résultats" in [s.shapes.title.text for s in prs.slides]  # among the study's additions
     assert all("Données simulées — ne pas citer" not in texts_of(s) for s in prs.slides)
 
 
@@ -206,9 +215,9 @@ def test_an_english_deck_has_english_frame_words(tmp_path):
                                            info)))
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[:2] == ["Innovation in public procurement in Hauts-de-France", "Contents"]
-    assert titles[-1] == "Thank you — sources" and "Results" in titles  # a slide with no heading
+    assert titles[-1] == "Thank you for your attention!" and "Results" in titles  # a slide with no heading
     assert all("Simulated data — do not cite" in texts_of(s) for s in prs.slides)
-    assert "1. The working group's objectives and indicators" in [section_of(s) for s in prs.slides]
+    assert "1. The working group's 2017 objectives and indicators" in [section_of(s) for s in prs.slides]
     notes = by_title(prs, "A long table").notes_slide.notes_text_frame.text
     assert "4 more row(s): see the tables.xlsx workbook." in notes
     assert Presentation(str(tmp_path / "s.pptx")).core_properties.title == titles[0]

@@ -229,8 +229,8 @@ def test_the_generated_slides_speak_the_run_s_language():
     generated = {s["role"]: s for s in slides if s["role"] != "cells"}
     assert generated["title"]["heading"] == "Innovation in public procurement in Hauts-de-France"
     assert generated["contents"]["heading"] == "Contents"
-    assert generated["objectives"]["heading"] == ("In 2017 the working group set itself 3 objectives; its "
-                                                  "indicators: 27 buyers' and 90 companies' answers")
+    assert generated["objectives"]["heading"] == ("The working group set itself 3 objectives in 2017; indicators: "
+                                                  "27 buyers' and 90 companies' answers")
     assert generated["method"]["heading"] == "Simulated data: these slides show the method, not results to cite"
     assert generated["closing"]["heading"] == "Thank you for your attention!"
     assert generated["title"]["lines"] == ["Waves 2017 and 2018"]
