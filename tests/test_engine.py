@@ -269,8 +269,9 @@ def test_slides_follow_slide_subslide_and_fragment_marks():
     page = report.slides_html([("01_a", nb)], simulated=True)
     slides = page[page.index('<div class="slides">'):page.index("<script>")]
     assert "pas dans les diapositives" not in slides and "ignorée" not in slides and "hidden_code" not in slides
-    # title, contents, objectives (the deck's spine), [A, Détail] stacked vertically, B, method, closing
-    assert slides.count("<section>") == 9
+    # title, contents, objectives, the restitution's 3 results, 2 remedies and 2 solutions slides (the deck's
+    # spine), [A, Détail] stacked vertically, B, method, sources, closing
+    assert slides.count("<section>") == 17
     assert '<div class="fragment">' in slides and "résultat" in slides
     assert '<aside class="notes">' in slides
     assert "Reveal.initialize" in page and "Données simulées — ne pas citer" in page

@@ -144,12 +144,16 @@ def solution_note(lang: str = "fr") -> str:
 
 
 def source_lines(lang: str = "fr") -> list[str]:
-    """The sources as a reader cites them: organisation, « title », year, link."""
+    """The sources as a reader cites them: organisation, « title », year, link (the short address, ``link``).
+
+    >>> source_lines("fr")[5]
+    'Fédération CINOV, « Baromètre de la commande publique », 2024 — barometre.cinov.fr'
+    """
     lines = []
     for s in facts().get("sources") or []:
         organisation = s.get(f"organisation_{lang}") or s["organisation"]
         title = formats.quote(s.get(f"title_{lang}") or s["title"], lang)
-        key = "spine.source_url" if s.get("url") else "spine.source"
-        lines.append(words.text(key, lang, organisation=organisation, title=title, year=s["year"],
-                                url=s.get("url") or ""))
+        link = s.get("link") or s.get("url") or ""  # the address as a slide shows it
+        lines.append(words.text("spine.source_url" if link else "spine.source", lang, organisation=organisation,
+                                title=title, year=s["year"], url=link))
     return lines
