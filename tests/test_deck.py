@@ -46,8 +46,8 @@ def test_slides_follow_the_spine_between_a_title_and_a_sources_slide(pptx_path):
     # the study's additions, method and limits, sources, thanks
     assert titles == ["L'innovation dans la commande publique", "Sommaire", OBJECTIVES,
                       "Le GT a mis en place 4 sous-groupes thématiques",
-                      "INNOV'EMBER, le 20 novembre 2017 à Euratechnologies, Lille : 350 personnes présentes, 70 "
-                      "entreprises innovantes", "Un rapport sur commande en guise d'état des lieux",
+                      "INNOV'EMBER, le 20 novembre 2017 : 350 personnes présentes, 70 entreprises innovantes",
+                      "Un rapport sur commande en guise d'état des lieux",
                       "Un graphique très haut tient quand même dans la diapositive",
                       "Les freins", "Les trois premiers freins des acheteurs",
                       "Côté acheteurs, pour y remédier : Soutien hiérarchique et Professionnalisation",

@@ -275,8 +275,8 @@ def test_barrier_headline_summarises_a_long_leading_group():
     t = pd.DataFrame({"item": COMPANY_ITEMS, "pct": [0.6, 0.5, 0.45, 0.4, 0.3, 0.05],
                       "letters": ["a", "a", "a", "ab", "b", "c"], "n_base": 80})
     assert present.barrier_headline(t, population="companies") == (
-        f"Les entreprises citent le plus « {codebook.label(COMPANY_ITEMS[0], short=True)} » (60,0{S}%), sans le "
-        "séparer de 3 autres freins")
+        f"Entreprises : « {codebook.label(COMPANY_ITEMS[0], short=True)} » (60,0{S}%) en tête, non séparé de 3 "
+        "autres freins")
 
 
 def test_barrier_headline_names_the_items_sharing_the_leaders_letter_not_its_neighbours():
@@ -284,7 +284,7 @@ def test_barrier_headline_names_the_items_sharing_the_leaders_letter_not_its_nei
     t = pd.DataFrame({"item": COMPANY_ITEMS[:3], "pct": [0.6, 0.5, 0.45], "letters": ["ab", "c", "a"],
                       "n_base": 80})
     text = present.barrier_headline(t, population="companies")
-    assert f"sans le séparer de « {codebook.label(COMPANY_ITEMS[2], short=True)} » (45,0{S}%)" in text
+    assert f"non séparé de « {codebook.label(COMPANY_ITEMS[2], short=True)} »" in text
     assert codebook.label(COMPANY_ITEMS[1], short=True) not in text
     unranked = present.barrier_headline(t.assign(letters=pd.NA, n_base=4), population="companies")
     assert unranked == f"Trop peu de réponses pour classer les freins des entreprises (n{S}={S}4)"

@@ -74,9 +74,9 @@ def test_the_restitution_s_results_remedies_and_solutions_are_said_in_words():
     assert "Le GT a mis en place 4 sous-groupes thématiques" in texts
     assert "Sensibiliser les entreprises innovantes à l'achat public — NFID et LilleisFrenchTech" in \
         texts["Le GT a mis en place 4 sous-groupes thématiques"]
-    event = "INNOV'EMBER, le 20 novembre 2017 à Euratechnologies, Lille : 350 personnes présentes, 70 entreprises " \
-            "innovantes"
+    event = "INNOV'EMBER, le 20 novembre 2017 : 350 personnes présentes, 70 entreprises innovantes"
     assert event in texts  # as text, not two dots on a chart
+    assert texts[event][0].startswith("À Euratechnologies, Lille : amener les acheteurs")
     assert texts["Un rapport sur commande en guise d'état des lieux"][:2] == [
         "« L'innovation dans la commande publique » [dans les Hauts-de-France]",
         "Niels Braley, Sciences Po Lille, 2017"]

@@ -11,7 +11,7 @@ Examples
 >>> subgroup_lines("fr")[0]
 "Sensibiliser les entreprises innovantes à l'achat public — NFID et LilleisFrenchTech"
 >>> innovember_heading("fr")
-"INNOV'EMBER, le 20 novembre 2017 à Euratechnologies, Lille : 350 personnes présentes, 70 entreprises innovantes"
+"INNOV'EMBER, le 20 novembre 2017 : 350 personnes présentes, 70 entreprises innovantes"
 >>> len(solution_lines("en")), solution_lines("fr")[0]
 (9, '1. Sensibiliser acheteurs et décideurs')
 """
@@ -25,8 +25,8 @@ import yaml
 from etude import paths, words
 from etude.publish import formats
 
-__all__ = ["facts", "subgroup_lines", "innovember_heading", "report_lines", "remedy_heading", "quotation",
-           "solution_lines", "solution_note", "source_lines", "gt_count"]
+__all__ = ["facts", "subgroup_lines", "innovember_heading", "innovember_lines", "report_lines", "remedy_heading",
+           "quotation", "solution_lines", "solution_note", "source_lines", "gt_count"]
 
 _FILE = "restitution.yaml"
 
@@ -91,8 +91,13 @@ def innovember_heading(lang: str = "fr") -> str:
     if not event or people is None or companies is None:
         return ""
     return words.text("spine.innovember", lang, name=event["name"], date=formats.date(str(event["date"]), lang=lang),
-                      place=event["place"], people=formats.number(people, lang=lang),
-                      companies=formats.number(companies, lang=lang))
+                      people=formats.number(people, lang=lang), companies=formats.number(companies, lang=lang))
+
+
+def innovember_lines(lang: str = "fr") -> list[str]:
+    """Where INNOV'EMBER took place and what it was for (the restitution's words)."""
+    event = facts().get("innovember") or {}
+    return [words.text("spine.innovember_aim", lang, place=event["place"])] if event.get("place") else []
 
 
 def report_lines(lang: str = "fr") -> list[str]:

@@ -147,7 +147,7 @@ def _results_slides(lang: str) -> list[dict[str, Any]]:
                               words.text("spine.subgroups_notes", lang)))
     event = restitution.innovember_heading(lang)
     if event:
-        out.append(_generated("text", "results", event, [words.text("spine.innovember_aim", lang)],
+        out.append(_generated("text", "results", event, restitution.innovember_lines(lang),
                               words.text("spine.innovember_notes", lang)))
     report = restitution.report_lines(lang)
     if report:

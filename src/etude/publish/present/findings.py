@@ -155,7 +155,7 @@ def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", 
     >>> t = pd.DataFrame({"item": ["b_temps", "b_donnees", "b_soutien"], "pct": [0.6, 0.56, 0.2],
     ...                   "letters": ["a", "ab", "b"], "n_base": 25})
     >>> print(barrier_headline(t, population="buyers", lang="en"))  # doctest: +NORMALIZE_WHITESPACE
-    Public buyers cite “No time” most (60.0%), not separated from “Lack of data” (56.0%)
+    Public buyers: “No time” (60.0%) leads, not separated from “Lack of data”
     """
     lang = check_lang(lang)
     ok = _ranked(table)
@@ -589,7 +589,9 @@ def rounding_text(table: pd.DataFrame, *, levels: pd.DataFrame | None = None, la
 
     def signed(v):
         return ("+" if v > 0 else "") + formats.pct(v, lang=lang)
-    items = [_t("rounding.item", lang, series=r.series, period=r.period, computed=signed(r.computed),
+    from etude.publish.present.tables import series_label
+    items = [_t("rounding.item", lang, series=series_label(r.series, lang), period=r.period,
+                computed=signed(r.computed),
                 published=signed(r.published)) for r in bad]
     return _t("rounding.differ", lang, count=len(bad), total=formats.number(len(rows), lang=lang),
               items=formats.join(items, lang))
