@@ -168,10 +168,10 @@ def test_solutions_and_objectives_tables_follow_the_seed_order(buyers):
 def test_messages_state_the_result(buyers):
     r = plan.remedy_table({"buyers": buyers})
     # both remedies are ticked by 2 of the 3 respondents: a tie, not « le plus cité »
-    assert present.remedy_message(r, "buyers") == ("Acheteurs publics : 2 leviers sont cités à égalité (66,7\u202f% "
-                                                   "des 3 répondants), dont « Soutien hiérarchique »")
+    assert present.remedy_message(r, "buyers") == ("Acheteurs publics : 2 leviers à égalité (66,7\u202f%), dont "
+                                                   "« Soutien hiérarchique »")
     assert present.remedy_message(r, "buyers", lang="en").startswith(
-        "Public buyers: 2 remedies are cited equally (66.7% of 3 respondents)")  # English numbers
+        "Public buyers: 2 remedies tied (66.7%)")  # English numbers
     assert "not asked" in present.remedy_message(r, "companies", lang="en")
     p = plan.action_plan({"buyers": buyers})
     # 3 respondents < min_cell: no paired test, so none is « le plus cité »

@@ -327,7 +327,7 @@ def test_published_counts_a_study_cannot_check_are_said_not_compared_to_zero():
          "companies": pd.DataFrame({"wave": pd.Series([], dtype=int)})}
     check = stats.published_check(t)
     assert check["loaded"].isna().all() and not check["match"].any()
-    assert present.check_headline(check).startswith("4 effectifs publiés ne peuvent pas être vérifiés")
+    assert present.check_headline(check).startswith("4 effectifs publiés non vérifiables")
     assert "0 chargés" not in present.check_text(check)
     assert set(present.format_check(check)["Concordance"]) == {formats.missing()}
 

@@ -641,7 +641,8 @@ def _profile_largest(t: pd.DataFrame, population: str, lang: str) -> str:
     top = t.loc[pct.idxmax()]
     tied = [str(x) for x in t.loc[np.isclose(pct, pct.max()), "label"]]  # every largest group, not the first
     people = "companies" if population == "companies" else "buyers"
-    return _t(f"profile.largest.{people}", lang, count=len(tied), groups=formats.join(tied, lang),
+    groups = formats.join(tied, lang) if len(tied) <= 2 else _t("profile.tied", lang, count=len(tied))  # a title
+    return _t(f"profile.largest.{people}", lang, count=len(tied), groups=groups,
               pct=formats.pct(top["pct"], lang=lang), n=formats.number(top["n_total"], lang=lang))
 
 

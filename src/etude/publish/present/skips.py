@@ -73,9 +73,9 @@ def missing_attributes(population: str, attributes: Sequence[str], *, lang: str 
 
     >>> print(missing_attributes("buyers", ["segment", "departement"]))  # doctest: +NORMALIZE_WHITESPACE
     Les exports des acheteurs publics ne renseignent pas « Segment principal » ni « Département » : pas de profil
-    ni de tableau par groupe pour ces caractéristiques.
+    par groupe
     >>> print(missing_attributes("buyers", ["segment", "departement"], lang="en"))  # doctest: +NORMALIZE_WHITESPACE
-    The public buyers' exports do not give “Main segment” or “Département”: no profile nor table by group for them.
+    The public buyers' exports do not give “Main segment” or “Département”: no profile by group
     """
     lang = check_lang(lang)
     attributes = list(attributes)
