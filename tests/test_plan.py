@@ -260,3 +260,11 @@ def test_identical_answers_make_a_tie_not_a_most_cited_barrier():
                       **{c: pd.array([True, False, True], dtype="boolean") for c in codes}})
     message = present.plan_message(plan.action_plan({"buyers": b}), "buyers")
     assert message.startswith(f"Acheteurs publics : {len(codes)} freins sont cités à égalité (66,7")
+
+
+def test_an_objective_lists_each_linked_barrier_once_with_its_side_when_two_share_a_name():
+    from etude.publish.present import plan as shown
+    text = shown._linked("b_soutien;b_desinteret;e_administration;e_desinteret", "fr")
+    assert text == ("lié à 4 freins : Manque de soutien, Désintérêt (acheteurs publics), Méconnaissance de "
+                    "l'administration, Désintérêt (entreprises innovantes)")  # issue 29: « Désintérêt » was twice
+    assert shown._linked("", "en") == "no barrier in the 2017 questionnaires"

@@ -170,12 +170,20 @@ def display_plan(plan: pd.DataFrame, population: str, *, lang: str = "fr", direc
     return pd.DataFrame(rows, columns=[_t(k, lang) for k in ("barrier", "share", "remedy", "solutions", "objective")])
 
 
+def _side(code: str, lang: str, codebook=None) -> str:
+    """« acheteurs publics » or « entreprises »: the questionnaire whose barrier ``code`` is."""
+    for population in ("buyers", "companies"):
+        if code in set(cb.items(population, codebook=codebook)["code"]):
+            return _who(population, lang).lower()
+    return ""
+
+
 def _barrier_names(codes: str, lang: str, codebook=None) -> str:
-    """The short labels of ``codes`` (« a;b »); a short label two barriers share (« Désintérêt », on each side) is
-    replaced by their long labels, so that no name appears twice."""
+    """The short labels of ``codes`` (« a;b »); a short label two barriers share (« Désintérêt », on each side) says
+    its side (« Désintérêt (acheteurs publics) »), so that no name appears twice."""
     codes = [c for c in codes.split(";") if c]
     short = [label_of(c, lang, short=True, codebook=codebook) for c in codes]
-    names = [label_of(c, lang, codebook=codebook) if short.count(n) > 1 else n for c, n in zip(codes, short)]
+    names = [f"{n} ({_side(c, lang, codebook)})" if short.count(n) > 1 else n for c, n in zip(codes, short)]
     return ", ".join(names) or _t("no_barrier", lang)
 
 
