@@ -235,8 +235,7 @@ def test_the_generated_slides_speak_the_run_s_language():
     assert generated["closing"]["heading"] == "Thank you for your attention!"
     assert generated["title"]["lines"] == ["Waves 2017 and 2018"]
     assert generated["sources"]["lines"][-1] == ("The working group's surveys of public buyers and innovative "
-                                                 "companies (waves 2017 and 2018): answers simulated for this "
-                                                 "demonstration")
+                                                 "companies (waves 2017 and 2018)")  # simulated: said once, in method
     assert generated["objectives"]["lines"][0].startswith("Take stock of innovative purchasing practices")
     texts = [x for s in slides if s["role"] != "cells" for x in (s["heading"], *s["lines"], s["notes_text"])]
     if list((paths.shared_dir() / "seeds").glob("*.txt")):  # the restitution's own words may stay, quoted

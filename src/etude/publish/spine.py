@@ -195,8 +195,7 @@ def _method_slide(info: dict[str, Any], lang: str) -> dict[str, Any]:
 def _sources_slide(info: dict[str, Any], lang: str) -> dict[str, Any]:
     """The sources as a reader cites them, then the study's own surveys (never a file name)."""
     waves = runinfo.waves_text(info)
-    surveys = words.text("spine.surveys_simulated" if info.get("simulated") else "spine.surveys", lang,
-                         waves=waves or "—")
+    surveys = words.text("spine.surveys", lang, waves=waves or "—")  # simulated or not: said on the method slide
     return _generated("sources", "sources", words.text("spine.sources", lang),
                       [*restitution.source_lines(lang), surveys], words.text("spine.sources_notes", lang))
 
