@@ -21,7 +21,7 @@ def test_notebook_is_committed_clean_with_its_parameters_first():
         assert f"{name} = " in first, name
     assert nbh.is_committed_clean(nb)
     slides = nbh.slide_cells(nb)
-    assert len(slides) == 3 and all(c["metadata"]["etude"]["section"] == "indicators" for c in slides)
+    assert len(slides) == 3 and all(c["metadata"]["etude"]["section"] == "decp" for c in slides)  # issue 29: 6.4
 
 
 def _run(tmp_path, **parameters):
