@@ -23,20 +23,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from etude.decp.records import map_unique
+from etude.decp import engine
+from etude.decp.engine import Records
+from etude.decp.geography import region_of_code, region_of_departement, region_of_nuts
 from etude.decp.rules import fold
 from etude.decp.summary import SUMMARY_COLUMNS
 from etude.errors import ParameterError
 
-__all__ = ["filter_region", "locate", "place_departement", "buyer_departement", "region_key", "REGIONS"]
+__all__ = ["filter_region", "select_region", "locate", "placement", "place_departement", "buyer_departement",
+           "region_key", "REGIONS"]
 
-#: Regions :func:`filter_region` knows: INSEE code, former codes (before 2016), départements, NUTS prefixes.
+#: Regions :func:`filter_region` knows: name and INSEE code (their former codes, départements and NUTS codes are
+#: in :mod:`etude.decp.geography`).
 REGIONS = {
-    "hauts-de-france": {"label": "Hauts-de-France", "code": "32", "former_codes": ("31", "22"),
-                        "departements": ("02", "59", "60", "62", "80"), "nuts": ("FRE", "FR3", "FR22")},
+    "hauts-de-france": {"label": "Hauts-de-France", "code": "32"},
 }
 _REGION_ALIASES = {"hdf": "hauts-de-france", "32": "hauts-de-france", "hauts de france": "hauts-de-france"}
 
@@ -124,71 +126,122 @@ def region_key(region: str) -> str | None:
     return key
 
 
-def _place_decision(code: Any, type_code: Any, target: dict) -> tuple[str, bool | None, str]:
+def _place_row(key: Any) -> tuple[str, str | None, str]:
+    """``(rule, region, why)`` of a place of performance ``type\x1fcode`` (``\x00``: missing)."""
+    type_code, code = (None if v == "\x00" else v for v in (key or "\x00\x1f\x00").split("\x1f"))
     kind, value = place_departement(code, type_code)
     if kind == "departement":
-        return "place_departement", value in target["departements"], ""
+        return "place_departement", region_of_departement(value), ""
     if kind == "region":
-        return "place_region", value in (target["code"], *target["former_codes"]), ""
+        return "place_region", region_of_code(value), ""
     if kind == "nuts":
         if value in ("FR", "FR2"):
             return "undetermined", None, f"code NUTS trop large « {value} »"
-        return "place_nuts", value.startswith(tuple(target["nuts"])), ""
+        return "place_nuts", region_of_nuts(value), ""
     if kind == "country":
-        return "place_country", False, ""
+        return "place_country", None, ""
     why = _REASONS[kind]
     if kind in ("mismatch", "unknown_type"):
         why += f" : « {type_code} » « {code} »"
     return "undetermined", None, why
 
 
-def locate(records: pd.DataFrame, *, region: str = "hauts-de-france") -> pd.DataFrame:
+def _siren_row(prefix: Any) -> tuple[str | None, str | None]:
+    dep = buyer_departement(prefix)
+    return dep, region_of_departement(dep)
+
+
+_PLACE_KEY = "coalesce(place_type, '\x00') || '\x1f' || coalesce(place_code, '\x00')"
+_PLACED_SQL = """
+CREATE OR REPLACE TEMP TABLE {placed} AS
+SELECT r.rn,
+  CASE WHEN r.buyer_region_code <> '' THEN 'buyer_region' WHEN r.buyer_departement <> '' THEN 'buyer_departement'
+       WHEN s.dep IS NOT NULL THEN 'buyer_siren' ELSE p.rule END AS region_rule,
+  CASE WHEN r.buyer_region_code <> '' THEN mr.region WHEN r.buyer_departement <> '' THEN md.region
+       WHEN s.dep IS NOT NULL THEN s.region ELSE p.region END AS region,
+  CASE WHEN r.buyer_region_code <> '' OR r.buyer_departement <> '' OR s.dep IS NOT NULL THEN '' ELSE p.why END AS why
+FROM {t} r LEFT JOIN {placed}_code mr ON mr.v = r.buyer_region_code
+  LEFT JOIN {placed}_dep md ON md.v = r.buyer_departement LEFT JOIN {placed}_siren s ON s.v = left(r.buyer_id, 5)
+  LEFT JOIN {placed}_place p ON p.v = {key}
+"""
+
+
+def placement(t: Records) -> str:
+    """Place every record of ``t`` in its region, by the first rule that decides (see the module notes); returns
+    the name of the table made once per records table: ``rn``, ``region_rule``, ``region`` (the current region's
+    INSEE code, NULL when the rule names none) and ``why`` (French, when no rule decides)."""
+    import pyarrow as pa
+    placed = f"{t.name}_placed"
+    if t.con.sql(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{placed}'").fetchall()[0][0]:
+        return placed
+    text = pa.string()
+    engine.rule_map(t.con, f"{placed}_code", f"SELECT buyer_region_code FROM {t.name}", region_of_code,
+                    {"region": text})
+    engine.rule_map(t.con, f"{placed}_dep", f"SELECT buyer_departement FROM {t.name}", region_of_departement,
+                    {"region": text})
+    engine.rule_map(t.con, f"{placed}_siren", f"SELECT left(buyer_id, 5) FROM {t.name}", _siren_row,
+                    {"dep": text, "region": text})
+    engine.rule_map(t.con, f"{placed}_place", f"SELECT {_PLACE_KEY} FROM {t.name}", _place_row,
+                    {"rule": text, "region": text, "why": text})
+    t.con.sql(_PLACED_SQL.format(placed=placed, t=t.name, key=_PLACE_KEY.replace("place_", "r.place_")))
+    return placed
+
+
+def locate(records: pd.DataFrame | Records, *, region: str = "hauts-de-france") -> pd.DataFrame:
     """Which rule places each record in or out of ``region`` (see the module notes for the order).
 
-    Returns a frame on ``records``' index with ``region_rule`` (``buyer_region``, ``buyer_departement``,
-    ``buyer_siren``, ``place_departement``, ``place_region``, ``place_nuts``, ``place_country`` or
-    ``undetermined``), ``in_region`` (boolean, NA when undetermined) and ``why`` (French, when undetermined).
+    Returns a frame (on ``records``' index for a DataFrame, in the records' order otherwise) with ``region_rule``
+    (``buyer_region``, ``buyer_departement``, ``buyer_siren``, ``place_departement``, ``place_region``,
+    ``place_nuts``, ``place_country`` or ``undetermined``), ``in_region`` (boolean, NA when undetermined) and
+    ``why`` (French, when undetermined).
     """
+    import pyarrow as pa
     key = region_key(region)
     if key is None:
         raise ParameterError("locate() demande une région ; valeurs possibles : " + ", ".join(REGIONS))
-    target = REGIONS[key]
-    n = len(records)
-    rule = np.full(n, "", dtype=object)
-    inside = np.full(n, None, dtype=object)
-    why = np.full(n, "", dtype=object)
+    code = REGIONS[key]["code"]
+    with engine.as_records(records) as t:
+        placed = placement(t)
+        out = t.con.sql(f"SELECT region_rule, CASE WHEN region_rule = 'undetermined' THEN NULL "
+                        f"ELSE coalesce(region = '{code}', false) END AS in_region, why FROM {placed} ORDER BY rn"
+                        ).to_arrow_table().to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
+    if isinstance(records, pd.DataFrame):
+        out.index = records.index
+    return out
 
-    def decide(mask: np.ndarray, name: str, values: np.ndarray) -> None:
-        todo = mask & (rule == "")
-        rule[todo] = name
-        inside[todo] = values[todo]
 
-    def given(col: str) -> np.ndarray:
-        s = records[col]
-        return (s.notna() & (s.astype("str") != "")).to_numpy(bool)
+def _region_summary(t: Records, placed: str, key: str) -> pd.DataFrame:
+    """The lines of the regional filter: each rule's records in and out, the undetermined ones and why, the kept."""
+    code, label = REGIONS[key]["code"], REGIONS[key]["label"]
+    counts = dict((r, (n, k)) for r, n, k in t.con.sql(
+        f"SELECT region_rule, count(*), count(*) FILTER (WHERE region = '{code}') FROM {placed} GROUP BY ALL"
+    ).fetchall())
+    rows = []
+    for rule_id in ("buyer_region", "buyer_departement", "buyer_siren", "place_departement", "place_region",
+                    "place_nuts", "place_country"):
+        n, n_in = counts.get(rule_id, (0, 0))
+        if n:
+            rows.append((_RULE_LABELS[rule_id], n, f"{n_in} dans la région, {n - n_in} hors région"))
+    top = t.con.sql(f"SELECT why, count(*) AS n FROM {placed} WHERE region_rule = 'undetermined' GROUP BY why "
+                    "ORDER BY n DESC, min(rn) LIMIT 5").fetchall()
+    rows.append((_RULE_LABELS["undetermined"], counts.get("undetermined", (0, 0))[0],
+                 " ; ".join(f"{k} ({v})" for k, v in top) or "aucun"))
+    n_all = sum(n for n, _ in counts.values())
+    rows.append((f"retenu : {label}", sum(k for _, k in counts.values()), f"sur {n_all} enregistrements"))
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
-    regions = [target["code"], *target["former_codes"]]
-    decide(given("buyer_region_code"), "buyer_region",
-           records["buyer_region_code"].isin(regions).to_numpy(bool).astype(object))
-    decide(given("buyer_departement"), "buyer_departement",
-           records["buyer_departement"].isin(target["departements"]).to_numpy(bool).astype(object))
-    sdep = map_unique(records["buyer_id"], buyer_departement)
-    has = np.fromiter((v is not None for v in sdep), dtype=bool, count=n)
-    decide(has, "buyer_siren", np.isin(sdep, list(target["departements"])).astype(object))
-    todo = rule == ""
-    if todo.any():
-        sub = records.loc[todo, ["place_type", "place_code"]].astype("str")
-        keys = sub["place_type"].fillna("\x00") + "\x1f" + sub["place_code"].fillna("\x00")
 
-        def from_key(k: Any) -> tuple:
-            t, c = (k or "\x00\x1f\x00").split("\x1f")
-            return _place_decision(None if c == "\x00" else c, None if t == "\x00" else t, target)
-
-        r, i, w = map_unique(keys.reset_index(drop=True), from_key, 3)
-        idx = np.flatnonzero(todo)
-        rule[idx], inside[idx], why[idx] = r, i, w
-    return pd.DataFrame({"region_rule": rule, "in_region": pd.array(inside, dtype="boolean"), "why": why},
-                        index=records.index)
+def select_region(t: Records, key: str | None) -> tuple[Records, pd.DataFrame]:
+    """The records of region ``key`` (a view of ``t``; ``t`` itself for ``None``) and the filter's summary."""
+    if key is None:
+        n = t.sql("SELECT count(*) FROM {t}").fetchall()[0][0]
+        return t, pd.DataFrame([("aucun filtre régional", n, "--region none : tous les enregistrements")],
+                               columns=SUMMARY_COLUMNS)
+    placed = placement(t)
+    kept = f"{t.name}_{key.replace('-', '_')}"
+    t.con.sql(f"CREATE OR REPLACE TEMP VIEW {kept} AS SELECT r.* FROM {t.name} r "
+              f"WHERE r.rn IN (SELECT rn FROM {placed} WHERE region = '{REGIONS[key]['code']}')")
+    return Records(t.con, kept), _region_summary(t, placed, key)
 
 
 def filter_region(records: pd.DataFrame, *, region: str = "hauts-de-france") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -207,24 +260,9 @@ def filter_region(records: pd.DataFrame, *, region: str = "hauts-de-france") -> 
     (3, [1, 1, 1, 0, 3])
     """
     key = region_key(region)
-    if key is None:
-        summary = pd.DataFrame([("aucun filtre régional", len(records), "--region none : tous les enregistrements")],
-                               columns=SUMMARY_COLUMNS)
-        return records, summary
-    label = REGIONS[key]["label"]
-    where = locate(records, region=key)
-    rows = []
-    for rule_id in ("buyer_region", "buyer_departement", "buyer_siren", "place_departement", "place_region",
-                    "place_nuts", "place_country"):
-        m = where["region_rule"] == rule_id
-        if m.any():
-            n_in = int(where.loc[m, "in_region"].sum())
-            rows.append((_RULE_LABELS[rule_id], int(m.sum()),
-                         f"{n_in} dans la région, {int(m.sum()) - n_in} hors région"))
-    und = where["region_rule"] == "undetermined"
-    top = where.loc[und, "why"].value_counts().head(5)
-    rows.append((_RULE_LABELS["undetermined"], int(und.sum()),
-                 " ; ".join(f"{k} ({v})" for k, v in top.items()) or "aucun"))
-    keep = where["in_region"].fillna(False).to_numpy(bool)
-    rows.append((f"retenu : {label}", int(keep.sum()), f"sur {len(records)} enregistrements"))
-    return records[keep].reset_index(drop=True), pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    with engine.as_records(records) as t:
+        kept, summary = select_region(t, key)
+        if key is None:
+            return records, summary
+        inside = t.con.sql(f"SELECT rn FROM {kept.name} ORDER BY rn").to_arrow_table().column(0).to_numpy()
+    return records.iloc[inside].reset_index(drop=True), summary
