@@ -26,7 +26,7 @@ import pytest
 
 from etude import cli, decp, paths
 from etude.errors import InputError, ParameterError
-from etude.publish.present.decp import format_report
+from etude.publish.present.decp import format_report, summary_table
 
 DECP_DIR = paths.shared_dir() / "data" / "decp"
 CROIX = DECP_DIR / "decp_croix_2019-2021.json"
@@ -60,6 +60,8 @@ def write_json(tmp_path: Path, records: list, name: str = "decp.json", wrap=None
 
 
 def rule(summary: pd.DataFrame, name: str) -> pd.Series:
+    """The line of the rule named ``name`` (its French name: a summary gives codes and facts, worded here)."""
+    summary = summary_table(summary, lang="fr")
     row = summary[summary["rule"] == name]
     assert len(row) == 1, f"règle « {name} » absente du résumé : {summary['rule'].tolist()}"
     return row.iloc[0]

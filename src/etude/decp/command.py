@@ -42,10 +42,11 @@ from etude.decp.regions import regions_panel
 from etude.decp.summary import quality_summary
 from etude.errors import ParameterError
 
-__all__ = ["DecpReport", "decp_report", "check_out_path"]
+__all__ = ["DecpReport", "decp_report", "check_out_path", "EXCLUSION_RULES"]
 
-_EXCLUSION_RULES = ("date de notification", "montant manquant", "montant illisible", "montant négatif",
-                    "montant aberrant", "contrats utilisables")
+#: The rules of the exclusions from the yearly figures within the region.
+EXCLUSION_RULES = ("date_missing", "date_invalid", "date_out_of_range", "amount_missing", "amount_invalid",
+                   "amount_negative", "amount_absurd", "dated")
 
 
 @dataclasses.dataclass
@@ -144,7 +145,7 @@ def decp_report(files: Sequence[str | os.PathLike], *, region: str = "hauts-de-f
                             table=yearly_indicators(kept), regions=regions_panel(t))
         if key is not None:
             q = quality_summary(kept)
-            report.exclusions = q[q["rule"].str.startswith(_EXCLUSION_RULES)]
+            report.exclusions = q[q["rule"].isin(EXCLUSION_RULES)].reset_index(drop=True)
             report.panel = panel_of(kept, group=f"'{REGIONS[key]['code']}'", resamples=resamples)
     if target is not None:
         report.written = _write_tables(report, target)

@@ -301,7 +301,7 @@ def json_frame(raws: list, name: str, counters: ReadCounters, seen: set, today: 
                         rid = ident(decode(raw).id)
                     except (msgspec.ValidationError, RecursionError):
                         rid = None
-                    counters.duplicate_examples.append(rid or f"{name} n° {i}")
+                    counters.duplicate_examples.append((rid, name, i))
                 continue
             seen.add(key)
             rec = _decode_record(raw, counters)

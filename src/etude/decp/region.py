@@ -33,7 +33,7 @@ from etude.decp.summary import SUMMARY_COLUMNS
 from etude.errors import ParameterError
 
 __all__ = ["filter_region", "select_region", "locate", "placement", "place_departement", "buyer_departement",
-           "region_key", "REGIONS"]
+           "region_key", "REGIONS", "RULES", "REASONS"]
 
 #: Regions :func:`filter_region` knows: name and INSEE code (their former codes, départements and NUTS codes are
 #: in :mod:`etude.decp.geography`).
@@ -100,18 +100,11 @@ def buyer_departement(siret: Any) -> str | None:
 
 # --- region ----------------------------------------------------------------------------------------------------
 
-_RULE_LABELS = {
-    "buyer_region": "acheteur : code région (acheteur_region_code)",
-    "buyer_departement": "acheteur : code département (acheteur_departement_code)",
-    "buyer_siren": "acheteur : SIREN de collectivité ou d'établissement public local (département)",
-    "place_departement": "lieu d'exécution : code postal, commune, arrondissement, canton ou département",
-    "place_region": "lieu d'exécution : code région",
-    "place_nuts": "lieu d'exécution : code NUTS",
-    "place_country": "lieu d'exécution : code pays (hors France)",
-    "undetermined": "région indéterminée : exclu du périmètre",
-}
-_REASONS = {"no_type": "type de code absent", "unknown_type": "type de code inconnu", "no_code": "code absent",
-            "mismatch": "code incompatible avec son type"}
+#: The rules of the regional filter, in the order they decide.
+RULES = ("buyer_region", "buyer_departement", "buyer_siren", "place_departement", "place_region", "place_nuts",
+         "place_country")
+#: Why a place of performance decides nothing (``why`` of :func:`placement`: the reason, then its values).
+REASONS = ("no_type", "unknown_type", "no_code", "mismatch", "nuts_too_broad")
 
 
 def region_key(region: str) -> str | None:
@@ -136,14 +129,13 @@ def _place_row(key: Any) -> tuple[str, str | None, str]:
         return "place_region", region_of_code(value), ""
     if kind == "nuts":
         if value in ("FR", "FR2"):
-            return "undetermined", None, f"code NUTS trop large « {value} »"
+            return "undetermined", None, f"nuts_too_broad\x1f\x1f{value}"
         return "place_nuts", region_of_nuts(value), ""
     if kind == "country":
         return "place_country", None, ""
-    why = _REASONS[kind]
     if kind in ("mismatch", "unknown_type"):
-        why += f" : « {type_code} » « {code} »"
-    return "undetermined", None, why
+        return "undetermined", None, f"{kind}\x1f{type_code}\x1f{code}"
+    return "undetermined", None, kind
 
 
 def _siren_row(prefix: Any) -> tuple[str | None, str | None]:
@@ -169,7 +161,8 @@ FROM {t} r LEFT JOIN {placed}_code mr ON mr.v = r.buyer_region_code
 def placement(t: Records) -> str:
     """Place every record of ``t`` in its region, by the first rule that decides (see the module notes); returns
     the name of the table made once per records table: ``rn``, ``region_rule``, ``region`` (the current region's
-    INSEE code, NULL when the rule names none) and ``why`` (French, when no rule decides)."""
+    INSEE code, NULL when the rule names none) and ``why`` (when no rule decides: a reason of :data:`REASONS`,
+    then the place's type and code when they say more, separated by ``\\x1f``)."""
     import pyarrow as pa
     placed = f"{t.name}_placed"
     if t.con.sql(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{placed}'").fetchall()[0][0]:
@@ -193,7 +186,7 @@ def locate(records: pd.DataFrame | Records, *, region: str = "hauts-de-france") 
     Returns a frame (on ``records``' index for a DataFrame, in the records' order otherwise) with ``region_rule``
     (``buyer_region``, ``buyer_departement``, ``buyer_siren``, ``place_departement``, ``place_region``,
     ``place_nuts``, ``place_country`` or ``undetermined``), ``in_region`` (boolean, NA when undetermined) and
-    ``why`` (French, when undetermined).
+    ``why`` (see :func:`placement`, when undetermined).
     """
     import pyarrow as pa
     key = region_key(region)
@@ -211,23 +204,19 @@ def locate(records: pd.DataFrame | Records, *, region: str = "hauts-de-france") 
 
 
 def _region_summary(t: Records, placed: str, key: str) -> pd.DataFrame:
-    """The lines of the regional filter: each rule's records in and out, the undetermined ones and why, the kept."""
-    code, label = REGIONS[key]["code"], REGIONS[key]["label"]
-    counts = dict((r, (n, k)) for r, n, k in t.con.sql(
+    """The lines of the regional filter: each rule's records in and out, the undetermined ones and why (the five
+    most frequent reasons ``(why, n)``), the kept."""
+    code = REGIONS[key]["code"]
+    counts = {r: (n, k) for r, n, k in t.con.sql(
         f"SELECT region_rule, count(*), count(*) FILTER (WHERE region = '{code}') FROM {placed} GROUP BY ALL"
-    ).fetchall())
-    rows = []
-    for rule_id in ("buyer_region", "buyer_departement", "buyer_siren", "place_departement", "place_region",
-                    "place_nuts", "place_country"):
-        n, n_in = counts.get(rule_id, (0, 0))
-        if n:
-            rows.append((_RULE_LABELS[rule_id], n, f"{n_in} dans la région, {n - n_in} hors région"))
+    ).fetchall()}
+    rows = [(f"region_{rule}", n, {"inside": k, "outside": n - k})
+            for rule in RULES for n, k in [counts.get(rule, (0, 0))] if n]
     top = t.con.sql(f"SELECT why, count(*) AS n FROM {placed} WHERE region_rule = 'undetermined' GROUP BY why "
                     "ORDER BY n DESC, min(rn) LIMIT 5").fetchall()
-    rows.append((_RULE_LABELS["undetermined"], counts.get("undetermined", (0, 0))[0],
-                 " ; ".join(f"{k} ({v})" for k, v in top) or "aucun"))
-    n_all = sum(n for n, _ in counts.values())
-    rows.append((f"retenu : {label}", sum(k for _, k in counts.values()), f"sur {n_all} enregistrements"))
+    rows.append(("region_undetermined", counts.get("undetermined", (0, 0))[0], {"reasons": [tuple(r) for r in top]}))
+    rows.append(("region_kept", sum(k for _, k in counts.values()),
+                 {"region": REGIONS[key]["label"], "records": sum(n for n, _ in counts.values())}))
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
@@ -235,8 +224,7 @@ def select_region(t: Records, key: str | None) -> tuple[Records, pd.DataFrame]:
     """The records of region ``key`` (a view of ``t``; ``t`` itself for ``None``) and the filter's summary."""
     if key is None:
         n = t.sql("SELECT count(*) FROM {t}").fetchall()[0][0]
-        return t, pd.DataFrame([("aucun filtre régional", n, "--region none : tous les enregistrements")],
-                               columns=SUMMARY_COLUMNS)
+        return t, pd.DataFrame([("region_none", n, {})], columns=SUMMARY_COLUMNS)
     placed = placement(t)
     kept = f"{t.name}_{key.replace('-', '_')}"
     t.con.sql(f"CREATE OR REPLACE TEMP VIEW {kept} AS SELECT r.* FROM {t.name} r "
