@@ -620,3 +620,24 @@ def test_check_out_path_accepts_a_new_file_in_a_new_folder(tmp_path):
     report = decp.decp_report([src], region="none", out=target)
     assert report.written == [target, target.with_name("t_regions.csv")] and target.exists()
     assert "Table écrite" in format_report(report)
+
+
+def test_zip_of_many_members_is_streamed_into_shared_frames(tmp_path, monkeypatch):
+    # issue 28 item 9: a member costs no DataFrame nor DuckDB view of its own (benchmarks/bench_decp_zip.py
+    # measures the cost per member); records keep their member's name and number, and the order of the archive.
+    from etude.decp import engine, reading
+    monkeypatch.setattr(reading, "JSON_BATCH", 25)
+    path = tmp_path / "membres.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        for i in range(60):
+            z.writestr(f"m{i:03d}.json", json.dumps({"marches": [record(i)]}))
+        z.writestr("m060.json", json.dumps({"marches": [record(0)]}))      # an exact duplicate, across members
+    with engine.connect() as con:
+        loaded = reading.load(con, [path], today=dt.date(2026, 1, 1))
+        assert len(loaded.parts) == 3                                       # 25 + 25 + 10 records
+        assert len(loaded.reads) == 61 and loaded.reads[5] == ("membres.zip:m005.json", "DECP 2017", 1, 0)
+        assert loaded.counters.duplicates == 1
+    records, summary = decp.read_decp(path, today=dt.date(2026, 1, 1))
+    assert len(records) == 60 and records["id"].tolist() == [record(i)["id"] for i in range(60)]
+    assert records["source_file"].iloc[7] == "membres.zip:m007.json" and (records["record_no"] == 1).all()
+    assert rule(summary, "doublon exact supprimé")["n_records"] == 1

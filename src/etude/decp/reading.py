@@ -26,18 +26,20 @@ import pandas as pd
 
 from etude.decp import engine
 from etude.decp.engine import Records
-from etude.decp.jsonfile import decode_document, json_frame
+from etude.decp.jsonfile import FORMAT_FIELD, decode_document, json_rows, rows_frame
 from etude.decp.records import RECORD_COLUMNS, ReadCounters
 from etude.decp.rules import MAX_AMOUNT
 from etude.decp.summary import quality_summary, read_summary
 from etude.decp.tabular import load_tabular, part_constants
 from etude.errors import InputError, ParameterError, problem
 
-__all__ = ["read_decp", "load", "summarise", "Loaded", "MAX_UNZIPPED"]
+__all__ = ["read_decp", "load", "summarise", "Loaded", "MAX_UNZIPPED", "JSON_BATCH"]
 
 #: Most bytes the ``.json`` members of one DECP ZIP may inflate to, all together (4 Gio; ``max_unzipped``).
 MAX_UNZIPPED = 4 * 1024 ** 3
 _CHUNK = 1 << 20
+#: Most JSON records put in one frame (bounds the Python objects alive at once; a ZIP's small members share one).
+JSON_BATCH = 50_000
 _EXPECTED = "un fichier DECP JSON, ZIP, CSV ou Parquet"
 
 
@@ -126,23 +128,37 @@ def _zip_members(path: Path, max_unzipped: int) -> Iterator[tuple[str, bytes]]:
                                  expected="une archive ZIP complète contenant un fichier DECP JSON")) from None
 
 
-def _read_one(path: Path, counters: ReadCounters, seen: set, *, today: dt.date, max_amount: float,
-              max_unzipped: int) -> Iterator[tuple[pd.DataFrame | str, tuple]]:
-    """``(records, read line)`` for each document of one file (a ZIP may hold several): JSON records as a DataFrame,
-    a tabular file as its kind, ``csv`` or ``parquet`` (:func:`load` reads it into DuckDB)."""
-    kind = _kind(path, _head(path))
-    if kind in ("csv", "parquet"):
-        yield kind, (path.name, f"DECP tabulaire ({kind.upper()})", 0, 0)
-        return
-    members = _zip_members(path, max_unzipped) if kind == "zip" else iter([(path.name, path.read_bytes())])
-    for name, data in members:
+def _documents(path: Path, kind: str, max_unzipped: int) -> Iterator[tuple[str, bytes]]:
+    """``(name, bytes)`` of each JSON document of a file: itself, or each ``.json`` member of a ZIP."""
+    if kind == "zip":
+        yield from _zip_members(path, max_unzipped)
+    else:
+        yield path.name, path.read_bytes()
+
+
+def _json_frames(documents: Iterable[tuple[str, bytes]], counters: ReadCounters, seen: set, reads: list, *,
+                 today: dt.date, max_amount: float) -> Iterator[pd.DataFrame]:
+    """The records of JSON ``documents``, streamed: each document decoded and split into records in turn, the
+    records of many documents gathered into frames of up to :data:`JSON_BATCH` (a ZIP of thousands of small
+    members makes a few frames, not one per member). Appends each document's read line to ``reads``."""
+    rows, nos, names = [], [], []
+    for name, data in documents:
         raws, concessions = decode_document(data, name)
         del data
-        n_raw = len(raws) + concessions
         counters.concessions += concessions
-        flat = json_frame(raws, name, counters, seen, today, max_amount)
+        forms = set()
+        for row, no in json_rows(raws, name, counters, seen):
+            rows.append(row)
+            nos.append(no)
+            names.append(name)
+            forms.add(row[FORMAT_FIELD])
+            if len(rows) >= JSON_BATCH:
+                yield rows_frame(rows, nos, names, today, max_amount)
+                rows, nos, names = [], [], []
+        reads.append((name, ", ".join(sorted(forms)) or "DECP JSON", len(raws) + concessions, 0))
         del raws
-        yield flat, (name, ", ".join(sorted(set(flat["source_format"]))) or "DECP JSON", n_raw, 0)
+    if rows:
+        yield rows_frame(rows, nos, names, today, max_amount)
 
 
 @dataclasses.dataclass
@@ -166,19 +182,19 @@ def load(con, paths: str | Path | Iterable[str | Path], *, max_amount: float = M
     today = today or dt.date.today()
     counters, seen, parts, reads = ReadCounters(), set(), [], []
     for path in _sources(paths):
-        for flat, read in _read_one(path, counters, seen, today=today, max_amount=max_amount,
-                                    max_unzipped=max_unzipped):
-            name = f"part{len(parts)}"
-            if isinstance(flat, str):
-                before = counters.tabular_duplicate_rows
-                n = load_tabular(con, path, flat, counters, table=name, today=today, max_amount=max_amount,
-                                 full=full)
-                read = (*read[:2], n, counters.tabular_duplicate_rows - before)
-                parts.append((name, None, part_constants(path.name)))
-            else:
-                engine.frame_view(con, name, flat)
-                parts.append((name, flat, {}))
-            reads.append(read)
+        kind = _kind(path, _head(path))
+        if kind in ("csv", "parquet"):
+            name, before = f"part{len(parts)}", counters.tabular_duplicate_rows
+            n = load_tabular(con, path, kind, counters, table=name, today=today, max_amount=max_amount, full=full)
+            reads.append((path.name, f"DECP tabulaire ({kind.upper()})", n, counters.tabular_duplicate_rows - before))
+            parts.append((name, None, part_constants(path.name)))
+            continue
+        for flat in _json_frames(_documents(path, kind, max_unzipped), counters, seen, reads, today=today,
+                                 max_amount=max_amount):
+            parts.append((engine.frame_view(con, f"part{len(parts)}", flat).name, flat, {}))
+    if not parts:                                   # nothing but empty documents
+        empty = rows_frame([], [], [], today, max_amount)
+        parts.append((engine.frame_view(con, "part0", empty).name, empty, {}))
     for i, (name, _, constants) in enumerate(parts):
         con.sql(f"CREATE OR REPLACE TEMP VIEW {name}_records AS {_part_sql(con, i, name, constants)}")
     con.sql("CREATE OR REPLACE TEMP VIEW records AS "
