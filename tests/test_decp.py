@@ -641,3 +641,20 @@ def test_zip_of_many_members_is_streamed_into_shared_frames(tmp_path, monkeypatc
     assert len(records) == 60 and records["id"].tolist() == [record(i)["id"] for i in range(60)]
     assert records["source_file"].iloc[7] == "membres.zip:m007.json" and (records["record_no"] == 1).all()
     assert rule(summary, "doublon exact supprimé")["n_records"] == 1
+
+
+def test_run_manifest_records_each_decp_file_with_its_sha256(tmp_path):
+    import hashlib
+
+    from etude.engine.manifest import decp_provenance
+    study = tmp_path / "etude.yaml"
+    study.write_text("title: x\n", encoding="utf-8")
+    (tmp_path / "donnees").mkdir()
+    inside = write_json(tmp_path / "donnees", [record(1)])
+    outside = write_json(tmp_path.parent, [record(2)], name=f"{tmp_path.name}_hors.json")
+    rows = decp_provenance(f"{inside};{outside}", str(study))
+    sha = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (inside, outside)]
+    assert rows == [{"path": "donnees/decp.json", "relative_to": "study", "sha256": sha[0], "simulated": False},
+                    {"path": str(outside.resolve()), "relative_to": None, "sha256": sha[1], "simulated": False}]
+    assert decp_provenance("", str(study)) == []                   # a study of one's own: no demo extract
+    assert decp_provenance(str(tmp_path / "absent.json"), str(study)) == []

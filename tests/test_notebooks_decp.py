@@ -92,3 +92,16 @@ def test_an_engine_run_folder_is_a_valid_data_package(tmp_path):
     run_dir = next(p for p in tmp_path.iterdir() if p.is_dir() and p.name[:1].isdigit())
     report = validate(str(run_dir / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])
+    # the manifest records the DECP file read, relative to the study's folder, and verify checks it
+    import hashlib
+    import json
+
+    from etude.engine.verify import check_inputs
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    demo_file = paths.demo_dir() / "decp_simule_consolide.csv"
+    assert manifest["decp_inputs"] == [{"path": "decp_simule_consolide.csv", "relative_to": "study",
+                                        "sha256": hashlib.sha256(demo_file.read_bytes()).hexdigest(),
+                                        "simulated": True}]
+    assert check_inputs(manifest) == []
+    manifest["decp_inputs"][0]["sha256"] = "0" * 64
+    assert check_inputs(manifest) == [f"{demo_file} : entrée modifiée depuis l'exécution (sha256 différent)"]
