@@ -164,7 +164,7 @@ def _json_frames(documents: Iterable[tuple[str, bytes]], counters: ReadCounters,
 @dataclasses.dataclass
 class Loaded:
     """What :func:`load` put in a connection: the view of every record, the read lines (name, format, records,
-    duplicate rows), the rules' counters, and each part (its view, and its DataFrame for a JSON document)."""
+    duplicate rows), the rules' counters, and each part (its view, and its DataFrame for a batch of JSON records)."""
 
     records: Records
     reads: list[tuple]
@@ -174,9 +174,9 @@ class Loaded:
 
 def load(con, paths: str | Path | Iterable[str | Path], *, max_amount: float = MAX_AMOUNT,
          today: dt.date | None = None, max_unzipped: int = MAX_UNZIPPED, full: bool = False) -> Loaded:
-    """Read DECP files into ``con``: one table per file (or JSON document) and the view ``records`` of them all,
-    in order; see :func:`read_decp` for the parameters. With ``full``, the descriptive columns of tabular files
-    are read too."""
+    """Read DECP files into ``con``: one table per tabular file, one per batch of JSON records (:data:`JSON_BATCH`,
+    the records of a ZIP's members together), and the view ``records`` of them all, in order; see :func:`read_decp`
+    for the parameters. With ``full``, the descriptive columns of tabular files are read too."""
     if isinstance(max_unzipped, bool) or not isinstance(max_unzipped, int) or max_unzipped < 1:
         raise ParameterError(f"« max_unzipped » doit être un nombre d'octets positif, pas « {max_unzipped} »")
     today = today or dt.date.today()
