@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wave", type=int, default=None, help="vague attendue (année)")
     p.add_argument("--sheet", default=None, help="feuille XLSX à lire (défaut : la première)")
 
-    p = sub.add_parser("demo", help="écrire les exports simulés de démonstration")
+    p = sub.add_parser("demo", help="écrire les exports simulés de démonstration et l'extrait DECP simulé")
     p.add_argument("--out", metavar="DIR", help="dossier de sortie (défaut : data/demo/)")
     p.add_argument("--seed", type=int, default=None, help="graine du générateur (défaut : celle de la démo)")
     p.add_argument("--force", action="store_true", help="écraser les fichiers existants du dossier de sortie")
@@ -284,10 +284,12 @@ def _validate_study(study: str) -> int:
 
 
 def _cmd_demo(args) -> int:
+    from etude.decp import demo as decp_demo
     from etude.survey import demo
     kwargs = {} if args.seed is None else {"seed": args.seed}
     for path in demo.write_demo(args.out, force=args.force, **kwargs):
         print(path)
+    print(decp_demo.write_demo_decp(args.out, force=args.force, **kwargs))  # the simulated DECP extract (notebook 07)
     return 0
 
 

@@ -111,6 +111,27 @@ def study_provenance(study: str | None) -> tuple[dict[str, Any], list[dict[str, 
     return entry, rows, simulated
 
 
+def decp_provenance(decp: str = "", study: str | None = None) -> list[dict[str, Any]]:
+    """The DECP files a run's notebook 07 reads (its ``decp`` parameter, else the demo's simulated extract for the
+    demo study: :func:`etude.decp.demo.run_files`), one entry each: ``path`` (relative to the study's folder when
+    the file lies below it, else absolute), ``relative_to`` (``"study"`` or ``None``), ``sha256`` and ``simulated``.
+    Files that cannot be found are left out: the notebook says so when it runs."""
+    from etude.decp.demo import run_files
+    from etude.errors import ParameterError
+    try:
+        files, simulated = run_files(decp, study=study)
+    except ParameterError:
+        return []
+    base = (Path(study).resolve() if study else paths.default_study()).parent
+    rows = []
+    for f in files:
+        path = relative(f, base)
+        under = not Path(path).is_absolute()
+        rows.append({"path": path if under else str(Path(f).resolve()), "relative_to": "study" if under else None,
+                     "sha256": sha256(f), "simulated": simulated})
+    return rows
+
+
 def salt_fingerprint() -> str | None:
     """A fingerprint of the pseudonymisation salt (16 hex digits of an HMAC; the salt cannot be read back from
     it), or ``None`` when there is no salt yet. Two runs with the same fingerprint pseudonymise alike."""
@@ -132,8 +153,10 @@ def file_hashes(run_dir: Path) -> dict[str, str]:
 
 
 def initial_manifest(*, run_dir: Path, started, simulated: bool, options: dict[str, Any],
-                     given: dict[str, str], jobs: list, study_entry: dict, inputs: list) -> dict[str, Any]:
-    """The manifest as written when the run starts (status ``running``)."""
+                     given: dict[str, str], jobs: list, study_entry: dict, inputs: list,
+                     decp_inputs: list | None = None) -> dict[str, Any]:
+    """The manifest as written when the run starts (status ``running``); ``decp_inputs``: the DECP files read
+    (:func:`decp_provenance`)."""
     return {
         "etude_version": __version__, "run_id": run_dir.name, "status": "running",
         "started_at": started.isoformat(timespec="seconds"), "ended_at": None, "duration_s": None,
@@ -141,7 +164,8 @@ def initial_manifest(*, run_dir: Path, started, simulated: bool, options: dict[s
         "command": {"argv": sys.argv, "cwd": os.getcwd()},
         "pid": os.getpid(), "host": platform.node(),
         "parameters": {**options, "given": given, "by_notebook": {j.name: j.params for j in jobs}},
-        "study": study_entry, "inputs": inputs, "packages": package_versions(),
+        "study": study_entry, "inputs": inputs, "decp_inputs": list(decp_inputs or []),
+        "packages": package_versions(),
         "python": {"executable": sys.executable, "platform": platform.platform()},
         "salt_fingerprint": salt_fingerprint(),
         "notebooks": [{"name": j.name, "source": relative(j.source, paths.root()), "status": "pending"}

@@ -412,7 +412,7 @@ def _start(plan: RunPlan, out, progress: Progress, *, run_id: str | None = None,
            ) -> tuple[Path, list[Job], dict, dict]:
     """Create the run folder (named ``run_id`` if free), its jobs (``jobs``, made for that folder beforehand, or
     made now) and first manifest; returns (run_dir, jobs, manifest, study entry)."""
-    from etude.engine.manifest import study_provenance
+    from etude.engine.manifest import decp_provenance, study_provenance
     study_entry, inputs, simulated = study_provenance(plan.study)
     started = now()
     run_dir = new_run_dir(out, run_id=run_id)
@@ -420,7 +420,9 @@ def _start(plan: RunPlan, out, progress: Progress, *, run_id: str | None = None,
         jobs = _make_jobs(plan, run_dir)
     options = {"study": plan.study or "", "lang": plan.lang, "jobs": plan.max_jobs, "timeout_s": plan.timeout}
     manifest = initial_manifest(run_dir=run_dir, started=started, simulated=simulated, options=options,
-                                given=plan.given, jobs=jobs, study_entry=study_entry, inputs=inputs)
+                                given=plan.given, jobs=jobs, study_entry=study_entry, inputs=inputs,
+                                decp_inputs=decp_provenance(plan.given.get("decp", ""), plan.study)
+                                if any("decp" in plan.declared.get(j.name, {}) for j in jobs) else [])
     write_json(run_dir / MANIFEST, manifest)
     for sub in ("notebooks", "figures", "tables"):
         (run_dir / sub).mkdir(exist_ok=True)

@@ -140,13 +140,17 @@ def describe_problem(row: dict[str, Any]) -> str:
 
 
 def check_inputs(manifest: dict[str, Any]) -> list[str]:
-    """The run's inputs (study file, exports) that are missing or changed since, one French line each."""
+    """The run's inputs (study file, exports, DECP files) that are missing or changed since, one French line each
+    (a DECP file recorded relative to the study's folder is looked for there)."""
     lines = []
-    entries = [manifest.get("study") or {}] + list(manifest.get("inputs") or [])
+    study = manifest.get("study") or {}
+    entries = [study] + list(manifest.get("inputs") or []) + list(manifest.get("decp_inputs") or [])
     for entry in entries:
         path, sha = entry.get("path"), entry.get("sha256")
         if not path or not sha:
             continue
+        if entry.get("relative_to") == "study" and study.get("path"):
+            path = str(Path(study["path"]).parent / path)
         if not Path(path).is_file():
             lines.append(f"{path} : entrée introuvable (attendu : le fichier lu par l'exécution)")
         elif sha256(path) != sha:
