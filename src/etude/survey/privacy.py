@@ -36,7 +36,8 @@ from etude import paths
 from etude.errors import EtudeError
 
 __all__ = ["NAME_TOKEN", "TOKENS", "personal_looking", "CIVILITY_NAME", "ROLE_NAME", "NAME_ROLE",
-           "disguised_emails", "PHONE_WORDS", "ODD_PHONE", "SaltError", "SALT_ENV", "SALT_FILE", "NONCE_FILE",
+           "disguised_emails", "disguised_email_spans", "PHONE_WORDS", "ODD_PHONE", "SaltError", "SALT_ENV",
+           "SALT_FILE", "NONCE_FILE",
            "salt_problem", "salt_fingerprint", "SALT_MIN_LENGTH", "SALT_MIN_DISTINCT", "SALT_MIN_BITS", "SALT_RECIPE",
            "EMAIL_TOKEN", "PHONE_TOKEN", "SIRET_TOKEN", "load_salt",
            "pseudonymise", "scrub_text", "luhn_valid", "PSEUDONYM_PATTERN", "PSEUDONYM_HEX_DIGITS"]
@@ -89,8 +90,9 @@ _ROLE = (r"(?:acheteur|acheteuse|DAF|DSI|DGS|DGA|directeur|directrice|responsabl
          r"présidente|ingénieure?|technicien(?:ne)?|assistante?|secrétaire)")
 #: A civility and the name after it: « M. Jean Dupont », « Mme Françoise Lefèvre-Martin », « Dr Martin ».
 CIVILITY_NAME = re.compile(rf"(?<![\w.]){_CIVILITY}(?![\w])[ \u00a0]*+{_NAME}")
-#: A role, then a name: « acheteur : Jean Dupont », « DAF Jean Dupont ».
-ROLE_NAME = re.compile(rf"(?<![\w])(?i:{_ROLE})(?![\w])[ \u00a0]*+(?:[:\-–—][ \u00a0]*+)?{_FULL_NAME}")
+#: A role, a colon or a dash, then a name: « acheteur : Jean Dupont », « DAF – Jean Dupont » (without the colon,
+#: a heading such as « Chargé Concordance Statut » would read as one).
+ROLE_NAME = re.compile(rf"(?<![\w])(?i:{_ROLE})(?![\w])[ \u00a0]*+[:\-–—][ \u00a0]*+{_FULL_NAME}")
 #: A name, then its role: « Jean Dupont, acheteur », « Jean Dupont (DAF) », « Jean Dupont - DAF ».
 NAME_ROLE = re.compile(rf"(?<![\w'’\-]){_FULL_NAME}(?=[ \u00a0]*+(?:[,(\-–—/][ \u00a0]*+)(?i:{_ROLE})(?![\w]))")
 
@@ -133,6 +135,21 @@ def _disguised_email(s: str, at: re.Match) -> tuple[int, int] | None:
     return at.start() - local.end(), domain.end()
 
 
+def disguised_email_spans(s: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each e-mail of ``s`` written to dodge robots (:func:`disguised_emails`), in order.
+
+    >>> disguised_email_spans("écrire à jean [at] ville (dot) fr")
+    [(9, 33)]
+    """
+    spans, last = [], -1
+    for at in _AT.finditer(s):
+        span = _disguised_email(s, at) if at.start() >= last else None
+        if span is not None and span[0] >= last:
+            spans.append(span)
+            last = span[1]
+    return spans
+
+
 def disguised_emails(s: str) -> str:
     """``s`` with e-mails written to dodge robots replaced by :data:`EMAIL_TOKEN`.
 
@@ -141,13 +158,7 @@ def disguised_emails(s: str) -> str:
     >>> disguised_emails("Rendez-vous at home, au point de départ.")
     'Rendez-vous at home, au point de départ.'
     """
-    spans, last = [], -1
-    for at in _AT.finditer(s):
-        span = _disguised_email(s, at) if at.start() >= last else None
-        if span is not None:
-            spans.append(span)
-            last = span[1]
-    for start, end in reversed(spans):
+    for start, end in reversed(disguised_email_spans(s)):
         s = s[:start] + EMAIL_TOKEN + s[end:]
     return s
 
@@ -160,7 +171,7 @@ def _names(s: str) -> str:
 
 def _role_end(text: str) -> int:
     """Where the name starts in a :data:`ROLE_NAME` match (the role and its colon are kept)."""
-    m = re.match(rf"(?i:{_ROLE})[ \u00a0]*+(?:[:\-–—][ \u00a0]*+)?", text)
+    m = re.match(rf"(?i:{_ROLE})[ \u00a0]*+[:\-–—][ \u00a0]*+", text)
     return m.end() if m else 0
 
 
