@@ -145,7 +145,8 @@ def test_an_unchanged_rerun_reuses_every_notebook_and_writes_identical_tables(ro
         assert (second.run_dir / "tables" / table).read_bytes() == (first.run_dir / "tables" / table).read_bytes()
     executed = nbformat.read(second.run_dir / "notebooks" / "01_a.ipynb", as_version=4)
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assert str(second.run_dir) in injected.source and str(first.run_dir) not in injected.source
+    # issue 27: the executed copy names no machine folder; the run folder is « . »
+    assert 'output_dir = "."' in injected.source and str(first.run_dir) not in injected.source
     assert (root / "outputs" / "latest").resolve() == second.run_dir.resolve()
     # every notebook reused: the deliverables assembled by the first run are copied, and the manifest says so
     assert _manifest(first.run_dir)["assembly"] == {"cache": "miss", "reused_from": None}

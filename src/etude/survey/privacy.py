@@ -79,7 +79,7 @@ _SIRET = re.compile(r"(?<![\d.])\d(?:[ .\u00a0]?\d){8}(?:(?:[ .\u00a0]?\d){5})?(
 # A person's name, one to three words: « Jean », « Lefèvre-Martin », « DUPONT », an initial « J. ». Possessive
 # (++, *+): a word is read once and never given back, so that a long run of capitals stays linear.
 _UP = "A-ZÀÂÄÇÉÈÊËÎÏÔÖÙÛÜŸÆŒ"
-_NAME_WORD = rf"(?:[{_UP}][\w'’]*+(?:-[{_UP}][\w'’]*+)*+|[{_UP}]\.)"
+_NAME_WORD = rf"(?:[{_UP}]\.|[{_UP}][\w'’]*+(?:-[{_UP}][\w'’]*+)*+)"
 _NAME = rf"{_NAME_WORD}(?:[ \u00a0]++{_NAME_WORD}){{0,2}}+"
 # two or three capitalised words, as a name is written without civility (« Jean Dupont »)
 _FULL_NAME = rf"{_NAME_WORD}(?:[ \u00a0]++{_NAME_WORD}){{1,2}}+"
