@@ -38,7 +38,8 @@ def test_phone_numbers_in_words_or_with_odd_separators_are_removed(text):
 
 @pytest.mark.parametrize("text", [
     "Métropole Européenne de Lille", "Centre hospitalier de Lens", "Direction des achats, acheteur public",
-    "Le point de vue de l'acheteur : pas de budget.", "Rendez-vous at Euratechnologies", "Départements 02, 59, 60, 62, 80",
+    "Le point de vue de l'acheteur : pas de budget.", "Rendez-vous at Euratechnologies",
+    "Départements 02, 59, 60, 62, 80",
     "Vague 2017 et 2018, 1 234 567 €", "zéro défaut, un objectif", "Conseil Départemental du Nord",
 ])
 def test_ordinary_text_is_kept(text):
