@@ -109,6 +109,8 @@ _LOCAL_REVERSED = re.compile(r"[\w%+\-]++(?:(?:[ \u00a0]*(?:\.|\][ \u00a0]*(?:to
                              r"(?:tod|tniop)[ \u00a0]*\()[ \u00a0]*|[ \u00a0]+(?:tniop|tod)[ \u00a0]+)[\w%+\-]++)*+",
                              re.IGNORECASE)
 _TLD = re.compile(r"[^\W\d_]{2,24}")
+_FILE_EXTENSIONS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "mjs", "map", "woff", "woff2", "ttf",
+                    "eot", "otf", "ico", "json", "html", "ipynb", "csv", "xlsx", "py", "pdf", "txt"}
 _WINDOW = 160
 
 _ODD_SEP = r"(?:[ \t\u00a0\u202f]{1,3}+|[ \u00a0\u202f]?[_·•–—\-/.\\][ \u00a0\u202f]?|,)"
@@ -126,7 +128,8 @@ PHONE_WORDS = re.compile(rf"(?<![\w])(?:zéro|zero)(?:[ \u00a0,\-]++(?:(?:{_NUMB
 def _disguised_email(s: str, at: re.Match) -> tuple[int, int] | None:
     """The span of the e-mail around the « at » ``at``, if one is there."""
     domain = _DOMAIN.match(s, at.end(), min(len(s), at.end() + _WINDOW))
-    if domain is None or not _TLD.fullmatch(re.split(rf"{_DOT}", domain.group(0), flags=re.I)[-1]):
+    tld = re.split(rf"{_DOT}", domain.group(0), flags=re.I)[-1] if domain else ""
+    if not _TLD.fullmatch(tld) or tld.lower() in _FILE_EXTENSIONS:  # « logo@2x.png » is an image's name
         return None
     before = s[max(0, at.start() - _WINDOW):at.start()][::-1]
     local = _LOCAL_REVERSED.match(before)
