@@ -324,7 +324,7 @@ def test_study_file_paths_are_relative_to_the_study(tmp_path, monkeypatch):
 
 
 def test_a_study_loaded_twice_is_parsed_once_and_a_changed_file_is_read_again(tmp_path, monkeypatch):
-    monkeypatch.setenv("ETUDE_SALT", "sel-de-test")
+    monkeypatch.setenv("ETUDE_SALT", "9c2f21466bd6276504e7dd1b6346bdefd4cd949b08f7493fa6a321fb8e19ac50")
     export = write_csv(tmp_path / "a17.csv", ROWS)
     study = tmp_path / "etude.yaml"
     study.write_text("buyers:\n  - {wave: 2017, file: a17.csv}\n", encoding="utf-8")
@@ -333,13 +333,13 @@ def test_a_study_loaded_twice_is_parsed_once_and_a_changed_file_is_read_again(tm
     assert survey.load_study(study)["buyers"]["buyer_type"].tolist() == ["etat", "collectivite", "sante"]
     write_csv(export, ROWS[:3])
     assert len(survey.load_study(study)["buyers"]) == 2
-    monkeypatch.setenv("ETUDE_SALT", "un-autre-sel")
+    monkeypatch.setenv("ETUDE_SALT", "ea8415ef9f09585efc7847f39f7e6168c04d42b3a1309a5a09546e59a0505b7d")
     assert survey.load_study(study)["buyers"]["respondent_id"].tolist() != first["buyers"]["respondent_id"][:2].tolist()
 
 
 def test_a_parse_left_by_one_process_is_taken_by_another_only_for_the_same_files_and_tag(tmp_path, monkeypatch):
     from etude.survey import study as st
-    monkeypatch.setenv("ETUDE_SALT", "sel-de-test")
+    monkeypatch.setenv("ETUDE_SALT", "9c2f21466bd6276504e7dd1b6346bdefd4cd949b08f7493fa6a321fb8e19ac50")
     export = write_csv(tmp_path / "a17.csv", ROWS)
     study = tmp_path / "etude.yaml"
     study.write_text("buyers:\n  - {wave: 2017, file: a17.csv}\n", encoding="utf-8")
@@ -364,7 +364,7 @@ def test_a_parse_left_by_one_process_is_taken_by_another_only_for_the_same_files
     assert not st.remember_shared(study, shared, tag="v1")
     assert not left.exists()  # etude's own entry, refused: removed
     monkeypatch.undo()
-    monkeypatch.setenv("ETUDE_SALT", "sel-de-test")
+    monkeypatch.setenv("ETUDE_SALT", "9c2f21466bd6276504e7dd1b6346bdefd4cd949b08f7493fa6a321fb8e19ac50")
     survey.load_study(study)
     assert st.share_parsed(study, shared, tag="v1") == left
 
@@ -375,7 +375,7 @@ def test_a_parse_left_by_one_process_is_taken_by_another_only_for_the_same_files
 
 def test_a_study_with_errors_is_never_shared(tmp_path, monkeypatch):
     from etude.survey import study as st
-    monkeypatch.setenv("ETUDE_SALT", "sel-de-test")
+    monkeypatch.setenv("ETUDE_SALT", "9c2f21466bd6276504e7dd1b6346bdefd4cd949b08f7493fa6a321fb8e19ac50")
     rows = [list(r) for r in ROWS]
     rows[1][1] = "Martien"
     write_csv(tmp_path / "a.csv", rows)
