@@ -104,4 +104,6 @@ def test_an_engine_run_folder_is_a_valid_data_package(tmp_path):
                                         "simulated": True}]
     assert check_inputs(manifest) == []
     manifest["decp_inputs"][0]["sha256"] = "0" * 64
-    assert check_inputs(manifest) == [f"{demo_file} : entrée modifiée depuis l'exécution (sha256 différent)"]
+    # named relative to the study's folder: a run folder's messages carry no path of the machine
+    changed = "decp_simule_consolide.csv : entrée modifiée depuis l'exécution (sha256 différent)"
+    assert check_inputs(manifest) == [changed]
