@@ -120,7 +120,10 @@ def _value_words(value: Any, lang: str) -> str | None:
     from etude.publish.labels import label_of
     if not isinstance(value, str) or not value:
         return None
-    found = label_of(value, lang, missing="")
+    try:
+        found = label_of(value, lang, missing="")
+    except (OSError, ValueError):  # a repository without a codebook: status words only
+        found = ""
     if found:
         return found
     return words.label(value, lang) if words.has(f"codes.{value}", lang) else None
