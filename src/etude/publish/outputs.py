@@ -173,7 +173,8 @@ def show_figure(fig, name: str, output_dir: str | os.PathLike | None = None) -> 
 
     The notebook shows the SVG just written (no second drawing: the chart is vector, sharp at any zoom and
     in print), at the size matplotlib would show the figure, as an ``<img>`` (:func:`figure_html`) whose
-    alternative text is the chart's title; the output carries the figure's name (:data:`FIGURE_KEY`): the deck
+    alternative text is the chart's title; the output carries the figure's name (:data:`FIGURE_KEY`) and its
+    description (:func:`etude.publish.native_charts.figure_data`: title, caption, bars as data): the deck
     (``slides.html``, ``slides.pptx``) shows ``figures/<name>_slide.png`` instead, made at the slide's size so
     its text stays large. Outside a notebook kernel the figure is only saved. Use :func:`save_figure` for the
     written paths, or for a PNG at the report's size.
@@ -190,5 +191,7 @@ def show_figure(fig, name: str, output_dir: str | os.PathLike | None = None) -> 
         from IPython.display import display
         page = figure_html(written[0].read_bytes(), alt=_figure_title(fig) or name,
                            dpi=float(matplotlib.rcParams["figure.dpi"]))
-        display({"text/html": page, "text/plain": f"<graphique {name}>"}, raw=True, metadata={FIGURE_KEY: name})
+        from etude.publish.native_charts import CHART_KEY, figure_data  # the deck redraws bar charts natively
+        display({"text/html": page, "text/plain": f"<graphique {name}>"}, raw=True,
+                metadata={FIGURE_KEY: name, CHART_KEY: figure_data(fig)})
     plt.close(fig)
