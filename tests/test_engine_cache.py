@@ -344,3 +344,17 @@ def test_eviction_under_a_tiny_cap_removes_only_what_etude_wrote(root, monkeypat
     from etude import cachefiles
     for folder in ("html", "workbooks", "notebooks", "assembly"):
         assert cachefiles.listed(out / ".cache" / folder) == [], folder  # etude's own went over the cap
+
+
+def test_a_changed_decp_file_changes_the_key_of_the_notebook_that_reads_it(tmp_path):
+    # a DECP file given with -p decp (relative or absolute) is part of the key; so is the demo's extract
+    decp = tmp_path / "decp.json"
+    decp.write_text('{"marches": []}', encoding="utf-8")
+    params = {"decp": str(decp), "study": ""}
+    before = cache.files_read(params)
+    assert str(decp.resolve()) in before
+    decp.write_text('{"marches": [{"id": "1"}]}', encoding="utf-8")
+    assert cache.files_read(params) != before
+    demo = cache.files_read({"decp": "", "study": ""})
+    assert any(p.endswith("decp_simule_consolide.csv") for p in demo)
+    assert not any("decp" in p for p in cache.files_read({"study": ""}))  # a notebook without DECP
