@@ -186,10 +186,9 @@ def file_hashes(run_dir: Path) -> dict[str, str]:
 
 
 def initial_manifest(*, run_dir: Path, started, simulated: bool, options: dict[str, Any],
-                     given: dict[str, str], jobs: list, study_entry: dict, inputs: list,
-                     decp_inputs: list | None = None) -> dict[str, Any]:
-    """The manifest as written when the run starts (status ``running``); ``decp_inputs``: the DECP files read
-    (:func:`decp_provenance`).
+                     given: dict[str, str], jobs: list, study_entry: dict, inputs: dict[str, list]) -> dict[str, Any]:
+    """The manifest as written when the run starts (status ``running``); ``inputs``: ``{"inputs": exports and
+    mappings (:func:`study_provenance`), "decp_inputs": the DECP files read (:func:`decp_provenance`)}``.
 
     Nothing in it names the machine but ``pid`` and ``host``, which tell a run killed outright from one still
     running (:func:`etude.engine.rundir.mark_stale_runs`) and are removed when the run ends
@@ -203,7 +202,8 @@ def initial_manifest(*, run_dir: Path, started, simulated: bool, options: dict[s
         "pid": os.getpid(), "host": platform.node(),
         "parameters": portable_value({**options, "given": given,
                                       "by_notebook": {j.name: j.params for j in jobs}}, anchors),
-        "study": study_entry, "inputs": inputs, "decp_inputs": list(decp_inputs or []),
+        "study": study_entry, "inputs": list(inputs.get("inputs") or []),
+        "decp_inputs": list(inputs.get("decp_inputs") or []),
         "packages": package_versions(),
         "python": {"platform": platform.platform()},
         "salt_fingerprint": salt_fingerprint(),

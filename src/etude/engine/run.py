@@ -421,10 +421,11 @@ def _start(plan: RunPlan, out, progress: Progress, *, run_id: str | None = None,
     if jobs is None or run_dir.name != run_id:
         jobs = _make_jobs(plan, run_dir)
     options = {"study": plan.study or "", "lang": plan.lang, "jobs": plan.max_jobs, "timeout_s": plan.timeout}
+    decp_inputs = (decp_provenance(plan.given.get("decp", ""), plan.study)
+                   if any("decp" in plan.declared.get(j.name, {}) for j in jobs) else [])
     manifest = initial_manifest(run_dir=run_dir, started=started, simulated=simulated, options=options,
-                                given=plan.given, jobs=jobs, study_entry=study_entry, inputs=inputs,
-                                decp_inputs=decp_provenance(plan.given.get("decp", ""), plan.study)
-                                if any("decp" in plan.declared.get(j.name, {}) for j in jobs) else [])
+                                given=plan.given, jobs=jobs, study_entry=study_entry,
+                                inputs={"inputs": inputs, "decp_inputs": decp_inputs})
     write_json(run_dir / MANIFEST, manifest)
     for sub in ("notebooks", "figures", "tables"):
         (run_dir / sub).mkdir(exist_ok=True)

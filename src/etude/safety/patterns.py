@@ -73,9 +73,7 @@ def _valid_phone(raw: str) -> bool:
         return False
 
 
-def _contact_matches(text: str, public: frozenset[str] = frozenset()) -> Iterator[tuple[str, int, str]]:
-    """``(kind, position, match)`` of every e-mail, phone number, SIRET and person's name (except the ``public``
-    ones: :func:`public_names`) in ``text``."""
+def _email_matches(text: str) -> Iterator[tuple[str, int, str]]:
     for m in EMAIL_RE.finditer(text):
         if m.group(1).lower() not in _ASSET_TLDS:
             yield "email", m.start(), m.group(0)
@@ -83,12 +81,22 @@ def _contact_matches(text: str, public: frozenset[str] = frozenset()) -> Iterato
         yield "email", m.start(), m.group(0)
     for start, end in privacy.disguised_email_spans(text):
         yield "email", start, text[start:end]
+
+
+def _phone_matches(text: str) -> Iterator[tuple[str, int, str]]:
     for pattern in (PHONE_RE, privacy.ODD_PHONE, privacy.PHONE_WORDS):
         for m in pattern.finditer(text):
             yield "phone", m.start(), m.group(0)
     for m in _INTL_PHONE_RE.finditer(text):
         if not m.group(0).startswith(("+33", "0033")) and _valid_phone(m.group(0)):
             yield "phone", m.start(), m.group(0)
+
+
+def _contact_matches(text: str, public: frozenset[str] = frozenset()) -> Iterator[tuple[str, int, str]]:
+    """``(kind, position, match)`` of every e-mail, phone number, SIRET and person's name (except the ``public``
+    ones: :func:`public_names`) in ``text``."""
+    yield from _email_matches(text)
+    yield from _phone_matches(text)
     for m in _SIRET_RE.finditer(text):
         if luhn_valid(m.group(0).replace(" ", "")):
             yield "siret", m.start(), m.group(0)
