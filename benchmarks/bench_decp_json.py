@@ -106,6 +106,11 @@ def _holders(ts):
     return ";".join(out) or None
 
 
+#: Hauts-de-France as the baseline reads it (INSEE code, former codes, départements, NUTS prefixes).
+HDF = {"code": "32", "former_codes": ("31", "22"), "departements": ("02", "59", "60", "62", "80"),
+       "nuts": ("FRE", "FR3", "FR22")}
+
+
 def _in_hdf(row, target) -> bool:
     dep = decp.buyer_departement(row["buyer_id"])
     if dep is not None:
@@ -163,7 +168,7 @@ def run_baseline(files: list[Path], today) -> dict[str, pd.DataFrame]:
     df["year"] = dates.map(lambda t: t[0].year if t[0] else None)
     df["buyer_id"] = df["acheteur.id"].map(lambda v: _norm_id(v, 14))
     df["holder_ids"] = df["titulaires"].map(_holders)
-    target = decp.REGIONS["hauts-de-france"]
+    target = HDF
     hdf = df.apply(lambda row: _in_hdf(row, target), axis=1)
     return {"all": _yearly(df), "hdf": _yearly(df[hdf])}
 

@@ -43,8 +43,10 @@ PROPER_NAMES = (
 #: The regions' official names (the DECP panel's funnel and regions table), longest first.
 REGION_NAMES = tuple(sorted(__import__("etude.decp.geography").decp.geography.REGION_NAMES.values(), key=len,
                             reverse=True))
-#: The competitive procedures as the national DECP schema names them (values of the data, quoted as written).
-PROCEDURE_NAMES = tuple(sorted(__import__("etude.decp.rules").decp.rules.COMPETITIVE_PROCEDURES, key=len, reverse=True))
+#: The procedures as the DECP names them, harmonised and as published (values of the data, quoted as written: the
+#: competitive ones in the method, the harmonised ones in what reading did).
+PROCEDURE_NAMES = tuple(sorted({label for harmonised, published in __import__("etude.decp.rules").decp.rules
+                                .PROCEDURES.items() for label in (harmonised, *published)}, key=len, reverse=True))
 
 _QUOTED = re.compile(r"[“«]\s*([^”»]+?)\s*[”»]")
 #: A word: letters, maybe hyphenated; not part of a code (``nombre_marches``), a file name (``freins.csv``), a path

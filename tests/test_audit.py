@@ -261,14 +261,14 @@ def test_the_workbook_written_by_the_run_is_checked_for_small_cells_at_the_rows_
                  ).to_csv(run / "tables" / "freins.csv", index=False)
     book = workbook.write_workbook(run, {"simulated": True, "waves": [2017]})
     (run / "tables" / "freins.csv").unlink()  # only the workbook is scanned
-    ws = openpyxl.load_workbook(book)["freins"]
+    ws = openpyxl.load_workbook(book)["Freins cités"]  # sheets are named in words (issue 29 item 7)
     assert ws.cell(row=workbook.HEADER_ROW, column=3).value == "Base (répondants)" and ws["C4"].value == 3
     found = audit.scan_run(run, min_cell=5)
     if suppressed:
         assert found.empty, found
     else:
         assert found[["file", "kind", "location"]].values.tolist() == [
-            ["tables/tables.xlsx", "small_cell", "freins, ligne 4"]]
+            ["tables/tables.xlsx", "small_cell", "Freins cités, ligne 4"]]
         assert found["match"].iloc[0].startswith("n_base=3: count=2, pct=0.66")
 
 

@@ -49,7 +49,7 @@ _PRINTED: dict[str, str] = {}
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_bad_input_gives_an_actionable_message(case, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("ETUDE_SALT", "catalogue-de-test")
+    monkeypatch.setenv("ETUDE_SALT", "72a73aa53112f217b83e74d69a9fd17799222e8fb31ad4d1b87d8eca91e63753")
     monkeypatch.chdir(tmp_path)
     code, text = _run(case, tmp_path, capsys, monkeypatch)
     _PRINTED[case["id"]] = text
@@ -82,7 +82,7 @@ def _readme_messages() -> list[str]:
 
 
 def test_readme_troubleshooting_table_quotes_messages_the_catalogue_really_prints(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("ETUDE_SALT", "catalogue-de-test")
+    monkeypatch.setenv("ETUDE_SALT", "72a73aa53112f217b83e74d69a9fd17799222e8fb31ad4d1b87d8eca91e63753")
     monkeypatch.chdir(tmp_path)
     outputs = []
     for i, case in enumerate(CASES):

@@ -181,7 +181,7 @@ def test_a_restored_entry_gives_each_file_its_stored_sha256_and_run(tmp_path):
 @pytest.fixture
 def parsed(monkeypatch):
     """The demo study parsed in this process (what the engine's pre-flight check leaves to share)."""
-    monkeypatch.setenv("ETUDE_SALT", "sel-de-test-partage")
+    monkeypatch.setenv("ETUDE_SALT", "9f075e5aa2716d1bc1eb01a704f3ed54a24cdd8f95c074655447a03bfcbf3f2f")
     st._LAST_LOAD.clear()
     st.load_study()
     return next(iter(st._LAST_LOAD))

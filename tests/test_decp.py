@@ -26,7 +26,7 @@ import pytest
 
 from etude import cli, decp, paths
 from etude.errors import InputError, ParameterError
-from etude.publish.present.decp import format_report
+from etude.publish.present.decp import format_report, summary_table
 
 DECP_DIR = paths.shared_dir() / "data" / "decp"
 CROIX = DECP_DIR / "decp_croix_2019-2021.json"
@@ -60,6 +60,8 @@ def write_json(tmp_path: Path, records: list, name: str = "decp.json", wrap=None
 
 
 def rule(summary: pd.DataFrame, name: str) -> pd.Series:
+    """The line of the rule named ``name`` (its French name: a summary gives codes and facts, worded here)."""
+    summary = summary_table(summary, lang="fr")
     row = summary[summary["rule"] == name]
     assert len(row) == 1, f"règle « {name} » absente du résumé : {summary['rule'].tolist()}"
     return row.iloc[0]
@@ -618,3 +620,41 @@ def test_check_out_path_accepts_a_new_file_in_a_new_folder(tmp_path):
     report = decp.decp_report([src], region="none", out=target)
     assert report.written == [target, target.with_name("t_regions.csv")] and target.exists()
     assert "Table écrite" in format_report(report)
+
+
+def test_zip_of_many_members_is_streamed_into_shared_frames(tmp_path, monkeypatch):
+    # issue 28 item 9: a member costs no DataFrame nor DuckDB view of its own (benchmarks/bench_decp_zip.py
+    # measures the cost per member); records keep their member's name and number, and the order of the archive.
+    from etude.decp import engine, reading
+    monkeypatch.setattr(reading, "JSON_BATCH", 25)
+    path = tmp_path / "membres.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        for i in range(60):
+            z.writestr(f"m{i:03d}.json", json.dumps({"marches": [record(i)]}))
+        z.writestr("m060.json", json.dumps({"marches": [record(0)]}))      # an exact duplicate, across members
+    with engine.connect() as con:
+        loaded = reading.load(con, [path], today=dt.date(2026, 1, 1))
+        assert len(loaded.parts) == 3                                       # 25 + 25 + 10 records
+        assert len(loaded.reads) == 61 and loaded.reads[5] == ("membres.zip:m005.json", "DECP 2017", 1, 0)
+        assert loaded.counters.duplicates == 1
+    records, summary = decp.read_decp(path, today=dt.date(2026, 1, 1))
+    assert len(records) == 60 and records["id"].tolist() == [record(i)["id"] for i in range(60)]
+    assert records["source_file"].iloc[7] == "membres.zip:m007.json" and (records["record_no"] == 1).all()
+    assert rule(summary, "doublon exact supprimé")["n_records"] == 1
+
+
+def test_run_manifest_records_each_decp_file_with_its_sha256(tmp_path):
+    import hashlib
+
+    from etude.engine.manifest import decp_provenance
+    study = tmp_path / "etude.yaml"
+    study.write_text("title: x\n", encoding="utf-8")
+    (tmp_path / "donnees").mkdir()
+    inside = write_json(tmp_path / "donnees", [record(1)])
+    outside = write_json(tmp_path.parent, [record(2)], name=f"{tmp_path.name}_hors.json")
+    rows = decp_provenance(f"{inside};{outside}", str(study))
+    sha = [hashlib.sha256(p.read_bytes()).hexdigest() for p in (inside, outside)]
+    assert rows == [{"path": "donnees/decp.json", "relative_to": "study", "sha256": sha[0], "simulated": False},
+                    {"path": outside.name, "relative_to": None, "sha256": sha[1], "simulated": False}]
+    assert decp_provenance("", str(study)) == []                   # a study of one's own: no demo extract
+    assert decp_provenance(str(tmp_path / "absent.json"), str(study)) == []

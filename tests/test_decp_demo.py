@@ -19,6 +19,15 @@ def test_committed_extract_is_exactly_what_the_generator_writes(tmp_path):
     assert not other.equals(demo.simulate_consolidated(200))
 
 
+def test_etude_demo_regenerates_the_committed_extract_byte_for_byte(tmp_path, capsys):
+    from etude import cli
+    for out in (tmp_path / "a", tmp_path / "b"):
+        assert cli.main(["demo", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.split()[-1] == str(tmp_path / "b" / demo.DEMO_FILE)
+    committed = (paths.demo_dir() / demo.DEMO_FILE).read_bytes()
+    assert (tmp_path / "a" / demo.DEMO_FILE).read_bytes() == (tmp_path / "b" / demo.DEMO_FILE).read_bytes() == committed
+
+
 def test_extract_has_the_consolidated_shape_and_says_it_is_simulated():
     raw = pd.read_csv(paths.demo_dir() / demo.DEMO_FILE, dtype=str, keep_default_na=False)
     assert list(raw.columns) == decp.TABULAR_COLUMNS

@@ -94,7 +94,8 @@ def test_cli_demo_writes_the_files(tmp_path, capsys):
     from etude import cli
     assert cli.main(["demo", "--out", str(tmp_path), "--seed", "3"]) == 0
     printed = capsys.readouterr().out.split()
-    assert len(printed) == 5 and all((tmp_path / p.rsplit("/", 1)[-1]).exists() for p in printed)
+    assert len(printed) == 6 and all((tmp_path / p.rsplit("/", 1)[-1]).exists() for p in printed)
+    assert printed[-1].endswith("decp_simule_consolide.csv")           # the simulated DECP extract too
     t = survey.load_study(tmp_path / "etude.yaml")
     assert (t["buyers"]["wave"] == 2017).sum() == 27 and (t["companies"]["wave"] == 2017).sum() == 90
 

@@ -431,14 +431,16 @@ def test_manifest_records_parameters_inputs_versions_times_and_statuses(good_run
     assert m["git_commit"] == "unknown" or len(m["git_commit"]) == 40
     assert m["parameters"]["given"] == {"n": "7", "ratio": "0,25", "flag": "oui", "label": "42"}
     assert m["parameters"]["by_notebook"]["01_ok"]["n"] == 7
-    assert m["parameters"]["by_notebook"]["02_depends"] == {"output_dir": str(good_run.run_dir), "label": "42"}
-    study = Path(m["study"]["path"])
-    assert study == paths.default_study()
+    # issue 27: no absolute path in the manifest; the study by its path in the repository, inputs beside it
+    assert m["parameters"]["by_notebook"]["02_depends"] == {"output_dir": ".", "label": "42"}
+    study = paths.root() / m["study"]["path"]
+    assert study == paths.default_study() and not Path(m["study"]["path"]).is_absolute()
+    assert "pid" not in m and "host" not in m and "cwd" not in m["command"]
     if study.is_file():
         assert m["study"]["sha256"] == hashlib.sha256(study.read_bytes()).hexdigest()
     for row in m["inputs"]:
-        assert Path(row["path"]).is_absolute()
-        assert row["sha256"] == hashlib.sha256(Path(row["path"]).read_bytes()).hexdigest()
+        assert not Path(row["path"]).is_absolute()
+        assert row["sha256"] == hashlib.sha256((study.parent / row["path"]).read_bytes()).hexdigest()
     assert m["simulated"] is True
     assert {"python", "etude", "pandas", "papermill", "nbclient", "nbconvert"} <= set(m["packages"])
     nbs = {n["name"]: n for n in m["notebooks"]}

@@ -44,7 +44,7 @@ def root(tmp_path, monkeypatch):
     _notebook(tmp_path / "notebooks" / "02_b.ipynb", 'output_dir = ""\nlabel = "b"', B_CODE)
     (tmp_path / "entree.txt").write_text("version 1", encoding="utf-8")
     monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
-    monkeypatch.setenv("ETUDE_SALT", "sel-de-test-cache")
+    monkeypatch.setenv("ETUDE_SALT", "4fc56696ecf56407442c5e6204c37bf6f1f2b8fd39fd7d78aca01dba7db509f4")
     return tmp_path
 
 
@@ -92,7 +92,7 @@ def test_each_part_of_the_key_changes_the_key_and_nothing_else_does(root, monkey
         mp.setattr(sys, "executable", "/autre/python")
         changed["interpreter"] = _parts(nb_path, source_file=str(data))
     with monkeypatch.context() as mp:
-        mp.setenv("ETUDE_SALT", "un-autre-sel")
+        mp.setenv("ETUDE_SALT", "ea8415ef9f09585efc7847f39f7e6168c04d42b3a1309a5a09546e59a0505b7d")
         changed["salt"] = _parts(nb_path, source_file=str(data))
     assert _parts(nb_path, source_file=str(data)) == base
     same = [what for what, key in changed.items() if key == base]
@@ -145,7 +145,8 @@ def test_an_unchanged_rerun_reuses_every_notebook_and_writes_identical_tables(ro
         assert (second.run_dir / "tables" / table).read_bytes() == (first.run_dir / "tables" / table).read_bytes()
     executed = nbformat.read(second.run_dir / "notebooks" / "01_a.ipynb", as_version=4)
     injected = next(c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
-    assert str(second.run_dir) in injected.source and str(first.run_dir) not in injected.source
+    # issue 27: the executed copy names no machine folder; the run folder is « . »
+    assert 'output_dir = "."' in injected.source and str(first.run_dir) not in injected.source
     assert (root / "outputs" / "latest").resolve() == second.run_dir.resolve()
     # every notebook reused: the deliverables assembled by the first run are copied, and the manifest says so
     assert _manifest(first.run_dir)["assembly"] == {"cache": "miss", "reused_from": None}
@@ -343,3 +344,17 @@ def test_eviction_under_a_tiny_cap_removes_only_what_etude_wrote(root, monkeypat
     from etude import cachefiles
     for folder in ("html", "workbooks", "notebooks", "assembly"):
         assert cachefiles.listed(out / ".cache" / folder) == [], folder  # etude's own went over the cap
+
+
+def test_a_changed_decp_file_changes_the_key_of_the_notebook_that_reads_it(tmp_path):
+    # a DECP file given with -p decp (relative or absolute) is part of the key; so is the demo's extract
+    decp = tmp_path / "decp.json"
+    decp.write_text('{"marches": []}', encoding="utf-8")
+    params = {"decp": str(decp), "study": ""}
+    before = cache.files_read(params)
+    assert str(decp.resolve()) in before
+    decp.write_text('{"marches": [{"id": "1"}]}', encoding="utf-8")
+    assert cache.files_read(params) != before
+    demo = cache.files_read({"decp": "", "study": ""})
+    assert any(p.endswith("decp_simule_consolide.csv") for p in demo)
+    assert not any("decp" in p for p in cache.files_read({"study": ""}))  # a notebook without DECP

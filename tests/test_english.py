@@ -24,7 +24,7 @@ SAME_IN_BOTH = {
     # proper names: methods named after their authors, series named after their producers
     "common.holm", "common.fdr_bh", "common.bonferroni", "codes.fisher", "decp.method.wilson", "plots.ci_method.wilson",
     "plots.ci_method.agresti_coull", "plots.ci_method.beta", "plots.ci_method.jeffreys", "plots.ci_method.normal",
-    "tables.series.gt_orcp", "tables.series.decp_hauts-de-france",
+    "tables.series.gt_orcp",
 }
 
 

@@ -20,14 +20,6 @@ LAYERS = {"__init__": 0, "errors": 0, "paths": 0, "optional_imports": 0, "files"
 COMPUTING = ("analysis", "decp")
 COMPUTING_MODULES = ("etude.safety.disclosure", "etude.safety.recovery")
 
-#: Still to move (issue 25): each entry goes when its words reach the publishing layer. Nothing may be added.
-PENDING_UPWARD = {
-    "etude.decp.indicators -> etude.publish.present.decp",
-}
-PENDING_WORDS = {
-    "etude.decp.indicators",
-}
-
 
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(SRC).with_suffix("").parts)
@@ -73,8 +65,7 @@ def test_no_module_imports_a_higher_layer():
             dep_top, dep_level = _layer(dep)
             if dep_level > level:
                 upward.append(f"{name} -> {dep}")
-    assert not sorted(set(upward) - PENDING_UPWARD), sorted(set(upward) - PENDING_UPWARD)
-    assert not PENDING_UPWARD - set(upward), f"done, remove from PENDING_UPWARD: {PENDING_UPWARD - set(upward)}"
+    assert not upward, sorted(set(upward))
 
 
 def test_the_engine_reaches_publishing_through_its_package_only():
@@ -128,7 +119,4 @@ def test_computing_modules_take_no_lang_and_import_no_words(name):
     with_lang = [f.name for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
                  and any(a.arg == "lang" for a in (*f.args.args, *f.args.kwonlyargs, *f.args.posonlyargs))]
     words = sorted(d for d in _imports(MODULES[name]) if d == "etude.words" or d.startswith("etude.publish"))
-    if name in PENDING_WORDS:
-        assert with_lang or words, f"done: remove {name} from PENDING_WORDS"
-        return
     assert not with_lang and not words, (with_lang, words)

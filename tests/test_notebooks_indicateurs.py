@@ -1,4 +1,4 @@
-"""Notebook 04 runs standalone (papermill) on the demo study, and with the real Croix DECP file as parameter."""
+"""Notebook 04 runs standalone (papermill) on the demo study (the DECP figures are notebook 07's)."""
 
 import notebook_helpers as nbh
 import pandas as pd
@@ -7,8 +7,6 @@ import pytest
 from etude import paths, survey
 
 NOTEBOOK = paths.notebooks_dir() / "04_indicateurs_annuels.ipynb"
-CROIX = paths.shared_dir() / "data" / "decp" / "decp_croix_2019-2021.json"
-DECP_COLUMNS = ["year", "n_contracts", "amount_total_eur", "amount_median_eur", "n_buyers", "n_holders"]
 
 
 def test_notebook_is_committed_clean_with_its_parameters_first():
@@ -16,7 +14,7 @@ def test_notebook_is_committed_clean_with_its_parameters_first():
     code = nbh.code_cells(nb)
     assert "parameters" in code[0]["metadata"].get("tags", [])
     first = "".join(code[0]["source"])
-    for name in ("study", "lang", "wave_from", "wave_to", "decp", "decp_region", "output_dir"):
+    for name in ("study", "lang", "wave_from", "wave_to", "output_dir"):
         assert f"{name} = " in first, name
     assert nbh.is_committed_clean(nb)
     assert 2 <= len(nbh.slide_cells(nb)) <= 5
@@ -46,18 +44,5 @@ def test_notebook_runs_on_the_demo_study(tmp_path):
         assert (out / "figures" / f"{name}.svg").exists() and (out / "figures" / f"{name}_slide.png").exists()
     text = nbh.shown_text(nb)
     assert "Données simulées — ne pas citer" in text
-    assert "Aucun fichier DECP fourni" in text
     assert "non disponible" in text
     assert "cités à chaque vague" in text and "Vagues de l'étude : " in text  # every wave, and which are shown
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not CROIX.exists(), reason="real DECP file not available in ../shared")
-def test_notebook_runs_with_the_croix_decp_file(tmp_path):
-    out, nb = _run(tmp_path, decp=str(CROIX))
-    decp = pd.read_csv(out / "tables" / "decp_annuel.csv")
-    assert list(decp.columns[:6]) == DECP_COLUMNS
-    assert decp["year"].tolist() == [2019, 2020, 2021]       # notification dates 2019-02 to 2021-12
-    assert 0 < decp["n_contracts"].sum() <= 159               # 159 records in the file, duplicates dropped
-    assert (decp["n_buyers"] == 1).all()                      # one buyer: Ville de Croix
-    assert "Aucun fichier DECP fourni" not in nbh.shown_text(nb)

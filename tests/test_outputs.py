@@ -81,7 +81,9 @@ def test_in_a_kernel_show_figure_shows_the_svg_as_an_image_named_after_its_chart
     ax.set_title("Freins <cités> & « leviers »", loc="left")
     outputs.show_figure(fig, "freins", tmp_path)
     (bundle,), options = shown[0]
-    assert options == {"raw": True, "metadata": {outputs.FIGURE_KEY: "freins"}}
+    from etude.publish.native_charts import CHART_KEY
+    assert options["raw"] and options["metadata"][outputs.FIGURE_KEY] == "freins"
+    assert options["metadata"][CHART_KEY]["bars"]["categories"] == ["Freins"]  # the deck's native chart
     page = bundle["text/html"]
     assert page.startswith('<img src="data:image/svg+xml;base64,')
     assert 'alt="Freins &lt;cités&gt; &amp; « leviers »"' in page  # the chart's title, escaped

@@ -46,8 +46,8 @@ def test_pseudonyms_are_stable_salted_and_well_formed():
 
 def test_salt_comes_from_the_environment_first(monkeypatch, tmp_path):
     monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
-    monkeypatch.setenv(privacy.SALT_ENV, "depuis-env")
-    assert privacy.load_salt() == b"depuis-env"
+    monkeypatch.setenv(privacy.SALT_ENV, "05bf05fffcf3e29f80af6873c8164ebbb345445f76acc6be6022074b505cd75c")
+    assert privacy.load_salt() == b"05bf05fffcf3e29f80af6873c8164ebbb345445f76acc6be6022074b505cd75c"
     assert not (tmp_path / privacy.SALT_FILE).exists()
 
 
@@ -64,10 +64,10 @@ def test_salt_file_is_generated_once_outside_git(monkeypatch, tmp_path):
 
 
 def test_loaded_ids_are_stable_across_runs_and_change_with_the_salt(monkeypatch):
-    monkeypatch.setenv(privacy.SALT_ENV, "sel-a")
+    monkeypatch.setenv(privacy.SALT_ENV, "def1e6cbe9aaa8e1914d55e0579b6b5f87879b63fc2d469175fd1a51726ed5de")
     first = survey.load_study()["buyers"]["respondent_id"].tolist()
     assert survey.load_study()["buyers"]["respondent_id"].tolist() == first
-    monkeypatch.setenv(privacy.SALT_ENV, "sel-b")
+    monkeypatch.setenv(privacy.SALT_ENV, "e323bee51802c3f7d547838f9a4fed1684934047febcd52a2cbf1c97aef7e5d1")
     assert set(survey.load_study()["buyers"]["respondent_id"]).isdisjoint(first)
 
 

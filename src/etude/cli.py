@@ -73,6 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run", metavar="RUN", help="dossier d'exécution (ex. outputs/latest)")
     p.add_argument("--rerun", action="store_true",
                    help="réexécuter l'étude avec les paramètres du manifeste et comparer chaque table")
+    p.add_argument("--study", metavar="FILE", default=None,
+                   help="avec --rerun : le fichier d'étude de l'exécution, s'il n'est pas dans le dépôt ou a bougé")
 
     p = sub.add_parser("validate", help="valider un export d'enquête (CSV ou XLSX), ou tous ceux d'une étude")
     p.add_argument("file", metavar="FILE", nargs="?", help="l'export à valider (ou --study)")
@@ -82,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wave", type=int, default=None, help="vague attendue (année)")
     p.add_argument("--sheet", default=None, help="feuille XLSX à lire (défaut : la première)")
 
-    p = sub.add_parser("demo", help="écrire les exports simulés de démonstration")
+    p = sub.add_parser("demo", help="écrire les exports simulés de démonstration et l'extrait DECP simulé")
     p.add_argument("--out", metavar="DIR", help="dossier de sortie (défaut : data/demo/)")
     p.add_argument("--seed", type=int, default=None, help="graine du générateur (défaut : celle de la démo)")
     p.add_argument("--force", action="store_true", help="écraser les fichiers existants du dossier de sortie")
@@ -98,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                                      "aucune donnée personnelle dans les fichiers produits")
     p.add_argument("run", metavar="RUN", help="dossier d'une exécution (outputs/<exécution>/)")
     p.add_argument("--min-cell", type=int, default=5, metavar="N", help="seuil du secret statistique (défaut : 5)")
+    p.add_argument("--study", metavar="FILE", default=None,
+                   help="le fichier d'étude de l'exécution, s'il n'est pas dans le dépôt ou a bougé")
     _add_next_wave_commands(sub)
     return parser
 
@@ -159,7 +163,7 @@ def _cmd_audit(args) -> int:
     checked = found.attrs.get("checked", 0)
     print(words.text("cli.audit_recoverable", found=len(found), run=args.run, checked=checked) if len(found) else
           words.text("cli.audit_safe", run=args.run, min_cell=args.min_cell, checked=checked))
-    leaks = audit.privacy_scan(args.run, min_cell=args.min_cell)
+    leaks = audit.privacy_scan(args.run, min_cell=args.min_cell, study=args.study)
     for line in audit.scan_lines(leaks):
         print(line)
     print(words.text("cli.audit_leaks", run=args.run, found=len(leaks)) if len(leaks) else
@@ -231,7 +235,7 @@ def _cmd_verify(args) -> int:
     print(f"{args.run} : fichiers conformes au manifeste (sha256).")
     if not args.rerun:
         return 0
-    result = engine.rerun_and_compare(args.run, progress=engine.Progress())
+    result = engine.rerun_and_compare(args.run, progress=engine.Progress(), study=args.study)
     lines = result.inputs + [f"réexécution en échec : {m}" for m in result.rerun_errors.values()]
     lines += [format_difference(d) for d in result.differences[:200]]
     if len(result.differences) > 200:
@@ -298,10 +302,12 @@ def _validate_study(study: str) -> int:
 
 
 def _cmd_demo(args) -> int:
+    from etude.decp import demo as decp_demo
     from etude.survey import demo
     kwargs = {} if args.seed is None else {"seed": args.seed}
     for path in demo.write_demo(args.out, force=args.force, **kwargs):
         print(path)
+    print(decp_demo.write_demo_decp(args.out, force=args.force, **kwargs))  # the simulated DECP extract (notebook 07)
     return 0
 
 

@@ -127,4 +127,5 @@ def env_for(root: Path) -> dict:
     """Environment of a run on ``root``: its own root, a fixed salt, the real shared folder."""
     from etude import paths
 
-    return {"ETUDE_ROOT": str(root), "ETUDE_SALT": "sel-de-test", "ETUDE_SHARED": str(paths.shared_dir())}
+    return {"ETUDE_ROOT": str(root), "ETUDE_SALT": "9c2f21466bd6276504e7dd1b6346bdefd4cd949b08f7493fa6a321fb8e19ac50",
+            "ETUDE_SHARED": str(paths.shared_dir())}

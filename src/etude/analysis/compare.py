@@ -598,14 +598,16 @@ def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Map
     return _group_values(df, by, kind, groups, codebook)[1]
 
 
-def _pair_numbers(c1: int, n1: int, c2: int, n2: int, *, kind: str, min_cell: int, test: str, alpha: float,
-                  ci_method: str) -> tuple[dict, tuple | None]:
-    """Counts, shares and test of one pair of groups, and its entry for the adjusted intervals (None: untested).
+def _pair_numbers(first: tuple[int, int], second: tuple[int, int], *, kind: str, min_cell: int, test: str,
+                  alpha: float, ci_method: str) -> tuple[dict, tuple | None]:
+    """Counts, shares and test of one pair of groups (each ``(count, base)``), and its entry for the adjusted
+    intervals (None: untested).
 
     Under ``min_cell`` the pair is not tested; each group's count and share then follow the study's one
     small-group rule (:func:`etude.safety.disclosure.publishable`: public buyers' groups are published, small company
     groups not).
     """
+    (c1, n1), (c2, n2) = first, second
     if min(n1, n2) < min_cell:
         big1, big2 = (publishable(kind, n, min_cell=min_cell) for n in (n1, n2))
         return {"count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 and n1 else math.nan,
@@ -686,7 +688,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
             n1, n2 = int(in1.sum()), int(in2.sum())
             row = {"code": code, "group1": g1, "group2": g2, "n1": n1, "n2": n2}
             c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
-            numbers, count = _pair_numbers(c1, n1, c2, n2, kind=kind, min_cell=min_cell, test=test, alpha=alpha,
+            numbers, count = _pair_numbers((c1, n1), (c2, n2), kind=kind, min_cell=min_cell, test=test, alpha=alpha,
                                            ci_method=ci_method)
             rows.append(row | numbers)
             counts.append(count)

@@ -43,7 +43,7 @@ __all__ = [
     "reference_series", "survey_series", "indicator_table", "check_perimeters", "complete_periods", "changes",
     "growth_rate", "compound_growth", "distance_to_target",
     "GT_LINES", "CONTEXT_LINES", "text_figures", "resolve_paths", "select_lines",
-    "published_vs_computed", "PUBLISHED_CHANGES", "decp_series", "DECP_INDICATORS",
+    "published_vs_computed", "PUBLISHED_CHANGES",
 ]
 
 #: Columns of the long indicator table (``tables/indicateurs.csv``).
@@ -70,12 +70,6 @@ CONTEXT_LINES = [("oecp_recensement", "nombre_marches"), ("oecp_recensement", "m
 PUBLISHED_CHANGES = {("oecp_recensement", "nombre_marches"): "variation_nombre",
                      ("oecp_recensement", "montant_total"): "variation_montant",
                      ("adcf_barometre", "volume"): "variation_annuelle"}
-#: Indicators taken from a DECP yearly table (:func:`etude.decp.yearly_indicators`): column → (label, unit, scale).
-DECP_INDICATORS = {"n_contracts": ("Contrats notifiés (DECP)", "contrats", 1.0),
-                   "amount_total_eur": ("Montant total notifié (DECP)", "M€", 1e-6),
-                   "amount_median_eur": ("Montant médian d'un contrat (DECP)", "k€", 1e-3),
-                   "n_buyers": ("Acheteurs publiant (DECP)", "acheteurs", 1.0),
-                   "n_holders": ("Titulaires distincts (DECP)", "titulaires", 1.0)}
 _SURVEY_SERIES = "gt_orcp"
 _GT_TABLE = "gt_orcp_2017"
 _RATIO_UNITS = ("share", "rel_change", "pt_change")
@@ -567,38 +561,6 @@ def published_vs_computed(df: pd.DataFrame) -> pd.DataFrame:
                          "published": float(r.value), "difference": value - float(r.value), "status": status})
     return pd.DataFrame(rows, columns=["series", "indicator", "period", "computed", "published", "difference",
                                        "status"])
-
-
-def decp_series(yearly: pd.DataFrame, *, region: str = "hauts-de-france", files: Sequence[str] = ()) -> pd.DataFrame:
-    """A DECP yearly table (:func:`etude.decp.yearly_indicators`) as lines of the long indicator table.
-
-    One series per region filter (``decp_hauts-de-france``, or ``decp_toutes_regions`` for ``"none"``), so
-    DECP figures are never joined with the census or barometer lines. The perimeter names the files read: DECP
-    counts depend on what was published and collected (the duty started on 1 October 2018), so a change from
-    one year to the next mixes activity and publication coverage.
-
-    Examples
-    --------
-    >>> y = pd.DataFrame({"year": [2019, 2021], "n_contracts": [74, 34], "amount_total_eur": [2.5e6, 1e6],
-    ...                   "amount_median_eur": [30000.0, 25000.0], "n_buyers": [1, 1], "n_holders": [50, 30]})
-    >>> d = decp_series(y, files=["croix.json"])
-    >>> d.query("indicator == 'amount_total_eur'")["value"].tolist(), d["series"].iloc[0]
-    ([2.5, 1.0], 'decp_hauts-de-france')
-    """
-    key = "toutes_regions" if str(region).strip().lower() in ("", "none", "aucune") else str(region).strip().lower()
-    names = ", ".join(str(f) for f in files) or "fichiers DECP fournis"
-    perimeter = (f"DECP ({names}), filtre régional : {key.replace('_', ' ')} ; contrats à notification datée ; "
-                 "couverture selon la publication des acheteurs")
-    rows = []
-    for col, (label, unit, scale) in DECP_INDICATORS.items():
-        if col not in yearly:
-            continue
-        for year, value in zip(yearly["year"], yearly[col]):
-            rows.append({"series": f"decp_{key}", "indicator": col, "label_fr": label, "perimeter": perimeter,
-                         "period": str(int(year)), "value": float(value) * scale if pd.notna(value) else math.nan,
-                         "unit": unit, "source": f"DECP : {names}", "status": "computed", "simulated": False,
-                         "note": "Calculé par etude.decp à partir des fichiers fournis."})
-    return _long(pd.DataFrame(rows, columns=LONG_COLUMNS))
 
 
 def text_figures(table: str = "gt_orcp_2017", *, prefix: str | None = None, directory=None) -> pd.DataFrame:

@@ -149,8 +149,9 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     b = levels[level](parts[wave_to], kind, codebook).set_index("code")
     simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
     withheld = (_withheld(a, kind, min_cell), _withheld(b, kind, min_cell))
-    rows = [_change_row(a.loc[code], b.loc[code], code, kind=kind, level=level, waves=(wave_from, wave_to),
-                        test=test, alpha=alpha, simulated=simulated, withheld=withheld) for code in a.index]
+    rows = [{"population": kind, "level": level, "simulated": simulated,
+             **_change_row(a.loc[code], b.loc[code], code, waves=(wave_from, wave_to), test=test, alpha=alpha,
+                           withheld=withheld)} for code in a.index]
     out = _adjust(pd.DataFrame(rows), padjust=padjust, alpha=alpha)[WAVE_COLUMNS]
     out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": int(_tested(out).sum()), "family": level,
                       "ci_adjust": "none" if padjust == "none" else "bonferroni", "withheld": withheld})
@@ -186,10 +187,11 @@ def _adjust(out: pd.DataFrame, *, padjust: str, alpha: float) -> pd.DataFrame:
     return out
 
 
-def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: str, waves: tuple[int, int],
-                test: str, alpha: float, simulated: bool, withheld: tuple[bool, bool] = (False, False)) -> dict:
-    """One row of :func:`wave_changes`: an item not asked in a wave has no share there, no change and no test;
-    a withheld wave (small-group rule) shows no base, count nor share, and the row no change and no test."""
+def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, waves: tuple[int, int], test: str, alpha: float,
+                withheld: tuple[bool, bool] = (False, False)) -> dict:
+    """One row of :func:`wave_changes` (without its population, level and status): an item not asked in a wave
+    has no share there, no change and no test; a withheld wave (small-group rule) shows no base, count nor share,
+    and the row no change and no test."""
     from etude.analysis import compare
     asked_a, asked_b = bool(ra["asked"]), bool(rb["asked"])
     shown_a, shown_b = asked_a and not withheld[0], asked_b and not withheld[1]
@@ -208,12 +210,12 @@ def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, kind: str, level: st
 
     def share(r, shown):
         return r["count"] / r["n"] if shown and r["n"] else math.nan
-    return {"population": kind, "level": level, "code": code, "theme": ra["theme"], "wave_from": int(waves[0]),
+    return {"code": code, "theme": ra["theme"], "wave_from": int(waves[0]),
             "n_from": pd.NA if withheld[0] else int(ra["n"]),
             "count_from": int(ra["count"]) if shown_a else pd.NA, "share_from": share(ra, shown_a),
             "wave_to": int(waves[1]), "n_to": pd.NA if withheld[1] else int(rb["n"]),
             "count_to": int(rb["count"]) if shown_b else pd.NA,
-            "share_to": share(rb, shown_b), **res, "simulated": simulated, "asked_from": asked_a,
+            "share_to": share(rb, shown_b), **res, "asked_from": asked_a,
             "asked_to": asked_b, "reason": reason, "missing": ";".join(missing)}
 
 

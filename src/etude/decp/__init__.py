@@ -17,6 +17,7 @@ JSON files may be plain or zipped (a ``.zip`` holding ``.json`` files); a ZIP th
 
 **Modules**: :mod:`~etude.decp.rules` (the rules on one value), :mod:`~etude.decp.jsonfile` and
 :mod:`~etude.decp.tabular` (readers), :mod:`~etude.decp.records` (the records table),
+:mod:`~etude.decp.engine` (DuckDB: bounded connection, records table in SQL, rules joined by value),
 :mod:`~etude.decp.reading` (:func:`read_decp`), :mod:`~etude.decp.summary` (rule counts),
 :mod:`~etude.decp.region` (one region's filter), :mod:`~etude.decp.geography` (regions, départements),
 :mod:`~etude.decp.indicators` (yearly counts), :mod:`~etude.decp.panel` (the indicator panel with fill rates
@@ -70,8 +71,9 @@ Examples
 from __future__ import annotations
 
 from etude.decp.command import DecpReport, check_out_path, decp_report
+from etude.decp.engine import Records
 from etude.decp.geography import REGION_NAMES
-from etude.decp.indicators import YEARLY_COLUMNS, format_yearly, innovation_share, procedure_mix, yearly_indicators
+from etude.decp.indicators import YEARLY_COLUMNS, innovation_share, procedure_mix, yearly_indicators
 from etude.decp.panel import INDICATORS, PANEL_COLUMNS, indicator_panel
 from etude.decp.reading import MAX_UNZIPPED, read_decp
 from etude.decp.records import RECORD_COLUMNS, ReadCounters
@@ -95,7 +97,7 @@ from etude.decp.tabular import TABULAR_COLUMNS
 
 __all__ = [
     "read_decp", "filter_region", "locate", "yearly_indicators", "procedure_mix", "innovation_share",
-    "quality_summary", "format_yearly", "decp_report", "check_out_path", "DecpReport", "ReadCounters",
+    "quality_summary", "decp_report", "Records", "check_out_path", "DecpReport", "ReadCounters",
     "indicator_panel", "regions_panel", "assign_regions", "funnel_limits",
     "parse_amount", "parse_date", "parse_flag", "normalise_procedure", "normalise_nature", "place_departement",
     "buyer_departement",

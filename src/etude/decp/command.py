@@ -32,18 +32,21 @@ from pathlib import Path
 import pandas as pd
 
 from etude import paths
+from etude.decp import engine
+from etude.decp.engine import MEMORY_LIMIT
 from etude.decp.indicators import yearly_indicators
-from etude.decp.panel import DEFAULT_RESAMPLES, indicator_panel
-from etude.decp.reading import MAX_UNZIPPED, read_decp
-from etude.decp.region import REGIONS, filter_region, region_key
+from etude.decp.panel import DEFAULT_RESAMPLES, panel_of
+from etude.decp.reading import MAX_UNZIPPED, load, summarise
+from etude.decp.region import REGIONS, region_key, select_region
 from etude.decp.regions import regions_panel
 from etude.decp.summary import quality_summary
 from etude.errors import ParameterError
 
-__all__ = ["DecpReport", "decp_report", "check_out_path"]
+__all__ = ["DecpReport", "decp_report", "check_out_path", "EXCLUSION_RULES"]
 
-_EXCLUSION_RULES = ("date de notification", "montant manquant", "montant illisible", "montant négatif",
-                    "montant aberrant", "contrats utilisables")
+#: The rules of the exclusions from the yearly figures within the region.
+EXCLUSION_RULES = ("date_missing", "date_invalid", "date_out_of_range", "amount_missing", "amount_invalid",
+                   "amount_negative", "amount_absurd", "dated")
 
 
 @dataclasses.dataclass
@@ -119,27 +122,31 @@ def check_out_path(out: str | os.PathLike, inputs: Sequence[str | os.PathLike]) 
 
 def decp_report(files: Sequence[str | os.PathLike], *, region: str = "hauts-de-france",
                 out: str | os.PathLike | None = None, max_unzipped: int = MAX_UNZIPPED,
-                resamples: int = DEFAULT_RESAMPLES) -> DecpReport:
+                resamples: int = DEFAULT_RESAMPLES, memory_limit: str = MEMORY_LIMIT,
+                threads: int | None = None) -> DecpReport:
     """``etude decp``: read ``files``, keep ``region`` (``"none"``: all), count per year, compute the panels, write
     ``out`` (CSV of the yearly table; the region's panel and every region's beside it, ``*_panel.csv`` and
     ``*_regions.csv``).
 
     ``out`` is checked (:func:`check_out_path`) before anything is read, and written atomically after: a
     failed command leaves a previous table as it was. ``max_unzipped`` is :func:`read_decp`'s ZIP limit;
-    ``resamples`` the bootstrap's of the region's value shares. Prints nothing.
+    ``resamples`` the bootstrap's of the region's value shares. Everything is computed by DuckDB
+    (``memory_limit``, ``threads``: default, this process's processors) where the records lie: only the tables
+    of results come back to Python. Prints nothing.
     """
     key = region_key(region)
     target = check_out_path(out, files) if out else None
-    records, summary = read_decp(files, max_unzipped=max_unzipped)
-    kept, region_summary = filter_region(records, region=region)
-    report = DecpReport(n_files=len(files), n_records=len(records), region=key, summary=summary,
-                        region_summary=region_summary, exclusions=None, table=yearly_indicators(kept),
-                        regions=regions_panel(records))
-    if key is not None:
-        q = quality_summary(kept)
-        report.exclusions = q[q["rule"].str.startswith(_EXCLUSION_RULES)]
-        report.panel = indicator_panel(kept, groups=pd.Series(REGIONS[key]["code"], index=kept.index),
-                                       resamples=resamples)
+    with engine.connect(memory_limit=memory_limit, threads=threads) as con:
+        loaded = load(con, files, max_unzipped=max_unzipped)
+        t = loaded.records
+        kept, region_summary = select_region(t, key)
+        report = DecpReport(n_files=len(files), n_records=t.sql("SELECT count(*) FROM {t}").fetchall()[0][0],
+                            region=key, summary=summarise(loaded), region_summary=region_summary, exclusions=None,
+                            table=yearly_indicators(kept), regions=regions_panel(t))
+        if key is not None:
+            q = quality_summary(kept)
+            report.exclusions = q[q["rule"].isin(EXCLUSION_RULES)].reset_index(drop=True)
+            report.panel = panel_of(kept, group=f"'{REGIONS[key]['code']}'", resamples=resamples)
     if target is not None:
         report.written = _write_tables(report, target)
     return report

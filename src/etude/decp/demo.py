@@ -31,7 +31,7 @@ from etude.decp.rules import COMPETITIVE_PROCEDURES, normalise_procedure
 from etude.decp.tabular import TABULAR_COLUMNS
 from etude.errors import InputError, problem
 
-__all__ = ["simulate_consolidated", "write_demo_decp", "hypotheses", "DEMO_FILE", "SIMULATED_SOURCE"]
+__all__ = ["simulate_consolidated", "write_demo_decp", "hypotheses", "run_files", "DEMO_FILE", "SIMULATED_SOURCE"]
 
 #: The demo extract's file name in ``data/demo/``.
 DEMO_FILE = "decp_simule_consolide.csv"
@@ -45,6 +45,24 @@ def hypotheses(path: str | Path | None = None) -> dict[str, Any]:
     import yaml
     with open(Path(path) if path else paths.demo_dir() / _HYPOTHESES, encoding="utf-8") as fh:
         return yaml.safe_load(fh)
+
+
+def run_files(decp: str | list = "", *, study: str | Path | None = None) -> tuple[list[Path], bool]:
+    """The DECP files a run reads and whether they are simulated: the files given (``decp``, ``;``-separated,
+    see :func:`etude.analysis.indicators.resolve_paths`), else, for the demo study (``study`` empty or the demo's
+    own file), the demo's simulated extract :data:`DEMO_FILE`; else none. Notebook 07 reads them, the run's
+    manifest records their sha256.
+
+    >>> files, simulated = run_files("")
+    >>> [f.name for f in files], simulated
+    (['decp_simule_consolide.csv'], True)
+    """
+    from etude.analysis.indicators import resolve_paths
+    files = resolve_paths(decp)
+    demo_study = not study or Path(study).resolve() == (paths.demo_dir() / "etude.yaml").resolve()
+    if files or not demo_study:
+        return files, False
+    return [paths.demo_dir() / DEMO_FILE], True
 
 
 def _choice(rng: np.random.Generator, weights: dict, n: int) -> np.ndarray:

@@ -1,32 +1,52 @@
 """DECP indicators per notification year: contracts, amounts, buyers, holders, procedures, innovation.
 
 Only records with a usable notification date count (``date_status`` in :data:`etude.decp.DATE_USABLE`); the
-denominators are columns of the results.
+denominators are columns of the results. :func:`yearly_indicators` counts in SQL (a records DataFrame or a
+:class:`~etude.decp.engine.Records` table alike); the procedure mix and innovation share, read on a region's
+records, in pandas.
 """
 from __future__ import annotations
 
 import pandas as pd
 
+from etude.decp import engine
+from etude.decp.engine import Records
 from etude.decp.panel import wilson
 from etude.decp.rules import AMOUNT_USABLE, DATE_USABLE, INNOVATION_PROCEDURES
 
-__all__ = ["yearly_indicators", "procedure_mix", "innovation_share", "format_yearly", "YEARLY_COLUMNS"]
+__all__ = ["yearly_indicators", "procedure_mix", "innovation_share", "YEARLY_COLUMNS"]
 
 #: Columns of :func:`yearly_indicators` (the first six are the published table ``decp_annuel.csv``).
 YEARLY_COLUMNS = ["year", "n_contracts", "amount_total_eur", "amount_median_eur", "n_buyers", "n_holders",
                   "n_contracts_with_amount"]
 
+
 def _dated(records: pd.DataFrame) -> pd.DataFrame:
     return records[records["date_status"].isin(DATE_USABLE)]
 
 
-def yearly_indicators(records: pd.DataFrame) -> pd.DataFrame:
+_YEARLY_SQL = f"""
+WITH d AS (SELECT year, buyer_id, holder_ids,
+                  CASE WHEN amount_status IN {engine.sql_list(AMOUNT_USABLE)} THEN amount_eur END AS amount
+           FROM {{t}} WHERE date_status IN {engine.sql_list(DATE_USABLE)}),
+     h AS (SELECT year, count(DISTINCT holder) AS n_holders
+           FROM (SELECT year, unnest(string_split(holder_ids, ';')) AS holder FROM d WHERE holder_ids IS NOT NULL)
+           GROUP BY year)
+SELECT d.year, count(*) AS n_contracts, CAST(sum(CAST(amount AS DECIMAL(38, 6))) AS DOUBLE) AS amount_total_eur,
+       median(amount) AS amount_median_eur, count(DISTINCT buyer_id) AS n_buyers,
+       coalesce(any_value(h.n_holders), 0) AS n_holders, count(amount) AS n_contracts_with_amount
+FROM d LEFT JOIN h ON h.year = d.year GROUP BY d.year ORDER BY d.year
+"""
+
+
+def yearly_indicators(records: pd.DataFrame | Records) -> pd.DataFrame:
     """Per notification year: contracts, total and median amount, distinct buyers and holders.
 
     Records without a usable notification date are left out (see :func:`quality_summary`); amounts that are
     missing, unreadable, negative or absurd are left out of the amounts only, so ``n_contracts_with_amount`` is
     the denominator of ``amount_total_eur`` and ``amount_median_eur``. Buyers are distinct ``buyer_id``
-    (SIRET as published), holders distinct holder identifiers.
+    (SIRET as published), holders distinct holder identifiers. Amounts are summed as decimals (to the
+    millionth of a euro): the total does not depend on the order of the records.
 
     Examples
     --------
@@ -38,28 +58,11 @@ def yearly_indicators(records: pd.DataFrame) -> pd.DataFrame:
     0  2019            2              40.0               20.0         1          2                        2
     1  2020            1               NaN                NaN         1          0                        0
     """
-    d = _dated(records)
-    year = d["year"].astype("int64")
-    g = d.groupby(year)
-    out = pd.DataFrame({"n_contracts": g.size()})
-    usable = d["amount_status"].isin(AMOUNT_USABLE)
-    amounts = d.loc[usable, "amount_eur"].groupby(year[usable])
-    out["amount_total_eur"] = amounts.sum()
-    out["amount_median_eur"] = amounts.median()
-    out["n_buyers"] = d.groupby(year)["buyer_id"].nunique()
-    holders = d["holder_ids"].dropna()
-    if len(holders):
-        h = holders.str.split(";").explode()
-        pairs = pd.DataFrame({"year": year.loc[h.index].to_numpy(), "h": h.to_numpy()}).drop_duplicates()
-        out["n_holders"] = pairs.groupby("year").size()
-    else:
-        out["n_holders"] = 0
-    out["n_contracts_with_amount"] = amounts.size()
-    out = out.reindex(columns=YEARLY_COLUMNS[1:])
-    for col in ("n_contracts", "n_buyers", "n_holders", "n_contracts_with_amount"):
-        out[col] = out[col].fillna(0).astype("int64")
-    out.index.name = "year"
-    return out.reset_index()[YEARLY_COLUMNS]
+    with engine.as_records(records) as t:
+        out = t.sql(_YEARLY_SQL).df()
+    for col in YEARLY_COLUMNS:
+        out[col] = out[col].astype("float64" if col.startswith("amount") else "int64")
+    return out[YEARLY_COLUMNS]
 
 
 def procedure_mix(records: pd.DataFrame) -> pd.DataFrame:
@@ -129,12 +132,3 @@ def innovation_share(records: pd.DataFrame) -> pd.DataFrame:
         if c.startswith("n_"):
             out[c] = out[c].astype("int64")
     return out[cols]
-
-
-def format_yearly(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
-    """Deprecated: :func:`etude.publish.present.decp.format_yearly` (kept while notebook 04 calls it here).
-
-    Delete it, and its two entries of ``tests/test_layers.py``, with the DECP cells of notebook 04.
-    """
-    from etude.publish.present.decp import format_yearly as formatted
-    return formatted(table, lang=lang)

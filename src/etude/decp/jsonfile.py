@@ -18,6 +18,7 @@ import json
 import math
 import re
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
@@ -26,14 +27,12 @@ import pandas as pd
 from etude.decp.records import ReadCounters, finish_records, ident, place_code
 from etude.errors import InputError, problem
 
-__all__ = ["decode_document", "json_frame"]
+__all__ = ["decode_document", "json_rows", "rows_frame", "ROW_FIELDS", "FORMAT_FIELD"]
 
 #: Above this size, a document that is not strict JSON is not retried with Python's slower reader.
 _LENIENT_MAX_BYTES = 512 * 1024 ** 2
 #: Integers longer than this stay text in the lenient reader (Python refuses to print ints over 4,300 digits).
 _MAX_INT_DIGITS = 300
-#: Records decoded per batch (bounds the memory of the Python objects alive at once).
-_BATCH = 50_000
 
 
 class _Buyer(msgspec.Struct, gc=False):
@@ -176,9 +175,12 @@ def _row(rec: _Record) -> tuple:
             _leaves(rec.considerationsSociales), _leaves(rec.considerationsEnvironnementales))
 
 
-_ROW_FIELDS = ["id", "buyer_id", "buyer_name", "nature_raw", "object", "cpv", "procedure_raw", "place_code",
+#: The fields of a row of :func:`json_rows`, in order (raw values; :func:`finish_records` reads them).
+ROW_FIELDS = ["id", "buyer_id", "buyer_name", "nature_raw", "object", "cpv", "procedure_raw", "place_code",
                "place_type", "duration_raw", "date_raw", "amount_raw", "holder_ids", "n_holders_listed",
                "innov_raw", "source_format", "bids_raw", "social_raw", "env_raw"]
+#: Position of the record's format (``DECP 2017`` or ``DECP 2022``) in a row of :func:`json_rows`.
+FORMAT_FIELD = ROW_FIELDS.index("source_format")
 
 
 def _line_of(data: bytes, offset: int) -> int:
@@ -280,44 +282,46 @@ def _decode_record(raw: Any, counters: ReadCounters) -> _Record | None:
     return rec
 
 
-def json_frame(raws: list, name: str, counters: ReadCounters, seen: set, today: dt.date,
-               max_amount: float) -> pd.DataFrame:
-    """Decode raw records, batch by batch, into records (one row per record).
+def json_rows(raws: list, name: str, counters: ReadCounters, seen: set) -> Iterator[tuple[tuple, int]]:
+    """Decode raw records one by one: ``(row, record number)``, a row holding :data:`ROW_FIELDS`.
 
-    A record whose text was already seen (in this file or an earlier one) is an exact duplicate: skipped and
-    counted. Texts are compared by a 96-bit fingerprint (64-bit hash, CRC-32) with their length.
+    A record whose text was already seen (in this document or an earlier one) is an exact duplicate: skipped and
+    counted. Texts are compared by a 96-bit fingerprint (64-bit hash, CRC-32) with their length. Concessions and
+    unreadable records are counted and skipped.
+
+    >>> c = ReadCounters()
+    >>> [(row[0], no) for row, no in json_rows([b'{"id": "A"}', b'{"id": "A"}'], "f.json", c, set())]
+    [('A', 1)]
+    >>> c.duplicates, c.duplicate_examples
+    (1, [('A', 'f.json', 2)])
     """
-    frames = []
     decode, crc32, mask = _RECORD_DECODER.decode, zlib.crc32, 0xFFFFFFFFFFFFFFFF
-    for start in range(0, len(raws), _BATCH):
-        rows, nos = [], []
-        for i, raw in enumerate(raws[start:start + _BATCH], start=start + 1):
-            b = bytes(raw)
-            key = ((hash(b) & mask) << 56) | (crc32(b) << 24) | (len(b) & 0xFFFFFF)
-            if key in seen:
-                counters.duplicates += 1
-                if len(counters.duplicate_examples) < 3:
-                    try:
-                        rid = ident(decode(raw).id)
-                    except (msgspec.ValidationError, RecursionError):
-                        rid = None
-                    counters.duplicate_examples.append(rid or f"{name} n° {i}")
-                continue
-            seen.add(key)
-            rec = _decode_record(raw, counters)
-            if rec is None:
-                continue
-            if rec.type_ and "concession" in rec.type_.casefold():
-                counters.concessions += 1
-                continue
-            rows.append(_row(rec))
-            nos.append(i)
-        cols = dict(zip(_ROW_FIELDS, (list(c) for c in zip(*rows)))) if rows else {f: [] for f in _ROW_FIELDS}
-        cols.update(record_no=nos, source_file=name)
-        frames.append(finish_records(cols, today, max_amount))
-        del rows, cols
-    if not frames:
-        frames.append(finish_records({**{f: [] for f in _ROW_FIELDS}, "record_no": [], "source_file": name}, today,
-                              max_amount))
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    for i, raw in enumerate(raws, start=1):
+        b = bytes(raw)
+        key = ((hash(b) & mask) << 56) | (crc32(b) << 24) | (len(b) & 0xFFFFFF)
+        if key in seen:
+            counters.duplicates += 1
+            if len(counters.duplicate_examples) < 3:
+                try:
+                    rid = ident(decode(raw).id)
+                except (msgspec.ValidationError, RecursionError):
+                    rid = None
+                counters.duplicate_examples.append((rid, name, i))
+            continue
+        seen.add(key)
+        rec = _decode_record(raw, counters)
+        if rec is None:
+            continue
+        if rec.type_ and "concession" in rec.type_.casefold():
+            counters.concessions += 1
+            continue
+        yield _row(rec), i
 
+
+def rows_frame(rows: list[tuple], nos: list[int], names: list[str] | str, today: dt.date,
+               max_amount: float) -> pd.DataFrame:
+    """Records (one row each) from rows of :func:`json_rows`, their record numbers and source files (one name per
+    row, or one for all), with the rules applied once per distinct value (:func:`finish_records`)."""
+    cols = dict(zip(ROW_FIELDS, (list(c) for c in zip(*rows)))) if rows else {f: [] for f in ROW_FIELDS}
+    cols.update(record_no=nos, source_file=names)
+    return finish_records(cols, today, max_amount)

@@ -25,6 +25,10 @@ Intervals (95 %): Wilson for shares of counts (statsmodels); for shares of value
 resamples contracts (``resamples`` draws, a fixed ``seed`` mixed with the group, year and indicator, so a
 figure does not depend on the others), or none (``resamples=0``; ``ci_method`` says which).
 
+The sums are made in SQL (:func:`panel_of`, on a records DataFrame or a :class:`~etude.decp.engine.Records`
+table alike); amounts are summed as decimals to the millionth of a euro, so that a figure does not depend on the
+order in which DuckDB's threads add them up.
+
 Examples
 --------
 >>> rec = pd.DataFrame({"year": [2024] * 4, "date_status": "ok", "amount_eur": [10.0, 30.0, 60.0, 5.0],
@@ -50,9 +54,11 @@ import zlib
 import numpy as np
 import pandas as pd
 
+from etude.decp import engine
+from etude.decp.engine import Records
 from etude.decp.rules import AMOUNT_USABLE, COMPETITIVE_PROCEDURES, DATE_USABLE
 
-__all__ = ["indicator_panel", "PANEL_COLUMNS", "INDICATORS", "COUNT_INDICATORS", "VALUE_INDICATORS",
+__all__ = ["indicator_panel", "panel_of", "PANEL_COLUMNS", "INDICATORS", "COUNT_INDICATORS", "VALUE_INDICATORS",
            "DEFAULT_RESAMPLES", "DEFAULT_SEED", "bootstrap_ratio", "wilson"]
 
 #: Indicators of the panel, in the order they are shown.
@@ -70,8 +76,6 @@ DEFAULT_RESAMPLES = 1000
 #: Seed of the bootstrap (mixed with the group, year and indicator of each figure).
 DEFAULT_SEED = 20240101
 _CHUNK = 100
-_USED = ["year", "date_status", "amount_eur", "amount_status", "marche_innovant", "bids", "procedure", "n_holders",
-         "n_holders_sme", "n_holders_categorised", "social", "environmental"]
 
 
 def wilson(count, nobs, *, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
@@ -112,81 +116,99 @@ def bootstrap_ratio(num: np.ndarray, den: np.ndarray, *, resamples: int = DEFAUL
     return float(np.quantile(r, alpha / 2)), float(np.quantile(r, 1 - alpha / 2))
 
 
-def _columns(d: pd.DataFrame) -> dict[str, dict[str, np.ndarray]]:
-    """Per indicator: ``base`` (in the fill rate's base), ``filled``, ``num`` and ``den`` (per record)."""
-    amount = np.where(d["amount_status"].isin(AMOUNT_USABLE), d["amount_eur"].to_numpy(float), np.nan)
-    has_amount = np.isfinite(amount)
-    flag = d["marche_innovant"].astype("boolean")
-    bids = pd.array(d["bids"], dtype="Int64")
-    competitive = d["procedure"].isin(COMPETITIVE_PROCEDURES).to_numpy(bool)
-    holders = d["n_holders"].to_numpy(float)
-    sme, cat = d["n_holders_sme"].to_numpy(float), d["n_holders_categorised"].to_numpy(float)
-    split = np.divide(np.where(has_amount, amount, 0.0), holders, out=np.zeros(len(d)), where=holders > 0)
-    ones = np.ones(len(d))
-    given = flag.notna().to_numpy(bool)
-    true = flag.fillna(False).to_numpy(bool)
-    one_bid = (bids >= 1).fillna(False).to_numpy(bool)
-    out = {
-        "innovative_count": dict(base=ones, filled=given * 1.0, num=true * 1.0, den=given * 1.0),
-        "innovative_value": dict(base=ones, filled=given * 1.0, num=np.where(true & has_amount, amount, 0.0),
-                                 den=np.where(given & has_amount, amount, 0.0), use=given & has_amount),
-        "sme_count": dict(base=holders, filled=cat, num=sme, den=cat),
-        "sme_value": dict(base=holders, filled=cat, num=split * sme, den=split * cat,
-                          use=(cat > 0) & has_amount),
-        "single_bid": dict(base=competitive * 1.0, filled=(competitive & one_bid) * 1.0,
-                           num=(competitive & (bids == 1).fillna(False).to_numpy(bool)) * 1.0,
-                           den=(competitive & one_bid) * 1.0),
-    }
-    for name in ("social", "environmental"):
-        v = d[name].astype("boolean")
-        out[name] = dict(base=ones, filled=v.notna().to_numpy(float), num=v.fillna(False).to_numpy(float),
-                         den=v.notna().to_numpy(float))
-    return out
-
-
 def _seed(seed: int, group: str, year: int, indicator: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(str(group).encode()), int(year), INDICATORS.index(indicator)])
 
 
-def _one(name: str, cols: dict, keys: pd.DataFrame, groups: tuple, *, resamples: int, seed: int) -> pd.DataFrame:
-    """One indicator's rows, one per (group, year); ``groups`` is ``(code of each record, table of the codes)``."""
-    gid, table = groups
-    out = table.copy()
-    for src, dst in (("base", "n_records"), ("filled", "n_filled"), ("num", "numerator"), ("den", "denominator")):
-        out[dst] = np.bincount(gid, weights=np.asarray(cols[src], dtype=float), minlength=len(table))
-    out.insert(2, "indicator", name)
-    out.insert(3, "basis", "value" if name in VALUE_INDICATORS else "count")
-    out["fill_rate"] = np.divide(out["n_filled"], out["n_records"], out=np.full(len(out), np.nan),
-                                 where=out["n_records"].to_numpy() > 0)
-    out["share"] = np.divide(out["numerator"], out["denominator"], out=np.full(len(out), np.nan),
-                             where=out["denominator"].to_numpy() > 0)
-    if name in VALUE_INDICATORS:
-        out["ci_low"], out["ci_high"] = np.nan, np.nan
-        out["ci_method"] = "bootstrap" if resamples > 0 else "none"
-        out["resamples"] = resamples if resamples > 0 else pd.NA
-        if resamples > 0:
-            use = pd.Series(cols["use"], index=keys.index)
-            for i, (g, y) in enumerate(zip(out["group"], out["year"])):
-                m = (use & (keys["group"] == g) & (keys["year"] == y)).to_numpy(bool)
-                out.loc[i, ["ci_low", "ci_high"]] = bootstrap_ratio(
-                    cols["num"][m], cols["den"][m], resamples=resamples, rng=_seed(seed, g, y, name))
-    else:
-        out["ci_low"], out["ci_high"] = wilson(out["numerator"], out["denominator"])
-        out["ci_method"], out["resamples"] = "wilson", pd.NA
-    return out
+_DEC = "DECIMAL(38, 6)"
+#: Per contract of the panel (dated, in a group): its group, year, usable amount and the fields the shares read.
+_CONTRACTS_SQL = f"""
+WITH d AS (SELECT {{group}} AS g, r.rn, r.year,
+                  CASE WHEN r.amount_status IN {engine.sql_list(AMOUNT_USABLE)} AND isfinite(r.amount_eur)
+                       THEN r.amount_eur END AS amount,
+                  r.marche_innovant AS flag, r.bids, coalesce(r.procedure IN {engine.sql_list(COMPETITIVE_PROCEDURES)},
+                  false) AS competitive, coalesce(r.n_holders, 0) AS holders, coalesce(r.n_holders_sme, 0) AS sme,
+                  coalesce(r.n_holders_categorised, 0) AS cat, r.social, r.environmental
+           FROM {{t}} r {{join}} WHERE r.date_status IN {engine.sql_list(DATE_USABLE)} AND {{group}} IS NOT NULL),
+     e AS (SELECT *, CASE WHEN holders > 0 THEN coalesce(amount, 0) / holders ELSE 0 END AS split,
+                  CASE WHEN flag AND amount IS NOT NULL THEN amount ELSE 0 END AS iv_num,
+                  CASE WHEN flag IS NOT NULL AND amount IS NOT NULL THEN amount ELSE 0 END AS iv_den FROM d)
+"""
+_SUMS_SQL = _CONTRACTS_SQL + f"""
+SELECT g, year, ind.* FROM (
+  SELECT g, year, count(*) AS n, count(flag) AS f1, count(*) FILTER (WHERE flag) AS a1,
+         sum(CAST(iv_num AS {_DEC})) AS a2, sum(CAST(iv_den AS {_DEC})) AS b2,
+         sum(holders) AS h3, sum(cat) AS f3, sum(sme) AS a3,
+         sum(CAST(split * sme AS {_DEC})) AS a4, sum(CAST(split * cat AS {_DEC})) AS b4,
+         count(*) FILTER (WHERE competitive) AS h5, count(*) FILTER (WHERE competitive AND bids >= 1) AS f5,
+         count(*) FILTER (WHERE competitive AND bids = 1) AS a5,
+         count(social) AS f6, count(*) FILTER (WHERE social) AS a6,
+         count(environmental) AS f7, count(*) FILTER (WHERE environmental) AS a7
+  FROM e GROUP BY g, year) s,
+LATERAL (VALUES (0, 'innovative_count', n, f1, a1, f1), (1, 'innovative_value', n, f1, a2, b2),
+                (2, 'sme_count', h3, f3, a3, f3), (3, 'sme_value', h3, f3, a4, b4), (4, 'single_bid', h5, f5, a5, f5),
+                (5, 'social', n, f6, a6, f6), (6, 'environmental', n, f7, a7, f7))
+  AS ind(k, indicator, n_records, n_filled, numerator, denominator)
+ORDER BY g, year, k
+"""
+_VALUES_SQL = _CONTRACTS_SQL + """
+SELECT g, year, iv_num, iv_den, flag IS NOT NULL AND amount IS NOT NULL AS iv_use, split * sme AS sv_num,
+       split * cat AS sv_den, cat > 0 AND amount IS NOT NULL AS sv_use FROM e ORDER BY rn
+"""
 
 
-def indicator_panel(records: pd.DataFrame, *, groups: pd.Series | None = None,
+def _bootstrap(t: Records, out: pd.DataFrame, sql: dict, *, resamples: int, seed: int) -> None:
+    """The bootstrap intervals of the value shares of ``out`` (rows in place), contracts in the records' order."""
+    v = t.sql(_VALUES_SQL.format(**sql)).to_arrow_table()
+    g, year = v.column("g").to_numpy(zero_copy_only=False), v.column("year").to_numpy()
+    for name, key in (("innovative_value", "iv"), ("sme_value", "sv")):
+        num, den = v.column(f"{key}_num").to_numpy(), v.column(f"{key}_den").to_numpy()
+        use = v.column(f"{key}_use").to_numpy(zero_copy_only=False)
+        for i in np.flatnonzero(out["indicator"].to_numpy() == name):
+            gi, yi = out.at[i, "group"], out.at[i, "year"]
+            m = use & (g == gi) & (year == yi)
+            out.loc[i, ["ci_low", "ci_high"]] = bootstrap_ratio(num[m], den[m], resamples=resamples,
+                                                                rng=_seed(seed, gi, yi, name))
+
+
+def panel_of(t: Records, *, group: str = "'all'", join: str = "", resamples: int = DEFAULT_RESAMPLES,
+             seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """The panel of the records of ``t`` (aliased ``r``) by the SQL expression ``group`` (records where it is NULL
+    left out; ``join`` may bring its table in); see :func:`indicator_panel`."""
+    sql = {"group": group, "join": join, "t": "{t}"}
+    out = t.sql(_SUMS_SQL.format(**sql)).df().drop(columns="k").rename(columns={"g": "group"})
+    if out.empty:
+        return pd.DataFrame(columns=PANEL_COLUMNS)
+    for col in ("numerator", "denominator", "n_records", "n_filled"):
+        out[col] = out[col].astype("float64")
+    out["year"] = out["year"].astype("int64")
+    value = out["indicator"].isin(VALUE_INDICATORS).to_numpy()
+    out.insert(3, "basis", np.where(value, "value", "count"))
+    n, filled, num, den = (out[c].to_numpy() for c in ("n_records", "n_filled", "numerator", "denominator"))
+    out["fill_rate"] = np.divide(filled, n, out=np.full(len(out), np.nan), where=n > 0)
+    out["share"] = np.divide(num, den, out=np.full(len(out), np.nan), where=den > 0)
+    out["ci_low"], out["ci_high"] = wilson(np.where(value, 0, num), np.where(value, 0, den))
+    out.loc[value, ["ci_low", "ci_high"]] = np.nan
+    out["ci_method"] = np.where(value, "bootstrap" if resamples > 0 else "none", "wilson")
+    out["resamples"] = pd.Series([resamples if v and resamples > 0 else pd.NA for v in value], dtype=object)
+    if resamples > 0:
+        _bootstrap(t, out, sql, resamples=resamples, seed=seed)
+    for col in ("n_records", "n_filled"):
+        out[col] = out[col].round().astype("int64")
+    return out[PANEL_COLUMNS].reset_index(drop=True)
+
+
+def indicator_panel(records: pd.DataFrame | Records, *, groups: pd.Series | None = None,
                     resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """The panel of :data:`INDICATORS` per notification year (and per group, e.g. region), long format.
 
     Parameters
     ----------
-    records : DataFrame
+    records : DataFrame or Records
         Records of :func:`etude.decp.read_decp` (after a regional filter, or not).
     groups : Series, optional
-        A group label per record (on ``records``' index); records whose label is missing are left out.
-        Default: one group, ``"all"``.
+        A group label per record (on ``records``' index, a DataFrame); records whose label is missing are left
+        out. Default: one group, ``"all"``.
     resamples : int, default :data:`DEFAULT_RESAMPLES`
         Bootstrap resamples of a value share; 0 for no interval.
     seed : int, default :data:`DEFAULT_SEED`
@@ -198,22 +220,10 @@ def indicator_panel(records: pd.DataFrame, *, groups: pd.Series | None = None,
     ``fill_rate``, ``share`` (NaN when nothing is filled), ``ci_low``/``ci_high`` and ``ci_method``
     (``wilson``, ``bootstrap`` or ``none``).
     """
-    dated = records["date_status"].isin(DATE_USABLE).to_numpy(bool)
-    label = pd.Series("all", index=records.index) if groups is None else groups.reindex(records.index)
-    keep = dated & label.notna().to_numpy(bool)
-    d = records.loc[keep, [c for c in _USED if c in records.columns]]     # only what the panel reads
-    keys = pd.DataFrame({"group": label[keep].astype(str).to_numpy(), "year": d["year"].astype("int64").to_numpy()},
-                        index=d.index)
-    if d.empty:
-        return pd.DataFrame(columns=PANEL_COLUMNS)
-    cols = _columns(d)
-    gid = keys.groupby(["group", "year"], sort=True).ngroup().to_numpy()
-    table = keys.drop_duplicates().sort_values(["group", "year"]).reset_index(drop=True)
-    parts = [_one(name, cols[name], keys, (gid, table), resamples=resamples, seed=seed) for name in INDICATORS]
-    out = pd.concat(parts, ignore_index=True)
-    for col in ("n_records", "n_filled"):
-        out[col] = out[col].round().astype("int64")
-    order = {name: i for i, name in enumerate(INDICATORS)}
-    out = out.sort_values(["group", "year", "indicator"], key=lambda s: s.map(order) if s.name == "indicator"
-                          else s, kind="stable")
-    return out[PANEL_COLUMNS].reset_index(drop=True)
+    if groups is None:
+        with engine.as_records(records) as t:
+            return panel_of(t, resamples=resamples, seed=seed)
+    label = groups.reindex(records.index)
+    label = np.where(label.isna(), None, label.astype(str)).astype(object)
+    with engine.as_records(records, grp=label) as t:
+        return panel_of(t, group="r.grp", resamples=resamples, seed=seed)

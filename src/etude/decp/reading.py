@@ -15,6 +15,7 @@ Examples
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import zipfile
 import zlib
@@ -23,18 +24,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from etude.decp.jsonfile import decode_document, json_frame
-from etude.decp.records import ReadCounters, finish_records
+from etude.decp import engine
+from etude.decp.engine import Records
+from etude.decp.jsonfile import FORMAT_FIELD, decode_document, json_rows, rows_frame
+from etude.decp.records import RECORD_COLUMNS, ReadCounters
 from etude.decp.rules import MAX_AMOUNT
 from etude.decp.summary import quality_summary, read_summary
-from etude.decp.tabular import read_tabular
+from etude.decp.tabular import load_tabular, part_constants
 from etude.errors import InputError, ParameterError, problem
 
-__all__ = ["read_decp", "MAX_UNZIPPED"]
+__all__ = ["read_decp", "load", "summarise", "Loaded", "MAX_UNZIPPED", "JSON_BATCH"]
 
 #: Most bytes the ``.json`` members of one DECP ZIP may inflate to, all together (4 Gio; ``max_unzipped``).
 MAX_UNZIPPED = 4 * 1024 ** 3
 _CHUNK = 1 << 20
+#: Most JSON records put in one frame (bounds the Python objects alive at once; a ZIP's small members share one).
+JSON_BATCH = 50_000
 _EXPECTED = "un fichier DECP JSON, ZIP, CSV ou Parquet"
 
 
@@ -123,25 +128,95 @@ def _zip_members(path: Path, max_unzipped: int) -> Iterator[tuple[str, bytes]]:
                                  expected="une archive ZIP complète contenant un fichier DECP JSON")) from None
 
 
-def _read_one(path: Path, counters: ReadCounters, seen: set, *, today: dt.date, max_amount: float,
-              max_unzipped: int) -> Iterator[tuple[pd.DataFrame, tuple]]:
-    """``(records, read line)`` for each document of one file (a ZIP may hold several)."""
-    kind = _kind(path, _head(path))
-    if kind in ("csv", "parquet"):
-        before = counters.tabular_duplicate_rows
-        flat = finish_records(read_tabular(path, kind, counters), today, max_amount)
-        yield flat, (path.name, f"DECP tabulaire ({kind.upper()})", len(flat),
-                     counters.tabular_duplicate_rows - before)
-        return
-    members = _zip_members(path, max_unzipped) if kind == "zip" else iter([(path.name, path.read_bytes())])
-    for name, data in members:
+def _documents(path: Path, kind: str, max_unzipped: int) -> Iterator[tuple[str, bytes]]:
+    """``(name, bytes)`` of each JSON document of a file: itself, or each ``.json`` member of a ZIP."""
+    if kind == "zip":
+        yield from _zip_members(path, max_unzipped)
+    else:
+        yield path.name, path.read_bytes()
+
+
+def _json_frames(documents: Iterable[tuple[str, bytes]], counters: ReadCounters, seen: set, reads: list, *,
+                 today: dt.date, max_amount: float) -> Iterator[pd.DataFrame]:
+    """The records of JSON ``documents``, streamed: each document decoded and split into records in turn, the
+    records of many documents gathered into frames of up to :data:`JSON_BATCH` (a ZIP of thousands of small
+    members makes a few frames, not one per member). Appends each document's read line to ``reads``."""
+    rows, nos, names = [], [], []
+    for name, data in documents:
         raws, concessions = decode_document(data, name)
         del data
-        n_raw = len(raws) + concessions
         counters.concessions += concessions
-        flat = json_frame(raws, name, counters, seen, today, max_amount)
+        forms = set()
+        for row, no in json_rows(raws, name, counters, seen):
+            rows.append(row)
+            nos.append(no)
+            names.append(name)
+            forms.add(row[FORMAT_FIELD])
+            if len(rows) >= JSON_BATCH:
+                yield rows_frame(rows, nos, names, today, max_amount)
+                rows, nos, names = [], [], []
+        reads.append((name, ", ".join(sorted(forms)) or "DECP JSON", len(raws) + concessions, 0))
         del raws
-        yield flat, (name, ", ".join(sorted(set(flat["source_format"]))) or "DECP JSON", n_raw, 0)
+    if rows:
+        yield rows_frame(rows, nos, names, today, max_amount)
+
+
+@dataclasses.dataclass
+class Loaded:
+    """What :func:`load` put in a connection: the view of every record, the read lines (name, format, records,
+    duplicate rows), the rules' counters, and each part (its view, and its DataFrame for a batch of JSON records)."""
+
+    records: Records
+    reads: list[tuple]
+    counters: ReadCounters
+    parts: list[tuple[str, pd.DataFrame | None]]
+
+
+def load(con, paths: str | Path | Iterable[str | Path], *, max_amount: float = MAX_AMOUNT,
+         today: dt.date | None = None, max_unzipped: int = MAX_UNZIPPED, full: bool = False) -> Loaded:
+    """Read DECP files into ``con``: one table per tabular file, one per batch of JSON records (:data:`JSON_BATCH`,
+    the records of a ZIP's members together), and the view ``records`` of them all, in order; see :func:`read_decp`
+    for the parameters. With ``full``, the descriptive columns of tabular files are read too."""
+    if isinstance(max_unzipped, bool) or not isinstance(max_unzipped, int) or max_unzipped < 1:
+        raise ParameterError(f"« max_unzipped » doit être un nombre d'octets positif, pas « {max_unzipped} »")
+    today = today or dt.date.today()
+    counters, seen, parts, reads = ReadCounters(), set(), [], []
+    for path in _sources(paths):
+        kind = _kind(path, _head(path))
+        if kind in ("csv", "parquet"):
+            name, before = f"part{len(parts)}", counters.tabular_duplicate_rows
+            n = load_tabular(con, path, kind, counters, table=name, today=today, max_amount=max_amount, full=full)
+            reads.append((path.name, f"DECP tabulaire ({kind.upper()})", n, counters.tabular_duplicate_rows - before))
+            parts.append((name, None, part_constants(path.name)))
+            continue
+        for flat in _json_frames(_documents(path, kind, max_unzipped), counters, seen, reads, today=today,
+                                 max_amount=max_amount):
+            parts.append((engine.frame_view(con, f"part{len(parts)}", flat).name, flat, {}))
+    if not parts:                                   # nothing but empty documents
+        empty = rows_frame([], [], [], today, max_amount)
+        parts.append((engine.frame_view(con, "part0", empty).name, empty, {}))
+    for i, (name, _, constants) in enumerate(parts):
+        con.sql(f"CREATE OR REPLACE TEMP VIEW {name}_records AS {_part_sql(con, i, name, constants)}")
+    con.sql("CREATE OR REPLACE TEMP VIEW records AS "
+            + " UNION ALL ".join(f"SELECT * FROM {name}_records" for name, _, _ in parts))
+    return Loaded(Records(con, "records"), reads, counters, [(f"{name}_records", frame) for name, frame, _ in parts])
+
+
+def _part_sql(con, i: int, name: str, constants: dict[str, str]) -> str:
+    """One part of the view ``records``: every column of :data:`~etude.decp.engine.SQL_TYPES` (the ones the part
+    does not store: its constants, or null), ``rn`` made unique across parts."""
+    have = {row[0] for row in con.sql(f"DESCRIBE {name}").fetchall()}
+    cols = [f"(CAST({i} AS BIGINT) << 40) + rn AS rn"]
+    for col, kind in engine.SQL_TYPES.items():
+        if col != "rn":
+            cols.append(col if col in have else f"CAST({constants.get(col, 'NULL')} AS {kind}) AS {col}")
+    return f"SELECT {', '.join(cols)} FROM {name}"
+
+
+def summarise(loaded: Loaded) -> pd.DataFrame:
+    """The summary of what reading did: the reading rules' lines, then the date and amount rules'."""
+    return pd.concat([read_summary(loaded.records, loaded.reads, loaded.counters),
+                      quality_summary(loaded.records)], ignore_index=True)
 
 
 def read_decp(paths: str | Path | Iterable[str | Path], *, max_amount: float = MAX_AMOUNT,
@@ -176,18 +251,10 @@ def read_decp(paths: str | Path | Iterable[str | Path], *, max_amount: float = M
     >>> len(records)  # doctest: +SKIP
     158
     """
-    if isinstance(max_unzipped, bool) or not isinstance(max_unzipped, int) or max_unzipped < 1:
-        raise ParameterError(f"« max_unzipped » doit être un nombre d'octets positif, pas « {max_unzipped} »")
-    today = today or dt.date.today()
-    counters = ReadCounters()
-    seen: set = set()
-    flats, reads = [], []
-    for path in _sources(paths):
-        for flat, read in _read_one(path, counters, seen, today=today, max_amount=max_amount,
-                                    max_unzipped=max_unzipped):
-            flats.append(flat)
-            reads.append(read)
-    records = pd.concat(flats, ignore_index=True) if len(flats) > 1 else flats[0]
-    del flats
-    summary = read_summary(records, reads, counters)
-    return records, pd.concat([summary, quality_summary(records)], ignore_index=True)
+    with engine.connect() as con:
+        loaded = load(con, paths, max_amount=max_amount, today=today, max_unzipped=max_unzipped, full=True)
+        summary = summarise(loaded)
+        frames = [frame if frame is not None else engine.to_frame(Records(con, name), RECORD_COLUMNS)
+                  for name, frame in loaded.parts]
+    records = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    return records, summary

@@ -23,20 +23,22 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from etude.decp.records import map_unique
+from etude.decp import engine
+from etude.decp.engine import Records
+from etude.decp.geography import region_of_code, region_of_departement, region_of_nuts
 from etude.decp.rules import fold
 from etude.decp.summary import SUMMARY_COLUMNS
 from etude.errors import ParameterError
 
-__all__ = ["filter_region", "locate", "place_departement", "buyer_departement", "region_key", "REGIONS"]
+__all__ = ["filter_region", "select_region", "locate", "placement", "place_departement", "buyer_departement",
+           "region_key", "REGIONS", "RULES", "REASONS"]
 
-#: Regions :func:`filter_region` knows: INSEE code, former codes (before 2016), départements, NUTS prefixes.
+#: Regions :func:`filter_region` knows: name and INSEE code (their former codes, départements and NUTS codes are
+#: in :mod:`etude.decp.geography`).
 REGIONS = {
-    "hauts-de-france": {"label": "Hauts-de-France", "code": "32", "former_codes": ("31", "22"),
-                        "departements": ("02", "59", "60", "62", "80"), "nuts": ("FRE", "FR3", "FR22")},
+    "hauts-de-france": {"label": "Hauts-de-France", "code": "32"},
 }
 _REGION_ALIASES = {"hdf": "hauts-de-france", "32": "hauts-de-france", "hauts de france": "hauts-de-france"}
 
@@ -98,18 +100,11 @@ def buyer_departement(siret: Any) -> str | None:
 
 # --- region ----------------------------------------------------------------------------------------------------
 
-_RULE_LABELS = {
-    "buyer_region": "acheteur : code région (acheteur_region_code)",
-    "buyer_departement": "acheteur : code département (acheteur_departement_code)",
-    "buyer_siren": "acheteur : SIREN de collectivité ou d'établissement public local (département)",
-    "place_departement": "lieu d'exécution : code postal, commune, arrondissement, canton ou département",
-    "place_region": "lieu d'exécution : code région",
-    "place_nuts": "lieu d'exécution : code NUTS",
-    "place_country": "lieu d'exécution : code pays (hors France)",
-    "undetermined": "région indéterminée : exclu du périmètre",
-}
-_REASONS = {"no_type": "type de code absent", "unknown_type": "type de code inconnu", "no_code": "code absent",
-            "mismatch": "code incompatible avec son type"}
+#: The rules of the regional filter, in the order they decide.
+RULES = ("buyer_region", "buyer_departement", "buyer_siren", "place_departement", "place_region", "place_nuts",
+         "place_country")
+#: Why a place of performance decides nothing (``why`` of :func:`placement`: the reason, then its values).
+REASONS = ("no_type", "unknown_type", "no_code", "mismatch", "nuts_too_broad")
 
 
 def region_key(region: str) -> str | None:
@@ -124,71 +119,117 @@ def region_key(region: str) -> str | None:
     return key
 
 
-def _place_decision(code: Any, type_code: Any, target: dict) -> tuple[str, bool | None, str]:
+def _place_row(key: Any) -> tuple[str, str | None, str]:
+    """``(rule, region, why)`` of a place of performance ``type\x1fcode`` (``\x00``: missing)."""
+    type_code, code = (None if v == "\x00" else v for v in (key or "\x00\x1f\x00").split("\x1f"))
     kind, value = place_departement(code, type_code)
     if kind == "departement":
-        return "place_departement", value in target["departements"], ""
+        return "place_departement", region_of_departement(value), ""
     if kind == "region":
-        return "place_region", value in (target["code"], *target["former_codes"]), ""
+        return "place_region", region_of_code(value), ""
     if kind == "nuts":
         if value in ("FR", "FR2"):
-            return "undetermined", None, f"code NUTS trop large « {value} »"
-        return "place_nuts", value.startswith(tuple(target["nuts"])), ""
+            return "undetermined", None, f"nuts_too_broad\x1f\x1f{value}"
+        return "place_nuts", region_of_nuts(value), ""
     if kind == "country":
-        return "place_country", False, ""
-    why = _REASONS[kind]
+        return "place_country", None, ""
     if kind in ("mismatch", "unknown_type"):
-        why += f" : « {type_code} » « {code} »"
-    return "undetermined", None, why
+        return "undetermined", None, f"{kind}\x1f{type_code}\x1f{code}"
+    return "undetermined", None, kind
 
 
-def locate(records: pd.DataFrame, *, region: str = "hauts-de-france") -> pd.DataFrame:
+def _siren_row(prefix: Any) -> tuple[str | None, str | None]:
+    dep = buyer_departement(prefix)
+    return dep, region_of_departement(dep)
+
+
+_PLACE_KEY = "coalesce(place_type, '\x00') || '\x1f' || coalesce(place_code, '\x00')"
+_PLACED_SQL = """
+CREATE OR REPLACE TEMP TABLE {placed} AS
+SELECT r.rn,
+  CASE WHEN r.buyer_region_code <> '' THEN 'buyer_region' WHEN r.buyer_departement <> '' THEN 'buyer_departement'
+       WHEN s.dep IS NOT NULL THEN 'buyer_siren' ELSE p.rule END AS region_rule,
+  CASE WHEN r.buyer_region_code <> '' THEN mr.region WHEN r.buyer_departement <> '' THEN md.region
+       WHEN s.dep IS NOT NULL THEN s.region ELSE p.region END AS region,
+  CASE WHEN r.buyer_region_code <> '' OR r.buyer_departement <> '' OR s.dep IS NOT NULL THEN '' ELSE p.why END AS why
+FROM {t} r LEFT JOIN {placed}_code mr ON mr.v = r.buyer_region_code
+  LEFT JOIN {placed}_dep md ON md.v = r.buyer_departement LEFT JOIN {placed}_siren s ON s.v = left(r.buyer_id, 5)
+  LEFT JOIN {placed}_place p ON p.v = {key}
+"""
+
+
+def placement(t: Records) -> str:
+    """Place every record of ``t`` in its region, by the first rule that decides (see the module notes); returns
+    the name of the table made once per records table: ``rn``, ``region_rule``, ``region`` (the current region's
+    INSEE code, NULL when the rule names none) and ``why`` (when no rule decides: a reason of :data:`REASONS`,
+    then the place's type and code when they say more, separated by ``\\x1f``)."""
+    import pyarrow as pa
+    placed = f"{t.name}_placed"
+    if t.con.sql(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = '{placed}'").fetchall()[0][0]:
+        return placed
+    text = pa.string()
+    engine.rule_map(t.con, f"{placed}_code", f"SELECT buyer_region_code FROM {t.name}", region_of_code,
+                    {"region": text})
+    engine.rule_map(t.con, f"{placed}_dep", f"SELECT buyer_departement FROM {t.name}", region_of_departement,
+                    {"region": text})
+    engine.rule_map(t.con, f"{placed}_siren", f"SELECT left(buyer_id, 5) FROM {t.name}", _siren_row,
+                    {"dep": text, "region": text})
+    engine.rule_map(t.con, f"{placed}_place", f"SELECT {_PLACE_KEY} FROM {t.name}", _place_row,
+                    {"rule": text, "region": text, "why": text})
+    t.con.sql(_PLACED_SQL.format(placed=placed, t=t.name, key=_PLACE_KEY.replace("place_", "r.place_")))
+    return placed
+
+
+def locate(records: pd.DataFrame | Records, *, region: str = "hauts-de-france") -> pd.DataFrame:
     """Which rule places each record in or out of ``region`` (see the module notes for the order).
 
-    Returns a frame on ``records``' index with ``region_rule`` (``buyer_region``, ``buyer_departement``,
-    ``buyer_siren``, ``place_departement``, ``place_region``, ``place_nuts``, ``place_country`` or
-    ``undetermined``), ``in_region`` (boolean, NA when undetermined) and ``why`` (French, when undetermined).
+    Returns a frame (on ``records``' index for a DataFrame, in the records' order otherwise) with ``region_rule``
+    (``buyer_region``, ``buyer_departement``, ``buyer_siren``, ``place_departement``, ``place_region``,
+    ``place_nuts``, ``place_country`` or ``undetermined``), ``in_region`` (boolean, NA when undetermined) and
+    ``why`` (see :func:`placement`, when undetermined).
     """
+    import pyarrow as pa
     key = region_key(region)
     if key is None:
         raise ParameterError("locate() demande une région ; valeurs possibles : " + ", ".join(REGIONS))
-    target = REGIONS[key]
-    n = len(records)
-    rule = np.full(n, "", dtype=object)
-    inside = np.full(n, None, dtype=object)
-    why = np.full(n, "", dtype=object)
+    code = REGIONS[key]["code"]
+    with engine.as_records(records) as t:
+        placed = placement(t)
+        out = t.con.sql(f"SELECT region_rule, CASE WHEN region_rule = 'undetermined' THEN NULL "
+                        f"ELSE coalesce(region = '{code}', false) END AS in_region, why FROM {placed} ORDER BY rn"
+                        ).to_arrow_table().to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get)
+    if isinstance(records, pd.DataFrame):
+        out.index = records.index
+    return out
 
-    def decide(mask: np.ndarray, name: str, values: np.ndarray) -> None:
-        todo = mask & (rule == "")
-        rule[todo] = name
-        inside[todo] = values[todo]
 
-    def given(col: str) -> np.ndarray:
-        s = records[col]
-        return (s.notna() & (s.astype("str") != "")).to_numpy(bool)
+def _region_summary(t: Records, placed: str, key: str) -> pd.DataFrame:
+    """The lines of the regional filter: each rule's records in and out, the undetermined ones and why (the five
+    most frequent reasons ``(why, n)``), the kept."""
+    code = REGIONS[key]["code"]
+    counts = {r: (n, k) for r, n, k in t.con.sql(
+        f"SELECT region_rule, count(*), count(*) FILTER (WHERE region = '{code}') FROM {placed} GROUP BY ALL"
+    ).fetchall()}
+    rows = [(f"region_{rule}", n, {"inside": k, "outside": n - k})
+            for rule in RULES for n, k in [counts.get(rule, (0, 0))] if n]
+    top = t.con.sql(f"SELECT why, count(*) AS n FROM {placed} WHERE region_rule = 'undetermined' GROUP BY why "
+                    "ORDER BY n DESC, min(rn) LIMIT 5").fetchall()
+    rows.append(("region_undetermined", counts.get("undetermined", (0, 0))[0], {"reasons": [tuple(r) for r in top]}))
+    rows.append(("region_kept", sum(k for _, k in counts.values()),
+                 {"region": REGIONS[key]["label"], "records": sum(n for n, _ in counts.values())}))
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
-    regions = [target["code"], *target["former_codes"]]
-    decide(given("buyer_region_code"), "buyer_region",
-           records["buyer_region_code"].isin(regions).to_numpy(bool).astype(object))
-    decide(given("buyer_departement"), "buyer_departement",
-           records["buyer_departement"].isin(target["departements"]).to_numpy(bool).astype(object))
-    sdep = map_unique(records["buyer_id"], buyer_departement)
-    has = np.fromiter((v is not None for v in sdep), dtype=bool, count=n)
-    decide(has, "buyer_siren", np.isin(sdep, list(target["departements"])).astype(object))
-    todo = rule == ""
-    if todo.any():
-        sub = records.loc[todo, ["place_type", "place_code"]].astype("str")
-        keys = sub["place_type"].fillna("\x00") + "\x1f" + sub["place_code"].fillna("\x00")
 
-        def from_key(k: Any) -> tuple:
-            t, c = (k or "\x00\x1f\x00").split("\x1f")
-            return _place_decision(None if c == "\x00" else c, None if t == "\x00" else t, target)
-
-        r, i, w = map_unique(keys.reset_index(drop=True), from_key, 3)
-        idx = np.flatnonzero(todo)
-        rule[idx], inside[idx], why[idx] = r, i, w
-    return pd.DataFrame({"region_rule": rule, "in_region": pd.array(inside, dtype="boolean"), "why": why},
-                        index=records.index)
+def select_region(t: Records, key: str | None) -> tuple[Records, pd.DataFrame]:
+    """The records of region ``key`` (a view of ``t``; ``t`` itself for ``None``) and the filter's summary."""
+    if key is None:
+        n = t.sql("SELECT count(*) FROM {t}").fetchall()[0][0]
+        return t, pd.DataFrame([("region_none", n, {})], columns=SUMMARY_COLUMNS)
+    placed = placement(t)
+    kept = f"{t.name}_{key.replace('-', '_')}"
+    t.con.sql(f"CREATE OR REPLACE TEMP VIEW {kept} AS SELECT r.* FROM {t.name} r "
+              f"WHERE r.rn IN (SELECT rn FROM {placed} WHERE region = '{REGIONS[key]['code']}')")
+    return Records(t.con, kept), _region_summary(t, placed, key)
 
 
 def filter_region(records: pd.DataFrame, *, region: str = "hauts-de-france") -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -207,24 +248,9 @@ def filter_region(records: pd.DataFrame, *, region: str = "hauts-de-france") -> 
     (3, [1, 1, 1, 0, 3])
     """
     key = region_key(region)
-    if key is None:
-        summary = pd.DataFrame([("aucun filtre régional", len(records), "--region none : tous les enregistrements")],
-                               columns=SUMMARY_COLUMNS)
-        return records, summary
-    label = REGIONS[key]["label"]
-    where = locate(records, region=key)
-    rows = []
-    for rule_id in ("buyer_region", "buyer_departement", "buyer_siren", "place_departement", "place_region",
-                    "place_nuts", "place_country"):
-        m = where["region_rule"] == rule_id
-        if m.any():
-            n_in = int(where.loc[m, "in_region"].sum())
-            rows.append((_RULE_LABELS[rule_id], int(m.sum()),
-                         f"{n_in} dans la région, {int(m.sum()) - n_in} hors région"))
-    und = where["region_rule"] == "undetermined"
-    top = where.loc[und, "why"].value_counts().head(5)
-    rows.append((_RULE_LABELS["undetermined"], int(und.sum()),
-                 " ; ".join(f"{k} ({v})" for k, v in top.items()) or "aucun"))
-    keep = where["in_region"].fillna(False).to_numpy(bool)
-    rows.append((f"retenu : {label}", int(keep.sum()), f"sur {len(records)} enregistrements"))
-    return records[keep].reset_index(drop=True), pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    with engine.as_records(records) as t:
+        kept, summary = select_region(t, key)
+        if key is None:
+            return records, summary
+        inside = t.con.sql(f"SELECT rn FROM {kept.name} ORDER BY rn").to_arrow_table().column(0).to_numpy()
+    return records.iloc[inside].reset_index(drop=True), summary

@@ -23,15 +23,14 @@ Examples
 """
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
-from etude.decp.geography import REGION_NAMES, region_of_code, region_of_departement, region_of_nuts
-from etude.decp.panel import COUNT_INDICATORS, PANEL_COLUMNS, indicator_panel
-from etude.decp.records import map_unique
-from etude.decp.region import buyer_departement, place_departement
+from etude.decp import engine
+from etude.decp.engine import Records
+from etude.decp.geography import REGION_NAMES
+from etude.decp.panel import COUNT_INDICATORS, PANEL_COLUMNS, panel_of
+from etude.decp.region import placement
 
 __all__ = ["assign_regions", "regions_panel", "funnel_limits", "funnel_position", "funnel_choice",
            "REGIONS_COLUMNS", "NATIONAL", "FUNNEL_LEVELS", "FUNNEL_INDICATORS"]
@@ -47,45 +46,17 @@ REGIONS_COLUMNS = ["region", "region_name", *PANEL_COLUMNS[1:], "national_share"
                    "funnel_high_95", "funnel_low_998", "funnel_high_998", "position"]
 
 
-def _given(s: pd.Series) -> np.ndarray:
-    return (s.notna() & (s.astype("str") != "")).to_numpy(bool)
-
-
-def _place_region(key: Any) -> str | None:
-    t, c = (key or "\x00\x1f\x00").split("\x1f")
-    kind, value = place_departement(None if c == "\x00" else c, None if t == "\x00" else t)
-    if kind == "departement":
-        return region_of_departement(value)
-    if kind == "region":
-        return region_of_code(value)
-    if kind == "nuts":
-        return region_of_nuts(value)
-    return None
-
-
-def assign_regions(records: pd.DataFrame) -> pd.Series:
+def assign_regions(records: pd.DataFrame | Records) -> pd.Series:
     """The current region code (INSEE) of each record, by the first rule that decides; missing when none does.
 
     A rule decides as soon as its field is given, even when its value names no region (a region code « 99 »):
     the record then has no region, as :func:`etude.decp.filter_region` leaves it out of Hauts-de-France.
     """
-    n = len(records)
-    region = np.full(n, None, dtype=object)
-    todo = np.ones(n, dtype=bool)
-    for col, read in (("buyer_region_code", region_of_code), ("buyer_departement", region_of_departement)):
-        if col in records:
-            has = todo & _given(records[col])
-            region[has] = map_unique(records.loc[has, col].astype("str").reset_index(drop=True), read)
-            todo &= ~has
-    sdep = map_unique(records["buyer_id"], buyer_departement)
-    has = todo & np.fromiter((v is not None for v in sdep), dtype=bool, count=n)
-    region[has] = [region_of_departement(v) for v in sdep[has]]
-    todo &= ~has
-    if todo.any():
-        sub = records.loc[todo, ["place_type", "place_code"]].astype("str")
-        keys = sub["place_type"].fillna("\x00") + "\x1f" + sub["place_code"].fillna("\x00")
-        region[todo] = map_unique(keys.reset_index(drop=True), _place_region)
-    return pd.Series(region, index=records.index, dtype="str")
+    with engine.as_records(records) as t:
+        placed = placement(t)
+        region = t.con.sql(f"SELECT region FROM {placed} ORDER BY rn").to_arrow_table().column(0).to_pylist()
+    index = records.index if isinstance(records, pd.DataFrame) else None
+    return pd.Series(region, index=index, dtype="str")
 
 
 def funnel_limits(n, p0: float, *, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -144,7 +115,7 @@ def _limits(n: np.ndarray, p0: np.ndarray, level: float) -> tuple[np.ndarray, np
     return lo, hi
 
 
-def regions_panel(records: pd.DataFrame, *, resamples: int = 0, seed: int | None = None) -> pd.DataFrame:
+def regions_panel(records: pd.DataFrame | Records, *, resamples: int = 0, seed: int | None = None) -> pd.DataFrame:
     """The panel (:func:`etude.decp.indicator_panel`) of every region and of France, with funnel limits.
 
     Returns :data:`REGIONS_COLUMNS`, one row per region (``region`` code, ``region_name``; ``FR`` = every
@@ -152,10 +123,11 @@ def regions_panel(records: pd.DataFrame, *, resamples: int = 0, seed: int | None
     the national rows: the funnel limits around the national share of the same year (``funnel_low_95`` …)
     and ``position``. Value shares have no interval by default (``resamples=0``: ``ci_method`` ``none``).
     """
-    regions = assign_regions(records)
     kwargs = {"resamples": resamples} | ({"seed": seed} if seed is not None else {})
-    national = indicator_panel(records, groups=pd.Series(NATIONAL, index=records.index), **kwargs)
-    regional = indicator_panel(records, groups=regions, **kwargs)
+    with engine.as_records(records) as t:
+        placed = placement(t)
+        regional = panel_of(t, group="p.region", join=f"JOIN {placed} p ON p.rn = r.rn", **kwargs)
+        national = panel_of(t, group=f"'{NATIONAL}'", **kwargs)
     panel = _with_funnel(pd.concat([regional, national], ignore_index=True))
     panel = panel.rename(columns={"group": "region"})
     panel.insert(1, "region_name", panel["region"].map(REGION_NAMES).fillna("France"))

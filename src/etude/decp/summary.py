@@ -1,91 +1,90 @@
-"""What the DECP rules did, as tables ``rule, n_records, detail`` (French diagnostics, like error messages).
+"""What the DECP rules did, as tables ``rule, n_records, detail``: a rule's code, the records it touched, and the
+facts its sentence says (a dict: examples, harmonised labels, reasons…), never a sentence.
 
 Every rule is counted, never applied silently: :func:`read_summary` says what reading dropped, harmonised or
-kept; :func:`quality_summary` counts the date and amount rules (call it again after the regional filter).
-:func:`etude.publish.present.decp.format_summary` turns a summary into text lines.
+kept; :func:`quality_summary` counts the date and amount rules (call it again after the regional filter). Both
+count in SQL, on a records DataFrame or a :class:`~etude.decp.engine.Records` table alike.
+:func:`etude.publish.present.decp.summary_table` puts a summary into words (French or English),
+:func:`etude.publish.present.decp.format_summary` into text lines.
 
 Examples
 --------
 >>> t = read_summary(pd.DataFrame(columns=["id", "uid", "nature", "nature_raw", "procedure", "procedure_raw"]),
 ...                  [("f.json", "DECP 2017", 0, 0)], ReadCounters())
->>> t["rule"].iloc[0], int(t["n_records"].iloc[0])
-('enregistrements lus', 0)
+>>> t["rule"].iloc[0], int(t["n_records"].iloc[0]), t["detail"].iloc[0]
+('read', 0, {'file': 'f.json', 'format': 'DECP 2017', 'duplicate_rows': 0})
 """
 from __future__ import annotations
 
 import pandas as pd
 
+from etude.decp import engine
+from etude.decp.engine import Records
 from etude.decp.records import ReadCounters
 from etude.decp.rules import AMOUNT_USABLE, DATE_USABLE, MAX_AMOUNT, MIN_YEAR, PROCEDURES
 
-__all__ = ["read_summary", "quality_summary", "SUMMARY_COLUMNS"]
+__all__ = ["read_summary", "quality_summary", "SUMMARY_COLUMNS", "QUALITY_RULES", "EXAMPLES"]
 
-#: Columns of every summary table.
+#: Columns of every summary table: the rule's code, the records it touched, the facts its sentence says.
 SUMMARY_COLUMNS = ["rule", "n_records", "detail"]
+#: Most examples a rule's facts carry.
+EXAMPLES = 3
+#: The date and amount rules of :func:`quality_summary`: code → (status column, status, raw column shown).
+QUALITY_RULES = {
+    "date_missing": ("date_status", "missing", None), "date_invalid": ("date_status", "invalid", "date_raw"),
+    "date_out_of_range": ("date_status", "out_of_range", "date_raw"),
+    "date_reformatted": ("date_status", "reformatted", "date_raw"),
+    "amount_missing": ("amount_status", "missing", None), "amount_invalid": ("amount_status", "invalid", "amount_raw"),
+    "amount_negative": ("amount_status", "negative", "amount_raw"),
+    "amount_absurd": ("amount_status", "absurd", "amount_raw"),
+    "amount_text_fr": ("amount_status", "text_fr", "amount_raw"), "amount_text": ("amount_status", "text", None),
+}
 
 
-_CLIP = 40  # characters of a value shown as an example (a 400-digit amount is cut)
+def _examples(t: Records, where: str, column: str, k: int = EXAMPLES) -> list[tuple]:
+    """``(id, file, record number, raw value)`` of the first ``k`` records where ``where`` holds."""
+    return [tuple(r) for r in t.sql(f"SELECT id, source_file, record_no, CAST({column} AS VARCHAR) FROM {{t}} "
+                                    f"WHERE {where} ORDER BY rn LIMIT {k}").fetchall()]
 
 
-def _grouped(x: float) -> str:
-    """A whole number with French digit groups (narrow no-break spaces), as the other French diagnostics."""
-    return f"{x:,.0f}".replace(",", "\u202f")
+def _labels(t: Records, raw: str, col: str) -> tuple:
+    """The line of one harmonised label: records changed, the five most frequent changes ``(raw, label, n)``."""
+    pairs = t.sql(f"SELECT {raw}, {col}, count(*) AS n FROM {{t}} WHERE {raw} IS NOT NULL AND {col} IS NOT NULL "
+                  f"AND {raw} <> {col} GROUP BY ALL ORDER BY n DESC, min(rn)").fetchall()
+    return f"{col}_harmonised", sum(n for *_, n in pairs), {"pairs": [tuple(p) for p in pairs[:5]]}
 
 
-def _examples(records: pd.DataFrame, mask: pd.Series, column: str, field: str, k: int = 3) -> str:
-    sub = records.loc[mask, ["id", "source_file", "record_no", column]].head(k)
-    parts = []
-    for rid, src, no, val in sub.itertuples(index=False):
-        who = rid if isinstance(rid, str) and rid else f"{src} n° {no}"
-        val = str(val)
-        parts.append(f"{who} {field} « {val if len(val) <= _CLIP else val[:_CLIP - 1] + '…'} »")
-    return ("ex. : " + " ; ".join(parts)) if parts else ""
+def _counter_rows(reads: list, counters: ReadCounters) -> list[tuple]:
+    rows = [("read", n, {"file": name, "format": form, "duplicate_rows": dup_rows})
+            for name, form, n, dup_rows in reads]
+    rows += [("concessions", counters.concessions, {}), ("unreadable", counters.unreadable, {}),
+             ("coerced", counters.coerced, {}),
+             ("duplicates", counters.duplicates, {"examples": list(counters.duplicate_examples)})]
+    if counters.tabular_no_current:
+        rows.append(("no_current", counters.tabular_no_current, {}))
+    return rows
 
 
-def read_summary(records: pd.DataFrame, reads: list, counters: ReadCounters) -> pd.DataFrame:
+def read_summary(records: pd.DataFrame | Records, reads: list, counters: ReadCounters) -> pd.DataFrame:
     """The reading rules' lines: one per file read (``reads``: name, format, records, duplicate rows), then
     concessions, unreadable and coerced records, duplicates, lots, empty ids, harmonised and unknown labels."""
-    n_dup, dup_examples = counters.duplicates, counters.duplicate_examples
-    rows = []
-    for name, form, n, dup_rows in reads:
-        detail = f"{name} : {form}"
-        if dup_rows:
-            detail += f" ; {dup_rows} ligne(s) en double exact supprimée(s)"
-        rows.append(("enregistrements lus", n, detail))
-    rows.append(("contrat de concession écarté", counters.concessions,
-                 "les concessions ne sont pas des marchés : hors des chiffres"))
-    rows.append(("enregistrement illisible écarté", counters.unreadable,
-                 "élément de la liste « marches » qui n'est pas un objet JSON"))
-    rows.append(("valeur de type inattendu lue comme texte", counters.coerced,
-                 "enregistrements dont un champ avait un type imprévu (ex. montant en objet) : lu comme texte"))
-    rows.append(("doublon exact supprimé", n_dup,
-                 "enregistrement au texte identique à un précédent : le premier est gardé"
-                 + (f" ; ex. : {', '.join(dup_examples)}" if dup_examples else "")))
-    if counters.tabular_no_current:
-        rows.append(("contrat sans ligne actuelle écarté", counters.tabular_no_current,
-                     "uid sans ligne donneesActuelles = vrai (extrait partiel ?)"))
-    has_id = records["id"].notna()
-    shared = records[has_id].duplicated("uid", keep=False)
-    n_shared_ids = records.loc[has_id][shared]["uid"].nunique()
-    rows.append(("identifiant partagé (lots) conservé", int(shared.sum()),
-                 f"{n_shared_ids} identifiant(s) d'un même acheteur portés par des enregistrements différents "
-                 "(lots) : chacun compte pour un contrat"))
-    rows.append(("identifiant vide conservé", int((~has_id).sum()), "compté comme un contrat distinct"))
-    for col, raw_col, label in (("nature", "nature_raw", "nature"), ("procedure", "procedure_raw", "procédure")):
-        changed = records[raw_col].notna() & records[col].notna() & (records[raw_col] != records[col])
-        pairs = records.loc[changed].groupby([raw_col, col], sort=False).size().sort_values(ascending=False)
-        detail = " ; ".join(f"« {a} » → « {b} » ({n})" for (a, b), n in pairs.head(5).items())
-        rows.append((f"{label} harmonisée", int(changed.sum()), detail or "aucun libellé modifié"))
-    known = set(PROCEDURES)
-    unknown = records["procedure"].notna() & ~records["procedure"].isin(known)
-    top = records.loc[unknown, "procedure"].value_counts().head(5)
-    rows.append(("procédure non reconnue conservée telle quelle", int(unknown.sum()),
-                 " ; ".join(f"« {k} » ({v})" for k, v in top.items()) or "aucune"))
+    rows = _counter_rows(reads, counters)
+    with engine.as_records(records) as t:
+        n_shared, n_shared_ids, n_empty = t.sql(
+            "SELECT coalesce(sum(n) FILTER (WHERE has_id AND n > 1), 0), count(*) FILTER (WHERE has_id AND n > 1), "
+            "coalesce(sum(n) FILTER (WHERE NOT has_id), 0) "
+            "FROM (SELECT uid, id IS NOT NULL AS has_id, count(*) AS n FROM {t} GROUP BY ALL)").fetchall()[0]
+        rows += [("lots", int(n_shared), {"ids": int(n_shared_ids)}), ("empty_id", int(n_empty), {}),
+                 _labels(t, "nature_raw", "nature"), _labels(t, "procedure_raw", "procedure")]
+        top = t.sql(f"SELECT procedure, count(*) AS n FROM {{t}} WHERE procedure IS NOT NULL AND procedure NOT IN "
+                    f"{engine.sql_list(PROCEDURES)} GROUP BY ALL ORDER BY n DESC, min(rn)").fetchall()
+    rows.append(("procedure_unknown", sum(n for _, n in top), {"labels": [tuple(p) for p in top[:5]]}))
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-def quality_summary(records: pd.DataFrame) -> pd.DataFrame:
-    """Counts of the date and amount rules on ``records`` (what the yearly figures leave out or flag).
+def quality_summary(records: pd.DataFrame | Records) -> pd.DataFrame:
+    """Counts of the date and amount rules on ``records`` (what the yearly figures leave out or flag), with the
+    first :data:`EXAMPLES` records of each (``examples``: id, file, record number, raw value).
 
     Call it again after :func:`filter_region` to count the exclusions within the region.
 
@@ -93,42 +92,20 @@ def quality_summary(records: pd.DataFrame) -> pd.DataFrame:
     ...                     "date_status": ["ok", "invalid"], "date_raw": [None, "2019-02-30"],
     ...                     "amount_status": ["ok", "ok"], "amount_eur": [5.0, 0.0], "amount_raw": None,
     ...                     "holder_ids": ["X", None]})
-    >>> print(quality_summary(rec).set_index("rule").loc["date de notification invalide", "detail"][-39:])
-    ex. : B dateNotification « 2019-02-30 »
+    >>> quality_summary(rec).set_index("rule").loc["date_invalid", "detail"]
+    {'examples': [('B', 'f.json', 2, '2019-02-30')]}
     """
-    ds, ast = records["date_status"], records["amount_status"]
-    dated = ds.isin(DATE_USABLE)
-    rows = [
-        ("date de notification manquante", int((ds == "missing").sum()), "exclu de tous les chiffres annuels"),
-        ("date de notification invalide", int((ds == "invalid").sum()),
-         "jour qui n'existe pas ou texte illisible : exclu de tous les chiffres annuels ; "
-         + _examples(records, ds == "invalid", "date_raw", "dateNotification")),
-        ("date de notification hors plage", int((ds == "out_of_range").sum()),
-         f"avant {MIN_YEAR} ou dans le futur : exclu de tous les chiffres annuels ; "
-         + _examples(records, ds == "out_of_range", "date_raw", "dateNotification")),
-        ("date avec heure ou fuseau horaire", int((ds == "reformatted").sum()),
-         "jour retenu, heure et fuseau ignorés ; " + _examples(records, ds == "reformatted", "date_raw",
-                                                                "dateNotification")),
-        ("montant manquant", int((ast == "missing").sum()),
-         "compté dans les contrats, exclu des montants (total, médiane)"),
-        ("montant illisible", int((ast == "invalid").sum()),
-         "exclu des montants ; " + _examples(records, ast == "invalid", "amount_raw", "montant")),
-        ("montant négatif", int((ast == "negative").sum()),
-         "exclu des montants ; " + _examples(records, ast == "negative", "amount_raw", "montant")),
-        ("montant aberrant signalé", int((ast == "absurd").sum()),
-         f"≥ {_grouped(MAX_AMOUNT)} € ou suite de 9 (99 999 999) : jamais sommé ; "
-         + _examples(records, ast == "absurd", "amount_raw", "montant")),
-        ("montant au format français converti", int((ast == "text_fr").sum()),
-         "espaces, virgule décimale ou symbole € lus ; " + _examples(records, ast == "text_fr", "amount_raw",
-                                                                     "montant")),
-        ("montant écrit en texte lu", int((ast == "text").sum()), "nombre simple entre guillemets (« 30000.00 »)"),
-        ("montant nul conservé", int(((records["amount_eur"] == 0) & ast.isin(AMOUNT_USABLE)).sum()),
-         "0 € publié (souvent un accord-cadre sans maximum) : compté dans le total et la médiane"),
-        ("titulaire manquant", int(records["holder_ids"].isna().sum()),
-         "compté dans les contrats, pas dans le nombre de titulaires"),
-        ("contrats utilisables par année", int(dated.sum()),
-         "date de notification valide : base des chiffres annuels"),
-    ]
-    out = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    out["detail"] = out["detail"].str.rstrip(" ;")
-    return out
+    counts = ", ".join(f"count(*) FILTER (WHERE {col} = '{status}')" for col, status, _ in QUALITY_RULES.values())
+    with engine.as_records(records) as t:
+        n = t.sql(f"SELECT {counts}, count(*) FILTER (WHERE amount_eur = 0 AND amount_status IN "
+                  f"{engine.sql_list(AMOUNT_USABLE)}), count(*) FILTER (WHERE holder_ids IS NULL), "
+                  f"count(*) FILTER (WHERE date_status IN {engine.sql_list(DATE_USABLE)}) FROM {{t}}").fetchall()[0]
+        rows = []
+        for (code, (col, status, raw)), k in zip(QUALITY_RULES.items(), n):
+            facts = {"examples": _examples(t, f"{col} = '{status}'", raw)} if raw and k else {}
+            rows.append((code, int(k), facts))
+    facts = {code: f for code, _, f in rows}
+    facts["date_out_of_range"]["min_year"] = MIN_YEAR
+    facts["amount_absurd"]["max_amount"] = MAX_AMOUNT
+    rows += [("amount_zero", int(n[-3]), {}), ("holder_missing", int(n[-2]), {}), ("dated", int(n[-1]), {})]
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

@@ -4,27 +4,44 @@ One row per contract × holder and per modification. A contract is one distinct 
 (``donneesActuelles``); its notification date, amount and holders are those of its initial version (lowest
 ``modification_id``), so that the JSON and tabular formats both count the amount *as notified*; its
 qualitative fields of the 2022 format (``marcheInnovant``, ``offresRecues``, social and environmental
-considerations) are those of its current version, as last published.
+considerations) are those of its current version, as last published. Rows equal in every column the figures
+read (the descriptive texts — object, buyer's name, CPV code, duration — apart) are exact duplicates: counted,
+read once.
 
-The national file has about 1.5 million rows: DuckDB reads it (only the columns used, streaming, on every
-core) and does the grouping in SQL — exact duplicate rows, current contracts, initial version, holders and
-their SIRENE category (``titulaire_categorie``) counted per contract —, so that Python sees one row per
-contract. The cleaning rules of :mod:`etude.decp.rules` stay the single source of truth: they are applied
-afterwards, once per distinct value (:func:`etude.decp.records.finish_records`).
+The national file has about 1.5 million rows: :func:`load_tabular` has DuckDB read it (only the columns used,
+streaming, within :data:`etude.decp.engine.MEMORY_LIMIT`) and build the records table there — duplicate rows,
+current contracts, initial version, holders and their SIRENE category (``titulaire_categorie``) counted per
+contract, each rule of :mod:`etude.decp.rules` applied once per distinct value (:func:`etude.decp.engine.rule_map`)
+— so that no row crosses into Python. Contracts are keyed by a 128-bit fingerprint of their ``uid``.
+
+Examples
+--------
+>>> amount_sql("x", "VARCHAR", 1e10)[1][:27]
+"CASE WHEN x IS NULL THEN 'm"
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-
+from etude.decp import engine
 from etude.decp.records import ReadCounters
-from etude.decp.rules import HOLDER_CATEGORIES, NULL_TEXTS, SME_CATEGORIES
+from etude.decp.rules import (
+    AMOUNT_USABLE,
+    HOLDER_CATEGORIES,
+    NULL_TEXTS,
+    SME_CATEGORIES,
+    normalise_nature,
+    normalise_procedure,
+    parse_amount,
+    parse_bids,
+    parse_consideration,
+    parse_date,
+    parse_flag,
+)
 from etude.errors import InputError, problem
 
-__all__ = ["read_tabular", "TABULAR_COLUMNS"]
+__all__ = ["load_tabular", "part_constants", "amount_sql", "ident_sql", "TABULAR_COLUMNS", "SOURCE_FORMAT"]
 
 #: The 58 columns of the consolidated tabular DECP (decp-processing ``schema_base.json``, v2.12.1), in order.
 TABULAR_COLUMNS = [
@@ -41,12 +58,16 @@ TABULAR_COLUMNS = [
     "titulaire_latitude", "titulaire_longitude", "modification_id", "donneesActuelles", "sourceDataset",
     "sourceFile",
 ]
-_TABULAR_REQUIRED = ["uid", "acheteur_id", "dateNotification", "montant"]
-_TABULAR_USED = ["uid", "id", "nature", "acheteur_id", "acheteur_nom", "titulaire_id", "titulaire_typeIdentifiant",
-                 "objet", "montant", "codeCPV", "procedure", "dureeMois", "dateNotification", "marcheInnovant",
-                 "offresRecues", "considerationsSociales", "considerationsEnvironnementales", "titulaire_categorie",
-                 "lieuExecution_code", "lieuExecution_typeCode", "acheteur_departement_code", "acheteur_region_code",
-                 "modification_id", "donneesActuelles"]
+#: ``source_format`` of the records read from a consolidated file.
+SOURCE_FORMAT = "DECP tabulaire (consolidé)"
+_REQUIRED = ["uid", "acheteur_id", "dateNotification", "montant"]
+#: Columns the figures read; equal values in all of them make a row an exact duplicate.
+_FIGURES = ["uid", "id", "nature", "acheteur_id", "titulaire_id", "montant", "procedure", "offresRecues",
+            "dateNotification", "marcheInnovant", "considerationsSociales", "considerationsEnvironnementales",
+            "titulaire_categorie", "lieuExecution_code", "lieuExecution_typeCode", "acheteur_departement_code",
+            "acheteur_region_code", "modification_id", "donneesActuelles"]
+#: Descriptive columns, read only for the records table of :func:`etude.decp.read_decp`.
+_DESCRIPTIVE = ["acheteur_nom", "objet", "codeCPV", "dureeMois"]
 _EXPECTED = ("le DECP consolidé tabulaire (colonnes uid, acheteur_id, dateNotification, montant, "
              "donneesActuelles…)")
 _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
@@ -54,40 +75,53 @@ _NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "
 _WIDTHS = {"code postal": 5, "code commune": 5, "code departement": 2, "code département": 2, "code region": 2,
            "code région": 2}
 _TRUE = ("oui", "true", "vrai", "1", "yes")
-#: Memory DuckDB may use while reading (it spills to a temporary folder beyond).
-MEMORY_LIMIT = "1GB"
+_PLAIN = r"\+?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?"
+_SPACES = " \t\n\r\u00a0\u202f"
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _ident_sql(col: str, kind: str, width: int = 0) -> str:
-    """SQL of :func:`etude.decp.records.ident` on column ``col`` of DuckDB type ``kind``."""
-    c = _quote(col)
-    if kind == '"NULL"' or kind == "NULL":
-        return "CAST(NULL AS VARCHAR)"
-    if kind in _NUMERIC:
-        text = f"CAST(TRY_CAST({c} AS BIGINT) AS VARCHAR)"
-        return f"lpad({text}, {width}, '0')" if width else text
+def _ident_text(s: str) -> str:
+    """SQL of :func:`etude.decp.records.ident` on a text expression: spaces removed, null-like texts → NULL (a
+    text without a space that is not null-like is already an identifier: the usual case, tested first)."""
     nulls = ", ".join(f"'{t}'" for t in sorted(NULL_TEXTS) if t)
-    s = f"translate(CAST({c} AS VARCHAR), ' \t\n\r\u00a0\u202f', '')"
-    return f"CASE WHEN length({s}) = 0 OR (length({s}) < 5 AND lower({s}) IN ({nulls})) THEN NULL ELSE {s} END"
+    spaces = " AND ".join(f"strpos({s}, chr({ord(c)})) = 0" for c in _SPACES)
+    t = f"translate({s}, '{_SPACES}', '')"
+    return (f"CASE WHEN {spaces} AND (length({s}) >= 5 OR (length({s}) > 0 AND lower({s}) NOT IN ({nulls}))) "
+            f"THEN {s} WHEN length({t}) = 0 OR (length({t}) < 5 AND lower({t}) IN ({nulls})) THEN NULL ELSE {t} END")
 
 
-def _text_sql(col: str, kind: str) -> str:
+def ident_sql(col: str, kind: str, width: int = 0) -> str:
+    """SQL of :func:`etude.decp.records.ident` on column ``col`` of DuckDB type ``kind`` (numbers zero-padded)."""
     if kind in ('"NULL"', "NULL"):
         return "CAST(NULL AS VARCHAR)"
-    return f"CAST({_quote(col)} AS VARCHAR)"
+    if kind in _NUMERIC:
+        text = f"CAST(TRY_CAST({_quote(col)} AS BIGINT) AS VARCHAR)"
+        return f"lpad({text}, {width}, '0')" if width else text
+    return _ident_text(f"CAST({_quote(col)} AS VARCHAR)")
 
 
-def _place_sql(kind: str) -> str:
-    """The place code as text; a number is zero-padded to the width of its code type (postal code: 5)."""
-    if kind not in _NUMERIC:
-        return _text_sql("lieuExecution_code", kind)
-    cases = " ".join(f"WHEN '{t}' THEN {w}" for t, w in _WIDTHS.items())
-    width = f"CASE lower(trim(CAST(lieuExecution_typeCode AS VARCHAR))) {cases} ELSE 0 END"
-    return f"lpad(CAST(TRY_CAST(lieuExecution_code AS BIGINT) AS VARCHAR), {width}, '0')"
+def _absurd(x: str, max_amount: float) -> str:
+    return (f"CASE WHEN {x} >= {max_amount!r} THEN true WHEN {x} >= 9999999 AND {x} = floor({x}) "
+            f"THEN regexp_full_match(printf('%.0f', {x}), '9+') ELSE false END")
+
+
+def amount_sql(col: str, kind: str, max_amount: float) -> tuple[str, str]:
+    """``(value, status)`` of :func:`~etude.decp.rules.parse_amount` in SQL for the numbers and the plain numbers
+    written as text (``"30000.00"``), as the rule reads them; NULL status for any other text, which the rule
+    itself reads (:func:`load_tabular` joins it by value)."""
+    if kind in _NUMERIC:
+        x = f"CAST({col} AS DOUBLE)"
+        status = (f"CASE WHEN {x} IS NULL OR isnan({x}) THEN 'missing' WHEN NOT isfinite({x}) THEN 'invalid' "
+                  f"WHEN {x} < 0 THEN 'negative' WHEN {_absurd(x, max_amount)} THEN 'absurd' ELSE 'ok' END")
+        return f"CASE WHEN isfinite({x}) THEN {x} END", status
+    text = f"trim(CAST({col} AS VARCHAR))"
+    plain, x = f"regexp_full_match({text}, '{_PLAIN}')", f"TRY_CAST({text} AS DOUBLE)"
+    status = (f"CASE WHEN {col} IS NULL THEN 'missing' WHEN NOT {plain} THEN NULL WHEN NOT isfinite({x}) "
+              f"THEN 'invalid' WHEN {_absurd(x, max_amount)} THEN 'absurd' ELSE 'text' END")
+    return f"CASE WHEN {plain} AND isfinite({x}) THEN {x} END", status
 
 
 def _current_sql(kind: str) -> str:
@@ -99,12 +133,153 @@ def _current_sql(kind: str) -> str:
     return f"lower(trim(CAST(donneesActuelles AS VARCHAR))) IN ({words})"
 
 
-def _source_sql(path: Path, kind: str, sep: str) -> str:
-    p = str(path).replace("'", "''")
-    if kind == "parquet":
-        return f"read_parquet('{p}')"
-    return (f"read_csv('{p}', delim='{sep}', header=true, all_varchar=true, quote='\"', escape='\"', "
-            "encoding='utf-8', null_padding=true, strict_mode=false)")
+def _place_sql(kind: str) -> str:
+    """The place code as text; a number is zero-padded to the width of its code type (postal code: 5)."""
+    if kind in ('"NULL"', "NULL"):
+        return "CAST(NULL AS VARCHAR)"
+    if kind not in _NUMERIC:
+        return _ident_text("CAST(lieuExecution_code AS VARCHAR)")
+    cases = " ".join(f"WHEN '{t}' THEN {w}" for t, w in _WIDTHS.items())
+    width = f"CASE lower(trim(CAST(lieuExecution_typeCode AS VARCHAR))) {cases} ELSE 0 END"
+    return _ident_text(f"lpad(CAST(TRY_CAST(lieuExecution_code AS BIGINT) AS VARCHAR), {width}, '0')")
+
+
+def _src_sql(types: dict[str, str], *, full: bool, max_amount: float) -> str:
+    """The view ``src``: each row's cleaned columns, its raw ones for the rules, and its content's hash."""
+    def t(col: str) -> str:
+        return types.get(col, '"NULL"')
+
+    def raw(col: str) -> str:
+        return _quote(col) if col in types else "CAST(NULL AS VARCHAR)"
+    cats = ", ".join(f"'{c}'" for c in HOLDER_CATEGORIES)
+    cat = f"upper(trim(CAST({raw('titulaire_categorie')} AS VARCHAR)))"
+    value, status = amount_sql(raw("montant"), t("montant"), max_amount)
+    parts = [
+        "file_row_number AS rn", f"{ident_sql('uid', t('uid'))} AS uid", f"{ident_sql('id', t('id'))} AS id",
+        f"{ident_sql('titulaire_id', t('titulaire_id'), 14)} AS h", f"{raw('titulaire_id')} IS NOT NULL AS listed",
+        f"CASE WHEN {cat} IN ({cats}) THEN {cat} END AS cat",
+        f"coalesce(TRY_CAST({raw('modification_id')} AS DOUBLE), 0) AS mod",
+        f"{_current_sql(t('donneesActuelles'))} AS cur" if "donneesActuelles" in types else "NULL::BOOLEAN AS cur",
+        f"{ident_sql('acheteur_id', t('acheteur_id'), 14)} AS buyer_id",
+        f"{_place_sql(t('lieuExecution_code'))} AS place_code",
+        f"CAST({raw('lieuExecution_typeCode')} AS VARCHAR) AS place_type",
+        f"{ident_sql('acheteur_region_code', t('acheteur_region_code'), 2)} AS buyer_region_code",
+        f"{ident_sql('acheteur_departement_code', t('acheteur_departement_code'), 2)} AS buyer_departement",
+        f"{value} AS amount_fast", f"{status} AS amount_status_fast", f"{raw('montant')} AS montant",
+        *(f"{raw(c)} AS {_quote(c)}" for c in ("nature", "procedure", "dateNotification", "marcheInnovant",
+                                               "offresRecues", "considerationsSociales",
+                                               "considerationsEnvironnementales")),
+        "hash(" + ", ".join(_quote(c) for c in _FIGURES if c in types) + ") AS rowhash"]
+    if full:
+        parts += [f"CAST({raw('acheteur_nom')} AS VARCHAR) AS buyer_name", f"CAST({raw('objet')} AS VARCHAR) AS object",
+                  f"{ident_sql('codeCPV', t('codeCPV'))} AS cpv", f"{raw('dureeMois')} AS dureeMois"]
+    return ", ".join(parts)
+
+
+def _fingerprint(x: str) -> str:
+    return f"CASE WHEN {x} IS NOT NULL THEN (hash({x})::UHUGEINT << 64 | hash({x}, 'etude')::UHUGEINT) END"
+
+
+_VERSIONS_SQL = f"""
+CREATE OR REPLACE TEMP TABLE versions AS
+SELECT uk, hk, mod, min(rn) AS rn, any_value(uid) AS uid, any_value(h) AS h, bool_or(listed) AS listed,
+       any_value(cat) AS cat, bool_or(cur) AS cur
+FROM (SELECT rn, uid, {_fingerprint('uid')} AS uk, h, {_fingerprint('h')} AS hk, listed, cat, mod,
+             coalesce({{current}}, false) AS cur, rowhash FROM src)
+GROUP BY uk, hk, mod, rowhash
+"""
+_CONTRACTS_SQL = """
+CREATE OR REPLACE TEMP TABLE contracts AS
+WITH um AS (SELECT uk, mod, min(rn) AS rn, count(*) FILTER (WHERE listed) AS nl, min(rn) FILTER (WHERE cur) AS crn,
+                   any_value(uid) AS uid FROM versions WHERE uk IS NOT NULL GROUP BY uk, mod)
+SELECT uk, any_value(uid) AS uid, min(mod) AS m0, arg_min(rn, mod) AS frn, arg_min(nl, mod) AS n_listed,
+       min(crn) AS lrn FROM um GROUP BY uk
+"""
+_HOLDERS_SQL = """
+CREATE OR REPLACE TEMP TABLE holders AS
+WITH one AS (SELECT v.uk, v.hk, min(v.rn) AS hrn, any_value(v.h) AS h, max(v.cat) AS cat
+             FROM versions v JOIN contracts c ON v.uk = c.uk AND v.mod = c.m0
+             WHERE v.hk IS NOT NULL AND c.lrn IS NOT NULL GROUP BY v.uk, v.hk),
+     n AS (SELECT uk, count(*) AS n, count(*) FILTER (WHERE cat IN {sme}) AS n_sme, count(cat) AS n_cat,
+                  min(h) AS only FROM one GROUP BY uk),
+     several AS (SELECT uk, string_agg(h, ';' ORDER BY hrn) AS joined FROM one
+                 WHERE uk IN (SELECT uk FROM n WHERE n > 1) GROUP BY uk)
+SELECT n.uk, n.n, n.n_sme, n.n_cat, coalesce(several.joined, n.only) AS holder_ids FROM n LEFT JOIN several USING (uk)
+"""
+
+
+def _amount_rule(max_amount: float):
+    def read(v):
+        x, status = parse_amount(v, max_amount=max_amount)
+        return (x if x == x and abs(x) != float("inf") else None), status
+    return read
+
+
+def _rule_maps(con, prefix: str, *, today: dt.date, max_amount: float, full: bool) -> None:
+    """The rules' tables of one file, ``<prefix>_date`` …, each over the distinct values of its column."""
+    import pyarrow as pa
+    text, flag = pa.string(), pa.bool_()
+    engine.rule_map(con, f"{prefix}_date", "SELECT dateNotification FROM src", lambda v: parse_date(v, today=today),
+                    {"day": pa.date32(), "status": text})
+    engine.rule_map(con, f"{prefix}_amount",
+                    "SELECT CAST(montant AS VARCHAR) FROM src WHERE amount_status_fast IS NULL",
+                    _amount_rule(max_amount), {"value": pa.float64(), "status": text})
+    engine.rule_map(con, f"{prefix}_nature", "SELECT nature FROM src", normalise_nature, {"label": text})
+    engine.rule_map(con, f"{prefix}_procedure", "SELECT procedure FROM src", normalise_procedure, {"label": text})
+    engine.rule_map(con, f"{prefix}_innov", "SELECT marcheInnovant FROM src", parse_flag, {"flag": flag})
+    engine.rule_map(con, f"{prefix}_bids", "SELECT offresRecues FROM src", parse_bids, {"bids": pa.int32()})
+    for col, key in (("considerationsSociales", "social"), ("considerationsEnvironnementales", "env")):
+        engine.rule_map(con, f"{prefix}_{key}", f"SELECT {col} FROM src", parse_consideration, {"flag": flag})
+    if full:
+        def months(v):
+            x, status = parse_amount(v)
+            return x if status in AMOUNT_USABLE else None
+        engine.rule_map(con, f"{prefix}_months", "SELECT dureeMois FROM src", months, {"months": pa.float64()})
+
+
+def _records_sql(table: str, *, full: bool, text_amounts: bool) -> str:
+    """The records of one file (columns of :data:`etude.decp.engine.SQL_TYPES` but the file's name and format,
+    and the record's number: ``rn`` + 1, its first row in the file), from the contracts, their first and latest
+    rows and the rules' tables. Without ``full``, only the columns the figures read; ``text_amounts``: the amounts
+    are texts, some of which the rule reads itself (by value)."""
+    fast = "f.amount_status_fast"
+    status = f"coalesce({fast}, ma.status)"
+    cols = {
+        "rn": "c.frn", "uid": "c.uid", "id": "f.id", "buyer_id": "f.buyer_id", "nature_raw": "f.nature",
+        "nature": "mn.label", "procedure_raw": "f.procedure", "procedure": "mp.label", "place_code": "f.place_code",
+        "place_type": "f.place_type", "year": "year(md.day)", "date_status": "md.status",
+        "date_raw": "CASE WHEN md.status <> 'ok' THEN CAST(f.dateNotification AS VARCHAR) END",
+        "amount_eur": f"CASE WHEN {fast} IS NOT NULL THEN f.amount_fast ELSE ma.value END",
+        "amount_status": status,
+        "amount_raw": f"CASE WHEN {status} NOT IN ('ok', 'text') THEN CAST(f.montant AS VARCHAR) END",
+        "holder_ids": "h.holder_ids", "marche_innovant": "mi.flag", "buyer_region_code": "f.buyer_region_code",
+        "buyer_departement": "f.buyer_departement", "n_holders": "coalesce(h.n, 0)",
+        "n_holders_sme": "coalesce(h.n_sme, 0)", "n_holders_categorised": "coalesce(h.n_cat, 0)", "bids": "mb.bids",
+        "social": "ms.flag", "environmental": "me.flag",
+    }
+    joins = [("date", "md", "f.dateNotification"), ("nature", "mn", "f.nature"), ("procedure", "mp", "f.procedure"),
+             ("innov", "mi", "l.marcheInnovant"), ("bids", "mb", "l.offresRecues"),
+             ("social", "ms", "l.considerationsSociales"), ("env", "me", "l.considerationsEnvironnementales")]
+    if text_amounts:
+        joins.append(("amount", "ma", "CASE WHEN f.amount_status_fast IS NULL THEN CAST(f.montant AS VARCHAR) END"))
+    else:
+        cols.update(amount_eur="f.amount_fast", amount_status=fast)
+        cols["amount_raw"] = f"CASE WHEN {fast} NOT IN ('ok', 'text') THEN CAST(f.montant AS VARCHAR) END"
+    if full:
+        cols.update(buyer_name="f.buyer_name", object="f.object", cpv="f.cpv", duration_months="mu.months",
+                    notification_date="md.day", n_holders_listed="c.n_listed")
+        joins.append(("months", "mu", "f.dureeMois"))
+    select = ", ".join(f"CAST({expr} AS {engine.SQL_TYPES[c]}) AS {c}" for c, expr in cols.items())
+    on = " ".join(f"LEFT JOIN {table}_{m} {a} ON {a}.v IS NOT DISTINCT FROM {col}" for m, a, col in joins)
+    return (f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} FROM contracts c "
+            f"JOIN src f ON f.rn = c.frn JOIN src l ON l.rn = c.lrn LEFT JOIN holders h ON h.uk = c.uk {on} "
+            "WHERE c.lrn IS NOT NULL")
+
+
+def part_constants(name: str) -> dict[str, str]:
+    """The columns a file's records table does not store, as SQL: its name, its format, the record's number."""
+    return {"source_file": engine.sql_list([name])[1:-1], "source_format": f"'{SOURCE_FORMAT}'",
+            "record_no": "rn + 1"}
 
 
 def _columns(con, source: str) -> dict[str, str]:
@@ -112,63 +287,8 @@ def _columns(con, source: str) -> dict[str, str]:
     return {name: kind for name, kind, *_ in con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()}
 
 
-def _select_sql(types: dict[str, str]) -> str:
-    """The cleaned columns of one row (identifiers as :func:`~etude.decp.records.ident` reads them)."""
-    def t(col: str) -> str:
-        return types.get(col, "NULL")
-    cats = ", ".join(f"'{c}'" for c in HOLDER_CATEGORIES)
-    cat = f"CASE WHEN upper(trim(CAST(titulaire_categorie AS VARCHAR))) IN ({cats}) " \
-          "THEN upper(trim(CAST(titulaire_categorie AS VARCHAR))) END" if "titulaire_categorie" in types \
-        else "CAST(NULL AS VARCHAR)"
-    parts = [f"{_ident_sql('uid', t('uid'))} AS uid", f"{_ident_sql('id', t('id'))} AS id",
-             f"{_ident_sql('titulaire_id', t('titulaire_id'), 14)} AS h",
-             f"{_text_sql('titulaire_id', t('titulaire_id'))} AS h_raw", f"{cat} AS cat",
-             "coalesce(TRY_CAST(modification_id AS DOUBLE), 0) AS mod" if "modification_id" in types
-             else "0 AS mod",
-             f"{_current_sql(t('donneesActuelles'))} AS cur" if "donneesActuelles" in types else "NULL AS cur",
-             f"{_place_sql(t('lieuExecution_code'))} AS place_code" if "lieuExecution_code" in types
-             else "CAST(NULL AS VARCHAR) AS place_code"]
-    plain = ["nature", "acheteur_id", "acheteur_nom", "objet", "montant", "codeCPV", "procedure", "dureeMois",
-             "dateNotification", "marcheInnovant", "offresRecues", "considerationsSociales",
-             "considerationsEnvironnementales", "lieuExecution_typeCode", "acheteur_departement_code",
-             "acheteur_region_code"]
-    parts += [f"{_quote(c)} AS {_quote(c)}" if c in types else f"NULL AS {_quote(c)}" for c in plain]
-    return ", ".join(parts)
-
-
-_NARROW_SQL = """
-CREATE TEMP TABLE narrow AS SELECT rn, uid, h, h_raw, cat, mod, {current} AS current FROM rows
-QUALIFY row_number() OVER (PARTITION BY uid, h_raw, mod, rowhash ORDER BY rn) = 1
-"""
-_CONTRACTS_SQL = """
-WITH k AS MATERIALIZED (SELECT * FROM narrow
-                        WHERE uid IN (SELECT uid FROM narrow WHERE current AND uid IS NOT NULL)),
-     init AS MATERIALIZED (SELECT * FROM k QUALIFY mod = min(mod) OVER (PARTITION BY uid)),
-     first AS (SELECT uid, min(rn) AS rn, count(h_raw) AS n_holders_listed FROM init GROUP BY uid),
-     latest AS (SELECT uid, min(rn) AS lrn FROM k WHERE current GROUP BY uid),
-     hold AS MATERIALIZED (SELECT uid, h, min(rn) AS hrn, max(cat) AS cat FROM init WHERE h IS NOT NULL
-                           GROUP BY uid, h),
-     counts AS (SELECT uid, count(*) AS n, min(h) AS one, count(*) FILTER (WHERE cat IN ({sme})) AS n_holders_sme,
-                       count(cat) AS n_holders_categorised FROM hold GROUP BY uid),
-     several AS (SELECT uid, string_agg(h, ';' ORDER BY hrn) AS joined FROM hold
-                 WHERE uid IN (SELECT uid FROM counts WHERE n > 1) GROUP BY uid)
-SELECT r.id, r.acheteur_id AS buyer_id, r.acheteur_nom AS buyer_name, r.nature AS nature_raw,
-       r.objet AS object, r.codeCPV AS cpv, r.procedure AS procedure_raw, r.place_code,
-       r.lieuExecution_typeCode AS place_type, r.dureeMois AS duration_raw,
-       r.dateNotification AS date_raw, r.montant AS amount_raw, coalesce(several.joined, counts.one) AS holder_ids,
-       first.n_holders_listed, l.marcheInnovant AS innov_raw,
-       l.offresRecues AS bids_raw, l.considerationsSociales AS social_raw,
-       l.considerationsEnvironnementales AS env_raw, coalesce(counts.n_holders_sme, 0) AS n_holders_sme,
-       coalesce(counts.n_holders_categorised, 0) AS n_holders_categorised, first.uid,
-       r.acheteur_region_code AS buyer_region_code, r.acheteur_departement_code AS buyer_departement, first.rn
-FROM first JOIN rows r ON r.rn = first.rn LEFT JOIN counts ON counts.uid = first.uid
-     LEFT JOIN several ON several.uid = first.uid
-     LEFT JOIN latest ON latest.uid = first.uid LEFT JOIN rows l ON l.rn = latest.lrn
-"""
-
-
 def _check_columns(name: str, types: dict[str, str], kind: str) -> None:
-    missing = [c for c in _TABULAR_REQUIRED if c not in types]
+    missing = [c for c in _REQUIRED if c not in types]
     if missing:
         what = "CSV sans les colonnes du DECP consolidé" if kind == "csv" else "colonnes absentes"
         raise InputError(problem(name, message=f"{what} ({', '.join(missing)} absentes)" if kind == "csv"
@@ -182,49 +302,57 @@ def _separator(path: Path) -> str:
     return ";" if head.count(";") > head.count(",") else ","
 
 
-def _contracts(con, source: str, name: str, kind: str, counters: ReadCounters) -> pd.DataFrame:
-    """One row per contract, in the order of each contract's first row (SQL above)."""
-    types = _columns(con, source)
-    _check_columns(name, types, kind)
-    raw = ", ".join(_quote(c) for c in types if c in _TABULAR_USED)
-    con.sql(f"CREATE TEMP TABLE rows AS SELECT {_select_sql(types)}, row_number() OVER () AS rn, "
-                f"hash({raw}) AS rowhash FROM {source}")
-    n_rows = con.sql("SELECT count(*) FROM rows").fetchall()[0][0]
-    has_current = "donneesActuelles" in types and con.sql("SELECT count(cur) FROM rows").fetchall()[0][0] > 0
-    con.sql(_NARROW_SQL.format(current="coalesce(cur, false)" if has_current else "true"))
-    counters.tabular_duplicate_rows += n_rows - con.sql("SELECT count(*) FROM narrow").fetchall()[0][0]
-    counters.tabular_no_current += con.sql(
-        "SELECT count(DISTINCT uid) FROM narrow WHERE uid NOT IN (SELECT uid FROM narrow WHERE current "
-        "AND uid IS NOT NULL)").fetchall()[0][0]
-    sme = ", ".join(f"'{c}'" for c in SME_CATEGORIES)
-    table = con.sql(_CONTRACTS_SQL.format(sme=sme)).to_arrow_table()
-    table = table.take(table["rn"].to_numpy().argsort(kind="stable")).drop_columns(["rn"])  # first-row order
-    return table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+def _source(con, path: Path, kind: str, *, full: bool) -> str:
+    """The rows of the file, numbered (``file_row_number``): Parquet is scanned where it lies; a CSV is parsed once
+    into a temporary table of the columns used."""
+    p = str(path).replace("'", "''")
+    if kind == "parquet":
+        return f"read_parquet('{p}', file_row_number = true)"
+    reader = (f"read_csv('{p}', delim='{_separator(path)}', header=true, all_varchar=true, quote='\"', escape='\"', "
+              "encoding='utf-8', null_padding=true, strict_mode=false)")
+    wanted = _FIGURES + (_DESCRIPTIVE if full else [])
+    cols = "".join(f", {_quote(c)}" for c in _columns(con, reader) if c in wanted)
+    con.sql(f"CREATE OR REPLACE TEMP TABLE csv_rows AS SELECT row_number() OVER () - 1 AS file_row_number{cols} "
+            f"FROM {reader}")
+    return "csv_rows"
 
 
-def read_tabular(path: Path, kind: str, counters: ReadCounters) -> pd.DataFrame:
-    """The raw columns of a tabular DECP file (``kind`` ``csv`` or ``parquet``), one row per contract.
+def _count(con, query: str) -> int:
+    return int(con.sql(query).fetchall()[0][0])
 
-    Read with DuckDB (:data:`MEMORY_LIMIT`, every core); an unreadable file is an :class:`InputError`.
-    """
-    import duckdb
+
+def _contracts(con, types: dict[str, str], counters: ReadCounters) -> None:
+    """Tables ``contracts`` (one row per uid: first row of its initial version, latest current row) and
+    ``holders`` (their holders in the initial version), counting duplicate rows and contracts without current row."""
+    current = "cur" if "donneesActuelles" in types and _count(con, "SELECT count(cur) FROM src") else "true"
+    con.sql(_VERSIONS_SQL.format(current=current))
+    counters.tabular_duplicate_rows += _count(con, "SELECT count(*) FROM src") - _count(
+        con, "SELECT count(*) FROM versions")
+    con.sql(_CONTRACTS_SQL)
+    counters.tabular_no_current += _count(con, "SELECT count(*) FROM contracts WHERE lrn IS NULL")
+    con.sql(_HOLDERS_SQL.format(sme=engine.sql_list(SME_CATEGORIES)))
+    con.sql("DROP TABLE versions")
+
+
+def load_tabular(con, path: Path, kind: str, counters: ReadCounters, *, table: str, today: dt.date,
+                 max_amount: float, full: bool = False) -> int:
+    """Create ``table`` in ``con``: the records of a tabular DECP file (``kind`` ``csv`` or ``parquet``), one per
+    contract; returns their number. With ``full``, the descriptive columns too (object, buyer's name, CPV code,
+    duration), which no figure reads. An unreadable file is an :class:`InputError`."""
     name = path.name
-    sep = _separator(path) if kind == "csv" else ","
-    con = duckdb.connect(config={"memory_limit": MEMORY_LIMIT, "preserve_insertion_order": True})
-    try:  # no progress bar on the terminal; in a notebook DuckDB would need ipywidgets even to turn it off
-        con.sql("SET enable_progress_bar = false")
-    except duckdb.Error:
-        pass
     try:
-        df = _contracts(con, _source_sql(path, kind, sep), name, kind, counters)
+        source = _source(con, path, kind, full=full)
+        types = _columns(con, source)
+        _check_columns(name, types, kind)
+        con.sql(f"CREATE OR REPLACE TEMP VIEW src AS SELECT {_src_sql(types, full=full, max_amount=max_amount)} "
+                f"FROM {source}")
+        _contracts(con, types, counters)
+        _rule_maps(con, table, today=today, max_amount=max_amount, full=full)
+        con.sql(_records_sql(table, full=full, text_amounts=types.get("montant") not in _NUMERIC))
+        con.sql("DROP TABLE contracts; DROP TABLE holders; DROP VIEW src; DROP TABLE IF EXISTS csv_rows")
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is a bad input file
         raise InputError(problem(name, message=f"fichier {kind.upper()} illisible ({type(exc).__name__})",
                                  expected="le DECP consolidé tabulaire en CSV ou Parquet")) from None
-    finally:
-        con.close()
-    df.insert(0, "record_no", range(1, len(df) + 1))
-    df["source_format"] = "DECP tabulaire (consolidé)"
-    df["source_file"] = name
-    return df
+    return _count(con, f"SELECT count(*) FROM {table}")

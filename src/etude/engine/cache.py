@@ -174,11 +174,26 @@ def study_files(study: Path) -> list[Path]:
     return found
 
 
+def _decp_files(params: dict[str, Any]) -> list[Path]:
+    """The DECP files a notebook with a ``decp`` parameter reads (none for the others, or when they cannot be
+    found: the notebook then says so itself)."""
+    if "decp" not in params:
+        return []
+    from etude.decp.demo import run_files
+    from etude.errors import EtudeError
+    try:
+        return run_files(params.get("decp") or "", study=params.get("study") or None)[0]
+    except (EtudeError, OSError):
+        return []
+
+
 def files_read(params: dict[str, Any]) -> dict[str, str]:
     """``path -> sha256`` of every file a notebook with ``params`` reads: codebook, reference tables, each file
     named by a text parameter (several may be separated by ``;``) and, for the study file, its exports,
-    mappings and codebook. A named file that does not exist counts as ``absent``."""
-    candidates = [paths.codebook_file(), *sorted(paths.reference_dir().glob("*"))]
+    mappings and codebook; for a notebook with a ``decp`` parameter, the DECP files it reads (those given, else the
+    demo's simulated extract: :func:`etude.decp.demo.run_files`). A named file that does not exist counts as
+    ``absent``."""
+    candidates = [paths.codebook_file(), *sorted(paths.reference_dir().glob("*")), *_decp_files(params)]
     for name, value in params.items():
         if name == "output_dir" or not isinstance(value, str) or not value.strip():
             continue

@@ -69,35 +69,50 @@ def coerce_parameter(name: str, value: str, default: Any) -> Any:
     def bad(expected: str):
         return ParameterError(f"paramètre « {name} » : valeur « {value} » invalide ; attendu : {expected}")
 
-    if isinstance(default, bool):
-        low = text.lower()
-        if low in TRUE_WORDS:
-            return True
-        if low in FALSE_WORDS:
-            return False
-        raise bad(_EXPECTED["bool"])
-    if isinstance(default, int):
-        try:
-            return int(text.replace("_", "").replace("\u202f", "").replace(" ", ""))
-        except ValueError:
-            raise bad(f"{_EXPECTED['int']} (ex. {default})") from None
-    if isinstance(default, float):
-        try:
-            number = float(text.replace("\u202f", "").replace(" ", "").replace(",", "."))
-        except ValueError:
-            raise bad(_EXPECTED["float"]) from None
-        if not math.isfinite(number):
-            raise bad(_EXPECTED["float"] + ", fini")
-        return number
-    if isinstance(default, (list, tuple, dict, set)):
-        try:
-            parsed = ast.literal_eval(text)
-        except (ValueError, SyntaxError, MemoryError, RecursionError):
-            parsed = None
-        if not isinstance(parsed, type(default)):
-            raise bad(f"un littéral Python de type {type(default).__name__} (ex. {default!r})")
-        return parsed
+    for kind, typed in _TYPED:
+        if isinstance(default, kind):
+            return typed(text, default, bad)
     return str(value)
+
+
+def _as_bool(text: str, default: bool, bad) -> bool:
+    low = text.lower()
+    if low in TRUE_WORDS:
+        return True
+    if low in FALSE_WORDS:
+        return False
+    raise bad(_EXPECTED["bool"])
+
+
+def _as_int(text: str, default: int, bad) -> int:
+    try:
+        return int(text.replace("_", "").replace("\u202f", "").replace(" ", ""))
+    except ValueError:
+        raise bad(f"{_EXPECTED['int']} (ex. {default})") from None
+
+
+def _as_float(text: str, default: float, bad) -> float:
+    try:
+        number = float(text.replace("\u202f", "").replace(" ", "").replace(",", "."))
+    except ValueError:
+        raise bad(_EXPECTED["float"]) from None
+    if not math.isfinite(number):
+        raise bad(_EXPECTED["float"] + ", fini")
+    return number
+
+
+def _as_literal(text: str, default: Any, bad) -> Any:
+    try:
+        parsed = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        parsed = None
+    if not isinstance(parsed, type(default)):
+        raise bad(f"un littéral Python de type {type(default).__name__} (ex. {default!r})")
+    return parsed
+
+
+#: How a text becomes each type of default, in order (``bool`` before ``int``: a bool is an int).
+_TYPED = ((bool, _as_bool), (int, _as_int), (float, _as_float), ((list, tuple, dict, set), _as_literal))
 
 
 def options_in_parameters(parameters: Iterable[Sequence[str]], *, lang: str | None = None

@@ -32,6 +32,7 @@ from etude.engine.manifest import (
     MANIFEST,
     file_hashes,
     initial_manifest,
+    machine_free,
     notebook_entry,
     relative,
     salt_fingerprint,
@@ -46,6 +47,7 @@ from etude.engine.notebooks import (
     skip_slow_optional_imports,
 )
 from etude.engine.parameters import check_run_options, options_in_parameters, type_parameters
+from etude.engine.portable import machine_anchors, portable_notebook, portable_value
 from etude.engine.progress import Progress, silent_progress
 from etude.engine.rundir import mark_stale_runs, new_run_dir, new_run_id, update_latest
 from etude.engine.schedule import LoopThread, execution_order, run_jobs
@@ -413,7 +415,7 @@ def _start(plan: RunPlan, out, progress: Progress, *, run_id: str | None = None,
            ) -> tuple[Path, list[Job], dict, dict]:
     """Create the run folder (named ``run_id`` if free), its jobs (``jobs``, made for that folder beforehand, or
     made now) and first manifest; returns (run_dir, jobs, manifest, study entry)."""
-    from etude.engine.manifest import study_provenance
+    from etude.engine.manifest import decp_provenance, study_provenance
     study_entry, inputs, simulated = study_provenance(plan.study)
     started = now()
     run_dir = new_run_dir(out, run_id=run_id)
@@ -421,8 +423,11 @@ def _start(plan: RunPlan, out, progress: Progress, *, run_id: str | None = None,
         jobs = _make_jobs(plan, run_dir)
     options = {"study": plan.study or "", "lang": plan.lang, "jobs": plan.max_jobs, "timeout_s": plan.timeout,
                **({"meeting": plan.meeting} if plan.meeting else {})}
+    decp_inputs = (decp_provenance(plan.given.get("decp", ""), plan.study)
+                   if any("decp" in plan.declared.get(j.name, {}) for j in jobs) else [])
     manifest = initial_manifest(run_dir=run_dir, started=started, simulated=simulated, options=options,
-                                given=plan.given, jobs=jobs, study_entry=study_entry, inputs=inputs)
+                                given=plan.given, jobs=jobs, study_entry=study_entry,
+                                inputs={"inputs": inputs, "decp_inputs": decp_inputs})
     write_json(run_dir / MANIFEST, manifest)
     for sub in ("notebooks", "figures", "tables"):
         (run_dir / sub).mkdir(exist_ok=True)
@@ -431,13 +436,20 @@ def _start(plan: RunPlan, out, progress: Progress, *, run_id: str | None = None,
     return run_dir, jobs, manifest, {"started": started, "simulated": simulated, **study_entry}
 
 
+def _anchors(plan: RunPlan, run_dir: Path) -> list[tuple[str, str]]:
+    """The folders of this machine the run's files must not name (:func:`etude.engine.portable.machine_anchors`)."""
+    return machine_anchors(run_dir=run_dir, study=plan.study or paths.default_study())
+
+
 def _finish_manifest(manifest: dict, run_dir: Path, ordered: list[Job], plan: RunPlan, *, status: str,
                      started, workbook, problems, warnings, checks) -> None:
     ended = now()
+    anchors = _anchors(plan, run_dir)
+    machine_free(manifest)
     manifest.update({
         "status": status, "ended_at": ended.isoformat(timespec="seconds"),
         "duration_s": round((ended - started).total_seconds(), 2),
-        "notebooks": [notebook_entry(j, plan.deps[j.name]) for j in ordered],
+        "notebooks": [notebook_entry(j, plan.deps[j.name], anchors=anchors) for j in ordered],
         "outputs": {
             "report": "report.html", "slides": "slides.html",
             **{k: f for k, f in (("pptx", "slides.pptx"), ("pdf", "report.pdf")) if (run_dir / f).is_file()},
@@ -445,8 +457,8 @@ def _finish_manifest(manifest: dict, run_dir: Path, ordered: list[Job], plan: Ru
             "tables": sorted(relative(p, run_dir) for p in (run_dir / "tables").glob("*.csv")),
             "figures": sorted(relative(p, run_dir) for p in (run_dir / "figures").glob("*") if p.is_file()),
         },
-        "problems": problems, "warnings": warnings, "checks": checks,
-        "files": file_hashes(run_dir),
+        "problems": portable_value(problems, anchors), "warnings": portable_value(warnings, anchors),
+        "checks": portable_value(checks, anchors), "files": file_hashes(run_dir),
     })
     write_json(run_dir / MANIFEST, manifest)
 
@@ -525,7 +537,8 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
             nbcache.evict_files(preflight_cache)
             nbcache.evict_files(preflight_cache.parent / "parameters")
         problems: list[str] = []
-        on_done = _page_writer(run_dir, plan.lang, info["simulated"], problems, progress, verbose)
+        on_done = _page_writer(run_dir, plan.lang, info["simulated"], problems, progress, verbose,
+                               _anchors(plan, run_dir))
         interrupted = _execute_all(job_list, plan, run_dir, use_cache=use_cache, progress=progress,
                                    on_done=on_done, loop=loop, pool=pool)
     finally:
@@ -549,12 +562,13 @@ def _early_jobs(plan: RunPlan, run_dir: Path) -> list[Job] | None:
 
 
 def _page_writer(run_dir: Path, lang: str, simulated: bool, problems: list[str], progress: Progress,
-                 verbose: bool) -> Callable[[Job], None]:
+                 verbose: bool, anchors: list[tuple[str, str]]) -> Callable[[Job], None]:
     """What to do as soon as a notebook ends (while others still run): write its executed copy and its page, and
     convert its report section and slides for the assembly (:func:`~etude.publish.assemble.prepare_assembly`)."""
     html_cache = nbcache.cache_root(run_dir.parent).parent / "html"
 
     def on_done(job: Job) -> None:
+        portable_notebook(job.nb, anchors)  # the executed copy, its page, report and slides name no machine folder
         line = publish.write_notebook_files(job, run_dir, lang=lang, simulated=simulated, cache_dir=html_cache)
         if line:
             problems.append(line)
@@ -601,6 +615,7 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
     import nbformat
     for job in job_list:  # skipped / interrupted notebooks still get their (unexecuted) copy, parameters shown
         ensure_prepared(job)
+        portable_notebook(job.nb, _anchors(plan, run_dir))
         if not (run_dir / "notebooks" / f"{job.name}.ipynb").exists():
             if job.status in ("pending", "running"):
                 job.status = "failed" if interrupted else "skipped"

@@ -134,6 +134,7 @@ def mark_stale_runs(base: str | os.PathLike, *, except_run: Path | None = None) 
         if process_alive(manifest.get("pid"), manifest.get("host")):
             continue
         manifest["status"] = "interrupted"
+        manifest.pop("pid", None), manifest.pop("host", None)  # the machine is named only while the run runs
         manifest.setdefault("problems", []).append("exécution arrêtée sans se terminer (processus disparu)")
         remove_leftovers(run)
         text = json.dumps(manifest, ensure_ascii=False, indent=2, default=str) + "\n"

@@ -35,7 +35,7 @@ from typing import Any
 import pandas as pd
 
 from etude import paths
-from etude.engine.manifest import MANIFEST, read_manifest, salt_fingerprint
+from etude.engine.manifest import MANIFEST, read_manifest, salt_fingerprint, study_file
 from etude.files import sha256
 
 __all__ = ["verify_run", "check_inputs", "check_cache_sources", "compare_frames", "compare_tables",
@@ -139,19 +139,44 @@ def describe_problem(row: dict[str, Any]) -> str:
     return f"{row['file']} : sa copie dans le cache{where} a changé depuis cette exécution"
 
 
-def check_inputs(manifest: dict[str, Any]) -> list[str]:
-    """The run's inputs (study file, exports) that are missing or changed since, one French line each."""
+def _decp_path(entry: dict[str, Any], study: Path) -> Path:
+    """Where a DECP file the manifest records (:func:`etude.engine.manifest.decp_provenance`) is on this machine."""
+    where = {"study": study.parent, "repository": paths.root()}.get(entry.get("relative_to") or "", Path("."))
+    return where / str(entry["path"])
+
+
+def check_inputs(manifest: dict[str, Any], *, study: str | Path | None = None) -> list[str]:
+    """The run's inputs (study file, exports, DECP files) that are missing or changed since, one French line each.
+
+    The manifest names them without absolute path (:func:`etude.engine.manifest.study_provenance`): the study
+    file by its path in the repository, the exports relative to the study's folder. ``study`` gives the study file
+    when it lay outside the repository or has moved (``etude verify --rerun --study FILE``).
+    """
+    entry = manifest.get("study") or {}
+    found = study_file(manifest, study)
+    if found is None:
+        name = entry.get("file") or "?"
+        return [f"{name} : fichier d'étude hors du dépôt, introuvable d'ici ; le donner avec --study FICHIER"]
     lines = []
-    entries = [manifest.get("study") or {}] + list(manifest.get("inputs") or [])
-    for entry in entries:
-        path, sha = entry.get("path"), entry.get("sha256")
-        if not path or not sha:
+    inputs = [(found.parent / str(i["path"]), i.get("sha256")) for i in manifest.get("inputs") or [] if i.get("path")]
+    inputs += [(_decp_path(d, found), d.get("sha256")) for d in manifest.get("decp_inputs") or [] if d.get("path")]
+    for path, sha in [(found, entry.get("sha256")), *inputs]:
+        if not sha:
             continue
-        if not Path(path).is_file():
-            lines.append(f"{path} : entrée introuvable (attendu : le fichier lu par l'exécution)")
+        shown = _shown_path(path, found)
+        if not path.is_file():
+            lines.append(f"{shown} : entrée introuvable (attendu : le fichier lu par l'exécution)")
         elif sha256(path) != sha:
-            lines.append(f"{path} : entrée modifiée depuis l'exécution (sha256 différent)")
+            lines.append(f"{shown} : entrée modifiée depuis l'exécution (sha256 différent)")
     return lines
+
+
+def _shown_path(path: Path, study: Path) -> str:
+    """An input as a line names it: relative to the study's folder, else as it is."""
+    try:
+        return path.relative_to(study.parent).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _same(old: str, new: str) -> bool:
@@ -402,20 +427,22 @@ def _split_pseudonyms(diffs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]]
     return kept, len(diffs) - len(kept)
 
 
-def rerun_and_compare(run_dir: str | Path, *, progress=None) -> Comparison:
+def rerun_and_compare(run_dir: str | Path, *, progress=None, study: str | Path | None = None) -> Comparison:
     """Check the run's inputs, re-execute the study as the run did (no cache) and compare every table and the
-    text of every notebook (:func:`compare_notebook_texts`); ``differences`` holds both kinds."""
+    text of every notebook (:func:`compare_notebook_texts`); ``differences`` holds both kinds. ``study``: the
+    study file, when the manifest's (a path in the repository) no longer finds it (:func:`check_inputs`)."""
     from etude.engine.run import reproduce
     run_dir = Path(run_dir)
     manifest = read_manifest(run_dir)
-    result = Comparison(inputs=check_inputs(manifest))
+    result = Comparison(inputs=check_inputs(manifest, study=study))
     if result.inputs:
         return result
     params = manifest.get("parameters") or {}
+    demo = (manifest.get("study") or {}).get("demo") and not study
     sources = [paths.root() / n["source"] for n in manifest.get("notebooks", []) if n.get("source")]
     tmp = Path(tempfile.mkdtemp(prefix="etude-verify-"))
     try:
-        rerun = reproduce(study=params.get("study") or None, lang=params.get("lang"), out=tmp,
+        rerun = reproduce(study=None if demo else study_file(manifest, study), lang=params.get("lang"), out=tmp,
                           parameters=sorted((params.get("given") or {}).items()), timeout=params.get("timeout_s"),
                           notebooks=sources or None, use_cache=False, move_latest=False, progress=progress)
         result.rerun_ok, result.rerun_errors = rerun.ok, dict(rerun.errors)

@@ -4,13 +4,18 @@ Both are drawn from one description, :func:`etude.publish.spine.outline`: the re
 order, each slide's section shown above its title. A notebook slide is what the notebooks mark as one
 (``slideshow.slide_type`` ``slide`` or ``subslide``, ``fragment`` cells joining the current slide): its markdown
 heading (``#``/``##``, from a markdown cell or a ``Markdown`` display) goes into the slide's native title
-placeholder, a chart (PNG output, at its full resolution) becomes a picture scaled to the slide, a table (HTML
-output of a DataFrame or Styler) becomes a native table of at most :data:`MAX_ROWS` rows, and ``notes`` cells
-become the speaker notes. A title slide (study title, waves, data status) and a contents slide open the deck,
-a closing slide lists the sources; when the data are simulated every slide carries the data-status line.
+placeholder, its paragraphs stay paragraphs (one per markdown paragraph or list item, read with mistune, so that
+``plan_action`` keeps its underscore), a bar chart shown with :func:`etude.publish.outputs.show_figure` becomes a
+native chart with its data (:mod:`etude.publish.native_charts`), any other chart a picture scaled to the slide
+whose alternative text is the chart's title and the slide's message, a table (HTML output of a DataFrame or
+Styler) a native table cut into as many slides as it needs (:func:`table_pages`), and ``notes`` cells the speaker
+notes. The presentation is 16:9 down to its master and layouts, its text tagged with the reader's language
+(:mod:`etude.publish.deck_frame`). A title slide and a contents slide open the deck, a closing slide ends it;
+when the data are simulated every slide carries the data-status line.
 
 - :func:`deck_slides` — the deck's slides as plain dicts (heading, images, tables, texts, notes).
 - :func:`html_tables` — the tables of an HTML fragment as ``(header, rows)`` (standard library only).
+- :func:`markdown_paragraphs`, :func:`table_pages` — a text's paragraphs, a table's slides.
 - :func:`write_pptx` — writes the deck.
 
 Examples
@@ -28,6 +33,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -37,33 +43,77 @@ from typing import Any
 
 from etude import words
 from etude.files import atomic_write
-from etude.publish import formats, runinfo
+from etude.publish import runinfo
+from etude.publish.deck_frame import SLIDE_SIZE_IN
 
-__all__ = ["deck_slides", "html_tables", "write_pptx", "MAX_ROWS", "SLIDE_SIZE_IN"]
+__all__ = ["deck_slides", "html_tables", "write_pptx", "markdown_paragraphs", "table_pages", "MAX_ROWS",
+           "SLIDE_SIZE_IN"]
 
-#: Rows of a table shown on a slide (the rest is said in the notes).
+#: Rows of a table on one slide at most (a longer table, or one whose rows do not fit, goes on more slides).
 MAX_ROWS = 8
-#: Slide size in inches (16:9, PowerPoint's default widescreen).
-SLIDE_SIZE_IN = (13.333, 7.5)
 
-_HEADING_LINE = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
+def _inline(children: list[dict[str, Any]] | None) -> str:
+    """The text of mistune's inline tokens: emphasis and code marks dropped, words (and their ``_``) kept."""
+    out = []
+    for token in children or []:
+        kind = token.get("type")
+        if kind in ("text", "codespan", "inline_html"):
+            out.append(token.get("raw", ""))
+        elif kind == "softbreak":
+            out.append(" ")
+        elif kind == "linebreak":
+            out.append("\n")
+        else:
+            out.append(_inline(token.get("children")))
+    return "".join(out)
+
+
+def _blocks(tokens: list[dict[str, Any]], prefix: str = "") -> Iterable[tuple[str, str]]:
+    """``(kind, text)`` per block: ``heading`` (level 1 or 2 … as ``h1``…), ``paragraph``; list items as
+    paragraphs starting with « • » (or their number)."""
+    for token in tokens:
+        kind = token.get("type")
+        if kind == "heading":
+            yield f"h{token.get('attrs', {}).get('level', 1)}", _inline(token.get("children")).strip()
+        elif kind in ("paragraph", "block_text"):
+            yield "paragraph", prefix + _inline(token.get("children")).strip()
+            prefix = ""
+        elif kind == "list":
+            ordered = token.get("attrs", {}).get("ordered")
+            for k, item in enumerate(token.get("children") or [], start=1):
+                yield from _blocks(item.get("children") or [], prefix=f"{k}. " if ordered else "• ")
+        elif kind == "block_code":
+            yield "paragraph", token.get("raw", "").strip()
+        elif token.get("children"):
+            yield from _blocks(token["children"])
+
+
+def markdown_paragraphs(source: str) -> list[tuple[str, str]]:
+    """The blocks of a markdown text as ``(kind, plain text)``: one paragraph per group of lines (a line break
+    inside a paragraph is a space), one per list item; emphasis, code and link marks dropped, underscores kept.
+
+    >>> markdown_paragraphs("## Titre\\n\\nLe fichier `plan_action.yaml`\\nest lu _ici_.\\n\\n- un\\n- deux")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('h2', 'Titre'), ('paragraph', 'Le fichier plan_action.yaml est lu ici.'), ('paragraph', '• un'),
+     ('paragraph', '• deux')]
+    """
+    import mistune
+    return [(k, t) for k, t in _blocks(mistune.create_markdown(renderer=None)(source)) if t]
 
 
 def _plain(markdown: str) -> str:
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
-    return re.sub(r"[*_`]", "", text).strip()
+    return "\n".join(text for _, text in markdown_paragraphs(markdown))
 
 
 def _split_markdown(source: str) -> tuple[str | None, list[str]]:
-    """``(first heading, other non-empty lines)`` of a markdown text, both as plain text."""
-    heading, lines = None, []
-    for line in source.splitlines():
-        m = _HEADING_LINE.match(line)
-        if m and heading is None:
-            heading = _plain(m.group(2))
-        elif line.strip():
-            lines.append(_plain(line))
-    return heading, lines
+    """``(first heading, the other blocks)`` of a markdown text, both as plain text."""
+    heading, paragraphs = None, []
+    for kind, text in markdown_paragraphs(source):
+        if kind.startswith("h") and heading is None:
+            heading = text
+        else:
+            paragraphs.append(text)
+    return heading, paragraphs
 
 
 class _TableParser(HTMLParser):
@@ -136,6 +186,7 @@ def html_tables(fragment: str) -> list[tuple[list[str], list[list[str]]]]:
 
 
 def _outputs(cell) -> Iterable[tuple[str, Any]]:
+    from etude.publish.native_charts import CHART_KEY
     for out in cell.get("outputs", []):
         if out.get("output_type") not in ("display_data", "execute_result"):
             continue
@@ -144,7 +195,9 @@ def _outputs(cell) -> Iterable[tuple[str, Any]]:
             yield "markdown", "".join(data["text/markdown"])
         elif "image/png" in data:
             raw = data["image/png"]
-            yield "image", base64.b64decode("".join(raw) if isinstance(raw, list) else raw)
+            chart = (out.get("metadata") or {}).get(CHART_KEY)
+            yield "image", {"png": base64.b64decode("".join(raw) if isinstance(raw, list) else raw),
+                            "chart": chart if isinstance(chart, dict) else {}}
         elif "text/html" in data:
             page = "".join(data["text/html"])
             tables = html_tables(page)
@@ -163,12 +216,12 @@ def _new_slide(name: str, section: str, title: str = "") -> dict[str, Any]:
 
 def _add_content(slide: dict[str, Any], cell) -> None:
     def text(markdown: str):
-        heading, lines = _split_markdown(markdown)
+        heading, paragraphs = _split_markdown(markdown)
         if heading and slide["heading"] is None:
             slide["heading"] = heading
         elif heading:
-            lines.insert(0, heading)
-        slide["texts"] += lines
+            paragraphs.insert(0, heading)
+        slide["texts"] += paragraphs
     if cell.cell_type == "markdown":
         text(cell.source)
         return
@@ -176,7 +229,7 @@ def _add_content(slide: dict[str, Any], cell) -> None:
         if kind == "markdown":
             text(value)
         elif kind == "image":
-            slide["images"].append(value)
+            slide["images"].append(value["png"])
             slide["items"].append(("image", value))
         elif kind == "tables":
             slide["tables"] += value
@@ -188,11 +241,13 @@ def _add_content(slide: dict[str, Any], cell) -> None:
 def deck_slides(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """The slides of the deck, in the order of its spine (:func:`etude.publish.spine.outline`), as dicts.
 
-    Keys: ``role`` (``title``, ``contents``, ``objectives``, ``cells``, ``method``, ``closing``), ``section``
+    Keys: ``role`` (``title``, ``contents``, ``objectives``, ``cells``, ``method``, ``closing``…), ``section``
     (a key of :data:`etude.publish.spine.SECTIONS`, empty for the title, contents and closing slides), ``notebook``,
     ``title`` (the notebook's title), ``heading`` (str or ``None``), ``images`` (PNG bytes), ``tables``
-    (``(header, rows)``), ``items`` (both, in order, as ``("image"|"table", value)``), ``texts`` (other lines;
-    the bullet lines of a generated slide), ``notes`` (speaker notes).
+    (``(header, rows)``), ``items`` (both, in order: ``("image", {"png": bytes, "chart": dict})`` — ``chart`` is
+    :func:`etude.publish.native_charts.figure_data` when the notebook stored it, else empty — or
+    ``("table", (header, rows))``), ``texts`` (other paragraphs, plain text, one per markdown paragraph or list
+    item; the lines of a generated slide), ``notes`` (speaker notes).
     Cells tagged ``remove-cell``, ``parameters`` or ``remove-output`` are left out, as in the HTML;
     notebook slides with nothing to show are dropped.
     """
@@ -218,6 +273,24 @@ def deck_slides(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | Non
 
 # ------------------------------------------------------------------------------------------------ PPTX
 
+_EMU = 914400  # per inch
+
+
+def _estimated_lines(text: str, width_in: float, size_pt: float) -> int:
+    """Lines ``text`` takes in a box ``width_in`` wide at ``size_pt`` (a generous average glyph: 0.52 em)."""
+    per_line = max(int(width_in * 72 / (size_pt * 0.52)), 1)
+    return sum(max(math.ceil(len(line) / per_line), 1) for line in (text.split("\n") or [""]))
+
+
+def _text_size(paragraphs: list[str], width_in: float, height_in: float, sizes=(20, 18, 16, 14, 12)) -> int:
+    """The largest of ``sizes`` at which ``paragraphs`` fit the box (the smallest when none does)."""
+    for size in sizes:
+        lines = sum(_estimated_lines(p, width_in, size) for p in paragraphs)
+        if lines * size * 1.2 + len(paragraphs) * size * 0.4 <= height_in * 72:
+            return size
+    return sizes[-1]
+
+
 def _status_box(slide, info, prs) -> None:
     from pptx.dml.color import RGBColor
     from pptx.util import Inches, Pt
@@ -232,16 +305,19 @@ def _status_box(slide, info, prs) -> None:
 
 
 def _title(slide, text: str, prs) -> None:
-    from pptx.enum.text import PP_ALIGN
+    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
     from pptx.util import Inches, Pt
     title = slide.shapes.title
     title.left, title.top = Inches(0.5), Inches(0.45)
     title.width, title.height = prs.slide_width - Inches(1.0), Inches(1.0)
     title.text = text
+    title.text_frame.word_wrap = True
+    title.text_frame.vertical_anchor = MSO_ANCHOR.TOP  # a long title grows down, never over the section line
+    size = _text_size([text], title.width / _EMU - 0.2, 1.05, sizes=(28, 24, 22, 20, 18))
     for p in title.text_frame.paragraphs:
         p.alignment = PP_ALIGN.LEFT  # a heading is a sentence: read from the left, under the section
         for r in p.runs:
-            r.font.size = Pt(28 if len(text) < 70 else 22)
+            r.font.size = Pt(size)
 
 
 def _section_box(slide, section: str, lang: str, prs) -> None:
@@ -262,100 +338,189 @@ def _section_box(slide, section: str, lang: str, prs) -> None:
     run.font.size, run.font.bold, run.font.color.rgb = Pt(14), True, RGBColor(0x1D, 0x4E, 0x89)
 
 
-def _lines_box(slide, lines: list[str], box, size: int = 20) -> None:
+def _fill(frame, paragraphs: list[str], size: int) -> None:
+    """One PowerPoint paragraph per paragraph of text (a line break inside one stays a line break)."""
     from pptx.util import Pt
-    text = slide.shapes.add_textbox(*box)
-    text.text_frame.word_wrap = True
-    for j, line in enumerate(lines[:10]):
-        p = text.text_frame.paragraphs[0] if j == 0 else text.text_frame.add_paragraph()
-        p.text = line
+    frame.word_wrap = True
+    for j, text in enumerate(paragraphs):
+        p = frame.paragraphs[0] if j == 0 else frame.add_paragraph()
+        p.text = text
         p.font.size = Pt(size)
         p.space_after = Pt(size // 2)
 
 
-def _picture(slide, png: bytes, box) -> None:
+def _paragraphs_box(slide, paragraphs: list[str], box) -> None:
+    """A text box holding ``paragraphs`` at the largest size (20 pt down to 12) that fits ``box``."""
+    from pptx.enum.text import MSO_AUTO_SIZE
+    text = slide.shapes.add_textbox(*box)
+    _fill(text.text_frame, paragraphs, _text_size(paragraphs, box[2] / _EMU - 0.2, box[3] / _EMU - 0.1))
+    text.text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE  # and shrinks further if the estimate is short
+
+
+def _picture(slide, png: bytes, box, *, alt: str = "", name: str = "") -> None:
     from PIL import Image
     left, top, width, height = box
     with Image.open(io.BytesIO(png)) as im:
         w, h = im.size
     scale = min(width / w, height / h)
     pw, ph = int(w * scale), int(h * scale)
-    slide.shapes.add_picture(io.BytesIO(png), left + (width - pw) // 2, top + (height - ph) // 2, pw, ph)
+    pic = slide.shapes.add_picture(io.BytesIO(png), left + (width - pw) // 2, top + (height - ph) // 2, pw, ph)
+    props = pic._element.xpath("./p:nvPicPr/p:cNvPr")[0]
+    props.set("descr", alt)  # never the file name python-pptx would write
+    if name:
+        props.set("name", name)
+
+
+def _chart(slide, value: dict[str, Any], box, *, summary: str, lang: str) -> None:
+    """A chart: native when its data came with it (bars), else its picture; alternative text either way."""
+    from etude.publish import native_charts
+    chart = value.get("chart") or {}
+    alt = native_charts.chart_alt_text(str(chart.get("title") or ""), summary)
+    name = words.text("deck.chart_name", lang)
+    if chart.get("bars"):
+        native_charts.add_bar_chart(slide, chart["bars"], box, alt=alt, name=name)
+    else:
+        _picture(slide, value["png"], box, alt=alt, name=name)
+
+
+def _table_layout(header: list[str], rows: list[list[str]], width_in: float) -> tuple[int, list[float]]:
+    """The font size and the column widths (inches: in proportion to each column's longest text, within
+    bounds) of a table ``width_in`` wide."""
+    n_cols = max([len(header), *(len(r) for r in rows)])
+    size = 14 if n_cols <= 5 else 12
+    cells = [[str(r[j]) if j < len(r) else "" for r in [header, *rows]] for j in range(n_cols)]
+    word = [max([len(w) for c in column for w in c.split()] + [3]) * size * 0.55 / 72 + 0.25 for column in cells]
+    weights = [min(max(max(len(c) for c in column), 6), 45) for column in cells]
+    widths = [max(width_in * w / sum(weights), least) for w, least in zip(weights, word)]  # no word cut in two
+    spare = sum(widths) - width_in
+    if spare > 0:  # taken back from the columns wider than their longest word
+        slack = [w - least for w, least in zip(widths, word)]
+        widths = [w - spare * s / sum(slack) if sum(slack) > spare else w * width_in / sum(widths)
+                  for w, s in zip(widths, slack)]
+    return size, widths
+
+
+def _row_height_in(values: list[str], widths: list[float], size: int) -> float:
+    lines = max([_estimated_lines(str(v), max(w - 0.2, 0.3), size) for v, w in zip(values, widths)] + [1])
+    return lines * size * 1.2 / 72 + 0.12  # the cell's margins
+
+
+def table_pages(header: list[str], rows: list[list[str]], *, width_in: float, height_in: float,
+                max_rows: int | None = None) -> list[list[list[str]]]:
+    """``rows`` cut into pages that fit a box ``width_in`` × ``height_in`` under the repeated ``header``
+    (at most ``max_rows`` rows a page, default :data:`MAX_ROWS`).
+
+    >>> [len(p) for p in table_pages(["Frein"], [["x"]] * 12, width_in=12, height_in=5)]
+    [8, 4]
+    >>> [len(p) for p in table_pages(["Frein"], [["mot " * 300]] * 3, width_in=12, height_in=5)]
+    [1, 1, 1]
+    """
+    size, widths = _table_layout(header, rows, width_in)
+    room = height_in - (_row_height_in(header, widths, size) if header else 0)
+    pages: list[list[list[str]]] = [[]]
+    used = 0.0
+    for row in rows:
+        h = _row_height_in(row, widths, size)
+        if pages[-1] and (used + h > room or len(pages[-1]) >= (max_rows or MAX_ROWS)):
+            pages.append([])
+            used = 0.0
+        pages[-1].append(row)
+        used += h
+    return pages if pages[0] else []
 
 
 def _table(slide, header: list[str], rows: list[list[str]], box) -> None:
-    from pptx.util import Pt
-    left, top, width, height = box
+    from pptx.util import Inches, Pt
+    left, top, width, _height = box
     n_rows = len(rows) + (1 if header else 0)
-    n_cols = max(len(header), *(len(r) for r in rows)) if rows else len(header)
-    if not n_rows or not n_cols:
+    size, widths = _table_layout(header, rows, width / _EMU)
+    if not n_rows or not widths:
         return
-    row_h = min(height // n_rows, 640080)  # at most 0.7 inch a row
-    shape = slide.shapes.add_table(n_rows, n_cols, left, top, width, row_h * n_rows)
+    heights = [_row_height_in(r, widths, size) for r in ([header] if header else []) + rows]
+    shape = slide.shapes.add_table(n_rows, len(widths), left, top, width, Inches(sum(heights)))
     table = shape.table
-    size = Pt(16 if n_cols <= 5 else 12)
+    for j, w in enumerate(widths):
+        table.columns[j].width = Inches(w)
     for i, values in enumerate(([header] if header else []) + rows):
-        for j in range(n_cols):
+        table.rows[i].height = Inches(heights[i])
+        for j in range(len(widths)):
             cell = table.cell(i, j)
             cell.text = values[j] if j < len(values) else ""
             for p in cell.text_frame.paragraphs:
                 for r in p.runs:
-                    r.font.size = size
+                    r.font.size = Pt(size)
+
+
+def _pages(s: dict[str, Any], box) -> list[tuple[str, Any]]:
+    """What goes on each slide of a notebook slide: each chart, each page of each table (or its text)."""
+    pages: list[tuple[str, Any]] = []
+    for kind, value in s["items"]:
+        if kind == "table":
+            header, rows = value
+            pages += [("table", (header, page)) for page in table_pages(
+                header, rows, width_in=box[2] / _EMU, height_in=box[3] / _EMU)] or [("table", (header, []))]
+        else:
+            pages.append((kind, value))
+    return pages or [("text", None)]
+
+
+def _notes(slide, parts: list[str]) -> None:
+    if any(parts):
+        slide.notes_slide.notes_text_frame.text = "\n\n".join(p for p in parts if p)
 
 
 def _content_slides(prs, s: dict[str, Any], info: dict[str, Any]) -> None:
-    """One slide per chart or table of ``s`` (a slide holding several is split: « titre (1/2) », « (2/2) »)."""
+    """One slide per chart or table page of ``s`` (a slide holding several is split: « titre (1/2) », « (2/2) »);
+    its other paragraphs go on a text-only slide, or in the notes of the chart's."""
     from pptx.util import Inches
     lang = info["lang"]
     heading = s["heading"] or s["title"] or words.text("deck.untitled", lang)
-    items = s["items"] or [None]
     top, bottom = Inches(1.5), prs.slide_height - Inches(0.6)
     box = (Inches(0.5), top, prs.slide_width - Inches(1.0), bottom - top)
-    for k, item in enumerate(items, start=1):
+    pages = _pages(s, box)
+    for k, (kind, value) in enumerate(pages, start=1):
         slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
-        _section_box(slide, s["section"], info["lang"], prs)
-        _title(slide, heading + (f" ({k}/{len(items)})" if len(items) > 1 else ""), prs)
-        notes = [s["notes"]] if s["notes"] else []
-        if item is None and s["texts"]:
-            _lines_box(slide, s["texts"], box)
-        elif s["texts"]:
+        _section_box(slide, s["section"], lang, prs)
+        _title(slide, heading + (f" ({k}/{len(pages)})" if len(pages) > 1 else ""), prs)
+        notes = [s["notes"]]
+        if kind == "text":
+            _paragraphs_box(slide, s["texts"], box)
+        else:
             notes.insert(0, "\n".join(s["texts"]))
-        if item is not None and item[0] == "image":
-            _picture(slide, item[1], box)
-        elif item is not None:
-            header, rows = item[1]
-            if len(rows) > MAX_ROWS:
-                notes.append(words.text("deck.more_rows", lang, n=formats.number(len(rows) - MAX_ROWS, lang=lang)))
-            _table(slide, header, rows[:MAX_ROWS], box)
-        if notes:
-            slide.notes_slide.notes_text_frame.text = "\n\n".join(notes)
+        if kind == "image":
+            _chart(slide, value, box, summary=heading, lang=lang)
+            notes.append(str((value.get("chart") or {}).get("caption") or ""))
+        elif kind == "table":
+            _table(slide, value[0], value[1], box)
+        _notes(slide, notes)
         _status_box(slide, info, prs)
 
 
 def _title_slide(prs, s: dict[str, Any], info: dict[str, Any], subtitle: str) -> None:
-    from pptx.util import Inches
+    """The title and the subtitle placeholders, both placed and sized (a box of no height hides its text)."""
+    from pptx.util import Inches, Pt
     first = prs.slides.add_slide(prs.slide_layouts[0])
-    first.shapes.title.text = s["heading"]
-    first.shapes.title.left, first.shapes.title.width = Inches(0.8), prs.slide_width - Inches(1.6)
+    width = prs.slide_width - Inches(1.6)
+    title = first.shapes.title
+    title.left, title.top, title.width, title.height = Inches(0.8), Inches(1.2), width, Inches(2.2)
+    title.text = s["heading"]
+    for p in title.text_frame.paragraphs:
+        p.font.size = Pt(40 if len(s["heading"]) < 60 else 32)
     sub = first.placeholders[1]
-    sub.left, sub.width = Inches(0.8), prs.slide_width - Inches(1.6)
-    sub.text = "\n".join(x for x in [*s["texts"], subtitle] if x)
+    sub.left, sub.top, sub.width, sub.height = Inches(0.8), Inches(3.6), width, Inches(2.9)
+    lines = [x for x in [*s["texts"], subtitle] if x]
+    _fill(sub.text_frame, lines, _text_size(lines, width / _EMU - 0.2, 2.8, sizes=(24, 20, 18, 16, 14)))
+    _notes(first, [s["notes"]])
     _status_box(first, info, prs)
 
 
 def _closing_slide(prs, s: dict[str, Any], info: dict[str, Any]) -> None:
-    from pptx.util import Inches, Pt
-    last = prs.slides.add_slide(prs.slide_layouts[1])  # "Title and Content"
+    from pptx.util import Inches
+    last = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only": its lines in a sized box
     _title(last, s["heading"], prs)
-    body = last.placeholders[1]
-    body.left, body.top = Inches(0.6), Inches(1.5)
-    body.width, body.height = prs.slide_width - Inches(1.2), prs.slide_height - Inches(2.2)
-    for k, line in enumerate([*s["texts"], info.get("rule") or ""]):
-        if not line:
-            continue
-        p = body.text_frame.paragraphs[0] if k == 0 else body.text_frame.add_paragraph()
-        p.text = line
-        p.font.size = Pt(18)
+    _paragraphs_box(last, [x for x in [*s["texts"], info.get("rule") or ""] if x],
+                    (Inches(0.6), Inches(1.5), prs.slide_width - Inches(1.2), prs.slide_height - Inches(2.2)))
+    _notes(last, [s["notes"]])
     _status_box(last, info, prs)
 
 
@@ -365,10 +530,9 @@ def _text_slide(prs, s: dict[str, Any], info: dict[str, Any]) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
     _section_box(slide, s["section"], info["lang"], prs)
     _title(slide, s["heading"], prs)
-    _lines_box(slide, s["texts"], (Inches(0.6), Inches(1.6), prs.slide_width - Inches(1.2),
-                                   prs.slide_height - Inches(2.3)))
-    if s["notes"]:
-        slide.notes_slide.notes_text_frame.text = s["notes"]
+    _paragraphs_box(slide, s["texts"], (Inches(0.6), Inches(1.6), prs.slide_width - Inches(1.2),
+                                        prs.slide_height - Inches(2.3)))
+    _notes(slide, [s["notes"]])
     _status_box(slide, info, prs)
 
 
@@ -377,6 +541,10 @@ def write_pptx(path: str | os.PathLike, notebooks: Iterable[tuple[str, Any]], in
     """Write the deck of ``notebooks`` (executed, in study order) to ``path``, in the order of the deck's spine
     (:func:`deck_slides`, the same description as ``slides.html``); returns the path.
 
+    The presentation is 16:9 with a master and layouts placed for it (:mod:`etude.publish.deck_frame`), every
+    text run tagged with the reader's language, bar charts native (:mod:`etude.publish.native_charts`), other
+    charts pictures with an alternative text, long tables cut across slides.
+
     Parameters
     ----------
     path : path
@@ -384,22 +552,20 @@ def write_pptx(path: str | os.PathLike, notebooks: Iterable[tuple[str, Any]], in
     notebooks : iterable of (name, NotebookNode)
         The notebooks whose slide cells make the deck (the ones that ran).
     info : dict, optional
-        :func:`etude.publish.runinfo.run_info` (title, waves, simulated, sources, rule, lang); simulated by default.
+        :func:`etude.publish.runinfo.run_info` (title, waves, simulated, sources, rule, lang; the meeting's
+        ``organisations`` name the author); simulated by default.
     subtitle : str
-        One more line on the title slide (run id, study).
+        One more line on the title slide.
     """
     from pptx import Presentation
-    from pptx.util import Inches
+
+    from etude.publish import deck_frame
 
     info = {"simulated": True, "lang": "fr", **(info or {})}
     info["lang"] = info["lang"] if info["lang"] in words.LANGS else "fr"
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(SLIDE_SIZE_IN[0]), Inches(SLIDE_SIZE_IN[1])
-    props = prs.core_properties
-    props.title = info.get("title") or runinfo.study_title(info["lang"])
-    # python-pptx's template names its own author and a comment: the deck names the tool, nobody else
-    props.author = props.last_modified_by = "etude"
-    props.comments, props.keywords, props.subject = "", "", ""
+    prs = deck_frame.widescreen(Presentation())
+    deck_frame.set_properties(prs, info, title=info.get("title") or runinfo.study_title(info["lang"]),
+                              lang=info["lang"])
     for s in deck_slides(notebooks, info):
         if s["role"] == "title":
             _title_slide(prs, s, info, subtitle)
@@ -409,4 +575,5 @@ def write_pptx(path: str | os.PathLike, notebooks: Iterable[tuple[str, Any]], in
             _content_slides(prs, s, info)
         else:
             _text_slide(prs, s, info)
+    deck_frame.tag_language(prs, info["lang"])
     return atomic_write(path, lambda tmp: prs.save(str(tmp)))

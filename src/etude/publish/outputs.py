@@ -14,8 +14,8 @@ Examples
 --------
 >>> import pandas as pd, tempfile
 >>> d = tempfile.mkdtemp()
->>> save_table(pd.DataFrame({"item": ["=1+1"], "pct": [0.5]}), "demo", d).name
-'demo.csv'
+>>> save_table(pd.DataFrame({"item": ["=1+1"], "pct": [0.5]}), "demo", d)
+tables/demo.csv
 >>> print((Path(d) / "tables" / "demo.csv").read_text(encoding="utf-8"), end="")
 "item","pct"
 "'=1+1",0.5
@@ -35,7 +35,7 @@ import pandas as pd
 from etude import paths
 from etude.files import atomic_write
 
-__all__ = ["run_dir", "save_table", "save_figure", "show_figure", "FIGURE_KEY", "neutralise_formulas",
+__all__ = ["run_dir", "RunFile", "save_table", "save_figure", "show_figure", "FIGURE_KEY", "neutralise_formulas",
            "figure_html", "FORMULA_PREFIXES", "PNG_OPTIONS",
            "SVG_METADATA"]
 
@@ -48,6 +48,23 @@ def run_dir(output_dir: str | os.PathLike | None = None) -> Path:
     d = Path(output_dir) if output_dir else paths.outputs_dir() / "_standalone"
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+
+class RunFile(type(Path())):
+    """A file written in a run folder: a :class:`pathlib.Path` (absolute, to read it back) that shows itself by
+    its place in the run folder (``tables/a.csv``), so that a notebook cell ending in :func:`save_table` prints no
+    path of the machine into the report.
+
+    >>> f = RunFile("/home/ana/outputs/r1/tables/a.csv")
+    >>> f, str(f), f.name
+    (tables/a.csv, '/home/ana/outputs/r1/tables/a.csv', 'a.csv')
+    """
+
+    def __repr__(self) -> str:
+        return f"{self.parent.name}/{self.name}"
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython's display
+        printer.text(repr(self))
 
 
 def _neutralise_cell(value: Any) -> Any:
@@ -67,19 +84,20 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def save_table(df: pd.DataFrame, name: str, output_dir: str | os.PathLike | None = None, *,
-               index: bool = False) -> Path:
+               index: bool = False) -> RunFile:
     """Write ``df`` as ``tables/<name>.csv`` (UTF-8, comma-separated, every text field quoted, formulas
     neutralised).
 
     Quoting every text field (``csv.QUOTE_NONNUMERIC``: numbers and booleans stay bare) keeps a cell that holds
     a line break, a carriage return or a separator in its row for every reader, LibreOffice included; pandas
     reads the file back to the same table. The engine later gathers every CSV of the run into one
-    ``tables/tables.xlsx`` workbook. Returns the CSV path.
+    ``tables/tables.xlsx`` workbook. Returns the CSV path, a :class:`RunFile`: shown as ``tables/<name>.csv``,
+    never as an absolute path.
     """
     target = run_dir(output_dir) / "tables" / f"{name}.csv"
     safe = neutralise_formulas(df)
-    return atomic_write(target, lambda tmp: safe.to_csv(tmp, index=index, encoding="utf-8",
-                                                        quoting=csv.QUOTE_NONNUMERIC))
+    return RunFile(atomic_write(target, lambda tmp: safe.to_csv(tmp, index=index, encoding="utf-8",
+                                                                quoting=csv.QUOTE_NONNUMERIC)))
 
 
 #: How chart PNGs are compressed: zlib's fastest level. A chart's flat colours compress almost as well as at
@@ -90,8 +108,9 @@ SVG_METADATA = {"Date": None}
 
 
 def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, dpi: int = 150,
-                slide: bool = False, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
-    """Write a matplotlib figure as ``figures/<name>.png`` and ``figures/<name>.svg``; returns the paths.
+                slide: bool = False, formats: tuple[str, ...] = ("png", "svg")) -> list[RunFile]:
+    """Write a matplotlib figure as ``figures/<name>.png`` and ``figures/<name>.svg``; returns the paths
+    (:class:`RunFile`: shown as ``figures/<name>.svg``, never as an absolute path).
 
     ``formats`` picks which of the two are written (``("svg",)``: the vector one only). With ``slide=True`` also
     ``figures/<name>_slide.png``: the figure at a slide's width, 1920 pixels
@@ -118,7 +137,7 @@ def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, 
             written.append(atomic_write(folder / f"{name}_slide.png", lambda tmp: fig.savefig(
                 tmp, format="png", dpi=figtext.SLIDE_DISPLAY[0] * figtext.SLIDE_IMAGE_SCALE / size[0],
                 pil_kwargs=dict(PNG_OPTIONS))))
-    return written
+    return [RunFile(p) for p in written]
 
 
 #: Output metadata key naming the figure an inline image shows (:func:`show_figure`).
@@ -154,7 +173,8 @@ def show_figure(fig, name: str, output_dir: str | os.PathLike | None = None) -> 
 
     The notebook shows the SVG just written (no second drawing: the chart is vector, sharp at any zoom and
     in print), at the size matplotlib would show the figure, as an ``<img>`` (:func:`figure_html`) whose
-    alternative text is the chart's title; the output carries the figure's name (:data:`FIGURE_KEY`): the deck
+    alternative text is the chart's title; the output carries the figure's name (:data:`FIGURE_KEY`) and its
+    description (:func:`etude.publish.native_charts.figure_data`: title, caption, bars as data): the deck
     (``slides.html``, ``slides.pptx``) shows ``figures/<name>_slide.png`` instead, made at the slide's size so
     its text stays large. Outside a notebook kernel the figure is only saved. Use :func:`save_figure` for the
     written paths, or for a PNG at the report's size.
@@ -171,5 +191,7 @@ def show_figure(fig, name: str, output_dir: str | os.PathLike | None = None) -> 
         from IPython.display import display
         page = figure_html(written[0].read_bytes(), alt=_figure_title(fig) or name,
                            dpi=float(matplotlib.rcParams["figure.dpi"]))
-        display({"text/html": page, "text/plain": f"<graphique {name}>"}, raw=True, metadata={FIGURE_KEY: name})
+        from etude.publish.native_charts import CHART_KEY, figure_data  # the deck redraws bar charts natively
+        display({"text/html": page, "text/plain": f"<graphique {name}>"}, raw=True,
+                metadata={FIGURE_KEY: name, CHART_KEY: figure_data(fig)})
     plt.close(fig)

@@ -145,7 +145,7 @@ def slide_notebook(nb, base_dirs: Sequence[Path]):
             data = found.read_bytes()
             if data.startswith(b"\x89PNG\r\n\x1a\n"):  # the chart's one output becomes the slide image
                 o["data"] = {"image/png": base64.b64encode(data).decode("ascii")}
-                o["metadata"] = {FIGURE_KEY: name}
+                o["metadata"] = {**o.get("metadata", {}), FIGURE_KEY: name}  # the chart's data stays (deck)
     return out
 
 

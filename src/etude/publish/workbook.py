@@ -1,12 +1,14 @@
 """``tables/tables.xlsx``: the run's tables as a workbook a public servant opens in Excel or LibreOffice.
 
 The first sheet, « À lire » (« Read me »), says what the workbook is (study title, waves, data status, sources, the
-small-cell rule) and lists the sheets, one line each. Then one sheet per CSV of ``tables/``, named after the file
-(in French; in English, the catalogue's English name): the data-status line on the first row, headers in the
-reader's language (:mod:`etude.publish.column_labels`) on the second, frozen, with an autofilter; shares are numbers
-formatted as percentages (``48,1 %`` in a French Excel), counts are integers, yes/no columns say « oui »/« non ».
-Every word comes from the catalogue (:mod:`etude.words`, areas ``workbook`` and ``columns``). The CSVs themselves
-keep their codes for scripts.
+small-cell rule) and describes every sheet in a sentence. Then one sheet per CSV of ``tables/``, named in words
+(catalogue ``workbook.sheet_names``, at most 31 characters, unique): the data-status line on the first row,
+headers in the reader's language (:mod:`etude.publish.column_labels`) on the second, frozen, with an autofilter;
+codes become words (codebook labels, status words: :func:`reader_table`) and the codes themselves go to the last
+columns, for scripts; shares are numbers formatted as percentages (``48,1 %`` in a French Excel), counts are
+integers, yes/no columns say « oui »/« non ». Every sheet prints on A4 landscape, one page wide, its header row
+repeated; wrapped texts get the height they need. Every word comes from the catalogue (:mod:`etude.words`, areas
+``workbook`` and ``columns``). The CSVs themselves keep their codes.
 
 Examples
 --------
@@ -17,14 +19,14 @@ Examples
 ...                                                                         index=False)
 >>> wb = openpyxl.load_workbook(write_workbook(run, {"simulated": True, "waves": [2017]}))
 >>> wb.sheetnames
-['À lire', 'freins']
->>> ws = wb["freins"]
+['À lire', 'Freins cités']
+>>> ws = wb["Freins cités"]
 >>> [c.value for c in ws[2]], ws["C3"].value, ws["C3"].number_format, ws.freeze_panes
 (['Libellé', 'Base (répondants)', 'Part'], 0.56, '0.0%', 'A3')
 >>> ws["A1"].value
 'Données simulées — ne pas citer · Freins cités, par population'
 >>> openpyxl.load_workbook(write_workbook(run, {"simulated": True}, lang="en")).sheetnames
-['Read me', 'barriers']
+['Read me', 'Barriers cited']
 """
 from __future__ import annotations
 
@@ -42,7 +44,8 @@ from etude.publish import column_labels as labels
 from etude.publish import formats, runinfo
 from etude.publish.reference_text import unit_name
 
-__all__ = ["write_workbook", "sheet_name", "NUMBER_FORMATS", "HEADER_ROW", "UNIT_VALUE_COLUMNS", "SHARE_UNITS"]
+__all__ = ["write_workbook", "sheet_name", "reader_table", "LABELLED_BY", "NUMBER_FORMATS", "HEADER_ROW",
+           "UNIT_VALUE_COLUMNS", "SHARE_UNITS"]
 
 #: Row of the column headers on a table sheet (row 1 holds the data-status line).
 HEADER_ROW = 2
@@ -105,6 +108,57 @@ def _cell_value(value: Any, kind: str, lang: str) -> Any:
     return value
 
 
+#: A code column whose labels the table already holds in another column: shown last, for scripts.
+LABELLED_BY = {"item": "label", "theme": "label", "code": "label", "segment": "label", "value": "label",
+               "group_value": "group_label", "group1": "group1_label", "group2": "group2_label",
+               "remedy": "remedy_label", "objective": "objective_label", "indicator": "indicator_label",
+               "flag": "flag_label", "solutions": "solution_labels"}
+
+
+def _value_words(value: Any, lang: str) -> str | None:
+    """The reader's words for a code (codebook label, else the catalogue's ``codes.*``); ``None`` if neither."""
+    from etude.publish.labels import label_of
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        found = label_of(value, lang, missing="")
+    except (OSError, ValueError):  # a repository without a codebook: status words only
+        found = ""
+    if found:
+        return found
+    return words.label(value, lang) if words.has(f"codes.{value}", lang) else None
+
+
+def reader_table(df: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """``df`` as a reader sees it, and the columns that hold codes: a column of codes gets their words (codebook
+    labels, status words) and its codes move to a last column; a code column whose labels the table already has
+    (:data:`LABELLED_BY`) moves there as it is.
+
+    >>> t = pd.DataFrame({"population": ["buyers"], "item": ["b_temps"], "label": ["Manque de temps"]})
+    >>> shown, codes = reader_table(t, "fr")
+    >>> list(shown.columns), codes
+    (['population', 'label', 'population ', 'item'], ['population ', 'item'])
+    >>> shown.iloc[0].tolist()
+    ['Acheteurs publics', 'Manque de temps', 'buyers', 'b_temps']
+    """
+    out = df.copy()
+    last: dict[str, pd.Series] = {}
+    for col in df.columns:
+        values = df[col].dropna()
+        if col in LABELLED_BY and LABELLED_BY[col] in df.columns:
+            last[str(col)] = out.pop(col)
+            continue
+        if values.empty or not all(isinstance(v, str) for v in values):
+            continue
+        named = {v: _value_words(v, lang) for v in values.unique()}
+        if all(named.values()):
+            last[f"{col} "] = df[col]  # the code, under the same header followed by « (code) »
+            out[col] = df[col].map(lambda v, named=named: named.get(v, v))
+    for name, series in last.items():
+        out[name] = series.values
+    return out, list(last)
+
+
 def _set(ws, row: int, col: int, value: Any, *, number_format: str | None = None):
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str) and value.startswith("="):  # text, never a formula (hostile cell values)
@@ -119,6 +173,34 @@ def _width(texts: list[str]) -> float:
     return float(min(max(longest + 2, 8), 60))
 
 
+def _header(code: str, codes: list[str], lang: str) -> str:
+    """A column's header; a column of codes moved last reads « <header> (code) » (once: « Item (code) » stays)."""
+    header = labels.column_label(code.strip(), lang=lang)
+    if header == code.strip() and words.has(f"workbook.headers.{header}", lang):
+        header = words.text(f"workbook.headers.{header}", lang)
+    if code in codes and "(code)" not in header:
+        return words.text("workbook.code_column", lang, header=header)
+    return header
+
+
+def _print_setup(ws, *, title_rows: str | None = None) -> None:
+    """A4 landscape, one page wide (as many pages down as needed), the header row repeated on every page."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.print_options.gridLines = False
+
+
+def _fit_row(ws, row: int, texts: list[tuple[str, float]]) -> None:
+    """Give ``row`` the height its wrapped texts need (``(text, column width)``): no line over the next row."""
+    lines = max([math.ceil(max(len(line), 1) / max(width - 1, 1)) for text, width in texts
+                 for line in str(text).splitlines() or [""]] + [1])
+    ws.row_dimensions[row].height = 15 * lines
+
+
 def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: str) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -126,10 +208,11 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
     banner = _set(ws, 1, 1, words.text("workbook.banner", lang, status=runinfo.status_line(info),
                                        title=labels.table_title(stem, lang=lang)))
     banner.font = Font(bold=True, color="8A3B00" if info.get("simulated") else "1D4E89")
-    kinds = [_kind(str(c), df[c]) for c in df.columns]
     head_fill = PatternFill("solid", fgColor="DDE6F0")
+    df, codes = reader_table(df, lang)
+    kinds = [_kind(str(c), df[c]) for c in df.columns]
     for j, code in enumerate(df.columns, start=1):
-        cell = _set(ws, HEADER_ROW, j, labels.column_label(str(code), lang=lang))
+        cell = _set(ws, HEADER_ROW, j, _header(str(code), codes, lang))
         cell.font, cell.fill = Font(bold=True), head_fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     units = df["unit"].tolist() if "unit" in df.columns else [None] * len(df)
@@ -144,12 +227,13 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(df), 1)}"
     for j, code in enumerate(df.columns, start=1):
-        sample = [labels.column_label(str(code), lang=lang)]
+        sample = [_header(str(code), codes, lang)]
         if kinds[j - 1] in ("share", "p"):
             sample.append(formats.pct(1.0, lang=lang))
         else:
             sample += [str(v) for v in df[code].head(200).tolist()]
         ws.column_dimensions[get_column_letter(j)].width = _width(sample)
+    _print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
 def _readme_sheet(ws, sheets: list[tuple[str, str, int]], info: dict[str, Any], lang: str) -> None:
@@ -162,15 +246,15 @@ def _readme_sheet(ws, sheets: list[tuple[str, str, int]], info: dict[str, Any], 
     status.font = Font(bold=True, color="8A3B00" if info.get("simulated") else "1D4E89")
     rows: list[tuple[str, str]] = [(w["waves"], ", ".join(str(x) for x in info.get("waves") or []) or "—"),
                                    (w["status"], runinfo.status_line(info))]
-    if info.get("run_id"):
-        rows.append((w["run"], f"{info['run_id']}" + (f" · {info['study']}" if info.get("study") else "")))
     for k, src in enumerate(info.get("sources") or ["—"]):
         rows.append((w["sources"] if k == 0 else "", src))
-    rows += [(w["rule"], info.get("rule") or runinfo.small_cell_rule(lang=lang)), ("", w["shares"]), ("", w["csv"])]
+    rows += [(w["rule"], info.get("rule") or runinfo.small_cell_rule(lang=lang)), ("", w["shares"]),
+             ("", w["reading"]), ("", w["csv"])]
     r = 4
     for key, value in rows:
         _set(ws, r, 1, key).font = Font(bold=True)
         _set(ws, r, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
+        _fit_row(ws, r, [(value, 100)])
         r += 1
     r += 1
     _set(ws, r, 1, w["sheets"]).font = Font(bold=True, size=13)
@@ -179,12 +263,25 @@ def _readme_sheet(ws, sheets: list[tuple[str, str, int]], info: dict[str, Any], 
         _set(ws, r, j, head).font = Font(bold=True)
     for name, what, n in sheets:
         r += 1
-        _set(ws, r, 1, name)
-        _set(ws, r, 2, what)
-        _set(ws, r, 3, n, number_format="0")
+        _set(ws, r, 1, name).alignment = Alignment(wrap_text=True, vertical="top")
+        _set(ws, r, 2, what).alignment = Alignment(wrap_text=True, vertical="top")
+        _set(ws, r, 3, n, number_format="0").alignment = Alignment(vertical="top")
+        _fit_row(ws, r, [(name, 30), (what, 100)])
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 100
     ws.column_dimensions["C"].width = 10
+    _print_setup(ws)
+
+
+def _describe(stem: str, df: pd.DataFrame, lang: str) -> str:
+    """One sentence on a sheet: what it holds, its rows and columns.
+
+    >>> _describe("freins", pd.DataFrame({"a": [1, 2]}), "fr")
+    'Freins cités, par population : 2 lignes, 1 colonne.'
+    """
+    return words.text("workbook.sheet_line", lang, title=labels.table_title(stem, lang=lang),
+                      rows=words.text("workbook.rows_count", lang, count=len(df)),
+                      columns=words.text("workbook.columns_count", lang, count=len(df.columns)))
 
 
 def write_workbook(run_dir: str | os.PathLike, info: dict[str, Any] | None = None, *,
@@ -221,7 +318,7 @@ def write_workbook(run_dir: str | os.PathLike, info: dict[str, Any] | None = Non
         readme.title = readme_name
         for name, stem, df in frames:
             _table_sheet(wb.create_sheet(name), stem, df, info, lang)
-        _readme_sheet(readme, [(n, labels.table_title(s, lang=lang), len(df)) for n, s, df in frames], info, lang)
+        _readme_sheet(readme, [(n, _describe(s, df, lang), len(df)) for n, s, df in frames], info, lang)
         wb.active = 0
         wb.save(tmp)
     return atomic_write(tables_dir / "tables.xlsx", write)

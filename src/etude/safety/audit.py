@@ -53,17 +53,29 @@ from pathlib import Path
 
 import pandas as pd
 
-from etude import words
-from etude.survey.privacy import luhn_valid
+from etude import paths, words
+from etude.safety.patterns import (
+    EMAIL_RE,
+    INLINE_SVG,
+    OBFUSCATED_EMAIL_RE,
+    PHONE_RE,
+    Searched,
+    forbidden_patterns,
+    machine_paths,
+    matches,
+    public_names,
+    svg_text,
+)
 
-__all__ = ["scan_run", "privacy_scan", "scan_lines", "run_identifiers", "raw_identifiers", "scan_text", "png_text",
+__all__ = ["public_names", "svg_text", "machine_paths", "run_study",
+           "scan_run", "privacy_scan", "scan_lines", "run_identifiers", "raw_identifiers", "scan_text", "png_text",
            "header_row", "FINDING_COLUMNS", "KINDS", "LANG", "EMAIL_RE", "OBFUSCATED_EMAIL_RE", "PHONE_RE",
            "PDFTOTEXT", "PDF_TIMEOUT", "HEADER_SCAN"]
 
 #: Columns of the table :func:`scan_run` returns.
 FINDING_COLUMNS = ["file", "kind", "match", "location"]
 #: Kinds of findings (each is worded by the catalogue's ``safety.kind_<kind>``).
-KINDS = ("email", "phone", "siret", "identifier", "small_cell", "formula")
+KINDS = ("email", "phone", "siret", "identifier", "small_cell", "formula", "name", "path")
 #: The language of the findings' locations and of the reasons a file was not read: the command line's.
 LANG = "fr"
 #: The PDF text extractor (poppler-utils); a command name looked up on the PATH, or a path.
@@ -72,28 +84,6 @@ PDFTOTEXT = "pdftotext"
 PDF_TIMEOUT = 120
 #: Rows of a sheet where :func:`header_row` looks for the column headers.
 HEADER_SCAN = 6
-
-# File extensions that look like a domain in ``name@2x.png``-style asset names; never an e-mail.
-_ASSET_TLDS = {"png", "jpg", "jpeg", "gif", "svg", "webp", "css", "js", "mjs", "map", "woff", "woff2", "ttf",
-               "eot", "otf", "ico", "json", "html", "ipynb", "csv", "xlsx", "py"}
-
-#: An e-mail address (accented letters included: ``josé.garcía@exemple.fr``).
-EMAIL_RE = re.compile(r"(?<![\w.%+-])[^\W_][\w.%+-]*@[^\W_](?:[\w-]*[^\W_])?"
-                      r"(?:\.[^\W_](?:[\w-]*[^\W_])?)*\.([^\W\d_]{2,24})(?![\w-])")
-#: A French phone number: digit pairs separated by spaces, dots, dashes, slashes (mixed or not) or nothing.
-PHONE_RE = re.compile(
-    r"(?<![\w.,/+-])"
-    r"(?:(?:\+33|0033)[ .\u00a0\u202f]?(?:\(0\)[ .\u00a0\u202f]?)?|0)[1-9]"
-    r"(?:[ .\-/\u00a0\u202f]?\d{2}){4}"
-    r"(?!\w|[.,/]\d|-\d)")
-# An international number written with its country code (``+32 2 555 12 34``, ``0044…``): checked by phonenumbers.
-_INTL_PHONE_RE = re.compile(r"(?<![\w.,/+-])(?:\+|00)[1-9][\d \u00a0\u202f.()-]{5,20}\d(?![\w]|[.,]\d)")
-# A SIREN (9 digits) or SIRET (14) number, bare or spaced 3-3-3(-5); a finding only when it passes the Luhn check.
-_SIRET_RE = re.compile(r"(?<![\w.,])(?<!\d[ \u00a0\u202f])(?:\d{14}|\d{9}|\d{3} \d{3} \d{3}(?: \d{5})?)"
-                       r"(?![\w]|[.,]\d| \d)")
-#: An e-mail address written to dodge robots: ``jean [at] exemple.fr``, ``jean(at)exemple.fr``.
-OBFUSCATED_EMAIL_RE = re.compile(r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*\s?(?:\[at\]|\(at\)|\[arobase\])\s?"
-                                 r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}(?![\w-])", re.IGNORECASE)
 
 _DATA_URI_RE = re.compile(r"data:(image/(?:png|svg\+xml|jpeg|gif))(?:;[\w=.-]+)*?;base64,([A-Za-z0-9+/=\s]+)")
 _PDF_URI_RE = re.compile(rb"/URI\s*\(((?:[^()\\]|\\.){0,2000})\)")
@@ -117,16 +107,6 @@ def _within(location: str, *more: str) -> str:
     return ", ".join(x for x in (location, *more) if x)
 
 
-def _forbidden_patterns(forbidden: Iterable[str]) -> list[tuple[str, re.Pattern, str]]:
-    out = []
-    for raw in dict.fromkeys(str(f).strip() for f in forbidden if f is not None):
-        if len(raw) < 3 or raw.lower() in ("nan", "none", "<na>"):
-            continue  # too short to search without flagging ordinary words
-        body = r"\s+".join(re.escape(part) for part in raw.split())
-        out.append((raw, re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE), " ".join(raw.split()).casefold()))
-    return out
-
-
 def _locator(text: str, location: str):
     """``where(pos)``: ``location`` plus the line of ``pos`` in ``text`` (line starts computed on first use)."""
     line_starts: list[int] | None = None
@@ -142,23 +122,16 @@ def _locator(text: str, location: str):
     return where
 
 
-def _valid_phone(raw: str) -> bool:
-    """Whether ``raw`` (written with its country code) is a valid phone number for :mod:`phonenumbers`."""
-    import phonenumbers
-
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(raw.replace("00", "+", 1) if raw.startswith("00")
-                                                               else raw, "FR"))
-    except phonenumbers.NumberParseException:
-        return False
-
 
 def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Iterable[str] = (),
-              _patterns: list | None = None) -> list[dict[str, str]]:
-    """Findings (``email``, ``phone``, ``siret``, ``identifier``) in one piece of text.
+              _patterns: list | None = None, _machine: re.Pattern | None = None) -> list[dict[str, str]]:
+    """Findings (``email``, ``phone``, ``siret``, ``name``, ``identifier``, ``path``) in one piece of text.
 
     HTML entities are decoded first (``jean&#64;x.fr`` is an address). ``location`` is prefixed to the line
-    number of each match when the text has several lines.
+    number of each match when the text has several lines. E-mails are also found written to dodge robots
+    (``jean point dupont arobase ville point fr``), phone numbers with odd separators or in words, people's names
+    after a civility or next to a role (:mod:`etude.survey.privacy`'s patterns: what the door scrubs, the scan
+    looks for).
 
     >>> [f["match"] for f in scan_text("tél. +33 (0)6 12 34 56 78, 0,0612345678 n'en est pas un")]
     ['+33 (0)6 12 34 56 78']
@@ -166,37 +139,19 @@ def scan_text(text: str, *, file: str = "", location: str = "", forbidden: Itera
     ['identifier']
     >>> [(f["kind"], f["match"]) for f in scan_text("josé.garcía@exemple.fr, +32 2 555 12 34, SIREN 732829320")]
     [('email', 'josé.garcía@exemple.fr'), ('phone', '+32 2 555 12 34'), ('siret', '732829320')]
+    >>> [(f["kind"], f["match"]) for f in scan_text("Mme Françoise Lefèvre-Martin (DAF), jean arobase x point fr")]
+    [('email', 'jean arobase x point fr'), ('name', 'Mme Françoise Lefèvre-Martin')]
     """
-    patterns = _patterns if _patterns is not None else _forbidden_patterns(forbidden)
+    patterns = _patterns if _patterns is not None else forbidden_patterns(forbidden)
     variants = [text]
     unescaped = html.unescape(text)
     if unescaped != text:
         variants.append(unescaped)
-    found: dict[tuple[str, str, str], dict[str, str]] = {}
+    found: dict[tuple[str, str], dict[str, str]] = {}
     for variant in variants:
         where = _locator(variant, location)
-
-        for m in EMAIL_RE.finditer(variant):
-            if m.group(1).lower() in _ASSET_TLDS:
-                continue
-            found.setdefault(("email", m.group(0), ""), _finding(file, "email", m.group(0), where(m.start())))
-        for m in OBFUSCATED_EMAIL_RE.finditer(variant):
-            found.setdefault(("email", m.group(0), ""), _finding(file, "email", m.group(0), where(m.start())))
-        for m in PHONE_RE.finditer(variant):
-            found.setdefault(("phone", m.group(0), ""), _finding(file, "phone", m.group(0), where(m.start())))
-        for m in _INTL_PHONE_RE.finditer(variant):
-            if not m.group(0).startswith(("+33", "0033")) and _valid_phone(m.group(0)):
-                found.setdefault(("phone", m.group(0), ""), _finding(file, "phone", m.group(0), where(m.start())))
-        for m in _SIRET_RE.finditer(variant):
-            if luhn_valid(m.group(0).replace(" ", "")):
-                found.setdefault(("siret", m.group(0), ""), _finding(file, "siret", m.group(0), where(m.start())))
-        folded = " ".join(variant.split()).casefold() if patterns else ""
-        for raw, pat, key in patterns:
-            if key not in folded:  # cheap filter before the regular expression
-                continue
-            m = pat.search(variant)
-            if m:
-                found.setdefault(("identifier", raw, ""), _finding(file, "identifier", raw, where(m.start())))
+        for kind, pos, match in matches(variant, patterns, _machine):
+            found.setdefault((kind, match), _finding(file, kind, match, where(pos)))
     return list(found.values())
 
 
@@ -234,9 +189,11 @@ def png_text(data: bytes) -> list[tuple[str, str]]:
     return out
 
 
+
 def _scan_image(data: bytes, mime: str, file: str, location: str, patterns) -> list[dict[str, str]]:
     if "svg" in mime:
-        return scan_text(data.decode("utf-8", "replace"), file=file, location=location, _patterns=patterns)
+        return scan_text(svg_text(data.decode("utf-8", "replace")), file=file, location=location,
+                         _patterns=patterns)
     found = []
     for key, value in png_text(data):
         found += scan_text(f"{key}: {value}", file=file, location=_within(location, _at("at_png_text", name=key)),
@@ -261,6 +218,8 @@ def _scan_markup(text: str, file: str, location: str, patterns) -> list[dict[str
         return " "
 
     stripped = _DATA_URI_RE.sub(replace, text)
+    if "<svg" in stripped.lower():  # a drawing inline in a page: its text, not its path data
+        stripped = INLINE_SVG.sub(lambda m: svg_text(m.group(0)), stripped)
     return scan_text(stripped, file=file, location=location, _patterns=patterns) + found
 
 
@@ -603,7 +562,7 @@ def raw_identifiers(study: str | os.PathLike | None = None, *, header_scan: int 
 
 
 def scan_run(run_dir: str | os.PathLike, *, forbidden: Iterable[str] = (), min_cell: int = 5,
-             pdftotext: str = PDFTOTEXT) -> pd.DataFrame:
+             pdftotext: str = PDFTOTEXT, machine: Iterable[str | os.PathLike] = ()) -> pd.DataFrame:
     """Scan every file of a run folder for personal data and unsuppressed small cells.
 
     Parameters
@@ -617,6 +576,9 @@ def scan_run(run_dir: str | os.PathLike, *, forbidden: Iterable[str] = (), min_c
         Company rows of a table whose ``n_base`` is below this must not show a count or a percentage.
     pdftotext : str, default :data:`PDFTOTEXT`
         The command that reads a PDF's text (name on the PATH, or path).
+    machine : iterable of paths
+        Folders of this machine no output may name (:func:`machine_paths`), besides the run folder itself:
+        :func:`privacy_scan` gives the home folder, the working directory, the repository and the study's folder.
 
     Returns
     -------
@@ -633,7 +595,9 @@ def scan_run(run_dir: str | os.PathLike, *, forbidden: Iterable[str] = (), min_c
     root = Path(run_dir)
     if not root.is_dir():
         raise FileNotFoundError(f"dossier d'exécution introuvable : {root}")
-    patterns = _forbidden_patterns(forbidden)
+    patterns = Searched(forbidden_patterns(forbidden))
+    patterns.machine = machine_paths([root, *machine])
+    patterns.public = public_names()
     found: list[dict[str, str]] = []
     not_scanned: dict[str, str] = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.is_symlink()):
@@ -665,6 +629,8 @@ def _scan_file(path: Path, file: str, patterns, min_cell: int, pdftotext: str) -
         return _scan_pdf(path, file, patterns, pdftotext)
     if ext in (".png", ".jpg", ".jpeg", ".gif"):
         return _scan_image(path.read_bytes(), "image/png", file, "", patterns), None
+    if ext == ".svg":
+        return _scan_image(path.read_bytes(), "image/svg+xml", file, "", patterns), None
     if ext in _TEXT_EXT or ext == ".ipynb":
         return _scan_markup(path.read_text(encoding="utf-8", errors="replace"), file, "", patterns), None
     data = path.read_bytes()
@@ -673,9 +639,32 @@ def _scan_file(path: Path, file: str, patterns, min_cell: int, pdftotext: str) -
     return [], _at("binary")
 
 
-def run_identifiers(run_dir: str | os.PathLike) -> list[str] | None:
-    """The raw identifiers (:func:`raw_identifiers`) of the study a run's ``manifest.json`` names; ``None``
-    when that study can no longer be read (no manifest, study file moved, export missing).
+def run_study(run_dir: str | os.PathLike, study: str | os.PathLike | None = None) -> Path | None:
+    """The study file a run read (``study`` when given, else the one its ``manifest.json`` names: a path in the
+    repository, or the demo); ``None`` when it cannot be found from here.
+
+    >>> import tempfile
+    >>> run_study(tempfile.mkdtemp()) is None
+    True
+    """
+    if study:
+        return Path(study).expanduser().resolve()
+    try:
+        manifest = json.loads((Path(run_dir) / "manifest.json").read_text(encoding="utf-8"))
+        entry = manifest.get("study") or {}
+    except (OSError, ValueError, AttributeError):
+        return None
+    recorded = entry.get("path") if isinstance(entry, dict) else None
+    if not recorded:
+        return paths.default_study() if isinstance(entry, dict) and entry.get("demo") else None
+    path = Path(recorded) if Path(recorded).is_absolute() else paths.root() / recorded
+    return path if path.is_file() else None
+
+
+def run_identifiers(run_dir: str | os.PathLike, study: str | os.PathLike | None = None) -> list[str] | None:
+    """The raw identifiers (:func:`raw_identifiers`) of the study a run read (:func:`run_study`); ``None``
+    when that study can no longer be read (no manifest, study file outside the repository or moved, export
+    missing).
 
     >>> import tempfile
     >>> run_identifiers(tempfile.mkdtemp()) is None
@@ -683,24 +672,36 @@ def run_identifiers(run_dir: str | os.PathLike) -> list[str] | None:
     """
     from etude.errors import EtudeError
 
+    found = run_study(run_dir, study)
+    if found is None or not found.is_file():
+        return None
     try:
-        manifest = json.loads((Path(run_dir) / "manifest.json").read_text(encoding="utf-8"))
-        study = (manifest.get("study") or {}).get("path")
-        if not study or not Path(study).is_file():
-            return None
-        return raw_identifiers(study)
+        return raw_identifiers(found)
     except (OSError, ValueError, AttributeError, EtudeError):
         return None
 
 
-def privacy_scan(run_dir: str | os.PathLike, *, min_cell: int = 5, pdftotext: str = PDFTOTEXT) -> pd.DataFrame:
+def privacy_scan(run_dir: str | os.PathLike, *, min_cell: int = 5, pdftotext: str = PDFTOTEXT,
+                 study: str | os.PathLike | None = None) -> pd.DataFrame:
     """What ``etude audit`` checks for personal data: :func:`scan_run` with the raw identifiers of the run's
-    study (:func:`run_identifiers`). When the study cannot be read, the scan still looks for e-mails, phone
-    numbers, small cells and formulas, and ``attrs["identifiers"]`` is ``None`` (else the number searched)."""
-    forbidden = run_identifiers(run_dir)
-    found = scan_run(run_dir, forbidden=forbidden or (), min_cell=min_cell, pdftotext=pdftotext)
+    study (:func:`run_identifiers`; ``study``: its file, when the manifest does not find it) and the folders of
+    this machine (home, working directory, repository, the study's folder). When the study cannot be read, the
+    scan still looks for e-mails, phone numbers, names, paths, small cells and formulas, and
+    ``attrs["identifiers"]`` is ``None`` (else the number searched)."""
+    forbidden = run_identifiers(run_dir, study)
+    found_study = run_study(run_dir, study)
+    machine = [Path.home(), Path.cwd(), paths.root(), *([found_study.parent] if found_study else [])]
+    found = scan_run(run_dir, forbidden=forbidden or (), min_cell=min_cell, pdftotext=pdftotext, machine=machine)
     found.attrs["identifiers"] = None if forbidden is None else len(forbidden)
     return found
+
+
+def _kind_word(kind: str, lang: str) -> str:
+    """A finding's kind as the reader reads it (the catalogue's ``safety.kind_*``, ``audit.kind_*`` for those added
+    by issue 27)."""
+    if kind in ("name", "path"):
+        return words.text(f"audit.kind_{kind}", lang)
+    return words.text(f"safety.kind_{kind}", lang) if kind in KINDS else kind
 
 
 def scan_lines(found: pd.DataFrame, *, lang: str = LANG) -> list[str]:
@@ -717,8 +718,7 @@ def scan_lines(found: pd.DataFrame, *, lang: str = LANG) -> list[str]:
 
     def say(key: str, **fields) -> str:
         return printable(words.text(f"safety.{key}", lang, **fields))
-    lines = [say("leak", where=_within(r.file, r.location), match=r.match,
-                 kind=words.text(f"safety.kind_{r.kind}", lang) if r.kind in KINDS else r.kind)
+    lines = [say("leak", where=_within(r.file, r.location), match=r.match, kind=_kind_word(r.kind, lang))
              for r in found.itertuples(index=False)]
     lines += [say("not_scanned", file=file, reason=reason)
               for file, reason in found.attrs.get("not_scanned", {}).items()]

@@ -26,6 +26,7 @@ The modules, in the order data flows through them:
 :mod:`.checks`            header row, packed labels, cell checks (pandera)
 :mod:`.exports`           one export parsed (:func:`load_export`, :func:`validate`)
 :mod:`.tables`            the respondent-table contract (:func:`respondent_schema`, :func:`empty_table`)
+:mod:`.context`           a notebook's study and parameters read once (:func:`context`, :class:`Context`)
 ========================  ===========================================================================
 
 Examples
@@ -41,6 +42,7 @@ Examples
 """
 from __future__ import annotations
 
+from etude.survey.context import Context, context
 from etude.survey.exports import load_export, not_asked, parse_export, validate
 from etude.survey.fields import FALSE_VALUES, TRUE_VALUES, Fields, build_fields
 from etude.survey.mapping import load_mapping
@@ -49,7 +51,7 @@ from etude.survey.study import load_study, read_study, study_inputs, validate_st
 from etude.survey.tables import empty_table, problems_table, respondent_schema
 
 __all__ = [
-    "read_study", "study_inputs", "load_study", "validate_study", "load_export", "parse_export",
+    "context", "Context", "read_study", "study_inputs", "load_study", "validate_study", "load_export", "parse_export",
     "validate", "not_asked",
     "read_rows", "load_mapping", "build_fields", "Fields", "respondent_schema", "empty_table", "problems_table",
     "FORMATS", "ENCODINGS", "SEPARATORS", "TRUE_VALUES", "FALSE_VALUES",

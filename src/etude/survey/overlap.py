@@ -39,13 +39,15 @@ __all__ = ["wave_overlaps", "answers", "PROVENANCE"]
 PROVENANCE = ("respondent_id", "population", "wave", "simulated", "source_file")
 
 
-def answers(table: pd.DataFrame, keys: list[str]) -> list[tuple[str, tuple]]:
-    """Each respondent's answers (every column but :data:`PROVENANCE`, missing values as ``None``), by key.
+def answers(table: pd.DataFrame, keys: list[str], *, leave_out: frozenset[str] = frozenset()
+            ) -> list[tuple[str, tuple]]:
+    """Each respondent's answers (every column but :data:`PROVENANCE` and ``leave_out``, missing values as
+    ``None``), by key.
 
     >>> answers(pd.DataFrame({"wave": [2017, 2017], "b": [True, None]}), ["k2", "k1"])
     [('k1', (None,)), ('k2', (True,))]
     """
-    cols = [c for c in table.columns if c not in PROVENANCE]
+    cols = [c for c in table.columns if c not in PROVENANCE and c not in leave_out]
     body = table[cols].astype(object)
     body = body.where(body.notna(), None)
     return sorted(zip(keys, body.itertuples(index=False, name=None)), key=lambda kv: kv[0])
@@ -78,7 +80,9 @@ def wave_overlaps(study: str | Path, entries: list[dict[str, Any]]) -> list[dict
             continue
         pair = f"{a['where']} et {b['where']}"
         files = f"{_file(a['table'])} / {_file(b['table'])}"
-        if set(keys_a) == set(keys_b) and answers(a["table"], keys_a) == answers(b["table"], keys_b):
+        skip = _not_asked_in_one(a["table"], b["table"])
+        if set(keys_a) == set(keys_b) and answers(a["table"], keys_a, leave_out=skip) == answers(
+                b["table"], keys_b, leave_out=skip):
             out.append(problem(study, column=pair, value=files,
                                message=f"mêmes réponses dans deux vagues ({pair} : les mêmes {len(common)} "
                                        "répondants, les mêmes réponses une fois les textes nettoyés ; l'un des "
@@ -91,6 +95,20 @@ def wave_overlaps(study: str | Path, entries: list[dict[str, Any]]) -> list[dict
                                message=f"{n} répondant{'s' if n > 1 else ''} présent{'s' if n > 1 else ''} dans "
                                        f"les deux vagues (mêmes identifiants)"))
     return out
+
+
+def _not_asked_in_one(a: pd.DataFrame, b: pd.DataFrame) -> frozenset[str]:
+    """Multi-select items one of the two waves did not ask (all NA there, answered in the other: an item added
+    with ``since:``, or missing from one export): they cannot tell a copy apart.
+
+    >>> a = pd.DataFrame({"b_x": pd.array([None, None], dtype="boolean"), "b_y": pd.array([True, False], "boolean")})
+    >>> sorted(_not_asked_in_one(a, a.assign(b_x=pd.array([False, False], dtype="boolean"))))
+    ['b_x']
+    """
+    def unasked(t: pd.DataFrame) -> set[str]:
+        return {str(c) for c in t.columns if pd.api.types.is_bool_dtype(t[c].dtype) and t[c].isna().all()}
+    one, other = unasked(a), unasked(b)
+    return frozenset(one ^ other)
 
 
 def _file(table: pd.DataFrame) -> str:

@@ -24,7 +24,7 @@ from etude import paths
 from etude.errors import InputError, printable, problem
 from etude.files import sha256
 from etude.survey import codebook as cbk
-from etude.survey import overlap
+from etude.survey import overlap, privacy
 from etude.survey.clean import clean_tree, removal_note
 from etude.survey.exports import parse_export
 from etude.survey.mapping import read_yaml, schema_problems
@@ -380,7 +380,8 @@ def load_study(study: str | Path | None = None, *, codebook: dict | str | Path |
 
 
 def group_rare_open_values(table: pd.DataFrame, kind: str, *, codebook=None, min_cell: int = 5) -> pd.DataFrame:
-    """Values of open attributes unknown to the codebook and given by fewer than ``min_cell`` respondents → ``autre``.
+    """Values of open attributes unknown to the codebook and given by fewer than ``min_cell`` respondents, or holding
+    anything personal (:func:`etude.survey.privacy.personal_looking`: a name, a contact) → ``autre``.
 
     >>> t = pd.DataFrame({"organisation": pd.Categorical(["mel", "Mairie de X", None])})
     >>> group_rare_open_values(t, "buyers")["organisation"].tolist()
@@ -393,7 +394,8 @@ def group_rare_open_values(table: pd.DataFrame, kind: str, *, codebook=None, min
         known = [str(v["code"]) for v in spec.get("values", [])]
         col = out[name].astype(object)
         counts = col.value_counts()
-        rare = [v for v, n in counts.items() if v not in known and n < min_cell]
+        # published only when the codebook knows it, or min_cell respondents gave it and it names nobody
+        rare = [v for v, n in counts.items() if v not in known and (n < min_cell or privacy.personal_looking(v))]
         if rare:
             col = col.where(~col.isin(rare), OTHER)
             extra = sorted({str(v) for v in col.dropna()} - set(known))

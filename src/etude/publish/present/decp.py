@@ -20,9 +20,10 @@ import pandas as pd
 from etude import words
 from etude.publish import formats
 
-__all__ = ["format_yearly", "format_summary", "format_report", "format_panel", "format_regions",
-           "format_comparisons", "method_text", "indicator_label", "innovation_headline", "panel_headline",
-           "funnel_headline", "latest_year", "procedures_text", "reading_text"]
+__all__ = ["format_yearly", "format_summary", "summary_table", "resume_table", "format_resume", "format_report",
+           "format_panel", "format_regions", "format_comparisons", "method_text", "indicator_label",
+           "innovation_headline", "panel_headline", "funnel_headline", "latest_year", "procedures_text",
+           "reading_text"]
 
 _YEARLY = ["year", "n_contracts", "amount_total_eur", "amount_median_eur", "n_buyers", "n_holders",
            "n_contracts_with_amount"]
@@ -51,18 +52,113 @@ def format_yearly(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     return out[cols].rename(columns={c: _col(c, lang) for c in cols})
 
 
-def format_summary(summary: pd.DataFrame, *, lang: str = "fr") -> str:
-    """A summary table (``rule, n_records, detail``) as text lines: ``• règle : n — détail``.
+_REGION_RULES = {f"region_{rule}" for rule in ("buyer_region", "buyer_departement", "buyer_siren",
+                                                "place_departement", "place_region", "place_nuts", "place_country")}
+_CLIP = 40  # characters of a value shown as an example (a 400-digit amount is cut)
 
-    >>> t = pd.DataFrame({"rule": ["doublon exact supprimé"], "n_records": [1200], "detail": [""]})
-    >>> format_summary(t) == "  • doublon exact supprimé : 1\u202f200"
+
+def _s(key: str, lang: str, **fields) -> str:
+    return words.text(f"decp.summary.{key}", lang, **fields)
+
+
+def _join(parts: list[str], lang: str) -> str:
+    return _s("separator", lang).join(parts)
+
+
+def _who(rid, file, no, lang: str) -> str:
+    return rid if isinstance(rid, str) and rid else _s("record", lang, file=file, no=no)
+
+
+def _clip(value) -> str:
+    value = str(value)
+    return value if len(value) <= _CLIP else value[:_CLIP - 1] + "…"
+
+
+def _reason(why: str, lang: str) -> str:
+    kind, *values = str(why).split("\x1f")
+    type_code, code = (values + ["", ""])[:2]
+    return _s(f"why.{kind}", lang, type=type_code, code=code)
+
+
+def _listed(code: str, facts: dict, lang: str) -> str | None:
+    """The detail of a rule whose facts are a list (files' format, duplicates, labels, reasons), else ``None``."""
+    if code == "read":
+        form = facts["format"]
+        form = _s("tabular", lang, kind=form.upper()) if form in ("csv", "parquet") else form
+        key = "read_duplicates" if facts.get("duplicate_rows") else "read"
+        return _s(f"details.{key}", lang, file=facts["file"], format=form, n=facts.get("duplicate_rows"))
+    if code == "duplicates":
+        who = ", ".join(_who(*e, lang) for e in facts.get("examples", []))
+        return _s("details.duplicates_examples", lang, examples=who) if who else _s("details.duplicates", lang)
+    if code.endswith("_harmonised"):
+        pairs = [_s("pair", lang, raw=a, label=b, n=n) for a, b, n in facts["pairs"]]
+        return _join(pairs, lang) or _s("details.harmonised_none", lang)
+    if code == "procedure_unknown":
+        return _join([_s("label_count", lang, label=k, n=n) for k, n in facts["labels"]], lang) or \
+            _s("details.procedure_unknown_none", lang)
+    if code == "region_undetermined":
+        reasons = [_s("reason_count", lang, reason=_reason(w, lang), n=n) for w, n in facts["reasons"]]
+        return _join(reasons, lang) or _s("details.region_undetermined_none", lang)
+    return None
+
+
+def _detail(code: str, facts: dict, lang: str) -> str:
+    """A summary line's detail, in words."""
+    listed = _listed(code, facts, lang)
+    if listed is not None:
+        return listed
+    fields = {k: v for k, v in facts.items() if k != "examples"}
+    if "max_amount" in fields:
+        fields["max_amount"] = formats.number(fields["max_amount"], lang=lang)
+    text = _s(f"details.{'region_rule' if code in _REGION_RULES else code}", lang, **fields)
+    if facts.get("examples"):
+        field = _s("field_date" if code.startswith("date") else "field_amount", lang)
+        examples = [_s("example", lang, who=_who(rid, file, no, lang), field=field, value=_clip(value))
+                    for rid, file, no, value in facts["examples"]]
+        text = _s("with_examples", lang, detail=text, examples=_join(examples, lang))
+    return text
+
+
+def summary_table(summary: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """A summary of :mod:`etude.decp.summary` (``rule`` code, ``n_records``, ``detail`` facts) in words: the same
+    columns, the rule's name and its detail in ``lang`` (``tables/decp_resume.csv``, the ``etude decp`` text).
+
+    >>> t = pd.DataFrame({"rule": ["duplicates"], "n_records": [2], "detail": [{"examples": [("A", "f.json", 3)]}]})
+    >>> summary_table(t, lang="en").iloc[0].tolist()[::2]
+    ['exact duplicate removed', 'record whose text is the same as an earlier one: the first is kept; e.g. A']
+    """
+    words.check_lang(lang)
+    rows = [(_s(f"labels.{code}", lang, **({"region": facts["region"]} if code == "region_kept" else {})), int(n),
+             _detail(code, facts, lang)) for code, n, facts in summary[["rule", "n_records", "detail"]].itertuples(
+        index=False)]
+    return pd.DataFrame(rows, columns=["rule", "n_records", "detail"])
+
+
+def format_summary(summary: pd.DataFrame, *, lang: str = "fr") -> str:
+    """A summary (see :func:`summary_table`) as text lines: ``• règle : n — détail``.
+
+    >>> t = pd.DataFrame({"rule": ["duplicates"], "n_records": [1200], "detail": [{}]})
+    >>> format_summary(t)[:40] == "  • doublon exact supprimé : 1\u202f200 — enr"
     True
     """
     colon = " :" if lang == "fr" else ":"
     lines = []
-    for rule, n, detail in summary[["rule", "n_records", "detail"]].itertuples(index=False):
+    for rule, n, detail in summary_table(summary, lang=lang).itertuples(index=False):
         lines.append(f"  • {rule}{colon} {formats.number(n, lang=lang)}" + (f" — {detail}" if detail else ""))
     return "\n".join(lines)
+
+
+def resume_table(report, *, lang: str = "fr") -> pd.DataFrame:
+    """What ``etude decp`` read, set aside or harmonised and why — reading, then the regional filter — in words
+    (:func:`summary_table`): ``tables/decp_resume.csv``."""
+    return summary_table(pd.concat([report.summary, report.region_summary], ignore_index=True), lang=lang)
+
+
+def format_resume(resume: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
+    """The rules of :func:`resume_table` that touched at least one record, for reading (labelled columns)."""
+    shown = resume[resume["n_records"] > 0].reset_index(drop=True)
+    shown = shown.assign(n_records=shown["n_records"].map(lambda n: formats.number(n, lang=lang)))
+    return shown.rename(columns={c: words.text(f"decp.resume.{c}", lang) for c in shown.columns})
 
 
 def _panel_lines(report, lang: str) -> list[str]:
