@@ -173,8 +173,10 @@ def test_the_demo_deck_follows_the_restitution_s_spine_in_html_and_pptx(demo_run
     import re
 
     from etude.publish import spine
-    spine_order = ["", "objectives", "results", "barriers_buyers", "barriers_companies", "comparison",
-                   "remedies", "indicators", "meetings", "method", ""]
+    # issue 29: the restitution's outline (solutions and next year's objectives after the barriers, whose remedies
+    # follow each side's slides; the action plan lives in the report), then the study's additions, method, sources
+    spine_order = ["", "objectives", "results", "barriers_buyers", "barriers_companies", "solutions",
+                   "objectives_next", "comparison", "indicators", "meetings", "method", "sources", ""]
     page = (demo_run / "slides.html").read_text(encoding="utf-8")
     html_keys = re.findall(r'<div class="etude-slide" data-role="\w+" data-section="(\w*)"', page)
     assert runs_of(html_keys) == spine_order
@@ -183,8 +185,8 @@ def test_the_demo_deck_follows_the_restitution_s_spine_in_html_and_pptx(demo_run
     pptx_keys = [by_label[section_of(s)] for s in prs.slides]
     assert runs_of(pptx_keys) == spine_order
     titles = [s.shapes.title.text for s in prs.slides]
-    assert titles[:2] == ["L'innovation dans la commande publique en Hauts-de-France", "Sommaire"]
-    assert titles[-1] == "Merci de votre attention — sources"
+    assert titles[:3] == ["L'innovation dans la commande publique en Hauts-de-France", "L'essentiel", "Sommaire"]
+    assert titles[-2:] == ["Sources", "Merci pour votre attention !"]
 
 
 @pytest.mark.slow
