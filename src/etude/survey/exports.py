@@ -89,10 +89,11 @@ def _sheet(rows: list[list[str]], info: dict, f: Fields, fname: str, problems: l
                                         message=f"ligne écrite avec un autre séparateur ({other!r} au lieu de "
                                                 f"{info['sep']!r}) : {len(r)} colonne(s) au lieu de {width}",
                                         expected="un seul séparateur pour tout le fichier"))
-    data = pd.DataFrame([(r + [""] * width)[:width] for _, r in body], columns=range(width), dtype=str)
+    data = pd.DataFrame([[c.strip() for c in (r + [""] * width)[:width]] for _, r in body], columns=range(width),
+                        dtype=str)
     if data.empty:
         data = pd.DataFrame({c: pd.Series([], dtype=str) for c in range(width)})
-    return Sheet(fname=fname, header=header, header_row=h + 1, data=data.map(str.strip),
+    return Sheet(fname=fname, header=header, header_row=h + 1, data=data,
                  rownums=[n for n, _ in body])
 
 
@@ -183,8 +184,11 @@ def _multi_select(s: Sheet, f: Fields, cb, problems: list[dict], declared: set[s
         if packed_col is not None:
             expected = "un ou plusieurs de : " + " | ".join(cbk.items(f.kind, qn, codebook=cb)["label_fr"])
             hints: dict[str, str] = {}  # one suggestion per distinct label, however many rows repeat it
+            split: dict[str, tuple[list[str], list[str]]] = {}  # one split per distinct cell
             for k, cell in enumerate(s.data[packed_col]):
-                got, unknown = checks.split_packed(cell, f.item_variants[qn])
+                if cell not in split:
+                    split[cell] = checks.split_packed(cell, f.item_variants[qn])
+                got, unknown = split[cell]
                 chosen[k].update(got)
                 for u in unknown:
                     if u not in hints:
@@ -193,8 +197,9 @@ def _multi_select(s: Sheet, f: Fields, cb, problems: list[dict], declared: set[s
                                             message="libellé inconnu" + hints[u], expected=expected))
         for code, c in wide_cols.items():
             item_labels = {v for v, cd in f.item_variants[qn].items() if cd == code}
+            folded: dict[str, str] = {}  # one normalisation per distinct cell
             for k, cell in enumerate(s.data[c]):
-                v = cbk.normalise(cell)
+                v = folded[cell] if cell in folded else folded.setdefault(cell, cbk.normalise(cell))
                 if v in f.true or v in item_labels:
                     chosen[k].add(code)
                 elif v not in f.false:
@@ -288,13 +293,11 @@ def _row_waves(s: Sheet, col_of: dict, wave: int | None) -> list[int | None]:
 
 def _respondent_keys(s: Sheet, f: Fields, col_of: dict, waves: list) -> list[str]:
     """The raw key each pseudonym is made from: respondent id, else e-mail, else file and row."""
+    columns = [(ident, s.data[col_of[("id", ident)]].tolist()) for ident in ("respondent_id", "email")
+               if ("id", ident) in col_of]
     keys = []
     for k in range(len(s.data)):
-        key = None
-        for ident in ("respondent_id", "email"):
-            if ("id", ident) in col_of and s.data.at[k, col_of[("id", ident)]]:
-                key = f"{ident}:{s.data.at[k, col_of[('id', ident)]]}"
-                break
+        key = next((f"{ident}:{values[k]}" for ident, values in columns if values[k]), None)
         keys.append(f"{f.kind}|{waves[k]}|{key or f'{s.fname}#{s.rownums[k]}'}")
     return keys
 
@@ -313,9 +316,11 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
         if ("attr", name) in col_of:
             table = f.attr_values[name]
             is_open = f.attrs[name].get("open")  # open text (« Organisme »): scrubbed like any free text
-            out[name] = [None if not v else (table.get(cbk.normalise(v), privacy.scrub_text(one_line(v))) if is_open
-                                             else table.get(cbk.normalise(v)))
-                         for v in s.data[col_of[("attr", name)]]]
+            cells = s.data[col_of[("attr", name)]]
+            codes = {v: None if not v else (table.get(cbk.normalise(v), privacy.scrub_text(one_line(v))) if is_open
+                                            else table.get(cbk.normalise(v)))
+                     for v in cells.unique()}  # one look-up per distinct cell
+            out[name] = [codes[v] for v in cells]
         else:
             out[name] = None
     for qn in f.questions:
@@ -323,7 +328,9 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
             out[code] = pd.array(values[code], dtype="boolean")
     for name in f.texts:
         if ("text", name) in col_of:
-            out[name] = [privacy.scrub_text(v) if v else None for v in s.data[col_of[("text", name)]]]
+            cells = s.data[col_of[("text", name)]]
+            clean = {v: privacy.scrub_text(v) if v else None for v in cells.unique()}  # once per distinct text
+            out[name] = [clean[v] for v in cells]
         else:
             out[name] = None
     table = finalise(out, f.kind, cb)
