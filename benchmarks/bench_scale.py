@@ -25,17 +25,18 @@ Measured (see the end of this docstring for the figures and the machine load whe
 """
 from __future__ import annotations
 
+import argparse
 import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from etude import paths
 from etude.survey import demo
 
 #: Answer blocks drawn independently of each other (a respondent's block comes whole from one demo respondent).
@@ -109,28 +110,71 @@ def _children() -> tuple[float, float]:
     return u.ru_utime + u.ru_stime, u.ru_maxrss / 1024
 
 
-def run_notebook(name: str, study: Path, out: Path) -> tuple[float, float, float]:
-    """Elapsed s, processor s and peak RSS (MB) of ``etude run NAME --study STUDY --no-cache --fresh-kernels``.
+_WRAP = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+         "u = resource.getrusage(resource.RUSAGE_CHILDREN); sys.stderr.write(p.stderr[-3000:]); "
+         "print(u.ru_utime + u.ru_stime, u.ru_maxrss / 1024); sys.exit(p.returncode)")
 
-    The peak is measured in a fresh interpreter per notebook (``ru_maxrss`` of the children is a maximum over all
-    of them, so each run is wrapped in its own ``python -c`` that reports its own children's peak).
-    """
-    code = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
-            "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
-            "print(u.ru_utime + u.ru_stime, u.ru_maxrss / 1024); sys.exit(p.returncode)")
-    cmd = [sys.executable, "-c", code, sys.executable, "-m", "etude.cli", "run", name, "--study", str(study),
-           "--out", str(out), "--no-cache", "--fresh-kernels"]
+
+def run_etude(args: list[str], out: Path) -> tuple[float, float, float]:
+    """Elapsed s, processor s (the command and its children, kernels included) and peak resident memory (MB,
+    the largest process: ``ru_maxrss``) of ``python -m etude.cli ARGS --out OUT``, in its own wrapper process so
+    that each run's peak is its own."""
+    cmd = [sys.executable, "-c", _WRAP, sys.executable, "-m", "etude.cli", *args, "--out", str(out)]
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {"ETUDE_SALT": "bench-scale"})
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
-        raise SystemExit(f"échec de {name} :\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
+        raise SystemExit(f"échec de etude {' '.join(args)} :\n{proc.stderr[-3000:]}")
     cpu, peak = (float(x) for x in proc.stdout.strip().splitlines()[-1].split())
     return elapsed, cpu, peak
 
 
-def notebooks(selected: list[str] | None = None) -> list[str]:
-    """Names of the study's notebooks (``NN_name``), optionally only those whose name starts with one of
-    ``selected``."""
-    names = sorted(p.stem for p in paths.notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
-    return [n for n in names if not selected or any(n.startswith(s) for s in selected)]
+def time_plans(study: Path, n: int) -> dict[str, tuple[float, float]]:
+    """Processor seconds and stated gap of the meeting plan of ``n`` buyers × ``n`` companies of ``study``'s
+    meeting wave, by the former path (every pair scored, greedy over the pairs, LP bound over the pairs) and by
+    the profile path (:mod:`etude.analysis.profiles`), in this process."""
+    from etude import survey
+    from etude.analysis import matching
+
+    tables = survey.load_study(study)
+    buyers, companies = matching.select_wave(tables, matching.meeting_wave(tables))
+    buyers, companies = buyers.iloc[:n], companies.iloc[:n]
+    out = {}
+    for name, max_pairs in (("pairs (former)", n * n), ("profiles", 0)):
+        start = time.process_time()
+        plan = matching.meeting_plan(matching.score_pairs(buyers, companies, max_pairs=max_pairs))
+        out[name] = (time.process_time() - start, float(plan.attrs["optimality_gap"]))
+    return out
+
+
+def _load() -> str:
+    with open("/proc/loadavg", encoding="ascii") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--small", type=int, default=1_000, help="respondents per population, baseline")
+    ap.add_argument("--large", type=int, default=100_000, help="respondents per population, measured")
+    ap.add_argument("--plan-sample", type=int, default=1_500, help="buyers and companies of the plan comparison")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="etude-scale-") as tmp:
+        figures = {}
+        for n in (args.small, args.large):
+            study = write_scaled_study(Path(tmp) / f"study-{n}", n)
+            print(f"{n:>9,} répondants par population — charge {_load()}", flush=True)
+            figures[n] = run_etude(["reproduce", "--study", str(study), "--no-cache"], Path(tmp) / f"out-{n}")
+            print(f"          etude reproduce : {figures[n][0]:7.1f} s écoulées, {figures[n][1]:7.1f} s processeur, "
+                  f"pic {figures[n][2]:7.0f} Mo", flush=True)
+        (e0, c0, m0), (e1, c1, m1) = figures[args.small], figures[args.large]
+        print(f"rapports {args.large:,} / {args.small:,} (×{args.large / args.small:,.0f} répondants) : "
+              f"écoulé ×{e1 / e0:.1f}, processeur ×{c1 / c0:.1f}, pic mémoire ×{m1 / m0:.1f}")
+        print(f"objectif : < 120 s et < 2 048 Mo ; mesuré {e1:.0f} s écoulées ({c1:.0f} s processeur), {m1:.0f} Mo")
+        plans = time_plans(Path(tmp) / f"study-{args.large}" / "etude.yaml", args.plan_sample)
+        (t_old, g_old), (t_new, g_new) = plans.values()
+        print(f"plan de rencontres, {args.plan_sample:,} × {args.plan_sample:,} : toutes les paires {t_old:.1f} s "
+              f"(écart {g_old:.2%}), profils {t_new:.1f} s (écart {g_new:.2%}) : ×{t_old / max(t_new, 1e-9):.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -85,7 +85,7 @@ __all__ = [
 EXACT_MAX_PAIRS = 20_000
 #: Above this many buyer–company pairs, :func:`score_pairs` scores respondent profiles, not pairs
 #: (:mod:`etude.analysis.profiles`); :func:`meeting_plan` then plans on profiles.
-PAIR_ROWS_MAX = 2_000_000
+PAIR_ROWS_MAX = 200_000
 #: Columns of :func:`score_pairs` above :data:`PAIR_ROWS_MAX` pairs: one row per pair of profiles.
 PROFILE_COLUMNS = ["buyer_profile", "company_profile", "n_buyers", "n_companies", "n_pairs", "segment", "score",
                    "score_segment", "score_text", "score_proximity"]
@@ -288,7 +288,7 @@ def score_pairs(buyers: pd.DataFrame, companies: pd.DataFrame, *, w_segment: flo
         ``segment``, ``departement``, ``description``.
     w_segment, w_text, w_proximity : float, default 0.5, 0.3, 0.2
         Weights (≥ 0, not all 0) of segment overlap, text similarity and same département; divided by their sum.
-    max_pairs : int, default :data:`PAIR_ROWS_MAX` (2,000,000)
+    max_pairs : int, default :data:`PAIR_ROWS_MAX` (200,000)
         The size switch: above this many pairs, the result is :func:`profile_scores`' (one row per pair of
         profiles, the same scores), which :func:`meeting_plan` and :func:`plan_summary` read as well.
 
