@@ -38,6 +38,10 @@ score fill the free places. Its optimality gap is measured against the linear-pr
 objectives (a) and (b) (:func:`plan_bounds`; the constraint matrix is a bipartite incidence matrix, so each bound
 is the true optimum of that objective alone) and returned in the plan's ``attrs`` (see :func:`meeting_plan`).
 
+**Large studies** — above :data:`PAIR_ROWS_MAX` pairs (200,000), the pairs are never listed: :func:`score_pairs`
+scores *profiles* (:func:`profile_scores`) and the plan is the profile heuristic of :mod:`etude.analysis.profiles`,
+its gap measured against exact bounds as for the greedy plan; both grow with the respondents and the profiles.
+
 Inputs are sorted by ids before anything is solved: the same respondents give the same plan whatever the row order.
 
 Examples
@@ -687,11 +691,10 @@ def _plan_on_profiles(scores: pd.DataFrame, slots: int, cap: int, min_score: flo
     n_b = scores["n_buyers"].to_numpy().reshape(pb, pc)[:, 0]
     n_c = scores["n_companies"].to_numpy().reshape(pb, pc)[0]
     relevant = score >= min_score
-    b_groups = profiles.groups(np.array(scores.attrs["buyer_profile"].split(","), dtype=np.int64), pb)
-    c_groups = profiles.groups(np.array(scores.attrs["company_profile"].split(","), dtype=np.int64), pc)
     if relevant.any():
         x, bounds = profiles.profile_counts(relevant, score, n_b, n_c, slots=slots, cap=cap)
-        bi, ci, e = profiles.spread_meetings(x, score, b_groups, c_groups, cap=cap)
+        members = [profiles.groups(scores.attrs[f"{side}_profile"], n) for side, n in (("buyer", pb), ("company", pc))]
+        bi, ci, e = profiles.spread_meetings(x, score, *members, cap=cap)
     else:
         bounds = {"bound_buyers_met": 0.0, "bound_score_total": 0.0}
         bi = ci = e = np.zeros(0, dtype=np.int64)

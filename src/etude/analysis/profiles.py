@@ -238,12 +238,13 @@ def shared_segment(mb: np.ndarray, mc: np.ndarray, main_b: list, main_c: list, s
     return names[np.where(first > 0, np.log2(np.maximum(first, 1)).astype(int) + 1, 0)]
 
 
-def groups(profile: Sequence[int], n: int) -> list[np.ndarray]:
-    """Respondent indices (in id order) of each of the ``n`` profiles.
+def groups(profile: str | Sequence[int], n: int) -> list[np.ndarray]:
+    """Respondent indices (in id order) of each of the ``n`` profiles; ``profile`` is each respondent's profile
+    index, or those indices comma-separated in one string (:func:`etude.analysis.matching.profile_scores`).
 
-    >>> [g.tolist() for g in groups([1, 0, 1], 2)]
+    >>> [g.tolist() for g in groups("1,0,1", 2)]
     [[1], [0, 2]]
     """
-    codes = np.asarray(profile, dtype=np.int64)
+    codes = np.array(profile.split(",") if isinstance(profile, str) else profile, dtype=np.int64)
     order = np.argsort(codes, kind="stable")
     return np.split(order, np.cumsum(np.bincount(codes, minlength=n))[:-1])

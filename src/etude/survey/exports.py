@@ -182,35 +182,47 @@ def _multi_select(s: Sheet, f: Fields, cb, problems: list[dict], declared: set[s
         chosen = [set() for _ in range(len(s.data))]
         present = (set(f.items[qn]) if packed_col is not None else set(wide_cols)) - declared
         if packed_col is not None:
-            expected = "un ou plusieurs de : " + " | ".join(cbk.items(f.kind, qn, codebook=cb)["label_fr"])
-            hints: dict[str, str] = {}  # one suggestion per distinct label, however many rows repeat it
-            split: dict[str, tuple[list[str], list[str]]] = {}  # one split per distinct cell
-            for k, cell in enumerate(s.data[packed_col]):
-                if cell not in split:
-                    split[cell] = checks.split_packed(cell, f.item_variants[qn])
-                got, unknown = split[cell]
-                chosen[k].update(got)
-                for u in unknown:
-                    if u not in hints:
-                        hints[u] = checks.suggest(u, qn, f.kind, f, cb)
-                    problems.append(problem(s.fname, row=s.rownums[k], column=s.header[packed_col], value=u,
-                                            message="libellé inconnu" + hints[u], expected=expected))
+            _packed_cells(s, f, cb, qn, packed_col, chosen, problems)
         for code, c in wide_cols.items():
-            item_labels = {v for v, cd in f.item_variants[qn].items() if cd == code}
-            folded: dict[str, str] = {}  # one normalisation per distinct cell
-            for k, cell in enumerate(s.data[c]):
-                v = folded[cell] if cell in folded else folded.setdefault(cell, cbk.normalise(cell))
-                if v in f.true or v in item_labels:
-                    chosen[k].add(code)
-                elif v not in f.false:
-                    problems.append(problem(s.fname, row=s.rownums[k], column=s.header[c], value=cell,
-                                            message="case à cocher illisible",
-                                            expected="Oui, Y, 1 ou X (coché) ; Non, N, 0 ou vide (non coché)"))
+            _wide_cells(s, f, qn, code, c, chosen, problems)
         for code in f.items[qn]:
             values[code] = [pd.NA if not ch or code not in present else (code in ch) for ch in chosen]
         if packed_col is not None:
             _never_ticked(s, f, qn, packed_col, chosen, present, problems)
     return values
+
+
+def _packed_cells(s: Sheet, f: Fields, cb, qn: str, col, chosen: list[set], problems: list[dict]) -> None:
+    """Add each row's items of a packed column to ``chosen``; report unknown labels (each distinct cell is split
+    once, each distinct unknown label gets one suggestion, however many rows repeat them)."""
+    expected = "un ou plusieurs de : " + " | ".join(cbk.items(f.kind, qn, codebook=cb)["label_fr"])
+    hints: dict[str, str] = {}
+    split: dict[str, tuple[list[str], list[str]]] = {}
+    for k, cell in enumerate(s.data[col]):
+        if cell not in split:
+            split[cell] = checks.split_packed(cell, f.item_variants[qn])
+        got, unknown = split[cell]
+        chosen[k].update(got)
+        for u in unknown:
+            if u not in hints:
+                hints[u] = checks.suggest(u, qn, f.kind, f, cb)
+            problems.append(problem(s.fname, row=s.rownums[k], column=s.header[col], value=u,
+                                    message="libellé inconnu" + hints[u], expected=expected))
+
+
+def _wide_cells(s: Sheet, f: Fields, qn: str, code: str, col, chosen: list[set], problems: list[dict]) -> None:
+    """Add ``code`` to the rows of ``chosen`` whose wide cell is ticked; report unreadable cells (each distinct
+    cell normalised once)."""
+    item_labels = {v for v, cd in f.item_variants[qn].items() if cd == code}
+    folded: dict[str, str] = {}
+    for k, cell in enumerate(s.data[col]):
+        v = folded[cell] if cell in folded else folded.setdefault(cell, cbk.normalise(cell))
+        if v in f.true or v in item_labels:
+            chosen[k].add(code)
+        elif v not in f.false:
+            problems.append(problem(s.fname, row=s.rownums[k], column=s.header[col], value=cell,
+                                    message="case à cocher illisible",
+                                    expected="Oui, Y, 1 ou X (coché) ; Non, N, 0 ou vide (non coché)"))
 
 
 def _never_ticked(s: Sheet, f: Fields, qn: str, col, chosen: list[set], present: set[str],
