@@ -6,22 +6,36 @@ The study is generated reproducibly (seed) into a temporary folder by scaling th
 independently so that the answers mix as in a large survey, identifiers made unique. The exports are CSV in the
 demo's layouts (wide and packed, cp1252 and UTF-8; a survey tool exports 100,000 rows as CSV, not as XLSX).
 
-In one process the script times ``etude run`` of every notebook (``etude reproduce`` minus the report and slides
-assembly, as a user runs it: one ``python -m etude.cli`` subprocess per notebook, ``--no-cache``) on the same study
-at ``--small`` (default 1,000) and ``--large`` (default 100,000) respondents per population, and prints for each
-notebook and in all the elapsed seconds, the processor seconds (children's user + system) and the peak resident
-memory (children's ``ru_maxrss``), then the ratios large / small (linear scaling: about ``large / small``). It also
-times the meeting plan alone (:func:`etude.analysis.matching.meeting_plan`) with the old exact algorithm and the
-size-chosen one on a sample where the old one finishes, and prints their ratio and the stated gap.
+In one process the script times ``etude reproduce --study … --no-cache`` (every notebook, the report, the slides;
+one ``python -m etude.cli`` subprocess, as a user runs it) on the same generated study at ``--small`` (default
+1,000) and ``--large`` (default 100,000) respondents per population, and prints the elapsed seconds, the
+processor seconds (the command and its kernels: children's user + system) and the peak resident memory (largest
+process, ``ru_maxrss``), then the ratios large / small (linear scaling: about ``large / small``). It also times the
+meeting plan alone (:func:`etude.analysis.matching.meeting_plan`) by the former path (every pair scored, greedy
+and an LP bound over the pairs) and by the profile path (:mod:`etude.analysis.profiles`) on ``--plan-sample``
+buyers × companies, where the former one finishes, and prints their ratio and the stated gaps.
 
 Not a test (nothing here is asserted by the suite): run it by hand.
 
 .. code-block:: console
 
     $ .venv/bin/python benchmarks/bench_scale.py                  # 1,000 and 100,000 per population
-    $ .venv/bin/python benchmarks/bench_scale.py --large 20000 --notebooks 05
+    $ .venv/bin/python benchmarks/bench_scale.py --large 20000
 
-Measured (see the end of this docstring for the figures and the machine load when they were taken).
+Measured on 2026-12-07, 2 cores shared with other engineers' runs (load average 22 to 34 throughout, so elapsed
+times are 5 to 15 times the processor times; the processor seconds and the peak are the figures to compare):
+
+- before (issue 28.10): 100,000 buyers, 409 s and 3.4 GB; notebook 05 alone 335 s — every buyer–company pair
+  scored and planned (55,738 × 53,608 buyers and companies of the meeting wave here: 3·10⁹ pairs, which do not
+  fit in 2 GB at all);
+- after, the meeting wave of the 100,000-per-population study: 1,105 × 1,099 profiles, scored in 0.8 s of
+  processor time; plan 10 s (maximum flow + 2 network LPs 7 s, spread 1 s, slots 2 s), 160,822 meetings, every
+  buyer met, stated gap 0.13 % (score bound 113,920, planned 113,770);
+- ``etude run 05_rencontres_offre_demande`` on that study: 106 s of processor time in all (study parsed by the
+  pre-flight check and by the kernel, notebook, HTML), peak 1,241 MB (205 s elapsed for the notebook at load 30;
+  the PDF timed out in Chromium at that load);
+- ``load_study`` of the 2 × 100,000 respondents: 32 s → 15 s of processor time (each distinct cell read once);
+- at 1,000 per population, ``etude run`` of each notebook costs 7 to 14 s of processor time (start-up dominates).
 """
 from __future__ import annotations
 
