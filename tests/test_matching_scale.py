@@ -62,7 +62,8 @@ def test_profile_summary_and_score_table_count_respondents_and_pairs():
     by_pairs = m.plan_summary(plan, pairs, min_score=0.3).set_index("indicator")["value"]
     by_profiles = m.plan_summary(plan, prof, min_score=0.3).set_index("indicator")["value"]
     assert by_profiles.to_dict() == by_pairs.to_dict()
-    pd.testing.assert_frame_equal(present.format_scores(prof, min_score=0.3), present.format_scores(pairs, min_score=0.3))
+    pd.testing.assert_frame_equal(present.format_scores(prof, min_score=0.3),
+                                  present.format_scores(pairs, min_score=0.3))
 
 
 @pytest.mark.parametrize("seed,slots,cap", [(0, 1, 1), (1, 2, 1), (2, 2, 2), (3, 3, 2), (4, 4, 3), (5, 1, 3)])
