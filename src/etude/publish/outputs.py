@@ -115,9 +115,10 @@ def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, 
         from etude.publish import figtext
         size = figtext.slide_chart_size(fig)
         with figtext.for_slide(fig, size=size):
+            dpi = figtext.SLIDE_DISPLAY[0] * figtext.SLIDE_IMAGE_SCALE / size[0]
             written.append(atomic_write(folder / f"{name}_slide.png", lambda tmp: fig.savefig(
-                tmp, format="png", dpi=figtext.SLIDE_DISPLAY[0] * figtext.SLIDE_IMAGE_SCALE / size[0],
-                pil_kwargs=dict(PNG_OPTIONS))))
+                tmp, format="png", dpi=dpi, pil_kwargs=dict(PNG_OPTIONS),
+                metadata=figtext.slide_png_metadata(fig, dpi))))
     return written
 
 
@@ -169,7 +170,9 @@ def show_figure(fig, name: str, output_dir: str | os.PathLike | None = None) -> 
     if shell is not None and getattr(shell, "kernel", None) is not None:
         import matplotlib
         from IPython.display import display
-        page = figure_html(written[0].read_bytes(), alt=_figure_title(fig) or name,
+
+        from etude.publish import figtext
+        page = figure_html(written[0].read_bytes(), alt=figtext.alt_text(fig) or name,
                            dpi=float(matplotlib.rcParams["figure.dpi"]))
         display({"text/html": page, "text/plain": f"<graphique {name}>"}, raw=True, metadata={FIGURE_KEY: name})
     plt.close(fig)

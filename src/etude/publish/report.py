@@ -447,7 +447,8 @@ SLIDE_MAX_ROWS = 8
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _TBODY_ROW = re.compile(r"<tr\b.*?</tr>", re.S | re.I)
 
-#: Scales the current slide's charts, then its type, until the slide fits (run when a slide is shown).
+#: Makes a heading of more than two lines smaller, then scales the current slide's charts, then its type, until
+#: the slide fits (run when a slide is shown): a chart's text must stay at least 18 px, a heading is larger.
 _FIT_SCRIPT = """
 (function () {
   function fit(slide) {
@@ -460,6 +461,14 @@ _FIT_SCRIPT = """
     function overflow() {  // slide pixels beyond the bottom and the right edge of the slide
       var f = frame.getBoundingClientRect(), b = box.getBoundingClientRect(), s = Reveal.getScale();
       return [(b.top - f.top) / s + box.scrollHeight - H, (b.left - f.left) / s + box.scrollWidth - W];
+    }
+    var head = box.querySelector('h1, h2');
+    function headLines() {
+      var st = getComputedStyle(head), lh = parseFloat(st.lineHeight) || parseFloat(st.fontSize) * 1.2;
+      return head.getBoundingClientRect().height / Reveal.getScale() / lh;
+    }
+    for (var j = 0; head && pics.length && j < 3 && overflow()[0] > 0 && headLines() > 2.5; j++) {
+      head.style.fontSize = (parseFloat(getComputedStyle(head).fontSize) * 0.88) + 'px';
     }
     for (var k = 0; k < 16; k++) {
       var o = overflow(), over = o[0];

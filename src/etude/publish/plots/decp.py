@@ -52,10 +52,13 @@ def _series(ax, panel: pd.DataFrame, indicator: str, *, color: str, label: str, 
     ax.errorbar(x, y, yerr=err, fmt="o-", color=color, label=label, capsize=4, lw=2, ms=7)
 
 
-def _years_axis(ax, panel: pd.DataFrame) -> None:
+def _years_axis(ax, panel: pd.DataFrame, most: int = 4) -> None:
+    """Years on the x axis: at most ``most`` labelled (every other year, or fewer), so that a panel a third of a
+    slide wide keeps its years apart; the last year is always labelled."""
     years = sorted(int(y) for y in panel["year"].unique())
     if years:
-        ax.set_xticks(years)
+        step = -(-len(years) // most)
+        ax.set_xticks(years[::-1][::step][::-1])
         ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
 
 
