@@ -315,7 +315,7 @@ _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S | re.I)
 def focusable_tables(body: str, lang: str = "fr") -> str:
     """Give every output box holding a table a keyboard stop and a name (``tabindex="0"``, ``role="region"``,
     ``aria-label``): a table wider than the page scrolls inside its box, and a box that scrolls must be reachable
-    with the keyboard (RGAA 7.3, axe-core's ``scrollable-region-focusable``). The name is the table's caption.
+    with the keyboard (WCAG 2.1.1, axe-core's ``scrollable-region-focusable``). The name is the table's caption.
 
     >>> out = focusable_tables('<div class="output_html rendered_html"><table><caption>Freins</caption></table></div>')
     >>> 'tabindex="0" role="region" aria-label="Tableau : Freins"' in out
