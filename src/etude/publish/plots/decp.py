@@ -76,7 +76,7 @@ def innovation_chart(panel: pd.DataFrame, *, region: str, lang: str = "fr", simu
         ax.set_ylim(0, min(1.0, top * 1.1))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.pct(v, decimals=1, lang=lang)))
         _years_axis(ax, panel)
-        ax.set_ylabel(t("innovation_axis"))
+        ax.set_ylabel(wrap_label(t("innovation_axis"), 26))  # two short lines: a slide image is not tall
         ax.legend(loc="upper left", frameon=False)
         fig.suptitle(wrap_label(t("innovation_title", region=region), 70), x=0.01, ha="left", fontsize=TITLE_SIZE,
                      fontweight="bold")
