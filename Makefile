@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install reproduce test lint lab demo bench clean-outputs
+.PHONY: help install axe reproduce test lint lab demo bench clean-outputs
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -17,7 +17,16 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@$(MAKE) --no-print-directory axe
 	@touch $(STAMP)
+
+# axe-core (the accessibility rules tests/test_accessibility.py runs in Chromium) is an npm package: fetched here,
+# at install time, never by a test. Without npm, the install goes on and those tests are skipped, saying why.
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+axe: ## Install axe-core (npm) into .cache/axe for the accessibility tests
+	@test -f $(AXE) || { command -v npm >/dev/null 2>&1 \
+	  && npm install --silent --no-audit --no-fund --prefix .cache/axe axe-core@4 >/dev/null \
+	  || echo "warning: npm absent or offline: axe-core not installed, the accessibility tests will be skipped" >&2; }
 
 install: $(STAMP) ## Create .venv (if missing) and install the package with its test tools
 

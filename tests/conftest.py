@@ -19,7 +19,8 @@ from etude.optional_imports import skip_slow_optional_imports
 skip_slow_optional_imports()
 
 #: Test modules that share the session's run of the seeded demo study.
-DEMO_RUN_MODULES = frozenset({"tests/test_audit.py", "tests/test_browser.py", "tests/test_deck.py"})
+DEMO_RUN_MODULES = frozenset({"tests/test_audit.py", "tests/test_browser.py", "tests/test_deck.py",
+                              "tests/test_accessibility.py"})
 
 
 def work_unit(nodeid: str) -> str:

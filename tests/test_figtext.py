@@ -179,6 +179,7 @@ def test_save_figure_can_add_a_slide_image(tmp_path):
     fig = chart("frequency_chart")
     paths = outputs.save_figure(fig, "freins", tmp_path, slide=True)
     assert [p.name for p in paths] == ["freins.png", "freins.svg", "freins_slide.png"]
-    with Image.open(paths[2]) as im:  # the slide's width, the height a chart has under the slide's heading
-        assert abs(im.size[0] - 1920) <= 1 and abs(im.size[1] - 720) <= 1  # 1080p: pixel for pixel
+    with Image.open(paths[2]) as im:  # the slide's width, the proportions of the room under the slide's heading
+        assert abs(im.size[0] - 1920) <= 1 and abs(im.size[1] - 736) <= 1  # 1080p: pixel for pixel
+        assert float(im.info[figtext.SMALLEST_TEXT_KEY]) >= 31  # its smallest text (14 pt at 160 dpi), in pixels
     assert tuple(round(float(x), 2) for x in fig.get_size_inches()) != (13.33, 7.5)  # the figure keeps its size

@@ -86,7 +86,7 @@ def test_in_a_kernel_show_figure_shows_the_svg_as_an_image_named_after_its_chart
     assert options["metadata"][CHART_KEY]["bars"]["categories"] == ["Freins"]  # the deck's native chart
     page = bundle["text/html"]
     assert page.startswith('<img src="data:image/svg+xml;base64,')
-    assert 'alt="Freins &lt;cités&gt; &amp; « leviers »"' in page  # the chart's title, escaped
+    assert 'alt="Freins &lt;cités&gt; &amp; « leviers ». Freins"' in page  # the title, escaped, then a summary
     svg = (tmp_path / "figures" / "freins.svg").read_bytes()
     assert base64.b64encode(svg).decode("ascii") in page  # the file just written, not a second drawing
     width_pt = float(re.search(rb'width="([0-9.]+)pt"', svg).group(1))

@@ -166,3 +166,31 @@ def test_with_charts_the_contents_still_give_the_right_pages(tmp_path, monkeypat
     for entry, number in zip(entries, numbers, strict=True):
         assert entry in page_text(out, number), f"« {entry} » n'est pas page {number}"
     assert len(prints) == 1 and tall in prints[0]  # one print, its numbers written afterwards
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(pdf.find_chromium() is None, reason="Chromium absent : `apt-get install chromium`")
+def test_report_pdf_has_bookmarks_following_the_contents_and_keeps_its_language(tmp_path):
+    from pypdf import PdfReader
+    page = report.report_html(convention_notebooks(), simulated=True)
+    html_path = tmp_path / "report.html"
+    html_path.write_text(page, encoding="utf-8")
+    reader = PdfReader(str(pdf.write_report_pdf(html_path)))
+    entries = pdf.toc_entries(page)
+    assert entries and {level for level, _, _ in entries} >= {1}
+
+    def walk(items, level=1):
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, level + 1)
+            else:
+                yield level, item.title, reader.get_destination_page_number(item) + 1
+    marks = list(walk(reader.outline))
+    assert [(level, title) for level, title, _ in marks] == [(level, title) for level, _, title in entries]
+    pages = [p for _, _, p in marks]
+    assert pages == sorted(pages) and pages[0] >= 2  # after the contents page, in reading order
+    assert reader.trailer["/Root"].get("/Lang") == "fr"
+    assert reader.trailer["/Root"].get("/PageMode") == "/UseOutlines"
+    assert "/StructTreeRoot" in reader.trailer["/Root"]  # still tagged
+    numbered = pdf.link_pages(reader)
+    assert len(numbered) == len(dict.fromkeys(pdf.toc_targets(page)))  # the contents' numbering still works

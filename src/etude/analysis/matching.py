@@ -38,6 +38,10 @@ score fill the free places. Its optimality gap is measured against the linear-pr
 objectives (a) and (b) (:func:`plan_bounds`; the constraint matrix is a bipartite incidence matrix, so each bound
 is the true optimum of that objective alone) and returned in the plan's ``attrs`` (see :func:`meeting_plan`).
 
+**Large studies** — above :data:`PAIR_ROWS_MAX` pairs (200,000), the pairs are never listed: :func:`score_pairs`
+scores *profiles* (:func:`profile_scores`) and the plan is the profile heuristic of :mod:`etude.analysis.profiles`,
+its gap measured against exact bounds as for the greedy plan; both grow with the respondents and the profiles.
+
 Inputs are sorted by ids before anything is solved: the same respondents give the same plan whatever the row order.
 
 Examples
@@ -70,18 +74,25 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import maximum_flow
 
+from etude.analysis import profiles
 from etude.errors import ParameterError
 from etude.survey import codebook as cb
 
 __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "STOP_WORDS",
     "segment_sets", "tokens", "tfidf_similarity", "score_pairs", "meeting_plan", "assign_slots",
-    "greedy_select", "plan_bounds", "EXACT_MAX_PAIRS",
+    "greedy_select", "plan_bounds", "EXACT_MAX_PAIRS", "PAIR_ROWS_MAX", "PROFILE_COLUMNS", "profile_scores",
     "plan_summary", "supply_demand", "select_wave", "meeting_wave", "score_parts", "SUPPLY_CODES",
 ]
 
 #: Above this many candidate pairs, :func:`meeting_plan` plans greedily and reports its optimality gap.
 EXACT_MAX_PAIRS = 20_000
+#: Above this many buyer–company pairs, :func:`score_pairs` scores respondent profiles, not pairs
+#: (:mod:`etude.analysis.profiles`); :func:`meeting_plan` then plans on profiles.
+PAIR_ROWS_MAX = 200_000
+#: Columns of :func:`score_pairs` above :data:`PAIR_ROWS_MAX` pairs: one row per pair of profiles.
+PROFILE_COLUMNS = ["buyer_profile", "company_profile", "n_buyers", "n_companies", "n_pairs", "segment", "score",
+                   "score_segment", "score_text", "score_proximity"]
 
 #: Segment codes (the ``segment`` attribute); the multi-select item of segment ``x`` is ``seg_x``.
 SEGMENTS = ("sante", "intellectuelles", "numerique", "immobilier")
@@ -160,15 +171,24 @@ def segment_sets(df: pd.DataFrame) -> pd.Series:
     >>> [sorted(s) for s in segment_sets(df)]
     [['numerique', 'sante'], ['numerique'], []]
     """
-    out = []
-    cols = [s for s in SEGMENTS if f"seg_{s}" in df.columns]
-    main = df["segment"] if "segment" in df.columns else pd.Series(pd.NA, index=df.index)
-    for i in df.index:
-        ticked = frozenset(s for s in cols if not pd.isna(df.at[i, f"seg_{s}"]) and bool(df.at[i, f"seg_{s}"]))
-        if not ticked and not pd.isna(main.at[i]) and str(main.at[i]) in SEGMENTS:
-            ticked = frozenset([str(main.at[i])])
-        out.append(ticked)
-    return pd.Series(out, index=df.index, dtype=object)
+    return pd.Series([_SETS[m] for m in _segment_masks(df)], index=df.index, dtype=object)
+
+
+#: The segment set of each bit mask (bit ``k`` is ``SEGMENTS[k]``).
+_SETS = [frozenset(s for k, s in enumerate(SEGMENTS) if m >> k & 1) for m in range(1 << len(SEGMENTS))]
+
+
+def _segment_masks(df: pd.DataFrame) -> np.ndarray:
+    """Each respondent's segment set as a bit mask (see :func:`segment_sets`), computed column by column."""
+    mask = np.zeros(len(df), dtype=np.int64)
+    for k, seg in enumerate(SEGMENTS):
+        if f"seg_{seg}" in df.columns:
+            ticked = df[f"seg_{seg}"].astype(object).map(lambda v: not pd.isna(v) and bool(v))
+            mask |= ticked.to_numpy(dtype=bool).astype(np.int64) << k
+    main = _column(df, "segment", pd.NA)
+    bit = np.array([0 if pd.isna(v) or str(v) not in SEGMENTS else 1 << SEGMENTS.index(str(v)) for v in main],
+                   dtype=np.int64)
+    return np.where(mask == 0, bit, mask)
 
 
 # ------------------------------------------------------------------------------------------------------- text
@@ -262,7 +282,7 @@ def _column(df: pd.DataFrame, name: str, missing: Any) -> list:
 
 
 def score_pairs(buyers: pd.DataFrame, companies: pd.DataFrame, *, w_segment: float = 0.5, w_text: float = 0.3,
-                w_proximity: float = 0.2) -> pd.DataFrame:
+                w_proximity: float = 0.2, max_pairs: int = PAIR_ROWS_MAX) -> pd.DataFrame:
     """Score every buyer–company pair; the score is the sum of its three weighted parts.
 
     Parameters
@@ -272,6 +292,9 @@ def score_pairs(buyers: pd.DataFrame, companies: pd.DataFrame, *, w_segment: flo
         ``segment``, ``departement``, ``description``.
     w_segment, w_text, w_proximity : float, default 0.5, 0.3, 0.2
         Weights (≥ 0, not all 0) of segment overlap, text similarity and same département; divided by their sum.
+    max_pairs : int, default :data:`PAIR_ROWS_MAX` (200,000)
+        The size switch: above this many pairs, the result is :func:`profile_scores`' (one row per pair of
+        profiles, the same scores), which :func:`meeting_plan` and :func:`plan_summary` read as well.
 
     Returns
     -------
@@ -286,6 +309,8 @@ def score_pairs(buyers: pd.DataFrame, companies: pd.DataFrame, *, w_segment: flo
     """
     ws, wt, wp = _weights(w_segment, w_text, w_proximity)
     b, c = _sorted(buyers), _sorted(companies)
+    if len(b) * len(c) > max_pairs:
+        return _profile_scores(b, c, ws, wt, wp)
     if b.empty or c.empty:
         return pd.DataFrame({k: pd.Series(dtype="float64" if k.startswith("score") else "object")
                              for k in SCORE_COLUMNS})
@@ -311,6 +336,65 @@ def score_pairs(buyers: pd.DataFrame, companies: pd.DataFrame, *, w_segment: flo
     out["score"] = (out["score_segment"] + out["score_text"] + out["score_proximity"]).round(12)
     out["segment"] = out["segment"].astype("str")
     return out[SCORE_COLUMNS]
+
+
+# ------------------------------------------------------------------------------------------------ profiles
+def _profiles(df: pd.DataFrame) -> tuple[np.ndarray, list[tuple]]:
+    """Profile index of each respondent (first appearance order) and each profile's key: segment mask, main
+    segment, département, description words — all a pair score depends on."""
+    masks = _segment_masks(df)
+    main = [None if pd.isna(v) else str(v) for v in _column(df, "segment", pd.NA)]
+    dep = [None if pd.isna(v) else str(v) for v in _column(df, "departement", pd.NA)]
+    words: dict[Any, tuple] = {}
+    texts = [words[t] if t in words else words.setdefault(t, tuple(tokens(t)))
+             for t in _column(df, "description", None)]
+    index: dict[tuple, int] = {}
+    codes = np.array([index.setdefault(k, len(index)) for k in zip(masks.tolist(), main, dep, texts)],
+                     dtype=np.int64)
+    return codes, list(index)
+
+
+def profile_scores(buyers: pd.DataFrame, companies: pd.DataFrame, *, w_segment: float = 0.5, w_text: float = 0.3,
+                   w_proximity: float = 0.2) -> pd.DataFrame:
+    """:func:`score_pairs` on profiles: one row per pair of a buyer profile and a company profile.
+
+    A profile is a segment set, a main segment, a département and the words of a description: respondents with
+    the same profile score the same with everybody (:mod:`etude.analysis.profiles`). Columns
+    :data:`PROFILE_COLUMNS`: the two profile indices, their numbers of respondents and of pairs (``n_pairs``,
+    the weight of the row), the shared segment and the scores. ``attrs`` holds ``buyer_ids``, ``company_ids``
+    (sorted; one string, one id a line) and ``buyer_profile``, ``company_profile`` (each respondent's profile
+    index; one string, comma-separated).
+
+    >>> b = pd.DataFrame({"respondent_id": ["A-1", "A-2"], "segment": ["sante", "sante"]})
+    >>> c = pd.DataFrame({"respondent_id": ["E-1"], "segment": ["sante"]})
+    >>> profile_scores(b, c)[["n_pairs", "segment", "score"]].values.tolist()
+    [[2, 'sante', 0.5]]
+    """
+    ws, wt, wp = _weights(w_segment, w_text, w_proximity)
+    return _profile_scores(_sorted(buyers), _sorted(companies), ws, wt, wp)
+
+
+def _profile_scores(b: pd.DataFrame, c: pd.DataFrame, ws: float, wt: float, wp: float) -> pd.DataFrame:
+    (kb, keys_b), (kc, keys_c) = _profiles(b), _profiles(c)
+    n_b, n_c = np.bincount(kb, minlength=len(keys_b)), np.bincount(kc, minlength=len(keys_c))
+    seg, text, prox = profiles.part_matrices(keys_b, keys_c, n_b, n_c, len(SEGMENTS))
+    parts = {"score_segment": (ws * seg).ravel().round(12), "score_text": (wt * text).ravel().round(12),
+             "score_proximity": (wp * prox).ravel().round(12)}
+    mb, mc = np.array([k[0] for k in keys_b], dtype=np.int64), np.array([k[0] for k in keys_c], dtype=np.int64)
+    pb, pc = len(keys_b), len(keys_c)
+    out = pd.DataFrame({"buyer_profile": np.repeat(np.arange(pb), pc), "company_profile": np.tile(np.arange(pc), pb),
+                        "n_buyers": np.repeat(n_b, pc), "n_companies": np.tile(n_c, pb),
+                        "segment": profiles.shared_segment(mb, mc, [k[1] for k in keys_b], [k[1] for k in keys_c],
+                                                          SEGMENTS).ravel(),
+                        **parts})
+    out["segment"] = out["segment"].astype("str")
+    out["n_pairs"] = out["n_buyers"] * out["n_companies"]
+    out["score"] = (out["score_segment"] + out["score_text"] + out["score_proximity"]).round(12)
+    # strings: pandas deep-copies ``attrs`` at every operation (a string in no time) and writes them as JSON
+    out.attrs.update({"buyer_ids": "\n".join(b["respondent_id"]), "company_ids": "\n".join(c["respondent_id"]),
+                      "buyer_profile": ",".join(map(str, kb.tolist())),
+                      "company_profile": ",".join(map(str, kc.tolist()))})
+    return out[PROFILE_COLUMNS]
 
 
 # ------------------------------------------------------------------------------------------------------- plan
@@ -570,6 +654,11 @@ def meeting_plan(scores: pd.DataFrame, *, slots: int = 4, max_per_company: int =
     >>> meeting_plan(s, slots=1, max_per_company=1, min_score=0.1)[["buyer_id", "company_id"]].values.tolist()
     [['A', 'Y'], ['B', 'X']]
     """
+    if "n_pairs" in scores.columns:
+        _check_plan_options(scores.rename(columns={"buyer_profile": "buyer_id", "company_profile": "company_id"}),
+                            slots, max_per_company, min_score, exact_max_pairs)
+        return _plan_on_profiles(scores, int(slots), int(min(slots, max_per_company)), min_score,
+                                 int(exact_max_pairs))
     _check_plan_options(scores, slots, max_per_company, min_score, exact_max_pairs)
     columns = list(scores.columns) + ["slot"]
     cand = (scores[scores["score"].astype(float) >= min_score]
@@ -594,6 +683,36 @@ def meeting_plan(scores: pd.DataFrame, *, slots: int = 4, max_per_company: int =
     return plan
 
 
+def _plan_on_profiles(scores: pd.DataFrame, slots: int, cap: int, min_score: float, limit: int) -> pd.DataFrame:
+    """:func:`meeting_plan` on :func:`profile_scores`' table: the profile heuristic of
+    :mod:`etude.analysis.profiles`, its gap measured against the profile programmes' bounds."""
+    pb, pc = int(scores["buyer_profile"].max()) + 1, int(scores["company_profile"].max()) + 1
+    score = scores["score"].to_numpy(dtype=float).reshape(pb, pc)
+    n_b = scores["n_buyers"].to_numpy().reshape(pb, pc)[:, 0]
+    n_c = scores["n_companies"].to_numpy().reshape(pb, pc)[0]
+    relevant = score >= min_score
+    if relevant.any():
+        x, bounds = profiles.profile_counts(relevant, score, n_b, n_c, slots=slots, cap=cap)
+        members = [profiles.groups(scores.attrs[f"{side}_profile"], n) for side, n in (("buyer", pb), ("company", pc))]
+        bi, ci, e = profiles.spread_meetings(x, score, *members, cap=cap)
+    else:
+        bounds = {"bound_buyers_met": 0.0, "bound_score_total": 0.0}
+        bi = ci = e = np.zeros(0, dtype=np.int64)
+    rows = scores.iloc[e]
+    chosen = pd.DataFrame({"buyer_id": np.array(scores.attrs["buyer_ids"].split("\n"), dtype=object)[bi],
+                           "company_id": np.array(scores.attrs["company_ids"].split("\n"), dtype=object)[ci],
+                           **{k: rows[k].to_numpy() for k in SCORE_COLUMNS[2:]}})
+    order = chosen.sort_values(["score", "buyer_id", "company_id"], ascending=[False, True, True], kind="stable")
+    order = order.assign(slot=assign_slots(order, slots) if len(order) else [])
+    plan = order.sort_values(["slot", "buyer_id", "company_id"], kind="stable").reset_index(drop=True)[PLAN_COLUMNS]
+    plan["slot"] = plan["slot"].astype("int64")
+    plan.attrs.update({"n_candidates": int(scores.loc[scores["score"] >= min_score, "n_pairs"].sum()),
+                       "exact_max_pairs": limit, "n_profile_pairs": int(relevant.sum()),
+                       **_greedy_info(chosen, bounds["bound_buyers_met"], bounds["bound_score_total"]),
+                       "heuristic": "profiles"})
+    return plan
+
+
 def _greedy_info(chosen: pd.DataFrame, bound_buyers: float, bound_score: float) -> dict:
     met, total = chosen["buyer_id"].nunique(), float(chosen["score"].astype(float).sum())
     gaps = {"gap_buyers_met": _gap(met, bound_buyers), "gap_score_total": _gap(total, bound_score)}
@@ -614,9 +733,17 @@ def plan_summary(plan: pd.DataFrame, scores: pd.DataFrame, *, min_score: float =
     1.0
     """
     relevant = scores[scores["score"] >= min_score]
+    if "n_pairs" in scores.columns:  # profile_scores: respondents counted through their profiles
+        n_b = scores.drop_duplicates("buyer_profile")
+        met = n_b["buyer_profile"].isin(relevant["buyer_profile"])
+        counts = {"buyers": int(n_b["n_buyers"].sum()),
+                  "companies": int(scores.drop_duplicates("company_profile")["n_companies"].sum()),
+                  "buyers_relevant": int(n_b.loc[met, "n_buyers"].sum())}
+    else:
+        counts = {"buyers": scores["buyer_id"].nunique(), "companies": scores["company_id"].nunique(),
+                  "buyers_relevant": relevant["buyer_id"].nunique()}
     values = {
-        "buyers": scores["buyer_id"].nunique(), "companies": scores["company_id"].nunique(),
-        "buyers_relevant": relevant["buyer_id"].nunique(), "buyers_met": plan["buyer_id"].nunique(),
+        **counts, "buyers_met": plan["buyer_id"].nunique(),
         "companies_met": plan["company_id"].nunique(), "meetings": len(plan),
         "score_total": float(plan["score"].sum()),
         "score_mean": float(plan["score"].mean()) if len(plan) else float("nan"),

@@ -134,9 +134,10 @@ def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, 
         from etude.publish import figtext
         size = figtext.slide_chart_size(fig)
         with figtext.for_slide(fig, size=size):
+            dpi = figtext.SLIDE_DISPLAY[0] * figtext.SLIDE_IMAGE_SCALE / size[0]
             written.append(atomic_write(folder / f"{name}_slide.png", lambda tmp: fig.savefig(
-                tmp, format="png", dpi=figtext.SLIDE_DISPLAY[0] * figtext.SLIDE_IMAGE_SCALE / size[0],
-                pil_kwargs=dict(PNG_OPTIONS))))
+                tmp, format="png", dpi=dpi, pil_kwargs=dict(PNG_OPTIONS),
+                metadata=figtext.slide_png_metadata(fig, dpi))))
     return [RunFile(p) for p in written]
 
 
@@ -144,12 +145,6 @@ def save_figure(fig, name: str, output_dir: str | os.PathLike | None = None, *, 
 FIGURE_KEY = "etude_figure"
 
 _SVG_WIDTH = re.compile(rb"<svg\b[^>]*?\swidth=\"([0-9.]+)pt\"")
-
-
-def _figure_title(fig) -> str:
-    """The figure's title (its ``suptitle``, else its first axes title), for an image's alternative text."""
-    texts = [fig.get_suptitle()] + [ax.get_title(loc=loc) for ax in fig.axes for loc in ("left", "center")]
-    return next((" ".join(t.split()) for t in texts if t and t.strip()), "")
 
 
 def figure_html(svg: bytes, *, alt: str = "", dpi: float = 100) -> str:
@@ -189,7 +184,9 @@ def show_figure(fig, name: str, output_dir: str | os.PathLike | None = None) -> 
     if shell is not None and getattr(shell, "kernel", None) is not None:
         import matplotlib
         from IPython.display import display
-        page = figure_html(written[0].read_bytes(), alt=_figure_title(fig) or name,
+
+        from etude.publish import figtext
+        page = figure_html(written[0].read_bytes(), alt=figtext.alt_text(fig) or name,
                            dpi=float(matplotlib.rcParams["figure.dpi"]))
         from etude.publish.native_charts import CHART_KEY, figure_data  # the deck redraws bar charts natively
         display({"text/html": page, "text/plain": f"<graphique {name}>"}, raw=True,

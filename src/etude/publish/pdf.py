@@ -7,12 +7,14 @@ the browser check uses (Debian's ``chromium``); it runs with no network, in a th
 Chromium is found, :func:`write_report_pdf` returns ``None`` and the run says so in one line
 (:func:`no_engine_message`).
 
-The table of contents shows the page of each entry. Chromium cannot compute CSS ``target-counter()``, so the
-report is printed once with an empty box before each entry, a link to itself; Chromium writes a named
-destination for every target of an internal link, and pypdf reads on which page each lands (:func:`link_pages`)
-and writes each number into its box, where the box's link rectangle is (:func:`number_contents`). The pages do
-not move: one print is the whole cost. The report's charts are SVG images (:func:`etude.publish.outputs.show_figure`):
-vector in the PDF, sharp at any zoom, and printed in about half the time PNGs took.
+The PDF has bookmarks (its outline) following the table of contents, added by the same update
+(:func:`toc_entries`). The table of contents shows the page of each entry. Chromium cannot compute CSS ``target-
+counter()``, so the report is printed once with an empty box before each entry, a link to itself; Chromium writes a
+named destination for every target of an internal link, and pypdf reads on which page each lands
+(:func:`link_pages`) and writes each number into its box, where the box's link rectangle is
+(:func:`number_contents`). The pages do not move: one print is the whole cost. The report's charts are SVG images
+(:func:`etude.publish.outputs.show_figure`): vector in the PDF, sharp at any zoom, and printed in about half the
+time PNGs took.
 
 Examples
 --------
@@ -28,13 +30,15 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
+from html.parser import HTMLParser
 from pathlib import Path
 
 from etude import words
 from etude.files import atomic_write
 
 __all__ = ["PRINT_CSS", "CHROMIUM_CANDIDATES", "find_chromium", "print_copy", "write_report_pdf",
-           "no_engine_message", "link_pages", "number_contents", "toc_targets"]
+           "no_engine_message", "link_pages", "number_contents", "toc_targets", "toc_entries"]
 
 #: Where Chromium is looked for (then ``chromium``, ``chromium-browser``, ``google-chrome`` on the PATH).
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -104,6 +108,48 @@ def toc_targets(page: str) -> list[str]:
     """
     toc = _TOC.search(page)
     return _TOC_LINK.findall(toc.group(0)) if toc else []
+
+
+class _TocParser(HTMLParser):
+    """The entries of a contents list: ``(level, target, title)``, level 1 for the outer list."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth, self.entries, self._open = 0, [], None
+
+    def handle_starttag(self, tag, attrs):
+        href = dict(attrs).get("href") or ""
+        if tag == "ol":
+            self.depth += 1
+        elif tag == "a" and href.startswith("#") and self._open is None:
+            self._open = [max(1, self.depth), href[1:], ""]
+
+    def handle_endtag(self, tag):
+        if tag == "ol":
+            self.depth -= 1
+        elif tag == "a" and self._open is not None:
+            level, target, title = self._open
+            self.entries.append((level, target, " ".join(title.split())))
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[2] += data
+
+
+def toc_entries(page: str) -> list[tuple[int, str, str]]:
+    """``(level, target, title)`` of each entry of the report's table of contents, in order: the PDF's bookmarks.
+
+    >>> toc_entries('<nav class="etude-toc"><h2>Sommaire</h2><ol><li><a href="#nb-01">Profil</a>'
+    ...             '<ol><li><a href="#nb-01--a">Qui a r&eacute;pondu</a></li></ol></li></ol></nav>')
+    [(1, 'nb-01', 'Profil'), (2, 'nb-01--a', 'Qui a répondu')]
+    """
+    toc = _TOC.search(page)
+    if toc is None:
+        return []
+    parser = _TocParser()
+    parser.feed(toc.group(0))
+    return [e for e in parser.entries if e[2]]
 
 
 def print_copy(page: str) -> str:
@@ -206,8 +252,27 @@ def _stamp(k: int, page_number: int, annot, lines: dict[int, list]) -> str:
     return f"BT /EtudeTocFont {em:.2f} Tf {x:.2f} {y:.2f} Td ({text}) Tj ET"
 
 
-def number_contents(pdf_path: str | os.PathLike, out_path: str | os.PathLike) -> dict[int, int]:
+def _add_outline(writer, outline: Sequence[tuple[int, int, str]], pages: dict[int, int]) -> None:
+    """Bookmarks following the contents: ``(level, k, title)`` → an outline item on the page of target ``k``,
+    under the last item of the level above; the reader opens with the bookmarks shown."""
+    parents: dict[int, object] = {}
+    for level, k, title in outline:
+        if k not in pages:
+            continue
+        parent = next((parents[up] for up in range(level - 1, 0, -1) if up in parents), None)
+        parents[level] = writer.add_outline_item(title=title, page_number=pages[k] - 1, parent=parent)
+        for deeper in [d for d in parents if d > level]:
+            del parents[deeper]
+    if parents:
+        writer.page_mode = "/UseOutlines"
+
+
+def number_contents(pdf_path: str | os.PathLike, out_path: str | os.PathLike,
+                    outline: Sequence[tuple[int, int, str]] = ()) -> dict[int, int]:
     """Write ``pdf_path`` to ``out_path`` with the page of each contents entry in its box; returns ``k → page``.
+
+    ``outline`` — ``(level, k, title)`` for each contents entry — also becomes the PDF's bookmarks (its outline),
+    in the same incremental update.
 
     The boxes are the link annotations :func:`print_copy` made (``etude-toc-page-k-j``): each gets its number,
     right-aligned, as an artifact (outside the document's tagged structure), and then links where its entry
@@ -243,6 +308,7 @@ def number_contents(pdf_path: str | os.PathLike, out_path: str | os.PathLike) ->
         contents = list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) else [contents]
         after = "Q\n/Artifact BMC q " + _INK + " rg\n" + "\n".join(stamps) + "\nQ EMC"
         page[NameObject("/Contents")] = ArrayObject([stream("q"), *contents, stream(after)])
+    _add_outline(writer, outline, pages)
     writer.write(str(out_path))
     return pages
 
@@ -257,6 +323,12 @@ def _chromium_print(exe: str, source: Path, out: Path, tmp: str, timeout: float)
     if not out.is_file() or out.stat().st_size == 0:
         tail = " ".join((proc.stderr or "").strip().splitlines()[-3:])
         raise RuntimeError(f"Chromium n'a pas produit de PDF (code {proc.returncode}) : {tail}")
+
+
+def _outline(page: str) -> list[tuple[int, int, str]]:
+    """``(level, k, title)`` of each contents entry, ``k`` numbering the targets as :func:`print_copy` does."""
+    numbers = {target: k for k, target in enumerate(dict.fromkeys(toc_targets(page)), start=1)}
+    return [(level, numbers[target], title) for level, target, title in toc_entries(page) if target in numbers]
 
 
 def write_report_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike | None = None, *,
@@ -280,6 +352,6 @@ def write_report_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike |
         _chromium_print(exe, source, out, tmp, timeout)
         if toc_targets(page):
             numbered = Path(tmp) / "numbered.pdf"
-            number_contents(out, numbered)
+            number_contents(out, numbered, outline=_outline(page))
             out = numbered
         return atomic_write(pdf_path, lambda t: shutil.copyfile(out, t))

@@ -144,9 +144,31 @@ def slide_notebook(nb, base_dirs: Sequence[Path]):
                 continue
             data = found.read_bytes()
             if data.startswith(b"\x89PNG\r\n\x1a\n"):  # the chart's one output becomes the slide image
+                alt = _output_alt(o)
                 o["data"] = {"image/png": base64.b64encode(data).decode("ascii")}
-                o["metadata"] = {**o.get("metadata", {}), FIGURE_KEY: name}  # the chart's data stays (deck)
+                o["metadata"] = {**o.get("metadata", {}), FIGURE_KEY: name,  # the chart's data stays (deck)
+                                 **({"image/png": {"alt": alt}} if alt else {})}
     return out
+
+
+_ALT = re.compile(r"""<img\b[^>]*?\salt=(["'])(.*?)\1""", re.S | re.I)
+
+
+def _output_alt(output) -> str:
+    """The alternative text a chart's output already carries (its ``<img alt>``, or nbconvert's ``alt`` metadata),
+    kept for the slide image that replaces it (nbconvert writes it from ``metadata["image/png"]["alt"]``).
+
+    >>> _output_alt({"data": {"text/html": '<img src="data:x" alt="Freins cités &amp; leviers">'}})
+    'Freins cités & leviers'
+    """
+    for mime in ("image/png", "image/svg+xml"):
+        alt = ((output.get("metadata") or {}).get(mime) or {}).get("alt")
+        if isinstance(alt, str) and alt.strip():
+            return alt.strip()
+    page = (output.get("data") or {}).get("text/html")
+    page = "".join(page) if isinstance(page, list) else page
+    m = _ALT.search(page) if isinstance(page, str) else None
+    return html.unescape(m.group(2)).strip() if m else ""
 
 
 def _embed_local_images(body: str, base_dirs: Sequence[Path]) -> str:
@@ -279,7 +301,53 @@ def _page(*, title: str, lang: str, body: str, css: str) -> str:
 
 
 def _banner(simulated: bool, lang: str) -> str:
-    return f'<div class="etude-banner" role="note">{words.data_status(True, lang)}</div>\n' if simulated else ""
+    """The data-status banner: a named region (a landmark), so that no content of the page is outside one."""
+    if not simulated:
+        return ""
+    label = html.escape(words.text("report.status_region", lang), quote=True)
+    return f'<div class="etude-banner" role="region" aria-label="{label}">{words.data_status(True, lang)}</div>\n'
+
+
+#: The opening tag of an HTML output's box, which scrolls sideways when its table is wider than the page.
+_OUTPUT_BOX = re.compile(r'<div class="(?=[^"]*\boutput_html\b)([^"]*)">')
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S | re.I)
+
+
+def focusable_tables(body: str, lang: str = "fr") -> str:
+    """Give every output box holding a table a keyboard stop and a name (``tabindex="0"``, ``role="region"``,
+    ``aria-label``): a table wider than the page scrolls inside its box, and a box that scrolls must be reachable
+    with the keyboard (WCAG 2.1.1, axe-core's ``scrollable-region-focusable``). The name is the table's caption.
+
+    >>> out = focusable_tables('<div class="output_html rendered_html"><table><caption>Freins</caption></table></div>')
+    >>> 'tabindex="0" role="region" aria-label="Tableau : Freins"' in out
+    True
+    >>> focusable_tables('<div class="output_html rendered_html"><p>texte</p></div>').count("tabindex")
+    0
+    """
+    starts = list(_OUTPUT_BOX.finditer(body))
+    if not starts:
+        return body
+    out, at, used = [], 0, {}
+    for k, m in enumerate(starts):
+        end = starts[k + 1].start() if k + 1 < len(starts) else len(body)
+        box = body[m.end():end]
+        cut = box.find('<div class="output_area')  # the next output, whatever box it has
+        box = box if cut < 0 else box[:cut]
+        out.append(body[at:m.start()])
+        at = m.end()
+        if "<table" not in box.lower():
+            out.append(m.group(0))
+            continue
+        caption = _CAPTION.search(box)
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", caption.group(1))).split()) if caption else ""
+        label = (words.text("report.table_region_named", lang, caption=text) if text
+                 else words.text("report.table_region", lang))
+        used[label] = used.get(label, 0) + 1
+        label += f" ({used[label]})" if used[label] > 1 else ""  # two tables of one caption: two names
+        label = html.escape(label, quote=True)
+        out.append(f'<div class="{m.group(1)}" tabindex="0" role="region" aria-label="{label}">')
+    out.append(body[at:])
+    return "".join(out)
 
 
 def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
@@ -294,7 +362,7 @@ def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
     """
     t = _texts(lang)
     title = notebook_title(nb, name)
-    body = _render(nb, with_code=True, lang=lang, base_dirs=base_dirs, cache_dir=cache_dir)
+    body = focusable_tables(_render(nb, with_code=True, lang=lang, base_dirs=base_dirs, cache_dir=cache_dir), lang)
     inner = (f'<body class="etude etude-notebook-page">\n{_banner(simulated, lang)}'
              f'<header class="etude-header"><p class="etude-kicker">{t["notebook"]} {html.escape(name)}</p></header>\n'
              f"<main>\n{body}\n</main>\n</body>")
@@ -330,8 +398,8 @@ def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
     for name, nb in notebooks:
         anchor = f"nb-{name}"
         status = statuses.get(name, "ok")
-        body = _prefix_anchors(_render(reading_copy(nb), with_code=False, lang=lang, base_dirs=base_dirs,
-                                       cache_dir=cache_dir),
+        body = _prefix_anchors(focusable_tables(_render(reading_copy(nb), with_code=False, lang=lang,
+                                                        base_dirs=base_dirs, cache_dir=cache_dir), lang),
                                f"{anchor}--")
         title = notebook_title(nb, name)
         subs = "".join(f'<li><a href="#{hid}">{html.escape(text)}</a></li>' for _, hid, text in _headings(body))
@@ -380,7 +448,8 @@ SLIDE_MAX_ROWS = 8
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _TBODY_ROW = re.compile(r"<tr\b.*?</tr>", re.S | re.I)
 
-#: Scales the current slide's charts, then its type, until the slide fits (run when a slide is shown).
+#: Makes a heading of more than two lines smaller, then scales the current slide's charts, then its type, until
+#: the slide fits (run when a slide is shown): a chart's text must stay at least 18 px, a heading is larger.
 _FIT_SCRIPT = """
 (function () {
   function fit(slide) {
@@ -393,6 +462,14 @@ _FIT_SCRIPT = """
     function overflow() {  // slide pixels beyond the bottom and the right edge of the slide
       var f = frame.getBoundingClientRect(), b = box.getBoundingClientRect(), s = Reveal.getScale();
       return [(b.top - f.top) / s + box.scrollHeight - H, (b.left - f.left) / s + box.scrollWidth - W];
+    }
+    var head = box.querySelector('h1, h2');
+    function headLines() {
+      var st = getComputedStyle(head), lh = parseFloat(st.lineHeight) || parseFloat(st.fontSize) * 1.2;
+      return head.getBoundingClientRect().height / Reveal.getScale() / lh;
+    }
+    for (var j = 0; head && pics.length && j < 3 && overflow()[0] > 0 && headLines() > 2.5; j++) {
+      head.style.fontSize = (parseFloat(getComputedStyle(head).fontSize) * 0.88) + 'px';
     }
     for (var k = 0; k < 16; k++) {
       var o = overflow(), over = o[0];
@@ -541,7 +618,7 @@ def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
     sections = [stack[0] if len(stack) == 1 else "<section>\n" + "\n".join(stack) + "\n</section>"
                 for stack in horizontal]
     footer = f'<div class="etude-sim-footer">{t["simulated"]}</div>' if simulated else ""
-    config = ('{hash: true, slideNumber: "c/t", transition: "none", center: false, '
+    config = ('{hash: true, slideNumber: "c/t", transition: "none", center: false, navigationMode: "linear", '
               f'width: {SLIDE_SIZE[0]}, height: {SLIDE_SIZE[1]}, margin: 0.04}}')
     body = ('<body class="etude etude-slides">\n<div class="reveal"><div class="slides">\n'
             + "\n".join(sections) + f"\n</div>{footer}</div>\n"

@@ -89,10 +89,11 @@ def _sheet(rows: list[list[str]], info: dict, f: Fields, fname: str, problems: l
                                         message=f"ligne écrite avec un autre séparateur ({other!r} au lieu de "
                                                 f"{info['sep']!r}) : {len(r)} colonne(s) au lieu de {width}",
                                         expected="un seul séparateur pour tout le fichier"))
-    data = pd.DataFrame([(r + [""] * width)[:width] for _, r in body], columns=range(width), dtype=str)
+    data = pd.DataFrame([[c.strip() for c in (r + [""] * width)[:width]] for _, r in body], columns=range(width),
+                        dtype=str)
     if data.empty:
         data = pd.DataFrame({c: pd.Series([], dtype=str) for c in range(width)})
-    return Sheet(fname=fname, header=header, header_row=h + 1, data=data.map(str.strip),
+    return Sheet(fname=fname, header=header, header_row=h + 1, data=data,
                  rownums=[n for n, _ in body])
 
 
@@ -181,31 +182,47 @@ def _multi_select(s: Sheet, f: Fields, cb, problems: list[dict], declared: set[s
         chosen = [set() for _ in range(len(s.data))]
         present = (set(f.items[qn]) if packed_col is not None else set(wide_cols)) - declared
         if packed_col is not None:
-            expected = "un ou plusieurs de : " + " | ".join(cbk.items(f.kind, qn, codebook=cb)["label_fr"])
-            hints: dict[str, str] = {}  # one suggestion per distinct label, however many rows repeat it
-            for k, cell in enumerate(s.data[packed_col]):
-                got, unknown = checks.split_packed(cell, f.item_variants[qn])
-                chosen[k].update(got)
-                for u in unknown:
-                    if u not in hints:
-                        hints[u] = checks.suggest(u, qn, f.kind, f, cb)
-                    problems.append(problem(s.fname, row=s.rownums[k], column=s.header[packed_col], value=u,
-                                            message="libellé inconnu" + hints[u], expected=expected))
+            _packed_cells(s, f, cb, qn, packed_col, chosen, problems)
         for code, c in wide_cols.items():
-            item_labels = {v for v, cd in f.item_variants[qn].items() if cd == code}
-            for k, cell in enumerate(s.data[c]):
-                v = cbk.normalise(cell)
-                if v in f.true or v in item_labels:
-                    chosen[k].add(code)
-                elif v not in f.false:
-                    problems.append(problem(s.fname, row=s.rownums[k], column=s.header[c], value=cell,
-                                            message="case à cocher illisible",
-                                            expected="Oui, Y, 1 ou X (coché) ; Non, N, 0 ou vide (non coché)"))
+            _wide_cells(s, f, qn, code, c, chosen, problems)
         for code in f.items[qn]:
             values[code] = [pd.NA if not ch or code not in present else (code in ch) for ch in chosen]
         if packed_col is not None:
             _never_ticked(s, f, qn, packed_col, chosen, present, problems)
     return values
+
+
+def _packed_cells(s: Sheet, f: Fields, cb, qn: str, col, chosen: list[set], problems: list[dict]) -> None:
+    """Add each row's items of a packed column to ``chosen``; report unknown labels (each distinct cell is split
+    once, each distinct unknown label gets one suggestion, however many rows repeat them)."""
+    expected = "un ou plusieurs de : " + " | ".join(cbk.items(f.kind, qn, codebook=cb)["label_fr"])
+    hints: dict[str, str] = {}
+    split: dict[str, tuple[list[str], list[str]]] = {}
+    for k, cell in enumerate(s.data[col]):
+        if cell not in split:
+            split[cell] = checks.split_packed(cell, f.item_variants[qn])
+        got, unknown = split[cell]
+        chosen[k].update(got)
+        for u in unknown:
+            if u not in hints:
+                hints[u] = checks.suggest(u, qn, f.kind, f, cb)
+            problems.append(problem(s.fname, row=s.rownums[k], column=s.header[col], value=u,
+                                    message="libellé inconnu" + hints[u], expected=expected))
+
+
+def _wide_cells(s: Sheet, f: Fields, qn: str, code: str, col, chosen: list[set], problems: list[dict]) -> None:
+    """Add ``code`` to the rows of ``chosen`` whose wide cell is ticked; report unreadable cells (each distinct
+    cell normalised once)."""
+    item_labels = {v for v, cd in f.item_variants[qn].items() if cd == code}
+    folded: dict[str, str] = {}
+    for k, cell in enumerate(s.data[col]):
+        v = folded[cell] if cell in folded else folded.setdefault(cell, cbk.normalise(cell))
+        if v in f.true or v in item_labels:
+            chosen[k].add(code)
+        elif v not in f.false:
+            problems.append(problem(s.fname, row=s.rownums[k], column=s.header[col], value=cell,
+                                    message="case à cocher illisible",
+                                    expected="Oui, Y, 1 ou X (coché) ; Non, N, 0 ou vide (non coché)"))
 
 
 def _never_ticked(s: Sheet, f: Fields, qn: str, col, chosen: list[set], present: set[str],
@@ -290,13 +307,11 @@ def _row_waves(s: Sheet, col_of: dict, wave: int | None) -> list[int | None]:
 
 def _respondent_keys(s: Sheet, f: Fields, col_of: dict, waves: list) -> list[str]:
     """The raw key each pseudonym is made from: respondent id, else e-mail, else file and row."""
+    columns = [(ident, s.data[col_of[("id", ident)]].tolist()) for ident in ("respondent_id", "email")
+               if ("id", ident) in col_of]
     keys = []
     for k in range(len(s.data)):
-        key = None
-        for ident in ("respondent_id", "email"):
-            if ("id", ident) in col_of and s.data.at[k, col_of[("id", ident)]]:
-                key = f"{ident}:{s.data.at[k, col_of[('id', ident)]]}"
-                break
+        key = next((f"{ident}:{values[k]}" for ident, values in columns if values[k]), None)
         keys.append(f"{f.kind}|{waves[k]}|{key or f'{s.fname}#{s.rownums[k]}'}")
     return keys
 
@@ -315,9 +330,11 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
         if ("attr", name) in col_of:
             table = f.attr_values[name]
             is_open = f.attrs[name].get("open")  # open text (« Organisme »): scrubbed like any free text
-            out[name] = [None if not v else (table.get(cbk.normalise(v), privacy.scrub_text(one_line(v))) if is_open
-                                             else table.get(cbk.normalise(v)))
-                         for v in s.data[col_of[("attr", name)]]]
+            cells = s.data[col_of[("attr", name)]]
+            codes = {v: None if not v else (table.get(cbk.normalise(v), privacy.scrub_text(one_line(v))) if is_open
+                                            else table.get(cbk.normalise(v)))
+                     for v in cells.unique()}  # one look-up per distinct cell
+            out[name] = [codes[v] for v in cells]
         else:
             out[name] = None
     for qn in f.questions:
@@ -325,7 +342,9 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
             out[code] = pd.array(values[code], dtype="boolean")
     for name in f.texts:
         if ("text", name) in col_of:
-            out[name] = [privacy.scrub_text(v) if v else None for v in s.data[col_of[("text", name)]]]
+            cells = s.data[col_of[("text", name)]]
+            clean = {v: privacy.scrub_text(v) if v else None for v in cells.unique()}  # once per distinct text
+            out[name] = [clean[v] for v in cells]
         else:
             out[name] = None
     table = finalise(out, f.kind, cb)

@@ -52,10 +52,13 @@ def _series(ax, panel: pd.DataFrame, indicator: str, *, color: str, label: str, 
     ax.errorbar(x, y, yerr=err, fmt="o-", color=color, label=label, capsize=4, lw=2, ms=7)
 
 
-def _years_axis(ax, panel: pd.DataFrame) -> None:
+def _years_axis(ax, panel: pd.DataFrame, most: int = 4) -> None:
+    """Years on the x axis: at most ``most`` labelled (every other year, or fewer), so that a panel a third of a
+    slide wide keeps its years apart; the last year is always labelled."""
     years = sorted(int(y) for y in panel["year"].unique())
     if years:
-        ax.set_xticks(years)
+        step = -(-len(years) // most)
+        ax.set_xticks(years[::-1][::step][::-1])
         ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
 
 
@@ -73,7 +76,7 @@ def innovation_chart(panel: pd.DataFrame, *, region: str, lang: str = "fr", simu
         ax.set_ylim(0, min(1.0, top * 1.1))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: formats.pct(v, decimals=1, lang=lang)))
         _years_axis(ax, panel)
-        ax.set_ylabel(t("innovation_axis"))
+        ax.set_ylabel(wrap_label(t("innovation_axis"), 26))  # two short lines: a slide image is not tall
         ax.legend(loc="upper left", frameon=False)
         fig.suptitle(wrap_label(t("innovation_title", region=region), 70), x=0.01, ha="left", fontsize=TITLE_SIZE,
                      fontweight="bold")

@@ -200,10 +200,11 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None
         names = {"signif": _words("signif", lang, alpha=formats.number(alpha, 2, lang=lang)),
                  "not_signif": _words("not_signif", lang)}
         keys = [k for k in ("signif", "not_signif") if k in handles]
+        rows = 1 if sum(len(names[k]) for k in keys) <= 60 else len(keys)  # a long legend: one entry a row
         if keys:
             ax.legend([handles[k] for k in keys], [names[k] for k in keys], loc="lower left",
-                      bbox_to_anchor=(0, 1.0), ncol=len(keys), frameon=False, borderaxespad=0.3)
-        ax.set_title(title or _words("forest_title", lang), loc="left", pad=48)
+                      bbox_to_anchor=(0, 1.0), ncol=len(keys) // rows, frameon=False, borderaxespad=0.3)
+        ax.set_title(title or _words("forest_title", lang), loc="left", pad=48 + 26 * (rows - 1))
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
                                       note=_forest_note(t, alpha=alpha, padjust=padjust, adjusted=adjusted,
                                                         lang=lang)))

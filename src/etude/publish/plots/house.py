@@ -18,7 +18,7 @@ from etude.survey import codebook as cb
 __all__ = [
     "OKABE_ITO", "PALETTE", "POPULATION_COLORS", "NEUTRAL", "FONT_SIZE", "TITLE_SIZE", "CAPTION_SIZE", "MIN_FONT",
     "RC", "DATA_STATUS", "style", "apply_style", "caption_text", "add_caption", "figure_caption",
-    "title_with_n", "pct_label", "wrap_label", "item_label", "percent_axis", "population_color",
+    "title_with_n", "pct_label", "wrap_label", "item_label", "percent_axis", "population_color", "caption_lines",
 ]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -113,11 +113,24 @@ def add_caption(fig, text: str, *, fontsize: float = CAPTION_SIZE, width: int | 
     :func:`etude.publish.outputs.save_figure` and the notebook display do) keeps it in the image without overlapping
     the axes.
     """
-    if width is None:
-        width = max(40, int(fig.get_figwidth() * 72 / (0.56 * fontsize)))
     for before, after in ((" ;", "\u00a0;"), (" :", "\u00a0:"), ("« ", "«\u00a0"), (" »", "\u00a0»"),
                           (" %", "\u00a0%")):  # French punctuation never starts a caption line
         text = text.replace(before, after)
+    fontsize = max(fontsize, MIN_FONT)
+    chars = width or _caption_chars(fig.get_figwidth(), fontsize)
+    caption = fig.text(0.01, -0.01, _wrap_caption(text, chars), ha="left", va="top", fontsize=fontsize,
+                       color="#333333", gid="caption")
+    caption.etude_caption = text  # unwrapped: a slide image wraps it again to its own width (caption_lines)
+    return caption
+
+
+def _caption_chars(width_inches: float, fontsize: float) -> int:
+    """Characters of a caption line across ``width_inches`` (0.56 em a character on average)."""
+    return max(40, int(width_inches * 72 / (0.56 * fontsize)))
+
+
+def _wrap_caption(text: str, width: int) -> str:
+    """``text`` wrapped to ``width`` characters, paragraph by paragraph, the data status never split."""
     kept = {}  # the data status is never split across lines, and stays searchable as written
     for i, status in enumerate(DATA_STATUS.values()):
         if status in text:
@@ -127,8 +140,20 @@ def add_caption(fig, text: str, *, fontsize: float = CAPTION_SIZE, width: int | 
     wrapped = "\n".join(textwrap.fill(p, width=width) for p in text.split("\n"))
     for token, status in kept.items():
         wrapped = wrapped.replace(token, status)
-    return fig.text(0.01, -0.01, wrapped, ha="left", va="top", fontsize=max(fontsize, MIN_FONT), color="#333333",
-                    gid="caption")
+    return wrapped
+
+
+def caption_lines(caption, width_inches: float) -> str:
+    """A caption (:func:`add_caption`'s Text) wrapped again for a figure ``width_inches`` wide (a slide image).
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig = plt.figure(figsize=(13, 3)); c = add_caption(fig, caption_text(wave=2017) + " Carrés : simulés.")
+    >>> c.get_text().count(chr(10)), caption_lines(c, 6).count(chr(10))
+    (1, 2)
+    >>> plt.close(fig)
+    """
+    text = getattr(caption, "etude_caption", None) or " ".join(caption.get_text().split("\n"))
+    return _wrap_caption(text, _caption_chars(width_inches, caption.get_fontsize()))
 
 
 def figure_caption(fig) -> str:

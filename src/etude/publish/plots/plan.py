@@ -12,7 +12,7 @@ from etude import words
 from etude.analysis import plan, stats
 from etude.publish import formats
 from etude.publish.plots.bars import frequency_chart
-from etude.publish.plots.house import add_caption, caption_text, population_color, style, wrap_label
+from etude.publish.plots.house import MIN_FONT, add_caption, caption_text, population_color, style, wrap_label
 from etude.publish.reference_text import word
 from etude.survey import codebook as cb
 from etude.words import check_lang as _lang
@@ -69,6 +69,9 @@ def coverage_chart(solutions: pd.DataFrame, *, lang: str = "fr", simulated: bool
             ax.barh(y, values, left=left, color=population_color(kind), label=cb.label(kind, lang=lang))
             left = left + values
         ax.set_yticks(y, labels)
+        ax.tick_params(axis="y", labelsize=MIN_FONT)  # nine rows of one or two lines: the smallest house type
+        fig.etude_slide_ylabels = [textwrap.shorten(label.replace("\n", " "), 48, placeholder=" …")
+                                   for label in labels]  # one line each on a slide (figtext.for_slide)
         ax.set_xlabel(words.text("plots.coverage_axis", lang))
         ax.xaxis.get_major_locator().set_params(integer=True)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: formats.number(x, lang=lang)))

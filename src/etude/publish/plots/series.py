@@ -57,12 +57,14 @@ def _value_axis(ax, y: np.ndarray, unit: str, *, lang: str) -> None:
     if unit in _RATIO_UNITS:
         span = float(np.nanmax(y) - np.nanmin(y)) if np.isfinite(y).sum() > 1 else 0.0
         dec = 1 if (span < 0.05 or float(np.nanmax(np.abs(y))) < 0.1) else 0
+        from matplotlib.ticker import MaxNLocator
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4))  # a few ticks: a panel is small
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p, d=dec: pct_label(v, d, lang=lang)))
         return
     from matplotlib.ticker import MaxNLocator
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: formats.number(v, 0 if v == int(v) else 1, lang=lang)))
     if unit not in ("Md€", "M€", "k€"):  # counts: whole numbers from zero
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))  # a few ticks: a panel is small
         top = float(np.nanmax(y)) * 1.15 if np.isfinite(y).any() else 1.0
         ax.set_ylim(0, max(top, 1.0))
 
@@ -276,7 +278,7 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
     tested = pcol in t and t[pcol].notna().any()
     population = t["population"].iloc[0] if "population" in t else None
     strong = population_color(population)
-    height = 3.5 + 0.75 * len(t)
+    height = 3.0 + 0.6 * len(t)  # a slide image's height at a slide's width (figtext.slide_chart_size)
     lo = float(np.nanmin(t[["share_from", "share_to"]].to_numpy(dtype=float)))
     hi = float(np.nanmax(t[["share_from", "share_to"]].to_numpy(dtype=float)))
     pad = max(hi - lo, 0.05) * 0.08

@@ -33,6 +33,25 @@ def _ribbon(ax, x0: float, x1: float, y0: tuple[float, float], y1: tuple[float, 
     ax.fill_between(x0 + (x1 - x0) * t, y0[0] + (y1[0] - y0[0]) * s, y0[1] + (y1[1] - y0[1]) * s, **kwargs)
 
 
+def _apart(centres: list[float], step: float) -> list[float]:
+    """Label positions near ``centres`` (listed from the top down) and at least ``step`` apart, centred on them.
+
+    >>> [round(x, 1) for x in _apart([10.0, 10.0, 5.0], 1.0)]
+    [10.5, 9.5, 5.0]
+    """
+    out = list(centres)
+    for _ in range(len(out)):
+        moved = False
+        for k in range(1, len(out)):
+            if out[k - 1] - out[k] < step - 1e-9:
+                middle = (out[k - 1] + out[k]) / 2
+                out[k - 1], out[k] = middle + step / 2, middle - step / 2
+                moved = True
+        if not moved:
+            break
+    return out
+
+
 def _stack(heights: np.ndarray, gap: float, total: float) -> list[tuple[float, float]]:
     """Vertical spans (bottom, top) of blocks stacked from the top, centred in ``[0, total]``."""
     used = heights.sum() + gap * (len(heights) - 1)
@@ -94,13 +113,16 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
     names = t["label"] if "label" in t else [label_of(f"seg_{s}", lang, short=True) for s in t["segment"]]
     labels = [wrap_label(lab, 18) + (f"\n{fl}" if fl else "") for lab, fl in zip(names, flags)]
     lines = np.array([lab.count("\n") + 1 for lab in labels])
-    height = max(5.0, 1.2 + 1.05 * lines.sum() + 0.35 * n)
-    # Data units per inch: the middle rows must be tall enough for their label boxes.
+    height = max(5.0, 1.2 + 0.6 * lines.sum() + 0.2 * n)  # near a slide's proportions at a slide's width
+    # Data units per inch: the middle rows must be tall enough for their label boxes, on the report's chart and on
+    # the slide image, which is shorter (figtext.SLIDE_CHART_INCHES)
     gap = scale * 0.06
-    per_inch = (scale + gap * (n + 1)) / (height - 1.2)
+    per_inch = (scale + gap * (n + 1)) / (min(height, 4.6) - 2.6)
     mid = np.maximum(np.maximum(nb, nc), lines * 0.34 * per_inch + 0.2 * per_inch)
     total = max(mid.sum(), nb.sum(), nc.sum()) + gap * (n - 1)
     left, middle, right = _stack(nb, gap, total), _stack(mid, gap, total), _stack(nc, gap, total)
+    line = FONT_SIZE * 1.5 / 72 * per_inch  # a label line, in data units: side labels are kept that far apart
+    left_at, right_at = (_apart([sum(s) / 2 for s in spans], line) for spans in (left, right))
     xl, xm, xr, w = 0.0, 1.0, 2.0, 0.05
     cb_, cc_ = POPULATION_COLORS["buyers"], POPULATION_COLORS["companies"]
     with style():
@@ -118,8 +140,8 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
                         **({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 0} if sup[i]
                            else {"color": cc_, "alpha": 0.35, "lw": 0}))
             b_text, c_text = _side_texts(nb[i], nc[i], bool(sup[i]), min_cell=min_cell, lang=lang)
-            ax.text(xl - w - 0.03, sum(left[i]) / 2, b_text, ha="right", va="center", fontsize=FONT_SIZE)
-            ax.text(xr + w + 0.03, sum(right[i]) / 2, c_text, ha="left", va="center", fontsize=FONT_SIZE)
+            ax.text(xl - w - 0.03, left_at[i], b_text, ha="right", va="center", fontsize=FONT_SIZE)
+            ax.text(xr + w + 0.03, right_at[i], c_text, ha="left", va="center", fontsize=FONT_SIZE)
             flagged = bool(t.at[i, "flag"]) if "flag" in t.columns and not pd.isna(t.at[i, "flag"]) else False
             ax.text(xm, centre, labels[i], ha="center", va="center", fontsize=FONT_SIZE, fontweight="bold",
                     color=OKABE_ITO["vermillion"] if flagged else "#1A1A1A", zorder=5,
@@ -129,7 +151,7 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
         ax.text(xr + w / 2, total + gap, words.text("plots.offers", lang), ha="center", va="bottom", fontsize=FONT_SIZE,
                 color=cc_, fontweight="bold")
         ax.set_xlim(-0.75, 2.75)
-        ax.set_ylim(-gap / 2, total + 3 * gap)
+        ax.set_ylim(-gap / 2, max(total + 3 * gap, total + gap + 1.2 * line))  # the two headers fit
         ax.axis("off")
         ax.set_title(title or words.text("plots.supply_title", lang), loc="left")
         add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,

@@ -715,10 +715,14 @@ def format_scores(scores: pd.DataFrame, *, min_score: float = 0.3, lang: str = "
     heads = _heads("scores", lang, "part", "nonzero")
     heads += [words.text("tables.scores.relevant", lang, min_score=formats.number(min_score, 2, lang=lang)),
               *_heads("scores", lang, "mean", "max")]
-    relevant = int((scores["score"] >= min_score).sum())
-    rows = [[words.text(f"tables.scores.{col}", lang), formats.number(int((scores[col] > 0).sum()), lang=lang),
+    # one row per pair, or per pair of profiles weighted by its pairs (matching.profile_scores, large studies)
+    weight = scores["n_pairs"] if "n_pairs" in scores.columns else pd.Series(1, index=scores.index)
+    relevant = int(weight[scores["score"] >= min_score].sum())
+    rows = [[words.text(f"tables.scores.{col}", lang), formats.number(int(weight[scores[col] > 0].sum()), lang=lang),
              formats.number(relevant, lang=lang) if col == "score" else "",
-             formats.number(scores[col].mean(), 2, lang=lang), formats.number(scores[col].max(), 2, lang=lang)]
+             formats.number(scores[col].mean() if "n_pairs" not in scores.columns
+                            else (scores[col] * weight).sum() / weight.sum(), 2, lang=lang),
+             formats.number(scores[col].max(), 2, lang=lang)]
             for col in _SCORE_PARTS]
     return pd.DataFrame(rows, columns=heads)
 

@@ -1,0 +1,194 @@
+"""Benchmark: a 100,000-respondent study (per population) through every notebook, against a small one.
+
+The study is generated reproducibly (seed) into a temporary folder by scaling the demo generator
+(:func:`etude.survey.demo.simulate`): each population's respondents are drawn, with replacement, from its demo waves
+(the 2017 : 2018 sizes kept), every block of answers (segments, barriers, remedies, département, description) drawn
+independently so that the answers mix as in a large survey, identifiers made unique. The exports are CSV in the
+demo's layouts (wide and packed, cp1252 and UTF-8; a survey tool exports 100,000 rows as CSV, not as XLSX).
+
+In one process the script times ``etude reproduce --study … --no-cache`` (every notebook, the report, the slides;
+one ``python -m etude.cli`` subprocess, as a user runs it) on the same generated study at ``--small`` (default
+1,000) and ``--large`` (default 100,000) respondents per population, and prints the elapsed seconds, the
+processor seconds (the command and its kernels: children's user + system) and the peak resident memory (largest
+process, ``ru_maxrss``), then the ratios large / small (linear scaling: about ``large / small``). It also times the
+meeting plan alone (:func:`etude.analysis.matching.meeting_plan`) by the former path (every pair scored, greedy
+and an LP bound over the pairs) and by the profile path (:mod:`etude.analysis.profiles`) on ``--plan-sample``
+buyers × companies, where the former one finishes, and prints their ratio and the stated gaps.
+
+Not a test (nothing here is asserted by the suite): run it by hand.
+
+.. code-block:: console
+
+    $ .venv/bin/python benchmarks/bench_scale.py                  # 1,000 and 100,000 per population
+    $ .venv/bin/python benchmarks/bench_scale.py --large 20000
+
+Measured on 2026-12-07, 2 cores shared with other engineers' runs (load average 22 to 34 throughout, so elapsed
+times are 5 to 15 times the processor times; the processor seconds and the peak are the figures to compare):
+
+- before (issue 28.10): 100,000 buyers, 409 s and 3.4 GB; notebook 05 alone 335 s — every buyer–company pair
+  scored and planned (55,738 × 53,608 buyers and companies of the meeting wave here: 3·10⁹ pairs, which do not
+  fit in 2 GB at all);
+- after, the meeting wave of the 100,000-per-population study: 1,105 × 1,099 profiles, scored in 0.8 s of
+  processor time; plan 10 s (maximum flow + 2 network LPs 7 s, spread 1 s, slots 2 s), 160,822 meetings, every
+  buyer met, stated gap 0.13 % (score bound 113,920, planned 113,770);
+- ``etude run 05_rencontres_offre_demande`` on that study: 106 s of processor time in all (study parsed by the
+  pre-flight check and by the kernel, notebook, HTML), peak 1,241 MB (205 s elapsed for the notebook at load 30;
+  the PDF timed out in Chromium at that load);
+- ``load_study`` of the 2 × 100,000 respondents: 32 s → 15 s of processor time (each distinct cell read once);
+- at 1,000 per population, ``etude run`` of each notebook costs 7 to 14 s of processor time (start-up dominates).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from etude.survey import demo
+
+#: Answer blocks drawn independently of each other (a respondent's block comes whole from one demo respondent).
+BLOCKS = {"segments": ("segment", "seg_"), "barriers": ("b_", "e_"), "remedies": ("lev_",),
+          "place": ("departement",), "text": ("description",), "kind": ("buyer_type", "size_class")}
+#: Seed of the scaled study.
+SEED = 20280909
+
+
+def _block_columns(table: pd.DataFrame) -> list[list[str]]:
+    blocks = []
+    for prefixes in BLOCKS.values():
+        cols = [c for c in table.columns if any(c == p or c.startswith(p) for p in prefixes)]
+        if cols:
+            blocks.append(cols)
+    return blocks
+
+
+def scaled_wave(kind: str, wave: int, n: int, *, seed: int = SEED) -> pd.DataFrame:
+    """``n`` simulated respondents of one wave: the demo wave's answers, block by block, drawn with replacement.
+
+    >>> t = scaled_wave("buyers", 2017, 50)
+    >>> len(t), t["respondent_id"].is_unique, t["email"].is_unique
+    (50, True, True)
+    """
+    base = demo.simulate(kind, wave)
+    rng = np.random.default_rng([seed, ["buyers", "companies"].index(kind), wave])
+    out = base.iloc[rng.integers(len(base), size=n)].reset_index(drop=True)
+    for cols in _block_columns(base):
+        out[cols] = base[cols].iloc[rng.integers(len(base), size=n)].reset_index(drop=True)
+    prefix = "A" if kind == "buyers" else "E"
+    out["respondent_id"] = [f"{prefix}{wave}-{k + 1:06d}" for k in range(n)]
+    out["name"] = [f"Répondant {prefix}{wave}-{k + 1}" for k in range(n)]
+    out["email"] = [f"r.{prefix.lower()}{wave}.{k + 1}@example.org" for k in range(n)]
+    out["phone"] = ""
+    out["comment"] = ""  # the demo's comments carry contact details made unique per respondent: left out
+    if kind == "buyers":
+        out["organisation"] = ""
+    else:
+        out["siret"] = [f"000{wave % 100:02d}{k + 1:09d}" for k in range(n)]
+    return out
+
+
+def write_scaled_study(folder: Path, n: int, *, seed: int = SEED) -> Path:
+    """Write a study of ``n`` respondents per population (split over the demo's waves as the demo splits them)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    h = demo.hypotheses()
+    lines = ["title: Étude à grande échelle — données simulées", "simulated: true"]
+    for kind in ("buyers", "companies"):
+        lines.append(f"{kind}:")
+        waves = sorted(w for (k, w) in demo.FILES if k == kind)
+        sizes = demo.allocate({w: int(h[kind][w]["n"]) for w in waves}, n)
+        for wave in waves:
+            spec = demo.FILES[(kind, wave)]
+            table = demo.to_export(scaled_wave(kind, wave, sizes[wave], seed=seed), kind, layout=spec["layout"],
+                                   true_value=spec.get("true_value", "Oui"),
+                                   packed_sep=spec.get("packed_sep", ", "), include_wave=True,
+                                   labels=spec.get("labels"))
+            name = f"{Path(spec['file']).stem}.csv"
+            (folder / name).write_bytes(demo.export_bytes(table, ".csv", encoding=spec.get("encoding", "utf-8"),
+                                                          sep=spec.get("sep", ",")))
+            lines += [f"  - wave: {wave}", f"    file: {name}"]
+    study = folder / "etude.yaml"
+    study.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return study
+
+
+def _children() -> tuple[float, float]:
+    """Processor seconds of the finished children so far, and their largest peak resident memory in MB."""
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime, u.ru_maxrss / 1024
+
+
+_WRAP = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+         "u = resource.getrusage(resource.RUSAGE_CHILDREN); sys.stderr.write(p.stderr[-3000:]); "
+         "print(u.ru_utime + u.ru_stime, u.ru_maxrss / 1024); sys.exit(p.returncode)")
+
+
+def run_etude(args: list[str], out: Path) -> tuple[float, float, float]:
+    """Elapsed s, processor s (the command and its children, kernels included) and peak resident memory (MB,
+    the largest process: ``ru_maxrss``) of ``python -m etude.cli ARGS --out OUT``, in its own wrapper process so
+    that each run's peak is its own."""
+    cmd = [sys.executable, "-c", _WRAP, sys.executable, "-m", "etude.cli", *args, "--out", str(out)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {"ETUDE_SALT": "bench-scale"})
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"échec de etude {' '.join(args)} :\n{proc.stderr[-3000:]}")
+    cpu, peak = (float(x) for x in proc.stdout.strip().splitlines()[-1].split())
+    return elapsed, cpu, peak
+
+
+def time_plans(study: Path, n: int) -> dict[str, tuple[float, float]]:
+    """Processor seconds and stated gap of the meeting plan of ``n`` buyers × ``n`` companies of ``study``'s
+    meeting wave, by the former path (every pair scored, greedy over the pairs, LP bound over the pairs) and by
+    the profile path (:mod:`etude.analysis.profiles`), in this process."""
+    from etude import survey
+    from etude.analysis import matching
+
+    tables = survey.load_study(study)
+    buyers, companies = matching.select_wave(tables, matching.meeting_wave(tables))
+    buyers, companies = buyers.iloc[:n], companies.iloc[:n]
+    out = {}
+    for name, max_pairs in (("pairs (former)", n * n), ("profiles", 0)):
+        start = time.process_time()
+        plan = matching.meeting_plan(matching.score_pairs(buyers, companies, max_pairs=max_pairs))
+        out[name] = (time.process_time() - start, float(plan.attrs["optimality_gap"]))
+    return out
+
+
+def _load() -> str:
+    with open("/proc/loadavg", encoding="ascii") as f:
+        return " ".join(f.read().split()[:3])
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--small", type=int, default=1_000, help="respondents per population, baseline")
+    ap.add_argument("--large", type=int, default=100_000, help="respondents per population, measured")
+    ap.add_argument("--plan-sample", type=int, default=1_500, help="buyers and companies of the plan comparison")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="etude-scale-") as tmp:
+        figures = {}
+        for n in (args.small, args.large):
+            study = write_scaled_study(Path(tmp) / f"study-{n}", n)
+            print(f"{n:>9,} répondants par population — charge {_load()}", flush=True)
+            figures[n] = run_etude(["reproduce", "--study", str(study), "--no-cache"], Path(tmp) / f"out-{n}")
+            print(f"          etude reproduce : {figures[n][0]:7.1f} s écoulées, {figures[n][1]:7.1f} s processeur, "
+                  f"pic {figures[n][2]:7.0f} Mo", flush=True)
+        (e0, c0, m0), (e1, c1, m1) = figures[args.small], figures[args.large]
+        print(f"rapports {args.large:,} / {args.small:,} (×{args.large / args.small:,.0f} répondants) : "
+              f"écoulé ×{e1 / e0:.1f}, processeur ×{c1 / c0:.1f}, pic mémoire ×{m1 / m0:.1f}")
+        print(f"objectif : < 120 s et < 2 048 Mo ; mesuré {e1:.0f} s écoulées ({c1:.0f} s processeur), {m1:.0f} Mo")
+        plans = time_plans(Path(tmp) / f"study-{args.large}" / "etude.yaml", args.plan_sample)
+        (t_old, g_old), (t_new, g_new) = plans.values()
+        print(f"plan de rencontres, {args.plan_sample:,} × {args.plan_sample:,} : toutes les paires {t_old:.1f} s "
+              f"(écart {g_old:.2%}), profils {t_new:.1f} s (écart {g_new:.2%}) : ×{t_old / max(t_new, 1e-9):.0f}")
+
+
+if __name__ == "__main__":
+    main()
