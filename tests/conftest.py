@@ -3,7 +3,8 @@
 ``make test`` runs the suite on one process per core (pytest-xdist, ``-n auto --dist loadgroup``). Each test
 module is one unit of work (an ``xdist_group`` mark, :func:`work_unit`), so its module fixtures are built once, in
 one process, except that the modules reading the session's run of the seeded demo study
-(:func:`bad_inputs.runs.demo_run`, :data:`DEMO_RUN_MODULES`) form a single unit, so that run is made once. The
+(:func:`bad_inputs.runs.demo_run`, :data:`DEMO_RUN_MODULES`) form a single unit, so that run is made once, and
+so do the modules reading its English run (:func:`bad_inputs.runs.english_run`, :data:`ENGLISH_RUN_MODULES`). The
 modules with the most ``slow`` tests are handed out first (collection order, not xdist's reordering by size), so
 that the two processes finish together rather than one waiting for the other's last long module.
 """
@@ -22,17 +23,29 @@ skip_slow_optional_imports()
 
 #: Test modules that share the session's run of the seeded demo study.
 DEMO_RUN_MODULES = frozenset({"tests/test_audit.py", "tests/test_browser.py", "tests/test_deck.py",
-                              "tests/test_accessibility.py"})
+                              "tests/test_accessibility.py", "tests/test_manifest_portable.py"})
+#: Test modules that share the session's English run of the demo study.
+ENGLISH_RUN_MODULES = frozenset({"tests/test_english.py", "tests/test_reader_words.py", "tests/test_localise.py"})
+#: Test modules whose tests are each a unit of their own: long tests whose module fixtures are cheap (each
+#: subprocess of test_extending runs one test file on the extended copy), so that both processes take some.
+SPLIT_MODULES = frozenset({"tests/test_extending.py"})
 
 
 def work_unit(nodeid: str) -> str:
-    """The unit of work a test belongs to: its file, or ``demo_run`` for :data:`DEMO_RUN_MODULES`.
+    """The unit of work a test belongs to: its file, ``demo_run`` for :data:`DEMO_RUN_MODULES` or ``english_run``
+    for :data:`ENGLISH_RUN_MODULES`.
 
     >>> work_unit("tests/test_deck.py::test_x"), work_unit("tests/test_stats.py::test_y[1]")
     ('demo_run', 'tests/test_stats.py')
+    >>> work_unit("tests/test_english.py::test_z"), work_unit("tests/test_extending.py::test_x[a]")
+    ('english_run', 'tests/test_extending.py::test_x[a]')
     """
     path = nodeid.split("::", 1)[0]
-    return "demo_run" if path in DEMO_RUN_MODULES else path
+    if path in SPLIT_MODULES:
+        return nodeid
+    if path in DEMO_RUN_MODULES:
+        return "demo_run"
+    return "english_run" if path in ENGLISH_RUN_MODULES else path
 
 
 def pytest_configure(config):
