@@ -105,10 +105,8 @@ def write_scaled_study(folder: Path, n: int, *, seed: int = SEED) -> Path:
         sizes = demo.allocate({w: int(h[kind][w]["n"]) for w in waves}, n)
         for wave in waves:
             spec = demo.FILES[(kind, wave)]
-            table = demo.to_export(scaled_wave(kind, wave, sizes[wave], seed=seed), kind, layout=spec["layout"],
-                                   true_value=spec.get("true_value", "Oui"),
-                                   packed_sep=spec.get("packed_sep", ", "), include_wave=True,
-                                   labels=spec.get("labels"))
+            table = demo.to_export(scaled_wave(kind, wave, sizes[wave], seed=seed), kind,
+                                   layout=demo.ExportLayout.of(spec), include_wave=True, labels=spec.get("labels"))
             name = f"{Path(spec['file']).stem}.csv"
             (folder / name).write_bytes(demo.export_bytes(table, ".csv", encoding=spec.get("encoding", "utf-8"),
                                                           sep=spec.get("sep", ",")))

@@ -3,8 +3,10 @@
 ``make test`` runs the suite on one process per core (pytest-xdist, ``-n auto --dist loadgroup``). Each test
 module is one unit of work (an ``xdist_group`` mark, :func:`work_unit`), so its module fixtures are built once, in
 one process, except that the modules reading the session's run of the seeded demo study
-(:func:`bad_inputs.runs.demo_run`, :data:`DEMO_RUN_MODULES`) form a single unit, so that run is made once. The
-modules with the most ``slow`` tests are handed out first (collection order, not xdist's reordering by size), so
+(:func:`bad_inputs.runs.demo_run`, :data:`DEMO_RUN_MODULES`) form a single unit, so that run is made once, and
+so do the modules reading its English run (:func:`bad_inputs.runs.english_run`, :data:`ENGLISH_RUN_MODULES`).
+With pytest 9.2 and pytest-xdist 3.8 the ``xdist_group`` mark alone no longer does it (:func:`_name_the_unit`).
+The modules with the most ``slow`` tests are handed out first (collection order, not xdist's reordering by size), so
 that the two processes finish together rather than one waiting for the other's last long module.
 """
 from __future__ import annotations
@@ -22,17 +24,29 @@ skip_slow_optional_imports()
 
 #: Test modules that share the session's run of the seeded demo study.
 DEMO_RUN_MODULES = frozenset({"tests/test_audit.py", "tests/test_browser.py", "tests/test_deck.py",
-                              "tests/test_accessibility.py"})
+                              "tests/test_accessibility.py", "tests/test_manifest_portable.py"})
+#: Test modules that share the session's English run of the demo study.
+ENGLISH_RUN_MODULES = frozenset({"tests/test_english.py", "tests/test_reader_words.py", "tests/test_localise.py"})
+#: Test modules whose tests are each a unit of their own: long tests whose module fixtures are cheap (each
+#: subprocess of test_extending runs one test file on the extended copy), so that both processes take some.
+SPLIT_MODULES = frozenset({"tests/test_extending.py"})
 
 
 def work_unit(nodeid: str) -> str:
-    """The unit of work a test belongs to: its file, or ``demo_run`` for :data:`DEMO_RUN_MODULES`.
+    """The unit of work a test belongs to: its file, ``demo_run`` for :data:`DEMO_RUN_MODULES` or ``english_run``
+    for :data:`ENGLISH_RUN_MODULES`.
 
     >>> work_unit("tests/test_deck.py::test_x"), work_unit("tests/test_stats.py::test_y[1]")
     ('demo_run', 'tests/test_stats.py')
+    >>> work_unit("tests/test_english.py::test_z"), work_unit("tests/test_extending.py::test_x[a]")
+    ('english_run', 'tests/test_extending.py::test_x[a]')
     """
     path = nodeid.split("::", 1)[0]
-    return "demo_run" if path in DEMO_RUN_MODULES else path
+    if path in SPLIT_MODULES:
+        return nodeid
+    if path in DEMO_RUN_MODULES:
+        return "demo_run"
+    return "english_run" if path in ENGLISH_RUN_MODULES else path
 
 
 def pytest_configure(config):
@@ -44,7 +58,24 @@ def pytest_collection_modifyitems(config, items):
     slow = Counter(work_unit(item.nodeid) for item in items if item.get_closest_marker("slow"))
     items.sort(key=lambda item: -slow[work_unit(item.nodeid)])  # stable: the order within a unit is kept
     for item in items:
-        item.add_marker(pytest.mark.xdist_group(work_unit(item.nodeid)))
+        unit = work_unit(item.nodeid)
+        item.add_marker(pytest.mark.xdist_group(unit))
+        if config.getoption("loadgroup", False):
+            _name_the_unit(item, unit)
+
+
+def _name_the_unit(item: pytest.Item, unit: str) -> None:
+    """Suffix the test's node id with ``@unit``, which xdist's ``loadgroup`` scheduler reads as the test's unit.
+
+    pytest-xdist 3.8 writes that suffix into ``item._nodeid``, a field pytest 9.2 no longer reads (node ids are
+    structured): the ``xdist_group`` marks were silently ignored and every test was a unit of its own, so each
+    module fixture and each shared run was made again in each process (pytest-dev/pytest-xdist#1386; the fix
+    proposed in #1388 writes the structured id, as here). Remove once a pytest-xdist release has that fix.
+    """
+    if "@" in item.nodeid.rsplit("]", 1)[-1]:  # already named (an xdist that writes the structured id)
+        return
+    from _pytest.nodeid import coerce_node_id
+    item._id = coerce_node_id(f"{item.nodeid}@{unit}")
 
 
 #: Headless Chromium for the browser and accessibility tests (the system's; skipped, saying why, when absent).

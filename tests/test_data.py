@@ -496,8 +496,9 @@ def test_round_trip_every_layout_encoding_separator_and_format(kind, tmp_path_fa
             [f"{kind}|2017|respondent_id:{v}" for v in table["respondent_id"]], "A" if kind == "buyers" else "E")
         expected = tables.finalise(expected, kind, codebook.load())
         for k, (suffix, layout, encoding, sep, tick, titles) in enumerate(_CONFIGS):
-            export = demo.to_export(table, kind, layout=layout, true_value=tick if layout == "wide" else "Oui",
-                                    packed_sep=tick if layout == "packed" else ", ")
+            shape = demo.ExportLayout(layout, true_value=tick if layout == "wide" else "Oui",
+                                      packed_sep=tick if layout == "packed" else ", ")
+            export = demo.to_export(table, kind, layout=shape)
             path = folder / f"export{k}{suffix}"
             kw = {"encoding": encoding, "sep": sep} if suffix == ".csv" else {"title_rows": titles}
             demo.write_export(export, path, **kw)

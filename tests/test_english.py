@@ -74,11 +74,9 @@ def test_the_scan_finds_french_and_spares_the_restitution_citations_and_proper_n
 
 @pytest.fixture(scope="module")
 def english_run(tmp_path_factory):
-    """One ``etude reproduce --lang en`` of the demo study."""
+    """One ``etude reproduce --lang en`` of the demo study, shared with test_reader_words and test_localise."""
     from bad_inputs import runs
-    proc = runs.etude("reproduce", "--lang", "en", "--out", str(tmp_path_factory.mktemp("english_run")))
-    assert proc.returncode == 0, f"etude reproduce --lang en a échoué :\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    return runs.run_folder(proc)
+    return runs.english_run(tmp_path_factory)
 
 
 @pytest.mark.slow

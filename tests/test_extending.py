@@ -3,7 +3,8 @@ link in the action plan, breaks no test.
 
 A scratch copy of the repository (its ``data/`` copied, everything else linked) gains one buyers' barrier asked
 from 2018 on, not in the 2017 restitution; the tests that read the codebook, the survey layer's doctests and the
-plan's checks then run on that copy (``ETUDE_ROOT``), unchanged.
+plan's checks then run on that copy (``ETUDE_ROOT``), unchanged: one subprocess per test file, so that the
+suite's processes share them (each is its own unit of work, ``tests/conftest.py``).
 """
 from __future__ import annotations
 
@@ -92,9 +93,10 @@ def test_the_scratch_codebook_has_the_new_item_asked_from_2018(root):
 
 
 @pytest.mark.slow
-def test_every_relevant_test_passes_with_the_new_item(root):
+@pytest.mark.parametrize("relevant", RELEVANT)
+def test_every_relevant_test_passes_with_the_new_item(root, relevant):
     env = {**os.environ, "ETUDE_ROOT": str(root), "ETUDE_SHARED": str(paths.shared_dir())}
     cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0", "-m", "not slow and not browser",
-           "-x", *RELEVANT]
+           "-x", relevant]
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout[-4000:]

@@ -22,7 +22,7 @@ LIMIT_CODES = ("C901", "PLR0913")
 #: added; the lead empties it after merging.
 PENDING_LONG: set[str] = set()
 #: Files still longer than the limit (owned by other engineers). Nothing may be added.
-PENDING_LONG_FILES = {"src/etude/publish/present/findings.py"}
+PENDING_LONG_FILES: set[str] = set()
 
 FILES = sorted(p for p in PACKAGE.rglob("*.py") if "assets" not in p.parts)
 

@@ -56,12 +56,13 @@ def test_codebook_history_reads_since_and_until(book):
 
 def test_an_item_asked_since_a_later_wave_is_not_asked_in_a_packed_earlier_export(tmp_path, book):
     rows = [{"b_temps"}, {"b_temps", "b_financier"}, {"b_juridique"}] * 4
-    early, problems = survey.parse_export(_export(tmp_path / "a2018.csv", book, 2018, rows, layout="packed"),
-                                          "buyers", wave=2018, codebook=book)
+    early, problems = survey.parse_export(survey.ExportEntry(
+        _export(tmp_path / "a2018.csv", book, 2018, rows, layout="packed"), "buyers", wave=2018), codebook=book)
     assert early["b_sourcing"].isna().all()  # « non posé », never 0 %
     assert any("since/until" in p["message"] for p in problems)
-    late, _ = survey.parse_export(_export(tmp_path / "a2019.csv", book, 2019, rows + [{"b_sourcing"}],
-                                          layout="wide"), "buyers", wave=2019, codebook=book)
+    late, _ = survey.parse_export(survey.ExportEntry(
+        _export(tmp_path / "a2019.csv", book, 2019, rows + [{"b_sourcing"}], layout="wide"), "buyers", wave=2019),
+        codebook=book)
     assert late["b_sourcing"].sum() == 1 and late["b_sourcing"].notna().all()
     table = stats.frequencies(early, "buyers", codebook=book).set_index("item")
     assert pd.isna(table.loc["b_sourcing", "pct"]) and pd.isna(table.loc["b_sourcing", "ci_high"])

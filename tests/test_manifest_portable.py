@@ -5,13 +5,13 @@ import platform
 import re
 import shutil
 import subprocess
-import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from bad_inputs import runs
 
-from etude import engine, paths
+from etude import paths
 from etude.engine import portable
 
 
@@ -38,25 +38,25 @@ def _texts(run: Path):
             yield rel, path.read_bytes().decode("utf-8", "replace")
 
 
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """The session's fresh run of the (seeded) demo study, shared with the audit, browser and deck tests."""
+    return runs.demo_run(tmp_path_factory)
+
+
 @pytest.mark.slow
-def test_a_demo_run_folder_holds_no_absolute_path_host_or_user(monkeypatch):
-    monkeypatch.setenv("ETUDE_SALT", "3b1f0e6c2d9a48c7b5e4f3a2918d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a291807")
-    out = Path(tempfile.mkdtemp(prefix="etude-portable-"))
-    try:
-        result = engine.reproduce(out=out, use_cache=False, jobs=2)
-        assert result.ok, result.errors
-        user, host = getpass.getuser(), platform.node()
-        folders = {str(out), str(result.run_dir), str(paths.root()), str(Path.home()), os.getcwd(),
-                   str(paths.default_study().parent)}
-        machine = re.compile("|".join(re.escape(f) for f in sorted(folders, key=len, reverse=True) if len(f) > 1))
-        user_re = re.compile(rf"(?:/home/|/Users/|/){re.escape(user)}(?=[/\"'\s])|\b{re.escape(user)}@")
-        leaks = []
-        for rel, text in _texts(result.run_dir):
-            text_only = re.sub(r"<style\b.*?</style>", " ", text, flags=re.S)
-            leaks += [(rel, m.group(0)) for m in machine.finditer(text)]
-            leaks += [(rel, m.group(0)) for m in user_re.finditer(text_only)]
-            if f'"{host}"' in text or (len(host) >= 4 and re.search(rf"\b{re.escape(host)}\b", text_only)):
-                leaks.append((rel, host))
-        assert not leaks, leaks[:20]
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
+def test_a_demo_run_folder_holds_no_absolute_path_host_or_user(demo_run):
+    run_dir = demo_run
+    user, host = getpass.getuser(), platform.node()
+    folders = {str(run_dir.parent), str(run_dir), str(paths.root()), str(Path.home()), os.getcwd(),
+               str(runs.study_of(run_dir).parent), str(paths.default_study().parent)}
+    machine = re.compile("|".join(re.escape(f) for f in sorted(folders, key=len, reverse=True) if len(f) > 1))
+    user_re = re.compile(rf"(?:/home/|/Users/|/){re.escape(user)}(?=[/\"'\s])|\b{re.escape(user)}@")
+    leaks = []
+    for rel, text in _texts(run_dir):
+        text_only = re.sub(r"<style\b.*?</style>", " ", text, flags=re.S)
+        leaks += [(rel, m.group(0)) for m in machine.finditer(text)]
+        leaks += [(rel, m.group(0)) for m in user_re.finditer(text_only)]
+        if f'"{host}"' in text or (len(host) >= 4 and re.search(rf"\b{re.escape(host)}\b", text_only)):
+            leaks.append((rel, host))
+    assert not leaks, leaks[:20]

@@ -390,7 +390,7 @@ def test_wave_grid_shows_every_wave_and_not_asked_items():
 
 
 def test_a_profile_headline_names_every_group_tied_for_the_largest_share():
-    from etude.publish.present.findings import profile_headline
+    from etude.publish.present.profile import profile_headline
     t = pd.DataFrame({"wave": 2021, "attribute": "size_class", "value": ["pme", "eti", "ge"],
                       "label": ["PME", "ETI", "Grandes entreprises"], "n": [2, 2, 1], "n_total": 5,
                       "pct": [0.4, 0.4, 0.2]})
@@ -403,7 +403,7 @@ def test_a_profile_headline_names_every_group_tied_for_the_largest_share():
 
 # ---------------------------------------------------------------------------------------------------- languages
 
-@pytest.mark.parametrize("module", [present.findings, present.limits, present.skips, present.labelled])
+@pytest.mark.parametrize("module", [*present.FINDINGS, present.limits, present.skips, present.labelled])
 def test_sentence_modules_take_their_words_from_the_catalogue(module):
     source = inspect.getsource(module)
     assert not re.search(r"lang\s*[!=]=|if lang\b", source)  # no branch per language

@@ -70,7 +70,8 @@ def demo_fr(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def demo_en(tmp_path_factory):
-    return _reproduce(None, tmp_path_factory.mktemp("reader_en"), "en")
+    from bad_inputs import runs
+    return runs.english_run(tmp_path_factory)  # the session's English run of the demo (test_english reads it too)
 
 
 def _export(kind: str, wave: int, n: int) -> list[list[str]]:

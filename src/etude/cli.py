@@ -269,8 +269,8 @@ def _cmd_validate(args) -> int:
         return _validate_study(args.study)
     if not args.file or not args.kind:
         raise ParameterError("indiquer l'export et son questionnaire (FILE --kind buyers|companies) ou --study ETUDE")
-    table, problems = survey.parse_export(args.file, args.kind, mapping=args.mapping, wave=args.wave,
-                                          sheet=args.sheet, require_wave=False)
+    export = survey.ExportEntry(args.file, args.kind, mapping=args.mapping, wave=args.wave, sheet=args.sheet)
+    table, problems = survey.parse_export(export, require_wave=False)
     for line in format_problems(problems):
         print(line)
     name = printable(args.file)

@@ -62,26 +62,38 @@ def cases() -> list[dict]:
     fix_salt = f"Générer un sel : python -c \"import secrets; print({_RECIPE})\", le mettre dans ETUDE_SALT (ou "
     five = ["M. Jean Dupont, acheteur"] * 5
     return [
-        ct._case("salt_env_weak", "study", "ETUDE_SALT trop court et devinable (lille2017)", _weak_salt(None), 1,
-                 ["ETUDE_SALT", "sel sûr", "9 caractères (au moins 32)", _RECIPE],
-                 fix_salt + "le fichier .etude-salt).", env=_env_salt("lille2017"), absent=["Traceback"]),
-        ct._case("salt_env_sequence", "study", "ETUDE_SALT long mais fait de suites (0123…abcdef…)", _weak_salt(None),
-                 1, ["ETUDE_SALT", "sel sûr", "se suivent", _RECIPE], fix_salt + "le fichier .etude-salt).",
-                 env=_env_salt("0123456789abcdef0123456789abcdef0123456789"), absent=["Traceback"]),
-        ct._case("salt_file_weak", "study", "fichier .etude-salt qui tient un mot de passe répété",
-                 _weak_salt(b"passwordpasswordpasswordpassword\n"), 1, [".etude-salt", "sel sûr", _RECIPE],
-                 fix_salt + "le fichier .etude-salt).", env=_env_salt(""), absent=["Traceback"]),
-        ct._case("ok_csv_names_in_organisation", "csv", "noms de personnes dans « Organisme » (civilité, rôle)",
-                 ct._export("acheteurs_noms.csv", ct._with_organisations(_NAMES)), 0, ["valide (buyers, 4 répondants)"],
-                 after=_scrubbed("acheteurs_noms.csv", "organisation", ["Dupont", "Lefèvre", "Martin", "Petit"])),
-        ct._case("ok_csv_one_name_by_5_buyers", "csv", "le même nom de personne donné par 5 acheteurs (Organisme)",
-                 ct._export("acheteurs_nom5.csv", ct._with_organisations(five, rows=ct._five_buyers())), 0,
-                 ["valide (buyers, 5 répondants)"], after=_scrubbed("acheteurs_nom5.csv", "organisation", ["Dupont"])),
-        ct._case("ok_csv_disguised_emails", "csv", "e-mails déguisés (arobase, point, [at], espaces) et téléphone en "
-                 "lettres dans les commentaires",
-                 ct._export("acheteurs_courriels.csv", ct._with_organisations(["MEL"] * 4, _MAILS)), 0,
-                 ["valide (buyers, 4 répondants)"],
-                 after=_scrubbed("acheteurs_courriels.csv", "comment", ["dupont", "claire", "hopital", "trente"])),
+        ct._checked(
+            ct._case("salt_env_weak", "study", "ETUDE_SALT trop court et devinable (lille2017)", _weak_salt(None), 1,
+                     ["ETUDE_SALT", "sel sûr", "9 caractères (au moins 32)", _RECIPE],
+                     fix_salt + "le fichier .etude-salt).", env=_env_salt("lille2017")),
+            absent=["Traceback"]),
+        ct._checked(
+            ct._case("salt_env_sequence", "study", "ETUDE_SALT long mais fait de suites (0123…abcdef…)",
+                     _weak_salt(None), 1, ["ETUDE_SALT", "sel sûr", "se suivent", _RECIPE],
+                     fix_salt + "le fichier .etude-salt).",
+                     env=_env_salt("0123456789abcdef0123456789abcdef0123456789")),
+            absent=["Traceback"]),
+        ct._checked(
+            ct._case("salt_file_weak", "study", "fichier .etude-salt qui tient un mot de passe répété",
+                     _weak_salt(b"passwordpasswordpasswordpassword\n"), 1, [".etude-salt", "sel sûr", _RECIPE],
+                     fix_salt + "le fichier .etude-salt).", env=_env_salt("")),
+            absent=["Traceback"]),
+        ct._checked(
+            ct._case("ok_csv_names_in_organisation", "csv", "noms de personnes dans « Organisme » (civilité, rôle)",
+                     ct._export("acheteurs_noms.csv", ct._with_organisations(_NAMES)), 0,
+                     ["valide (buyers, 4 répondants)"]),
+            after=_scrubbed("acheteurs_noms.csv", "organisation", ["Dupont", "Lefèvre", "Martin", "Petit"])),
+        ct._checked(
+            ct._case("ok_csv_one_name_by_5_buyers", "csv", "le même nom de personne donné par 5 acheteurs (Organisme)",
+                     ct._export("acheteurs_nom5.csv", ct._with_organisations(five, rows=ct._five_buyers())), 0,
+                     ["valide (buyers, 5 répondants)"]),
+            after=_scrubbed("acheteurs_nom5.csv", "organisation", ["Dupont"])),
+        ct._checked(
+            ct._case("ok_csv_disguised_emails", "csv",
+                     "e-mails déguisés (arobase, point, [at], espaces) et téléphone en lettres dans les commentaires",
+                     ct._export("acheteurs_courriels.csv", ct._with_organisations(["MEL"] * 4, _MAILS)), 0,
+                     ["valide (buyers, 4 répondants)"]),
+            after=_scrubbed("acheteurs_courriels.csv", "comment", ["dupont", "claire", "hopital", "trente"])),
         ct._case("audit_finds_a_name", "study", "etude audit : un nom de personne dans les diapositives",
                  _audited("Réponse de Mme Françoise Lefèvre-Martin (DAF)"), 1,
                  ["slides.html", "nom de personne « Mme Françoise Lefèvre-Martin »", "donnée(s) personnelle(s)"],

@@ -22,9 +22,14 @@ __all__ = ["cases"]
 LONG_RUN = 200_000
 
 
-def _case(id, fmt, what, make, exit, expect, todo="", env=None, after=None, absent=()):
+def _case(id, fmt, what, make, exit, expect, todo="", env=None):
     return {"id": id, "fmt": fmt, "what": what, "make": make, "exit": exit, "expect": expect, "todo": todo,
-            "env": env, "after": after, "absent": list(absent)}
+            "env": env, "after": None, "absent": []}
+
+
+def _checked(case: dict, *, after=None, absent=()) -> dict:
+    """``case`` with what must hold once the command ran (``after``) and what its output must not say (``absent``)."""
+    return {**case, "after": after, "absent": list(absent)}
 
 
 def _with_organisations(orgs: list[str], comments: list[str] | None = None, rows=None) -> list[list]:
@@ -230,28 +235,35 @@ def _text_cases() -> list[dict]:
     cr = ["Ville\r=1+1", "Ville\r=1+1", "Ville\r=1+1", "Ville\r=1+1"]
     say = ["information", "invisible", "ou de contrôle retiré"]
     return [
-        _case("csv_bidi_override", "csv", "caractères de contrôle bidirectionnels (U+202E) dans « Organisme »",
-              _export("acheteurs_bidi.csv", _with_organisations(orgs)), 0,
-              [*say, "U+202E", "U+202C", "ligne 2, colonne", "valide (buyers, 4 répondants)"],
-              "Rien à faire : les caractères invisibles sont retirés à la lecture (information).",
-              after=_loaded("acheteurs_bidi.csv", "organisation", ["Mairie txet.exe de Lens", "mel", "mel", "mel"])),
-        _case("csv_zero_width_splits_a_value", "csv", "« MEL » écrit avec des caractères de largeur nulle (U+200B…)",
-              _export("acheteurs_mel.csv", _with_organisations(["M\u200bE\u200dL", "MEL", "MEL", "M\u2060EL"])), 0,
-              [*say, "U+200B", "U+2060", "ligne 5, colonne"],
-              after=_loaded("acheteurs_mel.csv", "organisation", ["mel"] * 4)),
-        _case("csv_carriage_return_in_a_value", "csv", "retour chariot dans « Organisme » (« Ville\\r=1+1 »)",
-              _export("acheteurs_cr.csv", _with_organisations(cr)), 0, ["valide (buyers, 4 répondants)"],
-              absent=["caractères invisibles"],
-              after=_loaded("acheteurs_cr.csv", "organisation", ["Ville =1+1"] * 4)),
-        _case("csv_control_characters_in_free_text", "csv", "caractères de contrôle C0 et C1 dans un commentaire",
-              _export("acheteurs_c0.csv", _with_organisations(["MEL"] * 4, ["Bon\x01jour\x07 à\x1f tous\x7f\x9f"] * 4)),
-              0, [*say, "U+0001", "U+0007", "U+009F"],
-              after=_loaded("acheteurs_c0.csv", "comment", ["Bonjour à tous"] * 4)),
-        _case("csv_line_breaks_in_free_text", "csv", "sauts de ligne CRLF, CR, U+2028 dans un commentaire",
-              _export("acheteurs_paragraphes.csv",
-                      _with_organisations(["MEL"] * 4, ["un\r\ndeux\rtrois\u2028quatre"] * 4)), 0,
-              ["valide (buyers, 4 répondants)"],
-              after=_loaded("acheteurs_paragraphes.csv", "comment", ["un\ndeux\ntrois\nquatre"] * 4)),
+        _checked(
+            _case("csv_bidi_override", "csv", "caractères de contrôle bidirectionnels (U+202E) dans « Organisme »",
+                  _export("acheteurs_bidi.csv", _with_organisations(orgs)), 0,
+                  [*say, "U+202E", "U+202C", "ligne 2, colonne", "valide (buyers, 4 répondants)"],
+                  "Rien à faire : les caractères invisibles sont retirés à la lecture (information)."),
+            after=_loaded("acheteurs_bidi.csv", "organisation", ["Mairie txet.exe de Lens", "mel", "mel", "mel"])),
+        _checked(
+            _case("csv_zero_width_splits_a_value", "csv",
+                  "« MEL » écrit avec des caractères de largeur nulle (U+200B…)",
+                  _export("acheteurs_mel.csv", _with_organisations(["M\u200bE\u200dL", "MEL", "MEL", "M\u2060EL"])),
+                  0,
+                  [*say, "U+200B", "U+2060", "ligne 5, colonne"]),
+            after=_loaded("acheteurs_mel.csv", "organisation", ["mel"] * 4)),
+        _checked(
+            _case("csv_carriage_return_in_a_value", "csv", "retour chariot dans « Organisme » (« Ville\\r=1+1 »)",
+                  _export("acheteurs_cr.csv", _with_organisations(cr)), 0, ["valide (buyers, 4 répondants)"]),
+            absent=["caractères invisibles"], after=_loaded("acheteurs_cr.csv", "organisation", ["Ville =1+1"] * 4)),
+        _checked(
+            _case("csv_control_characters_in_free_text", "csv", "caractères de contrôle C0 et C1 dans un commentaire",
+                  _export("acheteurs_c0.csv",
+                          _with_organisations(["MEL"] * 4, ["Bon\x01jour\x07 à\x1f tous\x7f\x9f"] * 4)),
+                  0, [*say, "U+0001", "U+0007", "U+009F"]),
+            after=_loaded("acheteurs_c0.csv", "comment", ["Bonjour à tous"] * 4)),
+        _checked(
+            _case("csv_line_breaks_in_free_text", "csv", "sauts de ligne CRLF, CR, U+2028 dans un commentaire",
+                  _export("acheteurs_paragraphes.csv",
+                          _with_organisations(["MEL"] * 4, ["un\r\ndeux\rtrois\u2028quatre"] * 4)), 0,
+                  ["valide (buyers, 4 répondants)"]),
+            after=_loaded("acheteurs_paragraphes.csv", "comment", ["un\ndeux\ntrois\nquatre"] * 4)),
         _case("csv_invisible_characters_in_a_header", "csv", "en-tête « Vous êtes » avec U+200B (largeur nulle)",
               _export("acheteurs_entete.csv", [["Vous\u200b êtes" if c == "Vous êtes" else c
                                                 for c in mc.buyers_rows()[0]], *mc.buyers_rows()[1:]]), 0,
@@ -263,10 +275,11 @@ def _text_cases() -> list[dict]:
         _case("csv_zero_width_duplicate_id", "csv", "identifiants « R001 » et « R001 » avec U+200B (le même nettoyé)",
               _export("acheteurs_ids.csv", mc.set_cell(mc.buyers_rows(), 3, "Identifiant de la réponse", "R\u200b001")),
               1, ["acheteurs_ids.csv", "ligne 3", "identifiant de répondant en double", "R001"]),
-        _case("csv_decomposed_accents", "csv", "accents décomposés (NFD) dans une valeur ouverte",
-              _export("acheteurs_nfd.csv", _with_organisations(["Mairie d'E\u0301taples"] * 4)), 0,
-              ["valide (buyers, 4 répondants)"],
-              after=_loaded("acheteurs_nfd.csv", "organisation", ["Mairie d'Étaples"] * 4)),
+        _checked(
+            _case("csv_decomposed_accents", "csv", "accents décomposés (NFD) dans une valeur ouverte",
+                  _export("acheteurs_nfd.csv", _with_organisations(["Mairie d'E\u0301taples"] * 4)), 0,
+                  ["valide (buyers, 4 répondants)"]),
+            after=_loaded("acheteurs_nfd.csv", "organisation", ["Mairie d'Étaples"] * 4)),
         _case("xlsx_bidi_override", "xlsx", "classeur : U+202E dans « Organisme »",
               _export("acheteurs_bidi.xlsx", lambda: _xlsx(_with_organisations(orgs))), 0,
               [*say, "U+202E", "valide (buyers, 4 répondants)"]),
@@ -287,14 +300,18 @@ def _scrub_cases() -> list[dict]:
         _case("ok_csv_comment_200000_letters", "csv", "commentaire de 200 000 lettres sans espace",
               _export("acheteurs_lettres.csv", mc.set_cell(mc.buyers_rows(), 2, "Commentaires", "a" * LONG_RUN)), 0,
               ["valide (buyers, 4 répondants)"]),
-        _case("ok_csv_comment_200000_dashes_then_an_address", "csv",
-              "commentaire de 200 000 tirets suivis d'une adresse e-mail",
-              _export("acheteurs_tirets.csv", mc.set_cell(mc.buyers_rows(), 2, "Commentaires", dashes)), 0,
-              ["valide (buyers, 4 répondants)"], after=_comment_scrubbed("acheteurs_tirets.csv")),
-        _case("ok_csv_500_letter_word_by_5_buyers", "csv", "un mot de 500 lettres donné par 5 acheteurs (Organisme)",
-              _export("acheteurs_mot.csv", _with_organisations(["x" * 500] * 5, rows=_five_buyers())), 0,
-              ["valide (buyers, 5 répondants)"],
-              after=_loaded("acheteurs_mot.csv", "organisation", ["x" * 500] * 5)),
+        _checked(
+            _case("ok_csv_comment_200000_dashes_then_an_address", "csv",
+                  "commentaire de 200 000 tirets suivis d'une adresse e-mail",
+                  _export("acheteurs_tirets.csv", mc.set_cell(mc.buyers_rows(), 2, "Commentaires", dashes)), 0,
+                  ["valide (buyers, 4 répondants)"]),
+            after=_comment_scrubbed("acheteurs_tirets.csv")),
+        _checked(
+            _case("ok_csv_500_letter_word_by_5_buyers", "csv",
+                  "un mot de 500 lettres donné par 5 acheteurs (Organisme)",
+                  _export("acheteurs_mot.csv", _with_organisations(["x" * 500] * 5, rows=_five_buyers())), 0,
+                  ["valide (buyers, 5 répondants)"]),
+            after=_loaded("acheteurs_mot.csv", "organisation", ["x" * 500] * 5)),
     ]
 
 
@@ -329,10 +346,12 @@ def _odd_cases() -> list[dict]:
                      name=os.fsdecode(b"\xe9tude.yaml")), 1,
               ["\\xe9tude.yaml", "nom de fichier d'étude illisible", "renommer le fichier"],
               "Renommer le fichier d'étude (ou son dossier) avec des lettres en UTF-8, par exemple etude.yaml."),
-        _case("run_study_name_not_utf8", "study", "etude reproduce sur un fichier d'étude dont le dossier n'est pas "
-              "en UTF-8", _non_utf8_study_run, 1,
-              ["\\xe9tude", "nom de fichier d'étude illisible", "aucun notebook n'a été lancé"],
-              env=_tiny_env, after=_no_run, absent=["Traceback", "01_ok"]),
+        _checked(
+            _case("run_study_name_not_utf8", "study",
+                  "etude reproduce sur un fichier d'étude dont le dossier n'est pas en UTF-8", _non_utf8_study_run, 1,
+                  ["\\xe9tude", "nom de fichier d'étude illisible", "aucun notebook n'a été lancé"],
+                  env=_tiny_env),
+            after=_no_run, absent=["Traceback", "01_ok"]),
         _case("salt_file_empty", "study", "fichier .etude-salt vide", _salt(b""), 1,
               [".etude-salt", "fichier de sel", "vide", "ETUDE_SALT"],
               "Remettre le sel d'origine, ou supprimer .etude-salt (un nouveau sel est créé : les pseudonymes "
@@ -341,9 +360,11 @@ def _odd_cases() -> list[dict]:
               _salt(b"\xff\xfe\x00sel"), 1, [".etude-salt", "illisible", "UTF-8"], env=_salt_env),
         _case("salt_file_is_a_folder", "study", ".etude-salt est un dossier", _salt(None), 1,
               [".etude-salt", "illisible"], env=_salt_env),
-        _case("run_min_cell_zero", "study", "-p min_cell 0 (secret statistique désactivé)",
-              lambda d: ["reproduce", "-p", "min_cell", "0", "--out", str(d / "sorties")], 1,
-              ["« min_cell »", "valeur « 0 » hors bornes", "entre 1 et 1000"], param, after=_no_run),
+        _checked(
+            _case("run_min_cell_zero", "study", "-p min_cell 0 (secret statistique désactivé)",
+                  lambda d: ["reproduce", "-p", "min_cell", "0", "--out", str(d / "sorties")], 1,
+                  ["« min_cell »", "valeur « 0 » hors bornes", "entre 1 et 1000"], param),
+            after=_no_run),
         _case("run_min_cell_too_large", "study", "-p min_cell 5000",
               lambda d: ["reproduce", "-p", "min_cell", "5000", "--out", str(d / "sorties")], 1,
               ["« min_cell »", "hors bornes", "entre 1 et 1000"], param),
@@ -353,9 +374,11 @@ def _odd_cases() -> list[dict]:
         _case("run_lang_unknown_as_parameter", "study", "-p lang de (langue inconnue)",
               lambda d: ["reproduce", "-p", "lang", "de", "--out", str(d / "sorties")], 1,
               ["langue « de » inconnue", "fr, en"]),
-        _case("ok_run_lang_as_parameter", "study", "-p lang en, comme --lang en",
-              lambda d: (_tiny(d), ["run", "01_ok", "-p", "lang", "en", "--out", str(d / "sorties")])[1], 0,
-              ["Rapport :"], env=_tiny_env, after=_run_in_english),
+        _checked(
+            _case("ok_run_lang_as_parameter", "study", "-p lang en, comme --lang en",
+                  lambda d: (_tiny(d), ["run", "01_ok", "-p", "lang", "en", "--out", str(d / "sorties")])[1], 0,
+                  ["Rapport :"], env=_tiny_env),
+            after=_run_in_english),
     ]
 
 
@@ -378,19 +401,23 @@ def _wave_cases() -> list[dict]:
               ["information", "buyers[1] et buyers[2]", "2 répondants présents dans les deux vagues", "étude valide"],
               "Information : un panel (les mêmes répondants d'une vague à l'autre) est compté ; rien à faire s'il "
               "est voulu."),
-        _case("ok_study_same_respondents_new_answers", "study", "les mêmes 4 répondants, d'autres réponses en 2018",
-              _waves({"a17.csv": _no_wave_rows(),
-                      "a18.csv": mc.set_cell(_no_wave_rows(), 2, "Département", "62")}), 0,
-              ["4 répondants présents dans les deux vagues", "étude valide"], absent=["mêmes réponses"]),
+        _checked(
+            _case("ok_study_same_respondents_new_answers", "study", "les mêmes 4 répondants, d'autres réponses en 2018",
+                  _waves({"a17.csv": _no_wave_rows(),
+                          "a18.csv": mc.set_cell(_no_wave_rows(), 2, "Département", "62")}), 0,
+                  ["4 répondants présents dans les deux vagues", "étude valide"]),
+            absent=["mêmes réponses"]),
     ]
 
 
 def _run_cases() -> list[dict]:
     rows = _with_organisations(["MEL"] * 4, ["Ville\r=1+1 \u202eabc", "M\u200bE\u200dL", "=SOMME(A1:A9)", "RAS"])
     return [
-        _case("run_carriage_return_and_bidi_in_answers", "study",
-              "etude reproduce : retour chariot, U+202E et formule dans les commentaires",
-              _run_study({"acheteurs.csv": rows}), 0, ["Rapport :"], env=_tiny_env, after=_clean_outputs),
+        _checked(
+            _case("run_carriage_return_and_bidi_in_answers", "study",
+                  "etude reproduce : retour chariot, U+202E et formule dans les commentaires",
+                  _run_study({"acheteurs.csv": rows}), 0, ["Rapport :"], env=_tiny_env),
+            after=_clean_outputs),
     ]
 
 

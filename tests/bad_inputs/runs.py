@@ -1,7 +1,9 @@
-"""One fresh ``etude reproduce`` of the demo study per test session, shared by the reliability tests.
+"""One fresh ``etude reproduce`` of the demo study per test session, shared by the reliability tests, and one
+English run of the demo, shared by the tests that read the English deliverables.
 
-The study takes a while to run; the privacy scan and the browser check read the same run folder, so it is
-made once (in a temporary folder, never in the repository's ``outputs/``) and reused. It runs on a *seeded*
+The study takes a while to run; the privacy scan, the portable-run scan and the browser check read the same run
+folder, so it is made once (in a temporary folder, never in the repository's ``outputs/``) and reused
+(:func:`demo_run`); so is the English run (:func:`english_run`). It runs on a *seeded*
 copy of the demo study: the simulated exports already carry fake e-mails, names, phones and SIRET in their
 identifier columns and in some comments; the first respondent of each CSV export also gets :data:`PLANTED` as
 free-text comment (a script tag, HTML, a spreadsheet formula, an e-mail address and a phone number) and the
@@ -89,6 +91,17 @@ def demo_run(tmp_path_factory) -> Path:
         assert folder.is_dir() and folder.parent == out, (folder, out)
         _CACHE["demo"] = folder
     return _CACHE["demo"]
+
+
+def english_run(tmp_path_factory) -> Path:
+    """Run folder of one ``etude reproduce --lang en`` of the demo study (made once per session): the English
+    deliverables that ``test_english``, ``test_reader_words`` and ``test_localise`` read."""
+    if "english" not in _CACHE:
+        proc = etude("reproduce", "--lang", "en", "--out", str(tmp_path_factory.mktemp("english_run")))
+        assert proc.returncode == 0, \
+            f"etude reproduce --lang en a échoué :\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        _CACHE["english"] = run_folder(proc)
+    return _CACHE["english"]
 
 
 def study_of(run: Path) -> Path:

@@ -43,7 +43,7 @@ Examples
 from __future__ import annotations
 
 from etude.survey.context import Context, context
-from etude.survey.exports import load_export, not_asked, parse_export, validate
+from etude.survey.exports import ExportEntry, load_export, not_asked, parse_export, validate
 from etude.survey.fields import FALSE_VALUES, TRUE_VALUES, Fields, build_fields
 from etude.survey.mapping import load_mapping
 from etude.survey.readers import ENCODINGS, FORMATS, SEPARATORS, read_rows
@@ -52,7 +52,7 @@ from etude.survey.tables import empty_table, problems_table, respondent_schema
 
 __all__ = [
     "context", "Context", "read_study", "study_inputs", "load_study", "validate_study", "load_export", "parse_export",
-    "validate", "not_asked",
+    "ExportEntry", "validate", "not_asked",
     "read_rows", "load_mapping", "build_fields", "Fields", "respondent_schema", "empty_table", "problems_table",
     "FORMATS", "ENCODINGS", "SEPARATORS", "TRUE_VALUES", "FALSE_VALUES",
 ]

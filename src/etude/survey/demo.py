@@ -33,6 +33,7 @@ import io
 import zipfile
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,8 @@ from etude.files import check_out_dir
 from etude.survey import codebook as cbk
 from etude.survey.readers import FORMATS
 
-__all__ = ["DEFAULT_SEED", "FILES", "simulate", "write_demo", "hypotheses", "allocate", "to_export", "write_export",
-           "export_bytes"]
+__all__ = ["DEFAULT_SEED", "FILES", "simulate", "write_demo", "hypotheses", "allocate", "ExportLayout", "to_export",
+           "write_export", "export_bytes"]
 
 #: Default seed of ``etude demo`` (the committed files in ``data/demo/`` use it).
 DEFAULT_SEED = 20171120
@@ -358,8 +359,7 @@ def write_demo(out: str | Path | None = None, *, seed: int = DEFAULT_SEED,
     content: dict[Path, bytes] = {}
     for (kind, wave), spec in FILES.items():
         t = simulate(kind, wave, seed=seed, hypotheses_file=hypotheses_file)
-        table = to_export(t, kind, layout=spec["layout"], true_value=spec.get("true_value", "Oui"),
-                          packed_sep=spec.get("packed_sep", ", "), include_wave=spec.get("include_wave", False),
+        table = to_export(t, kind, layout=ExportLayout.of(spec), include_wave=spec.get("include_wave", False),
                           labels=spec.get("labels"))
         label = cbk.label(kind)
         props = {"title": f"{label} {wave} — données simulées (ne pas citer)",
@@ -389,8 +389,39 @@ def write_demo(out: str | Path | None = None, *, seed: int = DEFAULT_SEED,
 _CP1252_FALLBACK = str.maketrans({"→": "->", "\u202f": " ", "\u2009": " ", "≥": ">=", "≤": "<="})
 
 
-def to_export(df: pd.DataFrame, kind: str, *, layout: str = "wide", true_value: str = "Oui",
-              false_value: str = "", packed_sep: str = ", ", include_wave: bool = False,
+@dataclass(frozen=True)
+class ExportLayout:
+    """How a survey tool writes the multi-select questions of an export.
+
+    Parameters
+    ----------
+    columns : {"wide", "packed"}
+        One column per item, or one column of joined labels.
+    true_value, false_value : str
+        Wide cells for ticked / not ticked items (a respondent with all items NA gets empty cells).
+    packed_sep : str
+        Separator between labels in packed cells (``", "`` or ``";"``).
+
+    >>> ExportLayout.of({"layout": "packed", "packed_sep": ";"})
+    ExportLayout(columns='packed', true_value='Oui', false_value='', packed_sep=';')
+    """
+
+    columns: str = "wide"
+    true_value: str = "Oui"
+    false_value: str = ""
+    packed_sep: str = ", "
+
+    def __post_init__(self):
+        if self.columns not in ("wide", "packed"):
+            raise ValueError(f"layout must be one of ['packed', 'wide'], not {self.columns!r}")
+
+    @classmethod
+    def of(cls, spec: dict[str, Any]) -> ExportLayout:
+        """The layout of one entry of :data:`FILES` (``layout``, ``true_value``, ``packed_sep``)."""
+        return cls(spec["layout"], true_value=spec.get("true_value", "Oui"), packed_sep=spec.get("packed_sep", ", "))
+
+
+def to_export(df: pd.DataFrame, kind: str, *, layout: ExportLayout = ExportLayout(), include_wave: bool = False,
               labels: dict[str, str] | None = None, codebook=None) -> pd.DataFrame:
     """Shape a respondent-like table as a survey tool exports it (French headers and labels, all strings).
 
@@ -400,23 +431,17 @@ def to_export(df: pd.DataFrame, kind: str, *, layout: str = "wide", true_value: 
 
     Parameters
     ----------
-    layout : {"wide", "packed"}
-        Multi-select questions as one column per item or one column of joined labels.
-    true_value, false_value : str
-        Wide cells for ticked / not ticked items (a respondent with all items NA gets empty cells).
-    packed_sep : str
-        Separator between labels in packed cells (``", "`` or ``";"``).
+    layout : ExportLayout
+        How multi-select questions are written (default: one column per item, « Oui » when ticked).
     include_wave : bool
         Write an ``Année`` column.
     labels : dict, optional
         Item code → label to write instead of the codebook's ``label_fr`` (e.g. a synonym).
 
     >>> t = pd.DataFrame({"buyer_type": ["etat"], "b_temps": [True], "b_financier": [False]})
-    >>> list(to_export(t, "buyers", layout="packed").iloc[0])
+    >>> list(to_export(t, "buyers", layout=ExportLayout("packed")).iloc[0])
     ["Services de l'État", 'Pas de temps à y consacrer']
     """
-    if layout not in ("wide", "packed"):
-        raise ValueError(f"layout must be one of ['packed', 'wide'], not {layout!r}")
     cb = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
     labels = labels or {}
     q = cb["questionnaires"][kind]
@@ -434,16 +459,15 @@ def to_export(df: pd.DataFrame, kind: str, *, layout: str = "wide", true_value: 
         lab = {str(v["code"]): v["label_fr"] for v in spec.get("values", [])}
         out[spec.get("text_fr", name)] = [lab.get(s(v), s(v)) for v in df[name]]
     for qn, spec in q["questions"].items():
-        out.update(_multi_columns(df, kind, qn, spec.get("text_fr", qn), layout=layout, true_value=true_value,
-                                  false_value=false_value, packed_sep=packed_sep, labels=labels, codebook=cb))
+        out.update(_multi_columns(df, kind, qn, spec.get("text_fr", qn), layout=layout, labels=labels, codebook=cb))
     for name, spec in cbk.text_fields(kind, codebook=cb).items():
         if name in df:
             out[spec.get("text_fr", name)] = [s(v) for v in df[name]]
     return pd.DataFrame(out, index=range(n), dtype=object)
 
 
-def _multi_columns(df: pd.DataFrame, kind: str, qn: str, text: str, *, layout: str, true_value: str,
-                   false_value: str, packed_sep: str, labels: dict[str, str], codebook) -> dict[str, list[str]]:
+def _multi_columns(df: pd.DataFrame, kind: str, qn: str, text: str, *, layout: ExportLayout,
+                   labels: dict[str, str], codebook) -> dict[str, list[str]]:
     """The export columns of one multi-select question (wide: one per item; packed: one)."""
     its = cbk.items(kind, qn, codebook=codebook)
     codes = [c for c in its["code"] if c in df]
@@ -453,10 +477,11 @@ def _multi_columns(df: pd.DataFrame, kind: str, qn: str, text: str, *, layout: s
     n = len(df)
     ticked = {c: [not pd.isna(v) and bool(v) for v in df[c]] for c in codes}
     answered = [any(ticked[c][k] for c in codes) for k in range(n)]
-    if layout == "wide":
-        return {f"{text} [{lab[c]}]": [(true_value if ticked[c][k] else false_value) if answered[k] else ""
-                                       for k in range(n)] for c in codes}
-    return {text: [packed_sep.join(lab[c] for c in codes if ticked[c][k]) for k in range(n)]}
+    if layout.columns == "wide":
+        yes, no = layout.true_value, layout.false_value
+        return {f"{text} [{lab[c]}]": [(yes if ticked[c][k] else no) if answered[k] else "" for k in range(n)]
+                for c in codes}
+    return {text: [layout.packed_sep.join(lab[c] for c in codes if ticked[c][k]) for k in range(n)]}
 
 
 def write_export(table: pd.DataFrame, path: str | Path, *, encoding: str = "utf-8", sep: str = ",",

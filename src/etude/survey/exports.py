@@ -30,10 +30,50 @@ from etude.survey.mapping import load_mapping
 from etude.survey.readers import column_letter, read_rows
 from etude.survey.tables import finalise, problems_table
 
-__all__ = ["parse_export", "load_export", "validate", "not_asked", "Sheet", "NOT_ASKED_MESSAGE"]
+__all__ = ["ExportEntry", "parse_export", "load_export", "validate", "not_asked", "Sheet", "NOT_ASKED_MESSAGE"]
 
 #: Message (severity ``info``) of an item missing from a wave: its column is all NA for that wave, never 0 %.
 NOT_ASKED_MESSAGE = "item non posé dans cette vague (absent de l'export) : valeurs manquantes, jamais 0 %"
+
+
+@dataclass(frozen=True)
+class ExportEntry:
+    """One export as a wave entry of the study file lists it: what :func:`parse_export` reads, and how.
+
+    Parameters
+    ----------
+    path : str or Path
+    kind : {"buyers", "companies"}
+    wave : int, optional
+        The wave the export belongs to; needed when the file has no ``Année`` column, checked when it has one.
+    mapping : str, Path or dict, optional
+        Mapping file (see :func:`etude.survey.load_mapping`).
+    sheet : str or int, optional
+        XLSX sheet (name or 0-based index); default the first.
+    encoding, sep : str, optional
+        CSV hints; detected when not given.
+    simulated : bool, default False
+    not_asked : iterable of str
+        Item codes the study file declares not asked in this export (beside the mapping's).
+
+    >>> ExportEntry.of({"path": "a.csv", "kind": "buyers", "wave": 2017, "format": "csv", "sep": ";"}).sep
+    ';'
+    """
+
+    path: str | Path
+    kind: str
+    wave: int | None = None
+    mapping: str | Path | dict | None = None
+    sheet: str | int | None = None
+    encoding: str | None = None
+    sep: str | None = None
+    simulated: bool = False
+    not_asked: Iterable[str] = ()
+
+    @classmethod
+    def of(cls, entry: dict) -> ExportEntry:
+        """The entry of :func:`etude.survey.study_inputs` (a dict with these keys and others, ignored)."""
+        return cls(**{k: entry[k] for k in cls.__dataclass_fields__ if k in entry})
 
 
 @dataclass
@@ -354,30 +394,28 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
     return table
 
 
-def parse_export(path: str | Path, kind: str, *, mapping=None, wave: int | None = None, sheet=None,
-                 encoding: str | None = None, sep: str | None = None, simulated: bool = False,
-                 codebook=None, require_wave: bool = True, not_asked: Iterable[str] = ()
+def parse_export(export: ExportEntry, *, codebook=None, require_wave: bool = True
                  ) -> tuple[pd.DataFrame | None, list[dict]]:
     """Parse one export: ``(table, problems)``, the table None when any problem is an error.
 
-    Parameters are those of :func:`load_export`; ``require_wave=False`` (used by :func:`validate`) accepts an
-    export whose wave is unknown.
+    ``export`` says which file and how to read it (:class:`ExportEntry`); ``require_wave=False`` (used by
+    :func:`validate`) accepts an export whose wave is unknown.
     """
-    path = Path(path)
+    path, kind, wave = Path(export.path), export.kind, export.wave
     cb = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
     if kind not in cb["questionnaires"]:
         raise ValueError(f"unknown kind {kind!r}: expected one of {sorted(cb['questionnaires'])}")
     try:
-        spec = load_mapping(mapping)
+        spec = load_mapping(export.mapping)
         f = build_fields(kind, cb, spec)
-        rows, info = read_rows(path, sheet=sheet, encoding=encoding, sep=sep)
+        rows, info = read_rows(path, sheet=export.sheet, encoding=export.encoding, sep=export.sep)
     except InputError as exc:
         return None, exc.problems
     problems: list[dict] = [*spec.get("_notes", []), *f.problems, *info.get("problems", [])]
     s = _sheet(rows, info, f, printable(path.name), problems)  # undecodable name bytes shown as U+FFFD
     _assign_roles(s, f, cb, problems)
     problems += _required_columns(s, f, cb, wave, require_wave)
-    declared = _declared_not_asked(s, f, [*not_asked, *f.not_asked], problems)
+    declared = _declared_not_asked(s, f, [*export.not_asked, *f.not_asked], problems)
     problems += _cell_problems(s, f, wave)
     values = _multi_select(s, f, cb, problems, declared)
     problems.sort(key=lambda p: (p["row"] is not None, p["row"] or 0))  # stable: file-level first, then by row
@@ -391,12 +429,11 @@ def parse_export(path: str | Path, kind: str, *, mapping=None, wave: int | None 
             return None, problems
         waves = [0 if w is None else w for w in waves]
     _history(values, waves, f, cb, s.fname, problems)
-    return _table(s, f, cb, values, waves, simulated), problems
+    return _table(s, f, cb, values, waves, export.simulated), problems
 
 
 def load_export(path: str | Path, kind: str, *, wave: int | None = None, mapping=None, sheet=None,
-                encoding: str | None = None, sep: str | None = None, simulated: bool = False,
-                codebook=None) -> pd.DataFrame:
+                simulated: bool = False, codebook=None) -> pd.DataFrame:
     """Load one export (CSV or XLSX) into a respondent table.
 
     Parameters
@@ -409,18 +446,19 @@ def load_export(path: str | Path, kind: str, *, wave: int | None = None, mapping
         Mapping file (see :func:`etude.survey.load_mapping`).
     sheet : str or int, optional
         XLSX sheet (name or 0-based index); default the first.
-    encoding, sep : str, optional
-        CSV hints; detected when not given.
     simulated : bool, default False
     codebook : dict, str or Path, optional
+
+    A CSV's encoding and separator are detected; to give them, or items declared not asked, describe the export
+    as the study file does (:class:`ExportEntry`) and call :func:`parse_export`.
 
     Raises
     ------
     InputError
         Every problem of the file at once.
     """
-    df, problems = parse_export(path, kind, mapping=mapping, wave=wave, sheet=sheet, encoding=encoding, sep=sep,
-                                simulated=simulated, codebook=codebook)
+    df, problems = parse_export(ExportEntry(path, kind, wave=wave, mapping=mapping, sheet=sheet, simulated=simulated),
+                                codebook=codebook)
     errors = [p for p in problems if p["severity"] == "error"]
     if errors or df is None:
         raise InputError(errors or problems)
@@ -428,7 +466,7 @@ def load_export(path: str | Path, kind: str, *, wave: int | None = None, mapping
 
 
 def validate(path: str | Path, kind: str, *, mapping=None, wave: int | None = None, sheet=None,
-             encoding: str | None = None, sep: str | None = None, codebook=None) -> pd.DataFrame:
+             codebook=None) -> pd.DataFrame:
     """Check an export without loading it: every problem found, one row each (empty table = valid).
 
     Returns
@@ -440,6 +478,6 @@ def validate(path: str | Path, kind: str, *, mapping=None, wave: int | None = No
     >>> report.query("severity != 'info'").empty  # information only (an item the codebook adds later…)
     True
     """
-    _, problems = parse_export(path, kind, mapping=mapping, wave=wave, sheet=sheet, encoding=encoding, sep=sep,
-                               codebook=codebook, require_wave=False)
+    _, problems = parse_export(ExportEntry(path, kind, wave=wave, mapping=mapping, sheet=sheet), codebook=codebook,
+                               require_wave=False)
     return problems_table(problems)

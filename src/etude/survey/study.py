@@ -26,7 +26,7 @@ from etude.files import sha256
 from etude.survey import codebook as cbk
 from etude.survey import overlap, privacy
 from etude.survey.clean import clean_tree, removal_note
-from etude.survey.exports import parse_export
+from etude.survey.exports import ExportEntry, parse_export
 from etude.survey.mapping import read_yaml, schema_problems
 from etude.survey.readers import FORMATS
 from etude.survey.tables import empty_table, finalise
@@ -612,9 +612,7 @@ def _parse_all(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict
     parsed: dict[str, list[dict]] = {}
     for inp in spec["inputs"]:
         counts[inp["kind"]] = counts.get(inp["kind"], 0) + 1
-        df, probs = parse_export(inp["path"], inp["kind"], mapping=inp["mapping"], wave=inp["wave"],
-                                 sheet=inp["sheet"], encoding=inp["encoding"], sep=inp["sep"],
-                                 simulated=inp["simulated"], codebook=cb, not_asked=inp.get("not_asked", ()))
+        df, probs = parse_export(ExportEntry.of(inp), codebook=cb)
         problems += probs
         if df is not None:
             parsed.setdefault(inp["kind"], []).append({

@@ -242,7 +242,7 @@ def trend_title(kind: str, table: pd.DataFrame, lang: str = "fr") -> str:
     >>> trend_title("buyers", t)
     'Acheteurs publics : tendance linéaire sur toutes les vagues (Bonferroni sur 7 freins)'
     """
-    from etude.publish.present.findings import family_text
+    from etude.publish.present.family import family_text
     lang = check_lang(lang)
     level = "themes" if len(table) and str(table["level"].iloc[0]) == "themes" else "items"
     family = family_text(table.attrs.get("padjust", "bonferroni"), int(table.attrs.get("family_size", 0)), level,
