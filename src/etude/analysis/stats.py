@@ -182,11 +182,13 @@ def _block_kind(df: pd.DataFrame, items: str | Sequence[str], codes: list[str], 
     return items if isinstance(items, str) else population_of(codes, codebook=codebook)
 
 
-def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook) -> tuple[pd.Series, list]:
+def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook, min_cell: int | None = None
+               ) -> tuple[pd.Series, list]:
     """Each respondent's group, merged as the codebook publishes it (:func:`etude.safety.disclosure.merge_values`:
-    ETI and GE counted together from their respondents), and the groups present in codebook order."""
+    ETI and GE counted together from their respondents, a group under ``min_cell`` with its declared neighbour),
+    and the groups present in codebook order."""
     col = df[by]
-    values = merge_values(col, kind, by, codebook=codebook) if kind else col.astype(object)
+    values = merge_values(col, kind, by, codebook=codebook, min_cell=min_cell) if kind else col.astype(object)
     present = set(values.dropna())
     if isinstance(col.dtype, pd.CategoricalDtype):
         known = [g for g in value_order(kind, by, codebook=codebook) if g in present] if kind else []
@@ -263,7 +265,7 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         if by in codes:
             raise ParameterError(f"« by » ne peut pas être un item de la question : {by!r}")
         require_columns(df, [by])
-        values, groups = _groups_of(df, by, _block_kind(df, items, codes, codebook), codebook)
+        values, groups = _groups_of(df, by, _block_kind(df, items, codes, codebook), codebook, min_cell)
         frames = []
         for g in groups:
             part = _one_table(df[(values == g).to_numpy()], codes, alpha, ci_method, min_cell, gate)
@@ -442,14 +444,15 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
 
 
 def _block_respondents(tables: Mapping[str, pd.DataFrame], key: tuple, group: str | None,
-                       codebook) -> pd.DataFrame:
-    """The respondents of one published block: a population's wave, and its group (merged as published)."""
+                       codebook, min_cell: int | None = None) -> pd.DataFrame:
+    """The respondents of one published block: a population's wave, and its group (merged as published, a
+    group under ``min_cell`` with its declared neighbour)."""
     kind, wave, value = key[0], key[1], key[-1]
     df = tables[kind]
     part = df[df["wave"] == wave]
     if group is None:
         return part
-    return part[(merge_values(part[group], kind, group, codebook=codebook) == value).to_numpy()]
+    return part[(merge_values(part[group], kind, group, codebook=codebook, min_cell=min_cell) == value).to_numpy()]
 
 
 def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame | Sequence[pd.DataFrame], *,
@@ -493,7 +496,7 @@ def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame | Seq
             ranked = block[block["letters"].notna()]
             if ranked.empty:
                 continue
-            part = _block_respondents(tables, key, key[2] if grouped else None, codebook)
+            part = _block_respondents(tables, key, key[2] if grouped else None, codebook, table.attrs.get("min_cell"))
             base = answered(part, item_codes(key[0], question, codebook=codebook))
             items = list(ranked["item"])
             pairs = rankings.paired_tests(part.loc[base, items], items, alpha=alpha, gate=gate)

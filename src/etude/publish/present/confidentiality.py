@@ -23,7 +23,7 @@ import pandas as pd
 
 from etude import words
 from etude.publish import formats
-from etude.safety.disclosure import PROTECTED, merges
+from etude.safety.disclosure import PROTECTED, merges, neighbours
 from etude.safety.recovery import check_min_cell
 
 __all__ = ["suppression_rule", "audit_lines"]
@@ -56,11 +56,44 @@ def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTE
                 small=formats.quote(f"< {formats.number(min_cell, lang=lang)}", lang),
                 missing=formats.quote(formats.missing(lang), lang),
                 merged=_say("rule_merged", lang, labels=_say("rule_separator", lang).join(merged)) if merged else "")
-    return text + (" " + _say("rule_buyers", lang) if "buyers" not in protect else "")
+    extra = [_neighbour_sentence(min_cell, protect, lang, codebook),
+             words.text("disclosure.whole_group", lang, twice=formats.number(2 * min_cell, lang=lang),
+                         missing=formats.quote(formats.missing(lang), lang)),
+             words.text("disclosure.opt_in", lang) if "buyers" not in protect else ""]
+    return " ".join([text, *[e for e in extra if e]])
+
+
+def _neighbour_sentence(min_cell: int, protect: Sequence[str], lang: str, codebook) -> str:
+    """« A group of fewer than … is published with its declared neighbour: … » (empty without neighbours)."""
+    from etude.survey import codebook as cb
+    pairs = []
+    for kind in [p for p in protect if p in cb.populations(codebook)]:
+        for attr in cb.attributes(kind, codebook=codebook):
+            near = neighbours(kind, attr, codebook=codebook)
+            if not near:
+                continue
+            label = dict(zip(*cb.attribute_values(kind, attr, codebook=codebook)[["code", f"label_{lang}"]].T.values))
+            by_target: dict[str, list[str]] = {}
+            for small, target in near.items():
+                by_target.setdefault(target, []).append(formats.quote(label.get(small, small), lang))
+            pairs += [words.text("disclosure.neighbour_pair", lang, small=formats.join(smalls, lang),
+                                 neighbour=formats.quote(label.get(target, target), lang))
+                      for target, smalls in by_target.items()]
+    if not pairs:
+        return ""
+    return words.text("disclosure.neighbours", lang, min_cell=formats.number(min_cell, lang=lang),
+                      pairs=_say("rule_separator", lang).join(pairs))
 
 
 def _count(x: Any, lang: str) -> str:
     return formats.number(x, lang=lang) if not pd.isna(x) and not math.isinf(x) else str(x)
+
+
+def _reason(r: Any, reason: str, lang: str) -> str:
+    """The words of a finding of :mod:`etude.safety.published` (its ``reason`` code)."""
+    share = formats.pct(r.low, 0, lang=lang) if reason == "whole_group" else ""
+    return words.text(f"disclosure.reason_{reason}", lang, column=r.column, low=_count(r.low, lang),
+                      high=_count(r.high, lang), required=_count(r.required, lang), share=share)
 
 
 def audit_lines(findings: pd.DataFrame, *, lang: str = "fr") -> list[str]:
@@ -85,7 +118,10 @@ def audit_lines(findings: pd.DataFrame, *, lang: str = "fr") -> list[str]:
         parts = [who or _say("finding_unknown", lang)] + ([_say("finding_wave", lang, wave=wave)] if wave else [])
         parts += [f"{attribute} = {value}"] + ([_say("finding_item", lang, item=item)] if item else [])
         where = _say("finding_where", lang, table=r.table, row=r.row, column=r.column, cell=", ".join(parts))
-        if pd.isna(r.low):
+        reason = getattr(r, "reason", "recovered")
+        if reason not in ("recovered", None) and not pd.isna(reason):
+            what = _reason(r, reason, lang)
+        elif pd.isna(r.low):
             what = _say("finding_inconsistent", lang)
         else:
             what = _say("finding_range", lang, low=_count(r.low, lang), high=_count(r.high, lang),
