@@ -598,16 +598,25 @@ def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Map
     return _group_values(df, by, kind, groups, codebook)[1]
 
 
+def _whole_group(kind: str, count: int, n: int, min_cell: int) -> bool:
+    """A share of 0 % or 100 % in a protected group under ``2 × min_cell``: it tells every member's answer, so
+    it is not published and its pair not tested (:func:`etude.safety.disclosure.whole_group_cells`)."""
+    return publishable(kind, 1, min_cell=min_cell + 1) is False and min_cell <= n < 2 * min_cell \
+        and count in (0, n)
+
+
 def _pair_numbers(c1: int, n1: int, c2: int, n2: int, *, kind: str, min_cell: int, test: str, alpha: float,
                   ci_method: str) -> tuple[dict, tuple | None]:
     """Counts, shares and test of one pair of groups, and its entry for the adjusted intervals (None: untested).
 
-    Under ``min_cell`` the pair is not tested; each group's count and share then follow the study's one
+    Under ``min_cell``, or with a whole-group share (:func:`_whole_group`), the pair is not tested (status
+    ``too_few``); each group's count and share then follow the study's one
     small-group rule (:func:`etude.safety.disclosure.publishable`: public buyers' groups are published, small company
     groups not).
     """
-    if min(n1, n2) < min_cell:
-        big1, big2 = (publishable(kind, n, min_cell=min_cell) for n in (n1, n2))
+    whole = [_whole_group(kind, c, n, min_cell) for c, n in ((c1, n1), (c2, n2))]
+    if min(n1, n2) < min_cell or any(whole):
+        big1, big2 = (publishable(kind, n, min_cell=min_cell) and not w for n, w in zip((n1, n2), whole))
         return {"count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 and n1 else math.nan,
                 "count2": c2 if big2 else pd.NA, "pct2": c2 / n2 if big2 and n2 else math.nan, "diff": math.nan,
                 "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": NOT_COMPARABLE, "p_value": math.nan,

@@ -39,7 +39,10 @@ __all__ = ["read_study", "study_inputs", "load_study", "validate_study", "group_
 OTHER = "autre"
 
 #: Top-level keys of a study file (besides one list of waves per questionnaire).
-STUDY_KEYS = {"title", "title_en", "simulated", "description", "notes", "codebook", "margins"}
+#: ``publish_small_groups: true`` — the study chooses to publish public buyers' groups under ``min_cell``
+#: (:func:`etude.safety.disclosure.protected_populations`); every such table then says it was its choice.
+STUDY_KEYS = {"title", "title_en", "simulated", "description", "notes", "codebook", "margins",
+              "publish_small_groups"}
 #: Keys of one margin (``margins: {population: {attribute: {…}}}``).
 MARGIN_KEYS = {"source", "year", "counts", "notes"}
 #: Keys of one wave entry.
@@ -54,6 +57,7 @@ _WAVE_SCHEMA = {"type": "object", "properties": {
 STUDY_SCHEMA = {"type": "object",
                 "properties": {"title": {"type": _TEXT}, "title_en": {"type": _TEXT}, "simulated": {"type": "boolean"},
                                "codebook": {"type": ["string", "null"]},
+                               "publish_small_groups": {"type": "boolean"},
                                "margins": {"type": ["object", "null"], "additionalProperties": {
                                    "type": "object", "additionalProperties": {"type": "object", "properties": {
                                        "source": {"type": "string"}, "year": {"type": "integer"},
