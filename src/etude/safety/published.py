@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from fractions import Fraction
 from functools import cache
 from typing import Any
 
@@ -92,8 +91,9 @@ def _row(df: pd.DataFrame, i: Any) -> int | None:
     return int(df.index.get_loc(i)) + 2 if i in df.index else None
 
 
-def _finding(name, df, i, column, cell, low, high, required, reason) -> dict[str, Any]:
-    return dict(zip(_FINDING_KEYS, (name, _row(df, i), column, cell, low, high, required, reason)))
+def _finding(name, df, i, column, cell, bounds: tuple, reason: str) -> dict[str, Any]:
+    """One finding; ``bounds`` is ``(low, high, required)``."""
+    return dict(zip(_FINDING_KEYS, (name, _row(df, i), column, cell, *bounds, reason)))
 
 
 def _cell(df: pd.DataFrame, i: Any, pop: str, item: bool = True) -> tuple:
@@ -218,8 +218,8 @@ def fill_derived(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5
                 df[col] = df[col].astype(object)
             df.at[i, col] = value
             if flags[i]:
-                found.append(_finding(name, df, i, source, _cell(df, i, pops[i]), value, value,
-                                      min_cell, "derived"))
+                found.append(_finding(name, df, i, source, _cell(df, i, pops[i]), (value, value, min_cell),
+                                      "derived"))
         filled[name] = df
     return filled, found
 
@@ -274,7 +274,7 @@ def _subgroup(name, df, idx, col, size, key, min_cell) -> list[dict[str, Any]]:
     low, high = (size - max(fits), size - min(fits)) if fits else (math.nan, math.nan)
     if fits and (high - low >= min(min_cell, size) or low == 0 == high):
         return []
-    return [_finding(name, df, idx[0], col, (*key, None), low, high, min(min_cell, size), "subgroup")]
+    return [_finding(name, df, idx[0], col, (*key, None), (low, high, min(min_cell, size)), "subgroup")]
 
 
 def _protected(pop: str, protect: Sequence[str] | None) -> bool:
@@ -307,7 +307,7 @@ def _small_in_row(name, df, i, pop, min_cell, protect) -> list[dict[str, Any]]:
             continue
         n = _num(df.loc[[i], col]).iloc[0]
         if not pd.isna(n) and 1 <= n < min_cell:
-            out.append(_finding(name, df, i, col, _cell(df, i, about or pop), n, n, min_cell, "small_group"))
+            out.append(_finding(name, df, i, col, _cell(df, i, about or pop), (n, n, min_cell), "small_group"))
             small_row = True
     if small_row:
         return out
@@ -317,7 +317,8 @@ def _small_in_row(name, df, i, pop, min_cell, protect) -> list[dict[str, Any]]:
             continue
         share, n = _num(df.loc[[i], col]).iloc[0], _num(df.loc[[i], base]).iloc[0]
         if not pd.isna(n) and 1 <= n < 2 * min_cell and share in (0.0, 1.0):
-            out.append(_finding(name, df, i, col, _cell(df, i, about), share, share, 2 * min_cell, "whole_group"))
+            out.append(_finding(name, df, i, col, _cell(df, i, about), (share, share, 2 * min_cell),
+                                "whole_group"))
     return out
 
 
@@ -332,8 +333,8 @@ def suppressed_numbers(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         for col in [c for c in _ROW_NUMBERS if c in df.columns]:
             shown = df[col].map(_shown).astype(bool)
             for i in df.index[flags & shown]:
-                rows.append(_finding(name, df, i, col, _cell(df, i, pops[i]), math.nan, math.nan, 0,
-                                     "suppressed_number"))
+                rows.append(_finding(name, df, i, col, _cell(df, i, pops[i]),
+                                     (math.nan, math.nan, 0), "suppressed_number"))
     return pd.DataFrame(rows, columns=list(_FINDING_KEYS))
 
 
