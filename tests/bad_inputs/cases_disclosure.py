@@ -59,11 +59,11 @@ def _case(id, fmt, what, make, expect, todo, exit=1):
 def cases() -> list[dict]:
     """This area's cases, in order."""
     return [
-        _case("merged_row_pct_all", "run", "ligne regroupée qui garde la part d'un de ses membres (ETI/GE)",
+        _case("merged_row_pct_all", "study", "ligne regroupée qui garde la part d'un de ses membres (ETI/GE)",
               _run_with(_merged_row()),
               ["freins_par_groupe.csv", "pct_all", "part calculée sur une partie du groupe", "entre 2 et 2"],
               "Recalculer la ligne regroupée sur ses propres répondants (stats.frequencies), puis relancer."),
-        _case("small_named_group", "run", "groupe nommé de 4 acheteurs publié, tous à 100 %",
+        _case("small_named_group", "study", "groupe nommé de 4 acheteurs publié, tous à 100 %",
               _run_with(_small_named_group()),
               ["freins_par_groupe.csv", "groupe de 4 répondant(s) publié (moins de 5)"],
               "Laisser la règle regrouper ou masquer le groupe (publish_small_groups: true seulement par choix)."),
