@@ -8,10 +8,13 @@ terminal.
 Examples
 --------
 >>> print(suppression_rule(5, lang="en"))  # doctest: +NORMALIZE_WHITESPACE
-Statistical confidentiality: results for a group of fewer than 5 responding companies are not published
-(shown as “< 5” or “n/a”), nor its size or base; other groups are hidden too when they would reveal them by
-subtraction, and some categories are published merged (“250 employees or more (mid-caps and large companies)”).
-Totals stay exact. Public buyers, institutions named in public sources, are not concerned.
+Statistical confidentiality: results for a group of fewer than 5 responding buyers or responding companies are
+not published (shown as “< 5” or “n/a”), nor its size or base; other groups are hidden too when they would
+reveal them by subtraction, and some categories are published merged (“250 employees or more (mid-caps and large
+companies)”). Totals stay exact. A group of fewer than 5 respondents is published with its declared neighbour:
+“Local authorities” and “Health establishments” with “Other public buyers”. Within a published group of fewer
+than 10 respondents, a share of 0% or 100% (all its members answered alike) is not published (shown as “n/a”),
+nor the same share of another group that would give it back by subtraction.
 """
 from __future__ import annotations
 
@@ -41,11 +44,14 @@ def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTE
     write once in a report; ``protect=None`` protects every population.
 
     >>> print(suppression_rule(5))  # doctest: +NORMALIZE_WHITESPACE
-    Secret statistique : les résultats d'un groupe de moins de 5 entreprises répondantes ne sont pas publiés
-    (notés « < 5 » ou « n.d. »), ni son effectif ni sa base ; d'autres groupes sont masqués aussi quand ils
-    permettraient de les retrouver par différence, et certaines catégories sont publiées regroupées
-    (« 250 salariés et plus (ETI et grandes entreprises) »). Les totaux restent exacts. Les acheteurs publics,
-    institutions nommées dans des sources publiques, ne sont pas concernés.
+    Secret statistique : les résultats d'un groupe de moins de 5 acheteurs répondants ou entreprises répondantes
+    ne sont pas publiés (notés « < 5 » ou « n.d. »), ni son effectif ni sa base ; d'autres groupes sont masqués
+    aussi quand ils permettraient de les retrouver par différence, et certaines catégories sont publiées
+    regroupées (« 250 salariés et plus (ETI et grandes entreprises) »). Les totaux restent exacts. Un groupe de
+    moins de 5 répondants est publié avec son voisin déclaré : « Collectivités territoriales » et «
+    Établissements de santé » avec « Autres acheteurs publics ». Dans un groupe publié de moins de 10
+    répondants, une part de 0 % ou de 100 % (tous ses membres ont répondu de même) n'est pas publiée (notée «
+    n.d. »), ni la même part d'un autre groupe qui permettrait de la retrouver par différence.
     """
     min_cell = check_min_cell(min_cell)
     words.check_lang(lang)
