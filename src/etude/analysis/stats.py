@@ -182,16 +182,17 @@ def _block_kind(df: pd.DataFrame, items: str | Sequence[str], codes: list[str], 
     return items if isinstance(items, str) else population_of(codes, codebook=codebook)
 
 
-def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook, min_cell: int | None = None
-               ) -> tuple[pd.Series, list]:
+def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook, min_cell: int | None = None,
+               protect: Sequence[str] | None = PROTECTED) -> tuple[pd.Series, list]:
     """Each respondent's group, merged as the codebook publishes it (:func:`etude.safety.disclosure.merge_values`:
     ETI and GE counted together from their respondents, a group under ``min_cell`` with its declared neighbour),
-    and the groups present in codebook order."""
+    and the groups present in codebook order; a population out of ``protect`` (a study's opt-in) keeps its groups."""
     col = df[by]
-    values = merge_values(col, kind, by, codebook=codebook, min_cell=min_cell) if kind else col.astype(object)
+    values = merge_values(col, kind, by, protect=protect, codebook=codebook, min_cell=min_cell) if kind \
+        else col.astype(object)
     present = set(values.dropna())
     if isinstance(col.dtype, pd.CategoricalDtype):
-        known = [g for g in value_order(kind, by, codebook=codebook) if g in present] if kind else []
+        known = [g for g in value_order(kind, by, protect=protect, codebook=codebook) if g in present] if kind else []
         known += [g for g in col.cat.categories if g in present and g not in known]
         return values, known + sorted(g for g in present if g not in known)
     return values, sorted(present, key=lambda g: (str(type(g)), g))
@@ -199,7 +200,7 @@ def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook, min_cell: 
 
 def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None = None, alpha: float = 0.05,
                 ci_method: str = "wilson", min_cell: int = 5, gate: str = "none", codebook=None,
-                weights: str | pd.Series | None = None) -> pd.DataFrame:
+                weights: str | pd.Series | None = None, protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
     """Multi-response frequency table: how many respondents cite each item, out of those who answered.
 
     Parameters
@@ -227,6 +228,9 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         Respondent weights (a column of ``df``, or a Series on its index:
         :func:`etude.analysis.weights.compute_weights`); adds ``pct_w, ci_low_w, ci_high_w, n_eff``
         (:func:`etude.analysis.weights.weighted_columns`). None (the default): the table is the unweighted one.
+    protect : sequence of str or None, default :data:`etude.safety.disclosure.PROTECTED`
+        Populations whose groups are merged as published (codebook merges, a group under ``min_cell`` with its
+        declared neighbour); a population left out (a study's ``publish_small_groups``) keeps its own groups.
 
     Returns
     -------
@@ -265,7 +269,7 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         if by in codes:
             raise ParameterError(f"« by » ne peut pas être un item de la question : {by!r}")
         require_columns(df, [by])
-        values, groups = _groups_of(df, by, _block_kind(df, items, codes, codebook), codebook, min_cell)
+        values, groups = _groups_of(df, by, _block_kind(df, items, codes, codebook), codebook, min_cell, protect)
         frames = []
         for g in groups:
             part = _one_table(df[(values == g).to_numpy()], codes, alpha, ci_method, min_cell, gate)
@@ -421,7 +425,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
                 continue
             group = (by or {}).get(kind)
             t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, alpha=alpha,
-                            ci_method=ci_method, min_cell=min_cell, codebook=codebook)
+                            ci_method=ci_method, min_cell=min_cell, codebook=codebook, protect=protect)
             if group:
                 groups.update(group_counts(part, group, kind=kind, codebook=codebook))  # disclosure plan
                 t = t.rename(columns={group: "group_value"})
@@ -439,20 +443,24 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
     if by is None:
         out = out[cols]
     out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell,
-                      "rank_test": rankings.TEST, "rank_padjust": rankings.PADJUST, "rank_gate": "none"})
+                      "protect": None if protect is None else tuple(protect), "rank_test": rankings.TEST,
+                      "rank_padjust": rankings.PADJUST, "rank_gate": "none"})
     return out
 
 
 def _block_respondents(tables: Mapping[str, pd.DataFrame], key: tuple, group: str | None,
-                       codebook, min_cell: int | None = None) -> pd.DataFrame:
+                       codebook, attrs: Mapping | None = None) -> pd.DataFrame:
     """The respondents of one published block: a population's wave, and its group (merged as published, a
-    group under ``min_cell`` with its declared neighbour)."""
+    group under the ``min_cell`` of the table's ``attrs`` with its declared neighbour, for its ``protect``)."""
+    attrs = attrs or {}
     kind, wave, value = key[0], key[1], key[-1]
     df = tables[kind]
     part = df[df["wave"] == wave]
     if group is None:
         return part
-    return part[(merge_values(part[group], kind, group, codebook=codebook, min_cell=min_cell) == value).to_numpy()]
+    merged = merge_values(part[group], kind, group, protect=attrs.get("protect", PROTECTED), codebook=codebook,
+                          min_cell=attrs.get("min_cell"))
+    return part[(merged == value).to_numpy()]
 
 
 def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame | Sequence[pd.DataFrame], *,
@@ -496,7 +504,7 @@ def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame | Seq
             ranked = block[block["letters"].notna()]
             if ranked.empty:
                 continue
-            part = _block_respondents(tables, key, key[2] if grouped else None, codebook, table.attrs.get("min_cell"))
+            part = _block_respondents(tables, key, key[2] if grouped else None, codebook, table.attrs)
             base = answered(part, item_codes(key[0], question, codebook=codebook))
             items = list(ranked["item"])
             pairs = rankings.paired_tests(part.loc[base, items], items, alpha=alpha, gate=gate)
