@@ -77,7 +77,9 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     Returns
     -------
     dict with ``path`` (Path), ``title``, ``title_en`` (the title for English runs; ``None`` when the file gives
-    none: English runs show ``title``), ``simulated`` (bool), ``codebook`` (Path or None), ``inputs``: a list
+    none: English runs show ``title``), ``simulated`` (bool), ``publish_small_groups`` (bool, default false: the
+    study's choice to publish public buyers' small groups, :func:`etude.safety.disclosure.protected_populations`),
+    ``codebook`` (Path or None), ``inputs``: a list
     of dicts ``kind, wave, path, format, mapping, sheet, encoding, sep, simulated``, paths resolved from the study
     file's folder, ``margins``: the population margins the study declares (:func:`_margins`; ``{}`` when
     none), and ``cleaned``: the information note of what cleaning its texts removed (a list of at most one
@@ -130,7 +132,8 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     title_en = spec.get("title_en")
     return {"path": path.resolve(), "title": spec.get("title", path.stem),
             "title_en": None if title_en is None else str(title_en), "simulated": study_sim,
-            "codebook": cb_path, "inputs": inputs, "margins": margins, "cleaned": notes}
+            "publish_small_groups": bool(spec.get("publish_small_groups", False)), "codebook": cb_path,
+            "inputs": inputs, "margins": margins, "cleaned": notes}
 
 
 def _margin_counts(path: Path, where: str, kind: str, attr: str, counts: Any, cb, problems: list[dict]
