@@ -6,8 +6,9 @@ base, not counted as « no ». Proportions come with a confidence interval from 
 (``proportion_confint``, Wilson by default). Tables keep raw numbers (fractions 0–1); the ``format_*`` helpers
 of :mod:`etude.publish.present` format them for a reader, in French or English.
 
-Small-cell protection lives in :mod:`etude.safety.disclosure` (``suppress_small`` and ``PROTECTED`` are
-re-exported here for the notebooks): merged categories, primary and secondary suppression.
+Small-cell protection lives in :mod:`etude.safety.disclosure` (``suppress_small``, ``PROTECTED`` and
+``protected_populations`` are re-exported here for the notebooks): merged categories, primary and secondary
+suppression.
 
 Examples
 --------
@@ -33,14 +34,22 @@ from etude.analysis.weights import weighted_columns
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
-from etude.safety.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, merge_values, suppress_small, value_order
+from etude.safety.disclosure import (
+    PROTECTED,
+    VALUE_COLUMNS,
+    group_counts,
+    merge_values,
+    protected_populations,
+    suppress_small,
+    value_order,
+)
 from etude.survey import codebook as cb
 
 __all__ = [
     "frequencies", "profile", "suppress_small", "barrier_table", "answered", "wave_counts",
     "published_check", "item_codes", "population_of", "require_columns", "given_attributes", "pair_table",
     "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
-    "PROTECTED", "MISSING_VALUE", "CHECK_COLUMNS", "PAIR_TABLE_COLUMNS", "ALL",
+    "PROTECTED", "protected_populations", "MISSING_VALUE", "CHECK_COLUMNS", "PAIR_TABLE_COLUMNS", "ALL",
 ]
 
 #: Interval methods accepted by ``ci_method`` (statsmodels ``proportion_confint`` names).
