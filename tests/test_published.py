@@ -94,3 +94,24 @@ def test_a_whole_group_share_is_suppressed_with_a_cell_that_protects_it():
     overall = pd.DataFrame({"population": "buyers", "wave": 2018, "item": ["b_temps", "b_donnees"],
                             "n_base": [34, 34], "count": [17, 11]})
     assert recovery.audit_tables({"g.csv": out, "o.csv": overall}, exact_margins=True).empty
+
+
+def test_the_study_choice_reaches_read_study_the_cli_audit_and_the_caption(tmp_path):
+    import json
+    import shutil
+
+    from etude import cli, paths, survey
+    from etude.publish import present
+    assert survey.read_study()["publish_small_groups"] is False  # the demo does not opt in
+    study = tmp_path / "study"
+    shutil.copytree(paths.default_study().parent, study)
+    with open(study / "etude.yaml", "a", encoding="utf-8") as f:
+        f.write("\npublish_small_groups: true\n")
+    assert survey.read_study(study / "etude.yaml")["publish_small_groups"] is True
+    run = tmp_path / "run"
+    run.mkdir()
+    assert not cli._study_opted_in(run)  # no manifest: the default rule
+    (run / "manifest.json").write_text(json.dumps({"study": {"publish_small_groups": True}}), encoding="utf-8")
+    assert cli._study_opted_in(run)
+    caption = present.shown(pd.DataFrame({"a": [1]}), simulated=False, opt_in=True, lang="en").to_html()
+    assert "publish_small_groups" in caption
