@@ -9,7 +9,11 @@ from scipy import stats
 from etude.analysis import compare
 from etude.errors import ParameterError
 from etude.publish import present
+from etude.safety.disclosure import protected_populations
 from etude.survey import codebook
+
+#: A study that publishes public buyers' small groups (``publish_small_groups: true``); by default they are withheld.
+OPT_IN = protected_populations(True)
 
 BUYER_ITEMS = list(codebook.items("buyers")["code"])
 COMPANY_ITEMS = list(codebook.items("companies")["code"])
@@ -142,7 +146,10 @@ def test_nan_p_values_are_left_out_of_the_family():
 def test_theme_prevalence_counts_respondents_not_items_and_excludes_non_answers():
     df = table("buyers", [{"b_temps", "b_financier"}, {"b_donnees"}, {"b_soutien"},
                           set(), set()])
-    out = compare.theme_prevalence(df, "buyers").set_index("theme")
+    hidden = compare.theme_prevalence(df, "buyers").set_index("theme")
+    # 3 buyers answering < min_cell: withheld by default like companies (issue 27); the study's opt-in publishes them
+    assert hidden[["n_base", "count", "pct", "ci_low"]].isna().all().all()
+    out = compare.theme_prevalence(df, "buyers", protect=OPT_IN).set_index("theme")
     assert list(out.index) == ["information", "moyens", "juridique", "interet", "soutien"]
     assert (out["n_base"] == 3).all()  # two respondents selected nothing: out of the denominator
     assert out.loc["moyens", "count"] == 1  # two items, one respondent
@@ -275,13 +282,20 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
     small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
     assert (small["status"] == "too_few").all()
     assert small[["diff", "diff_ci_low", "p_value", "p_adjusted", "cohens_h"]].isna().all().all()
-    # Too few to test, but public buyers are published under the study's one small-group rule (etude.safety.disclosure):
-    # the 4 collectivités keep their count and share (3 of 4 cite « moyens »), like the État group (6 of 10).
+    # Too few to test, and under the study's one small-group rule (etude.safety.disclosure, issue 27) the 4
+    # collectivités publish no count nor share; État (6 of 10) and « autres » (3 of 6) keep theirs.
     assert small.iloc[0][["count1", "pct1"]].tolist() == [6, 0.6]
-    assert small.iloc[0]["count2"] == 3 and small.iloc[0]["pct2"] == pytest.approx(0.75)
-    assert small.iloc[1]["count1"] == 3 and small.iloc[1]["pct1"] == pytest.approx(0.75)
+    assert pd.isna(small.iloc[0]["count2"]) and math.isnan(small.iloc[0]["pct2"])
+    assert pd.isna(small.iloc[1]["count1"]) and math.isnan(small.iloc[1]["pct1"])
     assert small.iloc[1]["count2"] == 3 and small.iloc[1]["pct2"] == pytest.approx(0.5)
     assert (small["n1"] + small["n2"]).tolist() == [14, 10]  # n is still shown
+    # a study that opts in (publish_small_groups) publishes them: 3 of 4 cite « moyens », still not tested
+    opted = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS,
+                                   protect=OPT_IN)
+    small = opted[opted["group2"].eq("collectivite") | opted["group1"].eq("collectivite")]
+    assert (small["status"] == "too_few").all() and small["p_value"].isna().all()
+    assert small.iloc[0]["count2"] == 3 and small.iloc[0]["pct2"] == pytest.approx(0.75)
+    assert small.iloc[1]["count1"] == 3 and small.iloc[1]["pct1"] == pytest.approx(0.75)
     ok = out[(out["group1"] == "etat") & (out["group2"] == "autre")].iloc[0]
     assert ok["status"] == "compared"
     assert (ok["n1"], ok["count1"], ok["n2"], ok["count2"]) == (10, 6, 6, 3)  # santé merged into autres
@@ -347,7 +361,10 @@ def test_format_groups_shows_n_but_no_share_for_small_groups(buyers_by_type):
     out = present.label_groups(compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"],
                                                       groups=compare.BUYER_GROUPS))
     shown = present.format_groups(out)
-    assert shown.iloc[0]["Groupe 2"] == "Collectivités territoriales : 75,0\u202f% (3/4)"  # buyers: published
+    assert shown.iloc[0]["Groupe 2"] == "Collectivités territoriales : n = 4"  # buyers protected too (issue 27)
+    opted = present.format_groups(present.label_groups(compare.compare_groups(
+        buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS, protect=OPT_IN)))
+    assert opted.iloc[0]["Groupe 2"] == "Collectivités territoriales : 75,0\u202f% (3/4)"  # the study's opt-in
     assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
     assert shown.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
     assert shown.iloc[1]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
@@ -432,7 +449,7 @@ def test_a_theme_counts_only_the_items_asked_and_one_none_asked_is_not_compared(
     moyens = list(codebook.items("buyers").query("theme == 'moyens'")["code"])
     rows = [{"b_temps"}, {"b_juridique"}, {"b_soutien"}, {"b_temps", "b_juridique"}]
     b = pd.DataFrame({c: pd.array([pd.NA if c in moyens else c in r for r in rows], dtype="boolean") for c in codes})
-    prev = compare.theme_prevalence(b, "buyers").set_index("theme")
+    prev = compare.theme_prevalence(b, "buyers", protect=OPT_IN).set_index("theme")  # 4 buyers: opted in
     assert pd.isna(prev.loc["moyens", "count"]) and pd.isna(prev.loc["moyens", "pct"])
     assert prev.loc["moyens", "missing"] == ";".join(moyens)
     assert prev.loc["juridique", "pct"] == 0.5

@@ -97,8 +97,10 @@ def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_comp
     groups = pd.read_csv(out / "tables" / "comparaison_types_acheteurs.csv")
     small = groups[(groups["n1"] < 5) | (groups["n2"] < 5)]
     assert not small.empty and (small["status"] == "too_few").all()
-    # too few to test, but buyers' groups publish their shares (the one small-group rule of etude.safety.disclosure)
-    assert small.loc[small["n1"] < 5, "pct1"].notna().all() and small.loc[small["n2"] < 5, "pct2"].notna().all()
+    # too few to test, and under the one small-group rule (etude.safety.disclosure, issue 27) buyers' groups under 5
+    # publish neither count nor share: the demo study does not opt in (publish_small_groups)
+    assert small.loc[small["n1"] < 5, ["count1", "pct1"]].isna().all().all()
+    assert small.loc[small["n2"] < 5, ["count2", "pct2"]].isna().all().all()
     assert small[["p_value", "diff", "diff_ci_low", "diff_ci_high"]].isna().all().all()
     text = nbh.shown_text(nb, include_source=True)
     assert "Données simulées — ne pas citer" in text
