@@ -290,7 +290,8 @@ def test_rule_is_one_sentence_naming_the_threshold_secondary_suppression_and_mer
     assert "avec « Autres acheteurs publics »" in fr  # the declared neighbours
     assert "moins de 10 répondants, une part de 0 % ou de 100 %" in fr  # the whole-group rule: suppressed
     chosen = confidentiality.suppression_rule(5, protect=("companies",))
-    assert "Choix de l'étude (publish_small_groups)" in chosen and "acheteurs répondants" not in chosen
+    assert "Choix de l'étude : les petits groupes" in chosen and "acheteurs répondants" not in chosen
+    assert "publish_small_groups" not in chosen  # a reader sees no parameter name
     assert "acheteurs répondants" in confidentiality.suppression_rule(3, protect=None)
     en = confidentiality.suppression_rule(10, lang="en")
     assert "fewer than 10 responding buyers or responding companies" in en and "250 employees or more" in en
