@@ -114,4 +114,4 @@ def test_the_study_choice_reaches_read_study_the_cli_audit_and_the_caption(tmp_p
     (run / "manifest.json").write_text(json.dumps({"study": {"publish_small_groups": True}}), encoding="utf-8")
     assert cli._study_opted_in(run)
     caption = present.shown(pd.DataFrame({"a": [1]}), simulated=False, opt_in=True, lang="en").to_html()
-    assert "publish_small_groups" in caption
+    assert "The study's choice: small groups of public buyers" in caption and "publish_small_groups" not in caption
