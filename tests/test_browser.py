@@ -314,11 +314,12 @@ def test_fit_check_catches_a_slide_too_tall_too_wide_or_without_heading(browser,
     page = tmp_path / "slides.html"
     page.write_text(report.slides_html([("01_x", nb)], simulated=True), encoding="utf-8")
     problems = misfits(measure_slides(browser, page))
-    # slides 1-3 are the title, contents and objectives slides the deck's spine adds; then the three above
-    assert any("diapositive 4" in p and "de haut" in p for p in problems), problems
-    assert any("diapositive 5" in p and "pas de titre" in p for p in problems), problems
-    assert any("diapositive 6" in p and "de large" in p for p in problems), problems
-    assert not any(f"diapositive {k} " in p for p in problems for k in (1, 2, 3, 7, 8)), problems
+    # slides 1-10 are the title, contents, objectives, results, remedies and solutions slides the deck's spine
+    # adds (the restitution's outline); then the three above; then method, sources, closing
+    assert any("diapositive 11" in p and "de haut" in p for p in problems), problems
+    assert any("diapositive 12" in p and "pas de titre" in p for p in problems), problems
+    assert any("diapositive 13" in p and "de large" in p for p in problems), problems
+    assert not any(f"diapositive {k} " in p for p in problems for k in (*range(1, 11), 14, 15, 16)), problems
 
 
 def test_slides_following_the_convention_fit_1280x720_with_a_heading(browser, tmp_path):
@@ -328,6 +329,8 @@ def test_slides_following_the_convention_fit_1280x720_with_a_heading(browser, tm
     page = tmp_path / "slides.html"
     page.write_text(report.slides_html(convention_notebooks(), simulated=True), encoding="utf-8")
     measures = measure_slides(browser, page, shots=tmp_path / "shots", shoot=(0, 2, 5))
-    assert len(measures) == 10  # title, contents, objectives, the five slides of the fixtures, method, closing
+    # title, contents, objectives, 3 results, the five slides of the fixtures, 2 remedies, 2 solutions, method,
+    # sources, closing (the restitution's outline)
+    assert len(measures) == 18
     assert misfits(measures) == []
     assert all((tmp_path / "shots" / f"slide_{k}.png").stat().st_size > 1000 for k in (1, 3, 6))

@@ -89,7 +89,7 @@ def test_every_etude_command_a_notebook_quotes_is_one_the_cli_accepts():
     quoted = [m for nb in sorted(paths.notebooks_dir().glob("[0-9][0-9]_*.ipynb"))
               for c in json.loads(nb.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "markdown"
               for m in re.findall(r"`(etude [^`]+)`", "".join(c["source"]))]
-    assert quoted
+    # issue 29: the notebooks no longer tell readers a command; any one quoted must still parse
     for command in quoted:
         try:
             parser.parse_args(shlex.split(command)[1:])

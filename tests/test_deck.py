@@ -27,7 +27,7 @@ def pptx_path(tmp_path_factory):
                            subtitle="Exécution r1")
 
 
-OBJECTIVES = "En 2017, le GT s'est fixé 3 objectifs ; ses indicateurs : 27 réponses d'acheteurs et 90 d'entreprises"
+OBJECTIVES = "Le GT s'est fixé 3 objectifs en 2017 ; indicateurs : 27 réponses d'acheteurs, 90 d'entreprises"
 METHOD = "Données simulées : ces diapositives montrent la méthode, pas des résultats à citer"
 
 
@@ -42,25 +42,34 @@ def section_of(slide) -> str:
 def test_slides_follow_the_spine_between_a_title_and_a_sources_slide(pptx_path):
     prs = Presentation(str(pptx_path))
     titles = [s.shapes.title.text for s in prs.slides]
+    # issue 29: the restitution's outline (results, remedies after each side's barriers, the 9 solutions), then
+    # the study's additions, method and limits, sources, thanks
     assert titles == ["L'innovation dans la commande publique", "Sommaire", OBJECTIVES,
+                      "Le GT a mis en place 4 sous-groupes thématiques",
+                      "INNOV'EMBER, le 20 novembre 2017 : 350 personnes présentes, 70 entreprises innovantes",
+                      "Un rapport sur commande en guise d'état des lieux",
                       "Un graphique très haut tient quand même dans la diapositive",
                       "Les freins", "Les trois premiers freins des acheteurs",
+                      "Côté acheteurs, pour y remédier : Soutien hiérarchique et Professionnalisation",
                       "Les entreprises citent d'abord l'absence d'information (66 %)",
+                      "Côté entreprises, pour y remédier : Accès aux informations, Communication et Simplification",
+                      "Les 9 solutions retenues pour lever ces freins (1 à 5)",
+                      "Les 9 solutions retenues pour lever ces freins (6 à 9)",
                       "Une longue table est coupée à huit lignes (1/2)",
                       "Une longue table est coupée à huit lignes (2/2)",
-                      METHOD, "Merci de votre attention — sources"]
+                      METHOD, "Sources", "Merci pour votre attention !"]
     assert [section_of(s) for s in prs.slides] == [
-        "", "", "1. Objectifs du GT et indicateurs retenus", "2. Résultats : qui a répondu, INNOV'EMBER",
-        "3.1. Freins identifiés — côté acheteurs", "3.1. Freins identifiés — côté acheteurs",
-        "3.2. Freins identifiés — côté entreprises", "Autres résultats", "Autres résultats",
-        "7. Méthode, sources et statut des données", ""]
+        "", "", "1. Objectifs 2017 du GT et indicateurs retenus", *["2. Résultats du GT en 2017"] * 4,
+        *["3.1. Freins identifiés — côté acheteurs"] * 3, *["3.2. Freins identifiés — côté entreprises"] * 2,
+        *["4. Solutions retenues pour lever ces freins"] * 2, *["6.6. Apport de l'étude : autres résultats"] * 2,
+        "7. Méthode et limites", "8. Sources", ""]
     first = texts_of(prs.slides[0])
-    assert any("Vagues 2017 et 2018" in t and "Données simulées — ne pas citer" in t for t in first)
+    assert any("Vagues 2017 et 2018" in t for t in first) and "Données simulées — ne pas citer" in first
     contents = "\n".join(texts_of(prs.slides[1]))
     assert contents.index("1. Objectifs") < contents.index("3.1. Freins") < contents.index("7. Méthode")
     assert "3.3." not in contents  # a section with no slide is not listed
-    last = "\n".join(texts_of(prs.slides[-1]))
-    assert "Restitution des travaux du GT, 2017" in last and "Petits effectifs." in last
+    assert "« Restitution des travaux du GT », 2017" in "\n".join(texts_of(prs.slides[-2]))  # cited, no file name
+    assert "Petits effectifs." in "\n".join(texts_of(prs.slides[-1]))
     assert prs.slide_width * 9 == prs.slide_height * 16 or abs(prs.slide_width / prs.slide_height - 16 / 9) < 0.01
 
 
@@ -109,7 +118,7 @@ def test_survey_data_carry_no_status_line_and_a_slide_without_heading_still_has_
     md = nbformat.v4.new_markdown_cell("Un texte sans titre.", metadata=SLIDE)
     nb = nbformat.v4.new_notebook(cells=[md, notes_cell("Note.")])
     prs = Presentation(str(deck.write_pptx(tmp_path / "s.pptx", [("01", nb)], {**INFO, "simulated": False})))
-    assert [s.shapes.title.text for s in prs.slides][3] == "Résultats"  # after the title, contents, objectives
+    assert "Résultats" in [s.shapes.title.text for s in prs.slides]  # among the study's additions
     assert all("Données simulées — ne pas citer" not in texts_of(s) for s in prs.slides)
 
 
@@ -164,8 +173,10 @@ def test_the_demo_deck_follows_the_restitution_s_spine_in_html_and_pptx(demo_run
     import re
 
     from etude.publish import spine
-    spine_order = ["", "objectives", "results", "barriers_buyers", "barriers_companies", "comparison",
-                   "remedies", "indicators", "meetings", "method", ""]
+    # issue 29: the restitution's outline (solutions and next year's objectives after the barriers, whose remedies
+    # follow each side's slides; the action plan lives in the report), then the study's additions, method, sources
+    spine_order = ["", "objectives", "results", "barriers_buyers", "barriers_companies", "solutions",
+                   "objectives_next", "comparison", "indicators", "meetings", "method", "sources", ""]
     page = (demo_run / "slides.html").read_text(encoding="utf-8")
     html_keys = re.findall(r'<div class="etude-slide" data-role="\w+" data-section="(\w*)"', page)
     assert runs_of(html_keys) == spine_order
@@ -174,8 +185,8 @@ def test_the_demo_deck_follows_the_restitution_s_spine_in_html_and_pptx(demo_run
     pptx_keys = [by_label[section_of(s)] for s in prs.slides]
     assert runs_of(pptx_keys) == spine_order
     titles = [s.shapes.title.text for s in prs.slides]
-    assert titles[:2] == ["L'innovation dans la commande publique en Hauts-de-France", "Sommaire"]
-    assert titles[-1] == "Merci de votre attention — sources"
+    assert titles[:3] == ["L'innovation dans la commande publique en Hauts-de-France", "L'essentiel", "Sommaire"]
+    assert titles[-2:] == ["Sources", "Merci pour votre attention !"]
 
 
 @pytest.mark.slow
@@ -208,8 +219,8 @@ def test_an_english_deck_has_english_frame_words(tmp_path):
                                            info)))
     titles = [s.shapes.title.text for s in prs.slides]
     assert titles[:2] == ["Innovation in public procurement in Hauts-de-France", "Contents"]
-    assert titles[-1] == "Thank you — sources" and "Results" in titles  # a slide with no heading
+    assert titles[-1] == "Thank you for your attention!" and "Results" in titles  # a slide with no heading
     assert all("Simulated data — do not cite" in texts_of(s) for s in prs.slides)
-    assert "1. The working group's objectives and indicators" in [section_of(s) for s in prs.slides]
+    assert "1. The working group's 2017 objectives and indicators" in [section_of(s) for s in prs.slides]
     assert [t for t in titles if t.startswith("A long table")] == ["A long table (1/2)", "A long table (2/2)"]
     assert Presentation(str(tmp_path / "s.pptx")).core_properties.title == titles[0]

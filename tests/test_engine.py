@@ -162,9 +162,10 @@ def test_tables_workbook_has_one_sheet_per_csv_with_short_unique_names(tmp_path)
     wb = openpyxl.load_workbook(engine.write_workbook(tmp_path, {"simulated": True}))
     tables = wb.sheetnames[1:]  # after « À lire »
     assert len(tables) == 3 and len(set(wb.sheetnames)) == 4
-    assert all(len(s) <= 31 for s in wb.sheetnames) and "freins" in tables
+    # sheets are named in words since the printable workbook (issue 29 item 7): freins.csv is « Freins cités »
+    assert all(len(s) <= 31 for s in wb.sheetnames) and "Freins cités" in tables
     from etude.publish.workbook import HEADER_ROW
-    assert wb["freins"].cell(row=HEADER_ROW + 1, column=1).value == 0.5
+    assert wb["Freins cités"].cell(row=HEADER_ROW + 1, column=1).value == 0.5
     assert engine.write_workbook(tmp_path / "absent") is None
 
 
@@ -269,8 +270,9 @@ def test_slides_follow_slide_subslide_and_fragment_marks():
     page = report.slides_html([("01_a", nb)], simulated=True)
     slides = page[page.index('<div class="slides">'):page.index("<script>")]
     assert "pas dans les diapositives" not in slides and "ignorée" not in slides and "hidden_code" not in slides
-    # title, contents, objectives (the deck's spine), [A, Détail] stacked vertically, B, method, closing
-    assert slides.count("<section>") == 9
+    # title, contents, objectives, the restitution's 3 results, 2 remedies and 2 solutions slides (the deck's
+    # spine), [A, Détail] stacked vertically, B, method, sources, closing
+    assert slides.count("<section>") == 17
     assert '<div class="fragment">' in slides and "résultat" in slides
     assert '<aside class="notes">' in slides
     assert "Reveal.initialize" in page and "Données simulées — ne pas citer" in page

@@ -193,8 +193,8 @@ def test_real_data_counts_are_computed_not_simulated():
     s = ind.survey_series({"companies": e})
     assert s["status"].tolist() == ["computed"] and not s["simulated"].any()
     assert s["source"].iloc[0] == "companies_2019_simule.csv"
-    assert present.survey_sources(s)["source"].iloc[0] == "Fichier d'étude : companies_2019_simule.csv"
-    assert present.survey_sources(s, lang="en")["source"].iloc[0] == "Study file: companies_2019_simule.csv"
+    assert present.survey_sources(s)["source"].iloc[0] == "Réponses de l'étude"  # issue 29: no file name to read
+    assert present.survey_sources(s, lang="en")["source"].iloc[0] == "The study's answers"
 
 
 # ------------------------------------------------------------------------------------------ wave changes

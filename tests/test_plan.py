@@ -115,7 +115,7 @@ def test_default_wave_is_each_population_latest_and_can_be_chosen(buyers):
     assert set(plan.action_plan(tables, wave=2017)["wave"]) == {2017}
     assert set(plan.action_plan(tables, wave=2016)["wave"]) == {2019}  # a wave the study lacks: the latest
     assert "La vague 2016 demandée n'existe pas pour les acheteurs publics" in present.plan_wave_note(tables, 2016)
-    assert present.plan_wave_note(tables) == ("Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 "
+    assert present.plan_wave_note(tables) == ("Vagues de l'étude : 2017, 2019. Cette partie montre la vague 2019 "
                                               "(la dernière vague).")
     assert present.plan_wave_note(tables, 2016, lang="en").endswith(
         "The requested wave 2016 does not exist for public buyers: their latest wave is shown.")
@@ -168,7 +168,9 @@ def test_solutions_and_objectives_tables_follow_the_seed_order(buyers):
         assert set(filter(None, r.barriers.split(";"))) == linked, r.code
     obj = plan.objectives_table(p)
     assert obj.set_index("code").loc["objectif_2018_innovation_sociale", "n_barriers"] == 0
-    assert "innovation sociale" in present.objectives_message(obj)
+    # issue 29: neutral words, no objective is said to serve nothing
+    assert present.objectives_message(obj) == ("Les 5 objectifs retenus pour 2018 ; l'étude en lie 4 à des freins "
+                                               "cités dans les enquêtes")
 
 
 def test_messages_state_the_result(buyers):
@@ -178,16 +180,16 @@ def test_messages_state_the_result(buyers):
     assert present.plan_message(plan.action_plan({"buyers": buyers}), "buyers") == withheld
     r = plan.remedy_table({"buyers": buyers}, protect=OPT_IN)
     # both remedies are ticked by 2 of the 3 respondents: a tie, not « le plus cité »
-    assert present.remedy_message(r, "buyers") == ("Acheteurs publics : 2 leviers sont cités à égalité (66,7\u202f% "
-                                                   "des 3 répondants), dont « Soutien hiérarchique »")
+    assert present.remedy_message(r, "buyers") == ("Acheteurs publics : 2 leviers à égalité (66,7\u202f%), dont "
+                                                   "« Soutien hiérarchique »")
     assert present.remedy_message(r, "buyers", lang="en").startswith(
-        "Public buyers: 2 remedies are cited equally (66.7% of 3 respondents)")  # English numbers
+        "Public buyers: 2 remedies tied (66.7%)")  # English numbers
     assert "not asked" in present.remedy_message(r, "companies", lang="en")
     p = plan.action_plan({"buyers": buyers}, protect=OPT_IN)
     # 3 respondents < min_cell: no paired test, so none is « le plus cité »
-    assert present.plan_message(p, "buyers") == ("Acheteurs publics : le frein le plus souvent coché, « Manque de "
-                                                 "temps » (66,7\u202f%), relève du levier « Soutien hiérarchique » ; "
-                                                 "trop peu de répondants pour le séparer des autres par un test")
+    assert present.plan_message(p, "buyers") == ("Acheteurs publics : le frein le plus coché, « Manque de temps » "
+                                                 "(66,7\u202f%), relève de « Soutien hiérarchique » ; trop peu de "
+                                                 "réponses pour un test")
 
 
 def test_the_most_cited_barrier_and_remedy_are_named_only_when_the_paired_test_separates_them():
@@ -207,7 +209,7 @@ def test_the_most_cited_barrier_and_remedy_are_named_only_when_the_paired_test_s
     one_less = b.assign(b_financier=pd.array([True] * 11 + [False], dtype="boolean"))  # 12 vs 11: not separated
     assert present.plan_message(plan.action_plan({"buyers": one_less}), "buyers", lang="en").startswith(
         "Public buyers: “No time” (100.0%)")
-    assert "does not separate it from “Financial barriers”;" in present.plan_message(
+    assert "not separated from “Financial barriers”;" in present.plan_message(
         plan.action_plan({"buyers": one_less}), "buyers", lang="en")
 
 
@@ -222,7 +224,8 @@ def test_display_tables_fit_a_slide(buyers):
     assert shown.set_index("Barrier").loc["No time", "Solutions (no.)"] == "3"
     assert shown.set_index("Barrier").loc["No time", "Share of respondents"] == "66.7% (n\u202f=\u202f3)"
     obj = present.display_objectives(plan.objectives_table(p))
-    assert len(obj) <= 8 and obj.iloc[-1, 2] == "aucun frein"
+    assert len(obj) <= 8 and obj.iloc[-1, 2] == "sans frein dans les questionnaires de 2017"
+    assert obj.iloc[0, 2].startswith("lié à 1 frein : ")  # issue 29: « lié à k freins », neutral
 
 
 def test_coverage_chart_says_simulated_and_interpretation(buyers):
@@ -271,3 +274,11 @@ def test_identical_answers_make_a_tie_not_a_most_cited_barrier():
                       **{c: pd.array([True, False, True], dtype="boolean") for c in codes}})
     message = present.plan_message(plan.action_plan({"buyers": b}, protect=OPT_IN), "buyers")
     assert message.startswith(f"Acheteurs publics : {len(codes)} freins sont cités à égalité (66,7")
+
+
+def test_an_objective_lists_each_linked_barrier_once_with_its_side_when_two_share_a_name():
+    from etude.publish.present import plan as shown
+    text = shown._linked("b_soutien;b_desinteret;e_administration;e_desinteret", "fr")
+    assert text == ("lié à 4 freins : Manque de soutien, Désintérêt (acheteurs publics), Méconnaissance de "
+                    "l'administration, Désintérêt (entreprises innovantes)")  # issue 29: « Désintérêt » was twice
+    assert shown._linked("", "en") == "no barrier in the 2017 questionnaires"

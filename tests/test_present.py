@@ -167,8 +167,7 @@ def test_comparison_headline_flips_with_the_data():
     assert present.comparison_headline(_themes(2, 20)).startswith(
         "Les entreprises citent plus souvent « Temps, argent et moyens »")
     same = present.comparison_headline(_themes(10, 10))
-    assert same == ("Acheteurs et entreprises ne se distinguent sur aucun des 4 thèmes comparés "
-                    "(Bonferroni sur 4 thèmes)")
+    assert same == "Acheteurs et entreprises ne se distinguent sur aucun des 4 thèmes (Bonferroni sur 4 thèmes)"
     assert present.comparison_headline(_themes(10, 10), lang="en").startswith("Buyers and companies differ on none")
 
 
@@ -183,14 +182,16 @@ def test_comparison_reading_says_ne_se_distinguent_pas_and_names_the_family():
 
 def test_mirror_text_needs_separated_gaps_in_both_directions():
     both = present.mirror_text(_themes(18, 2, buyers_info=2, companies_info=18))
-    assert both.startswith("Les données montrent un effet miroir")
+    assert both.startswith("Effet miroir : les acheteurs citent plus souvent")  # issue 29: titles of two lines
     one = present.mirror_text(_themes(20, 2))
-    assert one.startswith("Les données ne montrent pas d'effet miroir : seuls les acheteurs")
+    assert one.startswith("Pas d'effet miroir : seuls les acheteurs")
     other = present.mirror_text(_themes(2, 20))  # « seules les entreprises » : the adjective agrees
-    assert other.startswith("Les données ne montrent pas d'effet miroir : seules les entreprises citent plus souvent")
+    assert other.startswith("Pas d'effet miroir : seules les entreprises citent plus souvent")
     none = present.mirror_text(_themes(10, 10))
-    assert none.startswith("Les données ne permettent pas de conclure à un effet miroir")
-    assert "ne se distinguent sur aucun thème (Bonferroni sur 4 thèmes)" in none
+    assert none.startswith("Pas d'effet miroir démontré : acheteurs et entreprises ne se distinguent sur aucun thème")
+    assert none.endswith("(Bonferroni sur 4 thèmes).")
+    assert present.mirror_text(_themes(10, 10), short=True) == (
+        "Pas d'effet miroir démontré : acheteurs et entreprises ne se distinguent sur aucun thème")
 
 
 def _ranked(first, second, n=30):
@@ -201,9 +202,9 @@ def _ranked(first, second, n=30):
 
 def test_barrier_headline_names_only_what_the_paired_test_separates():
     assert present.barrier_headline(_ranked(25, 5), population="companies") == \
-        f"Les entreprises citent d'abord « Manque de moyens pour répondre » (83,3{S}%)"
+        f"Les entreprises citent d'abord « Manque de moyens » (83,3{S}%)"  # short labels: a title of two lines
     flipped = present.barrier_headline(_ranked(5, 25), population="companies")
-    assert flipped.startswith("Les entreprises citent d'abord « Difficultés liées à l'absence d'informations")
+    assert flipped.startswith("Les entreprises citent d'abord « Besoins publics inconnus »")
     assert present.barrier_headline(_ranked(14, 12), population="companies") == \
         "Aucun frein des entreprises ne se distingue des autres"
     text = present.barrier_text(_ranked(14, 12), population="companies")
@@ -228,12 +229,12 @@ def test_wave_headline_flips_and_names_the_family():
     df = respondents("buyers", rows17 + rows18, wave=[2017] * 25 + [2018] * 25)
     changes = present.label_changes(waves.wave_changes(df, "buyers", level="items"))
     text = present.wave_headline(changes, population="buyers")
-    assert text.startswith("Entre 2017 et 2018, chez les acheteurs publics, évoluent : « Manque de temps »")
+    assert text.startswith("2017 → 2018, chez les acheteurs publics, évoluent : « Manque de temps »")
     assert text.endswith(f"(Bonferroni sur {len(codebook.items('buyers'))} freins)")
     flat = respondents("buyers", rows17 + rows17, wave=[2017] * 25 + [2018] * 25)
     assert present.wave_headline(present.label_changes(waves.wave_changes(flat, "buyers", level="themes")),
                                  population="buyers") == \
-        ("Entre 2017 et 2018, aucun thème des acheteurs publics ne se distingue d’une vague à l’autre "
+        ("2017 → 2018 : aucun thème des acheteurs publics ne se distingue "
          f"(Bonferroni sur {codebook.items('buyers')['theme'].nunique()} thèmes)")
 
 
@@ -264,17 +265,18 @@ def test_group_sizes_headline_never_prints_a_suppressed_size():
                       "e_moyens": pd.array([True, False] * 8 + [True], dtype="boolean")})
     groups = stats.suppress_small(stats.frequencies(t, ["e_moyens"], by="size_class"), population="companies")
     text = present.group_sizes_headline(groups, "size_class", population="companies")
-    assert f"250 salariés et plus (ETI et grandes entreprises) : <{S}5" in text and ": 2" not in text
-    # the 6 micro-enterprises are hidden too (else 17 − 9 − 6 gives the 2 large firms): « n.d. », never « < 5 »
-    assert "microentreprise (moins de 10 salariés) : n.d." in text and ": 6" not in text
+    # the group names and sizes are on the chart; the title gives no hidden size: « < 5 » for the 2 large firms,
+    # « n.d. » for the others (hidden too, else 17 − 9 − 6 gives the 2 large firms)
+    assert text == f"Par taille de l'entreprise : 3 groupes, de <{S}5 à n.d. répondants ; sous 5, pas de classement"
+    assert not re.search(r"\b[269]\b", text.replace("3 groupes", ""))
 
 
 def test_barrier_headline_summarises_a_long_leading_group():
     t = pd.DataFrame({"item": COMPANY_ITEMS, "pct": [0.6, 0.5, 0.45, 0.4, 0.3, 0.05],
                       "letters": ["a", "a", "a", "ab", "b", "c"], "n_base": 80})
     assert present.barrier_headline(t, population="companies") == (
-        f"Les entreprises citent le plus « {codebook.label(COMPANY_ITEMS[0])} » (60,0{S}%), sans que le test "
-        "apparié le sépare de 3 autres freins")
+        f"Entreprises : « {codebook.label(COMPANY_ITEMS[0], short=True)} » (60,0{S}%) en tête, non séparé de 3 "
+        "autres freins")
 
 
 def test_barrier_headline_names_the_items_sharing_the_leaders_letter_not_its_neighbours():
@@ -282,8 +284,8 @@ def test_barrier_headline_names_the_items_sharing_the_leaders_letter_not_its_nei
     t = pd.DataFrame({"item": COMPANY_ITEMS[:3], "pct": [0.6, 0.5, 0.45], "letters": ["ab", "c", "a"],
                       "n_base": 80})
     text = present.barrier_headline(t, population="companies")
-    assert f"sans que le test apparié le sépare de « {codebook.label(COMPANY_ITEMS[2])} » (45,0{S}%)" in text
-    assert codebook.label(COMPANY_ITEMS[1]) not in text
+    assert f"non séparé de « {codebook.label(COMPANY_ITEMS[2], short=True)} »" in text
+    assert codebook.label(COMPANY_ITEMS[1], short=True) not in text
     unranked = present.barrier_headline(t.assign(letters=pd.NA, n_base=4), population="companies")
     assert unranked == f"Trop peu de réponses pour classer les freins des entreprises (n{S}={S}4)"
 
@@ -325,7 +327,7 @@ def test_published_counts_a_study_cannot_check_are_said_not_compared_to_zero():
          "companies": pd.DataFrame({"wave": pd.Series([], dtype=int)})}
     check = stats.published_check(t)
     assert check["loaded"].isna().all() and not check["match"].any()
-    assert present.check_headline(check).startswith("4 effectifs publiés ne peuvent pas être vérifiés")
+    assert present.check_headline(check).startswith("4 effectifs publiés non vérifiables")
     assert "0 chargés" not in present.check_text(check)
     assert set(present.format_check(check)["Concordance"]) == {formats.missing()}
 
@@ -344,7 +346,7 @@ def test_group_sizes_headline_when_every_size_is_withheld():
     t = pd.DataFrame({"size_class": ["micro", "ge"], "n_base": pd.array([pd.NA, pd.NA], dtype="Int64"),
                       "suppressed": [False, False]})
     text = present.group_sizes_headline(t, "size_class", population="companies")
-    assert text.endswith("sous 5 répondants, un groupe n'est pas classé") and "n.d." in text
+    assert text == "Par taille de l'entreprise : 2 groupes, de n.d. à n.d. répondants ; sous 5, pas de classement"
 
 
 def test_wave_changes_give_no_share_change_nor_test_to_an_item_not_asked():

@@ -10,8 +10,8 @@ def test_matching_says_it_needs_both_populations_and_which_wave_it_shows():
     assert "a besoin des deux questionnaires" in present.matching_wave_text(only, 0)
     assert "acheteurs publics" in present.matching_wave_text(only, 0)
     both = {"buyers": buyers, "companies": pd.DataFrame({"wave": [2017]})}
-    assert present.matching_wave_text(both, 0) == ("Vagues de l'étude : 2017, 2019. Ce carnet rapproche les "
-                                                   "répondants de la vague 2017 (la dernière vague commune aux deux "
+    assert present.matching_wave_text(both, 0) == ("Vagues de l'étude : 2017, 2019. Les répondants rapprochés "
+                                                   "sont ceux de la vague 2017 (la dernière vague commune aux deux "
                                                    "questionnaires).")
     assert "La vague 2019 demandée n'est pas commune" in present.matching_wave_text(both, 2019)
     apart = {"buyers": pd.DataFrame({"wave": [2019]}), "companies": pd.DataFrame({"wave": [2017]})}

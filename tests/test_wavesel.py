@@ -43,7 +43,7 @@ def test_change_waves_last_two_and_requested():
 
 def test_wave_note_says_which_waves_exist_and_which_are_shown():  # the sentence: etude.publish.present
     t = _tables([2017, 2019], [2019])
-    assert wave_note(t) == "Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 (la dernière vague)."
+    assert wave_note(t) == "Vagues de l'étude : 2017, 2019. Cette partie montre la vague 2019 (la dernière vague)."
     note = wave_note(t, 2017)
     assert "la vague 2017 (acheteurs publics)" in note
     assert "La vague 2017 demandée n'existe pas pour les entreprises" in note
@@ -51,14 +51,14 @@ def test_wave_note_says_which_waves_exist_and_which_are_shown():  # the sentence
     assert wave_note(_tables([2017], []), common=True).endswith("Aucune n'est commune aux deux questionnaires.")
     assert wave_note(_tables([], []), lang="en") == "This study has no wave."
     assert wave_note(_tables([2017, 2019], [2017])) == (
-        "Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 (acheteurs publics) ; la vague 2017 "
+        "Vagues de l'étude : 2017, 2019. Cette partie montre la vague 2019 (acheteurs publics) ; la vague 2017 "
         "(entreprises innovantes) (la dernière vague de chacun).")
 
 
 def test_wave_note_speaks_english_with_english_population_labels():
     t = _tables([2017, 2019], [2019])
     note = wave_note(t, 2017, lang="en")
-    assert note == ("Waves in the study: 2017, 2019. This notebook shows wave 2017 (public buyers); wave 2019 "
+    assert note == ("Waves in the study: 2017, 2019. This part shows wave 2017 (public buyers); wave 2019 "
                     "(innovative companies). The requested wave 2017 does not exist for innovative companies: their "
                     "latest wave is shown.")
     assert wave_note(t, 2017, lang="en", common=True).endswith("the latest common wave is shown.")

@@ -38,6 +38,12 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                    help="délai maximal par cellule, en secondes, ex. 2.5 (défaut : 600)")
     p.add_argument("--no-cache", action="store_true",
                    help="tout réexécuter, sans reprendre les notebooks inchangés des exécutions précédentes")
+    for key, what in (("name", "nom de la réunion (titre des diapositives)"),
+                      ("date", "date de la réunion (AAAA-MM-JJ)"),
+                      ("place", "lieu de la réunion"), ("presenter", "qui présente"),
+                      ("organisations", "organisations qui présentent (séparées par « ; »)")):
+        p.add_argument(f"--meeting-{key}", default=None, metavar="TEXTE",
+                       help=f"{what} ; remplace la clé meeting.{key} du fichier d'étude")
     p.add_argument("--fresh-kernels", action="store_true",
                    help="un nouveau noyau Python par notebook (défaut : un noyau par tâche, réutilisé "
                         "avec un espace de noms vidé)")
@@ -208,7 +214,15 @@ def _run_options(args) -> dict:
     from etude import engine
     return {"study": args.study, "out": args.out, "lang": args.lang, "parameters": args.parameter,
             "timeout": args.timeout, "verbose": args.verbose, "use_cache": not args.no_cache,
-            "fresh_kernels": args.fresh_kernels, "progress": engine.Progress()}
+            "fresh_kernels": args.fresh_kernels, "progress": engine.Progress(), "meeting": _meeting(args)}
+
+
+def _meeting(args) -> dict:
+    """The meeting keys given on the command line (``--meeting-name …``); organisations split on « ; »."""
+    given = {k: getattr(args, f"meeting_{k}", None) for k in ("name", "date", "place", "presenter", "organisations")}
+    if given["organisations"]:
+        given["organisations"] = [x.strip() for x in given["organisations"].split(";") if x.strip()]
+    return {k: v for k, v in given.items() if v}
 
 
 def _cmd_reproduce(args) -> int:

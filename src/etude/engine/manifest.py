@@ -111,6 +111,8 @@ def study_provenance(study: str | None) -> tuple[dict[str, Any], list[dict[str, 
             entry["title_en"] = str(spec["title_en"])
         if spec.get("publish_small_groups"):  # the study's choice, recorded (and given to the audit)
             entry["publish_small_groups"] = True
+        if spec.get("meeting"):  # the deck's title slide (name, date, place, presenter, organisations, contacts)
+            entry["meeting"] = dict(spec["meeting"])
     except Exception:  # the title is a nicety; study_inputs already validated the file
         pass
     rows = [{k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()} for r in table.to_dict("records")]

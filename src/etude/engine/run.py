@@ -115,6 +115,7 @@ class RunPlan:
     deps: dict[str, list[str]]
     order: list[str]
     given: dict[str, str]
+    meeting: dict = field(default_factory=dict)  # the deck's title slide, given on the command line
 
 
 def _resolve_study(study) -> str | None:
@@ -422,7 +423,8 @@ def _start(plan: RunPlan, out, progress: Progress, *, run_id: str | None = None,
     run_dir = new_run_dir(out, run_id=run_id)
     if jobs is None or run_dir.name != run_id:
         jobs = _make_jobs(plan, run_dir)
-    options = {"study": plan.study or "", "lang": plan.lang, "jobs": plan.max_jobs, "timeout_s": plan.timeout}
+    options = {"study": plan.study or "", "lang": plan.lang, "jobs": plan.max_jobs, "timeout_s": plan.timeout,
+               **({"meeting": plan.meeting} if plan.meeting else {})}
     decp_inputs = (decp_provenance(plan.given.get("decp", ""), plan.study)
                    if any("decp" in plan.declared.get(j.name, {}) for j in jobs) else [])
     manifest = initial_manifest(run_dir=run_dir, started=started, simulated=simulated, options=options,
@@ -469,7 +471,7 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
               notebooks: Sequence[str | os.PathLike] | None = None, use_cache: bool = True,
               progress: Progress | None = None, move_latest: bool = True,
               preflight: Iterable[Callable] | None = None, post_checks: Iterable[Callable] | None = None,
-              fresh_kernels: bool = False) -> RunResult:
+              fresh_kernels: bool = False, meeting: dict | None = None) -> RunResult:
     """Run the study notebooks and assemble a run folder; prints nothing.
 
     Parameters
@@ -497,6 +499,9 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     fresh_kernels : bool
         One new kernel per notebook (``--fresh-kernels``) instead of one warm kernel per job slot, reused with a
         fresh start before each notebook (:mod:`etude.engine.slots`).
+    meeting : dict, optional
+        The meeting the deck is shown at (``name``, ``date``, ``place``, ``presenter``, ``organisations``); each
+        key given replaces the study file's ``meeting`` key on the title slide.
 
     Raises
     ------
@@ -509,6 +514,7 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     memos: list[tuple[Path, str]] = []  # written once the run has started: a refused run creates nothing
     plan = plan_run(study=study, lang=lang, jobs=jobs, parameters=parameters, timeout=timeout, notebooks=notebooks,
                     memo_dir=nbcache.cache_root(base).parent / "parameters" if use_cache else None, pending=memos)
+    plan.meeting = dict(meeting or {})
     demo = paths.default_study()  # no study given and no demo (a bare repository): nothing to validate
     run_id = new_run_id()
     planned = _early_jobs(plan, base / run_id)

@@ -141,9 +141,9 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
     steps = [
         ("tables/tables.xlsx", lambda: write_workbook(run_dir, info, cache_dir / "workbooks" if cache_dir else None)),
         ("slides.html", lambda: write_text(run_dir / "slides.html", report.slides_html(
-            ok_jobs, lang=lang, simulated=simulated, subtitle=subtitle, base_dirs=bases, info=info,
+            ok_jobs, lang=lang, simulated=simulated, base_dirs=bases, info=info,
             cache_dir=cache_dir / "html" if cache_dir else None))),
-        ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", ok_jobs, info or {}, subtitle=subtitle)),
+        ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", ok_jobs, info or {})),
         ("datapackage.json", lambda: datapackage.write_datapackage(run_dir, info=info, simulated=simulated)),
     ]
 
@@ -159,7 +159,8 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
 
     attempt("report.html", lambda: write_text(run_dir / "report.html", report.report_html(
         [(j.name, j.nb) for j in jobs], lang=lang, simulated=simulated, statuses=statuses,
-        subtitle=subtitle, base_dirs=bases, cache_dir=cache_dir / "html" if cache_dir else None)))
+        subtitle=(info or {}).get("study") or "", base_dirs=bases,  # what a reader reads names no run id
+        cache_dir=cache_dir / "html" if cache_dir else None)))
     printer = None
     if (run_dir / "report.html").is_file():  # Chromium prints in its own process while this one writes the rest
         printer = threading.Thread(target=attempt, args=("report.pdf", report_pdf), name="etude-pdf", daemon=True)

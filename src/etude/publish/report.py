@@ -583,20 +583,18 @@ def slides_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
     ``info`` is :func:`etude.publish.runinfo.run_info` (waves, sources, small-cell rule); without it, only ``simulated``
     and ``lang`` are known. ``cache_dir``: converted cells kept by content, as in :func:`report_html`.
     """
-    from etude.publish import runinfo, spine
+    from etude.publish import spine
     t = _texts(lang)
     info = {"simulated": simulated, **(info or {}), "lang": lang}
     horizontal: list[list[str]] = []
     previous = None
     for slide in spine.outline(notebooks, info, lang=lang):
         role = slide["role"]
-        if role == "title":
-            waves = runinfo.waves_text(info).capitalize()
-            parts = [f'<p class="etude-kicker">{t["slides"]}</p><h1>{html.escape(slide["heading"])}</h1>'
-                     + (f'<p class="etude-meta">{html.escape(waves)}</p>' if waves else "")
-                     + (f'<p class="etude-meta">{html.escape(subtitle)}</p>' if subtitle else "")
+        if role == "title":  # the meeting (name, date and place, presenter, organisations): no run id
+            parts = [f'<h1>{html.escape(slide["heading"])}</h1>'
+                     + "".join(f'<p class="etude-meta">{html.escape(x)}</p>' for x in slide["lines"])
                      + (f'<p class="etude-sim">{t["simulated"]}</p>' if simulated else "")]
-            notes: list[str] = []
+            notes = [f'<aside class="notes"><p>{html.escape(slide["notes_text"])}</p></aside>']
         elif role == "cells":
             parts, notes = _cells_html(slide, lang, base_dirs, cache_dir)
         else:

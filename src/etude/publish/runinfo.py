@@ -85,8 +85,9 @@ def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_ce
     Returns a dict with ``title`` (the study's title), ``study`` (the study file's own title), ``run_id``,
     ``waves`` (sorted ints), ``simulated`` (bool), ``sources`` (list of lines: the restitution, then each input
     file by population and wave), ``rule`` (the small-cell sentence; empty with ``rule=False``), ``parameters``
-    (the ones the run was given with ``-p``: the method slide names an interval method other than Wilson) and
-    ``lang``.
+    (the ones the run was given with ``-p``: the method slide names an interval method other than Wilson),
+    ``meeting`` (the study file's ``meeting``: the title slide), ``meeting_given`` (the same keys given on the
+    command line, which win: :func:`etude.publish.spine.meeting`) and ``lang``.
     """
     manifest = manifest or {}
     lang = lang if lang in words.LANGS else "fr"
@@ -97,7 +98,9 @@ def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_ce
             "run_id": str(manifest.get("run_id") or ""), "waves": waves,
             "simulated": bool(manifest.get("simulated", True)), "sources": sources(inputs, lang=lang),
             "rule": small_cell_rule(min_cell, lang=lang) if rule else "",
-            "parameters": dict((manifest.get("parameters") or {}).get("given") or {})}
+            "parameters": dict((manifest.get("parameters") or {}).get("given") or {}),
+            "meeting": dict((manifest.get("study") or {}).get("meeting") or {}),
+            "meeting_given": dict((manifest.get("parameters") or {}).get("meeting") or {})}
 
 
 def status_line(info: dict[str, Any]) -> str:

@@ -1,27 +1,27 @@
-"""The deck's spine: the restitution's numbered sections, and a run's slides in that order.
+"""The deck's spine: the restitution's outline, and a run's slides in that order.
 
-``slides.html`` and ``slides.pptx`` are both drawn from one description, :func:`outline`: a title slide, a
-contents slide, then each section of :data:`SECTIONS` in the restitution's order (objectives and indicators;
-results; barriers on each side; buyers versus companies; remedies and action plan; year-on-year indicators;
-meetings between supply and demand; method, sources and data status), then a closing slide with the sources.
+``slides.html`` and ``slides.pptx`` are both drawn from one description, :func:`outline`, the 2017 restitution's:
+a title slide (the meeting: :func:`meeting`), « L'essentiel » (the computed headings of the slides whose cell is
+marked ``etude.essential``), the contents, then each section of :data:`SECTIONS` — 1 the GT's 2017 objectives and
+indicators; 2 its results (sub-groups and their organisations, INNOV'EMBER, the Sciences Po Lille report); 3 the
+barriers on each side, each followed by the restitution's remedies and quotation (:mod:`etude.publish.restitution`)
+and the study's shares of those remedies; 4 the 9 solutions; 5 the objectives for the next year —, then what this
+study adds (comparison, barriers to objectives, waves and indicators, DECP, meetings), method and limits, sources,
+and a closing slide with the contacts.
 
 A notebook's slide cell (``slideshow.slide_type`` ``slide`` or ``subslide``) declares its section in its
 metadata, ``{"etude": {"section": "barriers_buyers"}}``; a cell that declares none takes its notebook's
-(notebook metadata ``etude.section``), else :data:`OTHER` (after the results, before the method). ``fragment``
-and ``notes`` cells follow the slide they belong to. Within a section, slides keep the notebooks' order.
+(notebook metadata ``etude.section``), else :data:`OTHER`. ``fragment`` and ``notes`` cells follow the slide
+they belong to. Within a section, slides keep the notebooks' order.
 
 Examples
 --------
 >>> import nbformat
 >>> cell = nbformat.v4.new_markdown_cell("## Les acheteurs citent d'abord le temps",
-...     metadata={"slideshow": {"slide_type": "slide"}, "etude": {"section": "barriers_buyers"}})
->>> first = nbformat.v4.new_markdown_cell("## Qui a répondu",
-...     metadata={"slideshow": {"slide_type": "slide"}, "etude": {"section": "results"}})
->>> nb = nbformat.v4.new_notebook(cells=[cell, first])
->>> [(s["role"], s["section"]) for s in outline([("02_freins", nb)], {"simulated": True})]
-... # doctest: +NORMALIZE_WHITESPACE
-[('title', ''), ('contents', ''), ('objectives', 'objectives'), ('cells', 'results'),
- ('cells', 'barriers_buyers'), ('method', 'method'), ('closing', '')]
+...     metadata={"slideshow": {"slide_type": "slide"}, "etude": {"section": "barriers_buyers", "essential": True}})
+>>> nb = nbformat.v4.new_notebook(cells=[cell])
+>>> [(s["role"], s["section"]) for s in outline([("02_freins", nb)], {"simulated": True})][:4]
+[('title', ''), ('essential', ''), ('contents', ''), ('objectives', 'objectives')]
 >>> section_label("barriers_buyers")
 '3.1. Freins identifiés — côté acheteurs'
 """
@@ -31,17 +31,18 @@ from collections.abc import Iterable
 from typing import Any
 
 from etude import words
-from etude.publish import formats, reading, runinfo
+from etude.publish import formats, reading, restitution, runinfo
 from etude.publish.reference_text import citation
 
 __all__ = ["SECTIONS", "OTHER", "section_keys", "section_label", "cell_section", "outline",
-           "unknown_sections", "notebook_slides"]
+           "unknown_sections", "notebook_slides", "meeting", "cell_heading"]
 
 #: The deck's sections in the restitution's order: key → number (their titles are the catalogue's,
 #: ``spine.section_<key>``).
 SECTIONS: dict[str, str] = {
-    "objectives": "1", "results": "2", "barriers_buyers": "3.1", "barriers_companies": "3.2", "comparison": "3.3",
-    "remedies": "4", "indicators": "5", "meetings": "6", "other": "", "method": "7",
+    "objectives": "1", "results": "2", "barriers_buyers": "3.1", "barriers_companies": "3.2", "solutions": "4",
+    "objectives_next": "5", "comparison": "6.1", "remedies": "6.2", "indicators": "6.3", "decp": "6.4",
+    "meetings": "6.5", "other": "6.6", "method": "7", "sources": "8",
 }
 #: The section of a slide that declares none (and whose notebook declares none).
 OTHER = "other"
@@ -137,55 +138,194 @@ def _objectives_slide(lang: str) -> dict[str, Any] | None:
                       words.text("spine.objectives_notes", lang, source=source))
 
 
+def _results_slides(lang: str) -> list[dict[str, Any]]:
+    """Section 2 as the restitution tells it: the sub-groups and their organisations, INNOV'EMBER, the report."""
+    out = []
+    groups = restitution.subgroup_lines(lang)
+    if groups:
+        out.append(_generated("text", "results", words.text("spine.subgroups", lang, count=len(groups)), groups,
+                              words.text("spine.subgroups_notes", lang)))
+    event = restitution.innovember_heading(lang)
+    if event:
+        out.append(_generated("text", "results", event, restitution.innovember_lines(lang),
+                              words.text("spine.innovember_notes", lang)))
+    report = restitution.report_lines(lang)
+    if report:
+        out.append(_generated("text", "results", words.text("spine.report", lang), report,
+                              words.text("spine.report_notes", lang)))
+    return out
+
+
+def _remedies_slide(population: str, lang: str) -> dict[str, Any] | None:
+    """« Pour y remédier » on one side, with the restitution's quotation: after that side's barriers."""
+    heading = restitution.remedy_heading(population, lang)
+    if not heading:
+        return None
+    return _generated("text", f"barriers_{population}", heading, [restitution.quotation(population, lang)],
+                      words.text(f"spine.remedies_notes_{population}", lang))
+
+
+def _solutions_slides(lang: str) -> list[dict[str, Any]]:
+    """Section 4: the 9 solutions, whole, on two slides (as in the restitution: 5, then 4 and its note)."""
+    lines = restitution.solution_lines(lang)
+    if not lines:
+        return []
+    half = (len(lines) + 1) // 2
+    notes = words.text("spine.solutions_notes", lang)
+    return [_generated("text", "solutions", words.text("spine.solutions", lang, n=len(lines), first=1, last=half),
+                       lines[:half], notes),
+            _generated("text", "solutions", words.text("spine.solutions", lang, n=len(lines), first=half + 1,
+                                                       last=len(lines)),
+                       [*lines[half:], restitution.solution_note(lang)], notes)]
+
+
 def _method_slide(info: dict[str, Any], lang: str) -> dict[str, Any]:
-    status = runinfo.status_line(info)
+    """Method and limits in one place: what the data are (simulated or not), bases, intervals, the small-cell rule."""
     heading = (words.text("spine.method_simulated", lang) if info.get("simulated")
                else words.text("spine.method_real", lang, waves=runinfo.waves_text(info) or "—"))
     method = str((info.get("parameters") or {}).get("ci_method") or "wilson")
     ci = (words.text("spine.ci_wilson", lang) if method == "wilson"
           else words.text("spine.ci_other", lang, method=method))
-    lines = [words.text("spine.method_shares", lang), words.text("spine.method_ci", lang, ci=ci),
-             words.text("spine.method_status", lang, status=status), info.get("rule") or ""]
+    data = "spine.method_data_simulated" if info.get("simulated") else "spine.method_data_real"
+    lines = [words.text(data, lang), words.text("spine.method_shares", lang),
+             words.text("spine.method_ci", lang, ci=ci), info.get("rule") or ""]
     return _generated("method", "method", heading, lines, words.text("spine.method_notes", lang))
+
+
+def _sources_slide(info: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The sources as a reader cites them, then the study's own surveys (never a file name)."""
+    waves = runinfo.waves_text(info)
+    surveys = words.text("spine.surveys", lang, waves=waves or "—")  # simulated or not: said on the method slide
+    return _generated("sources", "sources", words.text("spine.sources", lang),
+                      [*restitution.source_lines(lang), surveys], words.text("spine.sources_notes", lang))
+
+
+def meeting(info: dict[str, Any]) -> dict[str, Any]:
+    """The meeting the deck is shown at: the study file's ``meeting`` (name, date, place, presenter,
+    organisations, contacts), each key overridden by the run's own (``etude run --meeting-name …``).
+
+    >>> meeting({"meeting": {"name": "GT du 12 mars", "place": "Lille"}, "meeting_given": {"place": "Arras"}})
+    {'name': 'GT du 12 mars', 'place': 'Arras'}
+    """
+    given = {k: v for k, v in (info.get("meeting_given") or {}).items() if v not in (None, "")}
+    return {k: v for k, v in {**(info.get("meeting") or {}), **given}.items() if v not in (None, "", [])}
+
+
+def _title_slide(info: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The meeting's name (else the study's title), its date and place, the presenter and the organisations."""
+    m = meeting(info)
+    when = formats.date(str(m["date"]), lang=lang) if m.get("date") else ""
+    organisations = m.get("organisations") or []
+    organisations = formats.join(organisations, lang) if isinstance(organisations, list) else str(organisations)
+    lines = [" · ".join(x for x in (when, str(m.get("place") or "")) if x), str(m.get("presenter") or ""),
+             organisations, runinfo.study_title(lang) if m.get("name") else "",
+             runinfo.waves_text(info).capitalize()]
+    return _generated("title", "", str(m.get("name") or info.get("title") or runinfo.study_title(lang)), lines,
+                      words.text("spine.title_notes_simulated" if info.get("simulated") else "spine.title_notes",
+                                 lang))
+
+
+def _closing_slide(info: dict[str, Any], lang: str) -> dict[str, Any]:
+    """Thanks, and whom to write to (the meeting's ``contacts``)."""
+    contacts = meeting(info).get("contacts") or []
+    contacts = contacts if isinstance(contacts, list) else [contacts]
+    lines = [words.text("spine.contacts", lang), *map(str, contacts)] if contacts else []
+    return _generated("closing", "", words.text("spine.closing", lang), lines, words.text("spine.closing_notes", lang))
+
+
+def cell_heading(cell: Any) -> str:
+    """The ``##`` heading a slide cell states (its markdown, or its first markdown output); empty without one.
+
+    >>> import nbformat
+    >>> cell_heading(nbformat.v4.new_markdown_cell("Texte, puis :\\n## Les acheteurs citent le temps"))
+    'Les acheteurs citent le temps'
+    """
+    sources = [cell.get("source", "")] if cell.get("cell_type") == "markdown" else [
+        (o.get("data") or {}).get("text/markdown", "") for o in cell.get("outputs", [])]
+    for text in sources:
+        text = "".join(text) if isinstance(text, list) else str(text)
+        for line in text.splitlines():
+            if line.startswith("#"):
+                return line.lstrip("#").strip()
+    return ""
+
+
+def _essential_slide(slides: list[dict[str, Any]], lang: str) -> dict[str, Any] | None:
+    """« L'essentiel »: the computed headings of the slides whose cell is marked ``etude.essential`` (3 to 5)."""
+    found = []
+    for slide in slides:
+        for cell in slide.get("cells") or []:
+            if ((cell.get("metadata") or {}).get("etude") or {}).get("essential") and cell_heading(cell):
+                found.append(cell_heading(cell))
+    if not found:
+        return None
+    return _generated("essential", "", words.text("spine.essential", lang), found[:5],
+                      words.text("spine.essential_notes", lang))
+
+
+def _with_remedies(slides: list[dict[str, Any]], population: str, lang: str) -> list[dict[str, Any]]:
+    """A side's barriers, then the restitution's remedies and quotation, then the slides marked ``etude.remedies``
+    (the study's shares of those remedies)."""
+    generated = _remedies_slide(population, lang)
+    if generated is None:
+        return slides
+    marked = [k for k, s in enumerate(slides)
+              if any(((c.get("metadata") or {}).get("etude") or {}).get("remedies") for c in s.get("cells") or [])]
+    at = marked[0] if marked else len(slides)
+    return [*slides[:at], generated, *slides[at:]]
+
+
+def _sections(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any], lang: str) -> dict[str, list]:
+    """Every slide but the title, essential, contents and closing ones, by section."""
+    by_section: dict[str, list[dict[str, Any]]] = {k: [] for k in SECTIONS}
+    objectives = _objectives_slide(lang)
+    by_section["objectives"] += [objectives] if objectives is not None else []
+    by_section["results"] += _results_slides(lang)
+    for name, nb in notebooks:
+        for slide in notebook_slides(name, nb):
+            by_section[slide["section"]].append(slide)
+    for population in ("buyers", "companies"):
+        key = f"barriers_{population}"
+        by_section[key] = _with_remedies(by_section[key], population, lang)
+    by_section["solutions"] = _solutions_slides(lang) + by_section["solutions"]
+    by_section["method"].insert(0, _method_slide(info, lang))
+    by_section["sources"].insert(0, _sources_slide(info, lang))
+    return by_section
 
 
 def outline(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = None, *,
             lang: str | None = None) -> list[dict[str, Any]]:
-    """Every slide of the deck, in order: the one description ``slides.html`` and ``slides.pptx`` are drawn from.
+    """Every slide of the deck, in order: the one description ``slides.html``, ``slides.pptx`` and the report's
+    order are drawn from.
 
     Parameters
     ----------
     notebooks : iterable of (name, NotebookNode)
         Executed notebooks, in study order.
     info : dict, optional
-        :func:`etude.publish.runinfo.run_info` (title, waves, simulated, sources, rule, lang).
+        :func:`etude.publish.runinfo.run_info` (title, waves, simulated, sources, rule, lang, ``meeting``).
     lang : {"fr", "en"}, optional
         Language of the generated slides (default ``info["lang"]``, else French).
 
     Returns
     -------
     list of dict
-        Each with ``role`` (``title``, ``contents``, ``objectives``, ``cells``, ``method``, ``closing``),
-        ``section`` (a key of :data:`SECTIONS`, empty for the title, contents and closing slides),
-        ``notebook`` and ``stack`` (``slide``, or ``subslide`` for a slide a notebook puts under the previous).
-        ``cells`` slides hold the notebook's ``cells`` and ``notes`` (cells) and its ``title``; generated ones
-        a ``heading``, ``lines`` and ``notes_text``. The contents slide's ``lines`` are the sections shown.
+        Each with ``role`` (``title``, ``essential``, ``contents``, ``objectives``, ``text``, ``cells``,
+        ``method``, ``sources``, ``closing``), ``section`` (a key of :data:`SECTIONS`, empty for the title,
+        essential, contents and closing slides), ``notebook`` and ``stack`` (``slide``, or ``subslide`` for a
+        slide a notebook puts under the previous). ``cells`` slides hold the notebook's ``cells`` and ``notes``
+        (cells) and its ``title``; generated ones a ``heading``, ``lines`` and ``notes_text``. The contents
+        slide's ``lines`` are the sections shown.
     """
     info = {"simulated": True, **(info or {})}
     lang = lang or info.get("lang") or "fr"
     lang = lang if lang in words.LANGS else "fr"
     info = {**info, "lang": lang}
-    by_section: dict[str, list[dict[str, Any]]] = {k: [] for k in SECTIONS}
-    objectives = _objectives_slide(lang)
-    if objectives is not None:
-        by_section["objectives"].append(objectives)
-    for name, nb in notebooks:
-        for slide in notebook_slides(name, nb):
-            by_section[slide["section"]].append(slide)
-    by_section["method"].insert(0, _method_slide(info, lang))
+    by_section = _sections(notebooks, info, lang)
     shown = [k for k in SECTIONS if by_section[k]]
-    title = _generated("title", "", info.get("title") or runinfo.study_title(lang),
-                       [runinfo.waves_text(info).capitalize(), runinfo.status_line(info)])
-    contents = _generated("contents", "", words.text("spine.contents", lang), [section_label(k, lang) for k in shown])
-    closing = _generated("closing", "", words.text("spine.closing", lang), list(info.get("sources") or []))
-    return [title, contents, *(s for k in shown for s in by_section[k]), closing]
+    body = [s for k in shown for s in by_section[k]]
+    essential = _essential_slide(body, lang)
+    contents = _generated("contents", "", words.text("spine.contents", lang), [section_label(k, lang) for k in shown],
+                          words.text("spine.contents_notes", lang))
+    return [_title_slide(info, lang), *([essential] if essential else []), contents, *body,
+            _closing_slide(info, lang)]

@@ -33,7 +33,7 @@ from etude.survey.tables import empty_table, finalise
 
 __all__ = ["read_study", "study_inputs", "load_study", "validate_study", "group_rare_open_values",
            "share_parsed", "remember_shared", "name_problems", "STUDY_KEYS", "WAVE_KEYS", "STUDY_SCHEMA", "OTHER",
-           "MARGIN_KEYS"]
+           "MARGIN_KEYS", "MEETING_KEYS", "meeting_of"]
 
 #: Code shown for a value of an open attribute that the codebook does not know and few respondents gave.
 OTHER = "autre"
@@ -42,7 +42,9 @@ OTHER = "autre"
 #: ``publish_small_groups: true`` — the study chooses to publish public buyers' groups under ``min_cell``
 #: (:func:`etude.safety.disclosure.protected_populations`); every such table then says it was its choice.
 STUDY_KEYS = {"title", "title_en", "simulated", "description", "notes", "codebook", "margins",
-              "publish_small_groups"}
+              "publish_small_groups", "meeting"}
+#: Keys of the meeting the deck is shown at (``meeting: {name: …, date: 2018-03-12, …}``): its title slide.
+MEETING_KEYS = ("name", "date", "place", "presenter", "organisations", "contacts")
 #: Keys of one margin (``margins: {population: {attribute: {…}}}``).
 MARGIN_KEYS = {"source", "year", "counts", "notes"}
 #: Keys of one wave entry.
@@ -58,6 +60,12 @@ STUDY_SCHEMA = {"type": "object",
                 "properties": {"title": {"type": _TEXT}, "title_en": {"type": _TEXT}, "simulated": {"type": "boolean"},
                                "codebook": {"type": ["string", "null"]},
                                "publish_small_groups": {"type": "boolean"},
+                               "meeting": {"type": ["object", "null"], "additionalProperties": False,
+                                           "properties": {
+                                               "name": {"type": _TEXT}, "date": {}, "place": {"type": _TEXT},
+                                               "presenter": {"type": _TEXT},
+                                               "organisations": {"type": ["string", "array"], "items": {"type": _TEXT}},
+                                               "contacts": {"type": ["string", "array"], "items": {"type": _TEXT}}}},
                                "margins": {"type": ["object", "null"], "additionalProperties": {
                                    "type": "object", "additionalProperties": {"type": "object", "properties": {
                                        "source": {"type": "string"}, "year": {"type": "integer"},
@@ -133,7 +141,19 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     return {"path": path.resolve(), "title": spec.get("title", path.stem),
             "title_en": None if title_en is None else str(title_en), "simulated": study_sim,
             "publish_small_groups": bool(spec.get("publish_small_groups", False)), "codebook": cb_path,
-            "inputs": inputs, "margins": margins, "cleaned": notes}
+            "inputs": inputs, "margins": margins, "cleaned": notes, "meeting": meeting_of(spec)}
+
+
+def meeting_of(spec: dict[str, Any]) -> dict[str, Any]:
+    """The study file's ``meeting`` as plain text (a YAML date becomes ``2018-03-12``; lists stay lists).
+
+    >>> import datetime
+    >>> meeting_of({"meeting": {"date": datetime.date(2018, 3, 12), "organisations": ["ORCP", 7]}})
+    {'date': '2018-03-12', 'organisations': ['ORCP', '7']}
+    """
+    meeting = spec.get("meeting") or {}
+    return {k: [str(x) for x in v] if isinstance(v, list) else str(v)
+            for k, v in meeting.items() if k in MEETING_KEYS and v not in (None, "")}
 
 
 def _margin_counts(path: Path, where: str, kind: str, attr: str, counts: Any, cb, problems: list[dict]

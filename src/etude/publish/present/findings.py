@@ -18,9 +18,9 @@ Examples
 >>> t = pd.DataFrame({"item": ["e_moyens", "e_besoins"], "pct": [0.66, 0.40], "letters": ["a", "b"],
 ...                   "n_base": [85, 85]})
 >>> barrier_headline(t, population="companies")
-"Les entreprises citent d'abord « Manque de moyens pour répondre » (66,0\u202f%)"
+"Les entreprises citent d'abord « Manque de moyens » (66,0\u202f%)"
 >>> barrier_headline(t, population="companies", lang="en")
-'Companies cite “Lack of means to bid” first (66.0%)'
+'Companies cite “Lack of means” first (66.0%)'
 >>> barrier_headline(t.assign(letters="a"), population="companies")
 'Aucun frein des entreprises ne se distingue des autres'
 """
@@ -32,7 +32,7 @@ import pandas as pd
 from etude import words
 from etude.analysis import compare
 from etude.publish import formats
-from etude.publish.labels import attribute_label, value_label
+from etude.publish.labels import attribute_label
 from etude.publish.present.show import escape_text
 from etude.publish.reference_text import in_language
 from etude.survey import codebook as cb
@@ -155,8 +155,7 @@ def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", 
     >>> t = pd.DataFrame({"item": ["b_temps", "b_donnees", "b_soutien"], "pct": [0.6, 0.56, 0.2],
     ...                   "letters": ["a", "ab", "b"], "n_base": 25})
     >>> print(barrier_headline(t, population="buyers", lang="en"))  # doctest: +NORMALIZE_WHITESPACE
-    Public buyers cite “No time to devote to it” most (60.0%), but the paired test does not separate it from
-    “Lack of data” (56.0%)
+    Public buyers: “No time” (60.0%) leads, not separated from “Lack of data”
     """
     lang = check_lang(lang)
     ok = _ranked(table)
@@ -169,13 +168,13 @@ def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", 
     top, peers, none = _lead(ok)
     if none:
         return _t("barrier_headline.no_lead", lang, who=who)
-    name = formats.quote(cb.label(top["item"], lang=lang, codebook=codebook), lang)
+    name = formats.quote(cb.label(top["item"], lang=lang, short=True, codebook=codebook), lang)  # a slide title
     share = formats.pct(top["pct"], lang=lang)
     if peers.empty:
         return _cap(_t("barrier_headline.lead", lang, who=who, name=name, share=share))
     if len(peers) > 2:
         return _cap(_t("barrier_headline.long_shared", lang, count=len(peers), who=who, name=name, share=share))
-    others = _quoted((cb.label(c, lang=lang, codebook=codebook) for c in peers["item"]), lang)
+    others = _quoted((cb.label(c, lang=lang, short=True, codebook=codebook) for c in peers["item"]), lang)
     return _cap(_t("barrier_headline.shared", lang, who=who, name=name, share=share,
                    others=formats.join(others, lang),
                    shares=formats.join([formats.pct(p, lang=lang) for p in peers["pct"]], lang)))
@@ -276,10 +275,9 @@ def comparison_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: st
     >>> t = pd.DataFrame({"label": ["Information", "Moyens"], "diff": [-0.1, 0.3], "test": ["fisher", "fisher"],
     ...                   "p_adjusted": [0.6, 0.01]})
     >>> print(comparison_headline(t))  # doctest: +NORMALIZE_WHITESPACE
-    Les acheteurs citent plus souvent « Moyens » ; sur les autres thèmes, les deux populations ne se
-    distinguent pas (Bonferroni sur 2 thèmes)
+    Les acheteurs citent plus souvent « Moyens » ; pas d'écart ailleurs (Bonferroni sur 2 thèmes)
     >>> comparison_headline(t.assign(p_adjusted=[0.6, 0.2]))
-    'Acheteurs et entreprises ne se distinguent sur aucun des 2 thèmes comparés (Bonferroni sur 2 thèmes)'
+    'Acheteurs et entreprises ne se distinguent sur aucun des 2 thèmes (Bonferroni sur 2 thèmes)'
     >>> comparison_headline(t.assign(test="none"))
     "Aucun thème n'a pu être comparé entre acheteurs et entreprises"
     """
@@ -371,13 +369,12 @@ def mirror_text(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None
 
     >>> t = pd.DataFrame({"label": ["Information", "Moyens"], "diff": [-0.2, 0.3], "test": "fisher",
     ...                   "p_adjusted": [0.01, 0.02]})
-    >>> mirror_text(t).startswith("Les données montrent un effet miroir")
+    >>> mirror_text(t).startswith("Effet miroir : ")
     True
-    >>> mirror_text(t.assign(p_adjusted=[0.3, 0.4])).startswith("Les données ne permettent pas")
+    >>> mirror_text(t.assign(p_adjusted=[0.3, 0.4])).startswith("Pas d'effet miroir démontré")
     True
     >>> print(mirror_text(t, lang="en", short=True))  # doctest: +NORMALIZE_WHITESPACE
-    The data show a mirror effect: buyers cite “Moyens” more often, companies “Information”
-    (Bonferroni over 2 themes)
+    A mirror effect: buyers cite “Moyens” more often, companies “Information”
     """
     lang = check_lang(lang)
     if short:
@@ -441,12 +438,10 @@ def wave_headline(table: pd.DataFrame, *, population: str, alpha: float = 0.05, 
     ...                   "share_from": [0.5, 0.4], "share_to": [0.3, 0.45], "test": "fisher",
     ...                   "p_adjusted": [0.8, 1.0]})
     >>> print(wave_headline(t, population="buyers"))  # doctest: +NORMALIZE_WHITESPACE
-    Entre 2017 et 2018, aucun frein des acheteurs publics ne se distingue d’une vague à l’autre
-    (Bonferroni sur 2 freins)
+    2017 → 2018 : aucun frein des acheteurs publics ne se distingue (Bonferroni sur 2 freins)
     >>> print(wave_headline(t.assign(p_adjusted=[0.01, 1.0]), population="buyers", lang="en"))
     ... # doctest: +NORMALIZE_WHITESPACE
-    Between 2017 and 2018, among public buyers, changed: “Temps” (50.0% → 30.0%); the others do not differ
-    (Bonferroni over 2 barriers)
+    2017 → 2018, among public buyers, changed: “Temps” (50.0% → 30.0%) (Bonferroni over 2 barriers)
     """
     lang = check_lang(lang)
     if table.empty:
@@ -594,7 +589,9 @@ def rounding_text(table: pd.DataFrame, *, levels: pd.DataFrame | None = None, la
 
     def signed(v):
         return ("+" if v > 0 else "") + formats.pct(v, lang=lang)
-    items = [_t("rounding.item", lang, series=r.series, period=r.period, computed=signed(r.computed),
+    from etude.publish.present.tables import series_label
+    items = [_t("rounding.item", lang, series=series_label(r.series, lang), period=r.period,
+                computed=signed(r.computed),
                 published=signed(r.published)) for r in bad]
     return _t("rounding.differ", lang, count=len(bad), total=formats.number(len(rows), lang=lang),
               items=formats.join(items, lang))
@@ -607,9 +604,9 @@ def counts_headline(counts: pd.DataFrame, *, lang: str = "fr") -> str:
 
     >>> c = pd.DataFrame({"population": ["buyers", "companies"], "wave": [2017, 2017], "n": [27, 90]})
     >>> counts_headline(c)
-    '2017 : 27 acheteurs publics et 90 entreprises ont répondu'
+    '2017 : 27 acheteurs publics et 90 entreprises'
     >>> counts_headline(c.assign(n=[1, 1234]), lang="en")
-    '2017: 1 public buyer and 1,234 companies answered'
+    '2017: 1 public buyer and 1,234 companies'
     """
     lang = check_lang(lang)
     parts = [_t("counts.wave", lang, wave=w, people=formats.join([_people(r.population, r.n, lang)
@@ -644,7 +641,8 @@ def _profile_largest(t: pd.DataFrame, population: str, lang: str) -> str:
     top = t.loc[pct.idxmax()]
     tied = [str(x) for x in t.loc[np.isclose(pct, pct.max()), "label"]]  # every largest group, not the first
     people = "companies" if population == "companies" else "buyers"
-    return _t(f"profile.largest.{people}", lang, count=len(tied), groups=formats.join(tied, lang),
+    groups = formats.join(tied, lang) if len(tied) <= 2 else _t("profile.tied", lang, count=len(tied))  # a title
+    return _t(f"profile.largest.{people}", lang, count=len(tied), groups=groups,
               pct=formats.pct(top["pct"], lang=lang), n=formats.number(top["n_total"], lang=lang))
 
 
@@ -697,16 +695,15 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
 
     A suppressed group (``suppressed``) publishes no size: it reads « < min_cell » when it is under the threshold
     itself, « n.d. » when it is hidden so that a smaller one cannot be recovered (secondary suppression,
-    ``attrs["primary"]`` of :func:`etude.safety.disclosure.suppress_small`).
+    ``attrs["primary"]`` of :func:`etude.safety.disclosure.suppress_small`). The group names and sizes are on
+    the chart: the heading says how many groups, from how many respondents to the question to how many.
 
     >>> t = pd.DataFrame({"buyer_type": ["etat", "etat", "collectivite"], "n_base": [15, 15, 4],
     ...                   "suppressed": [False, False, True]})
     >>> print(group_sizes_headline(t, "buyer_type", population="buyers").replace("\u202f", " "))
-    ... # doctest: +NORMALIZE_WHITESPACE
-    Par type d'acheteur — services de l'État : 15 ; collectivités territoriales : < 5 ; sous 5 répondants,
-    un groupe n'est pas classé
-    >>> group_sizes_headline(t, "buyer_type", population="buyers", lang="en").split("; a group")[0]
-    'By buyer type — state services: 15; local authorities: < 5'
+    Par type d'acheteur : 2 groupes, de < 5 à 15 répondants ; sous 5, pas de classement
+    >>> group_sizes_headline(t, "buyer_type", population="buyers", lang="en").split(";")[0]
+    'By buyer type: 2 groups, from < 5 to 15 who answered'
     """
     from etude.publish.labels import attribute_label
     lang = check_lang(lang)
@@ -717,17 +714,17 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     sizes = table.assign(_sup=sup.fillna(False).astype(bool),
                          _small=table.index.isin(small_rows)).drop_duplicates(by)
     attr = attribute_label(population, by, lang=lang, codebook=codebook)
-    parts = []
-    for value, n, hidden, under in zip(sizes[by], sizes["n_base"], sizes["_sup"], sizes["_small"]):
-        label = _lower_first(value_label(population, by, value, lang=lang, codebook=codebook))
-        withheld = _t("sizes.under", lang, n=formats.number(min_cell, lang=lang)) if under else formats.missing(lang)
-        shown = withheld if hidden else (formats.number(n, lang=lang) if pd.notna(n) else formats.missing(lang))
-        parts.append(_t("sizes.size", lang, group=label, n=shown))
     n = pd.to_numeric(sizes["n_base"], errors="coerce")
+    shown = n[~sizes["_sup"] & n.notna()]
+    hidden = bool(sizes["_sup"].any())
+    under = _t("sizes.under", lang, n=formats.number(min_cell, lang=lang))
+    primary_hidden = bool((sizes["_sup"] & sizes["_small"]).any())  # under the threshold itself: « < 5 »
+    low = under if primary_hidden else formats.number(shown.min(), lang=lang) if len(shown) else formats.missing(lang)
+    high = formats.number(shown.max(), lang=lang) if len(shown) else formats.missing(lang)
     # a group is ranked (letters, interval) from min_cell respondents up (etude.analysis.stats.frequencies)
-    small = bool(sizes["_sup"].any()) or bool((n.isna() | (n < min_cell)).any())
+    small = hidden or bool((n.isna() | (n < min_cell)).any())
     return _t("sizes.line_small" if small else "sizes.line", lang, attribute=_lower_first(attr),
-              sizes=_separated(parts, lang), min_cell=formats.number(min_cell, lang=lang))
+              count=len(sizes), low=low, high=high, min_cell=formats.number(min_cell, lang=lang))
 
 
 def supply_headline(table: pd.DataFrame, *, lang: str = "fr") -> str:
@@ -738,7 +735,7 @@ def supply_headline(table: pd.DataFrame, *, lang: str = "fr") -> str:
     >>> supply_headline(t)
     'Santé : des besoins sans aucune offre'
     >>> supply_headline(t.assign(flag=""))
-    'Chaque segment a à la fois des besoins et des offres ; le plus d’offres par acheteur : Immobilier (4,0)'
+    "Besoins et offres dans chaque segment ; le plus d'offres par acheteur : Immobilier (4,0)"
     """
     lang = check_lang(lang)
     need = [str(x) for x in table.loc[table["flag"] == "demande_sans_offre", "label"]]

@@ -75,7 +75,7 @@ def matching_wave_text(tables: Mapping[str, pd.DataFrame], wave: int | None, *, 
 
     >>> t = {"buyers": pd.DataFrame({"wave": [2017, 2019]}), "companies": pd.DataFrame({"wave": [2017]})}
     >>> matching_wave_text(t, 2019, lang="en")  # doctest: +NORMALIZE_WHITESPACE
-    'Waves in the study: 2017, 2019. This notebook brings together the respondents of wave 2017 (the latest wave
+    'Waves in the study: 2017, 2019. The respondents brought together are those of wave 2017 (the latest wave
     both questionnaires have). The requested wave 2019 is not a wave both questionnaires have: the latest common
     wave is shown.'
     """

@@ -23,7 +23,7 @@ from etude.publish import formats
 from etude.publish.labels import label_of
 from etude.words import check_lang
 
-__all__ = ["supply_with_labels", "summary_with_labels"]
+__all__ = ["supply_with_labels", "summary_with_labels", "segments_missing_text"]
 
 
 def supply_with_labels(supply: pd.DataFrame, *, lang: str = "fr", codebook=None) -> pd.DataFrame:
@@ -59,3 +59,23 @@ def summary_with_labels(summary: pd.DataFrame, *, lang: str = "fr") -> pd.DataFr
                [words.text(f"matching.summary.{k}", lang, min_score=threshold) for k in summary["indicator"]])
     out.attrs = dict(summary.attrs)
     return out
+
+
+def segments_missing_text(supply: pd.DataFrame, *, lang: str = "fr") -> str:
+    """The one sentence that replaces the meeting slides when the exports lack the segment question (nobody on
+    one side gave a segment: a table of zeros would say nothing, « every segment has both » would be false);
+    empty when both sides gave segments.
+
+    >>> t = pd.DataFrame({"buyers_base": [0, 0], "companies_base": [0, 0]})
+    >>> segments_missing_text(t)
+    "Les exports n'ont pas les segments d'achat : offre et demande ne peuvent pas être rapprochées"
+    >>> segments_missing_text(t.assign(buyers_base=[3, 3]), lang="en")
+    "The companies' exports lack the purchase segments: supply and demand cannot be matched"
+    >>> segments_missing_text(t.assign(buyers_base=[3, 3], companies_base=[1, 1]))
+    ''
+    """
+    lang = check_lang(lang)
+    lacking = [k for k in ("buyers", "companies") if not (pd.to_numeric(supply[f"{k}_base"]).fillna(0) > 0).any()]
+    if not lacking:
+        return ""
+    return words.text("matching.no_segments" if len(lacking) == 2 else f"matching.no_segments_{lacking[0]}", lang)

@@ -9,7 +9,7 @@ Examples
 >>> import pandas as pd
 >>> t = {"buyers": pd.DataFrame({"wave": [2017, 2019]})}
 >>> plan_wave_note(t, lang="en")
-'Waves in the study: 2017, 2019. This notebook shows wave 2019 (the latest wave).'
+'Waves in the study: 2017, 2019. This part shows wave 2019 (the latest wave).'
 >>> plan_title("plan", "buyers", wave=2018)
 "Plan d'action — Acheteurs publics, vague 2018"
 """
@@ -59,7 +59,7 @@ def plan_wave_note(tables: dict[str, pd.DataFrame], wave: int | None = None, *, 
 
     >>> t = {"buyers": pd.DataFrame({"wave": [2017, 2019]})}
     >>> plan_wave_note(t, 2016)  # doctest: +NORMALIZE_WHITESPACE
-    "Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019 (la dernière vague). La vague 2016 demandée
+    "Vagues de l'étude : 2017, 2019. Cette partie montre la vague 2019 (la dernière vague). La vague 2016 demandée
     n'existe pas pour les acheteurs publics : leur dernière vague est montrée."
     """
     lang = check_lang(lang)
@@ -170,9 +170,29 @@ def display_plan(plan: pd.DataFrame, population: str, *, lang: str = "fr", direc
     return pd.DataFrame(rows, columns=[_t(k, lang) for k in ("barrier", "share", "remedy", "solutions", "objective")])
 
 
+def _side(code: str, lang: str, codebook=None) -> str:
+    """« acheteurs publics » or « entreprises »: the questionnaire whose barrier ``code`` is."""
+    for population in ("buyers", "companies"):
+        if code in set(cb.items(population, codebook=codebook)["code"]):
+            return _who(population, lang).lower()
+    return ""
+
+
 def _barrier_names(codes: str, lang: str, codebook=None) -> str:
-    names = [label_of(c, lang, short=True, codebook=codebook) for c in codes.split(";") if c]
+    """The short labels of ``codes`` (« a;b »); a short label two barriers share (« Désintérêt », on each side) says
+    its side (« Désintérêt (acheteurs publics) »), so that no name appears twice."""
+    codes = [c for c in codes.split(";") if c]
+    short = [label_of(c, lang, short=True, codebook=codebook) for c in codes]
+    names = [f"{n} ({_side(c, lang, codebook)})" if short.count(n) > 1 else n for c, n in zip(codes, short)]
     return ", ".join(names) or _t("no_barrier", lang)
+
+
+def _linked(codes: str, lang: str, codebook=None) -> str:
+    """« lié à 2 freins : a, b »: the neutral wording of an objective's links (none: « sans frein … »)."""
+    n = len([c for c in codes.split(";") if c])
+    if not n:
+        return _t("no_barrier", lang)
+    return _t("linked", lang, count=n, names=_barrier_names(codes, lang, codebook))
 
 
 def display_solutions(solutions: pd.DataFrame, *, lang: str = "fr", codebook=None, directory=None) -> pd.DataFrame:
@@ -191,7 +211,7 @@ def display_objectives(objectives: pd.DataFrame, *, lang: str = "fr", codebook=N
     lang = check_lang(lang)
     return pd.DataFrame({_t("number", lang): objectives["number"].astype(str),
                          _t("objective_long", lang): _in_language(objectives, lang, directory),
-                         _t("served", lang): [_barrier_names(b, lang, codebook) for b in objectives["barriers"]]})
+                         _t("served", lang): [_linked(b, lang, codebook) for b in objectives["barriers"]]})
 
 
 # ------------------------------------------------------------------------------------------------ headings
@@ -216,7 +236,7 @@ def _lead_key(lead: dict, kind: str, lang: str, codebook=None) -> tuple[str, str
         return f"{kind}_none", ""
     if len(lead["together"]) > 3:
         return f"{kind}_group", _t(f"others_{kind}", lang, count=len(lead["together"]))
-    names = [formats.quote(label_of(c, lang, short=kind == "plan", codebook=codebook), lang)
+    names = [formats.quote(label_of(c, lang, short=True, codebook=codebook), lang)
              for c in lead["together"]]
     return f"{kind}_group", formats.join(names, lang)
 
@@ -241,7 +261,7 @@ def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", co
     top = lead["row"]
     key, others = _lead_key(lead, "remedy", lang, codebook)
     return _t(key, lang, who=_who(population, lang),
-              label=formats.quote(label_of(top["item"], lang, codebook=codebook), lang),
+              label=formats.quote(label_of(top["item"], lang, short=True, codebook=codebook), lang),
               pct=formats.pct(top["pct"], lang=lang), n=formats.number(top["n_base"], lang=lang),
               k=formats.number(lead["ties"], lang=lang), others=others)
 
@@ -259,7 +279,8 @@ def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codeb
     top = lead["row"]
     key, others = _lead_key(lead, "plan", lang, codebook)
     return _t(key, lang, who=_who(population, lang), pct=formats.pct(top["pct"], lang=lang),
-              remedy=formats.quote(label_of(top["remedy"], lang, codebook=codebook, missing=formats.missing(lang)),
+              remedy=formats.quote(label_of(top["remedy"], lang, short=True, codebook=codebook,
+                                            missing=formats.missing(lang)),
                                    lang),
               k=formats.number(lead["ties"], lang=lang), others=others,
               label=formats.quote(label_of(top["item"], lang, short=True, codebook=codebook), lang))
@@ -277,12 +298,11 @@ def solutions_message(solutions: pd.DataFrame, plan: pd.DataFrame, *, lang: str 
 
 
 def objectives_message(objectives: pd.DataFrame, *, lang: str = "fr", directory=None) -> str:
-    """Slide heading: how many objectives serve a barrier, and the first that serves none."""
+    """Slide heading: the objectives for the next year and how many the study's reading links to a barrier of
+    the surveys (neutral: an objective with no barrier is not said to serve nothing)."""
     lang = check_lang(lang)
-    objectives = objectives.assign(text=_in_language(objectives, lang, directory))
-    idle = objectives[objectives["n_barriers"] == 0]
+    linked = int((objectives["n_barriers"] > 0).sum())
     n = formats.number(len(objectives), lang=lang)
-    if idle.empty:
+    if linked == len(objectives):
         return _t("objectives_all", lang, n=n)
-    return _t("objectives_msg", lang, k=formats.number(len(objectives) - len(idle), lang=lang), n=n,
-              text=formats.quote(idle["text"].iloc[0], lang))
+    return _t("objectives_msg", lang, k=formats.number(linked, lang=lang), n=n)

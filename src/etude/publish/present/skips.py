@@ -72,10 +72,9 @@ def missing_attributes(population: str, attributes: Sequence[str], *, lang: str 
     Empty when ``attributes`` is empty.
 
     >>> print(missing_attributes("buyers", ["segment", "departement"]))  # doctest: +NORMALIZE_WHITESPACE
-    Les exports des acheteurs publics ne renseignent pas « Segment principal » ni « Département » : pas de profil
-    ni de tableau par groupe pour ces caractéristiques.
+    Exports des acheteurs publics sans « Segment principal » ni « Département » : pas de profil par groupe
     >>> print(missing_attributes("buyers", ["segment", "departement"], lang="en"))  # doctest: +NORMALIZE_WHITESPACE
-    The public buyers' exports do not give “Main segment” or “Département”: no profile nor table by group for them.
+    The public buyers' exports do not give “Main segment” or “Département”: no profile by group
     """
     lang = check_lang(lang)
     attributes = list(attributes)
@@ -91,7 +90,7 @@ def attributes_note(df, population: str, attributes: Sequence[str], *, lang: str
 
     >>> import pandas as pd
     >>> attributes_note(pd.DataFrame({"segment": [None]}), "buyers", ["segment"]).split(" :")[0]
-    'Les exports des acheteurs publics ne renseignent pas « Segment principal »'
+    'Exports des acheteurs publics sans « Segment principal »'
     >>> attributes_note(pd.DataFrame(), "buyers", ["segment"], lang="en")
     'No public buyer in this study: this part does not apply.'
     """

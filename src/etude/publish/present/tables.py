@@ -367,6 +367,20 @@ def _ref_label(df: pd.DataFrame, lang: str, fallback: str = "indicator") -> pd.S
     return df[fallback]
 
 
+def _indicator_labels(df: pd.DataFrame, lang: str) -> list[str]:
+    """The reference label of each row's ``(series, indicator)`` in the reader's language (the code when the
+    reference tables have no such figure): a reader reads « Marchés recensés », not ``nombre_marches``."""
+    from etude.errors import InputError
+    from etude.survey import reference
+    try:
+        ref = reference.load_reference()
+    except (InputError, OSError):
+        return df["indicator"].astype(str).tolist()
+    column = f"label_{lang}" if f"label_{lang}" in ref else "label_fr"
+    labels = ref.drop_duplicates(["series", "indicator"]).set_index(["series", "indicator"])[column]
+    return [str(labels.get((s, i), i)) for s, i in zip(df["series"], df["indicator"])]
+
+
 def _period_text(period: Any, lang: str) -> str:
     """``2019`` as is; a quarter ``2019Q1`` as « 2019 T1 » (French) or « 2019 Q1 »."""
     match = re.fullmatch(r"(\d{4})Q(\d)", str(period))
@@ -415,7 +429,7 @@ def format_published_vs_computed(df: pd.DataFrame, *, lang: str = "fr") -> pd.Da
     year, computed, published, difference = _heads("published_vs_computed", lang, "year", "computed", "published",
                                                    "difference")
     return pd.DataFrame({
-        series: _series(df["series"], lang), indicator: df["indicator"], year: df["period"].astype(str),
+        series: _series(df["series"], lang), indicator: _indicator_labels(df, lang), year: df["period"].astype(str),
         computed: [_fmt_value(v, "rel_change", lang) for v in df["computed"]],
         published: [_fmt_value(v, "rel_change", lang) for v in df["published"]],
         difference: [formats.points(v, lang=lang) for v in df["difference"]],

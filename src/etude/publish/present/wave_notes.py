@@ -9,7 +9,7 @@ Examples
 >>> import pandas as pd
 >>> t = {"buyers": pd.DataFrame({"wave": [2017, 2019, 2021]}), "companies": pd.DataFrame({"wave": [2017, 2019]})}
 >>> wave_note(t, 2018)  # doctest: +NORMALIZE_WHITESPACE
-"Vagues de l'étude : 2017, 2019, 2021. Ce carnet montre la vague 2021 (acheteurs publics) ; la vague 2019
+"Vagues de l'étude : 2017, 2019, 2021. Cette partie montre la vague 2021 (acheteurs publics) ; la vague 2019
 (entreprises innovantes). La vague 2018 demandée n'existe pas pour les acheteurs publics ni pour les entreprises
 innovantes : leur dernière vague est montrée."
 """
@@ -53,9 +53,9 @@ def wave_note(tables: Mapping[str, pd.DataFrame], wave: int | None = wavesel.LAT
 
     >>> t = {"buyers": pd.DataFrame({"wave": [2017, 2019]}), "companies": pd.DataFrame({"wave": [2019]})}
     >>> wave_note(t, lang="en")
-    'Waves in the study: 2017, 2019. This notebook shows wave 2019 (the latest wave).'
+    'Waves in the study: 2017, 2019. This part shows wave 2019 (the latest wave).'
     >>> wave_note(t, 2017, common=True)  # doctest: +NORMALIZE_WHITESPACE
-    "Vagues de l'étude : 2017, 2019. Ce carnet montre la vague 2019. La vague 2017 demandée
+    "Vagues de l'étude : 2017, 2019. Cette partie montre la vague 2019. La vague 2017 demandée
     n'est pas une vague commune aux deux questionnaires : la dernière vague commune est montrée."
     """
     words.check_lang(lang)
