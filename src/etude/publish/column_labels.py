@@ -14,7 +14,7 @@ Examples
 >>> column_label("colonne_inconnue"), column_kind("colonne_inconnue")
 ('colonne_inconnue', None)
 >>> table_title("freins"), sheet_title("freins", lang="en")
-('Freins cités, par population', 'barriers')
+('Freins cités, par population', 'Barriers cited')
 """
 from __future__ import annotations
 

@@ -83,7 +83,7 @@ def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lan
     True
     >>> "&lt;b&gt;" in shown(pd.DataFrame({"<b>": ["x"]}), simulated=False).to_html()
     True
-    >>> "publish_small_groups" in shown(pd.DataFrame({"a": [1]}), simulated=False, opt_in=True).to_html()
+    >>> "Choix de l'étude" in shown(pd.DataFrame({"a": [1]}), simulated=False, opt_in=True).to_html()
     True
     """
     status = simulated_caption(lang) if simulated else None
