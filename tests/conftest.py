@@ -9,7 +9,9 @@ that the two processes finish together rather than one waiting for the other's l
 """
 from __future__ import annotations
 
+import shutil
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +45,28 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: -slow[work_unit(item.nodeid)])  # stable: the order within a unit is kept
     for item in items:
         item.add_marker(pytest.mark.xdist_group(work_unit(item.nodeid)))
+
+
+#: Headless Chromium for the browser and accessibility tests (the system's; skipped, saying why, when absent).
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def _chromium() -> str | None:
+    for c in CHROMIUM_CANDIDATES:
+        if Path(c).exists():
+            return c
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = _chromium()
+    if exe is None:
+        pytest.skip("Chromium absent (/usr/bin/chromium) : `apt-get install chromium` ou `bash .ci/run` l'installe")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright absent : `pip install -e .[dev]`")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

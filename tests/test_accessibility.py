@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -26,32 +25,11 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 #: Where ``make install`` (``make axe``) puts axe-core; ``ETUDE_AXE`` names another copy of ``axe.min.js``.
 AXE = Path(os.environ.get("ETUDE_AXE") or ROOT / ".cache/axe/node_modules/axe-core/axe.min.js")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 SLIDE = {"width": 1280, "height": 720}
 #: Impacts that fail the check (axe-core: minor, moderate, serious, critical).
 BLOCKING = ("serious", "critical")
 #: Smallest chart text on a slide, in pixels at 1280 × 720.
 MIN_CHART_PX = 18.0
-
-
-def _chromium() -> str | None:
-    for c in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if Path(c).exists():
-            return c
-    return shutil.which("chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = _chromium()
-    if exe is None:
-        pytest.skip("Chromium absent (/usr/bin/chromium) : `apt-get install chromium` ou `bash .ci/run` l'installe")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright absent : `pip install -e .[dev]`")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,36 +9,11 @@ Chromium is Debian's (``.ci/run`` installs it); Playwright only drives it — it
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-
-def _chromium() -> str | None:
-    for c in CHROMIUM_CANDIDATES:
-        if Path(c).exists():
-            return c
-    return shutil.which("chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = _chromium()
-    if exe is None:
-        pytest.skip("Chromium absent (/usr/bin/chromium) : `apt-get install chromium` ou `bash .ci/run` l'installe")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright absent : `pip install -e .[dev]`")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
 
 def open_offline(browser, path: Path, *, settle_ms: int = 300):
     """Open ``path`` with the network off; return ``(page, context, problems)``.

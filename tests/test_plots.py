@@ -214,3 +214,12 @@ def test_style_restores_only_its_own_settings():
         assert plt.rcParams["font.size"] == font
     finally:
         matplotlib.interactive(before)
+
+
+def test_a_bar_without_interval_stays_inside_its_panel():
+    # a small group publishes a share but no interval: the axis must still reach 100 % plus room for its label
+    from etude.publish.plots import bars
+    table = pd.DataFrame({"pct": [1.0, 0.33], "ci_high": [float("nan"), float("nan")]})
+    assert bars._upper(table) == pytest.approx(1.17)
+    with_ci = pd.DataFrame({"pct": [0.4], "ci_high": [0.6]})
+    assert bars._upper(with_ci) == pytest.approx(0.77)  # unchanged where the whisker is the highest

@@ -100,8 +100,9 @@ def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: s
 
 
 def _upper(table: pd.DataFrame) -> float:
-    """Right end of a percentage axis: room for the value label after the highest whisker."""
-    high = pd.to_numeric(table["ci_high"], errors="coerce").max(skipna=True)
+    """Right end of a percentage axis: room for the value label after the highest whisker or bar (a group too
+    small for an interval still draws its share)."""
+    high = pd.concat([pd.to_numeric(table[c], errors="coerce") for c in ("ci_high", "pct")]).max(skipna=True)
     return float(min(1.2, max(0.5, (0 if pd.isna(high) else high) + 0.17)))
 
 
