@@ -269,7 +269,7 @@ def buyers_by_type():
     return table("buyers", rows, buyer_type=types)
 
 
-def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_by_type):
+def test_compare_groups_folds_a_small_buyer_group_into_its_neighbour(buyers_by_type):
     out = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
     assert list(out.columns) == compare.GROUP_COLUMNS
     out = present.label_groups(out)
@@ -277,31 +277,36 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
         "code", "label", "group1", "group1_label", "group2", "group2_label", "n1", "count1", "pct1", "n2", "count2",
         "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "status",
         "diff_ci_low_adj", "diff_ci_high_adj", "separated"]
+    # Under the study's one small-group rule (issue 27) the 4 collectivités are published within the neighbour the
+    # codebook declares, « Autres acheteurs publics », as the profile publishes them: 3 + 3 of 4 + 6 cite « moyens »
+    # (were they a group of their own, the profile's 10 « autres » minus this table's 6 would give their 4 back).
+    assert list(zip(out["group1"], out["group2"])) == [("etat", "autre")]
+    ok = out.iloc[0]
+    assert ok["status"] == "compared"
+    assert (ok["n1"], ok["count1"], ok["n2"], ok["count2"]) == (10, 6, 10, 6)
+    assert ok["p_value"] == pytest.approx(stats.fisher_exact([[6, 4], [6, 4]]).pvalue)  # = 1
+    assert ok["group1_label"] == "Services de l'État" and ok["group2_label"] == "Autres acheteurs publics"
+
+
+def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_by_type):
+    # a study that opts in (publish_small_groups) publishes its small buyer groups: 3 of 4 collectivités cite
+    # « moyens », with their n, but a group under min_cell is never tested
+    out = present.label_groups(compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"],
+                                                      groups=compare.BUYER_GROUPS, protect=OPT_IN))
     assert list(zip(out["group1"], out["group2"])) == [("etat", "collectivite"), ("etat", "autre"),
                                                        ("collectivite", "autre")]
     small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
     assert (small["status"] == "too_few").all()
     assert small[["diff", "diff_ci_low", "p_value", "p_adjusted", "cohens_h"]].isna().all().all()
-    # Too few to test, and under the study's one small-group rule (etude.safety.disclosure, issue 27) the 4
-    # collectivités publish no count nor share; État (6 of 10) and « autres » (3 of 6) keep theirs.
-    assert small.iloc[0][["count1", "pct1"]].tolist() == [6, 0.6]
-    assert pd.isna(small.iloc[0]["count2"]) and math.isnan(small.iloc[0]["pct2"])
-    assert pd.isna(small.iloc[1]["count1"]) and math.isnan(small.iloc[1]["pct1"])
-    assert small.iloc[1]["count2"] == 3 and small.iloc[1]["pct2"] == pytest.approx(0.5)
-    assert (small["n1"] + small["n2"]).tolist() == [14, 10]  # n is still shown
-    # a study that opts in (publish_small_groups) publishes them: 3 of 4 cite « moyens », still not tested
-    opted = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS,
-                                   protect=OPT_IN)
-    small = opted[opted["group2"].eq("collectivite") | opted["group1"].eq("collectivite")]
-    assert (small["status"] == "too_few").all() and small["p_value"].isna().all()
     assert small.iloc[0]["count2"] == 3 and small.iloc[0]["pct2"] == pytest.approx(0.75)
     assert small.iloc[1]["count1"] == 3 and small.iloc[1]["pct1"] == pytest.approx(0.75)
+    assert (small["n1"] + small["n2"]).tolist() == [14, 10]  # n is shown: the study chose to
     ok = out[(out["group1"] == "etat") & (out["group2"] == "autre")].iloc[0]
     assert ok["status"] == "compared"
     assert (ok["n1"], ok["count1"], ok["n2"], ok["count2"]) == (10, 6, 6, 3)  # santé merged into autres
     assert ok["p_value"] == pytest.approx(stats.fisher_exact([[6, 4], [3, 3]]).pvalue)
     assert ok["p_adjusted"] == pytest.approx(ok["p_value"])  # family of one computed comparison
-    assert ok["group1_label"] == "Services de l'État" and ok["group2_label"] == "Autres acheteurs publics"
+    # companies have no neighbour declared: a group of 3 firms is withheld, size included (test below)
 
 
 def test_compare_groups_vs_rest_items_and_min_cell(buyers_by_type):
@@ -349,25 +354,25 @@ def test_compare_groups_withholds_a_small_company_group(buyers_by_type):
                       size_class=["micro"] * 6 + ["pme"] * 3)
     out = compare.compare_groups(companies, "size_class", ["moyens"], kind="companies")
     row = out.iloc[0]
-    assert row["status"] == "too_few" and (row["n1"], row["n2"]) == (6, 3)
+    assert row["status"] == "too_few" and row["n1"] == 6 and pd.isna(row["n2"])  # 3 firms: not even their number
     assert row["count1"] == 4 and pd.isna(row["count2"]) and math.isnan(row["pct2"])  # 3 firms: withheld
 
 
-def test_format_groups_shows_n_but_no_share_for_small_groups(buyers_by_type):
+def test_format_groups_shows_a_small_group_as_under_the_threshold(buyers_by_type):
     companies = table("companies", [{"e_moyens"}] * 6 + [{"e_moyens"}] * 3, size_class=["micro"] * 6 + ["pme"] * 3)
     small = present.format_groups(present.label_groups(compare.compare_groups(companies, "size_class", ["moyens"],
                                                                               kind="companies")))
-    assert small.iloc[0]["Groupe 2"] == "PME (10 à 249 salariés) : n = 3"
+    assert small.iloc[0]["Groupe 2"] == "PME (10 à 249 salariés) : n < 5"
     out = present.label_groups(compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"],
                                                       groups=compare.BUYER_GROUPS))
     shown = present.format_groups(out)
-    assert shown.iloc[0]["Groupe 2"] == "Collectivités territoriales : n = 4"  # buyers protected too (issue 27)
+    assert shown.iloc[0]["Groupe 2"] == "Autres acheteurs publics : 60,0\u202f% (6/10)"  # within their neighbour
     opted = present.format_groups(present.label_groups(compare.compare_groups(
         buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS, protect=OPT_IN)))
     assert opted.iloc[0]["Groupe 2"] == "Collectivités territoriales : 75,0\u202f% (3/4)"  # the study's opt-in
-    assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
-    assert shown.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
-    assert shown.iloc[1]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
+    assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)" and len(shown) == 1
+    assert opted.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
+    assert opted.iloc[1]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
     with pytest.raises(ParameterError, match="langues possibles : fr, en"):
         present.format_groups(out, lang="de")
 
