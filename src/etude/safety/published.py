@@ -291,6 +291,13 @@ def small_group_findings(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 
     ...                   "pct": [1.0, 0.0]})
     >>> small_group_findings({"t.csv": t})[["row", "column", "reason"]].values.tolist()
     [[2, 'n_base', 'small_group'], [3, 'pct', 'whole_group']]
+
+    A table of one row per population and wave names no group: its ``n`` is the wave's total, published exactly
+    (a wave of 2 companies is said, its answers are not):
+
+    >>> w = pd.DataFrame({"population": "companies", "wave": [2021], "n": [2]})
+    >>> small_group_findings({"repondants_par_vague.csv": w}).empty
+    True
     """
     rows = []
     for name, df in tables.items():
@@ -300,10 +307,16 @@ def small_group_findings(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 
     return pd.DataFrame(rows, columns=list(_FINDING_KEYS))
 
 
+#: Columns that name a group (or an item) within a population and wave; a table with none of them has one row
+#: per population and wave (respondents per wave, precision): its ``n`` is a total, exact by the rule.
+_GROUP_KEYS = ("attribute", "group", "value", "group_value", "code", "item")
+
+
 def _small_in_row(name, df, i, pop, min_cell, protect) -> list[dict[str, Any]]:
     out, small_row = [], False
+    whole_wave = not any(c in df.columns for c in _GROUP_KEYS)
     for col, about in GROUP_SIZE_COLUMNS.items():
-        if col not in df.columns or not _protected(about or pop, protect):
+        if whole_wave or col not in df.columns or not _protected(about or pop, protect):
             continue
         n = _num(df.loc[[i], col]).iloc[0]
         if not pd.isna(n) and 1 <= n < min_cell:
