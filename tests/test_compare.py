@@ -9,7 +9,11 @@ from scipy import stats
 from etude.analysis import compare
 from etude.errors import ParameterError
 from etude.publish import present
+from etude.safety.disclosure import protected_populations
 from etude.survey import codebook
+
+#: A study that publishes public buyers' small groups (``publish_small_groups: true``); by default they are withheld.
+OPT_IN = protected_populations(True)
 
 BUYER_ITEMS = list(codebook.items("buyers")["code"])
 COMPANY_ITEMS = list(codebook.items("companies")["code"])
@@ -142,7 +146,10 @@ def test_nan_p_values_are_left_out_of_the_family():
 def test_theme_prevalence_counts_respondents_not_items_and_excludes_non_answers():
     df = table("buyers", [{"b_temps", "b_financier"}, {"b_donnees"}, {"b_soutien"},
                           set(), set()])
-    out = compare.theme_prevalence(df, "buyers").set_index("theme")
+    hidden = compare.theme_prevalence(df, "buyers").set_index("theme")
+    # 3 buyers answering < min_cell: withheld by default like companies (issue 27); the study's opt-in publishes them
+    assert hidden[["n_base", "count", "pct", "ci_low"]].isna().all().all()
+    out = compare.theme_prevalence(df, "buyers", protect=OPT_IN).set_index("theme")
     assert list(out.index) == ["information", "moyens", "juridique", "interet", "soutien"]
     assert (out["n_base"] == 3).all()  # two respondents selected nothing: out of the denominator
     assert out.loc["moyens", "count"] == 1  # two items, one respondent
@@ -262,7 +269,7 @@ def buyers_by_type():
     return table("buyers", rows, buyer_type=types)
 
 
-def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_by_type):
+def test_compare_groups_folds_a_small_buyer_group_into_its_neighbour(buyers_by_type):
     out = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
     assert list(out.columns) == compare.GROUP_COLUMNS
     out = present.label_groups(out)
@@ -270,24 +277,36 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
         "code", "label", "group1", "group1_label", "group2", "group2_label", "n1", "count1", "pct1", "n2", "count2",
         "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "status",
         "diff_ci_low_adj", "diff_ci_high_adj", "separated"]
+    # Under the study's one small-group rule (issue 27) the 4 collectivités are published within the neighbour the
+    # codebook declares, « Autres acheteurs publics », as the profile publishes them: 3 + 3 of 4 + 6 cite « moyens »
+    # (were they a group of their own, the profile's 10 « autres » minus this table's 6 would give their 4 back).
+    assert list(zip(out["group1"], out["group2"])) == [("etat", "autre")]
+    ok = out.iloc[0]
+    assert ok["status"] == "compared"
+    assert (ok["n1"], ok["count1"], ok["n2"], ok["count2"]) == (10, 6, 10, 6)
+    assert ok["p_value"] == pytest.approx(stats.fisher_exact([[6, 4], [6, 4]]).pvalue)  # = 1
+    assert ok["group1_label"] == "Services de l'État" and ok["group2_label"] == "Autres acheteurs publics"
+
+
+def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_by_type):
+    # a study that opts in (publish_small_groups) publishes its small buyer groups: 3 of 4 collectivités cite
+    # « moyens », with their n, but a group under min_cell is never tested
+    out = present.label_groups(compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"],
+                                                      groups=compare.BUYER_GROUPS, protect=OPT_IN))
     assert list(zip(out["group1"], out["group2"])) == [("etat", "collectivite"), ("etat", "autre"),
                                                        ("collectivite", "autre")]
     small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
     assert (small["status"] == "too_few").all()
     assert small[["diff", "diff_ci_low", "p_value", "p_adjusted", "cohens_h"]].isna().all().all()
-    # Too few to test, but public buyers are published under the study's one small-group rule (etude.safety.disclosure):
-    # the 4 collectivités keep their count and share (3 of 4 cite « moyens »), like the État group (6 of 10).
-    assert small.iloc[0][["count1", "pct1"]].tolist() == [6, 0.6]
     assert small.iloc[0]["count2"] == 3 and small.iloc[0]["pct2"] == pytest.approx(0.75)
     assert small.iloc[1]["count1"] == 3 and small.iloc[1]["pct1"] == pytest.approx(0.75)
-    assert small.iloc[1]["count2"] == 3 and small.iloc[1]["pct2"] == pytest.approx(0.5)
-    assert (small["n1"] + small["n2"]).tolist() == [14, 10]  # n is still shown
+    assert (small["n1"] + small["n2"]).tolist() == [14, 10]  # n is shown: the study chose to
     ok = out[(out["group1"] == "etat") & (out["group2"] == "autre")].iloc[0]
     assert ok["status"] == "compared"
     assert (ok["n1"], ok["count1"], ok["n2"], ok["count2"]) == (10, 6, 6, 3)  # santé merged into autres
     assert ok["p_value"] == pytest.approx(stats.fisher_exact([[6, 4], [3, 3]]).pvalue)
     assert ok["p_adjusted"] == pytest.approx(ok["p_value"])  # family of one computed comparison
-    assert ok["group1_label"] == "Services de l'État" and ok["group2_label"] == "Autres acheteurs publics"
+    # companies have no neighbour declared: a group of 3 firms is withheld, size included (test below)
 
 
 def test_compare_groups_vs_rest_items_and_min_cell(buyers_by_type):
@@ -335,22 +354,25 @@ def test_compare_groups_withholds_a_small_company_group(buyers_by_type):
                       size_class=["micro"] * 6 + ["pme"] * 3)
     out = compare.compare_groups(companies, "size_class", ["moyens"], kind="companies")
     row = out.iloc[0]
-    assert row["status"] == "too_few" and (row["n1"], row["n2"]) == (6, 3)
+    assert row["status"] == "too_few" and row["n1"] == 6 and pd.isna(row["n2"])  # 3 firms: not even their number
     assert row["count1"] == 4 and pd.isna(row["count2"]) and math.isnan(row["pct2"])  # 3 firms: withheld
 
 
-def test_format_groups_shows_n_but_no_share_for_small_groups(buyers_by_type):
+def test_format_groups_shows_a_small_group_as_under_the_threshold(buyers_by_type):
     companies = table("companies", [{"e_moyens"}] * 6 + [{"e_moyens"}] * 3, size_class=["micro"] * 6 + ["pme"] * 3)
     small = present.format_groups(present.label_groups(compare.compare_groups(companies, "size_class", ["moyens"],
                                                                               kind="companies")))
-    assert small.iloc[0]["Groupe 2"] == "PME (10 à 249 salariés) : n = 3"
+    assert small.iloc[0]["Groupe 2"] == "PME (10 à 249 salariés) : n < 5"
     out = present.label_groups(compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"],
                                                       groups=compare.BUYER_GROUPS))
     shown = present.format_groups(out)
-    assert shown.iloc[0]["Groupe 2"] == "Collectivités territoriales : 75,0\u202f% (3/4)"  # buyers: published
-    assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
-    assert shown.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
-    assert shown.iloc[1]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
+    assert shown.iloc[0]["Groupe 2"] == "Autres acheteurs publics : 60,0\u202f% (6/10)"  # within their neighbour
+    opted = present.format_groups(present.label_groups(compare.compare_groups(
+        buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS, protect=OPT_IN)))
+    assert opted.iloc[0]["Groupe 2"] == "Collectivités territoriales : 75,0\u202f% (3/4)"  # the study's opt-in
+    assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)" and len(shown) == 1
+    assert opted.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
+    assert opted.iloc[1]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
     with pytest.raises(ParameterError, match="langues possibles : fr, en"):
         present.format_groups(out, lang="de")
 
@@ -432,7 +454,7 @@ def test_a_theme_counts_only_the_items_asked_and_one_none_asked_is_not_compared(
     moyens = list(codebook.items("buyers").query("theme == 'moyens'")["code"])
     rows = [{"b_temps"}, {"b_juridique"}, {"b_soutien"}, {"b_temps", "b_juridique"}]
     b = pd.DataFrame({c: pd.array([pd.NA if c in moyens else c in r for r in rows], dtype="boolean") for c in codes})
-    prev = compare.theme_prevalence(b, "buyers").set_index("theme")
+    prev = compare.theme_prevalence(b, "buyers", protect=OPT_IN).set_index("theme")  # 4 buyers: opted in
     assert pd.isna(prev.loc["moyens", "count"]) and pd.isna(prev.loc["moyens", "pct"])
     assert prev.loc["moyens", "missing"] == ";".join(moyens)
     assert prev.loc["juridique", "pct"] == 0.5

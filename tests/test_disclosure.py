@@ -46,7 +46,8 @@ def test_suppression_threshold_at_the_boundary(n_base, suppressed):
 def test_only_protected_populations_are_suppressed_and_the_input_is_untouched():
     t = pd.DataFrame({"population": ["buyers", "companies"], "n_base": [4, 4], "count": [3, 3],
                       "pct": [0.75, 0.75]})
-    out = disclosure.suppress_small(t)
+    assert disclosure.suppress_small(t)["suppressed"].tolist() == [True, True]  # issue 27: buyers too, by default
+    out = disclosure.suppress_small(t, protect=disclosure.protected_populations(publish_small_groups=True))
     assert out["suppressed"].tolist() == [False, True]
     assert out["count"].iloc[0] == 3 and pd.isna(out["count"].iloc[1])
     assert str(out["count"].dtype) == "Int64"
@@ -54,12 +55,13 @@ def test_only_protected_populations_are_suppressed_and_the_input_is_untouched():
     assert disclosure.suppress_small(t, protect=None)["suppressed"].tolist() == [True, True]
     assert disclosure.suppress_small(t, protect=["buyers", "companies"])["suppressed"].all()
     no_col = t.drop(columns="population")
-    assert not disclosure.suppress_small(no_col, population="buyers")["suppressed"].any()
+    assert disclosure.suppress_small(no_col, population="buyers")["suppressed"].all()
+    assert not disclosure.suppress_small(no_col, population="buyers", protect=("companies",))["suppressed"].any()
     assert disclosure.suppress_small(no_col)["suppressed"].all()  # unknown population: protected
 
 
 def test_stats_names_are_the_disclosure_functions():
-    assert stats.suppress_small is disclosure.suppress_small and stats.PROTECTED == ("companies",)
+    assert stats.suppress_small is disclosure.suppress_small and stats.PROTECTED == ("buyers", "companies")
     assert present.suppression_rule is confidentiality.suppression_rule  # the rule's words: the publishing layer
 
 
@@ -264,24 +266,35 @@ def test_a_wave_of_three_firms_of_one_size_publishes_nothing_that_pins_them_down
 def test_merged_codes_have_labels_for_display():
     assert value_label("companies", "size_class", "ge250", lang="en").startswith("250 employees or more")
     assert disclosure.publishable("companies", 4) is False and disclosure.publishable("companies", 0) is True
-    assert disclosure.publishable("buyers", 4) is True and disclosure.publishable("buyers", 4, protect=None) is False
+    assert disclosure.publishable("buyers", 4) is False and disclosure.publishable("buyers", 4, protect=None) is False
+    assert disclosure.publishable("buyers", 4, protect=disclosure.protected_populations(True)) is True
 
 
-def test_buyers_are_published_even_small():
+def test_buyers_small_groups_are_published_only_by_the_studys_choice():
     t = _profile(["etat", "collectivite"], [17, 4]).assign(population="buyers", attribute="buyer_type")
+    chosen = disclosure.suppress_small(t, protect=disclosure.protected_populations(publish_small_groups=True))
+    assert not chosen["suppressed"].any() and chosen["n"].tolist() == [17, 4]
+    # by default the 4 collectivités join their declared neighbour, « Autres acheteurs publics »: 4 + 3 = 7
+    t = _profile(["etat", "collectivite", "autre"], [17, 4, 3]).assign(population="buyers", attribute="buyer_type")
     out = disclosure.suppress_small(t)
-    assert not out["suppressed"].any() and out["n"].tolist() == [17, 4]
+    assert out["value"].tolist() == ["etat", "autre"] and out["n"].tolist() == [17, 7]
+    assert not out["suppressed"].any() and out["pct"].tolist() == [17 / 24, 7 / 24]
 
 # ------------------------------------------------------------------------------------------------ the rule
 
 def test_rule_is_one_sentence_naming_the_threshold_secondary_suppression_and_merges():
     fr = confidentiality.suppression_rule(5)
-    assert "moins de 5 entreprises" in fr and "« < 5 »" in fr and "totaux restent exacts" in fr
+    assert "moins de 5 acheteurs répondants ou entreprises" in fr and "« < 5 »" in fr and "totaux restent exacts" in fr
     assert "par différence" in fr and "250 salariés et plus" in fr and "ni son effectif ni sa base" in fr
-    assert "acheteurs publics" in fr and "ne sont pas concernés" in fr
+    assert "acheteurs répondants ou entreprises répondantes" in fr and "ne sont pas concernés" not in fr
+    assert "avec « Autres acheteurs publics »" in fr  # the declared neighbours
+    assert "moins de 10 répondants, une part de 0 % ou de 100 %" in fr  # the whole-group rule: suppressed
+    chosen = confidentiality.suppression_rule(5, protect=("companies",))
+    assert "Choix de l'étude : les petits groupes" in chosen and "acheteurs répondants" not in chosen
+    assert "publish_small_groups" not in chosen  # a reader sees no parameter name
     assert "acheteurs répondants" in confidentiality.suppression_rule(3, protect=None)
     en = confidentiality.suppression_rule(10, lang="en")
-    assert "fewer than 10 responding companies" in en and "250 employees or more" in en
+    assert "fewer than 10 responding buyers or responding companies" in en and "250 employees or more" in en
     assert "“n/a”" in en and "n.d." not in en  # the English tables' missing value
     assert "responding buyers or responding companies" in confidentiality.suppression_rule(3, protect=None, lang="en")
 

@@ -9,6 +9,7 @@ from etude.analysis import compare, waves
 from etude.analysis import indicators as ind
 from etude.errors import InputError, ParameterError
 from etude.publish import present
+from etude.safety.disclosure import protected_populations
 from etude.survey import codebook
 
 
@@ -240,8 +241,11 @@ def test_a_company_wave_below_min_cell_publishes_no_count_no_change_and_no_test(
     grid = waves.wave_grid(two_waves, "companies").set_index(["code", "wave"])
     assert grid.loc[("e_moyens", 2017), ["n_base", "count", "share"]].isna().all()
     assert grid.loc[("e_moyens", 2018), "count"] == 3
-    # public buyers are not protected: a wave of 4 buyers is published
-    assert waves.wave_grid(respondents("buyers", [{"b_temps"}] * 4, 2017), "buyers")["count"].notna().all()
+    # public buyers are protected too (issue 27): a wave of 4 buyers is withheld, unless the study opts in
+    four = respondents("buyers", [{"b_temps"}] * 4, 2017)
+    assert waves.wave_grid(four, "buyers")[["n_base", "count", "share"]].isna().all().all()
+    opted = waves.wave_grid(four, "buyers", protect=protected_populations(True)).set_index("code")
+    assert (opted.loc["b_temps", "n_base"], opted.loc["b_temps", "count"]) == (4, 4)
 
 
 def test_wave_changes_reject_bad_options(two_waves):

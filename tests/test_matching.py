@@ -9,6 +9,7 @@ import pytest
 from etude.analysis import matching as m
 from etude.errors import ParameterError
 from etude.publish import present
+from etude.safety.disclosure import protected_populations
 
 
 def _people(prefix, rows):
@@ -323,6 +324,14 @@ def test_supply_demand_counts_flags_and_suppression():
                         + [({"immobilier"}, "immobilier", "59", None)] * 2)
     codes = m.supply_demand(buyers, companies, min_cell=5)
     assert list(codes.columns) == m.SUPPLY_CODES  # codes and numbers; the publishing side adds the labels
+    # the one small-group rule (issue 27): 2 buyers needing « santé » are withheld like 2 companies would be
+    hidden = codes.set_index("segment")
+    assert pd.isna(hidden.loc["sante", "n_buyers"]) and hidden.loc["sante", "buyers_suppressed"]
+    assert hidden.loc["sante", "flag"] == "demande_sans_offre"  # some need and no offer: what a GT acts on
+    assert pd.isna(hidden.loc["numerique", "n_buyers"]) and math.isnan(hidden.loc["numerique", "ratio"])
+    assert hidden.loc["immobilier", "n_buyers"] == 0 and not hidden.loc["immobilier", "buyers_suppressed"]
+    # a study that publishes its buyers' small groups (publish_small_groups: true) shows them
+    codes = m.supply_demand(buyers, companies, min_cell=5, protect=protected_populations(True))
     t = present.supply_with_labels(codes).set_index("segment")
     assert list(t.reset_index().columns) == m.SUPPLY_COLUMNS
     assert t.loc["sante", "n_buyers"] == 2 and t.loc["sante", "n_companies"] == 0
@@ -356,8 +365,11 @@ def test_supply_reading_names_the_gaps_or_says_there_are_none():
     companies = _people("E", [({"numerique"}, "numerique", "59", None)] * 6
                         + [({"immobilier"}, "immobilier", "59", None)])
     text = present.supply_text(present.supply_with_labels(m.supply_demand(buyers, companies, min_cell=5)))
-    assert "**Demande sans offre** : Santé (2 acheteurs)." in text
+    assert "**Demande sans offre** : Santé (moins de 5 acheteurs)." in text  # 2 buyers: withheld (issue 27)
     assert "**Offre sans demande** : Immobilier." in text
+    text = present.supply_text(present.supply_with_labels(m.supply_demand(buyers, companies, min_cell=5,
+                                                                          protect=protected_populations(True))))
+    assert "**Demande sans offre** : Santé (2 acheteurs)." in text  # the study's choice
     assert "Services numériques (6,0 entreprises par acheteur)" in text
     both = _people("E", [({"sante", "numerique", "immobilier", "intellectuelles"}, "sante", "59", None)] * 5)
     buyers_all = _people("A", [({"sante", "numerique", "immobilier", "intellectuelles"}, "sante", "59", None)])

@@ -136,7 +136,10 @@ def test_profile_runs_standalone_from_notebooks_dir(tmp_path):
     assert counts.set_index(["population", "wave"]).loc[("companies", 2017), "n"] == 90
     profile = pd.read_csv(out / "tables" / "profil_acheteurs.csv")
     bt = profile[(profile["wave"] == 2017) & (profile["attribute"] == "buyer_type")].set_index("value")
-    assert bt.loc["etat", "n"] == 17 and bt.loc["collectivite", "n"] == 4 and not bt["suppressed"].any()
+    # buyers are protected too (issue 27): the 4 collectivités and 3 santé join their declared neighbour « autre »
+    # (3 of its own: 10), the study did not opt in (publish_small_groups)
+    assert bt.loc["etat", "n"] == 17 and bt.loc["autre", "n"] == 4 + 3 + 3 and not bt["suppressed"].any()
+    assert not bt.index.isin(["collectivite", "sante"]).any()
     companies = pd.read_csv(out / "tables" / "profil_entreprises.csv")
     assert companies.loc[companies["n"].isna(), "suppressed"].all()
     assert audit.scan_run(out).empty

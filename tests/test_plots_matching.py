@@ -9,6 +9,7 @@ import pytest
 from etude import words
 from etude.analysis import matching
 from etude.publish import plots
+from etude.safety.disclosure import protected_populations
 
 
 def _people(prefix, segs):
@@ -36,7 +37,8 @@ def _texts(fig):
 def test_counts_segments_and_flags_are_written(figure):
     texts = _texts(figure)
     # sante: 5 buyers, 0 company (flagged); numerique: 2 buyers, 7 companies; immobilier: 1 buyer, 5 companies.
-    for expected in ("5 acheteurs", "2 acheteurs", "1 acheteur", "0 acheteur", "0 entreprise", "7 entreprises",
+    # 2 and 1 buyers are under min_cell: withheld like companies' counts (issue 27, one rule for both populations)
+    for expected in ("5 acheteurs", "<\u202f5 acheteurs", "0 acheteur", "0 entreprise", "7 entreprises",
                      "5 entreprises", "Santé\nDemande sans offre", "Services\nnumériques"):
         assert expected in texts, expected
     assert any(t.startswith("Prestations") and t.endswith("Offre sans demande") for t in texts)
@@ -46,6 +48,17 @@ def test_suppressed_company_count_is_never_shown(figure):
     texts = _texts(figure)
     assert "<\u202f5 entreprises" in texts
     assert not any("3 entreprises" in t for t in texts)  # intellectuelles: 3 companies, below min_cell
+    assert "2 acheteurs" not in texts and "1 acheteur" not in texts  # buyers too, unless the study opts in
+
+
+def test_a_study_that_opts_in_shows_its_buyers_small_counts():
+    table = matching.supply_demand(BUYERS, COMPANIES, min_cell=5, protect=protected_populations(True))
+    fig = plots.supply_demand_chart(table, min_cell=5, wave=2017)
+    try:
+        texts = _texts(fig)
+        assert "2 acheteurs" in texts and "1 acheteur" in texts and "<\u202f5 entreprises" in texts
+    finally:
+        plt.close(fig)
 
 
 def test_caption_names_simulated_data_and_fonts_are_readable(figure):
@@ -59,7 +72,7 @@ def test_english_labels_and_survey_data_caption():
     fig = plots.supply_demand_chart(table, lang="en", simulated=False)
     try:
         texts = _texts(fig)
-        assert "1 buyer" in texts and "0 companies" in texts and "Health\nDemand without supply" in texts
+        assert "<\u202f5 buyers" in texts and "0 companies" in texts and "Health\nDemand without supply" in texts
         assert "Survey data" in plots.figure_caption(fig) and "Fewer than 5 companies" in plots.figure_caption(fig)
         assert "Buyers' needs" in texts and "<\u202f5 companies" in texts
     finally:

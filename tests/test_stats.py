@@ -8,7 +8,7 @@ from etude.analysis import stats
 from etude.errors import ParameterError
 from etude.publish import formats, outputs
 from etude.publish.labels import labelled
-from etude.safety import audit
+from etude.safety import audit, disclosure
 from etude.survey import codebook
 
 S = formats.NNBSP
@@ -155,7 +155,11 @@ def _tables():
 
 def test_barrier_table_is_the_published_freins_csv(tmp_path):
     small = stats.barrier_table(_tables(), wave=2017).set_index(["population", "item"]).loc[("buyers", "b_temps")]
-    # 3 buyers < min_cell: counted and published (institutions), but no interval, rank nor letters
+    # 3 buyers < min_cell: protected like companies by default (issue 27): no base, count, share, interval, rank
+    assert small[["n_base", "count", "pct", "pct_all", "ci_low", "ci_high", "rank", "letters"]].isna().all()
+    opted = stats.barrier_table(_tables(), wave=2017, protect=disclosure.protected_populations(True))
+    small = opted.set_index(["population", "item"]).loc[("buyers", "b_temps")]
+    # a study that opts in (publish_small_groups): counted and published, but no interval, rank nor letters
     assert small["count"] == 3 and pd.isna(small["rank"]) and pd.isna(small["letters"]) and pd.isna(small["ci_low"])
     out = stats.barrier_table(_tables(), wave=2017, min_cell=3)
     assert list(out.columns) == [c for c in stats.FREINS_COLUMNS if c != "label"]  # codes only
@@ -182,11 +186,19 @@ def test_grouped_barrier_table_suppresses_small_company_groups_and_passes_the_au
     ge = out[(out["population"] == "companies") & (out["group_value"] == "ge250")]
     assert len(ge) == 6 and ge["suppressed"].all() and ge["count"].isna().all() and ge["n_base"].isna().all()
     assert out[out["population"] == "companies"]["suppressed"].all()
-    coll = out[(out["population"] == "buyers") & (out["group_value"] == "collectivite")]
-    assert not coll["suppressed"].any() and coll["count"].notna().all()  # institutions: not protected
-    assert coll["group_label"].iloc[0] == "Collectivités territoriales"
+    # buyers are protected too (issue 27): the one collectivité joins its declared neighbour « autre » (1
+    # respondent, still under min_cell: suppressed), and the 2 État buyers answering are suppressed
+    buyers = out[out["population"] == "buyers"]
+    assert set(buyers["group_value"]) == {"etat", "autre"} and buyers["suppressed"].all()
+    assert buyers[["n_base", "count", "pct"]].isna().all().all()
     outputs.save_table(out, "freins_groupes", tmp_path)
     assert audit.scan_run(tmp_path).empty
+    # a study that opts in (publish_small_groups) publishes the collectivité as itself: 1 of 1 cites b_temps
+    opted = labelled(stats.barrier_table(_tables(), wave=2017, by={"buyers": "buyer_type"},
+                                         protect=disclosure.protected_populations(True)))
+    coll = opted[opted["group_value"] == "collectivite"].set_index("item")
+    assert not coll["suppressed"].any() and coll["group_label"].iloc[0] == "Collectivités territoriales"
+    assert (coll.loc["b_temps", "n_base"], coll.loc["b_temps", "count"], coll.loc["b_soutien", "count"]) == (1, 1, 0)
 
 
 

@@ -153,11 +153,23 @@ def _cmd_sample_size(args) -> int:
     return 0
 
 
+def _study_opted_in(run) -> bool:
+    """The study's ``publish_small_groups`` as the run's manifest records it (False when absent or unreadable)."""
+    import json
+    from pathlib import Path
+    try:
+        manifest = json.loads((Path(run) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and bool((manifest.get("study") or {}).get("publish_small_groups"))
+
+
 def _cmd_audit(args) -> int:
     from etude import words
     from etude.publish.present.confidentiality import audit_lines
     from etude.safety import audit, disclosure
-    found = disclosure.audit_run(args.run, min_cell=args.min_cell)
+    protect = disclosure.protected_populations(_study_opted_in(args.run))  # the study's choice, as the run did
+    found = disclosure.audit_run(args.run, min_cell=args.min_cell, protect=protect)
     for line in audit_lines(found):
         print(line)
     checked = found.attrs.get("checked", 0)

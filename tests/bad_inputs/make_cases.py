@@ -552,9 +552,10 @@ def cases() -> list[dict]:
         ["decp_archive.zip", ("ZIP", "zip", "archive")],
         "L'archive est incomplète : la retélécharger.")
     # Cases kept beside this file by area (same dict shape), so each area adds its own without touching this list.
-    from bad_inputs import cases_decp, cases_engine, cases_privacy, cases_survey, cases_weights
+    from bad_inputs import cases_decp, cases_disclosure, cases_engine, cases_privacy, cases_survey, cases_weights
     C.extend(cases_survey.cases())
     C.extend(cases_privacy.cases())
+    C.extend(cases_disclosure.cases())
     C.extend(cases_weights.cases())
     C.extend(cases_decp.cases())
     C.extend(cases_engine.cases())

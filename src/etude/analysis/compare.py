@@ -36,7 +36,8 @@ from etude.analysis.multitest import multipletests
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
-from etude.safety.disclosure import publishable
+from etude.safety.disclosure import PROTECTED, publishable
+from etude.safety.neighbours import fold_small, neighbours
 from etude.survey import codebook as cb
 
 __all__ = [
@@ -366,7 +367,7 @@ def theme_order(codebook=None) -> list[str]:
 
 
 def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebook=None,
-                     min_cell: int = 5) -> pd.DataFrame:
+                     min_cell: int = 5, protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
     """Share of respondents citing at least one barrier item of each harmonised theme.
 
     Parameters
@@ -379,8 +380,10 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     codebook : dict or path, optional
         Another codebook than the project's.
     min_cell : int, default 5
-        The study's small-group rule (:func:`etude.safety.disclosure.publishable`): companies fewer than this publish
-        no base, count, share nor interval (as in ``tables/freins.csv``).
+        The study's small-group rule (:func:`etude.safety.disclosure.publishable`): fewer respondents of a
+        protected population than this publish no base, count, share nor interval (as in ``tables/freins.csv``).
+    protect : sequence of str or None, default :data:`etude.safety.disclosure.PROTECTED`
+        The protected populations, the study's choice (:func:`etude.safety.disclosure.protected_populations`).
 
     Returns
     -------
@@ -411,7 +414,7 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     rows = [_theme_share(df, base, theme, groups[theme], asked, alpha) for theme in theme_order(codebook)
             if theme in groups]
     out = pd.DataFrame(rows, columns=["theme", "items", "n_base", "count", "pct", "ci_low", "ci_high", "missing"])
-    if not publishable(kind, n_base, min_cell=min_cell):  # too few companies: nothing of them is published
+    if not publishable(kind, n_base, min_cell=min_cell, protect=protect):  # too few: nothing of them is published
         out = out.assign(n_base=pd.NA, count=pd.NA, pct=math.nan, ci_low=math.nan, ci_high=math.nan)
     out["count"] = out["count"].astype("Int64")
     out["n_base"] = out["n_base"].astype("Int64")
@@ -587,6 +590,22 @@ def _group_values(df: pd.DataFrame, by: str, kind: str, groups: Mapping[str, str
     return values, [g for g in known if g in present] + sorted(g for g in present if g not in known)
 
 
+def _fold_groups(values: pd.Series, order: list[str], by: str, kind: str, groups: Mapping[str, str] | None, *,
+                 min_cell: int, protect: Sequence[str] | None, codebook=None) -> tuple[pd.Series, list[str]]:
+    """Groups of a protected population under ``min_cell`` respondents published within the neighbour the codebook
+    declares (:func:`etude.safety.neighbours.fold_small`), as the respondents' profile publishes them — so that one
+    table's neighbour minus another's group never gives a withheld group back."""
+    if protect is not None and kind not in protect:
+        return values, order
+    code = (lambda v: groups.get(v, v)) if groups is not None else (lambda v: v)
+    near = {code(k): code(v) for k, v in neighbours(kind, by, codebook=codebook).items()}
+    into = fold_small(values.dropna().astype(str).value_counts().to_dict(), near, min_cell)
+    if not into:
+        return values, order
+    values = values.map(lambda v: into.get(v, v) if not pd.isna(v) else pd.NA).astype("string")
+    return values, list(dict.fromkeys(into.get(g, g) for g in order))
+
+
 def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Mapping[str, str] | None = None,
                  codebook=None) -> list[str]:
     """The groups of ``by`` that have respondents in ``df``, in codebook order (``groups`` merges values as in
@@ -598,19 +617,34 @@ def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Map
     return _group_values(df, by, kind, groups, codebook)[1]
 
 
-def _pair_numbers(first: tuple[int, int], second: tuple[int, int], *, kind: str, min_cell: int, test: str,
-                  alpha: float, ci_method: str) -> tuple[dict, tuple | None]:
-    """Counts, shares and test of one pair of groups (each ``(count, base)``), and its entry for the adjusted
-    intervals (None: untested).
+def _whole_group(count: int, n: int, min_cell: int, protected: bool) -> bool:
+    """A share of 0 % or 100 % in a protected group under ``2 × min_cell``: it tells every member's answer, so
+    it is not published and its pair not tested (:func:`etude.safety.disclosure.whole_group_cells`)."""
+    return protected and min_cell <= n < 2 * min_cell and count in (0, n)
 
-    Under ``min_cell`` the pair is not tested; each group's count and share then follow the study's one
-    small-group rule (:func:`etude.safety.disclosure.publishable`: public buyers' groups are published, small company
-    groups not).
+
+def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, kind: str, min_cell: int, test: str,
+                  alpha: float, ci_method: str, protect: Sequence[str] | None = PROTECTED, rest: bool = False
+                  ) -> tuple[dict, tuple | None]:
+    """Counts, shares and test of one pair of groups (``one``, ``two``: each group's count and size), and its
+    entry for the adjusted intervals (None: untested).
+
+    Under ``min_cell``, or with a whole-group share (:func:`_whole_group`), the pair is not tested (status
+    ``too_few``); each group's count and share then follow the study's one small-group rule
+    (:func:`etude.safety.disclosure.publishable` with ``protect``: by default no group under ``min_cell`` is
+    published; a study that opts in publishes its public buyers' small groups). A group size the rule withholds is
+    NA, and with ``rest`` (the second group is every other respondent, whose total is published) both sizes are.
     """
-    (c1, n1), (c2, n2) = first, second
-    if min(n1, n2) < min_cell:
-        big1, big2 = (publishable(kind, n, min_cell=min_cell) for n in (n1, n2))
-        return {"count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 and n1 else math.nan,
+    (c1, n1), (c2, n2) = one, two
+    protected = protect is None or kind in protect
+    whole = [_whole_group(c, n, min_cell, protected) for c, n in (one, two)]
+    if min(n1, n2) < min_cell or any(whole):
+        size1, size2 = (publishable(kind, n, min_cell=min_cell, protect=protect) for n in (n1, n2))
+        if rest:                                    # the total is published: one size gives the other back
+            size1 = size2 = size1 and size2
+        big1, big2 = (size and not w for size, w in zip((size1, size2), whole))
+        return {"n1": n1 if size1 else pd.NA, "n2": n2 if size2 else pd.NA,
+                "count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 and n1 else math.nan,
                 "count2": c2 if big2 else pd.NA, "pct2": c2 / n2 if big2 and n2 else math.nan, "diff": math.nan,
                 "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": NOT_COMPARABLE, "p_value": math.nan,
                 "cohens_h": math.nan, "status": TOO_FEW}, None
@@ -621,7 +655,8 @@ def _pair_numbers(first: tuple[int, int], second: tuple[int, int], *, kind: str,
 def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[str] = "themes", *,
                    kind: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
                    min_cell: int = 5, test: str = "fisher", padjust: str = DEFAULT_PADJUST, alpha: float = 0.05,
-                   ci_method: str = "newcombe", codebook=None) -> pd.DataFrame:
+                   ci_method: str = "newcombe", codebook=None,
+                   protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
     """Compare groups of one population (e.g. services de l'État vs collectivités vs others), item or theme.
 
     Parameters
@@ -640,9 +675,16 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     pairs : {"pairwise", "vs_rest"}, default "pairwise"
         Every pair of groups, or each group against all the other respondents.
     min_cell : int, default 5
-        Smallest group denominator compared. A comparison with a smaller group gets ``status`` ``too_few``
-        and no comparison number; each group's count and share follow the study's one small-group rule
-        (:func:`etude.safety.disclosure.publishable`: public buyers' groups are published, small company groups not).
+        Smallest group denominator compared. In a protected population, a smaller group is first published within
+        the neighbour the codebook declares for it (buyers' collectivités and health establishments within
+        « Autres acheteurs publics »), as the profile publishes it. A comparison with a group still smaller gets
+        ``status`` ``too_few``
+        and no comparison number; each group's size, count and share follow the study's one small-group rule
+        (:func:`etude.safety.disclosure.publishable`: withheld under ``min_cell``, and a 0 % or 100 % share in a
+        group under ``2 × min_cell``, for a protected population).
+    protect : sequence of str or None, default :data:`etude.safety.disclosure.PROTECTED`
+        The protected populations, the study's choice (:func:`etude.safety.disclosure.protected_populations`:
+        ``publish_small_groups: true`` publishes public buyers' small groups).
     test, padjust, alpha, ci_method
         As in :func:`compare_themes`; the adjustment family is every computed row of the result, and
         ``separated`` the decision (:func:`decide`).
@@ -658,18 +700,24 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     >>> codes = list(cb.items("buyers")["code"])
     >>> t = pd.DataFrame({c: pd.array([c == "b_temps"] * 6 + [c == "b_juridique"] * 3, dtype="boolean")
     ...                   for c in codes})
-    >>> t["buyer_type"] = ["etat"] * 6 + ["collectivite"] * 3
+    >>> t["buyer_type"] = ["etat"] * 6 + ["autre"] * 3
     >>> r = compare_groups(t, "buyer_type", ["moyens"])
-    >>> r[["group1", "group2", "n1", "n2", "pct1", "pct2", "status"]]
-      group1        group2  n1  n2  pct1  pct2   status
-    0   etat  collectivite   6   3   1.0   0.0  too_few
+    >>> r[["group1", "group2", "n1", "n2", "pct1", "pct2", "status"]]  # 3 < min_cell; 6 of 6 in a group under 10
+      group1 group2  n1    n2  pct1  pct2   status
+    0   etat  autre   6  <NA>   NaN   NaN  too_few
+    >>> from etude.safety.disclosure import protected_populations
+    >>> r = compare_groups(t, "buyer_type", ["moyens"], protect=protected_populations(True))  # the study's opt-in
+    >>> r[["n1", "n2", "pct1", "pct2", "status"]]
+       n1  n2  pct1  pct2   status
+    0   6   3   1.0   0.0  too_few
     """
     _choice("pairs", pairs, ("pairwise", "vs_rest"))
     _choice("test", test, TESTS)
     _choice("padjust", padjust, PADJUST)
     if not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
         raise ParameterError(f"min_cell doit être un entier ≥ 1, pas {min_cell!r}")
-    values, order = _group_values(df, by, kind, groups, codebook)
+    values, order = _fold_groups(*_group_values(df, by, kind, groups, codebook), by, kind, groups,
+                                 min_cell=min_cell, protect=protect, codebook=codebook)
     if pairs == "pairwise":
         combos = [(order[i], order[j]) for i in range(len(order)) for j in range(i + 1, len(order))]
     else:
@@ -688,8 +736,9 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
             n1, n2 = int(in1.sum()), int(in2.sum())
             row = {"code": code, "group1": g1, "group2": g2, "n1": n1, "n2": n2}
             c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
-            numbers, count = _pair_numbers((c1, n1), (c2, n2), kind=kind, min_cell=min_cell, test=test, alpha=alpha,
-                                           ci_method=ci_method)
+            numbers, count = _pair_numbers((c1, n1), (c2, n2), kind=kind, min_cell=min_cell, test=test,
+                                           alpha=alpha, ci_method=ci_method, protect=protect,
+                                           rest=g2 == REST)
             rows.append(row | numbers)
             counts.append(count)
     return _group_table(rows, counts, min_cell=min_cell, padjust=padjust, alpha=alpha, ci_method=ci_method)

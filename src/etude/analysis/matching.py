@@ -76,6 +76,7 @@ from scipy.sparse.csgraph import maximum_flow
 
 from etude.analysis import profiles
 from etude.errors import ParameterError
+from etude.safety.disclosure import PROTECTED, publishable
 from etude.survey import codebook as cb
 
 __all__ = [
@@ -103,7 +104,7 @@ PLAN_COLUMNS = SCORE_COLUMNS + ["slot"]
 #: Columns of ``tables/offre_demande_segments.csv``: :data:`SUPPLY_CODES` with the labels the publishing side
 #: attaches (:func:`etude.publish.present.supply_with_labels`).
 SUPPLY_COLUMNS = ["segment", "label", "buyers_base", "n_buyers", "companies_base", "n_companies",
-                  "companies_suppressed", "ratio", "flag", "flag_label"]
+                  "companies_suppressed", "ratio", "flag", "flag_label", "buyers_suppressed"]
 #: Columns of :func:`supply_demand`: codes and numbers.
 SUPPLY_CODES = [c for c in SUPPLY_COLUMNS if c not in ("label", "flag_label")]
 #: French stop words, folded like the text (no accents, lower case); also the few English ones seen in offers.
@@ -754,7 +755,8 @@ def plan_summary(plan: pd.DataFrame, scores: pd.DataFrame, *, min_score: float =
 
 
 # --------------------------------------------------------------------------------------------- supply/demand
-def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: int = 5) -> pd.DataFrame:
+def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: int = 5,
+                  protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
     """Per segment: buyers declaring a need, companies declaring an offer, their ratio and what is missing.
 
     Parameters
@@ -762,8 +764,12 @@ def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: in
     buyers, companies : DataFrame
         Respondent tables (contract §1); segment sets as in :func:`segment_sets`.
     min_cell : int, default 5
-        Company counts from 1 to ``min_cell - 1`` are suppressed: ``n_companies`` and ``ratio`` NA,
-        ``companies_suppressed`` true. Zero is shown (it is what "demand without supply" means).
+        Counts from 1 to ``min_cell - 1`` of a protected population are suppressed (the study's one small-group
+        rule, :func:`etude.safety.disclosure.publishable`): ``n_companies`` (``n_buyers``) and ``ratio`` NA,
+        ``companies_suppressed`` (``buyers_suppressed``) true. Zero is shown (it is what "demand without supply"
+        means).
+    protect : sequence of str or None, default :data:`etude.safety.disclosure.PROTECTED`
+        The protected populations, the study's choice (``publish_small_groups: true`` publishes buyers' counts).
 
     Returns
     -------
@@ -775,8 +781,13 @@ def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: in
 
     >>> b = pd.DataFrame({"respondent_id": ["A-1", "A-2"], "segment": ["sante", "sante"]})
     >>> c = pd.DataFrame({"respondent_id": [f"E-{i}" for i in range(6)], "segment": ["sante"] * 6})
-    >>> supply_demand(b, c).set_index("segment").loc["sante", ["n_buyers", "n_companies", "ratio"]].tolist()
-    [2.0, 6.0, 3.0]
+    >>> t = supply_demand(b, c).set_index("segment")
+    >>> print(t.loc["sante", ["n_buyers", "buyers_suppressed", "n_companies", "ratio"]].to_dict())  # 2: withheld
+    {'n_buyers': None, 'buyers_suppressed': True, 'n_companies': 6, 'ratio': nan}
+    >>> from etude.safety.disclosure import protected_populations
+    >>> t = supply_demand(b, c, protect=protected_populations(True)).set_index("segment")
+    >>> int(t.at["sante", "n_buyers"]), float(t.at["sante", "ratio"])  # the study publishes them
+    (2, 3.0)
     """
     if not isinstance(min_cell, (int, np.integer)) or isinstance(min_cell, bool) or min_cell < 1:
         raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
@@ -785,16 +796,18 @@ def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: in
     for s in SEGMENTS:
         nb = int(sum(s in x for x in bs))
         nc = int(sum(s in x for x in cs))
-        suppressed = 0 < nc < min_cell
+        suppressed = not publishable("companies", nc, min_cell=min_cell, protect=protect)
+        hidden = not publishable("buyers", nb, min_cell=min_cell, protect=protect)
         flag = "demande_sans_offre" if nb > 0 and nc == 0 else "offre_sans_demande" if nc > 0 and nb == 0 else ""
         rows.append({
             "segment": s,
-            "buyers_base": int(sum(bool(x) for x in bs)), "n_buyers": nb,
+            "buyers_base": int(sum(bool(x) for x in bs)), "n_buyers": pd.NA if hidden else nb,
             "companies_base": int(sum(bool(x) for x in cs)),
             "n_companies": pd.NA if suppressed else nc, "companies_suppressed": suppressed,
-            "ratio": (float("nan") if suppressed or nb == 0 else nc / nb),
-            "flag": flag,
+            "ratio": (float("nan") if suppressed or hidden or nb == 0 else nc / nb),
+            "flag": flag, "buyers_suppressed": hidden,
         })
     out = pd.DataFrame(rows, columns=SUPPLY_CODES)
-    out["n_companies"] = out["n_companies"].astype("Int64")
+    out[["n_buyers", "n_companies"]] = out[["n_buyers", "n_companies"]].astype("Int64")
+    out.attrs["min_cell"] = min_cell
     return out

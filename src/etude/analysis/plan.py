@@ -17,18 +17,24 @@ Examples
 >>> ticks = {"b_temps": [True, False, True, None], "b_financier": [False, True, False, None]}
 >>> b = pd.DataFrame({"population": "buyers", "wave": 2017, **{
 ...     c: pd.array(ticks.get(c, [False, False, False, None]), dtype="boolean") for c in stats.item_codes("buyers")}})
->>> p = action_plan({"buyers": b}).set_index("item")
->>> int(p.loc["b_temps", "n_base"]), int(p.loc["b_temps", "count"]), p.loc["b_temps", "remedy"]
-(3, 2, 'lev_hierarchie')
+>>> p = action_plan({"buyers": b}).set_index("item")  # 3 buyers answered: under min_cell, withheld by default
+>>> bool(p.loc["b_temps", ["n_base", "count", "pct"]].isna().all()), p.loc["b_temps", "remedy"]
+(True, 'lev_hierarchie')
+>>> from etude.safety.disclosure import protected_populations
+>>> p = action_plan({"buyers": b}, protect=protected_populations(True)).set_index("item")  # the study's opt-in
+>>> int(p.loc["b_temps", "n_base"]), int(p.loc["b_temps", "count"])
+(3, 2)
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
 from etude.analysis import stats
 from etude.analysis import waves as waves_mod
+from etude.safety.disclosure import PROTECTED
 from etude.survey import reference
 
 __all__ = ["PLAN_COLUMNS", "PLAN_CODES", "QUESTION", "shown_waves", "asked_waves", "has_remedies", "remedy_table",
@@ -84,7 +90,8 @@ def has_remedies(tables: dict[str, pd.DataFrame], *, codebook=None) -> bool:
 
 
 def remedy_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alpha: float = 0.05,
-                 ci_method: str = "wilson", min_cell: int = 5, codebook=None) -> pd.DataFrame:
+                 ci_method: str = "wilson", min_cell: int = 5, codebook=None,
+                 protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
     """Remedy frequencies (``tables/leviers.csv``): the columns and rules of ``freins.csv``, waves where asked.
 
     Built by :func:`etude.analysis.stats.barrier_table` on the remedies question; a population or wave that was not
@@ -97,8 +104,9 @@ def remedy_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, al
         ``{"buyers": DataFrame, "companies": DataFrame}`` as returned by :func:`etude.survey.load_study`.
     wave : int, optional
         Keep one wave; default every wave where the question was asked.
-    alpha, ci_method, min_cell
-        As in :func:`etude.analysis.stats.barrier_table`.
+    alpha, ci_method, min_cell, protect
+        As in :func:`etude.analysis.stats.barrier_table` (``protect``: the study's choice,
+        :func:`etude.safety.disclosure.protected_populations`).
 
     Returns
     -------
@@ -111,12 +119,12 @@ def remedy_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, al
     if not kept:
         return pd.DataFrame(columns=stats.FREINS_COLUMNS)
     return stats.barrier_table(kept, alpha=alpha, ci_method=ci_method, min_cell=min_cell, question=QUESTION,
-                               codebook=codebook)
+                               codebook=codebook, protect=protect)
 
 
 def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alpha: float = 0.05,
                 ci_method: str = "wilson", min_cell: int = 5, links: pd.DataFrame | None = None,
-                codebook=None, directory=None) -> pd.DataFrame:
+                codebook=None, protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
     """The action plan: one row per barrier and population, ranked as in freins.csv, codes and numbers only.
 
     Each row has the barrier's share in the wave shown (``n_base, count, pct, ci_low, ci_high, rank``, rules of
@@ -134,28 +142,32 @@ def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alp
         Wave shown; default (``None`` or 0) each population's latest wave (:func:`shown_waves`).
     links : DataFrame, optional
         Default :func:`etude.survey.reference.load_links`. A barrier without a link keeps its row with NA links.
+    protect : sequence of str or None, default :data:`etude.safety.disclosure.PROTECTED`
+        Populations whose groups under ``min_cell`` are withheld; the study's choice
+        (:func:`etude.safety.disclosure.protected_populations` of its ``publish_small_groups``).
 
     Returns
     -------
-    DataFrame with :data:`PLAN_CODES`; ``attrs`` keep ``alpha``, ``ci_method`` and ``min_cell``.
+    DataFrame with :data:`PLAN_CODES`; ``attrs`` keep ``alpha``, ``ci_method``, ``min_cell`` and ``protect``.
     """
-    links = reference.load_links(codebook=codebook, directory=directory) if links is None else links
+    links = reference.load_links(codebook=codebook) if links is None else links
     by_barrier = links.set_index("barrier")
     frames = []
     waves = shown_waves(tables, wave)
     for kind in [k for k in stats.POPULATIONS if k in waves]:
         w, df = waves[kind], tables[kind]
         t = stats.barrier_table({kind: df}, wave=w, alpha=alpha, ci_method=ci_method, min_cell=min_cell,
-                                codebook=codebook)
+                                codebook=codebook, protect=protect)
         rem = remedy_table({kind: df}, wave=w, alpha=alpha, ci_method=ci_method, min_cell=min_cell,
-                           codebook=codebook).set_index("item")["pct"]
+                           codebook=codebook, protect=protect).set_index("item")["pct"]
         t["suppressed"] = t.index.isin(t.attrs.get("primary", []))  # under min_cell (etude.safety.disclosure)
         _not_asked(t, waves_mod.asked_items(df[df["wave"] == w], kind, codebook=codebook))
         frames.append(_with_links(t, by_barrier.reindex(t["item"]), rem))
     if not frames:
         return pd.DataFrame(columns=PLAN_CODES)
     out = pd.concat(frames, ignore_index=True)[PLAN_CODES]
-    out.attrs.update({"alpha": alpha, "ci_method": ci_method, "min_cell": min_cell})
+    out.attrs.update({"alpha": alpha, "ci_method": ci_method, "min_cell": min_cell,
+                      "protect": None if protect is None else tuple(protect)})
     return out
 
 

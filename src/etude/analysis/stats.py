@@ -6,8 +6,9 @@ base, not counted as « no ». Proportions come with a confidence interval from 
 (``proportion_confint``, Wilson by default). Tables keep raw numbers (fractions 0–1); the ``format_*`` helpers
 of :mod:`etude.publish.present` format them for a reader, in French or English.
 
-Small-cell protection lives in :mod:`etude.safety.disclosure` (``suppress_small`` and ``PROTECTED`` are
-re-exported here for the notebooks): merged categories, primary and secondary suppression.
+Small-cell protection lives in :mod:`etude.safety.disclosure` (``suppress_small``, ``PROTECTED`` and
+``protected_populations`` are re-exported here for the notebooks): merged categories, primary and secondary
+suppression.
 
 Examples
 --------
@@ -33,14 +34,22 @@ from etude.analysis.weights import weighted_columns
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
-from etude.safety.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, merge_values, suppress_small, value_order
+from etude.safety.disclosure import (
+    PROTECTED,
+    VALUE_COLUMNS,
+    group_counts,
+    merge_values,
+    protected_populations,
+    suppress_small,
+    value_order,
+)
 from etude.survey import codebook as cb
 
 __all__ = [
     "frequencies", "profile", "suppress_small", "barrier_table", "answered", "wave_counts",
     "published_check", "item_codes", "population_of", "require_columns", "given_attributes", "pair_table",
     "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
-    "PROTECTED", "MISSING_VALUE", "CHECK_COLUMNS", "PAIR_TABLE_COLUMNS", "ALL",
+    "PROTECTED", "protected_populations", "MISSING_VALUE", "CHECK_COLUMNS", "PAIR_TABLE_COLUMNS", "ALL",
 ]
 
 #: Interval methods accepted by ``ci_method`` (statsmodels ``proportion_confint`` names).
@@ -182,14 +191,17 @@ def _block_kind(df: pd.DataFrame, items: str | Sequence[str], codes: list[str], 
     return items if isinstance(items, str) else population_of(codes, codebook=codebook)
 
 
-def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook) -> tuple[pd.Series, list]:
+def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook, min_cell: int | None = None,
+               protect: Sequence[str] | None = PROTECTED) -> tuple[pd.Series, list]:
     """Each respondent's group, merged as the codebook publishes it (:func:`etude.safety.disclosure.merge_values`:
-    ETI and GE counted together from their respondents), and the groups present in codebook order."""
+    ETI and GE counted together from their respondents, a group under ``min_cell`` with its declared neighbour),
+    and the groups present in codebook order; a population out of ``protect`` (a study's opt-in) keeps its groups."""
     col = df[by]
-    values = merge_values(col, kind, by, codebook=codebook) if kind else col.astype(object)
+    values = merge_values(col, kind, by, protect=protect, codebook=codebook, min_cell=min_cell) if kind \
+        else col.astype(object)
     present = set(values.dropna())
     if isinstance(col.dtype, pd.CategoricalDtype):
-        known = [g for g in value_order(kind, by, codebook=codebook) if g in present] if kind else []
+        known = [g for g in value_order(kind, by, protect=protect, codebook=codebook) if g in present] if kind else []
         known += [g for g in col.cat.categories if g in present and g not in known]
         return values, known + sorted(g for g in present if g not in known)
     return values, sorted(present, key=lambda g: (str(type(g)), g))
@@ -197,7 +209,7 @@ def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook) -> tuple[p
 
 def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None = None, alpha: float = 0.05,
                 ci_method: str = "wilson", min_cell: int = 5, gate: str = "none", codebook=None,
-                weights: str | pd.Series | None = None) -> pd.DataFrame:
+                weights: str | pd.Series | None = None, protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
     """Multi-response frequency table: how many respondents cite each item, out of those who answered.
 
     Parameters
@@ -225,6 +237,9 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         Respondent weights (a column of ``df``, or a Series on its index:
         :func:`etude.analysis.weights.compute_weights`); adds ``pct_w, ci_low_w, ci_high_w, n_eff``
         (:func:`etude.analysis.weights.weighted_columns`). None (the default): the table is the unweighted one.
+    protect : sequence of str or None, default :data:`etude.safety.disclosure.PROTECTED`
+        Populations whose groups are merged as published (codebook merges, a group under ``min_cell`` with its
+        declared neighbour); a population left out (a study's ``publish_small_groups``) keeps its own groups.
 
     Returns
     -------
@@ -263,7 +278,7 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         if by in codes:
             raise ParameterError(f"« by » ne peut pas être un item de la question : {by!r}")
         require_columns(df, [by])
-        values, groups = _groups_of(df, by, _block_kind(df, items, codes, codebook), codebook)
+        values, groups = _groups_of(df, by, _block_kind(df, items, codes, codebook), codebook, min_cell, protect)
         frames = []
         for g in groups:
             part = _one_table(df[(values == g).to_numpy()], codes, alpha, ci_method, min_cell, gate)
@@ -419,7 +434,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
                 continue
             group = (by or {}).get(kind)
             t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, alpha=alpha,
-                            ci_method=ci_method, min_cell=min_cell, codebook=codebook)
+                            ci_method=ci_method, min_cell=min_cell, codebook=codebook, protect=protect)
             if group:
                 groups.update(group_counts(part, group, kind=kind, codebook=codebook))  # disclosure plan
                 t = t.rename(columns={group: "group_value"})
@@ -437,19 +452,24 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
     if by is None:
         out = out[cols]
     out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell,
-                      "rank_test": rankings.TEST, "rank_padjust": rankings.PADJUST, "rank_gate": "none"})
+                      "protect": None if protect is None else tuple(protect), "rank_test": rankings.TEST,
+                      "rank_padjust": rankings.PADJUST, "rank_gate": "none"})
     return out
 
 
 def _block_respondents(tables: Mapping[str, pd.DataFrame], key: tuple, group: str | None,
-                       codebook) -> pd.DataFrame:
-    """The respondents of one published block: a population's wave, and its group (merged as published)."""
+                       codebook, attrs: Mapping | None = None) -> pd.DataFrame:
+    """The respondents of one published block: a population's wave, and its group (merged as published, a
+    group under the ``min_cell`` of the table's ``attrs`` with its declared neighbour, for its ``protect``)."""
+    attrs = attrs or {}
     kind, wave, value = key[0], key[1], key[-1]
     df = tables[kind]
     part = df[df["wave"] == wave]
     if group is None:
         return part
-    return part[(merge_values(part[group], kind, group, codebook=codebook) == value).to_numpy()]
+    merged = merge_values(part[group], kind, group, protect=attrs.get("protect", PROTECTED), codebook=codebook,
+                          min_cell=attrs.get("min_cell"))
+    return part[(merged == value).to_numpy()]
 
 
 def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame | Sequence[pd.DataFrame], *,
@@ -493,7 +513,7 @@ def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame | Seq
             ranked = block[block["letters"].notna()]
             if ranked.empty:
                 continue
-            part = _block_respondents(tables, key, key[2] if grouped else None, codebook)
+            part = _block_respondents(tables, key, key[2] if grouped else None, codebook, table.attrs)
             base = answered(part, item_codes(key[0], question, codebook=codebook))
             items = list(ranked["item"])
             pairs = rankings.paired_tests(part.loc[base, items], items, alpha=alpha, gate=gate)

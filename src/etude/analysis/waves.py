@@ -158,11 +158,12 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     return out
 
 
-def _withheld(counts: pd.DataFrame, kind: str, min_cell: int) -> bool:
-    """Does the small-group rule withhold this wave (its respondents' base, the same for every item)?"""
-    from etude.safety.disclosure import publishable
+def _withheld(counts: pd.DataFrame, kind: str, min_cell: int, protect: Sequence[str] | None = None) -> bool:
+    """Does the small-group rule withhold this wave (its respondents' base, the same for every item)? ``protect``
+    None: the default protected populations (:data:`etude.safety.disclosure.PROTECTED`)."""
+    from etude.safety.disclosure import PROTECTED, publishable
     n = int(counts["n"].max()) if len(counts) else 0
-    return not publishable(kind, n, min_cell=min_cell)
+    return not publishable(kind, n, min_cell=min_cell, protect=PROTECTED if protect is None else protect)
 
 
 def _tested(out: pd.DataFrame) -> pd.Series:
@@ -354,13 +355,14 @@ def change_pair(df: pd.DataFrame | None, wave_from: int | None = 0, wave_to: int
 
 
 def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", codebook=None,
-              min_cell: int = 5) -> pd.DataFrame:
+              min_cell: int = 5, protect: Sequence[str] | None = None) -> pd.DataFrame:
     """Every wave of one population, for each barrier item (or theme): the share citing it, or « non posé ».
 
     Shares follow :func:`wave_changes` (denominator: the wave's respondents who answered the barrier question);
     an item not asked in a wave (:func:`asked_items`; a theme with one of its items not asked) has ``asked``
-    false and no count nor share; a wave the small-group rule withholds (``min_cell``, as in :func:`wave_changes`)
-    has no base, count nor share.
+    false and no count nor share; a wave the small-group rule withholds (``min_cell``, as in :func:`wave_changes`;
+    ``protect``: the protected populations, default :data:`etude.safety.disclosure.PROTECTED`, the study's choice
+    :func:`etude.safety.disclosure.protected_populations`) has no base, count nor share.
 
     Returns
     -------
@@ -372,7 +374,7 @@ def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", codebook=Non
     rows = []
     for wave in population_waves(df):
         part = counts[level](df[df["wave"] == wave], kind, codebook)
-        hidden = _withheld(part, kind, min_cell)
+        hidden = _withheld(part, kind, min_cell, protect)
         for r in part.itertuples():
             asked = bool(r.asked)
             shown = asked and not hidden

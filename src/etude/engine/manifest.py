@@ -109,6 +109,8 @@ def study_provenance(study: str | None) -> tuple[dict[str, Any], list[dict[str, 
         entry["title"] = str(spec.get("title") or "")
         if spec.get("title_en"):
             entry["title_en"] = str(spec["title_en"])
+        if spec.get("publish_small_groups"):  # the study's choice, recorded (and given to the audit)
+            entry["publish_small_groups"] = True
         if spec.get("meeting"):  # the deck's title slide (name, date, place, presenter, organisations, contacts)
             entry["meeting"] = dict(spec["meeting"])
     except Exception:  # the title is a nicety; study_inputs already validated the file

@@ -67,9 +67,11 @@ def _validate_study(study: Path | None) -> list[dict]:
 
 
 def _disclosure_audit(run_dir: Path, parameters: dict[str, Any]) -> Any:
-    """No suppressed cell of the run's tables can be recovered or narrowed below the run's ``min_cell``."""
-    from etude.safety.disclosure import audit_run
-    return audit_run(run_dir, min_cell=int(parameters.get("min_cell", 5)))
+    """No suppressed cell of the run's tables can be recovered or narrowed below the run's ``min_cell``; public
+    buyers' small groups are allowed only when the study chose to publish them (``publish_small_groups``)."""
+    from etude.safety.disclosure import audit_run, protected_populations
+    protect = protected_populations(bool(parameters.get("publish_small_groups", False)))
+    return audit_run(run_dir, min_cell=int(parameters.get("min_cell", 5)), protect=protect)
 
 
 _validate_study.label = "validation de l'étude"
@@ -628,7 +630,8 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
     manifest["assembly"] = {"cache": made.cache, "reused_from": made.reused_from, **manifest.get("assembly", {})}
     problems += made.problems
     post_cache = nbcache.cache_root(run_dir.parent).parent / "checks" if use_cache else None
-    checks = (run_post_checks(run_dir, post_checks, run_parameters(plan), cache_dir=post_cache)
+    parameters = run_parameters(plan) | ({"publish_small_groups": True} if info.get("publish_small_groups") else {})
+    checks = (run_post_checks(run_dir, post_checks, parameters, cache_dir=post_cache)
               if notebooks_ok and not problems else [])
     if post_cache is not None:
         nbcache.evict_files(post_cache)

@@ -50,6 +50,8 @@ import numpy as np
 import pandas as pd
 
 from etude.errors import ParameterError
+from etude.safety.neighbours import fold_profile, fold_small, neighbours
+from etude.safety.neighbours import merge_rows as _merge_rows
 from etude.safety.recovery import (
     FINDING_COLUMNS,
     audit_run,
@@ -63,13 +65,17 @@ from etude.survey import codebook as cb
 
 __all__ = [
     "suppress_small", "publishable", "group_counts", "merges", "merge_categories", "merge_values", "value_order",
-    "universe",
+    "universe", "neighbours", "protected_populations", "whole_group_cells", "OPT_IN",
     "check_min_cell", "feasible_ranges", "audit_tables", "audit_run",
     "PROTECTED", "VALUE_COLUMNS", "CROSSED", "FINDING_COLUMNS",
 ]
 
-#: Populations protected by default: companies (public buyers are institutions named in public sources).
-PROTECTED = ("companies",)
+#: Populations protected by default: both. Public buyers are institutions, but their respondents are people
+#: inside them; a study may publish buyers' small groups on purpose (``publish_small_groups: true`` in its study
+#: file, :func:`protected_populations`), and then every table says it was the study's choice.
+PROTECTED = ("buyers", "companies")
+#: Populations whose small groups a study may choose to publish (``publish_small_groups: true``).
+OPT_IN = ("buyers",)
 #: Columns a suppressed cell loses (those present in the table); its base (``n_base``) is blanked too.
 VALUE_COLUMNS = ("n", "count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_high", "rank", "letters")
 #: Attributes by which the study publishes grouped barrier tables (notebook 02, ``tables/freins_par_groupe.csv``):
@@ -80,15 +86,27 @@ CROSSED = {"buyers": ("buyer_type",), "companies": ("size_class",)}
 _POPULATIONS = ("buyers", "companies")
 
 
+def protected_populations(publish_small_groups: bool = False) -> tuple[str, ...]:
+    """The populations whose small groups are suppressed: both by default; without the opt-in populations
+    (:data:`OPT_IN`) when the study file says ``publish_small_groups: true``.
+
+    >>> protected_populations(), protected_populations(True)
+    (('buyers', 'companies'), ('companies',))
+    """
+    return tuple(p for p in PROTECTED if not (publish_small_groups and p in OPT_IN))
+
+
 def publishable(population: str, n: Any, *, min_cell: int = 5, protect: Sequence[str] | None = PROTECTED) -> bool:
     """The study's one small-group rule as a predicate: may a group of ``n`` respondents be published?
 
     A group of a protected population with 1 ≤ n < ``min_cell`` may not (0 reveals nothing); groups of other
-    populations (public buyers) always may. For modules that withhold or test groups themselves, so that every
-    table applies the same rule (secondary suppression still needs :func:`suppress_small`).
+    populations (opted out, :func:`protected_populations`) always may. For modules that withhold or test groups
+    themselves, so that every table applies the same rule (secondary suppression still needs :func:`suppress_small`).
 
     >>> publishable("companies", 4), publishable("companies", 5), publishable("buyers", 4)
-    (False, True, True)
+    (False, True, False)
+    >>> publishable("buyers", 4, protect=protected_populations(True))
+    True
     """
     min_cell = check_min_cell(min_cell)
     if protect is not None and population not in protect:
@@ -127,9 +145,10 @@ def merges(kind: str, attribute: str | None = None, *, codebook=None) -> list[di
 
 
 def merge_values(values: pd.Series, kind: str, attribute: str, *, protect: Sequence[str] | None = PROTECTED,
-                 codebook=None) -> pd.Series:
+                 codebook=None, min_cell: int | None = None) -> pd.Series:
     """Each respondent's value of ``attribute`` as published: the members of a codebook merge (:func:`merges`)
-    replaced by the merge's code, for a protected population; other values and NA unchanged (object dtype).
+    replaced by the merge's code, for a protected population; with ``min_cell``, a group smaller than it also
+    joins its declared neighbour (:func:`neighbours`); other values and NA unchanged (object dtype).
 
     Counting the merged group from these values gives every column of its row (base, shares over answers and
     over all respondents, interval, rank, paired tests) from its respondents, where summing the members' rows
@@ -139,12 +158,18 @@ def merge_values(values: pd.Series, kind: str, attribute: str, *, protect: Seque
     ['micro', 'ge250', 'ge250', None]
     >>> merge_values(pd.Series(["etat"]), "buyers", "buyer_type").tolist()
     ['etat']
+    >>> merge_values(pd.Series(["etat"] * 5 + ["sante"]), "buyers", "buyer_type", min_cell=5).tolist()[-1]
+    'autre'
     """
     out = values.astype(object).where(values.notna(), None)
     if protect is not None and kind not in protect:
         return out
     for m in merges(kind, attribute, codebook=codebook):
         out = out.where(~out.astype(str).isin(m["members"]) | out.isna(), m["code"])
+    if min_cell is not None:
+        into = fold_small(out.dropna().astype(str).value_counts().to_dict(),
+                           neighbours(kind, attribute, codebook=codebook), min_cell)
+        out = out.map(lambda v: into.get(str(v), v) if v is not None else None)
     return out
 
 
@@ -170,27 +195,6 @@ def _lang_of(labels: Sequence[Any], members: Sequence[str], kind: str, attribute
     vals = cb.attribute_values(kind, attribute, codebook=codebook)
     english = set(vals[vals["code"].astype(str).isin(members)]["label_en"])
     return "en" if any(str(x) in english for x in labels) else "fr"
-
-
-def _merge_rows(t: pd.DataFrame, sel: pd.Series, keys: list[str], make) -> pd.DataFrame:
-    """Replace the selected rows of each block (``keys``) by ``make(block_rows)``, at the first one's place."""
-    t = t.reset_index(drop=True)
-    sel = sel.reset_index(drop=True)
-    put, drop = {}, set()
-    for _, part in t[sel].groupby(keys, sort=False, dropna=False):
-        put[part.index[0]] = make(part)
-        drop.update(part.index)
-    rows = []
-    for i in t.index:
-        if i in put:
-            rows.append(put[i])
-        elif i not in drop:
-            rows.append(t.loc[i].to_dict())
-    out = pd.DataFrame(rows, columns=t.columns)
-    for c in t.columns:
-        if pd.api.types.is_bool_dtype(t[c]) and out[c].notna().all():
-            out[c] = out[c].astype(bool)
-    return out
 
 
 def _interval(count: float, n_base: float, alpha: float, method: str) -> tuple[float, float]:
@@ -220,7 +224,7 @@ def _rerank(t: pd.DataFrame, rows: pd.Series, keys: list[str], item_order: dict[
 
 
 def merge_categories(table: pd.DataFrame, *, protect: Sequence[str] | None = PROTECTED,
-                     population: str | None = None, codebook=None) -> pd.DataFrame:
+                     population: str | None = None, codebook=None, min_cell: int | None = None) -> pd.DataFrame:
     """Merge the codebook's declared categories (:func:`merges`) in a profile or grouped frequency table.
 
     Rows of protected populations whose value is a member of a merge become one row with the merge's code
@@ -229,7 +233,8 @@ def merge_categories(table: pd.DataFrame, *, protect: Sequence[str] | None = PRO
     frequency table ``pct_all`` is recomputed from the group sizes of ``attrs["groups"]`` (else blank) and the
     letters blanked (no member's value survives). A grouped table counted from merged respondents
     (:func:`merge_values`, as :func:`etude.analysis.stats.frequencies` does) has no member row: nothing to merge.
-    Other tables are returned unchanged (a copy).
+    Other tables are returned unchanged (a copy). With ``min_cell``, a profile's groups smaller than it are also
+    summed into their declared neighbour (:func:`neighbours`) in their block.
 
     >>> t = pd.DataFrame({"population": "companies", "attribute": "size_class", "value": ["micro", "eti", "ge"],
     ...                   "label": ["Micro", "ETI", "GE"], "n": [50, 4, 2], "n_total": 56, "pct": [.9, .07, .03]})
@@ -240,8 +245,13 @@ def merge_categories(table: pd.DataFrame, *, protect: Sequence[str] | None = PRO
     out = table.copy()
     if shape not in ("profile", "grouped"):
         return out
+    population = population or table.attrs.get("population")
     pops = row_populations(out, population)
     protected = _protected(pops, protect)
+    if shape == "profile" and min_cell is not None:
+        out = fold_profile(out, pops, protected, min_cell, codebook)
+        pops = row_populations(out, population)
+        protected = _protected(pops, protect)
     for kind in _POPULATIONS:
         for m in merges(kind, codebook=codebook):
             in_kind = protected & ((pops == kind) | (pops == ""))
@@ -433,6 +443,15 @@ def _merged_groups(info: dict, key: tuple, table_values: set[str], codebook) -> 
             parts = [groups.pop(v) for v in m["members"] if v in groups]
             groups[m["code"]] = {"n": sum(p["n"] for p in parts), "n_base": sum(p["n_base"] for p in parts),
                                  "counts": {i: sum(p["counts"][i] for p in parts) for i in parts[0]["counts"]}}
+    near = neighbours(pop, attr, codebook=codebook)
+    for v in [v for v in list(groups) if v not in table_values and v in near and v != _MISSING]:
+        target = near[v]
+        while target not in table_values and target in near:
+            target = near[target]
+        if target in groups and target in table_values:
+            a, b = groups.pop(v), groups[target]
+            groups[target] = {"n": a["n"] + b["n"], "n_base": a["n_base"] + b["n_base"],
+                              "counts": {i: a["counts"].get(i, 0) + b["counts"].get(i, 0) for i in b["counts"]}}
     known = set(groups) - {_MISSING}
     return groups if table_values - {_MISSING} <= known else None
 
@@ -566,17 +585,17 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     >>> t = pd.DataFrame({"population": ["companies", "companies", "buyers"], "n_base": [4, 5, 4],
     ...                   "count": [1, 2, 3], "pct": [0.25, 0.4, 0.75]})
     >>> suppress_small(t)
-      population  n_base  count   pct  suppressed
-    0  companies    <NA>   <NA>   NaN        True
-    1  companies       5      2  0.40       False
-    2     buyers       4      3  0.75       False
+      population  n_base  count  pct  suppressed
+    0  companies    <NA>   <NA>  NaN        True
+    1  companies       5      2  0.4       False
+    2     buyers    <NA>   <NA>  NaN        True
     """
     min_cell = check_min_cell(min_cell)
     if base is None:
         base = "n_base" if "n_base" in table.columns else "n"
     _require(table, [base])
-    t = merge_categories(table, protect=protect, population=population, codebook=codebook) if merge \
-        else table.copy()
+    t = merge_categories(table, protect=protect, population=population, codebook=codebook, min_cell=min_cell) \
+        if merge else table.copy()
     t = t.reset_index(drop=True) if merge else t
     protected = _protected(row_populations(t, population), protect)
     n = pd.to_numeric(t[base], errors="coerce")
@@ -588,6 +607,11 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     covers: dict = {}
     if secondary and shape in ("profile", "grouped") and t.attrs.get("groups"):
         mask = _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed, covers)
+    if shape == "grouped":
+        whole = whole_group_cells(t, min_cell=min_cell, protected=protected) & ~mask
+        if whole.any():
+            mask = _secondary_cells(t, mask | whole, whole, protected, group, min_cell, population) \
+                if secondary else mask | whole
     if secondary and shape in ("profile", "grouped") and mask.any():
         mask = _secondary(t, mask, protected, shape, group, base, min_cell, population, codebook, covers)
     if covers:
@@ -598,6 +622,46 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     t.attrs["min_cell"] = min_cell
     t.attrs["primary"] = sorted(primary & set(t.index[mask]))
     return t
+
+
+def whole_group_cells(t: pd.DataFrame, *, min_cell: int = 5, protected: pd.Series | None = None) -> pd.Series:
+    """Rows of a grouped frequency table whose share tells every member's answer: a count of 0 or of the whole
+    base in a group of fewer than ``2 × min_cell`` respondents (a published group: 1 ≤ base < ``min_cell`` is
+    suppressed anyway). The study's choice: such a share is suppressed (« n.d. »), not bounded.
+
+    >>> t = pd.DataFrame({"group_value": ["a", "a", "b"], "item": ["x", "y", "x"], "n_base": [6, 6, 20],
+    ...                   "count": [0, 3, 0]})
+    >>> whole_group_cells(t).tolist()
+    [True, False, False]
+    """
+    base = pd.to_numeric(t["n_base"], errors="coerce")
+    count = pd.to_numeric(t["count"], errors="coerce")
+    out = base.notna() & count.notna() & (base >= min_cell) & (base < 2 * min_cell) & ((count == 0) | (count == base))
+    return out & (protected if protected is not None else True)
+
+
+def _secondary_cells(t, mask, whole, protected, group, min_cell, population) -> pd.Series:
+    """Cell by cell, hide the same item's count in the block's smallest other group until no hidden cell of
+    the block can be recovered or narrowed by subtraction (:func:`audit_tables`): a whole-group share stays
+    hidden without hiding its group's other items."""
+    mask = mask.copy()
+    size = pd.to_numeric(t["n_base"], errors="coerce")
+    for idx in _blocks(t, "grouped", group, population):
+        if not whole[idx].any():
+            continue
+        units = t.loc[idx, group].astype(str)
+        for _ in range(len(idx)):
+            trial = t.loc[idx].copy()
+            trial["suppressed"] = mask[idx].to_numpy()
+            if not _block_findings(trial, "grouped", group, min_cell, population):
+                break
+            items = set(t.loc[idx[mask[idx].to_numpy()], "item"].astype(str))
+            free = [i for i in idx if not mask[i] and protected[i] and str(t.at[i, "item"]) in items
+                    and not mask[idx[(units == units[i]).to_numpy()]].all()]
+            if not free:
+                break
+            mask[min(free, key=lambda i: (size[i], i))] = True
+    return mask
 
 
 def _blank(t: pd.DataFrame, mask: pd.Series, cols: list[str]) -> pd.DataFrame:

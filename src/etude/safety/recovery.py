@@ -39,7 +39,7 @@ __all__ = ["audit_tables", "audit_run", "feasible_ranges", "check_min_cell", "ta
            "row_populations", "group_column", "FINDING_COLUMNS"]
 
 #: Columns of :func:`audit_tables` and :func:`audit_run`.
-FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required"]
+FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required", "reason"]
 _FREQ_KNOWN = {"population", "wave", "item", "label", "n_base", "count", "pct", "pct_mentions", "ci_low",
                "ci_high", "rank", "suppressed", "group", "group_label", "group_value"}
 _BIG = 10 ** 7  # bound of every unknown of the linear programs (a count above it is « unbounded »)
@@ -328,7 +328,7 @@ def audit_tables(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
                 pos = int(tables[name].index.get_loc(i)) + 2 if i in tables[name].index else None
                 rows.append({"table": name, "row": pos, "column": col,
                              "cell": (key[0], key[1], key[2], value, item),
-                             "low": low, "high": high, "required": required})
+                             "low": low, "high": high, "required": required, "reason": "recovered"})
     out = pd.DataFrame(rows, columns=FINDING_COLUMNS)
     out.attrs["checked"] = checked
     return out
@@ -341,17 +341,28 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise ParameterError(f"{path} : table illisible ({type(exc).__name__})") from exc
 
 
-def audit_run(run_dir: str | os.PathLike, *, min_cell: int = 5) -> pd.DataFrame:
-    """:func:`audit_tables` on every published table of a run folder (``RUN/tables/*.csv``).
+def audit_run(run_dir: str | os.PathLike, *, min_cell: int = 5,
+              protect: Sequence[str] | None = None) -> pd.DataFrame:
+    """Every number of every published table of a run folder (``RUN/tables/*.csv``), read back.
 
-    The XLSX workbook, the report, the slides and the figures show the numbers of these CSV tables (they are
-    built from the same suppressed tables), so proving the CSVs safe covers them. Returns the findings
-    (``table`` is the path relative to ``run_dir``); empty when no suppressed cell can be recovered or
-    narrowed below ``min_cell``. ``attrs["checked"]`` counts the suppressed cells checked.
+    First what each printed number gives back (:func:`etude.safety.published.check_numbers`: counts derived
+    from shares and inverted interval bounds, shares computed on part of a group, published groups under
+    ``min_cell`` of a protected population — ``protect``, default every population — and 0 % or 100 % in a
+    group under ``2 × min_cell``, numbers left in suppressed rows), then :func:`audit_tables` on the counts with
+    the derived ones filled in. The XLSX workbook, the report, the slides and the figures show the numbers of
+    these CSV tables (they are built from the same suppressed tables). Returns the findings (``table`` is the
+    path relative to ``run_dir``, ``reason`` the check); empty when nothing is recovered or narrowed below
+    ``min_cell``. ``attrs["checked"]`` counts the suppressed cells checked.
     """
+    from etude.safety.published import check_numbers
     root = Path(run_dir)
     if not root.is_dir():
         raise ParameterError(f"dossier d'exécution introuvable : {root}")
     folder = root / "tables" if (root / "tables").is_dir() else root
     tables = {p.relative_to(root).as_posix(): _read_table(p) for p in sorted(folder.glob("*.csv"))}
-    return audit_tables(tables, min_cell=min_cell)
+    filled, numbers = check_numbers(tables, min_cell=min_cell, protect=protect)
+    counts = audit_tables(filled, min_cell=min_cell)
+    parts = [p for p in (numbers, counts) if len(p)]
+    out = pd.concat(parts, ignore_index=True)[FINDING_COLUMNS] if parts else counts
+    out.attrs["checked"] = counts.attrs.get("checked", 0)
+    return out

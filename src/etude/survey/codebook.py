@@ -88,7 +88,8 @@ _MAX_DEPTH = 20
 _TEXT = {"type": ["string", "integer", "number"]}
 _TEXTS = {"type": "array", "items": _TEXT}
 _LABELLED = {"code": _TEXT, "label_fr": _TEXT, "label_en": _TEXT, "synonyms": _TEXTS}
-_VALUE = {"type": "object", "required": ["code", "label_fr", "label_en"], "properties": _LABELLED}
+_VALUE = {"type": "object", "required": ["code", "label_fr", "label_en"],
+          "properties": {**_LABELLED, "neighbour": _TEXT}}  # neighbour: the value a small group is published in
 _ATTRIBUTE = {"type": "object", "properties": {
     "values": {"type": "array", "items": _VALUE}, "required": {"type": "boolean"}, "open": {"type": "boolean"},
     "label_fr": _TEXT, "label_en": _TEXT, "text_fr": _TEXT, "synonyms": _TEXTS}}

@@ -39,7 +39,10 @@ __all__ = ["read_study", "study_inputs", "load_study", "validate_study", "group_
 OTHER = "autre"
 
 #: Top-level keys of a study file (besides one list of waves per questionnaire).
-STUDY_KEYS = {"title", "title_en", "simulated", "description", "notes", "codebook", "margins", "meeting"}
+#: ``publish_small_groups: true`` — the study chooses to publish public buyers' groups under ``min_cell``
+#: (:func:`etude.safety.disclosure.protected_populations`); every such table then says it was its choice.
+STUDY_KEYS = {"title", "title_en", "simulated", "description", "notes", "codebook", "margins",
+              "publish_small_groups", "meeting"}
 #: Keys of the meeting the deck is shown at (``meeting: {name: …, date: 2018-03-12, …}``): its title slide.
 MEETING_KEYS = ("name", "date", "place", "presenter", "organisations", "contacts")
 #: Keys of one margin (``margins: {population: {attribute: {…}}}``).
@@ -56,6 +59,7 @@ _WAVE_SCHEMA = {"type": "object", "properties": {
 STUDY_SCHEMA = {"type": "object",
                 "properties": {"title": {"type": _TEXT}, "title_en": {"type": _TEXT}, "simulated": {"type": "boolean"},
                                "codebook": {"type": ["string", "null"]},
+                               "publish_small_groups": {"type": "boolean"},
                                "meeting": {"type": ["object", "null"], "additionalProperties": False,
                                            "properties": {
                                                "name": {"type": _TEXT}, "date": {}, "place": {"type": _TEXT},
@@ -81,7 +85,9 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     Returns
     -------
     dict with ``path`` (Path), ``title``, ``title_en`` (the title for English runs; ``None`` when the file gives
-    none: English runs show ``title``), ``simulated`` (bool), ``codebook`` (Path or None), ``inputs``: a list
+    none: English runs show ``title``), ``simulated`` (bool), ``publish_small_groups`` (bool, default false: the
+    study's choice to publish public buyers' small groups, :func:`etude.safety.disclosure.protected_populations`),
+    ``codebook`` (Path or None), ``inputs``: a list
     of dicts ``kind, wave, path, format, mapping, sheet, encoding, sep, simulated``, paths resolved from the study
     file's folder, ``margins``: the population margins the study declares (:func:`_margins`; ``{}`` when
     none), and ``cleaned``: the information note of what cleaning its texts removed (a list of at most one
@@ -134,8 +140,8 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     title_en = spec.get("title_en")
     return {"path": path.resolve(), "title": spec.get("title", path.stem),
             "title_en": None if title_en is None else str(title_en), "simulated": study_sim,
-            "codebook": cb_path, "inputs": inputs, "margins": margins, "cleaned": notes,
-            "meeting": meeting_of(spec)}
+            "publish_small_groups": bool(spec.get("publish_small_groups", False)), "codebook": cb_path,
+            "inputs": inputs, "margins": margins, "cleaned": notes, "meeting": meeting_of(spec)}
 
 
 def meeting_of(spec: dict[str, Any]) -> dict[str, Any]:

@@ -63,11 +63,13 @@ def _stack(heights: np.ndarray, gap: float, total: float) -> list[tuple[float, f
     return spans
 
 
-def _side_texts(n_buyers: float, n_companies: float, suppressed: bool, *, min_cell: int,
+def _side_texts(n_buyers: float, n_companies: float, suppressed: tuple[bool, bool], *, min_cell: int,
                 lang: str) -> tuple[str, str]:
     """« 3 acheteurs » / « < 5 entreprises » beside a segment's two sides (plural rules of the language: French
-    « 0 entreprise », English « 0 companies »)."""
-    b_text = words.text("plots.buyer_count", lang, count=int(round(n_buyers)))
+    « 0 entreprise », English « 0 companies »); ``suppressed``: (buyers', companies') count withheld."""
+    hidden, suppressed = suppressed
+    b_text = (words.text("plots.buyers_fewer", lang, min_cell=formats.number(min_cell, lang=lang)) if hidden
+              else words.text("plots.buyer_count", lang, count=int(round(n_buyers))))
     c_text = (words.text("plots.companies_fewer", lang, min_cell=formats.number(min_cell, lang=lang)) if suppressed
               else words.text("plots.company_count", lang, count=int(round(n_companies))))
     return b_text, c_text
@@ -103,11 +105,13 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
     """
     lang = _lang(lang)
     t = table.reset_index(drop=True)
-    nb = pd.to_numeric(t["n_buyers"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    nb = pd.to_numeric(t["n_buyers"], errors="coerce").fillna(0).to_numpy(dtype=float).copy()
     sup = t["companies_suppressed"].astype(bool).to_numpy()
+    hid = (t["buyers_suppressed"].astype(bool).to_numpy() if "buyers_suppressed" in t.columns
+           else np.zeros(len(t), dtype=bool))
     nc = pd.to_numeric(t["n_companies"], errors="coerce").fillna(0).to_numpy(dtype=float).copy()
-    scale = max(nb.sum(), nc[~sup].sum(), 1.0)
-    nc[sup] = max(scale * 0.02, 0.5)  # fixed, non-disclosive thickness
+    scale = max(nb[~hid].sum(), nc[~sup].sum(), 1.0)
+    nc[sup] = nb[hid] = max(scale * 0.02, 0.5)  # fixed, non-disclosive thickness
     n = len(t)
     flags = [words.label(f if isinstance(f, str) else "", lang=lang) for f in t["flag"]]
     names = t["label"] if "label" in t else [label_of(f"seg_{s}", lang, short=True) for s in t["segment"]]
@@ -130,8 +134,12 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
         for i in range(n):
             centre = sum(middle[i]) / 2
             if nb[i] > 0:
-                ax.add_patch(plt.Rectangle((xl - w, left[i][0]), w, nb[i], color=cb_, lw=0))
-                _ribbon(ax, xl, xm, left[i], (centre - nb[i] / 2, centre + nb[i] / 2), color=cb_, alpha=0.35, lw=0)
+                kw = ({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 1} if hid[i]
+                      else {"color": cb_, "lw": 0})
+                ax.add_patch(plt.Rectangle((xl - w, left[i][0]), w, nb[i], **kw))
+                _ribbon(ax, xl, xm, left[i], (centre - nb[i] / 2, centre + nb[i] / 2),
+                        **({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 0} if hid[i]
+                           else {"color": cb_, "alpha": 0.35, "lw": 0}))
             if nc[i] > 0:
                 kw = ({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 1} if sup[i]
                       else {"color": cc_, "lw": 0})
@@ -139,7 +147,7 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
                 _ribbon(ax, xm, xr, (centre - nc[i] / 2, centre + nc[i] / 2), right[i],
                         **({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 0} if sup[i]
                            else {"color": cc_, "alpha": 0.35, "lw": 0}))
-            b_text, c_text = _side_texts(nb[i], nc[i], bool(sup[i]), min_cell=min_cell, lang=lang)
+            b_text, c_text = _side_texts(nb[i], nc[i], (bool(hid[i]), bool(sup[i])), min_cell=min_cell, lang=lang)
             ax.text(xl - w - 0.03, left_at[i], b_text, ha="right", va="center", fontsize=FONT_SIZE)
             ax.text(xr + w + 0.03, right_at[i], c_text, ha="left", va="center", fontsize=FONT_SIZE)
             flagged = bool(t.at[i, "flag"]) if "flag" in t.columns and not pd.isna(t.at[i, "flag"]) else False

@@ -31,6 +31,8 @@ def supply_with_labels(supply: pd.DataFrame, *, lang: str = "fr", codebook=None)
     ``tables/offre_demande_segments.csv`` (:data:`etude.analysis.matching.SUPPLY_COLUMNS`): ``label`` (the
     segment's short codebook label) and ``flag_label`` (the flag's words, empty when none)."""
     lang = check_lang(lang)
+    if "buyers_suppressed" not in supply.columns:     # a table written before buyers' counts were protected
+        supply = supply.assign(buyers_suppressed=False)
     out = supply.assign(
         label=[label_of(f"seg_{s}", lang, short=True, codebook=codebook) for s in supply["segment"]],
         flag_label=[words.label(f if isinstance(f, str) else "", lang) for f in supply["flag"]])

@@ -241,14 +241,23 @@ def _lead_key(lead: dict, kind: str, lang: str, codebook=None) -> tuple[str, str
     return f"{kind}_group", formats.join(names, lang)
 
 
+def _withheld(population: str, lang: str, table: pd.DataFrame) -> str:
+    """« too few respondents (< 5) to publish their answers »: a block the small-group rule withholds
+    (:mod:`etude.safety.disclosure`, ``min_cell`` of the table's ``attrs``) was asked and answered, so it is neither
+    « not asked » nor « nobody »."""
+    return words.text("disclosure.withheld", lang, who=_who(population, lang),
+                      n=f"< {formats.number(table.attrs.get('min_cell', 5), lang=lang)}")
+
+
 def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", codebook=None) -> str:
     """Slide heading: the remedy cited most by ``population`` (from :func:`etude.analysis.plan.remedy_table`), or
     « not asked »; « the most cited » only when the paired tests separate it from every other remedy
     (``letters``), otherwise the remedies they do not separate from it are named."""
     lang = check_lang(lang)
-    lead = analysis.leader(analysis.last_wave(table, population))
+    shown = analysis.last_wave(table, population)
+    lead = analysis.leader(shown)
     if lead is None:
-        return not_asked_text(population, lang=lang)
+        return _withheld(population, lang, table) if len(shown) else not_asked_text(population, lang=lang)
     top = lead["row"]
     key, others = _lead_key(lead, "remedy", lang, codebook)
     return _t(key, lang, who=_who(population, lang),
@@ -262,9 +271,11 @@ def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codeb
     only when the paired tests separate it from every other barrier (``letters``), else « en tête » with the
     barriers they do not separate from it."""
     lang = check_lang(lang)
-    lead = analysis.leader(plan[plan["population"] == population])
+    part = plan[plan["population"] == population]
+    lead = analysis.leader(part)
     if lead is None:
-        return _t("plan_empty", lang, who=_who(population, lang))
+        withheld = "suppressed" in part and bool(part["suppressed"].fillna(False).any())
+        return _withheld(population, lang, plan) if withheld else _t("plan_empty", lang, who=_who(population, lang))
     top = lead["row"]
     key, others = _lead_key(lead, "plan", lang, codebook)
     return _t(key, lang, who=_who(population, lang), pct=formats.pct(top["pct"], lang=lang),

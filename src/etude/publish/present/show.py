@@ -67,8 +67,11 @@ def escape_text(text: Any) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
 
 
-def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lang: str = "fr"):
+def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lang: str = "fr", opt_in: bool = False):
     """A table styled for a notebook or the report: no index, a caption naming simulated data, values escaped.
+
+    ``opt_in``: the table shows public buyers' small groups because the study chose to
+    (``publish_small_groups: true``, :func:`etude.safety.disclosure.protected_populations`); its caption says so.
 
     Every cell value, column head and the caption are escaped as HTML text, so hostile answers
     (``<script>``, ``onerror=``, ``javascript:`` links) are shown as written, never run.
@@ -80,9 +83,12 @@ def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lan
     True
     >>> "&lt;b&gt;" in shown(pd.DataFrame({"<b>": ["x"]}), simulated=False).to_html()
     True
+    >>> "Choix de l'étude" in shown(pd.DataFrame({"a": [1]}), simulated=False, opt_in=True).to_html()
+    True
     """
     status = simulated_caption(lang) if simulated else None
-    caption = " — ".join(p for p in (title, status) if p)
+    choice = words.text("disclosure.opt_in", lang) if opt_in else None
+    caption = " — ".join(p for p in (title, status, choice) if p)
     table = clip.clipped_table(table)  # a very long answer is cut with « … » here, whole in the CSV and workbook
     style = (table.style.format(escape="html").format_index(escape="html", axis=1)
              .format_index(escape="html", axis=0).hide(axis="index"))

@@ -53,7 +53,10 @@ def supply_text(table: pd.DataFrame, *, lang: str = "fr") -> str:
     parts = []
     need = table[table["flag"] == "demande_sans_offre"]
     if len(need):
-        items = ", ".join(_t("supply.need", lang, count=int(r.n_buyers), segment=escape_text(r.label))
+        few = formats.number(table.attrs.get("min_cell", 5), lang=lang)  # a count the small-group rule withholds
+        items = ", ".join(_t("supply.need_few", lang, min_cell=few, segment=escape_text(r.label))
+                          if pd.isna(r.n_buyers) else
+                          _t("supply.need", lang, count=int(r.n_buyers), segment=escape_text(r.label))
                           for r in need.itertuples())
         parts.append(_t("supply.flagged", lang, flag=f"**{words.label('demande_sans_offre', lang=lang)}**",
                         segments=items))

@@ -321,11 +321,15 @@ def format_groups(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 
     'effectif insuffisant (n < 5)'
     >>> format_groups(t, lang="en").iloc[0].tolist()[1:3]
     ['État: 80.0% (12/15)', 'Collectivités: n = 4']
+    >>> format_groups(t.assign(n2=pd.NA)).iloc[0].tolist()[2]  # a size the small-group rule withholds
+    'Collectivités : n < 5'
     """
     lang = check_lang(lang)
     min_cell = table.attrs.get("min_cell", 5)
 
     def side(label, pct, n):
+        if pd.isna(n):                          # a size the small-group rule withholds
+            return words.text("tables.groups.side_small", lang, label=label, min_cell=min_cell)
         if pd.isna(pct):
             return words.text("tables.groups.side_n", lang, label=label, n=formats.number(n, lang=lang))
         return words.text("tables.groups.side", lang, label=label, share=_share(pct, n, lang))
@@ -638,8 +642,8 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
 # ------------------------------------------------------------------------------------------------ matching
 
 def format_supply_demand(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "fr") -> pd.DataFrame:
-    """The supply/demand table for readers: numbers in the reader's language, suppressed counts shown as
-    ``< min_cell``.
+    """The supply/demand table for readers: numbers in the reader's language, suppressed counts (companies', and
+    buyers' unless the study publishes them) shown as ``< min_cell``.
 
     >>> t = pd.DataFrame({"segment": ["sante"], "label": ["Santé"], "buyers_base": [10], "n_buyers": [4],
     ...                   "companies_base": [30], "n_companies": pd.array([pd.NA], dtype="Int64"),
@@ -648,6 +652,8 @@ def format_supply_demand(table: pd.DataFrame, *, min_cell: int = 5, lang: str = 
     ['Santé', '4 / 10', '<\u202f5 / 30', 'n.d.', '']
     >>> format_supply_demand(t, lang="en").iloc[0].tolist()[2:4]
     ['< 5 / 30', 'n/a']
+    >>> format_supply_demand(t.assign(n_buyers=pd.NA, buyers_suppressed=True)).iloc[0].tolist()[1]
+    '< 5 / 10'
     """
     lang = check_lang(lang)
 
@@ -657,7 +663,8 @@ def format_supply_demand(table: pd.DataFrame, *, min_cell: int = 5, lang: str = 
     rows = []
     for _, r in table.iterrows():
         comp = _below(min_cell, lang) if r["companies_suppressed"] else num(r["n_companies"])
-        rows.append([r["label"], f"{num(r['n_buyers'])} / {num(r['buyers_base'])}",
+        need = _below(min_cell, lang) if r.get("buyers_suppressed") is True else num(r["n_buyers"])
+        rows.append([r["label"], f"{need} / {num(r['buyers_base'])}",
                      f"{comp} / {num(r['companies_base'])}", num(r["ratio"], 1),
                      words.label(r["flag"] if isinstance(r["flag"], str) else "", lang=lang)])
     return pd.DataFrame(rows, columns=_heads("supply_demand", lang, "segment", "buyers", "companies", "ratio",
