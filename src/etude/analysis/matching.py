@@ -63,8 +63,6 @@ Examples
 from __future__ import annotations
 
 import math
-import re
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,9 +73,9 @@ from scipy.sparse import coo_array, csr_array
 from scipy.sparse.csgraph import maximum_flow
 
 from etude.analysis import profiles
+from etude.analysis.text_similarity import STOP_WORDS, tfidf_similarity, tokens
 from etude.errors import ParameterError
 from etude.safety.disclosure import PROTECTED, publishable
-from etude.survey import codebook as cb
 
 __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "STOP_WORDS",
@@ -107,20 +105,6 @@ SUPPLY_COLUMNS = ["segment", "label", "buyers_base", "n_buyers", "companies_base
                   "companies_suppressed", "ratio", "flag", "flag_label", "buyers_suppressed"]
 #: Columns of :func:`supply_demand`: codes and numbers.
 SUPPLY_CODES = [c for c in SUPPLY_COLUMNS if c not in ("label", "flag_label")]
-#: French stop words, folded like the text (no accents, lower case); also the few English ones seen in offers.
-STOP_WORDS = frozenset("""
-a afin ai aie aient ainsi alors apres au aucun aupres aussi autre autres aux avec avoir c ca ce ceci cela celle
-celles celui ces cet cette ceux chaque chez comme comment d dans de des deja depuis donc dont du elle elles en
-encore entre est et etaient etait etant ete etre eu eux fait faire il ils j je jusqu l la le les leur leurs lors
-lui m ma mais me meme mes moi moins mon n ne ni nos notre nous on ont or ou par parce pas pendant peu peut plus
-pour pourquoi qu quand que quel quelle quelles quels qui sa sans se selon ses si sien son sont sous sur ta te tes
-toi ton tous tout toute toutes tres tu un une unes uns vers via voici voila vos votre vous y
-the of and for to in on with
-""".split())
-
-_WORD = re.compile(r"[a-z0-9]+")
-
-
 def select_wave(tables: dict[str, pd.DataFrame], wave: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``(buyers, companies)`` of one wave of :func:`etude.survey.load_study`'s result (see ``compare.select_wave``)."""
     from etude.analysis.compare import select_wave as _select
@@ -190,59 +174,6 @@ def _segment_masks(df: pd.DataFrame) -> np.ndarray:
     bit = np.array([0 if pd.isna(v) or str(v) not in SEGMENTS else 1 << SEGMENTS.index(str(v)) for v in main],
                    dtype=np.int64)
     return np.where(mask == 0, bit, mask)
-
-
-# ------------------------------------------------------------------------------------------------------- text
-def tokens(text: Any) -> list[str]:
-    """Words of a description: accents and case folded, stop words and 1-letter words out, final ``s``/``x`` cut.
-
-    >>> tokens("Les données de santé des hôpitaux")
-    ['donnee', 'sante', 'hopitau']
-    >>> tokens(None)
-    []
-    """
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return []
-    out = []
-    for w in _WORD.findall(cb.normalise(text)):
-        if len(w) < 2 or w in STOP_WORDS:
-            continue
-        if len(w) > 3 and w[-1] in "sx":
-            w = w[:-1]
-        out.append(w)
-    return out
-
-
-def _tfidf(docs: Sequence[list[str]], vocab: dict[str, int], idf: np.ndarray) -> np.ndarray:
-    m = np.zeros((len(docs), len(vocab)))
-    for i, doc in enumerate(docs):
-        for w, n in Counter(doc).items():
-            m[i, vocab[w]] = n * idf[vocab[w]]
-    norms = np.linalg.norm(m, axis=1, keepdims=True)
-    return np.divide(m, norms, out=np.zeros_like(m), where=norms > 0)
-
-
-def tfidf_similarity(left: Sequence[Any], right: Sequence[Any]) -> np.ndarray:
-    """Cosine similarity of TF-IDF vectors, ``len(left) × len(right)``, values in [0, 1].
-
-    Term frequency is the raw count of a word (see :func:`tokens`); IDF is the smoothed
-    ``ln((1 + n) / (1 + df)) + 1`` over all ``n`` texts of both lists; vectors are L2-normalised.
-    Empty or missing texts have a zero vector and similarity 0.
-
-    >>> tfidf_similarity(["Achats de santé"], ["achat sante", "", "béton"]).round(3).tolist()
-    [[1.0, 0.0, 0.0]]
-    """
-    docs_l = [tokens(t) for t in left]
-    docs_r = [tokens(t) for t in right]
-    docs = docs_l + docs_r
-    vocab = {w: i for i, w in enumerate(sorted({w for d in docs for w in d}))}
-    df = np.zeros(len(vocab))
-    for d in docs:
-        for w in set(d):
-            df[vocab[w]] += 1
-    idf = np.log((1 + len(docs)) / (1 + df)) + 1
-    sim = _tfidf(docs_l, vocab, idf) @ _tfidf(docs_r, vocab, idf).T
-    return np.clip(sim, 0.0, 1.0)
 
 
 # ----------------------------------------------------------------------------------------------------- scores

@@ -75,6 +75,22 @@ def _side_texts(n_buyers: float, n_companies: float, suppressed: tuple[bool, boo
     return b_text, c_text
 
 
+def _band(ax, xs: tuple[float, float, float], side: tuple[float, float], middle: tuple[float, float], *,
+          colour: str, hidden: bool) -> None:
+    """One side's block and its ribbon to the segment; ``xs`` = (block's left edge, ribbon's side end, ribbon's
+    middle end). A withheld count is hatched, of fixed thickness."""
+    x0, x_side, x_mid = xs
+    block = ({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 1} if hidden
+             else {"color": colour, "lw": 0})
+    ax.add_patch(plt.Rectangle((x0, side[0]), 0.05, side[1] - side[0], **block))
+    ribbon = ({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 0} if hidden
+              else {"color": colour, "alpha": 0.35, "lw": 0})
+    if x_side < x_mid:
+        _ribbon(ax, x_side, x_mid, side, middle, **ribbon)
+    else:
+        _ribbon(ax, x_mid, x_side, middle, side, **ribbon)
+
+
 def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "fr", title: str | None = None,
                         source: str | None = None, wave: Any = None, simulated: bool = True,
                         width: float = 13.0):
@@ -133,20 +149,11 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
         fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
         for i in range(n):
             centre = sum(middle[i]) / 2
+            mid_span = (centre - nb[i] / 2, centre + nb[i] / 2), (centre - nc[i] / 2, centre + nc[i] / 2)
             if nb[i] > 0:
-                kw = ({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 1} if hid[i]
-                      else {"color": cb_, "lw": 0})
-                ax.add_patch(plt.Rectangle((xl - w, left[i][0]), w, nb[i], **kw))
-                _ribbon(ax, xl, xm, left[i], (centre - nb[i] / 2, centre + nb[i] / 2),
-                        **({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 0} if hid[i]
-                           else {"color": cb_, "alpha": 0.35, "lw": 0}))
+                _band(ax, (xl - w, xl, xm), left[i], mid_span[0], colour=cb_, hidden=bool(hid[i]))
             if nc[i] > 0:
-                kw = ({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 1} if sup[i]
-                      else {"color": cc_, "lw": 0})
-                ax.add_patch(plt.Rectangle((xr, right[i][0]), w, nc[i], **kw))
-                _ribbon(ax, xm, xr, (centre - nc[i] / 2, centre + nc[i] / 2), right[i],
-                        **({"facecolor": "none", "edgecolor": NEUTRAL, "hatch": "///", "lw": 0} if sup[i]
-                           else {"color": cc_, "alpha": 0.35, "lw": 0}))
+                _band(ax, (xr, xr, xm), right[i], mid_span[1], colour=cc_, hidden=bool(sup[i]))
             b_text, c_text = _side_texts(nb[i], nc[i], (bool(hid[i]), bool(sup[i])), min_cell=min_cell, lang=lang)
             ax.text(xl - w - 0.03, left_at[i], b_text, ha="right", va="center", fontsize=FONT_SIZE)
             ax.text(xr + w + 0.03, right_at[i], c_text, ha="left", va="center", fontsize=FONT_SIZE)
