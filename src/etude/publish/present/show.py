@@ -71,7 +71,9 @@ def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lan
     """A table styled for a notebook or the report: no index, a caption naming simulated data, values escaped.
 
     Every cell value, column head and the caption are escaped as HTML text, so hostile answers
-    (``<script>``, ``onerror=``, ``javascript:`` links) are shown as written, never run.
+    (``<script>``, ``onerror=``, ``javascript:`` links) are shown as written, never run. A table longer than
+    :data:`etude.publish.clip.TABLE_ROWS_MAX` rows shows its first rows, and its caption says how many more the
+    table file holds.
 
     >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Freins").to_html()
     >>> "Freins — Données simulées — ne pas citer" in html
@@ -80,9 +82,14 @@ def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lan
     True
     >>> "&lt;b&gt;" in shown(pd.DataFrame({"<b>": ["x"]}), simulated=False).to_html()
     True
+    >>> long = shown(pd.DataFrame({"n": range(1234)}), simulated=False, lang="en").to_html()
+    >>> long.count("<tr"), "and 1,134 more rows, in the table file" in long
+    (101, True)
     """
     status = simulated_caption(lang) if simulated else None
-    caption = " — ".join(p for p in (title, status) if p)
+    table, more = clip.head_rows(table)  # the first rows only: all of them are in the CSV and the workbook
+    rest = words.text("tables.more_rows", lang, count=more) if more else None
+    caption = " — ".join(p for p in (title, status, rest) if p)
     table = clip.clipped_table(table)  # a very long answer is cut with « … » here, whole in the CSV and workbook
     style = (table.style.format(escape="html").format_index(escape="html", axis=1)
              .format_index(escape="html", axis=0).hide(axis="index"))
