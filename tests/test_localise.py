@@ -150,7 +150,7 @@ def test_the_engine_prepares_each_notebook_in_the_run_language(tmp_path):
 
 @pytest.mark.slow
 def test_an_english_run_shows_the_notebook_text_in_english(tmp_path):
-    result = engine.reproduce(notebooks=["01_profil_repondants"], out=tmp_path, lang="en", jobs=1)
+    result = engine.reproduce(engine.RunOptions(notebooks=["01_profil_repondants"], out=tmp_path, lang="en", jobs=1))
     assert result.ok, result.errors
     executed = json.loads((result.run_dir / "notebooks" / "01_profil_repondants.ipynb").read_text("utf-8"))
     markdown = ["".join(c["source"]) for c in _reader_markdown(executed)]
@@ -166,5 +166,5 @@ def test_a_text_missing_from_the_catalogue_stops_the_run_before_anything_is_crea
                    tmp_path / "notebooks" / "07_new.ipynb")
     monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
     with pytest.raises(RunError, match="07_new, cellule 1 : texte « 07.intro » absent du catalogue"):
-        engine.reproduce(out=tmp_path / "out", lang="en")
+        engine.reproduce(engine.RunOptions(out=tmp_path / "out", lang="en"))
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

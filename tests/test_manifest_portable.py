@@ -43,7 +43,7 @@ def test_a_demo_run_folder_holds_no_absolute_path_host_or_user(monkeypatch):
     monkeypatch.setenv("ETUDE_SALT", "3b1f0e6c2d9a48c7b5e4f3a2918d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a291807")
     out = Path(tempfile.mkdtemp(prefix="etude-portable-"))
     try:
-        result = engine.reproduce(out=out, use_cache=False, jobs=2)
+        result = engine.reproduce(engine.RunOptions(out=out, use_cache=False, jobs=2))
         assert result.ok, result.errors
         user, host = getpass.getuser(), platform.node()
         folders = {str(out), str(result.run_dir), str(paths.root()), str(Path.home()), os.getcwd(),
