@@ -41,10 +41,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
+import secrets
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -58,6 +59,8 @@ BLOCKS = {"segments": ("segment", "seg_"), "barriers": ("b_", "e_"), "remedies":
           "place": ("departement",), "text": ("description",), "kind": ("buyer_type", "size_class")}
 #: Seed of the scaled study.
 SEED = 20280909
+#: Pseudonymisation salt of the benchmark's runs (a strong one: etude refuses a salt it could guess).
+SALT = secrets.token_hex(32)
 
 
 def _block_columns(table: pd.DataFrame) -> list[list[str]]:
@@ -118,29 +121,61 @@ def write_scaled_study(folder: Path, n: int, *, seed: int = SEED) -> Path:
     return study
 
 
-def _children() -> tuple[float, float]:
-    """Processor seconds of the finished children so far, and their largest peak resident memory in MB."""
-    u = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return u.ru_utime + u.ru_stime, u.ru_maxrss / 1024
-
-
 _WRAP = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
          "u = resource.getrusage(resource.RUSAGE_CHILDREN); sys.stderr.write(p.stderr[-3000:]); "
          "print(u.ru_utime + u.ru_stime, u.ru_maxrss / 1024); sys.exit(p.returncode)")
 
 
-def run_etude(args: list[str], out: Path) -> tuple[float, float, float]:
-    """Elapsed s, processor s (the command and its children, kernels included) and peak resident memory (MB,
-    the largest process: ``ru_maxrss``) of ``python -m etude.cli ARGS --out OUT``, in its own wrapper process so
-    that each run's peak is its own."""
+def _tree_rss(pid: int) -> int:
+    """Resident memory, in bytes, of process ``pid`` and all its descendants (engine, kernels, Chromium)."""
+    import psutil  # ipykernel's own dependency: always installed with Jupyter
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for proc in procs:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def _sample_peak(pid: int, stop: threading.Event, peak: list[int], every: float = 0.2) -> None:
+    while not stop.wait(every):
+        peak[0] = max(peak[0], _tree_rss(pid))
+
+
+def run_etude(args: list[str], out: Path) -> dict[str, float]:
+    """Elapsed s, processor s (the command and its children, kernels included), peak resident memory of the
+    whole run (MB: the sum over the command and every process it started, sampled every 0.2 s) and of its largest
+    process (``ru_maxrss``) of ``python -m etude.cli ARGS --out OUT``, run in its own wrapper process so that
+    each run's figures are its own."""
     cmd = [sys.executable, "-c", _WRAP, sys.executable, "-m", "etude.cli", *args, "--out", str(out)]
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {"ETUDE_SALT": "bench-scale"})
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=os.environ | {"ETUDE_SALT": SALT})
+    stop, peak = threading.Event(), [0]
+    sampler = threading.Thread(target=_sample_peak, args=(proc.pid, stop, peak), daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
     elapsed = time.perf_counter() - start
+    stop.set()
+    sampler.join()
     if proc.returncode != 0:
-        raise SystemExit(f"échec de etude {' '.join(args)} :\n{proc.stderr[-3000:]}")
-    cpu, peak = (float(x) for x in proc.stdout.strip().splitlines()[-1].split())
-    return elapsed, cpu, peak
+        raise SystemExit(f"échec de etude {' '.join(args)} :\n{stderr[-3000:]}")
+    cpu, largest = (float(x) for x in stdout.strip().splitlines()[-1].split())
+    return {"elapsed": elapsed, "cpu": cpu, "peak": peak[0] / 2**20, "largest": largest}
+
+
+def slowest_notebooks(out: Path, k: int = 8) -> str:
+    """The run's notebooks by elapsed time (its manifest), « name s » each."""
+    import json
+    manifest = json.loads((out / "latest" / "manifest.json").read_text(encoding="utf-8"))
+    times = sorted(((n.get("duration_s") or 0.0, n["name"]) for n in manifest.get("notebooks", [])), reverse=True)
+    return ", ".join(f"{name[:2]} {s:.0f} s" for s, name in times[:k])
 
 
 def time_plans(study: Path, n: int) -> dict[str, tuple[float, float]]:
@@ -166,28 +201,38 @@ def _load() -> str:
         return " ".join(f.read().split()[:3])
 
 
+def _line(fig: dict[str, float]) -> str:
+    return (f"{fig['elapsed']:7.1f} s écoulées, {fig['cpu']:7.1f} s processeur, pic {fig['peak']:6.0f} Mo "
+            f"(tous les processus ; le plus gros {fig['largest']:5.0f} Mo)")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--small", type=int, default=1_000, help="respondents per population, baseline")
     ap.add_argument("--large", type=int, default=100_000, help="respondents per population, measured")
-    ap.add_argument("--plan-sample", type=int, default=1_500, help="buyers and companies of the plan comparison")
+    ap.add_argument("--plan-sample", type=int, default=1_500,
+                    help="buyers and companies of the plan comparison (0: none)")
     args = ap.parse_args(argv)
+    print(f"machine : {os.cpu_count()} cœurs, charge moyenne (1, 5, 15 min) {_load()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="etude-scale-") as tmp:
         figures = {}
         for n in (args.small, args.large):
             study = write_scaled_study(Path(tmp) / f"study-{n}", n)
-            print(f"{n:>9,} répondants par population — charge {_load()}", flush=True)
+            print(f"{n:>9,} répondants par population — charge avant {_load()}", flush=True)
             figures[n] = run_etude(["reproduce", "--study", str(study), "--no-cache"], Path(tmp) / f"out-{n}")
-            print(f"          etude reproduce : {figures[n][0]:7.1f} s écoulées, {figures[n][1]:7.1f} s processeur, "
-                  f"pic {figures[n][2]:7.0f} Mo", flush=True)
-        (e0, c0, m0), (e1, c1, m1) = figures[args.small], figures[args.large]
+            print(f"          etude reproduce : {_line(figures[n])} — charge après {_load()}", flush=True)
+            print(f"          notebooks : {slowest_notebooks(Path(tmp) / f'out-{n}')}", flush=True)
+        small, large = figures[args.small], figures[args.large]
         print(f"rapports {args.large:,} / {args.small:,} (×{args.large / args.small:,.0f} répondants) : "
-              f"écoulé ×{e1 / e0:.1f}, processeur ×{c1 / c0:.1f}, pic mémoire ×{m1 / m0:.1f}")
-        print(f"objectif : < 120 s et < 2 048 Mo ; mesuré {e1:.0f} s écoulées ({c1:.0f} s processeur), {m1:.0f} Mo")
-        plans = time_plans(Path(tmp) / f"study-{args.large}" / "etude.yaml", args.plan_sample)
-        (t_old, g_old), (t_new, g_new) = plans.values()
-        print(f"plan de rencontres, {args.plan_sample:,} × {args.plan_sample:,} : toutes les paires {t_old:.1f} s "
-              f"(écart {g_old:.2%}), profils {t_new:.1f} s (écart {g_new:.2%}) : ×{t_old / max(t_new, 1e-9):.0f}")
+              f"écoulé ×{large['elapsed'] / small['elapsed']:.1f}, processeur ×{large['cpu'] / small['cpu']:.1f}, "
+              f"pic mémoire ×{large['peak'] / small['peak']:.1f}")
+        print(f"objectif : < 120 s et < 2 048 Mo ; mesuré {large['elapsed']:.0f} s écoulées "
+              f"({large['cpu']:.0f} s processeur), {large['peak']:.0f} Mo ; avant (issue 28.10) : 409 s, 3,4 Go")
+        if args.plan_sample:
+            plans = time_plans(Path(tmp) / f"study-{args.large}" / "etude.yaml", args.plan_sample)
+            (t_old, g_old), (t_new, g_new) = plans.values()
+            print(f"plan de rencontres, {args.plan_sample:,} × {args.plan_sample:,} : toutes les paires {t_old:.1f} s "
+                  f"(écart {g_old:.2%}), profils {t_new:.1f} s (écart {g_new:.2%}) : ×{t_old / max(t_new, 1e-9):.0f}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from etude import words
-from etude.publish import clip, formats, present
+from etude.publish import clip, formats, present, report
 from etude.publish.present import tables
 
 NNBSP = formats.NNBSP
@@ -56,3 +56,10 @@ def test_a_table_at_the_limit_is_shown_whole_without_a_sentence():
     table = pd.DataFrame({"n": range(clip.TABLE_ROWS_MAX)})
     html = present.shown(table, simulated=False).to_html()
     assert html.count("<tr") == clip.TABLE_ROWS_MAX + 1 and "autre" not in html
+
+
+def test_a_slide_counts_the_rows_left_out_of_the_whole_table_not_of_the_rows_shown():
+    table = pd.DataFrame({"Acheteur": [f"A{k}" for k in range(44_000)]})
+    slide = report.limit_rows(present.shown(table, simulated=False).to_html())
+    assert slide.count("<tr") == report.SLIDE_MAX_ROWS + 1
+    assert f"… et 43{NNBSP}992 ligne(s) de plus" in slide

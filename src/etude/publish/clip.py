@@ -33,13 +33,15 @@ from typing import Any
 import pandas as pd
 
 __all__ = ["clip", "table_cell", "clipped_table", "head_rows", "long_word_classes", "chart_label", "slide_label",
-           "TABLE_CELL_MAX", "TABLE_ROWS_MAX", "CHART_LABEL_MAX", "SLIDE_LABEL_MAX", "WORD_MAX", "ELLIPSIS",
-           "LONG_WORD_CLASS"]
+           "TABLE_CELL_MAX", "TABLE_ROWS_MAX", "ROWS_ATTRIBUTE", "CHART_LABEL_MAX", "SLIDE_LABEL_MAX", "WORD_MAX",
+           "ELLIPSIS", "LONG_WORD_CLASS"]
 
 #: Characters of a table cell shown in the report, the PDF and the slides (the workbook keeps them all).
 TABLE_CELL_MAX = 240
 #: Rows of a table shown in a notebook page, the report and the PDF (the CSV and the workbook keep them all).
 TABLE_ROWS_MAX = 100
+#: Attribute of a shown table cut to its first rows: the number of rows of the whole table.
+ROWS_ATTRIBUTE = "data-etude-rows"
 #: Characters of a label on a chart.
 CHART_LABEL_MAX = 80
 #: Characters of a cell of a slide's native table (PPTX).

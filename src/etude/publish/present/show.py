@@ -87,6 +87,7 @@ def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lan
     (101, True)
     """
     status = simulated_caption(lang) if simulated else None
+    total = len(table)
     table, more = clip.head_rows(table)  # the first rows only: all of them are in the CSV and the workbook
     rest = words.text("tables.more_rows", lang, count=more) if more else None
     caption = " — ".join(p for p in (title, status, rest) if p)
@@ -95,6 +96,8 @@ def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lan
              .format_index(escape="html", axis=0).hide(axis="index"))
     long = clip.long_word_classes(table)  # cells with a very long word wrap anywhere (the style sheets)
     style = style.set_td_classes(long) if long is not None else style
+    if more:  # a slide that shows fewer rows counts those left out from the whole table (report.limit_rows)
+        style = style.set_table_attributes(f'{clip.ROWS_ATTRIBUTE}="{total}"')
     return style.set_caption(html.escape(caption, quote=False)) if caption else style
 
 
