@@ -63,3 +63,20 @@ def test_a_slide_counts_the_rows_left_out_of_the_whole_table_not_of_the_rows_sho
     slide = report.limit_rows(present.shown(table, simulated=False).to_html())
     assert slide.count("<tr") == report.SLIDE_MAX_ROWS + 1
     assert f"… et 43{NNBSP}992 ligne(s) de plus" in slide
+
+
+@pytest.mark.slow
+def test_a_run_without_the_cache_hands_its_parse_to_its_kernels_and_removes_it(tmp_path):
+    """``--no-cache``: the engine's pre-flight parse goes to its kernels through a folder of the run's own (not
+    the cache), which is gone when the run ends."""
+    import tempfile
+    from pathlib import Path
+
+    from etude import engine
+    from etude.engine import kernel
+
+    ok = Path(__file__).parent / "notebooks" / "01_ok.ipynb"
+    result = engine.reproduce(engine.RunOptions(notebooks=[ok], out=tmp_path, use_cache=False, jobs=1))
+    assert result.ok, result.errors
+    assert not list(Path(tempfile.gettempdir()).glob(kernel.scratch_prefix(result.run_dir.name) + "*"))
+    assert not (tmp_path / ".cache" / "studies").exists()

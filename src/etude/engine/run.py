@@ -29,6 +29,7 @@ from etude.engine.kernel import (
     reinjected,
     scratch_prefix,
 )
+from etude.engine.kernel_reset import return_memory
 from etude.engine.manifest import (
     MANIFEST,
     file_hashes,
@@ -589,22 +590,7 @@ def _hand_over_study(study: Path, shared: tuple[str, str]) -> None:
     from etude.survey.study import forget_parsed
     _share_study(study, shared)
     forget_parsed()
-    _return_memory()
-
-
-def _return_memory() -> None:
-    """Give the memory the engine no longer uses back to the system, not only to its allocators: glibc's
-    ``malloc_trim`` and Arrow's pool (the pre-flight parse of 100,000 respondents left 115 MB resident)."""
-    import ctypes
-    import gc
-    import sys
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: its allocator keeps what it keeps
-        pass
-    if "pyarrow" in sys.modules:
-        sys.modules["pyarrow"].default_memory_pool().release_unused()
+    return_memory()
 
 
 def _early_jobs(plan: RunPlan, run_dir: Path) -> list[Job] | None:
