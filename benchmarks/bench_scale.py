@@ -126,39 +126,48 @@ _WRAP = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], cap
          "print(u.ru_utime + u.ru_stime, u.ru_maxrss / 1024); sys.exit(p.returncode)")
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory, in bytes, of process ``pid`` and all its descendants (engine, kernels, Chromium)."""
+def _tree(pid: int) -> tuple[int, dict[tuple[int, float], float]]:
+    """Resident memory, in bytes, of process ``pid`` and all its descendants (engine, kernels, Chromium), and
+    the processor seconds each has used so far, by ``(pid, start time)``."""
     import psutil  # ipykernel's own dependency: always installed with Jupyter
     try:
         root = psutil.Process(pid)
         procs = [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0
-    total = 0
+        return 0, {}
+    total, cpu = 0, {}
     for proc in procs:
         try:
-            total += proc.memory_info().rss
+            with proc.oneshot():
+                total += proc.memory_info().rss
+                times = proc.cpu_times()
+                cpu[proc.pid, proc.create_time()] = times.user + times.system
         except psutil.Error:
             pass
-    return total
+    return total, cpu
 
 
-def _sample_peak(pid: int, stop: threading.Event, peak: list[int], every: float = 0.2) -> None:
+def _sample(pid: int, stop: threading.Event, seen: dict, every: float = 0.2) -> None:
+    """Until ``stop``: the largest summed resident memory in ``seen["peak"]``, each process's latest processor
+    seconds in ``seen["cpu"]`` (a kernel is not always a waited-for child: ``ru_utime`` can miss it)."""
     while not stop.wait(every):
-        peak[0] = max(peak[0], _tree_rss(pid))
+        rss, cpu = _tree(pid)
+        seen["peak"] = max(seen["peak"], rss)
+        seen["cpu"].update(cpu)
 
 
 def run_etude(args: list[str], out: Path) -> dict[str, float]:
-    """Elapsed s, processor s (the command and its children, kernels included), peak resident memory of the
-    whole run (MB: the sum over the command and every process it started, sampled every 0.2 s) and of its largest
-    process (``ru_maxrss``) of ``python -m etude.cli ARGS --out OUT``, run in its own wrapper process so that
-    each run's figures are its own."""
+    """Elapsed s, processor s (the command and every process it started, kernels and Chromium included: the
+    larger of the waited-for children's ``ru_utime + ru_stime`` and the sum of each process's last sampled
+    times), peak resident memory of the whole run (MB: the sum over the command and every process it started,
+    sampled every 0.2 s) and of its largest process (``ru_maxrss``) of ``python -m etude.cli ARGS --out OUT``,
+    run in its own wrapper process so that each run's figures are its own."""
     cmd = [sys.executable, "-c", _WRAP, sys.executable, "-m", "etude.cli", *args, "--out", str(out)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=os.environ | {"ETUDE_SALT": SALT})
-    stop, peak = threading.Event(), [0]
-    sampler = threading.Thread(target=_sample_peak, args=(proc.pid, stop, peak), daemon=True)
+    stop, seen = threading.Event(), {"peak": 0, "cpu": {}}
+    sampler = threading.Thread(target=_sample, args=(proc.pid, stop, seen), daemon=True)
     sampler.start()
     stdout, stderr = proc.communicate()
     elapsed = time.perf_counter() - start
@@ -167,7 +176,8 @@ def run_etude(args: list[str], out: Path) -> dict[str, float]:
     if proc.returncode != 0:
         raise SystemExit(f"échec de etude {' '.join(args)} :\n{stderr[-3000:]}")
     cpu, largest = (float(x) for x in stdout.strip().splitlines()[-1].split())
-    return {"elapsed": elapsed, "cpu": cpu, "peak": peak[0] / 2**20, "largest": largest}
+    cpu = max(cpu, sum(seen["cpu"].values()))
+    return {"elapsed": elapsed, "cpu": cpu, "peak": seen["peak"] / 2**20, "largest": largest}
 
 
 def slowest_notebooks(out: Path, k: int = 8) -> str:
