@@ -22,20 +22,21 @@ Not a test (nothing here is asserted by the suite): run it by hand.
     $ .venv/bin/python benchmarks/bench_scale.py                  # 1,000 and 100,000 per population
     $ .venv/bin/python benchmarks/bench_scale.py --large 20000
 
-Measured on 2026-12-07, 2 cores shared with other engineers' runs (load average 22 to 34 throughout, so elapsed
-times are 5 to 15 times the processor times; the processor seconds and the peak are the figures to compare):
+Measured on 2026-12-07, 2 cores shared with other engineers' runs (load average 22 to 36 throughout, so elapsed
+times are 5 to 8 times the processor times; the processor seconds and the peak are the figures to compare):
 
-- before (issue 28.10): 100,000 buyers, 409 s and 3.4 GB; notebook 05 alone 335 s — every buyer–company pair
-  scored and planned (55,738 × 53,608 buyers and companies of the meeting wave here: 3·10⁹ pairs, which do not
-  fit in 2 GB at all);
-- after, the meeting wave of the 100,000-per-population study: 1,105 × 1,099 profiles, scored in 0.8 s of
-  processor time; plan 10 s (maximum flow + 2 network LPs 7 s, spread 1 s, slots 2 s), 160,822 meetings, every
-  buyer met, stated gap 0.13 % (score bound 113,920, planned 113,770);
-- ``etude run 05_rencontres_offre_demande`` on that study: 106 s of processor time in all (study parsed by the
-  pre-flight check and by the kernel, notebook, HTML), peak 1,241 MB (205 s elapsed for the notebook at load 30;
-  the PDF timed out in Chromium at that load);
-- ``load_study`` of the 2 × 100,000 respondents: 32 s → 15 s of processor time (each distinct cell read once);
-- at 1,000 per population, ``etude run`` of each notebook costs 7 to 14 s of processor time (start-up dominates).
+- before (issue 28.10): 100,000 buyers, 409 s and 3.4 GB; notebook 05 alone 335 s. Then, last session: notebooks
+  03 and 04 stopped (a formatted count « 2 000 » parsed again by Babel), the PDF timed out in Chromium on a
+  44,000-row table, peak 2.45 GB;
+- now, this script (1,000 then 100,000 per population, the same process): 1,000 — 242 s elapsed, 46.6 s of
+  processor time, peak 1,689 MB (Chromium printing the PDF: 1.2 GB of it); 100,000 — 820 s elapsed at load 25 to
+  30, 103.5 s of processor time, peak 1,895 MB (largest process 1,163 MB); ratios ×3.4 elapsed, ×2.2 processor,
+  ×1.1 memory. The same 100,000 run at load 10: 323 s elapsed, 98.5 s processor, 1,928 MB;
+- where the 100,000 run's time goes: the pre-flight parse (12 s of processor time, now the kernels' too), the
+  notebooks (05 the longest: meeting plan 12 s), then ``tables.xlsx`` written cell by cell by openpyxl
+  (160,000 meeting rows: about 95 s elapsed and 700 MB in the engine at load 10), the largest part left;
+- meeting plan on profiles, the meeting wave of the 100,000-per-population study: 1,105 × 1,099 profiles, stated
+  gap 0.13 % (as before).
 """
 from __future__ import annotations
 
