@@ -22,29 +22,31 @@ Not a test (nothing here is asserted by the suite): run it by hand.
     $ .venv/bin/python benchmarks/bench_scale.py                  # 1,000 and 100,000 per population
     $ .venv/bin/python benchmarks/bench_scale.py --large 20000
 
-Measured on 2026-12-07, 2 cores shared with other engineers' runs (load average 22 to 34 throughout, so elapsed
-times are 5 to 15 times the processor times; the processor seconds and the peak are the figures to compare):
+Measured on 2026-12-07, 2 cores shared with other engineers' runs (load average 22 to 36 throughout, so elapsed
+times are 5 to 8 times the processor times; the processor seconds and the peak are the figures to compare):
 
-- before (issue 28.10): 100,000 buyers, 409 s and 3.4 GB; notebook 05 alone 335 s — every buyer–company pair
-  scored and planned (55,738 × 53,608 buyers and companies of the meeting wave here: 3·10⁹ pairs, which do not
-  fit in 2 GB at all);
-- after, the meeting wave of the 100,000-per-population study: 1,105 × 1,099 profiles, scored in 0.8 s of
-  processor time; plan 10 s (maximum flow + 2 network LPs 7 s, spread 1 s, slots 2 s), 160,822 meetings, every
-  buyer met, stated gap 0.13 % (score bound 113,920, planned 113,770);
-- ``etude run 05_rencontres_offre_demande`` on that study: 106 s of processor time in all (study parsed by the
-  pre-flight check and by the kernel, notebook, HTML), peak 1,241 MB (205 s elapsed for the notebook at load 30;
-  the PDF timed out in Chromium at that load);
-- ``load_study`` of the 2 × 100,000 respondents: 32 s → 15 s of processor time (each distinct cell read once);
-- at 1,000 per population, ``etude run`` of each notebook costs 7 to 14 s of processor time (start-up dominates).
+- before (issue 28.10): 100,000 buyers, 409 s and 3.4 GB; notebook 05 alone 335 s. Then, last session: notebooks
+  03 and 04 stopped (a formatted count « 2 000 » parsed again by Babel), the PDF timed out in Chromium on a
+  44,000-row table, peak 2.45 GB;
+- now, this script (1,000 then 100,000 per population, the same process): 1,000 — 242 s elapsed, 46.6 s of
+  processor time, peak 1,689 MB (Chromium printing the PDF: 1.2 GB of it); 100,000 — 820 s elapsed at load 25 to
+  30, 103.5 s of processor time, peak 1,895 MB (largest process 1,163 MB); ratios ×3.4 elapsed, ×2.2 processor,
+  ×1.1 memory. The same 100,000 run at load 10: 323 s elapsed, 98.5 s processor, 1,928 MB;
+- where the 100,000 run's time goes: the pre-flight parse (12 s of processor time, now the kernels' too), the
+  notebooks (05 the longest: meeting plan 12 s), then ``tables.xlsx`` written cell by cell by openpyxl
+  (160,000 meeting rows: about 95 s elapsed and 700 MB in the engine at load 10), the largest part left;
+- meeting plan on profiles, the meeting wave of the 100,000-per-population study: 1,105 × 1,099 profiles; the
+  plan's code is unchanged, so its stated gap is the 0.13 % measured before (score bound 113,920, planned 113,770).
 """
 from __future__ import annotations
 
 import argparse
 import os
-import resource
+import secrets
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -58,6 +60,8 @@ BLOCKS = {"segments": ("segment", "seg_"), "barriers": ("b_", "e_"), "remedies":
           "place": ("departement",), "text": ("description",), "kind": ("buyer_type", "size_class")}
 #: Seed of the scaled study.
 SEED = 20280909
+#: Pseudonymisation salt of the benchmark's runs (a strong one: etude refuses a salt it could guess).
+SALT = secrets.token_hex(32)
 
 
 def _block_columns(table: pd.DataFrame) -> list[list[str]]:
@@ -116,29 +120,71 @@ def write_scaled_study(folder: Path, n: int, *, seed: int = SEED) -> Path:
     return study
 
 
-def _children() -> tuple[float, float]:
-    """Processor seconds of the finished children so far, and their largest peak resident memory in MB."""
-    u = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return u.ru_utime + u.ru_stime, u.ru_maxrss / 1024
-
-
 _WRAP = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
          "u = resource.getrusage(resource.RUSAGE_CHILDREN); sys.stderr.write(p.stderr[-3000:]); "
          "print(u.ru_utime + u.ru_stime, u.ru_maxrss / 1024); sys.exit(p.returncode)")
 
 
-def run_etude(args: list[str], out: Path) -> tuple[float, float, float]:
-    """Elapsed s, processor s (the command and its children, kernels included) and peak resident memory (MB,
-    the largest process: ``ru_maxrss``) of ``python -m etude.cli ARGS --out OUT``, in its own wrapper process so
-    that each run's peak is its own."""
+def _tree(pid: int) -> tuple[int, dict[tuple[int, float], float]]:
+    """Resident memory, in bytes, of process ``pid`` and all its descendants (engine, kernels, Chromium), and
+    the processor seconds each has used so far, by ``(pid, start time)``."""
+    import psutil  # ipykernel's own dependency: always installed with Jupyter
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0, {}
+    total, cpu = 0, {}
+    for proc in procs:
+        try:
+            with proc.oneshot():
+                total += proc.memory_info().rss
+                times = proc.cpu_times()
+                cpu[proc.pid, proc.create_time()] = times.user + times.system
+        except psutil.Error:
+            pass
+    return total, cpu
+
+
+def _sample(pid: int, stop: threading.Event, seen: dict, every: float = 0.2) -> None:
+    """Until ``stop``: the largest summed resident memory in ``seen["peak"]``, each process's latest processor
+    seconds in ``seen["cpu"]`` (a kernel is not always a waited-for child: ``ru_utime`` can miss it)."""
+    while not stop.wait(every):
+        rss, cpu = _tree(pid)
+        seen["peak"] = max(seen["peak"], rss)
+        seen["cpu"].update(cpu)
+
+
+def run_etude(args: list[str], out: Path) -> dict[str, float]:
+    """Elapsed s, processor s (the command and every process it started, kernels and Chromium included: the
+    larger of the waited-for children's ``ru_utime + ru_stime`` and the sum of each process's last sampled
+    times), peak resident memory of the whole run (MB: the sum over the command and every process it started,
+    sampled every 0.2 s) and of its largest process (``ru_maxrss``) of ``python -m etude.cli ARGS --out OUT``,
+    run in its own wrapper process so that each run's figures are its own."""
     cmd = [sys.executable, "-c", _WRAP, sys.executable, "-m", "etude.cli", *args, "--out", str(out)]
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {"ETUDE_SALT": "bench-scale"})
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=os.environ | {"ETUDE_SALT": SALT})
+    stop, seen = threading.Event(), {"peak": 0, "cpu": {}}
+    sampler = threading.Thread(target=_sample, args=(proc.pid, stop, seen), daemon=True)
+    sampler.start()
+    stdout, stderr = proc.communicate()
     elapsed = time.perf_counter() - start
+    stop.set()
+    sampler.join()
     if proc.returncode != 0:
-        raise SystemExit(f"échec de etude {' '.join(args)} :\n{proc.stderr[-3000:]}")
-    cpu, peak = (float(x) for x in proc.stdout.strip().splitlines()[-1].split())
-    return elapsed, cpu, peak
+        raise SystemExit(f"échec de etude {' '.join(args)} :\n{stderr[-3000:]}")
+    cpu, largest = (float(x) for x in stdout.strip().splitlines()[-1].split())
+    cpu = max(cpu, sum(seen["cpu"].values()))
+    return {"elapsed": elapsed, "cpu": cpu, "peak": seen["peak"] / 2**20, "largest": largest}
+
+
+def slowest_notebooks(out: Path, k: int = 8) -> str:
+    """The run's notebooks by elapsed time (its manifest), « name s » each."""
+    import json
+    manifest = json.loads((out / "latest" / "manifest.json").read_text(encoding="utf-8"))
+    times = sorted(((n.get("duration_s") or 0.0, n["name"]) for n in manifest.get("notebooks", [])), reverse=True)
+    return ", ".join(f"{name[:2]} {s:.0f} s" for s, name in times[:k])
 
 
 def time_plans(study: Path, n: int) -> dict[str, tuple[float, float]]:
@@ -164,28 +210,38 @@ def _load() -> str:
         return " ".join(f.read().split()[:3])
 
 
+def _line(fig: dict[str, float]) -> str:
+    return (f"{fig['elapsed']:7.1f} s écoulées, {fig['cpu']:7.1f} s processeur, pic {fig['peak']:6.0f} Mo "
+            f"(tous les processus ; le plus gros {fig['largest']:5.0f} Mo)")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--small", type=int, default=1_000, help="respondents per population, baseline")
     ap.add_argument("--large", type=int, default=100_000, help="respondents per population, measured")
-    ap.add_argument("--plan-sample", type=int, default=1_500, help="buyers and companies of the plan comparison")
+    ap.add_argument("--plan-sample", type=int, default=1_500,
+                    help="buyers and companies of the plan comparison (0: none)")
     args = ap.parse_args(argv)
+    print(f"machine : {os.cpu_count()} cœurs, charge moyenne (1, 5, 15 min) {_load()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="etude-scale-") as tmp:
         figures = {}
         for n in (args.small, args.large):
             study = write_scaled_study(Path(tmp) / f"study-{n}", n)
-            print(f"{n:>9,} répondants par population — charge {_load()}", flush=True)
+            print(f"{n:>9,} répondants par population — charge avant {_load()}", flush=True)
             figures[n] = run_etude(["reproduce", "--study", str(study), "--no-cache"], Path(tmp) / f"out-{n}")
-            print(f"          etude reproduce : {figures[n][0]:7.1f} s écoulées, {figures[n][1]:7.1f} s processeur, "
-                  f"pic {figures[n][2]:7.0f} Mo", flush=True)
-        (e0, c0, m0), (e1, c1, m1) = figures[args.small], figures[args.large]
+            print(f"          etude reproduce : {_line(figures[n])} — charge après {_load()}", flush=True)
+            print(f"          notebooks : {slowest_notebooks(Path(tmp) / f'out-{n}')}", flush=True)
+        small, large = figures[args.small], figures[args.large]
         print(f"rapports {args.large:,} / {args.small:,} (×{args.large / args.small:,.0f} répondants) : "
-              f"écoulé ×{e1 / e0:.1f}, processeur ×{c1 / c0:.1f}, pic mémoire ×{m1 / m0:.1f}")
-        print(f"objectif : < 120 s et < 2 048 Mo ; mesuré {e1:.0f} s écoulées ({c1:.0f} s processeur), {m1:.0f} Mo")
-        plans = time_plans(Path(tmp) / f"study-{args.large}" / "etude.yaml", args.plan_sample)
-        (t_old, g_old), (t_new, g_new) = plans.values()
-        print(f"plan de rencontres, {args.plan_sample:,} × {args.plan_sample:,} : toutes les paires {t_old:.1f} s "
-              f"(écart {g_old:.2%}), profils {t_new:.1f} s (écart {g_new:.2%}) : ×{t_old / max(t_new, 1e-9):.0f}")
+              f"écoulé ×{large['elapsed'] / small['elapsed']:.1f}, processeur ×{large['cpu'] / small['cpu']:.1f}, "
+              f"pic mémoire ×{large['peak'] / small['peak']:.1f}")
+        print(f"objectif : < 120 s et < 2 048 Mo ; mesuré {large['elapsed']:.0f} s écoulées "
+              f"({large['cpu']:.0f} s processeur), {large['peak']:.0f} Mo ; avant (issue 28.10) : 409 s, 3,4 Go")
+        if args.plan_sample:
+            plans = time_plans(Path(tmp) / f"study-{args.large}" / "etude.yaml", args.plan_sample)
+            (t_old, g_old), (t_new, g_new) = plans.values()
+            print(f"plan de rencontres, {args.plan_sample:,} × {args.plan_sample:,} : toutes les paires {t_old:.1f} s "
+                  f"(écart {g_old:.2%}), profils {t_new:.1f} s (écart {g_new:.2%}) : ×{t_old / max(t_new, 1e-9):.0f}")
 
 
 if __name__ == "__main__":

@@ -378,8 +378,9 @@ def good_run(tmp_path_factory, decoy):
         mp.setenv("JUPYTER_PATH", str(base / "data"))
         from jupyter_client.kernelspec import KernelSpecManager
         assert KernelSpecManager().get_kernel_spec("python3").argv[0] == str(fake), "le leurre n'est pas actif"
-        result = engine.reproduce(notebooks=[DEPENDS, OK], out=out, jobs=2,
-                                    parameters=[("n", "7"), ("ratio", "0,25"), ("flag", "oui"), ("label", "42")])
+        result = engine.reproduce(engine.RunOptions(notebooks=[DEPENDS, OK], out=out, jobs=2,
+                                                    parameters=[("n", "7"), ("ratio", "0,25"), ("flag", "oui"),
+                                                                ("label", "42")]))
     return result
 
 
@@ -472,13 +473,13 @@ def test_report_and_slides_are_offline_with_embedded_images(good_run):
 def failed_run(tmp_path_factory):
     """A good run, then a run where 03_fails raises at its 4th cell: (good folder, its snapshot, result, stderr)."""
     out = tmp_path_factory.mktemp("out_fail")
-    good = engine.reproduce(notebooks=[OK], out=out)
+    good = engine.reproduce(engine.RunOptions(notebooks=[OK], out=out))
     assert good.ok
     before = _snapshot(good.run_dir)
     with pytest.MonkeyPatch.context() as mp:
         err = io.StringIO()
         mp.setattr("sys.stderr", err)
-        result = engine.reproduce(notebooks=[OK, FAILS], out=out, jobs=2,
+        result = engine.reproduce(engine.RunOptions(notebooks=[OK, FAILS], out=out, jobs=2),
                                   progress=engine.Progress(stream=err, tty=False))
     return good.run_dir, before, result, err.getvalue()
 
@@ -525,7 +526,8 @@ def test_a_failed_run_never_touches_earlier_runs_or_latest(failed_run):
 
 @pytest.mark.slow
 def test_verbose_prints_the_full_traceback(tmp_path, capsys):
-    result = engine.reproduce(notebooks=[FAILS], out=tmp_path, verbose=True, progress=engine.Progress())
+    result = engine.reproduce(engine.RunOptions(notebooks=[FAILS], out=tmp_path, verbose=True),
+                              progress=engine.Progress())
     assert not result.ok
     err = capsys.readouterr().err
     assert "Traceback" in err and "y = x / 0" in err
@@ -533,7 +535,8 @@ def test_verbose_prints_the_full_traceback(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_dead_kernel_and_timeout_are_reported_like_errors(tmp_path, capsys):
-    result = engine.reproduce(notebooks=[DEAD, SLOW], out=tmp_path, jobs=2, timeout="2.5", progress=engine.Progress())
+    result = engine.reproduce(engine.RunOptions(notebooks=[DEAD, SLOW], out=tmp_path, jobs=2, timeout="2.5"),
+                              progress=engine.Progress())
     assert cli.print_run(result) == 1
     assert not result.ok and set(result.statuses.values()) == {"failed"}
     assert result.errors["04_dead_kernel"].startswith("04_dead_kernel, cellule 3")
@@ -556,22 +559,22 @@ def test_a_dependent_of_a_failed_notebook_is_skipped(tmp_path):
     failing_01 = tmp_path / "src" / "01_ok.ipynb"
     failing_01.parent.mkdir()
     shutil.copy(FAILS, failing_01)
-    result = engine.reproduce(notebooks=[failing_01, DEPENDS], out=tmp_path / "out")
+    result = engine.reproduce(engine.RunOptions(notebooks=[failing_01, DEPENDS], out=tmp_path / "out"))
     assert result.statuses == {"01_ok": "failed", "02_depends": "skipped"}
     assert (result.run_dir / "notebooks" / "02_depends.ipynb").is_file()
 
 
 def test_bad_options_fail_before_any_folder_is_made(tmp_path):
     with pytest.raises(ParameterError, match="« n » : valeur « beaucoup »"):
-        engine.reproduce(notebooks=[OK], out=tmp_path, parameters=[("n", "beaucoup")])
+        engine.reproduce(engine.RunOptions(notebooks=[OK], out=tmp_path, parameters=[("n", "beaucoup")]))
     with pytest.raises(ParameterError, match="inconnu"):
-        engine.reproduce(notebooks=[OK], out=tmp_path, parameters=[("nn", "1")])
+        engine.reproduce(engine.RunOptions(notebooks=[OK], out=tmp_path, parameters=[("nn", "1")]))
     with pytest.raises(ParameterError, match="fr, en"):
-        engine.reproduce(notebooks=[OK], out=tmp_path, lang="de")
+        engine.reproduce(engine.RunOptions(notebooks=[OK], out=tmp_path, lang="de"))
     with pytest.raises(ParameterError, match="--jobs"):
-        engine.reproduce(notebooks=[OK], out=tmp_path, jobs=0)
+        engine.reproduce(engine.RunOptions(notebooks=[OK], out=tmp_path, jobs=0))
     with pytest.raises(ParameterError, match="introuvable"):
-        engine.reproduce(notebooks=[OK], out=tmp_path, study=tmp_path / "absent.yaml")
+        engine.reproduce(engine.RunOptions(notebooks=[OK], out=tmp_path, study=tmp_path / "absent.yaml"))
     assert list(tmp_path.iterdir()) == []
 
 
@@ -599,7 +602,7 @@ def extended_run(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ETUDE_ROOT", str(root))
         names = [p.stem for p in engine.discover_notebooks()]
-        result = engine.reproduce(jobs=2)
+        result = engine.reproduce(engine.RunOptions(jobs=2))
     return root, names, result
 
 
@@ -674,7 +677,7 @@ def test_out_is_refused_inside_data_as_a_file_read_only_or_below_a_file(tmp_path
                 check_out_dir(out)
             assert str(err.value).startswith("--out : ")
             with pytest.raises(ParameterError):
-                engine.reproduce(notebooks=[OK], out=out)
+                engine.reproduce(engine.RunOptions(notebooks=[OK], out=out))
         assert check_out_dir(tmp_path / "neuf" / "runs") == tmp_path / "neuf" / "runs"
         assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "fichier.txt", "lecture"]
         assert list((tmp_path / "lecture").iterdir()) == [] and list((tmp_path / "data" / "demo").iterdir()) == []
@@ -763,7 +766,7 @@ def test_a_preflight_error_stops_the_run_before_any_notebook_and_lists_every_pro
         return [problem("a.csv", row=3, column="Année", value="2019", expected="2017"),
                 problem("b.csv", message="colonne en double", severity="warning")]
     with pytest.raises(InputError) as err:
-        engine.reproduce(notebooks=[OK], out=tmp_path / "out", preflight=[check])
+        engine.reproduce(engine.RunOptions(notebooks=[OK], out=tmp_path / "out", preflight=[check]))
     assert len(err.value.problems) == 2 and seen == [paths.default_study()]
     assert not (tmp_path / "out").exists()
     from etude.engine import run as engine_run
@@ -780,13 +783,13 @@ def test_a_preflight_error_stops_the_run_before_any_notebook_and_lists_every_pro
 
 @pytest.mark.slow
 def test_a_post_run_finding_fails_the_run_keeps_it_and_leaves_latest(tmp_path):
-    good = engine.reproduce(notebooks=[OK], out=tmp_path, preflight=[lambda study: []])
+    good = engine.reproduce(engine.RunOptions(notebooks=[OK], out=tmp_path, preflight=[lambda study: []]))
     assert good.ok and (tmp_path / "latest").resolve() == good.run_dir.resolve()
     findings = pd.DataFrame({"file": ["tables/essai_table.csv"], "finding": ["cellule < 5"]})
     checked = []
-    bad = engine.reproduce(notebooks=[OK], out=tmp_path,
-                           post_checks=[lambda run, params: checked.append(run) or findings,
-                                        lambda run, params: findings.iloc[:0]])
+    bad = engine.reproduce(engine.RunOptions(notebooks=[OK], out=tmp_path,
+                                             post_checks=[lambda run, params: checked.append(run) or findings,
+                                                          lambda run, params: findings.iloc[:0]]))
     assert checked == [bad.run_dir] and (bad.run_dir / "report.html").is_file()
     assert not bad.ok and bad.statuses == {"01_ok": "ok"}
     m = _manifest(bad.run_dir)

@@ -135,10 +135,10 @@ def test_the_cache_keeps_the_newest_entries_within_its_bound_and_removes_nothing
 
 @pytest.mark.slow
 def test_an_unchanged_rerun_reuses_every_notebook_and_writes_identical_tables(root):
-    first = engine.reproduce(parameters=[("source_file", str(root / "entree.txt"))])
+    first = engine.reproduce(engine.RunOptions(parameters=[("source_file", str(root / "entree.txt"))]))
     assert first.ok, first.errors
     assert first.cache == {"01_a": "miss", "02_b": "miss"}
-    second = engine.reproduce(parameters=[("source_file", str(root / "entree.txt"))])
+    second = engine.reproduce(engine.RunOptions(parameters=[("source_file", str(root / "entree.txt"))]))
     assert second.ok and second.cache == {"01_a": "hit", "02_b": "hit"}
     assert _cache_use(second.run_dir) == {"01_a": ("hit", first.run_dir.name), "02_b": ("hit", first.run_dir.name)}
     for table in ("t_a.csv", "t_b.csv"):
@@ -164,21 +164,23 @@ def test_an_unchanged_rerun_reuses_every_notebook_and_writes_identical_tables(ro
         assert (second.run_dir / name).read_bytes() == (first.run_dir / name).read_bytes(), name
 
     # a parameter re-runs only the notebooks that declare it; a changed input re-runs the notebook that reads it
-    third = engine.reproduce(parameters=[("source_file", str(root / "entree.txt")), ("min_cell", "6")])
+    third = engine.reproduce(engine.RunOptions(parameters=[("source_file", str(root / "entree.txt")),
+                                                           ("min_cell", "6")]))
     assert third.cache == {"01_a": "miss", "02_b": "hit"}
     assert _manifest(third.run_dir)["assembly"]["cache"] == "miss"
     assert pd.read_csv(third.run_dir / "tables" / "t_a.csv")["min_cell"].tolist() == [6]
     (root / "entree.txt").write_text("version 2", encoding="utf-8")
-    fourth = engine.reproduce(parameters=[("source_file", str(root / "entree.txt")), ("min_cell", "6")])
+    fourth = engine.reproduce(engine.RunOptions(parameters=[("source_file", str(root / "entree.txt")),
+                                                            ("min_cell", "6")]))
     assert fourth.cache == {"01_a": "miss", "02_b": "hit"}
     assert pd.read_csv(fourth.run_dir / "tables" / "t_a.csv")["text"].tolist() == ["version 2"]
-    fresh = engine.reproduce(use_cache=False)
+    fresh = engine.reproduce(engine.RunOptions(use_cache=False))
     assert fresh.cache == {"01_a": "miss", "02_b": "miss"} and _manifest(fresh.run_dir)["assembly"]["cache"] == "miss"
 
 
 @pytest.fixture
 def verified_run(root):
-    result = engine.reproduce(parameters=[("min_cell", "7")])
+    result = engine.reproduce(engine.RunOptions(parameters=[("min_cell", "7")]))
     assert result.ok, result.errors
     return result.run_dir
 
@@ -230,7 +232,7 @@ def test_verify_rerun_passes_then_names_table_row_column_old_and_new_value(verif
 
 @pytest.mark.slow
 def test_verify_rerun_checks_the_inputs_first(root, capsys):
-    result = engine.reproduce(parameters=[("source_file", str(root / "entree.txt"))])
+    result = engine.reproduce(engine.RunOptions(parameters=[("source_file", str(root / "entree.txt"))]))
     manifest = _manifest(result.run_dir)
     manifest["inputs"] = [{"path": str(root / "entree.txt"), "sha256": "0" * 64}]
     (result.run_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -271,8 +273,8 @@ class _Log(engine.Progress):
 
 @pytest.mark.slow
 def test_a_table_changed_in_the_cache_is_not_served_said_once_and_flagged_by_verify(root):
-    first = engine.reproduce(parameters=[("min_cell", "7")])
-    second = engine.reproduce(parameters=[("min_cell", "7")])
+    first = engine.reproduce(engine.RunOptions(parameters=[("min_cell", "7")]))
+    second = engine.reproduce(engine.RunOptions(parameters=[("min_cell", "7")]))
     assert second.cache == {"01_a": "hit", "02_b": "hit"} and verify.verify_run(second.run_dir).empty
     cached = _entry_of(root, "01_a") / "files" / "tables" / "t_a.csv"
     cached.write_text(cached.read_text(encoding="utf-8").replace("7", "9"), encoding="utf-8")
@@ -280,14 +282,14 @@ def test_a_table_changed_in_the_cache_is_not_served_said_once_and_flagged_by_ver
     rows = verify.verify_run(second.run_dir)
     assert rows[["file", "problem"]].values.tolist() == [["tables/t_a.csv", "cache_changed"]]
     log = _Log()
-    third = engine.reproduce(parameters=[("min_cell", "7")], progress=log)
+    third = engine.reproduce(engine.RunOptions(parameters=[("min_cell", "7")]), progress=log)
     assert third.cache == {"01_a": "miss", "02_b": "hit"}
     assert (third.run_dir / "tables" / "t_a.csv").read_bytes() == (first.run_dir / "tables" / "t_a.csv").read_bytes()
     said = [line for line in log.text.splitlines() if line.startswith("– cache")]
     assert said == [f"– cache : entrée notebooks/{_entry_of(root, '01_a').name[:12]}… (01_a) modifiée depuis son "
                     "écriture (files/tables/t_a.csv : sha256 différent) : écartée, refaite"]
     assert verify.verify_run(third.run_dir).empty
-    fourth = engine.reproduce(parameters=[("min_cell", "7")], progress=(log := _Log()))
+    fourth = engine.reproduce(engine.RunOptions(parameters=[("min_cell", "7")]), progress=(log := _Log()))
     assert fourth.cache == {"01_a": "hit", "02_b": "hit"} and "– cache" not in log.text
 
 
@@ -338,7 +340,7 @@ def test_eviction_under_a_tiny_cap_removes_only_what_etude_wrote(root, monkeypat
     (out / ".cache" / "html" / ("0" * 64 + ".html")).write_text("<p>pas d'etude</p>", encoding="utf-8")
     foreign[out / ".cache" / "html" / ("0" * 64 + ".html")] = b"<p>pas d'etude</p>"
     monkeypatch.setenv("ETUDE_CACHE_MAX_MB", "0.0001")  # 104 bytes: every entry etude keeps is larger
-    result = engine.reproduce(out=out)
+    result = engine.reproduce(engine.RunOptions(out=out))
     assert result.ok, result.errors
     assert all(path.read_bytes() == data for path, data in foreign.items())
     from etude import cachefiles

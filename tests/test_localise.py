@@ -166,5 +166,5 @@ def test_a_text_missing_from_the_catalogue_stops_the_run_before_anything_is_crea
                    tmp_path / "notebooks" / "07_new.ipynb")
     monkeypatch.setenv("ETUDE_ROOT", str(tmp_path))
     with pytest.raises(RunError, match="07_new, cellule 1 : texte « 07.intro » absent du catalogue"):
-        engine.reproduce(out=tmp_path / "out", lang="en")
+        engine.reproduce(engine.RunOptions(out=tmp_path / "out", lang="en"))
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -55,7 +55,7 @@ def _independent_freins(wave):
 @pytest.fixture(scope="module")
 def engine_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
-    result = engine.reproduce(notebooks=list(NOTEBOOKS), out=out, jobs=1)
+    result = engine.reproduce(engine.RunOptions(notebooks=list(NOTEBOOKS), out=out, jobs=1))
     return result
 
 

@@ -75,7 +75,7 @@ def _independent_leviers(tables):
 
 @pytest.fixture(scope="module")
 def engine_run(tmp_path_factory):
-    return engine.reproduce(notebooks=[NAME], out=tmp_path_factory.mktemp("out"), jobs=1)
+    return engine.reproduce(engine.RunOptions(notebooks=[NAME], out=tmp_path_factory.mktemp("out"), jobs=1))
 
 
 @pytest.mark.slow

@@ -62,8 +62,8 @@ def notebooks(tmp_path_factory) -> Path:
 
 
 def test_a_slot_runs_notebook_after_notebook_on_one_kernel_with_a_fresh_start(notebooks, tmp_path):
-    result = engine.reproduce(notebooks=[notebooks / "01_dirty.ipynb", notebooks / "02_clean.ipynb"],
-                              out=tmp_path, jobs=1)
+    result = engine.reproduce(engine.RunOptions(notebooks=[notebooks / "01_dirty.ipynb", notebooks / "02_clean.ipynb"],
+                                                out=tmp_path, jobs=1))
     assert result.ok, result.errors
     first, second = _read(result.run_dir, "first"), _read(result.run_dir, "second")
     assert first["pid"] == second["pid"], "le noyau n'a pas été réutilisé"
@@ -78,15 +78,15 @@ def test_a_slot_runs_notebook_after_notebook_on_one_kernel_with_a_fresh_start(no
 
 
 def test_a_kernel_whose_notebook_failed_is_not_reused(notebooks, tmp_path):
-    result = engine.reproduce(notebooks=[notebooks / "00_fails.ipynb", notebooks / "02_clean.ipynb"],
-                              out=tmp_path, jobs=1)
+    result = engine.reproduce(engine.RunOptions(notebooks=[notebooks / "00_fails.ipynb", notebooks / "02_clean.ipynb"],
+                                                out=tmp_path, jobs=1))
     assert result.statuses == {"00_fails": "failed", "02_clean": "ok"}
     assert _read(result.run_dir, "failed")["pid"] != _read(result.run_dir, "second")["pid"]
 
 
 def test_fresh_kernels_start_one_kernel_per_notebook(notebooks, tmp_path):
-    result = engine.reproduce(notebooks=[notebooks / "01_dirty.ipynb", notebooks / "02_clean.ipynb"],
-                              out=tmp_path, jobs=1, fresh_kernels=True)
+    result = engine.reproduce(engine.RunOptions(notebooks=[notebooks / "01_dirty.ipynb", notebooks / "02_clean.ipynb"],
+                                                out=tmp_path, jobs=1, fresh_kernels=True))
     assert result.ok, result.errors
     assert _read(result.run_dir, "first")["pid"] != _read(result.run_dir, "second")["pid"]
 
@@ -103,8 +103,8 @@ def test_warm_kernels_start_with_what_their_notebooks_import(tmp_path):
     folder = tmp_path / "nb"
     folder.mkdir()
     path = _notebook_importing(folder, "01_imports")
-    warm = engine.reproduce(notebooks=[path], out=tmp_path / "warm", jobs=1)
-    fresh = engine.reproduce(notebooks=[path], out=tmp_path / "fresh", jobs=1, fresh_kernels=True)
+    warm = engine.reproduce(engine.RunOptions(notebooks=[path], out=tmp_path / "warm", jobs=1))
+    fresh = engine.reproduce(engine.RunOptions(notebooks=[path], out=tmp_path / "fresh", jobs=1, fresh_kernels=True))
     assert warm.ok and fresh.ok, (warm.errors, fresh.errors)
     assert _read(warm.run_dir, "ahead")["ahead"] is True  # imported while the pre-flight checks ran
     assert _read(fresh.run_dir, "ahead")["ahead"] is False  # a new kernel: the notebook imports it itself
@@ -134,7 +134,7 @@ def test_a_run_refused_by_its_checks_leaves_no_kernel_behind(tmp_path):
         return [problem("etude.yaml", message="refusé par le test")]
     before = set(_kernels_of_this_process())
     with pytest.raises(InputError, match="refusé par le test"):
-        engine.reproduce(notebooks=[path], out=tmp_path / "out", jobs=2, preflight=[refuse])
+        engine.reproduce(engine.RunOptions(notebooks=[path], out=tmp_path / "out", jobs=2, preflight=[refuse]))
     assert set(_kernels_of_this_process()) - before == set()
     assert not [p for p in (tmp_path / "out").glob("*") if p.is_dir() and not p.name.startswith(".")]
 
@@ -144,7 +144,7 @@ def test_an_unchanged_re_run_starts_no_kernel(tmp_path, monkeypatch):
     folder = tmp_path / "nb"
     folder.mkdir()
     path = _notebook_importing(folder, "01_imports")
-    assert engine.reproduce(notebooks=[path], out=tmp_path / "out", jobs=1).ok
+    assert engine.reproduce(engine.RunOptions(notebooks=[path], out=tmp_path / "out", jobs=1)).ok
     started = []
     real_open = slots.open_slot
 
@@ -152,7 +152,7 @@ def test_an_unchanged_re_run_starts_no_kernel(tmp_path, monkeypatch):
         started.append(1)
         return await real_open(*args, **kwargs)
     monkeypatch.setattr(slots, "open_slot", counting_open)
-    again = engine.reproduce(notebooks=[path], out=tmp_path / "out", jobs=1)
+    again = engine.reproduce(engine.RunOptions(notebooks=[path], out=tmp_path / "out", jobs=1))
     assert again.ok and again.cache == {"01_imports": "hit"} and started == []
 
 

@@ -210,11 +210,12 @@ def print_run(result) -> int:
     return 0 if result.ok else 1
 
 
-def _run_options(args) -> dict:
+def _run_options(args, **options):
+    """The run's options (:class:`etude.engine.RunOptions`) from the command line's flags, plus ``options``."""
     from etude import engine
-    return {"study": args.study, "out": args.out, "lang": args.lang, "parameters": args.parameter,
-            "timeout": args.timeout, "verbose": args.verbose, "use_cache": not args.no_cache,
-            "fresh_kernels": args.fresh_kernels, "progress": engine.Progress(), "meeting": _meeting(args)}
+    return engine.RunOptions(study=args.study, out=args.out, lang=args.lang, parameters=args.parameter,
+                             timeout=args.timeout, verbose=args.verbose, use_cache=not args.no_cache,
+                             fresh_kernels=args.fresh_kernels, meeting=_meeting(args), **options)
 
 
 def _meeting(args) -> dict:
@@ -227,12 +228,13 @@ def _meeting(args) -> dict:
 
 def _cmd_reproduce(args) -> int:
     from etude import engine
-    return print_run(engine.reproduce(jobs=args.jobs, **_run_options(args)))
+    return print_run(engine.reproduce(_run_options(args, jobs=args.jobs), progress=engine.Progress()))
 
 
 def _cmd_run(args) -> int:
     from etude import engine
-    return print_run(engine.reproduce(jobs=1, notebooks=[args.notebook], move_latest=False, **_run_options(args)))
+    return print_run(engine.reproduce(_run_options(args, jobs=1, notebooks=[args.notebook], move_latest=False),
+                                      progress=engine.Progress()))
 
 
 def _cmd_verify(args) -> int:

@@ -130,7 +130,7 @@ def _runs(folder: Path, n: int, **options) -> tuple[Path, list[Path]]:
 
     root = _root(folder)
     with _environ(root):
-        done = [engine.reproduce(jobs=1, **options) for _ in range(n)]
+        done = [engine.reproduce(engine.RunOptions(jobs=1, **options)) for _ in range(n)]
     assert all(r.ok for r in done), [r.errors for r in done]
     return root, [r.run_dir for r in done]
 

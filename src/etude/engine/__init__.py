@@ -35,6 +35,7 @@ from etude.engine.notebooks import (
            notebook_parameters,
            select_notebooks,
 )
+from etude.engine.options import RunOptions
 from etude.engine.parameters import (
            DEFAULT_TIMEOUT,
            ENGINE_PARAMETERS,
@@ -51,7 +52,7 @@ from etude.engine.schedule import execution_order
 from etude.engine.verify import rerun_and_compare, verify_run
 from etude.publish import write_workbook
 
-__all__ = ["RunResult", "Progress", "reproduce", "verify_run", "rerun_and_compare", "discover_notebooks",
+__all__ = ["RunResult", "RunOptions", "Progress", "reproduce", "verify_run", "rerun_and_compare", "discover_notebooks",
            "select_notebooks", "notebook_parameters", "list_notebooks", "format_notebook_list", "coerce_parameter",
            "type_parameters", "execution_order", "new_run_dir", "update_latest", "write_workbook",
            "PREFLIGHT_CHECKS", "POST_RUN_CHECKS", "DEFAULT_TIMEOUT", "ENGINE_PARAMETERS", "LANGS", "TRUE_WORDS",

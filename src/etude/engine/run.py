@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from etude.engine.kernel import (
     reinjected,
     scratch_prefix,
 )
+from etude.engine.kernel_reset import return_memory
 from etude.engine.manifest import (
     MANIFEST,
     file_hashes,
@@ -46,16 +48,17 @@ from etude.engine.notebooks import (
     select_notebooks,
     skip_slow_optional_imports,
 )
+from etude.engine.options import RunOptions
 from etude.engine.parameters import check_run_options, options_in_parameters, type_parameters
 from etude.engine.portable import machine_anchors, portable_notebook, portable_value
 from etude.engine.progress import Progress, silent_progress
 from etude.engine.rundir import mark_stale_runs, new_run_dir, new_run_id, update_latest
 from etude.engine.schedule import LoopThread, execution_order, run_jobs
-from etude.engine.slots import SlotPool, preload_code
+from etude.engine.slots import SlotPool, preload_code, study_code
 from etude.errors import InputError, ParameterError, RunError
 from etude.files import check_out_dir, write_json, write_text
 
-__all__ = ["RunResult", "RunPlan", "plan_run", "reproduce", "run_preflight", "run_post_checks",
+__all__ = ["RunResult", "RunPlan", "RunOptions", "plan_run", "reproduce", "run_preflight", "run_post_checks",
            "run_parameters", "PREFLIGHT_CHECKS", "POST_RUN_CHECKS"]
 
 def _validate_study(study: Path | None) -> list[dict]:
@@ -385,6 +388,14 @@ def _study_share(base: Path) -> tuple[str, str]:
     return str(nbcache.cache_root(base).parent / "studies"), tag
 
 
+def _private_share(run_id: str) -> tuple[str, str]:
+    """Where a run without the cache (``--no-cache``) leaves its parse of the study for its own kernels: a
+    folder of its own, removed when the run ends (or, if it is killed, with the run's other scratch folders)."""
+    import tempfile
+    folder = tempfile.mkdtemp(prefix=scratch_prefix(run_id) + "study-")
+    return folder, _study_share(Path(folder))[1]
+
+
 def _share_study(study: Path, shared: tuple[str, str]) -> None:
     """Leave the pre-flight check's parse of ``study`` for the kernels (they parse it themselves when it is not
     there yet), then keep the folder bounded."""
@@ -396,16 +407,17 @@ def _share_study(study: Path, shared: tuple[str, str]) -> None:
 def _warm_pool(loop: LoopThread, plan: RunPlan, jobs: list[Job] | None, run_id: str, *, base: Path,
                use_cache: bool, shared: tuple[str, str] | None = None) -> SlotPool:
     """The run's warm-kernel pool, on ``loop``. Its kernels start now, one per slot that will execute a notebook
-    (not for those the cache will give), and import what those notebooks import and parse their study while the
-    main thread runs the pre-flight checks. Without ``jobs`` (they could not be prepared before the checks),
-    kernels start when a notebook needs one. With ``shared``, they take the study's parse the engine leaves
-    there (:func:`_share_study`) instead of parsing it again."""
+    (not for those the cache will give), and import what those notebooks import while the main thread runs the
+    pre-flight checks. Without ``jobs`` (they could not be prepared before the checks), kernels start when a
+    notebook needs one. Before its first notebook, a kernel takes the study's parse the engine left in
+    ``shared`` (:func:`_hand_over_study`) instead of parsing the files again."""
     root = nbcache.cache_root(base)
     todo = [j for j in jobs or [] if not (use_cache and j.key and nbcache.lookup(root, j.key) is not None)]
     modules = [m for j in todo for m in nbcache.imported_modules(j.nb, dotted=True)]
     studies = {j.params["study"] for j in todo if "study" in j.params}
-    start_code = preload_code(modules, next(iter(studies)) if len(studies) == 1 else None, shared)
-    pool = SlotPool(pinned_kernel_manager_class(), prefix=scratch_prefix(run_id), start_code=start_code)
+    study = next(iter(studies)) if len(studies) == 1 else None
+    pool = SlotPool(pinned_kernel_manager_class(), prefix=scratch_prefix(run_id), start_code=preload_code(modules),
+                    first_code=study_code(study, shared) if study is not None else None)
     if todo:
         async def warm():
             pool.warm(min(plan.max_jobs, len(todo)), str(todo[0].source.parent))
@@ -442,114 +454,145 @@ def _anchors(plan: RunPlan, run_dir: Path) -> list[tuple[str, str]]:
     """The folders of this machine the run's files must not name (:func:`etude.engine.portable.machine_anchors`)."""
     return machine_anchors(run_dir=run_dir, study=plan.study or paths.default_study())
 
+@dataclass
+class _Run:
+    """A run once started: its plan and options, folder, jobs, first manifest, study entry (``info``), where
+    progress goes, the engine's problems so far and whether the user interrupted it."""
 
-def _finish_manifest(manifest: dict, run_dir: Path, ordered: list[Job], plan: RunPlan, *, status: str,
-                     started, workbook, problems, warnings, checks) -> None:
+    plan: RunPlan
+    options: RunOptions
+    run_dir: Path
+    jobs: list[Job]
+    manifest: dict
+    info: dict
+    progress: Progress
+    problems: list[str] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def cache_dir(self) -> Path:
+        """The run's ``.cache`` folder (html, workbooks, assembly, checks)."""
+        return nbcache.cache_root(self.run_dir.parent).parent
+
+
+def _finish_manifest(run: _Run, ordered: list[Job], made, *, status: str, checks: list) -> None:
+    """The final manifest: status, times, notebooks, outputs, problems, warnings, checks and every file's sha256."""
     ended = now()
-    anchors = _anchors(plan, run_dir)
-    machine_free(manifest)
-    manifest.update({
+    anchors = _anchors(run.plan, run.run_dir)
+    machine_free(run.manifest)
+    run.manifest.update({
         "status": status, "ended_at": ended.isoformat(timespec="seconds"),
-        "duration_s": round((ended - started).total_seconds(), 2),
-        "notebooks": [notebook_entry(j, plan.deps[j.name], anchors=anchors) for j in ordered],
-        "outputs": {
-            "report": "report.html", "slides": "slides.html",
-            **{k: f for k, f in (("pptx", "slides.pptx"), ("pdf", "report.pdf")) if (run_dir / f).is_file()},
-            "workbook": relative(workbook, run_dir) if workbook else None,
-            "tables": sorted(relative(p, run_dir) for p in (run_dir / "tables").glob("*.csv")),
-            "figures": sorted(relative(p, run_dir) for p in (run_dir / "figures").glob("*") if p.is_file()),
-        },
-        "problems": portable_value(problems, anchors), "warnings": portable_value(warnings, anchors),
-        "checks": portable_value(checks, anchors), "files": file_hashes(run_dir),
+        "duration_s": round((ended - run.info["started"]).total_seconds(), 2),
+        "notebooks": [notebook_entry(j, run.plan.deps[j.name], anchors=anchors) for j in ordered],
+        "outputs": _outputs(run.run_dir, made.workbook),
+        "problems": portable_value(run.problems, anchors), "warnings": portable_value(made.warnings, anchors),
+        "checks": portable_value(checks, anchors), "files": file_hashes(run.run_dir),
     })
-    write_json(run_dir / MANIFEST, manifest)
+    write_json(run.run_dir / MANIFEST, run.manifest)
 
 
-def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
-              lang: str | None = None, jobs: int | None = None, parameters: Iterable[Sequence[str]] = (),
-              timeout: float | None = None, verbose: bool = False,
-              notebooks: Sequence[str | os.PathLike] | None = None, use_cache: bool = True,
-              progress: Progress | None = None, move_latest: bool = True,
-              preflight: Iterable[Callable] | None = None, post_checks: Iterable[Callable] | None = None,
-              fresh_kernels: bool = False, meeting: dict | None = None) -> RunResult:
+def _outputs(run_dir: Path, workbook: Path | None) -> dict[str, Any]:
+    """The manifest's ``outputs``: the report and slides, the PPTX and PDF when made, workbook, tables, figures."""
+    return {
+        "report": "report.html", "slides": "slides.html",
+        **{k: f for k, f in (("pptx", "slides.pptx"), ("pdf", "report.pdf")) if (run_dir / f).is_file()},
+        "workbook": relative(workbook, run_dir) if workbook else None,
+        "tables": sorted(relative(p, run_dir) for p in (run_dir / "tables").glob("*.csv")),
+        "figures": sorted(relative(p, run_dir) for p in (run_dir / "figures").glob("*") if p.is_file()),
+    }
+
+
+def reproduce(options: RunOptions | None = None, *, progress: Progress | None = None) -> RunResult:
     """Run the study notebooks and assemble a run folder; prints nothing.
 
     Parameters
     ----------
-    study : path, optional
-        Study file (YAML); default: the demo study. Passed to every notebook that declares ``study``.
-    out : path, optional
-        Folder that receives the run folder, ``latest`` and the cache; default ``outputs/``.
-    lang, jobs, timeout
-        Language (``fr``), notebooks at the same time (cores), per-cell timeout in seconds (600).
-    parameters : iterable of (NAME, VALUE)
-        ``-p`` pairs, typed from each notebook's declared default and bounds.
-    verbose : bool
-        Report the full traceback of a failing cell to ``progress``.
-    notebooks : sequence of names or paths, optional
-        Run only these (``etude run``); default: every ``notebooks/NN_*.ipynb``.
-    use_cache : bool
-        Reuse unchanged notebooks' executions (``--no-cache``: False).
+    options : RunOptions, optional
+        What to run and how (:class:`etude.engine.options.RunOptions`); default: the whole demo study, cached.
     progress : Progress, optional
         Where progress lines go; default: nowhere.
-    move_latest : bool
-        Point ``latest`` at the run if it succeeds (``etude run`` passes False).
-    preflight, post_checks : iterables of callables, optional
-        Default :data:`PREFLIGHT_CHECKS` and :data:`POST_RUN_CHECKS`.
-    fresh_kernels : bool
-        One new kernel per notebook (``--fresh-kernels``) instead of one warm kernel per job slot, reused with a
-        fresh start before each notebook (:mod:`etude.engine.slots`).
-    meeting : dict, optional
-        The meeting the deck is shown at (``name``, ``date``, ``place``, ``presenter``, ``organisations``); each
-        key given replaces the study file's ``meeting`` key on the title slide.
 
     Raises
     ------
     ParameterError, RunError, InputError
         Before anything is created: bad option or parameter, no notebook, a pre-flight error.
+
+    Examples
+    --------
+    >>> from etude.engine import RunOptions
+    >>> reproduce(RunOptions(notebooks=["00_absent"]))  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    etude.errors.ParameterError: notebook introuvable : 00_absent
     """
+    options = options or RunOptions()
     skip_slow_optional_imports()
     progress = progress or silent_progress()
-    base = check_out_dir(out) if out else paths.outputs_dir()
+    base = check_out_dir(options.out) if options.out else paths.outputs_dir()
     memos: list[tuple[Path, str]] = []  # written once the run has started: a refused run creates nothing
-    plan = plan_run(study=study, lang=lang, jobs=jobs, parameters=parameters, timeout=timeout, notebooks=notebooks,
-                    memo_dir=nbcache.cache_root(base).parent / "parameters" if use_cache else None, pending=memos)
-    plan.meeting = dict(meeting or {})
+    plan = plan_run(study=options.study, lang=options.lang, jobs=options.jobs, parameters=options.parameters,
+                    timeout=options.timeout, notebooks=options.notebooks, pending=memos,
+                    memo_dir=nbcache.cache_root(base).parent / "parameters" if options.use_cache else None)
+    plan.meeting = dict(options.meeting or {})
+    return _conclude(_execute_run(plan, options, base, memos, progress))
+
+
+def _execute_run(plan: RunPlan, options: RunOptions, base: Path, memos: list[tuple[Path, str]],
+                 progress: Progress) -> _Run:
+    """Start the kernels, run the pre-flight checks, create the run folder and execute (or reuse) every notebook."""
     demo = paths.default_study()  # no study given and no demo (a bare repository): nothing to validate
+    study = Path(plan.study) if plan.study else (demo if demo.is_file() else None)
     run_id = new_run_id()
     planned = _early_jobs(plan, base / run_id)
     loop = LoopThread()  # the notebooks' event loop: warm kernels start on it during the pre-flight checks
     pool = None
+    shared = _study_share(base) if options.use_cache else _private_share(run_id)
     try:
-        shared = _study_share(base) if use_cache else None
-        pool = None if fresh_kernels else _warm_pool(loop, plan, planned, run_id, base=base, use_cache=use_cache,
-                                                     shared=shared)
-        preflight_cache = nbcache.cache_root(base).parent / "preflight" if use_cache else None
-        checked = run_preflight(Path(plan.study) if plan.study else (demo if demo.is_file() else None),
-                                PREFLIGHT_CHECKS if preflight is None else preflight, progress,
-                                cache_dir=preflight_cache)
-        for stale in mark_stale_runs(base):
-            progress.log(f"– exécution {stale.name} arrêtée sans se terminer : marquée « interrompue », "
-                         "fichiers temporaires retirés")
-        run_dir, job_list, manifest, info = _start(plan, base, progress, run_id=run_id, jobs=planned)
-        _keep(checked + memos)
-        if shared is not None and (plan.study or demo.is_file()):
-            _share_study(Path(plan.study) if plan.study else demo, shared)
-        if preflight_cache is not None:
-            nbcache.evict_files(preflight_cache)
-            nbcache.evict_files(preflight_cache.parent / "parameters")
-        problems: list[str] = []
-        on_done = _page_writer(run_dir, plan.lang, info["simulated"], problems, progress, verbose,
-                               _anchors(plan, run_dir))
-        interrupted = _execute_all(job_list, plan, run_dir, use_cache=use_cache, progress=progress,
-                                   on_done=on_done, loop=loop, pool=pool)
+        pool = None if options.fresh_kernels else _warm_pool(loop, plan, planned, run_id, base=base,
+                                                             use_cache=options.use_cache, shared=shared)
+        run = _checked_start(plan, options, base, memos, progress, run_id=run_id, planned=planned)
+        if study is not None:
+            _hand_over_study(study, shared)
+        on_done = _page_writer(run.run_dir, plan.lang, run.info["simulated"], run.problems, progress,
+                               options.verbose, _anchors(plan, run.run_dir))
+        run.interrupted = _execute_all(run.jobs, plan, run.run_dir, use_cache=options.use_cache,
+                                       progress=progress, on_done=on_done, loop=loop, pool=pool)
     finally:
         if pool is not None:  # a refused or interrupted run: its warm kernels stop (already done otherwise)
             loop.submit(pool.close()).result(timeout=120)
         loop.stop()
-    return _conclude(plan, run_dir, job_list, manifest, info, problems=problems, interrupted=interrupted,
-                     verbose=verbose, progress=progress, move_latest=move_latest,
-                     post_checks=POST_RUN_CHECKS if post_checks is None else post_checks, use_cache=use_cache)
+        if not options.use_cache:  # --no-cache: the parse was this run's only
+            shutil.rmtree(shared[0], ignore_errors=True)
+    return run
+
+
+def _checked_start(plan: RunPlan, options: RunOptions, base: Path, memos: list[tuple[Path, str]],
+                   progress: Progress, *, run_id: str, planned: list[Job] | None) -> _Run:
+    """The pre-flight checks (kept in the cache when it is used), stale runs marked, then the run folder."""
+    demo = paths.default_study()
+    preflight_cache = nbcache.cache_root(base).parent / "preflight" if options.use_cache else None
+    checked = run_preflight(Path(plan.study) if plan.study else (demo if demo.is_file() else None),
+                            PREFLIGHT_CHECKS if options.preflight is None else options.preflight, progress,
+                            cache_dir=preflight_cache)
+    for stale in mark_stale_runs(base):
+        progress.log(f"– exécution {stale.name} arrêtée sans se terminer : marquée « interrompue », "
+                     "fichiers temporaires retirés")
+    run_dir, job_list, manifest, info = _start(plan, base, progress, run_id=run_id, jobs=planned)
+    _keep(checked + memos)
+    if preflight_cache is not None:
+        nbcache.evict_files(preflight_cache)
+        nbcache.evict_files(preflight_cache.parent / "parameters")
+    return _Run(plan=plan, options=options, run_dir=run_dir, jobs=job_list, manifest=manifest, info=info,
+                progress=progress)
+
+
+def _hand_over_study(study: Path, shared: tuple[str, str]) -> None:
+    """Leave the pre-flight check's parse of the study for the kernels, then let it go: the engine holds no
+    study while its kernels run, and the kernels do not parse the files again (100,000 respondents: 12 s of
+    processor time each)."""
+    from etude.survey.study import forget_parsed
+    _share_study(study, shared)
+    forget_parsed()
+    return_memory()
 
 
 def _early_jobs(plan: RunPlan, run_dir: Path) -> list[Job] | None:
@@ -582,71 +625,93 @@ def _page_writer(run_dir: Path, lang: str, simulated: bool, problems: list[str],
     return on_done
 
 
-def _assemble_or_reuse(run_dir: Path, ordered: list[Job], plan: RunPlan, info: dict, manifest: dict, *,
-                       title: str, ok: bool, use_cache: bool, verbose: bool, progress: Progress):
+def _reused_assembly(run: _Run, ordered: list[Job], key: str):
+    """The deliverables of an earlier assembly of the same key, copied into the run folder, when every notebook
+    was reused unchanged (:mod:`etude.engine.assembly_cache`); ``None`` otherwise."""
+    if not (run.options.use_cache and all(j.cache == "hit" for j in ordered)):
+        return None
+    meta = restore_assembly(run.cache_dir / ASSEMBLY_DIR / key, run.run_dir)
+    if meta is None:
+        return None
+    run.manifest["assembly"] = {"cache_key": key, "reused_files": meta["reused"]}
+    workbook = run.run_dir / meta["workbook"] if meta.get("workbook") else None
+    return publish.Assembly(workbook=workbook, warnings=list(meta.get("warnings", [])), cache="hit",
+                            reused_from=meta.get("run_id"))
+
+
+def _assemble_or_reuse(run: _Run, ordered: list[Job], *, title: str, ok: bool):
     """The run's deliverables: copied from an earlier assembly when every notebook was reused unchanged
-    (:mod:`etude.engine.assembly_cache`), else assembled (and kept for the next unchanged run)."""
-    cache_dir = nbcache.cache_root(run_dir.parent).parent  # .cache/html, workbooks, assembly
-    key = entry = None
+    (:func:`_reused_assembly`), else assembled (and kept for the next unchanged run)."""
+    plan, cache_dir = run.plan, run.cache_dir  # .cache/html, workbooks, assembly
+    key = None
     if ok:  # the small-cell rule is left out of the key: min_cell and the codebook are in the notebooks' keys
-        key = assembly_key(ordered, lang=plan.lang, simulated=info["simulated"], title=title,
-                           info=publish.run_info(manifest, lang=plan.lang, rule=False))
-        entry = cache_dir / ASSEMBLY_DIR / key
-        if use_cache and all(j.cache == "hit" for j in ordered):
-            meta = restore_assembly(entry, run_dir)
-            if meta is not None:
-                manifest["assembly"] = {"cache_key": key, "reused_files": meta["reused"]}
-                workbook = run_dir / meta["workbook"] if meta.get("workbook") else None
-                return publish.Assembly(workbook=workbook, warnings=list(meta.get("warnings", [])), cache="hit",
-                                reused_from=meta.get("run_id"))
-    described = publish.run_info(manifest, lang=plan.lang, min_cell=int(run_parameters(plan).get("min_cell", 5)))
-    made = publish.assemble(run_dir, ordered, lang=plan.lang, simulated=info["simulated"], verbose=verbose,
-                    subtitle=publish.run_subtitle(run_dir.name, lang=plan.lang, title=title, ok=ok),
-                    info=described, log=progress.log, cache_dir=cache_dir)
-    if entry is not None and not made.problems:
-        store_assembly(entry, run_dir, warnings=made.warnings, workbook=made.workbook)
+        key = assembly_key(ordered, lang=plan.lang, simulated=run.info["simulated"], title=title,
+                           info=publish.run_info(run.manifest, lang=plan.lang, rule=False))
+        reused = _reused_assembly(run, ordered, key)
+        if reused is not None:
+            return reused
+    described = publish.run_info(run.manifest, lang=plan.lang,
+                                 min_cell=int(run_parameters(plan).get("min_cell", 5)))
+    made = publish.assemble(run.run_dir, ordered, lang=plan.lang, simulated=run.info["simulated"],
+                            verbose=run.options.verbose, info=described, log=run.progress.log, cache_dir=cache_dir,
+                            subtitle=publish.run_subtitle(run.run_dir.name, lang=plan.lang, title=title, ok=ok))
+    if key is not None and not made.problems:
+        store_assembly(cache_dir / ASSEMBLY_DIR / key, run.run_dir, warnings=made.warnings, workbook=made.workbook)
     for folder in ("html", "workbooks"):
         nbcache.evict_files(cache_dir / folder)
     nbcache.evict(cache_dir / ASSEMBLY_DIR)
     return made
 
 
-def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict, info: dict, *,
-              problems: list[str], interrupted: bool, verbose: bool, progress: Progress, move_latest: bool,
-              post_checks, use_cache: bool = True) -> RunResult:
+def _write_unexecuted(run: _Run) -> None:
+    """Skipped or interrupted notebooks still get their (unexecuted) copy, parameters shown."""
     import nbformat
-    for job in job_list:  # skipped / interrupted notebooks still get their (unexecuted) copy, parameters shown
+    for job in run.jobs:
         ensure_prepared(job)
-        portable_notebook(job.nb, _anchors(plan, run_dir))
-        if not (run_dir / "notebooks" / f"{job.name}.ipynb").exists():
+        portable_notebook(job.nb, _anchors(run.plan, run.run_dir))
+        if not (run.run_dir / "notebooks" / f"{job.name}.ipynb").exists():
             if job.status in ("pending", "running"):
-                job.status = "failed" if interrupted else "skipped"
-            write_text(run_dir / "notebooks" / f"{job.name}.ipynb", nbformat.writes(job.nb))
-    ordered = sorted(job_list, key=lambda j: order_key(j.source))
-    notebooks_ok = all(j.status == "ok" for j in job_list) and not interrupted
-    title = publish.study_name(info, plan.lang) or (Path(plan.study).name if plan.study else "démo")
-    made = _assemble_or_reuse(run_dir, ordered, plan, info, manifest, title=title, ok=notebooks_ok,
-                              use_cache=use_cache, verbose=verbose, progress=progress)
-    manifest["assembly"] = {"cache": made.cache, "reused_from": made.reused_from, **manifest.get("assembly", {})}
-    problems += made.problems
-    post_cache = nbcache.cache_root(run_dir.parent).parent / "checks" if use_cache else None
-    parameters = run_parameters(plan) | ({"publish_small_groups": True} if info.get("publish_small_groups") else {})
-    checks = (run_post_checks(run_dir, post_checks, parameters, cache_dir=post_cache)
-              if notebooks_ok and not problems else [])
+                job.status = "failed" if run.interrupted else "skipped"
+            write_text(run.run_dir / "notebooks" / f"{job.name}.ipynb", nbformat.writes(job.nb))
+
+
+def _post_checks(run: _Run, *, notebooks_ok: bool) -> list[dict[str, Any]]:
+    """The post-run checks, when every notebook and the assembly succeeded (kept in the cache when it is used);
+    then the cache's refusals of the run, said once."""
+    post_cache = run.cache_dir / "checks" if run.options.use_cache else None
+    checks = POST_RUN_CHECKS if run.options.post_checks is None else run.options.post_checks
+    parameters = run_parameters(run.plan) | ({"publish_small_groups": True}
+                                             if run.info.get("publish_small_groups") else {})
+    found = (run_post_checks(run.run_dir, checks, parameters, cache_dir=post_cache)
+             if notebooks_ok and not run.problems else [])
     if post_cache is not None:
         nbcache.evict_files(post_cache)
-    for line in nbcache.refusal_lines(nbcache.cache_root(run_dir.parent).parent):
-        progress.log(line)
-    problems += [f"contrôle {c['check']} : {c['findings']} constat(s)" for c in checks]
-    ok = notebooks_ok and not problems
-    _finish_manifest(manifest, run_dir, ordered, plan, status="ok" if ok else ("interrupted" if interrupted
-                     else "failed"), started=info["started"], workbook=made.workbook, problems=problems,
-                     warnings=made.warnings, checks=checks)
-    if ok and move_latest:
-        update_latest(run_dir)
+    for line in nbcache.refusal_lines(run.cache_dir):
+        run.progress.log(line)
+    return found
+
+
+def _conclude(run: _Run) -> RunResult:
+    """Assemble (or reuse) the deliverables, run the post-run checks, write the final manifest, move ``latest``
+    if the run succeeded."""
+    _write_unexecuted(run)
+    ordered = sorted(run.jobs, key=lambda j: order_key(j.source))
+    notebooks_ok = all(j.status == "ok" for j in run.jobs) and not run.interrupted
+    title = publish.study_name(run.info, run.plan.lang) or (Path(run.plan.study).name if run.plan.study else "démo")
+    made = _assemble_or_reuse(run, ordered, title=title, ok=notebooks_ok)
+    run.manifest["assembly"] = {"cache": made.cache, "reused_from": made.reused_from,
+                                **run.manifest.get("assembly", {})}
+    run.problems += made.problems
+    checks = _post_checks(run, notebooks_ok=notebooks_ok)
+    run.problems += [f"contrôle {c['check']} : {c['findings']} constat(s)" for c in checks]
+    ok = notebooks_ok and not run.problems
+    _finish_manifest(run, ordered, made, checks=checks,
+                     status="ok" if ok else ("interrupted" if run.interrupted else "failed"))
+    if ok and run.options.move_latest:
+        update_latest(run.run_dir)
     errors = {j.name: j.message for j in ordered if j.status != "ok" and j.message}
-    if problems:
-        errors["(moteur)"] = " ; ".join(problems)
-    return RunResult(ok=ok, run_dir=run_dir, statuses={j.name: j.status for j in ordered}, errors=errors,
-                     problems=tuple(problems), warnings=tuple(made.warnings),
-                     cache={j.name: j.cache for j in ordered}, interrupted=interrupted)
+    if run.problems:
+        errors["(moteur)"] = " ; ".join(run.problems)
+    return RunResult(ok=ok, run_dir=run.run_dir, statuses={j.name: j.status for j in ordered}, errors=errors,
+                     problems=tuple(run.problems), warnings=tuple(made.warnings),
+                     cache={j.name: j.cache for j in ordered}, interrupted=run.interrupted)

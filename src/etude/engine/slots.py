@@ -27,7 +27,7 @@ from typing import Any
 from jupyter_core.utils import ensure_async
 
 __all__ = ["Slot", "SlotPool", "open_slot", "close_slot", "prepare_slot", "START_CODE", "PRELOAD_PACKAGES",
-           "preload_code"]
+           "preload_code", "study_code"]
 
 #: Run once when a slot's kernel starts: import pyplot with the inline backend, then record the starting state.
 #: The kernel-side module, reached without binding a name in the notebook's namespace.
@@ -56,6 +56,19 @@ def preload_code(modules: Sequence[str] = (), study: str | None = None, shared: 
     return f"{first}\n{_RESET}.preload({names!r}, {study!r}{extra})\n{last}"
 
 
+def study_code(study: str, shared: Sequence[str] | None = None) -> str:
+    """What a warm kernel runs before its first notebook: take the parse of ``study`` the engine left in
+    ``shared`` (folder and tag) once its pre-flight check is done, or parse the study
+    (:func:`etude.engine.kernel_reset.preload`). Run then, not when the kernel starts: a kernel that parsed the
+    study while the engine checked it would do the same work a third time on two cores.
+
+    >>> study_code("etude.yaml", ["/tmp/s", "t"])
+    "__import__('etude.engine.kernel_reset').engine.kernel_reset.preload([], 'etude.yaml', ['/tmp/s', 't'])"
+    """
+    extra = f", {list(shared)!r}" if shared is not None else ""
+    return f"{_RESET}.preload([], {study!r}{extra})"
+
+
 @dataclass
 class Slot:
     """One warm kernel: its manager and client, its scratch folder and log, how many notebooks it ran."""
@@ -66,6 +79,7 @@ class Slot:
     log: Any
     log_read: int = 0
     used: int = 0
+    primed: bool = False  # ran its pool's ``first_code``
 
 
 async def _run_silently(kc, code: str, *, timeout: float = 120) -> None:
@@ -156,6 +170,7 @@ class SlotPool:
     idle: list[Slot] = field(default_factory=list)
     start_code: str = START_CODE
     starting: list[Any] = field(default_factory=list)  # asyncio tasks of kernels still starting
+    first_code: str | None = None  # what a kernel runs before its first notebook (:func:`study_code`)
 
     def warm(self, n: int, cwd: str) -> None:
         """Start ``n`` kernels now (on the running loop), without waiting for them."""
@@ -165,10 +180,15 @@ class SlotPool:
 
     async def take(self, cwd: str) -> Slot:
         if self.idle:
-            return self.idle.pop()
-        if self.starting:
-            return await self.starting.pop(0)
-        return await open_slot(self.km_class, prefix=self.prefix, cwd=cwd, start_code=self.start_code)
+            slot = self.idle.pop()
+        elif self.starting:
+            slot = await self.starting.pop(0)
+        else:
+            slot = await open_slot(self.km_class, prefix=self.prefix, cwd=cwd, start_code=self.start_code)
+        if self.first_code and not slot.primed:
+            await _run_silently(slot.kc, self.first_code, timeout=600)
+        slot.primed = True
+        return slot
 
     def give(self, slot: Slot) -> None:
         self.idle.append(slot)

@@ -431,6 +431,7 @@ def rerun_and_compare(run_dir: str | Path, *, progress=None, study: str | Path |
     """Check the run's inputs, re-execute the study as the run did (no cache) and compare every table and the
     text of every notebook (:func:`compare_notebook_texts`); ``differences`` holds both kinds. ``study``: the
     study file, when the manifest's (a path in the repository) no longer finds it (:func:`check_inputs`)."""
+    from etude.engine.options import RunOptions
     from etude.engine.run import reproduce
     run_dir = Path(run_dir)
     manifest = read_manifest(run_dir)
@@ -442,9 +443,10 @@ def rerun_and_compare(run_dir: str | Path, *, progress=None, study: str | Path |
     sources = [paths.root() / n["source"] for n in manifest.get("notebooks", []) if n.get("source")]
     tmp = Path(tempfile.mkdtemp(prefix="etude-verify-"))
     try:
-        rerun = reproduce(study=None if demo else study_file(manifest, study), lang=params.get("lang"), out=tmp,
-                          parameters=sorted((params.get("given") or {}).items()), timeout=params.get("timeout_s"),
-                          notebooks=sources or None, use_cache=False, move_latest=False, progress=progress)
+        rerun = reproduce(RunOptions(study=None if demo else study_file(manifest, study), lang=params.get("lang"),
+                                     out=tmp, parameters=sorted((params.get("given") or {}).items()),
+                                     timeout=params.get("timeout_s"), notebooks=sources or None, use_cache=False,
+                                     move_latest=False), progress=progress)
         result.rerun_ok, result.rerun_errors = rerun.ok, dict(rerun.errors)
         diffs = compare_tables(run_dir / "tables", rerun.run_dir / "tables")
         recorded, current = manifest.get("salt_fingerprint"), salt_fingerprint()

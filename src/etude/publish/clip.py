@@ -10,11 +10,14 @@ Where it is shown, it must not push the numbers beside it off the page:
   (« 48,1 % ») is never cut, and its column keeps the room it needs;
 - a chart label shows at most :data:`CHART_LABEL_MAX` characters and no word longer than :data:`WORD_MAX`
   (:func:`chart_label`): a chart cannot wrap inside a word;
-- a slide's native table (PPTX) shows at most :data:`SLIDE_LABEL_MAX` characters a cell (:func:`slide_label`).
+- a slide's native table (PPTX) shows at most :data:`SLIDE_LABEL_MAX` characters a cell (:func:`slide_label`);
+- a table of the notebook pages, the report and the PDF shows at most :data:`TABLE_ROWS_MAX` rows
+  (:func:`head_rows`, used by :func:`etude.publish.present.shown`, which says how many more rows the table file
+  holds): a reader never reads 44,000 meetings, and a browser cannot print them in time.
 
-What is cut ends with « … »; the full text stays in ``tables/*.csv`` and ``tables.xlsx``. The limits are well
-above every text of the 2017 study (its longest table cell has 187 characters, its longest chart label 34), so
-they change nothing there.
+What is cut ends with « … »; the full text, and every row, stays in ``tables/*.csv`` and ``tables.xlsx``. The
+limits are well above every text of the 2017 study (its longest table cell has 187 characters, its longest chart
+label 34, its longest table shown 35 rows), so they change nothing there.
 
 Examples
 --------
@@ -29,11 +32,16 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["clip", "table_cell", "clipped_table", "long_word_classes", "chart_label", "slide_label",
-           "TABLE_CELL_MAX", "CHART_LABEL_MAX", "SLIDE_LABEL_MAX", "WORD_MAX", "ELLIPSIS", "LONG_WORD_CLASS"]
+__all__ = ["clip", "table_cell", "clipped_table", "head_rows", "long_word_classes", "chart_label", "slide_label",
+           "TABLE_CELL_MAX", "TABLE_ROWS_MAX", "ROWS_ATTRIBUTE", "CHART_LABEL_MAX", "SLIDE_LABEL_MAX", "WORD_MAX",
+           "ELLIPSIS", "LONG_WORD_CLASS"]
 
 #: Characters of a table cell shown in the report, the PDF and the slides (the workbook keeps them all).
 TABLE_CELL_MAX = 240
+#: Rows of a table shown in a notebook page, the report and the PDF (the CSV and the workbook keep them all).
+TABLE_ROWS_MAX = 100
+#: Attribute of a shown table cut to its first rows: the number of rows of the whole table.
+ROWS_ATTRIBUTE = "data-etude-rows"
 #: Characters of a label on a chart.
 CHART_LABEL_MAX = 80
 #: Characters of a cell of a slide's native table (PPTX).
@@ -89,6 +97,21 @@ def clipped_table(table: pd.DataFrame, limit: int = TABLE_CELL_MAX) -> pd.DataFr
     for c in long:
         out[c] = out[c].map(lambda v: table_cell(v, limit))
     return out
+
+
+def head_rows(table: pd.DataFrame, limit: int = TABLE_ROWS_MAX) -> tuple[pd.DataFrame, int]:
+    """The first ``limit`` rows of ``table`` (the same object when it has no more) and how many are left out.
+
+    >>> t = pd.DataFrame({"n": range(250)})
+    >>> shown, more = head_rows(t)
+    >>> len(shown), more, head_rows(t.head(3))[1]
+    (100, 150, 0)
+    """
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, not {limit!r}")
+    if len(table) <= limit:
+        return table, 0
+    return table.iloc[:limit], len(table) - limit
 
 
 def long_word_classes(table: pd.DataFrame, *, word: int = WORD_MAX) -> pd.DataFrame | None:

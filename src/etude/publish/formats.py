@@ -7,7 +7,8 @@ Written tables (CSV, XLSX) keep raw numbers; these helpers only format for displ
 French typography, as the house style wants it: a narrow no-break space (U+202F) groups thousands (CLDR's own
 choice for French) and precedes ``%``, ``€``, ``pts`` and ``;`` (CLDR writes a no-break space U+00A0 before ``%``;
 the narrow one is the Imprimerie nationale's), so a number never breaks across lines. Missing values print as
-« n.d. » (« n/a » in English).
+« n.d. » (« n/a » in English), and so does a number that is not finite (an infinite ratio, an overflow): Babel
+cannot write one, and a reader cannot read one.
 
 Examples
 --------
@@ -47,9 +48,14 @@ def missing(lang: str = "fr") -> str:
 
 
 def _is_missing(x: Any) -> bool:
+    """True for what has no number to show: ``None``, NaN, an infinite or non-numeric value.
+
+    >>> _is_missing(float("inf")), _is_missing(-1e400), _is_missing("x"), _is_missing(1e300)
+    (True, True, True, False)
+    """
     try:
-        return x is None or math.isnan(float(x))
-    except (TypeError, ValueError):
+        return x is None or not math.isfinite(float(x))
+    except (TypeError, ValueError, OverflowError):
         return True
 
 
@@ -62,8 +68,8 @@ def number(x: Any, decimals: int = 0, *, lang: str = "fr", missing_text: str | N
 
     >>> number(-2.5, decimals=1), number(0), number(-0.0001)
     ('-2,5', '0', '0')
-    >>> number(None)
-    'n.d.'
+    >>> number(None), number(float("inf")), pct(float("-inf"), lang="en")
+    ('n.d.', 'n.d.', 'n/a')
     """
     if _is_missing(x):
         return missing(lang) if missing_text is None else missing_text
@@ -77,9 +83,19 @@ def number(x: Any, decimals: int = 0, *, lang: str = "fr", missing_text: str | N
 @functools.lru_cache(maxsize=65_536)
 def _decimal(value: float, pattern: str, locale: str) -> str:
     """Babel's ``format_decimal``, remembered: a large table repeats few values, and Babel parses the locale and
-    the pattern at every call (44,000 plan rows took 13 s)."""
+    the pattern at every call (44,000 plan rows took 13 s). Babel rounds in :mod:`decimal`'s context, whose 28
+    digits a large finite float exceeds (``1e30`` raised ``InvalidOperation``): it rounds here with enough digits
+    for any float.
+
+    >>> _decimal(1e30, "#,##0", "en")
+    '1,000,000,000,000,000,000,000,000,000,000'
+    """
+    import decimal
+
     from babel.numbers import format_decimal
-    return format_decimal(value, pattern, locale=locale)
+    with decimal.localcontext() as context:
+        context.prec = 400  # a float has at most 309 integer digits
+        return format_decimal(value, pattern, locale=locale)
 
 
 def pct(x: Any, decimals: int = 1, *, lang: str = "fr", missing_text: str | None = None) -> str:
@@ -88,7 +104,7 @@ def pct(x: Any, decimals: int = 1, *, lang: str = "fr", missing_text: str | None
     >>> pct(0), pct(-0.05, decimals=0), pct(1, decimals=0, lang="en")
     ('0,0\u202f%', '-5\u202f%', '100%')
     """
-    if _is_missing(x):
+    if _is_missing(x) or _is_missing(float(x) * 100):
         return missing(lang) if missing_text is None else missing_text
     value = number(float(x) * 100, decimals, lang=lang)
     return f"{value}{NNBSP}%" if lang == "fr" else f"{value}%"
@@ -100,7 +116,7 @@ def points(x: Any, decimals: int = 1, *, lang: str = "fr", missing_text: str | N
     >>> points(0.032).replace(NNBSP, " "), points(0), points(-0.1, lang="en").replace(NBSP, " ")
     ('+3,2 pts', '0,0\u202fpt', '-10.0 pp')
     """
-    if _is_missing(x):
+    if _is_missing(x) or _is_missing(float(x) * 100):
         return missing(lang) if missing_text is None else missing_text
     v = round(float(x) * 100, decimals)
     sign = "+" if v > 0 else ""

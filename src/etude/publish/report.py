@@ -32,7 +32,7 @@ from pathlib import Path
 import nbformat
 
 from etude import __version__, cachefiles, paths, words
-from etude.publish import formats
+from etude.publish import clip, formats
 from etude.publish.reading import notebook_title, reading_copy
 
 __all__ = ["notebook_html", "report_html", "slides_html", "external_references", "slide_cells", "slide_notebook",
@@ -447,6 +447,7 @@ SLIDE_MAX_ROWS = 8
 
 _TABLE = re.compile(r"<table\b.*?</table>", re.S | re.I)
 _TBODY_ROW = re.compile(r"<tr\b.*?</tr>", re.S | re.I)
+_WHOLE_ROWS = re.compile(r'<table\b[^>]*\b' + clip.ROWS_ATTRIBUTE + r'="(\d+)"', re.I)
 
 #: Makes a heading of more than two lines smaller, then scales the current slide's charts, then its type, until
 #: the slide fits (run when a slide is shown): a chart's text must stay at least 18 px, a heading is larger.
@@ -499,12 +500,15 @@ _FIT_SCRIPT = """
 
 
 def limit_rows(fragment: str, max_rows: int = SLIDE_MAX_ROWS, *, lang: str = "fr") -> str:
-    """Keep the first ``max_rows`` body rows of each table of an HTML fragment and say how many are left out.
+    """Keep the first ``max_rows`` body rows of each table of an HTML fragment and say how many are left out (of
+    the whole table, when the notebook already showed only its first rows: :data:`etude.publish.clip.ROWS_ATTRIBUTE`).
 
     >>> t = "<table><thead><tr><th>a</th></tr></thead><tbody>" + "<tr><td>1</td></tr>" * 3 + "</tbody></table>"
     >>> out = limit_rows(t, 2)
     >>> out.count("<tr>"), "1 ligne(s) de plus" in out, "1 more row(s)" in limit_rows(t, 2, lang="en")
     (3, True, True)
+    >>> "998 ligne(s) de plus" in limit_rows(t.replace("<table>", '<table data-etude-rows="1000">'), 2)
+    True
     """
     def cut(m):
         table = m.group(0)
@@ -515,7 +519,9 @@ def limit_rows(fragment: str, max_rows: int = SLIDE_MAX_ROWS, *, lang: str = "fr
         if len(rows) <= max_rows:
             return table
         kept = table[:rows[max_rows - 1].end()] + table[rows[-1].end():]
-        more = words.text("report.more_rows", lang, n=formats.number(len(rows) - max_rows, lang=lang))
+        whole = _WHOLE_ROWS.search(table[:body_at])
+        total = max(int(whole.group(1)), len(rows)) if whole else len(rows)
+        more = words.text("report.more_rows", lang, n=formats.number(total - max_rows, lang=lang))
         return f'{kept}<p class="etude-more">{html.escape(more)}</p>'
     return _TABLE.sub(cut, fragment)
 

@@ -33,7 +33,7 @@ from etude.survey.tables import empty_table, finalise
 
 __all__ = ["read_study", "study_inputs", "load_study", "validate_study", "group_rare_open_values",
            "share_parsed", "remember_shared", "name_problems", "STUDY_KEYS", "WAVE_KEYS", "STUDY_SCHEMA", "OTHER",
-           "MARGIN_KEYS", "MEETING_KEYS", "meeting_of"]
+           "MARGIN_KEYS", "MEETING_KEYS", "meeting_of", "forget_parsed"]
 
 #: Code shown for a value of an open attribute that the codebook does not know and few respondents gave.
 OTHER = "autre"
@@ -453,6 +453,16 @@ def _load(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict]]:
         _LAST_LOAD.clear()
         _LAST_LOAD[key] = ({k: t.copy(deep=True) for k, t in tables.items()}, copy.deepcopy(problems))
     return tables, problems
+
+
+def forget_parsed() -> None:
+    """Let go of the study this process parsed last (:func:`_load` keeps one): the engine calls it once its
+    pre-flight check is done, so that it holds no study while its notebook kernels run.
+
+    >>> forget_parsed(); len(_LAST_LOAD)
+    0
+    """
+    _LAST_LOAD.clear()
 
 
 def _shared_entry(study, tag: str) -> tuple[str, str] | None:

@@ -101,10 +101,13 @@ def text(key: str, lang: str = "fr", *, count: Any = None, **fields: Any) -> str
     """The entry ``key`` in ``lang``, its placeholders filled with ``fields``.
 
     ``count`` picks the form of a plural entry and fills ``{count}`` (formatted in the language: ``1 234``,
-    ``1,234``). A key missing from the catalogue raises :class:`KeyError` naming the key and language.
+    ``1,234``); a ``count`` given as text (already formatted, for an entry that is not plural) fills ``{count}``
+    as it is. A key missing from the catalogue raises :class:`KeyError` naming the key and language.
 
     >>> text("common.yes", "en")
     'yes'
+    >>> text("tables.share", "en", pct="50.0%", count="1,234", n="2,468")
+    '50.0% (1,234/2,468)'
     """
     try:
         entry = catalogue(check_lang(lang))[key]
@@ -114,8 +117,8 @@ def text(key: str, lang: str = "fr", *, count: Any = None, **fields: Any) -> str
         if count is None:
             raise TypeError(f"{key!r} is a plural entry: give count=")
         entry = entry.get(_plural_form(count, lang), entry["other"])
-    if count is not None and "count" not in fields:
-        fields["count"] = _count_text(count, lang)
+    if count is not None and "count" not in fields:  # a formatted number (« 1 234 ») is not parsed again
+        fields["count"] = count if isinstance(count, str) else _count_text(count, lang)
     return entry.format(**fields) if fields else entry
 
 

@@ -74,7 +74,9 @@ def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lan
     (``publish_small_groups: true``, :func:`etude.safety.disclosure.protected_populations`); its caption says so.
 
     Every cell value, column head and the caption are escaped as HTML text, so hostile answers
-    (``<script>``, ``onerror=``, ``javascript:`` links) are shown as written, never run.
+    (``<script>``, ``onerror=``, ``javascript:`` links) are shown as written, never run. A table longer than
+    :data:`etude.publish.clip.TABLE_ROWS_MAX` rows shows its first rows, and its caption says how many more the
+    table file holds.
 
     >>> html = shown(pd.DataFrame({"a": [1]}), simulated=True, title="Freins").to_html()
     >>> "Freins — Données simulées — ne pas citer" in html
@@ -85,15 +87,23 @@ def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lan
     True
     >>> "Choix de l'étude" in shown(pd.DataFrame({"a": [1]}), simulated=False, opt_in=True).to_html()
     True
+    >>> long = shown(pd.DataFrame({"n": range(1234)}), simulated=False, lang="en").to_html()
+    >>> long.count("<tr"), "and 1,134 more rows, in the table file" in long
+    (101, True)
     """
     status = simulated_caption(lang) if simulated else None
     choice = words.text("disclosure.opt_in", lang) if opt_in else None
-    caption = " — ".join(p for p in (title, status, choice) if p)
+    total = len(table)
+    table, more = clip.head_rows(table)  # the first rows only: all of them are in the CSV and the workbook
+    rest = words.text("tables.more_rows", lang, count=more) if more else None
+    caption = " — ".join(p for p in (title, status, choice, rest) if p)
     table = clip.clipped_table(table)  # a very long answer is cut with « … » here, whole in the CSV and workbook
     style = (table.style.format(escape="html").format_index(escape="html", axis=1)
              .format_index(escape="html", axis=0).hide(axis="index"))
     long = clip.long_word_classes(table)  # cells with a very long word wrap anywhere (the style sheets)
     style = style.set_td_classes(long) if long is not None else style
+    if more:  # a slide that shows fewer rows counts those left out from the whole table (report.limit_rows)
+        style = style.set_table_attributes(f'{clip.ROWS_ATTRIBUTE}="{total}"')
     return style.set_caption(html.escape(caption, quote=False)) if caption else style
 
 

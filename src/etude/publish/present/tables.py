@@ -674,6 +674,16 @@ def format_supply_demand(table: pd.DataFrame, *, min_cell: int = 5, lang: str = 
 _SCORE_PARTS = ("score", "score_segment", "score_text", "score_proximity")
 
 
+def _distinct_map(values: pd.Series, write) -> pd.Series:
+    """``values.map(write)``, ``write`` called once a distinct value.
+
+    >>> _distinct_map(pd.Series([0.5, 0.25, 0.5]), lambda x: f"{x:.1f}").tolist()
+    ['0.5', '0.2', '0.5']
+    """
+    written = {v: write(v) for v in pd.unique(values)}
+    return values.map(written)
+
+
 def format_plan(plan: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     """The meeting plan for readers: slot, ids, segment label, score and its parts with two decimals.
 
@@ -685,9 +695,11 @@ def format_plan(plan: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     'of which proximity'
     """
     lang = check_lang(lang)
-    seg = plan["segment"].map(lambda s: "—" if pd.isna(s) else cb.label(f"seg_{s}", lang=lang, short=True))
+    # each distinct segment and score written once (a plan of 100,000 respondents has 40,000 rows a slot)
+    segments = {s: cb.label(f"seg_{s}", lang=lang, short=True) for s in plan["segment"].dropna().unique()}
+    seg = plan["segment"].map(lambda s: "—" if pd.isna(s) else segments[s])
     cols = [plan["slot"].astype(int), plan["buyer_id"], plan["company_id"], seg]
-    cols += [plan[c].map(lambda x: formats.number(x, 2, lang=lang)) for c in _SCORE_PARTS]
+    cols += [_distinct_map(plan[c], lambda x: formats.number(x, 2, lang=lang)) for c in _SCORE_PARTS]
     out = pd.concat(cols, axis=1)
     out.columns = _heads("plan", lang, "slot", "buyer", "company", "segment", *_SCORE_PARTS)
     return out.reset_index(drop=True)
