@@ -180,16 +180,25 @@ def _fingerprint(x: str) -> str:
     return f"CASE WHEN {x} IS NOT NULL THEN (hash({x})::UHUGEINT << 64 | hash({x}, 'etude')::UHUGEINT) END"
 
 
+#: Holder categories as small numbers in the order of their names, so that ``max`` picks the same one.
+_CATEGORY_CODES = {c: i for i, c in enumerate(sorted(HOLDER_CATEGORIES), 1)}
+
+
+def _category_cases() -> str:
+    """SQL ``CASE`` branches turning a category's name into its code."""
+    return " ".join(f"WHEN '{c}' THEN {i}" for c, i in _CATEGORY_CODES.items())
+
+
 #: One compact row per file row (its keys and the holder fields, no other text): the rows are scanned once here,
 #: and once more for the columns of the records (:func:`_records_sql`).
 _ROWS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE keyed AS
-SELECT rn, {_fingerprint('uid')} AS uk, {_fingerprint('h')} AS hk, h, listed, cat, mod,
+SELECT rn, {_fingerprint('uid')} AS uk, h, listed, CAST(CASE cat {_category_cases()} END AS UTINYINT) AS cat, mod,
        coalesce({{current}}, false) AS cur, rowhash FROM src
 """
 #: Rows equal in every column the figures read are one version (uid, holder, modification and content): the
 #: duplicate rows are the others.
-_VERSIONS_SQL = "SELECT count(*) FROM (SELECT DISTINCT uk, hk, mod, rowhash FROM keyed)"
+_VERSIONS_SQL = "SELECT count(*) FROM (SELECT DISTINCT uk, h, mod, rowhash FROM keyed)"
 #: Per contract: its initial version ``m0``, the first row of it ``frn``, its first current row ``lrn``.
 _CONTRACTS_SQL = """
 CREATE OR REPLACE TEMP TABLE contracts AS
@@ -199,15 +208,15 @@ FROM keyed WHERE uk IS NOT NULL GROUP BY uk
 #: Per contract, the holder rows of its initial version (full reading only: no figure reads it), duplicates once.
 _LISTED_SQL = """
 CREATE OR REPLACE TEMP TABLE listed AS
-SELECT uk, count(*) AS n_listed FROM (SELECT DISTINCT k.uk, k.hk, k.rowhash FROM keyed k
+SELECT uk, count(*) AS n_listed FROM (SELECT DISTINCT k.uk, k.h, k.rowhash FROM keyed k
                                       JOIN contracts c ON k.uk = c.uk AND k.mod = c.m0 WHERE k.listed)
 GROUP BY uk
 """
 _HOLDERS_SQL = """
 CREATE OR REPLACE TEMP TABLE holders AS
-WITH one AS (SELECT k.uk, k.hk, min(k.rn) AS hrn, any_value(k.h) AS h, max(k.cat) AS cat
+WITH one AS (SELECT k.uk, k.h, min(k.rn) AS hrn, max(k.cat) AS cat
              FROM keyed k JOIN contracts c ON k.uk = c.uk AND k.mod = c.m0
-             WHERE k.hk IS NOT NULL AND c.lrn IS NOT NULL GROUP BY k.uk, k.hk),
+             WHERE k.h IS NOT NULL AND c.lrn IS NOT NULL GROUP BY k.uk, k.h),
      n AS (SELECT uk, count(*) AS n, count(*) FILTER (WHERE cat IN {sme}) AS n_sme, count(cat) AS n_cat,
                   min(h) AS only FROM one GROUP BY uk),
      several AS (SELECT uk, string_agg(h, ';' ORDER BY hrn) AS joined FROM one
@@ -330,6 +339,11 @@ def _count(con, query: str) -> int:
     return int(con.sql(query).fetchall()[0][0])
 
 
+def _category_list(categories) -> str:
+    """The codes of ``categories`` in the table ``keyed``, as an SQL list."""
+    return "(" + ", ".join(str(_CATEGORY_CODES[c]) for c in categories) + ")"
+
+
 def _contracts(con, types: dict[str, str], counters: ReadCounters, *, full: bool) -> None:
     """Tables ``contracts`` (one row per uid: first row of its initial version, first current row), ``holders``
     (their holders in the initial version) and, with ``full``, ``listed`` (their holder rows), counting duplicate
@@ -339,7 +353,7 @@ def _contracts(con, types: dict[str, str], counters: ReadCounters, *, full: bool
     counters.tabular_duplicate_rows += _count(con, "SELECT count(*) FROM keyed") - _count(con, _VERSIONS_SQL)
     con.sql(_CONTRACTS_SQL)
     counters.tabular_no_current += _count(con, "SELECT count(*) FROM contracts WHERE lrn IS NULL")
-    con.sql(_HOLDERS_SQL.format(sme=engine.sql_list(SME_CATEGORIES)))
+    con.sql(_HOLDERS_SQL.format(sme=_category_list(SME_CATEGORIES)))
     if full:
         con.sql(_LISTED_SQL)
     con.sql("DROP TABLE keyed")
