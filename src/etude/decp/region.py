@@ -66,25 +66,38 @@ def place_departement(code: Any, type_code: Any) -> tuple[str, str | None]:
         return "nuts", c
     if not t:
         return "no_type", None
-    if t == "code postal":
-        return ("departement", _departement_of(c)) if re.fullmatch(r"\d{5}", c) else ("mismatch", None)
-    if t == "code commune":
-        if re.fullmatch(r"\d{5}", c):
-            return "departement", _departement_of(c)
-        return ("departement", c[:2]) if re.fullmatch(r"2[AB]\d{3}", c) else ("mismatch", None)
-    if t in ("code arrondissement", "code canton"):
-        if re.fullmatch(r"\d{3,5}", c):
-            return "departement", _departement_of(c)
-        return ("departement", c[:2]) if re.fullmatch(r"2[AB]\d{1,3}", c) else ("mismatch", None)
-    if t == "code departement":
-        if re.fullmatch(r"\d{2}|2[AB]|97\d", c):
-            return "departement", c
-        return ("departement", c[1:]) if re.fullmatch(r"0\d{2}", c) else ("mismatch", None)
-    if t == "code region":
-        return ("region", c) if re.fullmatch(r"\d{2}", c) else ("mismatch", None)
-    if t == "code pays":
-        return ("mismatch", None) if c in ("FR", "FRA", "250") else ("country", c)
-    return "unknown_type", None
+    read = _BY_TYPE.get(t)
+    return read(c) if read else ("unknown_type", None)
+
+
+def _commune(c: str) -> tuple[str, str | None]:
+    if re.fullmatch(r"\d{5}", c):
+        return "departement", _departement_of(c)
+    return ("departement", c[:2]) if re.fullmatch(r"2[AB]\d{3}", c) else ("mismatch", None)
+
+
+def _arrondissement(c: str) -> tuple[str, str | None]:
+    if re.fullmatch(r"\d{3,5}", c):
+        return "departement", _departement_of(c)
+    return ("departement", c[:2]) if re.fullmatch(r"2[AB]\d{1,3}", c) else ("mismatch", None)
+
+
+def _departement(c: str) -> tuple[str, str | None]:
+    if re.fullmatch(r"\d{2}|2[AB]|97\d", c):
+        return "departement", c
+    return ("departement", c[1:]) if re.fullmatch(r"0\d{2}", c) else ("mismatch", None)
+
+
+#: How each code type of ``lieuExecution`` is read (types compared folded: no case, no accents).
+_BY_TYPE = {
+    "code postal": lambda c: ("departement", _departement_of(c)) if re.fullmatch(r"\d{5}", c) else ("mismatch", None),
+    "code commune": _commune,
+    "code arrondissement": _arrondissement,
+    "code canton": _arrondissement,
+    "code departement": _departement,
+    "code region": lambda c: ("region", c) if re.fullmatch(r"\d{2}", c) else ("mismatch", None),
+    "code pays": lambda c: ("mismatch", None) if c in ("FR", "FRA", "250") else ("country", c),
+}
 
 
 def buyer_departement(siret: Any) -> str | None:

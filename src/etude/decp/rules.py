@@ -119,31 +119,9 @@ def parse_amount(value: Any, *, max_amount: float = MAX_AMOUNT) -> tuple[float, 
     >>> parse_amount("1e309"), parse_amount("NaN"), parse_amount(10 ** 400)
     ((nan, 'invalid'), (nan, 'invalid'), (nan, 'invalid'))
     """
-    if value is None:
-        return math.nan, "missing"
-    if isinstance(value, bool):
-        return math.nan, "invalid"
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        try:
-            x, status = float(value), "ok"
-        except OverflowError:                  # an integer of hundreds of digits
-            return math.nan, "invalid"
-        if math.isnan(x):
-            return math.nan, "missing"
-    elif isinstance(value, str):
-        text = value.strip()
-        if text.casefold() in _NOT_NUMBERS:
-            return math.nan, "invalid"
-        if text.casefold() in NULL_TEXTS:
-            return math.nan, "missing"
-        if _PLAIN_NUMBER.match(text):
-            x, status = float(text), "text"
-        else:
-            x, status = _french_number(text), "text_fr"
-            if x is None:
-                return math.nan, "invalid"
-    else:
-        return math.nan, "invalid"
+    x, status = _read_number(value)
+    if status not in AMOUNT_USABLE:
+        return math.nan, status
     if not math.isfinite(x):
         return math.nan, "invalid"
     if x < 0:
@@ -151,6 +129,36 @@ def parse_amount(value: Any, *, max_amount: float = MAX_AMOUNT) -> tuple[float, 
     if x >= max_amount or (x >= 9_999_999 and x == int(x) and set(str(int(x))) == {"9"}):
         return x, "absurd"
     return x, status
+
+
+def _read_number(value: Any) -> tuple[float, str]:
+    """``(number, how it was written)`` of one ``montant`` (``ok``, ``text``, ``text_fr``), or ``(nan, why not)``:
+    ``missing`` or ``invalid``; the range is :func:`parse_amount`'s to judge."""
+    if value is None:
+        return math.nan, "missing"
+    if isinstance(value, bool):
+        return math.nan, "invalid"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        try:
+            x = float(value)
+        except OverflowError:                  # an integer of hundreds of digits
+            return math.nan, "invalid"
+        return (math.nan, "missing") if math.isnan(x) else (x, "ok")
+    if isinstance(value, str):
+        return _read_text(value.strip())
+    return math.nan, "invalid"
+
+
+def _read_text(text: str) -> tuple[float, str]:
+    """An amount written as text: a plain number (``text``), French writing (``text_fr``), null-like, or not one."""
+    if text.casefold() in _NOT_NUMBERS:
+        return math.nan, "invalid"
+    if text.casefold() in NULL_TEXTS:
+        return math.nan, "missing"
+    if _PLAIN_NUMBER.match(text):
+        return float(text), "text"
+    x = _french_number(text)
+    return (math.nan, "invalid") if x is None else (x, "text_fr")
 
 
 def _french_number(text: str) -> float | None:

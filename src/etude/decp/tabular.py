@@ -12,7 +12,11 @@ The national file has about 1.5 million rows: :func:`load_tabular` has DuckDB re
 streaming, within :data:`etude.decp.engine.MEMORY_LIMIT`) and build the records table there — duplicate rows,
 current contracts, initial version, holders and their SIRENE category (``titulaire_categorie``) counted per
 contract, each rule of :mod:`etude.decp.rules` applied once per distinct value (:func:`etude.decp.engine.rule_map`)
-— so that no row crosses into Python. Contracts are keyed by a 128-bit fingerprint of their ``uid``.
+— so that no row crosses into Python. Contracts are keyed by a 128-bit fingerprint of their ``uid``. The file is
+scanned twice: once into a compact table of keys (fingerprint, holder, category code, modification, current flag,
+content hash; no other text), from which the duplicate rows, the contracts and their holders are counted, and once
+for the columns of each contract's first row and first current row (1.5 million rows: about 5 s of processor
+time and under 1 GB, see ``benchmarks/bench_decp.py``).
 
 Examples
 --------
@@ -180,26 +184,43 @@ def _fingerprint(x: str) -> str:
     return f"CASE WHEN {x} IS NOT NULL THEN (hash({x})::UHUGEINT << 64 | hash({x}, 'etude')::UHUGEINT) END"
 
 
-_VERSIONS_SQL = f"""
-CREATE OR REPLACE TEMP TABLE versions AS
-SELECT uk, hk, mod, min(rn) AS rn, any_value(uid) AS uid, any_value(h) AS h, bool_or(listed) AS listed,
-       any_value(cat) AS cat, bool_or(cur) AS cur
-FROM (SELECT rn, uid, {_fingerprint('uid')} AS uk, h, {_fingerprint('h')} AS hk, listed, cat, mod,
-             coalesce({{current}}, false) AS cur, rowhash FROM src)
-GROUP BY uk, hk, mod, rowhash
+#: Holder categories as small numbers in the order of their names, so that ``max`` picks the same one.
+_CATEGORY_CODES = {c: i for i, c in enumerate(sorted(HOLDER_CATEGORIES), 1)}
+
+
+def _category_cases() -> str:
+    """SQL ``CASE`` branches turning a category's name into its code."""
+    return " ".join(f"WHEN '{c}' THEN {i}" for c, i in _CATEGORY_CODES.items())
+
+
+#: One compact row per file row (its keys and the holder fields, no other text): the rows are scanned once here,
+#: and once more for the columns of the records (:func:`_records_sql`).
+_ROWS_SQL = f"""
+CREATE OR REPLACE TEMP TABLE keyed AS
+SELECT rn, {_fingerprint('uid')} AS uk, h, listed, CAST(CASE cat {_category_cases()} END AS UTINYINT) AS cat, mod,
+       coalesce({{current}}, false) AS cur, rowhash FROM src
 """
+#: Rows equal in every column the figures read are one version (uid, holder, modification and content): the
+#: duplicate rows are the others.
+_VERSIONS_SQL = "SELECT count(*) FROM (SELECT DISTINCT uk, h, mod, rowhash FROM keyed)"
+#: Per contract: its initial version ``m0``, the first row of it ``frn``, its first current row ``lrn``.
 _CONTRACTS_SQL = """
 CREATE OR REPLACE TEMP TABLE contracts AS
-WITH um AS (SELECT uk, mod, min(rn) AS rn, count(*) FILTER (WHERE listed) AS nl, min(rn) FILTER (WHERE cur) AS crn,
-                   any_value(uid) AS uid FROM versions WHERE uk IS NOT NULL GROUP BY uk, mod)
-SELECT uk, any_value(uid) AS uid, min(mod) AS m0, arg_min(rn, mod) AS frn, arg_min(nl, mod) AS n_listed,
-       min(crn) AS lrn FROM um GROUP BY uk
+SELECT uk, min(mod) AS m0, min({'m': mod, 'r': rn}).r AS frn, min(rn) FILTER (WHERE cur) AS lrn
+FROM keyed WHERE uk IS NOT NULL GROUP BY uk
+"""
+#: Per contract, the holder rows of its initial version (full reading only: no figure reads it), duplicates once.
+_LISTED_SQL = """
+CREATE OR REPLACE TEMP TABLE listed AS
+SELECT uk, count(*) AS n_listed FROM (SELECT DISTINCT k.uk, k.h, k.rowhash FROM keyed k
+                                      JOIN contracts c ON k.uk = c.uk AND k.mod = c.m0 WHERE k.listed)
+GROUP BY uk
 """
 _HOLDERS_SQL = """
 CREATE OR REPLACE TEMP TABLE holders AS
-WITH one AS (SELECT v.uk, v.hk, min(v.rn) AS hrn, any_value(v.h) AS h, max(v.cat) AS cat
-             FROM versions v JOIN contracts c ON v.uk = c.uk AND v.mod = c.m0
-             WHERE v.hk IS NOT NULL AND c.lrn IS NOT NULL GROUP BY v.uk, v.hk),
+WITH one AS (SELECT k.uk, k.h, min(k.rn) AS hrn, max(k.cat) AS cat
+             FROM keyed k JOIN contracts c ON k.uk = c.uk AND k.mod = c.m0
+             WHERE k.h IS NOT NULL AND c.lrn IS NOT NULL GROUP BY k.uk, k.h),
      n AS (SELECT uk, count(*) AS n, count(*) FILTER (WHERE cat IN {sme}) AS n_sme, count(cat) AS n_cat,
                   min(h) AS only FROM one GROUP BY uk),
      several AS (SELECT uk, string_agg(h, ';' ORDER BY hrn) AS joined FROM one
@@ -245,7 +266,7 @@ def _records_sql(table: str, *, full: bool, text_amounts: bool) -> str:
     fast = "f.amount_status_fast"
     status = f"coalesce({fast}, ma.status)"
     cols = {
-        "rn": "c.frn", "uid": "c.uid", "id": "f.id", "buyer_id": "f.buyer_id", "nature_raw": "f.nature",
+        "rn": "c.frn", "uid": "f.uid", "id": "f.id", "buyer_id": "f.buyer_id", "nature_raw": "f.nature",
         "nature": "mn.label", "procedure_raw": "f.procedure", "procedure": "mp.label", "place_code": "f.place_code",
         "place_type": "f.place_type", "year": "year(md.day)", "date_status": "md.status",
         "date_raw": "CASE WHEN md.status <> 'ok' THEN CAST(f.dateNotification AS VARCHAR) END",
@@ -267,12 +288,13 @@ def _records_sql(table: str, *, full: bool, text_amounts: bool) -> str:
         cols["amount_raw"] = f"CASE WHEN {fast} NOT IN ('ok', 'text') THEN CAST(f.montant AS VARCHAR) END"
     if full:
         cols.update(buyer_name="f.buyer_name", object="f.object", cpv="f.cpv", duration_months="mu.months",
-                    notification_date="md.day", n_holders_listed="c.n_listed")
+                    notification_date="md.day", n_holders_listed="coalesce(nl.n_listed, 0)")
         joins.append(("months", "mu", "f.dureeMois"))
     select = ", ".join(f"CAST({expr} AS {engine.SQL_TYPES[c]}) AS {c}" for c, expr in cols.items())
     on = " ".join(f"LEFT JOIN {table}_{m} {a} ON {a}.v IS NOT DISTINCT FROM {col}" for m, a, col in joins)
+    listed = "LEFT JOIN listed nl ON nl.uk = c.uk " if full else ""
     return (f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {select} FROM contracts c "
-            f"JOIN src f ON f.rn = c.frn JOIN src l ON l.rn = c.lrn LEFT JOIN holders h ON h.uk = c.uk {on} "
+            f"JOIN src f ON f.rn = c.frn JOIN src l ON l.rn = c.lrn LEFT JOIN holders h ON h.uk = c.uk {listed}{on} "
             "WHERE c.lrn IS NOT NULL")
 
 
@@ -321,17 +343,24 @@ def _count(con, query: str) -> int:
     return int(con.sql(query).fetchall()[0][0])
 
 
-def _contracts(con, types: dict[str, str], counters: ReadCounters) -> None:
-    """Tables ``contracts`` (one row per uid: first row of its initial version, latest current row) and
-    ``holders`` (their holders in the initial version), counting duplicate rows and contracts without current row."""
+def _category_list(categories) -> str:
+    """The codes of ``categories`` in the table ``keyed``, as an SQL list."""
+    return "(" + ", ".join(str(_CATEGORY_CODES[c]) for c in categories) + ")"
+
+
+def _contracts(con, types: dict[str, str], counters: ReadCounters, *, full: bool) -> None:
+    """Tables ``contracts`` (one row per uid: first row of its initial version, first current row), ``holders``
+    (their holders in the initial version) and, with ``full``, ``listed`` (their holder rows), counting duplicate
+    rows and contracts without current row."""
     current = "cur" if "donneesActuelles" in types and _count(con, "SELECT count(cur) FROM src") else "true"
-    con.sql(_VERSIONS_SQL.format(current=current))
-    counters.tabular_duplicate_rows += _count(con, "SELECT count(*) FROM src") - _count(
-        con, "SELECT count(*) FROM versions")
+    con.sql(_ROWS_SQL.format(current=current))
+    counters.tabular_duplicate_rows += _count(con, "SELECT count(*) FROM keyed") - _count(con, _VERSIONS_SQL)
     con.sql(_CONTRACTS_SQL)
     counters.tabular_no_current += _count(con, "SELECT count(*) FROM contracts WHERE lrn IS NULL")
-    con.sql(_HOLDERS_SQL.format(sme=engine.sql_list(SME_CATEGORIES)))
-    con.sql("DROP TABLE versions")
+    con.sql(_HOLDERS_SQL.format(sme=_category_list(SME_CATEGORIES)))
+    if full:
+        con.sql(_LISTED_SQL)
+    con.sql("DROP TABLE keyed")
 
 
 def load_tabular(con, path: Path, kind: str, counters: ReadCounters, *, table: str, today: dt.date,
@@ -346,10 +375,11 @@ def load_tabular(con, path: Path, kind: str, counters: ReadCounters, *, table: s
         _check_columns(name, types, kind)
         con.sql(f"CREATE OR REPLACE TEMP VIEW src AS SELECT {_src_sql(types, full=full, max_amount=max_amount)} "
                 f"FROM {source}")
-        _contracts(con, types, counters)
+        _contracts(con, types, counters, full=full)
         _rule_maps(con, table, today=today, max_amount=max_amount, full=full)
         con.sql(_records_sql(table, full=full, text_amounts=types.get("montant") not in _NUMERIC))
-        con.sql("DROP TABLE contracts; DROP TABLE holders; DROP VIEW src; DROP TABLE IF EXISTS csv_rows")
+        con.sql("DROP TABLE contracts; DROP TABLE holders; DROP TABLE IF EXISTS listed; DROP VIEW src; "
+                "DROP TABLE IF EXISTS csv_rows")
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any reader failure is a bad input file
