@@ -1,7 +1,7 @@
 """Benchmark: the privacy scrubber (:func:`etude.survey.privacy.scrub_text`) grows linearly with the text.
 
-For each text shape the issue found slow (an unbroken run of letters, of dashes, of letters and dots) and for an
-ordinary long comment (French sentences with an address and a phone number every few lines), the script times
+For each text shape the issue found slow (an unbroken run of letters, of dashes, of letters and dots), each shape
+the name and disguised-contact patterns could repeat (:data:`NAME_UNITS`) and for an ordinary long comment (French sentences with an address and a phone number every few lines), the script times
 ``scrub_text`` at 20,000 and 200,000 characters (best of ``--repeat``) and prints the ratio: ten times the text,
 about ten times the time for a linear scrubber, a hundred for a quadratic one.
 
@@ -10,7 +10,8 @@ The baseline runs in the same process, on the same texts, just before: a regular
 ratios stay comparable. The former e-mail pattern (quadratic: 20,000 letters took 19 s) is timed too, at 2,000
 and 6,000 characters only (three times the text, nine times the time).
 
-Not a test (the suite asserts that a 200,000-character cell is scrubbed, without timing it): run it by hand.
+Not a test (the suite asserts that a 200,000-character cell is scrubbed, without timing it; tests never assert on
+time): run it by hand.
 
 .. code-block:: console
 
@@ -37,10 +38,17 @@ _COMMENT = ("Nous avons répondu à deux marchés innovants en 2017, sans suite 
             "a changé d'interlocuteur trois fois. Contact : jeanne.martin@exemple.fr ou 03 20 12 34 56. ")
 
 
+#: Units the name and disguised-contact patterns (issue 27) could repeat: a first name, « point », « arobase »,
+#: spelled digits, a spaced address, a phone prefix, a civility before a name.
+NAME_UNITS = {"prénoms": "Jean ", "« point »": "a point ", "« arobase »": "a arobase ", "chiffres en lettres": "zéro ",
+              "adresse espacée": "a @ b . ", "préfixes de téléphone": "06 ", "civilité et nom": "M. Jean "}
+
+
 def texts(n: int) -> dict[str, str]:
     """The texts timed, each ``n`` characters long."""
     return {"lettres": "a" * n, "tirets": "-" * n, "lettres et points": ("a." * n)[:n],
-            "commentaire ordinaire": (_COMMENT * (n // len(_COMMENT) + 1))[:n]}
+            "commentaire ordinaire": (_COMMENT * (n // len(_COMMENT) + 1))[:n],
+            **{name: (unit * (n // len(unit) + 1))[:n] for name, unit in NAME_UNITS.items()}}
 
 
 def best_time(f: Callable[[], object], repeat: int, number: int = 1) -> float:

@@ -54,19 +54,13 @@ def test_an_organisation_naming_a_person_is_not_published_even_when_five_gave_it
     assert shown == ["autre"] * 5 + ["Ville de Douai"] * 5 + ["autre"]
 
 
-def test_scrubbing_stays_linear_on_shapes_the_new_patterns_could_repeat():
-    import time
-
-    def best(text: str) -> float:
-        times = []
-        for _ in range(3):
-            t = time.perf_counter()
-            privacy.scrub_text(text)
-            times.append(time.perf_counter() - t)
-        return min(times)
+def test_scrubbing_finishes_on_long_runs_of_the_shapes_the_new_patterns_could_repeat():
+    # Their time is measured against a linear baseline in benchmarks/bench_scrub.py (NAME_UNITS): tests never
+    # assert on time. Here: a long run of each shape is scrubbed, and what it hides is hidden.
     for unit in ["Jean ", "a point ", "a arobase ", "zéro ", "a @ b . ", "06 ", "M. Jean "]:
-        small, large = best(unit * 2_000), best(unit * 20_000)
-        assert large < 35 * max(small, 0.005), unit  # 10× the text: about 10× the time, never 100×
+        assert isinstance(privacy.scrub_text(unit * 20_000), str), unit
+    tail = privacy.scrub_text("x " * 5_000 + "jean point dupont arobase ville-lille point fr")[-30:]
+    assert "dupont" not in tail and "arobase" not in tail and tail.endswith("[courriel supprimé]")
 
 
 @pytest.mark.parametrize("salt, reason", [
