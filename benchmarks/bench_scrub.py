@@ -1,7 +1,8 @@
 """Benchmark: the privacy scrubber (:func:`etude.survey.privacy.scrub_text`) grows linearly with the text.
 
 For each text shape the issue found slow (an unbroken run of letters, of dashes, of letters and dots), each shape
-the name and disguised-contact patterns could repeat (:data:`NAME_UNITS`) and for an ordinary long comment (French sentences with an address and a phone number every few lines), the script times
+the name and disguised-contact patterns could repeat (:data:`NAME_UNITS`) and for an ordinary long comment (French
+sentences with an address and a phone number every few lines), the script times
 ``scrub_text`` at 20,000 and 200,000 characters (best of ``--repeat``) and prints the ratio: ten times the text,
 about ten times the time for a linear scrubber, a hundred for a quadratic one.
 
