@@ -114,6 +114,7 @@ class RunPlan:
     order: list[str]
     given: dict[str, str]
     meeting: dict = field(default_factory=dict)  # the deck's title slide, given on the command line
+    odf: bool = False  # also write slides.odp and tables.ods (--odf)
 
 
 def _resolve_study(study) -> str | None:
@@ -452,7 +453,8 @@ def _finish_manifest(manifest: dict, run_dir: Path, ordered: list[Job], plan: Ru
         "notebooks": [notebook_entry(j, plan.deps[j.name], anchors=anchors) for j in ordered],
         "outputs": {
             "report": "report.html", "slides": "slides.html",
-            **{k: f for k, f in (("pptx", "slides.pptx"), ("pdf", "report.pdf")) if (run_dir / f).is_file()},
+            **{k: f for k, f in (("pptx", "slides.pptx"), ("pdf", "report.pdf"), ("odp", "slides.odp"),
+                                 ("ods", "tables/tables.ods")) if (run_dir / f).is_file()},
             "workbook": relative(workbook, run_dir) if workbook else None,
             "tables": sorted(relative(p, run_dir) for p in (run_dir / "tables").glob("*.csv")),
             "figures": sorted(relative(p, run_dir) for p in (run_dir / "figures").glob("*") if p.is_file()),
@@ -469,7 +471,7 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
               notebooks: Sequence[str | os.PathLike] | None = None, use_cache: bool = True,
               progress: Progress | None = None, move_latest: bool = True,
               preflight: Iterable[Callable] | None = None, post_checks: Iterable[Callable] | None = None,
-              fresh_kernels: bool = False, meeting: dict | None = None) -> RunResult:
+              fresh_kernels: bool = False, meeting: dict | None = None, odf: bool = False) -> RunResult:
     """Run the study notebooks and assemble a run folder; prints nothing.
 
     Parameters
@@ -500,6 +502,8 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     meeting : dict, optional
         The meeting the deck is shown at (``name``, ``date``, ``place``, ``presenter``, ``organisations``); each
         key given replaces the study file's ``meeting`` key on the title slide.
+    odf : bool
+        Also write ``slides.odp`` and ``tables/tables.ods`` with LibreOffice (``--odf``; a warning if absent).
 
     Raises
     ------
@@ -513,6 +517,7 @@ def reproduce(*, study: str | os.PathLike | None = None, out: str | os.PathLike 
     plan = plan_run(study=study, lang=lang, jobs=jobs, parameters=parameters, timeout=timeout, notebooks=notebooks,
                     memo_dir=nbcache.cache_root(base).parent / "parameters" if use_cache else None, pending=memos)
     plan.meeting = dict(meeting or {})
+    plan.odf = odf
     demo = paths.default_study()  # no study given and no demo (a bare repository): nothing to validate
     run_id = new_run_id()
     planned = _early_jobs(plan, base / run_id)
@@ -625,6 +630,8 @@ def _conclude(plan: RunPlan, run_dir: Path, job_list: list[Job], manifest: dict,
     title = publish.study_name(info, plan.lang) or (Path(plan.study).name if plan.study else "démo")
     made = _assemble_or_reuse(run_dir, ordered, plan, info, manifest, title=title, ok=notebooks_ok,
                               use_cache=use_cache, verbose=verbose, progress=progress)
+    if plan.odf:  # OpenDocument copies of the deck and the workbook (--odf)
+        made.warnings += publish.write_odf(run_dir, lang=plan.lang)
     manifest["assembly"] = {"cache": made.cache, "reused_from": made.reused_from, **manifest.get("assembly", {})}
     problems += made.problems
     post_cache = nbcache.cache_root(run_dir.parent).parent / "checks" if use_cache else None
