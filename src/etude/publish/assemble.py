@@ -160,7 +160,7 @@ def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle:
     attempt("report.html", lambda: write_text(run_dir / "report.html", report.report_html(
         [(j.name, j.nb) for j in jobs], lang=lang, simulated=simulated, statuses=statuses,
         subtitle=(info or {}).get("study") or "", base_dirs=bases,  # what a reader reads names no run id
-        cache_dir=cache_dir / "html" if cache_dir else None)))
+        cache_dir=cache_dir / "html" if cache_dir else None, info=info)))
     printer = None
     if (run_dir / "report.html").is_file():  # Chromium prints in its own process while this one writes the rest
         printer = threading.Thread(target=attempt, args=("report.pdf", report_pdf), name="etude-pdf", daemon=True)
