@@ -604,7 +604,6 @@ def _assemble_or_reuse(run_dir: Path, ordered: list[Job], plan: RunPlan, info: d
                                 reused_from=meta.get("run_id"))
     described = publish.run_info(manifest, lang=plan.lang, min_cell=int(run_parameters(plan).get("min_cell", 5)))
     made = publish.assemble(run_dir, ordered, lang=plan.lang, simulated=info["simulated"], verbose=verbose,
-                    subtitle=publish.run_subtitle(run_dir.name, lang=plan.lang, title=title, ok=ok),
                     info=described, log=progress.log, cache_dir=cache_dir)
     if entry is not None and not made.problems:
         store_assembly(entry, run_dir, warnings=made.warnings, workbook=made.workbook)
