@@ -218,10 +218,13 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
         title = words.text("plots.title_by", lang, title=_title("barriers", population, lang),
                            attribute=attribute_label(population, attribute, lang=lang,
                                                      codebook=options.codebook).lower())
+    labels = {g: _group_label(table, by, g, population, attribute, lang, options) for g in groups}
+    if len(groups) > 2 and not options.ncols:  # one panel: each group a colour (small multiples shown too small)
+        return _dodged_chart(table, by, order, groups={g: (labels[g], bases[g]) for g in groups}, lang=lang,
+                             options=options, title=title_with_n(title, n, lang=lang))
     ncols = max(1, min(options.ncols or 2, len(groups)))
     nrows = max(1, math.ceil(len(groups) / ncols))
     row_h = 1.2 + sum(0.5 + 0.3 * _label(c, lang, options).count("\n") for c in order)
-    codebook = options.codebook
     with style():
         fig, axes = plt.subplots(nrows, ncols, figsize=(4 + 6.5 * ncols, row_h * nrows + 1.2), sharex=True,
                                  sharey=True, squeeze=False, layout="constrained")
@@ -230,20 +233,74 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
                 ax.set_visible(False)
                 continue
             g = groups[i]
-            part = table[table[by] == g]
-            _panel(ax, part, order, color=population_color(population), lang=lang, labels=(i == 0),
-                   options=options, upper=_upper(table))
+            _panel(ax, table[table[by] == g], order, color=population_color(population), lang=lang,
+                   labels=(i == 0), options=options, upper=_upper(table))
             if i % ncols:
                 ax.tick_params(axis="y", labelleft=False)
-            label = (part["group_label"].iloc[0] if "group_label" in part.columns
-                     else value_label(population, attribute, g, lang=lang, codebook=codebook))
-            ax.set_title(title_with_n(wrap_label(label, 34), bases[g], lang=lang), loc="left",
+            ax.set_title(title_with_n(wrap_label(labels[g], 34), bases[g], lang=lang), loc="left",
                          fontsize=FONT_SIZE + 1)
             if i // ncols == nrows - 1 or i + ncols >= len(groups):
                 ax.set_xlabel(words.text("plots.share_axis", lang))
                 ax.xaxis.set_tick_params(labelbottom=True)
         fig.suptitle(title_with_n(title, n, lang=lang), x=0.01, ha="left", fontweight="bold")
         add_caption(fig, caption_of(options, lang=lang, note=_note(table, lang) + _letters_note(table, lang)))
+    return fig
+
+
+def _group_label(table: pd.DataFrame, by: str, group: Any, population: str, attribute: str, lang: str,
+                 options: ChartOptions) -> str:
+    part = table[table[by] == group]
+    if "group_label" in part.columns and len(part):
+        return str(part["group_label"].iloc[0])
+    return value_label(population, attribute, group, lang=lang, codebook=options.codebook)
+
+
+def _hidden(part: pd.DataFrame) -> bool:
+    """Whether a group's every row is suppressed (secret statistique): its panel or bars say so, no share."""
+    return "suppressed" in part.columns and len(part) > 0 and bool(part["suppressed"].fillna(False).astype(bool).all())
+
+
+def _dodged_chart(table: pd.DataFrame, by: str, order: list[str], *, groups: dict[Any, tuple[str, Any]],
+                  lang: str, options: ChartOptions, title: str):
+    """Three groups or more: one panel, the items down, each group's share a bar of its own colour (legend: the
+    group and its base; a suppressed group is named with the reason and has no bar). Intervals and letters stay
+    in the tables; on a slide, four panels would be shown at text under 18 px. ``groups``: each group's label and
+    base, in order."""
+    shown = [g for g in groups if not _hidden(table[table[by] == g])]
+    step = 0.8 / max(len(shown), 1)
+    extra = sum(0.3 * _label(c, lang, options).count("\n") for c in order)
+    height = 2.8 + len(order) * (0.28 + 0.16 * len(shown)) + extra
+    with style():
+        fig, ax = plt.subplots(figsize=(12.0, max(height, 3.5)), layout="constrained")
+        handles, names = [], []
+        for j, g in enumerate(shown):
+            part = table[(table[by] == g) & table["item"].isin(order)]
+            part = part[pd.to_numeric(part["pct"], errors="coerce").notna()]
+            y = np.array([order.index(c) for c in part["item"]], dtype=float) - 0.4 + step * (j + 0.5)
+            color = PALETTE[j % len(PALETTE)]
+            ax.barh(y, part["pct"].astype(float).to_numpy(), height=step * 0.9, color=color, zorder=2)
+            handles.append(Patch(color=color))
+            names.append(title_with_n(wrap_label(groups[g][0], 36), groups[g][1], lang=lang))
+        for g in (g for g in groups if g not in shown):
+            handles.append(Patch(facecolor="white", edgecolor=NEUTRAL))
+            why = words.text("plots.suppressed", lang, min_cell=formats.number(options.min_cell or 5, lang=lang))
+            names.append(wrap_label(f"{groups[g][0]} : {why.replace(chr(10), ' ')}", 36))  # « … : non publiés »
+        ax.set_yticks(range(len(order)))
+        ax.set_yticklabels([_label(c, lang, options) for c in order])
+        ax.set_ylim(len(order) - 0.5, -0.5)
+        high = pd.to_numeric(table["pct"], errors="coerce").max(skipna=True)
+        upper = float(min(1.0, max(0.5, (0 if pd.isna(high) else high) + 0.05)))
+        ax.set_xlim(0, upper)
+        percent_axis(ax, upper=upper, lang=lang)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlabel(words.text("plots.share_axis", lang))
+        # the title heads the legend, both above the axes: a legend tied to the axes would narrow them
+        legend = fig.legend(handles, names, loc="outside upper left", ncol=2 if len(handles) > 1 else 1,
+                            frameon=False, title=title, alignment="left",
+                            title_fontproperties={"weight": "bold", "size": plt.rcParams["figure.titlesize"]})
+        legend.set_in_layout(True)
+        fig.suptitle(title).set_visible(False)  # the figure's title for its alternative text and the deck
+        add_caption(fig, caption_of(options, lang=lang, note=words.text("plots.grouped_note", lang)))
     return fig
 
 
