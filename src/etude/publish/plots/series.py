@@ -86,8 +86,23 @@ def _draw_series(ax, x: np.ndarray, y: np.ndarray, status: list, sim: np.ndarray
                 markerfacecolor="white" if st == "uncertain" else c, zorder=3)
     for xm in x[np.isnan(y)]:
         ax.axvline(xm, color=NEUTRAL, linewidth=1, linestyle=":", zorder=1)
+    for xm in _labelled_gaps(x[np.isnan(y)]):
         ax.annotate(formats.missing(lang), (xm, 0), xycoords=("data", "axes fraction"), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", fontsize=MIN_FONT, color=NEUTRAL)
+
+
+def _labelled_gaps(missing: np.ndarray) -> list[float]:
+    """The missing periods that get the words « n.d. »: every missing year, but at most one a year among
+    missing quarters (side by side in a narrow panel, their labels would overlap; each keeps its dotted line).
+
+    >>> _labelled_gaps(np.array([2013.0, 2014.0, 2019.25, 2019.5, 2019.75, 2020.0, 2020.25]))
+    [2013.0, 2014.0, 2019.25, 2020.25]
+    """
+    out: list[float] = []
+    for xm in sorted(float(v) for v in missing):
+        if not out or xm - out[-1] >= 1.0:
+            out.append(xm)
+    return out
 
 
 def _line_label(g: pd.DataFrame, indicator: str, lang: str) -> str:
@@ -99,11 +114,12 @@ def _line_label(g: pd.DataFrame, indicator: str, lang: str) -> str:
 
 
 def _panel_frame(ax, x: np.ndarray, label: str, unit: str, chars: int, series_label: str, lang: str) -> None:
-    """A panel's title (wrapped to its width, with the unit), year ticks (at most 5), grid and series name."""
+    """A panel's title (wrapped to its width, with the unit), year ticks (at most 5, fewer in a narrow panel: one
+    year per 7 title characters of width), grid and series name."""
     unit_text = "" if unit in _RATIO_UNITS or not unit else f" ({unit_name(unit, lang)})"
     ax.set_title(wrap_label(f"{label}{unit_text}", chars), loc="left", fontsize=FONT_SIZE, fontweight="bold")
     years = sorted({int(v) for v in x})
-    step = max(1, math.ceil(len(years) / 5))
+    step = max(1, math.ceil(len(years) / max(2, min(5, chars // 7))))
     ax.set_xticks(years[::step])
     ax.set_xticklabels([str(v) for v in years[::step]])
     ax.set_xlim(min(x) - 0.6, max(x) + 0.6)
