@@ -16,6 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import conftest  # noqa: E402 — the browser launcher the tests share
 import test_browser as tb  # noqa: E402
 
 #: Largest README image, in bytes.
@@ -41,13 +42,13 @@ def main(argv: list[str]) -> int:
     if not (run / "slides.html").is_file():
         print(f"{run / 'slides.html'} introuvable : lancer d'abord `make reproduce`", file=sys.stderr)
         return 1
-    exe = tb._chromium()
+    exe = conftest._chromium()
     if exe is None:
         print("Chromium introuvable (apt-get install chromium)", file=sys.stderr)
         return 1
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p, tempfile.TemporaryDirectory(prefix="etude-shots-") as tmp:
-        browser = p.chromium.launch(executable_path=exe, args=tb.CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=exe, args=conftest.CHROMIUM_ARGS)
         try:
             measures = tb.measure_slides(browser, run / "slides.html")
             picks = tb.readme_picks(measures)

@@ -249,13 +249,10 @@ def chart_text_sizes(page, charts: dict) -> list[dict]:
     return rows
 
 
-#: Small multiples still shown under 18 px: four to six panels do not fit one slide at a readable size (their slide
-#: image is taller, so that no text overlaps: ``figtext.SLIDE_TALL_SIZES``). Their fix is fewer panels per slide —
-#: one slide per group, or one panel —, which is the deck's outline more than the chart's. The test fails when one
-#: of them becomes readable (take it out of this list) or when any other chart falls under 18 px.
-SMALL_MULTIPLES_LEFT = frozenset({"indicateurs_gt_slide.png", "freins_acheteurs_par_type_slide.png",
-                                  "freins_entreprises_par_taille_slide.png", "contexte_national_slide.png",
-                                  "decp_entonnoir_regions_slide.png"})
+#: Small multiples still shown under 18 px: none since issue 29 item 2 (grouped bars in one panel, the national
+#: context on two slides of three panels, one funnel on the DECP slide). A chart that falls under 18 px fails the
+#: test; one that cannot be made readable would be named here, with the reason.
+SMALL_MULTIPLES_LEFT: frozenset[str] = frozenset()
 
 
 @pytest.mark.slow

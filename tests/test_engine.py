@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -615,8 +616,12 @@ def test_a_new_notebook_file_is_discovered_run_last_and_shown_in_report_and_slid
     assert list(result.statuses) == names
     rep = (result.run_dir / "report.html").read_text(encoding="utf-8")
     assert "Notebook ajouté pour l'essai" in rep and "ajout vu par le moteur" in rep
-    positions = [rep.index(f'id="nb-{name}"') for name in names]
-    assert positions == sorted(positions)  # NN order, the new notebook last
+    # the report follows the deck's outline (issue 29 item 1), not the notebooks' order: its sections in the
+    # spine's order, the new notebook (which declares no section) under the study's other analyses
+    from etude.publish import spine
+    keys = [k for k in re.findall(r'<section class="etude-section" id="sec-(\w+)"', rep) if k != "essential"]
+    assert keys == [k for k in spine.section_keys() if k in keys]
+    assert rep.index('id="sec-other"') < rep.index(f'id="nb-{THROWAWAY}"') < rep.index('id="sec-method"')
     assert "ajout vu par le moteur" in (result.run_dir / "slides.html").read_text(encoding="utf-8")
 
 

@@ -54,7 +54,7 @@ def _texts(fig):
 
 def test_ranked_bars_short_labels_n_in_title_and_caption(buyers):
     table = stats.frequencies(buyers, ["b_temps", "b_financier", "b_desinteret"])
-    fig = plots.frequency_chart(table, wave=2017)
+    fig = plots.frequency_chart(table, options=plots.ChartOptions(wave=2017))
     ax = fig.axes[0]
     assert _labels(ax) == ["Freins financiers", "Manque de temps", "Désintérêt"]  # most cited on top
     assert ax.get_title(loc="left") == f"Freins cités — Acheteurs publics (n{S}={S}8)"
@@ -75,7 +75,8 @@ def test_a_levers_chart_caption_speaks_of_items_not_barriers():
     table = pd.DataFrame({"item": ["lev_professionnalisation", "lev_hierarchie"], "n_base": [4, 4],
                           "count": [2, 2], "pct": [0.5, 0.5], "ci_low": [0.15, 0.15], "ci_high": [0.85, 0.85],
                           "rank": [1, 1], "letters": ["a", "a"]})
-    fig = plots.frequency_chart(table, title="Leviers cités", population="buyers", wave=2021)
+    fig = plots.frequency_chart(table, title="Leviers cités", population="buyers",
+                                options=plots.ChartOptions(wave=2021))
     caption = plots.figure_caption(fig)
     assert "deux items qui partagent une lettre ne sont pas séparés" in caption  # the letters read for any question
     assert [t.get_text() for t in fig.axes[0].texts] == [f"50{S}%  a", f"50{S}%  a"]
@@ -84,7 +85,8 @@ def test_a_levers_chart_caption_speaks_of_items_not_barriers():
 
 def test_english_labels_and_real_data_status(buyers):
     table = stats.frequencies(buyers, ["b_temps", "b_financier"], alpha=0.1, ci_method="jeffreys")
-    fig = plots.frequency_chart(table, lang="en", simulated=False, source="GT survey", wave=2018)
+    fig = plots.frequency_chart(table, lang="en",
+                                options=plots.ChartOptions(simulated=False, source="GT survey", wave=2018))
     assert _labels(fig.axes[0]) == ["Financial barriers", "No time"]
     assert fig.axes[0].get_title(loc="left").startswith("Barriers cited — Public buyers")
     caption = plots.figure_caption(fig)
@@ -122,7 +124,7 @@ def test_grouped_chart_panels_name_group_and_base_and_hide_suppressed_groups():
                       "e_delais": _bool([True] + [False] * 5 + [True, True])})
     table = stats.suppress_small(stats.frequencies(t, ["e_moyens", "e_delais"], by="size_class"),
                                  population="companies", merge=False, secondary=False)  # primary only
-    fig = plots.grouped_frequency_chart(table, "size_class", wave=2017)
+    fig = plots.grouped_frequency_chart(table, "size_class", options=plots.ChartOptions(wave=2017))
     micro, ge = fig.axes[:2]
     assert micro.get_title(loc="left") == f"Microentreprise (moins de 10\nsalariés) (n{S}={S}6)"
     assert f"n{S}=" not in ge.get_title(loc="left")  # a suppressed group publishes no base
@@ -178,7 +180,7 @@ def test_no_chart_word_is_written_in_the_code():
 
 
 def test_saved_as_png_and_svg_with_the_caption_as_text(tmp_path, buyers):
-    fig = plots.frequency_chart(stats.frequencies(buyers, ["b_temps"]), wave=2017)
+    fig = plots.frequency_chart(stats.frequencies(buyers, ["b_temps"]), options=plots.ChartOptions(wave=2017))
     with plots.style():  # SVG text stays text (searchable, scanned by the privacy audit)
         png, svg = outputs.save_figure(fig, "freins_test", tmp_path)
     assert png.stat().st_size > 1000 and png.read_bytes()[:4] == b"\x89PNG"

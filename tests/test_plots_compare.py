@@ -49,7 +49,7 @@ def _bars(ax):
 def test_mirror_chart_rows_bases_bars_and_intervals(populations):
     b, e = populations
     pb, pe = _prevalence(b, "buyers"), _prevalence(e, "companies")
-    fig = plots.mirror_chart(pb, pe, wave=2017)
+    fig = plots.mirror_chart(pb, pe, options=plots.ChartOptions(wave=2017))
     left, right = fig.axes
     assert left.get_title(loc="left") == "Acheteurs publics (n\u202f=\u202f10)"
     assert right.get_title(loc="left") == "Entreprises innovantes (n\u202f=\u202f20)"
@@ -71,13 +71,13 @@ def test_mirror_chart_rows_bases_bars_and_intervals(populations):
 def test_mirror_chart_caption_and_house_fonts(populations):
     b, e = populations
     fig = plots.mirror_chart(_prevalence(b, "buyers"), _prevalence(e, "companies"),
-                             wave=2017)
+                             options=plots.ChartOptions(wave=2017))
     caption = plots.figure_caption(fig)
     assert "vague 2017" in caption and "Données simulées — ne pas citer" in caption and "Wilson" in caption
     sizes = [t.get_fontsize() for ax in fig.axes for t in ax.texts + ax.get_yticklabels() + ax.get_xticklabels()]
     assert min(sizes) >= plots.MIN_FONT
     real = plots.mirror_chart(_prevalence(b, "buyers"), _prevalence(e, "companies"),
-                              simulated=False, lang="en")
+                              options=plots.ChartOptions(simulated=False), lang="en")
     assert "Survey data" in plots.figure_caption(real) and "Simulated" not in plots.figure_caption(real)
     assert real.axes[0].get_title(loc="left").startswith("Public buyers")
 
@@ -88,7 +88,7 @@ def test_forest_plot_marks_adjusted_significance_and_non_comparable(populations)
     t.loc[t["theme"] == "moyens", "p_adjusted"] = 0.01  # below alpha, but its drawn interval crosses 0: not coloured
     assert t.loc[t["theme"] == "moyens", "diff_ci_low_adj"].iloc[0] < 0 < t.loc[t["theme"] == "moyens",
                                                                                 "diff_ci_high_adj"].iloc[0]
-    fig = plots.forest_plot(t, wave=2017)
+    fig = plots.forest_plot(t, options=plots.ChartOptions(wave=2017))
     ax = fig.axes[0]
     assert [x.get_text().replace("\n", " ") for x in ax.get_yticklabels()] == list(t["label"])
     dots = [line for line in ax.lines if line.get_marker() == "o"]
@@ -110,7 +110,7 @@ def test_forest_plot_marks_adjusted_significance_and_non_comparable(populations)
 
 def test_forest_plot_symmetric_axis_covers_every_interval(populations):
     t = _themes(*populations, padjust="fdr_bh")
-    fig = plots.forest_plot(t, padjust="fdr_bh", lang="en", simulated=False)
+    fig = plots.forest_plot(t, padjust="fdr_bh", lang="en", options=plots.ChartOptions(simulated=False))
     ax = fig.axes[0]
     low, high = ax.get_xlim()
     assert low == -high
@@ -121,7 +121,7 @@ def test_forest_plot_symmetric_axis_covers_every_interval(populations):
 
 def test_charts_save_as_png_and_svg_with_text_kept(populations, tmp_path):
     from etude.publish import outputs
-    fig = plots.forest_plot(_themes(*populations), wave=2017)
+    fig = plots.forest_plot(_themes(*populations), options=plots.ChartOptions(wave=2017))
     with plots.style():
         png, svg = outputs.save_figure(fig, "ecarts", tmp_path)
     assert png.stat().st_size > 0

@@ -43,7 +43,7 @@ def test_one_panel_per_line_and_simulated_caption():
     t = pd.concat([line({"2017": 27.0}, series="gt", indicator="n"),
                    line({"2018": 34.0}, series="gt", indicator="n", status="simulated", simulated=True),
                    line({"2016": 72.2, "2017": 77.3}, series="adcf", indicator="volume")])
-    fig = plots.indicator_panels(t, ncols=2)
+    fig = plots.indicator_panels(t, options=plots.ChartOptions(ncols=2))
     assert len([a for a in fig.axes if a.get_visible()]) == 2
     assert "ne pas citer" in plots.figure_caption(fig)
 

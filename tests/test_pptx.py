@@ -64,15 +64,16 @@ def long_table_cell(heading: str):
 
 
 def notebooks():
-    from etude.publish.plots import coverage_chart, frequency_chart
+    from etude.publish.plots import ChartOptions, coverage_chart, frequency_chart
     solutions = pd.DataFrame({"number": [1, 2], "text": ["Un guide", "Un hub"], "n_buyers": [2, 0],
                               "n_companies": [1, 3]})
     md = nbformat.v4.new_markdown_cell(
         "## Ce que dit le plan d'action\n\nLe fichier `plan_action.yaml` relie\nchaque frein à un levier.\n\n"
         "Deuxième paragraphe, _souligné_.\n\n- premier point\n- second point", metadata=in_section(SLIDE, "remedies"))
     nb = nbformat.v4.new_notebook(cells=[
-        figure_cell("Les entreprises citent d'abord l'information", frequency_chart(frequencies(), wave=2017),
-                    "freins", metadata=in_section(SLIDE, "barriers_companies")),
+        figure_cell("Les entreprises citent d'abord l'information",
+                    frequency_chart(frequencies(), options=ChartOptions(wave=2017)), "freins",
+                    metadata=in_section(SLIDE, "barriers_companies")),
         notes_cell("Base : 90 entreprises."),
         figure_cell("Chaque solution vise des freins des deux côtés", coverage_chart(solutions), "plan",
                     metadata=in_section(SLIDE, "remedies")),

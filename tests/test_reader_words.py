@@ -169,8 +169,6 @@ def test_no_developer_word_in_the_report_and_its_pdf(which, request):
     assert _found(run, ("report.html", "report.pdf")) == ""
 
 
-@pytest.mark.xfail(reason="the workbook's sheet names, « À lire » lines and run line are issue 29 item 7 (the "
-                          "workbook's own branch); this test says what is left", strict=False)
 @pytest.mark.parametrize("which", ["demo_fr", "demo_en"])
 def test_no_developer_word_in_the_workbook_s_sentences(which, request):
     run = request.getfixturevalue(which)

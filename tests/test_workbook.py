@@ -40,7 +40,9 @@ def test_first_sheet_says_what_the_workbook_is(run):
 
 def test_table_sheet_has_french_headers_formats_freeze_filter_and_banner(run):
     ws = openpyxl.load_workbook(workbook.write_workbook(run, INFO))["Freins cités"]
-    assert ws["A1"].value.startswith("Données simulées — ne pas citer")
+    # the data status once per deliverable (« À lire », each printed page's footer), not above every table
+    assert ws["A1"].value == "Freins cités, par population"
+    assert ws.oddFooter.center.text == "Données simulées — ne pas citer"
     assert [c.value for c in ws[2]] == ["Population", "Item (code)", "Base (répondants)", "Citations", "Part", "p",
                                         "Masqué (petit effectif)", "Population (code)"]
     assert [ws["A3"].value, ws["H3"].value] == ["Acheteurs publics", "buyers"]  # words first, the code last
@@ -59,13 +61,13 @@ def test_unknown_columns_keep_their_code_counts_become_integers_and_formulas_sta
     assert ws["B3"].value == 845 and isinstance(ws["B3"].value, int)
     assert ws["B4"].value is None
     assert ws["A3"].data_type != "f" and ws["A3"].value.startswith("'=")
-    assert ws["A1"].value.startswith("Données simulées")
+    assert ws["A1"].value == "autre" and ws.oddFooter.center.text.startswith("Données simulées")
 
 
 def test_survey_data_say_so_and_csvs_keep_their_codes(run):
     before = (run / "tables" / "freins.csv").read_bytes()
     wb = openpyxl.load_workbook(workbook.write_workbook(run, {**INFO, "simulated": False}))
-    assert wb["Freins cités"]["A1"].value.startswith("Données d'enquête")
+    assert wb["Freins cités"].oddFooter.center.text.startswith("Données d'enquête")
     assert (run / "tables" / "freins.csv").read_bytes() == before
 
 
@@ -99,7 +101,8 @@ def test_english_workbook_has_english_sheet_names_headers_and_words(run):
     wb = openpyxl.load_workbook(workbook.write_workbook(run, {**INFO, "lang": "en", "title": "Test study"}))
     assert wb.sheetnames == ["Read me", "autre", "Barriers cited"]
     ws = wb["Barriers cited"]
-    assert ws["A1"].value == "Simulated data — do not cite · Barriers cited, by population"
+    assert ws["A1"].value == "Barriers cited, by population"
+    assert ws.oddFooter.center.text == "Simulated data — do not cite"
     assert [c.value for c in ws[2]] == ["Population", "Item (code)", "Base (respondents)", "Mentions", "Share", "p",
                                         "Suppressed (small count)", "Population (code value)"]
     assert ws["A3"].value == "Public buyers"

@@ -44,6 +44,8 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
                       ("organisations", "organisations qui présentent (séparées par « ; »)")):
         p.add_argument(f"--meeting-{key}", default=None, metavar="TEXTE",
                        help=f"{what} ; remplace la clé meeting.{key} du fichier d'étude")
+    p.add_argument("--odf", action="store_true",
+                   help="écrire aussi slides.odp et tables.ods (format OpenDocument, avec LibreOffice)")
     p.add_argument("--fresh-kernels", action="store_true",
                    help="un nouveau noyau Python par notebook (défaut : un noyau par tâche, réutilisé "
                         "avec un espace de noms vidé)")
@@ -215,7 +217,8 @@ def _run_options(args, **options):
     from etude import engine
     return engine.RunOptions(study=args.study, out=args.out, lang=args.lang, parameters=args.parameter,
                              timeout=args.timeout, verbose=args.verbose, use_cache=not args.no_cache,
-                             fresh_kernels=args.fresh_kernels, meeting=_meeting(args), **options)
+                             fresh_kernels=args.fresh_kernels, meeting=_meeting(args), odf=args.odf,
+                             **options)
 
 
 def _meeting(args) -> dict:

@@ -50,6 +50,8 @@ class RunOptions:
     meeting : mapping
         The meeting the deck is shown at (``name``, ``date``, ``place``, ``presenter``, ``organisations``); each
         key given replaces the study file's ``meeting`` key on the title slide.
+    odf : bool
+        Also write ``slides.odp`` and ``tables/tables.ods`` with LibreOffice (``--odf``; a warning if absent).
     preflight, post_checks : iterables of callables, optional
         Default :data:`etude.engine.run.PREFLIGHT_CHECKS` and :data:`etude.engine.run.POST_RUN_CHECKS`.
     """
@@ -66,5 +68,6 @@ class RunOptions:
     move_latest: bool = True
     fresh_kernels: bool = False
     meeting: Mapping[str, Any] = field(default_factory=dict)
+    odf: bool = False
     preflight: Iterable[Callable] | None = None
     post_checks: Iterable[Callable] | None = None

@@ -119,6 +119,7 @@ class RunPlan:
     order: list[str]
     given: dict[str, str]
     meeting: dict = field(default_factory=dict)  # the deck's title slide, given on the command line
+    odf: bool = False  # also write slides.odp and tables.ods (--odf)
 
 
 def _resolve_study(study) -> str | None:
@@ -492,10 +493,12 @@ def _finish_manifest(run: _Run, ordered: list[Job], made, *, status: str, checks
 
 
 def _outputs(run_dir: Path, workbook: Path | None) -> dict[str, Any]:
-    """The manifest's ``outputs``: the report and slides, the PPTX and PDF when made, workbook, tables, figures."""
+    """The manifest's ``outputs``: the report and slides, the PPTX, PDF and OpenDocument copies when made, workbook,
+    tables, figures."""
     return {
         "report": "report.html", "slides": "slides.html",
-        **{k: f for k, f in (("pptx", "slides.pptx"), ("pdf", "report.pdf")) if (run_dir / f).is_file()},
+        **{k: f for k, f in (("pptx", "slides.pptx"), ("pdf", "report.pdf"), ("odp", "slides.odp"),
+                             ("ods", "tables/tables.ods")) if (run_dir / f).is_file()},
         "workbook": relative(workbook, run_dir) if workbook else None,
         "tables": sorted(relative(p, run_dir) for p in (run_dir / "tables").glob("*.csv")),
         "figures": sorted(relative(p, run_dir) for p in (run_dir / "figures").glob("*") if p.is_file()),
@@ -533,6 +536,7 @@ def reproduce(options: RunOptions | None = None, *, progress: Progress | None = 
                     timeout=options.timeout, notebooks=options.notebooks, pending=memos,
                     memo_dir=nbcache.cache_root(base).parent / "parameters" if options.use_cache else None)
     plan.meeting = dict(options.meeting or {})
+    plan.odf = options.odf
     return _conclude(_execute_run(plan, options, base, memos, progress))
 
 
@@ -653,8 +657,7 @@ def _assemble_or_reuse(run: _Run, ordered: list[Job], *, title: str, ok: bool):
     described = publish.run_info(run.manifest, lang=plan.lang,
                                  min_cell=int(run_parameters(plan).get("min_cell", 5)))
     made = publish.assemble(run.run_dir, ordered, lang=plan.lang, simulated=run.info["simulated"],
-                            verbose=run.options.verbose, info=described, log=run.progress.log, cache_dir=cache_dir,
-                            subtitle=publish.run_subtitle(run.run_dir.name, lang=plan.lang, title=title, ok=ok))
+                            verbose=run.options.verbose, info=described, log=run.progress.log, cache_dir=cache_dir)
     if key is not None and not made.problems:
         store_assembly(cache_dir / ASSEMBLY_DIR / key, run.run_dir, warnings=made.warnings, workbook=made.workbook)
     for folder in ("html", "workbooks"):
@@ -699,6 +702,8 @@ def _conclude(run: _Run) -> RunResult:
     notebooks_ok = all(j.status == "ok" for j in run.jobs) and not run.interrupted
     title = publish.study_name(run.info, run.plan.lang) or (Path(run.plan.study).name if run.plan.study else "démo")
     made = _assemble_or_reuse(run, ordered, title=title, ok=notebooks_ok)
+    if run.plan.odf:  # OpenDocument copies of the deck and the workbook (--odf)
+        made.warnings += publish.write_odf(run.run_dir, lang=run.plan.lang)
     run.manifest["assembly"] = {"cache": made.cache, "reused_from": made.reused_from,
                                 **run.manifest.get("assembly", {})}
     run.problems += made.problems

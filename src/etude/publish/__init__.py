@@ -20,6 +20,7 @@ modules directly (``from etude.publish import outputs, plots, present``).
 :mod:`.reference_text`    the reference tables' words and units in the reader's language
 :mod:`.localise`          a notebook's keyed markdown in the run's language
 :mod:`.assemble`          a run's deliverables put together
+:mod:`.odf`               ``slides.odp`` and ``tables.ods`` (``--odf``, with LibreOffice)
 ========================  ===========================================================================
 """
 from __future__ import annotations
@@ -35,7 +36,8 @@ from etude.publish.assemble import (
     write_workbook,
 )
 from etude.publish.localise import localised
+from etude.publish.odf import write_odf
 from etude.publish.runinfo import study_name
 
 __all__ = ["Assembly", "assemble", "prepare_assembly", "run_subtitle", "run_info", "pdf_engine", "write_notebook_files",
-           "write_workbook", "localised", "study_name"]
+           "write_workbook", "write_odf", "localised", "study_name"]

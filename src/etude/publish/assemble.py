@@ -117,66 +117,84 @@ class Assembly:
     reused_from: str | None = None
 
 
-def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, subtitle: str, info: dict | None = None,
+def assemble(run_dir: Path, jobs: list, *, lang: str, simulated: bool, info: dict | None = None,
              verbose: bool = False, log=None, cache_dir: Path | None = None) -> Assembly:
     """Write the workbook, ``report.html`` (every notebook), ``slides.html`` and ``slides.pptx`` (succeeded
     notebooks) and ``report.pdf`` (where a headless Chromium is installed; otherwise one warning).
 
-    ``info`` describes the run for the workbook and the deck (:func:`etude.publish.runinfo.run_info`).
+    ``info`` describes the run for the workbook, the report and the deck (:func:`etude.publish.runinfo.run_info`);
+    what a reader reads names no run id.
 
     ``jobs`` are in study order. A step that fails is a problem, not an exception: the other steps still run.
     ``log(line)`` receives full tracebacks when ``verbose``. ``cache_dir`` keeps converted notebooks and
     workbooks by content, for unchanged re-runs.
     """
-    from etude.publish import datapackage, deck, pdf, report
+    from etude.publish import pdf, report
     made = Assembly()
-    ok_jobs = [(j.name, getattr(j, "slide_nb", None) or report.slide_notebook(j.nb, [run_dir]))  # slide charts
-               for j in jobs if j.status == "ok"]
+    attempt = _attempter(made, log if verbose else None)
+    html_cache = cache_dir / "html" if cache_dir else None
+    attempt("report.html", lambda: write_text(run_dir / "report.html", report.report_html(
+        [(j.name, j.nb) for j in jobs], lang=lang, simulated=simulated, statuses={j.name: j.status for j in jobs},
+        subtitle=(info or {}).get("study") or "", base_dirs=[run_dir], cache_dir=html_cache, info=info)))
 
     def report_pdf():
         if pdf.write_report_pdf(run_dir / "report.html") is None:
             made.warnings.append(pdf.no_engine_message())
-    statuses = {j.name: j.status for j in jobs}
-    bases = [run_dir]
-    steps = [
-        ("tables/tables.xlsx", lambda: write_workbook(run_dir, info, cache_dir / "workbooks" if cache_dir else None)),
-        ("slides.html", lambda: write_text(run_dir / "slides.html", report.slides_html(
-            ok_jobs, lang=lang, simulated=simulated, base_dirs=bases, info=info,
-            cache_dir=cache_dir / "html" if cache_dir else None))),
-        ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", ok_jobs, info or {})),
-        ("datapackage.json", lambda: datapackage.write_datapackage(run_dir, info=info, simulated=simulated)),
-    ]
+    printer = None
+    if (run_dir / "report.html").is_file():  # Chromium prints in its own process while this one writes the rest
+        printer = threading.Thread(target=attempt, args=("report.pdf", report_pdf), name="etude-pdf", daemon=True)
+        printer.start()
+    for what, step in _steps(run_dir, jobs, lang=lang, simulated=simulated, info=info, cache_dir=cache_dir):
+        attempt(what, step)
+    offline = _network_warnings(run_dir)  # read while the PDF prints
+    if printer is not None:
+        printer.join()
+    made.warnings += offline
+    return made
 
-    def attempt(what, step):
+
+def _attempter(made: Assembly, log):
+    """``attempt(what, step)``: run one step; a failure becomes one of ``made``'s problems (and a traceback for
+    ``log``), the workbook step's result is kept as ``made.workbook``."""
+    def attempt(what: str, step) -> None:
         try:
             result = step()
             if what.endswith(".xlsx"):
                 made.workbook = result
         except Exception as exc:
             made.problems.append(f"{what} non produit : {exc.__class__.__name__}: {exc}")
-            if verbose and log:
+            if log:
                 log(traceback.format_exc())
+    return attempt
 
-    attempt("report.html", lambda: write_text(run_dir / "report.html", report.report_html(
-        [(j.name, j.nb) for j in jobs], lang=lang, simulated=simulated, statuses=statuses,
-        subtitle=(info or {}).get("study") or "", base_dirs=bases,  # what a reader reads names no run id
-        cache_dir=cache_dir / "html" if cache_dir else None)))
-    printer = None
-    if (run_dir / "report.html").is_file():  # Chromium prints in its own process while this one writes the rest
-        printer = threading.Thread(target=attempt, args=("report.pdf", report_pdf), name="etude-pdf", daemon=True)
-        printer.start()
-    for what, step in steps:
-        attempt(what, step)
-    offline = []  # read while the PDF prints
-    for page in ("report.html", "slides.html"):  # a notebook output may still point at a CDN (plotly, widgets…)
+
+def _steps(run_dir: Path, jobs: list, *, lang: str, simulated: bool, info: dict | None, cache_dir: Path | None
+           ) -> list[tuple[str, object]]:
+    """The deliverables written after the report (while it prints): workbook, slides, deck, Data Package."""
+    from etude.publish import datapackage, deck, report
+    ok_jobs = [(j.name, getattr(j, "slide_nb", None) or report.slide_notebook(j.nb, [run_dir]))  # slide charts
+               for j in jobs if j.status == "ok"]
+    return [
+        ("tables/tables.xlsx", lambda: write_workbook(run_dir, info, cache_dir / "workbooks" if cache_dir else None)),
+        ("slides.html", lambda: write_text(run_dir / "slides.html", report.slides_html(
+            ok_jobs, lang=lang, simulated=simulated, base_dirs=[run_dir], info=info,
+            cache_dir=cache_dir / "html" if cache_dir else None))),
+        ("slides.pptx", lambda: deck.write_pptx(run_dir / "slides.pptx", ok_jobs, info or {})),
+        ("datapackage.json", lambda: datapackage.write_datapackage(run_dir, info=info, simulated=simulated)),
+    ]
+
+
+def _network_warnings(run_dir: Path) -> list[str]:
+    """One line per page that would still fetch something from the network (a notebook output pointing at a
+    CDN: plotly, widgets…)."""
+    from etude.publish import report
+    lines = []
+    for page in ("report.html", "slides.html"):
         if (run_dir / page).is_file():
             remote = report.external_references((run_dir / page).read_text(encoding="utf-8"))
             if remote:
-                offline.append(f"{page} chargera {len(remote)} ressource(s) du réseau : {', '.join(remote[:3])}")
-    if printer is not None:
-        printer.join()
-    made.warnings += offline
-    return made
+                lines.append(f"{page} chargera {len(remote)} ressource(s) du réseau : {', '.join(remote[:3])}")
+    return lines
 
 
 def pdf_engine() -> str:

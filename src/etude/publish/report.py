@@ -36,7 +36,7 @@ from etude.publish import clip, formats
 from etude.publish.reading import notebook_title, reading_copy
 
 __all__ = ["notebook_html", "report_html", "slides_html", "external_references", "slide_cells", "slide_notebook",
-           "limit_rows", "SLIDE_TYPES", "SLIDE_SIZE", "SLIDE_MAX_ROWS", "IMAGE_TYPES", "prerender"]
+           "limit_rows", "without_status", "SLIDE_TYPES", "SLIDE_SIZE", "SLIDE_MAX_ROWS", "IMAGE_TYPES", "prerender"]
 
 #: ``slideshow.slide_type`` values that put a cell into ``slides.html``.
 SLIDE_TYPES = ("slide", "subslide", "fragment")
@@ -313,6 +313,26 @@ _OUTPUT_BOX = re.compile(r'<div class="(?=[^"]*\boutput_html\b)([^"]*)">')
 _CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S | re.I)
 
 
+def without_status(body: str, lang: str = "fr") -> str:
+    """Table captions without the data-status words (« — Données simulées — ne pas citer »): the report and the
+    slides say it once, in their banner, title and footer, not under every table (the notebooks' own pages,
+    read one by one, keep it).
+
+    >>> without_status("<caption>Freins — Données simulées — ne pas citer</caption>")
+    '<caption>Freins</caption>'
+    >>> without_status("<table><caption>Données simulées — ne pas citer</caption><tr></tr></table>")
+    '<table><tr></tr></table>'
+    """
+    status = html.escape(words.data_status(True, lang), quote=False)
+
+    def strip(m):
+        text = m.group(1).replace(f" — {status}", "").replace(f" - {status}", "").strip()
+        if text == status:
+            return ""
+        return m.group(0).replace(m.group(1), text)
+    return _CAPTION.sub(strip, body) if status in body else body
+
+
 def focusable_tables(body: str, lang: str = "fr") -> str:
     """Give every output box holding a table a keyboard stop and a name (``tabindex="0"``, ``role="region"``,
     ``aria-label``): a table wider than the page scrolls inside its box, and a box that scrolls must be reachable
@@ -371,8 +391,11 @@ def notebook_html(nb, name: str, *, lang: str = "fr", simulated: bool = False,
 
 def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", simulated: bool = False,
                 statuses: dict[str, str] | None = None, subtitle: str = "",
-                base_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> str:
-    """The study report: every notebook's markdown and outputs in order, no code, with a table of contents.
+                base_dirs: Sequence[Path] = (), cache_dir: Path | None = None, info: dict | None = None) -> str:
+    """The study report: every notebook's markdown and outputs, no code, with a table of contents, in the deck's
+    order (:func:`etude.publish.spine.report_outline`, the restitution's): « L'essentiel », then each section
+    with the restitution's own text (objectives, results, remedies, solutions, method, sources) and the parts of
+    the notebooks that belong to it.
 
     Parameters
     ----------
@@ -381,39 +404,39 @@ def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
     lang : {"fr", "en"}
         Language of the page's own words (titles, banner).
     simulated : bool
-        Add the « Données simulées — ne pas citer » banner.
+        Add the « Données simulées — ne pas citer » banner (and say it once in the footer).
     statuses : dict, optional
         ``name -> "ok" | "failed" | "skipped"``; failed and skipped notebooks are flagged in the page.
     subtitle : str
-        One line under the title (run id, date, study).
+        One line under the title (the study).
     base_dirs : sequence of Path
         Folders where relative image paths are looked up (then embedded); only image files inside them.
     cache_dir : Path, optional
         Where converted notebooks are kept by content (the engine's cache), so unchanged ones are not converted
         again.
+    info : dict, optional
+        :func:`etude.publish.runinfo.run_info`, for the method and sources sections (waves, small-cell rule).
     """
+    from etude.publish import spine
     t = _texts(lang)
-    statuses = statuses or {}
+    info = {**(info or {}), "simulated": simulated, "lang": lang}
     toc, sections = [], []
-    for name, nb in notebooks:
-        anchor = f"nb-{name}"
-        status = statuses.get(name, "ok")
-        body = _prefix_anchors(focusable_tables(_render(reading_copy(nb), with_code=False, lang=lang,
-                                                        base_dirs=base_dirs, cache_dir=cache_dir), lang),
-                               f"{anchor}--")
-        title = notebook_title(nb, name)
-        subs = "".join(f'<li><a href="#{hid}">{html.escape(text)}</a></li>' for _, hid, text in _headings(body))
-        flag = {"failed": f' <span class="etude-flag">({t["failed"]})</span>',
-                "skipped": ' <span class="etude-flag">(—)</span>'}.get(status, "")
-        toc.append(f'<li><a href="#{anchor}">{html.escape(title)}</a>{flag}'
+    for key, pieces in spine.report_outline(notebooks, info, lang=lang):
+        anchor = f"sec-{key}"
+        bodies = [_piece_html(piece, f"{anchor}--{k}", lang=lang, statuses=statuses or {}, base_dirs=base_dirs,
+                              cache_dir=cache_dir) for k, piece in enumerate(pieces)]
+        label = pieces[0]["heading"] if key == "essential" else spine.section_label(key, lang)
+        heads = [h for body in bodies for h in _headings(body, (1, 2))]
+        subs = "".join(f'<li><a href="#{hid}">{html.escape(text)}</a></li>' for _, hid, text in heads
+                       if text != label)
+        failed = {(statuses or {}).get(p.get("notebook"), "ok") for p in pieces if p.get("first")}
+        flag = (f' <span class="etude-flag">({t["failed"]})</span>' if "failed" in failed
+                else ' <span class="etude-flag">(—)</span>' if "skipped" in failed else "")
+        toc.append(f'<li><a href="#{anchor}">{html.escape(label)}</a>{flag}'
                    + (f"<ol>{subs}</ol>" if subs else "") + "</li>")
-        banner = any("etude-error" in c.get("metadata", {}).get("tags", []) for c in nb.cells)  # the engine's says it
-        failed_note = ("" if banner
-                       else f'<p class="etude-failed">{t["nb_failed"]} ({html.escape(name)}).</p>\n')
-        note = {"failed": failed_note,
-                "skipped": f'<p class="etude-failed">{t["nb_skipped"]}</p>\n'}.get(status, "")
-        sections.append(f'<section class="etude-section" id="{anchor}" data-notebook="{html.escape(name)}">\n'
-                        f'{note}{body}\n</section>')
+        title = "" if key == "essential" else f'<h1 class="etude-part">{html.escape(label)}</h1>\n'
+        sections.append(f'<section class="etude-section" id="{anchor}" data-section="{key}">\n{title}'
+                        + "\n".join(bodies) + "\n</section>")
     inner = (f'<body class="etude etude-report">\n{_banner(simulated, lang)}'
              f'<header class="etude-header"><p class="etude-kicker">{t["report"]}</p>'
              f'<h1 class="etude-title">{t["title"]}</h1>'
@@ -423,6 +446,35 @@ def report_html(notebooks: Iterable[tuple[str, object]], *, lang: str = "fr", si
              + f'\n</main>\n<footer class="etude-footer">{t["produced"]} {__version__} · {t["manifest"]}'
              + (f' · {t["simulated"]}' if simulated else "") + "</footer>\n</body>")
     return _page(title=f'{t["title"]} — {t["report"]}', lang=lang, body=inner, css=_asset("etude.css"))
+
+
+def _piece_html(piece: dict, anchor: str, *, lang: str, statuses: dict[str, str], base_dirs: Sequence[Path],
+                cache_dir: Path | None) -> str:
+    """One piece of a report section: a generated slide's heading and lines, or a notebook's part (its first
+    part carries the notebook's anchor ``nb-<name>`` and, if it failed or was skipped, says so)."""
+    if piece["role"] != "part":
+        items = "".join(f"<li>{html.escape(x)}</li>" for x in piece["lines"])
+        return (f'<div class="etude-restitution" data-role="{piece["role"]}">'
+                f'<h2 id="{anchor}">{html.escape(piece["heading"])}</h2>'
+                + (f'<ul class="etude-lines">{items}</ul>' if items else "") + "</div>")
+    name = piece["notebook"]
+    part = nbformat.v4.new_notebook(cells=piece["cells"], metadata=piece["nb_metadata"])
+    body = _render(part, with_code=False, lang=lang, base_dirs=base_dirs, cache_dir=cache_dir)
+    body = _prefix_anchors(focusable_tables(without_status(body, lang), lang), f"nb-{name}--")
+    ident = f' id="nb-{html.escape(name)}"' if piece["first"] else ""
+    note = _status_note(piece, statuses.get(name, "ok"), lang) if piece["first"] else ""
+    return f'<div class="etude-notebook"{ident} data-notebook="{html.escape(name)}">\n{note}{body}\n</div>'
+
+
+def _status_note(piece: dict, status: str, lang: str) -> str:
+    """« Cette partie n'a pas pu être calculée » above a failed notebook (unless its own error cell says it)."""
+    t = _texts(lang)
+    if status == "skipped":
+        return f'<p class="etude-failed">{t["nb_skipped"]}</p>\n'
+    banner = any("etude-error" in c.get("metadata", {}).get("tags", []) for c in piece["cells"])
+    if status == "failed" and not banner:
+        return f'<p class="etude-failed">{t["nb_failed"]} ({html.escape(piece["notebook"])}).</p>\n'
+    return ""
 
 
 def slide_cells(nb) -> list[tuple[str, object]]:
@@ -549,7 +601,7 @@ def _cells_html(slide: dict, lang: str, base_dirs: Sequence[Path], cache_dir: Pa
         content = render(cell)
         if not content:
             continue
-        content = limit_rows(content, lang=lang)
+        content = limit_rows(without_status(content, lang), lang=lang)
         kind = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
         parts.append(f'<div class="fragment">{content}</div>' if kind == "fragment" else content)
     for cell in slide["notes"]:
@@ -567,7 +619,9 @@ def prerender(name: str, nb, *, lang: str = "fr", cache_dir: Path, slide_nb=None
     Nothing is returned and nothing else is written: the pages read the same cache entries by content.
     """
     from etude.publish import spine
-    _render(reading_copy(nb), with_code=False, lang=lang, cache_dir=cache_dir)
+    for part in spine.notebook_parts(name, nb):  # the report's pieces of this notebook
+        _render(nbformat.v4.new_notebook(cells=part["cells"], metadata=part["nb_metadata"]), with_code=False,
+                lang=lang, cache_dir=cache_dir)
     for slide in spine.notebook_slides(name, slide_nb) if slide_nb is not None else []:
         _cells_html(slide, lang, (), cache_dir)
 

@@ -27,7 +27,7 @@ Examples
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from etude import words
@@ -35,7 +35,7 @@ from etude.publish import formats, reading, restitution, runinfo
 from etude.publish.reference_text import citation
 
 __all__ = ["SECTIONS", "OTHER", "section_keys", "section_label", "cell_section", "outline",
-           "unknown_sections", "notebook_slides", "meeting", "cell_heading"]
+           "unknown_sections", "notebook_slides", "notebook_parts", "report_outline", "meeting", "cell_heading"]
 
 #: The deck's sections in the restitution's order: key → number (their titles are the catalogue's,
 #: ``spine.section_<key>``).
@@ -108,6 +108,37 @@ def notebook_slides(name: str, nb: Any) -> list[dict[str, Any]]:
             slides.append(current)
         (current["notes"] if kind == "notes" else current["cells"]).append(cell)
     return [s for s in slides if s["cells"]]
+
+
+def notebook_parts(name: str, nb: Any) -> list[dict[str, Any]]:
+    """A notebook's reading copy (every cell a reader sees, not only the slides') cut where a slide cell opens
+    another section: the report's pieces, in the notebook's order, each placed in its section as the slides are.
+
+    Cells before the first slide cell go with it. Each part has ``role`` ``part``, ``section``, ``notebook``,
+    ``cells``, ``nb_metadata`` and ``first`` (the notebook's first part).
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Freins"),
+    ...     nbformat.v4.new_markdown_cell("## A", metadata={"slideshow": {"slide_type": "slide"},
+    ...                                                      "etude": {"section": "barriers_buyers"}}),
+    ...     nbformat.v4.new_markdown_cell("## B", metadata={"slideshow": {"slide_type": "slide"},
+    ...                                                      "etude": {"section": "comparison"}})])
+    >>> [(p["section"], len(p["cells"]), p["first"]) for p in notebook_parts("02", nb)]
+    [('barriers_buyers', 2, True), ('comparison', 1, False)]
+    """
+    cells = reading.reading_copy(nb).cells
+    opens = [cell_section(c, nb) for c in cells
+             if c.get("metadata", {}).get("slideshow", {}).get("slide_type") in _OPENERS]
+    parts: list[dict[str, Any]] = []
+    section = opens[0] if opens else cell_section({}, nb)
+    for cell in cells:
+        if cell.get("metadata", {}).get("slideshow", {}).get("slide_type") in _OPENERS:
+            section = cell_section(cell, nb)
+        if not parts or parts[-1]["section"] != section:
+            parts.append({"role": "part", "section": section, "notebook": name, "cells": [],
+                          "nb_metadata": nb.metadata, "first": not parts})
+        parts[-1]["cells"].append(cell)
+    return parts
 
 
 def _generated(role: str, section: str, heading: str, lines: list[str], notes: str = "") -> dict[str, Any]:
@@ -275,14 +306,16 @@ def _with_remedies(slides: list[dict[str, Any]], population: str, lang: str) -> 
     return [*slides[:at], generated, *slides[at:]]
 
 
-def _sections(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any], lang: str) -> dict[str, list]:
-    """Every slide but the title, essential, contents and closing ones, by section."""
+def _sections(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any], lang: str, *,
+              cut: Callable[[str, Any], list[dict[str, Any]]] = notebook_slides) -> dict[str, list]:
+    """Every slide but the title, essential, contents and closing ones, by section (with ``cut``
+    :func:`notebook_parts`, the report's pieces instead of the notebooks' slides)."""
     by_section: dict[str, list[dict[str, Any]]] = {k: [] for k in SECTIONS}
     objectives = _objectives_slide(lang)
     by_section["objectives"] += [objectives] if objectives is not None else []
     by_section["results"] += _results_slides(lang)
     for name, nb in notebooks:
-        for slide in notebook_slides(name, nb):
+        for slide in cut(name, nb):
             by_section[slide["section"]].append(slide)
     for population in ("buyers", "companies"):
         key = f"barriers_{population}"
@@ -317,10 +350,7 @@ def outline(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = 
         (cells) and its ``title``; generated ones a ``heading``, ``lines`` and ``notes_text``. The contents
         slide's ``lines`` are the sections shown.
     """
-    info = {"simulated": True, **(info or {})}
-    lang = lang or info.get("lang") or "fr"
-    lang = lang if lang in words.LANGS else "fr"
-    info = {**info, "lang": lang}
+    info, lang = _context(info, lang)
     by_section = _sections(notebooks, info, lang)
     shown = [k for k in SECTIONS if by_section[k]]
     body = [s for k in shown for s in by_section[k]]
@@ -329,3 +359,28 @@ def outline(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = 
                           words.text("spine.contents_notes", lang))
     return [_title_slide(info, lang), *([essential] if essential else []), contents, *body,
             _closing_slide(info, lang)]
+
+
+def _context(info: dict[str, Any] | None, lang: str | None) -> tuple[dict[str, Any], str]:
+    info = {"simulated": True, **(info or {})}
+    lang = lang or info.get("lang") or "fr"
+    lang = lang if lang in words.LANGS else "fr"
+    return {**info, "lang": lang}, lang
+
+
+def report_outline(notebooks: Iterable[tuple[str, Any]], info: dict[str, Any] | None = None, *,
+                   lang: str | None = None) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The report's sections, in the deck's order (:func:`outline`): ``("essential", [slide])`` first, then
+    each section of :data:`SECTIONS` that has something, with its generated slides (objectives, results,
+    remedies, solutions, method, sources) and its notebooks' parts (:func:`notebook_parts`: every cell a reader
+    sees, not only the slides').
+
+    >>> [key for key, _ in report_outline([], {"simulated": True})][-2:]
+    ['method', 'sources']
+    """
+    info, lang = _context(info, lang)
+    by_section = _sections(notebooks, info, lang, cut=notebook_parts)
+    body = [s for k in SECTIONS for s in by_section[k]]
+    essential = _essential_slide(body, lang)
+    return ([("essential", [essential])] if essential else []) + [(k, by_section[k]) for k in SECTIONS
+                                                                   if by_section[k]]

@@ -23,8 +23,8 @@ Examples
 >>> ws = wb["Freins cités"]
 >>> [c.value for c in ws[2]], ws["C3"].value, ws["C3"].number_format, ws.freeze_panes
 (['Libellé', 'Base (répondants)', 'Part'], 0.56, '0.0%', 'A3')
->>> ws["A1"].value
-'Données simulées — ne pas citer · Freins cités, par population'
+>>> ws["A1"].value, ws.oddFooter.center.text
+('Freins cités, par population', 'Données simulées — ne pas citer')
 >>> openpyxl.load_workbook(write_workbook(run, {"simulated": True}, lang="en")).sheetnames
 ['Read me', 'Barriers cited']
 """
@@ -205,9 +205,9 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    banner = _set(ws, 1, 1, words.text("workbook.banner", lang, status=runinfo.status_line(info),
-                                       title=labels.table_title(stem, lang=lang)))
-    banner.font = Font(bold=True, color="8A3B00" if info.get("simulated") else "1D4E89")
+    # the table's title; the data status is said once, in « À lire » and in each printed page's footer
+    banner = _set(ws, 1, 1, labels.table_title(stem, lang=lang))
+    banner.font = Font(bold=True, color="1D4E89")
     head_fill = PatternFill("solid", fgColor="DDE6F0")
     df, codes = reader_table(df, lang)
     kinds = [_kind(str(c), df[c]) for c in df.columns]
@@ -234,6 +234,7 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
             sample += [str(v) for v in df[code].head(200).tolist()]
         ws.column_dimensions[get_column_letter(j)].width = _width(sample)
     _print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    ws.oddFooter.center.text = runinfo.status_line(info)  # on every printed page, not in the table
 
 
 def _readme_sheet(ws, sheets: list[tuple[str, str, int]], info: dict[str, Any], lang: str) -> None:

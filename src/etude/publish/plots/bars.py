@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -22,7 +23,6 @@ from etude.publish.plots.house import (
     NEUTRAL,
     PALETTE,
     add_caption,
-    caption_text,
     item_label,
     pct_label,
     percent_axis,
@@ -31,6 +31,7 @@ from etude.publish.plots.house import (
     title_with_n,
     wrap_label,
 )
+from etude.publish.plots.options import ChartOptions, caption_of
 from etude.survey import codebook as cb
 from etude.words import check_lang as _lang
 
@@ -59,9 +60,10 @@ def _title(question: str, population: str | None, lang: str) -> str:
 
 # ------------------------------------------------------------------------------------------------ bars
 
-def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: str, min_cell: int,
-           labels: bool, short: bool, codebook, upper: float = 1.2) -> None:
-    """Draw ranked horizontal bars with interval whiskers for the items of ``order`` (top = first)."""
+def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: str, labels: bool,
+           options: ChartOptions, upper: float = 1.2) -> None:
+    """Draw ranked horizontal bars with interval whiskers for the items of ``order`` (top = first);
+    ``options.min_cell`` is the threshold named when every row is suppressed."""
     pos = {code: i for i, code in enumerate(order)}
     shown = table[~table.get("suppressed", pd.Series(False, index=table.index)).fillna(False).astype(bool)]
     base = pd.to_numeric(shown["n_base"], errors="coerce").fillna(0) > 0
@@ -87,12 +89,13 @@ def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: s
         primary = table.attrs.get("primary")  # hidden by secondary suppression (etude.safety.disclosure): not « < 5 »
         small = primary is None or table.index.isin(primary).any()
         message = (words.text("plots.suppressed" if small else "plots.hidden", lang,
-                              min_cell=formats.number(min_cell, lang=lang))
+                              min_cell=formats.number(options.min_cell or 5, lang=lang))
                    if suppressed else words.text("plots.no_answer", lang))
         ax.text(0.5, (len(order) - 1) / 2, message, ha="center", va="center", fontsize=FONT_SIZE, color=NEUTRAL)
     if labels:  # facets share the first panel's y axis (ticks and labels)
         ax.set_yticks(range(len(order)))
-        ax.set_yticklabels([item_label(c, lang=lang, short=short, codebook=codebook) for c in order])
+        ax.set_yticklabels([item_label(c, lang=lang, short=options.short, codebook=options.codebook)
+                            for c in order])
     ax.set_ylim(len(order) - 0.5, -0.5)
     ax.set_xlim(0, upper)
     percent_axis(ax, upper=min(upper, 1.0), lang=lang)
@@ -120,9 +123,7 @@ def _n_of(table: pd.DataFrame) -> Any:
 
 
 def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population: str | None = None,
-                    n: Any = None, lang: str = "fr", source: str | None = None, wave: Any = None,
-                    simulated: bool = True, short: bool = True, min_cell: int | None = None,
-                    width: float = 12.0, question: str = "barriers", codebook=None):
+                    lang: str = "fr", width: float = 12.0, options: ChartOptions | None = None):
     """Ranked horizontal bars of a :func:`etude.analysis.stats.frequencies` table, with interval whiskers.
 
     Parameters
@@ -131,40 +132,49 @@ def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population
         One population, one group: ``item, n_base, count, pct, ci_low, ci_high`` (a ``suppressed`` column, if
         any, hides the suppressed rows).
     title : str, optional
-        Default « Freins cités — <population> » (« Leviers cités — … » when ``question`` is ``"remedies"``);
-        ``(n = …)`` is appended (``n``, default the table's ``n_base``).
+        Default « Freins cités — <population> » (« Leviers cités — … » when ``options.question`` is
+        ``"remedies"``); ``(n = …)`` is appended (the table's ``n_base``).
     population : {"buyers", "companies"}, optional
         For the default title and the colour; default guessed from the item codes.
     lang : {"fr", "en"}
-    source, wave, simulated
-        Caption (:func:`caption_text`); the interval's level and method, read from ``table.attrs``, are added.
-    short : bool, default True
-        Short item labels from the codebook.
-    min_cell : int, optional
-        Threshold named when every row is suppressed (default ``table.attrs["min_cell"]`` or 5).
+    width : float
+        Width in inches (a slide's: :func:`etude.publish.figtext.slide_figure`).
+    options : ChartOptions
+        Caption (source, wave, simulated; the interval's level and method, read from ``table.attrs``, are added),
+        the threshold named when every row is suppressed (default ``table.attrs["min_cell"]`` or 5), short item
+        labels (default), the question and the codebook.
 
     Returns
     -------
     matplotlib Figure (close it with ``plt.close(fig)`` when done).
     """
     lang = _lang(lang)
-    population = population or stats.population_of(list(table["item"]), codebook=codebook)
+    options = _with_min_cell(options, table)
+    population = population or stats.population_of(list(table["item"]), codebook=options.codebook)
     order = _order(table)
-    n = _n_of(table) if n is None else n
     if title is None:
-        title = _title(question, population, lang)
-    height = 1.6 + sum(0.55 + 0.3 * item_label(c, lang=lang, short=short, codebook=codebook).count("\n")
-                       for c in order)
+        title = _title(options.question, population, lang)
+    height = 1.6 + sum(0.55 + 0.3 * _label(c, lang, options).count("\n") for c in order)
     with style():
         fig, ax = plt.subplots(figsize=(width, max(height, 3.5)), layout="constrained")
-        _panel(ax, table, order, color=population_color(population), lang=lang,
-               min_cell=min_cell or table.attrs.get("min_cell", 5), labels=True, short=short, codebook=codebook,
+        _panel(ax, table, order, color=population_color(population), lang=lang, labels=True, options=options,
                upper=_upper(table))
         note = _note(table, lang) + _letters_note(table, lang)
-        ax.set_title(title_with_n(title, n, lang=lang), loc="left")
+        ax.set_title(title_with_n(title, _n_of(table), lang=lang), loc="left")
         ax.set_xlabel(words.text("plots.share_axis", lang))
-        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang, note=note))
+        add_caption(fig, caption_of(options, lang=lang, note=note))
     return fig
+
+
+def _with_min_cell(options: ChartOptions | None, table: pd.DataFrame) -> ChartOptions:
+    """``options`` (default :class:`ChartOptions`) with its threshold: given, else the table's
+    (``attrs["min_cell"]``), else 5."""
+    options = options or ChartOptions()
+    return replace(options, min_cell=options.min_cell or table.attrs.get("min_cell", 5))
+
+
+def _label(code: str, lang: str, options: ChartOptions) -> str:
+    return item_label(code, lang=lang, short=options.short, codebook=options.codebook)
 
 
 def _letters_note(table: pd.DataFrame, lang: str) -> str:
@@ -174,10 +184,8 @@ def _letters_note(table: pd.DataFrame, lang: str) -> str:
 
 
 def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None = None,
-                            population: str | None = None, n: Any = None, lang: str = "fr",
-                            source: str | None = None, wave: Any = None, simulated: bool = True,
-                            short: bool = True, min_cell: int | None = None, col_wrap: int = 2,
-                            codebook=None):
+                            population: str | None = None, lang: str = "fr",
+                            options: ChartOptions | None = None):
     """One panel of ranked bars per group (facets sharing the item order and the axis), whiskers included.
 
     Parameters
@@ -189,10 +197,9 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
     by : str
         The group column. Panel titles give the group's label and its base (``n_base``); a suppressed group's
         panel says « Moins de 5 répondants : résultats non publiés ».
-    col_wrap : int, default 2
-        Panels per row.
-    Other parameters as :func:`frequency_chart`; ``n`` (in the main title) defaults to the sum of the groups'
-    bases.
+    options : ChartOptions
+        As :func:`frequency_chart`; ``options.ncols``: panels per row (default 2).
+    Other parameters as :func:`frequency_chart`; ``n`` in the main title is the sum of the groups' bases.
 
     Returns
     -------
@@ -200,22 +207,24 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
     """
     lang = _lang(lang)
     stats.require_columns(table, [by, "item", "n_base", "count", "pct", "ci_low", "ci_high"])
-    population = population or stats.population_of(list(table["item"].unique()), codebook=codebook)
+    options = _with_min_cell(options, table)
+    population = population or stats.population_of(list(table["item"].unique()), codebook=options.codebook)
     attribute = table["group"].iloc[0] if by == "group_value" and "group" in table.columns and len(table) else by
     groups = list(dict.fromkeys(table[by]))
     order = _order(table)
-    min_cell = min_cell or table.attrs.get("min_cell", 5)
     bases = {g: _n_of(table[table[by] == g]) for g in groups}
-    if n is None:
-        n = sum(v for v in bases.values() if v)
+    n = sum(v for v in bases.values() if v)
     if title is None:
         title = words.text("plots.title_by", lang, title=_title("barriers", population, lang),
                            attribute=attribute_label(population, attribute, lang=lang,
-                                                           codebook=codebook).lower())
-    ncols = max(1, min(col_wrap, len(groups)))
+                                                     codebook=options.codebook).lower())
+    labels = {g: _group_label(table, by, g, population, attribute, lang, options) for g in groups}
+    if len(groups) > 2 and not options.ncols:  # one panel: each group a colour (small multiples shown too small)
+        return _dodged_chart(table, by, order, groups={g: (labels[g], bases[g]) for g in groups}, lang=lang,
+                             options=options, title=title_with_n(title, n, lang=lang))
+    ncols = max(1, min(options.ncols or 2, len(groups)))
     nrows = max(1, math.ceil(len(groups) / ncols))
-    row_h = 1.2 + sum(0.5 + 0.3 * item_label(c, lang=lang, short=short, codebook=codebook).count("\n")
-                      for c in order)
+    row_h = 1.2 + sum(0.5 + 0.3 * _label(c, lang, options).count("\n") for c in order)
     with style():
         fig, axes = plt.subplots(nrows, ncols, figsize=(4 + 6.5 * ncols, row_h * nrows + 1.2), sharex=True,
                                  sharey=True, squeeze=False, layout="constrained")
@@ -224,31 +233,85 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
                 ax.set_visible(False)
                 continue
             g = groups[i]
-            part = table[table[by] == g]
-            _panel(ax, part, order, color=population_color(population), lang=lang, min_cell=min_cell,
-                   labels=(i == 0), short=short, codebook=codebook, upper=_upper(table))
+            _panel(ax, table[table[by] == g], order, color=population_color(population), lang=lang,
+                   labels=(i == 0), options=options, upper=_upper(table))
             if i % ncols:
                 ax.tick_params(axis="y", labelleft=False)
-            label = (part["group_label"].iloc[0] if "group_label" in part.columns
-                     else value_label(population, attribute, g, lang=lang, codebook=codebook))
-            ax.set_title(title_with_n(wrap_label(label, 34), bases[g], lang=lang), loc="left",
+            ax.set_title(title_with_n(wrap_label(labels[g], 34), bases[g], lang=lang), loc="left",
                          fontsize=FONT_SIZE + 1)
             if i // ncols == nrows - 1 or i + ncols >= len(groups):
                 ax.set_xlabel(words.text("plots.share_axis", lang))
                 ax.xaxis.set_tick_params(labelbottom=True)
         fig.suptitle(title_with_n(title, n, lang=lang), x=0.01, ha="left", fontweight="bold")
-        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
-                                      note=_note(table, lang) + _letters_note(table, lang)))
+        add_caption(fig, caption_of(options, lang=lang, note=_note(table, lang) + _letters_note(table, lang)))
+    return fig
+
+
+def _group_label(table: pd.DataFrame, by: str, group: Any, population: str, attribute: str, lang: str,
+                 options: ChartOptions) -> str:
+    part = table[table[by] == group]
+    if "group_label" in part.columns and len(part):
+        return str(part["group_label"].iloc[0])
+    return value_label(population, attribute, group, lang=lang, codebook=options.codebook)
+
+
+def _hidden(part: pd.DataFrame) -> bool:
+    """Whether a group's every row is suppressed (secret statistique): its panel or bars say so, no share."""
+    return "suppressed" in part.columns and len(part) > 0 and bool(part["suppressed"].fillna(False).astype(bool).all())
+
+
+def _dodged_chart(table: pd.DataFrame, by: str, order: list[str], *, groups: dict[Any, tuple[str, Any]],
+                  lang: str, options: ChartOptions, title: str):
+    """Three groups or more: one panel, the items down, each group's share a bar of its own colour (legend: the
+    group and its base; a suppressed group is named with the reason and has no bar). Intervals and letters stay
+    in the tables; on a slide, four panels would be shown at text under 18 px. ``groups``: each group's label and
+    base, in order."""
+    shown = [g for g in groups if not _hidden(table[table[by] == g])]
+    step = 0.8 / max(len(shown), 1)
+    extra = sum(0.3 * _label(c, lang, options).count("\n") for c in order)
+    height = 2.8 + len(order) * (0.28 + 0.16 * len(shown)) + extra
+    with style():
+        fig, ax = plt.subplots(figsize=(12.0, max(height, 3.5)), layout="constrained")
+        handles, names = [], []
+        for j, g in enumerate(shown):
+            part = table[(table[by] == g) & table["item"].isin(order)]
+            part = part[pd.to_numeric(part["pct"], errors="coerce").notna()]
+            y = np.array([order.index(c) for c in part["item"]], dtype=float) - 0.4 + step * (j + 0.5)
+            color = PALETTE[j % len(PALETTE)]
+            ax.barh(y, part["pct"].astype(float).to_numpy(), height=step * 0.9, color=color, zorder=2)
+            handles.append(Patch(color=color))
+            names.append(title_with_n(wrap_label(groups[g][0], 36), groups[g][1], lang=lang))
+        for g in (g for g in groups if g not in shown):
+            handles.append(Patch(facecolor="white", edgecolor=NEUTRAL))
+            why = words.text("plots.suppressed", lang, min_cell=formats.number(options.min_cell or 5, lang=lang))
+            names.append(wrap_label(f"{groups[g][0]} : {why.replace(chr(10), ' ')}", 36))  # « … : non publiés »
+        ax.set_yticks(range(len(order)))
+        ax.set_yticklabels([_label(c, lang, options) for c in order])
+        ax.set_ylim(len(order) - 0.5, -0.5)
+        high = pd.to_numeric(table["pct"], errors="coerce").max(skipna=True)
+        upper = float(min(1.0, max(0.5, (0 if pd.isna(high) else high) + 0.05)))
+        ax.set_xlim(0, upper)
+        percent_axis(ax, upper=upper, lang=lang)
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlabel(words.text("plots.share_axis", lang))
+        # the title heads the legend, both above the axes: a legend tied to the axes would narrow them
+        legend = fig.legend(handles, names, loc="outside upper left", ncol=2 if len(handles) > 1 else 1,
+                            frameon=False, title=title, alignment="left",
+                            title_fontproperties={"weight": "bold", "size": plt.rcParams["figure.titlesize"]})
+        legend.set_in_layout(True)
+        fig.suptitle(title).set_visible(False)  # the figure's title for its alternative text and the deck
+        add_caption(fig, caption_of(options, lang=lang, note=words.text("plots.grouped_note", lang)))
     return fig
 
 
 def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = None, population: str | None = None,
-                  lang: str = "fr", source: str | None = None, wave: Any = None, simulated: bool = True,
-                  min_cell: int | None = None, width: float = 12.0, codebook=None):
+                  lang: str = "fr", width: float = 12.0, options: ChartOptions | None = None):
     """Horizontal bars of respondents by value of one attribute (a :func:`etude.analysis.stats.profile` table).
 
     Bars are labelled « 17 (63 %) »; suppressed cells read « < 5 » with no bar. ``n`` in the title is the
-    attribute's ``n_total``. With a ``wave`` column, one colour per wave (dodged bars, legend).
+    attribute's ``n_total``. With a ``wave`` column, one colour per wave (dodged bars, legend). ``options``: the
+    caption (its wave defaults to the table's waves), the threshold of « < 5 » (default ``table.attrs["min_cell"]``
+    or 5) and the codebook (:class:`~etude.publish.plots.options.ChartOptions`).
 
     Returns
     -------
@@ -259,7 +322,8 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
     if t.empty:
         raise ParameterError(f"attribut absent de la table de profil : {attribute!r} ; attributs présents : "
                              + ", ".join(map(str, table["attribute"].unique())))
-    min_cell = min_cell or table.attrs.get("min_cell", 5)
+    options = _with_min_cell(options, table)
+    min_cell, codebook = options.min_cell, options.codebook
     waves = list(dict.fromkeys(t["wave"])) if "wave" in t.columns else [None]
     values = list(dict.fromkeys(t["value"]))
     labels = {v: wrap_label(t.loc[t["value"] == v, "label"].iloc[0] if "label" in t.columns
@@ -301,6 +365,7 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
             # beside the axes: inside, any corner can hold a wave's longest bar and its label
             ax.legend(handles, names, title=words.text("plots.wave_legend", lang), loc="upper left",
                       bbox_to_anchor=(1.01, 1.0), frameon=False)
-        add_caption(fig, caption_text(source=source, wave=wave if wave is not None else
-                                      (waves if waves != [None] else None), simulated=simulated, lang=lang))
+        if options.wave is None and waves != [None]:
+            options = replace(options, wave=waves)
+        add_caption(fig, caption_of(options, lang=lang))
     return fig

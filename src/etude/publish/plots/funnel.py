@@ -64,12 +64,14 @@ def funnel_axis(ax, regions: pd.DataFrame, *, indicator: str, year: int, highlig
 
 def funnel_chart(regions: pd.DataFrame, *, year: int, indicators, highlight: str = "32", lang: str = "fr",
                  simulated: bool = False, source: str | None = None):
-    """Funnels of ``indicators`` (shares of counts) for ``year``, side by side, two per row."""
+    """Funnels of ``indicators`` (shares of counts) for ``year``, side by side, two per row; one funnel is drawn
+    wide (12 × 5 inches), the shape of a slide's chart, so that its text stays at 18 px on the slide."""
     indicators = list(indicators)
     ncols = min(2, len(indicators))
     nrows = int(np.ceil(len(indicators) / ncols))
+    size = (12, 5) if len(indicators) == 1 else (8 * ncols, 6 * nrows)
     with style():
-        fig, axes = plt.subplots(nrows, ncols, figsize=(8 * ncols, 6 * nrows), layout="constrained", squeeze=False)
+        fig, axes = plt.subplots(nrows, ncols, figsize=size, layout="constrained", squeeze=False)
         for ax, code in zip(axes.flat, indicators):
             funnel_axis(ax, regions, indicator=code, year=year, highlight=highlight, lang=lang)
         for ax in list(axes.flat)[len(indicators):]:
@@ -77,7 +79,10 @@ def funnel_chart(regions: pd.DataFrame, *, year: int, indicators, highlight: str
         for ax in list(axes.flat)[:len(indicators)]:
             ax.set_xlabel(words.text("decp.chart.funnel_axis_x", lang), fontsize=14)
         handles, labels = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside upper right", frameon=False, fontsize=14, ncols=3)
+        if len(indicators) == 1:  # inside, top right, where the limits have closed in: the title keeps its width
+            axes.flat[0].legend(handles, labels, loc="upper right", frameon=False, fontsize=14)
+        else:
+            fig.legend(handles, labels, loc="outside upper right", frameon=False, fontsize=14, ncols=3)
         fig.suptitle(words.text("decp.chart.funnel_title", lang, year=year), x=0.01, ha="left", fontsize=TITLE_SIZE,
                      fontweight="bold")
         add_caption(fig, caption_text(source=source, simulated=simulated, lang=lang,

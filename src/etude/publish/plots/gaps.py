@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -17,7 +16,6 @@ from etude.publish.plots.house import (
     NEUTRAL,
     OKABE_ITO,
     add_caption,
-    caption_text,
     pct_label,
     percent_axis,
     population_color,
@@ -25,6 +23,7 @@ from etude.publish.plots.house import (
     title_with_n,
     wrap_label,
 )
+from etude.publish.plots.options import ChartOptions, caption_of
 from etude.survey import codebook as cb
 from etude.words import check_lang as _lang
 
@@ -42,8 +41,7 @@ def _words(key: str, lang: str, **fields) -> str:
 
 
 def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "fr", alpha: float = 0.05,
-                 title: str | None = None, source: str | None = None, wave: Any = None, simulated: bool = True,
-                 width: float = 15.0):
+                 title: str | None = None, width: float = 15.0, options: ChartOptions | None = None):
     """Butterfly chart of theme prevalence: buyers on the left, companies on the right, one row per theme.
 
     Parameters
@@ -55,8 +53,10 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
     lang : {"fr", "en"}
     alpha : float, default 0.05
         Level of the Wilson intervals, for the caption (the intervals come with the tables).
-    title, source, wave, simulated
-        Figure title (default « Freins cités, par thème ») and caption (:func:`caption_text`).
+    title : str, optional
+        Figure title (default « Freins cités, par thème »).
+    options : ChartOptions, optional
+        The caption's source, wave and data status (:class:`~etude.publish.plots.options.ChartOptions`).
 
     Returns
     -------
@@ -67,7 +67,7 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
     >>> t = pd.DataFrame({"theme": ["moyens", "soutien"], "label": ["Temps, argent et moyens", "Soutien"],
     ...                   "n_base": [25, 25], "pct": [0.76, 0.56], "ci_low": [0.57, 0.37], "ci_high": [0.89, 0.73]})
     >>> from etude.publish.plots import figure_caption
-    >>> fig = mirror_chart(t, t.iloc[:1].assign(n_base=85), wave=2017)
+    >>> fig = mirror_chart(t, t.iloc[:1].assign(n_base=85), options=ChartOptions(wave=2017))
     >>> [ax.get_title(loc="left") for ax in fig.axes]
     ['Acheteurs publics (n\u202f=\u202f25)', 'Entreprises innovantes (n\u202f=\u202f85)']
     >>> "Données simulées — ne pas citer" in figure_caption(fig)
@@ -110,8 +110,8 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
         axes[0].set_yticklabels(wrapped)
         axes[0].set_ylim(len(themes) - 0.5, -0.5)
         fig.suptitle(title or _words("mirror_title", lang), x=0.01, ha="left", fontweight="bold")
-        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
-                                      note=_words("mirror_note", lang, level=_level_text(alpha, lang))))
+        add_caption(fig, caption_of(options or ChartOptions(), lang=lang,
+                                    note=_words("mirror_note", lang, level=_level_text(alpha, lang))))
     return fig
 
 
@@ -134,8 +134,7 @@ def _forest_row(ax, y: int, r: pd.Series, *, alpha: float, lim: float, lang: str
 
 
 def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None = None, lang: str = "fr",
-                title: str | None = None, source: str | None = None, wave: Any = None, simulated: bool = True,
-                width: float = 15.0):
+                title: str | None = None, width: float = 15.0, options: ChartOptions | None = None):
     """Forest plot of the buyers − companies differences per theme, significance after adjustment marked.
 
     Parameters
@@ -149,7 +148,7 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None
         says « separated » for an interval that crosses 0; also the interval level named in the caption.
     padjust : str, optional
         Name of the adjustment used, for the caption; default the table's (``attrs``), else Bonferroni.
-    lang, title, source, wave, simulated
+    lang, title, options
         As :func:`mirror_chart`.
 
     Returns
@@ -162,7 +161,7 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None
     >>> t = pd.DataFrame({"label": ["Juridique", "Soutien"], "diff": [-0.22, float("nan")],
     ...                   "diff_ci_low": [-0.40, float("nan")], "diff_ci_high": [0.01, float("nan")],
     ...                   "test": ["fisher", "not_comparable"], "p_adjusted": [0.28, float("nan")]})
-    >>> fig = forest_plot(t, wave=2017)
+    >>> fig = forest_plot(t, options=ChartOptions(wave=2017))
     >>> [x.get_text() for x in fig.axes[0].get_yticklabels()]
     ['Juridique', 'Soutien']
     >>> sorted(x.get_text() for x in fig.axes[0].texts)
@@ -205,9 +204,9 @@ def forest_plot(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None
             ax.legend([handles[k] for k in keys], [names[k] for k in keys], loc="lower left",
                       bbox_to_anchor=(0, 1.0), ncol=len(keys) // rows, frameon=False, borderaxespad=0.3)
         ax.set_title(title or _words("forest_title", lang), loc="left", pad=48 + 26 * (rows - 1))
-        add_caption(fig, caption_text(source=source, wave=wave, simulated=simulated, lang=lang,
-                                      note=_forest_note(t, alpha=alpha, padjust=padjust, adjusted=adjusted,
-                                                        lang=lang)))
+        add_caption(fig, caption_of(options or ChartOptions(), lang=lang,
+                                    note=_forest_note(t, alpha=alpha, padjust=padjust, adjusted=adjusted,
+                                                      lang=lang)))
     return fig
 
 

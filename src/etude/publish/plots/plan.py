@@ -13,6 +13,7 @@ from etude.analysis import plan, stats
 from etude.publish import formats
 from etude.publish.plots.bars import frequency_chart
 from etude.publish.plots.house import MIN_FONT, add_caption, caption_text, population_color, style, wrap_label
+from etude.publish.plots.options import ChartOptions
 from etude.publish.reference_text import word
 from etude.survey import codebook as cb
 from etude.words import check_lang as _lang
@@ -36,8 +37,9 @@ def remedy_chart(table: pd.DataFrame, population: str, *, wave=None, lang: str =
     part = plan.last_wave(table, population).copy()
     part.attrs.update(table.attrs)
     wave = wave if wave is not None else (int(part["wave"].iloc[0]) if len(part) else None)
-    return frequency_chart(part, population=population, wave=wave, lang=lang, simulated=simulated,
-                           question="remedies", codebook=codebook)
+    return frequency_chart(part, population=population, lang=lang,
+                           options=ChartOptions(wave=wave, simulated=simulated, question="remedies",
+                                                codebook=codebook))
 
 
 def coverage_chart(solutions: pd.DataFrame, *, lang: str = "fr", simulated: bool = True, wave=None,

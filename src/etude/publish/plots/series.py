@@ -27,6 +27,7 @@ from etude.publish.plots.house import (
     style,
     wrap_label,
 )
+from etude.publish.plots.options import ChartOptions
 from etude.publish.reference_text import in_language, unit_name, word
 from etude.words import check_lang as _lang
 
@@ -85,8 +86,23 @@ def _draw_series(ax, x: np.ndarray, y: np.ndarray, status: list, sim: np.ndarray
                 markerfacecolor="white" if st == "uncertain" else c, zorder=3)
     for xm in x[np.isnan(y)]:
         ax.axvline(xm, color=NEUTRAL, linewidth=1, linestyle=":", zorder=1)
+    for xm in _labelled_gaps(x[np.isnan(y)]):
         ax.annotate(formats.missing(lang), (xm, 0), xycoords=("data", "axes fraction"), xytext=(0, 3),
                     textcoords="offset points", ha="center", va="bottom", fontsize=MIN_FONT, color=NEUTRAL)
+
+
+def _labelled_gaps(missing: np.ndarray) -> list[float]:
+    """The missing periods that get the words « n.d. »: every missing year, but at most one a year among
+    missing quarters (side by side in a narrow panel, their labels would overlap; each keeps its dotted line).
+
+    >>> _labelled_gaps(np.array([2013.0, 2014.0, 2019.25, 2019.5, 2019.75, 2020.0, 2020.25]))
+    [2013.0, 2014.0, 2019.25, 2020.25]
+    """
+    out: list[float] = []
+    for xm in sorted(float(v) for v in missing):
+        if not out or xm - out[-1] >= 1.0:
+            out.append(xm)
+    return out
 
 
 def _line_label(g: pd.DataFrame, indicator: str, lang: str) -> str:
@@ -98,11 +114,12 @@ def _line_label(g: pd.DataFrame, indicator: str, lang: str) -> str:
 
 
 def _panel_frame(ax, x: np.ndarray, label: str, unit: str, chars: int, series_label: str, lang: str) -> None:
-    """A panel's title (wrapped to its width, with the unit), year ticks (at most 5), grid and series name."""
+    """A panel's title (wrapped to its width, with the unit), year ticks (at most 5, fewer in a narrow panel: one
+    year per 7 title characters of width), grid and series name."""
     unit_text = "" if unit in _RATIO_UNITS or not unit else f" ({unit_name(unit, lang)})"
     ax.set_title(wrap_label(f"{label}{unit_text}", chars), loc="left", fontsize=FONT_SIZE, fontweight="bold")
     years = sorted({int(v) for v in x})
-    step = max(1, math.ceil(len(years) / 5))
+    step = max(1, math.ceil(len(years) / max(2, min(5, chars // 7))))
     ax.set_xticks(years[::step])
     ax.set_xticklabels([str(v) for v in years[::step]])
     ax.set_xlim(min(x) - 0.6, max(x) + 0.6)
@@ -111,9 +128,9 @@ def _panel_frame(ax, x: np.ndarray, label: str, unit: str, chars: int, series_la
     ax.set_xlabel(series_label, fontsize=MIN_FONT, color=NEUTRAL)
 
 
-def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | None = None, ncols: int = 3,
-                     start: Any = None, end: Any = None, lang: str = "fr", title: str | None = None,
-                     source: str | None = None, simulated: bool | None = None, width: float = 13.333):
+def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | None = None, start: Any = None,
+                     end: Any = None, lang: str = "fr", title: str | None = None, width: float = 13.333,
+                     options: ChartOptions | None = None):
     """Small multiples of indicator lines, missing periods visibly missing.
 
     Each ``series`` × ``indicator`` of the long table (:mod:`etude.analysis.indicators`) gets its own panel and its own
@@ -128,14 +145,14 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
         ``unit``, ``status``, ``simulated`` used when present).
     lines : list of (series, indicator), optional
         Panels, in order; default every line of ``df``.
-    ncols : int, default 3
     start, end : int or str, optional
         Period range shown (:func:`etude.analysis.indicators.complete_periods`).
     lang : {"fr", "en"}, default "fr"
-    title, source : str, optional
-        Figure title; source named in the caption.
-    simulated : bool, optional
-        Caption status; default: true when a drawn figure is simulated.
+    title : str, optional
+        Figure title.
+    options : ChartOptions, optional
+        ``ncols`` (panels per row, default 3), ``source`` (named in the caption), ``simulated`` (caption status;
+        default: true when a drawn figure is simulated) (:class:`~etude.publish.plots.options.ChartOptions`).
     width : float, default 13.333
         Figure width in inches: a slide's width, so that the panel titles wrapped for it also fit the deck's chart
         image (:func:`etude.publish.figtext.slide_size`).
@@ -164,7 +181,8 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
     if not lines:
         raise ParameterError("aucune série à tracer : « lines » est vide")
     full = ind.complete_periods(ind.select_lines(df, lines), start=start, end=end)
-    ncols = max(1, min(ncols, len(lines)))
+    options = options or ChartOptions()
+    ncols = max(1, min(options.ncols or 3, len(lines)))
     nrows = math.ceil(len(lines) / ncols)
     drawn_simulated = False
     with style():
@@ -188,10 +206,10 @@ def indicator_panels(df: pd.DataFrame, *, lines: Sequence[tuple[str, str]] | Non
             ax.set_visible(False)
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold")
-        is_sim = drawn_simulated if simulated is None else bool(simulated)
+        is_sim = drawn_simulated if options.simulated is None else bool(options.simulated)
         note = words.text("plots.gaps_note", lang, missing=formats.quote(formats.missing(lang), lang))
         note += " " + words.text("plots.simulated_points", lang) if drawn_simulated else ""
-        add_caption(fig, _indicator_caption(source, is_sim, lang, note))
+        add_caption(fig, _indicator_caption(options.source, is_sim, lang, note))
     return fig
 
 

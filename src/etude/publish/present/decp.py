@@ -15,6 +15,8 @@ True
 """
 from __future__ import annotations
 
+import datetime
+
 import pandas as pd
 
 from etude import words
@@ -22,7 +24,8 @@ from etude.publish import formats
 
 __all__ = ["format_yearly", "format_summary", "summary_table", "resume_table", "format_resume", "format_report",
            "format_panel", "format_regions", "format_comparisons", "method_text", "indicator_label",
-           "innovation_headline", "panel_headline", "funnel_headline", "latest_year", "procedures_text",
+           "innovation_headline", "panel_headline", "funnel_headline", "latest_year", "partial_years",
+           "procedures_text",
            "reading_text"]
 
 _YEARLY = ["year", "n_contracts", "amount_total_eur", "amount_median_eur", "n_buyers", "n_holders",
@@ -273,10 +276,41 @@ def method_text(*, lang: str = "fr", resamples: int, seed: int, procedures) -> s
                       procedures=procedures_text(procedures, lang))
 
 
-def latest_year(panel: pd.DataFrame, indicator: str) -> int | None:
-    """The last year where ``indicator`` has a share (a filled field), else ``None``."""
+def latest_year(panel: pd.DataFrame, indicator: str, *, today: datetime.date | None = None) -> int | None:
+    """The last complete year where ``indicator`` has a share (a filled field), else ``None``.
+
+    A headline never states a year the file holds only part of (:func:`partial_years`: the year in progress, or
+    a last year with under half the previous year's records); when every year with a share is partial, the last
+    one is kept.
+
+    >>> p = pd.DataFrame({"indicator": "sme_count", "year": [2023, 2024, 2025], "denominator": [90, 95, 20],
+    ...                   "n_records": [100, 110, 25]})
+    >>> latest_year(p, "sme_count", today=datetime.date(2026, 1, 5)), latest_year(p.iloc[2:], "sme_count")
+    (2024, 2025)
+    """
     t = panel[(panel["indicator"] == indicator) & (panel["denominator"] > 0)]
-    return int(t["year"].max()) if len(t) else None
+    if t.empty:
+        return None
+    complete = t[~t["year"].isin(partial_years(panel, today=today))]
+    return int((complete if len(complete) else t)["year"].max())
+
+
+def partial_years(panel: pd.DataFrame, *, today: datetime.date | None = None) -> set[int]:
+    """Years the file cannot hold whole: the current year and later, and a last year whose records are under
+    half the previous year's (a file published in the course of the year).
+
+    >>> p = pd.DataFrame({"year": [2023, 2024], "n_records": [100, 30]})
+    >>> sorted(partial_years(p, today=datetime.date(2030, 1, 1))), sorted(partial_years(p.assign(n_records=90)))
+    ([2024], [])
+    """
+    today = today or datetime.date.today()
+    years = sorted({int(y) for y in panel["year"].dropna()})
+    partial = {y for y in years if y >= today.year}
+    if len(years) >= 2 and "n_records" in panel.columns:
+        records = panel.groupby("year")["n_records"].max()
+        if records.get(years[-1], 0) < 0.5 * records.get(years[-2], 0):
+            partial.add(years[-1])
+    return partial
 
 
 def _share(panel: pd.DataFrame, year: int, indicator: str, lang: str) -> str:

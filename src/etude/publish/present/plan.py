@@ -99,7 +99,8 @@ def solutions_note(*, lang: str = "fr", directory=None) -> str:
 # ------------------------------------------------------------------------------------------------ written table
 
 def _indicator_labels(codes, lang: str = "fr", directory=None) -> dict[str, str]:
-    """« <reference label> (<table>, <first>–<last period>) » of each ``table:indicator`` code."""
+    """« <reference label> (<publisher>, <first>–<last period>) » of each ``table:indicator`` code: the publisher
+    as its source names it (« OECP », « Fédération CINOV »), never the reference table's file code."""
     refs = pd.Series(codes).dropna().unique()
     if not len(refs):
         return {}
@@ -109,7 +110,9 @@ def _indicator_labels(codes, lang: str = "fr", directory=None) -> dict[str, str]
         table, _, indicator = str(ref).partition(":")
         rows = t[(t["table"] == table) & (t["indicator"] == indicator)]
         label = rows[reference.column("label", lang)].iloc[0]
-        out[ref] = f"{label} ({table}, {rows['period'].min()}–{rows['period'].max()})"
+        publisher = str(rows["source"].dropna().iloc[-1]).split(";")[0].split(",")[0].strip() \
+            if rows["source"].notna().any() else ""
+        out[ref] = f"{label} ({publisher or '—'}, {rows['period'].min()}–{rows['period'].max()})"
     return out
 
 
