@@ -73,7 +73,7 @@ def test_english_labels_and_survey_data_caption():
     try:
         texts = _texts(fig)
         assert "<\u202f5 buyers" in texts and "0 companies" in texts and "Health\nDemand without supply" in texts
-        assert "Survey data" in plots.figure_caption(fig) and "Fewer than 5 companies" in plots.figure_caption(fig)
+        assert "Survey data" in plots.figure_caption(fig) and "Fewer than 5 respondents" in plots.figure_caption(fig)
         assert "Buyers' needs" in texts and "<\u202f5 companies" in texts
     finally:
         plt.close(fig)
