@@ -141,7 +141,7 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
     mid = np.maximum(np.maximum(nb, nc), lines * 0.34 * per_inch + 0.2 * per_inch)
     total = max(mid.sum(), nb.sum(), nc.sum()) + gap * (n - 1)
     left, middle, right = _stack(nb, gap, total), _stack(mid, gap, total), _stack(nc, gap, total)
-    line = FONT_SIZE * 1.5 / 72 * per_inch  # a label line, in data units: side labels are kept that far apart
+    line = FONT_SIZE * 1.6 / 72 * per_inch  # a label line and a little air, in data units: side labels kept apart
     left_at, right_at = (_apart([sum(s) / 2 for s in spans], line) for spans in (left, right))
     xl, xm, xr, w = 0.0, 1.0, 2.0, 0.05
     cb_, cc_ = POPULATION_COLORS["buyers"], POPULATION_COLORS["companies"]
