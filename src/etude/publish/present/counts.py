@@ -21,11 +21,18 @@ def counts_headline(counts: pd.DataFrame, *, lang: str = "fr") -> str:
     '2017 : 27 acheteurs publics et 90 entreprises'
     >>> counts_headline(c.assign(n=[1, 1234]), lang="en")
     '2017: 1 public buyer and 1,234 companies'
+    >>> three = pd.DataFrame({"population": ["buyers", "companies"] * 3, "wave": [2017] * 2 + [2019] * 2 + [2021] * 2,
+    ...                       "n": [6, 6] * 3})
+    >>> counts_headline(three)
+    '2017, 2019 et 2021 : 6 acheteurs publics et 6 entreprises à chaque vague'
     """
     lang = check_lang(lang)
-    parts = [_t("counts.wave", lang, wave=w, people=formats.join([_people(r.population, r.n, lang)
-                                                                   for r in g.itertuples()], lang))
-             for w, g in counts.groupby("wave", sort=True)]
+    waves: dict[str, list] = {}  # the same respondents in several waves are said once (a title of two lines)
+    for w, g in counts.groupby("wave", sort=True):
+        waves.setdefault(formats.join([_people(r.population, r.n, lang) for r in g.itertuples()], lang), []).append(w)
+    parts = [_t("counts.wave", lang, wave=ws[0], people=people) if len(ws) == 1
+             else _t("counts.waves", lang, waves=formats.join([str(w) for w in ws], lang), people=people)
+             for people, ws in waves.items()]
     return _separated(parts, lang)
 
 

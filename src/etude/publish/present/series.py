@@ -28,6 +28,8 @@ def series_headline(table: pd.DataFrame, series: str, indicator: str, *, lang: s
     "Réponses d'acheteurs : 27 en 2017, 34 en 2018 (simulé)"
     >>> print(series_headline(t.assign(note=[None, "survey_count"]), "gt", "n"))  # doctest: +NORMALIZE_WHITESPACE
     Réponses d'acheteurs : publié, 27 en 2017 ; compté dans le fichier d'étude, 34 en 2018 (simulé)
+    >>> series_headline(t.assign(value=[0.608, 0.61], unit="share", status="published"), "gt", "n", lang="en")
+    "Réponses d'acheteurs: 60.8% in 2017, 61.0% in 2018"
     """
     from etude.analysis.indicators import SURVEY_NOTE
     lang = check_lang(lang)
@@ -51,7 +53,11 @@ def _series_values(line: pd.DataFrame, lang: str) -> str:
     """« 27 en 2017, 34 en 2018 (simulé) »: the first and last figures of a line (sorted by period)."""
     def one(r):
         status = str(r["status"]) if "status" in r and isinstance(r["status"], str) else ""
-        value = formats.number(r["value"], 0 if float(r["value"]).is_integer() else 1, lang=lang)
+        unit = str(r["unit"]) if "unit" in r and isinstance(r["unit"], str) else ""
+        if unit == "share":  # a share is read as a percentage (« 60,8 % »), never « 0,6 »
+            value = formats.pct(r["value"], lang=lang)
+        else:
+            value = formats.number(r["value"], 0 if float(r["value"]).is_integer() else 1, lang=lang)
         if status in ("simulated", "uncertain"):
             return _t("series.tagged", lang, value=value, period=r["period"], status=words.label(status, lang=lang))
         return _t("series.value", lang, value=value, period=r["period"])
