@@ -16,12 +16,13 @@ __all__ = ["wave_headline", "trend_headline", "wave_dependence_text"]
 
 
 def wave_headline(table: pd.DataFrame, *, population: str, alpha: float = 0.05, lang: str = "fr",
-                  codebook=None) -> str:
+                  codebook=None, short: bool = False) -> str:
     """The message of :func:`etude.analysis.waves.wave_changes`: which items or themes changed between two waves.
 
     The family is the table's: one questionnaire's items, or its themes (``attrs["padjust"]``, Bonferroni by
     default); a change is named only when the one decision rule separates it (:func:`etude.analysis.compare.decide`);
-    rows not compared because an item was not asked in a wave are named, with the wave.
+    rows not compared because an item was not asked in a wave are named, with the wave (``short``: named only, for a
+    slide's title of two lines).
 
     >>> t = pd.DataFrame({"label": ["Temps", "Données"], "level": "items", "wave_from": 2017, "wave_to": 2018,
     ...                   "share_from": [0.5, 0.4], "share_to": [0.3, 0.45], "test": "fisher",
@@ -36,7 +37,7 @@ def wave_headline(table: pd.DataFrame, *, population: str, alpha: float = 0.05, 
     if table.empty:
         return _t("waves.nothing", lang)
     waves = {"wave_from": int(table["wave_from"].iloc[0]), "wave_to": int(table["wave_to"].iloc[0])}
-    note = _wave_not_asked(table, lang, codebook)
+    note = _wave_not_asked(table, lang, codebook, short=short)
     if not table["test"].isin(compare.TESTS).any():
         return _t("waves.untested", lang, **waves) + (_t("separator", lang) + note if note else "")
     level = "themes" if "level" in table.columns and str(table["level"].iloc[0]) == "themes" else "items"
@@ -55,12 +56,16 @@ def wave_headline(table: pd.DataFrame, *, population: str, alpha: float = 0.05, 
     return text + (_t("separator", lang) + note if note else "")
 
 
-def _wave_not_asked(table: pd.DataFrame, lang: str, codebook=None) -> str:
-    """The rows of a wave table not compared because an item was not asked in one wave, and where."""
+def _wave_not_asked(table: pd.DataFrame, lang: str, codebook=None, *, short: bool = False) -> str:
+    """The rows of a wave table not compared because an item was not asked in one wave, and where (``short``:
+    their labels only, for a slide title; the body text says which item and which wave)."""
     if "reason" not in table.columns:
         return ""
     parts = []
     for r in table[table["reason"] == compare.ITEM_NOT_ASKED].itertuples():
+        if short:
+            parts.append(formats.quote(r.label, lang))
+            continue
         gone = [c for c in str(r.missing).split(";") if c and c != r.code]
         waves = [str(w) for w, asked in ((r.wave_from, r.asked_from), (r.wave_to, r.asked_to)) if not asked]
         items = _quoted((cb.label(c, lang=lang, short=True, codebook=codebook) for c in gone), lang)
