@@ -21,6 +21,7 @@ import pandas as pd
 
 from etude.analysis.indicators import combine_status
 from etude.errors import ParameterError
+from etude.safety.disclosure import PROTECTED
 from etude.survey import codebook as cb
 from etude.survey import reference as ref
 
@@ -149,9 +150,10 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     b = levels[level](parts[wave_to], kind, codebook).set_index("code")
     simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
     withheld = (_withheld(a, kind, min_cell), _withheld(b, kind, min_cell))
+    whole = min_cell if kind in PROTECTED else None  # the whole-group rule, for a protected population
     rows = [{"population": kind, "level": level, "simulated": simulated,
              **_change_row(a.loc[code], b.loc[code], code, waves=(wave_from, wave_to), test=test, alpha=alpha,
-                           withheld=withheld)} for code in a.index]
+                           withheld=withheld, whole=whole)} for code in a.index]
     out = _adjust(pd.DataFrame(rows), padjust=padjust, alpha=alpha)[WAVE_COLUMNS]
     out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": int(_tested(out).sum()), "family": level,
                       "ci_adjust": "none" if padjust == "none" else "bonferroni", "withheld": withheld})
@@ -189,13 +191,17 @@ def _adjust(out: pd.DataFrame, *, padjust: str, alpha: float) -> pd.DataFrame:
 
 
 def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, waves: tuple[int, int], test: str, alpha: float,
-                withheld: tuple[bool, bool] = (False, False)) -> dict:
+                withheld: tuple[bool, bool] = (False, False), whole: int | None = None) -> dict:
     """One row of :func:`wave_changes` (without its population, level and status): an item not asked in a wave
     has no share there, no change and no test; a withheld wave (small-group rule) shows no base, count nor share,
-    and the row no change and no test."""
+    and the row no change and no test. With ``whole`` (the ``min_cell`` of a protected population), a share of
+    0 % or 100 % in a wave of fewer than ``2 × whole`` respondents is withheld too (every member answered alike,
+    as in :func:`etude.analysis.compare.compare_groups`), with the row's change and test."""
     from etude.analysis import compare
     asked_a, asked_b = bool(ra["asked"]), bool(rb["asked"])
-    shown_a, shown_b = asked_a and not withheld[0], asked_b and not withheld[1]
+    alike = [whole is not None and not pd.isna(r["count"]) and whole <= int(r["n"]) < 2 * whole
+             and int(r["count"]) in (0, int(r["n"])) for r in (ra, rb)]
+    shown_a, shown_b = asked_a and not withheld[0] and not alike[0], asked_b and not withheld[1] and not alike[1]
     reason, missing = compare.comparability({"from": ra["items"], "to": rb["items"]},
                                             {"from": ra["asked_codes"], "to": rb["asked_codes"]})
     if reason is None and not (shown_a and shown_b):

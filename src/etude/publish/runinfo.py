@@ -97,7 +97,7 @@ def run_info(manifest: dict[str, Any] | None = None, *, lang: str = "fr", min_ce
             "study": study_name(manifest.get("study"), lang),
             "run_id": str(manifest.get("run_id") or ""), "waves": waves,
             "simulated": bool(manifest.get("simulated", True)), "sources": sources(inputs, lang=lang),
-            "rule": small_cell_rule(min_cell, lang=lang) if rule else "",
+            "rule": small_cell_rule(min_cell, lang=lang) if rule else "", "min_cell": min_cell,
             "parameters": dict((manifest.get("parameters") or {}).get("given") or {}),
             "meeting": dict((manifest.get("study") or {}).get("meeting") or {}),
             "meeting_given": dict((manifest.get("parameters") or {}).get("meeting") or {})}

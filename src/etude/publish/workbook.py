@@ -115,7 +115,7 @@ LABELLED_BY = {"item": "label", "theme": "label", "code": "label", "segment": "l
                "flag": "flag_label", "solutions": "solution_labels"}
 
 
-def _value_words(value: Any, lang: str) -> str | None:
+def _value_words(value: Any, lang: str, min_cell: int = 5) -> str | None:
     """The reader's words for a code (codebook label, else the catalogue's ``codes.*``); ``None`` if neither."""
     from etude.publish.labels import label_of
     if not isinstance(value, str) or not value:
@@ -126,13 +126,14 @@ def _value_words(value: Any, lang: str) -> str | None:
         found = ""
     if found:
         return found
-    return words.label(value, lang) if words.has(f"codes.{value}", lang) else None
+    return (words.label(value, lang, min_cell=formats.number(min_cell, lang=lang))
+            if words.has(f"codes.{value}", lang) else None)
 
 
-def reader_table(df: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
+def reader_table(df: pd.DataFrame, lang: str, *, min_cell: int = 5) -> tuple[pd.DataFrame, list[str]]:
     """``df`` as a reader sees it, and the columns that hold codes: a column of codes gets their words (codebook
     labels, status words) and its codes move to a last column; a code column whose labels the table already has
-    (:data:`LABELLED_BY`) moves there as it is.
+    (:data:`LABELLED_BY`) moves there as it is. Status words that name the small-group threshold say ``min_cell``.
 
     >>> t = pd.DataFrame({"population": ["buyers"], "item": ["b_temps"], "label": ["Manque de temps"]})
     >>> shown, codes = reader_table(t, "fr")
@@ -150,7 +151,7 @@ def reader_table(df: pd.DataFrame, lang: str) -> tuple[pd.DataFrame, list[str]]:
             continue
         if values.empty or not all(isinstance(v, str) for v in values):
             continue
-        named = {v: _value_words(v, lang) for v in values.unique()}
+        named = {v: _value_words(v, lang, min_cell) for v in values.unique()}
         if all(named.values()):
             last[f"{col} "] = df[col]  # the code, under the same header followed by « (code) »
             out[col] = df[col].map(lambda v, named=named: named.get(v, v))
@@ -209,7 +210,7 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
     banner = _set(ws, 1, 1, labels.table_title(stem, lang=lang))
     banner.font = Font(bold=True, color="1D4E89")
     head_fill = PatternFill("solid", fgColor="DDE6F0")
-    df, codes = reader_table(df, lang)
+    df, codes = reader_table(df, lang, min_cell=int(info.get("min_cell", 5)))
     kinds = [_kind(str(c), df[c]) for c in df.columns]
     for j, code in enumerate(df.columns, start=1):
         cell = _set(ws, HEADER_ROW, j, _header(str(code), codes, lang))
