@@ -612,6 +612,8 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
         if whole.any():
             mask = _secondary_cells(t, mask | whole, whole, protected, group, min_cell, population) \
                 if secondary else mask | whole
+    elif shape == "flat":  # a whole wave under 2 × min_cell is a group too: its 0 % and 100 % tell every answer
+        mask = mask | whole_group_cells(t, min_cell=min_cell, protected=protected)
     if secondary and shape in ("profile", "grouped") and mask.any():
         mask = _secondary(t, mask, protected, shape, group, base, min_cell, population, codebook, covers)
     if covers:
