@@ -11,7 +11,7 @@ from etude.publish.labels import attribute_label
 from etude.publish.present.phrasing import _lower_first, _t
 from etude.words import check_lang
 
-__all__ = ["profile_headline", "group_sizes_headline"]
+__all__ = ["profile_headline", "group_sizes_headline", "any_group_shown"]
 
 
 def _profile_not_given(t: pd.DataFrame, attribute: str, population: str, lang: str) -> str:
@@ -73,6 +73,17 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
     return text if wave is None else _t("profile.wave", lang, wave=wave, text=text)
 
 
+def any_group_shown(table: pd.DataFrame) -> bool:
+    """Whether a grouped frequency table publishes at least one group (else its chart is only empty panels).
+
+    >>> any_group_shown(pd.DataFrame({"suppressed": [True, True]})), any_group_shown(pd.DataFrame({"n": [3]}))
+    (False, True)
+    """
+    if "suppressed" not in table.columns:
+        return not table.empty
+    return bool((~table["suppressed"].fillna(False).astype(bool)).any())
+
+
 def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang: str = "fr",
                          codebook=None) -> str:
     """The group sizes behind a grouped barrier chart; says when a group is too small to be ranked (under
@@ -89,6 +100,8 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     Par type d'acheteur : 2 groupes, de < 5 à 15 répondants ; sous 5, pas de classement
     >>> group_sizes_headline(t, "buyer_type", population="buyers", lang="en").split(";")[0]
     'By buyer type: 2 groups, from < 5 to 15 who answered'
+    >>> print(group_sizes_headline(t.assign(suppressed=True), "buyer_type", population="buyers"))
+    Par type d'acheteur : aucun groupe publiable (chacun sous le seuil du secret ou masqué avec un plus petit)
     """
     from etude.publish.labels import attribute_label
     lang = check_lang(lang)
@@ -105,7 +118,9 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     under = _t("sizes.under", lang, n=formats.number(min_cell, lang=lang))
     primary_hidden = bool((sizes["_sup"] & sizes["_small"]).any())  # under the threshold itself: « < 5 »
     low = under if primary_hidden else formats.number(shown.min(), lang=lang) if len(shown) else formats.missing(lang)
-    high = formats.number(shown.max(), lang=lang) if len(shown) else formats.missing(lang)
+    if shown.empty:  # every group withheld: say so, never « de < 5 à n.d. »
+        return _t("sizes.none", lang, attribute=_lower_first(attr), min_cell=formats.number(min_cell, lang=lang))
+    high = formats.number(shown.max(), lang=lang)
     # a group is ranked (letters, interval) from min_cell respondents up (etude.analysis.stats.frequencies)
     small = hidden or bool((n.isna() | (n < min_cell)).any())
     return _t("sizes.line_small" if small else "sizes.line", lang, attribute=_lower_first(attr),
