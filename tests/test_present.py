@@ -267,10 +267,12 @@ def test_group_sizes_headline_never_prints_a_suppressed_size():
                       "e_moyens": pd.array([True, False] * 8 + [True], dtype="boolean")})
     groups = stats.suppress_small(stats.frequencies(t, ["e_moyens"], by="size_class"), population="companies")
     text = present.group_sizes_headline(groups, "size_class", population="companies")
-    # the group names and sizes are on the chart; the title gives no hidden size: « < 5 » for the 2 large firms,
-    # « n.d. » for the others (hidden too, else 17 − 9 − 6 gives the 2 large firms)
-    assert text == f"Par taille de l'entreprise : 3 groupes, de <{S}5 à n.d. répondants ; sous 5, pas de classement"
-    assert not re.search(r"\b[269]\b", text.replace("3 groupes", ""))
+    # the 2 large firms are under 5 and the others hidden too (else 17 − 9 − 6 gives the 2 large firms): no group is
+    # published, and the title says so in words rather than « de < 5 à n.d. répondants » above empty panels
+    assert text == ("Par taille de l'entreprise : aucun groupe publiable (chacun sous le seuil du secret ou masqué "
+                    "avec un plus petit)")
+    assert not re.search(r"\b[269]\b", text)
+    assert not present.any_group_shown(groups)  # the notebook then draws no chart
 
 
 def test_barrier_headline_summarises_a_long_leading_group():
@@ -348,7 +350,8 @@ def test_group_sizes_headline_when_every_size_is_withheld():
     t = pd.DataFrame({"size_class": ["micro", "ge"], "n_base": pd.array([pd.NA, pd.NA], dtype="Int64"),
                       "suppressed": [False, False]})
     text = present.group_sizes_headline(t, "size_class", population="companies")
-    assert text == "Par taille de l'entreprise : 2 groupes, de n.d. à n.d. répondants ; sous 5, pas de classement"
+    assert text == ("Par taille de l'entreprise : aucun groupe publiable (chacun sous le seuil du secret ou masqué "
+                    "avec un plus petit)")
 
 
 def test_wave_changes_give_no_share_change_nor_test_to_an_item_not_asked():
