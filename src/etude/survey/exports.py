@@ -438,15 +438,8 @@ def load_export(path: str | Path, kind: str, *, wave: int | None = None, mapping
 
     Parameters
     ----------
-    path : str or Path
-    kind : {"buyers", "companies"}
-    wave : int, optional
-        The wave the export belongs to; needed when the file has no ``Année`` column, checked when it has one.
-    mapping : str, Path or dict, optional
-        Mapping file (see :func:`etude.survey.load_mapping`).
-    sheet : str or int, optional
-        XLSX sheet (name or 0-based index); default the first.
-    simulated : bool, default False
+    path, kind, wave, mapping, sheet, simulated
+        As the fields of :class:`ExportEntry`.
     codebook : dict, str or Path, optional
 
     A CSV's encoding and separator are detected; to give them, or items declared not asked, describe the export
