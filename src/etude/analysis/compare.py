@@ -36,7 +36,7 @@ from etude.analysis.multitest import multipletests
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
-from etude.safety.disclosure import PROTECTED, publishable
+from etude.safety.disclosure import PROTECTED, publishable, whole_group
 from etude.safety.neighbours import fold_small, neighbours
 from etude.survey import codebook as cb
 
@@ -620,7 +620,7 @@ def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Map
 def _whole_group(count: int, n: int, min_cell: int, protected: bool) -> bool:
     """A share of 0 % or 100 % in a protected group under ``2 × min_cell``: it tells every member's answer, so
     it is not published and its pair not tested (:func:`etude.safety.disclosure.whole_group_cells`)."""
-    return protected and min_cell <= n < 2 * min_cell and count in (0, n)
+    return protected and whole_group(count, n, min_cell=min_cell)
 
 
 def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, kind: str, min_cell: int, test: str,

@@ -21,7 +21,7 @@ import pandas as pd
 
 from etude.analysis.indicators import combine_status
 from etude.errors import ParameterError
-from etude.safety.disclosure import PROTECTED
+from etude.safety.disclosure import PROTECTED, whole_group
 from etude.survey import codebook as cb
 from etude.survey import reference as ref
 
@@ -199,8 +199,7 @@ def _change_row(ra: pd.Series, rb: pd.Series, code: str, *, waves: tuple[int, in
     as in :func:`etude.analysis.compare.compare_groups`), with the row's change and test."""
     from etude.analysis import compare
     asked_a, asked_b = bool(ra["asked"]), bool(rb["asked"])
-    alike = [whole is not None and not pd.isna(r["count"]) and whole <= int(r["n"]) < 2 * whole
-             and int(r["count"]) in (0, int(r["n"])) for r in (ra, rb)]
+    alike = [whole is not None and whole_group(r["count"], r["n"], min_cell=whole) for r in (ra, rb)]
     shown_a, shown_b = asked_a and not withheld[0] and not alike[0], asked_b and not withheld[1] and not alike[1]
     reason, missing = compare.comparability({"from": ra["items"], "to": rb["items"]},
                                             {"from": ra["asked_codes"], "to": rb["asked_codes"]})

@@ -65,7 +65,7 @@ from etude.survey import codebook as cb
 
 __all__ = [
     "suppress_small", "publishable", "group_counts", "merges", "merge_categories", "merge_values", "value_order",
-    "universe", "neighbours", "protected_populations", "whole_group_cells", "OPT_IN",
+    "universe", "neighbours", "protected_populations", "whole_group", "whole_group_cells", "OPT_IN",
     "check_min_cell", "feasible_ranges", "audit_tables", "audit_run",
     "PROTECTED", "VALUE_COLUMNS", "CROSSED", "FINDING_COLUMNS",
 ]
@@ -624,6 +624,19 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     t.attrs["min_cell"] = min_cell
     t.attrs["primary"] = sorted(primary & set(t.index[mask]))
     return t
+
+
+def whole_group(count, n, *, min_cell: int = 5) -> bool:
+    """Does a share of ``count`` out of ``n`` tell every member's answer? A count of 0 or of the whole group, in a
+    group of ``min_cell`` to ``2 × min_cell`` − 1 respondents (smaller groups are withheld whole). One cell of
+    :func:`whole_group_cells`.
+
+    >>> whole_group(6, 6), whole_group(5, 6), whole_group(0, 10), whole_group(3, 3)
+    (True, False, False, False)
+    """
+    if pd.isna(count) or pd.isna(n):
+        return False
+    return min_cell <= int(n) < 2 * min_cell and int(count) in (0, int(n))
 
 
 def whole_group_cells(t: pd.DataFrame, *, min_cell: int = 5, protected: pd.Series | None = None) -> pd.Series:
