@@ -4,7 +4,8 @@
 module is one unit of work (an ``xdist_group`` mark, :func:`work_unit`), so its module fixtures are built once, in
 one process, except that the modules reading the session's run of the seeded demo study
 (:func:`bad_inputs.runs.demo_run`, :data:`DEMO_RUN_MODULES`) form a single unit, so that run is made once, and
-so do the modules reading its English run (:func:`bad_inputs.runs.english_run`, :data:`ENGLISH_RUN_MODULES`).
+so do the modules reading its English run (:func:`bad_inputs.runs.english_run`, :data:`ENGLISH_RUN_MODULES`);
+a module of another unit asking for one of those runs reads it from the process that made it (``runs._once``).
 With pytest 9.2 and pytest-xdist 3.8 the ``xdist_group`` mark alone no longer does it (:func:`_name_the_unit`).
 The modules with the most ``slow`` tests are handed out first (collection order, not xdist's reordering by size), so
 that the two processes finish together rather than one waiting for the other's last long module.
@@ -28,8 +29,9 @@ DEMO_RUN_MODULES = frozenset({"tests/test_audit.py", "tests/test_browser.py", "t
 #: Test modules that share the session's English run of the demo study.
 ENGLISH_RUN_MODULES = frozenset({"tests/test_english.py", "tests/test_reader_words.py", "tests/test_localise.py"})
 #: Test modules whose tests are each a unit of their own: long tests whose module fixtures are cheap (each
-#: subprocess of test_extending runs one test file on the extended copy), so that both processes take some.
-SPLIT_MODULES = frozenset({"tests/test_extending.py"})
+#: subprocess of test_extending runs one test file on the extended copy; each test of test_study_shapes runs one
+#: whole study), so that both processes take some.
+SPLIT_MODULES = frozenset({"tests/test_extending.py", "tests/test_study_shapes.py"})
 
 
 def work_unit(nodeid: str) -> str:

@@ -142,6 +142,20 @@ def test_engine_pages_of_a_tiny_run_render_offline(browser, tiny_run):
 # --- the real thing: a fresh run of the study ----------------------------------------------------------------
 
 @pytest.mark.slow
+def test_the_whole_demo_study_reproduces(demo_run):
+    import json
+
+    from etude import engine
+    from etude.publish import report
+    m = json.loads((demo_run / "manifest.json").read_text(encoding="utf-8"))
+    assert m["status"] == "ok" and m["simulated"] is True
+    assert [nb["name"] for nb in m["notebooks"]] == [p.stem for p in engine.discover_notebooks()]
+    assert {nb["status"] for nb in m["notebooks"]} == {"ok"}
+    for page in ("report.html", "slides.html"):
+        assert report.external_references((demo_run / page).read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.slow
 def test_report_and_slides_of_a_fresh_run_render_offline(browser, demo_run):
     run = demo_run
     shots = run / "screenshots"

@@ -65,7 +65,8 @@ def _reproduce(study: Path | None, out: Path, lang: str) -> Path:
 
 @pytest.fixture(scope="module")
 def demo_fr(tmp_path_factory):
-    return _reproduce(None, tmp_path_factory.mktemp("reader_fr"), "fr")
+    from bad_inputs import runs
+    return runs.demo_run(tmp_path_factory)  # the session's French run of the (seeded) demo, shared with test_deck…
 
 
 @pytest.fixture(scope="module")

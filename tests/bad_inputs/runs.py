@@ -77,31 +77,58 @@ def run_folder(proc: subprocess.CompletedProcess) -> Path:
 
 
 def demo_run(tmp_path_factory) -> Path:
-    """Run folder of a full ``etude reproduce`` on the seeded demo study (made once per session).
+    """Run folder of a full ``etude reproduce`` on the seeded demo study (made once per session, whichever test
+    process asks first: :func:`_once`).
 
     The seeded study file is ``study_of(run)``.
     """
-    if "demo" not in _CACHE:
+    def make() -> dict[str, str]:
         out = tmp_path_factory.mktemp("demo_run")
         study = seeded_demo_study(tmp_path_factory.mktemp("demo_study"))
-        _CACHE["study"] = study
         proc = etude("reproduce", "--study", str(study), "--out", str(out))
         assert proc.returncode == 0, f"etude reproduce a échoué :\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         folder = run_folder(proc)
         assert folder.is_dir() and folder.parent == out, (folder, out)
-        _CACHE["demo"] = folder
-    return _CACHE["demo"]
+        return {"demo": str(folder), "study": str(study)}
+
+    return _once("demo", tmp_path_factory, make)
 
 
 def english_run(tmp_path_factory) -> Path:
     """Run folder of one ``etude reproduce --lang en`` of the demo study (made once per session): the English
     deliverables that ``test_english``, ``test_reader_words`` and ``test_localise`` read."""
-    if "english" not in _CACHE:
+    def make() -> dict[str, str]:
         proc = etude("reproduce", "--lang", "en", "--out", str(tmp_path_factory.mktemp("english_run")))
         assert proc.returncode == 0, \
             f"etude reproduce --lang en a échoué :\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-        _CACHE["english"] = run_folder(proc)
-    return _CACHE["english"]
+        return {"english": str(run_folder(proc))}
+
+    return _once("english", tmp_path_factory, make)
+
+
+def _once(name: str, tmp_path_factory, make) -> Path:
+    """The run ``name`` of this test session, made by ``make`` (which returns ``{name: folder, …}``) in the first
+    test process that asks for it and read back by the others.
+
+    Under pytest-xdist each process has its own temporary folder inside one folder of the session; the first
+    process to ask takes a lock there, makes the run and records its folders in ``<name>.json``; another process
+    asking meanwhile waits on the lock, then reads the record (the pattern pytest-xdist's documentation gives for
+    session fixtures, with the standard library's ``fcntl`` lock). Tests only read these folders.
+    """
+    import fcntl
+    import json
+
+    if name not in _CACHE:
+        shared = tmp_path_factory.getbasetemp()
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            shared = shared.parent
+        record = shared / f"etude-run-{name}.json"
+        with open(shared / f"etude-run-{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not record.exists():
+                record.write_text(json.dumps(make()), encoding="utf-8")
+            _CACHE.update({k: Path(v) for k, v in json.loads(record.read_text(encoding="utf-8")).items()})
+    return _CACHE[name]
 
 
 def study_of(run: Path) -> Path:
