@@ -86,6 +86,16 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
 
 
+@pytest.fixture(scope="module")
+def no_pdf():
+    """No Chromium for the runs of a module (``ETUDE_CHROMIUM`` empty), so no ``report.pdf``: modules whose runs
+    test the engine (order, failures, cache, kernels) and never read the PDF, whose printing is two thirds of a
+    tiny run's processor time. The PDF is tested on the session's demo and English runs and in ``test_pdf``."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ETUDE_CHROMIUM", "")
+        yield
+
+
 def _chromium() -> str | None:
     for c in CHROMIUM_CANDIDATES:
         if Path(c).exists():

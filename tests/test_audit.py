@@ -402,7 +402,8 @@ def test_free_text_shown_by_a_notebook_reaches_every_output_escaped_and_scrubbed
     from bad_inputs import runs
     root = runs.tiny_root(tmp_path, ("03_texte_libre",))
     study = runs.seeded_demo_study(tmp_path / "etude")
-    proc = runs.etude("reproduce", "--study", str(study), env=runs.env_for(root), cwd=root, timeout=600)
+    proc = runs.etude("reproduce", "--study", str(study), env=runs.env_for(root, pdf=True), cwd=root,
+                     timeout=600)  # the PDF too: every output
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     run = runs.run_folder(proc)
     pages = [run / "report.html", run / "slides.html", run / "notebooks" / "03_texte_libre.html"]

@@ -13,6 +13,11 @@ import pytest
 
 from etude import cli
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _engine_runs_without_pdf(no_pdf):
+    """This module's runs test the engine and never read ``report.pdf`` (tests/conftest.py, ``no_pdf``)."""
+
 FIXTURES = Path(__file__).parent / "notebooks"
 
 

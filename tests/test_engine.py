@@ -26,6 +26,11 @@ from etude.engine.kernel import Job
 from etude.errors import ParameterError, RunError
 from etude.publish import report
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _engine_runs_without_pdf(no_pdf):
+    """This module's runs test the engine and never read ``report.pdf`` (tests/conftest.py, ``no_pdf``)."""
+
 FIXTURES = Path(__file__).parent / "notebooks"
 OK, DEPENDS, FAILS, DEAD, SLOW = (FIXTURES / f"{n}.ipynb" for n in
                                   ("01_ok", "02_depends", "03_fails", "04_dead_kernel", "05_slow"))

@@ -18,6 +18,11 @@ import pytest
 from etude import cli, engine
 from etude.engine import cache, verify
 
+
+@pytest.fixture(scope="module", autouse=True)
+def _engine_runs_without_pdf(no_pdf):
+    """This module's runs test the engine and never read ``report.pdf`` (tests/conftest.py, ``no_pdf``)."""
+
 A_CODE = ('from etude.publish import outputs\nimport pandas as pd\n'
           'text = open(source_file, encoding="utf-8").read() if source_file else ""\n'
           'outputs.save_table(pd.DataFrame({"min_cell": [min_cell], "part": [1 / 3], "text": [text]}), "t_a", '

@@ -28,6 +28,11 @@ state = {"pid": os.getpid(), "cwd": os.getcwd(), "leak_seen": "leak" in globals(
 """
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _engine_runs_without_pdf(no_pdf):
+    """This module's runs test the engine and never read ``report.pdf`` (tests/conftest.py, ``no_pdf``)."""
+
+
 def _notebook(folder: Path, name: str, *cells: str) -> Path:
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell("output_dir = ''")

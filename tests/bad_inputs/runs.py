@@ -163,9 +163,16 @@ def add_notebook(root: Path, name: str) -> None:
     shutil.copy2(FIXTURE_NOTEBOOKS / f"{name}.ipynb", root / "notebooks" / f"{name}.ipynb")
 
 
-def env_for(root: Path) -> dict:
-    """Environment of a run on ``root``: its own root, a fixed salt, the real shared folder."""
+def env_for(root: Path, *, pdf: bool = False) -> dict:
+    """Environment of a run on ``root``: its own root, a fixed salt, the real shared folder and, unless ``pdf``,
+    no Chromium, so no ``report.pdf``.
+
+    Printing the PDF is two thirds of a tiny run's processor time (about 5 of 8 s); the runs on such roots test
+    the engine (what a failure leaves, messages, the cache), and the PDF itself is tested on the session's demo and
+    English runs, in ``test_pdf`` and by the tests that ask for it here.
+    """
     from etude import paths
 
-    return {"ETUDE_ROOT": str(root), "ETUDE_SALT": "9c2f21466bd6276504e7dd1b6346bdefd4cd949b08f7493fa6a321fb8e19ac50",
-            "ETUDE_SHARED": str(paths.shared_dir())}
+    env = {"ETUDE_ROOT": str(root), "ETUDE_SALT": "9c2f21466bd6276504e7dd1b6346bdefd4cd949b08f7493fa6a321fb8e19ac50",
+           "ETUDE_SHARED": str(paths.shared_dir())}
+    return env if pdf else {**env, "ETUDE_CHROMIUM": ""}
