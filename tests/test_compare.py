@@ -11,6 +11,7 @@ from etude.errors import ParameterError
 from etude.publish import present
 from etude.safety.disclosure import protected_populations
 from etude.survey import codebook
+from etude.survey.context import Context
 
 #: A study that publishes public buyers' small groups (``publish_small_groups: true``); by default they are withheld.
 OPT_IN = protected_populations(True)
@@ -149,7 +150,7 @@ def test_theme_prevalence_counts_respondents_not_items_and_excludes_non_answers(
     hidden = compare.theme_prevalence(df, "buyers").set_index("theme")
     # 3 buyers answering < min_cell: withheld by default like companies (issue 27); the study's opt-in publishes them
     assert hidden[["n_base", "count", "pct", "ci_low"]].isna().all().all()
-    out = compare.theme_prevalence(df, "buyers", protect=OPT_IN).set_index("theme")
+    out = compare.theme_prevalence(df, "buyers", ctx=Context(protect=OPT_IN)).set_index("theme")
     assert list(out.index) == ["information", "moyens", "juridique", "interet", "soutien"]
     assert (out["n_base"] == 3).all()  # two respondents selected nothing: out of the denominator
     assert out.loc["moyens", "count"] == 1  # two items, one respondent
@@ -205,7 +206,7 @@ def test_compare_themes_columns_and_hand_counts(two_populations):
 
 
 def test_compare_themes_support_theme_is_not_comparable_nor_adjusted(two_populations):
-    out = compare.compare_themes(*two_populations, padjust="holm").set_index("theme")
+    out = compare.compare_themes(*two_populations, ctx=Context(padjust="holm")).set_index("theme")
     s = out.loc["soutien"]
     assert s["test"] == "not_comparable" and s["reason"] == compare.ONE_SIDE
     assert s["n_buyers"] == 10 and s["pct_buyers"] == pytest.approx(0.3)
@@ -219,20 +220,20 @@ def test_compare_themes_support_theme_is_not_comparable_nor_adjusted(two_populat
 
 
 def test_compare_themes_bh_and_chi2_options(two_populations):
-    holm = compare.compare_themes(*two_populations, padjust="holm")
-    bh = compare.compare_themes(*two_populations, padjust="fdr_bh")
+    holm = compare.compare_themes(*two_populations, ctx=Context(padjust="holm"))
+    bh = compare.compare_themes(*two_populations, ctx=Context(padjust="fdr_bh"))
     assert (bh["p_adjusted"].dropna() <= holm["p_adjusted"].dropna() + 1e-12).all()
-    chi = compare.compare_themes(*two_populations, test="chi2").set_index("theme")
+    chi = compare.compare_themes(*two_populations, ctx=Context(test="chi2")).set_index("theme")
     assert chi.loc["information", "test"] == "chi2"
     assert chi.loc["information", "p_value"] == pytest.approx(
         stats.chi2_contingency([[3, 7], [12, 8]], correction=True).pvalue)
     with pytest.raises(ParameterError, match="fdr_bh"):
-        compare.compare_themes(*two_populations, padjust="bh")
+        compare.compare_themes(*two_populations, ctx=Context(padjust="bh"))
 
 
 def test_compare_themes_numbers_match_an_independent_recomputation(two_populations):
     """Recompute every comparable row from the table's own n and pct with scipy only (what the CSV says)."""
-    out = compare.compare_themes(*two_populations, padjust="holm")
+    out = compare.compare_themes(*two_populations, ctx=Context(padjust="holm"))
     rows = out[out["test"] != "not_comparable"]
     raw = []
     for r in rows.itertuples():
@@ -292,7 +293,7 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
     # a study that opts in (publish_small_groups) publishes its small buyer groups: 3 of 4 collectivités cite
     # « moyens », with their n, but a group under min_cell is never tested
     out = present.label_groups(compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"],
-                                                      groups=compare.BUYER_GROUPS, protect=OPT_IN))
+                                                      groups=compare.BUYER_GROUPS, ctx=Context(protect=OPT_IN)))
     assert list(zip(out["group1"], out["group2"])) == [("etat", "collectivite"), ("etat", "autre"),
                                                        ("collectivite", "autre")]
     small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
@@ -311,7 +312,7 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
 
 def test_compare_groups_vs_rest_items_and_min_cell(buyers_by_type):
     out = compare.compare_groups(buyers_by_type, "buyer_type", ["b_temps", "b_juridique"],
-                                 groups=compare.BUYER_GROUPS, pairs="vs_rest", min_cell=4)
+                                 groups=compare.BUYER_GROUPS, pairs="vs_rest", ctx=Context(min_cell=4))
     assert len(out) == 2 * 3
     row = out[(out["code"] == "b_temps") & (out["group1"] == "collectivite")].iloc[0]
     assert (row["n1"], row["count1"], row["n2"], row["count2"]) == (4, 3, 16, 8)
@@ -330,7 +331,7 @@ def test_compare_groups_rejects_unknown_codes_and_options(buyers_by_type):
     with pytest.raises(ParameterError, match="'pairwise', 'vs_rest'"):
         compare.compare_groups(buyers_by_type, "buyer_type", pairs="all")
     with pytest.raises(ParameterError, match="min_cell"):
-        compare.compare_groups(buyers_by_type, "buyer_type", min_cell=0)
+        compare.compare_groups(buyers_by_type, "buyer_type", ctx=Context(min_cell=0))
 
 
 # ---------------------------------------------------------------------------------------------------- display
@@ -368,7 +369,7 @@ def test_format_groups_shows_a_small_group_as_under_the_threshold(buyers_by_type
     shown = present.format_groups(out)
     assert shown.iloc[0]["Groupe 2"] == "Autres acheteurs publics : 60,0\u202f% (6/10)"  # within their neighbour
     opted = present.format_groups(present.label_groups(compare.compare_groups(
-        buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS, protect=OPT_IN)))
+        buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS, ctx=Context(protect=OPT_IN))))
     assert opted.iloc[0]["Groupe 2"] == "Collectivités territoriales : 75,0\u202f% (3/4)"  # the study's opt-in
     assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)" and len(shown) == 1
     assert opted.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
@@ -454,13 +455,13 @@ def test_a_theme_counts_only_the_items_asked_and_one_none_asked_is_not_compared(
     moyens = list(codebook.items("buyers").query("theme == 'moyens'")["code"])
     rows = [{"b_temps"}, {"b_juridique"}, {"b_soutien"}, {"b_temps", "b_juridique"}]
     b = pd.DataFrame({c: pd.array([pd.NA if c in moyens else c in r for r in rows], dtype="boolean") for c in codes})
-    prev = compare.theme_prevalence(b, "buyers", protect=OPT_IN).set_index("theme")  # 4 buyers: opted in
+    prev = compare.theme_prevalence(b, "buyers", ctx=Context(protect=OPT_IN)).set_index("theme")  # 4 buyers: opted in
     assert pd.isna(prev.loc["moyens", "count"]) and pd.isna(prev.loc["moyens", "pct"])
     assert prev.loc["moyens", "missing"] == ";".join(moyens)
     assert prev.loc["juridique", "pct"] == 0.5
     e_codes = list(codebook.items("companies")["code"])
     e = pd.DataFrame({c: pd.array([c == "e_moyens", c == "e_delais"], dtype="boolean") for c in e_codes})
-    table = compare.compare_themes(b, e, min_cell=2).set_index("theme")
+    table = compare.compare_themes(b, e, ctx=Context(min_cell=2)).set_index("theme")
     assert table.loc["moyens", "test"] == compare.NOT_COMPARABLE and pd.isna(table.loc["moyens", "p_value"])
     assert table.attrs["family_size"] == int((table["test"] == "fisher").sum())
 
