@@ -311,8 +311,15 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
 
 
 def test_compare_groups_vs_rest_items_and_min_cell(buyers_by_type):
+    # At min_cell = 4 the profile withholds the 2 « autres » (no neighbour declared) and, by secondary suppression,
+    # the groups that would give them back: the comparison withholds the same groups (issue 27, item 1), and every
+    # group here holds one of them (« autre » has the health establishments)
+    hidden = compare.compare_groups(buyers_by_type, "buyer_type", ["b_temps", "b_juridique"],
+                                    groups=compare.BUYER_GROUPS, pairs="vs_rest", ctx=Context(min_cell=4))
+    assert len(hidden) == 2 * 3 and (hidden["status"] == compare.TOO_FEW).all()
+    assert hidden[["n1", "count1", "n2", "count2"]].isna().all().all()
     out = compare.compare_groups(buyers_by_type, "buyer_type", ["b_temps", "b_juridique"],
-                                 groups=compare.BUYER_GROUPS, pairs="vs_rest", ctx=Context(min_cell=4))
+                                 groups=compare.BUYER_GROUPS, pairs="vs_rest", ctx=Context(min_cell=2))
     assert len(out) == 2 * 3
     row = out[(out["code"] == "b_temps") & (out["group1"] == "collectivite")].iloc[0]
     assert (row["n1"], row["count1"], row["n2"], row["count2"]) == (4, 3, 16, 8)
@@ -355,8 +362,10 @@ def test_compare_groups_withholds_a_small_company_group(buyers_by_type):
                       size_class=["micro"] * 6 + ["pme"] * 3)
     out = compare.compare_groups(companies, "size_class", ["moyens"], kind="companies")
     row = out.iloc[0]
-    assert row["status"] == "too_few" and row["n1"] == 6 and pd.isna(row["n2"])  # 3 firms: not even their number
-    assert row["count1"] == 4 and pd.isna(row["count2"]) and math.isnan(row["pct2"])  # 3 firms: withheld
+    assert row["status"] == "too_few" and pd.isna(row["n2"])  # 3 firms: not even their number
+    assert pd.isna(row["count2"]) and math.isnan(row["pct2"])  # 3 firms: withheld
+    # and the 6 micro-enterprises with them, as the profile withholds them: its total of 9 minus 6 gives the 3 back
+    assert pd.isna(row["n1"]) and pd.isna(row["count1"]) and math.isnan(row["pct1"])
 
 
 def test_format_groups_shows_a_small_group_as_under_the_threshold(buyers_by_type):
@@ -483,3 +492,63 @@ def test_group_values_in_codebook_order():
     df = pd.DataFrame({"buyer_type": ["sante", "etat", None, "collectivite"]})
     assert compare.group_values(df, "buyer_type", groups=compare.BUYER_GROUPS) == ["etat", "collectivite", "autre"]
     assert compare.group_values(df.iloc[:0], "buyer_type") == []
+
+
+# ---------------------------------------------------------------------------------------------------- issue 27: 2b
+
+def _as_grouped(comparison: pd.DataFrame, *, wave: int = 2017) -> pd.DataFrame:
+    """A comparison of buyer types as the grouped frequency table it publishes (one row per code and group: the
+    group's base and count, NA when withheld), the shape the linear-program audit reads."""
+    rows = {}
+    for r in comparison.itertuples():
+        for g, n, c in ((r.group1, r.n1, r.count1), (r.group2, r.n2, r.count2)):
+            row = rows.setdefault((r.code, g), {"population": "buyers", "wave": wave, "group": "buyer_type",
+                                                "group_value": g, "item": r.code, "n_base": pd.NA, "count": pd.NA})
+            if not pd.isna(n):
+                row["n_base"] = int(n)
+            if not pd.isna(c):
+                row["count"] = int(c)
+    out = pd.DataFrame(list(rows.values()))
+    out["suppressed"] = out["n_base"].isna() | out["count"].isna()
+    return out
+
+
+def _published(buyers: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """What notebooks 01 and 03 publish about these buyers' types: the profile, each theme's overall count and the
+    comparison of buyer types."""
+    from etude.analysis import stats as study_stats
+    from etude.safety import disclosure
+    profile = disclosure.suppress_small(study_stats.profile(buyers, "buyer_type", by_wave=True), population="buyers")
+    overall = compare.theme_prevalence(buyers, "buyers").rename(columns={"theme": "item"})
+    overall = overall[["item", "n_base", "count"]].assign(population="buyers", wave=2017)
+    comparison = compare.compare_groups(buyers, "buyer_type", "themes", groups=compare.BUYER_GROUPS)
+    return {"profil_acheteurs.csv": profile, "themes.csv": overall, "comparaison.csv": _as_grouped(comparison)}
+
+
+def test_a_withheld_buyer_type_without_neighbour_is_not_given_back_by_the_comparison():
+    # 3 État buyers (no neighbour declared for them), 10 collectivités, 10 others: the profile withholds the État
+    # and one more group (its total minus the other two would give the 3 back); the comparison of buyer types
+    # withholds the same groups. The linear-program audit (etude.safety.recovery) then narrows no withheld cell
+    # across the profile, the themes' overall counts and the comparison.
+    from etude.safety import disclosure
+    rows = [{"b_temps"}] * 6 + [{"b_juridique"}] * 4 + [{"b_temps"}] * 3 + [{"b_juridique"}] * 7 + [{"b_temps"}] * 3
+    buyers = table("buyers", rows, buyer_type=["collectivite"] * 10 + ["autre"] * 10 + ["etat"] * 3).assign(
+        population="buyers", wave=2017)
+    published = _published(buyers)
+    comparison = published["comparaison.csv"]
+    assert comparison.loc[comparison["group_value"] == "etat", "suppressed"].all()
+    assert comparison.groupby("group_value")["suppressed"].all().sum() >= 2  # the État and one more group
+    assert disclosure.audit_tables(published).empty
+    # as the comparison was published before (both other groups shown), the audit gives the 3 État buyers back
+    leaky = comparison.copy()
+    for g in ("collectivite", "autre"):
+        for code in leaky["item"].unique():
+            part = buyers[buyers["buyer_type"] == g]
+            base = compare.answered(part, "buyers")
+            hit = compare.cites(part, [c for c in BUYER_ITEMS if codebook.items("buyers").set_index("code")
+                                       .loc[c, "theme"] == code]) & base
+            at = (leaky["group_value"] == g) & (leaky["item"] == code)
+            leaky.loc[at, ["n_base", "count", "suppressed"]] = [int(base.sum()), int(hit.sum()), False]
+    found = disclosure.audit_tables({**published, "comparaison.csv": leaky})
+    etat = found[found["cell"].map(lambda c: c[3] == "etat") & (found["column"] == "n_base")]
+    assert not etat.empty and (etat["low"] == 3).all() and (etat["high"] == 3).all()

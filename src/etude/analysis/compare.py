@@ -33,6 +33,7 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportion_effectsize
 
 from etude.analysis.multitest import multipletests
+from etude.analysis.withheld import withheld_groups
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
@@ -704,9 +705,9 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     ...                   for c in codes})
     >>> t["buyer_type"] = ["etat"] * 6 + ["autre"] * 3
     >>> r = compare_groups(t, "buyer_type", ["moyens"])
-    >>> r[["group1", "group2", "n1", "n2", "pct1", "pct2", "status"]]  # 3 < min_cell; 6 of 6 in a group under 10
-      group1 group2  n1    n2  pct1  pct2   status
-    0   etat  autre   6  <NA>   NaN   NaN  too_few
+    >>> r[["group1", "group2", "n1", "n2", "pct1", "pct2", "status"]]  # 3 < min_cell; 9 − 6 would give 3 back
+      group1 group2    n1    n2  pct1  pct2   status
+    0   etat  autre  <NA>  <NA>   NaN   NaN  too_few
     >>> from etude.safety.disclosure import protected_populations
     >>> r = compare_groups(t, "buyer_type", ["moyens"], ctx=Context(protect=protected_populations(True)))  # opt-in
     >>> r[["n1", "n2", "pct1", "pct2", "status"]]
@@ -728,7 +729,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
 
     rows, counts = [], []
     codes = _asked_codes(df, kind, values, _resolve_codes(df, kind, items_or_themes, codebook), codebook)
-    hidden: set = set()
+    hidden = withheld_groups(df, values, codes, by=by, kind=kind, groups=groups, ctx=ctx)
     for code, base, hit in codes:
         for g1, g2 in combos:
             in1 = base & (values == g1)
