@@ -552,3 +552,21 @@ def test_a_withheld_buyer_type_without_neighbour_is_not_given_back_by_the_compar
     found = disclosure.audit_tables({**published, "comparaison.csv": leaky})
     etat = found[found["cell"].map(lambda c: c[3] == "etat") & (found["column"] == "n_base")]
     assert not etat.empty and (etat["low"] == 3).all() and (etat["high"] == 3).all()
+
+
+def test_a_whole_group_share_is_not_given_back_by_the_other_groups_counts():
+    # The demo's case: 0 of 6 « autres » cite the item (withheld: every member answered alike), 5 of 17 État and
+    # 1 of 8 collectivités do; the population's overall count (6) is published, so 6 − 5 − 1 would give the 0 back:
+    # the other groups' counts for that item are withheld too, their sizes (published on every other row) are not
+    T, J, F = {"b_temps"}, {"b_juridique"}, {"b_financier"}
+    rows = [T] * 5 + [J] * 12 + [T] + [J] * 7 + [J] * 3 + [F] * 3
+    buyers = table("buyers", rows, buyer_type=["etat"] * 17 + ["collectivite"] * 8 + ["autre"] * 6)
+    out = compare.compare_groups(buyers, "buyer_type", ["b_temps", "b_juridique"], groups=compare.BUYER_GROUPS)
+    temps = out[out["code"] == "b_temps"]
+    assert (temps["status"] == compare.TOO_FEW).all()
+    assert temps[["count1", "count2"]].isna().all().all() and temps[["pct1", "pct2"]].isna().all().all()
+    assert temps[["n1", "n2"]].notna().all().all() and temps["n1"].tolist() == [17, 17, 8]
+    from etude.safety import disclosure
+    assert disclosure.audit_tables({"comparaison.csv": _as_grouped(out), "overall.csv": pd.DataFrame(
+        {"population": "buyers", "wave": 2017, "item": ["b_temps", "b_juridique"], "n_base": 31,
+         "count": [6, 22]})}).empty

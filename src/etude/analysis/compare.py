@@ -624,7 +624,7 @@ def _whole_group(count: int, n: int, min_cell: int, protected: bool) -> bool:
 
 
 def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, kind: str, ctx: Context, ci_method: str,
-                  rest: bool = False, hidden: tuple[bool, bool] = (False, False)) -> tuple[dict, tuple | None]:
+                  rest: bool = False, hidden: tuple[str, str] = ("", "")) -> tuple[dict, tuple | None]:
     """Counts, shares and test of one pair of groups (``one``, ``two``: each group's count and size), and its
     entry for the adjusted intervals (None: untested).
 
@@ -633,18 +633,22 @@ def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, kind: str, ctx:
     (:func:`etude.safety.disclosure.publishable` with ``protect``: by default no group under ``min_cell`` is
     published; a study that opts in publishes its public buyers' small groups). A group size the rule withholds is
     NA, and with ``rest`` (the second group is every other respondent, whose total is published) both sizes are.
-    A group ``hidden`` (withheld with the groups that could give it back, :mod:`etude.analysis.withheld`) shows nothing.
+    ``hidden`` says, for each group, what :mod:`etude.analysis.withheld` withholds: ``"count"`` (its count and
+    share for this code: subtraction would give back a withheld cell), ``"group"`` (its size too: the profile
+    withholds it) or ``""`` (nothing).
     """
     (c1, n1), (c2, n2) = one, two
     min_cell, protect = ctx.min_cell, ctx.protect
     protected = protect is None or kind in protect
     whole = [_whole_group(c, n, min_cell, protected) for c, n in (one, two)]
     if min(n1, n2) < min_cell or any(whole) or any(hidden):
-        size1, size2 = (publishable(kind, n, min_cell=min_cell, protect=protect) and not h
+        size1, size2 = (publishable(kind, n, min_cell=min_cell, protect=protect) and h != "group"
                         for n, h in zip((n1, n2), hidden))
         if rest:                                    # the total is published: one size gives the other back
             size1 = size2 = size1 and size2
-        big1, big2 = (size and not w for size, w in zip((size1, size2), whole))
+        big1, big2 = (size and not w and not h for size, w, h in zip((size1, size2), whole, hidden))
+        if rest:                                    # so is the overall count: one count gives the other back
+            big1 = big2 = big1 and big2
         return {"n1": n1 if size1 else pd.NA, "n2": n2 if size2 else pd.NA,
                 "count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 and n1 else math.nan,
                 "count2": c2 if big2 else pd.NA, "pct2": c2 / n2 if big2 and n2 else math.nan, "diff": math.nan,
@@ -730,6 +734,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     rows, counts = [], []
     codes = _asked_codes(df, kind, values, _resolve_codes(df, kind, items_or_themes, codebook), codebook)
     hidden = withheld_groups(df, values, codes, by=by, kind=kind, groups=groups, ctx=ctx)
+    gone = {g for g in order if codes and all((c, g) in hidden for c, _, _ in codes)}  # the size too
     for code, base, hit in codes:
         for g1, g2 in combos:
             in1 = base & (values == g1)
@@ -737,8 +742,9 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
             n1, n2 = int(in1.sum()), int(in2.sum())
             row = {"code": code, "group1": g1, "group2": g2, "n1": n1, "n2": n2}
             c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
+            held = tuple("group" if g in gone else "count" if (code, g) in hidden else "" for g in (g1, g2))
             numbers, count = _pair_numbers((c1, n1), (c2, n2), kind=kind, ctx=ctx, ci_method=ci_method,
-                                           rest=g2 == REST, hidden=((code, g1) in hidden, (code, g2) in hidden))
+                                           rest=g2 == REST, hidden=held)
             rows.append(row | numbers)
             counts.append(count)
     return _group_table(rows, counts, ctx=ctx, ci_method=ci_method)
