@@ -570,3 +570,16 @@ def test_a_whole_group_share_is_not_given_back_by_the_other_groups_counts():
     assert disclosure.audit_tables({"comparaison.csv": _as_grouped(out), "overall.csv": pd.DataFrame(
         {"population": "buyers", "wave": 2017, "item": ["b_temps", "b_juridique"], "n_base": 31,
          "count": [6, 22]})}).empty
+
+
+def test_compare_themes_follows_the_studys_opt_in_for_a_small_buyer_population():
+    # 4 buyers: withheld by default (both populations protected), compared when the study publishes its buyers'
+    # small groups (publish_small_groups: true) — the same rule as every other breakdown (issue 27, item 1)
+    b = table("buyers", [{"b_temps"}, {"b_temps", "b_donnees"}, {"b_soutien"}, {"b_juridique"}])
+    e = table("companies", [{"e_moyens"}] * 3 + [{"e_besoins"}] * 4 + [{"e_processus"}] * 3)
+    default = compare.compare_themes(b, e).set_index("theme")
+    assert (default.loc[["information", "moyens"], "reason"] == compare.TOO_FEW).all()
+    assert default[["n_buyers"]].isna().all().all()
+    opted = compare.compare_themes(b, e, ctx=Context(protect=OPT_IN)).set_index("theme")
+    assert opted.loc["moyens", "n_buyers"] == 4 and opted.loc["moyens", "pct_buyers"] == 0.5
+    assert pd.isna(opted.loc["moyens", "reason"]) and opted.loc["moyens", "test"] == "fisher"

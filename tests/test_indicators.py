@@ -323,3 +323,16 @@ def test_resolve_paths(tmp_path):
     assert ind.resolve_paths(f" {f} ; ") == [f]
     with pytest.raises(ParameterError, match="introuvable"):
         ind.resolve_paths(str(tmp_path / "nope.json"))
+
+
+def test_wave_changes_follow_the_studys_opt_in_for_small_buyer_waves():
+    # 4 buyers a wave: withheld by default; published when the study chose to publish its buyers' small groups,
+    # as wave_grid does (issue 27, item 1)
+    rows = [{"b_temps"}, {"b_temps"}, {"b_juridique"}, {"b_donnees"}] * 2
+    df = respondents("buyers", rows, wave=[2017] * 4 + [2018] * 4)
+    default = waves.wave_changes(df, "buyers", level="items").set_index("code")
+    assert default["n_from"].isna().all() and (default["reason"] == "too_few").all()
+    opted = waves.wave_changes(df, "buyers", level="items",
+                               ctx=Context(protect=protected_populations(True))).set_index("code")
+    assert opted.loc["b_temps", "n_from"] == 4 and opted.loc["b_temps", "share_to"] == 0.5
+    assert opted.loc["b_temps", "test"] == "fisher"
