@@ -11,6 +11,7 @@ from etude.errors import ParameterError
 from etude.publish import present
 from etude.safety.disclosure import protected_populations
 from etude.survey import codebook
+from etude.survey.context import Context
 
 #: A study that publishes public buyers' small groups (``publish_small_groups: true``); by default they are withheld.
 OPT_IN = protected_populations(True)
@@ -149,7 +150,7 @@ def test_theme_prevalence_counts_respondents_not_items_and_excludes_non_answers(
     hidden = compare.theme_prevalence(df, "buyers").set_index("theme")
     # 3 buyers answering < min_cell: withheld by default like companies (issue 27); the study's opt-in publishes them
     assert hidden[["n_base", "count", "pct", "ci_low"]].isna().all().all()
-    out = compare.theme_prevalence(df, "buyers", protect=OPT_IN).set_index("theme")
+    out = compare.theme_prevalence(df, "buyers", ctx=Context(protect=OPT_IN)).set_index("theme")
     assert list(out.index) == ["information", "moyens", "juridique", "interet", "soutien"]
     assert (out["n_base"] == 3).all()  # two respondents selected nothing: out of the denominator
     assert out.loc["moyens", "count"] == 1  # two items, one respondent
@@ -205,7 +206,7 @@ def test_compare_themes_columns_and_hand_counts(two_populations):
 
 
 def test_compare_themes_support_theme_is_not_comparable_nor_adjusted(two_populations):
-    out = compare.compare_themes(*two_populations, padjust="holm").set_index("theme")
+    out = compare.compare_themes(*two_populations, ctx=Context(padjust="holm")).set_index("theme")
     s = out.loc["soutien"]
     assert s["test"] == "not_comparable" and s["reason"] == compare.ONE_SIDE
     assert s["n_buyers"] == 10 and s["pct_buyers"] == pytest.approx(0.3)
@@ -219,20 +220,20 @@ def test_compare_themes_support_theme_is_not_comparable_nor_adjusted(two_populat
 
 
 def test_compare_themes_bh_and_chi2_options(two_populations):
-    holm = compare.compare_themes(*two_populations, padjust="holm")
-    bh = compare.compare_themes(*two_populations, padjust="fdr_bh")
+    holm = compare.compare_themes(*two_populations, ctx=Context(padjust="holm"))
+    bh = compare.compare_themes(*two_populations, ctx=Context(padjust="fdr_bh"))
     assert (bh["p_adjusted"].dropna() <= holm["p_adjusted"].dropna() + 1e-12).all()
-    chi = compare.compare_themes(*two_populations, test="chi2").set_index("theme")
+    chi = compare.compare_themes(*two_populations, ctx=Context(test="chi2")).set_index("theme")
     assert chi.loc["information", "test"] == "chi2"
     assert chi.loc["information", "p_value"] == pytest.approx(
         stats.chi2_contingency([[3, 7], [12, 8]], correction=True).pvalue)
     with pytest.raises(ParameterError, match="fdr_bh"):
-        compare.compare_themes(*two_populations, padjust="bh")
+        compare.compare_themes(*two_populations, ctx=Context(padjust="bh"))
 
 
 def test_compare_themes_numbers_match_an_independent_recomputation(two_populations):
     """Recompute every comparable row from the table's own n and pct with scipy only (what the CSV says)."""
-    out = compare.compare_themes(*two_populations, padjust="holm")
+    out = compare.compare_themes(*two_populations, ctx=Context(padjust="holm"))
     rows = out[out["test"] != "not_comparable"]
     raw = []
     for r in rows.itertuples():
@@ -292,7 +293,7 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
     # a study that opts in (publish_small_groups) publishes its small buyer groups: 3 of 4 collectivités cite
     # « moyens », with their n, but a group under min_cell is never tested
     out = present.label_groups(compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"],
-                                                      groups=compare.BUYER_GROUPS, protect=OPT_IN))
+                                                      groups=compare.BUYER_GROUPS, ctx=Context(protect=OPT_IN)))
     assert list(zip(out["group1"], out["group2"])) == [("etat", "collectivite"), ("etat", "autre"),
                                                        ("collectivite", "autre")]
     small = out[out["group2"].eq("collectivite") | out["group1"].eq("collectivite")]
@@ -310,8 +311,15 @@ def test_compare_groups_too_few_respondents_gives_a_status_not_a_number(buyers_b
 
 
 def test_compare_groups_vs_rest_items_and_min_cell(buyers_by_type):
+    # At min_cell = 4 the profile withholds the 2 « autres » (no neighbour declared) and, by secondary suppression,
+    # the groups that would give them back: the comparison withholds the same groups (issue 27, item 1), and every
+    # group here holds one of them (« autre » has the health establishments)
+    hidden = compare.compare_groups(buyers_by_type, "buyer_type", ["b_temps", "b_juridique"],
+                                    groups=compare.BUYER_GROUPS, pairs="vs_rest", ctx=Context(min_cell=4))
+    assert len(hidden) == 2 * 3 and (hidden["status"] == compare.TOO_FEW).all()
+    assert hidden[["n1", "count1", "n2", "count2"]].isna().all().all()
     out = compare.compare_groups(buyers_by_type, "buyer_type", ["b_temps", "b_juridique"],
-                                 groups=compare.BUYER_GROUPS, pairs="vs_rest", min_cell=4)
+                                 groups=compare.BUYER_GROUPS, pairs="vs_rest", ctx=Context(min_cell=2))
     assert len(out) == 2 * 3
     row = out[(out["code"] == "b_temps") & (out["group1"] == "collectivite")].iloc[0]
     assert (row["n1"], row["count1"], row["n2"], row["count2"]) == (4, 3, 16, 8)
@@ -330,7 +338,7 @@ def test_compare_groups_rejects_unknown_codes_and_options(buyers_by_type):
     with pytest.raises(ParameterError, match="'pairwise', 'vs_rest'"):
         compare.compare_groups(buyers_by_type, "buyer_type", pairs="all")
     with pytest.raises(ParameterError, match="min_cell"):
-        compare.compare_groups(buyers_by_type, "buyer_type", min_cell=0)
+        compare.compare_groups(buyers_by_type, "buyer_type", ctx=Context(min_cell=0))
 
 
 # ---------------------------------------------------------------------------------------------------- display
@@ -354,8 +362,10 @@ def test_compare_groups_withholds_a_small_company_group(buyers_by_type):
                       size_class=["micro"] * 6 + ["pme"] * 3)
     out = compare.compare_groups(companies, "size_class", ["moyens"], kind="companies")
     row = out.iloc[0]
-    assert row["status"] == "too_few" and row["n1"] == 6 and pd.isna(row["n2"])  # 3 firms: not even their number
-    assert row["count1"] == 4 and pd.isna(row["count2"]) and math.isnan(row["pct2"])  # 3 firms: withheld
+    assert row["status"] == "too_few" and pd.isna(row["n2"])  # 3 firms: not even their number
+    assert pd.isna(row["count2"]) and math.isnan(row["pct2"])  # 3 firms: withheld
+    # and the 6 micro-enterprises with them, as the profile withholds them: its total of 9 minus 6 gives the 3 back
+    assert pd.isna(row["n1"]) and pd.isna(row["count1"]) and math.isnan(row["pct1"])
 
 
 def test_format_groups_shows_a_small_group_as_under_the_threshold(buyers_by_type):
@@ -368,7 +378,7 @@ def test_format_groups_shows_a_small_group_as_under_the_threshold(buyers_by_type
     shown = present.format_groups(out)
     assert shown.iloc[0]["Groupe 2"] == "Autres acheteurs publics : 60,0\u202f% (6/10)"  # within their neighbour
     opted = present.format_groups(present.label_groups(compare.compare_groups(
-        buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS, protect=OPT_IN)))
+        buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS, ctx=Context(protect=OPT_IN))))
     assert opted.iloc[0]["Groupe 2"] == "Collectivités territoriales : 75,0\u202f% (3/4)"  # the study's opt-in
     assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)" and len(shown) == 1
     assert opted.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
@@ -454,13 +464,13 @@ def test_a_theme_counts_only_the_items_asked_and_one_none_asked_is_not_compared(
     moyens = list(codebook.items("buyers").query("theme == 'moyens'")["code"])
     rows = [{"b_temps"}, {"b_juridique"}, {"b_soutien"}, {"b_temps", "b_juridique"}]
     b = pd.DataFrame({c: pd.array([pd.NA if c in moyens else c in r for r in rows], dtype="boolean") for c in codes})
-    prev = compare.theme_prevalence(b, "buyers", protect=OPT_IN).set_index("theme")  # 4 buyers: opted in
+    prev = compare.theme_prevalence(b, "buyers", ctx=Context(protect=OPT_IN)).set_index("theme")  # 4 buyers: opted in
     assert pd.isna(prev.loc["moyens", "count"]) and pd.isna(prev.loc["moyens", "pct"])
     assert prev.loc["moyens", "missing"] == ";".join(moyens)
     assert prev.loc["juridique", "pct"] == 0.5
     e_codes = list(codebook.items("companies")["code"])
     e = pd.DataFrame({c: pd.array([c == "e_moyens", c == "e_delais"], dtype="boolean") for c in e_codes})
-    table = compare.compare_themes(b, e, min_cell=2).set_index("theme")
+    table = compare.compare_themes(b, e, ctx=Context(min_cell=2)).set_index("theme")
     assert table.loc["moyens", "test"] == compare.NOT_COMPARABLE and pd.isna(table.loc["moyens", "p_value"])
     assert table.attrs["family_size"] == int((table["test"] == "fisher").sum())
 
@@ -482,3 +492,94 @@ def test_group_values_in_codebook_order():
     df = pd.DataFrame({"buyer_type": ["sante", "etat", None, "collectivite"]})
     assert compare.group_values(df, "buyer_type", groups=compare.BUYER_GROUPS) == ["etat", "collectivite", "autre"]
     assert compare.group_values(df.iloc[:0], "buyer_type") == []
+
+
+# ---------------------------------------------------------------------------------------------------- issue 27: 2b
+
+def _as_grouped(comparison: pd.DataFrame, *, wave: int = 2017) -> pd.DataFrame:
+    """A comparison of buyer types as the grouped frequency table it publishes (one row per code and group: the
+    group's base and count, NA when withheld), the shape the linear-program audit reads."""
+    rows = {}
+    for r in comparison.itertuples():
+        for g, n, c in ((r.group1, r.n1, r.count1), (r.group2, r.n2, r.count2)):
+            row = rows.setdefault((r.code, g), {"population": "buyers", "wave": wave, "group": "buyer_type",
+                                                "group_value": g, "item": r.code, "n_base": pd.NA, "count": pd.NA})
+            if not pd.isna(n):
+                row["n_base"] = int(n)
+            if not pd.isna(c):
+                row["count"] = int(c)
+    out = pd.DataFrame(list(rows.values()))
+    out["suppressed"] = out["n_base"].isna() | out["count"].isna()
+    return out
+
+
+def _published(buyers: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """What notebooks 01 and 03 publish about these buyers' types: the profile, each theme's overall count and the
+    comparison of buyer types."""
+    from etude.analysis import stats as study_stats
+    from etude.safety import disclosure
+    profile = disclosure.suppress_small(study_stats.profile(buyers, "buyer_type", by_wave=True), population="buyers")
+    overall = compare.theme_prevalence(buyers, "buyers").rename(columns={"theme": "item"})
+    overall = overall[["item", "n_base", "count"]].assign(population="buyers", wave=2017)
+    comparison = compare.compare_groups(buyers, "buyer_type", "themes", groups=compare.BUYER_GROUPS)
+    return {"profil_acheteurs.csv": profile, "themes.csv": overall, "comparaison.csv": _as_grouped(comparison)}
+
+
+def test_a_withheld_buyer_type_without_neighbour_is_not_given_back_by_the_comparison():
+    # 3 État buyers (no neighbour declared for them), 10 collectivités, 10 others: the profile withholds the État
+    # and one more group (its total minus the other two would give the 3 back); the comparison of buyer types
+    # withholds the same groups. The linear-program audit (etude.safety.recovery) then narrows no withheld cell
+    # across the profile, the themes' overall counts and the comparison.
+    from etude.safety import disclosure
+    rows = [{"b_temps"}] * 6 + [{"b_juridique"}] * 4 + [{"b_temps"}] * 3 + [{"b_juridique"}] * 7 + [{"b_temps"}] * 3
+    buyers = table("buyers", rows, buyer_type=["collectivite"] * 10 + ["autre"] * 10 + ["etat"] * 3).assign(
+        population="buyers", wave=2017)
+    published = _published(buyers)
+    comparison = published["comparaison.csv"]
+    assert comparison.loc[comparison["group_value"] == "etat", "suppressed"].all()
+    assert comparison.groupby("group_value")["suppressed"].all().sum() >= 2  # the État and one more group
+    assert disclosure.audit_tables(published).empty
+    # as the comparison was published before (both other groups shown), the audit gives the 3 État buyers back
+    leaky = comparison.copy()
+    for g in ("collectivite", "autre"):
+        for code in leaky["item"].unique():
+            part = buyers[buyers["buyer_type"] == g]
+            base = compare.answered(part, "buyers")
+            hit = compare.cites(part, [c for c in BUYER_ITEMS if codebook.items("buyers").set_index("code")
+                                       .loc[c, "theme"] == code]) & base
+            at = (leaky["group_value"] == g) & (leaky["item"] == code)
+            leaky.loc[at, ["n_base", "count", "suppressed"]] = [int(base.sum()), int(hit.sum()), False]
+    found = disclosure.audit_tables({**published, "comparaison.csv": leaky})
+    etat = found[found["cell"].map(lambda c: c[3] == "etat") & (found["column"] == "n_base")]
+    assert not etat.empty and (etat["low"] == 3).all() and (etat["high"] == 3).all()
+
+
+def test_a_whole_group_share_is_not_given_back_by_the_other_groups_counts():
+    # The demo's case: 0 of 6 « autres » cite the item (withheld: every member answered alike), 5 of 17 État and
+    # 1 of 8 collectivités do; the population's overall count (6) is published, so 6 − 5 − 1 would give the 0 back:
+    # the other groups' counts for that item are withheld too, their sizes (published on every other row) are not
+    T, J, F = {"b_temps"}, {"b_juridique"}, {"b_financier"}
+    rows = [T] * 5 + [J] * 12 + [T] + [J] * 7 + [J] * 3 + [F] * 3
+    buyers = table("buyers", rows, buyer_type=["etat"] * 17 + ["collectivite"] * 8 + ["autre"] * 6)
+    out = compare.compare_groups(buyers, "buyer_type", ["b_temps", "b_juridique"], groups=compare.BUYER_GROUPS)
+    temps = out[out["code"] == "b_temps"]
+    assert (temps["status"] == compare.TOO_FEW).all()
+    assert temps[["count1", "count2"]].isna().all().all() and temps[["pct1", "pct2"]].isna().all().all()
+    assert temps[["n1", "n2"]].notna().all().all() and temps["n1"].tolist() == [17, 17, 8]
+    from etude.safety import disclosure
+    assert disclosure.audit_tables({"comparaison.csv": _as_grouped(out), "overall.csv": pd.DataFrame(
+        {"population": "buyers", "wave": 2017, "item": ["b_temps", "b_juridique"], "n_base": 31,
+         "count": [6, 22]})}).empty
+
+
+def test_compare_themes_follows_the_studys_opt_in_for_a_small_buyer_population():
+    # 4 buyers: withheld by default (both populations protected), compared when the study publishes its buyers'
+    # small groups (publish_small_groups: true) — the same rule as every other breakdown (issue 27, item 1)
+    b = table("buyers", [{"b_temps"}, {"b_temps", "b_donnees"}, {"b_soutien"}, {"b_juridique"}])
+    e = table("companies", [{"e_moyens"}] * 3 + [{"e_besoins"}] * 4 + [{"e_processus"}] * 3)
+    default = compare.compare_themes(b, e).set_index("theme")
+    assert (default.loc[["information", "moyens"], "reason"] == compare.TOO_FEW).all()
+    assert default[["n_buyers"]].isna().all().all()
+    opted = compare.compare_themes(b, e, ctx=Context(protect=OPT_IN)).set_index("theme")
+    assert opted.loc["moyens", "n_buyers"] == 4 and opted.loc["moyens", "pct_buyers"] == 0.5
+    assert pd.isna(opted.loc["moyens", "reason"]) and opted.loc["moyens", "test"] == "fisher"

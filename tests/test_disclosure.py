@@ -14,6 +14,7 @@ from etude.publish import formats, present
 from etude.publish.labels import labelled, value_label
 from etude.publish.present import confidentiality
 from etude.safety import disclosure
+from etude.survey.context import Context
 
 S = formats.NNBSP
 
@@ -35,7 +36,7 @@ def test_suppression_threshold_at_the_boundary(n_base, suppressed):
     t = pd.DataFrame({"population": ["companies"], "item": ["e_moyens"], "n_base": [n_base],
                       "count": [min(n_base, 2)], "pct": [min(n_base, 2) / n_base if n_base else math.nan],
                       "ci_low": [0.1], "ci_high": [0.9], "rank": [1]})
-    out = disclosure.suppress_small(t, min_cell=5)
+    out = disclosure.suppress_small(t, ctx=Context(min_cell=5))
     assert bool(out["suppressed"].iloc[0]) is suppressed
     if suppressed:  # a suppressed group publishes neither its numbers nor its base
         assert out[["n_base", "count", "pct", "ci_low", "ci_high", "rank"]].iloc[0].isna().all()
@@ -47,16 +48,18 @@ def test_only_protected_populations_are_suppressed_and_the_input_is_untouched():
     t = pd.DataFrame({"population": ["buyers", "companies"], "n_base": [4, 4], "count": [3, 3],
                       "pct": [0.75, 0.75]})
     assert disclosure.suppress_small(t)["suppressed"].tolist() == [True, True]  # issue 27: buyers too, by default
-    out = disclosure.suppress_small(t, protect=disclosure.protected_populations(publish_small_groups=True))
+    out = disclosure.suppress_small(
+        t, ctx=Context(protect=disclosure.protected_populations(publish_small_groups=True)))
     assert out["suppressed"].tolist() == [False, True]
     assert out["count"].iloc[0] == 3 and pd.isna(out["count"].iloc[1])
     assert str(out["count"].dtype) == "Int64"
     assert t["count"].tolist() == [3, 3] and t["n_base"].tolist() == [4, 4]
-    assert disclosure.suppress_small(t, protect=None)["suppressed"].tolist() == [True, True]
-    assert disclosure.suppress_small(t, protect=["buyers", "companies"])["suppressed"].all()
+    assert disclosure.suppress_small(t, ctx=Context(protect=None))["suppressed"].tolist() == [True, True]
+    assert disclosure.suppress_small(t, ctx=Context(protect=["buyers", "companies"]))["suppressed"].all()
     no_col = t.drop(columns="population")
     assert disclosure.suppress_small(no_col, population="buyers")["suppressed"].all()
-    assert not disclosure.suppress_small(no_col, population="buyers", protect=("companies",))["suppressed"].any()
+    assert not disclosure.suppress_small(no_col, population="buyers",
+                                         ctx=Context(protect=("companies",)))["suppressed"].any()
     assert disclosure.suppress_small(no_col)["suppressed"].all()  # unknown population: protected
 
 
@@ -67,7 +70,7 @@ def test_stats_names_are_the_disclosure_functions():
 
 def test_bad_min_cell():
     with pytest.raises(ParameterError, match="min_cell"):
-        disclosure.suppress_small(pd.DataFrame({"n_base": [1]}), min_cell=0)
+        disclosure.suppress_small(pd.DataFrame({"n_base": [1]}), ctx=Context(min_cell=0))
     with pytest.raises(ParameterError, match="min_cell"):
         disclosure.audit_tables({}, min_cell=True)
 
@@ -272,7 +275,8 @@ def test_merged_codes_have_labels_for_display():
 
 def test_buyers_small_groups_are_published_only_by_the_studys_choice():
     t = _profile(["etat", "collectivite"], [17, 4]).assign(population="buyers", attribute="buyer_type")
-    chosen = disclosure.suppress_small(t, protect=disclosure.protected_populations(publish_small_groups=True))
+    chosen = disclosure.suppress_small(
+        t, ctx=Context(protect=disclosure.protected_populations(publish_small_groups=True)))
     assert not chosen["suppressed"].any() and chosen["n"].tolist() == [17, 4]
     # by default the 4 collectivités join their declared neighbour, « Autres acheteurs publics »: 4 + 3 = 7
     t = _profile(["etat", "collectivite", "autre"], [17, 4, 3]).assign(population="buyers", attribute="buyer_type")
@@ -306,10 +310,11 @@ def test_demo_tables_at_a_higher_threshold_leak_nothing_together():
     from etude import survey
     tables = survey.load_study()
     profile = stats.suppress_small(stats.profile(tables["companies"], ["size_class", "segment", "departement"],
-                                                 by_wave=True), min_cell=10, population="companies")
+                                                 by_wave=True), ctx=Context(min_cell=10), population="companies")
     by = {"buyers": "buyer_type", "companies": "size_class"}
-    grouped = stats.barrier_table(tables, by=by, min_cell=10)
-    published = {"profil_entreprises.csv": profile, "freins.csv": stats.barrier_table(tables, min_cell=10),
+    grouped = stats.barrier_table(tables, by=by, ctx=Context(min_cell=10))
+    published = {"profil_entreprises.csv": profile,
+                 "freins.csv": stats.barrier_table(tables, ctx=Context(min_cell=10)),
                  "freins_par_groupe.csv": grouped}
     found = disclosure.audit_tables(published, min_cell=10)
     assert found.empty and found.attrs["checked"] > 20, confidentiality.audit_lines(found)

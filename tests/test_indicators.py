@@ -11,6 +11,7 @@ from etude.errors import InputError, ParameterError
 from etude.publish import present
 from etude.safety.disclosure import protected_populations
 from etude.survey import codebook
+from etude.survey.context import Context
 
 
 def line(values, *, series="s", indicator="i", unit="Md€", status="published", perimeter="p"):
@@ -208,7 +209,8 @@ def two_waves():
 
 
 def test_item_change_between_waves_by_hand(two_waves):
-    t = waves.wave_changes(two_waves, "companies", wave_from=2017, wave_to=2018, min_cell=4).set_index("code")
+    t = waves.wave_changes(two_waves, "companies", wave_from=2017, wave_to=2018,
+                           ctx=Context(min_cell=4)).set_index("code")
     r = t.loc["e_moyens"]
     assert (r["n_from"], r["count_from"], r["n_to"], r["count_to"]) == (4, 2, 6, 3)  # non-answerer out of the base
     assert r["share_from"] == 0.5 and r["share_to"] == 0.5 and r["diff"] == 0
@@ -223,7 +225,7 @@ def test_item_change_between_waves_by_hand(two_waves):
 
 
 def test_theme_change_between_waves(two_waves):
-    t = waves.wave_changes(two_waves, "companies", level="themes", min_cell=4).set_index("code")
+    t = waves.wave_changes(two_waves, "companies", level="themes", ctx=Context(min_cell=4)).set_index("code")
     # moyens = e_moyens or e_delais: 3 of 4 answerers in 2017, 3 of 6 in 2018; a respondent citing both counts once
     assert (t.loc["moyens", "count_from"], t.loc["moyens", "n_from"]) == (3, 4)
     assert (t.loc["moyens", "count_to"], t.loc["moyens", "n_to"]) == (3, 6)
@@ -245,7 +247,7 @@ def test_a_company_wave_below_min_cell_publishes_no_count_no_change_and_no_test(
     # public buyers are protected too (issue 27): a wave of 4 buyers is withheld, unless the study opts in
     four = respondents("buyers", [{"b_temps"}] * 4, 2017)
     assert waves.wave_grid(four, "buyers")[["n_base", "count", "share"]].isna().all().all()
-    opted = waves.wave_grid(four, "buyers", protect=protected_populations(True)).set_index("code")
+    opted = waves.wave_grid(four, "buyers", ctx=Context(protect=protected_populations(True))).set_index("code")
     assert (opted.loc["b_temps", "n_base"], opted.loc["b_temps", "count"]) == (4, 4)
 
 
@@ -321,3 +323,16 @@ def test_resolve_paths(tmp_path):
     assert ind.resolve_paths(f" {f} ; ") == [f]
     with pytest.raises(ParameterError, match="introuvable"):
         ind.resolve_paths(str(tmp_path / "nope.json"))
+
+
+def test_wave_changes_follow_the_studys_opt_in_for_small_buyer_waves():
+    # 4 buyers a wave: withheld by default; published when the study chose to publish its buyers' small groups,
+    # as wave_grid does (issue 27, item 1)
+    rows = [{"b_temps"}, {"b_temps"}, {"b_juridique"}, {"b_donnees"}] * 2
+    df = respondents("buyers", rows, wave=[2017] * 4 + [2018] * 4)
+    default = waves.wave_changes(df, "buyers", level="items").set_index("code")
+    assert default["n_from"].isna().all() and (default["reason"] == "too_few").all()
+    opted = waves.wave_changes(df, "buyers", level="items",
+                               ctx=Context(protect=protected_populations(True))).set_index("code")
+    assert opted.loc["b_temps", "n_from"] == 4 and opted.loc["b_temps", "share_to"] == 0.5
+    assert opted.loc["b_temps", "test"] == "fisher"

@@ -14,6 +14,7 @@ from etude import paths, survey
 from etude.analysis import compare, stats
 from etude.publish import present
 from etude.survey import codebook as cbk
+from etude.survey.context import Context
 
 NEW = {"code": "b_sourcing", "label_fr": "Sourcing difficile", "label_en": "Hard sourcing", "theme": "information",
        "rationale": "test", "seed": False, "since": 2019}
@@ -64,12 +65,12 @@ def test_an_item_asked_since_a_later_wave_is_not_asked_in_a_packed_earlier_expor
         _export(tmp_path / "a2019.csv", book, 2019, rows + [{"b_sourcing"}], layout="wide"), "buyers", wave=2019),
         codebook=book)
     assert late["b_sourcing"].sum() == 1 and late["b_sourcing"].notna().all()
-    table = stats.frequencies(early, "buyers", codebook=book).set_index("item")
+    table = stats.frequencies(early, "buyers", ctx=Context(codebook=book)).set_index("item")
     assert pd.isna(table.loc["b_sourcing", "pct"]) and pd.isna(table.loc["b_sourcing", "ci_high"])
     # its theme is not compared to the companies' in 2018, and the sentence names the item
     companies = pd.DataFrame({c: pd.array([c == "e_besoins"] * 10, dtype="boolean")
                               for c in cbk.items("companies", codebook=book)["code"]})
-    themes = present.label_themes(compare.compare_themes(early, companies, codebook=book))
+    themes = present.label_themes(compare.compare_themes(early, companies, ctx=Context(codebook=book)))
     row = themes.set_index("theme").loc["information"]
     assert row["reason"] == compare.ITEM_NOT_ASKED and row["missing"] == "b_sourcing"
     assert "« Sourcing difficile » (acheteurs publics)" in present.comparison_headline(themes, codebook=book)

@@ -14,6 +14,7 @@ from etude.errors import InputError
 from etude.publish import labels, plots, present
 from etude.safety.disclosure import protected_populations
 from etude.survey import codebook, reference
+from etude.survey.context import Context
 
 
 def _table(kind, barriers, remedies=None, wave=2017):
@@ -54,7 +55,8 @@ def test_remedy_table_counts_like_freins_csv(buyers):
     low, high = proportion_confint(2, 3, alpha=0.05, method="wilson")
     assert (r["ci_low"], r["ci_high"]) == pytest.approx((low, high), abs=1e-9)
     assert r["label"] == "Soutien hiérarchique"
-    same = labels.with_labels(stats.barrier_table({"buyers": buyers}, question="remedies", min_cell=3), "fr")
+    same = labels.with_labels(stats.barrier_table({"buyers": buyers}, question="remedies",
+                                                  ctx=Context(min_cell=3)), "fr")
     pd.testing.assert_frame_equal(t.reset_index(drop=True), same.reset_index(drop=True))
     english = labels.with_labels(plan.remedy_table({"buyers": buyers}), "en")
     assert english.columns.tolist() == stats.FREINS_COLUMNS

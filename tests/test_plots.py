@@ -11,6 +11,7 @@ import pytest  # noqa: E402
 from etude.analysis import stats  # noqa: E402
 from etude.errors import ParameterError  # noqa: E402
 from etude.publish import outputs, plots
+from etude.survey.context import Context
 
 S = "\u202f"
 
@@ -84,7 +85,7 @@ def test_a_levers_chart_caption_speaks_of_items_not_barriers():
 
 
 def test_english_labels_and_real_data_status(buyers):
-    table = stats.frequencies(buyers, ["b_temps", "b_financier"], alpha=0.1, ci_method="jeffreys")
+    table = stats.frequencies(buyers, ["b_temps", "b_financier"], ctx=Context(alpha=0.1, ci_method="jeffreys"))
     fig = plots.frequency_chart(table, lang="en",
                                 options=plots.ChartOptions(simulated=False, source="GT survey", wave=2018))
     assert _labels(fig.axes[0]) == ["Financial barriers", "No time"]

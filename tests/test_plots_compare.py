@@ -11,6 +11,7 @@ import pytest  # noqa: E402
 from etude.analysis import compare  # noqa: E402
 from etude.publish import plots, present
 from etude.survey import codebook
+from etude.survey.context import Context
 
 BUYER_ITEMS = list(codebook.items("buyers")["code"])
 COMPANY_ITEMS = list(codebook.items("companies")["code"])
@@ -109,7 +110,7 @@ def test_forest_plot_marks_adjusted_significance_and_non_comparable(populations)
 
 
 def test_forest_plot_symmetric_axis_covers_every_interval(populations):
-    t = _themes(*populations, padjust="fdr_bh")
+    t = _themes(*populations, ctx=Context(padjust="fdr_bh"))
     fig = plots.forest_plot(t, padjust="fdr_bh", lang="en", options=plots.ChartOptions(simulated=False))
     ax = fig.axes[0]
     low, high = ax.get_xlim()

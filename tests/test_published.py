@@ -7,6 +7,7 @@ from statsmodels.stats.proportion import proportion_confint
 from etude.analysis import stats
 from etude.publish.present import confidentiality
 from etude.safety import disclosure, published, recovery
+from etude.survey.context import Context
 
 
 def _eti_ge_tables(pct_all):
@@ -73,7 +74,7 @@ def test_merged_neighbours_recompute_their_shares_from_their_members():
     df = pd.DataFrame({"population": "buyers", "wave": 2017,
                        "buyer_type": ["etat"] * 6 + ["collectivite"] * 2 + ["autre"] * 3,
                        "b_temps": pd.array([True] * 3 + [False] * 3 + [True, True] + [False] * 3, dtype="boolean")})
-    t = stats.frequencies(df, ["b_temps"], by="buyer_type", min_cell=5)
+    t = stats.frequencies(df, ["b_temps"], by="buyer_type", ctx=Context(min_cell=5))
     assert sorted(t["buyer_type"]) == ["autre", "etat"]
     autre = t[t["buyer_type"] == "autre"].iloc[0]
     assert (int(autre["n_base"]), int(autre["count"]), float(autre["pct_all"])) == (5, 2, 2 / 5)

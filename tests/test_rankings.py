@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from etude import survey
 from etude.analysis import rankings, stats
 from etude.safety import disclosure
+from etude.survey.context import Context
 
 # 20 respondents, four items cited by 60, 40, 20 and 0 %: A by r0–r11, B by r6–r13, C by r10–r13, D by none.
 # Sorting by share and testing neighbours put all four in one group (issue 26.1); A against D is 12 to 0.
@@ -122,7 +123,7 @@ def test_letters_of_random_answers_follow_their_paired_tests(data):
     probs = data.draw(st.lists(st.floats(0, 1), min_size=k, max_size=k))
     ticks = {f"i{j}": [data.draw(st.floats(0, 1)) < p for _ in range(n)] for j, p in enumerate(probs)}
     t = pd.DataFrame({c: pd.array(v, dtype="boolean") for c, v in ticks.items()})
-    out = stats.frequencies(t, list(ticks), min_cell=1)
+    out = stats.frequencies(t, list(ticks), ctx=Context(min_cell=1))
     items = list(out["item"])
     pairs = rankings.paired_tests(t, items)
     sep = list(zip(*(pairs.loc[pairs["separated"], c] for c in ("item_a", "item_b"))))
@@ -189,11 +190,11 @@ def test_merging_member_rows_keeps_no_members_column():
     t = pd.DataFrame({"population": "companies", "wave": 2018, "size_class": ["eti", "eti", "ge", "ge"],
                       "e_moyens": pd.array([True, False, True, None], dtype="boolean"),
                       "e_besoins": pd.array([False, True, False, None], dtype="boolean")})
-    freq = stats.frequencies(t, ["e_moyens", "e_besoins"], by="size_class", min_cell=1)
+    freq = stats.frequencies(t, ["e_moyens", "e_besoins"], by="size_class", ctx=Context(min_cell=1))
     assert set(freq["size_class"]) == {"ge250"}  # counted merged from the respondents
     row = freq.set_index("item").loc["e_moyens"]
     assert (row["n_base"], row["count"], row["pct_all"]) == (3, 2, 0.5)
-    raw = pd.concat([stats.frequencies(t[t["size_class"] == v], ["e_moyens", "e_besoins"], min_cell=1)
+    raw = pd.concat([stats.frequencies(t[t["size_class"] == v], ["e_moyens", "e_besoins"], ctx=Context(min_cell=1))
                      .assign(size_class=v) for v in ("eti", "ge")], ignore_index=True)
     raw.attrs["groups"] = disclosure.group_counts(t, "size_class", kind="companies", by_wave=False)
     out = disclosure.merge_categories(raw, population="companies").set_index("item")

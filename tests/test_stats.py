@@ -10,6 +10,7 @@ from etude.publish import formats, outputs
 from etude.publish.labels import labelled
 from etude.safety import audit, disclosure
 from etude.survey import codebook
+from etude.survey.context import Context
 
 S = formats.NNBSP
 
@@ -41,7 +42,7 @@ def test_three_of_eight_with_statsmodels_wilson_bounds(eight):
 
 @pytest.mark.parametrize("alpha, method", [(0.1, "wilson"), (0.05, "beta"), (0.01, "agresti_coull")])
 def test_level_and_method_are_parameters(eight, alpha, method):
-    r = stats.frequencies(eight, ["b_temps"], alpha=alpha, ci_method=method).iloc[0]
+    r = stats.frequencies(eight, ["b_temps"], ctx=Context(alpha=alpha, ci_method=method)).iloc[0]
     low, high = proportion_confint(3, 8, alpha=alpha, method=method)
     assert (r["ci_low"], r["ci_high"]) == pytest.approx((max(low, 0), min(high, 1)), abs=1e-9)
 
@@ -80,7 +81,7 @@ def test_a_lone_na_in_an_answered_question_counts_as_not_ticked():
 def test_population_name_means_its_barrier_items():
     codes = codebook.items("companies")["code"].tolist()
     t = pd.DataFrame({c: _bool([c == "e_besoins"]) for c in codes})
-    out = stats.frequencies(t, "companies", min_cell=1)
+    out = stats.frequencies(t, "companies", ctx=Context(min_cell=1))
     assert sorted(out["item"]) == sorted(codes)
     assert out.iloc[0]["item"] == "e_besoins" and out.iloc[0]["rank"] == 1
 
@@ -98,7 +99,7 @@ def test_by_group_has_its_own_base_and_ranks_and_leaves_out_missing_groups():
         "a": _bool([True, True, None, False, True, True]),
         "b": _bool([False, True, None, False, False, True]),
     })
-    g = stats.frequencies(t, ["a", "b"], by="buyer_type", min_cell=1)
+    g = stats.frequencies(t, ["a", "b"], by="buyer_type", ctx=Context(min_cell=1))
     assert list(g.columns) == ["buyer_type", *stats.FREQ_COLUMNS]
     assert g["buyer_type"].tolist() == ["etat", "etat", "collectivite", "collectivite"]  # category order, observed
     etat = g[g["buyer_type"] == "etat"].set_index("item")
@@ -109,8 +110,8 @@ def test_by_group_has_its_own_base_and_ranks_and_leaves_out_missing_groups():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"ci_method": "exact"}, "valeurs possibles : 'wilson'"),
-    ({"alpha": 1.5}, "alpha"),
+    ({"ctx": Context(ci_method="exact")}, "valeurs possibles : 'wilson'"),
+    ({"ctx": Context(alpha=1.5)}, "alpha"),
     ({"by": "absent"}, "colonnes absentes de la table : absent"),
 ])
 def test_bad_options_say_what_is_allowed(eight, kwargs, message):
@@ -157,11 +158,11 @@ def test_barrier_table_is_the_published_freins_csv(tmp_path):
     small = stats.barrier_table(_tables(), wave=2017).set_index(["population", "item"]).loc[("buyers", "b_temps")]
     # 3 buyers < min_cell: protected like companies by default (issue 27): no base, count, share, interval, rank
     assert small[["n_base", "count", "pct", "pct_all", "ci_low", "ci_high", "rank", "letters"]].isna().all()
-    opted = stats.barrier_table(_tables(), wave=2017, protect=disclosure.protected_populations(True))
+    opted = stats.barrier_table(_tables(), wave=2017, ctx=Context(protect=disclosure.protected_populations(True)))
     small = opted.set_index(["population", "item"]).loc[("buyers", "b_temps")]
     # a study that opts in (publish_small_groups): counted and published, but no interval, rank nor letters
     assert small["count"] == 3 and pd.isna(small["rank"]) and pd.isna(small["letters"]) and pd.isna(small["ci_low"])
-    out = stats.barrier_table(_tables(), wave=2017, min_cell=3)
+    out = stats.barrier_table(_tables(), wave=2017, ctx=Context(min_cell=3))
     assert list(out.columns) == [c for c in stats.FREINS_COLUMNS if c != "label"]  # codes only
     out = labelled(out)
     assert list(out.columns) == stats.FREINS_COLUMNS
@@ -197,7 +198,7 @@ def test_grouped_barrier_table_suppresses_small_company_groups_and_passes_the_au
     assert audit.scan_run(tmp_path).empty
     # a study that opts in (publish_small_groups) publishes the collectivité as itself: 1 of 1 cites b_temps
     opted = labelled(stats.barrier_table(_tables(), wave=2017, by={"buyers": "buyer_type"},
-                                         protect=disclosure.protected_populations(True)))
+                                         ctx=Context(protect=disclosure.protected_populations(True))))
     coll = opted[opted["group_value"] == "collectivite"].set_index("item")
     assert not coll["suppressed"].any() and coll["group_label"].iloc[0] == "Collectivités territoriales"
     assert (coll.loc["b_temps", "n_base"], coll.loc["b_temps", "count"], coll.loc["b_soutien", "count"]) == (1, 1, 0)

@@ -259,3 +259,19 @@ def test_a_wave_without_the_margins_attributes_is_not_weighted_and_says_so():
     w = W.compute_weights(df, {"t": {"counts": {"a": 10, "b": 30}}})
     assert w.isna().all() and w.attrs["status"] == "no_respondent"
     assert "aucun répondant" in present.weights_text(w.attrs, population="buyers")
+
+
+def test_study_tables_follow_the_studys_opt_in_for_buyers():
+    # notebook 08 passed no protected populations: a study publishing its buyers' small groups still had them
+    # withheld there (issue 27, item 1); the study's context now decides, as everywhere else
+    from etude.safety.disclosure import protected_populations
+    from etude.survey.context import Context
+    df = pd.DataFrame({"population": "buyers", "wave": 2019,
+                       "buyer_type": ["etat"] * 12 + ["collectivite"] * 8 + ["sante"] * 3 + ["autre"] * 2})
+    margins = {"buyers": {"buyer_type": {"counts": {"etat": 100, "collectivite": 60, "sante": 20, "autre": 20},
+                                         "source": "S", "year": 2018}}}
+    rep, _, summary, _ = W.study_tables({"buyers": df}, margins)
+    assert rep["suppressed"].any()
+    rep, _, summary, _ = W.study_tables({"buyers": df}, margins, ctx=Context(protect=protected_populations(True)))
+    assert not rep["suppressed"].any() and rep.set_index("value").loc["sante", "n"] == 3
+    assert summary["status"].tolist() == ["ok"]

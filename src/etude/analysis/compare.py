@@ -33,12 +33,14 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportion_effectsize
 
 from etude.analysis.multitest import multipletests
+from etude.analysis.withheld import withheld_groups
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
-from etude.safety.disclosure import PROTECTED, publishable, whole_group
+from etude.safety.disclosure import publishable, whole_group
 from etude.safety.neighbours import fold_small, neighbours
 from etude.survey import codebook as cb
+from etude.survey.context import DEFAULT, Context
 
 __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",
@@ -366,8 +368,7 @@ def theme_order(codebook=None) -> list[str]:
     return list(cb.themes(codebook=codebook)["code"])
 
 
-def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebook=None,
-                     min_cell: int = 5, protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
+def theme_prevalence(df: pd.DataFrame, kind: str, *, ctx: Context = DEFAULT) -> pd.DataFrame:
     """Share of respondents citing at least one barrier item of each harmonised theme.
 
     Parameters
@@ -375,15 +376,12 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     df : DataFrame
         Respondent table of one population (``docs/contracts.md`` §1), usually one wave.
     kind : {"buyers", "companies"}
-    alpha : float, default 0.05
-        1 − confidence level of the Wilson intervals.
-    codebook : dict or path, optional
-        Another codebook than the project's.
-    min_cell : int, default 5
-        The study's small-group rule (:func:`etude.safety.disclosure.publishable`): fewer respondents of a
-        protected population than this publish no base, count, share nor interval (as in ``tables/freins.csv``).
-    protect : sequence of str or None, default :data:`etude.safety.disclosure.PROTECTED`
-        The protected populations, the study's choice (:func:`etude.safety.disclosure.protected_populations`).
+    ctx : etude.survey.Context, default the default settings
+        The study's settings: ``ctx.alpha`` (1 − confidence level of the Wilson intervals), ``ctx.codebook``, and
+        its one small-group rule (:func:`etude.safety.disclosure.publishable`): fewer respondents than
+        ``ctx.min_cell`` in a population of ``ctx.protect`` (the study's choice) publish no base, count, share nor
+        interval (as in ``tables/freins.csv``); in such a population under ``2 × min_cell`` respondents, a share of
+        0 % or 100 % is withheld (it tells every member's answer, :func:`etude.safety.disclosure.whole_group`).
 
     Returns
     -------
@@ -399,14 +397,14 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     --------
     >>> codes = list(cb.items("companies")["code"])
     >>> t = pd.DataFrame({c: pd.array([c == "e_moyens", c == "e_besoins", None], dtype="boolean") for c in codes})
-    >>> theme_prevalence(t, "companies", min_cell=2)[["theme", "n_base", "count", "pct"]]
+    >>> theme_prevalence(t, "companies", ctx=Context(min_cell=1))[["theme", "n_base", "count", "pct"]]
              theme  n_base  count  pct
     0  information       2      1  0.5
     1       moyens       2      1  0.5
     2    juridique       2      0  0.0
     3      interet       2      0  0.0
     """
-    _check_alpha(alpha)
+    alpha, codebook, min_cell = _check_alpha(ctx.alpha), ctx.codebook, ctx.min_cell
     base = answered(df, kind, codebook=codebook)
     n_base = int(base.sum())
     groups = _theme_items(kind, codebook)
@@ -414,8 +412,11 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, alpha: float = 0.05, codebo
     rows = [_theme_share(df, base, theme, groups[theme], asked, alpha) for theme in theme_order(codebook)
             if theme in groups]
     out = pd.DataFrame(rows, columns=["theme", "items", "n_base", "count", "pct", "ci_low", "ci_high", "missing"])
-    if not publishable(kind, n_base, min_cell=min_cell, protect=protect):  # too few: nothing of them is published
+    if not publishable(kind, n_base, min_cell=min_cell, protect=ctx.protect):  # too few: nothing is published
         out = out.assign(n_base=pd.NA, count=pd.NA, pct=math.nan, ci_low=math.nan, ci_high=math.nan)
+    elif ctx.protect is None or kind in ctx.protect:  # every member answered alike: not published either
+        alike = out["count"].map(lambda c: whole_group(c, n_base, min_cell=min_cell)).astype(bool)
+        out.loc[alike, ["count", "pct", "ci_low", "ci_high"]] = [pd.NA, math.nan, math.nan, math.nan]
     out["count"] = out["count"].astype("Int64")
     out["n_base"] = out["n_base"].astype("Int64")
     return out
@@ -435,10 +436,8 @@ def _theme_share(df: pd.DataFrame, base: pd.Series, theme: str, items: list[str]
     return row
 
 
-def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str = "fisher",
-                   padjust: str = DEFAULT_PADJUST,
-                   alpha: float = 0.05, ci_method: str = "newcombe", codebook=None,
-                   min_cell: int = 5) -> pd.DataFrame:
+def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, ci_method: str = "newcombe",
+                   ctx: Context = DEFAULT) -> pd.DataFrame:
     """Buyers versus companies on each harmonised theme (the table ``tables/comparaison_themes.csv``, once
     :func:`etude.publish.present.label_themes` has added each theme's label).
 
@@ -446,16 +445,14 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     ----------
     buyers, companies : DataFrame
         Respondent tables (``docs/contracts.md`` §1), usually one wave each.
-    test : {"fisher", "chi2"}, default "fisher"
-        See :func:`two_proportions`.
-    padjust : {"bonferroni", "holm", "fdr_bh", "none"}, default "bonferroni"
-        Adjustment across the comparable themes (:func:`adjust_pvalues`); Bonferroni, like the adjusted interval.
-    alpha : float, default 0.05
-        1 − confidence level of the intervals, and the threshold of the decision (:func:`decide`).
     ci_method : str, default "newcombe"
-        See :func:`two_proportions`.
-    min_cell : int, default 5
-        Fewer companies than this: their side is withheld (:func:`theme_prevalence`), nothing is compared.
+        Interval of the difference, see :func:`two_proportions`.
+    ctx : etude.survey.Context, default the default settings
+        The study's settings: ``ctx.test`` ("fisher" or "chi2", see :func:`two_proportions`), ``ctx.padjust``
+        (adjustment across the comparable themes, :func:`adjust_pvalues`; Bonferroni by default, like the adjusted
+        interval), ``ctx.alpha`` (1 − confidence level of the intervals, and the threshold of the decision,
+        :func:`decide`), ``ctx.codebook``, and the small-group rule of :func:`theme_prevalence` (``ctx.min_cell``,
+        ``ctx.protect``: the study's choice): a side it withholds is not compared.
 
     Returns
     -------
@@ -470,8 +467,8 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         A theme that cannot be compared (:func:`comparability`) keeps the share of the side that can be described,
         has NaN for the other side and every comparison number, ``test`` = ``"not_comparable"``, a ``reason``
         (``one_questionnaire``: only one questionnaire has items in it, ``soutien``; ``item_not_asked``: one of
-        its items was not asked on a side in these waves, ``missing`` names them; ``too_few``: the companies'
-        side is withheld by the small-group rule; ``no_answer``: nobody answered the question on a side) and is
+        its items was not asked on a side in these waves, ``missing`` names them; ``too_few``: a side, or its
+        share, is withheld by the small-group rule; ``no_answer``: nobody answered the question on a side) and is
         left out of the adjustment.
 
     Examples
@@ -481,7 +478,8 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     ...     return pd.DataFrame({c: pd.array([c in r for r in rows], dtype="boolean") for c in codes})
     >>> b = table("buyers", [{"b_temps"}, {"b_temps", "b_donnees"}, {"b_soutien"}, {"b_juridique"}])
     >>> e = table("companies", [{"e_moyens"}, {"e_besoins"}, {"e_besoins"}, {"e_processus"}])
-    >>> compare_themes(b, e, min_cell=4)[["theme", "pct_buyers", "pct_companies", "test", "reason"]]
+    >>> r = compare_themes(b, e, ctx=Context(min_cell=2))
+    >>> r[["theme", "pct_buyers", "pct_companies", "test", "reason"]]
              theme  pct_buyers  pct_companies            test             reason
     0  information        0.25           0.50          fisher                NaN
     1       moyens        0.50           0.25          fisher                NaN
@@ -489,9 +487,9 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
     3      interet        0.00           0.00          fisher                NaN
     4      soutien        0.25            NaN  not_comparable  one_questionnaire
     """
-    _choice("test", test, TESTS)
+    test, padjust, alpha, codebook = _choice("test", ctx.test, TESTS), ctx.padjust, ctx.alpha, ctx.codebook
     _choice("padjust", padjust, PADJUST)
-    prev = {kind: theme_prevalence(df, kind, alpha=alpha, codebook=codebook, min_cell=min_cell).set_index("theme")
+    prev = {kind: theme_prevalence(df, kind, ctx=ctx).set_index("theme")
             for kind, df in (("buyers", buyers), ("companies", companies))}
     items = {kind: _theme_items(kind, codebook) for kind in prev}
     asked = {"buyers": asked_codes(buyers, "buyers", codebook=codebook),
@@ -503,9 +501,11 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, test: str =
         reason, missing = comparability({k: items[k].get(theme, []) for k in prev}, asked)
         sides = {k: prev[k].loc[theme] if theme in prev[k].index else None for k in prev}
         if reason is None and any(pd.isna(r["n_base"]) for r in sides.values()):
-            reason = TOO_FEW  # the companies' side withheld by the small-group rule
+            reason = TOO_FEW  # a side withheld by the small-group rule
         elif reason is None and any(int(r["n_base"]) == 0 for r in sides.values()):
             reason = NO_ANSWER
+        elif reason is None and any(pd.isna(r["count"]) for r in sides.values()):
+            reason = TOO_FEW  # a share of 0 % or 100 % in a small population: withheld
         row, count = _theme_row(theme, sides, reason, missing, test=test, alpha=alpha, ci_method=ci_method)
         rows.append(row)
         counts.append(count)
@@ -623,9 +623,8 @@ def _whole_group(count: int, n: int, min_cell: int, protected: bool) -> bool:
     return protected and whole_group(count, n, min_cell=min_cell)
 
 
-def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, kind: str, min_cell: int, test: str,
-                  alpha: float, ci_method: str, protect: Sequence[str] | None = PROTECTED, rest: bool = False
-                  ) -> tuple[dict, tuple | None]:
+def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, kind: str, ctx: Context, ci_method: str,
+                  rest: bool = False, hidden: tuple[str, str] = ("", "")) -> tuple[dict, tuple | None]:
     """Counts, shares and test of one pair of groups (``one``, ``two``: each group's count and size), and its
     entry for the adjusted intervals (None: untested).
 
@@ -634,29 +633,34 @@ def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, kind: str, min_
     (:func:`etude.safety.disclosure.publishable` with ``protect``: by default no group under ``min_cell`` is
     published; a study that opts in publishes its public buyers' small groups). A group size the rule withholds is
     NA, and with ``rest`` (the second group is every other respondent, whose total is published) both sizes are.
+    ``hidden`` says, for each group, what :mod:`etude.analysis.withheld` withholds: ``"count"`` (its count and
+    share for this code: subtraction would give back a withheld cell), ``"group"`` (its size too: the profile
+    withholds it) or ``""`` (nothing).
     """
     (c1, n1), (c2, n2) = one, two
+    min_cell, protect = ctx.min_cell, ctx.protect
     protected = protect is None or kind in protect
     whole = [_whole_group(c, n, min_cell, protected) for c, n in (one, two)]
-    if min(n1, n2) < min_cell or any(whole):
-        size1, size2 = (publishable(kind, n, min_cell=min_cell, protect=protect) for n in (n1, n2))
+    if min(n1, n2) < min_cell or any(whole) or any(hidden):
+        size1, size2 = (publishable(kind, n, min_cell=min_cell, protect=protect) and h != "group"
+                        for n, h in zip((n1, n2), hidden))
         if rest:                                    # the total is published: one size gives the other back
             size1 = size2 = size1 and size2
-        big1, big2 = (size and not w for size, w in zip((size1, size2), whole))
+        big1, big2 = (size and not w and not h for size, w, h in zip((size1, size2), whole, hidden))
+        if rest:                                    # so is the overall count: one count gives the other back
+            big1 = big2 = big1 and big2
         return {"n1": n1 if size1 else pd.NA, "n2": n2 if size2 else pd.NA,
                 "count1": c1 if big1 else pd.NA, "pct1": c1 / n1 if big1 and n1 else math.nan,
                 "count2": c2 if big2 else pd.NA, "pct2": c2 / n2 if big2 and n2 else math.nan, "diff": math.nan,
                 "diff_ci_low": math.nan, "diff_ci_high": math.nan, "test": NOT_COMPARABLE, "p_value": math.nan,
                 "cohens_h": math.nan, "status": TOO_FEW}, None
     return {"count1": c1, "pct1": c1 / n1, "count2": c2, "pct2": c2 / n2, "status": STATUS_OK,
-            **two_proportions(c1, n1, c2, n2, test=test, alpha=alpha, ci_method=ci_method)}, (c1, n1, c2, n2)
+            **two_proportions(c1, n1, c2, n2, test=ctx.test, alpha=ctx.alpha, ci_method=ci_method)}, (c1, n1, c2, n2)
 
 
 def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[str] = "themes", *,
                    kind: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
-                   min_cell: int = 5, test: str = "fisher", padjust: str = DEFAULT_PADJUST, alpha: float = 0.05,
-                   ci_method: str = "newcombe", codebook=None,
-                   protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
+                   ci_method: str = "newcombe", ctx: Context = DEFAULT) -> pd.DataFrame:
     """Compare groups of one population (e.g. services de l'État vs collectivités vs others), item or theme.
 
     Parameters
@@ -674,20 +678,23 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
         left out. Default: each value of ``by`` is a group.
     pairs : {"pairwise", "vs_rest"}, default "pairwise"
         Every pair of groups, or each group against all the other respondents.
-    min_cell : int, default 5
-        Smallest group denominator compared. In a protected population, a smaller group is first published within
-        the neighbour the codebook declares for it (buyers' collectivités and health establishments within
-        « Autres acheteurs publics »), as the profile publishes it. A comparison with a group still smaller gets
-        ``status`` ``too_few``
-        and no comparison number; each group's size, count and share follow the study's one small-group rule
-        (:func:`etude.safety.disclosure.publishable`: withheld under ``min_cell``, and a 0 % or 100 % share in a
-        group under ``2 × min_cell``, for a protected population).
-    protect : sequence of str or None, default :data:`etude.safety.disclosure.PROTECTED`
-        The protected populations, the study's choice (:func:`etude.safety.disclosure.protected_populations`:
-        ``publish_small_groups: true`` publishes public buyers' small groups).
-    test, padjust, alpha, ci_method
-        As in :func:`compare_themes`; the adjustment family is every computed row of the result, and
-        ``separated`` the decision (:func:`decide`).
+    ci_method : str, default "newcombe"
+        As in :func:`compare_themes`.
+    ctx : etude.survey.Context, default the default settings
+        The study's settings: ``test``, ``padjust``, ``alpha`` and ``codebook`` as in :func:`compare_themes` (the
+        adjustment family is every computed row of the result, and ``separated`` the decision, :func:`decide`);
+        ``min_cell``, the smallest group denominator compared, and ``protect``, the protected populations (the
+        study's choice, :func:`etude.safety.disclosure.protected_populations`: ``publish_small_groups: true``
+        publishes public buyers' small groups). In a protected population, a group under ``min_cell`` is first
+        published within the neighbour the codebook declares for it (buyers' collectivités and health
+        establishments within « Autres acheteurs publics »), as the profile publishes it. A comparison with a group
+        still smaller gets ``status`` ``too_few`` and no comparison number; each group's size, count and share
+        follow the study's one small-group rule (:func:`etude.safety.disclosure.publishable`: withheld under
+        ``min_cell``, and a 0 % or 100 % share in a group under ``2 × min_cell``, for a protected population). The
+        groups the respondents' profile withholds to protect a small group without neighbour (secondary
+        suppression, :func:`etude.safety.disclosure.suppress_small`) are withheld here too, with more if the
+        comparison's own counts would give one back, so that no subtraction across the published tables
+        recovers a withheld group (:func:`etude.analysis.withheld.withheld_groups`).
 
     Returns
     -------
@@ -702,51 +709,62 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     ...                   for c in codes})
     >>> t["buyer_type"] = ["etat"] * 6 + ["autre"] * 3
     >>> r = compare_groups(t, "buyer_type", ["moyens"])
-    >>> r[["group1", "group2", "n1", "n2", "pct1", "pct2", "status"]]  # 3 < min_cell; 6 of 6 in a group under 10
-      group1 group2  n1    n2  pct1  pct2   status
-    0   etat  autre   6  <NA>   NaN   NaN  too_few
+    >>> r[["group1", "group2", "n1", "n2", "pct1", "pct2", "status"]]  # 3 < min_cell; 9 − 6 would give 3 back
+      group1 group2    n1    n2  pct1  pct2   status
+    0   etat  autre  <NA>  <NA>   NaN   NaN  too_few
     >>> from etude.safety.disclosure import protected_populations
-    >>> r = compare_groups(t, "buyer_type", ["moyens"], protect=protected_populations(True))  # the study's opt-in
+    >>> r = compare_groups(t, "buyer_type", ["moyens"], ctx=Context(protect=protected_populations(True)))  # opt-in
     >>> r[["n1", "n2", "pct1", "pct2", "status"]]
        n1  n2  pct1  pct2   status
     0   6   3   1.0   0.0  too_few
     """
     _choice("pairs", pairs, ("pairwise", "vs_rest"))
-    _choice("test", test, TESTS)
-    _choice("padjust", padjust, PADJUST)
+    _choice("test", ctx.test, TESTS)
+    _choice("padjust", ctx.padjust, PADJUST)
+    min_cell, codebook = ctx.min_cell, ctx.codebook
     if not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
         raise ParameterError(f"min_cell doit être un entier ≥ 1, pas {min_cell!r}")
     values, order = _fold_groups(*_group_values(df, by, kind, groups, codebook), by, kind, groups,
-                                 min_cell=min_cell, protect=protect, codebook=codebook)
+                                 min_cell=min_cell, protect=ctx.protect, codebook=codebook)
     if pairs == "pairwise":
         combos = [(order[i], order[j]) for i in range(len(order)) for j in range(i + 1, len(order))]
     else:
         combos = [(g, REST) for g in order]
 
     rows, counts = [], []
-    for code, question, item_codes in _resolve_codes(df, kind, items_or_themes, codebook):
-        base = answered(df, kind, question, codebook=codebook) & values.notna()
-        item_codes = [c for c in item_codes if not base.any() or df.loc[base, c].notna().any()]
-        if not item_codes:  # not asked in these waves (« non posé »): no row rather than a share of 0
-            continue
-        hit = cites(df, item_codes) & base
+    codes = _asked_codes(df, kind, values, _resolve_codes(df, kind, items_or_themes, codebook), codebook)
+    hidden = withheld_groups(df, values, codes, by=by, kind=kind, groups=groups, ctx=ctx)
+    gone = {g for g in order if codes and all((c, g) in hidden for c, _, _ in codes)}  # the size too
+    for code, base, hit in codes:
         for g1, g2 in combos:
             in1 = base & (values == g1)
             in2 = base & ((values != g1) if g2 == REST else (values == g2))
             n1, n2 = int(in1.sum()), int(in2.sum())
             row = {"code": code, "group1": g1, "group2": g2, "n1": n1, "n2": n2}
             c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
-            numbers, count = _pair_numbers((c1, n1), (c2, n2), kind=kind, min_cell=min_cell, test=test,
-                                           alpha=alpha, ci_method=ci_method, protect=protect,
-                                           rest=g2 == REST)
+            held = tuple("group" if g in gone else "count" if (code, g) in hidden else "" for g in (g1, g2))
+            numbers, count = _pair_numbers((c1, n1), (c2, n2), kind=kind, ctx=ctx, ci_method=ci_method,
+                                           rest=g2 == REST, hidden=held)
             rows.append(row | numbers)
             counts.append(count)
-    return _group_table(rows, counts, min_cell=min_cell, padjust=padjust, alpha=alpha, ci_method=ci_method)
+    return _group_table(rows, counts, ctx=ctx, ci_method=ci_method)
 
 
-def _group_table(rows: list[dict], counts: list, *, min_cell: int, padjust: str, alpha: float, ci_method: str
-                 ) -> pd.DataFrame:
+def _asked_codes(df: pd.DataFrame, kind: str, values: pd.Series, resolved: list, codebook) -> list:
+    """``[(code, base, hit)]``: each code of :func:`compare_groups` asked in these waves (a code none of whose items
+    was asked, « non posé », gets no row rather than a share of 0), its respondents' base and who cites it."""
+    out = []
+    for code, question, item_codes in resolved:
+        base = answered(df, kind, question, codebook=codebook) & values.notna()
+        item_codes = [c for c in item_codes if not base.any() or df.loc[base, c].notna().any()]
+        if item_codes:
+            out.append((code, base, cites(df, item_codes) & base))
+    return out
+
+
+def _group_table(rows: list[dict], counts: list, *, ctx: Context, ci_method: str) -> pd.DataFrame:
     """:func:`compare_groups`' rows as a table: p-values and intervals adjusted over the tested pairs."""
+    min_cell, padjust, alpha = ctx.min_cell, ctx.padjust, ctx.alpha
     out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c not in ("p_adjusted", "diff_ci_low_adj",
                                                                            "diff_ci_high_adj", "separated")])
     out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
@@ -780,9 +798,3 @@ def select_wave(tables: Mapping[str, pd.DataFrame], wave: int) -> tuple[pd.DataF
                                  f"vague {wave} ; vagues disponibles : {', '.join(map(str, waves)) or 'aucune'}")
         out.append(part.reset_index(drop=True))
     return out[0], out[1]
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Display (French formats; written tables keep raw numbers)
-# --------------------------------------------------------------------------------------------------------------
-

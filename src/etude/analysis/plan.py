@@ -36,6 +36,7 @@ from etude.analysis import stats
 from etude.analysis import waves as waves_mod
 from etude.safety.disclosure import PROTECTED
 from etude.survey import reference
+from etude.survey.context import Context
 
 __all__ = ["PLAN_COLUMNS", "PLAN_CODES", "QUESTION", "shown_waves", "asked_waves", "has_remedies", "remedy_table",
            "action_plan", "solutions_table", "objectives_table", "asked", "last_wave", "leader"]
@@ -118,8 +119,8 @@ def remedy_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, al
     kept = {k: df for k, df in kept.items() if len(df)}
     if not kept:
         return pd.DataFrame(columns=stats.FREINS_COLUMNS)
-    return stats.barrier_table(kept, alpha=alpha, ci_method=ci_method, min_cell=min_cell, question=QUESTION,
-                               codebook=codebook, protect=protect)
+    ctx = Context(alpha=alpha, ci_method=ci_method, min_cell=min_cell, codebook=codebook, protect=protect)
+    return stats.barrier_table(kept, question=QUESTION, ctx=ctx)
 
 
 def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alpha: float = 0.05,
@@ -156,8 +157,9 @@ def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alp
     waves = shown_waves(tables, wave)
     for kind in [k for k in stats.POPULATIONS if k in waves]:
         w, df = waves[kind], tables[kind]
-        t = stats.barrier_table({kind: df}, wave=w, alpha=alpha, ci_method=ci_method, min_cell=min_cell,
-                                codebook=codebook, protect=protect)
+        t = stats.barrier_table({kind: df}, wave=w, ctx=Context(alpha=alpha, ci_method=ci_method,
+                                                                 min_cell=min_cell, codebook=codebook,
+                                                                 protect=protect))
         rem = remedy_table({kind: df}, wave=w, alpha=alpha, ci_method=ci_method, min_cell=min_cell,
                            codebook=codebook, protect=protect).set_index("item")["pct"]
         t["suppressed"] = t.index.isin(t.attrs.get("primary", []))  # under min_cell (etude.safety.disclosure)

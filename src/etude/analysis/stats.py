@@ -15,7 +15,9 @@ Examples
 >>> import pandas as pd
 >>> t = pd.DataFrame({"a": pd.array([True, True, False, None], dtype="boolean"),
 ...                   "b": pd.array([True, False, False, None], dtype="boolean")})
->>> frequencies(t, ["a", "b"], min_cell=3)[["item", "n_base", "count", "pct", "pct_mentions", "rank", "letters"]]
+>>> from etude.survey.context import Context
+>>> r = frequencies(t, ["a", "b"], ctx=Context(min_cell=3))
+>>> r[["item", "n_base", "count", "pct", "pct_mentions", "rank", "letters"]]
   item  n_base  count       pct  pct_mentions  rank letters
 0    a       3      2  0.666667      0.666667     1       a
 1    b       3      1  0.333333      0.333333     2       a
@@ -44,6 +46,7 @@ from etude.safety.disclosure import (
     value_order,
 )
 from etude.survey import codebook as cb
+from etude.survey.context import DEFAULT, Context
 
 __all__ = [
     "frequencies", "profile", "suppress_small", "barrier_table", "answered", "wave_counts",
@@ -207,9 +210,8 @@ def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook, min_cell: 
     return values, sorted(present, key=lambda g: (str(type(g)), g))
 
 
-def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None = None, alpha: float = 0.05,
-                ci_method: str = "wilson", min_cell: int = 5, gate: str = "none", codebook=None,
-                weights: str | pd.Series | None = None, protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
+def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None = None, gate: str = "none",
+                weights: str | pd.Series | None = None, ctx: Context = DEFAULT) -> pd.DataFrame:
     """Multi-response frequency table: how many respondents cite each item, out of those who answered.
 
     Parameters
@@ -223,23 +225,21 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         rows per group observed, in codebook order. Respondents with no value are left out of the grouped table
         (they stay in the overall one). Values the codebook publishes merged (ETI and GE: « 250 salariés et
         plus », :func:`etude.safety.disclosure.merge_values`) form one group of their respondents.
-    alpha : float, default 0.05
-        1 − confidence level of the intervals, and the level of the paired tests behind ``letters``.
-    ci_method : {"wilson", "agresti_coull", "beta", "jeffreys", "normal"}, default "wilson"
-        Interval method of statsmodels ``proportion_confint``.
-    min_cell : int, default 5
-        A block (the whole table, or one group) with fewer respondents in its base gets no interval, rank,
-        paired test nor letters: its counts and shares only (whether those are published is
-        :func:`etude.safety.disclosure.suppress_small`'s decision).
     gate : {"none", "cochran"}, default "none"
         Omnibus gate of the paired tests (:func:`etude.analysis.rankings.paired_tests`).
     weights : str or Series, optional
         Respondent weights (a column of ``df``, or a Series on its index:
         :func:`etude.analysis.weights.compute_weights`); adds ``pct_w, ci_low_w, ci_high_w, n_eff``
         (:func:`etude.analysis.weights.weighted_columns`). None (the default): the table is the unweighted one.
-    protect : sequence of str or None, default :data:`etude.safety.disclosure.PROTECTED`
-        Populations whose groups are merged as published (codebook merges, a group under ``min_cell`` with its
-        declared neighbour); a population left out (a study's ``publish_small_groups``) keeps its own groups.
+    ctx : etude.survey.Context, default the default settings
+        The study's settings: ``ctx.alpha`` (1 − confidence level of the intervals, and the level of the paired
+        tests behind ``letters``), ``ctx.ci_method`` (interval method of statsmodels ``proportion_confint``:
+        "wilson", "agresti_coull", "beta", "jeffreys" or "normal"), ``ctx.min_cell`` (a block — the whole table,
+        or one group — with fewer respondents in its base gets no interval, rank, paired test nor letters: its
+        counts and shares only; whether those are published is :func:`etude.safety.disclosure.suppress_small`'s
+        decision), ``ctx.protect`` (populations whose groups are merged as published — codebook merges, a group
+        under ``min_cell`` with its declared neighbour; a population left out, a study's
+        ``publish_small_groups``, keeps its own groups) and ``ctx.codebook``.
 
     Returns
     -------
@@ -268,7 +268,7 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
     >>> r["letters"].tolist()  # 5 respondents cite b_financier only, none b_temps only: p = 0.0625
     ['a', 'a']
     """
-    alpha = _check_alpha(alpha)
+    alpha, ci_method, min_cell, codebook = _check_alpha(ctx.alpha), ctx.ci_method, ctx.min_cell, ctx.codebook
     _choice("ci_method", ci_method, CI_METHODS)
     codes = _resolve_items(items, codebook)
     require_columns(df, codes)
@@ -278,7 +278,8 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         if by in codes:
             raise ParameterError(f"« by » ne peut pas être un item de la question : {by!r}")
         require_columns(df, [by])
-        values, groups = _groups_of(df, by, _block_kind(df, items, codes, codebook), codebook, min_cell, protect)
+        values, groups = _groups_of(df, by, _block_kind(df, items, codes, codebook), codebook, min_cell,
+                                    ctx.protect)
         frames = []
         for g in groups:
             part = _one_table(df[(values == g).to_numpy()], codes, alpha, ci_method, min_cell, gate)
@@ -383,9 +384,8 @@ def _waves_of(df: pd.DataFrame, kind: str, wave: int | Mapping[str, int] | None)
 
 
 def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, int] | None = None,
-                  by: dict[str, str] | None = None, alpha: float = 0.05, ci_method: str = "wilson", min_cell: int = 5,
-                  protect: Sequence[str] | None = PROTECTED, question: str = "barriers",
-                  codebook=None) -> pd.DataFrame:
+                  by: dict[str, str] | None = None, question: str = "barriers", ctx: Context = DEFAULT
+                  ) -> pd.DataFrame:
     """Barrier frequencies of both questionnaires in one publishable table (``tables/freins.csv``), in codes.
 
     Parameters
@@ -400,13 +400,12 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
         Grouping attribute per population (``{"buyers": "buyer_type", "companies": "size_class"}``); adds the
         columns ``group`` (attribute name) and ``group_value`` after ``wave``; a population left out of the dict
         (e.g. no export gives its attribute: :func:`given_attributes`) has no row.
-    alpha, ci_method
-        As in :func:`frequencies`.
-    min_cell, protect
-        As in :func:`suppress_small`; a ``suppressed`` column is added when grouping. A block under
-        ``min_cell`` also gets no interval, rank nor letters (:func:`frequencies`), whatever its population.
     question : str, default "barriers"
         The multi-select question counted (``"remedies"`` gives ``tables/leviers.csv``, same columns and rules).
+    ctx : etude.survey.Context, default the default settings
+        The study's settings, as in :func:`frequencies` (``alpha``, ``ci_method``) and :func:`suppress_small`
+        (``min_cell``, ``protect``); a ``suppressed`` column is added when grouping. A block under ``min_cell``
+        also gets no interval, rank nor letters (:func:`frequencies`), whatever its population.
     The paired tests behind ``letters`` are :func:`pair_table`'s (no omnibus gate: :func:`frequencies` has one).
 
     Returns
@@ -425,7 +424,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
     0  companies          e_moyens    <NA>   <NA>  NaN  <NA>
     1  companies  e_administration    <NA>   <NA>  NaN  <NA>
     """
-    frames, groups = [], {}
+    frames, groups, codebook = [], {}, ctx.codebook
     for kind in [k for k in POPULATIONS if k in tables and (by is None or k in by)]:
         df = tables[kind]
         for w in _waves_of(df, kind, wave):
@@ -433,8 +432,7 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
             if part.empty:
                 continue
             group = (by or {}).get(kind)
-            t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, alpha=alpha,
-                            ci_method=ci_method, min_cell=min_cell, codebook=codebook, protect=protect)
+            t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, ctx=ctx)
             if group:
                 groups.update(group_counts(part, group, kind=kind, codebook=codebook))  # disclosure plan
                 t = t.rename(columns={group: "group_value"})
@@ -448,11 +446,11 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
         return pd.DataFrame(columns=cols + (["suppressed"] if by is not None else []))
     table = pd.concat(frames, ignore_index=True)[cols]
     table.attrs["groups"] = groups
-    out = suppress_small(table, min_cell=min_cell, protect=protect, codebook=codebook)
+    out = suppress_small(table, ctx=ctx)
     if by is None:
         out = out[cols]
-    out.attrs.update({"alpha": _check_alpha(alpha), "ci_method": ci_method, "min_cell": min_cell,
-                      "protect": None if protect is None else tuple(protect), "rank_test": rankings.TEST,
+    out.attrs.update({"alpha": _check_alpha(ctx.alpha), "ci_method": ctx.ci_method, "min_cell": ctx.min_cell,
+                      "protect": None if ctx.protect is None else tuple(ctx.protect), "rank_test": rankings.TEST,
                       "rank_padjust": rankings.PADJUST, "rank_gate": "none"})
     return out
 

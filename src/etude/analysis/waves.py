@@ -21,9 +21,10 @@ import pandas as pd
 
 from etude.analysis.indicators import combine_status
 from etude.errors import ParameterError
-from etude.safety.disclosure import PROTECTED, whole_group
+from etude.safety.disclosure import publishable, whole_group
 from etude.survey import codebook as cb
 from etude.survey import reference as ref
+from etude.survey.context import DEFAULT, Context
 
 __all__ = ["WAVE_COLUMNS", "PUBLISHED_WAVE_COLUMNS", "GRID_COLUMNS", "N_TREATMENTS", "wave_changes",
            "published_wave_changes", "common_waves", "population_waves", "wave_pairs", "change_pair", "asked_items",
@@ -81,7 +82,8 @@ def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
     """A theme counts as asked only when every one of its items was asked (else its share is not comparable:
     :func:`etude.analysis.compare.comparability`)."""
     from etude.analysis import compare
-    prev = compare.theme_prevalence(df, kind, codebook=codebook, min_cell=1)  # the rule is applied by the caller
+    every = Context(codebook=codebook, min_cell=1, protect=())  # the rule is applied by the caller
+    prev = compare.theme_prevalence(df, kind, ctx=every)
     asked = asked_items(df, kind, codebook=codebook)
     items = cb.items(kind, codebook=codebook)  # every item of the theme in the questionnaire, asked or not
     of_theme = {t: list(items.loc[items["theme"] == t, "code"]) for t in prev["theme"]}
@@ -91,8 +93,7 @@ def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
 
 
 def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to: int = 2018,
-                 level: str = "items", test: str = "fisher", alpha: float = 0.05, padjust: str = "bonferroni",
-                 codebook=None, min_cell: int = 5) -> pd.DataFrame:
+                 level: str = "items", ctx: Context = DEFAULT) -> pd.DataFrame:
     """Change in the share citing each barrier item (or theme) between two survey waves.
 
     The two waves are treated as **independent samples** (respondents are pseudonymous and not matched
@@ -112,13 +113,13 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
         The earlier and the later wave.
     level : {"items", "themes"}, default "items"
         Barrier items, or harmonised themes (a respondent cites a theme when they cite one of its items).
-    test : {"fisher", "chi2"}, default "fisher"
-    alpha : float, default 0.05
-    padjust : {"bonferroni", "holm", "fdr_bh", "none"}, default "bonferroni"
-        As in :func:`etude.analysis.compare.compare_themes`: Bonferroni, like the adjusted interval beside it.
-    min_cell : int, default 5
-        The study's small-group rule (:func:`etude.safety.disclosure.publishable`): a wave of a protected population
-        (companies) with fewer respondents publishes no base, count nor share, hence no change and no test.
+    ctx : etude.survey.Context, default the default settings
+        The study's settings: ``test`` ("fisher" or "chi2"), ``alpha``, ``padjust`` (as in
+        :func:`etude.analysis.compare.compare_themes`: Bonferroni, like the adjusted interval beside it),
+        ``codebook``, and the study's one small-group rule (:func:`etude.safety.disclosure.publishable`): a wave of
+        a population of ``ctx.protect`` (both by default; the study's choice) with fewer than ``ctx.min_cell``
+        respondents publishes no base, count nor share, hence no change and no test; in such a wave under
+        ``2 × min_cell``, a share of 0 % or 100 % is withheld too.
 
     Returns
     -------
@@ -138,6 +139,7 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     levels = {"items": _item_counts, "themes": _theme_counts}
     if level not in levels:
         raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(levels)})")
+    test, alpha, padjust, codebook = ctx.test, ctx.alpha, ctx.padjust, ctx.codebook
     if "wave" not in df.columns:
         raise ParameterError("la table des répondants n'a pas de colonne « wave »")
     present = sorted(int(w) for w in df["wave"].dropna().unique())
@@ -149,8 +151,8 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     a = levels[level](parts[wave_from], kind, codebook).set_index("code")
     b = levels[level](parts[wave_to], kind, codebook).set_index("code")
     simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
-    withheld = (_withheld(a, kind, min_cell), _withheld(b, kind, min_cell))
-    whole = min_cell if kind in PROTECTED else None  # the whole-group rule, for a protected population
+    withheld = (_withheld(a, kind, ctx), _withheld(b, kind, ctx))
+    whole = ctx.min_cell if ctx.protect is None or kind in ctx.protect else None  # the whole-group rule
     rows = [{"population": kind, "level": level, "simulated": simulated,
              **_change_row(a.loc[code], b.loc[code], code, waves=(wave_from, wave_to), test=test, alpha=alpha,
                            withheld=withheld, whole=whole)} for code in a.index]
@@ -160,12 +162,17 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     return out
 
 
-def _withheld(counts: pd.DataFrame, kind: str, min_cell: int, protect: Sequence[str] | None = None) -> bool:
-    """Does the small-group rule withhold this wave (its respondents' base, the same for every item)? ``protect``
-    None: the default protected populations (:data:`etude.safety.disclosure.PROTECTED`)."""
-    from etude.safety.disclosure import PROTECTED, publishable
+def _withheld(counts: pd.DataFrame, kind: str, ctx: Context) -> bool:
+    """Does the study's small-group rule withhold this wave (its respondents' base, the same for every item)?"""
     n = int(counts["n"].max()) if len(counts) else 0
-    return not publishable(kind, n, min_cell=min_cell, protect=PROTECTED if protect is None else protect)
+    return not publishable(kind, n, min_cell=ctx.min_cell, protect=ctx.protect)
+
+
+def _alike(rows: Iterable[pd.Series], kind: str, ctx: Context) -> bool:
+    """A wave of a protected population under ``2 × min_cell`` where every respondent answered alike (0 % or
+    100 %): its count tells each member's answer (:func:`etude.safety.disclosure.whole_group`)."""
+    protected = ctx.protect is None or kind in ctx.protect
+    return protected and any(whole_group(r["count"], r["n"], min_cell=ctx.min_cell) for r in rows)
 
 
 def _tested(out: pd.DataFrame) -> pd.Series:
@@ -359,15 +366,13 @@ def change_pair(df: pd.DataFrame | None, wave_from: int | None = 0, wave_to: int
     return waves[-2], waves[-1]
 
 
-def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", codebook=None,
-              min_cell: int = 5, protect: Sequence[str] | None = None) -> pd.DataFrame:
+def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", ctx: Context = DEFAULT) -> pd.DataFrame:
     """Every wave of one population, for each barrier item (or theme): the share citing it, or « non posé ».
 
     Shares follow :func:`wave_changes` (denominator: the wave's respondents who answered the barrier question);
     an item not asked in a wave (:func:`asked_items`; a theme with one of its items not asked) has ``asked``
-    false and no count nor share; a wave the small-group rule withholds (``min_cell``, as in :func:`wave_changes`;
-    ``protect``: the protected populations, default :data:`etude.safety.disclosure.PROTECTED`, the study's choice
-    :func:`etude.safety.disclosure.protected_populations`) has no base, count nor share.
+    false and no count nor share; a wave the small-group rule withholds (``ctx.min_cell`` and ``ctx.protect``, the
+    study's choice, as in :func:`wave_changes`) has no base, count nor share.
 
     Returns
     -------
@@ -378,8 +383,8 @@ def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", codebook=Non
         raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(counts)})")
     rows = []
     for wave in population_waves(df):
-        part = counts[level](df[df["wave"] == wave], kind, codebook)
-        hidden = _withheld(part, kind, min_cell, protect)
+        part = counts[level](df[df["wave"] == wave], kind, ctx.codebook)
+        hidden = _withheld(part, kind, ctx)
         for r in part.itertuples():
             asked = bool(r.asked)
             shown = asked and not hidden
@@ -390,14 +395,13 @@ def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", codebook=Non
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
 
 
-def all_wave_changes(df: pd.DataFrame, kind: str, *, level: str = "items", codebook=None,
-                     **options) -> pd.DataFrame:
-    """:func:`wave_changes` for every pair of :func:`wave_pairs`, stacked (``tables/evolution_vagues.csv``).
+def all_wave_changes(df: pd.DataFrame, kind: str, *, level: str = "items", ctx: Context = DEFAULT) -> pd.DataFrame:
+    """:func:`wave_changes` for every pair of :func:`wave_pairs`, stacked (``tables/evolution_vagues.csv``), with
+    the study's settings ``ctx``.
 
     Each pair is its own adjustment family; empty (with :data:`WAVE_COLUMNS`) with fewer than two waves.
     """
-    parts = [wave_changes(df, kind, wave_from=a, wave_to=b, level=level, codebook=codebook, **options)
-             for a, b in wave_pairs(df)]
+    parts = [wave_changes(df, kind, wave_from=a, wave_to=b, level=level, ctx=ctx) for a, b in wave_pairs(df)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=WAVE_COLUMNS)
 
 
@@ -448,8 +452,7 @@ def _trend_row(parts: dict[int, pd.Series], code: str, *, kind: str, level: str,
     return row
 
 
-def wave_trends(df: pd.DataFrame, kind: str, *, level: str = "items", alpha: float = 0.05,
-                padjust: str = "bonferroni", codebook=None, min_cell: int = 5) -> pd.DataFrame:
+def wave_trends(df: pd.DataFrame, kind: str, *, level: str = "items", ctx: Context = DEFAULT) -> pd.DataFrame:
     """With three waves or more, a linear trend test per item (or theme) over every wave, next to the pairwise
     changes of :func:`all_wave_changes` (each pair its own family, first → last reusing the same answers).
 
@@ -458,7 +461,9 @@ def wave_trends(df: pd.DataFrame, kind: str, *, level: str = "items", alpha: flo
     family: the items (or the themes) of the questionnaire tested — ``separated`` when the adjusted p-value is
     below ``alpha``. An item (or theme) not asked in some wave is not tested (``reason`` ``item_not_asked``, the
     rule of :func:`etude.analysis.compare.comparability`); neither is anything when a wave is withheld by the
-    small-group rule (``too_few``). The waves are treated as independent samples, as in :func:`wave_changes`.
+    small-group rule, nor an item with a share of 0 % or 100 % in a wave under ``2 × min_cell`` (``too_few``).
+    The waves are treated as independent samples, as in :func:`wave_changes`; ``ctx`` holds the study's settings
+    (``alpha``, ``padjust``, ``codebook``, ``min_cell``, ``protect``).
 
     Returns
     -------
@@ -469,14 +474,15 @@ def wave_trends(df: pd.DataFrame, kind: str, *, level: str = "items", alpha: flo
     counts = {"items": _item_counts, "themes": _theme_counts}
     if level not in counts:
         raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(counts)})")
-    waves = population_waves(df)
+    waves, alpha, padjust = population_waves(df), ctx.alpha, ctx.padjust
     out = pd.DataFrame(columns=TREND_COLUMNS)
     if len(waves) >= 3:
-        per_wave = {w: counts[level](df[df["wave"] == w], kind, codebook).set_index("code") for w in waves}
-        withheld = any(_withheld(t, kind, min_cell) for t in per_wave.values())
-        out = pd.DataFrame([_trend_row({w: per_wave[w].loc[code] for w in waves}, code, kind=kind, level=level,
-                                       withheld=withheld) for code in per_wave[waves[0]].index],
-                           columns=TREND_COLUMNS)
+        per_wave = {w: counts[level](df[df["wave"] == w], kind, ctx.codebook).set_index("code") for w in waves}
+        withheld = any(_withheld(t, kind, ctx) for t in per_wave.values())
+        out = pd.DataFrame([_trend_row(parts, code, kind=kind, level=level,
+                                       withheld=withheld or _alike(parts.values(), kind, ctx))
+                            for code in per_wave[waves[0]].index
+                            for parts in [{w: per_wave[w].loc[code] for w in waves}]], columns=TREND_COLUMNS)
     tested = out["reason"].isna()
     out["p_adjusted"] = math.nan
     if tested.any():

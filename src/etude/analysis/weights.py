@@ -32,7 +32,8 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from etude.errors import ParameterError
-from etude.safety.disclosure import PROTECTED, VALUE_COLUMNS, group_counts, merges, suppress_small
+from etude.safety.disclosure import VALUE_COLUMNS, group_counts, merges, suppress_small
+from etude.survey.context import DEFAULT, Context
 
 __all__ = ["design_effect", "effective_n", "rake", "compute_weights", "representativeness", "goodness_of_fit",
            "weighted_shares", "weighted_columns", "leaders", "merged_margins", "study_representativeness",
@@ -410,21 +411,21 @@ def _protected_design(df: pd.DataFrame, margins: Mapping[str, Mapping], populati
 
 
 def study_representativeness(df: pd.DataFrame, margins: Mapping[str, Mapping], *, population: str,
-                             min_cell: int = 5, protect: Sequence[str] | None = PROTECTED,
-                             codebook=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                             ctx: Context = DEFAULT) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`representativeness` and :func:`goodness_of_fit` of one wave, safe to publish.
 
-    For a protected population (``protect``, by default the companies) the categories are merged as published
+    For a protected population (``ctx.protect``: both by default, the study's choice; threshold ``ctx.min_cell``,
+    codebook ``ctx.codebook``) the categories are merged as published
     and the table goes through :func:`etude.safety.disclosure.suppress_small` (a small group's count, share, gap
     and response rate are blanked, like in the profile tables); the test of a margin whose block has a
     suppressed group is not given (``method`` = ``hidden``: its statistic would give the counts away).
     """
-    margins, recode = _protected_design(df, margins, population, protect, codebook)
+    margins, recode = _protected_design(df, margins, population, ctx.protect, ctx.codebook)
     table = representativeness(df, margins, population=population, recode=recode)
     fit = goodness_of_fit(table)
-    table.attrs["groups"] = group_counts(df, list(margins), kind=population, codebook=codebook)
-    safe = suppress_small(table, min_cell=min_cell, population=population, merge=False, protect=protect,
-                          columns=[*VALUE_COLUMNS, "gap", "response_rate"], codebook=codebook)
+    table.attrs["groups"] = group_counts(df, list(margins), kind=population, codebook=ctx.codebook)
+    safe = suppress_small(table, ctx=ctx, population=population, merge=False,
+                          columns=[*VALUE_COLUMNS, "gap", "response_rate"])
     hidden = safe.groupby("attribute")["suppressed"].any()
     for attr in hidden[hidden].index:
         fit.loc[fit["attribute"] == attr, ["statistic", "pvalue"]] = math.nan
@@ -432,19 +433,20 @@ def study_representativeness(df: pd.DataFrame, margins: Mapping[str, Mapping], *
     return safe, fit
 
 
-def study_weights(df: pd.DataFrame, margins: Mapping[str, Mapping], *, population: str, min_cell: int = 5,
-                  trim: float | None = 5.0, protect: Sequence[str] | None = PROTECTED, codebook=None) -> pd.Series:
+def study_weights(df: pd.DataFrame, margins: Mapping[str, Mapping], *, population: str, trim: float | None = 5.0,
+                  ctx: Context = DEFAULT) -> pd.Series:
     """:func:`compute_weights` of one wave, or no weights when publishing them would show a small group.
 
-    A protected population is weighted on its categories merged as published; if a weighting category then
-    holds fewer than ``min_cell`` respondents, the weights are all NaN and ``attrs["status"]`` is
-    ``small_cell`` (the design effect and effective size are functions of the cells' counts).
+    A protected population (``ctx.protect``, the study's choice) is weighted on its categories merged as
+    published; if a weighting category then holds fewer than ``ctx.min_cell`` respondents, the weights are all NaN
+    and ``attrs["status"]`` is ``small_cell`` (the design effect and effective size are functions of the cells'
+    counts).
     """
-    margins, recode = _protected_design(df, margins, population, protect, codebook)
-    if _is_protected(population, protect):
+    margins, recode = _protected_design(df, margins, population, ctx.protect, ctx.codebook)
+    if _is_protected(population, ctx.protect):
         for attr in margins:
             counts = _codes(df, attr, recode.get(attr)).value_counts()
-            if ((counts > 0) & (counts < min_cell)).any():
+            if ((counts > 0) & (counts < ctx.min_cell)).any():
                 out = pd.Series(np.nan, index=df.index, dtype=float)
                 out.attrs.update({"method": "poststratification" if len(margins) == 1 else "raking",
                                   "margins": " ".join(margins), "n": len(df), "status": "small_cell"})
@@ -452,10 +454,11 @@ def study_weights(df: pd.DataFrame, margins: Mapping[str, Mapping], *, populatio
     return compute_weights(df, margins, trim=trim, recode=recode)
 
 
-def study_tables(tables: Mapping[str, pd.DataFrame], margins: Mapping[str, Mapping], *, min_cell: int = 5,
-                 trim: float | None = 5.0, protect: Sequence[str] | None = PROTECTED, codebook=None
-                 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, pd.Series]]:
-    """Each population's last wave against its margins: what notebook 08 publishes.
+def study_tables(tables: Mapping[str, pd.DataFrame], margins: Mapping[str, Mapping], *, trim: float | None = 5.0,
+                 ctx: Context = DEFAULT) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, pd.Series]]:
+    """Each population's last wave against its margins: what notebook 08 publishes, with the study's settings
+    ``ctx`` (its threshold, codebook and protected populations: a study that chose to publish its buyers' small
+    groups gets them here too, and the notebook says it was its choice).
 
     Returns
     -------
@@ -471,12 +474,10 @@ def study_tables(tables: Mapping[str, pd.DataFrame], margins: Mapping[str, Mappi
             continue
         wave = int(df["wave"].max())
         part = df[df["wave"] == wave]
-        rep, fit = study_representativeness(part, margins[kind], population=kind, min_cell=min_cell,
-                                            protect=protect, codebook=codebook)
+        rep, fit = study_representativeness(part, margins[kind], population=kind, ctx=ctx)
         reps.append(rep)
         fits.append(fit)
-        weights[kind] = study_weights(part, margins[kind], population=kind, min_cell=min_cell, trim=trim,
-                                      protect=protect, codebook=codebook)
+        weights[kind] = study_weights(part, margins[kind], population=kind, trim=trim, ctx=ctx)
         rows.append({"population": kind, "wave": wave, **{k: weights[kind].attrs.get(k) for k in SUMMARY_COLUMNS}})
     rep = pd.concat(reps, ignore_index=True) if reps else pd.DataFrame(
         columns=[*REPRESENTATIVENESS_COLUMNS, "suppressed"])

@@ -62,6 +62,7 @@ from etude.safety.recovery import (
     table_shape,
 )
 from etude.survey import codebook as cb
+from etude.survey.context import DEFAULT, OPT_IN, PROTECTED, Context, protected_populations
 
 __all__ = [
     "suppress_small", "publishable", "group_counts", "merges", "merge_categories", "merge_values", "value_order",
@@ -70,12 +71,6 @@ __all__ = [
     "PROTECTED", "VALUE_COLUMNS", "CROSSED", "FINDING_COLUMNS",
 ]
 
-#: Populations protected by default: both. Public buyers are institutions, but their respondents are people
-#: inside them; a study may publish buyers' small groups on purpose (``publish_small_groups: true`` in its study
-#: file, :func:`protected_populations`), and then every table says it was the study's choice.
-PROTECTED = ("buyers", "companies")
-#: Populations whose small groups a study may choose to publish (``publish_small_groups: true``).
-OPT_IN = ("buyers",)
 #: Columns a suppressed cell loses (those present in the table); its base (``n_base``) is blanked too.
 VALUE_COLUMNS = ("n", "count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_high", "rank", "letters")
 #: Attributes by which the study publishes grouped barrier tables (notebook 02, ``tables/freins_par_groupe.csv``):
@@ -84,16 +79,6 @@ VALUE_COLUMNS = ("n", "count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_h
 CROSSED = {"buyers": ("buyer_type",), "companies": ("size_class",)}
 
 _POPULATIONS = ("buyers", "companies")
-
-
-def protected_populations(publish_small_groups: bool = False) -> tuple[str, ...]:
-    """The populations whose small groups are suppressed: both by default; without the opt-in populations
-    (:data:`OPT_IN`) when the study file says ``publish_small_groups: true``.
-
-    >>> protected_populations(), protected_populations(True)
-    (('buyers', 'companies'), ('companies',))
-    """
-    return tuple(p for p in PROTECTED if not (publish_small_groups and p in OPT_IN))
 
 
 def publishable(population: str, n: Any, *, min_cell: int = 5, protect: Sequence[str] | None = PROTECTED) -> bool:
@@ -535,10 +520,9 @@ def _with_covers(t, mask, primary, covers, shape, group, codebook):
 
 # ------------------------------------------------------------------------------------------------ suppression
 
-def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None = None,
-                   protect: Sequence[str] | None = PROTECTED, population: str | None = None,
-                   columns: Sequence[str] | None = None, merge: bool = True, secondary: bool = True,
-                   crossed: Mapping[str, Sequence[str]] = CROSSED, codebook=None) -> pd.DataFrame:
+def suppress_small(table: pd.DataFrame, *, ctx: Context = DEFAULT, base: str | None = None,
+                   population: str | None = None, columns: Sequence[str] | None = None, merge: bool = True,
+                   secondary: bool = True, crossed: Mapping[str, Sequence[str]] = CROSSED) -> pd.DataFrame:
     """Small-cell protection for publication: merge, then primary and secondary suppression.
 
     Parameters
@@ -546,12 +530,12 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     table : DataFrame
         A table of :func:`etude.analysis.stats.frequencies` (base ``n_base``; grouped with ``by`` or not),
         :func:`etude.analysis.stats.barrier_table`, :func:`etude.analysis.stats.profile` (base ``n``) or alike.
-    min_cell : int, default 5
-        A group whose base is below this (1 ≤ base < ``min_cell``) is suppressed; a base of 0 is kept.
+    ctx : etude.survey.Context, default the default settings
+        The study's settings: ``ctx.min_cell`` (a group whose base is below it, 1 ≤ base < ``min_cell``, is
+        suppressed; a base of 0 is kept), ``ctx.protect`` (populations whose small groups are suppressed, both by
+        default; ``None`` protects every row) and ``ctx.codebook``.
     base : str, optional
         Column holding the group's respondent count; default ``n_base`` if present, else ``n``.
-    protect : sequence of str or None, default ("companies",)
-        Populations whose small groups are suppressed. ``None`` protects every row.
     population : str, optional
         Population of every row, for tables without a ``population`` column; without either, every row is
         treated as protected.
@@ -590,12 +574,12 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     1  companies       5      2  0.4       False
     2     buyers    <NA>   <NA>  NaN        True
     """
-    min_cell = check_min_cell(min_cell)
+    min_cell, protect = check_min_cell(ctx.min_cell), ctx.protect
     if base is None:
         base = "n_base" if "n_base" in table.columns else "n"
     _require(table, [base])
-    t = merge_categories(table, protect=protect, population=population, codebook=codebook, min_cell=min_cell) \
-        if merge else table.copy()
+    t = merge_categories(table, protect=protect, population=population, codebook=ctx.codebook,
+                         min_cell=min_cell) if merge else table.copy()
     t = t.reset_index(drop=True) if merge else t
     protected = _protected(row_populations(t, population), protect)
     n = pd.to_numeric(t[base], errors="coerce")
@@ -606,7 +590,7 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     shape, group = table_shape(t)
     covers: dict = {}
     if secondary and shape in ("profile", "grouped") and t.attrs.get("groups"):
-        mask = _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed, covers)
+        mask = _planned(t, mask, protected, ctx, population, crossed, covers)
     if shape == "grouped":
         whole = whole_group_cells(t, min_cell=min_cell, protected=protected) & ~mask
         if whole.any():
@@ -615,9 +599,9 @@ def suppress_small(table: pd.DataFrame, *, min_cell: int = 5, base: str | None =
     elif shape == "flat":  # a whole wave under 2 × min_cell is a group too: its 0 % and 100 % tell every answer
         mask = mask | whole_group_cells(t, min_cell=min_cell, protected=protected)
     if secondary and shape in ("profile", "grouped") and mask.any():
-        mask = _secondary(t, mask, protected, shape, group, base, min_cell, population, codebook, covers)
+        mask = _secondary(t, mask, protected, base, ctx, population, covers)
     if covers:
-        t, mask, primary = _with_covers(t, mask, primary, covers, shape, group, codebook)
+        t, mask, primary = _with_covers(t, mask, primary, covers, shape, group, ctx.codebook)
     cols = [c for c in (columns if columns is not None else VALUE_COLUMNS) if c in t.columns]
     t = _blank(t, mask, list(dict.fromkeys([*cols, base])))
     t.attrs.update(table.attrs)
@@ -692,9 +676,10 @@ def _blank(t: pd.DataFrame, mask: pd.Series, cols: list[str]) -> pd.DataFrame:
     return t
 
 
-def _planned(t, mask, protected, shape, group, min_cell, population, codebook, crossed, covers) -> pd.Series:
+def _planned(t, mask, protected, ctx, population, crossed, covers) -> pd.Series:
     """Suppress, block by block, the groups of the study-wide plan (:func:`group_counts` in ``attrs``); the
     groups of 0 a block must add (:func:`_joint_plan`) are recorded in ``covers``."""
+    (shape, group), min_cell, codebook = table_shape(t), ctx.min_cell, ctx.codebook
     mask = mask.copy()
     pops = row_populations(t, population)
     waves = t["wave"].astype(str) if "wave" in t.columns else pd.Series("", index=t.index)
@@ -730,10 +715,11 @@ def _blocks(t: pd.DataFrame, shape: str, group: str | None, population) -> list[
     return [idx for _, idx in frame.groupby(list(frame.columns), sort=False).groups.items()]
 
 
-def _secondary(t, mask, protected, shape, group, base, min_cell, population, codebook, covers) -> pd.Series:
+def _secondary(t, mask, protected, base, ctx, population, covers) -> pd.Series:
     """Suppress more rows (profile) or groups (grouped table), smallest first, until the block is safe; a
     block still unsafe when every row is hidden gets the attribute's other codebook values as suppressed
     groups of 0 (recorded in ``covers``)."""
+    (shape, group), min_cell, codebook = table_shape(t), ctx.min_cell, ctx.codebook
     mask = mask.copy()
     size = pd.to_numeric(t[base], errors="coerce")
     pops = row_populations(t, population)

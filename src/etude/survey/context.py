@@ -7,22 +7,29 @@ engine and the survey layer read it (:func:`etude.survey.read_study`: every path
 :meth:`Context.load` gives the respondent tables, parsed once per process and handed out as copies.
 
 ``min_cell`` has one channel: the context. :meth:`Context.load` passes it to :func:`etude.survey.load_study` (rare
-open answers are grouped under it), :attr:`Context.options` to the analyses; an analysis's result records the
-threshold it applied in its ``attrs["min_cell"]`` (what was done, read by the publishing layer — not a second
-input). The respondent tables themselves carry no threshold.
+open answers are grouped under it), and the analyses take the context itself (``ctx=``) for every setting of the
+study — threshold, protected populations, risk, interval method, test and adjustment, codebook — instead of one
+keyword each; an analysis's result records the threshold it applied in its ``attrs["min_cell"]`` (what was done,
+read by the publishing layer — not a second input). The respondent tables themselves carry no threshold.
+
+Which populations' small groups are withheld is the study's choice too (:attr:`Context.protect`): both by default;
+a study file with ``publish_small_groups: true`` publishes public buyers' small groups
+(:func:`protected_populations`), and every table that shows one then says so. ``Context()`` alone is the default
+settings (the demo study, the package's codebook), what an analysis uses when given no context.
 
 Examples
 --------
 >>> ctx = context(lang="en", min_cell=3)
->>> ctx.lang, ctx.min_cell, ctx.alpha, ctx.study.name
-('en', 3, 0.05, 'etude.yaml')
->>> ctx.options
-{'alpha': 0.05, 'ci_method': 'wilson', 'min_cell': 3}
+>>> ctx.lang, ctx.min_cell, ctx.alpha, ctx.study.name, ctx.protect
+('en', 3, 0.05, 'etude.yaml', ('buyers', 'companies'))
+>>> ctx.replace(alpha=0.1).alpha, Context().min_cell
+(0.1, 5)
 >>> ctx.load()["buyers"].query("wave == 2017").shape[0]
 27
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,10 +40,27 @@ import pandas as pd
 
 from etude.survey.study import load_study, read_study
 
-__all__ = ["Context", "context", "LANGUAGES"]
+__all__ = ["Context", "context", "LANGUAGES", "PROTECTED", "OPT_IN", "protected_populations", "DEFAULT"]
 
 #: The languages a reader can be given (one catalogue of words each, ``etude.words``).
 LANGUAGES = ("fr", "en")
+#: Populations protected by default: both. Public buyers are institutions, but their respondents are people
+#: inside them; a study may publish buyers' small groups on purpose (``publish_small_groups: true`` in its study
+#: file, :func:`protected_populations`), and then every table says it was the study's choice. What protection does
+#: is :mod:`etude.safety.disclosure`'s (which re-exports these names); which populations get it is the study's.
+PROTECTED = ("buyers", "companies")
+#: Populations whose small groups a study may choose to publish (``publish_small_groups: true``).
+OPT_IN = ("buyers",)
+
+
+def protected_populations(publish_small_groups: bool = False) -> tuple[str, ...]:
+    """The populations whose small groups are suppressed: both by default; without the opt-in populations
+    (:data:`OPT_IN`) when the study file says ``publish_small_groups: true``.
+
+    >>> protected_populations(), protected_populations(True)
+    (('buyers', 'companies'), ('companies',))
+    """
+    return tuple(p for p in PROTECTED if not (publish_small_groups and p in OPT_IN))
 
 
 @dataclass(frozen=True)
@@ -45,8 +69,9 @@ class Context:
 
     Attributes
     ----------
-    study : Path
-        The study file, resolved (the demo study when the notebook's ``study`` parameter is empty).
+    study : Path or None
+        The study file, resolved (the demo study when the notebook's ``study`` parameter is empty); ``None``: the
+        demo study, unread (the default settings).
     codebook : Path or None
         The study's codebook (``codebook:`` of the study file); ``None``: the package's.
     lang : str
@@ -60,24 +85,43 @@ class Context:
         Method of the intervals (statsmodels' names).
     wave : int
         The wave the notebook details; ``0`` (:data:`etude.survey.wavesel.LATEST`): the latest.
+    protect : tuple of str or None
+        The populations whose small groups are withheld (:func:`protected_populations` of the study file's
+        ``publish_small_groups``); ``None`` protects every row, whatever its population.
+    test : str
+        Test of two shares (``"fisher"`` or ``"chi2"``, :func:`etude.analysis.compare.two_proportions`).
+    padjust : str
+        Adjustment of p-values over a family of comparisons (:data:`etude.analysis.compare.PADJUST`).
     spec : Mapping
         The study file as :func:`etude.survey.read_study` reads it (read-only).
     """
 
-    study: Path
+    study: Path | None = None
     codebook: Path | None = None
     lang: str = "fr"
     min_cell: int = 5
     alpha: float = 0.05
     ci_method: str = "wilson"
     wave: int = 0
+    protect: tuple[str, ...] | None = PROTECTED
+    test: str = "fisher"
+    padjust: str = "bonferroni"
     spec: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def options(self) -> dict[str, Any]:
-        """The keyword arguments every interval and threshold of an analysis takes: ``alpha``, ``ci_method``,
-        ``min_cell``."""
+        """``alpha``, ``ci_method`` and ``min_cell`` as keywords, for the functions that do not take the context yet
+        (the analyses of this package take ``ctx=``)."""
         return {"alpha": self.alpha, "ci_method": self.ci_method, "min_cell": self.min_cell}
+
+    @property
+    def opted_in(self) -> bool:
+        """Whether the study chose to publish some population's small groups (a table then says so)."""
+        return self.protect is not None and any(p not in self.protect for p in PROTECTED)
+
+    def replace(self, **changes: Any) -> Context:
+        """A copy with some settings changed (:func:`dataclasses.replace`), e.g. another risk for one table."""
+        return dataclasses.replace(self, **changes)
 
     def load(self) -> dict[str, pd.DataFrame]:
         """The study's respondent tables (:func:`etude.survey.load_study`), rare open answers grouped under
@@ -86,15 +130,17 @@ class Context:
 
 
 def context(study: str | Path | None = None, *, lang: str = "fr", min_cell: int = 5, alpha: float = 0.05,
-            ci_method: str = "wilson", wave: int | None = 0) -> Context:
+            ci_method: str = "wilson", wave: int | None = 0, test: str = "fisher",
+            padjust: str = "bonferroni") -> Context:
     """Read a notebook's study and parameters into one :class:`Context`.
 
     Parameters
     ----------
     study : str or Path, optional
         The study file (or a folder holding ``etude.yaml``); ``None`` or ``""``: the demo study.
-    lang, min_cell, alpha, ci_method, wave
-        The notebook's parameters of the same names (see :class:`Context`).
+    lang, min_cell, alpha, ci_method, wave, test, padjust
+        The notebook's parameters of the same names (see :class:`Context`); :attr:`Context.protect` comes from the
+        study file (``publish_small_groups``).
 
     Raises
     ------
@@ -116,4 +162,10 @@ def context(study: str | Path | None = None, *, lang: str = "fr", min_cell: int 
         raise ValueError(f"alpha doit être entre 0 et 1 : {alpha}")
     spec = read_study(study or None)
     return Context(study=spec["path"], codebook=spec["codebook"], lang=lang, min_cell=int(min_cell),
-                   alpha=float(alpha), ci_method=ci_method, wave=int(wave or 0), spec=MappingProxyType(spec))
+                   alpha=float(alpha), ci_method=ci_method, wave=int(wave or 0),
+                   protect=protected_populations(spec["publish_small_groups"]), test=test, padjust=padjust,
+                   spec=MappingProxyType(spec))
+
+
+#: The default settings, for an analysis called without a context (frozen: shared safely).
+DEFAULT = Context()
