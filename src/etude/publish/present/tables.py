@@ -321,15 +321,15 @@ def format_groups(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 
     'effectif insuffisant (n < 5)'
     >>> format_groups(t, lang="en").iloc[0].tolist()[1:3]
     ['État: 80.0% (12/15)', 'Collectivités: n = 4']
-    >>> format_groups(t.assign(n2=pd.NA)).iloc[0].tolist()[2]  # a size the small-group rule withholds
-    'Collectivités : n < 5'
+    >>> format_groups(t.assign(n2=pd.NA)).iloc[0].tolist()[2]  # a size withheld: small, or protecting a small one
+    'Collectivités : effectif non publié'
     """
     lang = check_lang(lang)
     min_cell = table.attrs.get("min_cell", 5)
 
     def side(label, pct, n):
-        if pd.isna(n):                          # a size the small-group rule withholds
-            return words.text("tables.groups.side_small", lang, label=label, min_cell=min_cell)
+        if pd.isna(n):  # withheld: under min_cell, or a larger group withheld so that no subtraction gives it back
+            return words.text("tables.groups.side_small", lang, label=label)
         if pd.isna(pct):
             return words.text("tables.groups.side_n", lang, label=label, n=formats.number(n, lang=lang))
         return words.text("tables.groups.side", lang, label=label, share=_share(pct, n, lang))
