@@ -368,11 +368,12 @@ def test_compare_groups_withholds_a_small_company_group(buyers_by_type):
     assert pd.isna(row["n1"]) and pd.isna(row["count1"]) and math.isnan(row["pct1"])
 
 
-def test_format_groups_shows_a_small_group_as_under_the_threshold(buyers_by_type):
+def test_format_groups_shows_a_small_group_s_size_as_withheld(buyers_by_type):
     companies = table("companies", [{"e_moyens"}] * 6 + [{"e_moyens"}] * 3, size_class=["micro"] * 6 + ["pme"] * 3)
     small = present.format_groups(present.label_groups(compare.compare_groups(companies, "size_class", ["moyens"],
                                                                               kind="companies")))
-    assert small.iloc[0]["Groupe 2"] == "PME (10 à 249 salariés) : n < 5"
+    # not « n < 5 »: a size is also withheld for a larger group, so that no subtraction gives a small one back
+    assert small.iloc[0]["Groupe 2"] == "PME (10 à 249 salariés) : effectif non publié"
     out = present.label_groups(compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"],
                                                       groups=compare.BUYER_GROUPS))
     shown = present.format_groups(out)
@@ -381,7 +382,7 @@ def test_format_groups_shows_a_small_group_as_under_the_threshold(buyers_by_type
         buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS, ctx=Context(protect=OPT_IN))))
     assert opted.iloc[0]["Groupe 2"] == "Collectivités territoriales : 75,0\u202f% (3/4)"  # the study's opt-in
     assert shown.iloc[0]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)" and len(shown) == 1
-    assert opted.iloc[0]["Statut"] == "effectif insuffisant (n < 5)"
+    assert opted.iloc[0]["Statut"] == "non publié (petits effectifs, seuil 5)"
     assert opted.iloc[1]["Groupe 1"] == "Services de l'État : 60,0\u202f% (6/10)"
     with pytest.raises(ParameterError, match="langues possibles : fr, en"):
         present.format_groups(out, lang="de")

@@ -75,8 +75,8 @@ def test_is_simulated_accepts_frames_and_dicts():
 def test_captions_and_codes_in_both_languages():
     assert present.simulated_caption("fr") == "Données simulées — ne pas citer"
     assert present.simulated_caption("en") == "Simulated data — do not cite"
-    assert words.label("too_few", min_cell=3) == "effectif insuffisant (n < 3)"
-    assert words.label("too_few", lang="en", min_cell=3) == "too few respondents (n < 3)"
+    assert words.label("too_few", min_cell=3) == "non publié (petits effectifs, seuil 3)"
+    assert words.label("too_few", lang="en", min_cell=3) == "withheld (small groups, threshold 3)"
     with pytest.raises(ParameterError, match="langues possibles : fr, en"):
         present.simulated_caption("de")
 

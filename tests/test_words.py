@@ -51,7 +51,7 @@ def test_a_missing_key_names_itself_and_the_language():
 
 
 def test_codes_and_status():
-    assert words.label("too_few", "en", min_cell=3) == "too few respondents (n < 3)"
+    assert words.label("too_few", "en", min_cell=3) == "withheld (small groups, threshold 3)"
     assert words.label(None) == "" and words.label(float("nan")) == ""
     assert words.data_status(True) == "Données simulées — ne pas citer"
 

@@ -77,7 +77,7 @@ NOT_COMPARABLE = "not_comparable"
 #: ``status`` code of a comparison that was computed.
 STATUS_OK = "compared"
 #: ``status`` code of a comparison withheld because a group has fewer than ``min_cell`` respondents
-#: (words: :func:`etude.words.label`, « effectif insuffisant (n < 5) »).
+#: (words: :func:`etude.words.label`, « non publié (petits effectifs, seuil 5) »).
 TOO_FEW = "too_few"
 #: ``group2`` code of the respondents outside ``group1`` (``pairs="vs_rest"`` of :func:`compare_groups`).
 REST = "_reste"

@@ -13,7 +13,7 @@ line do. A key missing in one language, or a placeholder that differs between la
 Examples
 --------
 >>> text("codes.too_few", "fr", min_cell=5)
-'effectif insuffisant (n < 5)'
+'non publié (petits effectifs, seuil 5)'
 >>> text("common.respondent_count", "fr", count=1), text("common.respondent_count", "en", count=1234)
 ('1 répondant', '1,234 respondents')
 >>> label("not_comparable", "en"), label("something else")

@@ -318,7 +318,7 @@ def format_groups(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 
     ...     "diff_ci_low": float("nan"), "diff_ci_high": float("nan"), "p_adjusted": float("nan"),
     ...     "status": "too_few"}])
     >>> format_groups(t).iloc[0].tolist()[-1]
-    'effectif insuffisant (n < 5)'
+    'non publié (petits effectifs, seuil 5)'
     >>> format_groups(t, lang="en").iloc[0].tolist()[1:3]
     ['État: 80.0% (12/15)', 'Collectivités: n = 4']
     >>> format_groups(t.assign(n2=pd.NA)).iloc[0].tolist()[2]  # a size withheld: small, or protecting a small one
