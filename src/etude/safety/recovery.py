@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -201,11 +202,23 @@ def _first(values: pd.Series) -> float:
     return float(values.iloc[0]) if len(values) else math.nan
 
 
-def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, profile: dict | None,
-                 overall: pd.DataFrame | None, exact: bool, targets: list, total: float = math.nan) -> None:
+@dataclass(frozen=True)
+class _Margins:
+    """What bounds a grouped block from outside: the block's profile terms (value → term, ``None`` without a
+    profile table), its overall frequency rows (``None`` without one), whether the overall counts are exact sums
+    of the groups, and the profile's ``n_total``."""
+
+    profile: dict | None = None
+    overall: pd.DataFrame | None = None
+    exact: bool = False
+    total: float = math.nan
+
+
+def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, margins: _Margins, targets: list) -> None:
     """Relations of one grouped block; each suppressed cell's margin is the smallest published total that
     bounds it: the overall count, the overall base, the group's published size in the profile, the profile's
     ``n_total`` (a wave of 3 companies cannot hide a cell in more than 0–3)."""
+    profile, overall, exact, total = margins.profile, margins.overall, margins.exact, margins.total
     nb, cells, sizes = {}, {}, {}
     n_all = _first(overall["n_base"]) if overall is not None else math.nan
     for g, rows in part.groupby(part[gcol].astype(str), sort=False):
@@ -227,6 +240,7 @@ def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, profile: 
                 else math.nan
             targets.append((("c", name, i), name, i, "count", (g, str(r["item"])),
                             _cap(c_all, n_all, sizes[g], total)))
+    _rank_relations(s, name, part, gcol)
     if overall is None:
         return
     slack = s.term(("sb", name), math.nan)
@@ -244,6 +258,40 @@ def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, profile: 
         si = s.term(("si", name, item), math.nan)
         s.rel([si], [slack], "<=")
         s.rel(terms + [si], [s.term(("oc", name, item), row["count"].iloc[0])], "==")
+
+
+def _rank_relations(s: _System, name: str, part: pd.DataFrame, gcol: str) -> None:
+    """What a ``rank`` column tells about the counts of each group of a grouped block.
+
+    Ranks are by count, highest first, ties sharing the smallest rank (``method="min"``), over every item of the
+    group, suppressed ones included. Two ranked rows are ordered (a better rank is a count at least one higher;
+    equal ranks, equal counts). When the ranked counts are published, the rank of each tells how many suppressed
+    items count more than it: all of them (then each suppressed count is above it) or none (each is at most it) —
+    a missing rank between two published ones places a lone suppressed item between their counts.
+    """
+    if "rank" not in part.columns:
+        return
+    ranks = pd.to_numeric(part["rank"].replace("", np.nan), errors="coerce")
+    for _, rows in part.groupby(part[gcol].astype(str), sort=False):
+        shown = sorted((i for i in rows.index if not pd.isna(ranks[i])), key=lambda i: ranks[i])
+        terms = {i: s.term(("c", name, i), rows.at[i, "count"]) for i in rows.index}
+        for p, q in zip(shown, shown[1:]):
+            if ranks[p] == ranks[q]:
+                s.rel([terms[p]], [terms[q]], "==")
+            else:
+                s.rel([terms[q], ({}, 1.0)], [terms[p]], "<=")
+        hidden = [i for i in rows.index if pd.isna(ranks[i]) and rows.at[i, "suppressed"]
+                  and pd.isna(rows.at[i, "count"])]
+        counts = rows.loc[shown, "count"]
+        if not hidden or not shown or counts.isna().any():
+            continue
+        for p in shown:
+            above = int(ranks[p]) - 1 - int((counts > counts[p]).sum())  # suppressed items counting more
+            for h in hidden:
+                if above == len(hidden):
+                    s.rel([terms[p], ({}, 1.0)], [terms[h]], "<=")
+                elif above == 0:
+                    s.rel([terms[h]], [terms[p]], "<=")
 
 
 def _classify(tables: Mapping[str, pd.DataFrame]):
@@ -319,7 +367,7 @@ def audit_tables(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
             if prof is None:
                 prof, total = values, _first(part["n_total"]) if "n_total" in part.columns else math.nan
         for name, part, gcol in parts_g:
-            _add_grouped(s, name, part, gcol, prof, overall.get(key[:2]), exact_margins, targets, total)
+            _add_grouped(s, name, part, gcol, _Margins(prof, overall.get(key[:2]), exact_margins, total), targets)
         checked += len(targets)
         ranges = feasible_ranges(len(s.index), s.eqs, s.les, [s.index[t[0]] for t in targets])
         for (_, name, i, col, (value, item), margin), (low, high) in zip(targets, ranges):
