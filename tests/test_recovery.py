@@ -102,10 +102,20 @@ def test_a_rank_narrows_a_suppressed_cell():
     assert recovery.audit_tables({"g.csv": _ranked_group(None, [1, None, 2])}).empty
 
 
-def test_a_rank_says_a_suppressed_item_is_below_every_published_one():
-    # a 20 (rank 1), c 3 (rank 2): no item counts more than c but a, so the suppressed b is at most 3
+def test_ranks_among_the_published_items_say_nothing_of_the_suppressed_ones():
+    # a 20 (rank 1), c 3 (rank 2): ranked among the published items (rank_published), b may be anything
     low = _ranked_group(None, [1, None, 2]).assign(count=[20, None, 3])
-    assert recovery.audit_tables({"g.csv": low})[["low", "high"]].values.tolist() == [[0, 3]]
-    # tied ranks are equal counts: a rank shared by a published count of 3 cannot stand beside a blank 20
+    assert recovery.audit_tables({"g.csv": low}).empty
+    # tied ranks are equal counts: a rank shared by published counts of 20 and 3 cannot be
     tied = _ranked_group(None, [1, None, 1]).assign(count=[20, None, 3])
     assert recovery.audit_tables({"g.csv": tied})[["low", "high"]].isna().all(axis=None)
+    # a suppressed row's own rank is not read (suppressed_numbers reports it): 1, 2, 2 with b's count hidden
+    own = _ranked_group(None, [1, 2, 2])
+    assert recovery.audit_tables({"g.csv": own}).empty
+
+
+def test_rank_published_ranks_again_only_groups_with_suppressed_rows():
+    t = pd.concat([_ranked_group(None, [1, None, 3]), _ranked_group(7, [1, 3, 2]).assign(
+        group_value="micro", count=[20, 7, 18], suppressed=False)], ignore_index=True)
+    assert recovery.rank_published(t, "group_value")["rank"].tolist() == [1, pd.NA, 2, 1, 3, 2]
+    assert recovery.audit_tables({"g.csv": recovery.rank_published(t, "group_value")}).empty
