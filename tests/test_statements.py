@@ -108,3 +108,12 @@ def test_group_sizes_heading_marks_its_smallest_and_largest_published_group():
     assert [(m["group_value"], m["number"]) for m in marks.marks_of(text)] == [("micro", 40)]  # « de < 5 à 40 »
     shown = profile.group_sizes_headline(t.iloc[:3], "size_class", population="companies")
     assert [(m["group_value"], m["number"]) for m in marks.marks_of(shown)] == [("pme", 12), ("micro", 40)]
+
+
+def test_a_number_one_table_publishes_is_not_withheld_by_another_that_suppresses_its_row(tmp_path):
+    # the demo's representativeness table withholds a row the profile publishes: the sentence quotes the profile
+    shown = profile_table(["micro", "pme", "ge"], [50, 30, 8])
+    hidden = shown.assign(n=[50, None, None], pct=[50 / 88, None, None], suppressed=[False, True, True])
+    page = _span(marks.mark("n", 8, **_GE), "8")
+    assert recovery.audit_run(_run(tmp_path / "run", {"profil_entreprises.csv": shown,
+                                                      "representativite.csv": hidden}, page=page)).empty

@@ -191,33 +191,42 @@ def _same(a: float, b: float, column: str) -> bool:
     return abs(a - b) < (1e-6 if column in _SHARES else 1e-9 * max(1.0, abs(b)))
 
 
-def _one(tables: dict[str, pd.DataFrame], where: str, mark: Mapping[str, Any], min_cell: int
-         ) -> list[dict[str, Any]]:
-    """Hold one mark against the tables (filling blank published cells in place); its findings."""
-    column, number = _text(mark.get("column")), _num(mark.get("number"))
-
-    def finding(reason: str) -> list[dict[str, Any]]:
-        return [dict(zip(_FINDING_KEYS, (where, None, column or "?", _cell(mark), number, number, min_cell,
-                                         reason)))]
-    if column not in COLUMNS or pd.isna(number):
-        return finding("text_unmatched")
-    matched = False
+def _places(tables: dict[str, pd.DataFrame], mark: Mapping[str, Any], column: str, number: float
+            ) -> tuple[bool, bool, list[tuple[pd.DataFrame, pd.Index]]]:
+    """Where the tables hold a mark's number: whether a table publishes it (equal), whether a table withholds
+    every row it is about, and the blank cells of published rows it would fill."""
+    published, withheld, blanks = False, False, []
     for name, df in tables.items():
         rows = _rows(name, df, mark)
         if not len(rows):
             continue
-        flags, values = _flags(df), pd.to_numeric(df[column].replace("", np.nan), errors="coerce")
-        known = values[rows].dropna()
-        if known.empty and flags[rows].all():  # every row it is about is withheld
-            return finding("text_withheld")
+        values = pd.to_numeric(df[column].replace("", np.nan), errors="coerce")[rows]
+        known = values.dropna()
         if len(known):
-            matched = matched or any(_same(number, v, column) for v in known)
-            continue
+            published = published or any(_same(number, v, column) for v in known)
+        elif _flags(df)[rows].all():  # every row it is about is withheld
+            withheld = True
+        else:
+            blanks.append((df, rows))
+    return published, withheld, blanks
+
+
+def _one(tables: dict[str, pd.DataFrame], where: str, mark: Mapping[str, Any], min_cell: int
+         ) -> list[dict[str, Any]]:
+    """Hold one mark against the tables (filling blank published cells in place); its findings. A number some
+    table publishes is already audited; else one about withheld rows gives them back; else it fills blanks."""
+    column, number = _text(mark.get("column")), _num(mark.get("number"))
+    found = [dict(zip(_FINDING_KEYS, (where, None, column or "?", _cell(mark), number, number, min_cell, "")))]
+    if column not in COLUMNS or pd.isna(number):
+        return [{**found[0], "reason": "text_unmatched"}]
+    published, withheld, blanks = _places(tables, mark, column, number)
+    if withheld and not published:
+        return [{**found[0], "reason": "text_withheld"}]
+    for df, rows in blanks:  # a number the tables leave blank: the linear program counts it
         if df[column].dtype != object:
             df[column] = df[column].astype(object)
-        df.loc[rows, column] = number  # a number the tables leave blank: the linear program counts it
-        matched = True
-    return [] if matched else finding("text_unmatched")
+        df.loc[rows, column] = number
+    return [] if published or blanks else [{**found[0], "reason": "text_unmatched"}]
 
 
 def check_statements(tables: Mapping[str, pd.DataFrame], marks: Iterable[tuple[str, Mapping[str, Any]]], *,
