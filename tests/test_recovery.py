@@ -82,3 +82,40 @@ def test_audit_command_prints_one_line_per_finding_and_exits_1(tmp_path, capsys)
 
 def test_disclosure_re_exports_the_audit():
     assert disclosure.audit_run is recovery.audit_run and disclosure.audit_tables is recovery.audit_tables
+
+
+def _ranked_group(count_b, rank):
+    """One group of 40 companies, three items; b suppressed, its count blank; ``rank`` as published."""
+    return pd.DataFrame({"population": "companies", "wave": 2018, "group": "size_class", "group_value": "pme",
+                         "item": ["a", "b", "c"], "n_base": 40, "count": [20, count_b, 18], "rank": rank,
+                         "suppressed": [False, True, False]})
+
+
+def test_a_rank_narrows_a_suppressed_cell():
+    # ranks over every item (method « min »): rank 3 for c says one item counts more than 18 besides a (20):
+    # the suppressed b lies in 19–20, a range of width 1
+    leak = recovery.audit_tables({"g.csv": _ranked_group(None, [1, None, 3])})
+    assert leak[["column", "low", "high", "reason"]].values.tolist() == [["count", 19, 20, "recovered"]]
+    # without the ranks, b lies anywhere in 0–40
+    assert recovery.audit_tables({"g.csv": _ranked_group(None, [1, None, None])}).empty
+    # ranked among the published items only (1, 2): b counts at most 18 — a range 0–18, nothing narrowed
+    assert recovery.audit_tables({"g.csv": _ranked_group(None, [1, None, 2])}).empty
+
+
+def test_ranks_among_the_published_items_say_nothing_of_the_suppressed_ones():
+    # a 20 (rank 1), c 3 (rank 2): ranked among the published items (rank_published), b may be anything
+    low = _ranked_group(None, [1, None, 2]).assign(count=[20, None, 3])
+    assert recovery.audit_tables({"g.csv": low}).empty
+    # tied ranks are equal counts: a rank shared by published counts of 20 and 3 cannot be
+    tied = _ranked_group(None, [1, None, 1]).assign(count=[20, None, 3])
+    assert recovery.audit_tables({"g.csv": tied})[["low", "high"]].isna().all(axis=None)
+    # a suppressed row's own rank is not read (suppressed_numbers reports it): 1, 2, 2 with b's count hidden
+    own = _ranked_group(None, [1, 2, 2])
+    assert recovery.audit_tables({"g.csv": own}).empty
+
+
+def test_rank_published_ranks_again_only_groups_with_suppressed_rows():
+    t = pd.concat([_ranked_group(None, [1, None, 3]), _ranked_group(7, [1, 3, 2]).assign(
+        group_value="micro", count=[20, 7, 18], suppressed=False)], ignore_index=True)
+    assert recovery.rank_published(t, "group_value")["rank"].tolist() == [1, pd.NA, 2, 1, 3, 2]
+    assert recovery.audit_tables({"g.csv": recovery.rank_published(t, "group_value")}).empty

@@ -58,6 +58,7 @@ from etude.safety.recovery import (
     audit_tables,
     check_min_cell,
     feasible_ranges,
+    rank_published,
     row_populations,
     table_shape,
 )
@@ -604,6 +605,7 @@ def suppress_small(table: pd.DataFrame, *, ctx: Context = DEFAULT, base: str | N
         t, mask, primary = _with_covers(t, mask, primary, covers, shape, group, ctx.codebook)
     cols = [c for c in (columns if columns is not None else VALUE_COLUMNS) if c in t.columns]
     t = _blank(t, mask, list(dict.fromkeys([*cols, base])))
+    t = rank_published(t, group) if shape in ("grouped", "flat") else t  # no rank skips over a hidden item
     t.attrs.update(table.attrs)
     t.attrs["min_cell"] = min_cell
     t.attrs["primary"] = sorted(primary & set(t.index[mask]))
@@ -747,8 +749,9 @@ def _secondary(t, mask, protected, base, ctx, population, covers) -> pd.Series:
 
 
 def _block_findings(block: pd.DataFrame, shape: str, group: str | None, min_cell: int, population) -> bool:
-    """Whether a block, with its own sums taken as exact published totals, leaves a narrowable cell."""
-    block = block.copy()
+    """Whether a block, with its own sums taken as exact published totals, leaves a narrowable cell (its ranks
+    left out: the published rows are ranked again among themselves, :func:`rank_published`)."""
+    block = block.drop(columns=["rank"], errors="ignore")
     tables: dict[str, pd.DataFrame] = {}
     if shape == "profile":
         tables["profil"] = block.assign(n=pd.to_numeric(block["n"], errors="coerce").mask(block["suppressed"]))

@@ -52,7 +52,8 @@ __all__ = ["wilson_counts", "denominators", "derived_counts", "fill_derived", "s
            "SHARE_COLUMNS"]
 
 #: What each finding's ``reason`` code means (worded by :mod:`etude.publish.present.confidentiality`).
-REASONS = ("recovered", "derived", "subgroup", "small_group", "whole_group", "suppressed_number")
+REASONS = ("recovered", "derived", "subgroup", "small_group", "whole_group", "suppressed_number", "text_withheld",
+           "text_unmatched")
 #: Columns that give the size of a published group, and the population they are about (``None``: the row's).
 GROUP_SIZE_COLUMNS = {"n": None, "n_base": None, "n1": None, "n2": None, "n_from": None, "n_to": None,
                       "n_buyers": "buyers", "n_companies": "companies"}

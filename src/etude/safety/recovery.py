@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ import pandas as pd
 from etude.errors import ParameterError
 from etude.survey import codebook as cb
 
-__all__ = ["audit_tables", "audit_run", "feasible_ranges", "check_min_cell", "table_shape",
+__all__ = ["audit_tables", "audit_run", "feasible_ranges", "check_min_cell", "table_shape", "rank_published",
            "row_populations", "group_column", "FINDING_COLUMNS"]
 
 #: Columns of :func:`audit_tables` and :func:`audit_run`.
@@ -201,11 +202,23 @@ def _first(values: pd.Series) -> float:
     return float(values.iloc[0]) if len(values) else math.nan
 
 
-def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, profile: dict | None,
-                 overall: pd.DataFrame | None, exact: bool, targets: list, total: float = math.nan) -> None:
+@dataclass(frozen=True)
+class _Margins:
+    """What bounds a grouped block from outside: the block's profile terms (value → term, ``None`` without a
+    profile table), its overall frequency rows (``None`` without one), whether the overall counts are exact sums
+    of the groups, and the profile's ``n_total``."""
+
+    profile: dict | None = None
+    overall: pd.DataFrame | None = None
+    exact: bool = False
+    total: float = math.nan
+
+
+def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, margins: _Margins, targets: list) -> None:
     """Relations of one grouped block; each suppressed cell's margin is the smallest published total that
     bounds it: the overall count, the overall base, the group's published size in the profile, the profile's
     ``n_total`` (a wave of 3 companies cannot hide a cell in more than 0–3)."""
+    profile, overall, exact, total = margins.profile, margins.overall, margins.exact, margins.total
     nb, cells, sizes = {}, {}, {}
     n_all = _first(overall["n_base"]) if overall is not None else math.nan
     for g, rows in part.groupby(part[gcol].astype(str), sort=False):
@@ -227,6 +240,7 @@ def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, profile: 
                 else math.nan
             targets.append((("c", name, i), name, i, "count", (g, str(r["item"])),
                             _cap(c_all, n_all, sizes[g], total)))
+    _rank_relations(s, name, part, gcol)
     if overall is None:
         return
     slack = s.term(("sb", name), math.nan)
@@ -244,6 +258,72 @@ def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, profile: 
         si = s.term(("si", name, item), math.nan)
         s.rel([si], [slack], "<=")
         s.rel(terms + [si], [s.term(("oc", name, item), row["count"].iloc[0])], "==")
+
+
+def _rank_relations(s: _System, name: str, part: pd.DataFrame, gcol: str) -> None:
+    """What a ``rank`` column tells about the counts of each group of a grouped block.
+
+    Ranks are by count, highest first, ties sharing the smallest rank (``method="min"``). Two ranked rows are
+    ordered (a better rank is a count at least one higher; equal ranks, equal counts); a suppressed row's rank is
+    not read (:func:`etude.safety.published.suppressed_numbers` reports it). A group with suppressed items ranks
+    its published ones among themselves (:func:`rank_published`); when its published ranks skip instead (a rank
+    over every item, suppressed ones included), the rank of each published count tells how many suppressed items
+    count more: all of them (then each suppressed count is above it) or none (each is at most it) — a missing rank
+    between two published ones places a lone suppressed item between their counts.
+    """
+    if "rank" not in part.columns:
+        return
+    ranks = pd.to_numeric(part["rank"].replace("", np.nan), errors="coerce").mask(part["suppressed"])
+    for _, rows in part.groupby(part[gcol].astype(str), sort=False):
+        shown = sorted((i for i in rows.index if not pd.isna(ranks[i])), key=lambda i: ranks[i])
+        terms = {i: s.term(("c", name, i), rows.at[i, "count"]) for i in rows.index}
+        for p, q in zip(shown, shown[1:]):
+            if ranks[p] == ranks[q]:
+                s.rel([terms[p]], [terms[q]], "==")
+            else:
+                s.rel([terms[q], ({}, 1.0)], [terms[p]], "<=")
+        hidden = [i for i in rows.index if rows.at[i, "suppressed"] and pd.isna(rows.at[i, "count"])]
+        counts = rows.loc[shown, "count"]
+        if not hidden or not shown or counts.isna().any():
+            continue
+        above = {p: int(ranks[p]) - 1 - int((counts > counts[p]).sum()) for p in shown}  # suppressed items above
+        if not any(above.values()):
+            continue  # ranked among the published items: nothing about the suppressed ones
+        for p, h in ((p, h) for p in shown for h in hidden):
+            if above[p] == len(hidden):
+                s.rel([terms[p], ({}, 1.0)], [terms[h]], "<=")
+            elif above[p] == 0:
+                s.rel([terms[h]], [terms[p]], "<=")
+
+
+def rank_published(table: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
+    """A frequency table whose published rows rank among themselves in each group that has suppressed rows.
+
+    A rank over every item, suppressed ones included, skips where a suppressed item stands and so places its
+    count between two published ones (:func:`audit_tables` reads it). Here the published, ranked rows of such a
+    group (``population``, ``wave``, ``group`` and the group column ``group`` when given) are ranked again on their
+    counts (highest first, ties sharing the smallest rank); other rows and groups are left as they are.
+
+    >>> t = pd.DataFrame({"item": ["a", "b", "c"], "count": [20, None, 18], "rank": [1, None, 3],
+    ...                   "suppressed": [False, True, False]})
+    >>> rank_published(t)["rank"].tolist()
+    [1, <NA>, 2]
+    """
+    if "rank" not in table.columns or "suppressed" not in table.columns:
+        return table
+    flags = table["suppressed"].fillna(False).astype(bool)
+    if not flags.any():
+        return table
+    keys = [table[c].astype(str) for c in ("population", "wave", "group", group) if c and c in table.columns]
+    keys = keys or [pd.Series("", index=table.index)]
+    ranked = ~flags & pd.to_numeric(table["rank"], errors="coerce").notna()
+    counts = pd.to_numeric(table["count"], errors="coerce").where(ranked)
+    touched = flags.groupby(keys, sort=False).transform("any") & ranked
+    new = counts.groupby(keys, sort=False).rank(method="min", ascending=False)
+    out = table.copy()
+    out["rank"] = pd.to_numeric(out["rank"], errors="coerce").astype("Int64")
+    out.loc[touched, "rank"] = new[touched].astype("Int64")
+    return out
 
 
 def _classify(tables: Mapping[str, pd.DataFrame]):
@@ -319,7 +399,7 @@ def audit_tables(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
             if prof is None:
                 prof, total = values, _first(part["n_total"]) if "n_total" in part.columns else math.nan
         for name, part, gcol in parts_g:
-            _add_grouped(s, name, part, gcol, prof, overall.get(key[:2]), exact_margins, targets, total)
+            _add_grouped(s, name, part, gcol, _Margins(prof, overall.get(key[:2]), exact_margins, total), targets)
         checked += len(targets)
         ranges = feasible_ranges(len(s.index), s.eqs, s.les, [s.index[t[0]] for t in targets])
         for (_, name, i, col, (value, item), margin), (low, high) in zip(targets, ranges):
@@ -343,26 +423,33 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 def audit_run(run_dir: str | os.PathLike, *, min_cell: int = 5,
               protect: Sequence[str] | None = None) -> pd.DataFrame:
-    """Every number of every published table of a run folder (``RUN/tables/*.csv``), read back.
+    """Every number of every published table of a run folder (``RUN/tables/*.csv``), and every number its text
+    marks as a statement about respondents, read back.
 
-    First what each printed number gives back (:func:`etude.safety.published.check_numbers`: counts derived
-    from shares and inverted interval bounds, shares computed on part of a group, published groups under
-    ``min_cell`` of a protected population — ``protect``, default every population — and 0 % or 100 % in a
-    group under ``2 × min_cell``, numbers left in suppressed rows), then :func:`audit_tables` on the counts with
-    the derived ones filled in. The XLSX workbook, the report, the slides and the figures show the numbers of
-    these CSV tables (they are built from the same suppressed tables). Returns the findings (``table`` is the
-    path relative to ``run_dir``, ``reason`` the check); empty when nothing is recovered or narrowed below
+    First the marked numbers of the text (:func:`etude.safety.statements.check_statements`: the sentences of the
+    executed notebooks, from which the report, the slides, the deck and the PDF are rendered, and marks in the
+    HTML pages): a number about a suppressed row, or that no table publishes, is a finding; one that fills a
+    blank published cell is added to the tables. Then what each printed number of the tables gives back
+    (:func:`etude.safety.published.check_numbers`: counts derived from shares and inverted interval bounds, shares
+    computed on part of a group, published groups under ``min_cell`` of a protected population — ``protect``,
+    default every population — and 0 % or 100 % in a group under ``2 × min_cell``, numbers left in suppressed
+    rows), then :func:`audit_tables` on the counts with the derived ones filled in and the ranks read as order.
+    The XLSX workbook and the figures show the numbers of these CSV tables (they are built from the same
+    suppressed tables). Returns the findings (``table`` is the path relative to ``run_dir``, or where a sentence
+    is; ``reason`` the check); empty when nothing is recovered or narrowed below
     ``min_cell``. ``attrs["checked"]`` counts the suppressed cells checked.
     """
     from etude.safety.published import check_numbers
+    from etude.safety.statements import check_statements, run_marks
     root = Path(run_dir)
     if not root.is_dir():
         raise ParameterError(f"dossier d'exécution introuvable : {root}")
     folder = root / "tables" if (root / "tables").is_dir() else root
     tables = {p.relative_to(root).as_posix(): _read_table(p) for p in sorted(folder.glob("*.csv"))}
+    tables, text = check_statements(tables, run_marks(root), min_cell=min_cell)
     filled, numbers = check_numbers(tables, min_cell=min_cell, protect=protect)
     counts = audit_tables(filled, min_cell=min_cell)
-    parts = [p for p in (numbers, counts) if len(p)]
+    parts = [p for p in (text, numbers, counts) if len(p)]
     out = pd.concat(parts, ignore_index=True)[FINDING_COLUMNS] if parts else counts
     out.attrs["checked"] = counts.attrs.get("checked", 0)
     return out

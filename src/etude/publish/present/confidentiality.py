@@ -123,7 +123,9 @@ def audit_lines(findings: pd.DataFrame, *, lang: str = "fr") -> list[str]:
         who = _say(f"finding_{population}", lang) if population in _POPULATIONS else population
         parts = [who or _say("finding_unknown", lang)] + ([_say("finding_wave", lang, wave=wave)] if wave else [])
         parts += [f"{attribute} = {value}"] + ([_say("finding_item", lang, item=item)] if item else [])
-        where = _say("finding_where", lang, table=r.table, row=r.row, column=r.column, cell=", ".join(parts))
+        where = (_say("finding_where", lang, table=r.table, row=r.row, column=r.column, cell=", ".join(parts))
+                 if not pd.isna(r.row) else  # a sentence's number (etude.safety.statements): no table row
+                 words.text("disclosure.where_text", lang, table=r.table, column=r.column, cell=", ".join(parts)))
         reason = getattr(r, "reason", "recovered")
         if reason not in ("recovered", None) and not pd.isna(reason):
             what = _reason(r, reason, lang)

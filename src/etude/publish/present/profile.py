@@ -8,6 +8,7 @@ import pandas as pd
 
 from etude.publish import formats
 from etude.publish.labels import attribute_label
+from etude.publish.marks import mark, marked, marks_of
 from etude.publish.present.phrasing import _lower_first, _t
 from etude.words import check_lang
 
@@ -17,8 +18,16 @@ __all__ = ["profile_headline", "group_sizes_headline", "any_group_shown"]
 def _profile_not_given(t: pd.DataFrame, attribute: str, population: str, lang: str) -> str:
     label = formats.quote(attribute_label(population, attribute, lang=lang), lang)
     people = "companies" if population == "companies" else "buyers"
-    return _t(f"profile.not_given.{people}", lang, n=formats.number(t["n_total"].iloc[0], lang=lang),
-              attribute=label)
+    return marked(_t(f"profile.not_given.{people}", lang, n=formats.number(t["n_total"].iloc[0], lang=lang),
+                     attribute=label), [_row_mark(t.iloc[0], "n_total", population, attribute=attribute)])
+
+
+def _row_mark(row: pd.Series, column: str, population: str, attribute: str | None = None,
+              group: bool = False) -> dict:
+    """The mark of a profile row's number (:mod:`etude.publish.marks`): its ``column`` for its wave and attribute
+    (and its value when ``group``)."""
+    return mark(column, row[column], population=population, wave=row.get("wave"),
+                attribute=row.get("attribute", attribute), group_value=row["value"] if group else None)
 
 
 def _profile_largest(t: pd.DataFrame, population: str, lang: str) -> str:
@@ -27,8 +36,10 @@ def _profile_largest(t: pd.DataFrame, population: str, lang: str) -> str:
     tied = [str(x) for x in t.loc[np.isclose(pct, pct.max()), "label"]]  # every largest group, not the first
     people = "companies" if population == "companies" else "buyers"
     groups = formats.join(tied, lang) if len(tied) <= 2 else _t("profile.tied", lang, count=len(tied))  # a title
-    return _t(f"profile.largest.{people}", lang, count=len(tied), groups=groups,
-              pct=formats.pct(top["pct"], lang=lang), n=formats.number(top["n_total"], lang=lang))
+    marks = [_row_mark(r, "pct", population, group=True) for _, r in t.loc[np.isclose(pct, pct.max())].iterrows()]
+    return marked(_t(f"profile.largest.{people}", lang, count=len(tied), groups=groups,
+                     pct=formats.pct(top["pct"], lang=lang), n=formats.number(top["n_total"], lang=lang)),
+                  [*marks, _row_mark(top, "n_total", population)])
 
 
 def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wave: int | None = None,
@@ -70,7 +81,7 @@ def profile_headline(table: pd.DataFrame, attribute: str, *, population: str, wa
         if t.empty:
             return _t("profile.nothing", lang)
         text = _profile_largest(t, population, lang)
-    return text if wave is None else _t("profile.wave", lang, wave=wave, text=text)
+    return text if wave is None else marked(_t("profile.wave", lang, wave=wave, text=text), marks_of(text))
 
 
 def any_group_shown(table: pd.DataFrame) -> bool:
@@ -123,5 +134,8 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     high = formats.number(shown.max(), lang=lang)
     # a group is ranked (letters, interval) from min_cell respondents up (etude.analysis.stats.frequencies)
     small = hidden or bool((n.isna() | (n < min_cell)).any())
-    return _t("sizes.line_small" if small else "sizes.line", lang, attribute=_lower_first(attr),
-              count=len(sizes), low=low, high=high, min_cell=formats.number(min_cell, lang=lang))
+    ends = [shown.idxmax()] if primary_hidden else list(dict.fromkeys([shown.idxmin(), shown.idxmax()]))
+    marks = [mark("n_base", n[i], population=population, wave=sizes.at[i, "wave"] if "wave" in sizes else None,
+                  attribute=by, group_value=sizes.at[i, by]) for i in ends]
+    return marked(_t("sizes.line_small" if small else "sizes.line", lang, attribute=_lower_first(attr),
+                     count=len(sizes), low=low, high=high, min_cell=formats.number(min_cell, lang=lang)), marks)

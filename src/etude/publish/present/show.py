@@ -5,7 +5,8 @@
   ``<script>`` must come out inert in the notebook page, the report and the slides).
 * :func:`is_simulated` says whether any respondent of some tables is simulated; :func:`simulated_caption` is the
   caption « Données simulées — ne pas citer ».
-* :func:`heading` is a slide heading (``##``) stating a message, escaped likewise (:func:`escape_text`).
+* :func:`heading` is a slide heading (``##``) stating a message, escaped likewise (:func:`escape_text`); it and
+  :func:`markdown` keep the marks of a marked sentence (:mod:`etude.publish.marks`) in the output's metadata.
 
 Examples
 --------
@@ -114,7 +115,9 @@ def heading(text: str, *, level: int = 2):
     "## Les entreprises citent d'abord « Manque de moyens » (66 %)"
     """
     from IPython.display import Markdown
-    return Markdown("#" * level + " " + escape_text(text))
+
+    from etude.publish.marks import output_metadata
+    return Markdown("#" * level + " " + escape_text(text), metadata=output_metadata(text))
 
 
 def markdown(text: str):
@@ -124,4 +127,6 @@ def markdown(text: str):
     '« &lt;b&gt;Santé&lt;/b&gt; » : 3 acheteurs'
     """
     from IPython.display import Markdown
-    return Markdown(escape_text(text))
+
+    from etude.publish.marks import output_metadata
+    return Markdown(escape_text(text), metadata=output_metadata(text))

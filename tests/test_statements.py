@@ -1,0 +1,119 @@
+"""The number audit reads the numbers a run's sentences print (issue 27 item 2): hand-built run folders of a table
+and a marked sentence, in a slide page or in an executed notebook's output."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from disclosure_fixtures import profile_table
+
+from etude import cli
+from etude.publish import marks
+from etude.publish.present import confidentiality, profile, show
+from etude.safety import recovery, statements
+
+_GE = dict(population="companies", wave=2018, attribute="size_class", group_value="ge")
+
+
+def _run(root, tables, page=None, outputs=()):
+    """A run folder: ``tables/*.csv``, a ``slides.html`` page and a notebook whose cell shows ``outputs``."""
+    (root / "tables").mkdir(parents=True)
+    for name, t in tables.items():
+        t.to_csv(root / "tables" / name, index=False)
+    if page is not None:
+        (root / "slides.html").write_text(page, encoding="utf-8")
+    if outputs:
+        (root / "notebooks").mkdir()
+        nb = {"cells": [{"cell_type": "code", "source": "", "outputs": list(outputs)}]}
+        (root / "notebooks" / "01_profil.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    return root
+
+
+def _span(mark, text):
+    return f"<span {statements.MARK_ATTRIBUTE}='{json.dumps(mark)}'>{text}</span>"
+
+
+def _display(obj):
+    """The notebook output IPython writes for a displayed object (data and metadata by MIME type)."""
+    data, meta = obj._repr_markdown_() if isinstance(obj._repr_markdown_(), tuple) else (obj.data, {})
+    return {"output_type": "display_data", "data": {"text/markdown": data}, "metadata": {"text/markdown": meta}}
+
+
+def _suppressed_ge():
+    return profile_table(["micro", "pme", "eti", "ge"], [50, 30, None, None], n_total=88,
+                         suppressed=[False, False, True, True])
+
+
+def test_a_slide_sentence_that_gives_back_a_suppressed_count_is_found(tmp_path):
+    page = f"<p>Grandes entreprises : {_span(marks.mark('n', 2, **_GE), '2')} répondantes</p>"
+    run = _run(tmp_path / "run", {"profil_entreprises.csv": _suppressed_ge()}, page=page)
+    found = recovery.audit_run(run)
+    assert found[["table", "column", "low", "reason"]].values.tolist() == [["slides.html", "n", 2, "text_withheld"]]
+    assert confidentiality.audit_lines(found)[0] == (
+        "slides.html, nombre « n » (entreprises, vague 2018, size_class = ge) : "
+        "phrase qui publie un nombre d'un groupe masqué par les tables : 2")
+    assert cli.main(["audit", str(run)]) == 1
+
+
+def test_a_sentence_number_the_tables_leave_blank_enters_the_linear_program(tmp_path):
+    # ETI 6 and GE suppressed, the profile's total left blank: GE lies anywhere — until a sentence prints
+    # « 88 entreprises répondantes »: 88 − 50 − 30 − 6 = 2
+    table = profile_table(["micro", "pme", "eti", "ge"], [50, 30, 6, None], n_total=88,
+                          suppressed=[False, False, False, True]).assign(n_total=None, pct=None)
+    assert recovery.audit_run(_run(tmp_path / "quiet", {"profil_entreprises.csv": table})).empty
+    total = marks.mark("n_total", 88, population="companies", wave=2018, attribute="size_class")
+    found = recovery.audit_run(_run(tmp_path / "said", {"profil_entreprises.csv": table},
+                                    page=f"<h2>{_span(total, '88')} entreprises répondantes</h2>"))
+    assert found[["column", "low", "high", "reason"]].values.tolist() == [["n", 2, 2, "recovered"]]
+
+
+def test_the_marks_of_a_heading_reach_the_notebook_output_and_pass_when_the_tables_publish_them(tmp_path):
+    t = profile_table(["micro", "pme", "ge"], [50, 30, 8])
+    heading = show.heading(profile.profile_headline(t, "size_class", population="companies", wave=2018))
+    assert heading.data == "## 2018 : micro, 56,8\u202f% des 88 entreprises répondantes"  # the text unchanged
+    run = _run(tmp_path / "run", {"profil_entreprises.csv": t}, outputs=[_display(heading)])
+    read = statements.run_marks(run)
+    assert [(where, m["column"], m["number"]) for where, m in read] == [
+        ("notebooks/01_profil.ipynb#1", "pct", 50 / 88), ("notebooks/01_profil.ipynb#1", "n_total", 88)]
+    assert recovery.audit_run(run).empty
+    # the same sentence about a group the tables withhold is a finding
+    found = recovery.audit_run(_run(tmp_path / "hidden", {"profil_entreprises.csv": _suppressed_ge()},
+                                    outputs=[_display(show.heading(marks.marked("GE : 8", [
+                                        marks.mark("n", 8, **_GE)])))]))
+    assert found["reason"].tolist() == ["text_withheld"]
+
+
+def test_a_number_no_table_publishes_or_that_differs_cannot_be_audited(tmp_path):
+    t = profile_table(["micro", "pme", "ge"], [50, 30, 8])
+    wrong = marks.mark("n", 9, **_GE)
+    elsewhere = marks.mark("n", 8, **{**_GE, "wave": 2019})
+    unreadable = "{not json"
+    page = (_span(wrong, "9") + _span(elsewhere, "8")
+            + f"<span {statements.MARK_ATTRIBUTE}='{unreadable}'>3</span>")
+    found = recovery.audit_run(_run(tmp_path / "run", {"profil_entreprises.csv": t}, page=page))
+    assert found["reason"].tolist() == ["text_unmatched"] * 3
+
+
+def test_numbers_that_are_not_marked_are_not_read(tmp_path):
+    # years, page numbers, min_cell, euros, the 2017 restitution's « 27 réponses d'acheteurs »: no mark, no finding
+    page = "<p>2017 : 27 réponses d'acheteurs, 90 d'entreprises ; seuil 5 ; 30 000 € ; page 3</p>"
+    assert recovery.audit_run(_run(tmp_path / "run", {"profil_entreprises.csv": _suppressed_ge()},
+                                   page=page)).empty
+
+
+def test_group_sizes_heading_marks_its_smallest_and_largest_published_group():
+    t = pd.DataFrame({"size_class": ["micro", "micro", "pme", "ge"], "n_base": [40, 40, 12, 3],
+                      "suppressed": [False, False, False, True]})
+    text = profile.group_sizes_headline(t, "size_class", population="companies")
+    assert [(m["group_value"], m["number"]) for m in marks.marks_of(text)] == [("micro", 40)]  # « de < 5 à 40 »
+    shown = profile.group_sizes_headline(t.iloc[:3], "size_class", population="companies")
+    assert [(m["group_value"], m["number"]) for m in marks.marks_of(shown)] == [("pme", 12), ("micro", 40)]
+
+
+def test_a_number_one_table_publishes_is_not_withheld_by_another_that_suppresses_its_row(tmp_path):
+    # the demo's representativeness table withholds a row the profile publishes: the sentence quotes the profile
+    shown = profile_table(["micro", "pme", "ge"], [50, 30, 8])
+    hidden = shown.assign(n=[50, None, None], pct=[50 / 88, None, None], suppressed=[False, True, True])
+    page = _span(marks.mark("n", 8, **_GE), "8")
+    assert recovery.audit_run(_run(tmp_path / "run", {"profil_entreprises.csv": shown,
+                                                      "representativite.csv": hidden}, page=page)).empty
