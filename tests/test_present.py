@@ -222,7 +222,7 @@ def test_groups_headline_counts_withheld_comparisons():
     text = present.groups_headline(groups)
     assert text.startswith("Se distinguent : Établissements de santé et Autres acheteurs publics sur « Temps, "
                            "argent")
-    assert text.endswith("5 comparaisons non faites (groupe trop petit)")
+    assert text.endswith("5 comparaisons non faites (règle des petits effectifs)")
     b2 = b.assign(b_temps=b["b_temps"].fillna(False), b_juridique=~b["b_juridique"].fillna(True))
     assert "ne se distinguent sur aucun thème" in present.groups_headline(present.label_groups(
         compare.compare_groups(b2.assign(b_temps=True), "buyer_type", ["moyens"])))

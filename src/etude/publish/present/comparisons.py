@@ -192,12 +192,12 @@ def groups_headline(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | 
     ...                   "status": ["too_few", "compared"]})
     >>> print(groups_headline(t))  # doctest: +NORMALIZE_WHITESPACE
     Les types d'acheteurs ne se distinguent sur aucun thème (Bonferroni sur 1 comparaison) ; 1 comparaison non
-    faite (groupe trop petit)
+    faite (règle des petits effectifs)
 
     With no comparison made, nothing is said of differences:
 
     >>> groups_headline(t.iloc[:1])
-    "Aucune comparaison entre types d'acheteurs n'a pu être faite : 1 comparaison, groupe trop petit"
+    "Aucune comparaison entre types d'acheteurs n'a pu être faite : 1 comparaison, règle des petits effectifs"
     """
     lang = check_lang(lang)
     tested = table[table["status"] == compare.STATUS_OK]
