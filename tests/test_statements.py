@@ -140,3 +140,13 @@ def test_the_barrier_headline_and_text_mark_their_shares_and_base_and_the_audit_
     other = published.assign(pct=[0.64, 0.56, 0.2])
     found = recovery.audit_run(_run(tmp_path / "other", {"freins.csv": other}, outputs=outputs))
     assert found[["column", "low", "reason"]].values.tolist() == [["pct", 0.6, "text_unmatched"]] * 2
+
+
+def test_a_barrier_base_under_min_cell_is_said_unmarked():
+    # a wave of 2 companies: the sentence says its respondents (a wave's total, published exactly by the rule, in
+    # repondants_par_vague.csv) while the barrier tables leave its base blank: it is not a statement about a group
+    from etude.publish.present import barriers
+    tiny = pd.DataFrame({"item": ["e_moyens", "e_besoins"], "n_base": 2, "count": [1, 2], "pct": [0.5, 1.0],
+                         "letters": [None, None]})
+    assert marks.marks_of(barriers.barrier_headline(tiny, population="companies")) == ()
+    assert marks.marks_of(barriers.barrier_text(tiny, population="companies")) == ()

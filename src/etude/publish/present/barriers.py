@@ -63,12 +63,6 @@ def _mark(row: pd.Series, column: str, population: str) -> dict:
     return mark(column, row[column], population=population, wave=row.get("wave"), item=item)
 
 
-def _base_mark(table: pd.DataFrame, population: str) -> dict:
-    """The mark of the base a sentence prints: the largest ``n_base`` of the table."""
-    at = pd.to_numeric(table["n_base"], errors="coerce").idxmax()
-    return _mark(table.loc[at], "n_base", population)
-
-
 def _pairs_of(ok: pd.DataFrame) -> int:
     k = len(ok)
     return k * (k - 1) // 2
@@ -91,10 +85,8 @@ def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", 
     if ok.empty:
         return _t("barrier_headline.nothing", lang, who=who)
     ok = ok[ok["letters"].notna()]
-    if ok.empty:
-        return marked(_t("barrier_headline.unranked", lang, who=who, n=formats.number(table["n_base"].max(),
-                                                                                      lang=lang)),
-                      [_base_mark(table, population)])
+    if ok.empty:  # a base under min_cell: the wave's respondents, said exactly by the rule, not a group's
+        return _t("barrier_headline.unranked", lang, who=who, n=formats.number(table["n_base"].max(), lang=lang))
     top, peers, none = _lead(ok)
     if none:
         return _t("barrier_headline.no_lead", lang, who=who)
@@ -135,9 +127,9 @@ def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", code
     fields = {"n": formats.number(ok["n_base"].iloc[0], lang=lang), "who": _who(population, lang)}
     marks = [_mark(ok.iloc[0], "n_base", population)]
     ok = ok[ok["letters"].notna()]
-    if ok.empty:
-        return marked(_t("barrier_text.unranked", lang,
-                         min_cell=formats.number(table.attrs.get("min_cell", 5), lang=lang), **fields), marks)
+    if ok.empty:  # a base under min_cell: the wave's respondents, said exactly by the rule (unmarked, as above)
+        return _t("barrier_text.unranked", lang, min_cell=formats.number(table.attrs.get("min_cell", 5), lang=lang),
+                  **fields)
     fields["test"] = _t("barrier_text.test", lang, pairs=formats.number(_pairs_of(ok), lang=lang))
     top, peers, none = _lead(ok)
     if none:
