@@ -43,11 +43,13 @@ figures to compare; elapsed times follow the machine's load, printed before and 
   its six charts and their text checks, not the data's size; 05's is the meeting plan's two HiGHS programmes and
   the slot assignment, about 10 s), the pre-flight parse (12 s, before any notebook starts), then the workbook
   (19 s, before the slides, the deck and the Data Package, while the PDF prints);
-- not reached: under 120 s elapsed is not shown here (87 s of processor time spread over 2 cores shared at load 12
-  gave 215 s; the parse and the assembly run one thing at a time, so even a quiet machine needs about 87 / 2 + 30 s,
-  to be measured). Under 2 GB holds, barely: the peak is the engine's pre-flight parse (every cell of 200,000 rows
-  as Python strings, 1.16 GB resident at its largest) while two kernels start; the next step is to parse each
-  export column by column (Arrow strings) and free each one before the next;
+- not reached: under 120 s elapsed is not shown here (87 s of processor time on 2 cores shared at load 12 gave
+  215 s; the pre-flight parse and the assembly each run one thing at a time, so a quiet machine is needed to
+  measure it). Under 2 GB holds, barely (1,936 MB). A second run sampled every 0.5 s says what sets the peak:
+  at its end the kernel running notebook 05 (meeting plan) holds 1,164 MB while the other kernel, idle with no
+  notebook left for it, still holds 439 MB and the engine 323 MB (the pre-flight parse alone peaks at 560 MB).
+  Next steps: close a warm kernel as soon as no notebook is left for it (``engine/slots.py``), and measure what
+  notebook 05 keeps (the scored profile pairs, the 160,000-row plan and its displayed copies);
 - meeting plan on profiles, 1,500 × 1,500 respondents of the 100,000 study: every pair scored 45.6 s (gap 0.62 %),
   profiles 1.1 s (gap 0.14 %), ×43; the plan's code is unchanged, so the full study's stated gap is the 0.13 %
   measured before (1,105 × 1,099 profiles, score bound 113,920, planned 113,770).
