@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from etude.errors import InputError, printable, problem
@@ -252,17 +253,18 @@ def _packed_cells(s: Sheet, f: Fields, cb, qn: str, col, chosen: list[set], prob
 
 def _wide_cells(s: Sheet, f: Fields, qn: str, code: str, col, chosen: list[set], problems: list[dict]) -> None:
     """Add ``code`` to the rows of ``chosen`` whose wide cell is ticked; report unreadable cells (each distinct
-    cell normalised once)."""
+    cell normalised once, the rows found by a vectorised look-up)."""
     item_labels = {v for v, cd in f.item_variants[qn].items() if cd == code}
-    folded: dict[str, str] = {}
-    for k, cell in enumerate(s.data[col]):
-        v = folded[cell] if cell in folded else folded.setdefault(cell, cbk.normalise(cell))
-        if v in f.true or v in item_labels:
-            chosen[k].add(code)
-        elif v not in f.false:
-            problems.append(problem(s.fname, row=s.rownums[k], column=s.header[col], value=cell,
-                                    message="case à cocher illisible",
-                                    expected="Oui, Y, 1 ou X (coché) ; Non, N, 0 ou vide (non coché)"))
+    cells = s.data[col]
+    folded = {cell: cbk.normalise(cell) for cell in cells.unique()}
+    ticked = [cell for cell, v in folded.items() if v in f.true or v in item_labels]
+    unreadable = [cell for cell, v in folded.items() if not (v in f.true or v in item_labels or v in f.false)]
+    for k in np.flatnonzero(cells.isin(ticked).to_numpy()):
+        chosen[k].add(code)
+    for k in np.flatnonzero(cells.isin(unreadable).to_numpy()) if unreadable else ():
+        problems.append(problem(s.fname, row=s.rownums[k], column=s.header[col], value=cells.iat[k],
+                                message="case à cocher illisible",
+                                expected="Oui, Y, 1 ou X (coché) ; Non, N, 0 ou vide (non coché)"))
 
 
 def _never_ticked(s: Sheet, f: Fields, qn: str, col, chosen: list[set], present: set[str],
