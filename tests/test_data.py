@@ -271,6 +271,18 @@ def test_cli_validate_exit_codes_and_no_traceback(tmp_path, capsys):
     assert "x.csv, ligne 2, colonne « Vous êtes »" in out.out and "Traceback" not in out.out + out.err
 
 
+def test_cli_validate_still_accepts_the_deprecated_kind_option_without_showing_it(capsys):
+    from etude import cli
+    export = str(paths.demo_dir() / "acheteurs_2017_simule.csv")
+    assert cli.main(["validate", export, "--kind", "buyers"]) == 0  # scripts written before --population
+    assert "valide (buyers," in capsys.readouterr().out
+    assert cli.build_parser().parse_args(["validate", export, "--kind", "companies"]).population == "companies"
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["validate", "--help"])
+    shown = capsys.readouterr().out
+    assert "--population" in shown and "--kind" not in shown
+
+
 # --------------------------------------------------------------------------------------------- mapping
 
 MAPPING = """
@@ -493,7 +505,8 @@ def test_round_trip_every_layout_encoding_separator_and_format(population, tmp_p
         expected = table.assign(population=population, wave=2017, simulated=False, source_file="x")
         from etude.survey import privacy
         expected["respondent_id"] = privacy.pseudonymise(
-            [f"{population}|2017|respondent_id:{v}" for v in table["respondent_id"]], "A" if population == "buyers" else "E")
+            [f"{population}|2017|respondent_id:{v}" for v in table["respondent_id"]],
+            "A" if population == "buyers" else "E")
         expected = tables.finalise(expected, population, codebook.load())
         for k, (suffix, layout, encoding, sep, tick, titles) in enumerate(_CONFIGS):
             shape = demo.ExportLayout(layout, true_value=tick if layout == "wide" else "Oui",

@@ -77,7 +77,8 @@ def test_no_raw_identifier_reaches_the_respondent_table():
         text = tables[population].astype(str).to_csv(index=False)
         for wave in [2017, 2018]:
             raw = demo.simulate(population, wave)
-            cols = ["respondent_id", "email", "name", "phone"] + (["company", "siret"] if population == "companies" else [])
+            cols = ["respondent_id", "email", "name", "phone"] + (["company", "siret"] if population == "companies"
+                                                                  else [])
             for col in cols:
                 for value in raw[col]:
                     if col == "respondent_id" and len(value) < 4:

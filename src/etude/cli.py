@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", nargs="?", help="l'export à valider (ou --study)")
     p.add_argument("--study", metavar="ETUDE", help="valider d'un coup tous les exports de ce fichier d'étude")
     p.add_argument("--population", choices=["buyers", "companies"], help="questionnaire de l'export (avec FILE)")
+    p.add_argument("--kind", choices=["buyers", "companies"], dest="population", help=argparse.SUPPRESS)  # deprecated
     p.add_argument("--mapping", metavar="M", help="fichier de correspondance (YAML) pour d'autres en-têtes")
     p.add_argument("--wave", type=int, default=None, help="vague attendue (année)")
     p.add_argument("--sheet", default=None, help="feuille XLSX à lire (défaut : la première)")
@@ -146,7 +147,8 @@ def _cmd_sample_size(args) -> int:
     from etude.analysis import precision
     from etude.publish.present import weights
     spec = survey.read_study(args.study)
-    sizes = {population: sum(next(iter(m.values()))["counts"].values()) for population, m in spec["margins"].items() if m}
+    sizes = {population: sum(next(iter(m.values()))["counts"].values())
+             for population, m in spec["margins"].items() if m}
     table = precision.wave_precision(survey.load_study(args.study), proportion=args.proportion,
                                      confidence=args.confidence, populations=sizes)
     for line in weights.sample_size_lines(args.half_width, proportion=args.proportion, confidence=args.confidence,
@@ -285,7 +287,8 @@ def _cmd_validate(args) -> int:
             raise ParameterError("donner soit un export (FILE --population …), soit --study ETUDE, pas les deux")
         return _validate_study(args.study)
     if not args.file or not args.population:
-        raise ParameterError("indiquer l'export et son questionnaire (FILE --population buyers|companies) ou --study ETUDE")
+        raise ParameterError("indiquer l'export et son questionnaire (FILE --population buyers|companies) "
+                             "ou --study ETUDE")
     export = survey.ExportEntry(args.file, args.population, mapping=args.mapping, wave=args.wave, sheet=args.sheet)
     table, problems = survey.parse_export(export, require_wave=False)
     for line in format_problems(problems):

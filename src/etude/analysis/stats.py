@@ -115,7 +115,8 @@ def population_of(items: Sequence[str], *, codebook=None) -> str | None:
     """
     for population in cb.populations(codebook):
         book = cb.load(codebook) if not isinstance(codebook, dict) else codebook
-        codes = {c for q in book["questionnaires"][population]["questions"] for c in item_codes(population, q, codebook=codebook)}
+        codes = {c for q in book["questionnaires"][population]["questions"]
+                 for c in item_codes(population, q, codebook=codebook)}
         if set(items) <= codes and not any(str(c).startswith("seg_") for c in items):
             return population
     return None
@@ -204,7 +205,8 @@ def _groups_of(df: pd.DataFrame, by: str, population: str | None, codebook, min_
         else col.astype(object)
     present = set(values.dropna())
     if isinstance(col.dtype, pd.CategoricalDtype):
-        known = [g for g in value_order(population, by, protect=protect, codebook=codebook) if g in present] if population else []
+        known = [g for g in value_order(population, by, protect=protect, codebook=codebook) if g in present] \
+            if population else []
         known += [g for g in col.cat.categories if g in present and g not in known]
         return values, known + sorted(g for g in present if g not in known)
     return values, sorted(present, key=lambda g: (str(type(g)), g))
@@ -369,7 +371,8 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
                              "pct": n / total if total else math.nan})
     out = pd.DataFrame(rows, columns=["wave", *PROFILE_COLUMNS])
     out = out if by_wave else out.drop(columns="wave")
-    out.attrs["groups"] = group_counts(df, attributes, population=population, by_wave=by_wave, codebook=codebook)  # disclosure
+    out.attrs["groups"] = group_counts(df, attributes, population=population, by_wave=by_wave,
+                                       codebook=codebook)  # disclosure
     out.attrs["population"] = population
     return out
 

@@ -395,7 +395,8 @@ def wave_grid(df: pd.DataFrame, population: str, *, level: str = "items", ctx: C
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
 
 
-def all_wave_changes(df: pd.DataFrame, population: str, *, level: str = "items", ctx: Context = DEFAULT) -> pd.DataFrame:
+def all_wave_changes(df: pd.DataFrame, population: str, *, level: str = "items",
+                     ctx: Context = DEFAULT) -> pd.DataFrame:
     """:func:`wave_changes` for every pair of :func:`wave_pairs`, stacked (``tables/evolution_vagues.csv``), with
     the study's settings ``ctx``.
 

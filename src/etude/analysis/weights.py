@@ -478,7 +478,8 @@ def study_tables(tables: Mapping[str, pd.DataFrame], margins: Mapping[str, Mappi
         reps.append(rep)
         fits.append(fit)
         weights[population] = study_weights(part, margins[population], population=population, trim=trim, ctx=ctx)
-        rows.append({"population": population, "wave": wave, **{k: weights[population].attrs.get(k) for k in SUMMARY_COLUMNS}})
+        rows.append({"population": population, "wave": wave,
+                     **{k: weights[population].attrs.get(k) for k in SUMMARY_COLUMNS}})
     rep = pd.concat(reps, ignore_index=True) if reps else pd.DataFrame(
         columns=[*REPRESENTATIVENESS_COLUMNS, "suppressed"])
     fit = pd.concat(fits, ignore_index=True) if fits else pd.DataFrame(columns=FIT_COLUMNS)

@@ -112,8 +112,8 @@ def value_label(population: str | None, attribute: str, value: Any, lang: str = 
     return str(value)
 
 
-def with_value_labels(table: pd.DataFrame, lang: str = "fr", *, population: str | None = None, attribute: str = "attribute",
-                      value: str = "value", column: str = "label", at: int | None = None,
+def with_value_labels(table: pd.DataFrame, lang: str = "fr", *, population: str | None = None,
+                      attribute: str = "attribute", value: str = "value", column: str = "label", at: int | None = None,
                       codebook=None) -> pd.DataFrame:
     """A copy of ``table`` with ``column`` = :func:`value_label` of each row's ``value``, inserted at ``at``
     (default: right after ``value``); an existing ``column`` is replaced in place.
@@ -146,8 +146,8 @@ def labelled(table: pd.DataFrame, lang: str = "fr", *, population: str | None = 
     """
     out = table
     if {"group", "group_value"} <= set(out.columns):
-        out = with_value_labels(out, lang, population=population, attribute="group", value="group_value", column="group_label",
-                                codebook=codebook)
+        out = with_value_labels(out, lang, population=population, attribute="group", value="group_value",
+                                column="group_label", codebook=codebook)
     if "item" in out.columns:
         return with_labels(out, lang, code="item", codebook=codebook)
     if {"attribute", "value"} <= set(out.columns):

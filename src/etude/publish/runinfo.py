@@ -72,8 +72,8 @@ def sources(inputs: list[dict[str, Any]], *, lang: str = "fr") -> list[str]:
     lines = [words.text("runinfo.restitution", lang)]
     for i in inputs:
         population = i.get("population") or ""
-        population = words.text(f"runinfo.{population}", lang) if population in ("buyers", "companies") else population
-        lines.append(words.text("runinfo.source", lang, population=population, wave=i.get("wave", ""),
+        label = words.text(f"runinfo.{population}", lang) if population in ("buyers", "companies") else population
+        lines.append(words.text("runinfo.source", lang, population=label, wave=i.get("wave", ""),
                                 file=Path(str(i.get("path", ""))).name).strip())
     return lines
 

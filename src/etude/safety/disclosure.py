@@ -238,9 +238,9 @@ def merge_categories(table: pd.DataFrame, *, protect: Sequence[str] | None = PRO
         out = fold_profile(out, pops, protected, min_cell, codebook)
         pops = row_populations(out, population)
         protected = _protected(pops, protect)
-    for population in _POPULATIONS:
-        for m in merges(population, codebook=codebook):
-            in_population = protected & ((pops == population) | (pops == ""))
+    for pop in _POPULATIONS:
+        for m in merges(pop, codebook=codebook):
+            in_population = protected & ((pops == pop) | (pops == ""))
             if shape == "profile":
                 sel = in_population & (out["attribute"] == m["attribute"]) & out["value"].astype(str).isin(m["members"])
             else:
@@ -248,7 +248,7 @@ def merge_categories(table: pd.DataFrame, *, protect: Sequence[str] | None = PRO
                 sel = in_population & (attr == m["attribute"]) & out[group].astype(str).isin(m["members"])
             if not sel.any():
                 continue
-            out = (_merge_profile if shape == "profile" else _merge_grouped)(out, sel, m, population, group, codebook)
+            out = (_merge_profile if shape == "profile" else _merge_grouped)(out, sel, m, pop, group, codebook)
             pops = row_populations(out, population)
             protected = _protected(pops, protect)
     out.attrs.update(table.attrs)

@@ -459,7 +459,8 @@ def to_export(df: pd.DataFrame, population: str, *, layout: ExportLayout = Expor
         lab = {str(v["code"]): v["label_fr"] for v in spec.get("values", [])}
         out[spec.get("text_fr", name)] = [lab.get(s(v), s(v)) for v in df[name]]
     for qn, spec in q["questions"].items():
-        out.update(_multi_columns(df, population, qn, spec.get("text_fr", qn), layout=layout, labels=labels, codebook=cb))
+        out.update(_multi_columns(df, population, qn, spec.get("text_fr", qn), layout=layout, labels=labels,
+                                  codebook=cb))
     for name, spec in cbk.text_fields(population, codebook=cb).items():
         if name in df:
             out[spec.get("text_fr", name)] = [s(v) for v in df[name]]

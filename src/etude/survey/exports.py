@@ -150,7 +150,8 @@ def _assign_roles(s: Sheet, f: Fields, cb, problems: list[dict]) -> None:
         if role[0] == "wide_unknown":
             qn, label = role[1]
             problems.append(problem(s.fname, row=s.header_row, column=name, value=label,
-                                    message="item inconnu dans l'en-tête" + checks.suggest(label, qn, f.population, f, cb),
+                                    message="item inconnu dans l'en-tête"
+                                    + checks.suggest(label, qn, f.population, f, cb),
                                     expected="un item du codebook : " + " | ".join(
                                         cbk.items(f.population, qn, codebook=cb)["label_fr"])))
             continue
@@ -452,8 +453,8 @@ def load_export(path: str | Path, population: str, *, wave: int | None = None, m
     InputError
         Every problem of the file at once.
     """
-    df, problems = parse_export(ExportEntry(path, population, wave=wave, mapping=mapping, sheet=sheet, simulated=simulated),
-                                codebook=codebook)
+    df, problems = parse_export(ExportEntry(path, population, wave=wave, mapping=mapping, sheet=sheet,
+                                            simulated=simulated), codebook=codebook)
     errors = [p for p in problems if p["severity"] == "error"]
     if errors or df is None:
         raise InputError(errors or problems)
@@ -473,6 +474,6 @@ def validate(path: str | Path, population: str, *, mapping=None, wave: int | Non
     >>> report.query("severity != 'info'").empty  # information only (an item the codebook adds later…)
     True
     """
-    _, problems = parse_export(ExportEntry(path, population, wave=wave, mapping=mapping, sheet=sheet), codebook=codebook,
-                               require_wave=False)
+    _, problems = parse_export(ExportEntry(path, population, wave=wave, mapping=mapping, sheet=sheet),
+                               codebook=codebook, require_wave=False)
     return problems_table(problems)

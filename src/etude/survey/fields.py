@@ -180,7 +180,8 @@ def build_fields(population: str, cb: Any, mapping: dict) -> Fields:
     mapped_headers, problems = _apply_mapping(mapping, targets=_mapping_targets(items, v), items=items,
                                               item_variants=item_variants, attrs=attrs, attr_values=attr_values)
     norm = cbk.normalise
-    return Fields(population=population, prefix=v.prefix, headers=_header_roles(v, items), mapped_headers=mapped_headers,
+    return Fields(population=population, prefix=v.prefix, headers=_header_roles(v, items),
+                  mapped_headers=mapped_headers,
                   question_keys=question_keys, questions=list(v.questions), items=items, item_variants=item_variants,
                   attrs=attrs, attr_values=attr_values, texts=list(v.texts), idents=list(v.identifiers),
                   true={norm(x) for x in (*TRUE_VALUES, *mapping["true_values"])},

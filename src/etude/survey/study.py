@@ -110,7 +110,8 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
         if key not in STUDY_KEYS and key not in populations:
             problems.append(problem(path, column=key, message="clé inconnue",
                                     expected=", ".join(sorted(STUDY_KEYS | set(populations)))))
-    typed = schema_problems({k: v for k, v in spec.items() if k in STUDY_KEYS or k in populations}, STUDY_SCHEMA, str(path))
+    typed = schema_problems({k: v for k, v in spec.items() if k in STUDY_KEYS or k in populations}, STUDY_SCHEMA,
+                            str(path))
     if typed:
         raise InputError(problems + typed)
     study_sim = spec.get("simulated", False)
@@ -129,7 +130,8 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
             if inp is None:
                 continue
             if (inp["path"], inp["wave"]) in seen:
-                problems.append(problem(path, column=f"{population}[{i}]", value=w["file"], message="vague listée deux fois"))
+                problems.append(problem(path, column=f"{population}[{i}]", value=w["file"],
+                                        message="vague listée deux fois"))
             seen.add((inp["path"], inp["wave"]))
             inputs.append(inp)
             wheres.append(f"{population}[{i}]")
@@ -211,11 +213,12 @@ def _margins(path: Path, spec: Any, cb, problems: list[dict]) -> dict[str, dict[
                  if s.get("values") and not s.get("open") and a != "wave"]
         for attr, margin in (by_attr or {}).items():
             if attr not in attrs:
-                problems.append(problem(path, column=f"margins.{population}.{attr}", message="attribut inconnu ou ouvert",
+                problems.append(problem(path, column=f"margins.{population}.{attr}",
+                                        message="attribut inconnu ou ouvert",
                                         expected=f"un attribut à valeurs fixées de {population} : " + ", ".join(attrs)))
                 continue
-            out.setdefault(population, {})[attr] = _one_margin(path, f"margins.{population}.{attr}", population, attr, margin, cb,
-                                                         problems)
+            out.setdefault(population, {})[attr] = _one_margin(path, f"margins.{population}.{attr}", population, attr,
+                                                               margin, cb, problems)
         totals = {a: sum(m["counts"].values()) for a, m in out.get(population, {}).items()}
         if len(set(totals.values())) > 1:
             problems.append(problem(path, column=f"margins.{population}", message="marges de totaux différents",
@@ -329,8 +332,9 @@ def _wave_entry(path: Path, base: Path, population: str, where: str, w: Any, stu
     if mapping is not None and not mapping.is_file():
         problems.append(problem(path, column=f"{where}.mapping", value=w["mapping"],
                                 message="fichier de correspondance introuvable"))
-    return {"population": population, "wave": wave, "path": file, "format": fmt, "mapping": mapping, "sheet": w.get("sheet"),
-            "encoding": w.get("encoding"), "sep": w.get("sep"), "simulated": bool(w.get("simulated", study_sim)),
+    return {"population": population, "wave": wave, "path": file, "format": fmt, "mapping": mapping,
+            "sheet": w.get("sheet"), "encoding": w.get("encoding"), "sep": w.get("sep"),
+            "simulated": bool(w.get("simulated", study_sim)),
             "not_asked": [str(c) for c in w.get("not_asked") or []]}
 
 
@@ -347,8 +351,8 @@ def study_inputs(study: str | Path | None = None) -> pd.DataFrame:
     """
     spec = read_study(study)
     # path as text a manifest can hold: a file name's undecodable bytes become U+FFFD
-    rows = [{"population": i["population"], "wave": i["wave"], "path": printable(i["path"]), "sha256": sha256(i["path"]),
-             "format": i["format"], "simulated": i["simulated"]} for i in spec["inputs"]]
+    rows = [{"population": i["population"], "wave": i["wave"], "path": printable(i["path"]),
+             "sha256": sha256(i["path"]), "format": i["format"], "simulated": i["simulated"]} for i in spec["inputs"]]
     out = pd.DataFrame(rows, columns=["population", "wave", "path", "sha256", "format", "simulated"])
     return out.astype({"wave": "int64", "simulated": "bool"})
 
@@ -382,7 +386,8 @@ def load_study(study: str | Path | None = None, *, codebook: dict | str | Path |
     if errors:
         raise InputError(errors)
     cb = codebook if codebook is not None else spec["codebook"]
-    return {population: group_rare_open_values(t, population, codebook=cb, min_cell=min_cell) for population, t in tables.items()}
+    return {population: group_rare_open_values(t, population, codebook=cb, min_cell=min_cell)
+            for population, t in tables.items()}
 
 
 def group_rare_open_values(table: pd.DataFrame, population: str, *, codebook=None, min_cell: int = 5) -> pd.DataFrame:
@@ -609,7 +614,8 @@ def remember_shared(study: str | Path | None, folder: str | Path, *, tag: str) -
         meta = json.loads(text)
         if meta["format"] != _SHARE_FORMAT or set(files) != {f"{k}.parquet" for k in meta["tables"]}:
             return False
-        tables = {population: _restored(pd.read_parquet(io.BytesIO(files[f"{population}.parquet"]), engine="pyarrow"), spec)
+        tables = {population: _restored(pd.read_parquet(io.BytesIO(files[f"{population}.parquet"]), engine="pyarrow"),
+                                        spec)
                   for population, spec in meta["tables"].items()}
         if any(t is None for t in tables.values()):
             return False
@@ -638,7 +644,8 @@ def _parse_all(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict
     problems += [p for entries in parsed.values() for p in overlap.wave_overlaps(spec["path"], entries)]
     out = {}
     for population, dfs in frames.items():
-        table = finalise(pd.concat(dfs, ignore_index=True) if dfs else empty_table(population, codebook=cb), population, cb)
+        table = finalise(pd.concat(dfs, ignore_index=True) if dfs else empty_table(population, codebook=cb),
+                         population, cb)
         dup = table["respondent_id"].duplicated(keep=False)
         for _, r in table[dup].iterrows():
             problems.append(problem(r["source_file"], column="respondent_id", value=r["respondent_id"],

@@ -33,7 +33,8 @@ def _item_side(code: str, codebook=None) -> str | None:
     """The questionnaire an item belongs to."""
     for population in cb.populations(codebook):
         book = cb.load(codebook) if not isinstance(codebook, dict) else codebook
-        if any(code in {it["code"] for it in q["items"]} for q in book["questionnaires"][population]["questions"].values()):
+        if any(code in {it["code"] for it in q["items"]}
+               for q in book["questionnaires"][population]["questions"].values()):
             return population
     return None
 

@@ -78,7 +78,8 @@ def _neighbour_sentence(min_cell: int, protect: Sequence[str], lang: str, codebo
             near = neighbours(population, attr, codebook=codebook)
             if not near:
                 continue
-            label = dict(zip(*cb.attribute_values(population, attr, codebook=codebook)[["code", f"label_{lang}"]].T.values))
+            label = dict(zip(*cb.attribute_values(population, attr, codebook=codebook)[["code", f"label_{lang}"]]
+                             .T.values))
             by_target: dict[str, list[str]] = {}
             for small, target in near.items():
                 by_target.setdefault(target, []).append(formats.quote(label.get(small, small), lang))
