@@ -548,8 +548,7 @@ def _family_attrs(padjust: str, alpha: float, size: int, family: str) -> dict[st
 # Within one population
 # --------------------------------------------------------------------------------------------------------------
 
-def _resolve_codes(df: pd.DataFrame, population: str, items_or_themes,
-                   codebook=None) -> list[tuple[str, str, list[str]]]:
+def _resolve_codes(df: pd.DataFrame, population: str, items_or_themes, codebook=None) -> list[tuple[str, str, list]]:
     """``[(code, question, item_codes)]`` for item codes, theme codes, or the shorthands "items"/"themes"."""
     themes = _theme_items(population, codebook)
     if isinstance(items_or_themes, str):
