@@ -89,25 +89,25 @@ def _block_columns(table: pd.DataFrame) -> list[list[str]]:
     return blocks
 
 
-def scaled_wave(kind: str, wave: int, n: int, *, seed: int = SEED) -> pd.DataFrame:
+def scaled_wave(population: str, wave: int, n: int, *, seed: int = SEED) -> pd.DataFrame:
     """``n`` simulated respondents of one wave: the demo wave's answers, block by block, drawn with replacement.
 
     >>> t = scaled_wave("buyers", 2017, 50)
     >>> len(t), t["respondent_id"].is_unique, t["email"].is_unique
     (50, True, True)
     """
-    base = demo.simulate(kind, wave)
-    rng = np.random.default_rng([seed, ["buyers", "companies"].index(kind), wave])
+    base = demo.simulate(population, wave)
+    rng = np.random.default_rng([seed, ["buyers", "companies"].index(population), wave])
     out = base.iloc[rng.integers(len(base), size=n)].reset_index(drop=True)
     for cols in _block_columns(base):
         out[cols] = base[cols].iloc[rng.integers(len(base), size=n)].reset_index(drop=True)
-    prefix = "A" if kind == "buyers" else "E"
+    prefix = "A" if population == "buyers" else "E"
     out["respondent_id"] = [f"{prefix}{wave}-{k + 1:06d}" for k in range(n)]
     out["name"] = [f"Répondant {prefix}{wave}-{k + 1}" for k in range(n)]
     out["email"] = [f"r.{prefix.lower()}{wave}.{k + 1}@example.org" for k in range(n)]
     out["phone"] = ""
     out["comment"] = ""  # the demo's comments carry contact details made unique per respondent: left out
-    if kind == "buyers":
+    if population == "buyers":
         out["organisation"] = ""
     else:
         out["siret"] = [f"000{wave % 100:02d}{k + 1:09d}" for k in range(n)]
@@ -119,13 +119,13 @@ def write_scaled_study(folder: Path, n: int, *, seed: int = SEED) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     h = demo.hypotheses()
     lines = ["title: Étude à grande échelle — données simulées", "simulated: true"]
-    for kind in ("buyers", "companies"):
-        lines.append(f"{kind}:")
-        waves = sorted(w for (k, w) in demo.FILES if k == kind)
-        sizes = demo.allocate({w: int(h[kind][w]["n"]) for w in waves}, n)
+    for population in ("buyers", "companies"):
+        lines.append(f"{population}:")
+        waves = sorted(w for (k, w) in demo.FILES if k == population)
+        sizes = demo.allocate({w: int(h[population][w]["n"]) for w in waves}, n)
         for wave in waves:
-            spec = demo.FILES[(kind, wave)]
-            table = demo.to_export(scaled_wave(kind, wave, sizes[wave], seed=seed), kind,
+            spec = demo.FILES[(population, wave)]
+            table = demo.to_export(scaled_wave(population, wave, sizes[wave], seed=seed), population,
                                    layout=demo.ExportLayout.of(spec), include_wave=True, labels=spec.get("labels"))
             name = f"{Path(spec['file']).stem}.csv"
             (folder / name).write_bytes(demo.export_bytes(table, ".csv", encoding=spec.get("encoding", "utf-8"),

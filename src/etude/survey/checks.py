@@ -142,7 +142,7 @@ def other_separator(row: list[str], sep: str, width: int) -> str | None:
     return None
 
 
-def suggest(value: str, question: str, kind: str, f: Fields, cb) -> str:
+def suggest(value: str, question: str, population: str, f: Fields, cb) -> str:
     """« ; vouliez-vous dire « … » ? » for a label close to a known one, else "".
 
     Labels longer than :data:`SUGGEST_MAX_CHARS` get no suggestion (the comparison's cost grows with the square
