@@ -22,21 +22,42 @@ Not a test (nothing here is asserted by the suite): run it by hand.
     $ .venv/bin/python benchmarks/bench_scale.py                  # 1,000 and 100,000 per population
     $ .venv/bin/python benchmarks/bench_scale.py --large 20000
 
-Measured on 2026-12-07, 2 cores shared with other engineers' runs (load average 22 to 36 throughout, so elapsed
-times are 5 to 8 times the processor times; the processor seconds and the peak are the figures to compare):
+Measured on 2026-12-07, 2 cores shared with other engineers' runs (the processor seconds and the peak are the
+figures to compare; elapsed times follow the machine's load, printed before and after each run):
 
-- before (issue 28.10): 100,000 buyers, 409 s and 3.4 GB; notebook 05 alone 335 s. Then, last session: notebooks
-  03 and 04 stopped (a formatted count « 2 000 » parsed again by Babel), the PDF timed out in Chromium on a
-  44,000-row table, peak 2.45 GB;
-- now, this script (1,000 then 100,000 per population, the same process): 1,000 — 242 s elapsed, 46.6 s of
-  processor time, peak 1,689 MB (Chromium printing the PDF: 1.2 GB of it); 100,000 — 820 s elapsed at load 25 to
-  30, 103.5 s of processor time, peak 1,895 MB (largest process 1,163 MB); ratios ×3.4 elapsed, ×2.2 processor,
-  ×1.1 memory. The same 100,000 run at load 10: 323 s elapsed, 98.5 s processor, 1,928 MB;
-- where the 100,000 run's time goes: the pre-flight parse (12 s of processor time, now the kernels' too), the
-  notebooks (05 the longest: meeting plan 12 s), then ``tables.xlsx`` written cell by cell by openpyxl
-  (160,000 meeting rows: about 95 s elapsed and 700 MB in the engine at load 10), the largest part left;
-- meeting plan on profiles, the meeting wave of the 100,000-per-population study: 1,105 × 1,099 profiles; the
-  plan's code is unchanged, so its stated gap is the 0.13 % measured before (score bound 113,920, planned 113,770).
+- before (issue 28.10): 100,000 buyers, 409 s and 3.4 GB; notebook 05 alone 335 s. Then, last session: 1,000 —
+  242 s elapsed, 46.6 s of processor time, peak 1,689 MB (Chromium printing the PDF: 1.2 GB of it); 100,000 —
+  323 s elapsed at load 10, 98.5 s of processor time, peak 1,928 MB (largest process, the engine, 1,163 MB);
+- now (this session: ``tables.xlsx`` streamed by openpyxl's write-only mode, a code column looked up only until
+  its first code without words, the export parse vectorised where a per-row loop remained, Chromium printing in
+  one process), same script, load 12 to 15 throughout: 1,000 — 80.0 s elapsed, 39.1 s of processor time, peak
+  980 MB (largest process 521 MB); 100,000 — 214.9 s elapsed at load 12, 86.9 s of processor time, peak 1,936 MB
+  (largest process 1,162 MB). Ratios to the previous figures: 1,000 — processor ×0.84, peak ×0.58; 100,000 —
+  processor ×0.88, elapsed ×0.67 (at a higher load), peak ×1.00. Large / small: elapsed ×2.7, processor ×2.2,
+  memory ×2.0;
+- measured piece by piece on the 100,000 study: the workbook 31.7 s of processor time and 875 MB → 18.8 s and
+  506 MB (the same cells, styles, widths, heights and print settings: compared cell by cell on the demo's
+  workbook); the pre-flight parse 16.5 s → 12.3 s (the same tables, hashed); Chromium printing the 76-page report
+  1,298 MB summed over eleven processes → 510 MB in one (the same pages, text and images);
+- where the time goes now: the notebooks (04 34 s, 05 24 s, 02 19 s, 01 13 s elapsed at load 12; 04's cost is
+  its six charts and their text checks, not the data's size; 05's is the meeting plan's two HiGHS programmes and
+  the slot assignment, about 10 s), the pre-flight parse (12 s, before any notebook starts), then the workbook
+  (19 s, before the slides, the deck and the Data Package, while the PDF prints);
+- then the peak: a second run sampled every 0.5 s put it at the end of the run, where the kernel running notebook
+  05 (meeting plan) held 1,164 MB while the other kernel, idle with no notebook left for it, still held 439 MB and
+  the engine 323 MB. A warm kernel no notebook will take is now stopped as soon as the last notebook has its
+  kernel (``engine/slots.py``, ``SlotPool.left``). Same script after that change, load 2.0 to 6.0 (other
+  engineers' runs): 1,000 — 31.6 s elapsed, 32.9 s of processor time, peak 870 MB; 100,000 — 155.8 s elapsed,
+  88.1 s of processor time, **peak 1,401 MB** (×0.72; largest process 1,107 MB). Large / small: elapsed ×4.9,
+  processor ×2.7, memory ×1.6;
+- elapsed under 120 s: one run of the same 100,000 study right after, its progress lines timed, load about 6:
+  **109 s** in all — the pre-flight parse 22 s (one process), the notebooks 37 s on the two kernels (05, the
+  longest at this size, starts last: the scheduler orders by number of cells), the assembly 48 s (workbook,
+  report, slides, deck, PDF, Data Package, disclosure audit, one after the other). So under 120 s holds on this
+  machine with others' work beside it; the assembly is the largest part left to shorten;
+- meeting plan on profiles, 1,500 × 1,500 respondents of the 100,000 study: every pair scored 45.6 s (gap 0.62 %),
+  profiles 1.1 s (gap 0.14 %), ×43; the plan's code is unchanged, so the full study's stated gap is the 0.13 %
+  measured before (1,105 × 1,099 profiles, score bound 113,920, planned 113,770).
 """
 from __future__ import annotations
 
@@ -73,25 +94,25 @@ def _block_columns(table: pd.DataFrame) -> list[list[str]]:
     return blocks
 
 
-def scaled_wave(kind: str, wave: int, n: int, *, seed: int = SEED) -> pd.DataFrame:
+def scaled_wave(population: str, wave: int, n: int, *, seed: int = SEED) -> pd.DataFrame:
     """``n`` simulated respondents of one wave: the demo wave's answers, block by block, drawn with replacement.
 
     >>> t = scaled_wave("buyers", 2017, 50)
     >>> len(t), t["respondent_id"].is_unique, t["email"].is_unique
     (50, True, True)
     """
-    base = demo.simulate(kind, wave)
-    rng = np.random.default_rng([seed, ["buyers", "companies"].index(kind), wave])
+    base = demo.simulate(population, wave)
+    rng = np.random.default_rng([seed, ["buyers", "companies"].index(population), wave])
     out = base.iloc[rng.integers(len(base), size=n)].reset_index(drop=True)
     for cols in _block_columns(base):
         out[cols] = base[cols].iloc[rng.integers(len(base), size=n)].reset_index(drop=True)
-    prefix = "A" if kind == "buyers" else "E"
+    prefix = "A" if population == "buyers" else "E"
     out["respondent_id"] = [f"{prefix}{wave}-{k + 1:06d}" for k in range(n)]
     out["name"] = [f"Répondant {prefix}{wave}-{k + 1}" for k in range(n)]
     out["email"] = [f"r.{prefix.lower()}{wave}.{k + 1}@example.org" for k in range(n)]
     out["phone"] = ""
     out["comment"] = ""  # the demo's comments carry contact details made unique per respondent: left out
-    if kind == "buyers":
+    if population == "buyers":
         out["organisation"] = ""
     else:
         out["siret"] = [f"000{wave % 100:02d}{k + 1:09d}" for k in range(n)]
@@ -103,13 +124,13 @@ def write_scaled_study(folder: Path, n: int, *, seed: int = SEED) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     h = demo.hypotheses()
     lines = ["title: Étude à grande échelle — données simulées", "simulated: true"]
-    for kind in ("buyers", "companies"):
-        lines.append(f"{kind}:")
-        waves = sorted(w for (k, w) in demo.FILES if k == kind)
-        sizes = demo.allocate({w: int(h[kind][w]["n"]) for w in waves}, n)
+    for population in ("buyers", "companies"):
+        lines.append(f"{population}:")
+        waves = sorted(w for (k, w) in demo.FILES if k == population)
+        sizes = demo.allocate({w: int(h[population][w]["n"]) for w in waves}, n)
         for wave in waves:
-            spec = demo.FILES[(kind, wave)]
-            table = demo.to_export(scaled_wave(kind, wave, sizes[wave], seed=seed), kind,
+            spec = demo.FILES[(population, wave)]
+            table = demo.to_export(scaled_wave(population, wave, sizes[wave], seed=seed), population,
                                    layout=demo.ExportLayout.of(spec), include_wave=True, labels=spec.get("labels"))
             name = f"{Path(spec['file']).stem}.csv"
             (folder / name).write_bytes(demo.export_bytes(table, ".csv", encoding=spec.get("encoding", "utf-8"),

@@ -21,13 +21,13 @@ def without_history(problems):
     return [p for p in problems if not (p["severity"] == "info" and p["message"] == HISTORY_NOTE)]
 
 
-def unasked(kind: str, wave: int, question: str = "barriers") -> list[str]:
+def unasked(population: str, wave: int, question: str = "barriers") -> list[str]:
     """Items of ``question`` that the codebook's history says ``wave`` did not ask, in codebook order."""
-    asked = codebook.asked_in(kind, wave)
-    return [c for c in codebook.items(kind, question)["code"] if not asked.get(c, True)]
+    asked = codebook.asked_in(population, wave)
+    return [c for c in codebook.items(population, question)["code"] if not asked.get(c, True)]
 
 
-def asked(kind: str, wave: int, question: str = "barriers") -> list[str]:
+def asked(population: str, wave: int, question: str = "barriers") -> list[str]:
     """Items of ``question`` asked in ``wave`` by the codebook's history, in codebook order."""
-    gone = set(unasked(kind, wave, question))
-    return [c for c in codebook.items(kind, question)["code"] if c not in gone]
+    gone = set(unasked(population, wave, question))
+    return [c for c in codebook.items(population, question)["code"] if c not in gone]

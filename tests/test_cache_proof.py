@@ -216,10 +216,10 @@ def test_the_shared_parse_is_parquet_and_json_and_comes_back_exactly(parsed, tmp
     assert st.remember_shared(None, tmp_path, tag="t")
     back, back_problems = st._LAST_LOAD[parsed]
     assert back_problems == problems
-    for kind, table in tables.items():
-        pd.testing.assert_frame_equal(back[kind], table, check_exact=True, check_categorical=True)
-        assert [repr(d) for d in back[kind].dtypes] == [repr(d) for d in table.dtypes]
-        assert back[kind].attrs == table.attrs
+    for population, table in tables.items():
+        pd.testing.assert_frame_equal(back[population], table, check_exact=True, check_categorical=True)
+        assert [repr(d) for d in back[population].dtypes] == [repr(d) for d in table.dtypes]
+        assert back[population].attrs == table.attrs
     assert st.remember_shared(None, tmp_path, tag="autre") is False  # another code or library: another name
 
 

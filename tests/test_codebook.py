@@ -20,11 +20,11 @@ def test_seed_labels_are_there_word_for_word():
 def test_every_item_is_complete_and_codes_are_unique():
     cb = codebook.load()
     all_codes = []
-    for kind in codebook.populations():
-        for question in cb["questionnaires"][kind]["questions"]:
-            it = codebook.items(kind, question)
+    for population in codebook.populations():
+        for question in cb["questionnaires"][population]["questions"]:
+            it = codebook.items(population, question)
             for col in ["code", "label_fr", "label_en", "short_fr", "short_en"]:
-                assert it[col].map(lambda s: isinstance(s, str) and s.strip() != "").all(), (kind, question, col)
+                assert it[col].map(lambda s: isinstance(s, str) and s.strip() != "").all(), (population, question, col)
             if question == "barriers":
                 assert it["rationale"].notna().all()
             all_codes += list(it["code"]) if question != "segments" else []  # segments: shared by both sides

@@ -20,9 +20,9 @@ BUYER_ITEMS = list(codebook.items("buyers")["code"])
 COMPANY_ITEMS = list(codebook.items("companies")["code"])
 
 
-def table(kind, rows, **attrs):
+def table(population, rows, **attrs):
     """Respondent table per docs/contracts.md §1: one set of selected items per respondent; empty set = NA."""
-    codes = BUYER_ITEMS if kind == "buyers" else COMPANY_ITEMS
+    codes = BUYER_ITEMS if population == "buyers" else COMPANY_ITEMS
     df = pd.DataFrame({c: pd.array([(c in r) if r else None for r in rows], dtype="boolean") for c in codes})
     for name, values in attrs.items():
         df[name] = pd.Series(values, dtype="category")
@@ -360,7 +360,7 @@ def test_format_comparison_is_french_and_keeps_counts(two_populations):
 def test_compare_groups_withholds_a_small_company_group(buyers_by_type):
     companies = table("companies", [{"e_moyens"}] * 4 + [set(["e_besoins"])] * 2 + [{"e_moyens"}] * 3,
                       size_class=["micro"] * 6 + ["pme"] * 3)
-    out = compare.compare_groups(companies, "size_class", ["moyens"], kind="companies")
+    out = compare.compare_groups(companies, "size_class", ["moyens"], population="companies")
     row = out.iloc[0]
     assert row["status"] == "too_few" and pd.isna(row["n2"])  # 3 firms: not even their number
     assert pd.isna(row["count2"]) and math.isnan(row["pct2"])  # 3 firms: withheld
@@ -371,7 +371,7 @@ def test_compare_groups_withholds_a_small_company_group(buyers_by_type):
 def test_format_groups_shows_a_small_group_s_size_as_withheld(buyers_by_type):
     companies = table("companies", [{"e_moyens"}] * 6 + [{"e_moyens"}] * 3, size_class=["micro"] * 6 + ["pme"] * 3)
     small = present.format_groups(present.label_groups(compare.compare_groups(companies, "size_class", ["moyens"],
-                                                                              kind="companies")))
+                                                                              population="companies")))
     # not « n < 5 »: a size is also withheld for a larger group, so that no subtraction gives a small one back
     assert small.iloc[0]["Groupe 2"] == "PME (10 à 249 salariés) : effectif non publié"
     out = present.label_groups(compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"],

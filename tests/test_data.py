@@ -18,11 +18,11 @@ Q_B = codebook.load()["questionnaires"]["buyers"]["questions"]["barriers"]["text
 def test_load_study_follows_the_contract():
     t = survey.load_study()
     assert set(t) == {"buyers", "companies"}
-    for kind, df in t.items():
-        survey.respondent_schema(kind).validate(df)
+    for population, df in t.items():
+        survey.respondent_schema(population).validate(df)
         assert df["respondent_id"].str.match(r"^[AE]-[0-9a-f]{16}$").all()
         assert df["respondent_id"].is_unique
-        assert (df["population"] == kind).all()
+        assert (df["population"] == population).all()
         assert df["wave"].dtype == "int64" and df["simulated"].dtype == bool and df["simulated"].all()
         assert df["source_file"].str.contains("simule").all() and not df["source_file"].str.contains("/").any()
         for col in ["email", "name", "phone", "siret", "company"]:
@@ -37,19 +37,19 @@ def test_load_study_follows_the_contract():
 
 
 def test_multi_select_rule_all_na_or_all_answered():
-    for kind, df in survey.load_study().items():
+    for population, df in survey.load_study().items():
         unasked = survey.not_asked(df)
         for question in ["barriers", "segments"]:
             for wave, part in df.groupby("wave"):
                 gone = set(unasked.loc[(unasked["wave"] == wave) & (unasked["question"] == question), "item"])
-                block = part[[c for c in codebook.items(kind, question)["code"] if c not in gone]]
+                block = part[[c for c in codebook.items(population, question)["code"] if c not in gone]]
                 assert (block.isna().all(axis=1) | block.notna().all(axis=1)).all()
                 assert (block.isna().all(axis=1) | block.fillna(False).any(axis=1)).all()
 
 
 def test_study_inputs_records_sha256_and_simulated():
     inp = survey.study_inputs()
-    assert list(inp.columns) == ["kind", "wave", "path", "sha256", "format", "simulated"]
+    assert list(inp.columns) == ["population", "wave", "path", "sha256", "format", "simulated"]
     assert len(inp) == 4 and inp["sha256"].str.fullmatch(r"[0-9a-f]{64}").all()
     assert set(inp["format"]) == {"csv", "xlsx"}
     assert all(Path(p).is_absolute() and Path(p).is_file() for p in inp["path"])
@@ -68,7 +68,7 @@ def test_raw_files_are_only_read():
 def test_demo_exports_validate_clean():
     tables = survey.load_study()
     # items the demo does not simulate (added to the codebook since, demo not regenerated): information only
-    unsimulated = {c for kind, t in tables.items() for c in codebook.asked_in(kind, 2017)
+    unsimulated = {c for population, t in tables.items() for c in codebook.asked_in(population, 2017)
                    if c in t and not t[c].fillna(False).any()}
     for p in sorted(paths.demo_dir().glob("*_simule.*")):
         report = survey.validate(p, "buyers" if p.name.startswith("acheteurs") else "companies")
@@ -261,14 +261,26 @@ def test_validate_returns_problems_and_warnings_without_raising(tmp_path):
 
 def test_cli_validate_exit_codes_and_no_traceback(tmp_path, capsys):
     from etude import cli
-    assert cli.main(["validate", str(paths.demo_dir() / "acheteurs_2017_simule.csv"), "--kind", "buyers"]) == 0
+    assert cli.main(["validate", str(paths.demo_dir() / "acheteurs_2017_simule.csv"), "--population", "buyers"]) == 0
     assert "valide" in capsys.readouterr().out
     rows = [list(r) for r in ROWS]
     rows[1][1] = "Martien"
     path = write_csv(tmp_path / "x.csv", rows)
-    assert cli.main(["validate", str(path), "--kind", "buyers", "--wave", "2017"]) == 1
+    assert cli.main(["validate", str(path), "--population", "buyers", "--wave", "2017"]) == 1
     out = capsys.readouterr()
     assert "x.csv, ligne 2, colonne « Vous êtes »" in out.out and "Traceback" not in out.out + out.err
+
+
+def test_cli_validate_still_accepts_the_deprecated_kind_option_without_showing_it(capsys):
+    from etude import cli
+    export = str(paths.demo_dir() / "acheteurs_2017_simule.csv")
+    assert cli.main(["validate", export, "--kind", "buyers"]) == 0  # scripts written before --population
+    assert "valide (buyers," in capsys.readouterr().out
+    assert cli.build_parser().parse_args(["validate", export, "--kind", "companies"]).population == "companies"
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["validate", "--help"])
+    shown = capsys.readouterr().out
+    assert "--population" in shown and "--kind" not in shown
 
 
 # --------------------------------------------------------------------------------------------- mapping
@@ -461,48 +473,49 @@ _CONFIGS = [  # suffix, layout, encoding, sep, packed_sep / true_value, title ro
 
 
 @st.composite
-def respondent_tables(draw, kind):
+def respondent_tables(draw, population):
     n = draw(st.integers(1, 6))
     cb = codebook.load()
     rows = []
     for i in range(n):
         r = {"respondent_id": f"id-{i}"}
-        for name, spec in codebook.attributes(kind).items():
+        for name, spec in codebook.attributes(population).items():
             if name == "wave":
                 continue
             codes = [str(v["code"]) for v in spec.get("values", [])] + (["Ville de Test"] if spec.get("open") else [])
             r[name] = draw(st.sampled_from(codes)) if spec.get("required") else draw(st.sampled_from([None] + codes))
-        for question in cb["questionnaires"][kind]["questions"]:
-            asked = history.asked(kind, 2017, question)  # an item added later is « non posé » (NA) in 2017
+        for question in cb["questionnaires"][population]["questions"]:
+            asked = history.asked(population, 2017, question)  # an item added later is « non posé » (NA) in 2017
             chosen = draw(st.sets(st.sampled_from(asked))) if asked else set()
-            for c in codebook.items(kind, question)["code"]:
+            for c in codebook.items(population, question)["code"]:
                 r[c] = (c in chosen) if chosen and c in asked else pd.NA
-        for t in codebook.text_fields(kind):
+        for t in codebook.text_fields(population):
             r[t] = draw(st.one_of(st.none(), _TEXT))
         rows.append(r)
     return pd.DataFrame(rows)
 
 
-@pytest.mark.parametrize("kind", ["buyers", "companies"])
-def test_round_trip_every_layout_encoding_separator_and_format(kind, tmp_path_factory):
+@pytest.mark.parametrize("population", ["buyers", "companies"])
+def test_round_trip_every_layout_encoding_separator_and_format(population, tmp_path_factory):
     folder = tmp_path_factory.mktemp("rt")
 
     @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(respondent_tables(kind))
+    @given(respondent_tables(population))
     def check(table):
-        expected = table.assign(population=kind, wave=2017, simulated=False, source_file="x")
+        expected = table.assign(population=population, wave=2017, simulated=False, source_file="x")
         from etude.survey import privacy
         expected["respondent_id"] = privacy.pseudonymise(
-            [f"{kind}|2017|respondent_id:{v}" for v in table["respondent_id"]], "A" if kind == "buyers" else "E")
-        expected = tables.finalise(expected, kind, codebook.load())
+            [f"{population}|2017|respondent_id:{v}" for v in table["respondent_id"]],
+            "A" if population == "buyers" else "E")
+        expected = tables.finalise(expected, population, codebook.load())
         for k, (suffix, layout, encoding, sep, tick, titles) in enumerate(_CONFIGS):
             shape = demo.ExportLayout(layout, true_value=tick if layout == "wide" else "Oui",
                                       packed_sep=tick if layout == "packed" else ", ")
-            export = demo.to_export(table, kind, layout=shape)
+            export = demo.to_export(table, population, layout=shape)
             path = folder / f"export{k}{suffix}"
             kw = {"encoding": encoding, "sep": sep} if suffix == ".csv" else {"title_rows": titles}
             demo.write_export(export, path, **kw)
-            got = survey.load_export(path, kind, wave=2017).assign(source_file="x")
+            got = survey.load_export(path, population, wave=2017).assign(source_file="x")
             pd.testing.assert_frame_equal(got, expected, obj=f"{suffix} {layout} {encoding} {sep!r}")
 
     check()
@@ -529,8 +542,8 @@ def test_readme_mapping_example_works(tmp_path):
 def test_readme_study_example_uses_known_keys(tmp_path):
     import yaml
     spec = yaml.safe_load(_readme_block("# mon_etude.yaml"))
-    for kind in ["buyers", "companies"]:
-        for wave in spec[kind]:
+    for population in ["buyers", "companies"]:
+        for wave in spec[population]:
             (tmp_path / wave["file"]).parent.mkdir(parents=True, exist_ok=True)
             # each export its own bytes: the same export listed twice is refused (issue 12.5)
             write_csv(tmp_path / wave["file"], [*ROWS[:-1], [*ROWS[-1][:-1], wave["file"]]])
@@ -538,7 +551,7 @@ def test_readme_study_example_uses_known_keys(tmp_path):
                 (tmp_path / wave["mapping"]).write_text("columns: {}\n", encoding="utf-8")
     (tmp_path / "mon_etude.yaml").write_text(_readme_block("# mon_etude.yaml"), encoding="utf-8")
     study = survey.read_study(tmp_path / "mon_etude.yaml")
-    assert [(i["kind"], i["wave"]) for i in study["inputs"]] == [("buyers", 2017), ("buyers", 2018),
+    assert [(i["population"], i["wave"]) for i in study["inputs"]] == [("buyers", 2017), ("buyers", 2018),
                                                                  ("companies", 2017), ("companies", 2018)]
     assert study["inputs"][-1]["not_asked"] == ["e_besoins"]
     assert study["simulated"] is False
@@ -645,7 +658,7 @@ def test_echoed_values_lose_terminal_escapes(tmp_path, capsys):
     from etude import cli
     rows = [list(r) for r in ROWS]
     rows[1][1] = "\x1b]8;;http://x.invalid\x07Martien\x1b[2J"
-    assert cli.main(["validate", str(write_csv(tmp_path / "a.csv", rows)), "--kind", "buyers"]) == 1
+    assert cli.main(["validate", str(write_csv(tmp_path / "a.csv", rows)), "--population", "buyers"]) == 1
     out = capsys.readouterr().out
     assert "Martien" in out and "\x1b" not in out and "\x07" not in out
 

@@ -59,8 +59,8 @@ def test_2017_sizes_match_the_published_counts():
 
 def test_some_respondents_skip_the_barrier_question():
     t = survey.load_study()
-    for kind, item in [("buyers", "b_temps"), ("companies", "e_besoins")]:
-        skipped = t[kind][item].isna().groupby(t[kind]["wave"]).sum()
+    for population, item in [("buyers", "b_temps"), ("companies", "e_besoins")]:
+        skipped = t[population][item].isna().groupby(t[population]["wave"]).sum()
         assert (skipped > 0).all() and (skipped < 10).all()
 
 
@@ -107,10 +107,10 @@ def test_published_2017_counts_are_reproduced_by_the_published_check():
 
 def test_the_remedies_question_is_simulated_for_every_wave_and_labelled_as_a_hypothesis():
     t = survey.load_study()
-    for kind in ("buyers", "companies"):
-        codes = stats.item_codes(kind, "remedies")
-        answered = t[kind][codes].notna().any(axis=1).groupby(t[kind]["wave"]).sum()
-        assert (answered > 0).all() and (answered < t[kind]["wave"].value_counts().sort_index()).all(), kind
+    for population in ("buyers", "companies"):
+        codes = stats.item_codes(population, "remedies")
+        answered = t[population][codes].notna().any(axis=1).groupby(t[population]["wave"]).sum()
+        assert (answered > 0).all() and (answered < t[population]["wave"].value_counts().sort_index()).all(), population
     lines = (paths.demo_dir() / "hypotheses.yaml").read_text(encoding="utf-8").splitlines()
     for code in stats.item_codes("buyers", "remedies") + stats.item_codes("companies", "remedies"):
         stated = [line for line in lines if line.strip().startswith(f"{code}:")]

@@ -132,9 +132,9 @@ def test_secondary_suppression_in_a_profile_hides_the_next_smallest_value():
 def test_secondary_cells_are_shown_not_available_not_below_the_threshold():
     out = disclosure.suppress_small(_profile(["micro", "pme", "autre"], [50, 6, 2]))
     assert out.attrs["primary"] == [2]
-    shown = present.format_profile(out, kind="companies")
+    shown = present.format_profile(out, population="companies")
     assert shown["Effectif"].tolist() == ["50", "n.d.", f"<{S}5"]  # pme has 6 firms: « < 5 » would be false
-    assert present.format_profile(out[out["value"] != "micro"], kind="companies")["Effectif"].tolist() == [
+    assert present.format_profile(out[out["value"] != "micro"], population="companies")["Effectif"].tolist() == [
         "n.d.", f"<{S}5"]
 
 
@@ -235,7 +235,7 @@ def test_a_lone_suppressed_value_equals_the_total_so_the_others_are_published_as
     assert out["value"].tolist() == ["micro", "pme", "ge250"] and out["suppressed"].all()
     assert out["n"].isna().all() and out["n_total"].tolist() == [2, 2, 2]
     # all three read « n.d. »: a « < 5 » on micro alone would tell where the 2 firms are
-    assert out.attrs["primary"] == [] and present.format_profile(out, kind="companies")["Effectif"].tolist() == [
+    assert out.attrs["primary"] == [] and present.format_profile(out, population="companies")["Effectif"].tolist() == [
         "n.d."] * 3
     assert out["label"].tolist()[1:] == ["PME (10 à 249 salariés)", "250 salariés et plus (ETI et grandes entreprises)"]
     found = disclosure.audit_tables({"profil_entreprises.csv": out})

@@ -41,23 +41,23 @@ def _pieces(label: str) -> list[str]:
     return [p.strip(" ;.") for p in re.split(r"\s*[()]\s*", label) if p.strip(" ;.")]
 
 
-def _seed_items(kind: str, question: str) -> list[dict]:
-    items = codebook.load()["questionnaires"][kind]["questions"].get(question, {}).get("items", [])
+def _seed_items(population: str, question: str) -> list[dict]:
+    items = codebook.load()["questionnaires"][population]["questions"].get(question, {}).get("items", [])
     return [it for it in items if it.get("seed", True)]
 
 
-@pytest.mark.parametrize("kind, question", list(SEED_COUNTS))
-def test_codebook_labels_are_in_the_seed(seed, kind, question):
-    items = _seed_items(kind, question)
-    assert items, (kind, question)
+@pytest.mark.parametrize("population, question", list(SEED_COUNTS))
+def test_codebook_labels_are_in_the_seed(seed, population, question):
+    items = _seed_items(population, question)
+    assert items, (population, question)
     for it in items:
         for piece in _pieces(it["label_fr"]):
             assert _fold(piece) in seed, (it["code"], piece)
 
 
-@pytest.mark.parametrize("kind, question", list(SEED_COUNTS))
-def test_counts_are_the_seeds(kind, question):
-    assert len(_seed_items(kind, question)) == SEED_COUNTS[(kind, question)]
+@pytest.mark.parametrize("population, question", list(SEED_COUNTS))
+def test_counts_are_the_seeds(population, question):
+    assert len(_seed_items(population, question)) == SEED_COUNTS[(population, question)]
 
 
 def test_professionnalisation_and_soutien_hierarchique_are_remedies_not_barriers():

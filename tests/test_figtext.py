@@ -70,8 +70,8 @@ def _bool(values):
     return pd.array(values, dtype="boolean")
 
 
-def _answers(kind, rows):
-    codes = list(codebook.items(kind)["code"])
+def _answers(population, rows):
+    codes = list(codebook.items(population)["code"])
     return pd.DataFrame({c: pd.array([(c in r) if r else None for r in rows], dtype="boolean") for c in codes})
 
 

@@ -156,14 +156,14 @@ def test_complete_periods_extends_to_a_range():
 
 # ------------------------------------------------------------------------------------------ survey counts
 
-def respondents(kind, rows, wave, *, simulated=True):
+def respondents(population, rows, wave, *, simulated=True):
     """Respondent table: rows are sets of item codes (None = did not answer the barrier question)."""
-    codes = list(codebook.items(kind)["code"])
+    codes = list(codebook.items(population)["code"])
     data = {c: pd.array([None if r is None else c in r for r in rows], dtype="boolean") for c in codes}
     df = pd.DataFrame(data)
     df["wave"] = wave
     df["simulated"] = simulated
-    df["source_file"] = f"{kind}_{wave}_simule.csv"
+    df["source_file"] = f"{population}_{wave}_simule.csv"
     return df
 
 

@@ -46,13 +46,13 @@ def _independent(wave=2017):
     """Theme counts from the raw respondent tables with plain pandas, tests with scipy, Bonferroni by hand."""
     tables = survey.load_study()
     counts = {}
-    for kind in ("buyers", "companies"):
-        df = tables[kind][tables[kind]["wave"] == wave]
-        items = codebook.items(kind)
+    for population in ("buyers", "companies"):
+        df = tables[population][tables[population]["wave"] == wave]
+        items = codebook.items(population)
         answered = df[list(items["code"])].notna().any(axis=1)
         for theme, codes in items.groupby("theme")["code"]:
             cited = df[list(codes)].eq(True).any(axis=1) & answered
-            counts[(kind, theme)] = (int(cited.sum()), int(answered.sum()))
+            counts[(population, theme)] = (int(cited.sum()), int(answered.sum()))
     rows = {}
     for theme in codebook.themes()["code"]:
         if ("buyers", theme) not in counts or ("companies", theme) not in counts:

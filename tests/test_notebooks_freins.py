@@ -39,15 +39,15 @@ def _independent_freins(wave):
     """freins.csv recomputed with plain pandas and statsmodels from the respondent tables."""
     tables = survey.load_study()
     rows = []
-    for kind in ("buyers", "companies"):
-        df = tables[kind][tables[kind]["wave"] == wave]
-        codes = codebook.items(kind)["code"].tolist()
+    for population in ("buyers", "companies"):
+        df = tables[population][tables[population]["wave"] == wave]
+        codes = codebook.items(population)["code"].tolist()
         base = df[codes].notna().any(axis=1)
         n = int(base.sum())
         for code in codes:
             k = int(df.loc[base, code].eq(True).sum())
             low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-            rows.append({"population": kind, "item": code, "n_base": n, "count": k, "pct": k / n,
+            rows.append({"population": population, "item": code, "n_base": n, "count": k, "pct": k / n,
                          "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows).set_index(["population", "item"])
 
@@ -74,9 +74,9 @@ def test_engine_run_writes_freins_csv_matching_an_independent_recomputation(engi
         assert got.loc[key, "n_base"] == row["n_base"] and got.loc[key, "count"] == row["count"], key
         for col in ("pct", "ci_low", "ci_high"):
             assert math.isclose(got.loc[key, col], row[col], abs_tol=1e-9), (key, col)
-    for kind, part in got.groupby(level="population"):
+    for population, part in got.groupby(level="population"):
         ranks = part["count"].rank(method="min", ascending=False).astype(int)
-        assert part["rank"].tolist() == ranks.tolist(), kind
+        assert part["rank"].tolist() == ranks.tolist(), population
     assert got.loc[("buyers", "b_temps"), "label"] == "Pas de temps à y consacrer"
     # by group: company groups under min_cell are suppressed, and the privacy audit finds no small cell
     groups = pd.read_csv(run / "tables" / "freins_par_groupe.csv")

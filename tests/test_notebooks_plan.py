@@ -60,15 +60,15 @@ def _slide_outputs(nb):
 
 def _independent_leviers(tables):
     rows = []
-    for kind in ("buyers", "companies"):
-        codes = stats.item_codes(kind, "remedies")
-        for wave, df in tables[kind].groupby("wave"):
+    for population in ("buyers", "companies"):
+        codes = stats.item_codes(population, "remedies")
+        for wave, df in tables[population].groupby("wave"):
             base = df[codes].notna().any(axis=1)
             n = int(base.sum())
             for code in codes:
                 k = int(df.loc[base, code].eq(True).sum())
                 low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-                rows.append({"population": kind, "wave": wave, "item": code, "n_base": n, "count": k,
+                rows.append({"population": population, "wave": wave, "item": code, "n_base": n, "count": k,
                              "ci_low": low, "ci_high": high})
     return pd.DataFrame(rows).set_index(["population", "wave", "item"])
 
@@ -84,9 +84,9 @@ def test_engine_run_writes_leviers_and_plan_action(engine_run):
     run = engine_run.run_dir
     leviers = pd.read_csv(run / "tables" / "leviers.csv")
     assert leviers.columns.tolist() == stats.FREINS_COLUMNS
-    for kind in ("buyers", "companies"):
-        for _, part in leviers[leviers.population == kind].groupby("wave"):
-            assert sorted(part["item"]) == sorted(stats.item_codes(kind, "remedies"))
+    for population in ("buyers", "companies"):
+        for _, part in leviers[leviers.population == population].groupby("wave"):
+            assert sorted(part["item"]) == sorted(stats.item_codes(population, "remedies"))
     expected = _independent_leviers(survey.load_study())
     got = leviers.set_index(["population", "wave", "item"])
     for key, row in expected.iterrows():
@@ -95,8 +95,8 @@ def test_engine_run_writes_leviers_and_plan_action(engine_run):
             assert math.isclose(got.loc[key, col], row[col], abs_tol=1e-9), (key, col)
     p = pd.read_csv(run / "tables" / "plan_action.csv")
     assert p.columns.tolist() == plan.PLAN_COLUMNS
-    for kind in ("buyers", "companies"):
-        assert sorted(p.loc[p.population == kind, "item"]) == sorted(stats.item_codes(kind))
+    for population in ("buyers", "companies"):
+        assert sorted(p.loc[p.population == population, "item"]) == sorted(stats.item_codes(population))
     assert p["remedy"].notna().all() and p["solutions"].notna().all() and p["objective"].notna().all()
     assert (p["status"] == "interprétation").all() and set(p["wave"]) == {2018}  # the demo's latest wave
     assert audit.scan_run(run).empty

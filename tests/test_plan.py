@@ -17,11 +17,11 @@ from etude.survey import codebook, reference
 from etude.survey.context import Context
 
 
-def _table(kind, barriers, remedies=None, wave=2017):
+def _table(population, barriers, remedies=None, wave=2017):
     """One row per respondent: ``barriers`` and ``remedies`` are sets of ticked codes (empty set: skipped)."""
-    b_codes, r_codes = stats.item_codes(kind), stats.item_codes(kind, "remedies")
+    b_codes, r_codes = stats.item_codes(population), stats.item_codes(population, "remedies")
     remedies = remedies if remedies is not None else [None] * len(barriers)
-    cols = {"population": kind, "wave": wave}
+    cols = {"population": population, "wave": wave}
     for c in b_codes:
         cols[c] = pd.array([(c in s) if s else None for s in barriers], dtype="boolean")
     for c in r_codes:
@@ -86,8 +86,8 @@ def test_action_plan_one_row_per_barrier_with_its_links(buyers):
     assert codes.columns.tolist() == plan.PLAN_CODES  # the analysis returns codes and numbers, no label
     p = present.plan_with_labels(codes)
     assert p.columns.tolist() == plan.PLAN_COLUMNS and p.attrs == codes.attrs
-    for kind in ("buyers", "companies"):
-        assert sorted(p.loc[p.population == kind, "item"]) == sorted(stats.item_codes(kind))
+    for population in ("buyers", "companies"):
+        assert sorted(p.loc[p.population == population, "item"]) == sorted(stats.item_codes(population))
     r = p.set_index("item").loc["b_temps"]
     assert (r["n_base"], r["count"], r["pct"]) == (3, 2, pytest.approx(2 / 3))
     assert r["remedy"] == "lev_hierarchie" and r["remedy_pct"] == pytest.approx(2 / 3)
@@ -129,10 +129,10 @@ def test_default_wave_is_each_population_latest_and_can_be_chosen(buyers):
 
 def test_every_barrier_of_the_codebook_has_one_link_with_a_rationale():
     links = reference.load_links()
-    for kind in codebook.populations():
-        part = links[links.population == kind]
-        assert sorted(part["barrier"]) == sorted(stats.item_codes(kind)), kind
-        assert set(part["remedy"]) == set(stats.item_codes(kind, "remedies")), kind  # every remedy is used
+    for population in codebook.populations():
+        part = links[links.population == population]
+        assert sorted(part["barrier"]) == sorted(stats.item_codes(population)), population
+        assert set(part["remedy"]) == set(stats.item_codes(population, "remedies")), population  # every remedy is used
     assert (links["status"] == "interprétation").all() and links["rationale"].str.len().gt(20).all()
 
 

@@ -17,8 +17,8 @@ BUYER_ITEMS = list(codebook.items("buyers")["code"])
 COMPANY_ITEMS = list(codebook.items("companies")["code"])
 
 
-def table(kind, rows):
-    codes = BUYER_ITEMS if kind == "buyers" else COMPANY_ITEMS
+def table(population, rows):
+    codes = BUYER_ITEMS if population == "buyers" else COMPANY_ITEMS
     return pd.DataFrame({c: pd.array([(c in r) if r else None for r in rows], dtype="boolean") for c in codes})
 
 
@@ -35,8 +35,8 @@ def close_figures():
     plt.close("all")
 
 
-def _prevalence(df, kind):
-    return present.label_themes(compare.theme_prevalence(df, kind))
+def _prevalence(df, population):
+    return present.label_themes(compare.theme_prevalence(df, population))
 
 
 def _themes(*populations, **options):

@@ -118,7 +118,7 @@ def test_format_wave_changes_says_non_disponible_without_interval():
 def test_english_tables_have_english_headers_and_numbers():
     profile = stats.profile(pd.DataFrame({"population": "companies", "size_class": ["micro"] * 3 + [None]}),
                             "size_class")
-    shown = present.format_profile(profile, lang="en", kind="companies")
+    shown = present.format_profile(profile, lang="en", population="companies")
     assert shown.columns.tolist() == ["Attribute", "Value", "Count", "Total", "Share"]
     assert shown.iloc[0].tolist() == ["Company size", "Micro (fewer than 10 employees)", "3", "4",
                                       "75.0%"]
@@ -142,9 +142,9 @@ BUYER_ITEMS = list(codebook.items("buyers")["code"])
 COMPANY_ITEMS = list(codebook.items("companies")["code"])
 
 
-def respondents(kind, rows, **attrs):
+def respondents(population, rows, **attrs):
     """Respondent table (docs/contracts.md §1): one set of ticked items per respondent."""
-    codes = BUYER_ITEMS if kind == "buyers" else COMPANY_ITEMS
+    codes = BUYER_ITEMS if population == "buyers" else COMPANY_ITEMS
     df = pd.DataFrame({c: pd.array([(c in r) if r else None for r in rows], dtype="boolean") for c in codes})
     for name, values in attrs.items():
         df[name] = values

@@ -73,17 +73,18 @@ def test_loaded_ids_are_stable_across_runs_and_change_with_the_salt(monkeypatch)
 
 def test_no_raw_identifier_reaches_the_respondent_table():
     tables = survey.load_study()
-    for kind in ["buyers", "companies"]:
-        text = tables[kind].astype(str).to_csv(index=False)
+    for population in ["buyers", "companies"]:
+        text = tables[population].astype(str).to_csv(index=False)
         for wave in [2017, 2018]:
-            raw = demo.simulate(kind, wave)
-            cols = ["respondent_id", "email", "name", "phone"] + (["company", "siret"] if kind == "companies" else [])
+            raw = demo.simulate(population, wave)
+            cols = ["respondent_id", "email", "name", "phone"] + (["company", "siret"] if population == "companies"
+                                                                  else [])
             for col in cols:
                 for value in raw[col]:
                     if col == "respondent_id" and len(value) < 4:
                         continue  # "1", "12"… appear as substrings of anything
-                    assert value not in text, (kind, col, value)
-        comments = tables[kind]["comment"].dropna()
+                    assert value not in text, (population, col, value)
+        comments = tables[population]["comment"].dropna()
         assert comments.str.contains("supprimé").any()
         assert not comments.str.contains("@|example\\.org|\\d{2} \\d{2} \\d{2}").any()
 

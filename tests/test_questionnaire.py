@@ -16,14 +16,14 @@ from etude.errors import ParameterError
 from etude.survey import codebook
 from etude.survey import questionnaire as qn
 
-KINDS = ("buyers", "companies")
+POPULATIONS = ("buyers", "companies")
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("population", POPULATIONS)
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_pyxform_converts_the_generated_xlsform(kind, lang, tmp_path):
+def test_pyxform_converts_the_generated_xlsform(population, lang, tmp_path):
     from pyxform.xls2xform import convert
-    path = qn.write_xlsform(kind, tmp_path / "form.xlsx", lang=lang)
+    path = qn.write_xlsform(population, tmp_path / "form.xlsx", lang=lang)
     result = convert(str(path))
     assert result.warnings == []
     assert "<h:title>" in result.xform
@@ -31,19 +31,19 @@ def test_pyxform_converts_the_generated_xlsform(kind, lang, tmp_path):
     assert wb.sheetnames == ["survey", "choices", "settings"]
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_the_xlsform_asks_the_codebook_in_its_order_with_its_labels(kind, tmp_path):
-    sheets = qn.xlsform_sheets(kind)
+@pytest.mark.parametrize("population", POPULATIONS)
+def test_the_xlsform_asks_the_codebook_in_its_order_with_its_labels(population, tmp_path):
+    sheets = qn.xlsform_sheets(population)
     names = [r[1] for r in sheets["survey"][1:] if r[0] not in ("begin_group", "end_group")]
-    multi = [q for q, s in codebook.load()["questionnaires"][kind]["questions"].items()]
-    attrs = [a for a in codebook.attributes(kind) if a != "wave"]
-    texts = list(codebook.text_fields(kind))
+    multi = [q for q, s in codebook.load()["questionnaires"][population]["questions"].items()]
+    attrs = [a for a in codebook.attributes(population) if a != "wave"]
+    texts = list(codebook.text_fields(population))
     assert names == ["consent", *multi, *attrs, *texts]
     types = {r[1]: r[0] for r in sheets["survey"][1:]}
     assert types["barriers"] == "select_multiple barriers" and types["remedies"] == "select_multiple remedies"
     assert types["consent"] == "note"
     choices = [(r[1], r[2]) for r in sheets["choices"][1:] if r[0] == "barriers"]
-    items = codebook.items(kind)
+    items = codebook.items(population)
     assert choices == list(zip(items["code"], items["label_fr"]))  # names = codebook codes, exact labels
     consent = next(r[2] for r in sheets["survey"] if r[1] == "consent")
     assert "RGPD" in consent and "5 répondants" in consent
@@ -53,13 +53,13 @@ def _ls_rows(path):
     return list(csv.DictReader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t"))
 
 
-@pytest.mark.parametrize("kind", KINDS)
-def test_the_limesurvey_file_follows_limesurveys_import_rules(kind, tmp_path):
+@pytest.mark.parametrize("population", POPULATIONS)
+def test_the_limesurvey_file_follows_limesurveys_import_rules(population, tmp_path):
     """The rules LimeSurvey's TSV import and its models apply (import_helper.php TSVImportSurvey, Question and
     Answer rules): known columns and classes; question codes a letter then letters or digits, 20 at most and
     unique; subquestion codes alphanumeric, 20 at most, unique in their question; answer codes 1 to 5 letters or
     digits; a title in the base language."""
-    path = qn.write_limesurvey(kind, tmp_path / "form.txt")
+    path = qn.write_limesurvey(population, tmp_path / "form.txt")
     header = path.read_text(encoding="utf-8").splitlines()[0].split("\t")
     assert header == qn.LIMESURVEY_COLUMNS
     rows = _ls_rows(path)
@@ -81,8 +81,8 @@ def test_the_limesurvey_file_follows_limesurveys_import_rules(kind, tmp_path):
             assert re.fullmatch(r"[A-Za-z0-9]{1,5}", r["name"]) and r["text"]
             answers[(parent, r["name"])] += 1
     assert max(subs.values()) == 1 and max(answers.values()) == 1
-    barrier_subs = [r["text"] for r in rows if r["class"] == "SQ"][: len(codebook.items(kind))]
-    assert barrier_subs == codebook.items(kind)["label_fr"].tolist()
+    barrier_subs = [r["text"] for r in rows if r["class"] == "SQ"][: len(codebook.items(population))]
+    assert barrier_subs == codebook.items(population)["label_fr"].tolist()
 
 
 def _check_counts(table, fields, people, *, key=lambda f: f.name, codes=None):
@@ -104,18 +104,18 @@ def _check_counts(table, fields, people, *, key=lambda f: f.name, codes=None):
             assert got == expected, f.name
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("population", POPULATIONS)
 @pytest.mark.parametrize("labels", [False, True], ids=["xml_names", "labels"])
 @pytest.mark.parametrize("multiple", ["both", "summary", "details"])
 @pytest.mark.parametrize("groups", [False, True], ids=["flat", "groups"])
-def test_kobotoolbox_exports_load_with_no_mapping_and_exact_counts(kind, labels, multiple, groups, tmp_path):
-    form = qn.write_xlsform(kind, tmp_path / "form.xlsx")
+def test_kobotoolbox_exports_load_with_no_mapping_and_exact_counts(population, labels, multiple, groups, tmp_path):
+    form = qn.write_xlsform(population, tmp_path / "form.xlsx")
     fields = rx.xlsform_fields(form)
     people = rx.draw_answers(fields, 31)
     path = tmp_path / "kobo.csv"
     path.write_text(rx.kobo_csv(fields, people, labels=labels, groups=groups, multiple=multiple), encoding="utf-8")
-    assert survey.validate(path, kind).query("severity != 'info'").empty  # not even a warning
-    table = survey.load_export(path, kind, wave=2019)
+    assert survey.validate(path, population).query("severity != 'info'").empty  # not even a warning
+    table = survey.load_export(path, population, wave=2019)
     _check_counts(table, fields, people)
     assert table["respondent_id"].nunique() == len(people)  # Kobo's _uuid keeps pseudonyms stable
 
@@ -123,32 +123,32 @@ def test_kobotoolbox_exports_load_with_no_mapping_and_exact_counts(kind, labels,
 def _ls_codes(fields):
     """LimeSurvey code → codebook code, for the questions, their subquestions and ``question:answer``."""
     out = {}
-    for kind in KINDS:
-        cb = codebook.load()["questionnaires"][kind]
+    for population in POPULATIONS:
+        cb = codebook.load()["questionnaires"][population]
         for q, spec in cb["questions"].items():
             out[codebook.tool_code(q)] = q
             out.update({codebook.tool_code(it["code"]): it["code"] for it in spec["items"]})
-        for a, spec in codebook.attributes(kind).items():
+        for a, spec in codebook.attributes(population).items():
             out[codebook.tool_code(a)] = a
             out.update({f"{codebook.tool_code(a)}:{codebook.tool_code(v['code'], 5)}": str(v["code"])
                         for v in spec.get("values", [])})
     return out
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("population", POPULATIONS)
 @pytest.mark.parametrize("lang", ["fr", "en"])
 @pytest.mark.parametrize("codes", [True, False], ids=["codes", "full_text"])
-def test_limesurvey_exports_load_with_no_mapping_and_exact_counts(kind, lang, codes, tmp_path):
-    form = qn.write_limesurvey(kind, tmp_path / "form.txt", lang=lang)
+def test_limesurvey_exports_load_with_no_mapping_and_exact_counts(population, lang, codes, tmp_path):
+    form = qn.write_limesurvey(population, tmp_path / "form.txt", lang=lang)
     fields = rx.limesurvey_fields(form)
     people = rx.draw_answers(fields, 29)
     path = tmp_path / "limesurvey.csv"
     path.write_bytes(rx.limesurvey_csv(fields, people, codes=codes, lang=lang))
-    problems = survey.validate(path, kind)
+    problems = survey.validate(path, population)
     assert problems.query("severity == 'error'").empty
     if codes:  # LimeSurvey's own columns are known by their codes; French full headings are not (warnings)
         assert problems.query("severity != 'info'").empty
-    table = survey.load_export(path, kind, wave=2019)
+    table = survey.load_export(path, population, wave=2019)
     _check_counts(table, fields, people, codes=_ls_codes(fields))
 
 

@@ -144,10 +144,10 @@ def demo():
     return survey.load_study()
 
 
-def _recompute(respondents: pd.DataFrame, kind: str, alpha: float = 0.05) -> pd.DataFrame:
+def _recompute(respondents: pd.DataFrame, population: str, alpha: float = 0.05) -> pd.DataFrame:
     """Every column of a block from its respondents, by hand (statsmodels only for the Wilson interval)."""
     from statsmodels.stats.proportion import proportion_confint
-    codes = stats.item_codes(kind)
+    codes = stats.item_codes(population)
     base = respondents[codes].notna().any(axis=1)
     n_base, n_all = int(base.sum()), len(respondents)
     rows = []
@@ -196,7 +196,7 @@ def test_merging_member_rows_keeps_no_members_column():
     assert (row["n_base"], row["count"], row["pct_all"]) == (3, 2, 0.5)
     raw = pd.concat([stats.frequencies(t[t["size_class"] == v], ["e_moyens", "e_besoins"], ctx=Context(min_cell=1))
                      .assign(size_class=v) for v in ("eti", "ge")], ignore_index=True)
-    raw.attrs["groups"] = disclosure.group_counts(t, "size_class", kind="companies", by_wave=False)
+    raw.attrs["groups"] = disclosure.group_counts(t, "size_class", population="companies", by_wave=False)
     out = disclosure.merge_categories(raw, population="companies").set_index("item")
     assert set(out["size_class"]) == {"ge250"}
     assert (out.loc["e_moyens", "count"], out.loc["e_moyens", "n_base"]) == (2, 3)
@@ -208,7 +208,7 @@ def test_pair_table_has_the_promised_columns_and_only_ranked_blocks(demo):
     pairs = stats.pair_table(demo, published)
     assert list(pairs.columns) == ["population", "wave", "group", "item_a", "item_b", "n_ab", "n_ba", "p_value",
                                    "p_adj", "separated"]
-    for kind in ("buyers", "companies"):
-        k = published["population"].eq(kind).sum()
-        assert (pairs["population"] == kind).sum() == k * (k - 1) // 2
+    for population in ("buyers", "companies"):
+        k = published["population"].eq(population).sum()
+        assert (pairs["population"] == population).sum() == k * (k - 1) // 2
     assert set(pairs["group"]) == {"all"}

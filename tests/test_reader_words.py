@@ -75,10 +75,10 @@ def demo_en(tmp_path_factory):
     return runs.english_run(tmp_path_factory)  # the session's English run of the demo (test_english reads it too)
 
 
-def _export(kind: str, wave: int, n: int) -> list[list[str]]:
+def _export(population: str, wave: int, n: int) -> list[list[str]]:
     """A LimeSurvey-like wide export from the codebook's own texts, without the segment question."""
     book = yaml.safe_load(paths.codebook_file().read_text(encoding="utf-8"))
-    q = book["questionnaires"][kind]
+    q = book["questionnaires"][population]
     header = [q["identifiers"]["respondent_id"]["text_fr"], book["common"]["wave"]["text_fr"]]
     columns = []
     for attr in q.get("attributes", {}).values():
@@ -102,11 +102,11 @@ def real_shaped_study(folder: Path) -> Path:
              "meeting": {"name": "GT Innovation & commande publique — séance de restitution", "date": "2025-03-12",
                          "place": "Lille", "presenter": "Rapporteur du sous-groupe « Évaluer »",
                          "organisations": ["DIRECCTE", "PFRA"], "contacts": ["gt-innovation@example.org"]}}
-    for kind, n in (("buyers", 24), ("companies", 40)):
-        name = f"{kind}_2024.csv"
+    for population, n in (("buyers", 24), ("companies", 40)):
+        name = f"{population}_2024.csv"
         with open(folder / name, "w", encoding="utf-8", newline="") as f:
-            csv.writer(f, delimiter=";").writerows(_export(kind, 2024, n))
-        study[kind] = [{"wave": 2024, "file": name}]
+            csv.writer(f, delimiter=";").writerows(_export(population, 2024, n))
+        study[population] = [{"wave": 2024, "file": name}]
     path = folder / "etude.yaml"
     path.write_text(yaml.safe_dump(study, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path

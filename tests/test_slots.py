@@ -176,3 +176,26 @@ def test_preload_takes_the_shared_parse_instead_of_parsing(tmp_path, monkeypatch
     monkeypatch.setattr("etude.survey.load_study", lambda study=None: taken.append(("load", study)))
     kernel_reset.preload([], "", [str(tmp_path), "t"])
     assert taken == [(None, str(tmp_path), "t"), ("load", None)]
+
+
+def test_a_kernel_no_notebook_will_take_is_stopped_before_the_run_ends(tmp_path):
+    # two notebooks on two kernels: once the quick one is done, its kernel is stopped while the other still runs
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    _notebook(folder, "01_quick", "import json, os\n"
+                                  "open(os.path.join(output_dir, 'quick.json'), 'w').write(json.dumps(os.getpid()))")
+    _notebook(folder, "02_watch", "import json, os, time\ngone, deadline = False, time.time() + 60\n"
+                                  "while not gone and time.time() < deadline:\n"
+                                  "    time.sleep(0.2)\n"
+                                  "    try:\n"
+                                  "        os.kill(json.load(open(os.path.join(output_dir, 'quick.json'))), 0)\n"
+                                  "    except (FileNotFoundError, ValueError):\n"
+                                  "        continue\n"
+                                  "    except ProcessLookupError:\n"
+                                  "        gone = True\n"
+                                  "open(os.path.join(output_dir, 'watch.json'), 'w').write(json.dumps(gone))",
+              "x = 1", "y = 2")  # more cells: the longer notebook, started first
+    result = engine.reproduce(engine.RunOptions(notebooks=sorted(folder.glob("*.ipynb")), out=tmp_path / "out",
+                                                jobs=2))
+    assert result.ok, result.errors
+    assert json.loads((result.run_dir / "watch.json").read_text()) is True

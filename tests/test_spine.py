@@ -222,8 +222,8 @@ FRENCH = re.compile(r"«|»|\b(?:le|la|les|des|du|et|est|une|pour|dans|sur|avec|
 
 
 def test_the_generated_slides_speak_the_run_s_language():
-    manifest = {"simulated": True, "inputs": [{"kind": "buyers", "wave": 2017, "path": "/x/acheteurs.csv"},
-                                              {"kind": "companies", "wave": 2018, "path": "/x/entreprises.csv"}]}
+    manifest = {"simulated": True, "inputs": [{"population": "buyers", "wave": 2017, "path": "/x/acheteurs.csv"},
+                                              {"population": "companies", "wave": 2018, "path": "/x/entreprises.csv"}]}
     info = runinfo.run_info(manifest, lang="en")
     slides = spine.outline(tiny(), info)
     generated = {s["role"]: s for s in slides if s["role"] != "cells"}
@@ -244,7 +244,7 @@ def test_the_generated_slides_speak_the_run_s_language():
 
 
 def test_run_info_in_english():
-    info = runinfo.run_info({"inputs": [{"kind": "buyers", "wave": 2017, "path": "a.csv"}]}, lang="en")
+    info = runinfo.run_info({"inputs": [{"population": "buyers", "wave": 2017, "path": "a.csv"}]}, lang="en")
     assert info["title"] == runinfo.study_title("en") == "Innovation in public procurement in Hauts-de-France"
     assert info["sources"][0].startswith("Findings of the ORCP Hauts-de-France “Innovation & commande publique”")
     assert info["rule"].startswith("Statistical confidentiality: results for a group of fewer than 5")

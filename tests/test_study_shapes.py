@@ -41,16 +41,16 @@ TABLE_COLUMNS = {
 }
 
 
-def _questionnaire(kind: str) -> dict:
-    return CODEBOOK["questionnaires"][kind]
+def _questionnaire(population: str) -> dict:
+    return CODEBOOK["questionnaires"][population]
 
 
-def _multi_questions(kind: str) -> dict[str, dict]:
-    return {name: q for name, q in _questionnaire(kind)["questions"].items() if q.get("type") == "multi"}
+def _multi_questions(population: str) -> dict[str, dict]:
+    return {name: q for name, q in _questionnaire(population)["questions"].items() if q.get("type") == "multi"}
 
 
-def _header_text(kind: str, field: str) -> str | None:
-    q = _questionnaire(kind)
+def _header_text(population: str, field: str) -> str | None:
+    q = _questionnaire(population)
     for block in ("attributes", "text"):
         if field in q.get(block, {}):
             return q[block][field]["text_fr"]
@@ -58,9 +58,9 @@ def _header_text(kind: str, field: str) -> str | None:
 
 
 @st.composite
-def exports(draw, kind: str, wave: int, drop_item: bool) -> dict:
+def exports(draw, population: str, wave: int, drop_item: bool) -> dict:
     """One export: its layout, format, columns and rows (header first), and the item codes it did not ask."""
-    q = _questionnaire(kind)
+    q = _questionnaire(population)
     n = draw(st.integers(min_value=2, max_value=9))
     layout = draw(st.sampled_from(["wide", "packed"]))
     fmt = draw(st.sampled_from(["csv-utf8-semicolon", "csv-cp1252-comma", "xlsx"]))
@@ -73,7 +73,7 @@ def exports(draw, kind: str, wave: int, drop_item: bool) -> dict:
         labels = [v["label_fr"] for v in attr["values"]]
         columns.append((attr["text_fr"], [draw(st.sampled_from(labels)) for _ in range(n)]))
     not_asked: list[str] = []
-    for name, question in _multi_questions(kind).items():
+    for name, question in _multi_questions(population).items():
         items = question["items"]
         asked = list(items)
         if name == "barriers" and drop_item and layout == "wide" and len(items) > 2:
@@ -93,20 +93,20 @@ def exports(draw, kind: str, wave: int, drop_item: bool) -> dict:
             columns.append((text["text_fr"], [draw(st.sampled_from(["", "Une réponse libre."])) for _ in range(n)]))
     header += [h for h, _ in columns]
     rows = [[f"R{wave}{i:03d}", wave] + [values[i] for _, values in columns] for i in range(n)]
-    return {"kind": kind, "wave": wave, "fmt": fmt, "rows": [header] + rows, "not_asked": not_asked}
+    return {"population": population, "wave": wave, "fmt": fmt, "rows": [header] + rows, "not_asked": not_asked}
 
 
 @st.composite
 def studies(draw) -> list[dict]:
     """A small valid study: one or both populations, one to three waves each, each wave an export."""
-    kinds = draw(st.sampled_from([("buyers", "companies"), ("buyers",), ("companies",)]))
+    populations = draw(st.sampled_from([("buyers", "companies"), ("buyers",), ("companies",)]))
     waves = sorted(draw(st.sets(st.sampled_from([2017, 2018, 2019, 2021]), min_size=1, max_size=3)))
     drop_wave = draw(st.sampled_from(waves)) if len(waves) > 1 and draw(st.booleans()) else None
-    return [draw(exports(kind, wave, wave == drop_wave)) for kind in kinds for wave in waves]
+    return [draw(exports(population, wave, wave == drop_wave)) for population in populations for wave in waves]
 
 
 def _write(export: dict, folder: Path) -> str:
-    stem = f"{export['kind']}_{export['wave']}"
+    stem = f"{export['population']}_{export['wave']}"
     rows = export["rows"]
     if export["fmt"] == "xlsx":
         wb = openpyxl.Workbook()
@@ -125,7 +125,7 @@ def write_study(study: list[dict], folder: Path) -> Path:
     """Write the exports and their study file into ``folder``; returns the study file's path."""
     doc: dict = {"title": "Étude de test (formes d'exports)", "simulated": True}
     for export in study:
-        doc.setdefault(export["kind"], []).append({"wave": export["wave"], "file": _write(export, folder)})
+        doc.setdefault(export["population"], []).append({"wave": export["wave"], "file": _write(export, folder)})
     path = folder / "etude.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
@@ -151,7 +151,7 @@ def _check_run(study: list[dict], run: Path) -> None:
     if freins.exists():
         table = pd.read_csv(freins)
         for export in study:
-            population = export["kind"]
+            population = export["population"]
             for code in export["not_asked"]:
                 rows = table[(table["population"] == population) & (table["wave"] == export["wave"])
                              & (table["item"] == code)]
@@ -200,11 +200,11 @@ def _named_shape(name: str) -> list[dict]:
     return [_fixed_export("buyers", 2019, layout="packed", fmt="xlsx")]
 
 
-def _fixed_export(kind: str, wave: int, *, layout: str, drop: bool = False, fmt: str = "csv-utf8-semicolon",
+def _fixed_export(population: str, wave: int, *, layout: str, drop: bool = False, fmt: str = "csv-utf8-semicolon",
                   n: int = 6, given: tuple[str, ...] = (), same: bool = False) -> dict:
     """A deterministic export (``n`` respondents, every optional column missing but ``given``; with ``same``,
     every respondent has an attribute's first value), for the named shapes."""
-    q = _questionnaire(kind)
+    q = _questionnaire(population)
     header = [q["identifiers"]["respondent_id"]["text_fr"], CODEBOOK["common"]["wave"]["text_fr"]]
     columns: list[tuple[str, list]] = []
     for name, attr in q.get("attributes", {}).items():
@@ -212,7 +212,7 @@ def _fixed_export(kind: str, wave: int, *, layout: str, drop: bool = False, fmt:
             labels = [v["label_fr"] for v in attr["values"]]
             columns.append((attr["text_fr"], [labels[0 if same else i % len(labels)] for i in range(n)]))
     not_asked: list[str] = []
-    for name, question in _multi_questions(kind).items():
+    for name, question in _multi_questions(population).items():
         items = list(question["items"])
         if drop and name == "barriers":
             not_asked.append(items.pop(1)["code"])
@@ -225,4 +225,4 @@ def _fixed_export(kind: str, wave: int, *, layout: str, drop: bool = False, fmt:
                                                   for i in range(n)]))
     header += [h for h, _ in columns]
     rows = [[f"R{wave}{i:03d}", wave] + [values[i] for _, values in columns] for i in range(n)]
-    return {"kind": kind, "wave": wave, "fmt": fmt, "rows": [header] + rows, "not_asked": not_asked}
+    return {"population": population, "wave": wave, "fmt": fmt, "rows": [header] + rows, "not_asked": not_asked}

@@ -11,7 +11,7 @@ Examples
 
     $ etude notebooks
     $ etude reproduce --jobs 2 -p min_cell 5
-    $ etude validate export.csv --kind buyers
+    $ etude validate export.csv --population buyers
     $ etude verify outputs/latest --rerun
     $ etude audit outputs/latest
 """
@@ -81,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="valider un export d'enquête (CSV ou XLSX), ou tous ceux d'une étude")
     p.add_argument("file", metavar="FILE", nargs="?", help="l'export à valider (ou --study)")
     p.add_argument("--study", metavar="ETUDE", help="valider d'un coup tous les exports de ce fichier d'étude")
-    p.add_argument("--kind", choices=["buyers", "companies"], help="questionnaire de l'export (avec FILE)")
+    p.add_argument("--population", choices=["buyers", "companies"], help="questionnaire de l'export (avec FILE)")
+    p.add_argument("--kind", choices=["buyers", "companies"], dest="population", help=argparse.SUPPRESS)  # deprecated
     p.add_argument("--mapping", metavar="M", help="fichier de correspondance (YAML) pour d'autres en-têtes")
     p.add_argument("--wave", type=int, default=None, help="vague attendue (année)")
     p.add_argument("--sheet", default=None, help="feuille XLSX à lire (défaut : la première)")
@@ -146,7 +147,8 @@ def _cmd_sample_size(args) -> int:
     from etude.analysis import precision
     from etude.publish.present import weights
     spec = survey.read_study(args.study)
-    sizes = {kind: sum(next(iter(m.values()))["counts"].values()) for kind, m in spec["margins"].items() if m}
+    sizes = {population: sum(next(iter(m.values()))["counts"].values())
+             for population, m in spec["margins"].items() if m}
     table = precision.wave_precision(survey.load_study(args.study), proportion=args.proportion,
                                      confidence=args.confidence, populations=sizes)
     for line in weights.sample_size_lines(args.half_width, proportion=args.proportion, confidence=args.confidence,
@@ -282,18 +284,19 @@ def _cmd_validate(args) -> int:
     from etude.errors import ParameterError, format_problems, printable
     if args.study:
         if args.file:
-            raise ParameterError("donner soit un export (FILE --kind …), soit --study ETUDE, pas les deux")
+            raise ParameterError("donner soit un export (FILE --population …), soit --study ETUDE, pas les deux")
         return _validate_study(args.study)
-    if not args.file or not args.kind:
-        raise ParameterError("indiquer l'export et son questionnaire (FILE --kind buyers|companies) ou --study ETUDE")
-    export = survey.ExportEntry(args.file, args.kind, mapping=args.mapping, wave=args.wave, sheet=args.sheet)
+    if not args.file or not args.population:
+        raise ParameterError("indiquer l'export et son questionnaire (FILE --population buyers|companies) "
+                             "ou --study ETUDE")
+    export = survey.ExportEntry(args.file, args.population, mapping=args.mapping, wave=args.wave, sheet=args.sheet)
     table, problems = survey.parse_export(export, require_wave=False)
     for line in format_problems(problems):
         print(line)
     name = printable(args.file)
     errors = [p for p in problems if p["severity"] == "error"]
     if not errors and table is not None:
-        print(f"{name} : valide ({args.kind}, {_respondents(len(table))}).")
+        print(f"{name} : valide ({args.population}, {_respondents(len(table))}).")
         return 0
     print(f"{name} : {_number(len(errors))} problème(s) à corriger.")
     return 1
@@ -313,7 +316,7 @@ def _validate_study(study: str) -> int:
         tables = survey.load_study(study)
     except InputError:  # pragma: no cover - validate_study found no error
         return 1
-    counts = ", ".join(f"{kind} {_respondents(len(t))}" for kind, t in tables.items() if len(t))
+    counts = ", ".join(f"{population} {_respondents(len(t))}" for population, t in tables.items() if len(t))
     print(f"{printable(study)} : étude valide ({counts}).")
     return 0
 

@@ -22,7 +22,7 @@ def _weak_salt(content: bytes | None):
         if content is not None:
             (root / ".etude-salt").write_bytes(content)
         export = mc.write_csv(folder / "acheteurs.csv", mc.buyers_rows())
-        return ["validate", str(export), "--kind", "buyers"]
+        return ["validate", str(export), "--population", "buyers"]
     return make
 
 

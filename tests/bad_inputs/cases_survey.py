@@ -76,7 +76,7 @@ def _case(id, fmt, what, make, exit, expect, todo="", env=None):
     return {"id": id, "fmt": fmt, "what": what, "make": make, "exit": exit, "expect": expect, "todo": todo, "env": env}
 
 
-def _export(name: str, content, kind: str = "buyers", *extra: str):
+def _export(name: str, content, population: str = "buyers", *extra: str):
     def make(folder: Path) -> list[str]:
         path = folder / name
         made = content() if callable(content) else content
@@ -84,7 +84,7 @@ def _export(name: str, content, kind: str = "buyers", *extra: str):
             path.write_bytes(made)
         else:
             mc.write_csv(path, made)
-        return ["validate", str(path), "--kind", kind, *extra]
+        return ["validate", str(path), "--population", population, *extra]
     return make
 
 
@@ -103,7 +103,7 @@ def _mapping(name: str, text: str):
     def make(folder: Path) -> list[str]:
         export = mc.write_csv(folder / "export_maison.csv", mc.buyers_rows())
         (folder / name).write_text(text, encoding="utf-8")
-        return ["validate", str(export), "--kind", "buyers", "--mapping", str(folder / name)]
+        return ["validate", str(export), "--population", "buyers", "--mapping", str(folder / name)]
     return make
 
 
@@ -139,13 +139,13 @@ def _read_only(folder: Path) -> Path:
 def _folder_as_export(folder: Path) -> list[str]:
     """A folder named like an export, given where a file is expected."""
     (folder / "exports.csv").mkdir()
-    return ["validate", str(folder / "exports.csv"), "--kind", "buyers"]
+    return ["validate", str(folder / "exports.csv"), "--population", "buyers"]
 
 
 def _non_utf8_name(folder: Path) -> list[str]:
     path = Path(os.fsdecode(bytes(folder / "acheteurs_") + b"\xe9t\xe9.csv"))
     mc.write_csv(path, mc.buyers_rows())
-    return ["validate", str(path), "--kind", "buyers"]
+    return ["validate", str(path), "--population", "buyers"]
 
 
 def _deep(n: int = 100_000) -> str:

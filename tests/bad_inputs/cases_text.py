@@ -41,7 +41,7 @@ def _with_organisations(orgs: list[str], comments: list[str] | None = None, rows
     return rows
 
 
-def _export(name: str, rows, *extra: str, kind: str = "buyers"):
+def _export(name: str, rows, *extra: str, population: str = "buyers"):
     def make(folder: Path) -> list[str]:
         path = folder / name
         made = rows() if callable(rows) else rows
@@ -49,7 +49,7 @@ def _export(name: str, rows, *extra: str, kind: str = "buyers"):
             path.write_bytes(made)
         else:
             mc.write_csv(path, made)
-        return ["validate", str(path), "--kind", kind, *extra]
+        return ["validate", str(path), "--population", population, *extra]
     return make
 
 
@@ -82,7 +82,7 @@ def _mapping(text: str):
         export = mc.write_csv(folder / "export_maison.csv", [["ID", "Structure", "Dept", "Obstacles"],
                                                              ["X1", "Ministère", "59", mc.item_labels("buyers")[0]]])
         (folder / "correspondance.yaml").write_text(text, encoding="utf-8")
-        return ["validate", str(export), "--kind", "buyers", "--mapping", str(folder / "correspondance.yaml")]
+        return ["validate", str(export), "--population", "buyers", "--mapping", str(folder / "correspondance.yaml")]
     return make
 
 
@@ -137,7 +137,7 @@ def _salt(content: bytes | None):
         else:
             salt.write_bytes(content)
         export = mc.write_csv(folder / "acheteurs.csv", mc.buyers_rows())
-        return ["validate", str(export), "--kind", "buyers"]
+        return ["validate", str(export), "--population", "buyers"]
     return make
 
 
@@ -157,9 +157,9 @@ def _resaved() -> tuple[bytes, bytes]:
     return cp1252, cp1252.decode("cp1252").replace("\r\n", "\n").encode("utf-8")
 
 
-def _waves(files: dict[str, object], *, kind: str = "buyers"):
+def _waves(files: dict[str, object], *, population: str = "buyers"):
     waves = [{"wave": 2017 + i, "file": f} for i, f in enumerate(files)]
-    return _study({kind: waves}, files, name="etude_vagues.yaml")
+    return _study({population: waves}, files, name="etude_vagues.yaml")
 
 
 def _run_study(files: dict[str, list[list]], notebooks=("03_texte_libre",)):

@@ -55,12 +55,12 @@ __all__ = ["cases", "case_ids", "buyers_rows", "companies_rows", "write_csv", "w
 BUYER_HEADER_IDS = ["Identifiant de la réponse", "Année", "Vous êtes", "Département"]
 
 
-def _question(kind: str) -> str:
-    return codebook.load()["questionnaires"][kind]["questions"]["barriers"]["text_fr"]
+def _question(population: str) -> str:
+    return codebook.load()["questionnaires"][population]["questions"]["barriers"]["text_fr"]
 
 
-def _labels(kind: str) -> list[str]:
-    return codebook.items(kind)["label_fr"].tolist()
+def _labels(population: str) -> list[str]:
+    return codebook.items(population)["label_fr"].tolist()
 
 
 def buyers_rows(*, layout: str = "wide", wave: int = 2017) -> list[list]:
@@ -134,8 +134,8 @@ def write_xlsx(path: Path, rows: list[list], *, title_rows: list[str] = (), shee
     return path
 
 
-def _validate(path: Path, kind: str = "buyers", *extra: str) -> list[str]:
-    return ["validate", str(path), "--kind", kind, *extra]
+def _validate(path: Path, population: str = "buyers", *extra: str) -> list[str]:
+    return ["validate", str(path), "--population", population, *extra]
 
 
 def _set(rows: list[list], row: int, column: str, value) -> list[list]:
@@ -145,8 +145,8 @@ def _set(rows: list[list], row: int, column: str, value) -> list[list]:
     return out
 
 
-def _q_col(kind: str = "buyers") -> str:
-    return _question(kind)
+def _q_col(population: str = "buyers") -> str:
+    return _question(population)
 
 
 # public names of the helpers above, for the area files (cases_*.py)
@@ -155,14 +155,14 @@ question_text, item_labels, csv_text, set_cell = _question, _labels, _csv_text, 
 
 # --- case builders ---------------------------------------------------------------------------------------------
 
-def _csv_case(name: str, rows_or_bytes, *, sep=";", encoding="utf-8", kind="buyers", extra=()):
+def _csv_case(name: str, rows_or_bytes, *, sep=";", encoding="utf-8", population="buyers", extra=()):
     def make(folder: Path) -> list[str]:
         path = folder / name
         if isinstance(rows_or_bytes, bytes):
             path.write_bytes(rows_or_bytes)
         else:
             write_csv(path, rows_or_bytes, sep=sep, encoding=encoding)
-        return _validate(path, kind, *extra)
+        return _validate(path, population, *extra)
     return make
 
 
@@ -295,14 +295,14 @@ def _tiny_env(folder: Path) -> dict:
     return runs.env_for(folder / "depot")
 
 
-def _study_doc(entries: list[dict], kind: str = "buyers") -> str:
+def _study_doc(entries: list[dict], population: str = "buyers") -> str:
     """A study file (format of data/demo/etude.yaml): questionnaire → list of waves."""
-    return yaml.safe_dump({"title": "Étude de test", kind: entries}, allow_unicode=True, sort_keys=False)
+    return yaml.safe_dump({"title": "Étude de test", population: entries}, allow_unicode=True, sort_keys=False)
 
 
-def _study_with_export(folder: Path, *, file_wave: int, study_wave: int, kind: str = "buyers") -> str:
+def _study_with_export(folder: Path, *, file_wave: int, study_wave: int, population: str = "buyers") -> str:
     write_csv(folder / "acheteurs_2017.csv", buyers_rows(wave=file_wave))
-    return _study_doc([{"wave": study_wave, "file": "acheteurs_2017.csv"}], kind=kind)
+    return _study_doc([{"wave": study_wave, "file": "acheteurs_2017.csv"}], population=population)
 
 
 # --- DECP ------------------------------------------------------------------------------------------------------
@@ -362,7 +362,7 @@ def cases() -> list[dict]:
         _csv_case("acheteurs_groupe.csv", packed, sep=",", encoding="utf-8-sig"), 0, ["valide"], "")
     add("ok_xlsx", "xlsx", "classeur valide", _xlsx_case("acheteurs.xlsx", wide), 0, ["valide"], "")
     add("ok_companies", "csv", "export entreprises valide",
-        _csv_case("entreprises.csv", companies_rows(), kind="companies"), 0, ["valide"], "")
+        _csv_case("entreprises.csv", companies_rows(), population="companies"), 0, ["valide"], "")
 
     # --- CSV ---
     add("ok_csv_utf16_bom", "csv", "export en UTF-16 avec BOM (Excel « Texte Unicode »)",
@@ -516,10 +516,10 @@ def cases() -> list[dict]:
         _study_case("etude_vague.yaml", lambda d: _study_with_export(d, file_wave=2018, study_wave=2017)), 1,
         ["acheteurs_2017.csv", "colonne « Année »", "2018", "2017"],
         "Corriger la vague dans le fichier d'étude ou l'année dans l'export.")
-    add("study_unknown_kind", "study", "questionnaire inconnu dans le fichier d'étude",
-        _study_case("etude_kind.yaml", lambda d: _study_with_export(d, file_wave=2017, study_wave=2017,
-                                                                     kind="acheteurs")), 1,
-        ["etude_kind.yaml", "acheteurs", "buyers"],
+    add("study_unknown_population", "study", "questionnaire inconnu dans le fichier d'étude",
+        _study_case("etude_population.yaml", lambda d: _study_with_export(d, file_wave=2017, study_wave=2017,
+                                                                     population="acheteurs")), 1,
+        ["etude_population.yaml", "acheteurs", "buyers"],
         "Indiquer buyers ou companies.")
 
     # --- DECP JSON ---

@@ -268,7 +268,7 @@ def comparability(items: Mapping[str, Sequence[str]], asked: Mapping[str, Collec
     return (ITEM_NOT_ASKED, list(dict.fromkeys(missing))) if missing else (None, [])
 
 
-def asked_codes(df: pd.DataFrame, kind: str, question: str = "barriers", *, codebook=None) -> set[str]:
+def asked_codes(df: pd.DataFrame, population: str, question: str = "barriers", *, codebook=None) -> set[str]:
     """The items of ``question`` asked in ``df`` (one wave): all but those NA for every respondent who answered
     the question (« non posé », ``docs/contracts.md`` §1); all of them when nobody answered.
 
@@ -276,8 +276,8 @@ def asked_codes(df: pd.DataFrame, kind: str, question: str = "barriers", *, code
     >>> sorted(asked_codes(t, "companies")) == sorted(cb.items("companies")["code"])
     True
     """
-    codes = list(cb.items(kind, question, codebook=codebook)["code"])
-    base = answered(df, kind, question, codebook=codebook)
+    codes = list(cb.items(population, question, codebook=codebook)["code"])
+    base = answered(df, population, question, codebook=codebook)
     if not base.any():
         return set(codes)
     return {c for c in codes if df.loc[base, c].notna().any()}
@@ -325,10 +325,10 @@ def discordant(table: pd.DataFrame, *, alpha: float = 0.05) -> pd.Series:
     return by_p != by_ci
 
 
-def _item_question(kind: str, code: str, codebook=None) -> str | None:
+def _item_question(population: str, code: str, codebook=None) -> str | None:
     book = codebook if isinstance(codebook, dict) else cb.load(codebook)
-    for question in book["questionnaires"][kind]["questions"]:
-        if code in set(cb.items(kind, question, codebook=codebook)["code"]):
+    for question in book["questionnaires"][population]["questions"]:
+        if code in set(cb.items(population, question, codebook=codebook)["code"]):
             return question
     return None
 
@@ -339,7 +339,7 @@ def _require(df: pd.DataFrame, columns: Iterable[str], what: str) -> None:
         raise ParameterError(f"colonnes absentes de la table {what} : {', '.join(missing)}")
 
 
-def answered(df: pd.DataFrame, kind: str, question: str = "barriers", *, codebook=None) -> pd.Series:
+def answered(df: pd.DataFrame, population: str, question: str = "barriers", *, codebook=None) -> pd.Series:
     """Boolean Series: the respondent selected at least one item of ``question`` (is in its denominator).
 
     >>> t = pd.DataFrame({c: pd.array(v, dtype="boolean") for c, v in zip(
@@ -347,8 +347,8 @@ def answered(df: pd.DataFrame, kind: str, question: str = "barriers", *, codeboo
     >>> answered(t, "companies").tolist()
     [True, False]
     """
-    codes = list(cb.items(kind, question, codebook=codebook)["code"])
-    _require(df, codes, kind)
+    codes = list(cb.items(population, question, codebook=codebook)["code"])
+    _require(df, codes, population)
     return df[codes].notna().any(axis=1)
 
 
@@ -358,8 +358,8 @@ def cites(df: pd.DataFrame, codes: Sequence[str]) -> pd.Series:
     return df[list(codes)].fillna(False).astype(bool).any(axis=1)
 
 
-def _theme_items(kind: str, codebook=None) -> dict[str, list[str]]:
-    it = cb.items(kind, "barriers", codebook=codebook)
+def _theme_items(population: str, codebook=None) -> dict[str, list[str]]:
+    it = cb.items(population, "barriers", codebook=codebook)
     return {th: list(g["code"]) for th, g in it.groupby("theme", sort=False)}
 
 
@@ -368,14 +368,14 @@ def theme_order(codebook=None) -> list[str]:
     return list(cb.themes(codebook=codebook)["code"])
 
 
-def theme_prevalence(df: pd.DataFrame, kind: str, *, ctx: Context = DEFAULT) -> pd.DataFrame:
+def theme_prevalence(df: pd.DataFrame, population: str, *, ctx: Context = DEFAULT) -> pd.DataFrame:
     """Share of respondents citing at least one barrier item of each harmonised theme.
 
     Parameters
     ----------
     df : DataFrame
         Respondent table of one population (``docs/contracts.md`` §1), usually one wave.
-    kind : {"buyers", "companies"}
+    population : {"buyers", "companies"}
     ctx : etude.survey.Context, default the default settings
         The study's settings: ``ctx.alpha`` (1 − confidence level of the Wilson intervals), ``ctx.codebook``, and
         its one small-group rule (:func:`etude.safety.disclosure.publishable`): fewer respondents than
@@ -405,16 +405,16 @@ def theme_prevalence(df: pd.DataFrame, kind: str, *, ctx: Context = DEFAULT) -> 
     3      interet       2      0  0.0
     """
     alpha, codebook, min_cell = _check_alpha(ctx.alpha), ctx.codebook, ctx.min_cell
-    base = answered(df, kind, codebook=codebook)
+    base = answered(df, population, codebook=codebook)
     n_base = int(base.sum())
-    groups = _theme_items(kind, codebook)
-    asked = asked_codes(df, kind, codebook=codebook)
+    groups = _theme_items(population, codebook)
+    asked = asked_codes(df, population, codebook=codebook)
     rows = [_theme_share(df, base, theme, groups[theme], asked, alpha) for theme in theme_order(codebook)
             if theme in groups]
     out = pd.DataFrame(rows, columns=["theme", "items", "n_base", "count", "pct", "ci_low", "ci_high", "missing"])
-    if not publishable(kind, n_base, min_cell=min_cell, protect=ctx.protect):  # too few: nothing is published
+    if not publishable(population, n_base, min_cell=min_cell, protect=ctx.protect):  # too few: nothing is published
         out = out.assign(n_base=pd.NA, count=pd.NA, pct=math.nan, ci_low=math.nan, ci_high=math.nan)
-    elif ctx.protect is None or kind in ctx.protect:  # every member answered alike: not published either
+    elif ctx.protect is None or population in ctx.protect:  # every member answered alike: not published either
         alike = out["count"].map(lambda c: whole_group(c, n_base, min_cell=min_cell)).astype(bool)
         out.loc[alike, ["count", "pct", "ci_low", "ci_high"]] = [pd.NA, math.nan, math.nan, math.nan]
     out["count"] = out["count"].astype("Int64")
@@ -473,8 +473,8 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, ci_method: 
 
     Examples
     --------
-    >>> def table(kind, rows):
-    ...     codes = list(cb.items(kind)["code"])
+    >>> def table(population, rows):
+    ...     codes = list(cb.items(population)["code"])
     ...     return pd.DataFrame({c: pd.array([c in r for r in rows], dtype="boolean") for c in codes})
     >>> b = table("buyers", [{"b_temps"}, {"b_temps", "b_donnees"}, {"b_soutien"}, {"b_juridique"}])
     >>> e = table("companies", [{"e_moyens"}, {"e_besoins"}, {"e_besoins"}, {"e_processus"}])
@@ -489,9 +489,9 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, ci_method: 
     """
     test, padjust, alpha, codebook = _choice("test", ctx.test, TESTS), ctx.padjust, ctx.alpha, ctx.codebook
     _choice("padjust", padjust, PADJUST)
-    prev = {kind: theme_prevalence(df, kind, ctx=ctx).set_index("theme")
-            for kind, df in (("buyers", buyers), ("companies", companies))}
-    items = {kind: _theme_items(kind, codebook) for kind in prev}
+    prev = {population: theme_prevalence(df, population, ctx=ctx).set_index("theme")
+            for population, df in (("buyers", buyers), ("companies", companies))}
+    items = {population: _theme_items(population, codebook) for population in prev}
     asked = {"buyers": asked_codes(buyers, "buyers", codebook=codebook),
              "companies": asked_codes(companies, "companies", codebook=codebook)}
     rows, counts = [], []
@@ -548,14 +548,14 @@ def _family_attrs(padjust: str, alpha: float, size: int, family: str) -> dict[st
 # Within one population
 # --------------------------------------------------------------------------------------------------------------
 
-def _resolve_codes(df: pd.DataFrame, kind: str, items_or_themes, codebook=None) -> list[tuple[str, str, list[str]]]:
+def _resolve_codes(df: pd.DataFrame, population: str, items_or_themes, codebook=None) -> list[tuple[str, str, list]]:
     """``[(code, question, item_codes)]`` for item codes, theme codes, or the shorthands "items"/"themes"."""
-    themes = _theme_items(kind, codebook)
+    themes = _theme_items(population, codebook)
     if isinstance(items_or_themes, str):
         if items_or_themes == "themes":
             items_or_themes = [t for t in theme_order(codebook) if t in themes]
         elif items_or_themes == "items":
-            items_or_themes = list(cb.items(kind, "barriers", codebook=codebook)["code"])
+            items_or_themes = list(cb.items(population, "barriers", codebook=codebook)["code"])
         else:
             items_or_themes = [items_or_themes]
     out = []
@@ -563,19 +563,19 @@ def _resolve_codes(df: pd.DataFrame, kind: str, items_or_themes, codebook=None) 
         if code in themes:
             out.append((code, "barriers", themes[code]))
             continue
-        question = _item_question(kind, code, codebook)
+        question = _item_question(population, code, codebook)
         if question is None:
-            allowed = sorted(themes) + list(cb.items(kind, "barriers", codebook=codebook)["code"])
-            raise ParameterError(f"code inconnu pour {kind} : {code!r} ; attendus : "
+            allowed = sorted(themes) + list(cb.items(population, "barriers", codebook=codebook)["code"])
+            raise ParameterError(f"code inconnu pour {population} : {code!r} ; attendus : "
                                  f"'themes', 'items', un thème ou un item ({', '.join(allowed)}, …)")
         out.append((code, question, [code]))
     return out
 
 
-def _group_values(df: pd.DataFrame, by: str, kind: str, groups: Mapping[str, str] | None,
+def _group_values(df: pd.DataFrame, by: str, population: str, groups: Mapping[str, str] | None,
                   codebook=None) -> tuple[pd.Series, list[str]]:
     """Each respondent's group (NA when left out) and the groups present, in codebook (or ``groups``) order."""
-    _require(df, [by], kind)
+    _require(df, [by], population)
     values = df[by].astype("string")
     if groups is not None:
         values = values.map(lambda v: groups.get(v, pd.NA) if not pd.isna(v) else pd.NA).astype("string")
@@ -584,21 +584,21 @@ def _group_values(df: pd.DataFrame, by: str, kind: str, groups: Mapping[str, str
         known = list(dict.fromkeys(groups.values()))
     else:
         try:
-            known = list(cb.attribute_values(kind, by, codebook=codebook)["code"].astype(str))
+            known = list(cb.attribute_values(population, by, codebook=codebook)["code"].astype(str))
         except ValueError:
             known = []
     return values, [g for g in known if g in present] + sorted(g for g in present if g not in known)
 
 
-def _fold_groups(values: pd.Series, order: list[str], by: str, kind: str, groups: Mapping[str, str] | None, *,
+def _fold_groups(values: pd.Series, order: list[str], by: str, population: str, groups: Mapping[str, str] | None, *,
                  min_cell: int, protect: Sequence[str] | None, codebook=None) -> tuple[pd.Series, list[str]]:
     """Groups of a protected population under ``min_cell`` respondents published within the neighbour the codebook
     declares (:func:`etude.safety.neighbours.fold_small`), as the respondents' profile publishes them — so that one
     table's neighbour minus another's group never gives a withheld group back."""
-    if protect is not None and kind not in protect:
+    if protect is not None and population not in protect:
         return values, order
     code = (lambda v: groups.get(v, v)) if groups is not None else (lambda v: v)
-    near = {code(k): code(v) for k, v in neighbours(kind, by, codebook=codebook).items()}
+    near = {code(k): code(v) for k, v in neighbours(population, by, codebook=codebook).items()}
     into = fold_small(values.dropna().astype(str).value_counts().to_dict(), near, min_cell)
     if not into:
         return values, order
@@ -606,7 +606,7 @@ def _fold_groups(values: pd.Series, order: list[str], by: str, kind: str, groups
     return values, list(dict.fromkeys(into.get(g, g) for g in order))
 
 
-def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Mapping[str, str] | None = None,
+def group_values(df: pd.DataFrame, by: str, *, population: str = "buyers", groups: Mapping[str, str] | None = None,
                  codebook=None) -> list[str]:
     """The groups of ``by`` that have respondents in ``df``, in codebook order (``groups`` merges values as in
     :func:`compare_groups`); fewer than two means no comparison.
@@ -614,7 +614,7 @@ def group_values(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Map
     >>> group_values(pd.DataFrame({"buyer_type": ["sante", "etat", None]}), "buyer_type", groups=BUYER_GROUPS)
     ['etat', 'autre']
     """
-    return _group_values(df, by, kind, groups, codebook)[1]
+    return _group_values(df, by, population, groups, codebook)[1]
 
 
 def _whole_group(count: int, n: int, min_cell: int, protected: bool) -> bool:
@@ -623,7 +623,7 @@ def _whole_group(count: int, n: int, min_cell: int, protected: bool) -> bool:
     return protected and whole_group(count, n, min_cell=min_cell)
 
 
-def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, kind: str, ctx: Context, ci_method: str,
+def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, population: str, ctx: Context, ci_method: str,
                   rest: bool = False, hidden: tuple[str, str] = ("", "")) -> tuple[dict, tuple | None]:
     """Counts, shares and test of one pair of groups (``one``, ``two``: each group's count and size), and its
     entry for the adjusted intervals (None: untested).
@@ -639,10 +639,10 @@ def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, kind: str, ctx:
     """
     (c1, n1), (c2, n2) = one, two
     min_cell, protect = ctx.min_cell, ctx.protect
-    protected = protect is None or kind in protect
+    protected = protect is None or population in protect
     whole = [_whole_group(c, n, min_cell, protected) for c, n in (one, two)]
     if min(n1, n2) < min_cell or any(whole) or any(hidden):
-        size1, size2 = (publishable(kind, n, min_cell=min_cell, protect=protect) and h != "group"
+        size1, size2 = (publishable(population, n, min_cell=min_cell, protect=protect) and h != "group"
                         for n, h in zip((n1, n2), hidden))
         if rest:                                    # the total is published: one size gives the other back
             size1 = size2 = size1 and size2
@@ -659,7 +659,7 @@ def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, kind: str, ctx:
 
 
 def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[str] = "themes", *,
-                   kind: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
+                   population: str = "buyers", groups: Mapping[str, str] | None = None, pairs: str = "pairwise",
                    ci_method: str = "newcombe", ctx: Context = DEFAULT) -> pd.DataFrame:
     """Compare groups of one population (e.g. services de l'État vs collectivités vs others), item or theme.
 
@@ -671,8 +671,8 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
         Column defining the groups, e.g. ``"buyer_type"``. Respondents with NA in it are left out.
     items_or_themes : "themes", "items", or list of codes, default "themes"
         Theme codes (share citing at least one of the theme's items), item codes of any multi-select question
-        (barriers or segments), or the shorthands for all themes / all barrier items of ``kind``.
-    kind : {"buyers", "companies"}, default "buyers"
+        (barriers or segments), or the shorthands for all themes / all barrier items of ``population``.
+    population : {"buyers", "companies"}, default "buyers"
     groups : mapping, optional
         Value of ``by`` → group code, to merge values (e.g. :data:`BUYER_GROUPS`); values not in the mapping are
         left out. Default: each value of ``by`` is a group.
@@ -724,7 +724,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     min_cell, codebook = ctx.min_cell, ctx.codebook
     if not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
         raise ParameterError(f"min_cell doit être un entier ≥ 1, pas {min_cell!r}")
-    values, order = _fold_groups(*_group_values(df, by, kind, groups, codebook), by, kind, groups,
+    values, order = _fold_groups(*_group_values(df, by, population, groups, codebook), by, population, groups,
                                  min_cell=min_cell, protect=ctx.protect, codebook=codebook)
     if pairs == "pairwise":
         combos = [(order[i], order[j]) for i in range(len(order)) for j in range(i + 1, len(order))]
@@ -732,8 +732,8 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
         combos = [(g, REST) for g in order]
 
     rows, counts = [], []
-    codes = _asked_codes(df, kind, values, _resolve_codes(df, kind, items_or_themes, codebook), codebook)
-    hidden = withheld_groups(df, values, codes, by=by, kind=kind, groups=groups, ctx=ctx)
+    codes = _asked_codes(df, population, values, _resolve_codes(df, population, items_or_themes, codebook), codebook)
+    hidden = withheld_groups(df, values, codes, by=by, population=population, groups=groups, ctx=ctx)
     gone = {g for g in order if codes and all((c, g) in hidden for c, _, _ in codes)}  # the size too
     for code, base, hit in codes:
         for g1, g2 in combos:
@@ -743,19 +743,19 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
             row = {"code": code, "group1": g1, "group2": g2, "n1": n1, "n2": n2}
             c1, c2 = int((hit & in1).sum()), int((hit & in2).sum())
             held = tuple("group" if g in gone else "count" if (code, g) in hidden else "" for g in (g1, g2))
-            numbers, count = _pair_numbers((c1, n1), (c2, n2), kind=kind, ctx=ctx, ci_method=ci_method,
+            numbers, count = _pair_numbers((c1, n1), (c2, n2), population=population, ctx=ctx, ci_method=ci_method,
                                            rest=g2 == REST, hidden=held)
             rows.append(row | numbers)
             counts.append(count)
     return _group_table(rows, counts, ctx=ctx, ci_method=ci_method)
 
 
-def _asked_codes(df: pd.DataFrame, kind: str, values: pd.Series, resolved: list, codebook) -> list:
+def _asked_codes(df: pd.DataFrame, population: str, values: pd.Series, resolved: list, codebook) -> list:
     """``[(code, base, hit)]``: each code of :func:`compare_groups` asked in these waves (a code none of whose items
     was asked, « non posé », gets no row rather than a share of 0), its respondents' base and who cites it."""
     out = []
     for code, question, item_codes in resolved:
-        base = answered(df, kind, question, codebook=codebook) & values.notna()
+        base = answered(df, population, question, codebook=codebook) & values.notna()
         item_codes = [c for c in item_codes if not base.any() or df.loc[base, c].notna().any()]
         if item_codes:
             out.append((code, base, cites(df, item_codes) & base))
@@ -789,12 +789,12 @@ def select_wave(tables: Mapping[str, pd.DataFrame], wave: int) -> tuple[pd.DataF
     in either questionnaire.
     """
     out = []
-    for kind in ("buyers", "companies"):
-        df = tables[kind]
+    for population in ("buyers", "companies"):
+        df = tables[population]
         part = df[df["wave"] == int(wave)]
         if part.empty:
             waves = sorted(set(int(w) for w in df["wave"].dropna()))
-            raise ParameterError(f"aucun répondant {'acheteur' if kind == 'buyers' else 'entreprise'} pour la "
+            raise ParameterError(f"aucun répondant {'acheteur' if population == 'buyers' else 'entreprise'} pour la "
                                  f"vague {wave} ; vagues disponibles : {', '.join(map(str, waves)) or 'aucune'}")
         out.append(part.reset_index(drop=True))
     return out[0], out[1]

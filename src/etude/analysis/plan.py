@@ -62,10 +62,10 @@ def shown_waves(tables: dict[str, pd.DataFrame], wave: int | None = None) -> dic
     {'buyers': 2018}
     """
     out = {}
-    for kind, df in tables.items():
+    for population, df in tables.items():
         waves = sorted(int(w) for w in df["wave"].dropna().unique())
         if waves:
-            out[kind] = int(wave) if wave and int(wave) in waves else waves[-1]
+            out[population] = int(wave) if wave and int(wave) in waves else waves[-1]
     return out
 
 
@@ -78,10 +78,10 @@ def asked_waves(tables: dict[str, pd.DataFrame], *, question: str = QUESTION, co
     {'buyers': [2018]}
     """
     out = {}
-    for kind, df in tables.items():
-        codes = [c for c in stats.item_codes(kind, question, codebook=codebook) if c in df.columns]
+    for population, df in tables.items():
+        codes = [c for c in stats.item_codes(population, question, codebook=codebook) if c in df.columns]
         answered = df[codes].notna().any(axis=1) if codes else pd.Series(False, index=df.index)
-        out[kind] = sorted(int(w) for w in df.loc[answered, "wave"].unique())
+        out[population] = sorted(int(w) for w in df.loc[answered, "wave"].unique())
     return out
 
 
@@ -155,15 +155,15 @@ def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alp
     by_barrier = links.set_index("barrier")
     frames = []
     waves = shown_waves(tables, wave)
-    for kind in [k for k in stats.POPULATIONS if k in waves]:
-        w, df = waves[kind], tables[kind]
-        t = stats.barrier_table({kind: df}, wave=w, ctx=Context(alpha=alpha, ci_method=ci_method,
+    for population in [k for k in stats.POPULATIONS if k in waves]:
+        w, df = waves[population], tables[population]
+        t = stats.barrier_table({population: df}, wave=w, ctx=Context(alpha=alpha, ci_method=ci_method,
                                                                  min_cell=min_cell, codebook=codebook,
                                                                  protect=protect))
-        rem = remedy_table({kind: df}, wave=w, alpha=alpha, ci_method=ci_method, min_cell=min_cell,
+        rem = remedy_table({population: df}, wave=w, alpha=alpha, ci_method=ci_method, min_cell=min_cell,
                            codebook=codebook, protect=protect).set_index("item")["pct"]
         t["suppressed"] = t.index.isin(t.attrs.get("primary", []))  # under min_cell (etude.safety.disclosure)
-        _not_asked(t, waves_mod.asked_items(df[df["wave"] == w], kind, codebook=codebook))
+        _not_asked(t, waves_mod.asked_items(df[df["wave"] == w], population, codebook=codebook))
         frames.append(_with_links(t, by_barrier.reindex(t["item"]), rem))
     if not frames:
         return pd.DataFrame(columns=PLAN_CODES)

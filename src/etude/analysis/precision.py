@@ -149,13 +149,13 @@ def wave_precision(tables: Mapping[str, pd.DataFrame], *, proportion: float = 0.
     [['buyers', 2018, 27, 600]]
     """
     rows = []
-    for kind, df in tables.items():
+    for population, df in tables.items():
         if df is None or df.empty:
             continue
         wave = int(df["wave"].max())
         n = int((df["wave"] == wave).sum())
-        size = (populations or {}).get(kind)
-        rows.append({"population": kind, "wave": wave, "n": n, "proportion": proportion, "confidence": confidence,
+        size = (populations or {}).get(population)
+        rows.append({"population": population, "wave": wave, "n": n, "proportion": proportion, "confidence": confidence,
                      "half_width": half_width(n, proportion=proportion, confidence=confidence),
                      "population_size": size,
                      "half_width_fpc": math.nan if size is None else

@@ -97,14 +97,14 @@ def require_columns(df: pd.DataFrame, columns: Iterable[str]) -> None:
 
 # ------------------------------------------------------------------------------------------------ codebook
 
-def item_codes(kind: str, question: str = "barriers", *, codebook=None) -> list[str]:
+def item_codes(population: str, question: str = "barriers", *, codebook=None) -> list[str]:
     """Item codes of a multi-select question, in questionnaire order.
 
     >>> item_codes("companies")[:2]
     ['e_administration', 'e_besoins']
     """
-    _choice("population", kind, cb.populations(codebook))
-    return list(cb.items(kind, question, codebook=codebook)["code"])
+    _choice("population", population, cb.populations(codebook))
+    return list(cb.items(population, question, codebook=codebook)["code"])
 
 
 def population_of(items: Sequence[str], *, codebook=None) -> str | None:
@@ -113,11 +113,12 @@ def population_of(items: Sequence[str], *, codebook=None) -> str | None:
     >>> population_of(["b_temps", "b_financier"])
     'buyers'
     """
-    for kind in cb.populations(codebook):
+    for population in cb.populations(codebook):
         book = cb.load(codebook) if not isinstance(codebook, dict) else codebook
-        codes = {c for q in book["questionnaires"][kind]["questions"] for c in item_codes(kind, q, codebook=codebook)}
+        codes = {c for q in book["questionnaires"][population]["questions"]
+                 for c in item_codes(population, q, codebook=codebook)}
         if set(items) <= codes and not any(str(c).startswith("seg_") for c in items):
-            return kind
+            return population
     return None
 
 
@@ -187,24 +188,25 @@ def _one_table(df: pd.DataFrame, items: list[str], alpha: float, ci_method: str,
     return out
 
 
-def _block_kind(df: pd.DataFrame, items: str | Sequence[str], codes: list[str], codebook) -> str | None:
+def _block_population(df: pd.DataFrame, items: str | Sequence[str], codes: list[str], codebook) -> str | None:
     """The questionnaire of a block, for its merges: the table's one ``population``, the shorthand, or the items'."""
     if "population" in df.columns and df["population"].nunique() == 1:
         return str(df["population"].iloc[0])
     return items if isinstance(items, str) else population_of(codes, codebook=codebook)
 
 
-def _groups_of(df: pd.DataFrame, by: str, kind: str | None, codebook, min_cell: int | None = None,
+def _groups_of(df: pd.DataFrame, by: str, population: str | None, codebook, min_cell: int | None = None,
                protect: Sequence[str] | None = PROTECTED) -> tuple[pd.Series, list]:
     """Each respondent's group, merged as the codebook publishes it (:func:`etude.safety.disclosure.merge_values`:
     ETI and GE counted together from their respondents, a group under ``min_cell`` with its declared neighbour),
     and the groups present in codebook order; a population out of ``protect`` (a study's opt-in) keeps its groups."""
     col = df[by]
-    values = merge_values(col, kind, by, protect=protect, codebook=codebook, min_cell=min_cell) if kind \
+    values = merge_values(col, population, by, protect=protect, codebook=codebook, min_cell=min_cell) if population \
         else col.astype(object)
     present = set(values.dropna())
     if isinstance(col.dtype, pd.CategoricalDtype):
-        known = [g for g in value_order(kind, by, protect=protect, codebook=codebook) if g in present] if kind else []
+        known = [g for g in value_order(population, by, protect=protect, codebook=codebook) if g in present] \
+            if population else []
         known += [g for g in col.cat.categories if g in present and g not in known]
         return values, known + sorted(g for g in present if g not in known)
     return values, sorted(present, key=lambda g: (str(type(g)), g))
@@ -278,7 +280,7 @@ def frequencies(df: pd.DataFrame, items: str | Sequence[str], *, by: str | None 
         if by in codes:
             raise ParameterError(f"« by » ne peut pas être un item de la question : {by!r}")
         require_columns(df, [by])
-        values, groups = _groups_of(df, by, _block_kind(df, items, codes, codebook), codebook, min_cell,
+        values, groups = _groups_of(df, by, _block_population(df, items, codes, codebook), codebook, min_cell,
                                     ctx.protect)
         frames = []
         for g in groups:
@@ -310,16 +312,16 @@ def given_attributes(df: pd.DataFrame, attributes: str | Sequence[str]) -> list[
     return [a for a in attributes if a in df.columns and bool(df[a].notna().any())]
 
 
-def _value_order(col: pd.Series, kind: str | None, attr: str, codebook) -> list[str]:
+def _value_order(col: pd.Series, population: str | None, attr: str, codebook) -> list[str]:
     """Values of one attribute column as a profile lists them: codebook order, then the others as written."""
     known = []
-    if kind and attr in cb.attributes(kind, codebook=codebook) and attr != "wave":
-        known = [str(c) for c in cb.attribute_values(kind, attr, codebook=codebook)["code"]]
+    if population and attr in cb.attributes(population, codebook=codebook) and attr != "wave":
+        known = [str(c) for c in cb.attribute_values(population, attr, codebook=codebook)["code"]]
     observed = list(dict.fromkeys(col.dropna().astype(str)))
     return [v for v in known if v in observed] + sorted(v for v in observed if v not in known)
 
 
-def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool = False, kind: str | None = None,
+def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool = False, population: str | None = None,
             codebook=None) -> pd.DataFrame:
     """Who answered: counts and shares of respondents by attribute value (long format).
 
@@ -331,7 +333,7 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
         Attribute columns (``buyer_type``, ``size_class``, ``departement``…).
     by_wave : bool, default False
         One block per wave (``wave`` column first); shares are then within each wave.
-    kind : {"buyers", "companies"}, optional
+    population : {"buyers", "companies"}, optional
         Questionnaire, for the order of the values; default: read from the ``population`` column. Kept in
         ``attrs["population"]``, for the labels the publishing side adds (:func:`etude.publish.labels.labelled`).
 
@@ -354,8 +356,8 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
     """
     attributes = [attributes] if isinstance(attributes, str) else list(attributes)
     require_columns(df, attributes + (["wave"] if by_wave else []))
-    if kind is None and "population" in df.columns and df["population"].nunique() == 1:
-        kind = str(df["population"].iloc[0])
+    if population is None and "population" in df.columns and df["population"].nunique() == 1:
+        population = str(df["population"].iloc[0])
     blocks = [(w, df[df["wave"] == w]) for w in sorted(df["wave"].unique())] if by_wave else [(None, df)]
     rows = []
     for wave, part in blocks:
@@ -363,23 +365,24 @@ def profile(df: pd.DataFrame, attributes: str | Sequence[str], *, by_wave: bool 
         for attr in attributes:
             counts = part[attr].dropna().astype(str).value_counts()
             missing = int(part[attr].isna().sum())
-            for v in _value_order(part[attr], kind, attr, codebook) + ([MISSING_VALUE] if missing else []):
+            for v in _value_order(part[attr], population, attr, codebook) + ([MISSING_VALUE] if missing else []):
                 n = missing if v == MISSING_VALUE else int(counts[v])
                 rows.append({"wave": wave, "attribute": attr, "value": v, "n": n, "n_total": total,
                              "pct": n / total if total else math.nan})
     out = pd.DataFrame(rows, columns=["wave", *PROFILE_COLUMNS])
     out = out if by_wave else out.drop(columns="wave")
-    out.attrs["groups"] = group_counts(df, attributes, kind=kind, by_wave=by_wave, codebook=codebook)  # disclosure
-    out.attrs["population"] = kind
+    out.attrs["groups"] = group_counts(df, attributes, population=population, by_wave=by_wave,
+                                       codebook=codebook)  # disclosure
+    out.attrs["population"] = population
     return out
 
 
 # ------------------------------------------------------------------------------------------------ publication
 
-def _waves_of(df: pd.DataFrame, kind: str, wave: int | Mapping[str, int] | None) -> list:
+def _waves_of(df: pd.DataFrame, population: str, wave: int | Mapping[str, int] | None) -> list:
     """The waves of one population a barrier table keeps (see :func:`barrier_table`)."""
     if isinstance(wave, Mapping):
-        return [wave[kind]] if wave.get(kind) is not None else []
+        return [wave[population]] if wave.get(population) is not None else []
     return [wave] if wave is not None else sorted(df["wave"].unique())
 
 
@@ -425,20 +428,20 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
     1  companies  e_administration    <NA>   <NA>  NaN  <NA>
     """
     frames, groups, codebook = [], {}, ctx.codebook
-    for kind in [k for k in POPULATIONS if k in tables and (by is None or k in by)]:
-        df = tables[kind]
-        for w in _waves_of(df, kind, wave):
+    for population in [k for k in POPULATIONS if k in tables and (by is None or k in by)]:
+        df = tables[population]
+        for w in _waves_of(df, population, wave):
             part = df[df["wave"] == w]
             if part.empty:
                 continue
-            group = (by or {}).get(kind)
-            t = frequencies(part, item_codes(kind, question, codebook=codebook), by=group, ctx=ctx)
+            group = (by or {}).get(population)
+            t = frequencies(part, item_codes(population, question, codebook=codebook), by=group, ctx=ctx)
             if group:
-                groups.update(group_counts(part, group, kind=kind, codebook=codebook))  # disclosure plan
+                groups.update(group_counts(part, group, population=population, codebook=codebook))  # disclosure plan
                 t = t.rename(columns={group: "group_value"})
                 t.insert(0, "group", group)
             t.insert(0, "wave", int(w))
-            t.insert(0, "population", kind)
+            t.insert(0, "population", population)
             frames.append(t)
     lead = ["population", "wave"] + (["group", "group_value"] if by is not None else [])
     cols = lead + [c for c in FREINS_COLUMNS if c not in ("population", "wave", "label")]
@@ -460,12 +463,12 @@ def _block_respondents(tables: Mapping[str, pd.DataFrame], key: tuple, group: st
     """The respondents of one published block: a population's wave, and its group (merged as published, a
     group under the ``min_cell`` of the table's ``attrs`` with its declared neighbour, for its ``protect``)."""
     attrs = attrs or {}
-    kind, wave, value = key[0], key[1], key[-1]
-    df = tables[kind]
+    population, wave, value = key[0], key[1], key[-1]
+    df = tables[population]
     part = df[df["wave"] == wave]
     if group is None:
         return part
-    merged = merge_values(part[group], kind, group, protect=attrs.get("protect", PROTECTED), codebook=codebook,
+    merged = merge_values(part[group], population, group, protect=attrs.get("protect", PROTECTED), codebook=codebook,
                           min_cell=attrs.get("min_cell"))
     return part[(merged == value).to_numpy()]
 
@@ -537,13 +540,13 @@ def wave_counts(tables: dict[str, pd.DataFrame], *, codebook=None) -> pd.DataFra
     [['companies', 2017, 2, 1], ['companies', 2018, 1, 1]]
     """
     rows = []
-    for kind in [k for k in POPULATIONS if k in tables]:
-        df = tables[kind]
-        base = answered(df, item_codes(kind, codebook=codebook))
+    for population in [k for k in POPULATIONS if k in tables]:
+        df = tables[population]
+        base = answered(df, item_codes(population, codebook=codebook))
         for w in sorted(df["wave"].unique()):
             in_wave = df["wave"] == w
             n, nb = int(in_wave.sum()), int((base & in_wave).sum())
-            rows.append({"population": kind, "wave": int(w), "n": n, "n_barriers": nb,
+            rows.append({"population": population, "wave": int(w), "n": n, "n_barriers": nb,
                          "pct_barriers": nb / n if n else math.nan})
     return pd.DataFrame(rows, columns=["population", "wave", "n", "n_barriers", "pct_barriers"])
 

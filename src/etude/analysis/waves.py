@@ -47,7 +47,7 @@ PUBLISHED_WAVE_COLUMNS = ["indicator", "label", "wave_from", "n_from", "n_from_t
 N_TREATMENTS = ("point_only", "lower_bound")
 
 
-def asked_items(df: pd.DataFrame, kind: str, *, codebook=None) -> set[str]:
+def asked_items(df: pd.DataFrame, population: str, *, codebook=None) -> set[str]:
     """The barrier items asked in ``df`` (one wave): every item of the codebook but those
     :func:`etude.survey.not_asked` finds NA for everyone while another item has answers.
 
@@ -57,19 +57,19 @@ def asked_items(df: pd.DataFrame, kind: str, *, codebook=None) -> set[str]:
     (False, True)
     """
     from etude import survey
-    codes = set(cb.items(kind, "barriers", codebook=codebook)["code"])
+    codes = set(cb.items(population, "barriers", codebook=codebook)["code"])
     if df.empty:
         return codes
-    gone = survey.not_asked(df.assign(population=kind), codebook=codebook)
+    gone = survey.not_asked(df.assign(population=population), codebook=codebook)
     return codes - set(gone.loc[gone["question"] == "barriers", "item"])
 
 
-def _item_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
+def _item_counts(df: pd.DataFrame, population: str, codebook=None) -> pd.DataFrame:
     from etude.analysis import compare
-    items = cb.items(kind, "barriers", codebook=codebook)
-    base = compare.answered(df, kind, codebook=codebook)
+    items = cb.items(population, "barriers", codebook=codebook)
+    base = compare.answered(df, population, codebook=codebook)
     n = int(base.sum())
-    asked = asked_items(df, kind, codebook=codebook)
+    asked = asked_items(df, population, codebook=codebook)
     rows = []
     for it in items.itertuples():
         count = int((df[it.code].fillna(False).astype(bool) & base).sum())
@@ -78,21 +78,21 @@ def _item_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _theme_counts(df: pd.DataFrame, kind: str, codebook=None) -> pd.DataFrame:
+def _theme_counts(df: pd.DataFrame, population: str, codebook=None) -> pd.DataFrame:
     """A theme counts as asked only when every one of its items was asked (else its share is not comparable:
     :func:`etude.analysis.compare.comparability`)."""
     from etude.analysis import compare
     every = Context(codebook=codebook, min_cell=1, protect=())  # the rule is applied by the caller
-    prev = compare.theme_prevalence(df, kind, ctx=every)
-    asked = asked_items(df, kind, codebook=codebook)
-    items = cb.items(kind, codebook=codebook)  # every item of the theme in the questionnaire, asked or not
+    prev = compare.theme_prevalence(df, population, ctx=every)
+    asked = asked_items(df, population, codebook=codebook)
+    items = cb.items(population, codebook=codebook)  # every item of the theme in the questionnaire, asked or not
     of_theme = {t: list(items.loc[items["theme"] == t, "code"]) for t in prev["theme"]}
     return pd.DataFrame({"code": prev["theme"], "theme": prev["theme"], "n": prev["n_base"], "count": prev["count"],
                          "asked": [set(of_theme[t]) <= asked for t in prev["theme"]],
                          "items": [of_theme[t] for t in prev["theme"]], "asked_codes": [asked] * len(prev)})
 
 
-def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to: int = 2018,
+def wave_changes(df: pd.DataFrame, population: str, *, wave_from: int = 2017, wave_to: int = 2018,
                  level: str = "items", ctx: Context = DEFAULT) -> pd.DataFrame:
     """Change in the share citing each barrier item (or theme) between two survey waves.
 
@@ -108,7 +108,7 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     ----------
     df : DataFrame
         Respondent table of one population, with a ``wave`` column and both waves in it.
-    kind : {"buyers", "companies"}
+    population : {"buyers", "companies"}
     wave_from, wave_to : int
         The earlier and the later wave.
     level : {"items", "themes"}, default "items"
@@ -148,12 +148,12 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
             raise ParameterError(f"vague {w} absente des données (vagues présentes : "
                                  f"{', '.join(map(str, present)) or 'aucune'})")
     parts = {w: df[df["wave"] == int(w)] for w in (wave_from, wave_to)}
-    a = levels[level](parts[wave_from], kind, codebook).set_index("code")
-    b = levels[level](parts[wave_to], kind, codebook).set_index("code")
+    a = levels[level](parts[wave_from], population, codebook).set_index("code")
+    b = levels[level](parts[wave_to], population, codebook).set_index("code")
     simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
-    withheld = (_withheld(a, kind, ctx), _withheld(b, kind, ctx))
-    whole = ctx.min_cell if ctx.protect is None or kind in ctx.protect else None  # the whole-group rule
-    rows = [{"population": kind, "level": level, "simulated": simulated,
+    withheld = (_withheld(a, population, ctx), _withheld(b, population, ctx))
+    whole = ctx.min_cell if ctx.protect is None or population in ctx.protect else None  # the whole-group rule
+    rows = [{"population": population, "level": level, "simulated": simulated,
              **_change_row(a.loc[code], b.loc[code], code, waves=(wave_from, wave_to), test=test, alpha=alpha,
                            withheld=withheld, whole=whole)} for code in a.index]
     out = _adjust(pd.DataFrame(rows), padjust=padjust, alpha=alpha)[WAVE_COLUMNS]
@@ -162,16 +162,16 @@ def wave_changes(df: pd.DataFrame, kind: str, *, wave_from: int = 2017, wave_to:
     return out
 
 
-def _withheld(counts: pd.DataFrame, kind: str, ctx: Context) -> bool:
+def _withheld(counts: pd.DataFrame, population: str, ctx: Context) -> bool:
     """Does the study's small-group rule withhold this wave (its respondents' base, the same for every item)?"""
     n = int(counts["n"].max()) if len(counts) else 0
-    return not publishable(kind, n, min_cell=ctx.min_cell, protect=ctx.protect)
+    return not publishable(population, n, min_cell=ctx.min_cell, protect=ctx.protect)
 
 
-def _alike(rows: Iterable[pd.Series], kind: str, ctx: Context) -> bool:
+def _alike(rows: Iterable[pd.Series], population: str, ctx: Context) -> bool:
     """A wave of a protected population under ``2 × min_cell`` where every respondent answered alike (0 % or
     100 %): its count tells each member's answer (:func:`etude.safety.disclosure.whole_group`)."""
-    protected = ctx.protect is None or kind in ctx.protect
+    protected = ctx.protect is None or population in ctx.protect
     return protected and any(whole_group(r["count"], r["n"], min_cell=ctx.min_cell) for r in rows)
 
 
@@ -321,8 +321,8 @@ def common_waves(respondents: dict[str, pd.DataFrame], waves: Iterable[int]) -> 
     {'buyers': True, 'companies': False}
     """
     wanted = {int(w) for w in waves}
-    return {kind: wanted <= {int(w) for w in df["wave"].dropna().unique()} if "wave" in df else False
-            for kind, df in respondents.items()}
+    return {population: wanted <= {int(w) for w in df["wave"].dropna().unique()} if "wave" in df else False
+            for population, df in respondents.items()}
 
 
 def population_waves(df: pd.DataFrame | None) -> list[int]:
@@ -366,7 +366,7 @@ def change_pair(df: pd.DataFrame | None, wave_from: int | None = 0, wave_to: int
     return waves[-2], waves[-1]
 
 
-def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", ctx: Context = DEFAULT) -> pd.DataFrame:
+def wave_grid(df: pd.DataFrame, population: str, *, level: str = "items", ctx: Context = DEFAULT) -> pd.DataFrame:
     """Every wave of one population, for each barrier item (or theme): the share citing it, or « non posé ».
 
     Shares follow :func:`wave_changes` (denominator: the wave's respondents who answered the barrier question);
@@ -383,25 +383,26 @@ def wave_grid(df: pd.DataFrame, kind: str, *, level: str = "items", ctx: Context
         raise ParameterError(f"niveau inconnu : {level!r} (attendu : {', '.join(counts)})")
     rows = []
     for wave in population_waves(df):
-        part = counts[level](df[df["wave"] == wave], kind, ctx.codebook)
-        hidden = _withheld(part, kind, ctx)
+        part = counts[level](df[df["wave"] == wave], population, ctx.codebook)
+        hidden = _withheld(part, population, ctx)
         for r in part.itertuples():
             asked = bool(r.asked)
             shown = asked and not hidden
-            rows.append({"population": kind, "level": level, "code": r.code, "theme": r.theme, "wave": wave,
+            rows.append({"population": population, "level": level, "code": r.code, "theme": r.theme, "wave": wave,
                          "asked": asked, "n_base": pd.NA if hidden else int(r.n),
                          "count": int(r.count) if shown else pd.NA,
                          "share": r.count / r.n if shown and r.n else math.nan})
     return pd.DataFrame(rows, columns=GRID_COLUMNS)
 
 
-def all_wave_changes(df: pd.DataFrame, kind: str, *, level: str = "items", ctx: Context = DEFAULT) -> pd.DataFrame:
+def all_wave_changes(df: pd.DataFrame, population: str, *, level: str = "items",
+                     ctx: Context = DEFAULT) -> pd.DataFrame:
     """:func:`wave_changes` for every pair of :func:`wave_pairs`, stacked (``tables/evolution_vagues.csv``), with
     the study's settings ``ctx``.
 
     Each pair is its own adjustment family; empty (with :data:`WAVE_COLUMNS`) with fewer than two waves.
     """
-    parts = [wave_changes(df, kind, wave_from=a, wave_to=b, level=level, ctx=ctx) for a, b in wave_pairs(df)]
+    parts = [wave_changes(df, population, wave_from=a, wave_to=b, level=level, ctx=ctx) for a, b in wave_pairs(df)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=WAVE_COLUMNS)
 
 
@@ -429,7 +430,7 @@ def trend_test(counts: Sequence[int], bases: Sequence[int], scores: Sequence[flo
     return float(res.zscore), float(res.pvalue)
 
 
-def _trend_row(parts: dict[int, pd.Series], code: str, *, kind: str, level: str, withheld: bool) -> dict:
+def _trend_row(parts: dict[int, pd.Series], code: str, *, population: str, level: str, withheld: bool) -> dict:
     """One row of :func:`wave_trends`: comparable over every wave (the rule of every comparison), then tested."""
     from etude.analysis import compare
     waves = sorted(parts)
@@ -440,7 +441,7 @@ def _trend_row(parts: dict[int, pd.Series], code: str, *, kind: str, level: str,
         reason = compare.TOO_FEW
     elif reason is None and not all(int(parts[w]["n"]) for w in waves):
         reason = compare.NO_ANSWER
-    row = {"population": kind, "level": level, "code": code, "theme": first["theme"],
+    row = {"population": population, "level": level, "code": code, "theme": first["theme"],
            "waves": ";".join(map(str, waves)), "counts": pd.NA, "bases": pd.NA, "share_first": math.nan,
            "share_last": math.nan, "zscore": math.nan, "p_value": math.nan, "reason": reason,
            "missing": ";".join(missing)}
@@ -452,7 +453,7 @@ def _trend_row(parts: dict[int, pd.Series], code: str, *, kind: str, level: str,
     return row
 
 
-def wave_trends(df: pd.DataFrame, kind: str, *, level: str = "items", ctx: Context = DEFAULT) -> pd.DataFrame:
+def wave_trends(df: pd.DataFrame, population: str, *, level: str = "items", ctx: Context = DEFAULT) -> pd.DataFrame:
     """With three waves or more, a linear trend test per item (or theme) over every wave, next to the pairwise
     changes of :func:`all_wave_changes` (each pair its own family, first → last reusing the same answers).
 
@@ -477,10 +478,10 @@ def wave_trends(df: pd.DataFrame, kind: str, *, level: str = "items", ctx: Conte
     waves, alpha, padjust = population_waves(df), ctx.alpha, ctx.padjust
     out = pd.DataFrame(columns=TREND_COLUMNS)
     if len(waves) >= 3:
-        per_wave = {w: counts[level](df[df["wave"] == w], kind, ctx.codebook).set_index("code") for w in waves}
-        withheld = any(_withheld(t, kind, ctx) for t in per_wave.values())
-        out = pd.DataFrame([_trend_row(parts, code, kind=kind, level=level,
-                                       withheld=withheld or _alike(parts.values(), kind, ctx))
+        per_wave = {w: counts[level](df[df["wave"] == w], population, ctx.codebook).set_index("code") for w in waves}
+        withheld = any(_withheld(t, population, ctx) for t in per_wave.values())
+        out = pd.DataFrame([_trend_row(parts, code, population=population, level=level,
+                                       withheld=withheld or _alike(parts.values(), population, ctx))
                             for code in per_wave[waves[0]].index
                             for parts in [{w: per_wave[w].loc[code] for w in waves}]], columns=TREND_COLUMNS)
     tested = out["reason"].isna()

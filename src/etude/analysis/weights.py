@@ -423,7 +423,7 @@ def study_representativeness(df: pd.DataFrame, margins: Mapping[str, Mapping], *
     margins, recode = _protected_design(df, margins, population, ctx.protect, ctx.codebook)
     table = representativeness(df, margins, population=population, recode=recode)
     fit = goodness_of_fit(table)
-    table.attrs["groups"] = group_counts(df, list(margins), kind=population, codebook=ctx.codebook)
+    table.attrs["groups"] = group_counts(df, list(margins), population=population, codebook=ctx.codebook)
     safe = suppress_small(table, ctx=ctx, population=population, merge=False,
                           columns=[*VALUE_COLUMNS, "gap", "response_rate"])
     hidden = safe.groupby("attribute")["suppressed"].any()
@@ -469,16 +469,17 @@ def study_tables(tables: Mapping[str, pd.DataFrame], margins: Mapping[str, Mappi
         Populations without respondents or margins are left out.
     """
     reps, fits, rows, weights = [], [], [], {}
-    for kind, df in tables.items():
-        if df is None or df.empty or not margins.get(kind):
+    for population, df in tables.items():
+        if df is None or df.empty or not margins.get(population):
             continue
         wave = int(df["wave"].max())
         part = df[df["wave"] == wave]
-        rep, fit = study_representativeness(part, margins[kind], population=kind, ctx=ctx)
+        rep, fit = study_representativeness(part, margins[population], population=population, ctx=ctx)
         reps.append(rep)
         fits.append(fit)
-        weights[kind] = study_weights(part, margins[kind], population=kind, trim=trim, ctx=ctx)
-        rows.append({"population": kind, "wave": wave, **{k: weights[kind].attrs.get(k) for k in SUMMARY_COLUMNS}})
+        weights[population] = study_weights(part, margins[population], population=population, trim=trim, ctx=ctx)
+        rows.append({"population": population, "wave": wave,
+                     **{k: weights[population].attrs.get(k) for k in SUMMARY_COLUMNS}})
     rep = pd.concat(reps, ignore_index=True) if reps else pd.DataFrame(
         columns=[*REPRESENTATIVENESS_COLUMNS, "suppressed"])
     fit = pd.concat(fits, ignore_index=True) if fits else pd.DataFrame(columns=FIT_COLUMNS)

@@ -35,7 +35,7 @@ from etude.survey.context import DEFAULT, Context
 __all__ = ["withheld_groups", "profile_withheld"]
 
 
-def profile_withheld(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups: Mapping[str, str] | None = None,
+def profile_withheld(df: pd.DataFrame, by: str, *, population: str = "buyers", groups: Mapping[str, str] | None = None,
                      ctx: Context = DEFAULT) -> set[str]:
     """The groups (codes of ``groups``' values, or of ``by``) whose size the respondents' profile withholds, as
     notebook 01 publishes it (:func:`etude.analysis.stats.profile` by wave, then
@@ -47,17 +47,17 @@ def profile_withheld(df: pd.DataFrame, by: str, *, kind: str = "buyers", groups:
     """
     if by not in df.columns or df.empty:
         return set()
-    table = suppress_small(profile(df, by, by_wave="wave" in df.columns, kind=kind, codebook=ctx.codebook),
-                           ctx=ctx, population=kind)
+    table = suppress_small(profile(df, by, by_wave="wave" in df.columns, population=population, codebook=ctx.codebook),
+                           ctx=ctx, population=population)
     hidden = {str(v) for v in table.loc[table["suppressed"], "value"]}
-    for m in merges(kind, by, codebook=ctx.codebook):
+    for m in merges(population, by, codebook=ctx.codebook):
         if m["code"] in hidden:
             hidden |= set(m["members"])
     return {groups.get(v, v) if groups is not None else v for v in hidden}
 
 
 def withheld_groups(df: pd.DataFrame, values: pd.Series, codes: Sequence[tuple[str, pd.Series, pd.Series]], *,
-                    by: str, kind: str = "buyers", groups: Mapping[str, str] | None = None,
+                    by: str, population: str = "buyers", groups: Mapping[str, str] | None = None,
                     ctx: Context = DEFAULT) -> set[tuple[str, str]]:
     """``{(code, group)}``: the cells of a comparison of groups that publish no size, count nor share.
 
@@ -69,7 +69,7 @@ def withheld_groups(df: pd.DataFrame, values: pd.Series, codes: Sequence[tuple[s
         Each respondent's group as the comparison publishes it (NA: left out).
     codes : sequence of (code, base, hit)
         Each item or theme compared: its respondents' base and who cites it (boolean Series on ``df``'s index).
-    by, kind, groups
+    by, population, groups
         As in :func:`etude.analysis.compare.compare_groups`.
     ctx : etude.survey.Context
         The study's settings (``min_cell``, ``protect``, ``codebook``); nothing is withheld for a population the
@@ -83,11 +83,11 @@ def withheld_groups(df: pd.DataFrame, values: pd.Series, codes: Sequence[tuple[s
         frequency table (primary, 0 % or 100 % in a group under ``2 × min_cell``, and secondary suppression with the
         overall counts taken as published).
     """
-    if ctx.protect is not None and kind not in ctx.protect:
+    if ctx.protect is not None and population not in ctx.protect:
         return set()
-    first = profile_withheld(df, by, kind=kind, groups=groups, ctx=ctx)
+    first = profile_withheld(df, by, population=population, groups=groups, ctx=ctx)
     order = [g for g in pd.unique(values.dropna())]
-    rows = [{"population": kind, "group": by, "group_value": str(g), "item": code,
+    rows = [{"population": population, "group": by, "group_value": str(g), "item": code,
              "n_base": int((base & (values == g)).sum()), "count": int((hit & (values == g)).sum()),
              "suppressed": str(g) in first} for code, base, hit in codes for g in order]
     if not rows:

@@ -418,7 +418,8 @@ def _warm_pool(loop: LoopThread, plan: RunPlan, jobs: list[Job] | None, run_id: 
     studies = {j.params["study"] for j in todo if "study" in j.params}
     study = next(iter(studies)) if len(studies) == 1 else None
     pool = SlotPool(pinned_kernel_manager_class(), prefix=scratch_prefix(run_id), start_code=preload_code(modules),
-                    first_code=study_code(study, shared) if study is not None else None)
+                    first_code=study_code(study, shared) if study is not None else None,
+                    left=len(todo) if jobs is not None else None)
     if todo:
         async def warm():
             pool.warm(min(plan.max_jobs, len(todo)), str(todo[0].source.parent))

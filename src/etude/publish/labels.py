@@ -16,7 +16,7 @@ Examples
 >>> with_labels(t, "fr", code="item", short=True)["label"].tolist()
 ['Manque de temps', 'Freins financiers']
 >>> p = pd.DataFrame({"attribute": "buyer_type", "value": ["etat", "non_renseigne"], "n": [2, 1]})
->>> labelled(p, "en", kind="buyers")["label"].tolist()
+>>> labelled(p, "en", population="buyers")["label"].tolist()
 ['State services', 'Not given']
 """
 from __future__ import annotations
@@ -64,16 +64,16 @@ def with_labels(table: pd.DataFrame, lang: str = "fr", *, code: str = "item", co
     return out
 
 
-def attribute_label(kind: str | None, attribute: str, lang: str = "fr", *, codebook=None) -> str:
+def attribute_label(population: str | None, attribute: str, lang: str = "fr", *, codebook=None) -> str:
     """Label of a respondent attribute (``buyer_type`` → « Type d'acheteur »); the name itself if unknown.
 
-    ``kind`` is the questionnaire (``buyers``, ``companies``); ``None`` searches both.
+    ``population`` is the questionnaire (``buyers``, ``companies``); ``None`` searches both.
 
     >>> attribute_label("companies", "size_class", lang="en")
     'Company size'
     """
     lang = words.check_lang(lang)
-    for k in [kind] if kind else cb.populations(codebook):
+    for k in [population] if population else cb.populations(codebook):
         spec = cb.attributes(k, codebook=codebook).get(attribute)
         if spec and spec.get(f"label_{lang}"):
             return spec[f"label_{lang}"]
@@ -84,7 +84,7 @@ def _not_given(value: Any) -> bool:
     return value is None or value is pd.NA or value == _NOT_GIVEN or (isinstance(value, float) and math.isnan(value))
 
 
-def value_label(kind: str | None, attribute: str, value: Any, lang: str = "fr", *, codebook=None) -> str:
+def value_label(population: str | None, attribute: str, value: Any, lang: str = "fr", *, codebook=None) -> str:
     """Label of an attribute value (``("buyers", "buyer_type", "etat")`` → « Services de l'État »).
 
     Values outside the codebook (open attributes such as ``organisation``, or ``wave``) are shown as written; a
@@ -99,7 +99,7 @@ def value_label(kind: str | None, attribute: str, value: Any, lang: str = "fr", 
     lang = words.check_lang(lang)
     if _not_given(value):
         return words.text("common.not_given", lang)
-    for k in [kind] if kind else cb.populations(codebook):
+    for k in [population] if population else cb.populations(codebook):
         if attribute == "wave" or attribute not in cb.attributes(k, codebook=codebook):
             continue
         vals = cb.attribute_values(k, attribute, codebook=codebook)
@@ -112,20 +112,20 @@ def value_label(kind: str | None, attribute: str, value: Any, lang: str = "fr", 
     return str(value)
 
 
-def with_value_labels(table: pd.DataFrame, lang: str = "fr", *, kind: str | None = None, attribute: str = "attribute",
-                      value: str = "value", column: str = "label", at: int | None = None,
+def with_value_labels(table: pd.DataFrame, lang: str = "fr", *, population: str | None = None,
+                      attribute: str = "attribute", value: str = "value", column: str = "label", at: int | None = None,
                       codebook=None) -> pd.DataFrame:
     """A copy of ``table`` with ``column`` = :func:`value_label` of each row's ``value``, inserted at ``at``
     (default: right after ``value``); an existing ``column`` is replaced in place.
 
     ``attribute`` names the column holding each row's attribute (``attribute`` in a profile, ``group`` in a grouped
-    barrier table). The questionnaire is each row's ``population``, else ``kind``, else ``attrs["population"]``.
+    barrier table). The questionnaire is each row's ``population``, else ``population``, else ``attrs["population"]``.
     """
     out = table.copy()
-    default = kind or table.attrs.get("population")
-    kinds = out["population"] if "population" in out.columns else pd.Series(default, index=out.index)
+    default = population or table.attrs.get("population")
+    populations = out["population"] if "population" in out.columns else pd.Series(default, index=out.index)
     values = [value_label(k if isinstance(k, str) else default, a, v, lang, codebook=codebook)
-              for k, a, v in zip(kinds, out[attribute], out[value])]
+              for k, a, v in zip(populations, out[attribute], out[value])]
     if column in out.columns:
         out[column] = values
         return out
@@ -134,24 +134,24 @@ def with_value_labels(table: pd.DataFrame, lang: str = "fr", *, kind: str | None
     return out
 
 
-def labelled(table: pd.DataFrame, lang: str = "fr", *, kind: str | None = None, codebook=None) -> pd.DataFrame:
+def labelled(table: pd.DataFrame, lang: str = "fr", *, population: str | None = None, codebook=None) -> pd.DataFrame:
     """``table`` with the codebook labels its contract (``docs/contracts.md``) gives it, in ``lang``.
 
     ``label`` after ``item`` (barrier and remedy tables), ``group_label`` after ``group_value`` (grouped barrier
     tables), ``label`` after ``value`` (profiles: ``attribute``, ``value``), else ``label`` after ``population``
-    (respondents per wave). ``kind`` as in :func:`with_value_labels`.
+    (respondents per wave). ``population`` as in :func:`with_value_labels`.
 
     >>> labelled(pd.DataFrame({"population": ["buyers"], "wave": [2017], "n": [27]}))["label"].tolist()
     ['Acheteurs publics']
     """
     out = table
     if {"group", "group_value"} <= set(out.columns):
-        out = with_value_labels(out, lang, kind=kind, attribute="group", value="group_value", column="group_label",
-                                codebook=codebook)
+        out = with_value_labels(out, lang, population=population, attribute="group", value="group_value",
+                                column="group_label", codebook=codebook)
     if "item" in out.columns:
         return with_labels(out, lang, code="item", codebook=codebook)
     if {"attribute", "value"} <= set(out.columns):
-        return with_value_labels(out, lang, kind=kind, codebook=codebook)
+        return with_value_labels(out, lang, population=population, codebook=codebook)
     if "population" in out.columns:
         return with_labels(out, lang, code="population", codebook=codebook)
     return out.copy()

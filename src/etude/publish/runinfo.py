@@ -7,8 +7,8 @@ the catalogue's (:mod:`etude.words`, area ``runinfo``).
 Examples
 --------
 >>> info = run_info({"simulated": True, "study": {"title": "Démo"},
-...                  "inputs": [{"kind": "buyers", "wave": 2018, "path": "/x/a.csv"},
-...                             {"kind": "companies", "wave": 2017, "path": "/x/b.csv"}]})
+...                  "inputs": [{"population": "buyers", "wave": 2018, "path": "/x/a.csv"},
+...                             {"population": "companies", "wave": 2017, "path": "/x/b.csv"}]})
 >>> info["study"], info["waves"], info["simulated"]
 ('Démo', [2017, 2018], True)
 >>> status_line(info)
@@ -66,14 +66,14 @@ def small_cell_rule(min_cell: int = 5, *, lang: str = "fr") -> str:
 def sources(inputs: list[dict[str, Any]], *, lang: str = "fr") -> list[str]:
     """The lines of a deck's sources: the 2017 restitution, then each input file by population and wave.
 
-    >>> sources([{"kind": "buyers", "wave": 2017, "path": "/x/a.csv"}], lang="en")[1:]
+    >>> sources([{"population": "buyers", "wave": 2017, "path": "/x/a.csv"}], lang="en")[1:]
     ['buyers 2017: a.csv']
     """
     lines = [words.text("runinfo.restitution", lang)]
     for i in inputs:
-        kind = i.get("kind") or ""
-        population = words.text(f"runinfo.{kind}", lang) if kind in ("buyers", "companies") else kind
-        lines.append(words.text("runinfo.source", lang, population=population, wave=i.get("wave", ""),
+        population = i.get("population") or ""
+        label = words.text(f"runinfo.{population}", lang) if population in ("buyers", "companies") else population
+        lines.append(words.text("runinfo.source", lang, population=label, wave=i.get("wave", ""),
                                 file=Path(str(i.get("path", ""))).name).strip())
     return lines
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from openpyxl.cell import WriteOnlyCell
 
 from etude import words
 from etude.files import atomic_write
@@ -130,6 +131,23 @@ def _value_words(value: Any, lang: str, min_cell: int = 5) -> str | None:
             if words.has(f"codes.{value}", lang) else None)
 
 
+def _all_words(codes, lang: str, min_cell: int) -> dict[str, str] | None:
+    """Each code's words (:func:`_value_words`), or ``None`` as soon as one has none (a column of 160,000
+    pseudonyms is looked up once, not 160,000 times).
+
+    >>> _all_words(["buyers", "companies"], "fr", 5)
+    {'buyers': 'Acheteurs publics', 'companies': 'Entreprises innovantes'}
+    >>> _all_words(["buyers", "A-1f3e"], "fr", 5) is None
+    True
+    """
+    named = {}
+    for code in codes:
+        named[code] = _value_words(code, lang, min_cell)
+        if not named[code]:
+            return None
+    return named
+
+
 def reader_table(df: pd.DataFrame, lang: str, *, min_cell: int = 5) -> tuple[pd.DataFrame, list[str]]:
     """``df`` as a reader sees it, and the columns that hold codes: a column of codes gets their words (codebook
     labels, status words) and its codes move to a last column; a code column whose labels the table already has
@@ -151,8 +169,8 @@ def reader_table(df: pd.DataFrame, lang: str, *, min_cell: int = 5) -> tuple[pd.
             continue
         if values.empty or not all(isinstance(v, str) for v in values):
             continue
-        named = {v: _value_words(v, lang, min_cell) for v in values.unique()}
-        if all(named.values()):
+        named = _all_words(values.unique(), lang, min_cell)
+        if named is not None:
             last[f"{col} "] = df[col]  # the code, under the same header followed by « (code) »
             out[col] = df[col].map(lambda v, named=named: named.get(v, v))
     for name, series in last.items():
@@ -160,13 +178,39 @@ def reader_table(df: pd.DataFrame, lang: str, *, min_cell: int = 5) -> tuple[pd.
     return out, list(last)
 
 
-def _set(ws, row: int, col: int, value: Any, *, number_format: str | None = None):
-    cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith("="):  # text, never a formula (hostile cell values)
+def _cell(ws, value: Any, *, number_format: str | None = None, font=None, fill=None, alignment=None) -> Any:
+    """``value`` as a write-only cell: as it is when it needs no style, else a styled cell (a text starting with
+    ``=`` stays text, never a formula: hostile cell values)."""
+    formula = isinstance(value, str) and value.startswith("=")
+    numbered = number_format and isinstance(value, int | float) and not isinstance(value, bool)
+    if not (formula or numbered or font or fill or alignment):
+        return value
+    cell = WriteOnlyCell(ws, value)
+    if formula:
         cell.data_type = "s"
-    if number_format and isinstance(value, int | float) and not isinstance(value, bool):
+    if numbered:
         cell.number_format = number_format
+    for name, style in (("font", font), ("fill", fill), ("alignment", alignment)):
+        if style is not None:
+            setattr(cell, name, style)
     return cell
+
+
+def _column_cells(ws, values: list, kinds: list[str], lang: str) -> list:
+    """One column's cells, top to bottom, ``kinds`` the kind of each row's value: :func:`_cell_value` (once per
+    distinct value and kind: a column of 160,000 rows holds few), then :func:`_cell` (a new cell each row: openpyxl
+    writes a cell object when its row is appended, and may reuse it)."""
+    seen: dict[tuple, Any] = {}
+    out = []
+    for value, kind in zip(values, kinds):
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            out.append(None)
+            continue
+        key = (type(value), value, kind)
+        if key not in seen:
+            seen[key] = _cell_value(value, kind, lang)
+        out.append(_cell(ws, seen[key], number_format=NUMBER_FORMATS.get(kind)))
+    return out
 
 
 def _width(texts: list[str]) -> float:
@@ -186,8 +230,10 @@ def _header(code: str, codes: list[str], lang: str) -> str:
 
 def _print_setup(ws, *, title_rows: str | None = None) -> None:
     """A4 landscape, one page wide (as many pages down as needed), the header row repeated on every page."""
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    ws.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if title_rows:
@@ -196,34 +242,32 @@ def _print_setup(ws, *, title_rows: str | None = None) -> None:
 
 
 def _fit_row(ws, row: int, texts: list[tuple[str, float]]) -> None:
-    """Give ``row`` the height its wrapped texts need (``(text, column width)``): no line over the next row."""
+    """Give ``row`` the height its wrapped texts need (``(text, column width)``): no line over the next row.
+    Write-only sheets: set before the row is written."""
     lines = max([math.ceil(max(len(line), 1) / max(width - 1, 1)) for text, width in texts
                  for line in str(text).splitlines() or [""]] + [1])
     ws.row_dimensions[row].height = 15 * lines
 
 
-def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: str) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+def _value_columns(ws, df: pd.DataFrame, kinds: list[str], lang: str) -> list[list]:
+    """The cells of each column of ``df`` (the reader's table), top to bottom."""
+    units = df["unit"].tolist() if "unit" in df.columns else [None] * len(df)
+    shares = [unit in SHARE_UNITS for unit in units]
+    columns = []
+    for code, kind in zip(df.columns, kinds):
+        values = df[code].tolist()
+        if code == "unit":  # a reference table's unit, in the reader's words
+            values = [unit_name(v, lang) if isinstance(v, str) else v for v in values]
+        row_kinds = ([("share" if share else kind) for share in shares] if code in UNIT_VALUE_COLUMNS
+                     else [kind] * len(values))  # a value whose row says it is a share
+        columns.append(_column_cells(ws, values, row_kinds, lang))
+    return columns
+
+
+def _table_layout(ws, df: pd.DataFrame, kinds: list[str], codes: list[str], lang: str, info: dict) -> None:
+    """What a write-only sheet needs before its first row: column widths, frozen header, filter, printing."""
     from openpyxl.utils import get_column_letter
 
-    # the table's title; the data status is said once, in « À lire » and in each printed page's footer
-    banner = _set(ws, 1, 1, labels.table_title(stem, lang=lang))
-    banner.font = Font(bold=True, color="1D4E89")
-    head_fill = PatternFill("solid", fgColor="DDE6F0")
-    df, codes = reader_table(df, lang, min_cell=int(info.get("min_cell", 5)))
-    kinds = [_kind(str(c), df[c]) for c in df.columns]
-    for j, code in enumerate(df.columns, start=1):
-        cell = _set(ws, HEADER_ROW, j, _header(str(code), codes, lang))
-        cell.font, cell.fill = Font(bold=True), head_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    units = df["unit"].tolist() if "unit" in df.columns else [None] * len(df)
-    for i, (row, unit) in enumerate(zip(df.itertuples(index=False, name=None), units), start=HEADER_ROW + 1):
-        for j, (value, kind, code) in enumerate(zip(row, kinds, df.columns), start=1):
-            if code in UNIT_VALUE_COLUMNS and unit in SHARE_UNITS:  # a value whose row says it is a share
-                kind = "share"
-            if code == "unit" and isinstance(value, str):  # a reference table's unit, in the reader's words
-                value = unit_name(value, lang)
-            _set(ws, i, j, _cell_value(value, kind, lang), number_format=NUMBER_FORMATS.get(kind))
     last = get_column_letter(max(len(df.columns), 1))
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(df), 1)}"
@@ -238,41 +282,68 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
     ws.oddFooter.center.text = runinfo.status_line(info)  # on every printed page, not in the table
 
 
-def _readme_sheet(ws, sheets: list[tuple[str, str, int]], info: dict[str, Any], lang: str) -> None:
-    from openpyxl.styles import Alignment, Font
+def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: str) -> None:
+    """One table on a write-only sheet: title row, header row, then every row of ``df`` (streamed)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
 
+    df, codes = reader_table(df, lang, min_cell=int(info.get("min_cell", 5)))
+    kinds = [_kind(str(c), df[c]) for c in df.columns]
+    _table_layout(ws, df, kinds, codes, lang, info)
+    # the table's title; the data status is said once, in « À lire » and in each printed page's footer
+    ws.append([_cell(ws, labels.table_title(stem, lang=lang), font=Font(bold=True, color="1D4E89"))])
+    head = {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DDE6F0"),
+            "alignment": Alignment(wrap_text=True, vertical="top")}
+    ws.append([_cell(ws, _header(str(code), codes, lang), **head) for code in df.columns])
+    for row in zip(*_value_columns(ws, df, kinds, lang)):
+        ws.append(row)
+
+
+def _readme_rows(sheets: list[tuple[str, str, int]], info: dict[str, Any], lang: str) -> list[tuple]:
+    """The « À lire » sheet's rows from row 3: ``()`` for an empty row, ``(key, value)``, ``("heading", text)``,
+    ``("heads", a, b, c)``, then ``(name, what, n)`` per sheet."""
     w = words.area("workbook", lang)
-    title = _set(ws, 1, 1, info.get("title") or runinfo.study_title(lang))
-    title.font = Font(bold=True, size=16, color="1D4E89")
-    status = _set(ws, 2, 1, runinfo.status_line(info))
-    status.font = Font(bold=True, color="8A3B00" if info.get("simulated") else "1D4E89")
-    rows: list[tuple[str, str]] = [(w["waves"], ", ".join(str(x) for x in info.get("waves") or []) or "—"),
-                                   (w["status"], runinfo.status_line(info))]
+    rows: list[tuple] = [(), (w["waves"], ", ".join(str(x) for x in info.get("waves") or []) or "—"),
+                         (w["status"], runinfo.status_line(info))]
     for k, src in enumerate(info.get("sources") or ["—"]):
         rows.append((w["sources"] if k == 0 else "", src))
     rows += [(w["rule"], info.get("rule") or runinfo.small_cell_rule(lang=lang)), ("", w["shares"]),
-             ("", w["reading"]), ("", w["csv"])]
-    r = 4
-    for key, value in rows:
-        _set(ws, r, 1, key).font = Font(bold=True)
-        _set(ws, r, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
-        _fit_row(ws, r, [(value, 100)])
-        r += 1
-    r += 1
-    _set(ws, r, 1, w["sheets"]).font = Font(bold=True, size=13)
-    r += 1
-    for j, head in enumerate((w["sheet"], w["holds"], w["rows"]), start=1):
-        _set(ws, r, j, head).font = Font(bold=True)
-    for name, what, n in sheets:
-        r += 1
-        _set(ws, r, 1, name).alignment = Alignment(wrap_text=True, vertical="top")
-        _set(ws, r, 2, what).alignment = Alignment(wrap_text=True, vertical="top")
-        _set(ws, r, 3, n, number_format="0").alignment = Alignment(vertical="top")
-        _fit_row(ws, r, [(name, 30), (what, 100)])
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 100
-    ws.column_dimensions["C"].width = 10
+             ("", w["reading"]), ("", w["csv"]), (), ("heading", w["sheets"]),
+             ("heads", w["sheet"], w["holds"], w["rows"])]
+    return rows + [(name, what, n) for name, what, n in sheets]
+
+
+def _readme_cells(ws, r: int, row: tuple) -> list:
+    """The cells of row ``r`` of « À lire » (:func:`_readme_rows`); a row of wrapped text gets its height."""
+    from openpyxl.styles import Alignment, Font
+
+    bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    if not row:
+        return []
+    if row[0] == "heading":
+        return [_cell(ws, row[1], font=Font(bold=True, size=13))]
+    if row[0] == "heads":
+        return [_cell(ws, head, font=bold) for head in row[1:]]
+    if len(row) == 2:
+        _fit_row(ws, r, [(row[1], 100)])
+        return [_cell(ws, row[0], font=bold), _cell(ws, row[1], alignment=top)]
+    _fit_row(ws, r, [(row[0], 30), (row[1], 100)])
+    return [_cell(ws, row[0], alignment=top), _cell(ws, row[1], alignment=top),
+            _cell(ws, row[2], number_format="0", alignment=Alignment(vertical="top"))]
+
+
+def _readme_sheet(ws, sheets: list[tuple[str, str, int]], info: dict[str, Any], lang: str) -> None:
+    """The « À lire » sheet (write-only: widths, printing and each row's height set before the row)."""
+    from openpyxl.styles import Font
+
+    for col, width in (("A", 30), ("B", 100), ("C", 10)):
+        ws.column_dimensions[col].width = width
     _print_setup(ws)
+    ws.append([_cell(ws, info.get("title") or runinfo.study_title(lang),
+                     font=Font(bold=True, size=16, color="1D4E89"))])
+    ws.append([_cell(ws, runinfo.status_line(info),
+                     font=Font(bold=True, color="8A3B00" if info.get("simulated") else "1D4E89"))])
+    for r, row in enumerate(_readme_rows(sheets, info, lang), start=3):
+        ws.append(_readme_cells(ws, r, row))
 
 
 def _describe(stem: str, df: pd.DataFrame, lang: str) -> str:
@@ -315,12 +386,11 @@ def write_workbook(run_dir: str | os.PathLike, info: dict[str, Any] | None = Non
               for p in csvs]
 
     def write(tmp: Path):
-        wb = openpyxl.Workbook()
-        readme = wb.active
-        readme.title = readme_name
+        wb = openpyxl.Workbook(write_only=True)  # rows streamed to disk: a 160,000-row table in little memory
+        _readme_sheet(wb.create_sheet(readme_name), [(n, _describe(s, df, lang), len(df)) for n, s, df in frames],
+                      info, lang)
         for name, stem, df in frames:
             _table_sheet(wb.create_sheet(name), stem, df, info, lang)
-        _readme_sheet(readme, [(n, _describe(s, df, lang), len(df)) for n, s, df in frames], info, lang)
         wb.active = 0
         wb.save(tmp)
     return atomic_write(tables_dir / "tables.xlsx", write)

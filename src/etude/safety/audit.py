@@ -537,8 +537,8 @@ def raw_identifiers(study: str | os.PathLike | None = None, *, header_scan: int 
     spec = survey.read_study(study)
     found: dict[str, None] = {}
     for inp in spec["inputs"]:
-        kind = inp["kind"]
-        idents = cbk.variants(kind, codebook=spec["codebook"]).identifiers
+        population = inp["population"]
+        idents = cbk.variants(population, codebook=spec["codebook"]).identifiers
         names = {n for spellings in idents.values() for n in spellings}
         if inp.get("mapping"):
             mapping = survey.load_mapping(inp["mapping"])

@@ -109,7 +109,7 @@ def _require(df: pd.DataFrame, columns) -> None:
 
 # ------------------------------------------------------------------------------------------------ merges
 
-def merges(kind: str, attribute: str | None = None, *, codebook=None) -> list[dict[str, Any]]:
+def merges(population: str, attribute: str | None = None, *, codebook=None) -> list[dict[str, Any]]:
     """Category merges declared for publication in the codebook (``merge`` under an attribute).
 
     Returns one dict per merge: ``attribute, code, label_fr, label_en, members`` (codes as str); ``[]`` for
@@ -118,10 +118,10 @@ def merges(kind: str, attribute: str | None = None, *, codebook=None) -> list[di
     >>> [(m["code"], m["members"]) for m in merges("companies", "size_class")]
     [('ge250', ['eti', 'ge'])]
     """
-    if kind not in cb.populations(codebook):
+    if population not in cb.populations(codebook):
         return []
     out = []
-    for name, spec in cb.attributes(kind, codebook=codebook).items():
+    for name, spec in cb.attributes(population, codebook=codebook).items():
         if attribute is not None and name != attribute:
             continue
         for m in (spec or {}).get("merge") or []:
@@ -130,7 +130,7 @@ def merges(kind: str, attribute: str | None = None, *, codebook=None) -> list[di
     return out
 
 
-def merge_values(values: pd.Series, kind: str, attribute: str, *, protect: Sequence[str] | None = PROTECTED,
+def merge_values(values: pd.Series, population: str, attribute: str, *, protect: Sequence[str] | None = PROTECTED,
                  codebook=None, min_cell: int | None = None) -> pd.Series:
     """Each respondent's value of ``attribute`` as published: the members of a codebook merge (:func:`merges`)
     replaced by the merge's code, for a protected population; with ``min_cell``, a group smaller than it also
@@ -148,27 +148,27 @@ def merge_values(values: pd.Series, kind: str, attribute: str, *, protect: Seque
     'autre'
     """
     out = values.astype(object).where(values.notna(), None)
-    if protect is not None and kind not in protect:
+    if protect is not None and population not in protect:
         return out
-    for m in merges(kind, attribute, codebook=codebook):
+    for m in merges(population, attribute, codebook=codebook):
         out = out.where(~out.astype(str).isin(m["members"]) | out.isna(), m["code"])
     if min_cell is not None:
         into = fold_small(out.dropna().astype(str).value_counts().to_dict(),
-                           neighbours(kind, attribute, codebook=codebook), min_cell)
+                           neighbours(population, attribute, codebook=codebook), min_cell)
         out = out.map(lambda v: into.get(str(v), v) if v is not None else None)
     return out
 
 
-def value_order(kind: str, attribute: str, *, protect: Sequence[str] | None = PROTECTED,
+def value_order(population: str, attribute: str, *, protect: Sequence[str] | None = PROTECTED,
                 codebook=None) -> list[str]:
     """The codebook values of ``attribute`` in codebook order, merged as :func:`merge_values` publishes them.
 
     >>> value_order("companies", "size_class")
     ['micro', 'pme', 'ge250']
     """
-    if protect is not None and kind not in protect:
-        return [str(c) for c in cb.attribute_values(kind, attribute, codebook=codebook)["code"]]
-    return _codes(kind, attribute, set(), codebook)
+    if protect is not None and population not in protect:
+        return [str(c) for c in cb.attribute_values(population, attribute, codebook=codebook)["code"]]
+    return _codes(population, attribute, set(), codebook)
 
 
 def _protected(pops: pd.Series, protect: Sequence[str] | None) -> pd.Series:
@@ -177,8 +177,8 @@ def _protected(pops: pd.Series, protect: Sequence[str] | None) -> pd.Series:
     return pops.isin(list(protect)) | (pops == "")
 
 
-def _lang_of(labels: Sequence[Any], members: Sequence[str], kind: str, attribute: str, codebook) -> str:
-    vals = cb.attribute_values(kind, attribute, codebook=codebook)
+def _lang_of(labels: Sequence[Any], members: Sequence[str], population: str, attribute: str, codebook) -> str:
+    vals = cb.attribute_values(population, attribute, codebook=codebook)
     english = set(vals[vals["code"].astype(str).isin(members)]["label_en"])
     return "en" if any(str(x) in english for x in labels) else "fr"
 
@@ -238,25 +238,25 @@ def merge_categories(table: pd.DataFrame, *, protect: Sequence[str] | None = PRO
         out = fold_profile(out, pops, protected, min_cell, codebook)
         pops = row_populations(out, population)
         protected = _protected(pops, protect)
-    for kind in _POPULATIONS:
-        for m in merges(kind, codebook=codebook):
-            in_kind = protected & ((pops == kind) | (pops == ""))
+    for pop in _POPULATIONS:
+        for m in merges(pop, codebook=codebook):
+            in_population = protected & ((pops == pop) | (pops == ""))
             if shape == "profile":
-                sel = in_kind & (out["attribute"] == m["attribute"]) & out["value"].astype(str).isin(m["members"])
+                sel = in_population & (out["attribute"] == m["attribute"]) & out["value"].astype(str).isin(m["members"])
             else:
                 attr = out["group"] if "group" in out.columns else pd.Series(group, index=out.index)
-                sel = in_kind & (attr == m["attribute"]) & out[group].astype(str).isin(m["members"])
+                sel = in_population & (attr == m["attribute"]) & out[group].astype(str).isin(m["members"])
             if not sel.any():
                 continue
-            out = (_merge_profile if shape == "profile" else _merge_grouped)(out, sel, m, kind, group, codebook)
+            out = (_merge_profile if shape == "profile" else _merge_grouped)(out, sel, m, pop, group, codebook)
             pops = row_populations(out, population)
             protected = _protected(pops, protect)
     out.attrs.update(table.attrs)
     return out
 
 
-def _merge_profile(t, sel, m, kind, _group, codebook):
-    lang = _lang_of(t.loc[sel, "label"] if "label" in t.columns else [], m["members"], kind, m["attribute"],
+def _merge_profile(t, sel, m, population, _group, codebook):
+    lang = _lang_of(t.loc[sel, "label"] if "label" in t.columns else [], m["members"], population, m["attribute"],
                     codebook)
     keys = [c for c in ("population", "wave", "attribute") if c in t.columns]
 
@@ -272,22 +272,22 @@ def _merge_profile(t, sel, m, kind, _group, codebook):
     return _merge_rows(t, sel, keys, make)
 
 
-def _group_size(groups: dict, kind: str, wave: Any, m: dict) -> int | None:
+def _group_size(groups: dict, population: str, wave: Any, m: dict) -> int | None:
     """Respondents of a merge's members in one wave, from :func:`group_counts` (None when not recorded)."""
     for w in (str(wave), ""):
-        sizes = [groups.get((kind, w, m["attribute"], v)) for v in m["members"]]
+        sizes = [groups.get((population, w, m["attribute"], v)) for v in m["members"]]
         if any(sizes):
             return sum(g["n"] for g in sizes if g)
     return None
 
 
-def _merge_grouped(t, sel, m, kind, group, codebook):
+def _merge_grouped(t, sel, m, population, group, codebook):
     """Members' rows of a grouped table summed into the merge's row: the fallback for a table counted before
     merging (:func:`etude.analysis.stats.frequencies` counts the merged group from its respondents, and then
     there is nothing to merge here). Counts, bases, shares, interval, rank and shares of mentions are
     recomputed, ``pct_all`` from the group sizes in ``attrs["groups"]``; letters cannot be: they are blanked."""
     labels = t.loc[sel, "group_label"] if "group_label" in t.columns else []
-    lang = _lang_of(labels, m["members"], kind, m["attribute"], codebook)
+    lang = _lang_of(labels, m["members"], population, m["attribute"], codebook)
     keys = [c for c in ("population", "wave", "group") if c in t.columns] + ["item"]
     alpha, method = t.attrs.get("alpha", 0.05), t.attrs.get("ci_method", "wilson")
 
@@ -301,7 +301,7 @@ def _merge_grouped(t, sel, m, kind, group, codebook):
         if "pct" in row:
             row["pct"] = count / n_base if n_base else math.nan
         if "pct_all" in row:  # over all the group's respondents: their number, when the table recorded it
-            n_all = _group_size(t.attrs.get("groups") or {}, kind, row.get("wave", ""), m)
+            n_all = _group_size(t.attrs.get("groups") or {}, population, row.get("wave", ""), m)
             row["pct_all"] = count / n_all if n_all else math.nan
         if "ci_low" in row:
             row["ci_low"], row["ci_high"] = _interval(count, n_base, alpha, method)
@@ -309,7 +309,7 @@ def _merge_grouped(t, sel, m, kind, group, codebook):
             row["letters"] = pd.NA
         return row
     out = _merge_rows(t, sel, keys, make)
-    order = {c: i for i, c in enumerate(cb.items(kind, codebook=codebook)["code"])}
+    order = {c: i for i, c in enumerate(cb.items(population, codebook=codebook)["code"])}
     merged = out[group].astype(str) == m["code"]
     return _rerank(out, merged, [c for c in ("population", "wave", "group") if c in out.columns] + [group], order)
 
@@ -319,7 +319,7 @@ def _merge_grouped(t, sel, m, kind, group, codebook):
 _MISSING = "non_renseigne"
 
 
-def _kind_of(df: pd.DataFrame, items: Sequence[str] | None, codebook) -> str | None:
+def _population_of(df: pd.DataFrame, items: Sequence[str] | None, codebook) -> str | None:
     if "population" in df.columns and df["population"].nunique() == 1:
         return str(df["population"].iloc[0])
     for k in cb.populations(codebook):
@@ -328,7 +328,7 @@ def _kind_of(df: pd.DataFrame, items: Sequence[str] | None, codebook) -> str | N
     return None
 
 
-def group_counts(df: pd.DataFrame, attributes: str | Sequence[str], *, kind: str | None = None,
+def group_counts(df: pd.DataFrame, attributes: str | Sequence[str], *, population: str | None = None,
                  items: Sequence[str] | None = None, by_wave: bool = True,
                  codebook=None) -> dict[tuple, dict[str, Any]]:
     """What the respondent data say about each group, for one study-wide suppression plan.
@@ -354,11 +354,11 @@ def group_counts(df: pd.DataFrame, attributes: str | Sequence[str], *, kind: str
     {'n': 2, 'n_base': 2, 'counts': {'e_moyens': 1}}
     """
     attributes = [attributes] if isinstance(attributes, str) else list(attributes)
-    kind = kind or _kind_of(df, items, codebook)
-    if kind not in cb.populations(codebook):
+    population = population or _population_of(df, items, codebook)
+    if population not in cb.populations(codebook):
         return {}
     if items is None:
-        items = [c for c in cb.items(kind, codebook=codebook)["code"] if c in df.columns]
+        items = [c for c in cb.items(population, codebook=codebook)["code"] if c in df.columns]
     items = [c for c in items if c in df.columns]
     answered = df[items].notna().any(axis=1) if items else pd.Series(False, index=df.index)
     ticked = {c: df[c].fillna(False).astype(bool) & answered for c in items}
@@ -367,7 +367,7 @@ def group_counts(df: pd.DataFrame, attributes: str | Sequence[str], *, kind: str
     for attr in [a for a in attributes if a in df.columns and a != "wave"]:
         values = df[attr].astype(object).where(df[attr].notna(), _MISSING).astype(str)
         for (w, v), idx in pd.DataFrame({"w": waves, "v": values}).groupby(["w", "v"], sort=False).groups.items():
-            out[(kind, w, attr, v)] = {"n": len(idx), "n_base": int(answered[idx].sum()),
+            out[(population, w, attr, v)] = {"n": len(idx), "n_base": int(answered[idx].sum()),
                                        "counts": {c: int(ticked[c][idx].sum()) for c in items}}
     return out
 
@@ -442,7 +442,7 @@ def _merged_groups(info: dict, key: tuple, table_values: set[str], codebook) -> 
     return groups if table_values - {_MISSING} <= known else None
 
 
-def universe(kind: str, attribute: str, *, present: set[str] | frozenset = frozenset(), codebook=None
+def universe(population: str, attribute: str, *, present: set[str] | frozenset = frozenset(), codebook=None
              ) -> list[str]:
     """The codebook values of an attribute absent from ``present``, merged as published (:func:`merges`).
 
@@ -453,16 +453,16 @@ def universe(kind: str, attribute: str, *, present: set[str] | frozenset = froze
     >>> universe("companies", "size_class", present={"micro"})
     ['pme', 'ge250']
     """
-    return [c for c in _codes(kind, attribute, set(present), codebook) if c not in present]
+    return [c for c in _codes(population, attribute, set(present), codebook) if c not in present]
 
 
-def _codes(kind: str, attribute: str, present: set[str], codebook) -> list[str]:
+def _codes(population: str, attribute: str, present: set[str], codebook) -> list[str]:
     """Every codebook value of an attribute, in codebook order, merged unless ``present`` shows a member."""
-    if kind not in cb.populations(codebook) or attribute == "wave" \
-            or attribute not in cb.attributes(kind, codebook=codebook):
+    if population not in cb.populations(codebook) or attribute == "wave" \
+            or attribute not in cb.attributes(population, codebook=codebook):
         return []
-    codes = [str(c) for c in cb.attribute_values(kind, attribute, codebook=codebook)["code"]]
-    for m in merges(kind, attribute, codebook=codebook):
+    codes = [str(c) for c in cb.attribute_values(population, attribute, codebook=codebook)["code"]]
+    for m in merges(population, attribute, codebook=codebook):
         if present & set(m["members"]):
             continue
         at = min((codes.index(c) for c in m["members"] if c in codes), default=len(codes))
@@ -471,9 +471,9 @@ def _codes(kind: str, attribute: str, present: set[str], codebook) -> list[str]:
     return codes
 
 
-def _value_labels(kind: str, attribute: str, shown: Sequence[Any], codebook) -> dict[str, str]:
-    vals = cb.attribute_values(kind, attribute, codebook=codebook)
-    ms = merges(kind, attribute, codebook=codebook)
+def _value_labels(population: str, attribute: str, shown: Sequence[Any], codebook) -> dict[str, str]:
+    vals = cb.attribute_values(population, attribute, codebook=codebook)
+    ms = merges(population, attribute, codebook=codebook)
     english = set(vals["label_en"]) | {m["label_en"] for m in ms}
     lang = "en" if any(str(x) in english for x in shown) else "fr"
     out = dict(zip(vals["code"].astype(str), vals[f"label_{lang}"]))
@@ -487,10 +487,10 @@ def _with_covers(t, mask, primary, covers, shape, group, codebook):
     unit_col, label_col = ("value", "label") if shape == "profile" else (group, "group_label")
     numbers = [c for c in dict.fromkeys((*VALUE_COLUMNS, "n_base")) if c in t.columns]
     pieces = {}
-    for first, (idx, spare, kind, attr) in covers.items():
+    for first, (idx, spare, population, attr) in covers.items():
         block = t.loc[idx].assign(_origin=list(idx))
         units = block[unit_col].astype(str)
-        labels = _value_labels(kind, attr, block[label_col] if label_col in block.columns else [], codebook)
+        labels = _value_labels(population, attr, block[label_col] if label_col in block.columns else [], codebook)
         new = []
         for v in spare:
             part = block[(units == units.iloc[0]).to_numpy()].assign(_origin=None, **{unit_col: v})
@@ -500,7 +500,7 @@ def _with_covers(t, mask, primary, covers, shape, group, codebook):
                 part[c] = None
             new.append(part)
         both = pd.concat([block, *new], ignore_index=True)
-        rank = {u: i for i, u in enumerate(_codes(kind, attr, set(units), codebook))}
+        rank = {u: i for i, u in enumerate(_codes(population, attr, set(units), codebook))}
         key = [(u == _MISSING, rank.get(u, len(rank))) for u in both[unit_col].astype(str)]
         pieces[first] = both.iloc[sorted(range(len(both)), key=lambda j: (key[j], j))]
     covered = {i for idx, *_ in covers.values() for i in idx}

@@ -18,7 +18,7 @@ from etude.survey import codebook as cb
 __all__ = ["neighbours", "fold_small", "fold_profile", "merge_rows"]
 
 
-def neighbours(kind: str, attribute: str, *, codebook=None) -> dict[str, str]:
+def neighbours(population: str, attribute: str, *, codebook=None) -> dict[str, str]:
     """The neighbour each value of ``attribute`` is published in when its group is small (``neighbour`` under
     a value in the codebook, e.g. buyers' collectivités and health establishments in « Autres acheteurs
     publics »); ``{}`` for an unknown population or attribute.
@@ -26,9 +26,9 @@ def neighbours(kind: str, attribute: str, *, codebook=None) -> dict[str, str]:
     >>> neighbours("buyers", "buyer_type")
     {'collectivite': 'autre', 'sante': 'autre'}
     """
-    if kind not in cb.populations(codebook) or attribute not in cb.attributes(kind, codebook=codebook):
+    if population not in cb.populations(codebook) or attribute not in cb.attributes(population, codebook=codebook):
         return {}
-    values = cb.attributes(kind, codebook=codebook)[attribute].get("values") or []
+    values = cb.attributes(population, codebook=codebook)[attribute].get("values") or []
     return {str(v["code"]): str(v["neighbour"]) for v in values if v.get("neighbour") is not None}
 
 

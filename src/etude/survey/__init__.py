@@ -37,8 +37,8 @@ Examples
 27
 >>> tables["companies"].query("wave == 2017").shape[0]
 90
->>> survey.study_inputs()[["kind", "wave", "format", "simulated"]].head(2).to_string(index=False)
-'  kind  wave format  simulated\\nbuyers  2017    csv       True\\nbuyers  2018   xlsx       True'
+>>> survey.study_inputs()[["population", "wave", "format", "simulated"]].head(2).to_string(index=False)
+'population  wave format  simulated\\n    buyers  2017    csv       True\\n    buyers  2018   xlsx       True'
 """
 from __future__ import annotations
 

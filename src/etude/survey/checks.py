@@ -12,6 +12,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -141,7 +142,7 @@ def other_separator(row: list[str], sep: str, width: int) -> str | None:
     return None
 
 
-def suggest(value: str, question: str, kind: str, f: Fields, cb) -> str:
+def suggest(value: str, question: str, population: str, f: Fields, cb) -> str:
     """« ; vouliez-vous dire « … » ? » for a label close to a known one, else "".
 
     Labels longer than :data:`SUGGEST_MAX_CHARS` get no suggestion (the comparison's cost grows with the square
@@ -158,8 +159,10 @@ def suggest(value: str, question: str, kind: str, f: Fields, cb) -> str:
     return f" — vouliez-vous dire « {cbk.label(code, codebook=cb)} » ?"
 
 
+@functools.lru_cache(maxsize=1024)
 def wave_of(value: str) -> int | None:
-    """The year a wave cell holds (``2017``, ``Vague 2017``, ``2017.0``), else None."""
+    """The year a wave cell holds (``2017``, ``Vague 2017``, ``2017.0``), else None (remembered: an export of
+    100,000 rows holds a few distinct wave cells)."""
     m = _WAVE_VALUE.match(value)
     return int(m.group(1)) if m else None
 

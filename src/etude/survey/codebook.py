@@ -176,11 +176,11 @@ def _cb(codebook: dict | str | Path | None) -> dict[str, Any]:
     return codebook if isinstance(codebook, dict) else load(codebook)
 
 
-def _questionnaire(kind: str, codebook=None) -> dict[str, Any]:
+def _questionnaire(population: str, codebook=None) -> dict[str, Any]:
     qs = _cb(codebook)["questionnaires"]
-    if kind not in qs:
-        raise ValueError(f"unknown population {kind!r}: expected one of {sorted(qs)}")
-    return qs[kind]
+    if population not in qs:
+        raise ValueError(f"unknown population {population!r}: expected one of {sorted(qs)}")
+    return qs[population]
 
 
 def populations(codebook=None) -> list[str]:
@@ -188,12 +188,12 @@ def populations(codebook=None) -> list[str]:
     return list(_cb(codebook)["questionnaires"])
 
 
-def items(kind: str, question: str = "barriers", *, codebook=None) -> pd.DataFrame:
+def items(population: str, question: str = "barriers", *, codebook=None) -> pd.DataFrame:
     """Items of a multi-select question, one row per item, in questionnaire order.
 
     Parameters
     ----------
-    kind : {"buyers", "companies"}
+    population : {"buyers", "companies"}
     question : str, default "barriers"
         ``"barriers"`` or ``"segments"`` (or any multi-select question in the codebook).
 
@@ -204,9 +204,9 @@ def items(kind: str, question: str = "barriers", *, codebook=None) -> pd.DataFra
     ``until``, the first and last wave that asked the item, are None when the codebook does not bound it:
     :func:`asked_in`).
     """
-    questions = _questionnaire(kind, codebook)["questions"]
+    questions = _questionnaire(population, codebook)["questions"]
     if question not in questions:
-        raise ValueError(f"unknown question {question!r} for {kind}: expected one of {sorted(questions)}")
+        raise ValueError(f"unknown question {question!r} for {population}: expected one of {sorted(questions)}")
     rows = []
     for it in questions[question]["items"]:
         rows.append({
@@ -230,17 +230,17 @@ def _wave_bound(value: Any) -> int | None:
         raise ValueError(f"since/until : une vague (année) est attendue, pas {value!r}") from None
 
 
-def asked_in(kind: str, wave: Any, *, codebook=None) -> dict[str, bool]:
+def asked_in(population: str, wave: Any, *, codebook=None) -> dict[str, bool]:
     """Item code → whether the codebook's questionnaire history has it asked in ``wave`` (``since: <wave>``,
     ``until: <wave>`` on the item; an item without either is asked in every wave), for every multi-select question
-    of ``kind``. An item not asked in a wave is « non posé » there whatever the export's layout
+    of ``population``. An item not asked in a wave is « non posé » there whatever the export's layout
     (:func:`etude.survey.parse_export`).
 
     >>> asked_in("buyers", 2017)["b_temps"]
     True
     """
     out = {}
-    for spec in _questionnaire(kind, codebook)["questions"].values():
+    for spec in _questionnaire(population, codebook)["questions"].values():
         if spec.get("type", "multi") != "multi":
             continue
         for it in spec["items"]:
@@ -262,41 +262,41 @@ def theme_map(*, lang: str = "fr", codebook=None) -> pd.DataFrame:
     """
     th = themes(codebook=codebook).set_index("code")[f"label_{_lang(lang)}"]
     frames = []
-    for kind in populations(codebook):
-        it = items(kind, "barriers", codebook=codebook)
+    for population in populations(codebook):
+        it = items(population, "barriers", codebook=codebook)
         frames.append(pd.DataFrame({
-            "population": kind, "item": it["code"], "label": it[f"label_{lang}"], "theme": it["theme"],
+            "population": population, "item": it["code"], "label": it[f"label_{lang}"], "theme": it["theme"],
             "theme_label": it["theme"].map(th), "rationale": it["rationale"],
         }))
     return pd.concat(frames, ignore_index=True)
 
 
-def attributes(kind: str, *, codebook=None) -> dict[str, dict[str, Any]]:
+def attributes(population: str, *, codebook=None) -> dict[str, dict[str, Any]]:
     """Respondent attributes of a questionnaire (name → spec), plus the common ``wave``."""
-    out = dict(_questionnaire(kind, codebook).get("attributes", {}))
+    out = dict(_questionnaire(population, codebook).get("attributes", {}))
     out.update(_cb(codebook).get("common", {}))
     return out
 
 
-def attribute_values(kind: str, name: str, *, codebook=None) -> pd.DataFrame:
+def attribute_values(population: str, name: str, *, codebook=None) -> pd.DataFrame:
     """Allowed values of a categorical attribute: ``code, label_fr, label_en, synonyms``."""
-    attrs = attributes(kind, codebook=codebook)
+    attrs = attributes(population, codebook=codebook)
     if name not in attrs:
-        raise ValueError(f"unknown attribute {name!r} for {kind}: expected one of {sorted(attrs)}")
+        raise ValueError(f"unknown attribute {name!r} for {population}: expected one of {sorted(attrs)}")
     vals = attrs[name].get("values", [])
     return pd.DataFrame([{**{k: v[k] for k in ("code", "label_fr", "label_en")},
                           "synonyms": [str(s) for s in v.get("synonyms", [])]} for v in vals],
                         columns=["code", "label_fr", "label_en", "synonyms"])
 
 
-def identifiers(kind: str, *, codebook=None) -> dict[str, dict[str, Any]]:
+def identifiers(population: str, *, codebook=None) -> dict[str, dict[str, Any]]:
     """Identifier fields (personal data) of a questionnaire: name → spec with ``text_fr`` and ``synonyms``."""
-    return dict(_questionnaire(kind, codebook).get("identifiers", {}))
+    return dict(_questionnaire(population, codebook).get("identifiers", {}))
 
 
-def text_fields(kind: str, *, codebook=None) -> dict[str, dict[str, Any]]:
+def text_fields(population: str, *, codebook=None) -> dict[str, dict[str, Any]]:
     """Free-text fields of a questionnaire (kept after removing contact details)."""
-    return dict(_questionnaire(kind, codebook).get("text", {}))
+    return dict(_questionnaire(population, codebook).get("text", {}))
 
 
 def _lang(lang: str) -> str:
@@ -314,8 +314,8 @@ def label(code: str, *, lang: str = "fr", short: bool = False, codebook=None) ->
     lang = _lang(lang)
     cb = _cb(codebook)
     key = f"short_{lang}" if short else f"label_{lang}"
-    for kind, q in cb["questionnaires"].items():
-        if code == kind:
+    for population, q in cb["questionnaires"].items():
+        if code == population:
             return q[f"label_{lang}"]
         for question in q["questions"].values():
             for it in question["items"]:
@@ -375,23 +375,23 @@ def _variants(entry: dict[str, Any], *extra_keys: str, width: int = CODE_WIDTH) 
             + [tool_code(entry["code"], width)])
 
 
-def match_item(kind: str, question: str, raw: Any, *, codebook=None) -> str | None:
+def match_item(population: str, question: str, raw: Any, *, codebook=None) -> str | None:
     """Item code whose code, label, short label or synonym matches ``raw`` after :func:`normalise`; else None."""
     target = normalise(raw)
     if not target:
         return None
-    for it in _questionnaire(kind, codebook)["questions"][question]["items"]:
+    for it in _questionnaire(population, codebook)["questions"][question]["items"]:
         if target in {normalise(v) for v in _variants(it, "short_fr", "short_en")}:
             return it["code"]
     return None
 
 
-def match_value(kind: str, attribute: str, raw: Any, *, codebook=None) -> str | None:
+def match_value(population: str, attribute: str, raw: Any, *, codebook=None) -> str | None:
     """Code of an attribute value matching ``raw`` (code, label or synonym, normalised); else None."""
     target = normalise(raw)
     if not target:
         return None
-    for v in attributes(kind, codebook=codebook)[attribute].get("values", []):
+    for v in attributes(population, codebook=codebook)[attribute].get("values", []):
         if target in {normalise(x) for x in _variants(v, width=VALUE_CODE_WIDTH)}:
             return str(v["code"])
     return None
@@ -407,7 +407,7 @@ class Variants:
 
     Attributes
     ----------
-    kind : str
+    population : str
         The questionnaire (``buyers``, ``companies``).
     prefix : str
         The capital letter of its pseudonyms (``A``, ``E``).
@@ -420,7 +420,7 @@ class Variants:
         Categorical attribute (not ``wave``) → {folded value label, code or synonym → value code}.
     """
 
-    kind: str
+    population: str
     prefix: str
     identifiers: dict[str, tuple[str, ...]]
     attributes: dict[str, tuple[str, ...]]
@@ -446,7 +446,7 @@ def _label_table(entries: list[dict[str, Any]], *extra_keys: str, width: int = C
     return table
 
 
-def variants(kind: str, *, codebook=None) -> Variants:
+def variants(population: str, *, codebook=None) -> Variants:
     """The accepted spellings of a questionnaire's headers and labels (see :class:`Variants`).
 
     >>> v = variants("buyers")
@@ -455,17 +455,17 @@ def variants(kind: str, *, codebook=None) -> Variants:
     >>> v.identifiers["email"][:2]
     ('email', 'adresse e-mail')
     """
-    q = _questionnaire(kind, codebook)
-    attrs = attributes(kind, codebook=codebook)
+    q = _questionnaire(population, codebook)
+    attrs = attributes(population, codebook=codebook)
     multi = {n: s for n, s in q["questions"].items() if s.get("type", "multi") == "multi"}
     return Variants(
-        kind=kind, prefix=q.get("id_prefix", kind[:1].upper()),
+        population=population, prefix=q.get("id_prefix", population[:1].upper()),
         identifiers={n: _folded(n, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", []), tool_code(n))
-                     for n, s in identifiers(kind, codebook=codebook).items()},
+                     for n, s in identifiers(population, codebook=codebook).items()},
         attributes={n: _folded(n, s.get("text_fr"), s.get("label_fr"), s.get("label_en"), s.get("text_en"),
                                *s.get("synonyms", []), tool_code(n)) for n, s in attrs.items()},
         texts={n: _folded(n, s.get("text_fr"), s.get("label_fr"), s.get("label_en"), s.get("text_en"), tool_code(n))
-               for n, s in text_fields(kind, codebook=codebook).items()},
+               for n, s in text_fields(population, codebook=codebook).items()},
         questions={n: _folded(n, s.get("text_fr"), s.get("text_en"), *s.get("synonyms", []), tool_code(n))
                    for n, s in multi.items()},
         items={n: _label_table(s["items"], "short_fr", "short_en") for n, s in multi.items()},

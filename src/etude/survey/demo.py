@@ -52,7 +52,7 @@ __all__ = ["DEFAULT_SEED", "FILES", "simulate", "write_demo", "hypotheses", "all
 #: Default seed of ``etude demo`` (the committed files in ``data/demo/`` use it).
 DEFAULT_SEED = 20171120
 
-#: The demo exports: (kind, wave) → file name and how it is written.
+#: The demo exports: (population, wave) → file name and how it is written.
 FILES: dict[tuple[str, int], dict[str, Any]] = {
     ("buyers", 2017): {"file": "acheteurs_2017_simule.csv", "layout": "wide", "true_value": "Oui",
                        "encoding": "cp1252", "sep": ";"},
@@ -129,7 +129,7 @@ _CONTACTS = ["Je reste disponible au {phone}.", "Contact pour la suite : {email}
 
 
 def hypotheses(path: str | Path | None = None) -> dict[str, Any]:
-    """The demo hypotheses (``data/demo/hypotheses.yaml``) as a dict ``{kind: {wave: spec}}``, and under
+    """The demo hypotheses (``data/demo/hypotheses.yaml``) as a dict ``{population: {wave: spec}}``, and under
     ``margins`` the population margins the demo study declares."""
     p = Path(path) if path is not None else paths.demo_dir() / "hypotheses.yaml"
     return cbk.read_yaml(p.read_text(encoding="utf-8"))
@@ -198,11 +198,11 @@ def _identity(t: pd.DataFrame, rng: np.random.Generator) -> None:
     t["phone"] = [_phone(rng) for _ in range(n)]
 
 
-def _attributes(t: pd.DataFrame, kind: str, wave: int, spec: dict, rng: np.random.Generator) -> None:
+def _attributes(t: pd.DataFrame, population: str, wave: int, spec: dict, rng: np.random.Generator) -> None:
     """Buyer type and organisation, or company name, SIRET and size; then each respondent's département."""
     n = len(t)
     fixed_dep: list[str | None] = [None] * n
-    if kind == "buyers":
+    if population == "buyers":
         t["buyer_type"] = _spread({k: int(v) for k, v in spec["buyer_type"].items()}, rng)
         spellings = (["MEL", "CD 80", "Conseil départemental du Pas-de-Calais"] if wave == 2017
                      else ["Métropole Européenne de Lille", "CD80", "CD 62"])
@@ -225,25 +225,25 @@ def _attributes(t: pd.DataFrame, kind: str, wave: int, spec: dict, rng: np.rando
     t["departement"] = dep
 
 
-def _segments(t: pd.DataFrame, kind: str, spec: dict, rng: np.random.Generator, codebook) -> list[str]:
+def _segments(t: pd.DataFrame, population: str, spec: dict, rng: np.random.Generator, codebook) -> list[str]:
     """Main segment of each respondent and the segment items ticked; returns the main segments."""
     main = _spread(allocate(spec["segment"], len(t)), rng)
     t["segment"] = main
-    for code in cbk.items(kind, "segments", codebook=codebook)["code"]:
+    for code in cbk.items(population, "segments", codebook=codebook)["code"]:
         seg = code.removeprefix("seg_")
         t[code] = [m == seg or bool(rng.random() < spec["segment_extra"]) for m in main]
     return main
 
 
-def _free_texts(t: pd.DataFrame, kind: str, main: list[str], spec: dict, rng: np.random.Generator) -> None:
+def _free_texts(t: pd.DataFrame, population: str, main: list[str], spec: dict, rng: np.random.Generator) -> None:
     """Descriptions and comments; some comments carry the respondent's contact details, as real ones do."""
     desc, comm = [], []
     for k in range(len(t)):
-        pool = _DESCRIPTIONS[kind][main[k]]
+        pool = _DESCRIPTIONS[population][main[k]]
         desc.append(pool[int(rng.integers(len(pool)))] if rng.random() < spec["description_rate"] else "")
         c = ""
         if rng.random() < spec["comment_rate"]:
-            c = _COMMENTS[kind][int(rng.integers(len(_COMMENTS[kind])))]
+            c = _COMMENTS[population][int(rng.integers(len(_COMMENTS[population])))]
             if rng.random() < spec["contact_in_comment_rate"]:
                 c += " " + _CONTACTS[int(rng.integers(len(_CONTACTS)))].format(phone=t.at[k, "phone"],
                                                                                 email=t.at[k, "email"])
@@ -252,41 +252,41 @@ def _free_texts(t: pd.DataFrame, kind: str, main: list[str], spec: dict, rng: np
     t["comment"] = comm
 
 
-def simulate(kind: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file: str | Path | None = None,
+def simulate(population: str, wave: int, *, seed: int = DEFAULT_SEED, hypotheses_file: str | Path | None = None,
              codebook=None) -> pd.DataFrame:
     """One simulated wave: a respondent-like table with raw (fake) identifiers, ready for :func:`to_export`.
 
     Parameters
     ----------
-    kind : {"buyers", "companies"}
+    population : {"buyers", "companies"}
     wave : int
         A wave listed in the hypotheses file.
     seed : int
         Same seed, same table.
     """
     h = hypotheses(hypotheses_file)
-    if kind not in h or wave not in h[kind]:
-        raise ValueError(f"no hypotheses for {kind} {wave}: expected one of "
+    if population not in h or wave not in h[population]:
+        raise ValueError(f"no hypotheses for {population} {wave}: expected one of "
                          f"{[(k, w) for k in h for w in h[k]]}")
-    spec = h[kind][wave]
-    kind_index = sorted(h).index(kind)
-    rng = np.random.default_rng([seed, kind_index, wave])
+    spec = h[population][wave]
+    population_index = sorted(h).index(population)
+    rng = np.random.default_rng([seed, population_index, wave])
     n = int(spec["n"])
     t = pd.DataFrame(index=range(n))
     t["respondent_id"] = [f"{k + 1}" if wave == 2017 else f"R{wave}-{k + 1:03d}" for k in range(n)]
     # the draws below happen in a fixed order (same seed, same files): identity, attributes, segments, ticks, texts
     _identity(t, rng)
-    _attributes(t, kind, wave, spec, rng)
-    main = _segments(t, kind, spec, rng, codebook)
+    _attributes(t, population, wave, spec, rng)
+    main = _segments(t, population, spec, rng, codebook)
     # only items with a stated prevalence are simulated: an item added to the codebook without one is absent
     # from the demo (not asked), and every other answer stays the same
-    barriers = [c for c in cbk.items(kind, "barriers", codebook=codebook)["code"] if c in spec["barriers"]]
+    barriers = [c for c in cbk.items(population, "barriers", codebook=codebook)["code"] if c in spec["barriers"]]
     # each question has its own random streams: adding a question or an item changes no other question's answers
-    _tick(t, barriers, spec["barriers"], int(spec["skip_barriers"]), [seed, kind_index, wave, 0])
+    _tick(t, barriers, spec["barriers"], int(spec["skip_barriers"]), [seed, population_index, wave, 0])
     if "remedies" in spec:
-        remedies = [c for c in cbk.items(kind, "remedies", codebook=codebook)["code"] if c in spec["remedies"]]
-        _tick(t, remedies, spec["remedies"], int(spec.get("skip_remedies", 0)), [seed, kind_index, wave, 1])
-    _free_texts(t, kind, main, spec, rng)
+        remedies = [c for c in cbk.items(population, "remedies", codebook=codebook)["code"] if c in spec["remedies"]]
+        _tick(t, remedies, spec["remedies"], int(spec.get("skip_remedies", 0)), [seed, population_index, wave, 1])
+    _free_texts(t, population, main, spec, rng)
     t["wave"] = wave
     return t
 
@@ -313,10 +313,10 @@ def _study_yaml(seed: int, margins: dict | None = None) -> str:
         "title_en: Demonstration — simulated data",
         "simulated: true",
     ]
-    for kind in ("buyers", "companies"):
-        lines.append(f"{kind}:")
+    for population in ("buyers", "companies"):
+        lines.append(f"{population}:")
         for (k, wave), spec in FILES.items():
-            if k != kind:
+            if k != population:
                 continue
             lines.append(f"  - wave: {wave}")
             lines.append(f"    file: {spec['file']}")
@@ -357,11 +357,11 @@ def write_demo(out: str | Path | None = None, *, seed: int = DEFAULT_SEED,
     out = Path(out) if out else paths.demo_dir()
     check_out_dir(out, allow_data=True)  # a file, or a read-only folder: one clean message, nothing written
     content: dict[Path, bytes] = {}
-    for (kind, wave), spec in FILES.items():
-        t = simulate(kind, wave, seed=seed, hypotheses_file=hypotheses_file)
-        table = to_export(t, kind, layout=ExportLayout.of(spec), include_wave=spec.get("include_wave", False),
+    for (population, wave), spec in FILES.items():
+        t = simulate(population, wave, seed=seed, hypotheses_file=hypotheses_file)
+        table = to_export(t, population, layout=ExportLayout.of(spec), include_wave=spec.get("include_wave", False),
                           labels=spec.get("labels"))
-        label = cbk.label(kind)
+        label = cbk.label(population)
         props = {"title": f"{label} {wave} — données simulées (ne pas citer)",
                  "subject": "Données simulées — ne pas citer",
                  "creator": "etude demo", "keywords": "simulé; démonstration; données fictives",
@@ -421,7 +421,7 @@ class ExportLayout:
         return cls(spec["layout"], true_value=spec.get("true_value", "Oui"), packed_sep=spec.get("packed_sep", ", "))
 
 
-def to_export(df: pd.DataFrame, kind: str, *, layout: ExportLayout = ExportLayout(), include_wave: bool = False,
+def to_export(df: pd.DataFrame, population: str, *, layout: ExportLayout = ExportLayout(), include_wave: bool = False,
               labels: dict[str, str] | None = None, codebook=None) -> pd.DataFrame:
     """Shape a respondent-like table as a survey tool exports it (French headers and labels, all strings).
 
@@ -444,32 +444,33 @@ def to_export(df: pd.DataFrame, kind: str, *, layout: ExportLayout = ExportLayou
     """
     cb = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
     labels = labels or {}
-    q = cb["questionnaires"][kind]
+    q = cb["questionnaires"][population]
     out: dict[str, list[str]] = {}
     n = len(df)
     s = lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)  # noqa: E731
-    for name, spec in cbk.identifiers(kind, codebook=cb).items():
+    for name, spec in cbk.identifiers(population, codebook=cb).items():
         if name in df:
             out[spec.get("text_fr", name)] = [s(v) for v in df[name]]
     if include_wave:
-        out[cbk.attributes(kind, codebook=cb)["wave"].get("text_fr", "Année")] = [s(v) for v in df["wave"]]
-    for name, spec in cbk.attributes(kind, codebook=cb).items():
+        out[cbk.attributes(population, codebook=cb)["wave"].get("text_fr", "Année")] = [s(v) for v in df["wave"]]
+    for name, spec in cbk.attributes(population, codebook=cb).items():
         if name == "wave" or name not in df:
             continue
         lab = {str(v["code"]): v["label_fr"] for v in spec.get("values", [])}
         out[spec.get("text_fr", name)] = [lab.get(s(v), s(v)) for v in df[name]]
     for qn, spec in q["questions"].items():
-        out.update(_multi_columns(df, kind, qn, spec.get("text_fr", qn), layout=layout, labels=labels, codebook=cb))
-    for name, spec in cbk.text_fields(kind, codebook=cb).items():
+        out.update(_multi_columns(df, population, qn, spec.get("text_fr", qn), layout=layout, labels=labels,
+                                  codebook=cb))
+    for name, spec in cbk.text_fields(population, codebook=cb).items():
         if name in df:
             out[spec.get("text_fr", name)] = [s(v) for v in df[name]]
     return pd.DataFrame(out, index=range(n), dtype=object)
 
 
-def _multi_columns(df: pd.DataFrame, kind: str, qn: str, text: str, *, layout: ExportLayout,
+def _multi_columns(df: pd.DataFrame, population: str, qn: str, text: str, *, layout: ExportLayout,
                    labels: dict[str, str], codebook) -> dict[str, list[str]]:
     """The export columns of one multi-select question (wide: one per item; packed: one)."""
-    its = cbk.items(kind, qn, codebook=codebook)
+    its = cbk.items(population, qn, codebook=codebook)
     codes = [c for c in its["code"] if c in df]
     if not codes:
         return {}

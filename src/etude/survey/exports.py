@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from etude.errors import InputError, printable, problem
@@ -43,7 +44,7 @@ class ExportEntry:
     Parameters
     ----------
     path : str or Path
-    kind : {"buyers", "companies"}
+    population : {"buyers", "companies"}
     wave : int, optional
         The wave the export belongs to; needed when the file has no ``Année`` column, checked when it has one.
     mapping : str, Path or dict, optional
@@ -56,12 +57,12 @@ class ExportEntry:
     not_asked : iterable of str
         Item codes the study file declares not asked in this export (beside the mapping's).
 
-    >>> ExportEntry.of({"path": "a.csv", "kind": "buyers", "wave": 2017, "format": "csv", "sep": ";"}).sep
+    >>> ExportEntry.of({"path": "a.csv", "population": "buyers", "wave": 2017, "format": "csv", "sep": ";"}).sep
     ';'
     """
 
     path: str | Path
-    kind: str
+    population: str
     wave: int | None = None
     mapping: str | Path | dict | None = None
     sheet: str | int | None = None
@@ -149,9 +150,10 @@ def _assign_roles(s: Sheet, f: Fields, cb, problems: list[dict]) -> None:
         if role[0] == "wide_unknown":
             qn, label = role[1]
             problems.append(problem(s.fname, row=s.header_row, column=name, value=label,
-                                    message="item inconnu dans l'en-tête" + checks.suggest(label, qn, f.kind, f, cb),
+                                    message="item inconnu dans l'en-tête"
+                                    + checks.suggest(label, qn, f.population, f, cb),
                                     expected="un item du codebook : " + " | ".join(
-                                        cbk.items(f.kind, qn, codebook=cb)["label_fr"])))
+                                        cbk.items(f.population, qn, codebook=cb)["label_fr"])))
             continue
         if role[0] == "unknown":
             if name:
@@ -176,7 +178,7 @@ def _required_columns(s: Sheet, f: Fields, cb, wave: int | None, require_wave: b
         has_packed = ("packed", qn) in s.used
         wide_items = [code for code in f.items[qn] if ("wide", (qn, code)) in s.used]
         if qn == "barriers" and not has_packed and not wide_items:
-            text = cb["questionnaires"][f.kind]["questions"][qn].get("text_fr", qn)
+            text = cb["questionnaires"][f.population]["questions"][qn].get("text_fr", qn)
             out.append(problem(s.fname, row=s.header_row, column=text, message="colonne obligatoire absente",
                                expected=f"« {text} » (une colonne) ou « {text} [libellé de l'item] » (une par item)"))
         if wide_items and not has_packed and len(wide_items) < len(f.items[qn]):
@@ -235,7 +237,7 @@ def _multi_select(s: Sheet, f: Fields, cb, problems: list[dict], declared: set[s
 def _packed_cells(s: Sheet, f: Fields, cb, qn: str, col, chosen: list[set], problems: list[dict]) -> None:
     """Add each row's items of a packed column to ``chosen``; report unknown labels (each distinct cell is split
     once, each distinct unknown label gets one suggestion, however many rows repeat them)."""
-    expected = "un ou plusieurs de : " + " | ".join(cbk.items(f.kind, qn, codebook=cb)["label_fr"])
+    expected = "un ou plusieurs de : " + " | ".join(cbk.items(f.population, qn, codebook=cb)["label_fr"])
     hints: dict[str, str] = {}
     split: dict[str, tuple[list[str], list[str]]] = {}
     for k, cell in enumerate(s.data[col]):
@@ -245,24 +247,25 @@ def _packed_cells(s: Sheet, f: Fields, cb, qn: str, col, chosen: list[set], prob
         chosen[k].update(got)
         for u in unknown:
             if u not in hints:
-                hints[u] = checks.suggest(u, qn, f.kind, f, cb)
+                hints[u] = checks.suggest(u, qn, f.population, f, cb)
             problems.append(problem(s.fname, row=s.rownums[k], column=s.header[col], value=u,
                                     message="libellé inconnu" + hints[u], expected=expected))
 
 
 def _wide_cells(s: Sheet, f: Fields, qn: str, code: str, col, chosen: list[set], problems: list[dict]) -> None:
     """Add ``code`` to the rows of ``chosen`` whose wide cell is ticked; report unreadable cells (each distinct
-    cell normalised once)."""
+    cell normalised once, the rows found by a vectorised look-up)."""
     item_labels = {v for v, cd in f.item_variants[qn].items() if cd == code}
-    folded: dict[str, str] = {}
-    for k, cell in enumerate(s.data[col]):
-        v = folded[cell] if cell in folded else folded.setdefault(cell, cbk.normalise(cell))
-        if v in f.true or v in item_labels:
-            chosen[k].add(code)
-        elif v not in f.false:
-            problems.append(problem(s.fname, row=s.rownums[k], column=s.header[col], value=cell,
-                                    message="case à cocher illisible",
-                                    expected="Oui, Y, 1 ou X (coché) ; Non, N, 0 ou vide (non coché)"))
+    cells = s.data[col]
+    folded = {cell: cbk.normalise(cell) for cell in cells.unique()}
+    ticked = [cell for cell, v in folded.items() if v in f.true or v in item_labels]
+    unreadable = [cell for cell, v in folded.items() if not (v in f.true or v in item_labels or v in f.false)]
+    for k in np.flatnonzero(cells.isin(ticked).to_numpy()):
+        chosen[k].add(code)
+    for k in np.flatnonzero(cells.isin(unreadable).to_numpy()) if unreadable else ():
+        problems.append(problem(s.fname, row=s.rownums[k], column=s.header[col], value=cells.iat[k],
+                                message="case à cocher illisible",
+                                expected="Oui, Y, 1 ou X (coché) ; Non, N, 0 ou vide (non coché)"))
 
 
 def _never_ticked(s: Sheet, f: Fields, qn: str, col, chosen: list[set], present: set[str],
@@ -281,7 +284,7 @@ def _history(values: dict[str, list], waves: list, f: Fields, cb, fname: str, pr
     """The codebook's questionnaire history (``since``/``until`` on an item): an item is « non posé » (NA) for
     the rows of a wave that did not ask it, whatever the export's layout; a row left with nothing ticked of the
     items asked did not answer the question (all NA)."""
-    spans = {w: cbk.asked_in(f.kind, w, codebook=cb) for w in set(waves) if w}
+    spans = {w: cbk.asked_in(f.population, w, codebook=cb) for w in set(waves) if w}
     for qn in f.questions:
         gone = {c for c in f.items[qn] if any(not spans[w].get(c, True) for w in spans)}
         for code in sorted(gone):
@@ -328,13 +331,13 @@ def not_asked(table: pd.DataFrame, *, codebook=None) -> pd.DataFrame:
     """
     rows = []
     if len(table):
-        kind = str(table["population"].iloc[0])
-        for qn in cbk.variants(kind, codebook=codebook).questions:
-            codes = [c for c in cbk.items(kind, qn, codebook=codebook)["code"] if c in table]
+        population = str(table["population"].iloc[0])
+        for qn in cbk.variants(population, codebook=codebook).questions:
+            codes = [c for c in cbk.items(population, qn, codebook=codebook)["code"] if c in table]
             for wave, part in table.groupby("wave", sort=True):
                 answered = part[codes].notna()
                 if answered.any().any():
-                    rows += [{"population": kind, "wave": int(wave), "question": qn, "item": c}
+                    rows += [{"population": population, "wave": int(wave), "question": qn, "item": c}
                              for c in codes if not answered[c].any()]
     return pd.DataFrame(rows, columns=["population", "wave", "question", "item"]).astype({"wave": "int64"})
 
@@ -352,7 +355,7 @@ def _respondent_keys(s: Sheet, f: Fields, col_of: dict, waves: list) -> list[str
     keys = []
     for k in range(len(s.data)):
         key = next((f"{ident}:{values[k]}" for ident, values in columns if values[k]), None)
-        keys.append(f"{f.kind}|{waves[k]}|{key or f'{s.fname}#{s.rownums[k]}'}")
+        keys.append(f"{f.population}|{waves[k]}|{key or f'{s.fname}#{s.rownums[k]}'}")
     return keys
 
 
@@ -362,7 +365,7 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
     out = pd.DataFrame(index=range(len(s.data)))
     keys = _respondent_keys(s, f, col_of, waves)
     out["respondent_id"] = privacy.pseudonymise(keys, f.prefix)
-    out["population"] = f.kind
+    out["population"] = f.population
     out["wave"] = waves
     out["simulated"] = bool(simulated)
     out["source_file"] = s.fname
@@ -387,7 +390,7 @@ def _table(s: Sheet, f: Fields, cb, values: dict, waves: list, simulated: bool) 
             out[name] = [clean[v] for v in cells]
         else:
             out[name] = None
-    table = finalise(out, f.kind, cb)
+    table = finalise(out, f.population, cb)
     # who answered, whatever the wave or the file's name (salted): the study compares its waves with it
     anyone = [k.split("|", 2)[2].replace(f"{s.fname}#", "#", 1) for k in keys]
     table.attrs["respondent_keys"] = "\n".join(privacy.pseudonymise(anyone, f.prefix))  # one str: free to copy
@@ -401,13 +404,13 @@ def parse_export(export: ExportEntry, *, codebook=None, require_wave: bool = Tru
     ``export`` says which file and how to read it (:class:`ExportEntry`); ``require_wave=False`` (used by
     :func:`validate`) accepts an export whose wave is unknown.
     """
-    path, kind, wave = Path(export.path), export.kind, export.wave
+    path, population, wave = Path(export.path), export.population, export.wave
     cb = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
-    if kind not in cb["questionnaires"]:
-        raise ValueError(f"unknown kind {kind!r}: expected one of {sorted(cb['questionnaires'])}")
+    if population not in cb["questionnaires"]:
+        raise ValueError(f"unknown population {population!r}: expected one of {sorted(cb['questionnaires'])}")
     try:
         spec = load_mapping(export.mapping)
-        f = build_fields(kind, cb, spec)
+        f = build_fields(population, cb, spec)
         rows, info = read_rows(path, sheet=export.sheet, encoding=export.encoding, sep=export.sep)
     except InputError as exc:
         return None, exc.problems
@@ -432,13 +435,13 @@ def parse_export(export: ExportEntry, *, codebook=None, require_wave: bool = Tru
     return _table(s, f, cb, values, waves, export.simulated), problems
 
 
-def load_export(path: str | Path, kind: str, *, wave: int | None = None, mapping=None, sheet=None,
+def load_export(path: str | Path, population: str, *, wave: int | None = None, mapping=None, sheet=None,
                 simulated: bool = False, codebook=None) -> pd.DataFrame:
     """Load one export (CSV or XLSX) into a respondent table.
 
     Parameters
     ----------
-    path, kind, wave, mapping, sheet, simulated
+    path, population, wave, mapping, sheet, simulated
         As the fields of :class:`ExportEntry`.
     codebook : dict, str or Path, optional
 
@@ -450,15 +453,15 @@ def load_export(path: str | Path, kind: str, *, wave: int | None = None, mapping
     InputError
         Every problem of the file at once.
     """
-    df, problems = parse_export(ExportEntry(path, kind, wave=wave, mapping=mapping, sheet=sheet, simulated=simulated),
-                                codebook=codebook)
+    df, problems = parse_export(ExportEntry(path, population, wave=wave, mapping=mapping, sheet=sheet,
+                                            simulated=simulated), codebook=codebook)
     errors = [p for p in problems if p["severity"] == "error"]
     if errors or df is None:
         raise InputError(errors or problems)
     return df
 
 
-def validate(path: str | Path, kind: str, *, mapping=None, wave: int | None = None, sheet=None,
+def validate(path: str | Path, population: str, *, mapping=None, wave: int | None = None, sheet=None,
              codebook=None) -> pd.DataFrame:
     """Check an export without loading it: every problem found, one row each (empty table = valid).
 
@@ -471,6 +474,6 @@ def validate(path: str | Path, kind: str, *, mapping=None, wave: int | None = No
     >>> report.query("severity != 'info'").empty  # information only (an item the codebook adds later…)
     True
     """
-    _, problems = parse_export(ExportEntry(path, kind, wave=wave, mapping=mapping, sheet=sheet), codebook=codebook,
-                               require_wave=False)
+    _, problems = parse_export(ExportEntry(path, population, wave=wave, mapping=mapping, sheet=sheet),
+                               codebook=codebook, require_wave=False)
     return problems_table(problems)

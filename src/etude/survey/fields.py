@@ -54,7 +54,7 @@ class Fields:
 
     Attributes
     ----------
-    kind, prefix : str
+    population, prefix : str
         Questionnaire and pseudonym prefix.
     headers : dict
         Folded header → role (``("id"|"attr"|"wave"|"text"|"packed", name)`` or ``("wide", (question, item))``).
@@ -82,7 +82,7 @@ class Fields:
         Problems of the mapping file itself.
     """
 
-    kind: str
+    population: str
     prefix: str
     headers: dict[str, tuple]
     mapped_headers: dict[str, tuple]
@@ -160,27 +160,28 @@ def _apply_mapping(mapping: dict, *, targets: dict, items: dict, item_variants: 
     return mapped_headers, problems
 
 
-def build_fields(kind: str, cb: Any, mapping: dict) -> Fields:
+def build_fields(population: str, cb: Any, mapping: dict) -> Fields:
     """The :class:`Fields` of a questionnaire: codebook spellings, then the mapping's (which win).
 
     Parameters
     ----------
-    kind : str
+    population : str
     cb : dict, str, Path or None
         The codebook (or its path; None for the default).
     mapping : dict
         As returned by :func:`etude.survey.mapping.load_mapping`.
     """
-    v = cbk.variants(kind, codebook=cb)
-    items = {qn: list(cbk.items(kind, qn, codebook=cb)["code"]) for qn in v.questions}
+    v = cbk.variants(population, codebook=cb)
+    items = {qn: list(cbk.items(population, qn, codebook=cb)["code"]) for qn in v.questions}
     question_keys = {n: qn for qn, names in v.questions.items() for n in names}
     item_variants: dict[str, dict[str, str | None]] = {qn: dict(t) for qn, t in v.items.items()}
-    attrs = {n: s for n, s in cbk.attributes(kind, codebook=cb).items() if n != "wave"}
+    attrs = {n: s for n, s in cbk.attributes(population, codebook=cb).items() if n != "wave"}
     attr_values = {n: dict(t) for n, t in v.values.items()}
     mapped_headers, problems = _apply_mapping(mapping, targets=_mapping_targets(items, v), items=items,
                                               item_variants=item_variants, attrs=attrs, attr_values=attr_values)
     norm = cbk.normalise
-    return Fields(kind=kind, prefix=v.prefix, headers=_header_roles(v, items), mapped_headers=mapped_headers,
+    return Fields(population=population, prefix=v.prefix, headers=_header_roles(v, items),
+                  mapped_headers=mapped_headers,
                   question_keys=question_keys, questions=list(v.questions), items=items, item_variants=item_variants,
                   attrs=attrs, attr_values=attr_values, texts=list(v.texts), idents=list(v.identifiers),
                   true={norm(x) for x in (*TRUE_VALUES, *mapping["true_values"])},

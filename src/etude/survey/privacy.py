@@ -364,7 +364,7 @@ def pseudonymise(values: Iterable[Any], prefix: str, salt: str | bytes | None = 
         if v is None or (not isinstance(v, str) and pd.isna(v)):
             out.append(None)
             continue
-        digest = hmac.new(key, str(v).strip().encode("utf-8"), hashlib.sha256).hexdigest()
+        digest = hmac.digest(key, str(v).strip().encode("utf-8"), "sha256").hex()  # one-shot, in C
         out.append(f"{prefix}-{digest[:PSEUDONYM_HEX_DIGITS]}")
     return out
 

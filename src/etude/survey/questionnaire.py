@@ -84,17 +84,17 @@ def _text(spec: dict, lang: str) -> str:
     return str(spec.get(f"text_{lang}") or spec.get(f"label_{lang}") or spec.get("text_fr") or spec["label_fr"])
 
 
-def _multi_questions(kind: str, lang: str, cb: dict) -> tuple[Question, ...]:
-    questions = cb["questionnaires"][kind]["questions"]
+def _multi_questions(population: str, lang: str, cb: dict) -> tuple[Question, ...]:
+    questions = cb["questionnaires"][population]["questions"]
     hint = words.text("questionnaire.hint_multiple", lang)
     return tuple(Question(name=name, kind="select_multiple", label=_text(spec, lang), hint=hint,
                           choices=tuple((str(it["code"]), str(it[f"label_{lang}"])) for it in spec["items"]))
                  for name, spec in questions.items() if spec.get("type", "multi") == "multi")
 
 
-def _attribute_questions(kind: str, lang: str, cb: dict) -> tuple[Question, ...]:
+def _attribute_questions(population: str, lang: str, cb: dict) -> tuple[Question, ...]:
     out = []
-    for name, spec in cbk.attributes(kind, codebook=cb).items():
+    for name, spec in cbk.attributes(population, codebook=cb).items():
         if name == "wave":  # the study file gives the wave
             continue
         values = tuple((str(v["code"]), str(v[f"label_{lang}"])) for v in spec.get("values", []))
@@ -106,12 +106,12 @@ def _attribute_questions(kind: str, lang: str, cb: dict) -> tuple[Question, ...]
     return tuple(out)
 
 
-def questionnaire(kind: str, *, lang: str = "fr", codebook=None, min_cell: int = 5) -> list[Section]:
+def questionnaire(population: str, *, lang: str = "fr", codebook=None, min_cell: int = 5) -> list[Section]:
     """The questionnaire of one population, as sections of questions in the codebook's order.
 
     Parameters
     ----------
-    kind : {"buyers", "companies"}
+    population : {"buyers", "companies"}
     lang : {"fr", "en"}
         Language of every label.
     codebook : dict, str or Path, optional
@@ -126,23 +126,23 @@ def questionnaire(kind: str, *, lang: str = "fr", codebook=None, min_cell: int =
     """
     words.check_lang(lang)
     cb = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
-    if kind not in cb["questionnaires"]:
-        raise ParameterError(f"population « {kind} » inconnue ; populations possibles : "
+    if population not in cb["questionnaires"]:
+        raise ParameterError(f"population « {population} » inconnue ; populations possibles : "
                              + ", ".join(cb["questionnaires"]))
-    spec = cb["questionnaires"][kind]
+    spec = cb["questionnaires"][population]
     title = str(spec.get(f"survey_{lang}") or spec[f"label_{lang}"])
     notice = Question(name="consent", kind="note", label=words.text("questionnaire.consent", lang, survey=title,
                                                                      min_cell=min_cell))
     texts = tuple(Question(name=name, kind="long_text", label=_text(t, lang))
-                  for name, t in cbk.text_fields(kind, codebook=cb).items())
-    sections = [("presentation", (notice,)), ("questions", _multi_questions(kind, lang, cb)),
-                ("profil", _attribute_questions(kind, lang, cb)), ("commentaires", texts)]
+                  for name, t in cbk.text_fields(population, codebook=cb).items())
+    sections = [("presentation", (notice,)), ("questions", _multi_questions(population, lang, cb)),
+                ("profil", _attribute_questions(population, lang, cb)), ("commentaires", texts)]
     return [Section(name=name, label=words.text(f"questionnaire.section_{name}", lang), questions=qs)
             for name, qs in sections if qs]
 
 
-def _title(kind: str, lang: str, cb: dict) -> str:
-    spec = cb["questionnaires"][kind]
+def _title(population: str, lang: str, cb: dict) -> str:
+    spec = cb["questionnaires"][population]
     return str(spec.get(f"survey_{lang}") or spec[f"label_{lang}"])
 
 
@@ -152,7 +152,7 @@ _XLS_TYPES = {"select_multiple": "select_multiple {name}", "select_one": "select
               "long_text": "text", "note": "note"}
 
 
-def xlsform_sheets(kind: str, *, lang: str = "fr", codebook=None, min_cell: int = 5) -> dict[str, list[list]]:
+def xlsform_sheets(population: str, *, lang: str = "fr", codebook=None, min_cell: int = 5) -> dict[str, list[list]]:
     """The three sheets of the XLSForm (``survey``, ``choices``, ``settings``), header row first.
 
     >>> sheets = xlsform_sheets("companies", lang="en")
@@ -163,7 +163,7 @@ def xlsform_sheets(kind: str, *, lang: str = "fr", codebook=None, min_cell: int 
     cb = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
     survey = [["type", "name", "label", "hint", "required", "appearance"]]
     choices = [["list_name", "name", "label"]]
-    for section in questionnaire(kind, lang=lang, codebook=cb, min_cell=min_cell):
+    for section in questionnaire(population, lang=lang, codebook=cb, min_cell=min_cell):
         survey.append(["begin_group", section.name, section.label, "", "", ""])
         for q in section.questions:
             survey.append([_XLS_TYPES[q.kind].format(name=q.name), q.name, q.label, q.hint,
@@ -171,16 +171,16 @@ def xlsform_sheets(kind: str, *, lang: str = "fr", codebook=None, min_cell: int 
             choices += [[q.name, code, label] for code, label in q.choices]
         survey.append(["end_group", "", "", "", "", ""])
     version = str(cb.get("version", 1))
-    settings = [["form_title", "form_id", "version"], [_title(kind, lang, cb), f"etude_{kind}", version]]
+    settings = [["form_title", "form_id", "version"], [_title(population, lang, cb), f"etude_{population}", version]]
     return {"survey": survey, "choices": choices, "settings": settings}
 
 
-def write_xlsform(kind: str, out: str | Path, *, lang: str = "fr", codebook=None, min_cell: int = 5) -> Path:
+def write_xlsform(population: str, out: str | Path, *, lang: str = "fr", codebook=None, min_cell: int = 5) -> Path:
     """Write the XLSForm (``.xlsx``) of a population's questionnaire; returns its path."""
     import openpyxl
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    for title, rows in xlsform_sheets(kind, lang=lang, codebook=codebook, min_cell=min_cell).items():
+    for title, rows in xlsform_sheets(population, lang=lang, codebook=codebook, min_cell=min_cell).items():
         ws = wb.create_sheet(title)
         for row in rows:
             ws.append(row)
@@ -226,7 +226,7 @@ def _ls_question(q: Question, lang: str) -> list[list[str]]:
     return rows
 
 
-def limesurvey_rows(kind: str, *, lang: str = "fr", codebook=None, min_cell: int = 5) -> list[list[str]]:
+def limesurvey_rows(population: str, *, lang: str = "fr", codebook=None, min_cell: int = 5) -> list[list[str]]:
     """LimeSurvey's tab-separated survey structure (header row first): survey settings (``S``), its title
     (``SL``), then each group (``G``) with its questions (``Q``: ``M`` multiple choice, ``L`` list, ``S``/``T``
     free text, ``X`` text display), their subquestions (``SQ``) and answers (``A``).
@@ -236,10 +236,10 @@ def limesurvey_rows(kind: str, *, lang: str = "fr", codebook=None, min_cell: int
     [['Q', 'M', 'barriers'], ['SQ', '', 'bsoutien'], ['SQ', '', 'bfinancier']]
     """
     cb = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
-    form = questionnaire(kind, lang=lang, codebook=cb, min_cell=min_cell)
+    form = questionnaire(population, lang=lang, codebook=cb, min_cell=min_cell)
     rows = [list(LIMESURVEY_COLUMNS), _ls_row("S", "", name="language", text=lang),
             _ls_row("S", "", name="format", text="G"), _ls_row("SL", lang, name="surveyls_title",
-                                                                 text=_title(kind, lang, cb))]
+                                                                 text=_title(population, lang, cb))]
     _unique([cbk.tool_code(q.name) for s in form for q in s.questions], "les questions", cbk.CODE_WIDTH)
     for order, section in enumerate(form, start=1):
         rows.append(_ls_row("G", lang, **{"type/scale": str(order), "name": section.label}))
@@ -248,15 +248,15 @@ def limesurvey_rows(kind: str, *, lang: str = "fr", codebook=None, min_cell: int
     return rows
 
 
-def write_limesurvey(kind: str, out: str | Path, *, lang: str = "fr", codebook=None, min_cell: int = 5) -> Path:
+def write_limesurvey(population: str, out: str | Path, *, lang: str = "fr", codebook=None, min_cell: int = 5) -> Path:
     """Write LimeSurvey's tab-separated text import file (``.txt``, UTF-8) of a population's questionnaire."""
     buf = io.StringIO()
     csv.writer(buf, delimiter="\t", lineterminator="\n").writerows(
-        limesurvey_rows(kind, lang=lang, codebook=codebook, min_cell=min_cell))
+        limesurvey_rows(population, lang=lang, codebook=codebook, min_cell=min_cell))
     return atomic_write(out, lambda tmp: Path(tmp).write_text(buf.getvalue(), encoding="utf-8"))
 
 
-def write_questionnaire(kind: str, fmt: str, out: str | Path, *, lang: str = "fr", codebook=None,
+def write_questionnaire(population: str, fmt: str, out: str | Path, *, lang: str = "fr", codebook=None,
                         min_cell: int = 5) -> Path:
     """Write the questionnaire in ``fmt`` (``xlsform`` or ``limesurvey``) to ``out``, whose extension must fit.
 
@@ -273,4 +273,4 @@ def write_questionnaire(kind: str, fmt: str, out: str | Path, *, lang: str = "fr
     if out.suffix.lower() != FORMATS[fmt]:
         raise ParameterError(f"--out {out} : un questionnaire {fmt} s'écrit dans un fichier {FORMATS[fmt]}")
     writer = write_xlsform if fmt == "xlsform" else write_limesurvey
-    return writer(kind, out, lang=lang, codebook=codebook, min_cell=min_cell)
+    return writer(population, out, lang=lang, codebook=codebook, min_cell=min_cell)

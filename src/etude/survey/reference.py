@@ -343,10 +343,10 @@ def _codebook_items(codebook) -> dict[str, dict[str, str]]:
     """{question: {item code: population}} for the barrier and remedy questions."""
     book = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
     out: dict[str, dict[str, str]] = {"barriers": {}, "remedies": {}}
-    for kind, q in book["questionnaires"].items():
+    for population, q in book["questionnaires"].items():
         for question in out:
             for it in q["questions"].get(question, {}).get("items", []):
-                out[question][it["code"]] = kind
+                out[question][it["code"]] = population
     return out
 
 

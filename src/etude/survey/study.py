@@ -7,7 +7,7 @@ export of every wave. :func:`load_study` reads them all into one respondent tabl
 Examples
 --------
 >>> spec = read_study()
->>> [(i["kind"], i["wave"]) for i in spec["inputs"]][:2]
+>>> [(i["population"], i["wave"]) for i in spec["inputs"]][:2]
 [('buyers', 2017), ('buyers', 2018)]
 """
 from __future__ import annotations
@@ -88,7 +88,7 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     none: English runs show ``title``), ``simulated`` (bool), ``publish_small_groups`` (bool, default false: the
     study's choice to publish public buyers' small groups, :func:`etude.safety.disclosure.protected_populations`),
     ``codebook`` (Path or None), ``inputs``: a list
-    of dicts ``kind, wave, path, format, mapping, sheet, encoding, sep, simulated``, paths resolved from the study
+    of dicts ``population, wave, path, format, mapping, sheet, encoding, sep, simulated``, paths resolved from the study
     file's folder, ``margins``: the population margins the study declares (:func:`_margins`; ``{}`` when
     none), and ``cleaned``: the information note of what cleaning its texts removed (a list of at most one
     problem). Texts are cleaned (:mod:`etude.survey.clean`); paths, sheet names and separators are not.
@@ -104,35 +104,37 @@ def read_study(study: str | Path | None = None) -> dict[str, Any]:
     spec, notes = _study_spec(path)
     base = path.resolve().parent
     cb_path = (base / spec["codebook"]).resolve() if spec.get("codebook") else None
-    kinds = cbk.populations(cb_path)
+    populations = cbk.populations(cb_path)
     problems, inputs, wheres = [], [], []
     for key in spec:
-        if key not in STUDY_KEYS and key not in kinds:
+        if key not in STUDY_KEYS and key not in populations:
             problems.append(problem(path, column=key, message="clé inconnue",
-                                    expected=", ".join(sorted(STUDY_KEYS | set(kinds)))))
-    typed = schema_problems({k: v for k, v in spec.items() if k in STUDY_KEYS or k in kinds}, STUDY_SCHEMA, str(path))
+                                    expected=", ".join(sorted(STUDY_KEYS | set(populations)))))
+    typed = schema_problems({k: v for k, v in spec.items() if k in STUDY_KEYS or k in populations}, STUDY_SCHEMA,
+                            str(path))
     if typed:
         raise InputError(problems + typed)
     study_sim = spec.get("simulated", False)
     if not isinstance(study_sim, bool):
         problems.append(problem(path, column="simulated", value=study_sim, expected="true ou false"))
         study_sim = False
-    for kind in kinds:
-        waves = spec.get(kind) or []
+    for population in populations:
+        waves = spec.get(population) or []
         if not isinstance(waves, list):
-            problems.append(problem(path, column=kind, message="liste de vagues attendue",
+            problems.append(problem(path, column=population, message="liste de vagues attendue",
                                     expected="- {wave: 2017, file: export.csv}"))
             continue
         seen: set = set()
         for i, w in enumerate(waves, start=1):
-            inp = _wave_entry(path, base, kind, f"{kind}[{i}]", w, study_sim, problems)
+            inp = _wave_entry(path, base, population, f"{population}[{i}]", w, study_sim, problems)
             if inp is None:
                 continue
             if (inp["path"], inp["wave"]) in seen:
-                problems.append(problem(path, column=f"{kind}[{i}]", value=w["file"], message="vague listée deux fois"))
+                problems.append(problem(path, column=f"{population}[{i}]", value=w["file"],
+                                        message="vague listée deux fois"))
             seen.add((inp["path"], inp["wave"]))
             inputs.append(inp)
-            wheres.append(f"{kind}[{i}]")
+            wheres.append(f"{population}[{i}]")
     problems += _duplicate_exports(path, inputs, wheres)
     margins = _margins(path, spec.get("margins"), cb_path, problems)
     if problems:
@@ -156,15 +158,15 @@ def meeting_of(spec: dict[str, Any]) -> dict[str, Any]:
             for k, v in meeting.items() if k in MEETING_KEYS and v not in (None, "")}
 
 
-def _margin_counts(path: Path, where: str, kind: str, attr: str, counts: Any, cb, problems: list[dict]
+def _margin_counts(path: Path, where: str, population: str, attr: str, counts: Any, cb, problems: list[dict]
                    ) -> dict[str, int]:
     """One margin's counts checked: every key a value of the attribute (code, label or synonym), every count a
     whole number ≥ 0, every value of the codebook given; returned by value code, in codebook order."""
-    codes = [str(v["code"]) for v in cbk.attributes(kind, codebook=cb)[attr].get("values", [])]
+    codes = [str(v["code"]) for v in cbk.attributes(population, codebook=cb)[attr].get("values", [])]
     got: dict[str, int] = {}
     given = set()
     for key, n in (counts or {}).items():
-        code = cbk.match_value(kind, attr, key, codebook=cb)
+        code = cbk.match_value(population, attr, key, codebook=cb)
         given.add(code)
         if code is None:
             problems.append(problem(path, column=f"{where}.counts", value=key, message="groupe inconnu",
@@ -186,7 +188,7 @@ def _margin_counts(path: Path, where: str, kind: str, attr: str, counts: Any, cb
     return {c: got[c] for c in codes if c in got}
 
 
-def _one_margin(path: Path, where: str, kind: str, attr: str, margin: dict, cb, problems: list[dict]) -> dict:
+def _one_margin(path: Path, where: str, population: str, attr: str, margin: dict, cb, problems: list[dict]) -> dict:
     """One margin's keys and counts checked (problems appended)."""
     for k in sorted(set(margin) - MARGIN_KEYS):
         problems.append(problem(path, column=f"{where}.{k}", message="clé inconnue",
@@ -194,7 +196,7 @@ def _one_margin(path: Path, where: str, kind: str, attr: str, margin: dict, cb, 
     for k in (k for k in ("source", "year", "counts") if not margin.get(k)):
         problems.append(problem(path, column=f"{where}.{k}", message="clé manquante",
                                 expected="source (texte), year (année) et counts (effectif par valeur)"))
-    counts = _margin_counts(path, where, kind, attr, margin.get("counts"), cb, problems)
+    counts = _margin_counts(path, where, population, attr, margin.get("counts"), cb, problems)
     return {"source": margin.get("source"), "year": margin.get("year"), "counts": counts}
 
 
@@ -202,23 +204,24 @@ def _margins(path: Path, spec: Any, cb, problems: list[dict]) -> dict[str, dict[
     """The study's ``margins:`` checked (problems appended): ``{population: {attribute: {"source", "year",
     "counts": {value code: count}}}}``. Margins of one population must have the same total (raking needs it)."""
     out: dict[str, dict[str, dict]] = {}
-    for kind, by_attr in (spec or {}).items():
-        if kind not in cbk.populations(cb):
-            problems.append(problem(path, column=f"margins.{kind}", message="population inconnue",
+    for population, by_attr in (spec or {}).items():
+        if population not in cbk.populations(cb):
+            problems.append(problem(path, column=f"margins.{population}", message="population inconnue",
                                     expected=", ".join(cbk.populations(cb))))
             continue
-        attrs = [a for a, s in cbk.attributes(kind, codebook=cb).items()
+        attrs = [a for a, s in cbk.attributes(population, codebook=cb).items()
                  if s.get("values") and not s.get("open") and a != "wave"]
         for attr, margin in (by_attr or {}).items():
             if attr not in attrs:
-                problems.append(problem(path, column=f"margins.{kind}.{attr}", message="attribut inconnu ou ouvert",
-                                        expected=f"un attribut à valeurs fixées de {kind} : " + ", ".join(attrs)))
+                problems.append(problem(path, column=f"margins.{population}.{attr}",
+                                        message="attribut inconnu ou ouvert",
+                                        expected=f"un attribut à valeurs fixées de {population} : " + ", ".join(attrs)))
                 continue
-            out.setdefault(kind, {})[attr] = _one_margin(path, f"margins.{kind}.{attr}", kind, attr, margin, cb,
-                                                         problems)
-        totals = {a: sum(m["counts"].values()) for a, m in out.get(kind, {}).items()}
+            out.setdefault(population, {})[attr] = _one_margin(path, f"margins.{population}.{attr}", population, attr,
+                                                               margin, cb, problems)
+        totals = {a: sum(m["counts"].values()) for a, m in out.get(population, {}).items()}
         if len(set(totals.values())) > 1:
-            problems.append(problem(path, column=f"margins.{kind}", message="marges de totaux différents",
+            problems.append(problem(path, column=f"margins.{population}", message="marges de totaux différents",
                                     value=", ".join(f"{a} : {t}" for a, t in totals.items()),
                                     expected="le même total de population pour chaque attribut (raking)"))
     return out
@@ -302,7 +305,7 @@ def _duplicate_exports(path: Path, inputs: list[dict], wheres: list[str]) -> lis
     return out
 
 
-def _wave_entry(path: Path, base: Path, kind: str, where: str, w: Any, study_sim: bool,
+def _wave_entry(path: Path, base: Path, population: str, where: str, w: Any, study_sim: bool,
                 problems: list[dict]) -> dict | None:
     """One wave entry checked and resolved (None when it names no file); its problems appended to ``problems``."""
     if not isinstance(w, dict):
@@ -329,8 +332,9 @@ def _wave_entry(path: Path, base: Path, kind: str, where: str, w: Any, study_sim
     if mapping is not None and not mapping.is_file():
         problems.append(problem(path, column=f"{where}.mapping", value=w["mapping"],
                                 message="fichier de correspondance introuvable"))
-    return {"kind": kind, "wave": wave, "path": file, "format": fmt, "mapping": mapping, "sheet": w.get("sheet"),
-            "encoding": w.get("encoding"), "sep": w.get("sep"), "simulated": bool(w.get("simulated", study_sim)),
+    return {"population": population, "wave": wave, "path": file, "format": fmt, "mapping": mapping,
+            "sheet": w.get("sheet"), "encoding": w.get("encoding"), "sep": w.get("sep"),
+            "simulated": bool(w.get("simulated", study_sim)),
             "not_asked": [str(c) for c in w.get("not_asked") or []]}
 
 
@@ -340,16 +344,16 @@ def study_inputs(study: str | Path | None = None) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame with columns ``kind, wave, path, sha256, format, simulated`` (``path`` absolute, as str).
+    DataFrame with columns ``population, wave, path, sha256, format, simulated`` (``path`` absolute, as str).
 
     >>> study_inputs().shape[1]
     6
     """
     spec = read_study(study)
     # path as text a manifest can hold: a file name's undecodable bytes become U+FFFD
-    rows = [{"kind": i["kind"], "wave": i["wave"], "path": printable(i["path"]), "sha256": sha256(i["path"]),
-             "format": i["format"], "simulated": i["simulated"]} for i in spec["inputs"]]
-    out = pd.DataFrame(rows, columns=["kind", "wave", "path", "sha256", "format", "simulated"])
+    rows = [{"population": i["population"], "wave": i["wave"], "path": printable(i["path"]),
+             "sha256": sha256(i["path"]), "format": i["format"], "simulated": i["simulated"]} for i in spec["inputs"]]
+    out = pd.DataFrame(rows, columns=["population", "wave", "path", "sha256", "format", "simulated"])
     return out.astype({"wave": "int64", "simulated": "bool"})
 
 
@@ -382,10 +386,11 @@ def load_study(study: str | Path | None = None, *, codebook: dict | str | Path |
     if errors:
         raise InputError(errors)
     cb = codebook if codebook is not None else spec["codebook"]
-    return {kind: group_rare_open_values(t, kind, codebook=cb, min_cell=min_cell) for kind, t in tables.items()}
+    return {population: group_rare_open_values(t, population, codebook=cb, min_cell=min_cell)
+            for population, t in tables.items()}
 
 
-def group_rare_open_values(table: pd.DataFrame, kind: str, *, codebook=None, min_cell: int = 5) -> pd.DataFrame:
+def group_rare_open_values(table: pd.DataFrame, population: str, *, codebook=None, min_cell: int = 5) -> pd.DataFrame:
     """Values of open attributes unknown to the codebook and given by fewer than ``min_cell`` respondents, or holding
     anything personal (:func:`etude.survey.privacy.personal_looking`: a name, a contact) → ``autre``.
 
@@ -394,7 +399,7 @@ def group_rare_open_values(table: pd.DataFrame, kind: str, *, codebook=None, min
     ['mel', 'autre', nan]
     """
     out = table.copy()
-    for name, spec in cbk.attributes(kind, codebook=codebook).items():
+    for name, spec in cbk.attributes(population, codebook=codebook).items():
         if not spec.get("open") or name not in out:
             continue
         known = [str(v["code"]) for v in spec.get("values", [])]
@@ -551,12 +556,12 @@ def share_parsed(study: str | Path | None, folder: str | Path, *, tag: str) -> P
         return Path(folder) / where[0]
     try:
         files = {}
-        for kind, table in tables.items():
+        for population, table in tables.items():
             buf = io.BytesIO()
             table.to_parquet(buf, engine="pyarrow", index=False)
-            files[f"{kind}.parquet"] = buf.getvalue()
+            files[f"{population}.parquet"] = buf.getvalue()
         meta = {"format": _SHARE_FORMAT, "problems": problems,
-                "tables": {kind: _table_spec(table) for kind, table in tables.items()}}
+                "tables": {population: _table_spec(table) for population, table in tables.items()}}
         text = json.dumps(meta, ensure_ascii=True, sort_keys=True, default=_plain)
         if json.loads(text) != meta:  # attrs or problems JSON would not give back as they are
             return None
@@ -609,8 +614,9 @@ def remember_shared(study: str | Path | None, folder: str | Path, *, tag: str) -
         meta = json.loads(text)
         if meta["format"] != _SHARE_FORMAT or set(files) != {f"{k}.parquet" for k in meta["tables"]}:
             return False
-        tables = {kind: _restored(pd.read_parquet(io.BytesIO(files[f"{kind}.parquet"]), engine="pyarrow"), spec)
-                  for kind, spec in meta["tables"].items()}
+        tables = {population: _restored(pd.read_parquet(io.BytesIO(files[f"{population}.parquet"]), engine="pyarrow"),
+                                        spec)
+                  for population, spec in meta["tables"].items()}
         if any(t is None for t in tables.values()):
             return False
     except (KeyError, TypeError, ValueError, OSError, NotImplementedError):
@@ -627,24 +633,25 @@ def _parse_all(spec: dict, codebook) -> tuple[dict[str, pd.DataFrame], list[dict
     counts: dict[str, int] = {}
     parsed: dict[str, list[dict]] = {}
     for inp in spec["inputs"]:
-        counts[inp["kind"]] = counts.get(inp["kind"], 0) + 1
+        counts[inp["population"]] = counts.get(inp["population"], 0) + 1
         df, probs = parse_export(ExportEntry.of(inp), codebook=cb)
         problems += probs
         if df is not None:
-            parsed.setdefault(inp["kind"], []).append({
-                "where": f"{inp['kind']}[{counts[inp['kind']]}]", "wave": inp["wave"], "table": df,
+            parsed.setdefault(inp["population"], []).append({
+                "where": f"{inp['population']}[{counts[inp['population']]}]", "wave": inp["wave"], "table": df,
                 "keys": df.attrs.pop("respondent_keys", "")})
-            frames[inp["kind"]].append(df)
+            frames[inp["population"]].append(df)
     problems += [p for entries in parsed.values() for p in overlap.wave_overlaps(spec["path"], entries)]
     out = {}
-    for kind, dfs in frames.items():
-        table = finalise(pd.concat(dfs, ignore_index=True) if dfs else empty_table(kind, codebook=cb), kind, cb)
+    for population, dfs in frames.items():
+        table = finalise(pd.concat(dfs, ignore_index=True) if dfs else empty_table(population, codebook=cb),
+                         population, cb)
         dup = table["respondent_id"].duplicated(keep=False)
         for _, r in table[dup].iterrows():
             problems.append(problem(r["source_file"], column="respondent_id", value=r["respondent_id"],
                                     message="répondant présent dans deux exports de la même vague",
                                     expected="un identifiant unique par vague"))
-        out[kind] = table
+        out[population] = table
     return out, problems
 
 

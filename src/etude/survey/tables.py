@@ -22,19 +22,19 @@ if TYPE_CHECKING:  # pandera is imported where a schema is built: a kernel given
 __all__ = ["item_codes", "finalise", "empty_table", "respondent_schema", "problems_table"]
 
 
-def item_codes(kind: str, cb) -> list[str]:
+def item_codes(population: str, cb) -> list[str]:
     """Item codes of every multi-select question of a questionnaire, in codebook order."""
     cb = cbk.load(cb) if not isinstance(cb, dict) else cb
-    q = cb["questionnaires"][kind]["questions"]
+    q = cb["questionnaires"][population]["questions"]
     return [it["code"] for name, spec in q.items() if spec.get("type", "multi") == "multi" for it in spec["items"]]
 
 
-def finalise(df: pd.DataFrame, kind: str, cb) -> pd.DataFrame:
+def finalise(df: pd.DataFrame, population: str, cb) -> pd.DataFrame:
     """Column order and dtypes of the contract (docs/contracts.md §1)."""
     cb = cbk.load(cb) if not isinstance(cb, dict) else cb
-    attrs = [a for a in cbk.attributes(kind, codebook=cb) if a != "wave"]
-    texts = list(cbk.text_fields(kind, codebook=cb))
-    items = item_codes(kind, cb)
+    attrs = [a for a in cbk.attributes(population, codebook=cb) if a != "wave"]
+    texts = list(cbk.text_fields(population, codebook=cb))
+    items = item_codes(population, cb)
     out = pd.DataFrame(index=df.index)
     out["respondent_id"] = df["respondent_id"].astype("str")
     out["population"] = df["population"].astype("str")
@@ -42,7 +42,7 @@ def finalise(df: pd.DataFrame, kind: str, cb) -> pd.DataFrame:
     out["simulated"] = df["simulated"].astype("bool")
     out["source_file"] = df["source_file"].astype("str")
     for a in attrs:
-        codes = [str(v["code"]) for v in cbk.attributes(kind, codebook=cb)[a].get("values", [])]
+        codes = [str(v["code"]) for v in cbk.attributes(population, codebook=cb)[a].get("values", [])]
         col = df[a].astype(object) if a in df else pd.Series([None] * len(df), index=df.index, dtype=object)
         extra = sorted({str(v) for v in col.dropna()} - set(codes))
         out[a] = pd.Categorical(col.where(col.notna(), None), categories=codes + extra)
@@ -54,7 +54,7 @@ def finalise(df: pd.DataFrame, kind: str, cb) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def empty_table(kind: str, *, codebook=None) -> pd.DataFrame:
+def empty_table(population: str, *, codebook=None) -> pd.DataFrame:
     """A respondent table with no rows and the contract's columns and dtypes.
 
     >>> list(empty_table("companies").columns[:5])
@@ -62,12 +62,12 @@ def empty_table(kind: str, *, codebook=None) -> pd.DataFrame:
     """
     cb = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
     cols = ["respondent_id", "population", "wave", "simulated", "source_file",
-            *[a for a in cbk.attributes(kind, codebook=cb) if a != "wave"], *item_codes(kind, cb),
-            *cbk.text_fields(kind, codebook=cb)]
-    return finalise(pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}), kind, cb)
+            *[a for a in cbk.attributes(population, codebook=cb) if a != "wave"], *item_codes(population, cb),
+            *cbk.text_fields(population, codebook=cb)]
+    return finalise(pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}), population, cb)
 
 
-def respondent_schema(kind: str, *, codebook=None) -> pa.DataFrameSchema:
+def respondent_schema(population: str, *, codebook=None) -> pa.DataFrameSchema:
     """The respondent-table contract (docs/contracts.md §1) as a pandera schema.
 
     Includes the multi-select rule: per question, a row's items are either all NA or all True/False.
@@ -77,17 +77,17 @@ def respondent_schema(kind: str, *, codebook=None) -> pa.DataFrameSchema:
     """
     import pandera.pandas as pa
     cb = cbk.load(codebook) if not isinstance(codebook, dict) else codebook
-    q = cb["questionnaires"][kind]
-    prefix = q.get("id_prefix", kind[:1].upper())
+    q = cb["questionnaires"][population]
+    prefix = q.get("id_prefix", population[:1].upper())
     cols = {
         "respondent_id": pa.Column(str, pa.Check.str_matches(privacy.PSEUDONYM_PATTERN.replace("[A-Z]", prefix)),
                                    unique=True),
-        "population": pa.Column(str, pa.Check.isin([kind])),
+        "population": pa.Column(str, pa.Check.isin([population])),
         "wave": pa.Column("int64", pa.Check.in_range(1900, 2100)),
         "simulated": pa.Column(bool),
         "source_file": pa.Column(str),
     }
-    for a, spec in cbk.attributes(kind, codebook=cb).items():
+    for a, spec in cbk.attributes(population, codebook=cb).items():
         if a == "wave":
             continue
         codes = [str(v["code"]) for v in spec.get("values", [])]
@@ -102,7 +102,7 @@ def respondent_schema(kind: str, *, codebook=None) -> pa.DataFrameSchema:
         # (an item absent from a wave's export stays NA even for those who answered)
         checks.append(pa.Check(lambda d, cs=codes: d[cs].isna().all(axis=1) | d[cs].fillna(False).any(axis=1),
                                name=f"multi_select_rule:{qn}"))
-    for t in cbk.text_fields(kind, codebook=cb):
+    for t in cbk.text_fields(population, codebook=cb):
         cols[t] = pa.Column(str, nullable=True)
     return pa.DataFrameSchema(cols, checks=checks, strict=True, ordered=True)
 

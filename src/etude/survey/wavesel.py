@@ -46,7 +46,7 @@ def population_waves(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[int]]
     >>> population_waves({"buyers": pd.DataFrame({"wave": [2019, 2017]}), "companies": pd.DataFrame({"wave": []})})
     {'buyers': [2017, 2019]}
     """
-    return {kind: w for kind, w in ((k, _waves_of(df)) for k, df in tables.items()) if w}
+    return {population: w for population, w in ((k, _waves_of(df)) for k, df in tables.items()) if w}
 
 
 def study_waves(tables: Mapping[str, pd.DataFrame]) -> list[int]:
@@ -65,7 +65,7 @@ def shown_waves(tables: Mapping[str, pd.DataFrame], wave: int | None = LATEST) -
     >>> shown_waves({"buyers": pd.DataFrame({"wave": [2017, 2018]})}, 2016)
     {'buyers': 2018}
     """
-    return {kind: _chosen(waves, wave) for kind, waves in population_waves(tables).items()}
+    return {population: _chosen(waves, wave) for population, waves in population_waves(tables).items()}
 
 
 def shown_wave(df: pd.DataFrame, wave: int | None = LATEST) -> int | None:

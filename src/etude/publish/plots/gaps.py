@@ -81,9 +81,9 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
     height = 2.6 + sum(0.75 + 0.35 * w.count("\n") for w in wrapped)
     with style():
         fig, axes = plt.subplots(1, 2, sharey=True, figsize=(width, height), layout="constrained")
-        for ax, kind, tab in ((axes[0], "buyers", buyers), (axes[1], "companies", companies)):
+        for ax, population, tab in ((axes[0], "buyers", buyers), (axes[1], "companies", companies)):
             t = tab.set_index("theme")
-            left = kind == "buyers"
+            left = population == "buyers"
             for y, theme in enumerate(themes):
                 if theme not in t.index or pd.isna(t.loc[theme, "pct"]):
                     partial = theme in t.index and isinstance(t.loc[theme].get("missing"), str) \
@@ -92,14 +92,14 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
                             ha="right" if left else "left", fontsize=FONT_SIZE, style="italic", color=NEUTRAL)
                     continue
                 r = t.loc[theme]
-                ax.barh(y, r["pct"], height=0.62, color=population_color(kind), zorder=2)
+                ax.barh(y, r["pct"], height=0.62, color=population_color(population), zorder=2)
                 ax.errorbar(r["pct"], y, xerr=[[max(r["pct"] - r["ci_low"], 0)], [max(r["ci_high"] - r["pct"], 0)]],
                             fmt="none", ecolor="black", elinewidth=2, capsize=6, capthick=2, zorder=3)
                 ax.text(max(r["pct"], r["ci_high"]) + 0.02, y, pct_label(r["pct"], 0, lang=lang), va="center",
                         ha="right" if left else "left", fontsize=FONT_SIZE, zorder=4)
             n = tab["n_base"].dropna()
-            ax.set_title(title_with_n(cb.label(kind, lang=lang), int(n.max()) if len(n) else None, lang=lang),
-                         loc="left", fontsize=FONT_SIZE + 2, color=population_color(kind))
+            ax.set_title(title_with_n(cb.label(population, lang=lang), int(n.max()) if len(n) else None, lang=lang),
+                         loc="left", fontsize=FONT_SIZE + 2, color=population_color(population))
             ax.set_xlim(0, 1.25)
             percent_axis(ax, lang=lang)
             ax.tick_params(axis="y", length=0)

@@ -66,9 +66,9 @@ def coverage_chart(solutions: pd.DataFrame, *, lang: str = "fr", simulated: bool
     with style():
         fig, ax = plt.subplots(figsize=(width, 1.8 + (0.25 + 0.33 * lines) * len(solutions)), layout="constrained")
         left = pd.Series(0, index=solutions.index)
-        for kind in populations:
-            values = solutions[f"n_{kind}"]
-            ax.barh(y, values, left=left, color=population_color(kind), label=cb.label(kind, lang=lang))
+        for population in populations:
+            values = solutions[f"n_{population}"]
+            ax.barh(y, values, left=left, color=population_color(population), label=cb.label(population, lang=lang))
             left = left + values
         ax.set_yticks(y, labels)
         ax.tick_params(axis="y", labelsize=MIN_FONT)  # nine rows of one or two lines: the smallest house type

@@ -31,10 +31,11 @@ def _sides(table: pd.DataFrame, alpha: float, lang: str) -> tuple[list[str], lis
 
 def _item_side(code: str, codebook=None) -> str | None:
     """The questionnaire an item belongs to."""
-    for kind in cb.populations(codebook):
+    for population in cb.populations(codebook):
         book = cb.load(codebook) if not isinstance(codebook, dict) else codebook
-        if any(code in {it["code"] for it in q["items"]} for q in book["questionnaires"][kind]["questions"].values()):
-            return kind
+        if any(code in {it["code"] for it in q["items"]}
+               for q in book["questionnaires"][population]["questions"].values()):
+            return population
     return None
 
 

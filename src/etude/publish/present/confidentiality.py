@@ -73,12 +73,13 @@ def _neighbour_sentence(min_cell: int, protect: Sequence[str], lang: str, codebo
     """« A group of fewer than … is published with its declared neighbour: … » (empty without neighbours)."""
     from etude.survey import codebook as cb
     pairs = []
-    for kind in [p for p in protect if p in cb.populations(codebook)]:
-        for attr in cb.attributes(kind, codebook=codebook):
-            near = neighbours(kind, attr, codebook=codebook)
+    for population in [p for p in protect if p in cb.populations(codebook)]:
+        for attr in cb.attributes(population, codebook=codebook):
+            near = neighbours(population, attr, codebook=codebook)
             if not near:
                 continue
-            label = dict(zip(*cb.attribute_values(kind, attr, codebook=codebook)[["code", f"label_{lang}"]].T.values))
+            label = dict(zip(*cb.attribute_values(population, attr, codebook=codebook)[["code", f"label_{lang}"]]
+                             .T.values))
             by_target: dict[str, list[str]] = {}
             for small, target in near.items():
                 by_target.setdefault(target, []).append(formats.quote(label.get(small, small), lang))

@@ -41,26 +41,26 @@ def _years(waves) -> str:
     return ", ".join(map(str, waves))
 
 
-def _who(kind: str, lang: str) -> str:
-    return cb.label(kind, lang=lang)
+def _who(population: str, lang: str) -> str:
+    return cb.label(population, lang=lang)
 
 
-def population_label(kind: str, lang: str = "fr") -> str:
+def population_label(population: str, lang: str = "fr") -> str:
     """A population's name for a title (« Acheteurs publics »).
 
     >>> population_label("companies", "en")
     'Innovative companies'
     """
-    return _who(kind, check_lang(lang))
+    return _who(population, check_lang(lang))
 
 
-def grid_title(kind: str, level: str = "items", lang: str = "fr") -> str:
+def grid_title(population: str, level: str = "items", lang: str = "fr") -> str:
     """Title of :func:`format_wave_grid`'s table.
 
     >>> grid_title("buyers", "themes")
     'Acheteurs publics : thèmes de freins cités à chaque vague'
     """
-    return _t(f"grid_title.{level}", check_lang(lang), who=_who(kind, lang))
+    return _t(f"grid_title.{level}", check_lang(lang), who=_who(population, lang))
 
 
 def study_waves_text(tables: Mapping[str, pd.DataFrame], *, lang: str = "fr") -> str:
@@ -138,7 +138,7 @@ def plan_method_text(plan: pd.DataFrame | Mapping, *, lang: str = "fr") -> str:
               gap=formats.pct(gap, lang=lang))
 
 
-def single_wave_text(kind: str, df: pd.DataFrame | None, *, lang: str = "fr") -> str:
+def single_wave_text(population: str, df: pd.DataFrame | None, *, lang: str = "fr") -> str:
     """Why a population has no wave change: a single wave, or no respondent.
 
     >>> single_wave_text("buyers", pd.DataFrame({"wave": [2019]}), lang="en")
@@ -147,11 +147,11 @@ def single_wave_text(kind: str, df: pd.DataFrame | None, *, lang: str = "fr") ->
     lang = check_lang(lang)
     waves = _waves(df)
     if not waves:
-        return _t("no_resp", lang, who=_who(kind, lang))
-    return _t("single", lang, who=_who(kind, lang), wave=_years(waves))
+        return _t("no_resp", lang, who=_who(population, lang))
+    return _t("single", lang, who=_who(population, lang), wave=_years(waves))
 
 
-def change_pairs_text(kind: str, df: pd.DataFrame | None, wave_from: int | None = 0, wave_to: int | None = 0, *,
+def change_pairs_text(population: str, df: pd.DataFrame | None, wave_from: int | None = 0, wave_to: int | None = 0, *,
                       lang: str = "fr") -> str:
     """Notebook 04, for one population: its waves, the pair shown in detail (:func:`etude.analysis.waves.change_pair`),
     the other pairs computed (:func:`etude.analysis.waves.wave_pairs`) — or why there is no change (a single wave)."""
@@ -159,15 +159,15 @@ def change_pairs_text(kind: str, df: pd.DataFrame | None, wave_from: int | None 
     lang = check_lang(lang)
     shown = waves.change_pair(df, wave_from, wave_to)
     if shown is None:
-        return single_wave_text(kind, df, lang=lang)
+        return single_wave_text(population, df, lang=lang)
     requested = bool(wave_from and wave_to)
     absent = requested and shown != (int(wave_from), int(wave_to))
     others = [f"{a} → {b}" for a, b in waves.wave_pairs(df) if (a, b) != shown]
     key = ("pairs" if others else "pairs_one") + ("_default" if not requested or absent else "")
-    text = _t(key, lang, who=_who(kind, lang), waves=_years(_waves(df)), a=shown[0], b=shown[1],
+    text = _t(key, lang, who=_who(population, lang), waves=_years(_waves(df)), a=shown[0], b=shown[1],
               others=", ".join(others))
     if absent:
-        text += " " + _t("pair_absent", lang, a=wave_from, b=wave_to, who=_who(kind, lang).lower())
+        text += " " + _t("pair_absent", lang, a=wave_from, b=wave_to, who=_who(population, lang).lower())
     return text
 
 
@@ -235,7 +235,7 @@ def format_trends(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     })
 
 
-def trend_title(kind: str, table: pd.DataFrame, lang: str = "fr") -> str:
+def trend_title(population: str, table: pd.DataFrame, lang: str = "fr") -> str:
     """Title of :func:`format_trends`' table: the population and the adjustment family.
 
     >>> t = pd.DataFrame({"level": ["items"]}); t.attrs.update({"padjust": "bonferroni", "family_size": 7})
@@ -247,4 +247,4 @@ def trend_title(kind: str, table: pd.DataFrame, lang: str = "fr") -> str:
     level = "themes" if len(table) and str(table["level"].iloc[0]) == "themes" else "items"
     family = family_text(table.attrs.get("padjust", "bonferroni"), int(table.attrs.get("family_size", 0)), level,
                          lang=lang)
-    return _t("trend_title", lang, who=_who(kind, lang), family=family)
+    return _t("trend_title", lang, who=_who(population, lang), family=family)

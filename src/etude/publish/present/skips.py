@@ -162,10 +162,10 @@ def items_text(*, lang: str = "fr", codebook=None) -> str:
     """
     lang = check_lang(lang)
     parts = []
-    for kind in cb.populations(codebook):
+    for population in cb.populations(codebook):
         try:
-            n = len(cb.items(kind, "barriers", codebook=codebook))
+            n = len(cb.items(population, "barriers", codebook=codebook))
         except (KeyError, ValueError):
             continue
-        parts.append(_t("items.population", lang, count=n, who=_who(kind, lang)))
+        parts.append(_t("items.population", lang, count=n, who=_who(population, lang)))
     return _t("items.text", lang, items=formats.join(parts, lang))

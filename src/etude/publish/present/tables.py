@@ -99,9 +99,9 @@ def _group_cells(table: pd.DataFrame, lang: str, codebook) -> tuple[str, list] |
     col = _group_column(table)
     if col is None:
         return None
-    kind = stats.population_of(list(table["item"].unique()), codebook=codebook)
-    return (attribute_label(kind, col, lang, codebook=codebook),
-            [value_label(kind, col, v, lang, codebook=codebook) for v in table[col]])
+    population = stats.population_of(list(table["item"].unique()), codebook=codebook)
+    return (attribute_label(population, col, lang, codebook=codebook),
+            [value_label(population, col, v, lang, codebook=codebook) for v in table[col]])
 
 
 def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | None = None,
@@ -174,7 +174,7 @@ def _group_column(table: pd.DataFrame) -> str | None:
 
 
 def format_profile(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | None = None,
-                   kind: str | None = None, codebook=None) -> pd.DataFrame:
+                   population: str | None = None, codebook=None) -> pd.DataFrame:
     """A :func:`etude.analysis.stats.profile` table for readers: attribute label, value label, count and share in
     the reader's language (value labels from the table's ``label`` column, else from the codebook).
 
@@ -189,13 +189,13 @@ def format_profile(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | Non
     min_cell = min_cell if min_cell is not None else table.attrs.get("min_cell", 5)
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
     primary = table.attrs.get("primary")  # secondary suppression (etude.safety.disclosure): « n.d. », not « < 5 »
-    owner = kind or table.attrs.get("population")
+    owner = population or table.attrs.get("population")
     rows = []
     for (i, r), s in zip(table.iterrows(), sup):
         small = _below(min_cell, lang) if primary is None or i in primary else formats.missing(lang)
         label = r["label"] if "label" in table.columns else value_label(owner, r["attribute"], r["value"], lang,
                                                                          codebook=codebook)
-        rows.append([attribute_label(kind, r["attribute"], lang, codebook=codebook), label,
+        rows.append([attribute_label(population, r["attribute"], lang, codebook=codebook), label,
                      small if s else formats.number(r["n"], lang=lang), formats.number(r["n_total"], lang=lang),
                      formats.missing(lang) if s else formats.pct(r["pct"], lang=lang)])
     out = pd.DataFrame(rows, columns=_heads("profile", lang, "attribute", "value", "n", "total", "pct"))
@@ -759,8 +759,8 @@ def format_theme_bridge(*, lang: str = "fr", codebook=None) -> pd.DataFrame:
         part = m[m["theme"] == theme]
         if part.empty:
             continue
-        cell = {kind: " ; ".join(part.loc[part["population"] == kind, "label"]) or w["none_item"]
-                for kind in ("buyers", "companies")}
+        cell = {population: " ; ".join(part.loc[part["population"] == population, "label"]) or w["none_item"]
+                for population in ("buyers", "companies")}
         rows.append({w["theme"]: cb.label(theme, lang=lang, codebook=codebook),
                      w["items_buyers"]: cell["buyers"], w["items_companies"]: cell["companies"],
                      w["compared"]: w["yes"] if all(c != w["none_item"] for c in cell.values()) else w["no"]})
@@ -778,8 +778,8 @@ def format_bases(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
     """
     w = words.area("common", lang)
     rows = []
-    for kind, df in (("buyers", buyers), ("companies", companies)):
-        n_base = int(compare.answered(df, kind, codebook=codebook).sum())
-        rows.append({w["population"]: cb.label(kind, lang=lang, codebook=codebook), w["respondents"]: len(df),
+    for population, df in (("buyers", buyers), ("companies", companies)):
+        n_base = int(compare.answered(df, population, codebook=codebook).sum())
+        rows.append({w["population"]: cb.label(population, lang=lang, codebook=codebook), w["respondents"]: len(df),
                      w["base"]: n_base, w["no_answer"]: len(df) - n_base})
     return pd.DataFrame(rows)
