@@ -119,3 +119,100 @@ def test_rank_published_ranks_again_only_groups_with_suppressed_rows():
         group_value="micro", count=[20, 7, 18], suppressed=False)], ignore_index=True)
     assert recovery.rank_published(t, "group_value")["rank"].tolist() == [1, pd.NA, 2, 1, 3, 2]
     assert recovery.audit_tables({"g.csv": recovery.rank_published(t, "group_value")}).empty
+
+
+# --- comparison tables (issue 27 item 2): groups compared by code, populations compared by theme ---------------
+
+def _buyer_profile(n, *, n_total, wave=2017):
+    """The buyer-type block of ``profil_acheteurs.csv`` (no ``population`` column: the file name says buyers)."""
+    values = ["etat", "collectivite", "autre"]
+    return pd.DataFrame({"wave": wave, "attribute": "buyer_type", "value": values, "label": values, "n": n,
+                         "n_total": n_total, "suppressed": [pd.isna(v) for v in n]})
+
+
+def _pairs(rows):
+    """``comparaison_types_acheteurs.csv`` rows ``(code, group1, group2, n1, count1, n2, count2)``, as written
+    (no ``wave`` nor ``population`` column; a withheld number is blank)."""
+    out = pd.DataFrame(rows, columns=["code", "group1", "group2", "n1", "count1", "n2", "count2"])
+    out["status"] = out[["n1", "count1", "n2", "count2"]].notna().all(axis=1).map({True: "compared",
+                                                                                  False: "too_few"})
+    return out
+
+
+def _run(root, tables):
+    (root / "tables").mkdir(parents=True)
+    for name, t in tables.items():
+        t.to_csv(root / "tables" / name, index=False)
+    return root
+
+
+def test_comparison_as_grouped_reads_each_group_once_and_the_rest_apart():
+    from etude.analysis import compare
+    assert recovery.REST_GROUP == compare.REST
+    t = _pairs([("moyens", "etat", compare.REST, 17, 10, 14, 11), ("moyens", "autre", compare.REST, 6, None, 25,
+                                                                   None)])
+    out = recovery.comparison_as_grouped(t)
+    assert out.fillna({"count": -1})[["group_value", "rest", "n_base", "count", "row", "suppressed"]
+                                     ].values.tolist() == [
+        ["etat", False, 17, 10, 2, False], ["etat", True, 14, 11, 2, False],
+        ["autre", False, 6, -1, 3, True], ["autre", True, 25, -1, 3, True]]
+
+
+def test_audit_finds_a_withheld_buyer_type_given_back_by_an_old_style_comparison(tmp_path):
+    # 3 État buyers (no neighbour), 10 collectivités, 10 others: the profile withholds the État and the
+    # collectivités (10 + 3 = 23 − 10); a comparison that still prints the collectivités' size gives 23 − 10 − 10 = 3
+    profile = _buyer_profile([None, None, 10], n_total=23)
+    old = _pairs([("moyens", "etat", "collectivite", None, None, 10, 6), ("moyens", "etat", "autre", None, None,
+                                                                          10, 3),
+                  ("moyens", "collectivite", "autre", 10, 6, 10, 3)])
+    themes = pd.DataFrame({"theme": ["moyens"], "n_buyers": [23], "pct_buyers": [9 / 23], "n_companies": [90],
+                           "pct_companies": [0.5]})
+    published = {"profil_acheteurs.csv": profile, "comparaison_themes.csv": themes}
+    found = recovery.audit_run(_run(tmp_path / "old", {**published, "comparaison_types_acheteurs.csv": old}))
+    etat = found[found["cell"].map(lambda c: c[3] == "etat") & (found["reason"] == "recovered")]
+    assert etat[["table", "row", "column", "low", "high"]].values.tolist() == [
+        ["tables/profil_acheteurs.csv", 2, "n", 3, 3], ["tables/comparaison_types_acheteurs.csv", 2, "n_base", 3, 3],
+        ["tables/comparaison_types_acheteurs.csv", 2, "count", 0, 0]]
+    assert etat["cell"].iloc[0] == ("buyers", "2017", "buyer_type", "etat", None)
+    assert cli.main(["audit", str(tmp_path / "old")]) == 1
+    # the comparison as compare_groups now writes it: both withheld groups' sizes and counts blank
+    new = _pairs([("moyens", "etat", "collectivite", None, None, None, None),
+                  ("moyens", "etat", "autre", None, None, 10, 3), ("moyens", "collectivite", "autre", None, None,
+                                                                  10, 3)])
+    found = recovery.audit_run(_run(tmp_path / "new", {**published, "comparaison_types_acheteurs.csv": new}))
+    assert found.empty and found.attrs["checked"] == 2 + 4
+
+
+def test_audit_reads_a_group_set_against_the_rest_as_the_sum_of_the_others(tmp_path):
+    from etude.analysis import compare
+    profile = _buyer_profile([None, None, 10], n_total=23)
+    # « collectivités vs the rest »: the rest is 13 = État + others, so the État is 13 − 10 = 3
+    leaky = _pairs([("moyens", g, compare.REST, n1, c1, n2, c2) for g, n1, c1, n2, c2 in (
+        ("etat", None, None, None, None), ("collectivite", None, None, 13, 5), ("autre", 10, 3, None, None))])
+    found = recovery.audit_tables({"profil_acheteurs.csv": profile, "comparaison_types_acheteurs.csv": leaky})
+    etat = found[found["cell"].map(lambda c: c[3] == "etat") & (found["column"] == "n_base")]
+    assert etat[["table", "row", "low", "high"]].values.tolist() == [["comparaison_types_acheteurs.csv", 2, 3, 3]]
+    safe = leaky.assign(n2=[None, None, None], count2=[None, None, None])
+    assert recovery.audit_tables({"profil_acheteurs.csv": profile,
+                                  "comparaison_types_acheteurs.csv": safe}).empty
+
+
+def test_audit_reads_the_theme_comparison_as_each_populations_overall_counts():
+    # the demo's case: 0 of 6 « autres » cite the theme (withheld), 5 of 17 État and 1 of 8 collectivités do; the
+    # comparison of buyers and companies prints 31 buyers at 6/31: 6 − 5 − 1 gives the 0 back
+    profile = _buyer_profile([17, 8, 6], n_total=31, wave=2018)
+    groups = _pairs([("interet", "etat", "collectivite", 17, 5, 8, 1), ("interet", "etat", "autre", 17, 5, 6, None),
+                     ("interet", "collectivite", "autre", 8, 1, 6, None)])
+    themes = pd.DataFrame({"theme": ["interet"], "label": ["Intérêt"], "n_buyers": [31], "pct_buyers": [6 / 31],
+                           "n_companies": [98], "pct_companies": [5 / 98]})
+    tables = {"profil_acheteurs.csv": profile, "comparaison_types_acheteurs.csv": groups,
+              "comparaison_themes.csv": themes}
+    found = recovery.audit_tables(tables)
+    assert found[["row", "column", "low", "high"]].values.tolist() == [[3, "count", 0, 0]]
+    withheld = groups.assign(count1=[None] * 3, count2=[None] * 3)
+    assert recovery.audit_tables({**tables, "comparaison_types_acheteurs.csv": withheld}).empty
+
+
+def test_a_comparison_share_printed_without_its_count_gives_the_count_back():
+    t = _pairs([("moyens", "etat", "autre", 17, 10, 6, None)]).assign(pct1=10 / 17, pct2=[4 / 6])
+    assert recovery.comparison_as_grouped(t)["count"].tolist() == [10, 4]

@@ -117,3 +117,36 @@ def test_a_number_one_table_publishes_is_not_withheld_by_another_that_suppresses
     page = _span(marks.mark("n", 8, **_GE), "8")
     assert recovery.audit_run(_run(tmp_path / "run", {"profil_entreprises.csv": shown,
                                                       "representativite.csv": hidden}, page=page)).empty
+
+
+def test_the_barrier_headline_and_text_mark_their_shares_and_base_and_the_audit_reads_them(tmp_path):
+    from etude.publish.present import barriers
+    freq = pd.DataFrame({"item": ["b_temps", "b_donnees", "b_soutien"], "n_base": 25, "count": [15, 14, 5],
+                         "pct": [0.6, 0.56, 0.2], "ci_low": [0.4, 0.37, 0.09], "ci_high": [0.77, 0.73, 0.39],
+                         "letters": ["a", "ab", "b"]})
+    head = barriers.barrier_headline(freq, population="buyers")
+    text = barriers.barrier_text(freq, population="buyers")
+    assert head == ("Acheteurs publics : « Manque de temps » (60,0\u202f%) en tête, non séparé de "
+                    "« Absence de données »")  # the text unchanged
+    assert [(m["column"], m["number"], m.get("item")) for m in marks.marks_of(head)] == [
+        ("pct", 0.6, "b_temps"), ("pct", 0.56, "b_donnees")]
+    assert [(m["column"], m["number"], m.get("item")) for m in marks.marks_of(text)] == [
+        ("n_base", 25, None), ("pct", 0.6, "b_temps")]
+    assert all(m["population"] == "buyers" and "wave" not in m for m in marks.marks_of(head) + marks.marks_of(text))
+    published = freq.assign(population="buyers", wave=2018)
+    outputs = [_display(show.heading(head)), _display(show.markdown(text))]
+    assert recovery.audit_run(_run(tmp_path / "same", {"freins.csv": published}, outputs=outputs)).empty
+    # a headline whose share the published table does not print cannot be audited
+    other = published.assign(pct=[0.64, 0.56, 0.2])
+    found = recovery.audit_run(_run(tmp_path / "other", {"freins.csv": other}, outputs=outputs))
+    assert found[["column", "low", "reason"]].values.tolist() == [["pct", 0.6, "text_unmatched"]] * 2
+
+
+def test_a_barrier_base_under_min_cell_is_said_unmarked():
+    # a wave of 2 companies: the sentence says its respondents (a wave's total, published exactly by the rule, in
+    # repondants_par_vague.csv) while the barrier tables leave its base blank: it is not a statement about a group
+    from etude.publish.present import barriers
+    tiny = pd.DataFrame({"item": ["e_moyens", "e_besoins"], "n_base": 2, "count": [1, 2], "pct": [0.5, 1.0],
+                         "letters": [None, None]})
+    assert marks.marks_of(barriers.barrier_headline(tiny, population="companies")) == ()
+    assert marks.marks_of(barriers.barrier_text(tiny, population="companies")) == ()

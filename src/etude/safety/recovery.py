@@ -2,8 +2,9 @@
 
 For every suppressed cell of a set of published tables (a run folder's ``tables/*.csv``), :func:`audit_tables`
 computes its *feasible range*: the smallest and largest integer values compatible with every published count —
-profile blocks summing to their total, grouped frequency tables summing to the overall ones (respondents
-without a group value as bounded slack), a group's base bounded by its size, a count by its base,
+profile blocks summing to their total, grouped frequency tables and comparisons of groups
+(``comparaison_types_acheteurs.csv``) summing to the overall ones (respondents without a group value as bounded
+slack), a group's base bounded by its size, a count by its base,
 non-negativity and integrality — each bound by a small integer linear program (``scipy.optimize.milp``,
 :func:`feasible_ranges`). A range shorter than ``min_cell`` is a *finding*, except that a cell cannot be asked to
 vary more than the smallest published total it belongs to (a suppressed count of an item cited twice in all can
@@ -37,7 +38,8 @@ from etude.errors import ParameterError
 from etude.survey import codebook as cb
 
 __all__ = ["audit_tables", "audit_run", "feasible_ranges", "check_min_cell", "table_shape", "rank_published",
-           "row_populations", "group_column", "FINDING_COLUMNS"]
+           "row_populations", "group_column", "comparison_as_grouped", "themes_as_overall", "FINDING_COLUMNS",
+           "REST_GROUP"]
 
 #: Columns of :func:`audit_tables` and :func:`audit_run`.
 FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required", "reason"]
@@ -219,6 +221,8 @@ def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, margins: 
     bounds it: the overall count, the overall base, the group's published size in the profile, the profile's
     ``n_total`` (a wave of 3 companies cannot hide a cell in more than 0–3)."""
     profile, overall, exact, total = margins.profile, margins.overall, margins.exact, margins.total
+    rest = part[part["rest"].astype(bool)] if "rest" in part.columns else part.iloc[:0]
+    part = part.drop(rest.index)
     nb, cells, sizes = {}, {}, {}
     n_all = _first(overall["n_base"]) if overall is not None else math.nan
     for g, rows in part.groupby(part[gcol].astype(str), sort=False):
@@ -241,6 +245,7 @@ def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, margins: 
             targets.append((("c", name, i), name, i, "count", (g, str(r["item"])),
                             _cap(c_all, n_all, sizes[g], total)))
     _rank_relations(s, name, part, gcol)
+    _rest_relations(s, name, part, rest, gcol, nb)
     if overall is None:
         return
     slack = s.term(("sb", name), math.nan)
@@ -258,6 +263,18 @@ def _add_grouped(s: _System, name: str, part: pd.DataFrame, gcol: str, margins: 
         si = s.term(("si", name, item), math.nan)
         s.rel([si], [slack], "<=")
         s.rel(terms + [si], [s.term(("oc", name, item), row["count"].iloc[0])], "==")
+
+
+def _rest_relations(s: _System, name: str, part: pd.DataFrame, rest: pd.DataFrame, gcol: str, nb: dict) -> None:
+    """A group set against « the rest » of its population: the rest's base is the sum of the other groups' bases,
+    its count of an item the sum of their counts (a published rest gives a withheld group back by subtraction)."""
+    counts = {(str(r[gcol]), str(r["item"])): s.term(("c", name, i), r["count"]) for i, r in part.iterrows()}
+    for i, r in rest.iterrows():
+        g, item = str(r[gcol]), str(r["item"])
+        others = [h for h in nb if h != g]
+        s.rel([s.term(("rb", name, i), r["n_base"])], [nb[h] for h in others], "==")
+        if all((h, item) in counts for h in others):
+            s.rel([s.term(("rc", name, i), r["count"])], [counts[(h, item)] for h in others], "==")
 
 
 def _rank_relations(s: _System, name: str, part: pd.DataFrame, gcol: str) -> None:
@@ -326,6 +343,116 @@ def rank_published(table: pd.DataFrame, group: str | None = None) -> pd.DataFram
     return out
 
 
+# ------------------------------------------------------------------------------------------------ comparisons
+
+#: ``group2`` of a comparison row that sets a group against all the other respondents (``pairs="vs_rest"`` of
+#: :func:`etude.analysis.compare.compare_groups`, whose ``REST`` it equals: this layer cannot import it).
+REST_GROUP = "_reste"
+_PAIR_COLUMNS = {"code", "group1", "group2", "n1", "n2", "count1", "count2"}
+_THEME_COLUMNS = {"theme", "n_buyers", "pct_buyers", "n_companies", "pct_companies"}
+
+
+def comparison_as_grouped(table: pd.DataFrame) -> pd.DataFrame:
+    """A comparison of groups (``group1, group2, n1, n2, count1, count2`` per code) as the grouped frequency
+    rows it publishes: one row per code and group (``group_value``, ``item``, ``n_base``, ``count``, NaN when
+    withheld, ``suppressed`` when one is), and one per code and group set against « the rest »
+    (:data:`REST_GROUP`), whose ``group_value`` is that group and ``rest`` is true: the rest's base and count.
+    ``row`` is the spreadsheet row of the first comparison row that prints the cell.
+
+    >>> t = pd.DataFrame({"code": ["moyens"], "group1": ["etat"], "group2": ["autre"], "n1": [17], "n2": [6],
+    ...                   "count1": [10], "count2": [None]})
+    >>> comparison_as_grouped(t)[["group_value", "n_base", "count", "suppressed"]].values.tolist()
+    [['etat', 17.0, 10.0, False], ['autre', 6.0, nan, True]]
+    """
+    cells: dict[tuple, dict[str, Any]] = {}
+    for pos, (_, r) in enumerate(table.iterrows()):
+        for side in ("1", "2"):
+            rest = side == "2" and str(r["group2"]) == REST_GROUP
+            g = str(r["group1"] if rest else r[f"group{side}"])
+            cell = cells.setdefault((str(r["code"]), g, rest), {
+                "group_value": g, "item": str(r["code"]), "n_base": math.nan, "count": math.nan, "rest": rest,
+                "row": pos + 2})
+            for col, value in (("n_base", _number(r, f"n{side}")), ("count", _side_count(r, side))):
+                if pd.isna(cell[col]) and not pd.isna(value):
+                    cell[col] = float(value)
+    out = pd.DataFrame(list(cells.values()), columns=["group_value", "item", "n_base", "count", "rest", "row"])
+    out["suppressed"] = out["n_base"].isna() | out["count"].isna()
+    return out
+
+
+def _number(row: pd.Series, col: str) -> float:
+    """A printed number of a row (NaN when blank or absent)."""
+    value = row.get(col, math.nan)
+    return float(pd.to_numeric(pd.Series([value]).replace("", np.nan), errors="coerce").iloc[0])
+
+
+def _side_count(row: pd.Series, side: str) -> float:
+    """The count of one side of a comparison row: printed, or its share times its base when whole."""
+    count = _number(row, f"count{side}")
+    if pd.isna(count):
+        x = _number(row, f"pct{side}") * _number(row, f"n{side}")
+        count = float(round(x)) if not pd.isna(x) and abs(x - round(x)) < 1e-6 else math.nan
+    return count
+
+
+def themes_as_overall(table: pd.DataFrame) -> pd.DataFrame:
+    """A comparison of the two populations by theme (``n_buyers``, ``pct_buyers``, ``n_companies``,
+    ``pct_companies``) as overall frequency rows per population: each theme's base and count (share × base).
+
+    >>> t = pd.DataFrame({"theme": ["interet"], "n_buyers": [31], "pct_buyers": [6 / 31], "n_companies": [98],
+    ...                   "pct_companies": [5 / 98]})
+    >>> themes_as_overall(t)[["population", "item", "n_base", "count"]].values.tolist()
+    [['buyers', 'interet', 31.0, 6.0], ['companies', 'interet', 98.0, 5.0]]
+    """
+    parts = []
+    for pop in ("buyers", "companies"):
+        n = pd.to_numeric(table[f"n_{pop}"].replace("", np.nan), errors="coerce").astype(float)
+        pct = pd.to_numeric(table[f"pct_{pop}"].replace("", np.nan), errors="coerce").astype(float)
+        count = (pct * n).round()
+        count = count.where((pct * n - count).abs() < 1e-6)
+        parts.append(pd.DataFrame({"population": pop, "item": table["theme"].astype(str), "n_base": n,
+                                   "count": count}))
+    out = pd.concat(parts, ignore_index=True)
+    return out[out["n_base"].notna()]
+
+
+def _latest_wave(profiles: Mapping[tuple, list], pop: str, groups: frozenset = frozenset(),
+                 wave: str | None = None) -> tuple[str, str | None]:
+    """The latest wave of ``pop`` among the profile blocks (a table without a ``wave`` column shows the latest
+    wave, as the notebooks do by default), or ``wave`` when given, that has an attribute whose values hold every
+    group of ``groups``, and that attribute."""
+    keys = sorted((k for k in profiles if k[0] == pop and wave in (None, k[1])),
+                  key=lambda k: (k[1].isdigit(), k[1]), reverse=True)
+    for shown in dict.fromkeys(k[1] for k in keys):
+        for key in (k for k in keys if k[1] == shown):
+            values = {str(v) for _, part, _ in profiles[key] for v in part["value"]}
+            if groups <= values:
+                return shown, key[2]
+    return (wave if wave is not None else keys[0][1] if keys else ""), None
+
+
+def _add_comparisons(tables: Mapping[str, pd.DataFrame], profiles: dict, grouped: dict, overall: dict) -> None:
+    """Comparison tables of a run (groups compared by code, populations compared by theme) added to the blocks
+    that :func:`_classify` read: a group comparison as a grouped block of the profile attribute whose values
+    hold its groups, and a theme comparison as overall rows; without a ``wave`` column, the latest wave."""
+    for name, raw in tables.items():
+        cols = set(raw.columns)
+        if _THEME_COLUMNS <= cols:
+            for pop, part in themes_as_overall(raw).groupby("population", sort=False):
+                wave = str(raw["wave"].iloc[0]) if "wave" in cols else _latest_wave(profiles, pop)[0]
+                key = (pop, wave)
+                rows = part.assign(wave=wave, suppressed=False)
+                overall[key] = pd.concat([overall[key], rows], ignore_index=True) if key in overall else rows
+        elif _PAIR_COLUMNS <= cols:
+            df = comparison_as_grouped(raw)
+            pop = str(row_populations(raw, None, name).iloc[0]) if len(raw) else ""
+            wave = str(raw["wave"].iloc[0]) if "wave" in cols and len(raw) else None
+            wave, attr = _latest_wave(profiles, pop, frozenset(df["group_value"]), wave)
+            df = df.assign(_pop=pop, _wave=wave, _attr=attr or "comparison")
+            grouped.setdefault((pop, wave, df["_attr"].iloc[0] if len(df) else ""), []).append(
+                (name, df, "group_value"))
+
+
 def _classify(tables: Mapping[str, pd.DataFrame]):
     profiles, grouped, overall = {}, {}, {}
     for name, raw in tables.items():
@@ -345,6 +472,7 @@ def _classify(tables: Mapping[str, pd.DataFrame]):
             continue
         for key, part in df.groupby(["_pop", "_wave", "_attr"], sort=False):
             (profiles if shape == "profile" else grouped).setdefault(key, []).append((name, part, gcol))
+    _add_comparisons(tables, profiles, grouped, overall)
     return profiles, grouped, overall
 
 
@@ -357,9 +485,14 @@ def audit_tables(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
     tables : mapping of name → DataFrame
         Every table published together (as read from ``tables/*.csv``). Recognised shapes: profile tables
         (``attribute, value, n, n_total``), grouped frequency tables (``item, n_base, count`` and
-        ``group``/``group_value`` or an attribute column) and overall frequency tables (``item, n_base,
-        count`` only); the population comes from a ``population`` column or the table's name. A cell is
-        suppressed when its row says ``suppressed`` and the cell is empty.
+        ``group``/``group_value`` or an attribute column), overall frequency tables (``item, n_base,
+        count`` only), comparisons of groups (``code, group1, group2, n1, n2, count1, count2``, read as a
+        grouped block of the profile attribute that holds their groups, a group against « the rest » as the sum
+        of the others: :func:`comparison_as_grouped`) and of the two populations by theme (each theme's base and
+        count, overall rows: :func:`themes_as_overall`); the population comes from a ``population`` column or the
+        table's name, and a comparison without a ``wave`` column is about the latest wave of the profile that
+        holds its groups (the wave the notebooks show by default). A cell is suppressed when its row says
+        ``suppressed`` and the cell is empty (a comparison's cell, when it is blank).
     min_cell : int, default 5
     exact_margins : bool, default False
         Take a grouped table's overall counts as exact sums of its groups (no respondent outside the groups).
@@ -387,6 +520,8 @@ def audit_tables(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
     """
     min_cell = check_min_cell(min_cell)
     profiles, grouped, overall = _classify(tables)
+    positions = {(name, i): int(row) for parts in grouped.values() for name, part, _ in parts
+                 if "row" in part.columns for i, row in part["row"].items()}
     rows, checked = [], 0
     for key in dict.fromkeys([*profiles, *grouped]):
         parts_p, parts_g = profiles.get(key, []), grouped.get(key, [])
@@ -405,7 +540,8 @@ def audit_tables(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
         for (_, name, i, col, (value, item), margin), (low, high) in zip(targets, ranges):
             required = min(min_cell, margin) if not pd.isna(margin) else min_cell
             if pd.isna(low) or high - low < required:
-                pos = int(tables[name].index.get_loc(i)) + 2 if i in tables[name].index else None
+                pos = positions.get((name, i)) or (int(tables[name].index.get_loc(i)) + 2
+                                                   if i in tables[name].index else None)
                 rows.append({"table": name, "row": pos, "column": col,
                              "cell": (key[0], key[1], key[2], value, item),
                              "low": low, "high": high, "required": required, "reason": "recovered"})

@@ -7,7 +7,8 @@ computing module returned, and says « ne se distingue pas » when the test does
 criterion is the letters of the exact paired tests between every pair of items (:mod:`etude.analysis.rankings`).
 
 The words are the catalogue's (``findings.*`` in :mod:`etude.words`), the numbers :mod:`etude.publish.formats`'
-in the same language.
+in the same language. Each sentence marks the respondent numbers it prints (the base, the shares:
+:mod:`etude.publish.marks`), so that ``etude audit`` holds them against the published tables.
 
 Examples
 --------
@@ -26,6 +27,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etude.publish import formats
+from etude.publish.marks import mark, marked
 from etude.publish.present.phrasing import _cap, _quoted, _t, _who
 from etude.survey import codebook as cb
 from etude.words import check_lang
@@ -54,6 +56,13 @@ def _lead(ok: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame, bool]:
     return top, peers, none
 
 
+def _mark(row: pd.Series, column: str, population: str) -> dict:
+    """The mark of a number a sentence prints from one row of the table: its ``column`` (``pct`` of the row's
+    item, or the question's base ``n_base``), for the row's wave when the table has one."""
+    item = row.get("item") if column != "n_base" else None
+    return mark(column, row[column], population=population, wave=row.get("wave"), item=item)
+
+
 def _pairs_of(ok: pd.DataFrame) -> int:
     k = len(ok)
     return k * (k - 1) // 2
@@ -76,21 +85,24 @@ def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", 
     if ok.empty:
         return _t("barrier_headline.nothing", lang, who=who)
     ok = ok[ok["letters"].notna()]
-    if ok.empty:
+    if ok.empty:  # a base under min_cell: the wave's respondents, said exactly by the rule, not a group's
         return _t("barrier_headline.unranked", lang, who=who, n=formats.number(table["n_base"].max(), lang=lang))
     top, peers, none = _lead(ok)
     if none:
         return _t("barrier_headline.no_lead", lang, who=who)
     name = formats.quote(cb.label(top["item"], lang=lang, short=True, codebook=codebook), lang)  # a slide title
     share = formats.pct(top["pct"], lang=lang)
+    marks = [_mark(top, "pct", population)]
     if peers.empty:
-        return _cap(_t("barrier_headline.lead", lang, who=who, name=name, share=share))
+        return marked(_cap(_t("barrier_headline.lead", lang, who=who, name=name, share=share)), marks)
     if len(peers) > 2:
-        return _cap(_t("barrier_headline.long_shared", lang, count=len(peers), who=who, name=name, share=share))
+        return marked(_cap(_t("barrier_headline.long_shared", lang, count=len(peers), who=who, name=name,
+                              share=share)), marks)
     others = _quoted((cb.label(c, lang=lang, short=True, codebook=codebook) for c in peers["item"]), lang)
-    return _cap(_t("barrier_headline.shared", lang, who=who, name=name, share=share,
-                   others=formats.join(others, lang),
-                   shares=formats.join([formats.pct(p, lang=lang) for p in peers["pct"]], lang)))
+    return marked(_cap(_t("barrier_headline.shared", lang, who=who, name=name, share=share,
+                          others=formats.join(others, lang),
+                          shares=formats.join([formats.pct(p, lang=lang) for p in peers["pct"]], lang))),
+                  marks + [_mark(r, "pct", population) for _, r in peers.iterrows()])
 
 
 def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", codebook=None) -> str:
@@ -113,18 +125,20 @@ def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", code
     if ok.empty:
         return _t("barrier_text.nothing", lang)
     fields = {"n": formats.number(ok["n_base"].iloc[0], lang=lang), "who": _who(population, lang)}
+    marks = [_mark(ok.iloc[0], "n_base", population)]
     ok = ok[ok["letters"].notna()]
-    if ok.empty:
+    if ok.empty:  # a base under min_cell: the wave's respondents, said exactly by the rule (unmarked, as above)
         return _t("barrier_text.unranked", lang, min_cell=formats.number(table.attrs.get("min_cell", 5), lang=lang),
                   **fields)
     fields["test"] = _t("barrier_text.test", lang, pairs=formats.number(_pairs_of(ok), lang=lang))
     top, peers, none = _lead(ok)
     if none:
-        return _t("barrier_text.no_lead", lang, **fields)
+        return marked(_t("barrier_text.no_lead", lang, **fields), marks)
     name = formats.quote(cb.label(top["item"], lang=lang, codebook=codebook), lang)
     part = _t("barrier_text.part", lang, label=name, pct=formats.pct(top["pct"], lang=lang),
               interval=formats.interval(top["ci_low"], top["ci_high"], lang=lang))
+    marks.append(_mark(top, "pct", population))
     if peers.empty:
-        return _t("barrier_text.lead", lang, part=part, **fields)
+        return marked(_t("barrier_text.lead", lang, part=part, **fields), marks)
     others = _quoted((cb.label(c, lang=lang, codebook=codebook) for c in peers["item"]), lang)
-    return _t("barrier_text.shared", lang, part=part, others=formats.join(others, lang), **fields)
+    return marked(_t("barrier_text.shared", lang, part=part, others=formats.join(others, lang), **fields), marks)
