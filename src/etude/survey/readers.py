@@ -64,27 +64,31 @@ def cell_text(v: Any) -> str:
 def detect_separator(text: str, *, rows: int = 50) -> str:
     r"""The separator that cuts the first rows into the most consistent number (> 1) of fields.
 
-    Each candidate parses the first rows (quotes respected); its score is how many rows share the most common
-    field count, then that count. Labels joined by ``;`` or ``,`` inside cells vary from row to row, so they
-    lose to the real separator, which gives every row the header's width.
+    Each candidate parses the first rows (quotes respected); its score is the number of cells in the rows that share
+    the most common field count (rows × that count), then the rows, then the count. Labels joined by ``;`` or
+    ``,`` inside cells vary from row to row, so they lose to the real separator, which gives every row the
+    header's width. Counting cells, not rows: in a short export, a quoted comment of three lines each starting
+    with « ; » makes three rows of two fields under « ; », which must not outweigh a header and a row of ten.
 
     >>> detect_separator('a\tb\tc\n"x, y";z\tw\tv\n')
     '\t'
     >>> detect_separator("Titre\na;b,c;d\n1;2,5;3\n")
     ';'
+    >>> detect_separator('id\tnom\ttype\tavis\nA1\tX\tY\t";\n;?\n;?"\n')
+    '\t'
     """
     import collections
     import itertools
-    best, best_score = SEPARATORS[0], (0, 0)
+    best, best_score = SEPARATORS[0], (0, 0, 0)
     for sep in SEPARATORS:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
         widths = [len(r) for r in itertools.islice(reader, rows) if any(c.strip() for c in r)]
         counts = collections.Counter(w for w in widths if w > 1)
         if not counts:
             continue
-        width, m = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-        if (m, width) > best_score:
-            best, best_score = sep, (m, width)
+        width, m = max(counts.items(), key=lambda kv: (kv[1] * kv[0], kv[1], kv[0]))
+        if (m * width, m, width) > best_score:
+            best, best_score = sep, (m * width, m, width)
     return best
 
 
