@@ -420,3 +420,15 @@ def test_free_text_shown_by_a_notebook_reaches_every_output_escaped_and_scrubbed
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert any(isinstance(c.value, str) and "=HYPERLINK" in c.value for c in cells)
     assert all(c.data_type != "f" for c in cells)
+
+
+def test_the_study_s_declared_contact_is_not_a_finding_but_another_address_is(tmp_path):
+    # a study's meeting.contacts is printed on the closing slide on purpose; any other address is still found
+    study = tmp_path / "etude.yaml"
+    study.write_text("meeting:\n  contacts:\n  - gt-innovation@example.org\n", encoding="utf-8")
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "slides.html").write_text("<p>Contact : gt-innovation@example.org, ou claire.martin@exemple.fr</p>",
+                                     encoding="utf-8")
+    found = audit.privacy_scan(run, study=study)
+    assert found[found["kind"] == "email"]["match"].tolist() == ["claire.martin@exemple.fr"]

@@ -692,8 +692,35 @@ def privacy_scan(run_dir: str | os.PathLike, *, min_cell: int = 5, pdftotext: st
     found_study = run_study(run_dir, study)
     machine = [Path.home(), Path.cwd(), paths.root(), *([found_study.parent] if found_study else [])]
     found = scan_run(run_dir, forbidden=forbidden or (), min_cell=min_cell, pdftotext=pdftotext, machine=machine)
+    declared = declared_contacts(found_study)
+    if declared and not found.empty:  # the study's own contact, published on purpose on the closing slide
+        kept = found[~(found["kind"].isin(["email", "phone"]) & found["match"].str.casefold().isin(declared))]
+        found = kept.reset_index(drop=True).__finalize__(found)
     found.attrs["identifiers"] = None if forbidden is None else len(forbidden)
     return found
+
+
+def declared_contacts(study: str | os.PathLike | None) -> set[str]:
+    r"""The contacts a study file publishes on purpose (``meeting.contacts``: the working group's address on the
+    closing slide), case-folded; empty when the study cannot be read.
+
+    >>> import tempfile
+    >>> f = Path(tempfile.mkdtemp()) / "etude.yaml"
+    >>> _ = f.write_text("meeting:\n  contacts: [GT-Innovation@example.org]\n", encoding="utf-8")
+    >>> declared_contacts(f), declared_contacts(None)
+    ({'gt-innovation@example.org'}, set())
+    """
+    import yaml
+
+    if study is None or not Path(study).is_file():
+        return set()
+    try:
+        spec = yaml.safe_load(Path(study).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return set()
+    meeting = spec.get("meeting") if isinstance(spec, dict) else None
+    contacts = meeting.get("contacts") if isinstance(meeting, dict) else None
+    return {str(c).strip().casefold() for c in contacts or [] if str(c).strip()}
 
 
 def _kind_word(kind: str, lang: str) -> str:
