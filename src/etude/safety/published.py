@@ -47,6 +47,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from etude.safety.recovery import FINDING_COLUMNS, row_populations, suppressed_flags
+
 __all__ = ["wilson_counts", "denominators", "derived_counts", "fill_derived", "subgroup_findings",
            "small_group_findings", "suppressed_numbers", "check_numbers", "REASONS", "GROUP_SIZE_COLUMNS",
            "SHARE_COLUMNS"]
@@ -64,17 +66,10 @@ SHARE_COLUMNS = {"pct": "n_base", "pct1": "n1", "pct2": "n2", "share_from": "n_f
 _ROW_NUMBERS = ("count", "pct", "pct_all", "pct_mentions", "ci_low", "ci_high", "rank", "letters")
 _TOL = 1e-9
 _ALPHAS = (0.05, 0.1, 0.01)
-_FINDING_KEYS = ("table", "row", "column", "cell", "low", "high", "required", "reason")
 
 
 def _num(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s.replace("", np.nan) if s.dtype == object else s, errors="coerce").astype(float)
-
-
-def _flags(df: pd.DataFrame) -> pd.Series:
-    if "suppressed" not in df.columns:
-        return pd.Series(False, index=df.index)
-    return df["suppressed"].astype(str).str.strip().str.lower().isin(["true", "1", "vrai"])
 
 
 def _shown(v: Any) -> bool:
@@ -84,7 +79,6 @@ def _shown(v: Any) -> bool:
 
 
 def _population(df: pd.DataFrame, name: str) -> pd.Series:
-    from etude.safety.recovery import row_populations
     return row_populations(df, None, name)
 
 
@@ -94,7 +88,7 @@ def _row(df: pd.DataFrame, i: Any) -> int | None:
 
 def _finding(name, df, i, column, cell, bounds: tuple, reason: str) -> dict[str, Any]:
     """One finding; ``bounds`` is ``(low, high, required)``."""
-    return dict(zip(_FINDING_KEYS, (name, _row(df, i), column, cell, *bounds, reason)))
+    return dict(zip(FINDING_COLUMNS, (name, _row(df, i), column, cell, *bounds, reason)))
 
 
 def _cell(df: pd.DataFrame, i: Any, pop: str, item: bool = True) -> tuple:
@@ -212,7 +206,7 @@ def fill_derived(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5
     filled, found = {}, []
     for name, raw in tables.items():
         df = raw.copy()
-        flags = _flags(df)
+        flags = suppressed_flags(df)
         pops = _population(df, name)
         for i, col, value, source in derived_counts(df):
             if df[col].dtype != object:
@@ -264,7 +258,7 @@ def subgroup_findings(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5) 
                                                                     if "n_base" in df.columns else math.nan)):
                 if col in df.columns and not pd.isna(size) and size >= 1:
                     rows += _subgroup(name, df, idx, col, int(size), key, min_cell)
-    return pd.DataFrame(rows, columns=list(_FINDING_KEYS))
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
 def _subgroup(name, df, idx, col, size, key, min_cell) -> list[dict[str, Any]]:
@@ -302,10 +296,10 @@ def small_group_findings(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 
     """
     rows = []
     for name, df in tables.items():
-        pops, flags = _population(df, name), _flags(df)
+        pops, flags = _population(df, name), suppressed_flags(df)
         for i in df.index[~flags]:
             rows += _small_in_row(name, df, i, pops[i], min_cell, protect)
-    return pd.DataFrame(rows, columns=list(_FINDING_KEYS))
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
 #: Columns that name a group (or an item) within a population and wave; a table with none of them has one row
@@ -340,7 +334,7 @@ def suppressed_numbers(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Suppressed rows that still print a share, a bound, a rank or letters (reason ``suppressed_number``)."""
     rows = []
     for name, df in tables.items():
-        flags = _flags(df)
+        flags = suppressed_flags(df)
         if not flags.any():
             continue
         pops = _population(df, name)
@@ -349,7 +343,7 @@ def suppressed_numbers(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
             for i in df.index[flags & shown]:
                 rows.append(_finding(name, df, i, col, _cell(df, i, pops[i]),
                                      (math.nan, math.nan, 0), "suppressed_number"))
-    return pd.DataFrame(rows, columns=list(_FINDING_KEYS))
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
 def check_numbers(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
@@ -363,8 +357,8 @@ def check_numbers(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
     [['pct', 2.0, 'derived'], ['pct', nan, 'suppressed_number']]
     """
     filled, derived = fill_derived(tables, min_cell=min_cell)
-    parts = [pd.DataFrame(derived, columns=list(_FINDING_KEYS)), subgroup_findings(tables, min_cell=min_cell),
+    parts = [pd.DataFrame(derived, columns=FINDING_COLUMNS), subgroup_findings(tables, min_cell=min_cell),
              small_group_findings(tables, min_cell=min_cell, protect=protect), suppressed_numbers(tables)]
     parts = [p for p in parts if len(p)]
-    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(_FINDING_KEYS))
+    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
     return filled, found

@@ -38,8 +38,8 @@ from etude.errors import ParameterError
 from etude.survey import codebook as cb
 
 __all__ = ["audit_tables", "audit_run", "feasible_ranges", "check_min_cell", "table_shape", "rank_published",
-           "row_populations", "group_column", "comparison_as_grouped", "themes_as_overall", "FINDING_COLUMNS",
-           "REST_GROUP"]
+           "row_populations", "group_column", "comparison_as_grouped", "themes_as_overall", "suppressed_flags",
+           "FINDING_COLUMNS", "REST_GROUP"]
 
 #: Columns of :func:`audit_tables` and :func:`audit_run`.
 FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required", "reason"]
@@ -135,7 +135,13 @@ def feasible_ranges(n_vars: int, equalities: Sequence[tuple[dict[int, float], fl
     return out
 
 
-def _flags(df: pd.DataFrame) -> pd.Series:
+def suppressed_flags(df: pd.DataFrame) -> pd.Series:
+    """Which rows of a table read back from CSV are withheld (its ``suppressed`` column as written: ``True``,
+    ``1`` or ``vrai``); all False without that column.
+
+    >>> suppressed_flags(pd.DataFrame({"suppressed": ["True", "False", " vrai"]})).tolist()
+    [True, False, True]
+    """
     if "suppressed" not in df.columns:
         return pd.Series(False, index=df.index)
     return df["suppressed"].astype(str).str.strip().str.lower().isin(["true", "1", "vrai"])
@@ -146,7 +152,7 @@ def _numeric(df: pd.DataFrame) -> pd.DataFrame:
     for c in ("n", "n_base", "count", "n_total"):
         if c in out.columns:
             out[c] = pd.to_numeric(out[c].replace("", np.nan), errors="coerce").astype(float)
-    out["suppressed"] = _flags(df)
+    out["suppressed"] = suppressed_flags(df)
     for c in ("wave", "value", "group_value", "attribute", "group", "item"):
         if c in out.columns:
             out[c] = out[c].astype(str)

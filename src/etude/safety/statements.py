@@ -42,6 +42,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from etude.safety.recovery import FINDING_COLUMNS, row_populations, suppressed_flags, table_shape
+
 __all__ = ["MARK_KEY", "MARK_ATTRIBUTE", "COLUMNS", "IDENTITY", "html_marks", "notebook_marks", "run_marks",
            "check_statements"]
 
@@ -53,7 +55,6 @@ MARK_ATTRIBUTE = "data-etude-number"
 COLUMNS = ("n", "n_total", "n_base", "count", "pct", "pct_all")
 #: The fields that say about whom a marked number is (besides ``column`` and ``number``).
 IDENTITY = ("population", "wave", "attribute", "group_value", "item")
-_FINDING_KEYS = ("table", "row", "column", "cell", "low", "high", "required", "reason")
 _SHARES = ("pct", "pct_all")
 
 
@@ -149,19 +150,12 @@ def _num(v: Any) -> float:
         return math.nan
 
 
-def _flags(df: pd.DataFrame) -> pd.Series:
-    if "suppressed" not in df.columns:
-        return pd.Series(False, index=df.index)
-    return df["suppressed"].astype(str).str.strip().str.lower().isin(["true", "1", "vrai"])
-
-
 def _equal(series: pd.Series, value: str) -> pd.Series:
     return series.astype(str) == value
 
 
 def _rows(name: str, df: pd.DataFrame, mark: Mapping[str, Any]) -> pd.Index:
     """Rows of one table a mark is about (empty when the table does not hold its column or its group)."""
-    from etude.safety.recovery import row_populations, table_shape
     column = _text(mark.get("column"))
     if column not in df.columns:
         return df.index[:0]
@@ -204,7 +198,7 @@ def _places(tables: dict[str, pd.DataFrame], mark: Mapping[str, Any], column: st
         known = values.dropna()
         if len(known):
             published = published or any(_same(number, v, column) for v in known)
-        elif _flags(df)[rows].all():  # every row it is about is withheld
+        elif suppressed_flags(df)[rows].all():  # every row it is about is withheld
             withheld = True
         else:
             blanks.append((df, rows))
@@ -216,7 +210,7 @@ def _one(tables: dict[str, pd.DataFrame], where: str, mark: Mapping[str, Any], m
     """Hold one mark against the tables (filling blank published cells in place); its findings. A number some
     table publishes is already audited; else one about withheld rows gives them back; else it fills blanks."""
     column, number = _text(mark.get("column")), _num(mark.get("number"))
-    found = [dict(zip(_FINDING_KEYS, (where, None, column or "?", _cell(mark), number, number, min_cell, "")))]
+    found = [dict(zip(FINDING_COLUMNS, (where, None, column or "?", _cell(mark), number, number, min_cell, "")))]
     if column not in COLUMNS or pd.isna(number):
         return [{**found[0], "reason": "text_unmatched"}]
     published, withheld, blanks = _places(tables, mark, column, number)
@@ -246,4 +240,4 @@ def check_statements(tables: Mapping[str, pd.DataFrame], marks: Iterable[tuple[s
     """
     filled = {name: df.copy() for name, df in tables.items()}
     rows = [f for where, mark in marks for f in _one(filled, where, mark, min_cell)]
-    return filled, pd.DataFrame(rows, columns=list(_FINDING_KEYS))
+    return filled, pd.DataFrame(rows, columns=FINDING_COLUMNS)
