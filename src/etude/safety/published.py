@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from etude.safety.recovery import FINDING_COLUMNS, row_populations, suppressed_flags
+from etude.safety.recovery import FINDING_COLUMNS, row_populations, suppressed_flags, whole_count
 
 __all__ = ["wilson_counts", "denominators", "derived_counts", "fill_derived", "subgroup_findings",
            "small_group_findings", "suppressed_numbers", "check_numbers", "REASONS", "GROUP_SIZE_COLUMNS",
@@ -137,14 +137,6 @@ def denominators(values: Iterable[float], *, most: int) -> list[int]:
     return out
 
 
-def _ratio_count(share: float, base: float) -> float:
-    """``share × base`` when it is a whole number (else NaN)."""
-    if pd.isna(share) or pd.isna(base):
-        return math.nan
-    x = share * base
-    return float(round(x)) if abs(x - round(x)) < 1e-6 else math.nan
-
-
 def _ratio_base(count: float, share: float) -> float:
     if pd.isna(count) or pd.isna(share) or share <= 0:
         return math.nan
@@ -172,7 +164,7 @@ def derived_counts(df: pd.DataFrame) -> list[tuple[Any, str, float, str]]:
     for i in df.index:
         get = {c: num[c][i] for c in num}
         if {"n", "pct", "n_total"} <= cols and "item" not in cols and pd.isna(get["n"]):
-            x = _ratio_count(get["pct"], get["n_total"])
+            x = whole_count(get["pct"], get["n_total"])
             if not pd.isna(x):
                 out.append((i, "n", x, "pct"))
         if {"count", "n_base"} <= cols:
@@ -189,7 +181,7 @@ def _count_from_row(i: Any, get: dict[str, float]) -> list[tuple[Any, str, float
             out.append((i, "n_base", b, "pct"))
             base = b
     if pd.isna(count) and not pd.isna(base):
-        x = _ratio_count(get.get("pct", math.nan), base)
+        x = whole_count(get.get("pct", math.nan), base)
         if not pd.isna(x):
             return out + [(i, "count", x, "pct")]
         for col, side in (("ci_low", "low"), ("ci_high", "high")):

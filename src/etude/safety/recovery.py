@@ -39,7 +39,7 @@ from etude.survey import codebook as cb
 
 __all__ = ["audit_tables", "audit_run", "feasible_ranges", "check_min_cell", "table_shape", "rank_published",
            "row_populations", "group_column", "comparison_as_grouped", "themes_as_overall", "suppressed_flags",
-           "FINDING_COLUMNS", "REST_GROUP"]
+           "whole_count", "FINDING_COLUMNS", "REST_GROUP"]
 
 #: Columns of :func:`audit_tables` and :func:`audit_run`.
 FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required", "reason"]
@@ -392,13 +392,22 @@ def _number(row: pd.Series, col: str) -> float:
     return float(pd.to_numeric(pd.Series([value]).replace("", np.nan), errors="coerce").iloc[0])
 
 
+def whole_count(share: float, base: float) -> float:
+    """``share × base`` when it is a whole number (a count a printed share and its base give back), else NaN.
+
+    >>> whole_count(6 / 31, 31), whole_count(0.333, 31), whole_count(math.nan, 31)
+    (6.0, nan, nan)
+    """
+    if pd.isna(share) or pd.isna(base):
+        return math.nan
+    x = share * base
+    return float(round(x)) if abs(x - round(x)) < 1e-6 else math.nan
+
+
 def _side_count(row: pd.Series, side: str) -> float:
     """The count of one side of a comparison row: printed, or its share times its base when whole."""
     count = _number(row, f"count{side}")
-    if pd.isna(count):
-        x = _number(row, f"pct{side}") * _number(row, f"n{side}")
-        count = float(round(x)) if not pd.isna(x) and abs(x - round(x)) < 1e-6 else math.nan
-    return count
+    return whole_count(_number(row, f"pct{side}"), _number(row, f"n{side}")) if pd.isna(count) else count
 
 
 def themes_as_overall(table: pd.DataFrame) -> pd.DataFrame:
@@ -414,8 +423,7 @@ def themes_as_overall(table: pd.DataFrame) -> pd.DataFrame:
     for pop in ("buyers", "companies"):
         n = pd.to_numeric(table[f"n_{pop}"].replace("", np.nan), errors="coerce").astype(float)
         pct = pd.to_numeric(table[f"pct_{pop}"].replace("", np.nan), errors="coerce").astype(float)
-        count = (pct * n).round()
-        count = count.where((pct * n - count).abs() < 1e-6)
+        count = pd.Series([whole_count(p, b) for p, b in zip(pct, n)], index=table.index, dtype=float)
         parts.append(pd.DataFrame({"population": pop, "item": table["theme"].astype(str), "n_base": n,
                                    "count": count}))
     out = pd.concat(parts, ignore_index=True)
