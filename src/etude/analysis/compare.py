@@ -37,7 +37,7 @@ from etude.analysis.withheld import withheld_groups
 from etude.errors import ParameterError
 from etude.errors import check_alpha as _check_alpha
 from etude.errors import check_choice as _choice
-from etude.safety.disclosure import publishable, whole_group
+from etude.safety.disclosure import publishable, whole_group, whole_group_cells
 from etude.safety.neighbours import fold_small, neighbours
 from etude.survey import codebook as cb
 from etude.survey.context import DEFAULT, Context
@@ -415,7 +415,7 @@ def theme_prevalence(df: pd.DataFrame, population: str, *, ctx: Context = DEFAUL
     if not publishable(population, n_base, min_cell=min_cell, protect=ctx.protect):  # too few: nothing is published
         out = out.assign(n_base=pd.NA, count=pd.NA, pct=math.nan, ci_low=math.nan, ci_high=math.nan)
     elif ctx.protect is None or population in ctx.protect:  # every member answered alike: not published either
-        alike = out["count"].map(lambda c: whole_group(c, n_base, min_cell=min_cell)).astype(bool)
+        alike = whole_group_cells(out, min_cell=min_cell)
         out.loc[alike, ["count", "pct", "ci_low", "ci_high"]] = [pd.NA, math.nan, math.nan, math.nan]
     out["count"] = out["count"].astype("Int64")
     out["n_base"] = out["n_base"].astype("Int64")
