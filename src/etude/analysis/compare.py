@@ -414,7 +414,7 @@ def theme_prevalence(df: pd.DataFrame, population: str, *, ctx: Context = DEFAUL
     out = pd.DataFrame(rows, columns=["theme", "items", "n_base", "count", "pct", "ci_low", "ci_high", "missing"])
     if not publishable(population, n_base, min_cell=min_cell, protect=ctx.protect):  # too few: nothing is published
         out = out.assign(n_base=pd.NA, count=pd.NA, pct=math.nan, ci_low=math.nan, ci_high=math.nan)
-    elif ctx.protect is None or population in ctx.protect:  # every member answered alike: not published either
+    elif ctx.protects(population):  # every member answered alike: not published either
         alike = whole_group_cells(out, min_cell=min_cell)
         out.loc[alike, ["count", "pct", "ci_low", "ci_high"]] = [pd.NA, math.nan, math.nan, math.nan]
     out["count"] = out["count"].astype("Int64")
@@ -638,8 +638,7 @@ def _pair_numbers(one: tuple[int, int], two: tuple[int, int], *, population: str
     withholds it) or ``""`` (nothing).
     """
     (c1, n1), (c2, n2) = one, two
-    min_cell, protect = ctx.min_cell, ctx.protect
-    protected = protect is None or population in protect
+    min_cell, protect, protected = ctx.min_cell, ctx.protect, ctx.protects(population)
     whole = [_whole_group(c, n, min_cell, protected) for c, n in (one, two)]
     if min(n1, n2) < min_cell or any(whole) or any(hidden):
         size1, size2 = (publishable(population, n, min_cell=min_cell, protect=protect) and h != "group"

@@ -152,7 +152,7 @@ def wave_changes(df: pd.DataFrame, population: str, *, wave_from: int = 2017, wa
     b = levels[level](parts[wave_to], population, codebook).set_index("code")
     simulated = bool(df.loc[df["wave"].isin([wave_from, wave_to]), "simulated"].any()) if "simulated" in df else False
     withheld = (_withheld(a, population, ctx), _withheld(b, population, ctx))
-    whole = ctx.min_cell if ctx.protect is None or population in ctx.protect else None  # the whole-group rule
+    whole = ctx.min_cell if ctx.protects(population) else None  # the whole-group rule
     rows = [{"population": population, "level": level, "simulated": simulated,
              **_change_row(a.loc[code], b.loc[code], code, waves=(wave_from, wave_to), test=test, alpha=alpha,
                            withheld=withheld, whole=whole)} for code in a.index]
@@ -171,8 +171,7 @@ def _withheld(counts: pd.DataFrame, population: str, ctx: Context) -> bool:
 def _alike(rows: Iterable[pd.Series], population: str, ctx: Context) -> bool:
     """A wave of a protected population under ``2 × min_cell`` where every respondent answered alike (0 % or
     100 %): its count tells each member's answer (:func:`etude.safety.disclosure.whole_group`)."""
-    protected = ctx.protect is None or population in ctx.protect
-    return protected and any(whole_group(r["count"], r["n"], min_cell=ctx.min_cell) for r in rows)
+    return ctx.protects(population) and any(whole_group(r["count"], r["n"], min_cell=ctx.min_cell) for r in rows)
 
 
 def _tested(out: pd.DataFrame) -> pd.Series:

@@ -399,15 +399,11 @@ def leaders(table: pd.DataFrame) -> dict[str, list[str]]:
 
 # ------------------------------------------------------------------------------------------------ a study's wave
 
-def _is_protected(population: str, protect: Sequence[str] | None) -> bool:
-    return protect is None or population in protect
-
-
-def _protected_design(df: pd.DataFrame, margins: Mapping[str, Mapping], population: str, protect, codebook):
+def _protected_design(margins: Mapping[str, Mapping], population: str, ctx: Context):
     """The margins and recoding to use: a protected population's categories merged as they are published."""
-    if not _is_protected(population, protect):
+    if not ctx.protects(population):
         return dict(margins), {}
-    return merged_margins(margins, {a: merges(population, a, codebook=codebook) for a in margins})
+    return merged_margins(margins, {a: merges(population, a, codebook=ctx.codebook) for a in margins})
 
 
 def study_representativeness(df: pd.DataFrame, margins: Mapping[str, Mapping], *, population: str,
@@ -420,7 +416,7 @@ def study_representativeness(df: pd.DataFrame, margins: Mapping[str, Mapping], *
     and response rate are blanked, like in the profile tables); the test of a margin whose block has a
     suppressed group is not given (``method`` = ``hidden``: its statistic would give the counts away).
     """
-    margins, recode = _protected_design(df, margins, population, ctx.protect, ctx.codebook)
+    margins, recode = _protected_design(margins, population, ctx)
     table = representativeness(df, margins, population=population, recode=recode)
     fit = goodness_of_fit(table)
     table.attrs["groups"] = group_counts(df, list(margins), population=population, codebook=ctx.codebook)
@@ -442,8 +438,8 @@ def study_weights(df: pd.DataFrame, margins: Mapping[str, Mapping], *, populatio
     and ``attrs["status"]`` is ``small_cell`` (the design effect and effective size are functions of the cells'
     counts).
     """
-    margins, recode = _protected_design(df, margins, population, ctx.protect, ctx.codebook)
-    if _is_protected(population, ctx.protect):
+    margins, recode = _protected_design(margins, population, ctx)
+    if ctx.protects(population):
         for attr in margins:
             counts = _codes(df, attr, recode.get(attr)).value_counts()
             if ((counts > 0) & (counts < ctx.min_cell)).any():

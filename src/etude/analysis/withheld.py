@@ -83,7 +83,7 @@ def withheld_groups(df: pd.DataFrame, values: pd.Series, codes: Sequence[tuple[s
         frequency table (primary, 0 % or 100 % in a group under ``2 × min_cell``, and secondary suppression with the
         overall counts taken as published).
     """
-    if ctx.protect is not None and population not in ctx.protect:
+    if not ctx.protects(population):
         return set()
     first = profile_withheld(df, by, population=population, groups=groups, ctx=ctx)
     order = [g for g in pd.unique(values.dropna())]

@@ -114,6 +114,15 @@ class Context:
         (the analyses of this package take ``ctx=``)."""
         return {"alpha": self.alpha, "ci_method": self.ci_method, "min_cell": self.min_cell}
 
+    def protects(self, population: str) -> bool:
+        """Whether the small-group rule protects ``population`` in this study (every population when
+        :attr:`protect` is ``None``).
+
+        >>> Context().protects("buyers"), Context(protect=("companies",)).protects("buyers")
+        (True, False)
+        """
+        return self.protect is None or population in self.protect
+
     @property
     def opted_in(self) -> bool:
         """Whether the study chose to publish some population's small groups (a table then says so)."""
