@@ -298,37 +298,38 @@ def _table_sheet(ws, stem: str, df: pd.DataFrame, info: dict[str, Any], lang: st
         ws.append(row)
 
 
-def _readme_rows(sheets: list[tuple[str, str, int]], info: dict[str, Any], lang: str) -> list[tuple]:
-    """The « À lire » sheet's rows from row 3: ``()`` for an empty row, ``(key, value)``, ``("heading", text)``,
-    ``("heads", a, b, c)``, then ``(name, what, n)`` per sheet."""
+def _readme_rows(sheets: list[tuple[str, str, int]], info: dict[str, Any], lang: str) -> list[tuple[str, tuple]]:
+    """The « À lire » sheet's rows from row 3, each ``(style, values)``: ``"blank"``, ``"pair"`` (a key and its
+    value), ``"heading"``, ``"heads"`` (the heads of the list of sheets), then ``"sheet"`` (name, what, n) per sheet.
+    """
     w = words.area("workbook", lang)
-    rows: list[tuple] = [(), (w["waves"], ", ".join(str(x) for x in info.get("waves") or []) or "—"),
-                         (w["status"], runinfo.status_line(info))]
-    for k, src in enumerate(info.get("sources") or ["—"]):
-        rows.append((w["sources"] if k == 0 else "", src))
-    rows += [(w["rule"], info.get("rule") or runinfo.small_cell_rule(lang=lang)), ("", w["shares"]),
-             ("", w["reading"]), ("", w["csv"]), (), ("heading", w["sheets"]),
-             ("heads", w["sheet"], w["holds"], w["rows"])]
-    return rows + [(name, what, n) for name, what, n in sheets]
+    pairs = [(w["waves"], ", ".join(str(x) for x in info.get("waves") or []) or "—"),
+             (w["status"], runinfo.status_line(info)),
+             *((w["sources"] if k == 0 else "", src) for k, src in enumerate(info.get("sources") or ["—"])),
+             (w["rule"], info.get("rule") or runinfo.small_cell_rule(lang=lang)), ("", w["shares"]),
+             ("", w["reading"]), ("", w["csv"])]
+    return [("blank", ()), *(("pair", p) for p in pairs), ("blank", ()), ("heading", (w["sheets"],)),
+            ("heads", (w["sheet"], w["holds"], w["rows"])), *(("sheet", tuple(s)) for s in sheets)]
 
 
-def _readme_cells(ws, r: int, row: tuple) -> list:
+def _readme_cells(ws, r: int, style: str, values: tuple) -> list:
     """The cells of row ``r`` of « À lire » (:func:`_readme_rows`); a row of wrapped text gets its height."""
     from openpyxl.styles import Alignment, Font
 
     bold, top = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    if not row:
+    if style == "blank":
         return []
-    if row[0] == "heading":
-        return [_cell(ws, row[1], font=Font(bold=True, size=13))]
-    if row[0] == "heads":
-        return [_cell(ws, head, font=bold) for head in row[1:]]
-    if len(row) == 2:
-        _fit_row(ws, r, [(row[1], 100)])
-        return [_cell(ws, row[0], font=bold), _cell(ws, row[1], alignment=top)]
-    _fit_row(ws, r, [(row[0], 30), (row[1], 100)])
-    return [_cell(ws, row[0], alignment=top), _cell(ws, row[1], alignment=top),
-            _cell(ws, row[2], number_format="0", alignment=Alignment(vertical="top"))]
+    if style == "heading":
+        return [_cell(ws, values[0], font=Font(bold=True, size=13))]
+    if style == "heads":
+        return [_cell(ws, head, font=bold) for head in values]
+    if style == "pair":
+        _fit_row(ws, r, [(values[1], 100)])
+        return [_cell(ws, values[0], font=bold), _cell(ws, values[1], alignment=top)]
+    name, what, n = values
+    _fit_row(ws, r, [(name, 30), (what, 100)])
+    return [_cell(ws, name, alignment=top), _cell(ws, what, alignment=top),
+            _cell(ws, n, number_format="0", alignment=Alignment(vertical="top"))]
 
 
 def _readme_sheet(ws, sheets: list[tuple[str, str, int]], info: dict[str, Any], lang: str) -> None:
@@ -342,8 +343,8 @@ def _readme_sheet(ws, sheets: list[tuple[str, str, int]], info: dict[str, Any], 
                      font=Font(bold=True, size=16, color="1D4E89"))])
     ws.append([_cell(ws, runinfo.status_line(info),
                      font=Font(bold=True, color="8A3B00" if info.get("simulated") else "1D4E89"))])
-    for r, row in enumerate(_readme_rows(sheets, info, lang), start=3):
-        ws.append(_readme_cells(ws, r, row))
+    for r, (style, values) in enumerate(_readme_rows(sheets, info, lang), start=3):
+        ws.append(_readme_cells(ws, r, style, values))
 
 
 def _describe(stem: str, df: pd.DataFrame, lang: str) -> str:
