@@ -13,10 +13,9 @@ import pytest
 
 from etude import cli
 
+#: This module's runs test the engine and never read report.pdf: no Chromium (tests/conftest.py, ``no_pdf``).
+pytestmark = pytest.mark.usefixtures("no_pdf")
 
-@pytest.fixture(scope="module", autouse=True)
-def _engine_runs_without_pdf(no_pdf):
-    """This module's runs test the engine and never read ``report.pdf`` (tests/conftest.py, ``no_pdf``)."""
 
 FIXTURES = Path(__file__).parent / "notebooks"
 

@@ -18,10 +18,9 @@ import pytest
 from etude import cli, engine
 from etude.engine import cache, verify
 
+#: This module's runs test the engine and never read report.pdf: no Chromium (tests/conftest.py, ``no_pdf``).
+pytestmark = pytest.mark.usefixtures("no_pdf")
 
-@pytest.fixture(scope="module", autouse=True)
-def _engine_runs_without_pdf(no_pdf):
-    """This module's runs test the engine and never read ``report.pdf`` (tests/conftest.py, ``no_pdf``)."""
 
 A_CODE = ('from etude.publish import outputs\nimport pandas as pd\n'
           'text = open(source_file, encoding="utf-8").read() if source_file else ""\n'

@@ -16,7 +16,8 @@ import pytest
 
 from etude import engine
 
-pytestmark = pytest.mark.slow
+#: Slow; the runs test the engine and never read report.pdf: no Chromium (tests/conftest.py, ``no_pdf``).
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("no_pdf")]
 
 PROBE = """
 import json, os, warnings
@@ -26,11 +27,6 @@ state = {"pid": os.getpid(), "cwd": os.getcwd(), "leak_seen": "leak" in globals(
          "font_size": matplotlib.rcParams["font.size"], "figures": len(plt.get_fignums()),
          "filters": len(warnings.filters), "output_log": bool(os.environ.get("ETUDE_OUTPUT_LOG"))}
 """
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _engine_runs_without_pdf(no_pdf):
-    """This module's runs test the engine and never read ``report.pdf`` (tests/conftest.py, ``no_pdf``)."""
 
 
 def _notebook(folder: Path, name: str, *cells: str) -> Path:
