@@ -710,15 +710,15 @@ def declared_contacts(study: str | os.PathLike | None) -> set[str]:
     >>> declared_contacts(f), declared_contacts(None)
     ({'gt-innovation@example.org'}, set())
     """
-    import yaml
+    from etude import survey
+    from etude.errors import EtudeError
 
     if study is None or not Path(study).is_file():
         return set()
     try:
-        spec = yaml.safe_load(Path(study).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        meeting = survey.read_study(study).get("meeting")
+    except (OSError, ValueError, EtudeError):
         return set()
-    meeting = spec.get("meeting") if isinstance(spec, dict) else None
     contacts = meeting.get("contacts") if isinstance(meeting, dict) else None
     return {str(c).strip().casefold() for c in contacts or [] if str(c).strip()}
 
