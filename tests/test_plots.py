@@ -226,3 +226,14 @@ def test_a_bar_without_interval_stays_inside_its_panel():
     assert bars._upper(table) == pytest.approx(1.17)
     with_ci = pd.DataFrame({"pct": [0.4], "ci_high": [0.6]})
     assert bars._upper(with_ci) == pytest.approx(0.77)  # unchanged where the whisker is the highest
+
+
+def test_a_wave_withheld_whole_says_so_not_no_answer():
+    # leviers.csv has no « suppressed » column: 4 buyers answered, the rule withholds their base; 0 answered is a 0
+    rows = [{"population": "buyers", "wave": 2021, "item": code, "label": code, "n_base": pd.NA, "count": pd.NA,
+             "pct": float("nan"), "ci_low": float("nan"), "ci_high": float("nan")}
+            for code in ("lev_hierarchie", "lev_professionnalisation")]
+    texts = [t.get_text() for t in plots.remedy_chart(pd.DataFrame(rows), "buyers").axes[0].texts]
+    assert texts == ["Moins de 5 répondants :\nrésultats non publiés"]
+    none = pd.DataFrame(rows).assign(n_base=0)
+    assert [t.get_text() for t in plots.remedy_chart(none, "buyers").axes[0].texts] == ["Aucune réponse"]

@@ -60,12 +60,25 @@ def _title(question: str, population: str | None, lang: str) -> str:
 
 # ------------------------------------------------------------------------------------------------ bars
 
+def _withheld_rows(table: pd.DataFrame) -> pd.Series:
+    """The rows the small-group rule withholds: its ``suppressed`` column, or, in a table written without one
+    (``freins.csv``, ``leviers.csv``), a blank base (no answer is a base of 0, an item not asked has its base).
+
+    >>> _withheld_rows(pd.DataFrame({"n_base": [4, None, 0]})).tolist()
+    [False, True, False]
+    """
+    if "suppressed" in table.columns:
+        return table["suppressed"].fillna(False).astype(bool)
+    return pd.to_numeric(table["n_base"], errors="coerce").isna()
+
+
 def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: str, labels: bool,
            options: ChartOptions, upper: float = 1.2) -> None:
     """Draw ranked horizontal bars with interval whiskers for the items of ``order`` (top = first);
     ``options.min_cell`` is the threshold named when every row is suppressed."""
     pos = {code: i for i, code in enumerate(order)}
-    shown = table[~table.get("suppressed", pd.Series(False, index=table.index)).fillna(False).astype(bool)]
+    withheld = _withheld_rows(table)
+    shown = table[~withheld]
     base = pd.to_numeric(shown["n_base"], errors="coerce").fillna(0) > 0
     for code in shown.loc[shown["item"].isin(pos) & shown["count"].isna() & base, "item"]:  # not asked
         ax.text(0.015, pos[code], words.text("common.not_asked", lang), va="center", ha="left", fontsize=FONT_SIZE,
@@ -85,7 +98,7 @@ def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: s
         ax.text(max(p, h if not math.isnan(h) else p) + 0.015, yi, text, va="center", ha="left",
                 fontsize=FONT_SIZE, zorder=4)
     if shown.empty:
-        suppressed = "suppressed" in table.columns and table["suppressed"].astype(bool).any()
+        suppressed = bool(withheld.any())
         primary = table.attrs.get("primary")  # hidden by secondary suppression (etude.safety.disclosure): not « < 5 »
         small = primary is None or table.index.isin(primary).any()
         message = (words.text("plots.suppressed" if small else "plots.hidden", lang,
