@@ -237,3 +237,12 @@ def test_a_wave_withheld_whole_says_so_not_no_answer():
     assert texts == ["Moins de 5 répondants :\nrésultats non publiés"]
     none = pd.DataFrame(rows).assign(n_base=0)
     assert [t.get_text() for t in plots.remedy_chart(none, "buyers").axes[0].texts] == ["Aucune réponse"]
+
+
+def test_a_profile_chart_with_every_count_withheld_has_whole_number_ticks():
+    t = pd.DataFrame({"population": "companies", "wave": 2018, "size_class": ["micro"] * 2 + ["ge"] * 2})
+    p = stats.suppress_small(stats.profile(t, "size_class", by_wave=True), merge=False, secondary=False)
+    ax = plots.profile_chart(p, "size_class", population="companies").axes[0]
+    ax.figure.canvas.draw()
+    ticks = [x.get_text() for x in ax.get_xticklabels() if x.get_text()]
+    assert ticks == sorted(set(ticks), key=int)  # 0 1, never 0 0 0 1 1 1 1

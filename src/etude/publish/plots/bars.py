@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from etude import words
 from etude.analysis import stats
@@ -367,6 +367,7 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
         ax.set_yticklabels([labels[v] for v in values])
         ax.set_ylim(len(values) - 0.5, -0.5)
         ax.set_xlim(0, top * 1.35)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no « 0 0 0 1 1 » on a near-empty axis
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: formats.number(x, lang=lang)))
         ax.set_xlabel(words.text("plots.count_axis", lang))
         ax.tick_params(axis="y", length=0)
