@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from etude import paths, survey
-from etude.errors import InputError
+from etude.errors import InputError, ParameterError
+from etude.survey.context import Context
 
 RARE, RARER = "Mairie de Trifouilly", "Mairie de Perdu"
 
@@ -37,7 +38,7 @@ def test_a_context_holds_the_parameters_and_the_read_study():
     ctx = survey.context("", lang="en", min_cell=3, alpha=0.1, ci_method="beta", wave=2017)
     assert (ctx.lang, ctx.min_cell, ctx.alpha, ctx.wave) == ("en", 3, 0.1, 2017)
     assert ctx.study == (paths.demo_dir() / "etude.yaml").resolve() and ctx.codebook is None
-    assert ctx.options == {"alpha": 0.1, "ci_method": "beta", "min_cell": 3}
+    assert ctx.ci_method == "beta"
     assert ctx.spec["margins"]["buyers"]["buyer_type"]["year"] == 2017
     with pytest.raises(dataclasses.FrozenInstanceError):
         ctx.min_cell = 5
@@ -49,6 +50,12 @@ def test_a_context_holds_the_parameters_and_the_read_study():
 def test_a_context_refuses_parameters_out_of_bounds(bad):
     with pytest.raises(ValueError):
         survey.context(**bad)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "5"])
+def test_a_context_built_directly_refuses_a_threshold_no_analysis_can_apply(bad):
+    with pytest.raises(ParameterError, match="min_cell"):
+        Context(min_cell=bad)
 
 
 def test_a_context_names_every_problem_of_its_study_file(tmp_path):

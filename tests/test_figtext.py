@@ -111,7 +111,7 @@ def _calls():
                                                        "companies": e.assign(population="companies", wave=2017)}))
     supply = matching.supply_demand(
         _people("A", [{"sante"}] * 3 + [{"numerique", "sante"}] * 2 + [{"immobilier"}]),
-        _people("E", [{"numerique"}] * 7 + [{"intellectuelles"}] * 3 + [{"immobilier"}] * 5), min_cell=5)
+        _people("E", [{"numerique"}] * 7 + [{"intellectuelles"}] * 3 + [{"immobilier"}] * 5))
     calls = [
         (plots.frequency_chart, (stats.frequencies(buyers, codes),), {"options": plots.ChartOptions(wave=2017)}),
         (plots.grouped_frequency_chart, (stats.frequencies(buyers, codes, by="buyer_type"), "buyer_type"),
@@ -122,7 +122,7 @@ def _calls():
          {"options": plots.ChartOptions(wave=2017)}),
         (plots.forest_plot, (present.label_themes(compare.compare_themes(b, e)),),
          {"options": plots.ChartOptions(wave=2017)}),
-        (plots.supply_demand_chart, (supply,), {"min_cell": 5, "wave": 2017}),
+        (plots.supply_demand_chart, (supply,), {"wave": 2017}),
         (plots.indicator_panels, (_indicator_lines(),), {"options": plots.ChartOptions(ncols=3)}),
         (plots.wave_slope_chart, (waves.published_wave_changes(),), {}),
         (plots.remedy_chart, (remedy_table, "buyers"), {}),

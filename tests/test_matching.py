@@ -10,6 +10,10 @@ from etude.analysis import matching as m
 from etude.errors import ParameterError
 from etude.publish import present
 from etude.safety.disclosure import protected_populations
+from etude.survey.context import Context
+
+#: A study that publishes its buyers' small groups (``publish_small_groups: true``).
+OPT_IN = Context(protect=protected_populations(True))
 
 
 def _people(prefix, rows):
@@ -322,7 +326,7 @@ def test_supply_demand_counts_flags_and_suppression():
                            (set(), None, "59", None)])
     companies = _people("E", [({"numerique"}, "numerique", "59", None)] * 6
                         + [({"immobilier"}, "immobilier", "59", None)] * 2)
-    codes = m.supply_demand(buyers, companies, min_cell=5)
+    codes = m.supply_demand(buyers, companies)
     assert list(codes.columns) == m.SUPPLY_CODES  # codes and numbers; the publishing side adds the labels
     # the one small-group rule (issue 27): 2 buyers needing « santé » are withheld like 2 companies would be
     hidden = codes.set_index("segment")
@@ -331,7 +335,7 @@ def test_supply_demand_counts_flags_and_suppression():
     assert pd.isna(hidden.loc["numerique", "n_buyers"]) and math.isnan(hidden.loc["numerique", "ratio"])
     assert hidden.loc["immobilier", "n_buyers"] == 0 and not hidden.loc["immobilier", "buyers_suppressed"]
     # a study that publishes its buyers' small groups (publish_small_groups: true) shows them
-    codes = m.supply_demand(buyers, companies, min_cell=5, protect=protected_populations(True))
+    codes = m.supply_demand(buyers, companies, ctx=OPT_IN)
     t = present.supply_with_labels(codes).set_index("segment")
     assert list(t.reset_index().columns) == m.SUPPLY_COLUMNS
     assert t.loc["sante", "n_buyers"] == 2 and t.loc["sante", "n_companies"] == 0
@@ -344,31 +348,31 @@ def test_supply_demand_counts_flags_and_suppression():
     assert t.loc["intellectuelles", "flag"] == "" and t.loc["intellectuelles", "n_companies"] == 0
     # Denominators: the buyer without any segment is out; every company answered.
     assert (t.buyers_base == 2).all() and (t.companies_base == 8).all()
-    shown = present.format_supply_demand(t.reset_index(), min_cell=5).set_index("Segment")
+    shown = present.format_supply_demand(t.reset_index()).set_index("Segment")
     assert shown.loc["Immobilier", "Entreprises ayant une offre"] == "<\u202f5 / 8"
     assert "2" not in shown.loc["Immobilier", "Entreprises ayant une offre"].split("/")[0]
-    assert m.supply_demand(buyers, companies, min_cell=2).set_index("segment").loc["immobilier", "n_companies"] == 2
+    two = m.supply_demand(buyers, companies, ctx=Context(min_cell=2)).set_index("segment")
+    assert two.loc["immobilier", "n_companies"] == 2
 
 
 def test_supply_demand_options_and_english_labels():
-    t = present.supply_with_labels(m.supply_demand(BUYERS, COMPANIES, min_cell=1), lang="en")
+    t = present.supply_with_labels(m.supply_demand(BUYERS, COMPANIES, ctx=Context(min_cell=1)), lang="en")
     assert t.label.tolist() == ["Health", "Intellectual services", "Digital services", "Real estate"]
     assert set(t.flag_label) <= {"", "Demand without supply", "Supply without demand"}
     with pytest.raises(ParameterError, match="langues possibles : fr, en"):
         present.supply_with_labels(m.supply_demand(BUYERS, COMPANIES), lang="de")
     with pytest.raises(ParameterError, match="min_cell"):
-        m.supply_demand(BUYERS, COMPANIES, min_cell=0)
+        m.supply_demand(BUYERS, COMPANIES, ctx=Context(min_cell=0))
 
 
 def test_supply_reading_names_the_gaps_or_says_there_are_none():
     buyers = _people("A", [({"sante"}, "sante", "59", None)] * 2 + [({"numerique"}, "numerique", "59", None)])
     companies = _people("E", [({"numerique"}, "numerique", "59", None)] * 6
                         + [({"immobilier"}, "immobilier", "59", None)])
-    text = present.supply_text(present.supply_with_labels(m.supply_demand(buyers, companies, min_cell=5)))
+    text = present.supply_text(present.supply_with_labels(m.supply_demand(buyers, companies)))
     assert "**Demande sans offre** : Santé (moins de 5 acheteurs)." in text  # 2 buyers: withheld (issue 27)
     assert "**Offre sans demande** : Immobilier." in text
-    text = present.supply_text(present.supply_with_labels(m.supply_demand(buyers, companies, min_cell=5,
-                                                                          protect=protected_populations(True))))
+    text = present.supply_text(present.supply_with_labels(m.supply_demand(buyers, companies, ctx=OPT_IN)))
     assert "**Demande sans offre** : Santé (2 acheteurs)." in text  # the study's choice
     assert "Services numériques (6,0 entreprises par acheteur)" in text
     both = _people("E", [({"sante", "numerique", "immobilier", "intellectuelles"}, "sante", "59", None)] * 5)

@@ -31,7 +31,7 @@ def _table(population, barriers, remedies=None, wave=2017):
 
 #: A study that publishes buyers' small groups (``publish_small_groups: true``): the tiny tables below (3 buyers
 #: answering) are then published and checked by hand; by default (issue 27) they are withheld.
-OPT_IN = protected_populations(True)
+OPT_IN = Context(protect=protected_populations(True))
 
 
 @pytest.fixture
@@ -45,10 +45,10 @@ def buyers():
 def test_remedy_table_counts_like_freins_csv(buyers):
     hidden = plan.remedy_table({"buyers": buyers}).set_index("item").loc["lev_hierarchie"]
     assert hidden[["n_base", "count", "pct", "ci_low"]].isna().all()  # 3 buyers < min_cell: withheld (issue 27)
-    small = plan.remedy_table({"buyers": buyers}, protect=OPT_IN).set_index("item").loc["lev_hierarchie"]
+    small = plan.remedy_table({"buyers": buyers}, ctx=OPT_IN).set_index("item").loc["lev_hierarchie"]
     # opted in, 3 respondents < min_cell: counted, but no interval, rank nor letters (issue 26.1)
     assert small["count"] == 2 and small[["ci_low", "ci_high", "rank", "letters"]].isna().all()
-    t = labels.with_labels(plan.remedy_table({"buyers": buyers}, min_cell=3), "fr")
+    t = labels.with_labels(plan.remedy_table({"buyers": buyers}, ctx=Context(min_cell=3)), "fr")
     assert t.columns.tolist() == stats.FREINS_COLUMNS
     r = t.set_index("item").loc["lev_hierarchie"]
     assert (r["n_base"], r["count"], r["pct"]) == (3, 2, pytest.approx(2 / 3))
@@ -82,7 +82,7 @@ def test_a_wave_that_did_not_ask_the_question_has_no_row_not_zero(buyers):
 
 def test_action_plan_one_row_per_barrier_with_its_links(buyers):
     companies = _table("companies", [{"e_besoins"}] * 6 + [{"e_moyens"}], [{"lev_information"}] * 7)
-    codes = plan.action_plan({"buyers": buyers, "companies": companies}, protect=OPT_IN)
+    codes = plan.action_plan({"buyers": buyers, "companies": companies}, ctx=OPT_IN)
     assert codes.columns.tolist() == plan.PLAN_CODES  # the analysis returns codes and numbers, no label
     p = present.plan_with_labels(codes)
     assert p.columns.tolist() == plan.PLAN_COLUMNS and p.attrs == codes.attrs
@@ -138,7 +138,7 @@ def test_every_barrier_of_the_codebook_has_one_link_with_a_rationale():
 
 def test_a_barrier_without_a_link_keeps_its_row(buyers):
     links = reference.load_links()
-    p = plan.action_plan({"buyers": buyers}, links=links[links.barrier != "b_temps"], protect=OPT_IN)
+    p = plan.action_plan({"buyers": buyers}, links=links[links.barrier != "b_temps"], ctx=OPT_IN)
     r = p.set_index("item").loc["b_temps"]
     assert pd.isna(r["remedy"]) and pd.isna(r["solutions"]) and r["count"] == 2
 
@@ -184,14 +184,14 @@ def test_messages_state_the_result(buyers):
     withheld = "Acheteurs publics : trop peu de répondants (< 5) pour publier leurs réponses (secret statistique)"
     assert present.remedy_message(plan.remedy_table({"buyers": buyers}), "buyers") == withheld
     assert present.plan_message(plan.action_plan({"buyers": buyers}), "buyers") == withheld
-    r = plan.remedy_table({"buyers": buyers}, protect=OPT_IN)
+    r = plan.remedy_table({"buyers": buyers}, ctx=OPT_IN)
     # both remedies are ticked by 2 of the 3 respondents: a tie, not « le plus cité »
     assert present.remedy_message(r, "buyers") == ("Acheteurs publics : 2 leviers à égalité (66,7\u202f%), dont "
                                                    "« Soutien hiérarchique »")
     assert present.remedy_message(r, "buyers", lang="en").startswith(
         "Public buyers: 2 remedies tied (66.7%)")  # English numbers
     assert "not asked" in present.remedy_message(r, "companies", lang="en")
-    p = plan.action_plan({"buyers": buyers}, protect=OPT_IN)
+    p = plan.action_plan({"buyers": buyers}, ctx=OPT_IN)
     # 3 respondents < min_cell: no paired test, so none is « le plus cité »
     assert present.plan_message(p, "buyers") == ("Acheteurs publics : le frein le plus coché, « Manque de temps » "
                                                  "(66,7\u202f%), relève de « Soutien hiérarchique » ; trop peu de "
@@ -222,7 +222,7 @@ def test_the_most_cited_barrier_and_remedy_are_named_only_when_the_paired_test_s
 def test_display_tables_fit_a_slide(buyers):
     hidden = present.display_plan(plan.action_plan({"buyers": buyers}), "buyers", lang="en")
     assert hidden.set_index("Barrier").loc["No time", "Share of respondents"] == "< 5"  # withheld by default
-    p = plan.action_plan({"buyers": buyers}, protect=OPT_IN)
+    p = plan.action_plan({"buyers": buyers}, ctx=OPT_IN)
     shown = present.display_plan(p, "buyers", lang="en")
     assert shown.columns.tolist() == ["Barrier", "Share of respondents", "Remedy", "Solutions (no.)",
                                       "2018 objective"]
@@ -249,7 +249,7 @@ def test_coverage_chart_says_simulated_and_interpretation(buyers):
 
 def test_remedy_chart_shows_the_latest_wave_under_its_title(buyers):
     older = _table("buyers", [{"b_temps"}] * 2, [{"lev_hierarchie"}] * 2, wave=2016)
-    table = plan.remedy_table({"buyers": pd.concat([older, buyers], ignore_index=True)}, protect=OPT_IN)
+    table = plan.remedy_table({"buyers": pd.concat([older, buyers], ignore_index=True)}, ctx=OPT_IN)
     fig = plots.remedy_chart(table, "buyers")
     assert fig.axes[0].get_title(loc="left") == "Leviers cités — Acheteurs publics (n\u202f=\u202f3)"
     assert "vague 2017" in plots.figure_caption(fig)
@@ -265,7 +265,7 @@ def test_an_item_not_asked_in_the_wave_shown_is_non_pose_in_the_plan_never_zero(
     ticks = {c: pd.array([True, False, True, None], dtype="boolean") for c in codes}
     ticks["b_financier"] = pd.array([None] * 4, dtype="boolean")  # not in this wave's questionnaire
     b = pd.DataFrame({"population": "buyers", "wave": 2019, **ticks})
-    p = plan.action_plan({"buyers": b}, protect=OPT_IN)
+    p = plan.action_plan({"buyers": b}, ctx=OPT_IN)
     row = p.set_index("item").loc["b_financier"]
     assert not row["asked"] and row[["count", "pct", "ci_low", "ci_high", "rank"]].isna().all()
     assert p.set_index("item").loc["b_temps", "asked"] and p.set_index("item").loc["b_temps", "pct"] == 2 / 3
@@ -278,7 +278,7 @@ def test_identical_answers_make_a_tie_not_a_most_cited_barrier():
     codes = list(stats.item_codes("buyers"))
     b = pd.DataFrame({"population": "buyers", "wave": 2019,
                       **{c: pd.array([True, False, True], dtype="boolean") for c in codes}})
-    message = present.plan_message(plan.action_plan({"buyers": b}, protect=OPT_IN), "buyers")
+    message = present.plan_message(plan.action_plan({"buyers": b}, ctx=OPT_IN), "buyers")
     assert message.startswith(f"Acheteurs publics : {len(codes)} freins sont cités à égalité (66,7")
 
 

@@ -10,6 +10,7 @@ from etude import words
 from etude.analysis import matching
 from etude.publish import plots
 from etude.safety.disclosure import protected_populations
+from etude.survey.context import Context
 
 
 def _people(prefix, segs):
@@ -24,8 +25,8 @@ COMPANIES = _people("E", [{"numerique"}] * 7 + [{"intellectuelles"}] * 3 + [{"im
 
 @pytest.fixture
 def figure():
-    table = matching.supply_demand(BUYERS, COMPANIES, min_cell=5)
-    fig = plots.supply_demand_chart(table, min_cell=5, wave=2017)
+    table = matching.supply_demand(BUYERS, COMPANIES)
+    fig = plots.supply_demand_chart(table, wave=2017)
     yield fig
     plt.close(fig)
 
@@ -52,8 +53,8 @@ def test_suppressed_company_count_is_never_shown(figure):
 
 
 def test_a_study_that_opts_in_shows_its_buyers_small_counts():
-    table = matching.supply_demand(BUYERS, COMPANIES, min_cell=5, protect=protected_populations(True))
-    fig = plots.supply_demand_chart(table, min_cell=5, wave=2017)
+    table = matching.supply_demand(BUYERS, COMPANIES, ctx=Context(protect=protected_populations(True)))
+    fig = plots.supply_demand_chart(table, wave=2017)
     try:
         texts = _texts(fig)
         assert "2 acheteurs" in texts and "1 acheteur" in texts and "<\u202f5 entreprises" in texts
@@ -68,7 +69,7 @@ def test_caption_names_simulated_data_and_fonts_are_readable(figure):
 
 
 def test_english_labels_and_survey_data_caption():
-    table = matching.supply_demand(BUYERS, COMPANIES, min_cell=5)  # codes only: the chart labels the segments
+    table = matching.supply_demand(BUYERS, COMPANIES)  # codes only: the chart labels the segments
     fig = plots.supply_demand_chart(table, lang="en", simulated=False)
     try:
         texts = _texts(fig)

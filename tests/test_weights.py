@@ -275,3 +275,20 @@ def test_study_tables_follow_the_studys_opt_in_for_buyers():
     rep, _, summary, _ = W.study_tables({"buyers": df}, margins, ctx=Context(protect=protected_populations(True)))
     assert not rep["suppressed"].any() and rep.set_index("value").loc["sante", "n"] == 3
     assert summary["status"].tolist() == ["ok"]
+
+
+def test_the_reader_tables_name_the_threshold_the_study_applied():
+    # one channel for the threshold (issue 25): the study's context → the tables' attrs → the words « < 10 »
+    from etude.survey.context import Context
+    df = pd.DataFrame({"population": "companies", "wave": 2019,
+                       "size_class": ["micro"] * 30 + ["pme"] * 20 + ["eti"] * 7 + ["ge"] * 2})
+    margins = {"companies": {"size_class": {"counts": {"micro": 600, "pme": 300, "eti": 70, "ge": 30},
+                                            "source": "S", "year": 2018}}}
+    rep, fit, summary, _ = W.study_tables({"companies": df}, margins, ctx=Context(min_cell=10))
+    assert rep["suppressed"].any() and summary["status"].tolist() == ["small_cell"]  # eti + ge = 9 < 10
+    shown = present.format_representativeness(rep)
+    assert "<\u202f10" in shown.iloc[:, 2].tolist()
+    assert present.fit_text(fit) == ["Taille de l'entreprise : test non publié (un groupe de moins de 10 répondants "
+                                     "est masqué)"]
+    assert "moins de 10" in present.weights_lines(summary)[0]
+    assert "moins de 5" in present.weights_lines(W.study_tables({"companies": df.iloc[:52]}, margins)[2])[0]

@@ -63,7 +63,6 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -75,7 +74,8 @@ from scipy.sparse.csgraph import maximum_flow
 from etude.analysis import profiles
 from etude.analysis.text_similarity import STOP_WORDS, tfidf_similarity, tokens
 from etude.errors import ParameterError
-from etude.safety.disclosure import PROTECTED, publishable
+from etude.safety.disclosure import publishable
+from etude.survey.context import DEFAULT, Context
 
 __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "STOP_WORDS",
@@ -686,21 +686,19 @@ def plan_summary(plan: pd.DataFrame, scores: pd.DataFrame, *, min_score: float =
 
 
 # --------------------------------------------------------------------------------------------- supply/demand
-def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: int = 5,
-                  protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
+def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, ctx: Context = DEFAULT) -> pd.DataFrame:
     """Per segment: buyers declaring a need, companies declaring an offer, their ratio and what is missing.
 
     Parameters
     ----------
     buyers, companies : DataFrame
         Respondent tables (contract §1); segment sets as in :func:`segment_sets`.
-    min_cell : int, default 5
-        Counts from 1 to ``min_cell - 1`` of a protected population are suppressed (the study's one small-group
-        rule, :func:`etude.safety.disclosure.publishable`): ``n_companies`` (``n_buyers``) and ``ratio`` NA,
-        ``companies_suppressed`` (``buyers_suppressed``) true. Zero is shown (it is what "demand without supply"
-        means).
-    protect : sequence of str or None, default :data:`etude.safety.disclosure.PROTECTED`
-        The protected populations, the study's choice (``publish_small_groups: true`` publishes buyers' counts).
+    ctx : Context, optional
+        The study's settings (:func:`etude.survey.context`). Counts from 1 to ``ctx.min_cell - 1`` of a population
+        it protects (``ctx.protect``: both by default; ``publish_small_groups: true`` publishes buyers' counts) are
+        suppressed (the study's one small-group rule, :func:`etude.safety.disclosure.publishable`):
+        ``n_companies`` (``n_buyers``) and ``ratio`` NA, ``companies_suppressed`` (``buyers_suppressed``) true.
+        Zero is shown (it is what "demand without supply" means).
 
     Returns
     -------
@@ -715,13 +713,12 @@ def supply_demand(buyers: pd.DataFrame, companies: pd.DataFrame, *, min_cell: in
     >>> t = supply_demand(b, c).set_index("segment")
     >>> print(t.loc["sante", ["n_buyers", "buyers_suppressed", "n_companies", "ratio"]].to_dict())  # 2: withheld
     {'n_buyers': None, 'buyers_suppressed': True, 'n_companies': 6, 'ratio': nan}
-    >>> from etude.safety.disclosure import protected_populations
-    >>> t = supply_demand(b, c, protect=protected_populations(True)).set_index("segment")
+    >>> from etude.survey.context import Context, protected_populations
+    >>> t = supply_demand(b, c, ctx=Context(protect=protected_populations(True))).set_index("segment")
     >>> int(t.at["sante", "n_buyers"]), float(t.at["sante", "ratio"])  # the study publishes them
     (2, 3.0)
     """
-    if not isinstance(min_cell, (int, np.integer)) or isinstance(min_cell, bool) or min_cell < 1:
-        raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
+    min_cell, protect = ctx.min_cell, ctx.protect
     bs, cs = segment_sets(buyers), segment_sets(companies)
     rows = []
     for s in SEGMENTS:

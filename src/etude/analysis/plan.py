@@ -20,23 +20,22 @@ Examples
 >>> p = action_plan({"buyers": b}).set_index("item")  # 3 buyers answered: under min_cell, withheld by default
 >>> bool(p.loc["b_temps", ["n_base", "count", "pct"]].isna().all()), p.loc["b_temps", "remedy"]
 (True, 'lev_hierarchie')
->>> from etude.safety.disclosure import protected_populations
->>> p = action_plan({"buyers": b}, protect=protected_populations(True)).set_index("item")  # the study's opt-in
+>>> from etude.survey.context import Context, protected_populations
+>>> opt_in = Context(protect=protected_populations(True))  # a study that publishes its buyers' small groups
+>>> p = action_plan({"buyers": b}, ctx=opt_in).set_index("item")
 >>> int(p.loc["b_temps", "n_base"]), int(p.loc["b_temps", "count"])
 (3, 2)
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
 from etude.analysis import stats
 from etude.analysis import waves as waves_mod
-from etude.safety.disclosure import PROTECTED
 from etude.survey import reference
-from etude.survey.context import Context
+from etude.survey.context import DEFAULT, Context
 
 __all__ = ["PLAN_COLUMNS", "PLAN_CODES", "QUESTION", "shown_waves", "asked_waves", "has_remedies", "remedy_table",
            "action_plan", "solutions_table", "objectives_table", "asked", "last_wave", "leader"]
@@ -90,9 +89,8 @@ def has_remedies(tables: dict[str, pd.DataFrame], *, codebook=None) -> bool:
     return any(asked_waves(tables, codebook=codebook).values())
 
 
-def remedy_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alpha: float = 0.05,
-                 ci_method: str = "wilson", min_cell: int = 5, codebook=None,
-                 protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
+def remedy_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None,
+                 ctx: Context = DEFAULT) -> pd.DataFrame:
     """Remedy frequencies (``tables/leviers.csv``): the columns and rules of ``freins.csv``, waves where asked.
 
     Built by :func:`etude.analysis.stats.barrier_table` on the remedies question; a population or wave that was not
@@ -105,27 +103,25 @@ def remedy_table(tables: dict[str, pd.DataFrame], *, wave: int | None = None, al
         ``{"buyers": DataFrame, "companies": DataFrame}`` as returned by :func:`etude.survey.load_study`.
     wave : int, optional
         Keep one wave; default every wave where the question was asked.
-    alpha, ci_method, min_cell, protect
-        As in :func:`etude.analysis.stats.barrier_table` (``protect``: the study's choice,
-        :func:`etude.safety.disclosure.protected_populations`).
+    ctx : Context, optional
+        The study's settings (:func:`etude.survey.context`): risk, interval method, threshold, codebook and the
+        populations whose small groups are withheld, as in :func:`etude.analysis.stats.barrier_table`.
 
     Returns
     -------
     DataFrame with :data:`etude.analysis.stats.FREINS_COLUMNS` (empty when the question was never asked).
     """
-    asked = asked_waves(tables, codebook=codebook)
+    asked = asked_waves(tables, codebook=ctx.codebook)
     kept = {k: df[df["wave"].isin(asked[k] if wave is None else [w for w in asked[k] if w == wave])]
             for k, df in tables.items()}
     kept = {k: df for k, df in kept.items() if len(df)}
     if not kept:
         return pd.DataFrame(columns=stats.FREINS_COLUMNS)
-    ctx = Context(alpha=alpha, ci_method=ci_method, min_cell=min_cell, codebook=codebook, protect=protect)
     return stats.barrier_table(kept, question=QUESTION, ctx=ctx)
 
 
-def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alpha: float = 0.05,
-                ci_method: str = "wilson", min_cell: int = 5, links: pd.DataFrame | None = None,
-                codebook=None, protect: Sequence[str] | None = PROTECTED) -> pd.DataFrame:
+def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, links: pd.DataFrame | None = None,
+                ctx: Context = DEFAULT) -> pd.DataFrame:
     """The action plan: one row per barrier and population, ranked as in freins.csv, codes and numbers only.
 
     Each row has the barrier's share in the wave shown (``n_base, count, pct, ci_low, ci_high, rank``, rules of
@@ -143,33 +139,31 @@ def action_plan(tables: dict[str, pd.DataFrame], *, wave: int | None = None, alp
         Wave shown; default (``None`` or 0) each population's latest wave (:func:`shown_waves`).
     links : DataFrame, optional
         Default :func:`etude.survey.reference.load_links`. A barrier without a link keeps its row with NA links.
-    protect : sequence of str or None, default :data:`etude.safety.disclosure.PROTECTED`
-        Populations whose groups under ``min_cell`` are withheld; the study's choice
-        (:func:`etude.safety.disclosure.protected_populations` of its ``publish_small_groups``).
+    ctx : Context, optional
+        The study's settings (:func:`etude.survey.context`); its ``protect`` are the populations whose groups under
+        ``ctx.min_cell`` are withheld, the study's choice (``publish_small_groups``).
 
     Returns
     -------
     DataFrame with :data:`PLAN_CODES`; ``attrs`` keep ``alpha``, ``ci_method``, ``min_cell`` and ``protect``.
     """
+    codebook = ctx.codebook
     links = reference.load_links(codebook=codebook) if links is None else links
     by_barrier = links.set_index("barrier")
     frames = []
     waves = shown_waves(tables, wave)
     for population in [k for k in stats.POPULATIONS if k in waves]:
         w, df = waves[population], tables[population]
-        t = stats.barrier_table({population: df}, wave=w, ctx=Context(alpha=alpha, ci_method=ci_method,
-                                                                 min_cell=min_cell, codebook=codebook,
-                                                                 protect=protect))
-        rem = remedy_table({population: df}, wave=w, alpha=alpha, ci_method=ci_method, min_cell=min_cell,
-                           codebook=codebook, protect=protect).set_index("item")["pct"]
+        t = stats.barrier_table({population: df}, wave=w, ctx=ctx)
+        rem = remedy_table({population: df}, wave=w, ctx=ctx).set_index("item")["pct"]
         t["suppressed"] = t.index.isin(t.attrs.get("primary", []))  # under min_cell (etude.safety.disclosure)
         _not_asked(t, waves_mod.asked_items(df[df["wave"] == w], population, codebook=codebook))
         frames.append(_with_links(t, by_barrier.reindex(t["item"]), rem))
     if not frames:
         return pd.DataFrame(columns=PLAN_CODES)
     out = pd.concat(frames, ignore_index=True)[PLAN_CODES]
-    out.attrs.update({"alpha": alpha, "ci_method": ci_method, "min_cell": min_cell,
-                      "protect": None if protect is None else tuple(protect)})
+    out.attrs.update({"alpha": ctx.alpha, "ci_method": ctx.ci_method, "min_cell": ctx.min_cell,
+                      "protect": ctx.protect})
     return out
 
 

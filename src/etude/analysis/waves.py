@@ -158,7 +158,8 @@ def wave_changes(df: pd.DataFrame, population: str, *, wave_from: int = 2017, wa
                            withheld=withheld, whole=whole)} for code in a.index]
     out = _adjust(pd.DataFrame(rows), padjust=padjust, alpha=alpha)[WAVE_COLUMNS]
     out.attrs.update({"padjust": padjust, "alpha": alpha, "family_size": int(_tested(out).sum()), "family": level,
-                      "ci_adjust": "none" if padjust == "none" else "bonferroni", "withheld": withheld})
+                      "ci_adjust": "none" if padjust == "none" else "bonferroni", "withheld": withheld,
+                      "min_cell": ctx.min_cell})
     return out
 
 

@@ -479,4 +479,7 @@ def study_tables(tables: Mapping[str, pd.DataFrame], margins: Mapping[str, Mappi
     rep = pd.concat(reps, ignore_index=True) if reps else pd.DataFrame(
         columns=[*REPRESENTATIVENESS_COLUMNS, "suppressed"])
     fit = pd.concat(fits, ignore_index=True) if fits else pd.DataFrame(columns=FIT_COLUMNS)
-    return rep, fit, pd.DataFrame(rows, columns=["population", "wave", *SUMMARY_COLUMNS]), weights
+    summary = pd.DataFrame(rows, columns=["population", "wave", *SUMMARY_COLUMNS])
+    for table in (rep, fit, summary):  # the threshold applied, named by the publishing layer (« < 5 »)
+        table.attrs["min_cell"] = ctx.min_cell
+    return rep, fit, summary, weights

@@ -36,11 +36,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from etude.errors import ParameterError
 from etude.survey.study import load_study, read_study
 
-__all__ = ["Context", "context", "LANGUAGES", "PROTECTED", "OPT_IN", "protected_populations", "DEFAULT"]
+__all__ = ["Context", "context", "LANGUAGES", "PROTECTED", "OPT_IN", "protected_populations", "DEFAULT", "min_cell_of"]
 
 #: The languages a reader can be given (one catalogue of words each, ``etude.words``).
 LANGUAGES = ("fr", "en")
@@ -108,11 +110,10 @@ class Context:
     padjust: str = "bonferroni"
     spec: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
-    def options(self) -> dict[str, Any]:
-        """``alpha``, ``ci_method`` and ``min_cell`` as keywords, for the functions that do not take the context yet
-        (the analyses of this package take ``ctx=``)."""
-        return {"alpha": self.alpha, "ci_method": self.ci_method, "min_cell": self.min_cell}
+    def __post_init__(self) -> None:
+        """Refuse a threshold no analysis can apply (the check every analysis taking ``ctx=`` relies on)."""
+        if isinstance(self.min_cell, bool) or not isinstance(self.min_cell, (int, np.integer)) or self.min_cell < 1:
+            raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {self.min_cell} »")
 
     def protects(self, population: str) -> bool:
         """Whether the small-group rule protects ``population`` in this study (every population when
@@ -161,12 +162,12 @@ def context(study: str | Path | None = None, *, lang: str = "fr", min_cell: int 
     >>> context(min_cell=0)
     Traceback (most recent call last):
     ...
-    ValueError: min_cell doit être un entier ≥ 1 : 0
+    etude.errors.ParameterError: « min_cell » doit être un entier au moins égal à 1, pas « 0 »
     """
     if lang not in LANGUAGES:
         raise ValueError(f"langue inconnue : {lang!r} (attendu : {', '.join(LANGUAGES)})")
     if int(min_cell) != min_cell or min_cell < 1:
-        raise ValueError(f"min_cell doit être un entier ≥ 1 : {min_cell}")
+        raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha doit être entre 0 et 1 : {alpha}")
     spec = read_study(study or None)
@@ -178,3 +179,17 @@ def context(study: str | Path | None = None, *, lang: str = "fr", min_cell: int 
 
 #: The default settings, for an analysis called without a context (frozen: shared safely).
 DEFAULT = Context()
+
+
+def min_cell_of(table: pd.DataFrame) -> int:
+    """The threshold an analysis applied to ``table`` (its ``attrs["min_cell"]``), what the publishing layer names in
+    « < 5 » and its sentences; the default threshold for a table no analysis made (built by hand).
+
+    >>> t = pd.DataFrame({"count": [3]})
+    >>> min_cell_of(t)
+    5
+    >>> t.attrs["min_cell"] = 10
+    >>> min_cell_of(t)
+    10
+    """
+    return int(table.attrs.get("min_cell", DEFAULT.min_cell))

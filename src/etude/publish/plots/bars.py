@@ -33,6 +33,7 @@ from etude.publish.plots.house import (
 )
 from etude.publish.plots.options import ChartOptions, caption_of
 from etude.survey import codebook as cb
+from etude.survey.context import min_cell_of
 from etude.words import check_lang as _lang
 
 __all__ = ['frequency_chart', 'grouped_frequency_chart', 'profile_chart']
@@ -75,7 +76,7 @@ def _withheld_rows(table: pd.DataFrame) -> pd.Series:
 def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: str, labels: bool,
            options: ChartOptions, upper: float = 1.2) -> None:
     """Draw ranked horizontal bars with interval whiskers for the items of ``order`` (top = first);
-    ``options.min_cell`` is the threshold named when every row is suppressed."""
+    the table's threshold (``attrs["min_cell"]``) is named when every row is suppressed."""
     pos = {code: i for i, code in enumerate(order)}
     withheld = _withheld_rows(table)
     shown = table[~withheld]
@@ -102,7 +103,7 @@ def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: s
         primary = table.attrs.get("primary")  # hidden by secondary suppression (etude.safety.disclosure): not « < 5 »
         small = primary is None or table.index.isin(primary).any()
         message = (words.text("plots.suppressed" if small else "plots.hidden", lang,
-                              min_cell=formats.number(options.min_cell or 5, lang=lang))
+                              min_cell=formats.number(min_cell_of(table), lang=lang))
                    if suppressed else words.text("plots.no_answer", lang))
         ax.text(0.5, (len(order) - 1) / 2, message, ha="center", va="center", fontsize=FONT_SIZE, color=NEUTRAL)
     if labels:  # facets share the first panel's y axis (ticks and labels)
@@ -154,15 +155,15 @@ def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population
         Width in inches (a slide's: :func:`etude.publish.figtext.slide_figure`).
     options : ChartOptions
         Caption (source, wave, simulated; the interval's level and method, read from ``table.attrs``, are added),
-        the threshold named when every row is suppressed (default ``table.attrs["min_cell"]`` or 5), short item
-        labels (default), the question and the codebook.
+        short item labels (default), the question and the codebook. The threshold named when every row is
+        suppressed is the table's (``attrs["min_cell"]``).
 
     Returns
     -------
     matplotlib Figure (close it with ``plt.close(fig)`` when done).
     """
     lang = _lang(lang)
-    options = _with_min_cell(options, table)
+    options = options or ChartOptions()
     population = population or stats.population_of(list(table["item"]), codebook=options.codebook)
     order = _order(table)
     if title is None:
@@ -177,13 +178,6 @@ def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population
         ax.set_xlabel(words.text("plots.share_axis", lang))
         add_caption(fig, caption_of(options, lang=lang, note=note))
     return fig
-
-
-def _with_min_cell(options: ChartOptions | None, table: pd.DataFrame) -> ChartOptions:
-    """``options`` (default :class:`ChartOptions`) with its threshold: given, else the table's
-    (``attrs["min_cell"]``), else 5."""
-    options = options or ChartOptions()
-    return replace(options, min_cell=options.min_cell or table.attrs.get("min_cell", 5))
 
 
 def _label(code: str, lang: str, options: ChartOptions) -> str:
@@ -220,7 +214,7 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
     """
     lang = _lang(lang)
     stats.require_columns(table, [by, "item", "n_base", "count", "pct", "ci_low", "ci_high"])
-    options = _with_min_cell(options, table)
+    options = options or ChartOptions()
     population = population or stats.population_of(list(table["item"].unique()), codebook=options.codebook)
     attribute = table["group"].iloc[0] if by == "group_value" and "group" in table.columns and len(table) else by
     groups = list(dict.fromkeys(table[by]))
@@ -296,7 +290,7 @@ def _dodged_chart(table: pd.DataFrame, by: str, order: list[str], *, groups: dic
             names.append(title_with_n(wrap_label(groups[g][0], 36), groups[g][1], lang=lang))
         for g in (g for g in groups if g not in shown):
             handles.append(Patch(facecolor="white", edgecolor=NEUTRAL))
-            why = words.text("plots.suppressed", lang, min_cell=formats.number(options.min_cell or 5, lang=lang))
+            why = words.text("plots.suppressed", lang, min_cell=formats.number(min_cell_of(table), lang=lang))
             names.append(wrap_label(f"{groups[g][0]} : {why.replace(chr(10), ' ')}", 36))  # « … : non publiés »
         ax.set_yticks(range(len(order)))
         ax.set_yticklabels([_label(c, lang, options) for c in order])
@@ -323,8 +317,8 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
 
     Bars are labelled « 17 (63 %) »; suppressed cells read « < 5 » with no bar. ``n`` in the title is the
     attribute's ``n_total``. With a ``wave`` column, one colour per wave (dodged bars, legend). ``options``: the
-    caption (its wave defaults to the table's waves), the threshold of « < 5 » (default ``table.attrs["min_cell"]``
-    or 5) and the codebook (:class:`~etude.publish.plots.options.ChartOptions`).
+    caption (its wave defaults to the table's waves) and the codebook
+    (:class:`~etude.publish.plots.options.ChartOptions`); « < 5 » names the table's threshold (``attrs["min_cell"]``).
 
     Returns
     -------
@@ -335,8 +329,8 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
     if t.empty:
         raise ParameterError(f"attribut absent de la table de profil : {attribute!r} ; attributs présents : "
                              + ", ".join(map(str, table["attribute"].unique())))
-    options = _with_min_cell(options, table)
-    min_cell, codebook = options.min_cell, options.codebook
+    options = options or ChartOptions()
+    min_cell, codebook = min_cell_of(table), options.codebook
     waves = list(dict.fromkeys(t["wave"])) if "wave" in t.columns else [None]
     values = list(dict.fromkeys(t["value"]))
     labels = {v: wrap_label(t.loc[t["value"] == v, "label"].iloc[0] if "label" in t.columns

@@ -29,9 +29,6 @@ class ChartOptions:
     simulated : bool, optional
         Whether the caption says « Données simulées — ne pas citer »; ``None``: the chart's own default (the
         survey charts: simulated; the indicator panels: read from the data's ``simulated`` column).
-    min_cell : int, optional
-        The small-cell threshold a chart names where every cell is suppressed (default ``table.attrs["min_cell"]``,
-        else 5).
     short : bool
         Short item labels from the codebook (``short_fr``, ``short_en``).
     question : {"barriers", "remedies"}
@@ -45,7 +42,6 @@ class ChartOptions:
     source: str | None = None
     wave: Any = None
     simulated: bool | None = None
-    min_cell: int | None = None
     short: bool = True
     question: str = "barriers"
     codebook: Any = None

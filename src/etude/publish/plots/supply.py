@@ -20,6 +20,7 @@ from etude.publish.plots.house import (
     style,
     wrap_label,
 )
+from etude.survey.context import min_cell_of
 from etude.words import check_lang as _lang
 
 __all__ = ['supply_demand_chart']
@@ -91,7 +92,7 @@ def _band(ax, xs: tuple[float, float, float], side: tuple[float, float], middle:
         _ribbon(ax, x_mid, x_side, middle, side, **ribbon)
 
 
-def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "fr", title: str | None = None,
+def supply_demand_chart(table: pd.DataFrame, *, lang: str = "fr", title: str | None = None,
                         source: str | None = None, wave: Any = None, simulated: bool = True,
                         width: float = 13.0):
     """Bipartite chart of an :func:`etude.analysis.matching.supply_demand` table: needs ← segments → offers.
@@ -102,7 +103,8 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
     Segments sit in the middle; on the left, one block per segment for the buyers declaring a need there
     (buyers' colour), on the right one block for the companies declaring an offer (companies' colour); band
     thickness is the count, on one scale for both sides. A suppressed company count (``companies_suppressed``)
-    is drawn as a hatched grey band of fixed thickness labelled « < min_cell », never as its number; a segment
+    is drawn as a hatched grey band of fixed thickness labelled « < 5 » (the threshold of the table's
+    ``attrs["min_cell"]``), never as its number; a segment
     flagged « Demande sans offre » or « Offre sans demande » says so in its label.
 
     Returns
@@ -119,7 +121,7 @@ def supply_demand_chart(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "
     True
     >>> plt.close(fig)
     """
-    lang = _lang(lang)
+    lang, min_cell = _lang(lang), min_cell_of(table)
     t = table.reset_index(drop=True)
     nb = pd.to_numeric(t["n_buyers"], errors="coerce").fillna(0).to_numpy(dtype=float).copy()
     sup = t["companies_suppressed"].astype(bool).to_numpy()

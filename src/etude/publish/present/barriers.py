@@ -30,6 +30,7 @@ from etude.publish import formats
 from etude.publish.marks import mark, marked
 from etude.publish.present.phrasing import _cap, _quoted, _t, _who
 from etude.survey import codebook as cb
+from etude.survey.context import min_cell_of
 from etude.words import check_lang
 
 __all__ = ["barrier_headline", "barrier_text"]
@@ -128,7 +129,7 @@ def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", code
     marks = [_mark(ok.iloc[0], "n_base", population)]
     ok = ok[ok["letters"].notna()]
     if ok.empty:  # a base under min_cell: the wave's respondents, said exactly by the rule (unmarked, as above)
-        return _t("barrier_text.unranked", lang, min_cell=formats.number(table.attrs.get("min_cell", 5), lang=lang),
+        return _t("barrier_text.unranked", lang, min_cell=formats.number(min_cell_of(table), lang=lang),
                   **fields)
     fields["test"] = _t("barrier_text.test", lang, pairs=formats.number(_pairs_of(ok), lang=lang))
     top, peers, none = _lead(ok)

@@ -23,6 +23,7 @@ from etude.publish import formats
 from etude.publish.labels import label_of
 from etude.survey import codebook as cb
 from etude.survey import reference
+from etude.survey.context import min_cell_of
 from etude.words import check_lang
 
 __all__ = ["plan_wave_note", "plan_title", "solutions_note", "plan_with_labels", "display_plan", "display_solutions",
@@ -163,7 +164,7 @@ def display_plan(plan: pd.DataFrame, population: str, *, lang: str = "fr", direc
     number = {c: str(k) for k, c in enumerate(reference.gt_texts("solution_2018_", directory=directory)["code"], 1)}
     objectives = _gt_texts(lang, directory)
     part = plan[plan["population"] == population]
-    min_cell = plan.attrs.get("min_cell", 5)
+    min_cell = min_cell_of(plan)
     rows = [[label_of(r["item"], lang, short=True, codebook=codebook),
              _share(r, lang, min_cell, bool(r.get("suppressed", False))),
              label_of(r["remedy"], lang, codebook=codebook, missing=formats.missing(lang)),

@@ -10,6 +10,7 @@ from etude.publish import formats
 from etude.publish.labels import attribute_label
 from etude.publish.marks import mark, marked, marks_of
 from etude.publish.present.phrasing import _lower_first, _t
+from etude.survey.context import min_cell_of
 from etude.words import check_lang
 
 __all__ = ["profile_headline", "group_sizes_headline", "any_group_shown"]
@@ -116,7 +117,7 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     """
     from etude.publish.labels import attribute_label
     lang = check_lang(lang)
-    min_cell = table.attrs.get("min_cell", 5)
+    min_cell = min_cell_of(table)
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
     primary = table.attrs.get("primary")
     small_rows = table.index if primary is None else table.index.intersection(primary)

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from etude import words
 from etude.publish import formats
 from etude.survey import codebook as cb
+from etude.survey.context import min_cell_of
 from etude.words import check_lang
 
 __all__ = ["no_population", "population_note", "missing_attributes", "attributes_note", "needs_both", "too_few_groups",
@@ -133,9 +134,10 @@ def too_few_groups(population: str, attribute: str, groups: int, *, lang: str = 
     return _t(key, lang, who=_who(population, lang), attribute=_names([attribute], population, lang))
 
 
-def changes_note(changes, population: str, *, min_cell: int = 5, lang: str = "fr") -> str:
+def changes_note(changes, population: str, *, lang: str = "fr") -> str:
     """Why a wave change (:func:`etude.analysis.waves.wave_changes`) has no chart: a wave publishes no share (fewer than
-    ``min_cell`` companies answered it: withheld); empty when both waves have shares to show.
+    the threshold the table was made under, ``attrs["min_cell"]``, answered it: withheld); empty when both waves
+    have shares to show.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"wave_from": [2018], "wave_to": [2021], "share_from": [None], "share_to": [0.5]})
@@ -150,8 +152,8 @@ def changes_note(changes, population: str, *, min_cell: int = 5, lang: str = "fr
     hidden = [w for w, col in ((w1, "share_from"), (w2, "share_to")) if not changes[col].notna().any()]
     if not hidden:
         return ""
-    return _t("withheld_wave", lang, min_cell=formats.number(min_cell, lang=lang), who=_who(population, lang),
-              waves=formats.join(hidden, lang), wave_from=w1, wave_to=w2)
+    return _t("withheld_wave", lang, min_cell=formats.number(min_cell_of(changes), lang=lang),
+              who=_who(population, lang), waves=formats.join(hidden, lang), wave_from=w1, wave_to=w2)
 
 
 def items_text(*, lang: str = "fr", codebook=None) -> str:

@@ -9,6 +9,7 @@ from etude import words
 from etude.publish import formats
 from etude.publish.present.phrasing import _t
 from etude.publish.present.show import escape_text
+from etude.survey.context import min_cell_of
 from etude.words import check_lang
 
 __all__ = ["supply_headline", "supply_text", "plan_headline"]
@@ -53,7 +54,7 @@ def supply_text(table: pd.DataFrame, *, lang: str = "fr") -> str:
     parts = []
     need = table[table["flag"] == "demande_sans_offre"]
     if len(need):
-        few = formats.number(table.attrs.get("min_cell", 5), lang=lang)  # a count the small-group rule withholds
+        few = formats.number(min_cell_of(table), lang=lang)  # a count the small-group rule withholds
         items = ", ".join(_t("supply.need_few", lang, min_cell=few, segment=escape_text(r.label))
                           if pd.isna(r.n_buyers) else
                           _t("supply.need", lang, count=int(r.n_buyers), segment=escape_text(r.label))

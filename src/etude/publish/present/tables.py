@@ -30,6 +30,7 @@ from etude.publish import formats
 from etude.publish.labels import attribute_label, label_of, value_label
 from etude.publish.reference_text import in_language, with_unit
 from etude.survey import codebook as cb
+from etude.survey.context import min_cell_of
 from etude.words import check_lang
 
 __all__ = [
@@ -104,8 +105,8 @@ def _group_cells(table: pd.DataFrame, lang: str, codebook) -> tuple[str, list] |
             [value_label(population, col, v, lang, codebook=codebook) for v in table[col]])
 
 
-def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | None = None,
-                       alpha: float | None = None, short: bool = False, codebook=None) -> pd.DataFrame:
+def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", alpha: float | None = None, short: bool = False,
+                       codebook=None) -> pd.DataFrame:
     """A frequency table for readers: codebook labels, numbers in the reader's language, suppressed cells shown
     « < 5 » / « n.d. ».
 
@@ -114,8 +115,6 @@ def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int |
     table : DataFrame
         From :func:`etude.analysis.stats.frequencies`, :func:`suppress_small` or :func:`barrier_table`.
     lang : {"fr", "en"}
-    min_cell : int, optional
-        Threshold written in suppressed cells; default the table's ``attrs["min_cell"]``, else 5.
     alpha : float, optional
         For the interval column's heading; default the table's ``attrs["alpha"]``, else 0.05.
     short : bool, default False
@@ -135,7 +134,7 @@ def format_frequencies(table: pd.DataFrame, *, lang: str = "fr", min_cell: int |
     ['37.5%', '37.5%', '[13.7%, 69.4%]']
     """
     check_lang(lang)
-    min_cell = min_cell if min_cell is not None else table.attrs.get("min_cell", 5)
+    min_cell = min_cell_of(table)  # the threshold the table was made under, written « < 5 »
     alpha = alpha if alpha is not None else table.attrs.get("alpha", 0.05)
     heads = _heads("frequencies", lang, "rank", "item", "count", "base", "pct")
     heads += [words.text("tables.frequencies.ci", lang, level=_level(alpha, lang)),
@@ -173,8 +172,8 @@ def _group_column(table: pd.DataFrame) -> str | None:
     return extra[0] if extra else None
 
 
-def format_profile(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | None = None,
-                   population: str | None = None, codebook=None) -> pd.DataFrame:
+def format_profile(table: pd.DataFrame, *, lang: str = "fr", population: str | None = None,
+                   codebook=None) -> pd.DataFrame:
     """A :func:`etude.analysis.stats.profile` table for readers: attribute label, value label, count and share in
     the reader's language (value labels from the table's ``label`` column, else from the codebook).
 
@@ -186,7 +185,7 @@ def format_profile(table: pd.DataFrame, *, lang: str = "fr", min_cell: int | Non
     ['Buyer type', 'State services', '2', '3', '66.7%']
     """
     check_lang(lang)
-    min_cell = min_cell if min_cell is not None else table.attrs.get("min_cell", 5)
+    min_cell = min_cell_of(table)
     sup = table["suppressed"] if "suppressed" in table.columns else pd.Series(False, index=table.index)
     primary = table.attrs.get("primary")  # secondary suppression (etude.safety.disclosure): « n.d. », not « < 5 »
     owner = population or table.attrs.get("population")
@@ -325,7 +324,7 @@ def format_groups(table: pd.DataFrame, *, padjust: str = "holm", alpha: float = 
     'Collectivités : effectif non publié'
     """
     lang = check_lang(lang)
-    min_cell = table.attrs.get("min_cell", 5)
+    min_cell = min_cell_of(table)
 
     def side(label, pct, n):
         if pd.isna(n):  # withheld: under min_cell, or a larger group withheld so that no subtraction gives it back
@@ -641,9 +640,9 @@ def format_wave_changes(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFram
 
 # ------------------------------------------------------------------------------------------------ matching
 
-def format_supply_demand(table: pd.DataFrame, *, min_cell: int = 5, lang: str = "fr") -> pd.DataFrame:
+def format_supply_demand(table: pd.DataFrame, *, lang: str = "fr") -> pd.DataFrame:
     """The supply/demand table for readers: numbers in the reader's language, suppressed counts (companies', and
-    buyers' unless the study publishes them) shown as ``< min_cell``.
+    buyers' unless the study publishes them) shown as « < 5 » (the threshold of the table's ``attrs["min_cell"]``).
 
     >>> t = pd.DataFrame({"segment": ["sante"], "label": ["Santé"], "buyers_base": [10], "n_buyers": [4],
     ...                   "companies_base": [30], "n_companies": pd.array([pd.NA], dtype="Int64"),
@@ -660,7 +659,7 @@ def format_supply_demand(table: pd.DataFrame, *, min_cell: int = 5, lang: str = 
     def num(x, decimals=0):
         return formats.number(x, decimals, lang=lang)
 
-    rows = []
+    rows, min_cell = [], min_cell_of(table)
     for _, r in table.iterrows():
         comp = _below(min_cell, lang) if r["companies_suppressed"] else num(r["n_companies"])
         need = _below(min_cell, lang) if r.get("buyers_suppressed") is True else num(r["n_buyers"])

@@ -25,9 +25,10 @@ from etude.publish import formats as fmt
 from etude.publish.labels import label_of
 from etude.safety.disclosure import merges
 from etude.survey import codebook as cbk
+from etude.survey.context import min_cell_of
 
 __all__ = ["precision_text", "needed_text", "precision_lines", "format_precision", "format_representativeness",
-           "fit_text", "weights_text", "format_weighted", "leader_text", "who", "sample_size_lines"]
+           "fit_text", "weights_text", "weights_lines", "format_weighted", "leader_text", "who", "sample_size_lines"]
 
 
 def _w(key: str, lang: str, **fields) -> str:
@@ -122,13 +123,12 @@ def _attribute_label(population: str, attribute: str, lang: str) -> str:
     return str(spec.get(f"label_{lang}", attribute))
 
 
-def format_representativeness(table: pd.DataFrame, *, min_cell: int = 5, simulated: bool = False,
-                              lang: str = "fr") -> pd.DataFrame:
+def format_representativeness(table: pd.DataFrame, *, simulated: bool = False, lang: str = "fr") -> pd.DataFrame:
     """:func:`etude.analysis.weights.study_representativeness`'s table for a reader (a masked group reads
-    « < min_cell »). A simulated study's margins are the demonstration's assumptions: their source reads so, in the
-    reader's language, whatever the study file writes."""
+    « < 5 », the threshold of the table's ``attrs["min_cell"]``). A simulated study's margins are the
+    demonstration's assumptions: their source reads so, in the reader's language, whatever the study file writes."""
     hidden = table["suppressed"] if "suppressed" in table else pd.Series(False, index=table.index)
-    small = f"<{fmt.NNBSP if lang == 'fr' else ' '}{min_cell}"
+    small = f"<{fmt.NNBSP if lang == 'fr' else ' '}{min_cell_of(table)}"
 
     def shown(values, render):
         return [small if h else render(v) for v, h in zip(values, hidden)]
@@ -148,9 +148,10 @@ def format_representativeness(table: pd.DataFrame, *, min_cell: int = 5, simulat
                                  for s, y in zip(table["source"], table["year"])]})
 
 
-def fit_text(fit: pd.DataFrame, *, alpha: float = 0.05, min_cell: int = 5, lang: str = "fr") -> list[str]:
-    """One sentence per margin: do the respondents differ from the population (chi-square test)?"""
-    out = []
+def fit_text(fit: pd.DataFrame, *, alpha: float = 0.05, lang: str = "fr") -> list[str]:
+    """One sentence per margin: do the respondents differ from the population (chi-square test)? A margin the
+    small-group rule hides names the threshold of the table's ``attrs["min_cell"]``."""
+    out, min_cell = [], min_cell_of(fit)
     for r in fit.itertuples(index=False):
         attribute = _attribute_label(r.population, r.attribute, lang)
         if r.method == "hidden":
@@ -166,8 +167,17 @@ def fit_text(fit: pd.DataFrame, *, alpha: float = 0.05, min_cell: int = 5, lang:
     return out
 
 
+def weights_lines(summary: pd.DataFrame, *, lang: str = "fr") -> list[str]:
+    """One paragraph per population of :func:`etude.analysis.weights.study_tables`' summary (``tables/poids.csv``):
+    what the weights are and cost (:func:`weights_text`); a population whose weighting cells fall under the threshold
+    (the table's ``attrs["min_cell"]``) has none, and its paragraph says so."""
+    return [weights_text(row, population=row["population"], min_cell=min_cell_of(summary), lang=lang)
+            for row in summary.to_dict("records")]
+
+
 def weights_text(summary: Mapping, *, population: str, min_cell: int = 5, lang: str = "fr") -> str:
-    """What the weights are and cost: method, margins, design effect, effective size, trimming (or why none)."""
+    """What the weights are and cost: method, margins, design effect, effective size, trimming (or why none);
+    ``min_cell``: the threshold the weights were computed under (:func:`weights_lines` reads it from the table)."""
     margins = fmt.join([_attribute_label(population, a, lang) for a in str(summary.get("margins", "")).split()], lang)
     if summary.get("status") == "small_cell":
         return _w("small_cell", lang, who=who(population, lang), min_cell=min_cell)
