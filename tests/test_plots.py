@@ -136,6 +136,25 @@ def test_grouped_chart_panels_name_group_and_base_and_hide_suppressed_groups():
     assert "Données simulées — ne pas citer" in plots.figure_caption(fig)
 
 
+def test_a_dodged_chart_says_nd_where_a_group_withholds_a_share_never_an_empty_bar_read_as_zero():
+    # three groups of 6 to 8 buyers; « autre » (6) never cites b_desinteret: 0 % in a group under 10, withheld
+    t = pd.DataFrame({"population": "buyers", "wave": 2018, "group": "buyer_type",
+                      "group_value": ["etat"] * 2 + ["collectivite"] * 2 + ["autre"] * 2,
+                      "item": ["b_temps", "b_desinteret"] * 3, "n_base": [8, 8, 7, 7, 6, 6],
+                      "count": [4, 2, 3, 1, 3, None], "pct": [.5, .25, 3 / 7, 1 / 7, .5, None],
+                      "ci_low": .1, "ci_high": .9, "suppressed": [False] * 5 + [True]})
+    fig = plots.grouped_frequency_chart(t, "group_value")
+    ax = fig.axes[0]
+    assert [x.get_text() for x in ax.texts] == ["n.d."]
+    assert ax.texts[0].get_position()[1] == 1  # on the row of b_desinteret, beside its longest published bar
+    assert "n.d. : part non publiée (secret statistique), pas une part nulle." in plots.figure_caption(fig)
+    plt.close(fig)
+    fig = plots.grouped_frequency_chart(t.assign(count=[4, 2, 3, 1, 3, 1], pct=[.5, .25, 3 / 7, 1 / 7, .5, 1 / 6],
+                                                 suppressed=False), "group_value")
+    assert not fig.axes[0].texts and "pas une part nulle" not in plots.figure_caption(fig)
+    plt.close(fig)
+
+
 def test_profile_chart_labels_counts_and_suppression():
     t = pd.DataFrame({"population": "companies", "wave": [2017] * 6 + [2018] * 2,
                       "size_class": ["micro"] * 5 + ["ge"] + ["micro"] * 2})

@@ -116,3 +116,30 @@ def test_the_study_choice_reaches_read_study_the_cli_audit_and_the_caption(tmp_p
     assert cli._study_opted_in(run)
     caption = present.shown(pd.DataFrame({"a": [1]}), simulated=False, opt_in=True, lang="en").to_html()
     assert "The study's choice: small groups of public buyers" in caption and "publish_small_groups" not in caption
+
+
+def test_a_share_of_mentions_beside_a_withheld_item_gives_it_back_so_the_block_prints_none():
+    # « autre » (6 answered) cites b_temps 3 times, b_donnees 2 times and b_desinteret never (0 %: withheld, the
+    # whole group answered alike). Mentions: 3 + 2 + 0 = 5, so b_temps' share of mentions, 3/5 = 60 %, tells a
+    # reader that the mentions total 5, and 5 − 3 − 2 = 0: the withheld count, exactly.
+    t = pd.DataFrame({"population": "buyers", "wave": 2018, "group": "buyer_type", "group_value": "autre",
+                      "item": ["b_temps", "b_donnees", "b_desinteret"], "n_base": 6, "count": [3, 2, 0],
+                      "pct": [3 / 6, 2 / 6, 0.0], "pct_mentions": [3 / 5, 2 / 5, 0.0], "rank": [1, 2, 3],
+                      "letters": ["a", "ab", "b"]})
+    out = disclosure.suppress_small(t)
+    assert out["suppressed"].tolist() == [False, False, True]
+    assert out["pct_mentions"].isna().all() and out["letters"].isna().all()  # nothing compares with the hidden row
+    assert out["count"].tolist()[:2] == [3, 2] and out["rank"].tolist()[:2] == [1, 2]  # the rest is published
+    # the audit reads what a table would still print: each number is a finding, worded for the reader
+    leaky = t.assign(suppressed=[False, False, True], count=[3, 2, None], pct=[0.5, 2 / 6, None],
+                     pct_mentions=[0.6, 0.4, None], letters=["a", "ab", None], rank=[1, 2, None])
+    found = published.related_numbers({"g.csv": leaky})
+    assert found[["row", "column"]].values.tolist() == [
+        [2, "pct_mentions"], [3, "pct_mentions"], [2, "letters"], [3, "letters"]]
+    assert published.related_numbers({"g.csv": out}).empty
+    line = confidentiality.audit_lines(found)[0]
+    assert "part des mentions ou lettres publiées dans un groupe dont une ligne est masquée" in line
+    # a block without a withheld row keeps both: the rule removes only what compares with a hidden item
+    other = t.assign(group_value="etat", n_base=20, count=[9, 6, 4], pct=[.45, .3, .2])
+    kept = disclosure.suppress_small(other)
+    assert kept["letters"].tolist() == ["a", "ab", "b"] and kept["pct_mentions"].notna().all()

@@ -61,6 +61,7 @@ from etude.safety.recovery import (
     rank_published,
     row_populations,
     table_shape,
+    withhold_relations,
 )
 from etude.survey import codebook as cb
 from etude.survey.context import DEFAULT, OPT_IN, PROTECTED, Context, protected_populations
@@ -605,7 +606,8 @@ def suppress_small(table: pd.DataFrame, *, ctx: Context = DEFAULT, base: str | N
         t, mask, primary = _with_covers(t, mask, primary, covers, shape, group, ctx.codebook)
     cols = [c for c in (columns if columns is not None else VALUE_COLUMNS) if c in t.columns]
     t = _blank(t, mask, list(dict.fromkeys([*cols, base])))
-    t = rank_published(t, group) if shape in ("grouped", "flat") else t  # no rank skips over a hidden item
+    if shape in ("grouped", "flat"):  # no rank skips over a hidden item, no letter nor share of mentions tells it
+        t = withhold_relations(rank_published(t, group), group)
     t.attrs.update(table.attrs)
     t.attrs["min_cell"] = min_cell
     t.attrs["primary"] = sorted(primary & set(t.index[mask]))

@@ -18,7 +18,9 @@ sizes of pair, wave and comparison tables. Each can give a count back. This modu
   is published (not suppressed) in any table, whatever the column that sizes it (``n``, ``n_base``, ``n1``,
   ``n2``, ``n_from``, ``n_to``, ``n_buyers``, ``n_companies``); and, within a published group of fewer than
   ``2 × min_cell``, a share of exactly 0 % or 100 % (every member gave the same answer);
-- :func:`suppressed_numbers` — a suppressed row that still prints a number (share, bound, rank, letters).
+- :func:`suppressed_numbers` — a suppressed row that still prints a number (share, bound, rank, letters);
+- :func:`related_numbers` — a published row of a block with a suppressed row that prints a number comparing it
+  with the suppressed one (share of the block's mentions, letters).
 
 The findings have the columns of :data:`etude.safety.recovery.FINDING_COLUMNS`; ``reason`` says which check
 found them (:data:`REASONS`). :func:`etude.safety.recovery.audit_run` (``etude audit``, and the check after every
@@ -47,15 +49,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from etude.safety.recovery import FINDING_COLUMNS, row_populations, suppressed_flags, whole_count
+from etude.safety.recovery import (
+    FINDING_COLUMNS,
+    RELATIONS,
+    group_column,
+    related_cells,
+    row_populations,
+    suppressed_flags,
+    table_shape,
+    whole_count,
+)
 
 __all__ = ["wilson_counts", "denominators", "derived_counts", "fill_derived", "subgroup_findings",
            "small_group_findings", "suppressed_numbers", "check_numbers", "REASONS", "GROUP_SIZE_COLUMNS",
            "SHARE_COLUMNS"]
 
 #: What each finding's ``reason`` code means (worded by :mod:`etude.publish.present.confidentiality`).
-REASONS = ("recovered", "derived", "subgroup", "small_group", "whole_group", "suppressed_number", "text_withheld",
-           "text_unmatched")
+REASONS = ("recovered", "derived", "subgroup", "small_group", "whole_group", "suppressed_number", "related_number",
+           "text_withheld", "text_unmatched")
 #: Columns that give the size of a published group, and the population they are about (``None``: the row's).
 GROUP_SIZE_COLUMNS = {"n": None, "n_base": None, "n1": None, "n2": None, "n_from": None, "n_to": None,
                       "n_buyers": "buyers", "n_companies": "companies"}
@@ -338,6 +349,31 @@ def suppressed_numbers(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FINDING_COLUMNS)
 
 
+def related_numbers(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Published rows of a block with a suppressed row that still print a number comparing them with it — a share
+    of the block's mentions (it gives the block's total, hence the suppressed count) or a compact letter (one shared
+    with the suppressed item only bounds its count) — reason ``related_number``
+    (:func:`etude.safety.recovery.withhold_relations` is the rule the tables follow).
+
+    >>> t = pd.DataFrame({"population": "buyers", "item": ["a", "b"], "n_base": [8, None], "count": [6, None],
+    ...                   "letters": ["a", None], "suppressed": [False, True]})
+    >>> related_numbers({"t.csv": t})[["column", "reason"]].values.tolist()
+    [['letters', 'related_number']]
+    """
+    rows = []
+    for name, df in tables.items():
+        flags = suppressed_flags(df)
+        cols = [c for c in RELATIONS if c in df.columns]
+        if not flags.any() or not cols or table_shape(df)[0] not in ("grouped", "flat"):
+            continue
+        touched, pops = related_cells(df.assign(suppressed=flags), group_column(df)), _population(df, name)
+        for col in cols:
+            for i in df.index[touched & df[col].map(_shown).astype(bool)]:
+                rows.append(_finding(name, df, i, col, _cell(df, i, pops[i]), (math.nan, math.nan, 0),
+                                     "related_number"))
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
 def check_numbers(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
                   protect: Sequence[str] | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """Every check of this module on a set of published tables: the tables with derived counts filled in (for
@@ -350,7 +386,8 @@ def check_numbers(tables: Mapping[str, pd.DataFrame], *, min_cell: int = 5,
     """
     filled, derived = fill_derived(tables, min_cell=min_cell)
     parts = [pd.DataFrame(derived, columns=FINDING_COLUMNS), subgroup_findings(tables, min_cell=min_cell),
-             small_group_findings(tables, min_cell=min_cell, protect=protect), suppressed_numbers(tables)]
+             small_group_findings(tables, min_cell=min_cell, protect=protect), suppressed_numbers(tables),
+             related_numbers(tables)]
     parts = [p for p in parts if len(p)]
     found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FINDING_COLUMNS)
     return filled, found

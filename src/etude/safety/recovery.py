@@ -38,6 +38,7 @@ from etude.errors import ParameterError
 from etude.survey import codebook as cb
 
 __all__ = ["audit_tables", "audit_run", "feasible_ranges", "check_min_cell", "table_shape", "rank_published",
+           "withhold_relations", "related_cells", "RELATIONS",
            "row_populations", "group_column", "comparison_as_grouped", "themes_as_overall", "suppressed_flags",
            "whole_count", "FINDING_COLUMNS", "REST_GROUP"]
 
@@ -337,8 +338,7 @@ def rank_published(table: pd.DataFrame, group: str | None = None) -> pd.DataFram
     flags = table["suppressed"].fillna(False).astype(bool)
     if not flags.any():
         return table
-    keys = [table[c].astype(str) for c in ("population", "wave", "group", group) if c and c in table.columns]
-    keys = keys or [pd.Series("", index=table.index)]
+    keys = _block_keys(table, group)
     ranked = ~flags & pd.to_numeric(table["rank"], errors="coerce").notna()
     counts = pd.to_numeric(table["count"], errors="coerce").where(ranked)
     touched = flags.groupby(keys, sort=False).transform("any") & ranked
@@ -346,6 +346,52 @@ def rank_published(table: pd.DataFrame, group: str | None = None) -> pd.DataFram
     out = table.copy()
     out["rank"] = pd.to_numeric(out["rank"], errors="coerce").astype("Int64")
     out.loc[touched, "rank"] = new[touched].astype("Int64")
+    return out
+
+
+def _block_keys(table: pd.DataFrame, group: str | None) -> list[pd.Series]:
+    """The keys of a frequency table's blocks: ``population``, ``wave``, ``group`` and the group column."""
+    keys = [table[c].astype(str) for c in ("population", "wave", "group", group) if c and c in table.columns]
+    return keys or [pd.Series("", index=table.index)]
+
+
+#: Numbers of a published row that compare it with every item of its block, suppressed ones included: a share
+#: of all the block's mentions (their sum is the suppressed count's complement) and the compact letters of the
+#: paired tests (a letter shared with a suppressed item only bounds its count).
+RELATIONS = ("pct_mentions", "letters")
+
+
+def related_cells(table: pd.DataFrame, group: str | None = None) -> pd.Series:
+    """The published rows of a block that has a suppressed row: where :data:`RELATIONS` would compare them with it.
+
+    >>> t = pd.DataFrame({"item": ["a", "b", "c"], "count": [20, None, 18], "suppressed": [False, True, False]})
+    >>> related_cells(t).tolist()
+    [True, False, True]
+    """
+    if "suppressed" not in table.columns:
+        return pd.Series(False, index=table.index)
+    flags = table["suppressed"].fillna(False).astype(bool)
+    return flags.groupby(_block_keys(table, group), sort=False).transform("any") & ~flags
+
+
+def withhold_relations(table: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
+    """A frequency table whose blocks with a suppressed row publish no :data:`RELATIONS` (share of mentions,
+    letters): both compare each published item with the suppressed one — with one item withheld, the share of
+    mentions of any published item gives the block's total of mentions, hence the withheld count exactly.
+
+    >>> t = pd.DataFrame({"item": ["a", "b", "c"], "count": [20, None, 18], "pct_mentions": [0.5, None, 0.45],
+    ...                   "letters": ["a", None, "b"], "suppressed": [False, True, False]})
+    >>> withhold_relations(t)[["pct_mentions", "letters"]].isna().all().tolist()
+    [True, True]
+    """
+    cols = [c for c in RELATIONS if c in table.columns]
+    touched = related_cells(table, group)
+    if not cols or not touched.any():
+        return table
+    out = table.copy()
+    for c in cols:
+        out[c] = out[c].astype("object" if c == "letters" else "float64")
+        out.loc[touched, c] = pd.NA if c == "letters" else math.nan
     return out
 
 
