@@ -128,17 +128,18 @@ def test_a_share_of_mentions_beside_a_withheld_item_gives_it_back_so_the_block_p
                       "letters": ["a", "ab", "b"]})
     out = disclosure.suppress_small(t)
     assert out["suppressed"].tolist() == [False, False, True]
-    assert out["pct_mentions"].isna().all() and out["letters"].isna().all()  # nothing compares with the hidden row
+    # nothing compares with the hidden row (the analysis, which holds the respondents, letters them again among
+    # themselves: tests/test_rankings.py)
+    assert out["pct_mentions"].isna().all() and out["letters"].isna().all()
     assert out["count"].tolist()[:2] == [3, 2] and out["rank"].tolist()[:2] == [1, 2]  # the rest is published
     # the audit reads what a table would still print: each number is a finding, worded for the reader
     leaky = t.assign(suppressed=[False, False, True], count=[3, 2, None], pct=[0.5, 2 / 6, None],
                      pct_mentions=[0.6, 0.4, None], letters=["a", "ab", None], rank=[1, 2, None])
     found = published.related_numbers({"g.csv": leaky})
-    assert found[["row", "column"]].values.tolist() == [
-        [2, "pct_mentions"], [3, "pct_mentions"], [2, "letters"], [3, "letters"]]
+    assert found[["row", "column"]].values.tolist() == [[2, "pct_mentions"], [3, "pct_mentions"]]
     assert published.related_numbers({"g.csv": out}).empty
     line = confidentiality.audit_lines(found)[0]
-    assert "part des mentions ou lettres publiées dans un groupe dont une ligne est masquée" in line
+    assert "part des mentions publiée dans un groupe dont une ligne est masquée" in line
     # a block without a withheld row keeps both: the rule removes only what compares with a hidden item
     other = t.assign(group_value="etat", n_base=20, count=[9, 6, 4], pct=[.45, .3, .2])
     kept = disclosure.suppress_small(other)

@@ -449,12 +449,39 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
         return pd.DataFrame(columns=cols + (["suppressed"] if by is not None else []))
     table = pd.concat(frames, ignore_index=True)[cols]
     table.attrs["groups"] = groups
-    out = suppress_small(table, ctx=ctx)
+    out = _published_letters(suppress_small(table, ctx=ctx), tables, question, ctx)
     if by is None:
         out = out[cols]
     out.attrs.update({"alpha": _check_alpha(ctx.alpha), "ci_method": ctx.ci_method, "min_cell": ctx.min_cell,
                       "protect": None if ctx.protect is None else tuple(ctx.protect), "rank_test": rankings.TEST,
                       "rank_padjust": rankings.PADJUST, "rank_gate": "none"})
+    return out
+
+
+def _published_letters(out: pd.DataFrame, tables: Mapping[str, pd.DataFrame], question: str,
+                       ctx: Context) -> pd.DataFrame:
+    """``out`` whose blocks with a withheld row get letters again, from paired tests over their published items only.
+
+    Suppression blanks the letters of such a block (:func:`etude.safety.recovery.withhold_relations`): computed over
+    every item, they compared each published item with the withheld one. The respondents are here: the published
+    items are tested again among themselves, as :func:`pair_table` does for ``freins_paires.csv``, so the letters
+    and the pairs printed beside them come from the same tests and say nothing of the withheld item.
+    """
+    flags = out["suppressed"].fillna(False).astype(bool) if "suppressed" in out.columns else None
+    if flags is None or not flags.any():
+        return out
+    grouped = "group_value" in out.columns
+    keys = ["population", "wave"] + (["group", "group_value"] if grouped else [])
+    attrs = {"protect": ctx.protect, "min_cell": ctx.min_cell}
+    for key, block in out.groupby(keys, sort=False):
+        shown = block[~flags[block.index] & block["rank"].notna()]
+        if not flags[block.index].any() or shown.empty:
+            continue
+        part = _block_respondents(tables, key, key[2] if grouped else None, ctx.codebook, attrs)
+        base = answered(part, item_codes(key[0], question, codebook=ctx.codebook))
+        items = list(shown["item"])
+        letters = rankings.letters_of(rankings.paired_tests(part.loc[base, items], items, alpha=ctx.alpha), items)
+        out.loc[shown.index, "letters"] = [letters.get(c, pd.NA) for c in items]
     return out
 
 

@@ -19,8 +19,8 @@ sizes of pair, wave and comparison tables. Each can give a count back. This modu
   ``n2``, ``n_from``, ``n_to``, ``n_buyers``, ``n_companies``); and, within a published group of fewer than
   ``2 × min_cell``, a share of exactly 0 % or 100 % (every member gave the same answer);
 - :func:`suppressed_numbers` — a suppressed row that still prints a number (share, bound, rank, letters);
-- :func:`related_numbers` — a published row of a block with a suppressed row that prints a number comparing it
-  with the suppressed one (share of the block's mentions, letters).
+- :func:`related_numbers` — a published row of a block with a suppressed row that prints a share of the
+  block's mentions (their total gives the suppressed count back).
 
 The findings have the columns of :data:`etude.safety.recovery.FINDING_COLUMNS`; ``reason`` says which check
 found them (:data:`REASONS`). :func:`etude.safety.recovery.audit_run` (``etude audit``, and the check after every
@@ -350,20 +350,21 @@ def suppressed_numbers(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def related_numbers(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """Published rows of a block with a suppressed row that still print a number comparing them with it — a share
-    of the block's mentions (it gives the block's total, hence the suppressed count) or a compact letter (one shared
-    with the suppressed item only bounds its count) — reason ``related_number``
-    (:func:`etude.safety.recovery.withhold_relations` is the rule the tables follow).
+    """Published rows of a block with a suppressed row that still print a share of the block's mentions (it gives
+    the block's total, hence the suppressed count) — reason ``related_number``
+    (:func:`etude.safety.recovery.withhold_relations` is the rule the tables follow). Letters are not read: a
+    published table letters such a block from tests among its published items only
+    (:func:`etude.analysis.stats.barrier_table`), which a CSV cannot tell from letters over every item.
 
     >>> t = pd.DataFrame({"population": "buyers", "item": ["a", "b"], "n_base": [8, None], "count": [6, None],
-    ...                   "letters": ["a", None], "suppressed": [False, True]})
+    ...                   "pct_mentions": [0.75, None], "suppressed": [False, True]})
     >>> related_numbers({"t.csv": t})[["column", "reason"]].values.tolist()
-    [['letters', 'related_number']]
+    [['pct_mentions', 'related_number']]
     """
     rows = []
     for name, df in tables.items():
         flags = suppressed_flags(df)
-        cols = [c for c in RELATIONS if c in df.columns]
+        cols = [c for c in RELATIONS if c in df.columns and c != "letters"]
         if not flags.any() or not cols or table_shape(df)[0] not in ("grouped", "flat"):
             continue
         touched, pops = related_cells(df.assign(suppressed=flags), group_column(df)), _population(df, name)

@@ -377,7 +377,9 @@ def related_cells(table: pd.DataFrame, group: str | None = None) -> pd.Series:
 def withhold_relations(table: pd.DataFrame, group: str | None = None) -> pd.DataFrame:
     """A frequency table whose blocks with a suppressed row publish no :data:`RELATIONS` (share of mentions,
     letters): both compare each published item with the suppressed one — with one item withheld, the share of
-    mentions of any published item gives the block's total of mentions, hence the withheld count exactly.
+    mentions of any published item gives the block's total of mentions, hence the withheld count exactly. The
+    analysis, which holds the respondents, may letter the published items again from tests among themselves
+    (:func:`etude.analysis.stats.barrier_table` does).
 
     >>> t = pd.DataFrame({"item": ["a", "b", "c"], "count": [20, None, 18], "pct_mentions": [0.5, None, 0.45],
     ...                   "letters": ["a", None, "b"], "suppressed": [False, True, False]})

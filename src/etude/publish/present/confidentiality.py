@@ -14,7 +14,9 @@ reveal them by subtraction, and some categories are published merged (“250 emp
 companies)”). Totals stay exact. A group of fewer than 5 respondents is published with its declared neighbour:
 “Local authorities” and “Health establishments” with “Other public buyers”. Within a published group of fewer
 than 10 respondents, a share of 0% or 100% (all its members answered alike) is not published (shown as “n/a”),
-nor the same share of another group that would give it back by subtraction.
+nor the same share of another group that would give it back by subtraction; the group's other answers are
+published without their share of mentions (its total would give it back), and their letters compare them with one
+another only.
 """
 from __future__ import annotations
 
@@ -51,7 +53,9 @@ def suppression_rule(min_cell: int = 5, *, protect: Sequence[str] | None = PROTE
     moins de 5 répondants est publié avec son voisin déclaré : « Collectivités territoriales » et «
     Établissements de santé » avec « Autres acheteurs publics ». Dans un groupe publié de moins de 10
     répondants, une part de 0 % ou de 100 % (tous ses membres ont répondu de même) n'est pas publiée (notée «
-    n.d. »), ni la même part d'un autre groupe qui permettrait de la retrouver par différence.
+    n.d. »), ni la même part d'un autre groupe qui permettrait de la retrouver par différence ; les autres
+    réponses de ce groupe sont publiées sans part des mentions (leur total la redonnerait), et leurs lettres ne
+    comparent qu'elles entre elles.
     """
     min_cell = check_min_cell(min_cell)
     words.check_lang(lang)
