@@ -44,8 +44,8 @@ def test_each_slide_states_its_message_then_notes_follow():
         "barriers_buyers", "barriers_companies", "objectives_next"]
     for k in slides:
         source = "".join(cells[k]["source"])
-        assert source.splitlines()[0].startswith("display(Markdown(\"## \"") or \
-            source.splitlines()[1].startswith("display(Markdown(\"## \""), source
+        assert source.splitlines()[0].startswith("display(present.heading(") or \
+            source.splitlines()[1].startswith("display(present.heading("), source
         assert cells[k + 1]["cell_type"] == "markdown" and _slide_type(cells[k + 1]) == "notes", k
 
 

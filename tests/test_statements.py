@@ -150,3 +150,25 @@ def test_a_barrier_base_under_min_cell_is_said_unmarked():
                          "letters": [None, None]})
     assert marks.marks_of(barriers.barrier_headline(tiny, population="companies")) == ()
     assert marks.marks_of(barriers.barrier_text(tiny, population="companies")) == ()
+
+
+def test_the_lever_and_plan_headlines_mark_their_numbers_and_the_audit_finds_a_withheld_one(tmp_path):
+    from etude.publish.present import plan
+    # 25 buyers answered the remedies question: « hiérarchie » 15 times (60 %), « professionnalisation » 5 (20 %)
+    levers = pd.DataFrame({"population": "buyers", "wave": 2018, "item": ["lev_hierarchie", "lev_professionnalisation"],
+                           "n_base": 25, "count": [15, 5], "pct": [0.6, 0.2], "rank": [1, 2], "letters": ["a", "b"]})
+    head = plan.remedy_message(levers, "buyers")
+    assert head.startswith("Acheteurs publics : « ") and "(60,0\u202f% des 25 répondants)" in head
+    assert [(m["column"], m["number"], m.get("item")) for m in marks.marks_of(head)] == [
+        ("pct", 0.6, "lev_hierarchie"), ("n_base", 25, None)]
+    outputs = [_display(show.heading(head))]
+    assert recovery.audit_run(_run(tmp_path / "same", {"leviers.csv": levers}, outputs=outputs)).empty
+    # a table that withholds the leading row: the heading gives its share back, and the audit says so
+    hidden = levers.assign(count=[None, 5], pct=[None, 0.2], suppressed=[True, False])
+    found = recovery.audit_run(_run(tmp_path / "hidden", {"leviers.csv": hidden}, outputs=outputs))
+    assert found[["column", "low", "reason"]].values.tolist()[0] == ["pct", 0.6, "text_withheld"]
+    barriers = pd.DataFrame({"population": "buyers", "wave": 2018, "item": ["b_temps", "b_soutien"], "n_base": 25,
+                             "count": [15, 5], "pct": [0.6, 0.2], "rank": [1, 2], "letters": ["a", "b"],
+                             "remedy": ["lev_hierarchie", "lev_professionnalisation"]})
+    message = plan.plan_message(barriers, "buyers")
+    assert [(m["column"], m["number"], m.get("item")) for m in marks.marks_of(message)] == [("pct", 0.6, "b_temps")]

@@ -25,7 +25,7 @@ import numpy as np
 
 from etude.safety.statements import COLUMNS, MARK_KEY
 
-__all__ = ["Marked", "mark", "marked", "marks_of", "output_metadata"]
+__all__ = ["Marked", "mark", "row_mark", "marked", "marks_of", "output_metadata"]
 
 
 class Marked(str):
@@ -59,6 +59,17 @@ def mark(column: str, number: Any, *, population: str, wave: Any = None, attribu
     fields = {"column": column, "number": number, "population": population, "wave": wave, "attribute": attribute,
               "group_value": group_value, "item": item}
     return {k: _plain(v) for k, v in fields.items() if _plain(v) is not None}
+
+
+def row_mark(row: Mapping[str, Any], column: str, population: str) -> dict[str, Any]:
+    """The mark of a number a sentence prints from one row of a frequency table: its ``column`` (``pct`` or
+    ``count`` of the row's item, or the question's base ``n_base``), for the row's wave when the table has one.
+
+    >>> row_mark({"item": "b_temps", "wave": 2018, "n_base": 31, "pct": 0.5}, "pct", "buyers")["item"]
+    'b_temps'
+    """
+    item = row.get("item") if column != "n_base" else None
+    return mark(column, row[column], population=population, wave=row.get("wave"), item=item)
 
 
 def marked(text: str, marks: Iterable[Mapping[str, Any]]) -> str:

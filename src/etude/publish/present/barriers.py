@@ -27,7 +27,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etude.publish import formats
-from etude.publish.marks import mark, marked
+from etude.publish.marks import marked, row_mark
 from etude.publish.present.phrasing import _cap, _quoted, _t, _who
 from etude.survey import codebook as cb
 from etude.survey.context import min_cell_of
@@ -55,13 +55,6 @@ def _lead(ok: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame, bool]:
     peers = ok.iloc[[k for k in range(1, len(ok)) if letters[k] & letters[0]]]
     none = all(a & b for i, a in enumerate(letters) for b in letters[i + 1:])
     return top, peers, none
-
-
-def _mark(row: pd.Series, column: str, population: str) -> dict:
-    """The mark of a number a sentence prints from one row of the table: its ``column`` (``pct`` of the row's
-    item, or the question's base ``n_base``), for the row's wave when the table has one."""
-    item = row.get("item") if column != "n_base" else None
-    return mark(column, row[column], population=population, wave=row.get("wave"), item=item)
 
 
 def _pairs_of(ok: pd.DataFrame) -> int:
@@ -93,7 +86,7 @@ def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", 
         return _t("barrier_headline.no_lead", lang, who=who)
     name = formats.quote(cb.label(top["item"], lang=lang, short=True, codebook=codebook), lang)  # a slide title
     share = formats.pct(top["pct"], lang=lang)
-    marks = [_mark(top, "pct", population)]
+    marks = [row_mark(top, "pct", population)]
     if peers.empty:
         return marked(_cap(_t("barrier_headline.lead", lang, who=who, name=name, share=share)), marks)
     if len(peers) > 2:
@@ -103,7 +96,7 @@ def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", 
     return marked(_cap(_t("barrier_headline.shared", lang, who=who, name=name, share=share,
                           others=formats.join(others, lang),
                           shares=formats.join([formats.pct(p, lang=lang) for p in peers["pct"]], lang))),
-                  marks + [_mark(r, "pct", population) for _, r in peers.iterrows()])
+                  marks + [row_mark(r, "pct", population) for _, r in peers.iterrows()])
 
 
 def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", codebook=None) -> str:
@@ -126,7 +119,7 @@ def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", code
     if ok.empty:
         return _t("barrier_text.nothing", lang)
     fields = {"n": formats.number(ok["n_base"].iloc[0], lang=lang), "who": _who(population, lang)}
-    marks = [_mark(ok.iloc[0], "n_base", population)]
+    marks = [row_mark(ok.iloc[0], "n_base", population)]
     ok = ok[ok["letters"].notna()]
     if ok.empty:  # a base under min_cell: the wave's respondents, said exactly by the rule (unmarked, as above)
         return _t("barrier_text.unranked", lang, min_cell=formats.number(min_cell_of(table), lang=lang),
@@ -138,7 +131,7 @@ def barrier_text(table: pd.DataFrame, *, population: str, lang: str = "fr", code
     name = formats.quote(cb.label(top["item"], lang=lang, codebook=codebook), lang)
     part = _t("barrier_text.part", lang, label=name, pct=formats.pct(top["pct"], lang=lang),
               interval=formats.interval(top["ci_low"], top["ci_high"], lang=lang))
-    marks.append(_mark(top, "pct", population))
+    marks.append(row_mark(top, "pct", population))
     if peers.empty:
         return marked(_t("barrier_text.lead", lang, part=part, **fields), marks)
     others = _quoted((cb.label(c, lang=lang, codebook=codebook) for c in peers["item"]), lang)

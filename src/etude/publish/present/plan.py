@@ -21,6 +21,7 @@ from etude import words
 from etude.analysis import plan as analysis
 from etude.publish import formats
 from etude.publish.labels import label_of
+from etude.publish.marks import marked, row_mark
 from etude.survey import codebook as cb
 from etude.survey import reference
 from etude.survey.context import min_cell_of
@@ -250,7 +251,7 @@ def _withheld(population: str, lang: str, table: pd.DataFrame) -> str:
     (:mod:`etude.safety.disclosure`, ``min_cell`` of the table's ``attrs``) was asked and answered, so it is neither
     « not asked » nor « nobody »."""
     return words.text("disclosure.withheld", lang, who=_who(population, lang),
-                      n=f"< {formats.number(table.attrs.get('min_cell', 5), lang=lang)}")
+                      n=f"< {formats.number(min_cell_of(table), lang=lang)}")
 
 
 def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", codebook=None) -> str:
@@ -264,10 +265,12 @@ def remedy_message(table: pd.DataFrame, population: str, *, lang: str = "fr", co
         return _withheld(population, lang, table) if len(shown) else not_asked_text(population, lang=lang)
     top = lead["row"]
     key, others = _lead_key(lead, "remedy", lang, codebook)
-    return _t(key, lang, who=_who(population, lang),
+    text = _t(key, lang, who=_who(population, lang),
               label=formats.quote(label_of(top["item"], lang, short=True, codebook=codebook), lang),
               pct=formats.pct(top["pct"], lang=lang), n=formats.number(top["n_base"], lang=lang),
               k=formats.number(lead["ties"], lang=lang), others=others)
+    said = ("pct", "n_base") if "{n}" in str(words.catalogue(lang)[f"plan.{key}"]) else ("pct",)
+    return marked(text, [row_mark(top, c, population) for c in said])
 
 
 def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codebook=None) -> str:
@@ -282,12 +285,13 @@ def plan_message(plan: pd.DataFrame, population: str, *, lang: str = "fr", codeb
         return _withheld(population, lang, plan) if withheld else _t("plan_empty", lang, who=_who(population, lang))
     top = lead["row"]
     key, others = _lead_key(lead, "plan", lang, codebook)
-    return _t(key, lang, who=_who(population, lang), pct=formats.pct(top["pct"], lang=lang),
+    text = _t(key, lang, who=_who(population, lang), pct=formats.pct(top["pct"], lang=lang),
               remedy=formats.quote(label_of(top["remedy"], lang, short=True, codebook=codebook,
                                             missing=formats.missing(lang)),
                                    lang),
               k=formats.number(lead["ties"], lang=lang), others=others,
               label=formats.quote(label_of(top["item"], lang, short=True, codebook=codebook), lang))
+    return marked(text, [row_mark(top, "pct", population)])
 
 
 def solutions_message(solutions: pd.DataFrame, plan: pd.DataFrame, *, lang: str = "fr", directory=None) -> str:
