@@ -188,9 +188,12 @@ def two_populations():
 def test_compare_themes_columns_and_hand_counts(two_populations):
     out = present.label_themes(compare.compare_themes(*two_populations)).set_index("theme")
     assert list(compare.compare_themes(*two_populations).columns) == compare.COMPARE_COLUMNS  # codes, no label
+    assert compare.compare_themes(*two_populations)["wave"].isna().all()  # respondents with no wave recorded
+    one = compare.compare_themes(*(df.assign(wave=2018) for df in two_populations))
+    assert one["wave"].tolist() == [2018] * len(one)  # the wave compared, for the reader and the audit
     # the written table (docs/contracts.md): the label in the reader's language right after the theme
     assert list(present.label_themes(compare.compare_themes(*two_populations)).columns) == [
-        "theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
+        "wave", "theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
         "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj",
         "separated", "reason", "missing"]
     assert (out.loc[["information", "moyens", "juridique", "interet"], "n_buyers"] == 10).all()
@@ -272,11 +275,11 @@ def buyers_by_type():
 
 def test_compare_groups_folds_a_small_buyer_group_into_its_neighbour(buyers_by_type):
     out = compare.compare_groups(buyers_by_type, "buyer_type", ["moyens"], groups=compare.BUYER_GROUPS)
-    assert list(out.columns) == compare.GROUP_COLUMNS
+    assert list(out.columns) == compare.GROUP_COLUMNS and out["wave"].isna().all()  # no wave recorded
     out = present.label_groups(out)
     assert list(out.columns) == [  # the written table (docs/contracts.md): each code's label right after it
-        "code", "label", "group1", "group1_label", "group2", "group2_label", "n1", "count1", "pct1", "n2", "count2",
-        "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "status",
+        "wave", "code", "label", "group1", "group1_label", "group2", "group2_label", "n1", "count1", "pct1", "n2",
+        "count2", "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "status",
         "diff_ci_low_adj", "diff_ci_high_adj", "separated"]
     # Under the study's one small-group rule (issue 27) the 4 collectivités are published within the neighbour the
     # codebook declares, « Autres acheteurs publics », as the profile publishes them: 3 + 3 of 4 + 6 cite « moyens »

@@ -12,7 +12,7 @@ from etude import paths, survey
 from etude.survey import codebook
 
 NOTEBOOK = paths.notebooks_dir() / "03_acheteurs_vs_entreprises.ipynb"
-COLUMNS = ["theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
+COLUMNS = ["wave", "theme", "label", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff", "diff_ci_low",
            "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h", "diff_ci_low_adj", "diff_ci_high_adj",
            "separated", "reason", "missing"]
 PARAMETERS = {"study": "", "wave": 0, "lang": "fr", "alpha": 0.05, "test": "fisher", "padjust": "bonferroni",
@@ -76,6 +76,7 @@ def test_notebook_runs_on_the_demo_study_and_its_csv_matches_an_independent_comp
     out, nb = _run(tmp_path, wave=2017)  # the published wave (the default, 0, is the latest common wave)
     table = pd.read_csv(out / "tables" / "comparaison_themes.csv")
     assert list(table.columns) == COLUMNS
+    assert set(table["wave"]) == {2017}  # the wave compared, so that a reader and the audit know it
     expected = _independent()
     got = table.set_index("theme")
     assert set(expected.index) == set(got.index[got["test"] == "fisher"])

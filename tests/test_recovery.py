@@ -216,3 +216,32 @@ def test_audit_reads_the_theme_comparison_as_each_populations_overall_counts():
 def test_a_comparison_share_printed_without_its_count_gives_the_count_back():
     t = _pairs([("moyens", "etat", "autre", 17, 10, 6, None)]).assign(pct1=10 / 17, pct2=[4 / 6])
     assert recovery.comparison_as_grouped(t)["count"].tolist() == [10, 4]
+
+
+def test_a_comparison_of_an_earlier_wave_is_audited_with_that_waves_tables(tmp_path):
+    # 2017: 3 État buyers, 10 collectivités, 10 others (the État and the collectivités withheld, as above);
+    # 2018: every type published. A 2017 comparison that prints the collectivités' size gives the État back —
+    # but only when the audit reads it with 2017's profile, which its ``wave`` column says (notebook 03, -p wave=2017)
+    profile = pd.concat([_buyer_profile([None, None, 10], n_total=23),
+                         _buyer_profile([17, 8, 6], n_total=31, wave=2018)], ignore_index=True)
+    old = _pairs([("moyens", "etat", "collectivite", None, None, 10, 6), ("moyens", "etat", "autre", None, None,
+                                                                          10, 3),
+                  ("moyens", "collectivite", "autre", 10, 6, 10, 3)])
+    themes = pd.DataFrame({"wave": [2017], "theme": ["moyens"], "n_buyers": [23], "pct_buyers": [9 / 23],
+                           "n_companies": [90], "pct_companies": [0.5]})
+    tables = {"profil_acheteurs.csv": profile, "comparaison_themes.csv": themes}
+    found = recovery.audit_run(_run(tmp_path / "said", {**tables,
+                                                        "comparaison_types_acheteurs.csv": old.assign(wave=2017)}))
+    etat = found[found["cell"].map(lambda c: c[:4] == ("buyers", "2017", "buyer_type", "etat"))]
+    assert etat[["table", "column", "low", "high", "reason"]].values.tolist() == [
+        ["tables/profil_acheteurs.csv", "n", 3, 3, "recovered"],
+        ["tables/comparaison_types_acheteurs.csv", "n_base", 3, 3, "recovered"],
+        ["tables/comparaison_types_acheteurs.csv", "count", 0, 0, "recovered"]]
+    # read as the latest wave (2018, where its sizes do not fit), the same table gave no range at all
+    # as compare_groups writes it now (both withheld groups blank), in its wave: nothing to find
+    new = _pairs([("moyens", "etat", "collectivite", None, None, None, None),
+                  ("moyens", "etat", "autre", None, None, 10, 3), ("moyens", "collectivite", "autre", None, None,
+                                                                  10, 3)])
+    assert recovery.audit_run(_run(tmp_path / "new", {**tables,
+                                                      "comparaison_types_acheteurs.csv": new.assign(wave=2017)})
+                              ).empty

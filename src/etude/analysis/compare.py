@@ -62,12 +62,12 @@ PADJUST = ("holm", "fdr_bh", "bonferroni", "none")
 DEFAULT_PADJUST = "bonferroni"
 #: Columns of :func:`compare_themes`; ``tables/comparaison_themes.csv`` adds ``label`` after ``theme``
 #: (:func:`etude.publish.present.label_themes`).
-COMPARE_COLUMNS = ["theme", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff",
+COMPARE_COLUMNS = ["wave", "theme", "n_buyers", "pct_buyers", "n_companies", "pct_companies", "diff",
                    "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted", "cohens_h",
                    "diff_ci_low_adj", "diff_ci_high_adj", "separated", "reason", "missing"]
 #: Columns of :func:`compare_groups`; ``tables/comparaison_types_acheteurs.csv`` adds ``label``, ``group1_label`` and
 #: ``group2_label`` after ``code``, ``group1`` and ``group2`` (:func:`etude.publish.present.label_groups`).
-GROUP_COLUMNS = ["code", "group1", "group2", "n1", "count1", "pct1",
+GROUP_COLUMNS = ["wave", "code", "group1", "group2", "n1", "count1", "pct1",
                  "n2", "count2", "pct2", "diff", "diff_ci_low", "diff_ci_high", "test", "p_value", "p_adjusted",
                  "cohens_h", "status", "diff_ci_low_adj", "diff_ci_high_adj", "separated"]
 #: Buyer types grouped for within-buyer comparisons: État, collectivités, all others (health included).
@@ -516,7 +516,7 @@ def compare_themes(buyers: pd.DataFrame, companies: pd.DataFrame, *, ci_method: 
     out["separated"] = decide(out, alpha=alpha)
     for col in ("n_buyers", "n_companies"):
         out[col] = out[col].astype("Int64")
-    out = out[COMPARE_COLUMNS]
+    out = _with_wave(out, one_wave(buyers, companies))[COMPARE_COLUMNS]
     out.attrs.update(_family_attrs(padjust, alpha, sum(c is not None for c in counts), "themes"))
     return out
 
@@ -746,7 +746,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
                                            rest=g2 == REST, hidden=held)
             rows.append(row | numbers)
             counts.append(count)
-    return _group_table(rows, counts, ctx=ctx, ci_method=ci_method)
+    return _with_wave(_group_table(rows, counts, ctx=ctx, ci_method=ci_method), one_wave(df))
 
 
 def _asked_codes(df: pd.DataFrame, population: str, values: pd.Series, resolved: list, codebook) -> list:
@@ -761,10 +761,28 @@ def _asked_codes(df: pd.DataFrame, population: str, values: pd.Series, resolved:
     return out
 
 
+def one_wave(*respondents: pd.DataFrame) -> Any:
+    """The one survey wave of the respondents compared (``wave`` of a comparison table, so that a reader and the
+    audit know which wave's tables it goes with); NA when they span several waves or record none.
+
+    >>> one_wave(pd.DataFrame({"wave": [2018, 2018]}), pd.DataFrame({"wave": [2018]}))
+    2018
+    >>> one_wave(pd.DataFrame({"wave": [2017, 2018]})) is pd.NA
+    True
+    """
+    waves = {int(w) for df in respondents if "wave" in df.columns for w in pd.unique(df["wave"].dropna())}
+    return waves.pop() if len(waves) == 1 else pd.NA
+
+
+def _with_wave(out: pd.DataFrame, wave: Any) -> pd.DataFrame:
+    out["wave"] = pd.array([wave] * len(out), dtype="Int64")
+    return out
+
+
 def _group_table(rows: list[dict], counts: list, *, ctx: Context, ci_method: str) -> pd.DataFrame:
     """:func:`compare_groups`' rows as a table: p-values and intervals adjusted over the tested pairs."""
     min_cell, padjust, alpha = ctx.min_cell, ctx.padjust, ctx.alpha
-    out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c not in ("p_adjusted", "diff_ci_low_adj",
+    out = pd.DataFrame(rows, columns=[c for c in GROUP_COLUMNS if c not in ("wave", "p_adjusted", "diff_ci_low_adj",
                                                                            "diff_ci_high_adj", "separated")])
     out["p_adjusted"] = adjust_pvalues(out["p_value"], method=padjust, alpha=alpha)
     adj = adjusted_intervals(counts, padjust=padjust, alpha=alpha, ci_method=ci_method)
@@ -772,7 +790,7 @@ def _group_table(rows: list[dict], counts: list, *, ctx: Context, ci_method: str
     out["separated"] = decide(out, alpha=alpha)
     for col in ("n1", "n2", "count1", "count2"):
         out[col] = out[col].astype("Int64")
-    out = out[GROUP_COLUMNS]
+    out = _with_wave(out, pd.NA)[GROUP_COLUMNS]
     out.attrs.update({"min_cell": min_cell, **_family_attrs(padjust, alpha, len([c for c in counts if c]), "pairs")})
     return out
 

@@ -493,23 +493,35 @@ def _latest_wave(profiles: Mapping[tuple, list], pop: str, groups: frozenset = f
     return (wave if wave is not None else keys[0][1] if keys else ""), None
 
 
+def _said_wave(table: pd.DataFrame) -> str | None:
+    """The wave a comparison table says it compares (its ``wave`` column, as the other tables write it), or
+    ``None`` when it says none (no column, or blank: respondents of several waves).
+
+    >>> _said_wave(pd.DataFrame({"wave": [2017.0, 2017.0]})), _said_wave(pd.DataFrame({"wave": [None]}))
+    ('2017', None)
+    """
+    waves = pd.to_numeric(table["wave"], errors="coerce").dropna() if "wave" in table.columns else pd.Series()
+    return str(int(waves.iloc[0])) if len(waves) else None
+
+
 def _add_comparisons(tables: Mapping[str, pd.DataFrame], profiles: dict, grouped: dict, overall: dict) -> None:
     """Comparison tables of a run (groups compared by code, populations compared by theme) added to the blocks
     that :func:`_classify` read: a group comparison as a grouped block of the profile attribute whose values
-    hold its groups, and a theme comparison as overall rows; without a ``wave`` column, the latest wave."""
+    hold its groups, and a theme comparison as overall rows, in the wave the table says (its ``wave`` column;
+    without one, the latest wave, the notebooks' default)."""
     for name, raw in tables.items():
         cols = set(raw.columns)
+        said = _said_wave(raw)
         if _THEME_COLUMNS <= cols:
             for pop, part in themes_as_overall(raw).groupby("population", sort=False):
-                wave = str(raw["wave"].iloc[0]) if "wave" in cols else _latest_wave(profiles, pop)[0]
+                wave = said if said is not None else _latest_wave(profiles, pop)[0]
                 key = (pop, wave)
                 rows = part.assign(wave=wave, suppressed=False)
                 overall[key] = pd.concat([overall[key], rows], ignore_index=True) if key in overall else rows
         elif _PAIR_COLUMNS <= cols:
             df = comparison_as_grouped(raw)
             pop = str(row_populations(raw, None, name).iloc[0]) if len(raw) else ""
-            wave = str(raw["wave"].iloc[0]) if "wave" in cols and len(raw) else None
-            wave, attr = _latest_wave(profiles, pop, frozenset(df["group_value"]), wave)
+            wave, attr = _latest_wave(profiles, pop, frozenset(df["group_value"]), said)
             df = df.assign(_pop=pop, _wave=wave, _attr=attr or "comparison")
             grouped.setdefault((pop, wave, df["_attr"].iloc[0] if len(df) else ""), []).append(
                 (name, df, "group_value"))
