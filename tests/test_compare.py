@@ -393,15 +393,6 @@ def test_format_groups_shows_a_small_group_s_size_as_withheld(buyers_by_type):
 
 # ---------------------------------------------------------------------------------------------------- notebook helpers
 
-def test_select_wave_and_its_error_lists_available_waves():
-    b = table("buyers", [{"b_temps"}, {"b_donnees"}]).assign(wave=[2017, 2018])
-    e = table("companies", [{"e_moyens"}]).assign(wave=[2017])
-    b17, e17 = compare.select_wave({"buyers": b, "companies": e}, 2017)
-    assert len(b17) == 1 and len(e17) == 1
-    with pytest.raises(ParameterError, match="vague 2018 ; vagues disponibles : 2017"):
-        compare.select_wave({"buyers": b, "companies": e}, 2018)
-
-
 def test_theme_bridge_lists_every_item_once_and_flags_the_one_sided_theme():
     bridge = present.format_theme_bridge()
     assert list(bridge.columns) == ["Thème", "Items des acheteurs", "Items des entreprises", "Comparé"]

@@ -1,6 +1,8 @@
 """The one wave rule (etude.survey.wavesel): latest wave by default, a missing wave replaced and said."""
 import pandas as pd
+import pytest
 
+from etude.errors import ParameterError
 from etude.publish.present.wave_notes import wave_note
 from etude.survey import wavesel
 
@@ -68,3 +70,18 @@ def test_the_wave_rule_has_no_words():
     import inspect
     assert not hasattr(wavesel, "wave_note")
     assert all("lang" not in inspect.signature(f).parameters for f in vars(wavesel).values() if inspect.isfunction(f))
+
+
+def test_select_wave_and_its_error_lists_available_waves():
+    b = pd.DataFrame({"respondent_id": ["A-1", "A-2"], "wave": [2017, 2018]})
+    e = pd.DataFrame({"respondent_id": ["E-1"], "wave": [2017]})
+    b17, e17 = wavesel.select_wave({"buyers": b, "companies": e}, 2017)
+    assert b17["respondent_id"].tolist() == ["A-1"] and e17["respondent_id"].tolist() == ["E-1"]
+    with pytest.raises(ParameterError, match="vague 2018 ; vagues disponibles : 2017"):
+        wavesel.select_wave({"buyers": b, "companies": e}, 2018)
+
+
+def test_one_wave_is_the_wave_of_every_respondent_compared_or_none():
+    assert wavesel.one_wave(pd.DataFrame({"wave": [2018]}), pd.DataFrame({"wave": [2018, 2018]})) == 2018
+    assert wavesel.one_wave(pd.DataFrame({"wave": [2017]}), pd.DataFrame({"wave": [2018]})) is pd.NA
+    assert wavesel.one_wave(pd.DataFrame({"b_temps": [True]})) is pd.NA  # no wave recorded

@@ -41,6 +41,7 @@ from etude.safety.disclosure import publishable, whole_group, whole_group_cells
 from etude.safety.neighbours import fold_small, neighbours
 from etude.survey import codebook as cb
 from etude.survey.context import DEFAULT, Context
+from etude.survey.wavesel import one_wave, select_wave
 
 __all__ = [
     "two_proportions", "wilson_interval", "adjust_pvalues", "adjusted_intervals", "theme_prevalence", "compare_themes",
@@ -761,19 +762,6 @@ def _asked_codes(df: pd.DataFrame, population: str, values: pd.Series, resolved:
     return out
 
 
-def one_wave(*respondents: pd.DataFrame) -> Any:
-    """The one survey wave of the respondents compared (``wave`` of a comparison table, so that a reader and the
-    audit know which wave's tables it goes with); NA when they span several waves or record none.
-
-    >>> one_wave(pd.DataFrame({"wave": [2018, 2018]}), pd.DataFrame({"wave": [2018]}))
-    2018
-    >>> one_wave(pd.DataFrame({"wave": [2017, 2018]})) is pd.NA
-    True
-    """
-    waves = {int(w) for df in respondents if "wave" in df.columns for w in pd.unique(df["wave"].dropna())}
-    return waves.pop() if len(waves) == 1 else pd.NA
-
-
 def _with_wave(out: pd.DataFrame, wave: Any) -> pd.DataFrame:
     out["wave"] = pd.array([wave] * len(out), dtype="Int64")
     return out
@@ -793,25 +781,3 @@ def _group_table(rows: list[dict], counts: list, *, ctx: Context, ci_method: str
     out = _with_wave(out, pd.NA)[GROUP_COLUMNS]
     out.attrs.update({"min_cell": min_cell, **_family_attrs(padjust, alpha, len([c for c in counts if c]), "pairs")})
     return out
-
-
-# --------------------------------------------------------------------------------------------------------------
-# Study-level helpers for the notebook
-# --------------------------------------------------------------------------------------------------------------
-
-def select_wave(tables: Mapping[str, pd.DataFrame], wave: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(buyers, companies)`` of one wave from :func:`etude.survey.load_study`'s result.
-
-    Raises :class:`~etude.errors.ParameterError` listing the available waves when ``wave`` has no respondent
-    in either questionnaire.
-    """
-    out = []
-    for population in ("buyers", "companies"):
-        df = tables[population]
-        part = df[df["wave"] == int(wave)]
-        if part.empty:
-            waves = sorted(set(int(w) for w in df["wave"].dropna()))
-            raise ParameterError(f"aucun répondant {'acheteur' if population == 'buyers' else 'entreprise'} pour la "
-                                 f"vague {wave} ; vagues disponibles : {', '.join(map(str, waves)) or 'aucune'}")
-        out.append(part.reset_index(drop=True))
-    return out[0], out[1]

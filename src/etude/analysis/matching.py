@@ -76,6 +76,7 @@ from etude.analysis.text_similarity import STOP_WORDS, tfidf_similarity, tokens
 from etude.errors import ParameterError
 from etude.safety.disclosure import publishable
 from etude.survey.context import DEFAULT, Context
+from etude.survey.wavesel import select_wave
 
 __all__ = [
     "SEGMENTS", "SCORE_COLUMNS", "PLAN_COLUMNS", "SUPPLY_COLUMNS", "STOP_WORDS",
@@ -105,12 +106,6 @@ SUPPLY_COLUMNS = ["segment", "label", "buyers_base", "n_buyers", "companies_base
                   "companies_suppressed", "ratio", "flag", "flag_label", "buyers_suppressed"]
 #: Columns of :func:`supply_demand`: codes and numbers.
 SUPPLY_CODES = [c for c in SUPPLY_COLUMNS if c not in ("label", "flag_label")]
-def select_wave(tables: dict[str, pd.DataFrame], wave: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``(buyers, companies)`` of one wave of :func:`etude.survey.load_study`'s result (see ``compare.select_wave``)."""
-    from etude.analysis.compare import select_wave as _select
-    return _select(tables, wave)
-
-
 def meeting_wave(tables: dict[str, pd.DataFrame], wave: int | None = 0) -> int | None:
     """The wave whose buyers and companies are brought together: ``wave`` if both populations have it, else
     (and for 0 or None) their latest common wave; None when a population has no respondent or none is shared.

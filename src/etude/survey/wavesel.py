@@ -12,6 +12,8 @@ Every function takes the respondent tables of :func:`etude.survey.load_study` (`
 Examples
 --------
 >>> import pandas as pd
+
+from etude.errors import ParameterError
 >>> t = {"buyers": pd.DataFrame({"wave": [2017, 2019, 2021]}), "companies": pd.DataFrame({"wave": [2017, 2019]})}
 >>> study_waves(t)
 [2017, 2019, 2021]
@@ -25,11 +27,14 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
+from etude.errors import ParameterError
+
 __all__ = ["LATEST", "population_waves", "study_waves", "shown_waves", "shown_wave", "common_wave", "change_waves",
-           "select"]
+           "select", "select_wave", "one_wave"]
 
 #: Value of a ``wave`` parameter meaning « the study's latest wave ».
 LATEST = 0
@@ -124,3 +129,34 @@ def select(df: pd.DataFrame, wave: int | None) -> pd.DataFrame:
     if wave is None or "wave" not in df:
         return df.iloc[0:0].reset_index(drop=True)
     return df[df["wave"] == int(wave)].reset_index(drop=True)
+
+
+def select_wave(tables: Mapping[str, pd.DataFrame], wave: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(buyers, companies)`` of one wave from :func:`etude.survey.load_study`'s result.
+
+    Raises :class:`~etude.errors.ParameterError` listing the available waves when ``wave`` has no respondent
+    in either questionnaire.
+    """
+    out = []
+    for population in ("buyers", "companies"):
+        df = tables[population]
+        part = df[df["wave"] == int(wave)]
+        if part.empty:
+            waves = sorted(set(int(w) for w in df["wave"].dropna()))
+            raise ParameterError(f"aucun répondant {'acheteur' if population == 'buyers' else 'entreprise'} pour la "
+                                 f"vague {wave} ; vagues disponibles : {', '.join(map(str, waves)) or 'aucune'}")
+        out.append(part.reset_index(drop=True))
+    return out[0], out[1]
+
+
+def one_wave(*respondents: pd.DataFrame) -> Any:
+    """The one survey wave of the respondents compared (``wave`` of a comparison table, so that a reader and the
+    audit know which wave's tables it goes with); NA when they span several waves or record none.
+
+    >>> one_wave(pd.DataFrame({"wave": [2018, 2018]}), pd.DataFrame({"wave": [2018]}))
+    2018
+    >>> one_wave(pd.DataFrame({"wave": [2017, 2018]})) is pd.NA
+    True
+    """
+    waves = {int(w) for df in respondents if "wave" in df.columns for w in pd.unique(df["wave"].dropna())}
+    return waves.pop() if len(waves) == 1 else pd.NA
