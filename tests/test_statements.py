@@ -172,3 +172,25 @@ def test_the_lever_and_plan_headlines_mark_their_numbers_and_the_audit_finds_a_w
                              "remedy": ["lev_hierarchie", "lev_professionnalisation"]})
     message = plan.plan_message(barriers, "buyers")
     assert [(m["column"], m["number"], m.get("item")) for m in marks.marks_of(message)] == [("pct", 0.6, "b_temps")]
+
+
+def test_the_comparison_reading_marks_each_populations_share_and_the_audit_reads_the_theme_table(tmp_path):
+    from etude.publish.present import comparisons
+    # 2018: « moyens » cited by 20 of 25 buyers (80 %) and 45 of 90 companies (50 %)
+    themes = pd.DataFrame({"wave": [2018], "theme": ["moyens"], "label": ["Temps, argent et moyens"],
+                           "n_buyers": [25], "pct_buyers": [0.8], "n_companies": [90], "pct_companies": [0.5],
+                           "diff": [0.3], "diff_ci_low": [0.1], "diff_ci_high": [0.45], "diff_ci_low_adj": [0.1],
+                           "diff_ci_high_adj": [0.45], "test": ["fisher"], "p_value": [0.01], "p_adjusted": [0.01],
+                           "cohens_h": [0.64], "separated": [True]})
+    text = comparisons.comparison_reading(themes)
+    assert "80,0\u202f% des acheteurs contre 50,0\u202f% des entreprises" in text
+    assert [(m["population"], m["number"], m["item"], m["wave"]) for m in marks.marks_of(text)] == [
+        ("buyers", 0.8, "moyens", 2018), ("companies", 0.5, "moyens", 2018)]
+    shown = show.markdown(text, escaped=True)
+    assert shown.data == text  # already Markdown with its labels escaped: shown as it is
+    assert recovery.audit_run(_run(tmp_path / "same", {"comparaison_themes.csv": themes},
+                                   outputs=[_display(shown)])).empty
+    # a reading whose share the table does not print cannot be audited: a finding
+    other = themes.assign(pct_buyers=[0.84])
+    found = recovery.audit_run(_run(tmp_path / "other", {"comparaison_themes.csv": other}, outputs=[_display(shown)]))
+    assert found[["column", "low", "reason"]].values.tolist() == [["pct", 0.8, "text_unmatched"]]

@@ -40,7 +40,7 @@ from etude.survey import codebook as cb
 __all__ = ["audit_tables", "audit_run", "feasible_ranges", "check_min_cell", "table_shape", "rank_published",
            "withhold_relations", "related_cells", "RELATIONS",
            "row_populations", "group_column", "comparison_as_grouped", "themes_as_overall", "suppressed_flags",
-           "whole_count", "FINDING_COLUMNS", "REST_GROUP"]
+           "whole_count", "FINDING_COLUMNS", "REST_GROUP", "THEME_COLUMNS"]
 
 #: Columns of :func:`audit_tables` and :func:`audit_run`.
 FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required", "reason"]
@@ -399,11 +399,12 @@ def withhold_relations(table: pd.DataFrame, group: str | None = None) -> pd.Data
 
 # ------------------------------------------------------------------------------------------------ comparisons
 
+#: Columns of a comparison of the two populations by theme (``comparaison_themes.csv``).
+THEME_COLUMNS = frozenset({"theme", "n_buyers", "pct_buyers", "n_companies", "pct_companies"})
 #: ``group2`` of a comparison row that sets a group against all the other respondents (``pairs="vs_rest"`` of
 #: :func:`etude.analysis.compare.compare_groups`, whose ``REST`` it equals: this layer cannot import it).
 REST_GROUP = "_reste"
 _PAIR_COLUMNS = {"code", "group1", "group2", "n1", "n2", "count1", "count2"}
-_THEME_COLUMNS = {"theme", "n_buyers", "pct_buyers", "n_companies", "pct_companies"}
 
 
 def comparison_as_grouped(table: pd.DataFrame) -> pd.DataFrame:
@@ -460,7 +461,8 @@ def _side_count(row: pd.Series, side: str) -> float:
 
 def themes_as_overall(table: pd.DataFrame) -> pd.DataFrame:
     """A comparison of the two populations by theme (``n_buyers``, ``pct_buyers``, ``n_companies``,
-    ``pct_companies``) as overall frequency rows per population: each theme's base and count (share × base).
+    ``pct_companies``) as overall frequency rows per population: each theme's base, count (share × base) and
+    printed share, and the table's ``wave`` when it has one.
 
     >>> t = pd.DataFrame({"theme": ["interet"], "n_buyers": [31], "pct_buyers": [6 / 31], "n_companies": [98],
     ...                   "pct_companies": [5 / 98]})
@@ -472,8 +474,9 @@ def themes_as_overall(table: pd.DataFrame) -> pd.DataFrame:
         n = pd.to_numeric(table[f"n_{pop}"].replace("", np.nan), errors="coerce").astype(float)
         pct = pd.to_numeric(table[f"pct_{pop}"].replace("", np.nan), errors="coerce").astype(float)
         count = pd.Series([whole_count(p, b) for p, b in zip(pct, n)], index=table.index, dtype=float)
-        parts.append(pd.DataFrame({"population": pop, "item": table["theme"].astype(str), "n_base": n,
-                                   "count": count}))
+        part = pd.DataFrame({"population": pop, "item": table["theme"].astype(str), "n_base": n, "count": count,
+                             "pct": pct})
+        parts.append(part.assign(wave=table["wave"]) if "wave" in table.columns else part)
     out = pd.concat(parts, ignore_index=True)
     return out[out["n_base"].notna()]
 
@@ -512,7 +515,7 @@ def _add_comparisons(tables: Mapping[str, pd.DataFrame], profiles: dict, grouped
     for name, raw in tables.items():
         cols = set(raw.columns)
         said = _said_wave(raw)
-        if _THEME_COLUMNS <= cols:
+        if THEME_COLUMNS <= cols:
             for pop, part in themes_as_overall(raw).groupby("population", sort=False):
                 wave = said if said is not None else _latest_wave(profiles, pop)[0]
                 key = (pop, wave)

@@ -42,7 +42,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from etude.safety.recovery import FINDING_COLUMNS, row_populations, suppressed_flags, table_shape
+from etude.safety.recovery import (
+    FINDING_COLUMNS,
+    THEME_COLUMNS,
+    row_populations,
+    suppressed_flags,
+    table_shape,
+    themes_as_overall,
+)
 
 __all__ = ["MARK_KEY", "MARK_ATTRIBUTE", "COLUMNS", "IDENTITY", "html_marks", "notebook_marks", "run_marks",
            "check_statements"]
@@ -190,7 +197,9 @@ def _places(tables: dict[str, pd.DataFrame], mark: Mapping[str, Any], column: st
     """Where the tables hold a mark's number: whether a table publishes it (equal), whether a table withholds
     every row it is about, and the blank cells of published rows it would fill."""
     published, withheld, blanks = False, False, []
-    for name, df in tables.items():
+    for name, table in tables.items():
+        view = THEME_COLUMNS <= set(table.columns)  # populations compared by theme: read as their overall rows
+        df = themes_as_overall(table) if view else table
         rows = _rows(name, df, mark)
         if not len(rows):
             continue
@@ -200,7 +209,7 @@ def _places(tables: dict[str, pd.DataFrame], mark: Mapping[str, Any], column: st
             published = published or any(_same(number, v, column) for v in known)
         elif suppressed_flags(df)[rows].all():  # every row it is about is withheld
             withheld = True
-        else:
+        elif not view:  # a blank of a table the linear program reads as it is
             blanks.append((df, rows))
     return published, withheld, blanks
 

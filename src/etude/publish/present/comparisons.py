@@ -14,6 +14,7 @@ import pandas as pd
 
 from etude.analysis import compare
 from etude.publish import formats
+from etude.publish.marks import mark, marked
 from etude.publish.present.family import _padjust, _significant, _tested, family_text
 from etude.publish.present.phrasing import _cap, _quoted, _separated, _t, _who
 from etude.publish.present.show import escape_text
@@ -145,9 +146,22 @@ def comparison_reading(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str
     lang = check_lang(lang)
     family = family_text(_padjust(table, padjust), len(_tested(table)), "themes", lang=lang)
     adjusted = "diff_ci_low_adj" in table.columns
-    return "\n".join("- " + _reading_line(r, alpha=alpha, family=family, adjusted=adjusted, lang=lang,
+    text = "\n".join("- " + _reading_line(r, alpha=alpha, family=family, adjusted=adjusted, lang=lang,
                                           codebook=codebook)
                      for r in table.itertuples())
+    return marked(text, [m for r in table.itertuples() for m in _reading_marks(r)])
+
+
+def _reading_marks(r) -> list[dict]:
+    """The marks of the shares one line of :func:`comparison_reading` prints (each population's share of the
+    theme, in the table's wave), for the number audit; none for a table without theme codes."""
+    theme = getattr(r, "theme", None)
+    if not isinstance(theme, str) or (r.test not in compare.TESTS and getattr(r, "reason", None) in (
+            compare.ITEM_NOT_ASKED, compare.TOO_FEW, compare.NO_ANSWER)):
+        return []
+    wave = getattr(r, "wave", None)
+    return [mark("pct", share, population=side, wave=None if pd.isna(wave) else wave, item=theme)
+            for side, share in (("buyers", r.pct_buyers), ("companies", r.pct_companies)) if not pd.isna(share)]
 
 
 def mirror_text(table: pd.DataFrame, *, alpha: float = 0.05, padjust: str | None = None, lang: str = "fr",

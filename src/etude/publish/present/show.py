@@ -120,13 +120,17 @@ def heading(text: str, *, level: int = 2):
     return Markdown("#" * level + " " + escape_text(text), metadata=output_metadata(text))
 
 
-def markdown(text: str):
-    """A plain result sentence shown as Markdown, escaped (labels it quotes stay text).
+def markdown(text: str, *, escaped: bool = False):
+    """A plain result sentence shown as Markdown, escaped (labels it quotes stay text); ``escaped``: Markdown this
+    package wrote with its labels already escaped (:func:`etude.publish.present.comparison_reading`), shown as it is.
+    Either way the marks of its numbers go with it (:mod:`etude.publish.marks`).
 
     >>> markdown("« <b>Santé</b> » : 3 acheteurs").data
     '« &lt;b&gt;Santé&lt;/b&gt; » : 3 acheteurs'
+    >>> markdown("- **Santé** : 3 acheteurs", escaped=True).data
+    '- **Santé** : 3 acheteurs'
     """
     from IPython.display import Markdown
 
     from etude.publish.marks import output_metadata
-    return Markdown(escape_text(text), metadata=output_metadata(text))
+    return Markdown(text if escaped else escape_text(text), metadata=output_metadata(text))
