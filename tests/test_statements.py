@@ -194,3 +194,31 @@ def test_the_comparison_reading_marks_each_populations_share_and_the_audit_reads
     other = themes.assign(pct_buyers=[0.84])
     found = recovery.audit_run(_run(tmp_path / "other", {"comparaison_themes.csv": other}, outputs=[_display(shown)]))
     assert found[["column", "low", "reason"]].values.tolist() == [["pct", 0.8, "text_unmatched"]]
+
+
+def test_the_numbers_a_chart_draws_are_marked_and_a_chart_drawn_from_unprotected_counts_is_found(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from etude.publish import plots
+    published = _suppressed_ge()  # 50 micro, 30 PME published; ETI and GE (8 between them) withheld
+    raw = profile_table(["micro", "pme", "eti", "ge"], [50, 30, 6, 2], suppressed=[False] * 4)
+
+    def chart_output(table):
+        fig = plots.profile_chart(table, "size_class", population="companies")
+        found = marks.figure_marks(fig)
+        plt.close(fig)
+        return found, {"output_type": "display_data", "data": {"text/html": "<img>"},
+                       "metadata": {statements.MARK_KEY: found}}
+
+    drawn, output = chart_output(published)
+    # « 50 (57 %) », « 30 (34 %) », the title's and the legend's n = 88: each number with whom it is about
+    assert [(m["column"], m["number"], m.get("group_value")) for m in drawn] == [
+        ("n", 50, "micro"), ("pct", 50 / 88, "micro"), ("n", 30, "pme"), ("pct", 30 / 88, "pme"),
+        ("n_total", 88, None), ("n_total", 88, None)]
+    assert recovery.audit_run(_run(tmp_path / "safe", {"profil_entreprises.csv": published}, outputs=[output])).empty
+    # a chart drawn from the counts before protection prints both withheld groups: the audit names them
+    _, leaky = chart_output(raw)
+    found = recovery.audit_run(_run(tmp_path / "leak", {"profil_entreprises.csv": published}, outputs=[leaky]))
+    withheld = found[found["reason"] == "text_withheld"]
+    assert sorted(set(zip(withheld["column"], withheld["low"]))) == [
+        ("n", 2.0), ("n", 6.0), ("pct", 2 / 88), ("pct", 6 / 88)]

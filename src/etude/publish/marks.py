@@ -25,7 +25,7 @@ import numpy as np
 
 from etude.safety.statements import COLUMNS, MARK_KEY
 
-__all__ = ["Marked", "mark", "row_mark", "marked", "marks_of", "output_metadata"]
+__all__ = ["Marked", "mark", "row_mark", "marked", "marks_of", "output_metadata", "mark_artist", "figure_marks"]
 
 
 class Marked(str):
@@ -62,14 +62,46 @@ def mark(column: str, number: Any, *, population: str, wave: Any = None, attribu
 
 
 def row_mark(row: Mapping[str, Any], column: str, population: str) -> dict[str, Any]:
-    """The mark of a number a sentence prints from one row of a frequency table: its ``column`` (``pct`` or
-    ``count`` of the row's item, or the question's base ``n_base``), for the row's wave when the table has one.
+    """The mark of a number printed from one row of a table: its ``column`` (``pct`` or ``count`` of the row's
+    item, or the question's base ``n_base``; ``n``, ``n_total`` or ``pct`` of a profile row), for the row's wave
+    when the table has one and its group (``group`` = ``group_value`` of a grouped table, ``attribute`` = ``value``
+    of a profile).
 
     >>> row_mark({"item": "b_temps", "wave": 2018, "n_base": 31, "pct": 0.5}, "pct", "buyers")["item"]
     'b_temps'
+    >>> row_mark({"attribute": "buyer_type", "value": "etat", "n": 17}, "n", "buyers")["group_value"]
+    'etat'
     """
     item = row.get("item") if column != "n_base" else None
-    return mark(column, row[column], population=population, wave=row.get("wave"), item=item)
+    attribute = row.get("group", row.get("attribute"))
+    value = row.get("group_value", row.get("value")) if column != "n_total" else None
+    return mark(column, row[column], population=population, wave=row.get("wave"), item=item,
+                attribute=attribute if isinstance(attribute, str) else None,
+                group_value=value if isinstance(value, str) else None)
+
+
+#: Attribute of a matplotlib artist holding the marks of the numbers it draws (:func:`mark_artist`).
+_ARTIST_MARKS = "_etude_marks"
+
+
+def mark_artist(artist: Any, marks: Iterable[Mapping[str, Any]]) -> Any:
+    """``artist`` (a chart's text: a bar label, a title, a legend entry) carrying the marks of the numbers it
+    draws; :func:`figure_marks` collects them for the notebook output that shows the chart."""
+    setattr(artist, _ARTIST_MARKS, (*getattr(artist, _ARTIST_MARKS, ()), *(dict(m) for m in marks)))
+    return artist
+
+
+def figure_marks(fig: Any) -> list[dict[str, Any]]:
+    """The marks of every artist of a figure (:func:`mark_artist`), in drawing order.
+
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = mark_artist(ax.text(0, 0, "17"), [mark("n", 17, population="buyers")])
+    >>> [m["number"] for m in figure_marks(fig)]
+    [17]
+    >>> plt.close(fig)
+    """
+    return [m for a in fig.findobj(lambda a: hasattr(a, _ARTIST_MARKS)) for m in getattr(a, _ARTIST_MARKS)]
 
 
 def marked(text: str, marks: Iterable[Mapping[str, Any]]) -> str:

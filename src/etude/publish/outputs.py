@@ -188,7 +188,9 @@ def show_figure(fig, name: str, output_dir: str | os.PathLike | None = None) -> 
         from etude.publish import figtext
         page = figure_html(written[0].read_bytes(), alt=figtext.alt_text(fig) or name,
                            dpi=float(matplotlib.rcParams["figure.dpi"]))
+        from etude.publish.marks import MARK_KEY, figure_marks  # the respondent numbers it draws, for the audit
         from etude.publish.native_charts import CHART_KEY, figure_data  # the deck redraws bar charts natively
+        marks = figure_marks(fig)
         display({"text/html": page, "text/plain": f"<graphique {name}>"}, raw=True,
-                metadata={FIGURE_KEY: name, CHART_KEY: figure_data(fig)})
+                metadata={FIGURE_KEY: name, CHART_KEY: figure_data(fig), **({MARK_KEY: marks} if marks else {})})
     plt.close(fig)

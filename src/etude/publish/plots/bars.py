@@ -18,6 +18,7 @@ from etude.analysis import stats
 from etude.errors import ParameterError
 from etude.publish import formats
 from etude.publish.labels import attribute_label, value_label
+from etude.publish.marks import mark_artist, row_mark
 from etude.publish.plots.house import (
     FONT_SIZE,
     NEUTRAL,
@@ -32,6 +33,7 @@ from etude.publish.plots.house import (
     wrap_label,
 )
 from etude.publish.plots.options import ChartOptions, caption_of
+from etude.safety.recovery import table_shape
 from etude.survey import codebook as cb
 from etude.survey.context import min_cell_of
 from etude.words import check_lang as _lang
@@ -94,10 +96,10 @@ def _panel(ax, table: pd.DataFrame, order: Sequence[str], *, color: str, lang: s
         ax.errorbar(pct, y, xerr=[np.clip(pct - low, 0, None), np.clip(high - pct, 0, None)], fmt="none",
                     ecolor="black", elinewidth=2, capsize=6, capthick=2, zorder=3)
     letters = shown["letters"] if "letters" in shown.columns else pd.Series(pd.NA, index=shown.index)
-    for yi, p, h, lt in zip(y, pct, high, letters):
+    for yi, p, h, lt, (_, r) in zip(y, pct, high, letters, shown.iterrows()):
         text = pct_label(p, 0, lang=lang) + (f"  {lt}" if isinstance(lt, str) else "")  # compact letter display
-        ax.text(max(p, h if not math.isnan(h) else p) + 0.015, yi, text, va="center", ha="left",
-                fontsize=FONT_SIZE, zorder=4)
+        mark_artist(ax.text(max(p, h if not math.isnan(h) else p) + 0.015, yi, text, va="center", ha="left",
+                            fontsize=FONT_SIZE, zorder=4), _row_marks(table, r, ["pct"]))
     if shown.empty:
         suppressed = bool(withheld.any())
         primary = table.attrs.get("primary")  # hidden by secondary suppression (etude.safety.disclosure): not « < 5 »
@@ -136,6 +138,26 @@ def _n_of(table: pd.DataFrame) -> Any:
     return int(n[0]) if len(n) == 1 else None
 
 
+def _row_marks(table: pd.DataFrame, row: pd.Series, columns: Sequence[str], population: str | None = None
+               ) -> list[dict]:
+    """Marks of the respondent numbers a chart draws from ``row`` (:mod:`etude.publish.marks`, read by the number
+    audit), when the table says whose they are: a population, and a flat, profile or grouped table (the shapes
+    the run's tables publish); none otherwise, never a mark that would name another row."""
+    pop = population or row.get("population")
+    shape, gcol = table_shape(table)
+    if not isinstance(pop, str) or shape == "other":
+        return []
+    if shape == "grouped" and gcol != "group_value":  # grouped by a respondent attribute named as a column
+        row = pd.concat([row, pd.Series({"group": gcol, "group_value": row[gcol]})])
+    return [row_mark(row, c, pop) for c in columns if c in row.index and not pd.isna(row[c])]
+
+
+def _base_marks(table: pd.DataFrame, population: str | None = None) -> list[dict]:
+    """The mark of the base ``n`` a title or legend prints for ``table`` (its one ``n_base``)."""
+    based = table[table["n_base"].notna()]
+    return _row_marks(table, based.iloc[0], ["n_base"], population) if _n_of(table) is not None else []
+
+
 def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population: str | None = None,
                     lang: str = "fr", width: float = 12.0, options: ChartOptions | None = None):
     """Ranked horizontal bars of a :func:`etude.analysis.stats.frequencies` table, with interval whiskers.
@@ -165,6 +187,7 @@ def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population
     lang = _lang(lang)
     options = options or ChartOptions()
     population = population or stats.population_of(list(table["item"]), codebook=options.codebook)
+    table = table if "population" in table.columns else table.assign(population=population)  # whose: the marks
     order = _order(table)
     if title is None:
         title = _title(options.question, population, lang)
@@ -174,7 +197,8 @@ def frequency_chart(table: pd.DataFrame, *, title: str | None = None, population
         _panel(ax, table, order, color=population_color(population), lang=lang, labels=True, options=options,
                upper=_upper(table))
         note = _note(table, lang) + _letters_note(table, lang)
-        ax.set_title(title_with_n(title, _n_of(table), lang=lang), loc="left")
+        mark_artist(ax.set_title(title_with_n(title, _n_of(table), lang=lang), loc="left"),
+                    _base_marks(table, population))
         ax.set_xlabel(words.text("plots.share_axis", lang))
         add_caption(fig, caption_of(options, lang=lang, note=note))
     return fig
@@ -216,6 +240,7 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
     stats.require_columns(table, [by, "item", "n_base", "count", "pct", "ci_low", "ci_high"])
     options = options or ChartOptions()
     population = population or stats.population_of(list(table["item"].unique()), codebook=options.codebook)
+    table = table if "population" in table.columns else table.assign(population=population)  # whose: the marks
     attribute = table["group"].iloc[0] if by == "group_value" and "group" in table.columns and len(table) else by
     groups = list(dict.fromkeys(table[by]))
     order = _order(table)
@@ -244,8 +269,8 @@ def grouped_frequency_chart(table: pd.DataFrame, by: str, *, title: str | None =
                    labels=(i == 0), options=options, upper=_upper(table))
             if i % ncols:
                 ax.tick_params(axis="y", labelleft=False)
-            ax.set_title(title_with_n(wrap_label(labels[g], 34), bases[g], lang=lang), loc="left",
-                         fontsize=FONT_SIZE + 1)
+            mark_artist(ax.set_title(title_with_n(wrap_label(labels[g], 34), bases[g], lang=lang), loc="left",
+                                     fontsize=FONT_SIZE + 1), _base_marks(table[table[by] == g], population))
             if i // ncols == nrows - 1 or i + ncols >= len(groups):
                 ax.set_xlabel(words.text("plots.share_axis", lang))
                 ax.xaxis.set_tick_params(labelbottom=True)
@@ -307,6 +332,8 @@ def _dodged_chart(table: pd.DataFrame, by: str, order: list[str], *, groups: dic
                             frameon=False, title=title, alignment="left",
                             title_fontproperties={"weight": "bold", "size": plt.rcParams["figure.titlesize"]})
         legend.set_in_layout(True)
+        for text, g in zip(legend.get_texts(), shown):  # « Services de l'État (n = 17) »
+            mark_artist(text, _base_marks(table[table[by] == g]))
         fig.suptitle(title).set_visible(False)  # the figure's title for its alternative text and the deck
         note = words.text("plots.grouped_note", lang)
         if _withheld_items(table, by, order, shown):
@@ -376,7 +403,8 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
                 small = (f"<{formats.NNBSP}{formats.number(min_cell, lang=lang)}"
                          if primary is None or r.name in primary else formats.missing(lang))
                 text = small if sup else f"{formats.number(r['n'], lang=lang)} ({pct_label(r['pct'], 0, lang=lang)})"
-                ax.text((0 if sup else r["n"]) + top * 0.015, y, text, va="center", ha="left", fontsize=FONT_SIZE)
+                mark_artist(ax.text((0 if sup else r["n"]) + top * 0.015, y, text, va="center", ha="left",
+                                    fontsize=FONT_SIZE), [] if sup else _row_marks(t, r, ["n", "pct"], population))
         ax.set_yticks(range(len(values)))
         ax.set_yticklabels([labels[v] for v in values])
         ax.set_ylim(len(values) - 0.5, -0.5)
@@ -386,13 +414,18 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
         ax.set_xlabel(words.text("plots.count_axis", lang))
         ax.tick_params(axis="y", length=0)
         totals = t.drop_duplicates("wave" if "wave" in t.columns else "attribute")["n_total"]
-        ax.set_title(title_with_n(title, int(totals.iloc[0]) if len(totals) == 1 else None, lang=lang), loc="left")
+        firsts = t.drop_duplicates("wave" if "wave" in t.columns else "attribute")
+        mark_artist(ax.set_title(title_with_n(title, int(totals.iloc[0]) if len(totals) == 1 else None, lang=lang),
+                                 loc="left"),
+                    _row_marks(t, firsts.iloc[0], ["n_total"], population) if len(totals) == 1 else [])
         if waves != [None]:
             handles = [Patch(color=PALETTE[j % len(PALETTE)]) for j in range(len(waves))]
             names = [title_with_n(str(w), tot, lang=lang) for w, tot in zip(waves, totals)]
             # beside the axes: inside, any corner can hold a wave's longest bar and its label
-            ax.legend(handles, names, title=words.text("plots.wave_legend", lang), loc="upper left",
-                      bbox_to_anchor=(1.01, 1.0), frameon=False)
+            legend = ax.legend(handles, names, title=words.text("plots.wave_legend", lang), loc="upper left",
+                               bbox_to_anchor=(1.01, 1.0), frameon=False)
+            for text, (_, r) in zip(legend.get_texts(), firsts.iterrows()):
+                mark_artist(text, _row_marks(t, r, ["n_total"], population))
         if options.wave is None and waves != [None]:
             options = replace(options, wave=waves)
         add_caption(fig, caption_of(options, lang=lang))
