@@ -69,6 +69,18 @@ def test_mirror_chart_rows_bases_bars_and_intervals(populations):
     assert "thème absent\nde ce questionnaire" in texts and "60\u202f%" in texts
 
 
+def test_mirror_chart_marks_each_share_and_base_it_draws_for_the_number_audit(populations):
+    from etude.publish.marks import figure_marks
+    b, e = populations
+    fig = plots.mirror_chart(_prevalence(b, "buyers"), _prevalence(e, "companies"))
+    drawn = [(m["population"], m["column"], m.get("item"), round(m["number"], 6)) for m in figure_marks(fig)]
+    # buyers: information 3/10, moyens 4/10, juridique 3/10, interet 0, soutien 3/10, then the title's n = 10
+    assert drawn[:6] == [("buyers", "pct", "information", 0.3), ("buyers", "pct", "moyens", 0.4),
+                         ("buyers", "pct", "juridique", 0.3), ("buyers", "pct", "interet", 0.0),
+                         ("buyers", "pct", "soutien", 0.3), ("buyers", "n_base", None, 10)]
+    assert ("companies", "n_base", None, 20) in drawn and len(drawn) == 6 + 4 + 1  # soutien: no company item
+
+
 def test_mirror_chart_caption_and_house_fonts(populations):
     b, e = populations
     fig = plots.mirror_chart(_prevalence(b, "buyers"), _prevalence(e, "companies"),

@@ -11,6 +11,7 @@ from matplotlib.ticker import FuncFormatter
 from etude import words
 from etude.analysis import compare
 from etude.publish import formats
+from etude.publish.marks import mark, mark_artist
 from etude.publish.plots.house import (
     FONT_SIZE,
     NEUTRAL,
@@ -95,11 +96,14 @@ def mirror_chart(buyers: pd.DataFrame, companies: pd.DataFrame, *, lang: str = "
                 ax.barh(y, r["pct"], height=0.62, color=population_color(population), zorder=2)
                 ax.errorbar(r["pct"], y, xerr=[[max(r["pct"] - r["ci_low"], 0)], [max(r["ci_high"] - r["pct"], 0)]],
                             fmt="none", ecolor="black", elinewidth=2, capsize=6, capthick=2, zorder=3)
-                ax.text(max(r["pct"], r["ci_high"]) + 0.02, y, pct_label(r["pct"], 0, lang=lang), va="center",
-                        ha="right" if left else "left", fontsize=FONT_SIZE, zorder=4)
+                mark_artist(ax.text(max(r["pct"], r["ci_high"]) + 0.02, y, pct_label(r["pct"], 0, lang=lang),
+                                    va="center", ha="right" if left else "left", fontsize=FONT_SIZE, zorder=4),
+                            [mark("pct", r["pct"], population=population, item=theme)])  # for the number audit
             n = tab["n_base"].dropna()
-            ax.set_title(title_with_n(cb.label(population, lang=lang), int(n.max()) if len(n) else None, lang=lang),
-                         loc="left", fontsize=FONT_SIZE + 2, color=population_color(population))
+            mark_artist(ax.set_title(title_with_n(cb.label(population, lang=lang), int(n.max()) if len(n) else None,
+                                                  lang=lang),
+                                     loc="left", fontsize=FONT_SIZE + 2, color=population_color(population)),
+                        [mark("n_base", n.max(), population=population)] if len(n) else [])
             ax.set_xlim(0, 1.25)
             percent_axis(ax, lang=lang)
             ax.tick_params(axis="y", length=0)
