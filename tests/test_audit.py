@@ -146,6 +146,22 @@ def test_profile_tables_show_no_company_group_smaller_than_the_threshold(tmp_pat
     assert found["match"].iloc[0].startswith("n=3")
 
 
+def test_a_small_waves_total_is_published_but_no_share_of_it(tmp_path):
+    # a wave of 2 companies: its size is a total (published exactly), who answered the question is not
+    pd.DataFrame({"population": "companies", "label": "Entreprises innovantes", "wave": [2021], "n": [2],
+                  "n_barriers": [None], "pct_barriers": [None]}).to_csv(tmp_path / "repondants_par_vague.csv",
+                                                                         index=False)
+    # precision.csv: the share assumed to plan the next wave is a setting, not an answer
+    pd.DataFrame({"population": "companies", "wave": [2021], "n": [2], "proportion": [0.5], "confidence": [0.95]}
+                 ).to_csv(tmp_path / "precision.csv", index=False)
+    assert audit.scan_run(tmp_path).empty
+    pd.DataFrame({"population": "companies", "label": "Entreprises innovantes", "wave": [2021], "n": [2],
+                  "n_barriers": [2], "pct_barriers": [1.0]}).to_csv(tmp_path / "repondants_par_vague.csv", index=False)
+    found = audit.scan_run(tmp_path)
+    assert found[["file", "kind"]].values.tolist() == [["repondants_par_vague.csv", "small_cell"]]
+    assert found["match"].iloc[0] == "n=2: pct_barriers=1.0"
+
+
 def _deck(path, *, email="", phone="", name="", png=b"", author=""):
     """A two-slide deck: a text box, a table and notes on slide 1; a grouped text box and a picture on slide 2."""
     import pptx

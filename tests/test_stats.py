@@ -259,6 +259,18 @@ def test_barrier_table_one_wave_per_population_and_attributes_given():
     assert stats.given_attributes(t["buyers"].assign(segment=None), ["buyer_type", "segment"]) == ["buyer_type"]
 
 
+def test_wave_counts_withhold_who_answered_in_a_protected_wave_under_the_threshold():
+    codes = stats.item_codes("companies")
+    e = pd.DataFrame({"population": "companies", "wave": [2018] * 6 + [2021] * 2,
+                      **{c: pd.array([True] * 5 + [None] + [True, False], dtype="boolean") for c in codes}})
+    counts = stats.wave_counts({"companies": e})
+    assert counts[["wave", "n"]].values.tolist() == [[2018, 6], [2021, 2]]  # the waves' totals, exactly
+    assert counts["n_barriers"].tolist()[0] == 5 and pd.isna(counts["n_barriers"].tolist()[1])
+    assert pd.isna(counts["pct_barriers"].iloc[1])
+    opted = stats.wave_counts({"companies": e}, ctx=Context(protect=()))  # a study protecting no population
+    assert opted["n_barriers"].tolist() == [5, 2]
+
+
 def test_wave_counts_are_codes_and_the_written_table_labels_the_questionnaire():
     counts = stats.wave_counts(_tables())
     assert list(counts.columns) == ["population", "wave", "n", "n_barriers", "pct_barriers"]

@@ -554,28 +554,33 @@ def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame | Seq
 
 # ------------------------------------------------------------------------------------------------ notebook helpers
 
-def wave_counts(tables: dict[str, pd.DataFrame], *, codebook=None) -> pd.DataFrame:
+def wave_counts(tables: dict[str, pd.DataFrame], *, ctx: Context = DEFAULT) -> pd.DataFrame:
     """Respondents per questionnaire and wave, and how many answered the barrier question.
 
     Returns ``population, wave, n, n_barriers, pct_barriers`` (``n_barriers`` is the barrier question's
     ``n_base``); ``tables/repondants_par_vague.csv`` adds the questionnaire's ``label`` after ``population``
-    (:func:`etude.publish.labels.labelled`).
+    (:func:`etude.publish.labels.labelled`). A wave's size is published exactly (a total); in a wave of fewer
+    than ``ctx.min_cell`` respondents of a population the study protects, who answered the question is withheld
+    (NA), as the barrier tables withhold its base.
 
-    >>> t = {"companies": pd.DataFrame({"wave": [2017, 2017, 2018], **{c: pd.array([True, None, False],
+    >>> t = {"companies": pd.DataFrame({"wave": [2017] * 6 + [2018], **{c: pd.array([True] * 5 + [None, False],
     ...      dtype="boolean") for c in item_codes("companies")}})}
     >>> wave_counts(t)[["population", "wave", "n", "n_barriers"]].values.tolist()
-    [['companies', 2017, 2, 1], ['companies', 2018, 1, 1]]
+    [['companies', 2017, 6, 5], ['companies', 2018, 1, <NA>]]
     """
     rows = []
     for population in [k for k in POPULATIONS if k in tables]:
         df = tables[population]
-        base = answered(df, item_codes(population, codebook=codebook))
+        base = answered(df, item_codes(population, codebook=ctx.codebook))
         for w in sorted(df["wave"].unique()):
             in_wave = df["wave"] == w
             n, nb = int(in_wave.sum()), int((base & in_wave).sum())
-            rows.append({"population": population, "wave": int(w), "n": n, "n_barriers": nb,
-                         "pct_barriers": nb / n if n else math.nan})
-    return pd.DataFrame(rows, columns=["population", "wave", "n", "n_barriers", "pct_barriers"])
+            shown = n >= ctx.min_cell or not ctx.protects(population)
+            rows.append({"population": population, "wave": int(w), "n": n, "n_barriers": nb if shown else pd.NA,
+                         "pct_barriers": nb / n if n and shown else math.nan})
+    out = pd.DataFrame(rows, columns=["population", "wave", "n", "n_barriers", "pct_barriers"])
+    out["n_barriers"] = out["n_barriers"].astype("Int64")
+    return out
 
 
 def published_check(tables: dict[str, pd.DataFrame], published: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -275,8 +275,27 @@ def _is_number(value: str) -> bool:
         return False
 
 
+#: Columns whose name looks like a respondent value but holds a setting: the share assumed to plan a wave's
+#: precision (``precision.csv``), not an answer.
+_SETTING_COLUMNS = ("proportion",)
+
+
 def _value_columns(columns: Iterable[str]) -> list[str]:
-    return [c for c in columns if str(c).lower().startswith(_VALUE_PREFIXES) and str(c).lower() not in _BASE_COLUMNS]
+    return [c for c in columns if str(c).lower().startswith(_VALUE_PREFIXES)
+            and str(c).lower() not in _BASE_COLUMNS + _SETTING_COLUMNS]
+
+
+def _wave_totals(df: pd.DataFrame) -> bool:
+    """Whether the rows are whole waves (a population, a wave, its label, and numbers only, e.g.
+    ``repondants_par_vague.csv``, ``precision.csv``): their ``n`` is a wave's total, which the study publishes
+    exactly (« les totaux restent exacts »), not a group's size."""
+    for col in df.columns:
+        if str(col).lower() in ("population", "label", "wave"):
+            continue
+        text = [str(v).strip() for v in df[col].to_numpy().ravel() if v is not None and not pd.isna(v)]
+        if not all(_is_number(t) or t in ("buyers", "companies") for t in text if t):  # the workbook's code column
+            return False
+    return True
 
 
 def _small_cells(df: pd.DataFrame, file: str, sheet: str | None, min_cell: int) -> list[dict[str, str]]:
@@ -311,9 +330,11 @@ def _small_cells(df: pd.DataFrame, file: str, sheet: str | None, min_cell: int) 
             if shown:
                 report(idx, base, shown)
     if "n" in cols:
-        size = pd.to_numeric(df[cols["n"]], errors="coerce")
+        size, totals = pd.to_numeric(df[cols["n"]], errors="coerce"), _wave_totals(df)
         for idx in df.index[about_companies & size.notna() & (size > 0) & (size < min_cell)]:
-            report(idx, cols["n"], shown_in(idx, values))
+            shown = shown_in(idx, values)
+            if shown or not totals:  # a small wave's total is published; a share of it is not
+                report(idx, cols["n"], shown)
     return found
 
 
