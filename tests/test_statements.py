@@ -222,3 +222,38 @@ def test_the_numbers_a_chart_draws_are_marked_and_a_chart_drawn_from_unprotected
     withheld = found[found["reason"] == "text_withheld"]
     assert sorted(set(zip(withheld["column"], withheld["low"]))) == [
         ("n", 2.0), ("n", 6.0), ("pct", 2 / 88), ("pct", 6 / 88)]
+
+
+def test_the_supply_and_wave_charts_mark_their_counts_and_shares_against_their_tables(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from etude.publish import plots
+
+    def output(fig):
+        found = marks.figure_marks(fig)
+        plt.close(fig)
+        return found, {"output_type": "display_data", "data": {"text/html": "<img>"},
+                       "metadata": {statements.MARK_KEY: found}}
+
+    # « santé »: 9 buyers need it, 6 companies offer it; « immobilier »: 2 buyers (withheld), 7 companies
+    supply = pd.DataFrame({"segment": ["sante", "immobilier"], "label": ["Santé", "Immobilier"],
+                           "buyers_base": 11, "n_buyers": pd.array([9, pd.NA], dtype="Int64"), "companies_base": 13,
+                           "n_companies": pd.array([6, 7], dtype="Int64"), "companies_suppressed": False,
+                           "ratio": [6 / 9, float("nan")], "flag": "", "buyers_suppressed": [False, True]})
+    drawn, shown = output(plots.supply_demand_chart(supply, wave=2018))
+    assert [(m["population"], m["item"], m["number"]) for m in drawn] == [
+        ("buyers", "sante", 9), ("companies", "sante", 6), ("companies", "immobilier", 7)]  # « < 5 »: no number
+    assert recovery.audit_run(_run(tmp_path / "supply", {"offre_demande_segments.csv": supply},
+                                   outputs=[shown])).empty
+    _, leaky = output(plots.supply_demand_chart(supply.assign(n_buyers=pd.array([9, 2], dtype="Int64"),
+                                                              buyers_suppressed=False), wave=2018))
+    found = recovery.audit_run(_run(tmp_path / "leak", {"offre_demande_segments.csv": supply}, outputs=[leaky]))
+    assert found[["column", "low", "reason"]].values.tolist() == [["count", 2.0, "text_withheld"]]
+    # a wave change of the companies: 36 % of 25 in 2017, 10 of 31 in 2018, each share marked with its wave
+    change = pd.DataFrame({"population": "companies", "level": "themes", "code": ["moyens"], "label": ["Moyens"],
+                           "wave_from": [2017], "n_from": [25], "count_from": [9], "share_from": [0.36],
+                           "wave_to": [2018], "n_to": [31], "count_to": [10], "share_to": [10 / 31],
+                           "diff": [10 / 31 - 0.36], "p_adjusted": [0.8], "separated": [False]})
+    drawn, shown = output(plots.wave_slope_chart(change))
+    assert [(m["wave"], m["item"], m["number"]) for m in drawn] == [(2017, "moyens", 0.36), (2018, "moyens", 10 / 31)]
+    assert recovery.audit_run(_run(tmp_path / "waves", {"evolution_vagues.csv": change}, outputs=[shown])).empty

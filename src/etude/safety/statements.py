@@ -192,14 +192,51 @@ def _same(a: float, b: float, column: str) -> bool:
     return abs(a - b) < (1e-6 if column in _SHARES else 1e-9 * max(1.0, abs(b)))
 
 
+#: Columns of a table of wave changes (``evolution_vagues.csv``, :func:`etude.analysis.waves.wave_changes`).
+WAVE_CHANGE_COLUMNS = frozenset({"population", "code", "wave_from", "n_from", "count_from", "share_from", "wave_to",
+                                 "n_to", "count_to", "share_to"})
+
+
+#: Columns of the supply/demand table (``offre_demande_segments.csv``, :func:`etude.analysis.matching.supply_demand`).
+SUPPLY_COLUMNS = frozenset({"segment", "buyers_base", "n_buyers", "companies_base", "n_companies"})
+
+
+def _view(table: pd.DataFrame) -> pd.DataFrame | None:
+    """A table whose rows the marks name in another shape, as the rows they name: the populations compared by
+    theme as each population's overall rows (:func:`etude.safety.recovery.themes_as_overall`), a table of wave
+    changes as each wave's rows (base, count and share of each code), the supply/demand table as each
+    population's count per segment; ``None`` for any other table.
+
+    >>> t = pd.DataFrame({"population": ["buyers"], "code": ["moyens"], "wave_from": [2017], "n_from": [25],
+    ...                   "count_from": [9], "share_from": [0.36], "wave_to": [2018], "n_to": [31], "count_to": [10],
+    ...                   "share_to": [10 / 31]})
+    >>> _view(t)[["wave", "item", "n_base", "count"]].values.tolist()
+    [[2017, 'moyens', 25, 9], [2018, 'moyens', 31, 10]]
+    """
+    cols = set(table.columns)
+    if THEME_COLUMNS <= cols:
+        return themes_as_overall(table)
+    if SUPPLY_COLUMNS <= cols:
+        return pd.concat([pd.DataFrame({"population": population, "item": table["segment"],
+                                        "n_base": table[f"{population}_base"], "count": table[f"n_{population}"],
+                                        "suppressed": table.get(f"{population}_suppressed", False)})
+                          for population in ("buyers", "companies")], ignore_index=True)
+    if WAVE_CHANGE_COLUMNS <= cols:
+        return pd.concat([pd.DataFrame({"population": table["population"], "wave": table[f"wave_{side}"],
+                                        "item": table["code"], "n_base": table[f"n_{side}"],
+                                        "count": table[f"count_{side}"], "pct": table[f"share_{side}"]})
+                          for side in ("from", "to")], ignore_index=True)
+    return None
+
+
 def _places(tables: dict[str, pd.DataFrame], mark: Mapping[str, Any], column: str, number: float
             ) -> tuple[bool, bool, list[tuple[pd.DataFrame, pd.Index]]]:
     """Where the tables hold a mark's number: whether a table publishes it (equal), whether a table withholds
     every row it is about, and the blank cells of published rows it would fill."""
     published, withheld, blanks = False, False, []
     for name, table in tables.items():
-        view = THEME_COLUMNS <= set(table.columns)  # populations compared by theme: read as their overall rows
-        df = themes_as_overall(table) if view else table
+        view = _view(table)
+        df = table if view is None else view
         rows = _rows(name, df, mark)
         if not len(rows):
             continue
@@ -209,7 +246,7 @@ def _places(tables: dict[str, pd.DataFrame], mark: Mapping[str, Any], column: st
             published = published or any(_same(number, v, column) for v in known)
         elif suppressed_flags(df)[rows].all():  # every row it is about is withheld
             withheld = True
-        elif not view:  # a blank of a table the linear program reads as it is
+        elif view is None:  # a blank of a table the linear program reads as it is
             blanks.append((df, rows))
     return published, withheld, blanks
 

@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter
 from etude import words
 from etude.errors import ParameterError
 from etude.publish import formats
+from etude.publish.marks import mark, mark_artist
 from etude.publish.plots.house import (
     FONT_SIZE,
     MIN_FONT,
@@ -252,6 +253,15 @@ def _slope_caption(fig, t: pd.DataFrame, *, tested: bool, adjusted: bool, alpha:
         add_caption(fig, _indicator_caption(source, False, lang, note))
 
 
+def _share_marks(row: pd.Series, side: str) -> list[dict]:
+    """The mark of a wave's share a slope chart prints, for the number audit: only for a survey population's wave
+    change (:func:`etude.analysis.waves.wave_changes`), not for a reference barometer's."""
+    population, share = row.get("population"), row.get(f"share_{side}")
+    if population not in ("buyers", "companies") or "code" not in row.index or pd.isna(share):
+        return []
+    return [mark("pct", share, population=population, wave=row.get(f"wave_{side}"), item=row["code"])]
+
+
 def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "fr", title: str | None = None,
                      source: str | None = None, simulated: bool | None = None, width: float = 15.0):
     """Slope chart of shares between two waves: one line per item or theme.
@@ -315,11 +325,12 @@ def wave_slope_chart(table: pd.DataFrame, *, alpha: float = 0.05, lang: str = "f
             color = strong if significant else NEUTRAL
             ax.plot([0, 1], [r["share_from"], r["share_to"]], color=color, linewidth=3.5 if significant else 2,
                     marker="o", markersize=9, zorder=3 if significant else 2)
-            ax.text(-0.05, left[i], f"{wrap_label(r['label'], 40).replace(chr(10), ' ')}  "
-                    f"{pct_label(r['share_from'], lang=lang)}", ha="right", va="center", fontsize=FONT_SIZE,
-                    color=color)
-            ax.text(1.05, right[i], f"{pct_label(r['share_to'], lang=lang)}  ({formats.points(r['diff'], lang=lang)})",
-                    ha="left", va="center", fontsize=FONT_SIZE, color=color)
+            mark_artist(ax.text(-0.05, left[i], f"{wrap_label(r['label'], 40).replace(chr(10), ' ')}  "
+                                f"{pct_label(r['share_from'], lang=lang)}", ha="right", va="center",
+                                fontsize=FONT_SIZE, color=color), _share_marks(r, "from"))
+            mark_artist(ax.text(1.05, right[i], f"{pct_label(r['share_to'], lang=lang)}  "
+                                f"({formats.points(r['diff'], lang=lang)})", ha="left", va="center",
+                                fontsize=FONT_SIZE, color=color), _share_marks(r, "to"))
         ax.set_xticks([0, 1])
         ax.set_xticklabels([_wave_base(t, "n_from", "n_from_text", w1, lang),
                             _wave_base(t, "n_to", "n_to_text", w2, lang)])

@@ -10,6 +10,7 @@ import pandas as pd
 from etude import words
 from etude.publish import formats
 from etude.publish.labels import label_of
+from etude.publish.marks import mark, mark_artist
 from etude.publish.plots.house import (
     FONT_SIZE,
     NEUTRAL,
@@ -74,6 +75,17 @@ def _side_texts(n_buyers: float, n_companies: float, suppressed: tuple[bool, boo
     c_text = (words.text("plots.companies_fewer", lang, min_cell=formats.number(min_cell, lang=lang)) if suppressed
               else words.text("plots.company_count", lang, count=int(round(n_companies))))
     return b_text, c_text
+
+
+def _count_marks(row: pd.Series, withheld: tuple[bool, bool]) -> tuple[list[dict], list[dict]]:
+    """The marks of the two counts printed beside a segment (buyers', companies'), for the number audit; none for
+    a count withheld (« < 5 » is printed) or a table without segment codes."""
+    if "segment" not in row.index:
+        return [], []
+    return tuple([] if hidden or pd.isna(row[col]) else
+                 [mark("count", row[col], population=population, item=row["segment"])]
+                 for col, population, hidden in (("n_buyers", "buyers", withheld[0]),
+                                                 ("n_companies", "companies", withheld[1])))
 
 
 def _band(ax, xs: tuple[float, float, float], side: tuple[float, float], middle: tuple[float, float], *,
@@ -157,8 +169,11 @@ def supply_demand_chart(table: pd.DataFrame, *, lang: str = "fr", title: str | N
             if nc[i] > 0:
                 _band(ax, (xr, xr, xm), right[i], mid_span[1], colour=cc_, hidden=bool(sup[i]))
             b_text, c_text = _side_texts(nb[i], nc[i], (bool(hid[i]), bool(sup[i])), min_cell=min_cell, lang=lang)
-            ax.text(xl - w - 0.03, left_at[i], b_text, ha="right", va="center", fontsize=FONT_SIZE)
-            ax.text(xr + w + 0.03, right_at[i], c_text, ha="left", va="center", fontsize=FONT_SIZE)
+            b_marks, c_marks = _count_marks(t.loc[i], (bool(hid[i]), bool(sup[i])))
+            mark_artist(ax.text(xl - w - 0.03, left_at[i], b_text, ha="right", va="center", fontsize=FONT_SIZE),
+                        b_marks)
+            mark_artist(ax.text(xr + w + 0.03, right_at[i], c_text, ha="left", va="center", fontsize=FONT_SIZE),
+                        c_marks)
             flagged = bool(t.at[i, "flag"]) if "flag" in t.columns and not pd.isna(t.at[i, "flag"]) else False
             ax.text(xm, centre, labels[i], ha="center", va="center", fontsize=FONT_SIZE, fontweight="bold",
                     color=OKABE_ITO["vermillion"] if flagged else "#1A1A1A", zorder=5,
