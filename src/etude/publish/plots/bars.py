@@ -358,6 +358,24 @@ def _withheld_marks(ax, table: pd.DataFrame, by: str, order: list[str], shown: l
                 va="center", ha="left", fontsize=FONT_SIZE, color=NEUTRAL, zorder=4)
 
 
+def _profile_totals(ax, t: pd.DataFrame, title: str, *, population: str | None, waves: list, lang: str) -> None:
+    """The title of a profile chart with its total ``n`` (one wave), or a legend of the waves with theirs; each
+    total marked for the number audit."""
+    firsts = t.drop_duplicates("wave" if "wave" in t.columns else "attribute")
+    totals = firsts["n_total"]
+    mark_artist(ax.set_title(title_with_n(title, int(totals.iloc[0]) if len(totals) == 1 else None, lang=lang),
+                             loc="left"),
+                _row_marks(t, firsts.iloc[0], ["n_total"], population) if len(totals) == 1 else [])
+    if waves != [None]:
+        handles = [Patch(color=PALETTE[j % len(PALETTE)]) for j in range(len(waves))]
+        names = [title_with_n(str(w), tot, lang=lang) for w, tot in zip(waves, totals)]
+        # beside the axes: inside, any corner can hold a wave's longest bar and its label
+        legend = ax.legend(handles, names, title=words.text("plots.wave_legend", lang), loc="upper left",
+                           bbox_to_anchor=(1.01, 1.0), frameon=False)
+        for text, (_, r) in zip(legend.get_texts(), firsts.iterrows()):
+            mark_artist(text, _row_marks(t, r, ["n_total"], population))
+
+
 def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = None, population: str | None = None,
                   lang: str = "fr", width: float = 12.0, options: ChartOptions | None = None):
     """Horizontal bars of respondents by value of one attribute (a :func:`etude.analysis.stats.profile` table).
@@ -413,19 +431,7 @@ def profile_chart(table: pd.DataFrame, attribute: str, *, title: str | None = No
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: formats.number(x, lang=lang)))
         ax.set_xlabel(words.text("plots.count_axis", lang))
         ax.tick_params(axis="y", length=0)
-        totals = t.drop_duplicates("wave" if "wave" in t.columns else "attribute")["n_total"]
-        firsts = t.drop_duplicates("wave" if "wave" in t.columns else "attribute")
-        mark_artist(ax.set_title(title_with_n(title, int(totals.iloc[0]) if len(totals) == 1 else None, lang=lang),
-                                 loc="left"),
-                    _row_marks(t, firsts.iloc[0], ["n_total"], population) if len(totals) == 1 else [])
-        if waves != [None]:
-            handles = [Patch(color=PALETTE[j % len(PALETTE)]) for j in range(len(waves))]
-            names = [title_with_n(str(w), tot, lang=lang) for w, tot in zip(waves, totals)]
-            # beside the axes: inside, any corner can hold a wave's longest bar and its label
-            legend = ax.legend(handles, names, title=words.text("plots.wave_legend", lang), loc="upper left",
-                               bbox_to_anchor=(1.01, 1.0), frameon=False)
-            for text, (_, r) in zip(legend.get_texts(), firsts.iterrows()):
-                mark_artist(text, _row_marks(t, r, ["n_total"], population))
+        _profile_totals(ax, t, title, population=population, waves=waves, lang=lang)
         if options.wave is None and waves != [None]:
             options = replace(options, wave=waves)
         add_caption(fig, caption_of(options, lang=lang))
