@@ -272,8 +272,7 @@ def test_group_sizes_headline_never_prints_a_suppressed_size():
     text = present.group_sizes_headline(groups, "size_class", population="companies")
     # the 2 large firms are under 5 and the others hidden too (else 17 − 9 − 6 gives the 2 large firms): no group is
     # published, and the title says so in words rather than « de < 5 à n.d. répondants » above empty panels
-    assert text == ("Par taille de l'entreprise : aucun groupe publiable (chacun sous le seuil du secret ou masqué "
-                    "avec un plus petit)")
+    assert text == "Par taille de l'entreprise : aucun groupe publiable (secret statistique)"
     assert not re.search(r"\b[269]\b", text)
     assert not present.any_group_shown(groups)  # the notebook then draws no chart
 
@@ -353,8 +352,7 @@ def test_group_sizes_headline_when_every_size_is_withheld():
     t = pd.DataFrame({"size_class": ["micro", "ge"], "n_base": pd.array([pd.NA, pd.NA], dtype="Int64"),
                       "suppressed": [False, False]})
     text = present.group_sizes_headline(t, "size_class", population="companies")
-    assert text == ("Par taille de l'entreprise : aucun groupe publiable (chacun sous le seuil du secret ou masqué "
-                    "avec un plus petit)")
+    assert text == "Par taille de l'entreprise : aucun groupe publiable (secret statistique)"
 
 
 def test_wave_changes_give_no_share_change_nor_test_to_an_item_not_asked():

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from etude import words
 from etude.publish import formats
 from etude.publish.marks import marked, row_mark
 from etude.publish.present.phrasing import _cap, _quoted, _t, _who
@@ -77,6 +78,10 @@ def barrier_headline(table: pd.DataFrame, *, population: str, lang: str = "fr", 
     ok = _ranked(table)
     who = _who(population, lang)
     if ok.empty:
+        withheld = "suppressed" in table.columns and len(table) and table["suppressed"].fillna(False).all()
+        if withheld:  # the whole wave is under the threshold: say so, as the lever slides do
+            return words.text("disclosure.withheld", lang, who=cb.label(population, lang=lang),
+                              n=f"< {formats.number(min_cell_of(table), lang=lang)}")
         return _t("barrier_headline.nothing", lang, who=who)
     ok = ok[ok["letters"].notna()]
     if ok.empty:  # a base under min_cell: the wave's respondents, said exactly by the rule, not a group's

@@ -113,7 +113,7 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     >>> group_sizes_headline(t, "buyer_type", population="buyers", lang="en").split(";")[0]
     'By buyer type: 2 groups, from < 5 to 15 who answered'
     >>> print(group_sizes_headline(t.assign(suppressed=True), "buyer_type", population="buyers"))
-    Par type d'acheteur : aucun groupe publiable (chacun sous le seuil du secret ou masqué avec un plus petit)
+    Par type d'acheteur : aucun groupe publiable (secret statistique)
     """
     from etude.publish.labels import attribute_label
     lang = check_lang(lang)
