@@ -36,6 +36,7 @@ import html.parser
 import json
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -157,30 +158,50 @@ def _num(v: Any) -> float:
         return math.nan
 
 
-def _equal(series: pd.Series, value: str) -> pd.Series:
-    return series.astype(str) == value
+@dataclass(frozen=True)
+class _Readable:
+    """One published table as marks are matched against it, read once per audit (not once per mark): the table
+    itself, or the rows it publishes in another shape (:func:`_view`, never filled), its shape, and its key
+    columns as text (``population``, ``wave``, ``attribute``, ``value``, ``group``, ``item``, the group column)."""
+
+    name: str
+    df: pd.DataFrame
+    view: bool
+    shape: str
+    gcol: str | None
+    keys: Mapping[str, pd.Series]
 
 
-def _rows(name: str, df: pd.DataFrame, mark: Mapping[str, Any]) -> pd.Index:
+def _readable(name: str, table: pd.DataFrame) -> _Readable:
+    view = _view(table)
+    df = table if view is None else view
+    shape, gcol = table_shape(df)
+    keys = {"population": row_populations(df, None, name).astype(str)}
+    keys.update({c: df[c].astype(str) for c in ("wave", "attribute", "value", "group", "item", gcol)
+                 if c and c in df.columns})
+    return _Readable(name, df, view is not None, shape, gcol, keys)
+
+
+def _rows(table: _Readable, mark: Mapping[str, Any]) -> pd.Index:
     """Rows of one table a mark is about (empty when the table does not hold its column or its group)."""
+    df, keys, shape = table.df, table.keys, table.shape
     column = _text(mark.get("column"))
     if column not in df.columns:
         return df.index[:0]
-    keep = _equal(row_populations(df, None, name), _text(mark.get("population")))
-    if "wave" in df.columns and _text(mark.get("wave")):
-        keep &= _equal(df["wave"], _text(mark.get("wave")))
-    shape, gcol = table_shape(df)
+    keep = keys["population"] == _text(mark.get("population"))
+    if "wave" in keys and _text(mark.get("wave")):
+        keep &= keys["wave"] == _text(mark.get("wave"))
     attribute, value, item = (_text(mark.get(k)) for k in ("attribute", "group_value", "item"))
     if shape == "profile":
-        keep &= _equal(df["attribute"], attribute) if attribute else True
-        keep &= _equal(df["value"], value) if value else column == "n_total"
+        keep &= keys["attribute"] == attribute if attribute else True
+        keep &= keys["value"] == value if value else column == "n_total"
         return df.index[keep & (not item)]
     if shape not in ("grouped", "flat") or (shape == "flat") != (not attribute):
         return df.index[:0]
     if attribute:
-        group_attr = df["group"].astype(str) if "group" in df.columns else pd.Series(gcol, index=df.index)
-        keep &= _equal(group_attr, attribute) & _equal(df[gcol], value)
-    keep &= _equal(df["item"], item) if item else column == "n_base"
+        group_attr = keys["group"] if "group" in keys else pd.Series(table.gcol, index=df.index)
+        keep &= (group_attr == attribute) & (keys[table.gcol] == value)
+    keep &= keys["item"] == item if item else column == "n_base"
     return df.index[keep]
 
 
@@ -229,15 +250,13 @@ def _view(table: pd.DataFrame) -> pd.DataFrame | None:
     return None
 
 
-def _places(tables: dict[str, pd.DataFrame], mark: Mapping[str, Any], column: str, number: float
+def _places(tables: Iterable[_Readable], mark: Mapping[str, Any], column: str, number: float
             ) -> tuple[bool, bool, list[tuple[pd.DataFrame, pd.Index]]]:
     """Where the tables hold a mark's number: whether a table publishes it (equal), whether a table withholds
     every row it is about, and the blank cells of published rows it would fill."""
     published, withheld, blanks = False, False, []
-    for name, table in tables.items():
-        view = _view(table)
-        df = table if view is None else view
-        rows = _rows(name, df, mark)
+    for table in tables:
+        df, rows = table.df, _rows(table, mark)
         if not len(rows):
             continue
         values = pd.to_numeric(df[column].replace("", np.nan), errors="coerce")[rows]
@@ -246,12 +265,12 @@ def _places(tables: dict[str, pd.DataFrame], mark: Mapping[str, Any], column: st
             published = published or any(_same(number, v, column) for v in known)
         elif suppressed_flags(df)[rows].all():  # every row it is about is withheld
             withheld = True
-        elif view is None:  # a blank of a table the linear program reads as it is
+        elif not table.view:  # a blank of a table the linear program reads as it is
             blanks.append((df, rows))
     return published, withheld, blanks
 
 
-def _one(tables: dict[str, pd.DataFrame], where: str, mark: Mapping[str, Any], min_cell: int
+def _one(tables: Iterable[_Readable], where: str, mark: Mapping[str, Any], min_cell: int
          ) -> list[dict[str, Any]]:
     """Hold one mark against the tables (filling blank published cells in place); its findings. A number some
     table publishes is already audited; else one about withheld rows gives them back; else it fills blanks."""
@@ -285,5 +304,6 @@ def check_statements(tables: Mapping[str, pd.DataFrame], marks: Iterable[tuple[s
     ['text_unmatched']
     """
     filled = {name: df.copy() for name, df in tables.items()}
-    rows = [f for where, mark in marks for f in _one(filled, where, mark, min_cell)]
+    readable = [_readable(name, df) for name, df in filled.items()]  # filled in place: the same frames
+    rows = [f for where, mark in marks for f in _one(readable, where, mark, min_cell)]
     return filled, pd.DataFrame(rows, columns=FINDING_COLUMNS)
