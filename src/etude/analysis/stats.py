@@ -472,17 +472,27 @@ def _published_letters(out: pd.DataFrame, tables: Mapping[str, pd.DataFrame], qu
         return out
     grouped = "group_value" in out.columns
     keys = ["population", "wave"] + (["group", "group_value"] if grouped else [])
-    attrs = {"protect": ctx.protect, "min_cell": ctx.min_cell}
+    attrs = {"protect": ctx.protect, "min_cell": ctx.min_cell, "alpha": ctx.alpha}
     for key, block in out.groupby(keys, sort=False):
         shown = block[~flags[block.index] & block["rank"].notna()]
         if not flags[block.index].any() or shown.empty:
             continue
-        part = _block_respondents(tables, key, key[2] if grouped else None, ctx.codebook, attrs)
-        base = answered(part, item_codes(key[0], question, codebook=ctx.codebook))
         items = list(shown["item"])
-        letters = rankings.letters_of(rankings.paired_tests(part.loc[base, items], items, alpha=ctx.alpha), items)
+        pairs = _block_pairs(tables, key, items, attrs, question=question, codebook=ctx.codebook)
+        letters = rankings.letters_of(pairs, items)
         out.loc[shown.index, "letters"] = [letters.get(c, pd.NA) for c in items]
     return out
+
+
+def _block_pairs(tables: Mapping[str, pd.DataFrame], key: tuple, items: list[str], attrs: Mapping, *,
+                 question: str, codebook) -> pd.DataFrame:
+    """The paired tests of ``items`` among the respondents of one published block (``key``: population, wave and,
+    for a grouped table, group and group value; :func:`_block_respondents`), at the risk and with the gate the
+    table's ``attrs`` record."""
+    part = _block_respondents(tables, key, key[2] if len(key) > 2 else None, codebook, attrs)
+    base = answered(part, item_codes(key[0], question, codebook=codebook))
+    return rankings.paired_tests(part.loc[base, items], items, alpha=attrs.get("alpha", 0.05),
+                                 gate=attrs.get("rank_gate", "none"))
 
 
 def _block_respondents(tables: Mapping[str, pd.DataFrame], key: tuple, group: str | None,
@@ -534,17 +544,13 @@ def pair_table(tables: Mapping[str, pd.DataFrame], published: pd.DataFrame | Seq
     """
     frames = []
     for table in [published] if isinstance(published, pd.DataFrame) else list(published):
-        alpha, gate = table.attrs.get("alpha", 0.05), table.attrs.get("rank_gate", "none")
         grouped = "group_value" in table.columns
         keys = ["population", "wave"] + (["group", "group_value"] if grouped else [])
         for key, block in table.groupby(keys, sort=False) if len(table) else []:
             ranked = block[block["letters"].notna()]
             if ranked.empty:
                 continue
-            part = _block_respondents(tables, key, key[2] if grouped else None, codebook, table.attrs)
-            base = answered(part, item_codes(key[0], question, codebook=codebook))
-            items = list(ranked["item"])
-            pairs = rankings.paired_tests(part.loc[base, items], items, alpha=alpha, gate=gate)
+            pairs = _block_pairs(tables, key, list(ranked["item"]), table.attrs, question=question, codebook=codebook)
             frames.append(pairs.assign(population=key[0], wave=int(key[1]), group=key[-1] if grouped else ALL))
     out = (pd.concat(frames, ignore_index=True)[PAIR_TABLE_COLUMNS] if frames
            else pd.DataFrame(columns=PAIR_TABLE_COLUMNS))
