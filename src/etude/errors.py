@@ -13,6 +13,7 @@ achats.csv, ligne 4, colonne « Vague » : valeur « 2019 » ; attendu : 2017 (v
 """
 from __future__ import annotations
 
+import numbers
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -76,6 +77,17 @@ def check_alpha(alpha: Any) -> float:
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
         raise ParameterError(f"alpha doit être strictement compris entre 0 et 1, pas {alpha!r}")
     return float(alpha)
+
+
+def check_min_cell(min_cell: Any) -> int:
+    """``min_cell`` as an int, or a French :class:`ParameterError` (an int ≥ 1 is expected; booleans refused).
+
+    >>> check_min_cell(5)
+    5
+    """
+    if isinstance(min_cell, bool) or not isinstance(min_cell, numbers.Integral) or min_cell < 1:
+        raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
+    return int(min_cell)
 
 
 def problem(file: str | Path | None, *, row: int | None = None, column: str | None = None,

@@ -721,9 +721,7 @@ def compare_groups(df: pd.DataFrame, by: str, items_or_themes: str | Sequence[st
     _choice("pairs", pairs, ("pairwise", "vs_rest"))
     _choice("test", ctx.test, TESTS)
     _choice("padjust", ctx.padjust, PADJUST)
-    min_cell, codebook = ctx.min_cell, ctx.codebook
-    if not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
-        raise ParameterError(f"min_cell doit être un entier ≥ 1, pas {min_cell!r}")
+    min_cell, codebook = ctx.min_cell, ctx.codebook  # a Context's threshold is an int ≥ 1 (it checks)
     values, order = _fold_groups(*_group_values(df, by, population, groups, codebook), by, population, groups,
                                  min_cell=min_cell, protect=ctx.protect, codebook=codebook)
     if pairs == "pairwise":

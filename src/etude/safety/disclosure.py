@@ -576,7 +576,7 @@ def suppress_small(table: pd.DataFrame, *, ctx: Context = DEFAULT, base: str | N
     1  companies       5      2  0.4       False
     2     buyers    <NA>   <NA>  NaN        True
     """
-    min_cell, protect = check_min_cell(ctx.min_cell), ctx.protect
+    min_cell, protect = ctx.min_cell, ctx.protect  # a Context's threshold is an int ≥ 1 (it checks)
     if base is None:
         base = "n_base" if "n_base" in table.columns else "n"
     _require(table, [base])

@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from etude.errors import ParameterError
+from etude.errors import ParameterError, check_min_cell
 from etude.survey import codebook as cb
 
 __all__ = ["audit_tables", "audit_run", "feasible_ranges", "check_min_cell", "table_shape", "rank_published",
@@ -47,17 +47,6 @@ FINDING_COLUMNS = ["table", "row", "column", "cell", "low", "high", "required", 
 _FREQ_KNOWN = {"population", "wave", "item", "label", "n_base", "count", "pct", "pct_mentions", "ci_low",
                "ci_high", "rank", "suppressed", "group", "group_label", "group_value"}
 _BIG = 10 ** 7  # bound of every unknown of the linear programs (a count above it is « unbounded »)
-
-
-def check_min_cell(min_cell: Any) -> int:
-    """``min_cell`` as an int, or a French :class:`~etude.errors.ParameterError` (an int ≥ 1 is expected).
-
-    >>> check_min_cell(5)
-    5
-    """
-    if isinstance(min_cell, bool) or not isinstance(min_cell, (int, np.integer)) or min_cell < 1:
-        raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {min_cell} »")
-    return int(min_cell)
 
 
 def group_column(table: pd.DataFrame) -> str | None:

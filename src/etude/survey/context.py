@@ -36,10 +36,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from etude.errors import ParameterError
+from etude.errors import ParameterError, check_min_cell
 from etude.survey.study import load_study, read_study
 
 __all__ = ["Context", "context", "LANGUAGES", "PROTECTED", "OPT_IN", "protected_populations", "DEFAULT", "min_cell_of"]
@@ -112,8 +111,7 @@ class Context:
 
     def __post_init__(self) -> None:
         """Refuse a threshold no analysis can apply (the check every analysis taking ``ctx=`` relies on)."""
-        if isinstance(self.min_cell, bool) or not isinstance(self.min_cell, (int, np.integer)) or self.min_cell < 1:
-            raise ParameterError(f"« min_cell » doit être un entier au moins égal à 1, pas « {self.min_cell} »")
+        check_min_cell(self.min_cell)
 
     def protects(self, population: str) -> bool:
         """Whether the small-group rule protects ``population`` in this study (every population when
