@@ -58,7 +58,8 @@ def mark(column: str, number: Any, *, population: str, wave: Any = None, attribu
         raise ValueError(f"unknown column {column!r}: one of {COLUMNS}")
     fields = {"column": column, "number": number, "population": population, "wave": wave, "attribute": attribute,
               "group_value": group_value, "item": item}
-    return {k: _plain(v) for k, v in fields.items() if _plain(v) is not None}
+    plain = {k: _plain(v) for k, v in fields.items()}
+    return {k: v for k, v in plain.items() if v is not None}
 
 
 def row_mark(row: Mapping[str, Any], column: str, population: str) -> dict[str, Any]:

@@ -364,7 +364,7 @@ def related_numbers(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for name, df in tables.items():
         flags = suppressed_flags(df)
-        cols = [c for c in RELATIONS if c in df.columns and c != "letters"]
+        cols = [c for c in RELATIONS if c in df.columns and c != "letters"]  # letters: see above
         if not flags.any() or not cols or table_shape(df)[0] not in ("grouped", "flat"):
             continue
         touched, pops = related_cells(df.assign(suppressed=flags), group_column(df)), _population(df, name)

@@ -327,11 +327,10 @@ def rank_published(table: pd.DataFrame, group: str | None = None) -> pd.DataFram
     flags = table["suppressed"].fillna(False).astype(bool)
     if not flags.any():
         return table
-    keys = _block_keys(table, group)
     ranked = ~flags & pd.to_numeric(table["rank"], errors="coerce").notna()
     counts = pd.to_numeric(table["count"], errors="coerce").where(ranked)
-    touched = flags.groupby(keys, sort=False).transform("any") & ranked
-    new = counts.groupby(keys, sort=False).rank(method="min", ascending=False)
+    touched = related_cells(table, group) & ranked
+    new = counts.groupby(_block_keys(table, group), sort=False).rank(method="min", ascending=False)
     out = table.copy()
     out["rank"] = pd.to_numeric(out["rank"], errors="coerce").astype("Int64")
     out.loc[touched, "rank"] = new[touched].astype("Int64")

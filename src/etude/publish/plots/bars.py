@@ -313,7 +313,7 @@ def _dodged_chart(table: pd.DataFrame, by: str, order: list[str], *, groups: dic
             ax.barh(y, part["pct"].astype(float).to_numpy(), height=step * 0.9, color=color, zorder=2)
             handles.append(Patch(color=color))
             names.append(title_with_n(wrap_label(groups[g][0], 36), groups[g][1], lang=lang))
-        _withheld_marks(ax, table, by, order, shown, lang=lang)
+        withheld = _withheld_marks(ax, table, by, order, shown, lang=lang)
         for g in (g for g in groups if g not in shown):
             handles.append(Patch(facecolor="white", edgecolor=NEUTRAL))
             why = words.text("plots.suppressed", lang, min_cell=formats.number(min_cell_of(table), lang=lang))
@@ -336,7 +336,7 @@ def _dodged_chart(table: pd.DataFrame, by: str, order: list[str], *, groups: dic
             mark_artist(text, _base_marks(table[table[by] == g]))
         fig.suptitle(title).set_visible(False)  # the figure's title for its alternative text and the deck
         note = words.text("plots.grouped_note", lang)
-        if _withheld_items(table, by, order, shown):
+        if withheld:
             note += " " + words.text("plots.withheld_bars", lang, missing=formats.missing(lang))
         add_caption(fig, caption_of(options, lang=lang, note=note))
     return fig
@@ -349,13 +349,16 @@ def _withheld_items(table: pd.DataFrame, by: str, order: list[str], shown: list)
     return [c for c in order if c in set(rows.loc[withheld, "item"])]
 
 
-def _withheld_marks(ax, table: pd.DataFrame, by: str, order: list[str], shown: list, *, lang: str) -> None:
-    """« n.d. » beside an item's bars where a published group withholds its share: an absent bar would read 0 %."""
-    for code in _withheld_items(table, by, order, shown):
+def _withheld_marks(ax, table: pd.DataFrame, by: str, order: list[str], shown: list, *, lang: str) -> list[str]:
+    """« n.d. » beside an item's bars where a published group withholds its share (an absent bar would read
+    0 %); the items so marked, which the caption then explains."""
+    items = _withheld_items(table, by, order, shown)
+    for code in items:
         rows = table[table[by].isin(shown) & (table["item"] == code)]
         high = pd.to_numeric(rows["pct"], errors="coerce").max(skipna=True)
         ax.text((0 if pd.isna(high) else float(high)) + 0.01, order.index(code), formats.missing(lang),
                 va="center", ha="left", fontsize=FONT_SIZE, color=NEUTRAL, zorder=4)
+    return items
 
 
 def _profile_totals(ax, t: pd.DataFrame, title: str, *, population: str | None, waves: list, lang: str) -> None:
