@@ -110,6 +110,12 @@ def test_l_essentiel_gathers_the_headings_of_the_cells_marked_essential_first():
     assert slides[1]["lines"] == [f"Constat {k}" for k in range(1, 6)]  # five at most
     assert spine.cell_heading(nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
         "display_data", data={"text/markdown": "## Calculé : 48 %"})])) == "Calculé : 48 %"
+    # a computed heading is escaped Markdown (present.heading); the list repeats it as it reads, once escaped
+    from etude.publish import present
+    shown = present.heading("Acheteurs publics : trop peu de répondants (< 5) & *rien* publié")
+    assert spine.cell_heading(nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+        "display_data", data={"text/markdown": shown.data})])) == \
+        "Acheteurs publics : trop peu de répondants (< 5) & *rien* publié"
 
 
 def test_the_title_slide_names_the_meeting_and_the_command_line_wins():

@@ -32,6 +32,7 @@ from typing import Any
 
 from etude import words
 from etude.publish import formats, reading, restitution, runinfo
+from etude.publish.present.show import unescape_text
 from etude.publish.reference_text import citation
 
 __all__ = ["SECTIONS", "OTHER", "section_keys", "section_label", "cell_section", "outline",
@@ -276,8 +277,8 @@ def cell_heading(cell: Any) -> str:
     for text in sources:
         text = "".join(text) if isinstance(text, list) else str(text)
         for line in text.splitlines():
-            if line.startswith("#"):
-                return line.lstrip("#").strip()
+            if line.startswith("#"):  # as it reads: the list that repeats it escapes it again
+                return unescape_text(line.lstrip("#").strip())
     return ""
 
 

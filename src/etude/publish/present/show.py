@@ -27,9 +27,11 @@ import pandas as pd
 from etude import words
 from etude.publish import clip
 
-__all__ = ["is_simulated", "simulated_caption", "shown", "heading", "markdown", "escape_text"]
+__all__ = ["is_simulated", "simulated_caption", "shown", "heading", "markdown", "escape_text", "unescape_text"]
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+#: A character :data:`_MARKDOWN_SPECIAL` backslashed (:func:`unescape_text`).
+_MARKDOWN_ESCAPED = re.compile(r"\\([\\`*_\[\]|])")
 
 
 # ------------------------------------------------------------------------------------------------ showing
@@ -66,6 +68,16 @@ def escape_text(text: Any) -> str:
     '&lt;img src=x onerror=alert(1)&gt; \\\\*gras\\\\*'
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False))
+
+
+def unescape_text(text: str) -> str:
+    """The text :func:`escape_text` made inert, as it reads: for a plain-text use of Markdown this package wrote
+    (a heading repeated in a list, escaped again where it is shown).
+
+    >>> unescape_text(escape_text("Entreprises : trop peu (< 5) & *rien* publié"))
+    'Entreprises : trop peu (< 5) & *rien* publié'
+    """
+    return html.unescape(_MARKDOWN_ESCAPED.sub(r"\1", text))
 
 
 def shown(table: pd.DataFrame, *, simulated: bool, title: str | None = None, lang: str = "fr", opt_in: bool = False):
