@@ -278,3 +278,22 @@ def test_wave_counts_are_codes_and_the_written_table_labels_the_questionnaire():
     assert list(fr.columns) == ["population", "label", "wave", "n", "n_barriers", "pct_barriers"]
     assert fr["label"].iloc[0] == "Acheteurs publics" and en["label"].iloc[0] == "Public buyers"
     assert fr.drop(columns="label").equals(counts)
+
+
+def test_published_frequencies_are_the_rows_and_letters_of_freins_csv_with_the_share_of_mentions():
+    # 7 companies, all cite e_moyens (100 % in a wave under 10: withheld); the others are published and lettered
+    # from tests among themselves, as barrier_table does: notebook 02's slide and freins.csv agree
+    from etude.publish import present
+    codes = stats.item_codes("companies")
+    rows = [{"e_moyens", "e_besoins"}, {"e_moyens"}, {"e_moyens", "e_delais"}, {"e_moyens", "e_processus"},
+            {"e_moyens", "e_besoins"}, {"e_moyens", "e_besoins", "e_delais"}, {"e_moyens"}]
+    e = pd.DataFrame({"population": "companies", "wave": 2021,
+                      **{c: pd.array([c in r for r in rows], dtype="boolean") for c in codes}})
+    shown = stats.published_frequencies(e, "companies").set_index("item")
+    written = stats.barrier_table({"companies": e}).set_index("item")
+    assert shown.loc["e_moyens", "suppressed"] and pd.isna(shown.loc["e_moyens", "count"])
+    assert shown["letters"].tolist() == written.loc[shown.index, "letters"].tolist()
+    assert shown.loc["e_besoins", ["count", "letters"]].tolist() == [3, "a"]
+    assert shown["pct_mentions"].isna().all()  # its total would give the withheld count back
+    headline = present.barrier_headline(shown.reset_index(), population="companies")
+    assert not headline.startswith("Trop peu")  # 7 answered: enough to test the published items

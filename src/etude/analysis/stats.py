@@ -49,7 +49,7 @@ from etude.survey import codebook as cb
 from etude.survey.context import DEFAULT, Context
 
 __all__ = [
-    "frequencies", "profile", "suppress_small", "barrier_table", "answered", "wave_counts",
+    "frequencies", "published_frequencies", "profile", "suppress_small", "barrier_table", "answered", "wave_counts",
     "published_check", "item_codes", "population_of", "require_columns", "given_attributes", "pair_table",
     "CI_METHODS", "FREQ_COLUMNS", "PROFILE_COLUMNS", "FREINS_COLUMNS", "VALUE_COLUMNS", "POPULATIONS",
     "PROTECTED", "protected_populations", "MISSING_VALUE", "CHECK_COLUMNS", "PAIR_TABLE_COLUMNS", "ALL",
@@ -456,6 +456,27 @@ def barrier_table(tables: dict[str, pd.DataFrame], *, wave: int | Mapping[str, i
                       "protect": None if ctx.protect is None else tuple(ctx.protect), "rank_test": rankings.TEST,
                       "rank_padjust": rankings.PADJUST, "rank_gate": "none"})
     return out
+
+
+def published_frequencies(df: pd.DataFrame, population: str, *, question: str = "barriers",
+                          ctx: Context = DEFAULT) -> pd.DataFrame:
+    """One population's answers of one wave as published: :func:`frequencies` (share of mentions included), then
+    :func:`suppress_small`, with the letters of a block that has a withheld row tested again over its published
+    items, as in ``freins.csv`` (:func:`barrier_table`) — what notebook 02 shows beside that table.
+
+    >>> codes = item_codes("companies")
+    >>> rows = [{"e_moyens", "e_besoins"}, {"e_moyens", "e_delais"}] + [{"e_moyens"}] * 4
+    >>> e = pd.DataFrame({c: pd.array([c in r for r in rows], dtype="boolean") for c in codes})
+    >>> t = published_frequencies(e, "companies")  # 6 of 6 cite e_moyens: withheld; the others still lettered
+    >>> t.loc[t["count"].notna(), ["item", "letters"]].values.tolist()[:2]
+    [['e_besoins', 'a'], ['e_delais', 'a']]
+    """
+    wave = int(df["wave"].iloc[0]) if "wave" in df.columns and df["wave"].nunique() == 1 else 0
+    part = df.assign(wave=wave)
+    codes = item_codes(population, question, codebook=ctx.codebook)
+    out = suppress_small(frequencies(part, codes, ctx=ctx), ctx=ctx, population=population)
+    keyed = _published_letters(out.assign(population=population, wave=wave), {population: part}, question, ctx)
+    return keyed.drop(columns=["population", "wave"])
 
 
 def _published_letters(out: pd.DataFrame, tables: Mapping[str, pd.DataFrame], question: str,
