@@ -348,6 +348,14 @@ def test_simulated_data_are_said_calibrated_only_where_they_match_the_published_
         "Les données sont simulées : elles ne disent rien des réponses réelles.")
 
 
+def test_group_sizes_headline_of_groups_of_one_size_says_it_once():
+    t = pd.DataFrame({"buyer_type": ["etat", "collectivite", "autre"], "n_base": [6, 6, 6], "suppressed": False})
+    assert present.group_sizes_headline(t, "buyer_type", population="buyers") == (
+        "Par type d'acheteur : 3 groupes de 6 répondants à la question")  # not « de 6 à 6 »
+    assert present.group_sizes_headline(t, "buyer_type", population="buyers", lang="en") == (
+        "By buyer type: 3 groups of 6 who answered the question")
+
+
 def test_group_sizes_headline_when_every_size_is_withheld():
     t = pd.DataFrame({"size_class": ["micro", "ge"], "n_base": pd.array([pd.NA, pd.NA], dtype="Int64"),
                       "suppressed": [False, False]})

@@ -138,5 +138,6 @@ def group_sizes_headline(table: pd.DataFrame, by: str, *, population: str, lang:
     ends = [shown.idxmax()] if primary_hidden else list(dict.fromkeys([shown.idxmin(), shown.idxmax()]))
     marks = [mark("n_base", n[i], population=population, wave=sizes.at[i, "wave"] if "wave" in sizes else None,
                   attribute=by, group_value=sizes.at[i, by]) for i in ends]
-    return marked(_t("sizes.line_small" if small else "sizes.line", lang, attribute=_lower_first(attr),
+    key = "sizes.line_small" if small else "sizes.line_equal" if low == high else "sizes.line"  # never « de 6 à 6 »
+    return marked(_t(key, lang, attribute=_lower_first(attr),
                      count=len(sizes), low=low, high=high, min_cell=formats.number(min_cell, lang=lang)), marks)
